@@ -1,0 +1,99 @@
+"""The ``callshield`` command.
+
+With no subcommand it opens the desktop app.  Subcommands give headless access to the same core
+for scripts, volunteers and tests.  Each feature registers its subcommands from its own module
+(``app/cli/<feature>.py`` exposes ``register(subparsers, parent)``), so this file only wires them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from app import __version__, paths
+from app.log import setup_logging
+from screening.i18n import normalise_language, system_language
+
+# Feature modules, each with ``register(subparsers, parent_parser)``.
+FEATURE_MODULES = ("app.cli.numbers", "app.cli.text", "app.cli.speech", "app.cli.calls")
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CliContext:
+    """What every subcommand handler receives besides its parsed arguments."""
+
+    data_dir: Path
+    lang: str
+    out: TextIO
+    err: TextIO
+
+    def t(self, zh: str, en: str) -> str:
+        """Pick the user's language for a one-off CLI string."""
+        return en if self.lang == "en" else zh
+
+
+def _common_parent() -> argparse.ArgumentParser:
+    # Options accepted both before and after the subcommand: ``callshield --data-dir X check N``
+    # and ``callshield check N --data-dir X`` both work.
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument(
+        "--data-dir",
+        default=argparse.SUPPRESS,
+        help="数据目录（默认为系统用户数据目录） / data directory (default: the per-user data dir)",
+    )
+    parent.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS, help="输出语言 / output language")
+    return parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parent = _common_parent()
+    parser = argparse.ArgumentParser(
+        prog="callshield",
+        description="CallShield 来电护盾 — 离线识别诈骗来电 / offline anti-fraud call screening",
+        parents=[parent],
+    )
+    parser.add_argument("--version", action="version", version=f"CallShield {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="日志输出到终端 / also log to the terminal")
+    parser.add_argument(
+        "--no-error-dialogs", action="store_true", help="出错时不弹窗（用于自动化） / no error dialogs (automation)"
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in FEATURE_MODULES:
+        module = importlib.import_module(name)
+        module.register(subparsers, parent)
+    return parser
+
+
+def make_context(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> CliContext:
+    data_dir = paths.data_dir(getattr(args, "data_dir", None))
+    lang = normalise_language(getattr(args, "lang", None) or system_language())
+    return CliContext(data_dir=data_dir, lang=lang, out=out or sys.stdout, err=err or sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    ctx = make_context(args)
+    setup_logging(paths.log_dir(ctx.data_dir), console=bool(args.verbose))
+    handler = getattr(args, "func", None)
+    if handler is None:
+        from app.gui import run_gui
+
+        return run_gui(args, ctx)
+    try:
+        return int(handler(args, ctx) or 0)
+    except KeyboardInterrupt:
+        print(ctx.t("已取消", "cancelled"), file=ctx.err)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""Logging: a rotating file in the data dir, phone numbers masked in every record."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+from pathlib import Path
+
+from screening.privacy import mask_numbers_in_text
+
+LOG_FILENAME = "callshield.log"
+
+
+class MaskNumbersFilter(logging.Filter):
+    """Rewrites each record's message so that no full phone number reaches a handler."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string must not lose the record
+            message = str(record.msg)
+        record.msg = mask_numbers_in_text(message)
+        record.args = None
+        return True
+
+
+def setup_logging(log_dir: Path, level: int = logging.INFO, console: bool = False) -> Path:
+    """Attach a rotating file handler (1 MB × 5) to the root logger; return the log file path."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    path = log_dir / LOG_FILENAME
+    root = logging.getLogger()
+    root.setLevel(level)
+    for handler in list(root.handlers):
+        if getattr(handler, "_callshield", False):
+            root.removeHandler(handler)
+            handler.close()
+    file_handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+    file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    file_handler.addFilter(MaskNumbersFilter())
+    file_handler._callshield = True  # type: ignore[attr-defined]
+    root.addHandler(file_handler)
+    if console:
+        stream = logging.StreamHandler()
+        stream.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        stream.addFilter(MaskNumbersFilter())
+        stream._callshield = True  # type: ignore[attr-defined]
+        root.addHandler(stream)
+    return path

@@ -1,0 +1,1 @@
+"""Widgets only. Services arrive through constructors; no SQL, Vosk or threads here."""

@@ -1,0 +1,1 @@
+"""Number screening and transcript scam-script detection. Plain Python, no Qt."""

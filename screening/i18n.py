@@ -1,0 +1,99 @@
+"""Bilingual text for core results.
+
+Core code returns *codes* plus parameters, never finished sentences.  Each code carries its
+Chinese and English template so that the CLI and the Qt UI can render it in the user's language
+without the core knowing which one that is.
+
+Usage::
+
+    class ImportProblem(MessageCode):
+        BAD_NUMBER = ("第 {line} 行：号码无法识别（{value}）", "line {line}: not a phone number ({value})")
+
+    msg = Message(ImportProblem.BAD_NUMBER, {"line": 3, "value": "abc"})
+    msg.render("zh")
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+LANGUAGES = ("zh", "en")
+
+
+class MessageCode(enum.Enum):
+    """Base for enums whose values are ``(zh_template, en_template)`` pairs."""
+
+    @property
+    def zh(self) -> str:
+        return str(self.value[0])
+
+    @property
+    def en(self) -> str:
+        return str(self.value[1])
+
+    def template(self, lang: str) -> str:
+        return self.en if normalise_language(lang) == "en" else self.zh
+
+
+@dataclass(frozen=True)
+class Message:
+    """A code with parameters; rendered late, in the reader's language."""
+
+    code: MessageCode
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def render(self, lang: str = "zh") -> str:
+        template = self.code.template(lang)
+        try:
+            return template.format(**self.params)
+        except (KeyError, IndexError, ValueError):
+            return template
+
+    def __str__(self) -> str:
+        return self.render("zh")
+
+
+@dataclass(frozen=True)
+class BiText:
+    """Free text given in both languages (rule explanations, list names from data files)."""
+
+    zh: str
+    en: str
+
+    def render(self, lang: str = "zh") -> str:
+        return self.en if normalise_language(lang) == "en" else self.zh
+
+
+def normalise_language(lang: str | None) -> str:
+    """Map a locale-ish string to ``zh`` or ``en``. Unknown or empty → ``zh`` (Chinese first)."""
+    if not lang:
+        return "zh"
+    lang = lang.strip().lower().replace("-", "_")
+    if lang.startswith("en"):
+        return "en"
+    return "zh"
+
+
+def system_language(env: Mapping[str, str] | None = None) -> str:
+    """Language from the environment: CALLSHIELD_LANG, then LC_ALL/LC_MESSAGES/LANG.
+
+    Chinese first: an explicit non-Chinese locale (``en_US.UTF-8``, ``de_DE``) gives English,
+    a Chinese one, ``C``/``POSIX`` or nothing at all gives Chinese.
+    """
+    env = os.environ if env is None else env
+    explicit = env.get("CALLSHIELD_LANG")
+    if explicit:
+        return normalise_language(explicit)
+    for key in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(key, "")
+        if not value:
+            continue
+        head = value.split(".")[0].lower()
+        if head in ("c", "posix"):
+            return "zh"
+        return "zh" if head.startswith("zh") else "en"
+    return "zh"

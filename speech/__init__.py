@@ -1,0 +1,1 @@
+"""Offline speech: audio sources, Vosk recogniser, model management. Plain Python, no Qt."""

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from screening.i18n import BiText, Message, MessageCode, system_language
+from screening.privacy import mask_number, mask_numbers_in_text
+
+
+class Demo(MessageCode):
+    BAD = ("第 {line} 行有误", "line {line} is wrong")
+
+
+def test_message_renders_in_both_languages() -> None:
+    msg = Message(Demo.BAD, {"line": 7})
+    assert msg.render("zh") == "第 7 行有误"
+    assert msg.render("en") == "line 7 is wrong"
+    assert msg.render("en_US") == "line 7 is wrong"
+
+
+def test_message_with_missing_param_falls_back_to_template() -> None:
+    assert Message(Demo.BAD).render("en") == "line {line} is wrong"
+
+
+def test_bitext_and_system_language() -> None:
+    assert BiText("你好", "hello").render("en") == "hello"
+    assert system_language({"LANG": "zh_CN.UTF-8"}) == "zh"
+    assert system_language({"LANG": "en_GB.UTF-8"}) == "en"
+    assert system_language({"LANG": "C.UTF-8"}) == "zh"
+    assert system_language({"CALLSHIELD_LANG": "en", "LANG": "zh_CN"}) == "en"
+    assert system_language({}) == "zh"
+
+
+def test_mask_number_keeps_head_and_tail_only() -> None:
+    assert mask_number("13800138000") == "138****8000"
+    assert mask_number("+8613800138000") == "+861******8000"
+    assert mask_number("95588") == "95***"
+    assert mask_number("110") == "1**"
+
+
+def test_mask_numbers_in_free_text() -> None:
+    text = "call from 13800138000 on line 2, then 0513-85123456"
+    masked = mask_numbers_in_text(text)
+    assert "13800138000" not in masked and "85123456" not in masked
+    assert "line 2" in masked
