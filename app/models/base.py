@@ -1,0 +1,284 @@
+"""A small generic table model plus a filter proxy, shared by the Check/Recordings/Lists/History tables.
+
+Each concrete model declares its columns once (key + header text, translated with ``self.tr``) and
+how one row renders for each column.  Rows are plain Python objects held in a list; the model
+never touches the database or threads — pages feed it results delivered on the GUI thread.
+
+Sorting uses :data:`SORT_ROLE`, so a risk column sorts by the ordered :class:`Level` and a score
+column numerically, while the displayed text stays human ("⛔ 拦截").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
+
+from screening.i18n import BiText, normalise_language
+from screening.types import Level
+
+SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1  # value used for sorting (Level int, float score, text)
+ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 2  # the row object itself
+LEVEL_ROLE = int(Qt.ItemDataRole.UserRole) + 3  # Level of the row (or None)
+CATEGORY_ROLE = int(Qt.ItemDataRole.UserRole) + 4  # category key/text of the row (or "")
+SEARCH_ROLE = int(Qt.ItemDataRole.UserRole) + 5  # text searched by the free-text filter
+
+# Level glyphs: a shape as well as a colour, so a colour-blind user (or a grey-scale printout)
+# still sees the difference.  The word is always shown beside it.
+LEVEL_GLYPH = {
+    Level.ALLOW: "✔",
+    Level.UNKNOWN: "?",
+    Level.CAUTION: "!",
+    Level.WARN: "⚠",
+    Level.BLOCK: "⛔",
+}
+LEVEL_COLOR = {
+    Level.ALLOW: "#1b7f3b",
+    Level.UNKNOWN: "#5f6368",
+    Level.CAUTION: "#b36b00",
+    Level.WARN: "#c2410c",
+    Level.BLOCK: "#b91c1c",
+}
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+RowT = TypeVar("RowT")
+
+
+def bi(value: Any, lang: str) -> str:
+    """Render a BiText / Message / Level / plain value in ``lang``."""
+    if value is None:
+        return ""
+    if isinstance(value, Level):
+        return value.label(lang)
+    render = getattr(value, "render", None)
+    if callable(render):
+        return str(render(lang))
+    return str(value)
+
+
+def level_text(level: Level | None, lang: str) -> str:
+    """``⛔ 拦截`` — glyph plus word, never colour alone."""
+    if level is None:
+        return ""
+    return f"{LEVEL_GLYPH[level]} {level.label(lang)}"
+
+
+_ICON_CACHE: dict[Level, QIcon] = {}
+
+
+def level_icon(level: Level) -> QIcon:
+    """A small round chip in the level colour with the level glyph drawn on it."""
+    icon = _ICON_CACHE.get(level)
+    if icon is None:
+        size = 32
+        pix = QPixmap(size, size)
+        pix.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pix)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setBrush(QColor(LEVEL_COLOR[level]))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawEllipse(1, 1, size - 2, size - 2)
+        painter.setPen(QColor("white"))
+        font = painter.font()
+        font.setPixelSize(20)
+        font.setBold(True)
+        painter.setFont(font)
+        painter.drawText(pix.rect(), int(Qt.AlignmentFlag.AlignCenter), LEVEL_GLYPH[level])
+        painter.end()
+        icon = QIcon(pix)
+        _ICON_CACHE[level] = icon
+    return icon
+
+
+class RowTableModel(QAbstractTableModel, Generic[RowT]):
+    """A read-only table of row objects.  Subclasses implement ``headers`` and ``cell``."""
+
+    def __init__(self, parent: QObject | None = None, lang: str = "zh") -> None:
+        super().__init__(parent)
+        self._rows: list[RowT] = []
+        self._lang = normalise_language(lang)
+
+    # --- to implement -------------------------------------------------------------------------
+    def headers(self) -> Sequence[str]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def cell(self, row: RowT, column: int, role: int) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def row_level(self, row: RowT) -> Level | None:
+        return None
+
+    def row_category(self, row: RowT) -> str:
+        return ""
+
+    def level_column(self) -> int:
+        return -1
+
+    def row_score(self, row: RowT) -> float:
+        """Tie-breaker inside one level when sorting by risk."""
+        return 0.0
+
+    # --- data access --------------------------------------------------------------------------
+    @property
+    def lang(self) -> str:
+        return self._lang
+
+    def set_language(self, lang: str) -> None:
+        self._lang = normalise_language(lang)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, max(0, self.columnCount() - 1))
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, self.columnCount() - 1))
+
+    def rows(self) -> list[RowT]:
+        return list(self._rows)
+
+    def row_at(self, row: int) -> RowT:
+        return self._rows[row]
+
+    def set_rows(self, rows: Iterable[RowT]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def append_rows(self, rows: Iterable[RowT]) -> None:
+        new = list(rows)
+        if not new:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+        self._rows.extend(new)
+        self.endInsertRows()
+
+    def replace_row(self, row: int, value: RowT) -> None:
+        self._rows[row] = value
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
+    def find_row(self, predicate: Callable[[RowT], bool]) -> int:
+        for i, row in enumerate(self._rows):
+            if predicate(row):
+                return i
+        return -1
+
+    def clear(self) -> None:
+        self.set_rows([])
+
+    # --- QAbstractTableModel ------------------------------------------------------------------
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self.headers())
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            headers = self.headers()
+            if 0 <= section < len(headers):
+                return headers[section]
+            return None
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        row = self._rows[index.row()]
+        if role == ROW_ROLE:
+            return row
+        if role == LEVEL_ROLE:
+            return self.row_level(row)
+        if role == CATEGORY_ROLE:
+            return self.row_category(row)
+        if role == SEARCH_ROLE:
+            return " ".join(
+                str(self.cell(row, c, Qt.ItemDataRole.DisplayRole) or "") for c in range(self.columnCount())
+            )
+        if index.column() == self.level_column():
+            level = self.row_level(row)
+            if role == Qt.ItemDataRole.DecorationRole and level is not None:
+                return level_icon(level)
+            if role == Qt.ItemDataRole.ForegroundRole and level is not None:
+                return QBrush(QColor(LEVEL_COLOR[level]))
+            if role == SORT_ROLE:
+                if level is None:
+                    return -1.0
+                return int(level) * 1_000_000.0 + max(0.0, min(999_999.0, self.row_score(row)))
+            if role == Qt.ItemDataRole.DisplayRole:
+                return level_text(level, self._lang)
+            if role == Qt.ItemDataRole.AccessibleTextRole:
+                return level.label(self._lang) if level is not None else ""
+        value = self.cell(row, index.column(), role)
+        if value is None and role == SORT_ROLE:
+            display = self.cell(row, index.column(), Qt.ItemDataRole.DisplayRole)
+            return "" if display is None else str(display)
+        return value
+
+
+class TableFilterProxy(QSortFilterProxyModel):
+    """Free-text search plus optional minimum level and category filters, sorting on SORT_ROLE."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self._min_level: Level | None = None
+        self._category = ""
+        self.setSortRole(SORT_ROLE)
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setDynamicSortFilter(True)
+
+    def set_text(self, text: str) -> None:
+        self._change_filter(lambda: setattr(self, "_text", text.strip().casefold()))
+
+    def set_min_level(self, level: Level | None) -> None:
+        self._change_filter(lambda: setattr(self, "_min_level", level))
+
+    def set_category(self, category: str) -> None:
+        self._change_filter(lambda: setattr(self, "_category", category))
+
+    def _change_filter(self, change: Callable[[], None]) -> None:
+        # Qt ≥ 6.9 deprecates invalidateFilter() in favour of begin/endFilterChange().
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            change()
+            self.endFilterChange()
+        else:  # pragma: no cover - older Qt
+            change()
+            self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        model = self.sourceModel()
+        if model is None:
+            return True
+        index = model.index(source_row, 0, source_parent)
+        if self._min_level is not None:
+            level = model.data(index, LEVEL_ROLE)
+            if level is None or int(level) < int(self._min_level):
+                return False
+        if self._category:
+            if str(model.data(index, CATEGORY_ROLE) or "") != self._category:
+                return False
+        if self._text:
+            haystack = str(model.data(index, SEARCH_ROLE) or "").casefold()
+            if self._text not in haystack:
+                return False
+        return True
+
+    def source_rows(self) -> list[int]:
+        """Source row numbers in the current (filtered, sorted) order."""
+        return [self.mapToSource(self.index(r, 0)).row() for r in range(self.rowCount())]
+
+
+def bitext(zh: str, en: str) -> BiText:
+    return BiText(zh=zh, en=en)

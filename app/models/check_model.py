@@ -1,0 +1,100 @@
+"""查号 Check results: one row per screened number."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from app.models.base import SORT_ROLE, RowTableModel, bi
+from screening.types import Level
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """What the user typed (``raw``) and the screener's verdict for it (a ``NumberVerdict``)."""
+
+    raw: str
+    verdict: Any
+
+    @property
+    def level(self) -> Level:
+        return Level.parse(getattr(self.verdict, "level", Level.UNKNOWN))
+
+    @property
+    def score(self) -> float:
+        return float(getattr(self.verdict, "score", 0.0) or 0.0)
+
+    @property
+    def number(self) -> Any:
+        return getattr(self.verdict, "number", None)
+
+    @property
+    def e164(self) -> str:
+        return str(getattr(self.number, "e164", "") or "")
+
+    @property
+    def list_value(self) -> str:
+        """The form to put on a block/allow list: E.164 when the number parsed, else the digits typed."""
+        if self.e164:
+            return self.e164
+        return "".join(ch for ch in self.raw if ch.isdigit() or ch == "+")
+
+    def location(self, lang: str) -> str:
+        attribution = getattr(self.number, "attribution", None)
+        if attribution is None:
+            return ""
+        parts = []
+        for key in ("province", "city"):
+            value = bi(getattr(attribution, key, None), lang)
+            if value and value not in parts:
+                parts.append(value)
+        if not parts:
+            parts.append(bi(getattr(attribution, "region", None) or getattr(attribution, "country", None), lang))
+        return " ".join(p for p in parts if p)
+
+    def carrier(self, lang: str) -> str:
+        attribution = getattr(self.number, "attribution", None)
+        return bi(getattr(attribution, "carrier", None), lang) if attribution is not None else ""
+
+    def reasons(self, lang: str) -> list[str]:
+        out = []
+        for reason in getattr(self.verdict, "reasons", ()) or ():
+            text = getattr(reason, "text", reason)
+            out.append(bi(text, lang))
+        return [r for r in out if r]
+
+
+class CheckResultsModel(RowTableModel[CheckRow]):
+    COL_NUMBER, COL_LEVEL, COL_LOCATION, COL_CARRIER, COL_REASONS = range(5)
+
+    def headers(self) -> Sequence[str]:
+        return [self.tr("号码"), self.tr("风险等级"), self.tr("归属地"), self.tr("运营商"), self.tr("原因")]
+
+    def level_column(self) -> int:
+        return self.COL_LEVEL
+
+    def row_level(self, row: CheckRow) -> Level | None:
+        return row.level
+
+    def row_score(self, row: CheckRow) -> float:
+        return row.score
+
+    def cell(self, row: CheckRow, column: int, role: int) -> Any:
+        lang = self.lang
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if column == self.COL_NUMBER:
+                return row.raw if not row.e164 or row.e164 == row.raw else f"{row.raw}  ({row.e164})"
+            if column == self.COL_LOCATION:
+                return row.location(lang)
+            if column == self.COL_CARRIER:
+                return row.carrier(lang)
+            if column == self.COL_REASONS:
+                return "；".join(row.reasons(lang)) if lang == "zh" else "; ".join(row.reasons(lang))
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_REASONS:
+            return "\n".join(row.reasons(lang))
+        if role == SORT_ROLE and column == self.COL_NUMBER:
+            return row.e164 or row.raw
+        return None

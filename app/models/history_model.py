@@ -1,0 +1,106 @@
+"""记录 History: calls and recordings with their verdicts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from app.models.base import SORT_ROLE, RowTableModel, bi
+from screening.types import Level
+
+KIND_TEXT = {"call": ("来电", "call"), "recording": ("录音", "recording")}
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One history record, already decoded from the store (reasons/hits/entities as objects)."""
+
+    id: Any
+    kind: str  # "call" | "recording"
+    time: dt.datetime | None
+    number: str = ""  # E.164 or raw for calls
+    path: str = ""  # file for recordings
+    level: Level = Level.UNKNOWN
+    score: float = 0.0
+    category: str = ""
+    category_text: Any = None
+    reasons: tuple[Any, ...] = ()
+    transcript: str = ""
+    hits: tuple[Any, ...] = ()
+    entities: tuple[Any, ...] = ()
+    source: str = ""
+    raw: Any = None  # the store's record, for details
+
+    @property
+    def subject(self) -> str:
+        if self.kind == "recording":
+            return self.path.replace("\\", "/").rsplit("/", 1)[-1] or self.path
+        return self.number
+
+    def kind_text(self, lang: str) -> str:
+        zh, en = KIND_TEXT.get(self.kind, (self.kind, self.kind))
+        return en if lang == "en" else zh
+
+    def time_text(self) -> str:
+        if self.time is None:
+            return ""
+        return (
+            self.time.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+            if self.time.tzinfo
+            else self.time.strftime("%Y-%m-%d %H:%M:%S")
+        )
+
+    def reason_texts(self, lang: str) -> list[str]:
+        return [t for t in (bi(getattr(r, "text", r), lang) for r in self.reasons) if t]
+
+
+class HistoryModel(RowTableModel[HistoryRow]):
+    COL_TIME, COL_KIND, COL_SUBJECT, COL_LEVEL, COL_CATEGORY, COL_REASONS = range(6)
+
+    def headers(self) -> Sequence[str]:
+        return [
+            self.tr("时间"),
+            self.tr("类型"),
+            self.tr("号码 / 文件"),
+            self.tr("风险等级"),
+            self.tr("诈骗类型"),
+            self.tr("原因"),
+        ]
+
+    def level_column(self) -> int:
+        return self.COL_LEVEL
+
+    def row_level(self, row: HistoryRow) -> Level | None:
+        return row.level
+
+    def row_score(self, row: HistoryRow) -> float:
+        return row.score
+
+    def row_category(self, row: HistoryRow) -> str:
+        return row.category
+
+    def cell(self, row: HistoryRow, column: int, role: int) -> Any:
+        lang = self.lang
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if column == self.COL_TIME:
+                return row.time_text()
+            if column == self.COL_KIND:
+                return row.kind_text(lang)
+            if column == self.COL_SUBJECT:
+                return row.subject
+            if column == self.COL_CATEGORY:
+                return bi(row.category_text, lang) or row.category
+            if column == self.COL_REASONS:
+                return ("; " if lang == "en" else "；").join(row.reason_texts(lang))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == self.COL_SUBJECT and row.path:
+                return row.path
+            if column == self.COL_REASONS:
+                return "\n".join(row.reason_texts(lang))
+        if role == SORT_ROLE and column == self.COL_TIME:
+            return row.time.timestamp() if row.time is not None else 0.0
+        return None

@@ -1,0 +1,504 @@
+"""CSV and HTML reports of recording scans and of the call/recording history.
+
+* CSV is written as UTF-8 with a BOM so that Chinese Excel opens it correctly; cells that a
+  spreadsheet would run as a formula are defused with a leading apostrophe.
+* HTML is one self-contained file (inline CSS, no scripts, no external resources) in the report's
+  language, every piece of data html-escaped, the evidence phrases highlighted in the transcript
+  with their category as a tooltip, and the extracted entities (QQ群号, links, accounts…) listed.
+
+Rows are :class:`app.models.recording_model.RecordingRow` / :class:`app.models.history_model.HistoryRow`
+(or anything with the same attributes); the module has no Qt dependency at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from app import __version__
+from screening.i18n import normalise_language
+from screening.types import Level
+
+LEVEL_GLYPH = {Level.ALLOW: "✔", Level.UNKNOWN: "?", Level.CAUTION: "!", Level.WARN: "⚠", Level.BLOCK: "⛔"}
+LEVEL_COLOR = {
+    Level.ALLOW: "#1b7f3b",
+    Level.UNKNOWN: "#5f6368",
+    Level.CAUTION: "#b36b00",
+    Level.WARN: "#c2410c",
+    Level.BLOCK: "#b91c1c",
+}
+
+# Entity kinds from the transcript detector → (zh, en) labels.  Unknown kinds show as-is.
+ENTITY_KIND_TEXT: dict[str, tuple[str, str]] = {
+    "qq": ("QQ号", "QQ number"),
+    "qq_group": ("QQ群号", "QQ group"),
+    "qq_number": ("QQ号", "QQ number"),
+    "wechat": ("微信号", "WeChat ID"),
+    "wechat_id": ("微信号", "WeChat ID"),
+    "url": ("链接", "link"),
+    "link": ("链接", "link"),
+    "app": ("应用 / 软件", "app"),
+    "app_name": ("应用 / 软件", "app"),
+    "bank_card": ("银行卡号", "bank card"),
+    "card": ("银行卡号", "bank card"),
+    "account": ("账户", "account"),
+    "amount": ("金额", "amount"),
+    "money": ("金额", "amount"),
+    "phone": ("电话号码", "phone number"),
+    "phone_number": ("电话号码", "phone number"),
+    "meeting_id": ("会议号", "meeting ID"),
+    "code": ("验证码", "verification code"),
+}
+
+_T = {
+    # key: (zh, en)
+    "file": ("文件", "file"),
+    "status": ("状态", "status"),
+    "level": ("风险等级", "risk level"),
+    "score": ("风险分", "risk score"),
+    "category": ("诈骗类型", "scam type"),
+    "evidence": ("证据", "evidence"),
+    "entities": ("提取的线索", "extracted details"),
+    "transcript": ("转写文本", "transcript"),
+    "error": ("错误", "error"),
+    "time": ("时间", "time"),
+    "kind": ("类型", "kind"),
+    "subject": ("号码 / 文件", "number / file"),
+    "reasons": ("原因", "reasons"),
+    "source": ("来源", "source"),
+    "rec_title": ("来电护盾 录音分析报告", "CallShield recording scan report"),
+    "hist_title": ("来电护盾 通话与录音记录", "CallShield call and recording history"),
+    "generated": ("生成时间", "generated"),
+    "summary": ("汇总", "summary"),
+    "count": ("数量", "count"),
+    "total": ("合计", "total"),
+    "phrase": ("命中短语", "phrase"),
+    "explanation": ("说明", "explanation"),
+    "at": ("位置", "at"),
+    "none": ("无", "none"),
+    "no_items": ("没有可导出的记录。", "Nothing to export."),
+    "privacy": (
+        "本报告包含通话内容和电话号码，请妥善保管，仅与信任的人分享。",
+        "This report contains call content and phone numbers; keep it safe and share it only with people you trust.",
+    ),
+    "legend": (
+        "高亮部分是识别到的诈骗话术，鼠标悬停可看类别。",
+        "Highlighted text is a detected scam phrase; hover to see its category.",
+    ),
+    "call": ("来电", "call"),
+    "recording": ("录音", "recording"),
+}
+
+
+def _t(key: str, lang: str) -> str:
+    zh, en = _T[key]
+    return en if lang == "en" else zh
+
+
+def _bi(value: Any, lang: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Level):
+        return value.label(lang)
+    render = getattr(value, "render", None)
+    if callable(render):
+        return str(render(lang))
+    label = getattr(value, "label", None)
+    if callable(label):
+        return str(label(lang))
+    return str(value)
+
+
+def entity_kind_text(kind: str, lang: str) -> str:
+    zh_en = ENTITY_KIND_TEXT.get(str(kind).lower())
+    if zh_en is None:
+        return str(kind)
+    return zh_en[1] if lang == "en" else zh_en[0]
+
+
+def level_word(level: Level | None, lang: str) -> str:
+    if level is None:
+        return ""
+    return f"{LEVEL_GLYPH[level]} {level.label(lang)}"
+
+
+def _hit_phrase(hit: Any) -> str:
+    return str(getattr(hit, "matched", "") or getattr(hit, "canonical", "") or "")
+
+
+def _hit_category(hit: Any, lang: str) -> str:
+    return _bi(getattr(hit, "category_text", None), lang) or str(getattr(hit, "category", "") or "")
+
+
+def _fmt_time(seconds: Any) -> str:
+    if seconds is None:
+        return ""
+    try:
+        value = float(seconds)
+    except (TypeError, ValueError):
+        return ""
+    minutes, secs = divmod(int(round(value)), 60)
+    return f"{minutes:02d}:{secs:02d}"
+
+
+def _evidence_text(hits: Sequence[Any], lang: str) -> str:
+    parts: list[str] = []
+    for hit in hits:
+        if lang == "en":
+            item = f"{_hit_phrase(hit)} ({_hit_category(hit, lang)})"
+        else:
+            item = f"{_hit_phrase(hit)}（{_hit_category(hit, lang)}）"
+        if item not in parts:
+            parts.append(item)
+    return "; ".join(parts) if lang == "en" else "；".join(parts)
+
+
+def _entities_text(entities: Sequence[Any], lang: str) -> str:
+    parts: list[str] = []
+    for entity in entities:
+        item = f"{entity_kind_text(getattr(entity, 'kind', ''), lang)}: {getattr(entity, 'value', '')}"
+        if item not in parts:
+            parts.append(item)
+    return "; ".join(parts)
+
+
+def _reasons_text(reasons: Sequence[Any], lang: str) -> list[str]:
+    return [t for t in (_bi(getattr(r, "text", r), lang) for r in reasons) if t]
+
+
+# --------------------------------------------------------------------------------------------- CSV
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> str:
+    """Defuse spreadsheet formulas (CSV injection) but keep phone numbers like ``+8613800138000``."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START):
+        stripped = text.replace(" ", "").replace("-", "")
+        if not (text[0] in "+-" and stripped.lstrip("+").isdigit()):
+            return "'" + text
+    return text
+
+
+def _atomic_write(path: Path, write: Any, newline: str | None = None, encoding: str = "utf-8") -> None:
+    """Write through a temporary file in the same folder, then replace: a failed export loses nothing."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".callshield-", suffix=path.suffix, dir=str(path.parent))
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline=newline) as fh:
+            write(fh)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def write_recordings_csv(rows: Iterable[Any], path: str | os.PathLike[str], lang: str = "zh") -> int:
+    lang = normalise_language(lang)
+    items = list(rows)
+    header = [
+        _t(k, lang) for k in ("file", "status", "level", "score", "category", "evidence", "entities", "transcript")
+    ]
+    header.append(_t("error", lang))
+
+    def write(fh: Any) -> None:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        for row in items:
+            status = getattr(row, "status", None)
+            writer.writerow(
+                [
+                    csv_safe(c)
+                    for c in (
+                        getattr(row, "path", ""),
+                        _bi(status, lang),
+                        level_word(getattr(row, "level", None), lang),
+                        "" if getattr(row, "level", None) is None else f"{float(getattr(row, 'score', 0.0)):.2f}",
+                        _bi(getattr(row, "category_text", None), lang),
+                        _evidence_text(getattr(row, "hits", ()), lang),
+                        _entities_text(getattr(row, "entities", ()), lang),
+                        getattr(row, "transcript", ""),
+                        _bi(getattr(row, "error", None), lang),
+                    )
+                ]
+            )
+
+    _atomic_write(Path(path), write, newline="", encoding="utf-8-sig")
+    return len(items)
+
+
+def write_history_csv(rows: Iterable[Any], path: str | os.PathLike[str], lang: str = "zh") -> int:
+    lang = normalise_language(lang)
+    items = list(rows)
+    header = [
+        _t(k, lang)
+        for k in ("time", "kind", "subject", "level", "score", "category", "reasons", "evidence", "entities")
+    ]
+    header += [_t("transcript", lang), _t("source", lang)]
+
+    def write(fh: Any) -> None:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        for row in items:
+            kind = str(getattr(row, "kind", ""))
+            writer.writerow(
+                [
+                    csv_safe(c)
+                    for c in (
+                        row.time_text() if hasattr(row, "time_text") else getattr(row, "time", ""),
+                        _t(kind, lang) if kind in ("call", "recording") else kind,
+                        getattr(row, "number", "") or getattr(row, "path", ""),
+                        level_word(getattr(row, "level", None), lang),
+                        f"{float(getattr(row, 'score', 0.0) or 0.0):.2f}",
+                        _bi(getattr(row, "category_text", None), lang) or getattr(row, "category", ""),
+                        ("; " if lang == "en" else "；").join(_reasons_text(getattr(row, "reasons", ()), lang)),
+                        _evidence_text(getattr(row, "hits", ()), lang),
+                        _entities_text(getattr(row, "entities", ()), lang),
+                        getattr(row, "transcript", ""),
+                        getattr(row, "source", ""),
+                    )
+                ]
+            )
+
+    _atomic_write(Path(path), write, newline="", encoding="utf-8-sig")
+    return len(items)
+
+
+# -------------------------------------------------------------------------------------------- HTML
+
+_CSS = """
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;font-size:16px;line-height:1.6;
+ max-width:960px;margin:2em auto;padding:0 1em;color:#1f2328;background:#fff}
+h1{font-size:1.6em;margin-bottom:.2em} h2{font-size:1.25em;margin:0 0 .3em 0}
+.meta,.note{color:#57606a;font-size:.9em}
+table{border-collapse:collapse;margin:.5em 0 1em 0;width:100%}
+th,td{border:1px solid #d0d7de;padding:.3em .6em;text-align:left;vertical-align:top}
+th{background:#f6f8fa}
+.item{border:1px solid #d0d7de;border-left-width:8px;border-radius:6px;padding:.8em 1em;margin:1.2em 0}
+.badge{display:inline-block;padding:.05em .6em;border-radius:1em;color:#fff;font-weight:bold}
+.transcript{white-space:pre-wrap;background:#f6f8fa;padding:.6em;border-radius:4px}
+mark{background:#ffe08a;color:#000;border-bottom:2px solid #c2410c;padding:0 .1em}
+.error{color:#b91c1c}
+"""
+
+
+def _badge(level: Level | None, lang: str) -> str:
+    if level is None:
+        return ""
+    return f'<span class="badge" style="background:{LEVEL_COLOR[level]}">{html.escape(level_word(level, lang))}</span>'
+
+
+def highlight_html(text: str, hits: Sequence[Any], lang: str = "zh") -> str:
+    """``text`` html-escaped, each hit's ``[start, end)`` span wrapped in ``<mark title=category>``.
+
+    Overlapping or out-of-range spans are merged/clamped; the text itself is never altered.
+    """
+    lang = normalise_language(lang)
+    spans: list[tuple[int, int, str]] = []
+    for hit in hits:
+        try:
+            start, end = int(getattr(hit, "start", -1)), int(getattr(hit, "end", -1))
+        except (TypeError, ValueError):
+            continue
+        start, end = max(0, start), min(len(text), end)
+        if end <= start:
+            continue
+        title = _hit_category(hit, lang)
+        explanation = _bi(getattr(hit, "explanation", None), lang)
+        if explanation:
+            title = f"{title} — {explanation}" if title else explanation
+        spans.append((start, end, title))
+    spans.sort()
+    merged: list[tuple[int, int, str]] = []
+    for start, end, title in spans:
+        if merged and start < merged[-1][1]:
+            prev_start, prev_end, prev_title = merged[-1]
+            joined = prev_title if title in prev_title else f"{prev_title}; {title}"
+            merged[-1] = (prev_start, max(prev_end, end), joined)
+        else:
+            merged.append((start, end, title))
+    out: list[str] = []
+    pos = 0
+    for start, end, title in merged:
+        out.append(html.escape(text[pos:start]))
+        out.append(f'<mark title="{html.escape(title, quote=True)}">{html.escape(text[start:end])}</mark>')
+        pos = end
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+def _evidence_table(hits: Sequence[Any], lang: str) -> str:
+    if not hits:
+        return ""
+    head = "".join(f"<th>{html.escape(_t(k, lang))}</th>" for k in ("at", "phrase", "category", "explanation"))
+    body = []
+    for hit in hits:
+        body.append(
+            "<tr>"
+            f"<td>{html.escape(_fmt_time(getattr(hit, 't', None)))}</td>"
+            f"<td><mark>{html.escape(_hit_phrase(hit))}</mark></td>"
+            f"<td>{html.escape(_hit_category(hit, lang))}</td>"
+            f"<td>{html.escape(_bi(getattr(hit, 'explanation', None), lang))}</td>"
+            "</tr>"
+        )
+    return (
+        f"<h3>{html.escape(_t('evidence', lang))}</h3><table><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def _entities_list(entities: Sequence[Any], lang: str) -> str:
+    if not entities:
+        return ""
+    seen: list[tuple[str, str]] = []
+    for entity in entities:
+        pair = (entity_kind_text(getattr(entity, "kind", ""), lang), str(getattr(entity, "value", "")))
+        if pair not in seen:
+            seen.append(pair)
+    items = "".join(f"<li><b>{html.escape(k)}</b>：<code>{html.escape(v)}</code></li>" for k, v in seen)
+    return f"<h3>{html.escape(_t('entities', lang))}</h3><ul>{items}</ul>"
+
+
+def _summary_table(levels: Sequence[Level | None], lang: str) -> str:
+    counts = Counter(level for level in levels if level is not None)
+    rows = "".join(
+        f"<tr><td>{_badge(level, lang)}</td><td>{counts.get(level, 0)}</td></tr>"
+        for level in sorted(Level, reverse=True)
+    )
+    return (
+        f'<h2>{html.escape(_t("summary", lang))}</h2><table style="width:auto">'
+        f"<thead><tr><th>{html.escape(_t('level', lang))}</th><th>{html.escape(_t('count', lang))}</th></tr></thead>"
+        f"<tbody>{rows}<tr><td>{html.escape(_t('total', lang))}</td><td>{len(levels)}</td></tr></tbody></table>"
+    )
+
+
+def _page(title: str, body: str, lang: str, generated_at: dt.datetime | None) -> str:
+    when = (generated_at or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
+    html_lang = "en" if lang == "en" else "zh-CN"
+    return (
+        f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        f"<h1>{html.escape(title)}</h1>\n"
+        f'<p class="meta">{html.escape(_t("generated", lang))}：{html.escape(when)} · CallShield {__version__}</p>\n'
+        f'<p class="note">{html.escape(_t("privacy", lang))} {html.escape(_t("legend", lang))}</p>\n'
+        f"{body}\n</body>\n</html>\n"
+    )
+
+
+def _item_html(
+    heading: str, meta: list[tuple[str, str]], row: Any, lang: str, reasons: Sequence[str] = (), error: str = ""
+) -> str:
+    level = getattr(row, "level", None)
+    color = LEVEL_COLOR[level] if level is not None else "#d0d7de"
+    parts = [f'<section class="item" style="border-left-color:{color}">']
+    parts.append(f"<h2>{_badge(level, lang)} {html.escape(heading)}</h2>")
+    meta_html = " · ".join(f"{html.escape(k)}：{html.escape(v)}" for k, v in meta if v)
+    if meta_html:
+        parts.append(f'<p class="meta">{meta_html}</p>')
+    if error:
+        parts.append(f'<p class="error">{html.escape(_t("error", lang))}：{html.escape(error)}</p>')
+    if reasons:
+        items = "".join(f"<li>{html.escape(r)}</li>" for r in reasons)
+        parts.append(f"<h3>{html.escape(_t('reasons', lang))}</h3><ul>{items}</ul>")
+    hits = tuple(getattr(row, "hits", ()) or ())
+    parts.append(_evidence_table(hits, lang))
+    parts.append(_entities_list(tuple(getattr(row, "entities", ()) or ()), lang))
+    transcript = str(getattr(row, "transcript", "") or "")
+    if transcript:
+        parts.append(
+            f"<h3>{html.escape(_t('transcript', lang))}</h3>"
+            f'<div class="transcript">{highlight_html(transcript, hits, lang)}</div>'
+        )
+    parts.append("</section>")
+    return "\n".join(p for p in parts if p)
+
+
+def _risk_order(rows: list[Any]) -> list[Any]:
+    def key(row: Any) -> tuple[int, float]:
+        level = getattr(row, "level", None)
+        return (-1 if level is None else int(level), float(getattr(row, "score", 0.0) or 0.0))
+
+    return sorted(rows, key=key, reverse=True)
+
+
+def render_recordings_html(rows: Iterable[Any], lang: str = "zh", generated_at: dt.datetime | None = None) -> str:
+    lang = normalise_language(lang)
+    items = _risk_order(list(rows))
+    body = [_summary_table([getattr(r, "level", None) for r in items], lang)]
+    if not items:
+        body.append(f"<p>{html.escape(_t('no_items', lang))}</p>")
+    for row in items:
+        score = "" if getattr(row, "level", None) is None else f"{float(getattr(row, 'score', 0.0)):.2f}"
+        meta = [
+            (_t("file", lang), str(getattr(row, "path", ""))),
+            (_t("status", lang), _bi(getattr(row, "status", None), lang)),
+            (_t("score", lang), score),
+            (_t("category", lang), _bi(getattr(row, "category_text", None), lang)),
+        ]
+        name = os.path.basename(str(getattr(row, "path", ""))) or str(getattr(row, "path", ""))
+        reasons = _reasons_text(tuple(getattr(row, "reasons", ()) or ()), lang)
+        body.append(_item_html(name, meta, row, lang, reasons, _bi(getattr(row, "error", None), lang)))
+    return _page(_t("rec_title", lang), "\n".join(body), lang, generated_at)
+
+
+def render_history_html(rows: Iterable[Any], lang: str = "zh", generated_at: dt.datetime | None = None) -> str:
+    lang = normalise_language(lang)
+    items = list(rows)
+    body = [_summary_table([getattr(r, "level", None) for r in items], lang)]
+    if not items:
+        body.append(f"<p>{html.escape(_t('no_items', lang))}</p>")
+    for row in items:
+        kind = str(getattr(row, "kind", ""))
+        subject = str(getattr(row, "number", "") or getattr(row, "path", ""))
+        meta = [
+            (_t("time", lang), row.time_text() if hasattr(row, "time_text") else str(getattr(row, "time", ""))),
+            (_t("kind", lang), _t(kind, lang) if kind in ("call", "recording") else kind),
+            (_t("score", lang), f"{float(getattr(row, 'score', 0.0) or 0.0):.2f}"),
+            (_t("category", lang), _bi(getattr(row, "category_text", None), lang) or str(getattr(row, "category", ""))),
+            (_t("source", lang), str(getattr(row, "source", "") or "")),
+        ]
+        reasons = _reasons_text(tuple(getattr(row, "reasons", ()) or ()), lang)
+        body.append(_item_html(subject, meta, row, lang, reasons))
+    return _page(_t("hist_title", lang), "\n".join(body), lang, generated_at)
+
+
+def write_recordings_html(
+    rows: Iterable[Any], path: str | os.PathLike[str], lang: str = "zh", generated_at: dt.datetime | None = None
+) -> int:
+    items = list(rows)
+    text = render_recordings_html(items, lang, generated_at)
+    _atomic_write(Path(path), lambda fh: fh.write(text))
+    return len(items)
+
+
+def write_history_html(
+    rows: Iterable[Any], path: str | os.PathLike[str], lang: str = "zh", generated_at: dt.datetime | None = None
+) -> int:
+    items = list(rows)
+    text = render_history_html(items, lang, generated_at)
+    _atomic_write(Path(path), lambda fh: fh.write(text))
+    return len(items)
+
+
+def write_report(kind: str, fmt: str, rows: Iterable[Any], path: str | os.PathLike[str], lang: str = "zh") -> int:
+    """One entry point for the pages: ``kind`` is recordings/history, ``fmt`` csv/html."""
+    writers = {
+        ("recordings", "csv"): write_recordings_csv,
+        ("recordings", "html"): write_recordings_html,
+        ("history", "csv"): write_history_csv,
+        ("history", "html"): write_history_html,
+    }
+    return writers[(kind, fmt.lower().lstrip("."))](rows, path, lang)

@@ -1,0 +1,222 @@
+"""CSV/HTML report export: real files written and read back."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html.parser
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from app import reports
+from app.models.history_model import HistoryRow
+from app.models.recording_model import FileStatus, RecordingRow
+from screening.i18n import BiText
+from screening.types import Level
+
+
+@dataclass(frozen=True)
+class Hit:  # same attributes as screening.transcript PhraseHit (unit-test stand-in)
+    start: int
+    end: int
+    matched: str
+    category: str
+    category_text: BiText
+    explanation: BiText
+    t: float | None = None
+
+
+@dataclass(frozen=True)
+class Ent:
+    kind: str
+    value: str
+    start: int = 0
+    end: int = 0
+
+
+FRAUD = "您好我是客服，您的积分即将过期，请加QQ群 12345678 并告诉我验证码 <script>alert(1)</script>"
+CAT = BiText("冒充运营商客服/积分兑换", "fake carrier points redemption")
+
+
+def _fraud_row(path: str = "/rec/a&b.wav") -> RecordingRow:
+    hits = (
+        Hit(7, 11, "积分即将", "points", CAT, BiText("积分过期是常见诱饵", "expiring points are a lure"), 3.0),
+        Hit(
+            FRAUD.index("验证码"), FRAUD.index("验证码") + 3, "验证码", "points", CAT, BiText("索要验证码", "asks code")
+        ),
+    )
+    return RecordingRow(
+        path=path,
+        status=FileStatus.DONE,
+        level=Level.BLOCK,
+        score=0.93,
+        category="points",
+        category_text=CAT,
+        transcript=FRAUD,
+        hits=hits,
+        entities=(Ent("qq_group", "12345678"), Ent("url", "http://x.example/?a=<b>")),
+    )
+
+
+def _rows() -> list[RecordingRow]:
+    return [
+        RecordingRow(
+            path="/rec/ok.wav", status=FileStatus.DONE, level=Level.UNKNOWN, score=0.05, transcript="喂 妈 吃饭了吗"
+        ),
+        _fraud_row(),
+        RecordingRow(path="/rec/bad.wav", status=FileStatus.FAILED, error=BiText("文件已损坏", "file is damaged")),
+    ]
+
+
+def test_recordings_csv_roundtrip_utf8_bom(tmp_path: Path) -> None:
+    out = tmp_path / "out" / "scan.csv"
+    assert reports.write_recordings_csv(_rows(), out, "zh") == 3
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "Excel needs the BOM to read Chinese"
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        table = list(csv.reader(fh))
+    assert table[0][:3] == ["文件", "状态", "风险等级"]
+    assert len(table) == 4
+    fraud = table[2]
+    assert fraud[0] == "/rec/a&b.wav"
+    assert fraud[2] == "⛔ 拦截"
+    assert fraud[3] == "0.93"
+    assert "积分即将（冒充运营商客服/积分兑换）" in fraud[5]
+    assert "QQ群号: 12345678" in fraud[6]
+    assert fraud[7] == FRAUD
+    assert table[3][1] == "失败" and table[3][8] == "文件已损坏"
+
+
+def test_recordings_csv_english(tmp_path: Path) -> None:
+    out = tmp_path / "scan.csv"
+    reports.write_recordings_csv(_rows(), out, "en")
+    table = _read_csv(out)
+    assert table[0][0] == "file" and table[2][2] == "⛔ block" and table[3][8] == "file is damaged"
+
+
+def test_csv_defuses_formulas_but_keeps_phone_numbers() -> None:
+    assert reports.csv_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert reports.csv_safe("@SUM(A1)") == "'@SUM(A1)"
+    assert reports.csv_safe("+86 138-0013-8000") == "+86 138-0013-8000"
+    assert reports.csv_safe("+cmd|x") == "'+cmd|x"
+
+
+def _read_csv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+class _Collector(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.marks: list[str] = []
+        self.titles: list[str] = []
+        self.tags: set[str] = set()
+        self._in_mark = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        if tag == "mark":
+            self._in_mark = True
+            self.marks.append("")
+            self.titles.extend(v or "" for k, v in attrs if k == "title")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "mark":
+            self._in_mark = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_mark:
+            self.marks[-1] += data
+
+
+def test_recordings_html_self_contained_escaped_highlighted(tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    reports.write_recordings_html(_rows(), out, "zh", generated_at=dt.datetime(2026, 1, 2, 3, 4))
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and 'lang="zh-CN"' in text and '<meta charset="utf-8">' in text
+    # self-contained: no scripts, no external resources
+    assert "<script>" not in text and "src=" not in text and "<link" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "a&amp;b.wav" in text
+    assert "http://x.example/?a=&lt;b&gt;" in text
+    parser = _Collector()
+    parser.feed(text)
+    assert "script" not in parser.tags
+    assert "积分即将" in parser.marks and "验证码" in parser.marks
+    assert any("冒充运营商客服/积分兑换" in t and "积分过期是常见诱饵" in t for t in parser.titles)
+    assert "QQ群号" in text and "12345678" in text
+    assert "⛔ 拦截" in text and "文件已损坏" in text
+    assert "2026-01-02 03:04" in text
+    # highest risk first
+    assert text.index("a&amp;b.wav") < text.index("ok.wav")
+
+
+def test_highlight_merges_overlaps_and_clamps() -> None:
+    text = "abcdef<g>"
+    hits = [
+        Hit(1, 3, "bc", "c", BiText("甲", "A"), BiText("", "")),
+        Hit(2, 5, "cde", "c", BiText("乙", "B"), BiText("", "")),
+        Hit(7, 99, "g>", "c", BiText("丙", "C"), BiText("", "")),
+        Hit(5, 5, "", "c", BiText("空", "E"), BiText("", "")),
+    ]
+    out = reports.highlight_html(text, hits, "en")
+    assert out == 'a<mark title="A; B">bcde</mark>f&lt;<mark title="C">g&gt;</mark>'
+
+
+def test_history_exports(tmp_path: Path) -> None:
+    when = dt.datetime(2026, 3, 1, 9, 30, 0)
+    rows = [
+        HistoryRow(
+            id=1,
+            kind="call",
+            time=when,
+            number="+8695275012",
+            level=Level.WARN,
+            score=0.6,
+            reasons=(BiText("95 开头的 8 位号码多为租用的呼叫中心号段", "leased 95 call-center number"),),
+            source="modem",
+        ),
+        HistoryRow(
+            id=2,
+            kind="recording",
+            time=when,
+            path="/r/x.wav",
+            level=Level.BLOCK,
+            score=0.9,
+            transcript=FRAUD,
+            hits=_fraud_row().hits,
+            entities=_fraud_row().entities,
+            category_text=CAT,
+        ),
+    ]
+    csv_path = tmp_path / "h.csv"
+    html_path = tmp_path / "h.html"
+    assert reports.write_report("history", "csv", rows, csv_path, "zh") == 2
+    assert reports.write_report("history", "html", rows, html_path, "en") == 2
+    table = _read_csv(csv_path)
+    assert table[1][0] == "2026-03-01 09:30:00" and table[1][1] == "来电" and table[1][2] == "+8695275012"
+    assert table[1][3] == "⚠ 警告" and "租用的呼叫中心" in table[1][6]
+    assert table[2][1] == "录音" and "QQ群号: 12345678" in table[2][8]
+    page = html_path.read_text(encoding="utf-8")
+    assert 'lang="en"' in page and "leased 95 call-center number" in page and "<mark" in page
+    assert "QQ group" in page
+
+
+def test_failed_export_leaves_existing_file(tmp_path: Path) -> None:
+    out = tmp_path / "keep.csv"
+    out.write_text("old", encoding="utf-8")
+
+    class Boom:
+        path = "x"
+
+        @property
+        def status(self) -> str:
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        reports.write_recordings_csv([Boom()], out)
+    assert out.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.csv"]
