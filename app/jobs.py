@@ -1,0 +1,249 @@
+"""Run work off the GUI thread and hand the result back on it (Picard ``util/thread.py``, Anki ``taskman.py``).
+
+Usage from a page::
+
+    services.jobs.run(store.import_file, path, on_result=self._imported, on_error=self._failed)
+
+    def scan(progress: Progress) -> list[Result]:
+        for i, f in enumerate(files):
+            progress.check()                  # raises Cancelled if the user pressed cancel
+            ...
+            progress.update(i + 1, len(files), f.name)
+    job = services.jobs.run_long(scan, on_result=..., on_progress=self._bar_update)
+    job.cancel()
+
+Rules kept here so pages never have to think about them:
+- callbacks run on the GUI thread, in order, via a queued Qt signal on a GUI-thread QObject;
+- a failure without ``on_error`` is logged and reported through ``unhandledError`` (the main window shows it);
+- database writes go through ``writer=True``: one worker, so writes never race;
+- progress is throttled (at most every 50 ms) so a fast worker cannot flood the event loop;
+- ``shutdown()`` cancels long jobs and joins every worker (no leaked threads).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+PROGRESS_INTERVAL_S = 0.05
+
+
+class Cancelled(Exception):
+    """Raised inside a worker by ``Progress.check()`` after the user cancelled."""
+
+
+class Progress(QObject):
+    """Handed to long jobs. Workers call ``update``/``check``; the GUI gets a throttled ``changed`` signal."""
+
+    changed = Signal(int, int, str)  # done, total, text
+
+    def __init__(self, interval_s: float = PROGRESS_INTERVAL_S) -> None:
+        super().__init__()
+        self._cancel = threading.Event()
+        self._interval = interval_s
+        self._last = 0.0
+        self._lock = threading.Lock()
+        self.done = 0
+        self.total = 0
+        self.text = ""
+
+    def update(self, done: int, total: int = 0, text: str = "", force: bool = False) -> None:
+        """Report progress from any thread. Emission is throttled; the last value always arrives via ``flush``."""
+        with self._lock:
+            self.done, self.total, self.text = done, total, text
+            now = time.monotonic()
+            if not force and now - self._last < self._interval and (total == 0 or done < total):
+                return
+            self._last = now
+        self.changed.emit(done, total, text)
+
+    def flush(self) -> None:
+        self.changed.emit(self.done, self.total, self.text)
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    @property
+    def cancel_event(self) -> threading.Event:
+        return self._cancel
+
+    def check(self) -> None:
+        if self._cancel.is_set():
+            raise Cancelled()
+
+
+@dataclass
+class Job:
+    id: int
+    name: str
+    future: Future[Any]
+    progress: Progress | None = None
+    on_result: Callable[[Any], None] | None = None
+    on_error: Callable[[BaseException], None] | None = None
+    on_cancelled: Callable[[], None] | None = None
+    started: float = field(default_factory=time.monotonic)
+
+    def cancel(self) -> None:
+        if self.progress is not None:
+            self.progress.cancel()
+        self.future.cancel()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.progress is not None and self.progress.cancelled
+
+    def done(self) -> bool:
+        return self.future.done()
+
+
+class JobRunner(QObject):
+    """Thread pools plus GUI-thread delivery. Create it on the GUI thread."""
+
+    _delivered = Signal(object, object, object)  # job, result, exception (queued across threads)
+    jobStarted = Signal(int, str)
+    jobFinished = Signal(int)
+    unhandledError = Signal(str, object)  # job name, exception
+    idle = Signal()
+
+    def __init__(self, workers: int = 2, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="callshield-job")
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="callshield-writer")
+        self._ids = itertools.count(1)
+        self._active: dict[int, Job] = {}
+        self._closed = False
+        self._delivered.connect(self._deliver)
+
+    # ----------------------------------------------------------------- submit
+    def run(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_result: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        writer: bool = False,
+        name: str = "",
+        **kwargs: Any,
+    ) -> Job:
+        """Run ``fn(*args, **kwargs)`` on a worker; deliver its result or exception on the GUI thread."""
+        return self._submit(fn, args, kwargs, on_result, on_error, None, writer, name, None)
+
+    def run_long(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_result: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        on_progress: Callable[[int, int, str], None] | None = None,
+        on_cancelled: Callable[[], None] | None = None,
+        writer: bool = False,
+        name: str = "",
+        **kwargs: Any,
+    ) -> Job:
+        """Like ``run`` but ``fn`` receives a ``Progress`` as its first argument and can be cancelled."""
+        progress = Progress()
+        if on_progress is not None:
+            progress.changed.connect(on_progress)
+        return self._submit(fn, (progress, *args), kwargs, on_result, on_error, on_cancelled, writer, name, progress)
+
+    def _submit(
+        self,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        on_result: Callable[[Any], None] | None,
+        on_error: Callable[[BaseException], None] | None,
+        on_cancelled: Callable[[], None] | None,
+        writer: bool,
+        name: str,
+        progress: Progress | None,
+    ) -> Job:
+        if self._closed:
+            raise RuntimeError("JobRunner is shut down")
+        job_id = next(self._ids)
+        label = name or getattr(fn, "__qualname__", repr(fn))
+        pool = self._writer if writer else self._pool
+        future: Future[Any] = Future()
+        job = Job(job_id, label, future, progress, on_result, on_error, on_cancelled)
+        self._active[job_id] = job
+
+        def work() -> None:
+            if progress is not None and progress.cancelled:
+                self._delivered.emit(job, None, Cancelled())
+                return
+            try:
+                result = fn(*args, **kwargs)
+            except BaseException as exc:  # workers report their own exceptions (STYLE §2.6)
+                self._delivered.emit(job, None, exc)
+            else:
+                self._delivered.emit(job, result, None)
+
+        job.future = pool.submit(work)
+        self.jobStarted.emit(job_id, label)
+        return job
+
+    # ---------------------------------------------------------------- deliver
+    @Slot(object, object, object)
+    def _deliver(self, job: Job, result: Any, exc: BaseException | None) -> None:
+        self._active.pop(job.id, None)
+        try:
+            if job.progress is not None:
+                job.progress.flush()
+            if isinstance(exc, Cancelled) or (exc is None and job.cancelled and job.on_cancelled is not None):
+                log.info("job %s cancelled", job.name)
+                if job.on_cancelled is not None:
+                    self._call(job.on_cancelled)
+            elif exc is not None:
+                if job.on_error is not None:
+                    self._call(job.on_error, exc)
+                else:
+                    log.error("job %s failed", job.name, exc_info=(type(exc), exc, exc.__traceback__))
+                    self.unhandledError.emit(job.name, exc)
+            elif job.on_result is not None:
+                self._call(job.on_result, result)
+        finally:
+            self.jobFinished.emit(job.id)
+            if not self._active:
+                self.idle.emit()
+
+    @staticmethod
+    def _call(callback: Callable[..., None], *args: Any) -> None:
+        try:
+            callback(*args)
+        except RuntimeError as exc:
+            # The widget that asked for the job was closed meanwhile: nothing to show it on.
+            if "already deleted" in str(exc):
+                log.debug("job callback target gone: %s", exc)
+                return
+            raise
+
+    # ------------------------------------------------------------------ state
+    def active(self) -> list[Job]:
+        return list(self._active.values())
+
+    def is_idle(self) -> bool:
+        return not self._active
+
+    def shutdown(self, wait: bool = True) -> None:
+        """Cancel long jobs and join every worker thread. Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        for job in list(self._active.values()):
+            job.cancel()
+        self._pool.shutdown(wait=wait, cancel_futures=True)
+        self._writer.shutdown(wait=wait, cancel_futures=True)

@@ -1,0 +1,215 @@
+"""AppServices: everything a page may use, built once by the composition root (``app/gui.py``).
+
+Pages receive an ``AppServices`` in their constructor and never open SQL, Vosk or threads themselves.
+
+- ``services.settings``: a ``SettingsHolder`` (``.value`` is the frozen ``Settings``; ``update(**changes)`` saves
+  atomically and emits ``changed``).
+- ``services.db()``: this thread's sqlite connection (WAL; one per thread, STYLE §2.8).
+- ``services.store()`` / ``services.history()``: the list store and the call/recording history on this thread's DB.
+- ``services.screener``: the number screener (indexed lookups, fine on the GUI thread).
+- ``services.detector()``: the scam-script detector, loaded lazily; ``load_detector(cb)`` loads it in a worker.
+- ``services.jobs``: the ``JobRunner``; ``services.alerts``: the ``AlertService``; ``services.calls``: the
+  ``CallBridge`` (signals ``callScreened``, ``transcriptUpdated``…); ``services.speech``: model/device access.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from app import paths
+from app.jobs import JobRunner
+from app.settings import Settings, load_settings, save_settings
+
+log = logging.getLogger(__name__)
+
+
+class SettingsHolder(QObject):
+    """The current settings plus a ``changed(new, old)`` signal. Saving is atomic and immediate (small file)."""
+
+    changed = Signal(object, object)  # new Settings, old Settings
+
+    def __init__(self, data_dir: Path, settings: Settings, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._data_dir = Path(data_dir)
+        self._value = settings
+
+    @property
+    def value(self) -> Settings:
+        return self._value
+
+    def update(self, **changes: Any) -> Settings:
+        return self.set(self._value.replace(**changes))
+
+    def set(self, settings: Settings) -> Settings:
+        old = self._value
+        if settings == old:
+            return old
+        save_settings(self._data_dir, settings)
+        self._value = settings
+        self.changed.emit(settings, old)
+        return settings
+
+
+class AppServices(QObject):
+    """Composition of the core for the UI. Build with ``build_services``; close with ``close()``."""
+
+    detectorReady = Signal(object)
+    detectorFailed = Signal(object)
+
+    def __init__(self, data_dir: Path, settings: Settings, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.data_dir = Path(data_dir)
+        self.db_path = self.data_dir / paths.DB_FILENAME
+        self.log_path = paths.log_dir(self.data_dir) / "callshield.log"
+        self.settings = SettingsHolder(self.data_dir, settings, self)
+        self.jobs = JobRunner(parent=self)
+        self._local = threading.local()
+        self._connections: list[Any] = []
+        self._conn_lock = threading.Lock()
+        self._screener: Any = None
+        self._detector: Any = None
+        self._detector_lock = threading.Lock()
+        self._detector_loading = False
+        self.alerts: Any = None
+        self.calls: Any = None
+        self.speech: Any = None
+        self._closed = False
+
+    # ------------------------------------------------------------------ data
+    def db(self) -> Any:
+        """This thread's database connection (sqlite_utils.Database via blocklists.db.open_db)."""
+        conn = getattr(self._local, "db", None)
+        if conn is None:
+            from blocklists.db import open_db
+
+            conn = open_db(self.db_path)
+            self._local.db = conn
+            with self._conn_lock:
+                self._connections.append(conn)
+        return conn
+
+    def store(self) -> Any:
+        """The list store on this thread's connection."""
+        store = getattr(self._local, "store", None)
+        if store is None:
+            from blocklists.store import ListStore
+
+            store = ListStore(self.db())
+            self._local.store = store
+        return store
+
+    def history(self) -> Any:
+        hist = getattr(self._local, "history", None)
+        if hist is None:
+            from blocklists.history import History
+
+            hist = History(self.db())
+            self._local.history = hist
+        return hist
+
+    def make_screener(self) -> Any:
+        """A number screener on this thread's store (workers call this; the GUI uses ``screener``)."""
+        from screening.screener import NumberScreener
+
+        return NumberScreener(self.store(), self.settings.value.region)
+
+    @property
+    def screener(self) -> Any:
+        if self._screener is None:
+            self._screener = self.make_screener()
+        return self._screener
+
+    # -------------------------------------------------------------- detector
+    def detector(self) -> Any:
+        """The scam-script detector (loads on first use; prefer ``load_detector`` from the GUI thread)."""
+        with self._detector_lock:
+            if self._detector is None:
+                from screening.transcript import ScriptDetector
+
+                self._detector = ScriptDetector.default()
+            return self._detector
+
+    @property
+    def detector_loaded(self) -> bool:
+        return self._detector is not None
+
+    def load_detector(self, on_ready: Callable[[Any], None] | None = None) -> None:
+        """Load the detector in a worker; ``on_ready(detector)`` and ``detectorReady`` fire on the GUI thread."""
+        if self._detector is not None:
+            if on_ready is not None:
+                on_ready(self._detector)
+            return
+        if on_ready is not None:
+            self.detectorReady.connect(on_ready, type=_single_shot())
+        if self._detector_loading:
+            return
+        self._detector_loading = True
+
+        def done(det: Any) -> None:
+            self._detector_loading = False
+            self.detectorReady.emit(det)
+
+        def failed(exc: BaseException) -> None:
+            self._detector_loading = False
+            log.error("detector failed to load", exc_info=(type(exc), exc, exc.__traceback__))
+            self.detectorFailed.emit(exc)
+
+        self.jobs.run(self.detector, on_result=done, on_error=failed, name="load-detector")
+
+    # ----------------------------------------------------------------- close
+    def close(self) -> None:
+        """Stop calls and speech, join workers, close DB connections. Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        for part in (self.calls, self.speech, self.alerts):
+            closer = getattr(part, "close", None)
+            if callable(closer):
+                try:
+                    closer()
+                except Exception:
+                    log.exception("error while closing %s", type(part).__name__)
+        self.jobs.shutdown(wait=True)
+        with self._conn_lock:
+            for conn in self._connections:
+                try:
+                    conn.close()
+                except Exception:
+                    log.debug("closing a db connection failed", exc_info=True)
+            self._connections.clear()
+        self._local = threading.local()
+
+
+def _single_shot() -> Any:
+    from PySide6.QtCore import Qt
+
+    return Qt.ConnectionType.SingleShotConnection
+
+
+def build_services(data_dir: Path, settings: Settings | None = None) -> AppServices:
+    """Build the services once, in the composition root (or a test fixture)."""
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    services = AppServices(data_dir, settings if settings is not None else load_settings(data_dir))
+    from app.alerts import AlertService
+
+    services.alerts = AlertService(services)
+    try:
+        from app.qtbridge import CallBridge
+
+        services.calls = CallBridge(services)
+    except ImportError as exc:  # the call-controller issue has not landed yet
+        log.warning("call controller unavailable: %s", exc)
+    try:
+        from app.qtbridge import SpeechService
+
+        services.speech = SpeechService(services)
+    except ImportError as exc:
+        log.warning("speech service unavailable: %s", exc)
+    return services

@@ -1,0 +1,212 @@
+"""Domain settings: declared once, typed, with defaults; persisted as JSON in the data dir.
+
+Window geometry and other pure view state live in QSettings (see ``app/ui/main_window.py``); what the
+core and the services need lives here, in one frozen dataclass (Picard ``options.py`` split).
+
+Unknown keys in the file are ignored and bad values fall back to the default for that one field, so a
+hand-edited or older settings file never stops the app from starting.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Literal
+
+from screening.types import Level
+
+log = logging.getLogger(__name__)
+
+SETTINGS_FILENAME = "settings.json"
+SETTINGS_VERSION = 1
+
+LanguageChoice = Literal["zh", "en", "auto"]
+TlsMode = Literal["none", "starttls", "ssl"]
+SourceKind = Literal["manual", "modem", "ncid"]
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """E-mail alerts to a family member. Off unless the user turns it on; nothing is sent otherwise."""
+
+    enabled: bool = False
+    host: str = ""
+    port: int = 587
+    tls: TlsMode = "starttls"
+    user: str = ""
+    password: str = ""  # stored locally, in the user's own data dir, like any mail client does
+    sender: str = ""
+    recipients: tuple[str, ...] = ()
+
+    @property
+    def usable(self) -> bool:
+        return bool(self.host and self.port and self.recipients and (self.sender or self.user))
+
+
+@dataclass(frozen=True)
+class CallSourceSettings:
+    """Where incoming calls come from: typed in by hand, a caller-ID modem, or an NCID server."""
+
+    kind: SourceKind = "manual"
+    modem_port: str = ""
+    modem_baud: int = 115200
+    ncid_host: str = "127.0.0.1"
+    ncid_port: int = 3333
+
+
+@dataclass(frozen=True)
+class Settings:
+    language: LanguageChoice = "auto"
+    large_text: bool = False
+    alert_sound: bool = True
+    alert_sensitivity: Level = Level.WARN  # alert when a call reaches this level or above
+    alert_cooldown_s: float = 120.0
+    bring_to_front: bool = True
+    tray_notifications: bool = True
+    audio_device: str | None = None
+    model_path: str | None = None
+    auto_hangup: bool = False
+    region: str = "CN"
+    call_source: CallSourceSettings = field(default_factory=CallSourceSettings)
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    first_run_done: bool = False
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+def settings_path(data_dir: Path) -> Path:
+    return Path(data_dir) / SETTINGS_FILENAME
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, Level):
+        return value.name.lower()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _to_json(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple):
+        return [_to_json(v) for v in value]
+    return value
+
+
+def settings_to_dict(settings: Settings) -> dict[str, Any]:
+    data: dict[str, Any] = _to_json(settings)
+    data["version"] = SETTINGS_VERSION
+    return data
+
+
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "language": ("zh", "en", "auto"),
+    "tls": ("none", "starttls", "ssl"),
+    "kind": ("manual", "modem", "ncid"),
+}
+
+
+def _coerce(name: str, default: Any, raw: Any) -> Any:
+    """Turn one JSON value into the type of its default; raise ValueError/TypeError if it cannot."""
+    if isinstance(default, Level):
+        return Level.parse(raw)
+    if isinstance(default, bool):
+        if not isinstance(raw, bool):
+            raise TypeError(name)
+        return raw
+    if isinstance(default, int) and not isinstance(default, bool):
+        if isinstance(raw, bool) or not isinstance(raw, int | float):
+            raise TypeError(name)
+        return int(raw)
+    if isinstance(default, float):
+        if isinstance(raw, bool) or not isinstance(raw, int | float):
+            raise TypeError(name)
+        return float(raw)
+    if isinstance(default, tuple):
+        if not isinstance(raw, list | tuple):
+            raise TypeError(name)
+        return tuple(str(v) for v in raw if str(v).strip())
+    if isinstance(default, str):
+        if not isinstance(raw, str):
+            raise TypeError(name)
+        if name in _CHOICES and raw not in _CHOICES[name]:
+            raise ValueError(name)
+        return raw
+    if default is None:  # optional strings
+        if raw is None or isinstance(raw, str):
+            return raw or None
+        raise TypeError(name)
+    raise TypeError(name)
+
+
+def _from_dict(cls: type[Any], data: dict[str, Any]) -> Any:
+    defaults = cls()
+    values: dict[str, Any] = {}
+    for f in fields(cls):
+        if f.name not in data:
+            continue
+        default = getattr(defaults, f.name)
+        raw = data[f.name]
+        try:
+            if dataclasses.is_dataclass(default):
+                values[f.name] = _from_dict(type(default), raw if isinstance(raw, dict) else {})
+            else:
+                values[f.name] = _coerce(f.name, default, raw)
+        except (TypeError, ValueError, KeyError):
+            log.warning("settings: ignoring bad value for %s", f.name)
+    return cls(**values)
+
+
+def settings_from_dict(data: dict[str, Any]) -> Settings:
+    result: Settings = _from_dict(Settings, data)
+    return result
+
+
+def load_settings(data_dir: Path) -> Settings:
+    """The saved settings, or the defaults if there is no (readable) file yet."""
+    path = settings_path(data_dir)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings()
+    except OSError as exc:
+        log.warning("settings: cannot read %s: %s", path, exc)
+        return Settings()
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        log.warning("settings: %s is not valid JSON (%s); using defaults and keeping a copy", path, exc)
+        try:
+            path.replace(path.with_suffix(".json.bad"))
+        except OSError:
+            pass
+        return Settings()
+    if not isinstance(data, dict):
+        return Settings()
+    return settings_from_dict(data)
+
+
+def save_settings(data_dir: Path, settings: Settings) -> Path:
+    """Write atomically (temp file + fsync + rename) so a crash never leaves half a file."""
+    path = settings_path(data_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = json.dumps(settings_to_dict(settings), ensure_ascii=False, indent=2)
+    fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=str(path.parent))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.chmod(tmp, 0o600)  # holds the SMTP password
+        except OSError:
+            pass
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return path

@@ -1,0 +1,327 @@
+"""Main window: left navigation (icon + words) and a stack of pages, plus the window-wide alert bar.
+
+Pages are imported by name; a page that is missing or fails to import shows a placeholder with the reason, so the
+window always opens.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib
+import logging
+import traceback
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QSystemTrayIcon,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.alerts import Alert
+from app.services import AppServices
+from app.ui import style
+from app.ui.widgets import ErrorDetailsDialog, friendly_message
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    module: str
+    cls: str
+    icon: str
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("live", "app.ui.page_live", "LivePage", "nav_live.svg"),
+    PageSpec("check", "app.ui.page_check", "CheckPage", "nav_check.svg"),
+    PageSpec("recordings", "app.ui.page_recordings", "RecordingsPage", "nav_recordings.svg"),
+    PageSpec("lists", "app.ui.page_lists", "ListsPage", "nav_lists.svg"),
+    PageSpec("history", "app.ui.page_history", "HistoryPage", "nav_history.svg"),
+    PageSpec("settings", "app.ui.page_settings", "SettingsPage", "nav_settings.svg"),
+)
+
+
+class PlaceholderPage(QWidget):
+    """Shown instead of a page that could not be loaded; says why in plain words, details for the curious."""
+
+    def __init__(self, title: str, error: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.error = error
+        self._title = title
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.details = QLabel(f"<pre>{html.escape(error[-1500:])}</pre>", self)
+        self.details.setObjectName("hint")
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(self.label)
+        layout.addWidget(self.details)
+        layout.addStretch(2)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.label.setText(self.tr("“%1”页面暂时不可用。其他功能可以照常使用。").replace("%1", self._title))
+
+
+class AlertBar(QFrame):
+    """The unmissable window-wide banner shown when a call reaches warn/block."""
+
+    showRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("alertBar")
+        self.alert: Alert | None = None
+        self.icon = QLabel(self)
+        self.text = QLabel(self)
+        self.text.setWordWrap(True)
+        font = self.text.font()
+        font.setBold(True)
+        font.setPointSizeF(max(font.pointSizeF(), 9.0) * 1.3)
+        self.text.setFont(font)
+        self.show_button = QPushButton(self)
+        self.show_button.clicked.connect(self.showRequested)
+        self.close_button = QPushButton(self)
+        self.close_button.clicked.connect(self.dismiss)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(12, 8, 12, 8)
+        row.addWidget(self.icon)
+        row.addWidget(self.text, 1)
+        row.addWidget(self.show_button)
+        row.addWidget(self.close_button)
+        self.hide()
+        self.retranslate()
+
+    def show_alert(self, alert: Alert) -> None:
+        self.alert = alert
+        st = style.style_for(alert.level)
+        self.icon.setPixmap(style.level_pixmap(alert.level, 40))
+        self.setStyleSheet(
+            f"QFrame#alertBar {{ background: {st.background}; border: 3px solid {st.accent}; border-radius: 6px; }}"
+            f"QFrame#alertBar QLabel {{ color: {st.foreground}; border: none; background: transparent; }}"
+        )
+        self._render()
+        self.show()
+
+    def _render(self) -> None:
+        alert = self.alert
+        if alert is None:
+            return
+        lang = style.current_language()
+        reason = alert.reasons[0] if alert.reasons else style.level_advice(alert.level, lang)
+        self.text.setText(f"{alert.title(lang)}\n{reason}")
+        self.setAccessibleName(alert.title(lang))
+        self.setAccessibleDescription(reason)
+
+    def dismiss(self) -> None:
+        self.alert = None
+        self.hide()
+
+    def retranslate(self) -> None:
+        self.show_button.setText(self.tr("查看来电"))
+        self.close_button.setText(self.tr("关闭提醒"))
+        self._render()
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.setObjectName("mainWindow")
+        self.setWindowIcon(style.icon("app.svg"))
+        self.nav = QListWidget(self)
+        self.nav.setObjectName("navigation")
+        self.nav.setIconSize(QSize(28, 28))
+        self.nav.setSpacing(2)
+        self.nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.stack = QStackedWidget(self)
+        self.pages: dict[str, QWidget] = {}
+        self.page_errors: dict[str, str] = {}
+        titles = self._titles()
+        for spec in PAGES:
+            page = self._load_page(spec, titles[spec.key])
+            self.pages[spec.key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(style.icon(spec.icon), titles[spec.key])
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            item.setSizeHint(QSize(150, 48))
+            self.nav.addItem(item)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+        self.nav.setFixedWidth(self._nav_width())
+
+        self.alert_bar = AlertBar(self)
+        self.alert_bar.showRequested.connect(lambda: self.show_page("live"))
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(8, 8, 8, 8)
+        right_layout.addWidget(self.alert_bar)
+        right_layout.addWidget(self.stack, 1)
+        central = QWidget(self)
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(right, 1)
+        self.setCentralWidget(central)
+
+        # Keyboard: Ctrl+1..6 jump to a page (and Alt+1..6 for screen-reader users whose Ctrl is taken).
+        self._shortcuts: list[QShortcut] = []
+        for i in range(len(PAGES)):
+            for mod in ("Ctrl", "Alt"):
+                sc = QShortcut(QKeySequence(f"{mod}+{i + 1}"), self)
+                sc.activated.connect(lambda i=i: self.nav.setCurrentRow(i))
+                self._shortcuts.append(sc)
+
+        self.tray: QSystemTrayIcon | None = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(style.icon("app.svg"), self)
+            self.tray.activated.connect(lambda _reason: self.bring_to_front())
+            self.tray.show()
+        if services.alerts is not None:
+            services.alerts.set_tray(self.tray)
+            services.alerts.alertRaised.connect(self.on_alert)
+        services.jobs.unhandledError.connect(self.on_job_error)
+        self.statusBar().setSizeGripEnabled(True)
+        self._window_settings = QSettings(str(services.data_dir / "window.ini"), QSettings.Format.IniFormat)
+        geometry = self._window_settings.value("geometry")
+        if isinstance(geometry, QByteArray | bytes) and geometry:
+            self.restoreGeometry(QByteArray(geometry))
+        else:
+            self.resize(1100, 760)
+        self.retranslate()
+
+    # ----------------------------------------------------------------- pages
+    def _titles(self) -> dict[str, str]:
+        return {
+            "live": self.tr("来电监控"),
+            "check": self.tr("查号"),
+            "recordings": self.tr("录音分析"),
+            "lists": self.tr("名单"),
+            "history": self.tr("记录"),
+            "settings": self.tr("设置"),
+        }
+
+    def _nav_width(self) -> int:
+        metrics = self.nav.fontMetrics()
+        widest = max(metrics.horizontalAdvance(t) for t in self._titles().values())
+        return max(150, widest + 28 + 60)
+
+    def _load_page(self, spec: PageSpec, title: str) -> QWidget:
+        try:
+            module = importlib.import_module(spec.module)
+            cls = getattr(module, spec.cls)
+            page: QWidget = cls(self.services, self)
+        except Exception as exc:  # a page that cannot load must not take the window down
+            error = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+            if isinstance(exc, ModuleNotFoundError) and exc.name == spec.module:
+                log.info("page %s not available yet", spec.module)
+            else:
+                log.error("page %s failed to load:\n%s", spec.module, error)
+            self.page_errors[spec.key] = error
+            page = PlaceholderPage(title, error, self)
+        page.setObjectName(f"page_{spec.key}")
+        page.setAccessibleName(title)
+        return page
+
+    def show_page(self, key: str) -> QWidget:
+        index = [p.key for p in PAGES].index(key)
+        self.nav.setCurrentRow(index)
+        return self.pages[key]
+
+    def current_page_key(self) -> str:
+        return PAGES[self.stack.currentIndex()].key
+
+    # ---------------------------------------------------------------- alerts
+    def on_alert(self, alert: Alert) -> None:
+        self.alert_bar.show_alert(alert)
+        if alert.source == "call":
+            self.show_page("live")
+        if self.services.settings.value.bring_to_front:
+            self.bring_to_front()
+
+    def bring_to_front(self) -> None:
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def on_job_error(self, name: str, exc: BaseException) -> None:
+        self.show_error(exc)
+
+    def show_error(self, exc: BaseException, message: str = "") -> None:
+        from app.gui import error_dialogs_enabled
+
+        self.statusBar().showMessage(message or friendly_message(exc).splitlines()[0], 15000)
+        if not error_dialogs_enabled():
+            return
+        dialog = ErrorDetailsDialog.from_exception(exc, message, self, str(self.services.log_path))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    # ------------------------------------------------------------- language
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("来电护盾 CallShield"))
+        titles = self._titles()
+        for i, spec in enumerate(PAGES):
+            item = self.nav.item(i)
+            item.setText(titles[spec.key])
+            item.setToolTip(f"{titles[spec.key]} (Ctrl+{i + 1})")
+            page = self.pages[spec.key]
+            page.setAccessibleName(titles[spec.key])
+            retranslate = getattr(page, "retranslate", None)
+            if callable(retranslate):
+                try:
+                    retranslate()
+                except Exception:
+                    log.exception("retranslate failed on %s", spec.key)
+        self.nav.setAccessibleName(self.tr("页面导航"))
+        self.alert_bar.retranslate()
+        if self.tray is not None:
+            self.tray.setToolTip(self.tr("来电护盾 CallShield"))
+        self.nav.setFixedWidth(self._nav_width())
+
+    # ----------------------------------------------------------------- close
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._window_settings.setValue("geometry", self.saveGeometry())
+        self._window_settings.sync()
+        for page in self.pages.values():
+            shutdown = getattr(page, "shutdown", None)
+            if callable(shutdown):
+                try:
+                    shutdown()
+                except Exception:
+                    log.exception("page shutdown failed")
+        if self.tray is not None:
+            self.tray.hide()
+        super().closeEvent(event)
+
+    def flash_status(self, text: str, ms: int = 5000) -> None:
+        self.statusBar().showMessage(text, ms)
+
+    def page(self, key: str) -> Any:
+        return self.pages[key]

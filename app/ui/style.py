@@ -1,0 +1,101 @@
+"""Level colours, icons and words, defined once for every page (never colour alone)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from PySide6.QtCore import QCoreApplication, QSize
+from PySide6.QtGui import QColor, QIcon, QPixmap
+
+from app import paths
+from screening.types import Level
+
+
+@dataclass(frozen=True)
+class LevelStyle:
+    background: str  # banner background
+    foreground: str  # text on the banner
+    accent: str  # border / meter colour
+    icon: str  # file name under app/resources/icons
+    symbol: str  # plain-text fallback symbol (shown in tables and tooltips)
+
+
+LEVEL_STYLES: dict[Level, LevelStyle] = {
+    Level.ALLOW: LevelStyle("#dafbe1", "#0f5323", "#1a7f37", "level_allow.svg", "✔"),
+    Level.UNKNOWN: LevelStyle("#eaeef2", "#24292f", "#57606a", "level_unknown.svg", "?"),
+    Level.CAUTION: LevelStyle("#fff8c5", "#4d2d00", "#bf8700", "level_caution.svg", "!"),
+    Level.WARN: LevelStyle("#ffe2cc", "#5c2200", "#d1570a", "level_warn.svg", "⚠"),
+    Level.BLOCK: LevelStyle("#ffebe9", "#82071e", "#cf222e", "level_block.svg", "⛔"),
+}
+
+# Short advice shown under the verdict: what the family helper should do now.
+LEVEL_ADVICE: dict[Level, tuple[str, str]] = {
+    Level.ALLOW: ("可信号码，可以放心接听。", "Trusted number — safe to answer."),
+    Level.UNKNOWN: ("陌生号码，没有发现风险，接听时保持警惕。", "Unknown number, no risk found — stay alert."),
+    Level.CAUTION: (
+        "需要注意：核实对方身份再谈钱的事。",
+        "Be careful: check who is calling before talking about money.",
+    ),
+    Level.WARN: ("疑似诈骗！不要转账，不要说验证码。", "Likely fraud! Do not transfer money or share codes."),
+    Level.BLOCK: ("诈骗风险很高，建议立即挂断。", "High fraud risk — hang up now."),
+}
+
+
+def style_for(level: Level) -> LevelStyle:
+    return LEVEL_STYLES[Level.parse(level)]
+
+
+def current_language() -> str:
+    """'zh' or 'en': the UI language currently installed (set by the composition root)."""
+    app = QCoreApplication.instance()
+    lang = app.property("callshield_lang") if app is not None else None
+    return "en" if lang == "en" else "zh"
+
+
+def level_text(level: Level, lang: str | None = None) -> str:
+    return Level.parse(level).label(lang or current_language())
+
+
+def level_advice(level: Level, lang: str | None = None) -> str:
+    zh, en = LEVEL_ADVICE[Level.parse(level)]
+    return en if (lang or current_language()) == "en" else zh
+
+
+def icon_path(name: str) -> str:
+    return str(paths.resource("app", "resources", "icons", name))
+
+
+@cache
+def icon(name: str) -> QIcon:
+    return QIcon(icon_path(name))
+
+
+def level_icon(level: Level) -> QIcon:
+    return icon(style_for(level).icon)
+
+
+def level_pixmap(level: Level, size: int) -> QPixmap:
+    return level_icon(level).pixmap(QSize(size, size))
+
+
+def level_color(level: Level) -> QColor:
+    return QColor(style_for(level).accent)
+
+
+# Application-wide style sheet: generous spacing and clear focus rings for keyboard users.
+APP_STYLESHEET = """
+QListWidget#navigation { border: none; background: #f6f8fa; outline: 0; }
+QListWidget#navigation::item { padding: 0.6em 0.8em; border-radius: 6px; margin: 2px 6px; color: #24292f; }
+QListWidget#navigation::item:selected { background: #ddf4ff; color: #0969da; font-weight: bold; }
+QListWidget#navigation:focus { border: 2px solid #0969da; }
+QPushButton { padding: 0.35em 0.9em; }
+QPushButton:focus, QLineEdit:focus, QComboBox:focus, QCheckBox:focus, QSpinBox:focus {
+    outline: 2px solid #0969da;
+}
+QPushButton#danger { background: #cf222e; color: white; font-weight: bold; border-radius: 4px; }
+QPushButton#primary { background: #1f6feb; color: white; font-weight: bold; border-radius: 4px; }
+QFrame#callCard { border: 1px solid #d0d7de; border-radius: 8px; background: #ffffff; }
+QLabel#pageTitle { font-size: 150%; font-weight: bold; }
+QLabel#hint { color: #57606a; }
+"""

@@ -1,0 +1,453 @@
+"""Shared widgets: verdict banner, level badge, risk meter, highlighted transcript, error dialog.
+
+Every level is shown with an icon *and* words *and* colour, never colour alone; each custom widget sets an
+accessible name/description so a screen reader announces the verdict. UI-pages may append new classes at the end.
+"""
+
+from __future__ import annotations
+
+import html
+import traceback
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QStyle,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.ui import style
+from screening.types import Level
+
+
+def render_text(value: Any, lang: str | None = None) -> str:
+    """Render a core result (BiText, Message, Level, str) in the current UI language."""
+    lang = lang or style.current_language()
+    if value is None:
+        return ""
+    if isinstance(value, Level):
+        return value.label(lang)
+    render = getattr(value, "render", None)
+    if callable(render):
+        return str(render(lang))
+    text = getattr(value, "text", None)
+    if text is not None and text is not value:
+        return render_text(text, lang)
+    return str(value)
+
+
+class VerdictBanner(QFrame):
+    """Large banner: level icon + level word + headline + reasons, coloured by level."""
+
+    def __init__(self, parent: QWidget | None = None, icon_size: int = 48) -> None:
+        super().__init__(parent)
+        self.setObjectName("verdictBanner")
+        self._level = Level.UNKNOWN
+        self._icon_size = icon_size
+        self._icon = QLabel(self)
+        self._icon.setFixedSize(QSize(icon_size, icon_size))
+        self._title = QLabel(self)
+        title_font = QFont(self.font())
+        title_font.setPointSizeF(max(title_font.pointSizeF(), 9.0) * 1.6)
+        title_font.setBold(True)
+        self._title.setFont(title_font)
+        self._title.setWordWrap(True)
+        self._advice = QLabel(self)
+        self._advice.setWordWrap(True)
+        self._reasons = QLabel(self)
+        self._reasons.setWordWrap(True)
+        self._reasons.setTextFormat(Qt.TextFormat.RichText)
+        self._reasons.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        text_box = QVBoxLayout()
+        text_box.setSpacing(2)
+        text_box.addWidget(self._title)
+        text_box.addWidget(self._advice)
+        text_box.addWidget(self._reasons)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(12, 10, 12, 10)
+        row.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignTop)
+        row.addLayout(text_box, 1)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self._headline = ""
+        self._reason_lines: list[str] = []
+        self.set_verdict(Level.UNKNOWN)
+
+    @property
+    def level(self) -> Level:
+        return self._level
+
+    def title_text(self) -> str:
+        return self._title.text()
+
+    def reasons_text(self) -> list[str]:
+        return list(self._reason_lines)
+
+    def set_verdict(self, level: Level, headline: str = "", reasons: Sequence[Any] = ()) -> None:
+        self._level = Level.parse(level)
+        self._headline = headline
+        self._reason_lines = [render_text(r) for r in reasons if render_text(r)]
+        self._refresh()
+
+    def retranslate(self) -> None:
+        self._refresh()
+
+    def _refresh(self) -> None:
+        st = style.style_for(self._level)
+        word = style.level_text(self._level)
+        self._icon.setPixmap(style.level_pixmap(self._level, self._icon_size))
+        self._title.setText(f"{word} · {self._headline}" if self._headline else word)
+        self._advice.setText(style.level_advice(self._level))
+        if self._reason_lines:
+            items = "".join(f"<li>{html.escape(line)}</li>" for line in self._reason_lines)
+            self._reasons.setText(f"<ul style='margin:0; -qt-list-indent:1'>{items}</ul>")
+            self._reasons.show()
+        else:
+            self._reasons.clear()
+            self._reasons.hide()
+        self.setStyleSheet(
+            f"QFrame#verdictBanner {{ background: {st.background}; border: 3px solid {st.accent}; border-radius: 8px; }}"
+            f"QFrame#verdictBanner QLabel {{ color: {st.foreground}; background: transparent; border: none; }}"
+        )
+        self.setAccessibleName(self._title.text())
+        self.setAccessibleDescription(" ".join([self._advice.text(), *self._reason_lines]))
+        self.setToolTip("\n".join([self._advice.text(), *self._reason_lines]))
+
+
+class LevelBadge(QLabel):
+    """Small chip for tables and lists: icon + level word on the level colour."""
+
+    def __init__(self, level: Level = Level.UNKNOWN, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._level = Level.UNKNOWN
+        self.set_level(level)
+
+    @property
+    def level(self) -> Level:
+        return self._level
+
+    def set_level(self, level: Level) -> None:
+        self._level = Level.parse(level)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        st = style.style_for(self._level)
+        self.setText(f"{st.symbol} {style.level_text(self._level)}")
+        self.setStyleSheet(
+            f"QLabel {{ background: {st.background}; color: {st.foreground}; border: 1px solid {st.accent};"
+            f" border-radius: 9px; padding: 1px 8px; font-weight: bold; }}"
+        )
+        self.setAccessibleName(style.level_text(self._level))
+
+
+class RiskMeter(QWidget):
+    """A horizontal meter (0–100) with level marks; shows the number and the level word, not only colour."""
+
+    valueChanged = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._value = 0
+        self._level = Level.UNKNOWN
+        self.setMinimumHeight(max(28, self.fontMetrics().height() + 12))
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self._update_accessible()
+
+    def value(self) -> int:
+        return self._value
+
+    @property
+    def level(self) -> Level:
+        return self._level
+
+    def set_risk(self, score: float, level: Level) -> None:
+        """``score`` in 0..1 (or 0..100); the meter only follows what the caller decides (hysteresis is upstream)."""
+        value = score * 100 if score <= 1.0 else score
+        value_int = int(max(0, min(100, round(value))))
+        self._level = Level.parse(level)
+        changed = value_int != self._value
+        self._value = value_int
+        self._update_accessible()
+        self.update()
+        if changed:
+            self.valueChanged.emit(value_int)
+
+    def retranslate(self) -> None:
+        self._update_accessible()
+        self.update()
+
+    def _label(self) -> str:
+        prefix = "Risk" if style.current_language() == "en" else "风险"
+        return f"{prefix} {self._value} · {style.level_text(self._level)}"
+
+    def _update_accessible(self) -> None:
+        self.setAccessibleName(self._label())
+        self.setToolTip(self._label())
+
+    def sizeHint(self) -> QSize:
+        return QSize(240, max(28, self.fontMetrics().height() + 12))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(self.rect()).adjusted(1, 1, -1, -1)
+        painter.setPen(QPen(QColor("#8c959f"), 1))
+        painter.setBrush(QColor("#f6f8fa"))
+        painter.drawRoundedRect(rect, 6, 6)
+        filled = QRectF(rect)
+        filled.setWidth(rect.width() * self._value / 100.0)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(style.level_color(self._level))
+        if filled.width() > 0:
+            painter.drawRoundedRect(filled, 6, 6)
+        painter.setPen(QPen(QColor("#24292f")))
+        text_rect = rect.adjusted(8, 0, -8, 0)
+        # Text drawn on a white pill so it stays readable over any fill colour.
+        metrics = self.fontMetrics()
+        label = self._label()
+        width = metrics.horizontalAdvance(label) + 12
+        pill = QRectF(
+            text_rect.right() - width, rect.center().y() - metrics.height() / 2 - 1, width, metrics.height() + 2
+        )
+        painter.setBrush(QColor(255, 255, 255, 220))
+        painter.drawRoundedRect(pill, 4, 4)
+        painter.setPen(QPen(QColor("#24292f")))
+        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, label)
+        if self.hasFocus():
+            painter.setPen(QPen(QColor("#0969da"), 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(rect, 6, 6)
+        painter.end()
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    hits: tuple[Any, ...]
+    t: float | None
+
+
+def _hit_span(text: str, hit: Any) -> tuple[int, int] | None:
+    """Where a PhraseHit sits in ``text``: its own offsets if they match, else the first occurrence of its words."""
+    start = getattr(hit, "start", None)
+    end = getattr(hit, "end", None)
+    matched = str(getattr(hit, "matched", "") or "")
+    if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
+        if not matched or text[start:end] == matched:
+            return start, end
+    for candidate in (matched, str(getattr(hit, "canonical", "") or "")):
+        if candidate:
+            pos = text.find(candidate)
+            if pos >= 0:
+                return pos, pos + len(candidate)
+    return None
+
+
+class HighlightedTranscript(QTextBrowser):
+    """Transcript with flagged phrases highlighted (colour + underline + [category] tag) and tooltips."""
+
+    HIGHLIGHT = "#ffd8b5"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._lines: list[_Line] = []
+        self._partial = ""
+        self.setOpenLinks(False)
+        self.setReadOnly(True)
+        self.setAccessibleName(self._name())
+
+    def _name(self) -> str:
+        return "Call transcript" if style.current_language() == "en" else "通话文字记录"
+
+    def clear_transcript(self) -> None:
+        self._lines.clear()
+        self._partial = ""
+        self._render()
+
+    def append_line(self, text: str, hits: Iterable[Any] = (), t: float | None = None) -> None:
+        self._lines.append(_Line(text, tuple(hits), t))
+        self._partial = ""
+        self._render()
+
+    def add_hits(self, hits: Iterable[Any]) -> None:
+        """Attach late hits (a phrase spanning two segments) to the line that contains their words."""
+        for hit in hits:
+            for i in range(len(self._lines) - 1, -1, -1):
+                line = self._lines[i]
+                if _hit_span(line.text, hit) is not None:
+                    if all(getattr(h, "rule_id", None) != getattr(hit, "rule_id", object()) for h in line.hits):
+                        self._lines[i] = _Line(line.text, (*line.hits, hit), line.t)
+                    break
+        self._render()
+
+    def set_partial(self, text: str) -> None:
+        self._partial = text
+        self._render()
+
+    def set_text_with_hits(self, text: str, hits: Iterable[Any]) -> None:
+        self._lines = [_Line(text, tuple(hits), None)]
+        self._partial = ""
+        self._render()
+
+    def lines(self) -> list[str]:
+        return [line.text for line in self._lines]
+
+    def highlighted_phrases(self) -> list[str]:
+        """The text of each highlighted span, in order (what a reader sees marked)."""
+        out: list[str] = []
+        for line in self._lines:
+            for s, e, _ in self._spans(line):
+                out.append(line.text[s:e])
+        return out
+
+    def retranslate(self) -> None:
+        self.setAccessibleName(self._name())
+        self._render()
+
+    @staticmethod
+    def _spans(line: _Line) -> list[tuple[int, int, Any]]:
+        spans: list[tuple[int, int, Any]] = []
+        for hit in line.hits:
+            span = _hit_span(line.text, hit)
+            if span is None:
+                continue
+            if any(not (span[1] <= s or span[0] >= e) for s, e, _ in spans):
+                continue
+            spans.append((span[0], span[1], hit))
+        spans.sort(key=lambda x: x[0])
+        return spans
+
+    def _render(self) -> None:
+        lang = style.current_language()
+        parts: list[str] = []
+        for line in self._lines:
+            pos = 0
+            chunks: list[str] = []
+            for s, e, hit in self._spans(line):
+                chunks.append(html.escape(line.text[pos:s]))
+                category = render_text(getattr(hit, "category_text", None), lang) or str(getattr(hit, "category", ""))
+                explanation = render_text(getattr(hit, "explanation", None), lang)
+                tip = html.escape(f"{category}: {explanation}" if explanation else category, quote=True)
+                chunks.append(
+                    f"<span style='background:{self.HIGHLIGHT}; text-decoration: underline; font-weight:bold'"
+                    f' title="{tip}">{html.escape(line.text[s:e])}</span>'
+                    f"<span style='color:#8a3300; font-size:small'> [{html.escape(category)}]</span>"
+                )
+                pos = e
+            chunks.append(html.escape(line.text[pos:]))
+            stamp = (
+                f"<span style='color:#57606a'>{int(line.t) // 60:02d}:{int(line.t) % 60:02d} </span>"
+                if line.t is not None
+                else ""
+            )
+            parts.append(f"<p style='margin:2px 0'>{stamp}{''.join(chunks)}</p>")
+        if self._partial:
+            parts.append(f"<p style='margin:2px 0; color:#57606a'><i>{html.escape(self._partial)} …</i></p>")
+        self.setHtml("".join(parts))
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.maximum())
+
+
+class ErrorDetailsDialog(QDialog):
+    """A friendly message first; the technical details (traceback) folded below, with a copy button."""
+
+    def __init__(
+        self,
+        message: str,
+        details: str = "",
+        title: str = "",
+        parent: QWidget | None = None,
+        log_path: str | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title or self.tr("出错了"))
+        self.setModal(True)
+        self._details_text = details
+        icon = QLabel(self)
+        icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(40, 40))
+        self.message_label = QLabel(message, self)
+        self.message_label.setWordWrap(True)
+        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        head = QHBoxLayout()
+        head.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+        head.addWidget(self.message_label, 1)
+        hint_text = self.tr("您的数据没有丢失。如需帮助，请把下面的详细信息发给帮您安装的人。")
+        if log_path:
+            hint_text += "\n" + self.tr("日志文件：") + log_path
+        hint = QLabel(hint_text, self)
+        hint.setObjectName("hint")
+        hint.setWordWrap(True)
+        hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details = QPlainTextEdit(self)
+        self.details.setReadOnly(True)
+        self.details.setPlainText(details)
+        self.details.setAccessibleName(self.tr("错误详细信息"))
+        self.details.setVisible(False)
+        self.toggle_button = QPushButton(self.tr("显示详细信息"), self)
+        self.toggle_button.setCheckable(True)
+        self.toggle_button.toggled.connect(self._toggle)
+        self.toggle_button.setEnabled(bool(details))
+        self.copy_button = QPushButton(self.tr("复制详细信息"), self)
+        self.copy_button.clicked.connect(self.copy_details)
+        self.copy_button.setEnabled(bool(details))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("知道了"))
+        buttons.accepted.connect(self.accept)
+        buttons.addButton(self.toggle_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addWidget(hint)
+        layout.addWidget(self.details, 1)
+        layout.addWidget(buttons)
+        self.resize(560, 220)
+
+    def _toggle(self, shown: bool) -> None:
+        self.details.setVisible(shown)
+        self.toggle_button.setText(self.tr("隐藏详细信息") if shown else self.tr("显示详细信息"))
+        self.resize(self.width(), 480 if shown else 220)
+
+    def copy_details(self) -> None:
+        QGuiApplication.clipboard().setText(self._details_text)
+
+    @classmethod
+    def from_exception(
+        cls,
+        exc: BaseException,
+        message: str = "",
+        parent: QWidget | None = None,
+        log_path: str | None = None,
+    ) -> ErrorDetailsDialog:
+        details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        friendly = message or friendly_message(exc)
+        return cls(friendly, details, parent=parent, log_path=log_path)
+
+
+def friendly_message(exc: BaseException) -> str:
+    """Plain-language text for an exception: the core's own translated message if it has one."""
+    tr = QApplication.translate
+    msg = getattr(exc, "message", None)
+    if msg is not None and hasattr(msg, "render"):
+        return render_text(msg)
+    if isinstance(exc, FileNotFoundError):
+        return tr("ErrorDetailsDialog", "找不到文件：") + str(exc.filename or exc)
+    if isinstance(exc, PermissionError):
+        return tr("ErrorDetailsDialog", "没有权限访问：") + str(exc.filename or exc)
+    if isinstance(exc, OSError):
+        return tr("ErrorDetailsDialog", "读写文件或设备时出错：") + str(exc)
+    return tr("ErrorDetailsDialog", "程序遇到了意外问题，已记录到日志。") + f"\n({type(exc).__name__}: {exc})"
