@@ -1,0 +1,241 @@
+"""Call and recording history: the table later features write to (call sources, recordings, the UI).
+
+Rows are returned as plain ``dict``s with the ``history`` table's columns (see ``blocklists.db``), with the
+JSON columns (``reasons``, ``hits``, ``entities``) already decoded into Python lists/dicts and ``level``
+as a ``screening.types.Level``.  ``occurred_at`` is ISO-8601 UTC text (``2026-11-21T04:31:09+00:00``), so
+string order is time order and ``since``/``until`` compare as text.
+
+Writes are single statements; callers on the GUI thread should still go through the DB writer pool.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+import sqlite_utils
+
+from screening.types import Level
+
+COLUMNS = (
+    "id",
+    "kind",
+    "occurred_at",
+    "number_raw",
+    "number_e164",
+    "source",
+    "line",
+    "name",
+    "level",
+    "score",
+    "category",
+    "reasons",
+    "transcript",
+    "hits",
+    "entities",
+    "file_path",
+    "content_hash",
+    "duration_s",
+    "note",
+)
+JSON_COLUMNS = ("reasons", "hits", "entities")
+KINDS = ("call", "recording")
+
+
+def utc_now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def to_iso(value: datetime | str | None) -> str | None:
+    """``datetime`` (naive = UTC) or ISO text → normalised ISO-8601 UTC text."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).isoformat()
+
+
+def _encode(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=_json_default)
+
+
+def _json_default(obj: Any) -> Any:
+    # Reasons/hits may be dataclasses or enums from screening; store their plain form.
+    if hasattr(obj, "to_dict"):
+        return obj.to_dict()
+    if hasattr(obj, "__dataclass_fields__"):
+        from dataclasses import asdict
+
+        return asdict(obj)
+    if hasattr(obj, "value"):
+        return obj.value
+    return str(obj)
+
+
+class History:
+    """Read and write the ``history`` table of an open database (see ``blocklists.db.open_db``)."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    def _insert(self, kind: str, fields: Mapping[str, Any]) -> int:
+        row = self._clean(fields)
+        row["kind"] = kind
+        row["occurred_at"] = to_iso(fields.get("occurred_at")) or utc_now_iso()
+        cols = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        with self.db.conn:
+            cur = self.db.conn.execute(f"INSERT INTO history ({cols}) VALUES ({marks})", list(row.values()))
+        return int(cur.lastrowid or 0)
+
+    def _clean(self, fields: Mapping[str, Any]) -> dict[str, Any]:
+        row: dict[str, Any] = {}
+        for key, value in fields.items():
+            if key not in COLUMNS or key in ("id", "kind"):
+                raise TypeError(f"unknown history column: {key}")
+            if key in JSON_COLUMNS:
+                value = _encode(value)
+            elif key == "level" and value is not None:
+                value = int(Level.parse(value))
+            elif key == "occurred_at":
+                value = to_iso(value)
+            row[key] = value
+        return row
+
+    def add_call(
+        self,
+        number_raw: str | None = None,
+        *,
+        occurred_at: datetime | str | None = None,
+        number_e164: str | None = None,
+        source: str = "manual",
+        line: str | None = None,
+        name: str | None = None,
+        level: Level | int | None = None,
+        score: float | None = None,
+        category: str | None = None,
+        reasons: Iterable[Any] | str | None = None,
+        **extra: Any,
+    ) -> int:
+        """Record a call; returns the new row id.  ``extra`` takes any other history column (transcript…)."""
+        fields: dict[str, Any] = {
+            "number_raw": number_raw,
+            "occurred_at": occurred_at,
+            "number_e164": number_e164,
+            "source": source,
+            "line": line,
+            "name": name,
+            "level": level,
+            "score": score,
+            "category": category,
+            "reasons": list(reasons) if reasons is not None and not isinstance(reasons, str) else reasons,
+            **extra,
+        }
+        return self._insert("call", fields)
+
+    def add_recording(
+        self,
+        file_path: str | None = None,
+        *,
+        content_hash: str | None = None,
+        occurred_at: datetime | str | None = None,
+        source: str = "file",
+        duration_s: float | None = None,
+        **extra: Any,
+    ) -> int:
+        """Record an analysed recording; returns the new row id.  ``extra`` as for ``add_call``."""
+        fields: dict[str, Any] = {
+            "file_path": file_path,
+            "content_hash": content_hash,
+            "occurred_at": occurred_at,
+            "source": source,
+            "duration_s": duration_s,
+            **extra,
+        }
+        return self._insert("recording", fields)
+
+    def update(self, id: int, **fields: Any) -> None:
+        """Change some columns of one row (e.g. add the transcript when the call ends)."""
+        if not fields:
+            return
+        row = self._clean(fields)
+        sets = ", ".join(f"{k} = ?" for k in row)
+        with self.db.conn:
+            cur = self.db.conn.execute(f"UPDATE history SET {sets} WHERE id = ?", [*row.values(), id])
+        if cur.rowcount == 0:
+            raise KeyError(id)
+
+    def get(self, id: int) -> dict[str, Any] | None:
+        cur = self.db.conn.execute(f"SELECT {', '.join(COLUMNS)} FROM history WHERE id = ?", [id])
+        row = cur.fetchone()
+        return self._decode(row) if row else None
+
+    def find_by_hash(self, content_hash: str) -> dict[str, Any] | None:
+        """The most recent row with this content hash (a recording analysed before), or None."""
+        cur = self.db.conn.execute(
+            f"SELECT {', '.join(COLUMNS)} FROM history WHERE content_hash = ? ORDER BY id DESC LIMIT 1",
+            [content_hash],
+        )
+        row = cur.fetchone()
+        return self._decode(row) if row else None
+
+    def query(
+        self,
+        kind: str | None = None,
+        since: datetime | str | None = None,
+        until: datetime | str | None = None,
+        min_level: Level | int | str | None = None,
+        category: str | None = None,
+        limit: int | None = 200,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]:
+        """Newest first.  ``since`` inclusive, ``until`` exclusive.  ``limit=None`` returns everything."""
+        where: list[str] = []
+        params: list[Any] = []
+        if kind is not None:
+            if kind not in KINDS:
+                raise ValueError(f"kind must be one of {KINDS}")
+            where.append("kind = ?")
+            params.append(kind)
+        if since is not None:
+            where.append("occurred_at >= ?")
+            params.append(to_iso(since))
+        if until is not None:
+            where.append("occurred_at < ?")
+            params.append(to_iso(until))
+        if min_level is not None:
+            where.append("level >= ?")
+            params.append(int(Level.parse(min_level)))
+        if category is not None:
+            where.append("category = ?")
+            params.append(category)
+        sql = f"SELECT {', '.join(COLUMNS)} FROM history"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY occurred_at DESC, id DESC"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [int(limit), int(offset)]
+        return [self._decode(r) for r in self.db.conn.execute(sql, params).fetchall()]
+
+    def count(self) -> int:
+        return int(self.db.conn.execute("SELECT count(*) FROM history").fetchone()[0])
+
+    @staticmethod
+    def _decode(row: tuple[Any, ...]) -> dict[str, Any]:
+        out = dict(zip(COLUMNS, row, strict=True))
+        for key in JSON_COLUMNS:
+            if out[key]:
+                try:
+                    out[key] = json.loads(out[key])
+                except ValueError:
+                    pass  # free text written by an older/other writer: keep as is
+        if out["level"] is not None:
+            out["level"] = Level(out["level"])
+        return out

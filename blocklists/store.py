@@ -1,0 +1,666 @@
+"""Block/allow lists: several named lists of exact numbers, prefixes and wildcard patterns.
+
+Entries
+    ``13800138000`` / ``+852 2123 4567`` (exact), ``170*`` (prefix), ``952750??`` (wildcard: ``?`` is one
+    digit, a trailing ``*`` any number of digits).  Every entry is stored in *key space* — the same form as
+    ``NormalisedNumber.key`` (``+8613800138000``, ``+86170*``, ``+86952750??``) — so ``013800138000``,
+    ``+86 138…`` and ``0086 138…`` are one entry, and a pattern written nationally matches numbers shown
+    internationally.
+
+Lookup
+    ``match_key`` is the literal head of an entry (the whole key for exact entries, the part before the
+    first ``?``/``*`` otherwise) and is indexed.  A number is looked up with one indexed ``SELECT … IN``
+    over its prefixes — only the prefix *lengths* that some enabled list actually contains (kept per list
+    in ``lists.key_lengths``), so a list of a million mobile numbers costs one index probe per call.
+    Wildcards are then confirmed with a precompiled regex.  ``lookup`` never writes; call ``record_hits``
+    for a real call so ``hit_count``/``last_hit`` stay meaningful.
+
+Writes made through another connection (the CLI while the GUI runs) are noticed through
+``PRAGMA data_version`` and the cached list metadata is reloaded.
+
+Do not write ``entries`` with raw SQL from elsewhere: ``key_lengths`` must stay a superset of the entry
+key lengths of each list, which the methods here maintain.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import Any
+
+import sqlite_utils
+
+from screening.i18n import BiText, Message, MessageCode
+from screening.numbers import NormalisedNumber, NumberProblem, normalise
+
+log = logging.getLogger(__name__)
+
+
+class Category(enum.Enum):
+    FRAUD = "fraud"
+    HARASSMENT = "harassment"
+    SALES = "sales"
+    CUSTOM = "custom"
+
+    @property
+    def zh(self) -> str:
+        return _CATEGORY_TEXT[self][0]
+
+    @property
+    def en(self) -> str:
+        return _CATEGORY_TEXT[self][1]
+
+    def label(self, lang: str = "zh") -> str:
+        return self.en if lang.startswith("en") else self.zh
+
+    @classmethod
+    def parse(cls, value: str | Category | None, default: Category | None = None) -> Category:
+        """Accepts the code, the Chinese or English label and a few common synonyms; ValueError otherwise."""
+        if isinstance(value, Category):
+            return value
+        text = unicodedata.normalize("NFKC", value or "").strip().lower()
+        if not text:
+            if default is None:
+                raise ValueError("empty category")
+            return default
+        found = _CATEGORY_ALIASES.get(text)
+        if found is None:
+            raise ValueError(f"unknown category: {value}")
+        return found
+
+
+_CATEGORY_TEXT = {
+    Category.FRAUD: ("诈骗", "fraud"),
+    Category.HARASSMENT: ("骚扰", "harassment"),
+    Category.SALES: ("推销", "sales"),
+    Category.CUSTOM: ("自定义", "custom"),
+}
+_CATEGORY_ALIASES: dict[str, Category] = {}
+for _cat, (_zh, _en) in _CATEGORY_TEXT.items():
+    _CATEGORY_ALIASES[_cat.value] = _cat
+    _CATEGORY_ALIASES[_zh] = _cat
+    _CATEGORY_ALIASES[_en] = _cat
+_CATEGORY_ALIASES.update(
+    {
+        "scam": Category.FRAUD,
+        "诈骗电话": Category.FRAUD,
+        "spam": Category.HARASSMENT,
+        "harass": Category.HARASSMENT,
+        "骚扰电话": Category.HARASSMENT,
+        "marketing": Category.SALES,
+        "telemarketing": Category.SALES,
+        "广告推销": Category.SALES,
+        "推销电话": Category.SALES,
+        "other": Category.CUSTOM,
+        "其他": Category.CUSTOM,
+        "其它": Category.CUSTOM,
+    }
+)
+
+
+class ListKind(enum.Enum):
+    BLOCK = "block"  # the user's own blocklist(s)
+    ALLOW = "allow"  # allowlist (family): beats every blocklist
+    BUNDLED = "bundled"  # shipped with the app (blocks)
+    IMPORTED = "imported"  # imported or subscribed (blocks)
+
+    @property
+    def blocks(self) -> bool:
+        return self is not ListKind.ALLOW
+
+
+class PatternProblem(MessageCode):
+    EMPTY = ("空白", "empty")
+    BAD_CHAR = ("含有不能用于号码规则的字符“{char}”", "contains “{char}”, which cannot be part of a number pattern")
+    STAR_NOT_LAST = ("“*”只能放在末尾（如 170*）", "“*” may only come last (as in 170*)")
+    TOO_BROAD = ("规则太宽：至少要写出 {min} 位数字", "pattern too broad: give at least {min} digits")
+    BAD_NUMBER = ("不是号码：{reason}", "not a number: {reason}")
+    TOO_LONG = ("太长（{length} 位）", "too long ({length} digits)")
+
+
+class StoreProblem(MessageCode):
+    NO_SUCH_LIST = ("没有名为“{name}”的名单", "there is no list named “{name}”")
+    LIST_EXISTS = ("名单“{name}”已存在", "a list named “{name}” already exists")
+    BAD_LIST_NAME = (
+        "名单名称“{name}”不可用（1–40 个字符，不能有空格）",
+        "list name “{name}” is not usable (1–40 characters, no spaces)",
+    )
+    NOT_IN_LIST = ("名单“{name}”里没有“{pattern}”", "“{pattern}” is not in list “{name}”")
+
+
+class StoreError(ValueError):
+    """A user-facing problem (bad pattern, unknown list).  ``message`` renders in zh or en."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.render("en"))
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ParsedPattern:
+    pattern: str  # as the user wrote it, separators removed (shown back to the user, exported)
+    canonical: str  # key space, unique per list: +8613800138000 / +86170* / +86952750??
+    match_kind: str  # exact | prefix | wildcard
+    match_key: str  # indexed literal head
+
+
+@dataclass(frozen=True)
+class ListInfo:
+    id: int
+    name: str
+    title: BiText
+    kind: ListKind
+    enabled: bool
+    source: str
+    version: str
+    created_at: str
+    updated_at: str
+    key_lengths: tuple[int, ...]
+    entry_count: int | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: int
+    list_name: str
+    pattern: str
+    canonical: str
+    match_kind: str
+    category: Category
+    note: str
+    source: str
+    added_at: str
+    last_hit: str | None
+    hit_count: int
+
+
+@dataclass(frozen=True)
+class ListMatch:
+    """One list entry that matches a number."""
+
+    list_name: str
+    list_kind: ListKind
+    list_title: BiText
+    entry_id: int
+    pattern: str
+    match_kind: str
+    category: Category
+    note: str
+    source: str
+
+
+DEFAULT_LISTS = (
+    ("block", ListKind.BLOCK, "我的黑名单", "My blocklist"),
+    ("allow", ListKind.ALLOW, "白名单（家人和熟人）", "Allowlist (family and friends)"),
+)
+MIN_PATTERN_DIGITS = 2  # 95* is a pattern people really use
+MIN_EXACT_DIGITS = 3  # 110
+_PATTERN_STRIP = re.compile(r"[\s\-‐‑‒–—―−().\[\]/·•、]+")
+_FAST_MOBILE = re.compile(r"^(?:\+86|0086)?(1[3-9]\d{9})$")
+_LIST_NAME = re.compile(r"^[^\s]{1,40}$")
+_KIND_ORDER = {ListKind.ALLOW: 0, ListKind.BLOCK: 1, ListKind.IMPORTED: 2, ListKind.BUNDLED: 3}
+_ENTRY_COLUMNS = "e.id, e.list_id, e.pattern, e.canonical, e.match_kind, e.category, e.note, e.source, e.added_at, e.last_hit, e.hit_count"
+
+
+def utc_now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _key_prefix(head: str, region: str) -> str:
+    """Key-space form of the literal head of a pattern (``170`` → ``+86170``, ``00852`` → ``+852``)."""
+    if head.startswith("+"):
+        digits = head[1:]
+        return "+" + digits
+    if head.startswith("00"):
+        return "+" + head[2:]
+    if region == "CN":
+        return "+86" + (head[1:] if head.startswith("0") else head)
+    cc = _cc(region)
+    return f"+{cc}" + (head[1:] if head.startswith("0") else head)
+
+
+@lru_cache(maxsize=32)
+def _cc(region: str) -> int:
+    import phonenumbers
+
+    return int(phonenumbers.country_code_for_region(region) or 0)
+
+
+def parse_pattern(text: str, region: str = "CN") -> ParsedPattern:
+    """A list entry as typed or imported → key-space pattern.  Raises ``StoreError`` with a reason."""
+    cleaned = _PATTERN_STRIP.sub("", unicodedata.normalize("NFKC", text or "").strip()).rstrip("#")
+    if not cleaned:
+        raise StoreError(Message(PatternProblem.EMPTY))
+    m = _FAST_MOBILE.match(cleaned)
+    if m:  # the common case in big lists, same key as normalise() gives
+        key = "+86" + m.group(1)
+        return ParsedPattern(cleaned, key, "exact", key)
+    if "*" not in cleaned and "?" not in cleaned:
+        n = normalise(cleaned, region)
+        if not n.key or n.problem in (
+            NumberProblem.EMPTY,
+            NumberProblem.NOT_A_NUMBER,
+            NumberProblem.TOO_LONG,
+            NumberProblem.UNPARSEABLE,
+        ):
+            reason = Message(n.problem or NumberProblem.UNPARSEABLE, n.params)
+            raise StoreError(Message(PatternProblem.BAD_NUMBER, {"reason": reason.render("zh")}))
+        if len(n.digits) < MIN_EXACT_DIGITS:
+            raise StoreError(Message(PatternProblem.TOO_BROAD, {"min": MIN_EXACT_DIGITS}))
+        return ParsedPattern(cleaned, n.key, "exact", n.key)
+    body = cleaned[1:] if cleaned.startswith("+") else cleaned
+    for ch in body:
+        if ch not in "0123456789?*":
+            raise StoreError(Message(PatternProblem.BAD_CHAR, {"char": ch}))
+    if "*" in cleaned[:-1] or cleaned.count("*") > 1:
+        raise StoreError(Message(PatternProblem.STAR_NOT_LAST))
+    if sum(ch.isdigit() for ch in cleaned) + cleaned.count("?") < MIN_PATTERN_DIGITS or not any(
+        ch.isdigit() for ch in cleaned[:3]
+    ):
+        raise StoreError(Message(PatternProblem.TOO_BROAD, {"min": MIN_PATTERN_DIGITS}))
+    first_wild = min(i for i in (cleaned.find("?"), cleaned.find("*")) if i >= 0)
+    head = _key_prefix(cleaned[:first_wild], region)
+    if len(head) > 21:
+        raise StoreError(Message(PatternProblem.TOO_LONG, {"length": len(head) - 1}))
+    rest = cleaned[first_wild:]
+    canonical = head + rest
+    if rest == "*":
+        return ParsedPattern(cleaned, canonical, "prefix", head)
+    return ParsedPattern(cleaned, canonical, "wildcard", head)
+
+
+@lru_cache(maxsize=4096)
+def _wildcard_regex(canonical: str) -> re.Pattern[str]:
+    parts = []
+    for ch in canonical:
+        if ch == "?":
+            parts.append(r"\d")
+        elif ch == "*":
+            parts.append(r"\d*")
+        else:
+            parts.append(re.escape(ch))
+    return re.compile("".join(parts) + r"\Z")
+
+
+class ListStore:
+    """Lists and entries in an open database (``blocklists.db.open_db``).  One per thread/connection."""
+
+    def __init__(self, db: sqlite_utils.Database, region: str = "CN", ensure_defaults: bool = True) -> None:
+        self.db = db
+        self.conn = db.conn
+        self.region = region
+        self._data_version: int | None = None
+        self._lists_by_id: dict[int, ListInfo] = {}
+        self._active_lengths: tuple[int, ...] = ()
+        self._sql_cache: dict[int, str] = {}
+        if ensure_defaults:
+            self.ensure_default_lists()
+        self._reload()
+
+    # ------------------------------------------------------------------ cache
+    def _reload(self) -> None:
+        rows = self.conn.execute(
+            "SELECT id, name, title_zh, title_en, kind, enabled, source, version, created_at, updated_at, key_lengths"
+            " FROM lists"
+        ).fetchall()
+        lists: dict[int, ListInfo] = {}
+        for r in rows:
+            lists[r[0]] = ListInfo(
+                id=r[0],
+                name=r[1],
+                title=BiText(r[2] or r[1], r[3] or r[1]),
+                kind=ListKind(r[4]),
+                enabled=bool(r[5]),
+                source=r[6],
+                version=r[7],
+                created_at=r[8],
+                updated_at=r[9],
+                key_lengths=tuple(json.loads(r[10] or "[]")),
+            )
+        self._lists_by_id = lists
+        lengths: set[int] = set()
+        for info in lists.values():
+            if info.enabled:
+                lengths.update(info.key_lengths)
+        self._active_lengths = tuple(sorted(lengths))
+        self._data_version = self._current_data_version()
+
+    def _current_data_version(self) -> int:
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def _fresh(self) -> None:
+        if self._current_data_version() != self._data_version:
+            self._reload()
+
+    # ------------------------------------------------------------------ lists
+    def ensure_default_lists(self) -> None:
+        now = utc_now_iso()
+        with self.conn:
+            for name, kind, zh, en in DEFAULT_LISTS:
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO lists (name, title_zh, title_en, kind, enabled, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, 1, ?, ?)",
+                    [name, zh, en, kind.value, now, now],
+                )
+
+    def lists(self, with_counts: bool = False) -> list[ListInfo]:
+        """All lists: allowlists first, then the user's, imported and bundled lists."""
+        self._fresh()
+        counts: dict[int, int] = {}
+        if with_counts:
+            counts = dict(self.conn.execute("SELECT list_id, count(*) FROM entries GROUP BY list_id").fetchall())
+        out = [
+            _replace_count(info, counts.get(info.id, 0)) if with_counts else info for info in self._lists_by_id.values()
+        ]
+        return sorted(out, key=lambda i: (_KIND_ORDER[i.kind], i.id))
+
+    def get_list(self, name: str) -> ListInfo:
+        self._fresh()
+        for info in self._lists_by_id.values():
+            if info.name == name:
+                return info
+        raise StoreError(Message(StoreProblem.NO_SUCH_LIST, {"name": name}))
+
+    def has_list(self, name: str) -> bool:
+        self._fresh()
+        return any(info.name == name for info in self._lists_by_id.values())
+
+    def create_list(
+        self,
+        name: str,
+        kind: ListKind | str = ListKind.BLOCK,
+        title_zh: str = "",
+        title_en: str = "",
+        enabled: bool = True,
+        source: str = "",
+        version: str = "",
+    ) -> ListInfo:
+        if not _LIST_NAME.match(name or ""):
+            raise StoreError(Message(StoreProblem.BAD_LIST_NAME, {"name": name}))
+        if self.has_list(name):
+            raise StoreError(Message(StoreProblem.LIST_EXISTS, {"name": name}))
+        now = utc_now_iso()
+        with self.conn:
+            self._insert_list(name, ListKind(kind), title_zh, title_en, enabled, source, version, now)
+        self._reload()
+        return self.get_list(name)
+
+    def _insert_list(
+        self,
+        name: str,
+        kind: ListKind,
+        title_zh: str,
+        title_en: str,
+        enabled: bool,
+        source: str,
+        version: str,
+        now: str,
+    ) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO lists (name, title_zh, title_en, kind, enabled, source, version, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [name, title_zh or name, title_en or name, kind.value, int(enabled), source, version, now, now],
+        )
+        return int(cur.lastrowid or 0)
+
+    def delete_list(self, name: str) -> None:
+        info = self.get_list(name)
+        with self.conn:
+            self.conn.execute("DELETE FROM entries WHERE list_id = ?", [info.id])
+            self.conn.execute("DELETE FROM lists WHERE id = ?", [info.id])
+        self._reload()
+
+    def set_enabled(self, name: str, enabled: bool) -> None:
+        info = self.get_list(name)
+        with self.conn:
+            self.conn.execute(
+                "UPDATE lists SET enabled = ?, updated_at = ? WHERE id = ?", [int(enabled), utc_now_iso(), info.id]
+            )
+        self._reload()
+
+    def enable(self, name: str) -> None:
+        self.set_enabled(name, True)
+
+    def disable(self, name: str) -> None:
+        self.set_enabled(name, False)
+
+    def _add_key_lengths(self, list_id: int, lengths: Iterable[int]) -> None:
+        """Inside the caller's transaction: widen the list's ``key_lengths``."""
+        row = self.conn.execute("SELECT key_lengths FROM lists WHERE id = ?", [list_id]).fetchone()
+        current = set(json.loads(row[0] or "[]"))
+        merged = current | set(lengths)
+        self.conn.execute(
+            "UPDATE lists SET key_lengths = ?, updated_at = ? WHERE id = ?",
+            [json.dumps(sorted(merged)), utc_now_iso(), list_id],
+        )
+
+    # ------------------------------------------------------------------ entries
+    def add(
+        self,
+        list_name: str,
+        pattern: str,
+        category: Category | str = Category.CUSTOM,
+        note: str = "",
+        source: str = "manual",
+    ) -> Entry:
+        """Add one entry (or return the existing one: entries are unique per list in key space)."""
+        info = self.get_list(list_name)
+        parsed = parse_pattern(pattern, self.region)
+        cat = Category.parse(category, Category.CUSTOM)
+        now = utc_now_iso()
+        with self.conn:
+            self.conn.execute(
+                "INSERT OR IGNORE INTO entries (list_id, pattern, canonical, match_kind, match_key, category, note,"
+                " source, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    info.id,
+                    parsed.pattern,
+                    parsed.canonical,
+                    parsed.match_kind,
+                    parsed.match_key,
+                    cat.value,
+                    note,
+                    source,
+                    now,
+                ],
+            )
+            self._add_key_lengths(info.id, [len(parsed.match_key)])
+        self._reload()
+        found = self.find(list_name, pattern)
+        assert found is not None
+        return found
+
+    def find(self, list_name: str, pattern: str) -> Entry | None:
+        info = self.get_list(list_name)
+        parsed = parse_pattern(pattern, self.region)
+        row = self.conn.execute(
+            f"SELECT {_ENTRY_COLUMNS} FROM entries e WHERE e.list_id = ? AND e.canonical = ?",
+            [info.id, parsed.canonical],
+        ).fetchone()
+        return self._entry(row) if row else None
+
+    def remove(self, list_name: str, pattern: str) -> None:
+        info = self.get_list(list_name)
+        parsed = parse_pattern(pattern, self.region)
+        with self.conn:
+            cur = self.conn.execute(
+                "DELETE FROM entries WHERE list_id = ? AND canonical = ?", [info.id, parsed.canonical]
+            )
+        if cur.rowcount == 0:
+            raise StoreError(Message(StoreProblem.NOT_IN_LIST, {"name": list_name, "pattern": pattern}))
+
+    def edit(self, entry_id: int, *, category: Category | str | None = None, note: str | None = None) -> Entry:
+        sets: list[str] = []
+        params: list[Any] = []
+        if category is not None:
+            sets.append("category = ?")
+            params.append(Category.parse(category).value)
+        if note is not None:
+            sets.append("note = ?")
+            params.append(note)
+        if sets:
+            with self.conn:
+                self.conn.execute(f"UPDATE entries SET {', '.join(sets)} WHERE id = ?", [*params, entry_id])
+        row = self.conn.execute(f"SELECT {_ENTRY_COLUMNS} FROM entries e WHERE e.id = ?", [entry_id]).fetchone()
+        if row is None:
+            raise KeyError(entry_id)
+        return self._entry(row)
+
+    def entries(self, list_name: str, limit: int | None = None, offset: int = 0) -> list[Entry]:
+        info = self.get_list(list_name)
+        sql = f"SELECT {_ENTRY_COLUMNS} FROM entries e WHERE e.list_id = ? ORDER BY e.id"
+        params: list[Any] = [info.id]
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        return [self._entry(r) for r in self.conn.execute(sql, params).fetchall()]
+
+    def iter_entries(self, list_name: str, batch: int = 10000) -> Iterable[Entry]:
+        info = self.get_list(list_name)
+        cur = self.conn.execute(f"SELECT {_ENTRY_COLUMNS} FROM entries e WHERE e.list_id = ? ORDER BY e.id", [info.id])
+        while True:
+            rows = cur.fetchmany(batch)
+            if not rows:
+                return
+            for r in rows:
+                yield self._entry(r)
+
+    def count(self, list_name: str | None = None) -> int:
+        if list_name is None:
+            return int(self.conn.execute("SELECT count(*) FROM entries").fetchone()[0])
+        info = self.get_list(list_name)
+        return int(self.conn.execute("SELECT count(*) FROM entries WHERE list_id = ?", [info.id]).fetchone()[0])
+
+    def _entry(self, r: Sequence[Any]) -> Entry:
+        info = self._lists_by_id.get(r[1])
+        if info is None:
+            self._reload()
+            info = self._lists_by_id[r[1]]
+        return Entry(
+            id=r[0],
+            list_name=info.name,
+            pattern=r[2],
+            canonical=r[3],
+            match_kind=r[4],
+            category=Category.parse(r[5], Category.CUSTOM),
+            note=r[6],
+            source=r[7],
+            added_at=r[8],
+            last_hit=r[9],
+            hit_count=r[10],
+        )
+
+    # ------------------------------------------------------------------ bulk
+    def bulk_insert(
+        self,
+        list_name: str,
+        rows: Sequence[tuple[ParsedPattern, Category, str]],
+        source: str,
+        *,
+        replace: bool = False,
+    ) -> int:
+        """Insert many parsed entries in ONE transaction; returns how many were new.  All or nothing.
+
+        ``replace=True`` empties the list first (a subscribed list being refreshed).
+        """
+        info = self.get_list(list_name)
+        now = utc_now_iso()
+        lengths = {len(p.match_key) for p, _c, _n in rows}
+        conn = self.conn
+        before = conn.total_changes
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if replace:
+                conn.execute("DELETE FROM entries WHERE list_id = ?", [info.id])
+            deleted = conn.total_changes - before
+            conn.executemany(
+                "INSERT OR IGNORE INTO entries (list_id, pattern, canonical, match_kind, match_key, category, note,"
+                " source, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (info.id, p.pattern, p.canonical, p.match_kind, p.match_key, c.value, n, source, now)
+                    for p, c, n in rows
+                ),
+            )
+            inserted = conn.total_changes - before - deleted
+            self._add_key_lengths(info.id, lengths)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        self._reload()
+        return inserted
+
+    # ------------------------------------------------------------------ lookup
+    def lookup(self, number: NormalisedNumber | str) -> tuple[ListMatch, ...]:
+        """Every enabled-list entry matching the number: allowlists first, exact before prefix/wildcard,
+        longer (more specific) patterns first.  Read-only."""
+        if isinstance(number, str):
+            number = normalise(number, self.region)
+        key = number.key
+        if not key:
+            return ()
+        self._fresh()
+        lengths = [n for n in self._active_lengths if n <= len(key)]
+        if not lengths:
+            return ()
+        candidates = [key[:n] for n in lengths]
+        sql = self._sql_cache.get(len(candidates))
+        if sql is None:
+            sql = (
+                f"SELECT {_ENTRY_COLUMNS}, e.match_key FROM entries e WHERE e.match_key IN"
+                f" ({', '.join('?' * len(candidates))})"
+            )
+            self._sql_cache[len(candidates)] = sql
+        matches: list[tuple[tuple[int, int, int, int], ListMatch]] = []
+        for r in self.conn.execute(sql, candidates):
+            info = self._lists_by_id.get(r[1])
+            if info is None or not info.enabled:
+                continue
+            kind = r[4]
+            if kind == "exact":
+                if r[3] != key:
+                    continue
+            elif kind == "wildcard":
+                if not _wildcard_regex(r[3]).match(key):
+                    continue
+            elif kind != "prefix":
+                continue
+            m = ListMatch(
+                list_name=info.name,
+                list_kind=info.kind,
+                list_title=info.title,
+                entry_id=r[0],
+                pattern=r[2],
+                match_kind=kind,
+                category=Category.parse(r[5], Category.CUSTOM),
+                note=r[6],
+                source=r[7],
+            )
+            order = (_KIND_ORDER[info.kind], 0 if kind == "exact" else 1, -len(r[11]), r[0])
+            matches.append((order, m))
+        matches.sort(key=lambda t: t[0])
+        return tuple(m for _o, m in matches)
+
+    def record_hits(self, matches: Iterable[ListMatch], when: datetime | None = None) -> None:
+        """Count a real call against the entries that matched it (not done by ``lookup``)."""
+        ids = [m.entry_id for m in matches]
+        if not ids:
+            return
+        stamp = (when or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0).isoformat()
+        with self.conn:
+            self.conn.executemany(
+                "UPDATE entries SET hit_count = hit_count + 1, last_hit = ? WHERE id = ?", [(stamp, i) for i in ids]
+            )
+
+
+def _replace_count(info: ListInfo, count: int) -> ListInfo:
+    from dataclasses import replace
+
+    return replace(info, entry_count=count)

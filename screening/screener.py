@@ -1,0 +1,320 @@
+"""Number screening: a normalised number + the user's lists + the Chinese number rules → a verdict.
+
+Order of precedence (issue #2, STYLE.md §3.4):
+
+1. **Spoofed official number** (an official short number such as 110/96110/10086/955xx/12345 arriving with
+   an international prefix or a foreign country code) → block.  This beats the allowlist: nobody's family
+   calls from ``+852 96110``.
+2. **Allowlist** → allow.  Beats every blocklist and every heuristic.
+3. **Protected numbers** (110, 119, 120, 122, 96110, 12381, 12345 — ``numbering_cn.json``) → allow; no list
+   entry or pattern ever blocks them.  Numbers of the bundled **official directory** (95588 …) are allowed
+   too and are immune to prefix/wildcard entries (``95*`` does not block 95588); only an *exact* entry the
+   user made for that very number blocks it.
+4. **Blocklists** (user, imported, bundled) → block.
+5. **Number rules** (``number_rules.json``): the highest level among the facts that hold.
+6. Otherwise → unknown.
+
+The verdict is deterministic: the same number and the same lists give the same verdict.  ``screen`` never
+writes; a caller handling a real call records hits with ``ListStore.record_hits(verdict.matches)``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from screening.i18n import BiText, Message
+from screening.number_plan import Rule, number_rules, numbering_plan
+from screening.numbers import NormalisedNumber, NumberProblem, NumberType, normalise
+from screening.types import Level
+
+if TYPE_CHECKING:
+    from blocklists.store import ListMatch, ListStore
+
+BLOCKLIST_SCORE = 0.95
+ALLOWLIST_SCORE = 0.0
+UNKNOWN_SCORE = 0.2
+MAX_LIST_REASONS = 5
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a verdict is what it is.  ``text`` is already filled in, in both languages."""
+
+    code: str  # rule id ("cn.95.leased") or "list:<name>" / "list-ignored:<name>"
+    text: BiText
+    reference: str | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    level: Level = Level.UNKNOWN
+
+    def render(self, lang: str = "zh") -> str:
+        return self.text.render(lang)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "level": self.level.name.lower(),
+            "zh": self.text.zh,
+            "en": self.text.en,
+            "reference": self.reference,
+            "params": {k: v for k, v in self.params.items()},
+        }
+
+
+@dataclass(frozen=True)
+class NumberVerdict:
+    level: Level
+    score: float  # 0 (trusted) … 1 (certainly fraud)
+    reasons: tuple[Reason, ...]  # most important first
+    number: NormalisedNumber
+    matches: tuple[ListMatch, ...] = ()  # list entries that matched (for record_hits / the UI)
+
+    @property
+    def reason_codes(self) -> tuple[str, ...]:
+        return tuple(r.code for r in self.reasons)
+
+    def to_dict(self) -> dict[str, Any]:
+        n = self.number
+        a = n.attribution
+        return {
+            "input": n.raw,
+            "e164": n.e164,
+            "key": n.key,
+            "number_type": n.number_type.value,
+            "valid": n.valid,
+            "problem": None
+            if n.problem is None
+            else {
+                "code": n.problem.name,
+                "zh": Message(n.problem, n.params).render("zh"),
+                "en": Message(n.problem, n.params).render("en"),
+            },
+            "international_prefix": n.international_prefix,
+            "country_code": n.country_code,
+            "national_number": n.national_number,
+            "attribution": {
+                "region_code": a.region_code,
+                "zh": a.description_zh,
+                "en": a.description_en,
+                "province_zh": a.province_zh,
+                "city_zh": a.city_zh,
+                "province_en": a.province_en,
+                "city_en": a.city_en,
+                "carrier_zh": a.carrier_zh,
+                "carrier_en": a.carrier_en,
+            },
+            "level": self.level.name.lower(),
+            "level_zh": self.level.zh,
+            "score": round(self.score, 3),
+            "reasons": [r.to_dict() for r in self.reasons],
+        }
+
+    def reasons_json(self) -> str:
+        """The reasons as JSON text, for ``history.reasons``."""
+        return json.dumps([r.to_dict() for r in self.reasons], ensure_ascii=False)
+
+
+def _rule_reason(rule: Rule, params: Mapping[str, Any]) -> Reason:
+    zh_params = {k: (v.zh if isinstance(v, BiText) else v) for k, v in params.items()}
+    en_params = {k: (v.en if isinstance(v, BiText) else v) for k, v in params.items()}
+    return Reason(
+        code=rule.id,
+        text=BiText(_fmt(rule.text.zh, zh_params), _fmt(rule.text.en, en_params)),
+        reference=rule.reference,
+        params=zh_params,
+        level=rule.level,
+    )
+
+
+def _fmt(template: str, params: Mapping[str, Any]) -> str:
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+class NumberScreener:
+    """``NumberScreener(store).screen("+852 96110")`` → ``NumberVerdict``.  Cheap to create, reusable."""
+
+    def __init__(self, store: ListStore | None = None, region: str = "CN") -> None:
+        self.store = store
+        self.region = region
+        self.plan = numbering_plan()
+        self.rules_version, self.rules = number_rules()
+        self._rule_order = {rid: i for i, rid in enumerate(self.rules)}
+
+    # ------------------------------------------------------------------ facts
+    def facts(self, n: NormalisedNumber) -> dict[str, dict[str, Any]]:
+        """Which rule facts hold for ``n``, with their parameters.  Pure; no lists involved."""
+        plan = self.plan
+        out: dict[str, dict[str, Any]] = {}
+        if n.problem in (NumberProblem.EMPTY, NumberProblem.NOT_A_NUMBER, NumberProblem.UNPARSEABLE) or (
+            n.problem is NumberProblem.TOO_LONG and not n.international_prefix
+        ):
+            problem = Message(n.problem or NumberProblem.UNPARSEABLE, n.params)
+            out["no_number"] = {"detail": BiText(problem.render("zh"), problem.render("en"))}
+            return out
+        home_cc = 86 if self.region == "CN" else None
+        foreign = n.country_code is not None and home_cc is not None and n.country_code != home_cc
+        national = n.national_number or ""
+        if n.international_prefix or foreign:
+            for cand in (n.dialled_digits, national):
+                if cand and plan.looks_official_short(cand):
+                    official = plan.official.get(cand)
+                    name = official.name if official else BiText(cand, cand)
+                    out["spoofed_official"] = {"name": name, "number": cand}
+                    break
+        if not n.international_prefix and not foreign:
+            official = plan.official.get(national)
+            if national in plan.protected:
+                out["protected"] = {"name": official.name if official else BiText(national, national)}
+            elif official is not None:
+                out["official_directory"] = {"name": official.name}
+        if n.plus_double_zero:
+            out["plus_double_zero"] = {}
+        if n.problem is NumberProblem.INVALID_COUNTRY_CODE:
+            out["invalid_country_code"] = {}
+        if n.problem is NumberProblem.INVALID_FOR_REGION and "spoofed_official" not in out:
+            region = n.attribution.description_zh or f"+{n.country_code}"
+            region_en = n.attribution.description_en or f"+{n.country_code}"
+            out["invalid_for_region"] = {"region": BiText(region, region_en)}
+        if foreign:
+            region = n.attribution.description_zh or f"+{n.country_code}"
+            region_en = n.attribution.description_en or f"+{n.country_code}"
+            out["international"] = {"region": BiText(region, region_en)}
+        if n.number_type is NumberType.LEASED_95:
+            out["leased_95"] = {}
+        if n.number_type is NumberType.SERVICE_95 and national not in plan.official and n.valid:
+            out["unlisted_95"] = {}
+        if n.number_type is NumberType.TOLL_FREE_400_800:
+            out["toll_free"] = {}
+        if n.number_type is NumberType.SMS_PLATFORM_106:
+            out["sms_platform"] = {}
+        if n.number_type is NumberType.VIRTUAL_OPERATOR:
+            out["virtual_operator"] = {}
+        if n.problem is NumberProblem.UNALLOCATED_MOBILE:
+            out["unallocated_mobile"] = {"prefix": n.params.get("prefix", "")}
+        if (n.problem in (NumberProblem.INVALID_LENGTH, NumberProblem.TOO_SHORT)) and not foreign:
+            problem = Message(n.problem, n.params)
+            out["invalid_length"] = {"detail": BiText(problem.render("zh"), problem.render("en"))}
+        return out
+
+    def rule_reasons(self, n: NormalisedNumber) -> list[Reason]:
+        reasons = []
+        facts = self.facts(n)
+        for rule in self.rules.values():
+            if rule.fact in facts:
+                reasons.append(_rule_reason(rule, facts[rule.fact]))
+        return reasons
+
+    # ------------------------------------------------------------------ verdict
+    def screen(self, raw: str | NormalisedNumber) -> NumberVerdict:
+        n = raw if isinstance(raw, NormalisedNumber) else normalise(raw, self.region)
+        rule_reasons = self.rule_reasons(n)
+        by_code = {r.code: r for r in rule_reasons}
+        matches: tuple[ListMatch, ...] = self.store.lookup(n) if self.store is not None else ()
+        allow = [m for m in matches if not m.list_kind.blocks]
+        block = [m for m in matches if m.list_kind.blocks]
+
+        spoof = [r for r in rule_reasons if r.level is Level.BLOCK]
+        others = [r for r in rule_reasons if r.level is not Level.BLOCK]
+        if spoof:
+            # 1. Spoofed official number: beats the allowlist.
+            reasons = [*spoof, *self._list_reasons(block), *sorted(others, key=lambda r: -r.level)]
+            return self._verdict(Level.BLOCK, self._score(spoof), reasons, n, matches)
+        if allow:
+            # 2. Allowlist.
+            reasons = [*self._list_reasons(allow), *self._ignored(block, "allow"), *others]
+            return self._verdict(Level.ALLOW, ALLOWLIST_SCORE, reasons, n, matches)
+        if "cn.protected" in by_code:
+            # 3a. Protected numbers: never blocked.
+            reasons = [by_code["cn.protected"], *self._ignored(block, "protected")]
+            return self._verdict(Level.ALLOW, self._score([by_code["cn.protected"]]), reasons, n, matches)
+        if "cn.official.directory" in by_code:
+            # 3b. Official directory: immune to patterns, not to the user's exact entry for this number.
+            exact = [m for m in block if m.match_kind == "exact"]
+            if not exact:
+                reasons = [by_code["cn.official.directory"], *self._ignored(block, "official")]
+                return self._verdict(Level.ALLOW, self._score([by_code["cn.official.directory"]]), reasons, n, matches)
+            block = exact
+        if block:
+            # 4. Blocklists.
+            reasons = [*self._list_reasons(block), *sorted(others, key=lambda r: -r.level)]
+            return self._verdict(Level.BLOCK, BLOCKLIST_SCORE, reasons, n, matches)
+        if others:
+            # 5. Number rules: highest level first, file order within a level.
+            ordered = sorted(others, key=lambda r: (-r.level, self._rule_order.get(r.code, 0)))
+            return self._verdict(ordered[0].level, self._score(ordered), ordered, n, matches)
+        return self._verdict(Level.UNKNOWN, UNKNOWN_SCORE, [], n, matches)
+
+    def screen_many(self, raws: Iterable[str]) -> list[NumberVerdict]:
+        return [self.screen(r) for r in raws]
+
+    # ------------------------------------------------------------------ helpers
+    def _score(self, reasons: list[Reason]) -> float:
+        scores = [self.rules[r.code].score for r in reasons if r.code in self.rules]
+        return max(scores) if scores else UNKNOWN_SCORE
+
+    @staticmethod
+    def _verdict(
+        level: Level, score: float, reasons: list[Reason], n: NormalisedNumber, matches: tuple[ListMatch, ...]
+    ) -> NumberVerdict:
+        return NumberVerdict(level=level, score=score, reasons=tuple(reasons), number=n, matches=matches)
+
+    @staticmethod
+    def _list_reasons(matches: list[ListMatch]) -> list[Reason]:
+        out = []
+        for m in matches[:MAX_LIST_REASONS]:
+            allow = not m.list_kind.blocks
+            note_zh = f"，备注：{m.note}" if m.note else ""
+            note_en = f"; note: {m.note}" if m.note else ""
+            if allow:
+                text = BiText(
+                    f"在白名单“{m.list_title.zh}”中（{m.pattern}）{note_zh}",
+                    f"On allowlist “{m.list_title.en}” ({m.pattern}){note_en}",
+                )
+            else:
+                text = BiText(
+                    f"在名单“{m.list_title.zh}”中（{m.pattern}，{m.category.zh}）{note_zh}",
+                    f"On list “{m.list_title.en}” ({m.pattern}, {m.category.en}){note_en}",
+                )
+            out.append(
+                Reason(
+                    code=f"list:{m.list_name}",
+                    text=text,
+                    reference=m.source or None,
+                    params={
+                        "list": m.list_name,
+                        "pattern": m.pattern,
+                        "match_kind": m.match_kind,
+                        "category": m.category.value,
+                        "entry_id": m.entry_id,
+                    },
+                    level=Level.ALLOW if allow else Level.BLOCK,
+                )
+            )
+        return out
+
+    @staticmethod
+    def _ignored(block: list[ListMatch], why: str) -> list[Reason]:
+        why_text = {
+            "allow": ("白名单优先", "the allowlist wins"),
+            "protected": ("紧急/公共服务号码受保护，永不拦截", "protected emergency/public number, never blocked"),
+            "official": ("官方服务号码不受号段规则影响", "official service numbers are immune to range patterns"),
+        }[why]
+        out = []
+        for m in block[:MAX_LIST_REASONS]:
+            out.append(
+                Reason(
+                    code=f"list-ignored:{m.list_name}",
+                    text=BiText(
+                        f"名单“{m.list_title.zh}”中的 {m.pattern} 未生效：{why_text[0]}",
+                        f"entry {m.pattern} of list “{m.list_title.en}” not applied: {why_text[1]}",
+                    ),
+                    params={"list": m.list_name, "pattern": m.pattern, "entry_id": m.entry_id},
+                    level=Level.UNKNOWN,
+                )
+            )
+        return out
