@@ -49,3 +49,11 @@ def resource(package: str, *parts: str) -> Traversable:
     for part in parts:
         node = node.joinpath(part)
     return node
+
+
+def bundled_model_dir() -> Path | None:
+    """The Vosk model shipped inside an offline installer (build.spec, ``CALLSHIELD_BUNDLE_MODEL``), if any."""
+    node = resource("app", "bundled_model")
+    if node.is_dir() and node.joinpath("am").is_dir():
+        return Path(str(node))  # a real folder: importlib.resources serves packages from the file system
+    return None

@@ -65,6 +65,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-error-dialogs", action="store_true", help="出错时不弹窗（用于自动化） / no error dialogs (automation)"
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="自检：临时数据库、号码与话术判定、语音模型、窗口，然后退出 / check this installation works, then exit",
+    )
+    parser.add_argument(
+        "--model",
+        dest="selftest_model",
+        metavar="PATH",
+        default=None,
+        help="自检使用的 Vosk 模型目录 / Vosk model folder for --self-test",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in FEATURE_MODULES:
         module = importlib.import_module(name)
@@ -84,6 +96,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx = make_context(args)
     setup_logging(paths.log_dir(ctx.data_dir), console=bool(args.verbose))
     handler = getattr(args, "func", None)
+    if getattr(args, "self_test", False):
+        from app.selftest import main as run_selftest
+
+        return run_selftest(args, ctx)
     if handler is None:
         from app.gui import run_gui
 
