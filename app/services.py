@@ -100,7 +100,7 @@ class AppServices(QObject):
         if store is None:
             from blocklists.store import ListStore
 
-            store = ListStore(self.db())
+            store = ListStore(self.db(), self.settings.value.region)
             self._local.store = store
         return store
 

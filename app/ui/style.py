@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from PySide6.QtCore import QCoreApplication, QSize
-from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtGui import QColor, QFont, QIcon, QPixmap
 
 from app import paths
 from screening.types import Level
@@ -62,6 +62,14 @@ def level_advice(level: Level, lang: str | None = None) -> str:
     return en if (lang or current_language()) == "en" else zh
 
 
+def title_font(base: QFont) -> QFont:
+    """Font for page titles: 1.5× the base size, bold (follows large-text mode since it scales the base)."""
+    font = QFont(base)
+    font.setPointSizeF(max(base.pointSizeF(), 9.0) * 1.5)
+    font.setBold(True)
+    return font
+
+
 def icon_path(name: str) -> str:
     return str(paths.resource("app", "resources", "icons", name))
 
@@ -96,6 +104,5 @@ QPushButton:focus, QLineEdit:focus, QComboBox:focus, QCheckBox:focus, QSpinBox:f
 QPushButton#danger { background: #cf222e; color: white; font-weight: bold; border-radius: 4px; }
 QPushButton#primary { background: #1f6feb; color: white; font-weight: bold; border-radius: 4px; }
 QFrame#callCard { border: 1px solid #d0d7de; border-radius: 8px; background: #ffffff; }
-QLabel#pageTitle { font-size: 150%; font-weight: bold; }
 QLabel#hint { color: #57606a; }
 """

@@ -1,0 +1,411 @@
+"""Qt bridges: turn the plain-Python call controller and speech pipeline callbacks into GUI-thread signals.
+
+Core callbacks arrive on worker threads (call sources, recogniser threads). Each one is re-emitted through a
+queued signal on a QObject that lives on the GUI thread (vorta ``borg_job.py`` → ``application.py``); widgets only
+ever see those signals.
+
+``CallBridge`` keeps one ``LineState`` per active line: the call event, the number verdict, the history row, the
+transcript so far and the detector session that turns each transcript segment into a rising risk level. Segments
+go through the real ``DetectorSession`` on one transcript worker (in order); level rises update the history row
+(writer pool) and ask the ``AlertService`` for an alert.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from screening.i18n import Message, MessageCode
+from screening.privacy import mask_number
+from screening.types import Level, TranscriptSegment
+
+if TYPE_CHECKING:
+    from app.services import AppServices
+
+log = logging.getLogger(__name__)
+
+MANUAL_LINE = "manual"
+MAX_MANUAL_LENGTH = 32
+
+
+class BridgeProblem(MessageCode):
+    EMPTY_NUMBER = ("请输入来电号码", "please enter the caller's number")
+    TOO_LONG = ("号码太长（最多 {limit} 个字符）", "number too long (at most {limit} characters)")
+    NOT_LISTENING = ("这条线路已结束监听", "this line is no longer being monitored")
+
+
+class BridgeError(ValueError):
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.render("en"))
+        self.message = message
+
+
+def render(value: Any, lang: str) -> str:
+    if value is None:
+        return ""
+    fn = getattr(value, "render", None)
+    if callable(fn):
+        return str(fn(lang))
+    text = getattr(value, "text", None)
+    if text is not None and text is not value:
+        return render(text, lang)
+    return str(value)
+
+
+def reason_texts(verdict: Any, lang: str) -> list[str]:
+    return [t for t in (render(r, lang) for r in getattr(verdict, "reasons", ()) or ()) if t]
+
+
+@dataclass
+class LineState:
+    """What the Live page shows for one line. Mutated on the GUI thread only."""
+
+    line: str
+    event: Any
+    verdict: Any
+    history_id: int | None
+    level: Level
+    score: float
+    number: str
+    started: float = field(default_factory=time.monotonic)
+    final_text: list[str] = field(default_factory=list)
+    hits: list[Any] = field(default_factory=list)
+    listening: bool = True
+    session: Any = None  # DetectorSession; touched only on the transcript worker
+
+    @property
+    def key(self) -> str:
+        return f"call-{self.history_id}" if self.history_id is not None else f"line-{self.line}-{self.started}"
+
+    def transcript(self) -> str:
+        return "".join(self.final_text)
+
+
+class CallBridge(QObject):
+    """Qt face of the call controller and the per-call transcript pipeline."""
+
+    callScreened = Signal(object, object, object)  # event, verdict, history_id
+    callEnded = Signal(str)  # line
+    transcriptUpdated = Signal(str, object, object)  # line, segment, detector update
+    lineChanged = Signal(str)  # a line's level/score changed
+    sourceStatus = Signal(object)  # SourceStatus from a call source
+    actionFinished = Signal(str, str, object)  # action ("block"/"trust"/"mark"), number, result
+
+    _screened = Signal(object, object, object)
+    _segment = Signal(str, object, object, object)  # line, segment, update, error
+    _ended = Signal(str)
+    _status = Signal(object)
+
+    def __init__(self, services: AppServices) -> None:
+        super().__init__(services)
+        self._services = services
+        self.lines: dict[str, LineState] = {}
+        self._transcript_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="callshield-transcript")
+        self._closed = False
+        self._controller: Any = None
+        self._sessions_lock = threading.Lock()
+        self._screened.connect(self._on_screened)
+        self._segment.connect(self._on_segment)
+        self._ended.connect(self._on_ended)
+        self._status.connect(self.sourceStatus)
+        self._build_controller()
+
+    # ------------------------------------------------------------ controller
+    def _build_controller(self) -> None:
+        """Use the call controller (call-sources issue) when it is available."""
+        try:
+            from app.calls import CallController  # noqa: F401
+        except ImportError:
+            log.info("app.calls not available; screening simulated calls directly")
+            return
+
+    # ----------------------------------------------------------------- calls
+    def simulate_call(self, raw_number: str, line: str = MANUAL_LINE, name: str | None = None) -> None:
+        """模拟来电: screen a typed number like a real incoming call (off the GUI thread)."""
+        raw = (raw_number or "").strip()
+        if not raw:
+            raise BridgeError(Message(BridgeProblem.EMPTY_NUMBER))
+        if len(raw) > MAX_MANUAL_LENGTH:
+            raise BridgeError(Message(BridgeProblem.TOO_LONG, {"limit": MAX_MANUAL_LENGTH}))
+        from app.sources.events import CallEvent
+
+        event = CallEvent(line=line, raw_number=raw, name=name, received_at=datetime.now(timezone.utc), source="manual")
+        self.handle_event(event)
+
+    def handle_event(self, event: Any) -> None:
+        """Screen and log one CallEvent on the writer pool; ``callScreened`` follows on the GUI thread."""
+        self._services.jobs.run(self._screen_and_log, event, writer=True, name="screen-call")
+
+    def _screen_and_log(self, event: Any) -> None:
+        """Worker: verdict + history row, then hand over to the GUI thread."""
+        services = self._services
+        screener = services.make_screener()
+        verdict = screener.screen(event.raw_number) if event.raw_number else screener.screen("")
+        history_id = services.history().add_call(
+            event.raw_number,
+            occurred_at=event.received_at,
+            number_e164=_e164(verdict),
+            source=event.source,
+            line=event.line,
+            name=event.name,
+            level=verdict.level,
+            score=float(getattr(verdict, "score", 0.0) or 0.0),
+            reasons=list(verdict.reasons),
+        )
+        log.info("call on line %s from %s: %s", event.line, mask_number(event.raw_number), verdict.level.name)
+        self._screened.emit(event, verdict, history_id)
+
+    def on_controller_screened(self, event: Any, verdict: Any, history_id: int | None) -> None:
+        """Callback for the call controller (any thread)."""
+        self._screened.emit(event, verdict, history_id)
+
+    def on_controller_ended(self, ended: Any) -> None:
+        self._ended.emit(str(getattr(ended, "line", ended)))
+
+    def on_source_status(self, status: Any) -> None:
+        self._status.emit(status)
+
+    @Slot(object, object, object)
+    def _on_screened(self, event: Any, verdict: Any, history_id: Any) -> None:
+        line = str(event.line)
+        old = self.lines.get(line)
+        if old is not None:
+            self._stop_session(old)
+        state = LineState(
+            line=line,
+            event=event,
+            verdict=verdict,
+            history_id=history_id,
+            level=Level.parse(verdict.level),
+            score=float(getattr(verdict, "score", 0.0) or 0.0),
+            number=str(event.raw_number),
+        )
+        self.lines[line] = state
+        self.callScreened.emit(event, verdict, history_id)
+        from app.ui.style import current_language
+
+        alerts = self._services.alerts
+        if alerts is not None:
+            alerts.consider(state.key, state.number, state.level, reason_texts(verdict, current_language()))
+
+    # ------------------------------------------------------------ transcript
+    def feed_segment(self, line: str, segment: TranscriptSegment) -> None:
+        """Feed one transcript segment for ``line`` (from the GUI: scripted sources, tests)."""
+        state = self.lines.get(line)
+        if state is None or not state.listening:
+            raise BridgeError(Message(BridgeProblem.NOT_LISTENING))
+        self._transcript_pool.submit(self._process_segment, state, segment)
+
+    def sink_for(self, line: str) -> Callable[[TranscriptSegment], None]:
+        """A SegmentSink-like callable for the speech pipeline: runs the detector on the caller's thread."""
+        state = self.lines[line]
+
+        def feed(segment: TranscriptSegment) -> None:
+            self._process_segment(state, segment)
+
+        return feed
+
+    def _process_segment(self, state: LineState, segment: TranscriptSegment) -> None:
+        """Worker: run the real detector session; results go back to the GUI thread."""
+        try:
+            with self._sessions_lock:
+                if state.session is None:
+                    state.session = self._services.detector().session(state.level)
+                update = state.session.feed(segment)
+        except Exception as exc:  # report, never kill the worker
+            self._segment.emit(state.line, segment, None, exc)
+            return
+        self._segment.emit(state.line, segment, update, None)
+
+    @Slot(str, object, object, object)
+    def _on_segment(self, line: str, segment: Any, update: Any, error: Any) -> None:
+        state = self.lines.get(line)
+        if error is not None:
+            log.error("transcript processing failed", exc_info=(type(error), error, error.__traceback__))
+            self._services.jobs.unhandledError.emit("transcript", error)
+            return
+        if state is None:
+            return
+        if segment.is_final:
+            state.final_text.append(segment.text)
+        new_hits = list(getattr(update, "new_hits", ()) or ())
+        state.hits.extend(new_hits)
+        level = Level.parse(getattr(update, "level", state.level))
+        score = float(getattr(update, "score", state.score) or 0.0)
+        rose = level > state.level
+        changed = level != state.level or abs(score - state.score) > 1e-9
+        state.level = max(state.level, level) if rose else level
+        state.score = score
+        self.transcriptUpdated.emit(line, segment, update)
+        if changed:
+            self.lineChanged.emit(line)
+        if (rose or new_hits) and state.history_id is not None:
+            self._save_progress(state)
+        if rose:
+            from app.ui.style import current_language
+
+            lang = current_language()
+            reasons = [*self.hit_reasons(state, lang), *reason_texts(state.verdict, lang)]
+            alerts = self._services.alerts
+            if alerts is not None:
+                alerts.consider(state.key, state.number, state.level, reasons, excerpt=state.transcript())
+
+    @staticmethod
+    def hit_reasons(state: LineState, lang: str) -> list[str]:
+        out: list[str] = []
+        seen: set[str] = set()
+        for hit in state.hits:
+            category = render(getattr(hit, "category_text", None), lang) or str(getattr(hit, "category", ""))
+            matched = str(getattr(hit, "matched", "") or "")
+            text = f"{category}：“{matched}”" if lang != "en" else f"{category}: “{matched}”"
+            if text not in seen:
+                seen.add(text)
+                out.append(text)
+        return out
+
+    def _save_progress(self, state: LineState) -> None:
+        history_id = state.history_id
+        assert history_id is not None
+        fields: dict[str, Any] = {
+            "level": state.level,
+            "score": state.score,
+            "transcript": state.transcript(),
+            "hits": [_hit_dict(h) for h in state.hits],
+        }
+        category = next((str(getattr(h, "category", "")) for h in state.hits if getattr(h, "category", "")), None)
+        if category:
+            fields["category"] = category
+        self._services.jobs.run(
+            lambda: self._services.history().update(history_id, **fields), writer=True, name="save-call"
+        )
+
+    # ------------------------------------------------------------------ end
+    def stop_line(self, line: str) -> None:
+        """结束监听: stop listening to this line; the card stays until dismissed."""
+        state = self.lines.get(line)
+        if state is None:
+            return
+        state.listening = False
+        self._stop_session(state)
+        if state.history_id is not None:
+            transcript = state.transcript()
+            duration = time.monotonic() - state.started
+            history_id = state.history_id
+            self._services.jobs.run(
+                lambda: self._services.history().update(history_id, transcript=transcript, duration_s=duration),
+                writer=True,
+                name="end-call",
+            )
+        self.callEnded.emit(line)
+
+    def remove_line(self, line: str) -> None:
+        state = self.lines.pop(line, None)
+        if state is not None:
+            self._stop_session(state)
+
+    @Slot(str)
+    def _on_ended(self, line: str) -> None:
+        self.stop_line(line)
+
+    def _stop_session(self, state: LineState) -> None:
+        state.listening = False
+
+    # -------------------------------------------------------------- actions
+    def block(
+        self, number: str, category: str = "fraud", note: str = "", on_done: Callable[[Any], None] | None = None
+    ) -> None:
+        self._list_action("block", "block", number, category, note, on_done)
+
+    def trust(self, number: str, note: str = "", on_done: Callable[[Any], None] | None = None) -> None:
+        self._list_action("trust", "allow", number, "custom", note, on_done)
+
+    def mark(
+        self,
+        number: str,
+        category: str,
+        note: str = "",
+        history_id: int | None = None,
+        on_done: Callable[[Any], None] | None = None,
+    ) -> None:
+        """标记: put a category and note on the call in the history (and on the number in my blocklist if fraud)."""
+        services = self._services
+
+        def work() -> Any:
+            if history_id is not None:
+                services.history().update(history_id, category=category, note=note)
+            return category
+
+        def done(result: Any) -> None:
+            self.actionFinished.emit("mark", number, result)
+            if on_done is not None:
+                on_done(result)
+
+        services.jobs.run(work, on_result=done, writer=True, name="mark-call")
+
+    def _list_action(
+        self, action: str, list_name: str, number: str, category: str, note: str, on_done: Callable[[Any], None] | None
+    ) -> None:
+        services = self._services
+
+        def work() -> Any:
+            return services.store().add(list_name, number, category=category, note=note, source="app")
+
+        def done(entry: Any) -> None:
+            self.actionFinished.emit(action, number, entry)
+            if on_done is not None:
+                on_done(entry)
+
+        services.jobs.run(work, on_result=done, writer=True, name=f"{action}-number")
+
+    # ----------------------------------------------------------------- close
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        for state in self.lines.values():
+            self._stop_session(state)
+        controller = self._controller
+        if controller is not None:
+            stop = getattr(controller, "stop", None) or getattr(controller, "close", None)
+            if callable(stop):
+                stop()
+        self._transcript_pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _e164(verdict: Any) -> str | None:
+    number = getattr(verdict, "number", None)
+    if number is None:
+        return None
+    value = getattr(number, "e164", None)
+    return str(value) if value else None
+
+
+def _hit_dict(hit: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in ("rule_id", "category", "matched", "canonical", "start", "end", "t", "weight", "fuzzy"):
+        value = getattr(hit, key, None)
+        if value is not None:
+            out[key] = value if isinstance(value, str | int | float | bool) else str(value)
+    text = getattr(hit, "category_text", None)
+    if text is not None:
+        out["category_text"] = render(text, "zh")
+    return out
+
+
+class SpeechService(QObject):
+    """Speech model and audio device access for the Settings page and the wizard (filled as ``speech/`` lands)."""
+
+    def __init__(self, services: AppServices) -> None:
+        super().__init__(services)
+        self._services = services
+
+    def close(self) -> None:
+        return None

@@ -1,0 +1,435 @@
+"""来电监控 Live: one card per active line with the verdict, live transcript, risk meter and actions.
+
+Also holds 模拟来电 (type a number to try the app or train volunteers) and a "what the caller says" box that feeds
+typed sentences through the real detector for the newest line.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.qtbridge import BridgeError, LineState, reason_texts, render
+from app.services import AppServices
+from app.ui import style
+from app.ui.widgets import HighlightedTranscript, RiskMeter, VerdictBanner, render_text
+from screening.types import Level, TranscriptSegment
+
+log = logging.getLogger(__name__)
+
+CATEGORIES = ("fraud", "harassment", "sales", "custom")
+
+
+def category_label(code: str, lang: str) -> str:
+    labels = {
+        "fraud": ("诈骗", "fraud"),
+        "harassment": ("骚扰", "harassment"),
+        "sales": ("推销", "sales"),
+        "custom": ("其他", "other"),
+    }
+    zh, en = labels.get(code, (code, code))
+    return en if lang == "en" else zh
+
+
+class MarkDialog(QDialog):
+    """标记: choose a category and write a short note."""
+
+    def __init__(self, number: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("标记这个来电"))
+        lang = style.current_language()
+        self.category = QComboBox(self)
+        for code in CATEGORIES:
+            self.category.addItem(category_label(code, lang), code)
+        self.category.setAccessibleName(self.tr("类别"))
+        self.note = QLineEdit(self)
+        self.note.setPlaceholderText(self.tr("例如：自称银行客服，要求转账"))
+        self.note.setAccessibleName(self.tr("备注"))
+        self.also_block = QPushButton(self.tr("同时拉黑"), self)
+        self.also_block.setCheckable(True)
+        self.also_block.setChecked(True)
+        form = QFormLayout()
+        form.addRow(QLabel(self.tr("号码：") + number, self))
+        form.addRow(self.tr("类别"), self.category)
+        form.addRow(self.tr("备注"), self.note)
+        form.addRow("", self.also_block)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("保存"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def chosen(self) -> tuple[str, str, bool]:
+        return str(self.category.currentData()), self.note.text().strip(), self.also_block.isChecked()
+
+
+class CallCard(QFrame):
+    """One active line: number, 归属地/carrier, verdict banner, risk meter, transcript, actions."""
+
+    dismissed = Signal(str)
+
+    def __init__(self, services: AppServices, state: LineState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("callCard")
+        self.services = services
+        self.state = state
+        self.number_label = QLabel(self)
+        font = self.number_label.font()
+        font.setPointSizeF(max(font.pointSizeF(), 9.0) * 1.8)
+        font.setBold(True)
+        self.number_label.setFont(font)
+        self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.place_label = QLabel(self)
+        self.place_label.setObjectName("hint")
+        self.place_label.setWordWrap(True)
+        self.meta_label = QLabel(self)
+        self.meta_label.setObjectName("hint")
+        self.banner = VerdictBanner(self)
+        self.meter = RiskMeter(self)
+        self.transcript_title = QLabel(self)
+        self.transcript = HighlightedTranscript(self)
+        self.transcript.setMinimumHeight(90)
+        self.transcript.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.block_button = QPushButton(self)
+        self.block_button.setObjectName("danger")
+        self.trust_button = QPushButton(self)
+        self.mark_button = QPushButton(self)
+        self.stop_button = QPushButton(self)
+        self.close_button = QPushButton(self)
+        self.close_button.hide()
+        self.action_status = QLabel(self)
+        self.action_status.setObjectName("hint")
+        self.block_button.clicked.connect(self.on_block)
+        self.trust_button.clicked.connect(self.on_trust)
+        self.mark_button.clicked.connect(self.on_mark)
+        self.stop_button.clicked.connect(self.on_stop)
+        self.close_button.clicked.connect(lambda: self.dismissed.emit(self.state.line))
+
+        head = QHBoxLayout()
+        number_box = QVBoxLayout()
+        number_box.addWidget(self.number_label)
+        number_box.addWidget(self.place_label)
+        head.addLayout(number_box, 1)
+        head.addWidget(self.meta_label, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
+        actions = QHBoxLayout()
+        for button in (self.block_button, self.trust_button, self.mark_button, self.stop_button, self.close_button):
+            actions.addWidget(button)
+        actions.addWidget(self.action_status, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 12, 14, 12)
+        layout.addLayout(head)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.meter)
+        layout.addWidget(self.transcript_title)
+        layout.addWidget(self.transcript, 1)
+        layout.addLayout(actions)
+        self.retranslate()
+        self.refresh()
+
+    # --------------------------------------------------------------- display
+    def refresh(self) -> None:
+        state = self.state
+        lang = style.current_language()
+        self.number_label.setText(state.number or render_text(getattr(state.event, "caller_id", ""), lang))
+        attribution = getattr(getattr(state.verdict, "number", None), "attribution", None)
+        place = render(attribution, lang) if attribution is not None else ""
+        self.place_label.setText(place or self.tr("归属地未知"))
+        when = getattr(state.event, "received_at", None)
+        when_text = when.astimezone().strftime("%H:%M:%S") if isinstance(when, datetime) else ""
+        line_name = self.tr("手动输入") if state.line == "manual" else state.line
+        self.meta_label.setText(self.tr("线路 %1 · %2").replace("%1", line_name).replace("%2", when_text))
+        from app.qtbridge import CallBridge
+
+        reasons = [*CallBridge.hit_reasons(state, lang), *reason_texts(state.verdict, lang)]
+        self.banner.set_verdict(state.level, "", reasons)
+        self.meter.set_risk(state.score, state.level)
+        self.setAccessibleName(f"{state.number} {style.level_text(state.level)}")
+
+    def add_segment(self, segment: TranscriptSegment, update: Any) -> None:
+        if segment.is_final:
+            hits = list(getattr(update, "new_hits", ()) or ())
+            self.transcript.append_line(segment.text, hits, segment.start if segment.end else None)
+        else:
+            self.transcript.set_partial(segment.text)
+            late = list(getattr(update, "new_hits", ()) or ())
+            if late:
+                self.transcript.add_hits(late)
+        self.refresh()
+
+    def set_stopped(self) -> None:
+        self.stop_button.setEnabled(False)
+        self.close_button.show()
+        self.action_status.setText(self.tr("已结束监听"))
+
+    def retranslate(self) -> None:
+        self.block_button.setText(self.tr("拉黑"))
+        self.block_button.setToolTip(self.tr("把这个号码加入我的黑名单，以后直接拦截"))
+        self.trust_button.setText(self.tr("信任"))
+        self.trust_button.setToolTip(self.tr("把这个号码加入白名单（家人、熟人），以后不再提醒"))
+        self.mark_button.setText(self.tr("标记…"))
+        self.mark_button.setToolTip(self.tr("给这个来电记下类别和备注"))
+        self.stop_button.setText(self.tr("结束监听"))
+        self.stop_button.setToolTip(self.tr("停止听这通电话（记录会保存）"))
+        self.close_button.setText(self.tr("移除卡片"))
+        self.transcript_title.setText(self.tr("通话内容（可疑说法会高亮）"))
+        for button in (self.block_button, self.trust_button, self.mark_button, self.stop_button, self.close_button):
+            button.setAccessibleName(button.text())
+        self.banner.retranslate()
+        self.meter.retranslate()
+        self.transcript.retranslate()
+        self.refresh()
+
+    # --------------------------------------------------------------- actions
+    def _done(self, text: str) -> None:
+        self.action_status.setText(text)
+
+    def on_block(self) -> None:
+        number = self.state.number
+        if not number:
+            return
+        self.block_button.setEnabled(False)
+        self.services.calls.block(number, "fraud", on_done=lambda _e: self._done(self.tr("已拉黑")))
+
+    def on_trust(self) -> None:
+        number = self.state.number
+        if not number:
+            return
+        if self.state.level >= Level.WARN:
+            answer = QMessageBox.question(
+                self,
+                self.tr("确认信任"),
+                self.tr("这个来电有诈骗风险。确定要把它加入白名单吗？以后它不会再被提醒。"),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.trust_button.setEnabled(False)
+        self.services.calls.trust(number, on_done=lambda _e: self._done(self.tr("已加入白名单")))
+
+    def on_mark(self) -> None:
+        dialog = MarkDialog(self.state.number, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        category, note, also_block = dialog.chosen()
+        self.mark(category, note, also_block)
+
+    def mark(self, category: str, note: str, also_block: bool = False) -> None:
+        calls = self.services.calls
+        calls.mark(
+            self.state.number,
+            category,
+            note,
+            self.state.history_id,
+            on_done=lambda _r: self._done(self.tr("已标记为：") + category_label(category, style.current_language())),
+        )
+        if also_block and self.state.number:
+            calls.block(self.state.number, category, note)
+
+    def on_stop(self) -> None:
+        self.services.calls.stop_line(self.state.line)
+
+
+class LivePage(QWidget):
+    def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.cards: dict[str, CallCard] = {}
+        self._status: Any = None
+        self.title = QLabel(self)
+        self.title.setObjectName("pageTitle")
+        self.title.setFont(style.title_font(self.font()))
+        self.source_status = QLabel(self)
+        self.source_status.setObjectName("hint")
+        self.source_status.setWordWrap(True)
+
+        self.sim_label = QLabel(self)
+        self.sim_number = QLineEdit(self)
+        self.sim_number.setClearButtonEnabled(True)
+        self.sim_number.returnPressed.connect(self.on_simulate)
+        self.sim_button = QPushButton(self)
+        self.sim_button.setObjectName("primary")
+        self.sim_button.clicked.connect(self.on_simulate)
+        self.sim_label.setBuddy(self.sim_number)
+        self.say_label = QLabel(self)
+        self.say_text = QLineEdit(self)
+        self.say_text.setClearButtonEnabled(True)
+        self.say_text.returnPressed.connect(self.on_say)
+        self.say_button = QPushButton(self)
+        self.say_button.clicked.connect(self.on_say)
+        self.say_label.setBuddy(self.say_text)
+        self.input_error = QLabel(self)
+        self.input_error.setStyleSheet("color: #cf222e")
+        self.input_error.setWordWrap(True)
+
+        sim_box = QFrame(self)
+        sim_box.setObjectName("callCard")
+        grid = QFormLayout(sim_box)
+        row1 = QHBoxLayout()
+        row1.addWidget(self.sim_number, 1)
+        row1.addWidget(self.sim_button)
+        row2 = QHBoxLayout()
+        row2.addWidget(self.say_text, 1)
+        row2.addWidget(self.say_button)
+        grid.addRow(self.sim_label, row1)
+        grid.addRow(self.say_label, row2)
+        grid.addRow("", self.input_error)
+
+        self.empty_label = QLabel(self)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setObjectName("hint")
+        self.cards_box = QWidget(self)
+        self.cards_layout = QVBoxLayout(self.cards_box)
+        self.cards_layout.setContentsMargins(0, 0, 0, 0)
+        self.cards_layout.addWidget(self.empty_label)
+        self.cards_layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.cards_box)
+        self.scroll = scroll
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.source_status)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(sim_box)
+
+        calls = services.calls
+        if calls is not None:
+            calls.callScreened.connect(self.on_call_screened)
+            calls.transcriptUpdated.connect(self.on_transcript)
+            calls.lineChanged.connect(self.on_line_changed)
+            calls.callEnded.connect(self.on_call_ended)
+            calls.sourceStatus.connect(self.on_source_status)
+        self.retranslate()
+
+    # ----------------------------------------------------------------- input
+    def on_simulate(self) -> None:
+        self.input_error.clear()
+        calls = self.services.calls
+        if calls is None:
+            self.input_error.setText(self.tr("来电功能暂不可用"))
+            return
+        try:
+            calls.simulate_call(self.sim_number.text())
+        except BridgeError as exc:
+            self.input_error.setText(exc.message.render(style.current_language()))
+            self.sim_number.setFocus()
+            return
+        self.sim_number.clear()
+
+    def newest_line(self) -> str | None:
+        calls = self.services.calls
+        if calls is None:
+            return None
+        listening = [s for s in calls.lines.values() if s.listening]
+        if not listening:
+            return None
+        return max(listening, key=lambda s: s.started).line
+
+    def on_say(self) -> None:
+        self.input_error.clear()
+        text = self.say_text.text().strip()
+        if not text:
+            return
+        line = self.newest_line()
+        if line is None:
+            self.input_error.setText(self.tr("没有正在监听的来电。请先模拟一个来电。"))
+            return
+        state = self.services.calls.lines[line]
+        t = len(state.final_text) * 4.0
+        self.services.calls.feed_segment(line, TranscriptSegment(text, True, t, t + 3.5))
+        self.say_text.clear()
+
+    # ---------------------------------------------------------------- events
+    def on_call_screened(self, event: Any, verdict: Any, history_id: Any) -> None:
+        line = str(event.line)
+        state = self.services.calls.lines.get(line)
+        if state is None:
+            return
+        old = self.cards.pop(line, None)
+        if old is not None:
+            old.deleteLater()
+        card = CallCard(self.services, state, self.cards_box)
+        card.dismissed.connect(self.dismiss)
+        self.cards[line] = card
+        self.cards_layout.insertWidget(0, card)
+        self.empty_label.hide()
+        card.setMinimumHeight(card.sizeHint().height() + 80)
+        self.scroll.ensureWidgetVisible(card)
+
+    def on_transcript(self, line: str, segment: Any, update: Any) -> None:
+        card = self.cards.get(line)
+        if card is not None:
+            card.add_segment(segment, update)
+
+    def on_line_changed(self, line: str) -> None:
+        card = self.cards.get(line)
+        if card is not None:
+            card.refresh()
+
+    def on_call_ended(self, line: str) -> None:
+        card = self.cards.get(line)
+        if card is not None:
+            card.set_stopped()
+
+    def on_source_status(self, status: Any) -> None:
+        self._status = status
+        self._show_status()
+
+    def _show_status(self) -> None:
+        if self._status is not None:
+            self.source_status.setText(self.tr("来电来源：") + render_text(self._status))
+        else:
+            self.source_status.setText(self.tr("来电来源：手动输入。可在“设置”里连接来电显示设备。"))
+
+    def dismiss(self, line: str) -> None:
+        card = self.cards.pop(line, None)
+        if card is not None:
+            card.deleteLater()
+        if self.services.calls is not None:
+            self.services.calls.remove_line(line)
+        if not self.cards:
+            self.empty_label.show()
+
+    # -------------------------------------------------------------- language
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("来电监控"))
+        self.sim_label.setText(self.tr("模拟来电："))
+        self.sim_number.setPlaceholderText(self.tr("输入号码试一试，例如 95275012"))
+        self.sim_number.setAccessibleName(self.tr("模拟来电号码"))
+        self.sim_button.setText(self.tr("模拟来电"))
+        self.say_label.setText(self.tr("对方说："))
+        self.say_text.setPlaceholderText(self.tr("输入对方说的话，例如：我是公安局的，你涉嫌洗钱"))
+        self.say_text.setAccessibleName(self.tr("模拟通话内容"))
+        self.say_button.setText(self.tr("加入通话内容"))
+        self.empty_label.setText(
+            self.tr(
+                "现在没有来电。\n有电话打进来时，这里会显示号码、风险判断和通话内容。\n也可以在下方输入号码模拟一个来电。"
+            )
+        )
+        self._show_status()
+        for card in self.cards.values():
+            card.retranslate()
