@@ -42,22 +42,24 @@ class CheckRow:
             return self.e164
         return "".join(ch for ch in self.raw if ch.isdigit() or ch == "+")
 
-    def location(self, lang: str) -> str:
+    def _attribution_text(self, lang: str, kind: str) -> str:
         attribution = getattr(self.number, "attribution", None)
         if attribution is None:
             return ""
-        parts = []
-        for key in ("province", "city"):
-            value = bi(getattr(attribution, key, None), lang)
-            if value and value not in parts:
-                parts.append(value)
-        if not parts:
-            parts.append(bi(getattr(attribution, "region", None) or getattr(attribution, "country", None), lang))
-        return " ".join(p for p in parts if p)
+        first, second = ("en", "zh") if lang == "en" else ("zh", "en")
+        for suffix in (first, second):
+            value = getattr(attribution, f"{kind}_{suffix}", None)
+            if value:
+                return str(value)
+        generic = getattr(attribution, kind, None)
+        return bi(generic, lang) if generic is not None else ""
+
+    def location(self, lang: str) -> str:
+        """归属地: 江苏省南通市 / Nantong, Jiangsu."""
+        return self._attribution_text(lang, "description")
 
     def carrier(self, lang: str) -> str:
-        attribution = getattr(self.number, "attribution", None)
-        return bi(getattr(attribution, "carrier", None), lang) if attribution is not None else ""
+        return self._attribution_text(lang, "carrier")
 
     def reasons(self, lang: str) -> list[str]:
         out = []

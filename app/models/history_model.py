@@ -104,3 +104,67 @@ class HistoryModel(RowTableModel[HistoryRow]):
         if role == SORT_ROLE and column == self.COL_TIME:
             return row.time.timestamp() if row.time is not None else 0.0
         return None
+
+
+class _Record:
+    """Attribute access over a decoded JSON dict; ``{"zh":…, "en":…}`` values become BiText."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        for key, value in data.items():
+            setattr(self, key, _decode_value(value))
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return f"_Record({self.__dict__!r})"
+
+
+def _decode_value(value: Any) -> Any:
+    from screening.i18n import BiText
+
+    if isinstance(value, dict):
+        if set(value) >= {"zh", "en"} and len(value) <= 3:
+            return BiText(str(value.get("zh") or ""), str(value.get("en") or ""))
+        return _Record(value)
+    return value
+
+
+def _objects(value: Any) -> tuple[Any, ...]:
+    if not value:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, dict):
+        value = [value]
+    return tuple(_decode_value(v) for v in value)
+
+
+def _parse_time(value: Any) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        return value
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def history_row_from_record(record: dict[str, Any], category_text: Any = None) -> HistoryRow:
+    """A row of ``blocklists.history.History.query`` (a decoded dict) → :class:`HistoryRow`."""
+    level = record.get("level")
+    return HistoryRow(
+        id=record.get("id"),
+        kind=str(record.get("kind") or "call"),
+        time=_parse_time(record.get("occurred_at")),
+        number=str(record.get("number_e164") or record.get("number_raw") or ""),
+        path=str(record.get("file_path") or ""),
+        level=Level.parse(level) if level is not None else Level.UNKNOWN,
+        score=float(record.get("score") or 0.0),
+        category=str(record.get("category") or ""),
+        category_text=category_text,
+        reasons=_objects(record.get("reasons")),
+        transcript=str(record.get("transcript") or ""),
+        hits=_objects(record.get("hits")),
+        entities=_objects(record.get("entities")),
+        source=str(record.get("source") or ""),
+        raw=record,
+    )

@@ -451,3 +451,109 @@ def friendly_message(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         return tr("ErrorDetailsDialog", "读写文件或设备时出错：") + str(exc)
     return tr("ErrorDetailsDialog", "程序遇到了意外问题，已记录到日志。") + f"\n({type(exc).__name__}: {exc})"
+
+
+# --------------------------------------------------------------------------------------------------
+# Added by UI-pages: a sortable/filterable results table and a progress strip with cancel.
+
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QProgressBar, QTableView  # noqa: E402
+
+
+class DataTable(QTableView):
+    """A table over a ``RowTableModel`` through a ``TableFilterProxy``: sortable, row selection, sized to contents."""
+
+    def __init__(self, model: Any, parent: QWidget | None = None, stretch_column: int = -1) -> None:
+        from app.models.base import TableFilterProxy
+
+        super().__init__(parent)
+        self.source = model
+        self.proxy = TableFilterProxy(self)
+        self.proxy.setSourceModel(model)
+        self.setModel(self.proxy)
+        self.setSortingEnabled(True)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setHighlightSections(False)
+        if stretch_column >= 0:
+            header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+        else:
+            header.setStretchLastSection(True)
+        header.setSortIndicatorShown(True)
+
+    def selected_rows(self) -> list[Any]:
+        """Row objects of the selected rows, in view order."""
+        rows = sorted({index.row() for index in self.selectionModel().selectedRows()})
+        return [self.source.row_at(self.proxy.mapToSource(self.proxy.index(r, 0)).row()) for r in rows]
+
+    def current_row(self) -> Any | None:
+        index = self.currentIndex()
+        if not index.isValid():
+            return None
+        return self.source.row_at(self.proxy.mapToSource(index).row())
+
+    def select_source_row(self, source_row: int) -> None:
+        index = self.proxy.mapFromSource(self.source.index(source_row, 0))
+        if index.isValid():
+            self.setCurrentIndex(index)
+            self.selectRow(index.row())
+
+    def visible_rows(self) -> list[Any]:
+        """Row objects as shown (after filter and sort)."""
+        return [self.source.row_at(r) for r in self.proxy.source_rows()]
+
+
+class TaskProgress(QWidget):
+    """A progress bar, a status line and a cancel button for one long job. Hidden while idle."""
+
+    cancelRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bar = QProgressBar(self)
+        self.bar.setTextVisible(True)
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        self.cancel_button = QPushButton(self)
+        self.cancel_button.clicked.connect(self._cancel)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.bar, 2)
+        row.addWidget(self.status, 3)
+        row.addWidget(self.cancel_button)
+        self.retranslate()
+        self.setVisible(False)
+
+    def retranslate(self) -> None:
+        self.cancel_button.setText(self.tr("取消"))
+        self.cancel_button.setAccessibleName(self.tr("取消当前任务"))
+        self.bar.setAccessibleName(self.tr("进度"))
+
+    def start(self, text: str, total: int = 0) -> None:
+        self.bar.setRange(0, max(0, total))
+        self.bar.setValue(0)
+        self.status.setText(text)
+        self.cancel_button.setEnabled(True)
+        self.setVisible(True)
+
+    def set_progress(self, done: int, total: int, text: str = "") -> None:
+        if total > 0:
+            if self.bar.maximum() != total:
+                self.bar.setRange(0, total)
+            self.bar.setValue(min(done, total))
+        if text:
+            self.status.setText(text)
+
+    def finish(self) -> None:
+        self.setVisible(False)
+
+    def _cancel(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.status.setText(self.tr("正在取消…"))
+        self.cancelRequested.emit()

@@ -1,0 +1,424 @@
+"""查号 Check: paste numbers or open a call-log CSV → verdict table with reasons → add to a list.
+
+Screening runs in a job (a big paste or a 100,000-row call log never blocks the window); adding to a
+list goes through the single DB writer, then the affected numbers are screened again so the table
+shows the new verdict.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.models.base import level_text
+from app.models.calllog import read_call_log, split_pasted
+from app.models.check_model import CheckResultsModel, CheckRow
+from app.ui import style
+from app.ui.widgets import DataTable, ErrorDetailsDialog, TaskProgress, VerdictBanner, render_text
+from screening.privacy import mask_number
+from screening.types import Level
+
+log = logging.getLogger(__name__)
+
+CATEGORIES = ("fraud", "harassment", "sales", "custom")
+
+
+def screen_numbers(progress: Any, services: Any, numbers: list[str]) -> list[CheckRow]:
+    """Worker: screen each number with this thread's screener (own DB connection)."""
+    screener = services.make_screener()
+    total = len(numbers)
+    rows: list[CheckRow] = []
+    for i, raw in enumerate(numbers):
+        if i % 256 == 0:
+            progress.check()
+            progress.update(i, total)
+        rows.append(CheckRow(raw, screener.screen(raw)))
+    progress.update(total, total, force=True)
+    return rows
+
+
+def add_to_list(services: Any, list_name: str, values: list[str], category: str, note: str) -> list[tuple[str, Any]]:
+    """Writer job: add each value; returns ``(value, error)`` for the ones the store refused."""
+    store = services.store()
+    problems: list[tuple[str, Any]] = []
+    for value in values:
+        try:
+            store.add(list_name, value, category=category, note=note, source="check")
+        except ValueError as exc:  # StoreError is a ValueError with a translated .message
+            problems.append((value, getattr(exc, "message", str(exc))))
+    return problems
+
+
+class CheckPage(QWidget):
+    def __init__(self, services: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self._job: Any = None
+        self.error_dialog: ErrorDetailsDialog | None = None
+
+        self.title = QLabel(self)
+        self.title.setObjectName("pageTitle")
+        self.hint = QLabel(self)
+        self.hint.setObjectName("hint")
+        self.hint.setWordWrap(True)
+
+        self.input = QPlainTextEdit(self)
+        self.input.setTabChangesFocus(True)
+        self.check_button = QPushButton(self)
+        self.check_button.setObjectName("primary")
+        self.check_button.clicked.connect(self.check_pasted)
+        self.open_button = QPushButton(self)
+        self.open_button.clicked.connect(self.choose_call_log)
+        self.clear_button = QPushButton(self)
+        self.clear_button.clicked.connect(self.clear)
+        QShortcut(QKeySequence("Ctrl+Return"), self.input, self.check_pasted)
+
+        input_buttons = QVBoxLayout()
+        input_buttons.addWidget(self.check_button)
+        input_buttons.addWidget(self.open_button)
+        input_buttons.addWidget(self.clear_button)
+        input_buttons.addStretch(1)
+        input_row = QHBoxLayout()
+        input_row.addWidget(self.input, 1)
+        input_row.addLayout(input_buttons)
+
+        self.progress = TaskProgress(self)
+        self.progress.cancelRequested.connect(self.cancel)
+
+        self.filter_label = QLabel(self)
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_label.setBuddy(self.filter_edit)
+        self.level_filter = QComboBox(self)
+        self.summary = QLabel(self)
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(self.filter_label)
+        filter_row.addWidget(self.filter_edit, 1)
+        filter_row.addWidget(self.level_filter)
+        filter_row.addWidget(self.summary)
+
+        self.model = CheckResultsModel(self, lang=style.current_language())
+        self.table = DataTable(self.model, self, stretch_column=CheckResultsModel.COL_REASONS)
+        self.table.selectionModel().currentChanged.connect(self._show_current)
+        self.table.selectionModel().selectionChanged.connect(self._update_actions)
+        self.filter_edit.textChanged.connect(self.table.proxy.set_text)
+        self.level_filter.currentIndexChanged.connect(self._level_filter_changed)
+
+        self.banner = VerdictBanner(self)
+
+        self.add_label = QLabel(self)
+        self.list_combo = QComboBox(self)
+        self.category_label = QLabel(self)
+        self.category_combo = QComboBox(self)
+        self.category_label.setBuddy(self.category_combo)
+        self.add_label.setBuddy(self.list_combo)
+        self.note_edit = QLineEdit(self)
+        self.add_button = QPushButton(self)
+        self.add_button.clicked.connect(self.add_selected_to_list)
+        self.add_status = QLabel(self)
+        self.add_status.setWordWrap(True)
+        add_row = QHBoxLayout()
+        add_row.addWidget(self.add_label)
+        add_row.addWidget(self.list_combo)
+        add_row.addWidget(self.category_label)
+        add_row.addWidget(self.category_combo)
+        add_row.addWidget(self.note_edit, 1)
+        add_row.addWidget(self.add_button)
+
+        lower = QWidget(self)
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addLayout(filter_row)
+        lower_layout.addWidget(self.table, 1)
+        lower_layout.addWidget(self.banner)
+        lower_layout.addLayout(add_row)
+        lower_layout.addWidget(self.add_status)
+        upper = QWidget(self)
+        upper_layout = QVBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        upper_layout.addLayout(input_row)
+        upper_layout.addWidget(self.progress)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(upper)
+        splitter.addWidget(lower)
+        splitter.setStretchFactor(1, 3)
+        splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.hint)
+        layout.addWidget(splitter, 1)
+
+        self.retranslate()
+        self._set_busy(False)
+        self._update_actions()
+
+    # ------------------------------------------------------------------ texts
+    def _lang(self) -> str:
+        return style.current_language()
+
+    def retranslate(self) -> None:
+        lang = self._lang()
+        self.title.setText(self.tr("查号"))
+        self.hint.setText(
+            self.tr(
+                "粘贴一个或多个电话号码（每行一个），或打开手机导出的通话记录（CSV 文件），"
+                "看看哪些号码有诈骗风险、为什么。"
+            )
+        )
+        self.input.setPlaceholderText(self.tr("例如：\n95275012\n+86 138 0013 8000\n400 123 4567"))
+        self.input.setAccessibleName(self.tr("要查询的号码"))
+        self.check_button.setText(self.tr("查询 (Ctrl+Enter)"))
+        self.check_button.setAccessibleName(self.tr("查询号码"))
+        self.open_button.setText(self.tr("打开通话记录…"))
+        self.open_button.setAccessibleName(self.tr("打开通话记录 CSV 文件"))
+        self.clear_button.setText(self.tr("清空"))
+        self.filter_label.setText(self.tr("筛选："))
+        self.filter_edit.setPlaceholderText(self.tr("输入号码、地区或原因"))
+        self.filter_edit.setAccessibleName(self.tr("筛选查询结果"))
+        current_level = self.level_filter.currentData()
+        self.level_filter.blockSignals(True)
+        self.level_filter.clear()
+        self.level_filter.addItem(self.tr("全部等级"), None)
+        for level in (Level.CAUTION, Level.WARN, Level.BLOCK):
+            self.level_filter.addItem(
+                style.level_icon(level), self.tr("%1 及以上").replace("%1", level.label(lang)), int(level)
+            )
+        index = self.level_filter.findData(current_level)
+        self.level_filter.setCurrentIndex(max(0, index))
+        self.level_filter.blockSignals(False)
+        self.level_filter.setAccessibleName(self.tr("按风险等级筛选"))
+        self.table.setAccessibleName(self.tr("查询结果"))
+        self.add_label.setText(self.tr("把选中的号码加入："))
+        self.list_combo.setAccessibleName(self.tr("目标名单"))
+        self.category_label.setText(self.tr("类别："))
+        current_cat = self.category_combo.currentData()
+        self.category_combo.clear()
+        for key, zh, en in (
+            ("fraud", "诈骗", "fraud"),
+            ("harassment", "骚扰", "harassment"),
+            ("sales", "推销", "sales"),
+            ("custom", "自定义", "custom"),
+        ):
+            self.category_combo.addItem(en if lang == "en" else zh, key)
+        self.category_combo.setCurrentIndex(max(0, self.category_combo.findData(current_cat)))
+        self.category_combo.setAccessibleName(self.tr("类别"))
+        self.note_edit.setPlaceholderText(self.tr("备注（可不填）"))
+        self.note_edit.setAccessibleName(self.tr("备注"))
+        self.add_button.setText(self.tr("加入名单"))
+        self.progress.retranslate()
+        self.banner.retranslate()
+        self.model.set_language(lang)
+        self.refresh_lists()
+        self._update_summary()
+
+    def refresh_lists(self) -> None:
+        """Fill the target-list combo with the lists a user may add to (not the bundled ones)."""
+        lang = self._lang()
+        current = self.list_combo.currentData()
+        self.list_combo.clear()
+        try:
+            lists = self.services.store().lists()
+        except Exception:  # the store is part of another issue; the page still screens without it
+            log.exception("cannot read the lists")
+            lists = []
+        for info in lists:
+            kind = getattr(getattr(info, "kind", None), "value", "")
+            if kind == "bundled":
+                continue
+            prefix = "✔ " if kind == "allow" else "⛔ "
+            self.list_combo.addItem(prefix + render_text(info.title, lang), info.name)
+        index = self.list_combo.findData(current) if current else self.list_combo.findData("block")
+        self.list_combo.setCurrentIndex(max(0, index))
+
+    # ----------------------------------------------------------------- actions
+    def check_pasted(self) -> None:
+        numbers = split_pasted(self.input.toPlainText())
+        if not numbers:
+            self.summary.setText(self.tr("请先输入或粘贴号码。"))
+            self.input.setFocus()
+            return
+        self.check_numbers(numbers)
+
+    def check_numbers(self, numbers: list[str]) -> None:
+        """Screen ``numbers`` in a job; the table fills when it is done."""
+        if self._job is not None:
+            return
+        self.model.clear()
+        self._set_busy(True)
+        self.progress.start(self.tr("正在查询 %n 个号码…", "", len(numbers)), len(numbers))
+        self._job = self.services.jobs.run_long(
+            screen_numbers,
+            self.services,
+            numbers,
+            on_result=self._screened,
+            on_error=self._failed,
+            on_progress=self.progress.set_progress,
+            on_cancelled=self._cancelled,
+            name="check-numbers",
+        )
+
+    def choose_call_log(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("打开通话记录"), "", self.tr("通话记录 (*.csv *.txt);;所有文件 (*)")
+        )
+        if path:
+            self.open_call_log(path)
+
+    def open_call_log(self, path: str) -> None:
+        """Read the CSV in a job (it may be large, UTF-8 or GBK), then screen its numbers."""
+        if self._job is not None:
+            return
+        self._set_busy(True)
+        self.progress.start(self.tr("正在读取通话记录…"))
+        self._job = self.services.jobs.run(
+            read_call_log, path, on_result=self._call_log_read, on_error=self._failed, name="read-call-log"
+        )
+
+    def _call_log_read(self, log_: Any) -> None:
+        self._job = None
+        self._set_busy(False)
+        self.input.setPlainText("\n".join(log_.numbers[:2000]))
+        self.check_numbers(log_.numbers)
+
+    def cancel(self) -> None:
+        if self._job is not None:
+            self._job.cancel()
+
+    def clear(self) -> None:
+        self.input.clear()
+        self.model.clear()
+        self.banner.set_verdict(Level.UNKNOWN)
+        self.add_status.clear()
+        self._update_summary()
+
+    def add_selected_to_list(self) -> None:
+        rows: list[CheckRow] = self.table.selected_rows()
+        list_name = self.list_combo.currentData()
+        if not rows or not list_name:
+            self.add_status.setText(self.tr("请先在表格中选中号码。"))
+            return
+        values = list(dict.fromkeys(row.list_value for row in rows if row.list_value))
+        category = str(self.category_combo.currentData() or "custom")
+        note = self.note_edit.text().strip()
+        self.add_button.setEnabled(False)
+        self.add_status.setText(self.tr("正在加入名单…"))
+        list_title = self.list_combo.currentText()
+
+        def done(problems: list[tuple[str, Any]]) -> None:
+            added = len(values) - len(problems)
+            text = self.tr("已把 %n 个号码加入“%1”。", "", added).replace("%1", list_title)
+            if problems:
+                lang = self._lang()
+                details = "；".join(f"{value}：{render_text(msg, lang)}" for value, msg in problems)
+                text += " " + self.tr("未能加入：") + details
+            self.add_status.setText(text)
+            log.info("added %d numbers to list %s", added, list_name)
+            self._update_actions()
+            self.refresh_lists()
+            if added:  # show the new verdicts (allowlisted / blocklisted now)
+                self._rescreen([r for r in rows if r.list_value not in {v for v, _ in problems}])
+
+        def failed(exc: BaseException) -> None:
+            self._update_actions()
+            self.add_status.clear()
+            self._show_error(exc)
+
+        self.services.jobs.run(
+            add_to_list, self.services, list_name, values, category, note,
+            on_result=done, on_error=failed, writer=True, name="add-to-list",
+        )  # fmt: skip
+
+    def _rescreen(self, rows: list[CheckRow]) -> None:
+        raws = [r.raw for r in rows]
+
+        def done(new_rows: list[CheckRow]) -> None:
+            by_raw = {r.raw: r for r in new_rows}
+            for i, row in enumerate(self.model.rows()):
+                if row.raw in by_raw:
+                    self.model.replace_row(i, by_raw[row.raw])
+            self._show_current()
+            self._update_summary()
+
+        self.services.jobs.run_long(screen_numbers, self.services, raws, on_result=done, on_error=self._show_error)
+
+    # ----------------------------------------------------------------- results
+    def _screened(self, rows: list[CheckRow]) -> None:
+        self._job = None
+        self._set_busy(False)
+        self.model.set_rows(rows)
+        self.table.sortByColumn(CheckResultsModel.COL_LEVEL, Qt.SortOrder.DescendingOrder)
+        if rows:
+            self.table.selectRow(0)
+            self.table.setCurrentIndex(self.table.proxy.index(0, 0))
+        self._update_summary()
+        log.info("screened %d numbers", len(rows))
+
+    def _cancelled(self) -> None:
+        self._job = None
+        self._set_busy(False)
+        self.summary.setText(self.tr("已取消查询。"))
+
+    def _failed(self, exc: BaseException) -> None:
+        self._job = None
+        self._set_busy(False)
+        self._show_error(exc)
+
+    def _show_error(self, exc: BaseException) -> None:
+        log.warning("check page: %s", type(exc).__name__)
+        self.error_dialog = ErrorDetailsDialog.from_exception(exc, parent=self, log_path=str(self.services.log_path))
+        self.error_dialog.open()
+
+    def _show_current(self, *_: Any) -> None:
+        row: CheckRow | None = self.table.current_row()
+        if row is None:
+            self.banner.set_verdict(Level.UNKNOWN)
+            self._update_actions()
+            return
+        lang = self._lang()
+        parts = [row.raw, row.location(lang), row.carrier(lang)]
+        self.banner.set_verdict(row.level, "  ".join(p for p in parts if p), row.reasons(lang))
+        self._update_actions()
+        log.debug("showing verdict for %s", mask_number(row.raw))
+
+    def _level_filter_changed(self) -> None:
+        data = self.level_filter.currentData()
+        self.table.proxy.set_min_level(None if data is None else Level(int(data)))
+        self._update_summary()
+
+    def _update_summary(self) -> None:
+        rows = self.model.rows()
+        if not rows:
+            self.summary.setText("")
+            return
+        lang = self._lang()
+        counts = {level: 0 for level in Level}
+        for row in rows:
+            counts[row.level] += 1
+        parts = [f"{level_text(level, lang)} {counts[level]}" for level in sorted(Level, reverse=True) if counts[level]]
+        self.summary.setText(self.tr("共 %n 个：", "", len(rows)) + "  ".join(parts))
+
+    def _set_busy(self, busy: bool) -> None:
+        self.check_button.setEnabled(not busy)
+        self.open_button.setEnabled(not busy)
+        if not busy:
+            self.progress.finish()
+
+    def _update_actions(self) -> None:
+        has_selection = bool(self.table.selectionModel().selectedRows())
+        self.add_button.setEnabled(has_selection and self.list_combo.count() > 0)

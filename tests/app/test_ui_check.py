@@ -1,0 +1,111 @@
+"""查号 Check page with real services: real SQLite file, real screener, real job runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.models.check_model import CheckResultsModel
+from app.ui.page_check import CheckPage
+from screening.types import Level
+
+# The offscreen platform plugin warns when a top-level window is shown; harmless.
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+def _page(qtbot, services) -> CheckPage:
+    page = CheckPage(services)
+    qtbot.addWidget(page)
+    page.show()
+    return page
+
+
+def _cell(page: CheckPage, raw: str, column: int) -> str:
+    model = page.model
+    row = model.find_row(lambda r: r.raw == raw)
+    assert row >= 0, f"{raw} not in the table"
+    return str(model.data(model.index(row, column)))
+
+
+def test_paste_numbers_shows_verdicts_with_reasons(qtbot, services, wait_jobs) -> None:
+    page = _page(qtbot, services)
+    page.input.setPlainText("95275012\n95588\n+86 138 0013 8000\n\n+852 96110\n")
+    qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
+    wait_jobs()
+    assert page.model.rowCount() == 4
+    assert _cell(page, "95275012", CheckResultsModel.COL_LEVEL) == "⚠ 警告"
+    assert "呼叫中心" in _cell(page, "95275012", CheckResultsModel.COL_REASONS)
+    assert _cell(page, "95588", CheckResultsModel.COL_LEVEL) == "✔ 可信"
+    assert "工商银行" in _cell(page, "95588", CheckResultsModel.COL_REASONS)
+    assert "北京" in _cell(page, "+86 138 0013 8000", CheckResultsModel.COL_LOCATION)
+    assert "移动" in _cell(page, "+86 138 0013 8000", CheckResultsModel.COL_CARRIER)
+    assert _cell(page, "+852 96110", CheckResultsModel.COL_LEVEL) == "⛔ 拦截"
+    # sorted by risk, most dangerous first; the banner shows the selected verdict with its words
+    assert page.table.visible_rows()[0].raw == "+852 96110"
+    assert page.banner.level is Level.BLOCK
+    assert "拦截" in page.banner.title_text()
+    assert "共 4 个" in page.summary.text()
+    # level filter
+    page.level_filter.setCurrentIndex(page.level_filter.findData(int(Level.WARN)))
+    assert sorted(r.raw for r in page.table.visible_rows()) == ["+852 96110", "95275012"]
+
+
+def test_add_selected_number_to_blocklist_then_allowlist(qtbot, services, wait_jobs) -> None:
+    page = _page(qtbot, services)
+    page.input.setPlainText("13800138000\n95588")
+    page.check_pasted()
+    wait_jobs()
+    row = page.model.find_row(lambda r: r.raw == "13800138000")
+    assert page.model.row_at(row).level is Level.UNKNOWN
+    page.table.select_source_row(row)
+    assert page.add_button.isEnabled()
+    page.list_combo.setCurrentIndex(page.list_combo.findData("block"))
+    page.category_combo.setCurrentIndex(page.category_combo.findData("fraud"))
+    page.note_edit.setText("冒充客服")
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    wait_jobs()
+    qtbot.waitUntil(lambda: page.model.row_at(row).level is Level.BLOCK, timeout=5000)
+    entry = services.store().find("block", "+8613800138000")
+    assert entry is not None and entry.note == "冒充客服" and entry.category.value == "fraud"
+    assert "已把 1 个号码加入" in page.add_status.text()
+    assert "黑名单" in _cell(page, "13800138000", CheckResultsModel.COL_REASONS)
+
+
+def test_call_log_csv_in_gbk(qtbot, services, wait_jobs, tmp_path: Path) -> None:
+    log_file = tmp_path / "通话记录.csv"
+    log_file.write_bytes(
+        "姓名,来电号码,时间\n张三,95275012,2026-01-01 10:00\n李四,13800138000,2026-01-02\n".encode("gbk")
+    )
+    page = _page(qtbot, services)
+    page.open_call_log(str(log_file))
+    wait_jobs()
+    assert sorted(r.raw for r in page.model.rows()) == ["13800138000", "95275012"]
+    assert page.error_dialog is None
+
+
+def test_binary_file_gives_translated_error_not_crash(qtbot, services, wait_jobs, tmp_path: Path) -> None:
+    bad = tmp_path / "photo.csv"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    page = _page(qtbot, services)
+    page.open_call_log(str(bad))
+    wait_jobs()
+    assert page.error_dialog is not None and page.error_dialog.isVisible()
+    assert "不是文本或 CSV 文件" in page.error_dialog.message_label.text()
+    page.error_dialog.accept()
+    assert page.check_button.isEnabled()
+
+
+def test_big_list_runs_in_a_job_and_can_be_cancelled(qtbot, services, wait_jobs) -> None:
+    numbers = [f"1380013{i:04d}" for i in range(20000)]
+    page = _page(qtbot, services)
+    page.check_numbers(numbers)
+    # the call returned at once: the work is on a worker, the GUI shows progress
+    assert page.model.rowCount() == 0
+    assert page.progress.isVisible() and not page.check_button.isEnabled()
+    qtbot.mouseClick(page.progress.cancel_button, Qt.MouseButton.LeftButton)
+    wait_jobs(20_000)
+    assert page.model.rowCount() == 0
+    assert page.summary.text() == "已取消查询。"
+    assert page.check_button.isEnabled()
