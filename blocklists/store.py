@@ -121,7 +121,7 @@ class PatternProblem(MessageCode):
     BAD_CHAR = ("含有不能用于号码规则的字符“{char}”", "contains “{char}”, which cannot be part of a number pattern")
     STAR_NOT_LAST = ("“*”只能放在末尾（如 170*）", "“*” may only come last (as in 170*)")
     TOO_BROAD = ("规则太宽：至少要写出 {min} 位数字", "pattern too broad: give at least {min} digits")
-    BAD_NUMBER = ("不是号码：{reason}", "not a number: {reason}")
+    BAD_NUMBER = ("不是号码：{reason}", "not a number: {reason_en}")
     TOO_LONG = ("太长（{length} 位）", "too long ({length} digits)")
 
 
@@ -251,7 +251,9 @@ def parse_pattern(text: str, region: str = "CN") -> ParsedPattern:
             NumberProblem.UNPARSEABLE,
         ):
             reason = Message(n.problem or NumberProblem.UNPARSEABLE, n.params)
-            raise StoreError(Message(PatternProblem.BAD_NUMBER, {"reason": reason.render("zh")}))
+            raise StoreError(
+                Message(PatternProblem.BAD_NUMBER, {"reason": reason.render("zh"), "reason_en": reason.render("en")})
+            )
         if len(n.digits) < MIN_EXACT_DIGITS:
             raise StoreError(Message(PatternProblem.TOO_BROAD, {"min": MIN_EXACT_DIGITS}))
         return ParsedPattern(cleaned, n.key, "exact", n.key)

@@ -140,12 +140,16 @@ class NormalisedNumber:
         return dict(self.problem_params)
 
     def display(self) -> str:
-        """A readable form: E.164 when there is one, else the national digits, else the raw text."""
+        """A readable form: the national form for domestic CN numbers, else E.164, else the cleaned input."""
+        if self.country_code == 86 and not self.international_prefix and self.national_number:
+            if self.number_type is NumberType.FIXED_LINE and self.e164:
+                return "0" + self.national_number
+            return self.national_number
         if self.e164:
             return self.e164
-        if self.international_prefix and self.dialled_digits:
-            return ("+00" if self.plus_double_zero else "+") + self.dialled_digits
-        return self.national_number or self.digits or self.raw.strip()
+        if self.digits:
+            return ("+" if self.raw.lstrip().startswith(("+", "＋")) else "") + self.digits
+        return self.raw.strip()
 
 
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−().\[\]/·•、,，]+")

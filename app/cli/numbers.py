@@ -1,9 +1,537 @@
-"""Subcommands for this feature. Filled in by the feature's issue."""
+"""Number screening and list management from the command line.
+
+``callshield check NUMBER...``            screen numbers (human table or ``--json``; ``-`` reads stdin,
+                                          ``--file`` a call log, one number per line or the first number-like
+                                          CSV cell)
+``callshield lists show [NAME]``          the lists, or the entries of one list
+``callshield lists import FILE --list N`` all-or-nothing import (CSV/TXT/JSON; UTF-8, BOM, GBK)
+``callshield lists export NAME FILE``     CSV (UTF-8 BOM for Excel), TXT or JSON
+``callshield lists add/remove NAME PATTERN...``, ``lists create/enable/disable NAME``
+``callshield history``                    the call/recording history other features record
+
+``check`` is a lookup: it records nothing in the history and does not bump hit counters, so trying out
+numbers never pollutes the user's call history or statistics.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from wcwidth import wcswidth
+
+from app import paths
+from screening.i18n import Message
+from screening.types import Level
+
+MAX_CHECK_INPUT = 5_000_000  # numbers per run; a call log bigger than this is surely a wrong file
 
 
 def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    """No subcommands yet."""
+    check = subparsers.add_parser(
+        "check",
+        parents=[parent],
+        help="查号：判断号码风险 / screen phone numbers",
+        description="查号：判断号码是否可信、可疑或应拦截，并说明原因 / screen numbers and explain why",
+    )
+    check.add_argument(
+        "numbers", nargs="*", metavar="NUMBER", help="号码；“-”表示从标准输入读取 / numbers; - reads stdin"
+    )
+    check.add_argument("-f", "--file", help="从文件读取号码（每行一个，或通话记录 CSV）/ read numbers from a file")
+    check.add_argument("--json", action="store_true", help="输出 JSON（每个号码一个对象）/ JSON output")
+    check.add_argument("--why", action="store_true", help="列出全部原因和依据 / list every reason with its reference")
+    check.add_argument("--region", default="CN", help="默认地区（默认 CN）/ default region (CN)")
+    check.set_defaults(func=cmd_check)
+
+    lists = subparsers.add_parser("lists", parents=[parent], help="黑白名单 / block and allow lists")
+    lsub = lists.add_subparsers(dest="lists_command", metavar="ACTION", required=True)
+
+    show = lsub.add_parser("show", parents=[parent], help="显示名单 / show lists or one list's entries")
+    show.add_argument("name", nargs="?", help="名单名称 / list name")
+    show.add_argument("--limit", type=int, default=50, help="最多显示条目数（0 = 全部）/ max entries (0 = all)")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(func=cmd_lists_show)
+
+    imp = lsub.add_parser("import", parents=[parent], help="导入名单（全部成功或全部不写入）/ import, all or nothing")
+    imp.add_argument("file")
+    imp.add_argument("--list", required=True, dest="list_name", help="目标名单（不存在则新建）/ target list")
+    imp.add_argument("--format", choices=["csv", "txt", "json"], help="文件格式（默认按扩展名判断）")
+    imp.add_argument("--category", default="custom", help="默认分类：诈骗/骚扰/推销/自定义 / default category")
+    imp.add_argument("--kind", choices=["block", "allow", "imported"], default="imported", help="新名单的类型")
+    imp.add_argument("--dry-run", action="store_true", help="只检查不写入 / validate only")
+    imp.add_argument(
+        "--skip-bad", action="store_true", help="跳过有问题的行，导入其余行（默认一行有错就整体不导入）/ skip bad lines"
+    )
+    imp.add_argument("--replace", action="store_true", help="先清空名单再导入（订阅名单更新）/ empty the list first")
+    imp.set_defaults(func=cmd_lists_import)
+
+    exp = lsub.add_parser("export", parents=[parent], help="导出名单 / export a list")
+    exp.add_argument("name")
+    exp.add_argument("file")
+    exp.add_argument("--format", choices=["csv", "txt", "json"])
+    exp.set_defaults(func=cmd_lists_export)
+
+    add = lsub.add_parser("add", parents=[parent], help="添加号码或号段规则 / add numbers or patterns")
+    add.add_argument("name")
+    add.add_argument("patterns", nargs="+", metavar="PATTERN", help="13800138000、170*、952750?? …")
+    add.add_argument("--category", default="custom", help="诈骗/骚扰/推销/自定义 (fraud/harassment/sales/custom)")
+    add.add_argument("--note", default="")
+    add.set_defaults(func=cmd_lists_add)
+
+    rm = lsub.add_parser("remove", parents=[parent], help="删除号码或规则 / remove entries")
+    rm.add_argument("name")
+    rm.add_argument("patterns", nargs="+", metavar="PATTERN")
+    rm.set_defaults(func=cmd_lists_remove)
+
+    create = lsub.add_parser("create", parents=[parent], help="新建名单 / create a list")
+    create.add_argument("name")
+    create.add_argument("--kind", choices=["block", "allow", "imported"], default="block")
+    create.add_argument("--title", default="", help="显示名称 / display title")
+    create.set_defaults(func=cmd_lists_create)
+
+    for action, enabled in (("enable", True), ("disable", False)):
+        p = lsub.add_parser(
+            action, parents=[parent], help=("启用名单" if enabled else "停用名单") + f" / {action} a list"
+        )
+        p.add_argument("name")
+        p.set_defaults(func=cmd_lists_enable, enabled=enabled)
+
+    hist = subparsers.add_parser("history", parents=[parent], help="来电与录音记录 / call and recording history")
+    hist.add_argument("--json", action="store_true")
+    hist.add_argument("--limit", type=int, default=50)
+    hist.add_argument("--kind", choices=["call", "recording"])
+    hist.add_argument("--min-level", choices=[lv.name.lower() for lv in Level])
+    hist.set_defaults(func=cmd_history)
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+def _open(ctx: Any) -> Any:
+    from blocklists.db import open_db
+
+    return open_db(ctx.data_dir / paths.DB_FILENAME)
+
+
+def _store(ctx: Any, region: str = "CN") -> Any:
+    from blocklists.store import ListStore
+
+    return ListStore(_open(ctx), region=region)
+
+
+def _width(text: str) -> int:
+    w = wcswidth(text)
+    return w if w >= 0 else len(text)
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    """Columns aligned by display width (CJK characters count double).  The last column is not padded."""
+    rows = [list(r) for r in rows]
+    widths = [_width(h) for h in headers]
+    for r in rows:
+        for i, cell in enumerate(r[:-1]):
+            widths[i] = max(widths[i], _width(cell))
+
+    def fmt(cells: Sequence[str]) -> str:
+        parts = [c + " " * (widths[i] - _width(c)) for i, c in enumerate(cells[:-1])]
+        return "  ".join([*parts, cells[-1]]).rstrip()
+
+    lines = [fmt(headers), fmt(["-" * w for w in widths[:-1]] + ["-" * max(4, widths[-1])])]
+    lines += [fmt(r) for r in rows]
+    return lines
+
+
+def _print(ctx: Any, text: str = "") -> None:
+    print(text, file=ctx.out)
+
+
+def _err(ctx: Any, text: str) -> None:
+    print(text, file=ctx.err)
+
+
+def _read_numbers(args: argparse.Namespace, ctx: Any) -> list[str] | None:
+    from blocklists.importexport import decode_bytes
+
+    numbers: list[str] = []
+    sources: list[tuple[str, bytes]] = []
+    for n in args.numbers:
+        if n == "-":
+            sources.append(("-", sys.stdin.buffer.read()))
+        else:
+            numbers.append(n)
+    if args.file:
+        try:
+            sources.append((args.file, Path(args.file).read_bytes()))
+        except OSError as exc:
+            _err(ctx, ctx.t(f"无法读取文件 {args.file}：{exc.strerror}", f"cannot read {args.file}: {exc.strerror}"))
+            return None
+    for _name, data in sources:
+        lines, _enc, _bad, _bin = decode_bytes(data)
+        for line in lines:
+            value = _number_cell(line)
+            if value:
+                numbers.append(value)
+    return numbers[:MAX_CHECK_INPUT]
+
+
+def _number_cell(line: str) -> str:
+    """A plain line is the number; in a CSV call-log line, the first cell with at least 3 digits."""
+    line = line.strip()
+    if not line or line.startswith("#"):
+        return ""
+    if "," not in line and "\t" not in line:
+        return line
+    for cell in line.replace("\t", ",").split(","):
+        cell = cell.strip().strip('"')
+        if sum(ch.isdigit() for ch in cell) >= 3 and not any("\u4e00" <= ch <= "\u9fff" for ch in cell):
+            if ":" not in cell and not (cell.count("-") == 2 and len(cell) == 10):  # not a time or a date
+                return cell
+    return ""
+
+
+# ---------------------------------------------------------------------------------------------- check
+def cmd_check(args: argparse.Namespace, ctx: Any) -> int:
+    from screening.screener import NumberScreener
+
+    numbers = _read_numbers(args, ctx)
+    if numbers is None:
+        return 1
+    if not numbers:
+        _err(
+            ctx,
+            ctx.t(
+                "没有要检查的号码。用法：callshield check 13800138000",
+                "no numbers given; e.g. callshield check 13800138000",
+            ),
+        )
+        return 2
+    screener = NumberScreener(_store(ctx, args.region), region=args.region)
+    verdicts = [screener.screen(n) for n in numbers]
+    if args.json:
+        for v in verdicts:
+            ctx.out.write(json.dumps(v.to_dict(), ensure_ascii=False) + "\n")
+        return 0
+    lang = ctx.lang
+    headers = [
+        ctx.t("号码", "Number"),
+        ctx.t("风险", "Risk"),
+        ctx.t("类型", "Type"),
+        ctx.t("归属地", "Location"),
+        ctx.t("主要原因", "Main reason"),
+    ]
+    rows = []
+    for v in verdicts:
+        n = v.number
+        reason = v.reasons[0].render(lang) if v.reasons else ctx.t("没有发现风险迹象", "no sign of risk found")
+        if not v.reasons and n.problem is not None:
+            reason = Message(n.problem, n.params).render(lang)
+        rows.append(
+            [
+                n.display() if n.digits else (n.raw.strip() or "-"),
+                f"{v.level.label(lang)}({v.score:.2f})",
+                n.number_type.label(lang),
+                n.attribution.render(lang) or "-",
+                _shorten(reason, 60),
+            ]
+        )
+    for line in _table(headers, rows):
+        _print(ctx, line)
+    if args.why:
+        for v in verdicts:
+            _print(ctx)
+            _print(ctx, f"{v.number.raw.strip()} → {v.level.label(lang)}")
+            for r in v.reasons:
+                _print(ctx, f"  • [{r.code}] {r.render(lang)}")
+                if r.reference:
+                    _print(ctx, "    " + ctx.t("依据：", "Reference: ") + r.reference)
+    return 0
+
+
+def _shorten(text: str, limit: int) -> str:
+    """Cut to ``limit`` display columns (the table stays readable; ``--why`` shows the full text)."""
+    if _width(text) <= limit:
+        return text
+    out = ""
+    for ch in text:
+        if _width(out + ch) > limit - 1:
+            break
+        out += ch
+    return out + "…"
+
+
+# ---------------------------------------------------------------------------------------------- lists
+def _store_error(ctx: Any, exc: Exception) -> int:
+    message = getattr(exc, "message", None)
+    _err(ctx, message.render(ctx.lang) if message is not None else str(exc))
+    return 1
+
+
+def cmd_lists_show(args: argparse.Namespace, ctx: Any) -> int:
+    from blocklists.store import StoreError
+
+    store = _store(ctx)
+    lang = ctx.lang
+    if not args.name:
+        infos = store.lists(with_counts=True)
+        if args.json:
+            for i in infos:
+                row = {"name": i.name, "title_zh": i.title.zh, "title_en": i.title.en, "kind": i.kind.value}
+                row |= {"enabled": i.enabled, "entries": i.entry_count}
+                ctx.out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            return 0
+        kinds = {
+            "block": ("黑名单", "blocklist"),
+            "allow": ("白名单", "allowlist"),
+            "bundled": ("内置", "bundled"),
+            "imported": ("导入", "imported"),
+        }
+        headers = [
+            ctx.t("名称", "Name"),
+            ctx.t("类型", "Kind"),
+            ctx.t("状态", "State"),
+            ctx.t("条目", "Entries"),
+            ctx.t("标题", "Title"),
+        ]
+        rows = [
+            [
+                i.name,
+                ctx.t(*kinds[i.kind.value]),
+                ctx.t("启用", "enabled") if i.enabled else ctx.t("停用", "disabled"),
+                str(i.entry_count),
+                i.title.render(lang),
+            ]
+            for i in infos
+        ]
+        for line in _table(headers, rows):
+            _print(ctx, line)
+        return 0
+    try:
+        info = store.get_list(args.name)
+        entries = store.entries(args.name, limit=None if args.limit == 0 else args.limit)
+        total = store.count(args.name)
+    except StoreError as exc:
+        return _store_error(ctx, exc)
+    if args.json:
+        for e in entries:
+            row = {"number": e.pattern, "match": e.match_kind, "category": e.category.value, "note": e.note}
+            row |= {"source": e.source, "added_at": e.added_at, "last_hit": e.last_hit, "hit_count": e.hit_count}
+            ctx.out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return 0
+    _print(ctx, f"{info.title.render(lang)} ({info.name}) — {ctx.t('共', 'total')} {total}")
+    headers = [
+        ctx.t("号码/规则", "Number/pattern"),
+        ctx.t("分类", "Category"),
+        ctx.t("命中", "Hits"),
+        ctx.t("添加时间", "Added"),
+        ctx.t("备注", "Note"),
+    ]
+    rows = [
+        [e.pattern, e.category.label(lang), str(e.hit_count), e.added_at[:16].replace("T", " "), e.note]
+        for e in entries
+    ]
+    for line in _table(headers, rows):
+        _print(ctx, line)
+    if len(entries) < total:
+        _print(
+            ctx,
+            ctx.t(
+                f"……还有 {total - len(entries)} 条（--limit 0 显示全部）",
+                f"… {total - len(entries)} more (--limit 0 shows all)",
+            ),
+        )
+    return 0
+
+
+def cmd_lists_import(args: argparse.Namespace, ctx: Any) -> int:
+    from blocklists.importexport import ImportRejected, commit_import, read_import
+    from blocklists.store import Category, StoreError
+
+    try:
+        category = Category.parse(args.category)
+    except ValueError:
+        _err(
+            ctx,
+            ctx.t(f"未知分类：{args.category}（可用：诈骗/骚扰/推销/自定义）", f"unknown category: {args.category}"),
+        )
+        return 2
+    preview = read_import(args.file, fmt=args.format, default_category=category)
+    lang = ctx.lang
+    _print(
+        ctx,
+        ctx.t(
+            f"读取 {args.file}：{preview.format.upper()}，编码 {preview.encoding}，{preview.lines_read} 行，"
+            f"有效 {len(preview.rows)} 条，文件内重复 {preview.duplicates_in_file} 条，问题 {preview.problem_count} 行",
+            f"read {args.file}: {preview.format.upper()}, {preview.encoding}, {preview.lines_read} lines, "
+            f"{len(preview.rows)} valid, {preview.duplicates_in_file} duplicates in file, {preview.problem_count} bad lines",
+        ),
+    )
+    for p in preview.problems:
+        _err(ctx, "  " + p.render(lang))
+    if preview.problem_count > len(preview.problems):
+        more = preview.problem_count - len(preview.problems)
+        _err(ctx, ctx.t(f"  ……另有 {more} 行有问题", f"  … and {more} more bad lines"))
+    if preview.problem_count and not args.skip_bad:
+        _err(
+            ctx,
+            ctx.t(
+                "有问题的行，未写入任何内容。修正后重新导入，或加 --skip-bad 跳过这些行。",
+                "Nothing was written because of the lines above. Fix them, or pass --skip-bad to leave them out.",
+            ),
+        )
+        return 1
+    if not preview.rows:
+        _err(ctx, ctx.t("没有可导入的号码，未写入任何内容。", "nothing to import; nothing was written"))
+        return 1
+    if args.dry_run:
+        _print(ctx, ctx.t("（试运行：未写入）", "(dry run: nothing written)"))
+        return 0
+    store = _store(ctx)
+    try:
+        result = commit_import(
+            store, preview, args.list_name, create_kind=args.kind, skip_bad=args.skip_bad, replace=args.replace
+        )
+    except ImportRejected:
+        _err(ctx, ctx.t("未写入任何内容。", "nothing was written"))
+        return 1
+    except StoreError as exc:
+        return _store_error(ctx, exc)
+    _print(
+        ctx,
+        ctx.t(
+            f"已导入到名单“{result.list_name}”：新增 {result.added} 条，已存在 {result.already_present} 条"
+            + (f"，跳过问题行 {result.skipped_bad} 行" if result.skipped_bad else ""),
+            f"imported into list “{result.list_name}”: {result.added} added, {result.already_present} already present"
+            + (f", {result.skipped_bad} bad lines skipped" if result.skipped_bad else ""),
+        ),
+    )
+    return 0
+
+
+def cmd_lists_export(args: argparse.Namespace, ctx: Any) -> int:
+    from blocklists.importexport import export_list
+    from blocklists.store import StoreError
+
+    store = _store(ctx)
+    try:
+        count = export_list(store, args.name, args.file, args.format)
+    except StoreError as exc:
+        return _store_error(ctx, exc)
+    except OSError as exc:
+        _err(ctx, ctx.t(f"无法写入 {args.file}：{exc.strerror}", f"cannot write {args.file}: {exc.strerror}"))
+        return 1
+    _print(ctx, ctx.t(f"已导出 {count} 条到 {args.file}", f"exported {count} entries to {args.file}"))
+    return 0
+
+
+def cmd_lists_add(args: argparse.Namespace, ctx: Any) -> int:
+    from blocklists.store import Category, StoreError
+
+    store = _store(ctx)
+    try:
+        category = Category.parse(args.category)
+    except ValueError:
+        _err(
+            ctx,
+            ctx.t(f"未知分类：{args.category}（可用：诈骗/骚扰/推销/自定义）", f"unknown category: {args.category}"),
+        )
+        return 2
+    status = 0
+    for pattern in args.patterns:
+        try:
+            entry = store.add(args.name, pattern, category, note=args.note, source="cli")
+        except StoreError as exc:
+            _err(ctx, f"{pattern}: {exc.message.render(ctx.lang)}")
+            status = 1
+            continue
+        _print(
+            ctx,
+            ctx.t(
+                f"已添加到“{args.name}”：{entry.pattern}（{entry.category.zh}）",
+                f"added to “{args.name}”: {entry.pattern} ({entry.category.en})",
+            ),
+        )
+    return status
+
+
+def cmd_lists_remove(args: argparse.Namespace, ctx: Any) -> int:
+    from blocklists.store import StoreError
+
+    store = _store(ctx)
+    status = 0
+    for pattern in args.patterns:
+        try:
+            store.remove(args.name, pattern)
+        except StoreError as exc:
+            _err(ctx, exc.message.render(ctx.lang))
+            status = 1
+            continue
+        _print(ctx, ctx.t(f"已从“{args.name}”删除：{pattern}", f"removed from “{args.name}”: {pattern}"))
+    return status
+
+
+def cmd_lists_create(args: argparse.Namespace, ctx: Any) -> int:
+    from blocklists.store import StoreError
+
+    store = _store(ctx)
+    try:
+        info = store.create_list(args.name, args.kind, title_zh=args.title, title_en=args.title)
+    except StoreError as exc:
+        return _store_error(ctx, exc)
+    _print(ctx, ctx.t(f"已新建名单“{info.name}”", f"created list “{info.name}”"))
+    return 0
+
+
+def cmd_lists_enable(args: argparse.Namespace, ctx: Any) -> int:
+    from blocklists.store import StoreError
+
+    store = _store(ctx)
+    try:
+        store.set_enabled(args.name, args.enabled)
+    except StoreError as exc:
+        return _store_error(ctx, exc)
+    state = ctx.t("已启用", "enabled") if args.enabled else ctx.t("已停用", "disabled")
+    _print(ctx, f"{args.name}: {state}")
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------- history
+def cmd_history(args: argparse.Namespace, ctx: Any) -> int:
+    from blocklists.history import History
+
+    hist = History(_open(ctx))
+    rows = hist.query(kind=args.kind, min_level=args.min_level, limit=args.limit)
+    if args.json:
+        for r in rows:
+            r = dict(r)
+            r["level"] = r["level"].name.lower() if r["level"] is not None else None
+            ctx.out.write(json.dumps(r, ensure_ascii=False) + "\n")
+        return 0
+    if not rows:
+        _print(ctx, ctx.t("还没有来电或录音记录。", "no calls or recordings recorded yet."))
+        return 0
+    lang = ctx.lang
+    headers = [
+        ctx.t("时间(UTC)", "Time (UTC)"),
+        ctx.t("类别", "Kind"),
+        ctx.t("号码/文件", "Number/file"),
+        ctx.t("风险", "Risk"),
+        ctx.t("原因", "Reason"),
+    ]
+    out = []
+    for r in rows:
+        reasons = r.get("reasons") or []
+        first = ""
+        if isinstance(reasons, list) and reasons:
+            item = reasons[0]
+            first = (
+                str(item.get(lang) or item.get("zh") or item.get("code") or "") if isinstance(item, dict) else str(item)
+            )
+        what = r.get("number_e164") or r.get("number_raw") or (Path(r["file_path"]).name if r.get("file_path") else "-")
+        level = r["level"].label(lang) if r.get("level") is not None else "-"
+        kind = ctx.t("来电", "call") if r["kind"] == "call" else ctx.t("录音", "recording")
+        out.append([str(r["occurred_at"])[:19].replace("T", " "), kind, str(what), level, _shorten(first, 50)])
+    for line in _table(headers, out):
+        _print(ctx, line)
+    return 0
