@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from app.models.base import SORT_ROLE, RowTableModel, bi
 
@@ -52,6 +52,10 @@ class ListsModel(RowTableModel[Any]):
 
     COL_NAME, COL_KIND, COL_COUNT = range(3)
 
+    # The user ticked/unticked a list (mouse or Space key): the page writes it through the store and
+    # reloads; the model itself stays a read-only mirror of the store.
+    toggleRequested = Signal(str, bool)
+
     def headers(self) -> Sequence[str]:
         return [self.tr("名单"), self.tr("类型"), self.tr("条目数")]
 
@@ -59,8 +63,9 @@ class ListsModel(RowTableModel[Any]):
         return str(field(self.row_at(row), "name", "id", default=""))
 
     def is_allow(self, item: Any) -> bool:
-        kind = str(field(item, "kind", "list_kind", "type", default="")).lower()
-        return "allow" in kind or "white" in kind
+        kind = field(item, "kind", "list_kind", "type", default="")
+        text = str(getattr(kind, "value", kind)).lower()
+        return "allow" in text or "white" in text
 
     def display_name(self, item: Any) -> str:
         title = field(item, "title", "label", "display_name")
@@ -94,6 +99,13 @@ class ListsModel(RowTableModel[Any]):
         if index.isValid() and index.column() == self.COL_NAME:
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         return flags
+
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role == Qt.ItemDataRole.CheckStateRole and index.isValid() and index.column() == self.COL_NAME:
+            checked = value in (Qt.CheckState.Checked, int(Qt.CheckState.Checked.value))
+            self.toggleRequested.emit(self.list_name(index.row()), bool(checked))
+            return True
+        return False
 
 
 class ListEntriesModel(RowTableModel[Any]):

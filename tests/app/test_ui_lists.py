@@ -1,0 +1,170 @@
+"""名单 Lists page with real services: real SQLite file, real list store and importer."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.models.list_model import ListEntriesModel, ListsModel
+from app.ui.page_lists import ListsPage
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+def _page(qtbot, services, wait_jobs) -> ListsPage:
+    page = ListsPage(services)
+    qtbot.addWidget(page)
+    page.show()
+    wait_jobs()
+    return page
+
+
+def _patterns(page: ListsPage) -> list[str]:
+    return sorted(e.pattern for e in page.entries_model.rows())
+
+
+def test_gbk_import_with_a_bad_line_previews_then_writes_only_on_confirm(
+    qtbot, services, wait_jobs, tmp_path: Path
+) -> None:
+    store = services.store()
+    page = _page(qtbot, services, wait_jobs)
+    assert page.current_list_name() == "block"
+    before = store.count("block")
+    src = tmp_path / "黑名单.csv"
+    src.write_bytes(
+        "号码,分类,备注\n95275012,诈骗,冒充银行\n13800138000,骚扰,\nabc-not-a-number,诈骗,坏行\n4001234567,推销,贷款推销\n".encode(
+            "gbk"
+        )
+    )
+    page.start_import(str(src))
+    wait_jobs()
+    dialog = page.preview_dialog
+    assert dialog is not None and dialog.isVisible()
+    problems = [dialog.problems.item(i).text() for i in range(dialog.problems.count())]
+    assert len(problems) == 1 and problems[0].startswith("第 4 行")
+    assert "GBK" in dialog.summary.text().upper() and "有效 3 条" in dialog.summary.text()
+    assert dialog.sample.count() == 3 and "冒充银行" in dialog.sample.item(0).text()
+    assert not dialog.import_button.isVisible() and dialog.skip_button.isVisible()
+    # nothing written while the preview is open
+    assert store.count("block") == before
+    qtbot.mouseClick(dialog.skip_button, Qt.MouseButton.LeftButton)
+    wait_jobs()
+    assert store.count("block") == before + 3
+    assert "新增 3 条" in page.status.text() and "跳过错误行 1 行" in page.status.text()
+    qtbot.waitUntil(lambda: len(page.entries_model.rows()) == 3)
+    assert _patterns(page) == ["13800138000", "4001234567", "95275012"]
+
+
+def test_import_cancel_writes_nothing(qtbot, services, wait_jobs, tmp_path: Path) -> None:
+    src = tmp_path / "ok.txt"
+    src.write_text("13900139000\n13700137000\n", encoding="utf-8")
+    page = _page(qtbot, services, wait_jobs)
+    page.start_import(str(src))
+    wait_jobs()
+    dialog = page.preview_dialog
+    assert dialog is not None and dialog.import_button.isVisible() and dialog.problems_label.text()
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    wait_jobs()
+    assert services.store().count("block") == 0
+    assert "没有写入任何内容" in page.status.text()
+
+
+def test_add_edit_search_delete_and_export(qtbot, services, wait_jobs, tmp_path: Path) -> None:
+    page = _page(qtbot, services, wait_jobs)
+    # add through the dialog; a bad pattern is refused inside the dialog, with a reason
+    page.add_entry()
+    dialog = page.entry_dialog
+    assert dialog is not None
+    dialog.pattern_edit.setText("9*")
+    dialog._validate()
+    assert dialog.isVisible() and "规则太宽" in dialog.error_label.text()
+    dialog.pattern_edit.setText("952750??")
+    dialog.category_combo.setCurrentIndex(dialog.category_combo.findData("fraud"))
+    dialog.note_edit.setText("南通租用号段")
+    dialog._validate()
+    wait_jobs()
+    page.add_entry()
+    page.entry_dialog.pattern_edit.setText("13800138000")
+    page.entry_dialog._validate()
+    wait_jobs()
+    qtbot.waitUntil(lambda: len(page.entries_model.rows()) == 2)
+    store = services.store()
+    assert store.find("block", "952750??").note == "南通租用号段"
+    # list table shows the count
+    row = page.lists_model.find_row(lambda info: info.name == "block")
+    assert page.lists_model.data(page.lists_model.index(row, ListsModel.COL_COUNT)) == "2"
+    # edit the note
+    r = page.entries_model.find_row(lambda e: e.pattern == "13800138000")
+    page.entries_table.select_source_row(r)
+    page.edit_entry()
+    assert page.entry_dialog.pattern_edit.isReadOnly()
+    page.entry_dialog.note_edit.setText("推销")
+    page.entry_dialog._validate()
+    wait_jobs()
+    assert store.find("block", "13800138000").note == "推销"
+    # search
+    page.search_edit.setText("南通")
+    page.reload_entries()
+    wait_jobs()
+    assert _patterns(page) == ["952750??"]
+    assert page.count_label.text() == "找到 1 条"
+    page.search_edit.clear()
+    page.reload_entries()
+    wait_jobs()
+    # export and read it back
+    out = tmp_path / "export.csv"
+    page.export_to(str(out))
+    wait_jobs()
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0][0] == "number" and sorted(r[0] for r in rows[1:]) == ["13800138000", "952750??"]
+    # delete after confirmation
+    r = page.entries_model.find_row(lambda e: e.pattern == "952750??")
+    page.entries_table.select_source_row(r)
+    page.delete_entries()
+    assert page.confirm_box is not None and store.count("block") == 2
+    page.confirm_yes.click()
+    wait_jobs()
+    assert store.find("block", "952750??") is None and store.count("block") == 1
+    index = page.entries_model.index(0, ListEntriesModel.COL_NOTE)
+    qtbot.waitUntil(lambda: page.entries_model.rowCount() == 1)
+    assert page.entries_model.data(index) == "推销"
+
+
+def test_enable_disable_list_by_checkbox(qtbot, services, wait_jobs) -> None:
+    page = _page(qtbot, services, wait_jobs)
+    row = page.lists_model.find_row(lambda info: info.name == "allow")
+    index = page.lists_model.index(row, ListsModel.COL_NAME)
+    assert page.lists_model.data(index, Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    assert page.lists_model.setData(index, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
+    wait_jobs()
+    qtbot.waitUntil(lambda: not services.store().get_list("allow").enabled)
+    wait_jobs()
+    row = page.lists_model.find_row(lambda info: info.name == "allow")
+    index = page.lists_model.index(row, ListsModel.COL_NAME)
+    assert page.lists_model.data(index, Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
+    page.lists_table.select_source_row(row)
+    assert page.toggle_button.text() == "启用此名单"
+    page.toggle_current_list()
+    wait_jobs()
+    assert services.store().get_list("allow").enabled
+
+
+def test_create_and_delete_user_list(qtbot, services, wait_jobs) -> None:
+    page = _page(qtbot, services, wait_jobs)
+    page.new_list()
+    page.new_list_dialog.title_edit.setText("社区 骚扰号码")
+    page.new_list_dialog.accept()
+    wait_jobs()
+    wait_jobs()
+    assert services.store().has_list("社区_骚扰号码")
+    assert page.current_list_name() == "社区_骚扰号码"
+    assert page.delete_list_button.isEnabled()
+    page.delete_current_list()
+    page.confirm_yes.click()
+    wait_jobs()
+    wait_jobs()
+    assert not services.store().has_list("社区_骚扰号码")
