@@ -1,0 +1,135 @@
+"""Translated errors of the speech core: model management, audio input and recognition.
+
+Core code raises :class:`SpeechError` carrying a :class:`~screening.i18n.Message`; the CLI and the UI
+render it in the user's language (``err.message.render("en")``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from screening.i18n import Message, MessageCode
+
+
+class SpeechProblem(MessageCode):
+    """Everything that can go wrong between a microphone/recording and a transcript."""
+
+    # --- model management -------------------------------------------------------------------
+    NO_MODEL = (
+        "未找到语音识别模型。请下载中文模型（callshield model download）或导入已有的模型压缩包/文件夹。",
+        "No speech model found. Download the Mandarin model (callshield model download) "
+        "or import a model zip/folder you already have.",
+    )
+    WRONG_FOLDER = (
+        "“{path}”不是 Vosk 模型文件夹（缺少 {missing}）。",
+        "“{path}” is not a Vosk model folder (missing {missing}).",
+    )
+    CORRUPT_ZIP = (
+        "模型压缩包已损坏或不完整（{path}）：{detail}",
+        "The model archive is damaged or incomplete ({path}): {detail}",
+    )
+    ZIP_NO_MODEL = (
+        "压缩包里没有 Vosk 模型（{path}）。",
+        "The archive holds no Vosk model ({path}).",
+    )
+    CHECKSUM_MISMATCH = (
+        "模型文件校验失败：SHA-256 应为 {expected}，实际为 {actual}。文件已删除，请重新下载。",
+        "Model file failed verification: SHA-256 should be {expected} but is {actual}. "
+        "The file was deleted; please download again.",
+    )
+    SIZE_MISMATCH = (
+        "模型文件大小不对：应为 {expected} 字节，实际为 {actual} 字节。",
+        "Model file has the wrong size: expected {expected} bytes, got {actual}.",
+    )
+    DISK_FULL = (
+        "磁盘空间不足：需要约 {needed_mb} MB，“{path}”所在磁盘只剩 {free_mb} MB。",
+        "Not enough disk space: about {needed_mb} MB needed, only {free_mb} MB free at “{path}”.",
+    )
+    MODEL_LOAD_FAILED = (
+        "Vosk 无法加载模型“{path}”：文件可能已损坏或版本不兼容。",
+        "Vosk could not load the model “{path}”: the files may be damaged or from an incompatible version.",
+    )
+    DOWNLOAD_FAILED = (
+        "模型下载失败：{detail}",
+        "Model download failed: {detail}",
+    )
+    DOWNLOAD_HTTP_ERROR = (
+        "模型下载失败：服务器返回 {status}。请稍后重试。",
+        "Model download failed: the server answered {status}. Please try again later.",
+    )
+    DOWNLOAD_TRUNCATED = (
+        "模型下载中断：只收到 {received}/{expected} 字节。再次下载会从断点继续。",
+        "Model download was cut off: received {received} of {expected} bytes. Downloading again resumes it.",
+    )
+    DOWNLOAD_CANCELLED = (
+        "已取消下载（已下载部分会保留，下次继续）。",
+        "Download cancelled (the part already downloaded is kept and resumed next time).",
+    )
+    UNKNOWN_MODEL = (
+        "未知的模型名称“{name}”。可选：{choices}",
+        "Unknown model name “{name}”. Choices: {choices}",
+    )
+    GRAMMAR_UNSUPPORTED = (
+        "此模型（{path}）不支持关键词模式（需要带 Gr.fst/HCLr.fst 的小模型）。",
+        "This model ({path}) does not support keyword mode (it needs a small model with Gr.fst/HCLr.fst).",
+    )
+    GRAMMAR_EMPTY = (
+        "关键词列表中没有一个词在模型词表里，无法使用关键词模式。",
+        "None of the keywords is in the model's vocabulary; keyword mode cannot be used.",
+    )
+    # --- audio --------------------------------------------------------------------------------
+    FILE_MISSING = ("找不到音频文件“{path}”。", "Audio file “{path}” not found.")
+    FILE_EMPTY = ("音频文件“{path}”是空的（0 字节）。", "Audio file “{path}” is empty (0 bytes).")
+    NOT_AUDIO = (
+        "“{path}”不是可识别的音频文件。",
+        "“{path}” is not an audio file we can read.",
+    )
+    NO_AUDIO_STREAM = ("“{path}”里没有音频。", "“{path}” contains no audio.")
+    UNSUPPORTED_CODEC = (
+        "“{path}”使用了不支持的音频编码（{codec}）。",
+        "“{path}” uses an unsupported audio codec ({codec}).",
+    )
+    TRUNCATED = (
+        "音频文件“{path}”不完整（可能被截断），已转写能读到的 {seconds:.1f} 秒。",
+        "Audio file “{path}” is incomplete (probably truncated); transcribed the {seconds:.1f} s that could be read.",
+    )
+    DEVICE_NOT_FOUND = ("找不到录音设备“{device}”。", "Recording device “{device}” not found.")
+    DEVICE_OPEN_FAILED = (
+        "无法打开录音设备“{device}”：{detail}",
+        "Could not open recording device “{device}”: {detail}",
+    )
+    DEVICE_GONE = (
+        "录音设备已断开（{detail}）。已保留断开前转写的内容。",
+        "The recording device went away ({detail}). What was transcribed before is kept.",
+    )
+    # --- pipeline -----------------------------------------------------------------------------
+    DETECTOR_FAILED = (
+        "诈骗话术检测出错：{detail}（转写继续进行）",
+        "The scam-script detector failed: {detail} (transcription continues)",
+    )
+    INTERNAL = ("语音处理内部错误：{detail}", "Internal speech error: {detail}")
+
+
+class SpeechError(Exception):
+    """An expected failure with a translated explanation (``.message``)."""
+
+    def __init__(self, code: SpeechProblem, **params: Any) -> None:
+        self.message = Message(code, params)
+        super().__init__(self.message.render("en"))
+
+    @property
+    def code(self) -> SpeechProblem:
+        code = self.message.code
+        assert isinstance(code, SpeechProblem)
+        return code
+
+    def render(self, lang: str = "zh") -> str:
+        return self.message.render(lang)
+
+
+class ModelError(SpeechError):
+    """Missing, malformed or unloadable model; failed download or import."""
+
+
+class AudioError(SpeechError):
+    """A file or device that cannot be read (or stopped being readable)."""

@@ -1,0 +1,449 @@
+"""Finding, checking, downloading and importing Vosk models.
+
+Resolution order (:func:`resolve_model`): the path in the user's settings, ``CALLSHIELD_VOSK_MODEL``,
+a model bundled with the frozen app (the app passes that folder in; core takes paths), then the
+models in the user data dir (``<data>/models/<name>``).
+
+Downloads and imports never leave a half-unpacked model where it could be used: the archive is
+verified first (size + SHA-256), unpacked into a temporary folder beside the target, validated,
+and only then renamed into place.
+"""
+
+from __future__ import annotations
+
+import enum
+import errno
+import hashlib
+import http.client
+import logging
+import os
+import shutil
+import tempfile
+import threading
+import urllib.error
+import urllib.request
+import zipfile
+import zlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from speech.errors import ModelError, SpeechProblem
+
+log = logging.getLogger(__name__)
+
+ENV_VAR = "CALLSHIELD_VOSK_MODEL"
+MODELS_SUBDIR = "models"
+DOWNLOADS_SUBDIR = ".downloads"
+CHUNK = 256 * 1024
+
+ProgressFn = Callable[[int, "int | None"], None]
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A downloadable model. ``sha256=None`` means no pinned checksum exists (see README)."""
+
+    name: str
+    url: str
+    size: int | None
+    sha256: str | None
+    unpacked_mb: int
+    zh: str
+    en: str
+
+
+SMALL_CN = ModelSpec(
+    name="vosk-model-small-cn-0.22",
+    url="https://alphacephei.com/vosk/models/vosk-model-small-cn-0.22.zip",
+    size=43_898_754,
+    sha256="3af8b0e7e0f835ae9d414ce5df580237a3cfb08d586c9fbbb0f7ff29ad5b14ba",
+    unpacked_mb=68,
+    zh="中文小模型（42 MB，适合普通电脑，支持关键词模式）",
+    en="Mandarin small model (42 MB, runs on any PC, supports keyword mode)",
+)
+# The large server model: better accuracy, ~1.3 GB download, ~3 GB RAM, static graph (no keyword
+# mode). Alpha Cephei publishes no checksum for it and we could not download it to pin one, so
+# the user passes the expected SHA-256 or explicitly accepts a structure-only check.
+LARGE_CN = ModelSpec(
+    name="vosk-model-cn-0.22",
+    url="https://alphacephei.com/vosk/models/vosk-model-cn-0.22.zip",
+    size=None,
+    sha256=None,
+    unpacked_mb=2900,
+    zh="中文大模型（约 1.3 GB，更准确，需要约 3 GB 内存，不支持关键词模式）",
+    en="Mandarin large model (about 1.3 GB, more accurate, needs about 3 GB RAM, no keyword mode)",
+)
+CATALOGUE: Mapping[str, ModelSpec] = {"small": SMALL_CN, "large": LARGE_CN}
+# Preference among several models in the data dir: the large one if the user fetched it.
+_PREFERENCE = (LARGE_CN.name, SMALL_CN.name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """A folder that has what Vosk needs."""
+
+    path: Path
+    name: str
+    lookahead: bool  # Gr.fst + HCLr.fst: small models, grammar (keyword) mode works
+    has_ivector: bool
+    size_bytes: int
+
+
+def _dir_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def validate_model_dir(path: Path) -> ModelInfo:
+    """Check the layout Vosk expects; raise ``WRONG_FOLDER`` naming what is missing."""
+    path = Path(path).expanduser()
+    if not path.is_dir():
+        raise ModelError(SpeechProblem.WRONG_FOLDER, path=str(path), missing="the folder itself / 文件夹本身")
+    missing: list[str] = []
+    if not (path / "am" / "final.mdl").is_file():
+        missing.append("am/final.mdl")
+    if not ((path / "conf" / "model.conf").is_file() or (path / "conf" / "mfcc.conf").is_file()):
+        missing.append("conf/model.conf")
+    graph = path / "graph"
+    lookahead = (graph / "HCLr.fst").is_file() and (graph / "Gr.fst").is_file()
+    static = (graph / "HCLG.fst").is_file()
+    if not (lookahead or static):
+        missing.append("graph/HCLG.fst | graph/HCLr.fst+Gr.fst")
+    if missing:
+        raise ModelError(SpeechProblem.WRONG_FOLDER, path=str(path), missing=", ".join(missing))
+    return ModelInfo(
+        path=path.resolve(),
+        name=path.name,
+        lookahead=lookahead and not static,
+        has_ivector=(path / "ivector" / "final.ie").is_file(),
+        size_bytes=_dir_size(path),
+    )
+
+
+def _find_model_root(top: Path, depth: int = 3) -> Path | None:
+    """The folder holding ``am/final.mdl`` at or below ``top`` (archives usually wrap it)."""
+    if (top / "am" / "final.mdl").is_file():
+        return top
+    if depth == 0:
+        return None
+    for child in sorted(p for p in top.iterdir() if p.is_dir() and not p.name.startswith("__MACOSX")):
+        found = _find_model_root(child, depth - 1)
+        if found is not None:
+            return found
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Resolution
+# ---------------------------------------------------------------------------------------------
+
+
+class ModelSource(enum.Enum):
+    SETTINGS = ("设置中指定", "settings")
+    ENV = ("环境变量 " + ENV_VAR, "environment variable " + ENV_VAR)
+    BUNDLED = ("随软件附带", "bundled with the app")
+    DATA_DIR = ("用户数据目录", "user data dir")
+
+    def label(self, lang: str = "zh") -> str:
+        return self.value[1] if lang.startswith("en") else self.value[0]
+
+
+@dataclass(frozen=True)
+class ResolvedModel:
+    info: ModelInfo
+    source: ModelSource
+
+    @property
+    def path(self) -> Path:
+        return self.info.path
+
+
+def models_dir(data_dir: Path) -> Path:
+    return Path(data_dir) / MODELS_SUBDIR
+
+
+def installed_models(data_dir: Path) -> list[ModelInfo]:
+    """Valid model folders in ``<data>/models``, preferred first."""
+    root = models_dir(data_dir)
+    if not root.is_dir():
+        return []
+    found: list[ModelInfo] = []
+    for child in sorted(root.iterdir()):
+        if not child.is_dir() or child.name.startswith("."):
+            continue
+        try:
+            found.append(validate_model_dir(child))
+        except ModelError:
+            log.warning("ignoring invalid model folder %s", child.name)
+    rank = {name: i for i, name in enumerate(_PREFERENCE)}
+    found.sort(key=lambda m: (rank.get(m.name, len(rank)), m.name))
+    return found
+
+
+def resolve_model(
+    data_dir: Path | None,
+    settings_path: str | os.PathLike[str] | None = None,
+    bundled_path: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> ResolvedModel:
+    """Pick the model to use; an explicitly configured but broken path is an error, not skipped."""
+    env = os.environ if env is None else env
+    if settings_path:
+        return ResolvedModel(validate_model_dir(Path(settings_path)), ModelSource.SETTINGS)
+    from_env = env.get(ENV_VAR)
+    if from_env:
+        return ResolvedModel(validate_model_dir(Path(from_env)), ModelSource.ENV)
+    if bundled_path is not None and Path(bundled_path).is_dir():
+        try:
+            return ResolvedModel(validate_model_dir(Path(bundled_path)), ModelSource.BUNDLED)
+        except ModelError:
+            log.warning("bundled model folder is incomplete; falling back to the data dir")
+    if data_dir is not None:
+        models = installed_models(Path(data_dir))
+        if models:
+            return ResolvedModel(models[0], ModelSource.DATA_DIR)
+    raise ModelError(SpeechProblem.NO_MODEL)
+
+
+# ---------------------------------------------------------------------------------------------
+# Import (zip or folder) with atomic placement
+# ---------------------------------------------------------------------------------------------
+
+
+def _check_space(where: Path, needed: int) -> None:
+    where.mkdir(parents=True, exist_ok=True)
+    free = shutil.disk_usage(where).free
+    if free < needed:
+        raise ModelError(
+            SpeechProblem.DISK_FULL, path=str(where), needed_mb=needed // 1_000_000 + 1, free_mb=free // 1_000_000
+        )
+
+
+def _disk_full(exc: OSError, where: Path, needed: int) -> ModelError:
+    free = shutil.disk_usage(where).free if where.exists() else 0
+    return ModelError(
+        SpeechProblem.DISK_FULL, path=str(where), needed_mb=needed // 1_000_000 + 1, free_mb=free // 1_000_000
+    )
+
+
+def _place(staged_root: Path, target: Path) -> None:
+    """Move a validated model folder into ``target`` atomically, replacing an older copy."""
+    old: Path | None = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}-{threading.get_ident()}")
+        os.replace(target, old)
+    try:
+        os.replace(staged_root, target)
+    except OSError:
+        if old is not None:
+            os.replace(old, target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _safe_extract(zf: zipfile.ZipFile, dest: Path, cancel: threading.Event | None) -> None:
+    root = dest.resolve()
+    for member in zf.infolist():
+        target = (dest / member.filename).resolve()
+        if not target.is_relative_to(root):
+            raise zipfile.BadZipFile(f"unsafe path in archive: {member.filename}")
+        if cancel is not None and cancel.is_set():
+            raise ModelError(SpeechProblem.DOWNLOAD_CANCELLED)
+        zf.extract(member, dest)
+
+
+def import_model(
+    source: str | os.PathLike[str],
+    data_dir: Path,
+    name: str | None = None,
+    cancel: threading.Event | None = None,
+) -> ModelInfo:
+    """Copy a model from a zip or a folder into ``<data>/models/<name>``; all or nothing."""
+    source = Path(source).expanduser()
+    dest_root = models_dir(data_dir)
+    dest_root.mkdir(parents=True, exist_ok=True)
+    if source.is_dir():
+        root = _find_model_root(source)
+        if root is None:
+            validate_model_dir(source)  # raises WRONG_FOLDER naming what is missing
+            root = source
+        info = validate_model_dir(root)
+        _check_space(dest_root, info.size_bytes + 10_000_000)
+        staging = Path(tempfile.mkdtemp(prefix=".import-", dir=dest_root))
+        try:
+            staged = staging / root.name
+            try:
+                shutil.copytree(root, staged)
+            except OSError as exc:
+                if exc.errno == errno.ENOSPC:
+                    raise _disk_full(exc, dest_root, info.size_bytes) from exc
+                raise
+            validate_model_dir(staged)
+            target = dest_root / (name or root.name)
+            _place(staged, target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        return validate_model_dir(target)
+    if not source.is_file():
+        raise ModelError(SpeechProblem.WRONG_FOLDER, path=str(source), missing="the file itself / 文件本身")
+    return _import_zip(source, dest_root, name, cancel)
+
+
+def _import_zip(archive: Path, dest_root: Path, name: str | None, cancel: threading.Event | None) -> ModelInfo:
+    try:
+        zf = zipfile.ZipFile(archive)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ModelError(SpeechProblem.CORRUPT_ZIP, path=str(archive), detail=str(exc)) from exc
+    with zf:
+        unpacked = sum(i.file_size for i in zf.infolist())
+        _check_space(dest_root, unpacked + 10_000_000)
+        staging = Path(tempfile.mkdtemp(prefix=".unpack-", dir=dest_root))
+        try:
+            try:
+                _safe_extract(zf, staging, cancel)
+            except (zipfile.BadZipFile, EOFError, zlib.error) as exc:  # CRC errors, cut-off members
+                raise ModelError(SpeechProblem.CORRUPT_ZIP, path=str(archive), detail=str(exc)) from exc
+            except OSError as exc:
+                if exc.errno == errno.ENOSPC:
+                    raise _disk_full(exc, dest_root, unpacked) from exc
+                raise
+            root = _find_model_root(staging)
+            if root is None:
+                raise ModelError(SpeechProblem.ZIP_NO_MODEL, path=str(archive))
+            validate_model_dir(root)
+            folder = name or (root.name if root != staging else archive.stem)
+            target = dest_root / folder
+            _place(root, target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return validate_model_dir(target)
+
+
+# ---------------------------------------------------------------------------------------------
+# Download
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DownloadResult:
+    info: ModelInfo
+    sha256: str
+    verified: bool  # False only when no checksum was pinned or given (large model)
+    resumed_from: int
+
+
+def sha256_file(path: Path, cancel: threading.Event | None = None) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(CHUNK):
+            if cancel is not None and cancel.is_set():
+                raise ModelError(SpeechProblem.DOWNLOAD_CANCELLED)
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def download_model(
+    spec: ModelSpec,
+    data_dir: Path,
+    progress: ProgressFn | None = None,
+    cancel: threading.Event | None = None,
+    url: str | None = None,
+    sha256: str | None = None,
+    timeout: float = 30.0,
+) -> DownloadResult:
+    """Fetch, verify and install ``spec`` into ``<data>/models/<spec.name>``.
+
+    Resumes a previous partial download with an HTTP Range request (starting over if the server
+    ignores it). ``progress(done_bytes, total_bytes_or_None)`` is called from the calling thread;
+    setting ``cancel`` stops at the next block and keeps the partial file. Nothing is touched in
+    the models folder until the archive has passed verification and unpacked cleanly.
+    """
+    expected_sha = (sha256 or spec.sha256 or "").lower() or None
+    dest_root = models_dir(data_dir)
+    downloads = dest_root / DOWNLOADS_SUBDIR
+    downloads.mkdir(parents=True, exist_ok=True)
+    part = downloads / f"{spec.name}.zip.part"
+    needed = (spec.size or 0) + spec.unpacked_mb * 1_000_000
+    have = part.stat().st_size if part.exists() else 0
+    _check_space(dest_root, max(0, needed - have))
+
+    request = urllib.request.Request(url or spec.url, headers={"User-Agent": "CallShield model download"})
+    if have:
+        request.add_header("Range", f"bytes={have}-")
+    resumed_from = 0
+    try:
+        response = urllib.request.urlopen(request, timeout=timeout)
+    except urllib.error.HTTPError as exc:
+        if exc.code == 416 and have:  # we already have everything; fall through to verification
+            response = None
+        else:
+            raise ModelError(SpeechProblem.DOWNLOAD_HTTP_ERROR, status=f"HTTP {exc.code}") from exc
+    except (urllib.error.URLError, OSError) as exc:
+        raise ModelError(SpeechProblem.DOWNLOAD_FAILED, detail=str(getattr(exc, "reason", exc))) from exc
+
+    total = spec.size
+    if response is not None:
+        with response:
+            status = response.status
+            length = response.headers.get("Content-Length")
+            if status == 206 and have:
+                resumed_from = have
+                mode = "ab"
+            else:
+                have = 0
+                mode = "wb"
+            body_len = int(length) if length is not None else None
+            if body_len is not None:
+                total = have + body_len
+            if spec.size is not None and total is not None and total != spec.size:
+                log.warning("server reports %s bytes, catalogue says %s", total, spec.size)
+            received = have
+            try:
+                with open(part, mode) as out:
+                    if progress is not None:
+                        progress(received, total)
+                    while True:
+                        if cancel is not None and cancel.is_set():
+                            raise ModelError(SpeechProblem.DOWNLOAD_CANCELLED)
+                        try:
+                            block = response.read(CHUNK)
+                        except (http.client.IncompleteRead, OSError) as exc:
+                            log.info("transfer broke off after %d bytes: %s", received, exc)
+                            break
+                        if not block:
+                            break
+                        out.write(block)
+                        received += len(block)
+                        if progress is not None:
+                            progress(received, total)
+            except OSError as exc:
+                if exc.errno == errno.ENOSPC:
+                    raise _disk_full(exc, dest_root, needed) from exc
+                raise
+            if total is not None and received < total:
+                raise ModelError(SpeechProblem.DOWNLOAD_TRUNCATED, received=received, expected=total)
+
+    actual_size = part.stat().st_size
+    if spec.size is not None and actual_size != spec.size:
+        if actual_size < spec.size:
+            raise ModelError(SpeechProblem.DOWNLOAD_TRUNCATED, received=actual_size, expected=spec.size)
+        part.unlink(missing_ok=True)
+        raise ModelError(SpeechProblem.SIZE_MISMATCH, expected=spec.size, actual=actual_size)
+    actual_sha = sha256_file(part, cancel)
+    if expected_sha is not None and actual_sha != expected_sha:
+        part.unlink(missing_ok=True)
+        raise ModelError(SpeechProblem.CHECKSUM_MISMATCH, expected=expected_sha, actual=actual_sha)
+    try:
+        info = _import_zip(part, dest_root, spec.name, cancel)
+    except ModelError as exc:
+        if exc.code in (SpeechProblem.CORRUPT_ZIP, SpeechProblem.ZIP_NO_MODEL, SpeechProblem.WRONG_FOLDER):
+            part.unlink(missing_ok=True)  # a verified-but-useless archive would only fail again
+        raise
+    part.unlink(missing_ok=True)
+    return DownloadResult(info=info, sha256=actual_sha, verified=expected_sha is not None, resumed_from=resumed_from)
