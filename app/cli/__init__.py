@@ -77,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="自检使用的 Vosk 模型目录 / Vosk model folder for --self-test",
     )
+    parser.add_argument(
+        "--screenshot",
+        metavar="DIR",
+        default=None,
+        help="把每个页面截图保存到 DIR 后退出（离屏渲染） / render every page offscreen into PNGs in DIR, then exit",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in FEATURE_MODULES:
         module = importlib.import_module(name)
