@@ -1,9 +1,179 @@
-"""Subcommands for this feature. Filled in by the feature's issue."""
+"""``callshield scan-text FILE_OR_-``: check a call transcript for scam scripts and show the evidence."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from app.cli import CliContext
+
+ENTITY_NAMES = {
+    "qq": ("QQ号", "QQ number"),
+    "qq_group": ("QQ群号", "QQ group"),
+    "wechat": ("微信号", "WeChat ID"),
+    "url": ("网址", "link"),
+    "app": ("软件", "app"),
+    "bank_card": ("银行卡号", "card number"),
+    "amount": ("金额", "amount"),
+    "phone": ("电话号码", "phone number"),
+}
+HIGHLIGHT = ("【", "】")  # brackets, not colour alone, mark the evidence
 
 
 def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    """No subcommands yet."""
+    p = subparsers.add_parser(
+        "scan-text",
+        parents=[parent],
+        help="检查通话文字是否为诈骗话术 / check a call transcript for scam scripts",
+        description="检查通话文字（文件或 - 表示标准输入）是否为诈骗话术，并列出证据。"
+        " / Check a call transcript (a file, or - for standard input) for scam scripts and show the evidence.",
+    )
+    p.add_argument(
+        "file",
+        metavar="FILE_OR_-",
+        help="文本文件（UTF-8 或 GBK），- 为标准输入 / text file (UTF-8 or GBK), - for stdin",
+    )
+    p.add_argument("--json", action="store_true", help="输出 JSON / machine-readable output")
+    p.add_argument(
+        "--packs", nargs="+", metavar="PATH", help="使用这些话术包 / use these phrase packs (files or folders)"
+    )
+    p.add_argument("--no-model", action="store_true", help="只用话术规则 / phrase rules only, no statistical model")
+    p.set_defaults(func=handle_scan_text)
+
+
+def _read_input(name: str, ctx: CliContext) -> str | None:
+    if name == "-":
+        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
+    else:
+        try:
+            data = Path(name).read_bytes()
+        except FileNotFoundError:
+            print(ctx.t(f"错误：找不到文件 {name}", f"error: file not found: {name}"), file=ctx.err)
+            return None
+        except OSError as exc:
+            print(
+                ctx.t(f"错误：无法读取 {name}：{exc.strerror}", f"error: cannot read {name}: {exc.strerror}"),
+                file=ctx.err,
+            )
+            return None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    print(ctx.t(f"错误：{name} 不是 UTF-8 或 GBK 文本", f"error: {name} is not UTF-8 or GBK text"), file=ctx.err)
+    return None
+
+
+def _highlight(text: str, spans: list[tuple[int, int]]) -> str:
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out: list[str] = []
+    pos = 0
+    for start, end in merged:
+        out.append(text[pos:start])
+        out.append(HIGHLIGHT[0] + text[start:end] + HIGHLIGHT[1])
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def assessment_to_json(a: Any) -> dict[str, Any]:
+    return {
+        "level": a.level.name,
+        "level_text": {"zh": a.level.zh, "en": a.level.en},
+        "score": a.score,
+        "rule_score": a.rule_score,
+        "model_probability": a.model_probability,
+        "category": a.category,
+        "category_text": {"zh": a.category_text.zh, "en": a.category_text.en} if a.category_text else None,
+        "hits": [
+            {
+                "rule_id": h.rule_id,
+                "category": h.category,
+                "matched": h.matched,
+                "canonical": h.canonical,
+                "start": h.start,
+                "end": h.end,
+                "t": h.t,
+                "weight": round(h.weight, 4),
+                "fuzzy": h.fuzzy,
+                "explanation": {"zh": h.explanation.zh, "en": h.explanation.en},
+            }
+            for h in a.hits
+        ],
+        "combos": list(a.combos),
+        "entities": [{"kind": e.kind, "value": e.value, "start": e.start, "end": e.end} for e in a.entities],
+        "model_terms": [{"phrase": p, "weight": w} for p, w in a.model_terms],
+        "reasons": [{"zh": r.zh, "en": r.en} for r in a.reasons],
+        "text": a.text,
+    }
+
+
+def handle_scan_text(args: argparse.Namespace, ctx: CliContext) -> int:
+    from screening.transcript import ModelError, PhrasePackError, ScriptDetector
+
+    text = _read_input(args.file, ctx)
+    if text is None:
+        return 2
+    if not text.strip():
+        print(ctx.t("错误：输入是空的", "error: the input is empty"), file=ctx.err)
+        return 2
+    try:
+        if args.packs or args.no_model:
+            det = ScriptDetector.load(*(args.packs or []), use_model=not args.no_model)
+        else:
+            det = ScriptDetector.default()
+    except (PhrasePackError, ModelError) as exc:
+        print(ctx.t("错误：", "error: ") + exc.message.render(ctx.lang), file=ctx.err)
+        return 2
+    a = det.assess(text)
+    if args.json:
+        json.dump(assessment_to_json(a), ctx.out, ensure_ascii=False, indent=1)
+        ctx.out.write("\n")
+        return 0
+    lang = ctx.lang
+    out = ctx.out
+    print(
+        ctx.t("结论：", "Verdict: ")
+        + f"{a.level.label(lang)} ({a.level.name})  "
+        + ctx.t("风险分", "score")
+        + f" {a.score:.2f}",
+        file=out,
+    )
+    if a.category_text:
+        print(ctx.t("类别：", "Category: ") + a.category_text.render(lang) + f" [{a.category}]", file=out)
+    print(ctx.t("原因：", "Why:"), file=out)
+    for reason in a.reasons:
+        print("  - " + reason.render(lang), file=out)
+    if a.hits:
+        print(
+            ctx.t("证据（位置为规范化文本中的字符位置）：", "Evidence (character positions in the normalised text):"),
+            file=out,
+        )
+        for h in a.hits:
+            sound = ctx.t(f"，按读音匹配「{h.canonical}」", f", sounds like '{h.canonical}'") if h.fuzzy else ""
+            print(
+                f"  [{h.start}-{h.end}] {HIGHLIGHT[0]}{h.matched}{HIGHLIGHT[1]} {h.rule_id} "
+                + ctx.t("权重", "weight")
+                + f" {h.weight:.2f}{sound}",
+                file=out,
+            )
+        print(ctx.t("标注文本：", "Highlighted text:"), file=out)
+        print("  " + _highlight(a.text, [(h.start, h.end) for h in a.hits]).strip().replace("\n", "\n  "), file=out)
+    if a.model_terms:
+        terms = ", ".join(f"{p} (+{w:.2f})" for p, w in a.model_terms)
+        print(ctx.t("统计模型的依据：", "Statistical model's top phrases: ") + terms, file=out)
+    if a.entities:
+        print(ctx.t("提到的信息：", "Mentioned:"), file=out)
+        for e in a.entities:
+            zh, en = ENTITY_NAMES.get(e.kind, (e.kind, e.kind))
+            print(f"  {ctx.t(zh, en)}: {e.value} [{e.start}-{e.end}]", file=out)
+    return 0

@@ -1,0 +1,289 @@
+"""Measure the scam-script detector on labelled JSONL: precision, recall, false-alarm rate.
+
+    python -m screening.evaluate FILE.jsonl [FILE2.jsonl ...] [--split test] [--no-model] [--json]
+
+Each line needs ``text`` and ``label`` (1/true/"fraud" = fraud, 0/false/"normal" = not); optional
+``category`` (reported per category) and ``source`` (default: the file's folder or name).
+``--split train|dev|test`` keeps only the rows whose id hashes into that split, the same stable
+split ``scripts/train_detector.py`` trains on, so ``--split test`` gives figures on unseen data.
+A call counts as flagged when its level reaches 警告/WARN (``--level`` to change).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from screening.i18n import system_language
+from screening.types import Level
+
+SPLITS = ("train", "dev", "test")
+
+
+def split_of(row_id: str) -> str:
+    """Stable split by id: 70 % train, 10 % dev, 20 % test (shared with scripts/train_detector.py)."""
+    h = int(hashlib.sha1(row_id.encode("utf-8")).hexdigest()[:8], 16) % 100
+    return "train" if h < 70 else ("dev" if h < 80 else "test")
+
+
+@dataclass(frozen=True)
+class Row:
+    text: str
+    label: int
+    category: str
+    source: str
+    id: str
+
+
+class InputError(ValueError):
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh = zh
+        self.en = en
+
+    def render(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+def _label(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int | float) and value in (0, 1):
+        return int(value)
+    if isinstance(value, str):
+        v = value.strip().lower()
+        if v in ("1", "fraud", "scam", "spam", "true", "诈骗", "是"):
+            return 1
+        if v in ("0", "normal", "ham", "benign", "false", "正常", "否"):
+            return 0
+    return None
+
+
+def read_rows(path: Path, warn: TextIO, lang: str) -> list[Row]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"无法读取 {path}：{exc.strerror}", f"cannot read {path}: {exc.strerror}") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path} 不是 UTF-8 或 GBK 文本", f"{path} is not UTF-8 or GBK text") from exc
+    default_source = path.parent.name if path.stem in ("dialogues", "data", "test") else path.stem
+    rows: list[Row] = []
+    bad = 0
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            label = _label(obj.get("label")) if isinstance(obj, dict) else None
+            body = obj.get("text") if isinstance(obj, dict) else None
+            if label is None or not isinstance(body, str):
+                raise ValueError("needs 'text' (string) and 'label' (0/1)")
+        except (json.JSONDecodeError, ValueError) as exc:
+            bad += 1
+            if bad <= 5:
+                msg = (f"{path} 第 {n} 行已跳过：{exc}", f"{path} line {n} skipped: {exc}")
+                print(msg[1] if lang == "en" else msg[0], file=warn)
+            continue
+        rows.append(
+            Row(
+                text=body,
+                label=label,
+                category=str(obj.get("category") or ("fraud" if label else "normal")),
+                source=str(obj.get("source") or default_source),
+                id=str(obj.get("id") or f"{path.name}:{n}"),
+            )
+        )
+    if bad:
+        msg = (f"{path}：共跳过 {bad} 行无效数据", f"{path}: {bad} invalid line(s) skipped")
+        print(msg[1] if lang == "en" else msg[0], file=warn)
+    return rows
+
+
+@dataclass
+class Tally:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+
+    def add(self, label: int, flagged: bool) -> None:
+        if label and flagged:
+            self.tp += 1
+        elif label:
+            self.fn += 1
+        elif flagged:
+            self.fp += 1
+        else:
+            self.tn += 1
+
+    @property
+    def n(self) -> int:
+        return self.tp + self.fp + self.fn + self.tn
+
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    def far(self) -> float | None:
+        return self.fp / (self.fp + self.tn) if self.fp + self.tn else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "tn": self.tn,
+            "precision": self.precision(),
+            "recall": self.recall(),
+            "false_alarm_rate": self.far(),
+        }
+
+
+def _fmt(x: float | None, digits: int = 3) -> str:
+    return "—" if x is None else f"{x:.{digits}f}"
+
+
+def evaluate(rows: Sequence[Row], detector: Any, level: Level) -> dict[str, Any]:
+    overall = Tally()
+    by_source: dict[str, Tally] = defaultdict(Tally)
+    by_category: dict[tuple[str, str], Tally] = defaultdict(Tally)
+    predicted: Counter[str] = Counter()
+    sweep_scores: list[tuple[float, int]] = []
+    nbytes = 0
+    t0 = time.perf_counter()
+    for row in rows:
+        a = detector.assess(row.text)
+        nbytes += len(row.text.encode("utf-8"))
+        flagged = a.level >= level
+        overall.add(row.label, flagged)
+        by_source[row.source].add(row.label, flagged)
+        by_category[(row.source, row.category)].add(row.label, flagged)
+        if flagged:
+            predicted[a.category or "(model only)"] += 1
+        sweep_scores.append((a.score, row.label))
+    elapsed = time.perf_counter() - t0
+    sweep = []
+    for th in (0.35, 0.5, 0.6, 0.7, 0.85):
+        t = Tally()
+        for s, label in sweep_scores:
+            t.add(label, s >= th)
+        sweep.append({"threshold": th, **t.as_dict()})
+    return {
+        "overall": overall.as_dict(),
+        "by_source": {k: v.as_dict() for k, v in sorted(by_source.items())},
+        "by_category": {f"{s}/{c}": v.as_dict() for (s, c), v in sorted(by_category.items())},
+        "predicted_categories": dict(predicted.most_common()),
+        "score_sweep": sweep,
+        "seconds": elapsed,
+        "mb_per_second": (nbytes / 1e6) / elapsed if elapsed > 0 else None,
+    }
+
+
+def print_report(result: dict[str, Any], out: TextIO, lang: str, level: Level) -> None:
+    zh = lang != "en"
+    head = f"{'':<44}{'n':>6}{'precision':>11}{'recall':>9}{'FAR':>9}"
+
+    def line(name: str, d: dict[str, Any]) -> str:
+        return (
+            f"{name:<44}{d['n']:>6}{_fmt(d['precision']):>11}{_fmt(d['recall']):>9}{_fmt(d['false_alarm_rate'], 4):>9}"
+        )
+
+    flag = level.zh if zh else level.en
+    print(("报警标准：级别 ≥ " if zh else "flagged when level ≥ ") + flag, file=out)
+    print(head, file=out)
+    print(line("总计 / overall", result["overall"]), file=out)
+    print(("按来源" if zh else "by source") + ":", file=out)
+    for name, d in result["by_source"].items():
+        print(line("  " + name, d), file=out)
+    print(("按类别" if zh else "by category") + ":", file=out)
+    for name, d in result["by_category"].items():
+        print(line("  " + name[:42], d), file=out)
+    print(("判定的诈骗类别" if zh else "predicted scam categories (flagged rows)") + ":", file=out)
+    for cat, n in result["predicted_categories"].items():
+        print(f"  {cat:<30}{n:>6}", file=out)
+    print(("按分数阈值" if zh else "by score threshold") + ":", file=out)
+    for d in result["score_sweep"]:
+        print(line(f"  score ≥ {d['threshold']}", d), file=out)
+    speed = result["mb_per_second"]
+    print(
+        (
+            f"用时 {result['seconds']:.1f} 秒（{_fmt(speed, 2)} MB/秒）"
+            if zh
+            else f"took {result['seconds']:.1f} s ({_fmt(speed, 2)} MB/s)"
+        ),
+        file=out,
+    )
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    lang = system_language()
+    ap = argparse.ArgumentParser(prog="python -m screening.evaluate", description=__doc__.splitlines()[0])
+    ap.add_argument("files", nargs="+", type=Path, help="JSONL with text + label")
+    ap.add_argument("--split", choices=SPLITS, help="keep only rows whose id hashes into this split")
+    ap.add_argument("--limit", type=int, default=0, help="at most this many rows per file (0 = all)")
+    ap.add_argument("--no-model", action="store_true", help="phrase rules only")
+    ap.add_argument("--level", default="WARN", help="lowest level that counts as flagged (default WARN)")
+    ap.add_argument("--packs", nargs="*", type=Path, help="phrase packs (files or folders) instead of the bundled ones")
+    ap.add_argument("--json", action="store_true", help="machine-readable output")
+    args = ap.parse_args(list(sys.argv[1:] if argv is None else argv))
+
+    from screening.transcript import ModelError, PhrasePackError, ScriptDetector
+
+    try:
+        level = Level.parse(args.level)
+    except KeyError:
+        print(f"未知级别 {args.level} / unknown level {args.level}", file=err)
+        return 2
+    rows: list[Row] = []
+    try:
+        for f in args.files:
+            file_rows = read_rows(f, err, lang)
+            if args.split:
+                file_rows = [r for r in file_rows if split_of(r.id) == args.split]
+            if args.limit:
+                file_rows = file_rows[: args.limit]
+            rows.extend(file_rows)
+    except InputError as exc:
+        print(exc.render(lang), file=err)
+        return 2
+    if not rows:
+        print("没有可评估的数据 / nothing to evaluate", file=err)
+        return 2
+    try:
+        detector = (
+            ScriptDetector.load(*(args.packs or []), use_model=not args.no_model)
+            if args.packs or args.no_model
+            else ScriptDetector.default()
+        )
+    except (PhrasePackError, ModelError) as exc:
+        print(exc.message.render(lang), file=err)
+        return 2
+    result = evaluate(rows, detector, level)
+    if args.json:
+        json.dump(result, out, ensure_ascii=False, indent=1)
+        out.write("\n")
+    else:
+        print_report(result, out, lang, level)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,363 @@
+"""Scam-script detection: phrase rules first, a statistical model for what the rules miss.
+
+Scoring (all in 0..1):
+
+* **Rules.**  Each distinct rule counts once with its weight (0.85× when it only matched by sound).
+  Weak cues (验证码, 退款, 客服) only add up inside a window of :data:`WINDOW` characters — a
+  helpdesk that says 验证码 at the start and 退款 ten minutes later is not a script — while strong cues
+  (weight ≥ :data:`STRONG`) add up over the whole call.  Combos (客服 + 索要验证码 in one window)
+  add their own weight and explanation.  Weights combine as a noisy-OR: ``1 − Π(1 − wᵢ)``.
+* **Model.**  Probability ``p`` from :mod:`screening.transcript.model`, damped for very short texts
+  and capped at :data:`MODEL_CAP` so that the model alone can raise a *warning* but never *block*:
+  blocking needs phrase evidence a person can check.
+* ``score = 1 − (1 − rules)(1 − model)``; the level follows :data:`THRESHOLDS`.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from screening.i18n import BiText, MessageCode
+from screening.transcript.entities import Entity, extract_entities
+from screening.transcript.matcher import PhraseMatcher, RawHit
+from screening.transcript.model import ModelError, NgramModel, NgramState, feature_string
+from screening.transcript.normalise import SoundKey, normalise, sound_key
+from screening.transcript.phrases import Category, Combo, PhraseBook, Rule, load_phrase_book
+from screening.types import Level
+
+if TYPE_CHECKING:
+    from screening.transcript.session import DetectorSession
+
+log = logging.getLogger(__name__)
+
+WINDOW = 200  # characters (~1 minute of speech) within which weak cues add up
+STRONG = 0.4  # rules at least this heavy add up across the whole call
+FUZZY_FACTOR = 0.85  # a sound-only match counts a little less than an exact one
+MODEL_FLOOR = 0.5  # model probability below this contributes nothing
+MODEL_CAP = 0.84  # the model alone stays below BLOCK
+SHORT_TEXT = 40  # syllables; shorter texts get proportionally less model weight
+# score ≥ threshold → level
+THRESHOLDS: tuple[tuple[float, Level], ...] = ((0.85, Level.BLOCK), (0.6, Level.WARN), (0.35, Level.CAUTION))
+ALERT_LEVEL = Level.WARN  # what counts as "flagged as fraud" in evaluation
+
+
+class ReasonText(MessageCode):
+    CATEGORY = ("话术与「{name}」相符：{scheme}", "Matches the '{name}' script: {scheme}")
+    HIT = ("「{matched}」：{explanation}", "\u201c{matched}\u201d: {explanation}")
+    HIT_FUZZY = (
+        "「{matched}」（听起来像「{canonical}」）：{explanation}",
+        "\u201c{matched}\u201d (sounds like \u201c{canonical}\u201d): {explanation}",
+    )
+    COMBO = ("多个可疑说法同时出现：{explanation}", "Several cues together: {explanation}")
+    MODEL = (
+        "统计模型：整体说法与诈骗电话相似（{p}%），主要依据：{terms}",
+        "Statistical model: the wording resembles scam calls ({p}%), mainly: {terms}",
+    )
+    NOTHING = ("没有发现诈骗话术", "No scam script found")
+
+
+def _bi(code: ReasonText, **params: object) -> BiText:
+    return BiText(code.zh.format(**params), code.en.format(**params))
+
+
+@dataclass(frozen=True)
+class PhraseHit:
+    rule_id: str
+    category: str
+    category_text: BiText
+    matched: str  # the text as heard (normalised)
+    canonical: str  # the rule phrase
+    start: int  # offsets into the normalised text
+    end: int
+    t: float | None  # seconds from the start of the call (streaming), else None
+    weight: float
+    explanation: BiText
+    fuzzy: bool
+
+
+@dataclass(frozen=True)
+class TranscriptAssessment:
+    level: Level
+    score: float
+    category: str | None
+    category_text: BiText | None
+    hits: tuple[PhraseHit, ...]
+    entities: tuple[Entity, ...]
+    model_terms: tuple[tuple[str, float], ...]
+    reasons: tuple[BiText, ...]
+    rule_score: float = 0.0
+    model_probability: float = 0.0
+    combos: tuple[str, ...] = ()
+    text: str = ""  # the normalised text that hit offsets refer to
+
+    @property
+    def is_alert(self) -> bool:
+        return self.level >= ALERT_LEVEL
+
+
+def level_for(score: float, base: Level = Level.UNKNOWN) -> Level:
+    for threshold, level in THRESHOLDS:
+        if score >= threshold:
+            return max(level, base)
+    return base
+
+
+@dataclass(frozen=True)
+class _Scored:
+    score: float
+    rule_score: float
+    model_part: float
+    category: str | None
+    combos: tuple[Combo, ...]
+
+
+class ScriptDetector:
+    """Loads the phrase packs and model once; :meth:`assess` texts or open a streaming :meth:`session`."""
+
+    _default: ScriptDetector | None = None
+    _default_lock = threading.Lock()
+
+    def __init__(self, book: PhraseBook, model: NgramModel | None, key: SoundKey | None = None) -> None:
+        self.book = book
+        self.key = key or sound_key(True)
+        self.matcher = PhraseMatcher(book, self.key)
+        self.model = model
+        self._rules: dict[str, Rule] = {r.id: r for r in book.rules}
+        self._rule_list = book.rules
+        generic = Category("generic", BiText("常见诈骗手法", "Common scam tactics"), BiText("", ""))
+        self._categories: dict[str, Category] = {"generic": generic, **book.categories}
+
+    # -- construction -----------------------------------------------------------------------------
+    @classmethod
+    def default(cls) -> ScriptDetector:
+        """The bundled packs and model, loaded once per process (thread-safe)."""
+        with cls._default_lock:
+            if cls._default is None:
+                cls._default = cls.load()
+            return cls._default
+
+    @classmethod
+    def load(
+        cls,
+        *pack_paths: str | Path | Traversable,
+        model_path: str | Path | Traversable | None = None,
+        use_model: bool = True,
+    ) -> ScriptDetector:
+        """Custom packs (files or folders; default the bundled ones) and model (default bundled).
+
+        Raises :class:`~screening.transcript.phrases.PhrasePackError` or
+        :class:`~screening.transcript.model.ModelError` with a translated message.
+        """
+        book = load_phrase_book(list(pack_paths) if pack_paths else None)
+        key = sound_key(True)
+        model = None
+        if use_model:
+            path = NgramModel.bundled_path() if model_path is None else model_path
+            model = NgramModel.load(Path(path) if isinstance(path, str) else path, key)
+        return cls(book, model, key)
+
+    def category(self, category_id: str) -> Category:
+        return self._categories[category_id]
+
+    @property
+    def categories(self) -> dict[str, Category]:
+        return dict(self._categories)
+
+    # -- one-shot ---------------------------------------------------------------------------------
+    def assess(self, text: str) -> TranscriptAssessment:
+        norm = normalise(text)
+        key = self.key.key(norm)
+        raw = self.matcher.find(norm, key)
+        hits = [self._hit(h, norm, None) for h in raw]
+        fs = feature_string(key)
+        state = self.model.state(fs) if self.model else None
+        return self._assessment(norm, fs, hits, state, Level.UNKNOWN, None)
+
+    def session(self, base_level: Level = Level.UNKNOWN) -> DetectorSession:
+        from screening.transcript.session import DetectorSession
+
+        return DetectorSession(self, base_level)
+
+    # -- internals shared with the session ----------------------------------------------------------
+    def _hit(self, raw: RawHit, norm: str, t: float | None) -> PhraseHit:
+        rule = self._rule_list[raw.rule_index]
+        cat = self._categories[rule.category]
+        return PhraseHit(
+            rule_id=rule.id,
+            category=rule.category,
+            category_text=cat.name,
+            matched=norm[raw.start : raw.end],
+            canonical=self.matcher.canonical[raw.rule_index][raw.phrase_index],
+            start=raw.start,
+            end=raw.end,
+            t=t,
+            weight=rule.weight * (FUZZY_FACTOR if raw.fuzzy else 1.0),
+            explanation=rule.explanation,
+            fuzzy=raw.fuzzy,
+        )
+
+    def _model_part(self, p: float, syllables: int) -> float:
+        if p <= MODEL_FLOOR:
+            return 0.0
+        damp = min(1.0, syllables / SHORT_TEXT)
+        return MODEL_CAP * (p - MODEL_FLOOR) / (1.0 - MODEL_FLOOR) * damp
+
+    def _score(self, hits: Sequence[PhraseHit], p: float, syllables: int) -> _Scored:
+        rule_score, combos, category = self._rule_score(hits)
+        model_part = self._model_part(p, syllables)
+        score = 1.0 - (1.0 - rule_score) * (1.0 - model_part)
+        return _Scored(score, rule_score, model_part, category, combos)
+
+    def _rule_score(self, hits: Sequence[PhraseHit]) -> tuple[float, tuple[Combo, ...], str | None]:
+        if not hits:
+            return 0.0, (), None
+        ordered = sorted(hits, key=lambda h: h.start)
+        # strong cues over the whole call
+        best: dict[str, float] = {}
+        for h in ordered:
+            if h.weight > best.get(h.rule_id, 0.0):
+                best[h.rule_id] = h.weight
+        strong = _noisy_or(w for w in best.values() if w >= STRONG * FUZZY_FACTOR)
+        # weak + strong cues inside a window
+        window_best = 0.0
+        j = 0
+        n = len(ordered)
+        for i in range(n):
+            limit = ordered[i].start + WINDOW
+            in_window: dict[str, float] = {}
+            j = i
+            while j < n and ordered[j].start < limit:
+                h = ordered[j]
+                if h.weight > in_window.get(h.rule_id, 0.0):
+                    in_window[h.rule_id] = h.weight
+                j += 1
+            window_best = max(window_best, _noisy_or(in_window.values()))
+        fired = tuple(c for c in self.book.combos if _combo_fires(c, ordered))
+        combo_score = _noisy_or(c.weight for c in fired)
+        rule_score = 1.0 - (1.0 - max(strong, window_best)) * (1.0 - combo_score)
+        # category: strongest non-generic category
+        per_cat: dict[str, list[float]] = {}
+        for rule_id, w in best.items():
+            per_cat.setdefault(self._rules[rule_id].category, []).append(w)
+        ranked = sorted(
+            ((cat, _noisy_or(ws)) for cat, ws in per_cat.items() if cat != "generic"), key=lambda x: x[1], reverse=True
+        )
+        category = ranked[0][0] if ranked else ("generic" if "generic" in per_cat else None)
+        return rule_score, fired, category
+
+    def _assessment(
+        self,
+        norm: str,
+        fs: str,
+        hits: Sequence[PhraseHit],
+        state: NgramState | None,
+        base: Level,
+        level: Level | None,
+    ) -> TranscriptAssessment:
+        p = self.model.probability(state) if self.model and state else 0.0
+        syllables = len(fs) - fs.count("|")
+        scored = self._score(hits, p, syllables)
+        terms: tuple[tuple[str, float], ...] = ()
+        if self.model and state and scored.model_part > 0:
+            terms = self.model.top_terms(state, fs, norm)
+        final_level = level if level is not None else level_for(scored.score, base)
+        cat = self._categories[scored.category] if scored.category else None
+        return TranscriptAssessment(
+            level=final_level,
+            score=round(scored.score, 4),
+            category=scored.category,
+            category_text=cat.name if cat else None,
+            hits=tuple(sorted(hits, key=lambda h: (h.start, h.end))),
+            entities=extract_entities(norm),
+            model_terms=terms,
+            reasons=self._reasons(scored, cat, hits, p, terms),
+            rule_score=round(scored.rule_score, 4),
+            model_probability=round(p, 4),
+            combos=tuple(c.id for c in scored.combos),
+            text=norm,
+        )
+
+    def _reasons(
+        self,
+        scored: _Scored,
+        cat: Category | None,
+        hits: Sequence[PhraseHit],
+        p: float,
+        terms: tuple[tuple[str, float], ...],
+    ) -> tuple[BiText, ...]:
+        reasons: list[BiText] = []
+        if cat is not None and cat.id != "generic" and scored.rule_score >= 0.3:
+            reasons.append(_bi(ReasonText.CATEGORY, name=cat.name.zh, scheme=cat.scheme.zh))
+            reasons[-1] = BiText(reasons[-1].zh, ReasonText.CATEGORY.en.format(name=cat.name.en, scheme=cat.scheme.en))
+        seen: set[str] = set()
+        for h in sorted(hits, key=lambda h: -h.weight):
+            if h.rule_id in seen:
+                continue
+            seen.add(h.rule_id)
+            code = ReasonText.HIT_FUZZY if h.fuzzy else ReasonText.HIT
+            params = {"matched": h.matched, "canonical": h.canonical}
+            reasons.append(
+                BiText(
+                    code.zh.format(explanation=h.explanation.zh, **params),
+                    code.en.format(explanation=h.explanation.en, **params),
+                )
+            )
+            if len(seen) >= 5:
+                break
+        for c in scored.combos:
+            reasons.append(
+                BiText(
+                    ReasonText.COMBO.zh.format(explanation=c.explanation.zh),
+                    ReasonText.COMBO.en.format(explanation=c.explanation.en),
+                )
+            )
+        if scored.model_part >= 0.1 and terms:
+            pct = int(round(p * 100))
+            reasons.append(
+                BiText(
+                    ReasonText.MODEL.zh.format(p=pct, terms="、".join(f"「{t}」" for t, _ in terms)),
+                    ReasonText.MODEL.en.format(p=pct, terms=", ".join(f"\u201c{t}\u201d" for t, _ in terms)),
+                )
+            )
+        if not reasons:
+            reasons.append(_bi(ReasonText.NOTHING))
+        return tuple(reasons)
+
+
+def _noisy_or(weights: Iterable[float]) -> float:
+    keep = 1.0
+    for w in weights:
+        keep *= 1.0 - w
+    return 1.0 - keep
+
+
+def _combo_fires(combo: Combo, ordered: Sequence[PhraseHit]) -> bool:
+    members = [h for h in ordered if any(h.rule_id in g for g in combo.groups)]
+    if len(members) < len(combo.groups):
+        return False
+    for i, anchor in enumerate(members):
+        limit = anchor.start + combo.window
+        found = [False] * len(combo.groups)
+        for h in members[i:]:
+            if h.start >= limit:
+                break
+            for gi, group in enumerate(combo.groups):
+                if h.rule_id in group:
+                    found[gi] = True
+        if all(found):
+            return True
+    return False
+
+
+def sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+__all__ = ["ModelError", "PhraseHit", "ScriptDetector", "TranscriptAssessment", "level_for"]

@@ -1,0 +1,89 @@
+"""Evidence the caller mentions: QQ numbers and groups, WeChat IDs, links, apps, card numbers,
+amounts and phone numbers.  Runs on normalised text (digits already converted from 幺三八…)."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+ENTITY_KINDS = ("qq", "qq_group", "wechat", "url", "app", "bank_card", "amount", "phone")
+
+
+@dataclass(frozen=True)
+class Entity:
+    kind: str  # one of ENTITY_KINDS
+    value: str
+    start: int
+    end: int
+
+
+# Apps that scams steer people to: meeting/remote-control tools, chat apps, payment and loan apps.
+APPS = (
+    "腾讯会议",
+    "钉钉",
+    "飞书",
+    "zoom",
+    "向日葵",
+    "todesk",
+    "teamviewer",
+    "anydesk",
+    "qq",
+    "微信",
+    "支付宝",
+    "云闪付",
+    "借呗",
+    "花呗",
+    "微粒贷",
+    "京东金融",
+    "抖音",
+    "快手",
+    "telegram",
+    "whatsapp",
+    "屏幕共享",
+)
+
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("qq_group", re.compile(r"qq群(?:号)?(?:码)?(?:是|为|:)?\s*(\d{5,11})")),
+    ("qq", re.compile(r"qq(?:号)?(?:码)?(?:是|为|:)?\s*(\d{5,11})")),
+    ("qq_group", re.compile(r"(?:群号|群号码)(?:是|为|:)?\s*(\d{5,11})")),
+    ("wechat", re.compile(r"微信(?:号)?(?:是|为|:)?\s*([a-z][-_a-z0-9]{5,19})")),
+    (
+        "url",
+        re.compile(
+            r"((?:https?://|www\.)[\x21-\x7e]+|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|cn|net|org|top|xyz|vip|cc|app)(?:/[\x21-\x7e]*)?)"
+        ),
+    ),
+    ("bank_card", re.compile(r"(?<!\d)(62\d{14,17}|4\d{15}|5[1-5]\d{14}|\d{16,19})(?!\d)")),
+    ("phone", re.compile(r"(?<!\d)(1[3-9]\d{9}|95\d{3,6}|96\d{3,6}|400\d{7}|0\d{2,3}-?\d{7,8})(?!\d)")),
+    ("amount", re.compile(r"(\d+(?:\.\d+)?\s*(?:万元|万块|万|千元|千块|元|块钱|块|rmb|人民币|美元|u|usdt))(?![a-z])")),
+)
+_APP_RE = re.compile("|".join(re.escape(a) for a in sorted(APPS, key=len, reverse=True)))
+
+
+def extract_entities(norm: str) -> tuple[Entity, ...]:
+    """Entities in normalised text, ordered by position; overlapping spans keep the first kind listed."""
+    found: list[Entity] = []
+    starts: list[int] = []  # sorted, non-overlapping spans already taken
+    ends: list[int] = []
+
+    def free(a: int, b: int) -> bool:
+        i = bisect.bisect_left(starts, b)
+        return i == 0 or ends[i - 1] <= a
+
+    def take(a: int, b: int) -> None:
+        i = bisect.bisect_left(starts, a)
+        starts.insert(i, a)
+        ends.insert(i, b)
+
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(norm):
+            start, end = m.span(1)
+            if free(start, end):
+                found.append(Entity(kind, m.group(1).strip(), start, end))
+                take(start, end)
+    for m in _APP_RE.finditer(norm):
+        if free(m.start(), m.end()):
+            found.append(Entity("app", m.group(0), m.start(), m.end()))
+    found.sort(key=lambda e: e.start)
+    return tuple(found)

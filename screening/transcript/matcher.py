@@ -1,0 +1,159 @@
+"""Multi-phrase matching on the sound key (pyahocorasick), tolerant of recognition errors.
+
+Every rule phrase is normalised and turned into sound keys (one per reading of its polyphonic
+characters).  Phrases of four or more syllables also get keys with one inner syllable deleted, the
+typical "dropped character" error of a recogniser.  One Aho–Corasick automaton over all keys finds
+every occurrence in a single C-speed pass, so a call transcript is scanned in time linear in its
+length whatever the number of rules.
+
+A hit is *exact* when the characters equal the rule's, *fuzzy* when only the sound matched
+(验证马 for 验证码) or a syllable was missing.
+
+Negation/warning context: a hit whose clause says 不要/别/切勿… before it, or "…不要告诉别人" /
+"…是诈骗" after it, is an anti-fraud warning, not a request, and is dropped (unless the rule is
+itself about secrecy, e.g. 不要告诉家人, marked ``"negatable": false``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+import ahocorasick
+
+from screening.transcript.normalise import SoundKey, is_cjk, normalise
+from screening.transcript.phrases import GAP, GAP_MARK, PhraseBook, Rule
+
+MIN_FUZZY_LEN = 3  # shorter parts must match character for character
+MIN_DELETION_LEN = 4  # phrases shorter than this get no dropped-syllable variant (too generic)
+NEGATION_REACH = 10  # characters looked at on each side of a hit, within its clause
+
+_CLAUSE_BREAK = re.compile(r"[，。！？；,.!?;:：\n]")
+_NEG_BEFORE = re.compile(
+    r"不要|不会|不能|不可以|(?<!是)不是|别(?!人|的)|切勿|勿|绝不|决不|从不|从来不|没有|不存在|并不|并非|谨防|警惕|小心|防范|提防|当心|"
+    r"凡是|一律|不需要|无需|不用|拒绝|以防|谨记|牢记"
+)
+_NEG_AFTER = re.compile(
+    r"(?:不要|别|勿|千万不|不能|不可|不得|绝不)(?:告诉|透露|泄露|泄漏|给|提供|说|发|转|相信|理会|点)|"
+    r"(?:是|都是|就是|属于)(?:诈骗|骗局|假的|骗人|骗子)|要警惕|谨防"
+)
+
+
+@dataclass(frozen=True)
+class RawHit:
+    rule_index: int
+    phrase_index: int
+    start: int
+    end: int
+    fuzzy: bool
+
+
+@dataclass(frozen=True)
+class _Part:
+    rule_index: int
+    phrase_index: int
+    part_index: int
+    n_parts: int
+    length: int
+    exact: str
+    deletion: bool
+
+
+class PhraseMatcher:
+    """Finds rule phrases in normalised text (see module docstring)."""
+
+    def __init__(self, book: PhraseBook, key: SoundKey, deletions: bool = True) -> None:
+        self.book = book
+        self.key = key
+        self.rules: tuple[Rule, ...] = book.rules
+        self.canonical: list[list[str]] = []
+        entries: dict[str, list[_Part]] = defaultdict(list)
+        for ri, rule in enumerate(self.rules):
+            canon: list[str] = []
+            for pi, phrase in enumerate(rule.phrases):
+                parts = [normalise(p) for p in phrase.split(GAP_MARK) if p.strip()]
+                canon.append(GAP_MARK.join(parts))
+                for k, part in enumerate(parts):
+                    for variant in key.variants(part):
+                        entries[variant].append(_Part(ri, pi, k, len(parts), len(part), part, False))
+                    cjk = sum(1 for ch in part if is_cjk(ch))
+                    if deletions and len(parts) == 1 and cjk >= MIN_DELETION_LEN and cjk == len(part):
+                        primary = key.key(part)
+                        for cut in range(1, len(part) - 1):
+                            shorter = primary[:cut] + primary[cut + 1 :]
+                            entries[shorter].append(_Part(ri, pi, k, 1, len(part) - 1, part, True))
+            self.canonical.append(canon)
+        automaton = ahocorasick.Automaton()
+        for word, parts in entries.items():
+            # Exact-length entries first, so a real phrase wins over a deletion variant of another.
+            automaton.add_word(word, tuple(sorted(parts, key=lambda p: p.deletion)))
+        if len(entries):
+            automaton.make_automaton()
+        self._automaton = automaton
+        self._empty = not entries
+
+    def find(self, norm: str, key: str | None = None) -> list[RawHit]:
+        """All non-negated hits in ``norm`` (normalised text); ``key`` is its sound key if already made."""
+        if self._empty or not norm:
+            return []
+        if key is None:
+            key = self.key.key(norm)
+        singles: dict[tuple[int, int], RawHit] = {}
+        multi: dict[tuple[int, int], list[list[tuple[int, int, bool]]]] = {}
+        for end_index, parts in self._automaton.iter(key):
+            for part in parts:
+                start = end_index - part.length + 1
+                end = end_index + 1
+                fuzzy = part.deletion or norm[start:end] != part.exact
+                if fuzzy and part.length < MIN_FUZZY_LEN:
+                    continue  # two syllables match too many ordinary words by sound alone
+                if part.n_parts == 1:
+                    slot = (part.rule_index, start)
+                    old = singles.get(slot)
+                    if old is None or (old.fuzzy and not fuzzy) or (old.fuzzy == fuzzy and end > old.end):
+                        singles[slot] = RawHit(part.rule_index, part.phrase_index, start, end, fuzzy)
+                else:
+                    lists = multi.setdefault((part.rule_index, part.phrase_index), [[] for _ in range(part.n_parts)])
+                    lists[part.part_index].append((start, end, fuzzy))
+        hits = list(singles.values())
+        for (ri, pi), lists in multi.items():
+            hits.extend(self._chain(ri, pi, lists))
+        out = [h for h in hits if not (self.rules[h.rule_index].negatable and self._negated(norm, h.start, h.end))]
+        out.sort(key=lambda h: (h.start, h.end))
+        return out
+
+    @staticmethod
+    def _chain(ri: int, pi: int, lists: list[list[tuple[int, int, bool]]]) -> list[RawHit]:
+        if any(not occ for occ in lists):
+            return []
+        hits: list[RawHit] = []
+        last_end = -1
+        for start0, end0, fuzzy0 in sorted(lists[0]):
+            if start0 < last_end:
+                continue
+            end, fuzzy, ok = end0, fuzzy0, True
+            for occ in lists[1:]:
+                nxt = min((o for o in occ if end <= o[0] <= end + GAP), default=None)
+                if nxt is None:
+                    ok = False
+                    break
+                end, fuzzy = nxt[1], fuzzy or nxt[2]
+            if ok:
+                hits.append(RawHit(ri, pi, start0, end, fuzzy))
+                last_end = end
+        return hits
+
+    @staticmethod
+    def _negated(norm: str, start: int, end: int) -> bool:
+        before = norm[max(0, start - NEGATION_REACH) : start]
+        breaks = list(_CLAUSE_BREAK.finditer(before))
+        if breaks:
+            before = before[breaks[-1].end() :]
+        if before and _NEG_BEFORE.search(before):
+            return True
+        after = norm[end : end + NEGATION_REACH]
+        brk = _CLAUSE_BREAK.search(after)
+        if brk:
+            after = after[: brk.start()]
+        return bool(after and _NEG_AFTER.search(after))

@@ -1,0 +1,182 @@
+"""The statistical part: syllable n-grams + a linear model, inferred in pure Python.
+
+Features are 1–3-grams over the *sound key* (one code per toneless, accent-merged pinyin syllable;
+every digit is ``#``; anything else breaks the sequence), so a homophone recognition error changes
+no feature at all.  The value of a feature is its count divided by the L2 norm of all counts.
+``scripts/train_detector.py`` fits a logistic regression with scikit-learn and ships only the
+weights (``model.json.gz``); this module needs neither scikit-learn nor scipy.
+
+The model explains itself through :meth:`NgramModel.top_terms`: the phrases in the text that pushed
+its score up most, shown as they were heard.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import operator
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from screening.i18n import Message, MessageCode
+from screening.transcript.normalise import SoundKey
+
+FORMAT = 1
+MODEL_FILE = "model.json.gz"
+BREAK = "|"
+DIGIT = "#"
+_NOT_FEATURE = re.compile(r"[^\ue000-\uf8ff#]")
+_DIGITS = str.maketrans("0123456789", DIGIT * 10)
+
+
+class ModelProblem(MessageCode):
+    MISSING = ("找不到统计模型文件 {path}", "statistical model file {path} not found")
+    CORRUPT = ("统计模型文件 {path} 已损坏：{error}", "statistical model file {path} is corrupt: {error}")
+
+
+class ModelError(ValueError):
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.render("en"))
+        self.message = message
+
+
+def feature_string(key: str) -> str:
+    """Sound key → model alphabet: syllable codes, ``#`` for digits, ``|`` for everything else."""
+    return _NOT_FEATURE.sub(BREAK, key.translate(_DIGITS))
+
+
+def count_ngrams(fs: str, first_new: int = 0, max_n: int = 3) -> Counter[str]:
+    """Counts of the 1..max_n-grams of ``fs`` that end at or after ``first_new`` (grams with ``|`` included)."""
+    counts: Counter[str] = Counter()
+    for n in range(1, max_n + 1):
+        sub = fs[max(0, first_new - n + 1) :]
+        if len(sub) < n:
+            continue
+        if n == 1:
+            counts.update(sub)
+        elif n == 2:
+            counts.update(map(operator.add, sub, sub[1:]))
+        else:
+            counts.update(map("".join, zip(*(sub[i:] for i in range(n)), strict=False)))
+    return counts
+
+
+def ngrams_for_training(fs: str, max_n: int = 3) -> list[str]:
+    """The feature tokens of one text (for scikit-learn's CountVectorizer ``analyzer=``)."""
+    return [g for g in count_ngrams(fs, 0, max_n).elements() if BREAK not in g]
+
+
+@dataclass
+class NgramState:
+    """Running counts for one text, updated as text is appended (streaming)."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    dot: float = 0.0
+    sumsq: float = 0.0
+
+    def add(self, model: NgramModel, delta: Counter[str]) -> None:
+        weights = model.weights
+        counts = self.counts
+        for gram, d in delta.items():
+            if BREAK in gram:
+                continue
+            old = counts[gram]
+            counts[gram] = old + d
+            self.sumsq += (old + d) ** 2 - old * old
+            w = weights.get(gram)
+            if w is not None:
+                self.dot += w * d
+
+
+class NgramModel:
+    """Logistic regression over normalised syllable n-gram counts."""
+
+    def __init__(self, weights: dict[str, float], intercept: float, max_n: int, meta: dict[str, Any]) -> None:
+        self.weights = weights
+        self.intercept = intercept
+        self.max_n = max_n
+        self.meta = meta
+
+    # -- loading -------------------------------------------------------------------------------
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any], key: SoundKey, where: str = "model") -> NgramModel:
+        try:
+            if doc.get("format") != FORMAT:
+                raise ValueError(f"format {doc.get('format')!r}, expected {FORMAT}")
+            if bool(doc.get("fuzzy", True)) != key.fuzzy:
+                raise ValueError("model was trained with a different sound key")
+            weights: dict[str, float] = {}
+            for syllables, w in doc["features"].items():
+                weights[key.from_syllables(syllables.split(" "))] = float(w)
+            return cls(weights, float(doc["intercept"]), int(doc.get("max_n", 3)), dict(doc.get("meta", {})))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ModelError(Message(ModelProblem.CORRUPT, {"path": where, "error": exc})) from exc
+
+    @classmethod
+    def load(cls, path: Path | Traversable, key: SoundKey) -> NgramModel:
+        if not path.is_file():
+            raise ModelError(Message(ModelProblem.MISSING, {"path": str(path)}))
+        try:
+            with path.open("rb") as fh:
+                raw = fh.read()
+            doc = json.loads(gzip.decompress(raw).decode("utf-8"))
+        except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError, gzip.BadGzipFile) as exc:
+            raise ModelError(Message(ModelProblem.CORRUPT, {"path": str(path), "error": exc})) from exc
+        if not isinstance(doc, dict):
+            raise ModelError(Message(ModelProblem.CORRUPT, {"path": str(path), "error": "not a JSON object"}))
+        return cls.from_doc(doc, key, str(path))
+
+    @staticmethod
+    def bundled_path() -> Traversable:
+        return resources.files("screening.transcript").joinpath("data", MODEL_FILE)
+
+    # -- inference -------------------------------------------------------------------------------
+    def state(self, fs: str) -> NgramState:
+        st = NgramState()
+        st.add(self, count_ngrams(fs, 0, self.max_n))
+        return st
+
+    def probability(self, st: NgramState) -> float:
+        if st.sumsq <= 0:
+            return 0.0
+        z = self.intercept + st.dot / math.sqrt(st.sumsq)
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    def top_terms(self, st: NgramState, fs: str, norm: str, k: int = 6) -> tuple[tuple[str, float], ...]:
+        """The k phrases (as heard) that raised the score most, with their contribution."""
+        if st.sumsq <= 0:
+            return ()
+        scale = 1.0 / math.sqrt(st.sumsq)
+        weights = self.weights
+        scored = sorted(
+            ((weights[g] * c * scale, g) for g, c in st.counts.items() if weights.get(g, 0.0) > 0),
+            reverse=True,
+        )
+        out: list[tuple[str, float]] = []
+        for contribution, gram in scored:
+            if len(gram) < 2:
+                continue  # a single syllable explains nothing to a person
+            pos = fs.find(gram)
+            if pos < 0:
+                continue
+            surface = norm[pos : pos + len(gram)]
+            if any(surface in s or s in surface for s, _ in out):
+                continue
+            out.append((surface, round(contribution, 4)))
+            if len(out) >= k:
+                break
+        return tuple(out)
+
+
+def iter_texts_to_fs(texts: Iterable[str], key: SoundKey) -> Iterable[str]:
+    from screening.transcript.normalise import normalise
+
+    for text in texts:
+        yield feature_string(key.key(normalise(text)))

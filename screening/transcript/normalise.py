@@ -1,0 +1,225 @@
+"""Text normalisation and the pinyin "sound key" used for recognition-error tolerant matching.
+
+Two steps, both cheap enough for streaming:
+
+1. :func:`normalise` turns typed, pasted or recognised text into one canonical form: NFKC (full-width
+   letters and digits become half-width), lower case, the spaces a recogniser such as Vosk puts
+   between Chinese characters removed, spoken forms unified (扣扣 → qq, V信/威信 → 微信) and runs of
+   Chinese numerals written as digits (幺三八 → 138, 五千 → 5000).  Phrase rules go through the same
+   function, so rule and text always agree.
+2. :class:`SoundKey` maps every Chinese character to one private-use character per toneless pinyin
+   syllable (optionally merging the sounds that southern accents and recognisers confuse: zh/z,
+   ch/c, sh/s, n/l, -ng/-n).  The mapping is one character to one character, so positions in the
+   key string are positions in the normalised text.  Homophone errors (验证马, 积份) have the same
+   key as the right words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+# ---------------------------------------------------------------------------------------------------
+# normalise()
+
+# Spoken or disguised forms of the same thing.  Order matters only where one is a prefix of another.
+_SPOKEN_FORMS: tuple[tuple[str, str], ...] = (
+    (r"扣扣|口口|寇寇|抠抠|叩叩|扣q|q扣|企鹅号", "qq"),
+    (r"(?<![a-z])q(?=群|号)", "qq"),
+    (r"(?<![a-z])(?:v|vx|wx|威|薇|徽)信", "微信"),
+    (r"(?<![a-z])(?:vx|wx)(?![a-z])", "微信"),
+    (r"支护宝|支负宝|zfb(?![a-z])", "支付宝"),
+)
+_SPOKEN_RE = [(re.compile(p), r) for p, r in _SPOKEN_FORMS]
+
+# Whitespace next to anything that is not ASCII (Chinese characters, Chinese punctuation), and
+# between digits, carries no meaning: Vosk writes "验 证 码", people write "138 0013 8000".
+_SPACE_NON_ASCII = re.compile(r"(?<=[^\x00-\x7f])[ \t]+|[ \t]+(?=[^\x00-\x7f])|(?<=\d)[ \t]+(?=\d)")
+_MULTI_SPACE = re.compile(r"[ \t]{2,}")
+
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "幺": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG = {"万": 10_000, "亿": 100_000_000}
+# A numeral run must start with a digit word or 十 so that 千万(不要)/万一/百分百 stay words.
+_NUMERAL_RUN = re.compile(r"[零〇一幺二两三四五六七八九十][零〇一幺二两三四五六七八九十百千万亿]+")
+_MIN_DIGIT_RUN = 3  # 一一 / 三五 are words or vague amounts; 幺三八… is a number read out digit by digit
+
+
+def _numeral_value(run: str) -> str | None:
+    """Value of a Chinese numeral run as digits, or None when it is not a number."""
+    if all(ch in _CN_DIGITS for ch in run):
+        if len(run) < _MIN_DIGIT_RUN:
+            return None
+        # Spoken digit by digit (phone numbers, QQ numbers, card numbers, verification codes).
+        return "".join(str(_CN_DIGITS[ch]) for ch in run)
+    total = 0
+    section = 0
+    digit: int | None = None
+    for ch in run:
+        if ch in _CN_DIGITS:
+            if digit is not None and digit != 0:
+                return None  # 三五千 — two digits in a row inside a structured number: not ours
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            section += (1 if digit is None else digit) * _CN_UNITS[ch]
+            digit = None
+        else:  # 万 / 亿
+            section += digit or 0
+            if section == 0:
+                return None
+            total += section * _CN_BIG[ch]
+            section = 0
+            digit = None
+    section += digit or 0
+    return str(total + section)
+
+
+def _numeral_sub(match: re.Match[str]) -> str:
+    value = _numeral_value(match.group(0))
+    return match.group(0) if value is None else value
+
+
+@lru_cache(maxsize=4096)
+def _normalise_cached(text: str) -> str:
+    return _normalise(text)
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = _SPACE_NON_ASCII.sub("", text)
+    text = _MULTI_SPACE.sub(" ", text)
+    for pattern, repl in _SPOKEN_RE:
+        text = pattern.sub(repl, text)
+    return _NUMERAL_RUN.sub(_numeral_sub, text)
+
+
+def normalise(text: str) -> str:
+    """The canonical form used for matching, entity extraction and the statistical model."""
+    if len(text) <= 64:
+        return _normalise_cached(text)
+    return _normalise(text)
+
+
+# ---------------------------------------------------------------------------------------------------
+# SoundKey
+
+# Sounds merged in "fuzzy" mode.  Chosen from the confusions of Mandarin recognisers on accented
+# speech (the same set the common 模糊音 options of Chinese input methods offer).
+_FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"))
+_FUZZY_FINALS = (("iang", "ian"), ("uang", "uan"), ("ang", "an"), ("eng", "en"), ("ing", "in"))
+
+_PUA_BASE = 0xE000  # one private-use code point per syllable
+
+
+@lru_cache(maxsize=4096)
+def _toneless(reading: str) -> str:
+    decomposed = unicodedata.normalize("NFD", reading)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return plain.replace("ü", "v").replace("u\u0308", "v").strip().lower()
+
+
+def fuzzy_syllable(syllable: str) -> str:
+    """Merge the sounds commonly confused by recognisers and accents (zh→z, n→l, -ing→-in …)."""
+    for a, b in _FUZZY_INITIALS:
+        if syllable.startswith(a):
+            syllable = b + syllable[len(a) :]
+            break
+    else:
+        if syllable.startswith("n") and not syllable.startswith("ng") and len(syllable) > 1:
+            syllable = "l" + syllable[1:]
+    for a, b in _FUZZY_FINALS:
+        if syllable.endswith(a):
+            syllable = syllable[: -len(a)] + b
+            break
+    return syllable
+
+
+_fuzzy_cached = lru_cache(maxsize=4096)(fuzzy_syllable)
+
+
+class SoundKey:
+    """Maps text to a same-length string of syllable codes (see module docstring)."""
+
+    def __init__(self, fuzzy: bool = True) -> None:
+        from pypinyin import pinyin_dict  # pypinyin's per-character table: code point → "yàn,..."
+
+        self.fuzzy = fuzzy
+        self._syllable_code: dict[str, str] = {}
+        self._readings: dict[str, tuple[str, ...]] = {}
+        table: dict[int, str] = {}
+        for code_point, readings in pinyin_dict.pinyin_dict.items():
+            if not 0x3400 <= code_point <= 0x9FFF:
+                continue
+            syllables = tuple(dict.fromkeys(self._syllable(_toneless(r)) for r in readings.split(",") if r.strip()))
+            if not syllables:
+                continue
+            ch = chr(code_point)
+            self._readings[ch] = syllables
+            table[code_point] = self._code(syllables[0])
+        self._table = table
+
+    def _syllable(self, syllable: str) -> str:
+        return _fuzzy_cached(syllable) if self.fuzzy else syllable
+
+    def _code(self, syllable: str) -> str:
+        code = self._syllable_code.get(syllable)
+        if code is None:
+            code = chr(_PUA_BASE + len(self._syllable_code))
+            self._syllable_code[syllable] = code
+        return code
+
+    def key(self, normalised_text: str) -> str:
+        """The sound key of already normalised text; same length, same positions."""
+        return normalised_text.translate(self._table)
+
+    def variants(self, normalised_phrase: str, limit: int = 8) -> list[str]:
+        """Keys of a phrase under every reading of its polyphonic characters (银行 = yin hang / yin xing).
+
+        The text side always uses a character's first reading, so a rule must carry the key of each
+        reading a recogniser might have written down a homophone for.
+        """
+        keys = [""]
+        for ch in normalised_phrase:
+            syllables = self._readings.get(ch)
+            if not syllables:
+                keys = [k + ch for k in keys]
+                continue
+            codes = [self._code(s) for s in syllables[:3]]
+            keys = [k + c for k in keys for c in codes][:limit]
+        primary = self.key(normalised_phrase)
+        return [primary, *[k for k in dict.fromkeys(keys) if k != primary]]
+
+    def syllables(self, key: str) -> list[str]:
+        """Readable syllables of a key string (for model files and debugging)."""
+        back = {v: k for k, v in self._syllable_code.items()}
+        return [back.get(ch, ch) for ch in key]
+
+    def from_syllables(self, syllables: Iterable[str]) -> str:
+        """Inverse of :meth:`syllables` (syllables must already be in this key's fuzzy/non-fuzzy form)."""
+        return "".join(self._syllable_code.get(s, s) for s in syllables)
+
+
+@lru_cache(maxsize=2)
+def sound_key(fuzzy: bool = True) -> SoundKey:
+    """The shared :class:`SoundKey` (building it reads pypinyin's table once, ~0.1 s)."""
+    return SoundKey(fuzzy=fuzzy)
+
+
+def is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff"

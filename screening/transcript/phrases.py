@@ -1,0 +1,292 @@
+"""Phrase packs: the volunteer-editable rule files under ``blocklists/phrases/``.
+
+A pack is a JSON file::
+
+    {"format": 1, "pack": "telecom_points", "version": "2026.11.21", "category": "telecom_points",
+     "rules": [{"id": "telecom.points_expiring", "weight": 0.45,
+                "phrases": ["积分即将过期", "积分…兑换"],
+                "explanation": {"zh": "…", "en": "…"}, "negatable": true}],
+     "combos": [{"id": "combo.points_code", "weight": 0.55, "window": 200,
+                 "all": [["telecom.points_expiring"], ["generic.code_request"]],
+                 "explanation": {"zh": "…", "en": "…"}}]}
+
+``categories.json`` names the categories (zh/en) and describes each scheme.  A ``…`` inside a phrase
+allows up to :data:`GAP` characters in between.  Loading is all-or-nothing: any problem raises
+:class:`PhrasePackError` with a translated message naming the file and the rule.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from screening.i18n import BiText, Message, MessageCode
+
+FORMAT = 1
+GAP = 10  # characters allowed where a phrase has "…"
+GAP_MARK = "…"
+CATEGORIES_FILE = "categories.json"
+
+
+class PackProblem(MessageCode):
+    UNREADABLE = ("无法读取话术包 {path}：{error}", "cannot read phrase pack {path}: {error}")
+    BAD_JSON = (
+        "话术包 {path} 不是有效的 JSON（第 {line} 行）：{error}",
+        "phrase pack {path} is not valid JSON (line {line}): {error}",
+    )
+    BAD_FORMAT = (
+        "话术包 {path} 的格式版本 {found} 不受支持（应为 {expected}）",
+        "phrase pack {path}: unsupported format {found} (expected {expected})",
+    )
+    BAD_FIELD = ("话术包 {path}，{where}：{problem}", "phrase pack {path}, {where}: {problem}")
+    UNKNOWN_CATEGORY = (
+        "话术包 {path} 引用了未定义的类别“{category}”",
+        "phrase pack {path} uses undefined category '{category}'",
+    )
+    DUPLICATE_RULE = ("规则 id “{rule}” 重复（{path}）", "duplicate rule id '{rule}' ({path})")
+    UNKNOWN_RULE = (
+        "组合规则 {combo} 引用了不存在的规则 “{rule}”（{path}）",
+        "combo {combo} refers to unknown rule '{rule}' ({path})",
+    )
+    NO_CATEGORIES = ("找不到类别定义文件 {name}", "category file {name} not found")
+
+
+class PhrasePackError(ValueError):
+    """A phrase pack could not be loaded; ``message`` renders in zh or en."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.render("en"))
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    name: BiText
+    scheme: BiText
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    category: str
+    weight: float
+    phrases: tuple[str, ...]
+    explanation: BiText
+    negatable: bool = True
+    pack: str = ""
+
+
+@dataclass(frozen=True)
+class Combo:
+    """Fires when each group has at least one of its rules inside ``window`` characters."""
+
+    id: str
+    category: str
+    weight: float
+    window: int
+    groups: tuple[tuple[str, ...], ...]
+    explanation: BiText
+    pack: str = ""
+
+
+@dataclass(frozen=True)
+class PhraseBook:
+    """Every category, rule and combo from a set of packs."""
+
+    categories: dict[str, Category]
+    rules: tuple[Rule, ...]
+    combos: tuple[Combo, ...]
+    versions: dict[str, str]
+
+
+def _fail(code: PackProblem, **params: Any) -> PhrasePackError:
+    return PhrasePackError(Message(code, params))
+
+
+def _read_json(path: Path | Traversable) -> Any:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise _fail(PackProblem.UNREADABLE, path=str(path), error=exc.strerror or exc) from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("gb18030")  # saved by a Chinese-locale editor
+        except UnicodeDecodeError as exc:
+            raise _fail(PackProblem.UNREADABLE, path=str(path), error="not UTF-8 / GBK text") from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _fail(PackProblem.BAD_JSON, path=str(path), line=exc.lineno, error=exc.msg) from exc
+
+
+def _bitext(value: Any, path: str, where: str) -> BiText:
+    if not isinstance(value, dict) or not isinstance(value.get("zh"), str) or not isinstance(value.get("en"), str):
+        raise _fail(PackProblem.BAD_FIELD, path=path, where=where, problem="needs {'zh': …, 'en': …}")
+    if not value["zh"].strip() or not value["en"].strip():
+        raise _fail(PackProblem.BAD_FIELD, path=path, where=where, problem="empty zh/en text")
+    return BiText(value["zh"].strip(), value["en"].strip())
+
+
+def _weight(value: Any, path: str, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < float(value) <= 1:
+        raise _fail(
+            PackProblem.BAD_FIELD, path=path, where=where, problem=f"weight must be a number in (0, 1], got {value!r}"
+        )
+    return float(value)
+
+
+def _check_format(doc: Any, path: str) -> None:
+    if not isinstance(doc, dict):
+        raise _fail(PackProblem.BAD_FIELD, path=path, where="top level", problem="must be a JSON object")
+    if doc.get("format") != FORMAT:
+        raise _fail(PackProblem.BAD_FORMAT, path=path, found=doc.get("format"), expected=FORMAT)
+
+
+def parse_categories(doc: Any, path: str) -> dict[str, Category]:
+    _check_format(doc, path)
+    items = doc.get("categories")
+    if not isinstance(items, list) or not items:
+        raise _fail(PackProblem.BAD_FIELD, path=path, where="categories", problem="must be a non-empty list")
+    out: dict[str, Category] = {}
+    for i, item in enumerate(items):
+        where = f"categories[{i}]"
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item["id"]:
+            raise _fail(PackProblem.BAD_FIELD, path=path, where=where, problem="needs an 'id'")
+        out[item["id"]] = Category(
+            item["id"],
+            _bitext(item.get("name"), path, where + ".name"),
+            _bitext(item.get("scheme"), path, where + ".scheme"),
+        )
+    return out
+
+
+def parse_pack(doc: Any, path: str, categories: dict[str, Category]) -> tuple[list[Rule], list[Combo], str, str]:
+    _check_format(doc, path)
+    pack = str(doc.get("pack") or Path(path).stem)
+    category = doc.get("category")
+    if not isinstance(category, str) or category not in categories:
+        raise _fail(PackProblem.UNKNOWN_CATEGORY, path=path, category=category)
+    rules: list[Rule] = []
+    raw_rules = doc.get("rules", [])
+    if not isinstance(raw_rules, list):
+        raise _fail(PackProblem.BAD_FIELD, path=path, where="rules", problem="must be a list")
+    for i, item in enumerate(raw_rules):
+        where = f"rules[{i}]"
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item["id"].strip():
+            raise _fail(PackProblem.BAD_FIELD, path=path, where=where, problem="needs an 'id'")
+        where = f"rule {item['id']}"
+        phrases = item.get("phrases")
+        if (
+            not isinstance(phrases, list)
+            or not phrases
+            or not all(isinstance(p, str) and p.replace(GAP_MARK, "").strip() for p in phrases)
+        ):
+            raise _fail(
+                PackProblem.BAD_FIELD, path=path, where=where, problem="'phrases' must be a list of non-empty strings"
+            )
+        rule_category = item.get("category", category)
+        if rule_category not in categories:
+            raise _fail(PackProblem.UNKNOWN_CATEGORY, path=path, category=rule_category)
+        rules.append(
+            Rule(
+                id=item["id"].strip(),
+                category=rule_category,
+                weight=_weight(item.get("weight"), path, where),
+                phrases=tuple(p.strip() for p in phrases),
+                explanation=_bitext(item.get("explanation"), path, where + ".explanation"),
+                negatable=bool(item.get("negatable", True)),
+                pack=pack,
+            )
+        )
+    combos: list[Combo] = []
+    for i, item in enumerate(doc.get("combos", []) or []):
+        where = f"combos[{i}]"
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            raise _fail(PackProblem.BAD_FIELD, path=path, where=where, problem="needs an 'id'")
+        groups_raw = item.get("all")
+        if not isinstance(groups_raw, list) or len(groups_raw) < 2:
+            raise _fail(PackProblem.BAD_FIELD, path=path, where=where, problem="'all' must list at least two groups")
+        groups = tuple(tuple([g] if isinstance(g, str) else g) for g in groups_raw)
+        if not all(g and all(isinstance(r, str) for r in g) for g in groups):
+            raise _fail(
+                PackProblem.BAD_FIELD, path=path, where=where, problem="each group is a rule id or a list of rule ids"
+            )
+        window = item.get("window", 200)
+        if not isinstance(window, int) or window <= 0:
+            raise _fail(PackProblem.BAD_FIELD, path=path, where=where, problem="'window' must be a positive integer")
+        combos.append(
+            Combo(
+                id=item["id"],
+                category=str(item.get("category", category)),
+                weight=_weight(item.get("weight"), path, where),
+                window=window,
+                groups=groups,
+                explanation=_bitext(item.get("explanation"), path, where + ".explanation"),
+                pack=pack,
+            )
+        )
+    return rules, combos, pack, str(doc.get("version", ""))
+
+
+def bundled_pack_dir() -> Traversable:
+    """The phrase packs shipped with the app (``blocklists/phrases``)."""
+    return resources.files("blocklists").joinpath("phrases")
+
+
+def _json_files(source: Path | Traversable) -> list[Path | Traversable]:
+    if source.is_dir():
+        return sorted((f for f in source.iterdir() if f.name.endswith(".json")), key=lambda f: f.name)
+    return [source]
+
+
+def load_phrase_book(sources: Sequence[Path | Traversable | str] | None = None) -> PhraseBook:
+    """Load packs from files or folders (default: the bundled ones).  All or nothing.
+
+    Categories come from every ``categories.json`` given (the bundled one is always read first,
+    so a volunteer's extra pack only needs its rules).
+    """
+    files: list[Path | Traversable] = []
+    for source in sources if sources is not None else [bundled_pack_dir()]:
+        files.extend(_json_files(Path(source) if isinstance(source, str) else source))
+    cat_files = [f for f in files if f.name == CATEGORIES_FILE]
+    bundled_cats = bundled_pack_dir().joinpath(CATEGORIES_FILE)
+    if not any(str(f) == str(bundled_cats) for f in cat_files):
+        cat_files.insert(0, bundled_cats)
+    categories: dict[str, Category] = {}
+    for f in cat_files:
+        if not f.is_file():
+            raise _fail(PackProblem.NO_CATEGORIES, name=str(f))
+        categories.update(parse_categories(_read_json(f), str(f)))
+    rules: list[Rule] = []
+    combos: list[Combo] = []
+    versions: dict[str, str] = {}
+    seen: set[str] = set()
+    for f in files:
+        if f.name == CATEGORIES_FILE:
+            continue
+        pack_rules, pack_combos, pack, version = parse_pack(_read_json(f), str(f), categories)
+        for rule in pack_rules:
+            if rule.id in seen:
+                raise _fail(PackProblem.DUPLICATE_RULE, rule=rule.id, path=str(f))
+            seen.add(rule.id)
+        rules.extend(pack_rules)
+        combos.extend(pack_combos)
+        versions[pack] = version
+    for combo in combos:
+        for group in combo.groups:
+            for rule_id in group:
+                if rule_id not in seen:
+                    raise _fail(PackProblem.UNKNOWN_RULE, combo=combo.id, rule=rule_id, path=combo.pack)
+    return PhraseBook(categories=categories, rules=tuple(rules), combos=tuple(combos), versions=versions)
+
+
+def iter_phrase_parts(phrase: str) -> Iterable[str]:
+    return (p for p in phrase.split(GAP_MARK) if p)

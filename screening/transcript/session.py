@@ -1,0 +1,186 @@
+"""Streaming detection for one call: feed partial and final segments as the recogniser produces them.
+
+* Final segments are appended to the call text; only the new tail (plus a short overlap) is
+  matched, and the model's n-gram counts are updated incrementally, so an update costs about the
+  same at minute 1 and minute 30.
+* A partial segment is scored together with the final text but changes nothing permanently.
+* Hysteresis: a final segment can raise the level at once; a partial one only when the next
+  partial (or the final) confirms it.  The level never drops during a call, only :meth:`reset`
+  lowers it.  Each hit carries ``t``, its time in seconds, interpolated within its segment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from screening.transcript.model import NgramState, count_ngrams, feature_string
+from screening.transcript.normalise import normalise
+from screening.transcript.phrases import GAP
+from screening.types import Level, TranscriptSegment
+
+if TYPE_CHECKING:
+    from screening.transcript.detector import PhraseHit, ScriptDetector, TranscriptAssessment
+
+SEPARATOR = "\n"  # between final segments: a clause break, phrases do not run across it
+OVERLAP = 24 + GAP  # characters of earlier text re-scanned with each new segment (context for negation)
+
+
+@dataclass(frozen=True)
+class StreamUpdate:
+    new_hits: tuple[PhraseHit, ...]
+    level: Level
+    score: float
+    level_changed: bool
+    is_final: bool
+
+
+@dataclass
+class _Span:
+    offset: int
+    length: int
+    start: float
+    end: float
+
+
+class DetectorSession:
+    """One call's streaming state.  Not thread-safe: feed it from the one recogniser thread."""
+
+    def __init__(self, detector: ScriptDetector, base_level: Level = Level.UNKNOWN) -> None:
+        self.detector = detector
+        self.base_level = base_level
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the call so far (new call, or the user dismissed the alert)."""
+        self._norm = ""
+        self._fs = ""
+        self._state = NgramState()
+        self._hits: dict[tuple[str, int], PhraseHit] = {}
+        self._spans: list[_Span] = []
+        self._level = self.base_level
+        self._score = 0.0
+        self._pending: Level | None = None
+        self._pending_hits: set[tuple[str, int]] = set()
+
+    @property
+    def level(self) -> Level:
+        return self._level
+
+    @property
+    def text(self) -> str:
+        """The normalised final text so far."""
+        return self._norm
+
+    # -----------------------------------------------------------------------------------------
+    def feed(self, segment: TranscriptSegment) -> StreamUpdate:
+        det = self.detector
+        seg_norm = normalise(segment.text).strip()
+        sep = SEPARATOR if self._norm and seg_norm else ""
+        offset = len(self._norm) + len(sep)
+        text = self._norm + sep + seg_norm
+        span = _Span(offset, len(seg_norm), segment.start, max(segment.end, segment.start))
+        scan_from = max(0, offset - OVERLAP)
+        window = text[scan_from:]
+        raw = det.matcher.find(window)
+        fresh: list[PhraseHit] = []
+        for r in raw:
+            if r.end + scan_from <= offset:
+                continue  # wholly inside already-scanned text
+            shifted = det._hit(r, window, self._time(span, r.start + scan_from))
+            fresh.append(replace(shifted, start=r.start + scan_from, end=r.end + scan_from))
+        fs_tail = feature_string(det.key.key(sep + seg_norm)) if seg_norm else ""
+        model = det.model
+        if segment.is_final:
+            if seg_norm:
+                old = len(self._fs)
+                self._norm = text
+                self._fs += fs_tail
+                if model:
+                    self._state.add(model, count_ngrams(self._fs, old, model.max_n))
+                self._spans.append(span)
+            state = self._state
+            all_hits = self._merge(fresh)
+            fs = self._fs
+        else:
+            fs = self._fs + fs_tail
+            state = self._preview(fs, len(self._fs))
+            all_hits = list(self._hits.values()) + [h for h in fresh if (h.rule_id, h.start) not in self._hits]
+        p = model.probability(state) if model else 0.0
+        scored = det._score(all_hits, p, len(fs) - fs.count("|"))
+        from screening.transcript.detector import level_for
+
+        candidate = level_for(scored.score, self.base_level)
+        before = self._level
+        new_hits: list[PhraseHit]
+        if segment.is_final:
+            self._pending = None
+            if candidate > self._level:
+                self._level = candidate
+            new_hits = [h for h in fresh if (h.rule_id, h.start) not in self._pending_hits]
+            for h in fresh:
+                self._pending_hits.discard((h.rule_id, h.start))
+            self._score = max(self._score, scored.score)
+        else:
+            new_hits = []
+            if candidate > self._level:
+                if self._pending is not None:
+                    self._level = max(self._level, min(candidate, self._pending))
+                    self._score = max(self._score, scored.score)
+                    for h in fresh:  # confirmed partial evidence is reported once
+                        k = (h.rule_id, h.start)
+                        if k not in self._hits and k not in self._pending_hits:
+                            self._pending_hits.add(k)
+                            new_hits.append(h)
+                self._pending = candidate
+            else:
+                self._pending = None
+        return StreamUpdate(
+            new_hits=tuple(new_hits),
+            level=self._level,
+            score=round(self._score, 4),
+            level_changed=self._level != before,
+            is_final=segment.is_final,
+        )
+
+    @property
+    def assessment(self) -> TranscriptAssessment:
+        """The call-level state from the final segments (level includes confirmed partial rises)."""
+        det = self.detector
+        state = self._state if det.model else None
+        a = det._assessment(self._norm, self._fs, list(self._hits.values()), state, self.base_level, None)
+        level = max(a.level, self._level)
+        return replace(a, level=level)
+
+    # -----------------------------------------------------------------------------------------
+    def _merge(self, fresh: list[PhraseHit]) -> list[PhraseHit]:
+        for h in fresh:
+            self._hits.setdefault((h.rule_id, h.start), h)
+        return list(self._hits.values())
+
+    def _preview(self, fs: str, first_new: int) -> NgramState:
+        model = self.detector.model
+        if model is None:
+            return self._state
+        st = NgramState(self._state.counts, self._state.dot, self._state.sumsq)
+        # add() mutates counts: work on a shallow copy of only the grams that change
+        delta = count_ngrams(fs, first_new, model.max_n)
+        counts = self._state.counts
+        dot, sumsq = st.dot, st.sumsq
+        weights = model.weights
+        for gram, d in delta.items():
+            if "|" in gram:
+                continue
+            old = counts.get(gram, 0)
+            sumsq += (old + d) ** 2 - old * old
+            w = weights.get(gram)
+            if w is not None:
+                dot += w * d
+        return NgramState(counts, dot, sumsq)
+
+    @staticmethod
+    def _time(span: _Span, pos: int) -> float:
+        if span.length <= 0 or span.end <= span.start:
+            return span.start
+        frac = min(1.0, max(0.0, (pos - span.offset) / span.length))
+        return round(span.start + frac * (span.end - span.start), 3)

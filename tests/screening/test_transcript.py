@@ -1,0 +1,166 @@
+"""Scam-script detection: the real schemes, everyday calls, recogniser-style text, streaming."""
+
+from __future__ import annotations
+
+import pytest
+
+from screening.transcript import ScriptDetector, TranscriptAssessment
+from screening.transcript.normalise import normalise, sound_key
+from screening.types import Level, TranscriptSegment
+
+
+@pytest.fixture(scope="module")
+def det() -> ScriptDetector:
+    return ScriptDetector.default()
+
+
+# Each real scheme from the police-case typology, written for these tests.
+SCHEMES = {
+    "points": (
+        "您好，我这边是移动公司的客服，系统显示您的话费积分即将过期，现在可以兑换现金，"
+        "我给您发一条短信，您把收到的验证码报给我，我帮您操作兑换。",
+        "telecom_points",
+        {"积分即将过期", "验证码报给我"},
+    ),
+    "brushing": (
+        "我们这边招聘网络兼职，在家就能做，就是帮商家刷单提高信誉，每单佣金五十元当天结算。"
+        "第一单先垫付，完成后本金和佣金一起返还。",
+        "task_rebate",
+        {"刷单", "垫付"},
+    ),
+    "refund_qq": (
+        "您好，我是淘宝客服，您上周买的衣服检测出甲醛超标，我们要给您办理双倍退款，"
+        "退款需要您先加一下我们的扣扣群，群号幺二三四五六七八，进群后按照群里的提示操作。",
+        "refund_group",
+        {"加一下我们的qq", "甲醛超标"},
+    ),
+    "courier_loan": (
+        "您好，我是快递客服，您的快递在运输途中丢失了，我们给您三倍赔偿。"
+        "理赔金要通过借呗发放，您先打开支付宝开通一下借呗额度，我教你操作。",
+        "ecommerce_courier",
+        {"快递在运输途中丢失", "借呗"},
+    ),
+    "loan_95": (
+        "您好，这边是金融服务中心，无抵押贷款，额度最高二十万，审批通过后当天放款，"
+        "不过您的银行卡流水不足，需要先交五千元保证金验资，放款后一起退还。",
+        "fake_loan",
+        {"无抵押", "保证金", "流水不足"},
+    ),
+}
+
+EVERYDAY = {
+    "food_order": "喂，你好，我想订一份宫保鸡丁盖饭，再加一瓶可乐，送到阳光小区三号楼二单元，大概多久能到？",
+    "bank_reminder": "您好，这里是招商银行，提醒您本月信用卡账单二千三百元将于二十五号到期，请按时还款。"
+    "银行工作人员不会向您索要验证码和密码，请勿泄露给任何人。",
+    "parent_chat": "妈，我周末回家吃饭，你别做太多菜了。爸的腰好点了吗？我给他买了点药，到时候带回去。",
+    "anti_fraud_warning": "反诈中心提醒您：凡是让您提供验证码的都是诈骗，公检法机关不会通过电话办案，"
+    "更没有所谓的安全账户，接到此类电话请立即挂断。",
+    "helpdesk_refund": "您好，您的订单已经取消，退款会在三到五个工作日原路退回您的支付账户，请注意查收。",
+}
+
+
+def _matched(a: TranscriptAssessment) -> set[str]:
+    return {h.matched for h in a.hits}
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMES))
+def test_each_scheme_is_flagged_with_category_and_evidence(det: ScriptDetector, name: str) -> None:
+    text, category, evidence = SCHEMES[name]
+    a = det.assess(text)
+    assert a.level >= Level.WARN, (name, a.score, a.reasons)
+    assert a.category == category
+    assert a.category_text is not None and a.category_text.zh and a.category_text.en
+    found = _matched(a)
+    for phrase in evidence:
+        assert any(phrase in m or m in phrase for m in found), (phrase, found)
+    for h in a.hits:
+        assert a.text[h.start : h.end] == h.matched
+        assert h.explanation.zh and h.explanation.en
+    assert a.reasons and all(r.zh and r.en for r in a.reasons)
+
+
+@pytest.mark.parametrize("name", sorted(EVERYDAY))
+def test_everyday_calls_are_not_flagged(det: ScriptDetector, name: str) -> None:
+    a = det.assess(EVERYDAY[name])
+    assert a.level < Level.WARN, (name, a.score, [h.matched for h in a.hits], a.model_terms)
+
+
+def test_warning_about_codes_does_not_alarm(det: ScriptDetector) -> None:
+    a = det.assess("请注意，不要把验证码告诉任何人。")
+    assert a.level < Level.CAUTION
+    assert not any(h.rule_id.startswith("generic.code") for h in a.hits)
+
+
+def test_vosk_style_spaces_and_homophones_still_caught(det: ScriptDetector) -> None:
+    text = "您 好 我 是 电 信 客 服 您 的 积 份 即 将 过 期 请 把 收 到 的 验 证 马 告 诉 我"
+    a = det.assess(text)
+    assert a.level >= Level.WARN
+    assert a.category == "telecom_points"
+    fuzzy = [h for h in a.hits if h.fuzzy]
+    assert any(h.matched == "验证马" and h.canonical == "验证码" for h in fuzzy)
+    assert any("积份" in h.matched for h in fuzzy)
+
+
+def test_normalise_spoken_forms() -> None:
+    assert normalise("加 我 扣 扣 幺 三 八 零 零 一 三 八 零 零 零") == "加我qq13800138000"
+    assert normalise("Ｖ信号") == "微信号"
+    assert normalise("转五千块") == "转5000块"
+    assert normalise("千万不要") == "千万不要"  # not a number
+    assert normalise("统一一起") == "统一一起"
+    key = sound_key()
+    assert key.key(normalise("验证马")) == key.key(normalise("验证码"))
+
+
+def test_entities(det: ScriptDetector) -> None:
+    a = det.assess(
+        "加扣扣群 幺二三四五六七八，微信号 abc_12345，转五千块到6222021234567890123，回电13800138000，打开 www.pay-refund.cn"
+    )
+    kinds = {(e.kind, e.value) for e in a.entities}
+    assert ("qq_group", "12345678") in kinds
+    assert ("wechat", "abc_12345") in kinds
+    assert ("amount", "5000块") in kinds
+    assert ("bank_card", "6222021234567890123") in kinds
+    assert ("phone", "13800138000") in kinds
+    assert ("url", "www.pay-refund.cn") in kinds
+
+
+def test_model_terms_explain_model(det: ScriptDetector) -> None:
+    a = det.assess(
+        "您好，我是银行客服中心的，系统检测到您的账户存在异常交易，为了您的资金安全，"
+        "需要核实一下您的身份信息，请提供您的身份证号码和银行卡号，我们马上帮您处理。"
+    )
+    assert a.model_probability > 0.5
+    assert a.model_terms and all(isinstance(p, str) and w > 0 for p, w in a.model_terms)
+    assert all(p in a.text for p, _ in a.model_terms)
+
+
+def test_streaming_hysteresis_and_times(det: ScriptDetector) -> None:
+    s = det.session()
+    u = s.feed(TranscriptSegment("您好 我 是 电信 客服", is_final=True, start=0.0, end=1.5))
+    assert u.level == Level.UNKNOWN
+    # a single partial mentioning a strong cue does not raise the level yet …
+    u = s.feed(TranscriptSegment("您 的 银行卡 涉嫌 洗钱", is_final=False, start=2.0, end=3.0))
+    assert u.level == Level.UNKNOWN and not u.level_changed
+    # … a retracted partial lowers nothing and raises nothing
+    u = s.feed(TranscriptSegment("您 的 快递", is_final=False, start=2.0, end=3.2))
+    assert u.level == Level.UNKNOWN
+    u = s.feed(TranscriptSegment("请 把 收到 的 验证 马 告诉 我", is_final=True, start=4.0, end=6.0))
+    assert u.level >= Level.WARN and u.level_changed
+    assert u.new_hits and all(h.t is not None and 4.0 <= h.t <= 6.0 for h in u.new_hits)
+    peak = u.level
+    u = s.feed(TranscriptSegment("好的 谢谢 再见", is_final=True, start=7.0, end=8.0))
+    assert u.level == peak and not u.level_changed  # never drops within a call
+    assert s.assessment.level == peak
+    s.reset()
+    assert s.level == Level.UNKNOWN
+
+
+def test_streaming_partial_confirmed_twice_raises(det: ScriptDetector) -> None:
+    s = det.session()
+    u1 = s.feed(TranscriptSegment("请 把 资金 转到 安全 账户", is_final=False, start=0, end=1))
+    u2 = s.feed(TranscriptSegment("请 把 资金 转到 安全 账户 配合 资金 清查", is_final=False, start=0, end=2))
+    assert u1.level < Level.WARN <= u2.level
+    assert u2.new_hits
+    u3 = s.feed(TranscriptSegment("请 把 资金 转到 安全 账户 配合 资金 清查", is_final=True, start=0, end=2))
+    reported = {(h.rule_id, h.start) for h in u2.new_hits}
+    assert not reported & {(h.rule_id, h.start) for h in u3.new_hits}  # not reported twice
