@@ -14,19 +14,24 @@ from PyInstaller.utils.hooks import get_module_file_attribute, logger
 
 # Known names: libvosk.so (Linux), libvosk.dyld (macOS), libvosk.dll + libgcc_s_seh-1.dll,
 # libstdc++-6.dll, libwinpthread-1.dll (Windows).
-_PATTERNS = ("libvosk.*", "*.dll", "*.dylib", "*.dyld", "*.so", "*.so.*")
+LIBRARY_PATTERNS = ("libvosk.*", "*.dll", "*.dylib", "*.dyld", "*.so", "*.so.*")
+NOT_LIBRARIES = (".py", ".pyc", ".pyi", ".txt", ".md")
 
-_package_dir = Path(get_module_file_attribute("vosk")).parent
-binaries: list[tuple[str, str]] = []
-_seen: set[Path] = set()
-for _pattern in _PATTERNS:
-    for _lib in sorted(_package_dir.glob(_pattern)):
-        if _lib.is_file() and _lib not in _seen:
-            _seen.add(_lib)
-            binaries.append((str(_lib), "vosk"))
 
+def find_vosk_binaries(package_dir: Path) -> list[tuple[str, str]]:
+    """(source, "vosk") for every native library in vosk's package folder, each once, in a stable order."""
+    found: dict[Path, None] = {}
+    for pattern in LIBRARY_PATTERNS:
+        for lib in sorted(package_dir.glob(pattern)):
+            if lib.is_file() and lib.suffix not in NOT_LIBRARIES:
+                found.setdefault(lib, None)
+    return [(str(lib), "vosk") for lib in found]
+
+
+package_dir = Path(get_module_file_attribute("vosk")).parent
+binaries = find_vosk_binaries(package_dir)
 if not any(Path(src).name.startswith("libvosk.") for src, _ in binaries):
-    logger.warning("vosk: native library libvosk.* not found in %s - speech recognition will fail", _package_dir)
+    logger.warning("vosk: native library libvosk.* not found in %s - speech recognition will fail", package_dir)
 
 # vosk loads its library through cffi in ABI mode; the backend is a compiled module.
 hiddenimports = ["_cffi_backend", "vosk.vosk_cffi"]

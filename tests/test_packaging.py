@@ -1,0 +1,197 @@
+"""Packaging pieces that can be checked without a full build: spec helpers, the vosk hook, the NSIS script,
+the macOS scripts and plists, and the committed icons.  The frozen build itself is in test_packaging_frozen.py."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import os
+import plistlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from app import __version__
+
+REPO = Path(__file__).resolve().parent.parent
+PACKAGING = REPO / "packaging"
+ICONS = PACKAGING / "icons"
+
+sys.path.insert(0, str(PACKAGING))
+from pyinstaller_support import fill_version_info, version_tuple  # noqa: E402
+
+
+def _load(path: Path, name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("version", "expected"),
+    [("0.1.0", (0, 1, 0, 0)), ("1.2", (1, 2, 0, 0)), ("2.3.4rc1", (2, 3, 4, 1)), ("1.0.0+local.7", (1, 0, 0, 0))],
+)
+def test_version_tuple(version: str, expected: tuple[int, int, int, int]) -> None:
+    assert version_tuple(version) == expected
+
+
+def test_version_tuple_rejects_text_without_numbers() -> None:
+    with pytest.raises(ValueError):
+        version_tuple("dev")
+
+
+def test_windows_version_resource_is_filled_from_app_version(tmp_path: Path) -> None:
+    out = fill_version_info(PACKAGING / "windows" / "version_info.txt", tmp_path / "vi.txt", __version__)
+    text = Path(out).read_text(encoding="utf-8")
+    assert "@VERSION" not in text
+    # PyInstaller eval()s this file on Windows; it must be one Python expression: VSVersionInfo(...)
+    tree = ast.parse(text, mode="eval")
+    call = tree.body
+    assert isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+    assert call.func.id == "VSVersionInfo"
+    ffi = next(kw.value for kw in call.keywords if kw.arg == "ffi")
+    assert isinstance(ffi, ast.Call)
+    filevers = next(kw.value for kw in ffi.keywords if kw.arg == "filevers")
+    assert ast.literal_eval(filevers) == version_tuple(__version__)
+    assert f"StringStruct('ProductVersion', '{__version__}')" in text
+
+
+def test_vosk_hook_collects_the_real_native_library_into_vosk_folder() -> None:
+    hook = _load(PACKAGING / "hooks" / "hook-vosk.py", "hook_vosk_under_test")
+    names = {Path(src).name: dest for src, dest in hook.binaries}
+    expected = {"win32": "libvosk.dll", "darwin": "libvosk.dyld"}.get(sys.platform, "libvosk.so")
+    assert names.get(expected) == "vosk", names
+    assert "_cffi_backend" in hook.hiddenimports
+
+
+def test_vosk_hook_matches_every_platforms_library_names(tmp_path: Path) -> None:
+    hook = _load(PACKAGING / "hooks" / "hook-vosk.py", "hook_vosk_names")
+    wheel_files = {
+        # macOS wheel: the odd .dyld suffix PyInstaller's default patterns miss
+        "mac": ["libvosk.dyld", "__init__.py", "vosk_cffi.py"],
+        # Windows wheel: libvosk.dll plus the MinGW runtime it links against
+        "win": ["libvosk.dll", "libgcc_s_seh-1.dll", "libstdc++-6.dll", "libwinpthread-1.dll", "__init__.py"],
+        "linux": ["libvosk.so", "__init__.py", "vosk_cffi.py"],
+    }
+    for platform_name, files in wheel_files.items():
+        folder = tmp_path / platform_name
+        folder.mkdir()
+        for name in files:
+            (folder / name).write_bytes(b"\x7fELF" if not name.endswith(".py") else b"")
+        (folder / "transcriber").mkdir()
+        got = hook.find_vosk_binaries(folder)
+        assert all(dest == "vosk" for _, dest in got)
+        assert sorted(Path(src).name for src, _ in got) == sorted(n for n in files if not n.endswith(".py"))
+
+
+def test_build_spec_is_valid_python_with_bundle_settings() -> None:
+    source = (REPO / "build.spec").read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    calls = {node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+    assert {"Analysis", "PYZ", "EXE", "COLLECT", "BUNDLE"} <= calls
+    bundle = next(n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "BUNDLE")
+    keywords = {kw.arg for kw in bundle.keywords}
+    assert {"bundle_identifier", "version", "icon", "info_plist"} <= keywords
+    info = next(kw.value for kw in bundle.keywords if kw.arg == "info_plist")
+    assert isinstance(info, ast.Dict)
+    keys = {k.value for k in info.keys if isinstance(k, ast.Constant)}
+    assert {"NSMicrophoneUsageDescription", "CFBundleShortVersionString", "CFBundleDisplayName"} <= keys
+
+
+def test_macos_entitlements_allow_microphone_under_hardened_runtime() -> None:
+    with (PACKAGING / "macos" / "entitlements.plist").open("rb") as fh:
+        entitlements = plistlib.load(fh)
+    assert entitlements["com.apple.security.device.audio-input"] is True
+    # Offline app: no network client/server entitlement.
+    assert not any("network" in key for key in entitlements)
+
+
+def test_build_dmg_script_passes_shellcheck() -> None:
+    shellcheck = shutil.which("shellcheck")
+    if shellcheck is None:
+        pytest.skip("shellcheck not installed (Debian package shellcheck, installed by .ci/run)")
+    script = PACKAGING / "macos" / "build-dmg.sh"
+    result = subprocess.run([shellcheck, str(script)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = script.read_text(encoding="utf-8")
+    for step in ("codesign", "--options runtime", "notarytool submit", "stapler staple", "hdiutil create"):
+        assert step in text
+
+
+def test_nsis_installer_script_compiles_for_a_per_user_install(tmp_path: Path) -> None:
+    makensis = shutil.which("makensis")
+    if makensis is None:
+        pytest.skip("makensis not installed (Debian package nsis, installed by .ci/run)")
+    dist = tmp_path / "CallShield"
+    (dist / "_internal").mkdir(parents=True)
+    # A stand-in payload: this test compiles the installer script; the real payload is built on Windows CI.
+    (dist / "CallShield.exe").write_bytes(b"MZ placeholder")
+    (dist / "callshield-cli.exe").write_bytes(b"MZ placeholder")
+    (dist / "_internal" / "base_library.zip").write_bytes(b"PK")
+    out = tmp_path / "setup.exe"
+    result = subprocess.run(
+        [makensis, "-V2", f"-DVERSION={__version__}", f"-DDIST_DIR={dist}", f"-DOUTFILE={out}", "callshield.nsi"],
+        cwd=PACKAGING / "windows",
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert out.read_bytes()[:2] == b"MZ"  # a Windows executable
+    script = (PACKAGING / "windows" / "callshield.nsi").read_text(encoding="utf-8")
+    assert "RequestExecutionLevel user" in script
+    assert "$LOCALAPPDATA\\Programs" in script and "HKCU" in script and "HKLM" not in script
+    assert "WriteUninstaller" in script and "$SMPROGRAMS" in script
+
+
+def test_nsis_script_refuses_to_build_without_a_payload(tmp_path: Path) -> None:
+    makensis = shutil.which("makensis")
+    if makensis is None:
+        pytest.skip("makensis not installed (Debian package nsis, installed by .ci/run)")
+    result = subprocess.run(
+        [makensis, "-V1", f"-DVERSION={__version__}", f"-DOUTFILE={tmp_path / 's.exe'}", "callshield.nsi"],
+        cwd=PACKAGING / "windows",
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "DIST_DIR" in result.stdout + result.stderr
+
+
+def test_committed_icons_have_every_size_the_platforms_ask_for() -> None:
+    from PIL import Image
+
+    with Image.open(ICONS / "callshield.png") as png:
+        assert png.size == (1024, 1024) and png.mode == "RGBA"
+    with Image.open(ICONS / "callshield.ico") as ico:
+        assert {(16, 16), (32, 32), (48, 48), (256, 256)} <= set(ico.info["sizes"])
+    with Image.open(ICONS / "callshield.icns") as icns:
+        assert {(16, 16, 2), (128, 128, 1), (512, 512, 2)} <= set(icns.info["sizes"])
+
+
+def test_committed_png_icon_matches_the_svg_source(tmp_path: Path) -> None:
+    """Regenerating from callshield.svg gives the committed PNG (so nobody edits one and forgets the other)."""
+    from PIL import Image, ImageChops
+
+    fresh_png = tmp_path / "fresh.png"
+    # In a subprocess: rendering needs a QGuiApplication, which must not leak into this test session.
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); from make_icons import render_png, SVG; "
+        "from pathlib import Path; Path(sys.argv[2]).write_bytes(render_png(SVG, 1024))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(ICONS), str(fresh_png)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert result.returncode == 0, result.stderr
+    with Image.open(fresh_png) as rendered, Image.open(ICONS / "callshield.png") as committed:
+        diff = ImageChops.difference(rendered.convert("RGBA"), committed.convert("RGBA")).convert("L")
+    mean = sum(i * n for i, n in enumerate(diff.histogram())) / (1024 * 1024)
+    assert mean < 1.0, f"mean pixel difference {mean:.1f}: run python packaging/icons/make_icons.py"
