@@ -1,0 +1,136 @@
+"""The database file (WAL, schema version, migrations with a backup first) and the history table."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from blocklists import db as dbmod
+from blocklists.db import MIGRATIONS, DatabaseTooNew, open_db, schema_version
+from blocklists.history import History
+from screening.screener import NumberScreener
+from screening.types import Level
+
+HISTORY_COLUMNS = {
+    "id", "kind", "occurred_at", "number_raw", "number_e164", "source", "line", "name", "level", "score",
+    "category", "reasons", "transcript", "hits", "entities", "file_path", "content_hash", "duration_s", "note",
+}  # fmt: skip
+
+
+def test_real_file_is_wal_with_schema_version(data_dir: Path) -> None:
+    path = data_dir / "callshield.db"
+    db = open_db(path)
+    assert path.exists()
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert schema_version(db) == len(MIGRATIONS)
+    assert set(db["history"].columns_dict) == HISTORY_COLUMNS
+    indexed = {tuple(i.columns) for i in db["history"].indexes}
+    assert ("occurred_at",) in indexed and ("content_hash",) in indexed
+    assert {"lists", "entries", "history"} <= set(db.table_names())
+    db.close()
+    # Reopening runs nothing and keeps the data.
+    again = open_db(path)
+    assert schema_version(again) == len(MIGRATIONS)
+
+
+def test_in_memory_database() -> None:
+    db = open_db(None)
+    assert schema_version(db) == len(MIGRATIONS)
+
+
+def test_new_migration_runs_once_after_a_backup(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = data_dir / "callshield.db"
+    db = open_db(path)
+    History(db).add_call("13800138000")
+    db.close()
+    calls: list[int] = []
+
+    def m_extra(d: sqlite_utils.Database) -> None:
+        calls.append(1)
+        d.execute("ALTER TABLE history ADD COLUMN extra TEXT")
+
+    monkeypatch.setattr(dbmod, "MIGRATIONS", [*MIGRATIONS, m_extra])
+    db = open_db(path)
+    assert calls == [1]
+    assert schema_version(db) == len(MIGRATIONS) + 1
+    assert "extra" in db["history"].columns_dict
+    backup = data_dir / f"callshield.db.bak-v{len(MIGRATIONS)}"
+    assert backup.exists()
+    # The backup holds the pre-migration data, including what was only in the WAL.
+    with sqlite3.connect(backup) as conn:
+        assert conn.execute("SELECT number_raw FROM history").fetchall() == [("13800138000",)]
+    db.close()
+    open_db(path).close()
+    assert calls == [1]
+
+
+def test_failed_migration_rolls_back(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = data_dir / "callshield.db"
+    open_db(path).close()
+
+    def m_broken(d: sqlite_utils.Database) -> None:
+        d.execute("CREATE TABLE half_done (x)")
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(dbmod, "MIGRATIONS", [*MIGRATIONS, m_broken])
+    with pytest.raises(RuntimeError):
+        open_db(path)
+    monkeypatch.setattr(dbmod, "MIGRATIONS", MIGRATIONS)
+    db = open_db(path)
+    assert "half_done" not in db.table_names()
+    assert schema_version(db) == len(MIGRATIONS)
+
+
+def test_database_from_a_newer_version_is_refused(data_dir: Path) -> None:
+    path = data_dir / "callshield.db"
+    db = open_db(path)
+    db.execute(f"PRAGMA user_version={len(MIGRATIONS) + 5}")
+    db.close()
+    with pytest.raises(DatabaseTooNew) as info:
+        open_db(path)
+    assert "升级" in str(info.value) and "upgrade" in str(info.value)
+
+
+def test_history_round_trip_with_a_real_verdict(data_dir: Path) -> None:
+    db = open_db(data_dir / "callshield.db")
+    hist = History(db)
+    verdict = NumberScreener().screen("95275012")
+    t0 = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
+    call_id = hist.add_call(
+        "95275012",
+        occurred_at=t0,
+        number_e164=verdict.number.e164,
+        source="modem",
+        level=verdict.level,
+        score=verdict.score,
+        category="fraud",
+        reasons=[r.to_dict() for r in verdict.reasons],
+    )
+    rec_id = hist.add_recording(
+        "/tmp/a.wav", content_hash="abc123", occurred_at=t0 + timedelta(hours=1), duration_s=12.5
+    )
+    hist.update(rec_id, transcript="您的积分即将过期", level=Level.BLOCK, hits=[{"phrase": "积分"}])
+    row = hist.get(call_id)
+    assert row is not None
+    assert row["level"] is Level.WARN and row["reasons"][0]["code"] == "cn.95.leased"
+    assert row["occurred_at"] == "2026-11-20T08:00:00+00:00"
+    found = hist.find_by_hash("abc123")
+    assert found is not None and found["id"] == rec_id and found["hits"] == [{"phrase": "积分"}]
+    assert hist.find_by_hash("nope") is None
+    assert [r["id"] for r in hist.query()] == [rec_id, call_id]  # newest first
+    assert [r["id"] for r in hist.query(kind="call")] == [call_id]
+    assert [r["id"] for r in hist.query(min_level="block")] == [rec_id]
+    assert [r["id"] for r in hist.query(since=t0 + timedelta(minutes=30))] == [rec_id]
+    assert [r["id"] for r in hist.query(until="2026-11-20T08:30:00Z")] == [call_id]
+    assert [r["id"] for r in hist.query(category="fraud")] == [call_id]
+    assert len(hist.query(limit=1)) == 1
+    with pytest.raises(TypeError):
+        hist.update(call_id, no_such_column=1)
+    with pytest.raises(KeyError):
+        hist.update(999, note="x")
+    with pytest.raises(ValueError):
+        hist.query(kind="sms")

@@ -1,0 +1,170 @@
+"""Imports are all-or-nothing and name every bad line; exports round-trip in every format."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from blocklists.db import open_db
+from blocklists.importexport import ImportRejected, commit_import, export_list, read_import
+from blocklists.store import Category, ListKind, ListStore
+
+
+@pytest.fixture
+def store(data_dir: Path) -> ListStore:
+    # A real SQLite file: the all-or-nothing guarantee is about what is on disk.
+    return ListStore(open_db(data_dir / "callshield.db"))
+
+
+def snapshot(store: ListStore) -> list[tuple[object, ...]]:
+    return store.conn.execute("SELECT list_id, canonical, category, note FROM entries ORDER BY id").fetchall() + [
+        ("lists", tuple(i.name for i in store.lists()))
+    ]
+
+
+def problem_lines(preview) -> list[int]:  # type: ignore[no-untyped-def]
+    return [p.line for p in preview.problems]
+
+
+def test_csv_in_gbk_from_chinese_excel(store: ListStore, tmp_path: Path) -> None:
+    text = "号码,分类,备注\r\n13800138000,诈骗,冒充公检法\r\n952750??,骚扰,南通租用号段\r\n170*,推销,\r\n"
+    path = tmp_path / "名单.csv"
+    path.write_bytes(text.encode("gbk"))
+    preview = read_import(path)
+    assert preview.ok, [p.render() for p in preview.problems]
+    assert preview.encoding == "GBK/GB18030" and preview.format == "csv"
+    result = commit_import(store, preview, "community")
+    assert result.added == 3
+    entries = {e.pattern: e for e in store.entries("community")}
+    assert entries["13800138000"].note == "冒充公检法" and entries["13800138000"].category is Category.FRAUD
+    assert entries["952750??"].category is Category.HARASSMENT
+    assert store.get_list("community").kind is ListKind.IMPORTED
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "utf-16"])
+def test_every_supported_encoding(encoding: str) -> None:
+    data = "number,category,note\n13800138000,fraud,备注\n".encode(encoding)
+    preview = read_import(data, name="x.csv")
+    assert preview.ok and preview.rows[0][2] == "备注"
+
+
+def test_text_and_json_formats(tmp_path: Path) -> None:
+    txt = tmp_path / "a.txt"
+    txt.write_text("# 社区名单\n13800138000\n\n+86 139 0000 0000\n13800138000\n", encoding="utf-8")
+    preview = read_import(txt, default_category="fraud")
+    assert preview.ok and len(preview.rows) == 2 and preview.duplicates_in_file == 1
+    assert all(cat is Category.FRAUD for _p, cat, _n in preview.rows)
+    js = tmp_path / "a.json"
+    js.write_text(json.dumps(["13800138000", {"number": "170*", "category": "推销", "note": "n"}]), encoding="utf-8")
+    preview = read_import(js)
+    assert preview.ok and [p.pattern for p, _c, _n in preview.rows] == ["13800138000", "170*"]
+
+
+def test_binary_garbage_is_refused_and_named(store: ListStore, tmp_path: Path) -> None:
+    before = snapshot(store)
+    path = tmp_path / "garbage.txt"
+    path.write_bytes(bytes(random.Random(7).randrange(256) for _ in range(4000)))
+    preview = read_import(path)
+    assert not preview.ok and preview.problem_count > 0
+    assert all(p.line >= 1 for p in preview.problems)
+    text = preview.problems[0].render("zh")
+    assert text.startswith("第 ") and "行" in text
+    with pytest.raises(ImportRejected):
+        commit_import(store, preview, "garbage")
+    assert snapshot(store) == before
+
+
+def test_png_disguised_as_csv(store: ListStore, tmp_path: Path) -> None:
+    before = snapshot(store)
+    path = tmp_path / "list.csv"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(range(256)) * 2)
+    preview = read_import(path)
+    assert not preview.ok and problem_lines(preview)[0] == 1
+    with pytest.raises(ImportRejected):
+        commit_import(store, preview, "png")
+    assert snapshot(store) == before
+
+
+def test_wrong_columns(store: ListStore) -> None:
+    before = snapshot(store)
+    preview = read_import(b"name,city\nZhang,Nantong\n", name="x.csv")
+    assert problem_lines(preview) == [1]
+    assert "没有号码列" in preview.problems[0].render("zh") and "no number column" in preview.problems[0].render("en")
+    preview = read_import(b"number,note\n13800138000,a\n13900000000,a,b,c\n13700000000\n", name="x.csv")
+    assert problem_lines(preview) == [3, 4]
+    assert "列数不对" in preview.problems[0].render("zh")
+    with pytest.raises(ImportRejected):
+        commit_import(store, preview, "block")
+    assert snapshot(store) == before
+
+
+def test_unknown_category_is_a_bad_line() -> None:
+    preview = read_import("号码,分类\n13800138000,诈骗\n13900000000,垃圾\n".encode(), name="x.csv")
+    assert problem_lines(preview) == [3]
+    assert "垃圾" in preview.problems[0].render("zh")
+
+
+def test_one_bad_line_in_ten_thousand(store: ListStore, tmp_path: Path) -> None:
+    store.add("block", "13000000000", "fraud")
+    before = snapshot(store)
+    lines = [f"139{i:08d}" for i in range(10_000)]
+    lines[7321] = "139-0000-O000"  # a letter O typed for a zero
+    path = tmp_path / "big.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    preview = read_import(path)
+    assert preview.problem_count == 1 and problem_lines(preview) == [7322]
+    assert "第 7322 行" in preview.problems[0].render("zh")
+    assert "line 7322" in preview.problems[0].render("en")
+    with pytest.raises(ImportRejected):
+        commit_import(store, preview, "block")
+    assert snapshot(store) == before
+    # Explicitly skipping the bad line imports the rest, in one go.
+    result = commit_import(store, preview, "block", skip_bad=True)
+    assert result.added == 9_999 and result.skipped_bad == 1
+
+
+def test_broken_json_names_the_line(store: ListStore) -> None:
+    preview = read_import(b'[\n  "13800138000",\n  "13900000000"\n  "13700000000"\n]\n', name="x.json")
+    assert problem_lines(preview) == [4]
+    preview = read_import(b'[\n  "13800138000",\n  {"number": "abc"},\n  {"note": "x"}\n]\n', name="x.json")
+    assert problem_lines(preview) == [3, 4]
+    preview = read_import(b'{"numbers": 5}', name="x.json")
+    assert preview.problem_count == 1
+
+
+def test_empty_and_missing_files(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    assert not read_import(empty).ok
+    missing = read_import(tmp_path / "nope.csv")
+    assert not missing.ok and "无法读取" in missing.problems[0].render("zh")
+
+
+def test_existing_entries_are_kept_and_counted(store: ListStore) -> None:
+    store.add("block", "13800138000", "fraud", note="mine")
+    result = commit_import(store, read_import(b"13800138000\n13900000000\n", name="a.txt"), "block")
+    assert (result.added, result.already_present) == (1, 1)
+    assert store.find("block", "13800138000").note == "mine"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "txt", "json"])
+def test_export_round_trip(store: ListStore, tmp_path: Path, fmt: str) -> None:
+    store.add("block", "13800138000", "fraud", note="冒充客服")
+    store.add("block", "952750??", "harassment")
+    store.add("block", "+852 2123 4567", "sales")
+    dest = tmp_path / f"out.{fmt}"
+    assert export_list(store, "block", dest) == 3
+    if fmt == "csv":
+        assert dest.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel needs the BOM for Chinese text
+    preview = read_import(dest)
+    assert preview.ok
+    commit_import(store, preview, "copy")
+    orig = {(e.canonical, e.category, e.note) for e in store.entries("block")}
+    copy = {(e.canonical, e.category, e.note) for e in store.entries("copy")}
+    if fmt == "txt":  # plain text carries numbers only
+        assert {c for c, _k, _n in orig} == {c for c, _k, _n in copy}
+    else:
+        assert orig == copy

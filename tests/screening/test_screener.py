@@ -1,0 +1,223 @@
+"""Number verdicts: the real cases from the issue, precedence, determinism, and the rule data itself."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from blocklists.db import open_db
+from blocklists.store import ListStore
+from screening.number_plan import number_rules, numbering_plan
+from screening.numbers import normalise
+from screening.screener import NumberScreener, NumberVerdict
+from screening.types import Level
+
+
+@pytest.fixture
+def store() -> ListStore:
+    return ListStore(open_db(None))
+
+
+@pytest.fixture
+def screener(store: ListStore) -> NumberScreener:
+    return NumberScreener(store)
+
+
+def codes(v: NumberVerdict) -> list[str]:
+    return [r.code for r in v.reasons]
+
+
+# ---------------------------------------------------------------------------------------- real cases
+def test_leased_95_block_warns_with_the_nantong_reason(screener: NumberScreener) -> None:
+    v = screener.screen("95275012")
+    assert v.level is Level.WARN
+    assert codes(v)[0] == "cn.95.leased"
+    assert "952750xx" in v.reasons[0].text.zh and "266" in v.reasons[0].text.en
+    assert v.reasons[0].reference and "南通" in v.reasons[0].reference
+
+
+def test_95588_is_a_trusted_official_number(screener: NumberScreener) -> None:
+    v = screener.screen("95588")
+    assert v.level is Level.ALLOW
+    assert codes(v) == ["cn.official.directory"]
+    assert "工商银行" in v.reasons[0].text.zh
+    assert "Industrial and Commercial Bank" in v.reasons[0].text.en
+
+
+def test_unlisted_short_95_is_only_caution(screener: NumberScreener) -> None:
+    v = screener.screen("95123")
+    assert v.level is Level.CAUTION and codes(v) == ["cn.95.unlisted"]
+
+
+def test_plus_00_overseas_is_high_risk(screener: NumberScreener) -> None:
+    v = screener.screen("+00 852 1234 5678")
+    assert v.level is Level.WARN and v.score >= 0.85
+    assert codes(v)[0] == "cn.intl.plus00"
+    assert "cn.international" in codes(v)
+
+
+def test_sms_platform_caller(screener: NumberScreener) -> None:
+    v = screener.screen("10690000123")
+    assert v.level is Level.WARN and codes(v) == ["cn.sms_platform.106"]
+
+
+def test_virtual_operator_is_caution_with_a_note(screener: NumberScreener) -> None:
+    v = screener.screen("17001234567")
+    assert v.level is Level.CAUTION and codes(v) == ["cn.virtual_operator"]
+    assert "虚拟运营商" in v.reasons[0].text.zh
+
+
+@pytest.mark.parametrize("raw", ["+852 96110", "00110", "+86 110", "+1 10086", "0086 95588", "+44 12345"])
+def test_official_short_number_with_international_prefix_is_spoofed(screener: NumberScreener, raw: str) -> None:
+    v = screener.screen(raw)
+    assert v.level is Level.BLOCK
+    assert codes(v)[0] == "cn.spoof.official_short_intl"
+    assert v.reasons[0].reference and "反电信网络诈骗法" in v.reasons[0].reference
+
+
+@pytest.mark.parametrize(
+    ("raw", "level", "code"),
+    [
+        ("4008123123", Level.WARN, "cn.inbound_only.400_800"),
+        ("+1 202 555 0123", Level.CAUTION, "cn.international"),
+        ("00019 1234 5678", Level.WARN, "cn.intl.bad_country_code"),
+        ("+852 1", Level.WARN, "cn.intl.bad_length"),
+        ("14012345678", Level.WARN, "cn.unallocated_mobile"),
+        ("1380013800", Level.WARN, "cn.invalid_length"),
+        ("", Level.CAUTION, "cn.no_number"),
+        ("private", Level.CAUTION, "cn.no_number"),
+        ("110", Level.ALLOW, "cn.protected"),
+        ("12381", Level.ALLOW, "cn.protected"),
+    ],
+)
+def test_more_rules(screener: NumberScreener, raw: str, level: Level, code: str) -> None:
+    v = screener.screen(raw)
+    assert v.level is level, v.reasons
+    assert codes(v)[0] == code
+
+
+def test_ordinary_mobile_is_unknown_without_reasons(screener: NumberScreener) -> None:
+    v = screener.screen("13800138000")
+    assert v.level is Level.UNKNOWN and v.reasons == ()
+    assert v.number.attribution.description_zh == "北京市"
+
+
+# ---------------------------------------------------------------------------------------- precedence
+def test_blocklist_blocks_and_allowlist_beats_it(store: ListStore, screener: NumberScreener) -> None:
+    store.add("block", "13800138000", "fraud", note="冒充客服")
+    v = screener.screen("+86 138 0013 8000")
+    assert v.level is Level.BLOCK and codes(v) == ["list:block"]
+    assert "冒充客服" in v.reasons[0].text.zh
+    store.add("allow", "138 0013 8000")
+    v = screener.screen("13800138000")
+    assert v.level is Level.ALLOW
+    assert codes(v) == ["list:allow", "list-ignored:block"]
+
+
+def test_spoofed_official_beats_the_allowlist(store: ListStore, screener: NumberScreener) -> None:
+    store.add("allow", "+852 96110")
+    v = screener.screen("+852 96110")
+    assert v.level is Level.BLOCK and codes(v)[0] == "cn.spoof.official_short_intl"
+
+
+def test_allowlist_beats_heuristics(store: ListStore, screener: NumberScreener) -> None:
+    store.add("allow", "17001234567", note="妈妈")
+    v = screener.screen("17001234567")
+    assert v.level is Level.ALLOW
+    assert codes(v) == ["list:allow", "cn.virtual_operator"]
+
+
+@pytest.mark.parametrize("protected", ["110", "119", "120", "122", "96110", "12381", "12345"])
+def test_protected_numbers_are_never_blocked_by_lists_or_patterns(store: ListStore, protected: str) -> None:
+    store.add("block", protected, "fraud")
+    store.add("block", protected[:2] + "*", "fraud")
+    store.create_list("community", "imported")
+    store.add("community", protected[:-1] + "?", "fraud")
+    v = NumberScreener(store).screen(protected)
+    assert v.level is Level.ALLOW
+    assert codes(v)[0] == "cn.protected"
+    assert all(c.startswith("list-ignored:") for c in codes(v)[1:]) and len(codes(v)) == 4
+
+
+def test_broad_95_pattern_does_not_block_95588(store: ListStore, screener: NumberScreener) -> None:
+    store.add("block", "95*", "fraud")
+    assert screener.screen("95588").level is Level.ALLOW
+    assert screener.screen("95275012").level is Level.BLOCK
+    assert screener.screen("95123").level is Level.BLOCK
+    # The user's own exact entry for an official number is honoured (e.g. a bank's sales calls).
+    store.add("block", "95555", "sales")
+    v = screener.screen("95555")
+    assert v.level is Level.BLOCK and v.reasons[0].params["pattern"] == "95555"
+
+
+def test_disabled_list_no_longer_matches(store: ListStore, screener: NumberScreener) -> None:
+    store.create_list("sub", "imported")
+    store.add("sub", "952750??", "fraud")
+    assert screener.screen("95275012").level is Level.BLOCK
+    store.disable("sub")
+    assert screener.screen("95275012").level is Level.WARN
+    store.enable("sub")
+    assert screener.screen("95275012").level is Level.BLOCK
+
+
+def test_screen_does_not_write(store: ListStore, screener: NumberScreener) -> None:
+    store.add("block", "13800138000")
+    before = store.db.conn.total_changes
+    v = screener.screen("13800138000")
+    assert store.db.conn.total_changes == before
+    store.record_hits(v.matches)
+    entry = store.find("block", "13800138000")
+    assert entry is not None and entry.hit_count == 1 and entry.last_hit
+
+
+def test_screener_without_store() -> None:
+    v = NumberScreener().screen("95275012")
+    assert v.level is Level.WARN and v.matches == ()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="0123456789+ -#", max_size=20))
+def test_deterministic_and_bounded(raw: str) -> None:
+    a = NumberScreener().screen(raw)
+    b = NumberScreener().screen(raw)
+    assert a == b
+    assert 0.0 <= a.score <= 1.0
+    assert a.level in Level
+    assert a.level is Level.UNKNOWN or a.reasons  # every non-unknown verdict says why
+    json.dumps(a.to_dict(), ensure_ascii=False)
+
+
+# ---------------------------------------------------------------------------------------- the data
+def test_every_rule_is_complete_and_every_fact_is_produced() -> None:
+    version, rules = number_rules()
+    assert version
+    screener = NumberScreener()
+    produced: set[str] = set()
+    for raw in [
+        "+852 96110", "110", "95588", "+00 852 1234 5678", "00019 1234", "+852 1", "95275012", "95123",
+        "4008123123", "10690000123", "14012345678", "1380013800", "+1 202 555 0123", "17001234567", "x",
+    ]:  # fmt: skip
+        produced |= set(screener.facts(normalise(raw)))
+    for rule in rules.values():
+        assert rule.text.zh and rule.text.en
+        assert rule.id.startswith("cn.")
+        assert 0.0 <= rule.score <= 1.0
+        assert rule.fact in produced, f"rule {rule.id} can never fire"
+        if rule.fact != "no_number":
+            assert rule.reference, f"rule {rule.id} has no reference"
+
+
+def test_official_directory_numbers_are_unique_and_well_formed() -> None:
+    raw = json.loads(resources.files("blocklists").joinpath("data", "official_numbers.json").read_text("utf-8"))
+    numbers = [item["number"] for item in raw["numbers"]]
+    assert len(numbers) == len(set(numbers))
+    plan = numbering_plan()
+    for n in numbers:
+        assert n.isdigit() and 3 <= len(n) <= 6
+        assert plan.official[n].name.zh and plan.official[n].name.en
+    for p in ("110", "119", "120", "122", "96110", "12381", "12345"):
+        assert p in plan.protected
