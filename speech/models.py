@@ -107,8 +107,8 @@ def validate_model_dir(path: Path) -> ModelInfo:
     missing: list[str] = []
     if not (path / "am" / "final.mdl").is_file():
         missing.append("am/final.mdl")
-    if not ((path / "conf" / "model.conf").is_file() or (path / "conf" / "mfcc.conf").is_file()):
-        missing.append("conf/model.conf")
+    if not (path / "conf" / "mfcc.conf").is_file():
+        missing.append("conf/mfcc.conf")
     graph = path / "graph"
     lookahead = (graph / "HCLr.fst").is_file() and (graph / "Gr.fst").is_file()
     static = (graph / "HCLG.fst").is_file()
@@ -380,6 +380,7 @@ def download_model(
     try:
         response = urllib.request.urlopen(request, timeout=timeout)
     except urllib.error.HTTPError as exc:
+        exc.close()
         if exc.code == 416 and have:  # we already have everything; fall through to verification
             response = None
         else:
