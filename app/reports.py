@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import html
 import os
+import re
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -300,6 +301,94 @@ def _badge(level: Level | None, lang: str) -> str:
     return f'<span class="badge" style="background:{LEVEL_COLOR[level]}">{html.escape(level_word(level, lang))}</span>'
 
 
+def hit_span(text: str, hit: Any) -> tuple[int, int] | None:
+    """Where a hit sits in ``text``: its own offsets when they fit, else where its words occur.
+
+    Hit offsets refer to the detector's normalised text; a raw Vosk transcript (spaces between
+    characters) is searched with optional whitespace between the characters of the phrase.
+    """
+    matched = str(getattr(hit, "matched", "") or "")
+    try:
+        start, end = int(getattr(hit, "start", -1)), int(getattr(hit, "end", -1))
+    except (TypeError, ValueError):
+        start = end = -1
+    if 0 <= start < end <= len(text) and (not matched or text[start:end] == matched):
+        return start, end
+    for candidate in (matched, str(getattr(hit, "canonical", "") or "")):
+        compact = "".join(candidate.split())
+        if not compact:
+            continue
+        pos = text.find(candidate)
+        if pos >= 0:
+            return pos, pos + len(candidate)
+        found = re.search(r"\s*".join(re.escape(ch) for ch in compact), text, re.IGNORECASE)
+        if found:
+            return found.start(), found.end()
+    return None
+
+
+class AnchoredHit:
+    """A hit re-anchored onto the text being shown: same attributes, ``start``/``end``/``matched`` fixed."""
+
+    def __init__(self, hit: Any, start: int, end: int, matched: str) -> None:
+        self._hit = hit
+        self.start = start
+        self.end = end
+        self.matched = matched
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._hit, name)
+
+
+def anchor_hits(text: str, hits: Sequence[Any]) -> list[AnchoredHit]:
+    """The hits that can be found in ``text``, with offsets into ``text`` (see :func:`hit_span`)."""
+    out: list[AnchoredHit] = []
+    for hit in hits:
+        span = hit_span(text, hit)
+        if span is not None:
+            out.append(AnchoredHit(hit, span[0], span[1], text[span[0] : span[1]]))
+    return out
+
+
+def transcript_for_display(transcript: str, hits: Sequence[Any]) -> str:
+    """The transcript to show with the evidence: the detector's normalised form when the hit offsets
+    refer to it (spaces Vosk puts between Chinese characters removed), else the text as recognised."""
+    if not hits or not transcript:
+        return transcript
+
+    def fits(text: str) -> bool:
+        for hit in hits:
+            try:
+                start, end = int(getattr(hit, "start", -1)), int(getattr(hit, "end", -1))
+            except (TypeError, ValueError):
+                return False
+            matched = str(getattr(hit, "matched", "") or "")
+            if not (0 <= start < end <= len(text)) or (matched and text[start:end] != matched):
+                return False
+        return True
+
+    if fits(transcript):
+        return transcript
+    try:
+        from screening.transcript.normalise import normalise
+    except ImportError:  # pragma: no cover - the detector ships with the app
+        return transcript
+    normalised = normalise(transcript)
+    if fits(normalised):
+        return normalised
+    # Neither fits exactly (the hits came from a streaming session): show the recognised text without the
+    # spaces Vosk puts between Chinese characters; the spans are then located with ``anchor_hits``.
+    return compact_cjk(transcript)
+
+
+_CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t]+(?=[\u3000-\u9fff\uff00-\uffef])")
+
+
+def compact_cjk(text: str) -> str:
+    """``积 分 即 将 过 期`` → ``积分即将过期``; spaces between Latin words and digits stay."""
+    return _CJK_GAP.sub("", text)
+
+
 def highlight_html(text: str, hits: Sequence[Any], lang: str = "zh") -> str:
     """``text`` html-escaped, each hit's ``[start, end)`` span wrapped in ``<mark title=category>``.
 
@@ -308,13 +397,10 @@ def highlight_html(text: str, hits: Sequence[Any], lang: str = "zh") -> str:
     lang = normalise_language(lang)
     spans: list[tuple[int, int, str]] = []
     for hit in hits:
-        try:
-            start, end = int(getattr(hit, "start", -1)), int(getattr(hit, "end", -1))
-        except (TypeError, ValueError):
+        span = hit_span(text, hit)
+        if span is None:
             continue
-        start, end = max(0, start), min(len(text), end)
-        if end <= start:
-            continue
+        start, end = span
         title = _hit_category(hit, lang)
         explanation = _bi(getattr(hit, "explanation", None), lang)
         if explanation:
@@ -416,7 +502,7 @@ def _item_html(
     hits = tuple(getattr(row, "hits", ()) or ())
     parts.append(_evidence_table(hits, lang))
     parts.append(_entities_list(tuple(getattr(row, "entities", ()) or ()), lang))
-    transcript = str(getattr(row, "transcript", "") or "")
+    transcript = transcript_for_display(str(getattr(row, "transcript", "") or ""), hits)
     if transcript:
         parts.append(
             f"<h3>{html.escape(_t('transcript', lang))}</h3>"

@@ -127,7 +127,8 @@ def _decode_value(value: Any) -> Any:
     return value
 
 
-def _objects(value: Any) -> tuple[Any, ...]:
+def decode_objects(value: Any) -> tuple[Any, ...]:
+    """JSON-decoded reasons/hits/entities (lists of dicts) → objects with attributes (BiText for zh/en)."""
     if not value:
         return ()
     if isinstance(value, str):
@@ -151,6 +152,11 @@ def _parse_time(value: Any) -> dt.datetime | None:
 def history_row_from_record(record: dict[str, Any], category_text: Any = None) -> HistoryRow:
     """A row of ``blocklists.history.History.query`` (a decoded dict) → :class:`HistoryRow`."""
     level = record.get("level")
+    hits = decode_objects(record.get("hits"))
+    if category_text is None and record.get("category"):
+        from app.models.recording_model import category_text_from_hits
+
+        category_text = category_text_from_hits(str(record.get("category")), hits)
     return HistoryRow(
         id=record.get("id"),
         kind=str(record.get("kind") or "call"),
@@ -161,10 +167,10 @@ def history_row_from_record(record: dict[str, Any], category_text: Any = None) -
         score=float(record.get("score") or 0.0),
         category=str(record.get("category") or ""),
         category_text=category_text,
-        reasons=_objects(record.get("reasons")),
+        reasons=decode_objects(record.get("reasons")),
         transcript=str(record.get("transcript") or ""),
-        hits=_objects(record.get("hits")),
-        entities=_objects(record.get("entities")),
+        hits=hits,
+        entities=decode_objects(record.get("entities")),
         source=str(record.get("source") or ""),
         raw=record,
     )

@@ -117,3 +117,68 @@ class RecordingResultsModel(RowTableModel[RecordingRow]):
             if column == self.COL_STATUS:
                 return list(FileStatus).index(row.status)
         return None
+
+
+_STATUS_BY_NAME = {
+    "queued": FileStatus.QUEUED,
+    "scanning": FileStatus.SCANNING,
+    "done": FileStatus.DONE,
+    "skipped": FileStatus.SKIPPED,
+    "failed": FileStatus.FAILED,
+    "cancelled": FileStatus.CANCELLED,
+}
+
+
+def category_text_from_hits(category: str | None, hits: tuple[Any, ...]) -> Any:
+    """The category's display name, taken from a hit of that category (hits carry it)."""
+    if not category:
+        return None
+    for hit in hits:
+        if getattr(hit, "category", None) == category and getattr(hit, "category_text", None) is not None:
+            return hit.category_text
+    return None
+
+
+def row_from_file_result(result: Any) -> RecordingRow:
+    """A ``speech.batch.FileResult`` (plain data; hits/entities/reasons as dicts) → :class:`RecordingRow`."""
+    from app.models.history_model import decode_objects
+
+    hits = decode_objects(getattr(result, "hits", ()))
+    level = getattr(result, "level", None)
+    category = str(getattr(result, "category", "") or "")
+    return RecordingRow(
+        path=str(result.path),
+        status=_STATUS_BY_NAME.get(str(getattr(result, "status", "")), FileStatus.FAILED),
+        level=Level.parse(level) if level is not None else None,
+        score=float(getattr(result, "score", 0.0) or 0.0),
+        category=category,
+        category_text=category_text_from_hits(category, hits),
+        transcript=str(getattr(result, "transcript", "") or ""),
+        hits=hits,
+        entities=decode_objects(getattr(result, "entities", ())),
+        reasons=decode_objects(getattr(result, "reasons", ())),
+        error=getattr(result, "error", None),
+        duration=float(getattr(result, "duration_s", 0.0) or 0.0) or None,
+    )
+
+
+def row_from_history_record(path: str, record: dict[str, Any], status: FileStatus = FileStatus.SKIPPED) -> RecordingRow:
+    """A file skipped because it was scanned before: show the verdict stored in the history."""
+    from app.models.history_model import decode_objects
+
+    hits = decode_objects(record.get("hits"))
+    level = record.get("level")
+    category = str(record.get("category") or "")
+    return RecordingRow(
+        path=path,
+        status=status,
+        level=Level.parse(level) if level is not None else None,
+        score=float(record.get("score") or 0.0),
+        category=category,
+        category_text=category_text_from_hits(category, hits),
+        transcript=str(record.get("transcript") or ""),
+        hits=hits,
+        entities=decode_objects(record.get("entities")),
+        reasons=decode_objects(record.get("reasons")),
+        duration=float(record.get("duration_s") or 0.0) or None,
+    )

