@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import phonenumbers
-from phonenumbers import PhoneNumber, PhoneNumberType, carrier, geocoder
+from phonenumbers import PhoneNumber, PhoneNumberType
 
 from screening.i18n import MessageCode
 from screening.number_plan import numbering_plan
@@ -462,6 +462,8 @@ def _country_only(number: PhoneNumber, region_code: str | None) -> Attribution:
     """Only the country/region a number claims to be from (for numbers invalid in that region)."""
     if not region_code or region_code == "001":
         return NO_ATTRIBUTION
+    from phonenumbers import geocoder  # heavy (about 1 s of data); only loaded when attribution is needed
+
     return Attribution(
         region_code=region_code,
         description_zh=geocoder.country_name_for_number(number, "zh"),
@@ -470,6 +472,8 @@ def _country_only(number: PhoneNumber, region_code: str | None) -> Attribution:
 
 
 def _attribution(number: PhoneNumber, region_code: str | None) -> Attribution:
+    from phonenumbers import carrier, geocoder  # heavy (about 1 s of data); only loaded when needed
+
     desc_zh = geocoder.description_for_valid_number(number, "zh")
     desc_en = geocoder.description_for_valid_number(number, "en")
     province_zh = city_zh = province_en = city_en = ""

@@ -1,0 +1,142 @@
+"""The real ``callshield`` command in a subprocess, against a temporary data dir with a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from blocklists.db import open_db
+from blocklists.history import History
+from blocklists.store import ListStore
+from screening.types import Level
+
+
+def test_check_table_in_chinese_and_english(run_cli) -> None:  # type: ignore[no-untyped-def]
+    numbers = ["95275012", "95588", "+00 852 1234 5678", "10690000123", "17001234567", "+852 96110", "00110"]
+    result = run_cli("check", *numbers)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["号码", "风险", "类型", "归属地", "主要原因"]
+    body = {line.split()[0]: line for line in lines[2:]}
+    assert "警告" in body["95275012"] and "95 租用号段" in body["95275012"]
+    assert "可信" in body["95588"] and "工商银行" in body["95588"]
+    assert "警告" in body["+0085212345678"] and "+00" in body["+0085212345678"]
+    assert "106 短信平台" in body["10690000123"]
+    assert "注意" in body["17001234567"] and "虚拟运营商" in body["17001234567"]
+    assert "拦截" in body["+85296110"] and "拦截" in body["00110"]
+    # CJK-aware alignment: the risk column starts at the same display column on every row.
+    from wcwidth import wcswidth
+
+    starts = {wcswidth(line[: line.index(line.split()[1])]) for line in lines[2:]}
+    assert len(starts) == 1
+
+    en = run_cli("check", "95588", "+852 96110", env={"CALLSHIELD_LANG": "en"})
+    assert en.returncode == 0, en.stderr
+    assert "trusted" in en.stdout and "Industrial and Commercial Bank" in en.stdout
+    assert "block" in en.stdout and "spoofed" not in en.stdout.splitlines()[0]
+
+
+def test_check_json_and_why(run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("check", "--json", "95275012", "0513-85123456", "not a number")
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["level"] for r in rows] == ["warn", "unknown", "caution"]
+    assert rows[0]["reasons"][0]["code"] == "cn.95.leased" and rows[0]["reasons"][0]["reference"]
+    assert rows[1]["e164"] == "+8651385123456" and rows[1]["attribution"]["city_zh"] == "南通市"
+    assert rows[2]["problem"]["code"] == "NOT_A_NUMBER"
+    why = run_cli("check", "--why", "+852 96110")
+    assert "[cn.spoof.official_short_intl]" in why.stdout and "依据：" in why.stdout
+
+
+def test_check_reads_a_call_log_from_stdin_and_file(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("check", "--json", "-", input="13800138000\n\n95275012\n")
+    assert [json.loads(x)["key"] for x in result.stdout.splitlines()] == ["+8613800138000", "+8695275012"]
+    log = tmp_path / "通话记录.csv"
+    log.write_bytes("时间,号码,时长\n2026-11-20 08:00,95275012,35\n2026-11-20 09:00,+852 96110,12\n".encode("gbk"))
+    result = run_cli("check", "--json", "--file", str(log))
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(x)["level"] for x in result.stdout.splitlines()] == ["warn", "block"]
+
+
+def test_check_records_nothing(run_cli, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    run_cli("lists", "add", "block", "13800138000")
+    assert run_cli("check", "13800138000").returncode == 0
+    db = open_db(data_dir / "callshield.db")
+    assert History(db).count() == 0
+    entry = ListStore(db).find("block", "13800138000")
+    assert entry is not None and entry.hit_count == 0
+
+
+def test_check_without_numbers_is_a_usage_error(run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("check")
+    assert result.returncode == 2 and "没有要检查的号码" in result.stderr
+
+
+def test_import_with_a_bad_line_writes_nothing(run_cli, data_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes("号码,分类,备注\n13800138000,诈骗,a\n139OOOO0000,诈骗,b\n13700000000,垃圾,c\n".encode("gbk"))
+    result = run_cli("lists", "import", str(bad), "--list", "community")
+    assert result.returncode == 1
+    assert "第 3 行" in result.stderr and "第 4 行" in result.stderr and "未写入" in result.stderr
+    shown = run_cli("lists", "show", "--json")
+    assert "community" not in shown.stdout
+    en = run_cli("lists", "import", str(bad), "--list", "community", env={"CALLSHIELD_LANG": "en"})
+    assert "line 3" in en.stderr and "Nothing was written" in en.stderr
+
+
+def test_import_show_export_add_remove(run_cli, data_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    good = tmp_path / "good.csv"
+    good.write_bytes("号码,分类,备注\n13800138000,诈骗,冒充客服\n952750??,诈骗,南通\n170*,推销,\n".encode("gbk"))
+    result = run_cli("lists", "import", str(good), "--list", "community")
+    assert result.returncode == 0, result.stderr
+    assert "新增 3 条" in result.stdout and "GBK" in result.stdout
+    again = run_cli("lists", "import", str(good), "--list", "community")
+    assert "新增 0 条，已存在 3 条" in again.stdout
+
+    lists = [json.loads(x) for x in run_cli("lists", "show", "--json").stdout.splitlines()]
+    assert {r["name"]: r["entries"] for r in lists} == {"allow": 0, "block": 0, "community": 3}
+    table = run_cli("lists", "show", "community").stdout
+    assert "冒充客服" in table and "952750??" in table
+
+    assert run_cli("check", "--json", "95275013").stdout.count('"list:community"') == 1
+    assert run_cli("lists", "disable", "community").returncode == 0
+    assert '"list:community"' not in run_cli("check", "--json", "95275013").stdout
+    run_cli("lists", "enable", "community")
+
+    out = tmp_path / "export.json"
+    result = run_cli("lists", "export", "community", str(out))
+    assert result.returncode == 0 and "3" in result.stdout
+    exported = json.loads(out.read_text(encoding="utf-8"))
+    assert {e["number"] for e in exported["entries"]} == {"13800138000", "952750??", "170*"}
+
+    add = run_cli("lists", "add", "allow", "13800138000", "--note", "妈妈")
+    assert add.returncode == 0, add.stderr
+    verdict = json.loads(run_cli("check", "--json", "13800138000").stdout)
+    assert verdict["level"] == "allow" and verdict["reasons"][0]["code"] == "list:allow"
+    assert run_cli("lists", "remove", "allow", "+86 138 0013 8000").returncode == 0
+    assert json.loads(run_cli("check", "--json", "13800138000").stdout)["level"] == "block"
+
+    bad_add = run_cli("lists", "add", "block", "abc")
+    assert bad_add.returncode == 1 and "不是号码" in bad_add.stderr
+    missing = run_cli("lists", "show", "nope")
+    assert missing.returncode == 1 and "没有名为“nope”的名单" in missing.stderr
+
+
+def test_history_lists_what_other_features_record(run_cli, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    empty = run_cli("history")
+    assert empty.returncode == 0 and "还没有" in empty.stdout
+    db = open_db(data_dir / "callshield.db")
+    History(db).add_call(
+        "95275012",
+        number_e164=None,
+        source="modem",
+        level=Level.WARN,
+        score=0.75,
+        reasons=[{"code": "cn.95.leased", "zh": "租用号段", "en": "leased block"}],
+        occurred_at="2026-11-20T08:00:00Z",
+    )
+    db.close()
+    table = run_cli("history")
+    assert "95275012" in table.stdout and "警告" in table.stdout and "租用号段" in table.stdout
+    rows = [json.loads(x) for x in run_cli("history", "--json", "--limit", "5").stdout.splitlines()]
+    assert rows[0]["level"] == "warn" and rows[0]["source"] == "modem"
