@@ -20,6 +20,7 @@ reports a ring without caller ID as an unknown caller, and executes hang-up requ
 
 from __future__ import annotations
 
+import collections
 import logging
 import queue
 import re
@@ -171,6 +172,7 @@ class ModemSource(SourceBase):
         self._serial: serial.Serial | None = None
         self._serial_lock = threading.Lock()
         self._buf = bytearray()
+        self._lines: collections.deque[str] = collections.deque()
         self._call: _Call | None = None
         self._call_lock = threading.Lock()
         self._next_call_id = 1
@@ -235,6 +237,7 @@ class ModemSource(SourceBase):
                 log.info("cannot open %s: %s", port, exc)
                 continue
             self._buf.clear()
+            self._lines.clear()
             self._timeout = 0.2
             model = self._identify(ser)
             if model is None:
@@ -329,9 +332,11 @@ class ModemSource(SourceBase):
         while not self._stop.is_set():
             self._serve_requests(ser)
             self._set_timeout(ser, self._idle_timeout())
-            for line in self._read_lines(ser):
-                self._handle_line(line)
+            self._fill(ser)
+            while self._lines:
+                self._handle_line(self._lines.popleft())
             self._check_deadlines()
+        self._serve_requests(ser)  # a hang-up asked for just before stop() still happens
 
     # -- line handling ----------------------------------------------------------------------------
     def _handle_line(self, line: str) -> None:
@@ -491,7 +496,8 @@ class ModemSource(SourceBase):
             )
             return
         self._stop.wait(self.config.hangup_pause_s)
-        on_hook, _ = self._command(ser, "ATH0", self.config.command_timeout_s)
+        # Back on hook even when stopping: a line left off hook is a dead phone for the user.
+        on_hook, _ = self._command(ser, "ATH0", self.config.command_timeout_s, until_done=True)
         if on_hook != FINAL_OK:
             self._report(
                 self.status.state, SourceMessage.HANGUP_FAILED, severity=Severity.ERROR, number=number, error="ATH0"
@@ -503,7 +509,7 @@ class ModemSource(SourceBase):
 
     # -- serial I/O -------------------------------------------------------------------------------
     def _command(
-        self, ser: serial.Serial, command: str, timeout: float, dispatch: bool = True
+        self, ser: serial.Serial, command: str, timeout: float, dispatch: bool = True, until_done: bool = False
     ) -> tuple[str | None, list[str]]:
         """Send one AT command; return (final result or None on timeout, information lines).
 
@@ -514,20 +520,22 @@ class ModemSource(SourceBase):
         info: list[str] = []
         self._set_timeout(ser, 0.05)
         while time.monotonic() < deadline:
-            for raw in self._read_lines(ser):
-                text = raw.strip()
+            self._fill(ser)
+            while self._lines:
+                text = self._lines.popleft().strip()
                 upper = text.upper()
                 if not text or upper == command.upper():  # blank, or our own echo
                     continue
                 if upper == FINAL_OK:
-                    return FINAL_OK, info
+                    return FINAL_OK, info  # lines after it stay queued for the main loop
                 if upper in FINAL_ERRORS:
                     return upper, info
-                if dispatch and (upper == "RING" or parse_cid_line(text) is not None):
-                    self._handle_line(text)
+                if upper == "RING" or parse_cid_line(text) is not None:
+                    if dispatch:
+                        self._handle_line(text)
                 else:
                     info.append(text)
-            if self._stop.is_set():
+            if self._stop.is_set() and not until_done:
                 break
         return None, info
 
@@ -542,6 +550,11 @@ class ModemSource(SourceBase):
         if self._timeout != timeout:
             ser.timeout = timeout
             self._timeout = timeout
+
+    def _fill(self, ser: serial.Serial) -> None:
+        """Queue the complete lines that arrive within the read timeout (nothing read if some are queued)."""
+        if not self._lines:
+            self._lines.extend(self._read_lines(ser))
 
     def _read_lines(self, ser: serial.Serial) -> list[str]:
         try:

@@ -266,3 +266,17 @@ def test_missing_port_is_reported_in_both_languages(tmp_path: Path) -> None:
         source.stop()
     assert source.status.state is SourceState.STOPPED
     assert not [t for t in threading.enumerate() if t.name == "callshield-modem"]
+
+
+def test_call_arriving_in_the_same_read_as_an_init_reply_is_not_lost(tmp_path: Path) -> None:
+    block = b"\r\nRING\r\n\r\nDATE = 1121\r\nTIME = 0435\r\nNMBR = 95275012\r\n\r\n"
+    peer = ModemPeer(tmp_path / "ttyBUSY", after={"AT+VCID=1": block}).start()
+    recorder = Recorder()
+    source = start_source(ModemConfig(port=str(peer.link), **FAST), recorder)
+    try:
+        [event] = recorder.wait_events(1)
+        assert event.raw_number == "95275012"
+        assert source.model == USR_MODEL
+    finally:
+        source.stop()
+        peer.stop()

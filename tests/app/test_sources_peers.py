@@ -38,12 +38,14 @@ class ModemPeer:
         answers: bool = True,
         errors: frozenset[str] = frozenset(),
         gci_resets_cid: bool = True,
+        after: dict[str, bytes] | None = None,
     ) -> None:
         self.link = link
         self.model = model
         self.answers = answers  # False: a silent serial device that is not a modem
         self.errors = errors  # commands answered with ERROR
         self.gci_resets_cid = gci_resets_cid
+        self.after = after or {}  # bytes sent in the same write as a command's result code
         self.commands: list[str] = []
         self.hook_events: list[tuple[str, float]] = []  # ("off"|"on", monotonic time)
         self.echo = True
@@ -153,7 +155,7 @@ class ModemPeer:
         if not self.answers:
             return
         if upper in self.errors:
-            self._result("ERROR")
+            self._result("ERROR", upper)
             return
         if upper == "ATZ":
             self.echo, self.caller_id = True, False
@@ -172,12 +174,12 @@ class ModemPeer:
         elif upper in ("AT", "ATV1", "ATH0", "ATH1", "AT+VCID=0"):
             pass
         else:
-            self._result("ERROR")
+            self._result("ERROR", upper)
             return
-        self._result("OK")
+        self._result("OK", upper)
 
-    def _result(self, code: str) -> None:
-        self.write(f"\r\n{code}\r\n".encode("ascii"))
+    def _result(self, code: str, command: str) -> None:
+        self.write(f"\r\n{code}\r\n".encode("ascii") + self.after.get(command, b""))
 
 
 class NcidPeer:

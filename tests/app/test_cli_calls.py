@@ -1,0 +1,131 @@
+"""``callshield simulate-call`` and ``callshield listen-calls`` as real commands in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from blocklists.db import open_db
+from blocklists.history import History
+from screening.types import Level
+from tests.app.test_sources_peers import ModemPeer, NcidPeer
+from tests.conftest import REPO_ROOT
+
+
+def test_simulate_call_screens_records_and_explains(run_cli, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("simulate-call", "95275012", "--line", "培训")
+    assert result.returncode == 0, result.stderr
+    assert "来电 95275012（线路 培训）" in result.stdout
+    assert "结论：警告" in result.stdout and "952750xx" in result.stdout
+    assert "已记入通话记录（编号 1）" in result.stdout
+
+    result = run_cli("simulate-call", "+852 96110", "--name", "Police", env={"CALLSHIELD_LANG": "en"})
+    assert result.returncode == 0, result.stderr
+    assert "Verdict: block" in result.stdout and "spoofed" in result.stdout and "#2" in result.stdout
+
+    rows = History(open_db(data_dir / "callshield.db")).query(kind="call")
+    assert [(r["number_raw"], r["source"], r["level"]) for r in rows] == [
+        ("+852 96110", "manual", int(Level.BLOCK)),
+        ("95275012", "manual", int(Level.WARN)),
+    ]
+    assert rows[0]["name"] == "Police" and rows[1]["line"] == "培训"
+
+
+def test_simulate_call_json(run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("simulate-call", "13800138000", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["e164"] == "+8613800138000" and data["level"] == "unknown" and data["history_id"] == 1
+
+
+def test_bad_input_gets_a_clear_message_in_both_languages(run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("simulate-call", "   ")
+    assert result.returncode == 2 and "请输入来电号码" in result.stderr
+    result = run_cli("simulate-call", "", env={"CALLSHIELD_LANG": "en"})
+    assert result.returncode == 2 and "enter the caller's number" in result.stderr
+    result = run_cli("listen-calls")
+    assert result.returncode == 2 and "--modem" in result.stderr and "请至少指定" in result.stderr
+    result = run_cli("listen-calls", "--ncid", "localhost:99999", env={"CALLSHIELD_LANG": "en"})
+    assert result.returncode == 2 and "invalid NCID address" in result.stderr
+
+
+def _listen(data_dir: Path, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "CALLSHIELD_LANG": "zh"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "app", "--data-dir", str(data_dir), "listen-calls", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=REPO_ROOT,
+    )
+
+
+def _read_until(stream, marker: str, timeout: float = 30.0) -> str:  # type: ignore[no-untyped-def]
+    """Read lines from a pipe on a helper thread until ``marker`` shows up (or time runs out)."""
+    seen: list[str] = []
+    found = threading.Event()
+
+    def reader() -> None:
+        for line in stream:
+            seen.append(line)
+            if marker in line:
+                found.set()
+                return
+
+    thread = threading.Thread(target=reader, daemon=True)
+    thread.start()
+    found.wait(timeout)
+    thread.join(0.1 if found.is_set() else 0)
+    assert found.is_set(), f"{marker!r} not in {''.join(seen)!r}"
+    return "".join(seen)
+
+
+def test_listen_prints_ncid_calls_until_ctrl_c(data_dir: Path) -> None:
+    peer = NcidPeer().start()
+    proc = _listen(data_dir, "--ncid", f"127.0.0.1:{peer.port}")
+    try:
+        assert peer.wait_connected(timeout=30), proc.stderr
+        peer.send("CID: *DATE*11212026*TIME*0435*LINE*POTS*NMBR*95275012*MESG*NONE*NAME*-*")
+        out = _read_until(proc.stdout, "已记入通话记录")
+        assert "来电 95275012（线路 POTS）" in out and "结论：警告" in out
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+        assert proc.returncode == 0, err
+        assert "已连接 NCID 服务器" in err and "已停止：" in err and "收到 1 个来电" in err
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+        peer.stop()
+    assert History(open_db(data_dir / "callshield.db")).count() == 1
+
+
+def test_listen_on_a_modem_hangs_up_blocked_callers(data_dir: Path, tmp_path: Path) -> None:
+    from blocklists.store import ListStore
+
+    ListStore(open_db(data_dir / "callshield.db")).add("block", "16212345678")
+    peer = ModemPeer(tmp_path / "ttyACM0").start()
+    proc = _listen(data_dir, "--modem", str(peer.link), "--auto-hangup", "--max-calls", "1")
+    try:
+        assert peer.wait_for_command("AT+VCID=1", timeout=30)
+        assert peer.wait_until(lambda: peer.caller_id, timeout=5)
+        peer.ring()
+        assert peer.caller_id_block("16212345678")
+        assert peer.wait_for_command("ATH0", timeout=30)  # off hook, pause, on hook
+        out, err = proc.communicate(timeout=30)
+        assert proc.returncode == 0, err
+        assert "来电 16212345678（线路 modem）" in out and "结论：拦截" in out
+        assert "已自动挂断来电 16212345678" in err
+        assert [kind for kind, _ in peer.hook_events] == ["off", "on"]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+        peer.stop()
