@@ -172,10 +172,16 @@ class JobRunner(QObject):
         name: str,
         progress: Progress | None,
     ) -> Job:
-        if self._closed:
-            raise RuntimeError("JobRunner is shut down")
         job_id = next(self._ids)
         label = name or getattr(fn, "__qualname__", repr(fn))
+        if self._closed:
+            # The app is closing: late requests (a widget reacting to its own teardown) are dropped quietly.
+            log.debug("job %s ignored: runner shut down", label)
+            dropped: Future[Any] = Future()
+            dropped.cancel()
+            if progress is not None:
+                progress.cancel()
+            return Job(job_id, label, dropped, progress)
         pool = self._writer if writer else self._pool
         future: Future[Any] = Future()
         job = Job(job_id, label, future, progress, on_result, on_error, on_cancelled)

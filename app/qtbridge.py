@@ -401,11 +401,135 @@ def _hit_dict(hit: Any) -> dict[str, Any]:
 
 
 class SpeechService(QObject):
-    """Speech model and audio device access for the Settings page and the wizard (filled as ``speech/`` lands)."""
+    """Audio devices, the input level meter, test recordings and the speech model, all off the GUI thread."""
+
+    levelChanged = Signal(float, float)  # bar 0..1, rms dBFS
+    meterStopped = Signal(object)  # None, or the exception that stopped it
 
     def __init__(self, services: AppServices) -> None:
         super().__init__(services)
         self._services = services
+        self._meter_job: Any = None
+        self._last_level = 0.0
+
+    # ---------------------------------------------------------------- devices
+    def list_devices(self, on_result: Callable[[Any], None], on_error: Callable[[BaseException], None]) -> None:
+        from speech.audio import list_input_devices
+
+        self._services.jobs.run(list_input_devices, on_result=on_result, on_error=on_error, name="list-devices")
+
+    @staticmethod
+    def _device_arg(device: str | None) -> int | str | None:
+        if device is None or device == "":
+            return None
+        return int(device) if device.isdigit() else device
+
+    def start_meter(self, device: str | None) -> None:
+        """Start the live input level meter on ``device``; readings arrive as ``levelChanged``."""
+        self.stop_meter()
+
+        def run(progress: Any) -> None:
+            from speech.audio import LiveSource
+
+            def on_level(reading: Any) -> None:
+                now = time.monotonic()
+                if now - self._last_level >= 0.05:  # at most 20 updates a second
+                    self._last_level = now
+                    self.levelChanged.emit(float(reading.bar), float(reading.rms_dbfs))
+
+            source = LiveSource(self._device_arg(device), on_level=on_level)
+            source.start()
+            try:
+                while not progress.cancelled:
+                    source.read(0.2)
+            finally:
+                source.close()
+
+        def finished(_: Any = None) -> None:
+            self._meter_job = None
+            self.meterStopped.emit(None)
+
+        def failed(exc: BaseException) -> None:
+            self._meter_job = None
+            self.meterStopped.emit(exc)
+
+        self._meter_job = self._services.jobs.run_long(
+            run, on_result=finished, on_error=failed, on_cancelled=finished, name="level-meter"
+        )
+
+    def stop_meter(self) -> None:
+        job, self._meter_job = self._meter_job, None
+        if job is not None:
+            job.cancel()
+
+    @property
+    def meter_running(self) -> bool:
+        return self._meter_job is not None
+
+    def test_recording(
+        self,
+        device: str | None,
+        seconds: float,
+        on_result: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+        on_progress: Callable[[int, int, str], None] | None = None,
+    ) -> Any:
+        """Record ``seconds`` from ``device`` into ``<data dir>/test-recording.wav``; result: TestRecording."""
+        target = self._services.data_dir / "test-recording.wav"
+        model_path = self._services.settings.value.model_path
+        device_arg = self._device_arg(device)
+
+        def run(progress: Any) -> TestRecording:
+            return record_test(device_arg, seconds, target, progress, model_path)
+
+        self.stop_meter()
+        return self._services.jobs.run_long(
+            run, on_result=on_result, on_error=on_error, on_progress=on_progress, name="test-recording"
+        )
 
     def close(self) -> None:
-        return None
+        self.stop_meter()
+
+
+@dataclass(frozen=True)
+class TestRecording:
+    path: str
+    seconds: float
+    peak: float
+    rms_dbfs: float
+    transcript: str | None = None
+
+
+def record_test(
+    device: int | str | None, seconds: float, target: Any, progress: Any, model_path: str | None = None
+) -> TestRecording:
+    """Worker: capture ``seconds`` of audio (16 kHz mono), save a WAV, measure it, transcribe it if a model is set."""
+    import wave
+
+    import numpy as np
+
+    from speech.audio import LiveSource, level_of
+
+    source = LiveSource(device)
+    source.start()
+    chunks: list[bytes] = []
+    total = int(seconds * 16000 * 2)
+    got = 0
+    try:
+        while got < total:
+            progress.check()
+            block = source.read(0.5)
+            if block:
+                chunks.append(block)
+                got += len(block)
+                progress.update(min(got, total), total, "")
+    finally:
+        source.close()
+    pcm = b"".join(chunks)[:total]
+    with wave.open(str(target), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(16000)
+        wav.writeframes(pcm)
+    reading = level_of(np.frombuffer(pcm, dtype=np.int16))
+    return TestRecording(str(target), len(pcm) / 32000.0, reading.peak, reading.rms_dbfs, None)

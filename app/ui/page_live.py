@@ -96,10 +96,7 @@ class CallCard(QFrame):
         self.services = services
         self.state = state
         self.number_label = QLabel(self)
-        font = self.number_label.font()
-        font.setPointSizeF(max(font.pointSizeF(), 9.0) * 1.8)
-        font.setBold(True)
-        self.number_label.setFont(font)
+        style.set_scaled_font(self.number_label, 1.8, bold=True)
         self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.place_label = QLabel(self)
         self.place_label.setObjectName("hint")
@@ -258,7 +255,7 @@ class LivePage(QWidget):
         self._status: Any = None
         self.title = QLabel(self)
         self.title.setObjectName("pageTitle")
-        self.title.setFont(style.title_font(self.font()))
+        style.set_scaled_font(self.title, 1.5, bold=True)
         self.source_status = QLabel(self)
         self.source_status.setObjectName("hint")
         self.source_status.setWordWrap(True)

@@ -7,6 +7,7 @@ from functools import cache
 
 from PySide6.QtCore import QCoreApplication, QSize
 from PySide6.QtGui import QColor, QFont, QIcon, QPixmap
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app import paths
 from screening.types import Level
@@ -62,12 +63,57 @@ def level_advice(level: Level, lang: str | None = None) -> str:
     return en if (lang or current_language()) == "en" else zh
 
 
-def title_font(base: QFont) -> QFont:
-    """Font for page titles: 1.5× the base size, bold (follows large-text mode since it scales the base)."""
-    font = QFont(base)
-    font.setPointSizeF(max(base.pointSizeF(), 9.0) * 1.5)
-    font.setBold(True)
-    return font
+LARGE_TEXT_FACTOR = 1.5
+
+
+def set_scaled_font(widget: QWidget, factor: float, bold: bool = False) -> None:
+    """Give ``widget`` a font ``factor`` × the application font; re-applied when large-text mode changes."""
+    widget.setProperty("callshield_font_factor", float(factor))
+    widget.setProperty("callshield_font_bold", bool(bold))
+    _apply_scaled(widget)
+
+
+def _apply_scaled(widget: QWidget) -> None:
+    factor = widget.property("callshield_font_factor")
+    if factor is None:
+        return
+    font = QFont(QApplication.font())
+    font.setPointSizeF(max(font.pointSizeF(), 6.0) * float(factor))
+    font.setBold(bool(widget.property("callshield_font_bold")))
+    widget.setFont(font)
+
+
+def base_point_size(app: QApplication) -> float:
+    """The system's font size, remembered before we scale anything (system font scaling is respected)."""
+    stored = app.property("callshield_base_point_size")
+    if stored is None:
+        stored = QApplication.font().pointSizeF()
+        if stored <= 0:
+            stored = 10.0
+        app.setProperty("callshield_base_point_size", float(stored))
+    return float(stored)
+
+
+def apply_text_scale(app: QApplication, large: bool) -> float:
+    """Large-text mode: application font = system size × 1.5; returns the point size now in use."""
+    size = base_point_size(app) * (LARGE_TEXT_FACTOR if large else 1.0)
+    font = QFont(QApplication.font())
+    font.setPointSizeF(size)
+    QApplication.setFont(font)
+    # With an application style sheet Qt does not push a new application font to existing widgets;
+    # re-applying the sheet re-polishes them all.
+    sheet = app.styleSheet()
+    app.setStyleSheet("")
+    app.setStyleSheet(sheet)
+    app.setProperty("callshield_large_text", bool(large))
+    for widget in QApplication.allWidgets():
+        own = widget.styleSheet()
+        if own:  # same for widgets with their own sheet (banners, cards)
+            widget.setStyleSheet("")
+            widget.setStyleSheet(own)
+        if widget.property("callshield_font_factor") is not None:
+            _apply_scaled(widget)
+    return size
 
 
 def icon_path(name: str) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -61,10 +61,7 @@ class VerdictBanner(QFrame):
         self._icon = QLabel(self)
         self._icon.setFixedSize(QSize(icon_size, icon_size))
         self._title = QLabel(self)
-        title_font = QFont(self.font())
-        title_font.setPointSizeF(max(title_font.pointSizeF(), 9.0) * 1.6)
-        title_font.setBold(True)
-        self._title.setFont(title_font)
+        style.set_scaled_font(self._title, 1.6, bold=True)
         self._title.setWordWrap(True)
         self._advice = QLabel(self)
         self._advice.setWordWrap(True)
@@ -440,17 +437,19 @@ class ErrorDetailsDialog(QDialog):
 
 def friendly_message(exc: BaseException) -> str:
     """Plain-language text for an exception: the core's own translated message if it has one."""
-    tr = QApplication.translate
     msg = getattr(exc, "message", None)
     if msg is not None and hasattr(msg, "render"):
         return render_text(msg)
     if isinstance(exc, FileNotFoundError):
-        return tr("ErrorDetailsDialog", "找不到文件：") + str(exc.filename or exc)
+        return QApplication.translate("ErrorDetailsDialog", "找不到文件：") + str(exc.filename or exc)
     if isinstance(exc, PermissionError):
-        return tr("ErrorDetailsDialog", "没有权限访问：") + str(exc.filename or exc)
+        return QApplication.translate("ErrorDetailsDialog", "没有权限访问：") + str(exc.filename or exc)
     if isinstance(exc, OSError):
-        return tr("ErrorDetailsDialog", "读写文件或设备时出错：") + str(exc)
-    return tr("ErrorDetailsDialog", "程序遇到了意外问题，已记录到日志。") + f"\n({type(exc).__name__}: {exc})"
+        return QApplication.translate("ErrorDetailsDialog", "读写文件或设备时出错：") + str(exc)
+    return (
+        QApplication.translate("ErrorDetailsDialog", "程序遇到了意外问题，已记录到日志。")
+        + f"\n({type(exc).__name__}: {exc})"
+    )
 
 
 # --------------------------------------------------------------------------------------------------

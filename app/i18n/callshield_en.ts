@@ -1,0 +1,1472 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en">
+    <context>
+        <name>AlertBar</name>
+        <message>
+            <source>查看来电</source>
+            <translation>Show the call</translation>
+        </message>
+        <message>
+            <source>关闭提醒</source>
+            <translation>Dismiss</translation>
+        </message>
+    </context>
+    <context>
+        <name>CallCard</name>
+        <message>
+            <source>归属地未知</source>
+            <translation>Location unknown</translation>
+        </message>
+        <message>
+            <source>手动输入</source>
+            <translation>manual entry</translation>
+        </message>
+        <message>
+            <source>线路 %1 · %2</source>
+            <translation>Line %1 · %2</translation>
+        </message>
+        <message>
+            <source>已结束监听</source>
+            <translation>Stopped listening</translation>
+        </message>
+        <message>
+            <source>拉黑</source>
+            <translation>Block</translation>
+        </message>
+        <message>
+            <source>把这个号码加入我的黑名单，以后直接拦截</source>
+            <translation>Add this number to my blocklist; block it from now on</translation>
+        </message>
+        <message>
+            <source>信任</source>
+            <translation>Trust</translation>
+        </message>
+        <message>
+            <source>把这个号码加入白名单（家人、熟人），以后不再提醒</source>
+            <translation>Add this number to the allowlist (family, friends); never warn about it again</translation>
+        </message>
+        <message>
+            <source>标记…</source>
+            <translation>Mark…</translation>
+        </message>
+        <message>
+            <source>给这个来电记下类别和备注</source>
+            <translation>Note a category and a comment for this call</translation>
+        </message>
+        <message>
+            <source>结束监听</source>
+            <translation>Stop listening</translation>
+        </message>
+        <message>
+            <source>停止听这通电话（记录会保存）</source>
+            <translation>Stop listening to this call (the record is kept)</translation>
+        </message>
+        <message>
+            <source>移除卡片</source>
+            <translation>Remove card</translation>
+        </message>
+        <message>
+            <source>通话内容（可疑说法会高亮）</source>
+            <translation>What was said (suspicious phrases highlighted)</translation>
+        </message>
+        <message>
+            <source>已拉黑</source>
+            <translation>Blocked</translation>
+        </message>
+        <message>
+            <source>确认信任</source>
+            <translation>Trust this number?</translation>
+        </message>
+        <message>
+            <source>这个来电有诈骗风险。确定要把它加入白名单吗？以后它不会再被提醒。</source>
+            <translation>This call looks like fraud. Add it to the allowlist anyway? It will never be flagged again.</translation>
+        </message>
+        <message>
+            <source>已加入白名单</source>
+            <translation>Added to the allowlist</translation>
+        </message>
+        <message>
+            <source>已标记为：</source>
+            <translation>Marked as: </translation>
+        </message>
+    </context>
+    <context>
+        <name>CheckPage</name>
+        <message>
+            <source>查号</source>
+            <translation>Check</translation>
+        </message>
+        <message>
+            <source>粘贴一个或多个电话号码（每行一个），或打开手机导出的通话记录（CSV 文件），看看哪些号码有诈骗风险、为什么。</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>例如：
+95275012
++86 138 0013 8000
+400 123 4567</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>要查询的号码</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>查询 (Ctrl+Enter)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>查询号码</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>打开通话记录…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>打开通话记录 CSV 文件</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>清空</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>筛选：</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>输入号码、地区或原因</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>筛选查询结果</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>全部等级</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 及以上</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>按风险等级筛选</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>查询结果</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>把选中的号码加入：</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>目标名单</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>类别：</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>类别</source>
+            <translation>Category</translation>
+        </message>
+        <message>
+            <source>备注（可不填）</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>备注</source>
+            <translation>Note</translation>
+        </message>
+        <message>
+            <source>加入名单</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>请先输入或粘贴号码。</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>正在查询 %n 个号码…</source>
+            <translation type="unfinished">
+                <numerusform />
+                <numerusform />
+            </translation>
+        </message>
+        <message>
+            <source>打开通话记录</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>通话记录 (*.csv *.txt);;所有文件 (*)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>正在读取通话记录…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>请先在表格中选中号码。</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>正在加入名单…</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>已把 %n 个号码加入“%1”。</source>
+            <translation type="unfinished">
+                <numerusform />
+                <numerusform />
+            </translation>
+        </message>
+        <message>
+            <source>未能加入：</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>已取消查询。</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>共 %n 个：</source>
+            <translation type="unfinished">
+                <numerusform />
+                <numerusform />
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>EntryDialog</name>
+        <message>
+            <source>编辑条目</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>添加号码</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>号码，或规则如 952750?? 、170*</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>号码或规则</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>类别</source>
+            <translation>Category</translation>
+        </message>
+        <message>
+            <source>备注</source>
+            <translation>Note</translation>
+        </message>
+        <message>
+            <source>号码 / 规则：</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>类别：</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>备注：</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>保存</source>
+            <translation>Save</translation>
+        </message>
+        <message>
+            <source>取消</source>
+            <translation>Cancel</translation>
+        </message>
+    </context>
+    <context>
+        <name>ErrorDetailsDialog</name>
+        <message>
+            <source>出错了</source>
+            <translation>Something went wrong</translation>
+        </message>
+        <message>
+            <source>您的数据没有丢失。如需帮助，请把下面的详细信息发给帮您安装的人。</source>
+            <translation>Your data is safe. If you need help, send the details below to whoever set up this computer.</translation>
+        </message>
+        <message>
+            <source>日志文件：</source>
+            <translation>Log file: </translation>
+        </message>
+        <message>
+            <source>错误详细信息</source>
+            <translation>Error details</translation>
+        </message>
+        <message>
+            <source>显示详细信息</source>
+            <translation>Show details</translation>
+        </message>
+        <message>
+            <source>复制详细信息</source>
+            <translation>Copy details</translation>
+        </message>
+        <message>
+            <source>知道了</source>
+            <translation>OK</translation>
+        </message>
+        <message>
+            <source>隐藏详细信息</source>
+            <translation>Hide details</translation>
+        </message>
+        <message>
+            <source>找不到文件：</source>
+            <translation>File not found: </translation>
+        </message>
+        <message>
+            <source>没有权限访问：</source>
+            <translation>No permission to access: </translation>
+        </message>
+        <message>
+            <source>读写文件或设备时出错：</source>
+            <translation>Could not read or write a file or device: </translation>
+        </message>
+        <message>
+            <source>程序遇到了意外问题，已记录到日志。</source>
+            <translation>CallShield hit an unexpected problem. It has been written to the log.</translation>
+        </message>
+    </context>
+    <context>
+        <name>FamilyPage</name>
+        <message>
+            <source>这些行不像电话号码，不会被添加：</source>
+            <translation>These lines do not look like phone numbers and will not be added:</translation>
+        </message>
+        <message>
+            <source>家人和熟人的号码</source>
+            <translation>Family and friends</translation>
+        </message>
+        <message>
+            <source>这些号码打来时永远不会被提醒。每行一个，可以在号码后写上名字。也可以跳过。</source>
+            <translation>Calls from these numbers are never flagged. One per line; you may add a name after the number. You can skip this.</translation>
+        </message>
+        <message>
+            <source>例如：</source>
+            <translation>For example:</translation>
+        </message>
+        <message>
+            <source>每行一个号码</source>
+            <translation>One number per line</translation>
+        </message>
+        <message>
+            <source>家人号码</source>
+            <translation>Family numbers</translation>
+        </message>
+    </context>
+    <context>
+        <name>FirstRunWizard</name>
+        <message>
+            <source>来电护盾 — 首次设置</source>
+            <translation>CallShield — first-time setup</translation>
+        </message>
+        <message>
+            <source>下一步</source>
+            <translation>Next</translation>
+        </message>
+        <message>
+            <source>上一步</source>
+            <translation>Back</translation>
+        </message>
+        <message>
+            <source>完成</source>
+            <translation>Finish</translation>
+        </message>
+        <message>
+            <source>以后再说</source>
+            <translation>Later</translation>
+        </message>
+    </context>
+    <context>
+        <name>ImportPreviewDialog</name>
+        <message>
+            <source>导入预览</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>文件“%1”：读取 %2 行，有效 %3 条，文件内重复 %4 条，错误 %5 行。（格式 %6，编码 %7）</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>有问题的行</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>…还有 %n 行有问题</source>
+            <translation type="unfinished">
+                <numerusform />
+                <numerusform />
+            </translation>
+        </message>
+        <message>
+            <source>以下各行有问题。现在还没有写入任何内容：可以修改文件后重新导入，或跳过这些行只导入有效的条目。</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>没有发现问题。确认后才会写入。</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>将要导入的条目（前 20 条）</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>导入到名单</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>导入到：</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>导入 %n 条</source>
+            <translation type="unfinished">
+                <numerusform />
+                <numerusform />
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>跳过错误行，导入 %n 条</source>
+            <translation type="unfinished">
+                <numerusform />
+                <numerusform />
+            </translation>
+        </message>
+        <message>
+            <source>取消，不导入</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>将要导入的条目（前 20 条）：</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>LanguagePage</name>
+        <message>
+            <source>欢迎使用来电护盾</source>
+            <translation>Welcome to CallShield</translation>
+        </message>
+        <message>
+            <source>只需四步，一分钟内完成。以后都可以在“设置”里修改。</source>
+            <translation>Four quick steps, under a minute. You can change everything later in Settings.</translation>
+        </message>
+        <message>
+            <source>大字模式（文字放大 1.5 倍）</source>
+            <translation>Large text (1.5× bigger)</translation>
+        </message>
+    </context>
+    <context>
+        <name>ListsPage</name>
+        <message>
+            <source>名单</source>
+            <translation>Lists</translation>
+        </message>
+        <message>
+            <source>拦截名单里的号码来电时会报警；可信名单（家人、熟人）里的号码永远不会被标记。勾选名单左侧的方框可以启用或停用整个名单。</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>名单列表</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>名单中的号码</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>启用 / 停用名单</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>新建名单…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>删除名单…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>导入…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>从文件导入号码（先预览）</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>导出…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>把当前名单导出到文件</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>搜索：</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>号码、备注或类别</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>搜索名单</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>搜索</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>添加号码…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>编辑…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>删除</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>删除选中的号码</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>删除名单</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>确定删除名单“%1”及其中的全部号码吗？此操作不能撤销。</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>确定</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>取消</source>
+            <translation>Cancel</translation>
+        </message>
+        <message>
+            <source>正在搜索…</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>找到 %n 条</source>
+            <translation type="unfinished">
+                <numerusform />
+                <numerusform />
+            </translation>
+        </message>
+        <message>
+            <source>显示前 %1 条，共 %2 条；用搜索查找其余的号码</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>共 %n 条</source>
+            <translation type="unfinished">
+                <numerusform />
+                <numerusform />
+            </translation>
+        </message>
+        <message>
+            <source>已保存“%1”。</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>已删除 %n 条。</source>
+            <translation type="unfinished">
+                <numerusform />
+                <numerusform />
+            </translation>
+        </message>
+        <message>
+            <source>删除号码</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>确定从名单中删除选中的 %n 条吗？</source>
+            <translation type="unfinished">
+                <numerusform />
+                <numerusform />
+            </translation>
+        </message>
+        <message>
+            <source>导入名单</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>名单文件 (*.csv *.txt *.json);;所有文件 (*)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>正在检查文件…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>已取消导入，没有写入任何内容。</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>导入完成：新增 %1 条，已存在 %2 条，跳过错误行 %3 行。</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>导出名单</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>CSV 表格 (*.csv);;文本文件，每行一个号码 (*.txt);;JSON (*.json)</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>已导出 %n 条到：</source>
+            <translation type="unfinished">
+                <numerusform />
+                <numerusform />
+            </translation>
+        </message>
+        <message>
+            <source>导入被拒绝，没有写入任何内容：</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>已启用</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>已停用</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>可信名单</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>拦截名单</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>停用此名单</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>启用此名单</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>LivePage</name>
+        <message>
+            <source>来电功能暂不可用</source>
+            <translation>Calls are not available right now</translation>
+        </message>
+        <message>
+            <source>没有正在监听的来电。请先模拟一个来电。</source>
+            <translation>No call is being monitored. Simulate a call first.</translation>
+        </message>
+        <message>
+            <source>来电来源：</source>
+            <translation>Call source: </translation>
+        </message>
+        <message>
+            <source>来电来源：手动输入。可在“设置”里连接来电显示设备。</source>
+            <translation>Call source: manual entry. Connect a caller-ID device in Settings.</translation>
+        </message>
+        <message>
+            <source>来电监控</source>
+            <translation>Live calls</translation>
+        </message>
+        <message>
+            <source>模拟来电：</source>
+            <translation>Simulate a call:</translation>
+        </message>
+        <message>
+            <source>输入号码试一试，例如 95275012</source>
+            <translation>Type a number to try, e.g. 95275012</translation>
+        </message>
+        <message>
+            <source>模拟来电号码</source>
+            <translation>Number for a simulated call</translation>
+        </message>
+        <message>
+            <source>模拟来电</source>
+            <translation>Simulate call</translation>
+        </message>
+        <message>
+            <source>对方说：</source>
+            <translation>Caller says:</translation>
+        </message>
+        <message>
+            <source>输入对方说的话，例如：我是公安局的，你涉嫌洗钱</source>
+            <translation>Type what the caller says, e.g. I am from the police, you are suspected of money laundering</translation>
+        </message>
+        <message>
+            <source>模拟通话内容</source>
+            <translation>Simulated call text</translation>
+        </message>
+        <message>
+            <source>加入通话内容</source>
+            <translation>Add to the call</translation>
+        </message>
+        <message>
+            <source>现在没有来电。
+有电话打进来时，这里会显示号码、风险判断和通话内容。
+也可以在下方输入号码模拟一个来电。</source>
+            <translation>No calls right now.
+When a call comes in, its number, risk and what is said appear here.
+You can also type a number below to simulate a call.</translation>
+        </message>
+    </context>
+    <context>
+        <name>MainWindow</name>
+        <message>
+            <source>来电监控</source>
+            <translation>Live calls</translation>
+        </message>
+        <message>
+            <source>查号</source>
+            <translation>Check</translation>
+        </message>
+        <message>
+            <source>录音分析</source>
+            <translation>Recordings</translation>
+        </message>
+        <message>
+            <source>名单</source>
+            <translation>Lists</translation>
+        </message>
+        <message>
+            <source>记录</source>
+            <translation>History</translation>
+        </message>
+        <message>
+            <source>设置</source>
+            <translation>Settings</translation>
+        </message>
+        <message>
+            <source>来电护盾 CallShield</source>
+            <translation>CallShield</translation>
+        </message>
+        <message>
+            <source>页面导航</source>
+            <translation>Page navigation</translation>
+        </message>
+    </context>
+    <context>
+        <name>MarkDialog</name>
+        <message>
+            <source>标记这个来电</source>
+            <translation>Mark this call</translation>
+        </message>
+        <message>
+            <source>类别</source>
+            <translation>Category</translation>
+        </message>
+        <message>
+            <source>例如：自称银行客服，要求转账</source>
+            <translation>e.g. claimed to be bank staff, asked for a transfer</translation>
+        </message>
+        <message>
+            <source>备注</source>
+            <translation>Note</translation>
+        </message>
+        <message>
+            <source>同时拉黑</source>
+            <translation>Also block</translation>
+        </message>
+        <message>
+            <source>号码：</source>
+            <translation>Number: </translation>
+        </message>
+        <message>
+            <source>保存</source>
+            <translation>Save</translation>
+        </message>
+        <message>
+            <source>取消</source>
+            <translation>Cancel</translation>
+        </message>
+    </context>
+    <context>
+        <name>ModelPage</name>
+        <message>
+            <source>选择语音模型压缩包</source>
+            <translation>Choose a speech model zip</translation>
+        </message>
+        <message>
+            <source>模型压缩包 (*.zip)</source>
+            <translation>Model archive (*.zip)</translation>
+        </message>
+        <message>
+            <source>或者选择语音模型文件夹</source>
+            <translation>Or choose a speech model folder</translation>
+        </message>
+        <message>
+            <source>语音模型已就绪。</source>
+            <translation>The speech model is ready.</translation>
+        </message>
+        <message>
+            <source>没有成功：</source>
+            <translation>That did not work: </translation>
+        </message>
+        <message>
+            <source>可以稍后在“设置”里再试。</source>
+            <translation>You can try again later in Settings.</translation>
+        </message>
+        <message>
+            <source>听懂通话内容（可选）</source>
+            <translation>Understand what callers say (optional)</translation>
+        </message>
+        <message>
+            <source>有了语音识别模型，来电护盾能听出“安全账户”“验证码”等诈骗说法。没有它也能按号码判断。</source>
+            <translation>With a speech model CallShield hears scam phrases like "safe account" or "verification code". Without it, it still checks numbers.</translation>
+        </message>
+        <message>
+            <source>模型约 40 MB，全部在本机运行，通话内容不会上传。</source>
+            <translation>The model is about 40 MB and runs on this computer; nothing said on a call is uploaded.</translation>
+        </message>
+        <message>
+            <source>先跳过，只按号码判断</source>
+            <translation>Skip for now; check numbers only</translation>
+        </message>
+        <message>
+            <source>现在下载（需要联网）</source>
+            <translation>Download now (needs internet)</translation>
+        </message>
+        <message>
+            <source>我已经有模型文件</source>
+            <translation>I already have the model files</translation>
+        </message>
+        <message>
+            <source>选择文件…</source>
+            <translation>Choose file…</translation>
+        </message>
+    </context>
+    <context>
+        <name>NewListDialog</name>
+        <message>
+            <source>新建名单</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>名单名称</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>⛔ 拦截名单</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>✔ 可信名单（放行）</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>名单类型</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>名称：</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>类型：</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>创建</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>取消</source>
+            <translation>Cancel</translation>
+        </message>
+    </context>
+    <context>
+        <name>PlaceholderPage</name>
+        <message>
+            <source>“%1”页面暂时不可用。其他功能可以照常使用。</source>
+            <translation>The "%1" page is not available right now. Everything else works as usual.</translation>
+        </message>
+    </context>
+    <context>
+        <name>RecordingsPage</name>
+        <message>
+            <source>录音分析</source>
+            <translation>Recordings</translation>
+        </message>
+        <message>
+            <source>选择通话录音文件或整个文件夹（WAV、MP3、M4A、AMR 等），程序会把语音转成文字，找出诈骗话术，并提取 QQ 群号、链接、账号等线索。分析全部在本机完成，不会上传。</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>打开“设置”</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>打开设置页面，下载或导入语音模型</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>选择录音文件…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>选择文件夹…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>开始分析</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>清空列表</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>重新分析以前分析过的文件</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>筛选：</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>文件名、类型或证据</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>筛选分析结果</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>全部等级</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>%1 及以上</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>按风险等级筛选</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>导出 CSV…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>导出 HTML 报告…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>录音分析结果</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>转写文字（高亮处为可疑话术）：</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>录音转写文字</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>证据：</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>命中的诈骗话术</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>提取的线索（QQ群号、链接、账号等）：</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>提取的线索</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>还没有可用的语音识别模型，所以暂时不能分析录音。</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>请到“设置”页下载或导入中文语音模型。查号等其他功能不受影响。</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>语音模型：</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>选择录音文件</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>录音文件 (*.wav *.mp3 *.m4a *.aac *.amr *.3gp *.ogg *.opus *.flac *.mp4);;所有文件 (*)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>选择录音所在的文件夹</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>没有找到录音文件。</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>请先选择录音文件或文件夹。</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>正在分析 %n 个录音…</source>
+            <translation type="unfinished">
+                <numerusform />
+                <numerusform />
+            </translation>
+        </message>
+        <message>
+            <source>已分析 %1 / %2</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>选择一行查看详情</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>（没有命中诈骗话术）</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>（没有提取到线索）</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>共 %n 个文件：</source>
+            <translation type="unfinished">
+                <numerusform />
+                <numerusform />
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>其中 %n 个有诈骗风险（警告或拦截）</source>
+            <translation type="unfinished">
+                <numerusform />
+                <numerusform />
+            </translation>
+        </message>
+        <message>
+            <source>HTML 报告 (*.html)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>CSV 表格 (*.csv)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>导出分析结果</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <source>已导出 %n 个文件的结果到：</source>
+            <translation type="unfinished">
+                <numerusform />
+                <numerusform />
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>SettingsPage</name>
+        <message>
+            <source>请填写邮件服务器地址（例如 smtp.qq.com）</source>
+            <translation>Enter the mail server (e.g. smtp.qq.com)</translation>
+        </message>
+        <message>
+            <source>请至少填写一个收件人邮箱</source>
+            <translation>Enter at least one recipient address</translation>
+        </message>
+        <message>
+            <source>这些收件人地址不像邮箱：</source>
+            <translation>These recipients do not look like e-mail addresses: </translation>
+        </message>
+        <message>
+            <source>请填写发件人邮箱或登录用户名</source>
+            <translation>Enter the sender address or the login name</translation>
+        </message>
+        <message>
+            <source>邮件设置已保存</source>
+            <translation>E-mail settings saved</translation>
+        </message>
+        <message>
+            <source>已保存（邮件提醒未开启）</source>
+            <translation>Saved (e-mail alerts are off)</translation>
+        </message>
+        <message>
+            <source>正在发送测试邮件…</source>
+            <translation>Sending a test e-mail…</translation>
+        </message>
+        <message>
+            <source>测试邮件已发出，请到收件箱查看</source>
+            <translation>Test e-mail sent; check the inbox</translation>
+        </message>
+        <message>
+            <source>发送失败：</source>
+            <translation>Sending failed: </translation>
+        </message>
+        <message>
+            <source>自动查找</source>
+            <translation>Find automatically</translation>
+        </message>
+        <message>
+            <source>来电来源已保存</source>
+            <translation>Call source saved</translation>
+        </message>
+        <message>
+            <source>正在查找录音设备…</source>
+            <translation>Looking for recording devices…</translation>
+        </message>
+        <message>
+            <source>系统默认设备</source>
+            <translation>System default device</translation>
+        </message>
+        <message>
+            <source>找到 %1 个录音设备</source>
+            <translation>Found %1 recording devices</translation>
+        </message>
+        <message>
+            <source>没有找到录音设备。请插上麦克风或电话录音盒后点“刷新”。</source>
+            <translation>No recording device found. Plug in a microphone or phone recorder, then press Refresh.</translation>
+        </message>
+        <message>
+            <source>无法列出录音设备：</source>
+            <translation>Cannot list recording devices: </translation>
+        </message>
+        <message>
+            <source>请对着麦克风说话，音量条应该跳动。</source>
+            <translation>Speak into the microphone; the bar should move.</translation>
+        </message>
+        <message>
+            <source>停止</source>
+            <translation>Stop</translation>
+        </message>
+        <message>
+            <source>开始检测</source>
+            <translation>Start</translation>
+        </message>
+        <message>
+            <source>无法打开录音设备：</source>
+            <translation>Cannot open the recording device: </translation>
+        </message>
+        <message>
+            <source>正在录音 %1 秒，请说话…</source>
+            <translation>Recording for %1 seconds, please speak…</translation>
+        </message>
+        <message>
+            <source>录好了：%1 秒，音量 %2 dB。</source>
+            <translation>Recorded %1 s, level %2 dB. </translation>
+        </message>
+        <message>
+            <source>声音太小，请检查设备。</source>
+            <translation>Very quiet; please check the device.</translation>
+        </message>
+        <message>
+            <source>设备工作正常。</source>
+            <translation>The device works.</translation>
+        </message>
+        <message>
+            <source>识别结果：</source>
+            <translation>Recognised: </translation>
+        </message>
+        <message>
+            <source>录音失败：</source>
+            <translation>Recording failed: </translation>
+        </message>
+        <message>
+            <source>语音识别组件未安装，只能按号码判断。</source>
+            <translation>Speech recognition is not installed; only numbers are checked.</translation>
+        </message>
+        <message>
+            <source>选择语音模型压缩包</source>
+            <translation>Choose a speech model zip</translation>
+        </message>
+        <message>
+            <source>模型压缩包 (*.zip)</source>
+            <translation>Model archive (*.zip)</translation>
+        </message>
+        <message>
+            <source>选择语音模型文件夹</source>
+            <translation>Choose a speech model folder</translation>
+        </message>
+        <message>
+            <source>没有成功：</source>
+            <translation>That did not work: </translation>
+        </message>
+        <message>
+            <source>已取消。</source>
+            <translation>Cancelled.</translation>
+        </message>
+        <message>
+            <source>设置</source>
+            <translation>Settings</translation>
+        </message>
+        <message>
+            <source>语言和文字大小</source>
+            <translation>Language and text size</translation>
+        </message>
+        <message>
+            <source>界面语言</source>
+            <translation>Language</translation>
+        </message>
+        <message>
+            <source>跟随系统</source>
+            <translation>Same as the system</translation>
+        </message>
+        <message>
+            <source>大字模式（文字放大 1.5 倍）</source>
+            <translation>Large text (1.5× bigger)</translation>
+        </message>
+        <message>
+            <source>提醒</source>
+            <translation>Alerts</translation>
+        </message>
+        <message>
+            <source>什么时候提醒</source>
+            <translation>When to alert</translation>
+        </message>
+        <message>
+            <source>有一点可疑就提醒（注意及以上）</source>
+            <translation>At the slightest doubt (caution and above)</translation>
+        </message>
+        <message>
+            <source>疑似诈骗时提醒（警告及以上，推荐）</source>
+            <translation>When it looks like fraud (warning and above, recommended)</translation>
+        </message>
+        <message>
+            <source>只在高风险时提醒（拦截）</source>
+            <translation>Only at high risk (block)</translation>
+        </message>
+        <message>
+            <source>提醒时响铃</source>
+            <translation>Ring when alerting</translation>
+        </message>
+        <message>
+            <source>试听铃声</source>
+            <translation>Play the sound</translation>
+        </message>
+        <message>
+            <source>提醒时把窗口调到最前面</source>
+            <translation>Bring the window to the front when alerting</translation>
+        </message>
+        <message>
+            <source>在任务栏弹出通知</source>
+            <translation>Show a notification in the taskbar</translation>
+        </message>
+        <message>
+            <source>邮件通知家人</source>
+            <translation>E-mail the family</translation>
+        </message>
+        <message>
+            <source>有可疑来电时给家人发邮件（号码、判断、原因和通话摘录）。只有在这里开启后才会发送，信息不会发给其他人。</source>
+            <translation>Send the family an e-mail about a suspicious call (number, verdict, reasons and an excerpt of what was said). Nothing is sent unless you turn this on, and only to the addresses below.</translation>
+        </message>
+        <message>
+            <source>开启邮件提醒</source>
+            <translation>Send e-mail alerts</translation>
+        </message>
+        <message>
+            <source>邮件服务器</source>
+            <translation>Mail server</translation>
+        </message>
+        <message>
+            <source>端口</source>
+            <translation>Port</translation>
+        </message>
+        <message>
+            <source>加密方式</source>
+            <translation>Encryption</translation>
+        </message>
+        <message>
+            <source>登录用户名</source>
+            <translation>Login name</translation>
+        </message>
+        <message>
+            <source>密码或授权码</source>
+            <translation>Password or app code</translation>
+        </message>
+        <message>
+            <source>发件人邮箱</source>
+            <translation>Sender address</translation>
+        </message>
+        <message>
+            <source>收件人邮箱</source>
+            <translation>Recipients</translation>
+        </message>
+        <message>
+            <source>例如 smtp.qq.com</source>
+            <translation>e.g. smtp.qq.com</translation>
+        </message>
+        <message>
+            <source>多个地址用逗号分开</source>
+            <translation>Separate several addresses with commas</translation>
+        </message>
+        <message>
+            <source>STARTTLS（推荐，端口 587）</source>
+            <translation>STARTTLS (recommended, port 587)</translation>
+        </message>
+        <message>
+            <source>SSL/TLS（端口 465）</source>
+            <translation>SSL/TLS (port 465)</translation>
+        </message>
+        <message>
+            <source>不加密（仅限本机或内网）</source>
+            <translation>No encryption (this computer or local network only)</translation>
+        </message>
+        <message>
+            <source>保存邮件设置</source>
+            <translation>Save e-mail settings</translation>
+        </message>
+        <message>
+            <source>发送测试邮件</source>
+            <translation>Send a test e-mail</translation>
+        </message>
+        <message>
+            <source>来电从哪里来</source>
+            <translation>Where calls come from</translation>
+        </message>
+        <message>
+            <source>来电来源</source>
+            <translation>Call source</translation>
+        </message>
+        <message>
+            <source>手动输入（不接设备）</source>
+            <translation>Manual entry (no device)</translation>
+        </message>
+        <message>
+            <source>来电显示调制解调器（座机）</source>
+            <translation>Caller-ID modem (landline)</translation>
+        </message>
+        <message>
+            <source>NCID 来电显示服务器</source>
+            <translation>NCID caller-ID server</translation>
+        </message>
+        <message>
+            <source>串口</source>
+            <translation>Serial port</translation>
+        </message>
+        <message>
+            <source>服务器地址</source>
+            <translation>Server address</translation>
+        </message>
+        <message>
+            <source>高风险来电自动挂断</source>
+            <translation>Hang up high-risk calls automatically</translation>
+        </message>
+        <message>
+            <source>保存来电来源</source>
+            <translation>Save call source</translation>
+        </message>
+        <message>
+            <source>声音输入（听通话内容）</source>
+            <translation>Sound input (to hear the call)</translation>
+        </message>
+        <message>
+            <source>录音设备</source>
+            <translation>Recording device</translation>
+        </message>
+        <message>
+            <source>刷新</source>
+            <translation>Refresh</translation>
+        </message>
+        <message>
+            <source>音量</source>
+            <translation>Level</translation>
+        </message>
+        <message>
+            <source>试录 3 秒</source>
+            <translation>Test: record 3 s</translation>
+        </message>
+        <message>
+            <source>语音识别模型</source>
+            <translation>Speech model</translation>
+        </message>
+        <message>
+            <source>下载模型</source>
+            <translation>Download model</translation>
+        </message>
+        <message>
+            <source>从压缩包导入…</source>
+            <translation>Import from zip…</translation>
+        </message>
+        <message>
+            <source>从文件夹导入…</source>
+            <translation>Import from folder…</translation>
+        </message>
+        <message>
+            <source>取消</source>
+            <translation>Cancel</translation>
+        </message>
+    </context>
+    <context>
+        <name>SourcePage</name>
+        <message>
+            <source>来电从哪里来</source>
+            <translation>Where calls come from</translation>
+        </message>
+        <message>
+            <source>选择来电护盾怎样得知有电话打进来。</source>
+            <translation>Choose how CallShield learns that a call is coming in.</translation>
+        </message>
+        <message>
+            <source>先不接设备（在“来电监控”里手动输入号码）</source>
+            <translation>No device for now (type numbers on the Live calls page)</translation>
+        </message>
+        <message>
+            <source>座机：来电显示调制解调器（USB）</source>
+            <translation>Landline: caller-ID modem (USB)</translation>
+        </message>
+        <message>
+            <source>NCID 来电显示服务器（呼叫中心、交换机）</source>
+            <translation>NCID caller-ID server (call centre, PBX)</translation>
+        </message>
+        <message>
+            <source>不确定就选第一项。接好设备后可以在“设置”里更改。</source>
+            <translation>Not sure? Pick the first one. Change it in Settings once a device is connected.</translation>
+        </message>
+    </context>
+    <context>
+        <name>TaskProgress</name>
+        <message>
+            <source>取消</source>
+            <translation>Cancel</translation>
+        </message>
+        <message>
+            <source>取消当前任务</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>进度</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>正在取消…</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+</TS>

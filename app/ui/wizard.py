@@ -1,0 +1,377 @@
+"""First-run wizard: language, family numbers, speech model, call source. Next-Next-Next-Finish works in seconds.
+
+Every page has a sensible default, so a helper in a hurry can press Enter four times; nothing is written until
+Finish (then settings are saved and family numbers go to the allowlist through the writer pool).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from app.services import AppServices
+from app.settings import CallSourceSettings
+from app.ui import style
+from app.ui.widgets import friendly_message
+
+log = logging.getLogger(__name__)
+
+_FAMILY_LINE = re.compile(r"^\s*([+＋]?[\d\s\-－()（）]+?)\s*(?:[,，:：\s]\s*(.*))?$")
+
+
+@dataclass(frozen=True)
+class FamilyNumber:
+    number: str
+    name: str
+
+
+def parse_family_numbers(text: str, region: str = "CN") -> tuple[list[FamilyNumber], list[str]]:
+    """Lines like ``13800138000 女儿`` → numbers to trust, plus a translated problem per bad line."""
+    from blocklists.store import StoreError, parse_pattern
+
+    lang = style.current_language()
+    good: list[FamilyNumber] = []
+    problems: list[str] = []
+    for i, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        m = _FAMILY_LINE.match(line)
+        number = m.group(1).strip() if m else line
+        name = (m.group(2) or "").strip() if m else ""
+        try:
+            parse_pattern(number, region)
+        except StoreError as exc:
+            reason = exc.message.render(lang)
+            problems.append(f"line {i}: {line} ({reason})" if lang == "en" else f"第 {i} 行：{line}（{reason}）")
+            continue
+        good.append(FamilyNumber(number, name))
+    return good, problems
+
+
+class LanguagePage(QWizardPage):
+    def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.zh = QRadioButton("中文", self)
+        self.en = QRadioButton("English", self)
+        self.group = QButtonGroup(self)
+        self.group.addButton(self.zh)
+        self.group.addButton(self.en)
+        (self.en if style.current_language() == "en" else self.zh).setChecked(True)
+        self.large_text = QCheckBox(self)
+        self.large_text.setChecked(services.settings.value.large_text)
+        self.zh.toggled.connect(self._language_clicked)
+        self.large_text.toggled.connect(self._large_clicked)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.zh)
+        layout.addWidget(self.en)
+        layout.addSpacing(16)
+        layout.addWidget(self.large_text)
+        layout.addStretch(1)
+        self.retranslate()
+
+    def language(self) -> str:
+        return "en" if self.en.isChecked() else "zh"
+
+    def _language_clicked(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        from app.i18n import install_language
+
+        app = QApplication.instance()
+        if app is not None:
+            install_language(app, self.language())  # switch now so the rest of the wizard is readable
+
+    def _large_clicked(self, on: bool) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            style.apply_text_scale(app, on)
+
+    def retranslate(self) -> None:
+        self.setTitle(self.tr("欢迎使用来电护盾"))
+        self.setSubTitle(self.tr("只需四步，一分钟内完成。以后都可以在“设置”里修改。"))
+        self.large_text.setText(self.tr("大字模式（文字放大 1.5 倍）"))
+
+
+class FamilyPage(QWizardPage):
+    def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.explain = QLabel(self)
+        self.explain.setWordWrap(True)
+        self.numbers = QPlainTextEdit(self)
+        self.numbers.setTabChangesFocus(True)
+        self.numbers.textChanged.connect(self._validate)
+        self.problems = QLabel(self)
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet("color: #cf222e")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.explain)
+        layout.addWidget(self.numbers, 1)
+        layout.addWidget(self.problems)
+        self.retranslate()
+
+    def parsed(self) -> tuple[list[FamilyNumber], list[str]]:
+        return parse_family_numbers(self.numbers.toPlainText(), self.services.settings.value.region)
+
+    def _validate(self) -> None:
+        _, problems = self.parsed()
+        if problems:
+            self.problems.setText(self.tr("这些行不像电话号码，不会被添加：") + "\n" + "\n".join(problems[:5]))
+        else:
+            self.problems.clear()
+
+    def retranslate(self) -> None:
+        self.setTitle(self.tr("家人和熟人的号码"))
+        self.setSubTitle(self.tr("这些号码打来时永远不会被提醒。每行一个，可以在号码后写上名字。也可以跳过。"))
+        self.explain.setText(self.tr("例如：") + "\n13800138000 女儿\n021-61234567 社区")
+        self.numbers.setPlaceholderText(self.tr("每行一个号码"))
+        self.numbers.setAccessibleName(self.tr("家人号码"))
+        self._validate()
+
+
+class ModelPage(QWizardPage):
+    def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self._job: Any = None
+        self.explain = QLabel(self)
+        self.explain.setWordWrap(True)
+        self.skip = QRadioButton(self)
+        self.download = QRadioButton(self)
+        self.import_ = QRadioButton(self)
+        self.group = QButtonGroup(self)
+        for b in (self.skip, self.download, self.import_):
+            self.group.addButton(b)
+        self.skip.setChecked(True)
+        self.import_button = QPushButton(self)
+        self.import_button.clicked.connect(self._choose_import)
+        self.import_button.setEnabled(False)
+        self.import_.toggled.connect(self.import_button.setEnabled)
+        self.progress = QProgressBar(self)
+        self.progress.hide()
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.import_)
+        row.addWidget(self.import_button)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.explain)
+        layout.addWidget(self.skip)
+        layout.addWidget(self.download)
+        layout.addLayout(row)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        available = callable(getattr(services.speech, "download_model", None))
+        self.download.setEnabled(available)
+        self.import_.setEnabled(callable(getattr(services.speech, "import_model", None)))
+        self.retranslate()
+
+    def choice(self) -> str:
+        if self.download.isChecked():
+            return "download"
+        if self.import_.isChecked():
+            return "import"
+        return "skip"
+
+    def _choose_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择语音模型压缩包"), "", self.tr("模型压缩包 (*.zip)"))
+        if not path:
+            path = QFileDialog.getExistingDirectory(self, self.tr("或者选择语音模型文件夹"))
+        if path:
+            self.start_import(path)
+
+    def start_import(self, path: str) -> None:
+        fn = getattr(self.services.speech, "import_model", None)
+        if callable(fn):
+            self.progress.show()
+            self._job = fn(path, self._progress, self._done, self._failed, self._cancelled)
+
+    def start_download(self) -> None:
+        fn = getattr(self.services.speech, "download_model", None)
+        if callable(fn) and self._job is None:
+            self.progress.show()
+            self._job = fn(self._progress, self._done, self._failed, self._cancelled)
+
+    def _progress(self, done: int, total: int, _text: str) -> None:
+        if total:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(1000 * done / total))
+        else:
+            self.progress.setRange(0, 0)
+
+    def _done(self, result: Any) -> None:
+        self._job = None
+        path = getattr(result, "path", result)
+        if path:
+            self.services.settings.update(model_path=str(path))
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1)
+        self.status.setText(self.tr("语音模型已就绪。"))
+
+    def _failed(self, exc: BaseException) -> None:
+        self._job = None
+        self.progress.hide()
+        self.status.setText(self.tr("没有成功：") + friendly_message(exc) + "\n" + self.tr("可以稍后在“设置”里再试。"))
+
+    def _cancelled(self) -> None:
+        self._job = None
+        self.progress.hide()
+
+    def validatePage(self) -> bool:
+        if self.download.isChecked():
+            self.start_download()  # keeps running in the background after the wizard closes
+        return True
+
+    def retranslate(self) -> None:
+        self.setTitle(self.tr("听懂通话内容（可选）"))
+        self.setSubTitle(
+            self.tr("有了语音识别模型，来电护盾能听出“安全账户”“验证码”等诈骗说法。没有它也能按号码判断。")
+        )
+        self.explain.setText(self.tr("模型约 40 MB，全部在本机运行，通话内容不会上传。"))
+        self.skip.setText(self.tr("先跳过，只按号码判断"))
+        self.download.setText(self.tr("现在下载（需要联网）"))
+        self.import_.setText(self.tr("我已经有模型文件"))
+        self.import_button.setText(self.tr("选择文件…"))
+
+
+class SourcePage(QWizardPage):
+    def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        current = services.settings.value.call_source
+        self.manual = QRadioButton(self)
+        self.modem = QRadioButton(self)
+        self.ncid = QRadioButton(self)
+        self.group = QButtonGroup(self)
+        for b in (self.manual, self.modem, self.ncid):
+            self.group.addButton(b)
+        {"manual": self.manual, "modem": self.modem, "ncid": self.ncid}[current.kind].setChecked(True)
+        self.ncid_host = QLineEdit(current.ncid_host, self)
+        self.ncid_port = QSpinBox(self)
+        self.ncid_port.setRange(1, 65535)
+        self.ncid_port.setValue(current.ncid_port)
+        self.ncid_host.setEnabled(self.ncid.isChecked())
+        self.ncid_port.setEnabled(self.ncid.isChecked())
+        self.ncid.toggled.connect(self.ncid_host.setEnabled)
+        self.ncid.toggled.connect(self.ncid_port.setEnabled)
+        self.hint = QLabel(self)
+        self.hint.setWordWrap(True)
+        self.hint.setObjectName("hint")
+        row = QHBoxLayout()
+        row.addSpacing(24)
+        row.addWidget(self.ncid_host, 1)
+        row.addWidget(self.ncid_port)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.manual)
+        layout.addWidget(self.modem)
+        layout.addWidget(self.ncid)
+        layout.addLayout(row)
+        layout.addWidget(self.hint)
+        layout.addStretch(1)
+        self.retranslate()
+
+    def source(self) -> CallSourceSettings:
+        kind = "modem" if self.modem.isChecked() else "ncid" if self.ncid.isChecked() else "manual"
+        current = self.services.settings.value.call_source
+        return CallSourceSettings(
+            kind=kind,  # type: ignore[arg-type]
+            modem_port=current.modem_port,
+            modem_baud=current.modem_baud,
+            ncid_host=self.ncid_host.text().strip() or "127.0.0.1",
+            ncid_port=int(self.ncid_port.value()),
+        )
+
+    def retranslate(self) -> None:
+        self.setTitle(self.tr("来电从哪里来"))
+        self.setSubTitle(self.tr("选择来电护盾怎样得知有电话打进来。"))
+        self.manual.setText(self.tr("先不接设备（在“来电监控”里手动输入号码）"))
+        self.modem.setText(self.tr("座机：来电显示调制解调器（USB）"))
+        self.ncid.setText(self.tr("NCID 来电显示服务器（呼叫中心、交换机）"))
+        self.hint.setText(self.tr("不确定就选第一项。接好设备后可以在“设置”里更改。"))
+
+
+class FirstRunWizard(QWizard):
+    def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.setWindowIcon(style.icon("app.svg"))
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.language_page = LanguagePage(services, self)
+        self.family_page = FamilyPage(services, self)
+        self.model_page = ModelPage(services, self)
+        self.source_page = SourcePage(services, self)
+        for page in (self.language_page, self.family_page, self.model_page, self.source_page):
+            self.addPage(page)
+        self.added_numbers: list[FamilyNumber] = []
+        self.resize(640, 480)
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("来电护盾 — 首次设置"))
+        self.setButtonText(QWizard.WizardButton.NextButton, self.tr("下一步"))
+        self.setButtonText(QWizard.WizardButton.BackButton, self.tr("上一步"))
+        self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("完成"))
+        self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("以后再说"))
+        for page in (self.language_page, self.family_page, self.model_page, self.source_page):
+            page.retranslate()
+
+    def accept(self) -> None:
+        """Finish: save the choices, add family numbers to the allowlist (writer pool)."""
+        numbers, _problems = self.family_page.parsed()
+        self.added_numbers = numbers
+        self.services.settings.update(
+            language=self.language_page.language(),
+            large_text=self.language_page.large_text.isChecked(),
+            call_source=self.source_page.source(),
+            first_run_done=True,
+        )
+        if numbers:
+            services = self.services
+
+            def add_all() -> int:
+                store = services.store()
+                for fam in numbers:
+                    store.add("allow", fam.number, category="custom", note=fam.name, source="wizard")
+                return len(numbers)
+
+            services.jobs.run(add_all, writer=True, name="wizard-family")
+        super().accept()
+
+    def reject(self) -> None:
+        """以后再说: keep the defaults, do not ask again on every start (it can be reopened from Settings)."""
+        if not self.services.settings.value.first_run_done:
+            self.services.settings.update(first_run_done=True)
+        super().reject()

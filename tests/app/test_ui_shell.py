@@ -1,0 +1,259 @@
+"""The window shell: settings, jobs, navigation, placeholders, language, large text, error handling."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from app.jobs import Cancelled, JobRunner
+from app.settings import Settings, SmtpSettings, load_settings, save_settings, settings_path
+from screening.types import Level
+
+
+# ------------------------------------------------------------------------------------------ settings
+def test_settings_round_trip_and_atomic_file(data_dir: Path) -> None:
+    s = Settings(
+        language="en",
+        large_text=True,
+        alert_sensitivity=Level.BLOCK,
+        smtp=SmtpSettings(enabled=True, host="smtp.example.org", recipients=("a@example.org", "b@example.org")),
+    )
+    path = save_settings(data_dir, s)
+    assert path == settings_path(data_dir)
+    assert load_settings(data_dir) == s
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    assert raw["alert_sensitivity"] == "block"
+    assert not list(data_dir.glob(".settings-*"))  # no temp file left behind
+
+
+def test_settings_bad_values_fall_back_per_field(data_dir: Path) -> None:
+    settings_path(data_dir).write_text(
+        json.dumps({"language": "klingon", "large_text": "yes", "alert_sound": False, "smtp": {"port": "x"}}),
+        encoding="utf-8",
+    )
+    s = load_settings(data_dir)
+    assert s.language == "auto" and s.large_text is False  # bad → default
+    assert s.alert_sound is False  # good value kept
+    assert s.smtp.port == 587
+
+
+def test_settings_corrupt_file_keeps_a_copy(data_dir: Path) -> None:
+    settings_path(data_dir).write_text("{not json", encoding="utf-8")
+    assert load_settings(data_dir) == Settings()
+    assert (data_dir / "settings.json.bad").read_text(encoding="utf-8") == "{not json"
+
+
+# ---------------------------------------------------------------------------------------------- jobs
+def test_job_result_arrives_on_gui_thread(qtbot) -> None:
+    runner = JobRunner()
+    got: list[tuple[int, bool]] = []
+    gui = threading.get_ident()
+    worker_ids: list[int] = []
+
+    def work(x: int) -> int:
+        worker_ids.append(threading.get_ident())
+        return x * 2
+
+    runner.run(work, 21, on_result=lambda r: got.append((r, threading.get_ident() == gui)))
+    qtbot.waitUntil(lambda: bool(got))
+    assert got == [(42, True)]
+    assert worker_ids and worker_ids[0] != gui
+    runner.shutdown()
+
+
+def test_job_error_without_handler_is_reported(qtbot, caplog) -> None:
+    runner = JobRunner()
+
+    def boom() -> None:
+        raise ValueError("bad thing")
+
+    with caplog.at_level(logging.ERROR), qtbot.waitSignal(runner.unhandledError) as blocker:
+        runner.run(boom, name="boom")
+    assert isinstance(blocker.args[1], ValueError)
+    assert "boom" in caplog.text
+    runner.shutdown()
+
+
+def test_long_job_progress_is_throttled_and_cancel_works(qtbot) -> None:
+    runner = JobRunner()
+    updates: list[tuple[int, int, str]] = []
+    cancelled: list[bool] = []
+    started = threading.Event()
+
+    def work(progress) -> None:
+        for i in range(100_000):
+            progress.update(i, 100_000, "x")
+            if i == 10:
+                started.set()
+            progress.check()
+            time.sleep(0.00001)
+
+    job = runner.run_long(work, on_progress=lambda *a: updates.append(a), on_cancelled=lambda: cancelled.append(True))
+    assert started.wait(5)
+    time.sleep(0.2)
+    job.cancel()
+    qtbot.waitUntil(lambda: bool(cancelled), timeout=5000)
+    assert job.cancelled
+    # 0.2 s at ≤ one update per 50 ms → a handful, not thousands
+    assert 1 <= len(updates) < 30, len(updates)
+    runner.shutdown()
+
+
+def test_writer_jobs_run_in_order_on_one_thread(qtbot) -> None:
+    runner = JobRunner()
+    seen: list[int] = []
+    threads: set[int] = set()
+
+    def write(i: int) -> int:
+        threads.add(threading.get_ident())
+        time.sleep(0.002)
+        return i
+
+    for i in range(20):
+        runner.run(write, i, writer=True, on_result=seen.append)
+    qtbot.waitUntil(lambda: len(seen) == 20)
+    assert seen == list(range(20))
+    assert len(threads) == 1
+    runner.shutdown()
+    assert Cancelled  # exported for workers
+
+
+# -------------------------------------------------------------------------------------------- window
+@pytest.fixture
+def window(qtbot, services):
+    from app.gui import build_window
+
+    w = build_window(QApplication.instance(), services)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def test_window_has_six_pages_in_order_with_icons(window) -> None:
+    from app.ui.main_window import PAGES
+
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
+        "来电监控",
+        "查号",
+        "录音分析",
+        "名单",
+        "记录",
+        "设置",
+    ]
+    assert [p.key for p in PAGES] == ["live", "check", "recordings", "lists", "history", "settings"]
+    for i in range(window.nav.count()):
+        assert not window.nav.item(i).icon().isNull()
+    # Our own pages load for real (no placeholder).
+    assert "live" not in window.page_errors and "settings" not in window.page_errors
+
+
+def test_keyboard_navigation_between_pages(qtbot, window) -> None:
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page_key() == "settings"
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    assert window.current_page_key() == "live"
+    window.nav.setFocus()
+    qtbot.keyClick(window.nav, Qt.Key.Key_Down)
+    assert window.current_page_key() == "check"
+
+
+def test_broken_page_shows_placeholder_not_crash(qtbot, services, monkeypatch) -> None:
+    from app.ui import main_window
+    from app.ui.main_window import MainWindow, PageSpec, PlaceholderPage
+
+    pages = list(main_window.PAGES)
+    pages[1] = PageSpec("check", "app.ui.no_such_page_module", "CheckPage", "nav_check.svg")
+    monkeypatch.setattr(main_window, "PAGES", tuple(pages))
+    w = MainWindow(services)
+    qtbot.addWidget(w)
+    assert isinstance(w.pages["check"], PlaceholderPage)
+    assert "no_such_page_module" in w.page_errors["check"]
+    assert "查号" in w.pages["check"].label.text()
+
+
+def test_language_switch_live_retranslates(qtbot, window, services) -> None:
+    services.settings.update(language="en")
+    assert QApplication.instance().property("callshield_lang") == "en"
+    qtbot.waitUntil(lambda: window.nav.item(0).text() == "Live calls", timeout=2000)  # LanguageChange is posted
+    assert window.windowTitle() == "CallShield"
+    live = window.page("live")
+    assert live.sim_button.text() == "Simulate call"
+    services.settings.update(language="zh")
+    qtbot.waitUntil(lambda: window.nav.item(0).text() == "来电监控", timeout=2000)
+    assert live.sim_button.text() == "模拟来电"
+
+
+def test_large_text_scales_fonts_at_least_150_percent(qtbot, window, services) -> None:
+    from app.ui import style
+
+    app = QApplication.instance()
+    base = style.base_point_size(app)
+    label = window.page("live").sim_label
+    before = label.font().pointSizeF()
+    services.settings.update(large_text=True)
+    try:
+        assert QApplication.font().pointSizeF() >= base * 1.5 - 0.01
+        # existing widgets follow (the font change is delivered through the event loop)
+        qtbot.waitUntil(lambda: label.font().pointSizeF() >= before * 1.5 - 0.01, timeout=2000)
+        title = window.page("live").title
+        assert title.font().pointSizeF() >= base * 1.5 * 1.5 - 0.01
+        window.resize(1100, 760)
+        qtbot.wait(20)
+        assert window.nav.width() >= window.nav.fontMetrics().horizontalAdvance("录音分析")
+    finally:
+        services.settings.update(large_text=False)
+    assert abs(QApplication.font().pointSizeF() - base) < 0.01
+
+
+def test_error_dialog_has_copyable_details(qtbot) -> None:
+    from app.ui.widgets import ErrorDetailsDialog
+
+    try:
+        raise PermissionError(13, "Permission denied", "/root/secret.db")
+    except PermissionError as exc:
+        dialog = ErrorDetailsDialog.from_exception(exc, log_path="/tmp/x.log")
+    qtbot.addWidget(dialog)
+    assert "没有权限" in dialog.message_label.text()
+    assert "Traceback" in dialog.details.toPlainText()
+    assert not dialog.details.isVisible()
+    dialog.show()
+    qtbot.mouseClick(dialog.toggle_button, Qt.MouseButton.LeftButton)
+    assert dialog.details.isVisible()
+    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    assert "PermissionError" in QGuiApplication.clipboard().text()
+
+
+def test_excepthook_logs_to_file_and_status_bar_without_dialog(qtbot, window, services, caplog) -> None:
+    from app.gui import ExceptHook, set_error_dialogs
+
+    set_error_dialogs(False)
+    hook = ExceptHook(lambda: window, services.log_path)
+    try:
+        raise RuntimeError("something unexpected")
+    except RuntimeError as exc:
+        with caplog.at_level(logging.CRITICAL):
+            hook(type(exc), exc, exc.__traceback__)
+    finally:
+        set_error_dialogs(True)
+    assert hook.count == 1
+    assert "something unexpected" in caplog.text
+    assert "something unexpected" in window.statusBar().currentMessage()
+
+
+def test_qt_messages_are_routed_into_logging(caplog) -> None:
+    from PySide6.QtCore import QMessageLogContext, QtMsgType
+
+    from app.gui import qt_message_handler
+
+    with caplog.at_level(logging.DEBUG):
+        qt_message_handler(QtMsgType.QtWarningMsg, QMessageLogContext(), "a qt warning")
+    assert any(r.levelno == logging.WARNING and "a qt warning" in r.getMessage() for r in caplog.records)
