@@ -18,13 +18,11 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from screening.i18n import Message, MessageCode
-from screening.privacy import mask_number
 from screening.types import Level, TranscriptSegment
 
 if TYPE_CHECKING:
@@ -120,48 +118,72 @@ class CallBridge(QObject):
 
     # ------------------------------------------------------------ controller
     def _build_controller(self) -> None:
-        """Use the call controller (call-sources issue) when it is available."""
-        try:
-            from app.calls import CallController  # noqa: F401
-        except ImportError:
-            log.info("app.calls not available; screening simulated calls directly")
+        """The call controller (screens, logs, hangs up) plus the sources chosen in the settings."""
+        from app.calls import CallController, CallSettings
+
+        settings = self._services.settings.value
+        controller = CallController(
+            self._services.db_path, CallSettings(auto_hangup=settings.auto_hangup, region=settings.region)
+        )
+        controller.add_listener(self.on_controller_screened)
+        controller.add_end_listener(self.on_controller_ended)
+        controller.add_problem_listener(self.on_problem)
+        controller.start()
+        self._controller = controller
+        self._manual: Any = None
+        self._device_sources: list[Any] = []
+        self._start_sources(settings, manual=True)
+        self._services.settings.changed.connect(self._settings_changed)
+
+    def _start_sources(self, settings: Any, manual: bool) -> None:
+        from app.sources.modem import AUTO, ModemConfig
+        from app.sources.ncid import NcidConfig
+
+        src = settings.call_source
+        modem = ModemConfig(port=src.modem_port or AUTO, baudrate=src.modem_baud) if src.kind == "modem" else None
+        ncid = NcidConfig(host=src.ncid_host, port=src.ncid_port) if src.kind == "ncid" else None
+        sources = self._controller.create_sources(
+            modem=modem, ncid=ncid, manual=manual, on_status=self.on_source_status
+        )
+        for source in sources:
+            if source.kind == "manual":
+                self._manual = source
+            else:
+                self._device_sources.append(source)
+            source.start()
+
+    def _settings_changed(self, new: Any, old: Any) -> None:
+        from app.calls import CallSettings
+
+        if self._closed or self._controller is None:
             return
+        if new.auto_hangup != old.auto_hangup or new.region != old.region:
+            self._controller.settings = CallSettings(auto_hangup=new.auto_hangup, region=new.region)
+        if new.call_source != old.call_source:
+            for source in self._device_sources:
+                source.stop()
+            self._device_sources = []
+            self._start_sources(new, manual=False)
+
+    def on_problem(self, message: Any) -> None:
+        """Controller problems (history write failed…): shown like a source status."""
+        self._status.emit(message)
 
     # ----------------------------------------------------------------- calls
     def simulate_call(self, raw_number: str, line: str = MANUAL_LINE, name: str | None = None) -> None:
-        """模拟来电: screen a typed number like a real incoming call (off the GUI thread)."""
+        """模拟来电: a typed number goes through the manual source like a real incoming call."""
         raw = (raw_number or "").strip()
         if not raw:
             raise BridgeError(Message(BridgeProblem.EMPTY_NUMBER))
         if len(raw) > MAX_MANUAL_LENGTH:
             raise BridgeError(Message(BridgeProblem.TOO_LONG, {"limit": MAX_MANUAL_LENGTH}))
-        from app.sources.events import CallEvent
-
-        event = CallEvent(line=line, raw_number=raw, name=name, received_at=datetime.now(timezone.utc), source="manual")
-        self.handle_event(event)
+        problem = self._manual.submit(raw, line=line, name=name)
+        if problem is not None:
+            raise BridgeError(problem)
 
     def handle_event(self, event: Any) -> None:
-        """Screen and log one CallEvent on the writer pool; ``callScreened`` follows on the GUI thread."""
-        self._services.jobs.run(self._screen_and_log, event, writer=True, name="screen-call")
-
-    def _screen_and_log(self, event: Any) -> None:
-        """Worker: verdict + history row, then hand over to the GUI thread."""
-        services = self._services
-        screener = services.make_screener()
-        verdict = screener.screen(event.raw_number) if event.raw_number else screener.screen("")
-        history_id = services.history().add_call(
-            event.raw_number,
-            occurred_at=event.received_at,
-            number_e164=_e164(verdict),
-            source=event.source,
-            line=event.line,
-            name=event.name,
-            level=verdict.level,
-            score=float(getattr(verdict, "score", 0.0) or 0.0),
-            reasons=list(verdict.reasons),
-        )
-        log.info("call on line %s from %s: %s", event.line, mask_number(event.raw_number), verdict.level.name)
-        self._screened.emit(event, verdict, history_id)
+        """Screen and log one CallEvent (from any thread); ``callScreened`` follows on the GUI thread."""
+        self._controller.submit(event)
 
     def on_controller_screened(self, event: Any, verdict: Any, history_id: int | None) -> None:
         """Callback for the call controller (any thread)."""
@@ -260,15 +282,22 @@ class CallBridge(QObject):
 
     @staticmethod
     def hit_reasons(state: LineState, lang: str) -> list[str]:
-        out: list[str] = []
-        seen: set[str] = set()
+        """One line per scam category with the phrases heard, e.g. 冒充公检法：“公安局”“安全账户”."""
+        grouped: dict[str, list[str]] = {}
         for hit in state.hits:
             category = render(getattr(hit, "category_text", None), lang) or str(getattr(hit, "category", ""))
             matched = str(getattr(hit, "matched", "") or "")
-            text = f"{category}：“{matched}”" if lang != "en" else f"{category}: “{matched}”"
-            if text not in seen:
-                seen.add(text)
-                out.append(text)
+            phrases = grouped.setdefault(category, [])
+            if matched and matched not in phrases:
+                phrases.append(matched)
+        sep = ": " if lang == "en" else "："
+        out = []
+        for category, phrases in grouped.items():
+            shown = "".join(f"“{p}”" for p in phrases[:4])
+            more = len(phrases) - 4
+            if more > 0:
+                shown += f" (+{more})" if lang == "en" else f" 等 {len(phrases)} 处"
+            out.append(f"{category}{sep}{shown}")
         return out
 
     def _save_progress(self, state: LineState) -> None:
@@ -374,18 +403,8 @@ class CallBridge(QObject):
             self._stop_session(state)
         controller = self._controller
         if controller is not None:
-            stop = getattr(controller, "stop", None) or getattr(controller, "close", None)
-            if callable(stop):
-                stop()
+            controller.close()  # stops every source (joining threads), then the controller worker
         self._transcript_pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _e164(verdict: Any) -> str | None:
-    number = getattr(verdict, "number", None)
-    if number is None:
-        return None
-    value = getattr(number, "e164", None)
-    return str(value) if value else None
 
 
 def _hit_dict(hit: Any) -> dict[str, Any]:

@@ -106,6 +106,7 @@ class VerdictBanner(QFrame):
     def _refresh(self) -> None:
         st = style.style_for(self._level)
         word = style.level_text(self._level)
+        word = word[:1].upper() + word[1:]
         self._icon.setPixmap(style.level_pixmap(self._level, self._icon_size))
         self._title.setText(f"{word} · {self._headline}" if self._headline else word)
         self._advice.setText(style.level_advice(self._level))
