@@ -1,0 +1,419 @@
+"""记录 History: calls and analysed recordings with their verdicts; filter, open details, export.
+
+The query runs in a job (the history can hold years of calls); date, kind and level filter in SQL,
+category and free text on the loaded rows.  Details show the reasons, the transcript with the evidence
+highlighted, and the extracted entities.  Export writes the rows as shown to CSV or a self-contained
+HTML report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.models.history_model import HistoryModel, HistoryRow, history_row_from_record
+from app.reports import anchor_hits, entity_kind_text, transcript_for_display, write_report
+from app.ui import style
+from app.ui.widgets import DataTable, ErrorDetailsDialog, HighlightedTranscript, VerdictBanner, render_text
+from screening.types import Level
+
+log = logging.getLogger(__name__)
+
+MAX_ROWS = 5000
+
+RANGE_ALL, RANGE_TODAY, RANGE_7, RANGE_30, RANGE_CUSTOM = range(5)
+
+
+def load_history(
+    services: Any,
+    kind: str | None,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+    min_level: Level | None,
+    limit: int = MAX_ROWS,
+) -> list[HistoryRow]:
+    """Worker: query the history (this thread's DB connection) and decode the rows."""
+    records = services.history().query(kind=kind, since=since, until=until, min_level=min_level, limit=limit)
+    names = _category_names(services)
+    return [history_row_from_record(r, names.get(str(r.get("category") or ""))) for r in records]
+
+
+def _category_names(services: Any) -> dict[str, Any]:
+    """Detector category id → BiText name, when the detector is already loaded (never load it just for this)."""
+    if not getattr(services, "detector_loaded", False):
+        return {}
+    try:
+        return {key: cat.name for key, cat in services.detector().categories().items()}
+    except Exception:
+        log.debug("category names unavailable", exc_info=True)
+        return {}
+
+
+def local_day_start(day: dt.date) -> dt.datetime:
+    """Local midnight of ``day`` as an aware datetime (the history stores UTC)."""
+    return dt.datetime.combine(day, dt.time()).astimezone()
+
+
+class HistoryPage(QWidget):
+    def __init__(self, services: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.error_dialog: ErrorDetailsDialog | None = None
+        self._job: Any = None
+        self._reload_again = False
+        self._loaded_once = False
+
+        self.title = QLabel(self)
+        self.title.setObjectName("pageTitle")
+        self.hint = QLabel(self)
+        self.hint.setObjectName("hint")
+        self.hint.setWordWrap(True)
+
+        # filters
+        self.range_combo = QComboBox(self)
+        self.since_edit = QDateEdit(self)
+        self.until_edit = QDateEdit(self)
+        for edit in (self.since_edit, self.until_edit):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setDate(QDate.currentDate())
+        self.since_edit.setDate(QDate.currentDate().addDays(-30))
+        self.since_edit.dateChanged.connect(self._dates_changed)
+        self.until_edit.dateChanged.connect(self._dates_changed)
+        self.to_label = QLabel(self)
+        self.kind_combo = QComboBox(self)
+        self.level_combo = QComboBox(self)
+        self.category_combo = QComboBox(self)
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setClearButtonEnabled(True)
+        self.refresh_button = QPushButton(self)
+        self.refresh_button.clicked.connect(self.reload)
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(self.range_combo)
+        filter_row.addWidget(self.since_edit)
+        filter_row.addWidget(self.to_label)
+        filter_row.addWidget(self.until_edit)
+        filter_row.addWidget(self.kind_combo)
+        filter_row.addWidget(self.level_combo)
+        filter_row.addWidget(self.category_combo)
+        filter_row.addWidget(self.search_edit, 1)
+        filter_row.addWidget(self.refresh_button)
+
+        self.model = HistoryModel(self, lang=style.current_language())
+        self.table = DataTable(self.model, self, stretch_column=HistoryModel.COL_REASONS)
+        self.table.selectionModel().currentChanged.connect(self._show_current)
+        self.search_edit.textChanged.connect(self.table.proxy.set_text)
+        self.count_label = QLabel(self)
+        self.export_csv_button = QPushButton(self)
+        self.export_csv_button.clicked.connect(lambda: self.choose_export("csv"))
+        self.export_html_button = QPushButton(self)
+        self.export_html_button.clicked.connect(lambda: self.choose_export("html"))
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(self.export_csv_button)
+        bottom.addWidget(self.export_html_button)
+
+        # details
+        self.banner = VerdictBanner(self, icon_size=36)
+        self.meta = QLabel(self)
+        self.meta.setWordWrap(True)
+        self.meta.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.transcript_label = QLabel(self)
+        self.transcript = HighlightedTranscript(self)
+        self.transcript_label.setBuddy(self.transcript)
+        self.entities_label = QLabel(self)
+        self.entities = QListWidget(self)
+        self.entities_label.setBuddy(self.entities)
+        detail = QWidget(self)
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.setContentsMargins(0, 0, 0, 0)
+        detail_layout.addWidget(self.banner)
+        detail_layout.addWidget(self.meta)
+        detail_layout.addWidget(self.transcript_label)
+        detail_layout.addWidget(self.transcript, 3)
+        detail_layout.addWidget(self.entities_label)
+        detail_layout.addWidget(self.entities, 1)
+
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addLayout(bottom)
+        left_layout.addWidget(self.status)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(left)
+        splitter.addWidget(detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.hint)
+        layout.addLayout(filter_row)
+        layout.addWidget(splitter, 1)
+
+        self.retranslate()
+        self.range_combo.currentIndexChanged.connect(self._range_changed)
+        self.kind_combo.currentIndexChanged.connect(self.reload)
+        self.level_combo.currentIndexChanged.connect(self.reload)
+        self.category_combo.currentIndexChanged.connect(self._category_changed)
+        self._range_changed()
+
+    # ------------------------------------------------------------------ texts
+    def _lang(self) -> str:
+        return style.current_language()
+
+    def retranslate(self) -> None:
+        lang = self._lang()
+        self.title.setText(self.tr("记录"))
+        self.hint.setText(self.tr("所有来电和分析过的录音都记在这里。选中一行可以查看原因和通话文字。"))
+        self._fill_combo(
+            self.range_combo,
+            [
+                (self.tr("全部时间"), RANGE_ALL),
+                (self.tr("今天"), RANGE_TODAY),
+                (self.tr("最近 7 天"), RANGE_7),
+                (self.tr("最近 30 天"), RANGE_30),
+                (self.tr("指定日期…"), RANGE_CUSTOM),
+            ],
+        )
+        self.range_combo.setAccessibleName(self.tr("时间范围"))
+        self.since_edit.setAccessibleName(self.tr("开始日期"))
+        self.until_edit.setAccessibleName(self.tr("结束日期"))
+        self.to_label.setText(self.tr("至"))
+        self._fill_combo(
+            self.kind_combo,
+            [(self.tr("来电和录音"), None), (self.tr("只看来电"), "call"), (self.tr("只看录音"), "recording")],
+        )
+        self.kind_combo.setAccessibleName(self.tr("记录类型"))
+        levels: list[tuple[str, Any]] = [(self.tr("全部等级"), None)]
+        levels += [
+            (self.tr("%1 及以上").replace("%1", lv.label(lang)), int(lv))
+            for lv in (Level.CAUTION, Level.WARN, Level.BLOCK)
+        ]
+        self._fill_combo(self.level_combo, levels)
+        for i in range(1, self.level_combo.count()):
+            self.level_combo.setItemIcon(i, style.level_icon(Level(int(self.level_combo.itemData(i)))))
+        self.level_combo.setAccessibleName(self.tr("按风险等级筛选"))
+        self.category_combo.setAccessibleName(self.tr("按诈骗类型筛选"))
+        self._fill_categories()
+        self.search_edit.setPlaceholderText(self.tr("搜索号码、文件或原因"))
+        self.search_edit.setAccessibleName(self.tr("搜索记录"))
+        self.refresh_button.setText(self.tr("刷新"))
+        self.table.setAccessibleName(self.tr("通话和录音记录"))
+        self.export_csv_button.setText(self.tr("导出 CSV…"))
+        self.export_html_button.setText(self.tr("导出 HTML 报告…"))
+        self.transcript_label.setText(self.tr("通话文字（高亮处为可疑话术）："))
+        self.entities_label.setText(self.tr("提取的线索（QQ群号、链接、账号等）："))
+        self.entities.setAccessibleName(self.tr("提取的线索"))
+        self.banner.retranslate()
+        self.transcript.retranslate()
+        self.model.set_language(lang)
+        self._update_count()
+        self._show_current()
+
+    @staticmethod
+    def _fill_combo(combo: QComboBox, items: list[tuple[str, Any]]) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        for text, data in items:
+            combo.addItem(text, data)
+        combo.setCurrentIndex(max(0, combo.findData(current)) if current is not None else 0)
+        combo.blockSignals(False)
+
+    def _fill_categories(self) -> None:
+        lang = self._lang()
+        seen: dict[str, str] = {}
+        for row in self.model.rows():
+            if row.category and row.category not in seen:
+                seen[row.category] = render_text(row.category_text, lang) or row.category
+        items: list[tuple[str, Any]] = [(self.tr("全部类型"), "")]
+        items += sorted(((text, key) for key, text in seen.items()), key=lambda item: item[0])
+        self._fill_combo(self.category_combo, items)
+
+    # ----------------------------------------------------------------- loading
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.reload()  # new calls may have arrived while another page was shown
+
+    def filters(self) -> tuple[str | None, dt.datetime | None, dt.datetime | None, Level | None]:
+        kind = self.kind_combo.currentData()
+        level = self.level_combo.currentData()
+        choice = self.range_combo.currentData()
+        today = dt.date.today()
+        since = until = None
+        if choice == RANGE_TODAY:
+            since = local_day_start(today)
+        elif choice == RANGE_7:
+            since = local_day_start(today - dt.timedelta(days=6))
+        elif choice == RANGE_30:
+            since = local_day_start(today - dt.timedelta(days=29))
+        elif choice == RANGE_CUSTOM:
+            start = self.since_edit.date().toPython()
+            end = self.until_edit.date().toPython()
+            if end < start:
+                start, end = end, start
+            since = local_day_start(start)
+            until = local_day_start(end + dt.timedelta(days=1))
+        return kind, since, until, None if level is None else Level(int(level))
+
+    def reload(self) -> None:
+        if self._job is not None:
+            self._reload_again = True
+            return
+        kind, since, until, min_level = self.filters()
+        self._reload_again = False
+        self._job = self.services.jobs.run(
+            load_history,
+            self.services,
+            kind,
+            since,
+            until,
+            min_level,
+            on_result=self._loaded,
+            on_error=self._failed,
+            name="load-history",
+        )
+
+    def _loaded(self, rows: list[HistoryRow]) -> None:
+        self._job = None
+        if self._reload_again:
+            self.reload()
+            return
+        current = self.table.current_row()
+        self.model.set_rows(rows)
+        self._fill_categories()
+        self._category_changed()
+        if current is not None:
+            index = self.model.find_row(lambda r: r.id == current.id)
+            if index >= 0:
+                self.table.select_source_row(index)
+        self._loaded_once = True
+        self._update_count()
+        self._show_current()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._job = None
+        self._show_error(exc)
+
+    def is_loading(self) -> bool:
+        return self._job is not None
+
+    def _range_changed(self) -> None:
+        custom = self.range_combo.currentData() == RANGE_CUSTOM
+        self.since_edit.setVisible(custom)
+        self.until_edit.setVisible(custom)
+        self.to_label.setVisible(custom)
+        self.reload()
+
+    def _dates_changed(self) -> None:
+        if self.range_combo.currentData() == RANGE_CUSTOM:
+            self.reload()
+
+    def _category_changed(self) -> None:
+        self.table.proxy.set_category(str(self.category_combo.currentData() or ""))
+        self._update_count()
+
+    def _update_count(self) -> None:
+        shown = self.table.proxy.rowCount()
+        total = self.model.rowCount()
+        text = self.tr("显示 %1 条（共载入 %2 条）").replace("%1", str(shown)).replace("%2", str(total))
+        if total >= MAX_ROWS:
+            text += self.tr("；只载入了最新的 %n 条，请缩小时间范围", "", MAX_ROWS)
+        self.count_label.setText(text)
+        self.export_csv_button.setEnabled(shown > 0)
+        self.export_html_button.setEnabled(shown > 0)
+
+    # ----------------------------------------------------------------- details
+    def _show_current(self, *_: Any) -> None:
+        row: HistoryRow | None = self.table.current_row()
+        lang = self._lang()
+        self.entities.clear()
+        if row is None:
+            self.banner.set_verdict(Level.UNKNOWN, self.tr("选择一条记录查看详情"))
+            self.meta.clear()
+            self.transcript.clear_transcript()
+            self.transcript_label.setVisible(False)
+            self.transcript.setVisible(False)
+            self.entities_label.setVisible(False)
+            self.entities.setVisible(False)
+            return
+        headline = row.subject
+        category = render_text(row.category_text, lang) or row.category
+        if category:
+            headline += " · " + category
+        self.banner.set_verdict(row.level, headline, row.reason_texts(lang))
+        meta = [row.time_text(), row.kind_text(lang)]
+        if row.path:
+            meta.append(row.path)
+        if row.source:
+            meta.append(self.tr("来源：") + row.source)
+        meta.append(self.tr("风险分：") + f"{row.score:.2f}")
+        self.meta.setText("  ·  ".join(m for m in meta if m))
+        has_text = bool(row.transcript)
+        self.transcript_label.setVisible(has_text)
+        self.transcript.setVisible(has_text)
+        text = transcript_for_display(row.transcript, row.hits)
+        self.transcript.set_text_with_hits(text, anchor_hits(text, row.hits))
+        self.entities_label.setVisible(bool(row.entities))
+        self.entities.setVisible(bool(row.entities))
+        seen: set[tuple[str, str]] = set()
+        for entity in row.entities:
+            key = (str(getattr(entity, "kind", "")), str(getattr(entity, "value", "")))
+            if key not in seen:
+                seen.add(key)
+                self.entities.addItem(f"{entity_kind_text(key[0], lang)}：{key[1]}")
+
+    # ------------------------------------------------------------------ export
+    def choose_export(self, fmt: str) -> None:
+        zh = self._lang() == "zh"
+        if fmt == "html":
+            filter_text = self.tr("HTML 报告 (*.html)")
+            default = "来电护盾记录.html" if zh else "callshield-history.html"
+        else:
+            filter_text = self.tr("CSV 表格 (*.csv)")
+            default = "来电护盾记录.csv" if zh else "callshield-history.csv"
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出记录"), default, filter_text)
+        if path:
+            self.export_to(path, fmt)
+
+    def export_to(self, path: str, fmt: str) -> None:
+        """Export the rows as shown (filters applied), in a job."""
+        rows = self.table.visible_rows()
+        self.services.jobs.run(
+            write_report,
+            "history",
+            fmt,
+            rows,
+            path,
+            self._lang(),
+            on_result=lambda n: self.status.setText(self.tr("已导出 %n 条记录到：", "", n) + path),
+            on_error=self._show_error,
+            name="export-history",
+        )
+
+    def _show_error(self, exc: BaseException) -> None:
+        log.warning("history page: %s", type(exc).__name__)
+        self.error_dialog = ErrorDetailsDialog.from_exception(exc, parent=self, log_path=str(self.services.log_path))
+        self.error_dialog.open()
