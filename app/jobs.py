@@ -209,7 +209,8 @@ class JobRunner(QObject):
         try:
             if job.progress is not None:
                 job.progress.flush()
-            if isinstance(exc, Cancelled) or (exc is None and job.cancelled and job.on_cancelled is not None):
+            # A job the user cancelled ends as "cancelled" whether it returned or raised on the way out.
+            if isinstance(exc, Cancelled) or (job.cancelled and job.on_cancelled is not None):
                 log.info("job %s cancelled", job.name)
                 if job.on_cancelled is not None:
                     self._call(job.on_cancelled)

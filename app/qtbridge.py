@@ -77,7 +77,8 @@ class LineState:
     final_text: list[str] = field(default_factory=list)
     hits: list[Any] = field(default_factory=list)
     listening: bool = True
-    session: Any = None  # DetectorSession; touched only on the transcript worker
+    session: Any = None  # DetectorSession; touched only on the transcript worker / recogniser thread
+    run: Any = None  # speech.pipeline.TranscriptionRun while listening to live audio
 
     @property
     def key(self) -> str:
@@ -217,6 +218,7 @@ class CallBridge(QObject):
         alerts = self._services.alerts
         if alerts is not None:
             alerts.consider(state.key, state.number, state.level, reason_texts(verdict, current_language()))
+        self._auto_listen(state)
 
     # ------------------------------------------------------------ transcript
     def feed_segment(self, line: str, segment: TranscriptSegment) -> None:
@@ -234,6 +236,57 @@ class CallBridge(QObject):
             self._process_segment(state, segment)
 
         return feed
+
+    def listen(self, line: str, source: Any, recognizer: Any) -> Any:
+        """Transcribe ``source`` for this line on its own recogniser thread (speech pipeline); the detector
+        runs on that thread and results arrive as ``transcriptUpdated``. Returns the TranscriptionRun."""
+        from speech.pipeline import TranscriptionRun
+
+        state = self.lines.get(line)
+        if state is None or not state.listening:
+            raise BridgeError(Message(BridgeProblem.NOT_LISTENING))
+        if state.run is not None:
+            state.run.stop()
+
+        def on_error(error: Any) -> None:
+            self._status.emit(getattr(error, "message", error))
+
+        run = TranscriptionRun(
+            source,
+            recognizer,
+            on_segment=lambda segment: self._process_segment(state, segment),
+            on_error=on_error,
+            name=f"line-{line}",
+        )
+        state.run = run
+        return run.start()
+
+    def _auto_listen(self, state: LineState) -> None:
+        """A real incoming call (modem/NCID) with a speech model configured: listen on the chosen input."""
+        speech = self._services.speech
+        if speech is None or getattr(state.event, "source", "manual") == "manual":
+            return
+        settings = self._services.settings.value
+
+        def prepare() -> Any:
+            from speech.audio import LiveSource
+
+            model = speech.loaded_model()
+            if model is None:
+                return None
+            return LiveSource(SpeechService._device_arg(settings.audio_device)), model.recognizer()
+
+        def ready(result: Any) -> None:
+            if result is None or not state.listening or self._closed:
+                return
+            source, recognizer = result
+            self.listen(state.line, source, recognizer)
+
+        def failed(exc: BaseException) -> None:
+            log.warning("live listening unavailable: %s", exc)
+            self._status.emit(getattr(exc, "message", exc))
+
+        self._services.jobs.run(prepare, on_result=ready, on_error=failed, name="listen-call")
 
     def _process_segment(self, state: LineState, segment: TranscriptSegment) -> None:
         """Worker: run the real detector session; results go back to the GUI thread."""
@@ -346,6 +399,13 @@ class CallBridge(QObject):
 
     def _stop_session(self, state: LineState) -> None:
         state.listening = False
+        run, state.run = state.run, None
+        if run is None:
+            return
+        if self._closed:
+            run.stop()  # closing the app: flush and join right here
+        else:  # flushing the last words and joining the recogniser thread happen off the GUI thread
+            self._services.jobs.run(run.stop, name="stop-listening")
 
     # -------------------------------------------------------------- actions
     def block(
@@ -430,6 +490,14 @@ class SpeechService(QObject):
         self._services = services
         self._meter_job: Any = None
         self._last_level = 0.0
+        self._model: Any = None
+        self._model_lock = threading.Lock()
+        services.settings.changed.connect(self._settings_changed)
+
+    def _settings_changed(self, new: Any, old: Any) -> None:
+        if new.model_path != old.model_path:
+            with self._model_lock:
+                self._model = None  # load the new one on next use
 
     # ---------------------------------------------------------------- devices
     def list_devices(self, on_result: Callable[[Any], None], on_error: Callable[[BaseException], None]) -> None:
@@ -506,8 +574,123 @@ class SpeechService(QObject):
             run, on_result=on_result, on_error=on_error, on_progress=on_progress, name="test-recording"
         )
 
+    # ------------------------------------------------------------------ model
+    def loaded_model(self) -> Any:
+        """The Vosk model, loaded once (call from a worker: loading takes seconds); None if there is none."""
+        from app import paths
+        from speech.errors import ModelError
+        from speech.models import resolve_model
+        from speech.recognizer import load_model
+
+        with self._model_lock:
+            if self._model is None:
+                try:
+                    resolved = resolve_model(
+                        self._services.data_dir, self._services.settings.value.model_path, paths.bundled_model_dir()
+                    )
+                except ModelError as exc:
+                    if exc.code.name == "NO_MODEL":
+                        return None
+                    raise
+                self._model = load_model(resolved.path)
+            return self._model
+
+    def model_status(self, on_result: Callable[[ModelStatus], None]) -> None:
+        """Which speech model would be used, checked in a worker (folder validation reads the disk)."""
+        data_dir = self._services.data_dir
+        settings_path = self._services.settings.value.model_path
+
+        def check() -> ModelStatus:
+            from app import paths
+            from speech.errors import SpeechError
+            from speech.models import resolve_model
+
+            try:
+                resolved = resolve_model(data_dir, settings_path, paths.bundled_model_dir())
+            except SpeechError as exc:
+                return ModelStatus(None, None, exc.message)
+            return ModelStatus(str(resolved.path), resolved.source, None)
+
+        self._services.jobs.run(check, on_result=on_result, on_error=lambda e: on_result(ModelStatus(None, None, e)))
+
+    def download_model(
+        self,
+        on_progress: Callable[[int, int, str], None],
+        on_result: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+        on_cancelled: Callable[[], None],
+        spec_key: str = "small",
+    ) -> Any:
+        """Download, verify and unpack the Mandarin model in a worker; cancel-able, with byte progress."""
+        from speech.models import CATALOGUE
+
+        spec = CATALOGUE[spec_key]
+        data_dir = self._services.data_dir
+
+        def run(progress: Any) -> Any:
+            from speech.models import download_model
+
+            def report(done: int, total: int | None) -> None:
+                progress.update(done, int(total or 0), "")
+
+            return download_model(spec, data_dir, progress=report, cancel=progress.cancel_event).info
+
+        return self._services.jobs.run_long(
+            run,
+            on_result=on_result,
+            on_error=on_error,
+            on_progress=on_progress,
+            on_cancelled=on_cancelled,
+            name="model-download",
+        )
+
+    def import_model(
+        self,
+        path: str,
+        on_progress: Callable[[int, int, str], None],
+        on_result: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+        on_cancelled: Callable[[], None],
+    ) -> Any:
+        """Copy a model from a zip or folder into the data dir (all or nothing) in a worker."""
+        data_dir = self._services.data_dir
+
+        def run(progress: Any) -> Any:
+            from speech.models import import_model
+
+            progress.update(0, 0, "")
+            return import_model(path, data_dir, cancel=progress.cancel_event)
+
+        return self._services.jobs.run_long(
+            run,
+            on_result=on_result,
+            on_error=on_error,
+            on_progress=on_progress,
+            on_cancelled=on_cancelled,
+            name="model-import",
+        )
+
     def close(self) -> None:
         self.stop_meter()
+
+
+@dataclass(frozen=True)
+class ModelStatus:
+    path: str | None
+    source: Any  # speech.models.ModelSource
+    problem: Any  # a Message (or exception) when no usable model was found
+
+    @property
+    def ready(self) -> bool:
+        return self.path is not None
+
+    def text(self, lang: str) -> str:
+        if self.path is not None:
+            where = self.source.label(lang) if hasattr(self.source, "label") else ""
+            if lang == "en":
+                return f"Ready: {self.path}" + (f" ({where})" if where else "")
+            return f"已就绪：{self.path}" + (f"（{where}）" if where else "")
+        return render(self.problem, lang) or ("No speech model." if lang == "en" else "还没有语音识别模型。")
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ LEVEL_STYLES: dict[Level, LevelStyle] = {
     Level.UNKNOWN: LevelStyle("#eaeef2", "#24292f", "#57606a", "level_unknown.svg", "?"),
     Level.CAUTION: LevelStyle("#fff8c5", "#4d2d00", "#bf8700", "level_caution.svg", "!"),
     Level.WARN: LevelStyle("#ffe2cc", "#5c2200", "#d1570a", "level_warn.svg", "⚠"),
-    Level.BLOCK: LevelStyle("#ffebe9", "#82071e", "#cf222e", "level_block.svg", "⛔"),
+    Level.BLOCK: LevelStyle("#ffebe9", "#82071e", "#cf222e", "level_block.svg", "✖"),
 }
 
 # Short advice shown under the verdict: what the family helper should do now.

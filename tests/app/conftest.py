@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable, Iterator
+from email import message_from_bytes
+from email.message import Message as EmailMessage
+from email.policy import default as default_policy
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from app.settings import Settings
+from app.settings import Settings, SmtpSettings
 
 
 @pytest.fixture
@@ -44,3 +49,50 @@ def wait_jobs(qtbot, services) -> Callable[..., None]:
         qtbot.waitUntil(services.jobs.is_idle, timeout=timeout)
 
     return wait
+
+
+# ------------------------------------------------------------------------------- a real SMTP server
+class Inbox:
+    """Collects what the local aiosmtpd server receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # aiosmtpd handler hook
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        self.messages.append(message_from_bytes(envelope.content, policy=default_policy))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[Inbox, int]]:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 with an ephemeral port."""
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
+
+
+def local_smtp(port: int, **changes: Any) -> SmtpSettings:
+    base = SmtpSettings(
+        enabled=True,
+        host="127.0.0.1",
+        port=port,
+        tls="none",
+        sender="callshield@home.example",
+        recipients=("daughter@example.org",),
+    )
+    return SmtpSettings(**{**base.__dict__, **changes})

@@ -1,0 +1,131 @@
+"""AlertService: threshold, de-duplication, cool-down, sound fallback, and e-mail to a real SMTP server."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from app.alerts import Alert, AlertPolicy, send_alert_email
+from screening.types import Level
+from tests.app.conftest import free_port, local_smtp
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+# ------------------------------------------------------------------------------------------ policy
+def test_policy_threshold() -> None:
+    policy = AlertPolicy(FakeClock())
+    assert not policy.should_alert("c1", "95275012", Level.CAUTION, Level.WARN, 120)
+    assert policy.should_alert("c2", "95275012", Level.WARN, Level.WARN, 120)
+    assert policy.should_alert("c3", "13800000000", Level.CAUTION, Level.CAUTION, 120)
+
+
+def test_policy_one_call_alerts_once_per_level_but_escalates() -> None:
+    policy = AlertPolicy(FakeClock())
+    assert policy.should_alert("call-1", "95275012", Level.WARN, Level.WARN, 120)
+    assert not policy.should_alert("call-1", "95275012", Level.WARN, Level.WARN, 120)  # duplicate
+    assert policy.should_alert("call-1", "95275012", Level.BLOCK, Level.WARN, 120)  # rose to block
+    assert not policy.should_alert("call-1", "95275012", Level.BLOCK, Level.WARN, 120)
+    assert not policy.should_alert("call-1", "95275012", Level.WARN, Level.WARN, 120)  # fell back
+
+
+def test_policy_cooldown_per_number() -> None:
+    clock = FakeClock()
+    policy = AlertPolicy(clock)
+    assert policy.should_alert("call-1", "95275012", Level.WARN, Level.WARN, 120)
+    clock.now += 30
+    assert not policy.should_alert("call-2", "95275012", Level.WARN, Level.WARN, 120)  # rang again soon
+    assert policy.should_alert("call-3", "02161234567", Level.WARN, Level.WARN, 120)  # other number
+    clock.now += 100  # 130 s after the first alert
+    assert policy.should_alert("call-4", "95275012", Level.WARN, Level.WARN, 120)
+
+
+def test_alert_service_dedupes_and_emits(qtbot, services) -> None:
+    alerts = services.alerts
+    raised: list[Alert] = []
+    alerts.alertRaised.connect(raised.append)
+    assert alerts.consider("call-7", "95275012", Level.WARN, ["95 号段"]) is not None
+    assert alerts.consider("call-7", "95275012", Level.WARN, ["95 号段"]) is None
+    assert alerts.consider("call-8", "13800138000", Level.UNKNOWN) is None
+    assert [a.level for a in raised] == [Level.WARN]
+    assert raised[0].reasons == ("95 号段",)
+
+
+def test_alert_sound_falls_back_to_beep_or_plays(qtbot, services) -> None:
+    services.settings.update(alert_sound=True)
+    with qtbot.waitSignal(services.alerts.soundPlayed, timeout=10_000) as blocker:
+        services.alerts.consider("call-9", "95275012", Level.WARN)
+    # Either the tone went to a real output device or, without one, the system beep was used.
+    assert blocker.args[0] in ("sounddevice", "beep")
+
+
+# ------------------------------------------------------------------------------------------ e-mail
+def test_email_contains_number_verdict_reasons_and_excerpt(smtp_server) -> None:
+    inbox, port = smtp_server
+    alert = Alert(
+        key="call-1",
+        number="95275012",
+        level=Level.BLOCK,
+        reasons=("冒充公检法：“安全账户”", "7–8 位的 95 号码是出租给企业的呼叫中心号段"),
+        excerpt="请把钱转到安全账户里进行资金核查",
+    )
+    send_alert_email(local_smtp(port), alert, "zh")
+    assert len(inbox.messages) == 1
+    msg = inbox.messages[0]
+    assert inbox.envelopes[0] == ("callshield@home.example", ["daughter@example.org"])
+    assert msg["Subject"] == "来电护盾拦截：95275012"
+    body = msg.get_body().get_content()
+    assert "号码：95275012" in body
+    assert "判断：拦截" in body
+    assert "安全账户" in body and "95 号码" in body
+    assert "资金核查" in body
+    assert msg["X-CallShield-Level"] == "BLOCK"
+
+
+def test_email_alert_sent_by_service_when_enabled(qtbot, services, smtp_server) -> None:
+    inbox, port = smtp_server
+    services.settings.update(smtp=local_smtp(port))
+    with qtbot.waitSignal(services.alerts.emailSent, timeout=10_000):
+        services.alerts.consider("call-11", "95275012", Level.WARN, ["租用的 95 号段"], excerpt="您好")
+    assert len(inbox.messages) == 1
+    assert "95275012" in inbox.messages[0]["Subject"]
+
+
+def test_no_email_unless_enabled(qtbot, services, smtp_server, wait_jobs) -> None:
+    inbox, port = smtp_server
+    services.settings.update(smtp=dataclasses.replace(local_smtp(port), enabled=False))
+    services.alerts.consider("call-12", "95275012", Level.BLOCK, ["x"])
+    wait_jobs()
+    assert inbox.messages == []
+
+
+def test_email_failure_is_reported_not_raised(qtbot, services) -> None:
+    port = free_port()  # nothing listens here
+    failures: list[BaseException] = []
+    with qtbot.waitSignal(services.alerts.emailFailed, timeout=10_000):
+        services.alerts.send_email(Alert("k", "95275012", Level.WARN), local_smtp(port), on_error=failures.append)
+    assert failures and isinstance(failures[0], OSError)
+
+
+def test_alert_raised_brings_banner_and_live_page(qtbot, services) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from app.gui import build_window
+
+    window = build_window(QApplication.instance(), services)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("settings")
+    services.alerts.consider("call-20", "95275012", Level.WARN, ["租用的 95 号段"])
+    assert window.alert_bar.isVisible()
+    assert "95275012" in window.alert_bar.text.text()
+    assert "警告" in window.alert_bar.text.text()
+    assert window.current_page_key() == "live"
+    assert window.alert_bar.accessibleName()
+    window.alert_bar.close_button.click()
+    assert not window.alert_bar.isVisible()
