@@ -89,9 +89,16 @@ def _m001_lists_entries_history(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_history_content_hash ON history(content_hash)")
 
 
+def _m002_pattern_index(db: sqlite_utils.Database) -> None:
+    # Prefix/wildcard entries are few and are kept in memory by ListStore; this partial index lets it load
+    # them without scanning a million exact numbers.
+    db.execute("CREATE INDEX idx_entries_patterns ON entries(list_id) WHERE match_kind != 'exact'")
+
+
 # Ordered.  Append only.
 MIGRATIONS: list[Migration] = [
     _m001_lists_entries_history,
+    _m002_pattern_index,
 ]
 
 

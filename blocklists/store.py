@@ -28,6 +28,7 @@ import enum
 import json
 import logging
 import re
+import time
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -207,6 +208,7 @@ _FAST_MOBILE = re.compile(r"^(?:\+86|0086)?(1[3-9]\d{9})$")
 _LIST_NAME = re.compile(r"^[^\s]{1,40}$")
 _KIND_ORDER = {ListKind.ALLOW: 0, ListKind.BLOCK: 1, ListKind.IMPORTED: 2, ListKind.BUNDLED: 3}
 _ENTRY_COLUMNS = "e.id, e.list_id, e.pattern, e.canonical, e.match_kind, e.category, e.note, e.source, e.added_at, e.last_hit, e.hit_count"
+_EXACT_SQL = f"SELECT {_ENTRY_COLUMNS}, e.match_key FROM entries e WHERE e.match_key = ? AND e.match_kind = 'exact'"
 
 
 def utc_now_iso() -> str:
@@ -294,14 +296,20 @@ def _wildcard_regex(canonical: str) -> re.Pattern[str]:
 class ListStore:
     """Lists and entries in an open database (``blocklists.db.open_db``).  One per thread/connection."""
 
+    #: How often ``lookup`` checks for writes made through *other* connections (seconds).  Writes through
+    #: this store are seen at once.
+    refresh_interval: float = 0.5
+
     def __init__(self, db: sqlite_utils.Database, region: str = "CN", ensure_defaults: bool = True) -> None:
         self.db = db
         self.conn = db.conn
         self.region = region
         self._data_version: int | None = None
         self._lists_by_id: dict[int, ListInfo] = {}
-        self._active_lengths: tuple[int, ...] = ()
-        self._sql_cache: dict[int, str] = {}
+        self._active_lengths: frozenset[int] = frozenset()
+        self._patterns: dict[str, list[tuple[Any, ...]]] = {}
+        self._pattern_lengths: tuple[int, ...] = ()
+        self._next_check = 0.0
         if ensure_defaults:
             self.ensure_default_lists()
         self._reload()
@@ -331,8 +339,16 @@ class ListStore:
         for info in lists.values():
             if info.enabled:
                 lengths.update(info.key_lengths)
-        self._active_lengths = tuple(sorted(lengths))
+        self._active_lengths = frozenset(lengths)
+        patterns: dict[str, list[tuple[Any, ...]]] = {}
+        for r in self.conn.execute(
+            f"SELECT {_ENTRY_COLUMNS}, e.match_key FROM entries e WHERE e.match_kind != 'exact' ORDER BY e.id"
+        ):
+            patterns.setdefault(r[11], []).append(tuple(r))
+        self._patterns = patterns
+        self._pattern_lengths = tuple(sorted({len(k) for k in patterns}))
         self._data_version = self._current_data_version()
+        self._next_check = time.monotonic() + self.refresh_interval
 
     def _current_data_version(self) -> int:
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
@@ -602,37 +618,38 @@ class ListStore:
     # ------------------------------------------------------------------ lookup
     def lookup(self, number: NormalisedNumber | str) -> tuple[ListMatch, ...]:
         """Every enabled-list entry matching the number: allowlists first, exact before prefix/wildcard,
-        longer (more specific) patterns first.  Read-only."""
+        longer (more specific) patterns first.  Read-only.
+
+        Exact entries: one indexed probe, skipped when no enabled list has an entry of that key length.
+        Prefix/wildcard entries: an in-memory dict keyed by literal head, probed once per head length.
+        """
         if isinstance(number, str):
             number = normalise(number, self.region)
         key = number.key
         if not key:
             return ()
-        self._fresh()
-        lengths = [n for n in self._active_lengths if n <= len(key)]
-        if not lengths:
+        now = time.monotonic()
+        if now >= self._next_check:
+            self._fresh()
+            self._next_check = now + self.refresh_interval
+        rows: list[tuple[Any, ...]] = []
+        if len(key) in self._active_lengths:
+            rows.extend(self.conn.execute(_EXACT_SQL, (key,)))
+        for n in self._pattern_lengths:
+            if n > len(key):
+                break
+            found = self._patterns.get(key[:n])
+            if found:
+                rows.extend(found)
+        if not rows:
             return ()
-        candidates = [key[:n] for n in lengths]
-        sql = self._sql_cache.get(len(candidates))
-        if sql is None:
-            sql = (
-                f"SELECT {_ENTRY_COLUMNS}, e.match_key FROM entries e WHERE e.match_key IN"
-                f" ({', '.join('?' * len(candidates))})"
-            )
-            self._sql_cache[len(candidates)] = sql
         matches: list[tuple[tuple[int, int, int, int], ListMatch]] = []
-        for r in self.conn.execute(sql, candidates):
+        for r in rows:
             info = self._lists_by_id.get(r[1])
             if info is None or not info.enabled:
                 continue
             kind = r[4]
-            if kind == "exact":
-                if r[3] != key:
-                    continue
-            elif kind == "wildcard":
-                if not _wildcard_regex(r[3]).match(key):
-                    continue
-            elif kind != "prefix":
+            if kind == "wildcard" and not _wildcard_regex(r[3]).match(key):
                 continue
             m = ListMatch(
                 list_name=info.name,

@@ -18,7 +18,7 @@ import enum
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import phonenumbers
@@ -130,10 +130,18 @@ class NormalisedNumber:
     valid: bool
     problem: NumberProblem | None = None
     problem_params: tuple[tuple[str, str | int], ...] = ()
-    attribution: Attribution = NO_ATTRIBUTION
+    # (country code, national number, leading zeros, valid, region code): attribution is looked up lazily from
+    # this, because phonenumbers' geocoder/carrier lookups cost more than everything else here together and
+    # bulk screening of a call log never reads them.
+    attribution_source: tuple[int, int, int, bool, str | None] | None = field(default=None, repr=False, compare=False)
     dialled_digits: str = ""  # digits after any international prefix (after “+”, “00”, “+00”)
     plus_double_zero: bool = False  # arrived as “+00…”
     key: str = ""
+
+    @property
+    def attribution(self) -> Attribution:
+        """归属地 and carrier (computed on first access, cached per number)."""
+        return _attribution_from(self.attribution_source)
 
     @property
     def params(self) -> dict[str, str | int]:
@@ -285,7 +293,7 @@ def _international(raw: str, body: str, dialled: str, plus00: bool, region: str)
             valid=valid,
             problem=problem,
             problem_params=params,
-            attribution=inner.attribution,
+            attribution_source=inner.attribution_source,
             dialled_digits=dialled,
             plus_double_zero=plus00,
             key=inner.key if inner.key.startswith("+") else key,
@@ -298,14 +306,14 @@ def _international(raw: str, body: str, dialled: str, plus00: bool, region: str)
         number.number_of_leading_zeros = len(national) - len(national.lstrip("0"))
     valid = bool(national) and phonenumbers.is_valid_number(number)
     region_code = phonenumbers.region_code_for_number(number) or phonenumbers.region_code_for_country_code(cc)
-    attribution = _attribution(number, region_code) if valid else _country_only(number, region_code)
+    source = (cc, number.national_number, number.number_of_leading_zeros or 0, valid, region_code)
     problem: NumberProblem | None = None
     params: tuple[tuple[str, str | int], ...] = ()
     if plus00:
         problem, valid = NumberProblem.PLUS_DOUBLE_ZERO, False
     elif not valid:
         problem = NumberProblem.INVALID_FOR_REGION
-        params = (("region", attribution.description_zh or f"+{cc}"),)
+        params = (("region", _attribution_from(source).description_zh or f"+{cc}"),)
     return NormalisedNumber(
         raw=raw,
         digits=body,
@@ -317,7 +325,7 @@ def _international(raw: str, body: str, dialled: str, plus00: bool, region: str)
         valid=valid,
         problem=problem,
         problem_params=params,
-        attribution=attribution,
+        attribution_source=source,
         dialled_digits=dialled,
         plus_double_zero=plus00,
         key=key,
@@ -355,26 +363,23 @@ def _national(raw: str, body: str, region: str, trunk_allowed: bool = True) -> N
         params: tuple[tuple[str, str | int], ...] = (),
         number: PhoneNumber | None = None,
     ) -> NormalisedNumber:
-        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) if number and valid else None
-        attribution = _attribution(number, "CN") if number is not None and valid else NO_ATTRIBUTION
+        has_e164 = number is not None and valid
         return NormalisedNumber(
-            e164=e164,
+            e164=f"+86{nn}" if has_e164 else None,
             national_number=nn,
             number_type=number_type,
             valid=valid,
             problem=problem,
             problem_params=params,
-            attribution=attribution,
+            attribution_source=(86, int(nn), 0, True, "CN") if has_e164 else None,
             **common,  # type: ignore[arg-type]
         )
 
     length = len(nn)
-    if nn.startswith("1") and len(nn) >= 2 and nn[:2] in plan.mobile_prefixes and length == 11:
-        number = PhoneNumber(country_code=86, national_number=int(nn))
-        ntype = phonenumbers.number_type(number)
+    if length == 11 and nn[:2] in plan.mobile_prefixes:
         kind = NumberType.VIRTUAL_OPERATOR if nn.startswith(plan.virtual_operator_prefixes) else NumberType.MOBILE
-        if ntype in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE):
-            return result(kind, True, number=number)
+        if _cn_mobile_pattern().fullmatch(nn):
+            return result(kind, True, number=_CN_NUMBER)
         return result(kind, False, NumberProblem.UNALLOCATED_MOBILE, (("prefix", nn[:3]),))
     if trunk:
         # 0 + area code + subscriber number (a landline), or 0 + a mobile number handled above.
@@ -416,6 +421,19 @@ def _national(raw: str, body: str, region: str, trunk_allowed: bool = True) -> N
     return result(NumberType.UNKNOWN, False, *_length_problem("号码", "number", length))
 
 
+# Marker: "this CN number has an E.164 form" (result() only needs to know that a PhoneNumber exists).
+_CN_NUMBER = PhoneNumber(country_code=86, national_number=0)
+
+
+@lru_cache(maxsize=1)
+def _cn_mobile_pattern() -> re.Pattern[str]:
+    """libphonenumber's allocated-mobile-range pattern for CN, compiled once (number_type() re-checks every
+    number type and costs ten times more)."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region("CN")
+    assert metadata is not None and metadata.mobile is not None and metadata.mobile.national_number_pattern
+    return re.compile(metadata.mobile.national_number_pattern)
+
+
 def _length_problem(kind: str, kind_en: str, length: int) -> tuple[NumberProblem, tuple[tuple[str, str | int], ...]]:
     return NumberProblem.INVALID_LENGTH, (("kind", kind), ("kind_en", kind_en), ("length", length))
 
@@ -442,7 +460,15 @@ def _national_generic(raw: str, body: str, region: str) -> NormalisedNumber:
         valid=valid,
         problem=None if valid else NumberProblem.INVALID_FOR_REGION,
         problem_params=() if valid else (("region", region),),
-        attribution=_attribution(number, phonenumbers.region_code_for_number(number)) if valid else NO_ATTRIBUTION,
+        attribution_source=(
+            number.country_code,
+            number.national_number,
+            (number.number_of_leading_zeros or 1) if number.italian_leading_zero else 0,
+            True,
+            phonenumbers.region_code_for_number(number),
+        )
+        if valid
+        else None,
         dialled_digits=body,
         key=f"+{number.country_code}{national}",
     )
@@ -456,6 +482,18 @@ def _map_type(t: int) -> NumberType:
     if t in (PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COST):
         return NumberType.TOLL_FREE_400_800
     return NumberType.UNKNOWN
+
+
+@lru_cache(maxsize=65536)
+def _attribution_from(source: tuple[int, int, int, bool, str | None] | None) -> Attribution:
+    if source is None:
+        return NO_ATTRIBUTION
+    cc, national, zeros, valid, region_code = source
+    number = PhoneNumber(country_code=cc, national_number=national)
+    if zeros:
+        number.italian_leading_zero = True
+        number.number_of_leading_zeros = zeros
+    return _attribution(number, region_code) if valid else _country_only(number, region_code)
 
 
 def _country_only(number: PhoneNumber, region_code: str | None) -> Attribution:

@@ -37,6 +37,7 @@ BLOCKLIST_SCORE = 0.95
 ALLOWLIST_SCORE = 0.0
 UNKNOWN_SCORE = 0.2
 MAX_LIST_REASONS = 5
+RULE_CACHE_SIZE = 65536
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ class NumberScreener:
         self.plan = numbering_plan()
         self.rules_version, self.rules = number_rules()
         self._rule_order = {rid: i for i, rid in enumerate(self.rules)}
+        self._rule_cache: dict[NormalisedNumber, tuple[Reason, ...]] = {}
 
     # ------------------------------------------------------------------ facts
     def facts(self, n: NormalisedNumber) -> dict[str, dict[str, Any]]:
@@ -202,12 +204,15 @@ class NumberScreener:
         return out
 
     def rule_reasons(self, n: NormalisedNumber) -> list[Reason]:
-        reasons = []
-        facts = self.facts(n)
-        for rule in self.rules.values():
-            if rule.fact in facts:
-                reasons.append(_rule_reason(rule, facts[rule.fact]))
-        return reasons
+        """The rule reasons for ``n`` in rule-file order (cached: they depend on the number alone)."""
+        cached = self._rule_cache.get(n)
+        if cached is None:
+            facts = self.facts(n)
+            cached = tuple(_rule_reason(rule, facts[rule.fact]) for rule in self.rules.values() if rule.fact in facts)
+            if len(self._rule_cache) >= RULE_CACHE_SIZE:
+                self._rule_cache.clear()
+            self._rule_cache[n] = cached
+        return list(cached)
 
     # ------------------------------------------------------------------ verdict
     def screen(self, raw: str | NormalisedNumber) -> NumberVerdict:
@@ -250,7 +255,16 @@ class NumberScreener:
         return self._verdict(Level.UNKNOWN, UNKNOWN_SCORE, [], n, matches)
 
     def screen_many(self, raws: Iterable[str]) -> list[NumberVerdict]:
-        return [self.screen(r) for r in raws]
+        """Screen a call log.  A number that repeats is screened once (verdicts are deterministic and the
+        lists do not change during the call), so the result equals ``[screen(r) for r in raws]``."""
+        seen: dict[str, NumberVerdict] = {}
+        out = []
+        for raw in raws:
+            verdict = seen.get(raw)
+            if verdict is None:
+                verdict = seen[raw] = self.screen(raw)
+            out.append(verdict)
+        return out
 
     # ------------------------------------------------------------------ helpers
     def _score(self, reasons: list[Reason]) -> float:

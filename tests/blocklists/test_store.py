@@ -115,7 +115,8 @@ def test_category_parsing() -> None:
         Category.parse("垃圾")
 
 
-def test_changes_from_another_connection_are_seen(data_dir: Path) -> None:
+def test_changes_from_another_connection_are_seen(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ListStore, "refresh_interval", 0.0)  # check on every lookup (default: every 0.5 s)
     path = data_dir / "callshield.db"
     gui = ListStore(open_db(path))
     cli = ListStore(open_db(path))
