@@ -39,7 +39,7 @@ LEVEL_GLYPH = {
     Level.UNKNOWN: "?",
     Level.CAUTION: "!",
     Level.WARN: "⚠",
-    Level.BLOCK: "⛔",
+    Level.BLOCK: "✖",  # not ⛔: common CJK desktop fonts draw it as an empty box in item views
 }
 LEVEL_COLOR = {
     Level.ALLOW: "#1b7f3b",
@@ -62,6 +62,9 @@ def bi(value: Any, lang: str) -> str:
     render = getattr(value, "render", None)
     if callable(render):
         return str(render(lang))
+    label = getattr(value, "label", None)
+    if callable(label):
+        return str(label(lang))
     return str(value)
 
 
@@ -106,6 +109,8 @@ class RowTableModel(QAbstractTableModel, Generic[RowT]):
         super().__init__(parent)
         self._rows: list[RowT] = []
         self._lang = normalise_language(lang)
+        # The UI sets this to its shared level icons (app/ui/style.py); models stay free of app.ui imports.
+        self.icon_provider: Callable[[Level], QIcon] = level_icon
 
     # --- to implement -------------------------------------------------------------------------
     def headers(self) -> Sequence[str]:  # pragma: no cover - abstract
@@ -208,7 +213,7 @@ class RowTableModel(QAbstractTableModel, Generic[RowT]):
         if index.column() == self.level_column():
             level = self.row_level(row)
             if role == Qt.ItemDataRole.DecorationRole and level is not None:
-                return level_icon(level)
+                return self.icon_provider(level)
             if role == Qt.ItemDataRole.ForegroundRole and level is not None:
                 return QBrush(QColor(LEVEL_COLOR[level]))
             if role == SORT_ROLE:

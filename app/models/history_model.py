@@ -112,6 +112,16 @@ class _Record:
     def __init__(self, data: dict[str, Any]) -> None:
         for key, value in data.items():
             setattr(self, key, _decode_value(value))
+        # Reason.to_dict() flattens its text into "zh"/"en" keys beside "code", "level"…
+        if "text" not in data and isinstance(data.get("zh"), str) and isinstance(data.get("en"), str):
+            from screening.i18n import BiText
+
+            self.text = BiText(data["zh"], data["en"])
+
+    def render(self, lang: str = "zh") -> str:
+        text = getattr(self, "text", None)
+        render = getattr(text, "render", None)
+        return str(render(lang)) if callable(render) else str(text or "")
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         return f"_Record({self.__dict__!r})"

@@ -80,7 +80,7 @@ class ListsModel(RowTableModel[Any]):
             if column == self.COL_KIND:
                 if self.is_allow(row):
                     return self.tr("✔ 可信名单（放行）")
-                return self.tr("⛔ 拦截名单")
+                return self.tr("✖ 拦截名单")
             if column == self.COL_COUNT:
                 return str(field(row, "entry_count", "count", "entries", default=""))
         if role == Qt.ItemDataRole.CheckStateRole and column == self.COL_NAME:

@@ -35,12 +35,15 @@ from screening.types import Level
 
 log = logging.getLogger(__name__)
 
+DISABLED_BUTTON_STYLE = "QPushButton:disabled { background: #d0d7de; color: #57606a; }"
+
 CATEGORIES = ("fraud", "harassment", "sales", "custom")
 
 
 def screen_numbers(progress: Any, services: Any, numbers: list[str]) -> list[CheckRow]:
     """Worker: screen each number with this thread's screener (own DB connection)."""
     screener = services.make_screener()
+    services.store().lists()  # picks up list changes made a moment ago on the writer's connection
     total = len(numbers)
     rows: list[CheckRow] = []
     for i, raw in enumerate(numbers):
@@ -73,6 +76,7 @@ class CheckPage(QWidget):
 
         self.title = QLabel(self)
         self.title.setObjectName("pageTitle")
+        style.set_scaled_font(self.title, 1.5, bold=True)
         self.hint = QLabel(self)
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
@@ -81,6 +85,7 @@ class CheckPage(QWidget):
         self.input.setTabChangesFocus(True)
         self.check_button = QPushButton(self)
         self.check_button.setObjectName("primary")
+        self.check_button.setStyleSheet(DISABLED_BUTTON_STYLE)  # a greyed-out primary button must look disabled
         self.check_button.clicked.connect(self.check_pasted)
         self.open_button = QPushButton(self)
         self.open_button.clicked.connect(self.choose_call_log)
@@ -113,6 +118,8 @@ class CheckPage(QWidget):
         filter_row.addWidget(self.summary)
 
         self.model = CheckResultsModel(self, lang=style.current_language())
+
+        self.model.icon_provider = style.level_icon
         self.table = DataTable(self.model, self, stretch_column=CheckResultsModel.COL_REASONS)
         self.table.selectionModel().currentChanged.connect(self._show_current)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
@@ -156,7 +163,8 @@ class CheckPage(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(upper)
         splitter.addWidget(lower)
-        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 4)
         splitter.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)
@@ -241,10 +249,15 @@ class CheckPage(QWidget):
             kind = getattr(getattr(info, "kind", None), "value", "")
             if kind == "bundled":
                 continue
-            prefix = "✔ " if kind == "allow" else "⛔ "
+            prefix = "✔ " if kind == "allow" else "✖ "
             self.list_combo.addItem(prefix + render_text(info.title, lang), info.name)
         index = self.list_combo.findData(current) if current else self.list_combo.findData("block")
         self.list_combo.setCurrentIndex(max(0, index))
+
+    def prepare_screenshot(self) -> None:
+        """Demo content for ``callshield --screenshot``: a few typical numbers, screened for real."""
+        self.input.setPlainText("95275012\n95588\n+86 138 0013 8000\n+852 96110\n4008123123\n17012345678")
+        self.check_pasted()
 
     # ----------------------------------------------------------------- actions
     def check_pasted(self) -> None:

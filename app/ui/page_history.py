@@ -82,6 +82,7 @@ class HistoryPage(QWidget):
 
         self.title = QLabel(self)
         self.title.setObjectName("pageTitle")
+        style.set_scaled_font(self.title, 1.5, bold=True)
         self.hint = QLabel(self)
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
@@ -117,6 +118,8 @@ class HistoryPage(QWidget):
         filter_row.addWidget(self.refresh_button)
 
         self.model = HistoryModel(self, lang=style.current_language())
+
+        self.model.icon_provider = style.level_icon
         self.table = DataTable(self.model, self, stretch_column=HistoryModel.COL_REASONS)
         self.table.selectionModel().currentChanged.connect(self._show_current)
         self.search_edit.textChanged.connect(self.table.proxy.set_text)
@@ -134,6 +137,9 @@ class HistoryPage(QWidget):
 
         # details
         self.banner = VerdictBanner(self, icon_size=36)
+        self.detail_hint = QLabel(self)
+        self.detail_hint.setObjectName("hint")
+        self.detail_hint.setWordWrap(True)
         self.meta = QLabel(self)
         self.meta.setWordWrap(True)
         self.meta.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -146,12 +152,14 @@ class HistoryPage(QWidget):
         detail = QWidget(self)
         detail_layout = QVBoxLayout(detail)
         detail_layout.setContentsMargins(0, 0, 0, 0)
+        detail_layout.addWidget(self.detail_hint)
         detail_layout.addWidget(self.banner)
         detail_layout.addWidget(self.meta)
         detail_layout.addWidget(self.transcript_label)
         detail_layout.addWidget(self.transcript, 3)
         detail_layout.addWidget(self.entities_label)
         detail_layout.addWidget(self.entities, 1)
+        detail_layout.addStretch(1)  # keeps the banner at the top when the transcript is hidden
 
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
@@ -223,6 +231,7 @@ class HistoryPage(QWidget):
         self.table.setAccessibleName(self.tr("通话和录音记录"))
         self.export_csv_button.setText(self.tr("导出 CSV…"))
         self.export_html_button.setText(self.tr("导出 HTML 报告…"))
+        self.detail_hint.setText(self.tr("在左边的表格中选中一条记录，这里会显示原因、通话文字和线索。"))
         self.transcript_label.setText(self.tr("通话文字（高亮处为可疑话术）："))
         self.entities_label.setText(self.tr("提取的线索（QQ群号、链接、账号等）："))
         self.entities.setAccessibleName(self.tr("提取的线索"))
@@ -256,6 +265,12 @@ class HistoryPage(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.reload()  # new calls may have arrived while another page was shown
+
+    def prepare_screenshot(self) -> None:
+        """For ``callshield --screenshot``: open the details of the most dangerous record."""
+        self.table.sortByColumn(HistoryModel.COL_LEVEL, Qt.SortOrder.DescendingOrder)
+        if self.table.proxy.rowCount():
+            self.table.setCurrentIndex(self.table.proxy.index(0, 0))
 
     def filters(self) -> tuple[str | None, dt.datetime | None, dt.datetime | None, Level | None]:
         kind = self.kind_combo.currentData()
@@ -350,8 +365,9 @@ class HistoryPage(QWidget):
         row: HistoryRow | None = self.table.current_row()
         lang = self._lang()
         self.entities.clear()
+        self.detail_hint.setVisible(row is None)
+        self.banner.setVisible(row is not None)
         if row is None:
-            self.banner.set_verdict(Level.UNKNOWN, self.tr("选择一条记录查看详情"))
             self.meta.clear()
             self.transcript.clear_transcript()
             self.transcript_label.setVisible(False)

@@ -291,7 +291,7 @@ class NewListDialog(QDialog):
         self.title_edit = QLineEdit(self)
         self.title_edit.setAccessibleName(self.tr("名单名称"))
         self.kind_combo = QComboBox(self)
-        self.kind_combo.addItem(self.tr("⛔ 拦截名单"), "block")
+        self.kind_combo.addItem(self.tr("✖ 拦截名单"), "block")
         self.kind_combo.addItem(self.tr("✔ 可信名单（放行）"), "allow")
         self.kind_combo.setAccessibleName(self.tr("名单类型"))
         form = QFormLayout()
@@ -325,12 +325,14 @@ class ListsPage(QWidget):
 
         self.title = QLabel(self)
         self.title.setObjectName("pageTitle")
+        style.set_scaled_font(self.title, 1.5, bold=True)
         self.hint = QLabel(self)
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
 
         # left: the lists
         self.lists_model = ListsModel(self, lang=style.current_language())
+        self.lists_model.icon_provider = style.level_icon
         self.lists_table = DataTable(self.lists_model, self, stretch_column=ListsModel.COL_NAME)
         self.lists_table.setSelectionMode(DataTable.SelectionMode.SingleSelection)
         self.lists_table.setSortingEnabled(False)
@@ -373,6 +375,7 @@ class ListsPage(QWidget):
         search_row.addWidget(self.search_edit, 1)
         search_row.addWidget(self.search_button)
         self.entries_model = ListEntriesModel(self, lang=style.current_language())
+        self.entries_model.icon_provider = style.level_icon
         self.entries_table = DataTable(self.entries_model, self, stretch_column=ListEntriesModel.COL_NOTE)
         self.entries_table.doubleClicked.connect(lambda _index: self.edit_entry())
         self.entries_table.selectionModel().selectionChanged.connect(self._update_actions)

@@ -50,6 +50,8 @@ from screening.types import Level
 
 log = logging.getLogger(__name__)
 
+DISABLED_BUTTON_STYLE = "QPushButton:disabled { background: #d0d7de; color: #57606a; }"
+
 
 class BatchRelay(QObject):
     """Lives on the GUI thread; the batch worker emits ``fileDone`` and Qt queues it across threads."""
@@ -121,6 +123,7 @@ class RecordingsPage(QWidget):
 
         self.title = QLabel(self)
         self.title.setObjectName("pageTitle")
+        style.set_scaled_font(self.title, 1.5, bold=True)
         self.hint = QLabel(self)
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
@@ -154,6 +157,7 @@ class RecordingsPage(QWidget):
         self.folder_button.clicked.connect(self.choose_folder)
         self.scan_button = QPushButton(self)
         self.scan_button.setObjectName("primary")
+        self.scan_button.setStyleSheet(DISABLED_BUTTON_STYLE)  # a greyed-out primary button must look disabled
         self.scan_button.clicked.connect(self.start_scan)
         self.clear_button = QPushButton(self)
         self.clear_button.clicked.connect(self.clear)
@@ -186,6 +190,8 @@ class RecordingsPage(QWidget):
         filter_row.addWidget(self.export_html_button)
 
         self.model = RecordingResultsModel(self, lang=style.current_language())
+
+        self.model.icon_provider = style.level_icon
         self.table = DataTable(self.model, self, stretch_column=RecordingResultsModel.COL_EVIDENCE)
         self.table.selectionModel().currentChanged.connect(self._show_current)
         self.model.dataChanged.connect(self._current_row_changed)
@@ -194,6 +200,9 @@ class RecordingsPage(QWidget):
 
         # detail view
         self.banner = VerdictBanner(self, icon_size=36)
+        self.detail_hint = QLabel(self)
+        self.detail_hint.setObjectName("hint")
+        self.detail_hint.setWordWrap(True)
         self.transcript_label = QLabel(self)
         self.transcript = HighlightedTranscript(self)
         self.transcript_label.setBuddy(self.transcript)
@@ -206,6 +215,7 @@ class RecordingsPage(QWidget):
         detail = QWidget(self)
         detail_layout = QVBoxLayout(detail)
         detail_layout.setContentsMargins(0, 0, 0, 0)
+        detail_layout.addWidget(self.detail_hint)
         detail_layout.addWidget(self.banner)
         detail_layout.addWidget(self.transcript_label)
         detail_layout.addWidget(self.transcript, 3)
@@ -213,6 +223,7 @@ class RecordingsPage(QWidget):
         detail_layout.addWidget(self.evidence, 2)
         detail_layout.addWidget(self.entities_label)
         detail_layout.addWidget(self.entities, 1)
+        detail_layout.addStretch(1)  # keeps the banner at the top when the transcript is hidden
 
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
@@ -279,6 +290,7 @@ class RecordingsPage(QWidget):
         self.export_csv_button.setText(self.tr("导出 CSV…"))
         self.export_html_button.setText(self.tr("导出 HTML 报告…"))
         self.table.setAccessibleName(self.tr("录音分析结果"))
+        self.detail_hint.setText(self.tr("在左边的表格中选中一个文件，这里会显示它的转写文字、证据和线索。"))
         self.transcript_label.setText(self.tr("转写文字（高亮处为可疑话术）："))
         self.transcript.setAccessibleName(self.tr("录音转写文字"))
         self.evidence_label.setText(self.tr("证据："))
@@ -322,14 +334,14 @@ class RecordingsPage(QWidget):
     def _render_model_status(self) -> None:
         if self.model_problem is not None:
             message = getattr(self.model_problem, "message", None)
-            detail = render_text(message, self._lang()) if message is not None else str(self.model_problem)
-            self.model_label.setText(
-                self.tr("还没有可用的语音识别模型，所以暂时不能分析录音。")
-                + "\n"
-                + detail
-                + "\n"
-                + self.tr("请到“设置”页下载或导入中文语音模型。查号等其他功能不受影响。")
-            )
+            code = getattr(message, "code", None)
+            lines = [self.tr("还没有可用的语音识别模型，所以暂时不能分析录音。")]
+            if message is not None and getattr(code, "name", "") != "NO_MODEL":
+                lines.append(render_text(message, self._lang()))  # a broken model folder: say what is wrong
+            elif message is None:
+                lines.append(str(self.model_problem))
+            lines.append(self.tr("请到“设置”页下载或导入中文语音模型。查号等其他功能不受影响。"))
+            self.model_label.setText("\n".join(lines))
             self.model_box.setAccessibleName(self.model_label.text())
             self.model_box.setVisible(True)
             self.model_status.setVisible(False)
@@ -497,8 +509,9 @@ class RecordingsPage(QWidget):
         lang = self._lang()
         self.evidence.clear()
         self.entities.clear()
+        self.detail_hint.setVisible(row is None)
+        self.banner.setVisible(row is not None)
         if row is None:
-            self.banner.set_verdict(Level.UNKNOWN, self.tr("选择一行查看详情"))
             self.transcript.clear_transcript()
             return
         headline = row.name

@@ -41,7 +41,7 @@ def test_paste_numbers_shows_verdicts_with_reasons(qtbot, services, wait_jobs) -
     assert "工商银行" in _cell(page, "95588", CheckResultsModel.COL_REASONS)
     assert "北京" in _cell(page, "+86 138 0013 8000", CheckResultsModel.COL_LOCATION)
     assert "移动" in _cell(page, "+86 138 0013 8000", CheckResultsModel.COL_CARRIER)
-    assert _cell(page, "+852 96110", CheckResultsModel.COL_LEVEL) == "⛔ 拦截"
+    assert _cell(page, "+852 96110", CheckResultsModel.COL_LEVEL) == "✖ 拦截"
     # sorted by risk, most dangerous first; the banner shows the selected verdict with its words
     assert page.table.visible_rows()[0].raw == "+852 96110"
     assert page.banner.level is Level.BLOCK
