@@ -25,7 +25,6 @@ import platform
 import sys
 import tempfile
 import time
-import wave
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -134,26 +133,36 @@ def seconds_since_process_start() -> float | None:
 
 
 def resolve_model(explicit: str | None, data_dir: Path | None) -> tuple[Path | None, str]:
-    """The speech model to test and where its path came from: --model, env, settings, bundled, or none."""
+    """The speech model the app would use, and where it came from; ``--model`` overrides everything.
+
+    Same order as the app (``speech.models.resolve_model``): settings, ``CALLSHIELD_VOSK_MODEL``, the model bundled
+    in an offline installer, then models installed in the data dir.  A configured but broken folder is returned
+    as it is, so the speech check fails on it with the speech core's own message.
+    """
     if explicit:
         return Path(explicit).expanduser(), "--model"
-    env = os.environ.get(MODEL_ENV, "").strip()
-    if env:
-        return Path(env).expanduser(), MODEL_ENV
+    from speech.errors import ModelError, SpeechProblem
+    from speech.models import ENV_VAR
+    from speech.models import resolve_model as resolve_speech_model
+
+    settings_path: str | None = None
     if data_dir is not None:
         try:
             from app.settings import load_settings
 
-            configured = load_settings(data_dir).model_path
+            settings_path = load_settings(data_dir).model_path
         except Exception as exc:  # a broken settings file must not hide the other checks
             log.warning("self-test: could not read settings: %s", exc)
-            configured = None
-        if configured:
-            return Path(configured).expanduser(), "settings"
-    bundled = paths.bundled_model_dir()
-    if bundled is not None:
-        return bundled, "bundled"
-    return None, ""
+    try:
+        resolved = resolve_speech_model(data_dir, settings_path=settings_path, bundled_path=paths.bundled_model_dir())
+    except ModelError as exc:
+        if exc.code is SpeechProblem.NO_MODEL:
+            return None, ""
+        # Configured (settings or environment) but not a model: hand it to the check, which reports why.
+        if settings_path:
+            return Path(settings_path).expanduser(), "settings"
+        return Path(os.environ.get(ENV_VAR, "")).expanduser(), ENV_VAR
+    return resolved.path, resolved.source.name.lower()
 
 
 def selftest_wav() -> Path:
@@ -163,26 +172,20 @@ def selftest_wav() -> Path:
     return Path(str(node))
 
 
-def transcribe_wav(model_path: Path, wav_path: Path) -> tuple[str, float, float]:
-    """Load a Vosk model from a folder and transcribe a 16-bit mono WAV: (text, load seconds, decode seconds)."""
-    import vosk
+def transcribe_wav(model_path: Path, wav_path: Path) -> tuple[str, float, float, float]:
+    """Decode an audio file and transcribe it with the speech core, as the app does.
 
-    vosk.SetLogLevel(-1)
+    Returns (text, model load seconds, decode + recognise seconds, audio seconds).  The file goes through
+    ``speech.audio.decode_file`` (PyAV) so a frozen app proves its FFmpeg libraries load too.
+    """
+    from speech.audio import decode_file
+    from speech.recognizer import load_model, transcribe_pcm
+
+    model = load_model(model_path)  # always a path: Vosk's Model(lang=...) would download
     t0 = time.perf_counter()
-    model = vosk.Model(str(model_path))  # always a path: Model(lang=...) would download
-    load_s = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    with wave.open(str(wav_path), "rb") as wav:
-        if wav.getnchannels() != 1 or wav.getsampwidth() != 2:
-            raise CheckFailed("自检音频须为 16 位单声道 / self-test WAV must be 16-bit mono")
-        recogniser = vosk.KaldiRecognizer(model, float(wav.getframerate()))
-        while True:
-            frames = wav.readframes(4000)
-            if not frames:
-                break
-            recogniser.AcceptWaveform(frames)
-    text = str(json.loads(recogniser.FinalResult()).get("text", "")).strip()
-    return text, load_s, time.perf_counter() - t1
+    audio = decode_file(wav_path)
+    text = transcribe_pcm(model, audio.pcm).strip()
+    return text, model.load_seconds, time.perf_counter() - t0, audio.duration_s
 
 
 @contextmanager
@@ -342,32 +345,34 @@ def _check_speech(lang: str, result: dict[str, Any], model: Path | None, source:
             f"no speech model configured (--model, {MODEL_ENV} or settings); transcription not tested",
         )
         return
-    if not model.is_dir() or not (model / "am").is_dir():
-        raise CheckFailed(
-            f"语音模型目录无效（来自 {source}）：{model} / not a Vosk model folder (from {source}): {model}"
-        )
+    from speech.errors import SpeechError
+
     wav_path = selftest_wav()
-    with wave.open(str(wav_path), "rb") as wav:
-        audio_s = wav.getnframes() / wav.getframerate()
-    text, load_s, decode_s = transcribe_wav(model, wav_path)
+    try:
+        text, load_s, decode_s, audio_s = transcribe_wav(model, wav_path)
+    except SpeechError as exc:
+        raise CheckFailed(
+            f"语音模型（来自 {source}）：{exc.render('zh')} / speech model (from {source}): {exc.render('en')}"
+        ) from exc
     if not text:
         raise CheckFailed(
             f"模型已加载，但在 {audio_s:.1f} 秒的语音里没有识别出任何文字 / "
             f"model loaded but recognised nothing in {audio_s:.1f} s of speech"
         )
+    words = len(text.split())
     result["data"] = {
         "model": str(model),
         "model_source": source,
         "model_load_s": round(load_s, 3),
         "decode_s": round(decode_s, 3),
         "audio_s": round(audio_s, 3),
-        "words": len(text.split()),
+        "words": words,
     }
     result["detail"] = _t(
         lang,
-        f"模型（{source}）加载 {load_s:.2f} 秒；{audio_s:.1f} 秒音频转写 {decode_s:.2f} 秒，识别出 {len(text.split())} 个词",
-        f"model ({source}) loaded in {load_s:.2f} s; {audio_s:.1f} s of audio transcribed in {decode_s:.2f} s,"
-        f" {len(text.split())} words",
+        f"模型（{source}）加载 {load_s:.2f} 秒；{audio_s:.1f} 秒音频解码并转写 {decode_s:.2f} 秒，识别出 {words} 个词",
+        f"model ({source}) loaded in {load_s:.2f} s; {audio_s:.1f} s of audio decoded and transcribed in"
+        f" {decode_s:.2f} s, {words} words",
     )
 
 

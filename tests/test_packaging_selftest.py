@@ -70,7 +70,7 @@ def test_selftest_transcribes_the_bundled_clip_with_a_real_model(run_cli: RunCli
     assert result.returncode == 0, result.stdout + result.stderr
     speech = by_name(parse_report(result.stdout))["speech"]
     assert speech["status"] == "ok"
-    assert speech["model_source"] == selftest.MODEL_ENV
+    assert speech["model_source"] == "env"
     assert speech["words"] >= 1
     assert speech["model_load_s"] > 0 and speech["audio_s"] == pytest.approx(2.4, abs=0.05)
 
@@ -81,23 +81,27 @@ def test_selftest_fails_with_a_clear_reason_when_the_model_folder_is_wrong(run_c
     result = run_cli("--self-test", "--model", str(not_a_model), env=_no_model_env())
     assert result.returncode == 1
     assert "[FAIL] speech" in result.stdout
-    assert "语音模型目录无效" in result.stdout and "not a Vosk model folder" in result.stdout
+    assert "不是 Vosk 模型文件夹" in result.stdout and "is not a Vosk model folder" in result.stdout
     assert str(not_a_model) in result.stdout
     assert "自检失败" in result.stdout
     assert parse_report(result.stdout)["ok"] is False
 
 
-def test_model_resolution_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_model_resolution_follows_the_app_with_model_flag_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from app.settings import Settings, save_settings
 
+    real = ko_model()
     data = tmp_path / "data"
     data.mkdir()
     monkeypatch.delenv(selftest.MODEL_ENV, raising=False)
     assert selftest.resolve_model(None, data) == (None, "")
+    monkeypatch.setenv(selftest.MODEL_ENV, str(real))
+    assert selftest.resolve_model(None, data) == (real.resolve(), "env")
+    # Settings win over the environment, as in the app; a broken configured folder is handed on to fail.
     save_settings(data, Settings(model_path=str(tmp_path / "from-settings")))
     assert selftest.resolve_model(None, data) == (tmp_path / "from-settings", "settings")
-    monkeypatch.setenv(selftest.MODEL_ENV, str(tmp_path / "from-env"))
-    assert selftest.resolve_model(None, data) == (tmp_path / "from-env", selftest.MODEL_ENV)
     assert selftest.resolve_model(str(tmp_path / "explicit"), data) == (tmp_path / "explicit", "--model")
 
 
