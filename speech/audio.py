@@ -399,7 +399,8 @@ class LiveSource:
 
     ``device`` is an index, a (sub)string of the device name, or ``None`` for the default input.
     ``samplerate`` defaults to the device's native rate.  If the device stops delivering audio
-    (unplugged, sound server gone) ``read`` raises ``AudioError(DEVICE_GONE)``.
+    (unplugged, sound server gone) ``read`` raises ``AudioError(DEVICE_GONE)``: at once if PortAudio
+    ends the stream, else after ``stall_timeout`` s without audio (``start_timeout`` before the first block).
     """
 
     def __init__(
@@ -410,6 +411,7 @@ class LiveSource:
         block_s: float = 0.05,
         on_level: Callable[[LevelReading], None] | None = None,
         stall_timeout: float = 2.0,
+        start_timeout: float = 5.0,
     ) -> None:
         self.device = device
         self.requested_rate = samplerate
@@ -417,6 +419,8 @@ class LiveSource:
         self.block_s = block_s
         self.on_level = on_level
         self.stall_timeout = stall_timeout
+        self.start_timeout = start_timeout
+        self._got_data = False
         self.native_rate = 0
         self.overflows = 0
         self._queue: queue.Queue[bytes] = queue.Queue()
@@ -473,12 +477,15 @@ class LiveSource:
             now = time.monotonic()
             if self._finished.is_set() or (self._stream is not None and not self._stream.active):
                 raise AudioError(SpeechProblem.DEVICE_GONE, detail="stream stopped") from None
-            if now - self._last_data > self.stall_timeout:
+            # Opening a stream can take a while on a busy machine; after the first block, a gap means trouble.
+            limit = self.stall_timeout if self._got_data else max(self.start_timeout, self.stall_timeout)
+            if now - self._last_data > limit:
                 raise AudioError(
                     SpeechProblem.DEVICE_GONE, detail=f"no audio for {now - self._last_data:.1f} s"
                 ) from None
             return None
         self._last_data = time.monotonic()
+        self._got_data = True
         out = self._resampler.push(block)
         if self.on_level is not None and out:
             self.on_level(level_of(np.frombuffer(out, dtype=np.int16)))

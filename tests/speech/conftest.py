@@ -105,7 +105,7 @@ class PulseLine:
             ["paplay", f"--device={self.sink}", str(wav)],
             env=self.env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
         )
 
     def pid(self) -> int | None:

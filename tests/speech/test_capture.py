@@ -1,0 +1,139 @@
+"""Real capture: PortAudio records a PulseAudio null sink's monitor while paplay plays speech into it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from screening.types import TranscriptSegment
+from speech.audio import TARGET_RATE, LevelReading, LiveSource, decode_file, list_input_devices
+from speech.errors import SpeechProblem
+from speech.pipeline import TranscriptionRun
+from speech.recognizer import LoadedModel, build_grammar
+from tests.speech.audio_util import envelope_similarity
+from tests.speech.conftest import KO_FRAUD_SENTENCE, KO_KEYWORDS, PulseLine, concat_wavs
+from tests.speech.test_pipeline import KO_PACK
+
+
+def _capture_while(source: LiveSource, player: subprocess.Popen[bytes], tail_s: float = 0.5) -> bytes:
+    """Record until the player has finished, plus a little (paplay start-up varies on a busy machine)."""
+    out = bytearray()
+    deadline = time.monotonic() + 30
+    ended: float | None = None
+    while time.monotonic() < deadline:
+        chunk = source.read(0.1)
+        if chunk:
+            out += chunk
+        if ended is None and player.poll() is not None:
+            ended = time.monotonic()
+        if ended is not None and time.monotonic() > ended + tail_s:
+            break
+    return bytes(out)
+
+
+def test_pulse_device_is_listed(pulse_line: PulseLine) -> None:
+    names = [d.name for d in list_input_devices()]
+    assert "pulse" in names, names
+
+
+def test_capture_resamples_the_line_to_16k(pulse_line: PulseLine, say: Callable[..., Path]) -> None:
+    wav = say(KO_FRAUD_SENTENCE, pad_s=0.2)
+    levels: list[LevelReading] = []
+    source = LiveSource(device="pulse", on_level=levels.append)
+    source.start()
+    try:
+        assert source.native_rate != TARGET_RATE  # the server runs at 44.1/48 kHz: the resampler is exercised
+        player = pulse_line.play(wav)
+        pcm = _capture_while(source, player)
+        assert player.returncode == 0
+    finally:
+        source.close()
+    got = np.frombuffer(pcm, dtype=np.int16)
+    played = decode_file(wav).samples
+    assert got.size / TARGET_RATE > decode_file(wav).duration_s
+    # Find the played speech inside the capture (latency varies) and compare loudness envelopes.
+    start = int(np.argmax(np.abs(got) > 500))
+    assert envelope_similarity(played, got[max(0, start - 3200) :]) > 0.8
+    assert max(r.bar for r in levels) > 0.3 and min(r.rms_dbfs for r in levels) < -60  # speech and silence
+
+
+def test_live_call_transcribed_and_detector_alerted(
+    pulse_line: PulseLine, say: Callable[..., Path], ko_model: LoadedModel, tmp_path: Path
+) -> None:
+    """End to end: speech on the line → PortAudio → pipeline → Vosk (keyword mode) → real detector hit."""
+    transcript = pytest.importorskip("screening.transcript", reason="the transcript detector (issue 3) is not present")
+    pack = tmp_path / "ko_test.json"
+    pack.write_text(json.dumps(KO_PACK, ensure_ascii=False), encoding="utf-8")
+    session = transcript.ScriptDetector.load(pack, use_model=False).session()
+    wav = say(KO_FRAUD_SENTENCE, pad_s=0.3)
+    hits: list[tuple[object, float]] = []
+    segments: list[TranscriptSegment] = []
+
+    def on_update(segment: TranscriptSegment, update: object) -> None:
+        for h in update.new_hits:  # type: ignore[attr-defined]
+            hits.append((h, time.monotonic()))
+
+    run = TranscriptionRun(
+        LiveSource(device="pulse"),
+        ko_model.recognizer(grammar=build_grammar(ko_model, KO_KEYWORDS)),
+        sink=session,
+        on_segment=segments.append,
+        on_update=on_update,
+        name="line",
+    ).start()
+    try:
+        time.sleep(0.3)
+        player = pulse_line.play(wav)
+        assert player.wait(15) == 0
+        played_at = time.monotonic()
+        deadline = played_at + 5
+        while not hits and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        result = run.stop()
+    assert result is not None and result.error is None, result
+    assert not run.running
+    assert "계좌" in result.text and "비밀번호" in result.text, result.text
+    assert any(getattr(h, "rule_id", "") == "ko.account_password" for h, _ in hits)
+    assert any(not s.is_final for s in segments)
+    # The alert came while the "call" went on, not after it was hung up.
+    assert hits[0][1] < played_at + 2.0
+
+
+def test_device_vanishing_mid_call_is_reported_and_transcript_kept(
+    restart_pulse: PulseLine, say: Callable[..., Path], ko_model: LoadedModel, tmp_path: Path
+) -> None:
+    line = restart_pulse
+    first = say(KO_FRAUD_SENTENCE, name="first.wav")
+    wav = concat_wavs([first, say("검찰 수사관입니다 " * 3, name="second.wav")], 1.5, tmp_path / "call.wav")
+    errors: list[object] = []
+    finals: list[TranscriptSegment] = []
+    run = TranscriptionRun(
+        LiveSource(device="pulse", stall_timeout=1.0),
+        ko_model.recognizer(grammar=build_grammar(ko_model, KO_KEYWORDS)),
+        on_error=errors.append,
+        on_segment=lambda s: s.is_final and finals.append(s),
+        name="line",
+    ).start()
+    player = line.play(wav)
+    deadline = time.monotonic() + 20
+    while not finals and time.monotonic() < deadline:
+        time.sleep(0.05)  # the caller finished a first sentence (Vosk closed the utterance in the pause)
+    assert finals, "no utterance was finished before the device was pulled"
+    heard = finals[0]
+    line.kill()  # the sound server (our "device") disappears mid-call, during the second sentence
+    result = run.wait(15)
+    player.wait(10)
+    assert result is not None, "the pipeline did not stop after the device vanished"
+    assert not run.running
+    assert result.error is not None and result.error.code is SpeechProblem.DEVICE_GONE
+    assert errors == [result.error]
+    assert result.segments[0] == heard and "계좌" in heard.text  # what was heard before is kept
+    assert result.audio_s < decode_file(wav).duration_s  # it really was cut off mid-call
+    assert "录音设备已断开" in result.error.render("zh")
