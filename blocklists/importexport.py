@@ -23,7 +23,6 @@ import logging
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -142,7 +141,7 @@ def decode_bytes(data: bytes) -> tuple[list[str], str, list[int], list[int]]:
         except UnicodeDecodeError:
             continue
         lines = text.splitlines()
-        binary = [i for i, line in enumerate(lines, 1) if _is_binary(line)]
+        binary = [i for i, line in enumerate(lines, 1) if _is_binary(line)] if _is_binary(text) else []
         return lines, _encoding_name(enc), [], binary
     # Mixed or damaged: per line, so each bad line is named.
     lines = []
@@ -237,6 +236,7 @@ def read_import(
             return preview
     default_cat = Category.parse(default_category, Category.CUSTOM)
     lines, encoding, undecodable, binary = decode_bytes(data)
+    del data
     form = fmt or detect_format(label, lines)
     preview = ImportPreview(source=label, format=form, encoding=encoding, lines_read=len(lines))
     bad_lines = set(undecodable) | set(binary)
@@ -321,43 +321,36 @@ def _read_csv(preview: ImportPreview, lines: list[str], bad: set[int], default_c
     cat_idx = next((i for i, h in enumerate(names) if h in _CATEGORY_HEADERS), None)
     note_idx = next((i for i, h in enumerate(names) if h in _NOTE_HEADERS), None)
     width = len(header)
-    body_start = start + 1
-    good = [(i, ln) for i, ln in enumerate(lines[body_start:], body_start + 1) if i not in bad]
-    reader = csv.reader((ln for _i, ln in good), delimiter=delimiter, strict=True)
-    for (i, line), cells in _zip_csv(good, reader, preview):
-        if cells is None:
+    for i in range(start + 2, len(lines) + 1):
+        if i in bad:
             continue
-        if not line.strip() or all(not c.strip() for c in cells):
-            continue
-        if len(cells) != width and not (len(cells) > width and all(not c.strip() for c in cells[width:])):
-            preview.add_problem(i, ImportProblem.WRONG_COLUMNS, expected=width, found=len(cells))
+        line = lines[i - 1]
+        if '"' in line:
+            try:
+                cells = next(csv.reader([line], delimiter=delimiter, strict=True), [])
+            except csv.Error as exc:
+                preview.add_problem(i, ImportProblem.BAD_CSV, detail=str(exc))
+                continue
+        else:
+            cells = line.split(delimiter)
+        if len(cells) != width:
+            if not any(c.strip() for c in cells):
+                continue  # an empty line, or a row of empty cells
+            if len(cells) < width or any(c.strip() for c in cells[width:]):
+                preview.add_problem(i, ImportProblem.WRONG_COLUMNS, expected=width, found=len(cells))
+                continue
+        number = cells[number_idx]
+        if not number.strip() and not any(c.strip() for c in cells):
             continue
         category = default_cat
-        if cat_idx is not None and cells[cat_idx].strip():
+        if cat_idx is not None and cells[cat_idx]:
             try:
                 category = Category.parse(cells[cat_idx], default_cat)
             except ValueError:
                 preview.add_problem(i, ImportProblem.BAD_CATEGORY, value=_short(cells[cat_idx]))
                 continue
         note = cells[note_idx].strip() if note_idx is not None else ""
-        col.add(i, cells[number_idx], category, note)
-
-
-def _zip_csv(
-    good: list[tuple[int, str]], reader: Iterator[list[str]], preview: ImportPreview
-) -> Iterable[tuple[tuple[int, str], list[str] | None]]:
-    """Pair each physical line with its parsed cells (one line = one record; quoted newlines are not
-    supported in number lists and show up as a CSV error on that line)."""
-    for item in good:
-        try:
-            cells = next(reader)
-        except csv.Error as exc:
-            preview.add_problem(item[0], ImportProblem.BAD_CSV, detail=str(exc))
-            yield item, None
-            continue
-        except StopIteration:
-            return
-        yield item, cells
+        col.add(i, number, category, note)
 
 
 def _read_json(preview: ImportPreview, text: str, default_cat: Category, region: str) -> None:

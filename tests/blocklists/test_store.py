@@ -134,7 +134,7 @@ def test_bulk_insert_is_one_transaction(store: ListStore) -> None:
     assert store.bulk_insert("block", rows[:10], "test") == 0
     # A broken row fails inside the transaction, after the DELETE of replace=True and five inserts.
     bad_rows = rows[:5] + [(parse_pattern("13900000000"), "fraud", "")]
-    with pytest.raises(AttributeError):
+    with pytest.raises(KeyError):
         store.bulk_insert("block", bad_rows, "test", replace=True)  # type: ignore[arg-type]
     assert store.count("block") == 1000  # the replace was rolled back too
     assert store.bulk_insert("block", rows[:3], "test", replace=True) == 3
