@@ -240,6 +240,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     ap.add_argument("--split", choices=SPLITS, help="keep only rows whose id hashes into this split")
     ap.add_argument("--limit", type=int, default=0, help="at most this many rows per file (0 = all)")
     ap.add_argument("--no-model", action="store_true", help="phrase rules only")
+    ap.add_argument("--exact", action="store_true", help="match phrases character for character (no sound matching)")
     ap.add_argument("--level", default="WARN", help="lowest level that counts as flagged (default WARN)")
     ap.add_argument("--packs", nargs="*", type=Path, help="phrase packs (files or folders) instead of the bundled ones")
     ap.add_argument("--json", action="store_true", help="machine-readable output")
@@ -269,8 +270,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return 2
     try:
         detector = (
-            ScriptDetector.load(*(args.packs or []), use_model=not args.no_model)
-            if args.packs or args.no_model
+            ScriptDetector.load(*(args.packs or []), use_model=not args.no_model, tolerant=not args.exact)
+            if args.packs or args.no_model or args.exact
             else ScriptDetector.default()
         )
     except (PhrasePackError, ModelError) as exc:

@@ -124,13 +124,16 @@ class ScriptDetector:
     _default: ScriptDetector | None = None
     _default_lock = threading.Lock()
 
-    def __init__(self, book: PhraseBook, model: NgramModel | None, key: SoundKey | None = None) -> None:
+    def __init__(
+        self, book: PhraseBook, model: NgramModel | None, key: SoundKey | None = None, tolerant: bool = True
+    ) -> None:
         self.book = book
         self.key = key or sound_key(True)
-        self.matcher = PhraseMatcher(book, self.key)
+        self.matcher = PhraseMatcher(book, self.key, tolerant=tolerant)
         self.model = model
         self._rules: dict[str, Rule] = {r.id: r for r in book.rules}
         self._rule_list = book.rules
+        self._combo_members = [(c, {r for g in c.groups for r in g}) for c in book.combos]
         generic = Category("generic", BiText("常见诈骗手法", "Common scam tactics"), BiText("", ""))
         self._categories: dict[str, Category] = {"generic": generic, **book.categories}
 
@@ -149,9 +152,11 @@ class ScriptDetector:
         *pack_paths: str | Path | Traversable,
         model_path: str | Path | Traversable | None = None,
         use_model: bool = True,
+        tolerant: bool = True,
     ) -> ScriptDetector:
         """Custom packs (files or folders; default the bundled ones) and model (default bundled).
 
+        ``tolerant=False`` turns off matching by sound (for measuring what tolerance costs).
         Raises :class:`~screening.transcript.phrases.PhrasePackError` or
         :class:`~screening.transcript.model.ModelError` with a translated message.
         """
@@ -161,7 +166,7 @@ class ScriptDetector:
         if use_model:
             path = NgramModel.bundled_path() if model_path is None else model_path
             model = NgramModel.load(Path(path) if isinstance(path, str) else path, key)
-        return cls(book, model, key)
+        return cls(book, model, key, tolerant=tolerant)
 
     def category(self, category_id: str) -> Category:
         return self._categories[category_id]
@@ -239,7 +244,8 @@ class ScriptDetector:
                     in_window[h.rule_id] = h.weight
                 j += 1
             window_best = max(window_best, _noisy_or(in_window.values()))
-        fired = tuple(c for c in self.book.combos if _combo_fires(c, ordered))
+        present = set(best)
+        fired = tuple(c for c, members in self._combo_members if members & present and _combo_fires(c, ordered))
         combo_score = _noisy_or(c.weight for c in fired)
         rule_score = 1.0 - (1.0 - max(strong, window_best)) * (1.0 - combo_score)
         # category: strongest non-generic category

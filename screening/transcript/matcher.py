@@ -16,6 +16,8 @@ itself about secrecy, e.g. 不要告诉家人, marked ``"negatable": false``).
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -60,38 +62,51 @@ class _Part:
     deletion: bool
 
 
+def _automaton(entries: dict[str, list[_Part]]) -> ahocorasick.Automaton | None:
+    if not entries:
+        return None
+    automaton = ahocorasick.Automaton()
+    for word, parts in entries.items():
+        # Exact-length entries first, so a real phrase wins over a deletion variant of another.
+        automaton.add_word(word, tuple(sorted(parts, key=lambda p: p.deletion)))
+    automaton.make_automaton()
+    return automaton
+
+
 class PhraseMatcher:
     """Finds rule phrases in normalised text (see module docstring)."""
 
-    def __init__(self, book: PhraseBook, key: SoundKey, deletions: bool = True) -> None:
+    def __init__(self, book: PhraseBook, key: SoundKey, tolerant: bool = True) -> None:
+        """``tolerant=False`` matches characters only (no sound match, no dropped syllables)."""
         self.book = book
+        self.tolerant = tolerant
         self.key = key
         self.rules: tuple[Rule, ...] = book.rules
         self.canonical: list[list[str]] = []
-        entries: dict[str, list[_Part]] = defaultdict(list)
+        entries: dict[str, list[_Part]] = defaultdict(list)  # sound keys
+        exact: dict[str, list[_Part]] = defaultdict(list)  # characters (short parts)
         for ri, rule in enumerate(self.rules):
             canon: list[str] = []
             for pi, phrase in enumerate(rule.phrases):
                 parts = [normalise(p) for p in phrase.split(GAP_MARK) if p.strip()]
                 canon.append(GAP_MARK.join(parts))
                 for k, part in enumerate(parts):
+                    if len(part) < MIN_FUZZY_LEN or not tolerant:
+                        # two syllables match too many ordinary words by sound alone: 已下 = 一下
+                        exact[part].append(_Part(ri, pi, k, len(parts), len(part), part, False))
+                        continue
                     for variant in key.variants(part):
                         entries[variant].append(_Part(ri, pi, k, len(parts), len(part), part, False))
                     cjk = sum(1 for ch in part if is_cjk(ch))
-                    if deletions and len(parts) == 1 and cjk >= MIN_DELETION_LEN and cjk == len(part):
+                    if len(parts) == 1 and cjk >= MIN_DELETION_LEN and cjk == len(part):
                         primary = key.key(part)
                         for cut in range(1, len(part) - 1):
                             shorter = primary[:cut] + primary[cut + 1 :]
                             entries[shorter].append(_Part(ri, pi, k, 1, len(part) - 1, part, True))
             self.canonical.append(canon)
-        automaton = ahocorasick.Automaton()
-        for word, parts in entries.items():
-            # Exact-length entries first, so a real phrase wins over a deletion variant of another.
-            automaton.add_word(word, tuple(sorted(parts, key=lambda p: p.deletion)))
-        if len(entries):
-            automaton.make_automaton()
-        self._automaton = automaton
-        self._empty = not entries
+        self._automaton = _automaton(entries)
+        self._exact = _automaton(exact)
+        self._empty = not entries and not exact
 
     def find(self, norm: str, key: str | None = None) -> list[RawHit]:
         """All non-negated hits in ``norm`` (normalised text); ``key`` is its sound key if already made."""
@@ -101,13 +116,13 @@ class PhraseMatcher:
             key = self.key.key(norm)
         singles: dict[tuple[int, int], RawHit] = {}
         multi: dict[tuple[int, int], list[list[tuple[int, int, bool]]]] = {}
-        for end_index, parts in self._automaton.iter(key):
+        matches = self._automaton.iter(key) if self._automaton is not None else iter(())
+        exact = self._exact.iter(norm) if self._exact is not None else iter(())
+        for end_index, parts in itertools.chain(matches, exact):
             for part in parts:
                 start = end_index - part.length + 1
                 end = end_index + 1
                 fuzzy = part.deletion or norm[start:end] != part.exact
-                if fuzzy and part.length < MIN_FUZZY_LEN:
-                    continue  # two syllables match too many ordinary words by sound alone
                 if part.n_parts == 1:
                     slot = (part.rule_index, start)
                     old = singles.get(slot)
@@ -125,20 +140,24 @@ class PhraseMatcher:
 
     @staticmethod
     def _chain(ri: int, pi: int, lists: list[list[tuple[int, int, bool]]]) -> list[RawHit]:
+        """Join the parts of a "a…b" phrase: each next part starts within GAP characters of the last."""
         if any(not occ for occ in lists):
             return []
+        for occ in lists:
+            occ.sort()
+        starts = [[o[0] for o in occ] for occ in lists]
         hits: list[RawHit] = []
         last_end = -1
-        for start0, end0, fuzzy0 in sorted(lists[0]):
+        for start0, end0, fuzzy0 in lists[0]:
             if start0 < last_end:
                 continue
             end, fuzzy, ok = end0, fuzzy0, True
-            for occ in lists[1:]:
-                nxt = min((o for o in occ if end <= o[0] <= end + GAP), default=None)
-                if nxt is None:
+            for occ, occ_starts in zip(lists[1:], starts[1:], strict=True):
+                i = bisect.bisect_left(occ_starts, end)
+                if i == len(occ) or occ_starts[i] > end + GAP:
                     ok = False
                     break
-                end, fuzzy = nxt[1], fuzzy or nxt[2]
+                end, fuzzy = occ[i][1], fuzzy or occ[i][2]
             if ok:
                 hits.append(RawHit(ri, pi, start0, end, fuzzy))
                 last_end = end

@@ -13,6 +13,7 @@ its score up most, shown as they were heard.
 from __future__ import annotations
 
 import gzip
+import heapq
 import json
 import math
 import operator
@@ -48,15 +49,24 @@ class ModelError(ValueError):
 
 
 def feature_string(key: str) -> str:
-    """Sound key → model alphabet: syllable codes, ``#`` for digits, ``|`` for everything else."""
+    """Sound key → model alphabet: syllable codes, ``#`` for digits, ``|`` for everything else (same length)."""
     return _NOT_FEATURE.sub(BREAK, key.translate(_DIGITS))
 
 
-def count_ngrams(fs: str, first_new: int = 0, max_n: int = 3) -> Counter[str]:
-    """Counts of the 1..max_n-grams of ``fs`` that end at or after ``first_new`` (grams with ``|`` included)."""
+def model_string(fs: str) -> str:
+    """What the n-grams are counted on: the syllables and digits only.
+
+    Punctuation, Latin letters, spaces and speaker labels are dropped, so typed text with
+    punctuation and a recogniser's unpunctuated output give the same features.
+    """
+    return fs.replace(BREAK, "")
+
+
+def count_ngrams(ms: str, first_new: int = 0, max_n: int = 3, min_n: int = 1) -> Counter[str]:
+    """Counts of the min_n..max_n-grams of ``ms`` that end at or after ``first_new``."""
     counts: Counter[str] = Counter()
-    for n in range(1, max_n + 1):
-        sub = fs[max(0, first_new - n + 1) :]
+    for n in range(min_n, max_n + 1):
+        sub = ms[max(0, first_new - n + 1) :]
         if len(sub) < n:
             continue
         if n == 1:
@@ -65,12 +75,13 @@ def count_ngrams(fs: str, first_new: int = 0, max_n: int = 3) -> Counter[str]:
             counts.update(map(operator.add, sub, sub[1:]))
         else:
             counts.update(map("".join, zip(*(sub[i:] for i in range(n)), strict=False)))
+    counts.pop(BREAK, None)
     return counts
 
 
-def ngrams_for_training(fs: str, max_n: int = 3) -> list[str]:
+def ngrams_for_training(ms: str, max_n: int = 3, min_n: int = 1) -> list[str]:
     """The feature tokens of one text (for scikit-learn's CountVectorizer ``analyzer=``)."""
-    return [g for g in count_ngrams(fs, 0, max_n).elements() if BREAK not in g]
+    return list(count_ngrams(ms, 0, max_n, min_n).elements())
 
 
 @dataclass
@@ -81,12 +92,18 @@ class NgramState:
     dot: float = 0.0
     sumsq: float = 0.0
 
+    @classmethod
+    def from_counts(cls, model: NgramModel, counts: Counter[str]) -> NgramState:
+        weights = model.weights
+        values = list(counts.values())
+        present = counts.keys() & weights.keys()
+        dot = sum([weights[g] * counts[g] for g in present])
+        return cls(counts, float(dot), float(sum(map(operator.mul, values, values))))
+
     def add(self, model: NgramModel, delta: Counter[str]) -> None:
         weights = model.weights
         counts = self.counts
         for gram, d in delta.items():
-            if BREAK in gram:
-                continue
             old = counts[gram]
             counts[gram] = old + d
             self.sumsq += (old + d) ** 2 - old * old
@@ -94,15 +111,34 @@ class NgramState:
             if w is not None:
                 self.dot += w * d
 
+    def preview(self, model: NgramModel, delta: Counter[str]) -> NgramState:
+        """Score of this state plus ``delta``, without changing this one (for partial segments).
+
+        The returned state shares this state's counts, which do not include ``delta``: use it for
+        :meth:`NgramModel.probability` only, not for :meth:`NgramModel.top_terms`.
+        """
+        weights = model.weights
+        counts = self.counts
+        dot, sumsq = self.dot, self.sumsq
+        for gram, d in delta.items():
+            old = counts.get(gram, 0)
+            sumsq += (old + d) ** 2 - old * old
+            dot += weights.get(gram, 0.0) * d
+        return NgramState(counts, dot, sumsq)
+
 
 class NgramModel:
     """Logistic regression over normalised syllable n-gram counts."""
 
-    def __init__(self, weights: dict[str, float], intercept: float, max_n: int, meta: dict[str, Any]) -> None:
+    def __init__(
+        self, weights: dict[str, float], intercept: float, max_n: int, meta: dict[str, Any], min_n: int = 1
+    ) -> None:
         self.weights = weights
         self.intercept = intercept
         self.max_n = max_n
+        self.min_n = min_n
         self.meta = meta
+        self.positive = frozenset(g for g, w in weights.items() if w > 0 and len(g) > 1 and BREAK not in g)
 
     # -- loading -------------------------------------------------------------------------------
     @classmethod
@@ -115,7 +151,13 @@ class NgramModel:
             weights: dict[str, float] = {}
             for syllables, w in doc["features"].items():
                 weights[key.from_syllables(syllables.split(" "))] = float(w)
-            return cls(weights, float(doc["intercept"]), int(doc.get("max_n", 3)), dict(doc.get("meta", {})))
+            return cls(
+                weights,
+                float(doc["intercept"]),
+                int(doc.get("max_n", 3)),
+                dict(doc.get("meta", {})),
+                int(doc.get("min_n", 1)),
+            )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ModelError(Message(ModelProblem.CORRUPT, {"path": where, "error": exc})) from exc
 
@@ -139,9 +181,11 @@ class NgramModel:
 
     # -- inference -------------------------------------------------------------------------------
     def state(self, fs: str) -> NgramState:
-        st = NgramState()
-        st.add(self, count_ngrams(fs, 0, self.max_n))
-        return st
+        """Counts for a whole text given its :func:`feature_string`."""
+        return NgramState.from_counts(self, self.count(model_string(fs)))
+
+    def count(self, ms: str, first_new: int = 0) -> Counter[str]:
+        return count_ngrams(ms, first_new, self.max_n, self.min_n)
 
     def probability(self, st: NgramState) -> float:
         if st.sumsq <= 0:
@@ -155,21 +199,17 @@ class NgramModel:
             return ()
         scale = 1.0 / math.sqrt(st.sumsq)
         weights = self.weights
-        scored = sorted(
-            ((weights[g] * c * scale, g) for g, c in st.counts.items() if weights.get(g, 0.0) > 0),
-            reverse=True,
-        )
+        counts = st.counts
+        scored = heapq.nlargest(8 * k, [(weights[g] * counts[g], g) for g in counts.keys() & self.positive])
         out: list[tuple[str, float]] = []
         for contribution, gram in scored:
-            if len(gram) < 2:
-                continue  # a single syllable explains nothing to a person
-            pos = fs.find(gram)
-            if pos < 0:
+            found = re.search((re.escape(BREAK) + "*").join(re.escape(ch) for ch in gram), fs)
+            if found is None:
                 continue
-            surface = norm[pos : pos + len(gram)]
+            surface = norm[found.start() : found.end()]
             if any(surface in s or s in surface for s, _ in out):
                 continue
-            out.append((surface, round(contribution, 4)))
+            out.append((surface, round(contribution * scale, 4)))
             if len(out) >= k:
                 break
         return tuple(out)

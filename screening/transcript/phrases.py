@@ -30,6 +30,7 @@ from screening.i18n import BiText, Message, MessageCode
 FORMAT = 1
 GAP = 10  # characters allowed where a phrase has "…"
 GAP_MARK = "…"
+MIN_PART = 2  # a one-character phrase (or part between "…") matches nearly every call
 CATEGORIES_FILE = "categories.json"
 
 
@@ -40,10 +41,10 @@ class PackProblem(MessageCode):
         "phrase pack {path} is not valid JSON (line {line}): {error}",
     )
     BAD_FORMAT = (
-        "话术包 {path} 的格式版本 {found} 不受支持（应为 {expected}）",
+        "话术包 {path} 的格式版本（format）{found} 不受支持（应为 {expected}）",
         "phrase pack {path}: unsupported format {found} (expected {expected})",
     )
-    BAD_FIELD = ("话术包 {path}，{where}：{problem}", "phrase pack {path}, {where}: {problem}")
+    BAD_FIELD = ("话术包 {path}，{where}：{problem_zh}", "phrase pack {path}, {where}: {problem_en}")
     UNKNOWN_CATEGORY = (
         "话术包 {path} 引用了未定义的类别“{category}”",
         "phrase pack {path} uses undefined category '{category}'",
@@ -129,23 +130,41 @@ def _read_json(path: Path | Traversable) -> Any:
 
 def _bitext(value: Any, path: str, where: str) -> BiText:
     if not isinstance(value, dict) or not isinstance(value.get("zh"), str) or not isinstance(value.get("en"), str):
-        raise _fail(PackProblem.BAD_FIELD, path=path, where=where, problem="needs {'zh': …, 'en': …}")
+        raise _fail(
+            PackProblem.BAD_FIELD,
+            path=path,
+            where=where,
+            problem_zh="需要 {'zh': …, 'en': …}",
+            problem_en="needs {'zh': …, 'en': …}",
+        )
     if not value["zh"].strip() or not value["en"].strip():
-        raise _fail(PackProblem.BAD_FIELD, path=path, where=where, problem="empty zh/en text")
+        raise _fail(
+            PackProblem.BAD_FIELD, path=path, where=where, problem_zh="zh/en 文字为空", problem_en="empty zh/en text"
+        )
     return BiText(value["zh"].strip(), value["en"].strip())
 
 
 def _weight(value: Any, path: str, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < float(value) <= 1:
         raise _fail(
-            PackProblem.BAD_FIELD, path=path, where=where, problem=f"weight must be a number in (0, 1], got {value!r}"
+            PackProblem.BAD_FIELD,
+            path=path,
+            where=where,
+            problem_zh=f"weight 必须是 (0, 1] 之间的数，实际为 {value!r}",
+            problem_en=f"weight must be a number in (0, 1], got {value!r}",
         )
     return float(value)
 
 
 def _check_format(doc: Any, path: str) -> None:
     if not isinstance(doc, dict):
-        raise _fail(PackProblem.BAD_FIELD, path=path, where="top level", problem="must be a JSON object")
+        raise _fail(
+            PackProblem.BAD_FIELD,
+            path=path,
+            where="top level",
+            problem_zh="必须是 JSON 对象",
+            problem_en="must be a JSON object",
+        )
     if doc.get("format") != FORMAT:
         raise _fail(PackProblem.BAD_FORMAT, path=path, found=doc.get("format"), expected=FORMAT)
 
@@ -154,12 +173,20 @@ def parse_categories(doc: Any, path: str) -> dict[str, Category]:
     _check_format(doc, path)
     items = doc.get("categories")
     if not isinstance(items, list) or not items:
-        raise _fail(PackProblem.BAD_FIELD, path=path, where="categories", problem="must be a non-empty list")
+        raise _fail(
+            PackProblem.BAD_FIELD,
+            path=path,
+            where="categories",
+            problem_zh="必须是非空列表",
+            problem_en="must be a non-empty list",
+        )
     out: dict[str, Category] = {}
     for i, item in enumerate(items):
         where = f"categories[{i}]"
         if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item["id"]:
-            raise _fail(PackProblem.BAD_FIELD, path=path, where=where, problem="needs an 'id'")
+            raise _fail(
+                PackProblem.BAD_FIELD, path=path, where=where, problem_zh="缺少 'id'", problem_en="needs an 'id'"
+            )
         out[item["id"]] = Category(
             item["id"],
             _bitext(item.get("name"), path, where + ".name"),
@@ -177,11 +204,15 @@ def parse_pack(doc: Any, path: str, categories: dict[str, Category]) -> tuple[li
     rules: list[Rule] = []
     raw_rules = doc.get("rules", [])
     if not isinstance(raw_rules, list):
-        raise _fail(PackProblem.BAD_FIELD, path=path, where="rules", problem="must be a list")
+        raise _fail(
+            PackProblem.BAD_FIELD, path=path, where="rules", problem_zh="必须是列表", problem_en="must be a list"
+        )
     for i, item in enumerate(raw_rules):
         where = f"rules[{i}]"
         if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item["id"].strip():
-            raise _fail(PackProblem.BAD_FIELD, path=path, where=where, problem="needs an 'id'")
+            raise _fail(
+                PackProblem.BAD_FIELD, path=path, where=where, problem_zh="缺少 'id'", problem_en="needs an 'id'"
+            )
         where = f"rule {item['id']}"
         phrases = item.get("phrases")
         if (
@@ -190,7 +221,20 @@ def parse_pack(doc: Any, path: str, categories: dict[str, Category]) -> tuple[li
             or not all(isinstance(p, str) and p.replace(GAP_MARK, "").strip() for p in phrases)
         ):
             raise _fail(
-                PackProblem.BAD_FIELD, path=path, where=where, problem="'phrases' must be a list of non-empty strings"
+                PackProblem.BAD_FIELD,
+                path=path,
+                where=where,
+                problem_zh="'phrases' 必须是非空字符串的列表",
+                problem_en="'phrases' must be a list of non-empty strings",
+            )
+        short = [p for p in phrases if any(len(part.strip()) < MIN_PART for part in p.split(GAP_MARK))]
+        if short:
+            raise _fail(
+                PackProblem.BAD_FIELD,
+                path=path,
+                where=where,
+                problem_zh=f"短语（及“…”隔开的每一段）至少要 {MIN_PART} 个字：{short[0]!r}",
+                problem_en=f"each part of a phrase needs at least {MIN_PART} characters: {short[0]!r}",
             )
         rule_category = item.get("category", category)
         if rule_category not in categories:
@@ -210,18 +254,36 @@ def parse_pack(doc: Any, path: str, categories: dict[str, Category]) -> tuple[li
     for i, item in enumerate(doc.get("combos", []) or []):
         where = f"combos[{i}]"
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
-            raise _fail(PackProblem.BAD_FIELD, path=path, where=where, problem="needs an 'id'")
+            raise _fail(
+                PackProblem.BAD_FIELD, path=path, where=where, problem_zh="缺少 'id'", problem_en="needs an 'id'"
+            )
         groups_raw = item.get("all")
         if not isinstance(groups_raw, list) or len(groups_raw) < 2:
-            raise _fail(PackProblem.BAD_FIELD, path=path, where=where, problem="'all' must list at least two groups")
+            raise _fail(
+                PackProblem.BAD_FIELD,
+                path=path,
+                where=where,
+                problem_zh="'all' 至少要列出两组规则",
+                problem_en="'all' must list at least two groups",
+            )
         groups = tuple(tuple([g] if isinstance(g, str) else g) for g in groups_raw)
         if not all(g and all(isinstance(r, str) for r in g) for g in groups):
             raise _fail(
-                PackProblem.BAD_FIELD, path=path, where=where, problem="each group is a rule id or a list of rule ids"
+                PackProblem.BAD_FIELD,
+                path=path,
+                where=where,
+                problem_zh="每组应是一个规则 id 或规则 id 的列表",
+                problem_en="each group is a rule id or a list of rule ids",
             )
         window = item.get("window", 200)
         if not isinstance(window, int) or window <= 0:
-            raise _fail(PackProblem.BAD_FIELD, path=path, where=where, problem="'window' must be a positive integer")
+            raise _fail(
+                PackProblem.BAD_FIELD,
+                path=path,
+                where=where,
+                problem_zh="'window' 必须是正整数",
+                problem_en="'window' must be a positive integer",
+            )
         combos.append(
             Combo(
                 id=item["id"],

