@@ -243,6 +243,7 @@ def scan_recordings(
     ``progress`` is called on this thread after every file (skipped, failed or done).  Files whose
     content hash is already in the history are skipped unless ``rescan``.
     """
+    from speech.audio import probe
     from speech.models import validate_model_dir
 
     t0 = time.perf_counter()
@@ -287,6 +288,11 @@ def scan_recordings(
             report(FileResult(path=str(path), content_hash=digest, status=SKIPPED))
             continue
         seen.add(digest)
+        try:
+            probe(path)  # empty, not audio, unsupported codec: known in milliseconds, no worker needed
+        except SpeechError as exc:
+            report(FileResult(path=str(path), content_hash=digest, status=FAILED, error=exc.message))
+            continue
         todo.append((str(path), digest))
 
     workers = max(1, min(workers, len(todo) or 1))
