@@ -17,7 +17,7 @@ from typing import Any
 
 from app import paths
 from app.calls import CallController, CallSettings
-from app.sources.events import CallEnded, CallEvent, SourceStatus
+from app.sources.events import CallEnded, CallEvent, SourceState, SourceStatus
 from app.sources.manual import ManualSource
 from app.sources.modem import AUTO, ModemConfig
 from app.sources.ncid import DEFAULT_PORT, NcidConfig
@@ -244,6 +244,20 @@ def listen_calls(args: argparse.Namespace, ctx: Any) -> int:
             ctx.err,
         )
 
+    shown: dict[str, set[str]] = {}
+
+    def on_status(status: SourceStatus) -> None:
+        # A source that keeps retrying repeats itself every few seconds: print each message once
+        # per outage, and start afresh once it is connected again.
+        text = _status_line(status, ctx.lang)
+        seen = shown.setdefault(status.source, set())
+        if text in seen:
+            return
+        seen.add(text)
+        if status.state is SourceState.CONNECTED:
+            seen.clear()
+        say(text, ctx.err)
+
     controller.add_listener(on_call)
     controller.add_end_listener(on_end)
     controller.add_problem_listener(lambda m: say(m.render(ctx.lang), ctx.err))
@@ -252,9 +266,7 @@ def listen_calls(args: argparse.Namespace, ctx: Any) -> int:
     except Exception as exc:
         print(ctx.t(f"无法打开数据库：{exc}", f"cannot open the database: {exc}"), file=ctx.err)
         return 1
-    sources = controller.create_sources(
-        modem=modem_cfg, ncid=ncid_cfg, manual=False, on_status=lambda s: say(_status_line(s, ctx.lang), ctx.err)
-    )
+    sources = controller.create_sources(modem=modem_cfg, ncid=ncid_cfg, manual=False, on_status=on_status)
     previous = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, lambda *_: finished.set())
