@@ -319,7 +319,9 @@ def cmd_lists_show(args: argparse.Namespace, ctx: Any) -> int:
             row |= {"source": e.source, "added_at": e.added_at, "last_hit": e.last_hit, "hit_count": e.hit_count}
             ctx.out.write(json.dumps(row, ensure_ascii=False) + "\n")
         return 0
-    _print(ctx, f"{info.title.render(lang)} ({info.name}) — {ctx.t('共', 'total')} {total}")
+    title = info.title.render(lang)
+    heading = title if title == info.name else f"{title} ({info.name})"
+    _print(ctx, f"{heading} — {ctx.t('共', 'total')} {total} {ctx.t('条', 'entries')}")
     headers = [
         ctx.t("号码/规则", "Number/pattern"),
         ctx.t("分类", "Category"),
