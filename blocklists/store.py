@@ -623,10 +623,10 @@ class ListStore:
             conn.executemany(
                 "INSERT OR IGNORE INTO entries (list_id, pattern, canonical, match_kind, match_key, category, note,"
                 " source, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
+                (  # a generator: a million 9-tuples would cost ~150 MB at once
                     (list_id, p[0], p[1], p[2], "" if p[2] == "exact" else p[3], cat_value[c], n, source, now)
                     for p, c, n in ordered
-                ],
+                ),
             )
             inserted = conn.total_changes - before - deleted
             self._add_key_lengths(list_id, lengths)

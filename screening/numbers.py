@@ -271,17 +271,17 @@ def _international(raw: str, body: str, dialled: str, plus00: bool, region: str)
         return _invalid(raw, body, NumberProblem.TOO_SHORT, (("length", 0),), **common)
     cc, national = _split_country_code(dialled)
     if cc is None:
-        return _invalid(raw, body, NumberProblem.INVALID_COUNTRY_CODE, key="+" + dialled, **common)
+        return _invalid(raw, body, NumberProblem.INVALID_COUNTRY_CODE, (), key="+" + dialled, **common)
     key = f"+{cc}{national}"
     if cc == 86 and region == "CN" or cc == _country_code_for_region(region):
         # A domestic number written internationally: classify it as a domestic one, keep the prefix facts.
         home_region = phonenumbers.region_code_for_country_code(cc)
         # “+86 (0)513 …” is how many people write it, so a stray trunk 0 is tolerated.
         inner = _national(raw, national, home_region if home_region != "001" else region)
-        problem, params = inner.problem, inner.problem_params
+        inner_problem, inner_params = inner.problem, inner.problem_params
         valid = inner.valid
         if plus00:
-            problem, params, valid = NumberProblem.PLUS_DOUBLE_ZERO, (), False
+            inner_problem, inner_params, valid = NumberProblem.PLUS_DOUBLE_ZERO, (), False
         return NormalisedNumber(
             raw=raw,
             digits=body,
@@ -291,8 +291,8 @@ def _international(raw: str, body: str, dialled: str, plus00: bool, region: str)
             number_type=inner.number_type,
             international_prefix=True,
             valid=valid,
-            problem=problem,
-            problem_params=params,
+            problem=inner_problem,
+            problem_params=inner_params,
             attribution_source=inner.attribution_source,
             dialled_digits=dialled,
             plus_double_zero=plus00,
@@ -306,7 +306,7 @@ def _international(raw: str, body: str, dialled: str, plus00: bool, region: str)
         number.number_of_leading_zeros = len(national) - len(national.lstrip("0"))
     valid = bool(national) and phonenumbers.is_valid_number(number)
     region_code = phonenumbers.region_code_for_number(number) or phonenumbers.region_code_for_country_code(cc)
-    source = (cc, number.national_number, number.number_of_leading_zeros or 0, valid, region_code)
+    source = (cc, int(national), number.number_of_leading_zeros or 0, valid, region_code)
     problem: NumberProblem | None = None
     params: tuple[tuple[str, str | int], ...] = ()
     if plus00:
@@ -461,8 +461,8 @@ def _national_generic(raw: str, body: str, region: str) -> NormalisedNumber:
         problem=None if valid else NumberProblem.INVALID_FOR_REGION,
         problem_params=() if valid else (("region", region),),
         attribution_source=(
-            number.country_code,
-            number.national_number,
+            int(number.country_code or 0),
+            int(number.national_number or 0),
             (number.number_of_leading_zeros or 1) if number.italian_leading_zero else 0,
             True,
             phonenumbers.region_code_for_number(number),
