@@ -127,13 +127,31 @@ def open_db(path: str | Path | None, *, migrate: bool = True) -> sqlite_utils.Da
         p = Path(path)
         p.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite_utils.Database(sqlite3.connect(str(p), timeout=10.0))
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            schema_version(db)
+        except sqlite3.DatabaseError as exc:  # "file is not a database", "database disk image is malformed"
+            db.conn.close()
+            raise DatabaseCorrupt(p, str(exc)) from exc
     db.execute("PRAGMA foreign_keys=ON")
     db.execute("PRAGMA busy_timeout=10000")
     if migrate:
         apply_migrations(db, None if path is None else Path(path))
     return db
+
+
+class DatabaseCorrupt(RuntimeError):
+    """The file is not a (readable) SQLite database.  Nothing was changed; the user decides what to do."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(
+            f"数据库文件 {path} 已损坏或不是来电护盾的数据库（{detail}）；文件没有被改动，可以从备份恢复 / "
+            f"the database file {path} is damaged or not a CallShield database ({detail}); it was left as is, "
+            "restore it from a backup"
+        )
+        self.path = path
+        self.detail = detail
 
 
 class DatabaseTooNew(RuntimeError):

@@ -45,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     check.add_argument("--json", action="store_true", help="输出 JSON（每个号码一个对象）/ JSON output")
     check.add_argument("--why", action="store_true", help="列出全部原因和依据 / list every reason with its reference")
     check.add_argument("--region", default="CN", help="默认地区（默认 CN）/ default region (CN)")
-    check.set_defaults(func=cmd_check)
+    check.set_defaults(func=_friendly(cmd_check))
 
     lists = subparsers.add_parser("lists", parents=[parent], help="黑白名单 / block and allow lists")
     lsub = lists.add_subparsers(dest="lists_command", metavar="ACTION", required=True)
@@ -54,7 +54,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     show.add_argument("name", nargs="?", help="名单名称 / list name")
     show.add_argument("--limit", type=int, default=50, help="最多显示条目数（0 = 全部）/ max entries (0 = all)")
     show.add_argument("--json", action="store_true")
-    show.set_defaults(func=cmd_lists_show)
+    show.set_defaults(func=_friendly(cmd_lists_show))
 
     imp = lsub.add_parser("import", parents=[parent], help="导入名单（全部成功或全部不写入）/ import, all or nothing")
     imp.add_argument("file")
@@ -67,52 +67,74 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         "--skip-bad", action="store_true", help="跳过有问题的行，导入其余行（默认一行有错就整体不导入）/ skip bad lines"
     )
     imp.add_argument("--replace", action="store_true", help="先清空名单再导入（订阅名单更新）/ empty the list first")
-    imp.set_defaults(func=cmd_lists_import)
+    imp.set_defaults(func=_friendly(cmd_lists_import))
 
     exp = lsub.add_parser("export", parents=[parent], help="导出名单 / export a list")
     exp.add_argument("name")
     exp.add_argument("file")
     exp.add_argument("--format", choices=["csv", "txt", "json"])
-    exp.set_defaults(func=cmd_lists_export)
+    exp.set_defaults(func=_friendly(cmd_lists_export))
 
     add = lsub.add_parser("add", parents=[parent], help="添加号码或号段规则 / add numbers or patterns")
     add.add_argument("name")
     add.add_argument("patterns", nargs="+", metavar="PATTERN", help="13800138000、170*、952750?? …")
     add.add_argument("--category", default="custom", help="诈骗/骚扰/推销/自定义 (fraud/harassment/sales/custom)")
     add.add_argument("--note", default="")
-    add.set_defaults(func=cmd_lists_add)
+    add.set_defaults(func=_friendly(cmd_lists_add))
 
     rm = lsub.add_parser("remove", parents=[parent], help="删除号码或规则 / remove entries")
     rm.add_argument("name")
     rm.add_argument("patterns", nargs="+", metavar="PATTERN")
-    rm.set_defaults(func=cmd_lists_remove)
+    rm.set_defaults(func=_friendly(cmd_lists_remove))
 
     create = lsub.add_parser("create", parents=[parent], help="新建名单 / create a list")
     create.add_argument("name")
     create.add_argument("--kind", choices=["block", "allow", "imported"], default="block")
     create.add_argument("--title", default="", help="显示名称 / display title")
-    create.set_defaults(func=cmd_lists_create)
+    create.set_defaults(func=_friendly(cmd_lists_create))
 
     for action, enabled in (("enable", True), ("disable", False)):
         p = lsub.add_parser(
             action, parents=[parent], help=("启用名单" if enabled else "停用名单") + f" / {action} a list"
         )
         p.add_argument("name")
-        p.set_defaults(func=cmd_lists_enable, enabled=enabled)
+        p.set_defaults(func=_friendly(cmd_lists_enable), enabled=enabled)
 
     hist = subparsers.add_parser("history", parents=[parent], help="来电与录音记录 / call and recording history")
     hist.add_argument("--json", action="store_true")
     hist.add_argument("--limit", type=int, default=50)
     hist.add_argument("--kind", choices=["call", "recording"])
     hist.add_argument("--min-level", choices=[lv.name.lower() for lv in Level])
-    hist.set_defaults(func=cmd_history)
+    hist.set_defaults(func=_friendly(cmd_history))
 
 
 # ---------------------------------------------------------------------------------------------- helpers
-def _open(ctx: Any) -> Any:
-    from blocklists.db import open_db
+class _DatabaseUnusable(Exception):
+    pass
 
-    return open_db(ctx.data_dir / paths.DB_FILENAME)
+
+def _open(ctx: Any) -> Any:
+    from blocklists.db import DatabaseCorrupt, DatabaseTooNew, open_db
+
+    try:
+        return open_db(ctx.data_dir / paths.DB_FILENAME)
+    except (DatabaseCorrupt, DatabaseTooNew) as exc:
+        zh, _sep, en = str(exc).partition(" / ")
+        _err(ctx, ctx.t(zh, en or zh))
+        raise _DatabaseUnusable from exc
+
+
+def _friendly(handler: Any) -> Any:
+    """Expected failures (unusable database) end with their message and exit code 1, not a traceback."""
+
+    def run(args: argparse.Namespace, ctx: Any) -> int:
+        try:
+            return int(handler(args, ctx))
+        except _DatabaseUnusable:
+            return 1
+
+    run.__doc__ = handler.__doc__
+    return run
 
 
 def _store(ctx: Any, region: str = "CN") -> Any:

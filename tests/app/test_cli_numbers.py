@@ -140,3 +140,12 @@ def test_history_lists_what_other_features_record(run_cli, data_dir: Path) -> No
     assert "95275012" in table.stdout and "警告" in table.stdout and "租用号段" in table.stdout
     rows = [json.loads(x) for x in run_cli("history", "--json", "--limit", "5").stdout.splitlines()]
     assert rows[0]["level"] == "warn" and rows[0]["source"] == "modem"
+
+
+def test_corrupt_database_gives_a_message_not_a_traceback(run_cli, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    db_file = data_dir / "callshield.db"
+    db_file.write_bytes(b"not a database\n" * 50)
+    result = run_cli("lists", "show", env={"CALLSHIELD_LANG": "en"})
+    assert result.returncode == 1
+    assert "damaged or not a CallShield database" in result.stderr and "Traceback" not in result.stderr
+    assert db_file.read_bytes() == b"not a database\n" * 50

@@ -134,3 +134,13 @@ def test_history_round_trip_with_a_real_verdict(data_dir: Path) -> None:
         hist.update(999, note="x")
     with pytest.raises(ValueError):
         hist.query(kind="sms")
+
+
+def test_corrupt_file_is_reported_and_left_alone(data_dir: Path) -> None:
+    path = data_dir / "callshield.db"
+    path.write_bytes(b"this is not a database, it is a shopping list\n" * 100)
+    before = path.read_bytes()
+    with pytest.raises(dbmod.DatabaseCorrupt) as info:
+        open_db(path)
+    assert "损坏" in str(info.value) and "damaged" in str(info.value)
+    assert path.read_bytes() == before
