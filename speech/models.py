@@ -11,6 +11,7 @@ and only then renamed into place.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import errno
 import hashlib
@@ -144,6 +145,7 @@ def _find_model_root(top: Path, depth: int = 3) -> Path | None:
 
 
 class ModelSource(enum.Enum):
+    ARGUMENT = ("命令行指定", "command line")
     SETTINGS = ("设置中指定", "settings")
     ENV = ("环境变量 " + ENV_VAR, "environment variable " + ENV_VAR)
     BUNDLED = ("随软件附带", "bundled with the app")
@@ -365,6 +367,8 @@ def download_model(
     the models folder until the archive has passed verification and unpacked cleanly.
     """
     expected_sha = (sha256 or spec.sha256 or "").lower() or None
+    if sha256:  # an explicit checksum (mirror, newer build) replaces the pinned size along with the pinned hash
+        spec = dataclasses.replace(spec, size=None)
     dest_root = models_dir(data_dir)
     downloads = dest_root / DOWNLOADS_SUBDIR
     downloads.mkdir(parents=True, exist_ok=True)

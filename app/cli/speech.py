@@ -105,7 +105,7 @@ def _resolve(ctx: CliContext, explicit: str | None) -> Any:
     if explicit:
         from speech.models import ModelSource, ResolvedModel
 
-        return ResolvedModel(validate_model_dir(Path(explicit)), ModelSource.SETTINGS)
+        return ResolvedModel(validate_model_dir(Path(explicit)), ModelSource.ARGUMENT)
     settings_path = None
     try:
         from app.settings import load_settings
@@ -318,7 +318,7 @@ def cmd_listen(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_scan(args: argparse.Namespace, ctx: CliContext) -> int:
-    from speech.batch import DONE, FAILED, SKIPPED, BatchProgress, collect_files, scan_recordings
+    from speech.batch import CANCELLED, DONE, FAILED, SKIPPED, BatchProgress, collect_files, scan_recordings
 
     try:
         resolved = _resolve(ctx, args.model)
@@ -334,6 +334,7 @@ def cmd_scan(args: argparse.Namespace, ctx: CliContext) -> int:
         DONE: ctx.t("完成", "done"),
         SKIPPED: ctx.t("已扫描过，跳过", "seen before, skipped"),
         FAILED: ctx.t("失败", "failed"),
+        CANCELLED: ctx.t("已取消", "cancelled"),
     }
 
     def progress(p: BatchProgress) -> None:

