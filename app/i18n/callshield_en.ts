@@ -99,78 +99,81 @@
         </message>
         <message>
             <source>粘贴一个或多个电话号码（每行一个），或打开手机导出的通话记录（CSV 文件），看看哪些号码有诈骗风险、为什么。</source>
-            <translation type="unfinished" />
+            <translation>Paste one or more phone numbers (one per line), or open a call log exported from a phone (CSV), to see which numbers carry fraud risk and why.</translation>
         </message>
         <message>
             <source>例如：
 95275012
 +86 138 0013 8000
 400 123 4567</source>
-            <translation type="unfinished" />
+            <translation>For example:
+95275012
++86 138 0013 8000
+400 123 4567</translation>
         </message>
         <message>
             <source>要查询的号码</source>
-            <translation type="unfinished" />
+            <translation>Numbers to check</translation>
         </message>
         <message>
             <source>查询 (Ctrl+Enter)</source>
-            <translation type="unfinished" />
+            <translation>Check (Ctrl+Enter)</translation>
         </message>
         <message>
             <source>查询号码</source>
-            <translation type="unfinished" />
+            <translation>Check numbers</translation>
         </message>
         <message>
             <source>打开通话记录…</source>
-            <translation type="unfinished" />
+            <translation>Open call log…</translation>
         </message>
         <message>
             <source>打开通话记录 CSV 文件</source>
-            <translation type="unfinished" />
+            <translation>Open a call-log CSV file</translation>
         </message>
         <message>
             <source>清空</source>
-            <translation type="unfinished" />
+            <translation>Clear</translation>
         </message>
         <message>
             <source>筛选：</source>
-            <translation type="unfinished" />
+            <translation>Filter:</translation>
         </message>
         <message>
             <source>输入号码、地区或原因</source>
-            <translation type="unfinished" />
+            <translation>Type a number, place or reason</translation>
         </message>
         <message>
             <source>筛选查询结果</source>
-            <translation type="unfinished" />
+            <translation>Filter results</translation>
         </message>
         <message>
             <source>全部等级</source>
-            <translation type="unfinished" />
+            <translation>All levels</translation>
         </message>
         <message>
             <source>%1 及以上</source>
-            <translation type="unfinished" />
+            <translation>%1 and above</translation>
         </message>
         <message>
             <source>按风险等级筛选</source>
-            <translation type="unfinished" />
+            <translation>Filter by risk level</translation>
         </message>
         <message>
             <source>查询结果</source>
-            <translation type="unfinished" />
+            <translation>Results</translation>
         </message>
         <message>
             <source>把选中的号码加入：</source>
-            <translation type="unfinished" />
+            <translation>Add the selected numbers to:</translation>
         </message>
         <message>
             <source>目标名单</source>
-            <translation type="unfinished" />
+            <translation>Target list</translation>
         </message>
         <message>
             <source>类别：</source>
-            <translation type="unfinished" />
+            <translation>Category:</translation>
         </message>
         <message>
             <source>类别</source>
@@ -178,7 +181,7 @@
         </message>
         <message>
             <source>备注（可不填）</source>
-            <translation type="unfinished" />
+            <translation>Note (optional)</translation>
         </message>
         <message>
             <source>备注</source>
@@ -186,59 +189,59 @@
         </message>
         <message>
             <source>加入名单</source>
-            <translation type="unfinished" />
+            <translation>Add to list</translation>
         </message>
         <message>
             <source>请先输入或粘贴号码。</source>
-            <translation type="unfinished" />
+            <translation>Type or paste some numbers first.</translation>
         </message>
         <message numerus="yes">
             <source>正在查询 %n 个号码…</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
+            <translation>
+                <numerusform>Checking %n number…</numerusform>
+                <numerusform>Checking %n numbers…</numerusform>
             </translation>
         </message>
         <message>
             <source>打开通话记录</source>
-            <translation type="unfinished" />
+            <translation>Open call log</translation>
         </message>
         <message>
             <source>通话记录 (*.csv *.txt);;所有文件 (*)</source>
-            <translation type="unfinished" />
+            <translation>Call logs (*.csv *.txt);;All files (*)</translation>
         </message>
         <message>
             <source>正在读取通话记录…</source>
-            <translation type="unfinished" />
+            <translation>Reading the call log…</translation>
         </message>
         <message>
             <source>请先在表格中选中号码。</source>
-            <translation type="unfinished" />
+            <translation>Select numbers in the table first.</translation>
         </message>
         <message>
             <source>正在加入名单…</source>
-            <translation type="unfinished" />
+            <translation>Adding to the list…</translation>
         </message>
         <message numerus="yes">
             <source>已把 %n 个号码加入“%1”。</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
+            <translation>
+                <numerusform>Added %n number to "%1".</numerusform>
+                <numerusform>Added %n numbers to "%1".</numerusform>
             </translation>
         </message>
         <message>
             <source>未能加入：</source>
-            <translation type="unfinished" />
+            <translation>Could not add: </translation>
         </message>
         <message>
             <source>已取消查询。</source>
-            <translation type="unfinished" />
+            <translation>Check cancelled.</translation>
         </message>
         <message numerus="yes">
             <source>共 %n 个：</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
+            <translation>
+                <numerusform>%n in total: </numerusform>
+                <numerusform>%n in total: </numerusform>
             </translation>
         </message>
     </context>
@@ -246,19 +249,19 @@
         <name>EntryDialog</name>
         <message>
             <source>编辑条目</source>
-            <translation type="unfinished" />
+            <translation>Edit entry</translation>
         </message>
         <message>
             <source>添加号码</source>
-            <translation type="unfinished" />
+            <translation>Add number</translation>
         </message>
         <message>
             <source>号码，或规则如 952750?? 、170*</source>
-            <translation type="unfinished" />
+            <translation>A number, or a pattern such as 952750?? or 170*</translation>
         </message>
         <message>
             <source>号码或规则</source>
-            <translation type="unfinished" />
+            <translation>Number or pattern</translation>
         </message>
         <message>
             <source>类别</source>
@@ -270,15 +273,15 @@
         </message>
         <message>
             <source>号码 / 规则：</source>
-            <translation type="unfinished" />
+            <translation>Number / pattern:</translation>
         </message>
         <message>
             <source>类别：</source>
-            <translation type="unfinished" />
+            <translation>Category:</translation>
         </message>
         <message>
             <source>备注：</source>
-            <translation type="unfinished" />
+            <translation>Note:</translation>
         </message>
         <message>
             <source>保存</source>
@@ -391,67 +394,228 @@
         </message>
     </context>
     <context>
+        <name>HistoryPage</name>
+        <message>
+            <source>记录</source>
+            <translation>History</translation>
+        </message>
+        <message>
+            <source>所有来电和分析过的录音都记在这里。选中一行可以查看原因和通话文字。</source>
+            <translation>Every call and every analysed recording is listed here. Select a row to see the reasons and what was said.</translation>
+        </message>
+        <message>
+            <source>全部时间</source>
+            <translation>Any time</translation>
+        </message>
+        <message>
+            <source>今天</source>
+            <translation>Today</translation>
+        </message>
+        <message>
+            <source>最近 7 天</source>
+            <translation>Last 7 days</translation>
+        </message>
+        <message>
+            <source>最近 30 天</source>
+            <translation>Last 30 days</translation>
+        </message>
+        <message>
+            <source>指定日期…</source>
+            <translation>Choose dates…</translation>
+        </message>
+        <message>
+            <source>时间范围</source>
+            <translation>Time range</translation>
+        </message>
+        <message>
+            <source>开始日期</source>
+            <translation>Start date</translation>
+        </message>
+        <message>
+            <source>结束日期</source>
+            <translation>End date</translation>
+        </message>
+        <message>
+            <source>至</source>
+            <translation>to</translation>
+        </message>
+        <message>
+            <source>来电和录音</source>
+            <translation>Calls and recordings</translation>
+        </message>
+        <message>
+            <source>只看来电</source>
+            <translation>Calls only</translation>
+        </message>
+        <message>
+            <source>只看录音</source>
+            <translation>Recordings only</translation>
+        </message>
+        <message>
+            <source>记录类型</source>
+            <translation>Record type</translation>
+        </message>
+        <message>
+            <source>全部等级</source>
+            <translation>All levels</translation>
+        </message>
+        <message>
+            <source>%1 及以上</source>
+            <translation>%1 and above</translation>
+        </message>
+        <message>
+            <source>按风险等级筛选</source>
+            <translation>Filter by risk level</translation>
+        </message>
+        <message>
+            <source>按诈骗类型筛选</source>
+            <translation>Filter by fraud type</translation>
+        </message>
+        <message>
+            <source>搜索号码、文件或原因</source>
+            <translation>Search numbers, files or reasons</translation>
+        </message>
+        <message>
+            <source>搜索记录</source>
+            <translation>Search history</translation>
+        </message>
+        <message>
+            <source>刷新</source>
+            <translation>Refresh</translation>
+        </message>
+        <message>
+            <source>通话和录音记录</source>
+            <translation>Calls and recordings</translation>
+        </message>
+        <message>
+            <source>导出 CSV…</source>
+            <translation>Export CSV…</translation>
+        </message>
+        <message>
+            <source>导出 HTML 报告…</source>
+            <translation>Export HTML report…</translation>
+        </message>
+        <message>
+            <source>在左边的表格中选中一条记录，这里会显示原因、通话文字和线索。</source>
+            <translation>Select a record in the table on the left to see its reasons, what was said and the clues.</translation>
+        </message>
+        <message>
+            <source>通话文字（高亮处为可疑话术）：</source>
+            <translation>What was said (suspicious phrases highlighted):</translation>
+        </message>
+        <message>
+            <source>提取的线索（QQ群号、链接、账号等）：</source>
+            <translation>Clues found (QQ groups, links, accounts…):</translation>
+        </message>
+        <message>
+            <source>提取的线索</source>
+            <translation>Clues found</translation>
+        </message>
+        <message>
+            <source>全部类型</source>
+            <translation>All types</translation>
+        </message>
+        <message>
+            <source>显示 %1 条（共载入 %2 条）</source>
+            <translation>Showing %1 (of %2 loaded)</translation>
+        </message>
+        <message numerus="yes">
+            <source>；只载入了最新的 %n 条，请缩小时间范围</source>
+            <translation>
+                <numerusform>; only the newest %n was loaded, narrow the time range</numerusform>
+                <numerusform>; only the newest %n were loaded, narrow the time range</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>来源：</source>
+            <translation>Source: </translation>
+        </message>
+        <message>
+            <source>风险分：</source>
+            <translation>Risk score: </translation>
+        </message>
+        <message>
+            <source>HTML 报告 (*.html)</source>
+            <translation>HTML report (*.html)</translation>
+        </message>
+        <message>
+            <source>CSV 表格 (*.csv)</source>
+            <translation>CSV table (*.csv)</translation>
+        </message>
+        <message>
+            <source>导出记录</source>
+            <translation>Export history</translation>
+        </message>
+        <message numerus="yes">
+            <source>已导出 %n 条记录到：</source>
+            <translation>
+                <numerusform>Exported %n record to: </numerusform>
+                <numerusform>Exported %n records to: </numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
         <name>ImportPreviewDialog</name>
         <message>
             <source>导入预览</source>
-            <translation type="unfinished" />
+            <translation>Import preview</translation>
         </message>
         <message>
             <source>文件“%1”：读取 %2 行，有效 %3 条，文件内重复 %4 条，错误 %5 行。（格式 %6，编码 %7）</source>
-            <translation type="unfinished" />
+            <translation>File "%1": %2 lines read, %3 valid, %4 duplicates in the file, %5 lines with errors. (format %6, encoding %7)</translation>
         </message>
         <message>
             <source>有问题的行</source>
-            <translation type="unfinished" />
+            <translation>Lines with problems</translation>
         </message>
         <message numerus="yes">
             <source>…还有 %n 行有问题</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
+            <translation>
+                <numerusform>…and %n more line with problems</numerusform>
+                <numerusform>…and %n more lines with problems</numerusform>
             </translation>
         </message>
         <message>
             <source>以下各行有问题。现在还没有写入任何内容：可以修改文件后重新导入，或跳过这些行只导入有效的条目。</source>
-            <translation type="unfinished" />
+            <translation>These lines have problems. Nothing has been written yet: fix the file and import again, or skip these lines and import only the valid entries.</translation>
         </message>
         <message>
             <source>没有发现问题。确认后才会写入。</source>
-            <translation type="unfinished" />
+            <translation>No problems found. Nothing is written until you confirm.</translation>
         </message>
         <message>
             <source>将要导入的条目（前 20 条）</source>
-            <translation type="unfinished" />
+            <translation>Entries to import (first 20)</translation>
         </message>
         <message>
             <source>导入到名单</source>
-            <translation type="unfinished" />
+            <translation>Import into list</translation>
         </message>
         <message>
             <source>导入到：</source>
-            <translation type="unfinished" />
+            <translation>Import into:</translation>
         </message>
         <message numerus="yes">
             <source>导入 %n 条</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
+            <translation>
+                <numerusform>Import %n entry</numerusform>
+                <numerusform>Import %n entries</numerusform>
             </translation>
         </message>
         <message numerus="yes">
             <source>跳过错误行，导入 %n 条</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
+            <translation>
+                <numerusform>Skip bad lines, import %n entry</numerusform>
+                <numerusform>Skip bad lines, import %n entries</numerusform>
             </translation>
         </message>
         <message>
             <source>取消，不导入</source>
-            <translation type="unfinished" />
+            <translation>Cancel, import nothing</translation>
         </message>
         <message>
             <source>将要导入的条目（前 20 条）：</source>
-            <translation type="unfinished" />
+            <translation>Entries to import (first 20):</translation>
         </message>
     </context>
     <context>
@@ -477,87 +641,87 @@
         </message>
         <message>
             <source>拦截名单里的号码来电时会报警；可信名单（家人、熟人）里的号码永远不会被标记。勾选名单左侧的方框可以启用或停用整个名单。</source>
-            <translation type="unfinished" />
+            <translation>Calls from numbers on a block list raise an alert; numbers on a trusted list (family, friends) are never flagged. Tick the box next to a list to turn the whole list on or off.</translation>
         </message>
         <message>
             <source>名单列表</source>
-            <translation type="unfinished" />
+            <translation>Lists</translation>
         </message>
         <message>
             <source>名单中的号码</source>
-            <translation type="unfinished" />
+            <translation>Numbers in the list</translation>
         </message>
         <message>
             <source>启用 / 停用名单</source>
-            <translation type="unfinished" />
+            <translation>Turn list on / off</translation>
         </message>
         <message>
             <source>新建名单…</source>
-            <translation type="unfinished" />
+            <translation>New list…</translation>
         </message>
         <message>
             <source>删除名单…</source>
-            <translation type="unfinished" />
+            <translation>Delete list…</translation>
         </message>
         <message>
             <source>导入…</source>
-            <translation type="unfinished" />
+            <translation>Import…</translation>
         </message>
         <message>
             <source>从文件导入号码（先预览）</source>
-            <translation type="unfinished" />
+            <translation>Import numbers from a file (with a preview first)</translation>
         </message>
         <message>
             <source>导出…</source>
-            <translation type="unfinished" />
+            <translation>Export…</translation>
         </message>
         <message>
             <source>把当前名单导出到文件</source>
-            <translation type="unfinished" />
+            <translation>Export the current list to a file</translation>
         </message>
         <message>
             <source>搜索：</source>
-            <translation type="unfinished" />
+            <translation>Search:</translation>
         </message>
         <message>
             <source>号码、备注或类别</source>
-            <translation type="unfinished" />
+            <translation>Number, note or category</translation>
         </message>
         <message>
             <source>搜索名单</source>
-            <translation type="unfinished" />
+            <translation>Search the list</translation>
         </message>
         <message>
             <source>搜索</source>
-            <translation type="unfinished" />
+            <translation>Search</translation>
         </message>
         <message>
             <source>添加号码…</source>
-            <translation type="unfinished" />
+            <translation>Add number…</translation>
         </message>
         <message>
             <source>编辑…</source>
-            <translation type="unfinished" />
+            <translation>Edit…</translation>
         </message>
         <message>
             <source>删除</source>
-            <translation type="unfinished" />
+            <translation>Delete</translation>
         </message>
         <message>
             <source>删除选中的号码</source>
-            <translation type="unfinished" />
+            <translation>Delete the selected numbers</translation>
         </message>
         <message>
             <source>删除名单</source>
-            <translation type="unfinished" />
+            <translation>Delete list</translation>
         </message>
         <message>
             <source>确定删除名单“%1”及其中的全部号码吗？此操作不能撤销。</source>
-            <translation type="unfinished" />
+            <translation>Delete the list "%1" and every number in it? This cannot be undone.</translation>
         </message>
         <message>
             <source>确定</source>
-            <translation type="unfinished" />
+            <translation>OK</translation>
         </message>
         <message>
             <source>取消</source>
@@ -565,110 +729,110 @@
         </message>
         <message>
             <source>正在搜索…</source>
-            <translation type="unfinished" />
+            <translation>Searching…</translation>
         </message>
         <message numerus="yes">
             <source>找到 %n 条</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
+            <translation>
+                <numerusform>%n found</numerusform>
+                <numerusform>%n found</numerusform>
             </translation>
         </message>
         <message>
             <source>显示前 %1 条，共 %2 条；用搜索查找其余的号码</source>
-            <translation type="unfinished" />
+            <translation>Showing the first %1 of %2; use search to find the rest</translation>
         </message>
         <message numerus="yes">
             <source>共 %n 条</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
+            <translation>
+                <numerusform>%n in total</numerusform>
+                <numerusform>%n in total</numerusform>
             </translation>
         </message>
         <message>
             <source>已保存“%1”。</source>
-            <translation type="unfinished" />
+            <translation>Saved "%1".</translation>
         </message>
         <message numerus="yes">
             <source>已删除 %n 条。</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
+            <translation>
+                <numerusform>Deleted %n entry.</numerusform>
+                <numerusform>Deleted %n entries.</numerusform>
             </translation>
         </message>
         <message>
             <source>删除号码</source>
-            <translation type="unfinished" />
+            <translation>Delete numbers</translation>
         </message>
         <message numerus="yes">
             <source>确定从名单中删除选中的 %n 条吗？</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
+            <translation>
+                <numerusform>Delete the selected entry from the list?</numerusform>
+                <numerusform>Delete the %n selected entries from the list?</numerusform>
             </translation>
         </message>
         <message>
             <source>导入名单</source>
-            <translation type="unfinished" />
+            <translation>Import list</translation>
         </message>
         <message>
             <source>名单文件 (*.csv *.txt *.json);;所有文件 (*)</source>
-            <translation type="unfinished" />
+            <translation>List files (*.csv *.txt *.json);;All files (*)</translation>
         </message>
         <message>
             <source>正在检查文件…</source>
-            <translation type="unfinished" />
+            <translation>Checking the file…</translation>
         </message>
         <message>
             <source>已取消导入，没有写入任何内容。</source>
-            <translation type="unfinished" />
+            <translation>Import cancelled; nothing was written.</translation>
         </message>
         <message>
             <source>导入完成：新增 %1 条，已存在 %2 条，跳过错误行 %3 行。</source>
-            <translation type="unfinished" />
+            <translation>Import done: %1 added, %2 already there, %3 bad lines skipped.</translation>
         </message>
         <message>
             <source>导出名单</source>
-            <translation type="unfinished" />
+            <translation>Export list</translation>
         </message>
         <message>
             <source>CSV 表格 (*.csv);;文本文件，每行一个号码 (*.txt);;JSON (*.json)</source>
-            <translation type="unfinished" />
+            <translation>CSV table (*.csv);;Text file, one number per line (*.txt);;JSON (*.json)</translation>
         </message>
         <message numerus="yes">
             <source>已导出 %n 条到：</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
+            <translation>
+                <numerusform>Exported %n entry to: </numerusform>
+                <numerusform>Exported %n entries to: </numerusform>
             </translation>
         </message>
         <message>
             <source>导入被拒绝，没有写入任何内容：</source>
-            <translation type="unfinished" />
+            <translation>Import refused; nothing was written: </translation>
         </message>
         <message>
             <source>已启用</source>
-            <translation type="unfinished" />
+            <translation>On</translation>
         </message>
         <message>
             <source>已停用</source>
-            <translation type="unfinished" />
+            <translation>Off</translation>
         </message>
         <message>
             <source>可信名单</source>
-            <translation type="unfinished" />
+            <translation>Trusted list</translation>
         </message>
         <message>
             <source>拦截名单</source>
-            <translation type="unfinished" />
+            <translation>Block list</translation>
         </message>
         <message>
             <source>停用此名单</source>
-            <translation type="unfinished" />
+            <translation>Turn this list off</translation>
         </message>
         <message>
             <source>启用此名单</source>
-            <translation type="unfinished" />
+            <translation>Turn this list on</translation>
         </message>
     </context>
     <context>
@@ -863,35 +1027,35 @@ You can also type a number below to simulate a call.</translation>
         <name>NewListDialog</name>
         <message>
             <source>新建名单</source>
-            <translation type="unfinished" />
+            <translation>New list</translation>
         </message>
         <message>
             <source>名单名称</source>
-            <translation type="unfinished" />
+            <translation>List name</translation>
         </message>
         <message>
-            <source>⛔ 拦截名单</source>
-            <translation type="unfinished" />
+            <source>✖ 拦截名单</source>
+            <translation>✖ Block list</translation>
         </message>
         <message>
             <source>✔ 可信名单（放行）</source>
-            <translation type="unfinished" />
+            <translation>✔ Trusted list (let through)</translation>
         </message>
         <message>
             <source>名单类型</source>
-            <translation type="unfinished" />
+            <translation>List type</translation>
         </message>
         <message>
             <source>名称：</source>
-            <translation type="unfinished" />
+            <translation>Name:</translation>
         </message>
         <message>
             <source>类型：</source>
-            <translation type="unfinished" />
+            <translation>Type:</translation>
         </message>
         <message>
             <source>创建</source>
-            <translation type="unfinished" />
+            <translation>Create</translation>
         </message>
         <message>
             <source>取消</source>
@@ -913,182 +1077,182 @@ You can also type a number below to simulate a call.</translation>
         </message>
         <message>
             <source>选择通话录音文件或整个文件夹（WAV、MP3、M4A、AMR 等），程序会把语音转成文字，找出诈骗话术，并提取 QQ 群号、链接、账号等线索。分析全部在本机完成，不会上传。</source>
-            <translation type="unfinished" />
+            <translation>Choose call recordings or a whole folder (WAV, MP3, M4A, AMR…). CallShield turns the speech into text, finds scam phrases and pulls out clues such as QQ groups, links and accounts. Everything runs on this computer; nothing is uploaded.</translation>
         </message>
         <message>
             <source>打开“设置”</source>
-            <translation type="unfinished" />
+            <translation>Open Settings</translation>
         </message>
         <message>
             <source>打开设置页面，下载或导入语音模型</source>
-            <translation type="unfinished" />
+            <translation>Open Settings to download or import a speech model</translation>
         </message>
         <message>
             <source>选择录音文件…</source>
-            <translation type="unfinished" />
+            <translation>Choose recordings…</translation>
         </message>
         <message>
             <source>选择文件夹…</source>
-            <translation type="unfinished" />
+            <translation>Choose folder…</translation>
         </message>
         <message>
             <source>开始分析</source>
-            <translation type="unfinished" />
+            <translation>Start analysis</translation>
         </message>
         <message>
             <source>清空列表</source>
-            <translation type="unfinished" />
+            <translation>Clear list</translation>
         </message>
         <message>
             <source>重新分析以前分析过的文件</source>
-            <translation type="unfinished" />
+            <translation>Analyse files again even if done before</translation>
         </message>
         <message>
             <source>筛选：</source>
-            <translation type="unfinished" />
+            <translation>Filter:</translation>
         </message>
         <message>
             <source>文件名、类型或证据</source>
-            <translation type="unfinished" />
+            <translation>File name, type or evidence</translation>
         </message>
         <message>
             <source>筛选分析结果</source>
-            <translation type="unfinished" />
+            <translation>Filter results</translation>
         </message>
         <message>
             <source>全部等级</source>
-            <translation type="unfinished" />
+            <translation>All levels</translation>
         </message>
         <message>
             <source>%1 及以上</source>
-            <translation type="unfinished" />
+            <translation>%1 and above</translation>
         </message>
         <message>
             <source>按风险等级筛选</source>
-            <translation type="unfinished" />
+            <translation>Filter by risk level</translation>
         </message>
         <message>
             <source>导出 CSV…</source>
-            <translation type="unfinished" />
+            <translation>Export CSV…</translation>
         </message>
         <message>
             <source>导出 HTML 报告…</source>
-            <translation type="unfinished" />
+            <translation>Export HTML report…</translation>
         </message>
         <message>
             <source>录音分析结果</source>
-            <translation type="unfinished" />
+            <translation>Recording results</translation>
+        </message>
+        <message>
+            <source>在左边的表格中选中一个文件，这里会显示它的转写文字、证据和线索。</source>
+            <translation>Select a file in the table on the left to see its transcript, evidence and clues.</translation>
         </message>
         <message>
             <source>转写文字（高亮处为可疑话术）：</source>
-            <translation type="unfinished" />
+            <translation>Transcript (suspicious phrases highlighted):</translation>
         </message>
         <message>
             <source>录音转写文字</source>
-            <translation type="unfinished" />
+            <translation>Recording transcript</translation>
         </message>
         <message>
             <source>证据：</source>
-            <translation type="unfinished" />
+            <translation>Evidence:</translation>
         </message>
         <message>
             <source>命中的诈骗话术</source>
-            <translation type="unfinished" />
+            <translation>Scam phrases found</translation>
         </message>
         <message>
             <source>提取的线索（QQ群号、链接、账号等）：</source>
-            <translation type="unfinished" />
+            <translation>Clues found (QQ groups, links, accounts…):</translation>
         </message>
         <message>
             <source>提取的线索</source>
-            <translation type="unfinished" />
+            <translation>Clues found</translation>
         </message>
         <message>
             <source>还没有可用的语音识别模型，所以暂时不能分析录音。</source>
-            <translation type="unfinished" />
+            <translation>There is no speech model yet, so recordings cannot be analysed.</translation>
         </message>
         <message>
             <source>请到“设置”页下载或导入中文语音模型。查号等其他功能不受影响。</source>
-            <translation type="unfinished" />
+            <translation>Download or import a Mandarin speech model on the Settings page. Checking numbers and everything else still works.</translation>
         </message>
         <message>
             <source>语音模型：</source>
-            <translation type="unfinished" />
+            <translation>Speech model: </translation>
         </message>
         <message>
             <source>选择录音文件</source>
-            <translation type="unfinished" />
+            <translation>Choose recordings</translation>
         </message>
         <message>
             <source>录音文件 (*.wav *.mp3 *.m4a *.aac *.amr *.3gp *.ogg *.opus *.flac *.mp4);;所有文件 (*)</source>
-            <translation type="unfinished" />
+            <translation>Recordings (*.wav *.mp3 *.m4a *.aac *.amr *.3gp *.ogg *.opus *.flac *.mp4);;All files (*)</translation>
         </message>
         <message>
             <source>选择录音所在的文件夹</source>
-            <translation type="unfinished" />
+            <translation>Choose the folder with the recordings</translation>
         </message>
         <message>
             <source>没有找到录音文件。</source>
-            <translation type="unfinished" />
+            <translation>No recordings found.</translation>
         </message>
         <message>
             <source>请先选择录音文件或文件夹。</source>
-            <translation type="unfinished" />
+            <translation>Choose recordings or a folder first.</translation>
         </message>
         <message numerus="yes">
             <source>正在分析 %n 个录音…</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
+            <translation>
+                <numerusform>Analysing %n recording…</numerusform>
+                <numerusform>Analysing %n recordings…</numerusform>
             </translation>
         </message>
         <message>
             <source>已分析 %1 / %2</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>选择一行查看详情</source>
-            <translation type="unfinished" />
+            <translation>Analysed %1 / %2</translation>
         </message>
         <message>
             <source>（没有命中诈骗话术）</source>
-            <translation type="unfinished" />
+            <translation>(no scam phrases found)</translation>
         </message>
         <message>
             <source>（没有提取到线索）</source>
-            <translation type="unfinished" />
+            <translation>(no clues found)</translation>
         </message>
         <message numerus="yes">
             <source>共 %n 个文件：</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
+            <translation>
+                <numerusform>%n file: </numerusform>
+                <numerusform>%n files: </numerusform>
             </translation>
         </message>
         <message numerus="yes">
             <source>其中 %n 个有诈骗风险（警告或拦截）</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
+            <translation>
+                <numerusform>%n with fraud risk (warning or block)</numerusform>
+                <numerusform>%n with fraud risk (warning or block)</numerusform>
             </translation>
         </message>
         <message>
             <source>HTML 报告 (*.html)</source>
-            <translation type="unfinished" />
+            <translation>HTML report (*.html)</translation>
         </message>
         <message>
             <source>CSV 表格 (*.csv)</source>
-            <translation type="unfinished" />
+            <translation>CSV table (*.csv)</translation>
         </message>
         <message>
             <source>导出分析结果</source>
-            <translation type="unfinished" />
+            <translation>Export results</translation>
         </message>
         <message numerus="yes">
             <source>已导出 %n 个文件的结果到：</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
+            <translation>
+                <numerusform>Exported the results of %n file to: </numerusform>
+                <numerusform>Exported the results of %n files to: </numerusform>
             </translation>
         </message>
     </context>
@@ -1458,15 +1622,15 @@ You can also type a number below to simulate a call.</translation>
         </message>
         <message>
             <source>取消当前任务</source>
-            <translation type="unfinished" />
+            <translation>Cancel the current task</translation>
         </message>
         <message>
             <source>进度</source>
-            <translation type="unfinished" />
+            <translation>Progress</translation>
         </message>
         <message>
             <source>正在取消…</source>
-            <translation type="unfinished" />
+            <translation>Cancelling…</translation>
         </message>
     </context>
 </TS>

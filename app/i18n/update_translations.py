@@ -3,7 +3,7 @@
 1. ``pyside6-lupdate`` extracts every ``self.tr()`` / ``QCoreApplication.translate()`` string from ``app/ui`` and
    ``app/gui.py`` into ``callshield_en.ts`` (obsolete strings dropped);
 2. the English for each source string comes from ``en_strings.json`` (``"source": "English"``; a key of the form
-   ``"Context|source"`` overrides one context);
+   ``"Context|source"`` overrides one context; plural (``%n``) strings give ``"singular|plural"``);
 3. ``pyside6-lrelease`` compiles ``callshield_en.qm``.
 
 Strings without English are listed and the command exits 1, so a missing translation is never silent.
@@ -81,8 +81,16 @@ def fill(ts: Path, table: dict[str, str]) -> list[tuple[str, str]]:
             if tr is None:
                 tr = ET.SubElement(msg, "translation")
             if english:
-                tr.text = english
                 tr.attrib.pop("type", None)
+                if msg.get("numerus") == "yes":  # English plural forms: "one|other" in the table
+                    forms = english.split("|") if "|" in english else [english, english]
+                    for child in list(tr):
+                        tr.remove(child)
+                    tr.text = None
+                    for form in forms[:2]:
+                        ET.SubElement(tr, "numerusform").text = form
+                else:
+                    tr.text = english
             else:
                 tr.text = ""
                 tr.set("type", "unfinished")
