@@ -144,3 +144,21 @@ def test_corrupt_file_is_reported_and_left_alone(data_dir: Path) -> None:
         open_db(path)
     assert "损坏" in str(info.value) and "damaged" in str(info.value)
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("start", range(1, len(MIGRATIONS)))
+def test_lists_survive_every_upgrade_path(data_dir: Path, monkeypatch: pytest.MonkeyPatch, start: int) -> None:
+    from blocklists.store import ListStore
+
+    path = data_dir / "callshield.db"
+    monkeypatch.setattr(dbmod, "MIGRATIONS", MIGRATIONS[:start])
+    old = ListStore(open_db(path))
+    old.add("block", "170*", "fraud")
+    old.add("allow", "13800138000", note="妈妈")
+    old.db.close()
+    monkeypatch.setattr(dbmod, "MIGRATIONS", MIGRATIONS)
+    store = ListStore(open_db(path))
+    assert schema_version(store.db) == len(MIGRATIONS)
+    assert [m.pattern for m in store.lookup("17012345678")] == ["170*"]
+    assert [m.note for m in store.lookup("+86 138 0013 8000")] == ["妈妈"]
+    assert (data_dir / f"callshield.db.bak-v{start}").exists()
