@@ -41,7 +41,7 @@ WINDOW = 200  # characters (~1 minute of speech) within which weak cues add up
 STRONG = 0.4  # rules at least this heavy add up across the whole call
 FUZZY_FACTOR = 0.85  # a sound-only match counts a little less than an exact one
 MODEL_FLOOR = 0.5  # model probability below this contributes nothing
-MODEL_CAP = 0.84  # the model alone stays below BLOCK
+MODEL_CAP = 0.75  # the model alone can warn (needs p ≥ 0.93) but never block
 SHORT_TEXT = 40  # syllables; shorter texts get proportionally less model weight
 # score ≥ threshold → level
 THRESHOLDS: tuple[tuple[float, Level], ...] = ((0.85, Level.BLOCK), (0.6, Level.WARN), (0.35, Level.CAUTION))

@@ -28,7 +28,7 @@ from screening.transcript.normalise import SoundKey, is_cjk, normalise
 from screening.transcript.phrases import GAP, GAP_MARK, PhraseBook, Rule
 
 MIN_FUZZY_LEN = 3  # shorter parts must match character for character
-MIN_DELETION_LEN = 4  # phrases shorter than this get no dropped-syllable variant (too generic)
+MIN_DELETION_LEN = 4  # phrases shorter than this get no dropped-character variant (too generic)
 NEGATION_REACH = 10  # characters looked at on each side of a hit, within its clause
 
 _CLAUSE_BREAK = re.compile(r"[，。！？；,.!?;:：\n]")
@@ -98,11 +98,12 @@ class PhraseMatcher:
                     for variant in key.variants(part):
                         entries[variant].append(_Part(ri, pi, k, len(parts), len(part), part, False))
                     cjk = sum(1 for ch in part if is_cjk(ch))
-                    if len(parts) == 1 and cjk >= MIN_DELETION_LEN and cjk == len(part):
-                        primary = key.key(part)
+                    if tolerant and len(parts) == 1 and cjk >= MIN_DELETION_LEN and cjk == len(part):
+                        # A dropped inner character; the rest must match character for character,
+                        # because a deletion *and* a sound match together fit far too much (纸巾擦 ≈ 资金清查).
                         for cut in range(1, len(part) - 1):
-                            shorter = primary[:cut] + primary[cut + 1 :]
-                            entries[shorter].append(_Part(ri, pi, k, 1, len(part) - 1, part, True))
+                            shorter = part[:cut] + part[cut + 1 :]
+                            exact[shorter].append(_Part(ri, pi, k, 1, len(part) - 1, shorter, True))
             self.canonical.append(canon)
         self._automaton = _automaton(entries)
         self._exact = _automaton(exact)
