@@ -44,6 +44,8 @@ def test_scan_text_bad_input_is_a_clear_error(run_cli, tmp_path: Path) -> None:
     r = run_cli("scan-text", "-", input="   ", env={"CALLSHIELD_LANG": "en"})
     assert r.returncode == 2 and "empty" in r.stderr
     bad = tmp_path / "pack.json"
-    bad.write_text('{"format": 1, "category": "telecom_points", "rules": [{"id": "x", "weight": 7, "phrases": ["abc"]}]}')
+    bad.write_text(
+        '{"format": 1, "category": "telecom_points", "rules": [{"id": "x", "weight": 7, "phrases": ["abc"]}]}'
+    )
     r = run_cli("scan-text", "-", "--packs", str(bad), input=SCAM)
     assert r.returncode == 2 and "话术包" in r.stderr and "weight" in r.stderr
