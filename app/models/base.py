@@ -109,6 +109,7 @@ class RowTableModel(QAbstractTableModel, Generic[RowT]):
         super().__init__(parent)
         self._rows: list[RowT] = []
         self._lang = normalise_language(lang)
+        self._headers: list[str] | None = None  # cached: views ask for columnCount() constantly
         # The UI sets this to its shared level icons (app/ui/style.py); models stay free of app.ui imports.
         self.icon_provider: Callable[[Level], QIcon] = level_icon
 
@@ -141,7 +142,13 @@ class RowTableModel(QAbstractTableModel, Generic[RowT]):
         self._lang = normalise_language(lang)
         self.retranslate()
 
+    def header_texts(self) -> list[str]:
+        if self._headers is None:
+            self._headers = list(self.headers())
+        return self._headers
+
     def retranslate(self) -> None:
+        self._headers = None
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, max(0, self.columnCount() - 1))
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, self.columnCount() - 1))
@@ -184,11 +191,11 @@ class RowTableModel(QAbstractTableModel, Generic[RowT]):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self.headers())
+        return 0 if parent.isValid() else len(self.header_texts())
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            headers = self.headers()
+            headers = self.header_texts()
             if 0 <= section < len(headers):
                 return headers[section]
             return None

@@ -409,11 +409,11 @@ class RecordingsPage(QWidget):
         if not todo:
             self.summary.setText(self.tr("请先选择录音文件或文件夹。"))
             return
-        paths = []
+        rows = self.model.rows()
+        paths = [rows[i].path for i in todo]
         for i in todo:
-            row = self.model.row_at(i)
-            self.model.replace_row(i, RecordingRow(path=row.path, status=FileStatus.SCANNING))
-            paths.append(row.path)
+            rows[i] = RecordingRow(path=rows[i].path, status=FileStatus.SCANNING)
+        self.model.set_rows(rows)  # one reset instead of a change signal per file
         from speech.batch import default_workers
 
         self.progress.start(self.tr("正在分析 %n 个录音…", "", len(paths)), len(paths))

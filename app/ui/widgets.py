@@ -456,6 +456,7 @@ def friendly_message(exc: BaseException) -> str:
 # --------------------------------------------------------------------------------------------------
 # Added by UI-pages: a sortable/filterable results table and a progress strip with cancel.
 
+from PySide6.QtCore import QEvent, QTimer  # noqa: E402
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QProgressBar, QTableView  # noqa: E402
 
 
@@ -477,15 +478,47 @@ class DataTable(QTableView):
         self.setWordWrap(False)
         self.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
         self.verticalHeader().setVisible(False)
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Columns and rows are fitted to the text, but not in ResizeToContents mode: that re-measures every
+        # cell on every change, which stalls the GUI on a 100,000-row call log.  Fit after loads instead
+        # (sampling the first rows) and whenever the font changes (large-text mode).
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self._stretch_column = stretch_column
         header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setResizeContentsPrecision(200)
         header.setHighlightSections(False)
         if stretch_column >= 0:
             header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
         else:
             header.setStretchLastSection(True)
         header.setSortIndicatorShown(True)
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(150)
+        self._fit_timer.timeout.connect(self.fit_to_contents)
+        for signal in (model.modelReset, model.rowsInserted, model.layoutChanged, model.headerDataChanged):
+            signal.connect(self._fit_timer.start)
+        self._fit_rows()
+
+    def fit_to_contents(self) -> None:
+        """Size the columns to their text (first rows sampled) and the rows to the font."""
+        self._fit_rows()
+        limit = self.fontMetrics().horizontalAdvance("M") * 40
+        for column in range(self.proxy.columnCount()):
+            if column == self._stretch_column:
+                continue
+            self.resizeColumnToContents(column)
+            if self.columnWidth(column) > limit:
+                self.setColumnWidth(column, limit)
+
+    def _fit_rows(self) -> None:
+        height = max(self.fontMetrics().height() + 10, self.iconSize().height() + 6, 22)
+        self.verticalHeader().setDefaultSectionSize(height)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_timer.start()
 
     def selected_rows(self) -> list[Any]:
         """Row objects of the selected rows, in view order."""
