@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from blocklists.store import Category, ListKind, ListStore, ParsedPattern, StoreError, parse_pattern
+from blocklists.store import _FAST_MOBILE, Category, ListKind, ListStore, ParsedPattern, StoreError, parse_pattern
 from screening.i18n import Message, MessageCode
 
 log = logging.getLogger(__name__)
@@ -267,6 +267,15 @@ class _Collector:
         self.seen: set[str] = set()
 
     def add(self, line: int, value: str, category: Category, note: str) -> None:
+        m = _FAST_MOBILE.match(value)
+        if m:  # inlined fast path of parse_pattern for bare mobile numbers (most of a big list)
+            key = "+86" + m.group(1)
+            if key in self.seen:
+                self.preview.duplicates_in_file += 1
+                return
+            self.seen.add(key)
+            self.preview.rows.append((ParsedPattern(value, key, "exact", key), category, note))
+            return
         try:
             parsed = parse_pattern(value, self.region)
         except StoreError as exc:
@@ -321,6 +330,7 @@ def _read_csv(preview: ImportPreview, lines: list[str], bad: set[int], default_c
     cat_idx = next((i for i, h in enumerate(names) if h in _CATEGORY_HEADERS), None)
     note_idx = next((i for i, h in enumerate(names) if h in _NOTE_HEADERS), None)
     width = len(header)
+    categories: dict[str, Category] = {}
     for i in range(start + 2, len(lines) + 1):
         if i in bad:
             continue
@@ -344,11 +354,15 @@ def _read_csv(preview: ImportPreview, lines: list[str], bad: set[int], default_c
             continue
         category = default_cat
         if cat_idx is not None and cells[cat_idx]:
-            try:
-                category = Category.parse(cells[cat_idx], default_cat)
-            except ValueError:
-                preview.add_problem(i, ImportProblem.BAD_CATEGORY, value=_short(cells[cat_idx]))
-                continue
+            raw_cat = cells[cat_idx]
+            found = categories.get(raw_cat)
+            if found is None:
+                try:
+                    found = categories[raw_cat] = Category.parse(raw_cat, default_cat)
+                except ValueError:
+                    preview.add_problem(i, ImportProblem.BAD_CATEGORY, value=_short(raw_cat))
+                    continue
+            category = found
         note = cells[note_idx].strip() if note_idx is not None else ""
         col.add(i, number, category, note)
 
