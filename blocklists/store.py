@@ -367,6 +367,11 @@ class ListStore:
 
     # ------------------------------------------------------------------ lists
     def ensure_default_lists(self) -> None:
+        """Create the user's blocklist and allowlist if missing.  Reads first: opening a store must not
+        wait for the write lock while another process is importing a big list."""
+        names = {r[0] for r in self.conn.execute("SELECT name FROM lists")}
+        if all(name in names for name, *_rest in DEFAULT_LISTS):
+            return
         now = utc_now_iso()
         with self.conn:
             for name, kind, zh, en in DEFAULT_LISTS:

@@ -18,7 +18,7 @@ import enum
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import phonenumbers
@@ -242,6 +242,11 @@ def _normalise_cached(raw: str, region: str) -> NormalisedNumber:
             dialled = body[len(idd) :]
     if international:
         return _international(raw, body, dialled, plus00, region)
+    if region == "CN" and len(body) == 13 and body.startswith("86") and body[2] == "1":
+        # “8613800138000”: the country code without “+”, as some exported call logs store numbers.
+        inner = _national(raw, body[2:], region)
+        if inner.valid:
+            return replace(inner, digits=body, dialled_digits=body)
     return _national(raw, body, region)
 
 

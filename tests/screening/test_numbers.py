@@ -27,6 +27,7 @@ BEIJING_MOBILE = "+8613800138000"
         "＋８６ １３８ ００１３ ８０００",
         "13800138000#",
         "tel:+8613800138000",
+        "8613800138000",  # country code without "+", as some exported call logs have it
         " 138 0013 8000 \t",
     ],
 )
