@@ -184,6 +184,11 @@ class ModemSource(SourceBase):
         self.model: str | None = None
 
     # -- public API (any thread) ------------------------------------------------------------------
+    @property
+    def receiving_caller_id(self) -> bool:
+        """True while a caller-ID block has started arriving but has not been reported yet."""
+        return self._pending is not None
+
     def request_hangup(self, event: CallEvent) -> bool:
         """Queue a hang-up for this call; the worker goes off hook, pauses and goes on hook."""
         if event.source != "modem":

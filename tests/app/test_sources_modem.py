@@ -172,10 +172,21 @@ def test_auto_hang_up_goes_off_hook_pauses_and_goes_on_hook(connected) -> None: 
     assert peer.commands.count("ATH1") == 1
 
 
-def test_port_vanishing_mid_call_then_coming_back(connected) -> None:  # type: ignore[no-untyped-def]
-    peer, source, recorder = connected
+def test_port_vanishing_mid_call_then_coming_back(peer: ModemPeer) -> None:
+    recorder = Recorder()
+    # A long grace period: the block below can only be reported because the port went away.
+    source = start_source(ModemConfig(port=str(peer.link), cid_grace_s=30.0, **FAST), recorder)
+    try:
+        _vanish_and_come_back(peer, source, recorder)
+    finally:
+        source.stop()
+
+
+def _vanish_and_come_back(peer: ModemPeer, source: ModemSource, recorder: Recorder) -> None:
+    recorder.wait_status(SourceMessage.MODEM_CONNECTED)
     peer.ring()
     peer.write(b"\r\nDATE = 1121\r\nTIME = 0435\r\nNMBR = 9527501234\r\n")
+    assert peer.wait_until(lambda: source.receiving_caller_id)  # the source has the NMBR line
     peer.vanish()  # unplugged in the middle of the caller-ID block
     [event] = recorder.wait_events(1)  # the number that did arrive is not lost
     assert event.raw_number == "9527501234"
@@ -189,6 +200,7 @@ def test_port_vanishing_mid_call_then_coming_back(connected) -> None:  # type: i
     assert peer.caller_id, "caller ID must be switched on again after the re-init"
     peer.ring()
     peer.caller_id_block("13800138000")
+    peer.ring()  # a RING ends the block at once (grace is 30 s here)
     events = recorder.wait_events(2)
     assert events[1].raw_number == "13800138000"
 

@@ -14,9 +14,12 @@ tests pass for the wrong reason.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import select
 import socket
+import struct
+import termios
 import threading
 import time
 import tty
@@ -111,6 +114,16 @@ class ModemPeer:
             lines.append(f"NAME{sep}{name}")
         self.write(("\r\n" + "\r\n".join(lines) + "\r\n\r\n").encode("ascii"))
         return True
+
+    def wait_drained(self, timeout: float = 5.0) -> bool:
+        """Wait until the other end has read everything written so far (bytes waiting on the slave side)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            waiting = struct.unpack("i", fcntl.ioctl(self._slave, termios.FIONREAD, b"\0\0\0\0"))[0]
+            if waiting == 0:
+                return True
+            time.sleep(0.002)
+        return False
 
     def wait_for_command(self, command: str, timeout: float = 5.0, count: int = 1) -> bool:
         with self._cond:
@@ -345,14 +358,14 @@ class Recorder:
     def wait_events(self, count: int, timeout: float = 5.0) -> list[CallEvent]:
         with self._cond:
             assert self._cond.wait_for(lambda: len(self.events) >= count, timeout), (
-                f"expected {count} calls, got {self.events}; statuses: {[s.render('en') for s in self.statuses]}"
+                f"expected {count} calls, got {self.events}; last statuses: {[s.render('en') for s in self.statuses[-4:]]}"
             )
             return list(self.events)
 
     def wait_status(self, code: SourceMessage, count: int = 1, timeout: float = 5.0) -> SourceStatus:
         with self._cond:
             ok = self._cond.wait_for(lambda: sum(1 for s in self.statuses if s.message.code is code) >= count, timeout)
-            assert ok, f"no {code.name} (x{count}); got {[s.render('en') for s in self.statuses]}"
+            assert ok, f"no {code.name} (x{count}); last: {[s.render('en') for s in self.statuses[-4:]]}"
             return [s for s in self.statuses if s.message.code is code][count - 1]
 
     def wait_end(self, reason: str, timeout: float = 5.0) -> CallEnded:
