@@ -74,6 +74,10 @@ _T = {
     "subject": ("号码 / 文件", "number / file"),
     "reasons": ("原因", "reasons"),
     "source": ("来源", "source"),
+    "number": ("号码", "number"),
+    "e164": ("标准格式", "E.164"),
+    "location": ("归属地", "location"),
+    "carrier": ("运营商", "carrier"),
     "rec_title": ("来电护盾 录音分析报告", "CallShield recording scan report"),
     "hist_title": ("来电护盾 通话与录音记录", "CallShield call and recording history"),
     "generated": ("生成时间", "generated"),
@@ -269,6 +273,36 @@ def write_history_csv(rows: Iterable[Any], path: str | os.PathLike[str], lang: s
                         _entities_text(getattr(row, "entities", ()), lang),
                         getattr(row, "transcript", ""),
                         getattr(row, "source", ""),
+                    )
+                ]
+            )
+
+    _atomic_write(Path(path), write, newline="", encoding="utf-8-sig")
+    return len(items)
+
+
+def write_check_csv(rows: Iterable[Any], path: str | os.PathLike[str], lang: str = "zh") -> int:
+    """查号 results (``app.models.check_model.CheckRow``): number, E.164, level, score, 归属地, carrier, reasons."""
+    lang = normalise_language(lang)
+    items = list(rows)
+    header = [_t(k, lang) for k in ("number", "e164", "level", "score", "location", "carrier", "reasons")]
+
+    def write(fh: Any) -> None:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        sep = "; " if lang == "en" else "；"
+        for row in items:
+            writer.writerow(
+                [
+                    csv_safe(c)
+                    for c in (
+                        row.raw,
+                        row.e164,
+                        level_word(row.level, lang),
+                        f"{row.score:.2f}",
+                        row.location(lang),
+                        row.carrier(lang),
+                        sep.join(row.reasons(lang)),
                     )
                 ]
             )
@@ -586,5 +620,6 @@ def write_report(kind: str, fmt: str, rows: Iterable[Any], path: str | os.PathLi
         ("recordings", "html"): write_recordings_html,
         ("history", "csv"): write_history_csv,
         ("history", "html"): write_history_html,
+        ("check", "csv"): write_check_csv,
     }
     return writers[(kind, fmt.lower().lstrip("."))](rows, path, lang)

@@ -110,6 +110,7 @@ class RowTableModel(QAbstractTableModel, Generic[RowT]):
         self._rows: list[RowT] = []
         self._lang = normalise_language(lang)
         self._headers: list[str] | None = None  # cached: views ask for columnCount() constantly
+        self._search_cache: dict[int, tuple[Any, str]] = {}
         # The UI sets this to its shared level icons (app/ui/style.py); models stay free of app.ui imports.
         self.icon_provider: Callable[[Level], QIcon] = level_icon
 
@@ -149,6 +150,7 @@ class RowTableModel(QAbstractTableModel, Generic[RowT]):
 
     def retranslate(self) -> None:
         self._headers = None
+        self._search_cache.clear()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, max(0, self.columnCount() - 1))
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, self.columnCount() - 1))
@@ -160,6 +162,7 @@ class RowTableModel(QAbstractTableModel, Generic[RowT]):
         return self._rows[row]
 
     def set_rows(self, rows: Iterable[RowT]) -> None:
+        self._search_cache.clear()
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
@@ -206,7 +209,21 @@ class RowTableModel(QAbstractTableModel, Generic[RowT]):
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):
             return None
-        row = self._rows[index.row()]
+        return self.value(self._rows[index.row()], index.column(), role)
+
+    def search_text(self, row: RowT) -> str:
+        """Everything shown for ``row``, case-folded (the free-text filter searches this); cached per row."""
+        cached = self._search_cache.get(id(row))
+        if cached is not None and cached[0] is row:
+            return cached[1]
+        text = " ".join(
+            str(self.cell(row, c, Qt.ItemDataRole.DisplayRole) or "") for c in range(self.columnCount())
+        ).casefold()
+        self._search_cache[id(row)] = (row, text)
+        return text
+
+    def value(self, row: RowT, column: int, role: int) -> Any:
+        """``data()`` for a row object — also used directly by sorting and filtering (no QModelIndex)."""
         if role == ROW_ROLE:
             return row
         if role == LEVEL_ROLE:
@@ -214,10 +231,8 @@ class RowTableModel(QAbstractTableModel, Generic[RowT]):
         if role == CATEGORY_ROLE:
             return self.row_category(row)
         if role == SEARCH_ROLE:
-            return " ".join(
-                str(self.cell(row, c, Qt.ItemDataRole.DisplayRole) or "") for c in range(self.columnCount())
-            )
-        if index.column() == self.level_column():
+            return self.search_text(row)
+        if column == self.level_column():
             level = self.row_level(row)
             if role == Qt.ItemDataRole.DecorationRole and level is not None:
                 return self.icon_provider(level)
@@ -231,11 +246,30 @@ class RowTableModel(QAbstractTableModel, Generic[RowT]):
                 return level_text(level, self._lang)
             if role == Qt.ItemDataRole.AccessibleTextRole:
                 return level.label(self._lang) if level is not None else ""
-        value = self.cell(row, index.column(), role)
+        value = self.cell(row, column, role)
         if value is None and role == SORT_ROLE:
-            display = self.cell(row, index.column(), Qt.ItemDataRole.DisplayRole)
+            display = self.cell(row, column, Qt.ItemDataRole.DisplayRole)
             return "" if display is None else str(display)
         return value
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the rows in Python (a 100,000-row call log sorts in a fraction of a second)."""
+        if not (0 <= column < self.columnCount()) or not self._rows:
+            return
+
+        def key(i: int) -> tuple[int, Any]:
+            value = self.value(self._rows[i], column, SORT_ROLE)
+            if isinstance(value, (int, float)):
+                return (0, value)
+            return (1, "" if value is None else str(value).casefold())
+
+        self.layoutAboutToBeChanged.emit()
+        order_idx = sorted(range(len(self._rows)), key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        new_pos = {old: new for new, old in enumerate(order_idx)}
+        self._rows = [self._rows[i] for i in order_idx]
+        persistent = self.persistentIndexList()
+        self.changePersistentIndexList(persistent, [self.index(new_pos[idx.row()], idx.column()) for idx in persistent])
+        self.layoutChanged.emit()
 
 
 class TableFilterProxy(QSortFilterProxyModel):
@@ -248,7 +282,7 @@ class TableFilterProxy(QSortFilterProxyModel):
         self._category = ""
         self.setSortRole(SORT_ROLE)
         self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.setDynamicSortFilter(True)
+        self.setDynamicSortFilter(True)  # re-filter when rows change; sorting happens in the source model
 
     def set_text(self, text: str) -> None:
         self._change_filter(lambda: setattr(self, "_text", text.strip().casefold()))
@@ -269,22 +303,27 @@ class TableFilterProxy(QSortFilterProxyModel):
             change()
             self.invalidateFilter()
 
-    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting is done by the source model in Python; the proxy only filters (fast on big tables)."""
         model = self.sourceModel()
-        if model is None:
+        if model is not None:
+            model.sort(column, order)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        if self._min_level is None and not self._category and not self._text:
             return True
-        index = model.index(source_row, 0, source_parent)
+        model = self.sourceModel()
+        if not isinstance(model, RowTableModel):
+            return True
+        row = model.row_at(source_row)
         if self._min_level is not None:
-            level = model.data(index, LEVEL_ROLE)
+            level = model.row_level(row)
             if level is None or int(level) < int(self._min_level):
                 return False
-        if self._category:
-            if str(model.data(index, CATEGORY_ROLE) or "") != self._category:
-                return False
-        if self._text:
-            haystack = str(model.data(index, SEARCH_ROLE) or "").casefold()
-            if self._text not in haystack:
-                return False
+        if self._category and str(model.row_category(row) or "") != self._category:
+            return False
+        if self._text and self._text not in model.search_text(row):
+            return False
         return True
 
     def source_rows(self) -> list[int]:

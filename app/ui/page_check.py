@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from app.models.base import level_text
 from app.models.calllog import read_call_log, split_pasted
 from app.models.check_model import CheckResultsModel, CheckRow
+from app.reports import write_check_csv
 from app.ui import style
 from app.ui.widgets import DataTable, ErrorDetailsDialog, TaskProgress, VerdictBanner, render_text
 from screening.privacy import mask_number
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 DISABLED_BUTTON_STYLE = "QPushButton:disabled { background: #d0d7de; color: #57606a; }"
 
 CATEGORIES = ("fraud", "harassment", "sales", "custom")
+MAX_SHOWN = 2000  # rows in the table; a 100,000-row call log is summarised, shown riskiest first, exported in full
 
 
 def screen_numbers(progress: Any, services: Any, numbers: list[str]) -> list[CheckRow]:
@@ -52,6 +54,7 @@ def screen_numbers(progress: Any, services: Any, numbers: list[str]) -> list[Che
             progress.update(i, total)
         rows.append(CheckRow(raw, screener.screen(raw)))
     progress.update(total, total, force=True)
+    rows.sort(key=lambda r: (int(r.level), r.score), reverse=True)  # riskiest first, sorted off the GUI thread
     return rows
 
 
@@ -72,6 +75,7 @@ class CheckPage(QWidget):
         super().__init__(parent)
         self.services = services
         self._job: Any = None
+        self._all_rows: list[CheckRow] = []
         self.error_dialog: ErrorDetailsDialog | None = None
 
         self.title = QLabel(self)
@@ -111,11 +115,14 @@ class CheckPage(QWidget):
         self.filter_label.setBuddy(self.filter_edit)
         self.level_filter = QComboBox(self)
         self.summary = QLabel(self)
+        self.export_button = QPushButton(self)
+        self.export_button.clicked.connect(self.choose_export)
         filter_row = QHBoxLayout()
         filter_row.addWidget(self.filter_label)
         filter_row.addWidget(self.filter_edit, 1)
         filter_row.addWidget(self.level_filter)
         filter_row.addWidget(self.summary)
+        filter_row.addWidget(self.export_button)
 
         self.model = CheckResultsModel(self, lang=style.current_language())
 
@@ -229,6 +236,8 @@ class CheckPage(QWidget):
         self.note_edit.setPlaceholderText(self.tr("备注（可不填）"))
         self.note_edit.setAccessibleName(self.tr("备注"))
         self.add_button.setText(self.tr("加入名单"))
+        self.export_button.setText(self.tr("导出 CSV…"))
+        self.export_button.setAccessibleName(self.tr("把全部查询结果导出为 CSV 表格"))
         self.progress.retranslate()
         self.banner.retranslate()
         self.model.set_language(lang)
@@ -273,6 +282,7 @@ class CheckPage(QWidget):
         if self._job is not None:
             return
         self.model.clear()
+        self._all_rows = []
         self._set_busy(True)
         self.progress.start(self.tr("正在查询 %n 个号码…", "", len(numbers)), len(numbers))
         self._job = self.services.jobs.run_long(
@@ -315,6 +325,7 @@ class CheckPage(QWidget):
 
     def clear(self) -> None:
         self.input.clear()
+        self._all_rows = []
         self.model.clear()
         self.banner.set_verdict(Level.UNKNOWN)
         self.add_status.clear()
@@ -362,6 +373,7 @@ class CheckPage(QWidget):
 
         def done(new_rows: list[CheckRow]) -> None:
             by_raw = {r.raw: r for r in new_rows}
+            self._all_rows = [by_raw.get(r.raw, r) for r in self._all_rows]
             for i, row in enumerate(self.model.rows()):
                 if row.raw in by_raw:
                     self.model.replace_row(i, by_raw[row.raw])
@@ -374,12 +386,18 @@ class CheckPage(QWidget):
     def _screened(self, rows: list[CheckRow]) -> None:
         self._job = None
         self._set_busy(False)
-        self.model.set_rows(rows)
-        self.table.sortByColumn(CheckResultsModel.COL_LEVEL, Qt.SortOrder.DescendingOrder)
+        self._all_rows = rows
+        # Already sorted riskiest first by the worker: set the indicator without sorting again here.
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(CheckResultsModel.COL_LEVEL, Qt.SortOrder.DescendingOrder)
+        header.blockSignals(False)
+        self.model.set_rows(rows[:MAX_SHOWN])
         if rows:
             self.table.selectRow(0)
             self.table.setCurrentIndex(self.table.proxy.index(0, 0))
         self._update_summary()
+        self._update_actions()
         log.info("screened %d numbers", len(rows))
 
     def _cancelled(self) -> None:
@@ -415,7 +433,7 @@ class CheckPage(QWidget):
         self._update_summary()
 
     def _update_summary(self) -> None:
-        rows = self.model.rows()
+        rows = self._all_rows
         if not rows:
             self.summary.setText("")
             return
@@ -424,7 +442,10 @@ class CheckPage(QWidget):
         for row in rows:
             counts[row.level] += 1
         parts = [f"{level_text(level, lang)} {counts[level]}" for level in sorted(Level, reverse=True) if counts[level]]
-        self.summary.setText(self.tr("共 %n 个：", "", len(rows)) + "  ".join(parts))
+        text = self.tr("共 %n 个：", "", len(rows)) + "  ".join(parts)
+        if len(rows) > self.model.rowCount():
+            text += "  " + self.tr("（表格显示风险最高的 %n 个；导出 CSV 可得到全部结果）", "", self.model.rowCount())
+        self.summary.setText(text)
 
     def _set_busy(self, busy: bool) -> None:
         self.check_button.setEnabled(not busy)
@@ -432,6 +453,26 @@ class CheckPage(QWidget):
         if not busy:
             self.progress.finish()
 
-    def _update_actions(self) -> None:
+    def _update_actions(self, *_: Any) -> None:
         has_selection = bool(self.table.selectionModel().selectedRows())
         self.add_button.setEnabled(has_selection and self.list_combo.count() > 0)
+        self.export_button.setEnabled(bool(self._all_rows))
+
+    # ------------------------------------------------------------------ export
+    def choose_export(self) -> None:
+        default = "查号结果.csv" if self._lang() == "zh" else "check-results.csv"
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出查询结果"), default, self.tr("CSV 表格 (*.csv)"))
+        if path:
+            self.export_to(path)
+
+    def export_to(self, path: str) -> None:
+        """All results (not only the rows shown), riskiest first, in a job."""
+        self.services.jobs.run(
+            write_check_csv,
+            list(self._all_rows),
+            path,
+            self._lang(),
+            on_result=lambda n: self.add_status.setText(self.tr("已导出 %n 个号码的结果到：", "", n) + path),
+            on_error=self._show_error,
+            name="export-check",
+        )

@@ -109,3 +109,28 @@ def test_big_list_runs_in_a_job_and_can_be_cancelled(qtbot, services, wait_jobs)
     assert page.model.rowCount() == 0
     assert page.summary.text() == "已取消查询。"
     assert page.check_button.isEnabled()
+
+
+def test_long_call_log_table_shows_riskiest_and_export_has_all(
+    qtbot, services, wait_jobs, tmp_path: Path, monkeypatch
+) -> None:
+    import csv
+
+    from app.ui import page_check
+
+    monkeypatch.setattr(page_check, "MAX_SHOWN", 50)
+    numbers = [f"1380013{i:04d}" for i in range(118)] + ["95275012", "+852 96110"]
+    page = _page(qtbot, services)
+    page.check_numbers(numbers)
+    wait_jobs()
+    assert page.model.rowCount() == 50
+    assert [r.raw for r in page.table.visible_rows()[:2]] == ["+852 96110", "95275012"]
+    assert "共 120 个" in page.summary.text() and "风险最高的 50 个" in page.summary.text()
+    out = tmp_path / "check.csv"
+    page.export_to(str(out))
+    wait_jobs()
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        table = list(csv.reader(fh))
+    assert table[0][:3] == ["号码", "标准格式", "风险等级"] and len(table) == 121
+    assert table[1][0] == "+852 96110" and table[1][2] == "⛔ 拦截"
+    assert "已导出 120 个号码" in page.add_status.text()
