@@ -186,7 +186,7 @@ def phase_bulk(db_path: str, log: list[str]) -> dict[str, Any]:
         levels[v.level.name] = levels.get(v.level.name, 0) + 1
     # Without the per-batch de-duplication of screen_many: every row screened on its own.
     numbers_mod._normalise_cached.cache_clear()
-    screener._rule_cache.clear()
+    screener.store.clear_cache()
     cpu1, t1 = time.process_time(), time.perf_counter()
     for raw in log:
         screener.screen(raw)

@@ -205,6 +205,7 @@ DEFAULT_LISTS = (
     ("block", ListKind.BLOCK, "我的黑名单", "My blocklist"),
     ("allow", ListKind.ALLOW, "白名单（家人和熟人）", "Allowlist (family and friends)"),
 )
+LOOKUP_CACHE_SIZE = 65536  # numbers; cleared whenever the lists change
 MIN_PATTERN_DIGITS = 2  # 95* is a pattern people really use
 MIN_EXACT_DIGITS = 3  # 110
 _PATTERN_STRIP = re.compile(r"[\s\-‐‑‒–—―−().\[\]/·•、]+")
@@ -318,6 +319,7 @@ class ListStore:
         self._patterns: dict[str, list[tuple[Any, ...]]] = {}
         self._pattern_lengths: tuple[int, ...] = ()
         self._next_check = 0.0
+        self._lookup_cache: dict[str, tuple[ListMatch, ...]] = {}
         if ensure_defaults:
             self.ensure_default_lists()
         self._reload()
@@ -357,6 +359,7 @@ class ListStore:
         self._pattern_lengths = tuple(sorted({len(k) for k in patterns}))
         self._data_version = self._current_data_version()
         self._next_check = time.monotonic() + self.refresh_interval
+        self._lookup_cache = {}
 
     def _current_data_version(self) -> int:
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
@@ -526,6 +529,7 @@ class ListStore:
             )
         if cur.rowcount == 0:
             raise StoreError(Message(StoreProblem.NOT_IN_LIST, {"name": list_name, "pattern": pattern}))
+        self._reload()
 
     def edit(self, entry_id: int, *, category: Category | str | None = None, note: str | None = None) -> Entry:
         sets: list[str] = []
@@ -539,6 +543,7 @@ class ListStore:
         if sets:
             with self.conn:
                 self.conn.execute(f"UPDATE entries SET {', '.join(sets)} WHERE id = ?", [*params, entry_id])
+            self._reload()
         row = self.conn.execute(f"SELECT {_ENTRY_COLUMNS} FROM entries e WHERE e.id = ?", [entry_id]).fetchone()
         if row is None:
             raise KeyError(entry_id)
@@ -662,6 +667,20 @@ class ListStore:
         if now >= self._next_check:
             self._fresh()
             self._next_check = now + self.refresh_interval
+        cached = self._lookup_cache.get(key)
+        if cached is not None:
+            return cached
+        result = self._lookup(key)
+        if len(self._lookup_cache) >= LOOKUP_CACHE_SIZE:
+            self._lookup_cache.clear()
+        self._lookup_cache[key] = result
+        return result
+
+    def clear_cache(self) -> None:
+        """Forget cached lookups (done automatically on every change this store sees)."""
+        self._lookup_cache.clear()
+
+    def _lookup(self, key: str) -> tuple[ListMatch, ...]:
         rows: list[tuple[Any, ...]] = []
         if len(key) in self._active_lengths:
             rows.extend(self.conn.execute(_EXACT_SQL, (key,)))

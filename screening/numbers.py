@@ -163,6 +163,9 @@ class NormalisedNumber:
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−().\[\]/·•、,，]+")
 _TRAILING = re.compile(r"[#＃*]+$")
 _TEL_PREFIX = re.compile(r"^(?:tel|callto|sip):", re.IGNORECASE)
+_PLAIN = re.compile(r"\+?[0-9]+\Z")
+_ASCII_DIGITS = re.compile(r"[0-9]*\Z")
+_NOT_DIGIT = re.compile(r"[^0-9]")
 _PROVINCE = re.compile(r"^(.+?(?:省|自治区|特别行政区|市))(.*)$")
 
 
@@ -209,20 +212,24 @@ def _invalid(
 @lru_cache(maxsize=131072)
 def _normalise_cached(raw: str, region: str) -> NormalisedNumber:
     if len(raw) > MAX_RAW:
-        digits = "".join(ch for ch in raw if ch.isdigit())
+        digits = _NOT_DIGIT.sub("", unicodedata.normalize("NFKC", raw))
         return _invalid(raw, digits[:MAX_DIGITS], NumberProblem.TOO_LONG, (("length", len(digits)),))
-    text = unicodedata.normalize("NFKC", raw).strip()
-    text = _TEL_PREFIX.sub("", text)
-    text = _TRAILING.sub("", text.strip())
-    text = _SEPARATORS.sub("", text)
-    digits = "".join(ch for ch in text if ch.isdigit())
+    if _PLAIN.match(raw):  # already clean (most call-log entries): skip the clean-up passes
+        text = raw
+    else:
+        text = unicodedata.normalize("NFKC", raw).strip()
+        text = _TEL_PREFIX.sub("", text)
+        text = _TRAILING.sub("", text.strip())
+        text = _SEPARATORS.sub("", text)
     if not text:
         return _invalid(raw, "", NumberProblem.EMPTY)
     plus = text.startswith("+")
     body = text[1:] if plus else text
-    for ch in body:
-        if not ("0" <= ch <= "9"):
-            return _invalid(raw, digits[:MAX_DIGITS], NumberProblem.NOT_A_NUMBER, (("char", ch),))
+    if not _ASCII_DIGITS.match(body):
+        bad = _NOT_DIGIT.search(body)
+        char = bad.group(0) if bad else "?"
+        digits = _NOT_DIGIT.sub("", text)
+        return _invalid(raw, digits[:MAX_DIGITS], NumberProblem.NOT_A_NUMBER, (("char", char),))
     if not body:
         return _invalid(raw, "", NumberProblem.EMPTY)
     if len(body) > MAX_DIGITS:

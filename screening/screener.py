@@ -25,6 +25,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import phonenumbers
+
 from screening.i18n import BiText, Message
 from screening.number_plan import Rule, number_rules, numbering_plan
 from screening.numbers import NormalisedNumber, NumberProblem, NumberType, normalise
@@ -37,7 +39,6 @@ BLOCKLIST_SCORE = 0.95
 ALLOWLIST_SCORE = 0.0
 UNKNOWN_SCORE = 0.2
 MAX_LIST_REASONS = 5
-RULE_CACHE_SIZE = 65536
 
 
 @dataclass(frozen=True)
@@ -145,11 +146,18 @@ class NumberScreener:
         self.plan = numbering_plan()
         self.rules_version, self.rules = number_rules()
         self._rule_order = {rid: i for i, rid in enumerate(self.rules)}
-        self._rule_cache: dict[NormalisedNumber, tuple[Reason, ...]] = {}
+        self.home_cc: int | None = phonenumbers.country_code_for_region(region) or None
 
     # ------------------------------------------------------------------ facts
     def facts(self, n: NormalisedNumber) -> dict[str, dict[str, Any]]:
         """Which rule facts hold for ``n``, with their parameters.  Pure; no lists involved."""
+        if (
+            n.problem is None
+            and not n.international_prefix
+            and (n.number_type is NumberType.MOBILE or n.number_type is NumberType.FIXED_LINE)
+            and n.country_code == self.home_cc
+        ):
+            return {}  # an ordinary valid domestic mobile/landline number: no rule applies (the common case)
         plan = self.plan
         out: dict[str, dict[str, Any]] = {}
         if n.problem in (NumberProblem.EMPTY, NumberProblem.NOT_A_NUMBER, NumberProblem.UNPARSEABLE) or (
@@ -158,7 +166,7 @@ class NumberScreener:
             problem = Message(n.problem or NumberProblem.UNPARSEABLE, n.params)
             out["no_number"] = {"detail": BiText(problem.render("zh"), problem.render("en"))}
             return out
-        home_cc = 86 if self.region == "CN" else None
+        home_cc = self.home_cc
         foreign = n.country_code is not None and home_cc is not None and n.country_code != home_cc
         national = n.national_number or ""
         if n.international_prefix or foreign:
@@ -204,22 +212,20 @@ class NumberScreener:
         return out
 
     def rule_reasons(self, n: NormalisedNumber) -> list[Reason]:
-        """The rule reasons for ``n`` in rule-file order (cached: they depend on the number alone)."""
-        cached = self._rule_cache.get(n)
-        if cached is None:
-            facts = self.facts(n)
-            cached = tuple(_rule_reason(rule, facts[rule.fact]) for rule in self.rules.values() if rule.fact in facts)
-            if len(self._rule_cache) >= RULE_CACHE_SIZE:
-                self._rule_cache.clear()
-            self._rule_cache[n] = cached
-        return list(cached)
+        """The rule reasons for ``n`` in rule-file order."""
+        facts = self.facts(n)
+        if not facts:
+            return []
+        return [_rule_reason(rule, facts[rule.fact]) for rule in self.rules.values() if rule.fact in facts]
 
     # ------------------------------------------------------------------ verdict
     def screen(self, raw: str | NormalisedNumber) -> NumberVerdict:
         n = raw if isinstance(raw, NormalisedNumber) else normalise(raw, self.region)
         rule_reasons = self.rule_reasons(n)
-        by_code = {r.code: r for r in rule_reasons}
         matches: tuple[ListMatch, ...] = self.store.lookup(n) if self.store is not None else ()
+        if not rule_reasons and not matches:
+            return NumberVerdict(level=Level.UNKNOWN, score=UNKNOWN_SCORE, reasons=(), number=n)
+        by_code = {r.code: r for r in rule_reasons}
         allow = [m for m in matches if not m.list_kind.blocks]
         block = [m for m in matches if m.list_kind.blocks]
 

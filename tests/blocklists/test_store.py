@@ -139,3 +139,16 @@ def test_bulk_insert_is_one_transaction(store: ListStore) -> None:
     assert store.count("block") == 1000  # the replace was rolled back too
     assert store.bulk_insert("block", rows[:3], "test", replace=True) == 3
     assert store.count("block") == 3
+
+
+def test_cached_lookups_follow_every_change(store: ListStore) -> None:
+    assert store.lookup("13800138000") == ()
+    entry = store.add("block", "13800138000", "fraud", note="old")
+    assert [m.note for m in store.lookup("13800138000")] == ["old"]
+    store.edit(entry.id, note="new")
+    assert [m.note for m in store.lookup("13800138000")] == ["new"]
+    store.disable("block")
+    assert store.lookup("13800138000") == ()
+    store.enable("block")
+    store.remove("block", "13800138000")
+    assert store.lookup("13800138000") == ()
