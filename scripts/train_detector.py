@@ -33,8 +33,7 @@ from screening.transcript.model import (  # noqa: E402
     FORMAT,
     MODEL_FILE,
     NgramModel,
-    feature_string,
-    model_string,
+    key_model_string,
     ngrams_for_training,
 )
 from screening.transcript.normalise import normalise, sound_key  # noqa: E402
@@ -74,7 +73,7 @@ def load_rows(corpora: Path) -> list[dict[str, Any]]:
 
 def featurise(rows: Sequence[dict[str, Any]]) -> list[str]:
     key = sound_key(True)
-    return [model_string(feature_string(key.key(normalise(r["text"])))) for r in rows]
+    return [key_model_string(key.key(normalise(r["text"]))) for r in rows]
 
 
 NGRAMS = (1, 3)  # (min_n, max_n), set from the command line
@@ -165,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpora", type=Path, default=CORPORA)
     ap.add_argument("--out", type=Path, default=OUT)
-    ap.add_argument("-C", type=float, default=4.0, help="inverse regularisation strength")
+    ap.add_argument("-C", type=float, default=1.0, help="inverse regularisation strength")
     ap.add_argument("--keep", type=int, default=12000, help="features kept in the shipped model")
     ap.add_argument("--ngrams", default="1,3", help="min,max n-gram length in syllables")
     ap.add_argument("--cross", action="store_true", help="run the cross-source checks, do not write the model")

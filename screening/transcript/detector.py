@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from screening.i18n import BiText, MessageCode
 from screening.transcript.entities import Entity, extract_entities
 from screening.transcript.matcher import PhraseMatcher, RawHit
-from screening.transcript.model import ModelError, NgramModel, NgramState, feature_string
+from screening.transcript.model import ModelError, NgramModel, NgramState, key_model_string
 from screening.transcript.normalise import SoundKey, normalise, sound_key
 from screening.transcript.phrases import Category, Combo, PhraseBook, Rule, load_phrase_book
 from screening.types import Level
@@ -181,9 +181,9 @@ class ScriptDetector:
         key = self.key.key(norm)
         raw = self.matcher.find(norm, key)
         hits = [self._hit(h, norm, None) for h in raw]
-        fs = feature_string(key)
-        state = self.model.state(fs) if self.model else None
-        return self._assessment(norm, fs, hits, state, Level.UNKNOWN, None)
+        ms = key_model_string(key)
+        state = self.model.state(ms) if self.model else None
+        return self._assessment(norm, key, len(ms), hits, state, Level.UNKNOWN, None)
 
     def session(self, base_level: Level = Level.UNKNOWN) -> DetectorSession:
         from screening.transcript.session import DetectorSession
@@ -261,18 +261,18 @@ class ScriptDetector:
     def _assessment(
         self,
         norm: str,
-        fs: str,
+        key: str,
+        syllables: int,
         hits: Sequence[PhraseHit],
         state: NgramState | None,
         base: Level,
         level: Level | None,
     ) -> TranscriptAssessment:
         p = self.model.probability(state) if self.model and state else 0.0
-        syllables = len(fs) - fs.count("|")
         scored = self._score(hits, p, syllables)
         terms: tuple[tuple[str, float], ...] = ()
         if self.model and state and scored.model_part > 0:
-            terms = self.model.top_terms(state, fs, norm)
+            terms = self.model.top_terms(state, key, norm)
         final_level = level if level is not None else level_for(scored.score, base)
         cat = self._categories[scored.category] if scored.category else None
         return TranscriptAssessment(

@@ -19,7 +19,6 @@ import math
 import operator
 import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -35,6 +34,8 @@ BREAK = "|"
 DIGIT = "#"
 _NOT_FEATURE = re.compile(r"[^\ue000-\uf8ff#]")
 _DIGITS = str.maketrans("0123456789", DIGIT * 10)
+_GAP = "[^\ue000-\uf8ff0-9]*"
+_NON_MODEL = re.compile(r"[^\ue000-\uf8ff0-9]+")
 
 
 class ModelProblem(MessageCode):
@@ -51,6 +52,11 @@ class ModelError(ValueError):
 def feature_string(key: str) -> str:
     """Sound key → model alphabet: syllable codes, ``#`` for digits, ``|`` for everything else (same length)."""
     return _NOT_FEATURE.sub(BREAK, key.translate(_DIGITS))
+
+
+def key_model_string(key: str) -> str:
+    """Sound key → model string in one step (same as ``model_string(feature_string(key))``)."""
+    return _NON_MODEL.sub("", key).translate(_DIGITS)
 
 
 def model_string(fs: str) -> str:
@@ -91,14 +97,18 @@ class NgramState:
     counts: Counter[str] = field(default_factory=Counter)
     dot: float = 0.0
     sumsq: float = 0.0
+    contributions: list[tuple[float, str]] | None = None  # (weight × count, gram), when computed in bulk
 
     @classmethod
     def from_counts(cls, model: NgramModel, counts: Counter[str]) -> NgramState:
         weights = model.weights
         values = list(counts.values())
         present = counts.keys() & weights.keys()
-        dot = sum([weights[g] * counts[g] for g in present])
-        return cls(counts, float(dot), float(sum(map(operator.mul, values, values))))
+        contributions = [(weights[g] * counts[g], g) for g in present]
+        dot = sum([c for c, _ in contributions])
+        st = cls(counts, float(dot), float(sum(map(operator.mul, values, values))))
+        st.contributions = contributions
+        return st
 
     def add(self, model: NgramModel, delta: Counter[str]) -> None:
         weights = model.weights
@@ -110,6 +120,7 @@ class NgramState:
             w = weights.get(gram)
             if w is not None:
                 self.dot += w * d
+        self.contributions = None
 
     def preview(self, model: NgramModel, delta: Counter[str]) -> NgramState:
         """Score of this state plus ``delta``, without changing this one (for partial segments).
@@ -180,9 +191,9 @@ class NgramModel:
         return resources.files("screening.transcript").joinpath("data", MODEL_FILE)
 
     # -- inference -------------------------------------------------------------------------------
-    def state(self, fs: str) -> NgramState:
-        """Counts for a whole text given its :func:`feature_string`."""
-        return NgramState.from_counts(self, self.count(model_string(fs)))
+    def state(self, ms: str) -> NgramState:
+        """Counts for a whole text given its model string (:func:`key_model_string`)."""
+        return NgramState.from_counts(self, self.count(ms))
 
     def count(self, ms: str, first_new: int = 0) -> Counter[str]:
         return count_ngrams(ms, first_new, self.max_n, self.min_n)
@@ -193,30 +204,33 @@ class NgramModel:
         z = self.intercept + st.dot / math.sqrt(st.sumsq)
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
-    def top_terms(self, st: NgramState, fs: str, norm: str, k: int = 6) -> tuple[tuple[str, float], ...]:
+    def top_terms(self, st: NgramState, key: str, norm: str, k: int = 6) -> tuple[tuple[str, float], ...]:
         """The k phrases (as heard) that raised the score most, with their contribution."""
         if st.sumsq <= 0:
             return ()
         scale = 1.0 / math.sqrt(st.sumsq)
         weights = self.weights
         counts = st.counts
-        scored = heapq.nlargest(8 * k, [(weights[g] * counts[g], g) for g in counts.keys() & self.positive])
+        positive = self.positive
+        if st.contributions is not None:
+            candidates = [(c, g) for c, g in st.contributions if g in positive]
+        else:
+            candidates = [(weights[g] * counts[g], g) for g in counts.keys() & positive]
+        scored = heapq.nlargest(8 * k, candidates)
         out: list[tuple[str, float]] = []
         for contribution, gram in scored:
-            found = re.search((re.escape(BREAK) + "*").join(re.escape(ch) for ch in gram), fs)
-            if found is None:
-                continue
-            surface = norm[found.start() : found.end()]
+            pos = key.find(gram) if DIGIT not in gram else -1
+            if pos >= 0:
+                surface = norm[pos : pos + len(gram)]
+            else:  # the n-gram runs across punctuation, or holds digits
+                pattern = _GAP.join("[0-9]" if ch == DIGIT else re.escape(ch) for ch in gram)
+                found = re.search(pattern, key)
+                if found is None:
+                    continue
+                surface = norm[found.start() : found.end()]
             if any(surface in s or s in surface for s, _ in out):
                 continue
             out.append((surface, round(contribution * scale, 4)))
             if len(out) >= k:
                 break
         return tuple(out)
-
-
-def iter_texts_to_fs(texts: Iterable[str], key: SoundKey) -> Iterable[str]:
-    from screening.transcript.normalise import normalise
-
-    for text in texts:
-        yield feature_string(key.key(normalise(text)))

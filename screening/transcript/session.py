@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from screening.transcript.model import NgramState, feature_string, model_string
+from screening.transcript.model import NgramState, key_model_string
 from screening.transcript.normalise import normalise
 from screening.transcript.phrases import GAP
 from screening.types import Level, TranscriptSegment
@@ -54,7 +54,7 @@ class DetectorSession:
     def reset(self) -> None:
         """Forget the call so far (new call, or the user dismissed the alert)."""
         self._norm = ""
-        self._fs = ""
+        self._key = ""
         self._ms = ""
         self._state = NgramState()
         self._hits: dict[tuple[str, int], PhraseHit] = {}
@@ -90,27 +90,25 @@ class DetectorSession:
                 continue  # wholly inside already-scanned text
             shifted = det._hit(r, window, self._time(span, r.start + scan_from))
             fresh.append(replace(shifted, start=r.start + scan_from, end=r.end + scan_from))
-        fs_tail = feature_string(det.key.key(sep + seg_norm)) if seg_norm else ""
-        ms = self._ms + model_string(fs_tail)
+        key_tail = det.key.key(sep + seg_norm) if seg_norm else ""
+        ms = self._ms + key_model_string(key_tail)
         model = det.model
         if segment.is_final:
             if seg_norm:
                 old = len(self._ms)
                 self._norm = text
-                self._fs += fs_tail
+                self._key += key_tail
                 self._ms = ms
                 if model:
                     self._state.add(model, model.count(ms, old))
                 self._spans.append(span)
             state = self._state
             all_hits = self._merge(fresh)
-            fs = self._fs
         else:
-            fs = self._fs + fs_tail
             state = self._state.preview(model, model.count(ms, len(self._ms))) if model else self._state
             all_hits = list(self._hits.values()) + [h for h in fresh if (h.rule_id, h.start) not in self._hits]
         p = model.probability(state) if model else 0.0
-        scored = det._score(all_hits, p, len(fs) - fs.count("|"))
+        scored = det._score(all_hits, p, len(ms))
         from screening.transcript.detector import level_for
 
         candidate = level_for(scored.score, self.base_level)
@@ -151,7 +149,9 @@ class DetectorSession:
         """The call-level state from the final segments (level includes confirmed partial rises)."""
         det = self.detector
         state = self._state if det.model else None
-        a = det._assessment(self._norm, self._fs, list(self._hits.values()), state, self.base_level, None)
+        a = det._assessment(
+            self._norm, self._key, len(self._ms), list(self._hits.values()), state, self.base_level, None
+        )
         level = max(a.level, self._level)
         return replace(a, level=level)
 
