@@ -103,14 +103,23 @@ def phase_import(list_path: str, db_path: str) -> dict[str, Any]:
     from blocklists.importexport import commit_import, read_import
     from blocklists.store import ListStore
 
-    t0 = time.perf_counter()
+    c0, t0 = time.process_time(), time.perf_counter()
     preview = read_import(list_path)
-    t1 = time.perf_counter()
+    c1, t1 = time.process_time(), time.perf_counter()
     assert preview.ok, [p.render("en") for p in preview.problems[:5]]
     store = ListStore(open_db(db_path))
     result = commit_import(store, preview, "big")
-    t2 = time.perf_counter()
-    return {"parse_s": t1 - t0, "write_s": t2 - t1, "total_s": t2 - t0, "added": result.added, "peak_mb": peak_mb()}
+    c2, t2 = time.process_time(), time.perf_counter()
+    return {
+        "parse_s": t1 - t0,
+        "write_s": t2 - t1,
+        "total_s": t2 - t0,
+        "cpu_s": c2 - c0,
+        "parse_cpu_s": c1 - c0,
+        "write_cpu_s": c2 - c1,
+        "added": result.added,
+        "peak_mb": peak_mb(),
+    }
 
 
 def phase_naive_import(list_path: str, db_path: str, sample: int) -> dict[str, Any]:
@@ -358,8 +367,9 @@ def main(argv: list[str] | None = None) -> int:
          bulk["cpu_rate"] / naive["bulk_cpu_rate"], "≥ 20,000 /s", "yes" if bulk["cpu_rate"] >= 20_000 else "NO"),
         ("  … no de-dup (CPU)", f"{bulk['cpu_rate_single']:,.0f} /s", f"{naive['bulk_cpu_rate']:,.0f} /s",
          bulk["cpu_rate_single"] / naive["bulk_cpu_rate"], "", ""),
-        (f"import {args.entries:,}", f"{imp['total_s']:.1f} s", f"{naive_import_s:,.0f} s*", naive_import_s / imp["total_s"],
+        (f"import {args.entries:,} (wall)", f"{imp['total_s']:.1f} s", f"{naive_import_s:,.0f} s*", naive_import_s / imp["total_s"],
          "≤ 15 s", "yes" if imp["total_s"] <= 15 else "NO"),
+        (f"import {args.entries:,} (CPU)", f"{imp['cpu_s']:.1f} s", "", None, "≤ 15 s", "yes" if imp["cpu_s"] <= 15 else "NO"),
         ("import peak RSS", f"{imp['peak_mb']:.0f} MB", f"{naive_imp['peak_mb']:.0f} MB", None, "", ""),
         ("screening peak RSS", f"{max(lat['peak_mb'], bulk['peak_mb']):.0f} MB", f"{naive['peak_mb']:.0f} MB", None, "", ""),
     ]  # fmt: skip
@@ -374,7 +384,8 @@ def main(argv: list[str] | None = None) -> int:
         print("  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)))
     print()
     print(
-        f"import detail: parse+validate {imp['parse_s']:.1f} s, write {imp['write_s']:.1f} s, {imp['added']:,} rows added; "
+        f"import detail: parse+validate {imp['parse_s']:.1f} s ({imp['parse_cpu_s']:.1f} s CPU), write {imp['write_s']:.1f} s "
+        f"({imp['write_cpu_s']:.1f} s CPU), {imp['added']:,} rows added; "
         f"database {db_path.stat().st_size / 1e6:.0f} MB"
     )
     print(
