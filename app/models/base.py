@@ -242,8 +242,8 @@ class RowTableModel(QAbstractTableModel, Generic[RowT]):
                 if level is None:
                     return -1.0
                 return int(level) * 1_000_000.0 + max(0.0, min(999_999.0, self.row_score(row)))
-            if role == Qt.ItemDataRole.DisplayRole:
-                return level_text(level, self._lang)
+            if role == Qt.ItemDataRole.DisplayRole:  # the word; the icon beside it carries the symbol
+                return level.label(self._lang) if level is not None else ""
             if role == Qt.ItemDataRole.AccessibleTextRole:
                 return level.label(self._lang) if level is not None else ""
         value = self.cell(row, column, role)

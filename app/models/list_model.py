@@ -50,14 +50,15 @@ def _time_text(value: Any) -> str:
 class ListsModel(RowTableModel[Any]):
     """The lists: name, kind (block/allow), enabled (checkable), entry count."""
 
-    COL_NAME, COL_KIND, COL_COUNT = range(3)
+    COL_NAME, COL_COUNT = range(2)
+    COL_KIND = -1  # shown as the ✔/✖ mark before the name (and in the tooltip), not as its own column
 
     # The user ticked/unticked a list (mouse or Space key): the page writes it through the store and
     # reloads; the model itself stays a read-only mirror of the store.
     toggleRequested = Signal(str, bool)
 
     def headers(self) -> Sequence[str]:
-        return [self.tr("名单"), self.tr("类型"), self.tr("条目数")]
+        return [self.tr("名单（勾选 = 启用）"), self.tr("条目数")]
 
     def list_name(self, row: int) -> str:
         return str(field(self.row_at(row), "name", "id", default=""))
@@ -76,19 +77,19 @@ class ListsModel(RowTableModel[Any]):
     def cell(self, row: Any, column: int, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if column == self.COL_NAME:
-                return self.display_name(row)
-            if column == self.COL_KIND:
-                if self.is_allow(row):
-                    return self.tr("✔ 可信名单（放行）")
-                return self.tr("✖ 拦截名单")
+                return ("✔ " if self.is_allow(row) else "✖ ") + self.display_name(row)
             if column == self.COL_COUNT:
                 return str(field(row, "entry_count", "count", "entries", default=""))
         if role == Qt.ItemDataRole.CheckStateRole and column == self.COL_NAME:
             enabled = bool(field(row, "enabled", default=True))
             return Qt.CheckState.Checked if enabled else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_NAME:
-            desc = field(row, "description", "note")
-            return bi(desc, self.lang) if desc is not None else self.tr("勾选表示启用此名单")
+            kind = (
+                self.tr("可信名单（放行）：名单里的号码永远不会被标记")
+                if self.is_allow(row)
+                else self.tr("拦截名单：名单里的号码来电时报警")
+            )
+            return kind + "\n" + self.tr("勾选表示启用此名单")
         if role == SORT_ROLE and column == self.COL_COUNT:
             value = field(row, "entry_count", "count", default=0)
             return float(value) if isinstance(value, (int, float)) else 0.0
@@ -126,6 +127,21 @@ class ListEntriesModel(RowTableModel[Any]):
     def row_category(self, row: Any) -> str:
         return str(field(row, "category", default=""))
 
+    def source_text(self, source: str) -> str:
+        """Where an entry came from, in words: 手动添加 / 查号页 / 来电监控 / 导入：file.csv."""
+        known = {
+            "manual": self.tr("手动添加"),
+            "check": self.tr("查号页"),
+            "live": self.tr("来电监控"),
+            "call": self.tr("来电监控"),
+            "wizard": self.tr("首次设置"),
+        }
+        if source in known:
+            return known[source]
+        if source.startswith("import:"):
+            return self.tr("导入：") + source.split(":", 1)[1]
+        return source
+
     def cell(self, row: Any, column: int, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if column == self.COL_PATTERN:
@@ -135,7 +151,7 @@ class ListEntriesModel(RowTableModel[Any]):
             if column == self.COL_NOTE:
                 return str(field(row, "note", default=""))
             if column == self.COL_SOURCE:
-                return str(field(row, "source", default=""))
+                return self.source_text(str(field(row, "source", default="")))
             if column == self.COL_ADDED:
                 return _time_text(field(row, "added_at", "added"))
             if column == self.COL_HITS:

@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -243,6 +243,10 @@ class CheckPage(QWidget):
         self.model.set_language(lang)
         self.refresh_lists()
         self._update_summary()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.refresh_lists()  # lists may have been created or renamed on the 名单 page
 
     def refresh_lists(self) -> None:
         """Fill the target-list combo with the lists a user may add to (not the bundled ones)."""

@@ -185,6 +185,11 @@ class HistoryPage(QWidget):
         self.kind_combo.currentIndexChanged.connect(self.reload)
         self.level_combo.currentIndexChanged.connect(self.reload)
         self.category_combo.currentIndexChanged.connect(self._category_changed)
+        calls = getattr(services, "calls", None)
+        for name in ("callScreened", "callEnded", "actionFinished"):
+            signal = getattr(calls, name, None)
+            if signal is not None:  # new or finished calls appear without pressing 刷新 (only while visible)
+                signal.connect(self._history_changed)
         self._range_changed()
 
     # ------------------------------------------------------------------ texts
@@ -271,6 +276,10 @@ class HistoryPage(QWidget):
         self.table.sortByColumn(HistoryModel.COL_LEVEL, Qt.SortOrder.DescendingOrder)
         if self.table.proxy.rowCount():
             self.table.setCurrentIndex(self.table.proxy.index(0, 0))
+
+    def _history_changed(self, *_: Any) -> None:
+        if self.isVisible():
+            self.reload()
 
     def filters(self) -> tuple[str | None, dt.datetime | None, dt.datetime | None, Level | None]:
         kind = self.kind_combo.currentData()

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -410,6 +410,8 @@ class ListsPage(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
         splitter.addWidget(right)
+        em = self.fontMetrics().horizontalAdvance("M")
+        splitter.setSizes([em * 22, em * 50])
         splitter.setStretchFactor(1, 3)
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
@@ -455,6 +457,11 @@ class ListsPage(QWidget):
         self.lists_model.set_language(lang)
         self.entries_model.set_language(lang)
         self._update_heading()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._lists:  # numbers may have been added from 查号 or 来电监控 meanwhile
+            self.reload_lists()
 
     # ------------------------------------------------------------------ lists
     def current_list(self) -> Any | None:

@@ -35,13 +35,13 @@ def test_paste_numbers_shows_verdicts_with_reasons(qtbot, services, wait_jobs) -
     qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
     wait_jobs()
     assert page.model.rowCount() == 4
-    assert _cell(page, "95275012", CheckResultsModel.COL_LEVEL) == "⚠ 警告"
+    assert _cell(page, "95275012", CheckResultsModel.COL_LEVEL) == "警告"
     assert "呼叫中心" in _cell(page, "95275012", CheckResultsModel.COL_REASONS)
-    assert _cell(page, "95588", CheckResultsModel.COL_LEVEL) == "✔ 可信"
+    assert _cell(page, "95588", CheckResultsModel.COL_LEVEL) == "可信"
     assert "工商银行" in _cell(page, "95588", CheckResultsModel.COL_REASONS)
     assert "北京" in _cell(page, "+86 138 0013 8000", CheckResultsModel.COL_LOCATION)
     assert "移动" in _cell(page, "+86 138 0013 8000", CheckResultsModel.COL_CARRIER)
-    assert _cell(page, "+852 96110", CheckResultsModel.COL_LEVEL) == "✖ 拦截"
+    assert _cell(page, "+852 96110", CheckResultsModel.COL_LEVEL) == "拦截"
     # sorted by risk, most dangerous first; the banner shows the selected verdict with its words
     assert page.table.visible_rows()[0].raw == "+852 96110"
     assert page.banner.level is Level.BLOCK

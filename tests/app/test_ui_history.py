@@ -79,7 +79,7 @@ def test_lists_calls_and_recordings_with_filters(qtbot, services, wait_jobs, fil
     assert page.model.rowCount() == 5
     first = page.model.index(0, HistoryModel.COL_SUBJECT)
     assert page.model.data(first) == "95275012"  # newest first
-    assert page.model.data(page.model.index(0, HistoryModel.COL_LEVEL)) == "⚠ 警告"
+    assert page.model.data(page.model.index(0, HistoryModel.COL_LEVEL)) == "警告"
     leased = services.screener.screen("95275012")
     assert page.model.data(page.model.index(0, HistoryModel.COL_REASONS)) == "；".join(
         r.text.zh for r in leased.reasons

@@ -41,10 +41,10 @@ def test_sort_by_risk_level_then_score(qtbot) -> None:
 def test_level_shown_with_word_and_icon_not_colour_alone(qtbot) -> None:
     model, _ = _model(qtbot)
     index = model.index(1, RecordingResultsModel.COL_LEVEL)
-    assert model.data(index) == "✖ 拦截"
+    assert model.data(index) == "拦截"
     assert not model.data(index, Qt.ItemDataRole.DecorationRole).isNull()
     model.set_language("en")
-    assert model.data(index) == "✖ block"
+    assert model.data(index) == "block"
     assert model.data(model.index(4, RecordingResultsModel.COL_STATUS)) == "waiting"
 
 
