@@ -195,3 +195,33 @@ def test_committed_png_icon_matches_the_svg_source(tmp_path: Path) -> None:
         diff = ImageChops.difference(rendered.convert("RGBA"), committed.convert("RGBA")).convert("L")
     mean = sum(i * n for i, n in enumerate(diff.histogram())) / (1024 * 1024)
     assert mean < 1.0, f"mean pixel difference {mean:.1f}: run python packaging/icons/make_icons.py"
+
+
+def test_strip_debug_info_shrinks_a_module_that_still_imports(tmp_path: Path) -> None:
+    import _decimal
+
+    from pyinstaller_support import strip_debug_info
+
+    if shutil.which("strip") is None:
+        pytest.skip("strip not installed (Debian package binutils, installed by .ci/run)")
+    if not sys.platform.startswith("linux"):
+        pytest.skip("build.spec strips debug info on Linux only")
+    folder = tmp_path / "python3.11" / "lib-dynload"
+    folder.mkdir(parents=True)
+    module = folder / Path(_decimal.__file__).name
+    shutil.copy2(_decimal.__file__, module)
+    had_debug_info = b".debug_info" in module.read_bytes()
+    before = module.stat().st_size
+    saved = strip_debug_info(tmp_path)
+    assert saved == before - module.stat().st_size
+    assert b".debug_info" not in module.read_bytes()
+    if had_debug_info:
+        assert saved > 0
+    # The stripped extension still loads (from the copy) and works.
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import _decimal; "
+        "print(_decimal.__file__); print(_decimal.Decimal('1.10') + 2)"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(module), "3.10"]
