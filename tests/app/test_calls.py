@@ -19,7 +19,7 @@ from blocklists.store import ListStore
 from screening.i18n import Message
 from screening.screener import NumberScreener, NumberVerdict
 from screening.types import Level
-from tests.app.test_sources_peers import ModemPeer, NcidPeer, Recorder
+from tests.app.test_sources_peers import ModemPeer, NcidPeer, Recorder, needs_pty
 
 MODEM_FAST = ModemConfig(port="", reconnect_interval_s=0.1, command_timeout_s=1.0, hangup_pause_s=0.1)
 
@@ -80,6 +80,7 @@ def start_modem(ctl: CallController, peer: ModemPeer, recorder: Recorder) -> Mod
     return source
 
 
+@needs_pty
 def test_leased_95_call_on_the_modem_reaches_the_history_as_warn(controller, modem, db_path: Path) -> None:  # type: ignore[no-untyped-def]
     ctl, calls = controller
     start_modem(ctl, modem, Recorder())
@@ -98,6 +99,7 @@ def test_leased_95_call_on_the_modem_reaches_the_history_as_warn(controller, mod
     assert not modem.hook_events  # warn is not block: nobody hangs up on it
 
 
+@needs_pty
 def test_blocked_number_is_hung_up_only_when_the_user_enabled_it(modem, db_path: Path) -> None:  # type: ignore[no-untyped-def]
     # Blocked before the controller opens its connection (other connections' writes reach it within
     # ListStore.refresh_interval, which is not what this test is about).

@@ -13,7 +13,7 @@ from pathlib import Path
 from blocklists.db import open_db
 from blocklists.history import History
 from screening.types import Level
-from tests.app.test_sources_peers import ModemPeer, NcidPeer
+from tests.app.test_sources_peers import ModemPeer, NcidPeer, needs_pty
 from tests.conftest import REPO_ROOT
 
 
@@ -107,6 +107,7 @@ def test_listen_prints_ncid_calls_until_ctrl_c(data_dir: Path) -> None:
     assert History(open_db(data_dir / "callshield.db")).count() == 1
 
 
+@needs_pty
 def test_listen_on_a_modem_hangs_up_blocked_callers(data_dir: Path, tmp_path: Path) -> None:
     from blocklists.store import ListStore
 

@@ -11,7 +11,9 @@ import pytest
 
 from app.sources.events import CallerId, SourceMessage, SourceState
 from app.sources.modem import ModemConfig, ModemSource, candidate_ports, classify_number, parse_cid_line
-from tests.app.test_sources_peers import USR_MODEL, ModemPeer, Recorder
+from tests.app.test_sources_peers import USR_MODEL, ModemPeer, Recorder, needs_pty
+
+pytestmark = needs_pty
 
 FAST = {
     "reconnect_interval_s": 0.1,
