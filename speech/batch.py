@@ -96,7 +96,8 @@ def collect_files(items: str | Path | Iterable[str | Path]) -> list[Path]:
 
 def _plain(obj: Any) -> dict[str, Any]:
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return _jsonable(dataclasses.asdict(obj))
+        plain: dict[str, Any] = _jsonable(dataclasses.asdict(obj))
+        return plain
     return {"value": str(obj)}
 
 
@@ -271,29 +272,29 @@ def scan_recordings(
 
     todo: list[tuple[str, str]] = []
     seen: set[str] = set()
-    for path in files:
+    for audio_path in files:
         try:
-            digest = content_hash(path)
+            digest = content_hash(audio_path)
         except OSError:
             report(
                 FileResult(
-                    path=str(path),
+                    path=str(audio_path),
                     content_hash="",
                     status=FAILED,
-                    error=Message(SpeechProblem.FILE_MISSING, {"path": str(path)}),
+                    error=Message(SpeechProblem.FILE_MISSING, {"path": str(audio_path)}),
                 )
             )
             continue
         if digest in seen or (not rescan and history is not None and history.find_by_hash(digest) is not None):
-            report(FileResult(path=str(path), content_hash=digest, status=SKIPPED))
+            report(FileResult(path=str(audio_path), content_hash=digest, status=SKIPPED))
             continue
         seen.add(digest)
         try:
-            probe(path)  # empty, not audio, unsupported codec: known in milliseconds, no worker needed
+            probe(audio_path)  # empty, not audio, unsupported codec: known in milliseconds, no worker needed
         except SpeechError as exc:
-            report(FileResult(path=str(path), content_hash=digest, status=FAILED, error=exc.message))
+            report(FileResult(path=str(audio_path), content_hash=digest, status=FAILED, error=exc.message))
             continue
-        todo.append((str(path), digest))
+        todo.append((str(audio_path), digest))
 
     workers = max(1, min(workers, len(todo) or 1))
     ctx = multiprocessing.get_context("spawn")  # same behaviour on Windows/macOS/Linux; no fork with threads

@@ -68,6 +68,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     li.add_argument("--device", help="设备编号或名称（默认系统默认输入）/ device index or name")
     li.add_argument("--seconds", type=float, default=0.0, help="录多少秒后停止（0 = 直到 Ctrl-C）/ stop after N s")
     li.add_argument("--model", help=model_help)
+    li.add_argument("--keywords", help="关键词模式（每行一个词句）/ keyword mode (one phrase a line)")
     li.add_argument("--list-devices", action="store_true", help="列出输入设备 / list input devices")
     li.set_defaults(func=cmd_listen)
 
@@ -192,28 +193,36 @@ def _print_live(ctx: CliContext, partials: bool) -> Any:
     return on_update
 
 
+def _grammar(ctx: CliContext, model: Any, keywords_file: str | None) -> Any:
+    from speech.recognizer import build_grammar
+
+    if not keywords_file:
+        return None
+    phrases = Path(keywords_file).read_text(encoding="utf-8-sig").splitlines()
+    grammar = build_grammar(model, phrases)
+    if grammar.dropped:
+        print(
+            ctx.t(
+                f"注意：{len(grammar.dropped)} 个关键词不在模型词表中，已忽略：{'、'.join(grammar.dropped)}",
+                f"note: {len(grammar.dropped)} keywords are not in the model vocabulary and were ignored: "
+                + ", ".join(grammar.dropped),
+            ),
+            file=ctx.err,
+            flush=True,
+        )
+    return grammar
+
+
 def cmd_transcribe(args: argparse.Namespace, ctx: CliContext) -> int:
     from speech.audio import FileSource, probe
     from speech.pipeline import TranscriptionRun
-    from speech.recognizer import build_grammar, load_model
+    from speech.recognizer import load_model
 
     try:
         info = probe(args.file)
         resolved = _resolve(ctx, args.model)
         model = load_model(resolved.path)
-        grammar = None
-        if args.keywords:
-            phrases = Path(args.keywords).read_text(encoding="utf-8-sig").splitlines()
-            grammar = build_grammar(model, phrases)
-            if grammar.dropped:
-                print(
-                    ctx.t(
-                        f"注意：{len(grammar.dropped)} 个关键词不在模型词表中，已忽略：{'、'.join(grammar.dropped)}",
-                        f"note: {len(grammar.dropped)} keywords are not in the model vocabulary and were ignored: "
-                        + ", ".join(grammar.dropped),
-                    ),
-                    file=ctx.err,
-                )
+        grammar = _grammar(ctx, model, args.keywords)
     except SpeechError as exc:
         return _fail(ctx, exc)
     session = _detector_session()
@@ -292,13 +301,15 @@ def cmd_listen(args: argparse.Namespace, ctx: CliContext) -> int:
         device = int(device)
     try:
         model = load_model(_resolve(ctx, args.model).path)
+        grammar = _grammar(ctx, model, args.keywords)
     except SpeechError as exc:
         return _fail(ctx, exc)
     session = _detector_session()
     run = TranscriptionRun(
-        LiveSource(device=device), model.recognizer(), sink=session, on_update=_print_live(ctx, False)
+        LiveSource(device=device), model.recognizer(grammar=grammar), sink=session, on_update=_print_live(ctx, False)
     )
     run.start()
+    print(ctx.t("正在收听…（Ctrl-C 停止）", "listening… (Ctrl-C stops)"), file=ctx.err, flush=True)
     deadline = time.monotonic() + args.seconds if args.seconds > 0 else None
     try:
         while run.running and (deadline is None or time.monotonic() < deadline):
@@ -379,7 +390,8 @@ def cmd_scan(args: argparse.Namespace, ctx: CliContext) -> int:
     else:
         head = (ctx.t("文件", "file"), ctx.t("状态", "status"), ctx.t("风险", "risk"), ctx.t("说明", "details"))
         width = max([wcswidth(head[0])] + [wcswidth(Path(r.path).name) for r in summary.results]) + 2
-        print(_pad(head[0], width) + _pad(head[1], 10) + _pad(head[2], 8) + head[3], file=ctx.out)
+        sw = max(wcswidth(t) for t in [head[1], *status_text.values()]) + 2
+        print(_pad(head[0], width) + _pad(head[1], sw) + _pad(head[2], 8) + head[3], file=ctx.out)
         for r in summary.results:
             if r.status == DONE:
                 detail = "、".join(str(h.get("matched")) for h in r.hits) or r.transcript[:40]
@@ -389,7 +401,7 @@ def cmd_scan(args: argparse.Namespace, ctx: CliContext) -> int:
                 detail += "  (" + r.error.render(ctx.lang) + ")"
             print(
                 _pad(Path(r.path).name, width)
-                + _pad(status_text.get(r.status, r.status), 10)
+                + _pad(status_text.get(r.status, r.status), sw)
                 + _pad(_level_text(r.level, ctx.lang), 8)
                 + detail,
                 file=ctx.out,

