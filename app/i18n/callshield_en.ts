@@ -192,6 +192,14 @@
             <translation>Add to list</translation>
         </message>
         <message>
+            <source>导出 CSV…</source>
+            <translation>Export CSV…</translation>
+        </message>
+        <message>
+            <source>把全部查询结果导出为 CSV 表格</source>
+            <translation>Export all results as a CSV table</translation>
+        </message>
+        <message>
             <source>请先输入或粘贴号码。</source>
             <translation>Type or paste some numbers first.</translation>
         </message>
@@ -243,6 +251,51 @@
                 <numerusform>%n in total: </numerusform>
                 <numerusform>%n in total: </numerusform>
             </translation>
+        </message>
+        <message numerus="yes">
+            <source>（表格显示风险最高的 %n 个；导出 CSV 可得到全部结果）</source>
+            <translation>
+                <numerusform>(the table shows the riskiest %n; export CSV for all results)</numerusform>
+                <numerusform>(the table shows the riskiest %n; export CSV for all results)</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>导出查询结果</source>
+            <translation>Export check results</translation>
+        </message>
+        <message>
+            <source>CSV 表格 (*.csv)</source>
+            <translation>CSV table (*.csv)</translation>
+        </message>
+        <message numerus="yes">
+            <source>已导出 %n 个号码的结果到：</source>
+            <translation>
+                <numerusform>Exported the result for %n number to: </numerusform>
+                <numerusform>Exported the results for %n numbers to: </numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>CheckResultsModel</name>
+        <message>
+            <source>号码</source>
+            <translation>Number</translation>
+        </message>
+        <message>
+            <source>风险等级</source>
+            <translation>Risk level</translation>
+        </message>
+        <message>
+            <source>归属地</source>
+            <translation>Location</translation>
+        </message>
+        <message>
+            <source>运营商</source>
+            <translation>Carrier</translation>
+        </message>
+        <message>
+            <source>原因</source>
+            <translation>Reasons</translation>
         </message>
     </context>
     <context>
@@ -391,6 +444,33 @@
         <message>
             <source>以后再说</source>
             <translation>Later</translation>
+        </message>
+    </context>
+    <context>
+        <name>HistoryModel</name>
+        <message>
+            <source>时间</source>
+            <translation>Time</translation>
+        </message>
+        <message>
+            <source>类型</source>
+            <translation>Type</translation>
+        </message>
+        <message>
+            <source>号码 / 文件</source>
+            <translation>Number / file</translation>
+        </message>
+        <message>
+            <source>风险等级</source>
+            <translation>Risk level</translation>
+        </message>
+        <message>
+            <source>诈骗类型</source>
+            <translation>Scam type</translation>
+        </message>
+        <message>
+            <source>原因</source>
+            <translation>Reasons</translation>
         </message>
     </context>
     <context>
@@ -631,6 +711,76 @@
         <message>
             <source>大字模式（文字放大 1.5 倍）</source>
             <translation>Large text (1.5× bigger)</translation>
+        </message>
+    </context>
+    <context>
+        <name>ListEntriesModel</name>
+        <message>
+            <source>号码 / 规则</source>
+            <translation>Number / pattern</translation>
+        </message>
+        <message>
+            <source>类别</source>
+            <translation>Category</translation>
+        </message>
+        <message>
+            <source>备注</source>
+            <translation>Note</translation>
+        </message>
+        <message>
+            <source>来源</source>
+            <translation>Source</translation>
+        </message>
+        <message>
+            <source>添加时间</source>
+            <translation>Added</translation>
+        </message>
+        <message>
+            <source>命中次数</source>
+            <translation>Hits</translation>
+        </message>
+        <message>
+            <source>手动添加</source>
+            <translation>added by hand</translation>
+        </message>
+        <message>
+            <source>查号页</source>
+            <translation>Check page</translation>
+        </message>
+        <message>
+            <source>来电监控</source>
+            <translation>Live calls</translation>
+        </message>
+        <message>
+            <source>首次设置</source>
+            <translation>first-run setup</translation>
+        </message>
+        <message>
+            <source>导入：</source>
+            <translation>imported: </translation>
+        </message>
+    </context>
+    <context>
+        <name>ListsModel</name>
+        <message>
+            <source>名单（勾选 = 启用）</source>
+            <translation>List (ticked = on)</translation>
+        </message>
+        <message>
+            <source>条目数</source>
+            <translation>Entries</translation>
+        </message>
+        <message>
+            <source>可信名单（放行）：名单里的号码永远不会被标记</source>
+            <translation>Allowlist: numbers on it are never flagged</translation>
+        </message>
+        <message>
+            <source>拦截名单：名单里的号码来电时报警</source>
+            <translation>Blocklist: calls from numbers on it raise an alert</translation>
+        </message>
+        <message>
+            <source>勾选表示启用此名单</source>
+            <translation>Tick to turn this list on</translation>
         </message>
     </context>
     <context>
@@ -1067,6 +1217,33 @@ You can also type a number below to simulate a call.</translation>
         <message>
             <source>“%1”页面暂时不可用。其他功能可以照常使用。</source>
             <translation>The "%1" page is not available right now. Everything else works as usual.</translation>
+        </message>
+    </context>
+    <context>
+        <name>RecordingResultsModel</name>
+        <message>
+            <source>文件</source>
+            <translation>File</translation>
+        </message>
+        <message>
+            <source>状态</source>
+            <translation>Status</translation>
+        </message>
+        <message>
+            <source>风险等级</source>
+            <translation>Risk level</translation>
+        </message>
+        <message>
+            <source>风险分</source>
+            <translation>Risk score</translation>
+        </message>
+        <message>
+            <source>诈骗类型</source>
+            <translation>Scam type</translation>
+        </message>
+        <message>
+            <source>证据</source>
+            <translation>Evidence</translation>
         </message>
     </context>
     <context>

@@ -134,3 +134,25 @@ def test_long_call_log_table_shows_riskiest_and_export_has_all(
     assert table[0][:3] == ["号码", "标准格式", "风险等级"] and len(table) == 121
     assert table[1][0] == "+852 96110" and table[1][2] == "⛔ 拦截"
     assert "已导出 120 个号码" in page.add_status.text()
+
+
+def test_english_ui_with_live_switch(qtbot, services, wait_jobs, qapp) -> None:
+    from app.i18n import install_language
+
+    page = _page(qtbot, services)
+    page.input.setPlainText("95275012")
+    page.check_pasted()
+    wait_jobs()
+    install_language(qapp, "en")
+    page.retranslate()
+    model = page.model
+    assert page.title.text() == "Check"
+    assert model.headerData(CheckResultsModel.COL_LEVEL, Qt.Orientation.Horizontal) == "Risk level"
+    assert _cell(page, "95275012", CheckResultsModel.COL_LEVEL) == "warning"
+    expected = services.screener.screen("95275012").reasons[0].text.en
+    assert _cell(page, "95275012", CheckResultsModel.COL_REASONS) == expected
+    assert page.category_combo.currentText() == "fraud"
+    assert "warning" in page.summary.text() and "in total" in page.summary.text()
+    install_language(qapp, "zh")
+    page.retranslate()
+    assert page.title.text() == "查号" and _cell(page, "95275012", CheckResultsModel.COL_LEVEL) == "警告"
