@@ -212,6 +212,7 @@ def _check_qt(lang: str, result: dict[str, Any], scratch: Path) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     t0 = time.perf_counter()
     from PySide6.QtCore import QEventLoop, qVersion
+    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
     from app.services import build_services
@@ -219,6 +220,7 @@ def _check_qt(lang: str, result: dict[str, Any], scratch: Path) -> None:
     from app.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "callshield"])
+    platform_name = QGuiApplication.platformName()
     services = build_services(scratch / "qt-data", Settings(first_run_done=True))
     try:
         window = MainWindow(services)
@@ -240,7 +242,6 @@ def _check_qt(lang: str, result: dict[str, Any], scratch: Path) -> None:
         app.processEvents()
     finally:
         services.close()
-    platform_name = app.platformName()
     result["data"] = {
         "window_shown_s": round(shown_s, 3),
         "process_to_window_s": None if since_start is None else round(since_start, 3),
@@ -264,8 +265,9 @@ def _check_database(lang: str, result: dict[str, Any], scratch: Path) -> None:
     db_file = scratch / paths.DB_FILENAME
     db = open_db(db_file)
     try:
-        db["selftest_probe"].insert({"id": 1, "note": "来电护盾 self-test"}, pk="id")
-        row = db["selftest_probe"].get(1)
+        probe = db.table("selftest_probe")
+        probe.insert({"id": 1, "note": "来电护盾 self-test"}, pk="id")
+        row = probe.get(1)
         if row["note"] != "来电护盾 self-test":
             raise CheckFailed("数据库读回的内容不一致 / database returned different data")
         integrity = db.execute("PRAGMA integrity_check").fetchone()[0]

@@ -150,7 +150,7 @@ def main() -> int:
         shutil.rmtree(tmp_root, ignore_errors=True)
 
     def med(runs: list[Run], key: str) -> float:
-        return statistics.median(getattr(r, key) for r in runs)
+        return float(statistics.median(float(getattr(r, key)) for r in runs))
 
     def med_check(runs: list[Run], check: str, key: str) -> float | None:
         values = [r.check(check).get(key) for r in runs]
