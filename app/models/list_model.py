@@ -39,11 +39,11 @@ def _time_text(value: Any) -> str:
         try:
             value = dt.datetime.fromisoformat(value)
         except ValueError:
-            return value
+            return str(value)
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
             value = value.astimezone()
-        return value.strftime("%Y-%m-%d %H:%M")
+        return str(value.strftime("%Y-%m-%d %H:%M"))
     return str(value)
 
 

@@ -294,8 +294,8 @@ class HistoryPage(QWidget):
         elif choice == RANGE_30:
             since = local_day_start(today - dt.timedelta(days=29))
         elif choice == RANGE_CUSTOM:
-            start = self.since_edit.date().toPython()
-            end = self.until_edit.date().toPython()
+            start = dt.date(self.since_edit.date().year(), self.since_edit.date().month(), self.since_edit.date().day())
+            end = dt.date(self.until_edit.date().year(), self.until_edit.date().month(), self.until_edit.date().day())
             if end < start:
                 start, end = end, start
             since = local_day_start(start)

@@ -63,7 +63,7 @@ def _category_items(combo: QComboBox, lang: str, current: Any = None) -> None:
 
 # --------------------------------------------------------------------------------------------- jobs
 def load_lists(services: Any) -> list[Any]:
-    return services.store().lists(with_counts=True)
+    return list(services.store().lists(with_counts=True))
 
 
 def load_entries(
@@ -751,10 +751,10 @@ class ListsPage(QWidget):
         has_list = info is not None
         has_entry = bool(self.entries_table.selectionModel().selectedRows())
         self.toggle_button.setEnabled(has_list)
-        self.delete_list_button.setEnabled(has_list and info.name not in ("block", "allow"))
+        self.delete_list_button.setEnabled(info is not None and info.name not in ("block", "allow"))
         self.export_button.setEnabled(has_list)
         self.add_button.setEnabled(has_list)
         self.edit_button.setEnabled(has_entry)
         self.delete_button.setEnabled(has_entry)
-        if has_list:
+        if info is not None:
             self.toggle_button.setText(self.tr("停用此名单") if info.enabled else self.tr("启用此名单"))

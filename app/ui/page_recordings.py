@@ -447,7 +447,7 @@ class RecordingsPage(QWidget):
 
     def _file_done(self, result: Any) -> None:
         row = row_from_file_result(result)
-        if row.status is FileStatus.SKIPPED and getattr(result, "content_hash", ""):
+        if row.status is FileStatus.SKIPPED and str(getattr(result, "content_hash", "") or ""):
             try:
                 record = self.services.history().find_by_hash(result.content_hash)  # indexed lookup
             except Exception:
