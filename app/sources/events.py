@@ -73,6 +73,9 @@ class CallEvent:
         # Freeze the mapping too, so that listeners on other threads cannot change what others see.
         object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
 
+    def __hash__(self) -> int:  # ``extra`` is a read-only mapping, which is not hashable itself
+        return hash((self.line, self.raw_number, self.name, self.received_at, self.source, self.caller_id))
+
     @property
     def has_number(self) -> bool:
         return self.caller_id is CallerId.PRESENT and bool(self.raw_number.strip())

@@ -22,6 +22,7 @@ import queue
 import re
 import select
 import socket
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -124,10 +125,11 @@ class NcidSource(SourceBase):
     ) -> None:
         super().__init__(on_call, on_status, on_end, clock)
         self.config = config
-        self._wake_r, self._wake_w = socket.socketpair()
-        self._wake_r.setblocking(False)
+        self._wake_lock = threading.Lock()
+        self._wake_r: socket.socket | None = None
+        self._wake_w: socket.socket | None = None
         self._pushes: queue.Queue[tuple[str, str]] = queue.Queue()
-        self._awaiting: collections.deque[tuple[str, str]] = collections.deque()  # (kind, number)
+        self._awaiting: collections.deque[tuple[str, str, str]] = collections.deque()  # (kind, number, comment)
         self._connected = False
         self._bad_reported_at = 0.0
         self.server: str = ""
@@ -147,17 +149,37 @@ class NcidSource(SourceBase):
         # which is why blocked numbers are pushed there (push_block) instead.
         return False
 
+    def start(self) -> None:
+        with self._wake_lock:
+            if self._wake_r is None:
+                # A socket pair, not a pipe: select() on Windows only takes sockets.
+                self._wake_r, self._wake_w = socket.socketpair()
+                self._wake_r.setblocking(False)
+        super().start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        super().stop(timeout)
+        if not self.running:
+            with self._wake_lock:
+                for sock in (self._wake_r, self._wake_w):
+                    if sock is not None:
+                        sock.close()
+                self._wake_r = self._wake_w = None
+
     def close(self) -> None:
+        """Same as stop(); kept so that owners can treat every source alike."""
         self.stop()
-        self._wake_r.close()
-        self._wake_w.close()
 
     # -- worker -----------------------------------------------------------------------------------
     def _wake(self) -> None:
-        try:
-            self._wake_w.send(b"x")
-        except OSError:
-            pass
+        with self._wake_lock:
+            wake = self._wake_w
+            if wake is None:
+                return
+            try:
+                wake.send(b"x")
+            except OSError:
+                pass
 
     def _run(self) -> None:
         cfg = self.config
@@ -209,6 +231,8 @@ class NcidSource(SourceBase):
             delay = min(cfg.backoff_max_s, delay * 2)
 
     def _session(self, sock: socket.socket) -> None:
+        wake_r = self._wake_r
+        assert wake_r is not None, "start() creates the wake-up socket"
         sock.setblocking(False)
         buf = bytearray()
         last_rx = last_tx = time.monotonic()
@@ -220,13 +244,13 @@ class NcidSource(SourceBase):
             if self._connected:
                 self._send_pushes(sock)
             now = time.monotonic()
-            timeout = max(0.05, min(last_rx, last_tx) + self.config.keepalive_s - now)
+            timeout = max(0.05, max(last_rx, last_tx) + self.config.keepalive_s - now)
             if yo_sent_at is not None and yo_answered:
                 timeout = min(timeout, max(0.05, yo_sent_at + self.config.keepalive_timeout_s - now))
-            readable, _, _ = select.select([sock, self._wake_r], [], [], timeout)
-            if self._wake_r in readable:
+            readable, _, _ = select.select([sock, wake_r], [], [], timeout)
+            if wake_r in readable:
                 try:
-                    self._wake_r.recv(4096)
+                    wake_r.recv(4096)
                 except BlockingIOError:
                     pass
             now = time.monotonic()
@@ -274,14 +298,15 @@ class NcidSource(SourceBase):
                 return
             self._send(sock, block_request(number, comment))
             self._send(sock, "REQ: RELOAD")
-            self._awaiting.append(("add", number))
-            self._awaiting.append(("reload", number))
+            self._awaiting.append(("add", number, comment))
+            self._awaiting.append(("reload", number, comment))
 
     def _requeue_unacknowledged(self) -> None:
-        pending = {number for kind, number in self._awaiting if kind == "add"}
+        """Pushes the server never confirmed are sent again on the next connection."""
+        pending = [(number, comment) for kind, number, comment in self._awaiting if kind == "reload"]
         self._awaiting.clear()
-        for number in pending:
-            self._pushes.put((number, "CallShield"))
+        for item in pending:
+            self._pushes.put(item)
 
     # -- line handling ----------------------------------------------------------------------------
     def _handle_line(self, line: str) -> None:
@@ -345,7 +370,7 @@ class NcidSource(SourceBase):
     def _acknowledge(self, code: int) -> None:
         if not self._awaiting:
             return
-        kind, number = self._awaiting.popleft()
+        kind, number, _ = self._awaiting.popleft()
         if kind == "reload":
             log.info("NCID blacklist now has %s", mask_number(number))
             self._report(SourceState.CONNECTED, SourceMessage.NCID_BLOCK_PUSHED, number=number)
@@ -353,8 +378,8 @@ class NcidSource(SourceBase):
     def _refused(self, text: str) -> None:
         if not self._awaiting:
             return
-        kind, number = self._awaiting.popleft()
-        if kind == "add" and self._awaiting and self._awaiting[0] == ("reload", number):
+        kind, number, _ = self._awaiting.popleft()
+        if kind == "add" and self._awaiting and self._awaiting[0][:2] == ("reload", number):
             self._awaiting.popleft()
         self._report(
             self.status.state, SourceMessage.NCID_BLOCK_FAILED, severity=Severity.WARNING, number=number, error=text
