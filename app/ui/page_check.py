@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -179,6 +179,7 @@ class CheckPage(QWidget):
         layout.addWidget(self.hint)
         layout.addWidget(splitter, 1)
 
+        self.setAcceptDrops(True)  # a call-log CSV can be dragged in from the file manager
         self.retranslate()
         self._set_busy(False)
         self._update_actions()
@@ -322,6 +323,16 @@ class CheckPage(QWidget):
         self._set_busy(False)
         self.input.setPlainText("\n".join(log_.numbers[:2000]))
         self.check_numbers(log_.numbers)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if files and self._job is None:
+            self.open_call_log(files[0])
+            event.acceptProposedAction()
 
     def cancel(self) -> None:
         if self._job is not None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -247,6 +248,7 @@ class RecordingsPage(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(splitter, 1)
 
+        self.setAcceptDrops(True)  # recordings can be dragged in from the file manager
         self.retranslate()
         self._update_actions()
         self._show_current()
@@ -387,6 +389,16 @@ class RecordingsPage(QWidget):
             self.summary.setText(self.tr("没有找到录音文件。"))
         self._update_summary()
         self._update_actions()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths and self._job is None:
+            self.add_paths(paths)
+            event.acceptProposedAction()
 
     def clear(self) -> None:
         if self._job is not None:

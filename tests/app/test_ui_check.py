@@ -156,3 +156,20 @@ def test_english_ui_with_live_switch(qtbot, services, wait_jobs, qapp) -> None:
     install_language(qapp, "zh")
     page.retranslate()
     assert page.title.text() == "查号" and _cell(page, "95275012", CheckResultsModel.COL_LEVEL) == "警告"
+
+
+def test_drop_a_call_log_file(qtbot, services, wait_jobs, tmp_path: Path) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    log_file = tmp_path / "calls.csv"
+    log_file.write_text("number\n95588\n", encoding="utf-8-sig")
+    page = _page(qtbot, services)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(log_file))])
+    event = QDropEvent(
+        QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
+    page.dropEvent(event)
+    wait_jobs()
+    assert [r.raw for r in page.model.rows()] == ["95588"]
