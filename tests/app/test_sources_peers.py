@@ -255,16 +255,12 @@ class NcidPeer:
             self._server = None
 
     def send(self, line: str) -> None:
-        with self._cond:
-            clients = list(self._clients)
-        for client in clients:
-            client.sendall((line + "\r\n").encode("utf-8"))
+        self.send_raw((line + "\r\n").encode("utf-8"))
 
     def send_raw(self, data: bytes) -> None:
-        with self._cond:
-            clients = list(self._clients)
-        for client in clients:
-            client.sendall(data)
+        with self._cond:  # never interleaved with a greeting, never missing a client that was greeted
+            for client in self._clients:
+                client.sendall(data)
 
     def wait_connected(self, count: int = 1, timeout: float = 5.0) -> bool:
         with self._cond:
@@ -283,15 +279,15 @@ class NcidPeer:
                 continue
             except OSError:
                 return
-            client.sendall("".join(line + "\r\n" for line in self.GREETING).encode())
+            lines = list(self.GREETING)
             if self.call_log:
-                lines = ["254 Start of call log", *self.call_log, "250 End of call log"]
+                lines += ["254 Start of call log", *self.call_log, "250 End of call log"]
             else:
-                lines = ["252 Call log empty"]
+                lines += ["252 Call log empty"]
             lines += ["OPT: hangup-1", "OPT: country: CN", "300 End of connection startup"]
-            client.sendall("".join(line + "\r\n" for line in lines).encode())
-            with self._cond:
+            with self._cond:  # the client is on the list before it can see "300" and start the test
                 self._clients.append(client)
+                client.sendall("".join(line + "\r\n" for line in lines).encode())
                 self.connections += 1
                 self._cond.notify_all()
             thread = threading.Thread(target=self._serve, args=(client,), name="ncid-peer-client", daemon=True)
