@@ -257,3 +257,23 @@ def test_qt_messages_are_routed_into_logging(caplog) -> None:
     with caplog.at_level(logging.DEBUG):
         qt_message_handler(QtMsgType.QtWarningMsg, QMessageLogContext(), "a qt warning")
     assert any(r.levelno == logging.WARNING and "a qt warning" in r.getMessage() for r in caplog.records)
+
+
+def test_signal_emit_does_not_leak_references(qapp) -> None:
+    """PySide6 6.12.0 dropped a reference to ``True`` on every ``Signal.emit()`` and aborted the app after a few
+    hundred progress updates; pyproject excludes it. This probe fails on such a build instead of crashing later."""
+    import sys
+
+    from PySide6.QtCore import QObject, Signal
+
+    class Emitter(QObject):
+        fired = Signal(object)
+
+    emitter = Emitter()
+    seen: list[object] = []
+    emitter.fired.connect(seen.append)
+    before = sys.getrefcount(True)
+    for _ in range(200):
+        emitter.fired.emit(1)
+    assert len(seen) == 200
+    assert sys.getrefcount(True) >= before - 5
