@@ -168,6 +168,8 @@ def build_window(app: QApplication, services: AppServices) -> MainWindow:
     def changed(new: Settings, old: Settings) -> None:
         if new.language != old.language or new.large_text != old.large_text:
             apply_ui_settings(app, new)
+        if new.large_text != old.large_text:
+            window.text_scale_changed()
 
     services.settings.changed.connect(changed)
     return window
@@ -312,8 +314,11 @@ def take_screenshots(out_dir: Path, ctx: CliContext | None = None) -> int:
                         break  # one English page is enough to show the translation
                 if lang == "zh":
                     services.settings.update(large_text=True)
-                    window.show_page("live")
+                    live = window.show_page("live")
                     settle(300)
+                    for card in getattr(live, "cards", {}).values():
+                        live.scroll.ensureWidgetVisible(card.transcript)  # show the highlighted evidence
+                    settle()
                     save(window, "07_live_large_text.png")
                     services.settings.update(large_text=False)
                     settle()

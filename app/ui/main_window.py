@@ -13,8 +13,8 @@ import traceback
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -163,7 +163,7 @@ class MainWindow(QMainWindow):
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
-        self.nav.setFixedWidth(self._nav_width())
+        self._fit_navigation()
 
         self.alert_bar = AlertBar(self)
         self.alert_bar.showRequested.connect(lambda: self.show_page("live"))
@@ -218,9 +218,12 @@ class MainWindow(QMainWindow):
         }
 
     def _nav_width(self) -> int:
-        metrics = self.nav.fontMetrics()
+        font = QFont(self.nav.font())
+        font.setBold(True)  # the selected item is bold
+        metrics = QFontMetrics(font)
         widest = max(metrics.horizontalAdvance(t) for t in self._titles().values())
-        return max(150, widest + 28 + 60)
+        # item padding (0.8 em each side) + margins + icon + gap + frame
+        return max(150, widest + self.nav.iconSize().width() + 2 * metrics.height() + 40)
 
     def _load_page(self, spec: PageSpec, title: str) -> QWidget:
         try:
@@ -279,7 +282,28 @@ class MainWindow(QMainWindow):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+        elif event.type() == QEvent.Type.FontChange:  # the system font size changed
+            self.text_scale_changed()
         super().changeEvent(event)
+
+    def text_scale_changed(self) -> None:
+        """Large-text mode toggled: re-fit sizes that depend on the font once the new font has reached widgets."""
+        QTimer.singleShot(0, self._after_font_change)
+
+    def _after_font_change(self) -> None:
+        self._fit_navigation()
+        for page in self.pages.values():
+            fit = getattr(page, "fit_to_font", None)
+            if callable(fit):
+                fit()
+
+    def _fit_navigation(self) -> None:
+        height = max(48, self.nav.fontMetrics().height() + 24)
+        icon = max(28, self.nav.fontMetrics().height() + 6)
+        self.nav.setIconSize(QSize(icon, icon))
+        for i in range(self.nav.count()):
+            self.nav.item(i).setSizeHint(QSize(150, height))
+        self.nav.setFixedWidth(self._nav_width())
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("来电护盾 CallShield"))

@@ -107,7 +107,7 @@ class CallCard(QFrame):
         self.meter = RiskMeter(self)
         self.transcript_title = QLabel(self)
         self.transcript = HighlightedTranscript(self)
-        self.transcript.setMinimumHeight(90)
+        self._fit_transcript()
         self.transcript.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.block_button = QPushButton(self)
         self.block_button.setObjectName("danger")
@@ -144,6 +144,13 @@ class CallCard(QFrame):
         layout.addLayout(actions)
         self.retranslate()
         self.refresh()
+
+    def _fit_transcript(self) -> None:
+        self.transcript.setMinimumHeight(6 * self.transcript.fontMetrics().lineSpacing() + 12)
+
+    def fit_to_font(self) -> None:
+        """Large-text mode: keep six lines of transcript visible."""
+        self._fit_transcript()
 
     # --------------------------------------------------------------- display
     def refresh(self) -> None:
@@ -374,7 +381,6 @@ class LivePage(QWidget):
         self.cards[line] = card
         self.cards_layout.insertWidget(0, card)
         self.empty_label.hide()
-        card.setMinimumHeight(card.sizeHint().height() + 80)
         self.scroll.ensureWidgetVisible(card)
 
     def on_transcript(self, line: str, segment: Any, update: Any) -> None:
@@ -410,6 +416,10 @@ class LivePage(QWidget):
             self.services.calls.remove_line(line)
         if not self.cards:
             self.empty_label.show()
+
+    def fit_to_font(self) -> None:
+        for card in self.cards.values():
+            card.fit_to_font()
 
     # -------------------------------------------------------------- language
     def retranslate(self) -> None:
