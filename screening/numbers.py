@@ -160,8 +160,10 @@ class NormalisedNumber:
         return self.raw.strip()
 
 
-_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−().\[\]/·•、,，]+")
+_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−().\[\]/·•、,，\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]+")
 _TRAILING = re.compile(r"[#＃*]+$")
+# An extension after the number (call logs, business cards): “010-6512 3456 转 801”, “… ext. 801”, “… x801”.
+_EXTENSION = re.compile(r"(?:转|分机|ext\.?|x)\s*\d{1,6}\s*$", re.IGNORECASE)
 _TEL_PREFIX = re.compile(r"^(?:tel|callto|sip):", re.IGNORECASE)
 _PLAIN = re.compile(r"\+?[0-9]+\Z")
 _ASCII_DIGITS = re.compile(r"[0-9]*\Z")
@@ -219,6 +221,7 @@ def _normalise_cached(raw: str, region: str) -> NormalisedNumber:
     else:
         text = unicodedata.normalize("NFKC", raw).strip()
         text = _TEL_PREFIX.sub("", text)
+        text = _EXTENSION.sub("", text)
         text = _TRAILING.sub("", text.strip())
         text = _SEPARATORS.sub("", text)
     if not text:
@@ -289,7 +292,7 @@ def _international(raw: str, body: str, dialled: str, plus00: bool, region: str)
         # A domestic number written internationally: classify it as a domestic one, keep the prefix facts.
         home_region = phonenumbers.region_code_for_country_code(cc)
         # “+86 (0)513 …” is how many people write it, so a stray trunk 0 is tolerated.
-        inner = _national(raw, national, home_region if home_region != "001" else region)
+        inner = _national(raw, national, home_region if home_region != "001" else region, international_form=True)
         inner_problem, inner_params = inner.problem, inner.problem_params
         valid = inner.valid
         if plus00:
@@ -350,7 +353,9 @@ def _country_code_for_region(region: str) -> int | None:
     return cc or None
 
 
-def _national(raw: str, body: str, region: str, trunk_allowed: bool = True) -> NormalisedNumber:
+def _national(
+    raw: str, body: str, region: str, trunk_allowed: bool = True, international_form: bool = False
+) -> NormalisedNumber:
     if region != "CN":
         return _national_generic(raw, body, region)
     plan = numbering_plan()
@@ -401,6 +406,12 @@ def _national(raw: str, body: str, region: str, trunk_allowed: bool = True) -> N
         if nn.startswith("1") and nn[:2] in plan.mobile_prefixes:
             return result(NumberType.MOBILE, False, *_length_problem("手机号码", "mobile number", length))
         return result(NumberType.FIXED_LINE, False, *_length_problem("固定电话", "landline number", len(body)))
+    if international_form and not trunk and nn[:1] == "1" and length in (10, 11):
+        # “+86 10 6512 3456” is a Beijing landline (area code 10), not a 106 SMS port: written
+        # internationally a landline has no trunk 0, so check the landline plan first.
+        number = PhoneNumber(country_code=86, national_number=int(nn))
+        if phonenumbers.number_type(number) == PhoneNumberType.FIXED_LINE:
+            return result(NumberType.FIXED_LINE, True, number=number)
     if nn.startswith(plan.sms_platform_prefixes):
         if 5 <= length <= MAX_DIGITS:
             return result(NumberType.SMS_PLATFORM_106, True)

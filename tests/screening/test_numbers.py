@@ -29,6 +29,8 @@ BEIJING_MOBILE = "+8613800138000"
         "tel:+8613800138000",
         "8613800138000",  # country code without "+", as some exported call logs have it
         " 138 0013 8000 \t",
+        "\u202d138 0013 8000\u202c",  # bidi marks copied from a phone's call log
+        "+86 138 0013 8000\u200b",  # zero-width space from a web page
     ],
 )
 def test_every_form_of_one_mobile_number_gives_the_same_e164(raw: str) -> None:
@@ -42,6 +44,16 @@ def test_every_form_of_one_mobile_number_gives_the_same_e164(raw: str) -> None:
     assert n.attribution.carrier_zh == "中国移动"
     assert n.attribution.carrier_en == "China Mobile"
     assert n.raw == raw
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["+86 10 6512 3456", "+86-10-65123456", "0086 10 6512 3456", "010-6512 3456 转 801", "(010) 6512 3456 ext. 801"],
+)
+def test_beijing_landline_is_not_mistaken_for_a_106_sms_port(raw: str) -> None:
+    n = normalise(raw)
+    assert n.number_type is NumberType.FIXED_LINE and n.e164 == "+861065123456"
+    assert normalise("+86 1069 0000 123").number_type is NumberType.SMS_PLATFORM_106
 
 
 def test_international_prefix_flag() -> None:
