@@ -68,7 +68,13 @@ def _automaton(entries: dict[str, list[_Part]]) -> ahocorasick.Automaton | None:
     automaton = ahocorasick.Automaton()
     for word, parts in entries.items():
         # Exact-length entries first, so a real phrase wins over a deletion variant of another.
-        automaton.add_word(word, tuple(sorted(parts, key=lambda p: p.deletion)))
+        ordered = sorted(parts, key=lambda p: p.deletion)
+        automaton.add_word(
+            word,
+            tuple(
+                (p.rule_index, p.phrase_index, p.part_index, p.n_parts, p.length, p.exact, p.deletion) for p in ordered
+            ),
+        )
     automaton.make_automaton()
     return automaton
 
@@ -115,24 +121,27 @@ class PhraseMatcher:
             return []
         if key is None:
             key = self.key.key(norm)
-        singles: dict[tuple[int, int], RawHit] = {}
+        # slot (rule, start) → (end, fuzzy, phrase); plain tuples keep this hot loop cheap
+        singles: dict[tuple[int, int], tuple[int, bool, int]] = {}
         multi: dict[tuple[int, int], list[list[tuple[int, int, bool]]]] = {}
         matches = self._automaton.iter(key) if self._automaton is not None else iter(())
         exact = self._exact.iter(norm) if self._exact is not None else iter(())
         for end_index, parts in itertools.chain(matches, exact):
-            for part in parts:
-                start = end_index - part.length + 1
-                end = end_index + 1
-                fuzzy = part.deletion or norm[start:end] != part.exact
-                if part.n_parts == 1:
-                    slot = (part.rule_index, start)
+            end = end_index + 1
+            for ri, pi, k, n_parts, length, text, deletion in parts:
+                start = end - length
+                fuzzy = deletion or norm[start:end] != text
+                if n_parts == 1:
+                    slot = (ri, start)
                     old = singles.get(slot)
-                    if old is None or (old.fuzzy and not fuzzy) or (old.fuzzy == fuzzy and end > old.end):
-                        singles[slot] = RawHit(part.rule_index, part.phrase_index, start, end, fuzzy)
+                    if old is None or (old[1] and not fuzzy) or (old[1] == fuzzy and end > old[0]):
+                        singles[slot] = (end, fuzzy, pi)
                 else:
-                    lists = multi.setdefault((part.rule_index, part.phrase_index), [[] for _ in range(part.n_parts)])
-                    lists[part.part_index].append((start, end, fuzzy))
-        hits = list(singles.values())
+                    lists = multi.get((ri, pi))
+                    if lists is None:
+                        lists = multi[(ri, pi)] = [[] for _ in range(n_parts)]
+                    lists[k].append((start, end, fuzzy))
+        hits = [RawHit(ri, pi, start, end, fuzzy) for (ri, start), (end, fuzzy, pi) in singles.items()]
         for (ri, pi), lists in multi.items():
             hits.extend(self._chain(ri, pi, lists))
         out = [h for h in hits if not (self.rules[h.rule_index].negatable and self._negated(norm, h.start, h.end))]

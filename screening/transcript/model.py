@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,6 @@ BREAK = "|"
 DIGIT = "#"
 _NOT_FEATURE = re.compile(r"[^\ue000-\uf8ff#]")
 _DIGITS = str.maketrans("0123456789", DIGIT * 10)
-_GAP = "[^\ue000-\uf8ff0-9]*"
 _NON_MODEL = re.compile(r"[^\ue000-\uf8ff0-9]+")
 
 
@@ -97,18 +97,13 @@ class NgramState:
     counts: Counter[str] = field(default_factory=Counter)
     dot: float = 0.0
     sumsq: float = 0.0
-    contributions: list[tuple[float, str]] | None = None  # (weight × count, gram), when computed in bulk
 
     @classmethod
     def from_counts(cls, model: NgramModel, counts: Counter[str]) -> NgramState:
         weights = model.weights
         values = list(counts.values())
-        present = counts.keys() & weights.keys()
-        contributions = [(weights[g] * counts[g], g) for g in present]
-        dot = sum([c for c, _ in contributions])
-        st = cls(counts, float(dot), float(sum(map(operator.mul, values, values))))
-        st.contributions = contributions
-        return st
+        dot = sum(map(operator.mul, map(weights.get, counts.keys(), repeat(0.0)), values))
+        return cls(counts, float(dot), float(sum(map(operator.mul, values, values))))
 
     def add(self, model: NgramModel, delta: Counter[str]) -> None:
         weights = model.weights
@@ -120,7 +115,6 @@ class NgramState:
             w = weights.get(gram)
             if w is not None:
                 self.dot += w * d
-        self.contributions = None
 
     def preview(self, model: NgramModel, delta: Counter[str]) -> NgramState:
         """Score of this state plus ``delta``, without changing this one (for partial segments).
@@ -212,22 +206,14 @@ class NgramModel:
         weights = self.weights
         counts = st.counts
         positive = self.positive
-        if st.contributions is not None:
-            candidates = [(c, g) for c, g in st.contributions if g in positive]
-        else:
-            candidates = [(weights[g] * counts[g], g) for g in counts.keys() & positive]
-        scored = heapq.nlargest(8 * k, candidates)
+        scored = heapq.nlargest(8 * k, [(weights[g] * c, g) for g, c in counts.items() if g in positive])
         out: list[tuple[str, float]] = []
         for contribution, gram in scored:
+            # Only n-grams heard as one stretch explain anything (not ones across punctuation or digits).
             pos = key.find(gram) if DIGIT not in gram else -1
-            if pos >= 0:
-                surface = norm[pos : pos + len(gram)]
-            else:  # the n-gram runs across punctuation, or holds digits
-                pattern = _GAP.join("[0-9]" if ch == DIGIT else re.escape(ch) for ch in gram)
-                found = re.search(pattern, key)
-                if found is None:
-                    continue
-                surface = norm[found.start() : found.end()]
+            if pos < 0:
+                continue
+            surface = norm[pos : pos + len(gram)]
             if any(surface in s or s in surface for s, _ in out):
                 continue
             out.append((surface, round(contribution * scale, 4)))

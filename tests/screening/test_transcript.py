@@ -164,3 +164,25 @@ def test_streaming_partial_confirmed_twice_raises(det: ScriptDetector) -> None:
     u3 = s.feed(TranscriptSegment("请 把 资金 转到 安全 账户 配合 资金 清查", is_final=True, start=0, end=2))
     reported = {(h.rule_id, h.start) for h in u2.new_hits}
     assert not reported & {(h.rule_id, h.start) for h in u3.new_hits}  # not reported twice
+
+
+# Homophones a Mandarin recogniser writes for the words scams rely on.
+HOMOPHONES = str.maketrans("码分证账户款群单贷金期费额赔偿验积兑换", "马份正帐护宽裙担带今其飞鹅陪常严机对还")
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMES))
+def test_schemes_with_recognition_errors_still_flagged(det: ScriptDetector, name: str) -> None:
+    text, category, _ = SCHEMES[name]
+    garbled = " ".join(text.translate(HOMOPHONES))  # homophones + Vosk-style spaces
+    assert garbled != " ".join(text)
+    a = det.assess(garbled)
+    assert a.level >= Level.WARN, (name, a.score, [h.matched for h in a.hits])
+    assert a.category == category
+    # 刷担 for 刷单 is not matched by sound on purpose (two syllables would match too much); the rest carries it.
+    assert any(h.fuzzy for h in a.hits) or name == "brushing"
+
+
+def test_sound_matching_does_not_fire_on_unrelated_homophones(det: ScriptDetector) -> None:
+    # 纸巾擦 sounds like 资金清查 with a syllable dropped; 信号码 like 新号码: neither is a scam cue here.
+    a = det.assess("拍照前用纸巾擦一下镜头。这个信号码不太稳定，我换个地方试试。")
+    assert a.level < Level.CAUTION, [h.matched for h in a.hits]
