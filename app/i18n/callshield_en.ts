@@ -672,6 +672,10 @@
             <translation>Import into list</translation>
         </message>
         <message>
+            <source>新名单：%1</source>
+            <translation>New list: %1</translation>
+        </message>
+        <message>
             <source>导入到：</source>
             <translation>Import into:</translation>
         </message>

@@ -242,6 +242,13 @@ class ImportPreviewDialog(QDialog):
             if info.kind.value == "bundled":
                 continue
             self.target.addItem(render_text(info.title, lang), info.name)
+        names = {info.name for info in lists}
+        stem = "".join("_" if ch.isspace() else ch for ch in Path(str(preview.source)).stem)[:32] or "imported"
+        new_name, n = stem, 2
+        while new_name in names:
+            new_name, n = f"{stem}-{n}", n + 1
+        self.new_list_name = new_name
+        self.target.addItem(self.tr("新名单：%1").replace("%1", new_name), new_name)
         self.target.setCurrentIndex(max(0, self.target.findData(current)))
         target_row = QHBoxLayout()
         target_label = QLabel(self.tr("导入到："), self)

@@ -168,3 +168,21 @@ def test_create_and_delete_user_list(qtbot, services, wait_jobs) -> None:
     wait_jobs()
     wait_jobs()
     assert not services.store().has_list("社区_骚扰号码")
+
+
+def test_import_into_a_new_list(qtbot, services, wait_jobs, tmp_path: Path) -> None:
+    src = tmp_path / "社区 诈骗号码.json"
+    src.write_text('["95275012", "4001234567"]', encoding="utf-8")
+    page = _page(qtbot, services, wait_jobs)
+    page.start_import(str(src))
+    wait_jobs()
+    dialog = page.preview_dialog
+    assert dialog is not None and dialog.new_list_name == "社区_诈骗号码"
+    dialog.target.setCurrentIndex(dialog.target.findData("社区_诈骗号码"))
+    assert dialog.target.currentText() == "新名单：社区_诈骗号码"
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    wait_jobs()
+    wait_jobs()
+    store = services.store()
+    assert store.has_list("社区_诈骗号码") and store.count("社区_诈骗号码") == 2 and store.count("block") == 0
+    assert page.current_list_name() == "社区_诈骗号码"
