@@ -462,17 +462,18 @@ def highlight_html(text: str, hits: Sequence[Any], lang: str = "zh") -> str:
 def _evidence_table(hits: Sequence[Any], lang: str) -> str:
     if not hits:
         return ""
-    head = "".join(f"<th>{html.escape(_t(k, lang))}</th>" for k in ("at", "phrase", "category", "explanation"))
+    timed = any(getattr(hit, "t", None) is not None for hit in hits)  # hits from a recording carry times
+    keys = ("at", "phrase", "category", "explanation") if timed else ("phrase", "category", "explanation")
+    head = "".join(f"<th>{html.escape(_t(k, lang))}</th>" for k in keys)
     body = []
     for hit in hits:
-        body.append(
-            "<tr>"
-            f"<td>{html.escape(_fmt_time(getattr(hit, 't', None)))}</td>"
-            f"<td><mark>{html.escape(_hit_phrase(hit))}</mark></td>"
-            f"<td>{html.escape(_hit_category(hit, lang))}</td>"
-            f"<td>{html.escape(_bi(getattr(hit, 'explanation', None), lang))}</td>"
-            "</tr>"
-        )
+        cells = [f"<td>{html.escape(_fmt_time(getattr(hit, 't', None)))}</td>"] if timed else []
+        cells += [
+            f"<td><mark>{html.escape(_hit_phrase(hit))}</mark></td>",
+            f"<td>{html.escape(_hit_category(hit, lang))}</td>",
+            f"<td>{html.escape(_bi(getattr(hit, 'explanation', None), lang))}</td>",
+        ]
+        body.append("<tr>" + "".join(cells) + "</tr>")
     return (
         f"<h3>{html.escape(_t('evidence', lang))}</h3><table><thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table>"
