@@ -136,12 +136,20 @@ def _m004_entries_without_check(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_entries_patterns ON entries(list_id) WHERE match_kind != 'exact'")
 
 
+def _m005_entries_by_list(db: sqlite_utils.Database) -> None:
+    # Paging through one list and counting entries per list without scanning every entry of every list
+    # (0.25–0.8 s with a million entries, too slow for the GUI thread).  Rows of one import share a list id
+    # and get increasing row ids, so this index grows by appends and costs an import little.
+    db.execute("CREATE INDEX idx_entries_list ON entries(list_id)")
+
+
 # Ordered.  Append only.
 MIGRATIONS: list[Migration] = [
     _m001_lists_entries_history,
     _m002_pattern_index,
     _m003_one_entry_index,
     _m004_entries_without_check,
+    _m005_entries_by_list,
 ]
 
 

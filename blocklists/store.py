@@ -320,6 +320,7 @@ class ListStore:
         self._pattern_lengths: tuple[int, ...] = ()
         self._next_check = 0.0
         self._lookup_cache: dict[str, tuple[ListMatch, ...]] = {}
+        self._counts: dict[int, int] | None = None
         if ensure_defaults:
             self.ensure_default_lists()
         self._reload()
@@ -360,6 +361,7 @@ class ListStore:
         self._data_version = self._current_data_version()
         self._next_check = time.monotonic() + self.refresh_interval
         self._lookup_cache = {}
+        self._counts = None
 
     def _current_data_version(self) -> int:
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
@@ -389,7 +391,9 @@ class ListStore:
         self._fresh()
         counts: dict[int, int] = {}
         if with_counts:
-            counts = dict(self.conn.execute("SELECT list_id, count(*) FROM entries GROUP BY list_id").fetchall())
+            if self._counts is None:  # cached until the lists change
+                self._counts = dict(self.conn.execute("SELECT list_id, count(*) FROM entries GROUP BY list_id"))
+            counts = self._counts
         out = [
             _replace_count(info, counts.get(info.id, 0)) if with_counts else info for info in self._lists_by_id.values()
         ]
@@ -569,10 +573,10 @@ class ListStore:
                 yield self._entry(r)
 
     def count(self, list_name: str | None = None) -> int:
+        counts = {i.id: i.entry_count or 0 for i in self.lists(with_counts=True)}
         if list_name is None:
-            return int(self.conn.execute("SELECT count(*) FROM entries").fetchone()[0])
-        info = self.get_list(list_name)
-        return int(self.conn.execute("SELECT count(*) FROM entries WHERE list_id = ?", [info.id]).fetchone()[0])
+            return sum(counts.values())
+        return counts[self.get_list(list_name).id]
 
     def _entry(self, r: Sequence[Any]) -> Entry:
         info = self._lists_by_id.get(r[1])
