@@ -139,6 +139,21 @@ class History:
         }
         return self._insert("call", fields)
 
+    def add_call_verdict(self, verdict: Any, **fields: Any) -> int:
+        """Record a call from a ``screening.screener.NumberVerdict`` (number, level, score, reasons);
+        ``fields`` adds or overrides columns (``source``, ``line``, ``name``, ``occurred_at`` …)."""
+        number = verdict.number
+        category = next((m.category.value for m in verdict.matches if m.list_kind.blocks), None)
+        values: dict[str, Any] = {
+            "number_e164": number.e164,
+            "level": verdict.level,
+            "score": verdict.score,
+            "category": category,
+            "reasons": [r.to_dict() for r in verdict.reasons],
+        }
+        values.update(fields)
+        return self.add_call(number.raw, **values)
+
     def add_recording(
         self,
         file_path: str | None = None,

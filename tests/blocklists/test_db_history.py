@@ -162,3 +162,18 @@ def test_lists_survive_every_upgrade_path(data_dir: Path, monkeypatch: pytest.Mo
     assert [m.pattern for m in store.lookup("17012345678")] == ["170*"]
     assert [m.note for m in store.lookup("+86 138 0013 8000")] == ["妈妈"]
     assert (data_dir / f"callshield.db.bak-v{start}").exists()
+
+
+def test_add_call_from_a_verdict(data_dir: Path) -> None:
+    from blocklists.store import ListStore
+
+    db = open_db(data_dir / "callshield.db")
+    store = ListStore(db)
+    store.add("block", "170*", "sales")
+    verdict = NumberScreener(store).screen("+86 170 0123 4567")
+    hist = History(db)
+    row = hist.get(hist.add_call_verdict(verdict, source="modem", line="家里座机"))
+    assert row is not None
+    assert row["number_raw"] == "+86 170 0123 4567" and row["number_e164"] == "+8617001234567"
+    assert row["level"] is Level.BLOCK and row["category"] == "sales" and row["line"] == "家里座机"
+    assert [r["code"] for r in row["reasons"]] == ["list:block", "cn.virtual_operator"]
