@@ -176,7 +176,11 @@ def main() -> int:
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for row in rows:
         print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
-    print("\nlargest parts of the one-folder app:")
+    for label, runs in (("frozen", frozen), ("source", source)):
+        shown = ", ".join(f"{r.window_s:.2f}" for r in runs)
+        total = ", ".join(f"{r.total_s:.2f}" for r in runs)
+        print(f"\n{label} runs: window shown at [{shown}] s; self-test took [{total}] s", end="")
+    print("\n\nlargest parts of the one-folder app:")
     for name, nbytes in parts:
         print(f"  {nbytes / 1e6:7.1f} MB  {name}")
     return 0
