@@ -24,7 +24,7 @@ from functools import lru_cache
 import phonenumbers
 from phonenumbers import PhoneNumber, PhoneNumberType
 
-from screening.i18n import MessageCode
+from screening.i18n import Message, MessageCode
 from screening.number_plan import numbering_plan
 
 log = logging.getLogger(__name__)
@@ -146,6 +146,11 @@ class NormalisedNumber:
     @property
     def params(self) -> dict[str, str | int]:
         return dict(self.problem_params)
+
+    @property
+    def problem_message(self) -> Message | None:
+        """The problem with its parameters, ready to ``render("zh")`` / ``render("en")``; None if valid."""
+        return None if self.problem is None else Message(self.problem, self.params)
 
     def display(self) -> str:
         """A readable form: the national form for domestic CN numbers, else E.164, else the cleaned input."""

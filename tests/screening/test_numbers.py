@@ -109,6 +109,8 @@ def test_unallocated_mobile_range_is_named() -> None:
     n = normalise("14012345678")
     assert n.problem is NumberProblem.UNALLOCATED_MOBILE
     assert Message(n.problem, n.params).render("zh") == "手机号段 140 未分配"
+    assert n.problem_message is not None and n.problem_message.render("en") == "mobile range 140 is not allocated"
+    assert normalise("13800138000").problem_message is None
 
 
 def test_plus_double_zero_keeps_the_claimed_region() -> None:
