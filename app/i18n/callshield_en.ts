@@ -1588,6 +1588,10 @@ You can also type a number below to simulate a call.</translation>
             <translation>Large text (1.5× bigger)</translation>
         </message>
         <message>
+            <source>重新运行首次设置向导…</source>
+            <translation>Run the first-time setup again…</translation>
+        </message>
+        <message>
             <source>提醒</source>
             <translation>Alerts</translation>
         </message>

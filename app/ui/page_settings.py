@@ -103,8 +103,14 @@ class SettingsPage(QWidget):
         self.large_text.toggled.connect(self._apply_simple)
         self.language_label = QLabel(self)
         self.language_label.setBuddy(self.language)
+        self.rerun_wizard = QPushButton(self)
+        self.rerun_wizard.clicked.connect(self.open_wizard)
         form.addRow(self.language_label, self.language)
         form.addRow("", self.large_text)
+        row = QHBoxLayout()
+        row.addWidget(self.rerun_wizard)
+        row.addStretch(1)
+        form.addRow("", row)
 
     def _build_alerts(self) -> None:
         self.alerts_box, form = self._group()
@@ -325,6 +331,15 @@ class SettingsPage(QWidget):
             bring_to_front=self.bring_front.isChecked(),
             tray_notifications=self.tray.isChecked(),
         )
+
+    def open_wizard(self) -> None:
+        """Run the first-run wizard again (language, family numbers, model, call source)."""
+        from app.ui.wizard import FirstRunWizard
+
+        wizard = FirstRunWizard(self.services, self.window())
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.open()
+        self._wizard = wizard
 
     def _try_sound(self) -> None:
         alerts = self.services.alerts
@@ -636,6 +651,7 @@ class SettingsPage(QWidget):
         self.language_label.setText(self.tr("界面语言"))
         self.language.setItemText(0, self.tr("跟随系统"))
         self.large_text.setText(self.tr("大字模式（文字放大 1.5 倍）"))
+        self.rerun_wizard.setText(self.tr("重新运行首次设置向导…"))
         self.alerts_box.setTitle(self.tr("提醒"))
         self.sensitivity_label.setText(self.tr("什么时候提醒"))
         self.sensitivity.setItemText(0, self.tr("有一点可疑就提醒（注意及以上）"))

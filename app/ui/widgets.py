@@ -12,8 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import QEvent, QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QHelpEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QStyle,
     QTextBrowser,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -272,6 +273,21 @@ class HighlightedTranscript(QTextBrowser):
     def _name(self) -> str:
         return "Call transcript" if style.current_language() == "en" else "通话文字记录"
 
+    def tooltip_at(self, pos: QPoint) -> str:
+        """The category/explanation of the flagged phrase under ``pos`` (viewport coordinates), if any."""
+        return self.cursorForPosition(pos).charFormat().toolTip()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            tip = self.tooltip_at(self.viewport().mapFromGlobal(event.globalPos()))
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
+
     def clear_transcript(self) -> None:
         self._lines.clear()
         self._partial = ""
@@ -456,7 +472,7 @@ def friendly_message(exc: BaseException) -> str:
 # --------------------------------------------------------------------------------------------------
 # Added by UI-pages: a sortable/filterable results table and a progress strip with cancel.
 
-from PySide6.QtCore import QEvent, QTimer  # noqa: E402
+from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QProgressBar, QTableView  # noqa: E402
 
 

@@ -162,3 +162,11 @@ def test_audio_device_problems_are_explained(qtbot, services, page) -> None:
     qtbot.mouseClick(page.test_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "录音失败" in page.audio_status.text(), timeout=10_000)
     assert page.test_button.isEnabled()
+
+
+def test_wizard_can_be_opened_again_from_settings(qtbot, page) -> None:
+    from app.ui.wizard import FirstRunWizard
+
+    qtbot.mouseClick(page.rerun_wizard, Qt.MouseButton.LeftButton)
+    assert isinstance(page._wizard, FirstRunWizard) and page._wizard.isVisible()
+    page._wizard.reject()

@@ -277,3 +277,27 @@ def test_signal_emit_does_not_leak_references(qapp) -> None:
         emitter.fired.emit(1)
     assert len(seen) == 200
     assert sys.getrefcount(True) >= before - 5
+
+
+def test_highlighted_transcript_marks_phrases_with_category_tooltips(qtbot) -> None:
+    from PySide6.QtGui import QTextCursor
+
+    from app.ui.widgets import HighlightedTranscript
+    from screening.transcript import ScriptDetector
+
+    text = "请把钱转到安全账户"
+    hits = ScriptDetector.default().assess(text).hits
+    view = HighlightedTranscript()
+    qtbot.addWidget(view)
+    view.set_text_with_hits(text, hits)
+    assert "安全账户" in view.highlighted_phrases()
+    tips = set()
+    doc = view.document()
+    for i in range(1, doc.characterCount()):
+        cursor = QTextCursor(doc)
+        cursor.setPosition(i)
+        if cursor.charFormat().toolTip():
+            tips.add(cursor.charFormat().toolTip())
+    assert tips and all("：" in t or ": " in t for t in tips)  # "category: explanation"
+    assert "[" in view.toPlainText()  # the category is also written next to the phrase, not colour alone
+    assert view.accessibleName() == "通话文字记录"
