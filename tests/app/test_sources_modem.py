@@ -13,8 +13,6 @@ from app.sources.events import CallerId, SourceMessage, SourceState
 from app.sources.modem import ModemConfig, ModemSource, candidate_ports, classify_number, parse_cid_line
 from tests.app.test_sources_peers import USR_MODEL, ModemPeer, Recorder, needs_pty
 
-pytestmark = needs_pty
-
 FAST = {
     "reconnect_interval_s": 0.1,
     "command_timeout_s": 1.0,
@@ -91,6 +89,7 @@ def test_candidate_ports_configured_first_then_the_system_list() -> None:
 # -- against the modem on a pty ----------------------------------------------------------------------
 
 
+@needs_pty
 def test_initialises_like_a_voice_modem_and_reports_a_call(connected) -> None:  # type: ignore[no-untyped-def]
     peer, source, recorder = connected
     # ATI identifies; reset, echo off, verbose, China, and caller ID after the reset that GCI causes.
@@ -111,6 +110,7 @@ def test_initialises_like_a_voice_modem_and_reports_a_call(connected) -> None:  
     assert event.extra["port"] == str(peer.link)
 
 
+@needs_pty
 def test_block_without_name_is_reported_after_the_grace_period(connected) -> None:  # type: ignore[no-untyped-def]
     peer, _source, recorder = connected
     peer.ring()
@@ -120,6 +120,7 @@ def test_block_without_name_is_reported_after_the_grace_period(connected) -> Non
 
 
 @pytest.mark.parametrize(("value", "status"), [("P", CallerId.WITHHELD), ("O", CallerId.UNAVAILABLE)])
+@needs_pty
 def test_withheld_number_is_a_call_without_a_number(connected, value: str, status: CallerId) -> None:  # type: ignore[no-untyped-def]
     peer, _source, recorder = connected
     peer.ring()
@@ -130,6 +131,7 @@ def test_withheld_number_is_a_call_without_a_number(connected, value: str, statu
     assert event.display_number("en") == status.label("en")
 
 
+@needs_pty
 def test_ring_without_caller_id_is_an_unknown_caller(connected) -> None:  # type: ignore[no-untyped-def]
     peer, _source, recorder = connected
     peer.ring()
@@ -144,6 +146,7 @@ def test_ring_without_caller_id_is_an_unknown_caller(connected) -> None:  # type
     assert events[1].extra["call_id"] != events[0].extra["call_id"]
 
 
+@needs_pty
 def test_garbled_lines_are_reported_and_skipped(connected) -> None:  # type: ignore[no-untyped-def]
     peer, source, recorder = connected
     peer.write(b"\r\n\x00\xff\xfeNM#BR::12\r\n")
@@ -157,6 +160,7 @@ def test_garbled_lines_are_reported_and_skipped(connected) -> None:  # type: ign
     assert source.running and source.status.state is SourceState.CONNECTED
 
 
+@needs_pty
 def test_auto_hang_up_goes_off_hook_pauses_and_goes_on_hook(connected) -> None:  # type: ignore[no-untyped-def]
     peer, source, recorder = connected
     peer.ring()
@@ -174,6 +178,7 @@ def test_auto_hang_up_goes_off_hook_pauses_and_goes_on_hook(connected) -> None: 
     assert peer.commands.count("ATH1") == 1
 
 
+@needs_pty
 def test_port_vanishing_mid_call_then_coming_back(peer: ModemPeer) -> None:
     recorder = Recorder()
     # A long grace period: the block below can only be reported because the port went away.
@@ -207,6 +212,7 @@ def _vanish_and_come_back(peer: ModemPeer, source: ModemSource, recorder: Record
     assert events[1].raw_number == "13800138000"
 
 
+@needs_pty
 def test_auto_detection_probes_candidates_with_ati(tmp_path: Path, peer: ModemPeer) -> None:
     silent = ModemPeer(tmp_path / "ttyNOTMODEM", answers=False).start()  # e.g. a GPS on a serial port
     recorder = Recorder()
@@ -228,6 +234,7 @@ def test_auto_detection_probes_candidates_with_ati(tmp_path: Path, peer: ModemPe
         silent.stop()
 
 
+@needs_pty
 def test_no_modem_anywhere_is_reported_and_retried(tmp_path: Path) -> None:
     silent = ModemPeer(tmp_path / "ttyNOTMODEM", answers=False).start()
     recorder = Recorder()
@@ -241,6 +248,7 @@ def test_no_modem_anywhere_is_reported_and_retried(tmp_path: Path) -> None:
         silent.stop()
 
 
+@needs_pty
 def test_fallback_caller_id_command_and_rejected_country_code(tmp_path: Path) -> None:
     peer = ModemPeer(tmp_path / "ttyOLD", errors=frozenset({"AT+VCID=1", "AT+GCI=26"})).start()
     recorder = Recorder()
@@ -255,6 +263,7 @@ def test_fallback_caller_id_command_and_rejected_country_code(tmp_path: Path) ->
         peer.stop()
 
 
+@needs_pty
 def test_modem_without_caller_id_is_an_error_not_a_crash(tmp_path: Path) -> None:
     peer = ModemPeer(tmp_path / "ttyDATA", errors=frozenset({"AT+VCID=1", "AT#CID=1"})).start()
     recorder = Recorder()
@@ -269,6 +278,7 @@ def test_modem_without_caller_id_is_an_error_not_a_crash(tmp_path: Path) -> None
         peer.stop()
 
 
+@needs_pty
 def test_missing_port_is_reported_in_both_languages(tmp_path: Path) -> None:
     recorder = Recorder()
     source = start_source(ModemConfig(port=str(tmp_path / "ttyUSB0"), **FAST), recorder)
@@ -282,6 +292,7 @@ def test_missing_port_is_reported_in_both_languages(tmp_path: Path) -> None:
     assert not [t for t in threading.enumerate() if t.name == "callshield-modem"]
 
 
+@needs_pty
 def test_call_arriving_in_the_same_read_as_an_init_reply_is_not_lost(tmp_path: Path) -> None:
     block = b"\r\nRING\r\n\r\nDATE = 1121\r\nTIME = 0435\r\nNMBR = 95275012\r\n\r\n"
     peer = ModemPeer(tmp_path / "ttyBUSY", after={"AT+VCID=1": block}).start()
