@@ -40,7 +40,6 @@ APPS = (
     "快手",
     "telegram",
     "whatsapp",
-    "屏幕共享",
 )
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
