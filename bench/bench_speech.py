@@ -163,6 +163,10 @@ def main() -> int:
 
     rows: list[tuple[str, str, str, str, str]] = []
 
+    def note(row: tuple[str, str, str, str, str]) -> None:
+        rows.append(row)
+        print("…", " | ".join(row), file=sys.stderr, flush=True)
+
     # --- model load
     loads = []
     model = None
@@ -170,7 +174,7 @@ def main() -> int:
         model = load_model(model_dir)
         loads.append(model.load_seconds)
     assert model is not None
-    rows.append(("model load (s)", f"{statistics.median(loads):.2f}", "-", "-", "(once per process)"))
+    note(("model load (s)", f"{statistics.median(loads):.2f}", "-", "-", "(once per process)"))
 
     # --- RTF bare vs pipeline
     parts: list[np.ndarray] = []
@@ -180,12 +184,16 @@ def main() -> int:
     audio_s = len(pcm) / 2 / TARGET_RATE
     detector = ScriptDetector.default()
     bare_t, pipe_t = [], []
-    for _ in range(args.reps):  # interleaved, so machine-load drift hits both alike
-        bare_t.append(bare_vosk(model, pcm)[0])
-        pipe_t.append(full_pipeline(model, pcm, detector)[0])
+    for rep in range(args.reps):  # interleaved, order alternating, so machine-load drift hits both alike
+        if rep % 2:
+            pipe_t.append(full_pipeline(model, pcm, detector)[0])
+            bare_t.append(bare_vosk(model, pcm)[0])
+        else:
+            bare_t.append(bare_vosk(model, pcm)[0])
+            pipe_t.append(full_pipeline(model, pcm, detector)[0])
     rtf_bare = statistics.median(bare_t) / audio_s
     rtf_pipe = statistics.median(pipe_t) / audio_s
-    rows.append(
+    note(
         (
             f"RTF, {audio_s:.0f} s audio (lower is faster)",
             f"{rtf_pipe:.3f}",
@@ -211,7 +219,7 @@ def main() -> int:
         lat_stream.append(alert_latency(model, ko_detector, talk, phrase_end_s, naive=False))
         lat_naive.append(alert_latency(model, ko_detector, talk, phrase_end_s, naive=True))
     ls, ln = statistics.median(lat_stream), statistics.median(lat_naive)
-    rows.append(
+    note(
         (
             "alert latency (s, median)",
             f"{ls:.2f} (max {max(lat_stream):.2f})",
@@ -225,7 +233,8 @@ def main() -> int:
     batch_dir = tmp / "batch"
     batch_dir.mkdir()
     for i in range(args.files):
-        a = np.concatenate([clips[i % len(clips)], silence(0.4), clips[(i + 1) % len(clips)], silence(0.4)])
+        # Distinct files (identical content would be skipped as already scanned).
+        a = np.concatenate([clips[i % len(clips)], silence(0.4 + 0.05 * i), clips[(i + 1) % len(clips)], silence(0.4)])
         with wave.open(str(batch_dir / f"rec{i:02d}.wav"), "wb") as w:
             w.setnchannels(1)
             w.setsampwidth(2)
@@ -248,7 +257,7 @@ def main() -> int:
         assert summary.count("done") == args.files, summary
         # Files per second once the workers have loaded the model (first result → last result).
         steady[workers] = (len(stamps) - 1) / (stamps[-1] - stamps[0]) if len(stamps) > 1 else float("nan")
-    rows.append(
+    note(
         (
             f"batch wall time, {args.files} files / {batch_audio:.0f} s audio, incl. model load (s)",
             f"{times[2]:.1f} with 2 workers",
@@ -257,7 +266,7 @@ def main() -> int:
             "≥ 1.8x",
         )
     )
-    rows.append(
+    note(
         (
             "batch steady throughput (files/min, after model load)",
             f"{steady[2] * 60:.1f} with 2 workers",
@@ -267,7 +276,7 @@ def main() -> int:
         )
     )
     own, kids = peak_rss_mb()
-    rows.append(("peak RSS (MB)", f"{own:.0f} main", f"{kids:.0f} largest worker", "-", "-"))
+    note(("peak RSS (MB)", f"{own:.0f} main", f"{kids:.0f} largest worker", "-", "-"))
 
     load_after = os.getloadavg()
     headers = ("metric", "CallShield", "baseline", "ratio", "target")
