@@ -7,11 +7,12 @@ It runs the same code paths as the app, on a temporary data dir so the user's da
 2. ``database``   a temporary database opens through ``blocklists.db.open_db`` and survives a write/read.
 3. ``numbers``    a fixed set of numbers is screened and each verdict must reach its expected level.
 4. ``transcript`` a fixed scam script and a fixed harmless sentence are scored by the scam-script detector.
-5. ``speech``     if a model is configured (``--model``, ``CALLSHIELD_VOSK_MODEL``, settings, or a model bundled
-                  in the installer) it is loaded and transcribes a short bundled WAV; otherwise reported as skipped.
+5. ``speech``     if the app has a model (``--model``, settings, ``CALLSHIELD_VOSK_MODEL``, a model bundled in the
+                  installer, or one installed in the data dir) it is loaded and decodes + transcribes a short
+                  bundled WAV; otherwise the check is reported as skipped, with the reason.
 
 It prints one line per check as soon as it finishes (``[ OK ]``, ``[FAIL]``, ``[SKIP]``), then a summary, and exits
-0 only when no check failed.  Packaging CI runs it on the frozen app (see tests/test_packaging.py and
+0 only when no check failed.  Packaging CI runs it on the frozen app (see tests/test_packaging_frozen.py and
 .github/workflows/package.yml); bench/bench_frozen.py reads its timings.
 """
 
@@ -338,13 +339,14 @@ def _check_transcript(lang: str, result: dict[str, Any], scratch: Path) -> None:
     )
 
 
-def _check_speech(lang: str, result: dict[str, Any], model: Path | None, source: str) -> None:
+def _check_speech(lang: str, result: dict[str, Any], explicit: str | None, data_dir: Path | None) -> None:
+    model, source = resolve_model(explicit, data_dir)
     if model is None:
         result["status"] = "skip"
         result["detail"] = _t(
             lang,
-            f"未配置语音模型（--model、{MODEL_ENV} 或设置），跳过转写",
-            f"no speech model configured (--model, {MODEL_ENV} or settings); transcription not tested",
+            f"未配置语音模型（--model、设置、{MODEL_ENV} 或数据目录中的模型），跳过转写",
+            f"no speech model configured (--model, settings, {MODEL_ENV} or the data dir); transcription not tested",
         )
         return
     from speech.errors import SpeechError
@@ -392,7 +394,6 @@ def run_selftest(
     report = SelfTestReport()
     say = emit or (lambda check: None)
     t0 = time.perf_counter()
-    model_path, source = resolve_model(model, data_dir)
     with tempfile.TemporaryDirectory(prefix="callshield-selftest-", ignore_cleanup_errors=True) as tmp:
         scratch = Path(tmp)
         if qt:
@@ -405,7 +406,7 @@ def run_selftest(
         with _timed("transcript", lang, report.checks, say) as r:
             _check_transcript(lang, r, scratch)
         with _timed("speech", lang, report.checks, say) as r:
-            _check_speech(lang, r, model_path, source)
+            _check_speech(lang, r, model, data_dir)
     report.seconds = time.perf_counter() - t0
     return report
 
