@@ -12,6 +12,7 @@ go through the real ``DetectorSession`` on one transcript worker (in order); lev
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -563,11 +564,22 @@ class SpeechService(QObject):
     ) -> Any:
         """Record ``seconds`` from ``device`` into ``<data dir>/test-recording.wav``; result: TestRecording."""
         target = self._services.data_dir / "test-recording.wav"
-        model_path = self._services.settings.value.model_path
         device_arg = self._device_arg(device)
 
         def run(progress: Any) -> TestRecording:
-            return record_test(device_arg, seconds, target, progress, model_path)
+            recording = record_test(device_arg, seconds, target, progress)
+            try:
+                model = self.loaded_model()  # transcribe it too when a speech model is available
+            except Exception:
+                log.info("test recording: speech model not usable", exc_info=True)
+                return recording
+            if model is None:
+                return recording
+            from speech.audio import decode_file
+            from speech.recognizer import transcribe_pcm
+
+            text = transcribe_pcm(model, decode_file(target).pcm)
+            return dataclasses.replace(recording, transcript=text)
 
         self.stop_meter()
         return self._services.jobs.run_long(
@@ -702,10 +714,8 @@ class TestRecording:
     transcript: str | None = None
 
 
-def record_test(
-    device: int | str | None, seconds: float, target: Any, progress: Any, model_path: str | None = None
-) -> TestRecording:
-    """Worker: capture ``seconds`` of audio (16 kHz mono), save a WAV, measure it, transcribe it if a model is set."""
+def record_test(device: int | str | None, seconds: float, target: Any, progress: Any) -> TestRecording:
+    """Worker: capture ``seconds`` of audio (16 kHz mono) from ``device``, save it as a WAV and measure its level."""
     import wave
 
     import numpy as np
