@@ -225,12 +225,13 @@ class NumberScreener:
         matches: tuple[ListMatch, ...] = self.store.lookup(n) if self.store is not None else ()
         if not rule_reasons and not matches:
             return NumberVerdict(level=Level.UNKNOWN, score=UNKNOWN_SCORE, reasons=(), number=n)
-        by_code = {r.code: r for r in rule_reasons}
+        # Precedence follows the facts (not the rule ids or levels, which are data and may be retuned).
+        by_fact = {self.rules[r.code].fact: r for r in rule_reasons}
         allow = [m for m in matches if not m.list_kind.blocks]
         block = [m for m in matches if m.list_kind.blocks]
 
-        spoof = [r for r in rule_reasons if r.level is Level.BLOCK]
-        others = [r for r in rule_reasons if r.level is not Level.BLOCK]
+        spoof = [r for r in rule_reasons if self.rules[r.code].fact == "spoofed_official"]
+        others = [r for r in rule_reasons if self.rules[r.code].fact != "spoofed_official"]
         if spoof:
             # 1. Spoofed official number: beats the allowlist.
             reasons = [*spoof, *self._list_reasons(block), *sorted(others, key=lambda r: -r.level)]
@@ -239,16 +240,18 @@ class NumberScreener:
             # 2. Allowlist.
             reasons = [*self._list_reasons(allow), *self._ignored(block, "allow"), *others]
             return self._verdict(Level.ALLOW, ALLOWLIST_SCORE, reasons, n, matches)
-        if "cn.protected" in by_code:
+        if "protected" in by_fact:
             # 3a. Protected numbers: never blocked.
-            reasons = [by_code["cn.protected"], *self._ignored(block, "protected")]
-            return self._verdict(Level.ALLOW, self._score([by_code["cn.protected"]]), reasons, n, matches)
-        if "cn.official.directory" in by_code:
+            protected = by_fact["protected"]
+            reasons = [protected, *self._ignored(block, "protected")]
+            return self._verdict(Level.ALLOW, self._score([protected]), reasons, n, matches)
+        if "official_directory" in by_fact:
             # 3b. Official directory: immune to patterns, not to the user's exact entry for this number.
             exact = [m for m in block if m.match_kind == "exact"]
             if not exact:
-                reasons = [by_code["cn.official.directory"], *self._ignored(block, "official")]
-                return self._verdict(Level.ALLOW, self._score([by_code["cn.official.directory"]]), reasons, n, matches)
+                official = by_fact["official_directory"]
+                reasons = [official, *self._ignored(block, "official")]
+                return self._verdict(Level.ALLOW, self._score([official]), reasons, n, matches)
             block = exact
         if block:
             # 4. Blocklists.
@@ -261,8 +264,8 @@ class NumberScreener:
         return self._verdict(Level.UNKNOWN, UNKNOWN_SCORE, [], n, matches)
 
     def screen_many(self, raws: Iterable[str]) -> list[NumberVerdict]:
-        """Screen a call log.  A number that repeats is screened once (verdicts are deterministic and the
-        lists do not change during the call), so the result equals ``[screen(r) for r in raws]``."""
+        """Screen a call log.  A number that repeats is screened once: verdicts are deterministic, so while
+        the lists do not change the result equals ``[screen(r) for r in raws]``."""
         seen: dict[str, NumberVerdict] = {}
         out = []
         for raw in raws:
