@@ -34,8 +34,15 @@ NEGATION_REACH = 10  # characters looked at on each side of a hit, within its cl
 _CLAUSE_BREAK = re.compile(r"[，。！？；,.!?;:：\n]")
 _NEG_BEFORE = re.compile(
     r"不要|不会|不能|不可以|(?<!是)不是|别(?!人|的)|切勿|勿|绝不|决不|从不|从来不|没有|不存在|并不|并非|谨防|警惕|小心|防范|提防|当心|"
-    r"凡是|一律|不需要|无需|不用|拒绝|以防|谨记|牢记"
+    r"凡是|一律|不需要|无需|不用|拒绝|以防|谨记|牢记|所谓"
 )
+# Someone *describing* a scam (a police warning, a news item, a relative retelling a call) names the
+# same cues; a sentence that talks about the scam from the outside does not count as the scam.
+_SENTENCE_BREAK = re.compile(r"[。！？!?\n]")
+_NARRATION = re.compile(
+    r"冒充|假冒|谎称|诱导|受害人|反诈|警方提醒|诈骗分子|犯罪分子|诈骗手段|诈骗手法|都是诈骗|是诈骗|骗局|防骗|上当受骗"
+)
+SENTENCE_REACH = 80
 _NEG_AFTER = re.compile(
     r"(?:不要|别|勿|千万不|不能|不可|不得|绝不)(?:告诉|透露|泄露|泄漏|给|提供|说|发|转|相信|理会|点)|"
     r"(?:是|都是|就是|属于)(?:诈骗|骗局|假的|骗人|骗子)|要警惕|谨防"
@@ -175,6 +182,24 @@ class PhraseMatcher:
 
     @staticmethod
     def _negated(norm: str, start: int, end: int) -> bool:
+        """Warning (不要把验证码告诉别人) or narration (骗子冒充客服…) around the hit."""
+        return PhraseMatcher._warned(norm, start, end) or PhraseMatcher._narrated(norm, start, end)
+
+    @staticmethod
+    def _narrated(norm: str, start: int, end: int) -> bool:
+        lo = max(0, start - SENTENCE_REACH)
+        before = norm[lo:start]
+        breaks = list(_SENTENCE_BREAK.finditer(before))
+        if breaks:
+            before = before[breaks[-1].end() :]
+        after = norm[end : end + SENTENCE_REACH]
+        brk = _SENTENCE_BREAK.search(after)
+        if brk:
+            after = after[: brk.start()]
+        return bool(_NARRATION.search(before) or _NARRATION.search(after))
+
+    @staticmethod
+    def _warned(norm: str, start: int, end: int) -> bool:
         before = norm[max(0, start - NEGATION_REACH) : start]
         breaks = list(_CLAUSE_BREAK.finditer(before))
         if breaks:

@@ -33,6 +33,7 @@ _SPOKEN_FORMS: tuple[tuple[str, str], ...] = (
     (r"支护宝|支负宝|zfb(?![a-z])", "支付宝"),
 )
 _SPOKEN_RE = [(re.compile(p), r) for p, r in _SPOKEN_FORMS]
+_SPOKEN_ANY = re.compile("|".join(p for p, _ in _SPOKEN_FORMS))
 
 # Whitespace next to anything that is not ASCII (Chinese characters, Chinese punctuation), and
 # between digits, carries no meaning: Vosk writes "验 证 码", people write "138 0013 8000".
@@ -102,10 +103,12 @@ def _normalise_cached(text: str) -> str:
 
 def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
-    text = _SPACE_NON_ASCII.sub("", text)
-    text = _MULTI_SPACE.sub(" ", text)
-    for pattern, repl in _SPOKEN_RE:
-        text = pattern.sub(repl, text)
+    if " " in text or "\t" in text:
+        text = _SPACE_NON_ASCII.sub("", text)
+        text = _MULTI_SPACE.sub(" ", text)
+    if _SPOKEN_ANY.search(text):  # one cheap pass decides whether the five rewrites are needed
+        for pattern, repl in _SPOKEN_RE:
+            text = pattern.sub(repl, text)
     return _NUMERAL_RUN.sub(_numeral_sub, text)
 
 

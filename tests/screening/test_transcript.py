@@ -186,3 +186,20 @@ def test_sound_matching_does_not_fire_on_unrelated_homophones(det: ScriptDetecto
     # 纸巾擦 sounds like 资金清查 with a syllable dropped; 信号码 like 新号码: neither is a scam cue here.
     a = det.assess("拍照前用纸巾擦一下镜头。这个信号码不太稳定，我换个地方试试。")
     assert a.level < Level.CAUTION, [h.matched for h in a.hits]
+
+
+def test_description_of_a_scam_is_not_the_scam(det: ScriptDetector) -> None:
+    # A police warning or news item names the same cues from the outside.
+    a = det.assess(
+        "警方提醒：骗子常冒充公检法人员，声称你的银行卡涉嫌洗钱，要求把资金转入所谓的安全账户，这都是诈骗。"
+        "近期还有人冒充快递客服，谎称快递丢失要双倍赔偿，再诱导受害人开通借呗额度。"
+    )
+    assert a.level < Level.CAUTION, [h.matched for h in a.hits]
+    # … but a caller who only *mentions* scammers to sound trustworthy is still caught.
+    b = det.assess("现在骗子很多，为了您的资金安全，请马上把钱转到我们提供的安全账户。")
+    assert b.level >= Level.WARN
+
+
+def test_traditional_characters_match_by_sound(det: ScriptDetector) -> None:
+    a = det.assess("您好，我是電信營業廳客服，您的積分即將過期，請把收到的驗證碼告訴我。")
+    assert a.level >= Level.WARN and a.category == "telecom_points"
