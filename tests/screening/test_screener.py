@@ -211,6 +211,13 @@ def test_every_rule_is_complete_and_every_fact_is_produced() -> None:
             assert rule.reference, f"rule {rule.id} has no reference"
 
 
+def test_the_facts_the_precedence_relies_on_have_rules() -> None:
+    _version, rules = number_rules()
+    facts = {r.fact for r in rules.values()}
+    assert {"spoofed_official", "protected", "official_directory"} <= facts
+    assert len(facts) == len(rules)  # one rule per fact: a fact's level and wording live in one place
+
+
 def test_official_directory_numbers_are_unique_and_well_formed() -> None:
     raw = json.loads(resources.files("blocklists").joinpath("data", "official_numbers.json").read_text("utf-8"))
     numbers = [item["number"] for item in raw["numbers"]]
