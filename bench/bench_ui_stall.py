@@ -87,20 +87,28 @@ class StallMeter:
         from PySide6.QtCore import QTimer
 
         self.gaps: list[float] = []
+        self.at: list[float] = []
         self._last = 0.0
+        self._t0 = 0.0
         self.timer = QTimer()
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self._tick)
 
     def start(self) -> None:
         self.gaps.clear()
-        self._last = time.perf_counter()
+        self.at.clear()
+        self._last = self._t0 = time.perf_counter()
         self.timer.start()
 
     def _tick(self) -> None:
         now = time.perf_counter()
         self.gaps.append((now - self._last) * 1000.0)
+        self.at.append(now - self._t0)
         self._last = now
+
+    def worst(self, n: int = 5) -> list[tuple[float, float]]:
+        """The ``n`` longest gaps (ms) with when they ended (s after start)."""
+        return sorted(zip(self.gaps, self.at, strict=True), reverse=True)[:n]
 
     def stop(self) -> None:
         self._tick()  # a stall still going on when the work ends counts too
@@ -226,6 +234,8 @@ def main() -> int:
             f"{name:<20} {elapsed:>8.1f} {stored:>7d} {len(meter.gaps):>7d} "
             f"{meter.longest_stall_ms():>17.1f} {meter.p99_ms():>13.1f}"
         )
+    worst = ", ".join(f"{g - TICK_MS:.0f} ms at {t:.1f} s" for g, t in results["app (job runner)"][1].worst())
+    print(f"\napp: longest stalls: {worst}")
     app_stall = results["app (job runner)"][1].longest_stall_ms()
     naive_stall = results["naive (GUI thread)"][1].longest_stall_ms()
     ratio = naive_stall / app_stall if app_stall > 0 else float("inf")
