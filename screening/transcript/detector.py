@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 WINDOW = 200  # characters (~1 minute of speech) within which weak cues add up
 STRONG = 0.4  # rules at least this heavy add up across the whole call
 FUZZY_FACTOR = 0.85  # a sound-only match counts a little less than an exact one
+NARRATION_FACTOR = 0.3  # a cue inside a sentence describing a scam (a warning, a news item) counts much less
 MODEL_FLOOR = 0.5  # model probability below this contributes nothing
 MODEL_CAP = 0.75  # the model alone can warn (needs p ≥ 0.93) but never block
 SHORT_TEXT = 40  # syllables; shorter texts get proportionally less model weight
@@ -80,6 +81,7 @@ class PhraseHit:
     weight: float
     explanation: BiText
     fuzzy: bool
+    narrated: bool = False  # in a sentence describing a scam from the outside (counts for less)
 
 
 @dataclass(frozen=True)
@@ -203,9 +205,10 @@ class ScriptDetector:
             start=raw.start,
             end=raw.end,
             t=t,
-            weight=rule.weight * (FUZZY_FACTOR if raw.fuzzy else 1.0),
+            weight=rule.weight * (FUZZY_FACTOR if raw.fuzzy else 1.0) * (NARRATION_FACTOR if raw.narrated else 1.0),
             explanation=rule.explanation,
             fuzzy=raw.fuzzy,
+            narrated=raw.narrated,
         )
 
     def _model_part(self, p: float, syllables: int) -> float:
@@ -244,8 +247,9 @@ class ScriptDetector:
                     in_window[h.rule_id] = h.weight
                 j += 1
             window_best = max(window_best, _noisy_or(in_window.values()))
-        present = set(best)
-        fired = tuple(c for c, members in self._combo_members if members & present and _combo_fires(c, ordered))
+        direct = [h for h in ordered if not h.narrated]  # a retold scam does not make a combination
+        present = {h.rule_id for h in direct}
+        fired = tuple(c for c, members in self._combo_members if members & present and _combo_fires(c, direct))
         combo_score = _noisy_or(c.weight for c in fired)
         rule_score = 1.0 - (1.0 - max(strong, window_best)) * (1.0 - combo_score)
         # category: strongest non-generic category

@@ -11,7 +11,9 @@ A hit is *exact* when the characters equal the rule's, *fuzzy* when only the sou
 
 Negation/warning context: a hit whose clause says 不要/别/切勿… before it, or "…不要告诉别人" /
 "…是诈骗" after it, is an anti-fraud warning, not a request, and is dropped (unless the rule is
-itself about secrecy, e.g. 不要告诉家人, marked ``"negatable": false``).
+itself about secrecy, e.g. 不要告诉家人, marked ``"negatable": false``).  A hit in a sentence that
+*describes* a scam (警方提醒, 骗子冒充…, 谎称, 诱导受害人) is kept as evidence but flagged
+``narrated``; the detector gives it less weight.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import bisect
 import itertools
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import ahocorasick
 
@@ -56,6 +58,7 @@ class RawHit:
     start: int
     end: int
     fuzzy: bool
+    narrated: bool = False  # inside a sentence that describes a scam from the outside
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,12 @@ class PhraseMatcher:
         hits = [RawHit(ri, pi, start, end, fuzzy) for (ri, start), (end, fuzzy, pi) in singles.items()]
         for (ri, pi), lists in multi.items():
             hits.extend(self._chain(ri, pi, lists))
-        out = [h for h in hits if not (self.rules[h.rule_index].negatable and self._negated(norm, h.start, h.end))]
+        out: list[RawHit] = []
+        for h in hits:
+            if not self.rules[h.rule_index].negatable:
+                out.append(h)
+            elif not self._warned(norm, h.start, h.end):
+                out.append(replace(h, narrated=True) if self._narrated(norm, h.start, h.end) else h)
         out.sort(key=lambda h: (h.start, h.end))
         return out
 
@@ -179,11 +187,6 @@ class PhraseMatcher:
                 hits.append(RawHit(ri, pi, start0, end, fuzzy))
                 last_end = end
         return hits
-
-    @staticmethod
-    def _negated(norm: str, start: int, end: int) -> bool:
-        """Warning (不要把验证码告诉别人) or narration (骗子冒充客服…) around the hit."""
-        return PhraseMatcher._warned(norm, start, end) or PhraseMatcher._narrated(norm, start, end)
 
     @staticmethod
     def _narrated(norm: str, start: int, end: int) -> bool:
