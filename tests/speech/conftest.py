@@ -19,6 +19,7 @@ import wave
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -153,26 +154,37 @@ def _start_pulse(runtime: Path) -> PulseLine:
     return PulseLine(runtime_dir=runtime, env=env)
 
 
+# One server per test process, even when several test modules import this fixture (each import is
+# its own session fixture to pytest): the first user starts it, the last one stops it.
+_PULSE: dict[str, Any] = {"line": None, "users": 0, "saved": {}}
+
+
 @pytest.fixture(scope="session")
 def pulse_line(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PulseLine]:
     """A private PulseAudio server with a null sink; PortAudio's ``pulse`` device records its monitor."""
     missing = [b for b in ("pulseaudio", "paplay", "pactl") if shutil.which(b) is None]
     if missing:
         pytest.skip(f"PulseAudio tools missing ({', '.join(missing)}); Debian: pulseaudio pulseaudio-utils")
-    line = _start_pulse(tmp_path_factory.mktemp("pulse-runtime"))
-    saved = {k: os.environ.get(k) for k in ("XDG_RUNTIME_DIR", "PULSE_SOURCE", "PULSE_SERVER")}
-    os.environ["XDG_RUNTIME_DIR"] = str(line.runtime_dir)
-    os.environ["PULSE_SOURCE"] = line.monitor
-    os.environ.pop("PULSE_SERVER", None)
+    if _PULSE["line"] is None:
+        line = _start_pulse(tmp_path_factory.mktemp("pulse-runtime"))
+        _PULSE["saved"] = {k: os.environ.get(k) for k in ("XDG_RUNTIME_DIR", "PULSE_SOURCE", "PULSE_SERVER")}
+        os.environ["XDG_RUNTIME_DIR"] = str(line.runtime_dir)
+        os.environ["PULSE_SOURCE"] = line.monitor
+        os.environ.pop("PULSE_SERVER", None)
+        _PULSE["line"] = line
+    _PULSE["users"] += 1
     try:
-        yield line
+        yield _PULSE["line"]
     finally:
-        line.kill()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        _PULSE["users"] -= 1
+        if _PULSE["users"] == 0:
+            _PULSE["line"].kill()
+            _PULSE["line"] = None
+            for key, value in _PULSE["saved"].items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
 
 
 @pytest.fixture
