@@ -34,9 +34,12 @@ MIN_DELETION_LEN = 4  # phrases shorter than this get no dropped-character varia
 NEGATION_REACH = 10  # characters looked at on each side of a hit, within its clause
 
 _CLAUSE_BREAK = re.compile(r"[，。！？；,.!?;:：\n]")
+# Reassurance a scammer says right before the request ("不要担心，把验证码告诉我"); recognised text has no
+# comma to end the clause, so these must not read as a warning.
+_REASSURE = r"(?!担心|着急|急|害怕|怕|紧张|慌|挂|犹豫|耽误|错过|告诉家人|声张)"
 _NEG_BEFORE = re.compile(
-    r"不要|不会|不能|不可以|(?<!是)不是|别(?!人|的)|切勿|勿|绝不|决不|从不|从来不|没有|不存在|并不|并非|谨防|警惕|小心|防范|提防|当心|"
-    r"凡是|一律|不需要|无需|不用|拒绝|以防|谨记|牢记|所谓"
+    rf"(?:不要|不会|不能|不可以|(?<!是)不是|别(?!人|的)|切勿|勿|绝不|决不|从不|从来不|没有|不存在|并不|并非|不需要|无需|不用){_REASSURE}|"
+    r"谨防|警惕|小心|防范|提防|当心|凡是|一律|拒绝|以防|谨记|牢记|所谓"
 )
 # Someone *describing* a scam (a police warning, a news item, a relative retelling a call) names the
 # same cues; a sentence that talks about the scam from the outside does not count as the scam.
