@@ -225,3 +225,14 @@ def test_strip_debug_info_shrinks_a_module_that_still_imports(tmp_path: Path) ->
     result = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [str(module), "3.10"]
+
+
+def test_bundled_files_are_found_through_paths_resource_not_meipass() -> None:
+    """STYLE §6: one module resolves bundled files (importlib.resources); no scattered ``sys._MEIPASS`` checks."""
+    offenders = [
+        str(path.relative_to(REPO))
+        for package in ("app", "screening", "blocklists", "speech")
+        for path in (REPO / package).rglob("*.py")
+        if "_MEIPASS" in path.read_text(encoding="utf-8")
+    ]
+    assert not offenders, offenders
