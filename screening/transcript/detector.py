@@ -112,6 +112,15 @@ def level_for(score: float, base: Level = Level.UNKNOWN) -> Level:
 
 
 @dataclass(frozen=True)
+class RulePrior:
+    """What a streaming session remembers between updates (see ``ScriptDetector._rule_score``)."""
+
+    best: dict[str, float]  # strongest weight seen per rule
+    window_best: float
+    fired: frozenset[str]  # combo ids
+
+
+@dataclass(frozen=True)
 class _Scored:
     score: float
     rule_score: float
@@ -135,7 +144,14 @@ class ScriptDetector:
         self.model = model
         self._rules: dict[str, Rule] = {r.id: r for r in book.rules}
         self._rule_list = book.rules
-        self._combo_members = [(c, {r for g in c.groups for r in g}) for c in book.combos]
+        self._combo_maps: list[tuple[Combo, dict[str, tuple[int, ...]]]] = []
+        for c in book.combos:
+            groups: dict[str, list[int]] = {}
+            for gi, group in enumerate(c.groups):
+                for rule_id in group:
+                    groups.setdefault(rule_id, []).append(gi)
+            self._combo_maps.append((c, {r: tuple(g) for r, g in groups.items()}))
+        self.reach = max([WINDOW, *(c.window for c in book.combos)])  # how far back a new hit can matter
         generic = Category("generic", BiText("常见诈骗手法", "Common scam tactics"), BiText("", ""))
         self._categories: dict[str, Category] = {"generic": generic, **book.categories}
 
@@ -217,25 +233,31 @@ class ScriptDetector:
         damp = min(1.0, syllables / SHORT_TEXT)
         return MODEL_CAP * (p - MODEL_FLOOR) / (1.0 - MODEL_FLOOR) * damp
 
-    def _score(self, hits: Sequence[PhraseHit], p: float, syllables: int) -> _Scored:
-        rule_score, combos, category = self._rule_score(hits)
+    def _score(
+        self, hits: Sequence[PhraseHit], p: float, syllables: int, prior: RulePrior | None = None
+    ) -> tuple[_Scored, RulePrior]:
+        rule_score, combos, category, state = self._rule_score(hits, prior)
         model_part = self._model_part(p, syllables)
         score = 1.0 - (1.0 - rule_score) * (1.0 - model_part)
-        return _Scored(score, rule_score, model_part, category, combos)
+        return _Scored(score, rule_score, model_part, category, combos), state
 
-    def _rule_score(self, hits: Sequence[PhraseHit]) -> tuple[float, tuple[Combo, ...], str | None]:
-        if not hits:
-            return 0.0, (), None
+    def _rule_score(
+        self, hits: Sequence[PhraseHit], prior: RulePrior | None = None
+    ) -> tuple[float, tuple[Combo, ...], str | None, RulePrior]:
+        """Score the hits.  With ``prior`` (streaming), ``hits`` are only those from ``prior.since`` on:
+        windows and combos that end before them were scored already and cannot change."""
+        best: dict[str, float] = dict(prior.best) if prior else {}
+        window_best = prior.window_best if prior else 0.0
+        fired_ids = set(prior.fired) if prior else set()
         ordered = sorted(hits, key=lambda h: h.start)
-        # strong cues over the whole call
-        best: dict[str, float] = {}
         for h in ordered:
             if h.weight > best.get(h.rule_id, 0.0):
                 best[h.rule_id] = h.weight
+        if not best:
+            return 0.0, (), None, RulePrior({}, 0.0, frozenset())
+        # strong cues add up over the whole call
         strong = _noisy_or(w for w in best.values() if w >= STRONG * FUZZY_FACTOR)
-        # weak + strong cues inside a window
-        window_best = 0.0
-        j = 0
+        # weak and strong cues add up inside a window
         n = len(ordered)
         for i in range(n):
             limit = ordered[i].start + WINDOW
@@ -249,7 +271,10 @@ class ScriptDetector:
             window_best = max(window_best, _noisy_or(in_window.values()))
         direct = [h for h in ordered if not h.narrated]  # a retold scam does not make a combination
         present = {h.rule_id for h in direct}
-        fired = tuple(c for c, members in self._combo_members if members & present and _combo_fires(c, direct))
+        for combo, groups in self._combo_maps:
+            if combo.id not in fired_ids and groups.keys() & present and _combo_fires(combo, groups, direct):
+                fired_ids.add(combo.id)
+        fired = tuple(c for c, _ in self._combo_maps if c.id in fired_ids)
         combo_score = _noisy_or(c.weight for c in fired)
         rule_score = 1.0 - (1.0 - max(strong, window_best)) * (1.0 - combo_score)
         # category: strongest non-generic category
@@ -260,7 +285,7 @@ class ScriptDetector:
             ((cat, _noisy_or(ws)) for cat, ws in per_cat.items() if cat != "generic"), key=lambda x: x[1], reverse=True
         )
         category = ranked[0][0] if ranked else ("generic" if "generic" in per_cat else None)
-        return rule_score, fired, category
+        return rule_score, fired, category, RulePrior(best, window_best, frozenset(fired_ids))
 
     def _assessment(
         self,
@@ -273,7 +298,7 @@ class ScriptDetector:
         level: Level | None,
     ) -> TranscriptAssessment:
         p = self.model.probability(state) if self.model and state else 0.0
-        scored = self._score(hits, p, syllables)
+        scored, _ = self._score(hits, p, syllables)
         terms: tuple[tuple[str, float], ...] = ()
         if self.model and state and scored.model_part > 0:
             terms = self.model.top_terms(state, key, norm)
@@ -348,21 +373,29 @@ def _noisy_or(weights: Iterable[float]) -> float:
     return 1.0 - keep
 
 
-def _combo_fires(combo: Combo, ordered: Sequence[PhraseHit]) -> bool:
-    members = [h for h in ordered if any(h.rule_id in g for g in combo.groups)]
-    if len(members) < len(combo.groups):
+def _combo_fires(combo: Combo, groups: dict[str, tuple[int, ...]], ordered: Sequence[PhraseHit]) -> bool:
+    """Whether every group of the combo has a hit inside one window (two pointers, linear)."""
+    members = [(h.start, gi) for h in ordered if (gi := groups.get(h.rule_id)) is not None]
+    need = len(combo.groups)
+    if len({g for _, gs in members for g in gs}) < need:
         return False
-    for i, anchor in enumerate(members):
-        limit = anchor.start + combo.window
-        found = [False] * len(combo.groups)
-        for h in members[i:]:
-            if h.start >= limit:
-                break
-            for gi, group in enumerate(combo.groups):
-                if h.rule_id in group:
-                    found[gi] = True
-        if all(found):
+    counts = [0] * need
+    covered = 0
+    j = 0
+    for start, anchor_groups in members:
+        limit = start + combo.window
+        while j < len(members) and members[j][0] < limit:
+            for g in members[j][1]:
+                if counts[g] == 0:
+                    covered += 1
+                counts[g] += 1
+            j += 1
+        if covered == need:
             return True
+        for g in anchor_groups:  # the anchor leaves the window
+            counts[g] -= 1
+            if counts[g] == 0:
+                covered -= 1
     return False
 
 

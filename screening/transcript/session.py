@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,7 @@ from screening.transcript.phrases import GAP
 from screening.types import Level, TranscriptSegment
 
 if TYPE_CHECKING:
-    from screening.transcript.detector import PhraseHit, ScriptDetector, TranscriptAssessment
+    from screening.transcript.detector import PhraseHit, RulePrior, ScriptDetector, TranscriptAssessment
 
 SEPARATOR = "\n"  # between final segments: a clause break, phrases do not run across it
 OVERLAP = 24 + GAP  # characters of earlier text re-scanned with each new segment (context for negation)
@@ -58,6 +59,9 @@ class DetectorSession:
         self._ms = ""
         self._state = NgramState()
         self._hits: dict[tuple[str, int], PhraseHit] = {}
+        self._ordered: list[PhraseHit] = []  # final hits by start
+        self._starts: list[int] = []
+        self._prior: RulePrior | None = None
         self._spans: list[_Span] = []
         self._level = self.base_level
         self._score = 0.0
@@ -93,6 +97,7 @@ class DetectorSession:
         key_tail = det.key.key(sep + seg_norm) if seg_norm else ""
         ms = self._ms + key_model_string(key_tail)
         model = det.model
+        new = [h for h in fresh if (h.rule_id, h.start) not in self._hits]
         if segment.is_final:
             if seg_norm:
                 old = len(self._ms)
@@ -103,12 +108,22 @@ class DetectorSession:
                     self._state.add(model, model.count(ms, old))
                 self._spans.append(span)
             state = self._state
-            all_hits = self._merge(fresh)
         else:
             state = self._state.preview(model, model.count(ms, len(self._ms))) if model else self._state
-            all_hits = list(self._hits.values()) + [h for h in fresh if (h.rule_id, h.start) not in self._hits]
         p = model.probability(state) if model else 0.0
-        scored = det._score(all_hits, p, len(ms))
+        # Only windows that can reach the new hits are scored again; the rest is in self._prior.
+        tail = new
+        if new:
+            since = min(h.start for h in new) - det.reach
+            tail = self._ordered[bisect.bisect_left(self._starts, since) :] + new
+        scored, prior = det._score(tail, p, len(ms), self._prior)
+        if segment.is_final:
+            self._prior = prior
+            for h in new:
+                self._hits[(h.rule_id, h.start)] = h
+                i = bisect.bisect_right(self._starts, h.start)
+                self._starts.insert(i, h.start)
+                self._ordered.insert(i, h)
         from screening.transcript.detector import level_for
 
         candidate = level_for(scored.score, self.base_level)
@@ -156,11 +171,6 @@ class DetectorSession:
         return replace(a, level=level)
 
     # -----------------------------------------------------------------------------------------
-    def _merge(self, fresh: list[PhraseHit]) -> list[PhraseHit]:
-        for h in fresh:
-            self._hits.setdefault((h.rule_id, h.start), h)
-        return list(self._hits.values())
-
     @staticmethod
     def _time(span: _Span, pos: int) -> float:
         if span.length <= 0 or span.end <= span.start:
