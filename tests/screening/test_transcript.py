@@ -204,3 +204,19 @@ def test_description_of_a_scam_is_not_the_scam(det: ScriptDetector) -> None:
 def test_traditional_characters_match_by_sound(det: ScriptDetector) -> None:
     a = det.assess("您好，我是電信營業廳客服，您的積分即將過期，請把收到的驗證碼告訴我。")
     assert a.level >= Level.WARN and a.category == "telecom_points"
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMES) + sorted(EVERYDAY))
+def test_streamed_finals_agree_with_whole_text(det: ScriptDetector, name: str) -> None:
+    text = SCHEMES[name][0] if name in SCHEMES else EVERYDAY[name]
+    pieces = [p for p in text.replace("。", "，").split("，") if p]
+    s = det.session()
+    for i, piece in enumerate(pieces):
+        s.feed(TranscriptSegment(" ".join(piece), is_final=True, start=float(i), end=i + 0.9))
+    streamed = s.assessment
+    whole = det.assess("\n".join(pieces))
+    assert streamed.level == whole.level
+    assert streamed.category == whole.category
+    assert streamed.score == pytest.approx(whole.score, abs=1e-3)
+    assert {h.rule_id for h in streamed.hits} == {h.rule_id for h in whole.hits}
+    assert all(h.t is not None for h in streamed.hits)
