@@ -329,6 +329,9 @@ def take_screenshots(out_dir: Path, ctx: CliContext | None = None) -> int:
                     settle()
                     save(wizard, "08_wizard.png")
                     wizard.next()
+                    wizard.family_page.numbers.setPlainText(
+                        "13800138000 女儿\n021-61234567 社区网格员\n139 1234 5678 老伴"
+                    )
                     settle()
                     save(wizard, "09_wizard_family.png")
                     wizard.reject()

@@ -502,9 +502,20 @@ class SpeechService(QObject):
 
     # ---------------------------------------------------------------- devices
     def list_devices(self, on_result: Callable[[Any], None], on_error: Callable[[BaseException], None]) -> None:
-        from speech.audio import list_input_devices
+        """Capture devices, rescanned (a USB phone recorder plugged in after start appears on 刷新)."""
+        rescan = self._meter_job is None  # never re-initialise PortAudio under an open stream
 
-        self._services.jobs.run(list_input_devices, on_result=on_result, on_error=on_error, name="list-devices")
+        def scan() -> Any:
+            from speech.audio import list_input_devices
+
+            if rescan:
+                import sounddevice as sd
+
+                sd._terminate()  # PortAudio only enumerates devices when it is initialised
+                sd._initialize()
+            return list_input_devices()
+
+        self._services.jobs.run(scan, on_result=on_result, on_error=on_error, name="list-devices")
 
     @staticmethod
     def _device_arg(device: str | None) -> int | str | None:

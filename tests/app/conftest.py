@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Callable, Iterator
 from email import message_from_bytes
 from email.message import Message as EmailMessage
@@ -36,9 +37,17 @@ def services(qapp, ui_lang: str, data_dir: Path, test_settings: Settings) -> Ite
     """Real services (real DB file, real screener/detector, real job runner) on a temporary data dir."""
     from app.services import build_services
 
+    before = set(threading.enumerate())
     svc = build_services(data_dir, test_settings)
     yield svc
     svc.close()
+    # No leaked threads: every worker, source and recogniser thread the services started has been joined.
+    leaked = [t.name for t in set(threading.enumerate()) - before if t.is_alive() and not t.daemon or _ours(t)]
+    assert not leaked, f"threads still running after services.close(): {leaked}"
+
+
+def _ours(thread: threading.Thread) -> bool:
+    return thread.is_alive() and thread.name.startswith(("callshield-", "speech-", "source-"))
 
 
 @pytest.fixture

@@ -19,6 +19,12 @@ pytestmark = pytest.mark.slow
 def page(qtbot, services, pulse_line: PulseLine, ko_model_dir: Path):  # noqa: F811
     from app.gui import build_window
 
+    import sounddevice as sd
+
+    # PortAudio may have been initialised earlier in this process, before this PulseAudio server existed:
+    # re-initialise it so the ``pulse`` device talks to the server of this test (the app rescans on "刷新" too).
+    sd._terminate()
+    sd._initialize()
     services.settings.update(audio_device="pulse", model_path=str(ko_model_dir))
     window = build_window(QApplication.instance(), services)
     qtbot.addWidget(window)
