@@ -70,7 +70,13 @@ def model_string(fs: str) -> str:
 
 def count_ngrams(ms: str, first_new: int = 0, max_n: int = 3, min_n: int = 1) -> Counter[str]:
     """Counts of the min_n..max_n-grams of ``ms`` that end at or after ``first_new``."""
-    counts: Counter[str] = Counter()
+    if first_new == 0 and min_n == 1 and max_n == 3:  # the common case, without tuples
+        counts = Counter(ms)
+        bigrams = list(map(operator.add, ms, ms[1:]))
+        counts.update(bigrams)
+        counts.update(map(operator.add, bigrams, ms[2:]))
+        return counts
+    counts = Counter()
     for n in range(min_n, max_n + 1):
         sub = ms[max(0, first_new - n + 1) :]
         if len(sub) < n:
