@@ -150,7 +150,7 @@ def test_importing_a_broken_model_explains_and_keeps_nothing(qtbot, services, pa
 
 
 def test_audio_device_problems_are_explained(qtbot, services, page) -> None:
-    qtbot.waitUntil(lambda: bool(page.audio_status.text()), timeout=10_000)
+    qtbot.waitUntil(lambda: page.audio_status.text() not in ("", "正在查找录音设备…"), timeout=10_000)
     if page.device.count() <= 1:
         assert "没有找到录音设备" in page.audio_status.text()
     page.device.addItem("no-such-device", "no-such-device")
