@@ -16,7 +16,6 @@ Scoring (all in 0..1):
 from __future__ import annotations
 
 import logging
-import math
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -397,10 +396,6 @@ def _combo_fires(combo: Combo, groups: dict[str, tuple[int, ...]], ordered: Sequ
             if counts[g] == 0:
                 covered -= 1
     return False
-
-
-def sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-z))
 
 
 __all__ = ["ModelError", "PhraseHit", "ScriptDetector", "TranscriptAssessment", "level_for"]

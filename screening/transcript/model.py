@@ -1,8 +1,8 @@
 """The statistical part: syllable n-grams + a linear model, inferred in pure Python.
 
 Features are 1–3-grams over the *sound key* (one code per toneless, accent-merged pinyin syllable;
-every digit is ``#``; anything else breaks the sequence), so a homophone recognition error changes
-no feature at all.  The value of a feature is its count divided by the L2 norm of all counts.
+every digit is ``#``; punctuation and Latin letters are dropped), so a homophone recognition error
+changes no feature at all.  The value of a feature is its count divided by the L2 norm of all counts.
 ``scripts/train_detector.py`` fits a logistic regression with scikit-learn and ships only the
 weights (``model.json.gz``); this module needs neither scikit-learn nor scipy.
 
@@ -31,9 +31,7 @@ from screening.transcript.normalise import SoundKey
 
 FORMAT = 1
 MODEL_FILE = "model.json.gz"
-BREAK = "|"
 DIGIT = "#"
-_NOT_FEATURE = re.compile(r"[^\ue000-\uf8ff#]")
 _DIGITS = str.maketrans("0123456789", DIGIT * 10)
 _NON_MODEL = re.compile(r"[^\ue000-\uf8ff0-9]+")
 
@@ -49,23 +47,13 @@ class ModelError(ValueError):
         self.message = message
 
 
-def feature_string(key: str) -> str:
-    """Sound key → model alphabet: syllable codes, ``#`` for digits, ``|`` for everything else (same length)."""
-    return _NOT_FEATURE.sub(BREAK, key.translate(_DIGITS))
-
-
 def key_model_string(key: str) -> str:
-    """Sound key → model string in one step (same as ``model_string(feature_string(key))``)."""
-    return _NON_MODEL.sub("", key).translate(_DIGITS)
-
-
-def model_string(fs: str) -> str:
-    """What the n-grams are counted on: the syllables and digits only.
+    """Sound key → what the n-grams are counted on: syllable codes and ``#`` per digit, nothing else.
 
     Punctuation, Latin letters, spaces and speaker labels are dropped, so typed text with
     punctuation and a recogniser's unpunctuated output give the same features.
     """
-    return fs.replace(BREAK, "")
+    return _NON_MODEL.sub("", key).translate(_DIGITS)
 
 
 def count_ngrams(ms: str, first_new: int = 0, max_n: int = 3, min_n: int = 1) -> Counter[str]:
@@ -87,7 +75,6 @@ def count_ngrams(ms: str, first_new: int = 0, max_n: int = 3, min_n: int = 1) ->
             counts.update(map(operator.add, sub, sub[1:]))
         else:
             counts.update(map("".join, zip(*(sub[i:] for i in range(n)), strict=False)))
-    counts.pop(BREAK, None)
     return counts
 
 
@@ -149,7 +136,7 @@ class NgramModel:
         self.max_n = max_n
         self.min_n = min_n
         self.meta = meta
-        self.positive = frozenset(g for g, w in weights.items() if w > 0 and len(g) > 1 and BREAK not in g)
+        self.positive = frozenset(g for g, w in weights.items() if w > 0 and len(g) > 1)
 
     # -- loading -------------------------------------------------------------------------------
     @classmethod
