@@ -306,11 +306,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, a, b, ratio in table:
         print(f"{name:<{w}}  {a:>12}  {b:>12}  {ratio}")
     try:
-        load = f" · load average {os.getloadavg()[0]:.1f} on {os.cpu_count() or 1} cores"
+        load_note = f" · load average {os.getloadavg()[0]:.1f} on {os.cpu_count() or 1} cores"
     except OSError:
-        load = ""
+        load_note = ""
     print(
-        f"\nnotes{load}: test split only; corrupted texts: {real_cer:.1%} measured CER over Chinese characters "
+        f"\nnotes{load_note}: test split only; corrupted texts: {real_cer:.1%} measured CER over Chinese characters "
         "(75% homophones, 15% near-homophones, 10% deletions); flagged = level ≥ WARN."
     )
     return 0
