@@ -2,7 +2,8 @@
 
     python -m screening.evaluate FILE.jsonl [FILE2.jsonl ...] [--split test] [--no-model] [--json]
 
-Each line needs ``text`` and ``label`` (1/true/"fraud" = fraud, 0/false/"normal" = not); optional
+Each line needs ``text`` (or ``turns``, a list of ``{"text": …}``) and ``label`` (1/true/"fraud" =
+fraud, 0/false/"normal" = not); optional
 ``category`` (reported per category) and ``source`` (default: the file's folder or name).
 ``--split train|dev|test`` keeps only the rows whose id hashes into that split, the same stable
 split ``scripts/train_detector.py`` trains on, so ``--split test`` gives figures on unseen data.
@@ -89,6 +90,8 @@ def read_rows(path: Path, warn: TextIO, lang: str) -> list[Row]:
             obj = json.loads(line)
             label = _label(obj.get("label")) if isinstance(obj, dict) else None
             body = obj.get("text") if isinstance(obj, dict) else None
+            if not isinstance(body, str) and isinstance(obj, dict) and isinstance(obj.get("turns"), list):
+                body = "\n".join(str(t.get("text", "")) if isinstance(t, dict) else str(t) for t in obj["turns"])
             if label is None or not isinstance(body, str):
                 raise ValueError("needs 'text' (string) and 'label' (0/1)")
         except (json.JSONDecodeError, ValueError) as exc:
