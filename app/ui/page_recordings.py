@@ -8,8 +8,11 @@ page says so and points to Settings instead of failing.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -98,15 +101,45 @@ def run_batch(
         relay.fileDone.emit(batch_progress.result)
         progress.update(batch_progress.done, batch_progress.total, Path(batch_progress.result.path).name)
 
-    return scan_recordings(
-        paths,
-        model_path,
-        db_path=db_path,
-        workers=max(1, min(workers, total)),
-        progress=on_file,
-        cancel=progress.cancel_event,
-        rescan=rescan,
-    )
+    with _background_priority():
+        return scan_recordings(
+            paths,
+            model_path,
+            db_path=db_path,
+            workers=max(1, min(workers, total)),
+            progress=on_file,
+            cancel=progress.cancel_event,
+            rescan=rescan,
+        )
+
+
+SCAN_NICENESS = 10
+
+
+@contextlib.contextmanager
+def _background_priority() -> Iterator[None]:
+    """Run the batch (and the decoder processes it starts, which inherit it) at a lower CPU priority,
+    so that on a busy two-core PC the window stays responsive while Vosk uses every core.
+
+    On Linux the niceness applies to the calling (job) thread; it is put back afterwards when the OS
+    allows it.  Elsewhere this does nothing.
+    """
+    if not hasattr(os, "setpriority") or not sys.platform.startswith("linux"):
+        yield
+        return
+    try:
+        before = os.getpriority(os.PRIO_PROCESS, 0)
+        os.setpriority(os.PRIO_PROCESS, 0, min(19, before + SCAN_NICENESS))
+    except OSError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        try:
+            os.setpriority(os.PRIO_PROCESS, 0, before)
+        except OSError:  # raising priority again needs privileges; the thread only runs background jobs
+            log.debug("could not restore the job thread's priority")
 
 
 # --------------------------------------------------------------------------------------------- page
