@@ -285,7 +285,7 @@ class RecordingsPage(QWidget):
         self.retranslate()
         self._update_actions()
         self._show_current()
-        self.services.settings.changed.connect(lambda *_: self.refresh_model_status())
+        self.services.settings.changed.connect(self._settings_changed)
         self.refresh_model_status()
 
     # ------------------------------------------------------------------ texts
@@ -352,6 +352,10 @@ class RecordingsPage(QWidget):
             on_error=self._model_missing,
             name="resolve-model",
         )
+
+    def _settings_changed(self, new: Any, old: Any) -> None:
+        if getattr(new, "model_path", None) != getattr(old, "model_path", None):
+            self.refresh_model_status()
 
     def _model_found(self, path: str) -> None:
         self.model_path = path

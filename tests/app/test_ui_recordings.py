@@ -73,6 +73,16 @@ def test_no_model_says_so_and_points_to_settings(qtbot, services, wait_jobs, no_
     assert page.model.rowCount() == 1
     assert not page.scan_button.isEnabled()  # cannot start without a model, and nothing crashed
     assert page.error_dialog is None
+    # a broken model folder chosen in Settings: the notice says what is wrong with it
+    broken = tmp_path / "not-a-model"
+    broken.mkdir()
+    services.settings.update(model_path=str(broken))
+    wait_jobs()
+    assert page.model_box.isVisible() and len(page.model_label.text().splitlines()) == 3
+    # once Settings points at a real model, the notice goes away and scanning is possible
+    services.settings.update(model_path=_korean_model())
+    wait_jobs()
+    assert not page.model_box.isVisible() and page.scan_button.isEnabled()
 
 
 def test_batch_scan_with_real_korean_model(qtbot, services, wait_jobs, no_env_model, tmp_path) -> None:
