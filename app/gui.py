@@ -211,6 +211,7 @@ def run_gui(args: argparse.Namespace, ctx: CliContext) -> int:
             run_first_run_wizard(services)
         window = build_window(app, services)
         window.show()
+        services.warm_up()
         log.info("desktop app started")
         return int(app.exec())
     finally:

@@ -162,6 +162,39 @@ class AppServices(QObject):
 
         self.jobs.run(self.detector, on_result=done, on_error=failed, name="load-detector")
 
+    # --------------------------------------------------------------- warm-up
+    WARM_MODULES = (
+        "speech.audio",
+        "speech.recognizer",
+        "speech.pipeline",
+        "speech.models",
+        "speech.batch",
+        "concurrent.futures.process",
+        "vosk",
+    )
+
+    def warm_up(self) -> None:
+        """Right after start-up, import the heavy modules and load the detector in a worker.
+
+        A first ``import`` on the GUI thread (vosk's native library, PyAV, multiprocessing) or waiting on the
+        import lock while a worker imports the same module freezes the window for tens of milliseconds; doing it
+        once, early, in the background keeps later clicks (start a scan, open a device) smooth.
+        """
+        import importlib
+
+        def warm() -> int:
+            loaded = 0
+            for name in self.WARM_MODULES:
+                try:
+                    importlib.import_module(name)
+                    loaded += 1
+                except Exception as exc:  # an optional part missing is not an error here
+                    log.info("warm-up: %s not available (%s)", name, exc)
+            return loaded
+
+        self.jobs.run(warm, on_result=lambda n: log.debug("warm-up imported %d modules", n), name="warm-up")
+        self.load_detector()
+
     # ----------------------------------------------------------------- close
     def close(self) -> None:
         """Stop calls and speech, join workers, close DB connections. Safe to call twice."""

@@ -138,10 +138,11 @@ def run_app(files: list[Path], model: Path, data_dir: Path) -> tuple[float, Stal
     services = build_services(data_dir, settings)
     window = build_window(app, services)
     window.show()
+    services.warm_up()  # what the app does right after its window appears (run_gui)
     page = window.show_page("recordings")
     page.add_paths([str(f) for f in files])
-    deadline = time.monotonic() + 30
-    while page.model.rowCount() < len(files) and time.monotonic() < deadline:
+    deadline = time.monotonic() + 60
+    while (page.model.rowCount() < len(files) or not services.jobs.is_idle()) and time.monotonic() < deadline:
         QCoreApplication.processEvents()
         time.sleep(0.005)
     meter = StallMeter()

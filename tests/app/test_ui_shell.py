@@ -301,3 +301,14 @@ def test_highlighted_transcript_marks_phrases_with_category_tooltips(qtbot) -> N
     assert tips and all("：" in t or ": " in t for t in tips)  # "category: explanation"
     assert "[" in view.toPlainText()  # the category is also written next to the phrase, not colour alone
     assert view.accessibleName() == "通话文字记录"
+
+
+def test_warm_up_imports_heavy_modules_and_loads_the_detector_in_workers(qtbot, services, wait_jobs) -> None:
+    import sys
+
+    gui = threading.get_ident()
+    services.warm_up()
+    wait_jobs(timeout=30_000)
+    assert "speech.batch" in sys.modules and "vosk" in sys.modules
+    assert services.detector_loaded
+    assert threading.get_ident() == gui
