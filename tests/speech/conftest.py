@@ -187,22 +187,19 @@ def pulse_line(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PulseLine]:
                     os.environ[key] = value
 
 
+def _responding(line: PulseLine) -> bool:
+    return subprocess.run(["pactl", "info"], env=line.env, capture_output=True, timeout=10).returncode == 0
+
+
 @pytest.fixture
-def restart_pulse(pulse_line: PulseLine) -> Iterator[PulseLine]:
-    """For tests that kill the server: bring it back afterwards for the next test."""
+def restart_pulse(pulse_line: PulseLine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[PulseLine]:
+    """For tests that kill the server: afterwards start a fresh one (new runtime dir: a killed daemon can
+    linger as a zombie that blocks its pid file) and point the shared line and the environment at it."""
     yield pulse_line
-    if pulse_line.pid() is None or not _alive(pulse_line.pid()):
-        _start_pulse(pulse_line.runtime_dir)
-
-
-def _alive(pid: int | None) -> bool:
-    if pid is None:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
+    if not _responding(pulse_line):
+        fresh = _start_pulse(tmp_path_factory.mktemp("pulse-runtime"))
+        pulse_line.runtime_dir, pulse_line.env = fresh.runtime_dir, fresh.env
+        os.environ["XDG_RUNTIME_DIR"] = str(fresh.runtime_dir)
 
 
 class KeywordSink:
