@@ -43,6 +43,7 @@ NARRATION_FACTOR = 0.3  # a cue inside a sentence describing a scam (a warning, 
 MODEL_FLOOR = 0.5  # model probability below this contributes nothing
 MODEL_CAP = 0.75  # the model alone can warn (needs p ≥ 0.93) but never block
 SHORT_TEXT = 40  # syllables; shorter texts get proportionally less model weight
+MODEL_REASON = 0.1  # the model's part of the score from which it is explained (model_terms, a reason)
 # score ≥ threshold → level
 THRESHOLDS: tuple[tuple[float, Level], ...] = ((0.85, Level.BLOCK), (0.6, Level.WARN), (0.35, Level.CAUTION))
 ALERT_LEVEL = Level.WARN  # what counts as "flagged as fraud" in evaluation
@@ -299,7 +300,7 @@ class ScriptDetector:
         p = self.model.probability(state) if self.model and state else 0.0
         scored, _ = self._score(hits, p, syllables)
         terms: tuple[tuple[str, float], ...] = ()
-        if self.model and state and scored.model_part > 0:
+        if self.model and state and scored.model_part >= MODEL_REASON:
             terms = self.model.top_terms(state, key, norm)
         final_level = level if level is not None else level_for(scored.score, base)
         cat = self._categories[scored.category] if scored.category else None
@@ -352,7 +353,7 @@ class ScriptDetector:
                     ReasonText.COMBO.en.format(explanation=c.explanation.en),
                 )
             )
-        if scored.model_part >= 0.1 and terms:
+        if terms:
             pct = int(round(p * 100))
             reasons.append(
                 BiText(

@@ -57,6 +57,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("phone", re.compile(r"(?<!\d)(1[3-9]\d{9}|95\d{3,6}|96\d{3,6}|400\d{7}|0\d{2,3}-?\d{7,8})(?!\d)")),
     ("amount", re.compile(r"(\d+(?:\.\d+)?\s*(?:万元|万块|万|千元|千块|元|块钱|块|rmb|人民币|美元|u|usdt))(?![a-z])")),
 )
+_NEEDS_DIGIT_OR_LATIN = re.compile(r"[0-9a-z]")
 _APP_RE = re.compile("|".join(re.escape(a) for a in sorted(APPS, key=len, reverse=True)))
 
 
@@ -75,7 +76,11 @@ def extract_entities(norm: str) -> tuple[Entity, ...]:
         starts.insert(i, a)
         ends.insert(i, b)
 
-    for kind, pattern in _PATTERNS:
+    if _NEEDS_DIGIT_OR_LATIN.search(norm) is None:  # numbers, IDs and links all need one of these
+        patterns: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    else:
+        patterns = _PATTERNS
+    for kind, pattern in patterns:
         for m in pattern.finditer(norm):
             start, end = m.span(1)
             if free(start, end):
