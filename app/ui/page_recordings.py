@@ -212,6 +212,7 @@ class RecordingsPage(QWidget):
         self.progress.cancelRequested.connect(self.cancel)
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
+        self.summary.setVisible(False)
 
         self.filter_label = QLabel(self)
         self.filter_edit = QLineEdit(self)
@@ -423,7 +424,7 @@ class RecordingsPage(QWidget):
         new = [RecordingRow(path=p) for p in dict.fromkeys(paths) if p not in known]
         self.model.append_rows(new)
         if not paths:
-            self.summary.setText(self.tr("没有找到录音文件。"))
+            self._set_summary(self.tr("没有找到录音文件。"))
         self._update_summary()
         self._update_actions()
 
@@ -441,7 +442,7 @@ class RecordingsPage(QWidget):
         if self._job is not None:
             return
         self.model.clear()
-        self.summary.clear()
+        self._set_summary("")
         self._show_current()
         self._update_actions()
 
@@ -456,7 +457,7 @@ class RecordingsPage(QWidget):
             or self.rescan_check.isChecked()
         ]
         if not todo:
-            self.summary.setText(self.tr("请先选择录音文件或文件夹。"))
+            self._set_summary(self.tr("请先选择录音文件或文件夹。"))
             return
         rows = self.model.rows()
         paths = [rows[i].path for i in todo]
@@ -559,7 +560,16 @@ class RecordingsPage(QWidget):
         self.evidence.clear()
         self.entities.clear()
         self.detail_hint.setVisible(row is None)
-        self.banner.setVisible(row is not None)
+        for widget in (
+            self.banner,
+            self.transcript_label,
+            self.transcript,
+            self.evidence_label,
+            self.evidence,
+            self.entities_label,
+            self.entities,
+        ):
+            widget.setVisible(row is not None)
         if row is None:
             self.transcript.clear_transcript()
             return
@@ -597,6 +607,10 @@ class RecordingsPage(QWidget):
         data = self.level_filter.currentData()
         self.table.proxy.set_min_level(None if data is None else Level(int(data)))
 
+    def _set_summary(self, text: str) -> None:
+        self.summary.setText(text)
+        self.summary.setVisible(bool(text))
+
     def _update_summary(self) -> None:
         rows = self.model.rows()
         if not rows:
@@ -610,7 +624,7 @@ class RecordingsPage(QWidget):
         text = self.tr("共 %n 个文件：", "", len(rows)) + "，".join(parts)
         if risky:
             text += "  " + self.tr("其中 %n 个有诈骗风险（警告或拦截）", "", risky)
-        self.summary.setText(text)
+        self._set_summary(text)
 
     def _update_actions(self, *_: Any) -> None:
         busy = self._job is not None
@@ -645,7 +659,7 @@ class RecordingsPage(QWidget):
             rows,
             path,
             self._lang(),
-            on_result=lambda n: self.summary.setText(self.tr("已导出 %n 个文件的结果到：", "", n) + path),
+            on_result=lambda n: self._set_summary(self.tr("已导出 %n 个文件的结果到：", "", n) + path),
             on_error=self._show_error,
             name="export-recordings",
         )
