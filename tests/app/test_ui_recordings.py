@@ -132,7 +132,7 @@ def test_cancel_a_running_batch(qtbot, services, wait_jobs, no_env_model, tmp_pa
     model_dir = _korean_model()
     wavs = _korean_wavs(tmp_path / "rec")
     copies = []
-    for i in range(6):  # distinct content so none is skipped as a duplicate
+    for i in range(8):  # distinct content so none is skipped as a duplicate
         target = tmp_path / "rec" / f"copy{i}.wav"
         target.write_bytes(wavs[i % 2].read_bytes() + bytes(i + 1))
         copies.append(str(target))
@@ -141,11 +141,17 @@ def test_cancel_a_running_batch(qtbot, services, wait_jobs, no_env_model, tmp_pa
     page.add_paths(copies)
     wait_jobs()
     page.start_scan()
+    # cancel in the middle: after the first file is done, while the others are queued or decoding
+    qtbot.waitUntil(lambda: any(r.status is FileStatus.DONE for r in page.model.rows()), timeout=120_000)
     qtbot.mouseClick(page.progress.cancel_button, Qt.MouseButton.LeftButton)
     wait_jobs(120_000)
     assert not page.is_scanning() and page.scan_button.isEnabled()
-    statuses = {r.status for r in page.model.rows()}
-    assert FileStatus.CANCELLED in statuses and FileStatus.SCANNING not in statuses
+    statuses = [r.status for r in page.model.rows()]
+    assert FileStatus.DONE in statuses and FileStatus.CANCELLED in statuses, statuses
+    assert FileStatus.SCANNING not in statuses
+    # what finished is kept in the history; what was cancelled is not
+    done = sum(1 for s in statuses if s is FileStatus.DONE)
+    assert len(services.history().query(kind="recording")) == done
 
 
 def test_detail_view_evidence_entities_and_exports(qtbot, services, wait_jobs, no_env_model, tmp_path) -> None:
