@@ -760,8 +760,10 @@ class ListsPage(QWidget):
         self.toggle_button.setEnabled(has_list)
         self.delete_list_button.setEnabled(info is not None and info.name not in ("block", "allow"))
         self.export_button.setEnabled(has_list)
-        self.add_button.setEnabled(has_list)
-        self.edit_button.setEnabled(has_entry)
-        self.delete_button.setEnabled(has_entry)
+        # Bundled lists come with the app (and are replaced on update): browse and switch them, not edit them.
+        editable = info is not None and getattr(info.kind, "value", "") != "bundled"
+        self.add_button.setEnabled(editable)
+        self.edit_button.setEnabled(editable and has_entry)
+        self.delete_button.setEnabled(editable and has_entry)
         if info is not None:
             self.toggle_button.setText(self.tr("停用此名单") if info.enabled else self.tr("启用此名单"))
