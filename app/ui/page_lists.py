@@ -524,7 +524,7 @@ class ListsPage(QWidget):
 
     def delete_current_list(self) -> None:
         info = self.current_list()
-        if info is None or info.name in ("block", "allow"):
+        if info is None or not self.delete_list_button.isEnabled():
             return
         title = render_text(info.title, self._lang())
         self._ask(
@@ -758,7 +758,9 @@ class ListsPage(QWidget):
         has_list = info is not None
         has_entry = bool(self.entries_table.selectionModel().selectedRows())
         self.toggle_button.setEnabled(has_list)
-        self.delete_list_button.setEnabled(info is not None and info.name not in ("block", "allow"))
+        self.delete_list_button.setEnabled(
+            info is not None and info.name not in ("block", "allow") and getattr(info.kind, "value", "") != "bundled"
+        )
         self.export_button.setEnabled(has_list)
         # Bundled lists come with the app (and are replaced on update): browse and switch them, not edit them.
         editable = info is not None and getattr(info.kind, "value", "") != "bundled"
