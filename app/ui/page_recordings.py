@@ -152,6 +152,8 @@ class RecordingsPage(QWidget):
         self.model_problem: Any = None
         self._job: Any = None
         self._last_summary: Any = None
+        self._batch_paths: list[str] = []
+        self._batch_workers = 1
         self.relay = BatchRelay(self)
         self.relay.fileDone.connect(self._file_done)
 
@@ -459,13 +461,17 @@ class RecordingsPage(QWidget):
         if not todo:
             self._set_summary(self.tr("请先选择录音文件或文件夹。"))
             return
-        rows = self.model.rows()
-        paths = [rows[i].path for i in todo]
-        for i in todo:
-            rows[i] = RecordingRow(path=rows[i].path, status=FileStatus.SCANNING)
-        self.model.set_rows(rows)  # one reset instead of a change signal per file
         from speech.batch import default_workers
 
+        workers = default_workers()
+        rows = self.model.rows()
+        paths = [rows[i].path for i in todo]
+        # Files are decoded in order, ``workers`` at a time: the first ones are 分析中, the rest 等待中.
+        for n, i in enumerate(todo):
+            rows[i] = RecordingRow(path=rows[i].path, status=FileStatus.SCANNING if n < workers else FileStatus.QUEUED)
+        self.model.set_rows(rows)  # one reset instead of a change signal per file
+        self._batch_paths = paths
+        self._batch_workers = workers
         self.progress.start(self.tr("正在分析 %n 个录音…", "", len(paths)), len(paths))
         self._job = self.services.jobs.run_long(
             run_batch,
@@ -475,7 +481,7 @@ class RecordingsPage(QWidget):
             self.services.settings.value.model_path,
             self.services.db_path,
             self.rescan_check.isChecked(),
-            default_workers(),
+            workers,
             on_result=self._scan_finished,
             on_error=self._scan_failed,
             on_cancelled=self._scan_cancelled,
@@ -510,7 +516,21 @@ class RecordingsPage(QWidget):
             self.model.append_rows([row])
         else:
             self.model.replace_row(index, row)
+        self._promote_next()
         self._update_summary()
+
+    def _promote_next(self) -> None:
+        """A decoder became free: the next waiting file of this batch is now being analysed."""
+        if self._job is None:
+            return
+        rows = self.model.rows()
+        if sum(1 for r in rows if r.status is FileStatus.SCANNING) >= self._batch_workers:
+            return
+        for path in self._batch_paths:
+            index = self.model.row_for_path(path)
+            if index >= 0 and rows[index].status is FileStatus.QUEUED:
+                self.model.replace_row(index, rows[index].with_status(FileStatus.SCANNING))
+                return
 
     def _scan_finished(self, summary: Any) -> None:
         self._job = None
@@ -544,9 +564,11 @@ class RecordingsPage(QWidget):
         self._show_error(exc)
 
     def _mark_unfinished(self, status: FileStatus) -> None:
+        batch = set(self._batch_paths)
         for i, row in enumerate(self.model.rows()):
-            if row.status is FileStatus.SCANNING:
+            if row.status is FileStatus.SCANNING or (row.status is FileStatus.QUEUED and row.path in batch):
                 self.model.replace_row(i, row.with_status(status))
+        self._batch_paths = []
 
     # ---------------------------------------------------------------- details
     def _current_row_changed(self, top_left: Any, bottom_right: Any, *_: Any) -> None:

@@ -99,6 +99,11 @@ def test_batch_scan_with_real_korean_model(qtbot, services, wait_jobs, no_env_mo
     assert page.scan_button.isEnabled()
     qtbot.mouseClick(page.scan_button, Qt.MouseButton.LeftButton)
     assert page.is_scanning() and page.progress.isVisible()
+    from speech.batch import default_workers
+
+    waiting = [r.status for r in page.model.rows()]
+    assert waiting.count(FileStatus.SCANNING) == min(3, default_workers())
+    assert waiting.count(FileStatus.QUEUED) == 3 - min(3, default_workers())
     wait_jobs(180_000)
     rows = {Path(r.path).name: r for r in page.model.rows()}
     assert rows["broken.wav"].status is FileStatus.FAILED and rows["broken.wav"].error is not None
