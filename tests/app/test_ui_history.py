@@ -159,3 +159,14 @@ def test_empty_history(qtbot, services, wait_jobs) -> None:
     page = _page(qtbot, services, wait_jobs)
     assert page.model.rowCount() == 0 and not page.export_csv_button.isEnabled()
     assert page.detail_hint.isVisible() and not page.banner.isVisible()
+
+
+def test_new_call_appears_while_the_page_is_open(qtbot, services, wait_jobs) -> None:
+    if services.calls is None:
+        pytest.skip("the call bridge (app.qtbridge.CallBridge) is not available in this build")
+    page = _page(qtbot, services, wait_jobs)
+    assert page.model.rowCount() == 0
+    services.calls.simulate_call("95275012", line="1")
+    qtbot.waitUntil(lambda: any(r.subject == "95275012" for r in page.model.rows()), timeout=10_000)
+    row = page.model.rows()[0]
+    assert row.kind == "call" and row.level >= Level.WARN
