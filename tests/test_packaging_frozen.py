@@ -165,6 +165,21 @@ def test_frozen_selftest_fails_clearly_without_a_usable_model(frozen_app: Frozen
     assert "[FAIL] speech" in result.stdout and "is not a Vosk model folder" in result.stdout
 
 
+def test_frozen_app_runs_worker_processes(frozen_app: FrozenApp, tmp_path: Path) -> None:
+    """``scan-recordings`` decodes and transcribes in a spawned worker process: multiprocessing must work in the
+    bundle (the entry script calls freeze_support; without it the child re-runs the CLI and the scan fails)."""
+    recordings = tmp_path / "recordings"
+    recordings.mkdir()
+    shutil.copy2(frozen_app.internal / "app" / "selftest_data" / "selftest-zh.wav", recordings / "call.wav")
+    result = run_frozen(
+        frozen_app, tmp_path, "scan-recordings", str(recordings), "--model", str(ko_model()), "--workers", "1", "--json"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = json.loads(result.stdout)
+    assert [row["status"] for row in rows] == ["done"], rows
+    assert rows[0]["transcript"] and rows[0]["history_id"] is not None
+
+
 def test_frozen_cli_subcommand_works(frozen_app: FrozenApp, tmp_path: Path) -> None:
     result = run_frozen(frozen_app, tmp_path, "--version")
     assert result.returncode == 0 and "CallShield" in result.stdout, result.stdout + result.stderr
