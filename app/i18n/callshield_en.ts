@@ -606,6 +606,13 @@
                 <numerusform>; only the newest %n were loaded, narrow the time range</numerusform>
             </translation>
         </message>
+        <message numerus="yes">
+            <source>……另有 %n 条原因（导出报告可看全部）</source>
+            <translation>
+                <numerusform>…and %n more reason (the exported report has them all)</numerusform>
+                <numerusform>…and %n more reasons (the exported report has them all)</numerusform>
+            </translation>
+        </message>
         <message>
             <source>来源：</source>
             <translation>Source: </translation>
@@ -1394,6 +1401,13 @@ You can also type a number below to simulate a call.</translation>
         <message>
             <source>已分析 %1 / %2</source>
             <translation>Analysed %1 / %2</translation>
+        </message>
+        <message numerus="yes">
+            <source>……另有 %n 条，见下方“证据”</source>
+            <translation>
+                <numerusform>…and %n more, see “Evidence” below</numerusform>
+                <numerusform>…and %n more, see “Evidence” below</numerusform>
+            </translation>
         </message>
         <message>
             <source>（没有命中诈骗话术）</source>

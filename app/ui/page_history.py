@@ -37,6 +37,7 @@ from screening.types import Level
 log = logging.getLogger(__name__)
 
 MAX_ROWS = 5000
+BANNER_REASONS = 4  # reasons shown in the verdict banner; the export has them all
 
 RANGE_ALL, RANGE_TODAY, RANGE_7, RANGE_30, RANGE_CUSTOM = range(5)
 
@@ -388,7 +389,11 @@ class HistoryPage(QWidget):
         category = render_text(row.category_text, lang) or row.category
         if category:
             headline += " · " + category
-        self.banner.set_verdict(row.level, headline, row.reason_texts(lang))
+        reasons = row.reason_texts(lang)
+        if len(reasons) > BANNER_REASONS:
+            more = len(reasons) - BANNER_REASONS
+            reasons = [*reasons[:BANNER_REASONS], self.tr("……另有 %n 条原因（导出报告可看全部）", "", more)]
+        self.banner.set_verdict(row.level, headline, reasons)
         meta = [row.time_text(), row.kind_text(lang)]
         if row.path:
             meta.append(row.path)

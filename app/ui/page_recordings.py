@@ -57,6 +57,9 @@ log = logging.getLogger(__name__)
 DISABLED_BUTTON_STYLE = "QPushButton:disabled { background: #d0d7de; color: #57606a; }"
 
 
+BANNER_REASONS = 3  # reasons shown in the verdict banner; the rest are in the evidence list
+
+
 class BatchRelay(QObject):
     """Lives on the GUI thread; the batch worker emits ``fileDone`` and Qt queues it across threads."""
 
@@ -600,6 +603,9 @@ class RecordingsPage(QWidget):
         if category:
             headline += " · " + category
         reasons = [render_text(getattr(r, "text", r), lang) for r in row.reasons]
+        if len(reasons) > BANNER_REASONS:  # the full evidence is listed below the transcript
+            more = len(reasons) - BANNER_REASONS
+            reasons = [*reasons[:BANNER_REASONS], self.tr("……另有 %n 条，见下方“证据”", "", more)]
         if row.error is not None:
             reasons.append(render_text(row.error, lang))
         if row.level is None:
