@@ -5,7 +5,7 @@ how one row renders for each column.  Rows are plain Python objects held in a li
 never touches the database or threads — pages feed it results delivered on the GUI thread.
 
 Sorting uses :data:`SORT_ROLE`, so a risk column sorts by the ordered :class:`Level` and a score
-column numerically, while the displayed text stays human ("⛔ 拦截").
+column numerically, while the displayed text stays human (the level word beside its icon).
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def bi(value: Any, lang: str) -> str:
 
 
 def level_text(level: Level | None, lang: str) -> str:
-    """``⛔ 拦截`` — glyph plus word, never colour alone."""
+    """``✖ 拦截`` — glyph plus word, never colour alone (for labels without an icon)."""
     if level is None:
         return ""
     return f"{LEVEL_GLYPH[level]} {level.label(lang)}"
