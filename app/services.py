@@ -190,6 +190,12 @@ class AppServices(QObject):
                     loaded += 1
                 except Exception as exc:  # an optional part missing is not an error here
                     log.info("warm-up: %s not available (%s)", name, exc)
+            try:  # the batch scan's worker processes need multiprocessing's helper process; start it now
+                from multiprocessing import resource_tracker
+
+                resource_tracker.ensure_running()
+            except Exception as exc:
+                log.info("warm-up: multiprocessing resource tracker not started (%s)", exc)
             return loaded
 
         self.jobs.run(warm, on_result=lambda n: log.debug("warm-up imported %d modules", n), name="warm-up")
