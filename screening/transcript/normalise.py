@@ -109,7 +109,10 @@ def _normalise(text: str) -> str:
     if _SPOKEN_ANY.search(text):  # one cheap pass decides whether the five rewrites are needed
         for pattern, repl in _SPOKEN_RE:
             text = pattern.sub(repl, text)
-    return _NUMERAL_RUN.sub(_numeral_sub, text)
+    text = _NUMERAL_RUN.sub(_numeral_sub, text)
+    if not unicodedata.is_normalized("NFKC", text):  # removing a space can join a letter and a combining mark
+        text = unicodedata.normalize("NFKC", text)
+    return text
 
 
 def normalise(text: str) -> str:

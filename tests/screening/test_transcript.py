@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from screening.transcript import ScriptDetector, TranscriptAssessment
 from screening.transcript.normalise import normalise, sound_key
@@ -227,3 +229,22 @@ def test_streamed_finals_agree_with_whole_text(det: ScriptDetector, name: str) -
     assert streamed.score == pytest.approx(whole.score, abs=1e-3)
     assert {h.rule_id for h in streamed.hits} == {h.rule_id for h in whole.hits}
     assert all(h.t is not None for h in streamed.hits)
+
+
+_ALPHABET = "验证码积分过期客服退款群扣幺三八零千万不要告诉安全账户刷单佣金 ，。！？\n aQ1v信…"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=80) | st.text(max_size=40))
+def test_any_text_gives_a_consistent_assessment(det: ScriptDetector, text: str) -> None:
+    a = det.assess(text)
+    assert 0.0 <= a.score <= 1.0 and a.reasons
+    for h in a.hits:
+        assert 0 <= h.start < h.end <= len(a.text) and a.text[h.start : h.end] == h.matched
+    for e in a.entities:
+        assert a.text[e.start : e.end].strip() == e.value
+    assert normalise(a.text) == a.text  # normalising is idempotent
+    s = det.session()
+    s.feed(TranscriptSegment(text, is_final=False))
+    u = s.feed(TranscriptSegment(text, is_final=True))
+    assert u.level >= Level.UNKNOWN
