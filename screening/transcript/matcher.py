@@ -30,7 +30,7 @@ from screening.transcript.normalise import SoundKey, is_cjk, normalise
 from screening.transcript.phrases import GAP, GAP_MARK, PhraseBook, Rule
 
 MIN_FUZZY_LEN = 3  # shorter parts must match character for character
-MIN_DELETION_LEN = 4  # phrases shorter than this get no dropped-character variant (too generic)
+MIN_DELETION_LEN = 5  # shorter phrases get no dropped-character variant (投资项目 → 投资目 fits 投资目标)
 NEGATION_REACH = 10  # characters looked at on each side of a hit, within its clause
 
 _CLAUSE_BREAK = re.compile(r"[，。！？；,.!?;:：\n]")
