@@ -103,6 +103,7 @@ class SelfTestReport:
             "seconds": round(self.seconds, 3),
             "version": __version__,
             "frozen": bool(getattr(sys, "frozen", False)),
+            "utf8_mode": bool(sys.flags.utf8_mode),
             "checks": [
                 {"name": c.name, "status": c.status, "detail": c.detail, "seconds": round(c.seconds, 3), **c.data}
                 for c in self.checks

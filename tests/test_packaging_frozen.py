@@ -144,6 +144,7 @@ def test_frozen_selftest_passes_with_the_real_vosk_model(frozen_app: FrozenApp, 
     assert result.returncode == 0, result.stdout + result.stderr
     report = parse_report(result.stdout)
     assert report["frozen"] is True and report["ok"] is True
+    assert report["utf8_mode"] is True  # build.spec's 'X utf8' option: Chinese output never depends on the code page
     checks = {c["name"]: c for c in report["checks"]}
     assert [c["status"] for c in report["checks"]] == ["ok"] * 5, checks
     assert checks["qt"]["qpa"] == "offscreen"
