@@ -187,19 +187,21 @@ def pulse_line(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PulseLine]:
                     os.environ[key] = value
 
 
-def _responding(line: PulseLine) -> bool:
-    return subprocess.run(["pactl", "info"], env=line.env, capture_output=True, timeout=10).returncode == 0
-
-
 @pytest.fixture
-def restart_pulse(pulse_line: PulseLine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[PulseLine]:
-    """For tests that kill the server: afterwards start a fresh one (new runtime dir: a killed daemon can
-    linger as a zombie that blocks its pid file) and point the shared line and the environment at it."""
-    yield pulse_line
-    if not _responding(pulse_line):
-        fresh = _start_pulse(tmp_path_factory.mktemp("pulse-runtime"))
-        pulse_line.runtime_dir, pulse_line.env = fresh.runtime_dir, fresh.env
-        os.environ["XDG_RUNTIME_DIR"] = str(fresh.runtime_dir)
+def private_pulse(pulse_line: PulseLine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[PulseLine]:
+    """A second, throw-away PulseAudio server for tests that kill it; the shared line is left alone and
+    the environment points back at it afterwards."""
+    line = _start_pulse(tmp_path_factory.mktemp("pulse-private"))
+    saved = os.environ.get("XDG_RUNTIME_DIR")
+    os.environ["XDG_RUNTIME_DIR"] = str(line.runtime_dir)
+    try:
+        yield line
+    finally:
+        line.kill()
+        if saved is None:
+            os.environ.pop("XDG_RUNTIME_DIR", None)
+        else:
+            os.environ["XDG_RUNTIME_DIR"] = saved
 
 
 class KeywordSink:

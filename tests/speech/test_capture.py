@@ -107,9 +107,9 @@ def test_live_call_transcribed_and_detector_alerted(
 
 
 def test_device_vanishing_mid_call_is_reported_and_transcript_kept(
-    restart_pulse: PulseLine, say: Callable[..., Path], ko_model: LoadedModel, tmp_path: Path
+    private_pulse: PulseLine, say: Callable[..., Path], ko_model: LoadedModel, tmp_path: Path
 ) -> None:
-    line = restart_pulse
+    line = private_pulse
     first = say(KO_FRAUD_SENTENCE, name="first.wav")
     wav = concat_wavs([first, say("검찰 수사관입니다 " * 3, name="second.wav")], 1.5, tmp_path / "call.wav")
     errors: list[object] = []
