@@ -318,10 +318,10 @@ def take_screenshots(out_dir: Path, ctx: CliContext | None = None) -> int:
                         break  # one English page is enough to show the translation
                 if lang == "zh":
                     services.settings.update(large_text=True)
-                    live = window.show_page("live")
+                    live: Any = window.show_page("live")
                     settle(300)
                     for card in getattr(live, "cards", {}).values():
-                        live.scroll.ensureWidgetVisible(card.transcript)  # show the highlighted evidence
+                        live.cards_scroll.ensureWidgetVisible(card.transcript)  # show the highlighted evidence
                     settle()
                     save(window, "07_live_large_text.png")
                     services.settings.update(large_text=False)

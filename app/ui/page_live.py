@@ -312,7 +312,7 @@ class LivePage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.cards_box)
-        self.scroll = scroll
+        self.cards_scroll = scroll
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -351,7 +351,7 @@ class LivePage(QWidget):
         listening = [s for s in calls.lines.values() if s.listening]
         if not listening:
             return None
-        return max(listening, key=lambda s: s.started).line
+        return str(max(listening, key=lambda s: s.started).line)
 
     def on_say(self) -> None:
         self.input_error.clear()
@@ -381,7 +381,7 @@ class LivePage(QWidget):
         self.cards[line] = card
         self.cards_layout.insertWidget(0, card)
         self.empty_label.hide()
-        self.scroll.ensureWidgetVisible(card)
+        self.cards_scroll.ensureWidgetVisible(card)
 
     def on_transcript(self, line: str, segment: Any, update: Any) -> None:
         card = self.cards.get(line)
