@@ -205,7 +205,16 @@ def run_gui(args: argparse.Namespace, ctx: CliContext) -> int:
     settings = load_settings(ctx.data_dir)
     explicit_lang = getattr(args, "lang", None)
     apply_ui_settings(app, settings, explicit_lang)
-    services = build_services(ctx.data_dir, settings)
+    try:
+        services = build_services(ctx.data_dir, settings)
+    except Exception as exc:  # e.g. the database is unreadable or from a newer CallShield: say so, don't vanish
+        log.critical("could not start", exc_info=True)
+        if error_dialogs_enabled():
+            from app.ui.widgets import ErrorDetailsDialog
+
+            ErrorDetailsDialog.from_exception(exc, log_path=str(log_dir / "callshield.log")).exec()
+        print(ctx.t("无法启动：", "cannot start: ") + str(exc), file=ctx.err)
+        return 1
     window: MainWindow | None = None
     hook = ExceptHook(lambda: window, services.log_path)
     hook.install()

@@ -312,3 +312,14 @@ def test_warm_up_imports_heavy_modules_and_loads_the_detector_in_workers(qtbot, 
     assert "speech.batch" in sys.modules and "vosk" in sys.modules
     assert services.detector_loaded
     assert threading.get_ident() == gui
+
+
+def test_app_that_cannot_start_says_why_and_exits(run_cli, data_dir: Path) -> None:
+    """A damaged database: a plain message and exit code 1, not a silent crash; the file is left alone."""
+    (data_dir / "callshield.db").write_bytes(b"not a database at all")
+    (data_dir / "settings.json").write_text('{"first_run_done": true}', encoding="utf-8")
+    result = run_cli("--no-error-dialogs", env={"QT_QPA_PLATFORM": "offscreen"}, timeout=60)
+    assert result.returncode == 1
+    assert "无法启动" in result.stderr and "数据库" in result.stderr
+    assert (data_dir / "callshield.db").read_bytes() == b"not a database at all"
+    assert "could not start" in (data_dir / "logs" / "callshield.log").read_text(encoding="utf-8")
