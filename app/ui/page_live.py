@@ -156,7 +156,8 @@ class CallCard(QFrame):
     def refresh(self) -> None:
         state = self.state
         lang = style.current_language()
-        self.number_label.setText(state.number or render_text(getattr(state.event, "caller_id", ""), lang))
+        display = getattr(state.event, "display_number", None)  # withheld / unavailable numbers say why
+        self.number_label.setText(display(lang) if callable(display) else state.number)
         attribution = getattr(getattr(state.verdict, "number", None), "attribution", None)
         place = render(attribution, lang) if attribution is not None else ""
         self.place_label.setText(place or self.tr("归属地未知"))

@@ -126,3 +126,23 @@ def test_stop_then_remove_card(qtbot, services, page, wait_jobs) -> None:
     assert page.empty_label.isVisibleTo(page)
     wait_jobs()
     assert services.history().get(card.state.history_id)["duration_s"] is not None
+
+
+def test_withheld_number_card_says_why(qtbot, services, page) -> None:
+    from datetime import datetime, timezone
+
+    from app.sources.events import CallerId, CallEvent
+
+    event = CallEvent(
+        line="modem",
+        raw_number="",
+        name=None,
+        received_at=datetime.now(timezone.utc),
+        source="manual",
+        caller_id=CallerId.WITHHELD,
+    )
+    services.calls.handle_event(event)
+    qtbot.waitUntil(lambda: "modem" in page.cards, timeout=10_000)
+    card = page.cards["modem"]
+    assert card.number_label.text() == "对方隐藏了号码"
+    assert card.banner.title_text()  # a verdict is shown, not a crash
