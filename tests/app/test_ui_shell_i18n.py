@@ -44,3 +44,17 @@ def test_qm_loads_and_translates(qapp) -> None:
         assert QCoreApplication.translate("LivePage", "模拟来电") == "Simulate call"
     finally:
         qapp.removeTranslator(translator)
+
+
+def test_language_choice_auto_follows_the_system(monkeypatch) -> None:
+    from app.i18n import resolve_language
+
+    for key in ("CALLSHIELD_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert resolve_language("auto") == "zh"
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    assert resolve_language("auto") == "en"
+    monkeypatch.setenv("CALLSHIELD_LANG", "zh")
+    assert resolve_language("auto") == "zh"
+    assert resolve_language("en") == "en"  # an explicit choice wins
