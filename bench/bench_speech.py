@@ -133,10 +133,43 @@ def alert_latency(model: LoadedModel, detector: object, audio: np.ndarray, phras
     return hit_at[0] - (t_start + phrase_end_s)
 
 
-def peak_rss_mb() -> tuple[float, float]:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return own, kids
+def vm_hwm_mb(status: str | None = None) -> float:
+    """Peak RSS of this process image from /proc (VmHWM); unlike ru_maxrss it does not inherit the
+    parent's peak across fork+exec, so a spawned worker's figure is its own."""
+    try:
+        text = status if status is not None else Path("/proc/self/status").read_text()
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    for line in text.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+WORKER_PROBE = """
+import sys
+from pathlib import Path
+from speech.batch import _worker_init, _worker_scan
+import multiprocessing
+_worker_init(sys.argv[1], None, None, multiprocessing.Event())
+for f in sorted(Path(sys.argv[2]).glob("*.wav")):
+    _worker_scan(str(f), "x")
+print(Path("/proc/self/status").read_text())
+"""
+
+
+def worker_rss_mb(model_dir: Path, folder: Path) -> float:
+    """A batch worker's peak RSS: the same initializer and scan function, in a fresh process."""
+    root = str(Path(__file__).resolve().parent.parent)
+    out = subprocess.run(
+        [sys.executable, "-c", WORKER_PROBE, str(model_dir), str(folder)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": root},
+    ).stdout
+    return vm_hwm_mb(out)
 
 
 def main() -> int:
@@ -275,8 +308,15 @@ def main() -> int:
             "≥ 1.8x",
         )
     )
-    own, kids = peak_rss_mb()
-    note(("peak RSS (MB)", f"{own:.0f} main", f"{kids:.0f} largest worker", "-", "-"))
+    note(
+        (
+            "peak RSS (MB, VmHWM)",
+            f"{vm_hwm_mb():.0f} main (model + pipeline)",
+            f"{worker_rss_mb(model_dir, batch_dir):.0f} one batch worker",
+            "-",
+            "-",
+        )
+    )
 
     load_after = os.getloadavg()
     headers = ("metric", "CallShield", "baseline", "ratio", "target")
