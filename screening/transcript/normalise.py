@@ -39,6 +39,8 @@ _SPOKEN_ANY = re.compile("[扣口寇抠叩企qvw威薇徽支z]")  # a character 
 # between digits, carries no meaning: Vosk writes "验 证 码", people write "138 0013 8000".
 _SPACE_NON_ASCII = re.compile(r"(?<=[^\x00-\x7f])[ \t]+|[ \t]+(?=[^\x00-\x7f])|(?<=\d)[ \t]+(?=\d)")
 _MULTI_SPACE = re.compile(r"[ \t]{2,}")
+# Recognisers spell letters out one by one ("q q 群", "v x"): join runs of single Latin letters.
+_SPELLED_LETTERS = re.compile(r"(?<![a-z0-9])([a-z])[ \t]+(?=[a-z](?![a-z0-9]))")
 
 _CN_DIGITS = {
     "零": 0,
@@ -106,6 +108,7 @@ def _normalise(text: str) -> str:
     if " " in text or "\t" in text:
         text = _SPACE_NON_ASCII.sub("", text)
         text = _MULTI_SPACE.sub(" ", text)
+        text = _SPELLED_LETTERS.sub(r"\1", text)
     if _SPOKEN_ANY.search(text):  # one cheap pass decides whether the five rewrites are needed
         for pattern, repl in _SPOKEN_RE:
             text = pattern.sub(repl, text)

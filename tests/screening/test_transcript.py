@@ -120,6 +120,14 @@ def test_normalise_spoken_forms() -> None:
     assert key.key(normalise("验证马")) == key.key(normalise("验证码"))
 
 
+def test_normalise_joins_letters_spelled_out_by_the_recogniser() -> None:
+    # Vosk writes "Q Q 群"; the letters must join, not turn into "q qq群".
+    assert normalise("请 加 Q Q 群 1 2 3 4 5 6") == "请加qq群123456"
+    assert normalise("a p p 下载") == "app下载"
+    assert normalise("my Q Q group") == "my qq group"
+    assert normalise("i am ok") == "i am ok"  # real words keep their spaces
+
+
 def test_entities(det: ScriptDetector) -> None:
     a = det.assess(
         "加扣扣群 幺二三四五六七八，微信号 abc_12345，转五千块到6222021234567890123，回电13800138000，打开 www.pay-refund.cn"
