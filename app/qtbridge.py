@@ -493,6 +493,8 @@ class SpeechService(QObject):
         self._last_level = 0.0
         self._model: Any = None
         self._model_lock = threading.Lock()
+        self._audio_lock = threading.Lock()
+        self._open_streams = 0
         services.settings.changed.connect(self._settings_changed)
 
     def _settings_changed(self, new: Any, old: Any) -> None:
@@ -501,6 +503,19 @@ class SpeechService(QObject):
                 self._model = None  # load the new one on next use
 
     # ---------------------------------------------------------------- devices
+    def _open(self, source: Any) -> None:
+        """Start a capture stream, counted so a device rescan never re-initialises PortAudio under it."""
+        with self._audio_lock:
+            source.start()
+            self._open_streams += 1
+
+    def _close(self, source: Any) -> None:
+        with self._audio_lock:
+            try:
+                source.close()
+            finally:
+                self._open_streams -= 1
+
     def list_devices(self, on_result: Callable[[Any], None], on_error: Callable[[BaseException], None]) -> None:
         """Capture devices, rescanned (a USB phone recorder plugged in after start appears on 刷新)."""
         rescan = self._meter_job is None  # never re-initialise PortAudio under an open stream
@@ -511,8 +526,10 @@ class SpeechService(QObject):
             if rescan:
                 import sounddevice as sd
 
-                sd._terminate()  # PortAudio only enumerates devices when it is initialised
-                sd._initialize()
+                with self._audio_lock:  # never under an open stream (meter, test recording)
+                    if self._open_streams == 0:
+                        sd._terminate()  # PortAudio only enumerates devices when it is initialised
+                        sd._initialize()
             return list_input_devices()
 
         self._services.jobs.run(scan, on_result=on_result, on_error=on_error, name="list-devices")
@@ -537,12 +554,12 @@ class SpeechService(QObject):
                     self.levelChanged.emit(float(reading.bar), float(reading.rms_dbfs))
 
             source = LiveSource(self._device_arg(device), on_level=on_level)
-            source.start()
+            self._open(source)
             try:
                 while not progress.cancelled:
                     source.read(0.2)
             finally:
-                source.close()
+                self._close(source)
 
         def finished(_: Any = None) -> None:
             self._meter_job = None
@@ -578,7 +595,7 @@ class SpeechService(QObject):
         device_arg = self._device_arg(device)
 
         def run(progress: Any) -> TestRecording:
-            recording = record_test(device_arg, seconds, target, progress)
+            recording = record_test(device_arg, seconds, target, progress, self._open, self._close)
             try:
                 model = self.loaded_model()  # transcribe it too when a speech model is available
             except Exception:
@@ -725,7 +742,14 @@ class TestRecording:
     transcript: str | None = None
 
 
-def record_test(device: int | str | None, seconds: float, target: Any, progress: Any) -> TestRecording:
+def record_test(
+    device: int | str | None,
+    seconds: float,
+    target: Any,
+    progress: Any,
+    open_source: Callable[[Any], None] | None = None,
+    close_source: Callable[[Any], None] | None = None,
+) -> TestRecording:
     """Worker: capture ``seconds`` of audio (16 kHz mono) from ``device``, save it as a WAV and measure its level."""
     import wave
 
@@ -734,7 +758,7 @@ def record_test(device: int | str | None, seconds: float, target: Any, progress:
     from speech.audio import LiveSource, level_of
 
     source = LiveSource(device)
-    source.start()
+    (open_source or (lambda src: src.start()))(source)
     chunks: list[bytes] = []
     total = int(seconds * 16000 * 2)
     got = 0
@@ -747,7 +771,7 @@ def record_test(device: int | str | None, seconds: float, target: Any, progress:
                 got += len(block)
                 progress.update(min(got, total), total, "")
     finally:
-        source.close()
+        (close_source or (lambda src: src.close()))(source)
     pcm = b"".join(chunks)[:total]
     with wave.open(str(target), "wb") as wav:
         wav.setnchannels(1)
