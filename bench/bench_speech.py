@@ -204,6 +204,7 @@ def main() -> int:
     loads = []
     model = None
     for _ in range(max(1, args.reps - 1)):
+        model = None  # free the previous copy first, so peak RSS reflects one model
         model = load_model(model_dir)
         loads.append(model.load_seconds)
     assert model is not None
