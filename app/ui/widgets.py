@@ -252,6 +252,8 @@ def _hit_span(text: str, hit: Any) -> tuple[int, int] | None:
     for candidate in (matched, str(getattr(hit, "canonical", "") or "")):
         if candidate:
             pos = text.find(candidate)
+            if pos < 0 and len(text.lower()) == len(text):  # the detector lower-cases Latin letters (QQ → qq)
+                pos = text.lower().find(candidate.lower())
             if pos >= 0:
                 return pos, pos + len(candidate)
     return None
