@@ -150,7 +150,9 @@ def _worker_scan(path: str, digest: str) -> FileResult:
     detector = _W.get("detector")
     session = detector.session() if detector is not None else None
     recognizer = _W["model"].recognizer(grammar=_W["grammar"])
-    result = run_sync(FileSource(path, chunk_s=0.5), recognizer, sink=session, cancel=_W["cancel"], keep_updates=False)
+    result = run_sync(
+        FileSource(path, chunk_s=0.5), recognizer, sink=session, cancel=_W["cancel"], keep_updates=False, partials=False
+    )
     seconds = time.perf_counter() - t0
     warning: Message | None = None
     if result.error is not None:

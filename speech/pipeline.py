@@ -64,7 +64,9 @@ class _Loop:
         stop: threading.Event,
         read_timeout: float,
         keep_updates: bool,
+        partials: bool = True,
     ) -> None:
+        self.partials = partials
         self.source = source
         self.recognizer = recognizer
         self.sink = sink
@@ -136,7 +138,7 @@ class _Loop:
                 self.samples += len(chunk) // BYTES_PER_SAMPLE
                 if self.recognizer.accept(chunk):
                     self._final(self.recognizer.result())
-                else:
+                elif self.partials:
                     self._partial(self.recognizer.partial())
         except SpeechError as exc:
             error = exc
@@ -254,7 +256,12 @@ def run_sync(
     on_segment: SegmentFn | None = None,
     cancel: threading.Event | None = None,
     keep_updates: bool = True,
+    partials: bool = True,
 ) -> RunResult:
-    """The same loop on the calling thread (batch workers, CLI); ``cancel`` stops it early."""
-    loop = _Loop(source, recognizer, sink, on_segment, None, None, cancel or threading.Event(), 0.1, keep_updates)
+    """The same loop on the calling thread (batch workers, CLI); ``cancel`` stops it early.
+
+    ``partials=False`` skips partial results (a recording scanned after the fact needs only finals).
+    """
+    stop = cancel or threading.Event()
+    loop = _Loop(source, recognizer, sink, on_segment, None, None, stop, 0.1, keep_updates, partials)
     return loop.run()

@@ -262,3 +262,12 @@ def test_pipeline_text_matches_bare_vosk(ko_model: LoadedModel, say: Callable[..
     # runs of bare Vosk too), so compare what is stable: the words heard clearly, and the word count.
     assert bare.startswith("검찰 수사관") and result.text.startswith("검찰 수사관")
     assert len(result.text.split()) == len(bare.split())
+
+
+def test_finals_only_mode_skips_partials() -> None:
+    rec = ScriptedRecognizer(
+        [("partial", "은행"), ("final", "은행 계좌", 0.0, 0.2), ("partial", "비밀")], tail="비밀번호"
+    )
+    seen: list[TranscriptSegment] = []
+    result = run_sync(ListSource([CHUNK] * 3), rec, on_segment=seen.append, partials=False)
+    assert [s.is_final for s in seen] == [True, True] and result.text == "은행 계좌 비밀번호"
