@@ -17,9 +17,9 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def page(qtbot, services, pulse_line: PulseLine, ko_model_dir: Path):  # noqa: F811
-    from app.gui import build_window
-
     import sounddevice as sd
+
+    from app.gui import build_window
 
     # PortAudio may have been initialised earlier in this process, before this PulseAudio server existed:
     # re-initialise it so the ``pulse`` device talks to the server of this test (the app rescans on "刷新" too).
