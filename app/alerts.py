@@ -129,6 +129,9 @@ class AlertService(QObject):
         self._tray: QSystemTrayIcon | None = None
         self.history: list[Alert] = []
         self.last_sound_backend = ""
+        # Rendering screenshots or demos: alerts still show in the window, but no sound or tray pop-up,
+        # without changing the user's settings (which the Settings page would then show as off).
+        self.muted = False
 
     # ----------------------------------------------------------------- wiring
     def set_tray(self, tray: QSystemTrayIcon | None) -> None:
@@ -165,6 +168,8 @@ class AlertService(QObject):
         self.history.append(alert)
         del self.history[:-50]
         self.alertRaised.emit(alert)
+        if self.muted:
+            return
         if settings.alert_sound:
             self.play_sound(alert.level)
         self._notify_tray(alert)

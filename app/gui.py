@@ -292,9 +292,10 @@ def take_screenshots(out_dir: Path, ctx: CliContext | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="callshield-shots-") as tmp:
         for lang in ("zh", "en"):
             data_dir = Path(tmp) / lang
-            settings = Settings(language=lang, first_run_done=True, alert_sound=False, tray_notifications=False)
+            settings = Settings(language=lang, first_run_done=True)  # defaults, as a new user sees them
             apply_ui_settings(app, settings)
             services = build_services(data_dir, settings)
+            services.alerts.muted = True  # banner yes; no tone, tray pop-up or e-mail while rendering
             try:
                 seed_demo(services)
                 window = build_window(app, services)

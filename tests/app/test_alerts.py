@@ -64,6 +64,22 @@ def test_alert_sound_falls_back_to_beep_or_plays(qtbot, services) -> None:
     assert blocker.args[0] in ("sounddevice", "beep")
 
 
+def test_muted_alerts_show_but_make_no_sound(qtbot, services) -> None:
+    # Screenshot rendering mutes the service but keeps the user's settings (sound on) untouched.
+    services.settings.update(alert_sound=True)
+    alerts = services.alerts
+    alerts.muted = True
+    raised: list[Alert] = []
+    played: list[str] = []
+    alerts.alertRaised.connect(raised.append)
+    alerts.soundPlayed.connect(played.append)
+    assert alerts.consider("call-10", "95275012", Level.BLOCK) is not None
+    qtbot.wait(300)
+    assert [a.level for a in raised] == [Level.BLOCK]
+    assert played == []
+    assert services.settings.value.alert_sound is True
+
+
 # ------------------------------------------------------------------------------------------ e-mail
 def test_email_contains_number_verdict_reasons_and_excerpt(smtp_server) -> None:
     inbox, port = smtp_server
