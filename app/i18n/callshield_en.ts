@@ -148,18 +148,6 @@
             <translation>Filter results</translation>
         </message>
         <message>
-            <source>全部等级</source>
-            <translation>All levels</translation>
-        </message>
-        <message>
-            <source>%1 及以上</source>
-            <translation>%1 and above</translation>
-        </message>
-        <message>
-            <source>按风险等级筛选</source>
-            <translation>Filter by risk level</translation>
-        </message>
-        <message>
             <source>查询结果</source>
             <translation>Results</translation>
         </message>
@@ -722,6 +710,21 @@
         <message>
             <source>大字模式（文字放大 1.5 倍）</source>
             <translation>Large text (1.5× bigger)</translation>
+        </message>
+    </context>
+    <context>
+        <name>LevelFilterCombo</name>
+        <message>
+            <source>全部等级</source>
+            <translation>All levels</translation>
+        </message>
+        <message>
+            <source>%1 及以上</source>
+            <translation>%1 and above</translation>
+        </message>
+        <message>
+            <source>按风险等级筛选</source>
+            <translation>Filter by risk level</translation>
         </message>
     </context>
     <context>
@@ -1306,18 +1309,6 @@ You can also type a number below to simulate a call.</translation>
         <message>
             <source>筛选分析结果</source>
             <translation>Filter results</translation>
-        </message>
-        <message>
-            <source>全部等级</source>
-            <translation>All levels</translation>
-        </message>
-        <message>
-            <source>%1 及以上</source>
-            <translation>%1 and above</translation>
-        </message>
-        <message>
-            <source>按风险等级筛选</source>
-            <translation>Filter by risk level</translation>
         </message>
         <message>
             <source>导出 CSV…</source>

@@ -30,7 +30,7 @@ from app.models.calllog import read_call_log, split_pasted
 from app.models.check_model import CheckResultsModel, CheckRow
 from app.reports import write_check_csv
 from app.ui import style
-from app.ui.widgets import DataTable, ErrorDetailsDialog, TaskProgress, VerdictBanner, render_text
+from app.ui.widgets import DataTable, ErrorDetailsDialog, LevelFilterCombo, TaskProgress, VerdictBanner, render_text
 from screening.privacy import mask_number
 from screening.types import Level
 
@@ -113,7 +113,7 @@ class CheckPage(QWidget):
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_label.setBuddy(self.filter_edit)
-        self.level_filter = QComboBox(self)
+        self.level_filter = LevelFilterCombo(self)
         self.summary = QLabel(self)
         self.export_button = QPushButton(self)
         self.export_button.clicked.connect(self.choose_export)
@@ -207,18 +207,7 @@ class CheckPage(QWidget):
         self.filter_label.setText(self.tr("筛选："))
         self.filter_edit.setPlaceholderText(self.tr("输入号码、地区或原因"))
         self.filter_edit.setAccessibleName(self.tr("筛选查询结果"))
-        current_level = self.level_filter.currentData()
-        self.level_filter.blockSignals(True)
-        self.level_filter.clear()
-        self.level_filter.addItem(self.tr("全部等级"), None)
-        for level in (Level.CAUTION, Level.WARN, Level.BLOCK):
-            self.level_filter.addItem(
-                style.level_icon(level), self.tr("%1 及以上").replace("%1", level.label(lang)), int(level)
-            )
-        index = self.level_filter.findData(current_level)
-        self.level_filter.setCurrentIndex(max(0, index))
-        self.level_filter.blockSignals(False)
-        self.level_filter.setAccessibleName(self.tr("按风险等级筛选"))
+        self.level_filter.retranslate()
         self.table.setAccessibleName(self.tr("查询结果"))
         self.add_label.setText(self.tr("把选中的号码加入："))
         self.list_combo.setAccessibleName(self.tr("目标名单"))
@@ -443,8 +432,7 @@ class CheckPage(QWidget):
         log.debug("showing verdict for %s", mask_number(row.raw))
 
     def _level_filter_changed(self) -> None:
-        data = self.level_filter.currentData()
-        self.table.proxy.set_min_level(None if data is None else Level(int(data)))
+        self.table.proxy.set_min_level(self.level_filter.min_level())
         self._update_summary()
 
     def _update_summary(self) -> None:

@@ -20,7 +20,6 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -46,6 +45,7 @@ from app.ui.widgets import (
     DataTable,
     ErrorDetailsDialog,
     HighlightedTranscript,
+    LevelFilterCombo,
     TaskProgress,
     VerdictBanner,
     render_text,
@@ -223,7 +223,7 @@ class RecordingsPage(QWidget):
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_label.setBuddy(self.filter_edit)
-        self.level_filter = QComboBox(self)
+        self.level_filter = LevelFilterCombo(self)
         filter_row = QHBoxLayout()
         filter_row.addWidget(self.filter_label)
         filter_row.addWidget(self.filter_edit, 1)
@@ -317,17 +317,7 @@ class RecordingsPage(QWidget):
         self.filter_label.setText(self.tr("筛选："))
         self.filter_edit.setPlaceholderText(self.tr("文件名、类型或证据"))
         self.filter_edit.setAccessibleName(self.tr("筛选分析结果"))
-        current_level = self.level_filter.currentData()
-        self.level_filter.blockSignals(True)
-        self.level_filter.clear()
-        self.level_filter.addItem(self.tr("全部等级"), None)
-        for level in (Level.CAUTION, Level.WARN, Level.BLOCK):
-            self.level_filter.addItem(
-                style.level_icon(level), self.tr("%1 及以上").replace("%1", level.label(lang)), int(level)
-            )
-        self.level_filter.setCurrentIndex(max(0, self.level_filter.findData(current_level)))
-        self.level_filter.blockSignals(False)
-        self.level_filter.setAccessibleName(self.tr("按风险等级筛选"))
+        self.level_filter.retranslate()
         self.export_csv_button.setText(self.tr("导出 CSV…"))
         self.export_html_button.setText(self.tr("导出 HTML 报告…"))
         self.table.setAccessibleName(self.tr("录音分析结果"))
@@ -632,8 +622,7 @@ class RecordingsPage(QWidget):
             self.entities.addItem(self.tr("（没有提取到线索）"))
 
     def _level_filter_changed(self) -> None:
-        data = self.level_filter.currentData()
-        self.table.proxy.set_min_level(None if data is None else Level(int(data)))
+        self.table.proxy.set_min_level(self.level_filter.min_level())
 
     def _set_summary(self, text: str) -> None:
         self.summary.setText(text)

@@ -16,6 +16,7 @@ from PySide6.QtCore import QEvent, QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QHelpEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFrame,
@@ -608,3 +609,31 @@ class TaskProgress(QWidget):
         self.cancel_button.setEnabled(False)
         self.status.setText(self.tr("正在取消…"))
         self.cancelRequested.emit()
+
+
+class LevelFilterCombo(QComboBox):
+    """ "All levels / caution and above / warning and above / block" filter for result tables.
+
+    ``currentData()`` is ``None`` (all) or the minimum level as an int; ``min_level()`` gives the Level.
+    The current choice survives ``retranslate`` (language switch).
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.retranslate()
+
+    def min_level(self) -> Level | None:
+        data = self.currentData()
+        return None if data is None else Level(int(data))
+
+    def retranslate(self) -> None:
+        lang = style.current_language()
+        current = self.currentData()
+        self.blockSignals(True)
+        self.clear()
+        self.addItem(self.tr("全部等级"), None)
+        for level in (Level.CAUTION, Level.WARN, Level.BLOCK):
+            self.addItem(style.level_icon(level), self.tr("%1 及以上").replace("%1", level.label(lang)), int(level))
+        self.setCurrentIndex(max(0, self.findData(current)))
+        self.blockSignals(False)
+        self.setAccessibleName(self.tr("按风险等级筛选"))
