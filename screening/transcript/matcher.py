@@ -163,8 +163,7 @@ class PhraseMatcher:
                 out.append(h)
             elif not self._warned(norm, h.start, h.end):
                 out.append(replace(h, narrated=True) if self._narrated(norm, h.start, h.end) else h)
-        out.sort(key=lambda h: (h.start, h.end))
-        return out
+        return _drop_covered(out)
 
     @staticmethod
     def _chain(ri: int, pi: int, lists: list[list[tuple[int, int, bool]]]) -> list[RawHit]:
@@ -217,3 +216,26 @@ class PhraseMatcher:
         if brk:
             after = after[: brk.start()]
         return bool(after and _NEG_AFTER.search(after))
+
+
+def _drop_covered(hits: list[RawHit]) -> list[RawHit]:
+    """Drop a hit that another hit of the same rule covers ("快递丢失" inside "快递…丢失", "qq群" inside
+    "加qq群"), so evidence lists each place once.  Only a covering hit at least as strong (exact if this
+    one is exact, direct if this one is direct) replaces it, so the score (best hit per rule) is unchanged.
+    Returns the hits ordered by (start, end)."""
+    hits.sort(key=lambda h: (h.rule_index, h.start, -h.end, h.fuzzy, h.narrated))
+    kept: list[RawHit] = []
+    for h in hits:
+        last = kept[-1] if kept else None
+        if (
+            last is not None
+            and last.rule_index == h.rule_index
+            and last.start <= h.start
+            and h.end <= last.end
+            and (h.fuzzy or not last.fuzzy)
+            and (h.narrated or not last.narrated)
+        ):
+            continue
+        kept.append(h)
+    kept.sort(key=lambda h: (h.start, h.end))
+    return kept

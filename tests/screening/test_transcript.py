@@ -256,3 +256,13 @@ def test_any_text_gives_a_consistent_assessment(det: ScriptDetector, text: str) 
     s.feed(TranscriptSegment(text, is_final=False))
     u = s.feed(TranscriptSegment(text, is_final=True))
     assert u.level >= Level.UNKNOWN
+
+
+def test_each_place_is_evidence_once(det: ScriptDetector) -> None:
+    # "快递丢失" and the gapped "快递…丢失" are phrases of one rule; "qq群" lies inside "加qq群".
+    a = det.assess("您的快递丢失了，我们给您理赔，请加扣扣群办理退款。")
+    places = [(h.rule_id, h.start, h.end) for h in a.hits]
+    assert len(places) == len(set(places)), places
+    join_group = [h for h in a.hits if h.rule_id == "refund.join_group"]
+    assert [h.matched for h in join_group] == ["加qq群"]
+    assert a.level >= Level.WARN and a.category == "ecommerce_courier"
