@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.reports import hit_span
 from app.ui import style
 from screening.types import Level
 
@@ -242,24 +243,6 @@ class _Line:
     t: float | None
 
 
-def _hit_span(text: str, hit: Any) -> tuple[int, int] | None:
-    """Where a PhraseHit sits in ``text``: its own offsets if they match, else the first occurrence of its words."""
-    start = getattr(hit, "start", None)
-    end = getattr(hit, "end", None)
-    matched = str(getattr(hit, "matched", "") or "")
-    if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
-        if not matched or text[start:end] == matched:
-            return start, end
-    for candidate in (matched, str(getattr(hit, "canonical", "") or "")):
-        if candidate:
-            pos = text.find(candidate)
-            if pos < 0 and len(text.lower()) == len(text):  # the detector lower-cases Latin letters (QQ → qq)
-                pos = text.lower().find(candidate.lower())
-            if pos >= 0:
-                return pos, pos + len(candidate)
-    return None
-
-
 class HighlightedTranscript(QTextBrowser):
     """Transcript with flagged phrases highlighted (colour + underline + [category] tag) and tooltips."""
 
@@ -306,7 +289,7 @@ class HighlightedTranscript(QTextBrowser):
         for hit in hits:
             for i in range(len(self._lines) - 1, -1, -1):
                 line = self._lines[i]
-                if _hit_span(line.text, hit) is not None:
+                if hit_span(line.text, hit) is not None:
                     if all(getattr(h, "rule_id", None) != getattr(hit, "rule_id", object()) for h in line.hits):
                         self._lines[i] = _Line(line.text, (*line.hits, hit), line.t)
                     break
@@ -340,7 +323,7 @@ class HighlightedTranscript(QTextBrowser):
     def _spans(line: _Line) -> list[tuple[int, int, Any]]:
         spans: list[tuple[int, int, Any]] = []
         for hit in line.hits:
-            span = _hit_span(line.text, hit)
+            span = hit_span(line.text, hit)
             if span is None:
                 continue
             if any(not (span[1] <= s or span[0] >= e) for s, e, _ in spans):
