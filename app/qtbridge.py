@@ -753,8 +753,6 @@ def record_test(
     """Worker: capture ``seconds`` of audio (16 kHz mono) from ``device``, save it as a WAV and measure its level."""
     import wave
 
-    import numpy as np
-
     from speech.audio import LiveSource, level_of
 
     source = LiveSource(device)
@@ -778,5 +776,5 @@ def record_test(
         wav.setsampwidth(2)
         wav.setframerate(16000)
         wav.writeframes(pcm)
-    reading = level_of(np.frombuffer(pcm, dtype=np.int16))
+    reading = level_of(pcm)
     return TestRecording(str(target), len(pcm) / 32000.0, reading.peak, reading.rms_dbfs, None)

@@ -66,7 +66,7 @@ KO_PACK = {
 
 def espeak(text: str, out: Path) -> np.ndarray:
     subprocess.run(["espeak-ng", "-v", "ko", "-w", str(out), text], check=True, capture_output=True)
-    return decode_file(out).samples
+    return np.frombuffer(decode_file(out).pcm, dtype=np.int16)
 
 
 def trim(samples: np.ndarray, threshold: int = 300) -> np.ndarray:
@@ -118,7 +118,7 @@ def alert_latency(model: LoadedModel, detector: object, audio: np.ndarray, phras
     session = detector.session()  # type: ignore[attr-defined]
     sink = FinalsOnly(session) if naive else session
     hit_at: list[float] = []
-    src = ArraySource(audio, realtime=True, chunk_s=0.1)
+    src = ArraySource(audio.astype(np.int16).tobytes(), realtime=True, chunk_s=0.1)
 
     def on_update(segment: object, update: object) -> None:
         if update is not None and getattr(update, "new_hits", ()) and not hit_at:

