@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
-from pathlib import Path
+from collections.abc import Callable
+from pathlib import Path, PurePath
 
 
 def version_tuple(version: str) -> tuple[int, int, int, int]:
@@ -45,3 +47,101 @@ def strip_debug_info(internal: Path, patterns: tuple[str, ...] = STRIP_DEBUG_PAT
     for path in files:
         subprocess.run([strip, "--strip-debug", str(path)], check=True)
     return before - sum(p.stat().st_size for p in files)
+
+
+# Qt plugins a widgets-only, offline desktop app never loads, as (plugin folder, plugin name without the
+# platform's "lib" prefix and file extension); an empty name drops the whole folder.  Kept: the xcb, offscreen
+# (self-test, CI), windows and cocoa platforms; the svg/ico/gif image formats and the svg icon engine (our icons);
+# xcb's GL integrations; both input-context plugins (ibus and compose: Chinese input methods on Linux).
+UNUSED_QT_PLUGINS: tuple[tuple[str, str], ...] = (
+    # other display back-ends: embedded framebuffers, VNC, Vulkan displays, minimal; Wayland runs us via XWayland
+    ("platforms", "qeglfs"), ("platforms", "qlinuxfb"), ("platforms", "qminimal"), ("platforms", "qminimalegl"),
+    ("platforms", "qvkkhrdisplay"), ("platforms", "qvnc"), ("platforms", "qwayland"), ("platforms", "qdirect2d"),
+    ("egldeviceintegrations", ""), ("wayland-decoration-client", ""), ("wayland-graphics-integration-client", ""),
+    ("wayland-shell-integration", ""), ("generic", ""),
+    # GTK and portal themes drag in a second toolkit's libraries (cairo, pango, gdk-pixbuf, atk: ~6 MB);
+    # the app draws its own Fusion-based style everywhere
+    ("platformthemes", "qgtk3"), ("platformthemes", "qxdgdesktopportal"),
+    # the app never uses QtNetwork (downloads and e-mail go through Python's urllib/smtplib)
+    ("tls", ""), ("networkinformation", ""),
+    # photo formats: the UI shows only its own SVG/PNG/ICO icons
+    ("imageformats", "qjpeg"), ("imageformats", "qtiff"), ("imageformats", "qwebp"), ("imageformats", "qtga"),
+    ("imageformats", "qwbmp"), ("imageformats", "qicns"), ("imageformats", "qpdf"),
+)
+
+
+def is_unused_qt_plugin(dest: str, unused: tuple[tuple[str, str], ...] = UNUSED_QT_PLUGINS) -> bool:
+    """True for a bundled file under ``…/plugins/<folder>/`` that ``unused`` names (see UNUSED_QT_PLUGINS)."""
+    parts = dest.replace("\\", "/").split("/")
+    if len(parts) < 3 or parts[-3] != "plugins":
+        return False
+    folder, filename = parts[-2], parts[-1]
+    stem = filename.split(".")[0]
+    stem = stem[3:] if stem.startswith("lib") else stem
+    return any(folder == f and (not name or stem == name) for f, name in unused)
+
+
+Entry = tuple[str, str, str]  # PyInstaller TOC entry: (name in the bundle, source path, type code)
+
+
+def prune_binaries(
+    binaries: list[Entry],
+    unwanted: Callable[[str], bool],
+    needed_of: Callable[[str], set[str]] | None = None,
+) -> tuple[list[Entry], list[Entry]]:
+    """Drop the binaries ``unwanted`` names, then every bundled library that only they needed.
+
+    A library stays if anything kept still links to it (DT_NEEDED / import table, followed through the whole
+    bundle), so pruning can only remove what the dropped plugins pulled in.  Returns ``(kept, dropped)``.
+    ``needed_of(source_path)`` gives the library names a binary links to (PyInstaller's own reader by default).
+    """
+    if needed_of is None:
+        from PyInstaller.depend.bindepend import get_imports
+
+        def needed_of(path: str) -> set[str]:
+            # PyInstaller 6 gives (name, resolved path) pairs; older releases gave bare names
+            return {PurePath(item[0] if isinstance(item, tuple) else item).name for item in get_imports(path)}
+
+    def name(entry: Entry) -> str:
+        return PurePath(entry[0]).name
+
+    # Graph nodes are real files; SYMLINK entries (PyInstaller 6 links e.g. libQt6Core.so.6 in the top folder to
+    # PySide6/Qt/lib/) follow whatever happens to their target.
+    files = [e for e in binaries if e[2] != "SYMLINK"]
+    by_name: dict[str, Entry] = {name(e): e for e in files}
+    cache: dict[str, set[str]] = {}
+
+    def closure(roots: list[Entry]) -> set[str]:
+        seen: set[str] = set()
+        stack = [name(e) for e in roots]
+        while stack:
+            lib = stack.pop()
+            if lib in seen or lib not in by_name:
+                continue
+            seen.add(lib)
+            src = by_name[lib][1]
+            if src not in cache:
+                cache[src] = needed_of(src)
+            stack.extend(cache[src])
+        return seen
+
+    removed = {name(e) for e in files if unwanted(e[0])}
+    candidates = closure([e for e in files if unwanted(e[0])]) - removed
+    orphans = candidates - closure([e for e in files if name(e) not in removed | candidates])
+    gone = removed | orphans
+
+    def drop(entry: Entry) -> bool:
+        if entry[2] == "SYMLINK":
+            return name(entry) in gone or PurePath(entry[1]).name in gone
+        return unwanted(entry[0]) or name(entry) in orphans
+
+    kept = [e for e in binaries if not drop(e)]
+    # A link whose target is not in the bundle at all (e.g. to an excluded Qt module's library) would dangle.
+    present = {posixpath.normpath(e[0].replace("\\", "/")) for e in kept if e[2] != "SYMLINK"}
+
+    def dangling(entry: Entry) -> bool:
+        link = entry[0].replace("\\", "/")
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(link), entry[1].replace("\\", "/")))
+        return entry[2] == "SYMLINK" and target not in present
+
+    return [e for e in kept if not dangling(e)], [e for e in binaries if drop(e) or dangling(e)]

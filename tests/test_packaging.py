@@ -236,3 +236,72 @@ def test_bundled_files_are_found_through_paths_resource_not_meipass() -> None:
         if "_MEIPASS" in path.read_text(encoding="utf-8")
     ]
     assert not offenders, offenders
+
+
+@pytest.mark.parametrize(
+    ("dest", "unused"),
+    [
+        ("PySide6/Qt/plugins/platforms/libqwayland.so", True),
+        ("PySide6/Qt/plugins/platforms/libqxcb.so", False),
+        ("PySide6/Qt/plugins/platforms/libqoffscreen.so", False),  # the self-test and CI run offscreen
+        ("PySide6/Qt/plugins/platforms/libqminimalegl.so", True),
+        ("PySide6\\plugins\\platforms\\qwindows.dll", False),
+        ("PySide6\\plugins\\platforms\\qdirect2d.dll", True),
+        ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", True),
+        ("PySide6/Qt/plugins/wayland-shell-integration/libxdg-shell.so", True),
+        ("PySide6/Qt/plugins/imageformats/libqsvg.so", False),  # our icons are SVG
+        ("PySide6/Qt/plugins/imageformats/libqjpeg.so", True),
+        ("PySide6/Qt/plugins/iconengines/libqsvgicon.so", False),
+        ("PySide6/Qt/plugins/platforminputcontexts/libibusplatforminputcontextplugin.so", False),  # Chinese input
+        ("PySide6/Qt/plugins/tls/libqopensslbackend.so", True),
+        ("PySide6/Qt/lib/libQt6WaylandClient.so.6", False),  # a library, not a plugin: pruned only if orphaned
+        ("libqwayland.so", False),
+    ],
+)
+def test_unused_qt_plugins_are_named_by_folder_and_stem(dest: str, unused: bool) -> None:
+    from pyinstaller_support import is_unused_qt_plugin
+
+    assert is_unused_qt_plugin(dest) is unused
+
+
+def test_prune_binaries_drops_only_what_the_dropped_plugins_alone_needed() -> None:
+    from pyinstaller_support import prune_binaries
+
+    links = {
+        "src/libqgtk3.so": {"libgtk-3.so.0", "libcairo.so.2", "libQt6Gui.so.6", "libpango.so.0"},
+        "src/libqxcb.so": {"libQt6XcbQpa.so.6", "libQt6Gui.so.6"},
+        "src/libQt6XcbQpa.so.6": {"libQt6Gui.so.6", "libxkbcommon.so.0"},
+        "src/libQt6Gui.so.6": {"libfreetype.so.6"},
+        "src/libpango.so.0": {"libfreetype.so.6", "libfribidi.so.0"},
+        "src/libcairo.so.2": {"libpixman.so.0"},
+        "src/portaudio.so": set(),  # dlopen()ed by sounddevice: a root of its own, so it stays
+    }
+    binaries = [
+        ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", "src/libqgtk3.so", "BINARY"),
+        ("PySide6/Qt/plugins/platforms/libqxcb.so", "src/libqxcb.so", "BINARY"),
+        ("PySide6/Qt/lib/libQt6XcbQpa.so.6", "src/libQt6XcbQpa.so.6", "BINARY"),
+        ("PySide6/Qt/lib/libQt6Gui.so.6", "src/libQt6Gui.so.6", "BINARY"),
+        ("libQt6Gui.so.6", "PySide6/Qt/lib/libQt6Gui.so.6", "SYMLINK"),
+        ("libQt6Network.so.6", "PySide6/Qt/lib/libQt6Network.so.6", "SYMLINK"),  # target never collected
+        ("libpango.so.0", "src/libpango.so.0", "BINARY"),
+        ("libcairo.so.2", "src/libcairo.so.2", "BINARY"),
+        ("libpixman.so.0", "src/libpixman.so.0", "BINARY"),
+        ("libfreetype.so.6", "src/libfreetype.so.6", "BINARY"),
+        ("libfribidi.so.0", "src/libfribidi.so.0", "BINARY"),
+        ("libxkbcommon.so.0", "src/libxkbcommon.so.0", "BINARY"),
+        ("libportaudio.so.2", "src/portaudio.so", "BINARY"),
+    ]
+    kept, dropped = prune_binaries(
+        binaries, lambda dest: dest.endswith("libqgtk3.so"), needed_of=lambda src: links.get(src, set())
+    )
+    assert sorted(e[0] for e in dropped) == [
+        "PySide6/Qt/plugins/platformthemes/libqgtk3.so",
+        "libQt6Network.so.6",
+        "libcairo.so.2",
+        "libfribidi.so.0",
+        "libpango.so.0",
+        "libpixman.so.0",
+    ]
+    # Shared with kept binaries (freetype via QtGui), the link to a kept library, and dlopen()ed libraries stay.
+    assert {e[0] for e in kept} >= {"libfreetype.so.6", "libQt6Gui.so.6", "libportaudio.so.2", "libxkbcommon.so.0"}
+    assert len(kept) + len(dropped) == len(binaries)
