@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import os
 import platform
 import sys
@@ -42,6 +43,8 @@ log = logging.getLogger(__name__)
 
 MODEL_ENV = "CALLSHIELD_VOSK_MODEL"
 SELFTEST_WAV = ("app.selftest_data", "selftest-zh.wav")
+# The same clip as Chinese phones save call recordings: AMR-NB (Android), AAC in M4A (iPhone), MP3.
+SELFTEST_FORMATS = ("selftest-zh.amr", "selftest-zh.m4a", "selftest-zh.mp3")
 WINDOW_TIMEOUT_S = 20.0
 
 # (raw number as a user or a modem would give it, lowest acceptable level, highest acceptable level, why)
@@ -340,6 +343,70 @@ def _check_transcript(lang: str, result: dict[str, Any], scratch: Path) -> None:
     )
 
 
+def _envelope(pcm: bytes, window: int = 800) -> list[float]:
+    """RMS of each 50 ms window of 16 kHz int16 PCM."""
+    from speech.audio import int16_samples
+
+    samples = int16_samples(pcm)
+    return [
+        math.sqrt(sum(x * x for x in samples[i : i + window]) / window)
+        for i in range(0, len(samples) - window + 1, window)
+    ]
+
+
+def _similarity(a: list[float], b: list[float], max_lag: int = 4) -> float:
+    """Best Pearson correlation of two loudness envelopes over small shifts (codec delay)."""
+    best = -1.0
+    for lag in range(-max_lag, max_lag + 1):
+        x, y = (a[lag:], b) if lag >= 0 else (a, b[-lag:])
+        n = min(len(x), len(y))
+        if n < 8:
+            continue
+        x, y = x[:n], y[:n]
+        mx, my = sum(x) / n, sum(y) / n
+        cov = sum((p - mx) * (q - my) for p, q in zip(x, y, strict=True))
+        vx = math.sqrt(sum((p - mx) ** 2 for p in x))
+        vy = math.sqrt(sum((q - my) ** 2 for q in y))
+        if vx > 0 and vy > 0:
+            best = max(best, cov / (vx * vy))
+    return best
+
+
+def _check_formats(lang: str, result: dict[str, Any]) -> None:
+    """Decode the clip from AMR, M4A and MP3 copies (PyAV's FFmpeg codecs, as in a call-recording scan)."""
+    from speech.audio import decode_file, probe
+    from speech.errors import SpeechError
+
+    wav = selftest_wav()
+    reference = decode_file(wav)
+    ref_env = _envelope(reference.pcm)
+    decoded: dict[str, dict[str, Any]] = {}
+    for name in SELFTEST_FORMATS:
+        node = paths.resource(SELFTEST_WAV[0], name)
+        if not node.is_file():
+            raise CheckFailed(f"自检音频缺失 / self-test audio missing: {name}")
+        path = Path(str(node))
+        try:
+            codec = probe(path).codec
+            audio = decode_file(path)
+        except SpeechError as exc:
+            raise CheckFailed(f"{name}: {exc.render('zh')} / {exc.render('en')}") from exc
+        similarity = _similarity(ref_env, _envelope(audio.pcm))
+        if abs(audio.duration_s - reference.duration_s) > 0.2 or similarity < 0.8:
+            raise CheckFailed(
+                f"{name}（{codec}）解码结果与原音不符 / decoded {name} ({codec}) does not match the clip: "
+                f"{audio.duration_s:.2f} s vs {reference.duration_s:.2f} s, similarity {similarity:.2f}"
+            )
+        decoded[path.suffix.lstrip(".")] = {"codec": codec, "seconds": round(audio.duration_s, 3)}
+    names = "、".join(f"{k.upper()}（{v['codec']}）" for k, v in decoded.items())
+    result["data"] = {"formats": decoded}
+    result["detail"] = _t(
+        lang,
+        f"通话录音格式解码正常：{names}",
+        "call-recording formats decode: " + ", ".join(f"{k.upper()} ({v['codec']})" for k, v in decoded.items()),
+    )
+
+
 def _check_speech(lang: str, result: dict[str, Any], explicit: str | None, data_dir: Path | None) -> None:
     model, source = resolve_model(explicit, data_dir)
     if model is None:
@@ -406,6 +473,8 @@ def run_selftest(
             _check_numbers(lang, r, scratch)
         with _timed("transcript", lang, report.checks, say) as r:
             _check_transcript(lang, r, scratch)
+        with _timed("formats", lang, report.checks, say) as r:
+            _check_formats(lang, r)
         with _timed("speech", lang, report.checks, say) as r:
             _check_speech(lang, r, model, data_dir)
     report.seconds = time.perf_counter() - t0

@@ -44,7 +44,7 @@ def _no_model_env() -> dict[str, str]:
 def test_selftest_passes_from_source_and_reports_each_check(run_cli: RunCli) -> None:
     result = run_cli("--self-test", "--lang", "en", env=_no_model_env())
     assert result.returncode == 0, result.stdout + result.stderr
-    for name in ("qt", "database", "numbers", "transcript"):
+    for name in ("qt", "database", "numbers", "transcript", "formats"):
         assert f"[ OK ] {name}" in result.stdout
     # No model configured: said plainly, not passed silently.
     assert "[SKIP] speech" in result.stdout and "no speech model configured" in result.stdout
@@ -56,6 +56,9 @@ def test_selftest_passes_from_source_and_reports_each_check(run_cli: RunCli) -> 
     assert checks["numbers"]["numbers"] == len(selftest.NUMBER_CASES)
     assert checks["transcript"]["scam_hits"] >= 1
     assert checks["database"]["journal_mode"] == "wal"
+    formats = checks["formats"]["formats"]
+    assert formats["amr"]["codec"] == "amrnb" and formats["m4a"]["codec"] == "aac"
+    assert formats["mp3"]["codec"].startswith("mp3")
 
 
 def test_selftest_speaks_chinese_by_default(run_cli: RunCli) -> None:
@@ -122,7 +125,7 @@ def test_checks_run_without_qt_and_report_crashes_as_failures(tmp_path: Path, mo
     monkeypatch.delenv(selftest.MODEL_ENV, raising=False)
     seen: list[str] = []
     report = selftest.run_selftest(lang="en", qt=False, emit=lambda c: seen.append(c.name))
-    assert seen == ["database", "numbers", "transcript", "speech"]
+    assert seen == ["database", "numbers", "transcript", "formats", "speech"]
     assert report.ok, [c for c in report.checks if c.failed]
     bad_model = tmp_path / "model"
     (bad_model / "am").mkdir(parents=True)  # looks like a model folder, but has no model in it
@@ -147,3 +150,37 @@ def test_bundled_clip_is_small_speech_sized_pcm() -> None:
     readme = (path.parent / "README.md").read_text(encoding="utf-8")
     assert "espeak-ng" in readme
     assert hashlib.sha256(path.read_bytes()).hexdigest() in readme  # provenance note describes this very file
+
+
+def test_formats_check_fails_when_a_recording_does_not_decode_to_the_clip(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The AMR/M4A/MP3 check compares what was decoded with the WAV; a wrong or broken file is a failure."""
+    from app import paths
+
+    real_resource = paths.resource
+    silent = tmp_path / "selftest-zh.amr"
+    silent.write_bytes(b"#!AMR\n" + bytes([0x3C] + [0] * 31) * 120)  # 2.4 s of AMR-NB 12.2k frames of silence
+    cut = tmp_path / "selftest-zh.m4a"
+    cut.write_bytes(real_resource(*selftest.SELFTEST_WAV).parent.joinpath("selftest-zh.m4a").read_bytes()[:900])
+
+    def swapped(package: str, *names: str) -> Any:
+        if names and names[-1] in (silent.name, cut.name):
+            return tmp_path / names[-1]
+        return real_resource(package, *names)
+
+    monkeypatch.setattr(paths, "resource", swapped)
+    report = selftest.run_selftest(lang="en", qt=False)
+    formats = report.get("formats")
+    assert formats is not None and formats.failed and not report.ok
+    assert "selftest-zh.amr" in formats.detail and "does not match" in formats.detail
+
+
+def test_bundled_phone_format_clips_are_small_copies_of_the_wav() -> None:
+    folder = selftest.selftest_wav().parent
+    for name in selftest.SELFTEST_FORMATS:
+        path = folder / name
+        assert path.is_file() and path.stat().st_size < 30_000, name
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    for name in selftest.SELFTEST_FORMATS:
+        assert name in readme
