@@ -136,12 +136,20 @@ def prune_binaries(
         return unwanted(entry[0]) or name(entry) in orphans
 
     kept = [e for e in binaries if not drop(e)]
-    # A link whose target is not in the bundle at all (e.g. to an excluded Qt module's library) would dangle.
-    present = {posixpath.normpath(e[0].replace("\\", "/")) for e in kept if e[2] != "SYMLINK"}
+    links = dangling_links(kept, {e[0] for e in kept if e[2] != "SYMLINK"})
+    return [e for e in kept if e not in links], [e for e in binaries if drop(e)] + links
 
-    def dangling(entry: Entry) -> bool:
+
+def dangling_links(toc: list[Entry], present: set[str]) -> list[Entry]:
+    """SYMLINK entries whose target is not among ``present`` (bundle paths of the files being collected).
+
+    PyInstaller 6 links libraries it collects below the top folder (``PySide6/Qt/lib/libQt6Gui.so.6``) from the
+    top folder, and keeps those links in ``a.datas``; once a library is left out its link would dangle.
+    """
+    files = {posixpath.normpath(p.replace("\\", "/")) for p in present}
+
+    def target(entry: Entry) -> str:
         link = entry[0].replace("\\", "/")
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(link), entry[1].replace("\\", "/")))
-        return entry[2] == "SYMLINK" and target not in present
+        return posixpath.normpath(posixpath.join(posixpath.dirname(link), entry[1].replace("\\", "/")))
 
-    return [e for e in kept if not dangling(e)], [e for e in binaries if drop(e) or dangling(e)]
+    return [e for e in toc if e[2] == "SYMLINK" and target(e) not in files]

@@ -305,3 +305,16 @@ def test_prune_binaries_drops_only_what_the_dropped_plugins_alone_needed() -> No
     # Shared with kept binaries (freetype via QtGui), the link to a kept library, and dlopen()ed libraries stay.
     assert {e[0] for e in kept} >= {"libfreetype.so.6", "libQt6Gui.so.6", "libportaudio.so.2", "libxkbcommon.so.0"}
     assert len(kept) + len(dropped) == len(binaries)
+
+
+def test_links_to_libraries_left_out_are_dropped_from_the_datas() -> None:
+    from pyinstaller_support import dangling_links
+
+    datas = [
+        ("libQt6Gui.so.6", "PySide6/Qt/lib/libQt6Gui.so.6", "SYMLINK"),
+        ("libQt6WaylandClient.so.6", "PySide6/Qt/lib/libQt6WaylandClient.so.6", "SYMLINK"),
+        ("sub/liblink.so", "../PySide6/Qt/lib/libQt6Gui.so.6", "SYMLINK"),  # relative to the link's own folder
+        ("app/phrases.json", "/src/app/phrases.json", "DATA"),
+    ]
+    present = {"PySide6/Qt/lib/libQt6Gui.so.6", "app/phrases.json"}
+    assert dangling_links(datas, present) == [datas[1]]
