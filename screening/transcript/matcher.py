@@ -38,16 +38,21 @@ _CLAUSE_BREAK = re.compile(r"[，。！？；,.!?;:：\n]")
 # comma to end the clause, so these must not read as a warning.
 _REASSURE = r"(?!担心|着急|急|害怕|怕|紧张|慌|挂|犹豫|耽误|错过|告诉家人|声张)"
 _NEG_BEFORE = re.compile(
-    rf"(?:不要|不会|不能|不可以|(?<!是)不是|别(?!人|的)|切勿|勿|绝不|决不|从不|从来不|没有|不存在|并不|并非|不需要|无需|不用){_REASSURE}|"
+    rf"(?:不要|不会|不能|不可以|(?<!是)不是|(?<![识区特分告级类个性辨鉴差派离])别(?!人|的)|切勿|勿|绝不|决不|从不|从来不|没有|"
+    rf"不存在|并不|并非|不需要|无需|不用){_REASSURE}|"
     r"谨防|警惕|小心|防范|提防|当心|凡是|一律|拒绝|以防|谨记|牢记|所谓"
 )
 # Someone *describing* a scam (a police warning, a news item, a relative retelling a call) names the
 # same cues; a sentence that talks about the scam from the outside does not count as the scam.
 _SENTENCE_BREAK = re.compile(r"[。！？!?\n]")
 _NARRATION = re.compile(
-    r"冒充|假冒|谎称|诱导|受害人|反诈|警方提醒|诈骗分子|犯罪分子|诈骗手段|诈骗手法|都是诈骗|是诈骗|骗局|防骗|上当受骗"
+    r"冒充|假冒|谎称|诱导|受害人|反诈|警方提醒|诈骗分子|犯罪分子|诈骗手段|诈骗手法|都是诈骗|是诈骗|骗局|防骗|上当受骗|"
+    r"诈骗短信|诈骗电话|是骗子"
 )
 SENTENCE_REACH = 80
+# A phrase right after 不/非 is denied ("不保本，也不保证收益"), unless the 不 is a condition ("如果不马上汇款").
+_NOT = "不非"
+_CONDITIONAL = re.compile(r"(?:如果|要是|若|再|要)$")
 _NEG_AFTER = re.compile(
     r"(?:不要|别|勿|千万不|不能|不可|不得|绝不)(?:告诉|透露|泄露|泄漏|给|提供|说|发|转|相信|理会|点)|"
     r"(?:是|都是|就是|属于)(?:诈骗|骗局|假的|骗人|骗子)|要警惕|谨防"
@@ -205,6 +210,8 @@ class PhraseMatcher:
 
     @staticmethod
     def _warned(norm: str, start: int, end: int) -> bool:
+        if start and norm[start - 1] in _NOT and not _CONDITIONAL.search(norm, max(0, start - 3), start - 1):
+            return True  # 不保本, 不中奖, 非移动公司: the phrase itself is denied (but 如果不马上汇款 is a threat)
         before = norm[max(0, start - NEGATION_REACH) : start]
         breaks = list(_CLAUSE_BREAK.finditer(before))
         if breaks:
