@@ -134,6 +134,7 @@ _FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"))
 _FUZZY_FINALS = (("iang", "ian"), ("uang", "uan"), ("ang", "an"), ("eng", "en"), ("ing", "in"))
 
 _PUA_BASE = 0xE000  # one private-use code point per syllable
+_CJK_RUN = re.compile("[\u3400-\u9fff]+")
 
 
 @lru_cache(maxsize=4096)
@@ -198,21 +199,38 @@ class SoundKey:
         return normalised_text.translate(self._table)
 
     def variants(self, normalised_phrase: str, limit: int = 8) -> list[str]:
-        """Keys of a phrase under every reading of its polyphonic characters (银行 = yin hang / yin xing).
+        """Keys of a phrase under the readings its polyphonic characters have in it (银行 = yin hang / yin xing).
 
-        The text side always uses a character's first reading, so a rule must carry the key of each
-        reading a recogniser might have written down a homophone for.
+        The text side always uses a character's first reading, so a rule must also carry the key of the
+        reading the phrase is spoken with, which a recogniser writes a homophone for (银航 for 银行).
+        Only that reading (pypinyin's, in the context of the phrase) is added, not every reading in the
+        dictionary: rare ones made 不会遇 sound like 不会亏 (亏 yú) and 台打印 like 泰达币 (币 yìn).
         """
+        spoken = self._spoken(normalised_phrase)
         keys = [""]
-        for ch in normalised_phrase:
+        for ch, said in zip(normalised_phrase, spoken, strict=True):
             syllables = self._readings.get(ch)
             if not syllables:
                 keys = [k + ch for k in keys]
                 continue
-            codes = [self._code(s) for s in syllables[:3]]
-            keys = [k + c for k in keys for c in codes][:limit]
+            options = [syllables[0]]
+            if said is not None and said != syllables[0] and said in syllables:
+                options.append(said)
+            keys = [k + self._code(s) for k in keys for s in options][:limit]
         primary = self.key(normalised_phrase)
         return [primary, *[k for k in dict.fromkeys(keys) if k != primary]]
+
+    def _spoken(self, text: str) -> list[str | None]:
+        """The reading of each character as pypinyin says it in this phrase (None where it has none)."""
+        from pypinyin import Style, lazy_pinyin
+
+        out: list[str | None] = [None] * len(text)
+        for run in _CJK_RUN.finditer(text):
+            said = lazy_pinyin(run.group(0), style=Style.TONE)  # toned like the table, so ü reads the same
+            if len(said) == len(run.group(0)):  # one syllable per character, else leave the run without context
+                for i, syllable in enumerate(said):
+                    out[run.start() + i] = self._syllable(_toneless(syllable))
+        return out
 
     def syllables(self, key: str) -> list[str]:
         """Readable syllables of a key string (for model files and debugging)."""
