@@ -175,7 +175,7 @@ def test_committed_icons_have_every_size_the_platforms_ask_for() -> None:
 
 
 def test_committed_png_icon_matches_the_svg_source(tmp_path: Path) -> None:
-    """Regenerating from callshield.svg gives the committed PNG (so nobody edits one and forgets the other)."""
+    """Regenerating from the app's own app.svg gives the committed PNG (so nobody edits one and forgets the other)."""
     from PIL import Image, ImageChops
 
     fresh_png = tmp_path / "fresh.png"

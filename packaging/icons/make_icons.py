@@ -1,4 +1,6 @@
-"""Render packaging/icons/callshield.svg into the PNG, ICO and ICNS files the installers need.
+"""Render the app icon (app/resources/icons/app.svg) into the PNG, ICO and ICNS files the installers need.
+
+One drawing for the window, the tray, the installer and the dock: the window loads the SVG itself.
 
     python packaging/icons/make_icons.py   # writes callshield.png (1024 px), callshield.ico, callshield.icns
 
@@ -14,7 +16,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SVG = HERE / "callshield.svg"
+SVG = HERE.parent.parent / "app" / "resources" / "icons" / "app.svg"
 PNG = HERE / "callshield.png"  # 1024 px master, also used for Linux .desktop files
 ICO = HERE / "callshield.ico"
 ICNS = HERE / "callshield.icns"
