@@ -4,7 +4,8 @@
 
 Each line needs ``text`` (or ``turns``, a list of ``{"text": …}``) and ``label`` (1/true/"fraud" =
 fraud, 0/false/"normal" = not); optional
-``category`` (reported per category) and ``source`` (default: the file's folder or name).
+``category`` (reported per category), ``source`` (default: the file's folder or name) and ``expect``
+(the detector category a fraud row should get; the report then says how often a flagged row got it).
 ``--split train|dev|test`` keeps only the rows whose id hashes into that split, the same stable
 split ``scripts/train_detector.py`` trains on, so ``--split test`` gives figures on unseen data.
 A call counts as flagged when its level reaches 警告/WARN (``--level`` to change).
@@ -42,6 +43,7 @@ class Row:
     category: str
     source: str
     id: str
+    expect: str | None = None  # the detector category this fraud row should get, if the file says
 
 
 class InputError(ValueError):
@@ -107,6 +109,7 @@ def read_rows(path: Path, warn: TextIO, lang: str) -> list[Row]:
                 category=str(obj.get("category") or ("fraud" if label else "normal")),
                 source=str(obj.get("source") or default_source),
                 id=str(obj.get("id") or f"{path.name}:{n}"),
+                expect=str(obj["expect"]) if isinstance(obj.get("expect"), str) and obj["expect"] else None,
             )
         )
     if bad:
@@ -167,6 +170,7 @@ def evaluate(rows: Sequence[Row], detector: Any, level: Level) -> dict[str, Any]
     by_source: dict[str, Tally] = defaultdict(Tally)
     by_category: dict[tuple[str, str], Tally] = defaultdict(Tally)
     predicted: Counter[str] = Counter()
+    expected = [0, 0]  # flagged rows with an expected category, and how many got it
     sweep_scores: list[tuple[float, int]] = []
     nbytes = 0
     t0 = time.perf_counter()
@@ -179,6 +183,9 @@ def evaluate(rows: Sequence[Row], detector: Any, level: Level) -> dict[str, Any]
         by_category[(row.source, row.category)].add(row.label, flagged)
         if flagged:
             predicted[a.category or "(model only)"] += 1
+            if row.expect:
+                expected[0] += 1
+                expected[1] += a.category == row.expect
         sweep_scores.append((a.score, row.label))
     elapsed = time.perf_counter() - t0
     sweep = []
@@ -192,6 +199,11 @@ def evaluate(rows: Sequence[Row], detector: Any, level: Level) -> dict[str, Any]
         "by_source": {k: v.as_dict() for k, v in sorted(by_source.items())},
         "by_category": {f"{s}/{c}": v.as_dict() for (s, c), v in sorted(by_category.items())},
         "predicted_categories": dict(predicted.most_common()),
+        "category_agreement": {
+            "n": expected[0],
+            "agree": expected[1],
+            "rate": expected[1] / expected[0] if expected[0] else None,
+        },
         "score_sweep": sweep,
         "seconds": elapsed,
         "mb_per_second": (nbytes / 1e6) / elapsed if elapsed > 0 else None,
@@ -220,6 +232,16 @@ def print_report(result: dict[str, Any], out: TextIO, lang: str, level: Level) -
     print(("判定的诈骗类别" if zh else "predicted scam categories (flagged rows)") + ":", file=out)
     for cat, n in result["predicted_categories"].items():
         print(f"  {cat:<30}{n:>6}", file=out)
+    agreement = result["category_agreement"]
+    if agreement["n"]:
+        print(
+            (
+                f"类别与标注相符：{agreement['agree']} / {agreement['n']}（{_fmt(agreement['rate'])}）"
+                if zh
+                else f"category as labelled (expect): {agreement['agree']} of {agreement['n']} ({_fmt(agreement['rate'])})"
+            ),
+            file=out,
+        )
     print(("按分数阈值" if zh else "by score threshold") + ":", file=out)
     for d in result["score_sweep"]:
         print(line(f"  score ≥ {d['threshold']}", d), file=out)
