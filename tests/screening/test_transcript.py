@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from screening.evaluate import evaluate, read_rows
 from screening.transcript import ScriptDetector, TranscriptAssessment
 from screening.transcript.normalise import normalise, sound_key
 from screening.types import Level, TranscriptSegment
@@ -48,6 +52,42 @@ SCHEMES = {
         "fake_loan",
         {"无抵押", "保证金", "流水不足"},
     ),
+    "kidnapping": (
+        "听好了，你儿子现在在我们手里，想让他活着回来，两个小时内把三十万打到这个账户上，敢报警就撕票。",
+        "kidnapping",
+        {"在我们手里", "撕票"},
+    ),
+    "bank_phishing": (
+        "您好，我是建设银行风控中心的，您的网银证书今天到期，不更新的话账户会被冻结，"
+        "我给您发个链接，您在链接里输入银行卡号和密码就能完成更新。",
+        "bank_phishing",
+        {"网银证书", "账户会被冻结"},
+    ),
+    "identity_theft": (
+        "您好，这边帮您办理信息更新，请您把身份证号码和银行卡号报一下，再把收到的验证码告诉我。",
+        "identity_theft",
+        {"身份证号", "验证码告诉我"},
+    ),
+    "medical_insurance": (
+        "这里是医保中心，您的医保卡在外地被人违规消费了两万多，现在已经冻结，我帮您转接到公安局的警官那里做笔录。",
+        "medical_insurance",
+        {"医保卡在外地被人违规消费", "转接到公安局的警官"},
+    ),
+    "student_loan": (
+        "您好，我是某金融平台的，您大学时开通过校园贷账户，现在按规定要注销，不注销会影响您的征信。",
+        "student_loan_cancel",
+        {"校园贷", "影响您的征信"},
+    ),
+    "fake_boss": (
+        "小李，我是你们张总，这是我私人号码，你先加我微信。我在开会，有笔合作方的款急着付，你先转过去，回头我补签字。",
+        "acquaintance_impersonation",
+        {"我是你们张总", "合作方的款"},
+    ),
+    "investment_mentor": (
+        "王姐，我们老师在群里带单，上周跟着操作的都赚了三成，您先下载这个APP充五千试试，稳赚不赔。",
+        "fake_investment",
+        {"带单", "稳赚不赔"},
+    ),
 }
 
 EVERYDAY = {
@@ -65,6 +105,19 @@ EVERYDAY = {
     "card_alert": "您好，您的账户今天上午在外地有一笔消费，如果不是您本人操作，请立即拨打我行官方客服电话冻结卡片，"
     "我们不会要求您转账。",
     "police_found_bike": "您好，这里是派出所，您上周报案丢失的电动车已经找到了，请您带上身份证和购车发票到所里来认领。",
+}
+
+# Honest calls that share the topic words of a scheme (理财经理, 年化, 收益, 理赔, 退税) but not its fraudulent ask.
+LOOKALIKES = {
+    "wealth_manager": "您好，我是工商银行的理财经理，您那笔定期下周到期，我们有一款中低风险的理财，"
+    "业绩比较基准年化百分之二点九，不保本，您有空来网点看一下。",
+    "broker_past_return": "我是您的投资顾问，提醒一下，这只基金去年收益百分之十五，但是今年波动比较大，"
+    "过往业绩不代表未来表现，请您注意风险。",
+    "teacher_injury": "您好，是小雨妈妈吗？我是她的班主任，小雨在体育课上摔了一跤，膝盖擦破了，"
+    "校医已经处理好了，您放学来接她的时候注意一下。",
+    "courier_damage": "您好，我们是顺丰快递理赔部，您寄的那个包裹在运输中破损了，按照保价规则给您赔付三百元，"
+    "款项会原路退回到您的寄件支付账户，您不需要做任何操作。",
+    "tax_refund_real": "您好，您的个人所得税年度汇算可以开始办理了，请您通过个人所得税App自行申报，如有退税会直接退到您绑定的银行卡。",
 }
 
 
@@ -88,9 +141,9 @@ def test_each_scheme_is_flagged_with_category_and_evidence(det: ScriptDetector, 
     assert a.reasons and all(r.zh and r.en for r in a.reasons)
 
 
-@pytest.mark.parametrize("name", sorted(EVERYDAY))
+@pytest.mark.parametrize("name", sorted(EVERYDAY) + sorted(LOOKALIKES))
 def test_everyday_calls_are_not_flagged(det: ScriptDetector, name: str) -> None:
-    a = det.assess(EVERYDAY[name])
+    a = det.assess(EVERYDAY.get(name) or LOOKALIKES[name])
     assert a.level < Level.WARN, (name, a.score, [h.matched for h in a.hits], a.model_terms)
 
 
@@ -265,4 +318,29 @@ def test_each_place_is_evidence_once(det: ScriptDetector) -> None:
     assert len(places) == len(set(places)), places
     join_group = [h for h in a.hits if h.rule_id == "refund.join_group"]
     assert [h.matched for h in join_group] == ["加qq群"]
-    assert a.level >= Level.WARN and a.category == "ecommerce_courier"
+    # The compensation only serves to move you into a QQ group: combo.refund_group names the scheme.
+    assert a.level >= Level.WARN and a.category == "refund_group"
+
+
+PROBE = Path(__file__).parent / "data" / "probe_calls.jsonl"
+
+
+def test_generalisation_probe_set(det: ScriptDetector) -> None:
+    """Our own short fraud and look-alike calls (see data/README.md): a floor, measured 0.98 recall / 0 of 29."""
+    rows = read_rows(PROBE, io.StringIO(), "en")
+    assert len(rows) >= 60 and {r.label for r in rows} == {0, 1}
+    assert {r.expect for r in rows if r.label} >= {
+        "kidnapping",
+        "bank_phishing",
+        "identity_theft",
+        "medical_insurance",
+        "student_loan_cancel",
+        "acquaintance_impersonation",
+    }
+    result = evaluate(rows, det, Level.WARN)
+    overall = result["overall"]
+    assert overall["recall"] >= 0.92, overall
+    assert overall["fp"] <= 1, overall
+    asr = evaluate([r for r in rows if r.id.endswith("_asr")], det, Level.WARN)["overall"]
+    assert asr["recall"] >= 0.85 and asr["fp"] == 0, asr  # Vosk-style spacing and homophones
+    assert result["category_agreement"]["rate"] >= 0.85, result["category_agreement"]
