@@ -666,14 +666,16 @@ class SpeechService(QObject):
 
         spec = CATALOGUE[spec_key]
         data_dir = self._services.data_dir
+        mirror = self._services.settings.value.model_mirror  # None: the official address
 
         def run(progress: Any) -> Any:
-            from speech.models import download_model
+            from speech.models import check_mirror_url, download_model
 
             def report(done: int, total: int | None) -> None:
                 progress.update(done, int(total or 0), "")
 
-            return download_model(spec, data_dir, progress=report, cancel=progress.cancel_event).info
+            url = check_mirror_url(mirror) if mirror else None
+            return download_model(spec, data_dir, progress=report, cancel=progress.cancel_event, url=url).info
 
         return self._services.jobs.run_long(
             run,

@@ -70,6 +70,7 @@ class Settings:
     tray_notifications: bool = True
     audio_device: str | None = None
     model_path: str | None = None
+    model_mirror: str | None = None  # where to download the model from instead of the official site (same SHA-256)
     auto_hangup: bool = False
     region: str = "CN"
     call_source: CallSourceSettings = field(default_factory=CallSourceSettings)

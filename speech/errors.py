@@ -65,6 +65,11 @@ class SpeechProblem(MessageCode):
         "已取消下载（已下载部分会保留，下次继续）。",
         "Download cancelled (the part already downloaded is kept and resumed next time).",
     )
+    BAD_MIRROR_URL = (
+        "下载地址“{url}”无效：请填写以 http:// 或 https:// 开头的完整网址，或留空使用官方地址。",
+        "The download address “{url}” is not valid: enter a full http:// or https:// address, "
+        "or leave it empty for the official one.",
+    )
     UNKNOWN_MODEL = (
         "未知的模型名称“{name}”。可选：{choices}",
         "Unknown model name “{name}”. Choices: {choices}",

@@ -350,6 +350,21 @@ def sha256_file(path: Path, cancel: threading.Event | None = None) -> str:
     return digest.hexdigest()
 
 
+def check_mirror_url(url: str) -> str:
+    """A user-given download address (a mirror of the official file): trimmed, http(s) with a host, or ModelError.
+
+    A mirror only changes where the bytes come from; the pinned size and SHA-256 of the official archive are
+    still checked, so a wrong or tampered file is refused all the same.
+    """
+    from urllib.parse import urlsplit
+
+    text = url.strip()
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or any(c.isspace() for c in text):
+        raise ModelError(SpeechProblem.BAD_MIRROR_URL, url=text)
+    return text
+
+
 def download_model(
     spec: ModelSpec,
     data_dir: Path,

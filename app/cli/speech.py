@@ -489,7 +489,16 @@ def cmd_model_download(args: argparse.Namespace, ctx: CliContext) -> int:
             file=ctx.err,
         )
         return EXIT_ERROR
-    print(ctx.t(f"下载 {spec.url} …", f"downloading {spec.url} …"), file=ctx.err)
+    from app.settings import load_settings
+    from speech.models import check_mirror_url
+
+    # --url, else the download address saved in the app's settings, else the official one (SHA-256 checked in all cases)
+    mirror = args.url or load_settings(ctx.data_dir).model_mirror
+    try:
+        url = check_mirror_url(mirror) if mirror else None
+    except SpeechError as exc:
+        return _fail(ctx, exc)
+    print(ctx.t(f"下载 {url or spec.url} …", f"downloading {url or spec.url} …"), file=ctx.err)
     last = [0.0]
     tty = sys.stderr.isatty()
 
@@ -506,7 +515,7 @@ def cmd_model_download(args: argparse.Namespace, ctx: CliContext) -> int:
             print(f"{done / 1e6:.1f} MB", file=ctx.err, flush=True)
 
     try:
-        result = download_model(spec, ctx.data_dir, progress=progress, url=args.url, sha256=args.sha256)
+        result = download_model(spec, ctx.data_dir, progress=progress, url=url, sha256=args.sha256)
     except SpeechError as exc:
         if tty:
             print(file=ctx.err)

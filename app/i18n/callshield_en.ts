@@ -1776,6 +1776,18 @@ You can also type a number below to simulate a call.</translation>
             <source>取消</source>
             <translation>Cancel</translation>
         </message>
+        <message>
+            <source>下载地址</source>
+            <translation>Download address</translation>
+        </message>
+        <message>
+            <source>可选：填写国内镜像地址（留空则用官方地址）。无论从哪里下载，都会核对官方文件的 SHA-256，不符就不安装。</source>
+            <translation>Optional: a mirror closer to you (leave empty for the official address). Wherever it comes from, the file is checked against the official SHA-256 and not installed if it differs.</translation>
+        </message>
+        <message>
+            <source>模型下载地址</source>
+            <translation>Model download address</translation>
+        </message>
     </context>
     <context>
         <name>SourcePage</name>

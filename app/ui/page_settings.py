@@ -279,7 +279,17 @@ class SettingsPage(QWidget):
         for b in (self.model_download, self.model_import_zip, self.model_import_dir, self.model_cancel):
             buttons.addWidget(b)
         buttons.addStretch(1)
+        # Optional mirror: the official site can be slow from China; the official SHA-256 is checked either way.
+        from speech.models import SMALL_CN
+
+        self.model_mirror = QLineEdit(self)
+        self.model_mirror.setPlaceholderText(SMALL_CN.url)
+        self.model_mirror.setClearButtonEnabled(True)
+        self.model_mirror.editingFinished.connect(self._save_model_mirror)
+        self.model_mirror_label = QLabel(self)
+        self.model_mirror_label.setBuddy(self.model_mirror)
         form.addRow(self.model_status)
+        form.addRow(self.model_mirror_label, self.model_mirror)
         form.addRow(buttons)
         form.addRow(self.model_progress)
 
@@ -311,6 +321,7 @@ class SettingsPage(QWidget):
             if settings.audio_device and self.device.findData(settings.audio_device) < 0:
                 self.device.addItem(settings.audio_device, settings.audio_device)
             _set_combo(self.device, settings.audio_device or "")
+            self.model_mirror.setText(settings.model_mirror or "")
         finally:
             self._loading = False
         self._source_kind_changed()
@@ -579,7 +590,25 @@ class SettingsPage(QWidget):
         text = getattr(status, "text", None)
         self.model_status.setText(text(lang) if callable(text) else str(status))
 
+    def _save_model_mirror(self) -> bool:
+        """Save the download address if it is empty (official site) or a valid http(s) URL; else explain."""
+        from speech.errors import SpeechError
+        from speech.models import check_mirror_url
+
+        text = self.model_mirror.text().strip()
+        try:
+            mirror = check_mirror_url(text) if text else None
+        except SpeechError as exc:
+            self.model_status.setText(friendly_message(exc))
+            self.model_mirror.setFocus()
+            return False
+        if mirror != self.services.settings.value.model_mirror:
+            self.services.settings.update(model_mirror=mirror)
+        return True
+
     def download_model(self) -> None:
+        if not self._save_model_mirror():
+            return
         speech = self.services.speech
         fn = getattr(speech, "download_model", None)
         if callable(fn):
@@ -708,6 +737,11 @@ class SettingsPage(QWidget):
         self.model_import_zip.setText(self.tr("从压缩包导入…"))
         self.model_import_dir.setText(self.tr("从文件夹导入…"))
         self.model_cancel.setText(self.tr("取消"))
+        self.model_mirror_label.setText(self.tr("下载地址"))
+        self.model_mirror.setToolTip(
+            self.tr("可选：填写国内镜像地址（留空则用官方地址）。无论从哪里下载，都会核对官方文件的 SHA-256，不符就不安装。")
+        )
+        self.model_mirror.setAccessibleName(self.tr("模型下载地址"))
         for widget in (self.language, self.sensitivity, self.smtp_tls, self.source_kind, self.device, self.meter):
             widget.setAccessibleName(self._buddy_text(widget))
         self.meter.setAccessibleName(self.tr("音量"))

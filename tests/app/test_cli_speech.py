@@ -180,3 +180,20 @@ def test_listen_transcribes_the_line(
             proc.communicate()
     assert proc.returncode == 0, err
     assert "계좌" in out and "风险：" in out, (out, err)
+
+
+def test_model_download_uses_the_mirror_saved_in_settings(
+    run_cli: Run, tmp_path: Path, data_dir: Path, server: tuple[str, object]
+) -> None:
+    """The download address set in the app's settings page is used by the CLI too; a bad one is explained."""
+    from app.settings import Settings, save_settings
+
+    url, state = server
+    body = zip_dir(fake_model(tmp_path / "src", "vosk-model-small-cn-0.22"), tmp_path / "m.zip").read_bytes()
+    state.body = body  # type: ignore[attr-defined]
+    save_settings(data_dir, Settings(model_mirror=url))
+    r = run_cli("model", "download", "--sha256", hashlib.sha256(body).hexdigest(), env=NO_ENV_MODEL)
+    assert r.returncode == 0, r.stderr
+    assert f"下载 {url}" in r.stderr and len(state.requests) == 1  # type: ignore[attr-defined]
+    r = run_cli("model", "download", "--url", "ftp://mirror.example/m.zip", env=NO_ENV_MODEL)
+    assert r.returncode == 2 and "无效" in r.stderr and "http://" in r.stderr
