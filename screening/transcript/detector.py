@@ -277,14 +277,15 @@ class ScriptDetector:
         fired = tuple(c for c, _ in self._combo_maps if c.id in fired_ids)
         combo_score = _noisy_or(c.weight for c in fired)
         rule_score = 1.0 - (1.0 - max(strong, window_best)) * (1.0 - combo_score)
-        # category: strongest non-generic category; a combo that names a scheme counts for it (a QQ group after
-        # a refund offer is the refund scheme even though 加QQ群 alone weighs more than 退款)
+        # category: strongest non-generic category; a combo that names a scheme with a hit of its own counts for
+        # it (a QQ group after a refund offer is the refund scheme even though 加QQ群 alone weighs more than 退款).
+        # The category always has a hit, so whoever shows a stored call can name it from the hits.
         per_cat: dict[str, list[float]] = {}
         for rule_id, w in best.items():
             per_cat.setdefault(self._rules[rule_id].category, []).append(w)
         for combo in fired:
-            if combo.category != "generic":
-                per_cat.setdefault(combo.category, []).append(combo.weight)
+            if combo.category != "generic" and combo.category in per_cat:
+                per_cat[combo.category].append(combo.weight)
         ranked = sorted(
             ((cat, _noisy_or(ws)) for cat, ws in per_cat.items() if cat != "generic"), key=lambda x: x[1], reverse=True
         )

@@ -132,6 +132,7 @@ def test_each_scheme_is_flagged_with_category_and_evidence(det: ScriptDetector, 
     assert a.level >= Level.WARN, (name, a.score, a.reasons)
     assert a.category == category
     assert a.category_text is not None and a.category_text.zh and a.category_text.en
+    assert category in {h.category for h in a.hits}  # stored calls are named from their hits
     found = _matched(a)
     for phrase in evidence:
         assert any(phrase in m or m in phrase for m in found), (phrase, found)
