@@ -121,12 +121,10 @@ class CallBridge(QObject):
     # ------------------------------------------------------------ controller
     def _build_controller(self) -> None:
         """The call controller (screens, logs, hangs up) plus the sources chosen in the settings."""
-        from app.calls import CallController, CallSettings
+        from app.calls import CallController
 
         settings = self._services.settings.value
-        controller = CallController(
-            self._services.db_path, CallSettings(auto_hangup=settings.auto_hangup, region=settings.region)
-        )
+        controller = CallController(self._services.db_path, self._call_settings(settings))
         controller.add_listener(self.on_controller_screened)
         controller.add_end_listener(self.on_controller_ended)
         controller.add_problem_listener(self.on_problem)
@@ -137,12 +135,27 @@ class CallBridge(QObject):
         self._start_sources(settings, manual=True)
         self._services.settings.changed.connect(self._settings_changed)
 
+    @staticmethod
+    def _call_settings(settings: Any) -> Any:
+        from app.calls import CallSettings
+
+        src = settings.call_source
+        return CallSettings(
+            auto_hangup=settings.auto_hangup,
+            region=settings.region,
+            push_blocks_to_ncid=src.kind == "ncid" and src.ncid_push_blocks,
+        )
+
     def _start_sources(self, settings: Any, manual: bool) -> None:
         from app.sources.modem import AUTO, ModemConfig
         from app.sources.ncid import NcidConfig
 
         src = settings.call_source
-        modem = ModemConfig(port=src.modem_port or AUTO, baudrate=src.modem_baud) if src.kind == "modem" else None
+        modem = (
+            ModemConfig(port=src.modem_port or AUTO, baudrate=src.modem_baud, country_code=src.modem_country or None)
+            if src.kind == "modem"
+            else None
+        )
         ncid = NcidConfig(host=src.ncid_host, port=src.ncid_port) if src.kind == "ncid" else None
         sources = self._controller.create_sources(
             modem=modem, ncid=ncid, manual=manual, on_status=self.on_source_status
@@ -155,12 +168,10 @@ class CallBridge(QObject):
             source.start()
 
     def _settings_changed(self, new: Any, old: Any) -> None:
-        from app.calls import CallSettings
-
         if self._closed or self._controller is None:
             return
-        if new.auto_hangup != old.auto_hangup or new.region != old.region:
-            self._controller.settings = CallSettings(auto_hangup=new.auto_hangup, region=new.region)
+        if self._call_settings(new) != self._call_settings(old):
+            self._controller.settings = self._call_settings(new)
         if new.call_source != old.call_source:
             for source in self._device_sources:
                 source.stop()

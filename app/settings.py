@@ -57,6 +57,8 @@ class CallSourceSettings:
     modem_baud: int = 115200
     ncid_host: str = "127.0.0.1"
     ncid_port: int = 3333
+    modem_country: str = "26"  # AT+GCI country code: 26 = China; "" leaves the modem's own setting
+    ncid_push_blocks: bool = False  # add numbers CallShield blocks to the NCID server's blacklist
 
 
 @dataclass(frozen=True)

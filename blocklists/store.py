@@ -309,7 +309,15 @@ class ListStore:
     #: this store are seen at once.
     refresh_interval: float = 0.5
 
-    def __init__(self, db: sqlite_utils.Database, region: str = "CN", ensure_defaults: bool = True) -> None:
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        region: str = "CN",
+        ensure_defaults: bool = True,
+        refresh_interval: float | None = None,
+    ) -> None:
+        if refresh_interval is not None:
+            self.refresh_interval = refresh_interval
         self.db = db
         self.conn = db.conn
         self.region = region

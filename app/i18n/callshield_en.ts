@@ -1733,6 +1733,26 @@ You can also type a number below to simulate a call.</translation>
             <translation>Hang up high-risk calls automatically</translation>
         </message>
         <message>
+            <source>来电显示制式</source>
+            <translation>Caller-ID standard</translation>
+        </message>
+        <message>
+            <source>中国（AT+GCI=26，推荐）</source>
+            <translation>China (AT+GCI=26, recommended)</translation>
+        </message>
+        <message>
+            <source>不设置（沿用调制解调器自己的设置）</source>
+            <translation>Leave as is (the modem's own setting)</translation>
+        </message>
+        <message>
+            <source>调制解调器按所选国家的标准解读来电显示；设错了可能收不到号码。</source>
+            <translation>The modem reads caller ID by the chosen country's standard; the wrong one can mean no numbers at all.</translation>
+        </message>
+        <message>
+            <source>把拦截的号码加入 NCID 服务器的黑名单（由服务器挂断）</source>
+            <translation>Add blocked numbers to the NCID server's blacklist (the server hangs up on them)</translation>
+        </message>
+        <message>
             <source>保存来电来源</source>
             <translation>Save call source</translation>
         </message>

@@ -204,6 +204,13 @@ class SettingsPage(QWidget):
         self.ncid_host_label.setBuddy(self.ncid_host)
         self.ncid_port_label = QLabel(self)
         self.ncid_port_label.setBuddy(self.ncid_port)
+        # AT+GCI: a modem set to another country's caller-ID standard misses or garbles Chinese caller ID
+        self.modem_country = QComboBox(self)
+        self.modem_country.addItem("", "26")
+        self.modem_country.addItem("", "")
+        self.modem_country_label = QLabel(self)
+        self.modem_country_label.setBuddy(self.modem_country)
+        self.ncid_push_blocks = QCheckBox(self)
         self.auto_hangup = QCheckBox(self)
         self.source_save = QPushButton(self)
         self.source_save.setObjectName("primary")
@@ -212,8 +219,10 @@ class SettingsPage(QWidget):
         self.source_status.setWordWrap(True)
         form.addRow(self.source_kind_label, self.source_kind)
         form.addRow(self.modem_port_label, self.modem_port)
+        form.addRow(self.modem_country_label, self.modem_country)
         form.addRow(self.ncid_host_label, self.ncid_host)
         form.addRow(self.ncid_port_label, self.ncid_port)
+        form.addRow("", self.ncid_push_blocks)
         form.addRow("", self.auto_hangup)
         row = QHBoxLayout()
         row.addWidget(self.source_save)
@@ -317,6 +326,10 @@ class SettingsPage(QWidget):
             self.modem_port.setEditText(src.modem_port)
             self.ncid_host.setText(src.ncid_host)
             self.ncid_port.setValue(src.ncid_port)
+            if self.modem_country.findData(src.modem_country) < 0:  # another country's code, set by hand
+                self.modem_country.addItem(f"AT+GCI={src.modem_country}", src.modem_country)
+            _set_combo(self.modem_country, src.modem_country)
+            self.ncid_push_blocks.setChecked(src.ncid_push_blocks)
             self.auto_hangup.setChecked(settings.auto_hangup)
             if settings.audio_device and self.device.findData(settings.audio_device) < 0:
                 self.device.addItem(settings.audio_device, settings.audio_device)
@@ -434,11 +447,14 @@ class SettingsPage(QWidget):
         form = self._source_form
         for widget, shown in (
             (self.modem_port, kind == "modem"),
+            (self.modem_country, kind == "modem"),
             (self.ncid_host, kind == "ncid"),
             (self.ncid_port, kind == "ncid"),
+            (self.ncid_push_blocks, kind == "ncid"),
         ):
             form.setRowVisible(widget, shown)
-        self.auto_hangup.setEnabled(kind != "manual")
+        # Only a modem can pick up and hang up; an NCID server is asked to block instead (the box above).
+        self.auto_hangup.setEnabled(kind == "modem")
         if kind == "modem" and self.modem_port.count() == 0:
             self._load_ports()
 
@@ -471,6 +487,8 @@ class SettingsPage(QWidget):
             modem_baud=self.services.settings.value.call_source.modem_baud,
             ncid_host=self.ncid_host.text().strip() or "127.0.0.1",
             ncid_port=int(self.ncid_port.value()),
+            modem_country=str(self.modem_country.currentData()),
+            ncid_push_blocks=self.ncid_push_blocks.isChecked(),
         )
         self.services.settings.update(call_source=source, auto_hangup=self.auto_hangup.isChecked())
         self.source_status.setText(self.tr("来电来源已保存"))
@@ -724,6 +742,13 @@ class SettingsPage(QWidget):
         self.ncid_host_label.setText(self.tr("服务器地址"))
         self.ncid_port_label.setText(self.tr("端口"))
         self.auto_hangup.setText(self.tr("高风险来电自动挂断"))
+        self.modem_country_label.setText(self.tr("来电显示制式"))
+        self.modem_country.setItemText(0, self.tr("中国（AT+GCI=26，推荐）"))
+        self.modem_country.setItemText(1, self.tr("不设置（沿用调制解调器自己的设置）"))
+        self.modem_country.setToolTip(
+            self.tr("调制解调器按所选国家的标准解读来电显示；设错了可能收不到号码。")
+        )
+        self.ncid_push_blocks.setText(self.tr("把拦截的号码加入 NCID 服务器的黑名单（由服务器挂断）"))
         self.source_save.setText(self.tr("保存来电来源"))
         self.audio_box.setTitle(self.tr("声音输入（听通话内容）"))
         self.device_label.setText(self.tr("录音设备"))
@@ -742,7 +767,15 @@ class SettingsPage(QWidget):
             self.tr("可选：填写国内镜像地址（留空则用官方地址）。无论从哪里下载，都会核对官方文件的 SHA-256，不符就不安装。")
         )
         self.model_mirror.setAccessibleName(self.tr("模型下载地址"))
-        for widget in (self.language, self.sensitivity, self.smtp_tls, self.source_kind, self.device, self.meter):
+        for widget in (
+            self.language,
+            self.sensitivity,
+            self.smtp_tls,
+            self.source_kind,
+            self.modem_country,
+            self.device,
+            self.meter,
+        ):
             widget.setAccessibleName(self._buddy_text(widget))
         self.meter.setAccessibleName(self.tr("音量"))
         self._refresh_model_status()

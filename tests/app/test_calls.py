@@ -99,6 +99,25 @@ def test_leased_95_call_on_the_modem_reaches_the_history_as_warn(controller, mod
     assert not modem.hook_events  # warn is not block: nobody hangs up on it
 
 
+def test_a_number_blocked_elsewhere_is_blocked_on_the_very_next_call(db_path: Path) -> None:
+    """A write through another connection (the app's list page, the CLI) reaches the controller at once."""
+    calls = Calls()
+    ctl = CallController(db_path)
+    ctl.add_listener(calls)
+    ctl.start()
+    [manual] = ctl.create_sources(manual=True)
+    manual.start()
+    try:
+        assert manual.submit("16212345678") is None
+        [(_, first, _, _)] = calls.wait(1)
+        assert first.level < Level.BLOCK
+        ListStore(open_db(db_path)).add("block", "16212345678", category="fraud")  # another connection
+        assert manual.submit("16212345678") is None  # at once: no waiting for a refresh interval
+        assert calls.wait(2)[1][1].level is Level.BLOCK
+    finally:
+        ctl.close()
+
+
 @needs_pty
 def test_blocked_number_is_hung_up_only_when_the_user_enabled_it(modem, db_path: Path) -> None:  # type: ignore[no-untyped-def]
     # Blocked before the controller opens its connection (other connections' writes reach it within

@@ -259,8 +259,12 @@ class NcidPeer:
 
     def send_raw(self, data: bytes) -> None:
         with self._cond:  # never interleaved with a greeting, never missing a client that was greeted
-            for client in self._clients:
-                client.sendall(data)
+            for client in list(self._clients):
+                try:
+                    client.sendall(data)
+                except OSError:  # that client has gone (a source restarted): drop it, as ncidd does
+                    self._clients.remove(client)
+                    client.close()
 
     def wait_connected(self, count: int = 1, timeout: float = 5.0) -> bool:
         with self._cond:

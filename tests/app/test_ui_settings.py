@@ -14,10 +14,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from app.settings import load_settings
+from app.settings import CallSourceSettings, load_settings
 from app.ui.page_settings import SettingsPage
 from screening.types import Level
 from tests.app.conftest import free_port
+from tests.app.test_sources_peers import ModemPeer, NcidPeer, needs_pty
 
 
 @pytest.fixture
@@ -310,3 +311,67 @@ def test_a_bad_mirror_address_is_explained_and_not_saved(qtbot, services, page, 
     assert page.model_download.isEnabled() and not page.model_cancel.isEnabled()  # nothing started
     _set_mirror(page, "")
     assert services.settings.value.model_mirror is None
+
+
+# --- call sources: the modem's caller-ID standard and NCID block push, with real peers -----------------
+
+
+@needs_pty
+def test_modem_country_choice_reaches_the_modem(qtbot, services, page, tmp_path: Path) -> None:
+    """China (AT+GCI=26) by default; "leave as is" sends no AT+GCI at all — checked on a pty modem."""
+    peer = ModemPeer(tmp_path / "ttyUSB0").start()
+    try:
+        page.source_kind.setCurrentIndex(page.source_kind.findData("modem"))
+        assert page._source_form.isRowVisible(page.modem_country)
+        assert not page._source_form.isRowVisible(page.ncid_push_blocks)
+        assert page.auto_hangup.isEnabled()
+        assert page.modem_country.currentData() == "26"
+        page.modem_port.setEditText(str(peer.link))
+        qtbot.mouseClick(page.source_save, Qt.MouseButton.LeftButton)
+        assert peer.wait_for_command("AT+VCID=1", timeout=10) and peer.country == "26"
+        page.modem_country.setCurrentIndex(page.modem_country.findData(""))
+        qtbot.mouseClick(page.source_save, Qt.MouseButton.LeftButton)
+        assert services.settings.value.call_source.modem_country == ""
+        assert peer.wait_for_command("AT+VCID=1", timeout=10, count=2)  # the source restarted with the change
+        sent = peer.commands[peer.commands.index("AT+VCID=1") + 1 :]
+        assert not any(c.startswith("AT+GCI") for c in sent), sent
+    finally:
+        services.settings.update(call_source=CallSourceSettings())  # stop the modem source before the pty goes
+        peer.stop()
+
+
+def _ncid_connected(status: object) -> bool:
+    return "已连接 NCID" in status.render("zh")  # type: ignore[attr-defined]
+
+
+def test_ncid_block_push_from_the_settings_page(qtbot, services, page) -> None:
+    """Ticked: a call CallShield blocks is added to the NCID server's blacklist (the server then hangs up)."""
+    services.store().add("block", "16212345678", category="fraud")
+    peer = NcidPeer().start()
+    try:
+        page.source_kind.setCurrentIndex(page.source_kind.findData("ncid"))
+        assert page._source_form.isRowVisible(page.ncid_push_blocks)
+        assert not page._source_form.isRowVisible(page.modem_country)
+        assert not page.auto_hangup.isEnabled()  # NCID cannot hang up itself
+        page.ncid_host.setText("127.0.0.1")
+        page.ncid_port.setValue(peer.port)
+        page.ncid_push_blocks.setChecked(True)
+        with qtbot.waitSignal(services.calls.sourceStatus, timeout=10_000, check_params_cb=_ncid_connected):
+            qtbot.mouseClick(page.source_save, Qt.MouseButton.LeftButton)
+        assert services.settings.value.call_source.ncid_push_blocks is True
+        assert load_settings(services.data_dir).call_source.ncid_push_blocks is True
+        peer.send("CID: *DATE*11212026*TIME*0435*LINE*POTS*NMBR*16212345678*MESG*NONE*NAME*-*")
+        assert peer.wait_received('REQ: black add "16212345678" "CallShield: block"', timeout=10), peer.received
+        assert peer.wait_received("REQ: RELOAD")
+        # Unticked: the next blocked call stays on CallShield's side.
+        page.ncid_push_blocks.setChecked(False)
+        with qtbot.waitSignal(services.calls.sourceStatus, timeout=10_000, check_params_cb=_ncid_connected):
+            qtbot.mouseClick(page.source_save, Qt.MouseButton.LeftButton)  # the source reconnects with the change
+        assert services.calls._controller.settings.push_blocks_to_ncid is False
+        services.store().add("block", "16287654321", category="fraud")
+        peer.send("CID: *DATE*11212026*TIME*0436*LINE*POTS*NMBR*16287654321*MESG*NONE*NAME*-*")
+        qtbot.waitUntil(lambda: len(services.history().query(kind="call")) == 2, timeout=10_000)
+        assert not any("16287654321" in line for line in peer.received)
+    finally:
+        services.settings.update(call_source=CallSourceSettings())
+        peer.stop()
