@@ -61,7 +61,7 @@ def _category_names(services: Any) -> dict[str, Any]:
     if not getattr(services, "detector_loaded", False):
         return {}
     try:
-        return {key: cat.name for key, cat in services.detector().categories().items()}
+        return {key: cat.name for key, cat in services.detector().categories.items()}
     except Exception:
         log.debug("category names unavailable", exc_info=True)
         return {}

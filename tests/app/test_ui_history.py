@@ -170,3 +170,14 @@ def test_new_call_appears_while_the_page_is_open(qtbot, services, wait_jobs) -> 
     qtbot.waitUntil(lambda: any(r.subject == "95275012" for r in page.model.rows()), timeout=10_000)
     row = page.model.rows()[0]
     assert row.kind == "call" and row.level >= Level.WARN
+
+
+def test_category_names_come_from_the_loaded_detector(services) -> None:
+    """Every category of the phrase packs has its zh/en name, including those no stored hit names."""
+    from app.ui.page_history import _category_names
+
+    services.detector()  # loaded, as after the first call or scan
+    names = _category_names(services)
+    categories = services.detector().categories
+    assert set(names) == set(categories) and "kidnapping" in names
+    assert names["kidnapping"].zh and names["kidnapping"].en
