@@ -451,10 +451,10 @@ class SettingsPage(QWidget):
             (self.ncid_host, kind == "ncid"),
             (self.ncid_port, kind == "ncid"),
             (self.ncid_push_blocks, kind == "ncid"),
+            # Only a modem can pick up and hang up; an NCID server is asked to block instead (the box above).
+            (self.auto_hangup, kind == "modem"),
         ):
             form.setRowVisible(widget, shown)
-        # Only a modem can pick up and hang up; an NCID server is asked to block instead (the box above).
-        self.auto_hangup.setEnabled(kind == "modem")
         if kind == "modem" and self.modem_port.count() == 0:
             self._load_ports()
 

@@ -324,7 +324,7 @@ def test_modem_country_choice_reaches_the_modem(qtbot, services, page, tmp_path:
         page.source_kind.setCurrentIndex(page.source_kind.findData("modem"))
         assert page._source_form.isRowVisible(page.modem_country)
         assert not page._source_form.isRowVisible(page.ncid_push_blocks)
-        assert page.auto_hangup.isEnabled()
+        assert page._source_form.isRowVisible(page.auto_hangup)
         assert page.modem_country.currentData() == "26"
         page.modem_port.setEditText(str(peer.link))
         qtbot.mouseClick(page.source_save, Qt.MouseButton.LeftButton)
@@ -352,7 +352,7 @@ def test_ncid_block_push_from_the_settings_page(qtbot, services, page) -> None:
         page.source_kind.setCurrentIndex(page.source_kind.findData("ncid"))
         assert page._source_form.isRowVisible(page.ncid_push_blocks)
         assert not page._source_form.isRowVisible(page.modem_country)
-        assert not page.auto_hangup.isEnabled()  # NCID cannot hang up itself
+        assert not page._source_form.isRowVisible(page.auto_hangup)  # NCID cannot hang up itself
         page.ncid_host.setText("127.0.0.1")
         page.ncid_port.setValue(peer.port)
         page.ncid_push_blocks.setChecked(True)
