@@ -142,7 +142,7 @@ APP_STYLESHEET = """
 QListWidget#navigation { border: none; background: #f6f8fa; outline: 0; }
 QListWidget#navigation::item { padding: 0.6em 0.8em; border-radius: 6px; margin: 2px 6px; color: #24292f; }
 QListWidget#navigation::item:selected { background: #ddf4ff; color: #0969da; font-weight: bold; }
-QListWidget#navigation:focus { border: 2px solid #0969da; }
+QListWidget#navigation::item:selected:focus { border: 2px solid #0969da; }
 QPushButton { padding: 0.35em 0.9em; }
 QPushButton:focus, QLineEdit:focus, QComboBox:focus, QCheckBox:focus, QSpinBox:focus {
     outline: 2px solid #0969da;
