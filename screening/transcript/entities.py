@@ -42,20 +42,35 @@ APPS = (
     "whatsapp",
 )
 
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("qq_group", re.compile(r"qq群(?:号)?(?:码)?(?:是|为|:)?\s*(\d{5,11})")),
-    ("qq", re.compile(r"qq(?:号)?(?:码)?(?:是|为|:)?\s*(\d{5,11})")),
-    ("qq_group", re.compile(r"(?:群号|群号码)(?:是|为|:)?\s*(\d{5,11})")),
-    ("wechat", re.compile(r"微信(?:号)?(?:是|为|:)?\s*([a-z][-_a-z0-9]{5,19})")),
+_TLDS = r"(?:com|cn|net|org|top|xyz|vip|cc|app)"
+_DIGIT = re.compile(r"\d")
+# Each pattern comes with a cheap test for something every match contains (a keyword, a run of digits):
+# most calls mention no QQ number, card or link, and the test skips the pattern's slower scan.
+_PATTERNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
+    ("qq_group", re.compile(r"qq群(?:号)?(?:码)?(?:是|为|:)?\s*(\d{5,11})"), re.compile("qq群")),
+    ("qq", re.compile(r"qq(?:号)?(?:码)?(?:是|为|:)?\s*(\d{5,11})"), re.compile("qq")),
+    ("qq_group", re.compile(r"(?:群号|群号码)(?:是|为|:)?\s*(\d{5,11})"), re.compile("群号")),
+    ("wechat", re.compile(r"微信(?:号)?(?:是|为|:)?\s*([a-z][-_a-z0-9]{5,19})"), re.compile("微信")),
     (
         "url",
-        re.compile(
-            r"((?:https?://|www\.)[\x21-\x7e]+|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|cn|net|org|top|xyz|vip|cc|app)(?:/[\x21-\x7e]*)?)"
-        ),
+        re.compile(rf"((?:https?://|www\.)[\x21-\x7e]+|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.{_TLDS}(?:/[\x21-\x7e]*)?)"),
+        re.compile(rf"://|www\.|\.{_TLDS}"),
     ),
-    ("bank_card", re.compile(r"(?<!\d)(62\d{14,17}|4\d{15}|5[1-5]\d{14}|\d{16,19})(?!\d)")),
-    ("phone", re.compile(r"(?<!\d)(1[3-9]\d{9}|95\d{3,6}|96\d{3,6}|400\d{7}|0\d{2,3}-?\d{7,8})(?!\d)")),
-    ("amount", re.compile(r"(\d+(?:\.\d+)?\s*(?:万元|万块|万|千元|千块|元|块钱|块|rmb|人民币|美元|u|usdt))(?![a-z])")),
+    (
+        "bank_card",
+        re.compile(r"(?<!\d)(62\d{14,17}|4\d{15}|5[1-5]\d{14}|\d{16,19})(?!\d)"),
+        re.compile(r"\d\d{15}"),  # (a leading single \d lets the regex engine skip ahead to the digits)
+    ),
+    (
+        "phone",
+        re.compile(r"(?<!\d)(1[3-9]\d{9}|95\d{3,6}|96\d{3,6}|400\d{7}|0\d{2,3}-?\d{7,8})(?!\d)"),
+        re.compile(r"\d\d{4}"),  # every form has at least five digits in a row
+    ),
+    (
+        "amount",
+        re.compile(r"(\d+(?:\.\d+)?\s*(?:万元|万块|万|千元|千块|元|块钱|块|rmb|人民币|美元|u|usdt))(?![a-z])"),
+        _DIGIT,
+    ),
 )
 _NEEDS_DIGIT_OR_LATIN = re.compile(r"[0-9a-z]")
 _APP_RE = re.compile("|".join(re.escape(a) for a in sorted(APPS, key=len, reverse=True)))
@@ -77,10 +92,12 @@ def extract_entities(norm: str) -> tuple[Entity, ...]:
         ends.insert(i, b)
 
     if _NEEDS_DIGIT_OR_LATIN.search(norm) is None:  # numbers, IDs and links all need one of these
-        patterns: tuple[tuple[str, re.Pattern[str]], ...] = ()
+        patterns: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = ()
     else:
         patterns = _PATTERNS
-    for kind, pattern in patterns:
+    for kind, pattern, needs in patterns:
+        if needs.search(norm) is None:
+            continue
         for m in pattern.finditer(norm):
             start, end = m.span(1)
             if free(start, end):
