@@ -318,3 +318,42 @@ def test_links_to_libraries_left_out_are_dropped_from_the_datas() -> None:
     ]
     present = {"PySide6/Qt/lib/libQt6Gui.so.6", "app/phrases.json"}
     assert dangling_links(datas, present) == [datas[1]]
+
+
+WORKFLOW = REPO / ".github" / "workflows" / "package.yml"
+
+
+def test_package_workflow_matches_the_github_actions_schema() -> None:
+    """The Windows/macOS workflow cannot run here; at least it must be a valid workflow (check-jsonschema ships
+    SchemaStore's GitHub Actions schema, so this works offline)."""
+    pytest.importorskip("check_jsonschema", reason="check-jsonschema is in the test extra")
+    result = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", str(WORKFLOW)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_package_workflow_shell_steps_pass_shellcheck() -> None:
+    """Every bash ``run:`` step of the workflow, with ``${{ … }}`` expressions stood in for, passes shellcheck."""
+    import re
+
+    from ruamel.yaml import YAML  # comes with check-jsonschema (test extra)
+
+    if shutil.which("shellcheck") is None:
+        pytest.skip("shellcheck not installed (Debian package shellcheck, installed by .ci/run)")
+    workflow = YAML(typ="safe").load(WORKFLOW.read_text(encoding="utf-8"))
+    checked = 0
+    for job_name, job in workflow["jobs"].items():
+        default_shell = ((job.get("defaults") or {}).get("run") or {}).get("shell", "bash")
+        for step in job["steps"]:
+            if "run" not in step or step.get("shell", default_shell) != "bash":
+                continue
+            script = re.sub(r"\$\{\{.*?\}\}", "GHA_EXPRESSION", step["run"])
+            result = subprocess.run(
+                ["shellcheck", "--shell=bash", "--severity=warning", "-"], input=script, capture_output=True, text=True
+            )
+            assert result.returncode == 0, f"{job_name} / {step.get('name')}:\n{result.stdout}"
+            checked += 1
+    assert checked >= 15  # both jobs' build, smoke-test, sign and installer steps
