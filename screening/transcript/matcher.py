@@ -22,7 +22,8 @@ import bisect
 import itertools
 import re
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -34,6 +35,7 @@ MIN_DELETION_LEN = 5  # shorter phrases get no dropped-character variant (投资
 NEGATION_REACH = 10  # characters looked at on each side of a hit, within its clause
 
 _CLAUSE_BREAK = re.compile(r"[，。！？；,.!?;:：\n]")
+_UP_TO_CLAUSE_BREAK = re.compile(r".*[，。！？；,.!?;:：\n]", re.S)  # matches up to the last clause break
 # Reassurance a scammer says right before the request ("不要担心，把验证码告诉我"); recognised text has no
 # comma to end the clause, so these must not read as a warning.
 _REASSURE = r"(?!担心|着急|急|害怕|怕|紧张|慌|挂|犹豫|耽误|错过|告诉家人|声张)"
@@ -45,6 +47,7 @@ _NEG_BEFORE = re.compile(
 # Someone *describing* a scam (a police warning, a news item, a relative retelling a call) names the
 # same cues; a sentence that talks about the scam from the outside does not count as the scam.
 _SENTENCE_BREAK = re.compile(r"[。！？!?\n]")
+_UP_TO_SENTENCE_BREAK = re.compile(r".*[。！？!?\n]", re.S)
 _NARRATION = re.compile(
     r"冒充|假冒|谎称|诱导|受害人|反诈|警方提醒|诈骗分子|犯罪分子|诈骗手段|诈骗手法|都是诈骗|是诈骗|骗局|防骗|上当受骗|"
     r"诈骗短信|诈骗电话|是骗子"
@@ -59,8 +62,7 @@ _NEG_AFTER = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class RawHit:
+class RawHit(NamedTuple):  # a named tuple: thousands are made per call, and this is three times cheaper
     rule_index: int
     phrase_index: int
     start: int
@@ -80,21 +82,45 @@ class _Part:
     deletion: bool
 
 
-def _automaton(entries: dict[str, list[_Part]]) -> ahocorasick.Automaton | None:
+def _automaton(entries: dict[str, list[_Part]], gapped_words: list[tuple[_Part, ...]]) -> ahocorasick.Automaton | None:
+    """An automaton over the words of ``entries``.  A word's value is the one-part phrases it is, as
+    (rule, phrase, length, text, deletion) tuples, and, if it is a part of "a…b" phrases, the index
+    of its parts in ``gapped_words`` (else -1)."""
     if not entries:
         return None
     automaton = ahocorasick.Automaton()
     for word, parts in entries.items():
         # Exact-length entries first, so a real phrase wins over a deletion variant of another.
         ordered = sorted(parts, key=lambda p: p.deletion)
-        automaton.add_word(
-            word,
-            tuple(
-                (p.rule_index, p.phrase_index, p.part_index, p.n_parts, p.length, p.exact, p.deletion) for p in ordered
-            ),
+        singles = tuple(
+            (p.rule_index, p.phrase_index, p.length, p.exact, p.deletion) for p in ordered if p.n_parts == 1
         )
+        gapped = tuple(p for p in ordered if p.n_parts > 1)
+        if gapped:
+            gapped_words.append(gapped)
+        automaton.add_word(word, (singles, len(gapped_words) - 1 if gapped else -1))
     automaton.make_automaton()
     return automaton
+
+
+# An "a…b" phrase: rule, phrase, the bit mask of all its parts, and per part its text and the words that are it.
+_Gapped = tuple[int, int, int, tuple[tuple[str, tuple[int, ...]], ...]]
+
+
+def _gapped_index(gapped_words: list[tuple[_Part, ...]]) -> tuple[list[_Gapped], list[tuple[tuple[int, int], ...]]]:
+    """The "a…b" phrases, and per word (an index into ``gapped_words``) the (phrase, part bit) pairs it is."""
+    by_part: dict[tuple[int, int], dict[int, tuple[str, list[int]]]] = defaultdict(dict)
+    for w, parts in enumerate(gapped_words):
+        for p in parts:
+            by_part[(p.rule_index, p.phrase_index)].setdefault(p.part_index, (p.exact, []))[1].append(w)
+    phrases: list[_Gapped] = []
+    index: dict[tuple[int, int], int] = {}
+    for (ri, pi), texts in by_part.items():
+        index[(ri, pi)] = len(phrases)
+        ordered = tuple((text, tuple(words)) for _, (text, words) in sorted(texts.items()))
+        phrases.append((ri, pi, (1 << len(ordered)) - 1, ordered))
+    word_parts = [tuple((index[(p.rule_index, p.phrase_index)], 1 << p.part_index) for p in ps) for ps in gapped_words]
+    return phrases, word_parts
 
 
 class PhraseMatcher:
@@ -129,8 +155,10 @@ class PhraseMatcher:
                             shorter = part[:cut] + part[cut + 1 :]
                             exact[shorter].append(_Part(ri, pi, k, 1, len(part) - 1, shorter, True))
             self.canonical.append(canon)
-        self._automaton = _automaton(entries)
-        self._exact = _automaton(exact)
+        gapped_words: list[tuple[_Part, ...]] = []  # the parts of "a…b" phrases each such word is
+        self._automaton = _automaton(entries, gapped_words)
+        self._exact = _automaton(exact, gapped_words)
+        self._gapped, self._word_parts = _gapped_index(gapped_words)
         self._empty = not entries and not exact
 
     def find(self, norm: str, key: str | None = None) -> list[RawHit]:
@@ -139,36 +167,61 @@ class PhraseMatcher:
             return []
         if key is None:
             key = self.key.key(norm)
-        # slot (rule, start) → (end, fuzzy, phrase); plain tuples keep this hot loop cheap
-        singles: dict[tuple[int, int], tuple[int, bool, int]] = {}
-        multi: dict[tuple[int, int], list[list[tuple[int, int, bool]]]] = {}
-        matches = self._automaton.iter(key) if self._automaton is not None else iter(())
-        exact = self._exact.iter(norm) if self._exact is not None else iter(())
-        for end_index, parts in itertools.chain(matches, exact):
-            end = end_index + 1
-            for ri, pi, k, n_parts, length, text, deletion in parts:
-                start = end - length
-                fuzzy = deletion or norm[start:end] != text
-                if n_parts == 1:
-                    slot = (ri, start)
-                    old = singles.get(slot)
-                    if old is None or (old[1] and not fuzzy) or (old[1] == fuzzy and end > old[0]):
-                        singles[slot] = (end, fuzzy, pi)
-                else:
-                    lists = multi.get((ri, pi))
-                    if lists is None:
-                        lists = multi[(ri, pi)] = [[] for _ in range(n_parts)]
-                    lists[k].append((start, end, fuzzy))
-        hits = [RawHit(ri, pi, start, end, fuzzy) for (ri, start), (end, fuzzy, pi) in singles.items()]
-        for (ri, pi), lists in multi.items():
-            hits.extend(self._chain(ri, pi, lists))
         out: list[RawHit] = []
-        for h in hits:
+        for h in self._candidates(norm, key):
             if not self.rules[h.rule_index].negatable:
                 out.append(h)
             elif not self._warned(norm, h.start, h.end):
-                out.append(replace(h, narrated=True) if self._narrated(norm, h.start, h.end) else h)
+                out.append(h._replace(narrated=True) if self._narrated(norm, h.start, h.end) else h)
         return _drop_covered(out)
+
+    def _candidates(self, norm: str, key: str) -> list[RawHit]:
+        """Every occurrence of a phrase, negated or not: one-part phrases as found, "a…b" phrases chained."""
+        # slot (rule, start) → (end, fuzzy, phrase); plain tuples keep this hot loop cheap
+        singles: dict[tuple[int, int], tuple[int, bool, int]] = {}
+        # A word that is a part of "a…b" phrases (mostly a two-character one such as 信息 or 账户, a part of
+        # several phrases and frequent in any call) only has its ends noted here; see below.
+        gapped_ends: dict[int, list[int]] = {}
+        matches = self._automaton.iter(key) if self._automaton is not None else iter(())
+        exact = self._exact.iter(norm) if self._exact is not None else iter(())
+        for end_index, (parts, gapped) in itertools.chain(matches, exact):
+            end = end_index + 1
+            if gapped >= 0:
+                ends = gapped_ends.get(gapped)
+                if ends is None:
+                    gapped_ends[gapped] = [end]
+                else:
+                    ends.append(end)
+            for ri, pi, length, text, deletion in parts:
+                start = end - length
+                fuzzy = deletion or norm[start:end] != text
+                slot = (ri, start)
+                old = singles.get(slot)
+                if old is None or (old[1] and not fuzzy) or (old[1] == fuzzy and end > old[0]):
+                    singles[slot] = (end, fuzzy, pi)
+        hits = [RawHit(ri, pi, start, end, fuzzy) for (ri, start), (end, fuzzy, pi) in singles.items()]
+        hits.extend(self._gapped_hits(norm, gapped_ends))
+        return hits
+
+    def _gapped_hits(self, norm: str, ends_of: dict[int, list[int]]) -> list[RawHit]:
+        """The "a…b" phrases with every part found, in the order their words were first met, chained."""
+        found: dict[int, int] = {}  # phrase → bit mask of the parts found
+        for w in ends_of:
+            for phrase, bit in self._word_parts[w]:
+                found[phrase] = found.get(phrase, 0) | bit
+        hits: list[RawHit] = []
+        for phrase, mask in found.items():
+            ri, pi, every_part, parts = self._gapped[phrase]
+            if mask != every_part:
+                continue
+            occurrences: list[list[tuple[int, int, bool]]] = []
+            for text, words in parts:
+                n = len(text)
+                occurrences.append(
+                    [(end - n, end, norm[end - n : end] != text) for w in words for end in ends_of.get(w, ())]
+                )
+            hits.extend(self._chain(ri, pi, occurrences))
+        return hits
 
     @staticmethod
     def _chain(ri: int, pi: int, lists: list[list[tuple[int, int, bool]]]) -> list[RawHit]:
@@ -199,9 +252,9 @@ class PhraseMatcher:
     def _narrated(norm: str, start: int, end: int) -> bool:
         lo = max(0, start - SENTENCE_REACH)
         before = norm[lo:start]
-        breaks = list(_SENTENCE_BREAK.finditer(before))
-        if breaks:
-            before = before[breaks[-1].end() :]
+        head = _UP_TO_SENTENCE_BREAK.match(before)
+        if head:
+            before = before[head.end() :]
         after = norm[end : end + SENTENCE_REACH]
         brk = _SENTENCE_BREAK.search(after)
         if brk:
@@ -213,9 +266,9 @@ class PhraseMatcher:
         if start and norm[start - 1] in _NOT and not _CONDITIONAL.search(norm, max(0, start - 3), start - 1):
             return True  # 不保本, 不中奖, 非移动公司: the phrase itself is denied (but 如果不马上汇款 is a threat)
         before = norm[max(0, start - NEGATION_REACH) : start]
-        breaks = list(_CLAUSE_BREAK.finditer(before))
-        if breaks:
-            before = before[breaks[-1].end() :]
+        head = _UP_TO_CLAUSE_BREAK.match(before)
+        if head:
+            before = before[head.end() :]
         if before and _NEG_BEFORE.search(before):
             return True
         after = norm[end : end + NEGATION_REACH]

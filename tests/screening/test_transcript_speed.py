@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from screening.transcript import entities, normalise
+from screening.transcript.matcher import MIN_FUZZY_LEN, PhraseMatcher, RawHit
+from screening.transcript.normalise import sound_key
+from screening.transcript.phrases import GAP_MARK, load_phrase_book
 
 # Spaces, tabs, letters, digits (ASCII and not), Chinese, full-width forms, the ellipsis, combining marks.
 _ALPHABET = " \t\u00a0\u3000aqvxz09\u0663中文信，：。？！（）\uff21\uff41\uff11…\u0301\u0308e.-/:"
@@ -52,3 +56,65 @@ def test_entity_quick_tests_let_the_examples_through() -> None:
     text = "加qq群号:12345678，微信是wx_abc123，登录www.safe-pay.cn，卡号6222021234567890123，打95588，转5000元"
     kinds = [e.kind for e in entities.extract_entities(text) if e.kind != "app"]
     assert kinds == ["qq_group", "wechat", "url", "bank_card", "phone", "amount"]
+
+
+class _Gapped:
+    """Both matchers, their "a…b" phrases with each part's sound keys, and the characters read with each sound."""
+
+    def __init__(self) -> None:
+        book = load_phrase_book()
+        self.tolerant = PhraseMatcher(book, sound_key(True))
+        self.exact = PhraseMatcher(book, sound_key(True), tolerant=False)
+        self.phrases: list[tuple[int, int, list[tuple[str, list[str]]]]] = []
+        for ri, phrases in enumerate(self.tolerant.canonical):
+            for pi, canonical in enumerate(phrases):
+                if GAP_MARK in canonical:
+                    parts = canonical.split(GAP_MARK)
+                    self.phrases.append((ri, pi, [(p, self.tolerant.key.variants(p)) for p in parts]))
+        # phrases with a part said in more than one way (银行卡: yin hang / yin xing), drawn as often as all others
+        self.polyphonic = [ph for ph in self.phrases if any(len(keys) > 1 for _, keys in ph[2])]
+        self.same_sound: dict[str, list[str]] = {}  # sound code → the first 30 characters read that way first
+        for code_point, code in self.tolerant.key._table.items():
+            chars = self.same_sound.setdefault(code, [])
+            if len(chars) < 30:
+                chars.append(chr(code_point))
+
+    def by_brute_force(self, m: PhraseMatcher, norm: str, key: str) -> list[RawHit]:
+        """Every "a…b" phrase chained from the occurrences of its parts, found one position at a time."""
+        out: list[RawHit] = []
+        for ri, pi, parts in self.phrases:
+            found: list[list[tuple[int, int, bool]]] = []
+            for part, keys in parts:
+                n = len(part)
+                spans = range(len(norm) - n + 1)
+                if n < MIN_FUZZY_LEN or not m.tolerant:
+                    found.append([(i, i + n, False) for i in spans if norm.startswith(part, i)])
+                else:
+                    found.append([(i, i + n, norm[i : i + n] != part) for i in spans if key[i : i + n] in keys])
+            out.extend(m._chain(ri, pi, found))
+        return sorted(out)
+
+
+@pytest.fixture(scope="module")
+def gapped() -> _Gapped:
+    return _Gapped()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_gapped_phrases_are_all_found(gapped: _Gapped, data: st.DataObject) -> None:
+    # A few "a…b" phrases, their parts apart, each part written with characters of the same sound.
+    pieces: list[str] = []
+    for _ in range(data.draw(st.integers(1, 4))):
+        _, _, parts = data.draw(st.sampled_from(gapped.polyphonic) | st.sampled_from(gapped.phrases))
+        for k, (part, keys) in enumerate(parts):
+            if k:
+                pieces.append(data.draw(st.text(alphabet="的了我们您，。", max_size=12)))
+            heard = data.draw(st.sampled_from(keys))  # polyphonic: any reading it is said with
+            for ch, code in zip(part, heard, strict=True):
+                pieces.append(data.draw(st.sampled_from([ch, *gapped.same_sound.get(code, [])])))
+    norm = normalise.normalise("".join(pieces))
+    for m in (gapped.tolerant, gapped.exact):
+        text_key = m.key.key(norm)
+        found = [h for h in m._candidates(norm, text_key) if GAP_MARK in m.canonical[h.rule_index][h.phrase_index]]
+        assert sorted(found) == gapped.by_brute_force(m, norm, text_key)
