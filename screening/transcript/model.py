@@ -59,11 +59,12 @@ def key_model_string(key: str) -> str:
 
 def count_ngrams(ms: str, first_new: int = 0, max_n: int = 3, min_n: int = 1) -> Counter[str]:
     """Counts of the min_n..max_n-grams of ``ms`` that end at or after ``first_new``."""
-    if first_new == 0 and min_n == 1 and max_n == 3:  # the common case, without tuples
-        chars = list(ms)  # each character object made once (iterating a str makes new ones each time)
-        counts = Counter(chars)
+    if min_n == 1 and max_n == 3:  # the model's n-grams, without tuples; same counts in the same order as below
+        start = max(0, first_new - 2)  # where the first trigram ending at first_new starts
+        chars = list(ms[start:])  # each character object made once (iterating a str makes new ones each time)
+        counts = Counter(chars[first_new - start :])
         bigrams = list(map(operator.add, chars, chars[1:]))
-        counts.update(bigrams)
+        counts.update(bigrams[max(0, first_new - 1) - start :])
         counts.update(map(operator.add, bigrams, chars[2:]))
         return counts
     counts = Counter()

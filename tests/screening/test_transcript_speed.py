@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from screening.transcript import entities, normalise
 from screening.transcript.matcher import MIN_FUZZY_LEN, PhraseMatcher, RawHit
+from screening.transcript.model import count_ngrams
 from screening.transcript.normalise import sound_key
 from screening.transcript.phrases import GAP_MARK, load_phrase_book
 
@@ -118,3 +119,19 @@ def test_gapped_phrases_are_all_found(gapped: _Gapped, data: st.DataObject) -> N
         text_key = m.key.key(norm)
         found = [h for h in m._candidates(norm, text_key) if GAP_MARK in m.canonical[h.rule_index][h.phrase_index]]
         assert sorted(found) == gapped.by_brute_force(m, norm, text_key)
+
+
+def _plain_count_ngrams(ms: str, first_new: int) -> list[tuple[str, int]]:
+    """Counts of the 1-3-grams ending at or after ``first_new``: unigrams, then bigrams, then trigrams, each in
+    the order first met (the order the state adds up floats in, so it must not change)."""
+    counts: dict[str, int] = {}
+    for n in (1, 2, 3):
+        for i in range(max(0, first_new - n + 1), len(ms) - n + 1):
+            counts[ms[i : i + n]] = counts.get(ms[i : i + n], 0) + 1
+    return list(counts.items())
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="\ue000\ue001\ue002#", max_size=30), st.integers(0, 32))
+def test_count_ngrams_counts_in_the_plain_order(ms: str, first_new: int) -> None:
+    assert list(count_ngrams(ms, first_new).items()) == _plain_count_ngrams(ms, first_new)
