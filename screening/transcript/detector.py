@@ -151,6 +151,10 @@ class ScriptDetector:
                 for rule_id in group:
                     groups.setdefault(rule_id, []).append(gi)
             self._combo_maps.append((c, {r: tuple(g) for r, g in groups.items()}))
+        self._combos_of: dict[str, list[int]] = {}  # rule id → the combos (indexes into _combo_maps) it is in
+        for ci, (_, groups_of_rule) in enumerate(self._combo_maps):
+            for rule_id in groups_of_rule:
+                self._combos_of.setdefault(rule_id, []).append(ci)
         self.reach = max([WINDOW, *(c.window for c in book.combos)])  # how far back a new hit can matter
         generic = Category("generic", BiText("常见诈骗手法", "Common scam tactics"), BiText("", ""))
         self._categories: dict[str, Category] = {"generic": generic, **book.categories}
@@ -209,7 +213,8 @@ class ScriptDetector:
         return DetectorSession(self, base_level)
 
     # -- internals shared with the session ----------------------------------------------------------
-    def _hit(self, raw: RawHit, norm: str, t: float | None) -> PhraseHit:
+    def _hit(self, raw: RawHit, norm: str, t: float | None, offset: int = 0) -> PhraseHit:
+        """The hit for ``raw`` found in ``norm``, which starts ``offset`` characters into the call text."""
         rule = self._rule_list[raw.rule_index]
         cat = self._categories[rule.category]
         return PhraseHit(
@@ -218,8 +223,8 @@ class ScriptDetector:
             category_text=cat.name,
             matched=norm[raw.start : raw.end],
             canonical=self.matcher.canonical[raw.rule_index][raw.phrase_index],
-            start=raw.start,
-            end=raw.end,
+            start=raw.start + offset,
+            end=raw.end + offset,
             t=t,
             weight=rule.weight * (FUZZY_FACTOR if raw.fuzzy else 1.0) * (NARRATION_FACTOR if raw.narrated else 1.0),
             explanation=rule.explanation,
@@ -271,8 +276,9 @@ class ScriptDetector:
             window_best = max(window_best, _noisy_or(in_window.values()))
         direct = [h for h in ordered if not h.narrated]  # a retold scam does not make a combination
         present = {h.rule_id for h in direct}
-        for combo, groups in self._combo_maps:
-            if combo.id not in fired_ids and groups.keys() & present and _combo_fires(combo, groups, direct):
+        for ci in {ci for rule_id in present for ci in self._combos_of.get(rule_id, ())}:  # combos with a hit
+            combo, groups = self._combo_maps[ci]
+            if combo.id not in fired_ids and _combo_fires(combo, groups, direct):
                 fired_ids.add(combo.id)
         fired = tuple(c for c, _ in self._combo_maps if c.id in fired_ids)
         combo_score = _noisy_or(c.weight for c in fired)

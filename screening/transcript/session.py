@@ -92,8 +92,7 @@ class DetectorSession:
         for r in raw:
             if r.end + scan_from <= offset:
                 continue  # wholly inside already-scanned text
-            shifted = det._hit(r, window, self._time(span, r.start + scan_from))
-            fresh.append(replace(shifted, start=r.start + scan_from, end=r.end + scan_from))
+            fresh.append(det._hit(r, window, self._time(span, r.start + scan_from), scan_from))
         key_tail = det.key.key(sep + seg_norm) if seg_norm else ""
         ms = self._ms + key_model_string(key_tail)
         model = det.model
