@@ -25,11 +25,14 @@ from functools import lru_cache
 # normalise()
 
 # Spoken or disguised forms of the same thing.  Order matters only where one is a prefix of another.
+# Each pattern starts with a plain character, its "not after a letter" lookbehind right after it, so that
+# the regex engine can skip to the candidates (see the space patterns below); the second to fourth mean
+#   (?<![a-z])q(?=群|号),  (?<![a-z])(?:v|vx|wx|威|薇|徽)信  and  (?<![a-z])(?:vx|wx)(?![a-z]).
 _SPOKEN_FORMS: tuple[tuple[str, str], ...] = (
     (r"扣扣|口口|寇寇|抠抠|叩叩|扣q|q扣|企鹅号", "qq"),
-    (r"(?<![a-z])q(?=群|号)", "qq"),
-    (r"(?<![a-z])(?:v|vx|wx|威|薇|徽)信", "微信"),
-    (r"(?<![a-z])(?:vx|wx)(?![a-z])", "微信"),
+    (r"q(?<![a-z]q)(?=群|号)", "qq"),
+    (r"(?:v(?<![a-z]v)x?|w(?<![a-z]w)x|威(?<![a-z]威)|薇(?<![a-z]薇)|徽(?<![a-z]徽))信", "微信"),
+    (r"[vw](?<![a-z][vw])x(?![a-z])", "微信"),
     (r"支护宝|支负宝|zfb(?![a-z])", "支付宝"),
 )
 _SPOKEN_RE = [(re.compile(p), r) for p, r in _SPOKEN_FORMS]
@@ -46,11 +49,15 @@ _MULTI_SPACE = re.compile(r"[ \t][ \t]+")
 # Recognisers spell letters out one by one ("q q 群", "v x"): join runs of single Latin letters.
 _SPELLED_LETTERS = re.compile(r"([a-z])(?<![a-z0-9][a-z])[ \t]+(?=[a-z](?![a-z0-9]))")
 
-# The characters of Chinese text that NFKC changes on their own: full-width ASCII, the ideographic space,
-# the ellipsis, the no-break space.  Putting their NFKC forms in first leaves the text's NFKC unchanged
-# (its NFKD is the same), and in most calls the full NFKC pass is then only a check.
-_NFKC_COMMON = re.compile("[\u00a0\u2026\u3000\uff01-\uff5e]")
-_NFKC_FORM = {chr(c): unicodedata.normalize("NFKC", chr(c)) for c in (0xA0, 0x2026, 0x3000, *range(0xFF01, 0xFF5F))}
+# The characters NFKC changes on their own (2,972 in the BMP: full-width forms, the ideographic space, the
+# ellipsis, circled digits …).  Each is compatibility-equivalent to its NFKC form, so putting those in first
+# leaves the text's NFKC unchanged, and in almost every call the full NFKC pass is then only a check.
+_NFKC_FORM = {
+    chr(c): unicodedata.normalize("NFKC", chr(c))
+    for c in range(0x10000)
+    if not unicodedata.is_normalized("NFKC", chr(c))
+}
+_NFKC_COMMON = re.compile("[" + "".join(map(re.escape, _NFKC_FORM)) + "]")
 
 _CN_DIGITS = {
     "零": 0,
