@@ -121,7 +121,9 @@ def _normalise_cached(text: str) -> str:
 
 
 def nfkc(text: str) -> str:
-    """``unicodedata.normalize("NFKC", text)``, three times faster on Chinese text."""
+    """``unicodedata.normalize("NFKC", text)``, several times faster on Chinese text."""
+    for ch in "，？！：；（）":  # the most frequent ones by plain replacement, no callback per character
+        text = text.replace(ch, _NFKC_FORM[ch])
     text = _NFKC_COMMON.sub(_nfkc_form, text)
     return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
@@ -210,6 +212,10 @@ class SoundKey:
             self._readings[ch] = syllables
             table[code_point] = self._code(syllables[0])
         self._table = table
+        # What key() translates with: the table, plus ASCII and common punctuation mapped to themselves, because
+        # str.translate raises and swallows a KeyError for each character its table lacks.
+        plain = (*range(0x80), *range(0x2000, 0x2070), *range(0x3000, 0x3040))
+        self._translation: dict[int, str] = {**{cp: chr(cp) for cp in plain}, **table}
 
     def _syllable(self, syllable: str) -> str:
         return _fuzzy_cached(syllable) if self.fuzzy else syllable
@@ -223,7 +229,7 @@ class SoundKey:
 
     def key(self, normalised_text: str) -> str:
         """The sound key of already normalised text; same length, same positions."""
-        return normalised_text.translate(self._table)
+        return normalised_text.translate(self._translation)
 
     def variants(self, normalised_phrase: str, limit: int = 8) -> list[str]:
         """Keys of a phrase under the readings its polyphonic characters have in it (银行 = yin hang / yin xing).

@@ -31,6 +31,13 @@ def test_nfkc_is_unicodedata_nfkc(text: str) -> None:
     assert normalise.nfkc(text) == unicodedata.normalize("NFKC", text)
 
 
+@settings(max_examples=200, deadline=None)
+@given(_TEXT | st.text(max_size=20))
+def test_sound_key_is_the_table_translation(text: str) -> None:
+    key = sound_key(True)
+    assert key.key(text) == text.translate(key._table)  # the identity entries change nothing
+
+
 @settings(max_examples=400, deadline=None)
 @given(_TEXT | st.text(alphabet="  \taq1\u0663中，", max_size=30))
 @example("1a a q q 群 v x 1 2  中 \t a")
