@@ -357,7 +357,9 @@ class CallBridge(QObject):
                 phrases.append(matched)
         sep = ": " if lang == "en" else "："
         out = []
-        for category, phrases in grouped.items():
+        for category, heard in grouped.items():
+            # “转到安全账户” already says “安全账户”: quote each stretch of speech once
+            phrases = [p for p in heard if not any(p != q and p in q for q in heard)]
             shown = "".join(f"“{p}”" for p in phrases[:4])
             more = len(phrases) - 4
             if more > 0:

@@ -146,3 +146,24 @@ def test_withheld_number_card_says_why(qtbot, services, page) -> None:
     card = page.cards["modem"]
     assert card.number_label.text() == "对方隐藏了号码"
     assert card.banner.title_text()  # a verdict is shown, not a crash
+
+
+def test_hit_reasons_quote_each_stretch_of_speech_once() -> None:
+    """One line per category; a phrase inside a longer one of the same category is not quoted again."""
+    from types import SimpleNamespace
+
+    from app.qtbridge import CallBridge
+    from screening.i18n import BiText
+
+    generic = BiText("常见诈骗手法", "Common scam tactics")
+    police = BiText("冒充公检法", "Fake police")
+    hits = [
+        SimpleNamespace(category="generic", category_text=generic, matched="把钱转"),
+        SimpleNamespace(category="generic", category_text=generic, matched="转到安全账户"),
+        SimpleNamespace(category="generic", category_text=generic, matched="安全账户"),
+        SimpleNamespace(category="police", category_text=police, matched="公安局"),
+        SimpleNamespace(category="police", category_text=police, matched="公安局"),
+    ]
+    state = SimpleNamespace(hits=hits)
+    assert CallBridge.hit_reasons(state, "zh") == ["常见诈骗手法：“把钱转”“转到安全账户”", "冒充公检法：“公安局”"]
+    assert CallBridge.hit_reasons(state, "en")[1] == "Fake police: “公安局”"
