@@ -3,11 +3,6 @@ call source restarts the sources, speech model status and import errors, audio d
 
 from __future__ import annotations
 
-import http.server
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,6 +14,8 @@ from app.ui.page_settings import SettingsPage
 from screening.types import Level
 from tests.app.conftest import free_port
 from tests.app.test_sources_peers import ModemPeer, NcidPeer, needs_pty
+from tests.speech import test_models
+from tests.speech.test_models import ServerState
 
 
 @pytest.fixture
@@ -201,58 +198,23 @@ def test_importing_a_model_zip_sets_it_up_and_shows_ready(qtbot, services, page,
 # --- model download from a mirror, end to end over real TCP ------------------------------------------
 
 
-class _MirrorHandler(http.server.BaseHTTPRequestHandler):
-    body = b""
-    chunk_delay_s = 0.0
-    paths: list[str] = []
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server API
-        self.paths.append(self.path)
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(self.body)))
-        self.end_headers()
-        try:
-            for i in range(0, len(self.body), 32_768):
-                self.wfile.write(self.body[i : i + 32_768])
-                self.wfile.flush()
-                time.sleep(self.chunk_delay_s)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client cancelled
-
-
-@contextmanager
-def _mirror(body: bytes, chunk_delay_s: float = 0.0) -> Iterator[tuple[str, list[str]]]:
-    paths: list[str] = []
-    handler = type("H", (_MirrorHandler,), {"body": body, "chunk_delay_s": chunk_delay_s, "paths": paths})
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/mirror/vosk-model-small-cn-0.22.zip", paths
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(5)
+# The local HTTP server of the speech tests (real TCP on 127.0.0.1), shared as test_cli_speech does.
+server = test_models.server
 
 
 @pytest.fixture
-def model_archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> bytes:
-    """A zip with a small Vosk model's layout, pinned in the catalogue in place of the 42 MB official archive."""
-    import hashlib
+def model_archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: tuple[str, ServerState]) -> bytes:
+    """A zip with a small Vosk model's layout, pinned in the catalogue in place of the 42 MB official archive and
+    served by the local server."""
     import os
-    from dataclasses import replace
 
     from speech import models
-    from tests.speech.test_models import fake_model, zip_dir
 
     monkeypatch.delenv("CALLSHIELD_VOSK_MODEL", raising=False)
-    folder = fake_model(tmp_path / "src", "vosk-model-small-cn-0.22", payload=os.urandom(200_000))
-    archive = zip_dir(folder, tmp_path / "model.zip").read_bytes()
-    pinned = replace(models.SMALL_CN, size=len(archive), sha256=hashlib.sha256(archive).hexdigest(), unpacked_mb=1)
-    monkeypatch.setitem(models.CATALOGUE, "small", pinned)
+    folder = test_models.fake_model(tmp_path / "src", "vosk-model-small-cn-0.22", payload=os.urandom(200_000))
+    archive = test_models.zip_dir(folder, tmp_path / "model.zip").read_bytes()
+    monkeypatch.setitem(models.CATALOGUE, "small", test_models._spec_for(archive))
+    server[1].body = archive
     return archive
 
 
@@ -261,15 +223,18 @@ def _set_mirror(page: SettingsPage, text: str) -> None:
     page.model_mirror.editingFinished.emit()
 
 
-def test_model_downloads_from_a_mirror_verified_and_installed(qtbot, services, page, model_archive: bytes) -> None:
-    with _mirror(model_archive) as (url, paths):
-        _set_mirror(page, f"  {url} ")
-        assert services.settings.value.model_mirror == url  # trimmed, saved
-        assert load_settings(services.data_dir).model_mirror == url
-        qtbot.mouseClick(page.model_download, Qt.MouseButton.LeftButton)
-        assert page.model_cancel.isEnabled() and not page.model_download.isEnabled()
-        qtbot.waitUntil(lambda: services.settings.value.model_path is not None, timeout=20_000)
-    assert paths == ["/mirror/vosk-model-small-cn-0.22.zip"]  # one request, to the address the user gave
+def test_model_downloads_from_a_mirror_verified_and_installed(
+    qtbot, services, page, model_archive: bytes, server: tuple[str, ServerState]
+) -> None:
+    url, state = server
+    _set_mirror(page, f"  {url} ")
+    assert services.settings.value.model_mirror == url  # trimmed, saved
+    assert load_settings(services.data_dir).model_mirror == url
+    qtbot.mouseClick(page.model_download, Qt.MouseButton.LeftButton)
+    assert page.model_cancel.isEnabled() and not page.model_download.isEnabled()
+    qtbot.waitUntil(lambda: services.settings.value.model_path is not None, timeout=20_000)
+    # one request, to the address the user gave
+    assert [r["path"] for r in state.requests] == ["/vosk-model-small-cn-0.22.zip"]
     installed = Path(services.settings.value.model_path)
     assert installed == services.data_dir / "models" / "vosk-model-small-cn-0.22"
     assert (installed / "am" / "final.mdl").stat().st_size == 200_000
@@ -277,25 +242,31 @@ def test_model_downloads_from_a_mirror_verified_and_installed(qtbot, services, p
     assert page.model_download.isEnabled() and not page.model_progress.isVisible()
 
 
-def test_a_mirror_serving_a_different_file_is_refused(qtbot, services, page, model_archive: bytes) -> None:
+def test_a_mirror_serving_a_different_file_is_refused(
+    qtbot, services, page, model_archive: bytes, server: tuple[str, ServerState]
+) -> None:
+    url, state = server
     tampered = bytearray(model_archive)
     tampered[len(tampered) // 2] ^= 0xFF
-    with _mirror(bytes(tampered)) as (url, _paths):
-        _set_mirror(page, url)
-        qtbot.mouseClick(page.model_download, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: page.model_download.isEnabled(), timeout=20_000)
+    state.body = bytes(tampered)
+    _set_mirror(page, url)
+    qtbot.mouseClick(page.model_download, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.model_download.isEnabled(), timeout=20_000)
     assert "SHA-256" in page.model_status.text() and "没有成功" in page.model_status.text()
     assert services.settings.value.model_path is None
     assert not (services.data_dir / "models" / "vosk-model-small-cn-0.22").exists()
 
 
-def test_model_download_can_be_cancelled_and_keeps_the_part(qtbot, services, page, model_archive: bytes) -> None:
-    with _mirror(model_archive, chunk_delay_s=0.2) as (url, _paths):
-        _set_mirror(page, url)
-        qtbot.mouseClick(page.model_download, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: page.model_progress.value() > 0, timeout=10_000)
-        qtbot.mouseClick(page.model_cancel, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: page.model_download.isEnabled(), timeout=10_000)
+def test_model_download_can_be_cancelled_and_keeps_the_part(
+    qtbot, services, page, model_archive: bytes, server: tuple[str, ServerState]
+) -> None:
+    url, state = server
+    state.chunk_delay_s = 0.2
+    _set_mirror(page, url)
+    qtbot.mouseClick(page.model_download, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.model_progress.value() > 0, timeout=10_000)
+    qtbot.mouseClick(page.model_cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.model_download.isEnabled(), timeout=10_000)
     assert "已取消" in page.model_status.text()
     parts = list((services.data_dir / "models").rglob("*.part"))
     assert len(parts) == 1 and 0 < parts[0].stat().st_size < len(model_archive)

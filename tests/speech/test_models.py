@@ -7,6 +7,7 @@ import http.server
 import os
 import shutil
 import threading
+import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -174,6 +175,7 @@ class ServerState:
     body: bytes = b""
     mode: str = "ok"  # ok | error | truncate | norange
     requests: list[dict[str, str]] = field(default_factory=list)
+    chunk_delay_s: float = 0.0  # > 0: a slow server, sending 32 KiB at a time (for cancelling mid-download)
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -207,8 +209,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if st.mode == "truncate":
             payload = payload[: len(payload) // 2]  # promise everything, send half, hang up
             st.mode = "ok"
-        self.wfile.write(payload)
-        self.wfile.flush()
+        try:
+            for i in range(0, len(payload), 32_768):
+                self.wfile.write(payload[i : i + 32_768])
+                self.wfile.flush()
+                if st.chunk_delay_s:
+                    time.sleep(st.chunk_delay_s)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client cancelled
 
 
 @pytest.fixture
