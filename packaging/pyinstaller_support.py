@@ -105,8 +105,8 @@ def prune_binaries(
     def name(entry: Entry) -> str:
         return PurePath(entry[0]).name
 
-    # Graph nodes are real files; SYMLINK entries (PyInstaller 6 links e.g. libQt6Core.so.6 in the top folder to
-    # PySide6/Qt/lib/) follow whatever happens to their target.
+    # Graph nodes are real files; a SYMLINK entry (PyInstaller 6 links e.g. libQt6Core.so.6 in the top folder to
+    # PySide6/Qt/lib/) stays while its target does, and goes with it (dangling_links).
     files = [e for e in binaries if e[2] != "SYMLINK"]
     by_name: dict[str, Entry] = {name(e): e for e in files}
     cache: dict[str, set[str]] = {}
@@ -128,16 +128,12 @@ def prune_binaries(
     removed = {name(e) for e in files if unwanted(e[0])}
     candidates = closure([e for e in files if unwanted(e[0])]) - removed
     orphans = candidates - closure([e for e in files if name(e) not in removed | candidates])
-    gone = removed | orphans
-
-    def drop(entry: Entry) -> bool:
-        if entry[2] == "SYMLINK":
-            return name(entry) in gone or PurePath(entry[1]).name in gone
-        return unwanted(entry[0]) or name(entry) in orphans
-
-    kept = [e for e in binaries if not drop(e)]
+    dropped = [e for e in files if unwanted(e[0]) or name(e) in orphans]
+    gone = set(dropped)
+    kept = [e for e in binaries if e not in gone]
     links = dangling_links(kept, {e[0] for e in kept if e[2] != "SYMLINK"})
-    return [e for e in kept if e not in links], [e for e in binaries if drop(e)] + links
+    gone.update(links)
+    return [e for e in kept if e not in gone], dropped + links
 
 
 def dangling_links(toc: list[Entry], present: set[str]) -> list[Entry]:
