@@ -170,8 +170,9 @@ class CallBridge(QObject):
     def _settings_changed(self, new: Any, old: Any) -> None:
         if self._closed or self._controller is None:
             return
-        if self._call_settings(new) != self._call_settings(old):
-            self._controller.settings = self._call_settings(new)
+        call_settings = self._call_settings(new)
+        if call_settings != self._call_settings(old):
+            self._controller.settings = call_settings
         if new.call_source != old.call_source:
             for source in self._device_sources:
                 source.stop()

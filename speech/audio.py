@@ -106,18 +106,18 @@ class Resampler:
         self.passthrough = self.rate == TARGET_RATE and self.channels == 1
         self._av = av
         self._resampler = av.AudioResampler(format="s16", layout="mono", rate=TARGET_RATE)
-        self._frame_bytes = BYTES_PER_SAMPLE * self.channels
+        self._bytes_per_frame = BYTES_PER_SAMPLE * self.channels
         self._pts = 0
 
     def push(self, block: PcmBuffer) -> bytes:
         if self.passthrough:
             return bytes(block)
         view = memoryview(block).cast("B")
-        count = len(view) // self._frame_bytes
+        count = len(view) // self._bytes_per_frame
         if count == 0:
             return b""
         frame = self._av.AudioFrame(format="s16", layout=LAYOUTS[self.channels], samples=count)
-        frame.planes[0].update(bytes(view[: count * self._frame_bytes]))
+        frame.planes[0].update(bytes(view[: count * self._bytes_per_frame]))
         frame.sample_rate = self.rate
         frame.pts = self._pts
         self._pts += count
