@@ -218,3 +218,14 @@ def test_detail_view_evidence_entities_and_exports(qtbot, services, wait_jobs, n
     # the level filter hides the harmless call
     page.level_filter.setCurrentIndex(page.level_filter.findData(int(Level.WARN)))
     assert [r.name for r in page.table.visible_rows()] == ["骗子来电.wav"]
+
+
+def test_bundled_model_is_found_like_settings_finds_it(qtbot, services, wait_jobs, no_env_model, monkeypatch) -> None:
+    """An offline installer ships a model inside the app: Recordings must use it, as Settings does (issue 11)."""
+    from app import paths
+
+    bundled = Path(_korean_model())
+    monkeypatch.setattr(paths, "bundled_model_dir", lambda: bundled)
+    page = _page(qtbot, services, wait_jobs)
+    assert not page.model_box.isVisible(), page.model_label.text()
+    assert Path(page.model_path) == bundled
