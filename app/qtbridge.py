@@ -631,17 +631,14 @@ class SpeechService(QObject):
     # ------------------------------------------------------------------ model
     def loaded_model(self) -> Any:
         """The Vosk model, loaded once (call from a worker: loading takes seconds); None if there is none."""
-        from app import paths
+        from app.audio.model import resolve_app_model
         from speech.errors import ModelError
-        from speech.models import resolve_model
         from speech.recognizer import load_model
 
         with self._model_lock:
             if self._model is None:
                 try:
-                    resolved = resolve_model(
-                        self._services.data_dir, self._services.settings.value.model_path, paths.bundled_model_dir()
-                    )
+                    resolved = resolve_app_model(self._services.data_dir, self._services.settings.value.model_path)
                 except ModelError as exc:
                     if exc.code.name == "NO_MODEL":
                         return None
@@ -655,12 +652,11 @@ class SpeechService(QObject):
         settings_path = self._services.settings.value.model_path
 
         def check() -> ModelStatus:
-            from app import paths
+            from app.audio.model import resolve_app_model
             from speech.errors import SpeechError
-            from speech.models import resolve_model
 
             try:
-                resolved = resolve_model(data_dir, settings_path, paths.bundled_model_dir())
+                resolved = resolve_app_model(data_dir, settings_path)
             except SpeechError as exc:
                 return ModelStatus(None, None, exc.message)
             return ModelStatus(str(resolved.path), resolved.source, None)

@@ -146,20 +146,13 @@ def resolve_model(explicit: str | None, data_dir: Path | None) -> tuple[Path | N
     """
     if explicit:
         return Path(explicit).expanduser(), "--model"
+    from app.audio.model import configured_model_path, resolve_app_model
     from speech.errors import ModelError, SpeechProblem
     from speech.models import ENV_VAR
-    from speech.models import resolve_model as resolve_speech_model
 
-    settings_path: str | None = None
-    if data_dir is not None:
-        try:
-            from app.settings import load_settings
-
-            settings_path = load_settings(data_dir).model_path
-        except Exception as exc:  # a broken settings file must not hide the other checks
-            log.warning("self-test: could not read settings: %s", exc)
+    settings_path = configured_model_path(data_dir)  # a broken settings file must not hide the other checks
     try:
-        resolved = resolve_speech_model(data_dir, settings_path=settings_path, bundled_path=paths.bundled_model_dir())
+        resolved = resolve_app_model(data_dir, settings_path)
     except ModelError as exc:
         if exc.code is SpeechProblem.NO_MODEL:
             return None, ""

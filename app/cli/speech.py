@@ -101,21 +101,14 @@ def _fail(ctx: CliContext, exc: SpeechError) -> int:
 
 
 def _resolve(ctx: CliContext, explicit: str | None) -> Any:
-    from speech.models import resolve_model, validate_model_dir
+    from app.audio.model import configured_model_path, resolve_app_model
+    from speech.models import validate_model_dir
 
     if explicit:
         from speech.models import ModelSource, ResolvedModel
 
         return ResolvedModel(validate_model_dir(Path(explicit)), ModelSource.ARGUMENT)
-    settings_path = None
-    try:
-        from app.settings import load_settings
-
-        settings_path = load_settings(ctx.data_dir).model_path
-    except Exception:  # unreadable settings must not stop a headless transcription
-        log.warning("could not read settings for the model path", exc_info=True)
-    bundled = getattr(paths, "bundled_model_dir", None)
-    return resolve_model(ctx.data_dir, settings_path=settings_path, bundled_path=bundled() if bundled else None)
+    return resolve_app_model(ctx.data_dir, configured_model_path(ctx.data_dir))
 
 
 def _clock(seconds: float) -> str:

@@ -68,10 +68,10 @@ class BatchRelay(QObject):
 
 # --------------------------------------------------------------------------------------------- jobs
 def resolve_model_path(data_dir: Path, configured: str | None) -> str:
-    """The speech model to use (settings, env, data dir); raises ``speech.errors.ModelError`` if none."""
-    from speech.models import resolve_model
+    """The speech model to use (``app.audio.model``); raises ``speech.errors.ModelError`` if none."""
+    from app.audio.model import resolve_app_model
 
-    return str(resolve_model(data_dir, configured, env=os.environ).path)
+    return str(resolve_app_model(data_dir, configured).path)
 
 
 def collect_recordings(items: list[str]) -> list[str]:

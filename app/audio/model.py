@@ -1,0 +1,38 @@
+"""Which speech model the app uses: one resolver for every caller (pages, live calls, CLI, self-test).
+
+Order (``speech.models.resolve_model``): the path in the user's settings, ``CALLSHIELD_VOSK_MODEL``, the model
+bundled with an offline installer (:func:`app.paths.bundled_model_dir`), then models installed in the data dir.
+Before issue 11 five callers each did this themselves and the Recordings page's copy forgot the bundled model.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from app import paths
+from speech.models import ResolvedModel, resolve_model
+
+log = logging.getLogger(__name__)
+
+
+def configured_model_path(data_dir: Path | None) -> str | None:
+    """The model folder named in the saved settings, or None (an unreadable settings file is logged, not raised)."""
+    if data_dir is None:
+        return None
+    try:
+        from app.settings import load_settings
+
+        return load_settings(Path(data_dir)).model_path
+    except Exception:  # a broken settings file must not stop a headless transcription or the self-test
+        log.warning("could not read settings for the model path", exc_info=True)
+        return None
+
+
+def resolve_app_model(
+    data_dir: Path | None, settings_path: str | os.PathLike[str] | None, env: Mapping[str, str] | None = None
+) -> ResolvedModel:
+    """The model to use; raises ``speech.errors.ModelError`` (``NO_MODEL`` or why a configured folder is broken)."""
+    return resolve_model(data_dir, settings_path=settings_path, bundled_path=paths.bundled_model_dir(), env=env)
