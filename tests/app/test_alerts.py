@@ -145,3 +145,26 @@ def test_alert_raised_brings_banner_and_live_page(qtbot, services) -> None:
     assert window.alert_bar.accessibleName()
     window.alert_bar.close_button.click()
     assert not window.alert_bar.isVisible()
+
+
+def test_alert_reasons_follow_a_language_switch(qtbot, services) -> None:
+    """The banner's reason is rendered when shown: after switching to English it is English (issue 11)."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.gui import build_window
+
+    window = build_window(QApplication.instance(), services)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(services.alerts.alertRaised, timeout=10_000):
+        services.calls.simulate_call("95275012")
+    assert "出租给企业的呼叫中心号段" in window.alert_bar.text.text()
+    alert = services.alerts.history[-1]
+    services.settings.update(language="en")
+    qtbot.waitUntil(lambda: window.alert_bar.show_button.text() != "查看来电", timeout=2000)
+    text = window.alert_bar.text.text()
+    assert "leased call-centre block" in text, text
+    assert "呼叫中心" not in text
+    assert "leased call-centre block" in alert.body("en") and "呼叫中心" in alert.body("zh")
+    services.settings.update(language="zh")
+    qtbot.waitUntil(lambda: "出租给企业的呼叫中心号段" in window.alert_bar.text.text(), timeout=2000)
