@@ -30,7 +30,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
+from app.display import render_all
 from app.settings import SmtpSettings
+from screening.i18n import BiText
 from screening.privacy import mask_number
 from screening.types import Level
 
@@ -48,10 +50,14 @@ class Alert:
     key: str  # one call / recording (e.g. the history id or the line id)
     number: str
     level: Level
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[Any, ...] = ()  # codes with parameters (BiText, Message, HitReason…) or plain text
     excerpt: str = ""
     at: float = field(default_factory=time.time)
     source: str = "call"  # "call" | "recording" | "test"
+
+    def reason_texts(self, lang: str = "zh") -> list[str]:
+        """The reasons in ``lang``, rendered now (a language switch re-renders an alert already shown)."""
+        return render_all(self.reasons, lang)
 
     def title(self, lang: str = "zh") -> str:
         if lang == "en":
@@ -67,7 +73,7 @@ class Alert:
             lines.append(f"Time: {when}")
             if self.reasons:
                 lines.append("Reasons:")
-                lines.extend(f"  - {r}" for r in self.reasons)
+                lines.extend(f"  - {r}" for r in self.reason_texts(lang))
             if self.excerpt:
                 lines.append("What the caller said (excerpt):")
                 lines.append("  " + self.excerpt)
@@ -80,7 +86,7 @@ class Alert:
             lines.append(f"时间：{when}")
             if self.reasons:
                 lines.append("原因：")
-                lines.extend(f"  - {r}" for r in self.reasons)
+                lines.extend(f"  - {r}" for r in self.reason_texts(lang))
             if self.excerpt:
                 lines.append("通话内容摘录：")
                 lines.append("  " + self.excerpt)
@@ -145,7 +151,7 @@ class AlertService(QObject):
         key: str,
         number: str,
         level: Level,
-        reasons: Sequence[str] = (),
+        reasons: Sequence[Any] = (),
         excerpt: str = "",
         source: str = "call",
     ) -> Alert | None:
@@ -203,7 +209,8 @@ class AlertService(QObject):
         icon = (
             QSystemTrayIcon.MessageIcon.Critical if alert.level >= Level.BLOCK else QSystemTrayIcon.MessageIcon.Warning
         )
-        first = alert.reasons[0] if alert.reasons else ""
+        texts = alert.reason_texts(lang)
+        first = texts[0] if texts else ""
         tray.showMessage(alert.title(lang), first, icon, 15000)
 
     # ----------------------------------------------------------------- email
@@ -238,10 +245,7 @@ class AlertService(QObject):
         on_error: Callable[[BaseException], None] | None = None,
     ) -> None:
         """Send a harmless test message with the given (possibly unsaved) SMTP settings."""
-        lang = _lang()
-        reason = (
-            "This is a test e-mail from CallShield." if lang == "en" else "这是来电护盾的测试邮件，收到说明设置正确。"
-        )
+        reason = BiText("这是来电护盾的测试邮件，收到说明设置正确。", "This is a test e-mail from CallShield.")
         alert = Alert(key="test", number="", level=Level.UNKNOWN, reasons=(reason,), source="test")
         self.send_email(alert, smtp, on_result, on_error)
 
@@ -250,7 +254,7 @@ class AlertService(QObject):
 
 
 def _lang() -> str:
-    from app.ui.style import current_language
+    from app.i18n import current_language
 
     return current_language()
 
@@ -274,7 +278,7 @@ def build_email(config: SmtpSettings, alert: Alert, lang: str = "zh") -> EmailMe
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid(domain="callshield.local")
     msg["X-CallShield-Level"] = alert.level.name
-    msg.set_content(alert.body(lang) if alert.source != "test" else "\n".join(alert.reasons))
+    msg.set_content(alert.body(lang) if alert.source != "test" else "\n".join(alert.reason_texts(lang)))
     return msg
 
 

@@ -23,7 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from app.display import render_all, render_text
 from screening.i18n import Message, MessageCode
+from screening.transcript.explain import hit_reasons, hit_to_dict
 from screening.types import Level, TranscriptSegment
 
 if TYPE_CHECKING:
@@ -48,19 +50,11 @@ class BridgeError(ValueError):
 
 
 def render(value: Any, lang: str) -> str:
-    if value is None:
-        return ""
-    fn = getattr(value, "render", None)
-    if callable(fn):
-        return str(fn(lang))
-    text = getattr(value, "text", None)
-    if text is not None and text is not value:
-        return render(text, lang)
-    return str(value)
+    return render_text(value, lang)
 
 
 def reason_texts(verdict: Any, lang: str) -> list[str]:
-    return [t for t in (render(r, lang) for r in getattr(verdict, "reasons", ()) or ()) if t]
+    return render_all(getattr(verdict, "reasons", ()), lang)
 
 
 @dataclass
@@ -226,11 +220,9 @@ class CallBridge(QObject):
         )
         self.lines[line] = state
         self.callScreened.emit(event, verdict, history_id)
-        from app.ui.style import current_language
-
         alerts = self._services.alerts
         if alerts is not None:
-            alerts.consider(state.key, state.number, state.level, reason_texts(verdict, current_language()))
+            alerts.consider(state.key, state.number, state.level, self.alert_reasons(state))
         self._auto_listen(state)
 
     # ------------------------------------------------------------ transcript
@@ -338,35 +330,19 @@ class CallBridge(QObject):
         if (rose or new_hits) and state.history_id is not None:
             self._save_progress(state)
         if rose:
-            from app.ui.style import current_language
-
-            lang = current_language()
-            reasons = [*self.hit_reasons(state, lang), *reason_texts(state.verdict, lang)]
             alerts = self._services.alerts
             if alerts is not None:
-                alerts.consider(state.key, state.number, state.level, reasons, excerpt=state.transcript())
+                alerts.consider(state.key, state.number, state.level, self.alert_reasons(state), excerpt=state.transcript())
 
     @staticmethod
     def hit_reasons(state: LineState, lang: str) -> list[str]:
-        """One line per scam category with the phrases heard, e.g. 冒充公检法：“公安局”“安全账户”."""
-        grouped: dict[str, list[str]] = {}
-        for hit in state.hits:
-            category = render(getattr(hit, "category_text", None), lang) or str(getattr(hit, "category", ""))
-            matched = str(getattr(hit, "matched", "") or "")
-            phrases = grouped.setdefault(category, [])
-            if matched and matched not in phrases:
-                phrases.append(matched)
-        sep = ": " if lang == "en" else "："
-        out = []
-        for category, heard in grouped.items():
-            # “转到安全账户” already says “安全账户”: quote each stretch of speech once
-            phrases = [p for p in heard if not any(p != q and p in q for q in heard)]
-            shown = "".join(f"“{p}”" for p in phrases[:4])
-            more = len(phrases) - 4
-            if more > 0:
-                shown += f" (+{more})" if lang == "en" else f" 等 {len(phrases)} 处"
-            out.append(f"{category}{sep}{shown}")
-        return out
+        """One line per scam category with the phrases heard (``screening.transcript.explain.hit_reasons``)."""
+        return [r.render(lang) for r in hit_reasons(state.hits)]
+
+    @staticmethod
+    def alert_reasons(state: LineState) -> list[Any]:
+        """What the alert says, as codes: rendered by whoever shows it, in the language of that moment."""
+        return [*hit_reasons(state.hits), *(getattr(state.verdict, "reasons", ()) or ())]
 
     def _save_progress(self, state: LineState) -> None:
         history_id = state.history_id
@@ -375,7 +351,7 @@ class CallBridge(QObject):
             "level": state.level,
             "score": state.score,
             "transcript": state.transcript(),
-            "hits": [_hit_dict(h) for h in state.hits],
+            "hits": [hit_to_dict(h) for h in state.hits],
         }
         category = next((str(getattr(h, "category", "")) for h in state.hits if getattr(h, "category", "")), None)
         if category:
@@ -480,18 +456,6 @@ class CallBridge(QObject):
         if controller is not None:
             controller.close()  # stops every source (joining threads), then the controller worker
         self._transcript_pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _hit_dict(hit: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key in ("rule_id", "category", "matched", "canonical", "start", "end", "t", "weight", "fuzzy"):
-        value = getattr(hit, key, None)
-        if value is not None:
-            out[key] = value if isinstance(value, str | int | float | bool) else str(value)
-    text = getattr(hit, "category_text", None)
-    if text is not None:
-        out["category_text"] = render(text, "zh")
-    return out
 
 
 class SpeechService(QObject):

@@ -24,17 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
+from app.display import level_style, level_word, render_text
 from screening.i18n import normalise_language
+from screening.transcript.explain import distinct_phrases
 from screening.types import Level
-
-LEVEL_GLYPH = {Level.ALLOW: "✔", Level.UNKNOWN: "?", Level.CAUTION: "!", Level.WARN: "⚠", Level.BLOCK: "⛔"}
-LEVEL_COLOR = {
-    Level.ALLOW: "#1b7f3b",
-    Level.UNKNOWN: "#5f6368",
-    Level.CAUTION: "#b36b00",
-    Level.WARN: "#c2410c",
-    Level.BLOCK: "#b91c1c",
-}
 
 # Entity kinds from the transcript detector → (zh, en) labels.  Unknown kinds show as-is.
 ENTITY_KIND_TEXT: dict[str, tuple[str, str]] = {
@@ -108,17 +101,7 @@ def _t(key: str, lang: str) -> str:
 
 
 def _bi(value: Any, lang: str) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Level):
-        return value.label(lang)
-    render = getattr(value, "render", None)
-    if callable(render):
-        return str(render(lang))
-    label = getattr(value, "label", None)
-    if callable(label):
-        return str(label(lang))
-    return str(value)
+    return render_text(value, lang)
 
 
 def entity_kind_text(kind: str, lang: str) -> str:
@@ -126,12 +109,6 @@ def entity_kind_text(kind: str, lang: str) -> str:
     if zh_en is None:
         return str(kind)
     return zh_en[1] if lang == "en" else zh_en[0]
-
-
-def level_word(level: Level | None, lang: str) -> str:
-    if level is None:
-        return ""
-    return f"{LEVEL_GLYPH[level]} {level.label(lang)}"
 
 
 def _hit_phrase(hit: Any) -> str:
@@ -155,7 +132,10 @@ def _fmt_time(seconds: Any) -> str:
 
 def _evidence_text(hits: Sequence[Any], lang: str) -> str:
     parts: list[str] = []
+    kept = set(distinct_phrases(_hit_phrase(h) for h in hits))
     for hit in hits:
+        if _hit_phrase(hit) not in kept:
+            continue  # “转到安全账户” is listed, “安全账户” inside it is not (screening.transcript.explain)
         if lang == "en":
             item = f"{_hit_phrase(hit)} ({_hit_category(hit, lang)})"
         else:
@@ -332,7 +312,7 @@ mark{background:#ffe08a;color:#000;border-bottom:2px solid #c2410c;padding:0 .1e
 def _badge(level: Level | None, lang: str) -> str:
     if level is None:
         return ""
-    return f'<span class="badge" style="background:{LEVEL_COLOR[level]}">{html.escape(level_word(level, lang))}</span>'
+    return f'<span class="badge" style="background:{level_style(level).text}">{html.escape(level_word(level, lang))}</span>'
 
 
 def hit_span(text: str, hit: Any) -> tuple[int, int] | None:
@@ -523,7 +503,7 @@ def _item_html(
     heading: str, meta: list[tuple[str, str]], row: Any, lang: str, reasons: Sequence[str] = (), error: str = ""
 ) -> str:
     level = getattr(row, "level", None)
-    color = LEVEL_COLOR[level] if level is not None else "#d0d7de"
+    color = level_style(level).text if level is not None else "#d0d7de"
     parts = [f'<section class="item" style="border-left-color:{color}">']
     parts.append(f"<h2>{_badge(level, lang)} {html.escape(heading)}</h2>")
     meta_html = " · ".join(f"{html.escape(k)}：{html.escape(v)}" for k, v in meta if v)

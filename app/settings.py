@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
+from app.sources.events import SourceKind
 from screening.types import Level
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,6 @@ SETTINGS_VERSION = 1
 
 LanguageChoice = Literal["zh", "en", "auto"]
 TlsMode = Literal["none", "starttls", "ssl"]
-SourceKind = Literal["manual", "modem", "ncid"]
 
 
 @dataclass(frozen=True)

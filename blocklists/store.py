@@ -38,6 +38,7 @@ from typing import Any, NamedTuple
 
 import sqlite_utils
 
+from blocklists.history import utc_now_iso  # one "now in UTC" for lists and history
 from screening.i18n import BiText, Message, MessageCode
 from screening.numbers import NormalisedNumber, NumberProblem, normalise
 
@@ -214,10 +215,6 @@ _LIST_NAME = re.compile(r"^[^\s]{1,40}$")
 _KIND_ORDER = {ListKind.ALLOW: 0, ListKind.BLOCK: 1, ListKind.IMPORTED: 2, ListKind.BUNDLED: 3}
 _ENTRY_COLUMNS = "e.id, e.list_id, e.pattern, e.canonical, e.match_kind, e.category, e.note, e.source, e.added_at, e.last_hit, e.hit_count"
 _EXACT_SQL = f"SELECT {_ENTRY_COLUMNS}, e.match_key FROM entries e WHERE e.canonical = ? AND e.match_kind = 'exact'"
-
-
-def utc_now_iso() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
 def _key_prefix(head: str, region: str) -> str:

@@ -95,22 +95,11 @@ def collect_files(items: str | Path | Iterable[str | Path]) -> list[Path]:
 
 
 def _plain(obj: Any) -> dict[str, Any]:
+    from screening.transcript.explain import hit_to_dict
+
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        plain: dict[str, Any] = _jsonable(dataclasses.asdict(obj))
-        return plain
+        return hit_to_dict(obj)  # any dataclass: asdict, then enums/levels made JSON-able
     return {"value": str(obj)}
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, Level):
-        return value.name.lower()
-    if hasattr(value, "value") and not isinstance(value, (str, int, float, bool)):
-        return value.value
-    return value
 
 
 # ---------------------------------------------------------------------------------------------

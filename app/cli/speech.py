@@ -207,6 +207,7 @@ def _grammar(ctx: CliContext, model: Any, keywords_file: str | None) -> Any:
 
 
 def cmd_transcribe(args: argparse.Namespace, ctx: CliContext) -> int:
+    from screening.transcript.explain import hit_to_dict
     from speech.audio import FileSource, probe
     from speech.pipeline import TranscriptionRun
     from speech.recognizer import load_model
@@ -242,9 +243,7 @@ def cmd_transcribe(args: argparse.Namespace, ctx: CliContext) -> int:
             "level": assessment.level.name.lower(),
             "score": assessment.score,
             "category": assessment.category,
-            "hits": [
-                {"matched": h.matched, "category": h.category, "t": h.t, "rule": h.rule_id} for h in assessment.hits
-            ],
+            "hits": [hit_to_dict(h) for h in assessment.hits],
             "error": result.error.render(ctx.lang) if result.error else None,
         }
         print(json.dumps(out, ensure_ascii=False, indent=2), file=ctx.out)

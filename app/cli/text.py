@@ -86,6 +86,8 @@ def _highlight(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def assessment_to_json(a: Any) -> dict[str, Any]:
+    from screening.transcript.explain import hit_to_dict
+
     return {
         "level": a.level.name,
         "level_text": {"zh": a.level.zh, "en": a.level.en},
@@ -94,21 +96,7 @@ def assessment_to_json(a: Any) -> dict[str, Any]:
         "model_probability": a.model_probability,
         "category": a.category,
         "category_text": {"zh": a.category_text.zh, "en": a.category_text.en} if a.category_text else None,
-        "hits": [
-            {
-                "rule_id": h.rule_id,
-                "category": h.category,
-                "matched": h.matched,
-                "canonical": h.canonical,
-                "start": h.start,
-                "end": h.end,
-                "t": h.t,
-                "weight": round(h.weight, 4),
-                "fuzzy": h.fuzzy,
-                "explanation": {"zh": h.explanation.zh, "en": h.explanation.en},
-            }
-            for h in a.hits
-        ],
+        "hits": [hit_to_dict(h) for h in a.hits],
         "combos": list(a.combos),
         "entities": [{"kind": e.kind, "value": e.value, "start": e.start, "end": e.end} for e in a.entities],
         "model_terms": [{"phrase": p, "weight": w} for p, w in a.model_terms],

@@ -18,6 +18,13 @@ log = logging.getLogger(__name__)
 _installed: list[QTranslator] = []
 
 
+def current_language() -> str:
+    """'zh' or 'en': the UI language currently installed (set by the composition root)."""
+    app = QCoreApplication.instance()
+    lang = app.property("callshield_lang") if app is not None else None
+    return "en" if lang == "en" else "zh"
+
+
 def qm_path(lang: str) -> str:
     return str(paths.resource("app", "i18n", f"callshield_{lang}.qm"))
 

@@ -21,8 +21,9 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QBrush, QColor, QIcon
 
+from app.display import icon_path, level_style, level_word, render_text
 from screening.i18n import BiText, normalise_language
 from screening.types import Level
 
@@ -32,72 +33,28 @@ LEVEL_ROLE = int(Qt.ItemDataRole.UserRole) + 3  # Level of the row (or None)
 CATEGORY_ROLE = int(Qt.ItemDataRole.UserRole) + 4  # category key/text of the row (or "")
 SEARCH_ROLE = int(Qt.ItemDataRole.UserRole) + 5  # text searched by the free-text filter
 
-# Level glyphs: a shape as well as a colour, so a colour-blind user (or a grey-scale printout)
-# still sees the difference.  The word is always shown beside it.
-LEVEL_GLYPH = {
-    Level.ALLOW: "✔",
-    Level.UNKNOWN: "?",
-    Level.CAUTION: "!",
-    Level.WARN: "⚠",
-    Level.BLOCK: "✖",  # not ⛔: common CJK desktop fonts draw it as an empty box in item views
-}
-LEVEL_COLOR = {
-    Level.ALLOW: "#1b7f3b",
-    Level.UNKNOWN: "#5f6368",
-    Level.CAUTION: "#b36b00",
-    Level.WARN: "#c2410c",
-    Level.BLOCK: "#b91c1c",
-}
-
 AnyIndex = QModelIndex | QPersistentModelIndex
 RowT = TypeVar("RowT")
 
 
 def bi(value: Any, lang: str) -> str:
-    """Render a BiText / Message / Level / plain value in ``lang``."""
-    if value is None:
-        return ""
-    if isinstance(value, Level):
-        return value.label(lang)
-    render = getattr(value, "render", None)
-    if callable(render):
-        return str(render(lang))
-    label = getattr(value, "label", None)
-    if callable(label):
-        return str(label(lang))
-    return str(value)
+    """Render a BiText / Message / Level / plain value in ``lang`` (``app.display.render_text``)."""
+    return render_text(value, lang)
 
 
 def level_text(level: Level | None, lang: str) -> str:
     """``✖ 拦截`` — glyph plus word, never colour alone (for labels without an icon)."""
-    if level is None:
-        return ""
-    return f"{LEVEL_GLYPH[level]} {level.label(lang)}"
+    return level_word(level, lang)
 
 
 _ICON_CACHE: dict[Level, QIcon] = {}
 
 
 def level_icon(level: Level) -> QIcon:
-    """A small round chip in the level colour with the level glyph drawn on it."""
+    """The level's icon (the same file the banners show, ``app.display.LEVEL_STYLES``)."""
     icon = _ICON_CACHE.get(level)
     if icon is None:
-        size = 32
-        pix = QPixmap(size, size)
-        pix.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pix)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setBrush(QColor(LEVEL_COLOR[level]))
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.drawEllipse(1, 1, size - 2, size - 2)
-        painter.setPen(QColor("white"))
-        font = painter.font()
-        font.setPixelSize(20)
-        font.setBold(True)
-        painter.setFont(font)
-        painter.drawText(pix.rect(), int(Qt.AlignmentFlag.AlignCenter), LEVEL_GLYPH[level])
-        painter.end()
-        icon = QIcon(pix)
+        icon = QIcon(icon_path(level_style(level).icon))
         _ICON_CACHE[level] = icon
     return icon
 
@@ -237,7 +194,7 @@ class RowTableModel(QAbstractTableModel, Generic[RowT]):
             if role == Qt.ItemDataRole.DecorationRole and level is not None:
                 return self.icon_provider(level)
             if role == Qt.ItemDataRole.ForegroundRole and level is not None:
-                return QBrush(QColor(LEVEL_COLOR[level]))
+                return QBrush(QColor(level_style(level).text))
             if role == SORT_ROLE:
                 if level is None:
                     return -1.0

@@ -77,17 +77,16 @@ def split_pasted(text: str) -> list[str]:
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
-    """UTF-8 (with or without BOM) first, then GB18030 (a superset of GBK); raise if neither fits."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    if b"\x00" in data[:4096]:
+    """Text and encoding, decoded as list imports are (``blocklists.importexport.decode_bytes``: UTF-8 with or
+    without BOM, UTF-16 with BOM, then GB18030); raise ``UnicodeDecodeError`` for binary or undecodable data."""
+    from blocklists.importexport import decode_bytes as decode_lines
+
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UnicodeDecodeError("binary", data[:1], 0, 1, "NUL byte")
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("gb18030"), "gbk"
+    lines, encoding, undecodable, binary = decode_lines(data)
+    if undecodable or binary:
+        raise UnicodeDecodeError(encoding, data[:1], 0, 1, "undecodable or binary lines")
+    return "\n".join(lines), encoding
 
 
 def _looks_like_number(cell: str) -> bool:

@@ -122,7 +122,8 @@ class AlertBar(QFrame):
         if alert is None:
             return
         lang = style.current_language()
-        reason = alert.reasons[0] if alert.reasons else style.level_advice(alert.level, lang)
+        texts = alert.reason_texts(lang)
+        reason = texts[0] if texts else style.level_advice(alert.level, lang)
         self.text.setText(f"{alert.title(lang)}\n{reason}")
         self.setAccessibleName(alert.title(lang))
         self.setAccessibleDescription(reason)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.display import LIST_CATEGORIES, category_label
 from app.models.base import level_text
 from app.models.calllog import read_call_log, split_pasted
 from app.models.check_model import CheckResultsModel, CheckRow
@@ -38,7 +39,6 @@ log = logging.getLogger(__name__)
 
 DISABLED_BUTTON_STYLE = "QPushButton:disabled { background: #d0d7de; color: #57606a; }"
 
-CATEGORIES = ("fraud", "harassment", "sales", "custom")
 MAX_SHOWN = 2000  # rows in the table; a 100,000-row call log is summarised, shown riskiest first, exported in full
 
 
@@ -214,13 +214,8 @@ class CheckPage(QWidget):
         self.category_label.setText(self.tr("类别："))
         current_cat = self.category_combo.currentData()
         self.category_combo.clear()
-        for key, zh, en in (
-            ("fraud", "诈骗", "fraud"),
-            ("harassment", "骚扰", "harassment"),
-            ("sales", "推销", "sales"),
-            ("custom", "自定义", "custom"),
-        ):
-            self.category_combo.addItem(en if lang == "en" else zh, key)
+        for key in LIST_CATEGORIES:
+            self.category_combo.addItem(category_label(key, lang), key)
         self.category_combo.setCurrentIndex(max(0, self.category_combo.findData(current_cat)))
         self.category_combo.setAccessibleName(self.tr("类别"))
         self.note_edit.setPlaceholderText(self.tr("备注（可不填）"))

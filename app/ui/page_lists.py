@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.display import LIST_CATEGORIES, category_label
 from app.models.list_model import ListEntriesModel, ListsModel
 from app.ui import style
 from app.ui.widgets import DataTable, ErrorDetailsDialog, TaskProgress, render_text
@@ -46,18 +47,10 @@ class ListsMessage(MessageCode):
     ALREADY_IN_LIST = ("“{pattern}”已经在这个名单里了", "“{pattern}” is already in this list")
 
 
-CATEGORY_TEXT = (
-    ("fraud", "诈骗", "fraud"),
-    ("harassment", "骚扰", "harassment"),
-    ("sales", "推销", "sales"),
-    ("custom", "自定义", "custom"),
-)
-
-
 def _category_items(combo: QComboBox, lang: str, current: Any = None) -> None:
     combo.clear()
-    for key, zh, en in CATEGORY_TEXT:
-        combo.addItem(en if lang == "en" else zh, key)
+    for key in LIST_CATEGORIES:
+        combo.addItem(category_label(key, lang), key)
     combo.setCurrentIndex(max(0, combo.findData(current)))
 
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.display import LIST_CATEGORIES, category_label
 from app.qtbridge import BridgeError, LineState, reason_texts, render
 from app.services import AppServices
 from app.ui import style
@@ -35,20 +36,6 @@ from app.ui.widgets import HighlightedTranscript, RiskMeter, VerdictBanner, rend
 from screening.types import Level, TranscriptSegment
 
 log = logging.getLogger(__name__)
-
-CATEGORIES = ("fraud", "harassment", "sales", "custom")
-
-
-def category_label(code: str, lang: str) -> str:
-    labels = {
-        "fraud": ("诈骗", "fraud"),
-        "harassment": ("骚扰", "harassment"),
-        "sales": ("推销", "sales"),
-        "custom": ("其他", "other"),
-    }
-    zh, en = labels.get(code, (code, code))
-    return en if lang == "en" else zh
-
 
 class MarkDialog(QDialog):
     """标记: choose a category and write a short note."""
@@ -58,7 +45,7 @@ class MarkDialog(QDialog):
         self.setWindowTitle(self.tr("标记这个来电"))
         lang = style.current_language()
         self.category = QComboBox(self)
-        for code in CATEGORIES:
+        for code in LIST_CATEGORIES:
             self.category.addItem(category_label(code, lang), code)
         self.category.setAccessibleName(self.tr("类别"))
         self.note = QLineEdit(self)

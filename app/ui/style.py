@@ -1,34 +1,17 @@
-"""Level colours, icons and words, defined once for every page (never colour alone)."""
+"""Qt side of the level style (icons, colours as QColor) and fonts; the facts live in ``app.display``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 
-from PySide6.QtCore import QCoreApplication, QSize
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QFont, QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app import paths
+from app.display import LevelStyle, level_style
+from app.display import icon_path as icon_path
+from app.i18n import current_language as current_language
 from screening.types import Level
-
-
-@dataclass(frozen=True)
-class LevelStyle:
-    background: str  # banner background
-    foreground: str  # text on the banner
-    accent: str  # border / meter colour
-    icon: str  # file name under app/resources/icons
-    symbol: str  # plain-text fallback symbol (shown in tables and tooltips)
-
-
-LEVEL_STYLES: dict[Level, LevelStyle] = {
-    Level.ALLOW: LevelStyle("#dafbe1", "#0f5323", "#1a7f37", "level_allow.svg", "✔"),
-    Level.UNKNOWN: LevelStyle("#eaeef2", "#24292f", "#57606a", "level_unknown.svg", "?"),
-    Level.CAUTION: LevelStyle("#fff8c5", "#4d2d00", "#bf8700", "level_caution.svg", "!"),
-    Level.WARN: LevelStyle("#ffe2cc", "#5c2200", "#d1570a", "level_warn.svg", "⚠"),
-    Level.BLOCK: LevelStyle("#ffebe9", "#82071e", "#cf222e", "level_block.svg", "✖"),
-}
 
 # Short advice shown under the verdict: what the family helper should do now.
 LEVEL_ADVICE: dict[Level, tuple[str, str]] = {
@@ -44,14 +27,7 @@ LEVEL_ADVICE: dict[Level, tuple[str, str]] = {
 
 
 def style_for(level: Level) -> LevelStyle:
-    return LEVEL_STYLES[Level.parse(level)]
-
-
-def current_language() -> str:
-    """'zh' or 'en': the UI language currently installed (set by the composition root)."""
-    app = QCoreApplication.instance()
-    lang = app.property("callshield_lang") if app is not None else None
-    return "en" if lang == "en" else "zh"
+    return level_style(level)
 
 
 def level_text(level: Level, lang: str | None = None) -> str:
@@ -114,10 +90,6 @@ def apply_text_scale(app: QApplication, large: bool) -> float:
         if widget.property("callshield_font_factor") is not None:
             _apply_scaled(widget)
     return size
-
-
-def icon_path(name: str) -> str:
-    return str(paths.resource("app", "resources", "icons", name))
 
 
 @cache

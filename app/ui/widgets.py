@@ -32,25 +32,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import display
 from app.reports import hit_span
 from app.ui import style
 from screening.types import Level
 
 
 def render_text(value: Any, lang: str | None = None) -> str:
-    """Render a core result (BiText, Message, Level, str) in the current UI language."""
-    lang = lang or style.current_language()
-    if value is None:
-        return ""
-    if isinstance(value, Level):
-        return value.label(lang)
-    render = getattr(value, "render", None)
-    if callable(render):
-        return str(render(lang))
-    text = getattr(value, "text", None)
-    if text is not None and text is not value:
-        return render_text(text, lang)
-    return str(value)
+    """Render a core result (BiText, Message, Level, str) in ``lang``, by default the current UI language."""
+    return display.render_text(value, lang or style.current_language())
 
 
 class VerdictBanner(QFrame):

@@ -23,8 +23,9 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from screening.i18n import BiText, MessageCode
+from screening.i18n import BiText
 from screening.transcript.entities import Entity, extract_entities
+from screening.transcript.explain import assessment_reasons
 from screening.transcript.matcher import PhraseMatcher, RawHit
 from screening.transcript.model import ModelError, NgramModel, NgramState, key_model_string
 from screening.transcript.normalise import SoundKey, normalise, sound_key
@@ -47,25 +48,6 @@ MODEL_REASON = 0.1  # the model's part of the score from which it is explained (
 # score ≥ threshold → level
 THRESHOLDS: tuple[tuple[float, Level], ...] = ((0.85, Level.BLOCK), (0.6, Level.WARN), (0.35, Level.CAUTION))
 ALERT_LEVEL = Level.WARN  # what counts as "flagged as fraud" in evaluation
-
-
-class ReasonText(MessageCode):
-    CATEGORY = ("话术与「{name}」相符：{scheme}", "Matches the '{name}' script: {scheme}")
-    HIT = ("「{matched}」：{explanation}", "\u201c{matched}\u201d: {explanation}")
-    HIT_FUZZY = (
-        "「{matched}」（听起来像「{canonical}」）：{explanation}",
-        "\u201c{matched}\u201d (sounds like \u201c{canonical}\u201d): {explanation}",
-    )
-    COMBO = ("多个可疑说法同时出现：{explanation}", "Several cues together: {explanation}")
-    MODEL = (
-        "统计模型：整体说法与诈骗电话相似（{p}%），主要依据：{terms}",
-        "Statistical model: the wording resembles scam calls ({p}%), mainly: {terms}",
-    )
-    NOTHING = ("没有发现诈骗话术", "No scam script found")
-
-
-def _bi(code: ReasonText, **params: object) -> BiText:
-    return BiText(code.zh.format(**params), code.en.format(**params))
 
 
 @dataclass(frozen=True)
@@ -338,43 +320,7 @@ class ScriptDetector:
         p: float,
         terms: tuple[tuple[str, float], ...],
     ) -> tuple[BiText, ...]:
-        reasons: list[BiText] = []
-        if cat is not None and cat.id != "generic" and scored.rule_score >= 0.3:
-            reasons.append(_bi(ReasonText.CATEGORY, name=cat.name.zh, scheme=cat.scheme.zh))
-            reasons[-1] = BiText(reasons[-1].zh, ReasonText.CATEGORY.en.format(name=cat.name.en, scheme=cat.scheme.en))
-        seen: set[str] = set()
-        for h in sorted(hits, key=lambda h: -h.weight):
-            if h.rule_id in seen:
-                continue
-            seen.add(h.rule_id)
-            code = ReasonText.HIT_FUZZY if h.fuzzy else ReasonText.HIT
-            params = {"matched": h.matched, "canonical": h.canonical}
-            reasons.append(
-                BiText(
-                    code.zh.format(explanation=h.explanation.zh, **params),
-                    code.en.format(explanation=h.explanation.en, **params),
-                )
-            )
-            if len(seen) >= 5:
-                break
-        for c in scored.combos:
-            reasons.append(
-                BiText(
-                    ReasonText.COMBO.zh.format(explanation=c.explanation.zh),
-                    ReasonText.COMBO.en.format(explanation=c.explanation.en),
-                )
-            )
-        if terms:
-            pct = int(round(p * 100))
-            reasons.append(
-                BiText(
-                    ReasonText.MODEL.zh.format(p=pct, terms="、".join(f"「{t}」" for t, _ in terms)),
-                    ReasonText.MODEL.en.format(p=pct, terms=", ".join(f"\u201c{t}\u201d" for t, _ in terms)),
-                )
-            )
-        if not reasons:
-            reasons.append(_bi(ReasonText.NOTHING))
-        return tuple(reasons)
+        return assessment_reasons(scored.rule_score, scored.combos, cat, hits, p, terms)
 
 
 def _noisy_or(weights: Iterable[float]) -> float:

@@ -81,7 +81,7 @@ def test_recordings_csv_roundtrip_utf8_bom(tmp_path: Path) -> None:
     assert len(table) == 4
     fraud = table[2]
     assert fraud[0] == "/rec/a&b.wav"
-    assert fraud[2] == "⛔ 拦截"
+    assert fraud[2] == "✖ 拦截"
     assert fraud[3] == "0.93"
     assert "积分即将（冒充运营商客服/积分兑换）" in fraud[5]
     assert "QQ群号: 12345678" in fraud[6]
@@ -93,7 +93,7 @@ def test_recordings_csv_english(tmp_path: Path) -> None:
     out = tmp_path / "scan.csv"
     reports.write_recordings_csv(_rows(), out, "en")
     table = _read_csv(out)
-    assert table[0][0] == "file" and table[2][2] == "⛔ block" and table[3][8] == "file is damaged"
+    assert table[0][0] == "file" and table[2][2] == "✖ block" and table[3][8] == "file is damaged"
 
 
 def test_csv_defuses_formulas_but_keeps_phone_numbers() -> None:
@@ -148,7 +148,7 @@ def test_recordings_html_self_contained_escaped_highlighted(tmp_path: Path) -> N
     assert "积分即将" in parser.marks and "验证码" in parser.marks
     assert any("冒充运营商客服/积分兑换" in t and "积分过期是常见诱饵" in t for t in parser.titles)
     assert "QQ群号" in text and "12345678" in text
-    assert "⛔ 拦截" in text and "文件已损坏" in text
+    assert "✖ 拦截" in text and "文件已损坏" in text
     assert "2026-01-02 03:04" in text
     # highest risk first
     assert text.index("a&amp;b.wav") < text.index("ok.wav")

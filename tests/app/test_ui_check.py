@@ -132,7 +132,7 @@ def test_long_call_log_table_shows_riskiest_and_export_has_all(
     with out.open(encoding="utf-8-sig", newline="") as fh:
         table = list(csv.reader(fh))
     assert table[0][:3] == ["号码", "标准格式", "风险等级"] and len(table) == 121
-    assert table[1][0] == "+852 96110" and table[1][2] == "⛔ 拦截"
+    assert table[1][0] == "+852 96110" and table[1][2] == "✖ 拦截"
     assert "已导出 120 个号码" in page.add_status.text()
 
 

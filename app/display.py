@@ -1,0 +1,89 @@
+"""How codes are shown: one zh/en renderer, one level style (colour, glyph, icon) and the list-category labels.
+
+Qt-free, so the UI (``app.ui.style``, ``app.models``), the HTML/CSV reports and the alert e-mail all read the same
+facts. A level is never shown by colour alone: every place pairs the colour with the glyph and the word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from app import paths
+from blocklists.store import Category
+from screening.types import Level
+
+
+@dataclass(frozen=True)
+class LevelStyle:
+    background: str  # banner background
+    foreground: str  # text on the banner
+    accent: str  # border / meter colour
+    text: str  # the level's colour for text and badges on white (tables, reports), ≥ 4.5:1 contrast
+    icon: str  # file name under app/resources/icons
+    glyph: str  # plain-text symbol beside the word (tables, tooltips, reports, e-mail)
+
+    @property
+    def symbol(self) -> str:
+        return self.glyph
+
+
+# ✖ rather than ⛔ for BLOCK: common CJK desktop fonts draw ⛔ as an empty box in item views.
+LEVEL_STYLES: dict[Level, LevelStyle] = {
+    Level.ALLOW: LevelStyle("#dafbe1", "#0f5323", "#1a7f37", "#1b7f3b", "level_allow.svg", "✔"),
+    Level.UNKNOWN: LevelStyle("#eaeef2", "#24292f", "#57606a", "#5f6368", "level_unknown.svg", "?"),
+    Level.CAUTION: LevelStyle("#fff8c5", "#4d2d00", "#bf8700", "#b36b00", "level_caution.svg", "!"),
+    Level.WARN: LevelStyle("#ffe2cc", "#5c2200", "#d1570a", "#c2410c", "level_warn.svg", "⚠"),
+    Level.BLOCK: LevelStyle("#ffebe9", "#82071e", "#cf222e", "#b91c1c", "level_block.svg", "✖"),
+}
+
+
+def level_style(level: Level | str) -> LevelStyle:
+    return LEVEL_STYLES[Level.parse(level)]
+
+
+def level_word(level: Level | None, lang: str) -> str:
+    """``✖ 拦截`` — glyph plus word, never colour alone ("" for no level)."""
+    if level is None:
+        return ""
+    level = Level.parse(level)
+    return f"{LEVEL_STYLES[level].glyph} {level.label(lang)}"
+
+
+def icon_path(name: str) -> str:
+    """A file under ``app/resources/icons`` (level icons: ``level_style(level).icon``)."""
+    return str(paths.resource("app", "resources", "icons", name))
+
+
+def render_text(value: Any, lang: str) -> str:
+    """A core value in ``lang``: Level, BiText, Message, anything with ``render(lang)``/``label(lang)``, or text."""
+    if value is None:
+        return ""
+    if isinstance(value, Level):
+        return value.label(lang)
+    render = getattr(value, "render", None)
+    if callable(render):
+        return str(render(lang))
+    label = getattr(value, "label", None)
+    if callable(label):
+        return str(label(lang))
+    text = getattr(value, "text", None)
+    if text is not None and text is not value:
+        return render_text(text, lang)
+    return str(value)
+
+
+def render_all(values: Any, lang: str) -> list[str]:
+    """Each value rendered, empty ones left out (reason lists)."""
+    return [t for t in (render_text(v, lang) for v in values or ()) if t]
+
+
+LIST_CATEGORIES: tuple[str, ...] = tuple(c.value for c in Category)
+
+
+def category_label(code: str, lang: str) -> str:
+    """The label of a number-list category (fraud/harassment/sales/custom), from ``blocklists.store.Category``."""
+    try:
+        return Category.parse(code).label(lang)
+    except ValueError:
+        return code

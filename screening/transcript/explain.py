@@ -1,0 +1,163 @@
+"""How phrase hits become reasons: one home for the wording, used by the detector, live calls and reports.
+
+- :func:`assessment_reasons`: the reasons of a :class:`~screening.transcript.detector.TranscriptAssessment`
+  (category, each rule heard, combos, the statistical model), moved here unchanged from the detector.
+- :func:`hit_reasons`: one :class:`HitReason` per scam category with the phrases heard (live alerts, call cards),
+  each stretch of speech quoted once (“转到安全账户” is not followed by “安全账户”).
+- :func:`distinct_phrases`: that quote-once rule on its own (reports' evidence column uses it too).
+- :func:`hit_to_dict`: a hit as plain JSON-able data (history rows, batch results, the CLI's JSON).
+
+Codes and parameters travel; text is made by ``render(lang)`` when shown.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from screening.i18n import BiText, MessageCode, normalise_language
+from screening.types import Level
+
+if TYPE_CHECKING:
+    from screening.transcript.detector import PhraseHit
+    from screening.transcript.phrases import Category, Combo
+
+MAX_QUOTED = 4  # phrases quoted per category in a hit reason; the rest are counted
+
+
+class ReasonText(MessageCode):
+    CATEGORY = ("话术与「{name}」相符：{scheme}", "Matches the '{name}' script: {scheme}")
+    HIT = ("「{matched}」：{explanation}", "\u201c{matched}\u201d: {explanation}")
+    HIT_FUZZY = (
+        "「{matched}」（听起来像「{canonical}」）：{explanation}",
+        "\u201c{matched}\u201d (sounds like \u201c{canonical}\u201d): {explanation}",
+    )
+    COMBO = ("多个可疑说法同时出现：{explanation}", "Several cues together: {explanation}")
+    MODEL = (
+        "统计模型：整体说法与诈骗电话相似（{p}%），主要依据：{terms}",
+        "Statistical model: the wording resembles scam calls ({p}%), mainly: {terms}",
+    )
+    NOTHING = ("没有发现诈骗话术", "No scam script found")
+
+
+def _bi(code: ReasonText, **params: object) -> BiText:
+    return BiText(code.zh.format(**params), code.en.format(**params))
+
+
+def assessment_reasons(
+    rule_score: float,
+    combos: Sequence[Combo],
+    cat: Category | None,
+    hits: Sequence[PhraseHit],
+    p: float,
+    terms: tuple[tuple[str, float], ...],
+) -> tuple[BiText, ...]:
+    """The detector's reasons for one assessment (at most five rules, strongest first)."""
+    reasons: list[BiText] = []
+    if cat is not None and cat.id != "generic" and rule_score >= 0.3:
+        reasons.append(_bi(ReasonText.CATEGORY, name=cat.name.zh, scheme=cat.scheme.zh))
+        reasons[-1] = BiText(reasons[-1].zh, ReasonText.CATEGORY.en.format(name=cat.name.en, scheme=cat.scheme.en))
+    seen: set[str] = set()
+    for h in sorted(hits, key=lambda h: -h.weight):
+        if h.rule_id in seen:
+            continue
+        seen.add(h.rule_id)
+        code = ReasonText.HIT_FUZZY if h.fuzzy else ReasonText.HIT
+        params = {"matched": h.matched, "canonical": h.canonical}
+        reasons.append(
+            BiText(
+                code.zh.format(explanation=h.explanation.zh, **params),
+                code.en.format(explanation=h.explanation.en, **params),
+            )
+        )
+        if len(seen) >= 5:
+            break
+    for c in combos:
+        reasons.append(
+            BiText(
+                ReasonText.COMBO.zh.format(explanation=c.explanation.zh),
+                ReasonText.COMBO.en.format(explanation=c.explanation.en),
+            )
+        )
+    if terms:
+        pct = int(round(p * 100))
+        reasons.append(
+            BiText(
+                ReasonText.MODEL.zh.format(p=pct, terms="、".join(f"「{t}」" for t, _ in terms)),
+                ReasonText.MODEL.en.format(p=pct, terms=", ".join(f"\u201c{t}\u201d" for t, _ in terms)),
+            )
+        )
+    if not reasons:
+        reasons.append(_bi(ReasonText.NOTHING))
+    return tuple(reasons)
+
+
+def distinct_phrases(heard: Iterable[str]) -> list[str]:
+    """The phrases in order, each once, leaving out one that a longer phrase heard already contains."""
+    unique: list[str] = []
+    for phrase in heard:
+        if phrase and phrase not in unique:
+            unique.append(phrase)
+    return [p for p in unique if not any(p != q and p in q for q in unique)]
+
+
+@dataclass(frozen=True)
+class HitReason:
+    """One scam category and the phrases heard for it; rendered when shown, e.g. 冒充公检法：“公安局”“安全账户”."""
+
+    category: str
+    category_text: BiText | None
+    phrases: tuple[str, ...]
+
+    def render(self, lang: str = "zh") -> str:
+        lang = normalise_language(lang)
+        name = (self.category_text.render(lang) if self.category_text is not None else "") or self.category
+        shown = "".join(f"“{p}”" for p in self.phrases[:MAX_QUOTED])
+        more = len(self.phrases) - MAX_QUOTED
+        if more > 0:
+            shown += f" (+{more})" if lang == "en" else f" 等 {len(self.phrases)} 处"
+        return f"{name}{': ' if lang == 'en' else '：'}{shown}"
+
+
+def hit_reasons(hits: Iterable[Any]) -> tuple[HitReason, ...]:
+    """One reason per category, in the order first heard (hits: ``PhraseHit`` or anything with its fields)."""
+    grouped: dict[str, tuple[BiText | None, list[str]]] = {}
+    for hit in hits:
+        category = str(getattr(hit, "category", "") or "")
+        text = getattr(hit, "category_text", None)
+        key = category or (text.render("zh") if isinstance(text, BiText) else "")
+        entry = grouped.setdefault(key, (text if isinstance(text, BiText) else None, []))
+        entry[1].append(str(getattr(hit, "matched", "") or ""))
+    return tuple(HitReason(key, text, tuple(distinct_phrases(heard))) for key, (text, heard) in grouped.items())
+
+
+HIT_FIELDS = ("rule_id", "category", "matched", "canonical", "start", "end", "t", "weight", "fuzzy")
+
+
+def plain_data(value: Any) -> Any:
+    """Enums, Levels, tuples and dicts made JSON-able (dataclasses first go through ``dataclasses.asdict``)."""
+    if isinstance(value, dict):
+        return {k: plain_data(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain_data(v) for v in value]
+    if isinstance(value, Level):
+        return value.name.lower()
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def hit_to_dict(hit: Any) -> dict[str, Any]:
+    """A phrase hit as JSON-able data; BiText fields become ``{"zh": …, "en": …}``."""
+    if dataclasses.is_dataclass(hit) and not isinstance(hit, type):
+        plain: dict[str, Any] = plain_data(dataclasses.asdict(hit))
+        return plain
+    out: dict[str, Any] = {}
+    for key in (*HIT_FIELDS, "category_text", "explanation", "narrated"):
+        value = getattr(hit, key, None)
+        if value is not None:
+            out[key] = {"zh": value.zh, "en": value.en} if isinstance(value, BiText) else plain_data(value)
+    return out
