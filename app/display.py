@@ -7,7 +7,7 @@ facts. A level is never shown by colour alone: every place pairs the colour with
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from app import paths
 from blocklists.store import Category
@@ -53,6 +53,12 @@ def level_word(level: Level | None, lang: str) -> str:
 def icon_path(name: str) -> str:
     """A file under ``app/resources/icons`` (level icons: ``level_style(level).icon``)."""
     return str(paths.resource("app", "resources", "icons", name))
+
+
+class Renderable(Protocol):
+    """A code with parameters that becomes text in the reader's language (BiText, Message, HitReason…)."""
+
+    def render(self, lang: str = "zh") -> str: ...
 
 
 def render_text(value: Any, lang: str) -> str:

@@ -37,7 +37,7 @@ from app import __version__, paths
 from screening.types import Level
 
 if TYPE_CHECKING:
-    from app.cli import CliContext
+    from app.cli.context import CliContext
 
 log = logging.getLogger(__name__)
 

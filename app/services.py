@@ -9,7 +9,7 @@ Pages receive an ``AppServices`` in their constructor and never open SQL, Vosk o
 - ``services.screener``: the number screener (indexed lookups, fine on the GUI thread).
 - ``services.detector()``: the scam-script detector, loaded lazily; ``load_detector(cb)`` loads it in a worker.
 - ``services.jobs``: the ``JobRunner``; ``services.alerts``: the ``AlertService``; ``services.calls``: the
-  ``CallBridge`` (signals ``callScreened``, ``transcriptUpdated``…); ``services.speech``: model/device access.
+  ``CallBridge`` (app.live.service) (signals ``callScreened``, ``transcriptUpdated``…); ``services.speech``: model/device access.
 """
 
 from __future__ import annotations
@@ -18,13 +18,18 @@ import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from app import paths
 from app.jobs import JobRunner
 from app.settings import Settings, load_settings, save_settings
+
+if TYPE_CHECKING:
+    from app.alerts.service import AlertService
+    from app.audio.service import SpeechService
+    from app.live.service import CallBridge
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +81,10 @@ class AppServices(QObject):
         self._detector: Any = None
         self._detector_lock = threading.Lock()
         self._detector_loading = False
-        self.alerts: Any = None
-        self.calls: Any = None
-        self.speech: Any = None
+        # Set by ``build_services`` right after construction (each needs the services object itself).
+        self.alerts: AlertService
+        self.calls: CallBridge
+        self.speech: SpeechService
         self._closed = False
 
     # ------------------------------------------------------------------ data
@@ -207,13 +213,13 @@ class AppServices(QObject):
         if self._closed:
             return
         self._closed = True
-        for part in (self.calls, self.speech, self.alerts):
-            closer = getattr(part, "close", None)
-            if callable(closer):
-                try:
-                    closer()
-                except Exception:
-                    log.exception("error while closing %s", type(part).__name__)
+        for part in (getattr(self, "calls", None), getattr(self, "speech", None), getattr(self, "alerts", None)):
+            if part is None:
+                continue
+            try:
+                part.close()
+            except Exception:
+                log.exception("error while closing %s", type(part).__name__)
         self.jobs.shutdown(wait=True)
         with self._conn_lock:
             for conn in self._connections:
@@ -236,19 +242,11 @@ def build_services(data_dir: Path, settings: Settings | None = None) -> AppServi
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     services = AppServices(data_dir, settings if settings is not None else load_settings(data_dir))
-    from app.alerts import AlertService
+    from app.alerts.service import AlertService
+    from app.audio.service import SpeechService
+    from app.live.service import CallBridge
 
     services.alerts = AlertService(services)
-    try:
-        from app.qtbridge import CallBridge
-
-        services.calls = CallBridge(services)
-    except ImportError as exc:  # the call-controller issue has not landed yet
-        log.warning("call controller unavailable: %s", exc)
-    try:
-        from app.qtbridge import SpeechService
-
-        services.speech = SpeechService(services)
-    except ImportError as exc:
-        log.warning("speech service unavailable: %s", exc)
+    services.calls = CallBridge(services)
+    services.speech = SpeechService(services)
     return services

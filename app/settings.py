@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
-from app.sources.events import SourceKind
+from app.calls.events import SourceKind
 from screening.types import Level
 
 log = logging.getLogger(__name__)

@@ -34,8 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 import serial  # noqa: E402
 
-from app.calls import CallController  # noqa: E402
-from app.sources.modem import ModemConfig, ModemSource, parse_cid_line  # noqa: E402
+from app.calls.controller import CallController  # noqa: E402
+from app.calls.sources.modem import ModemConfig, ModemSource, parse_cid_line  # noqa: E402
 from blocklists.db import open_db  # noqa: E402
 from blocklists.history import History  # noqa: E402
 from blocklists.store import ListStore  # noqa: E402

@@ -12,32 +12,16 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TextIO
 
 from app import __version__, paths
+from app.cli.context import CliContext as CliContext  # re-exported: feature modules may import it from here
+from app.cli.context import make_context
 from app.log import setup_logging
-from screening.i18n import normalise_language, system_language
 
 # Feature modules, each with ``register(subparsers, parent_parser)``.
 FEATURE_MODULES = ("app.cli.numbers", "app.cli.text", "app.cli.speech", "app.cli.calls")
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class CliContext:
-    """What every subcommand handler receives besides its parsed arguments."""
-
-    data_dir: Path
-    lang: str
-    out: TextIO
-    err: TextIO
-
-    def t(self, zh: str, en: str) -> str:
-        """Pick the user's language for a one-off CLI string."""
-        return en if self.lang == "en" else zh
 
 
 def _common_parent() -> argparse.ArgumentParser:
@@ -88,12 +72,6 @@ def build_parser() -> argparse.ArgumentParser:
         module = importlib.import_module(name)
         module.register(subparsers, parent)
     return parser
-
-
-def make_context(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> CliContext:
-    data_dir = paths.data_dir(getattr(args, "data_dir", None))
-    lang = normalise_language(getattr(args, "lang", None) or system_language())
-    return CliContext(data_dir=data_dir, lang=lang, out=out or sys.stdout, err=err or sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -16,11 +16,11 @@ from datetime import datetime
 from typing import Any
 
 from app import paths
-from app.calls import CallController, CallSettings
-from app.sources.events import CallEnded, CallEvent, SourceState, SourceStatus
-from app.sources.manual import ManualSource
-from app.sources.modem import AUTO, ModemConfig
-from app.sources.ncid import DEFAULT_PORT, NcidConfig
+from app.calls.controller import CallController, CallSettings
+from app.calls.events import CallEnded, CallEvent, SourceState, SourceStatus
+from app.calls.sources.manual import ManualSource
+from app.calls.sources.modem import AUTO, ModemConfig
+from app.calls.sources.ncid import DEFAULT_PORT, NcidConfig
 from screening.i18n import Message
 from screening.screener import NumberVerdict
 

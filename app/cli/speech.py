@@ -22,7 +22,7 @@ from typing import Any, TextIO
 from wcwidth import wcswidth
 
 from app import paths
-from app.cli import CliContext
+from app.cli.context import CliContext
 from screening.types import Level, TranscriptSegment
 from speech.errors import SpeechError
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.cli import CliContext
+from app.cli.context import CliContext
 
 ENTITY_NAMES = {
     "qq": ("QQ号", "QQ number"),

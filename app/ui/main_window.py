@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.alerts import Alert
+from app.alerts.policy import Alert
 from app.services import AppServices
 from app.ui import style
 from app.ui.widgets import ErrorDetailsDialog, friendly_message
@@ -194,9 +194,8 @@ class MainWindow(QMainWindow):
             self.tray = QSystemTrayIcon(style.icon("app.svg"), self)
             self.tray.activated.connect(lambda _reason: self.bring_to_front())
             self.tray.show()
-        if services.alerts is not None:
-            services.alerts.set_tray(self.tray)
-            services.alerts.alertRaised.connect(self.on_alert)
+        services.alerts.set_tray(self.tray)
+        services.alerts.alertRaised.connect(self.on_alert)
         services.jobs.unhandledError.connect(self.on_job_error)
         self.statusBar().setSizeGripEnabled(True)
         self._window_settings = QSettings(str(services.data_dir / "window.ini"), QSettings.Format.IniFormat)
@@ -270,7 +269,7 @@ class MainWindow(QMainWindow):
         self.show_error(exc)
 
     def show_error(self, exc: BaseException, message: str = "") -> None:
-        from app.gui import error_dialogs_enabled
+        from app.errors import error_dialogs_enabled
 
         self.statusBar().showMessage(message or friendly_message(exc).splitlines()[0], 15000)
         if not error_dialogs_enabled():

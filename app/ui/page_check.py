@@ -29,7 +29,7 @@ from app.display import LIST_CATEGORIES, category_label
 from app.models.base import level_text
 from app.models.calllog import read_call_log, split_pasted
 from app.models.check_model import CheckResultsModel, CheckRow
-from app.reports import write_check_csv
+from app.reports.export import write_check_csv
 from app.ui import style
 from app.ui.widgets import DataTable, ErrorDetailsDialog, LevelFilterCombo, TaskProgress, VerdictBanner, render_text
 from screening.privacy import mask_number

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.models.history_model import HistoryModel, HistoryRow, history_row_from_record
-from app.reports import anchor_hits, entity_kind_text, transcript_for_display, write_report
+from app.reports.export import anchor_hits, entity_kind_text, transcript_for_display, write_report
 from app.ui import style
 from app.ui.widgets import DataTable, ErrorDetailsDialog, HighlightedTranscript, VerdictBanner, render_text
 from screening.types import Level

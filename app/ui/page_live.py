@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.display import LIST_CATEGORIES, category_label
-from app.qtbridge import BridgeError, LineState, reason_texts, render
+from app.live.service import BridgeError, LineState, reason_texts, render
 from app.services import AppServices
 from app.ui import style
 from app.ui.widgets import HighlightedTranscript, RiskMeter, VerdictBanner, render_text
@@ -152,7 +152,7 @@ class CallCard(QFrame):
         when_text = when.astimezone().strftime("%H:%M:%S") if isinstance(when, datetime) else ""
         line_name = self.tr("手动输入") if state.line == "manual" else state.line
         self.meta_label.setText(self.tr("线路 %1 · %2").replace("%1", line_name).replace("%2", when_text))
-        from app.qtbridge import CallBridge
+        from app.live.service import CallBridge
 
         reasons = [*CallBridge.hit_reasons(state, lang), *reason_texts(state.verdict, lang)]
         self.banner.set_verdict(state.level, "", reasons)
@@ -309,21 +309,17 @@ class LivePage(QWidget):
         layout.addWidget(sim_box)
 
         calls = services.calls
-        if calls is not None:
-            calls.callScreened.connect(self.on_call_screened)
-            calls.transcriptUpdated.connect(self.on_transcript)
-            calls.lineChanged.connect(self.on_line_changed)
-            calls.callEnded.connect(self.on_call_ended)
-            calls.sourceStatus.connect(self.on_source_status)
+        calls.callScreened.connect(self.on_call_screened)
+        calls.transcriptUpdated.connect(self.on_transcript)
+        calls.lineChanged.connect(self.on_line_changed)
+        calls.callEnded.connect(self.on_call_ended)
+        calls.sourceStatus.connect(self.on_source_status)
         self.retranslate()
 
     # ----------------------------------------------------------------- input
     def on_simulate(self) -> None:
         self.input_error.clear()
         calls = self.services.calls
-        if calls is None:
-            self.input_error.setText(self.tr("来电功能暂不可用"))
-            return
         try:
             calls.simulate_call(self.sim_number.text())
         except BridgeError as exc:
@@ -334,8 +330,6 @@ class LivePage(QWidget):
 
     def newest_line(self) -> str | None:
         calls = self.services.calls
-        if calls is None:
-            return None
         listening = [s for s in calls.lines.values() if s.listening]
         if not listening:
             return None
@@ -400,8 +394,7 @@ class LivePage(QWidget):
         card = self.cards.pop(line, None)
         if card is not None:
             card.deleteLater()
-        if self.services.calls is not None:
-            self.services.calls.remove_line(line)
+        self.services.calls.remove_line(line)
         if not self.cards:
             self.empty_label.show()
 

@@ -39,7 +39,7 @@ from app.models.recording_model import (
     row_from_file_result,
     row_from_history_record,
 )
-from app.reports import anchor_hits, entity_kind_text, transcript_for_display, write_report
+from app.reports.export import anchor_hits, entity_kind_text, transcript_for_display, write_report
 from app.ui import style
 from app.ui.widgets import (
     DataTable,

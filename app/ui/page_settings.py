@@ -77,10 +77,8 @@ class SettingsPage(QWidget):
 
         self.load_from(services.settings.value)
         services.settings.changed.connect(self._on_settings_changed)
-        speech = services.speech
-        if speech is not None:
-            speech.levelChanged.connect(self._on_level)
-            speech.meterStopped.connect(self._on_meter_stopped)
+        services.speech.levelChanged.connect(self._on_level)
+        services.speech.meterStopped.connect(self._on_meter_stopped)
         self.retranslate()
 
     # ================================================================ build
@@ -366,9 +364,7 @@ class SettingsPage(QWidget):
         self._wizard = wizard
 
     def _try_sound(self) -> None:
-        alerts = self.services.alerts
-        if alerts is not None:
-            alerts.play_sound(Level.WARN)
+        self.services.alerts.play_sound(Level.WARN)
 
     # ================================================================ email
     def smtp_from_form(self) -> SmtpSettings:
@@ -496,8 +492,6 @@ class SettingsPage(QWidget):
     # ================================================================ audio
     def load_devices(self) -> None:
         speech = self.services.speech
-        if speech is None:
-            return
         self.audio_status.setText(self.tr("正在查找录音设备…"))
 
         def show(devices: list[Any]) -> None:
@@ -525,7 +519,7 @@ class SettingsPage(QWidget):
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
-        if not self._devices_loaded and self.services.speech is not None:
+        if not self._devices_loaded:
             self._devices_loaded = True
             self.load_devices()
 
@@ -539,8 +533,6 @@ class SettingsPage(QWidget):
 
     def _toggle_meter(self, on: bool) -> None:
         speech = self.services.speech
-        if speech is None:
-            return
         if on:
             self.audio_status.setText(self.tr("请对着麦克风说话，音量条应该跳动。"))
             speech.start_meter(self.services.settings.value.audio_device)
@@ -565,8 +557,6 @@ class SettingsPage(QWidget):
 
     def start_test_recording(self) -> None:
         speech = self.services.speech
-        if speech is None:
-            return
         self.test_button.setEnabled(False)
         self.audio_status.setText(self.tr("正在录音 %1 秒，请说话…").replace("%1", f"{TEST_RECORDING_S:.0f}"))
 
@@ -787,8 +777,7 @@ class SettingsPage(QWidget):
         return ""
 
     def shutdown(self) -> None:
-        if self.services.speech is not None:
-            self.services.speech.stop_meter()
+        self.services.speech.stop_meter()
         if self._test_job is not None:
             self._test_job.cancel()
         if self._model_job is not None:

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import display
-from app.reports import hit_span
+from app.reports.export import hit_span
 from app.ui import style
 from screening.types import Level
 

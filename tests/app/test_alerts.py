@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from app.alerts import Alert, AlertPolicy, send_alert_email
+from app.alerts.email import send_alert_email
+from app.alerts.policy import Alert, AlertPolicy
 from screening.types import Level
 from tests.app.conftest import free_port, local_smtp
 

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from app.calls import CallController, CallProblem, CallSettings
-from app.sources.events import CallerId, CallEvent, SourceMessage, utc_now
-from app.sources.modem import ModemConfig, ModemSource
-from app.sources.ncid import NcidConfig, NcidSource
+from app.calls.controller import CallController, CallProblem, CallSettings
+from app.calls.events import CallerId, CallEvent, SourceMessage, utc_now
+from app.calls.sources.modem import ModemConfig, ModemSource
+from app.calls.sources.ncid import NcidConfig, NcidSource
 from blocklists.db import open_db
 from blocklists.history import History
 from blocklists.store import ListStore

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from app import reports
 from app.models.history_model import HistoryRow
 from app.models.recording_model import FileStatus, RecordingRow
+from app.reports import export as reports
 from screening.i18n import BiText
 from screening.types import Level
 

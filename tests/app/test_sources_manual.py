@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from app.sources.events import CallerId, SourceMessage, SourceState
-from app.sources.manual import MAX_LENGTH, ManualSource
+from app.calls.events import CallerId, SourceMessage, SourceState
+from app.calls.sources.manual import MAX_LENGTH, ManualSource
 from tests.app.test_sources_peers import Recorder
 
 

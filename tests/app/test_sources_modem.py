@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from app.sources.events import CallerId, SourceMessage, SourceState
-from app.sources.modem import ModemConfig, ModemSource, candidate_ports, classify_number, parse_cid_line
+from app.calls.events import CallerId, SourceMessage, SourceState
+from app.calls.sources.modem import ModemConfig, ModemSource, candidate_ports, classify_number, parse_cid_line
 from tests.app.test_sources_peers import USR_MODEL, ModemPeer, Recorder, needs_pty
 
 FAST = {

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from app.sources.events import CallerId, SourceMessage, SourceState
-from app.sources.ncid import NcidConfig, NcidSource, block_request, parse_fields
+from app.calls.events import CallerId, SourceMessage, SourceState
+from app.calls.sources.ncid import NcidConfig, NcidSource, block_request, parse_fields
 from tests.app.test_sources_peers import NcidPeer, Recorder
 
 CALL_LOG = (

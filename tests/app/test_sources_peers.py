@@ -31,7 +31,7 @@ if sys.platform != "win32":  # the modem peer needs a POSIX pseudo-terminal
 from collections.abc import Callable
 from pathlib import Path
 
-from app.sources.events import CallEnded, CallEvent, SourceMessage, SourceStatus
+from app.calls.events import CallEnded, CallEvent, SourceMessage, SourceStatus
 
 USR_MODEL = "U.S. Robotics 56K Voice Faxmodem Pro (USR5637)"
 

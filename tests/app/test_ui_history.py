@@ -163,7 +163,7 @@ def test_empty_history(qtbot, services, wait_jobs) -> None:
 
 def test_new_call_appears_while_the_page_is_open(qtbot, services, wait_jobs) -> None:
     if services.calls is None:
-        pytest.skip("the call bridge (app.qtbridge.CallBridge) is not available in this build")
+        pytest.skip("the call bridge (app.live.service.CallBridge) is not available in this build")
     page = _page(qtbot, services, wait_jobs)
     assert page.model.rowCount() == 0
     services.calls.simulate_call("95275012", line="1")

@@ -131,7 +131,7 @@ def test_stop_then_remove_card(qtbot, services, page, wait_jobs) -> None:
 def test_withheld_number_card_says_why(qtbot, services, page) -> None:
     from datetime import datetime, timezone
 
-    from app.sources.events import CallerId, CallEvent
+    from app.calls.events import CallerId, CallEvent
 
     event = CallEvent(
         line="modem",
@@ -152,7 +152,7 @@ def test_hit_reasons_quote_each_stretch_of_speech_once() -> None:
     """One line per category; a phrase inside a longer one of the same category is not quoted again."""
     from types import SimpleNamespace
 
-    from app.qtbridge import CallBridge
+    from app.live.service import CallBridge
     from screening.i18n import BiText
 
     generic = BiText("常见诈骗手法", "Common scam tactics")

@@ -233,7 +233,7 @@ def test_error_dialog_has_copyable_details(qtbot) -> None:
 
 
 def test_excepthook_logs_to_file_and_status_bar_without_dialog(qtbot, window, services, caplog) -> None:
-    from app.gui import ExceptHook, set_error_dialogs
+    from app.errors import ExceptHook, set_error_dialogs
 
     set_error_dialogs(False)
     hook = ExceptHook(lambda: window, services.log_path)
@@ -252,7 +252,7 @@ def test_excepthook_logs_to_file_and_status_bar_without_dialog(qtbot, window, se
 def test_qt_messages_are_routed_into_logging(caplog) -> None:
     from PySide6.QtCore import QMessageLogContext, QtMsgType
 
-    from app.gui import qt_message_handler
+    from app.errors import qt_message_handler
 
     with caplog.at_level(logging.DEBUG):
         qt_message_handler(QtMsgType.QtWarningMsg, QMessageLogContext(), "a qt warning")

@@ -263,7 +263,7 @@ def test_audio_runtime_needs_no_numpy(shared_dir: Path) -> None:
 import sys
 sys.modules["numpy"] = None  # any import of numpy now raises ImportError
 from speech.audio import Resampler, decode_file, level_of
-from app.alerts import alarm_tone
+from app.alerts.tone import alarm_tone
 from screening.types import Level
 decoded = decode_file({str(shared_dir / FIXTURE)!r})
 assert decoded.duration_s > 1 and level_of(decoded.pcm).rms_dbfs > -40

@@ -149,7 +149,7 @@ def _tone_power(samples: np.ndarray, hz: float) -> float:
 def test_alarm_tone_reaches_a_real_output_device(pulse_line: PulseLine, level_name: str, high_hz: float) -> None:
     """The alert sound goes out through PortAudio's default output (the null sink) and comes back on its monitor:
     the level's own high tone and the 784 Hz tone, as raw float32 with no NumPy in the app."""
-    from app.alerts import _play_tone
+    from app.alerts.tone import play_tone as _play_tone
     from screening.types import Level
 
     source = LiveSource(device="pulse")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import queue
 
-from app.sources.events import (
+from app.calls.events import (
     CallCallback,
     CallEvent,
     Clock,

@@ -33,7 +33,7 @@ from typing import Any
 import serial
 import serial.tools.list_ports
 
-from app.sources.events import (
+from app.calls.events import (
     CallCallback,
     CallEnded,
     CallerId,

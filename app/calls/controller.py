@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.sources.events import (
+from app.calls.events import (
     CallEnded,
     CallerId,
     CallEvent,
@@ -29,9 +29,9 @@ from app.sources.events import (
     SourceKind,
     SourceStatus,
 )
-from app.sources.manual import ManualSource
-from app.sources.modem import ModemConfig, ModemSource
-from app.sources.ncid import NcidConfig, NcidSource
+from app.calls.sources.manual import ManualSource
+from app.calls.sources.modem import ModemConfig, ModemSource
+from app.calls.sources.ncid import NcidConfig, NcidSource
 from screening.i18n import Message, MessageCode
 from screening.privacy import mask_number
 from screening.screener import NumberScreener, NumberVerdict

@@ -26,7 +26,6 @@ from typing import Any
 from app import __version__
 from app.display import level_style, level_word, render_text
 from screening.i18n import normalise_language
-from screening.transcript.explain import distinct_phrases
 from screening.types import Level
 
 # Entity kinds from the transcript detector → (zh, en) labels.  Unknown kinds show as-is.
@@ -131,6 +130,8 @@ def _fmt_time(seconds: Any) -> str:
 
 
 def _evidence_text(hits: Sequence[Any], lang: str) -> str:
+    from screening.transcript.explain import distinct_phrases
+
     parts: list[str] = []
     kept = set(distinct_phrases(_hit_phrase(h) for h in hits))
     for hit in hits:

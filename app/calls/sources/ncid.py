@@ -27,7 +27,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from app.sources.events import (
+from app.calls.events import (
     CallCallback,
     CallEnded,
     CallerId,
@@ -41,7 +41,7 @@ from app.sources.events import (
     StatusCallback,
     utc_now,
 )
-from app.sources.modem import classify_number
+from app.calls.sources.modem import classify_number
 from screening.privacy import mask_number
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,108 @@
+"""Alert policy (no Qt): what an alert says, and when a call deserves one.
+
+- :class:`Alert` carries the level, the number and the reasons as codes (BiText, Message, HitReason…);
+  ``title``/``body``/``reason_texts`` render them in the language asked for, when shown.
+- :class:`AlertPolicy`: threshold (``settings.alert_sensitivity``), de-duplication (one call alerts once per
+  level; rising from warn to block alerts again) and cool-down (the same number does not alert again at the
+  same or a lower level within ``alert_cooldown_s``). The clock is injectable for tests.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from app.display import render_all
+from screening.types import Level
+
+EXCERPT_CHARS = 400
+
+
+@dataclass(frozen=True)
+class Alert:
+    key: str  # one call / recording (e.g. the history id or the line id)
+    number: str
+    level: Level
+    reasons: tuple[Any, ...] = ()  # codes with parameters (BiText, Message, HitReason…) or plain text
+    excerpt: str = ""
+    at: float = field(default_factory=time.time)
+    source: str = "call"  # "call" | "recording" | "test"
+
+    def reason_texts(self, lang: str = "zh") -> list[str]:
+        """The reasons in ``lang``, rendered now (a language switch re-renders an alert already shown)."""
+        return render_all(self.reasons, lang)
+
+    def title(self, lang: str = "zh") -> str:
+        if lang == "en":
+            return f"CallShield {self.level.en}: {self.number or 'unknown number'}"
+        return f"来电护盾{self.level.zh}：{self.number or '未知号码'}"
+
+    def body(self, lang: str = "zh") -> str:
+        lines: list[str] = []
+        if lang == "en":
+            lines.append(f"Number: {self.number or 'unknown'}")
+            lines.append(f"Verdict: {self.level.en}")
+            when = datetime.fromtimestamp(self.at).strftime("%Y-%m-%d %H:%M:%S")
+            lines.append(f"Time: {when}")
+            if self.reasons:
+                lines.append("Reasons:")
+                lines.extend(f"  - {r}" for r in self.reason_texts(lang))
+            if self.excerpt:
+                lines.append("What the caller said (excerpt):")
+                lines.append("  " + self.excerpt)
+            lines.append("")
+            lines.append("Sent by CallShield on the family computer. Do not transfer money; call your relative back.")
+        else:
+            lines.append(f"号码：{self.number or '未知'}")
+            lines.append(f"判断：{self.level.zh}")
+            when = datetime.fromtimestamp(self.at).strftime("%Y-%m-%d %H:%M:%S")
+            lines.append(f"时间：{when}")
+            if self.reasons:
+                lines.append("原因：")
+                lines.extend(f"  - {r}" for r in self.reason_texts(lang))
+            if self.excerpt:
+                lines.append("通话内容摘录：")
+                lines.append("  " + self.excerpt)
+            lines.append("")
+            lines.append("此邮件由家中电脑上的来电护盾发送。请提醒家人不要转账，并尽快回电确认。")
+        return "\n".join(lines)
+
+
+class AlertPolicy:
+    """Threshold, de-duplication and cool-down. No Qt; ``clock`` is injectable for tests."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._key_level: dict[str, Level] = {}
+        self._number_last: dict[str, tuple[float, Level]] = {}
+
+    def should_alert(self, key: str, number: str, level: Level, threshold: Level, cooldown_s: float) -> bool:
+        level = Level.parse(level)
+        if level < threshold:
+            return False
+        previous = self._key_level.get(key)
+        if previous is not None and level <= previous:
+            return False  # this call already alerted at this level or higher
+        now = self._clock()
+        if number and previous is None:
+            last = self._number_last.get(number)
+            if last is not None and now - last[0] < cooldown_s and level <= last[1]:
+                return False  # same number rang again within the cool-down
+        self._key_level[key] = level
+        if number:
+            self._number_last[number] = (now, level)
+        return True
+
+    def forget(self, key: str) -> None:
+        self._key_level.pop(key, None)
+
+
+def excerpt_of(text: str) -> str:
+    """The last :data:`EXCERPT_CHARS` characters of a transcript, whitespace folded."""
+    text = " ".join(text.split())
+    if len(text) <= EXCERPT_CHARS:
+        return text
+    return "…" + text[-EXCERPT_CHARS:]

@@ -1,0 +1,171 @@
+"""AlertService: decide when a call deserves an alert, then ring, notify, raise the window and e-mail the family.
+
+Decisions (pure, testable with a fake clock):
+- threshold: only calls at or above ``settings.alert_sensitivity`` (default WARN) alert;
+- de-duplication: one call (``key``) alerts once per level — rising from warn to block alerts again, repeating
+  warn does not;
+- cool-down: the same number does not alert again at the same or a lower level within ``alert_cooldown_s``.
+
+Effects (each optional, each failing soft): the ``alertRaised`` signal (the main window shows the banner and comes
+to front), a sound (sounddevice tone in a worker; ``QApplication.beep`` if there is no audio device), a tray
+notification, and an e-mail over SMTP in a worker when the user configured one. Nothing leaves the machine unless
+e-mail is enabled.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+from app.alerts.email import send_alert_email
+from app.alerts.policy import Alert, AlertPolicy, excerpt_of
+from app.alerts.tone import play_tone
+from app.settings import SmtpSettings
+from screening.i18n import BiText
+from screening.privacy import mask_number
+from screening.types import Level
+
+if TYPE_CHECKING:
+    from app.services import AppServices
+
+log = logging.getLogger(__name__)
+
+
+class AlertService(QObject):
+    alertRaised = Signal(object)  # Alert
+    emailSent = Signal(object)  # Alert
+    emailFailed = Signal(object, object)  # Alert, exception
+    soundPlayed = Signal(str)  # backend used: "sounddevice" | "beep"
+
+    def __init__(self, services: AppServices, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(services)
+        self._services = services
+        self.policy = AlertPolicy(clock)
+        self._tray: QSystemTrayIcon | None = None
+        self.history: list[Alert] = []
+        self.last_sound_backend = ""
+        # Rendering screenshots or demos: alerts still show in the window, but no sound or tray pop-up,
+        # without changing the user's settings (which the Settings page would then show as off).
+        self.muted = False
+
+    # ----------------------------------------------------------------- wiring
+    def set_tray(self, tray: QSystemTrayIcon | None) -> None:
+        self._tray = tray
+
+    # -------------------------------------------------------------- decisions
+    def consider(
+        self,
+        key: str,
+        number: str,
+        level: Level,
+        reasons: Sequence[Any] = (),
+        excerpt: str = "",
+        source: str = "call",
+    ) -> Alert | None:
+        """Raise an alert if policy allows; returns the alert or None (below threshold / duplicate / cool-down)."""
+        settings = self._services.settings.value
+        if not self.policy.should_alert(key, number, level, settings.alert_sensitivity, settings.alert_cooldown_s):
+            return None
+        alert = Alert(
+            key=key,
+            number=number,
+            level=Level.parse(level),
+            reasons=tuple(reasons),
+            excerpt=excerpt_of(excerpt),
+            source=source,
+        )
+        self.raise_alert(alert)
+        return alert
+
+    def raise_alert(self, alert: Alert) -> None:
+        settings = self._services.settings.value
+        log.info("alert %s for %s", alert.level.name, mask_number(alert.number))
+        self.history.append(alert)
+        del self.history[:-50]
+        self.alertRaised.emit(alert)
+        if self.muted:
+            return
+        if settings.alert_sound:
+            self.play_sound(alert.level)
+        self._notify_tray(alert)
+        if settings.smtp.enabled and settings.smtp.usable:
+            self.send_email(alert)
+
+    # ----------------------------------------------------------------- sound
+    def play_sound(self, level: Level = Level.WARN) -> None:
+        """Play the alert tone off the GUI thread; fall back to the system beep without an audio device."""
+
+        def played(backend: str) -> None:
+            self.last_sound_backend = backend
+            self.soundPlayed.emit(backend)
+
+        def failed(exc: BaseException) -> None:
+            log.info("alert tone unavailable (%s); using the system beep", exc)
+            QApplication.beep()
+            played("beep")
+
+        self._services.jobs.run(play_tone, Level.parse(level), on_result=played, on_error=failed, name="alert-sound")
+
+    # ------------------------------------------------------------------ tray
+    def _notify_tray(self, alert: Alert) -> None:
+        settings = self._services.settings.value
+        tray = self._tray
+        if not settings.tray_notifications or tray is None or not QSystemTrayIcon.isSystemTrayAvailable():
+            return
+        lang = _lang()
+        icon = (
+            QSystemTrayIcon.MessageIcon.Critical if alert.level >= Level.BLOCK else QSystemTrayIcon.MessageIcon.Warning
+        )
+        texts = alert.reason_texts(lang)
+        first = texts[0] if texts else ""
+        tray.showMessage(alert.title(lang), first, icon, 15000)
+
+    # ----------------------------------------------------------------- email
+    def send_email(
+        self,
+        alert: Alert,
+        smtp: SmtpSettings | None = None,
+        on_result: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        config = smtp or self._services.settings.value.smtp
+        lang = _lang()
+
+        def sent(_: Any) -> None:
+            log.info("alert e-mail sent for %s", mask_number(alert.number))
+            self.emailSent.emit(alert)
+            if on_result is not None:
+                on_result(alert)
+
+        def failed(exc: BaseException) -> None:
+            log.warning("alert e-mail failed: %s", exc)
+            self.emailFailed.emit(alert, exc)
+            if on_error is not None:
+                on_error(exc)
+
+        self._services.jobs.run(send_alert_email, config, alert, lang, on_result=sent, on_error=failed, name="email")
+
+    def send_test_email(
+        self,
+        smtp: SmtpSettings,
+        on_result: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Send a harmless test message with the given (possibly unsaved) SMTP settings."""
+        reason = BiText("这是来电护盾的测试邮件，收到说明设置正确。", "This is a test e-mail from CallShield.")
+        alert = Alert(key="test", number="", level=Level.UNKNOWN, reasons=(reason,), source="test")
+        self.send_email(alert, smtp, on_result, on_error)
+
+    def close(self) -> None:
+        self._tray = None
+
+
+def _lang() -> str:
+    from app.i18n import current_language
+
+    return current_language()

@@ -1,0 +1,324 @@
+"""SpeechService: audio devices, the input level meter, test recordings and the speech model, all off the GUI thread.
+
+Core callbacks (level readings, download progress) arrive on workers and are re-emitted as queued signals on this
+GUI-thread QObject. Which model is used is decided by :mod:`app.audio.model`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+
+from app.display import render_text
+
+if TYPE_CHECKING:
+    from app.services import AppServices
+
+log = logging.getLogger(__name__)
+
+
+def device_arg(device: str | None) -> int | str | None:
+    """The settings' device choice as sounddevice wants it: None (default), an index, or a name."""
+    if device is None or device == "":
+        return None
+    return int(device) if device.isdigit() else device
+
+
+class SpeechService(QObject):
+    """Audio devices, the input level meter, test recordings and the speech model, all off the GUI thread."""
+
+    levelChanged = Signal(float, float)  # bar 0..1, rms dBFS
+    meterStopped = Signal(object)  # None, or the exception that stopped it
+
+    def __init__(self, services: AppServices) -> None:
+        super().__init__(services)
+        self._services = services
+        self._meter_job: Any = None
+        self._last_level = 0.0
+        self._model: Any = None
+        self._model_lock = threading.Lock()
+        self._audio_lock = threading.Lock()
+        self._open_streams = 0
+        services.settings.changed.connect(self._settings_changed)
+
+    def _settings_changed(self, new: Any, old: Any) -> None:
+        if new.model_path != old.model_path:
+            with self._model_lock:
+                self._model = None  # load the new one on next use
+
+    # ---------------------------------------------------------------- devices
+    def _open(self, source: Any) -> None:
+        """Start a capture stream, counted so a device rescan never re-initialises PortAudio under it."""
+        with self._audio_lock:
+            source.start()
+            self._open_streams += 1
+
+    def _close(self, source: Any) -> None:
+        with self._audio_lock:
+            try:
+                source.close()
+            finally:
+                self._open_streams -= 1
+
+    def list_devices(self, on_result: Callable[[Any], None], on_error: Callable[[BaseException], None]) -> None:
+        """Capture devices, rescanned (a USB phone recorder plugged in after start appears on 刷新)."""
+        rescan = self._meter_job is None  # never re-initialise PortAudio under an open stream
+
+        def scan() -> Any:
+            from speech.audio import list_input_devices
+
+            if rescan:
+                import sounddevice as sd
+
+                with self._audio_lock:  # never under an open stream (meter, test recording)
+                    if self._open_streams == 0:
+                        sd._terminate()  # PortAudio only enumerates devices when it is initialised
+                        sd._initialize()
+            return list_input_devices()
+
+        self._services.jobs.run(scan, on_result=on_result, on_error=on_error, name="list-devices")
+
+
+    def start_meter(self, device: str | None) -> None:
+        """Start the live input level meter on ``device``; readings arrive as ``levelChanged``."""
+        self.stop_meter()
+
+        def run(progress: Any) -> None:
+            from speech.audio import LiveSource
+
+            def on_level(reading: Any) -> None:
+                now = time.monotonic()
+                if now - self._last_level >= 0.05:  # at most 20 updates a second
+                    self._last_level = now
+                    self.levelChanged.emit(float(reading.bar), float(reading.rms_dbfs))
+
+            source = LiveSource(device_arg(device), on_level=on_level)
+            self._open(source)
+            try:
+                while not progress.cancelled:
+                    source.read(0.2)
+            finally:
+                self._close(source)
+
+        def finished(_: Any = None) -> None:
+            self._meter_job = None
+            self.meterStopped.emit(None)
+
+        def failed(exc: BaseException) -> None:
+            self._meter_job = None
+            self.meterStopped.emit(exc)
+
+        self._meter_job = self._services.jobs.run_long(
+            run, on_result=finished, on_error=failed, on_cancelled=finished, name="level-meter"
+        )
+
+    def stop_meter(self) -> None:
+        job, self._meter_job = self._meter_job, None
+        if job is not None:
+            job.cancel()
+
+    @property
+    def meter_running(self) -> bool:
+        return self._meter_job is not None
+
+    def test_recording(
+        self,
+        device: str | None,
+        seconds: float,
+        on_result: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+        on_progress: Callable[[int, int, str], None] | None = None,
+    ) -> Any:
+        """Record ``seconds`` from ``device`` into ``<data dir>/test-recording.wav``; result: TestRecording."""
+        target = self._services.data_dir / "test-recording.wav"
+        chosen = device_arg(device)
+
+        def run(progress: Any) -> TestRecording:
+            recording = record_test(chosen, seconds, target, progress, self._open, self._close)
+            try:
+                model = self.loaded_model()  # transcribe it too when a speech model is available
+            except Exception:
+                log.info("test recording: speech model not usable", exc_info=True)
+                return recording
+            if model is None:
+                return recording
+            from speech.audio import decode_file
+            from speech.recognizer import transcribe_pcm
+
+            text = transcribe_pcm(model, decode_file(target).pcm)
+            return dataclasses.replace(recording, transcript=text)
+
+        self.stop_meter()
+        return self._services.jobs.run_long(
+            run, on_result=on_result, on_error=on_error, on_progress=on_progress, name="test-recording"
+        )
+
+    # ------------------------------------------------------------------ model
+    def loaded_model(self) -> Any:
+        """The Vosk model, loaded once (call from a worker: loading takes seconds); None if there is none."""
+        from app.audio.model import resolve_app_model
+        from speech.errors import ModelError
+        from speech.recognizer import load_model
+
+        with self._model_lock:
+            if self._model is None:
+                try:
+                    resolved = resolve_app_model(self._services.data_dir, self._services.settings.value.model_path)
+                except ModelError as exc:
+                    if exc.code.name == "NO_MODEL":
+                        return None
+                    raise
+                self._model = load_model(resolved.path)
+            return self._model
+
+    def model_status(self, on_result: Callable[[ModelStatus], None]) -> None:
+        """Which speech model would be used, checked in a worker (folder validation reads the disk)."""
+        data_dir = self._services.data_dir
+        settings_path = self._services.settings.value.model_path
+
+        def check() -> ModelStatus:
+            from app.audio.model import resolve_app_model
+            from speech.errors import SpeechError
+
+            try:
+                resolved = resolve_app_model(data_dir, settings_path)
+            except SpeechError as exc:
+                return ModelStatus(None, None, exc.message)
+            return ModelStatus(str(resolved.path), resolved.source, None)
+
+        self._services.jobs.run(check, on_result=on_result, on_error=lambda e: on_result(ModelStatus(None, None, e)))
+
+    def download_model(
+        self,
+        on_progress: Callable[[int, int, str], None],
+        on_result: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+        on_cancelled: Callable[[], None],
+        spec_key: str = "small",
+    ) -> Any:
+        """Download, verify and unpack the Mandarin model in a worker; cancel-able, with byte progress."""
+        from speech.models import CATALOGUE
+
+        spec = CATALOGUE[spec_key]
+        data_dir = self._services.data_dir
+        mirror = self._services.settings.value.model_mirror  # None: the official address
+
+        def run(progress: Any) -> Any:
+            from speech.models import check_mirror_url, download_model
+
+            def report(done: int, total: int | None) -> None:
+                progress.update(done, int(total or 0), "")
+
+            url = check_mirror_url(mirror) if mirror else None
+            return download_model(spec, data_dir, progress=report, cancel=progress.cancel_event, url=url).info
+
+        return self._services.jobs.run_long(
+            run,
+            on_result=on_result,
+            on_error=on_error,
+            on_progress=on_progress,
+            on_cancelled=on_cancelled,
+            name="model-download",
+        )
+
+    def import_model(
+        self,
+        path: str,
+        on_progress: Callable[[int, int, str], None],
+        on_result: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+        on_cancelled: Callable[[], None],
+    ) -> Any:
+        """Copy a model from a zip or folder into the data dir (all or nothing) in a worker."""
+        data_dir = self._services.data_dir
+
+        def run(progress: Any) -> Any:
+            from speech.models import import_model
+
+            progress.update(0, 0, "")
+            return import_model(path, data_dir, cancel=progress.cancel_event)
+
+        return self._services.jobs.run_long(
+            run,
+            on_result=on_result,
+            on_error=on_error,
+            on_progress=on_progress,
+            on_cancelled=on_cancelled,
+            name="model-import",
+        )
+
+    def close(self) -> None:
+        self.stop_meter()
+
+
+@dataclass(frozen=True)
+class ModelStatus:
+    path: str | None
+    source: Any  # speech.models.ModelSource
+    problem: Any  # a Message (or exception) when no usable model was found
+
+    @property
+    def ready(self) -> bool:
+        return self.path is not None
+
+    def text(self, lang: str) -> str:
+        if self.path is not None:
+            where = self.source.label(lang) if hasattr(self.source, "label") else ""
+            if lang == "en":
+                return f"Ready: {self.path}" + (f" ({where})" if where else "")
+            return f"已就绪：{self.path}" + (f"（{where}）" if where else "")
+        return render_text(self.problem, lang) or ("No speech model." if lang == "en" else "还没有语音识别模型。")
+
+
+@dataclass(frozen=True)
+class TestRecording:
+    path: str
+    seconds: float
+    peak: float
+    rms_dbfs: float
+    transcript: str | None = None
+
+
+def record_test(
+    device: int | str | None,
+    seconds: float,
+    target: Any,
+    progress: Any,
+    open_source: Callable[[Any], None] | None = None,
+    close_source: Callable[[Any], None] | None = None,
+) -> TestRecording:
+    """Worker: capture ``seconds`` of audio (16 kHz mono) from ``device``, save it as a WAV and measure its level."""
+    import wave
+
+    from speech.audio import LiveSource, level_of
+
+    source = LiveSource(device)
+    (open_source or (lambda src: src.start()))(source)
+    chunks: list[bytes] = []
+    total = int(seconds * 16000 * 2)
+    got = 0
+    try:
+        while got < total:
+            progress.check()
+            block = source.read(0.5)
+            if block:
+                chunks.append(block)
+                got += len(block)
+                progress.update(min(got, total), total, "")
+    finally:
+        (close_source or (lambda src: src.close()))(source)
+    pcm = b"".join(chunks)[:total]
+    with wave.open(str(target), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(16000)
+        wav.writeframes(pcm)
+    reading = level_of(pcm)
+    return TestRecording(str(target), len(pcm) / 32000.0, reading.peak, reading.rms_dbfs, None)

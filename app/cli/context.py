@@ -1,0 +1,36 @@
+"""What every ``callshield`` subcommand (and the GUI/self-test start-up) receives: data dir, language, streams.
+
+Kept apart from ``app/cli/__init__.py`` so that ``app.gui`` and ``app.selftest`` can use it without importing the
+whole command line (issue 11: imports point downward).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from app import paths
+from screening.i18n import normalise_language, system_language
+
+
+@dataclass(frozen=True)
+class CliContext:
+    """What every subcommand handler receives besides its parsed arguments."""
+
+    data_dir: Path
+    lang: str
+    out: TextIO
+    err: TextIO
+
+    def t(self, zh: str, en: str) -> str:
+        """Pick the user's language for a one-off CLI string."""
+        return en if self.lang == "en" else zh
+
+
+def make_context(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> CliContext:
+    data_dir = paths.data_dir(getattr(args, "data_dir", None))
+    lang = normalise_language(getattr(args, "lang", None) or system_language())
+    return CliContext(data_dir=data_dir, lang=lang, out=out or sys.stdout, err=err or sys.stderr)

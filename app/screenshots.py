@@ -1,0 +1,166 @@
+"""``callshield --screenshot DIR``: every page (and the wizard, large text, English) rendered offscreen into PNG
+files, on a throw-away data dir with demo calls. A start-up tool like :mod:`app.gui`, so it may build the UI."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+
+    from app.cli.context import CliContext
+    from app.services import AppServices
+
+from app.errors import install_qt_logging
+from app.gui import apply_ui_settings, build_window, make_app
+
+log = logging.getLogger(__name__)
+
+
+# ------------------------------------------------------------------------------------- screenshots
+SCREEN_SIZE = (1180, 800)
+
+DEMO_SCRIPT = (
+    "喂，您好，我是北京市公安局的民警。",
+    "您的身份证涉嫌一起洗钱案件，现在需要配合调查。",
+    "请不要告诉任何人，把钱转到安全账户里进行资金核查。",
+)
+
+
+def seed_demo(services: AppServices) -> None:
+    """Demo content for screenshots: family numbers, a blocked number, a few past calls."""
+    store = services.store()
+    store.add("allow", "13800138000", note="女儿 / daughter")
+    store.add("block", "02161234567", category="fraud", note="冒充公安 / fake police")
+    history = services.history()
+    screener = services.make_screener()
+    for number in ("13800138000", "4008123123", "+85296110123", "02161234567"):
+        verdict = screener.screen(number)
+        history.add_call(
+            number, source="modem", line="1", level=verdict.level, score=verdict.score, reasons=list(verdict.reasons)
+        )
+
+
+def take_screenshots(out_dir: Path, ctx: CliContext | None = None) -> int:
+    """Render every page (and the wizard, large text, English) offscreen into PNG files in ``out_dir``."""
+    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+
+    from app.services import build_services
+    from app.settings import Settings
+    from screening.types import TranscriptSegment
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    app = make_app()
+    install_qt_logging()
+    written: list[Path] = []
+
+    def settle(ms: int = 150) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+        QCoreApplication.processEvents()
+
+    def wait_idle(services: AppServices, timeout_s: float = 30.0) -> None:
+        import time
+
+        end = time.monotonic() + timeout_s
+        while not services.jobs.is_idle() and time.monotonic() < end:
+            settle(50)
+        settle(100)
+
+    def save(widget: Any, name: str) -> None:
+        path = out_dir / name
+        widget.grab().save(str(path))
+        written.append(path)
+
+    with tempfile.TemporaryDirectory(prefix="callshield-shots-") as tmp:
+        for lang in ("zh", "en"):
+            data_dir = Path(tmp) / lang
+            settings = Settings(language=lang, first_run_done=True)  # defaults, as a new user sees them
+            apply_ui_settings(app, settings)
+            services = build_services(data_dir, settings)
+            services.alerts.muted = True  # banner yes; no tone, tray pop-up or e-mail while rendering
+            try:
+                seed_demo(services)
+                window = build_window(app, services)
+                window.resize(*SCREEN_SIZE)
+                window.show()
+                settle()
+                calls = services.calls
+                if calls is not None:
+                    calls.simulate_call("95275012", line="1")
+                    wait_idle(services)
+                    for i, text in enumerate(DEMO_SCRIPT):
+                        calls.feed_segment("1", TranscriptSegment(text, True, i * 4.0, i * 4.0 + 3.5))
+                        wait_idle(services)
+                    settle(300)
+                    wait_idle(services)
+                pages = [spec.key for spec in _pages()]
+                suffix = "" if lang == "zh" else "_en"
+                for i, key in enumerate(pages, start=1):
+                    page = window.show_page(key)
+                    prepare = getattr(page, "prepare_screenshot", None)
+                    if callable(prepare):
+                        try:
+                            prepare()
+                        except Exception:
+                            log.exception("prepare_screenshot failed on %s", key)
+                    wait_idle(services)
+                    settle()
+                    save(window, f"{i:02d}_{key}{suffix}.png")
+                    if lang == "en":
+                        break  # one English page is enough to show the translation
+                if lang == "zh":
+                    services.settings.update(large_text=True)
+                    live: Any = window.show_page("live")
+                    settle(300)
+                    for card in getattr(live, "cards", {}).values():
+                        live.cards_scroll.ensureWidgetVisible(card.transcript)  # show the highlighted evidence
+                    settle()
+                    save(window, "07_live_large_text.png")
+                    services.settings.update(large_text=False)
+                    settle()
+                    from app.ui.wizard import FirstRunWizard
+
+                    wizard = FirstRunWizard(services)
+                    wizard.show()
+                    settle()
+                    save(wizard, "08_wizard.png")
+                    wizard.next()
+                    wizard.family_page.numbers.setPlainText(
+                        "13800138000 女儿\n021-61234567 社区网格员\n139 1234 5678 老伴"
+                    )
+                    settle()
+                    save(wizard, "09_wizard_family.png")
+                    wizard.reject()
+                    from app.ui.widgets import ErrorDetailsDialog
+
+                    try:
+                        raise FileNotFoundError(2, "No such file", "/home/me/录音/通话.m4a")
+                    except FileNotFoundError as exc:
+                        dialog = ErrorDetailsDialog.from_exception(exc, parent=window, log_path=str(services.log_path))
+                    dialog.toggle_button.setChecked(True)
+                    dialog.show()
+                    settle()
+                    save(dialog, "10_error_dialog.png")
+                    dialog.close()
+                window.close()
+                settle()
+            finally:
+                services.close()
+        apply_ui_settings(app, Settings(language="zh"))
+    out = ctx.out if ctx is not None else sys.stdout
+    for path in written:
+        print(path, file=out)
+    return 0
+
+
+def _pages() -> tuple[Any, ...]:
+    from app.ui.main_window import PAGES
+
+    return PAGES
+
+
