@@ -8,6 +8,7 @@ Pages receive an ``AppServices`` in their constructor and never open SQL, Vosk o
 - ``services.store()`` / ``services.history()``: the list store and the call/recording history on this thread's DB.
 - ``services.screener``: the number screener (indexed lookups, fine on the GUI thread).
 - ``services.detector()``: the scam-script detector, loaded lazily; ``load_detector(cb)`` loads it in a worker.
+- ``services.write(fn, *args, area=DataArea.X)``: a write on the single DB writer, then ``dataChanged(area)``.
 - ``services.jobs``: the ``JobRunner``; ``services.alerts``: the ``AlertService``; ``services.calls``: the
   ``CallBridge`` (app.live.service) (signals ``callScreened``, ``transcriptUpdated``…); ``services.speech``: model/device access.
 """
@@ -18,20 +19,29 @@ import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
 from app import paths
-from app.jobs import JobRunner
+from app.jobs import Job, JobRunner
+from app.operations import DataArea
 from app.settings import Settings, load_settings, save_settings
 
 if TYPE_CHECKING:
+    from sqlite_utils import Database
+
     from app.alerts.service import AlertService
     from app.audio.service import SpeechService
     from app.live.service import CallBridge
+    from blocklists.history import History
+    from blocklists.store import ListStore
+    from screening.screener import NumberScreener
+    from screening.transcript import ScriptDetector
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 class SettingsHolder(QObject):
@@ -66,6 +76,7 @@ class AppServices(QObject):
 
     detectorReady = Signal(object)
     detectorFailed = Signal(object)
+    dataChanged = Signal(object)  # DataArea: a write finished; pages showing that area refresh themselves
 
     def __init__(self, data_dir: Path, settings: Settings, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -75,10 +86,10 @@ class AppServices(QObject):
         self.settings = SettingsHolder(self.data_dir, settings, self)
         self.jobs = JobRunner(parent=self)
         self._local = threading.local()
-        self._connections: list[Any] = []
+        self._connections: list[Database] = []
         self._conn_lock = threading.Lock()
-        self._screener: Any = None
-        self._detector: Any = None
+        self._screener: NumberScreener | None = None
+        self._detector: ScriptDetector | None = None
         self._detector_lock = threading.Lock()
         self._detector_loading = False
         # Set by ``build_services`` right after construction (each needs the services object itself).
@@ -88,7 +99,7 @@ class AppServices(QObject):
         self._closed = False
 
     # ------------------------------------------------------------------ data
-    def db(self) -> Any:
+    def db(self) -> Database:
         """This thread's database connection (sqlite_utils.Database via blocklists.db.open_db)."""
         conn = getattr(self._local, "db", None)
         if conn is None:
@@ -100,7 +111,7 @@ class AppServices(QObject):
                 self._connections.append(conn)
         return conn
 
-    def store(self) -> Any:
+    def store(self) -> ListStore:
         """The list store on this thread's connection."""
         store = getattr(self._local, "store", None)
         if store is None:
@@ -110,7 +121,7 @@ class AppServices(QObject):
             self._local.store = store
         return store
 
-    def history(self) -> Any:
+    def history(self) -> History:
         hist = getattr(self._local, "history", None)
         if hist is None:
             from blocklists.history import History
@@ -119,20 +130,43 @@ class AppServices(QObject):
             self._local.history = hist
         return hist
 
-    def make_screener(self) -> Any:
+    def make_screener(self) -> NumberScreener:
         """A number screener on this thread's store (workers call this; the GUI uses ``screener``)."""
         from screening.screener import NumberScreener
 
         return NumberScreener(self.store(), self.settings.value.region)
 
     @property
-    def screener(self) -> Any:
+    def screener(self) -> NumberScreener:
         if self._screener is None:
             self._screener = self.make_screener()
         return self._screener
 
+    # ---------------------------------------------------------------- writes
+    def write(
+        self,
+        fn: Callable[..., T],
+        *args: Any,
+        area: DataArea,
+        on_result: Callable[[T], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        name: str = "",
+    ) -> Job:
+        """Run a write on the single DB writer; when it succeeds, ``dataChanged(area)`` fires, then ``on_result``."""
+
+        def done(result: T) -> None:
+            self.notify_changed(area)
+            if on_result is not None:
+                on_result(result)
+
+        return self.jobs.run(fn, *args, on_result=done, on_error=on_error, writer=True, name=name)
+
+    def notify_changed(self, area: DataArea) -> None:
+        """Say that ``area`` changed (GUI thread), for writes made elsewhere (the call controller, a scan)."""
+        self.dataChanged.emit(area)
+
     # -------------------------------------------------------------- detector
-    def detector(self) -> Any:
+    def detector(self) -> ScriptDetector:
         """The scam-script detector (loads on first use; prefer ``load_detector`` from the GUI thread)."""
         with self._detector_lock:
             if self._detector is None:

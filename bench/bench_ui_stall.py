@@ -166,9 +166,10 @@ def run_naive(files: list[Path], model: Path, data_dir: Path) -> tuple[float, St
     from PySide6.QtCore import QEventLoop, QTimer
 
     from app.jobs import Progress
+    from app.operations.recordings import run_batch
     from app.services import build_services
     from app.settings import Settings
-    from app.ui.page_recordings import BatchRelay, run_batch
+    from app.ui.page_recordings import BatchRelay
     from speech.batch import default_workers
 
     settings = Settings(language="zh", first_run_done=True, alert_sound=False, model_path=str(model))
@@ -183,7 +184,7 @@ def run_naive(files: list[Path], model: Path, data_dir: Path) -> tuple[float, St
         t0 = time.perf_counter()
         run_batch(
             Progress(),
-            relay,
+            relay.fileDone.emit,
             [str(f) for f in files],
             data_dir,
             str(model),

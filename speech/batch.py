@@ -1,9 +1,10 @@
-"""Batch scan of call recordings: transcribe each file, assess it, store the verdict in the history.
+"""Batch scan of call recordings: transcribe each file, assess it, return the results.
 
 Files are spread over worker *processes* (Vosk decoding is CPU-bound; one process per core).
 Each worker loads the model once in its initializer.  The calling thread hashes files, skips the
-ones already in the history, collects results as they finish, writes them to the history (one
-writer, its own sqlite connection) and reports progress through a callback.  Setting ``cancel``
+ones the caller already knows (``known``), collects results as they finish, hands each finished one to the
+caller's ``on_result`` (the app stores it in the history: ``app.operations.recordings``) and reports progress
+through a callback. The core never opens the database.  Setting ``cancel``
 stops queued files at once and running ones at their next audio chunk.  A bad file yields a
 ``failed`` result with a translated message; it never stops the batch.
 """
@@ -188,32 +189,6 @@ def _worker_scan(path: str, digest: str) -> FileResult:
 
 
 # ---------------------------------------------------------------------------------------------
-# History
-# ---------------------------------------------------------------------------------------------
-
-
-def store_result(history: Any, result: FileResult) -> int:
-    """Write a finished scan into the history table (``blocklists.history.History``)."""
-    note = result.error.render("zh") + " / " + result.error.render("en") if result.error is not None else None
-    return int(
-        history.add_recording(
-            result.path,
-            content_hash=result.content_hash,
-            source="scan",
-            duration_s=round(result.duration_s, 2),
-            level=result.level,
-            score=result.score,
-            category=result.category,
-            reasons=list(result.reasons),
-            transcript=result.transcript,
-            hits=list(result.hits),
-            entities=list(result.entities),
-            note=note,
-        )
-    )
-
-
-# ---------------------------------------------------------------------------------------------
 # Driver (runs on the caller's thread, e.g. a UI job worker or the CLI)
 # ---------------------------------------------------------------------------------------------
 
@@ -222,7 +197,8 @@ def scan_recordings(
     items: str | Path | Iterable[str | Path],
     model_path: str | Path,
     *,
-    db_path: str | Path | None = None,
+    known: Callable[[str], bool] | None = None,
+    on_result: Callable[[FileResult], FileResult] | None = None,
     workers: int = 2,
     progress: Callable[[BatchProgress], None] | None = None,
     cancel: threading.Event | None = None,
@@ -230,10 +206,11 @@ def scan_recordings(
     grammar: Sequence[str] | None = None,
     detector_packs: Sequence[str | Path] | None = None,
 ) -> BatchSummary:
-    """Scan recordings in ``workers`` processes; store results in the history at ``db_path``.
+    """Scan recordings in ``workers`` processes and return every file's result.
 
-    ``progress`` is called on this thread after every file (skipped, failed or done).  Files whose
-    content hash is already in the history are skipped unless ``rescan``.
+    ``known(content_hash)`` says whether a file was scanned before (skipped unless ``rescan``); ``on_result`` gets
+    each finished (DONE) result on this thread and returns it, e.g. with the ``history_id`` it was stored under;
+    ``progress`` is called on this thread after every file (skipped, failed or done).
     """
     from speech.audio import probe
     from speech.models import validate_model_dir
@@ -241,20 +218,14 @@ def scan_recordings(
     t0 = time.perf_counter()
     model_dir = validate_model_dir(Path(model_path)).path  # fail before forking anything
     cancel = cancel or threading.Event()
-    history = None
-    if db_path is not None:
-        from blocklists.db import open_db
-        from blocklists.history import History
-
-        history = History(open_db(db_path))
     files = collect_files(items)
     total = len(files)
     results: list[FileResult] = []
 
     def report(result: FileResult) -> None:
-        if history is not None and result.status == DONE:
+        if on_result is not None and result.status == DONE:
             try:
-                result = dataclasses.replace(result, history_id=store_result(history, result))
+                result = on_result(result)
             except Exception:
                 log.exception("could not store a scan result")
         results.append(result)
@@ -276,7 +247,7 @@ def scan_recordings(
                 )
             )
             continue
-        if digest in seen or (not rescan and history is not None and history.find_by_hash(digest) is not None):
+        if digest in seen or (not rescan and known is not None and known(digest)):
             report(FileResult(path=str(audio_path), content_hash=digest, status=SKIPPED))
             continue
         seen.add(digest)
@@ -350,8 +321,6 @@ def scan_recordings(
         remaining = retry
     for path, digest in remaining:  # cancelled before a retry round
         report(FileResult(path=path, content_hash=digest, status=CANCELLED))
-    if history is not None:
-        history.db.close()
     return BatchSummary(
         results=tuple(results), cancelled=cancel.is_set(), elapsed_s=time.perf_counter() - t0, workers=workers
     )

@@ -321,7 +321,8 @@ def cmd_listen(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_scan(args: argparse.Namespace, ctx: CliContext) -> int:
-    from speech.batch import CANCELLED, DONE, FAILED, SKIPPED, BatchProgress, collect_files, scan_recordings
+    from app.operations.recordings import scan_and_store
+    from speech.batch import CANCELLED, DONE, FAILED, SKIPPED, BatchProgress, collect_files
 
     try:
         resolved = _resolve(ctx, args.model)
@@ -345,10 +346,10 @@ def cmd_scan(args: argparse.Namespace, ctx: CliContext) -> int:
 
     cancel = threading.Event()
     try:
-        summary = scan_recordings(
+        summary = scan_and_store(
             files,
             resolved.path,
-            db_path=paths.db_path(ctx.data_dir),
+            paths.db_path(ctx.data_dir),
             workers=max(1, args.workers),
             progress=progress,
             cancel=cancel,

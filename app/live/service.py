@@ -27,6 +27,8 @@ from app.calls.controller import CallController, CallSettings
 from app.calls.events import CallEnded, CallEvent, SourceBase, SourceStatus
 from app.calls.sources.manual import ManualSource
 from app.display import Renderable, render_all, render_text
+from app.operations import DataArea
+from app.operations import calls as call_ops
 from screening.i18n import Message, MessageCode
 from screening.screener import NumberVerdict
 from screening.types import Level, TranscriptSegment
@@ -229,6 +231,8 @@ class CallBridge(QObject):
             number=str(event.raw_number),
         )
         self.lines[line] = state
+        if history_id is not None:
+            self._services.notify_changed(DataArea.HISTORY)  # the controller wrote the call's row
         self.callScreened.emit(event, verdict, history_id)
         self._services.alerts.consider(state.key, state.number, state.level, self.alert_reasons(state))
         self._auto_listen(state)
@@ -375,8 +379,8 @@ class CallBridge(QObject):
         category = next((h.category for h in state.hits if h.category), None)
         if category:
             fields["category"] = category
-        self._services.jobs.run(
-            lambda: self._services.history().update(history_id, **fields), writer=True, name="save-call"
+        self._services.write(
+            call_ops.update_call, self._services, history_id, fields, area=DataArea.HISTORY, name="save-call"
         )
 
     # ------------------------------------------------------------------ end
@@ -391,9 +395,12 @@ class CallBridge(QObject):
             transcript = state.transcript()
             duration = time.monotonic() - state.started
             history_id = state.history_id
-            self._services.jobs.run(
-                lambda: self._services.history().update(history_id, transcript=transcript, duration_s=duration),
-                writer=True,
+            self._services.write(
+                call_ops.update_call,
+                self._services,
+                history_id,
+                {"transcript": transcript, "duration_s": duration},
+                area=DataArea.HISTORY,
                 name="end-call",
             )
         self.callEnded.emit(line)
@@ -437,32 +444,43 @@ class CallBridge(QObject):
         """标记: put a category and note on the call in the history (and on the number in my blocklist if fraud)."""
         services = self._services
 
-        def work() -> Any:
-            if history_id is not None:
-                services.history().update(history_id, category=category, note=note)
-            return category
-
-        def done(result: Any) -> None:
+        def done(result: str) -> None:
             self.actionFinished.emit("mark", number, result)
             if on_done is not None:
                 on_done(result)
 
-        services.jobs.run(work, on_result=done, writer=True, name="mark-call")
+        services.write(
+            call_ops.mark_call,
+            services,
+            history_id,
+            category,
+            note,
+            area=DataArea.HISTORY,
+            on_result=done,
+            name="mark-call",
+        )
 
     def _list_action(
         self, action: str, list_name: str, number: str, category: str, note: str, on_done: Callable[[Any], None] | None
     ) -> None:
         services = self._services
 
-        def work() -> Any:
-            return services.store().add(list_name, number, category=category, note=note, source="app")
-
         def done(entry: Any) -> None:
             self.actionFinished.emit(action, number, entry)
             if on_done is not None:
                 on_done(entry)
 
-        services.jobs.run(work, on_result=done, writer=True, name=f"{action}-number")
+        services.write(
+            call_ops.add_number,
+            services,
+            list_name,
+            number,
+            category,
+            note,
+            area=DataArea.LISTS,
+            on_result=done,
+            name=f"{action}-number",
+        )
 
     # ----------------------------------------------------------------- close
     def close(self) -> None:

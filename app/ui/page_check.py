@@ -29,6 +29,8 @@ from app.display import LIST_CATEGORIES, category_label
 from app.models.base import level_text
 from app.models.calllog import read_call_log, split_pasted
 from app.models.check_model import CheckResultsModel, CheckRow
+from app.operations import DataArea
+from app.operations.check import add_to_list, screen_numbers
 from app.reports.export import write_check_csv
 from app.ui import style
 from app.ui.widgets import DataTable, ErrorDetailsDialog, LevelFilterCombo, TaskProgress, VerdictBanner, render_text
@@ -40,34 +42,6 @@ log = logging.getLogger(__name__)
 DISABLED_BUTTON_STYLE = "QPushButton:disabled { background: #d0d7de; color: #57606a; }"
 
 MAX_SHOWN = 2000  # rows in the table; a 100,000-row call log is summarised, shown riskiest first, exported in full
-
-
-def screen_numbers(progress: Any, services: Any, numbers: list[str]) -> list[CheckRow]:
-    """Worker: screen each number with this thread's screener (own DB connection)."""
-    screener = services.make_screener()
-    services.store().lists()  # picks up list changes made a moment ago on the writer's connection
-    total = len(numbers)
-    rows: list[CheckRow] = []
-    for i, raw in enumerate(numbers):
-        if i % 256 == 0:
-            progress.check()
-            progress.update(i, total)
-        rows.append(CheckRow(raw, screener.screen(raw)))
-    progress.update(total, total, force=True)
-    rows.sort(key=lambda r: (int(r.level), r.score), reverse=True)  # riskiest first, sorted off the GUI thread
-    return rows
-
-
-def add_to_list(services: Any, list_name: str, values: list[str], category: str, note: str) -> list[tuple[str, Any]]:
-    """Writer job: add each value; returns ``(value, error)`` for the ones the store refused."""
-    store = services.store()
-    problems: list[tuple[str, Any]] = []
-    for value in values:
-        try:
-            store.add(list_name, value, category=category, note=note, source="check")
-        except ValueError as exc:  # StoreError is a ValueError with a translated .message
-            problems.append((value, getattr(exc, "message", str(exc))))
-    return problems
 
 
 class CheckPage(QWidget):
@@ -362,9 +336,9 @@ class CheckPage(QWidget):
             self.add_status.clear()
             self._show_error(exc)
 
-        self.services.jobs.run(
+        self.services.write(
             add_to_list, self.services, list_name, values, category, note,
-            on_result=done, on_error=failed, writer=True, name="add-to-list",
+            area=DataArea.LISTS, on_result=done, on_error=failed, name="add-to-list",
         )  # fmt: skip
 
     def _rescreen(self, rows: list[CheckRow]) -> None:

@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.models.history_model import HistoryModel, HistoryRow, history_row_from_record
+from app.models.history_model import HistoryModel, HistoryRow
+from app.operations import DataArea
+from app.operations.history import MAX_ROWS, load_history
 from app.reports.export import anchor_hits, entity_kind_text, transcript_for_display, write_report
 from app.ui import style
 from app.ui.widgets import DataTable, ErrorDetailsDialog, HighlightedTranscript, VerdictBanner, render_text
@@ -36,35 +38,9 @@ from screening.types import Level
 
 log = logging.getLogger(__name__)
 
-MAX_ROWS = 5000
 BANNER_REASONS = 4  # reasons shown in the verdict banner; the export has them all
 
 RANGE_ALL, RANGE_TODAY, RANGE_7, RANGE_30, RANGE_CUSTOM = range(5)
-
-
-def load_history(
-    services: Any,
-    kind: str | None,
-    since: dt.datetime | None,
-    until: dt.datetime | None,
-    min_level: Level | None,
-    limit: int = MAX_ROWS,
-) -> list[HistoryRow]:
-    """Worker: query the history (this thread's DB connection) and decode the rows."""
-    records = services.history().query(kind=kind, since=since, until=until, min_level=min_level, limit=limit)
-    names = _category_names(services)
-    return [history_row_from_record(r, names.get(str(r.get("category") or ""))) for r in records]
-
-
-def _category_names(services: Any) -> dict[str, Any]:
-    """Detector category id → BiText name, when the detector is already loaded (never load it just for this)."""
-    if not getattr(services, "detector_loaded", False):
-        return {}
-    try:
-        return {key: cat.name for key, cat in services.detector().categories.items()}
-    except Exception:
-        log.debug("category names unavailable", exc_info=True)
-        return {}
 
 
 def local_day_start(day: dt.date) -> dt.datetime:
@@ -186,11 +162,8 @@ class HistoryPage(QWidget):
         self.kind_combo.currentIndexChanged.connect(self.reload)
         self.level_combo.currentIndexChanged.connect(self.reload)
         self.category_combo.currentIndexChanged.connect(self._category_changed)
-        calls = getattr(services, "calls", None)
-        for name in ("callScreened", "callEnded", "actionFinished"):
-            signal = getattr(calls, name, None)
-            if signal is not None:  # new or finished calls appear without pressing 刷新 (only while visible)
-                signal.connect(self._history_changed)
+        # New, updated or finished calls and scanned recordings appear without pressing 刷新 (only while visible).
+        services.dataChanged.connect(self._data_changed)
         self._range_changed()
 
     # ------------------------------------------------------------------ texts
@@ -278,8 +251,8 @@ class HistoryPage(QWidget):
         if self.table.proxy.rowCount():
             self.table.setCurrentIndex(self.table.proxy.index(0, 0))
 
-    def _history_changed(self, *_: Any) -> None:
-        if self.isVisible():
+    def _data_changed(self, area: DataArea) -> None:
+        if area is DataArea.HISTORY and self.isVisible():
             self.reload()
 
     def filters(self) -> tuple[str | None, dt.datetime | None, dt.datetime | None, Level | None]:

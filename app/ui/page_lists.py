@@ -33,18 +33,25 @@ from PySide6.QtWidgets import (
 
 from app.display import LIST_CATEGORIES, category_label
 from app.models.list_model import ListEntriesModel, ListsModel
+from app.operations import DataArea
+from app.operations.lists import (
+    commit_import,
+    create_list,
+    delete_list,
+    export_list,
+    load_entries,
+    load_lists,
+    preview_import,
+    remove_entries,
+    set_list_enabled,
+    write_entry,
+)
 from app.ui import style
 from app.ui.widgets import DataTable, ErrorDetailsDialog, TaskProgress, render_text
-from screening.i18n import Message, MessageCode
 from screening.privacy import mask_number
 
 log = logging.getLogger(__name__)
 
-PAGE_SIZE = 5000  # entries shown at once; the search box finds the rest
-
-
-class ListsMessage(MessageCode):
-    ALREADY_IN_LIST = ("“{pattern}”已经在这个名单里了", "“{pattern}” is already in this list")
 
 
 def _category_items(combo: QComboBox, lang: str, current: Any = None) -> None:
@@ -52,82 +59,6 @@ def _category_items(combo: QComboBox, lang: str, current: Any = None) -> None:
     for key in LIST_CATEGORIES:
         combo.addItem(category_label(key, lang), key)
     combo.setCurrentIndex(max(0, combo.findData(current)))
-
-
-# --------------------------------------------------------------------------------------------- jobs
-def load_lists(services: Any) -> list[Any]:
-    return list(services.store().lists(with_counts=True))
-
-
-def load_entries(
-    progress: Any, services: Any, list_name: str, text: str, limit: int = PAGE_SIZE
-) -> tuple[list[Any], int]:
-    """Entries of ``list_name`` (all, or those matching ``text``), at most ``limit``; plus the list's total."""
-    store = services.store()
-    total = store.count(list_name)
-    needle = text.strip().casefold()
-    digits = "".join(ch for ch in needle if ch.isdigit())
-    if not needle:
-        return store.entries(list_name, limit=limit), total
-    found: list[Any] = []
-    for i, entry in enumerate(store.iter_entries(list_name)):
-        if i % 5000 == 0:
-            progress.check()
-            progress.update(i, total)
-        hay = f"{entry.pattern} {entry.canonical} {entry.note} {entry.source} {entry.category.zh} {entry.category.en}"
-        if needle in hay.casefold() or (digits and digits in entry.canonical):
-            found.append(entry)
-            if len(found) >= limit:
-                break
-    return found, total
-
-
-def write_entry(services: Any, list_name: str, pattern: str, category: str, note: str, entry_id: int | None) -> Any:
-    store = services.store()
-    if entry_id is None:
-        if store.find(list_name, pattern) is not None:
-            from blocklists.store import StoreError
-
-            raise StoreError(Message(ListsMessage.ALREADY_IN_LIST, {"pattern": pattern}))
-        return store.add(list_name, pattern, category=category, note=note, source="manual")
-    return store.edit(entry_id, category=category, note=note)
-
-
-def remove_entries(services: Any, list_name: str, patterns: list[str]) -> int:
-    store = services.store()
-    for pattern in patterns:
-        store.remove(list_name, pattern)
-    return len(patterns)
-
-
-def set_list_enabled(services: Any, list_name: str, enabled: bool) -> None:
-    services.store().set_enabled(list_name, enabled)
-
-
-def create_list(services: Any, name: str, kind: str, title: str) -> Any:
-    return services.store().create_list(name, kind, title_zh=title, title_en=title)
-
-
-def delete_list(services: Any, name: str) -> None:
-    services.store().delete_list(name)
-
-
-def preview_import(path: str, region: str) -> Any:
-    from blocklists.importexport import read_import
-
-    return read_import(path, region=region, name=path)
-
-
-def commit_import(services: Any, preview: Any, list_name: str, skip_bad: bool) -> Any:
-    from blocklists.importexport import commit_import as commit
-
-    return commit(services.store(), preview, list_name, skip_bad=skip_bad)
-
-
-def export_list(services: Any, list_name: str, path: str) -> int:
-    from blocklists.importexport import export_list as export
-
-    return export(services.store(), list_name, path)
 
 
 # ------------------------------------------------------------------------------------------ dialogs
@@ -419,6 +350,8 @@ class ListsPage(QWidget):
         layout.addWidget(self.hint)
         layout.addWidget(splitter, 1)
 
+        self._own_writes = 0
+        services.dataChanged.connect(self._data_changed)
         self.retranslate()
         self._update_actions()
         self.reload_lists()
@@ -461,6 +394,11 @@ class ListsPage(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._lists:  # numbers may have been added from 查号 or 来电监控 meanwhile
+            self.reload_lists()
+
+    def _data_changed(self, area: DataArea) -> None:
+        """A write finished (here, in 查号, 来电监控 or the wizard): show it if this page is on screen."""
+        if area is DataArea.LISTS and self.isVisible() and self._lists and not self._own_writes:
             self.reload_lists()
 
     # ------------------------------------------------------------------ lists
@@ -723,7 +661,18 @@ class ListsPage(QWidget):
 
     # ----------------------------------------------------------------- helpers
     def _write(self, fn: Any, *args: Any, done: Any = None) -> None:
-        self.services.jobs.run(fn, self.services, *args, on_result=done, on_error=self._show_error, writer=True)
+        self._own_writes += 1  # this page reloads after its own writes itself (keeping the right selection)
+
+        def finished(result: Any) -> None:
+            self._own_writes -= 1
+            if done is not None:
+                done(result)
+
+        def failed(exc: BaseException) -> None:
+            self._own_writes -= 1
+            self._show_error(exc)
+
+        self.services.write(fn, self.services, *args, area=DataArea.LISTS, on_result=finished, on_error=failed)
 
     def _show_error(self, exc: BaseException) -> None:
         log.warning("lists page: %s", type(exc).__name__)

@@ -8,12 +8,7 @@ page says so and points to Settings instead of failing.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import sys
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -39,6 +34,8 @@ from app.models.recording_model import (
     row_from_file_result,
     row_from_history_record,
 )
+from app.operations import DataArea
+from app.operations.recordings import collect_recordings, resolve_model_path, run_batch
 from app.reports.export import anchor_hits, entity_kind_text, transcript_for_display, write_report
 from app.ui import style
 from app.ui.widgets import (
@@ -64,85 +61,6 @@ class BatchRelay(QObject):
     """Lives on the GUI thread; the batch worker emits ``fileDone`` and Qt queues it across threads."""
 
     fileDone = Signal(object)  # speech.batch.FileResult
-
-
-# --------------------------------------------------------------------------------------------- jobs
-def resolve_model_path(data_dir: Path, configured: str | None) -> str:
-    """The speech model to use (``app.audio.model``); raises ``speech.errors.ModelError`` if none."""
-    from app.audio.model import resolve_app_model
-
-    return str(resolve_app_model(data_dir, configured).path)
-
-
-def collect_recordings(items: list[str]) -> list[str]:
-    """Folders → their audio files (recursively); files as given.  Runs in a job (a folder may be big)."""
-    from speech.batch import collect_files
-
-    out: list[str] = []
-    for item in items:
-        out.extend(str(p) for p in collect_files(item))
-    return out
-
-
-def run_batch(
-    progress: Any,
-    relay: BatchRelay,
-    paths: list[str],
-    data_dir: Path,
-    configured_model: str | None,
-    db_path: Path,
-    rescan: bool,
-    workers: int,
-) -> Any:
-    from speech.batch import scan_recordings
-
-    model_path = resolve_model_path(data_dir, configured_model)
-    total = len(paths)
-    progress.update(0, total, "")
-
-    def on_file(batch_progress: Any) -> None:
-        relay.fileDone.emit(batch_progress.result)
-        progress.update(batch_progress.done, batch_progress.total, Path(batch_progress.result.path).name)
-
-    with _background_priority():
-        return scan_recordings(
-            paths,
-            model_path,
-            db_path=db_path,
-            workers=max(1, min(workers, total)),
-            progress=on_file,
-            cancel=progress.cancel_event,
-            rescan=rescan,
-        )
-
-
-SCAN_NICENESS = 10
-
-
-@contextlib.contextmanager
-def _background_priority() -> Iterator[None]:
-    """Run the batch (and the decoder processes it starts, which inherit it) at a lower CPU priority,
-    so that on a busy two-core PC the window stays responsive while Vosk uses every core.
-
-    On Linux the niceness applies to the calling (job) thread; it is put back afterwards when the OS
-    allows it.  Elsewhere this does nothing.
-    """
-    if not hasattr(os, "setpriority") or not sys.platform.startswith("linux"):
-        yield
-        return
-    try:
-        before = os.getpriority(os.PRIO_PROCESS, 0)
-        os.setpriority(os.PRIO_PROCESS, 0, min(19, before + SCAN_NICENESS))
-    except OSError:
-        yield
-        return
-    try:
-        yield
-    finally:
-        try:
-            os.setpriority(os.PRIO_PROCESS, 0, before)
-        except OSError:  # raising priority again needs privileges; the thread only runs background jobs
-            log.debug("could not restore the job thread's priority")
 
 
 # --------------------------------------------------------------------------------------------- page
@@ -468,7 +386,7 @@ class RecordingsPage(QWidget):
         self.progress.start(self.tr("正在分析 %n 个录音…", "", len(paths)), len(paths))
         self._job = self.services.jobs.run_long(
             run_batch,
-            self.relay,
+            self.relay.fileDone.emit,
             paths,
             self.services.data_dir,
             self.services.settings.value.model_path,
@@ -495,6 +413,8 @@ class RecordingsPage(QWidget):
         self.progress.set_progress(done, total, f"{label}  {text}" if text else label)
 
     def _file_done(self, result: Any) -> None:
+        if getattr(result, "history_id", None) is not None:
+            self.services.notify_changed(DataArea.HISTORY)  # stored by the scan's writer
         row = row_from_file_result(result)
         if row.status is FileStatus.SKIPPED and str(getattr(result, "content_hash", "") or ""):
             try:

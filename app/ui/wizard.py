@@ -359,15 +359,16 @@ class FirstRunWizard(QWizard):
             first_run_done=True,
         )
         if numbers:
-            services = self.services
+            from app.operations import DataArea
+            from app.operations.lists import add_family_numbers
 
-            def add_all() -> int:
-                store = services.store()
-                for fam in numbers:
-                    store.add("allow", fam.number, category="custom", note=fam.name, source="wizard")
-                return len(numbers)
-
-            services.jobs.run(add_all, writer=True, name="wizard-family")
+            self.services.write(
+                add_family_numbers,
+                self.services,
+                [(fam.number, fam.name) for fam in numbers],
+                area=DataArea.LISTS,
+                name="wizard-family",
+            )
         super().accept()
 
     def reject(self) -> None:

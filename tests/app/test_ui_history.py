@@ -174,7 +174,7 @@ def test_new_call_appears_while_the_page_is_open(qtbot, services, wait_jobs) -> 
 
 def test_category_names_come_from_the_loaded_detector(services) -> None:
     """Every category of the phrase packs has its zh/en name, including those no stored hit names."""
-    from app.ui.page_history import _category_names
+    from app.operations.history import _category_names
 
     services.detector()  # loaded, as after the first call or scan
     names = _category_names(services)

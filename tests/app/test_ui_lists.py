@@ -186,3 +186,14 @@ def test_import_into_a_new_list(qtbot, services, wait_jobs, tmp_path: Path) -> N
     store = services.store()
     assert store.has_list("社区_诈骗号码") and store.count("社区_诈骗号码") == 2 and store.count("block") == 0
     assert page.current_list_name() == "社区_诈骗号码"
+
+
+def test_lists_page_refreshes_when_another_page_writes(qtbot, services, wait_jobs) -> None:
+    """A block from 来电监控 (any write with DataArea.LISTS) shows up on the open Lists page without re-showing it."""
+    page = _page(qtbot, services, wait_jobs)
+    assert page.current_list_name() == "block"
+    assert "95275012" not in _patterns(page)
+    with qtbot.waitSignal(services.dataChanged, timeout=10_000) as changed:
+        services.calls.block("95275012", note="冒充银行")
+    assert changed.args[0].value == "lists"
+    qtbot.waitUntil(lambda: "95275012" in _patterns(page), timeout=10_000)

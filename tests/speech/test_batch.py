@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from app.operations.recordings import scan_and_store
 from blocklists.db import open_db
 from blocklists.history import History
 from speech.batch import CANCELLED, DONE, FAILED, SKIPPED, BatchProgress, scan_recordings
@@ -36,10 +37,10 @@ def test_scan_folder_into_history_then_skip(recordings: Path, tmp_path: Path, ko
     pack = tmp_path / "ko_test.json"
     pack.write_text(json.dumps(KO_PACK, ensure_ascii=False), encoding="utf-8")
     seen: list[BatchProgress] = []
-    summary = scan_recordings(
+    summary = scan_and_store(  # speech.batch.scan_recordings, stored by the app's one writer
         recordings,
         ko_model_dir,
-        db_path=db_path,
+        db_path,
         workers=2,
         progress=seen.append,
         grammar=KO_KEYWORDS,
@@ -74,7 +75,7 @@ def test_scan_folder_into_history_then_skip(recordings: Path, tmp_path: Path, ko
 
     # Second run: everything scanned before is skipped by content hash (even renamed), bad files fail again.
     (recordings / "fraud.wav").rename(recordings / "fraud-renamed.wav")
-    again = scan_recordings(recordings, ko_model_dir, db_path=db_path, workers=2)
+    again = scan_and_store(recordings, ko_model_dir, db_path, workers=2)
     statuses = {Path(r.path).name: r.status for r in again.results}
     assert statuses == {
         "cut.wav": SKIPPED,

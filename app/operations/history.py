@@ -1,0 +1,42 @@
+"""History, worker side: query the call/recording history and decode its rows for the History page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import TYPE_CHECKING, Any
+
+from app.models.history_model import HistoryRow, history_row_from_record
+from screening.types import Level
+
+if TYPE_CHECKING:
+    from app.services import AppServices
+
+log = logging.getLogger(__name__)
+
+MAX_ROWS = 5000
+
+
+def load_history(
+    services: AppServices,
+    kind: str | None,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+    min_level: Level | None,
+    limit: int = MAX_ROWS,
+) -> list[HistoryRow]:
+    """Worker: query the history (this thread's DB connection) and decode the rows."""
+    records = services.history().query(kind=kind, since=since, until=until, min_level=min_level, limit=limit)
+    names = _category_names(services)
+    return [history_row_from_record(r, names.get(str(r.get("category") or ""))) for r in records]
+
+
+def _category_names(services: AppServices) -> dict[str, Any]:
+    """Detector category id → BiText name, when the detector is already loaded (never load it just for this)."""
+    if not getattr(services, "detector_loaded", False):
+        return {}
+    try:
+        return {key: cat.name for key, cat in services.detector().categories.items()}
+    except Exception:
+        log.debug("category names unavailable", exc_info=True)
+        return {}
