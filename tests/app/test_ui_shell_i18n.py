@@ -38,7 +38,7 @@ def test_qm_loads_and_translates(qapp) -> None:
     translator = QTranslator()
     assert translator.load(qm_path("en"))
     assert translator.translate("MainWindow", "来电监控") == "Live calls"
-    assert translator.translate("SettingsPage", "发送测试邮件") == "Send a test e-mail"
+    assert translator.translate("EmailSection", "发送测试邮件") == "Send a test e-mail"
     qapp.installTranslator(translator)
     try:
         assert QCoreApplication.translate("LivePage", "模拟来电") == "Simulate call"

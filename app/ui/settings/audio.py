@@ -1,0 +1,174 @@
+"""Settings section: the input device that hears the call, a level meter and a 3-second test recording.
+
+Devices, the meter and the test recording run in the speech service's workers (``app.audio.service``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+
+from app.services import AppServices
+from app.settings import Settings
+from app.ui.settings.base import SettingsSection, set_combo
+from app.ui.widgets import friendly_message
+
+TEST_RECORDING_S = 3.0
+
+
+class AudioSection(SettingsSection):
+    def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
+        super().__init__(services, parent)
+        self._test_job: Any = None
+        self._devices_loaded = False
+        form = self.form
+        self.device = QComboBox(self)
+        self.device.addItem("", "")
+        self.device.currentIndexChanged.connect(self._device_changed)
+        self.device_label = QLabel(self)
+        self.device_label.setBuddy(self.device)
+        self.refresh_devices = QPushButton(self)
+        self.refresh_devices.clicked.connect(self.load_devices)
+        dev_row = QHBoxLayout()
+        dev_row.addWidget(self.device, 1)
+        dev_row.addWidget(self.refresh_devices)
+        self.meter = QProgressBar(self)
+        self.meter.setRange(0, 100)
+        self.meter.setTextVisible(True)
+        self.meter_button = QPushButton(self)
+        self.meter_button.setCheckable(True)
+        self.meter_button.toggled.connect(self._toggle_meter)
+        meter_row = QHBoxLayout()
+        meter_row.addWidget(self.meter, 1)
+        meter_row.addWidget(self.meter_button)
+        self.meter_label = QLabel(self)
+        self.meter_label.setBuddy(self.meter)
+        self.test_button = QPushButton(self)
+        self.test_button.clicked.connect(self.start_test_recording)
+        self.audio_status = QLabel(self)
+        self.audio_status.setWordWrap(True)
+        self.audio_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(self.device_label, dev_row)
+        form.addRow(self.meter_label, meter_row)
+        test_row = QHBoxLayout()
+        test_row.addWidget(self.test_button)
+        test_row.addStretch(1)
+        form.addRow("", test_row)
+        form.addRow(self.audio_status)
+        services.speech.levelChanged.connect(self._on_level)
+        services.speech.meterStopped.connect(self._on_meter_stopped)
+
+    def _load(self, settings: Settings) -> None:
+        if settings.audio_device and self.device.findData(settings.audio_device) < 0:
+            self.device.addItem(settings.audio_device, settings.audio_device)
+        set_combo(self.device, settings.audio_device or "")
+
+    def load_devices(self) -> None:
+        speech = self.services.speech
+        self.audio_status.setText(self.tr("正在查找录音设备…"))
+
+        def show(devices: list[Any]) -> None:
+            self._devices_loaded = True
+            current = self.services.settings.value.audio_device or ""
+            self._loading = True
+            try:
+                self.device.clear()
+                self.device.addItem(self.tr("系统默认设备"), "")
+                for dev in devices:
+                    self.device.addItem(f"{dev.name} ({dev.hostapi})", str(dev.index))
+                set_combo(self.device, current)
+            finally:
+                self._loading = False
+            self.audio_status.setText(
+                self.tr("找到 %1 个录音设备").replace("%1", str(len(devices)))
+                if devices
+                else self.tr("没有找到录音设备。请插上麦克风或电话录音盒后点“刷新”。")
+            )
+
+        def failed(exc: BaseException) -> None:
+            self.audio_status.setText(self.tr("无法列出录音设备：") + friendly_message(exc))
+
+        speech.list_devices(show, failed)
+
+    def load_devices_once(self) -> None:
+        """The first time the page is shown: list the devices (in a worker)."""
+        if not self._devices_loaded:
+            self._devices_loaded = True
+            self.load_devices()
+
+    def _device_changed(self) -> None:
+        if self._loading:
+            return
+        device = str(self.device.currentData() or "") or None
+        self.services.settings.update(audio_device=device)
+        if self.meter_button.isChecked():
+            self.services.speech.start_meter(device)
+
+    def _toggle_meter(self, on: bool) -> None:
+        speech = self.services.speech
+        if on:
+            self.audio_status.setText(self.tr("请对着麦克风说话，音量条应该跳动。"))
+            speech.start_meter(self.services.settings.value.audio_device)
+        else:
+            speech.stop_meter()
+        self.meter_button.setText(self.tr("停止") if on else self.tr("开始检测"))
+
+    def _on_level(self, bar: float, dbfs: float) -> None:
+        self.meter.setValue(int(bar * 100))
+        self.meter.setFormat(f"{dbfs:.0f} dB")
+
+    def _on_meter_stopped(self, exc: Any) -> None:
+        if exc is not None:
+            self.audio_status.setText(self.tr("无法打开录音设备：") + friendly_message(exc))
+        self.meter.setValue(0)
+        self.meter.setFormat("")
+        if self.meter_button.isChecked():
+            self.meter_button.blockSignals(True)
+            self.meter_button.setChecked(False)
+            self.meter_button.blockSignals(False)
+            self.meter_button.setText(self.tr("开始检测"))
+
+    def start_test_recording(self) -> None:
+        speech = self.services.speech
+        self.test_button.setEnabled(False)
+        self.audio_status.setText(self.tr("正在录音 %1 秒，请说话…").replace("%1", f"{TEST_RECORDING_S:.0f}"))
+
+        def done(result: Any) -> None:
+            self.test_button.setEnabled(True)
+            quiet = result.rms_dbfs < -50
+            text = self.tr("录好了：%1 秒，音量 %2 dB。").replace("%1", f"{result.seconds:.1f}")
+            text = text.replace("%2", f"{result.rms_dbfs:.0f}")
+            text += self.tr("声音太小，请检查设备。") if quiet else self.tr("设备工作正常。")
+            if result.transcript:
+                text += "\n" + self.tr("识别结果：") + result.transcript
+            self.audio_status.setText(text)
+
+        def failed(exc: BaseException) -> None:
+            self.test_button.setEnabled(True)
+            self.audio_status.setText(self.tr("录音失败：") + friendly_message(exc))
+
+        def progress(done_: int, total: int, _text: str) -> None:
+            if total:
+                self.meter.setValue(int(100 * done_ / total))
+
+        self._test_job = speech.test_recording(
+            self.services.settings.value.audio_device, TEST_RECORDING_S, done, failed, progress
+        )
+
+    def retranslate(self) -> None:
+        self.setTitle(self.tr("声音输入（听通话内容）"))
+        self.device_label.setText(self.tr("录音设备"))
+        self.device.setItemText(0, self.tr("系统默认设备"))
+        self.refresh_devices.setText(self.tr("刷新"))
+        self.meter_label.setText(self.tr("音量"))
+        self.meter_button.setText(self.tr("停止") if self.meter_button.isChecked() else self.tr("开始检测"))
+        self.test_button.setText(self.tr("试录 3 秒"))
+        self.device.setAccessibleName(self.buddy_text(self.device))
+        self.meter.setAccessibleName(self.tr("音量"))
+
+    def shutdown(self) -> None:
+        self.services.speech.stop_meter()
+        if self._test_job is not None:
+            self._test_job.cancel()
