@@ -41,7 +41,7 @@ from blocklists.history import History  # noqa: E402
 from blocklists.store import ListStore  # noqa: E402
 from screening.screener import NumberScreener  # noqa: E402
 from screening.types import Level  # noqa: E402
-from tests.app.test_sources_peers import ModemPeer  # noqa: E402
+from tests.app.calls.test_sources_peers import ModemPeer  # noqa: E402
 
 TARGET_MS = 100.0
 

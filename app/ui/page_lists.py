@@ -400,6 +400,7 @@ class ListsPage(QWidget):
         """A write finished (here, in 查号, 来电监控 or the wizard): show it if this page is on screen."""
         if area is DataArea.LISTS and self.isVisible() and self._lists and not self._own_writes:
             self.reload_lists()
+            self.reload_entries()
 
     # ------------------------------------------------------------------ lists
     def current_list(self) -> Any | None:
@@ -481,7 +482,7 @@ class ListsPage(QWidget):
         if not name:
             self.entries_model.clear()
             return
-        if self._entries_job is not None:
+        if self._entries_job is not None and not self._entries_job.done():
             self._entries_job.cancel()
             self._pending_search = True
             return

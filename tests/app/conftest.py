@@ -51,6 +51,19 @@ def _ours(thread: threading.Thread) -> bool:
 
 
 @pytest.fixture
+def page_services(qapp, ui_lang: str, data_dir: Path, test_settings: Settings) -> Iterator:
+    """One page's worth of services: real settings and SQLite file, jobs run at once on the test's thread, and no
+    call sources, recogniser, tray or sound (``tests.helpers.services``). Build the page alone with these."""
+    from tests.helpers.services import page_services as make
+
+    before = set(threading.enumerate())
+    svc = make(data_dir, test_settings)
+    yield svc
+    svc.close()
+    assert not [t.name for t in set(threading.enumerate()) - before if _ours(t)], "a page test started a thread"
+
+
+@pytest.fixture
 def wait_jobs(qtbot, services) -> Callable[..., None]:
     """Wait until every queued job has delivered its result on the GUI thread."""
 

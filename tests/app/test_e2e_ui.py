@@ -14,43 +14,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from screening.types import Level
-from speech.audio import ArraySource
-from speech.recognizer import RecognitionResult, Word
 from tests.app.conftest import local_smtp
+from tests.helpers.audio import silence, wav_source, write_wav
+from tests.helpers.recognizer import ScriptedRecognizer
 
 SCRIPT = [
     ("喂您好", "喂您好我是北京市公安局的民警"),
     ("您的身份证", "您的身份证涉嫌一起洗钱案件"),
     ("请不要", "请不要告诉任何人把钱转到安全账户里进行资金核查"),
 ]
-
-
-class ScriptedRecognizer:
-    """Per audio chunk: a partial of the current sentence, then its final result; Chinese text, real timing."""
-
-    def __init__(self, sentences: list[tuple[str, str]], chunks_per_sentence: int = 4) -> None:
-        self.events: list[tuple[str, str, float, float]] = []
-        t = 0.0
-        for partial, final in sentences:
-            for _ in range(chunks_per_sentence - 1):
-                self.events.append(("partial", partial, t, t))
-            self.events.append(("final", final, t, t + 3.0))
-            t += 3.5
-        self._current: tuple[str, str, float, float] = ("partial", "", 0.0, 0.0)
-
-    def accept(self, pcm: bytes) -> bool:
-        self._current = self.events.pop(0) if self.events else ("partial", "", 0.0, 0.0)
-        return self._current[0] == "final"
-
-    def partial(self) -> str:
-        return self._current[1]
-
-    def result(self) -> RecognitionResult:
-        _, text, start, end = self._current
-        return RecognitionResult(text, (Word(text, start, end, 1.0),))
-
-    def final(self) -> RecognitionResult:
-        return RecognitionResult("")
 
 
 @pytest.fixture
@@ -64,7 +36,7 @@ def window(qtbot, services):
 
 
 def test_leased_95_call_warns_then_transcript_blocks_with_evidence_history_and_email(
-    qtbot, services, window, smtp_server, wait_jobs
+    qtbot, services, window, smtp_server, wait_jobs, tmp_path
 ) -> None:
     inbox, port = smtp_server
     services.settings.update(smtp=local_smtp(port))
@@ -87,8 +59,8 @@ def test_leased_95_call_warns_then_transcript_blocks_with_evidence_history_and_e
 
     # 2. What the caller says goes through the speech pipeline's recogniser thread into the real detector.
     state = services.calls.lines["manual"]
-    silence = bytes(2 * 16000 * 12)  # 12 s of 16 kHz int16 silence
-    run = services.calls.listen("manual", ArraySource(silence, chunk_s=1.0), ScriptedRecognizer(SCRIPT))
+    wav = write_wav(tmp_path / "call.wav", silence(12))  # 12 s of 16 kHz silence, read by the real decoder
+    run = services.calls.listen("manual", wav_source(wav, chunk_s=1.0), ScriptedRecognizer.sentences(SCRIPT))
     result = run.wait(20)
     assert result is not None and result.ok and len(result.segments) == 3
     qtbot.waitUntil(lambda: card.banner.level is Level.BLOCK, timeout=10_000)

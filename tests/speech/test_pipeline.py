@@ -12,35 +12,11 @@ from screening.types import TranscriptSegment
 from speech.audio import ArraySource, FileSource, decode_file
 from speech.errors import AudioError, SpeechError, SpeechProblem
 from speech.pipeline import RunResult, TranscriptionRun, run_sync
-from speech.recognizer import LoadedModel, RecognitionResult, Word, build_grammar
+from speech.recognizer import LoadedModel, build_grammar
+from tests.helpers.recognizer import ScriptedRecognizer
 from tests.speech.conftest import KO_FRAUD_SENTENCE, KO_KEYWORDS, KeywordSink, concat_wavs
 
 CHUNK = b"\x00\x00" * 1600  # 0.1 s at 16 kHz
-
-
-class ScriptedRecognizer:
-    """Plays back a script: each accepted chunk yields ("partial", text) or ("final", text, start, end)."""
-
-    def __init__(self, script: list[tuple[object, ...]], tail: str = "") -> None:
-        self.script = list(script)
-        self.tail = tail
-        self._current: tuple[object, ...] = ("partial", "")
-        self.accepted = 0
-
-    def accept(self, pcm: bytes) -> bool:
-        self.accepted += 1
-        self._current = self.script.pop(0) if self.script else ("partial", "")
-        return self._current[0] == "final"
-
-    def partial(self) -> str:
-        return str(self._current[1])
-
-    def result(self) -> RecognitionResult:
-        _, text, start, end = self._current
-        return RecognitionResult(str(text), (Word(str(text), float(start), float(end), 1.0),))  # type: ignore[arg-type]
-
-    def final(self) -> RecognitionResult:
-        return RecognitionResult(self.tail)
 
 
 class ListSource:

@@ -8,14 +8,7 @@ from app.alerts.email import send_alert_email
 from app.alerts.policy import Alert, AlertPolicy
 from screening.types import Level
 from tests.app.conftest import free_port, local_smtp
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.helpers.clock import FakeClock
 
 
 # ------------------------------------------------------------------------------------------ policy

@@ -13,7 +13,7 @@ from pathlib import Path
 from blocklists.db import open_db
 from blocklists.history import History
 from screening.types import Level
-from tests.app.test_sources_peers import ModemPeer, NcidPeer, needs_pty
+from tests.app.calls.test_sources_peers import ModemPeer, NcidPeer, needs_pty
 from tests.conftest import REPO_ROOT
 
 

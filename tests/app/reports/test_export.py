@@ -220,3 +220,14 @@ def test_failed_export_leaves_existing_file(tmp_path: Path) -> None:
         reports.write_recordings_csv([Boom()], out)
     assert out.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["keep.csv"]
+
+
+def test_evidence_column_quotes_each_stretch_of_speech_once() -> None:
+    """The reports use the live path's quote-once rule (screening.transcript.explain.distinct_phrases)."""
+    from types import SimpleNamespace
+
+    from screening.i18n import BiText
+
+    generic = BiText("常见诈骗手法", "Common scam tactics")
+    hits = [SimpleNamespace(category="generic", category_text=generic, matched=m) for m in ("转到安全账户", "安全账户")]
+    assert reports._evidence_text(hits, "zh") == "转到安全账户（常见诈骗手法）"

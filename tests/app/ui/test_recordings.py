@@ -220,12 +220,18 @@ def test_detail_view_evidence_entities_and_exports(qtbot, services, wait_jobs, n
     assert [r.name for r in page.table.visible_rows()] == ["骗子来电.wav"]
 
 
-def test_bundled_model_is_found_like_settings_finds_it(qtbot, services, wait_jobs, no_env_model, monkeypatch) -> None:
-    """An offline installer ships a model inside the app: Recordings must use it, as Settings does (issue 11)."""
+def test_bundled_model_is_found_like_settings_finds_it(qtbot, page_services, no_env_model, monkeypatch) -> None:
+    """An offline installer ships a model inside the app: Recordings must use it, as Settings does (issue 11).
+
+    The page alone, on page services (synchronous jobs, no live services): the model is resolved the moment the
+    page asks, on this thread."""
     from app import paths
 
     bundled = Path(_korean_model())
     monkeypatch.setattr(paths, "bundled_model_dir", lambda: bundled)
-    page = _page(qtbot, services, wait_jobs)
+    page = RecordingsPage(page_services)
+    qtbot.addWidget(page)
+    page.show()
+    assert "resolve-model" in page_services.jobs.names
     assert not page.model_box.isVisible(), page.model_label.text()
     assert Path(page.model_path) == bundled

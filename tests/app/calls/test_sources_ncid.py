@@ -9,7 +9,7 @@ import pytest
 
 from app.calls.events import CallerId, SourceMessage, SourceState
 from app.calls.sources.ncid import NcidConfig, NcidSource, block_request, parse_fields
-from tests.app.test_sources_peers import NcidPeer, Recorder
+from tests.app.calls.test_sources_peers import NcidPeer, Recorder
 
 CALL_LOG = (
     "CIDLOG: *DATE*11202026*TIME*1930*LINE*POTS*NMBR*13800138000*MESG*NONE*NAME*NO NAME*",

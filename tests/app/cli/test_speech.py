@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO_ROOT
 from tests.speech import conftest as speech_fixtures
 from tests.speech import test_models
 from tests.speech.conftest import KO_FRAUD_SENTENCE, KO_KEYWORDS, PulseLine
@@ -164,7 +165,7 @@ def test_listen_transcribes_the_line(
         text=True,
         encoding="utf-8",
         env=full_env,
-        cwd=Path(__file__).resolve().parents[2],
+        cwd=REPO_ROOT,
     )
     try:
         assert proc.stderr is not None

@@ -6,7 +6,7 @@ import threading
 
 from app.calls.events import CallerId, SourceMessage, SourceState
 from app.calls.sources.manual import MAX_LENGTH, ManualSource
-from tests.app.test_sources_peers import Recorder
+from tests.app.calls.test_sources_peers import Recorder
 
 
 def test_typed_number_arrives_on_the_worker_thread() -> None:

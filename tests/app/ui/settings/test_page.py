@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication
 from app.settings import CallSourceSettings, load_settings
 from app.ui.settings import SettingsPage
 from screening.types import Level
+from tests.app.calls.test_sources_peers import ModemPeer, NcidPeer, needs_pty
 from tests.app.conftest import free_port
-from tests.app.test_sources_peers import ModemPeer, NcidPeer, needs_pty
 from tests.speech import test_models
 from tests.speech.test_models import ServerState
 

@@ -188,12 +188,23 @@ def test_import_into_a_new_list(qtbot, services, wait_jobs, tmp_path: Path) -> N
     assert page.current_list_name() == "社区_诈骗号码"
 
 
-def test_lists_page_refreshes_when_another_page_writes(qtbot, services, wait_jobs) -> None:
-    """A block from 来电监控 (any write with DataArea.LISTS) shows up on the open Lists page without re-showing it."""
-    page = _page(qtbot, services, wait_jobs)
+def test_lists_page_refreshes_when_another_page_writes(qtbot, page_services) -> None:
+    """A block from 来电监控 (the same operation and DataArea.LISTS write) shows up on the open Lists page without
+    re-showing it. The page alone, on page services: each job runs at once, so no waiting."""
+    from app.operations import DataArea
+    from app.operations.calls import add_number
+
+    page = ListsPage(page_services)
+    qtbot.addWidget(page)
+    page.show()
     assert page.current_list_name() == "block"
     assert "95275012" not in _patterns(page)
-    with qtbot.waitSignal(services.dataChanged, timeout=10_000) as changed:
-        services.calls.block("95275012", note="冒充银行")
-    assert changed.args[0].value == "lists"
-    qtbot.waitUntil(lambda: "95275012" in _patterns(page), timeout=10_000)
+    with qtbot.waitSignal(page_services.dataChanged, timeout=1000) as changed:
+        page_services.write(add_number, page_services, "block", "95275012", "fraud", "冒充银行", area=DataArea.LISTS)
+    assert changed.args == [DataArea.LISTS]
+    assert "95275012" in _patterns(page)  # reloaded by the signal, not by showing the page again
+    page.hide()
+    page_services.write(add_number, page_services, "block", "4001234567", "sales", "", area=DataArea.LISTS)
+    assert "4001234567" not in _patterns(page)  # hidden pages wait until they are shown
+    page.show()
+    assert "4001234567" in _patterns(page)

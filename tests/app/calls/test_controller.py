@@ -19,7 +19,7 @@ from blocklists.store import ListStore
 from screening.i18n import Message
 from screening.screener import NumberScreener, NumberVerdict
 from screening.types import Level
-from tests.app.test_sources_peers import ModemPeer, NcidPeer, Recorder, needs_pty
+from tests.app.calls.test_sources_peers import ModemPeer, NcidPeer, Recorder, needs_pty
 
 MODEM_FAST = ModemConfig(port="", reconnect_interval_s=0.1, command_timeout_s=1.0, hangup_pause_s=0.1)
 

@@ -11,7 +11,7 @@ import pytest
 
 from app.calls.events import CallerId, SourceMessage, SourceState
 from app.calls.sources.modem import ModemConfig, ModemSource, candidate_ports, classify_number, parse_cid_line
-from tests.app.test_sources_peers import USR_MODEL, ModemPeer, Recorder, needs_pty
+from tests.app.calls.test_sources_peers import USR_MODEL, ModemPeer, Recorder, needs_pty
 
 FAST = {
     "reconnect_interval_s": 0.1,

@@ -1,0 +1,34 @@
+"""screening.transcript.explain: one hit→reason wording for live alerts, call cards and reports."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+from screening.i18n import BiText
+from screening.transcript import ScriptDetector
+from screening.transcript.explain import HitReason, distinct_phrases, hit_reasons, hit_to_dict
+
+
+def test_distinct_phrases_quotes_each_stretch_of_speech_once() -> None:
+    assert distinct_phrases(["把钱转", "转到安全账户", "安全账户", "把钱转", ""]) == ["把钱转", "转到安全账户"]
+    assert distinct_phrases([]) == []
+
+
+def test_hit_reason_is_a_code_rendered_late_in_either_language() -> None:
+    police = BiText("冒充公检法", "Fake police")
+    reasons = hit_reasons([SimpleNamespace(category="police", category_text=police, matched=m) for m in "甲乙丙丁戊"])
+    assert reasons == (HitReason("police", police, ("甲", "乙", "丙", "丁", "戊")),)
+    assert reasons[0].render("zh") == "冒充公检法：“甲”“乙”“丙”“丁” 等 5 处"
+    assert reasons[0].render("en") == "Fake police: “甲”“乙”“丙”“丁” (+1)"
+
+
+def test_real_detector_hits_become_reasons_and_json() -> None:
+    assessment = ScriptDetector.default().assess("我是公安局的，你涉嫌洗钱，马上把钱转到安全账户。")
+    assert assessment.hits
+    reasons = hit_reasons(assessment.hits)
+    assert reasons and all(r.render("zh") and r.render("en") for r in reasons)
+    data = [hit_to_dict(h) for h in assessment.hits]
+    json.dumps(data, ensure_ascii=False)  # JSON-able as stored in the history
+    first = data[0]
+    assert first["matched"] == assessment.hits[0].matched and set(first["category_text"]) == {"zh", "en"}
