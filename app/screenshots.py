@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-
     from app.cli.context import CliContext
     from app.services import AppServices
 
@@ -162,5 +161,3 @@ def _pages() -> tuple[Any, ...]:
     from app.ui.main_window import PAGES
 
     return PAGES
-
-

@@ -85,7 +85,6 @@ class SpeechService(QObject):
 
         self._services.jobs.run(scan, on_result=on_result, on_error=on_error, name="list-devices")
 
-
     def start_meter(self, device: str | None) -> None:
         """Start the live input level meter on ``device``; readings arrive as ``levelChanged``."""
         self.stop_meter()

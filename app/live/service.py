@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -36,6 +36,7 @@ from screening.types import Level, TranscriptSegment
 if TYPE_CHECKING:
     from app.services import AppServices
     from app.settings import Settings
+    from blocklists.store import Entry
     from screening.transcript.detector import PhraseHit
     from screening.transcript.session import DetectorSession, StreamUpdate
     from speech.audio import AudioSource
@@ -370,7 +371,7 @@ class CallBridge(QObject):
 
         history_id = state.history_id
         assert history_id is not None
-        fields: dict[str, Any] = {
+        fields: dict[str, object] = {
             "level": state.level,
             "score": state.score,
             "transcript": state.transcript(),
@@ -426,11 +427,11 @@ class CallBridge(QObject):
 
     # -------------------------------------------------------------- actions
     def block(
-        self, number: str, category: str = "fraud", note: str = "", on_done: Callable[[Any], None] | None = None
+        self, number: str, category: str = "fraud", note: str = "", on_done: Callable[[Entry], None] | None = None
     ) -> None:
         self._list_action("block", "block", number, category, note, on_done)
 
-    def trust(self, number: str, note: str = "", on_done: Callable[[Any], None] | None = None) -> None:
+    def trust(self, number: str, note: str = "", on_done: Callable[[Entry], None] | None = None) -> None:
         self._list_action("trust", "allow", number, "custom", note, on_done)
 
     def mark(
@@ -439,7 +440,7 @@ class CallBridge(QObject):
         category: str,
         note: str = "",
         history_id: int | None = None,
-        on_done: Callable[[Any], None] | None = None,
+        on_done: Callable[[str], None] | None = None,
     ) -> None:
         """标记: put a category and note on the call in the history (and on the number in my blocklist if fraud)."""
         services = self._services
@@ -461,11 +462,17 @@ class CallBridge(QObject):
         )
 
     def _list_action(
-        self, action: str, list_name: str, number: str, category: str, note: str, on_done: Callable[[Any], None] | None
+        self,
+        action: str,
+        list_name: str,
+        number: str,
+        category: str,
+        note: str,
+        on_done: Callable[[Entry], None] | None,
     ) -> None:
         services = self._services
 
-        def done(entry: Any) -> None:
+        def done(entry: Entry) -> None:
             self.actionFinished.emit(action, number, entry)
             if on_done is not None:
                 on_done(entry)

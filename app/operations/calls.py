@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from app.services import AppServices
     from blocklists.store import Entry
 
 
-def update_call(services: AppServices, history_id: int, fields: dict[str, Any]) -> None:
+def update_call(services: AppServices, history_id: int, fields: dict[str, object]) -> None:
     """Save a call's progress (level, score, transcript, hits, category) or its end (transcript, duration)."""
     services.history().update(history_id, **fields)
 

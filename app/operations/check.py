@@ -27,7 +27,9 @@ def screen_numbers(progress: Progress, services: AppServices, numbers: list[str]
     return rows
 
 
-def add_to_list(services: AppServices, list_name: str, values: list[str], category: str, note: str) -> list[tuple[str, Any]]:
+def add_to_list(
+    services: AppServices, list_name: str, values: list[str], category: str, note: str
+) -> list[tuple[str, Any]]:
     """Writer job: add each value; returns ``(value, error)`` for the ones the store refused."""
     store = services.store()
     problems: list[tuple[str, Any]] = []

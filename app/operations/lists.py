@@ -45,7 +45,9 @@ def load_entries(
     return found, total
 
 
-def write_entry(services: AppServices, list_name: str, pattern: str, category: str, note: str, entry_id: int | None) -> Any:
+def write_entry(
+    services: AppServices, list_name: str, pattern: str, category: str, note: str, entry_id: int | None
+) -> Any:
     store = services.store()
     if entry_id is None:
         if store.find(list_name, pattern) is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -35,7 +35,14 @@ from app.ui import style
 from app.ui.widgets import HighlightedTranscript, RiskMeter, VerdictBanner, render_text
 from screening.types import Level, TranscriptSegment
 
+if TYPE_CHECKING:
+    from app.calls.events import CallEvent, SourceStatus
+    from screening.i18n import Message
+    from screening.screener import NumberVerdict
+    from screening.transcript.session import StreamUpdate
+
 log = logging.getLogger(__name__)
+
 
 class MarkDialog(QDialog):
     """标记: choose a category and write a short note."""
@@ -159,13 +166,13 @@ class CallCard(QFrame):
         self.meter.set_risk(state.score, state.level)
         self.setAccessibleName(f"{state.number} {style.level_text(state.level)}")
 
-    def add_segment(self, segment: TranscriptSegment, update: Any) -> None:
+    def add_segment(self, segment: TranscriptSegment, update: StreamUpdate) -> None:
         if segment.is_final:
-            hits = list(getattr(update, "new_hits", ()) or ())
+            hits = list(update.new_hits)
             self.transcript.append_line(segment.text, hits, segment.start if segment.end else None)
         else:
             self.transcript.set_partial(segment.text)
-            late = list(getattr(update, "new_hits", ()) or ())
+            late = list(update.new_hits)
             if late:
                 self.transcript.add_hits(late)
         self.refresh()
@@ -247,7 +254,7 @@ class LivePage(QWidget):
         super().__init__(parent)
         self.services = services
         self.cards: dict[str, CallCard] = {}
-        self._status: Any = None
+        self._status: SourceStatus | Message | None = None
         self.title = QLabel(self)
         self.title.setObjectName("pageTitle")
         style.set_scaled_font(self.title, 1.5, bold=True)
@@ -350,7 +357,7 @@ class LivePage(QWidget):
         self.say_text.clear()
 
     # ---------------------------------------------------------------- events
-    def on_call_screened(self, event: Any, verdict: Any, history_id: Any) -> None:
+    def on_call_screened(self, event: CallEvent, verdict: NumberVerdict, history_id: int | None) -> None:
         line = str(event.line)
         state = self.services.calls.lines.get(line)
         if state is None:
@@ -365,7 +372,7 @@ class LivePage(QWidget):
         self.empty_label.hide()
         self.cards_scroll.ensureWidgetVisible(card)
 
-    def on_transcript(self, line: str, segment: Any, update: Any) -> None:
+    def on_transcript(self, line: str, segment: TranscriptSegment, update: StreamUpdate) -> None:
         card = self.cards.get(line)
         if card is not None:
             card.add_segment(segment, update)
@@ -380,7 +387,7 @@ class LivePage(QWidget):
         if card is not None:
             card.set_stopped()
 
-    def on_source_status(self, status: Any) -> None:
+    def on_source_status(self, status: SourceStatus | Message) -> None:
         self._status = status
         self._show_status()
 

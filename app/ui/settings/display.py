@@ -41,9 +41,7 @@ class DisplaySection(SettingsSection):
     def _apply(self) -> None:
         if self._loading:
             return
-        self.services.settings.update(
-            language=str(self.language.currentData()), large_text=self.large_text.isChecked()
-        )
+        self.services.settings.update(language=str(self.language.currentData()), large_text=self.large_text.isChecked())
 
     def open_wizard(self) -> None:
         """Run the first-run wizard again (language, family numbers, model, call source)."""

@@ -167,7 +167,9 @@ class ModelSection(SettingsSection):
         self.model_cancel.setText(self.tr("取消"))
         self.model_mirror_label.setText(self.tr("下载地址"))
         self.model_mirror.setToolTip(
-            self.tr("可选：填写国内镜像地址（留空则用官方地址）。无论从哪里下载，都会核对官方文件的 SHA-256，不符就不安装。")
+            self.tr(
+                "可选：填写国内镜像地址（留空则用官方地址）。无论从哪里下载，都会核对官方文件的 SHA-256，不符就不安装。"
+            )
         )
         self.model_mirror.setAccessibleName(self.tr("模型下载地址"))
         self._refresh_model_status()

@@ -136,9 +136,7 @@ class CallSourceSection(SettingsSection):
         self.modem_country_label.setText(self.tr("来电显示制式"))
         self.modem_country.setItemText(0, self.tr("中国（AT+GCI=26，推荐）"))
         self.modem_country.setItemText(1, self.tr("不设置（沿用调制解调器自己的设置）"))
-        self.modem_country.setToolTip(
-            self.tr("调制解调器按所选国家的标准解读来电显示；设错了可能收不到号码。")
-        )
+        self.modem_country.setToolTip(self.tr("调制解调器按所选国家的标准解读来电显示；设错了可能收不到号码。"))
         self.ncid_push_blocks.setText(self.tr("把拦截的号码加入 NCID 服务器的黑名单（由服务器挂断）"))
         self.source_save.setText(self.tr("保存来电来源"))
         for widget in (self.source_kind, self.modem_country):
