@@ -198,9 +198,13 @@ class JobRunner(QObject):
             else:
                 self._delivered.emit(job, result, None)
 
-        job.future = pool.submit(work)
+        job.future = self._start(pool, work)
         self.jobStarted.emit(job_id, label)
         return job
+
+    def _start(self, pool: ThreadPoolExecutor, work: Callable[[], None]) -> Future[Any]:
+        """Hand ``work`` to a worker (tests' ``SyncJobRunner`` runs it right here instead)."""
+        return pool.submit(work)
 
     # ---------------------------------------------------------------- deliver
     @Slot(object, object, object)

@@ -68,7 +68,7 @@ class RowTableModel(QAbstractTableModel, Generic[RowT]):
         self._lang = normalise_language(lang)
         self._headers: list[str] | None = None  # cached: views ask for columnCount() constantly
         self._search_cache: dict[int, tuple[Any, str]] = {}
-        # The UI sets this to its shared level icons (app/ui/style.py); models stay free of app.ui imports.
+        # The level icons named in app.display; pages hand in style.level_icon (the same files, cached once).
         self.icon_provider: Callable[[Level], QIcon] = level_icon
 
     # --- to implement -------------------------------------------------------------------------

@@ -323,3 +323,20 @@ def test_app_that_cannot_start_says_why_and_exits(run_cli, data_dir: Path) -> No
     assert "无法启动" in result.stderr and "数据库" in result.stderr
     assert (data_dir / "callshield.db").read_bytes() == b"not a database at all"
     assert "could not start" in (data_dir / "logs" / "callshield.log").read_text(encoding="utf-8")
+
+
+def test_sync_job_runner_delivers_like_the_real_one(qapp) -> None:
+    """tests.helpers.SyncJobRunner: result, error, unhandled error and cancellation through the real delivery code."""
+    from tests.helpers.jobs import SyncJobRunner
+
+    runner = SyncJobRunner()
+    got: list[object] = []
+    runner.run(lambda a, b: a + b, 2, 3, on_result=got.append, name="add")
+    runner.run(lambda: 1 / 0, on_error=got.append, name="fail")
+    unhandled: list[str] = []
+    runner.unhandledError.connect(lambda name, _exc: unhandled.append(name))
+    runner.run(lambda: [][1], name="oops")
+    job = runner.run_long(lambda progress: progress.check(), on_cancelled=lambda: got.append("cancelled"))
+    assert got[0] == 5 and isinstance(got[1], ZeroDivisionError) and unhandled == ["oops"]
+    assert job.done() and runner.is_idle() and runner.names[:3] == ["add", "fail", "oops"]
+    runner.shutdown()
