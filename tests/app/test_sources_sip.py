@@ -334,3 +334,16 @@ def test_stop_is_prompt_and_joins_the_worker(tmp_path: Path) -> None:
     source.stop()
     assert time.monotonic() - started < 2 and not source.running
     assert not [t for t in threading.enumerate() if t.name == "callshield-sip"]
+
+
+def test_the_sip_line_is_a_typed_setting_that_survives_a_save(tmp_path: Path) -> None:
+    from app.settings import CallSourceSettings, Settings, load_settings, save_settings
+
+    line = SipConfig(account="sip:8001@sip.example.com", password="密码 1", transport="tcp", audio_lines=("x y",))
+    save_settings(tmp_path, Settings(call_source=CallSourceSettings(kind="sip", sip=line)))
+    assert load_settings(tmp_path).call_source.sip == line
+    # A hand-edited file with a bad transport keeps the rest of the line.
+    text = (tmp_path / "settings.json").read_text(encoding="utf-8").replace('"tcp"', '"carrier-pigeon"')
+    (tmp_path / "settings.json").write_text(text, encoding="utf-8")
+    loaded = load_settings(tmp_path).call_source.sip
+    assert loaded.transport == "udp" and loaded.account == line.account and loaded.password == "密码 1"
