@@ -150,6 +150,7 @@ class SipConfig:
     register_interval_s: int = 600
     sip_trace: bool = True  # read INVITEs from baresip's output (P-Asserted-Identity, display name)
     audio_lines: tuple[str, ...] = ()  # extra baresip config lines for audio (audio_player, audio_source, …)
+    record_dir: str = ""  # both sides of each answered call written here as they happen (baresip's sndfile)
     startup_timeout_s: float = 5.0
     backoff_initial_s: float = 1.0
     backoff_max_s: float = 60.0
@@ -280,6 +281,9 @@ def config_text(cfg: SipConfig, ctrl_port: int, modules: str | None) -> str:
         "call_max_calls\t\t4",
         # No ring tone and no sound devices unless asked for: CallShield decides whether a call rings.
         "audio_alert\t\tnone,none",
+        # G.722 (16 kHz "HD voice") first where the other side has it: the recogniser hears twice the
+        # bandwidth of G.711's 8 kHz telephone sound.
+        "module\t\t\tg722.so",
         "module\t\t\tg711.so",
         "module\t\t\taufile.so",
         "module\t\t\tausine.so",
@@ -288,11 +292,35 @@ def config_text(cfg: SipConfig, ctrl_port: int, modules: str | None) -> str:
         "module_app\t\tctrl_tcp.so",
         f"ctrl_tcp_listen\t\t127.0.0.1:{ctrl_port}",
     ]
+    if cfg.record_dir:
+        lines += ["module\t\t\tsndfile.so", f"snd_path\t\t{cfg.record_dir}"]
     if cfg.audio_lines:
         lines += list(cfg.audio_lines)
     elif modules is None or os.path.isfile(os.path.join(modules, "portaudio.so")):
         lines.append("module\t\t\tportaudio.so")  # the PC's own speaker and microphone, on every platform
     return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class CallRecordings:
+    """The two files baresip's sndfile writes for one call, as they grow."""
+
+    caller: Path  # dump-…-dec.wav: what we receive, the caller's voice
+    us: Path  # dump-…-enc.wav: what we send, our voice
+
+
+def call_recordings(record_dir: str | Path, since: float = 0.0) -> CallRecordings | None:
+    """The newest pair of call files started at or after ``since`` (a ``time.time()`` value)."""
+    folder = Path(record_dir)
+    try:
+        decoded = [p for p in folder.glob("dump-*-dec.wav") if p.stat().st_mtime >= since - 1.0]
+    except OSError:
+        return None
+    for caller in sorted(decoded, key=lambda p: p.name, reverse=True):
+        us = caller.with_name(caller.name[: -len("-dec.wav")] + "-enc.wav")
+        if us.exists():
+            return CallRecordings(caller, us)
+    return None
 
 
 def _free_tcp_port() -> int:
@@ -325,9 +353,11 @@ class SipSource(SourceBase):
         on_end: EndCallback | None = None,
         clock: Clock = utc_now,
         locations: Sequence[str] = COMMON_LOCATIONS,
+        on_answered: CallCallback | None = None,
     ) -> None:
         super().__init__(on_call, on_status, on_end, clock)
         self.config = config
+        self._on_answered = on_answered
         self._locations = locations
         self._commands: queue.Queue[tuple[str, str]] = queue.Queue()  # (command, call id)
         self._calls: dict[str, _Call] = {}
@@ -656,6 +686,11 @@ class SipSource(SourceBase):
                 call = self._calls.get(str(message.get("id", "")))
                 if call is not None:
                     call.state = "answered"
+            if call is not None and self._on_answered is not None:
+                try:  # e.g. start transcribing both sides (call_recordings)
+                    self._on_answered(call.event)
+                except Exception:
+                    log.exception("answered-call listener failed")
         elif kind == "CALL_CLOSED":
             self._closed(message)
         elif kind == "REGISTER_OK":

@@ -149,7 +149,7 @@ def line_audio(folder: Path) -> tuple[str, ...]:
 class BaresipPeer:
     """A second baresip on 127.0.0.1 acting as the caller: its own config dir, ports and ctrl_tcp socket."""
 
-    def __init__(self, folder: Path, user: str, wav: Path | None = None) -> None:
+    def __init__(self, folder: Path, user: str, wav: Path | None = None, codecs: tuple[str, ...] = ("g711",)) -> None:
         self.folder = folder
         self.user = user
         self.sip_port = free_udp_port()
@@ -167,7 +167,7 @@ class BaresipPeer:
                     f"audio_source {audio_source}",
                     "audio_player none,none",
                     "audio_alert none,none",
-                    "module g711.so",
+                    *([f"module {codec}.so" for codec in codecs]),
                     "module aufile.so",
                     "module ausine.so",
                     "module_tmp account.so",
