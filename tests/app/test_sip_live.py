@@ -81,6 +81,11 @@ def heard_call(
     recorder = Recorder()
     answered: list[tuple[CallEvent, float]] = []
     got_answer = threading.Event()
+
+    def on_answered(event: CallEvent) -> None:
+        answered.append((event, time.time()))
+        got_answer.set()
+
     cfg = line_config(
         tmp_path,
         auto_answer=True,
@@ -92,7 +97,7 @@ def heard_call(
         ctl.submit,
         recorder.on_status,
         recorder.on_end,
-        on_answered=lambda e: (answered.append((e, time.time())), got_answer.set()),
+        on_answered=on_answered,
     )
     ctl.attach(source)
     ctl.add_listener(source.on_screened)

@@ -273,9 +273,7 @@ def test_model_download_can_be_cancelled_and_keeps_the_part(
     assert services.settings.value.model_path is None
 
 
-@pytest.mark.parametrize(
-    "bad", ["ftp://mirror.example/model.zip", "mirror.example/model.zip", "http://", "http://a b/"]
-)
+@pytest.mark.parametrize("bad", ["ftp://mirror.example/model.zip", "mirror.example/model.zip", "http://", "http://a b/"])
 def test_a_bad_mirror_address_is_explained_and_not_saved(qtbot, services, page, bad: str) -> None:
     _set_mirror(page, bad)
     assert "无效" in page.model_status.text() and "http://" in page.model_status.text()
