@@ -657,9 +657,10 @@ class SipSource(SourceBase):
         with self._calls_lock:
             calls = list(self._calls.values())
             self._calls.clear()
+        reason = "stopped" if self._stop.is_set() else "line_lost"
         for call in calls:
             self._emit_end(
-                CallEnded(call.event.line, "sip", self._clock(), "line_lost", {"call_id": call.event.extra["call_id"]})
+                CallEnded(call.event.line, "sip", self._clock(), reason, {"call_id": call.event.extra["call_id"]})
             )
 
     # -- messages from baresip --------------------------------------------------------------------

@@ -347,3 +347,36 @@ def test_the_sip_line_is_a_typed_setting_that_survives_a_save(tmp_path: Path) ->
     (tmp_path / "settings.json").write_text(text, encoding="utf-8")
     loaded = load_settings(tmp_path).call_source.sip
     assert loaded.transport == "udp" and loaded.account == line.account and loaded.password == "密码 1"
+
+
+@needs_baresip
+def test_listen_calls_on_a_sip_line_refuses_the_blocked_caller(data_dir: Path, tmp_path: Path) -> None:
+    from tests.app.test_cli_calls import _listen, _read_until
+
+    ListStore(open_db(data_dir / "callshield.db")).add("block", "16212345678", category="fraud")
+    port = free_udp_port()
+    proc = _listen(
+        data_dir,
+        "--sip",
+        f"sip:line1@127.0.0.1:{port}",
+        "--sip-direct",
+        "--sip-listen",
+        f"127.0.0.1:{port}",
+        "--auto-hangup",
+        "--max-calls",
+        "1",
+    )
+    caller = BaresipPeer(tmp_path / "caller", "16212345678")
+    try:
+        _read_until(proc.stderr, "已就绪")
+        caller.start()
+        caller.dial(f"sip:line1@127.0.0.1:{port}")
+        assert "486" in caller.wait_event("CALL_CLOSED", timeout=10)["param"]
+        out, err = proc.communicate(timeout=20)
+    finally:
+        caller.stop()
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "来电 16212345678" in out and "拦截" in out
+    assert "[SIP] 已拒接 16212345678（SIP 486，未振铃）" in err
