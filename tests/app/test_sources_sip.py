@@ -380,3 +380,30 @@ def test_listen_calls_on_a_sip_line_refuses_the_blocked_caller(data_dir: Path, t
     assert proc.returncode == 0, err
     assert "来电 16212345678" in out and "拦截" in out
     assert "[SIP] 已拒接 16212345678（SIP 486，未振铃）" in err
+
+
+@needs_baresip
+def test_attaching_to_a_baresip_already_running(tmp_path: Path, db_path: Path) -> None:
+    """WSL on Windows, or a baresip the user runs anyway: CallShield connects to its ctrl_tcp port."""
+    line = BaresipPeer(tmp_path / "line", "line1").start()
+    caller = BaresipPeer(tmp_path / "caller", "16212345678").start()
+    ListStore(open_db(db_path)).add("block", "16212345678", category="fraud")
+    calls = Calls()
+    ctl = CallController(db_path, CallSettings(auto_hangup=True))
+    ctl.add_listener(calls)
+    ctl.start()
+    recorder = Recorder()
+    cfg = SipConfig(
+        account=f"sip:line1@127.0.0.1:{line.sip_port}", register=False, attach=f"127.0.0.1:{line.ctrl_port}", **FAST
+    )  # type: ignore[arg-type]
+    try:
+        start_line(ctl, cfg, recorder)
+        caller.dial(f"sip:line1@127.0.0.1:{line.sip_port}")
+        [(event, verdict, _, _)] = calls.wait(1)
+        closed = caller.wait_event("CALL_CLOSED", timeout=5)
+    finally:
+        ctl.close()
+        caller.stop()
+        line.stop()
+    assert event.raw_number == "16212345678" and event.line == f"line1@127.0.0.1:{line.sip_port}"
+    assert verdict.level is Level.BLOCK and "486" in closed["param"]
