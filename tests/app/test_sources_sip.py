@@ -394,8 +394,11 @@ def test_attaching_to_a_baresip_already_running(tmp_path: Path, db_path: Path) -
     ctl.start()
     recorder = Recorder()
     cfg = SipConfig(
-        account=f"sip:line1@127.0.0.1:{line.sip_port}", register=False, attach=f"127.0.0.1:{line.ctrl_port}", **FAST
-    )  # type: ignore[arg-type]
+        account=f"sip:line1@127.0.0.1:{line.sip_port}",
+        register=False,
+        attach=f"127.0.0.1:{line.ctrl_port}",
+        **FAST,  # type: ignore[arg-type]
+    )
     try:
         start_line(ctl, cfg, recorder)
         caller.dial(f"sip:line1@127.0.0.1:{line.sip_port}")
