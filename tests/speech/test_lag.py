@@ -37,7 +37,7 @@ def test_lag_is_reported_in_whole_seconds_and_cleared_with_hysteresis() -> None:
 
 
 def test_no_flicker_between_half_and_full_threshold() -> None:
-    clock, said = Clock(), []
+    clock, said = Clock(), list[Message]()
     monitor = LagMonitor(threshold_s=1.0, on_change=said.append, clock=clock)
     monitor.start("2")
     clock.now += 1.2
