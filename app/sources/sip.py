@@ -35,6 +35,7 @@ import select
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -127,6 +128,11 @@ class SipMessage(MessageCode):
     RING_THROUGH = ("来电 {number} 已放行，正在振铃", "call from {number} allowed; ringing")
     ANSWERED = ("已自动接听 {number}", "answered the call from {number}")
     TOO_LATE = ("来电 {number} 已结束，无需拒接", "call from {number} already over; nothing to refuse")
+    BAD_SETTING = (
+        "SIP 设置“{field}”里有不能用的字符（换行、分号或尖括号），请在设置中修改。{retry} 秒后重试",
+        "the SIP setting “{field}” contains a character that cannot be used (line break, ; or <>); "
+        "please change it in Settings. Retrying in {retry} s",
+    )
     BAD_MESSAGE = ("baresip 发来无法识别的数据（已忽略）：{text}", "ignored unreadable data from baresip: {text}")
 
 
@@ -257,13 +263,24 @@ def module_path() -> str | None:
     return None
 
 
+class SipConfigError(ValueError):
+    """A setting that cannot go into baresip's files as it is (the settings page shows it)."""
+
+
+def _clean(name: str, value: str, forbidden: str = "") -> str:
+    """Values go into baresip's line-based config: a line break would smuggle in a second line."""
+    if any(ord(ch) < 32 for ch in value) or any(ch in value for ch in forbidden):
+        raise SipConfigError(name)
+    return value
+
+
 def account_line(cfg: SipConfig) -> str:
     params = [f"regint={cfg.register_interval_s if cfg.register else 0}"]
     if cfg.password:
-        params.append(f"auth_pass={cfg.password}")
+        params.append(f"auth_pass={_clean('password', cfg.password, ';')}")
     if cfg.auth_user:
-        params.append(f"auth_user={cfg.auth_user}")
-    uri = cfg.account.strip().strip("<>")
+        params.append(f"auth_user={_clean('auth_user', cfg.auth_user, ';<>')}")
+    uri = _clean("account", cfg.account.strip(), "<> ").strip("<>")
     if not uri.lower().startswith(("sip:", "sips:")):
         uri = "sip:" + uri
     if ";transport=" not in uri:
@@ -272,11 +289,12 @@ def account_line(cfg: SipConfig) -> str:
 
 
 def config_text(cfg: SipConfig, ctrl_port: int, modules: str | None) -> str:
-    lines = ["poll_method\t\tpoll" if os.name == "nt" else "poll_method\t\tepoll"]
+    # epoll is Linux's; elsewhere baresip picks its own method (select on Windows, kqueue/poll on macOS).
+    lines = ["poll_method\t\tepoll"] if sys.platform.startswith("linux") else []
     if modules:
         lines.append(f"module_path\t\t{modules}")
     lines += [
-        f"sip_listen\t\t{cfg.listen}",
+        f"sip_listen\t\t{_clean('listen', cfg.listen, ' ')}",
         "call_local_timeout\t120",
         "call_max_calls\t\t4",
         # No ring tone and no sound devices unless asked for: CallShield decides whether a call rings.
@@ -293,9 +311,9 @@ def config_text(cfg: SipConfig, ctrl_port: int, modules: str | None) -> str:
         f"ctrl_tcp_listen\t\t127.0.0.1:{ctrl_port}",
     ]
     if cfg.record_dir:
-        lines += ["module\t\t\tsndfile.so", f"snd_path\t\t{cfg.record_dir}"]
+        lines += ["module\t\t\tsndfile.so", f"snd_path\t\t{_clean('record_dir', cfg.record_dir)}"]
     if cfg.audio_lines:
-        lines += list(cfg.audio_lines)
+        lines += [_clean("audio_lines", line) for line in cfg.audio_lines]
     elif modules is None or os.path.isfile(os.path.join(modules, "portaudio.so")):
         lines.append("module\t\t\tportaudio.so")  # the PC's own speaker and microphone, on every platform
     return "\n".join(lines) + "\n"
@@ -506,9 +524,13 @@ class SipSource(SourceBase):
                 self._workdir = tempfile.TemporaryDirectory(prefix="callshield-sip-")
             folder = Path(self._workdir.name)
         ctrl_port = cfg.ctrl_port or _free_tcp_port()
-        (folder / "config").write_text(config_text(cfg, ctrl_port, module_path()), encoding="utf-8")
+        try:
+            config, account = config_text(cfg, ctrl_port, module_path()), account_line(cfg)
+        except SipConfigError as exc:
+            raise _Lost(SipMessage.BAD_SETTING, {"field": str(exc)}) from exc
+        (folder / "config").write_text(config, encoding="utf-8")
         accounts = folder / "accounts"
-        accounts.write_text(account_line(cfg) + "\n", encoding="utf-8")
+        accounts.write_text(account + "\n", encoding="utf-8")
         with contextlib.suppress(OSError):
             accounts.chmod(0o600)  # it holds the SIP password
         args = [program, "-f", str(folder)] + (["-s"] if cfg.sip_trace else [])

@@ -16,6 +16,7 @@ from app.sources.events import CallerId, Severity, SourceState
 from app.sources.sip import (
     NetstringError,
     SipConfig,
+    SipConfigError,
     SipMessage,
     SipSource,
     account_line,
@@ -66,6 +67,25 @@ def test_account_line_carries_the_password_and_no_registration_when_direct() -> 
     assert line == "<sip:8001@sip.example.com;transport=udp>;regint=600;auth_pass=pa ss;auth_user=u8001"
     assert account_line(SipConfig(account="sip:line1@127.0.0.1:5071", register=False)).endswith(";regint=0")
     assert "pa ss" not in repr(SipConfig(password="pa ss"))  # never in logs
+
+
+def test_a_line_break_in_a_setting_cannot_reach_baresips_files(tmp_path: Path) -> None:
+    with pytest.raises(SipConfigError):
+        account_line(SipConfig(account="sip:a@b", password="x\nmodule_app evil.so"))
+    with pytest.raises(SipConfigError):
+        account_line(SipConfig(account="sip:a@b>;regint=1", password="x"))
+    if shutil.which("baresip") is None:
+        return
+    recorder = Recorder()
+    cfg = line_config(tmp_path, password="ok;evil")
+    source = SipSource(cfg, recorder.on_call, recorder.on_status)
+    source.start()
+    try:
+        status = recorder.wait_status(SipMessage.BAD_SETTING)
+    finally:
+        source.stop()
+    assert "password" in status.render("zh") and status.severity is Severity.ERROR
+    assert not (tmp_path / "line" / "accounts").exists()  # nothing was written
 
 
 def test_missing_baresip_is_reported_clearly_and_retried() -> None:
