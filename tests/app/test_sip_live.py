@@ -22,19 +22,20 @@ from typing import Any
 import pytest
 
 from app.calls import CallController
-from app.sources.events import CallEvent
-from app.sources.sip import SipMessage, SipSource, call_recordings
+from app.sources.events import CallEnded, CallEvent
+from app.sources.sip import SipMessage, SipSource
+from app.sources.sip_audio import SipCallAudio
 from blocklists.db import open_db
 from blocklists.history import History
-from speech.channels import Channel, LineResult, Side, TwoSidedLine
+from speech.audio import AudioSource
+from speech.channels import Channel, LineResult, Side, SideSegment, TwoSidedLine
 from speech.recognizer import LoadedModel, build_grammar
-from speech.wavtail import GrowingWavSource
 from tests.app.sip_peers import BaresipPeer
 from tests.app.test_calls import Calls
 from tests.app.test_sources_peers import Recorder
 from tests.app.test_sources_sip import line_config, needs_baresip
 from tests.speech import conftest as speech_fixtures
-from tests.speech.conftest import KO_FRAUD_SENTENCE, KO_KEYWORDS
+from tests.speech.conftest import KO_FRAUD_SENTENCE, KO_KEYWORDS, concat_wavs
 from tests.speech.test_pipeline import KO_PACK
 
 GRAMMAR = (*KO_KEYWORDS, "안녕하세요", "입니다", "알려", "주세요")
@@ -61,94 +62,104 @@ def phone_wav(say: Callable[..., Path], text: str, name: str) -> Path:
     return out
 
 
+class HeardLine:
+    """CallShield's SIP line with both sides transcribed (SipCallAudio), wired to a real CallController."""
+
+    def __init__(self, tmp_path: Path, data_dir: Path, model: LoadedModel, our_wav: Path) -> None:
+        import screening.transcript as transcript
+
+        pack = tmp_path / "ko_test.json"
+        pack.write_text(json.dumps(KO_PACK, ensure_ascii=False), encoding="utf-8")
+        self.detector = transcript.ScriptDetector.load(pack, use_model=False)
+        self.model = model
+        self.alerts: list[Any] = []
+        self.rates: list[int] = []
+        self.results: list[tuple[CallEvent, LineResult]] = []
+        self._got_result = threading.Event()
+        record_dir = tmp_path / "calls"
+        record_dir.mkdir()
+        self.calls = Calls()
+        self.ctl = CallController(data_dir / "callshield.db")
+        self.ctl.add_listener(self.calls)
+        self.recorder = Recorder()
+        self.audio = SipCallAudio(record_dir, self._make_line, self._on_result)
+        self.cfg = line_config(
+            tmp_path,
+            auto_answer=True,
+            record_dir=str(record_dir),
+            audio_lines=(f"audio_source aufile,{our_wav}", "audio_player none,none"),
+        )
+        self.source = SipSource(
+            self.cfg, self.ctl.submit, self.recorder.on_status, self._on_end, on_answered=self.audio.on_answered
+        )
+        self.ctl.attach(self.source)
+        self.ctl.add_listener(self.source.on_screened)
+
+    def _make_line(self, event: CallEvent, caller: AudioSource, us: AudioSource) -> TwoSidedLine:
+        self._sources = [caller, us]
+        return TwoSidedLine(
+            Channel(caller, self.model.recognizer(grammar=build_grammar(self.model, GRAMMAR))),
+            Channel(us, self.model.recognizer(grammar=build_grammar(self.model, GRAMMAR))),
+            alert_sink=self.detector.session(),
+            context_sink=self.detector.session(),
+            on_segment=self._note_rates,
+            on_alert_update=lambda s, u: self.alerts.extend([u] if u.new_hits else []),
+            name="sip",
+        )
+
+    def _note_rates(self, segment: SideSegment) -> None:  # the first words: both files are open by now
+        if not self.rates:
+            self.rates = [getattr(s, "rate", 0) for s in self._sources]
+
+    def _on_end(self, ended: CallEnded) -> None:
+        self.recorder.on_end(ended)
+        self.audio.on_end(ended)
+
+    def _on_result(self, event: CallEvent, result: LineResult) -> None:
+        self.results.append((event, result))
+        self._got_result.set()
+
+    def start(self) -> None:
+        self.ctl.start()
+        self.source.start()
+        self.recorder.wait_status(SipMessage.READY)
+
+    def result(self, timeout: float = 30.0) -> tuple[CallEvent, LineResult]:
+        assert self._got_result.wait(timeout), "no transcript for the call"
+        return self.results[0]
+
+    def close(self) -> None:
+        self.source.stop()
+        self.ctl.close()
+
+
 def heard_call(
     tmp_path: Path, data_dir: Path, model: LoadedModel, say: Callable[..., Path], caller_says: str, we_say: str
 ) -> tuple[LineResult, list[Any], CallEvent]:
-    import screening.transcript as transcript
-
-    pack = tmp_path / "ko_test.json"
-    pack.write_text(json.dumps(KO_PACK, ensure_ascii=False), encoding="utf-8")
-    det = transcript.ScriptDetector.load(pack, use_model=False)
     caller_wav = phone_wav(say, caller_says, "caller")
     our_wav = phone_wav(say, we_say, "us")
-    record_dir = tmp_path / "calls"
-    record_dir.mkdir()
-
-    calls = Calls()
-    ctl = CallController(data_dir / "callshield.db")
-    ctl.add_listener(calls)
-    ctl.start()
-    recorder = Recorder()
-    answered: list[tuple[CallEvent, float]] = []
-    got_answer = threading.Event()
-
-    def on_answered(event: CallEvent) -> None:
-        answered.append((event, time.time()))
-        got_answer.set()
-
-    cfg = line_config(
-        tmp_path,
-        auto_answer=True,
-        record_dir=str(record_dir),
-        audio_lines=(f"audio_source aufile,{our_wav}", "audio_player none,none"),
-    )
-    source = SipSource(
-        cfg,
-        ctl.submit,
-        recorder.on_status,
-        recorder.on_end,
-        on_answered=on_answered,
-    )
-    ctl.attach(source)
-    ctl.add_listener(source.on_screened)
+    line = HeardLine(tmp_path, data_dir, model, our_wav)
     caller = BaresipPeer(tmp_path / "caller", "16212345678", wav=caller_wav, codecs=("g722", "g711"))
-    alerts: list[Any] = []
     try:
-        source.start()
-        recorder.wait_status(SipMessage.READY)
+        line.start()
         caller.start()
-        caller.dial(f"sip:{cfg.account.removeprefix('sip:')}")
-        assert got_answer.wait(10), recorder.codes()
-        event, since = answered[0]
-        deadline = time.monotonic() + 5
-        while (files := call_recordings(record_dir, since)) is None:
-            assert time.monotonic() < deadline, list(record_dir.iterdir())
-            time.sleep(0.05)
-        sides = [GrowingWavSource(files.caller), GrowingWavSource(files.us)]
-        rates: list[int] = []
-        line = TwoSidedLine(
-            Channel(sides[0], model.recognizer(grammar=build_grammar(model, GRAMMAR))),
-            Channel(sides[1], model.recognizer(grammar=build_grammar(model, GRAMMAR))),
-            alert_sink=det.session(),
-            context_sink=det.session(),
-            on_alert_update=lambda s, u: alerts.extend([u] if u.new_hits else []),
-            name="sip",
-        ).start()
-        deadline = time.monotonic() + 5
-        while not all(side.rate for side in sides) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        rates = [side.rate for side in sides]
-        # Let the caller finish speaking (the longer of the two WAVs, plus the network's jitter buffer).
+        caller.dial(f"sip:{line.cfg.account.removeprefix('sip:')}")
+        caller.wait_event("CALL_ESTABLISHED", timeout=10)
+        # Let both finish speaking (the longer of the two WAVs, plus the network's jitter buffer).
         time.sleep(max(_seconds(caller_wav), _seconds(our_wav)) + 0.5)
         caller.command("hangup")
-        recorder.wait_end("after_pickup", timeout=10)
-        for side in sides:
-            side.finish()
-        deadline = time.monotonic() + 20
-        while line.running and time.monotonic() < deadline:
-            time.sleep(0.05)
-        result = line.stop()
-        calls.wait(1)
+        line.recorder.wait_end("after_pickup", timeout=10)
+        event, result = line.result()
+        line.calls.wait(1)
     finally:
         caller.stop()
-        source.stop()
-        ctl.close()
-    assert rates == [16000, 16000]  # G.722 was negotiated: both directions are wideband
+        line.close()
+    assert line.rates == [16000, 16000]  # G.722 was negotiated: both directions are wideband
     assert result.caller is not None and result.caller.error is None, result.caller
     assert result.us is not None and result.us.error is None, result.us
     [row] = History(open_db(data_dir / "callshield.db")).query(kind="call")
     assert row["source"] == "sip" and row["number_raw"] == "16212345678"
-    return result, alerts, event
+    return result, line.alerts, event
 
 
 def _seconds(wav: Path) -> float:
@@ -182,3 +193,34 @@ def test_our_agent_saying_the_scam_words_does_not_alert(
     assert "비밀번호" in result.text(Side.US) and "비밀번호" not in result.text(Side.CALLER)
     assert alerts == []
     assert result.context_rules == ("ko.account_password",)
+
+
+def test_baresip_killed_mid_call_keeps_what_was_heard(
+    tmp_path: Path, data_dir: Path, ko_model: LoadedModel, say: Callable[..., Path]
+) -> None:
+    first = say(KO_FRAUD_SENTENCE, name="first.wav", pad_s=0.5)
+    second = say("검찰 수사관입니다 " * 4, name="second.wav")
+    long_call = concat_wavs([first, second], 2.0, tmp_path / "long-22k.wav")
+    caller_wav = tmp_path / "long.wav"
+    subprocess.run(["sox", str(long_call), "-r", "16000", "-c", "1", "-b", "16", str(caller_wav)], check=True)
+    line = HeardLine(tmp_path, data_dir, ko_model, phone_wav(say, AGENT_SAYS, "us"))
+    caller = BaresipPeer(tmp_path / "caller", "16212345678", wav=caller_wav, codecs=("g722", "g711"))
+    try:
+        line.start()
+        caller.start()
+        caller.dial(f"sip:{line.cfg.account.removeprefix('sip:')}")
+        caller.wait_event("CALL_ESTABLISHED", timeout=10)
+        deadline = time.monotonic() + 20
+        while not line.alerts and time.monotonic() < deadline:
+            time.sleep(0.05)  # the caller's first sentence has been heard and scored
+        assert line.alerts, "the first sentence was not heard"
+        line.source.kill_baresip_for_test()  # baresip dies during the caller's second sentence
+        line.recorder.wait_end("line_lost", timeout=10)
+        event, result = line.result()
+        line.recorder.wait_status(SipMessage.READY, count=2, timeout=15)  # the line is back by itself
+    finally:
+        caller.stop()
+        line.close()
+    assert "비밀번호" in result.text(Side.CALLER)  # what was heard before the crash is kept
+    assert result.caller is not None and result.caller.audio_s < _seconds(caller_wav)  # really cut short
+    assert event.raw_number == "16212345678"
