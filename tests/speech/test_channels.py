@@ -207,9 +207,7 @@ def _two_sided(
     det = transcript.ScriptDetector.load(pack, use_model=False)
     alerts: list[Any] = []
     line = TwoSidedLine(
-        Channel(
-            PulseSource("speaker.monitor", env=pc.env), model.recognizer(grammar=build_grammar(model, GRAMMAR))
-        ),
+        Channel(PulseSource("speaker.monitor", env=pc.env), model.recognizer(grammar=build_grammar(model, GRAMMAR))),
         Channel(PulseSource("mic.monitor", env=pc.env), model.recognizer(grammar=build_grammar(model, GRAMMAR))),
         alert_sink=det.session(),
         context_sink=det.session(),
