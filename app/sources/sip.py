@@ -20,7 +20,8 @@ from us, ``{"event": true, "type": "CALL_INCOMING", "peeruri": …, "id": …}``
   are written by the controller as each call arrives).
 
 baresip 1.0 (Debian 11/12) sends ``180 Ringing`` to the caller as soon as the INVITE arrives and its
-``hangup`` command always answers ``486``; that is what the caller's network sees.
+``hangup`` command always answers ``486``; that is what the caller's network sees. Its ``hangup`` and
+``accept`` act on "the current call", so each line takes one call at a time (a second caller hears busy).
 """
 
 from __future__ import annotations
@@ -296,7 +297,9 @@ def config_text(cfg: SipConfig, ctrl_port: int, modules: str | None) -> str:
     lines += [
         f"sip_listen\t\t{_clean('listen', cfg.listen, ' ')}",
         "call_local_timeout\t120",
-        "call_max_calls\t\t4",
+        # One call at a time, like a phone line: baresip 1.0's hangup/accept act on its current call, so
+        # a second caller gets "486 Busy" from baresip instead of risking the wrong call being refused.
+        "call_max_calls\t\t1",
         # No ring tone and no sound devices unless asked for: CallShield decides whether a call rings.
         "audio_alert\t\tnone,none",
         # G.722 (16 kHz "HD voice") first where the other side has it: the recogniser hears twice the
