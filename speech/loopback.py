@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from speech.audio import TARGET_RATE, LevelReading, level_of
+from speech.audio import TARGET_RATE, AudioSource, LevelReading, level_of
 from speech.errors import AudioError, SpeechProblem
 
 log = logging.getLogger(__name__)
@@ -50,9 +50,11 @@ class LoopbackDevice:
         """Clear wording for the device chooser: a monitor says it is the other side of the call."""
         if not self.is_monitor:
             return self.description
+        # PulseAudio calls it "Monitor of <speaker>" (in the system's language); we say what it is for.
+        speaker = self.description.removeprefix("Monitor of ").removeprefix("监视器 ") or self.name
         if lang.startswith("en"):
-            return f"Playback loopback: {self.description} (the caller's voice)"
-        return f"扬声器回采：{self.description}（对方的声音）"
+            return f"Playback loopback: {speaker} (the caller's voice)"
+        return f"扬声器回采：{speaker}（对方的声音）"
 
 
 def _pulse_tool() -> list[str] | None:
@@ -188,3 +190,53 @@ class PulseSource:
         for pipe in (proc.stdout, proc.stderr):
             if pipe is not None:
                 pipe.close()
+
+
+@dataclass(frozen=True)
+class CaptureChoice:
+    """One entry of a line's device chooser: a PortAudio input, or a sound-server source by name.
+
+    ``key`` is what settings store (``"input:<device name>"`` or ``"pulse:<source name>"``);
+    ``caller_side`` marks a loopback, the natural choice for the "对方 / caller" channel.
+    """
+
+    key: str
+    name: str
+    caller_side: bool
+    description: str = ""
+
+    def label(self, lang: str = "zh") -> str:
+        if self.key.startswith("pulse:"):
+            return LoopbackDevice(self.name, self.description or self.name, self.caller_side).label(lang)
+        return self.name
+
+
+def capture_choices(inputs: list[str] | None = None, env: Mapping[str, str] | None = None) -> list[CaptureChoice]:
+    """Loopbacks first (the caller's side), then the sound server's other sources, then PortAudio inputs."""
+    if inputs is None:
+        try:
+            from speech.audio import list_input_devices
+
+            inputs = [d.name for d in list_input_devices()]
+        except Exception:  # no PortAudio: the sound server's sources are still offered
+            log.warning("PortAudio input devices could not be listed", exc_info=True)
+            inputs = []
+    choices = [
+        CaptureChoice(f"pulse:{d.name}", d.name, d.is_monitor, d.description) for d in list_loopback_devices(env)
+    ]
+    choices += [CaptureChoice(f"input:{name}", name, False) for name in inputs]
+    return choices
+
+
+def open_capture(
+    key: str, on_level: Callable[[LevelReading], None] | None = None, env: Mapping[str, str] | None = None
+) -> AudioSource:
+    """The audio source for a stored ``CaptureChoice.key`` (not started)."""
+    kind, _, name = key.partition(":")
+    if kind == "pulse" and name:
+        return PulseSource(name, on_level=on_level, env=env)
+    if kind == "input":
+        from speech.audio import LiveSource
+
+        return LiveSource(device=name or None, on_level=on_level)
+    raise AudioError(SpeechProblem.DEVICE_NOT_FOUND, device=key)

@@ -23,7 +23,7 @@ import pytest
 from screening.types import Level, TranscriptSegment
 from speech.channels import Channel, LineResult, Side, SideSegment, TwoSidedLine
 from speech.errors import AudioError, SpeechProblem
-from speech.loopback import LoopbackDevice, PulseSource, list_loopback_devices
+from speech.loopback import LoopbackDevice, PulseSource, capture_choices, list_loopback_devices, open_capture
 from speech.recognizer import LoadedModel, build_grammar
 from tests.speech.conftest import KO_FRAUD_SENTENCE, KO_KEYWORDS
 from tests.speech.test_pipeline import CHUNK, KO_PACK, ListSource, ScriptedRecognizer
@@ -121,8 +121,8 @@ def test_a_failing_microphone_does_not_stop_the_callers_channel() -> None:
 
 def test_monitor_sources_get_a_plain_label() -> None:
     monitor = LoopbackDevice("alsa_output.usb-headset.monitor", "Monitor of USB Headset", True)
-    assert monitor.label("zh") == "扬声器回采：Monitor of USB Headset（对方的声音）"
-    assert monitor.label("en") == "Playback loopback: Monitor of USB Headset (the caller's voice)"
+    assert monitor.label("zh") == "扬声器回采：USB Headset（对方的声音）"
+    assert monitor.label("en") == "Playback loopback: USB Headset (the caller's voice)"
     assert LoopbackDevice("mic", "USB Headset Mic", False).label("zh") == "USB Headset Mic"
 
 
@@ -182,6 +182,24 @@ def test_the_speakers_monitor_is_offered_as_the_callers_side(softphone_pc: Softp
     speaker = next(d for d in devices if d.name == "speaker.monitor")
     assert speaker.is_monitor and devices[0].is_monitor  # monitors listed first
     assert "Softphone-Speaker" in speaker.label("zh") and "对方的声音" in speaker.label("zh")
+
+
+def test_capture_choices_offer_loopbacks_first_and_open_them(softphone_pc: SoftphonePc) -> None:
+    choices = capture_choices(inputs=["USB Headset Mic"], env=softphone_pc.env)
+    keys = [c.key for c in choices]
+    assert keys[:2] == ["pulse:mic.monitor", "pulse:speaker.monitor"] and keys[-1] == "input:USB Headset Mic"
+    speaker = choices[1]
+    assert speaker.caller_side and speaker.label("en").startswith("Playback loopback: Softphone-Speaker")
+    assert not choices[-1].caller_side and choices[-1].label("zh") == "USB Headset Mic"
+    source = open_capture(speaker.key, env=softphone_pc.env)
+    assert isinstance(source, PulseSource)
+    source.start()
+    try:
+        assert source.read(2.0) is not None  # a null sink's monitor delivers silence, in real time
+    finally:
+        source.close()
+    with pytest.raises(AudioError):
+        open_capture("bluetooth:phone")
 
 
 def test_a_missing_source_is_a_clear_error(softphone_pc: SoftphonePc) -> None:
