@@ -4,7 +4,8 @@ Glue between :class:`~app.sources.sip.SipSource` (``on_answered`` and ``on_end``
 :class:`~speech.channels.TwoSidedLine`: when a call is answered, the two files baresip's ``sndfile``
 writes for it are found and followed (:class:`~speech.wavtail.GrowingWavSource`); when the call ends
 (hung up, refused, or the line lost because baresip died) the files are read to the end and the
-line's result, with everything heard so far, goes to ``on_result``.
+line's result, with everything heard so far, goes to ``on_result``. The two recordings are then
+deleted unless the user chose to keep recordings: the transcript is what CallShield keeps.
 
 Plain Python, no Qt. Finding the files and joining the recognisers happen on short helper threads,
 never on the SIP worker.
@@ -49,8 +50,10 @@ class SipCallAudio:
         make_line: LineFactory,
         on_result: ResultFn,
         find_timeout_s: float = 5.0,
+        keep_recordings: bool = False,
     ) -> None:
         self.record_dir = Path(record_dir)
+        self.keep_recordings = keep_recordings  # off: the two files are deleted once the call is transcribed
         self._make_line = make_line
         self._on_result = on_result
         self._find_timeout_s = find_timeout_s
@@ -129,6 +132,13 @@ class SipCallAudio:
         result = line.stop()
         with self._lock:
             self._calls.pop(call_id, None)
+        if not self.keep_recordings:
+            for source in heard.sources:
+                source.close()
+                try:
+                    source.path.unlink(missing_ok=True)
+                except OSError:  # Windows: baresip may still hold it open; it goes with the next call
+                    log.info("could not delete the call recording %s yet", source.path.name)
         try:
             self._on_result(heard.event, result)
         except Exception:

@@ -155,6 +155,7 @@ def heard_call(
         caller.stop()
         line.close()
     assert line.rates == [16000, 16000]  # G.722 was negotiated: both directions are wideband
+    assert not list((tmp_path / "calls").glob("*.wav"))  # transcribed, then the recordings were deleted
     assert result.caller is not None and result.caller.error is None, result.caller
     assert result.us is not None and result.us.error is None, result.us
     [row] = History(open_db(data_dir / "callshield.db")).query(kind="call")
