@@ -56,11 +56,12 @@ from app.sources.events import (
     Severity,
     SourceBase,
     SourceState,
+    SourceStatus,
     StatusCallback,
     utc_now,
 )
 from app.sources.modem import classify_number
-from screening.i18n import MessageCode
+from screening.i18n import Message, MessageCode
 from screening.privacy import mask_number
 
 log = logging.getLogger(__name__)
@@ -857,3 +858,52 @@ class SipSource(SourceBase):
         if now - self._bad_reported_at >= 1.0:
             self._bad_reported_at = now
             self._report(self.status.state, SipMessage.BAD_MESSAGE, severity=Severity.WARNING, text=shown)
+
+
+# What ends a line check: the line works, or it will not work until the user changes something.
+CHECK_OUTCOMES = frozenset(
+    {
+        SipMessage.READY,
+        SipMessage.REGISTERED,
+        SipMessage.WRONG_PASSWORD,
+        SipMessage.REGISTER_REFUSED,
+        SipMessage.SERVER_NO_ANSWER,
+        SipMessage.NOT_INSTALLED,
+        SipMessage.START_FAILED,
+        SipMessage.BAD_SETTING,
+        SipMessage.CTRL_UNREACHABLE,
+    }
+)
+
+
+def check_line(config: SipConfig, timeout_s: float = 15.0, locations: Sequence[str] = COMMON_LOCATIONS) -> SourceStatus:
+    """The settings page's "test" button (run on a worker, it blocks): start the line, wait until it
+    is ready or clearly cannot be, stop it, and return that status (its message says what to fix).
+    It binds the configured SIP port, so the running line is stopped for the check (or give the check
+    another ``listen`` port)."""
+    import dataclasses
+
+    cfg = dataclasses.replace(config, register_timeout_s=min(config.register_timeout_s, timeout_s * 0.8))
+    outcome: list[SourceStatus] = []
+    done = threading.Event()
+
+    def on_status(status: SourceStatus) -> None:
+        if status.message.code in CHECK_OUTCOMES and not done.is_set():
+            outcome.append(status)
+            done.set()
+
+    source = SipSource(cfg, lambda event: None, on_status, locations=locations)
+    source.start()
+    try:
+        if not done.wait(timeout_s):
+            server = cfg.account.split("@", 1)[-1].split(";", 1)[0]
+            return SourceStatus(
+                "sip",
+                SourceState.DISCONNECTED,
+                Message(SipMessage.SERVER_NO_ANSWER, {"server": server, "seconds": f"{timeout_s:g}"}),
+                utc_now(),
+                Severity.WARNING,
+            )
+    finally:
+        source.stop()
+    return outcome[0]

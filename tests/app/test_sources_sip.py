@@ -21,6 +21,7 @@ from app.sources.sip import (
     SipSource,
     account_line,
     caller_from,
+    check_line,
     find_baresip,
     netstring,
     read_netstrings,
@@ -430,3 +431,19 @@ def test_attaching_to_a_baresip_already_running(tmp_path: Path, db_path: Path) -
         line.stop()
     assert event.raw_number == "16212345678" and event.line == f"line1@127.0.0.1:{line.sip_port}"
     assert verdict.level is Level.BLOCK and "486" in closed["param"]
+
+
+@needs_baresip
+def test_check_line_says_what_to_fix(tmp_path: Path) -> None:
+    """The settings page's test button: right password → registered; wrong → says so; no baresip → says so."""
+    registrar = Registrar({"alice": "s3cret"}).start()
+    try:
+        good = check_line(registered_line(tmp_path / "a", registrar.port, "s3cret"), timeout_s=8)
+        bad = check_line(registered_line(tmp_path / "b", registrar.port, "nope"), timeout_s=8)
+    finally:
+        registrar.stop()
+    missing = check_line(SipConfig(account="sip:a@127.0.0.1", program="baresip-not-here"), timeout_s=5, locations=())
+    assert good.message.code is SipMessage.REGISTERED and good.severity is Severity.INFO
+    assert bad.message.code is SipMessage.WRONG_PASSWORD and "密码" in bad.render("zh")
+    assert missing.message.code is SipMessage.NOT_INSTALLED
+    assert not [t for t in threading.enumerate() if t.name == "callshield-sip"]  # each check cleaned up
