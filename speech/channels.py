@@ -178,6 +178,11 @@ class TwoSidedLine:
         return any(run.running for run in self._runs.values())
 
     @property
+    def audio_s(self) -> float:
+        """Audio processed so far by the slower side (what :class:`speech.lag.LagMonitor` is fed)."""
+        return min(run.audio_s for run in self._runs.values())
+
+    @property
     def context_rules(self) -> tuple[str, ...]:
         with self._lock:
             return tuple(self._context)

@@ -88,6 +88,7 @@ def test_the_agents_warning_does_not_alert_but_is_kept_as_context() -> None:
     assert not seen.alerted() and not seen.updates
     assert "generic.code_request" in result.context_rules  # "our side already talked about codes"
     assert result.lines("zh") == [f"我方：{AGENT_WARNING}"]
+    assert result.us is not None and result.us.audio_s > 0
 
 
 def test_the_same_words_from_the_caller_are_a_strong_signal() -> None:

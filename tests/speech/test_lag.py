@@ -73,3 +73,18 @@ def test_a_real_pipeline_that_cannot_keep_up_is_named() -> None:
     finally:
         run.stop()
     assert said and said[0].startswith("第 3 线路识别落后")
+
+
+def test_a_two_sided_line_reports_its_slower_side() -> None:
+    from speech.channels import Channel, TwoSidedLine
+    from tests.speech.test_pipeline import CHUNK, ListSource
+
+    line = TwoSidedLine(
+        Channel(ListSource([CHUNK] * 3), ScriptedRecognizer([])),
+        Channel(ListSource([CHUNK] * 5), ScriptedRecognizer([])),
+    ).start()
+    deadline = time.monotonic() + 5
+    while line.running and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert abs(line.audio_s - 0.3) < 1e-6  # the caller's 0.3 s, not our 0.5 s
+    line.stop()
