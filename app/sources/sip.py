@@ -514,6 +514,8 @@ class SipSource(SourceBase):
         cfg = self.config
         if cfg.attach:
             host, _, port = cfg.attach.rpartition(":")
+            if not port.isdigit() or not 0 < int(port) < 65536:
+                raise _Lost(SipMessage.BAD_SETTING, {"field": "attach"})
             return host or "127.0.0.1", int(port)
         program = find_baresip(cfg.program, self._locations)
         if program is None:

@@ -87,6 +87,8 @@ def test_a_line_break_in_a_setting_cannot_reach_baresips_files(tmp_path: Path) -
         source.stop()
     assert "password" in status.render("zh") and status.severity is Severity.ERROR
     assert not (tmp_path / "line" / "accounts").exists()  # nothing was written
+    bad_attach = check_line(SipConfig(account="sip:a@127.0.0.1", attach="localhost:http"), timeout_s=5)
+    assert bad_attach.message.code is SipMessage.BAD_SETTING and "attach" in bad_attach.render("en")
 
 
 def test_missing_baresip_is_reported_clearly_and_retried() -> None:
