@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from app.calls.events import SourceKind
+from app.calls.sources.sip import SipConfig
 from screening.types import Level
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ class SmtpSettings:
 
 @dataclass(frozen=True)
 class CallSourceSettings:
-    """Where incoming calls come from: typed in by hand, a caller-ID modem, or an NCID server."""
+    """Where incoming calls come from: typed in by hand, a caller-ID modem, an NCID server or a SIP line."""
 
     kind: SourceKind = "manual"
     modem_port: str = ""
@@ -59,6 +60,7 @@ class CallSourceSettings:
     ncid_port: int = 3333
     modem_country: str = "26"  # AT+GCI country code: 26 = China; "" leaves the modem's own setting
     ncid_push_blocks: bool = False  # add numbers CallShield blocks to the NCID server's blacklist
+    sip: SipConfig = field(default_factory=SipConfig)  # SIP line through baresip (password kept like SMTP's)
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,8 @@ def settings_to_dict(settings: Settings) -> dict[str, Any]:
 _CHOICES: dict[str, tuple[str, ...]] = {
     "language": ("zh", "en", "auto"),
     "tls": ("none", "starttls", "ssl"),
-    "kind": ("manual", "modem", "ncid"),
+    "kind": ("manual", "modem", "ncid", "sip"),
+    "transport": ("udp", "tcp", "tls"),
 }
 
 

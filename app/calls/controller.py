@@ -32,6 +32,7 @@ from app.calls.events import (
 from app.calls.sources.manual import ManualSource
 from app.calls.sources.modem import ModemConfig, ModemSource
 from app.calls.sources.ncid import NcidConfig, NcidSource
+from app.calls.sources.sip import SipConfig, SipSource
 from screening.i18n import Message, MessageCode
 from screening.privacy import mask_number
 from screening.screener import NumberScreener, NumberVerdict
@@ -56,7 +57,7 @@ class CallProblem(MessageCode):
 class CallSettings:
     """What the controller does with a verdict (the settings page edits these)."""
 
-    auto_hangup: bool = False  # answer and hang up on calls at or above hangup_level (modem only)
+    auto_hangup: bool = False  # modem: answer and hang up; SIP: refuse (486) calls at or above hangup_level
     hangup_level: Level = Level.BLOCK
     push_blocks_to_ncid: bool = False  # add blocked numbers to the NCID server's blacklist
     region: str = "CN"
@@ -125,6 +126,7 @@ class CallController:
         ncid: NcidConfig | None = None,
         manual: bool = True,
         on_status: Callable[[SourceStatus], None] | None = None,
+        sip: SipConfig | None = None,
     ) -> list[SourceBase]:
         """Build (not start) the configured sources, wired to this controller."""
         sources: list[SourceBase] = []
@@ -134,6 +136,10 @@ class CallController:
             sources.append(ModemSource(modem, self.submit, on_status, self.call_ended))
         if ncid is not None:
             sources.append(NcidSource(ncid, self.submit, on_status, self.call_ended))
+        if sip is not None:
+            sip_source = SipSource(sip, self.submit, on_status, self.call_ended)
+            self.add_listener(sip_source.on_screened)  # a call that was not refused rings through
+            sources.append(sip_source)
         for source in sources:
             self.attach(source)
         return sources

@@ -23,7 +23,7 @@ from screening.i18n import Message, MessageCode
 
 log = logging.getLogger(__name__)
 
-SourceKind = Literal["modem", "ncid", "manual"]
+SourceKind = Literal["modem", "ncid", "manual", "sip"]
 
 Clock = Callable[[], datetime]
 
@@ -286,7 +286,7 @@ class SourceBase:
         self._report(SourceState.STOPPED, SourceMessage.STOPPED, source=self.kind)
 
     def _report(
-        self, state: SourceState, code: SourceMessage, severity: Severity = Severity.INFO, **params: Any
+        self, state: SourceState, code: MessageCode, severity: Severity = Severity.INFO, **params: Any
     ) -> SourceStatus:
         status = SourceStatus(self.kind, state, Message(code, params), self._clock(), severity)
         with self._status_lock:

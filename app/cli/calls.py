@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import threading
 from datetime import datetime
@@ -21,10 +22,16 @@ from app.calls.events import CallEnded, CallEvent, SourceState, SourceStatus
 from app.calls.sources.manual import ManualSource
 from app.calls.sources.modem import AUTO, ModemConfig
 from app.calls.sources.ncid import DEFAULT_PORT, NcidConfig
+from app.calls.sources.sip import SipConfig
 from screening.i18n import Message
 from screening.screener import NumberVerdict
 
-SOURCE_NAMES = {"modem": ("调制解调器", "modem"), "ncid": ("NCID", "NCID"), "manual": ("手动", "manual")}
+SOURCE_NAMES = {
+    "modem": ("调制解调器", "modem"),
+    "ncid": ("NCID", "NCID"),
+    "manual": ("手动", "manual"),
+    "sip": ("SIP", "SIP"),
+}
 
 
 def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -59,6 +66,28 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         metavar="HOST[:PORT]",
         help=f"NCID 服务器（默认端口 {DEFAULT_PORT}） / NCID server (port {DEFAULT_PORT})",
     )
+    listen.add_argument(
+        "--sip",
+        metavar="sip:USER@SERVER",
+        help="SIP 线路（通过 baresip） / a SIP line, through baresip",
+    )
+    listen.add_argument(
+        "--sip-password-env",
+        metavar="VAR",
+        default="CALLSHIELD_SIP_PASSWORD",
+        help="从这个环境变量读取 SIP 密码 / read the SIP password from this environment variable",
+    )
+    listen.add_argument(
+        "--sip-listen",
+        metavar="IP:PORT",
+        default=SipConfig.listen,
+        help=f"本机 SIP 端口（默认 {SipConfig.listen}） / local SIP address",
+    )
+    listen.add_argument(
+        "--sip-direct",
+        action="store_true",
+        help="不注册，对方直接拨打本线路地址 / no registration: callers dial the line's address directly",
+    )
     listen.add_argument("--baud", type=int, default=ModemConfig.baudrate, help="串口速率 / serial speed")
     listen.add_argument(
         "--country",
@@ -68,7 +97,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     listen.add_argument(
         "--auto-hangup",
         action="store_true",
-        help="自动挂断应拦截的来电（仅调制解调器） / hang up on calls that should be blocked (modem only)",
+        help="自动挂断（调制解调器）或拒接（SIP）应拦截的来电 / hang up (modem) or refuse (SIP) calls to block",
     )
     listen.add_argument(
         "--push-blocks",
@@ -192,11 +221,11 @@ def _parse_ncid(text: str) -> tuple[str, int] | None:
 
 
 def listen_calls(args: argparse.Namespace, ctx: Any) -> int:
-    if not args.modem and not args.ncid:
+    if not args.modem and not args.ncid and not args.sip:
         print(
             ctx.t(
-                "请至少指定一个来电来源：--modem PORT|auto 或 --ncid HOST:PORT",
-                "give at least one call source: --modem PORT|auto or --ncid HOST:PORT",
+                "请至少指定一个来电来源：--modem PORT|auto、--ncid HOST:PORT 或 --sip sip:用户@服务器",
+                "give at least one call source: --modem PORT|auto, --ncid HOST:PORT or --sip sip:USER@SERVER",
             ),
             file=ctx.err,
         )
@@ -219,6 +248,15 @@ def listen_calls(args: argparse.Namespace, ctx: Any) -> int:
             )
             return 2
         ncid_cfg = NcidConfig(host=parsed[0], port=parsed[1])
+
+    sip_cfg = None
+    if args.sip:
+        sip_cfg = SipConfig(
+            account=args.sip,
+            password=os.environ.get(args.sip_password_env, ""),
+            register=not args.sip_direct,
+            listen=args.sip_listen,
+        )
 
     settings = CallSettings(auto_hangup=args.auto_hangup, push_blocks_to_ncid=args.push_blocks)
     controller = CallController(paths.db_path(ctx.data_dir), settings)
@@ -266,7 +304,7 @@ def listen_calls(args: argparse.Namespace, ctx: Any) -> int:
     except Exception as exc:
         print(ctx.t(f"无法打开数据库：{exc}", f"cannot open the database: {exc}"), file=ctx.err)
         return 1
-    sources = controller.create_sources(modem=modem_cfg, ncid=ncid_cfg, manual=False, on_status=on_status)
+    sources = controller.create_sources(modem=modem_cfg, ncid=ncid_cfg, manual=False, on_status=on_status, sip=sip_cfg)
     previous = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, lambda *_: finished.set())

@@ -31,7 +31,8 @@ if sys.platform != "win32":  # the modem peer needs a POSIX pseudo-terminal
 from collections.abc import Callable
 from pathlib import Path
 
-from app.calls.events import CallEnded, CallEvent, SourceMessage, SourceStatus
+from app.calls.events import CallEnded, CallEvent, SourceStatus
+from screening.i18n import MessageCode
 
 USR_MODEL = "U.S. Robotics 56K Voice Faxmodem Pro (USR5637)"
 
@@ -362,9 +363,9 @@ class Recorder:
             self.ends.append(ended)
             self._cond.notify_all()
 
-    def codes(self) -> list[SourceMessage]:
+    def codes(self) -> list[MessageCode]:
         with self._cond:
-            return [s.message.code for s in self.statuses]  # type: ignore[misc]
+            return [s.message.code for s in self.statuses]
 
     def wait_events(self, count: int, timeout: float = 5.0) -> list[CallEvent]:
         with self._cond:
@@ -373,7 +374,7 @@ class Recorder:
             )
             return list(self.events)
 
-    def wait_status(self, code: SourceMessage, count: int = 1, timeout: float = 5.0) -> SourceStatus:
+    def wait_status(self, code: MessageCode, count: int = 1, timeout: float = 5.0) -> SourceStatus:
         with self._cond:
             ok = self._cond.wait_for(lambda: sum(1 for s in self.statuses if s.message.code is code) >= count, timeout)
             assert ok, f"no {code.name} (x{count}); last: {[s.render('en') for s in self.statuses[-4:]]}"
