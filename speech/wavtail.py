@@ -111,9 +111,11 @@ class GrowingWavSource:
                 cut = len(data) - len(data) % self._frame_bytes
                 block, self._carry = data[:cut], data[cut:]
                 out = self._resampler.push(block)
-                if self.on_level is not None and out:
-                    self.on_level(level_of(out))
-                return out
+                if out:  # b"" means end of stream to the reader, so a block the resampler kept is not returned
+                    if self.on_level is not None:
+                        self.on_level(level_of(out))
+                    return out
+                continue
             if finished:
                 if self._flushed:
                     return b""

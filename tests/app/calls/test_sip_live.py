@@ -31,9 +31,9 @@ from speech.audio import AudioSource
 from speech.channels import Channel, LineResult, Side, SideSegment, TwoSidedLine
 from speech.recognizer import LoadedModel, build_grammar
 from tests.app.calls.sip_peers import BaresipPeer
-from tests.app.test_calls import Calls
-from tests.app.test_sources_peers import Recorder
-from tests.app.test_sources_sip import line_config, needs_baresip
+from tests.app.calls.test_controller import Calls
+from tests.app.calls.test_sources_peers import Recorder
+from tests.app.calls.test_sources_sip import line_config, needs_baresip
 from tests.speech import conftest as speech_fixtures
 from tests.speech.conftest import KO_FRAUD_SENTENCE, KO_KEYWORDS, concat_wavs
 from tests.speech.test_pipeline import KO_PACK

@@ -32,8 +32,8 @@ from blocklists.history import History
 from blocklists.store import ListStore
 from screening.types import Level
 from tests.app.calls.sip_peers import BaresipPeer, Registrar, free_udp_port, line_audio
-from tests.app.test_calls import Calls
-from tests.app.test_sources_peers import Recorder
+from tests.app.calls.test_controller import Calls
+from tests.app.calls.test_sources_peers import Recorder
 
 needs_baresip = pytest.mark.skipif(
     shutil.which("baresip") is None, reason="baresip is not installed (Debian: apt-get install baresip)"
@@ -374,7 +374,7 @@ def test_the_sip_line_is_a_typed_setting_that_survives_a_save(tmp_path: Path) ->
 
 @needs_baresip
 def test_listen_calls_on_a_sip_line_refuses_the_blocked_caller(data_dir: Path, tmp_path: Path) -> None:
-    from tests.app.test_cli_calls import _listen, _read_until
+    from tests.app.cli.test_calls import _listen, _read_until
 
     ListStore(open_db(data_dir / "callshield.db")).add("block", "16212345678", category="fraud")
     port = free_udp_port()
