@@ -409,8 +409,10 @@ def cmd_reports_aggregate(args: argparse.Namespace, ctx: Any) -> int:
         db_path=_db(ctx) if args.list_name else None,
         against_list=args.list_name,
     )
+    from blocklists.subscriptions.reports import removals_path
+
     adds = sum(1 for p in result.proposals if p.action is Action.ADD)
-    removes = len(result.proposals) - adds
+    removals = removes = len(result.proposals) - adds
     _print(
         ctx,
         ctx.t(
@@ -429,4 +431,7 @@ def cmd_reports_aggregate(args: argparse.Namespace, ctx: Any) -> int:
             f"{result.below_threshold} numbers below the threshold. Written to {args.out}; review before publishing.",
         ),
     )
+    if removals:
+        path = removals_path(args.out)
+        _print(ctx, ctx.t(f"  建议删除的号码另存于 {path}", f"  proposed removals are in {path}"))
     return 0

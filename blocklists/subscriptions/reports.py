@@ -246,21 +246,34 @@ def aggregate(
     return Aggregate(len(exports), installations, rows, rows - len(latest), tuple(proposals), below)
 
 
-def write_proposals(result: Aggregate, dest: str | os.PathLike[str]) -> None:
-    """CSV (UTF-8 with BOM for Excel): ``action,number,category,votes,against,note``.
-
-    The note starts with ``votes=N;`` so that, imported into the publisher's list, the vote count is
-    published with the entry.  Review it, delete what you do not agree with, then import the additions.
-    """
+def removals_path(dest: str | os.PathLike[str]) -> Path:
     path = Path(dest)
-    tmp = path.with_name(path.name + ".part")
-    with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["action", "number", "category", "votes", "against", "note"])
-        for p in result.proposals:
-            note = f"votes={p.votes}; " + " | ".join(p.notes)
-            writer.writerow([p.action.value, p.number, p.category, p.votes, p.against, note.strip()])
-    os.replace(tmp, path)
+    return path.with_name(f"{path.stem}.removals{path.suffix or '.csv'}")
+
+
+def write_proposals(result: Aggregate, dest: str | os.PathLike[str]) -> list[Path]:
+    """CSV (UTF-8 with BOM for Excel): ``number,category,votes,against,note,action``.
+
+    Additions go to ``dest`` — a file ``callshield lists import`` takes as it is, once reviewed; the note
+    starts with ``votes=N;`` so the vote count is published with the entry.  Proposed removals go to
+    ``<dest>.removals.csv`` beside it (never mixed in, so an import cannot add what should be removed).
+    Returns the paths written.
+    """
+    written = []
+    for action, path in ((Action.ADD, Path(dest)), (Action.REMOVE, removals_path(dest))):
+        chosen = [p for p in result.proposals if p.action is action]
+        if action is Action.REMOVE and not chosen:
+            continue
+        tmp = path.with_name(path.name + ".part")
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["number", "category", "votes", "against", "note", "action"])
+            for p in chosen:
+                note = (f"votes={p.votes}; " + " | ".join(p.notes)).strip()
+                writer.writerow([p.number, p.category, p.votes, p.against, note, p.action.value])
+        os.replace(tmp, path)
+        written.append(path)
+    return written
 
 
 def utc_now() -> str:
