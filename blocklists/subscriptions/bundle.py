@@ -38,9 +38,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from blocklists.store import ListStore, ParsedPattern, StoreError, parse_pattern
+from blocklists.store import Category, ListStore, ParsedPattern, StoreError, parse_pattern
 from blocklists.subscriptions.minisign import PublicKey, SecretKey, parse_signature, verify
 from blocklists.subscriptions.problems import SubscriptionError, SubscriptionProblem
 
@@ -58,9 +58,9 @@ SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
 _VOTES_IN_NOTE = re.compile(r"^\s*votes=(\d+)\s*;?\s*")
 
 
-@dataclass(frozen=True)
-class PublishedEntry:
-    """One row of an entry file (in key space: ``canonical`` is unique within a list)."""
+class PublishedEntry(NamedTuple):
+    """One row of an entry file (in key space: ``canonical`` is unique within a list).  A tuple: a publisher
+    holds two million of these while computing a delta."""
 
     number: str
     canonical: str
@@ -263,16 +263,29 @@ def encode_rows(rows: Iterable[list[str]]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
+def subscriber_note(reason_zh: str, reason_en: str, votes: int, source: str) -> str:
+    """The note a subscriber's entry carries: the reason (zh / en), then votes and source if given."""
+    note = (
+        reason_zh
+        if not reason_en or reason_en == reason_zh
+        else (f"{reason_zh} / {reason_en}" if reason_zh else reason_en)
+    )
+    extra = []
+    if votes:
+        extra.append(f"{votes} 票 / votes")
+    if source:
+        extra.append(source)
+    return note if not extra else (f"{note} ({', '.join(extra)})" if note else ", ".join(extra))
+
+
 def parse_entry_file(
     data: bytes, name: str, region: str = "CN"
-) -> tuple[list[tuple[ParsedPattern, str, str, int, str]], list[ParsedPattern]]:
-    """Bytes of an entry file → (upserts, removals).  Upserts: (parsed, category, note, votes, source).
+) -> tuple[list[tuple[ParsedPattern, Category, str]], list[ParsedPattern]]:
+    """Bytes of an entry file → (upserts, removals); upserts are ready for ``ListStore.bulk_insert``.
 
     One bad row refuses the whole file (``BAD_ENTRY_FILE``): a signed file with a bad row is a publisher
     bug, and a partial list would be worse than the last good one.
     """
-    from blocklists.store import Category
-
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -282,9 +295,9 @@ def parse_entry_file(
         lines.pop()
     if not lines or lines[0].rstrip("\r").split(",") != HEADER:
         raise SubscriptionError(SubscriptionProblem.BAD_ENTRY_FILE, name=name, line=1, detail="unexpected header")
-    upserts: list[tuple[ParsedPattern, str, str, int, str]] = []
+    upserts: list[tuple[ParsedPattern, Category, str]] = []
     removals: list[ParsedPattern] = []
-    categories = {c.value: c.value for c in Category}
+    categories = {c.value: c for c in Category}
     for i, line in enumerate(lines[1:], 2):
         if '"' in line:
             try:
@@ -308,8 +321,8 @@ def parse_entry_file(
         cat = categories.get(category)
         if op != "+" or cat is None or (votes and not votes.isdigit()):
             raise SubscriptionError(SubscriptionProblem.BAD_ENTRY_FILE, name=name, line=i, detail="bad op/category")
-        note = zh if not en or en == zh else (f"{zh} / {en}" if zh else en)
-        upserts.append((parsed, cat, note, int(votes or 0), source))
+        note = zh if not (en or votes or source) else subscriber_note(zh, en, int(votes or 0), source)
+        upserts.append((parsed, cat, note))
     return upserts, removals
 
 
@@ -338,15 +351,24 @@ def sha256_file(path: Path) -> tuple[int, str]:
 
 
 def _entries_of(store: ListStore, list_name: str) -> dict[str, PublishedEntry]:
+    """The list's entries keyed (and ordered) by key-space form; read straight from the table (a million
+    ``Entry`` objects would cost most of a publish)."""
+    info = store.get_list(list_name)
+    known = {c.value for c in Category}
     out: dict[str, PublishedEntry] = {}
-    for e in store.iter_entries(list_name):
-        note = e.note
+    cur = store.conn.execute(
+        "SELECT pattern, canonical, match_kind, category, note FROM entries WHERE list_id = ? ORDER BY canonical",
+        [info.id],
+    )
+    for pattern, canonical, kind, category, note in cur:
         votes = 0
-        m = _VOTES_IN_NOTE.match(note)
-        if m:  # "votes=5; 冒充客服" — what `reports aggregate` proposes
-            votes = int(m.group(1))
-            note = note[m.end() :]
-        out[e.canonical] = PublishedEntry(e.pattern, e.canonical, e.match_kind, e.category.value, note, "", votes, "")
+        if note.startswith("votes="):
+            m = _VOTES_IN_NOTE.match(note)
+            if m:  # "votes=5; 冒充客服" — what `reports aggregate` proposes
+                votes = int(m.group(1))
+                note = note[m.end() :]
+        cat = category if category in known else Category.CUSTOM.value
+        out[canonical] = PublishedEntry(pattern, canonical, kind, cat, note, "", votes, "")
     return out
 
 
@@ -370,7 +392,7 @@ def _rows(data: bytes) -> Iterator[list[str]]:
 def _entry_from_cells(cells: list[str], parsed: ParsedPattern) -> PublishedEntry:
     return PublishedEntry(
         cells[1], parsed.canonical, parsed.match_kind, cells[2], cells[3], cells[4], int(cells[5] or 0), cells[6]
-    )
+    )  # fmt: skip
 
 
 def _read_delta(path: Path, info: FileInfo, region: str) -> dict[str, tuple[str, PublishedEntry]]:
@@ -434,7 +456,7 @@ def publish(
     files: list[FileInfo] = []
     written: list[str] = []
     # Full snapshot, sorted by key so the same list always gives the same bytes.
-    ordered = sorted(entries.values(), key=lambda e: e.canonical)
+    ordered = list(entries.values())  # already in key order
     full_name = f"full-{new_serial}.csv"
     data = encode_rows(e.row() for e in ordered)
     _write_atomic(out / full_name, data)

@@ -276,7 +276,7 @@ class _Verified:
     key_rotated: bool
     pubkey: str
     used: str = ""
-    upserts: list[tuple[ParsedPattern, str, str, int, str]] = field(default_factory=list)
+    upserts: list[tuple[ParsedPattern, Category, str]] = field(default_factory=list)
     removals: list[ParsedPattern] = field(default_factory=list)
 
 
@@ -528,22 +528,13 @@ def _write(store: ListStore, name: str, verified: _Verified, record: Callable[[s
         )
         record(conn)
 
-    rows = [(p, Category(c), _note(n, v, s)) for p, c, n, v, s in verified.upserts]
+    rows = verified.upserts
     if verified.used == "delta":
         store.apply_changes(
             name, rows, [p.canonical for p in verified.removals], source, in_transaction=check_and_record
         )
     else:
         store.bulk_insert(name, rows, source, replace=True, in_transaction=check_and_record)
-
-
-def _note(note: str, votes: int, source: str) -> str:
-    extra = []
-    if votes:
-        extra.append(f"{votes} 票 / votes")
-    if source:
-        extra.append(source)
-    return note if not extra else (f"{note} ({', '.join(extra)})" if note else ", ".join(extra))
 
 
 def _record_success(
