@@ -93,7 +93,9 @@ def test_minisign_opens_our_encrypted_secret_key(tmp_path: Path) -> None:
     (tmp_path / "msg").write_bytes(b"list")
     wrong = minisign("-S", "-s", str(tmp_path / "k.key"), "-m", str(tmp_path / "msg"), input="nope\n")
     assert wrong.returncode != 0
-    ok = minisign("-S", "-s", str(tmp_path / "k.key"), "-m", str(tmp_path / "msg"), "-t", "x", input="正确的口令 pass\n")
+    ok = minisign(
+        "-S", "-s", str(tmp_path / "k.key"), "-m", str(tmp_path / "msg"), "-t", "x", input="正确的口令 pass\n"
+    )
     assert ok.returncode == 0, ok.stderr
     sig = (tmp_path / "msg.minisig").read_text("ascii")
     assert verify(key.public_key, b"list", sig).trusted_comment == "x"
