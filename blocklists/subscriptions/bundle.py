@@ -340,25 +340,13 @@ class PublishResult:
         return int(self.manifest.counts.get("wildcard", 0))
 
 
-def sha256_file(path: Path) -> tuple[int, str]:
-    h = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-            size += len(chunk)
-    return size, h.hexdigest()
-
-
-def _entries_of(store: ListStore, list_name: str) -> dict[str, PublishedEntry]:
-    """The list's entries keyed (and ordered) by key-space form; read straight from the table (a million
-    ``Entry`` objects would cost most of a publish)."""
-    info = store.get_list(list_name)
+def _iter_entries(store: ListStore, list_id: int) -> Iterator[PublishedEntry]:
+    """The list's entries in key order, read straight from the table (a million ``Entry`` objects would
+    cost most of a publish)."""
     known = {c.value for c in Category}
-    out: dict[str, PublishedEntry] = {}
     cur = store.conn.execute(
         "SELECT pattern, canonical, match_kind, category, note FROM entries WHERE list_id = ? ORDER BY canonical",
-        [info.id],
+        [list_id],
     )
     for pattern, canonical, kind, category, note in cur:
         votes = 0
@@ -368,19 +356,25 @@ def _entries_of(store: ListStore, list_name: str) -> dict[str, PublishedEntry]:
                 votes = int(m.group(1))
                 note = note[m.end() :]
         cat = category if category in known else Category.CUSTOM.value
-        out[canonical] = PublishedEntry(pattern, canonical, kind, cat, note, "", votes, "")
-    return out
+        yield PublishedEntry(pattern, canonical, kind, cat, note, "", votes, "")
 
 
-def _read_snapshot(path: Path, info: FileInfo, region: str) -> dict[str, PublishedEntry]:
+def _read_verified(path: Path, info: FileInfo) -> bytes:
     data = path.read_bytes()
     if len(data) != info.size or hashlib.sha256(data).hexdigest() != info.sha256:
         raise SubscriptionError(SubscriptionProblem.HASH_MISMATCH, name=info.name)
-    out: dict[str, PublishedEntry] = {}
+    return data
+
+
+def _snapshot_entries(data: bytes, region: str) -> Iterator[PublishedEntry]:
+    """A full snapshot's entries, which we always write in strictly increasing key order."""
+    last = ""
     for cells in _rows(data):
-        parsed = parse_pattern(cells[1], region)
-        out[parsed.canonical] = _entry_from_cells(cells, parsed)
-    return out
+        entry = _entry_from_cells(cells, parse_pattern(cells[1], region))
+        if entry.canonical <= last:
+            raise SubscriptionError(SubscriptionProblem.PREVIOUS_BUNDLE_BROKEN, detail="snapshot not in key order")
+        last = entry.canonical
+        yield entry
 
 
 def _rows(data: bytes) -> Iterator[list[str]]:
@@ -396,9 +390,7 @@ def _entry_from_cells(cells: list[str], parsed: ParsedPattern) -> PublishedEntry
 
 
 def _read_delta(path: Path, info: FileInfo, region: str) -> dict[str, tuple[str, PublishedEntry]]:
-    data = path.read_bytes()
-    if len(data) != info.size or hashlib.sha256(data).hexdigest() != info.sha256:
-        raise SubscriptionError(SubscriptionProblem.HASH_MISMATCH, name=info.name)
+    data = _read_verified(path, info)
     out: dict[str, tuple[str, PublishedEntry]] = {}
     for cells in _rows(data):
         parsed = parse_pattern(cells[1], region)
@@ -444,28 +436,56 @@ def publish(
     out.mkdir(parents=True, exist_ok=True)
     info = store.get_list(list_name)
     region = store.region
-    entries = _entries_of(store, list_name)
-    if not entries:
-        raise SubscriptionError(SubscriptionProblem.NOTHING_TO_PUBLISH, name=list_name)
     previous = _previous_bundle(out, key, region)
     lid = list_id or (previous[0].list_id if previous else None) or list_name
     prev_serial = previous[0].serial if previous else 0
     new_serial = serial if serial is not None else max(prev_serial + 1, int(now.timestamp()))
     if new_serial <= prev_serial:
         raise SubscriptionError(SubscriptionProblem.ROLLBACK, found=new_serial, current=prev_serial)
+    # One pass in key order: write the full snapshot (the same list always gives the same bytes) and merge
+    # it with the previous snapshot, which is in key order too — memory grows with the changes, not the list.
+    counts = {"entries": 0, "exact": 0, "prefix": 0, "wildcard": 0}
+    step: dict[str, tuple[str, PublishedEntry]] = {}
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(HEADER)
+    prev_iter: Iterator[PublishedEntry] = _snapshot_entries(previous[1], region) if previous else iter(())
+    try:
+        pending = next(prev_iter, None)
+        for e in _iter_entries(store, info.id):
+            writer.writerow(e.row())
+            counts["entries"] += 1
+            counts[e.match_kind] += 1
+            while pending is not None and pending.canonical < e.canonical:
+                step[pending.canonical] = ("-", pending)
+                pending = next(prev_iter, None)
+            if pending is not None and pending.canonical == e.canonical:
+                if pending != e:
+                    step[e.canonical] = ("+", e)
+                pending = next(prev_iter, None)
+            else:
+                step[e.canonical] = ("+", e)
+        while pending is not None:
+            step[pending.canonical] = ("-", pending)
+            pending = next(prev_iter, None)
+    except SubscriptionError:
+        raise
+    except (ValueError, IndexError) as exc:  # a previous snapshot row that does not parse
+        raise SubscriptionError(SubscriptionProblem.PREVIOUS_BUNDLE_BROKEN, detail=str(exc)) from exc
+    if not counts["entries"]:
+        raise SubscriptionError(SubscriptionProblem.NOTHING_TO_PUBLISH, name=list_name)
     files: list[FileInfo] = []
     written: list[str] = []
-    # Full snapshot, sorted by key so the same list always gives the same bytes.
-    ordered = list(entries.values())  # already in key order
     full_name = f"full-{new_serial}.csv"
-    data = encode_rows(e.row() for e in ordered)
+    data = buf.getvalue().encode("utf-8")
+    del buf
     _write_atomic(out / full_name, data)
     written.append(full_name)
-    files.append(FileInfo(full_name, "full", len(data), hashlib.sha256(data).hexdigest(), entries=len(ordered)))
+    files.append(FileInfo(full_name, "full", len(data), hashlib.sha256(data).hexdigest(), entries=counts["entries"]))
+    del data
     # Deltas: previous → new, and older ones composed with it (a key's last change wins).
     if previous is not None:
-        prev_manifest, prev_snapshot, prev_deltas = previous
-        step = _diff(prev_snapshot, entries)
+        prev_manifest, _snapshot, prev_deltas = previous
         chains: list[tuple[int, dict[str, tuple[str, PublishedEntry]]]] = [(prev_manifest.serial, step)]
         for from_serial, changes in sorted(prev_deltas.items(), reverse=True):
             chains.append((from_serial, {**changes, **step}))
@@ -487,9 +507,6 @@ def publish(
                     removed=len(changes) - added,
                 )
             )
-    counts = {"entries": len(ordered), "exact": 0, "prefix": 0, "wildcard": 0}
-    for e in ordered:
-        counts[e.match_kind] += 1
     manifest = Manifest(
         list_id=lid,
         serial=new_serial,
@@ -520,22 +537,9 @@ def publish(
     return PublishResult(manifest, out, prev_serial or None, written, removed)
 
 
-def _diff(
-    old: Mapping[str, PublishedEntry], new: Mapping[str, PublishedEntry]
-) -> dict[str, tuple[str, PublishedEntry]]:
-    changes: dict[str, tuple[str, PublishedEntry]] = {}
-    for key, entry in new.items():
-        if old.get(key) != entry:
-            changes[key] = ("+", entry)
-    for key, entry in old.items():
-        if key not in new:
-            changes[key] = ("-", entry)
-    return changes
-
-
 def _previous_bundle(
     out: Path, key: SecretKey, region: str
-) -> tuple[Manifest, dict[str, PublishedEntry], dict[int, dict[str, tuple[str, PublishedEntry]]]] | None:
+) -> tuple[Manifest, bytes, dict[int, dict[str, tuple[str, PublishedEntry]]]] | None:
     manifest_path = out / MANIFEST
     if not manifest_path.exists():
         return None
@@ -550,7 +554,7 @@ def _previous_bundle(
             verify(key.public_key, blob, sig)
         # else: the previous bundle (signed by the old key) announced this key: a rotation in progress.
         check_trusted_comment(manifest, sig.trusted_comment)
-        snapshot = _read_snapshot(out / manifest.full.name, manifest.full, region)
+        snapshot = _read_verified(out / manifest.full.name, manifest.full)
         deltas: dict[int, dict[str, tuple[str, PublishedEntry]]] = {}
         for f in manifest.files:
             if f.kind == "delta" and f.from_serial is not None and (out / f.name).exists():
