@@ -143,6 +143,57 @@ def _m005_entries_by_list(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_entries_list ON entries(list_id)")
 
 
+def _m006_subscriptions_reports(db: sqlite_utils.Database) -> None:
+    # Community lists (issue 15).  A subscription is a list of kind 'imported' plus this row, which pins
+    # the publisher's key and remembers the last verified serial (no rollback) and the HTTP validators.
+    db.execute(
+        """
+        CREATE TABLE subscriptions (
+            name TEXT PRIMARY KEY REFERENCES lists(name) ON DELETE CASCADE ON UPDATE CASCADE,
+            list_id TEXT NOT NULL,
+            source TEXT NOT NULL,
+            mirrors TEXT NOT NULL DEFAULT '[]',
+            pubkey TEXT NOT NULL,
+            next_pubkey TEXT,
+            serial INTEGER NOT NULL DEFAULT 0,
+            manifest_sha256 TEXT NOT NULL DEFAULT '',
+            title_zh TEXT NOT NULL DEFAULT '',
+            title_en TEXT NOT NULL DEFAULT '',
+            publisher TEXT NOT NULL DEFAULT '',
+            generated_at TEXT,
+            expires_at TEXT,
+            entry_count INTEGER NOT NULL DEFAULT 0,
+            prefix_count INTEGER NOT NULL DEFAULT 0,
+            wildcard_count INTEGER NOT NULL DEFAULT 0,
+            etag TEXT NOT NULL DEFAULT '',
+            last_modified TEXT NOT NULL DEFAULT '',
+            last_checked TEXT,
+            last_success TEXT,
+            last_error TEXT,
+            failures INTEGER NOT NULL DEFAULT 0,
+            next_check TEXT,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    # "标记 / report": what the user said about a number.  Nothing about the user is stored here.
+    db.execute(
+        """
+        CREATE TABLE reports (
+            id INTEGER PRIMARY KEY,
+            number TEXT NOT NULL,
+            number_raw TEXT NOT NULL DEFAULT '',
+            category TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            reported_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_reports_number ON reports(number)")
+    # Small facts about this installation (its random id for report exports).
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
 # Ordered.  Append only.
 MIGRATIONS: list[Migration] = [
     _m001_lists_entries_history,
@@ -150,6 +201,7 @@ MIGRATIONS: list[Migration] = [
     _m003_one_entry_index,
     _m004_entries_without_check,
     _m005_entries_by_list,
+    _m006_subscriptions_reports,
 ]
 
 

@@ -28,9 +28,10 @@ import enum
 import json
 import logging
 import re
+import sqlite3
 import time
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -170,6 +171,7 @@ class ListInfo:
     updated_at: str
     key_lengths: tuple[int, ...]
     entry_count: int | None = None
+    subscribed: bool = False  # a signed community list (``blocklists.subscriptions``), kind IMPORTED
 
 
 @dataclass(frozen=True)
@@ -200,6 +202,7 @@ class ListMatch:
     category: Category
     note: str
     source: str
+    subscribed: bool = False  # from a subscribed community list: never blocks official/protected numbers
 
 
 DEFAULT_LISTS = (
@@ -336,6 +339,7 @@ class ListStore:
             "SELECT id, name, title_zh, title_en, kind, enabled, source, version, created_at, updated_at, key_lengths"
             " FROM lists"
         ).fetchall()
+        subscribed = self._subscribed_names()
         lists: dict[int, ListInfo] = {}
         for r in rows:
             lists[r[0]] = ListInfo(
@@ -349,6 +353,7 @@ class ListStore:
                 created_at=r[8],
                 updated_at=r[9],
                 key_lengths=tuple(json.loads(r[10] or "[]")),
+                subscribed=r[1] in subscribed,
             )
         self._lists_by_id = lists
         lengths: set[int] = set()
@@ -367,6 +372,12 @@ class ListStore:
         self._next_check = time.monotonic() + self.refresh_interval
         self._lookup_cache = {}
         self._counts = None
+
+    def _subscribed_names(self) -> set[str]:
+        try:
+            return {r[0] for r in self.conn.execute("SELECT name FROM subscriptions")}
+        except sqlite3.OperationalError:  # a database opened without migrating (older schema)
+            return set()
 
     def _current_data_version(self) -> int:
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
@@ -610,10 +621,13 @@ class ListStore:
         source: str,
         *,
         replace: bool = False,
+        in_transaction: Callable[[sqlite3.Connection], None] | None = None,
     ) -> int:
         """Insert many parsed entries in ONE transaction; returns how many were new.  All or nothing.
 
-        ``replace=True`` empties the list first (a subscribed list being refreshed).
+        ``replace=True`` empties the list first (a subscribed list being refreshed).  ``in_transaction`` runs
+        inside the same transaction just before it commits (a subscription records its new serial there, so
+        the entries and the serial change together or not at all); raising from it rolls everything back.
         """
         info = self.get_list(list_name)
         now = utc_now_iso()
@@ -649,6 +663,8 @@ class ListStore:
             )
             inserted = conn.total_changes - before - deleted
             self._add_key_lengths(list_id, lengths)
+            if in_transaction is not None:
+                in_transaction(conn)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -658,6 +674,52 @@ class ListStore:
             conn.execute(f"PRAGMA cache_size={int(old_cache)}")
         self._reload()
         return inserted
+
+    def apply_changes(
+        self,
+        list_name: str,
+        upserts: Sequence[tuple[ParsedPattern, Category, str]],
+        removals: Iterable[str],
+        source: str,
+        *,
+        in_transaction: Callable[[sqlite3.Connection], None] | None = None,
+    ) -> tuple[int, int]:
+        """A delta in ONE transaction: add or replace ``upserts``, delete the ``removals`` (canonical keys).
+
+        Returns (upserted, removed).  Replaced entries keep nothing of the old row (hits start again), which
+        is what a publisher's correction means.  ``in_transaction`` as for ``bulk_insert``.
+        """
+        info = self.get_list(list_name)
+        now = utc_now_iso()
+        conn = self.conn
+        list_id = info.id
+        cat_value = {c: c.value for c in Category}
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if conn.execute("SELECT 1 FROM lists WHERE id = ?", [list_id]).fetchone() is None:
+                raise StoreError(Message(StoreProblem.NO_SUCH_LIST, {"name": list_name}))
+            before = conn.total_changes
+            conn.executemany(
+                "DELETE FROM entries WHERE canonical = ? AND list_id = ?", ((key, list_id) for key in removals)
+            )
+            removed = conn.total_changes - before
+            conn.executemany(
+                "INSERT OR REPLACE INTO entries (list_id, pattern, canonical, match_kind, match_key, category, note,"
+                " source, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (list_id, p[0], p[1], p[2], "" if p[2] == "exact" else p[3], cat_value[c], n, source, now)
+                    for p, c, n in upserts
+                ),
+            )
+            self._add_key_lengths(list_id, {len(p.match_key) for p, _c, _n in upserts})
+            if in_transaction is not None:
+                in_transaction(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        self._reload()
+        return len(upserts), removed
 
     # ------------------------------------------------------------------ lookup
     def lookup(self, number: NormalisedNumber | str) -> tuple[ListMatch, ...]:
@@ -719,6 +781,7 @@ class ListStore:
                 category=Category.parse(r[5], Category.CUSTOM),
                 note=r[6],
                 source=r[7],
+                subscribed=info.subscribed,
             )
             order = (_KIND_ORDER[info.kind], 0 if kind == "exact" else 1, -len(r[3]), r[0])
             matches.append((order, m))

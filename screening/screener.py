@@ -9,7 +9,7 @@ Order of precedence (issue #2, STYLE.md §3.4):
 3. **Protected numbers** (110, 119, 120, 122, 96110, 12381, 12345 — ``numbering_cn.json``) → allow; no list
    entry or pattern ever blocks them.  Numbers of the bundled **official directory** (95588 …) are allowed
    too and are immune to prefix/wildcard entries (``95*`` does not block 95588); only an *exact* entry the
-   user made for that very number blocks it.
+   user made for that very number blocks it — never one from a subscribed community list.
 4. **Blocklists** (user, imported, bundled) → block.
 5. **Number rules** (``number_rules.json``): the highest level among the facts that hold.
 6. Otherwise → unknown.
@@ -247,7 +247,8 @@ class NumberScreener:
             return self._verdict(Level.ALLOW, self._score([protected]), reasons, n, matches)
         if "official_directory" in by_fact:
             # 3b. Official directory: immune to patterns, not to the user's exact entry for this number.
-            exact = [m for m in block if m.match_kind == "exact"]
+            # A subscribed community list never blocks it, not even with an exact entry.
+            exact = [m for m in block if m.match_kind == "exact" and not m.subscribed]
             if not exact:
                 official = by_fact["official_directory"]
                 reasons = [official, *self._ignored(block, "official")]

@@ -19,7 +19,7 @@ from app.cli.context import make_context
 from app.log import setup_logging
 
 # Feature modules, each with ``register(subparsers, parent_parser)``.
-FEATURE_MODULES = ("app.cli.numbers", "app.cli.text", "app.cli.speech", "app.cli.calls")
+FEATURE_MODULES = ("app.cli.numbers", "app.cli.text", "app.cli.speech", "app.cli.calls", "app.cli.community")
 
 log = logging.getLogger(__name__)
 

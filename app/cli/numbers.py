@@ -100,6 +100,10 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         p.add_argument("name")
         p.set_defaults(func=_friendly(cmd_lists_enable), enabled=enabled)
 
+    from app.cli.community import register_lists_actions  # publish/subscribe/update (issue 15)
+
+    register_lists_actions(lsub, parent)
+
     hist = subparsers.add_parser("history", parents=[parent], help="来电与录音记录 / call and recording history")
     hist.add_argument("--json", action="store_true")
     hist.add_argument("--limit", type=int, default=50)

@@ -4,6 +4,7 @@ and never hold SQL, file walking or model loading. When a write finishes, ``AppS
 area changed (:class:`DataArea`) and every page showing it refreshes itself.
 
 - :mod:`app.operations.calls`: a live call's history/list writes.
+- :mod:`app.operations.community`: signing keys, publishing, subscriptions, user reports.
 - :mod:`app.operations.check`: screen many numbers, add chosen ones to a list.
 - :mod:`app.operations.history`: query the history.
 - :mod:`app.operations.lists`: read, search, write, import, export number lists.
@@ -20,3 +21,5 @@ class DataArea(enum.Enum):
 
     LISTS = "lists"  # number lists or their entries
     HISTORY = "history"  # call or recording history rows
+    SUBSCRIPTIONS = "subscriptions"  # subscribed community lists (their state and entries)
+    REPORTS = "reports"  # the user's own reports of numbers

@@ -228,3 +228,33 @@ def test_official_directory_numbers_are_unique_and_well_formed() -> None:
         assert plan.official[n].name.zh and plan.official[n].name.en
     for p in ("110", "119", "120", "122", "96110", "12381", "12345"):
         assert p in plan.protected
+
+
+def test_precedence_holds_for_a_subscribed_community_list(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A subscribed list (signed bundle, real files) under the same precedence as every other list."""
+    from blocklists.subscriptions import bundle
+    from blocklists.subscriptions import subscribe as subs
+    from blocklists.subscriptions.minisign import generate_secret_key
+
+    publisher = ListStore(open_db(tmp_path / "publisher.db"))
+    publisher.create_list("community", "block")
+    for pattern in ("110", "95588", "95*", "13700001234", "13800138001", "+85296110"):
+        publisher.add("community", pattern, "fraud")
+    key = generate_secret_key()
+    bundle.publish(publisher, "community", tmp_path / "bundle", key)
+    store = ListStore(open_db(tmp_path / "subscriber.db"))
+    subs.subscribe(store, str(tmp_path / "bundle"), key.public_key.line())
+    store.add("allow", "13700001234")
+    s = NumberScreener(store)
+    assert s.screen("13800138001").level is Level.BLOCK  # the subscription works
+    assert s.screen("13700001234").level is Level.ALLOW  # allowlist beats every subscription
+    assert s.screen("110").level is Level.ALLOW  # protected: never blocked
+    assert s.screen("95588").level is Level.ALLOW  # official directory: not even by an exact subscribed entry
+    assert s.screen("+852 96110").level is Level.BLOCK  # spoofed official: blocked
+    # The user's own blocklist beats the subscription's later "remove".
+    store.add("block", "13800138001")
+    publisher.remove("community", "13800138001")
+    bundle.publish(publisher, "community", tmp_path / "bundle", key)
+    assert subs.update(store, "community").used == "delta"
+    assert store.find("community", "13800138001") is None
+    assert NumberScreener(store).screen("13800138001").level is Level.BLOCK
