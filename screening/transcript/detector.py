@@ -11,11 +11,18 @@ Scoring (all in 0..1):
   and capped at :data:`MODEL_CAP` so that the model alone can raise a *warning* but never *block*:
   blocking needs phrase evidence a person can check.
 * ``score = 1 − (1 − rules)(1 − model)``; the level follows :data:`THRESHOLDS`.
+* **Style.**  A call, an SMS and a chat message differ in length and wording.  ``assess(text, style=…)``
+  takes ``"call"``, ``"sms"`` or ``"chat"`` (or guesses, :func:`guess_style`): the model's logit gets that
+  style's calibration offset from training, and short texts are damped less for messages, which are
+  short by nature.  The offsets make the model alone warn on the same share of honest texts per style.
+* **Fusion.**  When the model warns and no phrase rule names a scheme, the scheme model names it
+  (:attr:`TranscriptAssessment.model_category`), and the explanation quotes the passages that weighed most.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -43,6 +50,10 @@ NARRATION_FACTOR = 0.3  # a cue inside a sentence describing a scam (a warning, 
 MODEL_FLOOR = 0.5  # model probability below this contributes nothing
 MODEL_CAP = 0.75  # the model alone can warn (needs p ≥ 0.93) but never block
 SHORT_TEXT = 40  # syllables; shorter texts get proportionally less model weight
+STYLES = ("call", "sms", "chat")
+SHORT_TEXT_BY_STYLE = {"call": SHORT_TEXT, "sms": 20, "chat": 24}  # messages are short by nature
+WARNING_DAMP = 0.5  # the model's part when the text warns against a strong cue and makes no strong ask itself
+SCHEME_MIN = 0.35  # the scheme model names a scheme only when at least this sure
 MODEL_REASON = 0.1  # the model's part of the score from which it is explained (model_terms, a reason)
 # score ≥ threshold → level
 THRESHOLDS: tuple[tuple[float, Level], ...] = ((0.85, Level.BLOCK), (0.6, Level.WARN), (0.35, Level.CAUTION))
@@ -62,6 +73,36 @@ class ReasonText(MessageCode):
         "Statistical model: the wording resembles scam calls ({p}%), mainly: {terms}",
     )
     NOTHING = ("没有发现诈骗话术", "No scam script found")
+    MODEL_SCHEME = (
+        "统计模型：虽然没有命中具体话术规则，整体说法很像「{name}」类诈骗（{p}%）：{scheme} 最可疑的说法：{passages}",
+        "Statistical model: no phrase rule matched, but the text as a whole reads like the '{name}' scam ({p}%): "
+        "{scheme} Passages that weighed most: {passages}",
+    )
+
+
+_SPEAKER_LINE = re.compile(r"^\s*([^\s:：]{1,12})\s*[:：]", re.M)
+_SMS_MARK = re.compile(r"【[^】]{1,20}】|退订|回复td|回t|拒收请回复|https?://|www\.|\.(?:cn|com|top|vip|xyz|cc)\b", re.I)
+
+
+def guess_style(text: str) -> str:
+    """call / sms / chat from the shape of the text: "A:"/"B:" turns are a call transcript, other speaker
+    names a chat, a 【sender】, a link or an opt-out in a short text an SMS; anything else a call."""
+    speakers = _SPEAKER_LINE.findall(text[:2000])
+    if speakers:
+        names = {s.strip().lower() for s in speakers}
+        if names <= {"a", "b", "c", "caller", "callee", "主叫", "被叫", "客服", "用户"}:
+            return "call"
+        if len(speakers) >= 2:
+            return "chat"
+    if len(text) <= 400 and "\n" not in text.strip() and _SMS_MARK.search(text):
+        return "sms"
+    return "call"
+
+
+def resolve_style(style: str | None, text: str) -> str:
+    if style in STYLES:
+        return style  # type: ignore[return-value]
+    return guess_style(text)
 
 
 def _bi(code: ReasonText, **params: object) -> BiText:
@@ -98,6 +139,9 @@ class TranscriptAssessment:
     model_probability: float = 0.0
     combos: tuple[str, ...] = ()
     text: str = ""  # the normalised text that hit offsets refer to
+    style: str = "call"  # call / sms / chat, as given or guessed
+    model_category: str | None = None  # the scheme the text reads like, when the model named one
+    model_passages: tuple[str, ...] = ()  # the stretches of text that weighed most for the model
 
     @property
     def is_alert(self) -> bool:
@@ -198,19 +242,21 @@ class ScriptDetector:
         return dict(self._categories)
 
     # -- one-shot ---------------------------------------------------------------------------------
-    def assess(self, text: str) -> TranscriptAssessment:
+    def assess(self, text: str, style: str | None = None) -> TranscriptAssessment:
+        """Assess a whole text; ``style`` is ``"call"``, ``"sms"`` or ``"chat"`` (None: guessed)."""
+        style = resolve_style(style, text)
         norm = normalise(text)
         key = self.key.key(norm)
-        raw = self.matcher.find(norm, key)
+        raw, warned = self.matcher.find_with_warnings(norm, key)
         hits = [self._hit(h, norm, None) for h in raw]
         ms = key_model_string(key)
         state = self.model.state(ms) if self.model else None
-        return self._assessment(norm, key, len(ms), hits, state, Level.UNKNOWN, None)
+        return self._assessment(norm, key, len(ms), hits, state, Level.UNKNOWN, None, style, warned)
 
-    def session(self, base_level: Level = Level.UNKNOWN) -> DetectorSession:
+    def session(self, base_level: Level = Level.UNKNOWN, style: str = "call") -> DetectorSession:
         from screening.transcript.session import DetectorSession
 
-        return DetectorSession(self, base_level)
+        return DetectorSession(self, base_level, style)
 
     # -- internals shared with the session ----------------------------------------------------------
     def _hit(self, raw: RawHit, norm: str, t: float | None, offset: int = 0) -> PhraseHit:
@@ -232,17 +278,25 @@ class ScriptDetector:
             narrated=raw.narrated,
         )
 
-    def _model_part(self, p: float, syllables: int) -> float:
+    def _model_part(self, p: float, syllables: int, style: str = "call") -> float:
         if p <= MODEL_FLOOR:
             return 0.0
-        damp = min(1.0, syllables / SHORT_TEXT)
+        damp = min(1.0, syllables / SHORT_TEXT_BY_STYLE.get(style, SHORT_TEXT))
         return MODEL_CAP * (p - MODEL_FLOOR) / (1.0 - MODEL_FLOOR) * damp
 
     def _score(
-        self, hits: Sequence[PhraseHit], p: float, syllables: int, prior: RulePrior | None = None
+        self,
+        hits: Sequence[PhraseHit],
+        p: float,
+        syllables: int,
+        prior: RulePrior | None = None,
+        style: str = "call",
+        warned: float = 0.0,
     ) -> tuple[_Scored, RulePrior]:
         rule_score, combos, category, state = self._rule_score(hits, prior)
-        model_part = self._model_part(p, syllables)
+        model_part = self._model_part(p, syllables, style)
+        if warned >= STRONG * 0.75 and not any(h.weight >= STRONG * 0.75 and not h.narrated for h in hits):
+            model_part *= WARNING_DAMP
         score = 1.0 - (1.0 - rule_score) * (1.0 - model_part)
         return _Scored(score, rule_score, model_part, category, combos), state
 
@@ -307,28 +361,59 @@ class ScriptDetector:
         state: NgramState | None,
         base: Level,
         level: Level | None,
+        style: str = "call",
+        warned: float = 0.0,
     ) -> TranscriptAssessment:
-        p = self.model.probability(state) if self.model and state else 0.0
-        scored, _ = self._score(hits, p, syllables)
+        p = self.model.probability(state, style) if self.model and state else 0.0
+        scored, _ = self._score(hits, p, syllables, None, style, warned)
         terms: tuple[tuple[str, float], ...] = ()
         if self.model and state and scored.model_part >= MODEL_REASON:
             terms = self.model.top_terms(state, key, norm)
         final_level = level if level is not None else level_for(scored.score, base)
-        cat = self._categories[scored.category] if scored.category else None
+        category = scored.category
+        model_category: str | None = None
+        passages: tuple[str, ...] = ()
+        scheme_p = 0.0
+        rules_named = category is not None and category != "generic" and scored.rule_score >= 0.3
+        if self.model and state and terms and not rules_named:
+            model_category, scheme_p = self._model_scheme(state)
+            passages = model_passages(norm, terms)
+            if model_category is not None and final_level >= ALERT_LEVEL:
+                category = model_category  # the model speaks for the scheme: no rule named one
+        cat = self._categories[category] if category else None
+        reasons = self._reasons(scored, cat if rules_named else None, hits, p, terms)
+        if model_category is not None and cat is not None and category == model_category:
+            reasons = (model_scheme_reason(cat, scheme_p, passages or tuple(t for t, _ in terms)), *reasons)
+            reasons = tuple(r for r in reasons if r.zh != ReasonText.NOTHING.zh)
         return TranscriptAssessment(
             level=final_level,
             score=round(scored.score, 4),
-            category=scored.category,
+            category=category,
             category_text=cat.name if cat else None,
             hits=tuple(sorted(hits, key=lambda h: (h.start, h.end))),
             entities=extract_entities(norm),
             model_terms=terms,
-            reasons=self._reasons(scored, cat, hits, p, terms),
+            reasons=reasons,
             rule_score=round(scored.rule_score, 4),
             model_probability=round(p, 4),
             combos=tuple(c.id for c in scored.combos),
             text=norm,
+            style=style,
+            model_category=model_category,
+            model_passages=passages,
         )
+
+    def _model_scheme(self, state: NgramState) -> tuple[str | None, float]:
+        """The scheme the scheme model ranks first, if it is sure enough and the packs know the category."""
+        if self.model is None or self.model.schemes is None:
+            return None, 0.0
+        ranked = self.model.schemes.rank(state.counts)
+        if not ranked:
+            return None, 0.0
+        best, q = ranked[0]
+        if q < SCHEME_MIN or best not in self._categories:
+            return None, q
+        return best, q
 
     def _reasons(
         self,
@@ -339,7 +424,7 @@ class ScriptDetector:
         terms: tuple[tuple[str, float], ...],
     ) -> tuple[BiText, ...]:
         reasons: list[BiText] = []
-        if cat is not None and cat.id != "generic" and scored.rule_score >= 0.3:
+        if cat is not None and cat.id != "generic" and scored.rule_score >= 0.3:  # (cat is None when rules named none)
             reasons.append(_bi(ReasonText.CATEGORY, name=cat.name.zh, scheme=cat.scheme.zh))
             reasons[-1] = BiText(reasons[-1].zh, ReasonText.CATEGORY.en.format(name=cat.name.en, scheme=cat.scheme.en))
         seen: set[str] = set()
@@ -377,6 +462,50 @@ class ScriptDetector:
         return tuple(reasons)
 
 
+# -- explanation wording for the model's verdict (kept apart so it can move to an explain module) --------
+_CLAUSE = re.compile(r"[，。！？；,.!?;\n]")
+PASSAGE_REACH = 8  # characters either side of a model term quoted as its passage
+
+
+def model_passages(norm: str, terms: Sequence[tuple[str, float]], k: int = 3) -> tuple[str, ...]:
+    """The stretches of ``norm`` around the model's strongest terms, cut at clause breaks, each once."""
+    out: list[str] = []
+    covered: list[tuple[int, int]] = []
+    for term, _ in terms:
+        pos = norm.find(term)
+        if pos < 0:
+            continue
+        lo = max(0, pos - PASSAGE_REACH)
+        hi = min(len(norm), pos + len(term) + PASSAGE_REACH)
+        left = [m.end() for m in _CLAUSE.finditer(norm, lo, pos)]
+        if left:
+            lo = left[-1]
+        right = _CLAUSE.search(norm, pos + len(term), hi)
+        if right:
+            hi = right.start()
+        if any(a <= pos < b for a, b in covered):
+            continue
+        covered.append((lo, hi))
+        passage = norm[lo:hi].strip()
+        if passage:
+            out.append(passage)
+        if len(out) >= k:
+            break
+    return tuple(out)
+
+
+def model_scheme_reason(cat: Category, p: float, passages: Sequence[str]) -> BiText:
+    """“No rule matched, but the text reads like <scheme> (p %): <how it works>; passages: …” in zh and en."""
+    pct = int(round(p * 100))
+    code = ReasonText.MODEL_SCHEME
+    return BiText(
+        code.zh.format(name=cat.name.zh, p=pct, scheme=cat.scheme.zh, passages="、".join(f"「{x}」" for x in passages)),
+        code.en.format(
+            name=cat.name.en, p=pct, scheme=cat.scheme.en, passages=", ".join(f"\u201c{x}\u201d" for x in passages)
+        ),
+    )
+
+
 def _noisy_or(weights: Iterable[float]) -> float:
     keep = 1.0
     for w in weights:
@@ -410,4 +539,14 @@ def _combo_fires(combo: Combo, groups: dict[str, tuple[int, ...]], ordered: Sequ
     return False
 
 
-__all__ = ["ModelError", "PhraseHit", "ScriptDetector", "TranscriptAssessment", "level_for"]
+__all__ = [
+    "STYLES",
+    "ModelError",
+    "PhraseHit",
+    "ScriptDetector",
+    "TranscriptAssessment",
+    "guess_style",
+    "level_for",
+    "model_passages",
+    "model_scheme_reason",
+]
