@@ -52,12 +52,13 @@ MODEL_CAP = 0.75  # the model alone can warn (needs p ≥ 0.93) but never block
 SHORT_TEXT = 40  # syllables; shorter texts get proportionally less model weight
 STYLES = ("call", "sms", "chat")
 SHORT_TEXT_BY_STYLE = {"call": SHORT_TEXT, "sms": 20, "chat": 24}  # messages are short by nature
-WARNING_DAMP = 0.5  # the model's part when the text warns against a strong cue and makes no strong ask itself
+WARNING_DAMP = 0.3  # the model's part when the text warns against a strong cue and makes no strong ask itself
 SCHEME_MIN = 0.35  # the scheme model names a scheme only when at least this sure
 MODEL_REASON = 0.1  # the model's part of the score from which it is explained (model_terms, a reason)
 # score ≥ threshold → level
 THRESHOLDS: tuple[tuple[float, Level], ...] = ((0.85, Level.BLOCK), (0.6, Level.WARN), (0.35, Level.CAUTION))
 ALERT_LEVEL = Level.WARN  # what counts as "flagged as fraud" in evaluation
+WARN_SCORE = next(t for t, lv in THRESHOLDS if lv == Level.WARN)
 
 
 class ReasonText(MessageCode):
@@ -81,7 +82,9 @@ class ReasonText(MessageCode):
 
 
 _SPEAKER_LINE = re.compile(r"^\s*([^\s:：]{1,12})\s*[:：]", re.M)
-_SMS_MARK = re.compile(r"【[^】]{1,20}】|退订|回复td|回t|拒收请回复|https?://|www\.|\.(?:cn|com|top|vip|xyz|cc)\b", re.I)
+_SMS_MARK = re.compile(
+    r"【[^】]{1,20}】|退订|回复td|回t|拒收请回复|https?://|www\.|\.(?:cn|com|top|vip|xyz|cc)\b", re.I
+)
 
 
 def guess_style(text: str) -> str:
@@ -292,12 +295,23 @@ class ScriptDetector:
         prior: RulePrior | None = None,
         style: str = "call",
         warned: float = 0.0,
+        state_for_scheme: NgramState | None = None,
     ) -> tuple[_Scored, RulePrior]:
         rule_score, combos, category, state = self._rule_score(hits, prior)
         model_part = self._model_part(p, syllables, style)
-        if warned >= STRONG * 0.75 and not any(h.weight >= STRONG * 0.75 and not h.narrated for h in hits):
+        if warned >= STRONG * 0.75 and not any(h.weight >= STRONG and not h.narrated for h in hits):
             model_part *= WARNING_DAMP
         score = 1.0 - (1.0 - rule_score) * (1.0 - model_part)
+        if (
+            model_part > 0
+            and state_for_scheme is not None
+            and (category in (None, "generic") or rule_score < 0.3)
+            and level_for(score) > level_for(rule_score)
+        ):
+            # No rule names a scheme: the model speaks only as far as the text reads like a scheme it knows.
+            # A text that is merely call-like (or unlike anything honest it saw) stays calm.
+            model_part *= min(1.0, self._model_scheme(state_for_scheme)[1] / SCHEME_MIN)
+            score = 1.0 - (1.0 - rule_score) * (1.0 - model_part)
         return _Scored(score, rule_score, model_part, category, combos), state
 
     def _rule_score(
@@ -365,7 +379,7 @@ class ScriptDetector:
         warned: float = 0.0,
     ) -> TranscriptAssessment:
         p = self.model.probability(state, style) if self.model and state else 0.0
-        scored, _ = self._score(hits, p, syllables, None, style, warned)
+        scored, _ = self._score(hits, p, syllables, None, style, warned, state)
         terms: tuple[tuple[str, float], ...] = ()
         if self.model and state and scored.model_part >= MODEL_REASON:
             terms = self.model.top_terms(state, key, norm)

@@ -63,8 +63,15 @@ _NEG_AFTER = re.compile(
 
 
 # "…不会通过短信链接要求您提供银行卡密码": a denied request further back in the clause than NEGATION_REACH.
-_DENIED_ASK = re.compile(r"(?:不会|从不|从来不|绝不|决不|不得|严禁|不可能)[^，。！？；,.!?;\n]{0,14}(?:要求|索要|让您|让你|向您|向你)")
+_DENIED_ASK = re.compile(
+    r"(?:不会|从不|从来不|绝不|决不|不得|严禁|不可能)[^，。！？；,.!?;\n]{0,14}(?:要求|索要|让您|让你|向您|向你)"
+)
 DENIED_ASK_REACH = 24
+# An honest caller's reassurance that nothing is asked of you: counts like a warning against a strong cue.
+_REASSURANCE = re.compile(
+    r"(?:不需要|无需|不用)(?:您|你)?(?:做)?任何操作|(?:不需要|无需|不用)(?:您|你)?(?:提供|支付|缴纳|转账)任何|"
+    r"不会(?:向您|向你)?(?:收取|索要)任何|以官方(?:app|渠道)为准|请认准官方"
+)
 
 
 class RawHit(NamedTuple):  # a named tuple: thousands are made per call, and this is three times cheaper
@@ -186,6 +193,8 @@ class PhraseMatcher:
                 out.append(h._replace(narrated=True) if self._narrated(norm, h.start, h.end) else h)
             else:
                 warned = max(warned, self.rules[h.rule_index].weight)
+        if _REASSURANCE.search(norm):
+            warned = max(warned, 0.5)
         return _drop_covered(out), warned
 
     def _candidates(self, norm: str, key: str) -> list[RawHit]:

@@ -250,8 +250,10 @@ class NgramModel:
         """P(fraud); ``style`` (call/sms/chat) applies that style's calibration offset."""
         if st.sumsq <= 0:
             return 0.0
-        z = self.intercept + self.styles.get(style, 0.0) + st.dot / math.sqrt(st.sumsq) if style else (
-            self.intercept + st.dot / math.sqrt(st.sumsq)
+        z = (
+            self.intercept + self.styles.get(style, 0.0) + st.dot / math.sqrt(st.sumsq)
+            if style
+            else (self.intercept + st.dot / math.sqrt(st.sumsq))
         )
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 

@@ -116,7 +116,7 @@ class DetectorSession:
         if new:
             since = min(h.start for h in new) - det.reach
             tail = self._ordered[bisect.bisect_left(self._starts, since) :] + new
-        scored, prior = det._score(tail, p, len(ms), self._prior, self.style)
+        scored, prior = det._score(tail, p, len(ms), self._prior, self.style, 0.0, state if model else None)
         if segment.is_final:
             self._prior = prior
             for h in new:
