@@ -103,8 +103,8 @@ def guess_style(text: str) -> str:
 
 
 def resolve_style(style: str | None, text: str) -> str:
-    if style in STYLES:
-        return style  # type: ignore[return-value]
+    if style is not None and style in STYLES:
+        return style
     return guess_style(text)
 
 
