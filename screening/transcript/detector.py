@@ -53,7 +53,7 @@ SHORT_TEXT = 40  # syllables; shorter texts get proportionally less model weight
 STYLES = ("call", "sms", "chat")
 SHORT_TEXT_BY_STYLE = {"call": SHORT_TEXT, "sms": 20, "chat": 24}  # messages are short by nature
 WARNING_DAMP = 0.3  # the model's part when the text warns against a strong cue and makes no strong ask itself
-SCHEME_MIN = 0.35  # the scheme model names a scheme only when at least this sure
+SCHEME_MIN = 0.25  # the scheme model names a scheme only when at least this sure
 MODEL_REASON = 0.1  # the model's part of the score from which it is explained (model_terms, a reason)
 # score ≥ threshold → level
 THRESHOLDS: tuple[tuple[float, Level], ...] = ((0.85, Level.BLOCK), (0.6, Level.WARN), (0.35, Level.CAUTION))
