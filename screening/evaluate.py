@@ -1,6 +1,14 @@
 """Measure the scam-script detector on labelled JSONL: precision, recall, false-alarm rate.
 
     python -m screening.evaluate FILE.jsonl [FILE2.jsonl ...] [--split test] [--no-model] [--json]
+    python -m screening.evaluate --generated --noise 0.1,0.25,0.4      # the project's own held-out texts
+    python -m screening.evaluate --generated --loso                     # + leave-one-scheme-out (needs scikit-learn)
+
+Reports overall, per source, per category (scheme), per style (call / sms / chat: the row's ``style``,
+else guessed from the text) and, with ``--noise``, per recogniser-noise level: every row again through
+:class:`screening.transcript.noise.NoiseChannel` at each character error rate.  ``--generated`` adds the
+held-out part of the texts ``scripts/make_training_texts.py`` writes (test wording only) and the
+hand-written seeds; ``--loso`` runs ``scripts/train_detector.py --loso`` (retrains once per scheme).
 
 Each line needs ``text`` (or ``turns``, a list of ``{"text": …}``) and ``label`` (1/true/"fraud" =
 fraud, 0/false/"normal" = not); optional
@@ -44,6 +52,7 @@ class Row:
     source: str
     id: str
     expect: str | None = None  # the detector category this fraud row should get, if the file says
+    style: str | None = None  # call / sms / chat, if the file says
 
 
 class InputError(ValueError):
@@ -110,6 +119,7 @@ def read_rows(path: Path, warn: TextIO, lang: str) -> list[Row]:
                 source=str(obj.get("source") or default_source),
                 id=str(obj.get("id") or f"{path.name}:{n}"),
                 expect=str(obj["expect"]) if isinstance(obj.get("expect"), str) and obj["expect"] else None,
+                style=str(obj["style"]) if obj.get("style") in ("call", "sms", "chat") else None,
             )
         )
     if bad:
@@ -165,9 +175,40 @@ def _fmt(x: float | None, digits: int = 3) -> str:
     return "—" if x is None else f"{x:.{digits}f}"
 
 
-def evaluate(rows: Sequence[Row], detector: Any, level: Level) -> dict[str, Any]:
+def generated_rows() -> list[Row]:
+    """The held-out generated texts and the seeds (``scripts/make_training_texts.py``), if the script is here."""
+    script_dir = Path(__file__).resolve().parent.parent / "scripts"
+    if not (script_dir / "make_training_texts.py").is_file():
+        raise InputError("找不到 scripts/make_training_texts.py", "scripts/make_training_texts.py not found")
+    sys.path.insert(0, str(script_dir))
+    try:
+        from make_training_texts import all_rows
+    finally:
+        sys.path.remove(str(script_dir))
+    out = []
+    for r in all_rows():
+        if r["part"] == "train":
+            continue
+        out.append(
+            Row(
+                text=r["text"],
+                label=int(r["label"]),
+                category=str(r["scheme"]),
+                source="seed" if r["part"] == "seed" else "generated",
+                id=str(r["id"]),
+                expect=r.get("expect"),
+                style=r.get("style"),
+            )
+        )
+    return out
+
+
+def evaluate(rows: Sequence[Row], detector: Any, level: Level, noise: Sequence[float] = ()) -> dict[str, Any]:
+    from screening.transcript.detector import resolve_style
+
     overall = Tally()
     by_source: dict[str, Tally] = defaultdict(Tally)
+    by_style: dict[str, Tally] = defaultdict(Tally)
     by_category: dict[tuple[str, str], Tally] = defaultdict(Tally)
     predicted: Counter[str] = Counter()
     expected = [0, 0]  # flagged rows with an expected category, and how many got it
@@ -175,11 +216,12 @@ def evaluate(rows: Sequence[Row], detector: Any, level: Level) -> dict[str, Any]
     nbytes = 0
     t0 = time.perf_counter()
     for row in rows:
-        a = detector.assess(row.text)
+        a = detector.assess(row.text, style=row.style)
         nbytes += len(row.text.encode("utf-8"))
         flagged = a.level >= level
         overall.add(row.label, flagged)
         by_source[row.source].add(row.label, flagged)
+        by_style[a.style].add(row.label, flagged)
         by_category[(row.source, row.category)].add(row.label, flagged)
         if flagged:
             predicted[a.category or "(model only)"] += 1
@@ -188,6 +230,29 @@ def evaluate(rows: Sequence[Row], detector: Any, level: Level) -> dict[str, Any]
                 expected[1] += a.category == row.expect
         sweep_scores.append((a.score, row.label))
     elapsed = time.perf_counter() - t0
+    by_noise: dict[str, dict[str, Any]] = {}
+    if noise:
+        from screening.transcript.noise import NoiseChannel
+
+        channel = NoiseChannel((r.text for r in rows[:3000]), seed=23)
+        clean = {"overall": overall.as_dict(), "by_style": {k: v.as_dict() for k, v in sorted(by_style.items())}}
+        by_noise["0%"] = clean
+        for cer in noise:
+            t_all = Tally()
+            t_style: dict[str, Tally] = defaultdict(Tally)
+            measured = 0.0
+            for row in rows:
+                text, rate = channel.corrupt(row.text, cer)
+                measured += rate
+                style = resolve_style(row.style, row.text)  # the recogniser's output keeps the original's style
+                flagged = detector.assess(text, style=style).level >= level
+                t_all.add(row.label, flagged)
+                t_style[style].add(row.label, flagged)
+            by_noise[f"{round(cer * 100)}%"] = {
+                "measured_cer": measured / len(rows) if rows else 0.0,
+                "overall": t_all.as_dict(),
+                "by_style": {k: v.as_dict() for k, v in sorted(t_style.items())},
+            }
     sweep = []
     for th in (0.35, 0.5, 0.6, 0.7, 0.85):
         t = Tally()
@@ -197,6 +262,8 @@ def evaluate(rows: Sequence[Row], detector: Any, level: Level) -> dict[str, Any]
     return {
         "overall": overall.as_dict(),
         "by_source": {k: v.as_dict() for k, v in sorted(by_source.items())},
+        "by_style": {k: v.as_dict() for k, v in sorted(by_style.items())},
+        "by_noise": by_noise,
         "by_category": {f"{s}/{c}": v.as_dict() for (s, c), v in sorted(by_category.items())},
         "predicted_categories": dict(predicted.most_common()),
         "category_agreement": {
@@ -226,6 +293,25 @@ def print_report(result: dict[str, Any], out: TextIO, lang: str, level: Level) -
     print(("按来源" if zh else "by source") + ":", file=out)
     for name, d in result["by_source"].items():
         print(line("  " + name, d), file=out)
+    print(("按文体" if zh else "by style") + ":", file=out)
+    for name, d in result["by_style"].items():
+        print(line("  " + name, d), file=out)
+    if result.get("by_noise"):
+        print(("按识别噪声（字错率）" if zh else "by recogniser noise (character error rate)") + ":", file=out)
+        for name, d in result["by_noise"].items():
+            extra = f" ({d['measured_cer']:.1%})" if "measured_cer" in d else ""
+            print(line(f"  CER {name}{extra}", d["overall"]), file=out)
+            for style, ds in d["by_style"].items():
+                print(line(f"    {style}", ds), file=out)
+    if result.get("loso"):
+        print(("留一类别（该类别不参与训练）的召回率" if zh else "leave-one-scheme-out recall") + ":", file=out)
+        print(f"  {'':<22}{'n':>5}{'rules':>8}{'model':>8}{'full':>8}{'25%CER':>8}{'category':>9}", file=out)
+        for scheme, d in result["loso"].items():
+            print(
+                f"  {scheme:<22}{d['n']:>5}{d['rules_only']:>8.3f}{d['model_p50']:>8.3f}{d['full']:>8.3f}"
+                f"{d['full_cer25']:>8.3f}{d['category']:>9.3f}",
+                file=out,
+            )
     print(("按类别" if zh else "by category") + ":", file=out)
     for name, d in result["by_category"].items():
         print(line("  " + name[:42], d), file=out)
@@ -256,12 +342,28 @@ def print_report(result: dict[str, Any], out: TextIO, lang: str, level: Level) -
     )
 
 
+def _loso() -> dict[str, Any]:
+    """Leave-one-scheme-out figures: ``scripts/train_detector.py --loso`` (a development command)."""
+    import subprocess
+    import tempfile
+
+    script = Path(__file__).resolve().parent.parent / "scripts" / "train_detector.py"
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "loso.json"
+        subprocess.run([sys.executable, str(script), "--loso", "--loso-out", str(out)], check=True, stdout=sys.stderr)
+        loaded: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+        return loaded
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
     lang = system_language()
     ap = argparse.ArgumentParser(prog="python -m screening.evaluate", description=__doc__.splitlines()[0])
-    ap.add_argument("files", nargs="+", type=Path, help="JSONL with text + label")
+    ap.add_argument("files", nargs="*", type=Path, help="JSONL with text + label (and optional style, expect)")
+    ap.add_argument("--generated", action="store_true", help="add the project's held-out generated texts and seeds")
+    ap.add_argument("--noise", default="", help="also at these character error rates, e.g. 0.1,0.25,0.4")
+    ap.add_argument("--loso", action="store_true", help="leave-one-scheme-out retraining (needs scikit-learn)")
     ap.add_argument("--split", choices=SPLITS, help="keep only rows whose id hashes into this split")
     ap.add_argument("--limit", type=int, default=0, help="at most this many rows per file (0 = all)")
     ap.add_argument("--no-model", action="store_true", help="phrase rules only")
@@ -287,8 +389,17 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             if args.limit:
                 file_rows = file_rows[: args.limit]
             rows.extend(file_rows)
+        if args.generated:
+            rows.extend(r for r in generated_rows() if not args.split or r.source == "seed" or args.split == "test")
     except InputError as exc:
         print(exc.render(lang), file=err)
+        return 2
+    try:
+        noise = tuple(float(x) for x in args.noise.split(",") if x.strip())
+        if any(not 0 < x < 1 for x in noise):
+            raise ValueError
+    except ValueError:
+        print(f"--noise 应为 0 到 1 之间的数，用逗号分隔 / --noise needs numbers in (0, 1): {args.noise}", file=err)
         return 2
     if not rows:
         print("没有可评估的数据 / nothing to evaluate", file=err)
@@ -302,7 +413,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except (PhrasePackError, ModelError) as exc:
         print(exc.message.render(lang), file=err)
         return 2
-    result = evaluate(rows, detector, level)
+    result = evaluate(rows, detector, level, noise)
+    if args.loso:
+        result["loso"] = _loso()
     if args.json:
         json.dump(result, out, ensure_ascii=False, indent=1)
         out.write("\n")

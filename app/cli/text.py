@@ -1,4 +1,9 @@
-"""``callshield scan-text FILE_OR_-``: check a call transcript for scam scripts and show the evidence."""
+"""``callshield scan-text FILE_OR_-``: check a call transcript, SMS or chat for scam scripts and show the evidence.
+
+``--style call|sms|chat`` tells the detector what kind of text it is (default: guessed from the text).
+``--jsonl`` (or a ``.jsonl`` file) reads one JSON object per line, ``{"text": …, "style": …, "id": …}``,
+and writes one JSON result per line; a bad line gets an ``error`` record (zh/en) and the rest still run.
+"""
 
 from __future__ import annotations
 
@@ -41,6 +46,17 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         "--packs", nargs="+", metavar="PATH", help="使用这些话术包 / use these phrase packs (files or folders)"
     )
     p.add_argument("--no-model", action="store_true", help="只用话术规则 / phrase rules only, no statistical model")
+    p.add_argument(
+        "--style",
+        choices=("auto", "call", "sms", "chat"),
+        default="auto",
+        help="文字类型：通话/短信/聊天（默认自动判断）/ kind of text: call, sms or chat (default: guessed)",
+    )
+    p.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="批量：每行一个 JSON（text，可选 style、id），每行输出一个结果 / batch: one JSON object per line in and out",
+    )
     p.set_defaults(func=handle_scan_text)
 
 
@@ -101,8 +117,38 @@ def assessment_to_json(a: Any) -> dict[str, Any]:
         "entities": [{"kind": e.kind, "value": e.value, "start": e.start, "end": e.end} for e in a.entities],
         "model_terms": [{"phrase": p, "weight": w} for p, w in a.model_terms],
         "reasons": [{"zh": r.zh, "en": r.en} for r in a.reasons],
+        "style": a.style,
+        "model_category": a.model_category,
+        "model_passages": list(a.model_passages),
         "text": a.text,
     }
+
+
+def _scan_jsonl(text: str, det: Any, default_style: str | None, ctx: CliContext) -> int:
+    """One result per input line; a bad line is reported (stderr and an ``error`` record) and skipped."""
+    bad = 0
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str) or not obj["text"].strip():
+                raise ValueError
+        except ValueError:  # (json.JSONDecodeError is a ValueError)
+            bad += 1
+            zh = f"第 {n} 行不是含 text 字段的 JSON 对象，已跳过"
+            en = f"line {n} is not a JSON object with a 'text' field; skipped"
+            print(ctx.t(zh, en), file=ctx.err)
+            ctx.out.write(json.dumps({"line": n, "error": {"zh": zh, "en": en}}, ensure_ascii=False) + "\n")
+            continue
+        style = obj.get("style") if obj.get("style") in ("call", "sms", "chat") else default_style
+        record = {
+            "line": n,
+            **({"id": obj["id"]} if "id" in obj else {}),
+            **assessment_to_json(det.assess(obj["text"], style=style)),
+        }
+        ctx.out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return 1 if bad else 0
 
 
 def handle_scan_text(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -122,7 +168,10 @@ def handle_scan_text(args: argparse.Namespace, ctx: CliContext) -> int:
     except (PhrasePackError, ModelError) as exc:
         print(ctx.t("错误：", "error: ") + exc.message.render(ctx.lang), file=ctx.err)
         return 2
-    a = det.assess(text)
+    style = None if args.style == "auto" else args.style
+    if args.jsonl or (args.file != "-" and args.file.lower().endswith(".jsonl")):
+        return _scan_jsonl(text, det, style, ctx)
+    a = det.assess(text, style=style)
     if args.json:
         json.dump(assessment_to_json(a), ctx.out, ensure_ascii=False, indent=1)
         ctx.out.write("\n")

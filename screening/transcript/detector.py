@@ -11,11 +11,18 @@ Scoring (all in 0..1):
   and capped at :data:`MODEL_CAP` so that the model alone can raise a *warning* but never *block*:
   blocking needs phrase evidence a person can check.
 * ``score = 1 − (1 − rules)(1 − model)``; the level follows :data:`THRESHOLDS`.
+* **Style.**  A call, an SMS and a chat message differ in length and wording.  ``assess(text, style=…)``
+  takes ``"call"``, ``"sms"`` or ``"chat"`` (or guesses, :func:`guess_style`): the model's logit gets that
+  style's calibration offset from training, and short texts are damped less for messages, which are
+  short by nature.  The offsets make the model alone warn on the same share of honest texts per style.
+* **Fusion.**  When the model warns and no phrase rule names a scheme, the scheme model names it
+  (:attr:`TranscriptAssessment.model_category`), and the explanation quotes the passages that weighed most.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -25,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from screening.i18n import BiText
 from screening.transcript.entities import Entity, extract_entities
-from screening.transcript.explain import assessment_reasons
+from screening.transcript.explain import ReasonText, assessment_reasons, model_passages, model_scheme_reason
 from screening.transcript.matcher import PhraseMatcher, RawHit
 from screening.transcript.model import ModelError, NgramModel, NgramState, key_model_string
 from screening.transcript.normalise import SoundKey, normalise, sound_key
@@ -44,10 +51,42 @@ NARRATION_FACTOR = 0.3  # a cue inside a sentence describing a scam (a warning, 
 MODEL_FLOOR = 0.5  # model probability below this contributes nothing
 MODEL_CAP = 0.75  # the model alone can warn (needs p ≥ 0.93) but never block
 SHORT_TEXT = 40  # syllables; shorter texts get proportionally less model weight
+STYLES = ("call", "sms", "chat")
+SHORT_TEXT_BY_STYLE = {"call": SHORT_TEXT, "sms": 20, "chat": 24}  # messages are short by nature
+WARNING_DAMP = 0.3  # the model's part when the text warns against a strong cue and makes no strong ask itself
+SCHEME_MIN = 0.25  # the scheme model names a scheme only when at least this sure
 MODEL_REASON = 0.1  # the model's part of the score from which it is explained (model_terms, a reason)
 # score ≥ threshold → level
 THRESHOLDS: tuple[tuple[float, Level], ...] = ((0.85, Level.BLOCK), (0.6, Level.WARN), (0.35, Level.CAUTION))
 ALERT_LEVEL = Level.WARN  # what counts as "flagged as fraud" in evaluation
+WARN_SCORE = next(t for t, lv in THRESHOLDS if lv == Level.WARN)
+
+
+_SPEAKER_LINE = re.compile(r"^\s*([^\s:：]{1,12})\s*[:：]", re.M)
+_SMS_MARK = re.compile(
+    r"【[^】]{1,20}】|退订|回复td|回t|拒收请回复|https?://|www\.|\.(?:cn|com|top|vip|xyz|cc)\b", re.I
+)
+
+
+def guess_style(text: str) -> str:
+    """call / sms / chat from the shape of the text: "A:"/"B:" turns are a call transcript, other speaker
+    names a chat, a 【sender】, a link or an opt-out in a short text an SMS; anything else a call."""
+    speakers = _SPEAKER_LINE.findall(text[:2000])
+    if speakers:
+        names = {s.strip().lower() for s in speakers}
+        if names <= {"a", "b", "c", "caller", "callee", "主叫", "被叫", "客服", "用户"}:
+            return "call"
+        if len(speakers) >= 2:
+            return "chat"
+    if len(text) <= 400 and "\n" not in text.strip() and _SMS_MARK.search(text):
+        return "sms"
+    return "call"
+
+
+def resolve_style(style: str | None, text: str) -> str:
+    if style is not None and style in STYLES:
+        return style
+    return guess_style(text)
 
 
 @dataclass(frozen=True)
@@ -80,6 +119,9 @@ class TranscriptAssessment:
     model_probability: float = 0.0
     combos: tuple[str, ...] = ()
     text: str = ""  # the normalised text that hit offsets refer to
+    style: str = "call"  # call / sms / chat, as given or guessed
+    model_category: str | None = None  # the scheme the text reads like, when the model named one
+    model_passages: tuple[str, ...] = ()  # the stretches of text that weighed most for the model
 
     @property
     def is_alert(self) -> bool:
@@ -180,19 +222,21 @@ class ScriptDetector:
         return dict(self._categories)
 
     # -- one-shot ---------------------------------------------------------------------------------
-    def assess(self, text: str) -> TranscriptAssessment:
+    def assess(self, text: str, style: str | None = None) -> TranscriptAssessment:
+        """Assess a whole text; ``style`` is ``"call"``, ``"sms"`` or ``"chat"`` (None: guessed)."""
+        style = resolve_style(style, text)
         norm = normalise(text)
         key = self.key.key(norm)
-        raw = self.matcher.find(norm, key)
+        raw, warned = self.matcher.find_with_warnings(norm, key)
         hits = [self._hit(h, norm, None) for h in raw]
         ms = key_model_string(key)
         state = self.model.state(ms) if self.model else None
-        return self._assessment(norm, key, len(ms), hits, state, Level.UNKNOWN, None)
+        return self._assessment(norm, key, len(ms), hits, state, Level.UNKNOWN, None, style, warned)
 
-    def session(self, base_level: Level = Level.UNKNOWN) -> DetectorSession:
+    def session(self, base_level: Level = Level.UNKNOWN, style: str = "call") -> DetectorSession:
         from screening.transcript.session import DetectorSession
 
-        return DetectorSession(self, base_level)
+        return DetectorSession(self, base_level, style)
 
     # -- internals shared with the session ----------------------------------------------------------
     def _hit(self, raw: RawHit, norm: str, t: float | None, offset: int = 0) -> PhraseHit:
@@ -214,18 +258,37 @@ class ScriptDetector:
             narrated=raw.narrated,
         )
 
-    def _model_part(self, p: float, syllables: int) -> float:
+    def _model_part(self, p: float, syllables: int, style: str = "call") -> float:
         if p <= MODEL_FLOOR:
             return 0.0
-        damp = min(1.0, syllables / SHORT_TEXT)
+        damp = min(1.0, syllables / SHORT_TEXT_BY_STYLE.get(style, SHORT_TEXT))
         return MODEL_CAP * (p - MODEL_FLOOR) / (1.0 - MODEL_FLOOR) * damp
 
     def _score(
-        self, hits: Sequence[PhraseHit], p: float, syllables: int, prior: RulePrior | None = None
+        self,
+        hits: Sequence[PhraseHit],
+        p: float,
+        syllables: int,
+        prior: RulePrior | None = None,
+        style: str = "call",
+        warned: float = 0.0,
+        state_for_scheme: NgramState | None = None,
     ) -> tuple[_Scored, RulePrior]:
         rule_score, combos, category, state = self._rule_score(hits, prior)
-        model_part = self._model_part(p, syllables)
+        model_part = self._model_part(p, syllables, style)
+        if warned >= STRONG * 0.75 and not any(h.weight >= STRONG and not h.narrated for h in hits):
+            model_part *= WARNING_DAMP
         score = 1.0 - (1.0 - rule_score) * (1.0 - model_part)
+        if (
+            model_part > 0
+            and state_for_scheme is not None
+            and (category in (None, "generic") or rule_score < 0.3)
+            and level_for(score) > level_for(rule_score)
+        ):
+            # No rule names a scheme: the model speaks only as far as the text reads like a scheme it knows.
+            # A text that is merely call-like (or unlike anything honest it saw) stays calm.
+            model_part *= min(1.0, self._model_scheme(state_for_scheme)[1] / SCHEME_MIN)
+            score = 1.0 - (1.0 - rule_score) * (1.0 - model_part)
         return _Scored(score, rule_score, model_part, category, combos), state
 
     def _rule_score(
@@ -289,28 +352,59 @@ class ScriptDetector:
         state: NgramState | None,
         base: Level,
         level: Level | None,
+        style: str = "call",
+        warned: float = 0.0,
     ) -> TranscriptAssessment:
-        p = self.model.probability(state) if self.model and state else 0.0
-        scored, _ = self._score(hits, p, syllables)
+        p = self.model.probability(state, style) if self.model and state else 0.0
+        scored, _ = self._score(hits, p, syllables, None, style, warned, state)
         terms: tuple[tuple[str, float], ...] = ()
         if self.model and state and scored.model_part >= MODEL_REASON:
             terms = self.model.top_terms(state, key, norm)
         final_level = level if level is not None else level_for(scored.score, base)
-        cat = self._categories[scored.category] if scored.category else None
+        category = scored.category
+        model_category: str | None = None
+        passages: tuple[str, ...] = ()
+        scheme_p = 0.0
+        rules_named = category is not None and category != "generic" and scored.rule_score >= 0.3
+        if self.model and state and terms and not rules_named:
+            model_category, scheme_p = self._model_scheme(state)
+            passages = model_passages(norm, terms)
+            if model_category is not None and final_level >= ALERT_LEVEL:
+                category = model_category  # the model speaks for the scheme: no rule named one
+        cat = self._categories[category] if category else None
+        reasons = self._reasons(scored, cat if rules_named else None, hits, p, terms)
+        if model_category is not None and cat is not None and category == model_category:
+            reasons = (model_scheme_reason(cat, scheme_p, passages or tuple(t for t, _ in terms)), *reasons)
+            reasons = tuple(r for r in reasons if r.zh != ReasonText.NOTHING.zh)
         return TranscriptAssessment(
             level=final_level,
             score=round(scored.score, 4),
-            category=scored.category,
+            category=category,
             category_text=cat.name if cat else None,
             hits=tuple(sorted(hits, key=lambda h: (h.start, h.end))),
             entities=extract_entities(norm),
             model_terms=terms,
-            reasons=self._reasons(scored, cat, hits, p, terms),
+            reasons=reasons,
             rule_score=round(scored.rule_score, 4),
             model_probability=round(p, 4),
             combos=tuple(c.id for c in scored.combos),
             text=norm,
+            style=style,
+            model_category=model_category,
+            model_passages=passages,
         )
+
+    def _model_scheme(self, state: NgramState) -> tuple[str | None, float]:
+        """The scheme the scheme model ranks first, if it is sure enough and the packs know the category."""
+        if self.model is None or self.model.schemes is None:
+            return None, 0.0
+        ranked = self.model.schemes.rank(state.counts)
+        if not ranked:
+            return None, 0.0
+        best, q = ranked[0]
+        if q < SCHEME_MIN or best not in self._categories:
+            return None, q
+        return best, q
 
     def _reasons(
         self,
@@ -356,4 +450,14 @@ def _combo_fires(combo: Combo, groups: dict[str, tuple[int, ...]], ordered: Sequ
     return False
 
 
-__all__ = ["ModelError", "PhraseHit", "ScriptDetector", "TranscriptAssessment", "level_for"]
+__all__ = [
+    "STYLES",
+    "ModelError",
+    "PhraseHit",
+    "ScriptDetector",
+    "TranscriptAssessment",
+    "guess_style",
+    "level_for",
+    "model_passages",
+    "model_scheme_reason",
+]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -41,6 +42,11 @@ class ReasonText(MessageCode):
         "Statistical model: the wording resembles scam calls ({p}%), mainly: {terms}",
     )
     NOTHING = ("没有发现诈骗话术", "No scam script found")
+    MODEL_SCHEME = (
+        "统计模型：虽然没有命中具体话术规则，整体说法很像「{name}」类诈骗（{p}%）：{scheme} 最可疑的说法：{passages}",
+        "Statistical model: no phrase rule matched, but the text as a whole reads like the '{name}' scam ({p}%): "
+        "{scheme} Passages that weighed most: {passages}",
+    )
 
 
 def _bi(code: ReasonText, **params: object) -> BiText:
@@ -161,3 +167,47 @@ def hit_to_dict(hit: Any) -> dict[str, Any]:
         if value is not None:
             out[key] = {"zh": value.zh, "en": value.en} if isinstance(value, BiText) else plain_data(value)
     return out
+
+
+# -- the statistical model's own verdict: which scheme, which passages -------------------------------------
+_CLAUSE = re.compile(r"[，。！？；,.!?;\n]")
+PASSAGE_REACH = 8  # characters either side of a model term quoted as its passage
+
+
+def model_passages(norm: str, terms: Sequence[tuple[str, float]], k: int = 3) -> tuple[str, ...]:
+    """The stretches of ``norm`` around the model's strongest terms, cut at clause breaks, each once."""
+    out: list[str] = []
+    covered: list[tuple[int, int]] = []
+    for term, _ in terms:
+        pos = norm.find(term)
+        if pos < 0:
+            continue
+        lo = max(0, pos - PASSAGE_REACH)
+        hi = min(len(norm), pos + len(term) + PASSAGE_REACH)
+        left = [m.end() for m in _CLAUSE.finditer(norm, lo, pos)]
+        if left:
+            lo = left[-1]
+        right = _CLAUSE.search(norm, pos + len(term), hi)
+        if right:
+            hi = right.start()
+        if any(a <= pos < b for a, b in covered):
+            continue
+        covered.append((lo, hi))
+        passage = norm[lo:hi].strip()
+        if passage:
+            out.append(passage)
+        if len(out) >= k:
+            break
+    return tuple(out)
+
+
+def model_scheme_reason(cat: Category, p: float, passages: Sequence[str]) -> BiText:
+    """“No rule matched, but the text reads like <scheme> (p %): <how it works>; passages: …” in zh and en."""
+    pct = int(round(p * 100))
+    code = ReasonText.MODEL_SCHEME
+    return BiText(
+        code.zh.format(name=cat.name.zh, p=pct, scheme=cat.scheme.zh, passages="、".join(f"「{x}」" for x in passages)),
+        code.en.format(
+            name=cat.name.en, p=pct, scheme=cat.scheme.en, passages=", ".join(f"\u201c{x}\u201d" for x in passages)
+        ),
+    )

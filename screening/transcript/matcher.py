@@ -62,6 +62,18 @@ _NEG_AFTER = re.compile(
 )
 
 
+# "…不会通过短信链接要求您提供银行卡密码": a denied request further back in the clause than NEGATION_REACH.
+_DENIED_ASK = re.compile(
+    r"(?:不会|从不|从来不|绝不|决不|不得|严禁|不可能)[^，。！？；,.!?;\n]{0,14}(?:要求|索要|让您|让你|向您|向你)"
+)
+DENIED_ASK_REACH = 24
+# An honest caller's reassurance that nothing is asked of you: counts like a warning against a strong cue.
+_REASSURANCE = re.compile(
+    r"(?:不需要|无需|不用)(?:您|你)?(?:做)?任何操作|(?:不需要|无需|不用)(?:您|你)?(?:提供|支付|缴纳|转账)任何|"
+    r"不会(?:向您|向你)?(?:收取|索要)任何|以官方(?:app|渠道)为准|请认准官方"
+)
+
+
 class RawHit(NamedTuple):  # a named tuple: thousands are made per call, and this is three times cheaper
     rule_index: int
     phrase_index: int
@@ -163,17 +175,27 @@ class PhraseMatcher:
 
     def find(self, norm: str, key: str | None = None) -> list[RawHit]:
         """All non-negated hits in ``norm`` (normalised text); ``key`` is its sound key if already made."""
+        return self.find_with_warnings(norm, key)[0]
+
+    def find_with_warnings(self, norm: str, key: str | None = None) -> tuple[list[RawHit], float]:
+        """:meth:`find`, and the heaviest rule weight among the cues the text *warns against* (dropped
+        hits: 「我行不会要求您转账到安全账户」); a text that warns is unlikely to be the scam itself."""
         if self._empty or not norm:
-            return []
+            return [], 0.0
         if key is None:
             key = self.key.key(norm)
         out: list[RawHit] = []
+        warned = 0.0
         for h in self._candidates(norm, key):
             if not self.rules[h.rule_index].negatable:
                 out.append(h)
             elif not self._warned(norm, h.start, h.end):
                 out.append(h._replace(narrated=True) if self._narrated(norm, h.start, h.end) else h)
-        return _drop_covered(out)
+            else:
+                warned = max(warned, self.rules[h.rule_index].weight)
+        if _REASSURANCE.search(norm):
+            warned = max(warned, 0.5)
+        return _drop_covered(out), warned
 
     def _candidates(self, norm: str, key: str) -> list[RawHit]:
         """Every occurrence of a phrase, negated or not: one-part phrases as found, "a…b" phrases chained."""
@@ -270,6 +292,12 @@ class PhraseMatcher:
         if head:
             before = before[head.end() :]
         if before and _NEG_BEFORE.search(before):
+            return True
+        wide = norm[max(0, start - DENIED_ASK_REACH) : start]
+        head = _UP_TO_CLAUSE_BREAK.match(wide)
+        if head:
+            wide = wide[head.end() :]
+        if wide and _DENIED_ASK.search(wide):
             return True
         after = norm[end : end + NEGATION_REACH]
         brk = _CLAUSE_BREAK.search(after)

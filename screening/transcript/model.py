@@ -128,17 +128,58 @@ class NgramState:
         return NgramState(counts, dot, sumsq)
 
 
+@dataclass(frozen=True)
+class SchemeModel:
+    """One-vs-rest scheme classifier (which scheme a fraud text reads like), scored only on demand."""
+
+    classes: tuple[str, ...]
+    intercepts: tuple[float, ...]
+    weights: dict[str, tuple[tuple[int, float], ...]]  # n-gram → (class index, weight)
+
+    def rank(self, counts: Counter[str]) -> list[tuple[str, float]]:
+        """Classes with their probability (one-vs-rest, each in 0..1), best first."""
+        dots = [0.0] * len(self.classes)
+        sumsq = 0.0
+        weights = self.weights
+        for gram, c in counts.items():
+            sumsq += c * c
+            ws = weights.get(gram)
+            if ws is not None:
+                for ci, w in ws:
+                    dots[ci] += w * c
+        if sumsq <= 0:
+            return []
+        scale = 1.0 / math.sqrt(sumsq)
+        out = [
+            (cls, 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, b + d * scale)))))
+            for cls, b, d in zip(self.classes, self.intercepts, dots, strict=True)
+        ]
+        return sorted(out, key=lambda x: -x[1])
+
+
 class NgramModel:
-    """Logistic regression over normalised syllable n-gram counts."""
+    """Logistic regression over normalised syllable n-gram counts.
+
+    Optional parts of the artefact: ``styles`` (a logit offset per text style, so that the model warns on
+    the same share of honest calls, messages and chats) and ``schemes`` (a :class:`SchemeModel`)."""
 
     def __init__(
-        self, weights: dict[str, float], intercept: float, max_n: int, meta: dict[str, Any], min_n: int = 1
+        self,
+        weights: dict[str, float],
+        intercept: float,
+        max_n: int,
+        meta: dict[str, Any],
+        min_n: int = 1,
+        styles: dict[str, float] | None = None,
+        schemes: SchemeModel | None = None,
     ) -> None:
         self.weights = weights
         self.intercept = intercept
         self.max_n = max_n
         self.min_n = min_n
         self.meta = meta
+        self.styles = dict(styles or {})
+        self.schemes = schemes
         self.positive = frozenset(g for g, w in weights.items() if w > 0 and len(g) > 1)
 
     # -- loading -------------------------------------------------------------------------------
@@ -152,12 +193,29 @@ class NgramModel:
             weights: dict[str, float] = {}
             for syllables, w in doc["features"].items():
                 weights[key.from_syllables(syllables.split(" "))] = float(w)
+            styles = {str(k): float(v) for k, v in dict(doc.get("styles") or {}).items()}
+            schemes = None
+            if doc.get("schemes"):
+                sd = doc["schemes"]
+                classes = tuple(str(c) for c in sd["classes"])
+                intercepts = tuple(float(b) for b in sd["intercepts"])
+                if len(classes) != len(intercepts):
+                    raise ValueError("scheme classes and intercepts differ in number")
+                sw: dict[str, tuple[tuple[int, float], ...]] = {}
+                for syllables, pairs in sd["features"].items():
+                    entry = tuple((int(ci), float(w)) for ci, w in pairs)
+                    if any(not 0 <= ci < len(classes) for ci, _ in entry):
+                        raise ValueError(f"scheme feature {syllables!r} names an unknown class")
+                    sw[key.from_syllables(syllables.split(" "))] = entry
+                schemes = SchemeModel(classes, intercepts, sw)
             return cls(
                 weights,
                 float(doc["intercept"]),
                 int(doc.get("max_n", 3)),
                 dict(doc.get("meta", {})),
                 int(doc.get("min_n", 1)),
+                styles,
+                schemes,
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ModelError(Message(ModelProblem.CORRUPT, {"path": where, "error": exc})) from exc
@@ -188,10 +246,15 @@ class NgramModel:
     def count(self, ms: str, first_new: int = 0) -> Counter[str]:
         return count_ngrams(ms, first_new, self.max_n, self.min_n)
 
-    def probability(self, st: NgramState) -> float:
+    def probability(self, st: NgramState, style: str | None = None) -> float:
+        """P(fraud); ``style`` (call/sms/chat) applies that style's calibration offset."""
         if st.sumsq <= 0:
             return 0.0
-        z = self.intercept + st.dot / math.sqrt(st.sumsq)
+        z = (
+            self.intercept + self.styles.get(style, 0.0) + st.dot / math.sqrt(st.sumsq)
+            if style
+            else (self.intercept + st.dot / math.sqrt(st.sumsq))
+        )
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
     def top_terms(self, st: NgramState, key: str, norm: str, k: int = 6) -> tuple[tuple[str, float], ...]:

@@ -47,9 +47,10 @@ class _Span:
 class DetectorSession:
     """One call's streaming state.  Not thread-safe: feed it from the one recogniser thread."""
 
-    def __init__(self, detector: ScriptDetector, base_level: Level = Level.UNKNOWN) -> None:
+    def __init__(self, detector: ScriptDetector, base_level: Level = Level.UNKNOWN, style: str = "call") -> None:
         self.detector = detector
         self.base_level = base_level
+        self.style = style
         self.reset()
 
     def reset(self) -> None:
@@ -109,13 +110,13 @@ class DetectorSession:
             state = self._state
         else:
             state = self._state.preview(model, model.count(ms, len(self._ms))) if model else self._state
-        p = model.probability(state) if model else 0.0
+        p = model.probability(state, self.style) if model else 0.0
         # Only windows that can reach the new hits are scored again; the rest is in self._prior.
         tail = new
         if new:
             since = min(h.start for h in new) - det.reach
             tail = self._ordered[bisect.bisect_left(self._starts, since) :] + new
-        scored, prior = det._score(tail, p, len(ms), self._prior)
+        scored, prior = det._score(tail, p, len(ms), self._prior, self.style, 0.0, state if model else None)
         if segment.is_final:
             self._prior = prior
             for h in new:
@@ -164,7 +165,7 @@ class DetectorSession:
         det = self.detector
         state = self._state if det.model else None
         a = det._assessment(
-            self._norm, self._key, len(self._ms), list(self._hits.values()), state, self.base_level, None
+            self._norm, self._key, len(self._ms), list(self._hits.values()), state, self.base_level, None, self.style
         )
         level = max(a.level, self._level)
         return replace(a, level=level)

@@ -49,3 +49,53 @@ def test_scan_text_bad_input_is_a_clear_error(run_cli, tmp_path: Path) -> None:
     )
     r = run_cli("scan-text", "-", "--packs", str(bad), input=SCAM)
     assert r.returncode == 2 and "话术包" in r.stderr and "weight" in r.stderr
+
+
+def test_scan_text_jsonl_batch_with_styles_entities_and_a_bad_line(run_cli, tmp_path: Path) -> None:
+    lines = [
+        json.dumps(
+            {"id": "a", "text": "请问您需要贷款吗？您下载一下360金融APP注册一下，充值1799元就可以免6个月的利息。"}
+        ),
+        "not json at all",
+        json.dumps(
+            {
+                "id": "b",
+                "style": "sms",
+                "text": "【京东】验证码：581204，您正在登录京东账户，京东客服不会向您索要验证码，切勿告知他人。",
+            },
+            ensure_ascii=False,
+        ),
+        json.dumps({"id": "c", "text": "退款请加QQ群 740221563，下载向日葵，详情 www.jd-kf.top"}, ensure_ascii=False),
+    ]
+    f = tmp_path / "batch.jsonl"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = run_cli("scan-text", str(f))
+    assert r.returncode == 1  # one line was bad; the others still ran
+    assert "第 2 行" in r.stderr
+    out = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [o.get("id") for o in out] == ["a", None, "b", "c"]
+    assert out[0]["category"] == "fake_loan" and out[0]["level"] in ("WARN", "BLOCK")
+    assert out[1]["error"]["en"].startswith("line 2")
+    assert out[2]["style"] == "sms" and out[2]["level"] not in ("WARN", "BLOCK")
+    kinds = {e["kind"] for e in out[3]["entities"]}
+    assert {"qq_group", "app", "url"} <= kinds
+    # the same from stdin with --jsonl and a style for every line
+    r = run_cli("scan-text", "-", "--jsonl", "--style", "chat", input=lines[0] + "\n")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["style"] == "chat"
+
+
+def test_scan_text_style_option_and_bad_style(run_cli) -> None:
+    r = run_cli(
+        "scan-text",
+        "-",
+        "--style",
+        "sms",
+        "--json",
+        input="【中国移动】您的积分即将清零，请登录 m.10086jf.cc 兑换现金礼包",
+    )
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["style"] == "sms" and doc["category"] == "telecom_points"
+    r = run_cli("scan-text", "-", "--style", "fax", input="x")
+    assert r.returncode == 2 and "fax" in r.stderr
