@@ -114,23 +114,38 @@ class _DatabaseUnusable(Exception):
 
 
 def _open(ctx: Any) -> Any:
-    from blocklists.db import DatabaseCorrupt, DatabaseTooNew, open_db
+    from blocklists.db import DatabaseBusy, DatabaseCorrupt, DatabaseTooNew, DatabaseUnavailable, open_db
 
     try:
         return open_db(ctx.data_dir / paths.DB_FILENAME)
-    except (DatabaseCorrupt, DatabaseTooNew) as exc:
-        zh, _sep, en = str(exc).partition(" / ")
-        _err(ctx, ctx.t(zh, en or zh))
+    except (DatabaseCorrupt, DatabaseTooNew, DatabaseBusy, DatabaseUnavailable) as exc:
+        _say_db_error(ctx, exc)
         raise _DatabaseUnusable from exc
 
 
+def _say_db_error(ctx: Any, exc: Exception) -> None:
+    zh, _sep, en = str(exc).partition(" / ")
+    _err(ctx, ctx.t(zh, en or zh))
+
+
 def _friendly(handler: Any) -> Any:
-    """Expected failures (unusable database) end with their message and exit code 1, not a traceback."""
+    """Expected failures (unusable database) end with their message and exit code 1, not a traceback.
+
+    A SQLite error in the middle of a command (a damaged page deep in the file, the lock held too long by an
+    import) is sorted into busy / unavailable / damaged and said plainly too.
+    """
 
     def run(args: argparse.Namespace, ctx: Any) -> int:
+        import sqlite3
+
+        from blocklists.db import classify_error
+
         try:
             return int(handler(args, ctx))
         except _DatabaseUnusable:
+            return 1
+        except sqlite3.DatabaseError as exc:
+            _say_db_error(ctx, classify_error(ctx.data_dir / paths.DB_FILENAME, exc))
             return 1
 
     run.__doc__ = handler.__doc__

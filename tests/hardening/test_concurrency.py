@@ -1,0 +1,75 @@
+"""Issue 13 / High 3 and Medium 6: several processes on one data dir.
+
+Real processes, a real SQLite file.  Two (or more) processes that open a fresh data dir at the same moment
+must both find a fully migrated schema and both calls must reach the history; a busy database is never
+reported as a damaged one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from blocklists.db import MIGRATIONS, open_db
+from tests.conftest import REPO_ROOT
+
+# Each child waits for a shared start time, then opens the database and records one call.
+CHILD = r"""
+import json, sys, time
+start, path, number = float(sys.argv[1]), sys.argv[2], sys.argv[3]
+from blocklists.db import open_db
+from blocklists.history import History
+from blocklists.store import ListStore
+while time.time() < start:
+    pass
+try:
+    db = open_db(path)
+    ListStore(db)
+    History(db).add_call(number, source="manual")
+    print(json.dumps({"ok": True}))
+except Exception as exc:
+    print(json.dumps({"ok": False, "error": f"{type(exc).__name__}: {exc}"}))
+"""
+
+
+def _race(db_path: Path, processes: int) -> list[dict[str, object]]:
+    start = time.time() + 1.5  # all children are imported and spinning by then
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(start), str(db_path), f"1380013800{i}"],
+            cwd=REPO_ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(processes)
+    ]
+    out = []
+    for p in procs:
+        stdout, stderr = p.communicate(timeout=60)
+        lines = [ln for ln in stdout.splitlines() if ln.startswith("{")]
+        out.append(json.loads(lines[-1]) if lines else {"ok": False, "error": stderr[-500:]})
+    return out
+
+
+@pytest.mark.slow
+def test_processes_opening_a_fresh_data_dir_at_once_both_record_their_call(tmp_path: Path) -> None:
+    failures = []
+    trials = 8
+    for trial in range(trials):
+        db_path = tmp_path / f"t{trial}" / "callshield.db"
+        db_path.parent.mkdir()
+        results = _race(db_path, 3)
+        failures += [r["error"] for r in results if not r["ok"]]
+        db = open_db(db_path, migrate=False)
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert db.execute("SELECT count(*) FROM history").fetchone()[0] == sum(1 for r in results if r["ok"])
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        db.conn.close()
+    assert not failures, failures
