@@ -8,7 +8,6 @@ reported as a damaged one.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
