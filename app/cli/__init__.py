@@ -101,6 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     ctx = make_context(args)
     setup_logging(paths.log_dir(ctx.data_dir), console=bool(args.verbose))
+    _clean_up_after_interrupted_work(ctx.data_dir)
     handler = getattr(args, "func", None)
     if getattr(args, "self_test", False):
         from app.selftest import main as run_selftest
@@ -115,6 +116,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(ctx.t("已取消", "cancelled"), file=ctx.err)
         return 130
+
+
+def _clean_up_after_interrupted_work(data_dir: Path) -> None:
+    """On every start: remove what a killed model import left (``<data>/models/.import-*``); never fails a start."""
+    try:
+        from speech.models import cleanup_staging
+
+        cleanup_staging(data_dir)
+    except Exception:  # a clean-up problem must never stop the app or a command
+        log.warning("could not clean up after an interrupted import", exc_info=True)
 
 
 if __name__ == "__main__":  # pragma: no cover
