@@ -69,6 +69,20 @@ class ImportProblem(MessageCode):
     BAD_JSON_ITEM = ("第 {item} 项：{detail}", "item {item}: {detail}")
 
 
+class GuardProblem(MessageCode):
+    RISKY_ALLOWLIST = (
+        "不能把这些条目导入白名单“{name}”：{count} 条标为诈骗/骚扰或是号段规则（如 {examples}）。"
+        "白名单里的号码永远不会被拦截。如果确实要这样做，请明确勾选/加上 --allow-risky。未写入任何内容。",
+        "refusing to import into the allowlist “{name}”: {count} entries are marked fraud/harassment or are "
+        "number ranges (e.g. {examples}). Numbers on an allowlist are never blocked. If you really mean it, "
+        "pass --allow-risky. Nothing was written.",
+    )
+
+
+class AllowlistImportRefused(StoreError):
+    """Fraud/harassment rows or ranges headed for an allowlist without ``allow_risky``."""
+
+
 class ImportRejected(ValueError):
     """``commit_import`` refused: the preview has problems (and skipping was not requested)."""
 
@@ -458,12 +472,20 @@ def commit_import(
     skip_bad: bool = False,
     replace: bool = False,
     source: str | None = None,
+    allow_risky: bool = False,
 ) -> ImportResult:
-    """Write a validated preview into ``list_name`` (created if missing) in one transaction."""
+    """Write a validated preview into ``list_name`` (created if missing) in one transaction.
+
+    An allowlist beats every blocklist, so rows marked fraud/harassment and prefix/wildcard ranges are refused
+    for an allow-kind list (``AllowlistImportRefused``) unless ``allow_risky`` says the user really means it.
+    """
     if preview.problem_count and not skip_bad:
         raise ImportRejected(preview)
     if not preview.rows:
         raise ImportRejected(preview)
+    kind = store.get_list(list_name).kind if store.has_list(list_name) else ListKind(create_kind)
+    if kind is ListKind.ALLOW and not allow_risky:
+        _guard_allowlist(preview, list_name)
     if not store.has_list(list_name):
         store.create_list(list_name, create_kind, title_zh=preview.title or list_name, source=preview.source)
     added = store.bulk_insert(list_name, preview.rows, source or f"import:{Path(preview.source).name}", replace=replace)
@@ -474,6 +496,18 @@ def commit_import(
         duplicates_in_file=preview.duplicates_in_file,
         skipped_bad=preview.problem_count if skip_bad else 0,
     )
+
+
+_RISKY_CATEGORIES = (Category.FRAUD, Category.HARASSMENT)
+
+
+def _guard_allowlist(preview: ImportPreview, list_name: str) -> None:
+    risky = [p.pattern for p, c, _n in preview.rows if c in _RISKY_CATEGORIES or p.match_kind != "exact"]
+    if risky:
+        examples = "、".join(_short(r, 20) for r in risky[:3])
+        raise AllowlistImportRefused(
+            Message(GuardProblem.RISKY_ALLOWLIST, {"name": list_name, "count": len(risky), "examples": examples})
+        )
 
 
 # ---------------------------------------------------------------------------------------------- export

@@ -67,6 +67,14 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         "--skip-bad", action="store_true", help="跳过有问题的行，导入其余行（默认一行有错就整体不导入）/ skip bad lines"
     )
     imp.add_argument("--replace", action="store_true", help="先清空名单再导入（订阅名单更新）/ empty the list first")
+    imp.add_argument(
+        "--allow-risky",
+        action="store_true",
+        help="允许把诈骗/骚扰条目或号段导入白名单 / allow fraud/harassment rows or ranges into an allowlist",
+    )
+    imp.add_argument(
+        "--yes", action="store_true", help="确认清空白名单（与 --replace 一起）/ confirm --replace of an allowlist"
+    )
     imp.set_defaults(func=_friendly(cmd_lists_import))
 
     exp = lsub.add_parser("export", parents=[parent], help="导出名单 / export a list")
@@ -427,9 +435,30 @@ def cmd_lists_import(args: argparse.Namespace, ctx: Any) -> int:
         _print(ctx, ctx.t("（试运行：未写入）", "(dry run: nothing written)"))
         return 0
     store = _store(ctx)
+    if args.replace and not args.yes and store.has_list(args.list_name):
+        from blocklists.store import ListKind
+
+        if store.get_list(args.list_name).kind is ListKind.ALLOW:
+            count = store.count(args.list_name)
+            _err(
+                ctx,
+                ctx.t(
+                    f"--replace 会先删除白名单“{args.list_name}”里的全部 {count} 条（家人和熟人）。"
+                    "确认请再加 --yes。未写入任何内容。",
+                    f"--replace would first delete all {count} entries of the allowlist “{args.list_name}” (family "
+                    "and friends). Add --yes to confirm. Nothing was written.",
+                ),
+            )
+            return 1
     try:
         result = commit_import(
-            store, preview, args.list_name, create_kind=args.kind, skip_bad=args.skip_bad, replace=args.replace
+            store,
+            preview,
+            args.list_name,
+            create_kind=args.kind,
+            skip_bad=args.skip_bad,
+            replace=args.replace,
+            allow_risky=args.allow_risky,
         )
     except ImportRejected:
         _err(ctx, ctx.t("未写入任何内容。", "nothing was written"))

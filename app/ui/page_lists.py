@@ -738,6 +738,8 @@ class ListsPage(QWidget):
         message = ""
         if preview is not None and preview.problems:
             message = self.tr("导入被拒绝，没有写入任何内容：") + preview.problems[0].render(self._lang())
+        elif hasattr(getattr(exc, "message", None), "render"):  # e.g. fraud rows refused for the allowlist
+            message = exc.message.render(self._lang())  # type: ignore[attr-defined]
         self.error_dialog = ErrorDetailsDialog.from_exception(
             exc, message=message, parent=self, log_path=str(self.services.log_path)
         )
