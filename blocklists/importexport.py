@@ -134,6 +134,7 @@ class ImportResult:
     already_present: int  # valid rows that were already in the list
     duplicates_in_file: int
     skipped_bad: int  # only non-zero with skip_bad=True
+    longest_lock_s: float = 0.0  # the longest single write transaction of the import (calls wait at most this)
 
 
 # ---------------------------------------------------------------------------------------------- decode
@@ -486,14 +487,22 @@ def commit_import(
     kind = store.get_list(list_name).kind if store.has_list(list_name) else ListKind(create_kind)
     if kind is ListKind.ALLOW and not allow_risky:
         _guard_allowlist(preview, list_name)
-    if not store.has_list(list_name):
-        store.create_list(list_name, create_kind, title_zh=preview.title or list_name, source=preview.source)
-    added = store.bulk_insert(list_name, preview.rows, source or f"import:{Path(preview.source).name}", replace=replace)
+    stats = store.import_entries(
+        list_name,
+        preview.rows,
+        source or f"import:{Path(preview.source).name}",
+        replace=replace,
+        create_kind=None if store.has_list(list_name) else create_kind,
+        title_zh=preview.title or list_name,
+        list_source=preview.source,
+    )
+    added = stats.added
     return ImportResult(
         list_name=list_name,
         added=added,
         already_present=len(preview.rows) - added,
         duplicates_in_file=preview.duplicates_in_file,
+        longest_lock_s=stats.longest_lock_s,
         skipped_bad=preview.problem_count if skip_bad else 0,
     )
 

@@ -72,3 +72,37 @@ def test_processes_opening_a_fresh_data_dir_at_once_both_record_their_call(tmp_p
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         db.conn.close()
     assert not failures, failures
+
+
+@pytest.mark.slow
+def test_calls_are_recorded_promptly_during_a_large_import(tmp_path: Path) -> None:
+    """A call arriving while another process imports a big list is written within a second, never lost."""
+    from blocklists.history import History
+    from tests.hardening.bigfiles import write_list_csv
+
+    data = tmp_path / "data"
+    db_path = data / "callshield.db"
+    open_db(db_path).conn.close()
+    csv = write_list_csv(tmp_path / "big.csv", 300_000)
+    err = open(tmp_path / "stderr.txt", "wb")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app", "--data-dir", str(data), "lists", "import", str(csv), "--list", "big"],
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=err,
+    )
+    db = open_db(db_path)
+    history = History(db)
+    waits: list[float] = []
+    while proc.poll() is None:
+        t = time.perf_counter()
+        history.add_call("13800138000", source="manual")
+        waits.append(time.perf_counter() - t)
+        time.sleep(0.02)
+    err.close()
+    assert proc.returncode == 0, (tmp_path / "stderr.txt").read_text()
+    print(f"calls during a 300,000-row import: {len(waits)}, longest wait {max(waits) * 1000:.0f} ms")
+    assert db.execute("SELECT count(*) FROM history").fetchone()[0] == len(waits)
+    assert db.execute("SELECT count(*) FROM entries").fetchone()[0] > 290_000
+    assert len(waits) > 20
+    assert max(waits) < 1.0, f"a call waited {max(waits):.2f} s for the import's write lock"
