@@ -729,7 +729,7 @@ class ListStore:
         conn = self.conn
         if exists and not replace and isinstance(rows, Sequence) and len(rows) <= IMPORT_CHUNK_ROWS:
             info = self.get_list(list_name)
-            lengths = {len(p.match_key) for p, _c, _n in rows}
+            small_lengths = {len(p.match_key) for p, _c, _n in rows}
             ordered = sorted(rows, key=lambda r: r[0][1])
             with _write_txn(conn, stats):
                 if conn.execute("SELECT 1 FROM lists WHERE id = ?", [info.id]).fetchone() is None:
@@ -737,7 +737,7 @@ class ListStore:
                 before = conn.total_changes
                 conn.executemany(_INSERT_ENTRY, (_entry_params(info.id, r, cat_value, source, now) for r in ordered))
                 stats.added = conn.total_changes - before
-                self._add_key_lengths(info.id, lengths)
+                self._add_key_lengths(info.id, small_lengths)
             stats.rows = len(rows)
             self._reload()
             return stats

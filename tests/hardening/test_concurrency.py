@@ -106,3 +106,24 @@ def test_calls_are_recorded_promptly_during_a_large_import(tmp_path: Path) -> No
     assert db.execute("SELECT count(*) FROM entries").fetchone()[0] > 290_000
     assert len(waits) > 20
     assert max(waits) < 1.0, f"a call waited {max(waits):.2f} s for the import's write lock"
+
+
+def test_history_write_waits_out_a_lock_longer_than_the_busy_timeout(tmp_path: Path) -> None:
+    """The write is retried, not dropped, when another connection holds the lock past the busy timeout."""
+    import sqlite3
+    import threading
+
+    from blocklists.history import History
+
+    path = tmp_path / "callshield.db"
+    db = open_db(path)
+    db.execute("PRAGMA busy_timeout=100")
+    holder = sqlite3.connect(str(path), check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(1.0, lambda: (holder.rollback(), holder.close()))
+    release.start()
+    t = time.perf_counter()
+    row_id = History(db).add_call("13800138000")
+    assert time.perf_counter() - t >= 0.9
+    release.join()
+    assert History(db).get(row_id) is not None
