@@ -755,9 +755,23 @@ class ListStore:
                 stats.rows += 1
                 yield (p[1], p[0], p[2], "" if p[2] == "exact" else p[3], cat_value[c], n)
 
+        flat = getattr(rows, "iter_flat", None)  # importexport.RowBuffer: packed rows, no per-row objects
+        old_cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+        conn.execute("PRAGMA cache_size=-32768")  # 32 MB of page cache while the index grows
         try:
             with conn:
-                conn.executemany("INSERT INTO temp.import_rows VALUES (?, ?, ?, ?, ?, ?)", feed())
+                if flat is not None:
+
+                    def feed_flat() -> Iterable[tuple[str, str, str, str, str, str]]:
+                        seen_lengths = lengths
+                        for r in flat():
+                            seen_lengths.add(len(r[3] or r[0]))
+                            yield r
+                        stats.rows = len(rows)  # type: ignore[arg-type]
+
+                    conn.executemany("INSERT INTO temp.import_rows VALUES (?, ?, ?, ?, ?, ?)", feed_flat())
+                else:
+                    conn.executemany("INSERT INTO temp.import_rows VALUES (?, ?, ?, ?, ?, ?)", feed())
             conn.execute("CREATE TEMP TABLE import_sorted AS SELECT * FROM temp.import_rows ORDER BY canonical")
             conn.execute("DROP TABLE temp.import_rows")
             stage_name = f"{STAGING_PREFIX}{os.getpid()}-{next(_STAGE_COUNTER)}"
@@ -832,6 +846,7 @@ class ListStore:
         finally:
             conn.execute("DROP TABLE IF EXISTS temp.import_rows")
             conn.execute("DROP TABLE IF EXISTS temp.import_sorted")
+            conn.execute(f"PRAGMA cache_size={int(old_cache)}")
         if base is not None:
             self._drop_list_in_chunks(base.id)
         self._reload()
