@@ -16,9 +16,10 @@ numbers never pollutes the user's call history or statistics.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -196,29 +197,98 @@ def _err(ctx: Any, text: str) -> None:
     print(text, file=ctx.err)
 
 
-def _read_numbers(args: argparse.Namespace, ctx: Any) -> list[str] | None:
-    from blocklists.importexport import decode_bytes
+CHECK_BLOCK = 1000  # verdicts printed per aligned table block when numbers stream in
 
-    numbers: list[str] = []
-    sources: list[tuple[str, bytes]] = []
-    for n in args.numbers:
-        if n == "-":
-            sources.append(("-", sys.stdin.buffer.read()))
-        else:
-            numbers.append(n)
+
+def _stream_lines(stream: Any) -> Iterator[tuple[int, str | None]]:
+    """Lines of a binary stream, decoded one by one (UTF-8 BOM, UTF-8, else GB18030); ``None`` if neither."""
+    for i, raw in enumerate(stream, 1):
+        raw = raw.rstrip(b"\r\n")
+        if i == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            yield i, raw.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                yield i, raw.decode("gb18030")
+            except UnicodeDecodeError:
+                yield i, None
+
+
+def iter_check_input(stream: Any, name: str) -> Iterator[tuple[str | None, tuple[str, int, str] | None]]:
+    """Numbers from a call log or one-per-line text, one at a time: ``(number, None)`` or ``(None, problem)``.
+
+    A problem is ``(source name, line number, kind)``; kinds: ``undecodable`` (neither UTF-8 nor GBK),
+    ``ambiguous`` (a line like ``138,0013,8000``: digits split over several cells, so which is the number?).
+    Nothing is dropped silently.
+    """
+    for i, line in _stream_lines(stream):
+        if line is None:
+            yield None, (name, i, "undecodable")
+            continue
+        value = _number_cell(line)
+        if value is _AMBIGUOUS:
+            yield None, (name, i, "ambiguous")
+        elif value:
+            yield value, None
+
+
+def _iter_numbers(args: argparse.Namespace, ctx: Any, problems: list[tuple[str, int, str]]) -> Iterator[str] | None:
+    """Numbers from the arguments, stdin (``-``) and ``--file``, streamed; bad lines are added to ``problems``."""
+    streams: list[tuple[str, Any]] = []
     if args.file:
         try:
-            sources.append((args.file, Path(args.file).read_bytes()))
+            streams.append((args.file, open(args.file, "rb")))  # noqa: SIM115 - closed by the generator
         except OSError as exc:
             _err(ctx, ctx.t(f"无法读取文件 {args.file}：{exc.strerror}", f"cannot read {args.file}: {exc.strerror}"))
             return None
-    for _name, data in sources:
-        lines, _enc, _bad, _bin = decode_bytes(data)
-        for line in lines:
-            value = _number_cell(line)
-            if value:
-                numbers.append(value)
-    return numbers[:MAX_CHECK_INPUT]
+
+    def gen() -> Iterator[str]:
+        count = 0
+        for n in args.numbers:
+            if n == "-":
+                for value, problem in iter_check_input(sys.stdin.buffer, "-"):
+                    if problem is not None:
+                        problems.append(problem)
+                    elif value:
+                        count += 1
+                        yield value
+            else:
+                count += 1
+                yield n
+            if count >= MAX_CHECK_INPUT:
+                return
+        for name, fh in streams:
+            with fh:
+                for value, problem in iter_check_input(fh, name):
+                    if problem is not None:
+                        problems.append(problem)
+                    elif value:
+                        count += 1
+                        yield value
+                    if count >= MAX_CHECK_INPUT:
+                        return
+
+    return gen()
+
+
+def _report_input_problems(ctx: Any, problems: list[tuple[str, int, str]]) -> None:
+    shown = problems[:50]
+    for name, line, kind in shown:
+        where = ctx.t("标准输入" if name == "-" else name, "stdin" if name == "-" else name)
+        if kind == "undecodable":
+            _err(ctx, ctx.t(f"{where} 第 {line} 行：无法解码（不是 UTF-8 或 GBK 文本），未检查",
+                            f"{where} line {line}: cannot be decoded (neither UTF-8 nor GBK); not checked"))  # fmt: skip
+        else:
+            _err(ctx, ctx.t(f"{where} 第 {line} 行：看不出哪一部分是号码（数字被逗号分成了几段），未检查",
+                            f"{where} line {line}: cannot tell which part is the number (digits split by commas); "
+                            "not checked"))  # fmt: skip
+    if len(problems) > len(shown):
+        more = len(problems) - len(shown)
+        _err(ctx, ctx.t(f"……另有 {more} 行未检查", f"… and {more} more lines not checked"))
+
+
+_AMBIGUOUS = "\x00ambiguous"
 
 
 def _number_cell(line: str) -> str:
@@ -228,6 +298,11 @@ def _number_cell(line: str) -> str:
         return ""
     if "," not in line and "\t" not in line:
         return line
+    cells = [c.strip().strip('"').strip() for c in line.replace("\t", ",").split(",")]
+    digit_cells = [c for c in cells if c]
+    if len(digit_cells) > 1 and all(c.lstrip("+").replace(" ", "").replace("-", "").isdigit() for c in digit_cells):
+        if not any(len(c) >= 7 for c in digit_cells):  # 138,0013,8000: a number split over cells
+            return _AMBIGUOUS
     for cell in line.replace("\t", ",").split(","):
         cell = cell.strip().strip('"')
         if sum(ch.isdigit() for ch in cell) >= 3 and not any("\u4e00" <= ch <= "\u9fff" for ch in cell):
@@ -238,12 +313,19 @@ def _number_cell(line: str) -> str:
 
 # ---------------------------------------------------------------------------------------------- check
 def cmd_check(args: argparse.Namespace, ctx: Any) -> int:
+    """Screen numbers as they arrive and print each block of verdicts at once: a million numbers from stdin
+    need no more memory than a thousand (bench/bench_numbers.py)."""
     from screening.screener import NumberScreener
 
-    numbers = _read_numbers(args, ctx)
+    problems: list[tuple[str, int, str]] = []
+    numbers = _iter_numbers(args, ctx, problems)
     if numbers is None:
         return 1
-    if not numbers:
+    first = next(numbers, None)
+    if first is None:
+        _report_input_problems(ctx, problems)
+        if problems:
+            return 1
         _err(
             ctx,
             ctx.t(
@@ -253,11 +335,21 @@ def cmd_check(args: argparse.Namespace, ctx: Any) -> int:
         )
         return 2
     screener = NumberScreener(_store(ctx, args.region), region=args.region)
-    verdicts = [screener.screen(n) for n in numbers]
+    stream = itertools.chain([first], numbers)
     if args.json:
-        for v in verdicts:
-            ctx.out.write(json.dumps(v.to_dict(), ensure_ascii=False) + "\n")
-        return 0
+        write = ctx.out.write
+        for n in stream:
+            write(json.dumps(screener.screen(n).to_dict(), ensure_ascii=False) + "\n")
+    else:
+        header = True
+        while block := list(itertools.islice(stream, CHECK_BLOCK)):
+            _print_check_block(ctx, args, [screener.screen(n) for n in block], header)
+            header = False
+    _report_input_problems(ctx, problems)
+    return 0
+
+
+def _print_check_block(ctx: Any, args: argparse.Namespace, verdicts: list[Any], header: bool) -> None:
     lang = ctx.lang
     headers = [
         ctx.t("号码", "Number"),
@@ -281,7 +373,8 @@ def cmd_check(args: argparse.Namespace, ctx: Any) -> int:
                 _shorten(reason, 60),
             ]
         )
-    for line in _table(headers, rows):
+    lines = _table(headers, rows)
+    for line in lines if header else lines[2:]:
         _print(ctx, line)
     if args.why:
         for v in verdicts:
@@ -291,7 +384,6 @@ def cmd_check(args: argparse.Namespace, ctx: Any) -> int:
                 _print(ctx, f"  • [{r.code}] {r.render(lang)}")
                 if r.reference:
                     _print(ctx, "    " + ctx.t("依据：", "Reference: ") + r.reference)
-    return 0
 
 
 def _shorten(text: str, limit: int) -> str:
