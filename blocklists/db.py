@@ -234,10 +234,16 @@ class DatabaseCorrupt(RuntimeError):
     """The file is not a (readable) SQLite database.  Nothing was changed; the user decides what to do."""
 
     def __init__(self, path: Path, detail: str) -> None:
+        from blocklists.backup import list_backups
+
+        backups = list_backups(path)
+        zh_tail = f"最近的备份：{backups[0]}" if backups else "还没有备份"
+        en_tail = f"newest backup: {backups[0]}" if backups else "there is no backup yet"
         super().__init__(
-            f"数据库文件 {path} 已损坏或不是来电护盾的数据库（{detail}）；文件没有被改动，可以从备份恢复 / "
-            f"the database file {path} is damaged or not a CallShield database ({detail}); it was left as is, "
-            "restore it from a backup"
+            f"数据库文件 {path} 已损坏或不是来电护盾的数据库（{detail}）；文件没有被改动。{zh_tail}；"
+            "也可以用 callshield db recover 抢救还能读出的数据 / "
+            f"the database file {path} is damaged or not a CallShield database ({detail}); it was left as is. "
+            f"{en_tail}; callshield db recover saves what can still be read"
         )
         self.path = path
         self.detail = detail

@@ -21,7 +21,7 @@ from app.log import setup_logging
 from screening.i18n import normalise_language, system_language
 
 # Feature modules, each with ``register(subparsers, parent_parser)``.
-FEATURE_MODULES = ("app.cli.numbers", "app.cli.text", "app.cli.speech", "app.cli.calls")
+FEATURE_MODULES = ("app.cli.numbers", "app.cli.text", "app.cli.speech", "app.cli.calls", "app.cli.db")
 
 log = logging.getLogger(__name__)
 
@@ -119,13 +119,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _clean_up_after_interrupted_work(data_dir: Path) -> None:
-    """On every start: remove what a killed model import left (``<data>/models/.import-*``); never fails a start."""
+    """On every start: remove what a killed model import left (``<data>/models/.import-*``) and make the day's
+    database backup if there is none yet; never fails a start."""
     try:
         from speech.models import cleanup_staging
 
         cleanup_staging(data_dir)
     except Exception:  # a clean-up problem must never stop the app or a command
         log.warning("could not clean up after an interrupted import", exc_info=True)
+    try:
+        from blocklists.backup import daily_backup
+
+        daily_backup(data_dir / paths.DB_FILENAME)
+    except Exception:  # a damaged or locked database is reported by the command that uses it
+        log.warning("daily database backup skipped", exc_info=True)
 
 
 if __name__ == "__main__":  # pragma: no cover
