@@ -257,7 +257,8 @@ class History:
         sql += " ORDER BY occurred_at DESC, id DESC"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
-            params += [int(limit), int(offset)]
+            # SQLite integers are 64-bit: a limit typed as 99999999999999999999 means "all", not OverflowError.
+            params += [max(0, min(int(limit), 2**63 - 1)), max(0, min(int(offset), 2**63 - 1))]
         return [self._decode(r) for r in self.db.conn.execute(sql, params).fetchall()]
 
     def count(self) -> int:

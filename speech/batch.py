@@ -16,6 +16,7 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import stat
 import sys
 import threading
 import time
@@ -329,6 +330,20 @@ def scan_recordings(
     todo: list[tuple[str, str]] = []
     seen: set[str] = set()
     for audio_path in files:
+        try:
+            regular = stat.S_ISREG(os.stat(audio_path).st_mode)
+        except OSError:
+            regular = True  # missing: reported as such just below
+        if not regular:  # a FIFO blocks for ever, /dev/zero never ends: only regular files are read
+            report(
+                FileResult(
+                    path=str(audio_path),
+                    content_hash="",
+                    status=FAILED,
+                    error=Message(SpeechProblem.NOT_A_REGULAR_FILE, {"path": str(audio_path)}),
+                )
+            )
+            continue
         try:
             digest = content_hash(audio_path)
         except OSError:

@@ -95,6 +95,10 @@ class SpeechProblem(MessageCode):
     # --- audio --------------------------------------------------------------------------------
     FILE_MISSING = ("找不到音频文件“{path}”。", "Audio file “{path}” not found.")
     FILE_EMPTY = ("音频文件“{path}”是空的（0 字节）。", "Audio file “{path}” is empty (0 bytes).")
+    NOT_A_REGULAR_FILE = (
+        "“{path}”不是普通文件（设备、管道或文件夹），已跳过。",
+        "“{path}” is not a regular file (a device, a pipe or a folder); skipped.",
+    )
     NOT_AUDIO = (
         "“{path}”不是可识别的音频文件。",
         "“{path}” is not an audio file we can read.",
