@@ -85,6 +85,33 @@ def daily_backup(db_path: Path, now: datetime | None = None) -> Path | None:
     return backup_now(db_path, now)
 
 
+def restore_backup(db_path: Path, backup: Path) -> Path | None:
+    """Put ``backup`` in place of ``db_path``; the current file (if any) is kept as ``<name>.before-restore-…``.
+
+    Returns where the replaced file was kept.  The copy goes through a temporary name, so a crash never leaves
+    half a database.  Only while no CallShield process has the database open.
+    """
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    tmp = db_path.with_name(f".{db_path.name}.restore")
+    src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    try:
+        dest = sqlite3.connect(str(tmp))
+        try:
+            src.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        src.close()
+    kept: Path | None = None
+    if db_path.exists():
+        kept = db_path.with_name(f"{db_path.name}.before-restore-{stamp}")
+        os.replace(db_path, kept)
+    for extra in ("-wal", "-shm"):
+        Path(f"{db_path}{extra}").unlink(missing_ok=True)
+    os.replace(tmp, db_path)
+    return kept
+
+
 @dataclass(frozen=True)
 class CheckResult:
     ok: bool

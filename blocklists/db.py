@@ -181,6 +181,15 @@ def open_db(path: str | Path | None, *, migrate: bool = True) -> sqlite_utils.Da
         raise DatabaseUnavailable(p, UnavailableReason.NO_FOLDER, exc.strerror or str(exc)) from exc
     if p.is_dir():
         raise DatabaseUnavailable(p, UnavailableReason.IS_FOLDER, "")
+    if p.is_file() and p.stat().st_size == 0 and not Path(f"{p}-wal").is_file():
+        # SQLite would silently treat it as a new, empty database.  With backups around, a 0-byte file means a
+        # truncated one (full disk, sync tool): say so instead of starting over with empty lists and history.
+        from blocklists.backup import list_backups
+
+        backups = list_backups(p)
+        if backups:
+            raise DatabaseEmptied(p, backups[0])
+        log.warning("database file %s is empty (0 bytes) and there is no backup; starting a new one", p.name)
     conn: sqlite3.Connection | None = None
     try:
         conn = sqlite3.connect(str(p), timeout=BUSY_TIMEOUT_S)
@@ -247,6 +256,20 @@ class DatabaseCorrupt(RuntimeError):
         )
         self.path = path
         self.detail = detail
+
+
+class DatabaseEmptied(RuntimeError):
+    """The file is 0 bytes although backups exist: it was cut off, not new.  Nothing was changed."""
+
+    def __init__(self, path: Path, backup: Path) -> None:
+        super().__init__(
+            f"数据库文件 {path} 是空的（0 字节），可能被截断了；没有重新建库，名单和记录都在备份里。"
+            f"最近的备份：{backup}；用 callshield db restore 恢复 / "
+            f"the database file {path} is empty (0 bytes), probably cut off; it was not started over — your lists "
+            f"and history are in the backups. Newest backup: {backup}; run callshield db restore to bring it back"
+        )
+        self.path = path
+        self.backup = backup
 
 
 class DatabaseBusy(RuntimeError):

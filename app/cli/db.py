@@ -3,6 +3,7 @@
 ``callshield db check``             is the database file healthy (SQLite's integrity check)?
 ``callshield db backup``            make a backup now (``<data>/backups``, the newest 7 are kept)
 ``callshield db backups``           list the backups, newest first
+``callshield db restore [BACKUP]``  put a backup (default: the newest) in place; the old file is kept
 ``callshield db recover [-o FILE]`` copy everything still readable from a damaged database into a new file
 
 A backup is also made automatically once a day when CallShield starts (``daily_backup``).
@@ -26,6 +27,9 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     )
     sub.add_parser("backup", parents=[parent], help="立即备份 / back up now").set_defaults(func=cmd_db_backup)
     sub.add_parser("backups", parents=[parent], help="列出备份 / list backups").set_defaults(func=cmd_db_backups)
+    res = sub.add_parser("restore", parents=[parent], help="用备份替换数据库 / put a backup in place")
+    res.add_argument("backup", nargs="?", help="备份文件（默认最新的）/ backup file (default: the newest)")
+    res.set_defaults(func=cmd_db_restore)
     rec = sub.add_parser("recover", parents=[parent], help="从损坏的数据库中抢救数据 / save what can be read")
     rec.add_argument("-o", "--output", help="新文件（默认 callshield-recovered-日期.db）/ the new file")
     rec.set_defaults(func=cmd_db_recover)
@@ -130,4 +134,26 @@ def cmd_db_recover(args: argparse.Namespace, ctx: Any) -> int:
         ),
         file=ctx.out,
     )
+    return 0
+
+
+def cmd_db_restore(args: argparse.Namespace, ctx: Any) -> int:
+    import sqlite3
+
+    from blocklists.backup import list_backups, restore_backup
+
+    path = _db(ctx)
+    backups = list_backups(path)
+    backup = Path(args.backup) if args.backup else (backups[0] if backups else None)
+    if backup is None or not backup.is_file():
+        print(ctx.t("没有可用的备份。", "there is no backup to restore."), file=ctx.err)
+        return 1
+    try:
+        kept = restore_backup(path, backup)
+    except (OSError, sqlite3.Error) as exc:
+        print(ctx.t(f"恢复失败：{exc}", f"restore failed: {exc}"), file=ctx.err)
+        return 1
+    print(ctx.t(f"已用 {backup} 恢复数据库", f"restored the database from {backup}"), file=ctx.out)
+    if kept is not None:
+        print(ctx.t(f"原来的文件保存在 {kept}", f"the replaced file was kept as {kept}"), file=ctx.out)
     return 0

@@ -123,11 +123,18 @@ class _DatabaseUnusable(Exception):
 
 
 def _open(ctx: Any) -> Any:
-    from blocklists.db import DatabaseBusy, DatabaseCorrupt, DatabaseTooNew, DatabaseUnavailable, open_db
+    from blocklists.db import (
+        DatabaseBusy,
+        DatabaseCorrupt,
+        DatabaseEmptied,
+        DatabaseTooNew,
+        DatabaseUnavailable,
+        open_db,
+    )
 
     try:
         return open_db(ctx.data_dir / paths.DB_FILENAME)
-    except (DatabaseCorrupt, DatabaseTooNew, DatabaseBusy, DatabaseUnavailable) as exc:
+    except (DatabaseCorrupt, DatabaseTooNew, DatabaseBusy, DatabaseUnavailable, DatabaseEmptied) as exc:
         _say_db_error(ctx, exc)
         raise _DatabaseUnusable from exc
 

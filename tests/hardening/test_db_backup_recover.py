@@ -84,3 +84,26 @@ def test_damaged_page_plain_messages_check_and_recover(data_dir: Path, run_cli) 
     assert {r[0] for r in new.execute("SELECT name FROM lists")} >= {"block", "allow"}
     new.close()
     assert hashlib.sha256(db.read_bytes()).hexdigest() == damaged  # the damaged file was not touched
+
+
+def test_a_zero_byte_database_with_backups_is_not_silently_started_over(data_dir: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    db = data_dir / "callshield.db"
+    _fill(db)
+    backup = backup_now(db)
+    db.write_bytes(b"")  # cut off by a full disk or a sync tool
+    for extra in ("-wal", "-shm"):
+        Path(f"{db}{extra}").unlink(missing_ok=True)
+    r = run_cli("--lang", "en", "lists", "show")
+    assert r.returncode == 1 and "empty (0 bytes)" in r.stderr and str(backup) in r.stderr, r.stderr
+    assert db.stat().st_size == 0  # not re-initialised
+    r = run_cli("--lang", "en", "db", "restore")
+    assert r.returncode == 0, r.stderr
+    r = run_cli("--lang", "en", "lists", "show", "--json")
+    assert r.returncode == 0 and '"entries": 3000' in r.stdout
+    assert list(data_dir.glob("callshield.db.before-restore-*"))
+
+
+def test_a_zero_byte_database_without_backups_starts_fresh(tmp_path: Path) -> None:
+    db = tmp_path / "callshield.db"
+    db.write_bytes(b"")
+    ListStore(open_db(db)).add("block", "13800138000")
