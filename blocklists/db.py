@@ -159,7 +159,7 @@ def schema_version(db: sqlite_utils.Database) -> int:
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
-def open_db(path: str | Path | None, *, migrate: bool = True) -> sqlite_utils.Database:
+def open_db(path: str | Path | None, *, migrate: bool = True, read_only: bool = False) -> sqlite_utils.Database:
     """Open (creating if needed) the CallShield database; ``None`` gives a private in-memory one.
 
     WAL mode, foreign keys on, a busy timeout so the GUI, the CLI and worker threads can share the file.
@@ -190,6 +190,8 @@ def open_db(path: str | Path | None, *, migrate: bool = True) -> sqlite_utils.Da
         if backups:
             raise DatabaseEmptied(p, backups[0])
         log.warning("database file %s is empty (0 bytes) and there is no backup; starting a new one", p.name)
+    if read_only:
+        return _open_read_only(p)
     conn: sqlite3.Connection | None = None
     try:
         conn = sqlite3.connect(str(p), timeout=BUSY_TIMEOUT_S)
@@ -213,6 +215,35 @@ def open_db(path: str | Path | None, *, migrate: bool = True) -> sqlite_utils.Da
 
 
 BUSY_TIMEOUT_S = 10.0
+
+
+def _open_read_only(p: Path) -> sqlite_utils.Database:
+    """Read-only mode for a data dir we cannot write (a read-only disk or share): look-ups work, writes fail
+    with ``attempt to write a readonly database`` (classified as READ_ONLY).  A database that still needs a
+    migration cannot be used this way."""
+    if not p.is_file():
+        raise DatabaseUnavailable(p, UnavailableReason.READ_ONLY, "no database file")
+    conn: sqlite3.Connection | None = None
+    try:
+        try:
+            conn = sqlite3.connect(f"file:{p}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        except sqlite3.OperationalError:  # WAL needs a -shm file it cannot create: read the file as it is
+            if conn is not None:
+                conn.close()
+            conn = sqlite3.connect(f"file:{p}?immutable=1", uri=True, timeout=BUSY_TIMEOUT_S)
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if version != len(MIGRATIONS):
+            raise DatabaseUnavailable(p, UnavailableReason.READ_ONLY, f"schema v{version} needs an upgrade")
+        return sqlite_utils.Database(conn)
+    except sqlite3.DatabaseError as exc:
+        if conn is not None:
+            conn.close()
+        raise classify_error(p, exc) from exc
+    except BaseException:
+        if conn is not None:
+            conn.close()
+        raise
 
 
 def classify_error(path: Path, exc: sqlite3.Error) -> Exception:

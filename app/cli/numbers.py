@@ -132,9 +132,29 @@ def _open(ctx: Any) -> Any:
         open_db,
     )
 
+    path = ctx.data_dir / paths.DB_FILENAME
     try:
-        return open_db(ctx.data_dir / paths.DB_FILENAME)
-    except (DatabaseCorrupt, DatabaseTooNew, DatabaseBusy, DatabaseUnavailable, DatabaseEmptied) as exc:
+        return open_db(path)
+    except DatabaseUnavailable as exc:
+        from blocklists.db import UnavailableReason
+
+        if exc.reason is UnavailableReason.READ_ONLY and path.is_file():
+            try:
+                db = open_db(path, read_only=True)
+            except (DatabaseCorrupt, DatabaseUnavailable):
+                pass
+            else:  # look-ups still work; a command that writes says so when it tries
+                _err(
+                    ctx,
+                    ctx.t(
+                        "数据目录只读：只读模式，不会保存任何更改。",
+                        "read-only data dir: read-only mode, nothing is saved.",
+                    ),
+                )
+                return db
+        _say_db_error(ctx, exc)
+        raise _DatabaseUnusable from exc
+    except (DatabaseCorrupt, DatabaseTooNew, DatabaseBusy, DatabaseEmptied) as exc:
         _say_db_error(ctx, exc)
         raise _DatabaseUnusable from exc
 

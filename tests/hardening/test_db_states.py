@@ -95,3 +95,16 @@ def test_cli_read_only_log_file_still_works(data_dir: Path, run_cli) -> None:  #
     proc = run_cli("--lang", "en", "check", "13800138000")
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_read_only_mode_reads_and_refuses_writes_plainly(tmp_path: Path) -> None:
+    path = tmp_path / "callshield.db"
+    store = ListStore(open_db(path))
+    store.add("block", "13800138000", "fraud")
+    store.conn.close()
+    ro = ListStore(open_db(path, read_only=True))
+    assert [m.list_name for m in ro.lookup("13800138000")] == ["block"]
+    with pytest.raises(sqlite3.OperationalError) as info:
+        ro.add("block", "13900139000")
+    err = dbmod.classify_error(path, info.value)
+    assert isinstance(err, DatabaseUnavailable) and err.reason is UnavailableReason.READ_ONLY
