@@ -193,6 +193,8 @@ def load_settings(data_dir: Path) -> Settings:
         problem = f"not a JSON object (a {type(data).__name__})"
     if problem:
         kept = _set_aside(path)
+        if kept is not None:
+            _SET_ASIDE[Path(data_dir)] = kept
         log.warning(
             "settings: %s is %s; using defaults, the file was kept as %s",
             path.name,
@@ -201,6 +203,14 @@ def load_settings(data_dir: Path) -> Settings:
         )
         return Settings()
     return settings_from_dict(data)
+
+
+_SET_ASIDE: dict[Path, Path] = {}
+
+
+def take_set_aside_notice(data_dir: Path) -> Path | None:
+    """Where this process put an unreadable settings file aside, once (the app shows it to the user once)."""
+    return _SET_ASIDE.pop(Path(data_dir), None)
 
 
 def _set_aside(path: Path) -> Path | None:

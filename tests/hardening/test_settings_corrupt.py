@@ -75,3 +75,31 @@ def test_save_is_atomic_and_leaves_no_temp_files(tmp_path: Path) -> None:
     save_settings(tmp_path, Settings(language="en"))
     assert load_settings(tmp_path).language == "en"
     assert [p.name for p in tmp_path.iterdir()] == ["settings.json"]
+
+
+def test_the_app_is_told_once_where_the_file_went(tmp_path: Path) -> None:
+    from app.settings import take_set_aside_notice
+
+    settings_path(tmp_path).write_bytes(CUT_OFF_UTF8)
+    load_settings(tmp_path)
+    kept = take_set_aside_notice(tmp_path)
+    assert kept is not None and kept.read_bytes() == CUT_OFF_UTF8
+    assert take_set_aside_notice(tmp_path) is None
+    load_settings(tmp_path)
+    assert take_set_aside_notice(tmp_path) is None
+
+
+def test_the_window_shows_it_once(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox, QWidget
+
+    from app.gui import _tell_about_set_aside_settings
+
+    settings_path(tmp_path).write_bytes(CUT_OFF_UTF8)
+    load_settings(tmp_path)
+    window = QWidget()
+    qtbot.addWidget(window)
+    _tell_about_set_aside_settings(window, tmp_path)
+    _tell_about_set_aside_settings(window, tmp_path)
+    boxes = window.findChildren(QMessageBox)
+    assert len(boxes) == 1 and "settings.json.bad" in boxes[0].text()
+    boxes[0].close()
