@@ -816,6 +816,7 @@ class ListStore:
                     merged = json.dumps(sorted(old_lengths | lengths))
                     if base is not None:
                         conn.execute("UPDATE lists SET name = ?, enabled = 0 WHERE id = ?", [trash_name, base.id])
+                        self._repoint_references(base.id, stage_id)
                         conn.execute(
                             "UPDATE lists SET name = ?, title_zh = ?, title_en = ?, kind = ?, enabled = ?,"
                             " source = ?, version = ?, created_at = ?, updated_at = ?, key_lengths = ? WHERE id = ?",
@@ -851,6 +852,18 @@ class ListStore:
             self._drop_list_in_chunks(base.id)
         self._reload()
         return stats
+
+    def _repoint_references(self, old_id: int, new_id: int) -> None:
+        """Inside the swap: rows of *other* tables that reference ``lists(id)`` (a subscription, say) follow the
+        list to its new id, so emptying the old list row never cascades into them."""
+        conn = self.conn
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            if table in ("lists", "entries") or table.startswith("sqlite_"):
+                continue
+            for fk in conn.execute(f'PRAGMA foreign_key_list("{table}")').fetchall():
+                if fk[2] == "lists" and fk[4] in (None, "id"):
+                    conn.execute(f'UPDATE "{table}" SET "{fk[3]}" = ? WHERE "{fk[3]}" = ?', [new_id, old_id])
 
     def _copy_chunks(self, insert_sql: str, stage_id: int, from_id: int, max_sql: str, stats: ImportStats) -> None:
         last = 0

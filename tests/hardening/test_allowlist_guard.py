@@ -63,3 +63,17 @@ def test_cli_refuses_then_needs_yes_for_replace(data_dir: Path, tmp_path: Path, 
     assert r.returncode == 0, r.stderr
     r = run_cli("--lang", "en", "lists", "import", str(seed), "--list", "block", "--replace")
     assert r.returncode == 0, r.stderr  # blocklists are not guarded
+
+
+def test_replace_keeps_rows_of_other_tables_that_reference_the_list(tmp_path: Path) -> None:
+    """A staged replace gives the list a new row; tables pointing at lists(id) (subscriptions) follow it."""
+    store = ListStore(open_db(tmp_path / "callshield.db"))
+    store.create_list("sub", "imported")
+    store.conn.execute(
+        "CREATE TABLE subs_demo (id INTEGER PRIMARY KEY, list_id INTEGER REFERENCES lists(id) ON DELETE CASCADE)"
+    )
+    with store.conn:
+        store.conn.execute("INSERT INTO subs_demo (list_id) VALUES (?)", [store.get_list("sub").id])
+    commit_import(store, read_import(FAMILY, fmt="csv"), "sub", replace=True)
+    row = store.conn.execute("SELECT list_id FROM subs_demo").fetchone()
+    assert row is not None and row[0] == store.get_list("sub").id
