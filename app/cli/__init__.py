@@ -99,7 +99,18 @@ def make_context(args: argparse.Namespace, out: TextIO | None = None, err: TextI
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
-    ctx = make_context(args)
+    try:
+        ctx = make_context(args)
+    except OSError as exc:  # --data-dir is a file, sits under a file, or cannot be created
+        lang = normalise_language(getattr(args, "lang", None) or system_language())
+        where = exc.filename or getattr(args, "data_dir", "")
+        print(
+            f"cannot use the data folder {getattr(args, 'data_dir', where)}: {exc.strerror or exc}"
+            if lang == "en"
+            else f"无法使用数据目录 {getattr(args, 'data_dir', where)}：{exc.strerror or exc}（请换一个文件夹或检查权限）",
+            file=sys.stderr,
+        )
+        return 1
     setup_logging(paths.log_dir(ctx.data_dir), console=bool(args.verbose))
     _clean_up_after_interrupted_work(ctx.data_dir)
     handler = getattr(args, "func", None)

@@ -108,3 +108,25 @@ def test_read_only_mode_reads_and_refuses_writes_plainly(tmp_path: Path) -> None
         ro.add("block", "13900139000")
     err = dbmod.classify_error(path, info.value)
     assert isinstance(err, DatabaseUnavailable) and err.reason is UnavailableReason.READ_ONLY
+
+
+@pytest.mark.parametrize("kind", ["file", "missing-parent"])
+def test_unusable_data_dir_is_said_plainly(tmp_path: Path, kind: str) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO_ROOT
+
+    target = tmp_path / "afile"
+    target.write_text("x")
+    data = target if kind == "file" else target / "sub" / "data"
+    r = subprocess.run(
+        [sys.executable, "-m", "app", "--data-dir", str(data), "--lang", "en", "check", "13800138000"],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        timeout=60,
+    )
+    assert r.returncode == 1
+    assert "Traceback" not in r.stderr
+    assert "data folder" in r.stderr and str(data) in r.stderr
