@@ -64,7 +64,11 @@ def enable_crash_file(log_dir: Path) -> Path:
     global _crash_file
     path = log_dir / "crash.log"
     if _crash_file is None:
-        _crash_file = open(path, "a", encoding="utf-8")  # noqa: SIM115 - must stay open for faulthandler
+        try:
+            _crash_file = open(path, "a", encoding="utf-8")  # noqa: SIM115 - must stay open for faulthandler
+        except OSError:  # logs unusable (a file, read-only): faulthandler still writes to stderr
+            faulthandler.enable(all_threads=True)
+            return path
         faulthandler.enable(_crash_file, all_threads=True)
     return path
 

@@ -92,6 +92,27 @@ def build_window(app: QApplication, services: AppServices) -> MainWindow:
     return window
 
 
+def _tell_about_set_aside_settings(window: Any, data_dir: Path) -> None:
+    """Once, when settings.json could not be read and was kept aside: say so (the defaults are in use)."""
+    from app.settings import take_set_aside_notice
+
+    kept = take_set_aside_notice(data_dir)
+    if kept is None or not error_dialogs_enabled():
+        return
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "设置已重置 / Settings reset",
+        f"设置文件无法读取（可能被截断），已改用默认设置。原文件保存在：\n{kept}\n\n"
+        f"The settings file could not be read (probably cut off); the defaults are in use. The file was kept "
+        f"as:\n{kept}",
+        QMessageBox.StandardButton.Ok,
+        window,
+    )
+    box.open()  # not modal-blocking: the app is usable at once
+
+
 def run_first_run_wizard(services: AppServices, parent: Any = None) -> bool:
     from app.ui.wizard import FirstRunWizard
 
@@ -139,6 +160,7 @@ def run_gui(args: argparse.Namespace, ctx: CliContext) -> int:
             run_first_run_wizard(services)
         window = build_window(app, services)
         window.show()
+        _tell_about_set_aside_settings(window, ctx.data_dir)
         services.warm_up()
         log.info("desktop app started")
         return int(app.exec())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import sys
 from pathlib import Path
 
 from screening.privacy import mask_numbers_in_text
@@ -24,9 +25,12 @@ class MaskNumbersFilter(logging.Filter):
         return True
 
 
-def setup_logging(log_dir: Path, level: int = logging.INFO, console: bool = False) -> Path:
-    """Attach a rotating file handler (1 MB × 5) to the root logger; return the log file path."""
-    log_dir.mkdir(parents=True, exist_ok=True)
+def setup_logging(log_dir: Path, level: int = logging.INFO, console: bool = False) -> Path | None:
+    """Attach a rotating file handler (1 MB × 5) to the root logger; return the log file path.
+
+    If the log file cannot be opened (``logs`` is a file, the folder or the file is read-only, the disk is
+    full) the program runs on without a file log: one plain line goes to stderr and ``None`` is returned.
+    """
     path = log_dir / LOG_FILENAME
     root = logging.getLogger()
     root.setLevel(level)
@@ -34,15 +38,25 @@ def setup_logging(log_dir: Path, level: int = logging.INFO, console: bool = Fals
         if getattr(handler, "_callshield", False):
             root.removeHandler(handler)
             handler.close()
-    file_handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
-    file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    file_handler.addFilter(MaskNumbersFilter())
-    file_handler._callshield = True  # type: ignore[attr-defined]
-    root.addHandler(file_handler)
+    file_handler: logging.Handler | None = None
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        file_handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+    except OSError as exc:
+        print(
+            f"无法写入日志文件 {path}（{exc.strerror or exc}），本次不记录日志 / "
+            f"cannot write the log file {path} ({exc.strerror or exc}); running without a log file",
+            file=sys.stderr,
+        )
+    if file_handler is not None:
+        file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        file_handler.addFilter(MaskNumbersFilter())
+        file_handler._callshield = True  # type: ignore[attr-defined]
+        root.addHandler(file_handler)
     if console:
         stream = logging.StreamHandler()
         stream.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
         stream.addFilter(MaskNumbersFilter())
         stream._callshield = True  # type: ignore[attr-defined]
         root.addHandler(stream)
-    return path
+    return path if file_handler is not None else None

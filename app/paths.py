@@ -38,8 +38,13 @@ def db_path(override: str | os.PathLike[str] | None = None) -> Path:
 
 
 def log_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """``<data>/logs``, created if possible.  Never raises: a ``logs`` *file* or a read-only data dir only means
+    no log file this time (``app.log.setup_logging`` says so once), never a command that will not run."""
     path = data_dir(override) / "logs"
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass
     return path
 
 

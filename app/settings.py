@@ -170,27 +170,64 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
 
 
 def load_settings(data_dir: Path) -> Settings:
-    """The saved settings, or the defaults if there is no (readable) file yet."""
+    """The saved settings, or the defaults if there is no (readable) file yet.
+
+    A file that cannot be used at all (cut off mid-character, not JSON, not a JSON object) is renamed to
+    ``settings.json.bad`` (or ``.bad-N`` if an older copy is there), logged once, and the defaults are used:
+    an unreadable settings file never stops the app from starting, and the user's bytes are kept.
+    """
     path = settings_path(data_dir)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         return Settings()
-    except OSError as exc:
-        log.warning("settings: cannot read %s: %s", path, exc)
+    except OSError as exc:  # a folder in its place, no permission: nothing to rename safely
+        log.warning("settings: cannot read %s (%s); using defaults", path.name, exc.strerror or exc)
         return Settings()
+    problem = ""
+    data: Any = None
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        log.warning("settings: %s is not valid JSON (%s); using defaults and keeping a copy", path, exc)
-        try:
-            path.replace(path.with_suffix(".json.bad"))
-        except OSError:
-            pass
-        return Settings()
-    if not isinstance(data, dict):
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        problem = f"not UTF-8 text at byte {exc.start}"
+    except (json.JSONDecodeError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
+        problem = f"not valid JSON ({exc})"
+    if not problem and not isinstance(data, dict):
+        problem = f"not a JSON object (a {type(data).__name__})"
+    if problem:
+        kept = _set_aside(path)
+        if kept is not None:
+            _SET_ASIDE[Path(data_dir)] = kept
+        log.warning(
+            "settings: %s is %s; using defaults, the file was kept as %s",
+            path.name,
+            problem,
+            kept.name if kept else "(could not rename it)",
+        )
         return Settings()
     return settings_from_dict(data)
+
+
+_SET_ASIDE: dict[Path, Path] = {}
+
+
+def take_set_aside_notice(data_dir: Path) -> Path | None:
+    """Where this process put an unreadable settings file aside, once (the app shows it to the user once)."""
+    return _SET_ASIDE.pop(Path(data_dir), None)
+
+
+def _set_aside(path: Path) -> Path | None:
+    """Rename an unusable settings file out of the way without overwriting an older copy."""
+    target = path.with_name(path.name + ".bad")
+    n = 0
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.bad-{n}")
+    try:
+        os.replace(path, target)
+    except OSError:
+        return None
+    return target
 
 
 def save_settings(data_dir: Path, settings: Settings) -> Path:

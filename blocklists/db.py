@@ -10,7 +10,9 @@ Each thread opens its own connection with ``open_db`` (STYLE.md §2.8).
 
 from __future__ import annotations
 
+import enum
 import logging
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -209,42 +211,187 @@ def schema_version(db: sqlite_utils.Database) -> int:
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
-def open_db(path: str | Path | None, *, migrate: bool = True) -> sqlite_utils.Database:
+def open_db(path: str | Path | None, *, migrate: bool = True, read_only: bool = False) -> sqlite_utils.Database:
     """Open (creating if needed) the CallShield database; ``None`` gives a private in-memory one.
 
     WAL mode, foreign keys on, a busy timeout so the GUI, the CLI and worker threads can share the file.
-    Raises ``DatabaseTooNew`` if the file was written by a newer CallShield (we never downgrade data).
+    Raises ``DatabaseTooNew`` if the file was written by a newer CallShield (we never downgrade data),
+    ``DatabaseBusy`` if another process held the write lock for longer than the timeout, ``DatabaseUnavailable``
+    when the file cannot be opened or written at all (a folder in its place, a read-only data dir), and
+    ``DatabaseCorrupt`` only when SQLite says the file itself is damaged or not a database.
     """
     if path is None:
         db = sqlite_utils.Database(memory=True)
-    else:
-        p = Path(path)
+        db.execute("PRAGMA foreign_keys=ON")
+        if migrate:
+            apply_migrations(db, None)
+        return db
+    p = Path(path)
+    try:
         p.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite_utils.Database(sqlite3.connect(str(p), timeout=10.0))
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            schema_version(db)
-        except sqlite3.DatabaseError as exc:  # "file is not a database", "database disk image is malformed"
-            db.conn.close()
-            raise DatabaseCorrupt(p, str(exc)) from exc
-    db.execute("PRAGMA foreign_keys=ON")
-    db.execute("PRAGMA busy_timeout=10000")
-    if migrate:
-        apply_migrations(db, None if path is None else Path(path))
+    except OSError as exc:
+        raise DatabaseUnavailable(p, UnavailableReason.NO_FOLDER, exc.strerror or str(exc)) from exc
+    if p.is_dir():
+        raise DatabaseUnavailable(p, UnavailableReason.IS_FOLDER, "")
+    if p.is_file() and p.stat().st_size == 0 and not Path(f"{p}-wal").is_file():
+        # SQLite would silently treat it as a new, empty database.  With backups around, a 0-byte file means a
+        # truncated one (full disk, sync tool): say so instead of starting over with empty lists and history.
+        from blocklists.backup import list_backups
+
+        backups = list_backups(p)
+        if backups:
+            raise DatabaseEmptied(p, backups[0])
+        log.warning("database file %s is empty (0 bytes) and there is no backup; starting a new one", p.name)
+    if read_only:
+        return _open_read_only(p)
+    conn: sqlite3.Connection | None = None
+    try:
+        conn = sqlite3.connect(str(p), timeout=BUSY_TIMEOUT_S)
+        db = sqlite_utils.Database(conn)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        schema_version(db)
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+        if migrate:
+            apply_migrations(db, p)
+    except sqlite3.DatabaseError as exc:  # OperationalError is a subclass: sort busy and environment out first
+        if conn is not None:
+            conn.close()
+        raise classify_error(p, exc) from exc
+    except BaseException:
+        if conn is not None:
+            conn.close()
+        raise
     return db
+
+
+BUSY_TIMEOUT_S = 10.0
+
+
+def _open_read_only(p: Path) -> sqlite_utils.Database:
+    """Read-only mode for a data dir we cannot write (a read-only disk or share): look-ups work, writes fail
+    with ``attempt to write a readonly database`` (classified as READ_ONLY).  A database that still needs a
+    migration cannot be used this way."""
+    if not p.is_file():
+        raise DatabaseUnavailable(p, UnavailableReason.READ_ONLY, "no database file")
+    conn: sqlite3.Connection | None = None
+    try:
+        try:
+            conn = sqlite3.connect(f"file:{p}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        except sqlite3.OperationalError:  # WAL needs a -shm file it cannot create: read the file as it is
+            if conn is not None:
+                conn.close()
+            conn = sqlite3.connect(f"file:{p}?immutable=1", uri=True, timeout=BUSY_TIMEOUT_S)
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if version != len(MIGRATIONS):
+            raise DatabaseUnavailable(p, UnavailableReason.READ_ONLY, f"schema v{version} needs an upgrade")
+        return sqlite_utils.Database(conn)
+    except sqlite3.DatabaseError as exc:
+        if conn is not None:
+            conn.close()
+        raise classify_error(p, exc) from exc
+    except BaseException:
+        if conn is not None:
+            conn.close()
+        raise
+
+
+def classify_error(path: Path, exc: sqlite3.Error) -> Exception:
+    """The user-facing error for a SQLite failure on ``path``: busy, unavailable (environment) or corrupt.
+
+    A locked database is never reported as a damaged one, and neither is a read-only data dir.
+    """
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return DatabaseBusy(path, str(exc))
+    if isinstance(exc, sqlite3.OperationalError) or "readonly" in text or "read-only" in text:
+        if path.is_dir():
+            return DatabaseUnavailable(path, UnavailableReason.IS_FOLDER, str(exc))
+        if "readonly" in text or "read-only" in text or not os.access(path.parent, os.W_OK):
+            return DatabaseUnavailable(path, UnavailableReason.READ_ONLY, str(exc))
+        if "unable to open" in text:
+            return DatabaseUnavailable(path, UnavailableReason.CANNOT_OPEN, str(exc))
+        if "disk is full" in text or "database or disk is full" in text:
+            return DatabaseUnavailable(path, UnavailableReason.DISK_FULL, str(exc))
+        if "no such table" in text or "already exists" in text:
+            return DatabaseCorrupt(path, str(exc))
+        if "malformed" not in text and "not a database" not in text:
+            return DatabaseUnavailable(path, UnavailableReason.CANNOT_OPEN, str(exc))
+    return DatabaseCorrupt(path, str(exc))
 
 
 class DatabaseCorrupt(RuntimeError):
     """The file is not a (readable) SQLite database.  Nothing was changed; the user decides what to do."""
 
     def __init__(self, path: Path, detail: str) -> None:
+        from blocklists.backup import list_backups
+
+        backups = list_backups(path)
+        zh_tail = f"最近的备份：{backups[0]}" if backups else "还没有备份"
+        en_tail = f"newest backup: {backups[0]}" if backups else "there is no backup yet"
         super().__init__(
-            f"数据库文件 {path} 已损坏或不是来电护盾的数据库（{detail}）；文件没有被改动，可以从备份恢复 / "
-            f"the database file {path} is damaged or not a CallShield database ({detail}); it was left as is, "
-            "restore it from a backup"
+            f"数据库文件 {path} 已损坏或不是来电护盾的数据库（{detail}）；文件没有被改动。{zh_tail}；"
+            "也可以用 callshield db recover 抢救还能读出的数据 / "
+            f"the database file {path} is damaged or not a CallShield database ({detail}); it was left as is. "
+            f"{en_tail}; callshield db recover saves what can still be read"
         )
         self.path = path
+        self.detail = detail
+
+
+class DatabaseEmptied(RuntimeError):
+    """The file is 0 bytes although backups exist: it was cut off, not new.  Nothing was changed."""
+
+    def __init__(self, path: Path, backup: Path) -> None:
+        super().__init__(
+            f"数据库文件 {path} 是空的（0 字节），可能被截断了；没有重新建库，名单和记录都在备份里。"
+            f"最近的备份：{backup}；用 callshield db restore 恢复 / "
+            f"the database file {path} is empty (0 bytes), probably cut off; it was not started over — your lists "
+            f"and history are in the backups. Newest backup: {backup}; run callshield db restore to bring it back"
+        )
+        self.path = path
+        self.backup = backup
+
+
+class DatabaseBusy(RuntimeError):
+    """Another process held the write lock for longer than the timeout.  Nothing is wrong with the file."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(
+            f"数据库 {path} 正被另一个来电护盾程序占用（例如正在导入大名单），请稍后再试；文件没有问题 / "
+            f"the database {path} is busy in another CallShield process (a large import, say); try again in a "
+            "moment — the file is fine"
+        )
+        self.path = path
+        self.detail = detail
+
+
+class UnavailableReason(enum.Enum):
+    IS_FOLDER = (
+        "{path} 是一个文件夹，不是数据库文件；请把它移走或改名",
+        "{path} is a folder, not a database file; move or rename it",
+    )
+    READ_ONLY = (
+        "数据目录 {folder} 是只读的，无法写入数据库（请检查权限或磁盘）",
+        "the data folder {folder} is read-only, so the database cannot be written (check permissions or the disk)",
+    )
+    NO_FOLDER = ("无法创建数据目录 {folder}", "cannot create the data folder {folder}")
+    CANNOT_OPEN = ("无法打开数据库文件 {path}", "cannot open the database file {path}")
+    DISK_FULL = ("磁盘已满，无法写入数据库 {path}", "the disk is full; cannot write the database {path}")
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The environment stops us from using the file (not the file's contents): say what, plainly."""
+
+    def __init__(self, path: Path, reason: UnavailableReason, detail: str) -> None:
+        zh, en = reason.value
+        params = {"path": str(path), "folder": str(path.parent)}
+        tail = f"（{detail}）" if detail else ""
+        super().__init__(f"{zh.format(**params)}{tail} / {en.format(**params)}" + (f" ({detail})" if detail else ""))
+        self.path = path
+        self.reason = reason
         self.detail = detail
 
 
@@ -276,16 +423,23 @@ def apply_migrations(db: sqlite_utils.Database, path: Path | None = None) -> int
         finally:
             dest.close()
         log.info("backed up database schema v%d to %s before migrating", current, backup.name)
-    for version in range(current, target):
-        step = MIGRATIONS[version]
-        conn = db.conn
+    # Each step reads the version *inside* its write transaction, so two processes opening a fresh data dir
+    # at once never both run a step: the second one waits for the lock, then sees the step done and skips it.
+    conn = db.conn
+    while True:
         conn.execute("BEGIN IMMEDIATE")
         try:
+            version = schema_version(db)
+            if version >= target:
+                conn.execute("COMMIT")
+                break
+            step = MIGRATIONS[version]
             step(db)
             conn.execute(f"PRAGMA user_version={version + 1}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
         log.info("database migrated to schema v%d (%s)", version + 1, step.__name__)
     return target

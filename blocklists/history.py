@@ -11,6 +11,9 @@ Writes are single statements; callers on the GUI thread should still go through 
 from __future__ import annotations
 
 import json
+import logging
+import sqlite3
+import time
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from typing import Any
@@ -41,6 +44,9 @@ COLUMNS = (
     "note",
 )
 JSON_COLUMNS = ("reasons", "hits", "entities")
+WRITE_RETRY_S = 300.0  # how long a history write keeps retrying while another process holds the write lock
+
+log = logging.getLogger(__name__)
 KINDS = ("call", "recording")
 
 
@@ -90,9 +96,24 @@ class History:
         row["occurred_at"] = to_iso(fields.get("occurred_at")) or utc_now_iso()
         cols = ", ".join(row)
         marks = ", ".join("?" for _ in row)
-        with self.db.conn:
-            cur = self.db.conn.execute(f"INSERT INTO history ({cols}) VALUES ({marks})", list(row.values()))
-        return int(cur.lastrowid or 0)
+        sql = f"INSERT INTO history ({cols}) VALUES ({marks})"
+        values = list(row.values())
+        # A call must never be lost to another process's long write (an import, a backup): when the lock is
+        # still held after the connection's busy timeout, wait and try again rather than drop the row.
+        deadline = time.monotonic() + WRITE_RETRY_S
+        delay = 0.05
+        while True:
+            try:
+                with self.db.conn:
+                    cur = self.db.conn.execute(sql, values)
+                return int(cur.lastrowid or 0)
+            except sqlite3.OperationalError as exc:
+                text = str(exc).lower()
+                if ("locked" not in text and "busy" not in text) or time.monotonic() >= deadline:
+                    raise
+                log.warning("history: database busy, retrying the write")
+                time.sleep(delay)
+                delay = min(delay * 2, 2.0)
 
     def _clean(self, fields: Mapping[str, Any]) -> dict[str, Any]:
         row: dict[str, Any] = {}
@@ -236,7 +257,8 @@ class History:
         sql += " ORDER BY occurred_at DESC, id DESC"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
-            params += [int(limit), int(offset)]
+            # SQLite integers are 64-bit: a limit typed as 99999999999999999999 means "all", not OverflowError.
+            params += [max(0, min(int(limit), 2**63 - 1)), max(0, min(int(offset), 2**63 - 1))]
         return [self._decode(r) for r in self.db.conn.execute(sql, params).fetchall()]
 
     def count(self) -> int:

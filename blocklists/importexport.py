@@ -17,12 +17,15 @@ as they are (``INSERT OR IGNORE``) and counted in the result.
 
 from __future__ import annotations
 
+import codecs
 import csv
+import itertools
 import json
 import logging
 import os
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,6 +63,15 @@ class ImportProblem(MessageCode):
         "第 {line} 行：未知分类“{value}”（可用：诈骗/骚扰/推销/自定义）",
         "line {line}: unknown category “{value}” (use fraud/harassment/sales/custom or 诈骗/骚扰/推销/自定义)",
     )
+    MIXED_ENCODING = (
+        "第 {line} 行：编码与文件其余部分不同（UTF-8 与 GBK 混在一个文件里）；请把文件统一另存为 UTF-8 后再导入",
+        "line {line}: encoded differently from the rest of the file (UTF-8 and GBK mixed in one file); save the "
+        "whole file as UTF-8 and import it again",
+    )
+    DEEP_JSON = (
+        "第 {line} 行：JSON 嵌套太深（超过 {limit} 层），不是名单文件",
+        "line {line}: JSON nested too deeply (more than {limit} levels); not a list file",
+    )
     BAD_CSV = ("第 {line} 行：CSV 格式错误：{detail}", "line {line}: broken CSV: {detail}")
     BAD_JSON = ("第 {line} 行：JSON 格式错误：{detail}", "line {line}: broken JSON: {detail}")
     BAD_JSON_SHAPE = (
@@ -67,6 +79,20 @@ class ImportProblem(MessageCode):
         "wrong JSON shape: expected an array of numbers, or an object with an “entries” array",
     )
     BAD_JSON_ITEM = ("第 {item} 项：{detail}", "item {item}: {detail}")
+
+
+class GuardProblem(MessageCode):
+    RISKY_ALLOWLIST = (
+        "不能把这些条目导入白名单“{name}”：{count} 条标为诈骗/骚扰或是号段规则（如 {examples}）。"
+        "白名单里的号码永远不会被拦截。如果确实要这样做，请明确勾选/加上 --allow-risky。未写入任何内容。",
+        "refusing to import into the allowlist “{name}”: {count} entries are marked fraud/harassment or are "
+        "number ranges (e.g. {examples}). Numbers on an allowlist are never blocked. If you really mean it, "
+        "pass --allow-risky. Nothing was written.",
+    )
+
+
+class AllowlistImportRefused(StoreError):
+    """Fraud/harassment rows or ranges headed for an allowlist without ``allow_risky``."""
 
 
 class ImportRejected(ValueError):
@@ -86,6 +112,97 @@ class LineProblem:
         return self.message.render(lang)
 
 
+Row = tuple[ParsedPattern, Category, str]
+_CAT_CODE = {Category.FRAUD: "f", Category.HARASSMENT: "h", Category.SALES: "s", Category.CUSTOM: "c"}
+_CODE_CAT = {v: k for k, v in _CAT_CODE.items()}
+_KIND_CODE = {"exact": "e", "prefix": "p", "wildcard": "w"}
+_CODE_KIND = {v: k for k, v in _KIND_CODE.items()}
+
+
+class RowBuffer(Sequence[Row]):
+    """The rows of an import, packed: blocks of 4,096 rows joined into one string each.
+
+    A million ``(ParsedPattern, Category, note)`` tuples cost about 260 MB as Python objects; packed they cost
+    about 35 MB.  Rows are unpacked on iteration, one block at a time; ``append`` and iteration are all an
+    import needs, indexing and slicing work for previews and tests.
+    """
+
+    BLOCK = 4096
+
+    def __init__(self, rows: Iterable[Row] = ()) -> None:
+        self._blocks: list[str] = []
+        self._pending: list[str] = []
+        self._len = 0
+        for row in rows:
+            self.append(row)
+
+    def append(self, row: Row) -> None:
+        p, c, n = row
+        if "\x1e" in n or "\x1f" in n:
+            n = n.replace("\x1e", " ").replace("\x1f", " ")
+        head = p[0] if p[3] == p[1] else f"{p[0]}\x1f{p[3]}"
+        self._pending.append(f"{_KIND_CODE[p[2]]}{_CAT_CODE[c]}{p[1]}\x1f{head}\x1f\x1f{n}")
+        self._len += 1
+        if len(self._pending) >= self.BLOCK:
+            self._blocks.append("\x1e".join(self._pending))
+            self._pending = []
+
+    @staticmethod
+    def _unpack(item: str) -> Row:
+        kind, cat = _CODE_KIND[item[0]], _CODE_CAT[item[1]]
+        fields, _sep, note = item[2:].partition("\x1f\x1f")
+        parts = fields.split("\x1f")
+        canonical, pattern = parts[0], parts[1]
+        key = parts[2] if len(parts) > 2 else canonical
+        return ParsedPattern(pattern, canonical, kind, key), cat, note
+
+    def __iter__(self) -> Iterator[Row]:
+        unpack = self._unpack
+        for block in self._blocks:
+            for item in block.split("\x1e"):
+                yield unpack(item)
+        for item in list(self._pending):
+            yield unpack(item)
+
+    def iter_flat(self) -> Iterator[tuple[str, str, str, str, str, str]]:
+        """Rows as ``(canonical, pattern, match_kind, match_key or "", category value, note)``: what
+        ``ListStore.import_entries`` writes, without building a ParsedPattern per row."""
+        kinds = _CODE_KIND
+        cats = {k: v.value for k, v in _CODE_CAT.items()}
+        for block in itertools.chain(self._blocks, ["\x1e".join(self._pending)] if self._pending else []):
+            for item in block.split("\x1e"):
+                fields, _sep, note = item[2:].partition("\x1f\x1f")
+                parts = fields.split("\x1f")
+                kind = kinds[item[0]]
+                key = "" if kind == "exact" else (parts[2] if len(parts) > 2 else parts[0])
+                yield parts[0], parts[1], kind, key, cats[item[1]], note
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __bool__(self) -> bool:
+        return self._len > 0
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._len))]
+        if index < 0:
+            index += self._len
+        if not 0 <= index < self._len:
+            raise IndexError(index)
+        block, offset = divmod(index, self.BLOCK)
+        if block < len(self._blocks):
+            return self._unpack(self._blocks[block].split("\x1e")[offset])
+        return self._unpack(self._pending[offset])
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RowBuffer | list | tuple):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 @dataclass
 class ImportPreview:
     """What an import would do.  Nothing has been written when you hold one of these."""
@@ -93,7 +210,7 @@ class ImportPreview:
     source: str
     format: str
     encoding: str
-    rows: list[tuple[ParsedPattern, Category, str]] = field(default_factory=list)
+    rows: RowBuffer = field(default_factory=RowBuffer)
     problems: list[LineProblem] = field(default_factory=list)
     problem_count: int = 0
     lines_read: int = 0
@@ -110,7 +227,7 @@ class ImportPreview:
             self.problems.append(LineProblem(line, Message(code, {"line": line, **params})))
 
     def sample(self, n: int = 20) -> list[tuple[ParsedPattern, Category, str]]:
-        return self.rows[:n]
+        return list(itertools.islice(self.rows, n))
 
 
 @dataclass(frozen=True)
@@ -120,50 +237,125 @@ class ImportResult:
     already_present: int  # valid rows that were already in the list
     duplicates_in_file: int
     skipped_bad: int  # only non-zero with skip_bad=True
+    longest_lock_s: float = 0.0  # the longest single write transaction of the import (calls wait at most this)
 
 
 # ---------------------------------------------------------------------------------------------- decode
-def decode_bytes(data: bytes) -> tuple[list[str], str, list[int], list[int]]:
-    """Bytes → (lines, encoding, undecodable line numbers, binary line numbers).
+LINE_OK, LINE_UNDECODABLE, LINE_BINARY, LINE_MIXED = 0, 1, 2, 3
 
-    Whole-file decoding is tried first (UTF-8 BOM, UTF-16 BOM, UTF-8, GB18030); if none fits, lines are
-    decoded one by one so every bad line can be named.
+
+def _raw_lines(data: bytes) -> Iterator[bytes]:
+    """Lines of ``data`` split on LF (CR before it dropped; a file with only CRs is split on CR), lazily."""
+    sep = b"\n" if b"\n" in data or b"\r" not in data else b"\r"
+    pos = 0
+    end = len(data)
+    while pos < end:
+        nl = data.find(sep, pos)
+        if nl < 0:
+            nl = end
+        line = data[pos:nl]
+        if line.endswith(b"\r"):
+            line = line[:-1]
+        yield line
+        pos = nl + 1
+
+
+def _valid_utf8(data: bytes) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for i in range(0, len(data), 1 << 20):
+            decoder.decode(view[i : i + (1 << 20)])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _line_encoding(raw: bytes) -> str:
+    """'ascii', 'utf-8', 'gb18030' or '' (neither) for one line.
+
+    GBK text is sometimes valid UTF-8 by accident (诈骗 → “թƭ”), but then it decodes to two-byte characters
+    (Latin, Greek, Armenian…), while Chinese in UTF-8 is three bytes a character.  So a line counts as UTF-8
+    when it decodes and its characters are all three-byte ones, or when GB18030 cannot read it.
+    """
+    if raw.isascii():
+        return "ascii"
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = ""
+    if text and all(ord(ch) < 0x80 or ord(ch) >= 0x800 for ch in text):
+        return "utf-8"
+    try:
+        raw.decode("gb18030")
+        return "gb18030"
+    except UnicodeDecodeError:
+        return "utf-8" if text else ""
+
+
+def iter_decoded_lines(data: bytes) -> tuple[str, Iterator[tuple[int, str, int]]]:
+    """Bytes → (encoding, lazy ``(line number, text, status)``); status is ``LINE_OK`` or why the line is bad.
+
+    One encoding per file: UTF-8 (with or without BOM), UTF-16 with BOM, or GBK/GB18030.  A file that mixes
+    UTF-8 and GBK lines (two exports pasted together) is *not* guessed at — decoding it either way garbles half
+    the notes (妈妈 → 濡堝) — so each line in the minority encoding is reported (``LINE_MIXED``).  Lines that
+    are neither are ``LINE_UNDECODABLE``; lines with control characters ``LINE_BINARY``.  Memory: the lines are
+    produced one at a time, never a second copy of the whole file.
     """
     if data.startswith(b"\xef\xbb\xbf"):
-        candidates = ["utf-8-sig"]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        candidates = ["utf-16"]
-    else:
-        candidates = ["utf-8", "gb18030"]
-    for enc in candidates:
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError:
+        return "UTF-8 BOM", _decode_iter(data[3:], "utf-8", None)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", errors="replace")  # replacement characters mark bad lines as binary
+        return "UTF-16", _text_iter(text)
+    if _valid_utf8(data):
+        return "UTF-8", _decode_iter(data, "utf-8", None)
+    counts = {"utf-8": 0, "gb18030": 0}
+    for raw in _raw_lines(data):
+        enc = _line_encoding(raw)
+        if enc in counts:
+            counts[enc] += 1
+    if counts["utf-8"] == 0:
+        return "GBK/GB18030", _decode_iter(data, "gb18030", None)
+    # Mixed: keep the majority encoding, name every line of the other one.
+    majority = "utf-8" if counts["utf-8"] >= counts["gb18030"] else "gb18030"
+    return "mixed", _decode_iter(data, majority, "gb18030" if majority == "utf-8" else "utf-8")
+
+
+def _decode_iter(data: bytes, encoding: str, minority: str | None) -> Iterator[tuple[int, str, int]]:
+    for i, raw in enumerate(_raw_lines(data), 1):
+        if minority is not None and not raw.isascii() and _line_encoding(raw) == minority:
+            yield i, "", LINE_MIXED
             continue
-        lines = text.splitlines()
-        binary = [i for i, line in enumerate(lines, 1) if _is_binary(line)] if _is_binary(text) else []
-        return lines, _encoding_name(enc), [], binary
-    # Mixed or damaged: per line, so each bad line is named.
-    lines = []
+        try:
+            line = raw.decode(encoding)
+        except UnicodeDecodeError:
+            yield i, "", LINE_UNDECODABLE
+            continue
+        yield i, line, LINE_BINARY if _CONTROL.search(line) else LINE_OK
+
+
+def _text_iter(text: str) -> Iterator[tuple[int, str, int]]:
+    for i, line in enumerate(text.split("\n"), 1):
+        line = line.removesuffix("\r")
+        if i > 1 or line:
+            yield i, line, LINE_BINARY if _CONTROL.search(line) else LINE_OK
+
+
+def decode_bytes(data: bytes) -> tuple[list[str], str, list[int], list[int]]:
+    """Bytes → (lines, encoding, undecodable line numbers, binary line numbers).  Lines of another encoding
+    than the rest of the file count as undecodable.  (Whole-list form of ``iter_decoded_lines``.)"""
+    encoding, it = iter_decoded_lines(data)
+    lines: list[str] = []
     bad: list[int] = []
-    binary = []
-    for i, raw in enumerate(data.split(b"\n"), 1):
-        raw = raw.rstrip(b"\r")
-        for enc in ("utf-8", "gb18030"):
-            try:
-                line = raw.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            bad.append(i)
-            line = ""
-        if line and _is_binary(line):
-            binary.append(i)
+    binary: list[int] = []
+    for i, line, status in it:
         lines.append(line)
-    if lines and lines[-1] == "" and data.endswith(b"\n"):
-        lines.pop()
-    return lines, "mixed", bad, binary
+        if status == LINE_BINARY:
+            binary.append(i)
+        elif status != LINE_OK:
+            bad.append(i)
+    return lines, encoding, bad, binary
 
 
 def _encoding_name(enc: str) -> str:
@@ -200,7 +392,7 @@ _CATEGORY_HEADERS = {"category", "type", "分类", "类别", "类型", "标记"}
 _NOTE_HEADERS = {"note", "notes", "remark", "comment", "备注", "说明", "描述"}
 
 
-def detect_format(path: str | os.PathLike[str], lines: list[str]) -> str:
+def detect_format(path: str | os.PathLike[str], lines: Iterable[str]) -> str:
     suffix = Path(path).suffix.lower().lstrip(".")
     if suffix in FORMATS:
         return suffix
@@ -223,7 +415,11 @@ def read_import(
     region: str = "CN",
     name: str = "",
 ) -> ImportPreview:
-    """Parse and validate a list file (or its bytes) without writing anything."""
+    """Parse and validate a list file (or its bytes) without writing anything.
+
+    Lines are decoded and parsed one at a time and the valid rows kept packed (``RowBuffer``), so a
+    million-row CSV or TXT file needs well under 300 MB (bench/bench_numbers.py).  JSON is parsed whole.
+    """
     label = name or (str(source) if not isinstance(source, bytes) else "<bytes>")
     if isinstance(source, bytes):
         data = source
@@ -235,23 +431,32 @@ def read_import(
             preview.add_problem(0, ImportProblem.UNREADABLE, detail=exc.strerror or str(exc))
             return preview
     default_cat = Category.parse(default_category, Category.CUSTOM)
-    lines, encoding, undecodable, binary = decode_bytes(data)
-    del data
-    form = fmt or detect_format(label, lines)
-    preview = ImportPreview(source=label, format=form, encoding=encoding, lines_read=len(lines))
-    bad_lines = set(undecodable) | set(binary)
-    for i in sorted(bad_lines):
-        if i in undecodable:
-            preview.add_problem(i, ImportProblem.UNDECODABLE)
-        else:
-            preview.add_problem(i, ImportProblem.BINARY)
+    encoding, numbered = iter_decoded_lines(data)
+    head = list(itertools.islice(numbered, 50))  # enough to see the format
+    form = fmt or detect_format(label, (line for _i, line, st in head if st == LINE_OK))
+    preview = ImportPreview(source=label, format=form, encoding=encoding)
+    stream = itertools.chain(head, numbered)
+
+    def good_lines() -> Iterator[tuple[int, str]]:
+        for i, line, status in stream:
+            preview.lines_read = i
+            if status == LINE_OK:
+                yield i, line
+            elif status == LINE_BINARY:
+                preview.add_problem(i, ImportProblem.BINARY)
+            elif status == LINE_MIXED:
+                preview.add_problem(i, ImportProblem.MIXED_ENCODING, encoding=encoding)
+            else:
+                preview.add_problem(i, ImportProblem.UNDECODABLE)
+
     if form == "json":
-        if not bad_lines:
-            _read_json(preview, "\n".join(lines), default_cat, region)
+        text_lines = [line for _i, line in good_lines()]
+        if not preview.problem_count:
+            _read_json(preview, "\n".join(text_lines), default_cat, region)
     elif form == "csv":
-        _read_csv(preview, lines, bad_lines, default_cat, region)
+        _read_csv(preview, good_lines(), default_cat, region)
     else:
-        _read_text(preview, lines, bad_lines, default_cat, region)
+        _read_text(preview, good_lines(), default_cat, region)
     if not preview.rows and preview.problem_count == 0:
         preview.add_problem(0, ImportProblem.EMPTY_FILE)
     preview.problems.sort(key=lambda p: p.line)
@@ -259,22 +464,31 @@ def read_import(
 
 
 class _Collector:
-    """Dedupe on canonical form and collect problems, shared by the three readers."""
+    """Dedupe on canonical form and collect problems, shared by the three readers.
+
+    Seen numbers are kept as ints where the canonical form is ``+`` and digits (nearly every entry): an int
+    costs half of the string, which matters at a million entries.
+    """
 
     def __init__(self, preview: ImportPreview, region: str) -> None:
         self.preview = preview
         self.region = region
-        self.seen: set[str] = set()
+        self.seen: set[int | str] = set()
+
+    def _first(self, canonical: str) -> bool:
+        key: int | str = int("1" + canonical[1:]) if canonical[1:].isdigit() else canonical
+        if key in self.seen:
+            self.preview.duplicates_in_file += 1
+            return False
+        self.seen.add(key)
+        return True
 
     def add(self, line: int, value: str, category: Category, note: str) -> None:
         m = _FAST_MOBILE.match(value)
         if m:  # inlined fast path of parse_pattern for bare mobile numbers (most of a big list)
             key = "+86" + m.group(1)
-            if key in self.seen:
-                self.preview.duplicates_in_file += 1
-                return
-            self.seen.add(key)
-            self.preview.rows.append((ParsedPattern(value, key, "exact", key), category, note))
+            if self._first(key):
+                self.preview.rows.append((ParsedPattern(value, key, "exact", key), category, note))
             return
         try:
             parsed = parse_pattern(value, self.region)
@@ -287,11 +501,8 @@ class _Collector:
                 reason_en=exc.message.render("en"),
             )
             return
-        if parsed.canonical in self.seen:
-            self.preview.duplicates_in_file += 1
-            return
-        self.seen.add(parsed.canonical)
-        self.preview.rows.append((parsed, category, note))
+        if self._first(parsed.canonical):
+            self.preview.rows.append((parsed, category, note))
 
 
 def _short(value: str, n: int = 40) -> str:
@@ -299,43 +510,43 @@ def _short(value: str, n: int = 40) -> str:
     return value if len(value) <= n else value[: n - 1] + "…"
 
 
-def _read_text(preview: ImportPreview, lines: list[str], bad: set[int], default_cat: Category, region: str) -> None:
+def _read_text(preview: ImportPreview, lines: Iterable[tuple[int, str]], default_cat: Category, region: str) -> None:
     col = _Collector(preview, region)
-    for i, line in enumerate(lines, 1):
-        if i in bad:
-            continue
+    for i, line in lines:
         text = line.strip()
         if not text or text.startswith(("#", "//", ";")):
             continue
         col.add(i, text, default_cat, "")
 
 
-def _read_csv(preview: ImportPreview, lines: list[str], bad: set[int], default_cat: Category, region: str) -> None:
+def _read_csv(preview: ImportPreview, lines: Iterable[tuple[int, str]], default_cat: Category, region: str) -> None:
     col = _Collector(preview, region)
-    start = next((i for i, ln in enumerate(lines) if ln.strip() and (i + 1) not in bad), None)
-    if start is None:
+    it = iter(lines)
+    header_at, header_line = next(((i, ln) for i, ln in it if ln.strip()), (0, ""))
+    if not header_at:
+        for _ in it:  # drain: bad lines are still reported
+            pass
         return
-    header_line = lines[start]
     delimiter = "\t" if header_line.count("\t") > header_line.count(",") else ","
     try:
         header = next(csv.reader([header_line], delimiter=delimiter))
     except csv.Error as exc:
-        preview.add_problem(start + 1, ImportProblem.BAD_CSV, detail=str(exc))
+        preview.add_problem(header_at, ImportProblem.BAD_CSV, detail=str(exc))
+        for _ in it:
+            pass
         return
     names = [unicodedata.normalize("NFKC", h).strip().lower() for h in header]
     number_idx = next((i for i, h in enumerate(names) if h in _NUMBER_HEADERS), None)
     if number_idx is None:
-        preview.add_problem(start + 1, ImportProblem.NO_NUMBER_COLUMN, header=_short(",".join(header), 80))
+        preview.add_problem(header_at, ImportProblem.NO_NUMBER_COLUMN, header=_short(",".join(header), 80))
+        for _ in it:
+            pass
         return
     cat_idx = next((i for i, h in enumerate(names) if h in _CATEGORY_HEADERS), None)
     note_idx = next((i for i, h in enumerate(names) if h in _NOTE_HEADERS), None)
     width = len(header)
     categories: dict[str, Category] = {}
-    for i in range(start + 2, len(lines) + 1):
-        if i in bad:
-            continue
-        line = lines[i - 1]
-        lines[i - 1] = ""  # the cells below are copies; letting the line go keeps a million-row import smaller
+    for i, line in it:
         if '"' in line:
             try:
                 cells = next(csv.reader([line], delimiter=delimiter, strict=True), [])
@@ -369,10 +580,17 @@ def _read_csv(preview: ImportPreview, lines: list[str], bad: set[int], default_c
 
 
 def _read_json(preview: ImportPreview, text: str, default_cat: Category, region: str) -> None:
+    # Integers are kept as text: a number is a string of digits to us, and int() of 5,000 digits raises.
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=str)
     except json.JSONDecodeError as exc:
         preview.add_problem(exc.lineno, ImportProblem.BAD_JSON, detail=exc.msg)
+        return
+    except RecursionError:  # json's parser gives up on a few thousand nested brackets
+        preview.add_problem(_too_deep(text) or 1, ImportProblem.DEEP_JSON, limit=JSON_MAX_DEPTH)
+        return
+    except ValueError as exc:  # never a traceback for a bad file
+        preview.add_problem(1, ImportProblem.BAD_JSON, detail=str(exc)[:80])
         return
     items: Any = data
     if isinstance(data, dict):
@@ -394,7 +612,7 @@ def _read_json(preview: ImportPreview, text: str, default_cat: Category, region:
             preview.add_problem(
                 line,
                 ImportProblem.BAD_ENTRY,
-                value=_short(json.dumps(item)),
+                value=_short(_json_text(item)),
                 reason="不是号码",
                 reason_en="not a number",
             )
@@ -404,7 +622,7 @@ def _read_json(preview: ImportPreview, text: str, default_cat: Category, region:
             preview.add_problem(
                 line,
                 ImportProblem.BAD_ENTRY,
-                value=_short(json.dumps(item, ensure_ascii=False)),
+                value=_short(_json_text(item)),
                 reason="缺少 number 字段",
                 reason_en="has no “number” field",
             )
@@ -420,9 +638,43 @@ def _read_json(preview: ImportPreview, text: str, default_cat: Category, region:
         col.add(line, str(value), category, str(item.get("note") or ""))
 
 
+JSON_MAX_DEPTH = 32  # a list file is at most {"entries": [{"number": …}]}: 3 levels; reported when too deep
+
+
+def _json_text(item: Any) -> str:
+    try:
+        return json.dumps(item, ensure_ascii=False)[:200]
+    except (RecursionError, ValueError):
+        return type(item).__name__
+
+
+def _too_deep(text: str) -> int:
+    """The line where nesting first exceeds ``JSON_MAX_DEPTH`` (0 if never), ignoring brackets inside strings."""
+    depth = 0
+    in_string = False
+    escaped = False
+    for pos, ch in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > JSON_MAX_DEPTH:
+                return text.count("\n", 0, pos) + 1
+        elif ch in "]}":
+            depth -= 1
+    return 0
+
+
 def _json_item_lines(text: str, count: int) -> list[int]:
     """Line number of each item of the top-level array (or of the ``entries``/``numbers`` array)."""
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(parse_int=str)
     ws = re.compile(r"[ \t\r\n]*")
     pos = ws.match(text, 0).end()  # type: ignore[union-attr]
     if text.startswith("{", pos):
@@ -439,7 +691,7 @@ def _json_item_lines(text: str, count: int) -> list[int]:
         pos = ws.match(text, pos).end()  # type: ignore[union-attr]
         try:
             _obj, end = decoder.raw_decode(text, pos)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError, ValueError):
             break
         out.append(text.count("\n", 0, pos) + 1)
         pos = ws.match(text, end).end()  # type: ignore[union-attr]
@@ -458,22 +710,50 @@ def commit_import(
     skip_bad: bool = False,
     replace: bool = False,
     source: str | None = None,
+    allow_risky: bool = False,
 ) -> ImportResult:
-    """Write a validated preview into ``list_name`` (created if missing) in one transaction."""
+    """Write a validated preview into ``list_name`` (created if missing) in one transaction.
+
+    An allowlist beats every blocklist, so rows marked fraud/harassment and prefix/wildcard ranges are refused
+    for an allow-kind list (``AllowlistImportRefused``) unless ``allow_risky`` says the user really means it.
+    """
     if preview.problem_count and not skip_bad:
         raise ImportRejected(preview)
     if not preview.rows:
         raise ImportRejected(preview)
-    if not store.has_list(list_name):
-        store.create_list(list_name, create_kind, title_zh=preview.title or list_name, source=preview.source)
-    added = store.bulk_insert(list_name, preview.rows, source or f"import:{Path(preview.source).name}", replace=replace)
+    kind = store.get_list(list_name).kind if store.has_list(list_name) else ListKind(create_kind)
+    if kind is ListKind.ALLOW and not allow_risky:
+        _guard_allowlist(preview, list_name)
+    stats = store.import_entries(
+        list_name,
+        preview.rows,
+        source or f"import:{Path(preview.source).name}",
+        replace=replace,
+        create_kind=None if store.has_list(list_name) else create_kind,
+        title_zh=preview.title or list_name,
+        list_source=preview.source,
+    )
+    added = stats.added
     return ImportResult(
         list_name=list_name,
         added=added,
         already_present=len(preview.rows) - added,
         duplicates_in_file=preview.duplicates_in_file,
+        longest_lock_s=stats.longest_lock_s,
         skipped_bad=preview.problem_count if skip_bad else 0,
     )
+
+
+_RISKY_CATEGORIES = (Category.FRAUD, Category.HARASSMENT)
+
+
+def _guard_allowlist(preview: ImportPreview, list_name: str) -> None:
+    risky = [p.pattern for p, c, _n in preview.rows if c in _RISKY_CATEGORIES or p.match_kind != "exact"]
+    if risky:
+        examples = "、".join(_short(r, 20) for r in risky[:3])
+        raise AllowlistImportRefused(
+            Message(GuardProblem.RISKY_ALLOWLIST, {"name": list_name, "count": len(risky), "examples": examples})
+        )
 
 
 # ---------------------------------------------------------------------------------------------- export

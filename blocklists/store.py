@@ -25,13 +25,16 @@ key lengths of each list, which the methods here maintain.
 from __future__ import annotations
 
 import enum
+import itertools
 import json
 import logging
+import os
 import re
 import sqlite3
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -302,6 +305,63 @@ def _wildcard_regex(canonical: str) -> re.Pattern[str]:
     return re.compile("".join(parts) + r"\Z")
 
 
+IMPORT_CHUNK_ROWS = 50_000  # rows per write transaction of a staged import (about 0.1–0.3 s of lock each)
+STAGING_PREFIX = ".import-"
+TRASH_PREFIX = ".trash-"
+_STAGE_COUNTER = itertools.count(1)
+_INSERT_ENTRY = (
+    "INSERT OR IGNORE INTO entries (list_id, pattern, canonical, match_kind, match_key, category, note,"
+    " source, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+@dataclass
+class ImportStats:
+    """What ``ListStore.import_entries`` did, and the longest it held the database's write lock."""
+
+    rows: int = 0
+    added: int = 0
+    write_transactions: int = 0
+    longest_lock_s: float = 0.0
+
+
+def _entry_params(
+    list_id: int, r: tuple[ParsedPattern, Category, str], cat_value: dict[Category, str], source: str, now: str
+) -> tuple[Any, ...]:
+    p, c, n = r
+    return (list_id, p[0], p[1], p[2], "" if p[2] == "exact" else p[3], cat_value[c], n, source, now)
+
+
+@contextmanager
+def _write_txn(conn: sqlite3.Connection, stats: ImportStats) -> Iterator[None]:
+    """``BEGIN IMMEDIATE`` … ``COMMIT`` (rolled back on error), timing how long the write lock was held."""
+    conn.execute("BEGIN IMMEDIATE")
+    started = time.perf_counter()
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    finally:
+        held = time.perf_counter() - started
+        stats.write_transactions += 1
+        stats.longest_lock_s = max(stats.longest_lock_s, held)
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists but not ours
+    return True
+
+
 class ListStore:
     """Lists and entries in an open database (``blocklists.db.open_db``).  One per thread/connection."""
 
@@ -332,6 +392,13 @@ class ListStore:
         if ensure_defaults:
             self.ensure_default_lists()
         self._reload()
+        if (
+            ensure_defaults
+            and self.conn.execute(
+                "SELECT 1 FROM lists WHERE name LIKE '.import-%' OR name LIKE '.trash-%' LIMIT 1"
+            ).fetchone()
+        ):
+            self.cleanup_interrupted_imports()
 
     # ------------------------------------------------------------------ cache
     def _reload(self) -> None:
@@ -342,6 +409,8 @@ class ListStore:
         subscribed = self._subscribed_names()
         lists: dict[int, ListInfo] = {}
         for r in rows:
+            if r[1].startswith("."):  # hidden: an import being staged, or an old list being emptied
+                continue
             lists[r[0]] = ListInfo(
                 id=r[0],
                 name=r[1],
@@ -436,7 +505,7 @@ class ListStore:
         source: str = "",
         version: str = "",
     ) -> ListInfo:
-        if not _LIST_NAME.match(name or ""):
+        if not _LIST_NAME.match(name or "") or name.startswith("."):
             raise StoreError(Message(StoreProblem.BAD_LIST_NAME, {"name": name}))
         if self.has_list(name):
             raise StoreError(Message(StoreProblem.LIST_EXISTS, {"name": name}))
@@ -617,63 +686,249 @@ class ListStore:
     def bulk_insert(
         self,
         list_name: str,
-        rows: Sequence[tuple[ParsedPattern, Category, str]],
+        rows: Iterable[tuple[ParsedPattern, Category, str]],
         source: str,
         *,
         replace: bool = False,
         in_transaction: Callable[[sqlite3.Connection], None] | None = None,
     ) -> int:
-        """Insert many parsed entries in ONE transaction; returns how many were new.  All or nothing.
+        """Insert many parsed entries into an existing list; returns how many were new.  All or nothing.
 
         ``replace=True`` empties the list first (a subscribed list being refreshed).  ``in_transaction`` runs
-        inside the same transaction just before it commits (a subscription records its new serial there, so
-        the entries and the serial change together or not at all); raising from it rolls everything back.
+        inside the transaction that makes the new entries visible, just before it commits (a subscription
+        records its new serial there, so the entries and the serial change together or not at all); raising
+        from it rolls that back and leaves the old list in force.  See ``import_entries``.
         """
-        info = self.get_list(list_name)
+        self.get_list(list_name)  # NO_SUCH_LIST before any work
+        return self.import_entries(list_name, rows, source, replace=replace, in_transaction=in_transaction).added
+
+    def import_entries(
+        self,
+        list_name: str,
+        rows: Iterable[tuple[ParsedPattern, Category, str]],
+        source: str,
+        *,
+        replace: bool = False,
+        create_kind: ListKind | str | None = None,
+        title_zh: str = "",
+        list_source: str = "",
+        in_transaction: Callable[[sqlite3.Connection], None] | None = None,
+    ) -> ImportStats:
+        """Write many entries into ``list_name`` — all or nothing, and without holding the write lock for long.
+
+        Small imports into an existing list are one short transaction.  Anything bigger, and every
+        ``replace``, is staged so that calls arriving meanwhile can still be recorded:
+
+        1. rows stream into a TEMP table (this connection's own temp file: no lock on the database);
+        2. a hidden, disabled list ``.import-<pid>-<n>`` is built in bounded chunks of ``IMPORT_CHUNK_ROWS``
+           (each chunk its own short transaction): the existing entries (unless ``replace``), then the new
+           rows in index order;
+        3. one short transaction swaps names: the staged list becomes ``list_name``, the old one a hidden
+           ``.trash-…`` list that is then emptied in chunks.
+
+        A process killed at any point leaves either the old list or the new one, never a mix and never an
+        empty new list; what it leaves hidden is removed on the next start (``cleanup_interrupted_imports``).
+        ``create_kind`` creates the list in the swap if it does not exist yet.
+        """
+        exists = self.has_list(list_name)
+        if not exists and create_kind is None:
+            raise StoreError(Message(StoreProblem.NO_SUCH_LIST, {"name": list_name}))
+        if not exists and not _LIST_NAME.match(list_name or "") or list_name.startswith("."):
+            raise StoreError(Message(StoreProblem.BAD_LIST_NAME, {"name": list_name}))
         now = utc_now_iso()
-        lengths = {len(p.match_key) for p, _c, _n in rows}
-        # Exact entries are found through the (canonical, list_id) index; match_key is only stored (and
-        # loaded into memory) for prefix/wildcard entries.
-        # Inserting in index order turns a million random B-tree inserts into appends (several times
-        # faster); the rows of one import are distinct, so the order does not change what is stored.
-        ordered = sorted(rows, key=lambda r: r[0][1]) if len(rows) > 1000 else rows
         cat_value = {c: c.value for c in Category}
-        list_id = info.id
+        stats = ImportStats()
         conn = self.conn
+        if exists and not replace and isinstance(rows, Sequence) and len(rows) <= IMPORT_CHUNK_ROWS:
+            info = self.get_list(list_name)
+            small_lengths = {len(p.match_key) for p, _c, _n in rows}
+            ordered = sorted(rows, key=lambda r: r[0][1])
+            with _write_txn(conn, stats):
+                if conn.execute("SELECT 1 FROM lists WHERE id = ?", [info.id]).fetchone() is None:
+                    raise StoreError(Message(StoreProblem.NO_SUCH_LIST, {"name": list_name}))
+                before = conn.total_changes
+                conn.executemany(_INSERT_ENTRY, (_entry_params(info.id, r, cat_value, source, now) for r in ordered))
+                stats.added = conn.total_changes - before
+                self._add_key_lengths(info.id, small_lengths)
+                if in_transaction is not None:
+                    in_transaction(conn)
+            stats.rows = len(rows)
+            self._reload()
+            return stats
+        # 1. stream into this connection's temp table (no database lock)
+        conn.execute("DROP TABLE IF EXISTS temp.import_rows")
+        conn.execute(
+            "CREATE TEMP TABLE import_rows (canonical TEXT, pattern TEXT, match_kind TEXT, match_key TEXT,"
+            " category TEXT, note TEXT)"
+        )
+        lengths: set[int] = set()
+
+        def feed() -> Iterable[tuple[str, str, str, str, str, str]]:
+            for p, c, n in rows:
+                lengths.add(len(p[3]))
+                stats.rows += 1
+                yield (p[1], p[0], p[2], "" if p[2] == "exact" else p[3], cat_value[c], n)
+
+        flat = getattr(rows, "iter_flat", None)  # importexport.RowBuffer: packed rows, no per-row objects
         old_cache = conn.execute("PRAGMA cache_size").fetchone()[0]
-        conn.execute("PRAGMA cache_size=-65536")  # 64 MB page cache while building the index
-        # The list id is checked once inside the transaction below, so the per-row foreign-key check (about
-        # a tenth of the insert time) is switched off for this statement; it can only change outside one.
-        conn.execute("PRAGMA foreign_keys=OFF")
-        before = conn.total_changes
-        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("PRAGMA cache_size=-32768")  # 32 MB of page cache while the index grows
         try:
-            if conn.execute("SELECT 1 FROM lists WHERE id = ?", [list_id]).fetchone() is None:
-                raise StoreError(Message(StoreProblem.NO_SUCH_LIST, {"name": list_name}))
-            if replace:
-                conn.execute("DELETE FROM entries WHERE list_id = ?", [list_id])
-            deleted = conn.total_changes - before
-            conn.executemany(
-                "INSERT OR IGNORE INTO entries (list_id, pattern, canonical, match_kind, match_key, category, note,"
-                " source, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (  # a generator: a million 9-tuples would cost ~150 MB at once
-                    (list_id, p[0], p[1], p[2], "" if p[2] == "exact" else p[3], cat_value[c], n, source, now)
-                    for p, c, n in ordered
-                ),
-            )
-            inserted = conn.total_changes - before - deleted
-            self._add_key_lengths(list_id, lengths)
-            if in_transaction is not None:
-                in_transaction(conn)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+            with conn:
+                if flat is not None:
+
+                    def feed_flat() -> Iterable[tuple[str, str, str, str, str, str]]:
+                        seen_lengths = lengths
+                        for r in flat():
+                            seen_lengths.add(len(r[3] or r[0]))
+                            yield r
+                        stats.rows = len(rows)  # type: ignore[arg-type]
+
+                    conn.executemany("INSERT INTO temp.import_rows VALUES (?, ?, ?, ?, ?, ?)", feed_flat())
+                else:
+                    conn.executemany("INSERT INTO temp.import_rows VALUES (?, ?, ?, ?, ?, ?)", feed())
+            conn.execute("CREATE TEMP TABLE import_sorted AS SELECT * FROM temp.import_rows ORDER BY canonical")
+            conn.execute("DROP TABLE temp.import_rows")
+            stage_name = f"{STAGING_PREFIX}{os.getpid()}-{next(_STAGE_COUNTER)}"
+            with _write_txn(conn, stats):
+                base = self.get_list(list_name) if exists else None
+                kind = base.kind if base else ListKind(create_kind or ListKind.IMPORTED)
+                stage_id = self._insert_list(stage_name, kind, title_zh, "", False, list_source, "", now)
+            try:
+                old_lengths: set[int] = set()
+                if base is not None and not replace:
+                    old_lengths = set(base.key_lengths)
+                    self._copy_chunks(
+                        "INSERT INTO entries (list_id, pattern, canonical, match_kind, match_key, category, note,"
+                        " source, added_at, last_hit, hit_count) SELECT ?, pattern, canonical, match_kind, match_key,"
+                        " category, note, source, added_at, last_hit, hit_count FROM entries"
+                        " WHERE list_id = ? AND id > ? ORDER BY id LIMIT ?",
+                        stage_id,
+                        base.id,
+                        "SELECT max(id) FROM (SELECT id FROM entries WHERE list_id = ? AND id > ? ORDER BY id LIMIT ?)",
+                        stats,
+                    )
+                before_new = conn.execute("SELECT count(*) FROM entries WHERE list_id = ?", [stage_id]).fetchone()[0]
+                total = conn.execute("SELECT max(rowid) FROM temp.import_sorted").fetchone()[0] or 0
+                for lo in range(0, total, IMPORT_CHUNK_ROWS):
+                    with _write_txn(conn, stats):
+                        conn.execute(
+                            "INSERT OR IGNORE INTO entries (list_id, pattern, canonical, match_kind, match_key,"
+                            " category, note, source, added_at) SELECT ?, pattern, canonical, match_kind, match_key,"
+                            " category, note, ?, ? FROM temp.import_sorted WHERE rowid > ? AND rowid <= ?",
+                            [stage_id, source, now, lo, lo + IMPORT_CHUNK_ROWS],
+                        )
+                after = conn.execute("SELECT count(*) FROM entries WHERE list_id = ?", [stage_id]).fetchone()[0]
+                stats.added = after - before_new
+                # 3. the swap: one short transaction
+                trash_name = f"{TRASH_PREFIX}{os.getpid()}-{next(_STAGE_COUNTER)}"
+                with _write_txn(conn, stats):
+                    row = conn.execute("SELECT id FROM lists WHERE name = ?", [list_name]).fetchone()
+                    if row is None and base is not None:
+                        raise StoreError(Message(StoreProblem.NO_SUCH_LIST, {"name": list_name}))
+                    if row is not None and base is None:
+                        raise StoreError(Message(StoreProblem.LIST_EXISTS, {"name": list_name}))
+                    merged = json.dumps(sorted(old_lengths | lengths))
+                    if base is not None:
+                        conn.execute("UPDATE lists SET name = ?, enabled = 0 WHERE id = ?", [trash_name, base.id])
+                        conn.execute(
+                            "UPDATE lists SET name = ?, title_zh = ?, title_en = ?, kind = ?, enabled = ?,"
+                            " source = ?, version = ?, created_at = ?, updated_at = ?, key_lengths = ? WHERE id = ?",
+                            [
+                                list_name,
+                                base.title.zh,
+                                base.title.en,
+                                base.kind.value,
+                                int(base.enabled),
+                                base.source,
+                                base.version,
+                                base.created_at,
+                                now,
+                                merged,
+                                stage_id,
+                            ],
+                        )
+                    else:
+                        title = title_zh or list_name
+                        conn.execute(
+                            "UPDATE lists SET name = ?, title_zh = ?, title_en = ?, enabled = 1, updated_at = ?,"
+                            " key_lengths = ? WHERE id = ?",
+                            [list_name, title, title, now, merged, stage_id],
+                        )
+                    if base is not None:
+                        self._repoint_references(base.id, stage_id, trash_name, list_name)
+                    if in_transaction is not None:
+                        in_transaction(conn)
+            except BaseException:
+                self._drop_list_in_chunks(stage_id)
+                raise
         finally:
-            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("DROP TABLE IF EXISTS temp.import_rows")
+            conn.execute("DROP TABLE IF EXISTS temp.import_sorted")
             conn.execute(f"PRAGMA cache_size={int(old_cache)}")
+        if base is not None:
+            self._drop_list_in_chunks(base.id)
         self._reload()
-        return inserted
+        return stats
+
+    def _repoint_references(self, old_id: int, new_id: int, old_name: str, new_name: str) -> None:
+        """Inside the swap, once the staged list carries the real name: rows of *other* tables that reference the
+        list follow it — ``lists(id)`` references to the new id, ``lists(name)`` references (which ``ON UPDATE
+        CASCADE`` moved to the hidden old list's name) back to the real name — so emptying the old list row
+        never cascades into them (a subscription, say)."""
+        conn = self.conn
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            if table in ("lists", "entries") or table.startswith("sqlite_"):
+                continue
+            for fk in conn.execute(f'PRAGMA foreign_key_list("{table}")').fetchall():
+                if fk[2] == "lists" and fk[4] in (None, "id"):
+                    conn.execute(f'UPDATE "{table}" SET "{fk[3]}" = ? WHERE "{fk[3]}" = ?', [new_id, old_id])
+                elif fk[2] == "lists" and fk[4] == "name":
+                    conn.execute(f'UPDATE "{table}" SET "{fk[3]}" = ? WHERE "{fk[3]}" = ?', [new_name, old_name])
+
+    def _copy_chunks(self, insert_sql: str, stage_id: int, from_id: int, max_sql: str, stats: ImportStats) -> None:
+        last = 0
+        while True:
+            with _write_txn(self.conn, stats):
+                top = self.conn.execute(max_sql, [from_id, last, IMPORT_CHUNK_ROWS]).fetchone()[0]
+                if top is None:
+                    return
+                self.conn.execute(insert_sql, [stage_id, from_id, last, IMPORT_CHUNK_ROWS])
+            last = top
+
+    def _drop_list_in_chunks(self, list_id: int) -> None:
+        """Delete a (hidden) list's entries a chunk per transaction, then the list row."""
+        conn = self.conn
+        try:
+            while True:
+                with conn:
+                    cur = conn.execute(
+                        "DELETE FROM entries WHERE id IN (SELECT id FROM entries WHERE list_id = ? LIMIT ?)",
+                        [list_id, IMPORT_CHUNK_ROWS],
+                    )
+                if cur.rowcount == 0:
+                    break
+            with conn:
+                conn.execute("DELETE FROM lists WHERE id = ?", [list_id])
+        except sqlite3.Error:  # busy or read-only: the next start's clean-up finishes it
+            log.warning("could not remove a hidden import list yet; it is cleaned up on the next start")
+
+    def cleanup_interrupted_imports(self) -> list[str]:
+        """Remove hidden lists a killed import left (``.import-<pid>-…`` whose process is gone, ``.trash-…``)."""
+        removed: list[str] = []
+        for list_id, name in self.conn.execute(
+            "SELECT id, name FROM lists WHERE name LIKE '.import-%' OR name LIKE '.trash-%'"
+        ).fetchall():
+            if name.startswith(STAGING_PREFIX):
+                pid_text = name[len(STAGING_PREFIX) :].split("-", 1)[0]
+                if pid_text.isdigit() and _pid_alive(int(pid_text)):
+                    continue
+            self._drop_list_in_chunks(list_id)
+            removed.append(name)
+        if removed:
+            log.info("removed %d hidden list(s) left by an interrupted import", len(removed))
+            self._reload()
+        return removed
 
     def apply_changes(
         self,

@@ -173,6 +173,15 @@ _TEL_PREFIX = re.compile(r"^(?:tel|callto|sip):", re.IGNORECASE)
 _PLAIN = re.compile(r"\+?[0-9]+\Z")
 _ASCII_DIGITS = re.compile(r"[0-9]*\Z")
 _NOT_DIGIT = re.compile(r"[^0-9]")
+# Combining marks, format characters (zero-width joiners, direction marks) and symbols such as 📞 or ☎ carry
+# no digit: dropped, so “13800138000\u0301” or “📞13800138000” is the same number for lookups and display.
+_DECORATION = frozenset({"Mn", "Me", "Mc", "Cf", "So", "Sk"})
+
+
+def _drop_decoration(text: str) -> str:
+    return "".join(ch for ch in text if ch.isascii() or unicodedata.category(ch) not in _DECORATION)
+
+
 _PROVINCE = re.compile(r"^(.+?(?:省|自治区|特别行政区|市))(.*)$")
 
 
@@ -216,7 +225,7 @@ def _invalid(
     return NormalisedNumber(**base)  # type: ignore[arg-type]
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=65536)  # ~45 MB when full; keeps screening a million numbers under 300 MB
 def _normalise_cached(raw: str, region: str) -> NormalisedNumber:
     if len(raw) > MAX_RAW:
         digits = _NOT_DIGIT.sub("", unicodedata.normalize("NFKC", raw))
@@ -225,6 +234,8 @@ def _normalise_cached(raw: str, region: str) -> NormalisedNumber:
         text = raw
     else:
         text = unicodedata.normalize("NFKC", raw).strip()
+        if not text.isascii():
+            text = _drop_decoration(text)
         text = _TEL_PREFIX.sub("", text)
         text = _EXTENSION.sub("", text)
         text = _TRAILING.sub("", text.strip())

@@ -17,6 +17,8 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import stat
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -110,9 +112,62 @@ def _plain(obj: Any) -> dict[str, Any]:
 _W: dict[str, Any] = {}
 
 
-def _worker_init(model_path: str, grammar: tuple[str, ...] | None, packs: tuple[str, ...] | None, cancel: Any) -> None:
+def _exit_with_parent(parent_pid: int, interval: float = 1.0) -> None:
+    """End this worker when the process that started it dies (``kill -9`` of a scan must not leave workers of
+    ~700 MB each idling for ever).  Linux: the kernel sends SIGKILL at once (``PR_SET_PDEATHSIG``); everywhere:
+    a daemon thread checks once a second whether we were re-parented or the parent is gone."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent_pid:  # the parent died before we got here
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            if os.getppid() != parent_pid or not _alive(parent_pid):
+                os._exit(1)
+
+    threading.Thread(target=watch, name="callshield-parent-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    if sys.platform == "win32":  # os.kill(pid, 0) would terminate it on Windows; re-parenting is not checked there
+        import ctypes
+
+        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # type: ignore[attr-defined]
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        ctypes.windll.kernel32.GetExitCodeProcess(handle, ctypes.byref(code))  # type: ignore[attr-defined]
+        ctypes.windll.kernel32.CloseHandle(handle)  # type: ignore[attr-defined]
+        return code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _worker_init(
+    model_path: str,
+    grammar: tuple[str, ...] | None,
+    packs: tuple[str, ...] | None,
+    cancel: Any,
+    parent_pid: int | None = None,
+) -> None:
     from speech.recognizer import build_grammar, load_model
 
+    if parent_pid is not None:
+        _exit_with_parent(parent_pid)
     _W.clear()
     _W["cancel"] = cancel
     try:
@@ -236,6 +291,20 @@ def scan_recordings(
     seen: set[str] = set()
     for audio_path in files:
         try:
+            regular = stat.S_ISREG(os.stat(audio_path).st_mode)
+        except OSError:
+            regular = True  # missing: reported as such just below
+        if not regular:  # a FIFO blocks for ever, /dev/zero never ends: only regular files are read
+            report(
+                FileResult(
+                    path=str(audio_path),
+                    content_hash="",
+                    status=FAILED,
+                    error=Message(SpeechProblem.NOT_A_REGULAR_FILE, {"path": str(audio_path)}),
+                )
+            )
+            continue
+        try:
             digest = content_hash(audio_path)
         except OSError:
             report(
@@ -266,6 +335,7 @@ def scan_recordings(
         tuple(grammar) if grammar else None,
         tuple(str(p) for p in detector_packs) if detector_packs else None,
         mp_cancel,
+        os.getpid(),
     )
     remaining = list(todo)
     while remaining and not cancel.is_set():

@@ -49,6 +49,16 @@ class SpeechProblem(MessageCode):
         "Vosk 无法加载模型“{path}”：文件可能已损坏或版本不兼容。",
         "Vosk could not load the model “{path}”: the files may be damaged or from an incompatible version.",
     )
+    MODEL_NOT_LOADABLE = (
+        "导入的模型无法被 Vosk 加载（{path}），文件可能已损坏或不是模型；原来的模型保持不变。",
+        "Vosk could not load the model being imported ({path}); the files may be damaged or not a model. "
+        "The model you had is unchanged.",
+    )
+    MODEL_TOO_LARGE = (
+        "模型压缩包解压后有 {size_mb} MB，超过 {limit_mb} MB 的上限，已拒绝（可能不是模型，或是“压缩炸弹”）。",
+        "The model archive would unpack to {size_mb} MB, more than the {limit_mb} MB limit; refused "
+        "(probably not a model, or a zip bomb).",
+    )
     DOWNLOAD_FAILED = (
         "模型下载失败：{detail}",
         "Model download failed: {detail}",
@@ -85,6 +95,10 @@ class SpeechProblem(MessageCode):
     # --- audio --------------------------------------------------------------------------------
     FILE_MISSING = ("找不到音频文件“{path}”。", "Audio file “{path}” not found.")
     FILE_EMPTY = ("音频文件“{path}”是空的（0 字节）。", "Audio file “{path}” is empty (0 bytes).")
+    NOT_A_REGULAR_FILE = (
+        "“{path}”不是普通文件（设备、管道或文件夹），已跳过。",
+        "“{path}” is not a regular file (a device, a pipe or a folder); skipped.",
+    )
     NOT_AUDIO = (
         "“{path}”不是可识别的音频文件。",
         "“{path}” is not an audio file we can read.",

@@ -37,6 +37,14 @@ ENV_VAR = "CALLSHIELD_VOSK_MODEL"
 MODELS_SUBDIR = "models"
 DOWNLOADS_SUBDIR = ".downloads"
 CHUNK = 256 * 1024
+#: The most a model archive may unpack to.  The large Mandarin model is about 2.9 GB; anything far beyond is
+#: not a model (or is a zip bomb), and unpacking it would fill the user's disk.
+MAX_UNPACK_BYTES = 8_000_000_000
+#: Seconds the separate process gets to load a model being imported (the large model takes about a minute).
+LOAD_CHECK_TIMEOUT_S = 600.0
+#: Prefixes of the temporary folders an import or a replacement uses inside ``<data>/models``; each carries the
+#: pid of the process that made it, so a later start can remove those a killed import left behind.
+_STAGING_PREFIXES = (".import-", ".unpack-")
 
 ProgressFn = Callable[[int, "int | None"], None]
 
@@ -238,6 +246,7 @@ def _place(staged_root: Path, target: Path) -> None:
     old: Path | None = None
     if target.exists():
         old = target.with_name(f".{target.name}.old-{os.getpid()}-{threading.get_ident()}")
+        # cleanup_staging recognises ``.<name>.old-<pid>-<tid>`` by the pid just before the thread id
         os.replace(target, old)
     try:
         os.replace(staged_root, target)
@@ -249,15 +258,141 @@ def _place(staged_root: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _safe_extract(zf: zipfile.ZipFile, dest: Path, cancel: threading.Event | None) -> None:
+def _safe_extract(zf: zipfile.ZipFile, dest: Path, cancel: threading.Event | None, archive: Path) -> None:
+    """Unpack member by member, refusing paths outside ``dest`` and stopping at ``MAX_UNPACK_BYTES`` of output.
+
+    The byte count is of what is really written, not of the sizes the archive claims in its directory.
+    """
     root = dest.resolve()
+    limit = MAX_UNPACK_BYTES
+    written = 0
     for member in zf.infolist():
         target = (dest / member.filename).resolve()
         if not target.is_relative_to(root):
             raise zipfile.BadZipFile(f"unsafe path in archive: {member.filename}")
         if cancel is not None and cancel.is_set():
             raise ModelError(SpeechProblem.DOWNLOAD_CANCELLED)
-        zf.extract(member, dest)
+        if member.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with zf.open(member) as src, open(target, "wb") as out:
+            while block := src.read(CHUNK):
+                written += len(block)
+                if written > limit:
+                    raise _too_large(written, limit)
+                out.write(block)
+                if cancel is not None and cancel.is_set():
+                    raise ModelError(SpeechProblem.DOWNLOAD_CANCELLED)
+
+
+def _too_large(size: int, limit: int) -> ModelError:
+    return ModelError(SpeechProblem.MODEL_TOO_LARGE, size_mb=size // 1_000_000 + 1, limit_mb=limit // 1_000_000)
+
+
+def _safe_folder_name(name: str | None, fallback: str = "imported-model") -> str:
+    """A folder name inside ``<data>/models``: never empty, ``.``/``..``, hidden, or with a path separator.
+
+    Archive names such as ``..zip`` or ``...zip`` would otherwise make the model folder the models dir itself
+    or the data dir.
+    """
+    text = (name or "").strip().replace("/", "_").replace("\\", "_").replace("\0", "")
+    text = text.lstrip(". ").rstrip(". ")
+    return text or fallback
+
+
+# ---------------------------------------------------------------------------------------------
+# Load check in a separate process, and clean-up of what a killed import left
+# ---------------------------------------------------------------------------------------------
+
+
+def _probe_load(path: str) -> None:  # runs in the child process
+    try:
+        import vosk
+
+        vosk.SetLogLevel(-1)
+        vosk.Model(path)
+    except Exception:  # the parent reports it; a traceback on stderr would only confuse CLI users
+        raise SystemExit(1) from None
+
+
+def check_loads_in_subprocess(path: Path, cancel: threading.Event | None = None, label: str | None = None) -> None:
+    """Load the model at ``path`` with Vosk in a separate process; ``MODEL_NOT_LOADABLE`` if it cannot.
+
+    A separate process, because a damaged model can crash Kaldi's native code or use gigabytes of memory;
+    neither may touch the app.  ``spawn`` as the batch scan does (no fork with threads; the frozen app's entry
+    point calls ``freeze_support``).
+    """
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    proc = ctx.Process(target=_probe_load, args=(str(path),), name="callshield-model-check", daemon=True)
+    proc.start()
+    deadline = LOAD_CHECK_TIMEOUT_S
+    try:
+        while proc.is_alive() and deadline > 0:
+            proc.join(0.2)
+            deadline -= 0.2
+            if cancel is not None and cancel.is_set():
+                raise ModelError(SpeechProblem.DOWNLOAD_CANCELLED)
+    finally:
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
+    if proc.exitcode != 0:
+        log.warning("model check: Vosk could not load %s (exit code %s)", Path(path).name, proc.exitcode)
+        raise ModelError(SpeechProblem.MODEL_NOT_LOADABLE, path=label or str(path))
+
+
+#: How a new model is checked before it replaces the old one.  Tests of naming and placement logic that use
+#: placeholder files swap this for a layout-only check; the real check is covered by tests/hardening.
+LOAD_CHECK: Callable[[Path], None] = check_loads_in_subprocess
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # someone else's process: leave its folder alone
+    return True
+
+
+def _staging_pid(name: str) -> int | None:
+    if name.startswith(_STAGING_PREFIXES):
+        head = name.split("-", 2)
+        return int(head[1]) if len(head) > 2 and head[1].isdigit() else None
+    if name.startswith(".") and ".old-" in name:
+        tail = name.rsplit(".old-", 1)[1].split("-")
+        return int(tail[0]) if tail and tail[0].isdigit() else None
+    return None
+
+
+def cleanup_staging(data_dir: Path) -> list[str]:
+    """Remove the temporary folders a killed import or replacement left in ``<data>/models``; return their names.
+
+    Only folders whose owning process is gone are removed, so an import running in another CallShield process
+    is never disturbed.  Called once on start.
+    """
+    root = models_dir(data_dir)
+    removed: list[str] = []
+    try:
+        children = list(root.iterdir())
+    except OSError:
+        return removed
+    for child in children:
+        pid = _staging_pid(child.name)
+        if pid is None or not child.is_dir() or _pid_alive(pid):
+            continue
+        shutil.rmtree(child, ignore_errors=True)
+        if not child.exists():
+            removed.append(child.name)
+    if removed:
+        log.info("removed %d folder(s) left by an interrupted model import", len(removed))
+    return removed
 
 
 def import_model(
@@ -266,7 +401,12 @@ def import_model(
     name: str | None = None,
     cancel: threading.Event | None = None,
 ) -> ModelInfo:
-    """Copy a model from a zip or a folder into ``<data>/models/<name>``; all or nothing."""
+    """Copy a model from a zip or a folder into ``<data>/models/<name>``; all or nothing.
+
+    The copy is unpacked beside the target, checked for layout, then *loaded by Vosk in a separate process*;
+    only a model that loads replaces the one of the same name.  Archives that would unpack to more than
+    ``MAX_UNPACK_BYTES`` are refused.
+    """
     source = Path(source).expanduser()
     dest_root = models_dir(data_dir)
     dest_root.mkdir(parents=True, exist_ok=True)
@@ -276,10 +416,12 @@ def import_model(
             validate_model_dir(source)  # raises WRONG_FOLDER naming what is missing
             root = source
         info = validate_model_dir(root)
+        if info.size_bytes > MAX_UNPACK_BYTES:
+            raise _too_large(info.size_bytes, MAX_UNPACK_BYTES)
         _check_space(dest_root, info.size_bytes + 10_000_000)
-        staging = Path(tempfile.mkdtemp(prefix=".import-", dir=dest_root))
+        staging = Path(tempfile.mkdtemp(prefix=f".import-{os.getpid()}-", dir=dest_root))
         try:
-            staged = staging / root.name
+            staged = staging / "model"
             try:
                 shutil.copytree(root, staged)
             except OSError as exc:
@@ -287,7 +429,8 @@ def import_model(
                     raise _disk_full(exc, dest_root, info.size_bytes) from exc
                 raise
             validate_model_dir(staged)
-            target = dest_root / (name or root.name)
+            _check_load(staged, cancel, str(source))
+            target = dest_root / _safe_folder_name(name or root.name)
             _place(staged, target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -297,18 +440,30 @@ def import_model(
     return _import_zip(source, dest_root, name, cancel)
 
 
-def _import_zip(archive: Path, dest_root: Path, name: str | None, cancel: threading.Event | None) -> ModelInfo:
+def _check_load(staged: Path, cancel: threading.Event | None, label: str) -> None:
+    check = LOAD_CHECK
+    if check is check_loads_in_subprocess:
+        check_loads_in_subprocess(staged, cancel, label)
+    else:
+        check(staged)
+
+
+def _import_zip(
+    archive: Path, dest_root: Path, name: str | None, cancel: threading.Event | None, check_load: bool = True
+) -> ModelInfo:
     try:
         zf = zipfile.ZipFile(archive)
     except (zipfile.BadZipFile, OSError) as exc:
         raise ModelError(SpeechProblem.CORRUPT_ZIP, path=str(archive), detail=str(exc)) from exc
     with zf:
         unpacked = sum(i.file_size for i in zf.infolist())
+        if unpacked > MAX_UNPACK_BYTES:
+            raise _too_large(unpacked, MAX_UNPACK_BYTES)
         _check_space(dest_root, unpacked + 10_000_000)
-        staging = Path(tempfile.mkdtemp(prefix=".unpack-", dir=dest_root))
+        staging = Path(tempfile.mkdtemp(prefix=f".unpack-{os.getpid()}-", dir=dest_root))
         try:
             try:
-                _safe_extract(zf, staging, cancel)
+                _safe_extract(zf, staging, cancel, archive)
             except (zipfile.BadZipFile, EOFError, zlib.error) as exc:  # CRC errors, cut-off members
                 raise ModelError(SpeechProblem.CORRUPT_ZIP, path=str(archive), detail=str(exc)) from exc
             except OSError as exc:
@@ -319,7 +474,9 @@ def _import_zip(archive: Path, dest_root: Path, name: str | None, cancel: thread
             if root is None:
                 raise ModelError(SpeechProblem.ZIP_NO_MODEL, path=str(archive))
             validate_model_dir(root)
-            folder = name or (root.name if root != staging else archive.stem)
+            if check_load:
+                _check_load(root, cancel, str(archive))
+            folder = _safe_folder_name(name or (root.name if root != staging else archive.stem))
             target = dest_root / folder
             _place(root, target)
         finally:
@@ -460,7 +617,9 @@ def download_model(
         part.unlink(missing_ok=True)
         raise ModelError(SpeechProblem.CHECKSUM_MISMATCH, expected=expected_sha, actual=actual_sha)
     try:
-        info = _import_zip(part, dest_root, spec.name, cancel)
+        # An archive that matched a pinned or given SHA-256 is byte for byte the one its publisher made; any
+        # other is loaded in a separate process before it may replace a working model.
+        info = _import_zip(part, dest_root, spec.name, cancel, check_load=expected_sha is None)
     except ModelError as exc:
         if exc.code in (SpeechProblem.CORRUPT_ZIP, SpeechProblem.ZIP_NO_MODEL, SpeechProblem.WRONG_FOLDER):
             part.unlink(missing_ok=True)  # a verified-but-useless archive would only fail again

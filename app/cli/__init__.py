@@ -12,14 +12,23 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from app import __version__, paths
 from app.cli.context import CliContext as CliContext  # re-exported: feature modules may import it from here
 from app.cli.context import make_context
 from app.log import setup_logging
+from screening.i18n import normalise_language, system_language
 
 # Feature modules, each with ``register(subparsers, parent_parser)``.
-FEATURE_MODULES = ("app.cli.numbers", "app.cli.text", "app.cli.speech", "app.cli.calls", "app.cli.community")
+FEATURE_MODULES = (
+    "app.cli.numbers",
+    "app.cli.text",
+    "app.cli.speech",
+    "app.cli.calls",
+    "app.cli.community",
+    "app.cli.db",
+)
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +86,20 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
-    ctx = make_context(args)
+    try:
+        ctx = make_context(args)
+    except OSError as exc:  # --data-dir is a file, sits under a file, or cannot be created
+        lang = normalise_language(getattr(args, "lang", None) or system_language())
+        where = exc.filename or getattr(args, "data_dir", "")
+        print(
+            f"cannot use the data folder {getattr(args, 'data_dir', where)}: {exc.strerror or exc}"
+            if lang == "en"
+            else f"无法使用数据目录 {getattr(args, 'data_dir', where)}：{exc.strerror or exc}（请换一个文件夹或检查权限）",
+            file=sys.stderr,
+        )
+        return 1
     setup_logging(paths.log_dir(ctx.data_dir), console=bool(args.verbose))
+    _clean_up_after_interrupted_work(ctx.data_dir)
     handler = getattr(args, "func", None)
     if getattr(args, "self_test", False):
         from app.selftest import main as run_selftest
@@ -93,6 +114,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(ctx.t("已取消", "cancelled"), file=ctx.err)
         return 130
+
+
+def _clean_up_after_interrupted_work(data_dir: Path) -> None:
+    """On every start: remove what a killed model import left (``<data>/models/.import-*``) and make the day's
+    database backup if there is none yet; never fails a start."""
+    try:
+        from speech.models import cleanup_staging
+
+        cleanup_staging(data_dir)
+    except Exception:  # a clean-up problem must never stop the app or a command
+        log.warning("could not clean up after an interrupted import", exc_info=True)
+    try:
+        from blocklists.backup import daily_backup
+
+        daily_backup(data_dir / paths.DB_FILENAME)
+    except Exception:  # a damaged or locked database is reported by the command that uses it
+        log.warning("daily database backup skipped", exc_info=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,9 +16,10 @@ numbers never pollutes the user's call history or statistics.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,14 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         "--skip-bad", action="store_true", help="跳过有问题的行，导入其余行（默认一行有错就整体不导入）/ skip bad lines"
     )
     imp.add_argument("--replace", action="store_true", help="先清空名单再导入（订阅名单更新）/ empty the list first")
+    imp.add_argument(
+        "--allow-risky",
+        action="store_true",
+        help="允许把诈骗/骚扰条目或号段导入白名单 / allow fraud/harassment rows or ranges into an allowlist",
+    )
+    imp.add_argument(
+        "--yes", action="store_true", help="确认清空白名单（与 --replace 一起）/ confirm --replace of an allowlist"
+    )
     imp.set_defaults(func=_friendly(cmd_lists_import))
 
     exp = lsub.add_parser("export", parents=[parent], help="导出名单 / export a list")
@@ -118,23 +127,65 @@ class _DatabaseUnusable(Exception):
 
 
 def _open(ctx: Any) -> Any:
-    from blocklists.db import DatabaseCorrupt, DatabaseTooNew, open_db
+    from blocklists.db import (
+        DatabaseBusy,
+        DatabaseCorrupt,
+        DatabaseEmptied,
+        DatabaseTooNew,
+        DatabaseUnavailable,
+        open_db,
+    )
 
+    path = ctx.data_dir / paths.DB_FILENAME
     try:
-        return open_db(ctx.data_dir / paths.DB_FILENAME)
-    except (DatabaseCorrupt, DatabaseTooNew) as exc:
-        zh, _sep, en = str(exc).partition(" / ")
-        _err(ctx, ctx.t(zh, en or zh))
+        return open_db(path)
+    except DatabaseUnavailable as exc:
+        from blocklists.db import UnavailableReason
+
+        if exc.reason is UnavailableReason.READ_ONLY and path.is_file():
+            try:
+                db = open_db(path, read_only=True)
+            except (DatabaseCorrupt, DatabaseUnavailable):
+                pass
+            else:  # look-ups still work; a command that writes says so when it tries
+                _err(
+                    ctx,
+                    ctx.t(
+                        "数据目录只读：只读模式，不会保存任何更改。",
+                        "read-only data dir: read-only mode, nothing is saved.",
+                    ),
+                )
+                return db
+        _say_db_error(ctx, exc)
+        raise _DatabaseUnusable from exc
+    except (DatabaseCorrupt, DatabaseTooNew, DatabaseBusy, DatabaseEmptied) as exc:
+        _say_db_error(ctx, exc)
         raise _DatabaseUnusable from exc
 
 
+def _say_db_error(ctx: Any, exc: Exception) -> None:
+    zh, _sep, en = str(exc).partition(" / ")
+    _err(ctx, ctx.t(zh, en or zh))
+
+
 def _friendly(handler: Any) -> Any:
-    """Expected failures (unusable database) end with their message and exit code 1, not a traceback."""
+    """Expected failures (unusable database) end with their message and exit code 1, not a traceback.
+
+    A SQLite error in the middle of a command (a damaged page deep in the file, the lock held too long by an
+    import) is sorted into busy / unavailable / damaged and said plainly too.
+    """
 
     def run(args: argparse.Namespace, ctx: Any) -> int:
+        import sqlite3
+
+        from blocklists.db import classify_error
+
         try:
             return int(handler(args, ctx))
         except _DatabaseUnusable:
+            return 1
+        except sqlite3.DatabaseError as exc:
+            _say_db_error(ctx, classify_error(ctx.data_dir / paths.DB_FILENAME, exc))
             return 1
 
     run.__doc__ = handler.__doc__
@@ -177,29 +228,98 @@ def _err(ctx: Any, text: str) -> None:
     print(text, file=ctx.err)
 
 
-def _read_numbers(args: argparse.Namespace, ctx: Any) -> list[str] | None:
-    from blocklists.importexport import decode_bytes
+CHECK_BLOCK = 1000  # verdicts printed per aligned table block when numbers stream in
 
-    numbers: list[str] = []
-    sources: list[tuple[str, bytes]] = []
-    for n in args.numbers:
-        if n == "-":
-            sources.append(("-", sys.stdin.buffer.read()))
-        else:
-            numbers.append(n)
+
+def _stream_lines(stream: Any) -> Iterator[tuple[int, str | None]]:
+    """Lines of a binary stream, decoded one by one (UTF-8 BOM, UTF-8, else GB18030); ``None`` if neither."""
+    for i, raw in enumerate(stream, 1):
+        raw = raw.rstrip(b"\r\n")
+        if i == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            yield i, raw.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                yield i, raw.decode("gb18030")
+            except UnicodeDecodeError:
+                yield i, None
+
+
+def iter_check_input(stream: Any, name: str) -> Iterator[tuple[str | None, tuple[str, int, str] | None]]:
+    """Numbers from a call log or one-per-line text, one at a time: ``(number, None)`` or ``(None, problem)``.
+
+    A problem is ``(source name, line number, kind)``; kinds: ``undecodable`` (neither UTF-8 nor GBK),
+    ``ambiguous`` (a line like ``138,0013,8000``: digits split over several cells, so which is the number?).
+    Nothing is dropped silently.
+    """
+    for i, line in _stream_lines(stream):
+        if line is None:
+            yield None, (name, i, "undecodable")
+            continue
+        value = _number_cell(line)
+        if value is _AMBIGUOUS:
+            yield None, (name, i, "ambiguous")
+        elif value:
+            yield value, None
+
+
+def _iter_numbers(args: argparse.Namespace, ctx: Any, problems: list[tuple[str, int, str]]) -> Iterator[str] | None:
+    """Numbers from the arguments, stdin (``-``) and ``--file``, streamed; bad lines are added to ``problems``."""
+    streams: list[tuple[str, Any]] = []
     if args.file:
         try:
-            sources.append((args.file, Path(args.file).read_bytes()))
+            streams.append((args.file, open(args.file, "rb")))  # noqa: SIM115 - closed by the generator
         except OSError as exc:
             _err(ctx, ctx.t(f"无法读取文件 {args.file}：{exc.strerror}", f"cannot read {args.file}: {exc.strerror}"))
             return None
-    for _name, data in sources:
-        lines, _enc, _bad, _bin = decode_bytes(data)
-        for line in lines:
-            value = _number_cell(line)
-            if value:
-                numbers.append(value)
-    return numbers[:MAX_CHECK_INPUT]
+
+    def gen() -> Iterator[str]:
+        count = 0
+        for n in args.numbers:
+            if n == "-":
+                for value, problem in iter_check_input(sys.stdin.buffer, "-"):
+                    if problem is not None:
+                        problems.append(problem)
+                    elif value:
+                        count += 1
+                        yield value
+            else:
+                count += 1
+                yield n
+            if count >= MAX_CHECK_INPUT:
+                return
+        for name, fh in streams:
+            with fh:
+                for value, problem in iter_check_input(fh, name):
+                    if problem is not None:
+                        problems.append(problem)
+                    elif value:
+                        count += 1
+                        yield value
+                    if count >= MAX_CHECK_INPUT:
+                        return
+
+    return gen()
+
+
+def _report_input_problems(ctx: Any, problems: list[tuple[str, int, str]]) -> None:
+    shown = problems[:50]
+    for name, line, kind in shown:
+        where = ctx.t("标准输入" if name == "-" else name, "stdin" if name == "-" else name)
+        if kind == "undecodable":
+            _err(ctx, ctx.t(f"{where} 第 {line} 行：无法解码（不是 UTF-8 或 GBK 文本），未检查",
+                            f"{where} line {line}: cannot be decoded (neither UTF-8 nor GBK); not checked"))  # fmt: skip
+        else:
+            _err(ctx, ctx.t(f"{where} 第 {line} 行：看不出哪一部分是号码（数字被逗号分成了几段），未检查",
+                            f"{where} line {line}: cannot tell which part is the number (digits split by commas); "
+                            "not checked"))  # fmt: skip
+    if len(problems) > len(shown):
+        more = len(problems) - len(shown)
+        _err(ctx, ctx.t(f"……另有 {more} 行未检查", f"… and {more} more lines not checked"))
+
+
+_AMBIGUOUS = "\x00ambiguous"
 
 
 def _number_cell(line: str) -> str:
@@ -209,6 +329,11 @@ def _number_cell(line: str) -> str:
         return ""
     if "," not in line and "\t" not in line:
         return line
+    cells = [c.strip().strip('"').strip() for c in line.replace("\t", ",").split(",")]
+    digit_cells = [c for c in cells if c]
+    if len(digit_cells) > 1 and all(c.lstrip("+").replace(" ", "").replace("-", "").isdigit() for c in digit_cells):
+        if not any(len(c) >= 7 for c in digit_cells):  # 138,0013,8000: a number split over cells
+            return _AMBIGUOUS
     for cell in line.replace("\t", ",").split(","):
         cell = cell.strip().strip('"')
         if sum(ch.isdigit() for ch in cell) >= 3 and not any("\u4e00" <= ch <= "\u9fff" for ch in cell):
@@ -219,12 +344,19 @@ def _number_cell(line: str) -> str:
 
 # ---------------------------------------------------------------------------------------------- check
 def cmd_check(args: argparse.Namespace, ctx: Any) -> int:
+    """Screen numbers as they arrive and print each block of verdicts at once: a million numbers from stdin
+    need no more memory than a thousand (bench/bench_numbers.py)."""
     from screening.screener import NumberScreener
 
-    numbers = _read_numbers(args, ctx)
+    problems: list[tuple[str, int, str]] = []
+    numbers = _iter_numbers(args, ctx, problems)
     if numbers is None:
         return 1
-    if not numbers:
+    first = next(numbers, None)
+    if first is None:
+        _report_input_problems(ctx, problems)
+        if problems:
+            return 1
         _err(
             ctx,
             ctx.t(
@@ -234,11 +366,21 @@ def cmd_check(args: argparse.Namespace, ctx: Any) -> int:
         )
         return 2
     screener = NumberScreener(_store(ctx, args.region), region=args.region)
-    verdicts = [screener.screen(n) for n in numbers]
+    stream = itertools.chain([first], numbers)
     if args.json:
-        for v in verdicts:
-            ctx.out.write(json.dumps(v.to_dict(), ensure_ascii=False) + "\n")
-        return 0
+        write = ctx.out.write
+        for n in stream:
+            write(json.dumps(screener.screen(n).to_dict(), ensure_ascii=False) + "\n")
+    else:
+        header = True
+        while block := list(itertools.islice(stream, CHECK_BLOCK)):
+            _print_check_block(ctx, args, [screener.screen(n) for n in block], header)
+            header = False
+    _report_input_problems(ctx, problems)
+    return 0
+
+
+def _print_check_block(ctx: Any, args: argparse.Namespace, verdicts: list[Any], header: bool) -> None:
     lang = ctx.lang
     headers = [
         ctx.t("号码", "Number"),
@@ -262,7 +404,8 @@ def cmd_check(args: argparse.Namespace, ctx: Any) -> int:
                 _shorten(reason, 60),
             ]
         )
-    for line in _table(headers, rows):
+    lines = _table(headers, rows)
+    for line in lines if header else lines[2:]:
         _print(ctx, line)
     if args.why:
         for v in verdicts:
@@ -272,7 +415,6 @@ def cmd_check(args: argparse.Namespace, ctx: Any) -> int:
                 _print(ctx, f"  • [{r.code}] {r.render(lang)}")
                 if r.reference:
                     _print(ctx, "    " + ctx.t("依据：", "Reference: ") + r.reference)
-    return 0
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -416,9 +558,30 @@ def cmd_lists_import(args: argparse.Namespace, ctx: Any) -> int:
         _print(ctx, ctx.t("（试运行：未写入）", "(dry run: nothing written)"))
         return 0
     store = _store(ctx)
+    if args.replace and not args.yes and store.has_list(args.list_name):
+        from blocklists.store import ListKind
+
+        if store.get_list(args.list_name).kind is ListKind.ALLOW:
+            count = store.count(args.list_name)
+            _err(
+                ctx,
+                ctx.t(
+                    f"--replace 会先删除白名单“{args.list_name}”里的全部 {count} 条（家人和熟人）。"
+                    "确认请再加 --yes。未写入任何内容。",
+                    f"--replace would first delete all {count} entries of the allowlist “{args.list_name}” (family "
+                    "and friends). Add --yes to confirm. Nothing was written.",
+                ),
+            )
+            return 1
     try:
         result = commit_import(
-            store, preview, args.list_name, create_kind=args.kind, skip_bad=args.skip_bad, replace=args.replace
+            store,
+            preview,
+            args.list_name,
+            create_kind=args.kind,
+            skip_bad=args.skip_bad,
+            replace=args.replace,
+            allow_risky=args.allow_risky,
         )
     except ImportRejected:
         _err(ctx, ctx.t("未写入任何内容。", "nothing was written"))

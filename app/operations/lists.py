@@ -83,10 +83,12 @@ def preview_import(path: str, region: str) -> Any:
     return read_import(path, region=region, name=path)
 
 
-def commit_import(services: AppServices, preview: Any, list_name: str, skip_bad: bool) -> Any:
+def commit_import(
+    services: AppServices, preview: Any, list_name: str, skip_bad: bool, allow_risky: bool = False
+) -> Any:
     from blocklists.importexport import commit_import as commit
 
-    return commit(services.store(), preview, list_name, skip_bad=skip_bad)
+    return commit(services.store(), preview, list_name, skip_bad=skip_bad, allow_risky=allow_risky)
 
 
 def export_list(services: AppServices, list_name: str, path: str) -> int:

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -174,6 +175,14 @@ class ImportPreviewDialog(QDialog):
         self.new_list_name = new_name
         self.target.addItem(self.tr("新名单：%1").replace("%1", new_name), new_name)
         self.target.setCurrentIndex(max(0, self.target.findData(current)))
+        # An allowlist beats every blocklist: fraud rows or ranges go there only when the user says so.
+        self._allow_names = {info.name for info in lists if info.kind.value == "allow"}
+        self.allow_risky = QCheckBox(
+            self.tr("确实要把标为诈骗/骚扰的号码或号段（如 170*）放进白名单（通常不应这样做）"), self
+        )
+        self.allow_risky.setAccessibleName(self.tr("允许把诈骗/骚扰条目或号段导入白名单"))
+        self.target.currentIndexChanged.connect(self._update_allow_risky)
+        self._update_allow_risky()
         target_row = QHBoxLayout()
         target_label = QLabel(self.tr("导入到："), self)
         target_label.setBuddy(self.target)
@@ -204,11 +213,18 @@ class ImportPreviewDialog(QDialog):
         layout.addWidget(sample_label)
         layout.addWidget(self.sample, 1)
         layout.addLayout(target_row)
+        layout.addWidget(self.allow_risky)
         layout.addWidget(self.buttons)
         self.resize(640, 480)
 
     def target_list(self) -> str:
         return str(self.target.currentData() or "")
+
+    def _update_allow_risky(self) -> None:
+        is_allow = self.target_list() in self._allow_names
+        self.allow_risky.setVisible(is_allow)
+        if not is_allow:
+            self.allow_risky.setChecked(False)
 
     def _accept_skipping(self) -> None:
         self.skip_bad = True
@@ -627,7 +643,7 @@ class ListsPage(QWidget):
             self.status.setText(text)
             self.reload_lists(target)
 
-        self._write(commit_import, dialog.preview, target, dialog.skip_bad, done=done)
+        self._write(commit_import, dialog.preview, target, dialog.skip_bad, dialog.allow_risky.isChecked(), done=done)
 
     def _import_failed(self, exc: BaseException) -> None:
         self.progress.finish()
@@ -681,6 +697,8 @@ class ListsPage(QWidget):
         message = ""
         if preview is not None and preview.problems:
             message = self.tr("导入被拒绝，没有写入任何内容：") + preview.problems[0].render(self._lang())
+        elif hasattr(getattr(exc, "message", None), "render"):  # e.g. fraud rows refused for the allowlist
+            message = exc.message.render(self._lang())  # type: ignore[attr-defined]
         self.error_dialog = ErrorDetailsDialog.from_exception(
             exc, message=message, parent=self, log_path=str(self.services.log_path)
         )

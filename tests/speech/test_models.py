@@ -52,6 +52,15 @@ def zip_dir(folder: Path, out: Path, wrap: bool = True) -> Path:
     return out
 
 
+@pytest.fixture(autouse=True)
+def layout_only_load_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The models here are placeholders with Vosk's layout; the import's real load check (a separate process
+    running Vosk on a real model) is tested in tests/hardening/test_model_import.py."""
+    from speech import models
+
+    monkeypatch.setattr(models, "LOAD_CHECK", lambda path: None)
+
+
 # --- validation and resolution -------------------------------------------------------------
 
 

@@ -208,3 +208,32 @@ def test_lists_page_refreshes_when_another_page_writes(qtbot, page_services) -> 
     assert "4001234567" not in _patterns(page)  # hidden pages wait until they are shown
     page.show()
     assert "4001234567" in _patterns(page)
+
+
+def test_fraud_rows_into_the_allowlist_need_the_explicit_tick(qtbot, services, wait_jobs, tmp_path: Path) -> None:
+    """The real lists page: importing a fraud list into the allowlist is refused with its own message; the
+    explicit tick (shown only for an allowlist) lets it through."""
+    src = tmp_path / "seed.csv"
+    src.write_bytes("号码,分类,备注\n13800138000,诈骗,冒充客服\n170*,骚扰,虚拟运营商\n13900139000,自定义,\n".encode())
+    page = _page(qtbot, services, wait_jobs)
+    page.start_import(str(src))
+    wait_jobs()
+    dialog = page.preview_dialog
+    assert dialog is not None
+    assert not dialog.allow_risky.isVisible()  # target: the blocklist
+    dialog.target.setCurrentIndex(dialog.target.findData("allow"))
+    assert dialog.allow_risky.isVisible() and not dialog.allow_risky.isChecked()
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    wait_jobs()
+    assert services.store().count("allow") == 0
+    assert page.error_dialog is not None and "白名单" in page.error_dialog.message_label.text()
+    assert "170*" in page.error_dialog.message_label.text()
+    page.error_dialog.close()
+    page.start_import(str(src))
+    wait_jobs()
+    dialog = page.preview_dialog
+    dialog.target.setCurrentIndex(dialog.target.findData("allow"))
+    dialog.allow_risky.setChecked(True)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    wait_jobs()
+    assert services.store().count("allow") == 3
