@@ -517,15 +517,17 @@ def _write(store: ListStore, name: str, verified: _Verified, record: Callable[[s
     manifest = verified.manifest
     source = f"sub:{manifest.list_id}"
     expected = int(manifest.counts.get("entries", -1))
-    info = store.get_list(name)
+    store.get_list(name)  # NO_SUCH_LIST before any work
 
     def check_and_record(conn: sqlite3.Connection) -> None:
-        found = int(conn.execute("SELECT count(*) FROM entries WHERE list_id = ?", [info.id]).fetchone()[0])
+        # By name, not id: a full update is staged, so the list's row (and id) is a new one by the time this runs.
+        list_id = int(conn.execute("SELECT id FROM lists WHERE name = ?", [name]).fetchone()[0])
+        found = int(conn.execute("SELECT count(*) FROM entries WHERE list_id = ?", [list_id]).fetchone()[0])
         if expected >= 0 and found != expected:
             raise SubscriptionError(SubscriptionProblem.COUNT_MISMATCH, found=found, expected=expected)
         conn.execute(
             "UPDATE lists SET version = ?, title_zh = ?, title_en = ? WHERE id = ?",
-            [str(manifest.serial), manifest.title_zh or name, manifest.title_en or name, info.id],
+            [str(manifest.serial), manifest.title_zh or name, manifest.title_en or name, list_id],
         )
         record(conn)
 
