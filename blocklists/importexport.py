@@ -123,6 +123,24 @@ class ImportResult:
 
 
 # ---------------------------------------------------------------------------------------------- decode
+def call_log_number(line: str) -> str:
+    """The number of one call-log line: a plain line is the number; in a CSV line, the first cell with at least
+    3 digits that is not a time or a date and has no Chinese.  ``""`` for blank, comment and header lines.
+
+    Shared by ``callshield check --file`` and the phone importer (``app.phone.importer``)."""
+    line = line.strip()
+    if not line or line.startswith("#"):
+        return ""
+    if "," not in line and "\t" not in line:
+        return line
+    for cell in line.replace("\t", ",").split(","):
+        cell = cell.strip().strip('"')
+        if sum(ch.isdigit() for ch in cell) >= 3 and not any("\u4e00" <= ch <= "\u9fff" for ch in cell):
+            if ":" not in cell and not (cell.count("-") == 2 and len(cell) == 10):  # not a time or a date
+                return cell
+    return ""
+
+
 def decode_bytes(data: bytes) -> tuple[list[str], str, list[int], list[int]]:
     """Bytes → (lines, encoding, undecodable line numbers, binary line numbers).
 

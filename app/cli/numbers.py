@@ -200,17 +200,9 @@ def _read_numbers(args: argparse.Namespace, ctx: Any) -> list[str] | None:
 
 def _number_cell(line: str) -> str:
     """A plain line is the number; in a CSV call-log line, the first cell with at least 3 digits."""
-    line = line.strip()
-    if not line or line.startswith("#"):
-        return ""
-    if "," not in line and "\t" not in line:
-        return line
-    for cell in line.replace("\t", ",").split(","):
-        cell = cell.strip().strip('"')
-        if sum(ch.isdigit() for ch in cell) >= 3 and not any("\u4e00" <= ch <= "\u9fff" for ch in cell):
-            if ":" not in cell and not (cell.count("-") == 2 and len(cell) == 10):  # not a time or a date
-                return cell
-    return ""
+    from blocklists.importexport import call_log_number
+
+    return call_log_number(line)
 
 
 # ---------------------------------------------------------------------------------------------- check
