@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
 CST = timezone(timedelta(hours=8))
 EMOJI_REF = "&#55357;&#56836;"  # 😄 as the app writes it: two UTF-16 halves, invalid XML
@@ -86,11 +86,12 @@ def _name_attr(name: str | None) -> str:
 
 def _esc_body(body: str) -> str:
     # quoteattr escapes & < > and quotes; keep our deliberate &#…; references intact
+    entities = {'"': "&quot;", "\n": "&#10;"}
     parts = body.split("&#")
-    out = quoteattr(parts[0])[1:-1]
+    out = escape(parts[0], entities)
     for piece in parts[1:]:
         ref, sep, rest = piece.partition(";")
-        out += "&#" + ref + sep + quoteattr(rest)[1:-1]
+        out += "&#" + ref + sep + escape(rest, entities)
     return '"' + out + '"'
 
 
