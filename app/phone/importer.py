@@ -222,10 +222,15 @@ _INSERT = f"INSERT INTO history ({', '.join(_ROW_COLS)}) VALUES ({', '.join('?' 
 _CSV_TIME = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?")
 
 
+def _json_default(obj: Any) -> Any:
+    return _plain(obj) if is_dataclass(obj) else str(obj)
+
+
 def _dumps(value: Any) -> str | None:
+    """JSON for a history column; plain dicts/lists go straight to ``json`` (this runs for every message)."""
     if value is None or value == [] or value == ():
         return None
-    return json.dumps(_plain(value), ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False, default=_json_default)
 
 
 class PhoneImporter:
@@ -472,7 +477,8 @@ class PhoneImporter:
         counts["screened"] += 1
         verdict = self._number(rec.address, "sms")[5]
         a = assess_sms(rec.address, rec.body, self.screener, self.detector, sender_verdict=verdict)
-        entities = [_plain(e) for e in a.content.entities] + attachments
+        entities = [{"kind": e.kind, "value": e.value, "start": e.start, "end": e.end} for e in a.content.entities]
+        entities += attachments
         flagged_row = a.level >= Level.CAUTION
         row = (
             "sms", at, rec.address, verdict.number.e164, f"phone-backup-{rec.kind}", rec.contact_name, int(a.level),
