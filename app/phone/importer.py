@@ -461,7 +461,7 @@ class PhoneImporter:
 
     def _message_row(self, rec: MessageRecord, flagged: list[Any], counts: dict[str, int]) -> tuple[Any, ...]:
         at = _iso_ms(rec.date_ms)
-        attachments = [
+        attachments: list[dict[str, Any]] = [
             {"kind": "attachment", "value": part.content_type, "size": part.size, "name": part.name}
             for part in rec.parts
             if part.content_type != "text/plain"
@@ -477,7 +477,9 @@ class PhoneImporter:
         counts["screened"] += 1
         verdict = self._number(rec.address, "sms")[5]
         a = assess_sms(rec.address, rec.body, self.screener, self.detector, sender_verdict=verdict)
-        entities = [{"kind": e.kind, "value": e.value, "start": e.start, "end": e.end} for e in a.content.entities]
+        entities: list[dict[str, Any]] = [
+            {"kind": e.kind, "value": e.value, "start": e.start, "end": e.end} for e in a.content.entities
+        ]
         entities += attachments
         flagged_row = a.level >= Level.CAUTION
         row = (
