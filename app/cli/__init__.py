@@ -21,7 +21,7 @@ from app.log import setup_logging
 from screening.i18n import normalise_language, system_language
 
 # Feature modules, each with ``register(subparsers, parent_parser)``.
-FEATURE_MODULES = ("app.cli.numbers", "app.cli.text", "app.cli.speech", "app.cli.calls")
+FEATURE_MODULES = ("app.cli.numbers", "app.cli.text", "app.cli.speech", "app.cli.calls", "app.cli.phone")
 
 log = logging.getLogger(__name__)
 

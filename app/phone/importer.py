@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, is_dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import sqlite_utils
 
@@ -152,9 +152,7 @@ class Transcript:
     warning: Message | None = None  # e.g. a truncated file: what was there was transcribed
 
 
-class Transcriber(Protocol):
-    def __call__(self, path: Path) -> Transcript: ...
-
+Transcriber = Callable[[Path], Transcript]  # a recording → its transcript; raises speech.errors.SpeechError
 
 class VoskTranscriber:
     """Transcribe a recording with a Vosk model, loaded once on first use (thread-safe)."""
@@ -260,6 +258,7 @@ class PhoneImporter:
         self.tz = tz or datetime.now().astimezone().tzinfo or timezone.utc
         self.settle_s = settle_s
         self._verdicts: dict[tuple[str, str], tuple[Any, ...]] = {}
+        self._fresh: set[str] = set()  # content hashes the current file added
         if self.profile:
             self.history.add_profile(self.profile)
 
@@ -293,6 +292,8 @@ class PhoneImporter:
                 if not f.is_file():
                     continue
                 kind = self.classify(f)
+                if p.is_dir() and kind == "calllog" and f.suffix.lower() != ".csv":
+                    continue  # inside a folder only .csv files are call logs; a .txt is taken when named
                 if kind == "recording":
                     audio.append(f)
                 elif kind in ("calls", "smses", "calllog"):
@@ -354,6 +355,7 @@ class PhoneImporter:
         """Insert ``rows`` (tuples in ``_ROW_COLS`` order) in one transaction, skipping known hashes."""
         t0 = time.perf_counter()
         result = FileImport(path=str(path), kind=kind)
+        self._fresh = set()
         conn = self.db.conn
         hash_at = _ROW_COLS.index("content_hash")
         conn.execute("BEGIN IMMEDIATE")
@@ -369,6 +371,7 @@ class PhoneImporter:
                     else:
                         known.add(r[hash_at])  # the same record twice in one file counts once
                         fresh.append(r)
+                        self._fresh.add(r[hash_at])
                 conn.executemany(_INSERT, fresh)
                 result.added += len(fresh)
                 batch.clear()
@@ -405,7 +408,10 @@ class PhoneImporter:
         return result
 
     def _flag(self, result: FileImport, row: tuple[Any, ...], excerpt: str, entities: Any = ()) -> None:
+        """Report a risky row — only when this import added it (a re-import reports nothing old)."""
         values = dict(zip(_ROW_COLS, row, strict=True))
+        if values["content_hash"] not in self._fresh:
+            return
         level = Level(values["level"])
         result.flagged.append(
             PhoneEvent(
