@@ -316,9 +316,7 @@ def alarm_tone(level: Level, rate: int = _TONE_RATE) -> bytes:
     def beep(freq: float) -> array.array[float]:
         step = 2 * math.pi * freq / rate
         fade = 0.01 * rate
-        return array.array(
-            "f", (0.4 * math.sin(step * i) * min(1.0, i / fade, (n - 1 - i) / fade) for i in range(n))
-        )
+        return array.array("f", (0.4 * math.sin(step * i) * min(1.0, i / fade, (n - 1 - i) / fade) for i in range(n)))
 
     gap = array.array("f", bytes(4 * int(rate * 0.06)))
     a, b = beep(high), beep(784.0)

@@ -156,11 +156,11 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
                                            ("新增", "added"), ("已有", "existing"), ("可疑", "suspicious"))]  # fmt: skip
     rows = []
     for f in result.files:
-        flagged = len([e for e in f.flagged if e.level >= Level.WARN])
+        n_flagged = len([e for e in f.flagged if e.level >= Level.WARN])
         rows.append(
             [Path(f.path).name, _t2(ctx, KIND_TEXT.get(f.kind, (f.kind, f.kind))),
              _t2(ctx, STATUS_TEXT.get(f.status, (f.status, f.status))), str(f.read), str(f.added), str(f.existing),
-             str(flagged)]
+             str(n_flagged)]
         )  # fmt: skip
     for line in _table(headers, rows):
         print(line, file=ctx.out)

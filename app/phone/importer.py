@@ -154,6 +154,7 @@ class Transcript:
 
 Transcriber = Callable[[Path], Transcript]  # a recording → its transcript; raises speech.errors.SpeechError
 
+
 class VoskTranscriber:
     """Transcribe a recording with a Vosk model, loaded once on first use (thread-safe)."""
 

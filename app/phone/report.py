@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
@@ -28,9 +29,11 @@ from app.reports import ENTITY_KIND_TEXT, LEVEL_COLOR, LEVEL_GLYPH
 from screening.types import Level
 
 RISKY = Level.WARN
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL | re.IGNORECASE)
 MAX_ITEMS = 50  # flagged messages/recordings shown in full; the rest are counted
 MAX_NUMBERS = 10
 KIND_TEXT = {"call": ("电话", "calls"), "sms": ("短信", "text messages"), "recording": ("通话录音", "recordings")}
+LEGEND = {"call": "电话 calls", "sms": "短信 SMS", "recording": "录音 recordings"}
 # One colour per kind, each also named in the legend and the table (never colour alone).
 KIND_COLOR = {"call": "#1d4ed8", "sms": "#b45309", "recording": "#7e22ce"}
 
@@ -262,12 +265,15 @@ def timeline_svg(rep: SafetyReport) -> str:
         js=[],  # no tooltip script: the file must not fetch anything
         disable_xml_declaration=True,
         legend_at_bottom=True,
-        legend_at_bottom_columns=3,
+        legend_at_bottom_columns=1,
         print_values=False,
         show_y_guides=True,
-        x_label_rotation=0 if len(buckets) <= 5 else 50,
+        x_label_rotation=0,
+        x_labels_major_every=max(1, -(-len(buckets) // 5)),
+        show_minor_x_labels=False,
         range=(0, top),
         truncate_legend=-1,
+        truncate_label=-1,
         legend_box_size=24,
     )
     chart.y_labels = list(range(0, top + 1, ystep))
@@ -277,10 +283,11 @@ def timeline_svg(rep: SafetyReport) -> str:
         values = []
         for b in buckets:
             values.append(sum(rep.timeline.get(b + timedelta(days=i), Counter())[kind] for i in range(step)))
-        zh, en = KIND_TEXT[kind]
-        chart.add(f"{zh} {en}", values)
-    svg = chart.render(is_unicode=True)
-    return str(svg)
+        chart.add(LEGEND[kind], values)
+    svg = str(chart.render(is_unicode=True))
+    # pygal still writes its (inline) tooltip configuration as a <script>; without pygal.js it does nothing, and
+    # the report carries no scripts at all.
+    return _SCRIPT.sub("", svg)
 
 
 # ------------------------------------------------------------------------------------------------ HTML

@@ -745,9 +745,7 @@ class SettingsPage(QWidget):
         self.modem_country_label.setText(self.tr("来电显示制式"))
         self.modem_country.setItemText(0, self.tr("中国（AT+GCI=26，推荐）"))
         self.modem_country.setItemText(1, self.tr("不设置（沿用调制解调器自己的设置）"))
-        self.modem_country.setToolTip(
-            self.tr("调制解调器按所选国家的标准解读来电显示；设错了可能收不到号码。")
-        )
+        self.modem_country.setToolTip(self.tr("调制解调器按所选国家的标准解读来电显示；设错了可能收不到号码。"))
         self.ncid_push_blocks.setText(self.tr("把拦截的号码加入 NCID 服务器的黑名单（由服务器挂断）"))
         self.source_save.setText(self.tr("保存来电来源"))
         self.audio_box.setTitle(self.tr("声音输入（听通话内容）"))
@@ -764,7 +762,9 @@ class SettingsPage(QWidget):
         self.model_cancel.setText(self.tr("取消"))
         self.model_mirror_label.setText(self.tr("下载地址"))
         self.model_mirror.setToolTip(
-            self.tr("可选：填写国内镜像地址（留空则用官方地址）。无论从哪里下载，都会核对官方文件的 SHA-256，不符就不安装。")
+            self.tr(
+                "可选：填写国内镜像地址（留空则用官方地址）。无论从哪里下载，都会核对官方文件的 SHA-256，不符就不安装。"
+            )
         )
         self.model_mirror.setAccessibleName(self.tr("模型下载地址"))
         for widget in (
