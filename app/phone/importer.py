@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, is_dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -351,37 +352,42 @@ class PhoneImporter:
 
     # ------------------------------------------------------------------------------------- writing
     def _write_file(
-        self, path: Path, kind: str, rows: Iterator[tuple[Any, ...]], cancel: threading.Event | None
+        self,
+        path: Path,
+        kind: str,
+        rows: Iterator[tuple[str, Callable[[], tuple[Any, ...]]]],
+        cancel: threading.Event | None,
     ) -> FileImport:
-        """Insert ``rows`` (tuples in ``_ROW_COLS`` order) in one transaction, skipping known hashes."""
+        """Insert rows in one transaction.  ``rows`` yields ``(content hash, build)``: ``build()`` screens the
+        record and returns its row (in ``_ROW_COLS`` order); it is only called for hashes not stored yet, so a
+        re-import costs parsing and lookups, not screening."""
         t0 = time.perf_counter()
         result = FileImport(path=str(path), kind=kind)
         self._fresh = set()
         conn = self.db.conn
-        hash_at = _ROW_COLS.index("content_hash")
         conn.execute("BEGIN IMMEDIATE")
         try:
-            batch: list[tuple[Any, ...]] = []
+            batch: list[tuple[str, Callable[[], tuple[Any, ...]]]] = []
 
             def flush() -> None:
-                known = self.history.existing_hashes(r[hash_at] for r in batch)
+                known = self.history.existing_hashes(key for key, _ in batch)
                 fresh: list[tuple[Any, ...]] = []
-                for r in batch:
-                    if r[hash_at] in known:
+                for key, build in batch:
+                    if key in known:
                         result.existing += 1
                     else:
-                        known.add(r[hash_at])  # the same record twice in one file counts once
-                        fresh.append(r)
-                        self._fresh.add(r[hash_at])
+                        known.add(key)  # the same record twice in one file counts once
+                        fresh.append(build())
+                        self._fresh.add(key)
                 conn.executemany(_INSERT, fresh)
                 result.added += len(fresh)
                 batch.clear()
                 if cancel is not None and cancel.is_set():
                     raise ImportFailed(Message(PhoneProblem.CANCELLED, {"path": str(path)}))
 
-            for row in rows:
+            for item in rows:
                 result.read += 1
-                batch.append(row)
+                batch.append(item)
                 if len(batch) >= BATCH:
                     flush()
             flush()
@@ -390,6 +396,7 @@ class PhoneImporter:
             conn.execute("ROLLBACK")
             result.added = result.existing = 0
             result.flagged.clear()
+            self._fresh = set()
             result.status = FAILED
             if isinstance(exc, BackupError):
                 result.error = exc.message
@@ -437,12 +444,14 @@ class PhoneImporter:
         flagged: list[tuple[tuple[Any, ...], str, Any]] = []
         counts = {"screened": 0}
 
-        def rows() -> Iterator[tuple[Any, ...]]:
+        def rows() -> Iterator[tuple[str, Callable[[], tuple[Any, ...]]]]:
             for rec in iter_backup(p):
                 if isinstance(rec, CallRecord):
-                    yield self._call_row(rec, flagged, counts)
+                    key = _hash(self.profile, "call", rec.number, rec.date_ms, rec.type, rec.duration_s)
+                    yield key, partial(self._call_row, rec, key, flagged, counts)
                 else:
-                    yield self._message_row(rec, flagged, counts)
+                    key = _hash(self.profile, rec.kind, rec.address, rec.date_ms, rec.box, rec.body, len(rec.parts))
+                    yield key, partial(self._message_row, rec, key, flagged, counts)
 
         result = self._write_file(p, kind, rows(), cancel)
         if result.status == DONE:
@@ -451,29 +460,26 @@ class PhoneImporter:
                 self._flag(result, row, excerpt, entities)
         return result
 
-    def _call_row(self, rec: CallRecord, flagged: list[Any], counts: dict[str, int]) -> tuple[Any, ...]:
+    def _call_row(self, rec: CallRecord, key: str, flagged: list[Any], counts: dict[str, int]) -> tuple[Any, ...]:
         number = rec.number if rec.presentation == 1 else ""
         level, score, e164, reasons, category, _v = self._number(number, "call")
         counts["screened"] += 1
         at = _iso_ms(rec.date_ms)
         row = (
             "call", at, rec.number, e164, "phone-backup", rec.contact_name, int(level), score, category,
-            _dumps(reasons), None, None, None, None,
-            _hash(self.profile, "call", rec.number, rec.date_ms, rec.type, rec.duration_s),
-            float(rec.duration_s), None, self.profile, rec.call_type,
+            _dumps(reasons), None, None, None, None, key, float(rec.duration_s), None, self.profile, rec.call_type,
         )  # fmt: skip
         if level >= Level.CAUTION:
             flagged.append((row, "", ()))
         return row
 
-    def _message_row(self, rec: MessageRecord, flagged: list[Any], counts: dict[str, int]) -> tuple[Any, ...]:
+    def _message_row(self, rec: MessageRecord, key: str, flagged: list[Any], counts: dict[str, int]) -> tuple[Any, ...]:
         at = _iso_ms(rec.date_ms)
         attachments: list[dict[str, Any]] = [
             {"kind": "attachment", "value": part.content_type, "size": part.size, "name": part.name}
             for part in rec.parts
             if part.content_type != "text/plain"
         ]
-        key = _hash(self.profile, rec.kind, rec.address, rec.date_ms, rec.box, rec.body, len(rec.parts))
         if not rec.incoming:  # the parent's own messages are kept, not screened
             return (
                 "sms", at, rec.address, None, f"phone-backup-{rec.kind}", rec.contact_name, None, None, None, None,
@@ -506,7 +512,7 @@ class PhoneImporter:
         p = Path(path)
         flagged: list[tuple[tuple[Any, ...], str, Any]] = []
 
-        def rows() -> Iterator[tuple[Any, ...]]:
+        def rows() -> Iterator[tuple[str, Callable[[], tuple[Any, ...]]]]:
             try:
                 data = p.read_bytes()
             except OSError as exc:
@@ -517,16 +523,8 @@ class PhoneImporter:
                 if not number:
                     continue
                 when = self._csv_time(line)
-                level, score, e164, reasons, category, _v = self._number(number, "call")
-                row = (
-                    "call", when or datetime.now(timezone.utc).replace(microsecond=0).isoformat(), number, e164,
-                    "call-log-csv", None, int(level), score, category, _dumps(reasons), None, None, None, None,
-                    _hash(self.profile, "csv", number, when or f"{p.name}:{i}", line.strip()), None, None,
-                    self.profile, None,
-                )  # fmt: skip
-                if level >= Level.CAUTION:
-                    flagged.append((row, "", ()))
-                yield row
+                key = _hash(self.profile, "csv", number, when or f"{p.name}:{i}", line.strip())
+                yield key, partial(self._csv_row, number, when, key, flagged)
 
         result = self._write_file(p, "calllog", rows(), cancel)
         if result.status == DONE:
@@ -534,6 +532,17 @@ class PhoneImporter:
             for row, excerpt, entities in flagged:
                 self._flag(result, row, excerpt, entities)
         return result
+
+    def _csv_row(self, number: str, when: str | None, key: str, flagged: list[Any]) -> tuple[Any, ...]:
+        level, score, e164, reasons, category, _v = self._number(number, "call")
+        row = (
+            "call", when or datetime.now(timezone.utc).replace(microsecond=0).isoformat(), number, e164,
+            "call-log-csv", None, int(level), score, category, _dumps(reasons), None, None, None, None, key, None,
+            None, self.profile, None,
+        )  # fmt: skip
+        if level >= Level.CAUTION:
+            flagged.append((row, "", ()))
+        return row
 
     def _csv_time(self, line: str) -> str | None:
         m = _CSV_TIME.search(line)
