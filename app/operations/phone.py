@@ -309,7 +309,9 @@ class PhoneWatch:
         kw: dict[str, Any] = {"polling": polling}
         if settle_s is not None:
             kw["settle_s"] = settle_s
-        self.watcher = FolderWatcher([f for f, _ in self._profile_of], self._scan, self._event, seen=self._seen, **kw)
+        self.watcher = FolderWatcher(
+            [f for f, _ in self._profile_of], self._scan, self._event, seen=self._seen, on_start=self._warm, **kw
+        )
 
     def start(self) -> PhoneWatch:
         self.watcher.start()
@@ -323,6 +325,12 @@ class PhoneWatch:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    def _warm(self) -> None:
+        """On the watcher thread, before any file: open the DB and load the scam-script detector, so the first
+        recording's alert does not wait for them (the speech model loads on the first recording)."""
+        for _, profile in self._profile_of:
+            self._importer(profile).detector  # noqa: B018 - loads it
 
     def _db(self) -> Any:
         db = getattr(self._local, "db", None)

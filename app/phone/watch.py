@@ -143,8 +143,10 @@ class FolderWatcher:
         backoff_s: Sequence[float] = BACKOFF_S,
         max_attempts: int = 3,
         clock: Callable[[], float] = time.monotonic,
+        on_start: Callable[[], None] | None = None,
     ) -> None:
         self.folders = [_Folder(Path(f)) for f in folders]
+        self.on_start = on_start  # runs first on the worker thread (load models, open the DB) before any file
         self.on_file = on_file
         self.on_event = on_event
         self.seen = seen
@@ -269,6 +271,11 @@ class FolderWatcher:
 
     # ---------------------------------------------------------------------------------- worker
     def _run(self) -> None:
+        if self.on_start is not None:
+            try:
+                self.on_start()
+            except Exception:
+                log.exception("folder watcher start-up hook failed")
         while not self._stop.is_set():
             self._wake.wait(TICK_S)
             self._wake.clear()
