@@ -38,12 +38,14 @@ from app.phone.backup_xml import BackupError, CallRecord, MessageRecord, detect_
 from app.phone.recordings import CallEntry, match_call, parse_name, vendor_of
 from blocklists.history import History
 from screening.i18n import Message, MessageCode
+from screening.numbers import trim_cache
 from screening.screener import NumberScreener
 from screening.types import Level
 
 log = logging.getLogger(__name__)
 
 BATCH = 2000
+VERDICT_CACHE = 5_000
 EXCERPT = 160
 SETTLE_S = 2.0  # a file modified more recently than this is checked for growth before it is read
 AUDIO_EXTENSIONS = frozenset({".wav", ".mp3", ".m4a", ".aac", ".amr", ".3gp", ".ogg", ".opus", ".flac", ".mp4"})
@@ -260,7 +262,6 @@ class PhoneImporter:
         self.tz = tz or datetime.now().astimezone().tzinfo or timezone.utc
         self.settle_s = settle_s
         self._verdicts: dict[tuple[str, str], tuple[Any, ...]] = {}
-        self._fresh: set[str] = set()  # content hashes the current file added
         if self.profile:
             self.history.add_profile(self.profile)
 
@@ -342,8 +343,8 @@ class PhoneImporter:
         key = (raw, channel)
         got = self._verdicts.get(key)
         if got is None:
-            if len(self._verdicts) > 200_000:
-                self._verdicts.clear()
+            if len(self._verdicts) >= VERDICT_CACHE:
+                self._verdicts.clear()  # a call log repeats a few numbers a lot; a backup's one-off numbers need no cache
             v = self.screener.screen(raw, channel=channel)  # type: ignore[arg-type]
             category = next((m.category.value for m in v.matches if m.list_kind.blocks), None)
             reasons = tuple(r.to_dict() for r in v.reasons)
@@ -363,7 +364,6 @@ class PhoneImporter:
         re-import costs parsing and lookups, not screening."""
         t0 = time.perf_counter()
         result = FileImport(path=str(path), kind=kind)
-        self._fresh = set()
         conn = self.db.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -378,10 +378,10 @@ class PhoneImporter:
                     else:
                         known.add(key)  # the same record twice in one file counts once
                         fresh.append(build())
-                        self._fresh.add(key)
                 conn.executemany(_INSERT, fresh)
                 result.added += len(fresh)
                 batch.clear()
+                trim_cache(VERDICT_CACHE)
                 if cancel is not None and cancel.is_set():
                     raise ImportFailed(Message(PhoneProblem.CANCELLED, {"path": str(path)}))
 
@@ -396,7 +396,6 @@ class PhoneImporter:
             conn.execute("ROLLBACK")
             result.added = result.existing = 0
             result.flagged.clear()
-            self._fresh = set()
             result.status = FAILED
             if isinstance(exc, BackupError):
                 result.error = exc.message
@@ -416,10 +415,8 @@ class PhoneImporter:
         return result
 
     def _flag(self, result: FileImport, row: tuple[Any, ...], excerpt: str, entities: Any = ()) -> None:
-        """Report a risky row — only when this import added it (a re-import reports nothing old)."""
+        """Report a risky row (rows are only built, and so flagged, when this import adds them)."""
         values = dict(zip(_ROW_COLS, row, strict=True))
-        if values["content_hash"] not in self._fresh:
-            return
         level = Level(values["level"])
         result.flagged.append(
             PhoneEvent(
