@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from screening.i18n import Message, MessageCode
 from screening.number_plan import numbering_plan
@@ -29,7 +29,14 @@ from screening.screener import NumberScreener, NumberVerdict
 from screening.types import Level
 
 if TYPE_CHECKING:
-    from screening.transcript.detector import ScriptDetector, TranscriptAssessment
+    from screening.transcript.detector import TranscriptAssessment
+
+
+class TextAssessor(Protocol):
+    """What ``assess_sms`` needs of the detector: ``ScriptDetector`` (or a cache in front of it)."""
+
+    def assess(self, text: str) -> TranscriptAssessment: ...
+
 
 MAX_BODY = 20_000  # characters; an MMS text part longer than this is cut (nobody reads more, detection stays fast)
 UNFAMILIAR_LINK_SCORE = 0.7
@@ -116,7 +123,7 @@ def assess_sms(
     sender: str,
     body: str,
     screener: NumberScreener,
-    detector: ScriptDetector,
+    detector: TextAssessor,
     sender_verdict: NumberVerdict | None = None,
 ) -> SmsAssessment:
     """Screen one text message from ``sender``.  ``sender_verdict`` may be passed when already known."""

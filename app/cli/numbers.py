@@ -103,7 +103,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     hist = subparsers.add_parser("history", parents=[parent], help="来电与录音记录 / call and recording history")
     hist.add_argument("--json", action="store_true")
     hist.add_argument("--limit", type=int, default=50)
-    hist.add_argument("--kind", choices=["call", "recording"])
+    hist.add_argument("--kind", choices=["call", "recording", "sms"])
     hist.add_argument("--min-level", choices=[lv.name.lower() for lv in Level])
     hist.set_defaults(func=_friendly(cmd_history))
 
@@ -546,7 +546,7 @@ def cmd_history(args: argparse.Namespace, ctx: Any) -> int:
             )
         what = r.get("number_e164") or r.get("number_raw") or (Path(r["file_path"]).name if r.get("file_path") else "-")
         level = r["level"].label(lang) if r.get("level") is not None else "-"
-        kind = ctx.t("来电", "call") if r["kind"] == "call" else ctx.t("录音", "recording")
+        kind = {"call": ctx.t("来电", "call"), "sms": ctx.t("短信", "SMS")}.get(r["kind"], ctx.t("录音", "recording"))
         out.append([str(r["occurred_at"])[:19].replace("T", " "), kind, str(what), level, _shorten(first, 50)])
     for line in _table(headers, out):
         _print(ctx, line)

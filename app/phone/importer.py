@@ -224,6 +224,25 @@ _INSERT = f"INSERT INTO history ({', '.join(_ROW_COLS)}) VALUES ({', '.join('?' 
 _CSV_TIME = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?")
 
 
+class _RepeatCache:
+    """``detector.assess`` remembered for recent texts: a phone's messages repeat word for word (bulk
+    promotions, "好的", the same family greeting), and the detector is deterministic, so a repeat costs a lookup.
+    """
+
+    def __init__(self, detector: Any, size: int = 4096) -> None:
+        self.detector = detector
+        self.size = size
+        self._seen: dict[str, Any] = {}
+
+    def assess(self, text: str) -> Any:
+        got = self._seen.get(text)
+        if got is None:
+            if len(self._seen) >= self.size:
+                self._seen.pop(next(iter(self._seen)))  # oldest first (dicts keep insertion order)
+            got = self._seen[text] = self.detector.assess(text)
+        return got
+
+
 def _json_default(obj: Any) -> Any:
     return _plain(obj) if is_dataclass(obj) else str(obj)
 
@@ -262,6 +281,7 @@ class PhoneImporter:
         self.tz = tz or datetime.now().astimezone().tzinfo or timezone.utc
         self.settle_s = settle_s
         self._verdicts: dict[tuple[str, str], tuple[Any, ...]] = {}
+        self._sms_detector: _RepeatCache | None = None
         if self.profile:
             self.history.add_profile(self.profile)
 
@@ -486,7 +506,9 @@ class PhoneImporter:
 
         counts["screened"] += 1
         verdict = self._number(rec.address, "sms")[5]
-        a = assess_sms(rec.address, rec.body, self.screener, self.detector, sender_verdict=verdict)
+        if self._sms_detector is None or self._sms_detector.detector is not self.detector:
+            self._sms_detector = _RepeatCache(self.detector)
+        a = assess_sms(rec.address, rec.body, self.screener, self._sms_detector, sender_verdict=verdict)
         entities: list[dict[str, Any]] = [
             {"kind": e.kind, "value": e.value, "start": e.start, "end": e.end} for e in a.content.entities
         ]

@@ -33,6 +33,8 @@ def test_phone_import_prints_a_summary_and_reimport_adds_nothing(run_cli: RunCli
     assert again.returncode == 0 and "0 records added, 0 suspicious" in again.stdout
     profiles = run_cli("phone", "profiles")
     assert profiles.stdout.strip() == "妈妈"
+    hist = run_cli("history", "--kind", "sms", "--limit", "50")
+    assert hist.returncode == 0 and "短信" in hist.stdout and "10690000123" in hist.stdout and "录音" not in hist.stdout
 
 
 def test_phone_import_bad_backup_is_refused_with_nothing_imported(
