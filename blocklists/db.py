@@ -196,6 +196,73 @@ def _m006_subscriptions_reports(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
+_HISTORY_V7_COLUMNS = (
+    "id, kind, occurred_at, number_raw, number_e164, source, line, name, level, score, category, reasons,"
+    " transcript, hits, entities, file_path, content_hash, duration_s, note"
+)
+
+
+def _m007_profiles_sms_watched_folders(db: sqlite_utils.Database) -> None:
+    # Issue 14 (phone backups): each person/phone is a profile; history rows carry it; text messages are history
+    # rows too (kind 'sms', the body in ``transcript``); a call's type from the phone's log (incoming, missed,
+    # rejected …) is kept.  The kind CHECK cannot be widened in place, so history is rebuilt (SQLite's 12 steps;
+    # no table references history).  Watched recording folders belong to a profile.
+    db.execute(
+        """
+        CREATE TABLE profiles (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            note TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE watched_folders (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL UNIQUE,
+            profile TEXT NOT NULL DEFAULT '',
+            polling INTEGER NOT NULL DEFAULT 0,
+            added_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE history_new (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('call', 'recording', 'sms')),
+            occurred_at TEXT NOT NULL,
+            number_raw TEXT,
+            number_e164 TEXT,
+            source TEXT,
+            line TEXT,
+            name TEXT,
+            level INTEGER,
+            score REAL,
+            category TEXT,
+            reasons TEXT,
+            transcript TEXT,
+            hits TEXT,
+            entities TEXT,
+            file_path TEXT,
+            content_hash TEXT,
+            duration_s REAL,
+            note TEXT,
+            profile TEXT NOT NULL DEFAULT '',
+            call_type TEXT
+        )
+        """
+    )
+    db.execute(f"INSERT INTO history_new ({_HISTORY_V7_COLUMNS}) SELECT {_HISTORY_V7_COLUMNS} FROM history")
+    db.execute("DROP TABLE history")
+    db.execute("ALTER TABLE history_new RENAME TO history")
+    db.execute("CREATE INDEX idx_history_occurred_at ON history(occurred_at)")
+    db.execute("CREATE INDEX idx_history_content_hash ON history(content_hash)")
+    db.execute("CREATE INDEX idx_history_profile_time ON history(profile, occurred_at)")
+
+
 # Ordered.  Append only.
 MIGRATIONS: list[Migration] = [
     _m001_lists_entries_history,
@@ -204,6 +271,7 @@ MIGRATIONS: list[Migration] = [
     _m004_entries_without_check,
     _m005_entries_by_list,
     _m006_subscriptions_reports,
+    _m007_profiles_sms_watched_folders,
 ]
 
 

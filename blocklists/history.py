@@ -42,12 +42,14 @@ COLUMNS = (
     "content_hash",
     "duration_s",
     "note",
+    "profile",
+    "call_type",
 )
 JSON_COLUMNS = ("reasons", "hits", "entities")
 WRITE_RETRY_S = 300.0  # how long a history write keeps retrying while another process holds the write lock
 
 log = logging.getLogger(__name__)
-KINDS = ("call", "recording")
+KINDS = ("call", "recording", "sms")
 
 
 def utc_now_iso() -> str:
@@ -196,6 +198,25 @@ class History:
         }
         return self._insert("recording", fields)
 
+    def add_sms(
+        self,
+        number_raw: str | None,
+        body: str,
+        *,
+        occurred_at: datetime | str | None = None,
+        source: str = "backup",
+        **extra: Any,
+    ) -> int:
+        """Record a text message (the body goes in ``transcript``); returns the new row id."""
+        fields: dict[str, Any] = {
+            "number_raw": number_raw,
+            "transcript": body,
+            "occurred_at": occurred_at,
+            "source": source,
+            **extra,
+        }
+        return self._insert("sms", fields)
+
     def update(self, id: int, **fields: Any) -> None:
         """Change some columns of one row (e.g. add the transcript when the call ends)."""
         if not fields:
@@ -230,6 +251,7 @@ class History:
         category: str | None = None,
         limit: int | None = 200,
         offset: int = 0,
+        profile: str | None = None,
     ) -> list[dict[str, Any]]:
         """Newest first.  ``since`` inclusive, ``until`` exclusive.  ``limit=None`` returns everything."""
         where: list[str] = []
@@ -251,6 +273,9 @@ class History:
         if category is not None:
             where.append("category = ?")
             params.append(category)
+        if profile is not None:
+            where.append("profile = ?")
+            params.append(profile)
         sql = f"SELECT {', '.join(COLUMNS)} FROM history"
         if where:
             sql += " WHERE " + " AND ".join(where)
@@ -263,6 +288,50 @@ class History:
 
     def count(self) -> int:
         return int(self.db.conn.execute("SELECT count(*) FROM history").fetchone()[0])
+
+    def existing_hashes(self, hashes: Iterable[str]) -> set[str]:
+        """Which of ``hashes`` are already stored (rows imported before); one query per 500 hashes."""
+        wanted = list(dict.fromkeys(hashes))
+        found: set[str] = set()
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self.db.conn.execute(f"SELECT content_hash FROM history WHERE content_hash IN ({marks})", chunk)
+            found.update(r[0] for r in rows)
+        return found
+
+    def insert_many(self, rows: Iterable[tuple[str, Mapping[str, Any]]]) -> int:
+        """Insert ``(kind, fields)`` rows in one transaction (all or nothing); returns how many were written."""
+        count = 0
+        with self.db.conn:
+            for kind, fields in rows:
+                if kind not in KINDS:
+                    raise ValueError(f"kind must be one of {KINDS}")
+                row = self._clean(fields)
+                row["kind"] = kind
+                row["occurred_at"] = to_iso(fields.get("occurred_at")) or utc_now_iso()
+                cols = ", ".join(row)
+                marks = ", ".join("?" for _ in row)
+                self.db.conn.execute(f"INSERT INTO history ({cols}) VALUES ({marks})", list(row.values()))
+                count += 1
+        return count
+
+    # ------------------------------------------------------------------ profiles
+    def profiles(self) -> list[str]:
+        """Profile names: those created and those used by history rows ('' — no profile — excluded)."""
+        rows = self.db.conn.execute(
+            "SELECT name FROM profiles UNION SELECT DISTINCT profile FROM history WHERE profile != '' ORDER BY 1"
+        )
+        return [r[0] for r in rows]
+
+    def add_profile(self, name: str, note: str = "") -> None:
+        name = name.strip()
+        if not name:
+            raise ValueError("empty profile name")
+        with self.db.conn:
+            self.db.conn.execute(
+                "INSERT OR IGNORE INTO profiles (name, note, created_at) VALUES (?, ?, ?)", [name, note, utc_now_iso()]
+            )
 
     @staticmethod
     def _decode(row: tuple[Any, ...]) -> dict[str, Any]:

@@ -241,6 +241,34 @@ class ImportResult:
 
 
 # ---------------------------------------------------------------------------------------------- decode
+CALL_LOG_AMBIGUOUS = "\x00ambiguous"  # call_log_number's answer for a line like 138,0013,8000
+
+
+def call_log_number(line: str) -> str:
+    """The number of one call-log line: a plain line is the number; in a CSV line, the first cell with at least
+    3 digits that is not a time or a date and has no Chinese.  ``""`` for blank, comment and header lines;
+    ``CALL_LOG_AMBIGUOUS`` when the digits are split over several short cells (``138,0013,8000``: which is the
+    number?), so that the caller reports the line instead of checking ``138``.
+
+    Shared by ``callshield check --file``/``check -`` and the phone importer (``app.phone.importer``)."""
+    line = line.strip()
+    if not line or line.startswith("#"):
+        return ""
+    if "," not in line and "\t" not in line:
+        return line
+    cells = [c.strip().strip('"').strip() for c in line.replace("\t", ",").split(",")]
+    digit_cells = [c for c in cells if c]
+    if len(digit_cells) > 1 and all(c.lstrip("+").replace(" ", "").replace("-", "").isdigit() for c in digit_cells):
+        if not any(len(c) >= 7 for c in digit_cells):
+            return CALL_LOG_AMBIGUOUS
+    for cell in line.replace("\t", ",").split(","):
+        cell = cell.strip().strip('"')
+        if sum(ch.isdigit() for ch in cell) >= 3 and not any("\u4e00" <= ch <= "\u9fff" for ch in cell):
+            if ":" not in cell and not (cell.count("-") == 2 and len(cell) == 10):  # not a time or a date
+                return cell
+    return ""
+
+
 LINE_OK, LINE_UNDECODABLE, LINE_BINARY, LINE_MIXED = 0, 1, 2, 3
 
 

@@ -201,6 +201,18 @@ def normalise_many(raws: list[str], region: str = "CN") -> list[NormalisedNumber
     return [normalise(r, region) for r in raws]
 
 
+def trim_cache(max_entries: int = 20_000) -> None:
+    """Empty the normalisation caches once they hold more than ``max_entries`` numbers.
+
+    A call log repeats numbers, which is what the caches are for; a phone backup holds ~100,000 numbers seen
+    once each, which would otherwise stay cached (about 1 kB each).  Bulk importers call this between batches.
+    """
+    if _normalise_cached.cache_info().currsize > max_entries:
+        _normalise_cached.cache_clear()
+    if _attribution_from.cache_info().currsize > max_entries:
+        _attribution_from.cache_clear()
+
+
 def _invalid(
     raw: str,
     digits: str,

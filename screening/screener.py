@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import phonenumbers
 
@@ -39,6 +39,13 @@ BLOCKLIST_SCORE = 0.95
 ALLOWLIST_SCORE = 0.0
 UNKNOWN_SCORE = 0.2
 MAX_LIST_REASONS = 5
+
+Channel = Literal["call", "sms"]
+"""How the number reached the phone.  Some facts depend on it: a 106/1069 SMS-platform port is how banks and
+shops send text messages (normal for ``sms``) but should never place a call (suspicious for ``call``)."""
+CHANNELS: tuple[Channel, ...] = ("call", "sms")
+# Facts that are only a warning sign when the number *called*; as an SMS sender they are ordinary.
+CALL_ONLY_FACTS = frozenset({"sms_platform"})
 
 
 @dataclass(frozen=True)
@@ -211,17 +218,22 @@ class NumberScreener:
             out["invalid_length"] = {"detail": BiText(problem.render("zh"), problem.render("en"))}
         return out
 
-    def rule_reasons(self, n: NormalisedNumber) -> list[Reason]:
-        """The rule reasons for ``n`` in rule-file order."""
+    def rule_reasons(self, n: NormalisedNumber, channel: Channel = "call") -> list[Reason]:
+        """The rule reasons for ``n`` (arriving by ``channel``) in rule-file order."""
+        if channel not in CHANNELS:
+            raise ValueError(f"channel must be one of {CHANNELS}")
         facts = self.facts(n)
+        if channel != "call":
+            facts = {fact: params for fact, params in facts.items() if fact not in CALL_ONLY_FACTS}
         if not facts:
             return []
         return [_rule_reason(rule, facts[rule.fact]) for rule in self.rules.values() if rule.fact in facts]
 
     # ------------------------------------------------------------------ verdict
-    def screen(self, raw: str | NormalisedNumber) -> NumberVerdict:
+    def screen(self, raw: str | NormalisedNumber, channel: Channel = "call") -> NumberVerdict:
+        """The verdict for a number that called (``channel="call"``, the default) or sent a text (``"sms"``)."""
         n = raw if isinstance(raw, NormalisedNumber) else normalise(raw, self.region)
-        rule_reasons = self.rule_reasons(n)
+        rule_reasons = self.rule_reasons(n, channel)
         matches: tuple[ListMatch, ...] = self.store.lookup(n) if self.store is not None else ()
         if not rule_reasons and not matches:
             return NumberVerdict(level=Level.UNKNOWN, score=UNKNOWN_SCORE, reasons=(), number=n)
@@ -264,15 +276,15 @@ class NumberScreener:
             return self._verdict(ordered[0].level, self._score(ordered), ordered, n, matches)
         return self._verdict(Level.UNKNOWN, UNKNOWN_SCORE, [], n, matches)
 
-    def screen_many(self, raws: Iterable[str]) -> list[NumberVerdict]:
+    def screen_many(self, raws: Iterable[str], channel: Channel = "call") -> list[NumberVerdict]:
         """Screen a call log.  A number that repeats is screened once: verdicts are deterministic, so while
-        the lists do not change the result equals ``[screen(r) for r in raws]``."""
+        the lists do not change the result equals ``[screen(r, channel) for r in raws]``."""
         seen: dict[str, NumberVerdict] = {}
         out = []
         for raw in raws:
             verdict = seen.get(raw)
             if verdict is None:
-                verdict = seen[raw] = self.screen(raw)
+                verdict = seen[raw] = self.screen(raw, channel)
             out.append(verdict)
         return out
 

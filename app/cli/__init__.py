@@ -28,6 +28,7 @@ FEATURE_MODULES = (
     "app.cli.calls",
     "app.cli.community",
     "app.cli.db",
+    "app.cli.phone",
 )
 
 log = logging.getLogger(__name__)

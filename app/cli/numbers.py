@@ -116,7 +116,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     hist = subparsers.add_parser("history", parents=[parent], help="来电与录音记录 / call and recording history")
     hist.add_argument("--json", action="store_true")
     hist.add_argument("--limit", type=int, default=50)
-    hist.add_argument("--kind", choices=["call", "recording"])
+    hist.add_argument("--kind", choices=["call", "recording", "sms"])
     hist.add_argument("--min-level", choices=[lv.name.lower() for lv in Level])
     hist.set_defaults(func=_friendly(cmd_history))
 
@@ -319,27 +319,14 @@ def _report_input_problems(ctx: Any, problems: list[tuple[str, int, str]]) -> No
         _err(ctx, ctx.t(f"……另有 {more} 行未检查", f"… and {more} more lines not checked"))
 
 
-_AMBIGUOUS = "\x00ambiguous"
+from blocklists.importexport import CALL_LOG_AMBIGUOUS as _AMBIGUOUS  # noqa: E402
 
 
 def _number_cell(line: str) -> str:
     """A plain line is the number; in a CSV call-log line, the first cell with at least 3 digits."""
-    line = line.strip()
-    if not line or line.startswith("#"):
-        return ""
-    if "," not in line and "\t" not in line:
-        return line
-    cells = [c.strip().strip('"').strip() for c in line.replace("\t", ",").split(",")]
-    digit_cells = [c for c in cells if c]
-    if len(digit_cells) > 1 and all(c.lstrip("+").replace(" ", "").replace("-", "").isdigit() for c in digit_cells):
-        if not any(len(c) >= 7 for c in digit_cells):  # 138,0013,8000: a number split over cells
-            return _AMBIGUOUS
-    for cell in line.replace("\t", ",").split(","):
-        cell = cell.strip().strip('"')
-        if sum(ch.isdigit() for ch in cell) >= 3 and not any("\u4e00" <= ch <= "\u9fff" for ch in cell):
-            if ":" not in cell and not (cell.count("-") == 2 and len(cell) == 10):  # not a time or a date
-                return cell
-    return ""
+    from blocklists.importexport import call_log_number
+
+    return call_log_number(line)
 
 
 # ---------------------------------------------------------------------------------------------- check
@@ -721,7 +708,7 @@ def cmd_history(args: argparse.Namespace, ctx: Any) -> int:
             )
         what = r.get("number_e164") or r.get("number_raw") or (Path(r["file_path"]).name if r.get("file_path") else "-")
         level = r["level"].label(lang) if r.get("level") is not None else "-"
-        kind = ctx.t("来电", "call") if r["kind"] == "call" else ctx.t("录音", "recording")
+        kind = {"call": ctx.t("来电", "call"), "sms": ctx.t("短信", "SMS")}.get(r["kind"], ctx.t("录音", "recording"))
         out.append([str(r["occurred_at"])[:19].replace("T", " "), kind, str(what), level, _shorten(first, 50)])
     for line in _table(headers, out):
         _print(ctx, line)

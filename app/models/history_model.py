@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from app.models.base import SORT_ROLE, RowTableModel, bi
 from screening.types import Level
 
-KIND_TEXT = {"call": ("来电", "Call"), "recording": ("录音", "Recording")}
+KIND_TEXT = {"call": ("来电", "Call"), "recording": ("录音", "Recording"), "sms": ("短信", "SMS")}
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ area changed (:class:`DataArea`) and every page showing it refreshes itself.
 - :mod:`app.operations.community`: signing keys, publishing, subscriptions, user reports.
 - :mod:`app.operations.check`: screen many numbers, add chosen ones to a list.
 - :mod:`app.operations.history`: query the history.
+- :mod:`app.operations.phone`: phone backups, watched recording folders, profiles, the family report.
 - :mod:`app.operations.lists`: read, search, write, import, export number lists.
 - :mod:`app.operations.recordings`: find recordings, scan them, store the results (the one writer).
 """

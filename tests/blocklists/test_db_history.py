@@ -18,6 +18,7 @@ from screening.types import Level
 HISTORY_COLUMNS = {
     "id", "kind", "occurred_at", "number_raw", "number_e164", "source", "line", "name", "level", "score",
     "category", "reasons", "transcript", "hits", "entities", "file_path", "content_hash", "duration_s", "note",
+    "profile", "call_type",  # migration 6 (issue 14: phone backups)
 }  # fmt: skip
 
 
@@ -133,7 +134,7 @@ def test_history_round_trip_with_a_real_verdict(data_dir: Path) -> None:
     with pytest.raises(KeyError):
         hist.update(999, note="x")
     with pytest.raises(ValueError):
-        hist.query(kind="sms")
+        hist.query(kind="fax")
 
 
 def test_corrupt_file_is_reported_and_left_alone(data_dir: Path) -> None:
@@ -177,3 +178,31 @@ def test_add_call_from_a_verdict(data_dir: Path) -> None:
     assert row["number_raw"] == "+86 170 0123 4567" and row["number_e164"] == "+8617001234567"
     assert row["level"] is Level.BLOCK and row["category"] == "sales" and row["line"] == "家里座机"
     assert [r["code"] for r in row["reasons"]] == ["list:block", "cn.virtual_operator"]
+
+
+def test_migration_6_keeps_old_history_and_adds_profiles_and_sms(data_dir: Path) -> None:
+    """A v5 database with history rows migrates to profiles + SMS rows without losing anything."""
+    path = data_dir / "v5.db"
+    db = open_db(path, migrate=False)
+    from blocklists.db import apply_migrations
+
+    for step in MIGRATIONS[:5]:
+        step(db)
+    db.execute("PRAGMA user_version=5")
+    db.execute(
+        "INSERT INTO history (kind, occurred_at, number_raw, level) VALUES ('call', '2026-11-01T08:00:00+00:00',"
+        " '95275012', 3)"
+    )
+    db.conn.commit()
+    assert apply_migrations(db, path) == len(MIGRATIONS)
+    h = History(db)
+    old = h.query()
+    assert [(r["number_raw"], r["profile"], r["level"]) for r in old] == [("95275012", "", Level.WARN)]
+    h.add_sms("10690000123", "诚聘兼职刷单", profile="妈妈", occurred_at="2026-11-02T08:00:00+00:00", level=Level.WARN)
+    h.add_profile("爸爸")
+    assert h.profiles() == ["妈妈", "爸爸"] or h.profiles() == sorted(["妈妈", "爸爸"])
+    sms = h.query(kind="sms", profile="妈妈")
+    assert sms[0]["transcript"] == "诚聘兼职刷单" and sms[0]["kind"] == "sms"
+    assert h.query(profile="爸爸") == []
+    assert (path.parent / "v5.db.bak-v5").exists()
+    db.close()

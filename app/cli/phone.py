@@ -1,0 +1,320 @@
+"""``callshield phone import|watch|profiles`` and ``callshield report``: a parent's mobile phone.
+
+callshield phone import calls-20261204.xml sms-20261204.xml 通话录音/ --profile 妈妈
+callshield phone watch ~/Syncthing/妈妈/MIUI/sound_recorder/call_rec --profile 妈妈
+callshield report --profile 妈妈 --days 7 --out report.html
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from app.cli import CliContext
+from screening.types import Level
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_ERROR = 0, 1
+KIND_TEXT = {
+    "calls": ("通话记录备份", "call backup"),
+    "sms": ("短信备份", "SMS backup"),
+    "calllog": ("通话记录 CSV", "call-log CSV"),
+    "recording": ("通话录音", "recording"),
+    "unknown": ("未知文件", "unknown file"),
+    "call": ("电话", "call"),
+}
+STATUS_TEXT = {
+    "done": ("完成", "done"),
+    "skipped": ("已导入过", "seen before"),
+    "failed": ("失败", "failed"),
+    "cancelled": ("已取消", "cancelled"),
+}
+EVENT_KIND_TEXT = {"call": ("电话", "call"), "sms": ("短信", "SMS"), "recording": ("录音", "recording")}
+
+
+def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    phone = subparsers.add_parser(
+        "phone",
+        parents=[parent],
+        help="检查家人的手机：备份、短信、通话录音 / check a parent's phone: backups, SMS, call recordings",
+        description="导入手机备份（SMS Backup & Restore 的 calls/sms XML、通话记录 CSV、录音文件夹），或监视同步来的录音文件夹。"
+        " / Import phone backups (SMS Backup & Restore calls/sms XML, call-log CSV, recording folders) or watch a "
+        "synced recording folder.",
+    )
+    sub = phone.add_subparsers(dest="phone_command", metavar="ACTION")
+    imp = sub.add_parser(
+        "import",
+        parents=[parent],
+        help="导入备份、通话记录或录音并检查 / import and screen backups, call logs or recordings",
+    )
+    imp.add_argument("paths", nargs="+", metavar="BACKUP_OR_FOLDER")
+    imp.add_argument("--profile", default="", help="这是谁的手机，例如 妈妈 / whose phone, e.g. 妈妈")
+    imp.add_argument("--model", default=None, help="录音识别用的 Vosk 模型目录 / Vosk model folder for recordings")
+    imp.add_argument("--json", action="store_true", help="输出 JSON / machine-readable output")
+    imp.set_defaults(func=cmd_import)
+    watch = sub.add_parser(
+        "watch",
+        parents=[parent],
+        help="监视录音文件夹，新录音自动检查并提醒 / watch recording folders, check and alert on new recordings",
+    )
+    watch.add_argument("folders", nargs="*", metavar="FOLDER", help="不写则使用已保存的文件夹 / default: saved folders")
+    watch.add_argument("--profile", default="", help="这是谁的手机 / whose phone")
+    watch.add_argument("--model", default=None, help="Vosk 模型目录 / Vosk model folder")
+    watch.add_argument("--polling", action="store_true", help="定时检查（网络盘） / poll (network drives)")
+    watch.add_argument("--save", action="store_true", help="记住这些文件夹 / remember these folders")
+    watch.add_argument("--seconds", type=float, default=None, help="监视多少秒后退出 / stop after S seconds")
+    watch.set_defaults(func=cmd_watch)
+    profiles = sub.add_parser("profiles", parents=[parent], help="列出家人（手机） / list people (phones)")
+    profiles.add_argument("--add", metavar="NAME", default=None, help="添加 / add one")
+    profiles.set_defaults(func=cmd_profiles)
+    phone.set_defaults(func=lambda args, ctx: _usage(phone, ctx))
+
+    report = subparsers.add_parser(
+        "report",
+        parents=[parent],
+        help="生成家人防诈报告（HTML） / write the family safety report (HTML)",
+        description="为一位家人的手机生成一段时间的防诈报告：一个 HTML 文件，手机上也能打开。"
+        " / Write the family safety report for one person's phone over a period: one HTML file that opens on a phone.",
+    )
+    report.add_argument("--profile", default="", help="谁的手机 / whose phone")
+    report.add_argument("--days", type=int, default=7, help="最近几天（默认 7） / last N days (default 7)")
+    report.add_argument("--out", default="report.html", help="输出文件 / output file")
+    report.set_defaults(func=cmd_report)
+
+
+def _usage(parser: argparse.ArgumentParser, ctx: CliContext) -> int:
+    parser.print_help(ctx.err)
+    return 2
+
+
+def _when(iso: str) -> str:
+    return datetime.fromisoformat(iso).astimezone().strftime("%m-%d %H:%M")
+
+
+def _shorten(text: str, limit: int = 48) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _t2(ctx: CliContext, pair: tuple[str, str]) -> str:
+    return ctx.t(*pair)
+
+
+# ------------------------------------------------------------------------------------------------ import
+def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
+    from app.cli.numbers import _table
+    from app.operations.phone import import_phone_files
+    from app.phone.importer import FileImport
+
+    def progress(r: FileImport) -> None:
+        status = _t2(ctx, STATUS_TEXT.get(r.status, (r.status, r.status)))
+        print(f"… {Path(r.path).name} — {status}", file=ctx.err)
+
+    cancel = threading.Event()
+    try:
+        result = import_phone_files(
+            ctx.data_dir, args.paths, args.profile, model=args.model, progress=progress, cancel=cancel
+        )
+    except KeyboardInterrupt:
+        cancel.set()
+        raise
+    if args.json:
+        for f in result.files:
+            ctx.out.write(
+                json.dumps(
+                    {
+                        "path": f.path,
+                        "kind": f.kind,
+                        "status": f.status,
+                        "read": f.read,
+                        "added": f.added,
+                        "existing": f.existing,
+                        "screened": f.screened,
+                        "flagged": [
+                            {"kind": e.kind, "number": e.number, "at": e.occurred_at, "level": e.level.name.lower(),
+                             "category": e.category, "excerpt": e.excerpt}
+                            for e in f.flagged if e.level >= Level.WARN
+                        ],
+                        "error": None if f.error is None else {"zh": f.error.render("zh"), "en": f.error.render("en")},
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )  # fmt: skip
+        return EXIT_OK if result.ok else EXIT_ERROR
+    who = args.profile or ctx.t("（未指定家人）", "(no profile)")
+    print(ctx.t(f"导入到：{who}", f"profile: {who}"), file=ctx.out)
+    headers = [ctx.t(h[0], h[1]) for h in (("文件", "file"), ("类型", "kind"), ("状态", "status"), ("读取", "read"),
+                                           ("新增", "added"), ("已有", "existing"), ("可疑", "suspicious"))]  # fmt: skip
+    rows = []
+    for f in result.files:
+        n_flagged = len([e for e in f.flagged if e.level >= Level.WARN])
+        rows.append(
+            [Path(f.path).name, _t2(ctx, KIND_TEXT.get(f.kind, (f.kind, f.kind))),
+             _t2(ctx, STATUS_TEXT.get(f.status, (f.status, f.status))), str(f.read), str(f.added), str(f.existing),
+             str(n_flagged)]
+        )  # fmt: skip
+    for line in _table(headers, rows):
+        print(line, file=ctx.out)
+    for f in result.files:
+        if f.error is not None:
+            print(f"  ✗ {Path(f.path).name}: {f.error.render(ctx.lang)}", file=ctx.out)
+        for note in f.notes:
+            print(f"  · {Path(f.path).name}: {note.render(ctx.lang)}", file=ctx.out)
+    flagged = sorted(result.flagged, key=lambda e: (-e.level, e.occurred_at))
+    if flagged:
+        print(ctx.t(f"\n可疑（{len(flagged)}）：", f"\nsuspicious ({len(flagged)}):"), file=ctx.out)
+        for e in flagged[:20]:
+            first = e.reasons[0] if e.reasons else {}
+            reason = str(first.get("en" if ctx.lang == "en" else "zh", "")) if isinstance(first, dict) else ""
+            text = e.excerpt or reason
+            print(
+                f"  {e.level.label(ctx.lang)}  {_t2(ctx, EVENT_KIND_TEXT[e.kind])}  {_when(e.occurred_at)}  "
+                f"{e.number or '-'}  {_shorten(text)}",
+                file=ctx.out,
+            )
+        if len(flagged) > 20:
+            print(
+                ctx.t(
+                    f"  …另有 {len(flagged) - 20} 条，见 callshield report",
+                    f"  … {len(flagged) - 20} more; see callshield report",
+                ),
+                file=ctx.out,
+            )
+    added = result.total("added")
+    print(
+        ctx.t(
+            f"共 {len(result.files)} 个文件：新增 {added} 条记录，可疑 {len(flagged)} 条；用时 {result.elapsed_s:.1f} 秒",
+            f"{len(result.files)} files: {added} records added, {len(flagged)} suspicious; {result.elapsed_s:.1f} s",
+        ),
+        file=ctx.out,
+    )
+    return EXIT_OK if result.ok else EXIT_ERROR
+
+
+# ------------------------------------------------------------------------------------------------ watch
+def cmd_watch(args: argparse.Namespace, ctx: CliContext) -> int:
+    from app.operations.phone import HeadlessAlerts, PhoneWatch, add_watched_folder, watched_folders
+    from app.phone.watch import EventKind, WatchEvent
+    from app.settings import load_settings
+
+    if args.folders:
+        pairs = [(f, args.profile) for f in args.folders]
+        if args.save:
+            for f in args.folders:
+                add_watched_folder(ctx.data_dir, f, args.profile, args.polling)
+    else:
+        pairs = [(w.path, w.profile) for w in watched_folders(ctx.data_dir)]
+    if not pairs:
+        print(
+            ctx.t("没有要监视的文件夹。用法：callshield phone watch 文件夹 --profile 妈妈",
+                  "no folders to watch; e.g. callshield phone watch FOLDER --profile 妈妈"),
+            file=ctx.err,
+        )  # fmt: skip
+        return 2
+    settings = load_settings(ctx.data_dir)
+
+    def show_alert(alert: Any) -> None:
+        print(f"!! {alert.title(ctx.lang)}", file=ctx.out, flush=True)
+        for line in alert.reasons:
+            print(f"   {line}", file=ctx.out, flush=True)
+
+    alerts = HeadlessAlerts(settings, ctx.lang, on_alert=show_alert)
+
+    def on_event(ev: WatchEvent) -> None:
+        name = Path(ev.path).name if ev.path else ""
+        if ev.kind is EventKind.SCANNED:
+            r = ev.result
+            level = max((e.level for e in r.flagged), default=None)
+            word = level.label(ctx.lang) if level is not None else Level.UNKNOWN.label(ctx.lang)
+            print(ctx.t(f"已检查 {name}：{word}", f"checked {name}: {word}"), file=ctx.out, flush=True)
+        elif ev.kind is EventKind.SKIPPED:
+            print(ctx.t(f"{name} 检查过了，跳过", f"{name} seen before, skipped"), file=ctx.out, flush=True)
+        elif ev.message is not None:
+            print(ev.message.render(ctx.lang), file=ctx.out, flush=True)
+
+    watch = PhoneWatch(
+        ctx.data_dir, pairs, model=args.model, on_flagged=alerts.consider, on_event=on_event, polling=args.polling
+    )
+    stop = threading.Event()
+    previous = signal.getsignal(signal.SIGTERM) if threading.current_thread() is threading.main_thread() else None
+    if previous is not None:
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    print(ctx.t("正在监视（Ctrl+C 结束）：", "watching (Ctrl+C to stop):"), file=ctx.out, flush=True)
+    for folder, profile in pairs:
+        print(f"  {folder}" + (f"  [{profile}]" if profile else ""), file=ctx.out, flush=True)
+    watch.start()
+    deadline = None if args.seconds is None else time.monotonic() + args.seconds
+    try:
+        while not stop.is_set() and (deadline is None or time.monotonic() < deadline):
+            stop.wait(0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        watch.stop()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    n = len(watch.results)
+    print(ctx.t(f"已停止；检查了 {n} 个录音", f"stopped; {n} recordings checked"), file=ctx.out)
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------------------------------------ profiles
+def cmd_profiles(args: argparse.Namespace, ctx: CliContext) -> int:
+    from app.operations.phone import add_profile, list_profiles, watched_folders
+
+    names = add_profile(ctx.data_dir, args.add) if args.add else list_profiles(ctx.data_dir)
+    if not names:
+        print(
+            ctx.t(
+                "还没有家人。导入时加 --profile 妈妈 即可创建。", "no profiles yet; use --profile NAME when importing"
+            ),
+            file=ctx.out,
+        )
+    for name in names:
+        folders = [w.path for w in watched_folders(ctx.data_dir) if w.profile == name]
+        print(name + (f"  ← {', '.join(folders)}" if folders else ""), file=ctx.out)
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------------------------------------ report
+def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
+    from app.operations.phone import build_family_report, list_profiles
+
+    if args.days < 1:
+        print(ctx.t("--days 至少为 1", "--days must be at least 1"), file=ctx.err)
+        return 2
+    known = list_profiles(ctx.data_dir)
+    if args.profile and args.profile not in known:
+        listed = "、".join(known) if known else ctx.t("（无）", "(none)")
+        print(
+            ctx.t(
+                f"没有名为“{args.profile}”的家人；已有：{listed}", f"no profile named “{args.profile}”; known: {listed}"
+            ),
+            file=ctx.err,
+        )
+        return EXIT_ERROR
+    try:
+        path, rep = build_family_report(ctx.data_dir, args.profile, args.out, args.days)
+    except OSError as exc:
+        print(ctx.t(f"无法写入 {args.out}：{exc.strerror}", f"cannot write {args.out}: {exc.strerror}"), file=ctx.err)
+        return EXIT_ERROR
+    print(
+        ctx.t(
+            f"已生成 {path}：电话 {rep.calls_screened}（可疑 {rep.calls_suspicious}，应拦截 {rep.calls_blocked}），"
+            f"短信 {rep.sms_screened}（可疑 {rep.sms_suspicious}），录音 {rep.recordings_scanned}（有诈骗话术 {rep.recordings_flagged}）",
+            f"wrote {path}: calls {rep.calls_screened} (suspicious {rep.calls_suspicious}, to block {rep.calls_blocked}), "
+            f"SMS {rep.sms_screened} (suspicious {rep.sms_suspicious}), recordings {rep.recordings_scanned} "
+            f"(flagged {rep.recordings_flagged})",
+        ),
+        file=ctx.out,
+    )
+    return EXIT_OK

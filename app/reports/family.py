@@ -1,0 +1,490 @@
+"""The family safety report (家人防诈报告): one person's phone over a period, for a family chat.
+
+``collect_report(db, profile, since, until)`` reads the history (counts by SQL, the risky rows in full) into a
+:class:`SafetyReport`; ``render_html(report)`` makes **one self-contained HTML file**: inline CSS, the timeline
+chart as inline SVG (pygal, with its tooltip script switched off — nothing is fetched), no other resources.
+Large plain text, one column that fits a phone screen; Chinese first with English beneath; every level shown
+with a glyph and a word, never by colour alone; all data html-escaped.
+
+Chart library: pygal (pure-Python SVG charts, LGPLv3, ~1 MB installed, no native code, no JavaScript needed).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from app import __version__
+from app.display import LEVEL_STYLES
+from app.reports.export import ENTITY_KIND_TEXT
+from screening.types import Level
+
+RISKY = Level.WARN
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL | re.IGNORECASE)
+MAX_ITEMS = 50  # flagged messages/recordings shown in full; the rest are counted
+MAX_NUMBERS = 10
+KIND_TEXT = {"call": ("电话", "calls"), "sms": ("短信", "text messages"), "recording": ("通话录音", "recordings")}
+LEGEND = {"call": "电话 calls", "sms": "短信 SMS", "recording": "录音 recordings"}
+# One colour per kind, each also named in the legend and the table (never colour alone).
+KIND_COLOR = {"call": "#1d4ed8", "sms": "#b45309", "recording": "#7e22ce"}
+
+
+@dataclass
+class NumberSummary:
+    number: str
+    name: str | None
+    events: int
+    kinds: list[str]
+    level: Level
+    reason_zh: str
+    reason_en: str
+    last_at: str
+
+
+@dataclass
+class FlaggedItem:
+    kind: str  # sms | recording
+    number: str
+    name: str | None
+    occurred_at: str
+    level: Level
+    category: str | None
+    scheme_zh: str
+    scheme_en: str
+    evidence: list[str]  # phrases as heard
+    entities: list[tuple[str, str, str]]  # (zh kind, en kind, value)
+    reasons: list[tuple[str, str]]
+    excerpt: str
+    file_name: str | None = None
+
+
+@dataclass
+class SafetyReport:
+    profile: str
+    since: datetime
+    until: datetime
+    tz: tzinfo
+    generated_at: datetime
+    calls_screened: int = 0
+    calls_suspicious: int = 0
+    calls_blocked: int = 0
+    sms_screened: int = 0
+    sms_suspicious: int = 0
+    recordings_scanned: int = 0
+    recordings_flagged: int = 0
+    timeline: dict[date, Counter[str]] = field(default_factory=dict)
+    numbers: list[NumberSummary] = field(default_factory=list)
+    items: list[FlaggedItem] = field(default_factory=list)
+    items_not_shown: int = 0
+
+    @property
+    def risky_total(self) -> int:
+        return self.calls_suspicious + self.sms_suspicious + self.recordings_flagged
+
+
+@lru_cache(maxsize=1)
+def _categories() -> dict[str, tuple[str, str, str, str]]:
+    from screening.transcript.phrases import load_phrase_book
+
+    book = load_phrase_book(None)
+    out = {cid: (c.name.zh, c.name.en, c.scheme.zh, c.scheme.en) for cid, c in book.categories.items()}
+    out.setdefault("generic", ("常见诈骗手法", "Common scam tactics", "", ""))
+    return out
+
+
+def _iso(t: datetime) -> str:
+    return t.astimezone(timezone.utc).isoformat()
+
+
+def _local_tz() -> tzinfo:
+    return datetime.now().astimezone().tzinfo or timezone.utc
+
+
+def collect_report(
+    db: sqlite_utils.Database,
+    profile: str,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    days: int = 7,
+    tz: tzinfo | None = None,
+    now: datetime | None = None,
+) -> SafetyReport:
+    """Gather the report for ``profile`` ('' = rows without a profile) from ``since`` to ``until``."""
+    zone = tz or _local_tz()
+    now = now or datetime.now(timezone.utc)
+    until = until or now
+    since = since or until - timedelta(days=days)
+    rep = SafetyReport(profile=profile, since=since, until=until, tz=zone, generated_at=now)
+    conn = db.conn
+    window = [profile, _iso(since), _iso(until)]
+    where = "profile = ? AND occurred_at >= ? AND occurred_at < ?"
+    for kind, level, n in conn.execute(
+        f"SELECT kind, level, count(*) FROM history WHERE {where} GROUP BY kind, level", window
+    ):
+        if level is None:
+            continue  # kept but not screened (the parent's own messages)
+        risky = level >= RISKY
+        if kind == "call":
+            rep.calls_screened += n
+            rep.calls_suspicious += n if risky else 0
+            rep.calls_blocked += n if level >= Level.BLOCK else 0
+        elif kind == "sms":
+            rep.sms_screened += n
+            rep.sms_suspicious += n if risky else 0
+        elif kind == "recording":
+            rep.recordings_scanned += n
+            rep.recordings_flagged += n if risky else 0
+    rows = conn.execute(
+        "SELECT kind, occurred_at, number_raw, name, level, category, reasons, transcript, hits, entities, file_path"
+        f" FROM history WHERE {where} AND level >= ? ORDER BY occurred_at DESC, id DESC",
+        [*window, int(RISKY)],
+    ).fetchall()
+    per_number: dict[str, dict[str, Any]] = {}
+    cats = _categories()
+    for kind, at, number, name, level, category, reasons_json, text, hits_json, entities_json, file_path in rows:
+        level = Level(level)
+        local_day = datetime.fromisoformat(at).astimezone(zone).date()
+        rep.timeline.setdefault(local_day, Counter())[kind] += 1
+        reasons = _loads(reasons_json)
+        first = reasons[0] if reasons and isinstance(reasons[0], dict) else {}
+        key = number or ""
+        if key:
+            s = per_number.setdefault(
+                key, {"name": name, "events": 0, "kinds": Counter(), "level": level, "reason": first, "last": at}
+            )
+            s["events"] += 1
+            s["kinds"][kind] += 1
+            if level > s["level"]:
+                s["level"], s["reason"] = level, first
+            s["name"] = s["name"] or name
+        if kind in ("sms", "recording"):
+            if len(rep.items) >= MAX_ITEMS:
+                rep.items_not_shown += 1
+                continue
+            cat = cats.get(category or "", ("", "", "", ""))
+            hits = _loads(hits_json)
+            evidence = list(
+                dict.fromkeys(str(h.get("matched") or h.get("canonical") or "") for h in hits if isinstance(h, dict))
+            )
+            ents = []
+            for e in _loads(entities_json):
+                if not isinstance(e, dict) or e.get("kind") in ("amount", "attachment"):
+                    continue
+                zh_en = ENTITY_KIND_TEXT.get(str(e.get("kind")), (str(e.get("kind")), str(e.get("kind"))))
+                ents.append((zh_en[0], zh_en[1], str(e.get("value", ""))))
+            rep.items.append(
+                FlaggedItem(
+                    kind=kind,
+                    number=number or "",
+                    name=name,
+                    occurred_at=at,
+                    level=level,
+                    category=category,
+                    scheme_zh=cat[0],
+                    scheme_en=cat[1],
+                    evidence=[e for e in evidence if e][:8],
+                    entities=list(dict.fromkeys(ents))[:8],
+                    reasons=[(str(r.get("zh", "")), str(r.get("en", ""))) for r in reasons[:3] if isinstance(r, dict)],
+                    excerpt=_excerpt(text or ""),
+                    file_name=Path(file_path).name if file_path else None,
+                )
+            )
+    ranked = sorted(per_number.items(), key=lambda kv: (-kv[1]["level"], -kv[1]["events"], kv[1]["last"]))
+    for number, s in ranked[:MAX_NUMBERS]:
+        rep.numbers.append(
+            NumberSummary(
+                number=number,
+                name=s["name"],
+                events=s["events"],
+                kinds=[k for k, _ in s["kinds"].most_common()],
+                level=s["level"],
+                reason_zh=str(s["reason"].get("zh", "")),
+                reason_en=str(s["reason"].get("en", "")),
+                last_at=s["last"],
+            )
+        )
+    return rep
+
+
+def _loads(value: str | None) -> list[Any]:
+    if not value:
+        return []
+    try:
+        out = json.loads(value)
+    except ValueError:
+        return []
+    return out if isinstance(out, list) else []
+
+
+def _excerpt(text: str, limit: int = 140) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ------------------------------------------------------------------------------------------------ chart
+def timeline_svg(rep: SafetyReport) -> str:
+    """The risky events per day (stacked by kind) as an inline SVG string, drawn by pygal."""
+    import pygal
+    from pygal.style import Style
+
+    first = rep.since.astimezone(rep.tz).date()
+    last = (rep.until - timedelta(microseconds=1)).astimezone(rep.tz).date()
+    ndays = (last - first).days + 1
+    step = 1 if ndays <= 31 else 7
+    buckets: list[date] = [first + timedelta(days=i) for i in range(0, ndays, step)]
+    style = Style(
+        background="white",
+        plot_background="white",
+        foreground="#111827",
+        foreground_strong="#111827",
+        foreground_subtle="#6b7280",
+        colors=tuple(KIND_COLOR[k] for k in ("call", "sms", "recording")),
+        font_family="'Noto Sans CJK SC','Noto Sans SC','PingFang SC','Microsoft YaHei',sans-serif",
+        label_font_size=28,
+        major_label_font_size=28,
+        legend_font_size=30,
+        value_font_size=28,
+        title_font_size=30,
+    )
+    peak = max([sum(c.values()) for c in rep.timeline.values()] or [0])
+    top = max(2, peak)
+    ystep = max(1, -(-top // 5))
+    chart = pygal.StackedBar(
+        style=style,
+        width=640,
+        height=520,
+        js=[],  # no tooltip script: the file must not fetch anything
+        disable_xml_declaration=True,
+        legend_at_bottom=True,
+        legend_at_bottom_columns=1,
+        print_values=False,
+        show_y_guides=True,
+        x_label_rotation=0,
+        x_labels_major_every=max(1, -(-len(buckets) // 5)),
+        show_minor_x_labels=False,
+        range=(0, top),
+        truncate_legend=-1,
+        truncate_label=-1,
+        legend_box_size=24,
+    )
+    chart.y_labels = list(range(0, top + 1, ystep))
+    chart.title = "每天的可疑事件 / per day"
+    chart.x_labels = [b.strftime("%m-%d") for b in buckets]
+    for kind in ("call", "sms", "recording"):
+        values = []
+        for b in buckets:
+            values.append(sum(rep.timeline.get(b + timedelta(days=i), Counter())[kind] for i in range(step)))
+        chart.add(LEGEND[kind], values)
+    svg = str(chart.render(is_unicode=True))
+    # pygal still writes its (inline) tooltip configuration as a <script>; without pygal.js it does nothing, and
+    # the report carries no scripts at all.
+    return _SCRIPT.sub("", svg)
+
+
+# ------------------------------------------------------------------------------------------------ HTML
+_CSS = """
+:root { color-scheme: light; }
+body { font-family: 'Noto Sans CJK SC','Noto Sans SC','PingFang SC','Microsoft YaHei',sans-serif; font-size: 20px;
+  line-height: 1.55; margin: 0; color: #111827; background: #f3f4f6; }
+main { max-width: 760px; margin: 0 auto; padding: 16px; }
+h1 { font-size: 30px; margin: 8px 0 2px; } h2 { font-size: 25px; margin: 28px 0 8px; }
+.en { color: #4b5563; font-size: 17px; display: block; }
+section, .card { background: #fff; border-radius: 12px; padding: 14px 16px; margin: 12px 0;
+  border: 1px solid #d1d5db; }
+.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(160px, 1fr)); gap: 10px; }
+.stat { border: 2px solid #d1d5db; border-radius: 12px; padding: 10px 12px; background: #fff; }
+.stat b { font-size: 34px; display: block; }
+.stat.alert { border-color: #b91c1c; }
+.badge { display: inline-block; font-weight: 700; padding: 2px 10px; border-radius: 999px; color: #fff; }
+.hl { background: #fde68a; font-weight: 700; padding: 0 2px; }
+.excerpt { background: #f9fafb; border-left: 6px solid #9ca3af; padding: 6px 10px; margin: 6px 0; }
+.todo li { margin: 8px 0; } .chart svg { width: 100%; height: auto; }
+table { border-collapse: collapse; width: 100%; } td, th { border: 1px solid #d1d5db; padding: 4px 8px;
+  text-align: left; } .muted { color: #4b5563; font-size: 17px; }
+.verdict { font-size: 24px; font-weight: 700; }
+"""
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _bi(zh: str, en: str) -> str:
+    return f"{_e(zh)}<span class='en'>{_e(en)}</span>"
+
+
+def _badge(level: Level) -> str:
+    return (
+        f"<span class='badge' style='background:{LEVEL_STYLES[level].text}'>{LEVEL_STYLES[level].glyph} {_e(level.zh)}"
+        f" / {_e(level.en)}</span>"
+    )
+
+
+def _when(iso: str, tz: tzinfo) -> str:
+    return datetime.fromisoformat(iso).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def _who(number: str, name: str | None) -> str:
+    number = number or "未知号码 / unknown"
+    return f"{number}（{name}）" if name else number
+
+
+def render_html(rep: SafetyReport) -> str:
+    tz = rep.tz
+    person = rep.profile or "未命名 / unnamed"
+    period = f"{rep.since.astimezone(tz):%Y-%m-%d} — {(rep.until - timedelta(seconds=1)).astimezone(tz):%Y-%m-%d}"
+    parts: list[str] = []
+    parts.append(f"<h1>{_e(person)}的手机 · 家人防诈报告</h1>")
+    parts.append(f"<span class='en'>Family safety report for {_e(person)}'s phone</span>")
+    parts.append(
+        f"<p class='muted'>{_e(period)} · 生成于 / generated {rep.generated_at.astimezone(tz):%Y-%m-%d %H:%M}</p>"
+    )
+    if rep.risky_total:
+        verdict = _bi(
+            f"这段时间发现 {rep.risky_total} 个可疑的电话、短信或录音，请看下面的说明，并和家人聊一聊。",
+            f"{rep.risky_total} suspicious calls, messages or recordings in this period; see below and talk it over.",
+        )
+    else:
+        verdict = _bi(
+            "这段时间没有发现可疑的电话、短信或录音。", "No suspicious calls, messages or recordings in this period."
+        )
+    parts.append(f"<section><p class='verdict'>{verdict}</p></section>")
+    # counts
+    stats = [
+        ("检查的电话", "calls screened", rep.calls_screened, False),
+        ("可疑电话", "suspicious calls", rep.calls_suspicious, rep.calls_suspicious > 0),
+        ("应拦截的电话", "calls to block", rep.calls_blocked, rep.calls_blocked > 0),
+        ("检查的短信", "messages screened", rep.sms_screened, False),
+        ("可疑短信", "suspicious messages", rep.sms_suspicious, rep.sms_suspicious > 0),
+        ("检查的录音", "recordings scanned", rep.recordings_scanned, False),
+        ("有诈骗话术的录音", "recordings flagged", rep.recordings_flagged, rep.recordings_flagged > 0),
+    ]
+    cells = "".join(
+        f"<div class='stat{' alert' if alert else ''}'><b>{n}</b>{'⚠ ' if alert else ''}{_bi(zh, en)}</div>"
+        for zh, en, n, alert in stats
+    )
+    parts.append(f"<h2>{_bi('数字一览', 'At a glance')}</h2><div class='grid'>{cells}</div>")
+    # timeline
+    parts.append(f"<h2>{_bi('可疑事件时间线', 'Timeline of risky events')}</h2>")
+    parts.append(
+        f"<section class='chart' role='img' aria-label='每天的可疑事件 risky events per day'>{timeline_svg(rep)}"
+    )
+    if rep.timeline:
+        rows = "".join(
+            f"<tr><td>{d:%m-%d}</td><td>{c['call']}</td><td>{c['sms']}</td><td>{c['recording']}</td></tr>"
+            for d, c in sorted(rep.timeline.items())
+        )
+        parts.append(
+            "<details><summary>表格 / as a table</summary><table><tr><th>日期 date</th><th>电话 calls</th>"
+            f"<th>短信 SMS</th><th>录音 recordings</th></tr>{rows}</table></details>"
+        )
+    parts.append("</section>")
+    # numbers
+    if rep.numbers:
+        parts.append(f"<h2>{_bi('最可疑的号码', 'Most suspicious numbers')}</h2>")
+        for s in rep.numbers:
+            kinds = "、".join(KIND_TEXT[k][0] for k in s.kinds) + " / " + ", ".join(KIND_TEXT[k][1] for k in s.kinds)
+            parts.append(
+                f"<div class='card'><p>{_badge(s.level)} <b>{_e(_who(s.number, s.name))}</b></p>"
+                f"<p>{s.events} 次（{_e(kinds)}），最近 {_when(s.last_at, tz)}"
+                f"<span class='en'>{s.events} time(s), last {_when(s.last_at, tz)}</span></p>"
+                f"<p>{_bi(s.reason_zh, s.reason_en)}</p></div>"
+            )
+    # items
+    if rep.items:
+        parts.append(f"<h2>{_bi('可疑短信和录音', 'Suspicious messages and recordings')}</h2>")
+        for it in rep.items:
+            kind_zh, kind_en = {"sms": ("短信", "Text message"), "recording": ("通话录音", "Call recording")}[it.kind]
+            body = [f"<p>{_badge(it.level)} <b>{_e(kind_zh)} / {_e(kind_en)}</b> · {_when(it.occurred_at, tz)}</p>"]
+            body.append(f"<p>号码 / number: <b>{_e(_who(it.number, it.name))}</b></p>")
+            if it.file_name:
+                body.append(f"<p class='muted'>文件 / file: {_e(it.file_name)}</p>")
+            if it.scheme_zh:
+                body.append(
+                    f"<p>诈骗类型 / scheme: <b>{_e(it.scheme_zh)}</b><span class='en'>{_e(it.scheme_en)}</span></p>"
+                )
+            if it.evidence:
+                marks = "".join(f"<span class='hl'>【{_e(p)}】</span> " for p in it.evidence)
+                body.append(f"<p>证据 / evidence: {marks}</p>")
+            if it.entities:
+                ents = "；".join(f"{_e(zh)} / {_e(en)}: <b>{_e(v)}</b>" for zh, en, v in it.entities)
+                body.append(f"<p>线索 / details: {ents}</p>")
+            for zh, en in it.reasons[:2]:
+                if zh or en:
+                    body.append(f"<p class='muted'>• {_bi(zh, en)}</p>")
+            if it.excerpt:
+                body.append(f"<div class='excerpt'>“{_e(it.excerpt)}”</div>")
+            parts.append("<div class='card'>" + "".join(body) + "</div>")
+        if rep.items_not_shown:
+            parts.append(
+                f"<p class='muted'>另有 {rep.items_not_shown} 条没有列出 / {rep.items_not_shown} more not listed</p>"
+            )
+    # what to do
+    block_example = next((s.number for s in rep.numbers if s.number), "")
+    parts.append(f"<h2>{_bi('接下来怎么做', 'What to do next')}</h2><section><ol class='todo'>")
+    parts.append(
+        "<li>"
+        + _bi(
+            "拿不准时，拨打 96110（全国反诈专线）问一问；已经转账的，马上打 110 报警。",
+            "When in doubt, call 96110 (the national anti-fraud line); if money was already sent, call 110 at once.",
+        )
+        + "</li>"
+    )
+    block_zh = (
+        f"把可疑号码加入黑名单，例如：callshield lists add block {block_example}"
+        if block_example
+        else "把可疑号码加入黑名单。"
+    )
+    block_en = (
+        f"Block the suspicious numbers, e.g. callshield lists add block {block_example}"
+        if block_example
+        else "Block the suspicious numbers."
+    )
+    parts.append(f"<li>{_bi(block_zh + '；也在手机上拉黑。', block_en + '; block them on the phone too.')}</li>")
+    parts.append(
+        "<li>"
+        + _bi(
+            "和家人聊一聊：不点短信里的链接，不加陌生人的 QQ/微信，不说验证码，不给任何人转账；有人自称公检法、客服或亲友要钱时，先挂断再打给本人核实。",
+            "Talk to your parent: no links from messages, no QQ/WeChat from strangers, never read out codes, never "
+            "transfer money; if someone claims to be police, customer service or family and asks for money, hang up "
+            "and call the person back.",
+        )
+        + "</li></ol></section>"
+    )
+    parts.append(
+        "<p class='muted'>"
+        + _bi(
+            "本报告由家中电脑上的来电护盾离线生成，包含电话号码和短信内容，请只分享给信任的家人。",
+            "Made offline by CallShield on the family computer. It contains numbers and message text; share it only "
+            "with family you trust.",
+        )
+        + f" CallShield {_e(__version__)}</p>"
+    )
+    title = f"{person}的手机 · 家人防诈报告 / Family safety report"
+    return (
+        "<!DOCTYPE html>\n<html lang='zh-CN'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body><main>"
+        + "\n".join(parts)
+        + "</main></body></html>\n"
+    )
+
+
+def write_html(rep: SafetyReport, path: str | os.PathLike[str]) -> Path:
+    """Write the report atomically (a temporary file renamed into place)."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(render_html(rep), encoding="utf-8")
+    os.replace(tmp, out)
+    return out

@@ -1,0 +1,176 @@
+"""Text-message screening: the sender (number rules with ``channel="sms"``) plus the message itself.
+
+A message is judged on three things, each a code with parameters (rendered later, zh/en):
+
+* the **sender**, screened as an SMS sender — a 106/1069 platform port is how banks and shops text, so it is
+  ordinary here, while the same number *calling* is suspicious (``NumberScreener.screen(…, channel="sms")``);
+* the **text**, by the scam-script detector, in SMS style: the 【签名】 brand tag that every commercial SMS carries
+  is taken off before detection (it says who claims to send, not what is asked) and kept as ``signature``;
+  the detector also lists the evidence entities (links, QQ/WeChat IDs, card numbers, apps);
+* **links from official short numbers**: 95588, 10086 … only ever link to their own sites
+  (``blocklists/data/sms_domains.json``); a link to any other domain is a warning sign (spoofed sender ID or a
+  hijacked SMS gateway).
+
+The result's level is the highest of the three.  Pure and deterministic; no database writes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Protocol
+
+from screening.i18n import Message, MessageCode
+from screening.number_plan import numbering_plan
+from screening.screener import NumberScreener, NumberVerdict
+from screening.types import Level
+
+if TYPE_CHECKING:
+    from screening.transcript.detector import TranscriptAssessment
+
+
+class TextAssessor(Protocol):
+    """What ``assess_sms`` needs of the detector: ``ScriptDetector`` (or a cache in front of it)."""
+
+    def assess(self, text: str) -> TranscriptAssessment: ...
+
+
+MAX_BODY = 20_000  # characters; an MMS text part longer than this is cut (nobody reads more, detection stays fast)
+UNFAMILIAR_LINK_SCORE = 0.7
+_SIGNATURE = re.compile(r"^\s*[【\[]([^】\]]{1,20})[】\]]|[【\[]([^】\]]{1,20})[】\]]\s*$")
+_HOST = re.compile(r"^(?:[a-z]+://)?([^/:?#\s]+)", re.IGNORECASE)
+
+
+class SmsFinding(MessageCode):
+    """Findings about a message beyond the number rules and the script detector."""
+
+    OFFICIAL_UNFAMILIAR_LINK = (
+        "官方号码 {sender}（{name}）发来的短信里有陌生网址 {domain}——官方短信只会链接到自己的网站，"
+        "这很可能是伪基站或冒充的短信，不要点开",
+        "The official number {sender} ({name_en}) sent a link to an unfamiliar site {domain}; official messages only "
+        "link to their own sites, so this is probably a fake base station or a spoofed sender — do not open it",
+    )
+
+
+@dataclass(frozen=True)
+class SmsAssessment:
+    level: Level
+    score: float
+    sender: NumberVerdict
+    content: TranscriptAssessment
+    findings: tuple[Message, ...] = ()
+    finding_levels: tuple[Level, ...] = ()
+    signature: str | None = None  # the 【…】 brand tag, without brackets
+    links: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def category(self) -> str | None:
+        return self.content.category if self.content.level >= Level.CAUTION else None
+
+    def reasons(self) -> list[dict[str, Any]]:
+        """All reasons as plain dicts (code, level, zh, en) for the history, most serious first."""
+        out: list[dict[str, Any]] = []
+        for msg, level in zip(self.findings, self.finding_levels, strict=True):
+            code = f"sms.{msg.code.name.lower()}"
+            out.append(
+                {
+                    "code": code,
+                    "level": level.name.lower(),
+                    "zh": msg.render("zh"),
+                    "en": msg.render("en"),
+                    "params": dict(msg.params),
+                }
+            )
+        if self.content.level >= Level.CAUTION:
+            for r in self.content.reasons:
+                out.append({"code": "script", "level": self.content.level.name.lower(), "zh": r.zh, "en": r.en})
+        if self.sender.level >= Level.CAUTION:
+            out.extend(r.to_dict() for r in self.sender.reasons)
+        return out
+
+
+@lru_cache(maxsize=1)
+def sms_domains() -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """``(common, {number: domains})`` from ``blocklists/data/sms_domains.json``."""
+    node = resources.files("blocklists").joinpath("data").joinpath("sms_domains.json")
+    data = json.loads(node.read_text(encoding="utf-8"))
+    by_number = {str(k): tuple(str(d).lower() for d in v) for k, v in data["by_number"].items()}
+    return tuple(str(d).lower() for d in data["common"]), by_number
+
+
+def link_host(url: str) -> str:
+    m = _HOST.match(url.strip())
+    host = (m.group(1) if m else url).lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def _familiar(host: str, domains: tuple[str, ...]) -> bool:
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def split_signature(body: str) -> tuple[str | None, str]:
+    """``"【京东】您的订单…"`` → ``("京东", "您的订单…")``; a trailing tag is taken too."""
+    m = _SIGNATURE.search(body)
+    if m is None:
+        return None, body
+    return (m.group(1) or m.group(2)).strip(), (body[: m.start()] + body[m.end() :]).strip()
+
+
+def assess_sms(
+    sender: str,
+    body: str,
+    screener: NumberScreener,
+    detector: TextAssessor,
+    sender_verdict: NumberVerdict | None = None,
+) -> SmsAssessment:
+    """Screen one text message from ``sender``.  ``sender_verdict`` may be passed when already known."""
+    verdict = sender_verdict if sender_verdict is not None else screener.screen(sender, channel="sms")
+    signature, text = split_signature(body[:MAX_BODY])
+    content = detector.assess(text)
+    links = tuple(e.value for e in content.entities if e.kind == "url")
+    findings: list[Message] = []
+    levels: list[Level] = []
+    national = verdict.number.national_number or verdict.number.digits
+    plan = numbering_plan()
+    official = plan.official.get(national)
+    if (
+        links
+        and not verdict.number.international_prefix
+        and (official is not None or plan.looks_official_short(national))
+    ):
+        common, by_number = sms_domains()
+        own = by_number.get(national, ())
+        for url in links:
+            host = link_host(url)
+            if not _familiar(host, own + common):
+                name_zh = official.name.zh if official else national
+                name_en = official.name.en if official else national
+                findings.append(
+                    Message(
+                        SmsFinding.OFFICIAL_UNFAMILIAR_LINK,
+                        {"sender": national, "name": name_zh, "name_en": name_en, "domain": host},
+                    )
+                )
+                levels.append(Level.WARN)
+                break
+    level = max([content.level, *levels, verdict.level if verdict.level > Level.UNKNOWN else Level.UNKNOWN])
+    score = max(
+        [
+            content.score,
+            *(UNFAMILIAR_LINK_SCORE for _ in levels),
+            verdict.score if verdict.level > Level.UNKNOWN else 0.0,
+        ]
+    )
+    return SmsAssessment(
+        level=Level(level),
+        score=float(score),
+        sender=verdict,
+        content=content,
+        findings=tuple(findings),
+        finding_levels=tuple(levels),
+        signature=signature,
+        links=links,
+    )

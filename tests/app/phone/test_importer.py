@@ -1,0 +1,152 @@
+"""The phone importer on a real SQLite file: screening, idempotent re-import, all-or-nothing per file."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from app.phone.backup_xml import BackupProblem
+from app.phone.importer import CANCELLED, DONE, FAILED, PhoneImporter, PhoneProblem
+from blocklists.history import History
+from screening.types import Level
+from tests.app.phone.backup_factory import (
+    CST,
+    Sms,
+    realistic_calls,
+    realistic_messages,
+    synthetic_messages,
+    write_calls,
+    write_messages,
+)
+
+
+def _importer(db: sqlite_utils.Database, profile: str = "妈妈") -> PhoneImporter:
+    return PhoneImporter(db, profile, tz=CST)
+
+
+def test_import_backup_folder_screens_calls_and_messages(phone_db: sqlite_utils.Database, backup_dir: Path) -> None:
+    result = _importer(phone_db).import_paths([backup_dir])
+    assert result.ok
+    calls, sms = result.files
+    assert (calls.kind, calls.status, calls.read, calls.added) == ("calls", DONE, 8, 8)
+    assert (sms.kind, sms.status, sms.read, sms.added) == ("sms", DONE, 10, 10)
+    assert sms.screened == 9  # the parent's own sent message is kept but not screened
+    by_number = {e.number: e for e in calls.flagged}
+    assert by_number["+85296110"].level is Level.BLOCK
+    assert by_number["10690000123"].level is Level.WARN  # a 1069 port *calling*
+    flagged_sms = {e.number: e for e in sms.flagged if e.level >= Level.WARN}
+    assert set(flagged_sms) == {"10690000123", "10086", "17012345678"}
+    brushing = flagged_sms["10690000123"]
+    assert brushing.category == "task_rebate" and "刷单" in brushing.excerpt
+    assert {"kind": "qq", "value": "3344556677"}.items() <= next(
+        e for e in brushing.entities if e["kind"] == "qq"
+    ).items()
+    assert flagged_sms["10086"].reasons[0]["code"] == "sms.official_unfamiliar_link"
+    hist = History(phone_db)
+    rows = hist.query(profile="妈妈", limit=None)
+    assert len(rows) == 18
+    assert {r["profile"] for r in rows} == {"妈妈"}
+    mms = next(r for r in rows if r["source"] == "phone-backup-mms")
+    assert mms["transcript"] == "看看孙子的照片 😄"
+    assert any(e.get("kind") == "attachment" and e["value"] == "image/jpeg" for e in mms["entities"])
+    rejected = next(r for r in rows if r["number_raw"] == "10690000123" and r["kind"] == "call")
+    assert rejected["call_type"] == "rejected"
+    assert hist.profiles() == ["妈妈"]
+
+
+def test_reimport_adds_only_new_rows(phone_db: sqlite_utils.Database, tmp_path: Path, backup_dir: Path) -> None:
+    imp = _importer(phone_db)
+    imp.import_paths([backup_dir])
+    again = imp.import_paths([backup_dir])
+    assert [(f.added, f.existing) for f in again.files] == [(0, 8), (0, 10)]
+    # next week's backup holds the old messages plus one new one
+    newer = realistic_messages() + [
+        Sms("10690000999", realistic_messages()[0].at, "【某某】恭喜您中奖，请加QQ 1234567 领取")
+    ]
+    path = write_messages(tmp_path / "sms-next-week.xml", newer)
+    third = imp.import_paths([path])
+    assert (third.files[0].added, third.files[0].existing) == (1, 10)
+    assert History(phone_db).count() == 19
+    # the same backup for another person is that person's history
+    other = _importer(phone_db, "爸爸").import_paths([backup_dir])
+    assert [f.added for f in other.files] == [8, 10]
+
+
+def test_truncated_backup_adds_nothing_and_the_good_one_still_imports(
+    phone_db: sqlite_utils.Database, tmp_path: Path, backup_dir: Path
+) -> None:
+    good = backup_dir / "calls-20261204093000.xml"
+    bad = tmp_path / "sms-cut.xml"
+    full = (backup_dir / "sms-20261204093000.xml").read_bytes()
+    bad.write_bytes(full[: int(len(full) * 0.8)])  # several complete records, then cut mid-record
+    result = _importer(phone_db).import_paths([bad, good])
+    by_path = {Path(f.path).name: f for f in result.files}
+    assert by_path["sms-cut.xml"].status == FAILED and by_path["sms-cut.xml"].added == 0
+    assert by_path["sms-cut.xml"].error is not None and by_path["sms-cut.xml"].error.code is BackupProblem.MALFORMED
+    assert by_path["calls-20261204093000.xml"].added == 8
+    assert History(phone_db).query(kind="sms", limit=None) == []  # nothing half-imported
+    assert not result.ok
+
+
+def test_unknown_and_missing_paths_get_clear_errors(phone_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    odd = tmp_path / "photo.jpg"
+    odd.write_bytes(b"\xff\xd8\xff")
+    result = _importer(phone_db).import_paths([odd, tmp_path / "gone.xml"])
+    codes = [f.error.code for f in result.files if f.error]
+    assert codes == [PhoneProblem.UNKNOWN_FILE, PhoneProblem.NOT_FOUND]
+    assert "photo.jpg" in result.files[0].error.render("en")  # type: ignore[union-attr]
+
+
+def test_call_log_csv_uses_the_check_reader(phone_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    csv = tmp_path / "通话记录.csv"
+    csv.write_bytes(
+        "姓名,号码,时间,时长\n儿子,139 1234 5678,2026-11-30 09:00:00,35\n,95275012,2026-11-29 10:15:00,80\n"
+        ",10690000123,2026/11/28 20:01,12\n".encode("gb18030")
+    )
+    imp = _importer(phone_db)
+    (r,) = imp.import_paths([csv]).files
+    assert (r.kind, r.status, r.added, r.screened) == ("calllog", DONE, 3, 3)
+    assert {e.number: e.level for e in r.flagged} == {"95275012": Level.WARN, "10690000123": Level.WARN}
+    rows = History(phone_db).query(kind="call", limit=None)
+    assert {r["occurred_at"] for r in rows} == {
+        "2026-11-30T01:00:00+00:00",
+        "2026-11-29T02:15:00+00:00",
+        "2026-11-28T12:01:00+00:00",
+    }
+    assert imp.import_paths([csv]).files[0].added == 0
+    empty = tmp_path / "empty.csv"
+    empty.write_text("姓名,备注\n张三,无\n", encoding="utf-8")
+    (e,) = imp.import_paths([empty]).files
+    assert e.status == FAILED and e.error is not None and e.error.code is PhoneProblem.CSV_NO_NUMBERS
+
+
+def test_cancel_rolls_back_the_file(phone_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    path = write_messages(tmp_path / "sms-big.xml", synthetic_messages(5000), count=5000)
+    cancel = threading.Event()
+    cancel.set()
+    r = _importer(phone_db).import_backup(path, cancel)
+    assert r.status == CANCELLED and r.added == 0
+    assert History(phone_db).count() == 0
+
+
+@pytest.mark.slow
+def test_backup_of_200000_messages_imports_in_one_go(phone_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    path = write_messages(tmp_path / "sms-200k.xml", synthetic_messages(200_000), count=200_000)
+    (r,) = _importer(phone_db).import_paths([path]).files
+    assert r.status == DONE, r.error
+    assert r.read == r.added == 200_000
+    assert History(phone_db).count() == 200_000
+    assert len([e for e in r.flagged if e.level >= Level.WARN]) > 1000  # ~1 % are scam texts
+    (again,) = _importer(phone_db).import_paths([path]).files
+    assert (again.added, again.existing) == (0, 200_000)
+
+
+def test_calls_in_csv_and_backup_for_recordings_later(phone_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    path = write_calls(tmp_path / "calls-1.xml", realistic_calls())
+    imp = _importer(phone_db)
+    imp.import_paths([path])
+    near = imp.calls_near(realistic_calls()[0].at)
+    assert any(c.number == "13912345678" and c.name == "儿子" for c in near)

@@ -1,0 +1,79 @@
+"""SMS channel awareness: 106/1069 senders, official numbers with foreign links, the 刷单 seed case."""
+
+from __future__ import annotations
+
+import pytest
+
+from screening.screener import NumberScreener
+from screening.sms import assess_sms, link_host, split_signature
+from screening.transcript.detector import ScriptDetector
+from screening.types import Level
+
+
+@pytest.fixture(scope="module")
+def screener() -> NumberScreener:
+    return NumberScreener()
+
+
+@pytest.fixture(scope="module")
+def detector() -> ScriptDetector:
+    return ScriptDetector.default()
+
+
+@pytest.mark.parametrize("number", ["10690000123", "1069012345678", "106575551234"])
+def test_sms_platform_is_suspicious_as_caller_and_normal_as_sender(screener: NumberScreener, number: str) -> None:
+    as_call = screener.screen(number)
+    assert as_call.level is Level.WARN
+    assert "cn.sms_platform.106" in as_call.reason_codes
+    as_sms = screener.screen(number, channel="sms")
+    assert as_sms.level is Level.UNKNOWN
+    assert "cn.sms_platform.106" not in as_sms.reason_codes
+
+
+def test_channel_default_is_call_and_bad_channel_refused(screener: NumberScreener) -> None:
+    assert screener.screen("10690000123").level == screener.screen("10690000123", channel="call").level
+    assert [v.level for v in screener.screen_many(["10690000123"] * 2, channel="sms")] == [Level.UNKNOWN] * 2
+    with pytest.raises(ValueError):
+        screener.screen("10690000123", channel="fax")  # type: ignore[arg-type]
+
+
+def test_channel_does_not_soften_other_rules(screener: NumberScreener) -> None:
+    # A spoofed official number is a block however it arrives; a leased 95 block stays a warning.
+    assert screener.screen("+852 96110", channel="sms").level is Level.BLOCK
+    assert screener.screen("95275012", channel="sms").level is Level.WARN
+
+
+def test_seed_case_brushing_recruitment_by_1069_then_qq(screener: NumberScreener, detector: ScriptDetector) -> None:
+    a = assess_sms(
+        "10690000123", "【优选商城】诚聘兼职刷单，日结200元，动动手指在家赚钱，详情加QQ 3344556677", screener, detector
+    )
+    assert a.level >= Level.WARN
+    assert a.category == "task_rebate"
+    assert a.signature == "优选商城"
+    assert ("qq", "3344556677") in {(e.kind, e.value) for e in a.content.entities}
+    # the sender itself is no reason: as an SMS port it is ordinary
+    assert not any(r["code"].startswith("cn.sms_platform") for r in a.reasons())
+
+
+def test_official_number_linking_to_unfamiliar_domain_warns(screener: NumberScreener, detector: ScriptDetector) -> None:
+    a = assess_sms("10086", "【中国移动】尊敬的客户，请登录 http://10086-jf.top/a 领取话费", screener, detector)
+    assert a.level >= Level.WARN
+    codes = [r["code"] for r in a.reasons()]
+    assert codes[0] == "sms.official_unfamiliar_link"
+    assert a.reasons()[0]["params"]["domain"] == "10086-jf.top"
+    assert "10086-jf.top" in a.reasons()[0]["zh"] and "unfamiliar" in a.reasons()[0]["en"]
+
+
+def test_official_number_linking_to_its_own_site_is_fine(screener: NumberScreener, detector: ScriptDetector) -> None:
+    a = assess_sms("95588", "【工商银行】您尾号1234的卡入账100元，详见 https://m.icbc.com.cn/x", screener, detector)
+    assert a.level < Level.WARN
+    assert not a.findings
+    ordinary = assess_sms("13800138000", "晚上回家吃饭吗", screener, detector)
+    assert ordinary.level <= Level.UNKNOWN and ordinary.reasons() == []
+
+
+def test_helpers() -> None:
+    assert link_host("https://www.Example.COM/a?b") == "example.com"
+    assert link_host("10086-jf.top/x") == "10086-jf.top"
+    assert split_signature("您的验证码是1234【京东】") == ("京东", "您的验证码是1234")
+    assert split_signature("没有签名") == (None, "没有签名")
