@@ -140,6 +140,7 @@ def run_gui(args: argparse.Namespace, ctx: CliContext) -> int:
         window = build_window(app, services)
         window.show()
         services.warm_up()
+        services.subscriptions.start()  # community lists: background updates on their own schedule
         log.info("desktop app started")
         return int(app.exec())
     finally:
