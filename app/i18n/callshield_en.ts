@@ -2261,6 +2261,10 @@ You can also type a number below to simulate a call.</translation>
             <translation>the last good list stays in force (serial %1, %2 entries)</translation>
         </message>
         <message>
+            <source>已到时间（程序运行时会自动检查）</source>
+            <translation>due (checked automatically while the app runs)</translation>
+        </message>
+        <message>
             <source>已订阅“%1”：版本 %2，%3 条。</source>
             <translation>Subscribed to “%1”: serial %2, %3 entries.</translation>
         </message>

@@ -38,17 +38,18 @@ def short_fingerprint(fingerprint: str) -> str:
 class SubscriptionsModel(RowTableModel[Any]):
     """One row per subscription: list, publisher, key, serial, last update, state, entries (wildcards flagged)."""
 
-    COL_TITLE, COL_PUBLISHER, COL_KEY, COL_SERIAL, COL_UPDATED, COL_STATE, COL_ENTRIES = range(7)
+    # the state first after the title: in large text the right-hand columns scroll out of view
+    COL_TITLE, COL_STATE, COL_ENTRIES, COL_UPDATED, COL_SERIAL, COL_PUBLISHER, COL_KEY = range(7)
 
     def headers(self) -> Sequence[str]:
         return [
             self.tr("订阅的名单"),
-            self.tr("发布者"),
-            self.tr("公钥指纹"),
-            self.tr("版本"),
-            self.tr("上次更新"),
             self.tr("状态"),
             self.tr("条目"),
+            self.tr("上次更新"),
+            self.tr("版本"),
+            self.tr("发布者"),
+            self.tr("公钥指纹"),
         ]
 
     def entries_text(self, row: Any) -> str:

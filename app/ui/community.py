@@ -9,6 +9,7 @@ message the core returns; a failed update leaves the last good list in force and
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -277,7 +278,8 @@ class SubscriptionsPanel(QWidget):
         self.intro.setObjectName("hint")
         self.intro.setWordWrap(True)
         self.model = SubscriptionsModel(self, lang=style.current_language())
-        self.table = DataTable(self.model, self, stretch_column=SubscriptionsModel.COL_TITLE)
+        # no stretch column: in large text the title keeps its width and the table scrolls sideways
+        self.table = DataTable(self.model, self)
         self.table.setSelectionMode(DataTable.SelectionMode.SingleSelection)
         self.table.selectionModel().currentChanged.connect(self._show_current)
         self.details = QLabel(self)
@@ -371,7 +373,7 @@ class SubscriptionsPanel(QWidget):
             self.tr("来源：") + view.source,
             self.tr("公钥指纹：") + short_fingerprint(view.fingerprint),
             self.tr("有效期至：") + (_time_text(view.expires_at) or "—")
-            + "    " + self.tr("下次自动检查：") + (_time_text(view.next_check) or "—"),
+            + "    " + self.tr("下次自动检查：") + self._next_check_text(view.next_check),
         ]  # fmt: skip
         if view.wildcard_count or view.prefix_count:
             lines.append(
@@ -390,6 +392,13 @@ class SubscriptionsPanel(QWidget):
                 .replace("%2", str(view.entry_count))
             )
         self.details.setText("\n".join(lines))
+
+    def _next_check_text(self, when: datetime | None) -> str:
+        if when is None:
+            return "—"
+        if when <= datetime.now(timezone.utc):
+            return self.tr("已到时间（程序运行时会自动检查）")
+        return _time_text(when)
 
     # --------------------------------------------------------------- actions
     def open_subscribe(self) -> SubscribeDialog:

@@ -427,11 +427,6 @@ class ListsPage(QWidget):
         self.subs_warning.setText(text)
         self.subs_warning.setVisible(bool(text))
 
-    def prepare_screenshot(self) -> None:
-        """``--screenshot``: show the community subscriptions (the demo data has one)."""
-        if self._subscription_views:
-            self.tabs.setCurrentWidget(self.subscriptions)
-
     def _data_changed(self, area: DataArea) -> None:
         """A write finished (here, in 查号, 来电监控 or the wizard): show it if this page is on screen."""
         if area is DataArea.LISTS and self.isVisible() and self._lists and not self._own_writes:
