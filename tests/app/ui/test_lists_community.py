@@ -256,3 +256,24 @@ def test_large_text_keeps_the_subscriptions_tab_usable(
         assert panel.table.isVisible() and panel.table.height() > 3 * panel.table.verticalHeader().defaultSectionSize()
     finally:
         style.apply_text_scale(qapp, False)
+
+
+def test_english_ui_through_the_translation_files(
+    qtbot, qapp, page_services, publisher: Publisher, pubkey_file: Path
+) -> None:
+    from app.i18n import install_language
+
+    install_language(qapp, "en")
+    try:
+        page = ListsPage(page_services)
+        qtbot.addWidget(page)
+        _subscribe_via_dialog(qtbot, page, str(publisher.out), pubkey_file)
+        assert [page.tabs.tabText(i) for i in range(3)] == ["My lists", "Subscriptions", "My reports"]
+        panel = page.subscriptions
+        assert panel.update_button.text() == "Update now" and panel.unsubscribe_button.text() == "Unsubscribe…"
+        assert _cell(panel.model, 0, SubscriptionsModel.COL_TITLE) == "Nantong community list"
+        assert _cell(panel.model, 0, SubscriptionsModel.COL_STATE) == "✔ up to date"
+        assert panel.status.text().startswith("Subscribed to “nt”: serial 1, 3 entries.")
+        assert page.reports.export_button.text() == "Export for the volunteer centre…"
+    finally:
+        install_language(qapp, "zh")
