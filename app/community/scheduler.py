@@ -143,6 +143,42 @@ class SubscriptionScheduler(QObject):
             name="subscriptions-update",
         )
 
+    def run_update(
+        self,
+        name: str | None,
+        *,
+        on_result: Callable[[list[Any]], None],
+        on_error: Callable[[BaseException], None],
+        timeout: float | None = None,
+    ) -> bool:
+        """An update the user asked for (立即更新), never at the same time as a scheduled run: two runs of one
+        subscription would both fetch and the second would trip over the first's delta.  False while busy."""
+        if self._busy:
+            return False
+        self._busy = True
+        self._timer.stop()
+
+        def done(results: list[Any]) -> None:
+            self._busy = False
+            on_result(results)
+            self.reschedule()
+
+        def failed(exc: BaseException) -> None:
+            self._busy = False
+            on_error(exc)
+            self.reschedule()
+
+        self.services.jobs.run(
+            ops.update,
+            self.services.db_path,
+            name,
+            timeout=timeout or self._timeout,
+            on_result=done,
+            on_error=failed,
+            name="update-subscriptions",
+        )
+        return True
+
     def _done(self, results: list[Any]) -> None:
         self._busy = False
         for r in results:

@@ -2273,6 +2273,10 @@ You can also type a number below to simulate a call.</translation>
             <translation>Checking for a new version…</translation>
         </message>
         <message>
+            <source>正在后台检查更新，请稍等片刻再试。</source>
+            <translation>An update is running in the background; please try again in a moment.</translation>
+        </message>
+        <message>
             <source>增量</source>
             <translation>delta</translation>
         </message>

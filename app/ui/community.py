@@ -450,6 +450,16 @@ class SubscriptionsPanel(QWidget):
         self._updating = True
         self._show_current()
         self.status.setText(self.tr("正在检查新版本…"))
+        scheduler = getattr(self.services, "subscriptions", None)  # the app's scheduler: one run at a time
+        if scheduler is not None:
+            started = scheduler.run_update(
+                name, timeout=SUBSCRIBE_TIMEOUT_S, on_result=self._updated, on_error=self._update_failed
+            )
+            if not started:
+                self._updating = False
+                self._show_current()
+                self.status.setText(self.tr("正在后台检查更新，请稍等片刻再试。"))
+            return
         self.services.jobs.run(
             ops.update,
             self.services.db_path,

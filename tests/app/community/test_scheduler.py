@@ -86,6 +86,15 @@ def test_scheduler_updates_due_lists_in_the_background_and_backs_off_after_a_fai
     qtbot.waitUntil(lambda: sched.remaining_ms() > 0 and not sched.busy, timeout=5000)
     assert 0.8 * 3_600_000 < sched.remaining_ms() <= 1.2 * 3_600_000  # retry in about an hour (±10 % jitter)
 
+    # 立即更新 from the Lists page goes through the scheduler: never two runs at once
+    user_results: list[list[object]] = []
+    sched.check_now()
+    assert sched.busy and not sched.run_update("nt", on_result=user_results.append, on_error=pytest.fail)
+    qtbot.waitUntil(lambda: not sched.busy, timeout=15_000)
+    assert sched.run_update("nt", on_result=user_results.append, on_error=pytest.fail)
+    qtbot.waitUntil(lambda: len(user_results) == 1 and not sched.busy, timeout=15_000)
+    assert user_results[0][0].status is UpdateStatus.FAILED  # the server still answers 404
+
     sched.close()
     assert sched.remaining_ms() == -1 and not sched.running
 
