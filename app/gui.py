@@ -162,6 +162,7 @@ def run_gui(args: argparse.Namespace, ctx: CliContext) -> int:
         window.show()
         _tell_about_set_aside_settings(window, ctx.data_dir)
         services.warm_up()
+        services.subscriptions.start()  # community lists: background updates on their own schedule
         log.info("desktop app started")
         return int(app.exec())
     finally:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 from app.errors import install_qt_logging
 from app.gui import apply_ui_settings, build_window, make_app
+from app.operations import DataArea
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,38 @@ def seed_demo(services: AppServices) -> None:
         history.add_call(
             number, source="modem", line="1", level=verdict.level, score=verdict.score, reasons=list(verdict.reasons)
         )
+
+
+def seed_subscriptions(services: AppServices, folder: Path) -> None:
+    """Demo community lists: a publisher signs two bundles (real publish code, a throw-away key) and the app
+    subscribes to both; the second was published ten days ago for a week, so it shows the expiry warning."""
+    from datetime import datetime, timedelta, timezone
+
+    from app.operations import community
+    from blocklists.db import open_db
+    from blocklists.store import ListStore
+    from blocklists.subscriptions import bundle
+    from blocklists.subscriptions import subscribe as subs
+    from blocklists.subscriptions.minisign import generate_secret_key
+
+    key = generate_secret_key()
+    publisher = ListStore(open_db(folder / "publisher.db"))
+    long_ago = datetime.now(timezone.utc) - timedelta(days=10)
+    try:
+        publisher.create_list("nantong", "block", title_zh="南通社区反诈名单", title_en="Nantong community list")
+        for number in ("13912345001", "13912345002", "16512345678"):  # none of them in the other pages' demos
+            publisher.add("nantong", number, "fraud", note="冒充客服 / fake customer service")
+        publisher.add("nantong", "05138765??", "fraud", note="租用号段 / rented range")
+        bundle.publish(publisher, "nantong", folder / "nantong", key, publisher="南通市反诈志愿者协会")
+        community.subscribe(services.db_path, str(folder / "nantong"), key.public_key)
+        publisher.create_list("jiedao", "block", title_zh="崇川街道名单", title_en="Chongchuan street list")
+        publisher.add("jiedao", "05138000111", "harassment", note="推销 / sales calls")
+        bundle.publish(publisher, "jiedao", folder / "jiedao", key, publisher="崇川街道居委会", now=long_ago,
+                       valid_for=timedelta(days=7))  # fmt: skip
+        subs.subscribe(services.store(), str(folder / "jiedao"), key.public_key.line(), now=long_ago)
+    finally:
+        publisher.db.conn.close()
+    services.notify_changed(DataArea.SUBSCRIPTIONS)
 
 
 def take_screenshots(out_dir: Path, ctx: CliContext | None = None) -> int:
@@ -97,6 +130,9 @@ def take_screenshots(out_dir: Path, ctx: CliContext | None = None) -> int:
                         wait_idle(services)
                     settle(300)
                     wait_idle(services)
+                # after the demo call, so the other pages look as before; shown on 名单 (04 and 11)
+                seed_subscriptions(services, Path(tmp) / f"bundles-{lang}")
+                wait_idle(services)
                 pages = [spec.key for spec in _pages()]
                 suffix = "" if lang == "zh" else "_en"
                 for i, key in enumerate(pages, start=1):
@@ -113,6 +149,12 @@ def take_screenshots(out_dir: Path, ctx: CliContext | None = None) -> int:
                     if lang == "en":
                         break  # one English page is enough to show the translation
                 if lang == "zh":
+                    lists: Any = window.show_page("lists")
+                    lists.tabs.setCurrentWidget(lists.subscriptions)
+                    wait_idle(services)
+                    settle()
+                    save(window, "11_lists_subscriptions.png")
+                    lists.tabs.setCurrentIndex(0)
                     services.settings.update(large_text=True)
                     live: Any = window.show_page("live")
                     settle(300)

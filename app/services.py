@@ -10,7 +10,8 @@ Pages receive an ``AppServices`` in their constructor and never open SQL, Vosk o
 - ``services.detector()``: the scam-script detector, loaded lazily; ``load_detector(cb)`` loads it in a worker.
 - ``services.write(fn, *args, area=DataArea.X)``: a write on the single DB writer, then ``dataChanged(area)``.
 - ``services.jobs``: the ``JobRunner``; ``services.alerts``: the ``AlertService``; ``services.calls``: the
-  ``CallBridge`` (app.live.service) (signals ``callScreened``, ``transcriptUpdated``…); ``services.speech``: model/device access.
+  ``CallBridge`` (app.live.service) (signals ``callScreened``, ``transcriptUpdated``…); ``services.speech``: model/device access;
+  ``services.subscriptions``: the community-list update scheduler (app.community.scheduler).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
     from app.alerts.service import AlertService
     from app.audio.service import SpeechService
+    from app.community.scheduler import SubscriptionScheduler
     from app.live.service import CallBridge
     from blocklists.history import History
     from blocklists.store import ListStore
@@ -96,6 +98,7 @@ class AppServices(QObject):
         self.alerts: AlertService
         self.calls: CallBridge
         self.speech: SpeechService
+        self.subscriptions: SubscriptionScheduler  # community-list updates; started by app/gui.py
         self._closed = False
 
     # ------------------------------------------------------------------ data
@@ -247,7 +250,8 @@ class AppServices(QObject):
         if self._closed:
             return
         self._closed = True
-        for part in (getattr(self, "calls", None), getattr(self, "speech", None), getattr(self, "alerts", None)):
+        parts = ("subscriptions", "calls", "speech", "alerts")
+        for part in (getattr(self, name, None) for name in parts):
             if part is None:
                 continue
             try:
@@ -278,9 +282,11 @@ def build_services(data_dir: Path, settings: Settings | None = None) -> AppServi
     services = AppServices(data_dir, settings if settings is not None else load_settings(data_dir))
     from app.alerts.service import AlertService
     from app.audio.service import SpeechService
+    from app.community.scheduler import SubscriptionScheduler
     from app.live.service import CallBridge
 
     services.alerts = AlertService(services)
     services.calls = CallBridge(services)
     services.speech = SpeechService(services)
+    services.subscriptions = SubscriptionScheduler(services)
     return services

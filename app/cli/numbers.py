@@ -433,7 +433,7 @@ def cmd_lists_show(args: argparse.Namespace, ctx: Any) -> int:
         if args.json:
             for i in infos:
                 row = {"name": i.name, "title_zh": i.title.zh, "title_en": i.title.en, "kind": i.kind.value}
-                row |= {"enabled": i.enabled, "entries": i.entry_count}
+                row |= {"enabled": i.enabled, "entries": i.entry_count, "subscribed": i.subscribed}
                 ctx.out.write(json.dumps(row, ensure_ascii=False) + "\n")
             return 0
         kinds = {
@@ -441,6 +441,7 @@ def cmd_lists_show(args: argparse.Namespace, ctx: Any) -> int:
             "allow": ("白名单", "allowlist"),
             "bundled": ("内置", "bundled"),
             "imported": ("导入", "imported"),
+            "subscribed": ("订阅", "subscribed"),  # a signed community list (kind imported underneath)
         }
         headers = [
             ctx.t("名称", "Name"),
@@ -452,7 +453,7 @@ def cmd_lists_show(args: argparse.Namespace, ctx: Any) -> int:
         rows = [
             [
                 i.name,
-                ctx.t(*kinds[i.kind.value]),
+                ctx.t(*kinds["subscribed" if i.subscribed else i.kind.value]),
                 ctx.t("启用", "enabled") if i.enabled else ctx.t("停用", "disabled"),
                 str(i.entry_count),
                 i.title.render(lang),

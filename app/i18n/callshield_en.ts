@@ -193,6 +193,14 @@
             <translation>What was said (suspicious phrases highlighted)</translation>
         </message>
         <message>
+            <source>举报…</source>
+            <translation>Report…</translation>
+        </message>
+        <message>
+            <source>举报这个号码（记在本机，可导出给志愿者中心）</source>
+            <translation>Report this number (kept on this computer; can be exported for the volunteer centre)</translation>
+        </message>
+        <message>
             <source>已拉黑</source>
             <translation>Blocked</translation>
         </message>
@@ -371,6 +379,14 @@
         <message>
             <source>加入名单</source>
             <translation>Add to list</translation>
+        </message>
+        <message>
+            <source>举报…</source>
+            <translation>Report…</translation>
+        </message>
+        <message>
+            <source>举报选中的号码（记在本机，可导出给志愿者中心）</source>
+            <translation>Report the selected number (kept on this computer; can be exported for the volunteer centre)</translation>
         </message>
         <message>
             <source>导出 CSV…</source>
@@ -708,6 +724,56 @@
         </message>
     </context>
     <context>
+        <name>ExportPreviewDialog</name>
+        <message>
+            <source>导出举报给志愿者中心</source>
+            <translation>Export reports for the volunteer centre</translation>
+        </message>
+        <message>
+            <source>下面就是将要分享的全部内容：号码、类别、备注、时间，和一个随机安装编号（用来让志愿者把同一户的举报只算一次，看不出您是谁）。不含您的电话号码或其他个人信息。称呼可不填。</source>
+            <translation>Below is everything that will be shared: numbers, categories, notes, times and a random installation id (so volunteers count each household once without learning who you are). It holds no phone number of yours or other personal data. The name is optional.</translation>
+        </message>
+        <message>
+            <source>可不填，例如：张阿姨家</source>
+            <translation>Optional, e.g. Auntie Zhang's family</translation>
+        </message>
+        <message>
+            <source>您的称呼（可不填）</source>
+            <translation>Your name (optional)</translation>
+        </message>
+        <message>
+            <source>将要写入文件的内容</source>
+            <translation>What will be written to the file</translation>
+        </message>
+        <message>
+            <source>您的称呼：</source>
+            <translation>Your name:</translation>
+        </message>
+        <message>
+            <source>保存到文件…</source>
+            <translation>Save to file…</translation>
+        </message>
+        <message>
+            <source>取消，不导出</source>
+            <translation>Cancel, export nothing</translation>
+        </message>
+        <message numerus="yes">
+            <source>保存 %n 条举报到文件…</source>
+            <translation>
+                <numerusform>Save %n report to file…</numerusform>
+                <numerusform>Save %n reports to file…</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>导出举报</source>
+            <translation>Export reports</translation>
+        </message>
+        <message>
+            <source>JSON 文件 (*.json)</source>
+            <translation>JSON files (*.json)</translation>
+        </message>
+    </context>
+    <context>
         <name>FamilyPage</name>
         <message>
             <source>这些行不像电话号码，不会被添加：</source>
@@ -881,6 +947,14 @@
         <message>
             <source>导出 CSV…</source>
             <translation>Export CSV…</translation>
+        </message>
+        <message>
+            <source>举报…</source>
+            <translation>Report…</translation>
+        </message>
+        <message>
+            <source>举报这条记录的来电号码（记在本机，可导出给志愿者中心）</source>
+            <translation>Report the caller of this record (kept on this computer; can be exported for the volunteer centre)</translation>
         </message>
         <message>
             <source>导出 HTML 报告…</source>
@@ -1108,12 +1182,20 @@
             <translation>Entries</translation>
         </message>
         <message>
+            <source>（订阅）</source>
+            <translation> (subscribed)</translation>
+        </message>
+        <message>
             <source>可信名单（放行）：名单里的号码永远不会被标记</source>
             <translation>Allowlist: numbers on it are never flagged</translation>
         </message>
         <message>
             <source>拦截名单：名单里的号码来电时报警</source>
             <translation>Blocklist: calls from numbers on it raise an alert</translation>
+        </message>
+        <message>
+            <source>订阅的社区名单：由发布者签名并自动更新，在“社区订阅”页管理</source>
+            <translation>Subscribed community list: signed by its publisher and updated automatically; manage it on the “Subscriptions” tab</translation>
         </message>
         <message>
             <source>勾选表示启用此名单</source>
@@ -1197,6 +1279,18 @@
         <message>
             <source>删除选中的号码</source>
             <translation>Delete the selected numbers</translation>
+        </message>
+        <message>
+            <source>我的名单</source>
+            <translation>My lists</translation>
+        </message>
+        <message>
+            <source>社区订阅</source>
+            <translation>Subscriptions</translation>
+        </message>
+        <message>
+            <source>我的举报</source>
+            <translation>My reports</translation>
         </message>
         <message>
             <source>删除名单</source>
@@ -1312,6 +1406,10 @@
         <message>
             <source>拦截名单</source>
             <translation>Block list</translation>
+        </message>
+        <message>
+            <source>订阅名单（只读，由发布者更新）</source>
+            <translation>subscribed list (read-only, updated by its publisher)</translation>
         </message>
         <message>
             <source>停用此名单</source>
@@ -1821,6 +1919,110 @@ You can also type a number below to simulate a call.</translation>
         </message>
     </context>
     <context>
+        <name>ReportDialog</name>
+        <message>
+            <source>举报这个号码</source>
+            <translation>Report this number</translation>
+        </message>
+        <message>
+            <source>号码</source>
+            <translation>Number</translation>
+        </message>
+        <message>
+            <source>类别</source>
+            <translation>Category</translation>
+        </message>
+        <message>
+            <source>例如：自称银行客服，要求转账</source>
+            <translation>e.g. claimed to be bank staff, asked for a transfer</translation>
+        </message>
+        <message>
+            <source>备注（可不填）</source>
+            <translation>Note (optional)</translation>
+        </message>
+        <message>
+            <source>举报只记在本机。导出给志愿者中心时才会分享，导出前会完整显示要分享的内容。</source>
+            <translation>Reports stay on this computer. They are shared only when you export them for the volunteer centre, and the export shows everything it will share first.</translation>
+        </message>
+        <message>
+            <source>号码：</source>
+            <translation>Number: </translation>
+        </message>
+        <message>
+            <source>类别：</source>
+            <translation>Category:</translation>
+        </message>
+        <message>
+            <source>备注：</source>
+            <translation>Note:</translation>
+        </message>
+        <message>
+            <source>举报</source>
+            <translation>Report</translation>
+        </message>
+        <message>
+            <source>取消</source>
+            <translation>Cancel</translation>
+        </message>
+        <message>
+            <source>请填写号码。</source>
+            <translation>Please enter a number.</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReportsModel</name>
+        <message>
+            <source>时间</source>
+            <translation>Time</translation>
+        </message>
+        <message>
+            <source>号码</source>
+            <translation>Number</translation>
+        </message>
+        <message>
+            <source>类别</source>
+            <translation>Category</translation>
+        </message>
+        <message>
+            <source>备注</source>
+            <translation>Note</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReportsPanel</name>
+        <message>
+            <source>已记录举报：</source>
+            <translation>Report recorded: </translation>
+        </message>
+        <message>
+            <source>在来电监控、查号或记录页按“举报…”记下的号码。导出后把文件交给志愿者中心，他们汇总多户的举报后更新社区名单。</source>
+            <translation>Numbers you reported with “Report…” on the Live, Check or History page. Export them and give the file to your volunteer centre; they pool reports from many households and update the community list.</translation>
+        </message>
+        <message>
+            <source>我的举报</source>
+            <translation>My reports</translation>
+        </message>
+        <message>
+            <source>举报号码…</source>
+            <translation>Report a number…</translation>
+        </message>
+        <message>
+            <source>导出给志愿者中心…</source>
+            <translation>Export for the volunteer centre…</translation>
+        </message>
+        <message>
+            <source>导出举报（先显示要分享的内容）</source>
+            <translation>Export reports (shows what will be shared first)</translation>
+        </message>
+        <message numerus="yes">
+            <source>已导出 %n 条举报到：</source>
+            <translation>
+                <numerusform>Exported %n report to: </numerusform>
+                <numerusform>Exported %n reports to: </numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
         <name>SettingsPage</name>
         <message>
             <source>设置</source>
@@ -1852,6 +2054,275 @@ You can also type a number below to simulate a call.</translation>
         <message>
             <source>不确定就选第一项。接好设备后可以在“设置”里更改。</source>
             <translation>Not sure? Pick the first one. Change it in Settings once a device is connected.</translation>
+        </message>
+    </context>
+    <context>
+        <name>SubscribeDialog</name>
+        <message>
+            <source>订阅社区名单</source>
+            <translation>Subscribe to a community list</translation>
+        </message>
+        <message>
+            <source>填写志愿者中心给的名单地址，或选择 U 盘上的名单文件夹 / zip 文件，再选择发布者给的公钥文件（.pub）。每次更新都会用这个公钥核对签名，别人无法冒充发布者。</source>
+            <translation>Enter the list address your volunteer centre gave you, or choose the list folder / zip file on a USB stick, then choose the publisher's public key file (.pub). Every update is checked against this key, so nobody can pose as the publisher.</translation>
+        </message>
+        <message>
+            <source>名单地址、文件夹或 zip</source>
+            <translation>List address, folder or zip</translation>
+        </message>
+        <message>
+            <source>文件夹…</source>
+            <translation>Folder…</translation>
+        </message>
+        <message>
+            <source>选择名单文件夹</source>
+            <translation>Choose the list folder</translation>
+        </message>
+        <message>
+            <source>zip 文件…</source>
+            <translation>Zip file…</translation>
+        </message>
+        <message>
+            <source>选择名单 zip 文件</source>
+            <translation>Choose the list zip file</translation>
+        </message>
+        <message>
+            <source>发布者的公钥文件</source>
+            <translation>The publisher's public key file</translation>
+        </message>
+        <message>
+            <source>选择…</source>
+            <translation>Choose…</translation>
+        </message>
+        <message>
+            <source>选择公钥文件</source>
+            <translation>Choose the public key file</translation>
+        </message>
+        <message>
+            <source>可不填（用名单自带的名称）</source>
+            <translation>Optional (the list's own name by default)</translation>
+        </message>
+        <message>
+            <source>在本机的名单名（可不填）</source>
+            <translation>Local list name (optional)</translation>
+        </message>
+        <message>
+            <source>名单地址：</source>
+            <translation>List address:</translation>
+        </message>
+        <message>
+            <source>公钥文件：</source>
+            <translation>Public key file:</translation>
+        </message>
+        <message>
+            <source>名称：</source>
+            <translation>Name:</translation>
+        </message>
+        <message>
+            <source>订阅</source>
+            <translation>Subscribe</translation>
+        </message>
+        <message>
+            <source>取消</source>
+            <translation>Cancel</translation>
+        </message>
+        <message>
+            <source>zip 文件 (*.zip)</source>
+            <translation>Zip files (*.zip)</translation>
+        </message>
+        <message>
+            <source>公钥 (*.pub);;所有文件 (*)</source>
+            <translation>Public keys (*.pub);;All files (*)</translation>
+        </message>
+        <message>
+            <source>请填写名单地址，或选择 U 盘上的名单文件夹或 zip 文件。</source>
+            <translation>Please enter the list address, or choose the list folder or zip file on a USB stick.</translation>
+        </message>
+        <message>
+            <source>请选择发布者给的公钥文件（.pub）。</source>
+            <translation>Please choose the public key file (.pub) from the publisher.</translation>
+        </message>
+        <message>
+            <source>正在下载并核对签名…</source>
+            <translation>Downloading and checking the signature…</translation>
+        </message>
+    </context>
+    <context>
+        <name>SubscriptionsModel</name>
+        <message>
+            <source>订阅的名单</source>
+            <translation>Subscribed lists</translation>
+        </message>
+        <message>
+            <source>发布者</source>
+            <translation>Publisher</translation>
+        </message>
+        <message>
+            <source>公钥指纹</source>
+            <translation>Key fingerprint</translation>
+        </message>
+        <message>
+            <source>版本</source>
+            <translation>Serial</translation>
+        </message>
+        <message>
+            <source>上次更新</source>
+            <translation>Last update</translation>
+        </message>
+        <message>
+            <source>状态</source>
+            <translation>Status</translation>
+        </message>
+        <message>
+            <source>条目</source>
+            <translation>Entries</translation>
+        </message>
+        <message>
+            <source>通配 %1 / 号段 %2</source>
+            <translation>wildcards %1 / prefixes %2</translation>
+        </message>
+        <message>
+            <source>（未署名）</source>
+            <translation>(unnamed)</translation>
+        </message>
+        <message>
+            <source>从未</source>
+            <translation>never</translation>
+        </message>
+        <message>
+            <source>此名单含通配或号段规则，会拦截整段号码（官方号码和您的白名单不受影响）</source>
+            <translation>This list has wildcard or prefix rules that block whole ranges of numbers (official numbers and your allowlist are not affected)</translation>
+        </message>
+    </context>
+    <context>
+        <name>SubscriptionsPanel</name>
+        <message>
+            <source>订阅志愿者中心、居委会发布的签名名单，本机会按名单的有效期自动更新。每次更新都核对发布者的签名；任何一步出错都继续使用上一版，并在这里说明原因。</source>
+            <translation>Subscribe to signed lists published by volunteer centres or residents' committees; this computer updates them on their own schedule. Every update checks the publisher's signature; if any step fails, the last good list stays in use and the reason is shown here.</translation>
+        </message>
+        <message>
+            <source>订阅的名单</source>
+            <translation>Subscribed lists</translation>
+        </message>
+        <message>
+            <source>订阅…</source>
+            <translation>Subscribe…</translation>
+        </message>
+        <message>
+            <source>订阅社区名单（网址、文件夹或 zip）</source>
+            <translation>Subscribe to a community list (address, folder or zip)</translation>
+        </message>
+        <message>
+            <source>立即更新</source>
+            <translation>Update now</translation>
+        </message>
+        <message>
+            <source>立即检查选中订阅的新版本</source>
+            <translation>Check the selected subscription for a new version now</translation>
+        </message>
+        <message>
+            <source>取消订阅…</source>
+            <translation>Unsubscribe…</translation>
+        </message>
+        <message>
+            <source>取消选中的订阅并删除其号码</source>
+            <translation>Unsubscribe the selected list and delete its numbers</translation>
+        </message>
+        <message>
+            <source>还没有订阅任何名单。</source>
+            <translation>No subscriptions yet.</translation>
+        </message>
+        <message>
+            <source>来源：</source>
+            <translation>Source: </translation>
+        </message>
+        <message>
+            <source>公钥指纹：</source>
+            <translation>Key fingerprint: </translation>
+        </message>
+        <message>
+            <source>有效期至：</source>
+            <translation>Valid until: </translation>
+        </message>
+        <message>
+            <source>下次自动检查：</source>
+            <translation>Next automatic check: </translation>
+        </message>
+        <message>
+            <source>此名单含 %1 条号段规则和 %2 条通配规则，会拦截整段号码（官方号码和您的白名单不受影响）</source>
+            <translation>This list has %1 prefix rules and %2 wildcard rules that block whole ranges of numbers (official numbers and your allowlist are not affected)</translation>
+        </message>
+        <message>
+            <source>上次更新失败：</source>
+            <translation>The last update failed: </translation>
+        </message>
+        <message>
+            <source>继续使用上一版（版本 %1，%2 条）</source>
+            <translation>the last good list stays in force (serial %1, %2 entries)</translation>
+        </message>
+        <message>
+            <source>已到时间（程序运行时会自动检查）</source>
+            <translation>due (checked automatically while the app runs)</translation>
+        </message>
+        <message>
+            <source>已订阅“%1”：版本 %2，%3 条。</source>
+            <translation>Subscribed to “%1”: serial %2, %3 entries.</translation>
+        </message>
+        <message>
+            <source>正在检查新版本…</source>
+            <translation>Checking for a new version…</translation>
+        </message>
+        <message>
+            <source>正在后台检查更新，请稍等片刻再试。</source>
+            <translation>An update is running in the background; please try again in a moment.</translation>
+        </message>
+        <message>
+            <source>增量</source>
+            <translation>delta</translation>
+        </message>
+        <message>
+            <source>完整名单</source>
+            <translation>full list</translation>
+        </message>
+        <message>
+            <source>“%1”已更新到版本 %2（%3，+%4 −%5），共 %6 条</source>
+            <translation>“%1” updated to serial %2 (%3, +%4 −%5), %6 entries</translation>
+        </message>
+        <message>
+            <source>“%1”已是最新（版本 %2，%3 条）</source>
+            <translation>“%1” is up to date (serial %2, %3 entries)</translation>
+        </message>
+        <message>
+            <source>但名单已过期（仍在使用），请联系发布者</source>
+            <translation>but the list has expired (still in use); please contact the publisher</translation>
+        </message>
+        <message>
+            <source>“%1”更新失败：%2</source>
+            <translation>“%1”: update failed: %2</translation>
+        </message>
+        <message>
+            <source>取消订阅</source>
+            <translation>Unsubscribe</translation>
+        </message>
+        <message>
+            <source>确定取消订阅“%1”吗？它的 %2 个号码会从本机删除，以后也不再更新。</source>
+            <translation>Unsubscribe from “%1”? Its %2 numbers will be deleted from this computer and it will no longer be updated.</translation>
+        </message>
+        <message>
+            <source>保留</source>
+            <translation>Keep</translation>
+        </message>
+        <message>
+            <source>已取消订阅“%1”。</source>
+            <translation>Unsubscribed from “%1”.</translation>
+        </message>
+        <message>
+            <source>订阅的名单“%1”已过期（仍在使用）：发布者可能已停止更新，请联系发布者。</source>
+            <translation>The subscribed list “%1” has expired (still in use): the publisher may have stopped updating it; please contact the publisher.</translation>
+        </message>
+        <message>
+            <source>订阅的名单“%1”更新失败（仍用上一版）：%2</source>
+            <translation>The subscribed list “%1” could not be updated (the last good list is in use): %2</translation>
         </message>
     </context>
     <context>

@@ -77,7 +77,10 @@ class ListsModel(RowTableModel[Any]):
     def cell(self, row: Any, column: int, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if column == self.COL_NAME:
-                return ("✔ " if self.is_allow(row) else "✖ ") + self.display_name(row)
+                text = ("✔ " if self.is_allow(row) else "✖ ") + self.display_name(row)
+                if field(row, "subscribed", default=False):
+                    text += self.tr("（订阅）")  # a signed community list, not a file imported by hand
+                return text
             if column == self.COL_COUNT:
                 return str(field(row, "entry_count", "count", "entries", default=""))
         if role == Qt.ItemDataRole.CheckStateRole and column == self.COL_NAME:
@@ -89,6 +92,8 @@ class ListsModel(RowTableModel[Any]):
                 if self.is_allow(row)
                 else self.tr("拦截名单：名单里的号码来电时报警")
             )
+            if field(row, "subscribed", default=False):
+                kind += "\n" + self.tr("订阅的社区名单：由发布者签名并自动更新，在“社区订阅”页管理")
             return kind + "\n" + self.tr("勾选表示启用此名单")
         if role == SORT_ROLE and column == self.COL_COUNT:
             value = field(row, "entry_count", "count", default=0)

@@ -192,6 +192,15 @@ def subscribe(
         store.db.conn.close()
 
 
+def subscribe_with_key_file(
+    db_path: Path, location: str, pubkey_file: str | os.PathLike[str], list_name: str | None = None,
+    timeout: float | None = None,
+) -> subs.UpdateResult:  # fmt: skip
+    """The Subscribe dialog's action: read the publisher's ``*.pub`` file, then ``subscribe`` (``list_name``:
+    the local name, by default the list's own id; positional so the job runner's ``name=`` stays free)."""
+    return subscribe(db_path, location, load_public_key(pubkey_file), name=list_name or None, timeout=timeout)
+
+
 def update(
     db_path: Path, name: str | None = None, *, force: bool = False, only_due: bool = False, timeout: float | None = None
 ) -> list[subs.UpdateResult]:

@@ -33,6 +33,7 @@ from app.operations import DataArea
 from app.operations.check import add_to_list, screen_numbers
 from app.reports.export import write_check_csv
 from app.ui import style
+from app.ui.community import open_report_dialog, reported_text
 from app.ui.widgets import DataTable, ErrorDetailsDialog, LevelFilterCombo, TaskProgress, VerdictBanner, render_text
 from screening.privacy import mask_number
 from screening.types import Level
@@ -127,6 +128,10 @@ class CheckPage(QWidget):
         add_row.addWidget(self.category_combo)
         add_row.addWidget(self.note_edit, 1)
         add_row.addWidget(self.add_button)
+        self.report_button = QPushButton(self)  # 举报… (issue 15): a report for the volunteer centre
+        self.report_button.clicked.connect(self.report_current)
+        self.report_dialog: Any = None
+        add_row.addWidget(self.report_button)
 
         lower = QWidget(self)
         lower_layout = QVBoxLayout(lower)
@@ -195,6 +200,8 @@ class CheckPage(QWidget):
         self.note_edit.setPlaceholderText(self.tr("备注（可不填）"))
         self.note_edit.setAccessibleName(self.tr("备注"))
         self.add_button.setText(self.tr("加入名单"))
+        self.report_button.setText(self.tr("举报…"))
+        self.report_button.setAccessibleName(self.tr("举报选中的号码（记在本机，可导出给志愿者中心）"))
         self.export_button.setText(self.tr("导出 CSV…"))
         self.export_button.setAccessibleName(self.tr("把全部查询结果导出为 CSV 表格"))
         self.progress.retranslate()
@@ -219,7 +226,7 @@ class CheckPage(QWidget):
             lists = []
         for info in lists:
             kind = getattr(getattr(info, "kind", None), "value", "")
-            if kind == "bundled":
+            if kind == "bundled" or getattr(info, "subscribed", False):  # replaced by their publisher's updates
                 continue
             prefix = "✔ " if kind == "allow" else "✖ "
             self.list_combo.addItem(prefix + render_text(info.title, lang), info.name)
@@ -428,7 +435,17 @@ class CheckPage(QWidget):
     def _update_actions(self, *_: Any) -> None:
         has_selection = bool(self.table.selectionModel().selectedRows())
         self.add_button.setEnabled(has_selection and self.list_combo.count() > 0)
+        self.report_button.setEnabled(self.table.current_row() is not None)
         self.export_button.setEnabled(bool(self._all_rows))
+
+    def report_current(self) -> None:
+        """举报 the number of the result in view (app.ui.community: dialog, then the operations module)."""
+        row: CheckRow | None = self.table.current_row()
+        if row is None:
+            return
+        self.report_dialog = open_report_dialog(
+            self.services, self, row.raw, on_done=lambda r: self.add_status.setText(reported_text(r))
+        )
 
     # ------------------------------------------------------------------ export
     def choose_export(self) -> None:

@@ -33,6 +33,7 @@ from app.operations import DataArea
 from app.operations.history import MAX_ROWS, load_history
 from app.reports.export import anchor_hits, entity_kind_text, transcript_for_display, write_report
 from app.ui import style
+from app.ui.community import open_report_dialog, reported_text
 from app.ui.widgets import DataTable, ErrorDetailsDialog, HighlightedTranscript, VerdictBanner, render_text
 from screening.types import Level
 
@@ -107,8 +108,12 @@ class HistoryPage(QWidget):
         self.export_html_button.clicked.connect(lambda: self.choose_export("html"))
         self.status = QLabel(self)
         self.status.setWordWrap(True)
+        self.report_button = QPushButton(self)  # 举报… (issue 15): a report for the volunteer centre
+        self.report_button.clicked.connect(self.report_current)
+        self.report_dialog: Any = None
         bottom = QHBoxLayout()
         bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(self.report_button)
         bottom.addWidget(self.export_csv_button)
         bottom.addWidget(self.export_html_button)
 
@@ -209,6 +214,8 @@ class HistoryPage(QWidget):
         self.refresh_button.setText(self.tr("刷新"))
         self.table.setAccessibleName(self.tr("通话和录音记录"))
         self.export_csv_button.setText(self.tr("导出 CSV…"))
+        self.report_button.setText(self.tr("举报…"))
+        self.report_button.setAccessibleName(self.tr("举报这条记录的来电号码（记在本机，可导出给志愿者中心）"))
         self.export_html_button.setText(self.tr("导出 HTML 报告…"))
         self.detail_hint.setText(self.tr("在左边的表格中选中一条记录，这里会显示原因、通话文字和线索。"))
         self.transcript_label.setText(self.tr("通话文字（高亮处为可疑话术）："))
@@ -344,8 +351,18 @@ class HistoryPage(QWidget):
         self.export_html_button.setEnabled(shown > 0)
 
     # ----------------------------------------------------------------- details
+    def report_current(self) -> None:
+        """举报 the caller of the row in view (app.ui.community: dialog, then the operations module)."""
+        row: HistoryRow | None = self.table.current_row()
+        if row is None or row.kind != "call" or not row.number:
+            return
+        self.report_dialog = open_report_dialog(
+            self.services, self, row.number, on_done=lambda r: self.status.setText(reported_text(r))
+        )
+
     def _show_current(self, *_: Any) -> None:
         row: HistoryRow | None = self.table.current_row()
+        self.report_button.setEnabled(row is not None and row.kind == "call" and bool(row.number))
         lang = self._lang()
         self.entities.clear()
         self.detail_hint.setVisible(row is None)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -48,11 +49,11 @@ from app.operations.lists import (
     write_entry,
 )
 from app.ui import style
+from app.ui.community import ReportsPanel, SubscriptionsPanel, warning_text
 from app.ui.widgets import DataTable, ErrorDetailsDialog, TaskProgress, render_text
 from screening.privacy import mask_number
 
 log = logging.getLogger(__name__)
-
 
 
 def _category_items(combo: QComboBox, lang: str, current: Any = None) -> None:
@@ -361,16 +362,34 @@ class ListsPage(QWidget):
         splitter.setSizes([em * 22, em * 50])
         splitter.setStretchFactor(1, 3)
         splitter.setChildrenCollapsible(False)
+        # community lists (issue 15): subscriptions and the user's own reports, each on its own tab
+        self.subscriptions = SubscriptionsPanel(services, self)
+        self.subscriptions.loaded.connect(self._subscriptions_loaded)
+        self.reports = ReportsPanel(services, self)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(splitter, "")
+        self.tabs.addTab(self.subscriptions, "")
+        self.tabs.addTab(self.reports, "")
+        # expired or failing subscriptions: a warning above the tabs, whichever tab is open (glyph + words)
+        self.subs_warning = QLabel(self)
+        self.subs_warning.setObjectName("warningText")
+        self.subs_warning.setWordWrap(True)
+        self.subs_warning.setStyleSheet("color: #92400e; background: #fef3c7; padding: 6px; border-radius: 4px;")
+        self.subs_warning.setVisible(False)
+        self._subscription_views: list[Any] = []
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.hint)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.subs_warning)
+        layout.addWidget(self.tabs, 1)
 
         self._own_writes = 0
         services.dataChanged.connect(self._data_changed)
         self.retranslate()
         self._update_actions()
         self.reload_lists()
+        self.subscriptions.reload()
+        self.reports.reload()
 
     # ------------------------------------------------------------------ texts
     def _lang(self) -> str:
@@ -403,6 +422,12 @@ class ListsPage(QWidget):
         self.delete_button.setText(self.tr("删除"))
         self.delete_button.setAccessibleName(self.tr("删除选中的号码"))
         self.progress.retranslate()
+        self.tabs.setTabText(0, self.tr("我的名单"))
+        self.tabs.setTabText(1, self.tr("社区订阅"))
+        self.tabs.setTabText(2, self.tr("我的举报"))
+        self.subscriptions.retranslate()
+        self.reports.retranslate()
+        self._subscriptions_loaded(self._subscription_views)
         self.lists_model.set_language(lang)
         self.entries_model.set_language(lang)
         self._update_heading()
@@ -411,6 +436,12 @@ class ListsPage(QWidget):
         super().showEvent(event)
         if self._lists:  # numbers may have been added from 查号 or 来电监控 meanwhile
             self.reload_lists()
+
+    def _subscriptions_loaded(self, views: list[Any]) -> None:
+        self._subscription_views = views
+        text = warning_text(views, self._lang())
+        self.subs_warning.setText(text)
+        self.subs_warning.setVisible(bool(text))
 
     def _data_changed(self, area: DataArea) -> None:
         """A write finished (here, in 查号, 来电监控 or the wizard): show it if this page is on screen."""
@@ -712,6 +743,8 @@ class ListsPage(QWidget):
         lang = self._lang()
         state = self.tr("已启用") if info.enabled else self.tr("已停用")
         kind = self.tr("可信名单") if info.kind.value == "allow" else self.tr("拦截名单")
+        if getattr(info, "subscribed", False):
+            kind = self.tr("订阅名单（只读，由发布者更新）")
         self.list_heading.setText(f"{render_text(info.title, lang)}  ·  {kind}  ·  {state}")
 
     def _update_actions(self, *_: Any) -> None:
@@ -719,12 +752,14 @@ class ListsPage(QWidget):
         has_list = info is not None
         has_entry = bool(self.entries_table.selectionModel().selectedRows())
         self.toggle_button.setEnabled(has_list)
-        self.delete_list_button.setEnabled(
-            info is not None and info.name not in ("block", "allow") and getattr(info.kind, "value", "") != "bundled"
+        # Bundled lists come with the app and subscribed ones from their publisher (both replaced on update):
+        # browse and switch them, not edit them; a subscription is removed with 取消订阅 on its own tab.
+        fixed = info is not None and (
+            getattr(info.kind, "value", "") == "bundled" or getattr(info, "subscribed", False)
         )
+        self.delete_list_button.setEnabled(info is not None and info.name not in ("block", "allow") and not fixed)
         self.export_button.setEnabled(has_list)
-        # Bundled lists come with the app (and are replaced on update): browse and switch them, not edit them.
-        editable = info is not None and getattr(info.kind, "value", "") != "bundled"
+        editable = info is not None and not fixed
         self.add_button.setEnabled(editable)
         self.edit_button.setEnabled(editable and has_entry)
         self.delete_button.setEnabled(editable and has_entry)

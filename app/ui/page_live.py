@@ -32,6 +32,7 @@ from app.display import LIST_CATEGORIES, category_label
 from app.live.service import BridgeError, LineState, reason_texts, render
 from app.services import AppServices
 from app.ui import style
+from app.ui.community import open_report_dialog, reported_text
 from app.ui.widgets import HighlightedTranscript, RiskMeter, VerdictBanner, render_text
 from screening.types import Level, TranscriptSegment
 
@@ -127,6 +128,7 @@ class CallCard(QFrame):
         actions = QHBoxLayout()
         for button in (self.block_button, self.trust_button, self.mark_button, self.stop_button, self.close_button):
             actions.addWidget(button)
+        self._add_report_action(actions)
         actions.addWidget(self.action_status, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 12, 14, 12)
@@ -198,7 +200,28 @@ class CallCard(QFrame):
         self.banner.retranslate()
         self.meter.retranslate()
         self.transcript.retranslate()
+        self._retranslate_report()
         self.refresh()
+
+    # ------------------------------------------------ 举报 report (issue 15)
+    def _add_report_action(self, actions: QHBoxLayout) -> None:
+        """举报…: record this caller for the volunteer centre (dialog and write in app.ui.community)."""
+        self.report_button = QPushButton(self)
+        self.report_button.clicked.connect(self.on_report)
+        self.report_dialog: QDialog | None = None
+        actions.addWidget(self.report_button)
+
+    def _retranslate_report(self) -> None:
+        self.report_button.setText(self.tr("举报…"))
+        self.report_button.setToolTip(self.tr("举报这个号码（记在本机，可导出给志愿者中心）"))
+        self.report_button.setAccessibleName(self.report_button.text())
+
+    def on_report(self) -> None:
+        if not self.state.number:
+            return
+        self.report_dialog = open_report_dialog(
+            self.services, self, self.state.number, on_done=lambda r: self._done(reported_text(r))
+        )
 
     # --------------------------------------------------------------- actions
     def _done(self, text: str) -> None:

@@ -68,6 +68,10 @@ def test_publish_subscribe_update_from_the_command_line(run_cli, tmp_path: Path,
 
         same = run_cli("lists", "update")
         assert same.returncode == 0 and "已是最新" in same.stdout
+        shown = [line for line in run_cli("lists", "show").stdout.splitlines() if line.startswith("community ")]
+        assert len(shown) == 1 and "订阅" in shown[0] and "导入" not in shown[0]  # subscribed, not imported
+        as_json = [json.loads(x) for x in run_cli("lists", "show", "--json").stdout.splitlines()]
+        assert [x["subscribed"] for x in as_json if x["name"] == "community"] == [True]
 
         assert run_cli("lists", "add", "nt", "13900001111", data=publisher_dir).returncode == 0
         assert (

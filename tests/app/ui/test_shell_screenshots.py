@@ -17,6 +17,7 @@ EXPECTED = {
     "08_wizard.png",
     "09_wizard_family.png",
     "10_error_dialog.png",
+    "11_lists_subscriptions.png",
     "01_live_en.png",
 }
 
