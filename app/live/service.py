@@ -454,6 +454,9 @@ class CallBridge(QObject):
     def _on_sip_result(self, state: LineState, result: LineResult) -> None:
         """A SIP call is over and both recordings were read to the end: its full, labelled transcript is saved."""
         self.lag.stop(state.line)
+        if state.lag is not None:
+            state.lag = None
+            self.lineLag.emit(state.line)
         state.said = list(result.transcript)
         if state.history_id is not None:
             self._services.write(
@@ -677,7 +680,9 @@ class CallBridge(QObject):
         state.listening = False
         if state.call_id not in self._sip_states:
             self.lag.stop(state.line)
-            state.lag = None
+            if state.lag is not None:
+                state.lag = None
+                self.lineLag.emit(state.line)
         run, state.run = state.run, None
         two, state.two = state.two, None
         for stoppable in (run, two):
