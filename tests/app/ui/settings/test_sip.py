@@ -153,3 +153,19 @@ def test_test_button_registers_or_names_the_wrong_password(qtbot, section, passw
     assert section.sip_status.text().startswith(expected), section.sip_status.text()
     if password == "wrong":
         assert "请在设置中检查用户名和密码" in section.sip_status.text()
+
+
+def test_sip_fields_in_english(qtbot, qapp, section) -> None:
+    from app.i18n import install_language
+    from app.ui.settings.audio import caller_side_help
+
+    install_language(qapp, "en")  # the ui_lang fixture switches back to Chinese afterwards
+    section.retranslate()
+    _choose_sip(section)
+    assert section.source_kind.currentText() == "SIP internet-phone line (through baresip)"
+    assert section.sip_test.text() == "Test"
+    assert section.auto_hangup.text() == "Refuse blocked numbers automatically (our phone does not ring)"
+    assert section.sip_labels[section.sip_server].text() == "SIP server"
+    assert caller_side_help("win32").startswith("Windows: in Sound settings")
+    qtbot.mouseClick(section.source_save, Qt.MouseButton.LeftButton)  # server left empty
+    assert section.sip_status.text() == "✖ Please enter the SIP server address (e.g. sip.example.com)"
