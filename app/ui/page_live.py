@@ -15,12 +15,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -89,6 +91,7 @@ class UsTranscriptPane(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = QLabel(self)
+        self.title.setWordWrap(True)
         self.transcript = HighlightedTranscript(self)
         self.context_note = QLabel(self)
         self.context_note.setObjectName("hint")
@@ -103,8 +106,10 @@ class UsTranscriptPane(QWidget):
         self.fit(6)
         self.retranslate()
 
-    def fit(self, lines: int) -> None:
-        self.transcript.setMinimumHeight(lines * self.transcript.fontMetrics().lineSpacing() + 12)
+    def fit(self, lines: int, compact: bool = False) -> None:
+        height = lines * self.transcript.fontMetrics().lineSpacing() + 12
+        self.transcript.setMinimumHeight(height)
+        self.transcript.setMaximumHeight(height if compact else 16777215)
 
     def add_segment(self, segment: TranscriptSegment, update: StreamUpdate | None) -> None:
         if segment.is_final:
@@ -182,6 +187,7 @@ class CallCard(QFrame):
         self.banner = VerdictBanner(self)
         self.meter = RiskMeter(self)
         self.transcript_title = QLabel(self)
+        self.transcript_title.setWordWrap(True)
         self.transcript = HighlightedTranscript(self)
         self.us_pane = UsTranscriptPane(self)
         self.us_pane.hide()
@@ -220,24 +226,27 @@ class CallCard(QFrame):
         layout.addWidget(self.banner)
         layout.addWidget(self.meter)
         layout.addWidget(self.lag_notice)
-        layout.addWidget(self.transcript_title)
-        sides = QHBoxLayout()  # 对方 | 我方 side by side on a two-channel line
+        sides = QHBoxLayout()  # 对方 | 我方 side by side on a two-channel line, each with its own title
         caller_box = QVBoxLayout()
+        caller_box.addWidget(self.transcript_title)
         caller_box.addWidget(self.transcript, 1)
+        caller_box.addStretch(0)  # a compact transcript stays under its title
         sides.addLayout(caller_box, 1)
-        sides.addWidget(self.us_pane, 1)
+        sides.addWidget(self.us_pane, 1, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(sides, 1)
         layout.addLayout(actions)
         self.retranslate()
         self.refresh()
 
     def _fit_transcript(self) -> None:
-        lines = 3 if self._compact else 6
-        self.transcript.setMinimumHeight(lines * self.transcript.fontMetrics().lineSpacing() + 12)
-        self.us_pane.fit(lines)
+        lines = 4 if self._compact else 6
+        height = lines * self.transcript.fontMetrics().lineSpacing() + 12
+        self.transcript.setMinimumHeight(height)
+        self.transcript.setMaximumHeight(height if self._compact else 16777215)  # compact: the latest lines only
+        self.us_pane.fit(lines, self._compact)
 
     def fit_to_font(self) -> None:
-        """Large-text mode: keep six lines of transcript visible (three on a compact card)."""
+        """Large-text mode: keep six lines of transcript visible (four on a compact card)."""
         self._fit_transcript()
 
     def set_compact(self, compact: bool) -> None:
@@ -429,6 +438,9 @@ class LivePage(QWidget):
         self.cards_layout = QVBoxLayout(self.cards_box)
         self.cards_layout.setContentsMargins(0, 0, 0, 0)
         self.cards_layout.addWidget(self.empty_label)
+        self.cards_grid = QGridLayout()  # every line at once: one column, or two when there is room
+        self.cards_grid.setContentsMargins(0, 0, 0, 0)
+        self.cards_layout.addLayout(self.cards_grid)
         self.cards_layout.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
@@ -493,11 +505,11 @@ class LivePage(QWidget):
             return
         old = self.cards.pop(line, None)
         if old is not None:
+            self.cards_grid.removeWidget(old)
             old.deleteLater()
         card = CallCard(self.services, state, self.cards_box)
         card.dismissed.connect(self.dismiss)
         self.cards[line] = card
-        self.cards_layout.insertWidget(0, card)
         self.empty_label.hide()
         self.arrange_cards()
         self.cards_scroll.ensureWidgetVisible(card)
@@ -534,13 +546,42 @@ class LivePage(QWidget):
         return sorted(self.cards, key=key)
 
     def arrange_cards(self) -> None:
-        """Every line at once: compact cards when there are several, a risky line at the top with its banner."""
+        """Every line at once: compact cards when there are several, side by side when there is room, and a risky
+        line first (top left) with its banner."""
         order = self.ordered_lines()
+        for line in order:
+            self.cards[line].set_compact(len(order) > 1)
+        columns = self.card_columns()
         for index, line in enumerate(order):
             card = self.cards[line]
-            if self.cards_layout.indexOf(card) != index:
-                self.cards_layout.insertWidget(index, card)
-            card.set_compact(len(order) > 1)
+            row, column = divmod(index, columns)
+            if self.card_position(line) != (row, column):
+                self.cards_grid.removeWidget(card)
+                self.cards_grid.addWidget(card, row, column)
+                card.show()
+        for column in range(2):
+            self.cards_grid.setColumnStretch(column, 1 if column < columns else 0)
+
+    def card_columns(self) -> int:
+        """Two columns when several lines and two cards fit side by side (large text may need one)."""
+        if len(self.cards) < 2:
+            return 1
+        widest = max(card.minimumSizeHint().width() for card in self.cards.values())
+        widest = max(widest, 28 * self.fontMetrics().height())  # large text: one column, nothing clipped
+        room = self.cards_scroll.viewport().width() - self.cards_grid.horizontalSpacing()
+        return 2 if room >= 2 * widest else 1
+
+    def card_position(self, line: str) -> tuple[int, int] | None:
+        index = self.cards_grid.indexOf(self.cards[line])
+        if index < 0:
+            return None
+        row, column, _rows, _cols = self.cards_grid.getItemPosition(index)
+        return row, column
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if len(self.cards) > 1:
+            self.arrange_cards()
 
     def on_call_ended(self, line: str) -> None:
         card = self.cards.get(line)
@@ -560,6 +601,7 @@ class LivePage(QWidget):
     def dismiss(self, line: str) -> None:
         card = self.cards.pop(line, None)
         if card is not None:
+            self.cards_grid.removeWidget(card)
             card.deleteLater()
         self.services.calls.remove_line(line)
         if not self.cards:
@@ -570,6 +612,7 @@ class LivePage(QWidget):
     def fit_to_font(self) -> None:
         for card in self.cards.values():
             card.fit_to_font()
+        self.arrange_cards()
 
     # -------------------------------------------------------------- language
     def retranslate(self) -> None:

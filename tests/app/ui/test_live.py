@@ -13,6 +13,7 @@ from screening.types import Level, TranscriptSegment
 def page(qtbot, services) -> LivePage:
     p = LivePage(services)
     qtbot.addWidget(p)
+    p.resize(1000, 800)
     p.show()
     return p
 
@@ -99,14 +100,16 @@ def test_several_lines_all_shown_compact_the_risky_one_on_top(qtbot, page) -> No
     _call(qtbot, page, "02161234567", line="4")
     assert set(page.cards) == {"1", "2", "3", "4"}
     assert page.ordered_lines()[0] == "3"  # the risky line comes to the top, though it is not the newest
-    assert all(page.cards_layout.indexOf(page.cards[line]) == i for i, line in enumerate(page.ordered_lines()))
+    columns = page.card_columns()
+    assert columns == 2  # 1000 px wide: two cards side by side
+    assert [page.card_position(line) for line in page.ordered_lines()] == [(0, 0), (0, 1), (1, 0), (1, 1)]
     assert page.cards["3"].banner.level is Level.WARN and page.cards["3"].banner.isVisible()
     assert all(card.compact and card.isVisible() for card in page.cards.values())  # every line at once
     assert page.newest_line() == "4"
     # A line that becomes risky while it is being heard rises to the top.
     page.services.calls.feed_segment("1", TranscriptSegment("我是公安局的，你涉嫌洗钱，把钱转到安全账户", True, 0, 3))
     qtbot.waitUntil(lambda: page.ordered_lines()[0] == "1", timeout=10_000)
-    assert page.cards_layout.indexOf(page.cards["1"]) == 0
+    assert page.card_position("1") == (0, 0)
     page.dismiss("2")
     page.dismiss("3")
     page.dismiss("4")
