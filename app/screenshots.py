@@ -76,6 +76,29 @@ def listen_demo(services: AppServices, line: str) -> None:
     )
 
 
+def shot_settings_lines(window: Any, settle: Any, save: Any) -> None:
+    """Settings with a SIP line being set up (typed, not saved) and the two devices of a line (对方 / 我方)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    page: Any = window.show_page("settings")
+    source = page.source
+    source.source_kind.setCurrentIndex(source.source_kind.findData("sip"))
+    source.sip_server.setText("sip.example.com")
+    source.sip_user.setText("8001")
+    source.sip_password.setText("example")
+    settle()
+    scroll = page.findChild(QScrollArea)
+    if scroll is not None:
+        scroll.verticalScrollBar().setValue(source.y() - 8)
+    settle()
+    save(window, "11_settings_sip.png")
+    if scroll is not None:
+        scroll.verticalScrollBar().setValue(page.audio.y() - 8)
+    settle()
+    save(window, "12_settings_audio.png")
+    source.load(page.services.settings.value)  # nothing typed here is kept
+
+
 def seed_demo(services: AppServices) -> None:
     """Demo content for screenshots: family numbers, a blocked number, a few past calls."""
     store = services.store()
@@ -164,6 +187,7 @@ def take_screenshots(out_dir: Path, ctx: CliContext | None = None) -> int:
                     if lang == "en":
                         break  # one English page is enough to show the translation
                 if lang == "zh":
+                    shot_settings_lines(window, settle, save)
                     services.settings.update(large_text=True)
                     live: Any = window.show_page("live")
                     settle(300)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
@@ -575,8 +575,8 @@ class LivePage(QWidget):
         index = self.cards_grid.indexOf(self.cards[line])
         if index < 0:
             return None
-        row, column, _rows, _cols = self.cards_grid.getItemPosition(index)
-        return row, column
+        position: Any = self.cards_grid.getItemPosition(index)  # (row, column, row span, column span)
+        return int(position[0]), int(position[1])
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -104,14 +104,14 @@ class AudioSection(SettingsSection):
         self.caller_help = QLabel(self)
         self.caller_help.setObjectName("hint")
         self.caller_help.setWordWrap(True)
-        self.caller_help.setTextFormat(Qt.TextFormat.RichText)
+        self.caller_help.setTextFormat(Qt.TextFormat.AutoText)  # rich text only where there is a link (macOS)
         self.caller_help.setOpenExternalLinks(True)  # the user clicks it; nothing is fetched otherwise
         meter_row = QHBoxLayout()
         meter_row.addWidget(self.caller_meter, 1)
         meter_row.addWidget(self.caller_meter_button)
         form.addRow(self.caller_device_label, self.caller_device)
         form.addRow(self.caller_meter_label, meter_row)
-        form.addRow("", self.caller_help)
+        form.addRow(self.caller_help)
 
     def _load_caller(self, settings: Settings) -> None:
         key = settings.audio_caller_device
