@@ -30,15 +30,18 @@ def caller_side_help(platform: str = sys.platform) -> str:
         return QCoreApplication.translate(
             "AudioSection",
             "Windows：在“声音”设置的“录制”页里右键空白处，勾选“显示禁用的设备”，启用“立体声混音”；"
-            "没有这一项的话，装一个虚拟声卡（如 VB-CABLE），把软电话的扬声器设成它。然后点“刷新”，在上面选它。"
+            "没有这一项的话，装一个虚拟声卡（如 VB-CABLE），把软电话的扬声器设成它。然后点“刷新”，在上面选它。",
         )
     if platform == "darwin":
         return QCoreApplication.translate(
             "AudioSection",
             "苹果电脑：先安装免费的 BlackHole（%1），在“音频 MIDI 设置”里建一个“多输出设备”（耳机 + BlackHole），"
-            "把软电话的扬声器设成它。然后点“刷新”，在上面选 BlackHole。"
+            "把软电话的扬声器设成它。然后点“刷新”，在上面选 BlackHole。",
         ).replace("%1", f'<a href="{BLACKHOLE_URL}">{BLACKHOLE_URL}</a>')
-    return QCoreApplication.translate("AudioSection", "选“扬声器回采”，就能录到耳机或音箱里对方的声音。没有这一项时，请确认系统使用 PulseAudio 或 PipeWire。")
+    return QCoreApplication.translate(
+        "AudioSection",
+        "选“扬声器回采”，就能录到耳机或音箱里对方的声音。没有这一项时，请确认系统使用 PulseAudio 或 PipeWire。",
+    )
 
 
 class AudioSection(SettingsSection):
