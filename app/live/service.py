@@ -108,6 +108,7 @@ class LineState:
     said: list[SideSegment] = field(default_factory=list)  # final segments of both sides, in arrival order
     us_hits: list[PhraseHit] = field(default_factory=list)  # what our side mentioned (context, never alerts)
     lag: Message | None = None  # 「第 N 线路识别落后 X 秒」 while the recognisers are behind
+    answering: bool = False  # the user picked up a ringing SIP call (接听)
 
     @property
     def key(self) -> str:
@@ -646,6 +647,25 @@ class CallBridge(QObject):
         )
 
     # ------------------------------------------------------------------ end
+    def can_answer(self, line: str) -> bool:
+        """A ringing SIP call the user can pick up here (automatic answering is off)."""
+        state = self.lines.get(line)
+        if state is None or state.event.source != "sip" or not state.listening:
+            return False
+        return not self._services.settings.value.call_source.sip.auto_answer and self.running_source("sip") is not None
+
+    def answer(self, line: str) -> bool:
+        """接听: pick up the SIP call ringing on this line; both sides are then heard (``_make_sip_line``)."""
+        from app.calls.sources.sip import SipSource
+
+        state = self.lines.get(line)
+        source = self.running_source("sip")
+        if state is None or not isinstance(source, SipSource) or not state.call_id:
+            return False
+        state.answering = True
+        source.answer(state.call_id)
+        return True
+
     def stop_line(self, line: str) -> None:
         """结束监听: stop listening to this line; the card stays until dismissed."""
         state = self.lines.get(line)

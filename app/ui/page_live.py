@@ -220,6 +220,7 @@ class CallCard(QFrame):
         for button in (self.block_button, self.trust_button, self.mark_button, self.stop_button, self.close_button):
             actions.addWidget(button)
         actions.addWidget(self.action_status, 1)
+        self._add_answer_button(actions)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 12, 14, 12)
         layout.addLayout(head)
@@ -299,6 +300,8 @@ class CallCard(QFrame):
         self.meter.set_risk(state.score, state.level)
         self.setAccessibleName(f"{state.number} {style.level_text(state.level)}")
         self.show_two_sided()
+        if hasattr(self, "answer_button"):
+            self._show_answer()
 
     def add_segment(self, segment: TranscriptSegment, update: StreamUpdate) -> None:
         if segment.is_final:
@@ -312,6 +315,7 @@ class CallCard(QFrame):
         self.refresh()
 
     def set_stopped(self) -> None:
+        self.answer_button.hide()
         self.stop_button.setEnabled(False)
         self.close_button.show()
         self.action_status.setText(self.tr("已结束监听"))
@@ -383,6 +387,28 @@ class CallCard(QFrame):
 
     def on_stop(self) -> None:
         self.services.calls.stop_line(self.state.line)
+
+    # ----------------------------------------------------- SIP: pick up here
+    def _add_answer_button(self, actions: QHBoxLayout) -> None:
+        """接听: a SIP call rings in CallShield's own line (baresip); without auto-answer the user picks it up here."""
+        self.answer_button = QPushButton(self)
+        self.answer_button.setObjectName("primary")
+        self.answer_button.clicked.connect(self.on_answer)
+        actions.insertWidget(0, self.answer_button)
+        self._show_answer()
+
+    def _show_answer(self) -> None:
+        state = self.state
+        ringing = state.event.source == "sip" and state.listening and not state.two_sided and not state.answering
+        self.answer_button.setVisible(ringing and self.services.calls.can_answer(state.line))
+        self.answer_button.setText(self.tr("接听"))
+        self.answer_button.setToolTip(self.tr("接起这通 SIP 来电，并转写双方的话"))
+        self.answer_button.setAccessibleName(self.answer_button.text())
+
+    def on_answer(self) -> None:
+        if self.services.calls.answer(self.state.line):
+            self.answer_button.hide()
+            self.action_status.setText(self.tr("正在接听…"))
 
 
 class LivePage(QWidget):

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from app.calls.sources.sip import SipMessage
 from app.settings import CallSourceSettings, Settings
@@ -118,3 +119,34 @@ def test_blocked_sip_call_is_refused_and_shown_then_an_allowed_one_is_heard_on_b
     heard = rows["13912345678"]["transcript"]
     assert f"对方：{SCAM}" in heard and f"我方：{HELLO}" in heard, heard
     assert not list(Path(services.data_dir, "sip-calls").glob("*.wav"))
+
+
+def test_without_auto_answer_the_user_picks_up_on_the_card(qtbot, services, page, tmp_path: Path) -> None:
+    import dataclasses
+
+    source = services.settings.value.call_source
+    services.settings.update(
+        call_source=dataclasses.replace(source, sip=dataclasses.replace(source.sip, auto_answer=False))
+    )  # the line restarts with the new setting
+    cfg = services.settings.value.call_source.sip
+    services.calls.recognizer_factory = lambda line, side: ScriptedRecognizer.sentences(
+        [(HELLO[:4], HELLO)] if side is Side.US else [(SCAM[:4], SCAM)]
+    )
+    _wait_ready(qtbot, page)
+    caller = _peer(tmp_path, "13912345678", seconds=3.0).start()
+    try:
+        caller.dial(f"sip:{cfg.account.removeprefix('sip:')}")
+        qtbot.waitUntil(lambda: cfg.line in page.cards, timeout=10_000)
+        card = page.cards[cfg.line]
+        qtbot.waitUntil(card.answer_button.isVisible, timeout=5000)  # ringing, waiting for the user
+        assert card.answer_button.text() == "接听"
+        with pytest.raises(AssertionError, match="no CALL_ESTABLISHED"):
+            caller.wait_event("CALL_ESTABLISHED", timeout=1.0)  # it rings: nobody has picked up
+        qtbot.mouseClick(card.answer_button, Qt.MouseButton.LeftButton)
+        caller.wait_event("CALL_ESTABLISHED", timeout=10)
+        qtbot.waitUntil(lambda: card.us_pane.transcript.lines() == [HELLO], timeout=15_000)
+        assert not card.answer_button.isVisible()
+        caller.command("hangup")
+        qtbot.waitUntil(lambda: card.action_status.text() == "已结束监听", timeout=10_000)
+    finally:
+        caller.stop()
