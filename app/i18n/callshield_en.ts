@@ -237,6 +237,18 @@
             <translation>Remove card</translation>
         </message>
         <message>
+            <source>接听</source>
+            <translation>Answer</translation>
+        </message>
+        <message>
+            <source>接起这通 SIP 来电，并转写双方的话</source>
+            <translation>Pick up this SIP call and transcribe both sides</translation>
+        </message>
+        <message>
+            <source>正在接听…</source>
+            <translation>Answering…</translation>
+        </message>
+        <message>
             <source>通话内容（可疑说法会高亮）</source>
             <translation>What was said (suspicious phrases highlighted)</translation>
         </message>
