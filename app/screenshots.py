@@ -30,6 +30,76 @@ DEMO_SCRIPT = (
 )
 
 
+# A second line heard on two channels (a softphone PC): what each side says, one sentence per second of audio.
+DEMO_CALLER = ("您好，我是快递公司的，您有一个包裹放在门口了。", "麻烦您确认一下收件地址。")
+DEMO_US = ("好的，谢谢。", "提醒您，不要把验证码告诉任何人。")
+
+
+class _DemoRecognizer:
+    """Says the next demo sentence for each second of audio (the screenshots have no microphone or model)."""
+
+    def __init__(self, sentences: tuple[str, ...]) -> None:
+        self._left = list(sentences)
+        self._heard = 0
+        self._t = 0.0
+        self._text = ""
+
+    def accept(self, pcm: bytes) -> bool:
+        self._heard += len(pcm)
+        if self._heard < 32000 or not self._left:
+            return False
+        self._heard = 0
+        self._text = self._left.pop(0)
+        self._t += 1.0
+        return True
+
+    def partial(self) -> str:
+        return ""
+
+    def result(self) -> Any:
+        from speech.recognizer import RecognitionResult, Word
+
+        return RecognitionResult(self._text, (Word(self._text, self._t - 1.0, self._t, 1.0),))
+
+    def final(self) -> Any:
+        from speech.recognizer import RecognitionResult
+
+        return RecognitionResult("")
+
+
+def listen_demo(services: AppServices, line: str) -> None:
+    """Hear ``line`` on both sides (对方 / 我方) with the demo sentences: our agent's warning is shown, never alerts."""
+    from speech.audio import ArraySource
+
+    silence = bytes(2 * 16000 * (len(DEMO_CALLER) + 1))
+    services.calls.listen_two_sided(
+        line, ArraySource(silence), ArraySource(silence), _DemoRecognizer(DEMO_CALLER), _DemoRecognizer(DEMO_US)
+    )
+
+
+def shot_settings_lines(window: Any, settle: Any, save: Any) -> None:
+    """Settings with a SIP line being set up (typed, not saved) and the two devices of a line (对方 / 我方)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    page: Any = window.show_page("settings")
+    source = page.source
+    source.source_kind.setCurrentIndex(source.source_kind.findData("sip"))
+    source.sip_server.setText("sip.example.com")
+    source.sip_user.setText("8001")
+    source.sip_password.setText("example")
+    settle()
+    scroll = page.findChild(QScrollArea)
+    if scroll is not None:
+        scroll.verticalScrollBar().setValue(source.y() - 8)
+    settle()
+    save(window, "11_settings_sip.png")
+    if scroll is not None:
+        scroll.verticalScrollBar().setValue(page.audio.y() - 8)
+    settle()
+    save(window, "12_settings_audio.png")
+    source.load(page.services.settings.value)  # nothing typed here is kept
+
+
 def seed_demo(services: AppServices) -> None:
     """Demo content for screenshots: family numbers, a blocked number, a few past calls."""
     store = services.store()
@@ -123,6 +193,10 @@ def take_screenshots(out_dir: Path, ctx: CliContext | None = None) -> int:
                 settle()
                 calls = services.calls
                 if calls is not None:
+                    calls.simulate_call("13912345678", line="2")  # a calm line, heard on two channels
+                    wait_idle(services)
+                    listen_demo(services, "2")
+                    settle(300)
                     calls.simulate_call("95275012", line="1")
                     wait_idle(services)
                     for i, text in enumerate(DEMO_SCRIPT):
@@ -155,6 +229,7 @@ def take_screenshots(out_dir: Path, ctx: CliContext | None = None) -> int:
                     settle()
                     save(window, "11_lists_subscriptions.png")
                     lists.tabs.setCurrentIndex(0)
+                    shot_settings_lines(window, settle, save)
                     services.settings.update(large_text=True)
                     live: Any = window.show_page("live")
                     settle(300)

@@ -72,7 +72,10 @@ class Settings:
     alert_cooldown_s: float = 120.0
     bring_to_front: bool = True
     tray_notifications: bool = True
-    audio_device: str | None = None
+    audio_device: str | None = None  # 我方 / us: the microphone (a PortAudio device index or name)
+    # 对方 / caller: the playback side of a softphone (a speech.loopback.CaptureChoice key, "pulse:…" or "input:…");
+    # empty: one device only, as before (a phone-line recorder hears both sides on ``audio_device``)
+    audio_caller_device: str = ""
     model_path: str | None = None
     model_mirror: str | None = None  # where to download the model from instead of the official site (same SHA-256)
     auto_hangup: bool = False

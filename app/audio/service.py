@@ -34,14 +34,16 @@ def device_arg(device: str | None) -> int | str | None:
 class SpeechService(QObject):
     """Audio devices, the input level meter, test recordings and the speech model, all off the GUI thread."""
 
-    levelChanged = Signal(float, float)  # bar 0..1, rms dBFS
+    levelChanged = Signal(float, float)  # bar 0..1, rms dBFS (我方 / us: the microphone)
     meterStopped = Signal(object)  # None, or the exception that stopped it
+    callerLevelChanged = Signal(float, float)  # the same for the caller's side (对方: a playback loopback)
+    callerMeterStopped = Signal(object)
 
     def __init__(self, services: AppServices) -> None:
         super().__init__(services)
         self._services = services
         self._meter_job: Any = None
-        self._last_level = 0.0
+        self._caller_meter_job: Any = None
         self._model: Any = None
         self._model_lock = threading.Lock()
         self._audio_lock = threading.Lock()
@@ -69,7 +71,9 @@ class SpeechService(QObject):
 
     def list_devices(self, on_result: Callable[[Any], None], on_error: Callable[[BaseException], None]) -> None:
         """Capture devices, rescanned (a USB phone recorder plugged in after start appears on 刷新)."""
-        rescan = self._meter_job is None  # never re-initialise PortAudio under an open stream
+        rescan = (
+            self._meter_job is None and self._caller_meter_job is None
+        )  # never re-initialise PortAudio under an open stream
 
         def scan() -> Any:
             from speech.audio import list_input_devices
@@ -87,18 +91,57 @@ class SpeechService(QObject):
 
     def start_meter(self, device: str | None) -> None:
         """Start the live input level meter on ``device``; readings arrive as ``levelChanged``."""
+        from speech.audio import LiveSource
+
         self.stop_meter()
+        self._meter_job = self._run_meter(
+            lambda on_level: LiveSource(device_arg(device), on_level=on_level),
+            self.levelChanged,
+            self.meterStopped,
+            "_meter_job",
+            "level-meter",
+        )
+
+    def start_caller_meter(self, key: str) -> None:
+        """The caller's side (a ``speech.loopback.CaptureChoice`` key): readings arrive as ``callerLevelChanged``."""
+        from speech.loopback import open_capture
+
+        self.stop_caller_meter()
+        self._caller_meter_job = self._run_meter(
+            lambda on_level: open_capture(key, on_level=on_level),
+            self.callerLevelChanged,
+            self.callerMeterStopped,
+            "_caller_meter_job",
+            "caller-level-meter",
+        )
+
+    def stop_caller_meter(self) -> None:
+        job, self._caller_meter_job = self._caller_meter_job, None
+        if job is not None:
+            job.cancel()
+
+    def list_capture_choices(self, on_result: Callable[[Any], None], on_error: Callable[[BaseException], None]) -> None:
+        """What the caller's side can be recorded from (``speech.loopback.capture_choices``: loopbacks first)."""
+
+        def scan() -> Any:
+            from speech.loopback import capture_choices
+
+            return capture_choices()
+
+        self._services.jobs.run(scan, on_result=on_result, on_error=on_error, name="list-capture-choices")
+
+    def _run_meter(self, make_source: Callable[[Any], Any], level: Any, stopped: Any, slot: str, name: str) -> Any:
+        """A level meter on a worker until cancelled; readings (at most 20 a second) go to ``level``."""
+        last = [0.0]
 
         def run(progress: Any) -> None:
-            from speech.audio import LiveSource
-
             def on_level(reading: Any) -> None:
                 now = time.monotonic()
-                if now - self._last_level >= 0.05:  # at most 20 updates a second
-                    self._last_level = now
-                    self.levelChanged.emit(float(reading.bar), float(reading.rms_dbfs))
+                if now - last[0] >= 0.05:
+                    last[0] = now
+                    level.emit(float(reading.bar), float(reading.rms_dbfs))
 
-            source = LiveSource(device_arg(device), on_level=on_level)
+            source = make_source(on_level)
             self._open(source)
             try:
                 while not progress.cancelled:
@@ -107,16 +150,14 @@ class SpeechService(QObject):
                 self._close(source)
 
         def finished(_: Any = None) -> None:
-            self._meter_job = None
-            self.meterStopped.emit(None)
+            setattr(self, slot, None)
+            stopped.emit(None)
 
         def failed(exc: BaseException) -> None:
-            self._meter_job = None
-            self.meterStopped.emit(exc)
+            setattr(self, slot, None)
+            stopped.emit(exc)
 
-        self._meter_job = self._services.jobs.run_long(
-            run, on_result=finished, on_error=failed, on_cancelled=finished, name="level-meter"
-        )
+        return self._services.jobs.run_long(run, on_result=finished, on_error=failed, on_cancelled=finished, name=name)
 
     def stop_meter(self) -> None:
         job, self._meter_job = self._meter_job, None
@@ -255,6 +296,7 @@ class SpeechService(QObject):
 
     def close(self) -> None:
         self.stop_meter()
+        self.stop_caller_meter()
 
 
 @dataclass(frozen=True)

@@ -127,8 +127,10 @@ class CallController:
         manual: bool = True,
         on_status: Callable[[SourceStatus], None] | None = None,
         sip: SipConfig | None = None,
+        on_sip_answered: Callable[[CallEvent], None] | None = None,
     ) -> list[SourceBase]:
-        """Build (not start) the configured sources, wired to this controller."""
+        """Build (not start) the configured sources, wired to this controller (``on_sip_answered``: a SIP call
+        was picked up, e.g. start transcribing both sides)."""
         sources: list[SourceBase] = []
         if manual:
             sources.append(ManualSource(self.submit, on_status, self.call_ended))
@@ -137,7 +139,7 @@ class CallController:
         if ncid is not None:
             sources.append(NcidSource(ncid, self.submit, on_status, self.call_ended))
         if sip is not None:
-            sip_source = SipSource(sip, self.submit, on_status, self.call_ended)
+            sip_source = SipSource(sip, self.submit, on_status, self.call_ended, on_answered=on_sip_answered)
             self.add_listener(sip_source.on_screened)  # a call that was not refused rings through
             sources.append(sip_source)
         for source in sources:

@@ -82,8 +82,40 @@
             <translation>Stop</translation>
         </message>
         <message>
+            <source>Windows：在“声音”设置的“录制”页里右键空白处，勾选“显示禁用的设备”，启用“立体声混音”；没有这一项的话，装一个虚拟声卡（如 VB-CABLE），把软电话的扬声器设成它。然后点“刷新”，在上面选它。</source>
+            <translation>Windows: in Sound settings, on the Recording tab, right-click an empty spot, tick “Show Disabled Devices” and enable “Stereo Mix”. If there is no such entry, install a virtual sound card (such as VB-CABLE) and set the softphone's speaker to it. Then click “Refresh” and choose it above.</translation>
+        </message>
+        <message>
+            <source>苹果电脑：先安装免费的 BlackHole（%1），在“音频 MIDI 设置”里建一个“多输出设备”（耳机 + BlackHole），把软电话的扬声器设成它。然后点“刷新”，在上面选 BlackHole。</source>
+            <translation>Mac: install the free BlackHole (%1), make a “Multi-Output Device” (headphones + BlackHole) in Audio MIDI Setup, and set the softphone's speaker to it. Then click “Refresh” and choose BlackHole above.</translation>
+        </message>
+        <message>
+            <source>选“扬声器回采”，就能录到耳机或音箱里对方的声音。没有这一项时，请确认系统使用 PulseAudio 或 PipeWire。</source>
+            <translation>Choose a “Playback loopback” to record the caller's voice from your headset or speakers. If there is none, check that the system uses PulseAudio or PipeWire.</translation>
+        </message>
+        <message>
+            <source>不用（上面的录音设备听整通电话）</source>
+            <translation>Not used (the recording device hears the whole call)</translation>
+        </message>
+        <message>
+            <source>请先在“对方 / caller”里选一个设备。</source>
+            <translation>Choose a device for “caller” first.</translation>
+        </message>
+        <message>
+            <source>请让软电话或耳机放出声音，“对方”的音量条应该跳动。</source>
+            <translation>Let the softphone or headset play some sound; the caller's level bar should move.</translation>
+        </message>
+        <message>
             <source>开始检测</source>
             <translation>Start</translation>
+        </message>
+        <message>
+            <source>无法打开“对方”的设备：</source>
+            <translation>Cannot open the caller's device: </translation>
+        </message>
+        <message>
+            <source>无法列出“对方”的设备：</source>
+            <translation>Cannot list the caller's devices: </translation>
         </message>
         <message>
             <source>无法打开录音设备：</source>
@@ -118,16 +150,32 @@
             <translation>Sound input (to hear the call)</translation>
         </message>
         <message>
-            <source>录音设备</source>
-            <translation>Recording device</translation>
+            <source>对方 / caller</source>
+            <translation>Caller (对方)</translation>
+        </message>
+        <message>
+            <source>软电话或耳机里对方的声音：选“扬声器回采”。只有对方说的话参与评分。</source>
+            <translation>The caller's voice from a softphone or headset: choose a “Playback loopback”. Only what the caller says is scored.</translation>
+        </message>
+        <message>
+            <source>对方音量</source>
+            <translation>Caller level</translation>
+        </message>
+        <message>
+            <source>对方 / caller 的声音设备</source>
+            <translation>Caller's sound device</translation>
+        </message>
+        <message>
+            <source>我方 / us（麦克风）</source>
+            <translation>Us (我方, microphone)</translation>
+        </message>
+        <message>
+            <source>我方音量</source>
+            <translation>Our level</translation>
         </message>
         <message>
             <source>刷新</source>
             <translation>Refresh</translation>
-        </message>
-        <message>
-            <source>音量</source>
-            <translation>Level</translation>
         </message>
         <message>
             <source>试录 3 秒</source>
@@ -189,16 +237,36 @@
             <translation>Remove card</translation>
         </message>
         <message>
-            <source>通话内容（可疑说法会高亮）</source>
-            <translation>What was said (suspicious phrases highlighted)</translation>
-        </message>
-        <message>
             <source>举报…</source>
             <translation>Report…</translation>
         </message>
         <message>
             <source>举报这个号码（记在本机，可导出给志愿者中心）</source>
             <translation>Report this number (kept on this computer; can be exported for the volunteer centre)</translation>
+        </message>
+        <message>
+            <source>接听</source>
+            <translation>Answer</translation>
+        </message>
+        <message>
+            <source>接起这通 SIP 来电，并转写双方的话</source>
+            <translation>Pick up this SIP call and transcribe both sides</translation>
+        </message>
+        <message>
+            <source>正在接听…</source>
+            <translation>Answering…</translation>
+        </message>
+        <message>
+            <source>通话内容（可疑说法会高亮）</source>
+            <translation>What was said (suspicious phrases highlighted)</translation>
+        </message>
+        <message>
+            <source>对方 / caller 说的话（参与评分，可疑说法高亮）</source>
+            <translation>Caller (对方) said — scored, suspicious phrases highlighted</translation>
+        </message>
+        <message>
+            <source>对方通话文字</source>
+            <translation>Caller's transcript</translation>
         </message>
         <message>
             <source>已拉黑</source>
@@ -264,8 +332,84 @@
             <translation>Port</translation>
         </message>
         <message>
+            <source>SIP 网络电话线路（通过 baresip）</source>
+            <translation>SIP internet-phone line (through baresip)</translation>
+        </message>
+        <message>
+            <source>请填写 SIP 服务器地址（例如 sip.example.com）</source>
+            <translation>Please enter the SIP server address (e.g. sip.example.com)</translation>
+        </message>
+        <message>
+            <source>请填写 SIP 用户名（通常是分机号）</source>
+            <translation>Please enter the SIP user name (usually the extension number)</translation>
+        </message>
+        <message>
+            <source>SIP 设置里有不能用的字符（换行、分号、空格或尖括号），请修改</source>
+            <translation>The SIP settings contain a character that cannot be used (line break, semicolon, space or angle bracket); please change it</translation>
+        </message>
+        <message>
+            <source>本机 SIP 端口应写成“地址:端口”，例如 0.0.0.0:5060</source>
+            <translation>Write the local SIP port as “address:port”, e.g. 0.0.0.0:5060</translation>
+        </message>
+        <message>
+            <source>正在测试 SIP 线路…</source>
+            <translation>Testing the SIP line…</translation>
+        </message>
+        <message>
+            <source>测试没有完成：</source>
+            <translation>The test did not finish: </translation>
+        </message>
+        <message>
+            <source>拦截的号码自动拒接（我方不振铃）</source>
+            <translation>Refuse blocked numbers automatically (our phone does not ring)</translation>
+        </message>
+        <message>
             <source>高风险来电自动挂断</source>
             <translation>Hang up high-risk calls automatically</translation>
+        </message>
+        <message>
+            <source>SIP 服务器</source>
+            <translation>SIP server</translation>
+        </message>
+        <message>
+            <source>用户名（分机号）</source>
+            <translation>User name (extension)</translation>
+        </message>
+        <message>
+            <source>密码</source>
+            <translation>Password</translation>
+        </message>
+        <message>
+            <source>传输方式</source>
+            <translation>Transport</translation>
+        </message>
+        <message>
+            <source>本机 SIP 端口</source>
+            <translation>Local SIP port</translation>
+        </message>
+        <message>
+            <source>例如 sip.example.com 或 192.168.1.10:5060</source>
+            <translation>e.g. sip.example.com or 192.168.1.10:5060</translation>
+        </message>
+        <message>
+            <source>密码只保存在本机的数据文件夹里</source>
+            <translation>The password is kept only in this computer's data folder</translation>
+        </message>
+        <message>
+            <source>向服务器注册（不勾选：对方直接呼叫本机）</source>
+            <translation>Register with the server (unticked: callers dial this computer directly)</translation>
+        </message>
+        <message>
+            <source>放行的来电自动接听，并转写双方的话（无人值守）</source>
+            <translation>Answer allowed calls automatically and transcribe both sides (unattended)</translation>
+        </message>
+        <message>
+            <source>测试</source>
+            <translation>Test</translation>
+        </message>
+        <message>
+            <source>用上面的设置连接一次 SIP 服务器，看能否注册</source>
+            <translation>Connect to the SIP server once with the settings above and see whether it registers</translation>
         </message>
         <message>
             <source>来电显示制式</source>
@@ -1066,6 +1210,14 @@
         <message>
             <source>新名单：%1</source>
             <translation>New list: %1</translation>
+        </message>
+        <message>
+            <source>确实要把标为诈骗/骚扰的号码或号段（如 170*）放进白名单（通常不应这样做）</source>
+            <translation>Yes, put numbers or ranges (such as 170*) marked fraud/harassment into the allowlist (usually you should not)</translation>
+        </message>
+        <message>
+            <source>允许把诈骗/骚扰条目或号段导入白名单</source>
+            <translation>Allow fraud/harassment entries or ranges into the allowlist</translation>
         </message>
         <message>
             <source>导入到：</source>
@@ -2032,6 +2184,14 @@ You can also type a number below to simulate a call.</translation>
     <context>
         <name>SourcePage</name>
         <message>
+            <source>请填写 SIP 服务器和用户名，或者先选第一项。</source>
+            <translation>Please enter the SIP server and user name, or choose the first option for now.</translation>
+        </message>
+        <message>
+            <source>SIP 设置里有不能用的字符（换行、分号、空格或尖括号），请修改</source>
+            <translation>The SIP settings contain a character that cannot be used (line break, semicolon, space or angle bracket); please change it</translation>
+        </message>
+        <message>
             <source>来电从哪里来</source>
             <translation>Where calls come from</translation>
         </message>
@@ -2052,8 +2212,28 @@ You can also type a number below to simulate a call.</translation>
             <translation>NCID caller-ID server (call centre, PBX)</translation>
         </message>
         <message>
-            <source>不确定就选第一项。接好设备后可以在“设置”里更改。</source>
-            <translation>Not sure? Pick the first one. Change it in Settings once a device is connected.</translation>
+            <source>网络电话：SIP 线路（需要安装 baresip）</source>
+            <translation>Internet phone: a SIP line (needs baresip installed)</translation>
+        </message>
+        <message>
+            <source>SIP 服务器</source>
+            <translation>SIP server</translation>
+        </message>
+        <message>
+            <source>用户名（分机号）</source>
+            <translation>User name (extension)</translation>
+        </message>
+        <message>
+            <source>密码</source>
+            <translation>Password</translation>
+        </message>
+        <message>
+            <source>例如 sip.example.com 或 192.168.1.10:5060</source>
+            <translation>e.g. sip.example.com or 192.168.1.10:5060</translation>
+        </message>
+        <message>
+            <source>不确定就选第一项。接好设备后可以在“设置”里更改；SIP 线路可在“设置”里点“测试”检查。</source>
+            <translation>If unsure, choose the first option. You can change it in Settings once a device is connected; a SIP line can be checked with “Test” in Settings.</translation>
         </message>
     </context>
     <context>
@@ -2154,28 +2334,28 @@ You can also type a number below to simulate a call.</translation>
             <translation>Subscribed lists</translation>
         </message>
         <message>
-            <source>发布者</source>
-            <translation>Publisher</translation>
-        </message>
-        <message>
-            <source>公钥指纹</source>
-            <translation>Key fingerprint</translation>
-        </message>
-        <message>
-            <source>版本</source>
-            <translation>Serial</translation>
-        </message>
-        <message>
-            <source>上次更新</source>
-            <translation>Last update</translation>
-        </message>
-        <message>
             <source>状态</source>
             <translation>Status</translation>
         </message>
         <message>
             <source>条目</source>
             <translation>Entries</translation>
+        </message>
+        <message>
+            <source>上次更新</source>
+            <translation>Last update</translation>
+        </message>
+        <message>
+            <source>版本</source>
+            <translation>Serial</translation>
+        </message>
+        <message>
+            <source>发布者</source>
+            <translation>Publisher</translation>
+        </message>
+        <message>
+            <source>公钥指纹</source>
+            <translation>Key fingerprint</translation>
         </message>
         <message>
             <source>通配 %1 / 号段 %2</source>
@@ -2342,6 +2522,17 @@ You can also type a number below to simulate a call.</translation>
         <message>
             <source>正在取消…</source>
             <translation>Cancelling…</translation>
+        </message>
+    </context>
+    <context>
+        <name>UsTranscriptPane</name>
+        <message>
+            <source>我方 / us 说的话（仅作参考，不参与评分）</source>
+            <translation>Us (我方) said — context only, not scored</translation>
+        </message>
+        <message>
+            <source>我方通话文字</source>
+            <translation>Our transcript</translation>
         </message>
     </context>
 </TS>

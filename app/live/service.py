@@ -8,10 +8,17 @@ ever see those signals.
 transcript so far and the detector session that turns each transcript segment into a rising risk level. Segments
 go through the real ``DetectorSession`` on one transcript worker (in order); level rises update the history row
 (writer pool) and ask the ``AlertService`` for an alert.
+
+A line can have two channels (:class:`speech.channels.TwoSidedLine`): "对方 / caller" (a softphone's playback
+loopback, or the caller's side of a SIP call) and "我方 / us" (the microphone, or what our SIP side sent). Only the
+caller's channel is scored; ours is shown, labelled, and kept as context. SIP lines get both sides from baresip's
+per-call recordings (:class:`app.calls.sources.sip_audio.SipCallAudio`). A :class:`speech.lag.LagMonitor` checks every
+second that each line's recognisers keep up and says so on the line's card when they do not.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -20,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from app.audio.service import device_arg
 from app.calls.controller import CallController, CallSettings
@@ -32,8 +39,12 @@ from app.operations import calls as call_ops
 from screening.i18n import Message, MessageCode
 from screening.screener import NumberVerdict
 from screening.types import Level, TranscriptSegment
+from speech.channels import Channel, LineResult, Side, SideSegment, TwoSidedLine
+from speech.lag import LagMonitor
 
 if TYPE_CHECKING:
+    from app.calls.sources.sip import SipConfig
+    from app.calls.sources.sip_audio import SipCallAudio
     from app.services import AppServices
     from app.settings import Settings
     from blocklists.store import Entry
@@ -54,6 +65,11 @@ class BridgeProblem(MessageCode):
     EMPTY_NUMBER = ("请输入来电号码", "please enter the caller's number")
     TOO_LONG = ("号码太长（最多 {limit} 个字符）", "number too long (at most {limit} characters)")
     NOT_LISTENING = ("这条线路已结束监听", "this line is no longer being monitored")
+    NO_MODEL_FOR_CALL = (
+        "还没有语音识别模型，线路 {line} 的通话内容不会转写（号码照常识别）。可在“设置”里下载模型",
+        "no speech model yet: the call on line {line} is not transcribed (its number is still screened). "
+        "Download a model in Settings",
+    )
 
 
 class BridgeError(ValueError):
@@ -87,13 +103,40 @@ class LineState:
     listening: bool = True
     session: DetectorSession | None = None  # touched only on the transcript worker / recogniser thread
     run: TranscriptionRun | None = None  # while listening to live audio
+    two_sided: bool = False  # two channels: the caller's (scored) and ours (context), each labelled
+    two: TwoSidedLine | None = None  # a two-channel line this bridge started (device capture); SIP calls own theirs
+    said: list[SideSegment] = field(default_factory=list)  # final segments of both sides, in arrival order
+    us_hits: list[PhraseHit] = field(default_factory=list)  # what our side mentioned (context, never alerts)
+    lag: Message | None = None  # 「第 N 线路识别落后 X 秒」 while the recognisers are behind
+    answering: bool = False  # the user picked up a ringing SIP call (接听)
 
     @property
     def key(self) -> str:
         return f"call-{self.history_id}" if self.history_id is not None else f"line-{self.line}-{self.started}"
 
-    def transcript(self) -> str:
+    @property
+    def call_id(self) -> str:
+        return str(self.event.extra.get("call_id", "")) if self.event.extra else ""
+
+    def transcript(self, lang: str = "zh") -> str:
+        """What was said: one labelled line per utterance on a two-channel line (对方：… / 我方：…)."""
+        if self.two_sided:
+            return "\n".join(s.render(lang) for s in self.said if s.segment.text)
         return "".join(self.final_text)
+
+    def side_text(self, side: Side) -> str:
+        return " ".join(s.segment.text for s in self.said if s.side is side and s.segment.text)
+
+
+class _CallerSink:
+    """The caller's channel feeds the line's detector session (the one that rises and alerts)."""
+
+    def __init__(self, bridge: CallBridge, state: LineState) -> None:
+        self._bridge = bridge
+        self._state = state
+
+    def feed(self, segment: TranscriptSegment) -> StreamUpdate:
+        return self._bridge.detect(self._state, segment)
 
 
 class CallBridge(QObject):
@@ -101,15 +144,19 @@ class CallBridge(QObject):
 
     callScreened = Signal(object, object, object)  # event, verdict, history_id
     callEnded = Signal(str)  # line
-    transcriptUpdated = Signal(str, object, object)  # line, segment, detector update
-    lineChanged = Signal(str)  # a line's level/score changed
+    transcriptUpdated = Signal(str, object, object)  # line, segment, detector update (the caller's side)
+    usTranscriptUpdated = Signal(str, object, object)  # line, segment, detector update of our side (context only)
+    lineChanged = Signal(str)  # a line's level/score changed, or it became two-sided
+    lineLag = Signal(str)  # a line's recognisers fell behind or caught up (LineState.lag)
     sourceStatus = Signal(object)  # SourceStatus from a call source
     actionFinished = Signal(str, str, object)  # action ("block"/"trust"/"mark"), number, result
 
     _screened = Signal(object, object, object)
-    _segment = Signal(str, object, object, object)  # line, segment, update, error
+    _segment = Signal(str, object, object, object, str)  # line, segment, update, error, side code ("" = one channel)
     _ended = Signal(str)
     _status = Signal(object)
+    _two_sided = Signal(object)  # LineState whose two-channel audio started
+    _result = Signal(object, object)  # LineState, LineResult of a finished SIP call
 
     def __init__(self, services: AppServices) -> None:
         super().__init__(services)
@@ -121,10 +168,20 @@ class CallBridge(QObject):
         self._manual: SourceBase | None = None
         self._device_sources: list[SourceBase] = []
         self._sessions_lock = threading.Lock()
+        self._sip_audio: SipCallAudio | None = None
+        self._sip_states: dict[str, LineState] = {}  # SIP call id → its line, for the call's final result
+        # Tests and the screenshots replace this: (line, side) → a recogniser; None: the speech model's.
+        self.recognizer_factory: Callable[[str, Side], Recognizer] | None = None
+        self.lag = LagMonitor(threshold_s=2.0, on_change=self._lag_changed)
+        self._lag_timer = QTimer(self)
+        self._lag_timer.setInterval(1000)
+        self._lag_timer.timeout.connect(self.check_lag)
         self._screened.connect(self._on_screened)
         self._segment.connect(self._on_segment)
         self._ended.connect(self._on_ended)
         self._status.connect(self.sourceStatus)
+        self._two_sided.connect(self._on_two_sided)
+        self._result.connect(self._on_sip_result)
         self._build_controller()
 
     # ------------------------------------------------------------ controller
@@ -160,9 +217,15 @@ class CallBridge(QObject):
             else None
         )
         ncid = NcidConfig(host=src.ncid_host, port=src.ncid_port) if src.kind == "ncid" else None
+        sip = self._sip_config(settings) if src.kind == "sip" and src.sip.account else None
         assert self._controller is not None
         sources = self._controller.create_sources(
-            modem=modem, ncid=ncid, manual=manual, on_status=self.on_source_status
+            modem=modem,
+            ncid=ncid,
+            manual=manual,
+            on_status=self.on_source_status,
+            sip=sip,
+            on_sip_answered=self._sip_audio.on_answered if sip is not None and self._sip_audio is not None else None,
         )
         for source in sources:
             if source.kind == "manual":
@@ -170,6 +233,22 @@ class CallBridge(QObject):
             else:
                 self._device_sources.append(source)
             source.start()
+
+    def _sip_config(self, settings: Settings) -> SipConfig:
+        """The SIP line as saved, plus where baresip writes each answered call's two sides for transcribing."""
+        from app.calls.sources.sip_audio import SipCallAudio
+
+        sip = settings.call_source.sip
+        if not sip.record_dir:
+            record_dir = self._services.data_dir / "sip-calls"
+            record_dir.mkdir(parents=True, exist_ok=True)
+            sip = dataclasses.replace(sip, record_dir=str(record_dir))
+        self._sip_audio = SipCallAudio(sip.record_dir, self._make_sip_line, self._sip_call_heard)
+        return sip
+
+    def running_source(self, kind: str) -> SourceBase | None:
+        """The device source of this kind that is running now (the SIP settings' test pauses it)."""
+        return next((s for s in self._device_sources if s.kind == kind), None)
 
     def _settings_changed(self, new: Settings, old: Settings) -> None:
         if self._closed or self._controller is None:
@@ -211,6 +290,9 @@ class CallBridge(QObject):
         self._screened.emit(event, verdict, history_id)
 
     def on_controller_ended(self, ended: CallEnded) -> None:
+        sip_audio = self._sip_audio
+        if ended.source == "sip" and sip_audio is not None:
+            sip_audio.on_end(ended)  # read both recordings to the end; the result follows (_sip_call_heard)
         self._ended.emit(str(ended.line))
 
     def on_source_status(self, status: SourceStatus) -> None:
@@ -280,26 +362,182 @@ class CallBridge(QObject):
         state.run = run
         return run.start()
 
+    def listen_two_sided(
+        self,
+        line: str,
+        caller: AudioSource,
+        us: AudioSource,
+        caller_recognizer: Recognizer,
+        us_recognizer: Recognizer,
+    ) -> TwoSidedLine:
+        """Transcribe both sides of this line, each on its own recogniser thread: the caller's side is scored,
+        ours is shown (labelled) and kept as context. Results arrive as ``transcriptUpdated`` (caller) and
+        ``usTranscriptUpdated`` (us)."""
+        state = self.lines.get(line)
+        if state is None or not state.listening:
+            raise BridgeError(Message(BridgeProblem.NOT_LISTENING))
+        self._stop_session(state)
+        state.listening = True
+        two = self._two_sided_line(state, Channel(caller, caller_recognizer), Channel(us, us_recognizer))
+        state.two = two
+        self._on_two_sided(state)
+        return two.start()
+
+    def _two_sided_line(self, state: LineState, caller: Channel, us: Channel) -> TwoSidedLine:
+        """The line's two channels (any thread): speech.channels routes the caller to the scoring session and
+        our side to a context-only session, so what our agent says can never raise an alert."""
+        line = state.line
+        return TwoSidedLine(
+            caller,
+            us,
+            alert_sink=_CallerSink(self, state),
+            context_sink=self._services.detector().session(),
+            on_alert_update=lambda seg, update: self._segment.emit(line, seg, update, None, Side.CALLER.code),
+            on_context_update=lambda seg, update: self._segment.emit(line, seg, update, None, Side.US.code),
+            on_error=lambda _side, error: self._status.emit(error.message),
+            name=f"line-{line}",
+        )
+
+    def _recognizers(self, line: str) -> tuple[Recognizer, Recognizer] | None:
+        """One recogniser per side (worker): from ``recognizer_factory`` or the speech model; None without a model."""
+        factory = self.recognizer_factory
+        if factory is not None:
+            return factory(line, Side.CALLER), factory(line, Side.US)
+        model = self._services.speech.loaded_model()
+        if model is None:
+            return None
+        return model.recognizer(), model.recognizer()
+
+    # SIP calls: SipCallAudio calls these on its helper threads.
+    def _make_sip_line(self, event: CallEvent, caller: AudioSource, us: AudioSource) -> TwoSidedLine:
+        call_id = str(event.extra.get("call_id", ""))
+        state = self._wait_for_state(str(event.line), call_id)
+        recognizers = self._recognizers(str(event.line))
+        if state is None or recognizers is None:
+            if recognizers is None:
+                self._status.emit(Message(BridgeProblem.NO_MODEL_FOR_CALL, {"line": event.line}))
+            for source in (caller, us):  # nothing will read them: do not keep the call's recordings
+                path = getattr(source, "path", None)
+                if path is not None:
+                    path.unlink(missing_ok=True)
+            raise RuntimeError("the SIP call is not transcribed (no speech model, or its card is gone)")
+        with self._sessions_lock:
+            self._sip_states[call_id] = state
+        two = self._two_sided_line(state, Channel(caller, recognizers[0]), Channel(us, recognizers[1]))
+        self._two_sided.emit(state)
+        return two
+
+    def _wait_for_state(self, line: str, call_id: str, timeout_s: float = 5.0) -> LineState | None:
+        """The line's state for this call (the GUI thread creates it when the screening result arrives)."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline and not self._closed:
+            state = self.lines.get(line)
+            if state is not None and state.call_id == call_id:
+                return state
+            time.sleep(0.05)
+        return None
+
+    def _sip_call_heard(self, event: CallEvent, result: LineResult) -> None:
+        with self._sessions_lock:
+            state = self._sip_states.pop(str(event.extra.get("call_id", "")), None)
+        if state is not None:
+            self._result.emit(state, result)
+
+    @Slot(object)
+    def _on_two_sided(self, state: LineState) -> None:
+        state.two_sided = True
+        self.lag.start(state.line)
+        if not self._lag_timer.isActive():
+            self._lag_timer.start()
+        self.lineChanged.emit(state.line)
+
+    @Slot(object, object)
+    def _on_sip_result(self, state: LineState, result: LineResult) -> None:
+        """A SIP call is over and both recordings were read to the end: its full, labelled transcript is saved."""
+        self.lag.stop(state.line)
+        if state.lag is not None:
+            state.lag = None
+            self.lineLag.emit(state.line)
+        state.said = list(result.transcript)
+        if state.history_id is not None:
+            self._services.write(
+                call_ops.update_call,
+                self._services,
+                state.history_id,
+                {"transcript": state.transcript(), "duration_s": time.monotonic() - state.started},
+                area=DataArea.HISTORY,
+                name="sip-call-heard",
+            )
+        self.lineChanged.emit(state.line)
+
+    # The lag monitor: every second while audio is being heard, each line's recognisers against the clock.
+    def check_lag(self) -> None:
+        heard = 0
+        for state in list(self.lines.values()):
+            audio_s = self._audio_s(state)
+            if audio_s is None:
+                continue
+            heard += 1
+            self.lag.observe(state.line, audio_s)
+        if heard == 0:
+            self._lag_timer.stop()
+
+    def _audio_s(self, state: LineState) -> float | None:
+        if not state.listening and state.call_id not in self._sip_states:
+            return None
+        if state.two is not None:
+            return state.two.audio_s
+        if state.run is not None:
+            return state.run.audio_s
+        return None
+
+    def _lag_changed(self, message: Message) -> None:
+        """LagMonitor callback (GUI thread, from ``check_lag``): on the line's card and in the log."""
+        from speech.lag import LagMessage
+
+        line = str(message.params.get("line", ""))
+        state = self.lines.get(line)
+        behind = message.code is LagMessage.BEHIND
+        (log.warning if behind else log.info)("%s", message.render("en"))
+        if state is not None:
+            state.lag = message if behind else None
+            self.lineLag.emit(line)
+
+    def sip_line_audio(self) -> SipCallAudio | None:
+        return self._sip_audio
+
     def _auto_listen(self, state: LineState) -> None:
-        """A real incoming call (modem/NCID) with a speech model configured: listen on the chosen input."""
-        speech = self._services.speech
-        if state.event.source == "manual":
+        """A real incoming call (modem/NCID) with a speech model configured: listen on the chosen input(s).
+
+        With a caller-side device chosen (a softphone's playback loopback), the line gets two channels: that device
+        as "对方 / caller" and the microphone as "我方 / us". SIP calls are heard from baresip's recordings instead
+        (``_make_sip_line``) once they are answered."""
+        if state.event.source in ("manual", "sip"):
             return
         settings = self._services.settings.value
+        line = state.line
 
-        def prepare() -> tuple[AudioSource, Recognizer] | None:
+        def prepare() -> tuple[AudioSource, AudioSource | None, Recognizer, Recognizer] | None:
             from speech.audio import LiveSource
+            from speech.loopback import open_capture
 
-            model = speech.loaded_model()
-            if model is None:
+            recognizers = self._recognizers(line)
+            if recognizers is None:
                 return None
-            return LiveSource(device_arg(settings.audio_device)), model.recognizer()
+            mic = LiveSource(device_arg(settings.audio_device))
+            if settings.audio_caller_device:
+                return open_capture(settings.audio_caller_device), mic, recognizers[0], recognizers[1]
+            return mic, None, recognizers[0], recognizers[1]
 
-        def ready(result: tuple[AudioSource, Recognizer] | None) -> None:
+        def ready(result: tuple[AudioSource, AudioSource | None, Recognizer, Recognizer] | None) -> None:
             if result is None or not state.listening or self._closed:
                 return
-            source, recognizer = result
-            self.listen(state.line, source, recognizer)
+            first, us, recognizer, us_recognizer = result
+            if us is not None:
+                self.listen_two_sided(state.line, first, us, recognizer, us_recognizer)
+            else:
+                self.listen(state.line, first, recognizer)
+                self._on_lag_start(state)
 
         def failed(exc: BaseException) -> None:
             log.warning("live listening unavailable: %s", exc)
@@ -307,21 +545,36 @@ class CallBridge(QObject):
 
         self._services.jobs.run(prepare, on_result=ready, on_error=failed, name="listen-call")
 
+    def _on_lag_start(self, state: LineState) -> None:
+        self.lag.start(state.line)
+        if not self._lag_timer.isActive():
+            self._lag_timer.start()
+
+    def detect(self, state: LineState, segment: TranscriptSegment) -> StreamUpdate:
+        """Feed the caller's words to the line's detector session (any worker thread; one session per call)."""
+        with self._sessions_lock:
+            if state.session is None:
+                state.session = self._services.detector().session(state.level)
+            session = state.session
+        return session.feed(segment)
+
     def _process_segment(self, state: LineState, segment: TranscriptSegment) -> None:
         """Worker: run the real detector session; results go back to the GUI thread."""
         try:
-            with self._sessions_lock:
-                if state.session is None:
-                    state.session = self._services.detector().session(state.level)
-                update = state.session.feed(segment)
+            update = self.detect(state, segment)
         except Exception as exc:  # report, never kill the worker
-            self._segment.emit(state.line, segment, None, exc)
+            self._segment.emit(state.line, segment, None, exc, "")
             return
-        self._segment.emit(state.line, segment, update, None)
+        self._segment.emit(state.line, segment, update, None, "")
 
-    @Slot(str, object, object, object)
+    @Slot(str, object, object, object, str)
     def _on_segment(
-        self, line: str, segment: TranscriptSegment, update: StreamUpdate | None, error: BaseException | None
+        self,
+        line: str,
+        segment: TranscriptSegment,
+        update: StreamUpdate | None,
+        error: BaseException | None,
+        side: str = "",
     ) -> None:
         state = self.lines.get(line)
         if error is not None:
@@ -330,8 +583,17 @@ class CallBridge(QObject):
             return
         if state is None:
             return
+        if side == Side.US.code:  # our side: shown and kept, never scored
+            if segment.is_final:
+                state.said.append(SideSegment(Side.US, segment))
+            if update is not None:
+                state.us_hits.extend(update.new_hits)
+            self.usTranscriptUpdated.emit(line, segment, update)
+            return
         if segment.is_final:
             state.final_text.append(segment.text)
+            if side == Side.CALLER.code:
+                state.said.append(SideSegment(Side.CALLER, segment))
         if update is None:
             return
         new_hits = list(update.new_hits)
@@ -385,6 +647,25 @@ class CallBridge(QObject):
         )
 
     # ------------------------------------------------------------------ end
+    def can_answer(self, line: str) -> bool:
+        """A ringing SIP call the user can pick up here (automatic answering is off)."""
+        state = self.lines.get(line)
+        if state is None or state.event.source != "sip" or not state.listening:
+            return False
+        return not self._services.settings.value.call_source.sip.auto_answer and self.running_source("sip") is not None
+
+    def answer(self, line: str) -> bool:
+        """接听: pick up the SIP call ringing on this line; both sides are then heard (``_make_sip_line``)."""
+        from app.calls.sources.sip import SipSource
+
+        state = self.lines.get(line)
+        source = self.running_source("sip")
+        if state is None or not isinstance(source, SipSource) or not state.call_id:
+            return False
+        state.answering = True
+        source.answer(state.call_id)
+        return True
+
     def stop_line(self, line: str) -> None:
         """结束监听: stop listening to this line; the card stays until dismissed."""
         state = self.lines.get(line)
@@ -417,13 +698,20 @@ class CallBridge(QObject):
 
     def _stop_session(self, state: LineState) -> None:
         state.listening = False
+        if state.call_id not in self._sip_states:
+            self.lag.stop(state.line)
+            if state.lag is not None:
+                state.lag = None
+                self.lineLag.emit(state.line)
         run, state.run = state.run, None
-        if run is None:
-            return
-        if self._closed:
-            run.stop()  # closing the app: flush and join right here
-        else:  # flushing the last words and joining the recogniser thread happen off the GUI thread
-            self._services.jobs.run(run.stop, name="stop-listening")
+        two, state.two = state.two, None
+        for stoppable in (run, two):
+            if stoppable is None:
+                continue
+            if self._closed:
+                stoppable.stop()  # closing the app: flush and join right here
+            else:  # flushing the last words and joining the recogniser thread happen off the GUI thread
+                self._services.jobs.run(stoppable.stop, name="stop-listening")
 
     # -------------------------------------------------------------- actions
     def block(
@@ -494,9 +782,15 @@ class CallBridge(QObject):
         if self._closed:
             return
         self._closed = True
+        self._lag_timer.stop()
         for state in self.lines.values():
             self._stop_session(state)
         controller = self._controller
         if controller is not None:
             controller.close()  # stops every source (joining threads), then the controller worker
+        sip_audio = self._sip_audio
+        if sip_audio is not None:  # calls cut short by closing: their recognisers finish and are joined
+            deadline = time.monotonic() + 15
+            while sip_audio.active and time.monotonic() < deadline:
+                time.sleep(0.05)
         self._transcript_pool.shutdown(wait=True, cancel_futures=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from app.calls.events import SourceBase, SourceStatus
+    from app.calls.sources.sip import SipConfig
     from app.services import AppServices
     from blocklists.store import Entry
 
@@ -24,3 +26,19 @@ def mark_call(services: AppServices, history_id: int | None, category: str, note
 def add_number(services: AppServices, list_name: str, number: str, category: str, note: str) -> Entry:
     """Block or trust a caller: add the number to ``list_name`` (raises ``StoreError`` with a translated message)."""
     return services.store().add(list_name, number, category=category, note=note, source="app")
+
+
+def check_sip_line(config: SipConfig, running: SourceBase | None = None, timeout_s: float = 15.0) -> SourceStatus:
+    """The SIP settings' 测试 button (worker): start the line, wait until it is ready or clearly cannot be, stop it.
+
+    The returned status's message says what to fix (wrong password, server silent, baresip missing…). The line
+    already running binds the same SIP port, so it is stopped for the check and started again afterwards."""
+    from app.calls.sources.sip import check_line
+
+    if running is not None:
+        running.stop()
+    try:
+        return check_line(config, timeout_s=timeout_s)
+    finally:
+        if running is not None:
+            running.start()

@@ -1,5 +1,9 @@
 """来电监控 Live: one card per active line with the verdict, live transcript, risk meter and actions.
 
+Every line is shown at once; with more than one line the cards go compact and a risky line (warn or block) comes to
+the top with its banner. A two-channel line shows two labelled transcripts, "对方 / caller" (scored) and "我方 / us"
+(context only); a line whose recognisers fall behind says so on its card (「第 N 线路识别落后 X 秒」).
+
 Also holds 模拟来电 (type a number to try the app or train volunteers) and a "what the caller says" box that feeds
 typed sentences through the real detector for the newest line.
 """
@@ -8,15 +12,17 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -80,6 +86,87 @@ class MarkDialog(QDialog):
         return str(self.category.currentData()), self.note.text().strip(), self.also_block.isChecked()
 
 
+class UsTranscriptPane(QWidget):
+    """我方 / us: what our side said on a two-channel line, labelled, never highlighted as a threat (context only)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel(self)
+        self.title.setWordWrap(True)
+        self.transcript = HighlightedTranscript(self)
+        self.context_note = QLabel(self)
+        self.context_note.setObjectName("hint")
+        self.context_note.setWordWrap(True)
+        self.context_note.hide()
+        self._mentioned: dict[str, None] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.transcript, 1)
+        layout.addWidget(self.context_note)
+        self.fit(6)
+        self.retranslate()
+
+    def fit(self, lines: int, compact: bool = False) -> None:
+        height = lines * self.transcript.fontMetrics().lineSpacing() + 12
+        self.transcript.setMinimumHeight(height)
+        self.transcript.setMaximumHeight(height if compact else 16777215)
+
+    def add_segment(self, segment: TranscriptSegment, update: StreamUpdate | None) -> None:
+        if segment.is_final:
+            self.transcript.append_line(segment.text, (), segment.start if segment.end else None)
+        else:
+            self.transcript.set_partial(segment.text)
+        for hit in getattr(update, "new_hits", ()) or ():
+            phrase = str(getattr(hit, "matched", "") or "")
+            if phrase:
+                self._mentioned.setdefault(phrase, None)
+        self._show_context()
+
+    def _show_context(self) -> None:
+        if not self._mentioned:
+            self.context_note.hide()
+            return
+        from screening.i18n import Message
+        from speech.channels import ChannelNote
+
+        sep = ", " if style.current_language() == "en" else "、"
+        note = Message(ChannelNote.US_CONTEXT, {"rules": sep.join(f"“{p}”" for p in self._mentioned)})
+        self.context_note.setText("ℹ " + note.render(style.current_language()))
+        self.context_note.show()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("我方 / us 说的话（仅作参考，不参与评分）"))
+        self.transcript.setAccessibleName(self.tr("我方通话文字"))
+        self._show_context()
+
+
+class LagNotice(QLabel):
+    """「第 N 线路识别落后 X 秒」: shown on the line's card while its recognisers are behind (sign + words)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lagNotice")
+        self.setWordWrap(True)
+        self.setStyleSheet("color: #9a6700; font-weight: bold")
+        self._message: Message | None = None
+        self.hide()
+
+    def set_lag(self, message: Message | None) -> None:
+        self._message = message
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        if self._message is None:
+            self.clear()
+            self.hide()
+            return
+        text = "⚠ " + self._message.render(style.current_language())
+        self.setText(text)
+        self.setAccessibleName(text)
+        self.show()
+
+
 class CallCard(QFrame):
     """One active line: number, 归属地/carrier, verdict banner, risk meter, transcript, actions."""
 
@@ -101,7 +188,12 @@ class CallCard(QFrame):
         self.banner = VerdictBanner(self)
         self.meter = RiskMeter(self)
         self.transcript_title = QLabel(self)
+        self.transcript_title.setWordWrap(True)
         self.transcript = HighlightedTranscript(self)
+        self.us_pane = UsTranscriptPane(self)
+        self.us_pane.hide()
+        self.lag_notice = LagNotice(self)
+        self._compact = False
         self._fit_transcript()
         self.transcript.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.block_button = QPushButton(self)
@@ -130,23 +222,65 @@ class CallCard(QFrame):
             actions.addWidget(button)
         self._add_report_action(actions)
         actions.addWidget(self.action_status, 1)
+        self._add_answer_button(actions)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 12, 14, 12)
         layout.addLayout(head)
         layout.addWidget(self.banner)
         layout.addWidget(self.meter)
-        layout.addWidget(self.transcript_title)
-        layout.addWidget(self.transcript, 1)
+        layout.addWidget(self.lag_notice)
+        sides = QHBoxLayout()  # 对方 | 我方 side by side on a two-channel line, each with its own title
+        caller_box = QVBoxLayout()
+        caller_box.addWidget(self.transcript_title)
+        caller_box.addWidget(self.transcript, 1)
+        caller_box.addStretch(0)  # a compact transcript stays under its title
+        sides.addLayout(caller_box, 1)
+        sides.addWidget(self.us_pane, 1, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(sides, 1)
         layout.addLayout(actions)
         self.retranslate()
         self.refresh()
 
     def _fit_transcript(self) -> None:
-        self.transcript.setMinimumHeight(6 * self.transcript.fontMetrics().lineSpacing() + 12)
+        lines = 4 if self._compact else 6
+        height = lines * self.transcript.fontMetrics().lineSpacing() + 12
+        self.transcript.setMinimumHeight(height)
+        self.transcript.setMaximumHeight(height if self._compact else 16777215)  # compact: the latest lines only
+        self.us_pane.fit(lines, self._compact)
 
     def fit_to_font(self) -> None:
-        """Large-text mode: keep six lines of transcript visible."""
+        """Large-text mode: keep six lines of transcript visible (four on a compact card)."""
         self._fit_transcript()
+
+    def set_compact(self, compact: bool) -> None:
+        """Several lines at once: shorter transcripts so every line fits on the page."""
+        if compact != self._compact:
+            self._compact = compact
+            self._fit_transcript()
+
+    @property
+    def compact(self) -> bool:
+        return self._compact
+
+    def show_two_sided(self) -> None:
+        """The line has two channels: label the caller's transcript and show ours beside it."""
+        if self.state.two_sided and self.us_pane.isHidden():
+            self.us_pane.show()
+            self._title_text()
+
+    def add_us_segment(self, segment: TranscriptSegment, update: StreamUpdate | None) -> None:
+        self.show_two_sided()
+        self.us_pane.add_segment(segment, update)
+
+    def show_lag(self) -> None:
+        self.lag_notice.set_lag(self.state.lag)
+
+    def _title_text(self) -> None:
+        if self.state.two_sided:
+            self.transcript_title.setText(self.tr("对方 / caller 说的话（参与评分，可疑说法高亮）"))
+            self.transcript.setAccessibleName(self.tr("对方通话文字"))
+        else:
+            self.transcript_title.setText(self.tr("通话内容（可疑说法会高亮）"))
 
     # --------------------------------------------------------------- display
     def refresh(self) -> None:
@@ -167,6 +301,9 @@ class CallCard(QFrame):
         self.banner.set_verdict(state.level, "", reasons)
         self.meter.set_risk(state.score, state.level)
         self.setAccessibleName(f"{state.number} {style.level_text(state.level)}")
+        self.show_two_sided()
+        if hasattr(self, "answer_button"):
+            self._show_answer()
 
     def add_segment(self, segment: TranscriptSegment, update: StreamUpdate) -> None:
         if segment.is_final:
@@ -180,6 +317,7 @@ class CallCard(QFrame):
         self.refresh()
 
     def set_stopped(self) -> None:
+        self.answer_button.hide()
         self.stop_button.setEnabled(False)
         self.close_button.show()
         self.action_status.setText(self.tr("已结束监听"))
@@ -194,7 +332,9 @@ class CallCard(QFrame):
         self.stop_button.setText(self.tr("结束监听"))
         self.stop_button.setToolTip(self.tr("停止听这通电话（记录会保存）"))
         self.close_button.setText(self.tr("移除卡片"))
-        self.transcript_title.setText(self.tr("通话内容（可疑说法会高亮）"))
+        self._title_text()
+        self.us_pane.retranslate()
+        self.lag_notice.retranslate()
         for button in (self.block_button, self.trust_button, self.mark_button, self.stop_button, self.close_button):
             button.setAccessibleName(button.text())
         self.banner.retranslate()
@@ -271,6 +411,28 @@ class CallCard(QFrame):
     def on_stop(self) -> None:
         self.services.calls.stop_line(self.state.line)
 
+    # ----------------------------------------------------- SIP: pick up here
+    def _add_answer_button(self, actions: QHBoxLayout) -> None:
+        """接听: a SIP call rings in CallShield's own line (baresip); without auto-answer the user picks it up here."""
+        self.answer_button = QPushButton(self)
+        self.answer_button.setObjectName("primary")
+        self.answer_button.clicked.connect(self.on_answer)
+        actions.insertWidget(0, self.answer_button)
+        self._show_answer()
+
+    def _show_answer(self) -> None:
+        state = self.state
+        ringing = state.event.source == "sip" and state.listening and not state.two_sided and not state.answering
+        self.answer_button.setVisible(ringing and self.services.calls.can_answer(state.line))
+        self.answer_button.setText(self.tr("接听"))
+        self.answer_button.setToolTip(self.tr("接起这通 SIP 来电，并转写双方的话"))
+        self.answer_button.setAccessibleName(self.answer_button.text())
+
+    def on_answer(self) -> None:
+        if self.services.calls.answer(self.state.line):
+            self.answer_button.hide()
+            self.action_status.setText(self.tr("正在接听…"))
+
 
 class LivePage(QWidget):
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
@@ -325,6 +487,9 @@ class LivePage(QWidget):
         self.cards_layout = QVBoxLayout(self.cards_box)
         self.cards_layout.setContentsMargins(0, 0, 0, 0)
         self.cards_layout.addWidget(self.empty_label)
+        self.cards_grid = QGridLayout()  # every line at once: one column, or two when there is room
+        self.cards_grid.setContentsMargins(0, 0, 0, 0)
+        self.cards_layout.addLayout(self.cards_grid)
         self.cards_layout.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
@@ -341,6 +506,8 @@ class LivePage(QWidget):
         calls = services.calls
         calls.callScreened.connect(self.on_call_screened)
         calls.transcriptUpdated.connect(self.on_transcript)
+        calls.usTranscriptUpdated.connect(self.on_us_transcript)
+        calls.lineLag.connect(self.on_line_lag)
         calls.lineChanged.connect(self.on_line_changed)
         calls.callEnded.connect(self.on_call_ended)
         calls.sourceStatus.connect(self.on_source_status)
@@ -387,12 +554,13 @@ class LivePage(QWidget):
             return
         old = self.cards.pop(line, None)
         if old is not None:
+            self.cards_grid.removeWidget(old)
             old.deleteLater()
         card = CallCard(self.services, state, self.cards_box)
         card.dismissed.connect(self.dismiss)
         self.cards[line] = card
-        self.cards_layout.insertWidget(0, card)
         self.empty_label.hide()
+        self.arrange_cards()
         self.cards_scroll.ensureWidgetVisible(card)
 
     def on_transcript(self, line: str, segment: TranscriptSegment, update: StreamUpdate) -> None:
@@ -400,10 +568,69 @@ class LivePage(QWidget):
         if card is not None:
             card.add_segment(segment, update)
 
+    def on_us_transcript(self, line: str, segment: TranscriptSegment, update: StreamUpdate | None) -> None:
+        card = self.cards.get(line)
+        if card is not None:
+            card.add_us_segment(segment, update)
+
+    def on_line_lag(self, line: str) -> None:
+        card = self.cards.get(line)
+        if card is not None:
+            card.show_lag()
+
     def on_line_changed(self, line: str) -> None:
         card = self.cards.get(line)
         if card is not None:
             card.refresh()
+            self.arrange_cards()
+
+    def ordered_lines(self) -> list[str]:
+        """Risky lines (warn or block) first, the riskiest on top; otherwise the newest call first."""
+
+        def key(line: str) -> tuple[int, float]:
+            state = self.cards[line].state
+            risk = int(state.level) if state.level >= Level.WARN else -1
+            return (-risk, -state.started)
+
+        return sorted(self.cards, key=key)
+
+    def arrange_cards(self) -> None:
+        """Every line at once: compact cards when there are several, side by side when there is room, and a risky
+        line first (top left) with its banner."""
+        order = self.ordered_lines()
+        for line in order:
+            self.cards[line].set_compact(len(order) > 1)
+        columns = self.card_columns()
+        for index, line in enumerate(order):
+            card = self.cards[line]
+            row, column = divmod(index, columns)
+            if self.card_position(line) != (row, column):
+                self.cards_grid.removeWidget(card)
+                self.cards_grid.addWidget(card, row, column)
+                card.show()
+        for column in range(2):
+            self.cards_grid.setColumnStretch(column, 1 if column < columns else 0)
+
+    def card_columns(self) -> int:
+        """Two columns when several lines and two cards fit side by side (large text may need one)."""
+        if len(self.cards) < 2:
+            return 1
+        widest = max(card.minimumSizeHint().width() for card in self.cards.values())
+        widest = max(widest, 28 * self.fontMetrics().height())  # large text: one column, nothing clipped
+        room = self.cards_scroll.viewport().width() - self.cards_grid.horizontalSpacing()
+        return 2 if room >= 2 * widest else 1
+
+    def card_position(self, line: str) -> tuple[int, int] | None:
+        index = self.cards_grid.indexOf(self.cards[line])
+        if index < 0:
+            return None
+        position: Any = self.cards_grid.getItemPosition(index)  # (row, column, row span, column span)
+        return int(position[0]), int(position[1])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if len(self.cards) > 1:
+            self.arrange_cards()
 
     def on_call_ended(self, line: str) -> None:
         card = self.cards.get(line)
@@ -423,14 +650,18 @@ class LivePage(QWidget):
     def dismiss(self, line: str) -> None:
         card = self.cards.pop(line, None)
         if card is not None:
+            self.cards_grid.removeWidget(card)
             card.deleteLater()
         self.services.calls.remove_line(line)
         if not self.cards:
             self.empty_label.show()
+        else:
+            self.arrange_cards()
 
     def fit_to_font(self) -> None:
         for card in self.cards.values():
             card.fit_to_font()
+        self.arrange_cards()
 
     # -------------------------------------------------------------- language
     def retranslate(self) -> None:

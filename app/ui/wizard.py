@@ -1,4 +1,5 @@
-"""First-run wizard: language, family numbers, speech model, call source. Next-Next-Next-Finish works in seconds.
+"""First-run wizard: language, family numbers, speech model, call source (manual, modem, NCID or a SIP line).
+Next-Next-Next-Finish works in seconds.
 
 Every page has a sensible default, so a helper in a hurry can press Enter four times; nothing is written until
 Finish (then settings are saved and family numbers go to the allowlist through the writer pool).
@@ -6,6 +7,7 @@ Finish (then settings are saved and family numbers go to the allowlist through t
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from dataclasses import dataclass
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QFileDialog,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -30,6 +33,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from app.calls.sources.sip import SipConfig
 from app.services import AppServices
 from app.settings import CallSourceSettings
 from app.ui import style
@@ -269,10 +273,11 @@ class SourcePage(QWizardPage):
         self.manual = QRadioButton(self)
         self.modem = QRadioButton(self)
         self.ncid = QRadioButton(self)
+        self.sip = QRadioButton(self)
         self.group = QButtonGroup(self)
-        for b in (self.manual, self.modem, self.ncid):
+        for b in (self.manual, self.modem, self.ncid, self.sip):
             self.group.addButton(b)
-        {"manual": self.manual, "modem": self.modem, "ncid": self.ncid}[current.kind].setChecked(True)
+        {"manual": self.manual, "modem": self.modem, "ncid": self.ncid, "sip": self.sip}[current.kind].setChecked(True)
         self.ncid_host = QLineEdit(current.ncid_host, self)
         self.ncid_port = QSpinBox(self)
         self.ncid_port.setRange(1, 65535)
@@ -281,6 +286,7 @@ class SourcePage(QWizardPage):
         self.ncid_port.setEnabled(self.ncid.isChecked())
         self.ncid.toggled.connect(self.ncid_host.setEnabled)
         self.ncid.toggled.connect(self.ncid_port.setEnabled)
+        self._build_sip(current.sip)
         self.hint = QLabel(self)
         self.hint.setWordWrap(True)
         self.hint.setObjectName("hint")
@@ -293,20 +299,79 @@ class SourcePage(QWizardPage):
         layout.addWidget(self.modem)
         layout.addWidget(self.ncid)
         layout.addLayout(row)
+        layout.addWidget(self.sip)
+        layout.addWidget(self.sip_box)
         layout.addWidget(self.hint)
         layout.addStretch(1)
         self.retranslate()
 
+    def _build_sip(self, sip: SipConfig) -> None:
+        """SIP line: server, user and password (the rest — transport, port, auto-answer — is in Settings)."""
+        from app.ui.settings.source import split_account
+
+        server, user = split_account(sip.account)
+        self.sip_box = QWidget(self)
+        form = QFormLayout(self.sip_box)
+        form.setContentsMargins(24, 0, 0, 0)
+        self.sip_server = QLineEdit(server, self.sip_box)
+        self.sip_user = QLineEdit(user, self.sip_box)
+        self.sip_password = QLineEdit(sip.password, self.sip_box)
+        self.sip_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.sip_labels = [QLabel(self.sip_box) for _ in range(3)]
+        for label, field in zip(self.sip_labels, (self.sip_server, self.sip_user, self.sip_password), strict=True):
+            label.setBuddy(field)
+            form.addRow(label, field)
+        self.sip_problem = QLabel(self.sip_box)
+        self.sip_problem.setWordWrap(True)
+        self.sip_problem.setStyleSheet("color: #cf222e")
+        form.addRow(self.sip_problem)
+        self.sip_box.setEnabled(self.sip.isChecked())
+        self.sip.toggled.connect(self.sip_box.setEnabled)
+
     def source(self) -> CallSourceSettings:
-        kind = "modem" if self.modem.isChecked() else "ncid" if self.ncid.isChecked() else "manual"
+        from app.ui.settings.source import join_account
+
+        kind = (
+            "modem"
+            if self.modem.isChecked()
+            else "ncid"
+            if self.ncid.isChecked()
+            else "sip"
+            if self.sip.isChecked()
+            else "manual"
+        )
         current = self.services.settings.value.call_source
-        return CallSourceSettings(
+        sip = current.sip
+        if self.sip.isChecked():
+            sip = dataclasses.replace(
+                sip,
+                account=join_account(self.sip_server.text(), self.sip_user.text()),
+                password=self.sip_password.text(),
+            )
+        return dataclasses.replace(
+            current,
             kind=kind,  # type: ignore[arg-type]
-            modem_port=current.modem_port,
-            modem_baud=current.modem_baud,
             ncid_host=self.ncid_host.text().strip() or "127.0.0.1",
             ncid_port=int(self.ncid_port.value()),
+            sip=sip,
         )
+
+    def validatePage(self) -> bool:
+        """A SIP line needs a server and a user name; anything else is finished in Settings (with a 测试 button)."""
+        if not self.sip.isChecked():
+            return True
+        if not self.sip_server.text().strip() or not self.sip_user.text().strip():
+            self.sip_problem.setText(self.tr("请填写 SIP 服务器和用户名，或者先选第一项。"))
+            return False
+        from app.calls.sources.sip import SipConfigError, account_line
+
+        try:
+            account_line(self.source().sip)
+        except SipConfigError:
+            self.sip_problem.setText(self.tr("SIP 设置里有不能用的字符（换行、分号、空格或尖括号），请修改"))
+            return False
+        self.sip_problem.clear()
+        return True
 
     def retranslate(self) -> None:
         self.setTitle(self.tr("来电从哪里来"))
@@ -314,7 +379,13 @@ class SourcePage(QWizardPage):
         self.manual.setText(self.tr("先不接设备（在“来电监控”里手动输入号码）"))
         self.modem.setText(self.tr("座机：来电显示调制解调器（USB）"))
         self.ncid.setText(self.tr("NCID 来电显示服务器（呼叫中心、交换机）"))
-        self.hint.setText(self.tr("不确定就选第一项。接好设备后可以在“设置”里更改。"))
+        self.sip.setText(self.tr("网络电话：SIP 线路（需要安装 baresip）"))
+        for label, text in zip(
+            self.sip_labels, (self.tr("SIP 服务器"), self.tr("用户名（分机号）"), self.tr("密码")), strict=True
+        ):
+            label.setText(text)
+        self.sip_server.setPlaceholderText(self.tr("例如 sip.example.com 或 192.168.1.10:5060"))
+        self.hint.setText(self.tr("不确定就选第一项。接好设备后可以在“设置”里更改；SIP 线路可在“设置”里点“测试”检查。"))
 
 
 class FirstRunWizard(QWizard):

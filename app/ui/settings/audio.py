@@ -1,14 +1,18 @@
-"""Settings section: the input device that hears the call, a level meter and a 3-second test recording.
+"""Settings section: the devices that hear the call, each with a level meter, and a 3-second test recording.
 
-Devices, the meter and the test recording run in the speech service's workers (``app.audio.service``).
+Two devices per line: "对方 / caller" (what the softphone or headset *plays*: a playback loopback, offered first, with
+plain-words help for Windows and macOS) and "我方 / us" (the microphone). Without a caller device the one input
+hears the whole call, as with a phone-line recorder. Devices, meters and the test recording run in the speech
+service's workers (``app.audio.service``).
 """
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from app.services import AppServices
 from app.settings import Settings
@@ -16,6 +20,28 @@ from app.ui.settings.base import SettingsSection, set_combo
 from app.ui.widgets import friendly_message
 
 TEST_RECORDING_S = 3.0
+BLACKHOLE_URL = "https://existential.audio/blackhole/"
+
+
+def caller_side_help(platform: str = sys.platform) -> str:
+    """How to make the caller's voice recordable on this platform, in plain words (translated)."""
+
+    if platform.startswith("win"):
+        return QCoreApplication.translate(
+            "AudioSection",
+            "Windows：在“声音”设置的“录制”页里右键空白处，勾选“显示禁用的设备”，启用“立体声混音”；"
+            "没有这一项的话，装一个虚拟声卡（如 VB-CABLE），把软电话的扬声器设成它。然后点“刷新”，在上面选它。",
+        )
+    if platform == "darwin":
+        return QCoreApplication.translate(
+            "AudioSection",
+            "苹果电脑：先安装免费的 BlackHole（%1），在“音频 MIDI 设置”里建一个“多输出设备”（耳机 + BlackHole），"
+            "把软电话的扬声器设成它。然后点“刷新”，在上面选 BlackHole。",
+        ).replace("%1", f'<a href="{BLACKHOLE_URL}">{BLACKHOLE_URL}</a>')
+    return QCoreApplication.translate(
+        "AudioSection",
+        "选“扬声器回采”，就能录到耳机或音箱里对方的声音。没有这一项时，请确认系统使用 PulseAudio 或 PipeWire。",
+    )
 
 
 class AudioSection(SettingsSection):
@@ -24,6 +50,7 @@ class AudioSection(SettingsSection):
         self._test_job: Any = None
         self._devices_loaded = False
         form = self.form
+        self._build_caller_side(form)
         self.device = QComboBox(self)
         self.device.addItem("", "")
         self.device.currentIndexChanged.connect(self._device_changed)
@@ -59,8 +86,103 @@ class AudioSection(SettingsSection):
         form.addRow(self.audio_status)
         services.speech.levelChanged.connect(self._on_level)
         services.speech.meterStopped.connect(self._on_meter_stopped)
+        services.speech.callerLevelChanged.connect(self._on_caller_level)
+        services.speech.callerMeterStopped.connect(self._on_caller_meter_stopped)
 
+    # ------------------------------------------------------------ 对方 / caller
+    def _build_caller_side(self, form: QFormLayout) -> None:
+        self.caller_device = QComboBox(self)
+        self.caller_device.addItem("", "")
+        self.caller_device.currentIndexChanged.connect(self._caller_device_changed)
+        self.caller_device_label = QLabel(self)
+        self.caller_device_label.setBuddy(self.caller_device)
+        self.caller_meter = QProgressBar(self)
+        self.caller_meter.setRange(0, 100)
+        self.caller_meter.setTextVisible(True)
+        self.caller_meter_button = QPushButton(self)
+        self.caller_meter_button.setCheckable(True)
+        self.caller_meter_button.toggled.connect(self._toggle_caller_meter)
+        self.caller_meter_label = QLabel(self)
+        self.caller_meter_label.setBuddy(self.caller_meter)
+        self.caller_help = QLabel(self)
+        self.caller_help.setObjectName("hint")
+        self.caller_help.setWordWrap(True)
+        self.caller_help.setTextFormat(Qt.TextFormat.AutoText)  # rich text only where there is a link (macOS)
+        self.caller_help.setOpenExternalLinks(True)  # the user clicks it; nothing is fetched otherwise
+        meter_row = QHBoxLayout()
+        meter_row.addWidget(self.caller_meter, 1)
+        meter_row.addWidget(self.caller_meter_button)
+        form.addRow(self.caller_device_label, self.caller_device)
+        form.addRow(self.caller_meter_label, meter_row)
+        form.addRow(self.caller_help)
+
+    def _load_caller(self, settings: Settings) -> None:
+        key = settings.audio_caller_device
+        if key and self.caller_device.findData(key) < 0:
+            self.caller_device.addItem(key.partition(":")[2] or key, key)
+        set_combo(self.caller_device, key)
+
+    def _show_capture_choices(self, choices: list[Any]) -> None:
+        from app.ui import style
+
+        lang = style.current_language()
+        current = self.services.settings.value.audio_caller_device
+        self._loading = True
+        try:
+            self.caller_device.clear()
+            self.caller_device.addItem(self.tr("不用（上面的录音设备听整通电话）"), "")
+            for choice in choices:  # loopbacks first: the natural choice for the caller's side
+                self.caller_device.addItem(choice.label(lang), choice.key)
+            self._load_caller(self.services.settings.value)
+            set_combo(self.caller_device, current)
+        finally:
+            self._loading = False
+
+    def _caller_device_changed(self) -> None:
+        if self._loading:
+            return
+        key = str(self.caller_device.currentData() or "")
+        self.services.settings.update(audio_caller_device=key)
+        if self.caller_meter_button.isChecked():
+            if key:
+                self.services.speech.start_caller_meter(key)
+            else:
+                self.caller_meter_button.setChecked(False)
+
+    def _toggle_caller_meter(self, on: bool) -> None:
+        speech = self.services.speech
+        key = self.services.settings.value.audio_caller_device
+        if on and not key:
+            self.caller_meter_button.blockSignals(True)
+            self.caller_meter_button.setChecked(False)
+            self.caller_meter_button.blockSignals(False)
+            self.audio_status.setText(self.tr("请先在“对方 / caller”里选一个设备。"))
+            return
+        if on:
+            self.audio_status.setText(self.tr("请让软电话或耳机放出声音，“对方”的音量条应该跳动。"))
+            speech.start_caller_meter(key)
+        else:
+            speech.stop_caller_meter()
+        self.caller_meter_button.setText(self.tr("停止") if on else self.tr("开始检测"))
+
+    def _on_caller_level(self, bar: float, dbfs: float) -> None:
+        self.caller_meter.setValue(int(bar * 100))
+        self.caller_meter.setFormat(f"{dbfs:.0f} dB")
+
+    def _on_caller_meter_stopped(self, exc: Any) -> None:
+        if exc is not None:
+            self.audio_status.setText(self.tr("无法打开“对方”的设备：") + friendly_message(exc))
+        self.caller_meter.setValue(0)
+        self.caller_meter.setFormat("")
+        if self.caller_meter_button.isChecked():
+            self.caller_meter_button.blockSignals(True)
+            self.caller_meter_button.setChecked(False)
+            self.caller_meter_button.blockSignals(False)
+            self.caller_meter_button.setText(self.tr("开始检测"))
+
+    # ------------------------------------------------------------- 我方 / us
     def _load(self, settings: Settings) -> None:
+        self._load_caller(settings)
         if settings.audio_device and self.device.findData(settings.audio_device) < 0:
             self.device.addItem(settings.audio_device, settings.audio_device)
         set_combo(self.device, settings.audio_device or "")
@@ -91,6 +213,10 @@ class AudioSection(SettingsSection):
             self.audio_status.setText(self.tr("无法列出录音设备：") + friendly_message(exc))
 
         speech.list_devices(show, failed)
+        speech.list_capture_choices(
+            self._show_capture_choices,
+            lambda exc: self.audio_status.setText(self.tr("无法列出“对方”的设备：") + friendly_message(exc)),
+        )
 
     def load_devices_once(self) -> None:
         """The first time the page is shown: list the devices (in a worker)."""
@@ -159,16 +285,27 @@ class AudioSection(SettingsSection):
 
     def retranslate(self) -> None:
         self.setTitle(self.tr("声音输入（听通话内容）"))
-        self.device_label.setText(self.tr("录音设备"))
+        self.caller_device_label.setText(self.tr("对方 / caller"))
+        self.caller_device.setItemText(0, self.tr("不用（上面的录音设备听整通电话）"))
+        self.caller_device.setToolTip(self.tr("软电话或耳机里对方的声音：选“扬声器回采”。只有对方说的话参与评分。"))
+        self.caller_meter_label.setText(self.tr("对方音量"))
+        self.caller_meter_button.setText(
+            self.tr("停止") if self.caller_meter_button.isChecked() else self.tr("开始检测")
+        )
+        self.caller_help.setText(caller_side_help())
+        self.caller_device.setAccessibleName(self.tr("对方 / caller 的声音设备"))
+        self.caller_meter.setAccessibleName(self.tr("对方音量"))
+        self.device_label.setText(self.tr("我方 / us（麦克风）"))
         self.device.setItemText(0, self.tr("系统默认设备"))
         self.refresh_devices.setText(self.tr("刷新"))
-        self.meter_label.setText(self.tr("音量"))
+        self.meter_label.setText(self.tr("我方音量"))
         self.meter_button.setText(self.tr("停止") if self.meter_button.isChecked() else self.tr("开始检测"))
         self.test_button.setText(self.tr("试录 3 秒"))
         self.device.setAccessibleName(self.buddy_text(self.device))
-        self.meter.setAccessibleName(self.tr("音量"))
+        self.meter.setAccessibleName(self.tr("我方音量"))
 
     def shutdown(self) -> None:
         self.services.speech.stop_meter()
+        self.services.speech.stop_caller_meter()
         if self._test_job is not None:
             self._test_job.cancel()

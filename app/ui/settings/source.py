@@ -1,12 +1,51 @@
-"""Settings section: where incoming calls come from (typed by hand, a caller-ID modem, or an NCID server)."""
+"""Settings section: where incoming calls come from (typed by hand, a caller-ID modem, an NCID server or a SIP line).
+
+The SIP line's 测试 button runs ``app.operations.calls.check_sip_line`` on a worker and shows the status it returns
+(registered, wrong password, server silent, baresip missing…). The SIP password is kept like the SMTP password: in
+the settings file in the user's own data dir (readable by the user only).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget
+import dataclasses
+from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from app.calls.sources.sip import SipConfig, SipConfigError, account_line
 from app.services import AppServices
 from app.settings import CallSourceSettings, Settings
+from app.ui import style
 from app.ui.settings.base import SettingsSection, set_combo
+
+if TYPE_CHECKING:
+    from app.calls.events import SourceStatus
+
+
+def split_account(account: str) -> tuple[str, str]:
+    """``sip:8001@sip.example.com`` → (server, user): the two fields the settings show."""
+    text = account.strip().strip("<>").split(";", 1)[0]
+    for prefix in ("sip:", "sips:"):
+        if text.lower().startswith(prefix):
+            text = text[len(prefix) :]
+    user, _, server = text.rpartition("@")
+    return server, user
+
+
+def join_account(server: str, user: str) -> str:
+    server, user = server.strip(), user.strip()
+    return f"sip:{user}@{server}" if user else f"sip:{server}"
 
 
 class CallSourceSection(SettingsSection):
@@ -14,7 +53,7 @@ class CallSourceSection(SettingsSection):
         super().__init__(services, parent)
         form = self.form
         self.source_kind = QComboBox(self)
-        for kind in ("manual", "modem", "ncid"):
+        for kind in ("manual", "modem", "ncid", "sip"):
             self.source_kind.addItem("", kind)
         self.source_kind.currentIndexChanged.connect(self._source_kind_changed)
         self.source_kind_label = QLabel(self)
@@ -37,6 +76,7 @@ class CallSourceSection(SettingsSection):
         self.modem_country_label = QLabel(self)
         self.modem_country_label.setBuddy(self.modem_country)
         self.ncid_push_blocks = QCheckBox(self)
+        self._build_sip()
         self.auto_hangup = QCheckBox(self)
         self.source_save = QPushButton(self)
         self.source_save.setObjectName("primary")
@@ -49,6 +89,7 @@ class CallSourceSection(SettingsSection):
         form.addRow(self.ncid_host_label, self.ncid_host)
         form.addRow(self.ncid_port_label, self.ncid_port)
         form.addRow("", self.ncid_push_blocks)
+        self._add_sip_rows(form)
         form.addRow("", self.auto_hangup)
         row = QHBoxLayout()
         row.addWidget(self.source_save)
@@ -68,6 +109,7 @@ class CallSourceSection(SettingsSection):
         set_combo(self.modem_country, src.modem_country)
         self.ncid_push_blocks.setChecked(src.ncid_push_blocks)
         self.auto_hangup.setChecked(settings.auto_hangup)
+        self._load_sip(src.sip)
 
     def _loaded(self) -> None:
         self._source_kind_changed()
@@ -81,10 +123,12 @@ class CallSourceSection(SettingsSection):
             (self.ncid_host, kind == "ncid"),
             (self.ncid_port, kind == "ncid"),
             (self.ncid_push_blocks, kind == "ncid"),
-            # Only a modem can pick up and hang up; an NCID server is asked to block instead (the box above).
-            (self.auto_hangup, kind == "modem"),
+            # A modem picks up and hangs up, a SIP line refuses the call; an NCID server is asked to block instead.
+            (self.auto_hangup, kind in ("modem", "sip")),
+            *((widget, kind == "sip") for widget in self.sip_rows),
         ):
             form.setRowVisible(widget, shown)
+        self._auto_hangup_text()
         if kind == "modem" and self.modem_port.count() == 0:
             self._load_ports()
 
@@ -119,7 +163,13 @@ class CallSourceSection(SettingsSection):
             ncid_port=int(self.ncid_port.value()),
             modem_country=str(self.modem_country.currentData()),
             ncid_push_blocks=self.ncid_push_blocks.isChecked(),
+            sip=self.sip_from_form(),
         )
+        if kind == "sip":
+            problem = self._validate_sip(source.sip)
+            if problem:
+                self._sip_result(problem, False)
+                return
         self.services.settings.update(call_source=source, auto_hangup=self.auto_hangup.isChecked())
         self.source_status.setText(self.tr("来电来源已保存"))
 
@@ -132,12 +182,163 @@ class CallSourceSection(SettingsSection):
         self.modem_port_label.setText(self.tr("串口"))
         self.ncid_host_label.setText(self.tr("服务器地址"))
         self.ncid_port_label.setText(self.tr("端口"))
-        self.auto_hangup.setText(self.tr("高风险来电自动挂断"))
         self.modem_country_label.setText(self.tr("来电显示制式"))
         self.modem_country.setItemText(0, self.tr("中国（AT+GCI=26，推荐）"))
         self.modem_country.setItemText(1, self.tr("不设置（沿用调制解调器自己的设置）"))
         self.modem_country.setToolTip(self.tr("调制解调器按所选国家的标准解读来电显示；设错了可能收不到号码。"))
         self.ncid_push_blocks.setText(self.tr("把拦截的号码加入 NCID 服务器的黑名单（由服务器挂断）"))
         self.source_save.setText(self.tr("保存来电来源"))
-        for widget in (self.source_kind, self.modem_country):
+        self.source_kind.setItemText(3, self.tr("SIP 网络电话线路（通过 baresip）"))
+        self._retranslate_sip()
+        for widget in (self.source_kind, self.modem_country, self.sip_transport):
             widget.setAccessibleName(self.buddy_text(widget))
+
+    # ------------------------------------------------------------------- SIP line
+    def _build_sip(self) -> None:
+        self.sip_server = QLineEdit(self)
+        self.sip_user = QLineEdit(self)
+        self.sip_password = QLineEdit(self)
+        self.sip_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.sip_transport = QComboBox(self)
+        for transport in ("udp", "tcp", "tls"):
+            self.sip_transport.addItem(transport.upper(), transport)
+        self.sip_register = QCheckBox(self)
+        self.sip_listen = QLineEdit(self)
+        self.sip_auto_answer = QCheckBox(self)
+        self.sip_test = QPushButton(self)
+        self.sip_test.clicked.connect(self.test_sip_line)
+        self.sip_status = QLabel(self)
+        self.sip_status.setWordWrap(True)
+        self.sip_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.sip_labels: dict[QWidget, QLabel] = {
+            w: QLabel(self) for w in (self.sip_server, self.sip_user, self.sip_password)
+        }
+        self.sip_labels[self.sip_transport] = QLabel(self)
+        self.sip_labels[self.sip_listen] = QLabel(self)
+        for field, label in self.sip_labels.items():
+            label.setBuddy(field)
+
+    def _add_sip_rows(self, form: QFormLayout) -> None:
+        for field in (self.sip_server, self.sip_user, self.sip_password, self.sip_transport):
+            form.addRow(self.sip_labels[field], field)
+        form.addRow("", self.sip_register)
+        form.addRow(self.sip_labels[self.sip_listen], self.sip_listen)
+        form.addRow("", self.sip_auto_answer)
+        self.sip_test_row = QWidget(self)
+        row = QHBoxLayout(self.sip_test_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.sip_test)
+        row.addWidget(self.sip_status, 1)
+        form.addRow("", self.sip_test_row)
+
+    @property
+    def sip_rows(self) -> tuple[QWidget, ...]:
+        return (
+            self.sip_server,
+            self.sip_user,
+            self.sip_password,
+            self.sip_transport,
+            self.sip_register,
+            self.sip_listen,
+            self.sip_auto_answer,
+            self.sip_test_row,
+        )
+
+    def _load_sip(self, sip: SipConfig) -> None:
+        server, user = split_account(sip.account)
+        self.sip_server.setText(server)
+        self.sip_user.setText(user)
+        self.sip_password.setText(sip.password)
+        set_combo(self.sip_transport, sip.transport)
+        self.sip_register.setChecked(sip.register)
+        self.sip_listen.setText(sip.listen)
+        self.sip_auto_answer.setChecked(sip.auto_answer)
+
+    def sip_from_form(self) -> SipConfig:
+        """The SIP line as typed (the fields this page does not show keep their saved values)."""
+        saved = self.services.settings.value.call_source.sip
+        account = join_account(self.sip_server.text(), self.sip_user.text()) if self.sip_server.text().strip() else ""
+        return dataclasses.replace(
+            saved,
+            account=account,
+            password=self.sip_password.text(),
+            transport=str(self.sip_transport.currentData()),
+            register=self.sip_register.isChecked(),
+            listen=self.sip_listen.text().strip() or SipConfig.listen,
+            auto_answer=self.sip_auto_answer.isChecked(),
+        )
+
+    def _validate_sip(self, sip: SipConfig) -> str:
+        if not self.sip_server.text().strip():
+            return self.tr("请填写 SIP 服务器地址（例如 sip.example.com）")
+        if sip.register and not self.sip_user.text().strip():
+            return self.tr("请填写 SIP 用户名（通常是分机号）")
+        try:
+            account_line(sip)
+        except SipConfigError:
+            return self.tr("SIP 设置里有不能用的字符（换行、分号、空格或尖括号），请修改")
+        host, _, port = sip.listen.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            return self.tr("本机 SIP 端口应写成“地址:端口”，例如 0.0.0.0:5060")
+        return ""
+
+    def _sip_result(self, text: str, ok: bool) -> None:
+        colour = "#1a7f37" if ok else "#cf222e"
+        self.sip_status.setStyleSheet(f"color: {colour}")
+        self.sip_status.setText(("✔ " if ok else "✖ ") + text)  # a sign and words, never colour alone
+
+    def test_sip_line(self) -> None:
+        """测试: register (or start) the line as typed on a worker and show what came of it."""
+        from app.calls.events import Severity, SourceState
+        from app.operations.calls import check_sip_line
+
+        sip = self.sip_from_form()
+        problem = self._validate_sip(sip)
+        if problem:
+            self._sip_result(problem, False)
+            return
+        self.sip_test.setEnabled(False)
+        self.sip_status.setStyleSheet("")
+        self.sip_status.setText(self.tr("正在测试 SIP 线路…"))
+        calls = getattr(self.services, "calls", None)
+        running = calls.running_source("sip") if calls is not None else None  # it holds the SIP port
+
+        def finish() -> None:
+            self.sip_test.setEnabled(True)
+
+        def done(status: SourceStatus) -> None:
+            finish()
+            ok = status.state is SourceState.CONNECTED and status.severity is Severity.INFO
+            self._sip_result(status.message.render(style.current_language()), ok)
+
+        def failed(exc: BaseException) -> None:
+            finish()
+            from app.ui.widgets import friendly_message
+
+            self._sip_result(self.tr("测试没有完成：") + friendly_message(exc), False)
+
+        self.services.jobs.run(check_sip_line, sip, running, on_result=done, on_error=failed, name="check-sip-line")
+
+    def _auto_hangup_text(self) -> None:
+        if str(self.source_kind.currentData()) == "sip":
+            self.auto_hangup.setText(self.tr("拦截的号码自动拒接（我方不振铃）"))
+        else:
+            self.auto_hangup.setText(self.tr("高风险来电自动挂断"))
+
+    def _retranslate_sip(self) -> None:
+        texts: dict[QWidget, str] = {
+            self.sip_server: self.tr("SIP 服务器"),
+            self.sip_user: self.tr("用户名（分机号）"),
+            self.sip_password: self.tr("密码"),
+            self.sip_transport: self.tr("传输方式"),
+            self.sip_listen: self.tr("本机 SIP 端口"),
+        }
+        for field, text in texts.items():
+            self.sip_labels[field].setText(text)
+        self.sip_server.setPlaceholderText(self.tr("例如 sip.example.com 或 192.168.1.10:5060"))
+        self.sip_password.setToolTip(self.tr("密码只保存在本机的数据文件夹里"))
+        self.sip_register.setText(self.tr("向服务器注册（不勾选：对方直接呼叫本机）"))
+        self.sip_auto_answer.setText(self.tr("放行的来电自动接听，并转写双方的话（无人值守）"))
+        self.sip_test.setText(self.tr("测试"))
+        self.sip_test.setToolTip(self.tr("用上面的设置连接一次 SIP 服务器，看能否注册"))
+        self._auto_hangup_text()

@@ -6,13 +6,14 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.ui.page_live import LivePage
-from screening.types import Level
+from screening.types import Level, TranscriptSegment
 
 
 @pytest.fixture
 def page(qtbot, services) -> LivePage:
     p = LivePage(services)
     qtbot.addWidget(p)
+    p.resize(1000, 800)
     p.show()
     return p
 
@@ -90,12 +91,29 @@ def test_block_trust_and_mark_write_to_the_database(qtbot, services, page, wait_
     assert page.cards["3"].banner.level is Level.ALLOW
 
 
-def test_several_lines_each_get_a_card_newest_first(qtbot, page) -> None:
-    _call(qtbot, page, "95275012", line="1")
-    _call(qtbot, page, "13800138000", line="2")
-    assert set(page.cards) == {"1", "2"}
-    assert page.cards_layout.indexOf(page.cards["2"]) < page.cards_layout.indexOf(page.cards["1"])
-    assert page.newest_line() == "2"
+def test_several_lines_all_shown_compact_the_risky_one_on_top(qtbot, page) -> None:
+    _call(qtbot, page, "13800138000", line="1")
+    assert not page.cards["1"].compact  # one line: the full card
+    _call(qtbot, page, "13912345678", line="2")
+    assert page.ordered_lines() == ["2", "1"]  # nothing risky: the newest call first
+    _call(qtbot, page, "95275012", line="3")  # a rented 95 number: warn
+    _call(qtbot, page, "02161234567", line="4")
+    assert set(page.cards) == {"1", "2", "3", "4"}
+    assert page.ordered_lines()[0] == "3"  # the risky line comes to the top, though it is not the newest
+    columns = page.card_columns()
+    assert columns == 2  # 1000 px wide: two cards side by side
+    assert [page.card_position(line) for line in page.ordered_lines()] == [(0, 0), (0, 1), (1, 0), (1, 1)]
+    assert page.cards["3"].banner.level is Level.WARN and page.cards["3"].banner.isVisible()
+    assert all(card.compact and card.isVisible() for card in page.cards.values())  # every line at once
+    assert page.newest_line() == "4"
+    # A line that becomes risky while it is being heard rises to the top.
+    page.services.calls.feed_segment("1", TranscriptSegment("我是公安局的，你涉嫌洗钱，把钱转到安全账户", True, 0, 3))
+    qtbot.waitUntil(lambda: page.ordered_lines()[0] == "1", timeout=10_000)
+    assert page.card_position("1") == (0, 0)
+    page.dismiss("2")
+    page.dismiss("3")
+    page.dismiss("4")
+    assert not page.cards["1"].compact  # one line left: full size again
 
 
 def test_typed_caller_text_goes_through_the_detector(qtbot, page) -> None:

@@ -18,6 +18,8 @@ EXPECTED = {
     "09_wizard_family.png",
     "10_error_dialog.png",
     "11_lists_subscriptions.png",
+    "11_settings_sip.png",
+    "12_settings_audio.png",
     "01_live_en.png",
 }
 

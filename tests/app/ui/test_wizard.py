@@ -94,3 +94,24 @@ def test_model_page_offers_download_and_import(qtbot, services, wizard) -> None:
     assert not page.import_button.isEnabled()
     page.import_.setChecked(True)
     assert page.import_button.isEnabled()
+
+
+def test_wizard_offers_a_sip_line(qtbot, services, data_dir, wizard) -> None:
+    for _ in range(3):
+        wizard.next()
+    page = wizard.source_page
+    assert wizard.currentPage() is page
+    assert "SIP" in page.sip.text() and not page.sip_box.isEnabled()
+    page.sip.setChecked(True)
+    assert page.sip_box.isEnabled()
+    qtbot.keyClick(wizard, Qt.Key.Key_Return)  # Finish with the SIP fields empty: explained, not finished
+    assert wizard.result() != QWizard.DialogCode.Accepted and wizard.isVisible()
+    assert "请填写 SIP 服务器和用户名" in page.sip_problem.text()
+    page.sip_server.setText("sip.example.com")
+    page.sip_user.setText("8001")
+    page.sip_password.setText("pa ss")
+    qtbot.keyClick(wizard, Qt.Key.Key_Return)
+    assert wizard.result() == QWizard.DialogCode.Accepted
+    source = load_settings(data_dir).call_source
+    assert source.kind == "sip"
+    assert (source.sip.account, source.sip.password) == ("sip:8001@sip.example.com", "pa ss")

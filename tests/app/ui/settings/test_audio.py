@@ -63,3 +63,46 @@ def test_level_meter_moves_and_test_recording_is_saved_and_transcribed(
         assert w.getnframes() >= 16000 * 2.9
     assert "设备工作正常" in page.audio.audio_status.text()
     assert "识别结果" in page.audio.audio_status.text()  # the real model heard something
+
+
+def test_caller_side_offers_the_playback_loopback_first_with_its_own_meter(
+    qtbot,
+    services,
+    page,
+    pulse_line: PulseLine,  # noqa: F811
+    say: Callable[..., Path],  # noqa: F811
+) -> None:
+    """对方 / caller: the null sink's monitor (what a softphone plays) is listed first, in plain words; choosing it is
+    saved, and its own meter moves while that sink plays (the 我方 meter is a separate one)."""
+    page.audio.load_devices()
+    key = f"pulse:{pulse_line.monitor}"
+    qtbot.waitUntil(lambda: page.audio.caller_device.findData(key) >= 0, timeout=10_000)
+    assert page.audio.caller_device.itemData(0) == ""  # "not used": one device hears the whole call
+    assert page.audio.caller_device.itemData(1) == key  # loopbacks come first
+    assert page.audio.caller_device.itemText(1).startswith("扬声器回采：")
+    assert page.audio.caller_device.itemText(1).endswith("（对方的声音）")
+    assert "扬声器回采" in page.audio.caller_help.text()
+    page.audio.caller_device.setCurrentIndex(1)
+    assert services.settings.value.audio_caller_device == key
+    caller_levels: list[float] = []
+    us_levels: list[float] = []
+    services.speech.callerLevelChanged.connect(lambda bar, _db: caller_levels.append(bar))
+    services.speech.levelChanged.connect(lambda bar, _db: us_levels.append(bar))
+    page.audio.caller_meter_button.setChecked(True)
+    player = pulse_line.play(say("안녕하세요 은행 계좌 비밀번호를 알려 주세요", pad_s=0.3))
+    try:
+        qtbot.waitUntil(lambda: max(caller_levels, default=0.0) > 0.2, timeout=15_000)
+    finally:
+        player.wait(30)
+    assert page.audio.caller_meter.value() >= 0 and page.audio.caller_meter_button.text() == "停止"
+    assert us_levels == []  # the microphone's meter was not started
+    page.audio.caller_meter_button.setChecked(False)
+    qtbot.waitUntil(lambda: page.audio.caller_meter.value() == 0, timeout=5000)
+
+
+def test_caller_side_help_in_plain_words_for_each_platform(qtbot, services) -> None:
+    from app.ui.settings.audio import BLACKHOLE_URL, caller_side_help
+
+    assert "立体声混音" in caller_side_help("win32") and "VB-CABLE" in caller_side_help("win32")
+    assert BLACKHOLE_URL in caller_side_help("darwin") and "多输出设备" in caller_side_help("darwin")
+    assert "扬声器回采" in caller_side_help("linux")
