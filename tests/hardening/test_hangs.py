@@ -17,7 +17,7 @@ def test_scan_skips_fifo_and_devices_at_once(tmp_path: Path, ko_model_dir: Path)
     fifo = tmp_path / "call.wav"
     os.mkfifo(fifo)
     paths = [fifo] + ([Path("/dev/zero")] if Path("/dev/zero").exists() else [])
-    summary = scan_recordings(paths, ko_model_dir, db_path=tmp_path / "h.db")
+    summary = scan_recordings(paths, ko_model_dir)
     assert [r.status for r in summary.results] == [FAILED] * len(paths)
     assert all(r.error is not None and r.error.code is SpeechProblem.NOT_A_REGULAR_FILE for r in summary.results)
 
