@@ -51,23 +51,67 @@ def test_garbage_file_is_damaged_and_left_alone(tmp_path: Path) -> None:
     assert path.read_bytes() == junk
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root ignores file permissions")
-def test_read_only_data_dir_is_not_called_damaged(tmp_path: Path) -> None:
-    data = tmp_path / "ro"
-    data.mkdir()
-    path = data / "callshield.db"
-    store = ListStore(open_db(path))
-    store.add("block", "13800138000")
-    store.conn.close()
-    for extra in data.glob("callshield.db-*"):
-        extra.unlink()
-    data.chmod(0o555)
+_READ_ONLY_PROBE = """
+import sys
+from blocklists.db import DatabaseUnavailable, UnavailableReason, open_db
+try:
+    open_db(sys.argv[1])
+except DatabaseUnavailable as exc:
+    print(exc.reason.name)
+    print(exc)
+else:
+    print("OPENED")
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX file permissions only")
+def test_read_only_data_dir_is_not_called_damaged() -> None:
+    """A data folder the user may not write to is reported as read-only, never as a damaged database.  As root
+    (CI) the open runs in a child process without the capabilities that let root ignore file permissions
+    (util-linux ``setpriv``), so the folder's permissions really apply."""
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root without util-linux setpriv: root would ignore the folder's permissions")
+        prefix = [setpriv, "--bounding-set", "-dac_override,-dac_read_search", "--"]
+    top = Path(tempfile.mkdtemp(prefix="callshield-ro-"))
     try:
-        with pytest.raises(DatabaseUnavailable) as info:
-            open_db(tmp_path / "ro" / "new.db")
-        assert info.value.reason is UnavailableReason.READ_ONLY
+        top.chmod(0o755)
+        data = top / "ro"
+        data.mkdir()
+        path = data / "callshield.db"
+        store = ListStore(open_db(path))
+        store.add("block", "13800138000")
+        store.conn.close()
+        for extra in data.glob("callshield.db-*"):
+            extra.unlink()
+        path.chmod(0o644)
+        data.chmod(0o555)
+        root = Path(__file__).resolve().parents[2]
+        for target in (data / "new.db", path):
+            proc = subprocess.run(
+                [*prefix, sys.executable, "-c", _READ_ONLY_PROBE, str(target)],
+                cwd=root,
+                env={**os.environ, "PYTHONPATH": str(root)},
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            assert proc.returncode == 0, proc.stderr
+            first = proc.stdout.splitlines()[0] if proc.stdout else ""
+            if target == path and first == "OPENED":  # an existing file may open read-only: never "damaged"
+                continue
+            assert first == "READ_ONLY", proc.stdout + proc.stderr
+            assert "damaged" not in proc.stdout and "损坏" not in proc.stdout
     finally:
         data.chmod(0o755)
+        shutil.rmtree(top, ignore_errors=True)
 
 
 def test_cli_database_is_a_folder(data_dir: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
