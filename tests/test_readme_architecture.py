@@ -48,6 +48,10 @@ def test_named_classes_live_where_the_diagram_says() -> None:
         ("HistoryWriter", "app/operations/recordings.py"),
         ("hit_reasons", "screening/transcript/explain.py"),
         ("resolve_app_model", "app/audio/model.py"),
+        ("PhoneImporter", "app/phone/importer.py"),
+        ("FolderWatcher", "app/phone/watch.py"),
+        ("PhoneWatch", "app/operations/phone.py"),
+        ("SubscriptionScheduler", "app/community/scheduler.py"),
     ):
         source = (REPO_ROOT / path).read_text(encoding="utf-8")
         assert re.search(rf"^(class|def) {symbol}\b", source, re.M), f"{symbol} is not defined in {path}"
