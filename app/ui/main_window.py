@@ -51,6 +51,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("recordings", "app.ui.page_recordings", "RecordingsPage", "nav_recordings.svg"),
     PageSpec("lists", "app.ui.page_lists", "ListsPage", "nav_lists.svg"),
     PageSpec("history", "app.ui.page_history", "HistoryPage", "nav_history.svg"),
+    PageSpec("family", "app.ui.page_family", "FamilyReportPage", "nav_family.svg"),
     PageSpec("settings", "app.ui.settings.page", "SettingsPage", "nav_settings.svg"),
 )
 
@@ -181,7 +182,7 @@ class MainWindow(QMainWindow):
         row.addWidget(right, 1)
         self.setCentralWidget(central)
 
-        # Keyboard: Ctrl+1..6 jump to a page (and Alt+1..6 for screen-reader users whose Ctrl is taken).
+        # Keyboard: Ctrl+1..7 jump to a page (and Alt+1..7 for screen-reader users whose Ctrl is taken).
         self._shortcuts: list[QShortcut] = []
         for i in range(len(PAGES)):
             for mod in ("Ctrl", "Alt"):
@@ -214,6 +215,7 @@ class MainWindow(QMainWindow):
             "recordings": self.tr("录音分析"),
             "lists": self.tr("名单"),
             "history": self.tr("记录"),
+            "family": self.tr("家人报告"),
             "settings": self.tr("设置"),
         }
 
