@@ -256,7 +256,11 @@ def timeline_svg(rep: SafetyReport) -> str:
         value_font_size=28,
         title_font_size=30,
     )
-    peak = max([sum(c.values()) for c in rep.timeline.values()] or [0])
+    # the tallest stacked bar: with weekly buckets (long periods) a bar sums several days
+    peak = max(
+        [sum(sum(rep.timeline.get(b + timedelta(days=i), Counter()).values()) for i in range(step)) for b in buckets]
+        or [0]
+    )
     top = max(2, peak)
     ystep = max(1, -(-top // 5))
     chart = pygal.StackedBar(

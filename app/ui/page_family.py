@@ -65,6 +65,7 @@ class ChartView(QSvgWidget):
         super().__init__(parent)
         self.renderer().setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setMaximumWidth(760)
         self.svg = ""
 
     def set_svg(self, svg: str) -> None:
@@ -531,7 +532,7 @@ class FamilyReportPage(QWidget):
         return dt.datetime.fromisoformat(iso).astimezone(rep.tz).strftime("%Y-%m-%d %H:%M")
 
     def _card(self, text: str, name: str) -> QLabel:
-        card = QLabel(text, self)
+        card = QLabel(text, self.body_scroll.widget())
         card.setWordWrap(True)
         card.setTextFormat(Qt.TextFormat.RichText)
         card.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -541,8 +542,10 @@ class FamilyReportPage(QWidget):
 
     def _number_card(self, s: NumberSummary) -> QLabel:
         who = s.number + (f"（{s.name}）" if s.name else "")
-        kinds = "、".join(self._t(*KIND_WORDS[k]) for k in s.kinds) if self._lang() == "zh" else ", ".join(
-            self._t(*KIND_WORDS[k]) for k in s.kinds
+        kinds = (
+            "、".join(self._t(*KIND_WORDS[k]) for k in s.kinds)
+            if self._lang() == "zh"
+            else ", ".join(self._t(*KIND_WORDS[k]) for k in s.kinds)
         )
         times = self.tr("%n 次", "", s.events)
         reason = self._t(s.reason_zh, s.reason_en)
@@ -582,7 +585,9 @@ class FamilyReportPage(QWidget):
     def _todo_html(self, block_example: str) -> str:
         block = self.tr("把可疑号码加入黑名单（“名单”页面），也在手机上拉黑。")
         if block_example:
-            block = self.tr("把可疑号码加入黑名单（“名单”页面），例如 %1，也在手机上拉黑。").replace("%1", block_example)
+            block = self.tr("把可疑号码加入黑名单（“名单”页面），例如 %1，也在手机上拉黑。").replace(
+                "%1", block_example
+            )
         items = [
             self.tr("拿不准时，拨打 96110（全国反诈专线）问一问；已经转账的，马上打 110 报警。"),
             block,
@@ -599,6 +604,8 @@ class FamilyReportPage(QWidget):
             item = box.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                widget.hide()
+                widget.setParent(None)
                 widget.deleteLater()
 
     # ----------------------------------------------------------------- import

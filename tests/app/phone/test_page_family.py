@@ -60,9 +60,10 @@ def test_import_backup_through_the_page_shows_the_report(page: FamilyReportPage,
     assert rep is not None and rep.profile == "妈妈"
     assert (rep.calls_screened, rep.calls_suspicious, rep.sms_screened, rep.sms_suspicious) == (8, 3, 9, 3)
     # the counts are on the cards, risky ones marked with a glyph as well as the red border
-    assert page.count_cards["sms_suspicious"].text().startswith("<span") and "⚠ 可疑短信" in page.count_cards[
-        "sms_suspicious"
-    ].text()
+    assert (
+        page.count_cards["sms_suspicious"].text().startswith("<span")
+        and "⚠ 可疑短信" in page.count_cards["sms_suspicious"].text()
+    )
     assert ">8<" in page.count_cards["calls"].text() and "⚠" not in page.count_cards["calls"].text()
     assert page.verdict.text().startswith("⚠ 这段时间发现 6 个可疑")
     # the same pygal SVG as the export, rendered by QtSvg, and the same data in words
