@@ -7,7 +7,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from app.alerts import Alert
+from app.alerts.policy import Alert
 from app.operations.phone import HeadlessAlerts, PhoneWatch, add_watched_folder, saved_watch, watched_folders
 from app.phone.watch import EventKind, WatchEvent
 from app.settings import Settings
