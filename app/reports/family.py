@@ -232,9 +232,21 @@ def _excerpt(text: str, limit: int = 140) -> str:
 
 
 # ------------------------------------------------------------------------------------------------ chart
+def _pygal() -> Any:
+    """Import pygal without its ``sys.meta_path`` hook for map plugins (we draw no maps): the hook has only the
+    old ``find_module`` API, so every failed import anywhere in the app afterwards (e.g. multiprocessing probing
+    ``_winapi``) raised an ImportWarning through it."""
+    import sys
+
+    import pygal
+
+    sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
+    return pygal
+
+
 def timeline_svg(rep: SafetyReport) -> str:
     """The risky events per day (stacked by kind) as an inline SVG string, drawn by pygal."""
-    import pygal
+    pygal = _pygal()
     from pygal.style import Style
 
     first = rep.since.astimezone(rep.tz).date()

@@ -559,12 +559,14 @@ class FamilyReportPage(QWidget):
         kind = self.tr("短信") if it.kind == "sms" else self.tr("通话录音")
         who = (it.number or self.tr("未知号码")) + (f"（{it.name}）" if it.name else "")
         lines = [f"{self._level_html(it.level)} <b>{html.escape(kind)}</b> · {self._when(it.occurred_at, rep)}"]
-        lines.append(f"{html.escape(self.tr('号码：'))}<b>{html.escape(who)}</b>")
+        number_word = self.tr("号码：")
+        lines.append(f"{html.escape(number_word)}<b>{html.escape(who)}</b>")
         if it.file_name:
             lines.append(html.escape(self.tr("文件：") + it.file_name))
         scheme = self._t(it.scheme_zh, it.scheme_en)
         if scheme:
-            lines.append(f"{html.escape(self.tr('诈骗类型：'))}<b>{html.escape(scheme)}</b>")
+            scheme_word = self.tr("诈骗类型：")
+            lines.append(f"{html.escape(scheme_word)}<b>{html.escape(scheme)}</b>")
         if it.evidence:
             marks = " ".join(
                 f"<span style='background:#fde68a;font-weight:bold'>【{html.escape(p)}】</span>" for p in it.evidence

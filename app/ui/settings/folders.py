@@ -126,7 +126,8 @@ class WatchedFoldersSection(SettingsSection):
                 state = "⚠ " + self.tr("找不到（U 盘拔出或网络盘断开？）")
                 lines.append("⚠ " + self.tr("找不到文件夹 %1；它回来后会自动继续监视。").replace("%1", f.path))
             elif f.path in problems:
-                state = "⚠ " + self.tr("有问题，见下方")
+                gone = watch is not None and getattr(watch.status[f.path].code, "name", "") == "FOLDER_GONE"
+                state = "⚠ " + (self.tr("找不到（U 盘拔出或网络盘断开？）") if gone else self.tr("有问题，见下方"))
                 lines.append("⚠ " + problems[f.path])
             elif watch is not None and watch.running:
                 state = "✓ " + self.tr("正在监视")

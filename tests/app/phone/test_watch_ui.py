@@ -90,7 +90,7 @@ def test_recording_in_a_watched_folder_alerts_emails_and_shows_in_the_report(
     # USB unplugged: the folder goes away and the section says so in words
     folder.rename(tmp_path / "unplugged")
     qtbot.waitUntil(lambda: "不见了" in section.status.text(), timeout=20_000)
-    assert section.table.item(0, COL_STATUS).text().startswith("⚠")
+    assert section.table.item(0, COL_STATUS).text() == "⚠ 找不到（U 盘拔出或网络盘断开？）"
     png = tmp_path / "settings_watched_folder_gone.png"
     section.resize(900, 360)
     section.grab().save(str(png))
