@@ -65,7 +65,7 @@ class ChartView(QSvgWidget):
         super().__init__(parent)
         self.renderer().setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setMaximumWidth(760)
+        self.setMaximumWidth(620)
         self.svg = ""
 
     def set_svg(self, svg: str) -> None:
