@@ -168,7 +168,7 @@ class MainWindow(QMainWindow):
         self._fit_navigation()
 
         self.alert_bar = AlertBar(self)
-        self.alert_bar.showRequested.connect(lambda: self.show_page("live"))
+        self.alert_bar.showRequested.connect(self._show_alert_source)
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(8, 8, 8, 8)
@@ -259,6 +259,11 @@ class MainWindow(QMainWindow):
             self.show_page("live")
         if self.services.settings.value.bring_to_front:
             self.bring_to_front()
+
+    def _show_alert_source(self) -> None:
+        """查看: a call's alert opens the live page; a watched-folder recording's opens the family report."""
+        alert = self.alert_bar.alert
+        self.show_page("family" if alert is not None and alert.source == "recording" else "live")
 
     def bring_to_front(self) -> None:
         if self.isMinimized():

@@ -344,3 +344,15 @@ def test_sync_job_runner_delivers_like_the_real_one(qapp) -> None:
     assert got[0] == 5 and isinstance(got[1], ZeroDivisionError) and unhandled == ["oops"]
     assert job.done() and runner.is_idle() and runner.names[:3] == ["add", "fail", "oops"]
     runner.shutdown()
+
+
+def test_alert_bar_show_button_opens_the_page_of_the_alert(window) -> None:
+    from app.alerts.policy import Alert
+    from screening.types import Level
+
+    window.alert_bar.show_alert(Alert(key="recording:1", number="13812345678", level=Level.WARN, source="recording"))
+    window.alert_bar.show_button.click()
+    assert window.current_page_key() == "family"  # a watched-folder recording: the family safety report
+    window.alert_bar.show_alert(Alert(key="call:1", number="95275012", level=Level.BLOCK, source="call"))
+    window.alert_bar.show_button.click()
+    assert window.current_page_key() == "live"
