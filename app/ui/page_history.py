@@ -324,7 +324,11 @@ class HistoryPage(QWidget):
         profile = self.profile_combo.currentData()
         self._reload_again = False
         self.services.jobs.run(
-            load_profiles, self.services, on_result=self._profiles_loaded, on_error=self._show_error, name="load-profiles"
+            load_profiles,
+            self.services,
+            on_result=self._profiles_loaded,
+            on_error=self._show_error,
+            name="load-profiles",
         )
         self._loading = True
         job = self.services.jobs.run(
