@@ -107,6 +107,7 @@ class FamilyReportPage(QWidget):
         self.error_dialog: ErrorDetailsDialog | None = None
         self._load_job: Any = None
         self._loading = False
+        self._stale = False
         self._reload_again = False
         self._import_job: Any = None
         self._importing = False
@@ -402,11 +403,19 @@ class FamilyReportPage(QWidget):
     # ---------------------------------------------------------------- loading
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self.reload()
+        if self._stale:
+            self._stale = False
+            self.load_profiles()  # reloads the report too
+        else:
+            self.reload()
 
     def _data_changed(self, area: DataArea) -> None:
-        if area is DataArea.HISTORY:
+        if area is not DataArea.HISTORY:
+            return
+        if self.isVisible():
             self.load_profiles()  # new people may have arrived with an import; reloads the report too
+        else:
+            self._stale = True  # every live call writes history: catch up when the page is shown
 
     def reload(self) -> None:
         profile = self.current_profile()
@@ -681,17 +690,20 @@ class FamilyReportPage(QWidget):
                 lines.append("✗ " + f.error.render(lang))
         self.status.setText("\n".join(lines))
         self.services.notify_changed(DataArea.HISTORY)
+        self.load_profiles()
 
     def _import_failed(self, exc: BaseException) -> None:
         self._import_done()
         self.status.setText("✗ " + friendly_message(exc).splitlines()[0])
         self._show_error(exc)
         self.services.notify_changed(DataArea.HISTORY)  # files finished before the failure are kept
+        self.load_profiles()
 
     def _import_cancelled(self) -> None:
         self._import_done()
         self.status.setText(self.tr("已取消导入；已经完成的文件保留，没完成的那个文件什么都没有导入。"))
         self.services.notify_changed(DataArea.HISTORY)
+        self.load_profiles()
 
     # ----------------------------------------------------------------- export
     def choose_export(self) -> None:

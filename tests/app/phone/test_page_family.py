@@ -166,3 +166,15 @@ def test_profile_list_loads_on_start(qtbot, page_services, backup_dir):
     qtbot.addWidget(page)
     assert page.profiles == ["奶奶"] and page.current_profile() == "奶奶"
     assert Path(page_services.db_path).exists()
+
+
+def test_hidden_page_catches_up_when_shown(qtbot, page, page_services, backup_dir):
+    from app.operations.phone import import_phone_files
+
+    page.add_profile("妈妈")
+    assert page.report is not None and page.report.sms_screened == 0
+    import_phone_files(page_services.data_dir, [backup_dir], "妈妈")  # e.g. the CLI, or another page
+    page_services.notify_changed(DataArea.HISTORY)
+    assert page.report.sms_screened == 0  # hidden: no work for every history write
+    page.show()
+    qtbot.waitUntil(lambda: page.report is not None and page.report.sms_screened == 9, timeout=5000)

@@ -61,6 +61,7 @@ def test_recording_in_a_watched_folder_alerts_emails_and_shows_in_the_report(
 
     page = FamilyReportPage(app_services)
     qtbot.addWidget(page)
+    page.show()  # a hidden page only marks itself stale; this one is on screen and follows the watcher
     page.period_combo.setCurrentIndex(page.period_combo.findData(PERIOD_CUSTOM))
     page.since_edit.setDate(QDate(2026, 11, 1))
     page.until_edit.setDate(QDate(2026, 12, 31))
