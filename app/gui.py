@@ -163,6 +163,7 @@ def run_gui(args: argparse.Namespace, ctx: CliContext) -> int:
         _tell_about_set_aside_settings(window, ctx.data_dir)
         services.warm_up()
         services.subscriptions.start()  # community lists: background updates on their own schedule
+        services.phone_watch.start()  # synced call-recording folders chosen in Settings (issue 14)
         log.info("desktop app started")
         return int(app.exec())
     finally:

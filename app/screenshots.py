@@ -146,6 +146,59 @@ def seed_subscriptions(services: AppServices, folder: Path) -> None:
     services.notify_changed(DataArea.SUBSCRIPTIONS)
 
 
+def write_phone_backup(folder: Path) -> Path:
+    """A small SMS Backup & Restore backup of a parent's phone (the last two weeks) for the 家人报告 page."""
+    import time
+    from xml.sax.saxutils import quoteattr
+
+    folder.mkdir(parents=True, exist_ok=True)
+    now_ms = int(time.time() * 1000)
+    day = 86_400_000
+    calls = [("13912345678", 1, "儿子"), ("95588", 2, "工商银行"), ("+85296110", 3, ""), ("95275012", 5, ""),
+             ("10690000123", 8, ""), ("02151234567", 9, "社区医院")]  # fmt: skip
+    sms = [("95588", 1, "【工商银行】您尾号1234的卡消费58.00元，余额3,250.00元。"),
+           ("10690000123", 2, "【优选商城】诚聘兼职刷单，日结200元，动动手指在家赚钱，详情加QQ 3344556677"),
+           ("10086", 4, "【中国移动】您的积分即将清零，请登录 http://10086-jf.top 兑换现金"),
+           ("17012345678", 6, "妈，我手机掉了，这是我新号，加我微信 abc12345 急用钱"),
+           ("13912345678", 7, "妈，周末我们带孩子回来吃饭")]  # fmt: skip
+    lines = [f'<calls count="{len(calls)}">']
+    lines += [
+        f'<call number="{n}" duration="60" date="{now_ms - d * day}" type="1" presentation="1"'
+        f" contact_name={quoteattr(name or '(Unknown)')} />"
+        for n, d, name in calls
+    ]
+    (folder / "calls-demo.xml").write_text("\n".join([*lines, "</calls>"]), encoding="utf-8")
+    lines = [f'<smses count="{len(sms)}">']
+    lines += [f'<sms address="{a}" date="{now_ms - d * day}" type="1" body={quoteattr(b)} />' for a, d, b in sms]
+    (folder / "sms-demo.xml").write_text("\n".join([*lines, "</smses>"]), encoding="utf-8")
+    return folder
+
+
+def shot_family_report(window: Any, services: AppServices, folder: Path, settle: Any, wait_idle: Any,
+                       save: Any) -> None:  # fmt: skip
+    """家人报告: a parent's phone backup imported through the page, normal and large text (scrolled to the cards)."""
+    from app.operations import phone as phone_ops
+
+    phone_ops.add_profile(services.data_dir, "妈妈的手机")
+    page: Any = window.show_page("family")
+    page.load_profiles("妈妈的手机")
+    wait_idle(services)
+    page.prepare_screenshot()
+    page.import_paths([str(write_phone_backup(folder))])
+    wait_idle(services)
+    settle(300)
+    save(window, "13_family_report.png")
+    services.settings.update(large_text=True)
+    settle(300)
+    wait_idle(services)
+    page.body_scroll.verticalScrollBar().setValue(page.numbers_title.y() - 8)
+    settle()
+    save(window, "14_family_report_large_text.png")
+    services.settings.update(large_text=False)
+    page.body_scroll.verticalScrollBar().setValue(0)
+    settle()
+
+
 def take_screenshots(out_dir: Path, ctx: CliContext | None = None) -> int:
     """Render every page (and the wizard, large text, English) offscreen into PNG files in ``out_dir``."""
     from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
@@ -207,7 +260,7 @@ def take_screenshots(out_dir: Path, ctx: CliContext | None = None) -> int:
                 # after the demo call, so the other pages look as before; shown on 名单 (04 and 11)
                 seed_subscriptions(services, Path(tmp) / f"bundles-{lang}")
                 wait_idle(services)
-                pages = [spec.key for spec in _pages()]
+                pages = [spec.key for spec in _pages() if spec.key != "family"]  # family: 13/14, below
                 suffix = "" if lang == "zh" else "_en"
                 for i, key in enumerate(pages, start=1):
                     page = window.show_page(key)
@@ -230,6 +283,7 @@ def take_screenshots(out_dir: Path, ctx: CliContext | None = None) -> int:
                     save(window, "11_lists_subscriptions.png")
                     lists.tabs.setCurrentIndex(0)
                     shot_settings_lines(window, settle, save)
+                    shot_family_report(window, services, Path(tmp) / "phone-backup", settle, wait_idle, save)
                     services.settings.update(large_text=True)
                     live: Any = window.show_page("live")
                     settle(300)

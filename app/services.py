@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from app.audio.service import SpeechService
     from app.community.scheduler import SubscriptionScheduler
     from app.live.service import CallBridge
+    from app.phone_watch import PhoneWatchService
     from blocklists.history import History
     from blocklists.store import ListStore
     from screening.screener import NumberScreener
@@ -99,6 +100,7 @@ class AppServices(QObject):
         self.calls: CallBridge
         self.speech: SpeechService
         self.subscriptions: SubscriptionScheduler  # community-list updates; started by app/gui.py
+        self.phone_watch: PhoneWatchService  # watched recording folders (issue 14); started by app/gui.py
         self._closed = False
 
     # ------------------------------------------------------------------ data
@@ -250,7 +252,7 @@ class AppServices(QObject):
         if self._closed:
             return
         self._closed = True
-        parts = ("subscriptions", "calls", "speech", "alerts")
+        parts = ("phone_watch", "subscriptions", "calls", "speech", "alerts")
         for part in (getattr(self, name, None) for name in parts):
             if part is None:
                 continue
@@ -284,9 +286,11 @@ def build_services(data_dir: Path, settings: Settings | None = None) -> AppServi
     from app.audio.service import SpeechService
     from app.community.scheduler import SubscriptionScheduler
     from app.live.service import CallBridge
+    from app.phone_watch import PhoneWatchService
 
     services.alerts = AlertService(services)
     services.calls = CallBridge(services)
     services.speech = SpeechService(services)
     services.subscriptions = SubscriptionScheduler(services)
+    services.phone_watch = PhoneWatchService(services)
     return services

@@ -945,6 +945,290 @@
         </message>
     </context>
     <context>
+        <name>FamilyReportPage</name>
+        <message>
+            <source>家人防诈报告</source>
+            <translation>Family safety report</translation>
+        </message>
+        <message>
+            <source>选一位家人和一段时间，看看他们手机上的可疑电话、短信和通话录音。每周把手机备份导进来，或在设置里让电脑监视手机同步过来的录音文件夹。</source>
+            <translation>Pick a person and a period to see the suspicious calls, text messages and call recordings on their phone. Import the phone's backup once a week, or let the PC watch the folder the phone syncs its recordings to (Settings).</translation>
+        </message>
+        <message>
+            <source>家人：</source>
+            <translation>Person:</translation>
+        </message>
+        <message>
+            <source>选择家人（手机）</source>
+            <translation>Choose the person (phone)</translation>
+        </message>
+        <message>
+            <source>添加家人…</source>
+            <translation>Add person…</translation>
+        </message>
+        <message>
+            <source>改名…</source>
+            <translation>Rename…</translation>
+        </message>
+        <message>
+            <source>时间：</source>
+            <translation>Period:</translation>
+        </message>
+        <message>
+            <source>最近 7 天</source>
+            <translation>Last 7 days</translation>
+        </message>
+        <message>
+            <source>最近 30 天</source>
+            <translation>Last 30 days</translation>
+        </message>
+        <message>
+            <source>指定日期…</source>
+            <translation>Choose dates…</translation>
+        </message>
+        <message>
+            <source>报告的时间范围</source>
+            <translation>Report period</translation>
+        </message>
+        <message>
+            <source>开始日期</source>
+            <translation>Start date</translation>
+        </message>
+        <message>
+            <source>结束日期</source>
+            <translation>End date</translation>
+        </message>
+        <message>
+            <source>至</source>
+            <translation>to</translation>
+        </message>
+        <message>
+            <source>导入手机备份…</source>
+            <translation>Import phone backup…</translation>
+        </message>
+        <message>
+            <source>导入手机备份（备份文件或文件夹）</source>
+            <translation>Import a phone backup (files or a folder)</translation>
+        </message>
+        <message>
+            <source>选择备份文件（通话记录、短信、录音）…</source>
+            <translation>Choose backup files (call log, SMS, recordings)…</translation>
+        </message>
+        <message>
+            <source>选择整个文件夹…</source>
+            <translation>Choose a whole folder…</translation>
+        </message>
+        <message>
+            <source>导出报告…</source>
+            <translation>Export report…</translation>
+        </message>
+        <message>
+            <source>导出报告为一个网页文件，可以发到家人群里</source>
+            <translation>Export the report as one web page file to share in the family chat</translation>
+        </message>
+        <message>
+            <source>数字一览</source>
+            <translation>At a glance</translation>
+        </message>
+        <message>
+            <source>可疑事件时间线</source>
+            <translation>Timeline of risky events</translation>
+        </message>
+        <message>
+            <source>每天的可疑事件图表</source>
+            <translation>Chart of risky events per day</translation>
+        </message>
+        <message>
+            <source>最可疑的号码</source>
+            <translation>Most suspicious numbers</translation>
+        </message>
+        <message>
+            <source>可疑短信和录音</source>
+            <translation>Suspicious messages and recordings</translation>
+        </message>
+        <message>
+            <source>接下来怎么做</source>
+            <translation>What to do next</translation>
+        </message>
+        <message>
+            <source>（未指定家人的记录）</source>
+            <translation>(records without a person)</translation>
+        </message>
+        <message>
+            <source>添加家人</source>
+            <translation>Add a person</translation>
+        </message>
+        <message>
+            <source>这位家人的称呼（例如：妈妈的手机）：</source>
+            <translation>What to call this person (e.g. Mum's phone):</translation>
+        </message>
+        <message>
+            <source>给家人改名</source>
+            <translation>Rename person</translation>
+        </message>
+        <message>
+            <source>新的称呼：</source>
+            <translation>New name:</translation>
+        </message>
+        <message>
+            <source>还没有记录。先导入一位家人的手机备份。</source>
+            <translation>Nothing recorded yet. Start by importing a phone backup.</translation>
+        </message>
+        <message>
+            <source>这段时间发现 %1 个可疑的电话、短信或录音，请看下面的说明，并和家人聊一聊。</source>
+            <translation>%1 suspicious calls, messages or recordings in this period; see below and talk it over with your parent.</translation>
+        </message>
+        <message>
+            <source>这段时间没有发现可疑的电话、短信或录音。</source>
+            <translation>No suspicious calls, messages or recordings in this period.</translation>
+        </message>
+        <message>
+            <source>检查的电话</source>
+            <translation>Calls screened</translation>
+        </message>
+        <message>
+            <source>可疑电话</source>
+            <translation>Suspicious calls</translation>
+        </message>
+        <message>
+            <source>应拦截的电话</source>
+            <translation>Calls to block</translation>
+        </message>
+        <message>
+            <source>检查的短信</source>
+            <translation>SMS screened</translation>
+        </message>
+        <message>
+            <source>可疑短信</source>
+            <translation>Suspicious SMS</translation>
+        </message>
+        <message>
+            <source>检查的录音</source>
+            <translation>Recordings scanned</translation>
+        </message>
+        <message>
+            <source>有诈骗话术的录音</source>
+            <translation>Recordings flagged</translation>
+        </message>
+        <message numerus="yes">
+            <source>另有 %n 条没有列出（导出的报告里也只列前面这些）</source>
+            <translation>
+                <numerusform>%n more not listed (the exported report lists the same ones)</numerusform>
+                <numerusform>%n more not listed (the exported report lists the same ones)</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>这段时间每天都没有可疑事件。</source>
+            <translation>No risky events on any day of this period.</translation>
+        </message>
+        <message>
+            <source>每天的可疑事件：</source>
+            <translation>Risky events per day: </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n 次</source>
+            <translation>
+                <numerusform>%n time</numerusform>
+                <numerusform>%n times</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>短信</source>
+            <translation>SMS</translation>
+        </message>
+        <message>
+            <source>通话录音</source>
+            <translation>Call recording</translation>
+        </message>
+        <message>
+            <source>未知号码</source>
+            <translation>unknown number</translation>
+        </message>
+        <message>
+            <source>号码：</source>
+            <translation>Number: </translation>
+        </message>
+        <message>
+            <source>文件：</source>
+            <translation>File: </translation>
+        </message>
+        <message>
+            <source>诈骗类型：</source>
+            <translation>Scheme: </translation>
+        </message>
+        <message>
+            <source>证据：</source>
+            <translation>Evidence:</translation>
+        </message>
+        <message>
+            <source>线索：</source>
+            <translation>Details: </translation>
+        </message>
+        <message>
+            <source>把可疑号码加入黑名单（“名单”页面），也在手机上拉黑。</source>
+            <translation>Add the suspicious numbers to the block list (Lists page) and block them on the phone too.</translation>
+        </message>
+        <message>
+            <source>把可疑号码加入黑名单（“名单”页面），例如 %1，也在手机上拉黑。</source>
+            <translation>Add the suspicious numbers to the block list (Lists page), e.g. %1, and block them on the phone too.</translation>
+        </message>
+        <message>
+            <source>拿不准时，拨打 96110（全国反诈专线）问一问；已经转账的，马上打 110 报警。</source>
+            <translation>When in doubt, call 96110 (the national anti-fraud line); if money was already sent, call 110 at once.</translation>
+        </message>
+        <message>
+            <source>和家人聊一聊：不点短信里的链接，不加陌生人的 QQ/微信，不说验证码，不给任何人转账；有人自称公检法、客服或亲友要钱时，先挂断再打给本人核实。</source>
+            <translation>Talk to your parent: no links from messages, no QQ/WeChat from strangers, never read out codes, never transfer money; if someone claims to be police, customer service or family and asks for money, hang up and call the person back.</translation>
+        </message>
+        <message>
+            <source>选择手机备份</source>
+            <translation>Choose a phone backup</translation>
+        </message>
+        <message>
+            <source>手机备份 (*.xml *.csv *.mp3 *.m4a *.amr *.wav *.aac *.ogg *.opus *.3gp);;所有文件 (*)</source>
+            <translation>Phone backups (*.xml *.csv *.mp3 *.m4a *.amr *.wav *.aac *.ogg *.opus *.3gp);;All files (*)</translation>
+        </message>
+        <message>
+            <source>选择手机备份所在的文件夹</source>
+            <translation>Choose the folder with the phone backup</translation>
+        </message>
+        <message>
+            <source>正在导入手机备份…</source>
+            <translation>Importing the phone backup…</translation>
+        </message>
+        <message numerus="yes">
+            <source>已处理 %n 个文件：</source>
+            <translation>
+                <numerusform>%n file done: </numerusform>
+                <numerusform>%n files done: </numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>导入完成：%1 个文件，新增 %2 条记录，其中可疑 %3 条。</source>
+            <translation>Import finished: %1 files, %2 records added, %3 of them suspicious.</translation>
+        </message>
+        <message>
+            <source>已取消导入；已经完成的文件保留，没完成的那个文件什么都没有导入。</source>
+            <translation>Import cancelled; the files already finished are kept, nothing of the unfinished file was imported.</translation>
+        </message>
+        <message>
+            <source>导出报告</source>
+            <translation>Export report</translation>
+        </message>
+        <message>
+            <source>网页文件 (*.html)</source>
+            <translation>Web page (*.html)</translation>
+        </message>
+        <message>
+            <source>报告已保存到：</source>
+            <translation>Report saved to: </translation>
+        </message>
+        <message>
+            <source>可以用手机或浏览器打开，发给家人。</source>
+            <translation>Open it on a phone or in a browser, and share it with the family.</translation>
+        </message>
+    </context>
+    <context>
         <name>FirstRunWizard</name>
         <message>
             <source>来电护盾 — 首次设置</source>
@@ -993,16 +1277,16 @@
             <source>原因</source>
             <translation>Reasons</translation>
         </message>
+        <message>
+            <source>家人</source>
+            <translation>Person</translation>
+        </message>
     </context>
     <context>
         <name>HistoryPage</name>
         <message>
             <source>记录</source>
             <translation>History</translation>
-        </message>
-        <message>
-            <source>所有来电和分析过的录音都记在这里。选中一行可以查看原因和通话文字。</source>
-            <translation>Every call and every analysed recording is listed here. Select a row to see the reasons and what was said.</translation>
         </message>
         <message>
             <source>全部时间</source>
@@ -1041,12 +1325,20 @@
             <translation>to</translation>
         </message>
         <message>
-            <source>来电和录音</source>
-            <translation>Calls and recordings</translation>
+            <source>所有来电、导入的短信和分析过的录音都记在这里。选中一行可以查看原因、短信或通话文字。</source>
+            <translation>Every call, imported text message and analysed recording is listed here. Select a row to see the reasons and the message or what was said.</translation>
+        </message>
+        <message>
+            <source>全部类型的记录</source>
+            <translation>All kinds of records</translation>
         </message>
         <message>
             <source>只看来电</source>
             <translation>Calls only</translation>
+        </message>
+        <message>
+            <source>只看短信</source>
+            <translation>SMS only</translation>
         </message>
         <message>
             <source>只看录音</source>
@@ -1121,6 +1413,18 @@
             <translation>Clues found</translation>
         </message>
         <message>
+            <source>所有家人</source>
+            <translation>Everyone</translation>
+        </message>
+        <message>
+            <source>本机来电（未指定家人）</source>
+            <translation>This PC's calls (no person)</translation>
+        </message>
+        <message>
+            <source>按家人筛选</source>
+            <translation>Filter by person</translation>
+        </message>
+        <message>
             <source>全部类型</source>
             <translation>All types</translation>
         </message>
@@ -1141,6 +1445,10 @@
                 <numerusform>…and %n more reason (the exported report has them all)</numerusform>
                 <numerusform>…and %n more reasons (the exported report has them all)</numerusform>
             </translation>
+        </message>
+        <message>
+            <source>家人：</source>
+            <translation>Person:</translation>
         </message>
         <message>
             <source>来源：</source>
@@ -1652,6 +1960,10 @@ You can also type a number below to simulate a call.</translation>
         <message>
             <source>记录</source>
             <translation>History</translation>
+        </message>
+        <message>
+            <source>家人报告</source>
+            <translation>Family report</translation>
         </message>
         <message>
             <source>设置</source>
@@ -2533,6 +2845,93 @@ You can also type a number below to simulate a call.</translation>
         <message>
             <source>我方通话文字</source>
             <translation>Our transcript</translation>
+        </message>
+    </context>
+    <context>
+        <name>WatchedFoldersSection</name>
+        <message>
+            <source>找不到（U 盘拔出或网络盘断开？）</source>
+            <translation>Missing (USB stick unplugged or network drive offline?)</translation>
+        </message>
+        <message>
+            <source>找不到文件夹 %1；它回来后会自动继续监视。</source>
+            <translation>Cannot find the folder %1; watching resumes when it is back.</translation>
+        </message>
+        <message>
+            <source>有问题，见下方</source>
+            <translation>Problem, see below</translation>
+        </message>
+        <message>
+            <source>正在监视</source>
+            <translation>Watching</translation>
+        </message>
+        <message>
+            <source>未在监视</source>
+            <translation>Not watched</translation>
+        </message>
+        <message>
+            <source>（未指定）</source>
+            <translation>(nobody)</translation>
+        </message>
+        <message>
+            <source>是</source>
+            <translation>Yes</translation>
+        </message>
+        <message>
+            <source>否</source>
+            <translation>No</translation>
+        </message>
+        <message>
+            <source>选择手机同步录音的文件夹</source>
+            <translation>Choose the folder the phone syncs its recordings to</translation>
+        </message>
+        <message>
+            <source>手机录音文件夹</source>
+            <translation>Watched recording folders</translation>
+        </message>
+        <message>
+            <source>让手机把通话录音同步到电脑上的文件夹（Syncthing、U 盘复制或手机厂商的电脑助手），来电护盾会自动检查每个新录音；发现诈骗话术时照常提醒，开启了邮件提醒的也会发邮件给家人。</source>
+            <translation>Let the phone sync its call recordings into a folder on this PC (Syncthing, a USB copy or the vendor's PC suite): CallShield checks each new recording by itself, alerts as usual when it hears a scam script, and e-mails the family when e-mail alerts are on.</translation>
+        </message>
+        <message>
+            <source>文件夹</source>
+            <translation>Folder</translation>
+        </message>
+        <message>
+            <source>家人</source>
+            <translation>Person</translation>
+        </message>
+        <message>
+            <source>网络盘</source>
+            <translation>Network drive</translation>
+        </message>
+        <message>
+            <source>状态</source>
+            <translation>Status</translation>
+        </message>
+        <message>
+            <source>监视的录音文件夹</source>
+            <translation>Watched recording folders</translation>
+        </message>
+        <message>
+            <source>属于哪位家人</source>
+            <translation>Whose phone</translation>
+        </message>
+        <message>
+            <source>这是网络盘（定时检查，不依赖文件变化通知）</source>
+            <translation>This is a network drive (check on a timer, not through file notifications)</translation>
+        </message>
+        <message>
+            <source>添加文件夹…</source>
+            <translation>Add folder…</translation>
+        </message>
+        <message>
+            <source>保存修改</source>
+            <translation>Save changes</translation>
+        </message>
+        <message>
+            <source>移除</source>
+            <translation>Remove</translation>
         </message>
     </context>
 </TS>

@@ -20,7 +20,7 @@ class HistoryRow:
     """One history record, already decoded from the store (reasons/hits/entities as objects)."""
 
     id: Any
-    kind: str  # "call" | "recording"
+    kind: str  # "call" | "recording" | "sms"
     time: dt.datetime | None
     number: str = ""  # E.164 or raw for calls
     path: str = ""  # file for recordings
@@ -33,6 +33,7 @@ class HistoryRow:
     hits: tuple[Any, ...] = ()
     entities: tuple[Any, ...] = ()
     source: str = ""
+    profile: str = ""  # the person (phone) the row belongs to; '' for the desktop's own calls
     raw: Any = None  # the store's record, for details
 
     @property
@@ -59,7 +60,7 @@ class HistoryRow:
 
 
 class HistoryModel(RowTableModel[HistoryRow]):
-    COL_TIME, COL_KIND, COL_SUBJECT, COL_LEVEL, COL_CATEGORY, COL_REASONS = range(6)
+    COL_TIME, COL_KIND, COL_SUBJECT, COL_LEVEL, COL_CATEGORY, COL_REASONS, COL_PROFILE = range(7)
 
     def headers(self) -> Sequence[str]:
         return [
@@ -69,6 +70,7 @@ class HistoryModel(RowTableModel[HistoryRow]):
             self.tr("风险等级"),
             self.tr("诈骗类型"),
             self.tr("原因"),
+            self.tr("家人"),
         ]
 
     def level_column(self) -> int:
@@ -96,6 +98,8 @@ class HistoryModel(RowTableModel[HistoryRow]):
                 return bi(row.category_text, lang) or row.category
             if column == self.COL_REASONS:
                 return ("; " if lang == "en" else "；").join(row.reason_texts(lang))
+            if column == self.COL_PROFILE:
+                return row.profile
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == self.COL_SUBJECT and row.path:
                 return row.path
@@ -182,5 +186,6 @@ def history_row_from_record(record: dict[str, Any], category_text: Any = None) -
         hits=hits,
         entities=decode_objects(record.get("entities")),
         source=str(record.get("source") or ""),
+        profile=str(record.get("profile") or ""),
         raw=record,
     )

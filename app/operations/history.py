@@ -24,9 +24,13 @@ def load_history(
     until: dt.datetime | None,
     min_level: Level | None,
     limit: int = MAX_ROWS,
+    profile: str | None = None,
 ) -> list[HistoryRow]:
-    """Worker: query the history (this thread's DB connection) and decode the rows."""
-    records = services.history().query(kind=kind, since=since, until=until, min_level=min_level, limit=limit)
+    """Worker: query the history (this thread's DB connection) and decode the rows (``profile``: one person's
+    rows, '' those without a person, None all)."""
+    records = services.history().query(
+        kind=kind, since=since, until=until, min_level=min_level, limit=limit, profile=profile
+    )
     names = _category_names(services)
     return [history_row_from_record(r, names.get(str(r.get("category") or ""))) for r in records]
 
@@ -40,3 +44,8 @@ def _category_names(services: AppServices) -> dict[str, Any]:
     except Exception:
         log.debug("category names unavailable", exc_info=True)
         return {}
+
+
+def load_profiles(services: AppServices) -> list[str]:
+    """Worker: the people (phones) the history knows, for the History page's filter."""
+    return services.history().profiles()

@@ -24,10 +24,11 @@ from app.phone.watch import EventKind, FolderWatcher, ScanFailed, WatchEvent
 from app.reports.family import SafetyReport, collect_report, write_html
 from blocklists.db import open_db
 from blocklists.history import History, utc_now_iso
-from screening.i18n import BiText
+from screening.i18n import BiText, Message, MessageCode
 from screening.types import Level
 
 if TYPE_CHECKING:
+    from app.jobs import Progress
     from app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,27 @@ def import_phone_files(
         db.close()
 
 
+def import_job(
+    progress: Progress,
+    data_dir: Path,
+    items: Sequence[str | Path],
+    profile: str = "",
+    transcriber: Callable[[Path], Transcript] | None = None,
+) -> ImportResult:
+    """Job (``JobRunner.run_long``, writer): :func:`import_phone_files` with the job's progress and cancel; the
+    progress text is the name of the file just finished, ``done`` counts files."""
+    done = 0
+
+    def file_done(r: FileImport) -> None:
+        nonlocal done
+        done += 1
+        progress.update(done, 0, Path(r.path).name)
+
+    return import_phone_files(
+        data_dir, items, profile, transcriber=transcriber, progress=file_done, cancel=progress.cancel_event
+    )
+
+
 # ------------------------------------------------------------------------------------------ profiles
 def list_profiles(data_dir: Path) -> list[str]:
     db = open_db(paths.db_path(data_dir))
@@ -110,10 +132,53 @@ def list_profiles(data_dir: Path) -> list[str]:
 
 
 def add_profile(data_dir: Path, name: str, note: str = "") -> list[str]:
+    if not name.strip():
+        raise ProfileError(Message(ProfileProblem.EMPTY))
     db = open_db(paths.db_path(data_dir))
     try:
         h = History(db)
         h.add_profile(name, note)
+        return h.profiles()
+    finally:
+        db.close()
+
+
+class ProfileProblem(MessageCode):
+    EMPTY = ("请填写家人的称呼，例如“妈妈”", "enter a name for the person, e.g. “Mum”")
+    EXISTS = ("已经有名为“{name}”的家人了", "there is already a person called “{name}”")
+    MISSING = ("没有名为“{name}”的家人", "there is no person called “{name}”")
+
+
+class ProfileError(ValueError):
+    """A profile could not be added or renamed; ``message`` says why (zh/en)."""
+
+    def __init__(self, message: Message) -> None:
+        self.message = message
+        super().__init__(message.render("en"))
+
+
+def rename_profile(data_dir: Path, old: str, new: str) -> list[str]:
+    """Rename a person: their history rows, watched folders and the profile itself, in one transaction."""
+    old, new = old.strip(), new.strip()
+    if not new:
+        raise ProfileError(Message(ProfileProblem.EMPTY))
+    db = open_db(paths.db_path(data_dir))
+    try:
+        h = History(db)
+        names = h.profiles()
+        if old not in names:
+            raise ProfileError(Message(ProfileProblem.MISSING, {"name": old}))
+        if new == old:
+            return names
+        if new in names:
+            raise ProfileError(Message(ProfileProblem.EXISTS, {"name": new}))
+        with db.conn:
+            db.conn.execute(
+                "INSERT OR IGNORE INTO profiles (name, note, created_at) VALUES (?, '', ?)", [old, utc_now_iso()]
+            )
+            db.conn.execute("UPDATE profiles SET name = ? WHERE name = ?", [new, old])
+            db.conn.execute("UPDATE history SET profile = ? WHERE profile = ?", [new, old])
+            db.conn.execute("UPDATE watched_folders SET profile = ? WHERE profile = ?", [new, old])
         return h.profiles()
     finally:
         db.close()
@@ -176,14 +241,52 @@ def build_family_report(
     *,
     until: datetime | None = None,
     tz: tzinfo | None = None,
+    since: datetime | None = None,
 ) -> tuple[Path, SafetyReport]:
-    """Collect and write the family safety report (HTML) for ``profile`` over the last ``days``."""
+    """Collect and write the family safety report (HTML) for ``profile`` over the last ``days`` (or from
+    ``since`` to ``until``)."""
+    rep = family_report(data_dir, profile, days, since=since, until=until, tz=tz)
+    return write_html(rep, out), rep
+
+
+def family_report(
+    data_dir: Path,
+    profile: str,
+    days: int = 7,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    tz: tzinfo | None = None,
+) -> SafetyReport:
+    """The family safety report's data for ``profile`` (the page shows it; ``build_family_report`` writes it)."""
     db = open_db(paths.db_path(data_dir))
     try:
-        rep = collect_report(db, profile, days=days, until=until, tz=tz)
+        return collect_report(db, profile, since=since, days=days, until=until, tz=tz)
     finally:
         db.close()
-    return write_html(rep, out), rep
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """What the report page shows: the data and the same timeline SVG the export carries."""
+
+    report: SafetyReport
+    chart_svg: str
+
+
+def family_report_view(
+    data_dir: Path,
+    profile: str,
+    days: int = 7,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    tz: tzinfo | None = None,
+) -> ReportView:
+    from app.reports.family import timeline_svg
+
+    rep = family_report(data_dir, profile, days, since=since, until=until, tz=tz)
+    return ReportView(rep, timeline_svg(rep))
 
 
 # ------------------------------------------------------------------------------------------ alerts
@@ -387,15 +490,22 @@ __all__ = [
     "HeadlessAlerts",
     "LazyTranscriber",
     "PhoneWatch",
+    "ProfileError",
+    "ProfileProblem",
+    "ReportView",
     "WatchedFolder",
     "add_profile",
     "add_watched_folder",
     "alert_for",
     "alert_lines",
     "build_family_report",
+    "family_report",
+    "family_report_view",
+    "import_job",
     "import_phone_files",
     "list_profiles",
     "remove_watched_folder",
+    "rename_profile",
     "saved_watch",
     "watched_folders",
 ]

@@ -232,9 +232,21 @@ def _excerpt(text: str, limit: int = 140) -> str:
 
 
 # ------------------------------------------------------------------------------------------------ chart
+def _pygal() -> Any:
+    """Import pygal without its ``sys.meta_path`` hook for map plugins (we draw no maps): the hook has only the
+    old ``find_module`` API, so every failed import anywhere in the app afterwards (e.g. multiprocessing probing
+    ``_winapi``) raised an ImportWarning through it."""
+    import sys
+
+    import pygal
+
+    sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
+    return pygal
+
+
 def timeline_svg(rep: SafetyReport) -> str:
     """The risky events per day (stacked by kind) as an inline SVG string, drawn by pygal."""
-    import pygal
+    pygal = _pygal()
     from pygal.style import Style
 
     first = rep.since.astimezone(rep.tz).date()
@@ -256,7 +268,11 @@ def timeline_svg(rep: SafetyReport) -> str:
         value_font_size=28,
         title_font_size=30,
     )
-    peak = max([sum(c.values()) for c in rep.timeline.values()] or [0])
+    # the tallest stacked bar: with weekly buckets (long periods) a bar sums several days
+    peak = max(
+        [sum(sum(rep.timeline.get(b + timedelta(days=i), Counter()).values()) for i in range(step)) for b in buckets]
+        or [0]
+    )
     top = max(2, peak)
     ystep = max(1, -(-top // 5))
     chart = pygal.StackedBar(

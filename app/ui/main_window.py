@@ -51,6 +51,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("recordings", "app.ui.page_recordings", "RecordingsPage", "nav_recordings.svg"),
     PageSpec("lists", "app.ui.page_lists", "ListsPage", "nav_lists.svg"),
     PageSpec("history", "app.ui.page_history", "HistoryPage", "nav_history.svg"),
+    PageSpec("family", "app.ui.page_family", "FamilyReportPage", "nav_family.svg"),
     PageSpec("settings", "app.ui.settings.page", "SettingsPage", "nav_settings.svg"),
 )
 
@@ -167,7 +168,7 @@ class MainWindow(QMainWindow):
         self._fit_navigation()
 
         self.alert_bar = AlertBar(self)
-        self.alert_bar.showRequested.connect(lambda: self.show_page("live"))
+        self.alert_bar.showRequested.connect(self._show_alert_source)
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(8, 8, 8, 8)
@@ -181,7 +182,7 @@ class MainWindow(QMainWindow):
         row.addWidget(right, 1)
         self.setCentralWidget(central)
 
-        # Keyboard: Ctrl+1..6 jump to a page (and Alt+1..6 for screen-reader users whose Ctrl is taken).
+        # Keyboard: Ctrl+1..7 jump to a page (and Alt+1..7 for screen-reader users whose Ctrl is taken).
         self._shortcuts: list[QShortcut] = []
         for i in range(len(PAGES)):
             for mod in ("Ctrl", "Alt"):
@@ -214,6 +215,7 @@ class MainWindow(QMainWindow):
             "recordings": self.tr("录音分析"),
             "lists": self.tr("名单"),
             "history": self.tr("记录"),
+            "family": self.tr("家人报告"),
             "settings": self.tr("设置"),
         }
 
@@ -257,6 +259,11 @@ class MainWindow(QMainWindow):
             self.show_page("live")
         if self.services.settings.value.bring_to_front:
             self.bring_to_front()
+
+    def _show_alert_source(self) -> None:
+        """查看: a call's alert opens the live page; a watched-folder recording's opens the family report."""
+        alert = self.alert_bar.alert
+        self.show_page("family" if alert is not None and alert.source == "recording" else "live")
 
     def bring_to_front(self) -> None:
         if self.isMinimized():

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from app.models.history_model import HistoryModel, HistoryRow
 from app.operations import DataArea
-from app.operations.history import MAX_ROWS, load_history
+from app.operations.history import MAX_ROWS, load_history, load_profiles
 from app.reports.export import anchor_hits, entity_kind_text, transcript_for_display, write_report
 from app.ui import style
 from app.ui.community import open_report_dialog, reported_text
@@ -55,6 +55,7 @@ class HistoryPage(QWidget):
         self.services = services
         self.error_dialog: ErrorDetailsDialog | None = None
         self._job: Any = None
+        self._loading = False
         self._reload_again = False
         self._loaded_once = False
 
@@ -78,6 +79,9 @@ class HistoryPage(QWidget):
         self.until_edit.dateChanged.connect(self._dates_changed)
         self.to_label = QLabel(self)
         self.kind_combo = QComboBox(self)
+        self.profile_combo = QComboBox(self)  # whose phone (issue 14); hidden while nobody has a profile
+        self.profile_combo.setVisible(False)
+        self.profiles: list[str] = []
         self.level_combo = QComboBox(self)
         self.category_combo = QComboBox(self)
         self.search_edit = QLineEdit(self)
@@ -90,6 +94,7 @@ class HistoryPage(QWidget):
         filter_row.addWidget(self.to_label)
         filter_row.addWidget(self.until_edit)
         filter_row.addWidget(self.kind_combo)
+        filter_row.addWidget(self.profile_combo)
         filter_row.addWidget(self.level_combo)
         filter_row.addWidget(self.category_combo)
         filter_row.addWidget(self.search_edit, 1)
@@ -165,6 +170,7 @@ class HistoryPage(QWidget):
         self.retranslate()
         self.range_combo.currentIndexChanged.connect(self._range_changed)
         self.kind_combo.currentIndexChanged.connect(self.reload)
+        self.profile_combo.currentIndexChanged.connect(self.reload)
         self.level_combo.currentIndexChanged.connect(self.reload)
         self.category_combo.currentIndexChanged.connect(self._category_changed)
         # New, updated or finished calls and scanned recordings appear without pressing 刷新 (only while visible).
@@ -178,7 +184,9 @@ class HistoryPage(QWidget):
     def retranslate(self) -> None:
         lang = self._lang()
         self.title.setText(self.tr("记录"))
-        self.hint.setText(self.tr("所有来电和分析过的录音都记在这里。选中一行可以查看原因和通话文字。"))
+        self.hint.setText(
+            self.tr("所有来电、导入的短信和分析过的录音都记在这里。选中一行可以查看原因、短信或通话文字。")
+        )
         self._fill_combo(
             self.range_combo,
             [
@@ -195,9 +203,15 @@ class HistoryPage(QWidget):
         self.to_label.setText(self.tr("至"))
         self._fill_combo(
             self.kind_combo,
-            [(self.tr("来电和录音"), None), (self.tr("只看来电"), "call"), (self.tr("只看录音"), "recording")],
+            [
+                (self.tr("全部类型的记录"), None),
+                (self.tr("只看来电"), "call"),
+                (self.tr("只看短信"), "sms"),
+                (self.tr("只看录音"), "recording"),
+            ],
         )
         self.kind_combo.setAccessibleName(self.tr("记录类型"))
+        self._fill_profiles()
         levels: list[tuple[str, Any]] = [(self.tr("全部等级"), None)]
         levels += [
             (self.tr("%1 及以上").replace("%1", lv.label(lang)), int(lv))
@@ -236,6 +250,25 @@ class HistoryPage(QWidget):
             combo.addItem(text, data)
         combo.setCurrentIndex(max(0, combo.findData(current)) if current is not None else 0)
         combo.blockSignals(False)
+
+    def _fill_profiles(self) -> None:
+        items: list[tuple[str, Any]] = [(self.tr("所有家人"), None)]
+        items += [(name, name) for name in self.profiles]
+        items.append((self.tr("本机来电（未指定家人）"), ""))
+        current = self.profile_combo.currentData()
+        self._fill_combo(self.profile_combo, items)
+        if current == "":  # _fill_combo treats '' as "no choice"; keep "this PC's calls" selected
+            self.profile_combo.setCurrentIndex(self.profile_combo.count() - 1)
+        self.profile_combo.setAccessibleName(self.tr("按家人筛选"))
+        self.profile_combo.setVisible(bool(self.profiles))
+
+    def _profiles_loaded(self, names: list[str]) -> None:
+        if names != self.profiles:
+            self.profiles = list(names)
+            self.profile_combo.blockSignals(True)
+            self._fill_profiles()
+            self.profile_combo.blockSignals(False)
+        self.table.setColumnHidden(HistoryModel.COL_PROFILE, not self.profiles)
 
     def _fill_categories(self) -> None:
         lang = self._lang()
@@ -288,20 +321,32 @@ class HistoryPage(QWidget):
             self._reload_again = True
             return
         kind, since, until, min_level = self.filters()
+        profile = self.profile_combo.currentData()
         self._reload_again = False
-        self._job = self.services.jobs.run(
+        self.services.jobs.run(
+            load_profiles,
+            self.services,
+            on_result=self._profiles_loaded,
+            on_error=self._show_error,
+            name="load-profiles",
+        )
+        self._loading = True
+        job = self.services.jobs.run(
             load_history,
             self.services,
             kind,
             since,
             until,
             min_level,
+            profile=None if profile is None else str(profile),
             on_result=self._loaded,
             on_error=self._failed,
             name="load-history",
         )
+        self._job = job if self._loading else None  # a synchronous runner may have finished already
 
     def _loaded(self, rows: list[HistoryRow]) -> None:
+        self._loading = False
         self._job = None
         if self._reload_again:
             self.reload()
@@ -319,6 +364,7 @@ class HistoryPage(QWidget):
         self._show_current()
 
     def _failed(self, exc: BaseException) -> None:
+        self._loading = False
         self._job = None
         self._show_error(exc)
 
@@ -385,6 +431,8 @@ class HistoryPage(QWidget):
             reasons = [*reasons[:BANNER_REASONS], self.tr("……另有 %n 条原因（导出报告可看全部）", "", more)]
         self.banner.set_verdict(row.level, headline, reasons)
         meta = [row.time_text(), row.kind_text(lang)]
+        if row.profile:
+            meta.append(self.tr("家人：") + row.profile)
         if row.path:
             meta.append(row.path)
         if row.source:

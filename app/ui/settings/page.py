@@ -19,6 +19,7 @@ from app.ui.settings.audio import AudioSection
 from app.ui.settings.base import SettingsSection
 from app.ui.settings.display import DisplaySection
 from app.ui.settings.email import EmailSection
+from app.ui.settings.folders import WatchedFoldersSection
 from app.ui.settings.model import ModelSection
 from app.ui.settings.source import CallSourceSection
 
@@ -35,6 +36,7 @@ class SettingsPage(QWidget):
         self.display = DisplaySection(services, body)
         self.alerts = AlertsSection(services, body)
         self.email = EmailSection(services, body)
+        self.folders = WatchedFoldersSection(services, body)
         self.source = CallSourceSection(services, body)
         self.audio = AudioSection(services, body)
         self.model = ModelSection(services, body)
@@ -55,7 +57,7 @@ class SettingsPage(QWidget):
 
     @property
     def sections(self) -> tuple[SettingsSection, ...]:
-        return (self.display, self.alerts, self.email, self.source, self.audio, self.model)
+        return (self.display, self.alerts, self.email, self.folders, self.source, self.audio, self.model)
 
     def load_from(self, settings: Settings) -> None:
         for section in self.sections:

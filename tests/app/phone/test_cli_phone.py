@@ -3,8 +3,6 @@ HTML opened and screenshotted in Debian's headless chromium."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -14,6 +12,7 @@ import pytest
 
 from tests.app.phone.audio_util import encode, shared_clip
 from tests.app.phone.backup_factory import BASE
+from tests.app.phone.chromium import dark_and_red_pixels, keep, screenshot
 
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -61,30 +60,15 @@ def test_report_html_opens_in_headless_chromium(run_cli: RunCli, backup_dir: Pat
     assert "<svg" in html and "<script" not in html and "src=" not in html  # self-contained, nothing fetched
     assert "家人防诈报告" in html and "Family safety report" in html and "96110" in html
     assert "刷单返利" in html and "3344556677" in html and "【刷单】" in html
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium, listed in .ci/run)")
-    png = tmp_path / "family_report_phone.png"
-    subprocess.run(
-        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=412,2400",
-         f"--screenshot={png}", out.as_uri()],
-        check=True, capture_output=True, timeout=120,
-    )  # fmt: skip
+    png = screenshot(out, tmp_path / "family_report_phone.png")
     from PIL import Image
 
     with Image.open(png) as im:
         assert im.size == (412, 2400)
-        rgb = im.convert("RGB")
-        # a phone-width page with real content: many dark (text) pixels and the report's red alert borders
-        data = rgb.tobytes()
-    pixels = list(zip(data[0::3], data[1::3], data[2::3], strict=True))
-    dark = sum(1 for p in pixels if sum(p) < 200)
-    red = sum(1 for r, g, b in pixels if r > 150 and g < 60 and b < 60)
+    dark, red = dark_and_red_pixels(png)  # a phone-width page with real content and the red alert borders
     assert dark > 20_000, f"only {dark} dark pixels: the page looks empty"
     assert red > 500, "no red alert borders or badges rendered"
-    keep = os.environ.get("CALLSHIELD_KEEP_SCREENSHOTS")  # a folder to keep the PNG in, for a person to look at
-    if keep:
-        shutil.copy(png, Path(keep) / png.name)
+    keep(png)
 
 
 def test_report_for_unknown_profile_and_bad_days(run_cli: RunCli) -> None:

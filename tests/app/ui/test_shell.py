@@ -137,7 +137,7 @@ def window(qtbot, services):
     return w
 
 
-def test_window_has_six_pages_in_order_with_icons(window) -> None:
+def test_window_has_seven_pages_in_order_with_icons(window) -> None:
     from app.ui.main_window import PAGES
 
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
@@ -146,19 +146,23 @@ def test_window_has_six_pages_in_order_with_icons(window) -> None:
         "录音分析",
         "名单",
         "记录",
+        "家人报告",
         "设置",
     ]
-    assert [p.key for p in PAGES] == ["live", "check", "recordings", "lists", "history", "settings"]
+    assert [p.key for p in PAGES] == ["live", "check", "recordings", "lists", "history", "family", "settings"]
     for i in range(window.nav.count()):
         assert not window.nav.item(i).icon().isNull()
     # Our own pages load for real (no placeholder).
     assert "live" not in window.page_errors and "settings" not in window.page_errors
+    assert "family" not in window.page_errors
 
 
 def test_keyboard_navigation_between_pages(qtbot, window) -> None:
     window.activateWindow()
-    qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
     assert window.current_page_key() == "settings"
+    qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page_key() == "family"
     qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
     assert window.current_page_key() == "live"
     window.nav.setFocus()
@@ -340,3 +344,15 @@ def test_sync_job_runner_delivers_like_the_real_one(qapp) -> None:
     assert got[0] == 5 and isinstance(got[1], ZeroDivisionError) and unhandled == ["oops"]
     assert job.done() and runner.is_idle() and runner.names[:3] == ["add", "fail", "oops"]
     runner.shutdown()
+
+
+def test_alert_bar_show_button_opens_the_page_of_the_alert(window) -> None:
+    from app.alerts.policy import Alert
+    from screening.types import Level
+
+    window.alert_bar.show_alert(Alert(key="recording:1", number="13812345678", level=Level.WARN, source="recording"))
+    window.alert_bar.show_button.click()
+    assert window.current_page_key() == "family"  # a watched-folder recording: the family safety report
+    window.alert_bar.show_alert(Alert(key="call:1", number="95275012", level=Level.BLOCK, source="call"))
+    window.alert_bar.show_button.click()
+    assert window.current_page_key() == "live"

@@ -1,0 +1,45 @@
+"""记录 History page after a phone backup import: the person column and filter, and SMS rows (real SQLite file,
+the realistic backup fixtures imported through the operations module)."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.models.history_model import HistoryModel
+from app.operations.phone import import_phone_files
+from app.ui.page_history import RANGE_ALL, HistoryPage
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+def _kinds_and_people(page: HistoryPage) -> set[tuple[str, str]]:
+    rows = page.model.rows()
+    return {(r.kind, r.profile) for r in rows}
+
+
+def test_history_shows_the_person_and_sms_and_filters_by_them(qtbot, page_services, backup_dir) -> None:
+    page = HistoryPage(page_services)
+    qtbot.addWidget(page)
+    page.range_combo.setCurrentIndex(page.range_combo.findData(RANGE_ALL))
+    assert not page.profile_combo.isVisibleTo(page)  # nobody has a person yet: no extra filter, no column
+    assert page.table.isColumnHidden(HistoryModel.COL_PROFILE)
+    page_services.history().add_call("13800138000", source="modem")  # the desktop's own call, no person
+    import_phone_files(page_services.data_dir, [backup_dir], "妈妈")
+    page.reload()
+    assert page.profile_combo.isVisibleTo(page) and not page.table.isColumnHidden(HistoryModel.COL_PROFILE)
+    assert [page.profile_combo.itemText(i) for i in range(page.profile_combo.count())] == [
+        "所有家人", "妈妈", "本机来电（未指定家人）"
+    ]  # fmt: skip
+    assert {("sms", "妈妈"), ("call", "妈妈"), ("call", "")} <= _kinds_and_people(page)
+    sms_row = next(i for i, r in enumerate(page.model.rows()) if r.kind == "sms")
+    assert page.model.index(sms_row, HistoryModel.COL_KIND).data() == "短信"
+    assert page.model.index(sms_row, HistoryModel.COL_PROFILE).data() == "妈妈"
+    page.kind_combo.setCurrentIndex(page.kind_combo.findData("sms"))
+    assert {r.kind for r in page.model.rows()} == {"sms"} and len(page.model.rows()) == 10
+    page.kind_combo.setCurrentIndex(0)
+    page.profile_combo.setCurrentIndex(page.profile_combo.count() - 1)  # this PC's calls
+    assert [(r.kind, r.profile, r.number) for r in page.model.rows()] == [("call", "", "13800138000")]
+    page.profile_combo.setCurrentIndex(page.profile_combo.findData("妈妈"))
+    assert {r.profile for r in page.model.rows()} == {"妈妈"}
+    page.table.setCurrentIndex(page.table.proxy.index(0, 0))
+    assert "家人：妈妈" in page.meta.text()

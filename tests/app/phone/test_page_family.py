@@ -1,0 +1,180 @@
+"""家人防诈报告 page, alone, with real settings and a real SQLite file (``page_services``: jobs run at once):
+the realistic backup fixtures imported through the page, the counts, the pygal chart through QtSvg, the cards,
+profiles, bad input, and the export opened in headless chromium."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDate
+
+from app.operations import DataArea
+from app.operations.phone import list_profiles
+from app.ui.page_family import PERIOD_CUSTOM, FamilyReportPage
+from blocklists.db import open_db
+from blocklists.history import History
+from tests.app.phone.backup_factory import BASE
+from tests.app.phone.chromium import dark_and_red_pixels, keep, screenshot
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+@pytest.fixture
+def page(qtbot, page_services) -> FamilyReportPage:
+    p = FamilyReportPage(page_services)
+    qtbot.addWidget(p)
+    p.resize(1000, 900)
+    _fixture_period(p)
+    return p
+
+
+def _fixture_period(p: FamilyReportPage) -> None:
+    """The fixtures' month (they end 2026-11-30), whatever today's date is."""
+    p.period_combo.setCurrentIndex(p.period_combo.findData(PERIOD_CUSTOM))
+    p.since_edit.setDate(QDate(2026, 11, 1))
+    p.until_edit.setDate(QDate(2026, 12, 4))
+
+
+def _changes(services) -> list[DataArea]:  # type: ignore[no-untyped-def]
+    seen: list[DataArea] = []
+    services.dataChanged.connect(seen.append)
+    return seen
+
+
+def _cards_text(page: FamilyReportPage, box) -> str:  # type: ignore[no-untyped-def]
+    return "\n".join(box.itemAt(i).widget().text() for i in range(box.count()))
+
+
+def test_import_backup_through_the_page_shows_the_report(page: FamilyReportPage, page_services, backup_dir, tmp_path):
+    page.add_profile("妈妈")
+    assert page.current_profile() == "妈妈"
+    changes = _changes(page_services)
+    page.import_paths([str(backup_dir)])
+    assert {"phone-import", "family-report", "list-profiles"} <= set(page_services.jobs.names)
+    assert DataArea.HISTORY in changes
+    assert "新增 18 条记录，其中可疑 6 条" in page.status.text()
+    assert not page.progress.isVisible() and page.import_button.isEnabled()
+    rep = page.report
+    assert rep is not None and rep.profile == "妈妈"
+    assert (rep.calls_screened, rep.calls_suspicious, rep.sms_screened, rep.sms_suspicious) == (8, 3, 9, 3)
+    # the counts are on the cards, risky ones marked with a glyph as well as the red border
+    assert (
+        page.count_cards["sms_suspicious"].text().startswith("<span")
+        and "⚠ 可疑短信" in page.count_cards["sms_suspicious"].text()
+    )
+    assert ">8<" in page.count_cards["calls"].text() and "⚠" not in page.count_cards["calls"].text()
+    assert page.verdict.text().startswith("⚠ 这段时间发现 6 个可疑")
+    # the same pygal SVG as the export, rendered by QtSvg, and the same data in words
+    assert "<svg" in page.chart_svg and page.chart.is_valid() and page.chart.height() > 200
+    assert "每天的可疑事件：" in page.chart_text.text() and "短信 1" in page.chart_text.text()
+    numbers = _cards_text(page, page.numbers_box)
+    assert "+85296110" in numbers and "拦截" in numbers and "10690000123" in numbers
+    items = _cards_text(page, page.items_box)
+    assert "刷单" in items and "3344556677" in items and "10086-jf.top" in items and "诈骗类型：" in items
+    assert "96110" in page.todo.text() and rep.numbers[0].number in page.todo.text()
+    # a re-import adds nothing
+    page.import_paths([str(backup_dir)])
+    assert "新增 0 条记录" in page.status.text()
+    png = tmp_path / "family_page_zh.png"
+    page.grab().save(str(png))
+    keep(png)
+
+
+def test_bad_backup_is_refused_and_nothing_is_imported(page: FamilyReportPage, page_services, backup_dir, tmp_path):
+    cut = tmp_path / "sms-broken.xml"
+    cut.write_bytes((backup_dir / "sms-20261204093000.xml").read_bytes()[:1500])
+    page.import_paths([str(cut)])
+    assert "不是完整的备份文件" in page.status.text() and "没有导入任何内容" in page.status.text()
+    db = open_db(page_services.db_path)
+    assert History(db).count() == 0
+    db.close()
+
+
+def test_profiles_add_rename_and_bad_names(page: FamilyReportPage, page_services, backup_dir):
+    page.add_profile("妈妈")
+    page.import_paths([str(backup_dir)])
+    page.rename_profile("妈妈", "妈妈的手机")
+    assert list_profiles(page_services.data_dir) == ["妈妈的手机"]
+    assert page.current_profile() == "妈妈的手机" and page.report is not None and page.report.sms_screened == 9
+    page.add_profile("   ")
+    assert "请填写家人的称呼" in page.status.text() and page.error_dialog is None
+    page.add_profile("爸爸")
+    page.rename_profile("爸爸", "妈妈的手机")
+    assert "已经有名为“妈妈的手机”的家人了" in page.status.text()
+    assert [page.profile_combo.itemData(i) for i in range(page.profile_combo.count())] == ["妈妈的手机", "爸爸", ""]
+
+
+def test_custom_period_outside_the_data_is_empty(page: FamilyReportPage, backup_dir):
+    page.add_profile("妈妈")
+    page.import_paths([str(backup_dir)])
+    assert page.since_edit.isVisibleTo(page)
+    page.since_edit.setDate(QDate(2026, 10, 1))
+    page.until_edit.setDate(QDate(2026, 10, 31))
+    rep = page.report
+    assert rep is not None and rep.risky_total == 0 and rep.calls_screened == 0
+    assert page.verdict.text().startswith("✓ ") and page.numbers_box.count() == 0
+    page.until_edit.setDate(QDate(BASE.year, BASE.month, BASE.day))
+    assert page.report is not None and page.report.sms_suspicious == 3
+
+
+def test_export_is_the_self_contained_report_and_opens_in_chromium(page: FamilyReportPage, backup_dir, tmp_path):
+    page.add_profile("妈妈")
+    page.import_paths([str(backup_dir)])
+    out = tmp_path / "妈妈-防诈报告.html"
+    page.export_to(str(out))
+    assert page.last_export == str(out) and "报告已保存到" in page.status.text()
+    text = out.read_text(encoding="utf-8")
+    assert "<svg" in text and "<script" not in text and "src=" not in text
+    assert "妈妈的手机 · 家人防诈报告" in text and "3344556677" in text
+    no_id = re.compile(r"chart-[0-9a-f-]{36}")  # pygal gives each rendering a random id
+    assert no_id.sub("", page.chart_svg) in no_id.sub("", text)  # the page shows the export's own chart
+    png = screenshot(out, tmp_path / "family_page_export.png")
+    dark, red = dark_and_red_pixels(png)
+    assert dark > 20_000 and red > 500
+    keep(png)
+
+
+def test_english_page(qtbot, page_services, backup_dir, qapp, tmp_path):
+    from app.i18n import install_language
+
+    install_language(qapp, "en")
+    try:
+        page = FamilyReportPage(page_services)
+        qtbot.addWidget(page)
+        page.resize(1000, 900)
+        _fixture_period(page)
+        page.add_profile("Mum")
+        page.import_paths([str(backup_dir)])
+        assert page.title.text() == "Family safety report"
+        assert "Suspicious SMS" in page.count_cards["sms_suspicious"].text()
+        assert "Scheme:" in _cards_text(page, page.items_box)
+        assert "96110" in page.todo.text() and "Talk" in page.todo.text()
+        png = tmp_path / "family_page_en.png"
+        page.grab().save(str(png))
+        keep(png)
+    finally:
+        install_language(qapp, "zh")
+
+
+def test_profile_list_loads_on_start(qtbot, page_services, backup_dir):
+    from app.operations.phone import import_phone_files
+
+    import_phone_files(page_services.data_dir, [backup_dir], "奶奶")
+    page = FamilyReportPage(page_services)
+    qtbot.addWidget(page)
+    assert page.profiles == ["奶奶"] and page.current_profile() == "奶奶"
+    assert Path(page_services.db_path).exists()
+
+
+def test_hidden_page_catches_up_when_shown(qtbot, page, page_services, backup_dir):
+    from app.operations.phone import import_phone_files
+
+    page.add_profile("妈妈")
+    assert page.report is not None and page.report.sms_screened == 0
+    import_phone_files(page_services.data_dir, [backup_dir], "妈妈")  # e.g. the CLI, or another page
+    page_services.notify_changed(DataArea.HISTORY)
+    assert page.report.sms_screened == 0  # hidden: no work for every history write
+    page.show()
+    qtbot.waitUntil(lambda: page.report is not None and page.report.sms_screened == 9, timeout=5000)
