@@ -16,7 +16,7 @@ signature file
     0.8, and what we write); legacy ``"Ed"`` signs the file itself (still accepted).  The global signature
     covers signature ‖ trusted comment, so the trusted comment cannot be changed either.
 
-The Ed25519 arithmetic is ``cryptography``'s; scrypt and BLAKE2b are ``hashlib``'s.  Nothing here is
+The Ed25519 arithmetic is libsodium's (PyNaCl); scrypt and BLAKE2b are ``hashlib``'s.  Nothing here is
 hand-written crypto: this module only lays out bytes.
 """
 
@@ -30,9 +30,9 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from nacl.bindings import crypto_sign_ed25519_pk_to_curve25519
+from nacl.exceptions import BadSignatureError, RuntimeError as NaclRuntimeError
+from nacl.signing import SigningKey, VerifyKey
 
 from blocklists.subscriptions.problems import SubscriptionError, SubscriptionProblem
 
@@ -101,8 +101,8 @@ class PublicKey:
         if raw[:2] != SIG_ALG:
             raise SubscriptionError(SubscriptionProblem.BAD_KEY, detail="not an Ed25519 minisign key")
         try:
-            Ed25519PublicKey.from_public_bytes(raw[10:])
-        except ValueError as exc:
+            crypto_sign_ed25519_pk_to_curve25519(raw[10:])  # libsodium refuses bytes that are not a curve point
+        except (ValueError, NaclRuntimeError) as exc:
             raise SubscriptionError(SubscriptionProblem.BAD_KEY, detail="not an Ed25519 point") from exc
         return cls(raw[2:10], raw[10:])
 
@@ -114,18 +114,17 @@ class SecretKey:
 
     @property
     def public_key(self) -> PublicKey:
-        pub = Ed25519PrivateKey.from_private_bytes(self.seed).public_key()
-        return PublicKey(self.key_id, pub.public_bytes(Encoding.Raw, PublicFormat.Raw))
+        return PublicKey(self.key_id, bytes(SigningKey(self.seed).verify_key))
 
     def sign(self, data: bytes, trusted_comment: str, untrusted_comment: str = "", prehash: bool = True) -> str:
         """A ``.minisig`` file's text for ``data`` (prehashed ``ED`` like current minisign)."""
         if "\n" in trusted_comment or "\r" in trusted_comment:
             raise ValueError("a trusted comment is one line")
-        priv = Ed25519PrivateKey.from_private_bytes(self.seed)
+        priv = SigningKey(self.seed)
         alg = PREHASHED_ALG if prehash else SIG_ALG
         message = hashlib.blake2b(data, digest_size=64).digest() if prehash else data
-        sig = priv.sign(message)
-        global_sig = priv.sign(sig + trusted_comment.encode("utf-8"))
+        sig = priv.sign(message).signature
+        global_sig = priv.sign(sig + trusted_comment.encode("utf-8")).signature
         untrusted = untrusted_comment or f"signature from CallShield secret key {self.public_key.fingerprint}"
         return (
             f"{COMMENT_PREFIX}{untrusted}\n{_b64(alg + self.key_id + sig)}\n"
@@ -275,11 +274,11 @@ def verify(key: PublicKey, data: bytes, signature: Signature | str) -> Signature
     sig = parse_signature(signature) if isinstance(signature, str) else signature
     if sig.key_id != key.key_id:
         raise SubscriptionError(SubscriptionProblem.OTHER_KEY, found=sig.fingerprint, expected=key.fingerprint)
-    pub = Ed25519PublicKey.from_public_bytes(key.key)
+    pub = VerifyKey(key.key)
     message = hashlib.blake2b(data, digest_size=64).digest() if sig.algorithm == PREHASHED_ALG else data
     try:
-        pub.verify(sig.signature, message)
-        pub.verify(sig.global_signature, sig.signature + sig.trusted_comment.encode("utf-8"))
-    except InvalidSignature as exc:
+        pub.verify(message, sig.signature)
+        pub.verify(sig.signature + sig.trusted_comment.encode("utf-8"), sig.global_signature)
+    except BadSignatureError as exc:
         raise SubscriptionError(SubscriptionProblem.BAD_SIGNATURE) from exc
     return sig
