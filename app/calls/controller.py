@@ -86,7 +86,7 @@ class CallController:
         self.settings = settings or CallSettings()
         self._db_factory = db_factory or self._open_db
         self._screener_factory = screener_factory
-        self._queue: queue.Queue[CallEvent | None] = queue.Queue()
+        self._queue: queue.Queue[CallEvent | CallEnded | None] = queue.Queue()
         self._listeners: list[CallListener] = []
         self._end_listeners: list[EndListener] = []
         self._problem_listeners: list[ProblemListener] = []
@@ -191,6 +191,16 @@ class CallController:
         self._queue.put(event)
 
     def call_ended(self, ended: CallEnded) -> None:
+        """A call is over.  While the worker runs, the end is queued behind the call's own screening, so listeners
+        always hear "screened" before "ended" (a SIP call refused before ringing ends at once; its end used to
+        reach the Live page before the call did, and the card stayed "listening")."""
+        thread = self._thread
+        if thread is not None and thread.is_alive() and threading.current_thread() is not thread:
+            self._queue.put(ended)
+            return
+        self._notify_ended(ended)
+
+    def _notify_ended(self, ended: CallEnded) -> None:
         with self._lock:
             listeners = list(self._end_listeners)
         for listener in listeners:
@@ -234,6 +244,9 @@ class CallController:
                 event = self._queue.get()
                 if event is None:
                     break
+                if isinstance(event, CallEnded):
+                    self._notify_ended(event)
+                    continue
                 try:
                     self._process(event, screener, history)
                 except Exception:  # never let one bad call stop the screening of the next

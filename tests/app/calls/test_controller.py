@@ -235,3 +235,39 @@ def test_unusable_database_fails_at_start_not_at_the_first_call(tmp_path: Path) 
     ctl = CallController(tmp_path / "dir.db")
     with pytest.raises(Exception):  # noqa: B017 - sqlite's own error, whatever its class
         ctl.start()
+
+
+def test_a_call_that_ends_at_once_is_announced_before_its_end(db_path: Path) -> None:
+    """A source that ends a call right after submitting it (a SIP call refused before ringing) must not have the
+    end overtake the screening: listeners hear "screened" first, else the Live card never learns the call ended."""
+    from app.calls.events import CallEnded
+
+    screening = threading.Event()
+
+    def slow_screener(db: Any, region: str) -> NumberScreener:
+        real = NumberScreener(ListStore(db, region), region)
+
+        class Slow:
+            def screen(self, raw: str) -> NumberVerdict:
+                screening.wait(5)  # held until the source has already ended the call
+                return real.screen(raw)
+
+        return Slow()  # type: ignore[return-value]
+
+    order: list[str] = []
+    ctl = CallController(db_path, screener_factory=slow_screener)
+    ctl.add_listener(lambda event, verdict, history_id: order.append("screened"))
+    ctl.add_end_listener(lambda ended: order.append("ended"))
+    ctl.start()
+    try:
+        ctl.submit(CallEvent("sip-line", "16212345678", None, utc_now(), "sip"))
+        ctl.call_ended(CallEnded("sip-line", "sip", utc_now(), "auto_hangup"))  # from the source's thread
+        screening.set()
+        deadline = threading.Event()
+        for _ in range(100):
+            if len(order) == 2:
+                break
+            deadline.wait(0.05)
+        assert order == ["screened", "ended"]
+    finally:
+        ctl.close()
