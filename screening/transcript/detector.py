@@ -273,10 +273,15 @@ class ScriptDetector:
         style: str = "call",
         warned: float = 0.0,
         state_for_scheme: NgramState | None = None,
+        strong_ask: bool | None = None,
     ) -> tuple[_Scored, RulePrior]:
+        """``strong_ask``: whether the text (all of it, for a session fed in parts) has a strong direct cue;
+        None: judged from ``hits``."""
         rule_score, combos, category, state = self._rule_score(hits, prior)
         model_part = self._model_part(p, syllables, style)
-        if warned >= STRONG * 0.75 and not any(h.weight >= STRONG and not h.narrated for h in hits):
+        if strong_ask is None:
+            strong_ask = any(h.weight >= STRONG and not h.narrated for h in hits)
+        if warned >= STRONG * 0.75 and not strong_ask:
             model_part *= WARNING_DAMP
         score = 1.0 - (1.0 - rule_score) * (1.0 - model_part)
         if (
