@@ -29,7 +29,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -429,6 +429,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except (PhrasePackError, ModelError) as exc:
         print(exc.message.render(lang), file=err)
         return 2
+    if args.probe:  # the probe's scheme names are detector categories where they can be: report the agreement
+        cats = set(detector.categories)
+        rows = [
+            replace(r, expect=r.category)
+            if r.source == args.probe.stem and r.label and r.expect is None and r.category in cats
+            else r
+            for r in rows
+        ]
     result = evaluate(rows, detector, level, noise)
     if args.loso:
         result["loso"] = _loso()

@@ -11,7 +11,7 @@ from collections import Counter
 
 from screening.evaluate import PROBE, main
 
-# measured 2026-12-04 after the issue-12 follow-up: recall 0.594 at WARN, false alarms 8 of 144 (5.6 %)
+# measured 2026-12-04 after the issue-12 follow-up: recall 0.601 at WARN, false alarms 8 of 144 (5.6 %)
 RECALL_FLOOR = 0.56
 FAR_CEILING = 0.075
 NOTICE_RECALL_FLOOR = 0.55
@@ -41,6 +41,9 @@ def test_blind_probe_recall_and_false_alarms_stay_above_their_floors() -> None:
     schemes = {k: v for k, v in result["by_category"].items() if v["recall"] is not None}
     assert len(schemes) == 23
     assert min(v["recall"] for v in schemes.values()) > 0.0
+    # flagged fraud whose scheme is a detector category mostly gets that category (measured 98 of 142)
+    agreement = result["category_agreement"]
+    assert agreement["n"] >= 100 and agreement["rate"] >= 0.6, agreement
 
 
 def test_probe_report_prints_per_style_lines() -> None:
