@@ -266,7 +266,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "{:.3f}" if label else "{:.4f}",
             )
         idx = [i for i, r in enumerate(prows) if r["label"] == 1 and r["style"] == "notice"]
-        row(f"blind probe: notices recall (n={len(idx)})", rate([pflags[i] for i in idx]), rate([nflags[i] for i in idx]))
+        row(
+            f"blind probe: notices recall (n={len(idx)})",
+            rate([pflags[i] for i in idx]),
+            rate([nflags[i] for i in idx]),
+        )
 
     # issue 12: the project's held-out generated texts (unseen wordings) and seeds, per style, clean and noised
     gen = generated_heldout()
