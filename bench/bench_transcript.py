@@ -250,25 +250,48 @@ def main(argv: Sequence[str] | None = None) -> int:
     far_exact = rate(flags(exact, negs))
     table.append(("false alarms: sound matching on / off", f"{far_tol:.4f}", f"{far_exact:.4f}", "(cost of tolerance)"))
 
+    # the blind probe set (evaluation only, never trained or tuned on): recall and false alarms at WARN
+    probe = REPO / "tests" / "screening" / "data" / "blind_probe.jsonl"
+    if probe.is_file():
+        prows = [json.loads(line) for line in probe.read_text(encoding="utf-8").splitlines() if line.strip()]
+        pstyle = {"notice": "sms"}
+        pflags = [det.assess(r["text"], style=pstyle.get(r["style"], r["style"])).level >= ALERT_LEVEL for r in prows]
+        nflags = [naive(r["text"]) for r in prows]
+        for label, name in ((1, "recall"), (0, "false alarms")):
+            idx = [i for i, r in enumerate(prows) if r["label"] == label]
+            row(
+                f"blind probe: {name} (n={len(idx)})",
+                rate([pflags[i] for i in idx]),
+                rate([nflags[i] for i in idx]),
+                "{:.3f}" if label else "{:.4f}",
+            )
+        idx = [i for i, r in enumerate(prows) if r["label"] == 1 and r["style"] == "notice"]
+        row(
+            f"blind probe: notices recall (n={len(idx)})",
+            rate([pflags[i] for i in idx]),
+            rate([nflags[i] for i in idx]),
+        )
+
     # issue 12: the project's held-out generated texts (unseen wordings) and seeds, per style, clean and noised
     gen = generated_heldout()
     if gen:
         from screening.transcript.noise import NoiseChannel
 
         channel = NoiseChannel((t for t, *_ in gen[:3000]), seed=29)
-        for style in ("call", "sms", "chat"):
-            pos = [t for t, label, st in gen if label and st == style]
-            neg = [t for t, label, st in gen if not label and st == style]
+        for row_style in ("call", "sms", "chat", "notice"):
+            style = "sms" if row_style == "notice" else row_style  # a written notice is read as a message
+            pos = [t for t, label, st in gen if label and st == row_style]
+            neg = [t for t, label, st in gen if not label and st == row_style]
             ours_pos = rate([det.assess(t, style=style).level >= ALERT_LEVEL for t in pos])
-            row(f"generated {style}: recall (n={len(pos)})", ours_pos, rate([naive(t) for t in pos]))
+            row(f"generated {row_style}: recall (n={len(pos)})", ours_pos, rate([naive(t) for t in pos]))
             noisy = [channel.corrupt(t, args.cer)[0] for t in pos]
             row(
-                f"generated {style}: recall at {args.cer:.0%} CER",
+                f"generated {row_style}: recall at {args.cer:.0%} CER",
                 rate([det.assess(t, style=style).level >= ALERT_LEVEL for t in noisy]),
                 rate([naive(t) for t in noisy]),
             )
             row(
-                f"generated {style}: false alarms (n={len(neg)})",
+                f"generated {row_style}: false alarms (n={len(neg)})",
                 rate([det.assess(t, style=style).level >= ALERT_LEVEL for t in neg]),
                 rate([naive(t) for t in neg]),
                 "{:.4f}",

@@ -3,6 +3,7 @@
     python -m screening.evaluate FILE.jsonl [FILE2.jsonl ...] [--split test] [--no-model] [--json]
     python -m screening.evaluate --generated --noise 0.1,0.25,0.4      # the project's own held-out texts
     python -m screening.evaluate --generated --loso                     # + leave-one-scheme-out (needs scikit-learn)
+    python -m screening.evaluate --probe                                # the blind probe set (evaluation only)
 
 Reports overall, per source, per category (scheme), per style (call / sms / chat: the row's ``style``,
 else guessed from the text) and, with ``--noise``, per recogniser-noise level: every row again through
@@ -28,7 +29,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -36,6 +37,8 @@ from screening.i18n import system_language
 from screening.types import Level
 
 SPLITS = ("train", "dev", "test")
+ROW_STYLES = ("call", "sms", "chat", "notice")  # notice: a written notice; the detector reads it as a message
+PROBE = Path(__file__).resolve().parent.parent / "tests" / "screening" / "data" / "blind_probe.jsonl"
 
 
 def split_of(row_id: str) -> str:
@@ -115,11 +118,11 @@ def read_rows(path: Path, warn: TextIO, lang: str) -> list[Row]:
             Row(
                 text=body,
                 label=label,
-                category=str(obj.get("category") or ("fraud" if label else "normal")),
+                category=str(obj.get("category") or obj.get("scheme") or ("fraud" if label else "normal")),
                 source=str(obj.get("source") or default_source),
                 id=str(obj.get("id") or f"{path.name}:{n}"),
                 expect=str(obj["expect"]) if isinstance(obj.get("expect"), str) and obj["expect"] else None,
-                style=str(obj["style"]) if obj.get("style") in ("call", "sms", "chat") else None,
+                style=str(obj["style"]) if obj.get("style") in ROW_STYLES else None,
             )
         )
     if bad:
@@ -203,6 +206,11 @@ def generated_rows() -> list[Row]:
     return out
 
 
+def detector_style(style: str | None) -> str | None:
+    """The style hint the detector gets for a row's style: a written notice is read as a message."""
+    return "sms" if style == "notice" else style
+
+
 def evaluate(rows: Sequence[Row], detector: Any, level: Level, noise: Sequence[float] = ()) -> dict[str, Any]:
     from screening.transcript.detector import resolve_style
 
@@ -216,12 +224,12 @@ def evaluate(rows: Sequence[Row], detector: Any, level: Level, noise: Sequence[f
     nbytes = 0
     t0 = time.perf_counter()
     for row in rows:
-        a = detector.assess(row.text, style=row.style)
+        a = detector.assess(row.text, style=detector_style(row.style))
         nbytes += len(row.text.encode("utf-8"))
         flagged = a.level >= level
         overall.add(row.label, flagged)
         by_source[row.source].add(row.label, flagged)
-        by_style[a.style].add(row.label, flagged)
+        by_style[row.style or a.style].add(row.label, flagged)
         by_category[(row.source, row.category)].add(row.label, flagged)
         if flagged:
             predicted[a.category or "(model only)"] += 1
@@ -244,10 +252,10 @@ def evaluate(rows: Sequence[Row], detector: Any, level: Level, noise: Sequence[f
             for row in rows:
                 text, rate = channel.corrupt(row.text, cer)
                 measured += rate
-                style = resolve_style(row.style, row.text)  # the recogniser's output keeps the original's style
+                style = resolve_style(detector_style(row.style), row.text)  # the recogniser's output keeps the style
                 flagged = detector.assess(text, style=style).level >= level
                 t_all.add(row.label, flagged)
-                t_style[style].add(row.label, flagged)
+                t_style[row.style or style].add(row.label, flagged)
             by_noise[f"{round(cer * 100)}%"] = {
                 "measured_cer": measured / len(rows) if rows else 0.0,
                 "overall": t_all.as_dict(),
@@ -363,6 +371,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     ap.add_argument("files", nargs="*", type=Path, help="JSONL with text + label (and optional style, expect)")
     ap.add_argument("--generated", action="store_true", help="add the project's held-out generated texts and seeds")
     ap.add_argument("--noise", default="", help="also at these character error rates, e.g. 0.1,0.25,0.4")
+    ap.add_argument(
+        "--probe",
+        nargs="?",
+        const=PROBE,
+        type=Path,
+        help="add the blind probe set (evaluation only; default tests/screening/data/blind_probe.jsonl)",
+    )
     ap.add_argument("--loso", action="store_true", help="leave-one-scheme-out retraining (needs scikit-learn)")
     ap.add_argument("--split", choices=SPLITS, help="keep only rows whose id hashes into this split")
     ap.add_argument("--limit", type=int, default=0, help="at most this many rows per file (0 = all)")
@@ -382,7 +397,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return 2
     rows: list[Row] = []
     try:
-        for f in args.files:
+        files = [*args.files, *([args.probe] if args.probe else [])]
+        for f in files:
             file_rows = read_rows(f, err, lang)
             if args.split:
                 file_rows = [r for r in file_rows if split_of(r.id) == args.split]
@@ -413,6 +429,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except (PhrasePackError, ModelError) as exc:
         print(exc.message.render(lang), file=err)
         return 2
+    if args.probe:  # the probe's scheme names are detector categories where they can be: report the agreement
+        cats = set(detector.categories)
+        rows = [
+            replace(r, expect=r.category)
+            if r.source == args.probe.stem and r.label and r.expect is None and r.category in cats
+            else r
+            for r in rows
+        ]
     result = evaluate(rows, detector, level, noise)
     if args.loso:
         result["loso"] = _loso()

@@ -30,7 +30,7 @@ sys.path.insert(0, str(HERE))
 
 from training_texts.schemes import FILL, NEGATIVES, SCHEMES  # noqa: E402
 
-STYLES = ("call", "sms", "chat")
+STYLES = ("call", "sms", "chat", "notice")  # notice: a written notice or poster (read by the detector as a message)
 SEEDS = HERE / "training_texts" / "seeds.jsonl"
 
 # Light paraphrase: each pair may be swapped in a generated text (one word for another of the same use).
@@ -54,6 +54,27 @@ _CALL_FILLERS = ["那个，", "是这样的，", "您听我说，", "就是说�
 _VICTIM = ["啊？", "真的吗？", "那怎么弄？", "我不太懂。", "哦，好的。", "是吗？", "要怎么操作？", "你是谁啊？", "嗯。"]
 _CHAT_NAMES = ["客服小美", "对方", "李老师", "Amy", "导师", "助理小陈", "阿杰", "招聘专员"]
 _SMS_TAILS = ["", "回T退订", "拒收请回复R", "详询客服", ""]
+_NOTICE_TITLES = ["【通知】", "【重要通知】", "公告", "温馨提示", "紧急通知", "关于近期工作的通知", "【官方公告】", ""]
+_NOTICE_SIGNERS = ["客服中心", "人事部", "平台运营部", "办公室", "服务中心", "管理处", ""]
+_NOTICE_DATES = ["2026年3月5日", "即日起", "本周内", "三月十日前", ""]
+# How a fake notice reaches its victim: a link, a QR code, a group, a fee.  Honest notices point to official channels.
+_FRAUD_CHANNEL = [
+    "扫描下方二维码进群办理",
+    "请加入QQ群{qq}领取",
+    "点击{link}登记",
+    "添加{wechat}办理",
+    "需缴纳手续费{small}元",
+    "扫码下载{app}完成认证",
+    "逾期未办理将影响个人征信",
+]
+_HONEST_CHANNEL = [
+    "请通过官方App办理",
+    "扫码关注官方公众号查看",
+    "请到服务大厅办理",
+    "详见官方网站",
+    "本通知不收取任何费用",
+    "如有疑问请拨打官方电话",
+]
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -101,6 +122,13 @@ class Generator:
             if r.random() < 0.4 and "{link}" not in "".join(scheme["ask"]):  # type: ignore[arg-type]
                 parts.append("详情" + self.fill("{link}"))
             return "，".join(parts) + "。" + tail
+        if style == "notice":
+            title = r.choice(_NOTICE_TITLES)
+            body = "，".join(p for p in (persona if r.random() < 0.6 else "", pretext, hook, ask) if p) + "。"
+            extra = self.fill(r.choice(_FRAUD_CHANNEL)) + "。" if r.random() < 0.6 else ""
+            end = (pressure + "。") if pressure else ""
+            sign = " ".join(x for x in (r.choice(_NOTICE_SIGNERS), r.choice(_NOTICE_DATES)) if x)
+            return "\n".join(x for x in (title, body + extra + end, sign) if x)
         if style == "chat":
             name = r.choice(_CHAT_NAMES)
             lines = [f"{name}：{persona}", f"{name}：{pretext}"]
@@ -137,6 +165,12 @@ class Generator:
         close = self.pick(topic["close"])
         if style == "sms":
             return persona + "".join(f"{b}。" for b in (body, body2) if b) + close
+        if style == "notice":
+            title = r.choice(_NOTICE_TITLES)
+            text = "，".join(p for p in (persona if r.random() < 0.6 else "", body) if p) + "。"
+            text += "".join(f"{b}。" for b in (body2, r.choice(_HONEST_CHANNEL) if r.random() < 0.6 else "") if b)
+            sign = " ".join(x for x in (r.choice(_NOTICE_SIGNERS), r.choice(_NOTICE_DATES)) if x)
+            return "\n".join(x for x in (title, text + (close or ""), sign) if x)
         if style == "chat":
             lines = [f"对方：{persona}", f"对方：{body}"]
             if r.random() < 0.6:
@@ -164,7 +198,7 @@ def generate(per_scheme: int, seed: int, test_share: float = 0.25) -> Iterator[d
         for name, scheme in SCHEMES.items():
             seen: set[str] = set()
             for i in range(n * 2):
-                style = STYLES[i % 3]
+                style = STYLES[i % len(STYLES)]
                 text = gen.paraphrase(gen.fraud(scheme, style))
                 if text in seen:
                     continue
@@ -175,7 +209,7 @@ def generate(per_scheme: int, seed: int, test_share: float = 0.25) -> Iterator[d
         for name, topic in NEGATIVES.items():
             seen = set()
             for i in range(n * 2):
-                style = STYLES[i % 3]
+                style = STYLES[i % len(STYLES)]
                 text = gen.paraphrase(gen.honest(topic, style))
                 if text in seen:
                     continue

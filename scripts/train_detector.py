@@ -210,8 +210,9 @@ TAF_SCHEME = {  # TeleAntiFraud fraud types → detector categories, for the sch
 
 
 def style_of(row: dict[str, Any]) -> str:
+    """The detector style of a row: a written notice is read as a message (sms)."""
     if row.get("style"):
-        return str(row["style"])
+        return "sms" if row["style"] == "notice" else str(row["style"])
     return "chat" if row["source"] == "stc3" else "call"
 
 
@@ -308,9 +309,9 @@ def loso(rows: list[dict[str, Any]], fs: list[str], c: float, keep: int, out: Pa
         m = NgramModel.from_doc(to_doc(vec, clf, keep, {}), sound_key(True))
         det = full_detector(m)
         test = [r for r in rows if r.get("scheme") == held and r.get("source") == "generated" and "noised" not in r]
-        flags = [det.assess(r["text"], style=r["style"]) for r in test]
-        noisy = [det.assess(channel.corrupt(r["text"], 0.25)[0], style=r["style"]) for r in test]
-        rules = [rules_only.assess(r["text"], style=r["style"]) for r in test]
+        flags = [det.assess(r["text"], style=style_of(r)) for r in test]
+        noisy = [det.assess(channel.corrupt(r["text"], 0.25)[0], style=style_of(r)) for r in test]
+        rules = [rules_only.assess(r["text"], style=style_of(r)) for r in test]
         probs = probabilities(m, [key_model_string(sound_key(True).key(normalise(r["text"]))) for r in test])
         n = len(test)
         res = {

@@ -55,6 +55,49 @@ STYLES = ("call", "sms", "chat")
 SHORT_TEXT_BY_STYLE = {"call": SHORT_TEXT, "sms": 20, "chat": 24}  # messages are short by nature
 WARNING_DAMP = 0.3  # the model's part when the text warns against a strong cue and makes no strong ask itself
 SCHEME_MIN = 0.25  # the scheme model names a scheme only when at least this sure
+# A model that is fairly sure (p ≥ ASK_MODEL_P) warns when the text also *asks* something of the victim (a
+# transfer, a fee first, a code, an app, a group, a screen share, secrecy) and the scheme model names a scheme:
+# neither alone is enough (honest texts mention fees; the model alone reads topics, not asks).
+ASK_MODEL_P = 0.75
+ASK_RULES = frozenset(
+    {
+        "generic.code_request",
+        "generic.transfer_request",
+        "generic.card_details",
+        "generic.safe_account",
+        "generic.secrecy",
+        "generic.pay_before_payout",
+        "generic.upfront_fee",
+        "generic.download_link",
+        "generic.follow_steps",
+        "generic.claim_link",
+        "acq.borrow",
+        "acq.leader_transfer",
+        "agent.fee",
+        "bank.link_credentials",
+        "courier.double_pay",
+        "invest.withdraw_fee",
+        "loan.upfront_fee",
+        "loan.fee_before",
+        "family.send_money_now",
+        "flight.pay",
+        "gamble.cashout_fee",
+        "game.withdraw_fee",
+        "game.offsite",
+        "idt.request",
+        "police.transfer",
+        "police.safe_account",
+        "prize.tax_fee",
+        "pyramid.recruit",
+        "refund.join_group",
+        "remote.screen_share",
+        "remote.meeting_app",
+        "romance.join_platform",
+        "used.offsite",
+        "student.clear_quota",
+        "task.advance_pay",
+    }
+)
 MODEL_REASON = 0.1  # the model's part of the score from which it is explained (model_terms, a reason)
 # score ≥ threshold → level
 THRESHOLDS: tuple[tuple[float, Level], ...] = ((0.85, Level.BLOCK), (0.6, Level.WARN), (0.35, Level.CAUTION))
@@ -273,10 +316,15 @@ class ScriptDetector:
         style: str = "call",
         warned: float = 0.0,
         state_for_scheme: NgramState | None = None,
+        strong_ask: bool | None = None,
     ) -> tuple[_Scored, RulePrior]:
+        """``strong_ask``: whether the text (all of it, for a session fed in parts) has a strong direct cue;
+        None: judged from ``hits``."""
         rule_score, combos, category, state = self._rule_score(hits, prior)
         model_part = self._model_part(p, syllables, style)
-        if warned >= STRONG * 0.75 and not any(h.weight >= STRONG and not h.narrated for h in hits):
+        if strong_ask is None:
+            strong_ask = any(h.weight >= STRONG and not h.narrated for h in hits)
+        if warned >= STRONG * 0.75 and not strong_ask:
             model_part *= WARNING_DAMP
         score = 1.0 - (1.0 - rule_score) * (1.0 - model_part)
         if (
@@ -289,6 +337,15 @@ class ScriptDetector:
             # A text that is merely call-like (or unlike anything honest it saw) stays calm.
             model_part *= min(1.0, self._model_scheme(state_for_scheme)[1] / SCHEME_MIN)
             score = 1.0 - (1.0 - rule_score) * (1.0 - model_part)
+        if (
+            p >= ASK_MODEL_P
+            and score < WARN_SCORE
+            and (warned < STRONG * 0.75 or strong_ask)
+            and state_for_scheme is not None
+            and any(h.rule_id in ASK_RULES and not h.narrated for h in hits)
+            and self._model_scheme(state_for_scheme)[0] is not None
+        ):
+            score = WARN_SCORE  # a fairly sure model plus a direct ask: warn (never block)
         return _Scored(score, rule_score, model_part, category, combos), state
 
     def _rule_score(

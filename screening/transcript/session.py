@@ -68,6 +68,8 @@ class DetectorSession:
         self._score = 0.0
         self._pending: Level | None = None
         self._pending_hits: set[tuple[str, int]] = set()
+        self._warned = 0.0  # heaviest cue the call warned against so far (final text), as in one-shot assess
+        self._strong_ask = False  # whether a final hit was a strong, direct ask
 
     @property
     def level(self) -> Level:
@@ -88,7 +90,7 @@ class DetectorSession:
         span = _Span(offset, len(seg_norm), segment.start, max(segment.end, segment.start))
         scan_from = max(0, offset - OVERLAP)
         window = text[scan_from:]
-        raw = det.matcher.find(window)
+        raw, warned_here = det.matcher.find_with_warnings(window)
         fresh: list[PhraseHit] = []
         for r in raw:
             if r.end + scan_from <= offset:
@@ -116,16 +118,22 @@ class DetectorSession:
         if new:
             since = min(h.start for h in new) - det.reach
             tail = self._ordered[bisect.bisect_left(self._starts, since) :] + new
-        scored, prior = det._score(tail, p, len(ms), self._prior, self.style, 0.0, state if model else None)
+        from screening.transcript.detector import STRONG, level_for
+
+        warned = max(self._warned, warned_here)
+        strong_ask = self._strong_ask or any(h.weight >= STRONG and not h.narrated for h in new)
+        scored, prior = det._score(
+            tail, p, len(ms), self._prior, self.style, warned, state if model else None, strong_ask
+        )
         if segment.is_final:
             self._prior = prior
+            self._warned = warned
+            self._strong_ask = strong_ask
             for h in new:
                 self._hits[(h.rule_id, h.start)] = h
                 i = bisect.bisect_right(self._starts, h.start)
                 self._starts.insert(i, h.start)
                 self._ordered.insert(i, h)
-        from screening.transcript.detector import level_for
-
         candidate = level_for(scored.score, self.base_level)
         before = self._level
         new_hits: list[PhraseHit]
@@ -165,7 +173,15 @@ class DetectorSession:
         det = self.detector
         state = self._state if det.model else None
         a = det._assessment(
-            self._norm, self._key, len(self._ms), list(self._hits.values()), state, self.base_level, None, self.style
+            self._norm,
+            self._key,
+            len(self._ms),
+            list(self._hits.values()),
+            state,
+            self.base_level,
+            None,
+            self.style,
+            self._warned,
         )
         level = max(a.level, self._level)
         return replace(a, level=level)

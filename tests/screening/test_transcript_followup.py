@@ -1,0 +1,47 @@
+"""Issue 12 follow-up: honest retellings and warnings stay calm, 'pay before you are paid' is an ask,
+short key cues survive a misheard character, an off-platform deal is not an official one."""
+
+from __future__ import annotations
+
+import pytest
+
+from screening.transcript import ScriptDetector
+from screening.types import Level
+
+HONEST = [
+    "爸，最近有骗子打电话说是医保局的，说你医保卡被冻结要交钱解冻，你千万别信，直接挂了就行。",
+    "朋友：那个什么挖矿平台你别投了，我表哥投了十万提不出来，说要先交保证金才能提现，肯定是骗局。",
+    "王先生您好，您在我行申请的房贷已经审批通过，放款前需要您本人带身份证到网点签合同。",
+    "您好，顺丰快递，您的快递在中转站丢失了，我们已经登记理赔，赔款会直接退到您下单的支付账户。",
+    "我在藏宝阁上买了个号，官方平台交易，钱是平台先保管的，确认收货才给卖家。",
+]
+
+
+@pytest.fixture(scope="module")
+def det() -> ScriptDetector:
+    return ScriptDetector.default()
+
+
+@pytest.mark.parametrize("text", HONEST)
+def test_honest_retellings_and_notices_stay_below_warn(det: ScriptDetector, text: str) -> None:
+    a = det.assess(text)
+    assert a.level < Level.WARN, (a.score, [(h.rule_id, h.matched) for h in a.hits])
+
+
+def test_pay_before_payout_is_an_ask(det: ScriptDetector) -> None:
+    a = det.assess("你的账户赢了三万，但是要先缴纳百分之十的保证金才能提现，充值五千元才能出款。", style="chat")
+    assert "generic.pay_before_payout" in {h.rule_id for h in a.hits}
+    assert a.level >= Level.WARN
+
+
+def test_a_short_key_cue_matches_by_sound(det: ScriptDetector) -> None:
+    # 家群 for 加群 (same sound): two-character cues in SOUND_TWO match by sound, others only exactly
+    heard = det.assess("退款的话请家群七四零二二一五六三，群里客服给你办理")
+    hits = {h.rule_id: h for h in heard.hits}
+    assert "refund.join_group" in hits and hits["refund.join_group"].fuzzy
+
+
+def test_off_platform_deal_is_still_caught(det: ScriptDetector) -> None:
+    a = det.assess("我们去平台外交易吧，加我微信，我给你发收款链接，先付定金")
+    assert {"used.offsite", "game.offsite"} & {h.rule_id for h in a.hits}
+    assert a.level >= Level.WARN

@@ -1,0 +1,58 @@
+"""A streaming session reaches the same level as one-shot ``assess`` for the same text (issue 12 follow-up):
+both damp the model when the text warns against a cue and asks nothing strong itself."""
+
+from __future__ import annotations
+
+import pytest
+
+from screening.transcript import ScriptDetector
+from screening.types import Level, TranscriptSegment
+
+TEXTS = [
+    # honest: warn against a cue, ask nothing
+    "您好，这里是银行反诈专线。我们发现您刚才有一笔向陌生账户的转账，想跟您核实一下是不是本人操作。"
+    "银行不会让您开屏幕共享，也没有什么安全账户，任何人问您要验证码都不要给。",
+    "各位居民，最近冒充公检法的诈骗很多，凡是电话里说您涉嫌洗钱、让您把钱转到安全账户的都是骗子，请不要转账。",
+    "妈，网上说能修复征信、注销校园贷的都是骗人的，有人打电话让你下载会议软件开共享你直接挂掉。",
+    "您好我是快递员，您的包裹在中转站破损了，已经按保价给您登记理赔，赔款原路退回，您不需要做任何操作。",
+    # fraud: a strong ask of its own
+    "您好，我是京东客服，您开通了百万保障服务，不关闭每月扣费八百，请下载会议软件开启屏幕共享，我指导您操作。",
+    "请问您需要贷款吗？您下载一下360金融APP注册一下，充值1799元就可以免6个月的利息。",
+    "我是你们王局，换了新号码，我在开会不方便接电话，你先帮我转五万到这个账户，这事别跟别人说。",
+]
+
+
+@pytest.fixture(scope="module")
+def det() -> ScriptDetector:
+    return ScriptDetector.default()
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_session_and_assess_agree_on_one_final_segment(det: ScriptDetector, text: str) -> None:
+    one_shot = det.assess(text, style="call")
+    session = det.session(style="call")
+    update = session.feed(TranscriptSegment(text, True, 0.0, 10.0))
+    assert update.level == one_shot.level
+    assert session.assessment.level == one_shot.level
+    assert session.assessment.score == pytest.approx(one_shot.score, abs=1e-3)
+
+
+@pytest.mark.parametrize("text", TEXTS[:4])
+def test_a_warning_fed_clause_by_clause_stays_as_calm_as_one_shot(det: ScriptDetector, text: str) -> None:
+    one_shot = det.assess(text, style="call")
+    assert one_shot.level < Level.WARN
+    session = det.session(style="call")
+    clauses = [c for c in text.replace("。", "。|").split("|") if c]
+    for i, clause in enumerate(clauses):
+        session.feed(TranscriptSegment(clause, True, float(i), float(i + 1)))
+    assert session.level < Level.WARN
+    assert session.assessment.level == one_shot.level
+
+
+def test_the_damping_matters_for_a_warning(det: ScriptDetector) -> None:
+    """The first text scores lower because it warns (the session used to skip this damping)."""
+    text = TEXTS[0]
+    damped = det.assess(text, style="call")
+    norm_hits = damped.hits
+    undamped, _ = det._score(norm_hits, damped.model_probability, 200, None, "call", 0.0)
+    assert damped.model_probability < 0.5 or undamped.score > damped.score
