@@ -31,7 +31,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from nacl.bindings import crypto_sign_ed25519_pk_to_curve25519
-from nacl.exceptions import BadSignatureError, RuntimeError as NaclRuntimeError
+from nacl.exceptions import BadSignatureError
+from nacl.exceptions import RuntimeError as NaclRuntimeError
 from nacl.signing import SigningKey, VerifyKey
 
 from blocklists.subscriptions.problems import SubscriptionError, SubscriptionProblem
