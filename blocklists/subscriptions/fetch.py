@@ -109,7 +109,11 @@ class HttpSource:
                     raise SubscriptionError(SubscriptionProblem.TRUNCATED, name=name, got=len(data))
                 if data[:64].lstrip().lower().startswith((b"<!doctype html", b"<html")):
                     raise SubscriptionError(SubscriptionProblem.NOT_A_LIST, url=url)
-                return Fetched(data, resp.headers.get("ETag") or "", resp.headers.get("Last-Modified") or "")
+                return Fetched(
+                    data,
+                    resp.headers.get("ETag") or "",
+                    _strong_last_modified(resp.headers.get("Last-Modified"), resp.headers.get("Date")),
+                )
         except urllib.error.HTTPError as exc:
             exc.close()
             if exc.code == 304:
@@ -181,3 +185,25 @@ class ZipSource:
         if len(data) > max_bytes:
             raise SubscriptionError(SubscriptionProblem.TOO_LARGE, name=name, limit=max_bytes)
         return Fetched(data)
+
+
+def _strong_last_modified(last_modified: str | None, date: str | None) -> str:
+    """The Last-Modified value worth sending back as If-Modified-Since, or ``""``.
+
+    HTTP dates have one-second resolution: a manifest rewritten within the second it was fetched in keeps the same
+    Last-Modified, and a server that only compares dates (Python's http.server, many static hosts) would answer
+    304 to every later check, so that publish would be missed until the next one.  As RFC 9110 §8.8.2.2 says, a
+    Last-Modified less than a second before the response's Date is weak: it is not used for the conditional GET.
+    """
+    if not last_modified:
+        return ""
+    from email.utils import parsedate_to_datetime
+
+    try:
+        modified = parsedate_to_datetime(last_modified)
+        served = parsedate_to_datetime(date) if date else None
+    except (TypeError, ValueError, IndexError):
+        return ""
+    if served is None or (served - modified).total_seconds() < 1:
+        return ""
+    return last_modified

@@ -520,3 +520,16 @@ def test_random_edits_over_several_serials_keep_subscribers_identical(tmp_path: 
     fresh = ListStore(open_db(tmp_path / "fresh.db"))
     subs.subscribe(fresh, str(pub.out), pub.key.public_key.line())
     assert {(e.canonical, e.category, e.note) for e in fresh.entries("nt")} == want
+
+
+def test_a_last_modified_within_its_own_second_is_not_sent_back() -> None:
+    """A manifest re-published within the second it was fetched in keeps its Last-Modified; servers that compare
+    only dates (http.server) would then answer 304 for ever, so such a weak date is not used for If-Modified-Since
+    (the benchmark's quick re-publish found this)."""
+    from blocklists.subscriptions.fetch import _strong_last_modified
+
+    assert _strong_last_modified("Fri, 04 Dec 2026 18:00:00 GMT", "Fri, 04 Dec 2026 18:00:00 GMT") == ""
+    assert _strong_last_modified("Fri, 04 Dec 2026 18:00:00 GMT", None) == ""
+    assert _strong_last_modified("not a date", "Fri, 04 Dec 2026 18:00:05 GMT") == ""
+    strong = "Fri, 04 Dec 2026 17:59:58 GMT"
+    assert _strong_last_modified(strong, "Fri, 04 Dec 2026 18:00:00 GMT") == strong
