@@ -12,11 +12,10 @@ import datetime as dt
 import logging
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -34,7 +33,17 @@ from app.operations.history import MAX_ROWS, load_history, load_profiles
 from app.reports.export import anchor_hits, entity_kind_text, transcript_for_display, write_report
 from app.ui import style
 from app.ui.community import open_report_dialog, reported_text
-from app.ui.widgets import DataTable, ErrorDetailsDialog, HighlightedTranscript, VerdictBanner, render_text
+from app.ui.widgets import (
+    DataTable,
+    ErrorDetailsDialog,
+    HighlightedTranscript,
+    VerdictBanner,
+    date_range_edits,
+    hint_label,
+    page_title,
+    qdate_to_date,
+    render_text,
+)
 from screening.types import Level
 
 log = logging.getLogger(__name__)
@@ -59,22 +68,12 @@ class HistoryPage(QWidget):
         self._reload_again = False
         self._loaded_once = False
 
-        self.title = QLabel(self)
-        self.title.setObjectName("pageTitle")
-        style.set_scaled_font(self.title, 1.5, bold=True)
-        self.hint = QLabel(self)
-        self.hint.setObjectName("hint")
-        self.hint.setWordWrap(True)
+        self.title = page_title(self)
+        self.hint = hint_label(self)
 
         # filters
         self.range_combo = QComboBox(self)
-        self.since_edit = QDateEdit(self)
-        self.until_edit = QDateEdit(self)
-        for edit in (self.since_edit, self.until_edit):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setDate(QDate.currentDate())
-        self.since_edit.setDate(QDate.currentDate().addDays(-30))
+        self.since_edit, self.until_edit = date_range_edits(self, days_back=30)
         self.since_edit.dateChanged.connect(self._dates_changed)
         self.until_edit.dateChanged.connect(self._dates_changed)
         self.to_label = QLabel(self)
@@ -308,8 +307,7 @@ class HistoryPage(QWidget):
         elif choice == RANGE_30:
             since = local_day_start(today - dt.timedelta(days=29))
         elif choice == RANGE_CUSTOM:
-            start = dt.date(self.since_edit.date().year(), self.since_edit.date().month(), self.since_edit.date().day())
-            end = dt.date(self.until_edit.date().year(), self.until_edit.date().month(), self.until_edit.date().day())
+            start, end = qdate_to_date(self.since_edit.date()), qdate_to_date(self.until_edit.date())
             if end < start:
                 start, end = end, start
             since = local_day_start(start)
