@@ -62,6 +62,7 @@ from app.calls.events import (
 from app.calls.sources.modem import classify_number
 from screening.i18n import Message, MessageCode
 from screening.privacy import mask_number
+from speech.loopback import stop_process
 
 log = logging.getLogger(__name__)
 
@@ -814,13 +815,7 @@ class SipSource(WakeSocketSource):
         proc, self._proc = self._proc, None
         if proc is None:
             return
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(3.0)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(3.0)
+        stop_process(proc)
 
     def _bad_message(self, text: str) -> None:
         log.info("unreadable message from baresip: %r", text[:200])
