@@ -47,7 +47,7 @@ from app.ui.widgets import (
     friendly_message,
     hint_label,
     page_title,
-    qdate_to_date,
+    picked_days,
 )
 from screening.types import Level
 
@@ -55,10 +55,6 @@ log = logging.getLogger(__name__)
 
 PERIOD_7, PERIOD_30, PERIOD_CUSTOM = 7, 30, 0
 KIND_WORDS = {"call": ("电话", "calls"), "sms": ("短信", "SMS"), "recording": ("录音", "recordings")}
-
-
-def local_day_start(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time()).astimezone()
 
 
 class ChartView(QSvgWidget):
@@ -373,10 +369,7 @@ class FamilyReportPage(QWidget):
         """(days, since, until): the last 7/30 days up to now, or whole local days for a chosen range."""
         choice = self.period_combo.currentData()
         if choice == PERIOD_CUSTOM:
-            start, end = qdate_to_date(self.since_edit.date()), qdate_to_date(self.until_edit.date())
-            if end < start:
-                start, end = end, start
-            return (end - start).days + 1, local_day_start(start), local_day_start(end + dt.timedelta(days=1))
+            return picked_days(self.since_edit, self.until_edit)
         return int(choice or PERIOD_7), None, None
 
     def _period_changed(self) -> None:

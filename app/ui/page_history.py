@@ -40,8 +40,9 @@ from app.ui.widgets import (
     VerdictBanner,
     date_range_edits,
     hint_label,
+    local_day_start,
     page_title,
-    qdate_to_date,
+    picked_days,
     render_text,
 )
 from screening.types import Level
@@ -51,11 +52,6 @@ log = logging.getLogger(__name__)
 BANNER_REASONS = 4  # reasons shown in the verdict banner; the export has them all
 
 RANGE_ALL, RANGE_TODAY, RANGE_7, RANGE_30, RANGE_CUSTOM = range(5)
-
-
-def local_day_start(day: dt.date) -> dt.datetime:
-    """Local midnight of ``day`` as an aware datetime (the history stores UTC)."""
-    return dt.datetime.combine(day, dt.time()).astimezone()
 
 
 class HistoryPage(QWidget):
@@ -307,11 +303,7 @@ class HistoryPage(QWidget):
         elif choice == RANGE_30:
             since = local_day_start(today - dt.timedelta(days=29))
         elif choice == RANGE_CUSTOM:
-            start, end = qdate_to_date(self.since_edit.date()), qdate_to_date(self.until_edit.date())
-            if end < start:
-                start, end = end, start
-            since = local_day_start(start)
-            until = local_day_start(end + dt.timedelta(days=1))
+            _, since, until = picked_days(self.since_edit, self.until_edit)
         return kind, since, until, None if level is None else Level(int(level))
 
     def reload(self) -> None:

@@ -76,6 +76,19 @@ def qdate_to_date(value: QDate) -> dt.date:
     return dt.date(value.year(), value.month(), value.day())
 
 
+def local_day_start(day: dt.date) -> dt.datetime:
+    """Local midnight of ``day`` as an aware datetime (the history stores UTC)."""
+    return dt.datetime.combine(day, dt.time()).astimezone()
+
+
+def picked_days(since_edit: QDateEdit, until_edit: QDateEdit) -> tuple[int, dt.datetime, dt.datetime]:
+    """(days, since, until) of the whole local days between two date pickers, either way round."""
+    start, end = qdate_to_date(since_edit.date()), qdate_to_date(until_edit.date())
+    if end < start:
+        start, end = end, start
+    return (end - start).days + 1, local_day_start(start), local_day_start(end + dt.timedelta(days=1))
+
+
 class VerdictBanner(QFrame):
     """Large banner: level icon + level word + headline + reasons, coloured by level."""
 
