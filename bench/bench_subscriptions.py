@@ -23,11 +23,8 @@ from __future__ import annotations
 
 import argparse
 import http.server
-import multiprocessing as mp
 import os
 import random
-import resource
-import statistics
 import sys
 import tempfile
 import threading
@@ -38,14 +35,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_numbers import _mobile, make_list_file  # noqa: E402
+from bench_numbers import _latency_stats, _mobile, make_list_file, peak_mb, run_phase  # noqa: E402
 
 SEED = 20261204
-
-
-def peak_mb() -> float:
-    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return kb / 1024 if sys.platform != "darwin" else kb / 1024 / 1024
 
 
 def _key() -> Any:
@@ -162,21 +154,7 @@ def phase_latency(db: str, numbers: list[str]) -> dict[str, Any]:
         v = screener.screen(raw)
         times.append(time.perf_counter_ns() - t)
         blocked += v.level.name == "BLOCK"
-    times.sort()
-    return {
-        "p50_ms": times[len(times) // 2] / 1e6,
-        "p99_ms": times[min(len(times) - 1, int(len(times) * 0.99))] / 1e6,
-        "mean_ms": statistics.fmean(times) / 1e6,
-        "blocked": blocked,
-        "peak_mb": peak_mb(),
-    }
-
-
-def run_phase(fn: Any, *args: Any) -> dict[str, Any]:
-    ctx = mp.get_context("spawn")
-    with ctx.Pool(1) as pool:
-        result: dict[str, Any] = pool.apply(fn, args)
-    return result
+    return _latency_stats(times) | {"blocked": blocked, "peak_mb": peak_mb()}
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

@@ -32,6 +32,7 @@ sys.path.insert(0, str(REPO))
 from screening.evaluate import split_of  # noqa: E402
 from screening.transcript import ScriptDetector  # noqa: E402
 from screening.transcript.detector import ALERT_LEVEL  # noqa: E402
+from screening.transcript.noise import syllable_final  # noqa: E402
 from screening.transcript.normalise import fuzzy_syllable, is_cjk  # noqa: E402
 from screening.types import TranscriptSegment  # noqa: E402
 
@@ -82,7 +83,7 @@ class Corrupter:
         self.by_fuzzy = by_fuzzy
         self.by_final: dict[str, list[str]] = defaultdict(list)
         for ch, s in self.syl.items():
-            self.by_final[_final(s)].append(ch)
+            self.by_final[syllable_final(s)].append(ch)
         self.rng = random.Random(seed)
 
     def _substitute(self, ch: str, near_first: bool) -> str | None:
@@ -91,7 +92,7 @@ class Corrupter:
             return None
         same = [c for c in self.by_syl[s] if c != ch]
         near = [c for c in self.by_fuzzy[fuzzy_syllable(s)] if self.syl[c] != s]
-        rhyme = [c for c in self.by_final.get(_final(s), []) if self.syl[c] != s]
+        rhyme = [c for c in self.by_final.get(syllable_final(s), []) if self.syl[c] != s]
         for pool in (near, same, rhyme) if near_first else (same, near, rhyme):
             if pool:
                 return self.rng.choice(pool)
@@ -118,37 +119,6 @@ class Corrupter:
                 out.append(sub)
             # else: deleted
         return " ".join(out), errors, cjk  # Vosk puts spaces between Chinese characters
-
-
-def _final(syllable: str) -> str:
-    for initial in (
-        "zh",
-        "ch",
-        "sh",
-        "b",
-        "p",
-        "m",
-        "f",
-        "d",
-        "t",
-        "n",
-        "l",
-        "g",
-        "k",
-        "h",
-        "j",
-        "q",
-        "x",
-        "r",
-        "z",
-        "c",
-        "s",
-        "y",
-        "w",
-    ):
-        if syllable.startswith(initial) and len(syllable) > len(initial):
-            return syllable[len(initial) :]
-    return syllable
 
 
 def generated_heldout() -> list[tuple[str, int, str]]:

@@ -99,6 +99,17 @@ def list_loopback_devices(env: Mapping[str, str] | None = None) -> list[Loopback
     return sorted(devices, key=lambda d: (not d.is_monitor, d.name))
 
 
+def stop_process(proc: subprocess.Popen[bytes], grace_s: float = 3.0) -> None:
+    """Ask a helper process to end (terminate), and kill it if it has not within ``grace_s``."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(grace_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(grace_s)
+
+
 class PulseSource:
     """One named PulseAudio/PipeWire source (e.g. a sink's ``.monitor``) as 16 kHz mono, via ``parec``.
 
@@ -180,13 +191,7 @@ class PulseSource:
         proc, self._proc = self._proc, None
         if proc is None:
             return
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(3)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(3)
+        stop_process(proc)
         for pipe in (proc.stdout, proc.stderr):
             if pipe is not None:
                 pipe.close()

@@ -10,9 +10,13 @@ with no caller ID at all are all *calls*: they get a CallEvent with an empty ``r
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import logging
+import select
+import socket
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -225,6 +229,7 @@ class SourceBase:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._status_lock = threading.Lock()
+        self._unreadable_reported_at = 0.0
         self._status = SourceStatus(
             self.kind, SourceState.STOPPED, Message(SourceMessage.STOPPED, {"source": self.kind}), clock()
         )
@@ -298,6 +303,14 @@ class SourceBase:
                 log.exception("status listener failed")
         return status
 
+    def _report_unreadable(self, code: MessageCode, text: str, width: int = 80) -> None:
+        """Report data the source cannot read (printable part, cut to ``width``), once a second at most."""
+        shown = "".join(ch if ch.isprintable() else "?" for ch in text)[:width]
+        now = time.monotonic()
+        if now - self._unreadable_reported_at >= 1.0:  # one report per second is enough for a noisy line
+            self._unreadable_reported_at = now
+            self._report(self.status.state, code, severity=Severity.WARNING, text=shown)
+
     def _emit(self, event: CallEvent) -> None:
         try:
             self._on_call(event)
@@ -311,3 +324,56 @@ class SourceBase:
             self._on_end(ended)
         except Exception:
             log.exception("call-end listener failed")
+
+
+class WakeSocketSource(SourceBase):
+    """A source whose worker waits in ``select()`` on a socket: ``_wake()`` interrupts the wait.
+
+    The wake-up is a socket pair, not a pipe: ``select()`` on Windows only takes sockets.
+    """
+
+    def __init__(
+        self,
+        on_call: CallCallback,
+        on_status: StatusCallback | None = None,
+        on_end: EndCallback | None = None,
+        clock: Clock = utc_now,
+    ) -> None:
+        super().__init__(on_call, on_status, on_end, clock)
+        self._wake_lock = threading.Lock()
+        self._wake_r: socket.socket | None = None
+        self._wake_w: socket.socket | None = None
+
+    def start(self) -> None:
+        with self._wake_lock:
+            if self._wake_r is None:
+                self._wake_r, self._wake_w = socket.socketpair()
+                self._wake_r.setblocking(False)
+        super().start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        super().stop(timeout)
+        if not self.running:
+            with self._wake_lock:
+                for sock in (self._wake_r, self._wake_w):
+                    if sock is not None:
+                        sock.close()
+                self._wake_r = self._wake_w = None
+
+    def _wake(self) -> None:
+        with self._wake_lock:
+            wake = self._wake_w
+            if wake is None:
+                return
+            with contextlib.suppress(OSError):
+                wake.send(b"x")
+
+    def _wait_readable(self, sock: socket.socket, timeout: float) -> bool:
+        """Wait until ``sock`` has data, ``_wake()`` is called or ``timeout`` passes; True when ``sock`` has data."""
+        wake_r = self._wake_r
+        assert wake_r is not None, "start() creates the wake-up socket"
+        readable, _, _ = select.select([sock, wake_r], [], [], timeout)
+        if wake_r in readable:
+            with contextlib.suppress(BlockingIOError):
+                wake_r.recv(4096)
+        return sock in readable

@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from app import paths
+from app.cli.context import db_file, echo, echo_err
 
 PASSPHRASE_ENV = "CALLSHIELD_KEY_PASSPHRASE"
 
@@ -108,27 +108,15 @@ def _friendly(handler: Any) -> Any:
         try:
             return int(handler(args, ctx))
         except (SubscriptionError, StoreError) as exc:
-            _err(ctx, exc.message.render(ctx.lang))
+            echo_err(ctx, exc.message.render(ctx.lang))
             return 1
         except (DatabaseCorrupt, DatabaseTooNew) as exc:
             zh, _sep, en = str(exc).partition(" / ")
-            _err(ctx, ctx.t(zh, en or zh))
+            echo_err(ctx, ctx.t(zh, en or zh))
             return 1
 
     run.__doc__ = handler.__doc__
     return run
-
-
-def _db(ctx: Any) -> Path:
-    return Path(ctx.data_dir) / paths.DB_FILENAME
-
-
-def _print(ctx: Any, text: str = "") -> None:
-    print(text, file=ctx.out)
-
-
-def _err(ctx: Any, text: str) -> None:
-    print(text, file=ctx.err)
 
 
 def _when(ctx: Any, when: datetime | None) -> str:
@@ -156,15 +144,13 @@ def cmd_keys_generate(args: argparse.Namespace, ctx: Any) -> int:
 
     passphrase = _passphrase(ctx, confirm=True)
     if not passphrase:
-        _err(ctx, ctx.t("口令不能为空。", "the passphrase must not be empty"))
+        echo_err(ctx, ctx.t("口令不能为空。", "the passphrase must not be empty"))
         return 2
     files = generate_keys(args.dir, passphrase)
-    _print(ctx, ctx.t(f"已生成密钥 {files.fingerprint}", f"created key {files.fingerprint}"))
-    _print(ctx, ctx.t(f"  私钥（保密，用口令保护）：{files.secret}", f"  secret key (keep it private): {files.secret}"))
-    _print(
-        ctx, ctx.t(f"  公钥（发给订阅者）：    {files.public}", f"  public key (give to subscribers): {files.public}")
-    )
-    _print(
+    echo(ctx, ctx.t(f"已生成密钥 {files.fingerprint}", f"created key {files.fingerprint}"))
+    echo(ctx, ctx.t(f"  私钥（保密，用口令保护）：{files.secret}", f"  secret key (keep it private): {files.secret}"))
+    echo(ctx, ctx.t(f"  公钥（发给订阅者）：    {files.public}", f"  public key (give to subscribers): {files.public}"))
+    echo(
         ctx,
         ctx.t(
             "请把私钥和口令分开备份（例如私钥存 U 盘放保险柜，口令记在别处）。丢失私钥后，"
@@ -187,7 +173,7 @@ def cmd_lists_publish(args: argparse.Namespace, ctx: Any) -> int:
     key = load_secret_key(args.key, passphrase)
     next_key = load_public_key(args.next_key) if args.next_key else None
     result = publish_list(
-        _db(ctx),
+        db_file(ctx),
         args.name,
         args.outdir,
         key,
@@ -200,7 +186,7 @@ def cmd_lists_publish(args: argparse.Namespace, ctx: Any) -> int:
     )
     m = result.manifest
     deltas = [f for f in m.files if f.kind == "delta"]
-    _print(
+    echo(
         ctx,
         ctx.t(
             f"已发布“{m.list_id}”版本 {m.serial}：{m.counts['entries']} 条（号段 {m.counts['prefix']}，"
@@ -209,8 +195,8 @@ def cmd_lists_publish(args: argparse.Namespace, ctx: Any) -> int:
             f"prefixes, {m.counts['wildcard']} wildcards), {len(deltas)} deltas, valid until {_when(ctx, m.expires_at)}",
         ),
     )
-    _print(ctx, ctx.t(f"  目录：{result.out_dir}", f"  folder: {result.out_dir}"))
-    _print(ctx, ctx.t(f"  签名密钥：{key.public_key.fingerprint}", f"  signed with key {key.public_key.fingerprint}"))
+    echo(ctx, ctx.t(f"  目录：{result.out_dir}", f"  folder: {result.out_dir}"))
+    echo(ctx, ctx.t(f"  签名密钥：{key.public_key.fingerprint}", f"  signed with key {key.public_key.fingerprint}"))
     return 0
 
 
@@ -227,8 +213,8 @@ def cmd_lists_subscribe(args: argparse.Namespace, ctx: Any) -> int:
     from app.operations.community import load_public_key, subscribe
 
     key = load_public_key(args.pubkey)
-    result = subscribe(_db(ctx), args.location, key, name=args.name, timeout=args.timeout)
-    _print(
+    result = subscribe(db_file(ctx), args.location, key, name=args.name, timeout=args.timeout)
+    echo(
         ctx,
         ctx.t(
             f"已订阅“{result.name}”：版本 {result.serial}，{result.entry_count} 条，公钥 {key.fingerprint}",
@@ -242,7 +228,7 @@ def cmd_lists_subscribe(args: argparse.Namespace, ctx: Any) -> int:
 
 def _wildcard_note(ctx: Any, result: Any) -> None:
     if result.wildcard_count or result.prefix_count:
-        _print(
+        echo(
             ctx,
             ctx.t(
                 f"  注意：此名单含 {result.prefix_count} 条号段规则和 {result.wildcard_count} 条通配规则，"
@@ -257,12 +243,12 @@ def cmd_lists_update(args: argparse.Namespace, ctx: Any) -> int:
     from app.operations.community import update
     from blocklists.subscriptions.subscribe import UpdateStatus
 
-    results = update(_db(ctx), args.name, force=args.force, timeout=args.timeout)
+    results = update(db_file(ctx), args.name, force=args.force, timeout=args.timeout)
     status = 0
     for r in results:
         if r.status is UpdateStatus.UPDATED:
             how = ctx.t("增量", "delta") if r.used == "delta" else ctx.t("完整", "full")
-            _print(
+            echo(
                 ctx,
                 ctx.t(
                     f"{r.name}：已更新到版本 {r.serial}（{how}，+{r.added} −{r.removed}），共 {r.entry_count} 条",
@@ -270,16 +256,16 @@ def cmd_lists_update(args: argparse.Namespace, ctx: Any) -> int:
                 ),
             )
             if r.key_rotated:
-                _print(ctx, ctx.t("  发布者已换用预告的新密钥", "  the publisher switched to the announced new key"))
+                echo(ctx, ctx.t("  发布者已换用预告的新密钥", "  the publisher switched to the announced new key"))
         elif r.status is UpdateStatus.UNCHANGED:
-            _print(ctx, ctx.t(f"{r.name}：已是最新（版本 {r.serial}）", f"{r.name}: up to date (serial {r.serial})"))
+            echo(ctx, ctx.t(f"{r.name}：已是最新（版本 {r.serial}）", f"{r.name}: up to date (serial {r.serial})"))
         else:
             status = 1
             reason = r.error.render(ctx.lang) if r.error else "?"
-            _err(ctx, ctx.t(f"{r.name}：更新失败：{reason}", f"{r.name}: update failed: {reason}"))
+            echo_err(ctx, ctx.t(f"{r.name}：更新失败：{reason}", f"{r.name}: update failed: {reason}"))
             for extra in r.errors[1:]:
-                _err(ctx, ctx.t(f"  镜像：{extra.render('zh')}", f"  mirror: {extra.render('en')}"))
-            _err(
+                echo_err(ctx, ctx.t(f"  镜像：{extra.render('zh')}", f"  mirror: {extra.render('en')}"))
+            echo_err(
                 ctx,
                 ctx.t(
                     f"  继续使用上一版（版本 {r.serial}，{r.entry_count} 条）",
@@ -287,7 +273,7 @@ def cmd_lists_update(args: argparse.Namespace, ctx: Any) -> int:
                 ),
             )
         if r.expired:
-            _err(
+            echo_err(
                 ctx,
                 ctx.t(
                     f"  警告：“{r.name}”已过期，仍在使用，请联系发布者",
@@ -301,9 +287,9 @@ def cmd_lists_subscriptions(args: argparse.Namespace, ctx: Any) -> int:
     from app.cli.numbers import _table
     from app.operations.community import list_subscriptions
 
-    views = list_subscriptions(_db(ctx))
+    views = list_subscriptions(db_file(ctx))
     if not views:
-        _print(ctx, ctx.t("还没有订阅任何名单。", "no subscriptions yet."))
+        echo(ctx, ctx.t("还没有订阅任何名单。", "no subscriptions yet."))
         return 0
     headers = [
         ctx.t("名称", "Name"),
@@ -329,18 +315,18 @@ def cmd_lists_subscriptions(args: argparse.Namespace, ctx: Any) -> int:
         for v in views
     ]
     for line in _table(headers, rows):
-        _print(ctx, line)
+        echo(ctx, line)
     for v in views:
         if v.last_error is not None:
-            _print(ctx, f"{v.name}: {v.last_error.render(ctx.lang)}")
+            echo(ctx, f"{v.name}: {v.last_error.render(ctx.lang)}")
     return 0
 
 
 def cmd_lists_unsubscribe(args: argparse.Namespace, ctx: Any) -> int:
     from app.operations.community import unsubscribe
 
-    unsubscribe(_db(ctx), args.name)
-    _print(ctx, ctx.t(f"已取消订阅“{args.name}”", f"unsubscribed from “{args.name}”"))
+    unsubscribe(db_file(ctx), args.name)
+    echo(ctx, ctx.t(f"已取消订阅“{args.name}”", f"unsubscribed from “{args.name}”"))
     return 0
 
 
@@ -349,8 +335,8 @@ def cmd_reports_add(args: argparse.Namespace, ctx: Any) -> int:
     from app.operations.community import add_report
     from blocklists.subscriptions.reports import report_category_label
 
-    r = add_report(_db(ctx), args.number, args.category, args.note)
-    _print(
+    r = add_report(db_file(ctx), args.number, args.category, args.note)
+    echo(
         ctx,
         ctx.t(
             f"已记录举报：{r.number}（{report_category_label(r.category, 'zh')}）",
@@ -367,10 +353,10 @@ def cmd_reports_list(args: argparse.Namespace, ctx: Any) -> int:
 
     rows = [
         [r.reported_at[:16].replace("T", " "), r.number, report_category_label(r.category, ctx.lang), r.note]
-        for r in list_reports(_db(ctx))
+        for r in list_reports(db_file(ctx))
     ]
     if not rows:
-        _print(ctx, ctx.t("还没有举报记录。", "no reports yet."))
+        echo(ctx, ctx.t("还没有举报记录。", "no reports yet."))
         return 0
     headers = [
         ctx.t("时间(UTC)", "Time (UTC)"),
@@ -379,7 +365,7 @@ def cmd_reports_list(args: argparse.Namespace, ctx: Any) -> int:
         ctx.t("备注", "Note"),
     ]
     for line in _table(headers, rows):
-        _print(ctx, line)
+        echo(ctx, line)
     return 0
 
 
@@ -387,11 +373,11 @@ def cmd_reports_export(args: argparse.Namespace, ctx: Any) -> int:
     from app.operations.community import export_preview, write_reports_export
     from blocklists.subscriptions.reports import payload_text
 
-    payload = export_preview(_db(ctx), args.name)
-    _print(ctx, ctx.t("将要分享的全部内容：", "Everything that will be shared:"))
-    _print(ctx, payload_text(payload).rstrip())
+    payload = export_preview(db_file(ctx), args.name)
+    echo(ctx, ctx.t("将要分享的全部内容：", "Everything that will be shared:"))
+    echo(ctx, payload_text(payload).rstrip())
     count = write_reports_export(payload, args.file)
-    _print(ctx, ctx.t(f"已导出 {count} 条举报到 {args.file}", f"exported {count} reports to {args.file}"))
+    echo(ctx, ctx.t(f"已导出 {count} 条举报到 {args.file}", f"exported {count} reports to {args.file}"))
     return 0
 
 
@@ -400,20 +386,20 @@ def cmd_reports_aggregate(args: argparse.Namespace, ctx: Any) -> int:
     from blocklists.subscriptions.reports import Action
 
     if args.min_reports < 1:
-        _err(ctx, ctx.t("--min-reports 至少为 1", "--min-reports must be at least 1"))
+        echo_err(ctx, ctx.t("--min-reports 至少为 1", "--min-reports must be at least 1"))
         return 2
     result = aggregate_reports(
         args.files,
         args.min_reports,
         args.out,
-        db_path=_db(ctx) if args.list_name else None,
+        db_path=db_file(ctx) if args.list_name else None,
         against_list=args.list_name,
     )
     from blocklists.subscriptions.reports import removals_path
 
     adds = sum(1 for p in result.proposals if p.action is Action.ADD)
     removals = removes = len(result.proposals) - adds
-    _print(
+    echo(
         ctx,
         ctx.t(
             f"读取 {result.files} 个文件，来自 {result.installations} 台设备，{result.reports} 条举报"
@@ -422,7 +408,7 @@ def cmd_reports_aggregate(args: argparse.Namespace, ctx: Any) -> int:
             f"({result.duplicates} repeats from the same installation merged)",
         ),
     )
-    _print(
+    echo(
         ctx,
         ctx.t(
             f"建议新增 {adds} 个、删除 {removes} 个号码（至少 {args.min_reports} 台设备）；"
@@ -433,5 +419,5 @@ def cmd_reports_aggregate(args: argparse.Namespace, ctx: Any) -> int:
     )
     if removals:
         path = removals_path(args.out)
-        _print(ctx, ctx.t(f"  建议删除的号码另存于 {path}", f"  proposed removals are in {path}"))
+        echo(ctx, ctx.t(f"  建议删除的号码另存于 {path}", f"  proposed removals are in {path}"))
     return 0

@@ -10,7 +10,7 @@ import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from app import paths
 from screening.i18n import normalise_language, system_language
@@ -34,3 +34,18 @@ def make_context(args: argparse.Namespace, out: TextIO | None = None, err: TextI
     data_dir = paths.data_dir(getattr(args, "data_dir", None))
     lang = normalise_language(getattr(args, "lang", None) or system_language())
     return CliContext(data_dir=data_dir, lang=lang, out=out or sys.stdout, err=err or sys.stderr)
+
+
+def echo(ctx: Any, text: str = "") -> None:
+    """One line of a subcommand's output."""
+    print(text, file=ctx.out)
+
+
+def echo_err(ctx: Any, text: str) -> None:
+    """One line of a subcommand's error output."""
+    print(text, file=ctx.err)
+
+
+def db_file(ctx: Any) -> Path:
+    """The database file in the context's data folder."""
+    return Path(ctx.data_dir) / paths.DB_FILENAME

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from app import paths
+from app.cli.context import db_file
 
 
 def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -35,14 +35,10 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     rec.set_defaults(func=cmd_db_recover)
 
 
-def _db(ctx: Any) -> Path:
-    return Path(ctx.data_dir) / paths.DB_FILENAME
-
-
 def cmd_db_check(args: argparse.Namespace, ctx: Any) -> int:
     from blocklists.backup import check_database, list_backups
 
-    path = _db(ctx)
+    path = db_file(ctx)
     if not path.is_file():
         print(ctx.t(f"还没有数据库文件：{path}", f"there is no database file yet: {path}"), file=ctx.err)
         return 1
@@ -74,7 +70,7 @@ def cmd_db_backup(args: argparse.Namespace, ctx: Any) -> int:
 
     from blocklists.backup import backup_now
 
-    path = _db(ctx)
+    path = db_file(ctx)
     if not path.is_file():
         print(ctx.t(f"还没有数据库文件：{path}", f"there is no database file yet: {path}"), file=ctx.err)
         return 1
@@ -90,7 +86,7 @@ def cmd_db_backup(args: argparse.Namespace, ctx: Any) -> int:
 def cmd_db_backups(args: argparse.Namespace, ctx: Any) -> int:
     from blocklists.backup import list_backups
 
-    found = list_backups(_db(ctx))
+    found = list_backups(db_file(ctx))
     if not found:
         print(ctx.t("还没有备份。", "no backups yet."), file=ctx.out)
     for p in found:
@@ -103,7 +99,7 @@ def cmd_db_recover(args: argparse.Namespace, ctx: Any) -> int:
 
     from blocklists.backup import recover_database
 
-    path = _db(ctx)
+    path = db_file(ctx)
     if not path.is_file():
         print(ctx.t(f"还没有数据库文件：{path}", f"there is no database file yet: {path}"), file=ctx.err)
         return 1
@@ -142,7 +138,7 @@ def cmd_db_restore(args: argparse.Namespace, ctx: Any) -> int:
 
     from blocklists.backup import list_backups, restore_backup
 
-    path = _db(ctx)
+    path = db_file(ctx)
     backups = list_backups(path)
     backup = Path(args.backup) if args.backup else (backups[0] if backups else None)
     if backup is None or not backup.is_file():

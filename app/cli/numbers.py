@@ -26,6 +26,7 @@ from typing import Any
 from wcwidth import wcswidth
 
 from app import paths
+from app.cli.context import echo, echo_err
 from screening.i18n import Message
 from screening.types import Level
 
@@ -148,7 +149,7 @@ def _open(ctx: Any) -> Any:
             except (DatabaseCorrupt, DatabaseUnavailable):
                 pass
             else:  # look-ups still work; a command that writes says so when it tries
-                _err(
+                echo_err(
                     ctx,
                     ctx.t(
                         "数据目录只读：只读模式，不会保存任何更改。",
@@ -165,7 +166,7 @@ def _open(ctx: Any) -> Any:
 
 def _say_db_error(ctx: Any, exc: Exception) -> None:
     zh, _sep, en = str(exc).partition(" / ")
-    _err(ctx, ctx.t(zh, en or zh))
+    echo_err(ctx, ctx.t(zh, en or zh))
 
 
 def _friendly(handler: Any) -> Any:
@@ -220,14 +221,6 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
     return lines
 
 
-def _print(ctx: Any, text: str = "") -> None:
-    print(text, file=ctx.out)
-
-
-def _err(ctx: Any, text: str) -> None:
-    print(text, file=ctx.err)
-
-
 CHECK_BLOCK = 1000  # verdicts printed per aligned table block when numbers stream in
 
 
@@ -271,7 +264,9 @@ def _iter_numbers(args: argparse.Namespace, ctx: Any, problems: list[tuple[str, 
         try:
             streams.append((args.file, open(args.file, "rb")))  # noqa: SIM115 - closed by the generator
         except OSError as exc:
-            _err(ctx, ctx.t(f"无法读取文件 {args.file}：{exc.strerror}", f"cannot read {args.file}: {exc.strerror}"))
+            echo_err(
+                ctx, ctx.t(f"无法读取文件 {args.file}：{exc.strerror}", f"cannot read {args.file}: {exc.strerror}")
+            )
             return None
 
     def gen() -> Iterator[str]:
@@ -308,15 +303,15 @@ def _report_input_problems(ctx: Any, problems: list[tuple[str, int, str]]) -> No
     for name, line, kind in shown:
         where = ctx.t("标准输入" if name == "-" else name, "stdin" if name == "-" else name)
         if kind == "undecodable":
-            _err(ctx, ctx.t(f"{where} 第 {line} 行：无法解码（不是 UTF-8 或 GBK 文本），未检查",
+            echo_err(ctx, ctx.t(f"{where} 第 {line} 行：无法解码（不是 UTF-8 或 GBK 文本），未检查",
                             f"{where} line {line}: cannot be decoded (neither UTF-8 nor GBK); not checked"))  # fmt: skip
         else:
-            _err(ctx, ctx.t(f"{where} 第 {line} 行：看不出哪一部分是号码（数字被逗号分成了几段），未检查",
+            echo_err(ctx, ctx.t(f"{where} 第 {line} 行：看不出哪一部分是号码（数字被逗号分成了几段），未检查",
                             f"{where} line {line}: cannot tell which part is the number (digits split by commas); "
                             "not checked"))  # fmt: skip
     if len(problems) > len(shown):
         more = len(problems) - len(shown)
-        _err(ctx, ctx.t(f"……另有 {more} 行未检查", f"… and {more} more lines not checked"))
+        echo_err(ctx, ctx.t(f"……另有 {more} 行未检查", f"… and {more} more lines not checked"))
 
 
 from blocklists.importexport import CALL_LOG_AMBIGUOUS as _AMBIGUOUS  # noqa: E402
@@ -344,7 +339,7 @@ def cmd_check(args: argparse.Namespace, ctx: Any) -> int:
         _report_input_problems(ctx, problems)
         if problems:
             return 1
-        _err(
+        echo_err(
             ctx,
             ctx.t(
                 "没有要检查的号码。用法：callshield check 13800138000",
@@ -393,15 +388,15 @@ def _print_check_block(ctx: Any, args: argparse.Namespace, verdicts: list[Any], 
         )
     lines = _table(headers, rows)
     for line in lines if header else lines[2:]:
-        _print(ctx, line)
+        echo(ctx, line)
     if args.why:
         for v in verdicts:
-            _print(ctx)
-            _print(ctx, f"{v.number.raw.strip()} → {v.level.label(lang)}")
+            echo(ctx)
+            echo(ctx, f"{v.number.raw.strip()} → {v.level.label(lang)}")
             for r in v.reasons:
-                _print(ctx, f"  • [{r.code}] {r.render(lang)}")
+                echo(ctx, f"  • [{r.code}] {r.render(lang)}")
                 if r.reference:
-                    _print(ctx, "    " + ctx.t("依据：", "Reference: ") + r.reference)
+                    echo(ctx, "    " + ctx.t("依据：", "Reference: ") + r.reference)
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -419,7 +414,7 @@ def _shorten(text: str, limit: int) -> str:
 # ---------------------------------------------------------------------------------------------- lists
 def _store_error(ctx: Any, exc: Exception) -> int:
     message = getattr(exc, "message", None)
-    _err(ctx, message.render(ctx.lang) if message is not None else str(exc))
+    echo_err(ctx, message.render(ctx.lang) if message is not None else str(exc))
     return 1
 
 
@@ -461,7 +456,7 @@ def cmd_lists_show(args: argparse.Namespace, ctx: Any) -> int:
             for i in infos
         ]
         for line in _table(headers, rows):
-            _print(ctx, line)
+            echo(ctx, line)
         return 0
     try:
         info = store.get_list(args.name)
@@ -477,7 +472,7 @@ def cmd_lists_show(args: argparse.Namespace, ctx: Any) -> int:
         return 0
     title = info.title.render(lang)
     heading = title if title == info.name else f"{title} ({info.name})"
-    _print(ctx, f"{heading} — {ctx.t('共', 'total')} {total} {ctx.t('条', 'entries')}")
+    echo(ctx, f"{heading} — {ctx.t('共', 'total')} {total} {ctx.t('条', 'entries')}")
     headers = [
         ctx.t("号码/规则", "Number/pattern"),
         ctx.t("分类", "Category"),
@@ -490,9 +485,9 @@ def cmd_lists_show(args: argparse.Namespace, ctx: Any) -> int:
         for e in entries
     ]
     for line in _table(headers, rows):
-        _print(ctx, line)
+        echo(ctx, line)
     if len(entries) < total:
-        _print(
+        echo(
             ctx,
             ctx.t(
                 f"……还有 {total - len(entries)} 条（--limit 0 显示全部）",
@@ -509,14 +504,14 @@ def cmd_lists_import(args: argparse.Namespace, ctx: Any) -> int:
     try:
         category = Category.parse(args.category)
     except ValueError:
-        _err(
+        echo_err(
             ctx,
             ctx.t(f"未知分类：{args.category}（可用：诈骗/骚扰/推销/自定义）", f"unknown category: {args.category}"),
         )
         return 2
     preview = read_import(args.file, fmt=args.format, default_category=category)
     lang = ctx.lang
-    _print(
+    echo(
         ctx,
         ctx.t(
             f"读取 {args.file}：{preview.format.upper()}，编码 {preview.encoding}，{preview.lines_read} 行，"
@@ -526,12 +521,12 @@ def cmd_lists_import(args: argparse.Namespace, ctx: Any) -> int:
         ),
     )
     for p in preview.problems:
-        _err(ctx, "  " + p.render(lang))
+        echo_err(ctx, "  " + p.render(lang))
     if preview.problem_count > len(preview.problems):
         more = preview.problem_count - len(preview.problems)
-        _err(ctx, ctx.t(f"  ……另有 {more} 行有问题", f"  … and {more} more bad lines"))
+        echo_err(ctx, ctx.t(f"  ……另有 {more} 行有问题", f"  … and {more} more bad lines"))
     if preview.problem_count and not args.skip_bad:
-        _err(
+        echo_err(
             ctx,
             ctx.t(
                 "有问题的行，未写入任何内容。修正后重新导入，或加 --skip-bad 跳过这些行。",
@@ -540,10 +535,10 @@ def cmd_lists_import(args: argparse.Namespace, ctx: Any) -> int:
         )
         return 1
     if not preview.rows:
-        _err(ctx, ctx.t("没有可导入的号码，未写入任何内容。", "nothing to import; nothing was written"))
+        echo_err(ctx, ctx.t("没有可导入的号码，未写入任何内容。", "nothing to import; nothing was written"))
         return 1
     if args.dry_run:
-        _print(ctx, ctx.t("（试运行：未写入）", "(dry run: nothing written)"))
+        echo(ctx, ctx.t("（试运行：未写入）", "(dry run: nothing written)"))
         return 0
     store = _store(ctx)
     if args.replace and not args.yes and store.has_list(args.list_name):
@@ -551,7 +546,7 @@ def cmd_lists_import(args: argparse.Namespace, ctx: Any) -> int:
 
         if store.get_list(args.list_name).kind is ListKind.ALLOW:
             count = store.count(args.list_name)
-            _err(
+            echo_err(
                 ctx,
                 ctx.t(
                     f"--replace 会先删除白名单“{args.list_name}”里的全部 {count} 条（家人和熟人）。"
@@ -572,11 +567,11 @@ def cmd_lists_import(args: argparse.Namespace, ctx: Any) -> int:
             allow_risky=args.allow_risky,
         )
     except ImportRejected:
-        _err(ctx, ctx.t("未写入任何内容。", "nothing was written"))
+        echo_err(ctx, ctx.t("未写入任何内容。", "nothing was written"))
         return 1
     except StoreError as exc:
         return _store_error(ctx, exc)
-    _print(
+    echo(
         ctx,
         ctx.t(
             f"已导入到名单“{result.list_name}”：新增 {result.added} 条，已存在 {result.already_present} 条"
@@ -598,9 +593,9 @@ def cmd_lists_export(args: argparse.Namespace, ctx: Any) -> int:
     except StoreError as exc:
         return _store_error(ctx, exc)
     except OSError as exc:
-        _err(ctx, ctx.t(f"无法写入 {args.file}：{exc.strerror}", f"cannot write {args.file}: {exc.strerror}"))
+        echo_err(ctx, ctx.t(f"无法写入 {args.file}：{exc.strerror}", f"cannot write {args.file}: {exc.strerror}"))
         return 1
-    _print(ctx, ctx.t(f"已导出 {count} 条到 {args.file}", f"exported {count} entries to {args.file}"))
+    echo(ctx, ctx.t(f"已导出 {count} 条到 {args.file}", f"exported {count} entries to {args.file}"))
     return 0
 
 
@@ -611,7 +606,7 @@ def cmd_lists_add(args: argparse.Namespace, ctx: Any) -> int:
     try:
         category = Category.parse(args.category)
     except ValueError:
-        _err(
+        echo_err(
             ctx,
             ctx.t(f"未知分类：{args.category}（可用：诈骗/骚扰/推销/自定义）", f"unknown category: {args.category}"),
         )
@@ -621,10 +616,10 @@ def cmd_lists_add(args: argparse.Namespace, ctx: Any) -> int:
         try:
             entry = store.add(args.name, pattern, category, note=args.note, source="cli")
         except StoreError as exc:
-            _err(ctx, f"{pattern}: {exc.message.render(ctx.lang)}")
+            echo_err(ctx, f"{pattern}: {exc.message.render(ctx.lang)}")
             status = 1
             continue
-        _print(
+        echo(
             ctx,
             ctx.t(
                 f"已添加到“{args.name}”：{entry.pattern}（{entry.category.zh}）",
@@ -643,10 +638,10 @@ def cmd_lists_remove(args: argparse.Namespace, ctx: Any) -> int:
         try:
             store.remove(args.name, pattern)
         except StoreError as exc:
-            _err(ctx, exc.message.render(ctx.lang))
+            echo_err(ctx, exc.message.render(ctx.lang))
             status = 1
             continue
-        _print(ctx, ctx.t(f"已从“{args.name}”删除：{pattern}", f"removed from “{args.name}”: {pattern}"))
+        echo(ctx, ctx.t(f"已从“{args.name}”删除：{pattern}", f"removed from “{args.name}”: {pattern}"))
     return status
 
 
@@ -658,7 +653,7 @@ def cmd_lists_create(args: argparse.Namespace, ctx: Any) -> int:
         info = store.create_list(args.name, args.kind, title_zh=args.title, title_en=args.title)
     except StoreError as exc:
         return _store_error(ctx, exc)
-    _print(ctx, ctx.t(f"已新建名单“{info.name}”", f"created list “{info.name}”"))
+    echo(ctx, ctx.t(f"已新建名单“{info.name}”", f"created list “{info.name}”"))
     return 0
 
 
@@ -671,7 +666,7 @@ def cmd_lists_enable(args: argparse.Namespace, ctx: Any) -> int:
     except StoreError as exc:
         return _store_error(ctx, exc)
     state = ctx.t("已启用", "enabled") if args.enabled else ctx.t("已停用", "disabled")
-    _print(ctx, f"{args.name}: {state}")
+    echo(ctx, f"{args.name}: {state}")
     return 0
 
 
@@ -688,7 +683,7 @@ def cmd_history(args: argparse.Namespace, ctx: Any) -> int:
             ctx.out.write(json.dumps(r, ensure_ascii=False) + "\n")
         return 0
     if not rows:
-        _print(ctx, ctx.t("还没有来电或录音记录。", "no calls or recordings recorded yet."))
+        echo(ctx, ctx.t("还没有来电或录音记录。", "no calls or recordings recorded yet."))
         return 0
     lang = ctx.lang
     headers = [
@@ -712,5 +707,5 @@ def cmd_history(args: argparse.Namespace, ctx: Any) -> int:
         kind = {"call": ctx.t("来电", "call"), "sms": ctx.t("短信", "SMS")}.get(r["kind"], ctx.t("录音", "recording"))
         out.append([str(r["occurred_at"])[:19].replace("T", " "), kind, str(what), level, _shorten(first, 50)])
     for line in _table(headers, out):
-        _print(ctx, line)
+        echo(ctx, line)
     return 0

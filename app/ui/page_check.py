@@ -34,7 +34,16 @@ from app.operations.check import add_to_list, screen_numbers
 from app.reports.export import write_check_csv
 from app.ui import style
 from app.ui.community import open_report_dialog, reported_text
-from app.ui.widgets import DataTable, ErrorDetailsDialog, LevelFilterCombo, TaskProgress, VerdictBanner, render_text
+from app.ui.widgets import (
+    DataTable,
+    ErrorDetailsDialog,
+    LevelFilterCombo,
+    TaskProgress,
+    VerdictBanner,
+    hint_label,
+    page_title,
+    render_text,
+)
 from screening.privacy import mask_number
 from screening.types import Level
 
@@ -53,12 +62,8 @@ class CheckPage(QWidget):
         self._all_rows: list[CheckRow] = []
         self.error_dialog: ErrorDetailsDialog | None = None
 
-        self.title = QLabel(self)
-        self.title.setObjectName("pageTitle")
-        style.set_scaled_font(self.title, 1.5, bold=True)
-        self.hint = QLabel(self)
-        self.hint.setObjectName("hint")
-        self.hint.setWordWrap(True)
+        self.title = page_title(self)
+        self.hint = hint_label(self)
 
         self.input = QPlainTextEdit(self)
         self.input.setTabChangesFocus(True)

@@ -14,13 +14,12 @@ import logging
 from collections import Counter
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QDate, QSize, Qt
+from PySide6.QtCore import QByteArray, QSize, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QFrame,
     QGridLayout,
@@ -41,21 +40,21 @@ from app.operations import DataArea
 from app.operations import phone as ops
 from app.reports.family import FlaggedItem, NumberSummary, SafetyReport
 from app.ui import style
-from app.ui.widgets import ErrorDetailsDialog, TaskProgress, friendly_message
+from app.ui.widgets import (
+    ErrorDetailsDialog,
+    TaskProgress,
+    date_range_edits,
+    friendly_message,
+    hint_label,
+    page_title,
+    picked_days,
+)
 from screening.types import Level
 
 log = logging.getLogger(__name__)
 
 PERIOD_7, PERIOD_30, PERIOD_CUSTOM = 7, 30, 0
 KIND_WORDS = {"call": ("电话", "calls"), "sms": ("短信", "SMS"), "recording": ("录音", "recordings")}
-
-
-def local_day_start(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time()).astimezone()
-
-
-def _qdate(d: QDate) -> dt.date:
-    return dt.date(d.year(), d.month(), d.day())
 
 
 class ChartView(QSvgWidget):
@@ -114,12 +113,8 @@ class FamilyReportPage(QWidget):
         self.last_import: Any = None
         self.last_export = ""
 
-        self.title = QLabel(self)
-        self.title.setObjectName("pageTitle")
-        style.set_scaled_font(self.title, 1.5, bold=True)
-        self.hint = QLabel(self)
-        self.hint.setObjectName("hint")
-        self.hint.setWordWrap(True)
+        self.title = page_title(self)
+        self.hint = hint_label(self)
 
         # who and when
         self.profile_label = QLabel(self)
@@ -133,13 +128,7 @@ class FamilyReportPage(QWidget):
         self.period_label = QLabel(self)
         self.period_combo = QComboBox(self)
         self.period_label.setBuddy(self.period_combo)
-        self.since_edit = QDateEdit(self)
-        self.until_edit = QDateEdit(self)
-        for edit in (self.since_edit, self.until_edit):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setDate(QDate.currentDate())
-        self.since_edit.setDate(QDate.currentDate().addDays(-13))
+        self.since_edit, self.until_edit = date_range_edits(self, days_back=13)
         self.to_label = QLabel(self)
         who = QHBoxLayout()
         who.addWidget(self.profile_label)
@@ -380,10 +369,7 @@ class FamilyReportPage(QWidget):
         """(days, since, until): the last 7/30 days up to now, or whole local days for a chosen range."""
         choice = self.period_combo.currentData()
         if choice == PERIOD_CUSTOM:
-            start, end = _qdate(self.since_edit.date()), _qdate(self.until_edit.date())
-            if end < start:
-                start, end = end, start
-            return (end - start).days + 1, local_day_start(start), local_day_start(end + dt.timedelta(days=1))
+            return picked_days(self.since_edit, self.until_edit)
         return int(choice or PERIOD_7), None, None
 
     def _period_changed(self) -> None:

@@ -12,11 +12,10 @@ import datetime as dt
 import logging
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -34,7 +33,18 @@ from app.operations.history import MAX_ROWS, load_history, load_profiles
 from app.reports.export import anchor_hits, entity_kind_text, transcript_for_display, write_report
 from app.ui import style
 from app.ui.community import open_report_dialog, reported_text
-from app.ui.widgets import DataTable, ErrorDetailsDialog, HighlightedTranscript, VerdictBanner, render_text
+from app.ui.widgets import (
+    DataTable,
+    ErrorDetailsDialog,
+    HighlightedTranscript,
+    VerdictBanner,
+    date_range_edits,
+    hint_label,
+    local_day_start,
+    page_title,
+    picked_days,
+    render_text,
+)
 from screening.types import Level
 
 log = logging.getLogger(__name__)
@@ -42,11 +52,6 @@ log = logging.getLogger(__name__)
 BANNER_REASONS = 4  # reasons shown in the verdict banner; the export has them all
 
 RANGE_ALL, RANGE_TODAY, RANGE_7, RANGE_30, RANGE_CUSTOM = range(5)
-
-
-def local_day_start(day: dt.date) -> dt.datetime:
-    """Local midnight of ``day`` as an aware datetime (the history stores UTC)."""
-    return dt.datetime.combine(day, dt.time()).astimezone()
 
 
 class HistoryPage(QWidget):
@@ -59,22 +64,12 @@ class HistoryPage(QWidget):
         self._reload_again = False
         self._loaded_once = False
 
-        self.title = QLabel(self)
-        self.title.setObjectName("pageTitle")
-        style.set_scaled_font(self.title, 1.5, bold=True)
-        self.hint = QLabel(self)
-        self.hint.setObjectName("hint")
-        self.hint.setWordWrap(True)
+        self.title = page_title(self)
+        self.hint = hint_label(self)
 
         # filters
         self.range_combo = QComboBox(self)
-        self.since_edit = QDateEdit(self)
-        self.until_edit = QDateEdit(self)
-        for edit in (self.since_edit, self.until_edit):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setDate(QDate.currentDate())
-        self.since_edit.setDate(QDate.currentDate().addDays(-30))
+        self.since_edit, self.until_edit = date_range_edits(self, days_back=30)
         self.since_edit.dateChanged.connect(self._dates_changed)
         self.until_edit.dateChanged.connect(self._dates_changed)
         self.to_label = QLabel(self)
@@ -308,12 +303,7 @@ class HistoryPage(QWidget):
         elif choice == RANGE_30:
             since = local_day_start(today - dt.timedelta(days=29))
         elif choice == RANGE_CUSTOM:
-            start = dt.date(self.since_edit.date().year(), self.since_edit.date().month(), self.since_edit.date().day())
-            end = dt.date(self.until_edit.date().year(), self.until_edit.date().month(), self.until_edit.date().day())
-            if end < start:
-                start, end = end, start
-            since = local_day_start(start)
-            until = local_day_start(end + dt.timedelta(days=1))
+            _, since, until = picked_days(self.since_edit, self.until_edit)
         return kind, since, until, None if level is None else Level(int(level))
 
     def reload(self) -> None:

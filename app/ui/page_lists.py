@@ -50,7 +50,7 @@ from app.operations.lists import (
 )
 from app.ui import style
 from app.ui.community import ReportsPanel, SubscriptionsPanel, warning_text
-from app.ui.widgets import DataTable, ErrorDetailsDialog, TaskProgress, render_text
+from app.ui.widgets import DataTable, ErrorDetailsDialog, TaskProgress, hint_label, page_title, render_text
 from screening.privacy import mask_number
 
 log = logging.getLogger(__name__)
@@ -271,12 +271,8 @@ class ListsPage(QWidget):
         self._pending_search = False
         self._total = 0
 
-        self.title = QLabel(self)
-        self.title.setObjectName("pageTitle")
-        style.set_scaled_font(self.title, 1.5, bold=True)
-        self.hint = QLabel(self)
-        self.hint.setObjectName("hint")
-        self.hint.setWordWrap(True)
+        self.title = page_title(self)
+        self.hint = hint_label(self)
 
         # left: the lists
         self.lists_model = ListsModel(self, lang=style.current_language())

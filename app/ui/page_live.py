@@ -39,7 +39,7 @@ from app.live.service import BridgeError, LineState, reason_texts, render
 from app.services import AppServices
 from app.ui import style
 from app.ui.community import open_report_dialog, reported_text
-from app.ui.widgets import HighlightedTranscript, RiskMeter, VerdictBanner, render_text
+from app.ui.widgets import HighlightedTranscript, RiskMeter, VerdictBanner, hint_label, page_title, render_text
 from screening.types import Level, TranscriptSegment
 
 if TYPE_CHECKING:
@@ -440,12 +440,8 @@ class LivePage(QWidget):
         self.services = services
         self.cards: dict[str, CallCard] = {}
         self._status: SourceStatus | Message | None = None
-        self.title = QLabel(self)
-        self.title.setObjectName("pageTitle")
-        style.set_scaled_font(self.title, 1.5, bold=True)
-        self.source_status = QLabel(self)
-        self.source_status.setObjectName("hint")
-        self.source_status.setWordWrap(True)
+        self.title = page_title(self)
+        self.source_status = hint_label(self)
 
         self.sim_label = QLabel(self)
         self.sim_number = QLineEdit(self)

@@ -45,6 +45,8 @@ from app.ui.widgets import (
     LevelFilterCombo,
     TaskProgress,
     VerdictBanner,
+    hint_label,
+    page_title,
     render_text,
 )
 from screening.types import Level
@@ -78,12 +80,8 @@ class RecordingsPage(QWidget):
         self.relay = BatchRelay(self)
         self.relay.fileDone.connect(self._file_done)
 
-        self.title = QLabel(self)
-        self.title.setObjectName("pageTitle")
-        style.set_scaled_font(self.title, 1.5, bold=True)
-        self.hint = QLabel(self)
-        self.hint.setObjectName("hint")
-        self.hint.setWordWrap(True)
+        self.title = page_title(self)
+        self.hint = hint_label(self)
 
         # “no speech model” notice, pointing to Settings
         self.model_box = QFrame(self)

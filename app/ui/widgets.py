@@ -6,17 +6,19 @@ accessible name/description so a screen reader announces the verdict. UI-pages m
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QHelpEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFrame,
@@ -41,6 +43,50 @@ from screening.types import Level
 def render_text(value: Any, lang: str | None = None) -> str:
     """Render a core result (BiText, Message, Level, str) in ``lang``, by default the current UI language."""
     return display.render_text(value, lang or style.current_language())
+
+
+def page_title(parent: QWidget) -> QLabel:
+    """A page's large bold title (the ``pageTitle`` style)."""
+    label = QLabel(parent)
+    label.setObjectName("pageTitle")
+    style.set_scaled_font(label, 1.5, bold=True)
+    return label
+
+
+def hint_label(parent: QWidget) -> QLabel:
+    """A wrapped explanatory line in the muted ``hint`` style."""
+    label = QLabel(parent)
+    label.setObjectName("hint")
+    label.setWordWrap(True)
+    return label
+
+
+def date_range_edits(parent: QWidget, days_back: int) -> tuple[QDateEdit, QDateEdit]:
+    """The from/until date pickers of a custom period: calendar pop-ups, ``yyyy-MM-dd``, ``days_back`` days to today."""
+    since, until = QDateEdit(parent), QDateEdit(parent)
+    for edit in (since, until):
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setDate(QDate.currentDate())
+    since.setDate(QDate.currentDate().addDays(-days_back))
+    return since, until
+
+
+def qdate_to_date(value: QDate) -> dt.date:
+    return dt.date(value.year(), value.month(), value.day())
+
+
+def local_day_start(day: dt.date) -> dt.datetime:
+    """Local midnight of ``day`` as an aware datetime (the history stores UTC)."""
+    return dt.datetime.combine(day, dt.time()).astimezone()
+
+
+def picked_days(since_edit: QDateEdit, until_edit: QDateEdit) -> tuple[int, dt.datetime, dt.datetime]:
+    """(days, since, until) of the whole local days between two date pickers, either way round."""
+    start, end = qdate_to_date(since_edit.date()), qdate_to_date(until_edit.date())
+    if end < start:
+        start, end = end, start
+    return (end - start).days + 1, local_day_start(start), local_day_start(end + dt.timedelta(days=1))
 
 
 class VerdictBanner(QFrame):

@@ -56,7 +56,8 @@ def _syllable_map(chars: Iterable[str]) -> dict[str, str]:
     return {c: s for c, s in zip(chars, syls, strict=True) if s.isalpha()}
 
 
-def _final(syllable: str) -> str:
+def syllable_final(syllable: str) -> str:
+    """A toneless pinyin syllable without its initial: ``zhang`` → ``ang`` (the rhyme)."""
     for initial in ("zh", "ch", "sh", *"bpmfdtnlgkhjqxrzcsyw"):
         if syllable.startswith(initial) and len(syllable) > len(initial):
             return syllable[len(initial) :]
@@ -103,7 +104,7 @@ class NoiseChannel:
         for ch, s in self.syl.items():
             self.by_syl[s].append(ch)
             self.by_fuzzy[fuzzy_syllable(s)].append(ch)
-            self.by_final[_final(s)].append(ch)
+            self.by_final[syllable_final(s)].append(ch)
         self.rng = random.Random(seed)
 
     def _substitute(self, ch: str, near: bool) -> str | None:
@@ -115,7 +116,7 @@ class NoiseChannel:
             self.syl[ch] = s
         same = [c for c in self.by_syl.get(s, ()) if c != ch]
         close = [c for c in self.by_fuzzy.get(fuzzy_syllable(s), ()) if self.syl[c] != s]
-        rhyme = [c for c in self.by_final.get(_final(s), ()) if self.syl[c] != s]
+        rhyme = [c for c in self.by_final.get(syllable_final(s), ()) if self.syl[c] != s]
         for pool in (close, rhyme, same) if near else (same, close, rhyme):
             if pool:
                 return self.rng.choice(pool)

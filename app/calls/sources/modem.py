@@ -179,7 +179,6 @@ class ModemSource(SourceBase):
         self._pending: dict[str, str] | None = None
         self._pending_deadline = 0.0
         self._timeout: float | None = None
-        self._garbled_reported_at = 0.0
         self.port: str | None = None
         self.model: str | None = None
 
@@ -370,12 +369,8 @@ class ModemSource(SourceBase):
         self._garbled(text)
 
     def _garbled(self, text: str) -> None:
-        shown = "".join(ch if ch.isprintable() else "?" for ch in text)[:60]
         log.debug("garbled modem line: %r", text)
-        now = time.monotonic()
-        if now - self._garbled_reported_at >= 1.0:  # one report per second is enough for a noisy line
-            self._garbled_reported_at = now
-            self._report(self.status.state, SourceMessage.MODEM_GARBLED, severity=Severity.WARNING, text=shown)
+        self._report_unreadable(SourceMessage.MODEM_GARBLED, text, width=60)
 
     def _on_ring(self, now: float) -> None:
         if self._pending is not None:

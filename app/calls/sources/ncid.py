@@ -20,9 +20,7 @@ import collections
 import logging
 import queue
 import re
-import select
 import socket
-import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -35,10 +33,10 @@ from app.calls.events import (
     Clock,
     EndCallback,
     Severity,
-    SourceBase,
     SourceMessage,
     SourceState,
     StatusCallback,
+    WakeSocketSource,
     utc_now,
 )
 from app.calls.sources.modem import classify_number
@@ -110,7 +108,7 @@ class _ConnectionLost(Exception):
     pass
 
 
-class NcidSource(SourceBase):
+class NcidSource(WakeSocketSource):
     """NCID client worker: one TCP connection, reconnecting with backoff until stopped."""
 
     kind = "ncid"
@@ -125,13 +123,9 @@ class NcidSource(SourceBase):
     ) -> None:
         super().__init__(on_call, on_status, on_end, clock)
         self.config = config
-        self._wake_lock = threading.Lock()
-        self._wake_r: socket.socket | None = None
-        self._wake_w: socket.socket | None = None
         self._pushes: queue.Queue[tuple[str, str]] = queue.Queue()
         self._awaiting: collections.deque[tuple[str, str, str]] = collections.deque()  # (kind, number, comment)
         self._connected = False
-        self._bad_reported_at = 0.0
         self.server: str = ""
         self.api: str = ""
         self.call_log: collections.deque[dict[str, str]] = collections.deque(maxlen=500)
@@ -149,38 +143,11 @@ class NcidSource(SourceBase):
         # which is why blocked numbers are pushed there (push_block) instead.
         return False
 
-    def start(self) -> None:
-        with self._wake_lock:
-            if self._wake_r is None:
-                # A socket pair, not a pipe: select() on Windows only takes sockets.
-                self._wake_r, self._wake_w = socket.socketpair()
-                self._wake_r.setblocking(False)
-        super().start()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        super().stop(timeout)
-        if not self.running:
-            with self._wake_lock:
-                for sock in (self._wake_r, self._wake_w):
-                    if sock is not None:
-                        sock.close()
-                self._wake_r = self._wake_w = None
-
     def close(self) -> None:
         """Same as stop(); kept so that owners can treat every source alike."""
         self.stop()
 
     # -- worker -----------------------------------------------------------------------------------
-    def _wake(self) -> None:
-        with self._wake_lock:
-            wake = self._wake_w
-            if wake is None:
-                return
-            try:
-                wake.send(b"x")
-            except OSError:
-                pass
-
     def _run(self) -> None:
         cfg = self.config
         delay = cfg.backoff_initial_s
@@ -231,8 +198,6 @@ class NcidSource(SourceBase):
             delay = min(cfg.backoff_max_s, delay * 2)
 
     def _session(self, sock: socket.socket) -> None:
-        wake_r = self._wake_r
-        assert wake_r is not None, "start() creates the wake-up socket"
         sock.setblocking(False)
         buf = bytearray()
         last_rx = last_tx = time.monotonic()
@@ -247,14 +212,9 @@ class NcidSource(SourceBase):
             timeout = max(0.05, max(last_rx, last_tx) + self.config.keepalive_s - now)
             if yo_sent_at is not None and yo_answered:
                 timeout = min(timeout, max(0.05, yo_sent_at + self.config.keepalive_timeout_s - now))
-            readable, _, _ = select.select([sock, wake_r], [], [], timeout)
-            if wake_r in readable:
-                try:
-                    wake_r.recv(4096)
-                except BlockingIOError:
-                    pass
+            has_data = self._wait_readable(sock, timeout)
             now = time.monotonic()
-            if sock in readable:
+            if has_data:
                 try:
                     data = sock.recv(65536)
                 except BlockingIOError:  # spurious wake-up
@@ -429,9 +389,5 @@ class NcidSource(SourceBase):
             self._emit_end(CallEnded(line, "ncid", self._clock(), RING_END_REASONS[ring], {"ncid": fields}))
 
     def _bad_line(self, text: str) -> None:
-        shown = "".join(ch if ch.isprintable() else "?" for ch in text)[:80]
         log.info("unreadable NCID line: %r", text[:200])
-        now = time.monotonic()
-        if now - self._bad_reported_at >= 1.0:
-            self._bad_reported_at = now
-            self._report(self.status.state, SourceMessage.NCID_BAD_LINE, severity=Severity.WARNING, text=shown)
+        self._report_unreadable(SourceMessage.NCID_BAD_LINE, text)

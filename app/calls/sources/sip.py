@@ -32,7 +32,6 @@ import logging
 import os
 import queue
 import re
-import select
 import shutil
 import socket
 import subprocess
@@ -54,15 +53,16 @@ from app.calls.events import (
     Clock,
     EndCallback,
     Severity,
-    SourceBase,
     SourceState,
     SourceStatus,
     StatusCallback,
+    WakeSocketSource,
     utc_now,
 )
 from app.calls.sources.modem import classify_number
 from screening.i18n import Message, MessageCode
 from screening.privacy import mask_number
+from speech.loopback import stop_process
 
 log = logging.getLogger(__name__)
 
@@ -362,7 +362,7 @@ class _Lost(Exception):
     pass
 
 
-class SipSource(SourceBase):
+class SipSource(WakeSocketSource):
     """One SIP line: a baresip process (or an attached one), its control connection, its calls."""
 
     kind = "sip"
@@ -388,14 +388,10 @@ class SipSource(SourceBase):
         self._invites_cond = threading.Condition()
         self._reg_lines: queue.Queue[tuple[str, str]] = queue.Queue()  # ("ok"|"fail", status) from the output
         self._output_tail: list[str] = []
-        self._wake_lock = threading.Lock()
-        self._wake_r: socket.socket | None = None
-        self._wake_w: socket.socket | None = None
         self._proc: subprocess.Popen[bytes] | None = None
         self._workdir: tempfile.TemporaryDirectory[str] | None = None
         self._registered = False
         self._challenged = False
-        self._bad_reported_at = 0.0
         self.program: str | None = None
         self.pid: int | None = None
 
@@ -430,22 +426,10 @@ class SipSource(SourceBase):
         with self._calls_lock:
             return [c.event for c in self._calls.values()]
 
-    def start(self) -> None:
-        with self._wake_lock:
-            if self._wake_r is None:
-                self._wake_r, self._wake_w = socket.socketpair()
-                self._wake_r.setblocking(False)
-        super().start()
-
     def stop(self, timeout: float = 5.0) -> None:
         super().stop(timeout)
         self._kill_baresip()
         if not self.running:
-            with self._wake_lock:
-                for sock in (self._wake_r, self._wake_w):
-                    if sock is not None:
-                        sock.close()
-                self._wake_r = self._wake_w = None
             if self._workdir is not None:
                 self._workdir.cleanup()
                 self._workdir = None
@@ -460,14 +444,6 @@ class SipSource(SourceBase):
             proc.kill()
 
     # -- worker -----------------------------------------------------------------------------------
-    def _wake(self) -> None:
-        with self._wake_lock:
-            wake = self._wake_w
-            if wake is None:
-                return
-            with contextlib.suppress(OSError):
-                wake.send(b"x")
-
     def _run(self) -> None:
         cfg = self.config
         delay = cfg.backoff_initial_s
@@ -584,8 +560,6 @@ class SipSource(SourceBase):
         return text
 
     def _session(self, sock: socket.socket) -> None:
-        wake_r = self._wake_r
-        assert wake_r is not None, "start() creates the wake-up socket"
         cfg = self.config
         sock.setblocking(False)
         buf = bytearray()
@@ -615,11 +589,7 @@ class SipSource(SourceBase):
                     seconds=f"{cfg.register_timeout_s:g}",
                 )
             self._expire_holds(now)
-            readable, _, _ = select.select([sock, wake_r], [], [], 0.2)
-            if wake_r in readable:
-                with contextlib.suppress(BlockingIOError):
-                    wake_r.recv(4096)
-            if sock in readable:
+            if self._wait_readable(sock, 0.2):
                 try:
                     data = sock.recv(65536)
                 except BlockingIOError:
@@ -845,21 +815,11 @@ class SipSource(SourceBase):
         proc, self._proc = self._proc, None
         if proc is None:
             return
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(3.0)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(3.0)
+        stop_process(proc)
 
     def _bad_message(self, text: str) -> None:
-        shown = "".join(ch if ch.isprintable() else "?" for ch in text)[:80]
         log.info("unreadable message from baresip: %r", text[:200])
-        now = time.monotonic()
-        if now - self._bad_reported_at >= 1.0:
-            self._bad_reported_at = now
-            self._report(self.status.state, SipMessage.BAD_MESSAGE, severity=Severity.WARNING, text=shown)
+        self._report_unreadable(SipMessage.BAD_MESSAGE, text)
 
 
 # What ends a line check: the line works, or it will not work until the user changes something.
