@@ -39,6 +39,7 @@ class _Heard:
     sources: list[GrowingWavSource] = field(default_factory=list)
     line: TwoSidedLine | None = None
     ended: bool = False
+    finishing: bool = False  # one _finish claims the call: on_end's and _start's may both try
 
 
 class SipCallAudio:
@@ -124,8 +125,9 @@ class SipCallAudio:
         with self._lock:
             heard = self._calls.get(call_id)
             line = heard.line if heard is not None else None
-        if heard is None or line is None:
-            return  # _start finishes it once the line exists
+            if heard is None or line is None or heard.finishing:
+                return  # _start finishes it once the line exists; or another thread is finishing it already
+            heard.finishing = True
         deadline = time.monotonic() + 30
         while line.running and time.monotonic() < deadline:  # the files are read to their end first
             time.sleep(0.05)
