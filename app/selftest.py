@@ -309,6 +309,30 @@ def _check_numbers(lang: str, result: dict[str, Any], scratch: Path) -> None:
     )
 
 
+def _check_signatures(lang: str, result: dict[str, Any]) -> None:
+    """Community-list signatures work in this build: sign in minisign's format, verify, and refuse a changed text
+    (the frozen app strips and bundles libsodium; a broken copy shows up here, not at a volunteer's first update)."""
+    from blocklists.subscriptions.minisign import generate_secret_key, verify
+    from blocklists.subscriptions.problems import SubscriptionError
+
+    key = generate_secret_key()
+    data = b'{"list_id": "selftest", "serial": 1}'
+    signature = key.sign(data, "list_id=selftest serial=1")
+    verify(key.public_key, data, signature)
+    try:
+        verify(key.public_key, data + b" ", signature)
+    except SubscriptionError:
+        pass
+    else:
+        raise CheckFailed("篡改过的名单通过了签名核对 / a changed list passed the signature check")
+    result["data"] = {"fingerprint": key.public_key.fingerprint}
+    result["detail"] = _t(
+        lang,
+        "社区名单签名：签名、核对、拒绝篡改均正常",
+        "community-list signatures: sign, verify and refuse a change all work",
+    )
+
+
 def _check_transcript(lang: str, result: dict[str, Any], scratch: Path) -> None:
     from screening.transcript import ScriptDetector
 
@@ -464,6 +488,8 @@ def run_selftest(
             _check_database(lang, r, scratch)
         with _timed("numbers", lang, report.checks, say) as r:
             _check_numbers(lang, r, scratch)
+        with _timed("signatures", lang, report.checks, say) as r:
+            _check_signatures(lang, r)
         with _timed("transcript", lang, report.checks, say) as r:
             _check_transcript(lang, r, scratch)
         with _timed("formats", lang, report.checks, say) as r:

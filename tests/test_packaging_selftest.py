@@ -44,7 +44,7 @@ def _no_model_env() -> dict[str, str]:
 def test_selftest_passes_from_source_and_reports_each_check(run_cli: RunCli) -> None:
     result = run_cli("--self-test", "--lang", "en", env=_no_model_env())
     assert result.returncode == 0, result.stdout + result.stderr
-    for name in ("qt", "database", "numbers", "transcript", "formats"):
+    for name in ("qt", "database", "numbers", "signatures", "transcript", "formats"):
         assert f"[ OK ] {name}" in result.stdout
     # No model configured: said plainly, not passed silently.
     assert "[SKIP] speech" in result.stdout and "no speech model configured" in result.stdout
@@ -125,7 +125,7 @@ def test_checks_run_without_qt_and_report_crashes_as_failures(tmp_path: Path, mo
     monkeypatch.delenv(selftest.MODEL_ENV, raising=False)
     seen: list[str] = []
     report = selftest.run_selftest(lang="en", qt=False, emit=lambda c: seen.append(c.name))
-    assert seen == ["database", "numbers", "transcript", "formats", "speech"]
+    assert seen == ["database", "numbers", "signatures", "transcript", "formats", "speech"]
     assert report.ok, [c for c in report.checks if c.failed]
     bad_model = tmp_path / "model"
     (bad_model / "am").mkdir(parents=True)  # looks like a model folder, but has no model in it
