@@ -246,12 +246,14 @@ def iter_check_input(stream: Any, name: str) -> Iterator[tuple[str | None, tuple
     ``ambiguous`` (a line like ``138,0013,8000``: digits split over several cells, so which is the number?).
     Nothing is dropped silently.
     """
+    from blocklists.importexport import CALL_LOG_AMBIGUOUS, call_log_number
+
     for i, line in _stream_lines(stream):
         if line is None:
             yield None, (name, i, "undecodable")
             continue
-        value = _number_cell(line)
-        if value is _AMBIGUOUS:
+        value = call_log_number(line)
+        if value == CALL_LOG_AMBIGUOUS:
             yield None, (name, i, "ambiguous")
         elif value:
             yield value, None
@@ -312,16 +314,6 @@ def _report_input_problems(ctx: Any, problems: list[tuple[str, int, str]]) -> No
     if len(problems) > len(shown):
         more = len(problems) - len(shown)
         echo_err(ctx, ctx.t(f"……另有 {more} 行未检查", f"… and {more} more lines not checked"))
-
-
-from blocklists.importexport import CALL_LOG_AMBIGUOUS as _AMBIGUOUS  # noqa: E402
-
-
-def _number_cell(line: str) -> str:
-    """A plain line is the number; in a CSV call-log line, the first cell with at least 3 digits."""
-    from blocklists.importexport import call_log_number
-
-    return call_log_number(line)
 
 
 # ---------------------------------------------------------------------------------------------- check
