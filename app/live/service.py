@@ -41,6 +41,8 @@ from screening.screener import NumberVerdict
 from screening.types import Level, TranscriptSegment
 from speech.channels import Channel, LineResult, Side, SideSegment, TwoSidedLine
 from speech.lag import LagMonitor
+from speech.pipeline import LIVE_CATCH_UP_S
+from speech.pool import RecognizerPool
 
 if TYPE_CHECKING:
     from app.calls.sources.sip import SipConfig
@@ -172,6 +174,8 @@ class CallBridge(QObject):
         self._sip_states: dict[str, LineState] = {}  # SIP call id → its line, for the call's final result
         # Tests and the screenshots replace this: (line, side) → a recogniser; None: the speech model's.
         self.recognizer_factory: Callable[[str, Side], Recognizer] | None = None
+        # Each line keeps its recognisers between calls: a warm one costs about 40 % less CPU (speech.pool).
+        self.recognizers = RecognizerPool()  # made from the speech model on first use (_recognizers)
         self.lag = LagMonitor(threshold_s=2.0, on_change=self._lag_changed)
         self._lag_timer = QTimer(self)
         self._lag_timer.setInterval(1000)
@@ -358,6 +362,7 @@ class CallBridge(QObject):
             on_segment=lambda segment: self._process_segment(state, segment),
             on_error=on_error,
             name=f"line-{line}",
+            catch_up_s=LIVE_CATCH_UP_S,
         )
         state.run = run
         return run.start()
@@ -396,17 +401,24 @@ class CallBridge(QObject):
             on_context_update=lambda seg, update: self._segment.emit(line, seg, update, None, Side.US.code),
             on_error=lambda _side, error: self._status.emit(error.message),
             name=f"line-{line}",
+            catch_up_s=LIVE_CATCH_UP_S,
         )
 
-    def _recognizers(self, line: str) -> tuple[Recognizer, Recognizer] | None:
-        """One recogniser per side (worker): from ``recognizer_factory`` or the speech model; None without a model."""
+    def _recognizers(self, line: str, two_sided: bool = True) -> tuple[Recognizer, Recognizer | None] | None:
+        """The line's recogniser per side (worker): from ``recognizer_factory``, or the line's warm ones from the
+        pool (made from the speech model when the line has none idle); None without a model. ``two_sided=False``
+        takes only the caller's (a single-input line)."""
         factory = self.recognizer_factory
         if factory is not None:
-            return factory(line, Side.CALLER), factory(line, Side.US)
+            return factory(line, Side.CALLER), (factory(line, Side.US) if two_sided else None)
         model = self._services.speech.loaded_model()
         if model is None:
             return None
-        return model.recognizer(), model.recognizer()
+        pool = self.recognizers
+        if pool.generation is not model:
+            pool.reset(model.recognizer, model)
+        caller = pool.lease((line, Side.CALLER))
+        return caller, (pool.lease((line, Side.US)) if two_sided else None)
 
     # SIP calls: SipCallAudio calls these on its helper threads.
     def _make_sip_line(self, event: CallEvent, caller: AudioSource, us: AudioSource) -> TwoSidedLine:
@@ -423,7 +435,9 @@ class CallBridge(QObject):
             raise RuntimeError("the SIP call is not transcribed (no speech model, or its card is gone)")
         with self._sessions_lock:
             self._sip_states[call_id] = state
-        two = self._two_sided_line(state, Channel(caller, recognizers[0]), Channel(us, recognizers[1]))
+        us_recognizer = recognizers[1]
+        assert us_recognizer is not None  # two-sided: both were leased
+        two = self._two_sided_line(state, Channel(caller, recognizers[0]), Channel(us, us_recognizer))
         self._two_sided.emit(state)
         return two
 
@@ -517,23 +531,24 @@ class CallBridge(QObject):
         settings = self._services.settings.value
         line = state.line
 
-        def prepare() -> tuple[AudioSource, AudioSource | None, Recognizer, Recognizer] | None:
+        def prepare() -> tuple[AudioSource, AudioSource | None, Recognizer, Recognizer | None] | None:
             from speech.audio import LiveSource
             from speech.loopback import open_capture
 
-            recognizers = self._recognizers(line)
+            two_sided = bool(settings.audio_caller_device)
+            recognizers = self._recognizers(line, two_sided=two_sided)
             if recognizers is None:
                 return None
             mic = LiveSource(device_arg(settings.audio_device))
-            if settings.audio_caller_device:
+            if two_sided:
                 return open_capture(settings.audio_caller_device), mic, recognizers[0], recognizers[1]
-            return mic, None, recognizers[0], recognizers[1]
+            return mic, None, recognizers[0], None
 
-        def ready(result: tuple[AudioSource, AudioSource | None, Recognizer, Recognizer] | None) -> None:
+        def ready(result: tuple[AudioSource, AudioSource | None, Recognizer, Recognizer | None] | None) -> None:
             if result is None or not state.listening or self._closed:
                 return
             first, us, recognizer, us_recognizer = result
-            if us is not None:
+            if us is not None and us_recognizer is not None:
                 self.listen_two_sided(state.line, first, us, recognizer, us_recognizer)
             else:
                 self.listen(state.line, first, recognizer)

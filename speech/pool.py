@@ -1,0 +1,152 @@
+"""Warm recognisers kept per line between calls.
+
+A fresh Vosk recogniser is slow for its first seconds of speech: it builds the parts of its decoding graph
+(the look-ahead composition of the model's ``HCLr``/``Gr`` graphs, cached inside each recogniser) that the words
+spoken need, and its very first block takes several hundred milliseconds. On the Korean test model a fresh
+recogniser costs about 0.37 CPU-seconds per second of call audio, one that has already heard a call about 0.22
+(see ``bench/bench_lines.py``). A call centre's lines take one call after another, so each line keeps its
+recognisers: when a call's stream ends (``final()``) the recogniser goes back to the pool, and the line's next call
+reuses it. The cache stays bounded (Vosk's graph cache collects its own garbage; about 8 MB over 20 calls).
+
+Vosk keeps counting time across streams, so a reused recogniser's word times are shifted back to start at 0 for
+each call. A recogniser is used by one thread at a time: the pool hands out each one once until it is released.
+
+**Decoding slots.** Every recogniser from one pool decodes through a shared gate with one slot per core. With more
+lines than cores, the operating system would otherwise switch between recogniser threads in the middle of their
+work and each switch costs cache; through the gate a block is decoded start to finish on one core while the other
+lines wait their turn (``threading.Semaphore`` wakes waiters in about the order they came). On the Korean test
+model with 8 lines on 2 cores this cut the CPU per line by about 12 % and the worst lag from 1.3 s to 0.3 s
+(``bench/bench_lines.py``). Plain Python, no Qt.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Hashable
+from dataclasses import replace
+
+from speech.audio import BYTES_PER_SAMPLE, TARGET_RATE
+from speech.recognizer import RecognitionResult, Recognizer
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity where the OS tells it, else the machine's count)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    if affinity is not None:
+        return max(1, len(affinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+class PooledRecognizer:
+    """A recogniser on loan from a :class:`RecognizerPool`; returns itself when its stream ends."""
+
+    def __init__(self, pool: RecognizerPool, key: Hashable, inner: Recognizer, generation: object) -> None:
+        self._pool = pool
+        self.key = key
+        self.generation = generation
+        self.inner = inner
+        self.calls = 0  # streams finished with this recogniser (0: still cold)
+        self._fed_s = 0.0  # audio seconds the inner recogniser has heard since it was made
+        self._offset_s = 0.0  # where the current stream started, in the inner recogniser's time
+
+    def _begin(self) -> None:
+        self._offset_s = self._fed_s
+
+    def _shift(self, result: RecognitionResult) -> RecognitionResult:
+        if not self._offset_s or not result.words:
+            return result
+        off = self._offset_s
+        words = tuple(replace(w, start=max(0.0, w.start - off), end=max(0.0, w.end - off)) for w in result.words)
+        return replace(result, words=words)
+
+    def accept(self, pcm: bytes) -> bool:
+        self._fed_s += len(pcm) / BYTES_PER_SAMPLE / TARGET_RATE
+        with self._pool.slots:
+            return self.inner.accept(pcm)
+
+    def partial(self) -> str:  # reads the decoder's state: too little work to queue for a slot
+        return self.inner.partial()
+
+    def result(self) -> RecognitionResult:
+        return self._shift(self.inner.result())
+
+    def final(self) -> RecognitionResult:
+        """Flush the stream; the recogniser is then reset and goes back to the pool for the line's next call."""
+        try:
+            with self._pool.slots:
+                return self._shift(self.inner.final())
+        finally:
+            self.calls += 1
+            self._pool._release(self)
+
+
+class RecognizerPool:
+    """Idle recognisers by key (e.g. ``(line, side)``), made by ``make`` when none is idle.
+
+    ``generation`` names what the recognisers were made from (the loaded model): leasing with another generation
+    drops every idle recogniser first, so a new model is never decoded with an old one's recognisers.
+    ``slots``: how many of its recognisers decode at the same moment (default: the cores this process may use).
+    """
+
+    def __init__(
+        self,
+        make: Callable[[], Recognizer] | None = None,
+        per_key: int = 1,
+        generation: object = None,
+        slots: int | None = None,
+    ) -> None:
+        self.slot_count = slots or usable_cores()
+        self.slots = threading.BoundedSemaphore(self.slot_count)
+        self._make = make
+        self._per_key = per_key
+        self._generation = generation
+        self._idle: dict[Hashable, list[PooledRecognizer]] = {}
+        self._lock = threading.Lock()
+        self.made = 0
+        self.reused = 0
+
+    def lease(self, key: Hashable) -> PooledRecognizer:
+        with self._lock:
+            idle = self._idle.get(key)
+            if idle:
+                rec = idle.pop()
+                self.reused += 1
+                rec._begin()
+                return rec
+        with self._lock:
+            make, generation = self._make, self._generation
+        if make is None:
+            raise RuntimeError("RecognizerPool.reset(make, generation) first")
+        made = PooledRecognizer(self, key, make(), generation)
+        with self._lock:
+            self.made += 1
+        return made
+
+    def reset(self, make: Callable[[], Recognizer], generation: object) -> None:
+        """Use ``make`` from now on; idle recognisers of another generation are dropped."""
+        with self._lock:
+            if generation is not self._generation:
+                self._idle.clear()
+            self._make = make
+            self._generation = generation
+
+    @property
+    def generation(self) -> object:
+        return self._generation
+
+    def idle(self, key: Hashable | None = None) -> int:
+        with self._lock:
+            if key is not None:
+                return len(self._idle.get(key, ()))
+            return sum(len(v) for v in self._idle.values())
+
+    def clear(self) -> None:
+        with self._lock:
+            self._idle.clear()
+
+    def _release(self, rec: PooledRecognizer) -> None:
+        with self._lock:
+            idle = self._idle.setdefault(rec.key, [])
+            if rec.generation is self._generation and len(idle) < self._per_key and rec not in idle:
+                idle.append(rec)

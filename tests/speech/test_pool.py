@@ -1,0 +1,129 @@
+"""speech.pool: each line keeps its warm recognisers between calls."""
+
+from __future__ import annotations
+
+import difflib
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from speech.audio import FileSource, decode_file
+from speech.pipeline import TranscriptionRun, run_sync
+from speech.pool import PooledRecognizer, RecognizerPool
+from speech.recognizer import LoadedModel, RecognitionResult, Word
+from tests.speech.conftest import KO_FRAUD_SENTENCE
+
+
+class _Counting:
+    """A recogniser whose word times keep counting across streams, as Vosk's do."""
+
+    def __init__(self) -> None:
+        self.fed_s = 0.0
+        self.stream_start = 0.0
+
+    def accept(self, pcm: bytes) -> bool:
+        self.fed_s += len(pcm) / 2 / 16000
+        return False
+
+    def partial(self) -> str:
+        return ""
+
+    def result(self) -> RecognitionResult:
+        return RecognitionResult("")
+
+    def final(self) -> RecognitionResult:
+        start, self.stream_start = self.stream_start, self.fed_s
+        return RecognitionResult("x", (Word("x", start + 0.5, self.fed_s, 1.0),))
+
+
+def _pool(made: list[_Counting]) -> RecognizerPool:
+    def make() -> _Counting:
+        made.append(_Counting())
+        return made[-1]
+
+    return RecognizerPool(make, generation="model-a")
+
+
+def test_a_line_gets_its_recogniser_back_after_a_call_and_times_start_at_zero() -> None:
+    made: list[_Counting] = []
+    pool = _pool(made)
+    first = pool.lease(("1", "caller"))
+    first.accept(b"\0\0" * 32000)  # a 2 s call
+    r1 = first.final()
+    assert (r1.start, r1.end) == (0.5, 2.0)
+    assert pool.idle(("1", "caller")) == 1
+
+    again = pool.lease(("1", "caller"))
+    assert again is first and len(made) == 1 and pool.reused == 1 and again.calls == 1
+    again.accept(b"\0\0" * 16000)  # the next call, 1 s
+    r2 = again.final()
+    assert (r2.start, r2.end) == (0.5, 1.0)  # not 2.5-3.0: the stream's own time
+
+
+def test_lines_and_sides_do_not_share_and_a_busy_recogniser_is_never_handed_out_twice() -> None:
+    made: list[_Counting] = []
+    pool = _pool(made)
+    a = pool.lease(("1", "caller"))
+    b = pool.lease(("1", "caller"))  # a second call on the line while the first still runs
+    c = pool.lease(("2", "caller"))
+    d = pool.lease(("1", "us"))
+    assert len({id(a), id(b), id(c), id(d)}) == 4 and len(made) == 4
+    a.final()
+    b.final()  # per_key=1: only one idle recogniser is kept per line and side
+    assert pool.idle(("1", "caller")) == 1 and pool.idle() == 1
+
+
+def test_a_new_model_drops_the_old_models_recognisers() -> None:
+    made: list[_Counting] = []
+    pool = _pool(made)
+    old = pool.lease("1")
+    old.final()
+    busy = pool.lease("2")
+    pool.reset(lambda: _Counting(), generation="model-b")
+    assert pool.idle() == 0
+    busy.final()  # finishes after the switch: not kept either
+    assert pool.idle() == 0
+    assert pool.lease("1") is not old
+
+
+def test_leasing_from_many_threads_hands_out_each_recogniser_once() -> None:
+    made: list[_Counting] = []
+    pool = _pool(made)
+    for _ in range(4):
+        pool.lease(str(_)).final()
+    got: list[PooledRecognizer] = []
+    lock = threading.Lock()
+
+    def take(key: str) -> None:
+        rec = pool.lease(key)
+        with lock:
+            got.append(rec)
+
+    threads = [threading.Thread(target=take, args=(str(i % 4),)) for i in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len({id(r) for r in got}) == 16  # 4 warm ones reused once each, 12 new
+    assert pool.reused == 4
+
+
+def test_real_vosk_a_reused_recogniser_hears_the_next_call_with_its_own_times(
+    ko_model: LoadedModel, say: Callable[..., Path]
+) -> None:
+    """The Korean model, one line, two calls in a row: the second call reuses the first call's recogniser, hears
+    nearly the same words, and its word times are the call's own (Vosk's keep counting; the pool shifts them back)."""
+    wav = say(KO_FRAUD_SENTENCE, pad_s=0.3)
+    pool = RecognizerPool(ko_model.recognizer, generation=ko_model)
+    first = run_sync(FileSource(wav), pool.lease("line-1"))
+    rec = pool.lease("line-1")
+    assert pool.reused == 1 and pool.made == 1
+    second = TranscriptionRun(FileSource(wav), rec).start().wait(60)
+    assert second is not None and second.ok
+    # Nearly the same words: the warm graph cache changes the cost; the decoder's pruning may tip a word or two.
+    assert first.text and difflib.SequenceMatcher(None, first.text, second.text).ratio() > 0.8
+    duration = len(decode_file(wav).pcm) / 2 / 16000
+    assert first.segments[0].start is not None and second.segments[0].start is not None
+    assert abs(second.segments[0].start - first.segments[0].start) < 0.05
+    assert second.segments[-1].end <= duration + 0.05
+    assert pool.idle("line-1") == 1  # back for the third call
