@@ -114,7 +114,9 @@ class TwoSidedLine:
         on_context_update: UpdateFn | None = None,
         on_error: ErrorFn | None = None,
         name: str = "line",
+        catch_up_s: float = 0.0,
     ) -> None:
+        self._catch_up_s = catch_up_s  # a live line: speech.pipeline.LIVE_CATCH_UP_S
         self._lock = threading.Lock()
         self._finals: list[SideSegment] = []
         self._context: dict[str, None] = {}
@@ -137,6 +139,7 @@ class TwoSidedLine:
             on_update=lambda segment, update: self._update(side, segment, update),
             on_error=lambda error: self._error(side, error),
             name=f"{name}-{side.code}",
+            catch_up_s=self._catch_up_s,
         )
 
     # -- recogniser threads -----------------------------------------------------------------------

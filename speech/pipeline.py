@@ -26,6 +26,11 @@ from speech.recognizer import RecognitionResult, Recognizer
 
 log = logging.getLogger(__name__)
 
+# A live line that fell behind (the CPU was busy with other lines) catches up in bites of up to this much audio: the
+# audio already waiting is fed to Vosk at once instead of block by block, which lets a busy PC hold more lines
+# (bench/bench_lines.py). A line that keeps up still gets every 0.1 s block as it comes.
+LIVE_CATCH_UP_S = 0.5
+
 SegmentFn = Callable[[TranscriptSegment], None]
 UpdateFn = Callable[[TranscriptSegment, Any], None]
 ErrorFn = Callable[[SpeechError], None]
@@ -65,8 +70,10 @@ class _Loop:
         read_timeout: float,
         keep_updates: bool,
         partials: bool = True,
+        catch_up_s: float = 0.0,
     ) -> None:
         self.partials = partials
+        self.catch_up_bytes = int(catch_up_s * TARGET_RATE) * BYTES_PER_SAMPLE
         self.source = source
         self.recognizer = recognizer
         self.sink = sink
@@ -123,18 +130,35 @@ class _Loop:
         self.last_partial = text
         self._deliver(TranscriptSegment(text=text, is_final=False, start=self.utterance_start, end=self.now_s))
 
+    def _catch_up(self, chunk: bytes) -> tuple[bytes, bool]:
+        """``chunk`` plus the audio already waiting behind it, up to ``catch_up_bytes``; (audio, stream ended)."""
+        parts = [chunk]
+        size = len(chunk)
+        while size < self.catch_up_bytes:
+            more = self.source.read(0.0)
+            if more is None:
+                break
+            if not more:
+                return b"".join(parts), True
+            parts.append(more)
+            size += len(more)
+        return (b"".join(parts) if len(parts) > 1 else chunk), False
+
     def run(self) -> RunResult:
         error: SpeechError | None = None
         started = False
         try:
             self.source.start()
             started = True
-            while not self.stop.is_set():
+            ended = False
+            while not self.stop.is_set() and not ended:
                 chunk = self.source.read(self.read_timeout)
                 if chunk is None:
                     continue
                 if not chunk:
                     break
+                if self.catch_up_bytes:
+                    chunk, ended = self._catch_up(chunk)
                 self.samples += len(chunk) // BYTES_PER_SAMPLE
                 if self.recognizer.accept(chunk):
                     self._final(self.recognizer.result())
@@ -173,6 +197,7 @@ class TranscriptionRun:
 
     Callbacks (``on_segment``, ``on_update(segment, sink_result)``, ``on_error``, ``on_finished``)
     are called on the recogniser thread and must be quick and thread-safe (e.g. emit a signal).
+    ``catch_up_s``: a live line that fell behind feeds up to this much waiting audio at once (``LIVE_CATCH_UP_S``).
     """
 
     def __init__(
@@ -187,10 +212,20 @@ class TranscriptionRun:
         name: str = "call",
         read_timeout: float = 0.1,
         keep_updates: bool = False,
+        catch_up_s: float = 0.0,
     ) -> None:
         self._stop = threading.Event()
         self._loop = _Loop(
-            source, recognizer, sink, on_segment, on_update, on_error, self._stop, read_timeout, keep_updates
+            source,
+            recognizer,
+            sink,
+            on_segment,
+            on_update,
+            on_error,
+            self._stop,
+            read_timeout,
+            keep_updates,
+            catch_up_s=catch_up_s,
         )
         self._on_finished = on_finished
         self._result: RunResult | None = None
