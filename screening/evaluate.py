@@ -2,6 +2,7 @@
 
     python -m screening.evaluate FILE.jsonl [FILE2.jsonl ...] [--split test] [--no-model] [--json]
     python -m screening.evaluate --generated --noise 0.1,0.25,0.4      # the project's own held-out texts
+                                                                        # (generated, seeds, written test split)
     python -m screening.evaluate --generated --loso                     # + leave-one-scheme-out (needs scikit-learn)
     python -m screening.evaluate --probe                                # the blind probe set (evaluation only)
 
@@ -179,13 +180,15 @@ def _fmt(x: float | None, digits: int = 3) -> str:
 
 
 def generated_rows() -> list[Row]:
-    """The held-out generated texts and the seeds (``scripts/make_training_texts.py``), if the script is here."""
+    """The held-out generated texts and the seeds (``scripts/make_training_texts.py``), and the test split of the
+    texts separate writers wrote (``scripts/training_texts/written``), if the scripts are here."""
     script_dir = Path(__file__).resolve().parent.parent / "scripts"
     if not (script_dir / "make_training_texts.py").is_file():
         raise InputError("找不到 scripts/make_training_texts.py", "scripts/make_training_texts.py not found")
     sys.path.insert(0, str(script_dir))
     try:
         from make_training_texts import all_rows
+        from training_texts.written_texts import written_rows
     finally:
         sys.path.remove(str(script_dir))
     out = []
@@ -203,6 +206,9 @@ def generated_rows() -> list[Row]:
                 style=r.get("style"),
             )
         )
+    for r in written_rows():  # the writers' texts: only the test split, as written (speaker labels and all)
+        if r["split"] == "test":
+            out.append(Row(r["text"], r["label"], r["scheme"], "written", r["id"], r["expect"], r["style"]))
     return out
 
 

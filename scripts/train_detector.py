@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import hashlib
 import json
+import random
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -38,6 +39,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from screening.evaluate import split_of  # noqa: E402
 from screening.transcript.model import (  # noqa: E402
     FORMAT,
     MODEL_FILE,
@@ -50,6 +52,7 @@ from screening.transcript.normalise import normalise, sound_key  # noqa: E402
 
 sys.path.insert(0, str(REPO / "scripts"))
 from make_training_texts import all_rows  # noqa: E402
+from training_texts.written_texts import written_rows as load_written  # noqa: E402
 
 CORPORA = REPO.parent / "shared" / "corpora"
 SOURCES = {
@@ -57,12 +60,6 @@ SOURCES = {
     "stc3": "stc3_weibo_helpdesk/dialogues.jsonl",
 }
 OUT = REPO / "screening" / "transcript" / "data" / MODEL_FILE
-
-
-def split_of(row_id: str) -> str:
-    """Stable split by id: 70 % train, 10 % dev, 20 % test."""
-    h = int(hashlib.sha1(row_id.encode("utf-8")).hexdigest()[:8], 16) % 100
-    return "train" if h < 70 else ("dev" if h < 80 else "test")
 
 
 def load_rows(corpora: Path) -> list[dict[str, Any]]:
@@ -92,6 +89,32 @@ def generated_rows(per_scheme: int, seed: int) -> list[dict[str, Any]]:
         split = "test" if part in ("test", "seed") else ("dev" if split_of(r["id"]) == "dev" else "train")
         rows.append({**r, "split": split, "source": "seed" if part == "seed" else "generated"})
     return rows
+
+
+_NAMES = ("华信", "安达", "恒通", "新源", "金盛", "瑞丰", "东方", "鼎泰", "永安", "嘉禾", "中联", "博远")
+_SPEAKER = re.compile(r"^[ \t]*[^\s：:，。！？]{1,8}[：:]", re.MULTILINE)
+_NOTE = re.compile(r"[（(]注[：:][^）)]*[）)]")
+_MASK = re.compile(r"[xX*＊]{2,}")
+
+
+def clean_written(text: str, rng: random.Random) -> str:
+    """Remove what only the writers' habits tie to a label: speaker labels (受害人/嫌疑人 mark fraud, 客服/顾客 often
+    honest), report-style editor notes, 某某 placeholders and x-masked digits (real texts carry names and digits)."""
+    text = _NOTE.sub("", text)
+    text = _SPEAKER.sub("", text)
+    text = text.replace("某某", rng.choice(_NAMES))
+    return _MASK.sub(lambda m: "".join(rng.choice("0123456789") for _ in m.group(0)), text)
+
+
+def written_rows() -> list[dict[str, Any]]:
+    """Texts written for this project by separate writers (``scripts/training_texts/written``, see README there),
+    cleaned (``clean_written``) and split 70/10/20 by id hash like the corpora; the writer is kept for the
+    leave-one-writer-out check."""
+    rng = random.Random(7)
+    return [
+        {**r, "text": clean_written(r["text"], rng), "category": r["scheme"], "source": "written"}
+        for r in load_written()
+    ]
 
 
 def augment(rows: list[dict[str, Any]], share: float, seed: int) -> list[dict[str, Any]]:
@@ -336,6 +359,50 @@ def loso(rows: list[dict[str, Any]], fs: list[str], c: float, keep: int, out: Pa
     return result
 
 
+def lowo(rows: list[dict[str, Any]], fs: list[str], c: float, keep: int, out: Path | None) -> dict[str, Any]:
+    """Leave one *writer* out: retrain without every text that writer wrote (and its noised copies), then run the full
+    detector (rules + that model) on all of the writer's texts, clean and at 25 % CER. A fraud writer's figure is the
+    recall on wording no training text shares; an honest writer's is the false-alarm rate on unseen honest life."""
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import normalize
+
+    from screening.transcript.detector import ALERT_LEVEL
+
+    channel = NoiseChannel((r["text"] for r in rows[:3000]), seed=13)
+    pool = [i for i, r in enumerate(rows) if r["split"] == "train"]
+    vec = CountVectorizer(analyzer=analyzer, min_df=3, lowercase=False)
+    x_all = normalize(vec.fit_transform([fs[i] for i in pool]))
+    writers = sorted({r["writer"] for r in rows if r.get("writer")})
+    result: dict[str, Any] = {}
+    print(f"{'held-out writer':<16}{'label':>6}{'n':>6}{'flagged':>9}{'25%CER':>8}")
+    for held in writers:
+        keep_rows = [k for k, i in enumerate(pool) if rows[i].get("writer") != held]
+        clf = LogisticRegression(C=c, class_weight="balanced", max_iter=3000, solver="liblinear")
+        clf.fit(x_all[keep_rows], [rows[pool[k]]["label"] for k in keep_rows])
+        det = full_detector(NgramModel.from_doc(to_doc(vec, clf, keep, {}), sound_key(True)))
+        seen: set[str] = set()
+        test = [
+            r
+            for r in rows
+            if r.get("writer") == held and "noised" not in r and not (r["id"] in seen or seen.add(r["id"]))
+        ]
+        flags = [det.assess(r["text"], style=style_of(r)).level >= ALERT_LEVEL for r in test]
+        noisy = [det.assess(channel.corrupt(r["text"], 0.25)[0], style=style_of(r)).level >= ALERT_LEVEL for r in test]
+        label = test[0]["label"] if len({r["label"] for r in test}) == 1 else -1
+        res = {
+            "n": len(test),
+            "label": label,
+            "flagged": sum(flags) / len(test),
+            "flagged_cer25": sum(noisy) / len(test),
+        }
+        result[held] = res
+        print(f"{held:<16}{label:>6}{len(test):>6}{res['flagged']:>9.3f}{res['flagged_cer25']:>8.3f}", flush=True)
+    if out:
+        out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return result
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpora", type=Path, default=CORPORA)
@@ -347,9 +414,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--per-scheme", type=int, default=320, help="generated texts per scheme and topic")
     ap.add_argument("--noise-share", type=float, default=0.6, help="share of training rows also added noised")
     ap.add_argument("--no-generated", action="store_true", help="corpora only (the model before issue 12)")
+    ap.add_argument("--no-written", action="store_true", help="without the writers' texts (the model before them)")
+    ap.add_argument("--written-weight", type=int, default=3, help="each written training text counts this often")
     ap.add_argument("--cross", action="store_true", help="run the cross-source checks, do not write the model")
     ap.add_argument("--loso", action="store_true", help="leave-one-scheme-out checks, do not write the model")
     ap.add_argument("--loso-out", type=Path, help="write the leave-one-scheme-out figures here (JSON)")
+    ap.add_argument("--lowo", action="store_true", help="leave-one-writer-out checks, do not write the model")
+    ap.add_argument("--lowo-out", type=Path, help="write the leave-one-writer-out figures here (JSON)")
     args = ap.parse_args(argv)
 
     global NGRAMS
@@ -359,6 +430,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = load_rows(args.corpora)
     if not args.no_generated:
         rows += generated_rows(args.per_scheme, 1)
+        if not args.no_written:
+            rows += written_rows() * args.written_weight
         rows += augment(rows, args.noise_share, 5)
     fs = featurise(rows)
     print(f"loaded {len(rows)} texts, featurised in {time.time() - t0:.1f}s")
@@ -367,6 +440,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.loso:
         loso(rows, fs, args.C, args.keep, args.loso_out)
+        return 0
+    if args.lowo:
+        lowo(rows, fs, args.C, args.keep, args.lowo_out)
         return 0
     train = [i for i, r in enumerate(rows) if r["split"] == "train"]
     vec, clf = fit([fs[i] for i in train], [rows[i]["label"] for i in train], args.C)
