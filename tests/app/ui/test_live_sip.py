@@ -115,9 +115,13 @@ def test_blocked_sip_call_is_refused_and_shown_then_an_allowed_one_is_heard_on_b
         timeout=20_000,
     )
     wait_jobs()
-    rows = {r["number_raw"]: r for r in services.history().query(kind="call")}
-    heard = rows["13912345678"]["transcript"]
-    assert f"对方：{SCAM}" in heard and f"我方：{HELLO}" in heard, heard
+
+    def heard() -> str:  # the labelled transcript is written when the call's result reaches the GUI thread
+        rows = {r["number_raw"]: r for r in services.history().query(kind="call")}
+        return str(rows["13912345678"]["transcript"] or "")
+
+    qtbot.waitUntil(lambda: f"我方：{HELLO}" in heard(), timeout=10_000)
+    assert f"对方：{SCAM}" in heard() and f"我方：{HELLO}" in heard(), heard()
     assert not list(Path(services.data_dir, "sip-calls").glob("*.wav"))
 
 
