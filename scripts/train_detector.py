@@ -9,7 +9,7 @@ helpdesk chats as hard negatives) and the texts this project writes itself
 (``scripts/make_training_texts.py``: every scheme of issue 12 and honest look-alikes, in call, SMS and
 chat style, made at train time, never stored).  Corpus dialogues are assigned to train/dev/test by a
 hash of their id; generated texts by *wording* (test rows use held-out phrases only, see that script),
-and the hand-written seeds are never trained on.  60 % of the training rows also go in a second
+and the hand-written seeds are never trained on.  Every training row also goes in a second
 time through the recogniser-noise channel (:mod:`screening.transcript.noise`, 10/25/40 % CER).
 
 Two models are fitted: the binary fraud/honest model, and a one-vs-rest scheme model over the fraud
@@ -412,7 +412,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--scheme-keep", type=int, default=1500, help="features kept per scheme in the scheme model")
     ap.add_argument("--ngrams", default="1,3", help="min,max n-gram length in syllables")
     ap.add_argument("--per-scheme", type=int, default=320, help="generated texts per scheme and topic")
-    ap.add_argument("--noise-share", type=float, default=0.6, help="share of training rows also added noised")
+    ap.add_argument("--noise-share", type=float, default=1.0, help="share of training rows also added noised")
     ap.add_argument("--no-generated", action="store_true", help="corpora only (the model before issue 12)")
     ap.add_argument("--no-written", action="store_true", help="without the writers' texts (the model before them)")
     ap.add_argument("--written-weight", type=int, default=3, help="each written training text counts this often")
