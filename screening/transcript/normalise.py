@@ -141,6 +141,8 @@ def _normalise(text: str) -> str:
     if _SPOKEN_ANY.search(text):  # one cheap pass decides whether the five rewrites are needed
         for pattern, repl in _SPOKEN_RE:
             text = pattern.sub(repl, text)
+        if " " in text:  # a rewrite can put Chinese next to a space that stood by a letter (" v信" → " 微信")
+            text = _MULTI_SPACE.sub(" ", _SPACE_NON_ASCII.sub("", text))
     text = _NUMERAL_RUN.sub(_numeral_sub, text)
     if not unicodedata.is_normalized("NFKC", text):  # removing a space can join a letter and a combining mark
         text = unicodedata.normalize("NFKC", text)

@@ -174,6 +174,12 @@ def test_normalise_spoken_forms() -> None:
     assert key.key(normalise("验证马")) == key.key(normalise("验证码"))
 
 
+def test_normalise_is_idempotent_when_a_spoken_form_follows_a_space() -> None:
+    # found by hypothesis: " v信" became " 微信", whose space a second pass removed
+    assert normalise(" v信") == normalise(normalise(" v信")) == "微信"
+    assert normalise(" 加 v信 123") == "加微信123"
+
+
 def test_normalise_joins_letters_spelled_out_by_the_recogniser() -> None:
     # Vosk writes "Q Q 群"; the letters must join, not turn into "q qq群".
     assert normalise("请 加 Q Q 群 1 2 3 4 5 6") == "请加qq群123456"
