@@ -49,7 +49,6 @@ from screening.types import Level
 
 log = logging.getLogger(__name__)
 
-DISABLED_BUTTON_STYLE = "QPushButton:disabled { background: #d0d7de; color: #57606a; }"
 
 MAX_SHOWN = 2000  # rows in the table; a 100,000-row call log is summarised, shown riskiest first, exported in full
 
@@ -69,7 +68,6 @@ class CheckPage(QWidget):
         self.input.setTabChangesFocus(True)
         self.check_button = QPushButton(self)
         self.check_button.setObjectName("primary")
-        self.check_button.setStyleSheet(DISABLED_BUTTON_STYLE)  # a greyed-out primary button must look disabled
         self.check_button.clicked.connect(self.check_pasted)
         self.open_button = QPushButton(self)
         self.open_button.clicked.connect(self.choose_call_log)

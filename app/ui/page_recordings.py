@@ -53,8 +53,6 @@ from screening.types import Level
 
 log = logging.getLogger(__name__)
 
-DISABLED_BUTTON_STYLE = "QPushButton:disabled { background: #d0d7de; color: #57606a; }"
-
 
 BANNER_REASONS = 3  # reasons shown in the verdict banner; the rest are in the evidence list
 
@@ -112,7 +110,6 @@ class RecordingsPage(QWidget):
         self.folder_button.clicked.connect(self.choose_folder)
         self.scan_button = QPushButton(self)
         self.scan_button.setObjectName("primary")
-        self.scan_button.setStyleSheet(DISABLED_BUTTON_STYLE)  # a greyed-out primary button must look disabled
         self.scan_button.clicked.connect(self.start_scan)
         self.clear_button = QPushButton(self)
         self.clear_button.clicked.connect(self.clear)

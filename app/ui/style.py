@@ -110,6 +110,7 @@ def level_color(level: Level) -> QColor:
 
 
 # Application-wide style sheet: generous spacing and clear focus rings for keyboard users.
+# A greyed-out primary button must look disabled, not blue and dead (the Check and Recordings buttons wait on input).
 APP_STYLESHEET = """
 QListWidget#navigation { border: none; background: #f6f8fa; outline: 0; }
 QListWidget#navigation::item { padding: 0.6em 0.8em; border-radius: 6px; margin: 2px 6px; color: #24292f; }
@@ -121,6 +122,7 @@ QPushButton:focus, QLineEdit:focus, QComboBox:focus, QCheckBox:focus, QSpinBox:f
 }
 QPushButton#danger { background: #cf222e; color: white; font-weight: bold; border-radius: 4px; }
 QPushButton#primary { background: #1f6feb; color: white; font-weight: bold; border-radius: 4px; }
+QPushButton#primary:disabled { background: #d0d7de; color: #57606a; }
 QFrame#callCard { border: 1px solid #d0d7de; border-radius: 8px; background: #ffffff; }
 QLabel#hint { color: #57606a; }
 """
