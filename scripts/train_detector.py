@@ -32,7 +32,7 @@ import random
 import re
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -146,14 +146,45 @@ def analyzer(ms: str) -> list[str]:
 
 def fit(fs: Sequence[str], y: Sequence[int], c: float) -> tuple[Any, Any]:
     from sklearn.feature_extraction.text import CountVectorizer
-    from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import normalize
 
     vec = CountVectorizer(analyzer=analyzer, min_df=3, lowercase=False)
     x = normalize(vec.fit_transform(fs))
-    clf = LogisticRegression(C=c, class_weight="balanced", max_iter=3000, solver="liblinear")
+    clf = classifier(c)
     clf.fit(x, list(y))
     return vec, clf
+
+
+def classifier(c: float) -> Any:
+    """The binary model's learner (the shipped model and every held-out fold)."""
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=c, class_weight="balanced", max_iter=3000, solver="liblinear")
+
+
+def held_out_models(
+    rows: list[dict[str, Any]],
+    fs: list[str],
+    c: float,
+    keep: int,
+    group: Callable[[dict[str, Any]], Any],
+    held: Iterable[Any],
+) -> Iterator[tuple[Any, NgramModel, Any]]:
+    """For each value in ``held``: (value, a model trained without the training rows whose ``group`` is that value,
+    the full detector with it). One vocabulary serves all folds (counted once); it is fitted without the held-out
+    rows' labels, so no label leaks: its n-grams are merely allowed to exist."""
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.preprocessing import normalize
+
+    pool = [i for i, r in enumerate(rows) if r["split"] == "train"]
+    vec = CountVectorizer(analyzer=analyzer, min_df=3, lowercase=False)
+    x_all = normalize(vec.fit_transform([fs[i] for i in pool]))
+    for value in held:
+        keep_rows = [k for k, i in enumerate(pool) if group(rows[i]) != value]
+        clf = classifier(c)
+        clf.fit(x_all[keep_rows], [rows[pool[k]]["label"] for k in keep_rows])
+        model = NgramModel.from_doc(to_doc(vec, clf, keep, {}), sound_key(True))
+        yield value, model, full_detector(model)
 
 
 def to_doc(vec: Any, clf: Any, keep: int, meta: dict[str, Any]) -> dict[str, Any]:
@@ -315,22 +346,7 @@ def loso(rows: list[dict[str, Any]], fs: list[str], c: float, keep: int, out: Pa
     schemes = sorted({r["scheme"] for r in rows if r.get("source") == "generated" and r["label"]})
     result: dict[str, Any] = {}
     print(f"{'held-out scheme':<22}{'n':>5}{'rules':>8}{'model':>8}{'full':>8}{'25%CER':>8}{'category':>9}")
-    from sklearn.feature_extraction.text import CountVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import normalize
-
-    # One vocabulary for all folds (counted once), then one fit per held-out scheme on the other rows.
-    # The vocabulary is fitted without the held-out rows' labels, so no label leaks; its n-grams are
-    # merely allowed to exist.
-    pool = [i for i, r in enumerate(rows) if r["split"] == "train"]
-    vec = CountVectorizer(analyzer=analyzer, min_df=3, lowercase=False)
-    x_all = normalize(vec.fit_transform([fs[i] for i in pool]))
-    for held in schemes:
-        keep_rows = [k for k, i in enumerate(pool) if rows[i].get("scheme") != held]
-        clf = LogisticRegression(C=c, class_weight="balanced", max_iter=3000, solver="liblinear")
-        clf.fit(x_all[keep_rows], [rows[pool[k]]["label"] for k in keep_rows])
-        m = NgramModel.from_doc(to_doc(vec, clf, keep, {}), sound_key(True))
-        det = full_detector(m)
+    for held, m, det in held_out_models(rows, fs, c, keep, lambda r: r.get("scheme"), schemes):
         test = [r for r in rows if r.get("scheme") == held and r.get("source") == "generated" and "noised" not in r]
         flags = [det.assess(r["text"], style=style_of(r)) for r in test]
         noisy = [det.assess(channel.corrupt(r["text"], 0.25)[0], style=style_of(r)) for r in test]
@@ -363,30 +379,15 @@ def lowo(rows: list[dict[str, Any]], fs: list[str], c: float, keep: int, out: Pa
     """Leave one *writer* out: retrain without every text that writer wrote (and its noised copies), then run the full
     detector (rules + that model) on all of the writer's texts, clean and at 25 % CER. A fraud writer's figure is the
     recall on wording no training text shares; an honest writer's is the false-alarm rate on unseen honest life."""
-    from sklearn.feature_extraction.text import CountVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import normalize
-
     from screening.transcript.detector import ALERT_LEVEL
 
     channel = NoiseChannel((r["text"] for r in rows[:3000]), seed=13)
-    pool = [i for i, r in enumerate(rows) if r["split"] == "train"]
-    vec = CountVectorizer(analyzer=analyzer, min_df=3, lowercase=False)
-    x_all = normalize(vec.fit_transform([fs[i] for i in pool]))
     writers = sorted({r["writer"] for r in rows if r.get("writer")})
     result: dict[str, Any] = {}
     print(f"{'held-out writer':<16}{'label':>6}{'n':>6}{'flagged':>9}{'25%CER':>8}")
-    for held in writers:
-        keep_rows = [k for k, i in enumerate(pool) if rows[i].get("writer") != held]
-        clf = LogisticRegression(C=c, class_weight="balanced", max_iter=3000, solver="liblinear")
-        clf.fit(x_all[keep_rows], [rows[pool[k]]["label"] for k in keep_rows])
-        det = full_detector(NgramModel.from_doc(to_doc(vec, clf, keep, {}), sound_key(True)))
-        seen: set[str] = set()
-        test = [
-            r
-            for r in rows
-            if r.get("writer") == held and "noised" not in r and not (r["id"] in seen or seen.add(r["id"]))
-        ]
+    for held, _, det in held_out_models(rows, fs, c, keep, lambda r: r.get("writer"), writers):
+        # each written text once (the weighted copies share its id), without its noised copies
+        test = list({r["id"]: r for r in rows if r.get("writer") == held and "noised" not in r}.values())
         flags = [det.assess(r["text"], style=style_of(r)).level >= ALERT_LEVEL for r in test]
         noisy = [det.assess(channel.corrupt(r["text"], 0.25)[0], style=style_of(r)).level >= ALERT_LEVEL for r in test]
         label = test[0]["label"] if len({r["label"] for r in test}) == 1 else -1
