@@ -141,10 +141,6 @@ class RecognizerPool:
                 return len(self._idle.get(key, ()))
             return sum(len(v) for v in self._idle.values())
 
-    def clear(self) -> None:
-        with self._lock:
-            self._idle.clear()
-
     def _release(self, rec: PooledRecognizer) -> None:
         with self._lock:
             idle = self._idle.setdefault(rec.key, [])
