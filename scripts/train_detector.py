@@ -345,11 +345,19 @@ def loso(rows: list[dict[str, Any]], fs: list[str], c: float, keep: int, out: Pa
     rules_only = full_detector(None)  # type: ignore[arg-type]
     schemes = sorted({r["scheme"] for r in rows if r.get("source") == "generated" and r["label"]})
     result: dict[str, Any] = {}
+    levels = (0.0, 0.1, 0.25, 0.4)
+    by_style: dict[tuple[str, float], list[int]] = {}  # (style, CER) → [flagged, n] over every held-out fold
     print(f"{'held-out scheme':<22}{'n':>5}{'rules':>8}{'model':>8}{'full':>8}{'25%CER':>8}{'category':>9}")
     for held, m, det in held_out_models(rows, fs, c, keep, lambda r: r.get("scheme"), schemes):
         test = [r for r in rows if r.get("scheme") == held and r.get("source") == "generated" and "noised" not in r]
         flags = [det.assess(r["text"], style=style_of(r)) for r in test]
         noisy = [det.assess(channel.corrupt(r["text"], 0.25)[0], style=style_of(r)) for r in test]
+        for cer in levels:
+            for r in test:
+                text = r["text"] if cer == 0.0 else channel.corrupt(r["text"], cer)[0]
+                tally = by_style.setdefault((str(r.get("style", "call")), cer), [0, 0])
+                tally[0] += det.assess(text, style=style_of(r)).level >= ALERT_LEVEL
+                tally[1] += 1
         rules = [rules_only.assess(r["text"], style=style_of(r)) for r in test]
         probs = probabilities(m, [key_model_string(sound_key(True).key(normalise(r["text"]))) for r in test])
         n = len(test)
@@ -370,6 +378,17 @@ def loso(rows: list[dict[str, Any]], fs: list[str], c: float, keep: int, out: Pa
             f"{res['full_cer25']:>8.3f}{res['category']:>9.3f}",
             flush=True,
         )
+    print("every held-out fold together, recall by style and recogniser noise:")
+    print(f"{'style':<8}" + "".join(f"{f'{cer:.0%} CER':>10}" for cer in levels))
+    for style in sorted({st for st, _ in by_style}):
+        print(
+            f"{style:<8}" + "".join(f"{by_style[(style, cer)][0] / by_style[(style, cer)][1]:>10.3f}" for cer in levels)
+        )
+    weakest = min(result, key=lambda k: result[k]["full"])
+    weakest25 = min(result, key=lambda k: result[k]["full_cer25"])
+    print(
+        f"weakest scheme: {weakest} {result[weakest]['full']:.3f}; at 25 % CER: {weakest25} {result[weakest25]['full_cer25']:.3f}"
+    )
     if out:
         out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return result
