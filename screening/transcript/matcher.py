@@ -69,7 +69,8 @@ _REASSURE = r"(?!担心|着急|急|害怕|怕|紧张|慌|挂|犹豫|耽误|错�
 _NEG_BEFORE = re.compile(
     rf"(?:不要|不会|不能|不可以|(?<!是)不是|(?<![识区特分告级类个性辨鉴差派离])别(?!人|的)|切勿|勿|绝不|决不|从不|从来不|没有|"
     rf"不存在|并不|并非|不需要|无需|不用){_REASSURE}|"
-    r"谨防|警惕|小心|防范|提防|当心|凡是|一律|拒绝|以防|谨记|牢记|所谓"
+    r"谨防|警惕|小心|防范|提防|当心|凡是|一律|拒绝|以防|谨记|牢记|所谓|"
+    r"哪有|哪里有|哪儿有|哪会|谁会"  # rhetorical denial: 哪有放款前要先交钱的
 )
 # Someone *describing* a scam (a police warning, a news item, a relative retelling a call) names the
 # same cues; a sentence that talks about the scam from the outside does not count as the scam.
@@ -86,8 +87,14 @@ _NOT = "不非"
 _CONDITIONAL = re.compile(r"(?:如果|要是|若|再|要)$")
 _NEG_AFTER = re.compile(
     r"(?:不要|别|勿|千万不|不能|不可|不得|绝不)(?:告诉|透露|泄露|泄漏|给|提供|说|发|转|相信|理会|点)|"
-    r"(?:是|都是|就是|属于)(?:诈骗|骗局|假的|骗人|骗子)|要警惕|谨防"
+    r"(?:是|都是|就是|属于)(?:诈骗|骗局|假的|骗人|骗子|坑)|要警惕|谨防"
 )
+# A cue inside quotation marks is cited, not said: 请勿轻信“积分清零，点击链接兑换现金”的短信, 平台不存在“交易保证金”.
+# Its warning is looked for around the quotation (whose own commas do not end the clause), a little further back.
+_QUOTE_OPEN = "“‘「『"
+_QUOTE_CLOSE = "”’」』"
+QUOTE_REACH = 40  # how far an opening and a closing mark are looked for
+QUOTED_NEGATION_REACH = 20  # 中奖无需先缴纳“个人所得税”或“手续费”: the denial governs a list of citations
 
 
 # "…不会通过短信链接要求您提供银行卡密码": a denied request further back in the clause than NEGATION_REACH.
@@ -276,12 +283,13 @@ class PhraseMatcher:
                 occurrences.append(
                     [(end - n, end, norm[end - n : end] != text) for w in words for end in ends_of.get(w, ())]
                 )
-            hits.extend(self._chain(ri, pi, occurrences))
+            hits.extend(self._chain(ri, pi, occurrences, norm))
         return hits
 
     @staticmethod
-    def _chain(ri: int, pi: int, lists: list[list[tuple[int, int, bool]]]) -> list[RawHit]:
-        """Join the parts of a "a…b" phrase: each next part starts within GAP characters of the last."""
+    def _chain(ri: int, pi: int, lists: list[list[tuple[int, int, bool]]], norm: str = "") -> list[RawHit]:
+        """Join the parts of a "a…b" phrase: each next part starts within GAP characters of the last, in the same
+        sentence (「…积分。请勿轻信“积分清零…”」 does not chain the first 积分 to 清零)."""
         if any(not occ for occ in lists):
             return []
         for occ in lists:
@@ -295,7 +303,7 @@ class PhraseMatcher:
             end, fuzzy, ok = end0, fuzzy0, True
             for occ, occ_starts in zip(lists[1:], starts[1:], strict=True):
                 i = bisect.bisect_left(occ_starts, end)
-                if i == len(occ) or occ_starts[i] > end + GAP:
+                if i == len(occ) or occ_starts[i] > end + GAP or _SENTENCE_BREAK.search(norm, end, occ_starts[i]):
                     ok = False
                     break
                 end, fuzzy = occ[i][1], fuzzy or occ[i][2]
@@ -319,9 +327,16 @@ class PhraseMatcher:
 
     @staticmethod
     def _warned(norm: str, start: int, end: int) -> bool:
+        quoted = _quote_span(norm, start, end)
+        if quoted is not None and PhraseMatcher._warned_at(norm, *quoted, QUOTED_NEGATION_REACH):
+            return True
+        return PhraseMatcher._warned_at(norm, start, end, NEGATION_REACH)
+
+    @staticmethod
+    def _warned_at(norm: str, start: int, end: int, reach: int) -> bool:
         if start and norm[start - 1] in _NOT and not _CONDITIONAL.search(norm, max(0, start - 3), start - 1):
             return True  # 不保本, 不中奖, 非移动公司: the phrase itself is denied (but 如果不马上汇款 is a threat)
-        before = norm[max(0, start - NEGATION_REACH) : start]
+        before = norm[max(0, start - reach) : start]
         head = _UP_TO_CLAUSE_BREAK.match(before)
         if head:
             before = before[head.end() :]
@@ -338,6 +353,24 @@ class PhraseMatcher:
         if brk:
             after = after[: brk.start()]
         return bool(after and _NEG_AFTER.search(after))
+
+
+def _quote_span(norm: str, start: int, end: int) -> tuple[int, int] | None:
+    """(opening mark, just after the closing mark) of the quotation ``norm[start:end]`` lies in, if it lies in one:
+    curly or corner marks, or straight double quotes (an odd number of them before it in the sentence)."""
+    lo = max(0, start - QUOTE_REACH)
+    before = norm[lo:start]
+    opened = max(before.rfind(q) for q in _QUOTE_OPEN)
+    if opened >= 0 and max(before.rfind(q) for q in _QUOTE_CLOSE) < opened:
+        after = norm[start : end + QUOTE_REACH]  # the closing mark may fall inside the hit (“手续费”才能)
+        closes = [i for i in (after.find(q) for q in _QUOTE_CLOSE) if i >= 0]
+        return (lo + opened, start + min(closes) + 1) if closes else None
+    head = _UP_TO_SENTENCE_BREAK.match(before)
+    if (before[head.end() :] if head else before).count('"') % 2 == 1:
+        closing = norm.find('"', start, end + QUOTE_REACH)
+        if closing >= 0:
+            return lo + before.rfind('"'), closing + 1
+    return None
 
 
 def _drop_covered(hits: list[RawHit]) -> list[RawHit]:

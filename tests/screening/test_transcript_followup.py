@@ -45,3 +45,36 @@ def test_off_platform_deal_is_still_caught(det: ScriptDetector) -> None:
     a = det.assess("我们去平台外交易吧，加我微信，我给你发收款链接，先付定金")
     assert {"used.offsite", "game.offsite"} & {h.rule_id for h in a.hits}
     assert a.level >= Level.WARN
+
+
+# A cue inside quotation marks that a denial governs is cited, not asked for; one a sentence does not cover is asked.
+CITED = [
+    "【福彩中心】提醒：彩票中奖无需先缴纳“个人所得税”或“手续费”才能领奖，单注奖金超过一万元需本人持票和身份证到福彩中心兑奖。",
+    "【中国电信】尊敬的客户，您的星级积分可兑换话费、视频会员等权益，兑换入口：电信营业厅App-我的-积分。请勿轻信“积分清零，点击链接兑换现金”的短信。",
+    "二手交易平台安全须知：请在平台内沟通、下单、付款；平台不存在“交易保证金”“账户解冻费”；卖家不会要求您扫描其他二维码付款。",
+]
+
+
+@pytest.mark.parametrize("text", CITED)
+def test_a_cited_cue_is_a_warning_not_an_ask(det: ScriptDetector, text: str) -> None:
+    a = det.assess(text, style="sms")
+    assert a.level < Level.WARN, (a.score, [(h.rule_id, h.matched) for h in a.hits])
+
+
+def test_a_quoted_cue_without_a_denial_still_counts(det: ScriptDetector) -> None:
+    a = det.assess("恭喜您中奖了，领奖前需先缴纳“个人所得税”和“手续费”共两千元，转到指定账户后即可到账。", style="sms")
+    assert {"prize.tax_fee", "generic.upfront_fee"} & {h.rule_id for h in a.hits}
+    assert a.level >= Level.WARN
+
+
+def test_a_rhetorical_denial_is_a_warning(det: ScriptDetector) -> None:
+    # 哪有…的 denies: a friend saying no real lender asks for money first is not a lender asking for it
+    a = det.assess("你听我说，哪有放款前要先交钱的，正规贷款都是放款后才扣利息。", style="chat")
+    assert not {"loan.fee_before", "generic.pay_before_payout"} & {h.rule_id for h in a.hits if not h.narrated}
+    assert a.level < Level.WARN
+
+
+def test_a_gapped_cue_does_not_chain_across_sentences(det: ScriptDetector) -> None:
+    # 积分…清零 must not join the 积分 of one sentence to the 清零 of the next
+    a = det.assess("您的积分。清零活动明天开始报名。", style="sms")
+    assert "telecom.points_expiring" not in {h.rule_id for h in a.hits}

@@ -109,7 +109,7 @@ class _Gapped:
                     found.append([(i, i + n, False) for i in spans if norm.startswith(part, i)])
                 else:
                     found.append([(i, i + n, norm[i : i + n] != part) for i in spans if key[i : i + n] in keys])
-            out.extend(m._chain(ri, pi, found))
+            out.extend(m._chain(ri, pi, found, norm))
         return sorted(out)
 
 
