@@ -449,7 +449,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpora", type=Path, default=CORPORA)
     ap.add_argument("--out", type=Path, default=OUT)
-    ap.add_argument("-C", type=float, default=2.0, help="inverse regularisation strength")
+    ap.add_argument("-C", type=float, default=16.0, help="inverse regularisation strength")
     ap.add_argument("--keep", type=int, default=30000, help="features kept in the shipped model")
     ap.add_argument("--scheme-keep", type=int, default=1500, help="features kept per scheme in the scheme model")
     ap.add_argument("--ngrams", default="1,3", help="min,max n-gram length in syllables")
