@@ -287,7 +287,7 @@ class PhraseMatcher:
         return hits
 
     @staticmethod
-    def _chain(ri: int, pi: int, lists: list[list[tuple[int, int, bool]]], norm: str = "") -> list[RawHit]:
+    def _chain(ri: int, pi: int, lists: list[list[tuple[int, int, bool]]], norm: str) -> list[RawHit]:
         """Join the parts of a "a…b" phrase: each next part starts within GAP characters of the last, in the same
         sentence (「…积分。请勿轻信“积分清零…”」 does not chain the first 积分 to 清零)."""
         if any(not occ for occ in lists):
