@@ -125,6 +125,10 @@ def test_real_vosk_a_reused_recogniser_hears_the_next_call_with_its_own_times(
     assert "계좌" in first.text.split() and second.text == first.text
     duration = len(decode_file(wav).pcm) / 2 / 16000
     assert first.segments[0].start is not None and second.segments[0].start is not None
-    assert abs(second.segments[0].start - first.segments[0].start) < 0.05
+    # Unshifted, the second call's words would start a whole call (~4 s) late. A warm recogniser's adapted
+    # features move the first word's start by up to ~0.13 s (seen in CI), so the bound is well above that and
+    # well below a call's length.
+    assert duration > 2.0
+    assert abs(second.segments[0].start - first.segments[0].start) < 0.4
     assert second.segments[-1].end <= duration + 0.05
     assert pool.idle("line-1") == 1  # back for the third call
