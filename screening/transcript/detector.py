@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 from screening.i18n import BiText
 from screening.transcript.entities import Entity, extract_entities
 from screening.transcript.explain import ReasonText, assessment_reasons, model_passages, model_scheme_reason
+from screening.transcript.links import LOOKALIKE_RULE
 from screening.transcript.matcher import PhraseMatcher, RawHit
 from screening.transcript.model import ModelError, NgramModel, NgramState, key_model_string
 from screening.transcript.normalise import SoundKey, normalise, sound_key
@@ -79,6 +80,7 @@ ASK_RULES = frozenset(
         "generic.pay_before_payout",
         "generic.upfront_fee",
         "generic.download_link",
+        "generic.lookalike_link",
         "generic.follow_steps",
         "generic.claim_link",
         "acq.borrow",
@@ -334,6 +336,9 @@ class ScriptDetector:
         """``strong_ask``: whether the text (all of it, for a session fed in parts) has a strong direct cue;
         None: judged from ``hits``."""
         rule_score, combos, category, state = self._rule_score(hits, prior)
+        # A link posing as an official site is evidence anyone can check, and honest senders do not make one: the
+        # model's veto does not overrule it (a fake bank SMS that copies the bank's own disclaimers reads honest).
+        checkable = state.best.get(LOOKALIKE_RULE, 0.0) >= STRONG
         model_part = self._model_part(p, syllables, style)
         if strong_ask is None:
             strong_ask = any(h.weight >= STRONG and not h.narrated for h in hits)
@@ -364,6 +369,7 @@ class ScriptDetector:
             and p < MODEL_VETO_P
             and score >= WARN_SCORE
             and syllables >= SHORT_TEXT_BY_STYLE.get(style, SHORT_TEXT)
+            and not checkable
         ):
             score = min(score, VETO_SCORE)  # the rules alone say fraud, the model firmly says not: caution only
         return _Scored(score, rule_score, model_part, category, combos), state

@@ -27,6 +27,7 @@ from typing import NamedTuple
 
 import ahocorasick
 
+from screening.transcript.links import LOOKALIKE_RULE, lookalike_links
 from screening.transcript.normalise import SoundKey, is_cjk, normalise
 from screening.transcript.phrases import GAP, GAP_MARK, PhraseBook, Rule
 
@@ -208,6 +209,8 @@ class PhraseMatcher:
         self._exact = _automaton(exact, gapped_words)
         self._gapped, self._word_parts = _gapped_index(gapped_words)
         self._empty = not entries and not exact
+        # A link posing as an official site is a hit of the pack's LOOKALIKE_RULE, when the packs have that rule.
+        self._link_rule = next((i for i, r in enumerate(self.rules) if r.id == LOOKALIKE_RULE), None)
 
     def find(self, norm: str, key: str | None = None) -> list[RawHit]:
         """All non-negated hits in ``norm`` (normalised text); ``key`` is its sound key if already made."""
@@ -222,7 +225,10 @@ class PhraseMatcher:
             key = self.key.key(norm)
         out: list[RawHit] = []
         warned = 0.0
-        for h in self._candidates(norm, key):
+        candidates = self._candidates(norm, key)
+        if self._link_rule is not None:
+            candidates.extend(RawHit(self._link_rule, 0, a, b, False) for a, b, _ in lookalike_links(norm))
+        for h in candidates:
             if not self.rules[h.rule_index].negatable:
                 out.append(h)
             elif not self._warned(norm, h.start, h.end):

@@ -1,0 +1,92 @@
+"""Links that pose as an official site (仿冒网址): found, explained, and not confused with the real sites."""
+
+from __future__ import annotations
+
+import pytest
+
+from screening.transcript import ScriptDetector
+from screening.transcript.links import LOOKALIKE_RULE, host_of, impersonated_name, lookalike_links
+from screening.transcript.normalise import normalise
+from screening.types import Level, TranscriptSegment
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("icbc-upd.com", "icbc"),
+        ("https://www.10086-jf5g.cn/dh", "10086"),
+        ("u.10010-jf.com/hw", "10010"),
+        ("m-icbcvip.cn", "icbc"),  # a long name glued to other letters
+        ("jg12123-cl.cn", "12123"),
+        ("rsbt-gov.cc", "gov"),  # an authority's sites end in .gov.cn
+        ("boc-ebank-gx.com", "boc"),
+        ("xianyu-pay.net", "xianyu"),
+    ],
+)
+def test_a_borrowed_name_is_found(url: str, name: str) -> None:
+    assert impersonated_name(url) == name
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "www.icbc.com.cn",
+        "https://10086.cn/qd",
+        "u.jd.com/Xa92kL",
+        "https://m.tb.cn/h.5Kq2",
+        "etax.chinatax.gov.cn",
+        "www.nhsa.gov.cn",
+        "t.cn/A6xYz9Qp",  # a shortener names nobody
+        "c.abcd.cn/x9kp",  # a short name inside an ordinary word is not borrowed
+        "jdcloud.com",
+        "weixin.qq.com",
+    ],
+)
+def test_official_sites_and_ordinary_domains_are_not(url: str) -> None:
+    assert impersonated_name(url) is None
+
+
+def test_host_of_drops_scheme_www_path_and_port() -> None:
+    assert host_of("HTTPS://www.Boc-VIP.cn:8080/a?b=1") == "boc-vip.cn"
+
+
+def test_positions_point_at_the_link_in_normalised_text() -> None:
+    norm = normalise("【工商银行】您的电子密码器即将过期，请登录 icbc-upd.com 更新。")
+    ((start, end, name),) = lookalike_links(norm)
+    assert norm[start:end] == "icbc-upd.com" and name == "icbc"
+    assert lookalike_links(normalise("没有链接的一句话。")) == []
+
+
+@pytest.fixture(scope="module")
+def det() -> ScriptDetector:
+    return ScriptDetector.default()
+
+
+FAKE = "【中国银行】您的网银盾将于今日到期失效，为不影响正常使用，请登录 boc-ebank-gx.com 进行在线升级。"
+REAL = "【中国银行】您的网银盾将于今日到期失效，为不影响正常使用，请登录 www.boc.cn 进行在线升级。"
+
+
+def test_a_fake_bank_site_is_a_cited_hit_and_warns(det: ScriptDetector) -> None:
+    a = det.assess(FAKE, style="sms")
+    hits = [h for h in a.hits if h.rule_id == LOOKALIKE_RULE]
+    assert [h.matched for h in hits] == ["boc-ebank-gx.com"]
+    assert a.level >= Level.WARN, (a.score, [(h.rule_id, h.matched) for h in a.hits])
+    explained = " ".join(r.zh + r.en for r in a.reasons)
+    assert "仿冒网站" in explained and "fake site" in explained
+
+
+def test_the_same_text_with_the_real_site_has_no_such_hit(det: ScriptDetector) -> None:
+    a = det.assess(REAL, style="sms")
+    assert not [h for h in a.hits if h.rule_id == LOOKALIKE_RULE]
+
+
+def test_a_warning_against_the_fake_site_is_not_an_ask(det: ScriptDetector) -> None:
+    a = det.assess("【中国银行】近期有不法分子发送短信冒充我行，请勿登录 boc-ebank-gx.com 等仿冒网址。", style="sms")
+    assert not [h for h in a.hits if h.rule_id == LOOKALIKE_RULE and not h.narrated]
+    assert a.level < Level.WARN, (a.score, [(h.rule_id, h.matched) for h in a.hits])
+
+
+def test_a_streaming_session_finds_it_too(det: ScriptDetector) -> None:
+    session = det.session(style="sms")
+    session.feed(TranscriptSegment(text=FAKE, is_final=True, start=0.0, end=1.0))
+    assert any(h.rule_id == LOOKALIKE_RULE for h in session.assessment.hits)
