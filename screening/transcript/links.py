@@ -77,28 +77,26 @@ OFFICIAL_DOMAINS: dict[str, tuple[str, ...]] = {
     "gov": ("gov.cn",),
     "12123": ("122.gov.cn",),
     "122": ("122.gov.cn",),
-    "12333": ("gov.cn",),
-    "12345": ("gov.cn",),
     "chinatax": ("chinatax.gov.cn",),
     "tax": ("chinatax.gov.cn", "gov.cn"),
     "etax": ("chinatax.gov.cn", "gov.cn"),
     "nhsa": ("nhsa.gov.cn",),
     "mohrss": ("mohrss.gov.cn",),
-    "court": ("court.gov.cn", "gov.cn"),
-    "police": ("gov.cn",),
-    "gongan": ("gov.cn",),
-    "fzzx": ("gov.cn",),
 }
 LOOKALIKE_RULE = "generic.lookalike_link"  # the phrase-pack rule whose weight and explanation a lookalike link gets
 LONG_NAME = 4  # names at least this long also count at the start or end of a piece of the domain
 _PIECES = re.compile(r"[.-]")
 _SCHEME = re.compile(r"^(?:https?://)?(?:www\.)?")
+_HOST = re.compile(r"[a-z0-9.-]*")
 
 
 def host_of(url: str) -> str:
     """The host of a link as written in normalised text (scheme, ``www.``, path and port dropped)."""
     host = _SCHEME.sub("", url.strip().lower())
-    return re.split(r"[/:?#]", host, maxsplit=1)[0].strip(".")
+    # The host ends at the first character a host cannot have: a link's text runs on into the sentence's
+    # punctuation ("www.10010.com," or "(www.189.cn)").
+    m = _HOST.match(host)
+    return m.group(0).strip(".-") if m else ""
 
 
 def _is_official(host: str, domains: tuple[str, ...]) -> bool:

@@ -40,6 +40,9 @@ def test_a_borrowed_name_is_found(url: str, name: str) -> None:
         "c.abcd.cn/x9kp",  # a short name inside an ordinary word is not borrowed
         "jdcloud.com",
         "weixin.qq.com",
+        "www.10010.com,",  # a real carrier's site with the sentence's comma run on (STC-3 helpdesk chats)
+        "(www.189.cn)",
+        "www.hnpolice.com",  # a provincial police site: only .gov.cn is a rule for authorities, not their names
     ],
 )
 def test_official_sites_and_ordinary_domains_are_not(url: str) -> None:
