@@ -14,15 +14,23 @@ each call. A recogniser is used by one thread at a time: the pool hands out each
 **Decoding slots.** Every recogniser from one pool decodes through a shared gate with one slot per core. With more
 lines than cores, the operating system would otherwise switch between recogniser threads in the middle of their
 work and each switch costs cache; through the gate a block is decoded start to finish on one core while the other
-lines wait their turn (``threading.Semaphore`` wakes waiters in about the order they came). On the Korean test
-model with 8 lines on 2 cores this cut the CPU per line by about 12 % and the worst lag from 1.3 s to 0.3 s
-(``bench/bench_lines.py``). Plain Python, no Qt.
+lines wait their turn. On the Korean test model with 8 lines on 2 cores this cut the CPU per line by about 12 % and
+the worst lag from 1.3 s to 0.3 s (``bench/bench_lines.py``).
+
+**Earliest audio first.** A free slot goes to the waiting line whose oldest undecoded audio is oldest (earliest
+deadline first, which keeps the largest lag of all lines as small as it can be), and it is handed straight to that
+line: a line that just finished a block cannot take the slot again ahead of lines that waited. A plain semaphore
+let a line that was catching up re-take the slot before a woken waiter ran, and near full load one line's lag then
+grew past the alert budget while others had slack. Plain Python, no Qt.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import os
 import threading
+import time
 from collections.abc import Callable, Hashable
 from dataclasses import replace
 
@@ -38,6 +46,40 @@ def usable_cores() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+class DecodingGate:
+    """``slots`` decoding slots, handed to waiters earliest ``due`` first (ties: first come)."""
+
+    def __init__(self, slots: int) -> None:
+        self.slots = slots
+        self._free = slots
+        self._lock = threading.Lock()
+        self._waiting: list[tuple[float, int, threading.Event]] = []
+        self._order = itertools.count()
+
+    def acquire(self, due: float) -> None:
+        with self._lock:
+            if self._free and not self._waiting:
+                self._free -= 1
+                return
+            handed = threading.Event()
+            heapq.heappush(self._waiting, (due, next(self._order), handed))
+        handed.wait()  # release() handed this waiter its slot
+
+    def release(self) -> None:
+        with self._lock:
+            if self._waiting:
+                heapq.heappop(self._waiting)[2].set()
+            else:
+                self._free += 1
+                if self._free > self.slots:
+                    self._free = self.slots
+                    raise RuntimeError("DecodingGate released more often than acquired")
+
+    def waiting(self) -> int:
+        with self._lock:
+            return len(self._waiting)
+
+
 class PooledRecognizer:
     """A recogniser on loan from a :class:`RecognizerPool`; returns itself when its stream ends."""
 
@@ -49,9 +91,18 @@ class PooledRecognizer:
         self.calls = 0  # streams finished with this recogniser (0: still cold)
         self._fed_s = 0.0  # audio seconds the inner recogniser has heard since it was made
         self._offset_s = 0.0  # where the current stream started, in the inner recogniser's time
+        self._t0: float | None = None  # monotonic time the current stream's first sample arrived
 
     def _begin(self) -> None:
         self._offset_s = self._fed_s
+        self._t0 = None
+
+    def _due(self, pcm: bytes) -> float:
+        """When the oldest sample of ``pcm`` arrived (a live stream: its first block arrived just now)."""
+        now = time.monotonic()
+        if self._t0 is None:
+            self._t0 = now - len(pcm) / BYTES_PER_SAMPLE / TARGET_RATE
+        return self._t0 + (self._fed_s - self._offset_s)
 
     def _shift(self, result: RecognitionResult) -> RecognitionResult:
         if not self._offset_s or not result.words:
@@ -61,9 +112,13 @@ class PooledRecognizer:
         return replace(result, words=words)
 
     def accept(self, pcm: bytes) -> bool:
-        self._fed_s += len(pcm) / BYTES_PER_SAMPLE / TARGET_RATE
-        with self._pool.slots:
+        gate = self._pool.gate
+        gate.acquire(self._due(pcm))
+        try:
             return self.inner.accept(pcm)
+        finally:
+            self._fed_s += len(pcm) / BYTES_PER_SAMPLE / TARGET_RATE
+            gate.release()
 
     def partial(self) -> str:  # reads the decoder's state: too little work to queue for a slot
         return self.inner.partial()
@@ -73,9 +128,13 @@ class PooledRecognizer:
 
     def final(self) -> RecognitionResult:
         """Flush the stream; the recogniser is then reset and goes back to the pool for the line's next call."""
+        gate = self._pool.gate
         try:
-            with self._pool.slots:
+            gate.acquire(self._due(b"") if self._t0 is not None else time.monotonic())
+            try:
                 return self._shift(self.inner.final())
+            finally:
+                gate.release()
         finally:
             self.calls += 1
             self._pool._release(self)
@@ -97,7 +156,7 @@ class RecognizerPool:
         slots: int | None = None,
     ) -> None:
         self.slot_count = slots or usable_cores()
-        self.slots = threading.BoundedSemaphore(self.slot_count)
+        self.gate = DecodingGate(self.slot_count)
         self._make = make
         self._per_key = per_key
         self._generation = generation

@@ -6,9 +6,11 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from speech.audio import FileSource, decode_file
 from speech.pipeline import TranscriptionRun, run_sync
-from speech.pool import PooledRecognizer, RecognizerPool
+from speech.pool import DecodingGate, PooledRecognizer, RecognizerPool
 from speech.recognizer import LoadedModel, RecognitionResult, Word, build_grammar
 from tests.speech.conftest import KO_FRAUD_SENTENCE, KO_KEYWORDS
 
@@ -105,6 +107,62 @@ def test_leasing_from_many_threads_hands_out_each_recogniser_once() -> None:
         t.join()
     assert len({id(r) for r in got}) == 16  # 4 warm ones reused once each, 12 new
     assert pool.reused == 4
+
+
+def _queue(gate: DecodingGate, dues: list[float], order: list[float]) -> list[threading.Thread]:
+    """One thread per due time, each waiting for a slot, noting its due time when it gets one."""
+    threads = []
+    for due in dues:
+
+        def wait(d: float = due) -> None:
+            gate.acquire(d)
+            order.append(d)
+
+        t = threading.Thread(target=wait)
+        t.start()
+        threads.append(t)
+    while gate.waiting() < len(dues):  # every thread is queued before any slot frees
+        threading.Event().wait(0.005)
+    return threads
+
+
+def test_a_free_slot_goes_to_the_line_whose_audio_waited_longest() -> None:
+    gate = DecodingGate(2)
+    gate.acquire(0.0)
+    gate.acquire(0.0)  # both slots busy
+    order: list[float] = []
+    threads = _queue(gate, [30.0, 10.0, 20.0], order)
+    for expected in (10.0, 20.0, 30.0):
+        gate.release()
+        threads[[30.0, 10.0, 20.0].index(expected)].join(5)
+        assert order[-1] == expected
+    assert order == [10.0, 20.0, 30.0]
+
+
+def test_a_released_slot_is_handed_over_not_taken_back() -> None:
+    """The line that just decoded asks again at once; a waiter that was queued first still gets the slot."""
+    gate = DecodingGate(1)
+    gate.acquire(5.0)
+    order: list[float] = []
+    (waiter,) = _queue(gate, [9.0], order)
+    gate.release()
+    waiter.join(5)
+    assert order == [9.0]
+    again = threading.Thread(target=gate.acquire, args=(1.0,))  # earlier audio, but the slot is taken
+    again.start()
+    again.join(0.2)
+    assert again.is_alive()
+    gate.release()
+    again.join(5)
+    assert not again.is_alive()
+
+
+def test_releasing_a_gate_more_often_than_it_was_taken_is_an_error() -> None:
+    gate = DecodingGate(1)
+    gate.acquire(0.0)
+    gate.release()
+    with pytest.raises(RuntimeError):
+        gate.release()
 
 
 def test_real_vosk_a_reused_recogniser_hears_the_next_call_with_its_own_times(
