@@ -45,6 +45,7 @@ import sqlite_utils
 from blocklists.history import utc_now_iso  # one "now in UTC" for lists and history
 from screening.i18n import BiText, Message, MessageCode
 from screening.numbers import NormalisedNumber, NumberProblem, normalise
+from screening.processes import pid_alive
 
 log = logging.getLogger(__name__)
 
@@ -348,18 +349,6 @@ def _write_txn(conn: sqlite3.Connection, stats: ImportStats) -> Iterator[None]:
         held = time.perf_counter() - started
         stats.write_transactions += 1
         stats.longest_lock_s = max(stats.longest_lock_s, held)
-
-
-def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # exists but not ours
-    return True
 
 
 class ListStore:
@@ -921,7 +910,7 @@ class ListStore:
         ).fetchall():
             if name.startswith(STAGING_PREFIX):
                 pid_text = name[len(STAGING_PREFIX) :].split("-", 1)[0]
-                if pid_text.isdigit() and _pid_alive(int(pid_text)):
+                if pid_text.isdigit() and pid_alive(int(pid_text)):
                     continue
             self._drop_list_in_chunks(list_id)
             removed.append(name)

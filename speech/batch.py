@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from screening.i18n import Message
+from screening.processes import pid_alive
 from screening.types import Level
 from speech.errors import SpeechError, SpeechProblem
 
@@ -131,30 +132,10 @@ def _exit_with_parent(parent_pid: int, interval: float = 1.0) -> None:
     def watch() -> None:
         while True:
             time.sleep(interval)
-            if os.getppid() != parent_pid or not _alive(parent_pid):
+            if os.getppid() != parent_pid or not pid_alive(parent_pid):
                 os._exit(1)
 
     threading.Thread(target=watch, name="callshield-parent-watch", daemon=True).start()
-
-
-def _alive(pid: int) -> bool:
-    if sys.platform == "win32":  # os.kill(pid, 0) would terminate it on Windows; re-parenting is not checked there
-        import ctypes
-
-        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # type: ignore[attr-defined]
-        if not handle:
-            return False
-        code = ctypes.c_ulong()
-        ctypes.windll.kernel32.GetExitCodeProcess(handle, ctypes.byref(code))  # type: ignore[attr-defined]
-        ctypes.windll.kernel32.CloseHandle(handle)  # type: ignore[attr-defined]
-        return code.value == 259  # STILL_ACTIVE
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 def _worker_init(

@@ -29,6 +29,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from screening.processes import pid_alive
 from speech.errors import ModelError, SpeechProblem
 
 log = logging.getLogger(__name__)
@@ -349,18 +350,6 @@ def check_loads_in_subprocess(path: Path, cancel: threading.Event | None = None,
 LOAD_CHECK: Callable[[Path], None] = check_loads_in_subprocess
 
 
-def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True  # someone else's process: leave its folder alone
-    return True
-
-
 def _staging_pid(name: str) -> int | None:
     if name.startswith(_STAGING_PREFIXES):
         head = name.split("-", 2)
@@ -385,7 +374,7 @@ def cleanup_staging(data_dir: Path) -> list[str]:
         return removed
     for child in children:
         pid = _staging_pid(child.name)
-        if pid is None or not child.is_dir() or _pid_alive(pid):
+        if pid is None or not child.is_dir() or pid_alive(pid):
             continue
         shutil.rmtree(child, ignore_errors=True)
         if not child.exists():
