@@ -78,3 +78,17 @@ def test_a_gapped_cue_does_not_chain_across_sentences(det: ScriptDetector) -> No
     # 积分…清零 must not join the 积分 of one sentence to the 清零 of the next
     a = det.assess("您的积分。清零活动明天开始报名。", style="sms")
     assert "telecom.points_expiring" not in {h.rule_id for h in a.hits}
+
+
+@pytest.mark.parametrize("text", ["读书会群公告：群内禁止发广告、投资、刷单链接，发现即踢。", "本群严禁刷单，违者移出群聊。"])
+def test_a_rule_against_a_cue_is_not_the_cue(det: ScriptDetector, text: str) -> None:
+    a = det.assess(text, style="sms")
+    assert "task.brushing" not in {h.rule_id for h in a.hits}, [(h.rule_id, h.matched) for h in a.hits]
+    assert a.level < Level.WARN
+
+
+def test_a_forbidden_report_to_the_police_is_still_a_threat(det: ScriptDetector) -> None:
+    # secrecy cues are not negatable: 不许报警 is the scammer's order, not a rule against a scam
+    a = det.assess("你现在不许挂电话，也不许报警，马上把钱转过来，不然你儿子就回不来了。", style="call")
+    assert "generic.secrecy" in {h.rule_id for h in a.hits}
+    assert a.level >= Level.WARN
