@@ -8,7 +8,7 @@ A message is judged on three things, each a code with parameters (rendered later
   is taken off before detection (it says who claims to send, not what is asked) and kept as ``signature``;
   the detector also lists the evidence entities (links, QQ/WeChat IDs, card numbers, apps);
 * **links from official short numbers**: 95588, 10086 … only ever link to their own sites
-  (``blocklists/data/sms_domains.json``); a link to any other domain is a warning sign (spoofed sender ID or a
+  (``blocklists/data/official_domains.json``, read by :mod:`screening.transcript.links`); a link to any other domain is a warning sign (spoofed sender ID or a
   hijacked SMS gateway).
 
 The result's level is the highest of the three.  Pure and deterministic; no database writes.
@@ -16,16 +16,14 @@ The result's level is the highest of the three.  Pure and deterministic; no data
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any, Protocol
 
 from screening.i18n import Message, MessageCode
 from screening.number_plan import numbering_plan
 from screening.screener import NumberScreener, NumberVerdict
+from screening.transcript.links import host_of, is_official, official_domains
 from screening.types import Level
 
 if TYPE_CHECKING:
@@ -41,7 +39,6 @@ class TextAssessor(Protocol):
 MAX_BODY = 20_000  # characters; an MMS text part longer than this is cut (nobody reads more, detection stays fast)
 UNFAMILIAR_LINK_SCORE = 0.7
 _SIGNATURE = re.compile(r"^\s*[【\[]([^】\]]{1,20})[】\]]|[【\[]([^】\]]{1,20})[】\]]\s*$")
-_HOST = re.compile(r"^(?:[a-z]+://)?([^/:?#\s]+)", re.IGNORECASE)
 
 
 class SmsFinding(MessageCode):
@@ -92,25 +89,6 @@ class SmsAssessment:
         return out
 
 
-@lru_cache(maxsize=1)
-def sms_domains() -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
-    """``(common, {number: domains})`` from ``blocklists/data/sms_domains.json``."""
-    node = resources.files("blocklists").joinpath("data").joinpath("sms_domains.json")
-    data = json.loads(node.read_text(encoding="utf-8"))
-    by_number = {str(k): tuple(str(d).lower() for d in v) for k, v in data["by_number"].items()}
-    return tuple(str(d).lower() for d in data["common"]), by_number
-
-
-def link_host(url: str) -> str:
-    m = _HOST.match(url.strip())
-    host = (m.group(1) if m else url).lower().rstrip(".")
-    return host[4:] if host.startswith("www.") else host
-
-
-def _familiar(host: str, domains: tuple[str, ...]) -> bool:
-    return any(host == d or host.endswith("." + d) for d in domains)
-
-
 def split_signature(body: str) -> tuple[str | None, str]:
     """``"【京东】您的订单…"`` → ``("京东", "您的订单…")``; a trailing tag is taken too."""
     m = _SIGNATURE.search(body)
@@ -141,11 +119,11 @@ def assess_sms(
         and not verdict.number.international_prefix
         and (official is not None or plan.looks_official_short(national))
     ):
-        common, by_number = sms_domains()
-        own = by_number.get(national, ())
+        table = official_domains()
+        own = table.by_number.get(national, ())
         for url in links:
-            host = link_host(url)
-            if not _familiar(host, own + common):
+            host = host_of(url)
+            if not is_official(host, own + table.common):
                 name_zh = official.name.zh if official else national
                 name_en = official.name.en if official else national
                 findings.append(

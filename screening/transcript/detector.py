@@ -36,7 +36,6 @@ from typing import TYPE_CHECKING
 from screening.i18n import BiText
 from screening.transcript.entities import Entity, extract_entities
 from screening.transcript.explain import ReasonText, assessment_reasons, model_passages, model_scheme_reason
-from screening.transcript.links import LOOKALIKE_RULE
 from screening.transcript.matcher import PhraseMatcher, RawHit
 from screening.transcript.model import ModelError, NgramModel, NgramState, key_model_string
 from screening.transcript.normalise import SoundKey, normalise, sound_key
@@ -80,7 +79,7 @@ ASK_RULES = frozenset(
         "generic.pay_before_payout",
         "generic.upfront_fee",
         "generic.download_link",
-        "generic.lookalike_link",
+        "generic.lookalike_link",  # the bundled packs' lookalike_link rule
         "generic.follow_steps",
         "generic.claim_link",
         "acq.borrow",
@@ -224,6 +223,7 @@ class ScriptDetector:
         self.model = model
         self._rules: dict[str, Rule] = {r.id: r for r in book.rules}
         self._rule_list = book.rules
+        self._link_rules = tuple(r.id for r in book.rules if r.kind == "lookalike_link")
         self._combo_maps: list[tuple[Combo, dict[str, tuple[int, ...]]]] = []
         for c in book.combos:
             groups: dict[str, list[int]] = {}
@@ -338,7 +338,7 @@ class ScriptDetector:
         rule_score, combos, category, state = self._rule_score(hits, prior)
         # A link posing as an official site is evidence anyone can check, and honest senders do not make one: the
         # model's veto does not overrule it (a fake bank SMS that copies the bank's own disclaimers reads honest).
-        checkable = state.best.get(LOOKALIKE_RULE, 0.0) >= STRONG
+        checkable = any(state.best.get(rule_id, 0.0) >= STRONG for rule_id in self._link_rules)
         model_part = self._model_part(p, syllables, style)
         if strong_ask is None:
             strong_ask = any(h.weight >= STRONG and not h.narrated for h in hits)

@@ -1,119 +1,119 @@
-"""Links that pose as an official site: a bank's, a carrier's, a platform's or an authority's name inside someone
-else's domain (``icbc-upd.com``, ``10086-jf.cn``, ``rsbt-gov.cc``).
+"""Links and the sites they claim to be: one host parser, one table of official domains, one "is it theirs" test.
 
-Police notices name these 仿冒网址 as the usual road to a phishing page; an honest sender links to its own domain
-(``icbc.com.cn``, ``10086.cn``, ``*.gov.cn``) or to a shortener, which names nobody. Runs on normalised text (lower
-case, half-width) and on the ``url`` entities of :mod:`screening.transcript.entities`. Plain Python, no Qt.
+``blocklists/data/official_domains.json`` lists the web domains institutions really use: by the short number that
+sends their SMS (``by_number``, read by :mod:`screening.sms`) and by the name a fraud link borrows (``by_name``).
+
+A link **poses as an official site** (仿冒网址) when a piece of its host carries such a name (``icbc-upd.com``,
+``10086-jf.cn``, ``rsbt-gov.cc``) and the host is none of the domains the file lists for anyone: police notices
+name these as the usual road to a phishing page, while an honest sender links to its own domain (``icbc.com.cn``,
+``10086.cn``), any government site (``*.gov.cn``, ``gov.hk``) or a shortener, which names nobody. Runs on
+normalised text (lower case, half-width) and the ``url`` entities of :mod:`screening.transcript.entities`.
+Plain Python, no Qt.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 from screening.transcript.entities import extract_entities
 
-# Name in a domain → the registrable domains that name really uses. A name of four or more characters also counts
-# at the start or end of a piece of the domain (``m-icbcvip.cn``, ``jg12123-cl.cn``); a shorter one only as a whole
-# piece between dots and hyphens (``boc-sjsc.com``), because short letter runs turn up inside ordinary words.
-OFFICIAL_DOMAINS: dict[str, tuple[str, ...]] = {
-    # carriers
-    "10086": ("10086.cn", "chinamobile.com"),
-    "10010": ("10010.com", "10010.cn", "chinaunicom.cn", "chinaunicom.com"),
-    "10000": ("189.cn", "chinatelecom.com.cn"),
-    "189": ("189.cn",),
-    "chinamobile": ("chinamobile.com", "10086.cn"),
-    "chinaunicom": ("chinaunicom.cn", "chinaunicom.com", "10010.com"),
-    "chinatelecom": ("chinatelecom.com.cn", "189.cn"),
-    # banks and card schemes
-    "icbc": ("icbc.com.cn", "icbc.com"),
-    "ccb": ("ccb.com", "ccb.cn"),
-    "abchina": ("abchina.com", "abchina.com.cn"),
-    "boc": ("boc.cn", "bankofchina.com"),
-    "bocom": ("bankcomm.com",),
-    "bankcomm": ("bankcomm.com",),
-    "cmb": ("cmbchina.com",),
-    "cmbchina": ("cmbchina.com",),
-    "cmbc": ("cmbc.com.cn",),
-    "psbc": ("psbc.com",),
-    "cebbank": ("cebbank.com",),
-    "cib": ("cib.com.cn",),
-    "citic": ("citicbank.com", "citic.com"),
-    "spdb": ("spdb.com.cn",),
-    "pingan": ("pingan.com", "pingan.com.cn", "pingan.cn"),
-    "unionpay": ("unionpay.com", "95516.com"),
-    "95516": ("95516.com", "unionpay.com"),
-    "95588": ("icbc.com.cn",),
-    "95533": ("ccb.com",),
-    "95599": ("abchina.com",),
-    "95566": ("boc.cn",),
-    "95555": ("cmbchina.com",),
-    # payment, shops, delivery, travel
-    "alipay": ("alipay.com", "alipay.cn"),
-    "taobao": ("taobao.com", "tb.cn"),
-    "tmall": ("tmall.com",),
-    "jd": ("jd.com", "jd.hk", "3.cn"),
-    "jingdong": ("jd.com",),
-    "pdd": ("pinduoduo.com", "yangkeduo.com"),
-    "pinduoduo": ("pinduoduo.com",),
-    "meituan": ("meituan.com",),
-    "douyin": ("douyin.com",),
-    "xianyu": ("goofish.com", "taobao.com"),
-    "weixin": ("weixin.qq.com", "qq.com"),
-    "wechat": ("wechat.com", "qq.com"),
-    "tencent": ("tencent.com", "qq.com"),
-    "12306": ("12306.cn",),
-    "sfexpress": ("sf-express.com",),
-    "ems": ("ems.com.cn", "11183.com.cn"),
-    "cainiao": ("cainiao.com",),
-    "csair": ("csair.com",),
-    "ceair": ("ceair.com",),
-    "airchina": ("airchina.com.cn", "airchina.com"),
-    "ctrip": ("ctrip.com", "trip.com"),
-    "huawei": ("huawei.com", "vmall.com", "hicloud.com"),
-    "apple": ("apple.com", "apple.com.cn"),
-    "icloud": ("icloud.com",),
-    "netease": ("163.com", "netease.com"),
-    # authorities: their sites end in .gov.cn
-    "gov": ("gov.cn",),
-    "12123": ("122.gov.cn",),
-    "122": ("122.gov.cn",),
-    "chinatax": ("chinatax.gov.cn",),
-    "tax": ("chinatax.gov.cn", "gov.cn"),
-    "etax": ("chinatax.gov.cn", "gov.cn"),
-    "nhsa": ("nhsa.gov.cn",),
-    "mohrss": ("mohrss.gov.cn",),
-}
-LOOKALIKE_RULE = "generic.lookalike_link"  # the phrase-pack rule whose weight and explanation a lookalike link gets
-LONG_NAME = 4  # names at least this long also count at the start or end of a piece of the domain
+# A name with a digit, or of at least this many letters, also counts at the start or end of a piece of the host
+# (``m-icbcvip.cn``, ``jg12123-cl.cn``); a shorter one only as a whole piece between dots and hyphens
+# (``boc-sjsc.com``), because short letter runs turn up inside ordinary words (``pineapple``, ``citics``).
+GLUED_LETTERS = 6
+_IP = re.compile(r"^[\d.]+$")
+_GOV = re.compile(r"(?:^|\.)gov\.[a-z]{2}$")  # gov.cn, gov.hk, gov.mo, gov.uk …: an authority's own sites
 _PIECES = re.compile(r"[.-]")
-_SCHEME = re.compile(r"^(?:https?://)?(?:www\.)?")
-_HOST = re.compile(r"[a-z0-9.-]*")
+_SCHEME = re.compile(r"^[^a-z0-9]*(?:[a-z][a-z0-9+.-]*://)?")
+_HOST_CHARS = re.compile(r"[a-z0-9.-]*")
+
+
+@dataclass(frozen=True)
+class OfficialDomains:
+    common: tuple[str, ...]  # any official sender may link here (gov.cn, 12306.cn …)
+    by_number: dict[str, tuple[str, ...]]  # short number → the domains its SMS link to
+    by_name: dict[str, tuple[str, ...]]  # a name links borrow → the domains it really uses
+    every: tuple[str, ...]  # all of the above: a host here is somebody's own site
+
+
+@lru_cache(maxsize=1)
+def official_domains() -> OfficialDomains:
+    """The table in ``blocklists/data/official_domains.json``."""
+    node = resources.files("blocklists").joinpath("data").joinpath("official_domains.json")
+    data = json.loads(node.read_text(encoding="utf-8"))
+
+    def domains(items: list[str]) -> tuple[str, ...]:
+        return tuple(str(d).lower() for d in items)
+
+    common = domains(data["common"])
+    by_number = {str(k): domains(v) for k, v in data["by_number"].items()}
+    by_name = {str(k).lower(): domains(v) for k, v in data["by_name"].items()}
+    every = {*common, *(d for v in by_number.values() for d in v), *(d for v in by_name.values() for d in v)}
+    return OfficialDomains(common, by_number, by_name, tuple(sorted(every)))
+
+
+def _authority(url: str) -> tuple[str, str]:
+    """(user-name part, host part) of a link, lower case, without scheme, path and leading punctuation."""
+    text = _SCHEME.sub("", url.strip().lower(), count=1)
+    text = re.split(r"[/?#\\]", text, maxsplit=1)[0]
+    user, _, rest = text.rpartition("@")
+    return user, rest
+
+
+def _clean_host(text: str) -> str:
+    m = _HOST_CHARS.match(text)
+    host = (m.group(0) if m else "").strip(".-")
+    return host[4:] if host.startswith("www.") else host
 
 
 def host_of(url: str) -> str:
-    """The host of a link as written in normalised text (scheme, ``www.``, path and port dropped)."""
-    host = _SCHEME.sub("", url.strip().lower())
-    # The host ends at the first character a host cannot have: a link's text runs on into the sentence's
-    # punctuation ("www.10010.com," or "(www.189.cn)").
-    m = _HOST.match(host)
-    return m.group(0).strip(".-") if m else ""
+    """The host a link goes to: scheme, user name (``icbc.com.cn@evil.cc`` goes to ``evil.cc``), ``www.``, port,
+    path, and punctuation the sentence ran into it (``www.10010.com,``) dropped."""
+    return _clean_host(_authority(url)[1])
 
 
-def _is_official(host: str, domains: tuple[str, ...]) -> bool:
+def is_official(host: str, domains: tuple[str, ...]) -> bool:
+    """Whether ``host`` is one of ``domains`` or a subdomain of one."""
     return any(host == d or host.endswith("." + d) for d in domains)
 
 
+def _carries(piece: str, name: str) -> bool:
+    if piece == name:
+        return True
+    glued = any(ch.isdigit() for ch in name) or len(name) >= GLUED_LETTERS
+    return glued and (piece.startswith(name) or piece.endswith(name))
+
+
 def impersonated_name(url: str) -> str | None:
-    """The official name a link borrows without being that name's site (``icbc-upd.com`` → ``icbc``), else None."""
-    host = host_of(url)
-    if "." not in host:
+    """The official name a link borrows without being anyone's official site (``icbc-upd.com`` → ``icbc``)."""
+    user, rest = _authority(url)
+    host = _clean_host(rest)
+    table = official_domains()
+    if user:
+        # icbc.com.cn@1.2.3.4: the part before @ is only a user name, shown to look like the bank's address
+        shown = _clean_host(user)
+        if shown != host and (name := _borrowed(shown, table, official_too=True)) is not None:
+            return name
+    if "." not in host or _IP.match(host) or _GOV.search(host) or is_official(host, table.every):
         return None
+    return _borrowed(host, table)
+
+
+def _borrowed(host: str, table: OfficialDomains, official_too: bool = False) -> str | None:
+    """The first name of the table a piece of ``host`` carries (``official_too``: a whole official domain counts)."""
+    if official_too:
+        for name, domains in table.by_name.items():
+            if is_official(host, domains):
+                return name
     pieces = [p for p in _PIECES.split(host) if p]
     for piece in pieces[:-1]:  # the last piece is the top-level domain
-        for name, domains in OFFICIAL_DOMAINS.items():
-            if piece == name or (len(name) >= LONG_NAME and (piece.startswith(name) or piece.endswith(name))):
-                if not _is_official(host, domains):
-                    return name
+        for name in table.by_name:
+            if _carries(piece, name):
+                return name
     return None
 
 
@@ -130,4 +130,17 @@ def lookalike_links(norm: str) -> list[tuple[int, int, str]]:
     return out
 
 
-__all__ = ["LOOKALIKE_RULE", "OFFICIAL_DOMAINS", "host_of", "impersonated_name", "lookalike_links"]
+def borrowed_names() -> tuple[str, ...]:
+    """Every name a lookalike link can be found borrowing, in the table's order (stable codes for hits)."""
+    return tuple(official_domains().by_name)
+
+
+__all__ = [
+    "OfficialDomains",
+    "borrowed_names",
+    "host_of",
+    "impersonated_name",
+    "is_official",
+    "lookalike_links",
+    "official_domains",
+]

@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 import ahocorasick
 
-from screening.transcript.links import LOOKALIKE_RULE, lookalike_links
+from screening.transcript.links import borrowed_names, lookalike_links
 from screening.transcript.normalise import SoundKey, is_cjk, normalise
 from screening.transcript.phrases import GAP, GAP_MARK, PhraseBook, Rule
 
@@ -186,6 +186,9 @@ class PhraseMatcher:
         entries: dict[str, list[_Part]] = defaultdict(list)  # sound keys
         exact: dict[str, list[_Part]] = defaultdict(list)  # characters (short parts)
         for ri, rule in enumerate(self.rules):
+            if rule.kind == "lookalike_link":
+                self.canonical.append(list(borrowed_names()))  # a hit's phrase index is the name its link borrows
+                continue
             canon: list[str] = []
             for pi, phrase in enumerate(rule.phrases):
                 parts = [normalise(p) for p in phrase.split(GAP_MARK) if p.strip()]
@@ -210,8 +213,10 @@ class PhraseMatcher:
         self._exact = _automaton(exact, gapped_words)
         self._gapped, self._word_parts = _gapped_index(gapped_words)
         self._empty = not entries and not exact
-        # A link posing as an official site is a hit of the pack's LOOKALIKE_RULE, when the packs have that rule.
-        self._link_rule = next((i for i, r in enumerate(self.rules) if r.id == LOOKALIKE_RULE), None)
+        # A link posing as an official site is a hit of the packs' lookalike_link rule, when they have one.
+        self._link_rule = next((i for i, r in enumerate(self.rules) if r.kind == "lookalike_link"), None)
+        self._name_index = {name: i for i, name in enumerate(borrowed_names())}
+        self._empty = self._empty and self._link_rule is None
 
     def find(self, norm: str, key: str | None = None) -> list[RawHit]:
         """All non-negated hits in ``norm`` (normalised text); ``key`` is its sound key if already made."""
@@ -228,7 +233,9 @@ class PhraseMatcher:
         warned = 0.0
         candidates = self._candidates(norm, key)
         if self._link_rule is not None:
-            candidates.extend(RawHit(self._link_rule, 0, a, b, False) for a, b, _ in lookalike_links(norm))
+            candidates.extend(
+                RawHit(self._link_rule, self._name_index[name], a, b, False) for a, b, name in lookalike_links(norm)
+            )
         for h in candidates:
             if not self.rules[h.rule_index].negatable:
                 out.append(h)

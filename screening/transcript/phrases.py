@@ -81,6 +81,12 @@ class Rule:
     explanation: BiText
     negatable: bool = True
     pack: str = ""
+    # "phrases": matched by its phrases. "lookalike_link": no phrases; its hits are the links in the text that pose
+    # as an official site (screening.transcript.links), with this rule's weight and explanation.
+    kind: str = "phrases"
+
+
+RULE_KINDS = ("phrases", "lookalike_link")
 
 
 @dataclass(frozen=True)
@@ -214,9 +220,27 @@ def parse_pack(doc: Any, path: str, categories: dict[str, Category]) -> tuple[li
                 PackProblem.BAD_FIELD, path=path, where=where, problem_zh="缺少 'id'", problem_en="needs an 'id'"
             )
         where = f"rule {item['id']}"
-        phrases = item.get("phrases")
-        if (
-            not isinstance(phrases, list)
+        kind = item.get("kind", "phrases")
+        if kind not in RULE_KINDS:
+            raise _fail(
+                PackProblem.BAD_FIELD,
+                path=path,
+                where=where,
+                problem_zh=f"'kind' 只能是 {' / '.join(RULE_KINDS)}",
+                problem_en=f"'kind' must be one of {', '.join(RULE_KINDS)}",
+            )
+        phrases: list[Any] = item.get("phrases") or []
+        if kind != "phrases":
+            if phrases:
+                raise _fail(
+                    PackProblem.BAD_FIELD,
+                    path=path,
+                    where=where,
+                    problem_zh=f"'{kind}' 规则不用短语匹配，不能有 'phrases'",
+                    problem_en=f"a '{kind}' rule is not matched by phrases and takes no 'phrases'",
+                )
+        elif (
+            not isinstance(item.get("phrases"), list)
             or not phrases
             or not all(isinstance(p, str) and p.replace(GAP_MARK, "").strip() for p in phrases)
         ):
@@ -248,6 +272,7 @@ def parse_pack(doc: Any, path: str, categories: dict[str, Category]) -> tuple[li
                 explanation=_bitext(item.get("explanation"), path, where + ".explanation"),
                 negatable=bool(item.get("negatable", True)),
                 pack=pack,
+                kind=kind,
             )
         )
     combos: list[Combo] = []

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from screening.transcript import ScriptDetector
-from screening.transcript.links import LOOKALIKE_RULE, host_of, impersonated_name, lookalike_links
+from screening.transcript.links import host_of, impersonated_name, lookalike_links, official_domains
 from screening.transcript.normalise import normalise
 from screening.types import Level, TranscriptSegment
+
+LOOKALIKE_RULE = "generic.lookalike_link"
 
 
 @pytest.mark.parametrize(
@@ -16,7 +18,11 @@ from screening.types import Level, TranscriptSegment
         ("icbc-upd.com", "icbc"),
         ("https://www.10086-jf5g.cn/dh", "10086"),
         ("u.10010-jf.com/hw", "10010"),
-        ("m-icbcvip.cn", "icbc"),  # a long name glued to other letters
+        ("m-10086vip.cn", "10086"),  # a name with digits glued to other letters
+        ("abchina-zs.top", "abchina"),
+        ("cmbchinavip.cc", "cmbchina"),  # a long name glued
+        ("www.icbc.com.cn@evil.cc", "icbc"),  # the part before @ is only a user name, shown to look official
+        ("http://icbc.com.cn@1.2.3.4/x", "icbc"),
         ("jg12123-cl.cn", "12123"),
         ("rsbt-gov.cc", "gov"),  # an authority's sites end in .gov.cn
         ("boc-ebank-gx.com", "boc"),
@@ -41,16 +47,57 @@ def test_a_borrowed_name_is_found(url: str, name: str) -> None:
         "jdcloud.com",
         "weixin.qq.com",
         "www.10010.com,",  # a real carrier's site with the sentence's comma run on (STC-3 helpdesk chats)
-        "(www.189.cn)",
-        "www.hnpolice.com",  # a provincial police site: only .gov.cn is a rule for authorities, not their names
+        "www.hnpolice.com",  # a provincial police site: authorities are matched by gov only
+        # real sites that carry a name of the table, or one glued to other letters (found in review)
+        "cmbchina.com",  # official for cmbchina, and carries cmb and cmbc
+        "hicloud.com",
+        "www.chinaunicom.com.cn",
+        "icloud.com.cn",
+        "www.citics.com",
+        "e.bank.ecitic.com",
+        "spdbccc.com.cn",
+        "ccb-life.com.cn",
+        "huaweicloud.com",
+        "tencentcloud.com",
+        "tmall.hk",
+        "unionpayintl.com",
+        "ct10000.com",
+        "iesdouyin.com",
+        "wechatpay.com.hk",
+        "pineapple.com",  # a short name inside a word
+        "gov.hk",  # every government's own sites
+        "www.ird.gov.hk",
+        "www.gov.uk",
+        "pingan.gov.cn",
+        "tax.pwc.com",
+        "189.12.3.4",  # an address, not a name
+        "user@mail.qq.com",
     ],
 )
 def test_official_sites_and_ordinary_domains_are_not(url: str) -> None:
     assert impersonated_name(url) is None
 
 
-def test_host_of_drops_scheme_www_path_and_port() -> None:
+def test_host_of_drops_scheme_www_path_port_user_and_punctuation() -> None:
     assert host_of("HTTPS://www.Boc-VIP.cn:8080/a?b=1") == "boc-vip.cn"
+    assert host_of("(www.189.cn)") == "189.cn"
+    assert host_of("www.icbc.com.cn@evil.cc/login") == "evil.cc"
+
+
+def test_no_domain_the_table_lists_is_ever_a_lookalike() -> None:
+    """One table: every domain listed for a sender number or a name is somebody's own site."""
+    table = official_domains()
+    assert "icbc.cn" in table.every and "cmbchina.cn" in table.every  # SMS senders' domains count too
+    for domain in table.every:
+        for url in (domain, f"www.{domain}", f"https://m.{domain}/a"):
+            assert impersonated_name(url) is None, url
+
+
+def test_a_remark_about_fake_sites_is_not_a_link() -> None:
+    """The rule has no phrases: only a link can be a hit of it."""
+    a = ScriptDetector.default().assess("最近网上山寨官网很多，我买东西都只在京东自营买。", style="chat")
+    assert not [h for h in a.hits if h.rule_id == LOOKALIKE_RULE]
+    assert a.level < Level.WARN
 
 
 def test_positions_point_at_the_link_in_normalised_text() -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from screening.screener import NumberScreener
-from screening.sms import assess_sms, link_host, split_signature
+from screening.sms import assess_sms, split_signature
 from screening.transcript.detector import ScriptDetector
+from screening.transcript.links import host_of
 from screening.types import Level
 
 
@@ -73,7 +74,7 @@ def test_official_number_linking_to_its_own_site_is_fine(screener: NumberScreene
 
 
 def test_helpers() -> None:
-    assert link_host("https://www.Example.COM/a?b") == "example.com"
-    assert link_host("10086-jf.top/x") == "10086-jf.top"
+    assert host_of("https://www.Example.COM/a?b") == "example.com"
+    assert host_of("10086-jf.top/x") == "10086-jf.top"
     assert split_signature("您的验证码是1234【京东】") == ("京东", "您的验证码是1234")
     assert split_signature("没有签名") == (None, "没有签名")

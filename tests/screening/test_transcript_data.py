@@ -56,6 +56,15 @@ def test_volunteer_pack_adds_rule_and_gbk_file_loads(tmp_path: Path) -> None:
     assert a.category == "prize_subsidy" and a.level >= Level.WARN
 
 
+def test_a_volunteer_pack_can_add_a_lookalike_link_rule_without_phrases(tmp_path: Path) -> None:
+    rule = _rule(id="volunteer.fake_site", kind="lookalike_link", weight=0.7)
+    del rule["phrases"]
+    doc = {"format": 1, "pack": "volunteer", "version": "1", "category": "bank_phishing", "rules": [rule]}
+    det = ScriptDetector.load(_pack(tmp_path, doc), use_model=False)  # alone: the bundled packs' rule is not there
+    a = det.assess("您的账户已冻结，请登录 icbc-jd.cn 解冻。", style="sms")
+    assert [(h.rule_id, h.matched, h.canonical) for h in a.hits] == [("volunteer.fake_site", "icbc-jd.cn", "icbc")]
+
+
 @pytest.mark.parametrize(
     ("doc", "needle"),
     [
@@ -64,6 +73,9 @@ def test_volunteer_pack_adds_rule_and_gbk_file_loads(tmp_path: Path) -> None:
         ({"format": 1, "category": "nope", "rules": [_rule()]}, "nope"),
         ({"format": 2, "category": "prize_subsidy", "rules": [_rule()]}, "format"),
         ({"format": 1, "category": "prize_subsidy", "rules": [_rule(phrases=["礼…码"])]}, "2"),
+        ({"format": 1, "category": "prize_subsidy", "rules": [_rule(kind="regex")]}, "lookalike_link"),
+        ({"format": 1, "category": "prize_subsidy", "rules": [_rule(kind="lookalike_link")]}, "phrases"),
+        ({"format": 1, "category": "prize_subsidy", "rules": [_rule(phrases=[])]}, "phrases"),
         (
             {"format": 1, "category": "prize_subsidy", "rules": [_rule(id="generic.code_request")]},
             "generic.code_request",
