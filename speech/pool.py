@@ -51,33 +51,36 @@ class DecodingGate:
 
     def __init__(self, slots: int) -> None:
         self.slots = slots
-        self._free = slots
+        self._held = 0
         self._lock = threading.Lock()
         self._waiting: list[tuple[float, int, threading.Event]] = []
         self._order = itertools.count()
 
     def acquire(self, due: float) -> None:
         with self._lock:
-            if self._free and not self._waiting:
-                self._free -= 1
+            if self._held < self.slots and not self._waiting:
+                self._held += 1
                 return
             handed = threading.Event()
             heapq.heappush(self._waiting, (due, next(self._order), handed))
-        handed.wait()  # release() handed this waiter its slot
+        handed.wait()  # release() handed this waiter its slot (and counted it as held)
 
     def release(self) -> None:
         with self._lock:
+            if self._held <= 0:
+                raise RuntimeError("DecodingGate released more often than acquired")
             if self._waiting:
-                heapq.heappop(self._waiting)[2].set()
+                heapq.heappop(self._waiting)[2].set()  # the slot passes straight on: still held
             else:
-                self._free += 1
-                if self._free > self.slots:
-                    self._free = self.slots
-                    raise RuntimeError("DecodingGate released more often than acquired")
+                self._held -= 1
 
     def waiting(self) -> int:
         with self._lock:
             return len(self._waiting)
+
+    def held(self) -> int:
+        with self._lock:
+            return self._held
 
 
 class PooledRecognizer:
@@ -95,14 +98,14 @@ class PooledRecognizer:
 
     def _begin(self) -> None:
         self._offset_s = self._fed_s
-        self._t0 = None
+        self._t0 = time.monotonic()
 
-    def _due(self, pcm: bytes) -> float:
-        """When the oldest sample of ``pcm`` arrived (a live stream: its first block arrived just now)."""
-        now = time.monotonic()
-        if self._t0 is None:
-            self._t0 = now - len(pcm) / BYTES_PER_SAMPLE / TARGET_RATE
-        return self._t0 + (self._fed_s - self._offset_s)
+    def _due(self) -> float:
+        """When the oldest audio not yet decoded arrived, taking the stream as live from its lease on: the pool's
+        recognisers serve live lines, whose call starts when they are leased. (A stream fed faster than real time
+        would have due times in the future and wait behind every live line.)"""
+        t0 = self._t0 if self._t0 is not None else time.monotonic()
+        return t0 + (self._fed_s - self._offset_s)
 
     def _shift(self, result: RecognitionResult) -> RecognitionResult:
         if not self._offset_s or not result.words:
@@ -113,7 +116,7 @@ class PooledRecognizer:
 
     def accept(self, pcm: bytes) -> bool:
         gate = self._pool.gate
-        gate.acquire(self._due(pcm))
+        gate.acquire(self._due())
         try:
             return self.inner.accept(pcm)
         finally:
@@ -130,7 +133,7 @@ class PooledRecognizer:
         """Flush the stream; the recogniser is then reset and goes back to the pool for the line's next call."""
         gate = self._pool.gate
         try:
-            gate.acquire(self._due(b"") if self._t0 is not None else time.monotonic())
+            gate.acquire(self._due())
             try:
                 return self._shift(self.inner.final())
             finally:
@@ -178,6 +181,7 @@ class RecognizerPool:
         if make is None:
             raise RuntimeError("RecognizerPool.reset(make, generation) first")
         made = PooledRecognizer(self, key, make(), generation)
+        made._begin()
         with self._lock:
             self.made += 1
         return made
@@ -193,6 +197,12 @@ class RecognizerPool:
     @property
     def generation(self) -> object:
         return self._generation
+
+    def drop_idle(self) -> None:
+        """Forget every idle recogniser now (their memory goes with them); those on loan still come back when their
+        call ends."""
+        with self._lock:
+            self._idle.clear()
 
     def idle(self, key: Hashable | None = None) -> int:
         with self._lock:
