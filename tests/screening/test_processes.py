@@ -39,7 +39,7 @@ def test_on_windows_the_process_is_opened_never_signalled(monkeypatch: pytest.Mo
         raise AssertionError(f"os.kill({pid}, {sig}) would terminate the process on Windows")
 
     asked: list[int] = []
-    monkeypatch.setattr(processes.sys, "platform", "win32")
+    monkeypatch.setattr(processes, "_WINDOWS", True)
     monkeypatch.setattr(processes.os, "kill", no_signal)
     monkeypatch.setattr(processes, "_windows_alive", lambda pid: asked.append(pid) or False)
     assert not pid_alive(4242)
