@@ -11,11 +11,12 @@ from collections import Counter
 
 from screening.evaluate import PROBE, main
 
-# measured 2026-12-04 with the writers' texts (fourth session): recall 0.870 at WARN, false alarms 2 of 144 (1.4 %),
-# notices 0.907 (before: 0.601, 8 of 144, 0.605). Floors leave room for a retrain's small variance, no more.
-RECALL_FLOOR = 0.80
+# measured 2026-12-05 after training round 9 (sixth session): recall 0.920 at WARN, false alarms 2 of 144 (1.4 %),
+# notices 0.953 (fourth session: 0.870, 2 of 144, 0.907; before the writers: 0.601, 8 of 144, 0.605). Floors leave
+# room for a retrain's small variance, no more.
+RECALL_FLOOR = 0.85
 FAR_CEILING = 0.035
-NOTICE_RECALL_FLOOR = 0.85
+NOTICE_RECALL_FLOOR = 0.88
 
 
 def test_probe_file_is_whole_and_labelled() -> None:
