@@ -171,7 +171,30 @@ def hit_to_dict(hit: Any) -> dict[str, Any]:
 
 # -- the statistical model's own verdict: which scheme, which passages -------------------------------------
 _CLAUSE = re.compile(r"[，。！？；,.!?;\n]")
+WORD_REACH = 40  # how far a passage widens to take a link or an ID whole
 PASSAGE_REACH = 8  # characters either side of a model term quoted as its passage
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch in "._-/@:")
+
+
+def _whole_words(norm: str, lo: int, hi: int) -> tuple[int, int]:
+    """Widen ``[lo, hi)`` so that it does not cut a link, an ID or a number in two (「com进行在线升级」 was half a
+    link); a run longer than WORD_REACH is cut off at the edge instead."""
+    start = lo
+    while start > 0 and lo - start < WORD_REACH and _latin(norm[start - 1]) and _latin(norm[start]):
+        start -= 1
+    if start > 0 and _latin(norm[start - 1]) and _latin(norm[start]):  # too long to take whole: drop the piece
+        while start < hi and _latin(norm[start]):
+            start += 1
+    end = hi
+    while end < len(norm) and end - hi < WORD_REACH and _latin(norm[end - 1]) and _latin(norm[end]):
+        end += 1
+    if end < len(norm) and _latin(norm[end - 1]) and _latin(norm[end]):
+        while end > start and _latin(norm[end - 1]):
+            end -= 1
+    return start, end
 
 
 def model_passages(norm: str, terms: Sequence[tuple[str, float]], k: int = 3) -> tuple[str, ...]:
@@ -190,6 +213,7 @@ def model_passages(norm: str, terms: Sequence[tuple[str, float]], k: int = 3) ->
         right = _CLAUSE.search(norm, pos + len(term), hi)
         if right:
             hi = right.start()
+        lo, hi = _whole_words(norm, lo, hi)
         if any(a <= pos < b for a, b in covered):
             continue
         covered.append((lo, hi))

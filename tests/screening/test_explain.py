@@ -32,3 +32,15 @@ def test_real_detector_hits_become_reasons_and_json() -> None:
     json.dumps(data, ensure_ascii=False)  # JSON-able as stored in the history
     first = data[0]
     assert first["matched"] == assessment.hits[0].matched and set(first["category_text"]) == {"zh", "en"}
+
+
+def test_a_passage_takes_a_link_whole_or_not_at_all() -> None:
+    from screening.transcript.explain import model_passages
+    from screening.transcript.normalise import normalise
+
+    norm = normalise("【中国银行】您的网银盾将于今日到期失效，为不影响正常使用，请登录 boc-ebank-gx.com 进行在线升级。")
+    assert model_passages(norm, [("在线升级", 1.0)]) == ("boc-ebank-gx.com进行在线升级",)
+    long_id = "a" * 60
+    norm = normalise(f"请访问{long_id}进行在线升级")
+    (passage,) = model_passages(norm, [("在线升级", 1.0)])
+    assert passage == "进行在线升级"  # too long to quote whole: left out, not cut in two
