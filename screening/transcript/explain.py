@@ -43,8 +43,9 @@ class ReasonText(MessageCode):
     )
     NOTHING = ("没有发现诈骗话术", "No scam script found")
     MODEL_SCHEME = (
-        "统计模型：虽然没有命中具体话术规则，整体说法很像「{name}」类诈骗（{p}%）：{scheme} 最可疑的说法：{passages}",
-        "Statistical model: no phrase rule matched, but the text as a whole reads like the '{name}' scam ({p}%): "
+        "统计模型：没有哪条话术规则点明是哪类诈骗，但整体说法很像「{name}」类诈骗（{p}%）：{scheme} 最可疑的说法：{passages}",
+        "Statistical model: no phrase rule names the scheme, but the text as a whole reads like the '{name}' scam "
+        "({p}%): "
         "{scheme} Passages that weighed most: {passages}",
     )
 
