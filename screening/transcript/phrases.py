@@ -116,6 +116,11 @@ def _fail(code: PackProblem, **params: Any) -> PhrasePackError:
     return PhrasePackError(Message(code, params))
 
 
+def _bad_field(path: str, where: str, problem_zh: str, problem_en: str) -> PhrasePackError:
+    """The translated error for one bad field of a pack: which file, where in it, and what is wrong."""
+    return _fail(PackProblem.BAD_FIELD, path=path, where=where, problem_zh=problem_zh, problem_en=problem_en)
+
+
 def _read_json(path: Path | Traversable) -> Any:
     try:
         raw = path.read_bytes()
@@ -136,41 +141,26 @@ def _read_json(path: Path | Traversable) -> Any:
 
 def _bitext(value: Any, path: str, where: str) -> BiText:
     if not isinstance(value, dict) or not isinstance(value.get("zh"), str) or not isinstance(value.get("en"), str):
-        raise _fail(
-            PackProblem.BAD_FIELD,
-            path=path,
-            where=where,
-            problem_zh="需要 {'zh': …, 'en': …}",
-            problem_en="needs {'zh': …, 'en': …}",
-        )
+        raise _bad_field(path, where, "需要 {'zh': …, 'en': …}", "needs {'zh': …, 'en': …}")
     if not value["zh"].strip() or not value["en"].strip():
-        raise _fail(
-            PackProblem.BAD_FIELD, path=path, where=where, problem_zh="zh/en 文字为空", problem_en="empty zh/en text"
-        )
+        raise _bad_field(path, where, "zh/en 文字为空", "empty zh/en text")
     return BiText(value["zh"].strip(), value["en"].strip())
 
 
 def _weight(value: Any, path: str, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < float(value) <= 1:
-        raise _fail(
-            PackProblem.BAD_FIELD,
-            path=path,
-            where=where,
-            problem_zh=f"weight 必须是 (0, 1] 之间的数，实际为 {value!r}",
-            problem_en=f"weight must be a number in (0, 1], got {value!r}",
+        raise _bad_field(
+            path,
+            where,
+            f"weight 必须是 (0, 1] 之间的数，实际为 {value!r}",
+            f"weight must be a number in (0, 1], got {value!r}",
         )
     return float(value)
 
 
 def _check_format(doc: Any, path: str) -> None:
     if not isinstance(doc, dict):
-        raise _fail(
-            PackProblem.BAD_FIELD,
-            path=path,
-            where="top level",
-            problem_zh="必须是 JSON 对象",
-            problem_en="must be a JSON object",
-        )
+        raise _bad_field(path, "top level", "必须是 JSON 对象", "must be a JSON object")
     if doc.get("format") != FORMAT:
         raise _fail(PackProblem.BAD_FORMAT, path=path, found=doc.get("format"), expected=FORMAT)
 
@@ -179,20 +169,12 @@ def parse_categories(doc: Any, path: str) -> dict[str, Category]:
     _check_format(doc, path)
     items = doc.get("categories")
     if not isinstance(items, list) or not items:
-        raise _fail(
-            PackProblem.BAD_FIELD,
-            path=path,
-            where="categories",
-            problem_zh="必须是非空列表",
-            problem_en="must be a non-empty list",
-        )
+        raise _bad_field(path, "categories", "必须是非空列表", "must be a non-empty list")
     out: dict[str, Category] = {}
     for i, item in enumerate(items):
         where = f"categories[{i}]"
         if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item["id"]:
-            raise _fail(
-                PackProblem.BAD_FIELD, path=path, where=where, problem_zh="缺少 'id'", problem_en="needs an 'id'"
-            )
+            raise _bad_field(path, where, "缺少 'id'", "needs an 'id'")
         out[item["id"]] = Category(
             item["id"],
             _bitext(item.get("name"), path, where + ".name"),
@@ -210,55 +192,41 @@ def parse_pack(doc: Any, path: str, categories: dict[str, Category]) -> tuple[li
     rules: list[Rule] = []
     raw_rules = doc.get("rules", [])
     if not isinstance(raw_rules, list):
-        raise _fail(
-            PackProblem.BAD_FIELD, path=path, where="rules", problem_zh="必须是列表", problem_en="must be a list"
-        )
+        raise _bad_field(path, "rules", "必须是列表", "must be a list")
     for i, item in enumerate(raw_rules):
         where = f"rules[{i}]"
         if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item["id"].strip():
-            raise _fail(
-                PackProblem.BAD_FIELD, path=path, where=where, problem_zh="缺少 'id'", problem_en="needs an 'id'"
-            )
+            raise _bad_field(path, where, "缺少 'id'", "needs an 'id'")
         where = f"rule {item['id']}"
         kind = item.get("kind", "phrases")
         if kind not in RULE_KINDS:
-            raise _fail(
-                PackProblem.BAD_FIELD,
-                path=path,
-                where=where,
-                problem_zh=f"'kind' 只能是 {' / '.join(RULE_KINDS)}",
-                problem_en=f"'kind' must be one of {', '.join(RULE_KINDS)}",
+            raise _bad_field(
+                path, where, f"'kind' 只能是 {' / '.join(RULE_KINDS)}", f"'kind' must be one of {', '.join(RULE_KINDS)}"
             )
         phrases: list[Any] = item.get("phrases") or []
         if kind != "phrases":
             if phrases:
-                raise _fail(
-                    PackProblem.BAD_FIELD,
-                    path=path,
-                    where=where,
-                    problem_zh=f"'{kind}' 规则不用短语匹配，不能有 'phrases'",
-                    problem_en=f"a '{kind}' rule is not matched by phrases and takes no 'phrases'",
+                raise _bad_field(
+                    path,
+                    where,
+                    f"'{kind}' 规则不用短语匹配，不能有 'phrases'",
+                    f"a '{kind}' rule is not matched by phrases and takes no 'phrases'",
                 )
         elif (
             not isinstance(item.get("phrases"), list)
             or not phrases
             or not all(isinstance(p, str) and p.replace(GAP_MARK, "").strip() for p in phrases)
         ):
-            raise _fail(
-                PackProblem.BAD_FIELD,
-                path=path,
-                where=where,
-                problem_zh="'phrases' 必须是非空字符串的列表",
-                problem_en="'phrases' must be a list of non-empty strings",
+            raise _bad_field(
+                path, where, "'phrases' 必须是非空字符串的列表", "'phrases' must be a list of non-empty strings"
             )
         short = [p for p in phrases if any(len(part.strip()) < MIN_PART for part in p.split(GAP_MARK))]
         if short:
-            raise _fail(
-                PackProblem.BAD_FIELD,
-                path=path,
-                where=where,
-                problem_zh=f"短语（及“…”隔开的每一段）至少要 {MIN_PART} 个字：{short[0]!r}",
-                problem_en=f"each part of a phrase needs at least {MIN_PART} characters: {short[0]!r}",
+            raise _bad_field(
+                path,
+                where,
+                f"短语（及“…”隔开的每一段）至少要 {MIN_PART} 个字：{short[0]!r}",
+                f"each part of a phrase needs at least {MIN_PART} characters: {short[0]!r}",
             )
         rule_category = item.get("category", category)
         if rule_category not in categories:
@@ -279,36 +247,18 @@ def parse_pack(doc: Any, path: str, categories: dict[str, Category]) -> tuple[li
     for i, item in enumerate(doc.get("combos", []) or []):
         where = f"combos[{i}]"
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
-            raise _fail(
-                PackProblem.BAD_FIELD, path=path, where=where, problem_zh="缺少 'id'", problem_en="needs an 'id'"
-            )
+            raise _bad_field(path, where, "缺少 'id'", "needs an 'id'")
         groups_raw = item.get("all")
         if not isinstance(groups_raw, list) or len(groups_raw) < 2:
-            raise _fail(
-                PackProblem.BAD_FIELD,
-                path=path,
-                where=where,
-                problem_zh="'all' 至少要列出两组规则",
-                problem_en="'all' must list at least two groups",
-            )
+            raise _bad_field(path, where, "'all' 至少要列出两组规则", "'all' must list at least two groups")
         groups = tuple(tuple([g] if isinstance(g, str) else g) for g in groups_raw)
         if not all(g and all(isinstance(r, str) for r in g) for g in groups):
-            raise _fail(
-                PackProblem.BAD_FIELD,
-                path=path,
-                where=where,
-                problem_zh="每组应是一个规则 id 或规则 id 的列表",
-                problem_en="each group is a rule id or a list of rule ids",
+            raise _bad_field(
+                path, where, "每组应是一个规则 id 或规则 id 的列表", "each group is a rule id or a list of rule ids"
             )
         window = item.get("window", 200)
         if not isinstance(window, int) or window <= 0:
-            raise _fail(
-                PackProblem.BAD_FIELD,
-                path=path,
-                where=where,
-                problem_zh="'window' 必须是正整数",
-                problem_en="'window' must be a positive integer",
-            )
+            raise _bad_field(path, where, "'window' 必须是正整数", "'window' must be a positive integer")
         combos.append(
             Combo(
                 id=item["id"],
