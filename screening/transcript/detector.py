@@ -79,7 +79,6 @@ ASK_RULES = frozenset(
         "generic.pay_before_payout",
         "generic.upfront_fee",
         "generic.download_link",
-        "generic.lookalike_link",  # the bundled packs' lookalike_link rule
         "generic.follow_steps",
         "generic.claim_link",
         "acq.borrow",
@@ -224,6 +223,7 @@ class ScriptDetector:
         self._rules: dict[str, Rule] = {r.id: r for r in book.rules}
         self._rule_list = book.rules
         self._link_rules = tuple(r.id for r in book.rules if r.kind == "lookalike_link")
+        self._ask_rules = ASK_RULES | set(self._link_rules)  # a lookalike link asks you to open it
         self._combo_maps: list[tuple[Combo, dict[str, tuple[int, ...]]]] = []
         for c in book.combos:
             groups: dict[str, list[int]] = {}
@@ -360,7 +360,7 @@ class ScriptDetector:
             and score < WARN_SCORE
             and (warned < STRONG * 0.75 or strong_ask)
             and state_for_scheme is not None
-            and any(h.rule_id in ASK_RULES and not h.narrated for h in hits)
+            and any(h.rule_id in self._ask_rules and not h.narrated for h in hits)
             and self._model_scheme(state_for_scheme)[0] is not None
         ):
             score = WARN_SCORE  # a fairly sure model plus a direct ask: warn (never block)
