@@ -94,7 +94,7 @@ class PooledRecognizer:
         self.calls = 0  # streams finished with this recogniser (0: still cold)
         self._fed_s = 0.0  # audio seconds the inner recogniser has heard since it was made
         self._offset_s = 0.0  # where the current stream started, in the inner recogniser's time
-        self._t0: float | None = None  # monotonic time the current stream's first sample arrived
+        self._t0 = time.monotonic()  # when the current stream was leased (its call began)
 
     def _begin(self) -> None:
         self._offset_s = self._fed_s
@@ -104,8 +104,7 @@ class PooledRecognizer:
         """When the oldest audio not yet decoded arrived, taking the stream as live from its lease on: the pool's
         recognisers serve live lines, whose call starts when they are leased. (A stream fed faster than real time
         would have due times in the future and wait behind every live line.)"""
-        t0 = self._t0 if self._t0 is not None else time.monotonic()
-        return t0 + (self._fed_s - self._offset_s)
+        return self._t0 + (self._fed_s - self._offset_s)
 
     def _shift(self, result: RecognitionResult) -> RecognitionResult:
         if not self._offset_s or not result.words:
@@ -181,7 +180,6 @@ class RecognizerPool:
         if make is None:
             raise RuntimeError("RecognizerPool.reset(make, generation) first")
         made = PooledRecognizer(self, key, make(), generation)
-        made._begin()
         with self._lock:
             self.made += 1
         return made
