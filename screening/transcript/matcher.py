@@ -212,11 +212,10 @@ class PhraseMatcher:
         self._automaton = _automaton(entries, gapped_words)
         self._exact = _automaton(exact, gapped_words)
         self._gapped, self._word_parts = _gapped_index(gapped_words)
-        self._empty = not entries and not exact
         # A link posing as an official site is a hit of the packs' lookalike_link rule, when they have one.
         self._link_rule = next((i for i, r in enumerate(self.rules) if r.kind == "lookalike_link"), None)
         self._name_index = {name: i for i, name in enumerate(borrowed_names())}
-        self._empty = self._empty and self._link_rule is None
+        self._empty = not entries and not exact and self._link_rule is None
 
     def find(self, norm: str, key: str | None = None) -> list[RawHit]:
         """All non-negated hits in ``norm`` (normalised text); ``key`` is its sound key if already made."""
