@@ -27,6 +27,12 @@ LOOKALIKE_RULE = "generic.lookalike_link"
         ("rsbt-gov.cc", "gov"),  # an authority's sites end in .gov.cn
         ("boc-ebank-gx.com", "boc"),
         ("xianyu-pay.net", "xianyu"),
+        # a brand's bare name counts as its own only under the endings it registers, and never for an authority
+        ("ctrip-tk.cn", "ctrip"),
+        ("icbc.top", "icbc"),
+        ("gov.com", "gov"),
+        ("12123.cn", "12123"),
+        ("ctrip.cn@1.2.3.4", "ctrip"),
     ],
 )
 def test_a_borrowed_name_is_found(url: str, name: str) -> None:
@@ -72,6 +78,12 @@ def test_a_borrowed_name_is_found(url: str, name: str) -> None:
         "tax.pwc.com",
         "189.12.3.4",  # an address, not a name
         "user@mail.qq.com",
+        # a brand's bare name under .cn/.com/.com.cn/.net beside the domain the table lists (round-11 honest SMS)
+        "ctrip.cn/h/4ZqLm",
+        "m.ctrip.cn",
+        "bankcomm.cn/jf",
+        "icbc.com",
+        "ems.cn",
     ],
 )
 def test_official_sites_and_ordinary_domains_are_not(url: str) -> None:
