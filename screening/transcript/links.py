@@ -6,7 +6,8 @@ sends their SMS (``by_number``, read by :mod:`screening.sms`) and by the name a 
 A link **poses as an official site** (仿冒网址) when a piece of its host carries such a name (``icbc-upd.com``,
 ``10086-jf.cn``, ``rsbt-gov.cc``) and the host is none of the domains the file lists for anyone: police notices
 name these as the usual road to a phishing page, while an honest sender links to its own domain (``icbc.com.cn``,
-``10086.cn``), any government site (``*.gov.cn``, ``gov.hk``) or a shortener, which names nobody. Runs on
+``10086.cn``), any government site (``*.gov.cn``, ``gov.hk``) or a shortener, which names nobody. A brand's bare name
+under a common ending (``ctrip.cn`` beside the listed ``ctrip.com``) also counts as its own: see :data:`BRAND_ENDINGS`. Runs on
 normalised text (lower case, half-width) and the ``url`` entities of :mod:`screening.transcript.entities`.
 Plain Python, no Qt.
 """
