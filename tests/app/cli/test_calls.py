@@ -54,6 +54,13 @@ def test_bad_input_gets_a_clear_message_in_both_languages(run_cli) -> None:  # t
     assert result.returncode == 2 and "invalid NCID address" in result.stderr
 
 
+def _ctrl_c_stops() -> None:
+    """In the child: Ctrl-C stops it, as in a terminal. A test run started in the background by a shell without job
+    control (``cmd &`` in a script) ignores SIGINT, the child inherits that, and Python then keeps ignoring it: the
+    Ctrl-C test hung for 30 s in such a run although the command stops at once for a user."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _listen(data_dir: Path, *args: str) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8", "CALLSHIELD_LANG": "zh"}
     return subprocess.Popen(
@@ -64,6 +71,7 @@ def _listen(data_dir: Path, *args: str) -> subprocess.Popen[str]:
         encoding="utf-8",
         env=env,
         cwd=REPO_ROOT,
+        preexec_fn=_ctrl_c_stops if os.name == "posix" else None,
     )
 
 
