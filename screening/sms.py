@@ -8,8 +8,8 @@ A message is judged on three things, each a code with parameters (rendered later
   is taken off before detection (it says who claims to send, not what is asked) and kept as ``signature``;
   the detector also lists the evidence entities (links, QQ/WeChat IDs, card numbers, apps);
 * **links from official short numbers**: 95588, 10086 … only ever link to their own sites
-  (``blocklists/data/official_domains.json``, read by :mod:`screening.transcript.links`); a link to any other domain is a warning sign (spoofed sender ID or a
-  hijacked SMS gateway).
+  (``blocklists/data/official_domains.json``, read by :mod:`screening.transcript.links`); a link to any other
+  domain is a warning sign (spoofed sender ID or a hijacked SMS gateway).
 
 The result's level is the highest of the three.  Pure and deterministic; no database writes.
 """

@@ -7,9 +7,9 @@ A link **poses as an official site** (仿冒网址) when a piece of its host car
 ``10086-jf.cn``, ``rsbt-gov.cc``) and the host is none of the domains the file lists for anyone: police notices
 name these as the usual road to a phishing page, while an honest sender links to its own domain (``icbc.com.cn``,
 ``10086.cn``), any government site (``*.gov.cn``, ``gov.hk``) or a shortener, which names nobody. A brand's bare name
-under a common ending (``ctrip.cn`` beside the listed ``ctrip.com``) also counts as its own: see :data:`BRAND_ENDINGS`. Runs on
-normalised text (lower case, half-width) and the ``url`` entities of :mod:`screening.transcript.entities`.
-Plain Python, no Qt.
+under a common ending (``ctrip.cn`` beside the listed ``ctrip.com``) also counts as its own: see
+:data:`BRAND_ENDINGS`. Runs on normalised text (lower case, half-width) and the ``url`` entities of
+:mod:`screening.transcript.entities`. Plain Python, no Qt.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ _HOST_CHARS = re.compile(r"[a-z0-9.-]*")
 # A brand's own name under one of these endings is taken as the brand's (``ctrip.cn`` beside the listed ``ctrip.com``,
 # ``bankcomm.cn`` beside ``bankcomm.com``): Chinese brands register their name under all of them, so a phishing host
 # adds to the name (``ctrip-tk.cn``) or uses a cheap ending (``icbc.top``). Honest SMS from travel sites and banks
-# linking to such a domain were flagged as lookalikes before (round-11 writers: 9 of 341 honest link SMS).
+# linking to such a domain were flagged as lookalikes before (a round-11 writer: 8 of 341 honest link SMS).
 BRAND_ENDINGS = ("com", "cn", "com.cn", "net", "net.cn")
 
 
@@ -119,10 +119,8 @@ def _brand_own(host: str, table: OfficialDomains) -> bool:
         if not host.endswith("." + ending):
             continue
         label = host[: -len(ending) - 1].rsplit(".", 1)[-1]
-        domains = table.by_name.get(label)
-        if domains and any(
-            d.split(".", 1)[-1] in BRAND_ENDINGS and d.split(".", 1)[0] == label and not _GOV.search(d) for d in domains
-        ):
+        domains = table.by_name.get(label, ())
+        if any(f"{label}.{e}" in domains and not _GOV.search(f"{label}.{e}") for e in BRAND_ENDINGS):
             return True
     return False
 
