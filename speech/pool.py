@@ -94,17 +94,30 @@ class PooledRecognizer:
         self.calls = 0  # streams finished with this recogniser (0: still cold)
         self._fed_s = 0.0  # audio seconds the inner recogniser has heard since it was made
         self._offset_s = 0.0  # where the current stream started, in the inner recogniser's time
-        self._t0 = time.monotonic()  # when the current stream was leased (its call began)
+        self._t0 = time.monotonic()  # when the current stream's audio began (its lease, until audio comes)
+        self._heard = False  # whether the current stream has fed any audio yet
 
     def _begin(self) -> None:
         self._offset_s = self._fed_s
         self._t0 = time.monotonic()
+        self._heard = False
 
     def _due(self) -> float:
-        """When the oldest audio not yet decoded arrived, taking the stream as live from its lease on: the pool's
-        recognisers serve live lines, whose call starts when they are leased. (A stream fed faster than real time
-        would have due times in the future and wait behind every live line.)"""
+        """When the oldest audio not yet decoded arrived, taking the stream as live from its first audio on: the
+        pool's recognisers serve live lines, whose first block has just arrived when it is fed. (A stream fed
+        faster than real time would have due times in the future and wait behind every live line.)
+
+        The clock starts at the first block, not at the lease: a line leased some seconds before its audio began
+        would otherwise look seconds more overdue than the others for the whole call and win every slot, and
+        under full load the line leased last then got none (bench/bench_lines.py leases each line's recogniser
+        while warming the next one's, about 2 s apart: one line fell 7 s behind while the average lag was 1 s)."""
         return self._t0 + (self._fed_s - self._offset_s)
+
+    def _start_clock(self, pcm: bytes) -> None:
+        """The stream's first block has just arrived: its audio began one block ago."""
+        if not self._heard:
+            self._heard = True
+            self._t0 = time.monotonic() - len(pcm) / BYTES_PER_SAMPLE / TARGET_RATE
 
     def _shift(self, result: RecognitionResult) -> RecognitionResult:
         if not self._offset_s or not result.words:
@@ -114,6 +127,7 @@ class PooledRecognizer:
         return replace(result, words=words)
 
     def accept(self, pcm: bytes) -> bool:
+        self._start_clock(pcm)
         gate = self._pool.gate
         gate.acquire(self._due())
         try:

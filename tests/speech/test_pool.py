@@ -173,6 +173,36 @@ def test_a_reused_recogniser_is_due_from_its_new_call_on() -> None:
     assert before <= again._due() <= time.monotonic()  # not three seconds in: the new call starts now
 
 
+def test_a_line_leased_before_its_audio_began_is_due_from_its_first_block() -> None:
+    """A recogniser leased while the sound device was still opening (or, in bench/bench_lines.py, while the next
+    line's recogniser warmed up) must not look overdue for the whole call: under full load it would take every slot
+    and the line leased last would get none."""
+    made: list[_Counting] = []
+    pool = _pool(made)
+    early = pool.lease("early")
+    time.sleep(0.3)  # the call's audio begins later than the lease
+    dues: list[float] = []
+    gate = pool.gate
+    acquire = gate.acquire
+
+    def record(due: float) -> None:
+        dues.append(due)
+        acquire(due)
+
+    gate.acquire = record  # type: ignore[method-assign]
+    arrived = time.monotonic()
+    early.accept(b"\0\0" * 1600)  # the first 0.1 s block, just arrived
+    early.accept(b"\0\0" * 1600)
+    assert arrived - 0.1 - 0.05 <= dues[0] <= arrived  # its audio began one block before it arrived, not at the lease
+    assert dues[1] == pytest.approx(dues[0] + 0.1)  # then the clock runs with the audio fed
+    early.final()
+    again = pool.lease("early")
+    time.sleep(0.2)
+    arrived = time.monotonic()
+    again.accept(b"\0\0" * 1600)
+    assert dues[-1] >= arrived - 0.1 - 0.05  # the next call's clock starts at its own first block too
+
+
 def test_releasing_a_gate_more_often_than_it_was_taken_is_an_error() -> None:
     gate = DecodingGate(1)
     gate.acquire(0.0)
