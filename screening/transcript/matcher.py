@@ -13,7 +13,8 @@ Negation/warning context: a hit whose clause says 不要/别/切勿… before it
 "…是诈骗" after it, is an anti-fraud warning, not a request, and is dropped (unless the rule is
 itself about secrecy, e.g. 不要告诉家人, marked ``"negatable": false``).  A hit in a sentence that
 *describes* a scam (警方提醒, 骗子冒充…, 谎称, 诱导受害人) is kept as evidence but flagged
-``narrated``; the detector gives it less weight.
+``narrated``; the detector gives it less weight. So is a cue inside quotation marks under a heading about fraud
+(an anti-fraud poster lists 「“您的社保卡已冻结”」 under its title 【反诈提醒】).
 """
 
 from __future__ import annotations
@@ -84,6 +85,21 @@ _NARRATION = re.compile(
     r"有骗子|被骗了|被骗走|差点上当|千万别信|你别信|别上当"
 )
 SENTENCE_REACH = 80
+# A poster or notice *about* fraud quotes the scam's words under a title that says so (【反诈提醒】,
+# 「“注销校园贷”是骗局！」, 「识破“冻结管制令”」): its quoted cues are narrated even in lines of their own. Only the title counts, not
+# 诈骗 anywhere: fraud chats quote their own lures (“必中大计划”) and their victims say 「网上说这是诈骗」.
+_WARNING_TITLE = re.compile(r"诈骗|骗局|反诈|防骗|防范|警惕|谨防|识破|骗子|上当")
+_SPEAKER = re.compile(r"^[^，。！？\n]{0,12}[：:]")
+TITLE_REACH = 40
+
+
+def _warning_title(norm: str) -> bool:
+    """Whether the text opens with a title line (not a speaker's turn) that speaks of fraud."""
+    brk = norm.find("\n")
+    title = norm[:brk] if brk >= 0 else ""
+    return 0 < len(title) <= TITLE_REACH and not _SPEAKER.match(title) and bool(_WARNING_TITLE.search(title))
+
+
 # A phrase right after 不/非 is denied ("不保本，也不保证收益"), unless the 不 is a condition ("如果不马上汇款").
 _NOT = "不非"
 _CONDITIONAL = re.compile(r"(?:如果|要是|若|再|要)$")
@@ -231,6 +247,7 @@ class PhraseMatcher:
         out: list[RawHit] = []
         warned = 0.0
         candidates = self._candidates(norm, key)
+        under_warning: bool | None = None  # looked up at the first quoted cue
         if self._link_rule is not None:
             candidates.extend(
                 RawHit(self._link_rule, self._name_index[name], a, b, False) for a, b, name in lookalike_links(norm)
@@ -239,7 +256,12 @@ class PhraseMatcher:
             if not self.rules[h.rule_index].negatable:
                 out.append(h)
             elif not self._warned(norm, h.start, h.end):
-                if self._narrated(norm, h.start, h.end):
+                narrated = self._narrated(norm, h.start, h.end)
+                if not narrated and _quote_span(norm, h.start, h.end) is not None:
+                    if under_warning is None:
+                        under_warning = _warning_title(norm)
+                    narrated = under_warning
+                if narrated:
                     out.append(h._replace(narrated=True))
                     # a cue told from the outside (a warning, a retold call) is also a warning against it
                     warned = max(warned, self.rules[h.rule_index].weight)

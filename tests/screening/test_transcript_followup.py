@@ -92,3 +92,25 @@ def test_a_forbidden_report_to_the_police_is_still_a_threat(det: ScriptDetector)
     a = det.assess("你现在不许挂电话，也不许报警，马上把钱转过来，不然你儿子就回不来了。", style="call")
     assert "generic.secrecy" in {h.rule_id for h in a.hits}
     assert a.level >= Level.WARN
+
+
+def test_quoted_cues_under_a_title_about_fraud_are_narrated(det: ScriptDetector) -> None:
+    """An anti-fraud poster lists the scam's words in quotation marks, one per line, under a title that says what
+    they are: those cues are cited, not said, even in lines of their own."""
+    poster = "【警惕冒充熟人诈骗】\n“我换号了，这是我的新号码”\n“我在开会不方便接电话，先借我五万周转”\n遇到借钱先打电话或视频核实。"
+    hits = det.assess(poster, style="sms").hits
+    assert hits and all(h.narrated for h in hits), [(h.rule_id, h.matched, h.narrated) for h in hits]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the same quoted lines without such a title are the scam itself
+        "【通知】\n“我换号了，这是我的新号码”\n“我在开会不方便接电话，先借我五万周转”",
+        # a speaker's first turn is not a title, even when it says 诈骗
+        "小王：你不会是诈骗吧\n对方：怎么会，“我在开会不方便接电话，先借我五万周转”",
+    ],
+)
+def test_quoted_cues_without_a_title_about_fraud_still_count(det: ScriptDetector, text: str) -> None:
+    hits = det.assess(text, style="chat").hits
+    assert any(not h.narrated for h in hits), [(h.rule_id, h.matched, h.narrated) for h in hits]
