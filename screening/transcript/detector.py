@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 from screening.i18n import BiText
 from screening.transcript.entities import Entity, extract_entities
 from screening.transcript.explain import ReasonText, assessment_reasons, model_passages, model_scheme_reason
-from screening.transcript.matcher import PhraseMatcher, RawHit
+from screening.transcript.matcher import WARNED_BY_TITLE, PhraseMatcher, RawHit
 from screening.transcript.model import ModelError, NgramModel, NgramState, key_model_string
 from screening.transcript.normalise import SoundKey, normalise, sound_key
 from screening.transcript.phrases import Category, Combo, PhraseBook, Rule, load_phrase_book
@@ -372,6 +372,9 @@ class ScriptDetector:
             and not checkable
         ):
             score = min(score, VETO_SCORE)  # the rules alone say fraud, the model firmly says not: caution only
+        if warned >= WARNED_BY_TITLE and not any(not h.narrated for h in hits):
+            # a text titled as a warning about fraud, every cue in it cited: a poster, not the scam (caution at most)
+            score = min(score, VETO_SCORE)
         return _Scored(score, rule_score, model_part, category, combos), state
 
     def _rule_score(

@@ -13,8 +13,8 @@ Negation/warning context: a hit whose clause says 不要/别/切勿… before it
 "…是诈骗" after it, is an anti-fraud warning, not a request, and is dropped (unless the rule is
 itself about secrecy, e.g. 不要告诉家人, marked ``"negatable": false``).  A hit in a sentence that
 *describes* a scam (警方提醒, 骗子冒充…, 谎称, 诱导受害人) is kept as evidence but flagged
-``narrated``; the detector gives it less weight. So is a cue inside quotation marks under a heading about fraud
-(an anti-fraud poster lists 「“您的社保卡已冻结”」 under its title 【反诈提醒】).
+``narrated``; the detector gives it less weight. So is every cue under a title about fraud (an anti-fraud poster
+lists 「“您的社保卡已冻结”」 under 【反诈提醒】), and such a text counts as a warning.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from typing import NamedTuple
 
 import ahocorasick
 
-from screening.transcript.links import borrowed_names, lookalike_links
+from screening.transcript.entities import extract_entities
+from screening.transcript.links import borrowed_names, host_of, is_official, lookalike_links, official_domains
 from screening.transcript.normalise import SoundKey, is_cjk, normalise
 from screening.transcript.phrases import GAP, GAP_MARK, PhraseBook, Rule
 
@@ -85,19 +86,43 @@ _NARRATION = re.compile(
     r"有骗子|被骗了|被骗走|差点上当|千万别信|你别信|别上当"
 )
 SENTENCE_REACH = 80
-# A poster or notice *about* fraud quotes the scam's words under a title that says so (【反诈提醒】,
-# 「“注销校园贷”是骗局！」, 「识破“冻结管制令”」): its quoted cues are narrated even in lines of their own. Only the title counts, not
-# 诈骗 anywhere: fraud chats quote their own lures (“必中大计划”) and their victims say 「网上说这是诈骗」.
-_WARNING_TITLE = re.compile(r"诈骗|骗局|反诈|防骗|防范|警惕|谨防|识破|骗子|上当")
+# A poster or notice *about* fraud lists the scam's words under a title that says so (【反诈提醒】, 「“注销校园贷”是骗局！」,
+# 「电信网络诈骗常见类型一览」): its cues are narrated even in lines of their own, and the text warns (WARNED_BY_TITLE).
+# Only the title counts, not 诈骗 anywhere: fraud chats quote their own lures (“必中大计划”) and their victims say
+# 「网上说这是诈骗」. A text that gives a private way to reach someone (a QQ, a WeChat, a bank card, a link off the
+# official sites) is not a warning whatever its title: 「网络诈骗资金追回服务 … QQ 2880…」 is the recovery scam.
+# Lookalike links still count in full.
+# 反诈中心 is a name, and fraud borrows it (「国家反诈中心 风险提示函」); a title addresses nobody (「你好，我是…」 is a turn).
+_WARNING_TITLE = re.compile(r"诈骗|骗局|反诈(?!中心)|防骗|防范|警惕|谨防|识破|骗子|上当")
 _SPEAKER = re.compile(r"^[^，。！？\n]{0,12}[：:]")
 TITLE_REACH = 40
+WARNED_BY_TITLE = 1.0  # ``warned`` of a text under such a title (heavier than any rule)
+
+
+_PRIVATE_CONTACT = frozenset({"qq", "qq_group", "wechat", "bank_card"})
+
+
+def _gives_private_contact(norm: str) -> bool:
+    official = official_domains().every
+    for entity in extract_entities(norm):
+        if entity.kind in _PRIVATE_CONTACT:
+            return True
+        if entity.kind == "url" and not is_official(host_of(entity.value), official):
+            return True
+    return False
 
 
 def _warning_title(norm: str) -> bool:
     """Whether the text opens with a title line (not a speaker's turn) that speaks of fraud."""
     brk = norm.find("\n")
     title = norm[:brk] if brk >= 0 else ""
-    return 0 < len(title) <= TITLE_REACH and not _SPEAKER.match(title) and bool(_WARNING_TITLE.search(title))
+    return (
+        0 < len(title) <= TITLE_REACH
+        and not _SPEAKER.match(title)
+        and "你" not in title
+        and "您" not in title
+        and bool(_WARNING_TITLE.search(title))
+    )
 
 
 # A phrase right after 不/非 is denied ("不保本，也不保证收益"), unless the 不 is a condition ("如果不马上汇款").
@@ -247,21 +272,18 @@ class PhraseMatcher:
         out: list[RawHit] = []
         warned = 0.0
         candidates = self._candidates(norm, key)
-        under_warning: bool | None = None  # looked up at the first quoted cue
+        titled = _warning_title(norm) and not _gives_private_contact(norm)
         if self._link_rule is not None:
             candidates.extend(
                 RawHit(self._link_rule, self._name_index[name], a, b, False) for a, b, name in lookalike_links(norm)
             )
         for h in candidates:
-            if not self.rules[h.rule_index].negatable:
+            if titled and h.rule_index != self._link_rule:
+                out.append(h._replace(narrated=True))  # cited under a warning title, whatever the rule
+            elif not self.rules[h.rule_index].negatable:
                 out.append(h)
             elif not self._warned(norm, h.start, h.end):
-                narrated = self._narrated(norm, h.start, h.end)
-                if not narrated and _quote_span(norm, h.start, h.end) is not None:
-                    if under_warning is None:
-                        under_warning = _warning_title(norm)
-                    narrated = under_warning
-                if narrated:
+                if self._narrated(norm, h.start, h.end):
                     out.append(h._replace(narrated=True))
                     # a cue told from the outside (a warning, a retold call) is also a warning against it
                     warned = max(warned, self.rules[h.rule_index].weight)
@@ -271,6 +293,8 @@ class PhraseMatcher:
                 warned = max(warned, self.rules[h.rule_index].weight)
         if _REASSURANCE.search(norm):
             warned = max(warned, 0.5)
+        if titled:
+            warned = WARNED_BY_TITLE
         return _drop_covered(out), warned
 
     def _candidates(self, norm: str, key: str) -> list[RawHit]:

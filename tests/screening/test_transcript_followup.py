@@ -94,23 +94,36 @@ def test_a_forbidden_report_to_the_police_is_still_a_threat(det: ScriptDetector)
     assert a.level >= Level.WARN
 
 
-def test_quoted_cues_under_a_title_about_fraud_are_narrated(det: ScriptDetector) -> None:
-    """An anti-fraud poster lists the scam's words in quotation marks, one per line, under a title that says what
-    they are: those cues are cited, not said, even in lines of their own."""
-    poster = "【警惕冒充熟人诈骗】\n“我换号了，这是我的新号码”\n“我在开会不方便接电话，先借我五万周转”\n遇到借钱先打电话或视频核实。"
-    hits = det.assess(poster, style="sms").hits
-    assert hits and all(h.narrated for h in hits), [(h.rule_id, h.matched, h.narrated) for h in hits]
+
+POSTERS = [
+    "【警惕冒充熟人诈骗】\n“我换号了，这是我的新号码”\n“我在开会不方便接电话，先借我五万周转”\n遇到借钱先打电话或视频核实。",
+    "电信网络诈骗常见类型一览\n刷单返利类：“点赞关注就赚钱，垫付返现”\n虚假网络贷款类：“无抵押、秒到账，先交保证金”\n"
+    "冒充公检法类：“你涉嫌洗钱，转到安全账户”\n记住：不轻信、不透露、不转账！",
+]
+
+
+@pytest.mark.parametrize("text", POSTERS)
+def test_a_poster_titled_as_a_fraud_warning_is_not_the_fraud(det: ScriptDetector, text: str) -> None:
+    """An anti-fraud poster lists the scam's words, one per line, under a title that says what they are: those cues
+    are cited, not said, even in lines of their own."""
+    a = det.assess(text, style="sms")
+    assert a.hits and all(h.narrated for h in a.hits), [(h.rule_id, h.matched, h.narrated) for h in a.hits]
+    assert a.level < Level.WARN, a.score
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        # the same quoted lines without such a title are the scam itself
+        # the same lines without such a title are the scam itself
         "【通知】\n“我换号了，这是我的新号码”\n“我在开会不方便接电话，先借我五万周转”",
         # a speaker's first turn is not a title, even when it says 诈骗
-        "小王：你不会是诈骗吧\n对方：怎么会，“我在开会不方便接电话，先借我五万周转”",
+        "小王：你不会是诈骗吧\n对方：怎么会，我在开会不方便接电话，先借我五万周转",
+        # 反诈中心 is a name fraud borrows
+        "国家反诈中心 风险提示函\n您的账户涉嫌洗钱，请于今日下载安全防护APP，将资金转入安全账户配合核查。",
+        # a "recovery service" for fraud victims that gives a QQ is the recovery scam
+        "网络诈骗资金追回服务\n专业律师团队，快速追回被骗资金，先缴纳立案保证金，成功后按比例收费\n联系QQ 2880476637",
     ],
 )
-def test_quoted_cues_without_a_title_about_fraud_still_count(det: ScriptDetector, text: str) -> None:
-    hits = det.assess(text, style="chat").hits
-    assert any(not h.narrated for h in hits), [(h.rule_id, h.matched, h.narrated) for h in hits]
+def test_cues_without_a_warning_title_still_count(det: ScriptDetector, text: str) -> None:
+    a = det.assess(text, style="chat")
+    assert any(not h.narrated for h in a.hits), [(h.rule_id, h.matched, h.narrated) for h in a.hits]
