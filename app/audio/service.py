@@ -157,9 +157,16 @@ class SpeechService(QObject):
         """What the caller's side can be recorded from (``speech.loopback.capture_choices``: loopbacks first)."""
 
         def scan() -> Any:
+            from speech.audio import list_input_devices
             from speech.loopback import capture_choices
 
-            return capture_choices()
+            try:
+                with self._audio_lock:  # never while list_devices re-initialises PortAudio (they run side by side)
+                    inputs = [d.name for d in list_input_devices()]
+            except Exception:  # no PortAudio: the sound server's sources are still offered
+                log.warning("PortAudio input devices could not be listed", exc_info=True)
+                inputs = []
+            return capture_choices(inputs=inputs)
 
         self._services.jobs.run(scan, on_result=on_result, on_error=on_error, name="list-capture-choices")
 
@@ -200,13 +207,10 @@ class SpeechService(QObject):
             self._meters.pop(slot, None)
             emit_stopped(exc)
 
-        job = self._services.jobs.run_long(
-            run,
-            on_result=lambda _=None: ended(None),
-            on_error=ended,
-            on_cancelled=lambda: ended(None),
-            name=name,
-        )
+        def finished(_: Any = None) -> None:
+            ended(None)
+
+        job = self._services.jobs.run_long(run, on_result=finished, on_error=ended, on_cancelled=finished, name=name)
         mine["job"] = job
         if not mine["over"]:  # (a synchronous job runner has already run it to its end)
             self._meters[slot] = job
