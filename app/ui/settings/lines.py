@@ -239,7 +239,9 @@ class LineDevicesBox(QGroupBox):
             self._say(self.tr("请填写线路名称，和来电卡片上显示的一样（如 1、line2；NCID 没有线路名时是 -）。"))
             self.line_name.setFocus()
             return None
-        return LineDevices(name, str(self.caller_device.currentData() or ""), str(self.us_device.currentData() or "") or None)
+        return LineDevices(
+            name, str(self.caller_device.currentData() or ""), str(self.us_device.currentData() or "") or None
+        )
 
     def add_line(self) -> None:
         """添加线路: the editor's line becomes a new row (a line already listed is changed with 保存修改 instead)."""

@@ -37,6 +37,7 @@ from tests.speech.test_channels import GRAMMAR
 
 pytestmark = pytest.mark.slow
 
+
 class LoudnessRecognizer:
     """Hears no words; keeps the peak of each block it is fed, to tell which device's audio reached it."""
 
@@ -87,7 +88,10 @@ def _stop(qtbot, services, lines: tuple[str, ...]) -> None:
 
 
 def test_each_line_opens_its_own_pair_and_hears_only_its_own_headset(
-    qtbot, services, headsets: PulseLine, tmp_path: Path  # noqa: F811
+    qtbot,
+    services,
+    headsets: PulseLine,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     services.settings.update(
         audio_device=None,  # the PC-wide pair: the default input and the first sink's monitor

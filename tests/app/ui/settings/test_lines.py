@@ -16,7 +16,10 @@ from speech.channels import Side
 from tests.speech.conftest import PulseLine, headsets, play_into, pulse_line, tone_wav  # noqa: F401 - fixtures
 
 US = [("USB Headset 1 (ALSA)", "3"), ("USB Headset 2 (ALSA)", "4")]
-CALLER = [("扬声器回采：Headset 1（对方的声音）", "pulse:h1.monitor"), ("扬声器回采：Headset 2（对方的声音）", "pulse:h2.monitor")]
+CALLER = [
+    ("扬声器回采：Headset 1（对方的声音）", "pulse:h1.monitor"),
+    ("扬声器回采：Headset 2（对方的声音）", "pulse:h2.monitor"),
+]
 
 
 @pytest.fixture
@@ -146,8 +149,18 @@ def test_the_edited_lines_meters_follow_its_own_devices(
     never the PC-wide pair's meters, and stop when asked."""
     box = section.lines
     section.load_devices()
-    qtbot.waitUntil(lambda: box.caller_device.findData("pulse:headset2.monitor") >= 0, timeout=15_000)
-    pulse_us = next(box.us_device.itemData(i) for i in range(box.us_device.count()) if "pulse" in box.us_device.itemText(i))
+    def pulse_input() -> str | None:  # PortAudio's ``pulse`` device, from the same list as the PC-wide 我方 device
+        texts = [box.us_device.itemText(i) for i in range(box.us_device.count())]
+        return next((box.us_device.itemData(i) for i, t in enumerate(texts) if t.startswith("pulse ")), None)
+
+    qtbot.waitUntil(
+        lambda: box.caller_device.findData("pulse:headset2.monitor") >= 0 and pulse_input() is not None,
+        timeout=15_000,
+    )
+    assert [box.us_device.itemText(i) for i in range(1, box.us_device.count())] == [
+        section.device.itemText(i) for i in range(1, section.device.count())
+    ]  # the same device list as the PC-wide pair
+    pulse_us = pulse_input()
     for name, sink in (("1", "headset1"), ("2", "headset2")):
         _edit(box, name, f"pulse:{sink}.monitor", pulse_us)
         qtbot.mouseClick(box.add_button, Qt.MouseButton.LeftButton)
@@ -183,8 +196,10 @@ def test_the_edited_lines_meters_follow_its_own_devices(
 
     box.meter_button.setChecked(False)
     qtbot.waitUntil(
-        lambda: not services.speech.line_meter_running(Side.CALLER)
-        and not services.speech.line_meter_running(Side.US)
-        and box.caller_meter.value() == 0,
+        lambda: (
+            not services.speech.line_meter_running(Side.CALLER)
+            and not services.speech.line_meter_running(Side.US)
+            and box.caller_meter.value() == 0
+        ),
         timeout=5000,
     )
