@@ -149,6 +149,7 @@ def test_the_edited_lines_meters_follow_its_own_devices(
     never the PC-wide pair's meters, and stop when asked."""
     box = section.lines
     section.load_devices()
+
     def pulse_input() -> str | None:  # PortAudio's ``pulse`` device, from the same list as the PC-wide 我方 device
         texts = [box.us_device.itemText(i) for i in range(box.us_device.count())]
         return next((box.us_device.itemData(i) for i, t in enumerate(texts) if t.startswith("pulse ")), None)
