@@ -4,7 +4,8 @@ Window geometry and other pure view state live in QSettings (see ``app/ui/main_w
 core and the services need lives here, in one frozen dataclass (Picard ``options.py`` split).
 
 Unknown keys in the file are ignored and bad values fall back to the default for that one field, so a
-hand-edited or older settings file never stops the app from starting.
+hand-edited or older settings file never stops the app from starting. In a table (``line_devices``) each bad
+entry is dropped on its own and the good ones are kept.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
@@ -64,6 +66,20 @@ class CallSourceSettings:
 
 
 @dataclass(frozen=True)
+class LineDevices:
+    """One line's own pair of devices, for a PC that answers several lines (a small call centre).
+
+    ``line`` is the line's name as the call source reports it (``CallEvent.line``: a modem's line id, the NCID
+    ``LINE`` field such as ``-`` or ``line2``). The devices mean what the PC-wide pair means (``Settings.audio_device``
+    and ``Settings.audio_caller_device``); a line without an entry uses that pair (:func:`devices_for_line`).
+    """
+
+    line: str
+    caller_device: str = ""  # 对方 / caller: a speech.loopback.CaptureChoice key; "" = the us device hears the call
+    us_device: str | None = None  # 我方 / us: a PortAudio device index or name; None = the system's default input
+
+
+@dataclass(frozen=True)
 class Settings:
     language: LanguageChoice = "auto"
     large_text: bool = False
@@ -76,6 +92,7 @@ class Settings:
     # 对方 / caller: the playback side of a softphone (a speech.loopback.CaptureChoice key, "pulse:…" or "input:…");
     # empty: one device only, as before (a phone-line recorder hears both sides on ``audio_device``)
     audio_caller_device: str = ""
+    line_devices: tuple[LineDevices, ...] = ()  # lines with their own pair (devices_for_line); others use the above
     model_path: str | None = None
     model_mirror: str | None = None  # where to download the model from instead of the official site (same SHA-256)
     auto_hangup: bool = False
@@ -86,6 +103,51 @@ class Settings:
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
+
+
+def line_key(line: object) -> str:
+    """How line names are compared: surrounding spaces and letter case do not matter ("Line2" is "line2")."""
+    return str(line).strip().casefold()
+
+
+def find_line_devices(table: tuple[LineDevices, ...], line: object) -> LineDevices | None:
+    """The entry of ``table`` for ``line`` (compared by :func:`line_key`), or None."""
+    key = line_key(line)
+    return next((entry for entry in table if line_key(entry.line) == key), None)
+
+
+def devices_for_line(settings: Settings, line: object) -> tuple[str, str | None]:
+    """The devices that hear calls on ``line``: ``(caller_device, us_device)``.
+
+    The line's own pair when it has one in ``settings.line_devices``, else the PC-wide pair
+    (``audio_caller_device``, ``audio_device``). The one place that decides it: whatever opens a line's devices asks here.
+    """
+    entry = find_line_devices(settings.line_devices, line)
+    if entry is not None:
+        return entry.caller_device, entry.us_device
+    return settings.audio_caller_device, settings.audio_device
+
+
+def put_line_devices(
+    table: tuple[LineDevices, ...], entry: LineDevices, replacing: str | None = None
+) -> tuple[LineDevices, ...]:
+    """``table`` with ``entry`` in place of the line ``replacing`` (a rename) or of its own line, else added at the
+    end. Raises ValueError when ``entry`` would repeat another line (callers check with :func:`find_line_devices`)."""
+    if not entry.line.strip():
+        raise ValueError("a line needs a name")
+    entry = dataclasses.replace(entry, line=entry.line.strip())
+    target = line_key(entry.line if replacing is None else replacing)
+    clash = find_line_devices(table, entry.line)
+    if clash is not None and line_key(clash.line) != target:
+        raise ValueError(f"line {entry.line!r} already has its own devices")
+    if find_line_devices(table, target) is None:
+        return (*table, entry)
+    return tuple(entry if line_key(e.line) == target else e for e in table)
+
+
+def remove_line_devices(table: tuple[LineDevices, ...], line: str) -> tuple[LineDevices, ...]:
+    """``table`` without the entry for ``line`` (that line then uses the PC-wide pair again)."""
+    return tuple(e for e in table if line_key(e.line) != line_key(line))
 
 
 def settings_path(data_dir: Path) -> Path:
@@ -149,6 +211,37 @@ def _coerce(name: str, default: Any, raw: Any) -> Any:
     raise TypeError(name)
 
 
+def _line_entry(raw: Any) -> LineDevices | None:
+    """One entry of ``line_devices`` from the file, or None when it is unusable (dropped, never guessed at)."""
+    if not isinstance(raw, dict):
+        return None
+    line, caller, us = raw.get("line"), raw.get("caller_device", ""), raw.get("us_device")
+    if not isinstance(line, str) or not line.strip() or not isinstance(caller, str):
+        return None
+    if us is not None and not isinstance(us, str):
+        return None
+    return LineDevices(line.strip(), caller.strip(), (us or "").strip() or None)
+
+
+def _coerce_line_devices(name: str, raw: Any) -> tuple[LineDevices, ...]:
+    """The per-line device table: entries of the wrong shape, without a line name or repeating a line are dropped
+    (each one logged); the good ones are kept in their order."""
+    if not isinstance(raw, list | tuple):
+        raise TypeError(name)
+    table: list[LineDevices] = []
+    for i, item in enumerate(raw):
+        entry = _line_entry(item)
+        if entry is None or find_line_devices(tuple(table), entry.line) is not None:
+            log.warning("settings: ignoring bad entry %d of %s", i, name)
+            continue
+        table.append(entry)
+    return tuple(table)
+
+
+# Fields holding a table of dataclasses: the default (an empty tuple) cannot say what its rows are.
+_TABLES: dict[str, Callable[[str, Any], Any]] = {"line_devices": _coerce_line_devices}
+
+
 def _from_dict(cls: type[Any], data: dict[str, Any]) -> Any:
     defaults = cls()
     values: dict[str, Any] = {}
@@ -158,7 +251,9 @@ def _from_dict(cls: type[Any], data: dict[str, Any]) -> Any:
         default = getattr(defaults, f.name)
         raw = data[f.name]
         try:
-            if dataclasses.is_dataclass(default):
+            if f.name in _TABLES:
+                values[f.name] = _TABLES[f.name](f.name, raw)
+            elif dataclasses.is_dataclass(default):
                 values[f.name] = _from_dict(type(default), raw if isinstance(raw, dict) else {})
             else:
                 values[f.name] = _coerce(f.name, default, raw)

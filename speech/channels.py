@@ -180,6 +180,11 @@ class TwoSidedLine:
     def running(self) -> bool:
         return any(run.running for run in self._runs.values())
 
+    def source(self, side: Side) -> AudioSource | None:
+        """Where this side's audio comes from (None: the line has no such channel)."""
+        run = self._runs.get(side)
+        return run.source if run is not None else None
+
     @property
     def audio_s(self) -> float:
         """Audio processed so far by the slower side (what :class:`speech.lag.LagMonitor` is fed)."""

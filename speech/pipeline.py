@@ -255,6 +255,11 @@ class TranscriptionRun:
         return self
 
     @property
+    def source(self) -> AudioSource:
+        """Where this run's audio comes from."""
+        return self._loop.source
+
+    @property
     def running(self) -> bool:
         return self._thread.is_alive()
 

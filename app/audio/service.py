@@ -20,6 +20,7 @@ from app.display import render_text
 
 if TYPE_CHECKING:
     from app.services import AppServices
+    from speech.channels import Side
 
 log = logging.getLogger(__name__)
 
@@ -38,12 +39,13 @@ class SpeechService(QObject):
     meterStopped = Signal(object)  # None, or the exception that stopped it
     callerLevelChanged = Signal(float, float)  # the same for the caller's side (对方: a playback loopback)
     callerMeterStopped = Signal(object)
+    lineLevelChanged = Signal(str, float, float)  # side code ("caller"/"us"), bar, dBFS: a line's own pair (Settings)
+    lineMeterStopped = Signal(str, object)  # side code, None or the exception that stopped it
 
     def __init__(self, services: AppServices) -> None:
         super().__init__(services)
         self._services = services
-        self._meter_job: Any = None
-        self._caller_meter_job: Any = None
+        self._meters: dict[str, Any] = {}  # running level meters by slot: "us", "caller", "line-caller", "line-us"
         self._model: Any = None
         self._model_lock = threading.Lock()
         self._audio_lock = threading.Lock()
@@ -71,9 +73,7 @@ class SpeechService(QObject):
 
     def list_devices(self, on_result: Callable[[Any], None], on_error: Callable[[BaseException], None]) -> None:
         """Capture devices, rescanned (a USB phone recorder plugged in after start appears on 刷新)."""
-        rescan = (
-            self._meter_job is None and self._caller_meter_job is None
-        )  # never re-initialise PortAudio under an open stream
+        rescan = not self._meters  # never re-initialise PortAudio under an open stream
 
         def scan() -> Any:
             from speech.audio import list_input_devices
@@ -93,12 +93,11 @@ class SpeechService(QObject):
         """Start the live input level meter on ``device``; readings arrive as ``levelChanged``."""
         from speech.audio import LiveSource
 
-        self.stop_meter()
-        self._meter_job = self._run_meter(
+        self._run_meter(
+            "us",
             lambda on_level: LiveSource(device_arg(device), on_level=on_level),
-            self.levelChanged,
-            self.meterStopped,
-            "_meter_job",
+            self.levelChanged.emit,
+            self.meterStopped.emit,
             "level-meter",
         )
 
@@ -106,40 +105,92 @@ class SpeechService(QObject):
         """The caller's side (a ``speech.loopback.CaptureChoice`` key): readings arrive as ``callerLevelChanged``."""
         from speech.loopback import open_capture
 
-        self.stop_caller_meter()
-        self._caller_meter_job = self._run_meter(
+        self._run_meter(
+            "caller",
             lambda on_level: open_capture(key, on_level=on_level),
-            self.callerLevelChanged,
-            self.callerMeterStopped,
-            "_caller_meter_job",
+            self.callerLevelChanged.emit,
+            self.callerMeterStopped.emit,
             "caller-level-meter",
         )
 
     def stop_caller_meter(self) -> None:
-        job, self._caller_meter_job = self._caller_meter_job, None
-        if job is not None:
-            job.cancel()
+        self._stop_meter("caller")
+
+    def start_line_meter(self, side: Side, device: str | None) -> None:
+        """A meter on one device of a line's own pair (Settings, 各线路的设备), beside the PC-wide pair's meters.
+
+        ``Side.CALLER``: ``device`` is a ``speech.loopback.CaptureChoice`` key; ``Side.US``: a PortAudio input as
+        stored in the settings (None: the default input). Readings arrive as ``lineLevelChanged(side code, …)``."""
+        code = side.code
+        if code == "caller":
+            from speech.loopback import open_capture
+
+            key = device or ""
+
+            def make(on_level: Any) -> Any:
+                return open_capture(key, on_level=on_level)
+        else:
+            from speech.audio import LiveSource
+
+            def make(on_level: Any) -> Any:
+                return LiveSource(device_arg(device), on_level=on_level)
+
+        self._run_meter(
+            f"line-{code}",
+            make,
+            lambda bar, dbfs: self.lineLevelChanged.emit(code, bar, dbfs),
+            lambda exc: self.lineMeterStopped.emit(code, exc),
+            f"line-{code}-level-meter",
+        )
+
+    def stop_line_meter(self, side: Side) -> None:
+        self._stop_meter(f"line-{side.code}")
+
+    def stop_line_meters(self) -> None:
+        for slot in [s for s in self._meters if s.startswith("line-")]:
+            self._stop_meter(slot)
+
+    def line_meter_running(self, side: Side) -> bool:
+        return f"line-{side.code}" in self._meters
 
     def list_capture_choices(self, on_result: Callable[[Any], None], on_error: Callable[[BaseException], None]) -> None:
         """What the caller's side can be recorded from (``speech.loopback.capture_choices``: loopbacks first)."""
 
         def scan() -> Any:
+            from speech.audio import list_input_devices
             from speech.loopback import capture_choices
 
-            return capture_choices()
+            try:
+                with self._audio_lock:  # never while list_devices re-initialises PortAudio (they run side by side)
+                    inputs = [d.name for d in list_input_devices()]
+            except Exception:  # no PortAudio: the sound server's sources are still offered
+                log.warning("PortAudio input devices could not be listed", exc_info=True)
+                inputs = []
+            return capture_choices(inputs=inputs)
 
         self._services.jobs.run(scan, on_result=on_result, on_error=on_error, name="list-capture-choices")
 
-    def _run_meter(self, make_source: Callable[[Any], Any], level: Any, stopped: Any, slot: str, name: str) -> Any:
-        """A level meter on a worker until cancelled; readings (at most 20 a second) go to ``level``."""
+    def _run_meter(
+        self,
+        slot: str,
+        make_source: Callable[[Any], Any],
+        emit_level: Callable[[float, float], None],
+        emit_stopped: Callable[[object], None],
+        name: str,
+    ) -> None:
+        """A level meter in ``slot`` on a worker until cancelled (one per slot: a running one is replaced);
+        readings (at most 20 a second) go to ``emit_level``, and ``emit_stopped(None or the error)`` when it ends,
+        unless a newer meter took its slot meanwhile (its end is then no news to the page)."""
+        self._stop_meter(slot)
         last = [0.0]
+        mine: dict[str, Any] = {"job": None, "over": False}
 
         def run(progress: Any) -> None:
             def on_level(reading: Any) -> None:
                 now = time.monotonic()
                 if now - last[0] >= 0.05:
                     last[0] = now
-                    level.emit(float(reading.bar), float(reading.rms_dbfs))
+                    emit_level(float(reading.bar), float(reading.rms_dbfs))
 
             source = make_source(on_level)
             self._open(source)
@@ -149,24 +200,32 @@ class SpeechService(QObject):
             finally:
                 self._close(source)
 
+        def ended(exc: BaseException | None) -> None:
+            mine["over"] = True
+            if self._meters.get(slot, mine["job"]) is not mine["job"]:
+                return  # a newer meter took this slot: the page hears about that one
+            self._meters.pop(slot, None)
+            emit_stopped(exc)
+
         def finished(_: Any = None) -> None:
-            setattr(self, slot, None)
-            stopped.emit(None)
+            ended(None)
 
-        def failed(exc: BaseException) -> None:
-            setattr(self, slot, None)
-            stopped.emit(exc)
+        job = self._services.jobs.run_long(run, on_result=finished, on_error=ended, on_cancelled=finished, name=name)
+        mine["job"] = job
+        if not mine["over"]:  # (a synchronous job runner has already run it to its end)
+            self._meters[slot] = job
 
-        return self._services.jobs.run_long(run, on_result=finished, on_error=failed, on_cancelled=finished, name=name)
-
-    def stop_meter(self) -> None:
-        job, self._meter_job = self._meter_job, None
+    def _stop_meter(self, slot: str) -> None:
+        job = self._meters.pop(slot, None)
         if job is not None:
             job.cancel()
 
+    def stop_meter(self) -> None:
+        self._stop_meter("us")
+
     @property
     def meter_running(self) -> bool:
-        return self._meter_job is not None
+        return "us" in self._meters
 
     def test_recording(
         self,
@@ -295,8 +354,8 @@ class SpeechService(QObject):
         )
 
     def close(self) -> None:
-        self.stop_meter()
-        self.stop_caller_meter()
+        for slot in list(self._meters):
+            self._stop_meter(slot)
 
 
 @dataclass(frozen=True)

@@ -1585,6 +1585,129 @@
         </message>
     </context>
     <context>
+        <name>LineDevicesBox</name>
+        <message>
+            <source>请填写线路名称，和来电卡片上显示的一样（如 1、line2；NCID 没有线路名时是 -）。</source>
+            <translation>Please enter the line's name exactly as the call card shows it (e.g. 1, line2; “-” when NCID gives no line name).</translation>
+        </message>
+        <message>
+            <source>线路 %1 已经在表里了：选中它，改好后点“保存修改”。</source>
+            <translation>Line %1 is already in the table: select it, change it and click “Save changes”.</translation>
+        </message>
+        <message>
+            <source>已添加线路 %1。</source>
+            <translation>Line %1 added.</translation>
+        </message>
+        <message>
+            <source>已保存线路 %1。</source>
+            <translation>Line %1 saved.</translation>
+        </message>
+        <message>
+            <source>已移除线路 %1，它的来电改用上面的设备。</source>
+            <translation>Line %1 removed; its calls use the devices above again.</translation>
+        </message>
+        <message>
+            <source>请让这条线路的软电话或耳机放出声音、对着它的麦克风说话，两个音量条应该跳动。</source>
+            <translation>Let this line's softphone or headset play sound and speak into its microphone: both level bars should move.</translation>
+        </message>
+        <message>
+            <source>停止</source>
+            <translation>Stop</translation>
+        </message>
+        <message>
+            <source>检测这条线路的设备</source>
+            <translation>Test this line's devices</translation>
+        </message>
+        <message>
+            <source>对方</source>
+            <translation>caller</translation>
+        </message>
+        <message>
+            <source>我方</source>
+            <translation>us</translation>
+        </message>
+        <message>
+            <source>无法打开这条线路“%1”的设备：</source>
+            <translation>Cannot open this line's “%1” device: </translation>
+        </message>
+        <message>
+            <source>各线路的设备</source>
+            <translation>Devices per line</translation>
+        </message>
+        <message>
+            <source>一台电脑接几条线路时（如小型呼叫中心），每条线路可以用自己的“对方”和“我方”设备。线路名称要和来电卡片上显示的一样；表里没有的线路用上面的设备。</source>
+            <translation>When one PC answers several lines (a small call centre, for example), each line can have its own “caller” and “us” devices. Name the line exactly as the call card shows it; lines not in the table use the devices above.</translation>
+        </message>
+        <message>
+            <source>线路</source>
+            <translation>Line</translation>
+        </message>
+        <message>
+            <source>对方 / caller</source>
+            <translation>Caller (对方)</translation>
+        </message>
+        <message>
+            <source>我方 / us</source>
+            <translation>Us (我方)</translation>
+        </message>
+        <message>
+            <source>线路名称</source>
+            <translation>Line name</translation>
+        </message>
+        <message>
+            <source>如 1、line2、-</source>
+            <translation>e.g. 1, line2, -</translation>
+        </message>
+        <message>
+            <source>不用（我方设备听整通电话）</source>
+            <translation>Not used (the “us” device hears the whole call)</translation>
+        </message>
+        <message>
+            <source>这条线路对方 / caller 的声音设备</source>
+            <translation>This line's caller sound device</translation>
+        </message>
+        <message>
+            <source>我方 / us（麦克风）</source>
+            <translation>Us (我方, microphone)</translation>
+        </message>
+        <message>
+            <source>系统默认设备</source>
+            <translation>System default device</translation>
+        </message>
+        <message>
+            <source>这条线路我方 / us 的麦克风</source>
+            <translation>This line's microphone (us)</translation>
+        </message>
+        <message>
+            <source>对方音量</source>
+            <translation>Caller level</translation>
+        </message>
+        <message>
+            <source>这条线路的对方音量</source>
+            <translation>This line's caller level</translation>
+        </message>
+        <message>
+            <source>我方音量</source>
+            <translation>Our level</translation>
+        </message>
+        <message>
+            <source>这条线路的我方音量</source>
+            <translation>This line's level (us)</translation>
+        </message>
+        <message>
+            <source>添加线路</source>
+            <translation>Add line</translation>
+        </message>
+        <message>
+            <source>保存修改</source>
+            <translation>Save changes</translation>
+        </message>
+        <message>
+            <source>移除</source>
+            <translation>Remove</translation>
+        </message>
+    </context>
+    <context>
         <name>ListEntriesModel</name>
         <message>
             <source>号码 / 规则</source>

@@ -36,6 +36,7 @@ from app.calls.sources.manual import ManualSource
 from app.display import Renderable, render_all, render_text
 from app.operations import DataArea
 from app.operations import calls as call_ops
+from app.settings import devices_for_line
 from screening.i18n import Message, MessageCode
 from screening.screener import NumberVerdict
 from screening.types import Level, TranscriptSegment
@@ -521,27 +522,28 @@ class CallBridge(QObject):
         return self._sip_audio
 
     def _auto_listen(self, state: LineState) -> None:
-        """A real incoming call (modem/NCID) with a speech model configured: listen on the chosen input(s).
+        """A real incoming call (modem/NCID) with a speech model configured: listen on the line's input(s).
 
-        With a caller-side device chosen (a softphone's playback loopback), the line gets two channels: that device
-        as "对方 / caller" and the microphone as "我方 / us". SIP calls are heard from baresip's recordings instead
-        (``_make_sip_line``) once they are answered."""
+        Which devices is :func:`app.settings.devices_for_line`'s answer: the line's own pair when Settings give it one
+        (a call centre with several lines on one PC), else the PC-wide pair. With a caller-side device (a softphone's
+        playback loopback), the line gets two channels: that device as "对方 / caller" and the microphone as
+        "我方 / us". SIP calls are heard from baresip's recordings instead (``_make_sip_line``) once answered."""
         if state.event.source in ("manual", "sip"):
             return
-        settings = self._services.settings.value
         line = state.line
+        caller_device, us_device = devices_for_line(self._services.settings.value, line)
 
         def prepare() -> tuple[AudioSource, AudioSource | None, Recognizer, Recognizer | None] | None:
             from speech.audio import LiveSource
             from speech.loopback import open_capture
 
-            two_sided = bool(settings.audio_caller_device)
+            two_sided = bool(caller_device)
             recognizers = self._recognizers(line, two_sided=two_sided)
             if recognizers is None:
                 return None
-            mic = LiveSource(device_arg(settings.audio_device))
+            mic = LiveSource(device_arg(us_device))
             if two_sided:
-                return open_capture(settings.audio_caller_device), mic, recognizers[0], recognizers[1]
+                return open_capture(caller_device), mic, recognizers[0], recognizers[1]
             return mic, None, recognizers[0], None
 
         def ready(result: tuple[AudioSource, AudioSource | None, Recognizer, Recognizer | None] | None) -> None:

@@ -187,6 +187,56 @@ def pulse_line(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PulseLine]:
                     os.environ[key] = value
 
 
+HEADSETS = ("headset1", "headset2")
+
+
+@pytest.fixture
+def headsets(pulse_line: PulseLine) -> Iterator[PulseLine]:
+    """Two more null sinks on the shared server, ``headset1`` and ``headset2`` (a call centre PC: each line's
+    softphone plays its caller into its own headset); removed afterwards. Play with ``play_into(line, sink, wav)``."""
+    import sounddevice as sd
+
+    modules = []
+    for name in HEADSETS:
+        loaded = subprocess.run(
+            ["pactl", "load-module", "module-null-sink", f"sink_name={name}"],
+            env=pulse_line.env,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        )
+        modules.append(loaded.stdout.strip())
+    sd._terminate()  # PortAudio must see this server (the app rescans on 刷新 too)
+    sd._initialize()
+    try:
+        yield pulse_line
+    finally:
+        for module in modules:
+            subprocess.run(["pactl", "unload-module", module], env=pulse_line.env, capture_output=True, timeout=10)
+
+
+def play_into(line: PulseLine, sink: str, wav: Path) -> subprocess.Popen[bytes]:
+    """Play ``wav`` into one sink of the test's PulseAudio server."""
+    return subprocess.Popen(
+        ["paplay", f"--device={sink}", str(wav)], env=line.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+
+def tone_wav(path: Path, seconds: float = 1.0, hz: float = 440.0) -> Path:
+    """A loud sine tone as a 16 kHz mono WAV."""
+    import numpy as np
+
+    t = np.arange(int(16000 * seconds)) / 16000
+    samples = (12000 * np.sin(2 * np.pi * hz * t)).astype(np.int16)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(samples.tobytes())
+    return path
+
+
 @pytest.fixture
 def private_pulse(pulse_line: PulseLine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[PulseLine]:
     """A second, throw-away PulseAudio server for tests that kill it; the shared line is left alone and

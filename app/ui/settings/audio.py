@@ -2,8 +2,9 @@
 
 Two devices per line: "对方 / caller" (what the softphone or headset *plays*: a playback loopback, offered first, with
 plain-words help for Windows and macOS) and "我方 / us" (the microphone). Without a caller device the one input
-hears the whole call, as with a phone-line recorder. Devices, meters and the test recording run in the speech
-service's workers (``app.audio.service``).
+hears the whole call, as with a phone-line recorder. This pair is the PC's default; below it, "各线路的设备"
+(``app.ui.settings.lines``) gives single lines their own pair from the same device lists. Devices, meters and the
+test recording run in the speech service's workers (``app.audio.service``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QProg
 from app.services import AppServices
 from app.settings import Settings
 from app.ui.settings.base import SettingsSection, set_combo
+from app.ui.settings.lines import LineDevicesBox
 from app.ui.widgets import friendly_message
 
 TEST_RECORDING_S = 3.0
@@ -84,6 +86,8 @@ class AudioSection(SettingsSection):
         test_row.addStretch(1)
         form.addRow("", test_row)
         form.addRow(self.audio_status)
+        self.lines = LineDevicesBox(services, self)  # 各线路的设备: lines with their own pair, from the same lists
+        form.addRow(self.lines)
         services.speech.levelChanged.connect(self._on_level)
         services.speech.meterStopped.connect(self._on_meter_stopped)
         services.speech.callerLevelChanged.connect(self._on_caller_level)
@@ -127,16 +131,18 @@ class AudioSection(SettingsSection):
 
         lang = style.current_language()
         current = self.services.settings.value.audio_caller_device
+        items = [(choice.label(lang), choice.key) for choice in choices]  # loopbacks first: the caller's side
         self._loading = True
         try:
             self.caller_device.clear()
             self.caller_device.addItem(self.tr("不用（上面的录音设备听整通电话）"), "")
-            for choice in choices:  # loopbacks first: the natural choice for the caller's side
-                self.caller_device.addItem(choice.label(lang), choice.key)
+            for text, key in items:
+                self.caller_device.addItem(text, key)
             self._load_caller(self.services.settings.value)
             set_combo(self.caller_device, current)
         finally:
             self._loading = False
+        self.lines.set_caller_choices(items)
 
     def _caller_device_changed(self) -> None:
         if self._loading:
@@ -183,6 +189,7 @@ class AudioSection(SettingsSection):
     # ------------------------------------------------------------- 我方 / us
     def _load(self, settings: Settings) -> None:
         self._load_caller(settings)
+        self.lines.load(settings)
         if settings.audio_device and self.device.findData(settings.audio_device) < 0:
             self.device.addItem(settings.audio_device, settings.audio_device)
         set_combo(self.device, settings.audio_device or "")
@@ -195,14 +202,16 @@ class AudioSection(SettingsSection):
             self._devices_loaded = True
             current = self.services.settings.value.audio_device or ""
             self._loading = True
+            items = [(f"{dev.name} ({dev.hostapi})", str(dev.index)) for dev in devices]
             try:
                 self.device.clear()
                 self.device.addItem(self.tr("系统默认设备"), "")
-                for dev in devices:
-                    self.device.addItem(f"{dev.name} ({dev.hostapi})", str(dev.index))
+                for text, index in items:
+                    self.device.addItem(text, index)
                 set_combo(self.device, current)
             finally:
                 self._loading = False
+            self.lines.set_us_choices(items)
             self.audio_status.setText(
                 self.tr("找到 %1 个录音设备").replace("%1", str(len(devices)))
                 if devices
@@ -303,9 +312,11 @@ class AudioSection(SettingsSection):
         self.test_button.setText(self.tr("试录 3 秒"))
         self.device.setAccessibleName(self.buddy_text(self.device))
         self.meter.setAccessibleName(self.tr("我方音量"))
+        self.lines.retranslate()
 
     def shutdown(self) -> None:
         self.services.speech.stop_meter()
         self.services.speech.stop_caller_meter()
+        self.lines.shutdown()
         if self._test_job is not None:
             self._test_job.cancel()
