@@ -97,11 +97,23 @@ def shot_settings_lines(window: Any, settle: Any, save: Any) -> None:
         scroll.verticalScrollBar().setValue(page.audio.y() - 8)
     settle()
     save(window, "12_settings_audio.png")
+    if scroll is not None:
+        scroll.verticalScrollBar().setValue(page.audio.y() + page.audio.lines.y() - 8)
+    settle()
+    save(window, "12b_settings_line_devices.png")
     source.load(page.services.settings.value)  # nothing typed here is kept
 
 
 def seed_demo(services: AppServices) -> None:
     """Demo content for screenshots: family numbers, a blocked number, a few past calls."""
+    from app.settings import LineDevices
+
+    services.settings.update(  # a small call centre: two lines with their own headsets (names as saved)
+        line_devices=(
+            LineDevices("1", caller_device="pulse:headset1.monitor", us_device="USB Headset 1"),
+            LineDevices("2", caller_device="pulse:headset2.monitor", us_device="USB Headset 2"),
+        )
+    )
     store = services.store()
     store.add("allow", "13800138000", note="女儿 / daughter")
     store.add("block", "02161234567", category="fraud", note="冒充公安 / fake police")

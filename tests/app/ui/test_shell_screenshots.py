@@ -20,6 +20,7 @@ EXPECTED = {
     "11_lists_subscriptions.png",
     "11_settings_sip.png",
     "12_settings_audio.png",
+    "12b_settings_line_devices.png",
     "13_family_report.png",
     "14_family_report_large_text.png",
     "01_live_en.png",
