@@ -42,6 +42,10 @@ class ReasonText(MessageCode):
         "Statistical model: the wording resembles scam calls ({p}%), mainly: {terms}",
     )
     NOTHING = ("没有发现诈骗话术", "No scam script found")
+    CITED = (
+        "这段文字以反诈提醒为题，里面的诈骗说法是在引用、提醒，不是向你提要求",
+        "Titled as an anti-fraud warning: the scam wording in it is quoted to warn, not asked of you",
+    )
     MODEL_SCHEME = (
         "统计模型：没有哪条话术规则点明是哪类诈骗，但整体说法很像「{name}」类诈骗（{p}%）：{scheme} 最可疑的说法：{passages}",
         "Statistical model: no phrase rule names the scheme, but the text as a whole reads like the '{name}' scam "

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from screening.transcript import ScriptDetector
+from screening.transcript.explain import ReasonText
 from screening.types import Level
 
 HONEST = [
@@ -109,6 +110,7 @@ def test_a_poster_titled_as_a_fraud_warning_is_not_the_fraud(det: ScriptDetector
     a = det.assess(text, style="sms")
     assert a.hits and all(h.narrated for h in a.hits), [(h.rule_id, h.matched, h.narrated) for h in a.hits]
     assert a.level < Level.WARN, a.score
+    assert (a.reasons[0].zh, a.reasons[0].en) == (ReasonText.CITED.zh, ReasonText.CITED.en)  # says why, zh and en
 
 
 @pytest.mark.parametrize(
