@@ -459,11 +459,11 @@ class ScriptDetector:
                 category = model_category  # the model speaks for the scheme: no rule named one
         cat = self._categories[category] if category else None
         reasons = self._reasons(scored, cat if rules_named else None, hits, p, terms)
-        if warned >= WARNED_BY_TITLE and hits and all(h.narrated for h in hits):
-            reasons = (BiText(ReasonText.CITED.zh, ReasonText.CITED.en), *reasons)
         if model_category is not None and cat is not None and category == model_category:
             reasons = (model_scheme_reason(cat, scheme_p, passages or tuple(t for t, _ in terms)), *reasons)
             reasons = tuple(r for r in reasons if r.zh != ReasonText.NOTHING.zh)
+        if warned >= WARNED_BY_TITLE and hits and all(h.narrated for h in hits):
+            reasons = (BiText(ReasonText.CITED.zh, ReasonText.CITED.en), *reasons)
         return TranscriptAssessment(
             level=final_level,
             score=round(scored.score, 4),
