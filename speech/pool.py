@@ -115,7 +115,7 @@ class PooledRecognizer:
 
     def _start_clock(self, pcm: bytes) -> None:
         """The stream's first block has just arrived: its audio began one block ago."""
-        if not self._heard:
+        if not self._heard and pcm:
             self._heard = True
             self._t0 = time.monotonic() - len(pcm) / BYTES_PER_SAMPLE / TARGET_RATE
 

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 from screening.i18n import BiText
 from screening.transcript.entities import Entity, extract_entities
 from screening.transcript.explain import ReasonText, assessment_reasons, model_passages, model_scheme_reason
-from screening.transcript.matcher import WARNED_BY_TITLE, PhraseMatcher, RawHit
+from screening.transcript.matcher import PhraseMatcher, RawHit
 from screening.transcript.model import ModelError, NgramModel, NgramState, key_model_string
 from screening.transcript.normalise import SoundKey, normalise, sound_key
 from screening.transcript.phrases import Category, Combo, PhraseBook, Rule, load_phrase_book
@@ -224,6 +224,7 @@ class ScriptDetector:
         self._rule_list = book.rules
         self._link_rules = tuple(r.id for r in book.rules if r.kind == "lookalike_link")
         self._ask_rules = ASK_RULES | set(self._link_rules)  # a lookalike link asks you to open it
+        self._ask_rule_ids = frozenset(ASK_RULES)  # phrase rules that ask: one said outside quotes is no poster
         self._combo_maps: list[tuple[Combo, dict[str, tuple[int, ...]]]] = []
         for c in book.combos:
             groups: dict[str, list[int]] = {}
@@ -283,11 +284,14 @@ class ScriptDetector:
         style = resolve_style(style, text)
         norm = normalise(text)
         key = self.key.key(norm)
-        raw, warned = self.matcher.find_with_warnings(norm, key)
-        hits = [self._hit(h, norm, None) for h in raw]
+        # typed text may be a poster titled as a fraud warning; a call has no title
+        found = self.matcher.find_all(norm, key, titles=style != "call", asks=self._ask_rule_ids)
+        hits = [self._hit(h, norm, None) for h in found.hits]
         ms = key_model_string(key)
         state = self.model.state(ms) if self.model else None
-        return self._assessment(norm, key, len(ms), hits, state, Level.UNKNOWN, None, style, warned)
+        return self._assessment(
+            norm, key, len(ms), hits, state, Level.UNKNOWN, None, style, found.warned, titled=found.titled
+        )
 
     def session(self, base_level: Level = Level.UNKNOWN, style: str = "call") -> DetectorSession:
         from screening.transcript.session import DetectorSession
@@ -332,9 +336,10 @@ class ScriptDetector:
         warned: float = 0.0,
         state_for_scheme: NgramState | None = None,
         strong_ask: bool | None = None,
+        titled: bool = False,
     ) -> tuple[_Scored, RulePrior]:
         """``strong_ask``: whether the text (all of it, for a session fed in parts) has a strong direct cue;
-        None: judged from ``hits``."""
+        None: judged from ``hits``. ``titled``: typed text under a title about fraud (``Found.titled``)."""
         rule_score, combos, category, state = self._rule_score(hits, prior)
         # A link posing as an official site is evidence anyone can check, and honest senders do not make one: the
         # model's veto does not overrule it (a fake bank SMS that copies the bank's own disclaimers reads honest).
@@ -372,7 +377,7 @@ class ScriptDetector:
             and not checkable
         ):
             score = min(score, VETO_SCORE)  # the rules alone say fraud, the model firmly says not: caution only
-        if warned >= WARNED_BY_TITLE and not any(not h.narrated for h in hits):
+        if titled and not any(not h.narrated for h in hits):
             # a text titled as a warning about fraud, every cue in it cited: a poster, not the scam (caution at most)
             score = min(score, VETO_SCORE)
         return _Scored(score, rule_score, model_part, category, combos), state
@@ -440,9 +445,10 @@ class ScriptDetector:
         level: Level | None,
         style: str = "call",
         warned: float = 0.0,
+        titled: bool = False,
     ) -> TranscriptAssessment:
         p = self.model.probability(state, style) if self.model and state else 0.0
-        scored, _ = self._score(hits, p, syllables, None, style, warned, state)
+        scored, _ = self._score(hits, p, syllables, None, style, warned, state, titled=titled)
         terms: tuple[tuple[str, float], ...] = ()
         if self.model and state and scored.model_part >= MODEL_REASON:
             terms = self.model.top_terms(state, key, norm)
@@ -462,7 +468,7 @@ class ScriptDetector:
         if model_category is not None and cat is not None and category == model_category:
             reasons = (model_scheme_reason(cat, scheme_p, passages or tuple(t for t, _ in terms)), *reasons)
             reasons = tuple(r for r in reasons if r.zh != ReasonText.NOTHING.zh)
-        if warned >= WARNED_BY_TITLE and hits and all(h.narrated for h in hits):
+        if titled and all(h.narrated for h in hits):
             reasons = (BiText(ReasonText.CITED.zh, ReasonText.CITED.en), *reasons)
         return TranscriptAssessment(
             level=final_level,

@@ -87,42 +87,60 @@ _NARRATION = re.compile(
 )
 SENTENCE_REACH = 80
 # A poster or notice *about* fraud lists the scam's words under a title that says so (【反诈提醒】, 「“注销校园贷”是骗局！」,
-# 「电信网络诈骗常见类型一览」): its cues are narrated even in lines of their own, and the text warns (WARNED_BY_TITLE).
-# Only the title counts, not 诈骗 anywhere: fraud chats quote their own lures (“必中大计划”) and their victims say
-# 「网上说这是诈骗」. A text that gives a private way to reach someone (a QQ, a WeChat, a bank card, a link off the
-# official sites) is not a warning whatever its title: 「网络诈骗资金追回服务 … QQ 2880…」 is the recovery scam.
-# Lookalike links still count in full.
-# 反诈中心 is a name, and fraud borrows it (「国家反诈中心 风险提示函」); a title addresses nobody (「你好，我是…」 is a turn).
-_WARNING_TITLE = re.compile(r"诈骗|骗局|反诈(?!中心)|防骗|防范|警惕|谨防|识破|骗子|上当")
+# 「电信网络诈骗常见类型一览」): its cues are cited even in lines of their own (:meth:`PhraseMatcher.find_all` with
+# ``titles``, typed text only: a call has no title, and a recogniser's segments are not lines).
+# - Only the title counts, not 诈骗 anywhere: fraud chats quote their own lures (“必中大计划”) and their victims say
+#   「网上说这是诈骗」.
+# - A title addresses nobody (「你好，我是…」 is a turn) and names no office: fraud borrows 反诈中心, 客服中心 and the like
+#   for its letterheads (「国家反诈骗中心 风险提示函」).
+# - A text that gives a private way to reach someone (a QQ, a WeChat, a bank card, a phone number of 7 digits or more,
+#   a link off the official sites) is no warning whatever its title:
+#   「网络诈骗资金追回服务 … QQ 2880…」 is the recovery scam.
+# - Nor is one that asks the reader for something outside quotation marks (「防范电信诈骗\n…请下载…转入安全账户」);
+#   its quoted cues are still cited (「要求下载APP：“请下载这个软件…”」 under 【一张图看清冒充客服退款诈骗】).
+# - Lookalike links still count in full.
+_WARNING_TITLE = re.compile(r"诈骗|骗局|反诈|防骗|防范|警惕|谨防|识破|骗子|上当")
+_OFFICE = re.compile(r"(?<!冒充)(?<!假冒)(?<!假)(?:中心|客服|专线|专员|热线)")  # 「冒充客服退款诈骗」 names no office
 _SPEAKER = re.compile(r"^[^，。！？\n]{0,12}[：:]")
 TITLE_REACH = 40
-WARNED_BY_TITLE = 1.0  # ``warned`` of a text under such a title (heavier than any rule)
-
-
 _PRIVATE_CONTACT = frozenset({"qq", "qq_group", "wechat", "bank_card"})
+_PRIVATE_PHONE_DIGITS = 7  # 110, 96110 and 12345 are public; a mobile or a landline is somebody's own
+
+
+class Found(NamedTuple):
+    hits: list[RawHit]
+    warned: float  # the heaviest rule weight among the cues the text warns against or tells from the outside
+    titled: bool  # typed text under a title about fraud, every phrase cue cited: a warning, not the scam
 
 
 def _gives_private_contact(norm: str) -> bool:
     official = official_domains().every
     for entity in extract_entities(norm):
-        if entity.kind in _PRIVATE_CONTACT:
+        kind, value = entity.kind, entity.value
+        if kind in _PRIVATE_CONTACT:
             return True
-        if entity.kind == "url" and not is_official(host_of(entity.value), official):
+        if kind == "url" and not is_official(host_of(value), official):
+            return True
+        if kind == "phone" and sum(c.isdigit() for c in value) >= _PRIVATE_PHONE_DIGITS:
             return True
     return False
 
 
-def _warning_title(norm: str) -> bool:
-    """Whether the text opens with a title line (not a speaker's turn) that speaks of fraud."""
+def _warning_title(norm: str) -> int:
+    """The length of the text's title line when it is one about fraud (not a speaker's turn, addressing nobody,
+    naming no office), else 0."""
     brk = norm.find("\n")
     title = norm[:brk] if brk >= 0 else ""
-    return (
+    if (
         0 < len(title) <= TITLE_REACH
         and not _SPEAKER.match(title)
         and "你" not in title
         and "您" not in title
-        and bool(_WARNING_TITLE.search(title))
-    )
+        and not _OFFICE.search(title)
+        and _WARNING_TITLE.search(title)
+    ):
+        return len(title)
+    return 0
 
 
 # A phrase right after 不/非 is denied ("不保本，也不保证收益"), unless the 不 is a condition ("如果不马上汇款").
@@ -265,21 +283,48 @@ class PhraseMatcher:
     def find_with_warnings(self, norm: str, key: str | None = None) -> tuple[list[RawHit], float]:
         """:meth:`find`, and the heaviest rule weight among the cues the text *warns against* (dropped
         hits: 「我行不会要求您转账到安全账户」); a text that warns is unlikely to be the scam itself."""
+        found = self.find_all(norm, key)
+        return found.hits, found.warned
+
+    def find_all(
+        self, norm: str, key: str | None = None, titles: bool = False, asks: frozenset[str] = frozenset()
+    ) -> Found:
+        """:meth:`find_with_warnings`, and with ``titles`` (typed text) whether it is a warning under a title about
+        fraud: then every phrase cue is cited. ``asks``: the rule ids that ask something of the reader; one of them
+        outside quotation marks, not denied and not told from the outside means the text is no poster."""
         if self._empty or not norm:
-            return [], 0.0
+            return Found([], 0.0, False)
         if key is None:
             key = self.key.key(norm)
         out: list[RawHit] = []
         warned = 0.0
         candidates = self._candidates(norm, key)
-        titled = _warning_title(norm) and not _gives_private_contact(norm)
         if self._link_rule is not None:
             candidates.extend(
                 RawHit(self._link_rule, self._name_index[name], a, b, False) for a, b, name in lookalike_links(norm)
             )
+        titled = False
+        cites = False  # under a warning title: cues in quotation marks are cited
+        if titles:
+            title_end = _warning_title(norm)
+            cites = titled = bool(title_end) and not _gives_private_contact(norm)
+            if titled and asks:
+                titled = not any(
+                    self.rules[h.rule_index].id in asks
+                    and h.start >= title_end
+                    and _quote_span(norm, h.start, h.end) is None
+                    and not (
+                        self.rules[h.rule_index].negatable
+                        and (self._warned(norm, h.start, h.end) or self._narrated(norm, h.start, h.end))
+                    )
+                    for h in candidates
+                )
         for h in candidates:
-            if titled and h.rule_index != self._link_rule:
+            if h.rule_index != self._link_rule and (
+                titled or (cites and _quote_span(norm, h.start, h.end) is not None)
+            ):
                 out.append(h._replace(narrated=True))  # cited under a warning title, whatever the rule
+                warned = max(warned, self.rules[h.rule_index].weight)
             elif not self.rules[h.rule_index].negatable:
                 out.append(h)
             elif not self._warned(norm, h.start, h.end):
@@ -293,9 +338,7 @@ class PhraseMatcher:
                 warned = max(warned, self.rules[h.rule_index].weight)
         if _REASSURANCE.search(norm):
             warned = max(warned, 0.5)
-        if titled:
-            warned = WARNED_BY_TITLE
-        return _drop_covered(out), warned
+        return Found(_drop_covered(out), warned, titled)
 
     def _candidates(self, norm: str, key: str) -> list[RawHit]:
         """Every occurrence of a phrase, negated or not: one-part phrases as found, "a…b" phrases chained."""

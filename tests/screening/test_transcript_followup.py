@@ -7,7 +7,7 @@ import pytest
 
 from screening.transcript import ScriptDetector
 from screening.transcript.explain import ReasonText
-from screening.types import Level
+from screening.types import Level, TranscriptSegment
 
 HONEST = [
     "爸，最近有骗子打电话说是医保局的，说你医保卡被冻结要交钱解冻，你千万别信，直接挂了就行。",
@@ -81,7 +81,9 @@ def test_a_gapped_cue_does_not_chain_across_sentences(det: ScriptDetector) -> No
     assert "telecom.points_expiring" not in {h.rule_id for h in a.hits}
 
 
-@pytest.mark.parametrize("text", ["读书会群公告：群内禁止发广告、投资、刷单链接，发现即踢。", "本群严禁刷单，违者移出群聊。"])
+@pytest.mark.parametrize(
+    "text", ["读书会群公告：群内禁止发广告、投资、刷单链接，发现即踢。", "本群严禁刷单，违者移出群聊。"]
+)
 def test_a_rule_against_a_cue_is_not_the_cue(det: ScriptDetector, text: str) -> None:
     a = det.assess(text, style="sms")
     assert "task.brushing" not in {h.rule_id for h in a.hits}, [(h.rule_id, h.matched) for h in a.hits]
@@ -95,7 +97,6 @@ def test_a_forbidden_report_to_the_police_is_still_a_threat(det: ScriptDetector)
     assert a.level >= Level.WARN
 
 
-
 POSTERS = [
     "【警惕冒充熟人诈骗】\n“我换号了，这是我的新号码”\n“我在开会不方便接电话，先借我五万周转”\n遇到借钱先打电话或视频核实。",
     "电信网络诈骗常见类型一览\n刷单返利类：“点赞关注就赚钱，垫付返现”\n虚假网络贷款类：“无抵押、秒到账，先交保证金”\n"
@@ -106,26 +107,51 @@ POSTERS = [
 @pytest.mark.parametrize("text", POSTERS)
 def test_a_poster_titled_as_a_fraud_warning_is_not_the_fraud(det: ScriptDetector, text: str) -> None:
     """An anti-fraud poster lists the scam's words, one per line, under a title that says what they are: those cues
-    are cited, not said, even in lines of their own."""
+    are cited, not said, even in lines of their own; and the explanation says so first, in zh and en."""
     a = det.assess(text, style="sms")
     assert a.hits and all(h.narrated for h in a.hits), [(h.rule_id, h.matched, h.narrated) for h in a.hits]
     assert a.level < Level.WARN, a.score
-    assert (a.reasons[0].zh, a.reasons[0].en) == (ReasonText.CITED.zh, ReasonText.CITED.en)  # says why, zh and en
+    assert (a.reasons[0].zh, a.reasons[0].en) == (ReasonText.CITED.zh, ReasonText.CITED.en)
 
 
 @pytest.mark.parametrize(
     "text",
     [
         # the same lines without such a title are the scam itself
-        "【通知】\n“我换号了，这是我的新号码”\n“我在开会不方便接电话，先借我五万周转”",
+        "【通知】\n“我换号了，这是我的新号码”\n我在开会不方便接电话，先借我五万周转，转到这个卡上",
         # a speaker's first turn is not a title, even when it says 诈骗
-        "小王：你不会是诈骗吧\n对方：怎么会，我在开会不方便接电话，先借我五万周转",
-        # 反诈中心 is a name fraud borrows
+        "小王：你不会是诈骗吧\n对方：怎么会，我在开会不方便接电话，先借我五万周转，转到这个卡上",
+        # a title that names an office is a letterhead fraud borrows
         "国家反诈中心 风险提示函\n您的账户涉嫌洗钱，请于今日下载安全防护APP，将资金转入安全账户配合核查。",
-        # a "recovery service" for fraud victims that gives a QQ is the recovery scam
+        "国家反诈骗中心 风险提示函\n您的账户涉嫌洗钱，请于今日下载安全防护APP，将资金转入安全账户配合核查。",
+        # a warning title over a direct ask to the reader
+        "防范电信诈骗\n尊敬的用户，您的银行卡存在风险，请立即下载安全防护APP，将资金转入安全账户。",
+        # a "recovery service" for fraud victims that gives a private contact is the recovery scam
         "网络诈骗资金追回服务\n专业律师团队，快速追回被骗资金，先缴纳立案保证金，成功后按比例收费\n联系QQ 2880476637",
+        "网络诈骗资金追回服务\n专业律师团队，快速追回被骗资金，先缴纳立案保证金，成功后按比例收费\n联系电话 13812345678",
     ],
 )
 def test_cues_without_a_warning_title_still_count(det: ScriptDetector, text: str) -> None:
     a = det.assess(text, style="chat")
     assert any(not h.narrated for h in a.hits), [(h.rule_id, h.matched, h.narrated) for h in a.hits]
+    assert a.level >= Level.WARN, (a.score, [(h.rule_id, h.matched, h.narrated) for h in a.hits])
+    assert ReasonText.CITED.zh not in {r.zh for r in a.reasons}
+
+
+CALL_WITH_A_FRAUD_WORD_FIRST = [
+    "警惕诈骗",
+    "我是公安局刑侦支队的，现在侦办一起电信诈骗案，你的身份证涉嫌洗钱",
+    "这件事要保密，不许告诉家人",
+    "你现在把名下所有资金转到安全账户，配合资金清查",
+]
+
+
+def test_a_call_has_no_title(det: ScriptDetector) -> None:
+    """A call's recogniser segments are not lines: a first segment that says 诈骗 is no poster's title, assessed whole
+    or streamed."""
+    whole = det.assess("\n".join(CALL_WITH_A_FRAUD_WORD_FIRST), style="call")
+    assert whole.level >= Level.WARN and ReasonText.CITED.zh not in {r.zh for r in whole.reasons}
+    session = det.session()
+    for i, text in enumerate(CALL_WITH_A_FRAUD_WORD_FIRST):
+        update = session.feed(TranscriptSegment(text=text, is_final=True, start=float(i * 3), end=float(i * 3 + 3)))
+    assert Level.parse(update.level) >= Level.WARN, update.score
