@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from app.display import render_text
 
@@ -41,15 +41,21 @@ class SpeechService(QObject):
     callerMeterStopped = Signal(object)
     lineLevelChanged = Signal(str, float, float)  # side code ("caller"/"us"), bar, dBFS: a line's own pair (Settings)
     lineMeterStopped = Signal(str, object)  # side code, None or the exception that stopped it
+    # A meter's reading on its way from the audio thread to the GUI thread: slot, run number, bar, dBFS.
+    _meterLevel = Signal(str, int, float, float)
 
     def __init__(self, services: AppServices) -> None:
         super().__init__(services)
         self._services = services
         self._meters: dict[str, Any] = {}  # running level meters by slot: "us", "caller", "line-caller", "line-us"
+        # Each meter run has a number; a slot's readings are shown only while its run is the slot's current one.
+        self._meter_runs: dict[str, tuple[int, Callable[[float, float], None]]] = {}
+        self._meter_count = 0
         self._model: Any = None
         self._model_lock = threading.Lock()
         self._audio_lock = threading.Lock()
         self._open_streams = 0
+        self._meterLevel.connect(self._show_level, Qt.ConnectionType.QueuedConnection)
         services.settings.changed.connect(self._settings_changed)
 
     def _settings_changed(self, new: Any, old: Any) -> None:
@@ -180,17 +186,26 @@ class SpeechService(QObject):
     ) -> None:
         """A level meter in ``slot`` on a worker until cancelled (one per slot: a running one is replaced);
         readings (at most 20 a second) go to ``emit_level``, and ``emit_stopped(None or the error)`` when it ends,
-        unless a newer meter took its slot meanwhile (its end is then no news to the page)."""
+        unless a newer meter took its slot meanwhile (its end is then no news to the page).
+
+        Once the meter is stopped or replaced none of its readings reach ``emit_level``: they are numbered with
+        the run and dropped on the GUI thread unless the run is still the slot's current one (a reading already
+        queued when the meter was stopped would otherwise show on the next device's bar)."""
         self._stop_meter(slot)
+        self._meter_count += 1
+        run_number = self._meter_count
+        self._meter_runs[slot] = (run_number, emit_level)
         last = [0.0]
         mine: dict[str, Any] = {"job": None, "over": False}
 
         def run(progress: Any) -> None:
             def on_level(reading: Any) -> None:
+                if progress.cancelled or self._meter_runs.get(slot, (0,))[0] != run_number:
+                    return  # stopped or replaced: no more readings from this one
                 now = time.monotonic()
                 if now - last[0] >= 0.05:
                     last[0] = now
-                    emit_level(float(reading.bar), float(reading.rms_dbfs))
+                    self._meterLevel.emit(slot, run_number, float(reading.bar), float(reading.rms_dbfs))
 
             source = make_source(on_level)
             self._open(source)
@@ -205,6 +220,8 @@ class SpeechService(QObject):
             if self._meters.get(slot, mine["job"]) is not mine["job"]:
                 return  # a newer meter took this slot: the page hears about that one
             self._meters.pop(slot, None)
+            if self._meter_runs.get(slot, (0,))[0] == run_number:
+                del self._meter_runs[slot]
             emit_stopped(exc)
 
         def finished(_: Any = None) -> None:
@@ -215,7 +232,15 @@ class SpeechService(QObject):
         if not mine["over"]:  # (a synchronous job runner has already run it to its end)
             self._meters[slot] = job
 
+    @Slot(str, int, float, float)
+    def _show_level(self, slot: str, run_number: int, bar: float, dbfs: float) -> None:
+        """GUI thread: a meter's reading is shown only while its run is still the slot's current one."""
+        current = self._meter_runs.get(slot)
+        if current is not None and current[0] == run_number:
+            current[1](bar, dbfs)
+
     def _stop_meter(self, slot: str) -> None:
+        self._meter_runs.pop(slot, None)  # its readings still on their way are dropped (_show_level)
         job = self._meters.pop(slot, None)
         if job is not None:
             job.cancel()
