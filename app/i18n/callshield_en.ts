@@ -118,6 +118,14 @@
             <translation>Cannot list the caller's devices: </translation>
         </message>
         <message>
+            <source>正在监听通话，所以没有重新查找设备：刚插上的设备要等通话结束后再点“刷新”才会出现。</source>
+            <translation>A call is being listened to, so the devices were not searched again: a device plugged in since shows up when you click “Refresh” after the call.</translation>
+        </message>
+        <message>
+            <source>正在检测音量或试录音，所以没有重新查找设备：停下后再点“刷新”，刚插上的设备才会出现。</source>
+            <translation>A level test or test recording is running, so the devices were not searched again: stop it, then click “Refresh” to see a device plugged in since.</translation>
+        </message>
+        <message>
             <source>无法打开录音设备：</source>
             <translation>Cannot open the recording device: </translation>
         </message>

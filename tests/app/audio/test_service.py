@@ -1,4 +1,4 @@
-"""The speech service's level meters (``app.audio.service``), with the real job runner's workers.
+"""The speech service's level meters and device rescan (``app.audio.service``), with the real job runner's workers.
 
 The capture devices here are scripted: each one reports a level reading only when the test lets it, which is how the
 timing of a real device's last reading (one already on its way when the meter is stopped) is made certain. Real
@@ -12,6 +12,7 @@ import threading
 import pytest
 from PySide6.QtCore import QCoreApplication, QObject, Slot
 
+from app.audio.service import DeviceScan
 from speech.audio import LevelReading
 from speech.channels import Side
 
@@ -143,3 +144,51 @@ def test_a_stopped_meter_shows_nothing_more(qtbot, services, devices, page) -> N
     QCoreApplication.processEvents()
     assert page.us == [FRESH] and page.line == []
     assert not speech.meter_running and not speech.line_meter_running(Side.US)
+
+
+def test_the_rescan_keeps_portaudio_running_while_a_call_listens(qtbot, services, monkeypatch) -> None:
+    """刷新 re-initialises PortAudio to find a device plugged in since, but never under a live call's open stream:
+    the scan then says the list was kept, and why."""
+    import sounddevice as sd
+
+    restarts: list[str] = []
+    monkeypatch.setattr(sd, "_terminate", lambda: restarts.append("terminate"))
+    monkeypatch.setattr(sd, "_initialize", lambda: restarts.append("initialize"))
+    speech = services.speech
+
+    def scan() -> DeviceScan:
+        got: list[DeviceScan] = []
+        speech.list_devices(got.append, lambda exc: pytest.fail(f"device scan failed: {exc!r}"))
+        qtbot.waitUntil(lambda: bool(got), timeout=10_000)
+        return got[0]
+
+    line1, line2 = ScriptedDevice("line1-us"), ScriptedDevice("line2-caller")
+    calls = [speech.live_capture(line1), speech.live_capture(line2)]
+    assert speech.live_streams == 0  # nothing is open until the call's recogniser thread starts it
+    for call in calls:
+        call.start()
+    assert line1.started.is_set() and speech.live_streams == 2
+    held = scan()
+    assert (held.held_by, held.rescanned, restarts) == ("calls", False, [])
+
+    calls[0].close()
+    assert line1.closed.is_set() and speech.live_streams == 1
+    assert scan().held_by == "calls" and restarts == []  # one line still listens
+    calls[1].close()
+    calls[1].close()  # closed twice (a stop after the device went away): counted once
+    assert speech.live_streams == 0
+    free = scan()
+    assert free.rescanned and free.held_by is None and restarts == ["terminate", "initialize"]
+    assert all(hasattr(d, "name") for d in free.devices)
+
+
+def test_a_call_whose_device_fails_to_open_is_not_counted(services) -> None:
+    class Broken(ScriptedDevice):
+        def start(self) -> None:
+            raise OSError("device unplugged")
+
+    capture = services.speech.live_capture(Broken("gone"))
+    with pytest.raises(OSError):
+        capture.start()
+    capture.close()
+    assert services.speech.live_streams == 0
