@@ -128,18 +128,29 @@ def devices_for_line(settings: Settings, line: object) -> tuple[str, str | None]
     return settings.audio_caller_device, settings.audio_device
 
 
+class LineAlreadyListed(ValueError):
+    """The line named ``line`` already has an entry of its own (line names compare by :func:`line_key`)."""
+
+    def __init__(self, line: str) -> None:
+        super().__init__(f"line {line!r} already has its own devices")
+        self.line = line
+
+
 def put_line_devices(
-    table: tuple[LineDevices, ...], entry: LineDevices, replacing: str | None = None
+    table: tuple[LineDevices, ...], entry: LineDevices, replacing: str | None = None, *, adding: bool = False
 ) -> tuple[LineDevices, ...]:
     """``table`` with ``entry`` in place of the line ``replacing`` (a rename) or of its own line, else added at the
-    end. Raises ValueError when ``entry`` would repeat another line (callers check with :func:`find_line_devices`)."""
+    end; ``adding``: ``entry`` must be a line not listed yet (添加线路 never changes a listed one).
+
+    The one place the table's rules live: raises :class:`LineAlreadyListed` when ``entry`` would repeat another line
+    (or, ``adding``, any listed line), and ValueError when it has no name."""
     if not entry.line.strip():
         raise ValueError("a line needs a name")
     entry = dataclasses.replace(entry, line=entry.line.strip())
     target = line_key(entry.line if replacing is None else replacing)
     clash = find_line_devices(table, entry.line)
-    if clash is not None and line_key(clash.line) != target:
-        raise ValueError(f"line {entry.line!r} already has its own devices")
+    if clash is not None and (adding or line_key(clash.line) != target):
+        raise LineAlreadyListed(entry.line)
     if find_line_devices(table, target) is None:
         return (*table, entry)
     return tuple(entry if line_key(e.line) == target else e for e in table)
@@ -211,16 +222,27 @@ def _coerce(name: str, default: Any, raw: Any) -> Any:
     raise TypeError(name)
 
 
+def _name_or_index(value: Any) -> str | None:
+    """A line name or PortAudio device as written in the file: a string, or a whole number as its digits (a hand
+    edit such as ``"line": 2`` or ``"us_device": 3``); None for anything else (true/false and fractions included)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
 def _line_entry(raw: Any) -> LineDevices | None:
     """One entry of ``line_devices`` from the file, or None when it is unusable (dropped, never guessed at)."""
     if not isinstance(raw, dict):
         return None
-    line, caller, us = raw.get("line"), raw.get("caller_device", ""), raw.get("us_device")
-    if not isinstance(line, str) or not line.strip() or not isinstance(caller, str):
+    line, caller, us = _name_or_index(raw.get("line")), raw.get("caller_device", ""), raw.get("us_device")
+    if line is None or not line.strip() or not isinstance(caller, str):
         return None
-    if us is not None and not isinstance(us, str):
+    us_text = None if us is None else _name_or_index(us)
+    if us is not None and us_text is None:
         return None
-    return LineDevices(line.strip(), caller.strip(), (us or "").strip() or None)
+    return LineDevices(line.strip(), caller.strip(), (us_text or "").strip() or None)
 
 
 def _coerce_line_devices(name: str, raw: Any) -> tuple[LineDevices, ...]:

@@ -12,14 +12,15 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from app.display import render_text
 
 if TYPE_CHECKING:
     from app.services import AppServices
+    from speech.audio import AudioSource
     from speech.channels import Side
 
 log = logging.getLogger(__name__)
@@ -41,15 +42,22 @@ class SpeechService(QObject):
     callerMeterStopped = Signal(object)
     lineLevelChanged = Signal(str, float, float)  # side code ("caller"/"us"), bar, dBFS: a line's own pair (Settings)
     lineMeterStopped = Signal(str, object)  # side code, None or the exception that stopped it
+    # A meter's reading on its way from the audio thread to the GUI thread: slot, run number, bar, dBFS.
+    _meterLevel = Signal(str, int, float, float)
 
     def __init__(self, services: AppServices) -> None:
         super().__init__(services)
         self._services = services
         self._meters: dict[str, Any] = {}  # running level meters by slot: "us", "caller", "line-caller", "line-us"
+        # Each meter run has a number; a slot's readings are shown only while its run is the slot's current one.
+        self._meter_runs: dict[str, tuple[int, Callable[[float, float], None]]] = {}
+        self._meter_count = 0
         self._model: Any = None
         self._model_lock = threading.Lock()
         self._audio_lock = threading.Lock()
-        self._open_streams = 0
+        self._open_streams = 0  # capture streams open now: meters, test recordings and live calls (live_capture)
+        self._live_streams = 0  # of which live calls' (CallBridge)
+        self._meterLevel.connect(self._show_level, Qt.ConnectionType.QueuedConnection)
         services.settings.changed.connect(self._settings_changed)
 
     def _settings_changed(self, new: Any, old: Any) -> None:
@@ -58,34 +66,61 @@ class SpeechService(QObject):
                 self._model = None  # load the new one on next use
 
     # ---------------------------------------------------------------- devices
-    def _open(self, source: Any) -> None:
-        """Start a capture stream, counted so a device rescan never re-initialises PortAudio under it."""
-        with self._audio_lock:
+    def _open(self, source: Any, live: bool = False) -> None:
+        """Start a capture stream, counted so a device rescan never re-initialises PortAudio under it.
+
+        Counted before it starts and uncounted after it has closed (each under the lock the rescan holds), so the
+        stream itself opens and closes outside the lock: several lines' devices start side by side."""
+        self._count(1, live)
+        try:
             source.start()
-            self._open_streams += 1
+        except BaseException:
+            self._count(-1, live)
+            raise
 
-    def _close(self, source: Any) -> None:
+    def _close(self, source: Any, live: bool = False) -> None:
+        try:
+            source.close()
+        finally:
+            self._count(-1, live)
+
+    def _count(self, step: int, live: bool) -> None:
         with self._audio_lock:
-            try:
-                source.close()
-            finally:
-                self._open_streams -= 1
+            self._open_streams += step
+            if live:
+                self._live_streams += step
 
-    def list_devices(self, on_result: Callable[[Any], None], on_error: Callable[[BaseException], None]) -> None:
-        """Capture devices, rescanned (a USB phone recorder plugged in after start appears on 刷新)."""
-        rescan = not self._meters  # never re-initialise PortAudio under an open stream
+    def live_capture(self, source: AudioSource) -> LiveCapture:
+        """``source`` (not started) for a live call's line: started and closed through this service, so the device
+        rescan (刷新) knows a call is listening and never re-initialises PortAudio under it."""
+        return LiveCapture(source, self)
 
-        def scan() -> Any:
+    @property
+    def live_streams(self) -> int:
+        """How many capture streams live calls hold open now."""
+        return self._live_streams
+
+    def list_devices(self, on_result: Callable[[DeviceScan], None], on_error: Callable[[BaseException], None]) -> None:
+        """Capture devices, rescanned (a USB phone recorder plugged in after start appears on 刷新); the result is a
+        :class:`DeviceScan`. While a stream is open (a live call listening, a level meter, a test recording) PortAudio
+        is not re-initialised under it: the list is then the one PortAudio knew, and the scan says why."""
+        meters = bool(self._meters)  # a meter just started may not have opened its stream yet
+
+        def scan() -> DeviceScan:
             from speech.audio import list_input_devices
 
-            if rescan:
-                import sounddevice as sd
+            with self._audio_lock:  # no stream opens or closes meanwhile
+                held: HeldBy | None = None
+                if self._live_streams:
+                    held = "calls"
+                elif meters or self._open_streams:
+                    held = "audio"
+                else:
+                    import sounddevice as sd
 
-                with self._audio_lock:  # never under an open stream (meter, test recording)
-                    if self._open_streams == 0:
-                        sd._terminate()  # PortAudio only enumerates devices when it is initialised
-                        sd._initialize()
-            return list_input_devices()
+                    sd._terminate()  # PortAudio only enumerates devices when it is initialised
+                    sd._initialize()
+                return DeviceScan(tuple(list_input_devices()), held)
 
         self._services.jobs.run(scan, on_result=on_result, on_error=on_error, name="list-devices")
 
@@ -180,17 +215,26 @@ class SpeechService(QObject):
     ) -> None:
         """A level meter in ``slot`` on a worker until cancelled (one per slot: a running one is replaced);
         readings (at most 20 a second) go to ``emit_level``, and ``emit_stopped(None or the error)`` when it ends,
-        unless a newer meter took its slot meanwhile (its end is then no news to the page)."""
+        unless a newer meter took its slot meanwhile (its end is then no news to the page).
+
+        Once the meter is stopped or replaced none of its readings reach ``emit_level``: they are numbered with
+        the run and dropped on the GUI thread unless the run is still the slot's current one (a reading already
+        queued when the meter was stopped would otherwise show on the next device's bar)."""
         self._stop_meter(slot)
+        self._meter_count += 1
+        run_number = self._meter_count
+        self._meter_runs[slot] = (run_number, emit_level)
         last = [0.0]
         mine: dict[str, Any] = {"job": None, "over": False}
 
         def run(progress: Any) -> None:
             def on_level(reading: Any) -> None:
+                if progress.cancelled or self._meter_runs.get(slot, (0,))[0] != run_number:
+                    return  # stopped or replaced: no more readings from this one
                 now = time.monotonic()
                 if now - last[0] >= 0.05:
                     last[0] = now
-                    emit_level(float(reading.bar), float(reading.rms_dbfs))
+                    self._meterLevel.emit(slot, run_number, float(reading.bar), float(reading.rms_dbfs))
 
             source = make_source(on_level)
             self._open(source)
@@ -205,6 +249,8 @@ class SpeechService(QObject):
             if self._meters.get(slot, mine["job"]) is not mine["job"]:
                 return  # a newer meter took this slot: the page hears about that one
             self._meters.pop(slot, None)
+            if self._meter_runs.get(slot, (0,))[0] == run_number:
+                del self._meter_runs[slot]
             emit_stopped(exc)
 
         def finished(_: Any = None) -> None:
@@ -215,7 +261,15 @@ class SpeechService(QObject):
         if not mine["over"]:  # (a synchronous job runner has already run it to its end)
             self._meters[slot] = job
 
+    @Slot(str, int, float, float)
+    def _show_level(self, slot: str, run_number: int, bar: float, dbfs: float) -> None:
+        """GUI thread: a meter's reading is shown only while its run is still the slot's current one."""
+        current = self._meter_runs.get(slot)
+        if current is not None and current[0] == run_number:
+            current[1](bar, dbfs)
+
     def _stop_meter(self, slot: str) -> None:
+        self._meter_runs.pop(slot, None)  # its readings still on their way are dropped (_show_level)
         job = self._meters.pop(slot, None)
         if job is not None:
             job.cancel()
@@ -356,6 +410,54 @@ class SpeechService(QObject):
     def close(self) -> None:
         for slot in list(self._meters):
             self._stop_meter(slot)
+
+
+HeldBy = Literal["calls", "audio"]  # why a device scan kept PortAudio's list: live calls, or a meter / test recording
+
+
+@dataclass(frozen=True)
+class DeviceScan:
+    """The capture devices found by :meth:`SpeechService.list_devices`.
+
+    ``held_by`` is None when PortAudio was re-initialised for the scan (a device plugged in since is listed), else
+    why it was not: ``"calls"`` (a live call is listening), ``"audio"`` (a level meter or a test recording runs).
+    The list may then miss a device plugged in since; the page says so."""
+
+    devices: tuple[Any, ...]  # speech.audio.InputDevice
+    held_by: HeldBy | None = None
+
+    @property
+    def rescanned(self) -> bool:
+        return self.held_by is None
+
+
+class LiveCapture:
+    """A live call's capture source, started and closed through the speech service (see ``live_capture``).
+
+    ``source`` is the device's own source (``speech.audio.LiveSource`` or ``speech.loopback.PulseSource``)."""
+
+    def __init__(self, source: AudioSource, service: SpeechService) -> None:
+        self.source = source
+        self._service = service
+        self._started = False
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        with self._lock:
+            if self._started:
+                return
+            self._service._open(self.source, live=True)
+            self._started = True
+
+    def read(self, timeout: float) -> bytes | None:
+        return self.source.read(timeout)
+
+    def close(self) -> None:
+        with self._lock:
+            if not self._started:
+                return
+            self._started = False
+            self._service._close(self.source, live=True)
 
 
 @dataclass(frozen=True)

@@ -118,6 +118,14 @@
             <translation>Cannot list the caller's devices: </translation>
         </message>
         <message>
+            <source>正在监听通话，所以没有重新查找设备：刚插上的设备要等通话结束后再点“刷新”才会出现。</source>
+            <translation>A call is being listened to, so the devices were not searched again: a device plugged in since shows up when you click “Refresh” after the call.</translation>
+        </message>
+        <message>
+            <source>正在检测音量或试录音，所以没有重新查找设备：停下后再点“刷新”，刚插上的设备才会出现。</source>
+            <translation>A level test or test recording is running, so the devices were not searched again: stop it, then click “Refresh” to see a device plugged in since.</translation>
+        </message>
+        <message>
             <source>无法打开录音设备：</source>
             <translation>Cannot open the recording device: </translation>
         </message>
@@ -1635,8 +1643,8 @@
             <translation>Devices per line</translation>
         </message>
         <message>
-            <source>一台电脑接几条线路时（如小型呼叫中心），每条线路可以用自己的“对方”和“我方”设备。线路名称要和来电卡片上显示的一样；表里没有的线路用上面的设备。</source>
-            <translation>When one PC answers several lines (a small call centre, for example), each line can have its own “caller” and “us” devices. Name the line exactly as the call card shows it; lines not in the table use the devices above.</translation>
+            <source>一台电脑接几条线路时（如小型呼叫中心），每条线路可以用自己的“对方”和“我方”设备。线路名称要和来电卡片上显示的一样；表里没有的线路用上面的设备。这张表只管调制解调器和 NCID 线路：SIP 线路的通话直接从 baresip 自己的录音里听。</source>
+            <translation>When one PC answers several lines (a small call centre, for example), each line can have its own “caller” and “us” devices. Name the line exactly as the call card shows it; lines not in the table use the devices above. The table applies to modem and NCID lines: SIP lines are heard from baresip's own recordings.</translation>
         </message>
         <message>
             <source>线路</source>

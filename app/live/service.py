@@ -541,9 +541,11 @@ class CallBridge(QObject):
             recognizers = self._recognizers(line, two_sided=two_sided)
             if recognizers is None:
                 return None
-            mic = LiveSource(device_arg(us_device))
+            # Opened through the speech service: a device rescan (刷新) never re-initialises PortAudio under a call.
+            capture = self._services.speech.live_capture
+            mic = capture(LiveSource(device_arg(us_device)))
             if two_sided:
-                return open_capture(caller_device), mic, recognizers[0], recognizers[1]
+                return capture(open_capture(caller_device)), mic, recognizers[0], recognizers[1]
             return mic, None, recognizers[0], None
 
         def ready(result: tuple[AudioSource, AudioSource | None, Recognizer, Recognizer | None] | None) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.settings import (
+    LineAlreadyListed,
     LineDevices,
     Settings,
     devices_for_line,
@@ -53,9 +54,13 @@ def test_bad_entries_are_dropped_one_by_one_and_the_rest_kept(tmp_path: Path, ca
             "line 2",  # not an object
             {"caller_device": "pulse:b.monitor"},  # no line name
             {"line": "   ", "caller_device": "pulse:b.monitor"},  # an empty line name
-            {"line": 7, "caller_device": "pulse:b.monitor"},  # a number, not a name
+            {"line": 7, "caller_device": "pulse:b.monitor", "us_device": 2},  # good: numbers, as a hand edit has them
+            {"line": True, "caller_device": "pulse:b.monitor"},  # true is not a line name
+            {"line": 2.5, "caller_device": "pulse:b.monitor"},  # nor is a fraction
             {"line": "4", "caller_device": ["pulse:b.monitor"]},  # wrong type
-            {"line": "5", "us_device": 2},  # wrong type
+            {"line": "5", "us_device": 2.0},  # wrong type
+            {"line": "6", "us_device": False},  # wrong type
+            {"line": "7", "caller_device": "pulse:f.monitor"},  # repeats line 7 (written as a number above)
             {"line": "1", "caller_device": "pulse:c.monitor"},  # repeats line 1
             {"line": "LINE2", "caller_device": "pulse:d.monitor", "us_device": ""},  # good ("" → default input)
             {"line": "line2", "caller_device": "pulse:e.monitor"},  # repeats LINE2 (names ignore case)
@@ -67,12 +72,13 @@ def test_bad_entries_are_dropped_one_by_one_and_the_rest_kept(tmp_path: Path, ca
         loaded = load_settings(tmp_path)
     assert loaded.line_devices == (
         LineDevices("1", "pulse:a.monitor", "3"),
+        LineDevices("7", "pulse:b.monitor", "2"),
         LineDevices("LINE2", "pulse:d.monitor", None),
         LineDevices("-", "", None),
     )
     assert loaded.language == "en"  # the rest of the file is untouched
     dropped = [r.getMessage() for r in caplog.records if "line_devices" in r.getMessage()]
-    assert len(dropped) == 8, dropped
+    assert len(dropped) == 11, dropped
     assert list(tmp_path.glob("settings.json.bad*")) == []  # a bad entry never sets the whole file aside
 
 
@@ -104,8 +110,12 @@ def test_editing_the_table() -> None:
     assert changed == (LineDevices("1", "pulse:y.monitor", None), table[1])
     renamed = put_line_devices(table, LineDevices("7", "pulse:y.monitor"), replacing="1")
     assert [e.line for e in renamed] == ["7", "line2"]
-    with pytest.raises(ValueError):
+    with pytest.raises(LineAlreadyListed) as clash:
         put_line_devices(table, LineDevices("LINE2"), replacing="1")  # would repeat line2
+    assert clash.value.line == "LINE2" and isinstance(clash.value, ValueError)
+    with pytest.raises(LineAlreadyListed):
+        put_line_devices(table, LineDevices(" Line2 ", "pulse:z.monitor"), adding=True)  # 添加 never changes a row
+    assert put_line_devices(table, LineDevices("3"), adding=True)[-1] == LineDevices("3")
     with pytest.raises(ValueError):
         put_line_devices(table, LineDevices("  "))
     assert remove_line_devices(table, "Line2") == (LINE_1,)

@@ -198,8 +198,9 @@ class AudioSection(SettingsSection):
         speech = self.services.speech
         self.audio_status.setText(self.tr("正在查找录音设备…"))
 
-        def show(devices: list[Any]) -> None:
+        def show(scan: Any) -> None:  # app.audio.service.DeviceScan
             self._devices_loaded = True
+            devices = scan.devices
             current = self.services.settings.value.audio_device or ""
             self._loading = True
             items = [(f"{dev.name} ({dev.hostapi})", str(dev.index)) for dev in devices]
@@ -212,11 +213,12 @@ class AudioSection(SettingsSection):
             finally:
                 self._loading = False
             self.lines.set_us_choices(items)
-            self.audio_status.setText(
+            found = (
                 self.tr("找到 %1 个录音设备").replace("%1", str(len(devices)))
                 if devices
                 else self.tr("没有找到录音设备。请插上麦克风或电话录音盒后点“刷新”。")
             )
+            self.audio_status.setText("\n".join([found, *self._not_rescanned(scan.held_by)]))
 
         def failed(exc: BaseException) -> None:
             self.audio_status.setText(self.tr("无法列出录音设备：") + friendly_message(exc))
@@ -226,6 +228,14 @@ class AudioSection(SettingsSection):
             self._show_capture_choices,
             lambda exc: self.audio_status.setText(self.tr("无法列出“对方”的设备：") + friendly_message(exc)),
         )
+
+    def _not_rescanned(self, held_by: str | None) -> list[str]:
+        """Why the device list may miss a device plugged in since the app started (nothing when it was rescanned)."""
+        if held_by == "calls":
+            return [self.tr("正在监听通话，所以没有重新查找设备：刚插上的设备要等通话结束后再点“刷新”才会出现。")]
+        if held_by == "audio":
+            return [self.tr("正在检测音量或试录音，所以没有重新查找设备：停下后再点“刷新”，刚插上的设备才会出现。")]
+        return []
 
     def load_devices_once(self) -> None:
         """The first time the page is shown: list the devices (in a worker)."""

@@ -30,7 +30,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import AppServices
-from app.settings import LineDevices, Settings, find_line_devices, line_key, put_line_devices, remove_line_devices
+from app.settings import (
+    LineAlreadyListed,
+    LineDevices,
+    Settings,
+    find_line_devices,
+    line_key,
+    put_line_devices,
+    remove_line_devices,
+)
 from app.ui.settings.base import set_combo
 from app.ui.widgets import friendly_message
 from speech.channels import Side
@@ -170,7 +178,7 @@ class LineDevicesBox(QGroupBox):
 
     # ------------------------------------------------------------------ load
     def load(self, settings: Settings) -> None:
-        """Show the saved table (keeping the selected line selected)."""
+        """Show the saved table (keeping the selected line selected, and the editor showing that line as saved)."""
         selected = self.selected_line()
         self.entries = settings.line_devices
         self._loading = True
@@ -179,9 +187,13 @@ class LineDevicesBox(QGroupBox):
                 self._offer_saved(combo)
         finally:
             self._loading = False
-        self._show_rows(selected)
+        self._show_rows(selected, show_in_editor=True)
 
-    def _show_rows(self, select: str | None = None) -> None:
+    def _show_rows(self, select: str | None = None, show_in_editor: bool = False) -> None:
+        """Fill the table (its selection signals held back while it is rebuilt) and select ``select`` (None: the
+        line selected now). ``show_in_editor``: the editor then shows the selected row (after a load the saved values
+        may differ from what it showed); otherwise it keeps what the user is typing (a device rescan, a language
+        switch)."""
         select = self.selected_line() if select is None else select
         self.table.blockSignals(True)
         try:
@@ -201,7 +213,10 @@ class LineDevicesBox(QGroupBox):
                     self.table.selectRow(row)
         finally:
             self.table.blockSignals(False)
-        self._update_buttons()
+        if show_in_editor:
+            self._selected()
+        else:
+            self._update_buttons()
 
     # ------------------------------------------------------------------ edit
     def selected_line(self) -> str | None:
@@ -248,10 +263,10 @@ class LineDevicesBox(QGroupBox):
         entry = self._edited()
         if entry is None:
             return
-        if find_line_devices(self.entries, entry.line) is not None:
-            self._say(self.tr("线路 %1 已经在表里了：选中它，改好后点“保存修改”。").replace("%1", entry.line))
+        table = self._put(entry, adding=True)
+        if table is None:
             return
-        self._save(put_line_devices(self.entries, entry), entry.line)
+        self._save(table, entry.line)
         self._say(self.tr("已添加线路 %1。").replace("%1", entry.line), ok=True)
 
     def save_selected(self) -> None:
@@ -260,12 +275,24 @@ class LineDevicesBox(QGroupBox):
         entry = self._edited()
         if selected is None or entry is None:
             return
-        clash = find_line_devices(self.entries, entry.line)
-        if clash is not None and line_key(clash.line) != line_key(selected):
-            self._say(self.tr("线路 %1 已经在表里了：选中它，改好后点“保存修改”。").replace("%1", entry.line))
+        table = self._put(entry, replacing=selected)
+        if table is None:
             return
-        self._save(put_line_devices(self.entries, entry, replacing=selected), entry.line)
+        self._save(table, entry.line)
         self._say(self.tr("已保存线路 %1。").replace("%1", entry.line), ok=True)
+
+    def _put(
+        self, entry: LineDevices, replacing: str | None = None, adding: bool = False
+    ) -> tuple[LineDevices, ...] | None:
+        """The table with ``entry`` put in (``app.settings.put_line_devices`` keeps the rules), or None after saying
+        in plain words why not."""
+        try:
+            return put_line_devices(self.entries, entry, replacing, adding=adding)
+        except LineAlreadyListed as exc:
+            self._say(self.tr("线路 %1 已经在表里了：选中它，改好后点“保存修改”。").replace("%1", exc.line))
+        except ValueError:  # no name (the editor asks for one before this)
+            self._say(self.tr("请填写线路名称，和来电卡片上显示的一样（如 1、line2；NCID 没有线路名时是 -）。"))
+        return None
 
     def remove_selected(self) -> None:
         """移除: the selected line uses the PC-wide devices again."""
@@ -342,6 +369,7 @@ class LineDevicesBox(QGroupBox):
             self.tr(
                 "一台电脑接几条线路时（如小型呼叫中心），每条线路可以用自己的“对方”和“我方”设备。"
                 "线路名称要和来电卡片上显示的一样；表里没有的线路用上面的设备。"
+                "这张表只管调制解调器和 NCID 线路：SIP 线路的通话直接从 baresip 自己的录音里听。"
             )
         )
         self.table.setHorizontalHeaderLabels([self.tr("线路"), self.tr("对方 / caller"), self.tr("我方 / us")])

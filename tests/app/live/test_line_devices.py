@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from app.audio.service import DeviceScan, LiveCapture
 from app.calls.events import CallEvent
 from app.settings import LineDevices
 from speech.audio import LiveSource
@@ -92,6 +93,7 @@ def test_each_line_opens_its_own_pair_and_hears_only_its_own_headset(
     services,
     headsets: PulseLine,  # noqa: F811
     tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     services.settings.update(
         audio_device=None,  # the PC-wide pair: the default input and the first sink's monitor
@@ -117,6 +119,8 @@ def test_each_line_opens_its_own_pair_and_hears_only_its_own_headset(
     for line in lines:
         two = services.calls.lines[line].two
         caller, us = two.source(Side.CALLER), two.source(Side.US)
+        assert isinstance(caller, LiveCapture) and isinstance(us, LiveCapture)  # opened through the speech service
+        caller, us = caller.source, us.source
         assert isinstance(caller, PulseSource) and isinstance(us, LiveSource)
         opened[line] = (caller.source, us.device)
     assert opened == {
@@ -137,7 +141,38 @@ def test_each_line_opens_its_own_pair_and_hears_only_its_own_headset(
         for other, rec in callers.items():
             if other != line:
                 assert rec.loudest_since(marks[other]) < 200, (sink, other)
+
+    # 刷新 in Settings while the lines listen: PortAudio is not restarted under their streams, and the scan says so.
+    assert services.speech.live_streams == 2 * len(lines)
+    restarts = _watch_portaudio_restarts(monkeypatch)
+    scan = _scan_devices(qtbot, services)
+    assert scan.held_by == "calls" and restarts == []
     _stop(qtbot, services, lines)
+    assert services.speech.live_streams == 0
+    assert _scan_devices(qtbot, services).rescanned and restarts == ["terminate", "initialize"]
+
+
+def _watch_portaudio_restarts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Each real PortAudio restart (``sd._terminate``/``sd._initialize``), recorded as it runs."""
+    import sounddevice as sd
+
+    restarts: list[str] = []
+    for name in ("_terminate", "_initialize"):
+        real = getattr(sd, name)
+
+        def restart(real: Callable[[], object] = real, name: str = name) -> object:
+            restarts.append(name.strip("_"))
+            return real()
+
+        monkeypatch.setattr(sd, name, restart)
+    return restarts
+
+
+def _scan_devices(qtbot, services) -> DeviceScan:
+    got: list[DeviceScan] = []
+    services.speech.list_devices(got.append, lambda exc: pytest.fail(f"device scan failed: {exc!r}"))
+    qtbot.waitUntil(lambda: bool(got), timeout=15_000)
+    return got[0]
 
 
 def test_real_speech_on_each_lines_headset_is_transcribed_on_that_line(

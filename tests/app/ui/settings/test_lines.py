@@ -109,6 +109,46 @@ def test_saved_lines_show_on_a_fresh_page_even_with_their_device_unplugged(qtbot
     assert section.lines.caller_device.currentData() == "pulse:gone.monitor"  # kept, never silently replaced
 
 
+def test_after_a_load_the_editor_shows_the_selected_line_as_saved(qtbot, services, section) -> None:
+    """The table is reloaded when the settings change (here: the line's devices changed elsewhere, as a second window
+    or a restored backup would): the line stays selected and the editor shows its saved devices, not the old ones."""
+    box = section.lines
+    box.set_us_choices(US)
+    box.set_caller_choices(CALLER)
+    _edit(box, "1", "pulse:h1.monitor", "3")
+    qtbot.mouseClick(box.add_button, Qt.MouseButton.LeftButton)
+    box.select_line("1")
+    assert box.caller_device.currentData() == "pulse:h1.monitor"
+
+    services.settings.update(line_devices=(LineDevices("1", "pulse:h2.monitor", "4"), LineDevices("2")))
+    section.load(services.settings.value)
+    assert box.selected_line() == "1"
+    assert (box.line_name.text(), box.caller_device.currentData(), box.us_device.currentData()) == (
+        "1",
+        "pulse:h2.monitor",
+        "4",
+    )
+    assert box.save_button.isEnabled() and box.remove_button.isEnabled()
+
+    # A device rescan or a language switch keeps what the user is typing in the editor.
+    box.line_name.setText("1b")
+    box.set_caller_choices(CALLER)
+    section.retranslate()
+    assert box.line_name.text() == "1b" and box.selected_line() == "1"
+
+
+def test_the_hint_says_sip_lines_are_heard_from_baresips_recordings(qtbot, qapp, section) -> None:
+    from app.i18n import install_language
+
+    assert "SIP 线路的通话直接从 baresip 自己的录音里听" in section.lines.hint.text()
+    install_language(qapp, "en")
+    try:
+        section.retranslate()
+        assert "SIP lines are heard from baresip's own recordings" in section.lines.hint.text()
+    finally:
+        install_language(qapp, "zh")
+
+
 def test_large_text_and_english(qtbot, qapp, services, section) -> None:
     from app.i18n import install_language
     from app.ui import style

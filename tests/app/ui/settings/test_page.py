@@ -167,6 +167,42 @@ def test_audio_device_problems_are_explained(qtbot, services, page) -> None:
     assert page.audio.test_button.isEnabled()
 
 
+def test_refresh_during_a_call_says_the_device_list_was_kept(qtbot, qapp, services, page) -> None:
+    """刷新 while a line is listening: PortAudio is not restarted under the call's stream, and the page says in plain
+    words that a device plugged in since shows up after the call (zh; en after a language switch)."""
+    from app.i18n import install_language
+
+    class CallDevice:  # a live call's open capture stream (the real one is tested in tests/app/live)
+        def start(self) -> None: ...
+
+        def read(self, timeout: float) -> bytes | None:
+            return None
+
+        def close(self) -> None: ...
+
+    status = page.audio.audio_status
+    qtbot.waitUntil(lambda: status.text() not in ("", "正在查找录音设备…"), timeout=10_000)
+    call = services.speech.live_capture(CallDevice())
+    call.start()
+    try:
+        qtbot.mouseClick(page.audio.refresh_devices, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "正在监听通话" in status.text(), timeout=10_000)
+        assert "刚插上的设备要等通话结束后再点“刷新”才会出现" in status.text()
+        install_language(qapp, "en")
+        page.audio.retranslate()
+        qtbot.mouseClick(page.audio.refresh_devices, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "A call is being listened to" in status.text(), timeout=10_000)
+    finally:
+        call.close()
+        install_language(qapp, "zh")
+        page.audio.retranslate()
+    qtbot.mouseClick(page.audio.refresh_devices, Qt.MouseButton.LeftButton)  # the call is over: a real rescan
+    qtbot.waitUntil(
+        lambda: status.text() not in ("", "正在查找录音设备…") and "正在监听" not in status.text(), timeout=10_000
+    )
+    assert "没有重新查找" not in status.text()
+
+
 def test_wizard_can_be_opened_again_from_settings(qtbot, page) -> None:
     from app.ui.wizard import FirstRunWizard
 
@@ -342,7 +378,9 @@ def test_ncid_block_push_from_the_settings_page(qtbot, services, page) -> None:
         # Unticked: the next blocked call stays on CallShield's side.
         page.source.ncid_push_blocks.setChecked(False)
         with qtbot.waitSignal(services.calls.sourceStatus, timeout=10_000, check_params_cb=_ncid_connected):
-            qtbot.mouseClick(page.source.source_save, Qt.MouseButton.LeftButton)  # the source reconnects with the change
+            qtbot.mouseClick(
+                page.source.source_save, Qt.MouseButton.LeftButton
+            )  # the source reconnects with the change
         assert services.calls._controller.settings.push_blocks_to_ncid is False
         services.store().add("block", "16287654321", category="fraud")
         peer.send("CID: *DATE*11212026*TIME*0436*LINE*POTS*NMBR*16287654321*MESG*NONE*NAME*-*")
