@@ -216,16 +216,23 @@ class CaptureChoice:
         return self.name
 
 
-def capture_choices(inputs: list[str] | None = None, env: Mapping[str, str] | None = None) -> list[CaptureChoice]:
-    """Loopbacks first (the caller's side), then the sound server's other sources, then PortAudio inputs."""
-    if inputs is None:
-        try:
-            from speech.audio import list_input_devices
+def input_names() -> list[str]:
+    """PortAudio's input devices by name; none when PortAudio cannot list them (the sound server's sources are still
+    offered then)."""
+    try:
+        from speech.audio import list_input_devices
 
-            inputs = [d.name for d in list_input_devices()]
-        except Exception:  # no PortAudio: the sound server's sources are still offered
-            log.warning("PortAudio input devices could not be listed", exc_info=True)
-            inputs = []
+        return [d.name for d in list_input_devices()]
+    except Exception:
+        log.warning("PortAudio input devices could not be listed", exc_info=True)
+        return []
+
+
+def capture_choices(inputs: list[str] | None = None, env: Mapping[str, str] | None = None) -> list[CaptureChoice]:
+    """Loopbacks first (the caller's side), then the sound server's other sources, then PortAudio inputs
+    (``inputs``: their names, else :func:`input_names`)."""
+    if inputs is None:
+        inputs = input_names()
     choices = [
         CaptureChoice(f"pulse:{d.name}", d.name, d.is_monitor, d.description) for d in list_loopback_devices(env)
     ]

@@ -192,15 +192,10 @@ class SpeechService(QObject):
         """What the caller's side can be recorded from (``speech.loopback.capture_choices``: loopbacks first)."""
 
         def scan() -> Any:
-            from speech.audio import list_input_devices
-            from speech.loopback import capture_choices
+            from speech.loopback import capture_choices, input_names
 
-            try:
-                with self._audio_lock:  # never while list_devices re-initialises PortAudio (they run side by side)
-                    inputs = [d.name for d in list_input_devices()]
-            except Exception:  # no PortAudio: the sound server's sources are still offered
-                log.warning("PortAudio input devices could not be listed", exc_info=True)
-                inputs = []
+            with self._audio_lock:  # never while list_devices re-initialises PortAudio (they run side by side)
+                inputs = input_names()
             return capture_choices(inputs=inputs)
 
         self._services.jobs.run(scan, on_result=on_result, on_error=on_error, name="list-capture-choices")
