@@ -95,12 +95,10 @@ class PooledRecognizer:
         self._fed_s = 0.0  # audio seconds the inner recogniser has heard since it was made
         self._offset_s = 0.0  # where the current stream started, in the inner recogniser's time
         self._t0 = time.monotonic()  # when the current stream's audio began (its lease, until audio comes)
-        self._heard = False  # whether the current stream has fed any audio yet
 
     def _begin(self) -> None:
         self._offset_s = self._fed_s
         self._t0 = time.monotonic()
-        self._heard = False
 
     def _due(self) -> float:
         """When the oldest audio not yet decoded arrived, taking the stream as live from its first audio on: the
@@ -115,8 +113,7 @@ class PooledRecognizer:
 
     def _start_clock(self, pcm: bytes) -> None:
         """The stream's first block has just arrived: its audio began one block ago."""
-        if not self._heard and pcm:
-            self._heard = True
+        if pcm and self._fed_s == self._offset_s:  # nothing fed in this stream yet
             self._t0 = time.monotonic() - len(pcm) / BYTES_PER_SAMPLE / TARGET_RATE
 
     def _shift(self, result: RecognitionResult) -> RecognitionResult:
