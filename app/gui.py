@@ -32,6 +32,7 @@ from app.errors import (
 
 log = logging.getLogger(__name__)
 
+
 def show_error_dialog(exc: BaseException, parent: Any, log_path: str | None) -> None:
     from app.ui.widgets import ErrorDetailsDialog
 
@@ -171,5 +172,3 @@ def run_gui(args: argparse.Namespace, ctx: CliContext) -> int:
             window.close()
         services.close()
         hook.uninstall()
-
-

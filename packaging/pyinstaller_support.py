@@ -54,6 +54,7 @@ def strip_debug_info(internal: Path, patterns: tuple[str, ...] = STRIP_DEBUG_PAT
 # platform's "lib" prefix and file extension); an empty name drops the whole folder.  Kept: the xcb, offscreen
 # (self-test, CI), windows and cocoa platforms; the svg/ico/gif image formats and the svg icon engine (our icons);
 # xcb's GL integrations; both input-context plugins (ibus and compose: Chinese input methods on Linux).
+# fmt: off
 UNUSED_QT_PLUGINS: tuple[tuple[str, str], ...] = (
     # other display back-ends: embedded framebuffers, VNC, Vulkan displays, minimal; Wayland runs us via XWayland
     ("platforms", "qeglfs"), ("platforms", "qlinuxfb"), ("platforms", "qminimal"), ("platforms", "qminimalegl"),
@@ -69,6 +70,7 @@ UNUSED_QT_PLUGINS: tuple[tuple[str, str], ...] = (
     ("imageformats", "qjpeg"), ("imageformats", "qtiff"), ("imageformats", "qwebp"), ("imageformats", "qtga"),
     ("imageformats", "qwbmp"), ("imageformats", "qicns"), ("imageformats", "qpdf"),
 )
+# fmt: on
 
 
 def is_unused_qt_plugin(dest: str, unused: tuple[tuple[str, str], ...] = UNUSED_QT_PLUGINS) -> bool:
