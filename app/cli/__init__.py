@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -115,6 +116,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(ctx.t("已取消", "cancelled"), file=ctx.err)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`callshield scan-text --jsonl big.jsonl | head`): stop quietly, as Unix tools do.
+        # Python would print a second traceback when it flushes stdout at exit, so stdout goes to devnull first.
+        _silence_stdout()
+        return 141  # 128 + SIGPIPE, what a shell reports for a tool killed by the signal
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout has no file descriptor (an IDE console, a test's StringIO)
+        pass
 
 
 def _clean_up_after_interrupted_work(data_dir: Path) -> None:

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
+
+from tests.conftest import REPO_ROOT
 
 SCAM = "您好，我是电信营业厅客服，您的积分即将过期，请把收到的验 证 马告诉我，再加扣扣群幺二三四五六七。"
 
@@ -99,3 +104,21 @@ def test_scan_text_style_option_and_bad_style(run_cli) -> None:
     assert doc["style"] == "sms" and doc["category"] == "telecom_points"
     r = run_cli("scan-text", "-", "--style", "fax", input="x")
     assert r.returncode == 2 and "fax" in r.stderr
+
+
+def test_scan_text_into_a_pipe_that_closes_early_stops_quietly(data_dir: Path, tmp_path: Path) -> None:
+    """`callshield scan-text --jsonl big.jsonl | head -1`: a real OS pipe whose reader leaves after one line.
+    The command stops with 141 (128 + SIGPIPE) and no traceback, like any Unix tool."""
+    batch = tmp_path / "big.jsonl"
+    line = json.dumps({"text": "您的积分即将过期，请把短信验证码告诉我", "style": "sms"}, ensure_ascii=False)
+    batch.write_text("\n".join([line] * 2000) + "\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "CALLSHIELD_LANG": "zh"}
+    cmd = [sys.executable, "-m", "app", "--data-dir", str(data_dir), "scan-text", "--jsonl", str(batch)]
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=REPO_ROOT) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        first = proc.stdout.readline()
+        proc.stdout.close()  # the pager quits
+        err = proc.stderr.read().decode("utf-8")
+        assert proc.wait(timeout=120) == 141, err
+    assert json.loads(first)["level"] == "BLOCK"
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
