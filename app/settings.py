@@ -15,7 +15,7 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
@@ -76,7 +76,7 @@ class LineDevices:
 
     line: str
     caller_device: str = ""  # 对方 / caller: a speech.loopback.CaptureChoice key; "" = the us device hears the call
-    us_device: str | None = None  # 我方 / us: a PortAudio device index or name; None = the system's default input
+    us_device: str | None = None  # 我方 / us: a speech.audio.input_device_keys key (or index); None = default input
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,9 @@ class Settings:
     alert_cooldown_s: float = 120.0
     bring_to_front: bool = True
     tray_notifications: bool = True
-    audio_device: str | None = None  # 我方 / us: the microphone (a PortAudio device index or name)
+    # 我方 / us: the microphone, as speech.audio.input_device_keys stores it ("<name>, <host API>"; an index only for
+    # identical twins; earlier versions stored every device by index: with_device_names)
+    audio_device: str | None = None
     # 对方 / caller: the playback side of a softphone (a speech.loopback.CaptureChoice key, "pulse:…" or "input:…");
     # empty: one device only, as before (a phone-line recorder hears both sides on ``audio_device``)
     audio_caller_device: str = ""
@@ -154,6 +156,20 @@ def put_line_devices(
     if find_line_devices(table, target) is None:
         return (*table, entry)
     return tuple(entry if line_key(e.line) == target else e for e in table)
+
+
+def with_device_names(settings: Settings, keys: Mapping[int, str]) -> Settings:
+    """``settings`` with every 我方 device stored as a bare PortAudio index (as earlier versions stored every device; PortAudio
+    renumbers devices when one is plugged in or out) replaced by that device's key from ``keys``
+    (:func:`speech.audio.input_device_keys` of a device scan). Indexes no device has now are kept as they are."""
+
+    def named(device: str | None) -> str | None:
+        if device and device.isdigit():
+            return keys.get(int(device), device)
+        return device
+
+    lines = tuple(dataclasses.replace(e, us_device=named(e.us_device)) for e in settings.line_devices)
+    return settings.replace(audio_device=named(settings.audio_device), line_devices=lines)
 
 
 def remove_line_devices(table: tuple[LineDevices, ...], line: str) -> tuple[LineDevices, ...]:

@@ -19,7 +19,8 @@ import sys
 import threading
 import time
 import wave
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -384,6 +385,20 @@ class InputDevice:
     channels: int
     default_samplerate: float
     is_default: bool
+
+    @property
+    def key(self) -> str:
+        """``"<name>, <host API>"``: the string PortAudio's lookup (``sounddevice``) matches exactly, whatever number
+        the device has today. Indexes move when a device is plugged in or out; this does not."""
+        return f"{self.name}, {self.hostapi}"
+
+
+def input_device_keys(devices: Sequence[InputDevice]) -> dict[int, str]:
+    """What settings store for each capture device, by index: its :attr:`InputDevice.key`, or the index itself (as
+    digits) for devices whose name and host API another device shares (two identical USB headsets on one host API),
+    where only the number tells them apart."""
+    counts = Counter(d.key for d in devices)
+    return {d.index: d.key if counts[d.key] == 1 else str(d.index) for d in devices}
 
 
 def list_input_devices() -> list[InputDevice]:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from app.display import render_text
+from app.settings import with_device_names
 
 if TYPE_CHECKING:
     from app.services import AppServices
@@ -122,7 +123,20 @@ class SpeechService(QObject):
                     sd._initialize()
                 return DeviceScan(tuple(list_input_devices()), held)
 
-        self._services.jobs.run(scan, on_result=on_result, on_error=on_error, name="list-devices")
+        def found(result: DeviceScan) -> None:  # on the GUI thread, like every settings change
+            self._name_stored_indexes(result)
+            on_result(result)
+
+        self._services.jobs.run(scan, on_result=found, on_error=on_error, name="list-devices")
+
+    def _name_stored_indexes(self, scan: DeviceScan) -> None:
+        """A 我方 device saved by number (as earlier versions saved every one) is saved by name once a scan shows
+        which device that number is now; from then on a device plugged in or out cannot move it."""
+        store = self._services.settings
+        named = with_device_names(store.value, scan.keys)
+        if named != store.value:
+            log.info("microphone choices saved by device number are now saved by device name")
+            store.set(named)
 
     def start_meter(self, device: str | None) -> None:
         """Start the live input level meter on ``device``; readings arrive as ``levelChanged``."""
@@ -424,6 +438,13 @@ class DeviceScan:
     @property
     def rescanned(self) -> bool:
         return self.held_by is None
+
+    @property
+    def keys(self) -> dict[int, str]:
+        """What settings store for each device, by index (``speech.audio.input_device_keys``)."""
+        from speech.audio import input_device_keys
+
+        return input_device_keys(self.devices)
 
 
 class LiveCapture:

@@ -12,7 +12,15 @@ import numpy as np
 import pytest
 
 from screening.types import TranscriptSegment
-from speech.audio import TARGET_RATE, LevelReading, LiveSource, decode_file, list_input_devices
+from speech.audio import (
+    TARGET_RATE,
+    InputDevice,
+    LevelReading,
+    LiveSource,
+    decode_file,
+    input_device_keys,
+    list_input_devices,
+)
 from speech.errors import SpeechProblem
 from speech.pipeline import TranscriptionRun
 from speech.recognizer import LoadedModel, build_grammar
@@ -169,3 +177,30 @@ def test_alarm_tone_reaches_a_real_output_device(pulse_line: PulseLine, level_na
     other = 988.0 if high_hz == 1320.0 else 1320.0
     assert _tone_power(heard, high_hz) > 0.2 and _tone_power(heard, 784.0) > 0.2
     assert _tone_power(heard, other) < 0.02
+
+
+def test_a_device_key_finds_the_same_device_by_name(pulse_line: PulseLine) -> None:
+    """Settings store a microphone as ``"<name>, <host API>"``: PortAudio's own lookup finds exactly that device."""
+    import sounddevice as sd
+
+    devices = list_input_devices()
+    keys = input_device_keys(devices)
+    pulse = next(d for d in devices if d.name == "pulse")
+    assert keys[pulse.index] == pulse.key == f"pulse, {pulse.hostapi}"
+    for dev in devices:
+        if not keys[dev.index].isdigit():
+            assert sd.query_devices(keys[dev.index], kind="input")["name"] == dev.name
+    source = LiveSource(device=keys[pulse.index])
+    source.start()
+    try:
+        assert source.read(2.0)  # it records
+    finally:
+        source.close()
+
+
+def test_identical_twins_are_kept_apart_by_number() -> None:
+    def dev(index: int, name: str, hostapi: str = "ALSA") -> InputDevice:
+        return InputDevice(index, name, hostapi, 1, 48000.0, False)
+
+    devices = [dev(0, "USB Headset"), dev(3, "USB Headset"), dev(4, "USB Headset", "JACK"), dev(7, "pulse")]
+    assert input_device_keys(devices) == {0: "0", 3: "3", 4: "USB Headset, JACK", 7: "pulse, ALSA"}

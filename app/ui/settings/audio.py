@@ -203,7 +203,8 @@ class AudioSection(SettingsSection):
             devices = scan.devices
             current = self.services.settings.value.audio_device or ""
             self._loading = True
-            items = [(f"{dev.name} ({dev.hostapi})", str(dev.index)) for dev in devices]
+            keys = scan.keys
+            items = [(f"{dev.name} ({dev.hostapi})", keys[dev.index]) for dev in devices]
             try:
                 self.device.clear()
                 self.device.addItem(self.tr("系统默认设备"), "")

@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.audio.service import DeviceScan, LiveCapture
+from app.audio.service import DeviceScan, LiveCapture, device_arg
 from app.calls.events import CallEvent
-from app.settings import LineDevices
+from app.settings import LineDevices, load_settings
 from speech.audio import LiveSource
 from speech.channels import Side
 from speech.loopback import PulseSource
@@ -216,3 +216,36 @@ def test_real_speech_on_each_lines_headset_is_transcribed_on_that_line(
     assert "계좌" in one.side_text(Side.CALLER) and "검찰" not in one.side_text(Side.CALLER)
     assert "계좌" not in two.side_text(Side.CALLER) and "비밀번호" not in two.side_text(Side.CALLER)
     assert one.two_sided and two.two_sided and one.transcript().startswith("对方：")
+
+
+def test_microphones_saved_by_number_are_saved_by_name_after_a_scan(
+    qtbot,
+    services,
+    pulse_line: PulseLine,  # noqa: F811
+) -> None:
+    """Earlier versions saved the 我方 device as PortAudio's index, which moves when a device is plugged in or out.
+    The first device scan rewrites each saved index as that device's name (PC-wide and per line); an index no
+    device has now, a name, and the default are kept; the saved name opens the same real device."""
+    from speech.audio import list_input_devices
+
+    pulse = next(d for d in list_input_devices() if d.name == "pulse")
+    services.settings.update(
+        audio_device=str(pulse.index),
+        line_devices=(
+            LineDevices("1", "pulse:headset1.monitor", str(pulse.index)),
+            LineDevices("2", "", "99"),  # unplugged since: kept, so its line still says which device it wants
+            LineDevices("3", "", "USB Headset, MME"),
+            LineDevices("4", "", None),
+        ),
+    )
+    _scan_devices(qtbot, services)
+    saved = services.settings.value
+    assert saved.audio_device == f"pulse, {pulse.hostapi}"
+    assert [e.us_device for e in saved.line_devices] == [saved.audio_device, "99", "USB Headset, MME", None]
+    assert load_settings(services.data_dir) == saved  # on disk too
+    source = LiveSource(device_arg(saved.audio_device))
+    source.start()
+    try:
+        assert source.read(2.0)
+    finally:
+        source.close()
