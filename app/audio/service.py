@@ -49,9 +49,9 @@ class SpeechService(QObject):
     def __init__(self, services: AppServices) -> None:
         super().__init__(services)
         self._services = services
-        self._meters: dict[str, Any] = {}  # running level meters by slot: "us", "caller", "line-caller", "line-us"
-        # Each meter run has a number; a slot's readings are shown only while its run is the slot's current one.
-        self._meter_runs: dict[str, tuple[int, Callable[[float, float], None]]] = {}
+        self._meters: dict[
+            str, _MeterRun
+        ] = {}  # running level meters by slot: "us", "caller", "line-caller", "line-us"
         self._meter_count = 0
         self._model: Any = None
         self._model_lock = threading.Lock()
@@ -231,19 +231,17 @@ class SpeechService(QObject):
         queued when the meter was stopped would otherwise show on the next device's bar)."""
         self._stop_meter(slot)
         self._meter_count += 1
-        run_number = self._meter_count
-        self._meter_runs[slot] = (run_number, emit_level)
+        meter = self._meters[slot] = _MeterRun(self._meter_count, emit_level)
         last = [0.0]
-        mine: dict[str, Any] = {"job": None, "over": False}
 
         def run(progress: Any) -> None:
             def on_level(reading: Any) -> None:
-                if progress.cancelled or self._meter_runs.get(slot, (0,))[0] != run_number:
+                if progress.cancelled or self._meters.get(slot) is not meter:
                     return  # stopped or replaced: no more readings from this one
                 now = time.monotonic()
                 if now - last[0] >= 0.05:
                     last[0] = now
-                    self._meterLevel.emit(slot, run_number, float(reading.bar), float(reading.rms_dbfs))
+                    self._meterLevel.emit(slot, meter.number, float(reading.bar), float(reading.rms_dbfs))
 
             source = make_source(on_level)
             self._open(source)
@@ -254,34 +252,30 @@ class SpeechService(QObject):
                 self._close(source)
 
         def ended(exc: BaseException | None) -> None:
-            mine["over"] = True
-            if self._meters.get(slot, mine["job"]) is not mine["job"]:
+            current = self._meters.get(slot)
+            if current is not None and current is not meter:
                 return  # a newer meter took this slot: the page hears about that one
             self._meters.pop(slot, None)
-            if self._meter_runs.get(slot, (0,))[0] == run_number:
-                del self._meter_runs[slot]
             emit_stopped(exc)
 
         def finished(_: Any = None) -> None:
             ended(None)
 
-        job = self._services.jobs.run_long(run, on_result=finished, on_error=ended, on_cancelled=finished, name=name)
-        mine["job"] = job
-        if not mine["over"]:  # (a synchronous job runner has already run it to its end)
-            self._meters[slot] = job
+        meter.job = self._services.jobs.run_long(
+            run, on_result=finished, on_error=ended, on_cancelled=finished, name=name
+        )
 
     @Slot(str, int, float, float)
     def _show_level(self, slot: str, run_number: int, bar: float, dbfs: float) -> None:
         """GUI thread: a meter's reading is shown only while its run is still the slot's current one."""
-        current = self._meter_runs.get(slot)
-        if current is not None and current[0] == run_number:
-            current[1](bar, dbfs)
+        meter = self._meters.get(slot)
+        if meter is not None and meter.number == run_number:
+            meter.emit_level(bar, dbfs)
 
     def _stop_meter(self, slot: str) -> None:
-        self._meter_runs.pop(slot, None)  # its readings still on their way are dropped (_show_level)
-        job = self._meters.pop(slot, None)
-        if job is not None:
-            job.cancel()
+        meter = self._meters.pop(slot, None)  # its readings still on their way are dropped (_show_level)
+        if meter is not None and meter.job is not None:
+            meter.job.cancel()
 
     def stop_meter(self) -> None:
         self._stop_meter("us")
@@ -419,6 +413,16 @@ class SpeechService(QObject):
     def close(self) -> None:
         for slot in list(self._meters):
             self._stop_meter(slot)
+
+
+@dataclass
+class _MeterRun:
+    """One level meter's run in its slot. Runs are numbered: a reading queued for the GUI thread is shown only while
+    its run is still the slot's current one (not after the meter was stopped or replaced by the next device's)."""
+
+    number: int
+    emit_level: Callable[[float, float], None]
+    job: Any = None  # the worker job, once started (a synchronous job runner may have finished it by then)
 
 
 HeldBy = Literal["calls", "audio"]  # why a device scan kept PortAudio's list: live calls, or a meter / test recording
