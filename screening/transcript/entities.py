@@ -4,6 +4,7 @@ amounts and phone numbers.  Runs on normalised text (digits already converted fr
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 
@@ -76,8 +77,12 @@ _NEEDS_DIGIT_OR_LATIN = re.compile(r"[0-9a-z]")
 _APP_RE = re.compile("|".join(re.escape(a) for a in sorted(APPS, key=len, reverse=True)))
 
 
+@functools.lru_cache(maxsize=16)
 def extract_entities(norm: str) -> tuple[Entity, ...]:
-    """Entities in normalised text, ordered by position; overlapping spans keep the first kind listed."""
+    """Entities in normalised text, ordered by position; overlapping spans keep the first kind listed.
+
+    Remembered for the last few texts: one assessment asks for them up to three times (the poster check, lookalike
+    links, the entity list), and the answer is an immutable tuple."""
     found: list[Entity] = []
     starts: list[int] = []  # sorted, non-overlapping spans already taken
     ends: list[int] = []
