@@ -69,9 +69,12 @@ class _DemoRecognizer:
 
 def listen_demo(services: AppServices, line: str) -> None:
     """Hear ``line`` on both sides (对方 / 我方) with the demo sentences: our agent's warning is shown, never alerts."""
+    from app.settings import devices_for_line
     from speech.audio import ArraySource
 
     silence = bytes(2 * 16000 * (len(DEMO_CALLER) + 1))
+    # the card names the devices the line's settings give it, as a real call on them would
+    services.calls.lines[line].devices = devices_for_line(services.settings.value, line)
     services.calls.listen_two_sided(
         line, ArraySource(silence), ArraySource(silence), _DemoRecognizer(DEMO_CALLER), _DemoRecognizer(DEMO_US)
     )
@@ -110,8 +113,8 @@ def seed_demo(services: AppServices) -> None:
 
     services.settings.update(  # a small call centre: two lines with their own headsets (names as saved)
         line_devices=(
-            LineDevices("1", caller_device="pulse:headset1.monitor", us_device="USB Headset 1"),
-            LineDevices("2", caller_device="pulse:headset2.monitor", us_device="USB Headset 2"),
+            LineDevices("1", caller_device="pulse:headset1.monitor", us_device="USB Headset 1, MME"),
+            LineDevices("2", caller_device="pulse:headset2.monitor", us_device="USB Headset 2, MME"),
         )
     )
     store = services.store()

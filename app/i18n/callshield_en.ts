@@ -205,6 +205,22 @@
             <translation>Line %1 · %2</translation>
         </message>
         <message>
+            <source>系统默认麦克风</source>
+            <translation>system default microphone</translation>
+        </message>
+        <message>
+            <source>对方：%1 · 我方：%2</source>
+            <translation>Caller: %1 · Us: %2</translation>
+        </message>
+        <message>
+            <source>录音设备：%1</source>
+            <translation>Recording device: %1</translation>
+        </message>
+        <message>
+            <source>这条线路正在用这些设备听通话（设置 → 声音输入 → 各线路的设备）</source>
+            <translation>This line is heard on these devices (Settings → Sound input → Devices per line)</translation>
+        </message>
+        <message>
             <source>已结束监听</source>
             <translation>Stopped listening</translation>
         </message>

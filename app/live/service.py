@@ -112,6 +112,9 @@ class LineState:
     us_hits: list[PhraseHit] = field(default_factory=list)  # what our side mentioned (context, never alerts)
     lag: Message | None = None  # 「第 N 线路识别落后 X 秒」 while the recognisers are behind
     answering: bool = False  # the user picked up a ringing SIP call (接听)
+    # The devices this line is heard on once listening started, as settings store them (devices_for_line):
+    # (caller_device, us_device); "" = no caller-side device, None = the system's default input. Shown on the card.
+    devices: tuple[str, str | None] | None = None
 
     @property
     def key(self) -> str:
@@ -552,6 +555,8 @@ class CallBridge(QObject):
             if result is None or not state.listening or self._closed:
                 return
             first, us, recognizer, us_recognizer = result
+            state.devices = (caller_device, us_device)
+            self.lineChanged.emit(state.line)
             if us is not None and us_recognizer is not None:
                 self.listen_two_sided(state.line, first, us, recognizer, us_recognizer)
             else:

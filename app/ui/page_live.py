@@ -167,6 +167,14 @@ class LagNotice(QLabel):
         self.show()
 
 
+def device_name(key: str) -> str:
+    """A stored device choice as people know it: ``pulse:headset1.monitor`` → ``headset1.monitor``,
+    ``USB Headset, MME`` stays; a bare number (an older setting, or one of two identical devices) → ``#3``."""
+    if key.startswith(("pulse:", "input:")):
+        return key.partition(":")[2] or key
+    return f"#{key}" if key.isdigit() else key
+
+
 class CallCard(QFrame):
     """One active line: number, 归属地/carrier, verdict banner, risk meter, transcript, actions."""
 
@@ -185,6 +193,10 @@ class CallCard(QFrame):
         self.place_label.setWordWrap(True)
         self.meta_label = QLabel(self)
         self.meta_label.setObjectName("hint")
+        self.devices_label = QLabel(self)  # which sound devices hear this line (a call centre checks its wiring)
+        self.devices_label.setObjectName("hint")
+        self.devices_label.setWordWrap(True)
+        self.devices_label.hide()
         self.banner = VerdictBanner(self)
         self.meter = RiskMeter(self)
         self.transcript_title = QLabel(self)
@@ -215,6 +227,7 @@ class CallCard(QFrame):
         number_box = QVBoxLayout()
         number_box.addWidget(self.number_label)
         number_box.addWidget(self.place_label)
+        number_box.addWidget(self.devices_label)
         head.addLayout(number_box, 1)
         head.addWidget(self.meta_label, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
         actions = QHBoxLayout()
@@ -295,6 +308,7 @@ class CallCard(QFrame):
         when_text = when.astimezone().strftime("%H:%M:%S") if isinstance(when, datetime) else ""
         line_name = self.tr("手动输入") if state.line == "manual" else state.line
         self.meta_label.setText(self.tr("线路 %1 · %2").replace("%1", line_name).replace("%2", when_text))
+        self._show_devices()
         from app.live.service import CallBridge
 
         reasons = [*CallBridge.hit_reasons(state, lang), *reason_texts(state.verdict, lang)]
@@ -304,6 +318,23 @@ class CallCard(QFrame):
         self.show_two_sided()
         if hasattr(self, "answer_button"):
             self._show_answer()
+
+    def _show_devices(self) -> None:
+        """「对方：… · 我方：…」 once the line listens on sound devices (SIP and typed-in calls have none)."""
+        devices = self.state.devices
+        if devices is None:
+            self.devices_label.hide()
+            return
+        caller, us = devices
+        us_text = device_name(us) if us else self.tr("系统默认麦克风")
+        text = (
+            self.tr("对方：%1 · 我方：%2").replace("%1", device_name(caller)).replace("%2", us_text)
+            if caller
+            else self.tr("录音设备：%1").replace("%1", us_text)
+        )
+        self.devices_label.setText(text)
+        self.devices_label.setToolTip(self.tr("这条线路正在用这些设备听通话（设置 → 声音输入 → 各线路的设备）"))
+        self.devices_label.show()
 
     def add_segment(self, segment: TranscriptSegment, update: StreamUpdate) -> None:
         if segment.is_final:

@@ -185,3 +185,39 @@ def test_hit_reasons_quote_each_stretch_of_speech_once() -> None:
     state = SimpleNamespace(hits=hits)
     assert CallBridge.hit_reasons(state, "zh") == ["常见诈骗手法：“把钱转”“转到安全账户”", "冒充公检法：“公安局”"]
     assert CallBridge.hit_reasons(state, "en")[1] == "Fake police: “公安局”"
+
+
+def test_a_card_names_the_devices_its_line_is_heard_on(qtbot, qapp, services) -> None:
+    """「对方：… · 我方：…」 under the number once the line listens on sound devices; nothing for a line without them."""
+    from datetime import datetime, timezone
+
+    from PySide6.QtCore import QTranslator
+
+    from app.calls.events import CallEvent
+    from app.i18n import qm_path
+    from app.live.service import LineState
+    from app.ui.page_live import CallCard, device_name
+
+    event = CallEvent("2", "13912345678", None, datetime.now(timezone.utc), "ncid")
+    verdict = services.screener.screen("13912345678")
+    state = LineState("2", event, verdict, None, Level.UNKNOWN, 0.0, "13912345678")
+    card = CallCard(services, state)
+    qtbot.addWidget(card)
+    card.show()
+    assert not card.devices_label.isVisible()
+    state.devices = ("pulse:headset2.monitor", "USB Headset, MME")
+    card.refresh()
+    assert card.devices_label.isVisible()
+    assert card.devices_label.text() == "对方：headset2.monitor · 我方：USB Headset, MME"
+    state.devices = ("", None)  # one device, the system default: a phone-line recorder hears both sides
+    card.refresh()
+    assert card.devices_label.text() == "录音设备：系统默认麦克风"
+    translator = QTranslator()
+    assert translator.load(qm_path("en"))
+    qapp.installTranslator(translator)
+    try:
+        card.refresh()
+        assert card.devices_label.text() == "Recording device: system default microphone"
+    finally:
+        qapp.removeTranslator(translator)
+    assert device_name("3") == "#3" and device_name("input:USB Mic") == "USB Mic"

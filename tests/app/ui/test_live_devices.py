@@ -43,6 +43,10 @@ def test_a_call_is_heard_on_the_two_devices_chosen_in_settings(qtbot, services, 
     qtbot.waitUntil(lambda: card.us_pane.transcript.lines() == ["是我，您哪位"], timeout=10_000)
     assert opened == [("1", Side.CALLER), ("1", Side.US)]
     state = services.calls.lines["1"]
+    # the card says which devices hear the line (a call centre checks its wiring), in both languages
+    assert state.devices == (f"pulse:{pulse_line.monitor}", "pulse")
+    assert card.devices_label.isVisible()
+    assert card.devices_label.text() == f"对方：{pulse_line.monitor} · 我方：pulse"
     assert state.two is not None and state.two.running  # both devices are being heard, live
     services.calls.stop_line("1")
     qtbot.waitUntil(lambda: services.jobs.is_idle(), timeout=10_000)
