@@ -150,6 +150,11 @@ _NEG_AFTER = re.compile(
     r"(?:不要|别|勿|千万不|不能|不可|不得|绝不)(?:告诉|透露|泄露|泄漏|给|提供|说|发|转|相信|理会|点)|"
     r"(?:是|都是|就是|属于)(?:诈骗|骗局|假的|骗人|骗子|坑)|要警惕|谨防"
 )
+# A denial between the parts of an "a…b" cue denies the cue: 「领奖不需要先交」 is not 领奖…先交, 「验证码千万不要告诉别人」
+# is not 验证码…告诉 (rules that are about secrecy, ``"negatable": false``, are chained whatever lies between).
+_GAP_DENIAL = re.compile(r"不需要|无需|(?<![再还若])不用|不必|不会|不要|千万别|并不|从不|绝不|不能|不得|没有")
+# A poster's question answered with its verdict: 「自称公检法要求转到安全账户？——诈骗！」, 「“中奖了？先交税？”——骗局！」.
+_ANSWERED = re.compile(r"[^。！!\n]{0,30}?[?？][”’」』\"]?\s*[—–\-－]+\s*(?:是|都是)?(?:诈骗|骗局|骗子)")
 # A cue inside quotation marks is cited, not said: 请勿轻信“积分清零，点击链接兑换现金”的短信, 平台不存在“交易保证金”.
 # Its warning is looked for around the quotation (whose own commas do not end the clause), a little further back.
 _QUOTE_OPEN = "“‘「『"
@@ -385,13 +390,16 @@ class PhraseMatcher:
                 occurrences.append(
                     [(end - n, end, norm[end - n : end] != text) for w in words for end in ends_of.get(w, ())]
                 )
-            hits.extend(self._chain(ri, pi, occurrences, norm))
+            hits.extend(self._chain(ri, pi, occurrences, norm, self.rules[ri].negatable))
         return hits
 
     @staticmethod
-    def _chain(ri: int, pi: int, lists: list[list[tuple[int, int, bool]]], norm: str) -> list[RawHit]:
+    def _chain(
+        ri: int, pi: int, lists: list[list[tuple[int, int, bool]]], norm: str, deniable: bool = True
+    ) -> list[RawHit]:
         """Join the parts of a "a…b" phrase: each next part starts within GAP characters of the last, in the same
-        sentence (「…积分。请勿轻信“积分清零…”」 does not chain the first 积分 to 清零)."""
+        sentence (「…积分。请勿轻信“积分清零…”」 does not chain the first 积分 to 清零), and, for a ``deniable`` rule,
+        with no denial between them (``_GAP_DENIAL``)."""
         if any(not occ for occ in lists):
             return []
         for occ in lists:
@@ -405,7 +413,12 @@ class PhraseMatcher:
             end, fuzzy, ok = end0, fuzzy0, True
             for occ, occ_starts in zip(lists[1:], starts[1:], strict=True):
                 i = bisect.bisect_left(occ_starts, end)
-                if i == len(occ) or occ_starts[i] > end + GAP or _SENTENCE_BREAK.search(norm, end, occ_starts[i]):
+                if (
+                    i == len(occ)
+                    or occ_starts[i] > end + GAP
+                    or _SENTENCE_BREAK.search(norm, end, occ_starts[i])
+                    or (deniable and _GAP_DENIAL.search(norm, end, occ_starts[i]))
+                ):
                     ok = False
                     break
                 end, fuzzy = occ[i][1], fuzzy or occ[i][2]
@@ -449,6 +462,8 @@ class PhraseMatcher:
         if head:
             wide = wide[head.end() :]
         if wide and _DENIED_ASK.search(wide):
+            return True
+        if _ANSWERED.match(norm, end):
             return True
         after = norm[end : end + NEGATION_REACH]
         brk = _CLAUSE_BREAK.search(after)

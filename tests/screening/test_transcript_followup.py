@@ -155,3 +155,22 @@ def test_a_call_has_no_title(det: ScriptDetector) -> None:
     for i, text in enumerate(CALL_WITH_A_FRAUD_WORD_FIRST):
         update = session.feed(TranscriptSegment(text=text, is_final=True, start=float(i * 3), end=float(i * 3 + 3)))
     assert Level.parse(update.level) >= Level.WARN, update.score
+
+
+def test_a_denial_between_the_parts_of_a_cue_denies_it(det: ScriptDetector) -> None:
+    """「领奖不需要先交」 is not the ask 领奖…先交; 「积分再不用就要清零」 is a condition, still the cue."""
+    denied = det.assess("正规抽奖活动领奖不需要先交个税、公证费或者邮费，中奖信息请到官方网站核对。", style="sms")
+    assert "prize.tax_fee" not in {h.rule_id for h in denied.hits if not h.narrated}
+    assert denied.level < Level.WARN
+    threat = det.assess("你那个积分再不用就要清零了，我帮你换成现金，把收到的验证码给我说一下。")
+    assert "telecom.points_expiring" in {h.rule_id for h in threat.hits}
+    assert threat.level >= Level.WARN
+
+
+def test_a_posters_question_answered_with_its_verdict_is_a_warning(det: ScriptDetector) -> None:
+    """「自称公检法要求转到安全账户？——诈骗！」 on a bank's counter sign lists the scam; it does not ask for it."""
+    a = det.assess("网点提示\n● 自称公检法要求转到安全账户？——诈骗！\n● 刷单要先垫钱？——诈骗！", style="sms")
+    assert "generic.safe_account" not in {h.rule_id for h in a.hits if not h.narrated}
+    assert a.level < Level.WARN
+    asked = det.assess("您的资金涉嫌洗钱，必须转到安全账户？对，今天之内转过去，不然马上冻结。")
+    assert "generic.safe_account" in {h.rule_id for h in asked.hits} and asked.level >= Level.WARN
