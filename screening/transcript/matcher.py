@@ -147,14 +147,22 @@ def _warning_title(norm: str) -> int:
 _NOT = "不非"
 _CONDITIONAL = re.compile(r"(?:如果|要是|若|再|要)$")
 _NEG_AFTER = re.compile(
-    r"(?:不要|别|勿|千万不|不能|不可|不得|绝不)(?:告诉|透露|泄露|泄漏|给|提供|说|发|转|相信|理会|点)|"
+    # (not 「出车祸了不要告诉爸爸」: keeping it from the family is the scam's own secrecy, not a warning)
+    r"(?:不要|别|勿|千万不|不能|不可|不得|绝不)(?:告诉|透露|泄露|泄漏|给|提供|说|发|转|相信|理会|点)"
+    r"(?!我?(?:爸|妈|爷|奶|姥|外公|外婆|家里|家人|老公|老婆|孩子|儿子|女儿|老师))|"
     r"(?:是|都是|就是|属于)(?:诈骗|骗局|假的|骗人|骗子|坑)|要警惕|谨防"
 )
 # A denial between the parts of an "a…b" cue denies the cue: 「领奖不需要先交」 is not 领奖…先交, 「验证码千万不要告诉别人」
 # is not 验证码…告诉 (rules that are about secrecy, ``"negatable": false``, are chained whatever lies between).
-_GAP_DENIAL = re.compile(r"不需要|无需|(?<![再还若])不用|不必|不会|不要|千万别|并不|从不|绝不|不能|不得|没有")
+# Only a denial right before the next part counts (「领奖不需要先交」); one earlier in the gap is usually a reassurance
+# about something else (「验证码不会扣您钱的告诉我」, 「本金不会少的会全部返还」) or a condition (「如果不用…就清零」).
+_GAP_DENIAL = re.compile(
+    r"(?<![再还若果])(?:不需要|无需|不用|不必|不会|不要|千万别|并不|从不|绝不|不能|不得|没有)(?:再|先|你|您|去|跟|向|给|被)?(?:任何人)?$"
+)
 # A poster's question answered with its verdict: 「自称公检法要求转到安全账户？——诈骗！」, 「“中奖了？先交税？”——骗局！」.
-_ANSWERED = re.compile(r"[^。！!\n]{0,30}?[?？][”’」』\"]?\s*[—–\-－]+\s*(?:是|都是)?(?:诈骗|骗局|骗子)")
+_ANSWERED = re.compile(
+    r"[^。！!\n,，;；]{0,30}?[?？][”’」』\"]?\s*[—–\-－]+\s*(?:是|都是)?(?:诈骗|骗局|骗子)\s*(?:[!！。]|$)", re.M
+)
 # A cue inside quotation marks is cited, not said: 请勿轻信“积分清零，点击链接兑换现金”的短信, 平台不存在“交易保证金”.
 # Its warning is looked for around the quotation (whose own commas do not end the clause), a little further back.
 _QUOTE_OPEN = "“‘「『"
@@ -417,7 +425,7 @@ class PhraseMatcher:
                     i == len(occ)
                     or occ_starts[i] > end + GAP
                     or _SENTENCE_BREAK.search(norm, end, occ_starts[i])
-                    or (deniable and _GAP_DENIAL.search(norm, end, occ_starts[i]))
+                    or (deniable and _GAP_DENIAL.search(norm[end : occ_starts[i]]))
                 ):
                     ok = False
                     break

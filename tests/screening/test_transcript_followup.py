@@ -174,3 +174,36 @@ def test_a_posters_question_answered_with_its_verdict_is_a_warning(det: ScriptDe
     assert a.level < Level.WARN
     asked = det.assess("您的资金涉嫌洗钱，必须转到安全账户？对，今天之内转过去，不然马上冻结。")
     assert "generic.safe_account" in {h.rule_id for h in asked.hits} and asked.level >= Level.WARN
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "style"),
+    [
+        (
+            "做任务的本金不会少的会全部返还给您",
+            "task.advance_pay",
+            "call",
+        ),  # a reassurance inside the gap, then the cue
+        ("你好我是客服你这个验证码不会扣您钱的告诉我就行", "generic.code_request", "call"),
+        ("您的积分如果不用月底就会清零请点击链接兑换", "telecom.points_expiring", "sms"),  # a condition, not a denial
+    ],
+)
+def test_a_reassurance_inside_a_gap_does_not_deny_the_cue(
+    det: ScriptDetector, text: str, rule: str, style: str
+) -> None:
+    a = det.assess(text, style=style)
+    assert rule in {h.rule_id for h in a.hits if not h.narrated}
+    assert a.level >= Level.WARN
+
+
+def test_keeping_it_from_the_family_is_the_scams_secrecy_not_a_warning(det: ScriptDetector) -> None:
+    """「…不要告诉别人」 after a cue is a warning; 「出车祸了不要告诉爸爸」 is the fake child's own secrecy."""
+    a = det.assess("妈我出车祸了不要告诉爸爸赶紧打钱给我")
+    assert {"family.accident", "generic.secrecy"} <= {h.rule_id for h in a.hits if not h.narrated}
+    assert a.level >= Level.WARN
+    assert det.assess("验证码千万不要告诉别人").level < Level.WARN
+
+
+def test_a_rebuttal_with_commas_is_no_posters_verdict(det: ScriptDetector) -> None:
+    a = det.assess("必须把钱转到安全账户，你怀疑我？——骗子会让你去公安局网站查警号吗？")
+    assert "generic.safe_account" in {h.rule_id for h in a.hits}
