@@ -488,7 +488,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no-generated", action="store_true", help="corpora only (the model before issue 12)")
     ap.add_argument("--no-written", action="store_true", help="without the writers' texts (the model before them)")
     ap.add_argument("--offset-lower", type=float, default=OFFSET_LOWER, help="lower every style offset by this")
-    ap.add_argument("--written-weight", type=int, default=3, help="each written training text counts this often")
+    ap.add_argument("--written-weight", type=int, default=6, help="each written training text counts this often")
     ap.add_argument("--cross", action="store_true", help="run the cross-source checks, do not write the model")
     ap.add_argument("--loso", action="store_true", help="leave-one-scheme-out checks, do not write the model")
     ap.add_argument("--loso-out", type=Path, help="write the leave-one-scheme-out figures here (JSON)")
