@@ -15,6 +15,7 @@ import logging
 import math
 import operator
 import queue
+import re
 import sys
 import threading
 import time
@@ -393,12 +394,41 @@ class InputDevice:
         return f"{self.name}, {self.hostapi}"
 
 
+_TWIN = re.compile(r"^(.*) #(\d+)$")
+
+
 def input_device_keys(devices: Sequence[InputDevice]) -> dict[int, str]:
-    """What settings store for each capture device, by index: its :attr:`InputDevice.key`, or the index itself (as
-    digits) for devices whose name and host API another device shares (two identical USB headsets on one host API),
-    where only the number tells them apart."""
+    """What settings store for each capture device, by index: its :attr:`InputDevice.key`; for devices whose name and
+    host API another device shares (two identical USB headsets), the key and the device's place among them,
+    ``"USB Headset, MME #2"`` (counted in PortAudio's order, which follows the USB ports, so a twin keeps its number
+    when an unrelated device comes or goes). :func:`resolve_input` turns a key back into what PortAudio opens."""
     counts = Counter(d.key for d in devices)
-    return {d.index: d.key if counts[d.key] == 1 else str(d.index) for d in devices}
+    seen: Counter[str] = Counter()
+    keys = {}
+    for d in sorted(devices, key=lambda d: d.index):
+        if counts[d.key] == 1:
+            keys[d.index] = d.key
+        else:
+            seen[d.key] += 1
+            keys[d.index] = f"{d.key} #{seen[d.key]}"
+    return keys
+
+
+def resolve_input(device: int | str | None, devices: Sequence[InputDevice] | None = None) -> int | str | None:
+    """What PortAudio should open for a stored choice: an index or ``None`` as given; a twin's ``"… #k"`` key the k-th
+    of the devices with that name (the last one when fewer are plugged in now, the name when none is, so the error
+    names it); a plain key that has become ambiguous (an identical device plugged in since) the first of them;
+    anything else as given (sounddevice matches names and parts of names)."""
+    if not isinstance(device, str):
+        return device
+    twin = _TWIN.match(device)
+    base, place = (twin.group(1), int(twin.group(2))) if twin else (device, 1)
+    if devices is None:
+        devices = list_input_devices()
+    same = [d.index for d in sorted(devices, key=lambda d: d.index) if d.key.casefold() == base.casefold()]
+    if len(same) > 1 or (twin and same):
+        return same[min(place, len(same)) - 1]
+    return base if twin else device
 
 
 def list_input_devices() -> list[InputDevice]:
@@ -475,11 +505,8 @@ class LiveSource:
         import sounddevice as sd
 
         try:
-            dev = (
-                sd.query_devices(self.device, kind="input")
-                if self.device is not None
-                else sd.query_devices(kind="input")
-            )
+            device = resolve_input(self.device)
+            dev = sd.query_devices(device, kind="input") if device is not None else sd.query_devices(kind="input")
         except (ValueError, sd.PortAudioError) as exc:
             raise AudioError(SpeechProblem.DEVICE_NOT_FOUND, device=str(self.device)) from exc
         rate = int(self.requested_rate or dev["default_samplerate"])
@@ -489,7 +516,7 @@ class LiveSource:
         self._resampler = Resampler(rate, channels)
         try:
             self._stream = sd.RawInputStream(
-                device=self.device,
+                device=device,
                 samplerate=rate,
                 channels=channels,
                 dtype="int16",

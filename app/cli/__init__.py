@@ -117,10 +117,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(ctx.t("已取消", "cancelled"), file=ctx.err)
         return 130
     except BrokenPipeError:
-        # The reader went away (`callshield scan-text --jsonl big.jsonl | head`): stop quietly, as Unix tools do.
+        # The reader of our output went away (`callshield scan-text --jsonl big.jsonl | head`): stop quietly, as Unix
+        # tools do. A broken pipe elsewhere (a socket, a helper program) is a real error and is raised as usual.
+        if not _stdout_closed():
+            raise
         # Python would print a second traceback when it flushes stdout at exit, so stdout goes to devnull first.
         _silence_stdout()
         return 141  # 128 + SIGPIPE, what a shell reports for a tool killed by the signal
+
+
+def _stdout_closed() -> bool:
+    """Whether nobody reads our standard output any more (the write end of a pipe reports an error once the reader
+    has closed it). Where poll() is missing (Windows) the broken pipe is taken to be stdout's: by far the usual case."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return False
+    try:
+        import select
+
+        poller = select.poll()
+    except AttributeError:
+        return True
+    poller.register(fd, select.POLLOUT)
+    return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
 
 
 def _silence_stdout() -> None:

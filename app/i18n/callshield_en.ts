@@ -114,6 +114,10 @@
             <translation>Cannot open the caller's device: </translation>
         </message>
         <message>
+            <source>%1（现在没有插上）</source>
+            <translation>%1 (not plugged in now)</translation>
+        </message>
+        <message>
             <source>无法列出“对方”的设备：</source>
             <translation>Cannot list the caller's devices: </translation>
         </message>

@@ -20,6 +20,7 @@ from speech.audio import (
     decode_file,
     input_device_keys,
     list_input_devices,
+    resolve_input,
 )
 from speech.errors import SpeechProblem
 from speech.pipeline import TranscriptionRun
@@ -198,9 +199,24 @@ def test_a_device_key_finds_the_same_device_by_name(pulse_line: PulseLine) -> No
         source.close()
 
 
-def test_identical_twins_are_kept_apart_by_number() -> None:
-    def dev(index: int, name: str, hostapi: str = "ALSA") -> InputDevice:
-        return InputDevice(index, name, hostapi, 1, 48000.0, False)
+def _dev(index: int, name: str, hostapi: str = "ALSA") -> InputDevice:
+    return InputDevice(index, name, hostapi, 1, 48000.0, False)
 
-    devices = [dev(0, "USB Headset"), dev(3, "USB Headset"), dev(4, "USB Headset", "JACK"), dev(7, "pulse")]
-    assert input_device_keys(devices) == {0: "0", 3: "3", 4: "USB Headset, JACK", 7: "pulse, ALSA"}
+
+def test_identical_twins_are_kept_apart_by_their_place_among_themselves() -> None:
+    devices = [_dev(0, "USB Headset"), _dev(3, "USB Headset"), _dev(4, "USB Headset", "JACK"), _dev(7, "pulse")]
+    keys = input_device_keys(devices)
+    assert keys == {0: "USB Headset, ALSA #1", 3: "USB Headset, ALSA #2", 4: "USB Headset, JACK", 7: "pulse, ALSA"}
+    # twins open by number; a unique key stays a name (PortAudio matches "<name>, <host API>" exactly)
+    assert [resolve_input(keys[d.index], devices) for d in devices] == [0, 3, "USB Headset, JACK", "pulse, ALSA"]
+    # a device plugged in before them renumbers both twins; each keeps its place, so its key still finds it
+    moved = [_dev(0, "Webcam"), _dev(1, "USB Headset"), _dev(4, "USB Headset")]
+    assert resolve_input("USB Headset, ALSA #2", moved) == 4
+    # one twin unplugged: #2 opens the one left; none left: the name, so the error says which device is missing
+    assert resolve_input("USB Headset, ALSA #2", [_dev(1, "USB Headset")]) == 1
+    assert resolve_input("USB Headset, ALSA #2", [_dev(1, "Webcam")]) == "USB Headset, ALSA"
+    # saved while alone, a twin plugged in since: the first of them instead of PortAudio's "several devices" error
+    assert resolve_input("USB Headset, ALSA", moved) == 1
+    assert (
+        resolve_input(None, moved) is None and resolve_input(5, moved) == 5 and resolve_input("pulse", moved) == "pulse"
+    )

@@ -204,12 +204,17 @@ class AudioSection(SettingsSection):
             current = self.services.settings.value.audio_device or ""
             self._loading = True
             keys = scan.keys
-            items = [(f"{dev.name} ({dev.hostapi})", keys[dev.index]) for dev in devices]
+            # identical twins carry their place among themselves (USB Headset (MME) #2), as their key does
+            items = [
+                (f"{dev.name} ({dev.hostapi})" + keys[dev.index][len(dev.key) :], keys[dev.index]) for dev in devices
+            ]
             try:
                 self.device.clear()
                 self.device.addItem(self.tr("系统默认设备"), "")
                 for text, index in items:
                     self.device.addItem(text, index)
+                if current and self.device.findData(current) < 0:  # saved, but not plugged in now: say so, keep it
+                    self.device.addItem(self.tr("%1（现在没有插上）").replace("%1", current), current)
                 set_combo(self.device, current)
             finally:
                 self._loading = False

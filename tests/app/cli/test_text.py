@@ -122,3 +122,20 @@ def test_scan_text_into_a_pipe_that_closes_early_stops_quietly(data_dir: Path, t
         assert proc.wait(timeout=120) == 141, err
     assert json.loads(first)["level"] == "BLOCK"
     assert "Traceback" not in err and "BrokenPipe" not in err, err
+
+
+def test_a_broken_pipe_that_is_not_stdouts_is_an_error(monkeypatch, tmp_path: Path) -> None:
+    """Only a reader leaving our standard output ends quietly; a broken socket or helper pipe is raised as usual."""
+    import argparse
+
+    import pytest
+
+    from app import cli
+
+    def handler(args: argparse.Namespace, ctx: object) -> int:
+        raise BrokenPipeError(32, "Broken pipe (a socket)")
+
+    ns = argparse.Namespace(func=handler, verbose=False, data_dir=str(tmp_path), lang="en", self_test=False)
+    monkeypatch.setattr(cli, "build_parser", lambda: argparse.Namespace(parse_args=lambda argv: ns))
+    with pytest.raises(BrokenPipeError):
+        cli.main([])

@@ -106,3 +106,16 @@ def test_caller_side_help_in_plain_words_for_each_platform(qtbot, services) -> N
     assert "立体声混音" in caller_side_help("win32") and "VB-CABLE" in caller_side_help("win32")
     assert BLACKHOLE_URL in caller_side_help("darwin") and "多输出设备" in caller_side_help("darwin")
     assert "扬声器回采" in caller_side_help("linux")
+
+
+def test_a_saved_microphone_that_is_not_plugged_in_stays_chosen_and_says_so(qtbot, services, page) -> None:
+    """The list comes from real PortAudio; the saved device is on none of it: the chooser keeps it, labelled as
+    missing, instead of silently showing (and on the next change saving) the system default."""
+    services.settings.update(audio_device="USB Headset 9, MME")
+    page.audio.load_devices()
+    combo = page.audio.device
+    qtbot.waitUntil(lambda: "找到" in page.audio.audio_status.text(), timeout=15_000)
+    assert combo.currentData() == "USB Headset 9, MME"
+    assert combo.currentText() == "USB Headset 9, MME（现在没有插上）"
+    assert services.settings.value.audio_device == "USB Headset 9, MME"
+    assert any(combo.itemText(i).startswith("pulse (") for i in range(combo.count()))  # the real devices are listed
