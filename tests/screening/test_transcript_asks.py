@@ -48,6 +48,13 @@ ASKS = [
     ),
 ]
 
+
+def test_a_request_to_keep_quiet_in_the_group_is_no_warning(det: ScriptDetector) -> None:
+    """「进群之后先别说话」 tells the victim how to behave in the scammer's group; it does not warn against the group."""
+    a = det.assess("您进群之后先别说话，看管理员发的任务，做完一单本金和佣金一起返到您支付宝。", style="call")
+    assert {"refund.join_group", "task.principal_back"} <= {h.rule_id for h in a.hits if not h.narrated}
+
+
 HONEST = [
     "各位家长好，本学期教辅资料费每人三百二十元，请通过学校官方缴费平台缴纳，班主任不收取现金和个人转账。",
     "妈，周六给爸过生日的事你先别告诉我爸，我想给他一个惊喜，蛋糕我已经订好了，到时候你带他出门转转就行。",
