@@ -69,8 +69,10 @@ _UP_TO_CLAUSE_BREAK = re.compile(r".*[，。！？；,.!?;:：\n]", re.S)  # mat
 # Reassurance a scammer says right before the request ("不要担心，把验证码告诉我"); recognised text has no
 # comma to end the clause, so these must not read as a warning.
 _REASSURE = r"(?!担心|着急|急|害怕|怕|紧张|慌|挂|犹豫|耽误|错过|告诉家人|声张)"
+# 不是 is no denial of a cue: scammers deny their own scheme (「我们这个不是传销」, 「这个不是赌博，是竞彩分析」) and victims
+# ask (「这不是赌博吗」, 「你不是说稳赚的吗」); on all written texts dropping it flagged 21 more fraud texts and no honest one.
 _NEG_BEFORE = re.compile(
-    rf"(?:不要|不会|不能|不可以|(?<!是)不是|(?<![识区特分告级类个性辨鉴差派离])别(?!人|的)|切勿|勿|绝不|决不|从不|从来不|没有|"
+    rf"(?:不要|不会|不能|不可以|(?<![识区特分告级类个性辨鉴差派离])别(?!人|的)|切勿|勿|绝不|决不|从不|从来不|没有|"
     rf"不存在|并不|并非|不需要|无需|不用){_REASSURE}|"
     r"谨防|警惕|小心|防范|提防|当心|凡是|一律|拒绝|以防|谨记|牢记|所谓|"
     r"禁止|严禁|不准|不许|杜绝|"  # a rule against it: 群内禁止发刷单链接 (secrecy cues such as 不许报警 are not negatable)

@@ -207,3 +207,18 @@ def test_keeping_it_from_the_family_is_the_scams_secrecy_not_a_warning(det: Scri
 def test_a_rebuttal_with_commas_is_no_posters_verdict(det: ScriptDetector) -> None:
     a = det.assess("必须把钱转到安全账户，你怀疑我？——骗子会让你去公安局网站查警号吗？")
     assert "generic.safe_account" in {h.rule_id for h in a.hits}
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("你放心，我们卖的是货，不是拉人头，你交三千拿货就能做代理。", "agent.recruit_down"),
+        ("我们这个不是赌博，是数据分析，跟着老师下注，一个月回本。", "gamble.platform"),
+    ],
+)
+def test_a_scammer_denying_the_scheme_still_names_it(det: ScriptDetector, text: str, rule: str) -> None:
+    """「不是拉人头」, 「不是赌博」: the scammer's own denial names the scheme; it is no warning against it."""
+    a = det.assess(text, style="call")
+    assert rule in {h.rule_id for h in a.hits if not h.narrated}
+    assert a.level >= Level.CAUTION
+    assert a.score > 0.35
