@@ -33,6 +33,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from app import inbox
+
 log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL_S = 0.05
@@ -127,6 +129,7 @@ class JobRunner(QObject):
         self._active: dict[int, Job] = {}
         self._closed = False
         self._delivered.connect(self._deliver)
+        inbox.start()  # workers hand results over through a Python queue, not a cross-thread signal (app.inbox)
 
     # ----------------------------------------------------------------- submit
     def run(
@@ -189,14 +192,14 @@ class JobRunner(QObject):
 
         def work() -> None:
             if progress is not None and progress.cancelled:
-                self._delivered.emit(job, None, Cancelled())
+                inbox.post(self._delivered.emit, job, None, Cancelled())
                 return
             try:
                 result = fn(*args, **kwargs)
             except BaseException as exc:  # workers report their own exceptions (STYLE §2.6)
-                self._delivered.emit(job, None, exc)
+                inbox.post(self._delivered.emit, job, None, exc)
             else:
-                self._delivered.emit(job, result, None)
+                inbox.post(self._delivered.emit, job, result, None)
 
         job.future = self._start(pool, work)
         self.jobStarted.emit(job_id, label)

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from app import inbox
 from app.audio.service import device_arg
 from app.calls.controller import CallController, CallSettings
 from app.calls.events import CallEnded, CallEvent, SourceBase, SourceStatus
@@ -184,6 +185,9 @@ class CallBridge(QObject):
         self._lag_timer = QTimer(self)
         self._lag_timer.setInterval(1000)
         self._lag_timer.timeout.connect(self.check_lag)
+        # Worker threads (the call controller, sources, recognisers) reach the GUI thread through a Python queue,
+        # not a cross-thread signal (app.inbox says why); posted from the GUI thread, it runs at once.
+        inbox.start()
         self._screened.connect(self._on_screened)
         self._segment.connect(self._on_segment)
         self._ended.connect(self._on_ended)
@@ -272,7 +276,7 @@ class CallBridge(QObject):
 
     def on_problem(self, message: Message) -> None:
         """Controller problems (history write failed…): shown like a source status."""
-        self._status.emit(message)
+        inbox.post(self._status.emit, message)
 
     # ----------------------------------------------------------------- calls
     def simulate_call(self, raw_number: str, line: str = MANUAL_LINE, name: str | None = None) -> None:
@@ -295,16 +299,16 @@ class CallBridge(QObject):
 
     def on_controller_screened(self, event: CallEvent, verdict: NumberVerdict, history_id: int | None) -> None:
         """Callback for the call controller (any thread)."""
-        self._screened.emit(event, verdict, history_id)
+        inbox.post(self._screened.emit, event, verdict, history_id)
 
     def on_controller_ended(self, ended: CallEnded) -> None:
         sip_audio = self._sip_audio
         if ended.source == "sip" and sip_audio is not None:
             sip_audio.on_end(ended)  # read both recordings to the end; the result follows (_sip_call_heard)
-        self._ended.emit(str(ended.line))
+        inbox.post(self._ended.emit, str(ended.line))
 
     def on_source_status(self, status: SourceStatus) -> None:
-        self._status.emit(status)
+        inbox.post(self._status.emit, status)
 
     @Slot(object, object, object)
     def _on_screened(self, event: CallEvent, verdict: NumberVerdict, history_id: int | None) -> None:
@@ -358,7 +362,7 @@ class CallBridge(QObject):
             state.run.stop()
 
         def on_error(error: SpeechError) -> None:
-            self._status.emit(error.message)
+            inbox.post(self._status.emit, error.message)
 
         run = TranscriptionRun(
             source,
@@ -401,9 +405,11 @@ class CallBridge(QObject):
             us,
             alert_sink=_CallerSink(self, state),
             context_sink=self._services.detector().session(),
-            on_alert_update=lambda seg, update: self._segment.emit(line, seg, update, None, Side.CALLER.code),
-            on_context_update=lambda seg, update: self._segment.emit(line, seg, update, None, Side.US.code),
-            on_error=lambda _side, error: self._status.emit(error.message),
+            on_alert_update=lambda seg, update: inbox.post(
+                self._segment.emit, line, seg, update, None, Side.CALLER.code
+            ),
+            on_context_update=lambda seg, update: inbox.post(self._segment.emit, line, seg, update, None, Side.US.code),
+            on_error=lambda _side, error: inbox.post(self._status.emit, error.message),
             name=f"line-{line}",
             catch_up_s=LIVE_CATCH_UP_S,
         )
@@ -431,7 +437,7 @@ class CallBridge(QObject):
         recognizers = self._recognizers(str(event.line))
         if state is None or recognizers is None:
             if recognizers is None:
-                self._status.emit(Message(BridgeProblem.NO_MODEL_FOR_CALL, {"line": event.line}))
+                inbox.post(self._status.emit, Message(BridgeProblem.NO_MODEL_FOR_CALL, {"line": event.line}))
             for source in (caller, us):  # nothing will read them: do not keep the call's recordings
                 path = getattr(source, "path", None)
                 if path is not None:
@@ -442,7 +448,7 @@ class CallBridge(QObject):
         us_recognizer = recognizers[1]
         assert us_recognizer is not None  # two-sided: both were leased
         two = self._two_sided_line(state, Channel(caller, recognizers[0]), Channel(us, us_recognizer))
-        self._two_sided.emit(state)
+        inbox.post(self._two_sided.emit, state)
         return two
 
     def _wait_for_state(self, line: str, call_id: str, timeout_s: float = 5.0) -> LineState | None:
@@ -459,7 +465,7 @@ class CallBridge(QObject):
         with self._sessions_lock:
             state = self._sip_states.pop(str(event.extra.get("call_id", "")), None)
         if state is not None:
-            self._result.emit(state, result)
+            inbox.post(self._result.emit, state, result)
 
     @Slot(object)
     def _on_two_sided(self, state: LineState) -> None:
@@ -565,7 +571,7 @@ class CallBridge(QObject):
 
         def failed(exc: BaseException) -> None:
             log.warning("live listening unavailable: %s", exc)
-            self._status.emit(getattr(exc, "message", exc))
+            inbox.post(self._status.emit, getattr(exc, "message", exc))
 
         self._services.jobs.run(prepare, on_result=ready, on_error=failed, name="listen-call")
 
@@ -587,9 +593,9 @@ class CallBridge(QObject):
         try:
             update = self.detect(state, segment)
         except Exception as exc:  # report, never kill the worker
-            self._segment.emit(state.line, segment, None, exc, "")
+            inbox.post(self._segment.emit, state.line, segment, None, exc, "")
             return
-        self._segment.emit(state.line, segment, update, None, "")
+        inbox.post(self._segment.emit, state.line, segment, update, None, "")
 
     @Slot(str, object, object, object, str)
     def _on_segment(

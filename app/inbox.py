@@ -1,0 +1,61 @@
+"""Handing calls from worker threads to the GUI thread without a cross-thread Qt call.
+
+A queued signal emitted from a plain Python thread can deadlock PySide: the emitting thread takes Qt's signal-slot
+mutex for the sender and then needs the GIL (PySide looks up the Python object's meta-object), while the GUI thread
+holds the GIL and waits for a mutex from the same pool (``QObject::connect`` while a widget is being built). Seen
+once in CI: a settings test froze while the manual call source reported "ready" from its thread. So workers only
+append to a Python deque here (no Qt call, no Qt lock), and one timer on the GUI thread drains it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
+
+log = logging.getLogger(__name__)
+
+DRAIN_INTERVAL_MS = 15  # at most this much later than a queued signal; the idle cost is a timer tick
+
+_pending: deque[tuple[Callable[..., Any], tuple[Any, ...]]] = deque()  # append/popleft are atomic
+_gui_thread: int | None = None
+_drainer: QObject | None = None
+
+
+def start() -> None:
+    """Start draining on the GUI thread (idempotent). Call on the GUI thread once the QCoreApplication exists."""
+    global _gui_thread, _drainer
+    app = QCoreApplication.instance()
+    if _drainer is not None or app is None:
+        return
+    _gui_thread = threading.get_ident()
+    timer = QTimer(app)  # lives as long as the application, whatever posts to it
+    timer.setInterval(DRAIN_INTERVAL_MS)
+    timer.timeout.connect(drain)
+    timer.start()
+    _drainer = timer
+
+
+def post(fn: Callable[..., Any], *args: Any) -> None:
+    """``fn(*args)`` on the GUI thread: at once when posted from it, else at the next drain, in order."""
+    if _gui_thread is None or threading.get_ident() == _gui_thread:
+        fn(*args)
+    else:
+        _pending.append((fn, args))
+
+
+def drain() -> None:
+    """Run what workers posted (GUI thread). A call whose Qt object has been deleted meanwhile (a page closed, a
+    service shut down) is dropped, as Qt drops a queued signal to a deleted receiver."""
+    while _pending:
+        fn, args = _pending.popleft()
+        try:
+            fn(*args)
+        except RuntimeError as exc:
+            if "deleted" not in str(exc):  # "Internal C++ object … already deleted", "Signal source has been deleted"
+                raise
+            log.debug("dropped a call for a deleted object: %s", exc)

@@ -1,0 +1,65 @@
+"""app.inbox: worker threads hand calls to the GUI thread through a Python queue, never a cross-thread Qt call
+(PySide can deadlock on those: see the module). Real Qt event loop, real threads."""
+
+from __future__ import annotations
+
+import threading
+
+import shiboken6
+from PySide6.QtCore import QObject, Signal
+
+from app import inbox
+from app.jobs import JobRunner
+
+
+class Emitter(QObject):
+    said = Signal(object)
+
+
+def test_posts_from_workers_run_on_the_gui_thread_in_order(qtbot) -> None:
+    inbox.start()
+    gui = threading.get_ident()
+    got: list[tuple[int, int]] = []
+
+    def worker() -> None:
+        for i in range(50):
+            inbox.post(lambda i=i: got.append((i, threading.get_ident())))
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert got == []  # nothing ran on the workers
+    qtbot.waitUntil(lambda: len(got) == 100, timeout=5000)
+    assert {ident for _, ident in got} == {gui}
+    firsts = [i for i, _ in got]
+    assert sorted(firsts) == sorted(list(range(50)) * 2)
+    inbox.post(lambda: got.append((-1, threading.get_ident())))  # from the GUI thread: at once
+    assert got[-1] == (-1, gui)
+
+
+def test_a_signal_whose_object_was_deleted_meanwhile_is_dropped(qtbot) -> None:
+    inbox.start()
+    emitter = Emitter()
+    heard: list[object] = []
+    emitter.said.connect(heard.append)
+    done = threading.Event()
+    say = emitter.said.emit
+    threading.Thread(target=lambda: (inbox.post(say, "late"), done.set())).start()
+    assert done.wait(5)
+    shiboken6.delete(emitter)  # the page or service went away before the GUI thread got to the call
+    qtbot.wait(100)  # drains: the call is dropped (pytest-qt fails the test if it raised in the event loop)
+    assert heard == []
+
+
+def test_job_results_arrive_through_the_inbox_on_the_gui_thread(qtbot) -> None:
+    runner = JobRunner(workers=2)
+    gui = threading.get_ident()
+    results: list[tuple[int, int]] = []
+    for i in range(10):
+        runner.run(lambda i=i: i * i, on_result=lambda r: results.append((r, threading.get_ident())))
+    qtbot.waitUntil(lambda: len(results) == 10, timeout=5000)
+    assert sorted(r for r, _ in results) == [i * i for i in range(10)]
+    assert {ident for _, ident in results} == {gui}
+    runner.shutdown()
