@@ -88,8 +88,8 @@ class Settings:
     alert_cooldown_s: float = 120.0
     bring_to_front: bool = True
     tray_notifications: bool = True
-    # 我方 / us: the microphone, as speech.audio.input_device_keys stores it ("<name>, <host API>"; an index only for
-    # identical twins; earlier versions stored every device by index: with_device_names)
+    # 我方 / us: the microphone, as speech.audio.input_device_keys stores it ("<name>, <host API>", identical twins
+    # with their place among themselves, "… #2"; earlier versions stored every device by index: with_device_names)
     audio_device: str | None = None
     # 对方 / caller: the playback side of a softphone (a speech.loopback.CaptureChoice key, "pulse:…" or "input:…");
     # empty: one device only, as before (a phone-line recorder hears both sides on ``audio_device``)

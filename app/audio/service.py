@@ -7,6 +7,7 @@ GUI-thread QObject. Which model is used is decided by :mod:`app.audio.model`.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import threading
 import time
@@ -49,9 +50,8 @@ class SpeechService(QObject):
     def __init__(self, services: AppServices) -> None:
         super().__init__(services)
         self._services = services
-        self._meters: dict[
-            str, _MeterRun
-        ] = {}  # running level meters by slot: "us", "caller", "line-caller", "line-us"
+        # running level meters by slot: "us", "caller", "line-caller", "line-us"
+        self._meters: dict[str, _MeterRun] = {}
         self._meter_count = 0
         self._model: Any = None
         self._model_lock = threading.Lock()
@@ -443,9 +443,10 @@ class DeviceScan:
     def rescanned(self) -> bool:
         return self.held_by is None
 
-    @property
+    @functools.cached_property
     def keys(self) -> dict[int, str]:
-        """What settings store for each device, by index (``speech.audio.input_device_keys``)."""
+        """What settings store for each device, by index (``speech.audio.input_device_keys``); worked out once per
+        scan (the settings migration and the device chooser both read it)."""
         from speech.audio import input_device_keys
 
         return input_device_keys(self.devices)

@@ -169,7 +169,8 @@ class LagNotice(QLabel):
 
 def device_name(key: str) -> str:
     """A stored device choice as people know it: ``pulse:headset1.monitor`` → ``headset1.monitor``,
-    ``USB Headset, MME`` stays; a bare number (an older setting, or one of two identical devices) → ``#3``."""
+    ``USB Headset, MME`` and ``USB Headset, MME #2`` (one of two identical devices) stay; a bare number (an
+    older setting that no device scan has named yet) → ``#3``."""
     if key.startswith(("pulse:", "input:")):
         return key.partition(":")[2] or key
     return f"#{key}" if key.isdigit() else key
