@@ -64,6 +64,9 @@ SOUND_TWO = frozenset(
 MIN_DELETION_LEN = 5  # shorter phrases get no dropped-character variant (投资项目 → 投资目 fits 投资目标)
 NEGATION_REACH = 10  # characters looked at on each side of a hit, within its clause
 
+# Recognised speech has no commas; a filler or a new speaker's "my side" starts a clause all the same, and a denial
+# before it does not reach a cue after it: 「你不用念给我 我这边共享屏幕看得到」, 「短信您不用管 我这边帮您操作」.
+_UP_TO_SOFT_BREAK = re.compile(r".*(?:(?:我|我们)(?:这边|这里)|嗯|然后|好吧|对吧|是吧|接下来)", re.S)
 _CLAUSE_BREAK = re.compile(r"[，。！？；,.!?;:：\n]")
 _UP_TO_CLAUSE_BREAK = re.compile(r".*[，。！？；,.!?;:：\n]", re.S)  # matches up to the last clause break
 # Reassurance a scammer says right before the request ("不要担心，把验证码告诉我"); recognised text has no
@@ -463,6 +466,9 @@ class PhraseMatcher:
             return True  # 不保本, 不中奖, 非移动公司: the phrase itself is denied (but 如果不马上汇款 is a threat)
         before = norm[max(0, start - reach) : start]
         head = _UP_TO_CLAUSE_BREAK.match(before)
+        if head:
+            before = before[head.end() :]
+        head = _UP_TO_SOFT_BREAK.match(before)
         if head:
             before = before[head.end() :]
         if before and _NEG_BEFORE.search(before):

@@ -222,3 +222,22 @@ def test_a_scammer_denying_the_scheme_still_names_it(det: ScriptDetector, text: 
     assert rule in {h.rule_id for h in a.hits if not h.narrated}
     assert a.level >= Level.CAUTION
     assert a.score > 0.35
+
+
+def test_a_denial_in_recognised_speech_stops_where_a_new_clause_starts(det: ScriptDetector) -> None:
+    """Recognised speech has no commas: 「你不用念给我 我这边共享屏幕看得到」 denies the reading out, not the screen share
+    that follows 我这边; a warning or a reassurance with no such break still denies its cue."""
+    a = det.assess("阿姨你不用念给我我这边共享屏幕看得到你别动就行", style="call")
+    assert "remote.screen_share" in {h.rule_id for h in a.hits if not h.narrated}
+    b = det.assess("短信您不用管 我这边帮您远程操作 您手机放着就行", style="call")
+    assert "remote.screen_share" in {h.rule_id for h in b.hits if not h.narrated}
+    for honest in (
+        "千万不要相信任何要求你共享屏幕的人也不要把验证码告诉别人",
+        "这个不需要您先交任何手续费 放款后按月还就行",
+        "您不用提供任何验证码我们这边直接给您办好了",
+    ):
+        c = det.assess(honest, style="call")
+        assert c.level < Level.WARN, honest
+        assert not {"remote.screen_share", "loan.upfront_fee", "generic.code_request"} & {
+            h.rule_id for h in c.hits if not h.narrated
+        }, honest
