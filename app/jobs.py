@@ -13,7 +13,8 @@ Usage from a page::
     job.cancel()
 
 Rules kept here so pages never have to think about them:
-- callbacks run on the GUI thread, in order, via a queued Qt signal on a GUI-thread QObject;
+- callbacks and progress run on the GUI thread, in order, handed over through ``app.inbox`` (a Python queue the
+  GUI thread drains), never through a signal emitted on a worker (PySide can deadlock on those);
 - a failure without ``on_error`` is logged and reported through ``unhandledError`` (the main window shows it);
 - database writes go through ``writer=True``: one worker, so writes never race;
 - progress is throttled (at most every 50 ms) so a fast worker cannot flood the event loop;
@@ -45,7 +46,10 @@ class Cancelled(Exception):
 
 
 class Progress(QObject):
-    """Handed to long jobs. Workers call ``update``/``check``; the GUI gets a throttled ``changed`` signal."""
+    """Handed to long jobs. Workers call ``update``/``check``; the GUI gets a throttled ``changed`` signal.
+
+    ``changed`` is always emitted on the GUI thread: a worker's report is posted through ``app.inbox`` (in order with
+    the job's result, so the final ``flush`` comes last), never emitted on the worker."""
 
     changed = Signal(int, int, str)  # done, total, text
 
@@ -67,10 +71,11 @@ class Progress(QObject):
             if not force and now - self._last < self._interval and (total == 0 or done < total):
                 return
             self._last = now
-        self.changed.emit(done, total, text)
+        inbox.post(self.changed.emit, done, total, text)
 
     def flush(self) -> None:
-        self.changed.emit(self.done, self.total, self.text)
+        """Emit the latest values (the job runner calls it on the GUI thread when the job ends)."""
+        inbox.post(self.changed.emit, self.done, self.total, self.text)
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -115,7 +120,7 @@ class Job:
 class JobRunner(QObject):
     """Thread pools plus GUI-thread delivery. Create it on the GUI thread."""
 
-    _delivered = Signal(object, object, object)  # job, result, exception (queued across threads)
+    _delivered = Signal(object, object, object)  # job, result, exception (emitted on the GUI thread, via app.inbox)
     jobStarted = Signal(int, str)
     jobFinished = Signal(int)
     unhandledError = Signal(str, object)  # job name, exception

@@ -3,7 +3,8 @@
 Started by the composition root (``app/gui.py``) once the window is up, restarted when the saved folders change
 (``restart()``, called after the Settings section's writes), stopped by ``AppServices.close``.  The work itself is
 :class:`app.operations.phone.PhoneWatch` (watchdog, its own thread and DB connection); this only carries its
-callbacks to the GUI thread as signals:
+callbacks to the GUI thread (through ``app.inbox``, never a signal emitted on the watcher's thread: PySide can
+deadlock on those) and turns them into signals there:
 
 - a flagged recording (WARN/BLOCK) → the normal alert through ``AlertService`` (banner, sound, tray and, when the
   user enabled it, the family e-mail with number, time, scheme, evidence and excerpt) and ``dataChanged(HISTORY)``;
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
+from app import inbox
 from app.operations import DataArea
 from app.operations import phone as ops
 from app.phone.watch import EventKind, WatchEvent
@@ -40,7 +42,7 @@ class PhoneWatchService(QObject):
     statusChanged = Signal()  # ``status`` changed (folder gone/back, failures, last file)
     recordingScanned = Signal(object)  # WatchEvent (GUI thread)
     flagged = Signal(object)  # PhoneEvent that reached the alert path (GUI thread)
-    _event = Signal(object)  # from the watcher thread
+    _event = Signal(object)  # the watcher thread's callbacks, posted to the GUI thread (app.inbox) and emitted there
     _flagged = Signal(object)
 
     def __init__(
@@ -60,6 +62,7 @@ class PhoneWatchService(QObject):
         self.folders: list[ops.WatchedFolder] = []
         self._event.connect(self._on_event)
         self._flagged.connect(self._on_flagged)
+        inbox.start()
 
     # ----------------------------------------------------------------- control
     @property
@@ -88,11 +91,19 @@ class PhoneWatchService(QObject):
                 self._watch = ops.saved_watch(
                     self._services.data_dir,
                     transcriber=self.transcriber,
-                    on_flagged=self._flagged.emit,
-                    on_event=self._event.emit,
+                    on_flagged=self._post_flagged,
+                    on_event=self._post_event,
                     **kw,
                 ).start()
             return folders
+
+    # The watcher thread's callbacks: its events reach the GUI thread through the inbox, where the signals are
+    # emitted (a service deleted meanwhile: the emit raises "… deleted" and the inbox drops the call).
+    def _post_event(self, event: WatchEvent) -> None:
+        inbox.post(self._event.emit, event)
+
+    def _post_flagged(self, event: PhoneEvent) -> None:
+        inbox.post(self._flagged.emit, event)
 
     def _started(self, folders: list[ops.WatchedFolder]) -> None:
         self.folders = folders

@@ -1,7 +1,8 @@
 """SpeechService: audio devices, the input level meter, test recordings and the speech model, all off the GUI thread.
 
-Core callbacks (level readings, download progress) arrive on workers and are re-emitted as queued signals on this
-GUI-thread QObject. Which model is used is decided by :mod:`app.audio.model`.
+Core callbacks (level readings, download progress) arrive on workers and are handed to the GUI thread through
+``app.inbox`` (never a signal emitted on a worker: PySide can deadlock on those); this GUI-thread QObject's signals
+are emitted there. Which model is used is decided by :mod:`app.audio.model`.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
+from app import inbox
 from app.display import render_text
 from app.settings import with_device_names
 
@@ -44,8 +46,6 @@ class SpeechService(QObject):
     callerMeterStopped = Signal(object)
     lineLevelChanged = Signal(str, float, float)  # side code ("caller"/"us"), bar, dBFS: a line's own pair (Settings)
     lineMeterStopped = Signal(str, object)  # side code, None or the exception that stopped it
-    # A meter's reading on its way from the audio thread to the GUI thread: slot, run number, bar, dBFS.
-    _meterLevel = Signal(str, int, float, float)
 
     def __init__(self, services: AppServices) -> None:
         super().__init__(services)
@@ -58,7 +58,9 @@ class SpeechService(QObject):
         self._audio_lock = threading.Lock()
         self._open_streams = 0  # capture streams open now: meters, test recordings and live calls (live_capture)
         self._live_streams = 0  # of which live calls' (CallBridge)
-        self._meterLevel.connect(self._show_level, Qt.ConnectionType.QueuedConnection)
+        # A meter's readings come from its audio thread; they reach the GUI thread through a Python queue, not a
+        # cross-thread signal (app.inbox says why).
+        inbox.start()
         services.settings.changed.connect(self._settings_changed)
 
     def _settings_changed(self, new: Any, old: Any) -> None:
@@ -241,7 +243,7 @@ class SpeechService(QObject):
                 now = time.monotonic()
                 if now - last[0] >= 0.05:
                     last[0] = now
-                    self._meterLevel.emit(slot, meter.number, float(reading.bar), float(reading.rms_dbfs))
+                    inbox.post(self._show_level, slot, meter.number, float(reading.bar), float(reading.rms_dbfs))
 
             source = make_source(on_level)
             self._open(source)
@@ -267,7 +269,9 @@ class SpeechService(QObject):
 
     @Slot(str, int, float, float)
     def _show_level(self, slot: str, run_number: int, bar: float, dbfs: float) -> None:
-        """GUI thread: a meter's reading is shown only while its run is still the slot's current one."""
+        """GUI thread: a meter's reading is shown only while its run is still the slot's current one. (Should this
+        service be deleted before the inbox drains, the level signal's emit raises "… deleted" and the inbox drops
+        the reading.)"""
         meter = self._meters.get(slot)
         if meter is not None and meter.number == run_number:
             meter.emit_level(bar, dbfs)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import inbox
 from app.models.recording_model import (
     FileStatus,
     RecordingResultsModel,
@@ -58,9 +59,14 @@ BANNER_REASONS = 3  # reasons shown in the verdict banner; the rest are in the e
 
 
 class BatchRelay(QObject):
-    """Lives on the GUI thread; the batch worker emits ``fileDone`` and Qt queues it across threads."""
+    """Lives on the GUI thread; the batch worker posts each finished file through ``app.inbox`` and ``fileDone`` is
+    emitted on the GUI thread (never on the worker: PySide can deadlock on a signal emitted from a plain thread)."""
 
     fileDone = Signal(object)  # speech.batch.FileResult
+
+    def post_file_done(self, result: Any) -> None:
+        """The batch's ``on_file`` (any thread)."""
+        inbox.post(self.fileDone.emit, result)
 
 
 # --------------------------------------------------------------------------------------------- page
@@ -381,7 +387,7 @@ class RecordingsPage(QWidget):
         self.progress.start(self.tr("正在分析 %n 个录音…", "", len(paths)), len(paths))
         self._job = self.services.jobs.run_long(
             run_batch,
-            self.relay.fileDone.emit,
+            self.relay.post_file_done,
             paths,
             self.services.data_dir,
             self.services.settings.value.model_path,

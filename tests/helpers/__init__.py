@@ -6,6 +6,7 @@
 - :mod:`tests.helpers.audio`: ``write_wav`` / ``wav_source`` — a real WAV file read through ``speech.audio.FileSource``
 - :mod:`tests.helpers.services`: ``page_services`` — real settings and SQLite, synchronous jobs, none of the live
   services (calls, speech, alerts), for building one page without booting the app
+- :mod:`tests.helpers.signals`: ``EmitThreads`` — which thread emitted each of a QObject's signals (never a worker)
 
 Fakes are for unit tests of logic and single widgets; the end-to-end tests keep using the real parts.
 """

@@ -15,6 +15,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Slot
 from app.audio.service import DeviceScan
 from speech.audio import LevelReading
 from speech.channels import Side
+from tests.helpers.signals import EmitThreads
 
 STALE = 0.9  # the bar a stopped meter's last reading carries: it must never be shown
 FRESH = 0.2
@@ -144,6 +145,44 @@ def test_a_stopped_meter_shows_nothing_more(qtbot, services, devices, page) -> N
     QCoreApplication.processEvents()
     assert page.us == [FRESH] and page.line == []
     assert not speech.meter_running and not speech.line_meter_running(Side.US)
+
+
+def test_meter_readings_from_the_audio_thread_are_emitted_on_the_gui_thread(qtbot, services, devices) -> None:
+    """A device reports its level on its own audio thread (a PortAudio callback, the meter's worker); every one of
+    the service's signals is still emitted on the GUI thread (app.inbox carries the reading), never on that thread:
+    PySide can deadlock on a signal emitted from a plain Python thread."""
+    speech = services.speech
+    emits = EmitThreads(speech)  # heard where each signal is emitted (a direct connection)
+    shown: list[tuple[float, int]] = []
+    speech.levelChanged.connect(lambda bar, _dbfs: shown.append((bar, threading.get_ident())))
+    reading_threads: list[int] = []
+    speech.start_meter("5")
+    speech.start_line_meter(Side.CALLER, "pulse:line1.monitor")
+    pc, line = _started(qtbot, devices, "5"), _started(qtbot, devices, "pulse:line1.monitor")
+    for device in (pc, line):
+        device.on_level = _noting_thread(device.on_level, reading_threads)
+        device.report(FRESH)
+    qtbot.waitUntil(lambda: bool(shown) and bool(emits.of("lineLevelChanged")), timeout=5000)
+    speech.stop_meter()
+    speech.stop_line_meters()
+    assert pc.closed.wait(5) and line.closed.wait(5)
+    qtbot.waitUntil(lambda: bool(emits.of("meterStopped") and emits.of("lineMeterStopped")), timeout=5000)
+
+    gui = threading.get_ident()
+    assert len(reading_threads) == 2 and gui not in reading_threads  # the readings were taken on audio threads
+    assert shown == [(FRESH, gui)]
+    assert emits.of("levelChanged") == [(FRESH, -12.0)]
+    assert emits.of("lineLevelChanged") == [("caller", FRESH, -12.0)]
+    assert emits.of("meterStopped") == [(None,)] and emits.of("lineMeterStopped") == [("caller", None)]
+    assert emits.off_gui_thread() == []
+
+
+def _noting_thread(on_level, threads: list[int]):  # type: ignore[no-untyped-def]
+    def noted(reading: LevelReading) -> None:
+        threads.append(threading.get_ident())
+        on_level(reading)
+
+    return noted
 
 
 def test_the_rescan_keeps_portaudio_running_while_a_call_listens(qtbot, services, monkeypatch) -> None:

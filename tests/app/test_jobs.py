@@ -1,0 +1,107 @@
+"""app.jobs: a long job's progress reports, made on its worker, are emitted on the GUI thread (through app.inbox,
+never a signal emitted on the worker), in order and before the job's result; cancelling still reaches the worker.
+Real job runner, real threads, real Qt event loop."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from app.jobs import Cancelled, JobRunner, Progress
+from tests.helpers.signals import EmitThreads
+
+
+def test_progress_reported_on_a_worker_is_emitted_on_the_gui_thread(qtbot) -> None:
+    runner = JobRunner(workers=1)
+    go, release = threading.Event(), threading.Event()
+    worker: list[int] = []
+
+    def job(progress: Progress) -> str:
+        assert go.wait(5)
+        worker.append(threading.get_ident())
+        for i in range(1, 4):
+            progress.update(i, 3, f"file {i}", force=True)
+        assert release.wait(5)
+        return "done"
+
+    slot_threads: list[int] = []
+    got: list[tuple[int, int, str]] = []
+    results: list[str] = []
+
+    def on_progress(done: int, total: int, text: str) -> None:
+        slot_threads.append(threading.get_ident())
+        got.append((done, total, text))
+
+    running = runner.run_long(job, on_progress=on_progress, on_result=results.append)
+    assert running.progress is not None
+    emits = EmitThreads(running.progress)  # heard where it is emitted (a direct connection)
+    go.set()
+    qtbot.waitUntil(lambda: len(got) == 3, timeout=5000)
+    release.set()
+    qtbot.waitUntil(lambda: results == ["done"], timeout=5000)
+
+    gui = threading.get_ident()
+    assert worker and worker[0] != gui  # the job really ran on a worker
+    assert emits.off_gui_thread() == []  # ``changed`` was never emitted on the worker
+    assert emits.of("changed") == [(1, 3, "file 1"), (2, 3, "file 2"), (3, 3, "file 3"), (3, 3, "file 3")]
+    assert got == emits.of("changed")  # the reports, then the final flush
+    assert set(slot_threads) == {gui}
+    runner.shutdown()
+
+
+def test_reports_still_on_their_way_arrive_before_the_result_in_order(qtbot) -> None:
+    """The job returns right after reporting: its reports wait in the inbox with its result, and come first."""
+    runner = JobRunner(workers=1)
+    go = threading.Event()
+    order: list[object] = []
+
+    def job(progress: Progress) -> str:
+        assert go.wait(5)
+        for i in range(1, 21):
+            progress.update(i, 20, "", force=True)
+        return "done"
+
+    running = runner.run_long(job, on_progress=lambda done, _t, _x: order.append(done), on_result=order.append)
+    assert running.progress is not None
+    emits = EmitThreads(running.progress)
+    go.set()
+    qtbot.waitUntil(lambda: "done" in order, timeout=5000)
+    assert order == [*range(1, 21), 20, "done"]  # 20 reports, the final flush, then the result
+    assert emits.off_gui_thread() == []
+    runner.shutdown()
+
+
+def test_cancel_from_the_gui_reaches_the_worker(qtbot) -> None:
+    runner = JobRunner(workers=1)
+    go, worker_saw_cancel = threading.Event(), threading.Event()
+    seen: list[int] = []
+    ended: list[str] = []
+
+    def job(progress: Progress) -> None:
+        assert go.wait(5)
+        i = 0
+        while True:
+            try:
+                progress.check()
+            except Cancelled:
+                worker_saw_cancel.set()
+                raise
+            i += 1
+            progress.update(i, 0, "", force=True)
+            time.sleep(0.01)
+
+    running = runner.run_long(
+        job,
+        on_progress=lambda done, _total, _text: seen.append(done),
+        on_cancelled=lambda: ended.append("cancelled"),
+        on_result=lambda _r: ended.append("result"),
+    )
+    assert running.progress is not None
+    emits = EmitThreads(running.progress)
+    go.set()
+    qtbot.waitUntil(lambda: len(seen) >= 3, timeout=5000)
+    running.cancel()
+    assert worker_saw_cancel.wait(5)
+    qtbot.waitUntil(lambda: ended == ["cancelled"], timeout=5000)
+    assert emits.off_gui_thread() == []
+    runner.shutdown()
