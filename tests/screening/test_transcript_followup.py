@@ -241,3 +241,21 @@ def test_a_denial_in_recognised_speech_stops_where_a_new_clause_starts(det: Scri
         assert not {"remote.screen_share", "loan.upfront_fee", "generic.code_request"} & {
             h.rule_id for h in c.hits if not h.narrated
         }, honest
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("我在外地碰上点难处 你能不能先借我三万 转到我表弟的卡上 下周就还你", "generic.transfer_request"),
+        ("领导让我问你 你要不要先把钱转到这个账户上 他下午要用", "generic.transfer_request"),
+        ("您看可不可以先提供一下收到的验证码 我帮您核对一下", "generic.code_request"),
+    ],
+)
+def test_an_a_not_a_question_is_no_denial(det: ScriptDetector, text: str, rule: str) -> None:
+    """「能不能」, 「要不要」, 「可不可以」 ask; they do not deny the cue that follows as 「不能」, 「不要」 would."""
+    a = det.assess(text, style="call")
+    assert rule in {h.rule_id for h in a.hits if not h.narrated}
+    denied = det.assess(
+        text.replace("能不能", "不能").replace("要不要", "不要").replace("可不可以", "不可以"), style="call"
+    )
+    assert rule not in {h.rule_id for h in denied.hits if not h.narrated}
