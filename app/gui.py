@@ -165,6 +165,7 @@ def run_gui(args: argparse.Namespace, ctx: CliContext) -> int:
         services.warm_up()
         services.subscriptions.start()  # community lists: background updates on their own schedule
         services.phone_watch.start()  # synced call-recording folders chosen in Settings (issue 14)
+        services.speech.name_numbered_devices()  # microphones an earlier version saved by number → by name
         log.info("desktop app started")
         return int(app.exec())
     finally:

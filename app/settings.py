@@ -172,6 +172,12 @@ def with_device_names(settings: Settings, keys: Mapping[int, str]) -> Settings:
     return settings.replace(audio_device=named(settings.audio_device), line_devices=lines)
 
 
+def has_numbered_devices(settings: Settings) -> bool:
+    """Whether a 我方 device is still stored as a bare PortAudio index (saved by an earlier version)."""
+    devices = (settings.audio_device, *(e.us_device for e in settings.line_devices))
+    return any(d is not None and d.isdigit() for d in devices)
+
+
 def remove_line_devices(table: tuple[LineDevices, ...], line: str) -> tuple[LineDevices, ...]:
     """``table`` without the entry for ``line`` (that line then uses the PC-wide pair again)."""
     return tuple(e for e in table if line_key(e.line) != line_key(line))

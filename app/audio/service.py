@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from app import inbox
 from app.display import render_text
-from app.settings import with_device_names
+from app.settings import has_numbered_devices, with_device_names
 
 if TYPE_CHECKING:
     from app.services import AppServices
@@ -139,6 +139,16 @@ class SpeechService(QObject):
         if named != store.value:
             log.info("microphone choices saved by device number are now saved by device name")
             store.set(named)
+
+    def name_numbered_devices(self) -> None:
+        """At start-up: if a 我方 device is still saved by number, scan the devices once in the background so it is
+        saved by name before a device is plugged in or out (the Settings page does the same whenever it lists them)."""
+        if not has_numbered_devices(self._services.settings.value):
+            return
+        self.list_devices(
+            on_result=lambda _scan: None,
+            on_error=lambda exc: log.warning("could not list audio devices to name the saved ones: %s", exc),
+        )
 
     def start_meter(self, device: str | None) -> None:
         """Start the live input level meter on ``device``; readings arrive as ``levelChanged``."""
