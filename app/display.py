@@ -93,3 +93,12 @@ def category_label(code: str, lang: str) -> str:
         return Category.parse(code).label(lang)
     except ValueError:
         return code
+
+
+def device_name(key: str) -> str:
+    """A stored device choice as people know it: ``pulse:headset1.monitor`` → ``headset1.monitor``,
+    ``USB Headset, MME`` and ``USB Headset, MME #2`` (one of two identical devices) stay; a bare number (an
+    older setting that no device scan has named yet) → ``#3``."""
+    if key.startswith(("pulse:", "input:")):
+        return key.partition(":")[2] or key
+    return f"#{key}" if key.isdigit() else key

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.display import LIST_CATEGORIES, category_label
+from app.display import LIST_CATEGORIES, category_label, device_name
 from app.live.service import BridgeError, LineState, reason_texts, render
 from app.services import AppServices
 from app.ui import style
@@ -165,15 +165,6 @@ class LagNotice(QLabel):
         self.setText(text)
         self.setAccessibleName(text)
         self.show()
-
-
-def device_name(key: str) -> str:
-    """A stored device choice as people know it: ``pulse:headset1.monitor`` → ``headset1.monitor``,
-    ``USB Headset, MME`` and ``USB Headset, MME #2`` (one of two identical devices) stay; a bare number (an
-    older setting that no device scan has named yet) → ``#3``."""
-    if key.startswith(("pulse:", "input:")):
-        return key.partition(":")[2] or key
-    return f"#{key}" if key.isdigit() else key
 
 
 class CallCard(QFrame):

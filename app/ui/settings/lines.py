@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.display import device_name
 from app.services import AppServices
 from app.settings import (
     LineAlreadyListed,
@@ -170,7 +171,7 @@ class LineDevicesBox(QGroupBox):
     @staticmethod
     def _ensure(combo: QComboBox, key: str) -> None:
         if key and combo.findData(key) < 0:
-            combo.addItem(key.partition(":")[2] or key if key.startswith(("pulse:", "input:")) else key, key)
+            combo.addItem(device_name(key), key)
 
     def _device_text(self, combo: QComboBox, key: str) -> str:
         index = combo.findData(key or "")

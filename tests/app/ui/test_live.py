@@ -194,9 +194,10 @@ def test_a_card_names_the_devices_its_line_is_heard_on(qtbot, qapp, services) ->
     from PySide6.QtCore import QTranslator
 
     from app.calls.events import CallEvent
+    from app.display import device_name
     from app.i18n import qm_path
     from app.live.service import LineState
-    from app.ui.page_live import CallCard, device_name
+    from app.ui.page_live import CallCard
 
     event = CallEvent("2", "13912345678", None, datetime.now(timezone.utc), "ncid")
     verdict = services.screener.screen("13912345678")

@@ -104,7 +104,9 @@ def test_saved_lines_show_on_a_fresh_page_even_with_their_device_unplugged(qtbot
     section.load(services.settings.value)
     section.retranslate()
     section.lines.set_caller_choices(CALLER)  # what is plugged in now: not the saved device
-    assert _rows(section.lines) == [("-", "gone.monitor", "9")]
+    assert _rows(section.lines) == [
+        ("-", "gone.monitor", "#9")
+    ]  # a bare number: an older setting not yet named (app.display.device_name)
     section.lines.select_line("-")
     assert section.lines.caller_device.currentData() == "pulse:gone.monitor"  # kept, never silently replaced
 
