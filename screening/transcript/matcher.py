@@ -67,6 +67,16 @@ NEGATION_REACH = 10  # characters looked at on each side of a hit, within its cl
 # Recognised speech has no commas; a filler or a new speaker's "my side" starts a clause all the same, and a denial
 # before it does not reach a cue after it: 「你不用念给我 我这边共享屏幕看得到」, 「短信您不用管 我这边帮您操作」.
 _UP_TO_SOFT_BREAK = re.compile(r".*(?:(?:我|我们)(?:这边|这里)|嗯|然后|好吧|对吧|是吧|接下来)", re.S)
+_SOFT_BREAK = re.compile(r"(?:(?:我|我们)(?:这边|这里)|嗯|然后|好吧|对吧|是吧|接下来)$")
+# 「千万不要 嗯 把验证码告诉别人」: a denial with nothing after it but the filler (and 也/还) is not finished; it governs the cue.
+_DANGLING_DENIAL = re.compile(r"(?:不要|不会|不能|不可以|别|切勿|勿|绝不|不需要|无需|不用|不必|没有)(?:再|也|千万)?(?:嗯|啊|呃|那个|就是)*$")
+
+
+def _soft_break_start(before: str, end: int) -> int:
+    m = _SOFT_BREAK.search(before, 0, end)
+    return m.start() if m else end
+
+
 _CLAUSE_BREAK = re.compile(r"[，。！？；,.!?;:：\n]")
 _UP_TO_CLAUSE_BREAK = re.compile(r".*[，。！？；,.!?;:：\n]", re.S)  # matches up to the last clause break
 # Reassurance a scammer says right before the request ("不要担心，把验证码告诉我"); recognised text has no
@@ -74,9 +84,17 @@ _UP_TO_CLAUSE_BREAK = re.compile(r".*[，。！？；,.!?;:：\n]", re.S)  # mat
 _REASSURE = r"(?!担心|着急|急|害怕|怕|紧张|慌|挂|犹豫|耽误|错过|告诉家人|声张)"
 # 不是 is no denial of a cue: scammers deny their own scheme (「我们这个不是传销」, 「这个不是赌博，是竞彩分析」) and victims
 # ask (「这不是赌博吗」, 「你不是说稳赚的吗」); on all written texts dropping it flagged 21 more fraud texts and no honest one.
+# An A-not-A question (能不能, 要不要, 会不会, 可不可以, 用不用, 需不需要) is no denial; the doubled syllable must be a verb
+# of its own, not the end of a word: 重要/只要/需要 不要, 费用/使用 不用, 可能/只能 不能. 有没有 and 会不会 ask what happened
+# (a teller's 「有没有人让您转账」), not for anything: they still deny.
+_NOT_A_NOT_A = (
+    r"(?:(?:(?<!要)|(?<=[重只需主想必就也还都]要))(?=不要)|(?=不会)|"
+    r"(?:(?<!能)|(?<=[可只功智本])能)(?=不能)|(?<!可)(?=不可以)|(?:(?<!用)|(?<=[费使信作有专])用)(?=不用)|"
+    r"(?<!需)(?=不需要)|(?=没有))"
+)
 _NEG_BEFORE = re.compile(
-    rf"(?:(?<!要)不要|(?<!会)不会|(?<!能)不能|(?<!可)不可以|(?<![识区特分告级类个性辨鉴差派离])别(?!人|的)|切勿|勿|绝不|决不|"
-    rf"从不|从来不|(?<!有)没有|不存在|并不|并非|(?<!需)不需要|无需|(?<!用)不用){_REASSURE}|"
+    rf"(?:{_NOT_A_NOT_A}(?:不要|不会|不能|不可以|没有|不需要|不用)|(?<![识区特分告级类个性辨鉴差派离])别(?!人|的)|切勿|勿|绝不|决不|"
+    rf"从不|从来不|不存在|并不|并非|无需){_REASSURE}|"
     r"谨防|警惕|小心|防范|提防|当心|凡是|一律|拒绝|以防|谨记|牢记|所谓|"
     r"禁止|严禁|不准|不许|杜绝|"  # a rule against it: 群内禁止发刷单链接 (secrecy cues such as 不许报警 are not negatable)
     r"哪有|哪里有|哪儿有|哪会|谁会"  # rhetorical denial: 哪有放款前要先交钱的
@@ -153,7 +171,7 @@ _NOT = "不非"
 _CONDITIONAL = re.compile(r"(?:如果|要是|若|再|要)$")
 _NEG_AFTER = re.compile(
     # (not 「出车祸了不要告诉爸爸」: keeping it from the family is the scam's own secrecy, not a warning)
-    r"(?:不要|别|勿|千万不|不能|不可|不得|绝不)(?:告诉|透露|泄露|泄漏|给|提供|说(?!话)|发|转|相信|理会|点)"
+    r"(?:(?<!要)不要|别|勿|千万不|(?<!能)不能|不可|不得|绝不)(?:告诉|透露|泄露|泄漏|给|提供|说(?!话)|发|转|相信|理会|点)"
     r"(?!我?(?:爸|妈|爷|奶|姥|外公|外婆|家里|家人|老公|老婆|孩子|儿子|女儿|老师))|"
     r"(?:是|都是|就是|属于)(?:诈骗|骗局|假的|骗人|骗子|坑)|要警惕|谨防"
 )
@@ -162,7 +180,7 @@ _NEG_AFTER = re.compile(
 # Only a denial right before the next part counts (「领奖不需要先交」); one earlier in the gap is usually a reassurance
 # about something else (「验证码不会扣您钱的告诉我」, 「本金不会少的会全部返还」) or a condition (「如果不用…就清零」).
 _GAP_DENIAL = re.compile(
-    r"(?<![再还若果])(?:(?<!需)不需要|无需|(?<!用)不用|不必|(?<!会)不会|(?<!要)不要|千万别|并不|从不|绝不|(?<!能)不能|不得|(?<!有)没有)(?:再|先|你|您|去|跟|向|给|被)?(?:任何人)?$"
+    rf"(?<![再还若果])(?:{_NOT_A_NOT_A}(?:不要|不会|不能|没有|不需要|不用)|无需|不必|千万别|并不|从不|绝不|不得)(?:再|先|你|您|去|跟|向|给|被)?(?:任何人)?$"
 )
 # A poster's question answered with its verdict: 「自称公检法要求转到安全账户？——诈骗！」, 「“中奖了？先交税？”——骗局！」.
 _ANSWERED = re.compile(
@@ -430,7 +448,7 @@ class PhraseMatcher:
                     i == len(occ)
                     or occ_starts[i] > end + GAP
                     or _SENTENCE_BREAK.search(norm, end, occ_starts[i])
-                    or (deniable and _GAP_DENIAL.search(norm, end, occ_starts[i]))
+                    or (deniable and _GAP_DENIAL.search(norm[end : occ_starts[i]]))
                 ):
                     ok = False
                     break
@@ -469,7 +487,7 @@ class PhraseMatcher:
         if head:
             before = before[head.end() :]
         head = _UP_TO_SOFT_BREAK.match(before)
-        if head:
+        if head and not _DANGLING_DENIAL.search(before, 0, _soft_break_start(before, head.end())):
             before = before[head.end() :]
         # searched in place, not in the slice: 「能不能」's lookbehind must see the 能 the window cut off
         if before and _NEG_BEFORE.search(norm, start - len(before), start):

@@ -44,3 +44,35 @@ def test_the_new_asks_are_asks() -> None:
 )
 def test_honest_words_about_the_same_things_stay_calm(det: ScriptDetector, text: str) -> None:
     assert det.assess(text, style="call").level < Level.WARN
+
+
+@pytest.mark.parametrize(
+    ("text", "style"),
+    [
+        ("千万不要 嗯 把验证码告诉别人", "call"),
+        ("妈你记住啊 嗯 千万不要 嗯 把验证码告诉别人 然后也不要 嗯 共享屏幕", "call"),
+        ("这个很重要不要把验证码告诉任何人", "call"),
+        ("只要不要把验证码告诉别人 就不会有事", "call"),
+        ("贷款费用不用您先垫付 放款时一起扣", "call"),
+        ("有没有人让你转账到安全账户", "call"),
+        ("你有没有下载什么软件 有没有共享屏幕", "call"),
+        ("我们银保监会不会要求你下载任何软件 也不会让你转账", "call"),
+        ("您好 我是工商银行的 提醒您一下 银行卡密码和验证码不要跟任何人说 包括我们工作人员", "call"),
+        ("妈 我在取款机这边取点现金给你 你先别告诉孩子 周末给他个惊喜", "call"),
+        ("阿姨 您一次取这么多现金干什么用 有没有人让您把钱都取出来 有没有人教您怎么说", "call"),
+        ("老板 扫我这个码付款就行 十五块", "chat"),
+        ("房租直接转我个人微信就行 我给您写收据", "chat"),
+        ("您这个是供血不足 只要不熬夜 按时吃药就行", "call"),
+        ("社区义诊的医生说我血稠 只要不吃太油 多走路就行", "call"),
+        ("医生说我爸有斑块 再不治疗容易中风 明天住院 准备好现金交押金", "call"),
+        ("老师问你为什么迟到 你就说是公交车晚点了", "chat"),
+    ],
+)
+def test_warnings_questions_and_everyday_speech_found_by_review_stay_below_warn(
+    det: ScriptDetector, text: str, style: str
+) -> None:
+    """A reviewer's sentences that the first versions of this session's matcher changes and rules took for asks: a
+    denial left hanging before a filler, 重要/只要 before 不要 (no A-not-A question), a teller's 有没有, a bank's "tell
+    nobody", a vendor's own QR code, a doctor's 只要不 (which sounds like 只要补)."""
+    a = det.assess(text, style=style)
+    assert a.level < Level.WARN, (a.score, [h.rule_id for h in a.hits])
