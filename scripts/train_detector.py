@@ -331,7 +331,10 @@ def logits(model: NgramModel, fs: Sequence[str]) -> list[float]:
 #   0.896 / 1.5 %, 0.907 / 1.6 %, 0.913 / 1.9 % -> -0.25.
 # - Round 16 (call -1.04, SMS 2.0, chat 0.25 at -0.25): 0.25 / 0 / -0.25 / -0.5 gave 0.905 / 1.7 %,
 #   0.911 / 2.1 %, 0.920 / 2.2 %, 0.926 / 2.7 % -> 0.25.
-OFFSET_LOWER = 0.25
+# - Round 17 (call -1.92, SMS 1.52, chat -0.25 at 0.25; the rules of the tenth session): 0.5 / 0.25 / 0 / -0.25 gave
+#   0.899 / 1.5 %, 0.909 / 1.6 %, 0.920 / 2.0 % (34 of 1,704), 0.926 / 2.3 % -> 0. (On the test split of all 17 rounds,
+#   whose later honest texts are harder: 0.887 / 1.9 %, 0.897 / 2.1 %, 0.908 / 2.6 %.)
+OFFSET_LOWER = 0.0
 
 
 def calibrate(
