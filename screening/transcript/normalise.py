@@ -91,14 +91,18 @@ def _numeral_value(run: str) -> str | None:
     total = 0
     section = 0
     digit: int | None = None
+    last_unit = 0  # the unit just before the current digit, when nothing (not even 零) came between them
     for ch in run:
         if ch in _CN_DIGITS:
             if digit is not None and digit != 0:
                 return None  # 三五千 — two digits in a row inside a structured number: not ours
+            if digit == 0:
+                last_unit = 0
             digit = _CN_DIGITS[ch]
         elif ch in _CN_UNITS:
             section += (1 if digit is None else digit) * _CN_UNITS[ch]
             digit = None
+            last_unit = _CN_UNITS[ch]
         else:  # 万 / 亿
             section += digit or 0
             if section == 0:
@@ -106,6 +110,11 @@ def _numeral_value(run: str) -> str | None:
             total += section * _CN_BIG[ch]
             section = 0
             digit = None
+            last_unit = _CN_BIG[ch]
+    if digit and last_unit > 10:
+        # A last digit straight after a unit counts in the next unit down, as people say amounts:
+        # 一万六 = 16000, 六千八 = 6800, 三百五 = 350 (一万零六 = 10006 keeps its 零).
+        digit *= last_unit // 10
     section += digit or 0
     return str(total + section)
 

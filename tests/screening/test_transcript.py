@@ -169,6 +169,9 @@ def test_normalise_spoken_forms() -> None:
     assert normalise("Ｖ信号") == "微信号"
     assert normalise("转五千块") == "转5000块"
     assert normalise("千万不要") == "千万不要"  # not a number
+    # amounts as people say them: a last digit straight after a unit counts in the next unit down
+    assert normalise("原价一万六 现在六千八 再补三百五") == "原价16000现在6800再补350"
+    assert [normalise(n) for n in ("一万零六", "一万二千八", "十六", "一亿二")] == ["10006", "12800", "16", "120000000"]
     assert normalise("统一一起") == "统一一起"
     key = sound_key()
     assert key.key(normalise("验证马")) == key.key(normalise("验证码"))
