@@ -10,6 +10,7 @@ append to a Python deque here (no Qt call, no Qt lock), and one timer on the GUI
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -19,6 +20,8 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
 log = logging.getLogger(__name__)
 
+# PySide's words for a call on a QObject whose C++ side is gone (a bound method's object, a signal's sender).
+_DELETED = re.compile(r"Internal C\+\+ object \(.*\) already deleted|Signal source has been deleted")
 DRAIN_INTERVAL_MS = 15  # at most this much later than a queued signal; the idle cost is a timer tick
 
 _pending: deque[tuple[Callable[..., Any], tuple[Any, ...]]] = deque()  # append/popleft are atomic
@@ -56,6 +59,6 @@ def drain() -> None:
         try:
             fn(*args)
         except RuntimeError as exc:
-            if "deleted" not in str(exc):  # "Internal C++ object … already deleted", "Signal source has been deleted"
+            if not _DELETED.search(str(exc)):  # any other error, even one deep in a slot, is a bug: raise it
                 raise
             log.debug("dropped a call for a deleted object: %s", exc)

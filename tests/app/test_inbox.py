@@ -63,3 +63,24 @@ def test_job_results_arrive_through_the_inbox_on_the_gui_thread(qtbot) -> None:
     assert sorted(r for r, _ in results) == [i * i for i in range(10)]
     assert {ident for _, ident in results} == {gui}
     runner.shutdown()
+
+
+def test_other_runtime_errors_are_not_swallowed(qtbot) -> None:
+    """Only PySide's "already deleted" / "Signal source has been deleted" are dropped; a slot's own RuntimeError that
+    merely says "deleted" is a bug and surfaces (pytest-qt reports exceptions raised in the event loop)."""
+    inbox.start()
+    obj = QObject()
+    inbox.post(shiboken6.delete, obj)  # from the GUI thread: runs at once
+    dead = obj.objectName  # a bound method of a deleted object
+    done = threading.Event()
+    threading.Thread(target=lambda: (inbox.post(dead), done.set())).start()
+    assert done.wait(5)
+    qtbot.wait(100)  # dropped quietly
+
+    def buggy() -> None:
+        raise RuntimeError("row 3 was deleted from the model twice")
+
+    threading.Thread(target=inbox.post, args=(buggy,)).start()
+    with qtbot.captureExceptions() as exceptions:
+        qtbot.waitUntil(lambda: bool(exceptions), timeout=2000)
+    assert "deleted from the model" in str(exceptions[0][1])
