@@ -365,6 +365,48 @@ def calibrate(
     return {s: round(max(-4.0, min(2.0, base - t - lower)), 3) for s, t in tails.items()}
 
 
+# The full detector's false alarms on the written dev split, per style, that each style's offset is raised or lowered
+# to (then the most recall): WARN then means about the same on a call, a message and a chat. With one shift for every
+# style (OFFSET_LOWER alone), the written test split of all rounds had calls at 1.0 %, chats 3.4 %, messages 3.6 %.
+STYLE_FALSE_ALARMS = 0.02
+STYLE_SHIFTS = (-0.5, -0.25, 0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5)  # subtracted from the style's offset
+
+
+def calibrate_full(doc: dict[str, Any], target: float = STYLE_FALSE_ALARMS) -> dict[str, float]:
+    """Per style, the offset (from ``doc["styles"]`` less each of ``STYLE_SHIFTS``) at which the full detector (rules
+    and model) flags at most ``target`` of the honest written dev texts of that style, with the most recall; the
+    largest shift where none is low enough. The texts as written (speaker labels and all), as the evaluation reads
+    them; notices count as messages."""
+    from screening.transcript.detector import ALERT_LEVEL
+
+    dev = [r for r in load_written() if r["split"] == "dev"]
+    base = dict(doc["styles"])
+    tallies: dict[tuple[str, float], list[int]] = {}
+    for shift in STYLE_SHIFTS:
+        trial = {**doc, "styles": {st: round(max(-4.0, min(2.0, v - shift)), 3) for st, v in base.items()}}
+        det = full_detector(NgramModel.from_doc(trial, sound_key(True)))
+        for r in dev:
+            style = "sms" if r["style"] == "notice" else r["style"]
+            t = tallies.setdefault((style, shift), [0, 0, 0, 0])  # fraud, flagged; honest, flagged
+            flagged = det.assess(r["text"], style=style).level >= ALERT_LEVEL
+            t[0 if r["label"] else 2] += 1
+            t[1 if r["label"] else 3] += flagged
+    chosen: dict[str, float] = {}
+    for style, v in base.items():
+        rows = [(shift, tallies[(style, shift)]) for shift in STYLE_SHIFTS if (style, shift) in tallies]
+        if not rows:
+            chosen[style] = v
+            continue
+        ok = [(shift, t) for shift, t in rows if t[3] <= target * max(1, t[2])]
+        shift, t = max(ok, key=lambda x: (x[1][1], -x[0])) if ok else rows[-1]
+        chosen[style] = round(max(-4.0, min(2.0, v - shift)), 3)
+        print(
+            f"  {style}: shift {shift:+.2f} -> offset {chosen[style]}: dev recall {t[1] / max(1, t[0]):.3f}, "
+            f"false alarms {t[3] / max(1, t[2]):.2%} ({t[3]} of {t[2]})"
+        )
+    return chosen
+
+
 def full_detector(model: NgramModel) -> Any:
     from screening.transcript.detector import ScriptDetector
     from screening.transcript.phrases import load_phrase_book
@@ -550,11 +592,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     model = NgramModel.from_doc(doc, sound_key(True))
     if not args.no_generated:
         doc["styles"] = calibrate(model, rows, fs, lower=args.offset_lower)
-        print("style offsets:", doc["styles"])
+        print("style offsets (model alone):", doc["styles"])
         fraud = [i for i in train if scheme_of(rows[i])]
         t1 = time.time()
         doc["schemes"] = fit_schemes([fs[i] for i in fraud], [str(scheme_of(rows[i])) for i in fraud], args.scheme_keep)
         print(f"scheme model: {len(doc['schemes']['classes'])} schemes, fitted in {time.time() - t1:.0f}s")
+        if not args.no_written:
+            print("per style, the full detector on the written dev split:")
+            doc["styles"] = calibrate_full(doc)
+            print("style offsets:", doc["styles"])
     dev = [i for i, r in enumerate(rows) if r["split"] == "dev"]
     print("dev split, shipped (pruned) model alone, threshold 0.5:")
     for source in sorted({rows[i]["source"] for i in dev}):
