@@ -64,7 +64,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ),
     (
         "phone",
-        re.compile(r"(?<!\d)(1[3-9]\d{9}|95\d{3,6}|96\d{3,6}|400\d{7}|0\d{2,3}-?\d{7,8})(?!\d)"),
+        re.compile(
+            r"(?<!\d)(1[3-9]\d{9}|95\d{3,6}(?![万千元块])|96\d{3,6}(?![万千元块])|400\d{7}|0\d{2,3}-?\d{7,8})(?!\d)"
+        ),
         re.compile(r"\d\d{4}"),  # every form has at least five digits in a row
     ),
     (

@@ -119,9 +119,23 @@ def _numeral_value(run: str) -> str | None:
     return str(total + section)
 
 
+# 一/两 after a unit that begin the next word rather than end the number: 五千一个月 is 5000 a month, 一万两天内 10000
+# within two days (not 5100, 12000).
+_STARTS_WORD = frozenset("个次天年月日周起定下样共张点直般些位份台条件家口回遍半")
+
+
 def _numeral_sub(match: re.Match[str]) -> str:
-    value = _numeral_value(match.group(0))
-    return match.group(0) if value is None else value
+    run = match.group(0)
+    if (
+        len(run) >= 3
+        and run[-1] in "一两"
+        and run[-2] in "百千万亿"  # after 十 the digit is the ones: 五十一个 is 51
+        and match.string[match.end() : match.end() + 1] in _STARTS_WORD
+    ):
+        head = _numeral_value(run[:-1])
+        return run if head is None else head + run[-1]
+    value = _numeral_value(run)
+    return run if value is None else value
 
 
 @lru_cache(maxsize=4096)
