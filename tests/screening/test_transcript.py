@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from screening.evaluate import evaluate, read_rows
 from screening.transcript import ScriptDetector, TranscriptAssessment
+from screening.transcript.entities import extract_entities
 from screening.transcript.normalise import normalise, sound_key
 from screening.types import Level, TranscriptSegment
 
@@ -354,3 +355,11 @@ def test_generalisation_probe_set(det: ScriptDetector) -> None:
     asr = evaluate([r for r in rows if r.id.endswith("_asr")], det, Level.WARN)["overall"]
     assert asr["recall"] >= 0.85 and asr["fp"] == 0, asr  # Vosk-style spacing and homophones
     assert result["category_agreement"]["rate"] >= 0.85, result["category_agreement"]
+
+
+def test_spoken_amounts_next_to_words_and_service_numbers() -> None:
+    assert normalise("五千一个月") == "5000一个月"
+    assert normalise("一万两天内转完") == "10000两天内转完"
+    assert normalise("五十一个") == "51个"
+    kinds = {(e.kind, e.value) for e in extract_entities(normalise("请转九万五块到安全账户 有问题打95588"))}
+    assert ("amount", "95000块") in kinds and ("phone", "95588") in kinds and ("phone", "95000") not in kinds
