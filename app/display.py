@@ -101,4 +101,4 @@ def device_name(key: str) -> str:
     older setting that no device scan has named yet) → ``#3``."""
     if key.startswith(("pulse:", "input:")):
         return key.partition(":")[2] or key
-    return f"#{key}" if key.isdigit() else key
+    return f"#{key}" if key.isascii() and key.isdigit() else key

@@ -21,7 +21,9 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer
 log = logging.getLogger(__name__)
 
 # PySide's words for a call on a QObject whose C++ side is gone (a bound method's object, a signal's sender).
-_DELETED = re.compile(r"Internal C\+\+ object \(.*\) already deleted|Signal source has been deleted")
+_DELETED = re.compile(
+    r"Internal C\+\+ object \(.*\) already deleted|Signal source has been deleted|Target signal has been deleted"
+)
 DRAIN_INTERVAL_MS = 15  # at most this much later than a queued signal; the idle cost is a timer tick
 
 _pending: deque[tuple[Callable[..., Any], tuple[Any, ...]]] = deque()  # append/popleft are atomic

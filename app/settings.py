@@ -164,7 +164,7 @@ def with_device_names(settings: Settings, keys: Mapping[int, str]) -> Settings:
     (:func:`speech.audio.input_device_keys` of a device scan). Indexes no device has now are kept as they are."""
 
     def named(device: str | None) -> str | None:
-        if device and device.isdigit():
+        if device and device.isascii() and device.isdigit():
             return keys.get(int(device), device)
         return device
 
@@ -175,7 +175,7 @@ def with_device_names(settings: Settings, keys: Mapping[int, str]) -> Settings:
 def has_numbered_devices(settings: Settings) -> bool:
     """Whether a 我方 device is still stored as a bare PortAudio index (saved by an earlier version)."""
     devices = (settings.audio_device, *(e.us_device for e in settings.line_devices))
-    return any(d is not None and d.isdigit() for d in devices)
+    return any(d is not None and d.isascii() and d.isdigit() for d in devices)
 
 
 def remove_line_devices(table: tuple[LineDevices, ...], line: str) -> tuple[LineDevices, ...]:

@@ -34,7 +34,7 @@ def device_arg(device: str | None) -> int | str | None:
     """The settings' device choice as sounddevice wants it: None (default), an index, or a name."""
     if device is None or device == "":
         return None
-    return int(device) if device.isdigit() else device
+    return int(device) if device.isascii() and device.isdigit() else device
 
 
 class SpeechService(QObject):

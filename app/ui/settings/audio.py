@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
+from app.display import device_name
 from app.services import AppServices
 from app.settings import Settings
 from app.ui.settings.base import SettingsSection, set_combo
@@ -214,7 +215,7 @@ class AudioSection(SettingsSection):
                 for text, index in items:
                     self.device.addItem(text, index)
                 if current and self.device.findData(current) < 0:  # saved, but not plugged in now: say so, keep it
-                    self.device.addItem(self.tr("%1（现在没有插上）").replace("%1", current), current)
+                    self.device.addItem(self.tr("%1（现在没有插上）").replace("%1", device_name(current)), current)
                 set_combo(self.device, current)
             finally:
                 self._loading = False
