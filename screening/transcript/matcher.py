@@ -69,7 +69,9 @@ NEGATION_REACH = 10  # characters looked at on each side of a hit, within its cl
 _UP_TO_SOFT_BREAK = re.compile(r".*(?:(?:我|我们)(?:这边|这里)|嗯|然后|好吧|对吧|是吧|接下来)", re.S)
 _SOFT_BREAK = re.compile(r"(?:(?:我|我们)(?:这边|这里)|嗯|然后|好吧|对吧|是吧|接下来)$")
 # 「千万不要 嗯 把验证码告诉别人」: a denial with nothing after it but the filler (and 也/还) is not finished; it governs the cue.
-_DANGLING_DENIAL = re.compile(r"(?:不要|不会|不能|不可以|别|切勿|勿|绝不|不需要|无需|不用|不必|没有)(?:再|也|千万)?(?:嗯|啊|呃|那个|就是)*$")
+_DANGLING_DENIAL = re.compile(
+    r"(?:不要|不会|不能|不可以|别|切勿|勿|绝不|不需要|无需|不用|不必|没有)(?:再|也|千万)?(?:嗯|啊|呃|那个|就是)*$"
+)
 
 
 def _soft_break_start(before: str, end: int) -> int:
