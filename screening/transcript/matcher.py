@@ -68,7 +68,7 @@ NEGATION_REACH = 10  # characters looked at on each side of a hit, within its cl
 # before it does not reach a cue after it: 「你不用念给我 我这边共享屏幕看得到」, 「短信您不用管 我这边帮您操作」.
 _UP_TO_SOFT_BREAK = re.compile(r".*(?:(?:我|我们)(?:这边|这里)|嗯|然后|好吧|对吧|是吧|接下来)", re.S)
 _SOFT_BREAK = re.compile(r"(?:(?:我|我们)(?:这边|这里)|嗯|然后|好吧|对吧|是吧|接下来)$")
-# 「千万不要 嗯 把验证码告诉别人」: a denial with nothing after it but the filler (and 也/还) is not finished; it governs the cue.
+# 「千万不要 嗯 把验证码告诉别人」: a denial with nothing after it but the filler (and 再/也) is not finished; it governs the cue.
 _DANGLING_DENIAL = re.compile(
     r"(?:不要|不会|不能|不可以|别|切勿|勿|绝不|不需要|无需|不用|不必|没有)(?:再|也|千万)?(?:嗯|啊|呃|那个|就是)*$"
 )
@@ -86,7 +86,7 @@ _UP_TO_CLAUSE_BREAK = re.compile(r".*[，。！？；,.!?;:：\n]", re.S)  # mat
 _REASSURE = r"(?!担心|着急|急|害怕|怕|紧张|慌|挂|犹豫|耽误|错过|告诉家人|声张)"
 # 不是 is no denial of a cue: scammers deny their own scheme (「我们这个不是传销」, 「这个不是赌博，是竞彩分析」) and victims
 # ask (「这不是赌博吗」, 「你不是说稳赚的吗」); on all written texts dropping it flagged 21 more fraud texts and no honest one.
-# An A-not-A question (能不能, 要不要, 会不会, 可不可以, 用不用, 需不需要) is no denial; the doubled syllable must be a verb
+# An A-not-A question (能不能, 要不要, 可不可以, 用不用, 需不需要) is no denial; the doubled syllable must be a verb
 # of its own, not the end of a word: 重要/只要/需要 不要, 费用/使用 不用, 可能/只能 不能. 有没有 and 会不会 ask what happened
 # (a teller's 「有没有人让您转账」), not for anything: they still deny.
 _NOT_A_NOT_A = (
