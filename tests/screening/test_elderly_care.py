@@ -59,3 +59,17 @@ def test_scams_on_older_people_warn_and_name_the_scheme(det: ScriptDetector, tex
 def test_honest_calls_to_older_people_stay_calm(det: ScriptDetector, text: str) -> None:
     a = det.assess(text, style="call")
     assert a.level < Level.CAUTION, (a.score, [h.rule_id for h in a.hits])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这台车落地价十八万八 含购置税 保险和上牌费用",  # 上牌费用 sounds like 上拍费用
+        "上牌的费用我们包了 您看车就行",
+        "交个订金 我给您把这台车留着",  # a deposit to hold a sale is ordinary trade
+    ],
+)
+def test_a_car_dealers_plate_fee_and_deposit_are_no_elderly_scam(det: ScriptDetector, text: str) -> None:
+    a = det.assess(text, style="call")
+    assert not [h.rule_id for h in a.hits if h.rule_id.startswith("elder.")]
+    assert a.level < Level.CAUTION
