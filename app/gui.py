@@ -61,6 +61,10 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setWindowIcon(QIcon(style.icon_path("app.svg")))
     app.setStyleSheet(style.APP_STYLESHEET)
     style.base_point_size(app)
+    from app import inbox
+
+    inbox.start()
+    inbox.pin_gc()  # Qt objects die on the GUI thread only (app.inbox.pin_gc says why)
     return app
 
 

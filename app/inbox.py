@@ -9,6 +9,7 @@ append to a Python deque here (no Qt call, no Qt lock), and one timer on the GUI
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 import threading
@@ -45,6 +46,43 @@ def start() -> None:
     _drainer = timer
 
 
+_gc_pinned = False
+
+
+def pin_gc() -> None:
+    """Collect Python's cyclic garbage on the GUI thread only.
+
+    The collector runs on whichever thread crosses its allocation threshold. A QObject wrapper caught in a reference
+    cycle (a closed page, a finished dialog) is then destroyed on a worker: ``~QObject`` takes Qt's connection mutex
+    and waits for the GIL, while the GUI thread, holding the GIL, waits for a mutex of the same pool in
+    ``QObject::connect``, and the window freezes (seen in CI with gdb: the manual source's thread inside
+    ``dict_dealloc`` → ``QObject::~QObject``). So automatic collection is off, and the drain timer collects on the GUI
+    thread when the counts pass the usual thresholds (the pattern of calibre, pyqtgraph and novelWriter).
+    Call once the drain timer runs (:func:`start`); :func:`unpin_gc` gives collection back to Python."""
+    global _gc_pinned
+    gc.disable()
+    _gc_pinned = True
+
+
+def unpin_gc() -> None:
+    global _gc_pinned
+    _gc_pinned = False
+    gc.enable()
+
+
+def _collect_if_due() -> None:
+    """What automatic collection would do, on this (the GUI) thread: the oldest generation whose count is due."""
+    counts = gc.get_count()
+    thresholds = gc.get_threshold()
+    if counts[0] <= thresholds[0]:
+        return
+    generation = 0
+    for g in (1, 2):
+        if thresholds[g] and counts[g] > thresholds[g]:
+            generation = g
+    gc.collect(generation)
+
+
 def post(fn: Callable[..., Any], *args: Any) -> None:
     """``fn(*args)`` on the GUI thread: at once when posted from it, else at the next drain, in order."""
     if _gui_thread is None or threading.get_ident() == _gui_thread:
@@ -55,7 +93,10 @@ def post(fn: Callable[..., Any], *args: Any) -> None:
 
 def drain() -> None:
     """Run what workers posted (GUI thread). A call whose Qt object has been deleted meanwhile (a page closed, a
-    service shut down) is dropped, as Qt drops a queued signal to a deleted receiver."""
+    service shut down) is dropped, as Qt drops a queued signal to a deleted receiver. First, with :func:`pin_gc`, the
+    garbage collection that is due."""
+    if _gc_pinned:
+        _collect_if_due()
     while _pending:
         fn, args = _pending.popleft()
         try:

@@ -16,6 +16,22 @@ import pytest
 from app.settings import Settings, SmtpSettings
 
 
+@pytest.fixture(autouse=True)
+def _garbage_on_the_gui_thread() -> Iterator[None]:
+    """As in the app (app/gui.make_app): during each app test Python's cyclic garbage is collected on the GUI thread
+    only (app.inbox.pin_gc), and what earlier tests left is collected here, on this thread, before it starts. Without
+    it a worker could collect an earlier test's widgets and freeze against the GUI thread (seen in CI)."""
+    import gc
+
+    from app import inbox
+
+    gc.collect()
+    inbox.pin_gc()
+    yield
+    inbox.unpin_gc()
+    gc.collect()
+
+
 @pytest.fixture
 def ui_lang(qapp) -> Iterator[str]:
     """Chinese UI (the default), restored afterwards."""

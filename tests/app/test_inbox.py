@@ -84,3 +84,32 @@ def test_other_runtime_errors_are_not_swallowed(qtbot) -> None:
     with qtbot.captureExceptions() as exceptions:
         qtbot.waitUntil(lambda: bool(exceptions), timeout=2000)
     assert "deleted from the model" in str(exceptions[0][1])
+
+
+def test_cyclic_garbage_is_collected_on_the_gui_thread_only(qtbot) -> None:
+    """With pin_gc (the app's setting, and the app tests'), a worker that makes plenty of cyclic garbage never runs the
+    collector itself: the drain timer collects on the GUI thread."""
+    import gc
+
+    inbox.start()
+    inbox.pin_gc()
+    collected_on: list[int] = []
+
+    def record(phase: str, _info: dict) -> None:
+        if phase == "start":
+            collected_on.append(threading.get_ident())
+
+    def churn() -> None:
+        for _ in range(100_000):
+            loop: list[object] = []
+            loop.append(loop)
+
+    gc.callbacks.append(record)
+    try:
+        worker = threading.Thread(target=churn)
+        worker.start()
+        worker.join(30)
+        qtbot.waitUntil(lambda: bool(collected_on), timeout=2000)
+        assert set(collected_on) == {threading.get_ident()}
+    finally:
+        gc.callbacks.remove(record)
