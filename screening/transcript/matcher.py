@@ -66,19 +66,12 @@ NEGATION_REACH = 10  # characters looked at on each side of a hit, within its cl
 
 # Recognised speech has no commas; a filler or a new speaker's "my side" starts a clause all the same, and a denial
 # before it does not reach a cue after it: 「你不用念给我 我这边共享屏幕看得到」, 「短信您不用管 我这边帮您操作」.
-_UP_TO_SOFT_BREAK = re.compile(r".*(?:(?:我|我们)(?:这边|这里)|嗯|然后|好吧|对吧|是吧|接下来)", re.S)
-_SOFT_BREAK = re.compile(r"(?:(?:我|我们)(?:这边|这里)|嗯|然后|好吧|对吧|是吧|接下来)$")
+# (the break itself is the group ``brk``: a denial left hanging just before it still counts, see ``_DANGLING_DENIAL``)
+_UP_TO_SOFT_BREAK = re.compile(r".*(?P<brk>(?:我|我们)(?:这边|这里)|嗯|然后|好吧|对吧|是吧|接下来)", re.S)
 # 「千万不要 嗯 把验证码告诉别人」: a denial with nothing after it but the filler (and 再/也) is not finished; it governs the cue.
 _DANGLING_DENIAL = re.compile(
     r"(?:不要|不会|不能|不可以|别|切勿|勿|绝不|不需要|无需|不用|不必|没有)(?:再|也|千万)?(?:嗯|啊|呃|那个|就是)*$"
 )
-
-
-def _soft_break_start(before: str, end: int) -> int:
-    m = _SOFT_BREAK.search(before, 0, end)
-    return m.start() if m else end
-
-
 _CLAUSE_BREAK = re.compile(r"[，。！？；,.!?;:：\n]")
 _UP_TO_CLAUSE_BREAK = re.compile(r".*[，。！？；,.!?;:：\n]", re.S)  # matches up to the last clause break
 # Reassurance a scammer says right before the request ("不要担心，把验证码告诉我"); recognised text has no
@@ -489,7 +482,7 @@ class PhraseMatcher:
         if head:
             before = before[head.end() :]
         head = _UP_TO_SOFT_BREAK.match(before)
-        if head and not _DANGLING_DENIAL.search(before, 0, _soft_break_start(before, head.end())):
+        if head and not _DANGLING_DENIAL.search(before, 0, head.start("brk")):
             before = before[head.end() :]
         # searched in place, not in the slice: 「能不能」's lookbehind must see the 能 the window cut off
         if before and _NEG_BEFORE.search(norm, start - len(before), start):
