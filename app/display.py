@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from app import paths
+from app.settings import is_device_number
 from blocklists.store import Category
 from screening.types import Level
 
@@ -101,4 +102,4 @@ def device_name(key: str) -> str:
     older setting that no device scan has named yet) → ``#3``."""
     if key.startswith(("pulse:", "input:")):
         return key.partition(":")[2] or key
-    return f"#{key}" if key.isascii() and key.isdigit() else key
+    return f"#{key}" if is_device_number(key) else key

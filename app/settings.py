@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 
 from app.calls.events import SourceKind
 from app.calls.sources.sip import SipConfig
@@ -158,13 +158,19 @@ def put_line_devices(
     return tuple(entry if line_key(e.line) == target else e for e in table)
 
 
+def is_device_number(device: str | None) -> TypeGuard[str]:
+    """Whether a 我方 device choice is a bare PortAudio index (as earlier versions stored every device), not a name.
+    ASCII digits only: '²' passes ``str.isdigit`` and then fails ``int``."""
+    return device is not None and device.isascii() and device.isdigit()
+
+
 def with_device_names(settings: Settings, keys: Mapping[int, str]) -> Settings:
     """``settings`` with every 我方 device stored as a bare PortAudio index (as earlier versions stored every device; PortAudio
     renumbers devices when one is plugged in or out) replaced by that device's key from ``keys``
     (:func:`speech.audio.input_device_keys` of a device scan). Indexes no device has now are kept as they are."""
 
     def named(device: str | None) -> str | None:
-        if device and device.isascii() and device.isdigit():
+        if is_device_number(device):
             return keys.get(int(device), device)
         return device
 
@@ -175,7 +181,7 @@ def with_device_names(settings: Settings, keys: Mapping[int, str]) -> Settings:
 def has_numbered_devices(settings: Settings) -> bool:
     """Whether a 我方 device is still stored as a bare PortAudio index (saved by an earlier version)."""
     devices = (settings.audio_device, *(e.us_device for e in settings.line_devices))
-    return any(d is not None and d.isascii() and d.isdigit() for d in devices)
+    return any(is_device_number(d) for d in devices)
 
 
 def remove_line_devices(table: tuple[LineDevices, ...], line: str) -> tuple[LineDevices, ...]:

@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from app import inbox
 from app.display import render_text
-from app.settings import has_numbered_devices, with_device_names
+from app.settings import has_numbered_devices, is_device_number, with_device_names
 
 if TYPE_CHECKING:
     from app.services import AppServices
@@ -34,7 +34,7 @@ def device_arg(device: str | None) -> int | str | None:
     """The settings' device choice as sounddevice wants it: None (default), an index, or a name."""
     if device is None or device == "":
         return None
-    return int(device) if device.isascii() and device.isdigit() else device
+    return int(device) if is_device_number(device) else device
 
 
 class SpeechService(QObject):

@@ -288,9 +288,9 @@ def cmd_listen(args: argparse.Namespace, ctx: CliContext) -> int:
                 file=ctx.out,
             )
         return 0
-    device: int | str | None = args.device
-    if isinstance(device, str) and device.isdigit():
-        device = int(device)
+    from app.settings import is_device_number
+
+    device: int | str | None = int(args.device) if is_device_number(args.device) else args.device
     try:
         model = load_model(_resolve(ctx, args.model).path)
         grammar = _grammar(ctx, model, args.keywords)
