@@ -341,6 +341,11 @@ def logits(model: NgramModel, fs: Sequence[str]) -> list[float]:
 OFFSET_LOWER = 0.0
 
 
+def _bounded(offset: float) -> float:
+    """A style offset within the range the model file allows."""
+    return round(max(-4.0, min(2.0, offset)), 3)
+
+
 def calibrate(
     model: NgramModel,
     rows: Sequence[dict[str, Any]],
@@ -366,7 +371,7 @@ def calibrate(
         return {}
     pooled.sort()
     base = pooled[min(len(pooled) - 1, int(q * len(pooled)))]
-    return {s: round(max(-4.0, min(2.0, base - t - lower)), 3) for s, t in tails.items()}
+    return {s: _bounded(base - t - lower) for s, t in tails.items()}
 
 
 # The full detector's false alarms on the written dev split, per style, that each style's offset is raised or lowered
@@ -418,10 +423,6 @@ def calibrate_full(
             f"false alarms {t[3] / max(1, t[2]):.2%} ({t[3]} of {t[2]})"
         )
     return chosen
-
-
-def _bounded(offset: float) -> float:
-    return round(max(-4.0, min(2.0, offset)), 3)
 
 
 def full_detector(model: NgramModel) -> Any:
