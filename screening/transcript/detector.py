@@ -94,6 +94,7 @@ ASK_RULES = frozenset(
         "elder.auction_fee",
         "elder.deposit",
         "elder.home_payment",
+        "elder.visit_password",
         "invest.withdraw_fee",
         "loan.upfront_fee",
         "loan.fee_before",
