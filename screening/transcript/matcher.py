@@ -163,6 +163,9 @@ def _warning_title(norm: str) -> int:
 
 # A phrase right after 不/非 is denied ("不保本，也不保证收益"), unless the 不 is a condition ("如果不马上汇款").
 _NOT = "不非"
+# Where only the sound matched, the recogniser misheard around the cue, and 非 is as likely 费/飞 misheard
+# (「医药费转到这个卡」 → 「历药非转倒这歌卡」) as a written 非 that denies (非本人, 非官方); 不 is left to deny.
+_HOMOPHONE_NOT = "非"
 _CONDITIONAL = re.compile(r"(?:如果|要是|若|再|要)$")
 _NEG_AFTER = re.compile(
     # (not 「出车祸了不要告诉爸爸」: keeping it from the family is the scam's own secrecy, not a warning)
@@ -346,7 +349,7 @@ class PhraseMatcher:
                     and _quote_span(norm, h.start, h.end) is None
                     and not (
                         self.rules[h.rule_index].negatable
-                        and (self._warned(norm, h.start, h.end) or self._narrated(norm, h.start, h.end))
+                        and (self._warned(norm, h.start, h.end, h.fuzzy) or self._narrated(norm, h.start, h.end))
                     )
                     for h in candidates
                 )
@@ -358,7 +361,7 @@ class PhraseMatcher:
                 warned = max(warned, self.rules[h.rule_index].weight)
             elif not self.rules[h.rule_index].negatable:
                 out.append(h)
-            elif not self._warned(norm, h.start, h.end):
+            elif not self._warned(norm, h.start, h.end, h.fuzzy):
                 if self._narrated(norm, h.start, h.end):
                     out.append(h._replace(narrated=True))
                     # a cue told from the outside (a warning, a retold call) is also a warning against it
@@ -467,15 +470,20 @@ class PhraseMatcher:
         return bool(_NARRATION.search(before) or _NARRATION.search(after))
 
     @staticmethod
-    def _warned(norm: str, start: int, end: int) -> bool:
+    def _warned(norm: str, start: int, end: int, fuzzy: bool = False) -> bool:
         quoted = _quote_span(norm, start, end)
         if quoted is not None and PhraseMatcher._warned_at(norm, *quoted, QUOTED_NEGATION_REACH):
             return True
-        return PhraseMatcher._warned_at(norm, start, end, NEGATION_REACH)
+        return PhraseMatcher._warned_at(norm, start, end, NEGATION_REACH, fuzzy)
 
     @staticmethod
-    def _warned_at(norm: str, start: int, end: int, reach: int) -> bool:
-        if start and norm[start - 1] in _NOT and not _CONDITIONAL.search(norm, max(0, start - 3), start - 1):
+    def _warned_at(norm: str, start: int, end: int, reach: int, fuzzy: bool = False) -> bool:
+        if (
+            start
+            and norm[start - 1] in _NOT
+            and not (fuzzy and norm[start - 1] in _HOMOPHONE_NOT)
+            and not _CONDITIONAL.search(norm, max(0, start - 3), start - 1)
+        ):
             return True  # 不保本, 不中奖, 非移动公司: the phrase itself is denied (but 如果不马上汇款 is a threat)
         before = norm[max(0, start - reach) : start]
         head = _UP_TO_CLAUSE_BREAK.match(before)

@@ -83,3 +83,16 @@ def test_each_ask_is_a_cue_and_the_text_warns(det: ScriptDetector, rule: str, st
 def test_honest_texts_with_the_same_words_stay_calm(det: ScriptDetector, text: str) -> None:
     a = det.assess(text)
     assert a.level < Level.WARN, (a.level, a.score, a.model_probability, [h.rule_id for h in a.hits])
+
+
+def test_a_misheard_fee_before_a_misheard_ask_denies_nothing() -> None:
+    """The noise channel turned 「医药费转到这个卡」 into 「历药非转倒这歌卡」: 非 is 费 misheard, not a denial of the
+    sound-matched 转到这个卡 (which left a fake child's emergency at CAUTION with the model sure).  A written 非
+    before an exact cue still denies it."""
+    det = ScriptDetector.default()
+    misheard = "你 女 儿 突 发 急 并 住 远 了 你 赶 紧 把 一 千 五 百 元 历 药 非 转 倒 这 歌 卡 那 上"
+    a = det.assess(misheard, style="sms")
+    hit = next(h for h in a.hits if h.rule_id == "generic.transfer_request")
+    assert hit.fuzzy and not hit.narrated
+    typed = det.assess("本行热线非转账专线，请勿向来电人员转账", style="sms")
+    assert "generic.transfer_request" not in {h.rule_id for h in typed.hits if not h.narrated}
