@@ -104,6 +104,8 @@ def _numeral_value(run: str) -> str | None:
             digit = None
             last_unit = _CN_UNITS[ch]
         else:  # 万 / 亿
+            if digit and last_unit in (100, 1000):
+                digit *= last_unit // 10  # 三百五万 = 350万, 一千五万 = 1500万 (as in 一万六 below)
             section += digit or 0
             if section == 0:
                 return None
@@ -122,6 +124,21 @@ def _numeral_value(run: str) -> str | None:
 # 一/两 after a unit that begin the next word rather than end the number: 五千一个月 is 5000 a month, 一万两天内 10000
 # within two days (not 5100, 12000).
 _STARTS_WORD = frozenset("个次天年月日周起定下样共张点直般些位份台条件家口回遍半")
+
+
+# A spoken decimal before 万/亿: 一点五万 = 15000, 两点三亿 = 230000000 (十二点半 is a time and has no unit after it).
+_DECIMAL_AMOUNT = re.compile(r"([零〇一二两三四五六七八九十]{1,3})点([零〇一二三四五六七八九]{1,3})([万亿])")
+
+
+def _decimal_sub(match: re.Match[str]) -> str:
+    whole_run, tenths, unit = match.groups()
+    whole = str(_CN_DIGITS[whole_run]) if len(whole_run) == 1 and whole_run in _CN_DIGITS else _numeral_value(whole_run)
+    if whole is None or not whole.isdigit():
+        return match.group(0)
+    digits = "".join(str(_CN_DIGITS[ch]) for ch in tenths)
+    scale = _CN_BIG[unit]
+    value = int(whole) * scale + int(digits) * scale // 10 ** len(digits)
+    return str(value)
 
 
 def _numeral_sub(match: re.Match[str]) -> str:
@@ -166,6 +183,8 @@ def _normalise(text: str) -> str:
             text = pattern.sub(repl, text)
         if " " in text:  # a rewrite can put Chinese next to a space that stood by a letter (" v信" → " 微信")
             text = _MULTI_SPACE.sub(" ", _SPACE_NON_ASCII.sub("", text))
+    if "点" in text:
+        text = _DECIMAL_AMOUNT.sub(_decimal_sub, text)
     text = _NUMERAL_RUN.sub(_numeral_sub, text)
     if not unicodedata.is_normalized("NFKC", text):  # removing a space can join a letter and a combining mark
         text = unicodedata.normalize("NFKC", text)

@@ -174,6 +174,20 @@ def test_normalise_spoken_forms() -> None:
     assert normalise("原价一万六 现在六千八 再补三百五") == "原价16000现在6800再补350"
     assert [normalise(n) for n in ("一万零六", "一万二千八", "十六", "一亿二")] == ["10006", "12800", "16", "120000000"]
     assert normalise("统一一起") == "统一一起"
+    # spoken decimals before 万/亿, and a digit after 百/千 before 万 (三百五万 is 350万, not 305万)
+    assert [normalise(n) for n in ("一点五万", "两点三万块", "三点五亿", "三百五万", "一千五万")] == [
+        "15000",
+        "23000块",
+        "350000000",
+        "3500000",
+        "15000000",
+    ]
+    assert [normalise(n) for n in ("十二点半到", "一点五个点", "零点五", "差一点万一出事")] == [
+        "12点半到",
+        "一点五个点",
+        "零点五",
+        "差一点万一出事",
+    ]
     key = sound_key()
     assert key.key(normalise("验证马")) == key.key(normalise("验证码"))
 
