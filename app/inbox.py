@@ -91,6 +91,16 @@ def post(fn: Callable[..., Any], *args: Any) -> None:
         _pending.append((fn, args))
 
 
+def emit(owner: QObject, signal: str, *args: Any) -> None:
+    """``owner.<signal>.emit(*args)`` on the GUI thread.  Unlike ``post(owner.<signal>.emit, …)`` a worker touches no
+    Qt wrapper at all: the signal is looked up where it is emitted.  A deleted ``owner`` drops the call."""
+    post(_emit_now, owner, signal, args)
+
+
+def _emit_now(owner: QObject, signal: str, args: tuple[Any, ...]) -> None:
+    getattr(owner, signal).emit(*args)
+
+
 def drain() -> None:
     """Run what workers posted (GUI thread). A call whose Qt object has been deleted meanwhile (a page closed, a
     service shut down) is dropped, as Qt drops a queued signal to a deleted receiver. First, with :func:`pin_gc`, the

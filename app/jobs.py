@@ -71,11 +71,11 @@ class Progress(QObject):
             if not force and now - self._last < self._interval and (total == 0 or done < total):
                 return
             self._last = now
-        inbox.post(self.changed.emit, done, total, text)
+        inbox.emit(self, "changed", done, total, text)
 
     def flush(self) -> None:
         """Emit the latest values (the job runner calls it on the GUI thread when the job ends)."""
-        inbox.post(self.changed.emit, self.done, self.total, self.text)
+        inbox.emit(self, "changed", self.done, self.total, self.text)
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -197,14 +197,14 @@ class JobRunner(QObject):
 
         def work() -> None:
             if progress is not None and progress.cancelled:
-                inbox.post(self._delivered.emit, job, None, Cancelled())
+                inbox.emit(self, "_delivered", job, None, Cancelled())
                 return
             try:
                 result = fn(*args, **kwargs)
             except BaseException as exc:  # workers report their own exceptions (STYLE §2.6)
-                inbox.post(self._delivered.emit, job, None, exc)
+                inbox.emit(self, "_delivered", job, None, exc)
             else:
-                inbox.post(self._delivered.emit, job, result, None)
+                inbox.emit(self, "_delivered", job, result, None)
 
         job.future = self._start(pool, work)
         self.jobStarted.emit(job_id, label)

@@ -100,10 +100,10 @@ class PhoneWatchService(QObject):
     # The watcher thread's callbacks: its events reach the GUI thread through the inbox, where the signals are
     # emitted (a service deleted meanwhile: the emit raises "… deleted" and the inbox drops the call).
     def _post_event(self, event: WatchEvent) -> None:
-        inbox.post(self._event.emit, event)
+        inbox.emit(self, "_event", event)
 
     def _post_flagged(self, event: PhoneEvent) -> None:
-        inbox.post(self._flagged.emit, event)
+        inbox.emit(self, "_flagged", event)
 
     def _started(self, folders: list[ops.WatchedFolder]) -> None:
         self.folders = folders

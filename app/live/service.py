@@ -276,7 +276,7 @@ class CallBridge(QObject):
 
     def on_problem(self, message: Message) -> None:
         """Controller problems (history write failed…): shown like a source status."""
-        inbox.post(self._status.emit, message)
+        inbox.emit(self, "_status", message)
 
     # ----------------------------------------------------------------- calls
     def simulate_call(self, raw_number: str, line: str = MANUAL_LINE, name: str | None = None) -> None:
@@ -299,16 +299,16 @@ class CallBridge(QObject):
 
     def on_controller_screened(self, event: CallEvent, verdict: NumberVerdict, history_id: int | None) -> None:
         """Callback for the call controller (any thread)."""
-        inbox.post(self._screened.emit, event, verdict, history_id)
+        inbox.emit(self, "_screened", event, verdict, history_id)
 
     def on_controller_ended(self, ended: CallEnded) -> None:
         sip_audio = self._sip_audio
         if ended.source == "sip" and sip_audio is not None:
             sip_audio.on_end(ended)  # read both recordings to the end; the result follows (_sip_call_heard)
-        inbox.post(self._ended.emit, str(ended.line))
+        inbox.emit(self, "_ended", str(ended.line))
 
     def on_source_status(self, status: SourceStatus) -> None:
-        inbox.post(self._status.emit, status)
+        inbox.emit(self, "_status", status)
 
     @Slot(object, object, object)
     def _on_screened(self, event: CallEvent, verdict: NumberVerdict, history_id: int | None) -> None:
@@ -362,7 +362,7 @@ class CallBridge(QObject):
             state.run.stop()
 
         def on_error(error: SpeechError) -> None:
-            inbox.post(self._status.emit, error.message)
+            inbox.emit(self, "_status", error.message)
 
         run = TranscriptionRun(
             source,
@@ -405,11 +405,9 @@ class CallBridge(QObject):
             us,
             alert_sink=_CallerSink(self, state),
             context_sink=self._services.detector().session(),
-            on_alert_update=lambda seg, update: inbox.post(
-                self._segment.emit, line, seg, update, None, Side.CALLER.code
-            ),
-            on_context_update=lambda seg, update: inbox.post(self._segment.emit, line, seg, update, None, Side.US.code),
-            on_error=lambda _side, error: inbox.post(self._status.emit, error.message),
+            on_alert_update=lambda seg, update: inbox.emit(self, "_segment", line, seg, update, None, Side.CALLER.code),
+            on_context_update=lambda seg, update: inbox.emit(self, "_segment", line, seg, update, None, Side.US.code),
+            on_error=lambda _side, error: inbox.emit(self, "_status", error.message),
             name=f"line-{line}",
             catch_up_s=LIVE_CATCH_UP_S,
         )
@@ -437,7 +435,7 @@ class CallBridge(QObject):
         recognizers = self._recognizers(str(event.line))
         if state is None or recognizers is None:
             if recognizers is None:
-                inbox.post(self._status.emit, Message(BridgeProblem.NO_MODEL_FOR_CALL, {"line": event.line}))
+                inbox.emit(self, "_status", Message(BridgeProblem.NO_MODEL_FOR_CALL, {"line": event.line}))
             for source in (caller, us):  # nothing will read them: do not keep the call's recordings
                 path = getattr(source, "path", None)
                 if path is not None:
@@ -448,7 +446,7 @@ class CallBridge(QObject):
         us_recognizer = recognizers[1]
         assert us_recognizer is not None  # two-sided: both were leased
         two = self._two_sided_line(state, Channel(caller, recognizers[0]), Channel(us, us_recognizer))
-        inbox.post(self._two_sided.emit, state)
+        inbox.emit(self, "_two_sided", state)
         return two
 
     def _wait_for_state(self, line: str, call_id: str, timeout_s: float = 5.0) -> LineState | None:
@@ -465,7 +463,7 @@ class CallBridge(QObject):
         with self._sessions_lock:
             state = self._sip_states.pop(str(event.extra.get("call_id", "")), None)
         if state is not None:
-            inbox.post(self._result.emit, state, result)
+            inbox.emit(self, "_result", state, result)
 
     @Slot(object)
     def _on_two_sided(self, state: LineState) -> None:
@@ -571,7 +569,7 @@ class CallBridge(QObject):
 
         def failed(exc: BaseException) -> None:
             log.warning("live listening unavailable: %s", exc)
-            inbox.post(self._status.emit, getattr(exc, "message", exc))
+            inbox.emit(self, "_status", getattr(exc, "message", exc))
 
         self._services.jobs.run(prepare, on_result=ready, on_error=failed, name="listen-call")
 
@@ -593,9 +591,9 @@ class CallBridge(QObject):
         try:
             update = self.detect(state, segment)
         except Exception as exc:  # report, never kill the worker
-            inbox.post(self._segment.emit, state.line, segment, None, exc, "")
+            inbox.emit(self, "_segment", state.line, segment, None, exc, "")
             return
-        inbox.post(self._segment.emit, state.line, segment, update, None, "")
+        inbox.emit(self, "_segment", state.line, segment, update, None, "")
 
     @Slot(str, object, object, object, str)
     def _on_segment(

@@ -66,7 +66,7 @@ class BatchRelay(QObject):
 
     def post_file_done(self, result: Any) -> None:
         """The batch's ``on_file`` (any thread)."""
-        inbox.post(self.fileDone.emit, result)
+        inbox.emit(self, "fileDone", result)
 
 
 # --------------------------------------------------------------------------------------------- page
