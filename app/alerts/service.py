@@ -109,7 +109,15 @@ class AlertService(QObject):
             QApplication.beep()
             played("beep")
 
-        self._services.jobs.run(play_tone, Level.parse(level), on_result=played, on_error=failed, name="alert-sound")
+        speech = getattr(self._services, "speech", None)
+
+        def tone(parsed: Level) -> str:
+            if speech is None:
+                return play_tone(parsed)
+            with speech.holding_audio():  # a device rescan does not re-initialise PortAudio under the tone
+                return play_tone(parsed)
+
+        self._services.jobs.run(tone, Level.parse(level), on_result=played, on_error=failed, name="alert-sound")
 
     # ------------------------------------------------------------------ tray
     def _notify_tray(self, alert: Alert) -> None:

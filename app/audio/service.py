@@ -12,7 +12,8 @@ import functools
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -92,6 +93,16 @@ class SpeechService(QObject):
             self._open_streams += step
             if live:
                 self._live_streams += step
+
+    @contextmanager
+    def holding_audio(self) -> Iterator[None]:
+        """Counts as an open stream while the block runs (the alarm tone's output stream): a device rescan (刷新, or
+        the start-up naming of devices saved by number) never re-initialises PortAudio under it."""
+        self._count(1, False)
+        try:
+            yield
+        finally:
+            self._count(-1, False)
 
     def live_capture(self, source: AudioSource) -> LiveCapture:
         """``source`` (not started) for a live call's line: started and closed through this service, so the device
