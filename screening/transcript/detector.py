@@ -528,6 +528,28 @@ def _noisy_or(weights: Iterable[float]) -> float:
     return 1.0 - keep
 
 
+def _distinct_hits_cover(need: int, hit_groups: Sequence[tuple[int, ...]]) -> bool:
+    """Whether each of the ``need`` groups can have a hit of its own (a rule in two groups of a combo, such as
+    gamble.lure, makes no combination with itself: 「这场球我们稳赢」 is one cue, not a lure plus a top-up)."""
+    owner: dict[int, int] = {}  # group → index of the hit that fills it (augmenting paths; a combo has 2-3 groups)
+
+    def place(hit: int, seen: set[int]) -> bool:
+        for g in hit_groups[hit]:
+            if g in seen:
+                continue
+            seen.add(g)
+            if g not in owner or place(owner[g], seen):
+                owner[g] = hit
+                return True
+        return False
+
+    for hit in range(len(hit_groups)):
+        place(hit, set())
+        if len(owner) == need:
+            return True
+    return False
+
+
 def _combo_fires(combo: Combo, groups: dict[str, tuple[int, ...]], ordered: Sequence[PhraseHit]) -> bool:
     """Whether every group of the combo has a hit inside one window (two pointers, linear)."""
     members = [(h.start, gi) for h in ordered if (gi := groups.get(h.rule_id)) is not None]
@@ -537,7 +559,7 @@ def _combo_fires(combo: Combo, groups: dict[str, tuple[int, ...]], ordered: Sequ
     counts = [0] * need
     covered = 0
     j = 0
-    for start, anchor_groups in members:
+    for i, (start, anchor_groups) in enumerate(members):
         limit = start + combo.window
         while j < len(members) and members[j][0] < limit:
             for g in members[j][1]:
@@ -545,7 +567,7 @@ def _combo_fires(combo: Combo, groups: dict[str, tuple[int, ...]], ordered: Sequ
                     covered += 1
                 counts[g] += 1
             j += 1
-        if covered == need:
+        if covered == need and _distinct_hits_cover(need, [gs for _, gs in members[i:j]]):
             return True
         for g in anchor_groups:  # the anchor leaves the window
             counts[g] -= 1
