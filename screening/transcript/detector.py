@@ -502,7 +502,9 @@ class ScriptDetector:
         """The scheme the scheme model ranks first, if it is sure enough and the packs know the category."""
         if self.model is None or self.model.schemes is None:
             return None, 0.0
-        ranked = self.model.schemes.rank(state.counts)
+        ranked = state.ranked
+        if ranked is None:
+            ranked = state.ranked = self.model.schemes.rank(state.counts, state.sumsq)
         if not ranked:
             return None, 0.0
         best, q = ranked[0]

@@ -93,6 +93,8 @@ class NgramState:
     counts: Counter[str] = field(default_factory=Counter)
     dot: float = 0.0
     sumsq: float = 0.0
+    # the scheme model's ranking of these counts, kept until they change (an assessment asks for it up to 3 times)
+    ranked: list[tuple[str, float]] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_counts(cls, model: NgramModel, counts: Counter[str]) -> NgramState:
@@ -104,6 +106,7 @@ class NgramState:
     def add(self, model: NgramModel, delta: Counter[str]) -> None:
         weights = model.weights
         counts = self.counts
+        self.ranked = None
         for gram, d in delta.items():
             old = counts[gram]
             counts[gram] = old + d
@@ -136,14 +139,16 @@ class SchemeModel:
     intercepts: tuple[float, ...]
     weights: dict[str, tuple[tuple[int, float], ...]]  # n-gram → (class index, weight)
 
-    def rank(self, counts: Counter[str]) -> list[tuple[str, float]]:
-        """Classes with their probability (one-vs-rest, each in 0..1), best first."""
+    def rank(self, counts: Counter[str], sumsq: float | None = None) -> list[tuple[str, float]]:
+        """Classes with their probability (one-vs-rest, each in 0..1), best first. ``sumsq``: the counts' sum of
+        squares when the caller has it (:class:`NgramState` does)."""
         dots = [0.0] * len(self.classes)
-        sumsq = 0.0
         weights = self.weights
+        if sumsq is None:
+            sumsq = float(sum(c * c for c in counts.values()))
+        get = weights.get
         for gram, c in counts.items():
-            sumsq += c * c
-            ws = weights.get(gram)
+            ws = get(gram)
             if ws is not None:
                 for ci, w in ws:
                     dots[ci] += w * c

@@ -210,3 +210,26 @@ def test_evaluate_reports_bad_lines_and_gbk(tmp_path: Path) -> None:
         timeout=60,
     )
     assert missing.returncode == 2 and "absent.jsonl" in missing.stderr
+
+
+def test_the_scheme_ranking_is_kept_per_state_until_the_counts_change() -> None:
+    """An assessment asks the scheme model up to three times for the same counts; the ranking is kept on the state
+    and dropped when a streamed segment adds to it, so a session never names a scheme from stale counts."""
+    from collections import Counter
+
+    from screening.transcript.model import NgramState, key_model_string
+    from screening.transcript.normalise import normalise, sound_key
+
+    det = ScriptDetector.default()
+    model = det.model
+    assert model is not None and model.schemes is not None
+    key = sound_key(True)
+    state = model.state(key_model_string(key.key(normalise("您好我是移动客服您的积分即将清零今天可以兑换"))))
+    first = det._model_scheme(state)
+    assert state.ranked is not None and det._model_scheme(state) == first
+    assert state.ranked == model.schemes.rank(state.counts)  # the same as ranking afresh (sumsq from the state)
+    more = model.count(key_model_string(key.key(normalise("把验证码告诉我"))))
+    state.add(model, more)
+    assert state.ranked is None
+    fresh = NgramState.from_counts(model, Counter(state.counts))
+    assert det._model_scheme(state) == det._model_scheme(fresh)
