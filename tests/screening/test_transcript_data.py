@@ -117,7 +117,9 @@ def test_broken_json_pack_names_the_line(tmp_path: Path) -> None:
 def test_shipped_model_is_small_and_readable_without_sklearn() -> None:
     path = NgramModel.bundled_path()
     raw = path.read_bytes()
-    assert len(raw) < 400_000
+    # Issue 12 allows the detector's data 10 MB in the frozen app; the model keeps 250,000 features (~1.6 MB, chosen on
+    # round 19 in the eleventh session). This bound catches an accidental unpruned model (~810,000 features).
+    assert len(raw) < 2_500_000
     doc = json.loads(gzip.decompress(raw))
     assert doc["features"] and all(isinstance(w, float) for w in list(doc["features"].values())[:50])
     # Inference must not need scikit-learn/scipy: load the detector in a clean interpreter that cannot import them.
