@@ -504,7 +504,7 @@ class ScriptDetector:
             return None, 0.0
         ranked = state.ranked
         if ranked is None:
-            ranked = state.ranked = self.model.schemes.rank(state.counts, state.sumsq)
+            ranked = state.ranked = self.model.schemes.rank(state.counts)
         if not ranked:
             return None, 0.0
         best, q = ranked[0]
@@ -531,8 +531,9 @@ def _noisy_or(weights: Iterable[float]) -> float:
 
 
 def _distinct_hits_cover(need: int, hit_groups: Sequence[tuple[int, ...]]) -> bool:
-    """Whether each of the ``need`` groups can have a hit of its own (a rule in two groups of a combo, such as
-    gamble.lure, makes no combination with itself: 「这场球我们稳赢」 is one cue, not a lure plus a top-up)."""
+    """Whether each of the ``need`` groups can have a rule of its own among the window's hits (``hit_groups``: one
+    entry per distinct rule). A rule in two groups of a combo, such as gamble.lure, makes no combination with itself,
+    however often it is said: 「这场球我们稳赢，这把稳赢」 is one cue, not a lure plus a top-up."""
     owner: dict[int, int] = {}  # group → index of the hit that fills it (augmenting paths; a combo has 2-3 groups)
 
     def place(hit: int, seen: set[int]) -> bool:
@@ -554,14 +555,14 @@ def _distinct_hits_cover(need: int, hit_groups: Sequence[tuple[int, ...]]) -> bo
 
 def _combo_fires(combo: Combo, groups: dict[str, tuple[int, ...]], ordered: Sequence[PhraseHit]) -> bool:
     """Whether every group of the combo has a hit inside one window (two pointers, linear)."""
-    members = [(h.start, gi) for h in ordered if (gi := groups.get(h.rule_id)) is not None]
+    members = [(h.start, gi, h.rule_id) for h in ordered if (gi := groups.get(h.rule_id)) is not None]
     need = len(combo.groups)
-    if len({g for _, gs in members for g in gs}) < need:
+    if len({g for _, gs, _ in members for g in gs}) < need:
         return False
     counts = [0] * need
     covered = 0
     j = 0
-    for i, (start, anchor_groups) in enumerate(members):
+    for i, (start, anchor_groups, _) in enumerate(members):
         limit = start + combo.window
         while j < len(members) and members[j][0] < limit:
             for g in members[j][1]:
@@ -569,7 +570,7 @@ def _combo_fires(combo: Combo, groups: dict[str, tuple[int, ...]], ordered: Sequ
                     covered += 1
                 counts[g] += 1
             j += 1
-        if covered == need and _distinct_hits_cover(need, [gs for _, gs in members[i:j]]):
+        if covered == need and _distinct_hits_cover(need, list({rule: gs for _, gs, rule in members[i:j]}.values())):
             return True
         for g in anchor_groups:  # the anchor leaves the window
             counts[g] -= 1

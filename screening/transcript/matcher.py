@@ -101,8 +101,7 @@ _UP_TO_SENTENCE_BREAK = re.compile(r".*[。！？!?\n]", re.S)
 _NARRATION = re.compile(
     r"冒充|假冒|谎称|诱导|受害人|反诈|警方提醒|诈骗分子|犯罪分子|诈骗手段|诈骗手法|都是诈骗|是诈骗|骗局|防骗|上当受骗|"
     r"诈骗短信|诈骗电话|是骗子|骗人的|如果有人|凡是有人|遇到有人|有人打电话让|"
-    r"有骗子|被骗了|被骗走|差点上当|千万别信|你别信|别上当|"
-    r"有人打电话说|打电话来说|有个平台说|有人拉我|有人让我|有人叫我"
+    r"有骗子|被骗了|被骗走|差点上当|千万别信|你别信|别上当"
 )
 SENTENCE_REACH = 80
 # A poster or notice *about* fraud lists the scam's words under a title that says so (【反诈提醒】, 「“注销校园贷”是骗局！」,

@@ -106,7 +106,6 @@ class NgramState:
     def add(self, model: NgramModel, delta: Counter[str]) -> None:
         weights = model.weights
         counts = self.counts
-        self.ranked = None
         for gram, d in delta.items():
             old = counts[gram]
             counts[gram] = old + d
@@ -114,6 +113,7 @@ class NgramState:
             w = weights.get(gram)
             if w is not None:
                 self.dot += w * d
+        self.ranked = None  # after the counts changed (a session feeds one call from one thread)
 
     def preview(self, model: NgramModel, delta: Counter[str]) -> NgramState:
         """Score of this state plus ``delta``, without changing this one (for partial segments).
@@ -139,15 +139,14 @@ class SchemeModel:
     intercepts: tuple[float, ...]
     weights: dict[str, tuple[tuple[int, float], ...]]  # n-gram → (class index, weight)
 
-    def rank(self, counts: Counter[str], sumsq: float | None = None) -> list[tuple[str, float]]:
-        """Classes with their probability (one-vs-rest, each in 0..1), best first. ``sumsq``: the counts' sum of
-        squares when the caller has it (:class:`NgramState` does)."""
+    def rank(self, counts: Counter[str]) -> list[tuple[str, float]]:
+        """Classes with their probability (one-vs-rest, each in 0..1), best first. The norm is the counts' own: a
+        streamed partial's :meth:`NgramState.preview` carries a sum of squares that includes text its counts do not."""
         dots = [0.0] * len(self.classes)
-        weights = self.weights
-        if sumsq is None:
-            sumsq = float(sum(c * c for c in counts.values()))
-        get = weights.get
+        sumsq = 0.0
+        get = self.weights.get
         for gram, c in counts.items():
+            sumsq += c * c
             ws = get(gram)
             if ws is not None:
                 for ci, w in ws:

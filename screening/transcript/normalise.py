@@ -127,7 +127,9 @@ _STARTS_WORD = frozenset("个次天年月日周起定下样共张点直般些位
 
 
 # A spoken decimal before 万/亿: 一点五万 = 15000, 两点三亿 = 230000000 (十二点半 is a time and has no unit after it).
-_DECIMAL_AMOUNT = re.compile(r"([零〇一二两三四五六七八九十]{1,3})点([零〇一二三四五六七八九]{1,3})([万亿])")
+_DECIMAL_AMOUNT = re.compile(
+    r"(?<![零〇一二两三四五六七八九十百千])([零〇一二两三四五六七八九十百千]{1,8})点([零〇一二三四五六七八九]{1,3})([万亿])"
+)
 
 
 def _decimal_sub(match: re.Match[str]) -> str:

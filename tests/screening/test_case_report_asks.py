@@ -44,10 +44,13 @@ def test_a_password_for_a_home_visit_is_an_ask() -> None:
 
 def test_one_cue_in_both_groups_of_a_combo_is_no_combination(det: ScriptDetector) -> None:
     """gamble.lure sits in both groups of combo.gamble_topup; one 稳赢 made the combination with itself and an
-    honest boast about a football match reached WARN.  Two cues still make it, and so does a lure plus a top-up."""
+    honest boast about a football match reached WARN, and so did the same boast twice.  A platform and a lure still
+    make it, and so does a lure plus a top-up."""
     one = det.assess("这场球我们稳赢，晚上请你吃饭。", style="chat")
     assert one.combos == () and one.level < Level.WARN
-    two = det.assess("稳赢的计划，充一百送一百，跟着我下", style="chat")
+    twice = det.assess("这场球我们稳赢，这把稳赢", style="chat")
+    assert twice.combos == () and twice.level < Level.WARN
+    two = det.assess("百家乐稳赢的计划，跟着我走", style="chat")
     assert "combo.gamble_topup" in two.combos
     topup = det.assess("今天下午有个必中号，我把号码私发给你，你先去充值", style="chat")
     assert "combo.gamble_topup" in topup.combos

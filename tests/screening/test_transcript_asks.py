@@ -96,17 +96,3 @@ def test_a_misheard_fee_before_a_misheard_ask_denies_nothing() -> None:
     assert hit.fuzzy and not hit.narrated
     typed = det.assess("本行热线非转账专线，请勿向来电人员转账", style="sms")
     assert "generic.transfer_request" not in {h.rule_id for h in typed.hits if not h.narrated}
-
-
-def test_a_call_retold_as_someone_said_is_narration() -> None:
-    """「今天有人打电话说…要我把额度借出来清零」 reports what a caller said: its cues are told from the outside, as in
-    「有人打电话让…」, and the chat in which a friend answers it stays below WARN; the caller's own words still count."""
-    det = ScriptDetector.default()
-    retold = (
-        "小邓 21:10\n今天有人打电话说我大学的学生账户要注销，要我把额度借出来清零\n"
-        "室友 21:11\n这个辅导员开会讲过，根本没有这回事\n小邓 21:12\n我没理他，挂了以后把号码标记了"
-    )
-    a = det.assess(retold, style="chat")
-    assert a.level < Level.WARN and all(h.narrated for h in a.hits if h.rule_id.startswith("student."))
-    direct = det.assess("同学你好，你大学的学生账户要注销，要把额度借出来清零，不然影响征信", style="chat")
-    assert any(h.rule_id.startswith("student.") and not h.narrated for h in direct.hits)

@@ -235,3 +235,7 @@ def test_the_scheme_ranking_is_kept_per_state_until_the_counts_change() -> None:
     assert state.ranked is None
     fresh = NgramState.from_counts(model, Counter(state.counts))
     assert det._model_scheme(state) == det._model_scheme(fresh)
+
+    # a streamed partial's preview carries a sum of squares of text its counts lack: it is ranked on its own counts
+    partial = state.preview(model, model.count(key_model_string(key.key(normalise("转到安全账户")))))
+    assert det._model_scheme(partial) == det._model_scheme(NgramState.from_counts(model, Counter(partial.counts)))
