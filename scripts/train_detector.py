@@ -443,7 +443,9 @@ def without_scheme(
     """A ``dress`` for :func:`held_out_models` that gives a fold's model what the shipped detector has and a fold
     trains without: the shipped style offsets and the shipped scheme model with the held-out scheme's categories
     silenced (intercept -50: one-vs-rest, so the other classes rank as a model fitted without the class would, save
-    that they saw its rows as negatives, which makes them less sure of them, not more).  Without a scheme model
+    that they saw its rows as negatives, which makes them less sure of them, not more).  Two approximations, both
+    noted: a category two generated schemes share (fake_loan) is silenced in either's fold, which makes those folds
+    pessimistic; the offsets were calibrated on the shipped model's intercept, not the fold's.  Without a scheme model
     the model never speaks where no rule names a scheme and the model-plus-ask path never fires: before the
     twelfth session the folds measured a detector that is not shipped."""
 
