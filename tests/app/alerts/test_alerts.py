@@ -5,14 +5,12 @@ from __future__ import annotations
 import dataclasses
 import threading
 
-import pytest
-
 from app.alerts.email import send_alert_email
 from app.alerts.policy import Alert, AlertPolicy
-from app.audio.service import DeviceScan
 from screening.types import Level
 from tests.app.conftest import free_port, local_smtp
 from tests.helpers.clock import FakeClock
+from tests.helpers.devices import record_portaudio_restarts, scan_devices
 
 
 # ------------------------------------------------------------------------------------------ policy
@@ -171,13 +169,9 @@ def test_alert_reasons_follow_a_language_switch(qtbot, services) -> None:
 def test_a_device_rescan_waits_out_the_alarm_tone(qtbot, services, monkeypatch) -> None:
     """While the tone's output stream is open, 刷新 (or the start-up naming of devices saved by number) does not
     re-initialise PortAudio under it: the scan keeps the list PortAudio knew and says audio holds it."""
-    import sounddevice as sd
-
     import app.alerts.service as alert_service
 
-    restarts: list[str] = []
-    monkeypatch.setattr(sd, "_terminate", lambda: restarts.append("terminate"))
-    monkeypatch.setattr(sd, "_initialize", lambda: restarts.append("initialize"))
+    restarts = record_portaudio_restarts(monkeypatch, real=False)
     playing, finish = threading.Event(), threading.Event()
 
     def tone(level: Level) -> str:
@@ -188,17 +182,11 @@ def test_a_device_rescan_waits_out_the_alarm_tone(qtbot, services, monkeypatch) 
     monkeypatch.setattr(alert_service, "play_tone", tone)
     speech = services.speech
 
-    def scan() -> DeviceScan:
-        got: list[DeviceScan] = []
-        speech.list_devices(got.append, lambda exc: pytest.fail(f"device scan failed: {exc!r}"))
-        qtbot.waitUntil(lambda: bool(got), timeout=10_000)
-        return got[0]
-
     with qtbot.waitSignal(services.alerts.soundPlayed, timeout=10_000):
         services.alerts.play_sound(Level.WARN)
         assert playing.wait(10)
-        held = scan()
+        held = scan_devices(qtbot, speech)
         finish.set()
     assert (held.held_by, held.rescanned, restarts) == ("audio", False, [])
-    free = scan()
+    free = scan_devices(qtbot, speech)
     assert free.rescanned and restarts == ["terminate", "initialize"]

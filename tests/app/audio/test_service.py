@@ -12,9 +12,9 @@ import threading
 import pytest
 from PySide6.QtCore import QCoreApplication, QObject, Slot
 
-from app.audio.service import DeviceScan
 from speech.audio import LevelReading
 from speech.channels import Side
+from tests.helpers.devices import record_portaudio_restarts, scan_devices
 from tests.helpers.signals import EmitThreads
 
 STALE = 0.9  # the bar a stopped meter's last reading carries: it must never be shown
@@ -188,18 +188,8 @@ def _noting_thread(on_level, threads: list[int]):  # type: ignore[no-untyped-def
 def test_the_rescan_keeps_portaudio_running_while_a_call_listens(qtbot, services, monkeypatch) -> None:
     """刷新 re-initialises PortAudio to find a device plugged in since, but never under a live call's open stream:
     the scan then says the list was kept, and why."""
-    import sounddevice as sd
-
-    restarts: list[str] = []
-    monkeypatch.setattr(sd, "_terminate", lambda: restarts.append("terminate"))
-    monkeypatch.setattr(sd, "_initialize", lambda: restarts.append("initialize"))
+    restarts = record_portaudio_restarts(monkeypatch, real=False)
     speech = services.speech
-
-    def scan() -> DeviceScan:
-        got: list[DeviceScan] = []
-        speech.list_devices(got.append, lambda exc: pytest.fail(f"device scan failed: {exc!r}"))
-        qtbot.waitUntil(lambda: bool(got), timeout=10_000)
-        return got[0]
 
     line1, line2 = ScriptedDevice("line1-us"), ScriptedDevice("line2-caller")
     calls = [speech.live_capture(line1), speech.live_capture(line2)]
@@ -207,16 +197,16 @@ def test_the_rescan_keeps_portaudio_running_while_a_call_listens(qtbot, services
     for call in calls:
         call.start()
     assert line1.started.is_set() and speech.live_streams == 2
-    held = scan()
+    held = scan_devices(qtbot, speech)
     assert (held.held_by, held.rescanned, restarts) == ("calls", False, [])
 
     calls[0].close()
     assert line1.closed.is_set() and speech.live_streams == 1
-    assert scan().held_by == "calls" and restarts == []  # one line still listens
+    assert scan_devices(qtbot, speech).held_by == "calls" and restarts == []  # one line still listens
     calls[1].close()
     calls[1].close()  # closed twice (a stop after the device went away): counted once
     assert speech.live_streams == 0
-    free = scan()
+    free = scan_devices(qtbot, speech)
     assert free.rescanned and free.held_by is None and restarts == ["terminate", "initialize"]
     assert all(hasattr(d, "name") for d in free.devices)
 

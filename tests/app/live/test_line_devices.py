@@ -16,13 +16,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.audio.service import DeviceScan, LiveCapture, device_arg
+from app.audio.service import LiveCapture, device_arg
 from app.calls.events import CallEvent
 from app.settings import LineDevices, load_settings
 from speech.audio import LiveSource
 from speech.channels import Side
 from speech.loopback import PulseSource
 from speech.recognizer import LoadedModel, RecognitionResult, build_grammar
+from tests.helpers.devices import record_portaudio_restarts, scan_devices
 from tests.speech.conftest import (  # noqa: F401 - pytest fixtures
     KO_FRAUD_SENTENCE,
     PulseLine,
@@ -144,35 +145,12 @@ def test_each_line_opens_its_own_pair_and_hears_only_its_own_headset(
 
     # 刷新 in Settings while the lines listen: PortAudio is not restarted under their streams, and the scan says so.
     assert services.speech.live_streams == 2 * len(lines)
-    restarts = _watch_portaudio_restarts(monkeypatch)
-    scan = _scan_devices(qtbot, services)
+    restarts = record_portaudio_restarts(monkeypatch, real=True)
+    scan = scan_devices(qtbot, services.speech, timeout=15_000)
     assert scan.held_by == "calls" and restarts == []
     _stop(qtbot, services, lines)
     assert services.speech.live_streams == 0
-    assert _scan_devices(qtbot, services).rescanned and restarts == ["terminate", "initialize"]
-
-
-def _watch_portaudio_restarts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Each real PortAudio restart (``sd._terminate``/``sd._initialize``), recorded as it runs."""
-    import sounddevice as sd
-
-    restarts: list[str] = []
-    for name in ("_terminate", "_initialize"):
-        real = getattr(sd, name)
-
-        def restart(real: Callable[[], object] = real, name: str = name) -> object:
-            restarts.append(name.strip("_"))
-            return real()
-
-        monkeypatch.setattr(sd, name, restart)
-    return restarts
-
-
-def _scan_devices(qtbot, services) -> DeviceScan:
-    got: list[DeviceScan] = []
-    services.speech.list_devices(got.append, lambda exc: pytest.fail(f"device scan failed: {exc!r}"))
-    qtbot.waitUntil(lambda: bool(got), timeout=15_000)
-    return got[0]
+    assert scan_devices(qtbot, services.speech, timeout=15_000).rescanned and restarts == ["terminate", "initialize"]
 
 
 def test_real_speech_on_each_lines_headset_is_transcribed_on_that_line(
@@ -238,7 +216,7 @@ def test_microphones_saved_by_number_are_saved_by_name_after_a_scan(
             LineDevices("4", "", None),
         ),
     )
-    _scan_devices(qtbot, services)
+    scan_devices(qtbot, services.speech, timeout=15_000)
     saved = services.settings.value
     assert saved.audio_device == f"pulse, {pulse.hostapi}"
     assert [e.us_device for e in saved.line_devices] == [saved.audio_device, "99", "USB Headset, MME", None]
