@@ -48,6 +48,7 @@ from screening.transcript.model import (  # noqa: E402
     NgramModel,
     key_model_string,
     ngrams_for_training,
+    read_model_doc,
 )
 from screening.transcript.noise import CER_LEVELS, NoiseChannel  # noqa: E402
 from screening.transcript.normalise import normalise, sound_key  # noqa: E402
@@ -447,7 +448,7 @@ def without_scheme(
     noted: a category two generated schemes share (fake_loan) is silenced in either's fold, which makes those folds
     pessimistic; the offsets were calibrated on the shipped model's intercept, not the fold's.  Without a scheme model
     the model never speaks where no rule names a scheme and the model-plus-ask path never fires: before the
-    twelfth session the folds measured a detector that is not shipped."""
+    eleventh session the folds measured a detector that is not shipped."""
 
     def dress(doc: dict[str, Any], value: Any) -> None:
         if not shipped:
@@ -468,10 +469,7 @@ def without_scheme(
 
 def shipped_doc(path: Path) -> dict[str, Any] | None:
     """The model document at ``path`` (the one this commit ships), or None when there is none yet."""
-    if not path.exists():
-        return None
-    doc: dict[str, Any] = json.loads(gzip.decompress(path.read_bytes()))
-    return doc
+    return read_model_doc(path) if path.exists() else None
 
 
 def loso(

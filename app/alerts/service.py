@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
@@ -112,9 +113,8 @@ class AlertService(QObject):
         speech = getattr(self._services, "speech", None)
 
         def tone(parsed: Level) -> str:
-            if speech is None:
-                return play_tone(parsed)
-            with speech.holding_audio():  # a device rescan does not re-initialise PortAudio under the tone
+            # a device rescan does not re-initialise PortAudio under the tone
+            with speech.holding_audio() if speech is not None else nullcontext():
                 return play_tone(parsed)
 
         self._services.jobs.run(tone, Level.parse(level), on_result=played, on_error=failed, name="alert-sound")

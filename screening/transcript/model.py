@@ -86,6 +86,21 @@ def ngrams_for_training(ms: str, max_n: int = 3, min_n: int = 1) -> list[str]:
     return list(count_ngrams(ms, 0, max_n, min_n).elements())
 
 
+def read_model_doc(path: Path | Traversable) -> dict[str, Any]:
+    """The model file's JSON document (gzip), unchecked beyond being an object; a clear error if missing or corrupt."""
+    if not path.is_file():
+        raise ModelError(Message(ModelProblem.MISSING, {"path": str(path)}))
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read()
+        doc = json.loads(gzip.decompress(raw).decode("utf-8"))
+    except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError, gzip.BadGzipFile) as exc:
+        raise ModelError(Message(ModelProblem.CORRUPT, {"path": str(path), "error": exc})) from exc
+    if not isinstance(doc, dict):
+        raise ModelError(Message(ModelProblem.CORRUPT, {"path": str(path), "error": "not a JSON object"}))
+    return doc
+
+
 @dataclass
 class NgramState:
     """Running counts for one text, updated as text is appended (streaming)."""
@@ -226,17 +241,7 @@ class NgramModel:
 
     @classmethod
     def load(cls, path: Path | Traversable, key: SoundKey) -> NgramModel:
-        if not path.is_file():
-            raise ModelError(Message(ModelProblem.MISSING, {"path": str(path)}))
-        try:
-            with path.open("rb") as fh:
-                raw = fh.read()
-            doc = json.loads(gzip.decompress(raw).decode("utf-8"))
-        except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError, gzip.BadGzipFile) as exc:
-            raise ModelError(Message(ModelProblem.CORRUPT, {"path": str(path), "error": exc})) from exc
-        if not isinstance(doc, dict):
-            raise ModelError(Message(ModelProblem.CORRUPT, {"path": str(path), "error": "not a JSON object"}))
-        return cls.from_doc(doc, key, str(path))
+        return cls.from_doc(read_model_doc(path), key, str(path))
 
     @staticmethod
     def bundled_path() -> Traversable:
