@@ -66,8 +66,11 @@ NEGATION_REACH = 10  # characters looked at on each side of a hit, within its cl
 
 # Recognised speech has no commas; a filler or a new speaker's "my side" starts a clause all the same, and a denial
 # before it does not reach a cue after it: 「你不用念给我 我这边共享屏幕看得到」, 「短信您不用管 我这边帮您操作」.
+# A denial that is a whole statement of what happened ends its clause too: 「转账没有成功 您开一下屏幕共享」.
 # (the break itself is the group ``brk``: a denial left hanging just before it still counts, see ``_DANGLING_DENIAL``)
-_UP_TO_SOFT_BREAK = re.compile(r".*(?P<brk>(?:我|我们)(?:这边|这里)|嗯|然后|好吧|对吧|是吧|接下来)", re.S)
+_UP_TO_SOFT_BREAK = re.compile(
+    r".*(?P<brk>(?:我|我们)(?:这边|这里)|嗯|呃|然后|好吧|对吧|是吧|接下来|没有?(?:成功|到账|收到|通过|问题|反应))", re.S
+)
 # 「千万不要 嗯 把验证码告诉别人」: a denial with nothing after it but the filler (and 再/也) is not finished; it governs the cue.
 _DANGLING_DENIAL = re.compile(
     r"(?:不要|不会|不能|不可以|别|切勿|勿|绝不|不需要|无需|不用|不必|没有)(?:再|也|千万)?(?:嗯|啊|呃|那个|就是)*$"

@@ -86,8 +86,7 @@ def _numeral_value(run: str) -> str | None:
     if all(ch in _CN_DIGITS for ch in run):
         if len(run) < _MIN_DIGIT_RUN:
             return None
-        # Spoken digit by digit (phone numbers, QQ numbers, card numbers, verification codes).
-        return "".join(str(_CN_DIGITS[ch]) for ch in run)
+        return _spelled(run)  # spoken digit by digit (phone numbers, QQ numbers, card numbers, verification codes)
     total = 0
     section = 0
     digit: int | None = None
@@ -130,17 +129,27 @@ _STARTS_WORD = frozenset("个次天年月日周起定下样共张点直般些位
 _DECIMAL_AMOUNT = re.compile(
     r"(?<![零〇一二两三四五六七八九十百千])([零〇一二两三四五六七八九十百千]{1,8})点([零〇一二三四五六七八九]{1,3})([万亿])"
 )
+# … but after a time of day the 点 is the clock's: 下午三点一万块钱 is 3 p.m. and 10000, not 31000.
+_CLOCK_BEFORE = frozenset(
+    ("上午", "下午", "中午", "晚上", "早上", "凌晨", "傍晚", "夜里", "半夜", "今天", "明天", "后天", "昨天")
+)
+
+
+def _spelled(run: str) -> str:
+    """Digits spoken one by one (三五八 → 358)."""
+    return "".join(str(_CN_DIGITS[ch]) for ch in run)
 
 
 def _decimal_sub(match: re.Match[str]) -> str:
     whole_run, tenths, unit = match.groups()
-    whole = str(_CN_DIGITS[whole_run]) if len(whole_run) == 1 and whole_run in _CN_DIGITS else _numeral_value(whole_run)
-    if whole is None or not whole.isdigit():
+    if match.string[max(0, match.start() - 2) : match.start()] in _CLOCK_BEFORE:
         return match.group(0)
-    digits = "".join(str(_CN_DIGITS[ch]) for ch in tenths)
+    # (one digit alone is no number to _numeral_value, which wants a run that long for codes read digit by digit)
+    whole = _spelled(whole_run) if len(whole_run) == 1 and whole_run in _CN_DIGITS else _numeral_value(whole_run)
+    if whole is None:
+        return match.group(0)
     scale = _CN_BIG[unit]
-    value = int(whole) * scale + int(digits) * scale // 10 ** len(digits)
-    return str(value)
+    return str(int(whole) * scale + int(_spelled(tenths)) * scale // 10 ** len(tenths))
 
 
 def _numeral_sub(match: re.Match[str]) -> str:

@@ -188,6 +188,9 @@ def test_normalise_spoken_forms() -> None:
         "1015000",
         "12005000",
     ]
+    # after a time of day the 点 is the clock's (3 p.m., then 10000), not a decimal point (31000)
+    assert normalise("下午三点一万块钱") == "下午三点10000块钱"
+    assert normalise("明天晚上八点两万送到") == "明天晚上八点20000送到"
     assert [normalise(n) for n in ("十二点半到", "一点五个点", "零点五", "差一点万一出事")] == [
         "12点半到",
         "一点五个点",

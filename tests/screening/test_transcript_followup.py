@@ -231,6 +231,9 @@ def test_a_denial_in_recognised_speech_stops_where_a_new_clause_starts(det: Scri
     assert "remote.screen_share" in {h.rule_id for h in a.hits if not h.narrated}
     b = det.assess("短信您不用管 我这边帮您远程操作 您手机放着就行", style="call")
     assert "remote.screen_share" in {h.rule_id for h in b.hits if not h.narrated}
+    # a filler, or a denial that states what happened (没有成功), ends the clause as well
+    for text in ("女士您好刚才您的转账没有成功您开一下屏幕共享我看看", "验证码您不用念呃您打开屏幕共享我帮您看"):
+        assert "remote.screen_share" in {h.rule_id for h in det.assess(text, style="call").hits if not h.narrated}, text
     for honest in (
         "千万不要相信任何要求你共享屏幕的人也不要把验证码告诉别人",
         "这个不需要您先交任何手续费 放款后按月还就行",
