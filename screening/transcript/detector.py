@@ -57,7 +57,6 @@ MODEL_CAP = 0.84  # … and its part never reaches BLOCK
 SHORT_TEXT = 40  # syllables; shorter texts get proportionally less model weight
 STYLES = ("call", "sms", "chat")
 SHORT_TEXT_BY_STYLE = {"call": SHORT_TEXT, "sms": 20, "chat": 24}  # messages are short by nature
-WARNING_DAMP = 0.3  # the model's part when the text warns against a strong cue and makes no strong ask itself
 SCHEME_MIN = 0.25  # the scheme model names a scheme only when at least this sure
 # The model's veto: on a text long enough for the model to judge, phrase rules alone do not reach WARN when the model
 # finds it this unlike fraud (bank and courier calls that talk about codes, retold scams). On the written dev split
@@ -357,8 +356,10 @@ class ScriptDetector:
         model_part = self._model_part(p, syllables, style)
         if strong_ask is None:
             strong_ask = any(h.weight >= STRONG and not h.narrated for h in hits)
-        if warned >= STRONG * 0.75 and not strong_ask:
-            model_part *= WARNING_DAMP
+        # (The model's part was once cut to 0.3 when the text warned against a strong cue and asked nothing strong
+        # itself. Trained on the writers' honest warnings, the model tells them apart: without the cut, the written
+        # test split, round 20 and the probe gained 45 fraud texts at WARN and no honest one; fake reassurances
+        # such as 「不会让您先垫」 had silenced it.)
         score = 1.0 - (1.0 - rule_score) * (1.0 - model_part)
         if (
             model_part > 0

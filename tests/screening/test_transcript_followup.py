@@ -7,6 +7,7 @@ import pytest
 
 from screening.transcript import ScriptDetector
 from screening.transcript.explain import ReasonText
+from screening.transcript.normalise import normalise, sound_key
 from screening.types import Level, TranscriptSegment
 
 HONEST = [
@@ -262,3 +263,18 @@ def test_an_a_not_a_question_is_no_denial(det: ScriptDetector, text: str, rule: 
         text.replace("能不能", "不能").replace("要不要", "不要").replace("可不可以", "不可以"), style="call"
     )
     assert rule not in {h.rule_id for h in denied.hits if not h.narrated}
+
+
+def test_a_fake_reassurance_does_not_silence_a_sure_model(det: ScriptDetector) -> None:
+    """「酒钱我们不会让您先垫」 denies a strong cue (advance payment) the way a warning does; the model, sure of a fee
+    before the payout, still warns (it was cut to a third whenever a text denied a strong cue and asked nothing strong)."""
+    text = (
+        "大爷您好，我们是名酒回收的，听说您家有几瓶二十年的老茅台，现在一瓶能收到三万。回收之前要先做个年份鉴定，"
+        "鉴定费一瓶八百，四瓶就是三千二，鉴定完当场打款，鉴定费跟货款一起退给您，酒钱我们不会让您先垫。"
+    )
+    norm = normalise(text)
+    assert det.matcher.find_all(norm, sound_key(True).key(norm)).warned >= 0.4  # it denies a strong cue …
+    a = det.assess(text, style="call")
+    assert not any(h.weight >= 0.4 and not h.narrated for h in a.hits)  # … and says none of its own
+    assert a.model_probability >= 0.9
+    assert a.level >= Level.WARN
