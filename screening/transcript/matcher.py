@@ -107,6 +107,9 @@ _NARRATION = re.compile(
     r"有骗子|被骗了|被骗走|差点上当|千万别信|你别信|别上当"
 )
 SENTENCE_REACH = 80
+# Everyday words that a cue runs across: 体验资格 holds 验资 (the "capital check" fee of loan scams), 核验资料 too. A hit
+# that starts inside one of them is that word, not the cue.
+_STRADDLED = re.compile(r"体验资格|[核查检试考]验资[料质格]")
 # A poster or notice *about* fraud lists the scam's words under a title that says so (【反诈提醒】, 「“注销校园贷”是骗局！」,
 # 「电信网络诈骗常见类型一览」): its cues are cited even in lines of their own (:meth:`PhraseMatcher.find_all` with
 # ``titles``, typed text only: a call has no title, and a recogniser's segments are not lines).
@@ -403,6 +406,9 @@ class PhraseMatcher:
                     singles[slot] = (end, fuzzy, pi)
         hits = [RawHit(ri, pi, start, end, fuzzy) for (ri, start), (end, fuzzy, pi) in singles.items()]
         hits.extend(self._gapped_hits(norm, gapped_ends))
+        words = [(m.start(), m.end()) for m in _STRADDLED.finditer(norm)]
+        if words:
+            hits = [h for h in hits if not any(a < h.start < b for a, b in words)]
         return hits
 
     def _gapped_hits(self, norm: str, ends_of: dict[int, list[int]]) -> list[RawHit]:

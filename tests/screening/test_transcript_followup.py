@@ -278,3 +278,11 @@ def test_a_fake_reassurance_does_not_silence_a_sure_model(det: ScriptDetector) -
     assert not any(h.weight >= 0.4 and not h.narrated for h in a.hits)  # … and says none of its own
     assert a.model_probability >= 0.9
     assert a.level >= Level.WARN
+
+
+def test_a_cue_inside_an_everyday_word_is_that_word(det: ScriptDetector) -> None:
+    """体验资格 holds 验资, the "capital check" fee of loan scams; 核验资料 too. The fee itself still counts."""
+    for honest in ("恭喜您获得宽带提速体验资格，免费提速一个月", "办理时请带好身份证，我们要核验资料"):
+        assert "loan.upfront_fee" not in {h.rule_id for h in det.assess(honest, style="sms").hits}, honest
+    fee = det.assess("贷款已经批了，放款前要先交五千验资费，证明您的还款能力", style="call")
+    assert "loan.upfront_fee" in {h.rule_id for h in fee.hits}
