@@ -367,7 +367,7 @@ class PhraseMatcher:
                 warned = max(warned, self.rules[h.rule_index].weight)
             elif not self.rules[h.rule_index].negatable:
                 out.append(h)
-            elif not self._warned(norm, h.start, h.end, h.fuzzy):
+            elif not self._warned(norm, h.start, h.end, h.fuzzy) and not self._denied_inside(h, norm):
                 if self._narrated(norm, h.start, h.end):
                     out.append(h._replace(narrated=True))
                     # a cue told from the outside (a warning, a retold call) is also a warning against it
@@ -477,6 +477,12 @@ class PhraseMatcher:
         if brk:
             after = after[: brk.start()]
         return bool(_NARRATION.search(before) or _NARRATION.search(after))
+
+    def _denied_inside(self, h: RawHit, norm: str) -> bool:
+        """A phrase with a gap ("领取…税费") whose gap holds a denial of what follows: 「领取，无需缴纳任何税费」."""
+        if h.rule_index == self._link_rule or GAP_MARK not in self.rules[h.rule_index].phrases[h.phrase_index]:
+            return False
+        return bool(_NEG_BEFORE.search(norm, h.start + 1, h.end))
 
     @staticmethod
     def _warned(norm: str, start: int, end: int, fuzzy: bool = False) -> bool:

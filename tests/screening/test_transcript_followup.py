@@ -286,3 +286,20 @@ def test_a_cue_inside_an_everyday_word_is_that_word(det: ScriptDetector) -> None
         assert "loan.upfront_fee" not in {h.rule_id for h in det.assess(honest, style="sms").hits}, honest
     fee = det.assess("贷款已经批了，放款前要先交五千验资费，证明您的还款能力", style="call")
     assert "loan.upfront_fee" in {h.rule_id for h in fee.hits}
+
+
+def test_a_denial_inside_a_phrase_gap_denies_what_follows(det: ScriptDetector) -> None:
+    """「中奖者凭小票当场领取，无需缴纳任何税费」: the gapped phrase 领取…税费 spans the 无需 that denies the fee."""
+    honest = det.assess("店庆抽奖，中奖者凭小票当场领取，无需缴纳任何税费或手续费。", style="sms")
+    assert "prize.tax_fee" not in {h.rule_id for h in honest.hits}
+    assert honest.level < Level.WARN
+    scam = det.assess("恭喜您中奖了，领取奖金前需要先缴纳个人所得税费三千元", style="call")
+    assert "prize.tax_fee" in {h.rule_id for h in scam.hits}
+
+
+def test_reporting_to_the_police_is_no_secrecy_cue(det: ScriptDetector) -> None:
+    """「报了警」 told by the one who reported is no threat; 「报了警你就再也见不到他」 is."""
+    told = det.assess("幸亏我舅妈在旁边，直接把电话挂了报了警", style="call")
+    assert "generic.secrecy" not in {h.rule_id for h in told.hits}
+    threat = det.assess("你儿子在我们手上，报了警你就再也见不到他了", style="call")
+    assert "generic.secrecy" in {h.rule_id for h in threat.hits}
