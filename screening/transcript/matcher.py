@@ -151,10 +151,12 @@ def _gives_private_contact(norm: str) -> bool:
 
 
 def _warning_title(norm: str) -> int:
-    """The length of the text's title line when it is one about fraud (not a speaker's turn, addressing nobody,
-    naming no office), else 0."""
+    """The length of the text's title when it is one about fraud (not a speaker's turn, addressing nobody,
+    naming no office), else 0. The title is the first line, or a 【…】 header that runs on into the text."""
     brk = norm.find("\n")
     title = norm[:brk] if brk >= 0 else ""
+    if norm.startswith("【") and not (0 < len(title) <= TITLE_REACH):
+        title = norm[: norm.find("】") + 1]
     if (
         0 < len(title) <= TITLE_REACH
         and not _SPEAKER.match(title)
@@ -181,10 +183,10 @@ _NEG_AFTER = re.compile(
 )
 # A denial between the parts of an "a…b" cue denies the cue: 「领奖不需要先交」 is not 领奖…先交, 「验证码千万不要告诉别人」
 # is not 验证码…告诉 (rules that are about secrecy, ``"negatable": false``, are chained whatever lies between).
-# Only a denial right before the next part counts (「领奖不需要先交」); one earlier in the gap is usually a reassurance
+# Only a denial right before the next part counts (「领奖不需要先交」, 「领取，无需缴纳任何税费或手续费」); one earlier in the gap is usually a reassurance
 # about something else (「验证码不会扣您钱的告诉我」, 「本金不会少的会全部返还」) or a condition (「如果不用…就清零」).
 _GAP_DENIAL = re.compile(
-    rf"(?<![再还若果])(?:{_NOT_A_NOT_A}(?:不要|不会|不能|没有|不需要|不用)|无需|不必|千万别|并不|从不|绝不|不得)(?:再|先|你|您|去|跟|向|给|被)?(?:任何人)?$"
+    rf"(?<![再还若果])(?:{_NOT_A_NOT_A}(?:不要|不会|不能|没有|不需要|不用)|无需|不必|千万别|并不|从不|绝不|不得)(?:再|先|你|您|去|跟|向|给|被)?(?:缴纳|支付|交|付)?(?:任何人|任何)?(?:[\u4e00-\u9fff]{{1,4}}[或和及、])?$"
 )
 # A poster's question answered with its verdict: 「自称公检法要求转到安全账户？——诈骗！」, 「“中奖了？先交税？”——骗局！」.
 _ANSWERED = re.compile(
@@ -367,7 +369,7 @@ class PhraseMatcher:
                 warned = max(warned, self.rules[h.rule_index].weight)
             elif not self.rules[h.rule_index].negatable:
                 out.append(h)
-            elif not self._warned(norm, h.start, h.end, h.fuzzy) and not self._denied_inside(h, norm):
+            elif not self._warned(norm, h.start, h.end, h.fuzzy):
                 if self._narrated(norm, h.start, h.end):
                     out.append(h._replace(narrated=True))
                     # a cue told from the outside (a warning, a retold call) is also a warning against it
@@ -477,12 +479,6 @@ class PhraseMatcher:
         if brk:
             after = after[: brk.start()]
         return bool(_NARRATION.search(before) or _NARRATION.search(after))
-
-    def _denied_inside(self, h: RawHit, norm: str) -> bool:
-        """A phrase with a gap ("领取…税费") whose gap holds a denial of what follows: 「领取，无需缴纳任何税费」."""
-        if h.rule_index == self._link_rule or GAP_MARK not in self.rules[h.rule_index].phrases[h.phrase_index]:
-            return False
-        return bool(_NEG_BEFORE.search(norm, h.start + 1, h.end))
 
     @staticmethod
     def _warned(norm: str, start: int, end: int, fuzzy: bool = False) -> bool:

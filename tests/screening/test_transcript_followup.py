@@ -102,6 +102,8 @@ POSTERS = [
     "【警惕冒充熟人诈骗】\n“我换号了，这是我的新号码”\n“我在开会不方便接电话，先借我五万周转”\n遇到借钱先打电话或视频核实。",
     "电信网络诈骗常见类型一览\n刷单返利类：“点赞关注就赚钱，垫付返现”\n虚假网络贷款类：“无抵押、秒到账，先交保证金”\n"
     "冒充公检法类：“你涉嫌洗钱，转到安全账户”\n记住：不轻信、不透露、不转账！",
+    # a 【…】 header that runs on into the text is a title too
+    "【冒充客服诈骗常见说法】「您的会员将自动续费，需要帮您取消」「您的包裹丢了，给您双倍赔偿」听到这些请立即挂断。",
 ]
 
 
@@ -120,6 +122,7 @@ def test_a_poster_titled_as_a_fraud_warning_is_not_the_fraud(det: ScriptDetector
     [
         # the same lines without such a title are the scam itself
         "【通知】\n“我换号了，这是我的新号码”\n我在开会不方便接电话，先借我五万周转，转到这个卡上",
+        "【通知】“我换号了，这是我的新号码”，我在开会不方便接电话，先借我五万周转，转到这个卡上",
         # a speaker's first turn is not a title, even when it says 诈骗
         "小王：你不会是诈骗吧\n对方：怎么会，我在开会不方便接电话，先借我五万周转，转到这个卡上",
         # a title that names an office is a letterhead fraud borrows
