@@ -110,6 +110,9 @@ SENTENCE_REACH = 80
 # Everyday words that a cue runs across: 体验资格 holds 验资 (the "capital check" fee of loan scams), 核验资料 too. A hit
 # that starts inside one of them is that word, not the cue.
 _STRADDLED = re.compile(r"体验资格|[核查检试考]验资[料质格]")
+# A transfer told as done is a report, not a request: 「您的生存金已按约定转入万能账户」 (an insurer's SMS).
+REPORTED_WHEN_DONE = frozenset({"generic.transfer_request"})
+_DONE = re.compile(r"已(?:经)?(?:按约定|按时|于[^，。,]{0,8})?$")
 # A poster or notice *about* fraud lists the scam's words under a title that says so (【反诈提醒】, 「“注销校园贷”是骗局！」,
 # 「电信网络诈骗常见类型一览」): its cues are cited even in lines of their own (:meth:`PhraseMatcher.find_all` with
 # ``titles``, typed text only: a call has no title, and a recogniser's segments are not lines).
@@ -315,6 +318,7 @@ class PhraseMatcher:
         self._gapped, self._word_parts = _gapped_index(gapped_words)
         # A link posing as an official site is a hit of the packs' lookalike_link rule, when they have one.
         self._link_rule = next((i for i, r in enumerate(self.rules) if r.kind == "lookalike_link"), None)
+        self._done_rules = frozenset(i for i, r in enumerate(self.rules) if r.id in REPORTED_WHEN_DONE)
         self._name_index = {name: i for i, name in enumerate(borrowed_names())}
         self._empty = not entries and not exact and self._link_rule is None
 
@@ -411,6 +415,12 @@ class PhraseMatcher:
         words = [(m.start(), m.end()) for m in _STRADDLED.finditer(norm)]
         if words:
             hits = [h for h in hits if not any(a < h.start < b for a, b in words)]
+        if self._done_rules:
+            hits = [
+                h
+                for h in hits
+                if h.rule_index not in self._done_rules or not _DONE.search(norm, max(0, h.start - 12), h.start)
+            ]
         return hits
 
     def _gapped_hits(self, norm: str, ends_of: dict[int, list[int]]) -> list[RawHit]:

@@ -306,3 +306,11 @@ def test_reporting_to_the_police_is_no_secrecy_cue(det: ScriptDetector) -> None:
     assert "generic.secrecy" not in {h.rule_id for h in told.hits}
     threat = det.assess("你儿子在我们手上，报了警你就再也见不到他了", style="call")
     assert "generic.secrecy" in {h.rule_id for h in threat.hits}
+
+
+def test_a_transfer_told_as_done_is_no_request(det: ScriptDetector) -> None:
+    """「生存金已按约定转入万能账户」 reports money paid to the reader; 「请将资金转入这个账户」 asks for it."""
+    done = det.assess("【泰和人寿】您的生存金1500元已按约定转入万能账户，当前账户价值36022元。", style="sms")
+    assert "generic.transfer_request" not in {h.rule_id for h in done.hits}
+    asked = det.assess("请您今天把资金转入这个安全账户，核查完就退回", style="call")
+    assert "generic.transfer_request" in {h.rule_id for h in asked.hits}
