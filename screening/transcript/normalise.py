@@ -217,6 +217,7 @@ def normalise(text: str) -> str:
 _FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"))
 _FUZZY_FINALS = (("iang", "ian"), ("uang", "uan"), ("ang", "an"), ("eng", "en"), ("ing", "in"))
 
+FILLERS = "嗯呃"  # said between words, never part of one
 _PUA_BASE = 0xE000  # one private-use code point per syllable
 _CJK_RUN = re.compile("[\u3400-\u9fff]+")
 
@@ -264,12 +265,17 @@ class SoundKey:
             if not syllables:
                 continue
             ch = chr(code_point)
+            code = self._code(syllables[0])  # (a filler's syllable still takes its code: 恩 keeps the same one)
+            if ch in FILLERS:
+                # No syllable of what is said: a recogniser's 嗯 and 呃 between words keep their place (same
+                # length) but get no sound code, so the model's n-grams run across them as if they were not there.
+                continue
             self._readings[ch] = syllables
-            table[code_point] = self._code(syllables[0])
+            table[code_point] = code
         self._table = table
-        # What key() translates with: the table, plus ASCII and common punctuation mapped to themselves, because
-        # str.translate raises and swallows a KeyError for each character its table lacks.
-        plain = (*range(0x80), *range(0x2000, 0x2070), *range(0x3000, 0x3040))
+        # What key() translates with: the table, plus ASCII, common punctuation and the fillers mapped to themselves,
+        # because str.translate raises and swallows a KeyError for each character its table lacks.
+        plain = (*range(0x80), *range(0x2000, 0x2070), *range(0x3000, 0x3040), *map(ord, FILLERS))
         self._translation: dict[int, str] = {**{cp: chr(cp) for cp in plain}, **table}
 
     def _syllable(self, syllable: str) -> str:

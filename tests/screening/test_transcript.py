@@ -386,3 +386,16 @@ def test_spoken_amounts_next_to_words_and_service_numbers() -> None:
     assert normalise("五十一个") == "51个"
     kinds = {(e.kind, e.value) for e in extract_entities(normalise("请转九万五块到安全账户 有问题打95588"))}
     assert ("amount", "95000块") in kinds and ("phone", "95588") in kinds and ("phone", "95000") not in kinds
+
+
+def test_fillers_have_no_sound_and_the_model_reads_across_them() -> None:
+    """A recogniser's 嗯/呃 between words keep their place in the key (offsets stay aligned) but give the model no
+    syllable: 「你先 嗯 转帐 呃 过来」 has the n-grams of 「你先转帐过来」."""
+    from screening.transcript.model import count_ngrams, key_model_string
+
+    key = sound_key(True)
+    filled, plain = normalise("嗯 你先 嗯 转帐 呃 过来"), normalise("你先转帐过来")
+    assert len(key.key(filled)) == len(filled)
+    assert key_model_string(key.key(filled)) == key_model_string(key.key(plain))
+    assert count_ngrams(key_model_string(key.key(filled))) == count_ngrams(key_model_string(key.key(plain)))
+    assert key.key("恩情") != "恩情"  # 恩 sounds like 嗯 and is a word: it keeps its code
