@@ -47,10 +47,10 @@ class ReasonText(MessageCode):
         "Titled as an anti-fraud warning: the scam wording in it is quoted to warn, not asked of you",
     )
     MODEL_SCHEME = (
-        "统计模型：没有哪条话术规则点明是哪类诈骗，但整体说法很像「{name}」类诈骗（{p}%）：{scheme} 最可疑的说法：{passages}",
-        "Statistical model: no phrase rule names the scheme, but the text as a whole reads like the '{name}' scam "
-        "({p}%): "
-        "{scheme} Passages that weighed most: {passages}",
+        # (the names already say 诈骗 / scam where they need to: 「二手交易诈骗」, 'Second-hand trade scam')
+        "统计模型：没有哪条话术规则点明是哪类诈骗，但整体说法很像这一类：「{name}」（{p}%）：{scheme} 最可疑的说法：{passages}",
+        "Statistical model: no phrase rule names the scheme, but the text as a whole reads like this kind: "
+        "'{name}' ({p}%): {scheme} Passages that weighed most: {passages}",
     )
 
 
