@@ -66,10 +66,11 @@ NEGATION_REACH = 10  # characters looked at on each side of a hit, within its cl
 
 # Recognised speech has no commas; a filler or a new speaker's "my side" starts a clause all the same, and a denial
 # before it does not reach a cue after it: 「你不用念给我 我这边共享屏幕看得到」, 「短信您不用管 我这边帮您操作」.
-# A denial that is a whole statement of what happened ends its clause too: 「转账没有成功 您开一下屏幕共享」.
+# A denial that is a whole statement of what happened ends its clause too: 「转账没有成功 您开一下屏幕共享」 (but not
+# 没有通过, "never by way of": 「我们没有通过电话让您开屏幕共享」 denies the cue).
 # (the break itself is the group ``brk``: a denial left hanging just before it still counts, see ``_DANGLING_DENIAL``)
 _UP_TO_SOFT_BREAK = re.compile(
-    r".*(?P<brk>(?:我|我们)(?:这边|这里)|嗯|呃|然后|好吧|对吧|是吧|接下来|没有?(?:成功|到账|收到|通过|问题|反应))", re.S
+    r".*(?P<brk>(?:我|我们)(?:这边|这里)|嗯|呃|然后|好吧|对吧|是吧|接下来|没有?(?:成功|到账|收到|问题|反应))", re.S
 )
 # 「千万不要 嗯 把验证码告诉别人」: a denial with nothing after it but the filler (and 再/也) is not finished; it governs the cue.
 _DANGLING_DENIAL = re.compile(
@@ -108,11 +109,11 @@ _NARRATION = re.compile(
 )
 SENTENCE_REACH = 80
 # Everyday words that a cue runs across: 体验资格 holds 验资 (the "capital check" fee of loan scams), 核验资料 too. A hit
-# that starts inside one of them is that word, not the cue.
-_STRADDLED = re.compile(r"体验资格|[核查检试考]验资[料质格]")
+# that starts where such a word holds the cue is that word, not the cue.
+_STRADDLED = re.compile(r"(?<=[体核查检试考])验资(?=[料质格])")  # where the held cue starts; other rules' hits stay
 # A transfer told as done is a report, not a request: 「您的生存金已按约定转入万能账户」 (an insurer's SMS).
 REPORTED_WHEN_DONE = frozenset({"generic.transfer_request"})
-_DONE = re.compile(r"已(?:经)?(?:按约定|按时|于[^，。,]{0,8})?$")
+_DONE = re.compile(r"(?<![而自])已(?:经)?(?:按约定|按时|于[^，。,]{0,8})?$")  # (not 而已 "merely", nor the typo 自已)
 # A poster or notice *about* fraud lists the scam's words under a title that says so (【反诈提醒】, 「“注销校园贷”是骗局！」,
 # 「电信网络诈骗常见类型一览」): its cues are cited even in lines of their own (:meth:`PhraseMatcher.find_all` with
 # ``titles``, typed text only: a call has no title, and a recogniser's segments are not lines).
@@ -154,12 +155,11 @@ def _gives_private_contact(norm: str) -> bool:
 
 
 def _warning_title(norm: str) -> int:
-    """The length of the text's title when it is one about fraud (not a speaker's turn, addressing nobody,
-    naming no office), else 0. The title is the first line, or a 【…】 header that runs on into the text."""
+    """The length of the text's title line when it is one about fraud (not a speaker's turn, addressing nobody,
+    naming no office), else 0. (A 【…】 header run on into a one-line SMS is no title: 「【谨防诈骗】您名下的校园贷账户
+    未注销…请联系客服注销」 is the scam.)"""
     brk = norm.find("\n")
     title = norm[:brk] if brk >= 0 else ""
-    if norm.startswith("【") and not (0 < len(title) <= TITLE_REACH):
-        title = norm[: norm.find("】") + 1]
     if (
         0 < len(title) <= TITLE_REACH
         and not _SPEAKER.match(title)
@@ -412,9 +412,9 @@ class PhraseMatcher:
                     singles[slot] = (end, fuzzy, pi)
         hits = [RawHit(ri, pi, start, end, fuzzy) for (ri, start), (end, fuzzy, pi) in singles.items()]
         hits.extend(self._gapped_hits(norm, gapped_ends))
-        words = [(m.start(), m.end()) for m in _STRADDLED.finditer(norm)]
-        if words:
-            hits = [h for h in hits if not any(a < h.start < b for a, b in words)]
+        held = {m.start() for m in _STRADDLED.finditer(norm)}
+        if held:
+            hits = [h for h in hits if h.start not in held]
         if self._done_rules:
             hits = [
                 h

@@ -130,9 +130,8 @@ _DECIMAL_AMOUNT = re.compile(
     r"(?<![零〇一二两三四五六七八九十百千])([零〇一二两三四五六七八九十百千]{1,8})点([零〇一二三四五六七八九]{1,3})([万亿])"
 )
 # … but after a time of day the 点 is the clock's: 下午三点一万块钱 is 3 p.m. and 10000, not 31000.
-_CLOCK_BEFORE = frozenset(
-    ("上午", "下午", "中午", "晚上", "早上", "凌晨", "傍晚", "夜里", "半夜", "今天", "明天", "后天", "昨天")
-)
+# (a day alone is no clock: 今天一点五万必须到账 is 15000)
+_CLOCK_BEFORE = frozenset(("上午", "下午", "中午", "晚上", "早上", "凌晨", "傍晚", "夜里", "半夜"))
 
 
 def _spelled(run: str) -> str:

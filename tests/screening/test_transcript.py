@@ -190,7 +190,8 @@ def test_normalise_spoken_forms() -> None:
     ]
     # after a time of day the 点 is the clock's (3 p.m., then 10000), not a decimal point (31000)
     assert normalise("下午三点一万块钱") == "下午三点10000块钱"
-    assert normalise("明天晚上八点两万送到") == "明天晚上八点20000送到"
+    assert normalise("晚上八点五万块") == "晚上八点50000块"
+    assert normalise("今天一点五万必须到账") == "今天15000必须到账"  # a day alone is no clock
     assert [normalise(n) for n in ("十二点半到", "一点五个点", "零点五", "差一点万一出事")] == [
         "12点半到",
         "一点五个点",

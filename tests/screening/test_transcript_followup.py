@@ -102,8 +102,6 @@ POSTERS = [
     "【警惕冒充熟人诈骗】\n“我换号了，这是我的新号码”\n“我在开会不方便接电话，先借我五万周转”\n遇到借钱先打电话或视频核实。",
     "电信网络诈骗常见类型一览\n刷单返利类：“点赞关注就赚钱，垫付返现”\n虚假网络贷款类：“无抵押、秒到账，先交保证金”\n"
     "冒充公检法类：“你涉嫌洗钱，转到安全账户”\n记住：不轻信、不透露、不转账！",
-    # a 【…】 header that runs on into the text is a title too
-    "【冒充客服诈骗常见说法】「您的会员将自动续费，需要帮您取消」「您的包裹丢了，给您双倍赔偿」听到这些请立即挂断。",
 ]
 
 
@@ -123,6 +121,8 @@ def test_a_poster_titled_as_a_fraud_warning_is_not_the_fraud(det: ScriptDetector
         # the same lines without such a title are the scam itself
         "【通知】\n“我换号了，这是我的新号码”\n我在开会不方便接电话，先借我五万周转，转到这个卡上",
         "【通知】“我换号了，这是我的新号码”，我在开会不方便接电话，先借我五万周转，转到这个卡上",
+        # a 【…】 header run on into a one-line SMS is no title, whatever it says
+        "【谨防诈骗】您名下的校园贷账户未注销，会影响征信，请尽快联系客服注销。",
         # a speaker's first turn is not a title, even when it says 诈骗
         "小王：你不会是诈骗吧\n对方：怎么会，我在开会不方便接电话，先借我五万周转，转到这个卡上",
         # a title that names an office is a letterhead fraud borrows
@@ -242,6 +242,7 @@ def test_a_denial_in_recognised_speech_stops_where_a_new_clause_starts(det: Scri
         "千万不要相信任何要求你共享屏幕的人也不要把验证码告诉别人",
         "这个不需要您先交任何手续费 放款后按月还就行",
         "您不用提供任何验证码我们这边直接给您办好了",
+        "我们这边没有通过电话让您开屏幕共享 您放心",  # 没有通过 is "never by way of", no finished statement
     ):
         c = det.assess(honest, style="call")
         assert c.level < Level.WARN, honest
@@ -289,6 +290,8 @@ def test_a_cue_inside_an_everyday_word_is_that_word(det: ScriptDetector) -> None
         assert "loan.upfront_fee" not in {h.rule_id for h in det.assess(honest, style="sms").hits}, honest
     fee = det.assess("贷款已经批了，放款前要先交五千验资费，证明您的还款能力", style="call")
     assert "loan.upfront_fee" in {h.rule_id for h in fee.hits}
+    # only the held cue goes: another rule's phrase that starts inside the word (资料…更新) still counts
+    assert "idt.pretext" in {h.rule_id for h in det.assess("您的核验资料需要更新，请联系客服办理。", style="sms").hits}
 
 
 def test_a_denial_inside_a_phrase_gap_denies_what_follows(det: ScriptDetector) -> None:
@@ -304,13 +307,21 @@ def test_reporting_to_the_police_is_no_secrecy_cue(det: ScriptDetector) -> None:
     """「报了警」 told by the one who reported is no threat; 「报了警你就再也见不到他」 is."""
     told = det.assess("幸亏我舅妈在旁边，直接把电话挂了报了警", style="call")
     assert "generic.secrecy" not in {h.rule_id for h in told.hits}
-    threat = det.assess("你儿子在我们手上，报了警你就再也见不到他了", style="call")
-    assert "generic.secrecy" in {h.rule_id for h in threat.hits}
+    for threat in (
+        "你儿子在我们手上，报了警你就再也见不到他了",
+        "你儿子在我们手上，报了警，你就再也见不到他了",
+        "你儿子在我们手上 要是报了警 撕票",
+        "你儿子在我们手上 报了警的话后果自负",
+    ):
+        assert "generic.secrecy" in {h.rule_id for h in det.assess(threat, style="call").hits}, threat
 
 
 def test_a_transfer_told_as_done_is_no_request(det: ScriptDetector) -> None:
     """「生存金已按约定转入万能账户」 reports money paid to the reader; 「请将资金转入这个账户」 asks for it."""
     done = det.assess("【泰和人寿】您的生存金1500元已按约定转入万能账户，当前账户价值36022元。", style="sms")
     assert "generic.transfer_request" not in {h.rule_id for h in done.hits}
-    asked = det.assess("请您今天把资金转入这个安全账户，核查完就退回", style="call")
-    assert "generic.transfer_request" in {h.rule_id for h in asked.hits}
+    for text in (
+        "请您今天把资金转入这个安全账户，核查完就退回",
+        "只是走个流程而已转入这个账户马上就退回",
+    ):  # (而已: "merely")
+        assert "generic.transfer_request" in {h.rule_id for h in det.assess(text, style="call").hits}, text
