@@ -12,11 +12,6 @@ from screening.transcript.detector import ASK_RULES, ScriptDetector
 from screening.types import Level
 
 
-@pytest.fixture(scope="module")
-def det() -> ScriptDetector:
-    return ScriptDetector.default()
-
-
 @pytest.mark.parametrize(
     ("text", "rule"),
     [

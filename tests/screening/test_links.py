@@ -119,11 +119,6 @@ def test_positions_point_at_the_link_in_normalised_text() -> None:
     assert lookalike_links(normalise("没有链接的一句话。")) == []
 
 
-@pytest.fixture(scope="module")
-def det() -> ScriptDetector:
-    return ScriptDetector.default()
-
-
 FAKE = "【中国银行】您的网银盾将于今日到期失效，为不影响正常使用，请登录 boc-ebank-gx.com 进行在线升级。"
 REAL = "【中国银行】您的网银盾将于今日到期失效，为不影响正常使用，请登录 www.boc.cn 进行在线升级。"
 

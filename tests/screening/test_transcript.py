@@ -15,12 +15,6 @@ from screening.transcript.entities import extract_entities
 from screening.transcript.normalise import normalise, sound_key
 from screening.types import Level, TranscriptSegment
 
-
-@pytest.fixture(scope="module")
-def det() -> ScriptDetector:
-    return ScriptDetector.default()
-
-
 # Each real scheme from the police-case typology, written for these tests.
 SCHEMES = {
     "points": (

@@ -65,11 +65,6 @@ HONEST = [
 ]
 
 
-@pytest.fixture(scope="module")
-def det() -> ScriptDetector:
-    return ScriptDetector.default()
-
-
 @pytest.mark.parametrize(("rule", "style", "text"), ASKS, ids=[a[0] for a in ASKS])
 def test_each_ask_is_a_cue_and_the_text_warns(det: ScriptDetector, rule: str, style: str, text: str) -> None:
     a = det.assess(text, style=style)

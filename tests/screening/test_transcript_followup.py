@@ -19,11 +19,6 @@ HONEST = [
 ]
 
 
-@pytest.fixture(scope="module")
-def det() -> ScriptDetector:
-    return ScriptDetector.default()
-
-
 @pytest.mark.parametrize("text", HONEST)
 def test_honest_retellings_and_notices_stay_below_warn(det: ScriptDetector, text: str) -> None:
     a = det.assess(text)

@@ -98,11 +98,6 @@ LOOKALIKES: dict[str, tuple[str, str]] = {
 
 
 @pytest.fixture(scope="module")
-def det() -> ScriptDetector:
-    return ScriptDetector.default()
-
-
-@pytest.fixture(scope="module")
 def channel() -> NoiseChannel:
     return NoiseChannel([w for _, _, _, ws in SEEDS for w in ws], seed=3)
 

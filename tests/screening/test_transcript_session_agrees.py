@@ -22,11 +22,6 @@ TEXTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def det() -> ScriptDetector:
-    return ScriptDetector.default()
-
-
 @pytest.mark.parametrize("text", TEXTS)
 def test_session_and_assess_agree_on_one_final_segment(det: ScriptDetector, text: str) -> None:
     one_shot = det.assess(text, style="call")
