@@ -108,11 +108,8 @@ _NARRATION = re.compile(
     r"有骗子|被骗了|被骗走|差点上当|千万别信|你别信|别上当"
 )
 SENTENCE_REACH = 80
-# Everyday words that a cue runs across: 体验资格 holds 验资 (the "capital check" fee of loan scams), 核验资料 too. A hit
-# that starts where such a word holds the cue is that word, not the cue.
-_STRADDLED = re.compile(r"(?<=[体核查检试考])验资(?=[料质格])")  # where the held cue starts; other rules' hits stay
-# A transfer told as done is a report, not a request: 「您的生存金已按约定转入万能账户」 (an insurer's SMS).
-REPORTED_WHEN_DONE = frozenset({"generic.transfer_request"})
+# A rule's ``not_inside`` words (体验资格 holds 验资, the "capital check" fee of loan scams) and ``done_is_report``
+# (「您的生存金已按约定转入万能账户」, an insurer's SMS, reports a transfer) come from its pack; see :meth:`_candidates`.
 _DONE = re.compile(r"(?<![而自])已(?:经)?(?:按约定|按时|于[^，。,]{0,8})?$")  # (not 而已 "merely", nor the typo 自已)
 # A poster or notice *about* fraud lists the scam's words under a title that says so (【反诈提醒】, 「“注销校园贷”是骗局！」,
 # 「电信网络诈骗常见类型一览」): its cues are cited even in lines of their own (:meth:`PhraseMatcher.find_all` with
@@ -318,7 +315,17 @@ class PhraseMatcher:
         self._gapped, self._word_parts = _gapped_index(gapped_words)
         # A link posing as an official site is a hit of the packs' lookalike_link rule, when they have one.
         self._link_rule = next((i for i, r in enumerate(self.rules) if r.kind == "lookalike_link"), None)
-        self._done_rules = frozenset(i for i, r in enumerate(self.rules) if r.id in REPORTED_WHEN_DONE)
+        self._done_rules = frozenset(i for i, r in enumerate(self.rules) if r.done_is_report)
+        # every rule's not_inside words, in one pattern: word → the rules whose hits it holds
+        self._held_by: dict[str, list[int]] = {}
+        for i, r in enumerate(self.rules):
+            for word in r.not_inside:
+                self._held_by.setdefault(word, []).append(i)
+        self._holding = (
+            re.compile("|".join(map(re.escape, sorted(self._held_by, key=len, reverse=True))))
+            if self._held_by
+            else None
+        )
         self._name_index = {name: i for i, name in enumerate(borrowed_names())}
         self._empty = not entries and not exact and self._link_rule is None
 
@@ -412,9 +419,13 @@ class PhraseMatcher:
                     singles[slot] = (end, fuzzy, pi)
         hits = [RawHit(ri, pi, start, end, fuzzy) for (ri, start), (end, fuzzy, pi) in singles.items()]
         hits.extend(self._gapped_hits(norm, gapped_ends))
-        held = {m.start() for m in _STRADDLED.finditer(norm)}
-        if held:
-            hits = [h for h in hits if h.start not in held]
+        if self._holding is not None:
+            # a hit inside an everyday word its rule lists as not_inside is that word; other rules' hits stay
+            held = [(m.start(), m.end(), self._held_by[m.group()]) for m in self._holding.finditer(norm)]
+            if held:
+                hits = [
+                    h for h in hits if not any(a <= h.start and h.end <= b and h.rule_index in rs for a, b, rs in held)
+                ]
         if self._done_rules:
             hits = [
                 h

@@ -5,13 +5,17 @@ A pack is a JSON file::
     {"format": 1, "pack": "telecom_points", "version": "2026.11.21", "category": "telecom_points",
      "rules": [{"id": "telecom.points_expiring", "weight": 0.45,
                 "phrases": ["积分即将过期", "积分…兑换"],
-                "explanation": {"zh": "…", "en": "…"}, "negatable": true}],
+                "explanation": {"zh": "…", "en": "…"}, "negatable": true,
+                "not_inside": ["体验资格"], "done_is_report": false}],
      "combos": [{"id": "combo.points_code", "weight": 0.55, "window": 200,
                  "all": [["telecom.points_expiring"], ["generic.code_request"]],
                  "explanation": {"zh": "…", "en": "…"}}]}
 
 ``categories.json`` names the categories (zh/en) and describes each scheme.  A ``…`` inside a phrase
-allows up to :data:`GAP` characters in between.  Loading is all-or-nothing: any problem raises
+allows up to :data:`GAP` characters in between.  Optional per rule: ``negatable`` (false: a denial before the cue
+does not cancel it, as for 不要告诉家人); ``not_inside``, everyday words that hold one of the rule's phrases and are not
+the cue (体验资格 holds the loan-fee cue 验资); ``done_is_report`` (true: the cue told as done, 已转入…, is a report,
+not an ask).  Loading is all-or-nothing: any problem raises
 :class:`PhrasePackError` with a translated message naming the file and the rule.
 """
 
@@ -81,6 +85,10 @@ class Rule:
     explanation: BiText
     negatable: bool = True
     pack: str = ""
+    # Everyday words that hold one of the phrases (体验资格 holds 验资): a hit inside one of them is that word.
+    not_inside: tuple[str, ...] = ()
+    # The cue told as done (「生存金已按约定转入万能账户」) is a report, not an ask.
+    done_is_report: bool = False
     # "phrases": matched by its phrases. "lookalike_link": no phrases; its hits are the links in the text that pose
     # as an official site (screening.transcript.links), with this rule's weight and explanation.
     kind: str = "phrases"
@@ -158,6 +166,24 @@ def _weight(value: Any, path: str, where: str) -> float:
     return float(value)
 
 
+def _not_inside(value: Any, phrases: list[Any], path: str, where: str) -> tuple[str, ...]:
+    """A rule's ``not_inside`` words; each must hold a part of one of its phrases, or it could never apply."""
+    if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
+        raise _bad_field(
+            path, where, "'not_inside' 必须是非空字符串的列表", "'not_inside' must be a list of non-empty strings"
+        )
+    parts = {part.strip() for p in phrases for part in p.split(GAP_MARK)}
+    for word in value:
+        if not any(part in word.strip() and part != word.strip() for part in parts):
+            raise _bad_field(
+                path,
+                where,
+                f"'not_inside' 的词 {word!r} 里没有这条规则的短语（或与短语相同）",
+                f"the 'not_inside' word {word!r} holds none of this rule's phrases (or is one)",
+            )
+    return tuple(w.strip() for w in value)
+
+
 def _check_format(doc: Any, path: str) -> None:
     if not isinstance(doc, dict):
         raise _bad_field(path, "top level", "必须是 JSON 对象", "must be a JSON object")
@@ -228,6 +254,12 @@ def parse_pack(doc: Any, path: str, categories: dict[str, Category]) -> tuple[li
                 f"短语（及“…”隔开的每一段）至少要 {MIN_PART} 个字：{short[0]!r}",
                 f"each part of a phrase needs at least {MIN_PART} characters: {short[0]!r}",
             )
+        not_inside = _not_inside(item.get("not_inside", []), phrases, path, where)
+        done_is_report = item.get("done_is_report", False)
+        if not isinstance(done_is_report, bool):
+            raise _bad_field(
+                path, where, "'done_is_report' 只能是 true 或 false", "'done_is_report' must be true or false"
+            )
         rule_category = item.get("category", category)
         if rule_category not in categories:
             raise _fail(PackProblem.UNKNOWN_CATEGORY, path=path, category=rule_category)
@@ -240,6 +272,8 @@ def parse_pack(doc: Any, path: str, categories: dict[str, Category]) -> tuple[li
                 explanation=_bitext(item.get("explanation"), path, where + ".explanation"),
                 negatable=bool(item.get("negatable", True)),
                 pack=pack,
+                not_inside=not_inside,
+                done_is_report=done_is_report,
                 kind=kind,
             )
         )

@@ -65,6 +65,22 @@ def test_a_volunteer_pack_can_add_a_lookalike_link_rule_without_phrases(tmp_path
     assert [(h.rule_id, h.matched, h.canonical) for h in a.hits] == [("volunteer.fake_site", "icbc-jd.cn", "icbc")]
 
 
+def test_a_volunteer_rule_names_the_words_that_hold_its_cue_and_whether_done_is_told(tmp_path: Path) -> None:
+    """``not_inside``: 神秘礼包盒 (a shop's mystery box) holds the cue 神秘礼包 and is not it; ``done_is_report``:
+    「礼包已经发放」 tells, 「请领取礼包…发放」 would ask."""
+    rule = _rule(phrases=["神秘礼包", "发放礼包"], not_inside=["神秘礼包盒"], done_is_report=True)
+    doc = {"format": 1, "pack": "volunteer", "version": "1", "category": "prize_subsidy", "rules": [rule]}
+    det = ScriptDetector.load(_pack(tmp_path, doc), use_model=False)
+
+    def fired(text: str) -> bool:
+        return "volunteer.test" in {h.rule_id for h in det.assess(text, style="sms").hits}
+
+    assert fired("恭喜您获得神秘礼包") and not fired("本店神秘礼包盒买一送一")
+    assert fired("今天发放礼包，请回复领取") and not fired("积分礼包已经发放礼包到您的账户")
+    plain = ScriptDetector.load(_pack(tmp_path, {**doc, "rules": [_rule(phrases=["神秘礼包"])]}), use_model=False)
+    assert "volunteer.test" in {h.rule_id for h in plain.assess("本店神秘礼包盒买一送一", style="sms").hits}
+
+
 @pytest.mark.parametrize(
     ("doc", "needle"),
     [
@@ -76,6 +92,13 @@ def test_a_volunteer_pack_can_add_a_lookalike_link_rule_without_phrases(tmp_path
         ({"format": 1, "category": "prize_subsidy", "rules": [_rule(kind="regex")]}, "lookalike_link"),
         ({"format": 1, "category": "prize_subsidy", "rules": [_rule(kind="lookalike_link")]}, "phrases"),
         ({"format": 1, "category": "prize_subsidy", "rules": [_rule(phrases=[])]}, "phrases"),
+        ({"format": 1, "category": "prize_subsidy", "rules": [_rule(not_inside="神秘礼包盒")]}, "not_inside"),
+        ({"format": 1, "category": "prize_subsidy", "rules": [_rule(not_inside=["大礼盒"])]}, "大礼盒"),
+        (
+            {"format": 1, "category": "prize_subsidy", "rules": [_rule(phrases=["神秘礼包"], not_inside=["神秘礼包"])]},
+            "神秘礼包",
+        ),
+        ({"format": 1, "category": "prize_subsidy", "rules": [_rule(done_is_report="yes")]}, "done_is_report"),
         (
             {"format": 1, "category": "prize_subsidy", "rules": [_rule(id="generic.code_request")]},
             "generic.code_request",
