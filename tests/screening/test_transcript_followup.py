@@ -320,3 +320,17 @@ def test_a_transfer_told_as_done_is_no_request(det: ScriptDetector) -> None:
         "只是走个流程而已转入这个账户马上就退回",
     ):  # (而已: "merely")
         assert "generic.transfer_request" in {h.rule_id for h in det.assess(text, style="call").hits}, text
+
+
+def test_an_office_fee_and_an_hour_window_are_no_loan_fee_or_money_ask(det: ScriptDetector) -> None:
+    """工本费 is what every office charges for a card (the loan scam's fee still counts as a fee paid first), and
+    「两小时内」 is a time, not a demand to send money (it still counts as urgency)."""
+    office = det.assess("【福邻物业】您家门禁卡已补办完成，工本费二十元，请到物业服务中心领取。", style="sms")
+    assert "loan.fee_before" not in {h.rule_id for h in office.hits}
+    bill = det.assess("【星网移动】您的号码已欠费23.40元，已暂停呼出功能，缴清欠费后两小时内自动恢复。", style="sms")
+    assert "family.send_money_now" not in {h.rule_id for h in bill.hits}
+    loan = det.assess("贷款已经审批通过了，放款前要先交一笔工本费和保证金，两千块，放款后一起退给您", style="call")
+    assert {"generic.upfront_fee", "loan.fee_before"} <= {h.rule_id for h in loan.hits}
+    assert loan.level >= Level.WARN
+    hostage = det.assess("你儿子在我们手里，两个小时内把三十万打到这个账户上，敢报警就撕票。", style="call")
+    assert "generic.urgency" in {h.rule_id for h in hostage.hits} and hostage.level >= Level.BLOCK
