@@ -94,6 +94,7 @@ _NOT_A_NOT_A = (
 _NEG_BEFORE = re.compile(
     rf"(?:{_NOT_A_NOT_A}(?:不要|不会|不能|不可以|没有|不需要|不用)|(?<![识区特分告级类个性辨鉴差派离])别(?!人|的)|切勿|勿|绝不|决不|"
     rf"从不|从来不|不存在|并不|并非|无需){_REASSURE}|"
+    r"不收(?!到)|免收|免交|免缴|"  # a fee waived: 「不收代理费，就是首批货款」
     r"谨防|警惕|小心|防范|提防|当心|凡是|一律|拒绝|以防|谨记|牢记|所谓|"
     r"禁止|严禁|不准|不许|杜绝|"  # a rule against it: 群内禁止发刷单链接 (secrecy cues such as 不许报警 are not negatable)
     r"哪有|哪里有|哪儿有|哪会|谁会"  # rhetorical denial: 哪有放款前要先交钱的

@@ -334,3 +334,14 @@ def test_an_office_fee_and_an_hour_window_are_no_loan_fee_or_money_ask(det: Scri
     assert loan.level >= Level.WARN
     hostage = det.assess("你儿子在我们手里，两个小时内把三十万打到这个账户上，敢报警就撕票。", style="call")
     assert "generic.urgency" in {h.rule_id for h in hostage.hits} and hostage.level >= Level.BLOCK
+
+
+def test_a_waived_fee_is_denied_and_an_old_peoples_flat_is_no_endearment(det: ScriptDetector) -> None:
+    """「不收代理费」 waives the agent fee; 养老公寓 holds 老公 ("husband", a romance cue)."""
+    waived = det.assess("我们不收代理费，就是首批货款，有正规合同和发票。", style="chat")
+    assert not {"agent.fee", "agent.recruit"} & {h.rule_id for h in waived.hits if not h.narrated}
+    asked = det.assess("想做我们的代理，先交三千八代理费，拿货价五折，一个月回本。", style="chat")
+    assert "agent.fee" in {h.rule_id for h in asked.hits}
+    flat = det.assess("您是不是参加过养老公寓的讲座，让您交钱认购床位？", style="call")
+    assert "romance.endearment" not in {h.rule_id for h in flat.hits}
+    assert "romance.endearment" in {h.rule_id for h in det.assess("老公，我妈住院了", style="chat").hits}
