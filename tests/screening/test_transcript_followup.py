@@ -345,3 +345,19 @@ def test_a_waived_fee_is_denied_and_an_old_peoples_flat_is_no_endearment(det: Sc
     flat = det.assess("您是不是参加过养老公寓的讲座，让您交钱认购床位？", style="call")
     assert "romance.endearment" not in {h.rule_id for h in flat.hits}
     assert "romance.endearment" in {h.rule_id for h in det.assess("老公，我妈住院了", style="chat").hits}
+
+
+def test_points_about_to_expire_turned_into_cash_is_the_points_scam_on_the_rules_alone() -> None:
+    """Carrier and bank points buy airtime or gifts, never cash: 「积分即将清零…兑换现金」 is the points scam's opening even
+    when the recogniser garbles the ask that follows. An honest expiry notice offers gifts."""
+    rules = ScriptDetector.load(use_model=False)
+    heard = "您 的 话 费 积 分 即 将 过 期 清 零 今 天 兑 黄 现 金 还 有 额 外 赠 品 安 赚 易 借 钱 领 取"
+    a = rules.assess(heard, style="call")
+    assert "combo.points_cash_expiring" in a.combos
+    assert a.level >= Level.WARN and a.category == "telecom_points"
+    honest = rules.assess(
+        "【东盛银行】您的信用卡积分12,840分将于明年6月30日到期，可兑换电饭煲、行李箱等礼品。", style="sms"
+    )
+    assert "telecom.points_cash" not in {h.rule_id for h in honest.hits} and honest.level < Level.WARN
+    voucher = rules.assess("会员积分即将过期，可兑换现金券，在门店消费时抵扣。", style="sms")
+    assert "telecom.points_cash" not in {h.rule_id for h in voucher.hits}  # not_inside: 兑换现金券
