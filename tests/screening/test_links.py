@@ -33,6 +33,11 @@ LOOKALIKE_RULE = "generic.lookalike_link"
         ("gov.com", "gov"),
         ("12123.cn", "12123"),
         ("ctrip.cn@1.2.3.4", "ctrip"),
+        # a government service's name in pinyin: its sites end in .gov.cn too (round-23 fake tax and subsidy SMS)
+        ("gs-tuishui.cn", "tuishui"),
+        ("rs-butie.cn/form", "butie"),
+        ("www.gjj-dk.top", "gjj"),
+        ("shebao-rz.com", "shebao"),
     ],
 )
 def test_a_borrowed_name_is_found(url: str, name: str) -> None:
@@ -84,6 +89,9 @@ def test_a_borrowed_name_is_found(url: str, name: str) -> None:
         "bankcomm.cn/jf",
         "icbc.com",
         "ems.cn",
+        "si.12333.gov.cn",
+        "tuishui.chinatax.gov.cn",
+        "yibao.alipay.com",  # under a domain the table lists
     ],
 )
 def test_official_sites_and_ordinary_domains_are_not(url: str) -> None:
