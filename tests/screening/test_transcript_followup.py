@@ -361,3 +361,13 @@ def test_points_about_to_expire_turned_into_cash_is_the_points_scam_on_the_rules
     assert "telecom.points_cash" not in {h.rule_id for h in honest.hits} and honest.level < Level.WARN
     voucher = rules.assess("会员积分即将过期，可兑换现金券，在门店消费时抵扣。", style="sms")
     assert "telecom.points_cash" not in {h.rule_id for h in voucher.hits}  # not_inside: 兑换现金券
+
+
+def test_a_staff_referral_bonus_and_an_instalment_fee_rate_are_everyday_words(det: ScriptDetector) -> None:
+    """内部推荐奖励 is HR's referral bonus (「内部推荐单」 of a stock tipster stays a cue); 手续费率 is a rate."""
+    hr = det.assess("关于2025年员工内部推荐奖励办法的通知：推荐人可获奖励2000元，随转正当月工资发放。", style="sms")
+    assert "invest.insider" not in {h.rule_id for h in hr.hits}
+    tips = det.assess("专业分析师每日推送内部推荐单，跟单胜率九成以上", style="chat")
+    assert "invest.insider" in {h.rule_id for h in tips.hits}
+    rate = det.assess("【海晟银行】您的一笔信用卡消费2,680.00元可申请分12期，月手续费率0.6%，回复FQ办理。", style="sms")
+    assert "loan.upfront_fee" not in {h.rule_id for h in rate.hits}
