@@ -87,10 +87,10 @@ def is_official(host: str, domains: tuple[str, ...]) -> bool:
     return any(host == d or host.endswith("." + d) for d in domains)
 
 
-def _carries(piece: str, name: str) -> bool:
+def _carries(piece: str, name: str, whole_only: bool = False) -> bool:
     if piece == name:
         return True
-    glued = any(ch.isdigit() for ch in name) or len(name) >= GLUED_LETTERS
+    glued = not whole_only and (any(ch.isdigit() for ch in name) or len(name) >= GLUED_LETTERS)
     return glued and (piece.startswith(name) or piece.endswith(name))
 
 
@@ -133,8 +133,10 @@ def _borrowed(host: str, table: OfficialDomains, official_too: bool = False) -> 
                 return name
     pieces = [p for p in _PIECES.split(host) if p]
     for piece in pieces[:-1]:  # the last piece is the top-level domain
-        for name in table.by_name:
-            if _carries(piece, name):
+        for name, domains in table.by_name.items():
+            # a name with no site of its own, only the authorities' suffix (tuishui, shebao: a service in pinyin), is
+            # an everyday word: only a whole piece borrows it (renshenguo.cn sells ginseng, 51shebao.com is a firm)
+            if _carries(piece, name, whole_only=all(d == "gov.cn" for d in domains)):
                 return name
     return None
 

@@ -94,7 +94,8 @@ _NOT_A_NOT_A = (
 _NEG_BEFORE = re.compile(
     rf"(?:{_NOT_A_NOT_A}(?:不要|不会|不能|不可以|没有|不需要|不用)|(?<![识区特分告级类个性辨鉴差派离])别(?!人|的)|切勿|勿|绝不|决不|"
     rf"从不|从来不|不存在|并不|并非|无需){_REASSURE}|"
-    r"不收(?!到)|免收|免交|免缴|"  # a fee waived: 「不收代理费，就是首批货款」
+    # a fee waived right before it: 「不收代理费，就是首批货款」 (not 「不收任何费用只需先交保证金」: the waiver is of another fee)
+    r"(?:不收(?!到)|免收|免交|免缴)取?(?:任何)?$|"
     r"谨防|警惕|小心|防范|提防|当心|凡是|一律|拒绝|以防|谨记|牢记|所谓|"
     r"禁止|严禁|不准|不许|杜绝|"  # a rule against it: 群内禁止发刷单链接 (secrecy cues such as 不许报警 are not negatable)
     r"哪有|哪里有|哪儿有|哪会|谁会"  # rhetorical denial: 哪有放款前要先交钱的
@@ -317,16 +318,14 @@ class PhraseMatcher:
         # A link posing as an official site is a hit of the packs' lookalike_link rule, when they have one.
         self._link_rule = next((i for i, r in enumerate(self.rules) if r.kind == "lookalike_link"), None)
         self._done_rules = frozenset(i for i, r in enumerate(self.rules) if r.done_is_report)
-        # every rule's not_inside words, in one pattern: word → the rules whose hits it holds
+        # every rule's not_inside words by sound key (a recogniser's 兑黄现金券 is 兑换现金券): key → the rules it holds
         self._held_by: dict[str, list[int]] = {}
+        # per such rule, how far past a hit's end a word holding it may reach (a partial segment can end mid-word)
+        self.held_reach: dict[int, int] = {}
         for i, r in enumerate(self.rules):
             for word in r.not_inside:
-                self._held_by.setdefault(word, []).append(i)
-        self._holding = (
-            re.compile("|".join(map(re.escape, sorted(self._held_by, key=len, reverse=True))))
-            if self._held_by
-            else None
-        )
+                self._held_by.setdefault(key.key(normalise(word)), []).append(i)
+                self.held_reach[i] = max(self.held_reach.get(i, 0), len(normalise(word)) - 1)
         self._name_index = {name: i for i, name in enumerate(borrowed_names())}
         self._empty = not entries and not exact and self._link_rule is None
 
@@ -420,9 +419,9 @@ class PhraseMatcher:
                     singles[slot] = (end, fuzzy, pi)
         hits = [RawHit(ri, pi, start, end, fuzzy) for (ri, start), (end, fuzzy, pi) in singles.items()]
         hits.extend(self._gapped_hits(norm, gapped_ends))
-        if self._holding is not None:
+        if self._held_by and any(h.rule_index in self.held_reach for h in hits):
             # a hit inside an everyday word its rule lists as not_inside is that word; other rules' hits stay
-            held = [(m.start(), m.end(), self._held_by[m.group()]) for m in self._holding.finditer(norm)]
+            held = [(a, a + len(word), rs) for word, rs in self._held_by.items() for a in _occurrences(key, word)]
             if held:
                 hits = [
                     h for h in hits if not any(a <= h.start and h.end <= b and h.rule_index in rs for a, b, rs in held)
@@ -541,6 +540,16 @@ class PhraseMatcher:
         if brk:
             after = after[: brk.start()]
         return bool(after and _NEG_AFTER.search(after))
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    """Every start of ``word`` in ``text``, overlapping ones too."""
+    out = []
+    i = text.find(word)
+    while i >= 0:
+        out.append(i)
+        i = text.find(word, i + 1)
+    return out
 
 
 def _quote_span(norm: str, start: int, end: int) -> tuple[int, int] | None:

@@ -167,19 +167,23 @@ def _weight(value: Any, path: str, where: str) -> float:
 
 
 def _not_inside(value: Any, phrases: list[Any], path: str, where: str) -> tuple[str, ...]:
-    """A rule's ``not_inside`` words; each must hold a part of one of its phrases, or it could never apply."""
+    """A rule's ``not_inside`` words. Each must hold a whole phrase of the rule (every part of a "a…b" one) and be
+    longer, or it could never apply; compared as the matcher sees them (normalised: 加QQ is 加qq, 五千 is 5000)."""
+    from screening.transcript.normalise import normalise
+
     if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
         raise _bad_field(
             path, where, "'not_inside' 必须是非空字符串的列表", "'not_inside' must be a list of non-empty strings"
         )
-    parts = {part.strip() for p in phrases for part in p.split(GAP_MARK)}
+    split = [[normalise(part) for part in p.split(GAP_MARK) if part.strip()] for p in phrases]
     for word in value:
-        if not any(part in word.strip() and part != word.strip() for part in parts):
+        w = normalise(word.strip())
+        if not any(all(part in w for part in parts) and w not in parts for parts in split):
             raise _bad_field(
                 path,
                 where,
-                f"'not_inside' 的词 {word!r} 里没有这条规则的短语（或与短语相同）",
-                f"the 'not_inside' word {word!r} holds none of this rule's phrases (or is one)",
+                f"'not_inside' 的词 {word!r} 没有完整包含这条规则的某个短语（或与短语相同）",
+                f"the 'not_inside' word {word!r} does not hold a whole phrase of this rule (or is one)",
             )
     return tuple(w.strip() for w in value)
 
@@ -255,6 +259,9 @@ def parse_pack(doc: Any, path: str, categories: dict[str, Category]) -> tuple[li
                 f"each part of a phrase needs at least {MIN_PART} characters: {short[0]!r}",
             )
         not_inside = _not_inside(item.get("not_inside", []), phrases, path, where)
+        negatable = item.get("negatable", True)
+        if not isinstance(negatable, bool):
+            raise _bad_field(path, where, "'negatable' 只能是 true 或 false", "'negatable' must be true or false")
         done_is_report = item.get("done_is_report", False)
         if not isinstance(done_is_report, bool):
             raise _bad_field(
@@ -270,7 +277,7 @@ def parse_pack(doc: Any, path: str, categories: dict[str, Category]) -> tuple[li
                 weight=_weight(item.get("weight"), path, where),
                 phrases=tuple(p.strip() for p in phrases),
                 explanation=_bitext(item.get("explanation"), path, where + ".explanation"),
-                negatable=bool(item.get("negatable", True)),
+                negatable=negatable,
                 pack=pack,
                 not_inside=not_inside,
                 done_is_report=done_is_report,

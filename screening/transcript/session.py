@@ -92,9 +92,12 @@ class DetectorSession:
         window = text[scan_from:]
         raw, warned_here = det.matcher.find_with_warnings(window)
         fresh: list[PhraseHit] = []
+        reach = det.matcher.held_reach
         for r in raw:
             if r.end + scan_from <= offset:
                 continue  # wholly inside already-scanned text
+            if not segment.is_final and r.rule_index in reach and r.end > len(window) - reach[r.rule_index]:
+                continue  # a partial may end inside an everyday word that holds the cue (兑换现金|券): wait for more
             fresh.append(det._hit(r, window, self._time(span, r.start + scan_from), scan_from))
         key_tail = det.key.key(sep + seg_norm) if seg_norm else ""
         ms = self._ms + key_model_string(key_tail)

@@ -77,6 +77,14 @@ def test_a_volunteer_rule_names_the_words_that_hold_its_cue_and_whether_done_is_
 
     assert fired("恭喜您获得神秘礼包") and not fired("本店神秘礼包盒买一送一")
     assert fired("今天发放礼包，请回复领取") and not fired("积分礼包已经发放礼包到您的账户")
+    # words are compared as the matcher sees text (加QQ is 加qq), and one word's place does not hide another's
+    rules = [
+        _rule(id="v.a", phrases=["加QQ", "神秘礼包"], not_inside=["加QQ音乐会员", "神秘礼包盒"]),
+        _rule(id="v.b", phrases=["盒子激活"], not_inside=["礼包盒子激活码"]),
+    ]
+    both = ScriptDetector.load(_pack(tmp_path, {**doc, "rules": rules}, name="both.json"), use_model=False)
+    assert not both.assess("开通加QQ音乐会员享八折", style="sms").hits
+    assert not both.assess("神秘礼包盒子激活码", style="sms").hits
     plain = ScriptDetector.load(_pack(tmp_path, {**doc, "rules": [_rule(phrases=["神秘礼包"])]}), use_model=False)
     assert "volunteer.test" in {h.rule_id for h in plain.assess("本店神秘礼包盒买一送一", style="sms").hits}
 
@@ -99,6 +107,16 @@ def test_a_volunteer_rule_names_the_words_that_hold_its_cue_and_whether_done_is_
             "神秘礼包",
         ),
         ({"format": 1, "category": "prize_subsidy", "rules": [_rule(done_is_report="yes")]}, "done_is_report"),
+        ({"format": 1, "category": "prize_subsidy", "rules": [_rule(negatable="no")]}, "negatable"),
+        # a word that holds only one part of 礼包…激活码 (and no whole phrase) could never apply
+        (
+            {
+                "format": 1,
+                "category": "prize_subsidy",
+                "rules": [_rule(phrases=["礼包…激活码"], not_inside=["礼包装"])],
+            },
+            "礼包装",
+        ),
         (
             {"format": 1, "category": "prize_subsidy", "rules": [_rule(id="generic.code_request")]},
             "generic.code_request",

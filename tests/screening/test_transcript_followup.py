@@ -371,3 +371,39 @@ def test_a_staff_referral_bonus_and_an_instalment_fee_rate_are_everyday_words(de
     assert "invest.insider" in {h.rule_id for h in tips.hits}
     rate = det.assess("【海晟银行】您的一笔信用卡消费2,680.00元可申请分12期，月手续费率0.6%，回复FQ办理。", style="sms")
     assert "loan.upfront_fee" not in {h.rule_id for h in rate.hits}
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("我们不收任何费用只需先交保证金", "loan.upfront_fee"),
+        ("贷款免收利息先交五千保证金马上放款", "loan.upfront_fee"),
+        ("我们这边不收现金您直接转账到这个账户", "generic.transfer_request"),
+        ("我们这个工作不收押金先交两百培训费就能上岗", "generic.upfront_fee"),
+    ],
+)
+def test_a_waiver_denies_only_the_fee_right_after_it(det: ScriptDetector, text: str, rule: str) -> None:
+    """「不收任何费用，只需先交保证金」 waives one fee and asks another (recognised speech has no comma between)."""
+    assert rule in {h.rule_id for h in det.assess(text, style="call").hits if not h.narrated}
+
+
+def test_a_held_word_is_found_by_sound_and_no_hit_runs_across_its_end(det: ScriptDetector) -> None:
+    """not_inside words are matched like phrases, by sound (兑黄现金券 is 兑换现金券), and only whole: 老公安排 is
+    husband + 安排, not 老公安局."""
+    heard = det.assess("会 员 积 分 即 将 过 期 可 兑 黄 现 金 券 到 店 使 用", style="call")
+    assert "telecom.points_cash" not in {h.rule_id for h in heard.hits}
+    assert "romance.endearment" in {h.rule_id for h in det.assess("老公安排一下周末去哪", style="chat").hits}
+
+
+def test_a_partial_segment_that_ends_inside_a_held_word_waits_for_the_rest(det: ScriptDetector) -> None:
+    """A partial 「…兑换现金」 may go on as 兑换现金券: its cash cue is not counted until the text says which."""
+    s = det.session(style="call")
+    for _ in range(2):
+        s.feed(TranscriptSegment("积分马上清零可以兑换现金", is_final=False, start=0.0, end=2.0))
+    u = s.feed(TranscriptSegment("积分马上清零可以兑换现金券到店使用", is_final=True, start=0.0, end=3.0))
+    assert "telecom.points_cash" not in {h.rule_id for h in u.new_hits}
+    assert u.level == det.assess("积分马上清零可以兑换现金券到店使用", style="call").level
+    # a final segment that ends on the cue counts it
+    s = det.session(style="call")
+    u = s.feed(TranscriptSegment("积分马上清零可以兑换现金", is_final=True, start=0.0, end=2.0))
+    assert "telecom.points_cash" in {h.rule_id for h in u.new_hits}
