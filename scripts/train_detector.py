@@ -393,6 +393,13 @@ STYLE_SHIFTS = tuple(x / 4 for x in range(-8, 9))  # -2 … +2 in quarters, subt
 # split at <= 2 %, then the most recall): call/SMS/chat lowered 0.5/0.5/0.25 gave 0.923 / 1.9 %; 0.5/0/0.25 0.925 /
 # 2.1 %; 0.25/0/0.125 0.931 / 2.3 %; 1.0/0.5/0.25 (calibrate_full at 1.5 %) 0.916 / 1.7 %.
 STYLE_LOWER_AFTER = {"call": 0.5, "sms": 0.5, "chat": 0.25}
+# Writers whose honest texts talk *about* scams (round 23's gG: anti-fraud reminders without a title, relatives retelling
+# a near miss, news paragraphs, report calls to 110) do not choose the offsets. Their false alarms come from the rules
+# (86 of the 104 flagged reach WARN on the rules alone) and no offset fixes them: with the thirteenth session's model,
+# every offset tried flagged 27-41 % of them on the test split. Counted in the dev split, their 26 texts pulled the
+# offsets down to call -1.113 / SMS 1.048 / chat -1.359 and the written test split (without them) to 0.903 / 1.3 %
+# (chats 0.867); left out, by the rule above (<= 2 %, then the most recall) 0.938 / 1.9 %. Measured apart in the README.
+CALIBRATION_SKIPS_WRITERS = frozenset({"gG"})
 
 
 def calibrate_full(
@@ -677,7 +684,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"scheme model: {len(doc['schemes']['classes'])} schemes, fitted in {time.time() - t1:.0f}s")
         if not args.no_written:
             print("per style, the full detector on the written dev split:")
-            doc["styles"] = calibrate_full(doc, exclude=frozenset(held_writers))
+            doc["styles"] = calibrate_full(doc, exclude=frozenset(held_writers) | CALIBRATION_SKIPS_WRITERS)
             doc["styles"] = {st: _bounded(v - STYLE_LOWER_AFTER.get(st, 0.0)) for st, v in doc["styles"].items()}
             print("style offsets:", doc["styles"])
     dev = [i for i, r in enumerate(rows) if r["split"] == "dev"]

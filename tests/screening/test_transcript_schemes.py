@@ -174,7 +174,8 @@ def test_style_is_guessed_from_the_shape_of_the_text() -> None:
 
 def test_styles_are_calibrated_and_change_the_model_only(det: ScriptDetector) -> None:
     assert det.model is not None and set(det.model.styles) == {"call", "sms", "chat"}
-    text = "您的积分即将清零，请登录 m.10086jf.cc 兑换现金礼包"
+    # (a text the model is unsure of: a sure one rounds to 1.0 whatever the offset)
+    text = "请问您需要贷款吗，我们这边利息很低"
     by_style = {s: det.assess(text, style=s) for s in ("call", "sms", "chat")}
     assert len({a.rule_score for a in by_style.values()}) == 1  # rules do not care about the style
     assert len({a.model_probability for a in by_style.values()}) == 3
