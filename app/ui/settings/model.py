@@ -69,7 +69,11 @@ class ModelSection(SettingsSection):
             for b in (self.model_download, self.model_import_zip, self.model_import_dir):
                 b.setEnabled(False)
             return
-        status_fn(self._show_model_status)
+        # Checks run in workers and may finish out of order (the page loads, then the folder changes): only the
+        # latest request's answer is shown, or a stale "no model" could overwrite "ready".
+        self._status_request = getattr(self, "_status_request", 0) + 1
+        request = self._status_request
+        status_fn(lambda status: self._show_model_status(status) if request == self._status_request else None)
 
     def _show_model_status(self, status: Any) -> None:
         lang = style.current_language()

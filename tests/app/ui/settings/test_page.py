@@ -142,6 +142,21 @@ def test_model_status_no_model_then_a_real_model_folder(qtbot, services, page, m
     assert str(folder) in page.model.model_status.text()
 
 
+def test_a_stale_model_check_does_not_overwrite_a_newer_one(qtbot, services, page, monkeypatch) -> None:
+    """Checks run in workers and can finish out of order: the page's first check (no model) answering after the
+    check for the folder just chosen (ready) must not turn the status back to "no model"."""
+    from app.audio.service import ModelStatus
+
+    pending: list = []
+    monkeypatch.setattr(services.speech, "model_status", lambda on_result: pending.append(on_result))
+    page.model._refresh_model_status()
+    page.model._refresh_model_status()
+    older, newer = pending[-2:]
+    newer(ModelStatus("/models/vosk-model-small-cn-0.22", None, None))
+    older(ModelStatus(None, None, None))
+    assert "已就绪" in page.model.model_status.text()
+
+
 def test_importing_a_broken_model_explains_and_keeps_nothing(qtbot, services, page, tmp_path: Path) -> None:
     bad = tmp_path / "model.zip"
     bad.write_bytes(b"this is not a zip file")
