@@ -31,7 +31,7 @@ import ahocorasick
 from screening.transcript.entities import extract_entities
 from screening.transcript.links import borrowed_names, host_of, is_official, lookalike_links, official_domains
 from screening.transcript.normalise import SoundKey, is_cjk, normalise
-from screening.transcript.phrases import GAP, GAP_MARK, PhraseBook, Rule
+from screening.transcript.phrases import GAP, GAP_MARK, MAX_NOT_INSIDE, PhraseBook, Rule
 
 MIN_FUZZY_LEN = 3  # shorter parts must match character for character ...
 # ... except these two-character cues, whose sound never stood for other words in ~20,000 honest texts (STC-3,
@@ -421,11 +421,15 @@ class PhraseMatcher:
         hits.extend(self._gapped_hits(norm, gapped_ends))
         if self._held_by and any(h.rule_index in self.held_reach for h in hits):
             # a hit inside an everyday word its rule lists as not_inside is that word; other rules' hits stay
-            held = [(a, a + len(word), rs) for word, rs in self._held_by.items() for a in _occurrences(key, word)]
+            held: dict[int, list[tuple[int, int]]] = {}  # rule → (start, end) of its words, by start
+            for word, rs in self._held_by.items():
+                for a in _occurrences(key, word):
+                    for ri in rs:
+                        held.setdefault(ri, []).append((a, a + len(word)))
             if held:
-                hits = [
-                    h for h in hits if not any(a <= h.start and h.end <= b and h.rule_index in rs for a, b, rs in held)
-                ]
+                for spans in held.values():
+                    spans.sort()
+                hits = [h for h in hits if not _inside_any(held.get(h.rule_index), h.start, h.end)]
         if self._done_rules:
             hits = [
                 h
@@ -550,6 +554,22 @@ def _occurrences(text: str, word: str) -> list[int]:
         out.append(i)
         i = text.find(word, i + 1)
     return out
+
+
+def _inside_any(spans: list[tuple[int, int]] | None, start: int, end: int) -> bool:
+    """Whether [start, end) lies inside one of ``spans`` (sorted by start; a word is short, so only the spans that
+    start at most a few characters before ``start`` are looked at)."""
+    if not spans:
+        return False
+    i = bisect.bisect_right(spans, (start, 1 << 62))
+    while i > 0:
+        i -= 1
+        a, b = spans[i]
+        if start - a > MAX_NOT_INSIDE:
+            return False
+        if b >= end:
+            return True
+    return False
 
 
 def _quote_span(norm: str, start: int, end: int) -> tuple[int, int] | None:

@@ -34,6 +34,7 @@ from screening.i18n import BiText, Message, MessageCode
 FORMAT = 1
 GAP = 10  # characters allowed where a phrase has "…"
 GAP_MARK = "…"
+MAX_NOT_INSIDE = 32  # an everyday word, not a sentence (the matcher looks this far back for one)
 MIN_PART = 2  # a one-character phrase (or part between "…") matches nearly every call
 CATEGORIES_FILE = "categories.json"
 
@@ -174,6 +175,14 @@ def _not_inside(value: Any, phrases: list[Any], path: str, where: str) -> tuple[
     if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
         raise _bad_field(
             path, where, "'not_inside' 必须是非空字符串的列表", "'not_inside' must be a list of non-empty strings"
+        )
+    long = [w for w in value if len(w.strip()) > MAX_NOT_INSIDE]
+    if long:
+        raise _bad_field(
+            path,
+            where,
+            f"'not_inside' 的词最多 {MAX_NOT_INSIDE} 个字：{long[0]!r}",
+            f"a 'not_inside' word has at most {MAX_NOT_INSIDE} characters: {long[0]!r}",
         )
     split = [[normalise(part) for part in p.split(GAP_MARK) if part.strip()] for p in phrases]
     for word in value:

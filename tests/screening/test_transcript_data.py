@@ -108,6 +108,7 @@ def test_a_volunteer_rule_names_the_words_that_hold_its_cue_and_whether_done_is_
         ),
         ({"format": 1, "category": "prize_subsidy", "rules": [_rule(done_is_report="yes")]}, "done_is_report"),
         ({"format": 1, "category": "prize_subsidy", "rules": [_rule(negatable="no")]}, "negatable"),
+        ({"format": 1, "category": "prize_subsidy", "rules": [_rule(not_inside=["神秘礼包" + "盒" * 40])]}, "32"),
         # a word that holds only one part of 礼包…激活码 (and no whole phrase) could never apply
         (
             {
