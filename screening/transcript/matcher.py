@@ -323,9 +323,9 @@ class PhraseMatcher:
         # per such rule, how far past a hit's end a word holding it may reach (a partial segment can end mid-word)
         self.held_reach: dict[int, int] = {}
         for i, r in enumerate(self.rules):
-            for word in r.not_inside:
-                self._held_by.setdefault(key.key(normalise(word)), []).append(i)
-                self.held_reach[i] = max(self.held_reach.get(i, 0), len(normalise(word)) - 1)
+            for word in map(normalise, r.not_inside):
+                self._held_by.setdefault(key.key(word), []).append(i)
+                self.held_reach[i] = max(self.held_reach.get(i, 0), len(word) - 1)
         self._name_index = {name: i for i, name in enumerate(borrowed_names())}
         self._empty = not entries and not exact and self._link_rule is None
 
@@ -419,12 +419,14 @@ class PhraseMatcher:
                     singles[slot] = (end, fuzzy, pi)
         hits = [RawHit(ri, pi, start, end, fuzzy) for (ri, start), (end, fuzzy, pi) in singles.items()]
         hits.extend(self._gapped_hits(norm, gapped_ends))
-        if self._held_by and any(h.rule_index in self.held_reach for h in hits):
+        hit_rules = {h.rule_index for h in hits if h.rule_index in self.held_reach}
+        if hit_rules:
             # a hit inside an everyday word its rule lists as not_inside is that word; other rules' hits stay
             held: dict[int, list[tuple[int, int]]] = {}  # rule → (start, end) of its words, by start
             for word, rs in self._held_by.items():
-                for a in _occurrences(key, word):
-                    for ri in rs:
+                wanted = [ri for ri in rs if ri in hit_rules]  # only the words of rules that were hit are looked for
+                for a in _occurrences(key, word) if wanted else ():
+                    for ri in wanted:
                         held.setdefault(ri, []).append((a, a + len(word)))
             if held:
                 for spans in held.values():
