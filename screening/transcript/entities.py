@@ -43,7 +43,14 @@ APPS = (
     "whatsapp",
 )
 
-_TLDS = r"(?:com|cn|net|org|top|xyz|vip|cc|app)"
+# Endings a bare link (no http://, no www.) is recognised by: the common ones and the cheap ones phishing hosts are
+# registered under (jg12123-gov.icu, xx-refund.shop, …). A letter or digit right after one means it was no ending
+# (.co in .com, .me in .media).
+_TLDS = (
+    r"(?:com|cn|net|org|top|xyz|vip|cc|app|shop|icu|info|club|online|site|store|link|live|life|ltd|fun|ink|ren|win|"
+    r"bet|wang|xin|kim|red|work|pro|biz|asia|tech|cloud|cyou|buzz|sbs|cfd|bond|click|help|io|me|co|hk|mo|tw|tv|tk|ml|"
+    r"ga|cf|gq|pw|ws|la|cx)(?![a-z0-9])"
+)
 _DIGIT = re.compile(r"\d")
 # Each pattern comes with a cheap test for something every match contains (a keyword, a run of digits):
 # most calls mention no QQ number, card or link, and the test skips the pattern's slower scan.

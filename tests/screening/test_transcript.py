@@ -394,3 +394,16 @@ def test_fillers_have_no_sound_and_the_model_reads_across_them() -> None:
     assert key_model_string(key.key(filled)) == key_model_string(key.key(plain))
     assert count_ngrams(key_model_string(key.key(filled))) == count_ngrams(key_model_string(key.key(plain)))
     assert key.key("恩情") != "恩情"  # 恩 sounds like 嗯 and is a word: it keeps its code
+
+
+@pytest.mark.parametrize(
+    ("text", "link"),
+    [
+        ("请于3日内点击 jg12123-gov.icu 在线处理", "jg12123-gov.icu"),
+        ("退款请到 tb-refund.shop/a 填写", "tb-refund.shop/a"),
+        ("登录 a-pay.cyou 领取", "a-pay.cyou"),
+        ("网址 x.co，不是 media.company", "x.co"),
+    ],
+)
+def test_bare_links_under_cheap_endings_are_links(text: str, link: str) -> None:
+    assert [e.value for e in extract_entities(normalise(text)) if e.kind == "url"] == [link]
