@@ -9,21 +9,28 @@ A message is judged on three things, each a code with parameters (rendered later
   the detector also lists the evidence entities (links, QQ/WeChat IDs, card numbers, apps);
 * **links from official short numbers**: 95588, 10086 … only ever link to their own sites
   (``blocklists/data/official_domains.json``, read by :mod:`screening.transcript.links`); a link to any other
-  domain is a warning sign (spoofed sender ID or a hijacked SMS gateway).
+  domain is a warning sign (spoofed sender ID or a hijacked SMS gateway). Likewise a message *signed* by a
+  government office (【人社】, 【交管12123】) links only to government sites.
 
 The result's level is the highest of the three.  Pure and deterministic; no database writes.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from screening.i18n import Message, MessageCode
 from screening.number_plan import numbering_plan
 from screening.screener import NumberScreener, NumberVerdict
-from screening.transcript.links import host_of, is_official, official_domains
+from screening.transcript.links import (
+    host_of,
+    is_authority_signature,
+    is_official,
+    off_authority_sites,
+    official_domains,
+    split_signature,
+)
 from screening.types import Level
 
 if TYPE_CHECKING:
@@ -38,7 +45,6 @@ class TextAssessor(Protocol):
 
 MAX_BODY = 20_000  # characters; an MMS text part longer than this is cut (nobody reads more, detection stays fast)
 UNFAMILIAR_LINK_SCORE = 0.7
-_SIGNATURE = re.compile(r"^\s*[【\[]([^】\]]{1,20})[】\]]|[【\[]([^】\]]{1,20})[】\]]\s*$")
 
 
 class SmsFinding(MessageCode):
@@ -49,6 +55,13 @@ class SmsFinding(MessageCode):
         "这很可能是伪基站或冒充的短信，不要点开",
         "The official number {sender} ({name_en}) sent a link to an unfamiliar site {domain}; official messages only "
         "link to their own sites, so this is probably a fake base station or a spoofed sender — do not open it",
+    )
+    AUTHORITY_UNFAMILIAR_LINK = (
+        "短信署名【{signature}】是政府机关，链接 {domain} 却不是政府网站（gov.cn）——政府短信只会链接到政府网站，"
+        "这很可能是冒充政府的短信，不要点开",
+        "The message is signed 【{signature}】, a government office, but links to {domain}, which is no government "
+        "site (gov.cn); government messages only link to government sites, so this probably impersonates one — do not "
+        "open it",
     )
 
 
@@ -89,14 +102,6 @@ class SmsAssessment:
         return out
 
 
-def split_signature(body: str) -> tuple[str | None, str]:
-    """``"【京东】您的订单…"`` → ``("京东", "您的订单…")``; a trailing tag is taken too."""
-    m = _SIGNATURE.search(body)
-    if m is None:
-        return None, body
-    return (m.group(1) or m.group(2)).strip(), (body[: m.start()] + body[m.end() :]).strip()
-
-
 def assess_sms(
     sender: str,
     body: str,
@@ -132,6 +137,13 @@ def assess_sms(
                         {"sender": national, "name": name_zh, "name_en": name_en, "domain": host},
                     )
                 )
+                levels.append(Level.WARN)
+                break
+    if links and signature is not None and is_authority_signature(signature):
+        for url in links:
+            host = host_of(url)
+            if off_authority_sites(host):
+                findings.append(Message(SmsFinding.AUTHORITY_UNFAMILIAR_LINK, {"signature": signature, "domain": host}))
                 levels.append(Level.WARN)
                 break
     level = max([content.level, *levels, verdict.level if verdict.level > Level.UNKNOWN else Level.UNKNOWN])

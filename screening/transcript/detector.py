@@ -231,7 +231,8 @@ class ScriptDetector:
         self.model = model
         self._rules: dict[str, Rule] = {r.id: r for r in book.rules}
         self._rule_list = book.rules
-        self._link_rules = tuple(r.id for r in book.rules if r.kind == "lookalike_link")
+        # links anyone can check: posing as an official site, or off the government sites under an office's signature
+        self._link_rules = tuple(r.id for r in book.rules if r.kind in ("lookalike_link", "authority_link"))
         self._ask_rules = ASK_RULES | set(self._link_rules)  # a lookalike link asks you to open it
         self._ask_rule_ids = frozenset(ASK_RULES)  # phrase rules that ask: one said outside quotes is no poster
         self._combo_maps: list[tuple[Combo, dict[str, tuple[int, ...]]]] = []

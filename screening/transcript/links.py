@@ -141,6 +141,50 @@ def _borrowed(host: str, table: OfficialDomains, official_too: bool = False) -> 
     return None
 
 
+# The 【签名】 tag every commercial SMS carries, at its start or end: who claims to send it.
+_SIGNATURE = re.compile(r"^\s*[【\[]([^】\]]{1,20})[】\]]|[【\[]([^】\]]{1,20})[】\]]\s*$")
+# A signature that names a government office: 【人社】, 【交管12123】, 【XX区人民法院】, 【区征兵办公室】, 【自然资源局】.
+# Their messages link only to government sites (*.gov.cn) if at all; police warn of fake ones (a 12123 fine, a pension
+# check, an ETC or subsidy claim) that link anywhere else. (Not 国家 alone: 国家开放大学 and 国家助学贷款 are no offices;
+# not 供电局, a power company; not 居民委员会, a neighbourhood committee that links to its WeChat articles.)
+_AUTHORITY = re.compile(
+    r"(?<!供电)(?<!电力)局|厅|(?<!居民)委员会|人社|社保|医保|税务|交管|交警|车管|公安|派出所|警方|法院|检察|政府|政务|"
+    r"民政|卫健|征兵|兵役|公积金|不动产|市场监管|住建|街道办|人民银行|12123|12345|12333|12366|海关|边检|出入境"
+)
+
+
+def split_signature(body: str) -> tuple[str | None, str]:
+    """``"【京东】您的订单…"`` → ``("京东", "您的订单…")``; a trailing tag is taken too."""
+    m = _SIGNATURE.search(body)
+    if m is None:
+        return None, body
+    return (m.group(1) or m.group(2)).strip(), (body[: m.start()] + body[m.end() :]).strip()
+
+
+def is_authority_signature(signature: str) -> bool:
+    """Whether a message's 【签名】 (without brackets) names a government office."""
+    return _AUTHORITY.search(signature) is not None
+
+
+def off_authority_sites(host: str) -> bool:
+    """Whether a government office's message would not link to ``host``: no government site (``*.gov.cn``), nor one of
+    the official domains (its WeChat articles on qq.com, 12306.cn …), nor an IP-less host without a dot."""
+    return "." in host and not _GOV.search(host) and not is_official(host, official_domains().every)
+
+
+def authority_stray_links(norm: str) -> list[tuple[int, int]]:
+    """(start, end) of every link in ``norm`` off the government sites when ``norm`` is signed by a government office
+    (:func:`is_authority_signature`): 「【人社】您的养老金资格认证已过期…速认证：rs-rzzx.cn」."""
+    if "." not in norm:
+        return []
+    signature, _ = split_signature(norm)
+    if signature is None or not is_authority_signature(signature):
+        return []
+    return [
+        (e.start, e.end) for e in extract_entities(norm) if e.kind == "url" and off_authority_sites(host_of(e.value))
+    ]
+
+
 def lookalike_links(norm: str) -> list[tuple[int, int, str]]:
     """(start, end, borrowed name) of every link in ``norm`` that poses as an official site."""
     out: list[tuple[int, int, str]] = []
@@ -161,6 +205,10 @@ def borrowed_names() -> tuple[str, ...]:
 
 __all__ = [
     "OfficialDomains",
+    "authority_stray_links",
+    "is_authority_signature",
+    "off_authority_sites",
+    "split_signature",
     "borrowed_names",
     "host_of",
     "impersonated_name",

@@ -29,7 +29,14 @@ from typing import NamedTuple
 import ahocorasick
 
 from screening.transcript.entities import extract_entities
-from screening.transcript.links import borrowed_names, host_of, is_official, lookalike_links, official_domains
+from screening.transcript.links import (
+    authority_stray_links,
+    borrowed_names,
+    host_of,
+    is_official,
+    lookalike_links,
+    official_domains,
+)
 from screening.transcript.normalise import SoundKey, is_cjk, normalise
 from screening.transcript.phrases import GAP, GAP_MARK, MAX_NOT_INSIDE, PhraseBook, Rule
 
@@ -292,6 +299,9 @@ class PhraseMatcher:
             if rule.kind == "lookalike_link":
                 self.canonical.append(list(borrowed_names()))  # a hit's phrase index is the name its link borrows
                 continue
+            if rule.kind == "authority_link":
+                self.canonical.append(["gov.cn"])  # where the office's own links go
+                continue
             canon: list[str] = []
             for pi, phrase in enumerate(rule.phrases):
                 parts = [normalise(p) for p in phrase.split(GAP_MARK) if p.strip()]
@@ -317,6 +327,9 @@ class PhraseMatcher:
         self._gapped, self._word_parts = _gapped_index(gapped_words)
         # A link posing as an official site is a hit of the packs' lookalike_link rule, when they have one.
         self._link_rule = next((i for i, r in enumerate(self.rules) if r.kind == "lookalike_link"), None)
+        # A link off the government sites in a message signed by a government office: its authority_link rule.
+        self._authority_rule = next((i for i, r in enumerate(self.rules) if r.kind == "authority_link"), None)
+        self._link_rules = frozenset(i for i in (self._link_rule, self._authority_rule) if i is not None)
         self._done_rules = frozenset(i for i, r in enumerate(self.rules) if r.done_is_report)
         # every rule's not_inside words by sound key (a recogniser's 兑黄现金券 is 兑换现金券): key → the rules it holds
         self._held_by: dict[str, list[int]] = {}
@@ -327,7 +340,7 @@ class PhraseMatcher:
                 self._held_by.setdefault(key.key(word), []).append(i)
                 self.held_reach[i] = max(self.held_reach.get(i, 0), len(word) - 1)
         self._name_index = {name: i for i, name in enumerate(borrowed_names())}
-        self._empty = not entries and not exact and self._link_rule is None
+        self._empty = not entries and not exact and not self._link_rules
 
     def find(self, norm: str, key: str | None = None) -> list[RawHit]:
         """All non-negated hits in ``norm`` (normalised text); ``key`` is its sound key if already made."""
@@ -352,9 +365,15 @@ class PhraseMatcher:
         out: list[RawHit] = []
         warned = 0.0
         candidates = self._candidates(norm, key)
-        if self._link_rule is not None:
+        lookalikes = lookalike_links(norm) if self._link_rule is not None else []
+        for a, b, name in lookalikes:
+            candidates.append(RawHit(self._link_rule, self._name_index[name], a, b, False))  # type: ignore[arg-type]
+        if self._authority_rule is not None:
+            posing = {(a, b) for a, b, _ in lookalikes}  # a link already posing as an official site is said once
             candidates.extend(
-                RawHit(self._link_rule, self._name_index[name], a, b, False) for a, b, name in lookalike_links(norm)
+                RawHit(self._authority_rule, 0, a, b, False)
+                for a, b in authority_stray_links(norm)
+                if (a, b) not in posing
             )
         titled = False
         cites = False  # under a warning title: cues in quotation marks are cited
@@ -373,7 +392,7 @@ class PhraseMatcher:
                     for h in candidates
                 )
         for h in candidates:
-            if h.rule_index != self._link_rule and (
+            if h.rule_index not in self._link_rules and (
                 titled or (cites and _quote_span(norm, h.start, h.end) is not None)
             ):
                 out.append(h._replace(narrated=True))  # cited under a warning title, whatever the rule

@@ -91,11 +91,12 @@ class Rule:
     # The cue told as done (「生存金已按约定转入万能账户」) is a report, not an ask.
     done_is_report: bool = False
     # "phrases": matched by its phrases. "lookalike_link": no phrases; its hits are the links in the text that pose
-    # as an official site (screening.transcript.links), with this rule's weight and explanation.
+    # as an official site (screening.transcript.links), with this rule's weight and explanation. "authority_link": no
+    # phrases; its hits are the links off government sites in a message signed by a government office.
     kind: str = "phrases"
 
 
-RULE_KINDS = ("phrases", "lookalike_link")
+RULE_KINDS = ("phrases", "lookalike_link", "authority_link")
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from screening.transcript import ScriptDetector
-from screening.transcript.links import host_of, impersonated_name, lookalike_links, official_domains
+from screening.transcript.links import (
+    authority_stray_links,
+    host_of,
+    impersonated_name,
+    is_authority_signature,
+    lookalike_links,
+    off_authority_sites,
+    official_domains,
+)
 from screening.transcript.normalise import normalise
 from screening.types import Level, TranscriptSegment
 
@@ -159,3 +167,50 @@ def test_a_streaming_session_finds_it_too(det: ScriptDetector) -> None:
     session = det.session(style="sms")
     session.feed(TranscriptSegment(text=FAKE, is_final=True, start=0.0, end=1.0))
     assert any(h.rule_id == LOOKALIKE_RULE for h in session.assessment.hits)
+
+
+# -- a message signed by a government office, linking off the government sites ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "signature", ["人社", "交管12123", "深圳市南山区人民法院", "区征兵办公室", "自然资源局", "国家税务总局", "12345"]
+)
+def test_a_government_office_signature(signature: str) -> None:
+    assert is_authority_signature(signature)
+
+
+@pytest.mark.parametrize(
+    "signature", ["国家开放大学", "国家助学贷款", "国网供电局", "幸福里居民委员会", "工商银行", "京东"]
+)
+def test_schools_companies_and_neighbourhood_committees_are_no_office(signature: str) -> None:
+    assert not is_authority_signature(signature)
+
+
+def test_an_office_signature_with_a_link_off_government_sites() -> None:
+    norm = normalise("【人社】您的养老金领取资格认证已过期，下月起停发，速认证：rs-rzzx.cn")
+    spans = authority_stray_links(norm)
+    assert [norm[a:b] for a, b in spans] == ["rs-rzzx.cn"]
+    # a trailing signature counts too; a government site, a WeChat article (qq.com) and an unsigned text do not
+    assert authority_stray_links(normalise("养老金认证今日截止：ylj-rz.top【社保】")) != []
+    assert authority_stray_links(normalise("【江苏人社】请登录 jshrss.jiangsu.gov.cn 认证")) == []
+    assert authority_stray_links(normalise("【区卫健委】详见 mp.weixin.qq.com/s/abc")) == []
+    assert authority_stray_links(normalise("您的养老金认证已过期，速认证：rs-rzzx.cn")) == []
+    assert not off_authority_sites("fuwu.nhsa.gov.cn") and off_authority_sites("jg12123-gov.icu")
+
+
+def test_such_a_link_warns_and_says_why(det: ScriptDetector) -> None:
+    a = det.assess(
+        "【区征兵办公室】您报名的兵役登记已通过初审，请于3个工作日内缴纳体检费460元，缴费方式见 zbb-tj.cn", style="sms"
+    )
+    assert a.level >= Level.WARN
+    hit = next(h for h in a.hits if h.rule_id == "generic.authority_link")
+    assert hit.matched == "zbb-tj.cn" and hit.canonical == "gov.cn"
+    assert any("政府网站" in r.zh and "government site" in r.en for r in a.reasons)
+    honest = det.assess("【江苏人社】您的养老金资格认证将于下月到期，可登录 jshrss.jiangsu.gov.cn 办理", style="sms")
+    assert not any(h.rule_id == "generic.authority_link" for h in honest.hits)
+
+
+def test_a_link_that_also_borrows_a_name_is_said_once(det: ScriptDetector) -> None:
+    a = det.assess("【交管12123】您有一条超速记录，罚款2000元，请于3日内点击 jg12123-gov.icu 在线处理", style="sms")
+    link_hits = [h.rule_id for h in a.hits if h.matched == "jg12123-gov.icu"]
+    assert link_hits == ["generic.lookalike_link"]

@@ -73,6 +73,19 @@ def test_official_number_linking_to_its_own_site_is_fine(screener: NumberScreene
     assert ordinary.level <= Level.UNKNOWN and ordinary.reasons() == []
 
 
+def test_a_government_signature_linking_off_government_sites_warns(
+    screener: NumberScreener, detector: ScriptDetector
+) -> None:
+    # the app takes the 【签名】 off before the detector reads the body, so the SMS check sees it
+    a = assess_sms("13912345678", "【人社】养老金资格认证今日截止，速点 ylj-rz.top 认证", screener, detector)
+    assert a.level >= Level.WARN and a.signature == "人社"
+    reason = next(r for r in a.reasons() if r["code"] == "sms.authority_unfamiliar_link")
+    assert reason["params"] == {"signature": "人社", "domain": "ylj-rz.top"}
+    assert "【人社】" in reason["zh"] and "government" in reason["en"]
+    real = assess_sms("12333", "【江苏人社】养老金资格认证请登录 jshrss.jiangsu.gov.cn 办理", screener, detector)
+    assert not any(r["code"] == "sms.authority_unfamiliar_link" for r in real.reasons())
+
+
 def test_helpers() -> None:
     assert host_of("https://www.Example.COM/a?b") == "example.com"
     assert host_of("10086-jf.top/x") == "10086-jf.top"

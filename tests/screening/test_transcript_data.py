@@ -65,6 +65,15 @@ def test_a_volunteer_pack_can_add_a_lookalike_link_rule_without_phrases(tmp_path
     assert [(h.rule_id, h.matched, h.canonical) for h in a.hits] == [("volunteer.fake_site", "icbc-jd.cn", "icbc")]
 
 
+def test_a_volunteer_pack_can_add_an_authority_link_rule_without_phrases(tmp_path: Path) -> None:
+    rule = _rule(id="volunteer.gov_sms", kind="authority_link", weight=0.7)
+    del rule["phrases"]
+    doc = {"format": 1, "pack": "volunteer", "version": "1", "category": "medical_insurance", "rules": [rule]}
+    det = ScriptDetector.load(_pack(tmp_path, doc), use_model=False)
+    a = det.assess("【医保局】您的医保卡将于今日停用，请登录 yb-jh.top 激活。", style="sms")
+    assert [(h.rule_id, h.matched, h.canonical) for h in a.hits] == [("volunteer.gov_sms", "yb-jh.top", "gov.cn")]
+
+
 def test_a_volunteer_rule_names_the_words_that_hold_its_cue_and_whether_done_is_told(tmp_path: Path) -> None:
     """``not_inside``: 神秘礼包盒 (a shop's mystery box) holds the cue 神秘礼包 and is not it; ``done_is_report``:
     「礼包已经发放」 tells, 「请领取礼包…发放」 would ask."""
@@ -99,6 +108,7 @@ def test_a_volunteer_rule_names_the_words_that_hold_its_cue_and_whether_done_is_
         ({"format": 1, "category": "prize_subsidy", "rules": [_rule(phrases=["礼…码"])]}, "2"),
         ({"format": 1, "category": "prize_subsidy", "rules": [_rule(kind="regex")]}, "lookalike_link"),
         ({"format": 1, "category": "prize_subsidy", "rules": [_rule(kind="lookalike_link")]}, "phrases"),
+        ({"format": 1, "category": "prize_subsidy", "rules": [_rule(kind="authority_link")]}, "phrases"),
         ({"format": 1, "category": "prize_subsidy", "rules": [_rule(phrases=[])]}, "phrases"),
         ({"format": 1, "category": "prize_subsidy", "rules": [_rule(not_inside="神秘礼包盒")]}, "not_inside"),
         ({"format": 1, "category": "prize_subsidy", "rules": [_rule(not_inside=["大礼盒"])]}, "大礼盒"),
