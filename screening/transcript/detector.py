@@ -84,6 +84,7 @@ ASK_RULES = frozenset(
         "generic.coach_lie",
         "generic.cash_withdraw",
         "generic.pay_person",
+        "generic.pay_me",
         "acq.borrow",
         "acq.leader_transfer",
         "acq.fee_off_platform",

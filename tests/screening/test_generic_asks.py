@@ -73,3 +73,27 @@ def test_warnings_questions_and_everyday_speech_found_by_review_stay_below_warn(
     nobody", a vendor's own QR code, a doctor's 只要不 (which sounds like 只要补)."""
     a = det.assess(text, style=style)
     assert a.level < Level.WARN, (a.score, [h.rule_id for h in a.hits])
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [
+        "你先转到我微信上就行",
+        "直接支付宝转我",
+        "给我发个两千的红包表示一下诚意",
+        "定金的收款码发你了，付一下",
+        "钱先转到我这里保管",
+    ],
+)
+def test_money_straight_to_the_speaker_is_an_ask(det: ScriptDetector, ask: str) -> None:
+    a = det.assess(ask, style="chat")
+    assert "generic.pay_me" in {h.rule_id for h in a.hits}
+    assert "generic.pay_me" in ASK_RULES
+
+
+def test_with_a_borrowing_story_it_warns_and_alone_it_is_calm(det: ScriptDetector) -> None:
+    story = "老张，我是老班长啊，老伴住院做心脏手术还差三万，儿子在国外钱转不回来，你先转到我微信上，聚会的时候当面还你"
+    assert det.assess(story, style="chat").level >= Level.WARN
+    # splitting a bill or a parent's grocery money: the same words, no story, no pressure
+    for honest in ("晚饭一共三百六，四个人一人九十，转我微信就行", "今天的菜钱38块，妈你微信转我就行，不急"):
+        assert det.assess(honest, style="chat").level < Level.CAUTION
