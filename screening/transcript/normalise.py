@@ -182,8 +182,15 @@ def _nfkc_form(match: re.Match[str]) -> str:
     return _NFKC_FORM[match.group()]
 
 
+# 帐 is the older (and a recogniser's frequent) spelling of 账 in 帐户, 帐号, 转帐, 到帐: one spelling for the rules'
+# two-character parts, which match characters, not sounds (not the tent of 帐篷, 蚊帐, 营帐).
+_ZHANG_ACCOUNT = re.compile(r"(?<![蚊营帷军])帐(?![篷幕幔])")
+
+
 def _normalise(text: str) -> str:
     text = nfkc(text).lower()
+    if "帐" in text:
+        text = _ZHANG_ACCOUNT.sub("账", text)
     if " " in text or "\t" in text:
         text = _SPACE_NON_ASCII.sub("", text)
         text = _MULTI_SPACE.sub(" ", text)

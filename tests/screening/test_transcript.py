@@ -407,3 +407,9 @@ def test_fillers_have_no_sound_and_the_model_reads_across_them() -> None:
 )
 def test_bare_links_under_cheap_endings_are_links(text: str, link: str) -> None:
     assert [e.value for e in extract_entities(normalise(text)) if e.kind == "url"] == [link]
+
+
+def test_the_older_spelling_of_account_is_the_same_word() -> None:
+    # 帐户 / 转帐 (a recogniser's and many writers' spelling) reach the rules' two-character parts, which match characters
+    assert normalise("你转到那个帐户以后把转帐记录删了") == "你转到那个账户以后把转账记录删了"
+    assert normalise("帐篷和蚊帐") == "帐篷和蚊帐"
