@@ -97,3 +97,23 @@ def test_with_a_borrowing_story_it_warns_and_alone_it_is_calm(det: ScriptDetecto
     # splitting a bill or a parent's grocery money: the same words, no story, no pressure
     for honest in ("晚饭一共三百六，四个人一人九十，转我微信就行", "今天的菜钱38块，妈你微信转我就行，不急"):
         assert det.assess(honest, style="chat").level < Level.CAUTION
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [
+        "按我发你的那个账户打过去四十二万",
+        "往这张卡里存五万",
+        "卡号已经发你了，你去银行转一下",
+        "钱转到我说的这个卡",
+        "把积蓄全部转进去",
+    ],
+)
+def test_more_ways_to_ask_for_a_transfer(det: ScriptDetector, ask: str) -> None:
+    assert "generic.transfer_request" in {h.rule_id for h in det.assess(ask, style="call").hits}
+
+
+def test_a_seller_sending_the_game_login_is_no_transfer_ask(det: ScriptDetector) -> None:
+    assert "generic.transfer_request" not in {
+        h.rule_id for h in det.assess("账号密码发你了，你登录吧", style="chat").hits
+    }
