@@ -23,7 +23,6 @@ import bisect
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -69,17 +68,6 @@ SOUND_TWO = frozenset(
         "丢了",
     }
 )
-# The two-character parts of an "a…b" phrase whose parts hold at least this many characters together match by sound
-# too, as long as one part of the phrase is heard character for character (PhraseMatcher.one_exact_part): a
-# recogniser garbles the short asks of a scheme (积分 heard as 机分, 征信 as 正信), and two words in order within GAP
-# characters, one of them exact, rarely meet by chance. On the generated points texts at 25 % CER (the weakest
-# leave-one-scheme-out fold) the rules alone found 0.680 of them before, 0.748 after (0.761 without the exact part,
-# which let everyday pairs chain: 请您 sounds like 清零, 帮你 like 办理); on every sixth written text at 25 % CER the full
-# detector found 0.9379 → 0.9388 of the fraud texts and flagged 26 → 28 of 3,900 honest ones.
-GAP_SOUND_MIN = 4
-# … except parts whose sound is an everyday word: 汇到 = 回到 (「退款会原路回到您的账户」), 我是 = 我司 / 我市,
-# 已下 = 一下, 要补 = 要不, 上拍 = 上牌 (a car's plates), 交易 = 交一 (交一笔保证金 is a fee of any scheme, not a game trade's).
-GAP_SOUND_EXACT = frozenset({"汇到", "我是", "已下", "要补", "上拍", "交易"})
 MIN_DELETION_LEN = 5  # shorter phrases get no dropped-character variant (投资项目 → 投资目 fits 投资目标)
 NEGATION_REACH = 10  # characters looked at on each side of a hit, within its clause
 
@@ -234,21 +222,6 @@ _REASSURANCE = re.compile(
 )
 
 
-def matched_by_sound(part: str, parts: Sequence[str]) -> bool:
-    """Whether ``part`` (normalised), one of a phrase's ``parts``, also matches by sound, not only character for
-    character: three characters or more, a two-syllable word of :data:`SOUND_TWO`, or a two-character part of an "a…b"
-    phrase long enough (:data:`GAP_SOUND_MIN`) whose sound is no everyday word (:data:`GAP_SOUND_EXACT`)."""
-    if len(part) >= MIN_FUZZY_LEN or part in SOUND_TWO:
-        return True
-    return (
-        len(part) == 2
-        and len(parts) > 1
-        and part not in GAP_SOUND_EXACT
-        and sum(len(p) for p in parts) >= GAP_SOUND_MIN
-        and all(is_cjk(ch) for p in parts for ch in p)
-    )
-
-
 class RawHit(NamedTuple):  # a named tuple: thousands are made per call, and this is three times cheaper
     rule_index: int
     phrase_index: int
@@ -334,7 +307,7 @@ class PhraseMatcher:
                 parts = [normalise(p) for p in phrase.split(GAP_MARK) if p.strip()]
                 canon.append(GAP_MARK.join(parts))
                 for k, part in enumerate(parts):
-                    if not tolerant or not matched_by_sound(part, parts):
+                    if (len(part) < MIN_FUZZY_LEN and part not in SOUND_TWO) or not tolerant:
                         # two syllables match too many ordinary words by sound alone: 已下 = 一下
                         exact[part].append(_Part(ri, pi, k, len(parts), len(part), part, False))
                         continue
@@ -352,20 +325,6 @@ class PhraseMatcher:
         self._automaton = _automaton(entries, gapped_words)
         self._exact = _automaton(exact, gapped_words)
         self._gapped, self._word_parts = _gapped_index(gapped_words)
-        # (rule, phrase) of the "a…b" phrases with a two-character part matched by sound only because the phrase is
-        # long enough (matched_by_sound): one of its parts must be heard exactly, or everyday pairs such as 帮你…办
-        # (办理) and 请您…积分 (清零) would chain. On every sixth written text at 25 % CER: …
-        self.one_exact_part: frozenset[tuple[int, int]] = frozenset(
-            (ri, pi)
-            for ri, rule in enumerate(self.rules)
-            for pi, phrase in enumerate(rule.phrases)
-            if tolerant
-            and any(
-                len(p) == 2 and p not in SOUND_TWO and matched_by_sound(p, parts)
-                for parts in [[normalise(x) for x in phrase.split(GAP_MARK) if x.strip()]]
-                for p in parts
-            )
-        )
         # A link posing as an official site is a hit of the packs' lookalike_link rule, when they have one.
         self._link_rule = next((i for i, r in enumerate(self.rules) if r.kind == "lookalike_link"), None)
         # A link off the government sites in a message signed by a government office: its authority_link rule.
@@ -517,24 +476,16 @@ class PhraseMatcher:
                 occurrences.append(
                     [(end - n, end, norm[end - n : end] != text) for w in words for end in ends_of.get(w, ())]
                 )
-            hits.extend(
-                self._chain(ri, pi, occurrences, norm, self.rules[ri].negatable, (ri, pi) in self.one_exact_part)
-            )
+            hits.extend(self._chain(ri, pi, occurrences, norm, self.rules[ri].negatable))
         return hits
 
     @staticmethod
     def _chain(
-        ri: int,
-        pi: int,
-        lists: list[list[tuple[int, int, bool]]],
-        norm: str,
-        deniable: bool = True,
-        one_exact: bool = False,
+        ri: int, pi: int, lists: list[list[tuple[int, int, bool]]], norm: str, deniable: bool = True
     ) -> list[RawHit]:
         """Join the parts of a "a…b" phrase: each next part starts within GAP characters of the last, in the same
         sentence (「…积分。请勿轻信“积分清零…”」 does not chain the first 积分 to 清零), and, for a ``deniable`` rule,
-        with no denial between them (``_GAP_DENIAL``). ``one_exact``: at least one part must be heard character for
-        character (a phrase whose two-character parts match by sound, :data:`PhraseMatcher.one_exact_part`)."""
+        with no denial between them (``_GAP_DENIAL``)."""
         if any(not occ for occ in lists):
             return []
         for occ in lists:
@@ -546,7 +497,6 @@ class PhraseMatcher:
             if start0 < last_end:
                 continue
             end, fuzzy, ok = end0, fuzzy0, True
-            heard_exact = not fuzzy0
             for occ, occ_starts in zip(lists[1:], starts[1:], strict=True):
                 i = bisect.bisect_left(occ_starts, end)
                 if (
@@ -558,8 +508,7 @@ class PhraseMatcher:
                     ok = False
                     break
                 end, fuzzy = occ[i][1], fuzzy or occ[i][2]
-                heard_exact = heard_exact or not occ[i][2]
-            if ok and (heard_exact or not one_exact):
+            if ok:
                 hits.append(RawHit(ri, pi, start0, end, fuzzy))
                 last_end = end
         return hits

@@ -10,7 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from screening.transcript import entities, normalise
-from screening.transcript.matcher import PhraseMatcher, RawHit, matched_by_sound
+from screening.transcript.matcher import MIN_FUZZY_LEN, SOUND_TWO, PhraseMatcher, RawHit
 from screening.transcript.model import count_ngrams
 from screening.transcript.normalise import sound_key
 from screening.transcript.phrases import GAP_MARK, load_phrase_book
@@ -105,11 +105,11 @@ class _Gapped:
             for part, keys in parts:
                 n = len(part)
                 spans = range(len(norm) - n + 1)
-                if not m.tolerant or not matched_by_sound(part, [p for p, _ in parts]):
+                if (n < MIN_FUZZY_LEN and part not in SOUND_TWO) or not m.tolerant:
                     found.append([(i, i + n, False) for i in spans if norm.startswith(part, i)])
                 else:
                     found.append([(i, i + n, norm[i : i + n] != part) for i in spans if key[i : i + n] in keys])
-            out.extend(m._chain(ri, pi, found, norm, True, (ri, pi) in m.one_exact_part))
+            out.extend(m._chain(ri, pi, found, norm))
         return sorted(out)
 
 
