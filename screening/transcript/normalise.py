@@ -184,13 +184,11 @@ def _nfkc_form(match: re.Match[str]) -> str:
 
 # 帐 is the older (and a recogniser's frequent) spelling of 账 in 帐户, 帐号, 转帐, 到帐: one spelling for the rules'
 # two-character parts, which match characters, not sounds (not the tent of 帐篷, 蚊帐, 营帐).
-_ZHANG_ACCOUNT = re.compile(r"(?<![蚊营帷军])帐(?![篷幕幔])")
+_ZHANG_ACCOUNT = re.compile(r"(?<![蚊营帷军床纱])帐(?![篷幕幔子])")
 
 
 def _normalise(text: str) -> str:
     text = nfkc(text).lower()
-    if "帐" in text:
-        text = _ZHANG_ACCOUNT.sub("账", text)
     if " " in text or "\t" in text:
         text = _SPACE_NON_ASCII.sub("", text)
         text = _MULTI_SPACE.sub(" ", text)
@@ -200,6 +198,8 @@ def _normalise(text: str) -> str:
             text = pattern.sub(repl, text)
         if " " in text:  # a rewrite can put Chinese next to a space that stood by a letter (" v信" → " 微信")
             text = _MULTI_SPACE.sub(" ", _SPACE_NON_ASCII.sub("", text))
+    if "帐" in text:  # (after the recogniser's spaces are gone: 「蚊 帐」 is 蚊帐)
+        text = _ZHANG_ACCOUNT.sub("账", text)
     if "点" in text:
         text = _DECIMAL_AMOUNT.sub(_decimal_sub, text)
     text = _NUMERAL_RUN.sub(_numeral_sub, text)
