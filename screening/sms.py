@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from screening.i18n import Message, MessageCode
 from screening.number_plan import numbering_plan
 from screening.screener import NumberScreener, NumberVerdict
+from screening.transcript.detector import ASK_MODEL_P
 from screening.transcript.links import (
     host_of,
     is_authority_signature,
@@ -31,6 +32,7 @@ from screening.transcript.links import (
     official_domains,
     split_signature,
 )
+from screening.transcript.matcher import told_about
 from screening.types import Level
 
 if TYPE_CHECKING:
@@ -45,6 +47,7 @@ class TextAssessor(Protocol):
 
 MAX_BODY = 20_000  # characters; an MMS text part longer than this is cut (nobody reads more, detection stays fast)
 UNFAMILIAR_LINK_SCORE = 0.7
+SIGNED_LINK_SCORE = 0.45  # a government signature's link off the government sites: caution
 
 
 class SmsFinding(MessageCode):
@@ -140,17 +143,24 @@ def assess_sms(
                 levels.append(Level.WARN)
                 break
     if links and signature is not None and is_authority_signature(signature):
-        for url in links:
-            host = host_of(url)
-            if off_authority_sites(host):
+        # A sign, not proof (anyone can type a signature, and some offices link to a site of their own off gov.cn):
+        # alone a caution, as the detector's rule alone gives. A police warning that names the fake site tells of it.
+        for entity in content.entities:
+            host = host_of(entity.value)
+            if (
+                entity.kind == "url"
+                and off_authority_sites(host)
+                and not told_about(content.text, entity.start, entity.end)
+            ):
                 findings.append(Message(SmsFinding.AUTHORITY_UNFAMILIAR_LINK, {"signature": signature, "domain": host}))
-                levels.append(Level.WARN)
+                # with a model fairly sure the text is a scam, it warns (the detector's fusion of a direct ask)
+                levels.append(Level.WARN if content.model_probability >= ASK_MODEL_P else Level.CAUTION)
                 break
     level = max([content.level, *levels, verdict.level if verdict.level > Level.UNKNOWN else Level.UNKNOWN])
     score = max(
         [
             content.score,
-            *(UNFAMILIAR_LINK_SCORE for _ in levels),
+            *(UNFAMILIAR_LINK_SCORE if lv >= Level.WARN else SIGNED_LINK_SCORE for lv in levels),
             verdict.score if verdict.level > Level.UNKNOWN else 0.0,
         ]
     )

@@ -27,7 +27,8 @@ from screening.transcript.entities import extract_entities
 # (``boc-sjsc.com``), because short letter runs turn up inside ordinary words (``pineapple``, ``citics``).
 GLUED_LETTERS = 6
 _IP = re.compile(r"^[\d.]+$")
-_GOV = re.compile(r"(?:^|\.)gov\.[a-z]{2}$")  # gov.cn, gov.hk, gov.mo, gov.uk …: an authority's own sites
+# gov.cn, gov.hk, gov.mo …: an authority's own sites (not gov. under any two letters: gov.cc is anybody's)
+_GOV = re.compile(r"(?:^|\.)gov\.(?:cn|hk|mo|tw|sg|uk)$")
 _PIECES = re.compile(r"[.-]")
 _SCHEME = re.compile(r"^[^a-z0-9]*(?:[a-z][a-z0-9+.-]*://)?")
 _HOST_CHARS = re.compile(r"[a-z0-9.-]*")
@@ -144,13 +145,20 @@ def _borrowed(host: str, table: OfficialDomains, official_too: bool = False) -> 
 # The 【签名】 tag every commercial SMS carries, at its start or end: who claims to send it.
 _SIGNATURE = re.compile(r"^\s*[【\[]([^】\]]{1,20})[】\]]|[【\[]([^】\]]{1,20})[】\]]\s*$")
 # A signature that names a government office: 【人社】, 【交管12123】, 【XX区人民法院】, 【区征兵办公室】, 【自然资源局】.
-# Their messages link only to government sites (*.gov.cn) if at all; police warn of fake ones (a 12123 fine, a pension
-# check, an ETC or subsidy claim) that link anywhere else. (Not 国家 alone: 国家开放大学 and 国家助学贷款 are no offices;
-# not 供电局, a power company; not 居民委员会, a neighbourhood committee that links to its WeChat articles.)
+# Their messages link to government sites (*.gov.cn), schools' (*.edu.cn), the national anti-fraud app's or a link
+# shortener if at all; police warn of fake ones (a 12123 fine, a pension check, an ETC or subsidy claim) that link
+# anywhere else. Named by the office, not by a bare 局 or 厅: 中华书局, 邮局, 电业局, 营业厅 and 餐厅 are no offices, nor
+# are 业主委员会 and 家长委员会, 21世纪不动产 (an estate agent), 老人社区, 社保代缴 firms, 税务师事务所, or 公安县人民医院.
 _AUTHORITY = re.compile(
-    r"(?<!供电)(?<!电力)局|厅|(?<!居民)委员会|人社|社保|医保|税务|交管|交警|车管|公安|派出所|警方|法院|检察|政府|政务|"
-    r"民政|卫健|征兵|兵役|公积金|不动产|市场监管|住建|街道办|人民银行|12123|12345|12333|12366|海关|边检|出入境"
+    r"(?:公安|税务|人社|医保|民政|财政|教育|卫健|交通|自然资源|住建|住房和城乡建设|统计|市场监管|农业农村|商务|"
+    r"文旅|退役军人事务|应急管理|生态环境|水务|城管|司法|海关)(?:局|厅|部|委)|"
+    r"公安(?!县)|派出所|警方|交警|交管|车管所|法院|检察院|人民政府|政务服务|街道办|人社(?!区)|(?<!老)人社|"
+    r"社保(?!代)|医保|税务(?!师)|征兵|兵役|公积金|不动产登记|卫健委|发改委|工信部|国家反诈|反诈中心|人民银行|"
+    r"12123|12345|12333|12366|出入境管理|边检"
 )
+# Link shorteners name nobody and offices use them too (t.cn in a police SMS); a message's link through one is judged
+# by what else it says.
+SHORTENERS = ("t.cn", "url.cn", "dwz.cn", "suo.im", "w.url.cn", "sina.lt")
 
 
 def split_signature(body: str) -> tuple[str | None, str]:
@@ -167,9 +175,15 @@ def is_authority_signature(signature: str) -> bool:
 
 
 def off_authority_sites(host: str) -> bool:
-    """Whether a government office's message would not link to ``host``: no government site (``*.gov.cn``), nor one of
-    the official domains (its WeChat articles on qq.com, 12306.cn …), nor an IP-less host without a dot."""
-    return "." in host and not _GOV.search(host) and not is_official(host, official_domains().every)
+    """Whether a government office's message would not link to ``host``: no government site (``*.gov.cn``), school
+    (``*.edu.cn``) or other official domain the table lists (the national anti-fraud app's gjfzpt.cn, its WeChat
+    articles on qq.com, 12306.cn …), nor a link shortener, nor a host without a dot."""
+    return (
+        "." in host
+        and not _GOV.search(host)
+        and not is_official(host, official_domains().every)
+        and not is_official(host, SHORTENERS)
+    )
 
 
 def authority_stray_links(norm: str) -> list[tuple[int, int]]:

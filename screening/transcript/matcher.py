@@ -222,6 +222,12 @@ _REASSURANCE = re.compile(
 )
 
 
+def told_about(norm: str, start: int, end: int) -> bool:
+    """Whether ``norm[start:end]`` is warned against (「请勿点击」) or told from the outside (「骗子发来的链接」): the judgement
+    the matcher makes of a hit, for evidence found elsewhere (a link the SMS check looks at)."""
+    return PhraseMatcher._warned(norm, start, end) or PhraseMatcher._narrated(norm, start, end)
+
+
 class RawHit(NamedTuple):  # a named tuple: thousands are made per call, and this is three times cheaper
     rule_index: int
     phrase_index: int

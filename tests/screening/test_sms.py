@@ -76,14 +76,32 @@ def test_official_number_linking_to_its_own_site_is_fine(screener: NumberScreene
 def test_a_government_signature_linking_off_government_sites_warns(
     screener: NumberScreener, detector: ScriptDetector
 ) -> None:
-    # the app takes the 【签名】 off before the detector reads the body, so the SMS check sees it
+    # the app takes the 【签名】 off before the detector reads the body, so the SMS check sees it; the text reads like a
+    # scam to the model, so the sign warns (as the detector's own rule does with a fairly sure model)
     a = assess_sms("13912345678", "【人社】养老金资格认证今日截止，速点 ylj-rz.top 认证", screener, detector)
     assert a.level >= Level.WARN and a.signature == "人社"
     reason = next(r for r in a.reasons() if r["code"] == "sms.authority_unfamiliar_link")
-    assert reason["params"] == {"signature": "人社", "domain": "ylj-rz.top"}
+    assert reason["params"] == {"signature": "人社", "domain": "ylj-rz.top"} and reason["level"] == "warn"
     assert "【人社】" in reason["zh"] and "government" in reason["en"]
     real = assess_sms("12333", "【江苏人社】养老金资格认证请登录 jshrss.jiangsu.gov.cn 办理", screener, detector)
     assert not any(r["code"] == "sms.authority_unfamiliar_link" for r in real.reasons())
+
+
+def test_a_police_warning_that_names_the_fake_site_is_no_finding(
+    screener: NumberScreener, detector: ScriptDetector
+) -> None:
+    body = "【XX公安】警惕！近期有人冒充人社部门发送短信，其中链接 rs-rzzx.cn 为钓鱼网站，请勿点击。"
+    a = assess_sms("13912345678", body, screener, detector)
+    assert not any(r["code"] == "sms.authority_unfamiliar_link" for r in a.reasons())
+    assert a.level < Level.WARN
+
+
+def test_an_office_linking_to_its_own_site_off_gov_cn_is_at_most_a_caution(
+    screener: NumberScreener, detector: ScriptDetector
+) -> None:
+    a = assess_sms("13912345678", "【深圳公积金】您的公积金年度结息已完成，详情请登录 www.szzfgjj.com 查询", screener, detector)
+    assert a.level <= Level.CAUTION
+    assert any(r["code"] == "sms.authority_unfamiliar_link" and r["level"] == "caution" for r in a.reasons())
 
 
 def test_helpers() -> None:
