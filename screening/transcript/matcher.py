@@ -371,9 +371,10 @@ class PhraseMatcher:
         out: list[RawHit] = []
         warned = 0.0
         candidates = self._candidates(norm, key)
-        lookalikes = lookalike_links(norm) if self._link_rule is not None else []
-        for a, b, name in lookalikes:
-            candidates.append(RawHit(self._link_rule, self._name_index[name], a, b, False))  # type: ignore[arg-type]
+        lookalikes: list[tuple[int, int, str]] = []
+        if self._link_rule is not None:
+            lookalikes = lookalike_links(norm)
+            candidates.extend(RawHit(self._link_rule, self._name_index[name], a, b, False) for a, b, name in lookalikes)
         if self._authority_rule is not None:
             posing = {(a, b) for a, b, _ in lookalikes}  # a link already posing as an official site is said once
             candidates.extend(
