@@ -99,7 +99,9 @@ def test_a_police_warning_that_names_the_fake_site_is_no_finding(
 def test_an_office_linking_to_its_own_site_off_gov_cn_is_at_most_a_caution(
     screener: NumberScreener, detector: ScriptDetector
 ) -> None:
-    a = assess_sms("13912345678", "【深圳公积金】您的公积金年度结息已完成，详情请登录 www.szzfgjj.com 查询", screener, detector)
+    a = assess_sms(
+        "13912345678", "【深圳公积金】您的公积金年度结息已完成，详情请登录 www.szzfgjj.com 查询", screener, detector
+    )
     assert a.level <= Level.CAUTION
     assert any(r["code"] == "sms.authority_unfamiliar_link" and r["level"] == "caution" for r in a.reasons())
 
