@@ -332,10 +332,11 @@ class PhraseMatcher:
         self._exact = _automaton(exact, gapped_words)
         self._gapped, self._word_parts = _gapped_index(gapped_words)
         # A link posing as an official site is a hit of the packs' lookalike_link rule, when they have one.
-        self._link_rule = next((i for i, r in enumerate(self.rules) if r.kind == "lookalike_link"), None)
-        # A link off the government sites in a message signed by a government office: its authority_link rule.
-        self._authority_rule = next((i for i, r in enumerate(self.rules) if r.kind == "authority_link"), None)
-        self._link_rules = frozenset(i for i in (self._link_rule, self._authority_rule) if i is not None)
+        # (Every such rule: a volunteer's pack may add one beside the bundled one, with its own weight and words.)
+        self._lookalike_rules = tuple(i for i, r in enumerate(self.rules) if r.kind == "lookalike_link")
+        # A link off the government sites in a message signed by a government office: the authority_link rules.
+        self._authority_rules = tuple(i for i, r in enumerate(self.rules) if r.kind == "authority_link")
+        self._link_rules = frozenset(self._lookalike_rules + self._authority_rules)
         self._done_rules = frozenset(i for i, r in enumerate(self.rules) if r.done_is_report)
         # every rule's not_inside words by sound key (a recogniser's 兑黄现金券 is 兑换现金券): key → the rules it holds
         self._held_by: dict[str, list[int]] = {}
@@ -371,17 +372,14 @@ class PhraseMatcher:
         out: list[RawHit] = []
         warned = 0.0
         candidates = self._candidates(norm, key)
-        lookalikes: list[tuple[int, int, str]] = []
-        if self._link_rule is not None:
-            lookalikes = lookalike_links(norm)
-            candidates.extend(RawHit(self._link_rule, self._name_index[name], a, b, False) for a, b, name in lookalikes)
-        if self._authority_rule is not None:
+        lookalikes = lookalike_links(norm) if self._lookalike_rules else []
+        for ri in self._lookalike_rules:
+            candidates.extend(RawHit(ri, self._name_index[name], a, b, False) for a, b, name in lookalikes)
+        if self._authority_rules:
             posing = {(a, b) for a, b, _ in lookalikes}  # a link already posing as an official site is said once
-            candidates.extend(
-                RawHit(self._authority_rule, 0, a, b, False)
-                for a, b in authority_stray_links(norm)
-                if (a, b) not in posing
-            )
+            stray = [(a, b) for a, b in authority_stray_links(norm) if (a, b) not in posing]
+            for ri in self._authority_rules:
+                candidates.extend(RawHit(ri, 0, a, b, False) for a, b in stray)
         titled = False
         cites = False  # under a warning title: cues in quotation marks are cited
         if titles:

@@ -74,6 +74,20 @@ def test_a_volunteer_pack_can_add_an_authority_link_rule_without_phrases(tmp_pat
     assert [(h.rule_id, h.matched, h.canonical) for h in a.hits] == [("volunteer.gov_sms", "yb-jh.top", "gov.cn")]
 
 
+def test_a_volunteers_link_rules_count_beside_the_bundled_ones(tmp_path: Path) -> None:
+    rules = []
+    for kind in ("lookalike_link", "authority_link"):
+        rule = _rule(id=f"volunteer.{kind}", kind=kind, weight=0.7)
+        del rule["phrases"]
+        rules.append(rule)
+    doc = {"format": 1, "pack": "volunteer", "version": "1", "category": "bank_phishing", "rules": rules}
+    det = ScriptDetector.load(bundled_pack_dir(), _pack(tmp_path, doc), use_model=False)
+    a = det.assess("【人社】您的账户已冻结，请登录 icbc-jd.cn 解冻，再到 rs-rz.top 认证。", style="sms")
+    fired = {(h.rule_id, h.matched) for h in a.hits}
+    assert {("generic.lookalike_link", "icbc-jd.cn"), ("volunteer.lookalike_link", "icbc-jd.cn")} <= fired
+    assert {("generic.authority_link", "rs-rz.top"), ("volunteer.authority_link", "rs-rz.top")} <= fired
+
+
 def test_a_volunteer_rule_names_the_words_that_hold_its_cue_and_whether_done_is_told(tmp_path: Path) -> None:
     """``not_inside``: 神秘礼包盒 (a shop's mystery box) holds the cue 神秘礼包 and is not it; ``done_is_report``:
     「礼包已经发放」 tells, 「请领取礼包…发放」 would ask."""
