@@ -192,14 +192,19 @@ class BaresipPeer:
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 5
+        # (20 s: on a loaded 2-core machine baresip took more than the 5 s once allowed to load its modules and listen)
+        deadline = time.monotonic() + 20
         while True:
             try:
                 self.sock = socket.create_connection(("127.0.0.1", self.ctrl_port), timeout=1)
                 break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
+            except OSError as exc:
+                exited = self.proc.poll()
+                if exited is not None or time.monotonic() > deadline:
+                    self._log.flush()
+                    log = (self.folder / "baresip.log").read_text(errors="replace")[-2000:]
+                    why = f"baresip exited with {exited}" if exited is not None else "baresip did not listen in 20 s"
+                    raise OSError(f"{why} on control port {self.ctrl_port}; its log ends:\n{log}") from exc
                 time.sleep(0.05)
         return self
 
