@@ -173,14 +173,45 @@ def test_a_streaming_session_finds_it_too(det: ScriptDetector) -> None:
 
 
 @pytest.mark.parametrize(
-    "signature", ["人社", "交管12123", "深圳市南山区人民法院", "区征兵办公室", "自然资源局", "国家税务总局", "12345"]
+    "signature",
+    [
+        "人社",
+        "交管12123",
+        "深圳市南山区人民法院",
+        "区征兵办公室",
+        "自然资源局",
+        "国家税务总局",
+        "12345",
+        "财政部",
+        "国家反诈中心",
+    ],
 )
 def test_a_government_office_signature(signature: str) -> None:
     assert is_authority_signature(signature)
 
 
 @pytest.mark.parametrize(
-    "signature", ["国家开放大学", "国家助学贷款", "国网供电局", "幸福里居民委员会", "工商银行", "京东"]
+    "signature",
+    [
+        "国家开放大学",
+        "国家助学贷款",
+        "国网供电局",
+        "幸福里居民委员会",
+        "工商银行",
+        "京东",
+        # found by a reviewer: 局, 厅 and 委员会 alone, and offices' words inside other names
+        "外婆家餐厅",
+        "中国移动营业厅",
+        "中华书局",
+        "邮局",
+        "阳光小区业主委员会",
+        "21世纪不动产",
+        "幸福老人社区",
+        "个人社区服务",
+        "社保代缴服务",
+        "税务师事务所",
+        "公安县人民医院",
+    ],
 )
 def test_schools_companies_and_neighbourhood_committees_are_no_office(signature: str) -> None:
     assert not is_authority_signature(signature)
@@ -196,6 +227,10 @@ def test_an_office_signature_with_a_link_off_government_sites() -> None:
     assert authority_stray_links(normalise("【区卫健委】详见 mp.weixin.qq.com/s/abc")) == []
     assert authority_stray_links(normalise("您的养老金认证已过期，速认证：rs-rzzx.cn")) == []
     assert not off_authority_sites("fuwu.nhsa.gov.cn") and off_authority_sites("jg12123-gov.icu")
+    # schools, the national anti-fraud app's own site and link shorteners are places offices link to; gov.cc is not
+    for host in ("zs.xxsz.edu.cn", "fzapp.gjfzpt.cn", "t.cn"):
+        assert not off_authority_sites(host), host
+    assert off_authority_sites("jg12123.gov.cc")
 
 
 def test_such_a_link_warns_and_says_why(det: ScriptDetector) -> None:
