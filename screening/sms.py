@@ -24,14 +24,7 @@ from screening.i18n import Message, MessageCode
 from screening.number_plan import numbering_plan
 from screening.screener import NumberScreener, NumberVerdict
 from screening.transcript.detector import ASK_MODEL_P
-from screening.transcript.links import (
-    host_of,
-    is_authority_signature,
-    is_official,
-    off_authority_sites,
-    official_domains,
-    split_signature,
-)
+from screening.transcript.links import authority_stray_links, host_of, is_official, official_domains, split_signature
 from screening.transcript.matcher import told_about
 from screening.types import Level
 
@@ -142,16 +135,11 @@ def assess_sms(
                 )
                 levels.append(Level.WARN)
                 break
-    if links and signature is not None and is_authority_signature(signature):
+    if links and signature is not None:
         # A sign, not proof (anyone can type a signature, and some offices link to a site of their own off gov.cn):
         # alone a caution, as the detector's rule alone gives. A police warning that names the fake site tells of it.
-        for entity in content.entities:
-            host = host_of(entity.value)
-            if (
-                entity.kind == "url"
-                and off_authority_sites(host)
-                and not told_about(content.text, entity.start, entity.end)
-            ):
+        for start, end, host in authority_stray_links(content.text, signature):
+            if not told_about(content.text, start, end):
                 findings.append(Message(SmsFinding.AUTHORITY_UNFAMILIAR_LINK, {"signature": signature, "domain": host}))
                 # with a model fairly sure the text is a scam, it warns (the detector's fusion of a direct ask)
                 levels.append(Level.WARN if content.model_probability >= ASK_MODEL_P else Level.CAUTION)

@@ -39,7 +39,7 @@ from screening.transcript.explain import ReasonText, assessment_reasons, model_p
 from screening.transcript.matcher import PhraseMatcher, RawHit
 from screening.transcript.model import ModelError, NgramModel, NgramState, key_model_string
 from screening.transcript.normalise import SoundKey, normalise, sound_key
-from screening.transcript.phrases import Category, Combo, PhraseBook, Rule, load_phrase_book
+from screening.transcript.phrases import LINK_KINDS, Category, Combo, PhraseBook, Rule, load_phrase_book
 from screening.types import Level
 
 if TYPE_CHECKING:
@@ -233,7 +233,7 @@ class ScriptDetector:
         self._rules: dict[str, Rule] = {r.id: r for r in book.rules}
         self._rule_list = book.rules
         # links anyone can check: posing as an official site, or off the government sites under an office's signature
-        self._link_rules = tuple(r.id for r in book.rules if r.kind in ("lookalike_link", "authority_link"))
+        self._link_rules = tuple(r.id for r in book.rules if r.kind in LINK_KINDS)
         self._ask_rules = ASK_RULES | set(self._link_rules)  # a lookalike link asks you to open it
         self._ask_rule_ids = frozenset(ASK_RULES)  # phrase rules that ask: one said outside quotes is no poster
         self._combo_maps: list[tuple[Combo, dict[str, tuple[int, ...]]]] = []

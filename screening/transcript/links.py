@@ -105,11 +105,16 @@ def impersonated_name(url: str) -> str | None:
         shown = _clean_host(user)
         if shown != host and (name := _borrowed(shown, table, official_too=True)) is not None:
             return name
-    if "." not in host or _IP.match(host) or _GOV.search(host) or is_official(host, table.every):
+    if "." not in host or _IP.match(host) or _anyones_own(host):
         return None
     if _brand_own(host, table):
         return None
     return _borrowed(host, table)
+
+
+def _anyones_own(host: str) -> bool:
+    """Whether ``host`` is an authority's site (``*.gov.cn``) or under a domain the table lists for anyone."""
+    return _GOV.search(host) is not None or is_official(host, official_domains().every)
 
 
 def _brand_own(host: str, table: OfficialDomains) -> bool:
@@ -178,25 +183,21 @@ def off_authority_sites(host: str) -> bool:
     """Whether a government office's message would not link to ``host``: no government site (``*.gov.cn``), school
     (``*.edu.cn``) or other official domain the table lists (the national anti-fraud app's gjfzpt.cn, its WeChat
     articles on qq.com, 12306.cn …), nor a link shortener, nor a host without a dot."""
-    return (
-        "." in host
-        and not _GOV.search(host)
-        and not is_official(host, official_domains().every)
-        and not is_official(host, SHORTENERS)
-    )
+    return "." in host and not _anyones_own(host) and not is_official(host, SHORTENERS)
 
 
-def authority_stray_links(norm: str) -> list[tuple[int, int]]:
-    """(start, end) of every link in ``norm`` off the government sites when ``norm`` is signed by a government office
-    (:func:`is_authority_signature`): 「【人社】您的养老金资格认证已过期…速认证：rs-rzzx.cn」."""
+def authority_stray_links(norm: str, signature: str | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, host) of every link in ``norm`` off the government sites when the message is signed by a
+    government office (:func:`is_authority_signature`): 「【人社】您的养老金资格认证已过期…速认证：rs-rzzx.cn」.
+    ``signature``: the message's, when it was taken off ``norm`` (the SMS check); else read from ``norm``."""
     if "." not in norm:
         return []
-    signature, _ = split_signature(norm)
+    if signature is None:
+        signature, _ = split_signature(norm)
     if signature is None or not is_authority_signature(signature):
         return []
-    return [
-        (e.start, e.end) for e in extract_entities(norm) if e.kind == "url" and off_authority_sites(host_of(e.value))
-    ]
+    hosts = ((e, host_of(e.value)) for e in extract_entities(norm) if e.kind == "url")
+    return [(e.start, e.end, host) for e, host in hosts if off_authority_sites(host)]
 
 
 def lookalike_links(norm: str) -> list[tuple[int, int, str]]:

@@ -38,7 +38,7 @@ from screening.transcript.links import (
     official_domains,
 )
 from screening.transcript.normalise import SoundKey, is_cjk, normalise
-from screening.transcript.phrases import GAP, GAP_MARK, MAX_NOT_INSIDE, PhraseBook, Rule
+from screening.transcript.phrases import GAP, GAP_MARK, LINK_KINDS, MAX_NOT_INSIDE, PhraseBook, Rule
 
 MIN_FUZZY_LEN = 3  # shorter parts must match character for character ...
 # ... except these two-character cues, whose sound never stood for other words in ~20,000 honest texts (STC-3,
@@ -336,7 +336,7 @@ class PhraseMatcher:
         self._lookalike_rules = tuple(i for i, r in enumerate(self.rules) if r.kind == "lookalike_link")
         # A link off the government sites in a message signed by a government office: the authority_link rules.
         self._authority_rules = tuple(i for i, r in enumerate(self.rules) if r.kind == "authority_link")
-        self._link_rules = frozenset(self._lookalike_rules + self._authority_rules)
+        self._link_rules = frozenset(i for i, r in enumerate(self.rules) if r.kind in LINK_KINDS)
         self._done_rules = frozenset(i for i, r in enumerate(self.rules) if r.done_is_report)
         # every rule's not_inside words by sound key (a recogniser's 兑黄现金券 is 兑换现金券): key → the rules it holds
         self._held_by: dict[str, list[int]] = {}
@@ -377,7 +377,7 @@ class PhraseMatcher:
             candidates.extend(RawHit(ri, self._name_index[name], a, b, False) for a, b, name in lookalikes)
         if self._authority_rules:
             posing = {(a, b) for a, b, _ in lookalikes}  # a link already posing as an official site is said once
-            stray = [(a, b) for a, b in authority_stray_links(norm) if (a, b) not in posing]
+            stray = [(a, b) for a, b, _ in authority_stray_links(norm) if (a, b) not in posing]
             for ri in self._authority_rules:
                 candidates.extend(RawHit(ri, 0, a, b, False) for a, b in stray)
         titled = False

@@ -97,6 +97,7 @@ class Rule:
 
 
 RULE_KINDS = ("phrases", "lookalike_link", "authority_link")
+LINK_KINDS = ("lookalike_link", "authority_link")  # the kinds whose hits are links anyone can check
 
 
 @dataclass(frozen=True)

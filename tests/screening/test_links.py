@@ -220,7 +220,11 @@ def test_schools_companies_and_neighbourhood_committees_are_no_office(signature:
 def test_an_office_signature_with_a_link_off_government_sites() -> None:
     norm = normalise("【人社】您的养老金领取资格认证已过期，下月起停发，速认证：rs-rzzx.cn")
     spans = authority_stray_links(norm)
-    assert [norm[a:b] for a, b in spans] == ["rs-rzzx.cn"]
+    assert [(norm[a:b], host) for a, b, host in spans] == [("rs-rzzx.cn", "rs-rzzx.cn")]
+    # the SMS check has taken the signature off and passes it
+    body = normalise("您的养老金领取资格认证已过期，速认证：rs-rzzx.cn")
+    assert [host for _, _, host in authority_stray_links(body, "人社")] == ["rs-rzzx.cn"]
+    assert authority_stray_links(body, "京东") == []
     # a trailing signature counts too; a government site, a WeChat article (qq.com) and an unsigned text do not
     assert authority_stray_links(normalise("养老金认证今日截止：ylj-rz.top【社保】")) != []
     assert authority_stray_links(normalise("【江苏人社】请登录 jshrss.jiangsu.gov.cn 认证")) == []
