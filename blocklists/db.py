@@ -14,6 +14,7 @@ import enum
 import logging
 import os
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -316,7 +317,7 @@ def open_db(path: str | Path | None, *, migrate: bool = True, read_only: bool = 
     try:
         conn = sqlite3.connect(str(p), timeout=BUSY_TIMEOUT_S)
         db = sqlite_utils.Database(conn)
-        db.execute("PRAGMA journal_mode=WAL")
+        enter_wal(conn)
         db.execute("PRAGMA synchronous=NORMAL")
         schema_version(db)
         db.execute("PRAGMA foreign_keys=ON")
@@ -335,6 +336,30 @@ def open_db(path: str | Path | None, *, migrate: bool = True, read_only: bool = 
 
 
 BUSY_TIMEOUT_S = 10.0
+
+
+def enter_wal(conn: sqlite3.Connection, timeout: float = BUSY_TIMEOUT_S) -> None:
+    """Put the file in WAL mode, waiting for other processes that switch the same fresh file at the same moment.
+
+    Switching a fresh file from its rollback journal to WAL needs an exclusive lock. When two processes try at once,
+    each holds the shared lock the other must lose, and SQLite does not wait on the busy timeout there (both would
+    wait for ever, see the notes on deadlock under ``sqlite3_busy_handler``): one of them gets "database is locked"
+    at once. Seen as a ``DatabaseBusy`` from one of three processes opening a fresh data dir together. The switch is
+    tried again here, with short sleeps, until the other process has made it or ``timeout`` has passed. Any other
+    error is raised at once.
+    """
+    deadline = time.monotonic() + timeout
+    pause = 0.005
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL").fetchone()
+            return
+        except sqlite3.OperationalError as exc:
+            text = str(exc).lower()
+            if ("locked" not in text and "busy" not in text) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
 
 
 def _open_read_only(p: Path) -> sqlite_utils.Database:

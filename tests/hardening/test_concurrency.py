@@ -8,6 +8,7 @@ reported as a damaged one.
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 import time
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from blocklists.db import MIGRATIONS, open_db
+from blocklists.db import MIGRATIONS, enter_wal, open_db
 from tests.conftest import REPO_ROOT
 
 # Each child waits for a shared start time, then opens the database and records one call.
@@ -127,3 +128,39 @@ def test_history_write_waits_out_a_lock_longer_than_the_busy_timeout(tmp_path: P
     assert time.perf_counter() - t >= 0.9
     release.join()
     assert History(db).get(row_id) is not None
+
+
+class _LockedAtFirst:
+    """A real connection whose first ``locked`` statements fail as SQLite fails the loser of two processes that
+    switch one fresh file to WAL at the same moment (no busy wait: waiting would deadlock)."""
+
+    def __init__(self, conn: sqlite3.Connection, locked: int, message: str = "database is locked") -> None:
+        self.conn, self.locked, self.message, self.calls = conn, locked, message, 0
+
+    def execute(self, sql: str) -> sqlite3.Cursor:
+        self.calls += 1
+        if self.calls <= self.locked:
+            raise sqlite3.OperationalError(self.message)
+        return self.conn.execute(sql)
+
+
+def test_switching_to_wal_is_tried_again_while_another_process_switches(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "callshield.db")
+    flaky = _LockedAtFirst(conn, locked=3)
+    enter_wal(flaky, timeout=5)  # type: ignore[arg-type]
+    assert flaky.calls == 4
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_switching_to_wal_gives_up_after_the_timeout_and_raises_other_errors_at_once(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "callshield.db")
+    stuck = _LockedAtFirst(conn, locked=10**6)
+    started = time.monotonic()
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        enter_wal(stuck, timeout=0.3)  # type: ignore[arg-type]
+    assert 0.3 <= time.monotonic() - started < 3
+    assert 3 <= stuck.calls < 100
+    full = _LockedAtFirst(conn, locked=1, message="database or disk is full")
+    with pytest.raises(sqlite3.OperationalError, match="full"):
+        enter_wal(full, timeout=5)  # type: ignore[arg-type]
+    assert full.calls == 1
