@@ -232,14 +232,14 @@ class _RepeatCache:
     def __init__(self, detector: Any, size: int = 4096) -> None:
         self.detector = detector
         self.size = size
-        self._seen: dict[str, Any] = {}
+        self._seen: dict[tuple[str, str | None], Any] = {}
 
-    def assess(self, text: str) -> Any:
-        got = self._seen.get(text)
+    def assess(self, text: str, style: str | None = None) -> Any:
+        got = self._seen.get((text, style))
         if got is None:
             if len(self._seen) >= self.size:
                 self._seen.pop(next(iter(self._seen)))  # oldest first (dicts keep insertion order)
-            got = self._seen[text] = self.detector.assess(text)
+            got = self._seen[(text, style)] = self.detector.assess(text, style=style)
         return got
 
 
@@ -645,7 +645,7 @@ class PhoneImporter:
             return result
         if transcript.warning is not None:
             result.notes.append(transcript.warning)
-        a = self.detector.assess(transcript.text)
+        a = self.detector.assess(transcript.text, style="call")
         level, score = a.level, float(a.score)
         reasons: list[dict[str, Any]] = []
         if a.level >= Level.CAUTION:

@@ -186,18 +186,17 @@ def off_authority_sites(host: str) -> bool:
     return "." in host and not _anyones_own(host) and not is_official(host, SHORTENERS)
 
 
-def authority_stray_links(norm: str, signature: str | None = None) -> list[tuple[int, int, str]]:
-    """(start, end, host) of every link in ``norm`` off the government sites when the message is signed by a
-    government office (:func:`is_authority_signature`): 「【人社】您的养老金资格认证已过期…速认证：rs-rzzx.cn」.
-    ``signature``: the message's, when it was taken off ``norm`` (the SMS check); else read from ``norm``."""
+def authority_stray_links(norm: str) -> list[tuple[int, int]]:
+    """(start, end) of every link in ``norm`` off the government sites when the message is signed by a government
+    office (:func:`is_authority_signature`): 「【人社】您的养老金资格认证已过期…速认证：rs-rzzx.cn」."""
     if "." not in norm:
         return []
-    if signature is None:
-        signature, _ = split_signature(norm)
+    signature, _ = split_signature(norm)
     if signature is None or not is_authority_signature(signature):
         return []
-    hosts = ((e, host_of(e.value)) for e in extract_entities(norm) if e.kind == "url")
-    return [(e.start, e.end, host) for e, host in hosts if off_authority_sites(host)]
+    return [
+        (e.start, e.end) for e in extract_entities(norm) if e.kind == "url" and off_authority_sites(host_of(e.value))
+    ]
 
 
 def lookalike_links(norm: str) -> list[tuple[int, int, str]]:

@@ -377,7 +377,7 @@ class PhraseMatcher:
             candidates.extend(RawHit(ri, self._name_index[name], a, b, False) for a, b, name in lookalikes)
         if self._authority_rules:
             posing = {(a, b) for a, b, _ in lookalikes}  # a link already posing as an official site is said once
-            stray = [(a, b) for a, b, _ in authority_stray_links(norm) if (a, b) not in posing]
+            stray = [span for span in authority_stray_links(norm) if span not in posing]
             for ri in self._authority_rules:
                 candidates.extend(RawHit(ri, 0, a, b, False) for a, b in stray)
         titled = False

@@ -219,12 +219,8 @@ def test_schools_companies_and_neighbourhood_committees_are_no_office(signature:
 
 def test_an_office_signature_with_a_link_off_government_sites() -> None:
     norm = normalise("【人社】您的养老金领取资格认证已过期，下月起停发，速认证：rs-rzzx.cn")
-    spans = authority_stray_links(norm)
-    assert [(norm[a:b], host) for a, b, host in spans] == [("rs-rzzx.cn", "rs-rzzx.cn")]
-    # the SMS check has taken the signature off and passes it
-    body = normalise("您的养老金领取资格认证已过期，速认证：rs-rzzx.cn")
-    assert [host for _, _, host in authority_stray_links(body, "人社")] == ["rs-rzzx.cn"]
-    assert authority_stray_links(body, "京东") == []
+    assert [norm[a:b] for a, b in authority_stray_links(norm)] == ["rs-rzzx.cn"]
+    assert authority_stray_links(normalise("【京东】您的养老金领取资格认证已过期，速认证：rs-rzzx.cn")) == []
     # a trailing signature counts too; a government site, a WeChat article (qq.com) and an unsigned text do not
     assert authority_stray_links(normalise("养老金认证今日截止：ylj-rz.top【社保】")) != []
     assert authority_stray_links(normalise("【江苏人社】请登录 jshrss.jiangsu.gov.cn 认证")) == []
@@ -247,6 +243,14 @@ def test_such_a_link_warns_and_says_why(det: ScriptDetector) -> None:
     assert any("政府网站" in r.zh and "government site" in r.en for r in a.reasons)
     honest = det.assess("【江苏人社】您的养老金资格认证将于下月到期，可登录 jshrss.jiangsu.gov.cn 办理", style="sms")
     assert not any(h.rule_id == "generic.authority_link" for h in honest.hits)
+
+
+def test_the_sign_alone_is_a_caution(det: ScriptDetector) -> None:
+    # some offices link to a site of their own off gov.cn: the sign alone is no warning, and the model's veto still
+    # holds (the rule weighed 0.6 through the fourteenth session while its notes said 0.45, and this was a WARN)
+    a = det.assess("【深圳公积金】您的公积金年度结息已完成，详情请登录 www.szzfgjj.com 查询", style="sms")
+    assert any(h.rule_id == "generic.authority_link" for h in a.hits)
+    assert a.level == Level.CAUTION
 
 
 def test_a_link_that_also_borrows_a_name_is_said_once(det: ScriptDetector) -> None:

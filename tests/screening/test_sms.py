@@ -76,23 +76,23 @@ def test_official_number_linking_to_its_own_site_is_fine(screener: NumberScreene
 def test_a_government_signature_linking_off_government_sites_warns(
     screener: NumberScreener, detector: ScriptDetector
 ) -> None:
-    # the app takes the 【签名】 off before the detector reads the body, so the SMS check sees it; the text reads like a
-    # scam to the model, so the sign warns (as the detector's own rule does with a fairly sure model)
+    # the detector reads the message whole, signature and all: its authority_link rule is the one judge of it, and
+    # with a model fairly sure the text is a scam the sign warns (it is an ask)
     a = assess_sms("13912345678", "【人社】养老金资格认证今日截止，速点 ylj-rz.top 认证", screener, detector)
     assert a.level >= Level.WARN and a.signature == "人社"
-    reason = next(r for r in a.reasons() if r["code"] == "sms.authority_unfamiliar_link")
-    assert reason["params"] == {"signature": "人社", "domain": "ylj-rz.top"} and reason["level"] == "warn"
-    assert "【人社】" in reason["zh"] and "government" in reason["en"]
+    assert [h.matched for h in a.content.hits if h.rule_id == "generic.authority_link"] == ["ylj-rz.top"]
+    reason = next(r for r in a.reasons() if "ylj-rz.top" in r["zh"])
+    assert reason["code"] == "script" and "政府" in reason["zh"] and "government" in reason["en"]
+    assert not any(r["code"].startswith("sms.") for r in a.reasons())  # said once, by the detector
     real = assess_sms("12333", "【江苏人社】养老金资格认证请登录 jshrss.jiangsu.gov.cn 办理", screener, detector)
-    assert not any(r["code"] == "sms.authority_unfamiliar_link" for r in real.reasons())
+    assert not any(h.rule_id == "generic.authority_link" for h in real.content.hits)
 
 
-def test_a_police_warning_that_names_the_fake_site_is_no_finding(
+def test_a_police_warning_that_names_the_fake_site_stays_calm(
     screener: NumberScreener, detector: ScriptDetector
 ) -> None:
     body = "【XX公安】警惕！近期有人冒充人社部门发送短信，其中链接 rs-rzzx.cn 为钓鱼网站，请勿点击。"
     a = assess_sms("13912345678", body, screener, detector)
-    assert not any(r["code"] == "sms.authority_unfamiliar_link" for r in a.reasons())
     assert a.level < Level.WARN
 
 
@@ -102,8 +102,29 @@ def test_an_office_linking_to_its_own_site_off_gov_cn_is_at_most_a_caution(
     a = assess_sms(
         "13912345678", "【深圳公积金】您的公积金年度结息已完成，详情请登录 www.szzfgjj.com 查询", screener, detector
     )
-    assert a.level <= Level.CAUTION
-    assert any(r["code"] == "sms.authority_unfamiliar_link" and r["level"] == "caution" for r in a.reasons())
+    assert any(h.rule_id == "generic.authority_link" for h in a.content.hits)
+    assert a.level == Level.CAUTION
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "老李，我是你老同学周建华，换号了，存一下。明天有空吗，有点事想麻烦你。",
+        "【金海湾线上】真人视讯、电子游艺，日存日提，首存送百分之三十，点 jhw-88.net 立即体验",
+        "【优品汇】您购买的“老年钙片”批次检测不合格，可获三倍退款，请回复1并保持电话畅通，售后专员将与您联系。",
+        "【工商银行】您尾号1234的卡入账100元，详见 https://m.icbc.com.cn/x",
+    ],
+)
+def test_the_message_is_judged_as_the_evaluation_reads_messages(
+    screener: NumberScreener, detector: ScriptDetector, body: str
+) -> None:
+    # whole, with its signature, in SMS style; it once went without the signature and with the style guessed (most
+    # message bodies read as calls), and written messages lost recall 0.986 -> 0.928
+    a = assess_sms("13912345678", body, screener, detector)
+    expected = detector.assess(body, style="sms")
+    assert (a.content.level, a.content.score) == (expected.level, expected.score)
+    if "金海湾" in body:
+        assert a.level >= Level.WARN
 
 
 def test_helpers() -> None:
