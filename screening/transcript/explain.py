@@ -38,8 +38,9 @@ class ReasonText(MessageCode):
     )
     COMBO = ("多个可疑说法同时出现：{explanation}", "Several cues together: {explanation}")
     MODEL = (
-        "统计模型：整体说法与诈骗电话相似（{p}%），主要依据：{terms}",
-        "Statistical model: the wording resembles scam calls ({p}%), mainly: {terms}",
+        # calls, messages and chats alike: 「诈骗电话」 read oddly under a text message
+        "统计模型：整体说法与诈骗话术相似（{p}%），主要依据：{terms}",
+        "Statistical model: the wording resembles scam scripts ({p}%), mainly: {terms}",
     )
     NOTHING = ("没有发现诈骗话术", "No scam script found")
     CITED = (

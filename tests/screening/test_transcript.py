@@ -231,6 +231,9 @@ def test_model_terms_explain_model(det: ScriptDetector) -> None:
     assert a.model_probability > 0.5
     assert a.model_terms and all(isinstance(p, str) and w > 0 for p, w in a.model_terms)
     assert all(p in a.text for p, _ in a.model_terms)
+    said = next(r for r in a.reasons if r.zh.startswith("统计模型：整体说法"))
+    # one wording for calls, messages and chats (it once said 「诈骗电话」 under a text message)
+    assert "诈骗话术" in said.zh and "scam scripts" in said.en and "电话" not in said.zh
 
 
 def test_streaming_hysteresis_and_times(det: ScriptDetector) -> None:
