@@ -312,6 +312,10 @@ def cmd_listen(args: argparse.Namespace, ctx: CliContext) -> int:
         return _fail(ctx, result.error)
     a = session.assessment
     print(ctx.t(f"风险：{a.level.zh}（{a.score:.2f}）", f"risk: {a.level.en} ({a.score:.2f})"), file=ctx.out)
+    if session.level > a.level:  # the live level never drops: say what was shown while listening
+        print(
+            ctx.t(f"（收听中曾提示：{session.level.zh}）", f"(shown while listening: {session.level.en})"), file=ctx.out
+        )
     return 0
 
 

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from screening.transcript.model import NgramState, key_model_string
@@ -172,10 +172,16 @@ class DetectorSession:
 
     @property
     def assessment(self) -> TranscriptAssessment:
-        """The call-level state from the final segments (level includes confirmed partial rises)."""
+        """What the call amounts to: its final segments judged as one text, as one-shot ``assess`` judges it (the
+        verdict for a recording, and what the evaluation measures).
+
+        The live :attr:`level` can be higher: it never drops during a call, so a warning raised by the first half of
+        an honest call (a bank's reminder that first tells what scammers say) stays up. Reported as a recording's
+        verdict, that peak flagged 5.3 % of 1,181 honest written calls fed clause by clause, against 0.5 % as whole
+        texts (recall 0.981 against 0.975)."""
         det = self.detector
         state = self._state if det.model else None
-        a = det._assessment(
+        return det._assessment(
             self._norm,
             self._key,
             len(self._ms),
@@ -186,8 +192,6 @@ class DetectorSession:
             self.style,
             self._warned,
         )
-        level = max(a.level, self._level)
-        return replace(a, level=level)
 
     # -----------------------------------------------------------------------------------------
     @staticmethod

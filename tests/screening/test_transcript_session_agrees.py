@@ -51,3 +51,21 @@ def test_the_damping_matters_for_a_warning(det: ScriptDetector) -> None:
     norm_hits = damped.hits
     undamped, _ = det._score(norm_hits, damped.model_probability, 200, None, "call", 0.0)
     assert damped.model_probability < 0.5 or undamped.score > damped.score
+
+
+def test_a_recording_is_judged_whole_while_the_live_level_keeps_its_peak(det: ScriptDetector) -> None:
+    # a reminder that first tells what scammers say: fed clause by clause the live level rises before the warning
+    # comes, and it never drops during a call; what the call amounts to (a recording's verdict) is the whole text's
+    text = (
+        "阿姨您好，我是社区的小王，提醒您一下，最近有人打电话说您的医保卡被冻结了，要您下载一个会议软件开屏幕共享，"
+        "再把钱转到安全账户。这些都是骗子，您千万别信，接到这种电话直接挂掉，打我们社区电话也行。"
+    )
+    clauses = [c for c in text.replace("，", "，|").replace("。", "。|").split("|") if c]
+    session = det.session(style="call")
+    for i, clause in enumerate(clauses):
+        session.feed(TranscriptSegment(clause, True, float(i), float(i + 1)))
+    whole = det.assess("\n".join(clauses), style="call")
+    assert session.level >= Level.WARN  # shown live
+    assert whole.level < Level.WARN
+    assert session.assessment.level == whole.level
+    assert session.assessment.score == pytest.approx(whole.score, abs=1e-3)
