@@ -144,7 +144,7 @@ def heard_call(
         line.start()
         caller.start()
         caller.dial(f"sip:{line.cfg.account.removeprefix('sip:')}")
-        caller.wait_event("CALL_ESTABLISHED", timeout=10)
+        caller.wait_event("CALL_ESTABLISHED", timeout=20)
         # Let both finish speaking (the longer of the two WAVs, plus the network's jitter buffer).
         time.sleep(max(_seconds(caller_wav), _seconds(our_wav)) + 0.5)
         caller.command("hangup")
@@ -210,7 +210,7 @@ def test_baresip_killed_mid_call_keeps_what_was_heard(
         line.start()
         caller.start()
         caller.dial(f"sip:{line.cfg.account.removeprefix('sip:')}")
-        caller.wait_event("CALL_ESTABLISHED", timeout=10)
+        caller.wait_event("CALL_ESTABLISHED", timeout=20)
         deadline = time.monotonic() + 20
         while not line.alerts and time.monotonic() < deadline:
             time.sleep(0.05)  # the caller's first sentence has been heard and scored

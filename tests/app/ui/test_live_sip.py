@@ -95,7 +95,7 @@ def test_blocked_sip_call_is_refused_and_shown_then_an_allowed_one_is_heard_on_b
     allowed = _peer(tmp_path, "13912345678", seconds=3.0).start()
     try:
         allowed.dial(f"sip:{cfg.account.removeprefix('sip:')}")
-        allowed.wait_event("CALL_ESTABLISHED", timeout=10)
+        allowed.wait_event("CALL_ESTABLISHED", timeout=20)
         qtbot.waitUntil(
             lambda: cfg.line in page.cards and page.cards[cfg.line].state.number == "13912345678", timeout=10_000
         )
@@ -147,7 +147,7 @@ def test_without_auto_answer_the_user_picks_up_on_the_card(qtbot, services, page
         with pytest.raises(AssertionError, match="no CALL_ESTABLISHED"):
             caller.wait_event("CALL_ESTABLISHED", timeout=1.0)  # it rings: nobody has picked up
         qtbot.mouseClick(card.answer_button, Qt.MouseButton.LeftButton)
-        caller.wait_event("CALL_ESTABLISHED", timeout=10)
+        caller.wait_event("CALL_ESTABLISHED", timeout=20)
         qtbot.waitUntil(lambda: card.us_pane.transcript.lines() == [HELLO], timeout=15_000)
         assert not card.answer_button.isVisible()
         caller.command("hangup")
