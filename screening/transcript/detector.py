@@ -78,7 +78,6 @@ ASK_RULES = frozenset(
         "generic.pay_before_payout",
         "generic.upfront_fee",
         "generic.download_link",
-        "generic.install_package",
         "generic.follow_steps",
         "generic.claim_link",
         "generic.no_callback",

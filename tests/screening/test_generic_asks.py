@@ -120,25 +120,3 @@ def test_a_seller_sending_the_game_login_is_no_transfer_ask(det: ScriptDetector)
     assert "generic.transfer_request" not in {
         h.rule_id for h in det.assess("账号密码发你了，你登录吧", style="chat").hits
     }
-
-
-@pytest.mark.parametrize(
-    ("text", "style"),
-    [
-        ("【电子税务】您有一张开具有误的电子发票待确认，请下载查看：fp-chakan.apk，未确认将影响企业纳税信用。", "sms"),
-        ("老同学：这是请柬，你点开看看\n老同学：[文件]婚礼请柬.apk\n老同学：电子请柬，安装一下就能看了", "chat"),
-        ("您的套餐升级需下载客户端激活 cmcc-jh.APK 安装后输入收到的验证码即可", "sms"),
-    ],
-)
-def test_an_installation_package_sent_to_install_is_an_ask(det: ScriptDetector, text: str, style: str) -> None:
-    a = det.assess(text, style=style)
-    hit = next(h for h in a.hits if h.rule_id == "generic.install_package")
-    assert not hit.narrated
-    assert "generic.install_package" in ASK_RULES
-    assert a.level >= Level.CAUTION
-    assert "安装包" in hit.explanation.zh and "installation package" in hit.explanation.en
-
-
-def test_a_warning_about_installation_packages_is_not_the_ask(det: ScriptDetector) -> None:
-    a = det.assess("提醒各位老人：不要安装别人发来的apk文件，正规软件请到应用商店下载。", style="sms")
-    assert a.level < Level.WARN
