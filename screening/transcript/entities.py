@@ -82,7 +82,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ),
     (
         "amount",
-        re.compile(r"(\d+(?:\.\d+)?\s*(?:万元|万块|万|千元|千块|元|块钱|块|rmb|人民币|美元|u|usdt))(?![a-z])"),
+        # (thousands separated by commas, as banks write them: 12,876.45元 is one amount, not 876.45元)
+        re.compile(
+            r"((?<![\d.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*(?:万元|万块|万|千元|千块|元|块钱|块|rmb|人民币|美元|u|usdt))(?![a-z])"
+        ),
         _DIGIT,
     ),
 )

@@ -386,6 +386,13 @@ def test_spoken_amounts_next_to_words_and_service_numbers() -> None:
     assert ("amount", "95000块") in kinds and ("phone", "95588") in kinds and ("phone", "95000") not in kinds
 
 
+def test_amounts_written_with_thousands_separators_are_whole() -> None:
+    # a bank's SMS: 余额12,876.45元 was listed as 876.45元, and 2,000.00元 as 000.00元
+    text = normalise("您尾号1234的卡余额12,876.45元，转账2,000.00元，5,320.00元，共计1,000,000元，另付12.5元")
+    amounts = [e.value for e in extract_entities(text) if e.kind == "amount"]
+    assert amounts == ["12,876.45元", "2,000.00元", "5,320.00元", "1,000,000元", "12.5元"]
+
+
 def test_fillers_have_no_sound_and_the_model_reads_across_them() -> None:
     """A recogniser's 嗯/呃 between words keep their place in the key (offsets stay aligned) but give the model no
     syllable: 「你先 嗯 转帐 呃 过来」 has the n-grams of 「你先转帐过来」."""
