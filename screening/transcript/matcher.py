@@ -462,6 +462,12 @@ class PhraseMatcher:
                 for h in hits
                 if h.rule_index not in self._done_rules or not _DONE.search(norm, max(0, h.start - 12), h.start)
             ]
+        if hits and "." in norm:
+            # a web address is no wording: 10086 in https://h5.10086.cn is the carrier's own site, not a caller who
+            # says he is from 10086 (the link rules judge addresses)
+            links = [(e.start, e.end) for e in extract_entities(norm) if e.kind == "url"]
+            if links:
+                hits = [h for h in hits if not any(a <= h.start and h.end <= b for a, b in links)]
         return hits
 
     def _gapped_hits(self, norm: str, ends_of: dict[int, list[int]]) -> list[RawHit]:

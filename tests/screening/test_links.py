@@ -233,6 +233,18 @@ def test_an_office_signature_with_a_link_off_government_sites() -> None:
     assert off_authority_sites("jg12123.gov.cc")
 
 
+def test_words_inside_a_web_address_are_no_wording(det: ScriptDetector) -> None:
+    # 10086 in the carrier's own https://h5.10086.cn was read as a caller saying he is from 10086 (CAUTION)
+    real = det.assess(
+        "【中国移动】尊敬的客户，您本月可用积分2860分，可登录 https://h5.10086.cn/pd/jf 兑换话费、流量等权益。",
+        style="sms",
+    )
+    assert real.hits == () and real.level == Level.UNKNOWN
+    fake = det.assess("【中国移动】您的积分即将清零，请登录 10086-jf.top 兑换现金", style="sms")
+    assert fake.level == Level.BLOCK
+    assert [h.rule_id for h in fake.hits if h.matched == "10086-jf.top"] == ["generic.lookalike_link"]
+
+
 def test_such_a_link_warns_and_says_why(det: ScriptDetector) -> None:
     a = det.assess(
         "【区征兵办公室】您报名的兵役登记已通过初审，请于3个工作日内缴纳体检费460元，缴费方式见 zbb-tj.cn", style="sms"
