@@ -246,10 +246,13 @@ def test_words_inside_a_web_address_are_no_wording(det: ScriptDetector) -> None:
 
 
 def test_such_a_link_warns_and_says_why(det: ScriptDetector) -> None:
+    # a sign, not proof: alone a caution; with a model fairly sure the text is a scam it is an ask and warns
+    warned = det.assess("【人社】您的养老金领取资格认证已过期，下月起停发，速认证：rs-rzzx.cn", style="sms")
+    assert warned.level >= Level.WARN
     a = det.assess(
         "【区征兵办公室】您报名的兵役登记已通过初审，请于3个工作日内缴纳体检费460元，缴费方式见 zbb-tj.cn", style="sms"
     )
-    assert a.level >= Level.WARN
+    assert a.level >= Level.CAUTION
     hit = next(h for h in a.hits if h.rule_id == "generic.authority_link")
     assert hit.matched == "zbb-tj.cn" and hit.canonical == "gov.cn"
     assert any("政府网站" in r.zh and "government site" in r.en for r in a.reasons)
