@@ -222,6 +222,79 @@ _ROW_COLS = (
 )  # fmt: skip
 _INSERT = f"INSERT INTO history ({', '.join(_ROW_COLS)}) VALUES ({', '.join('?' for _ in _ROW_COLS)})"
 _CSV_TIME = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?")
+# A call-log CSV's header names (phone tools and spreadsheets, zh/en): the columns besides the number and the time.
+_CSV_COLUMNS = {
+    "name": ("姓名", "联系人", "名称", "名字", "备注名", "name", "contact", "contact name"),
+    "type": ("类型", "通话类型", "呼叫类型", "来去电", "type", "call type", "direction"),
+    "duration": ("时长", "通话时长", "时长(秒)", "时长（秒）", "duration", "duration(s)", "seconds"),
+}
+# The call types the backups use (``backup_xml.CALL_TYPES``), as a call-log CSV writes them.
+_CSV_CALL_TYPES = (
+    ("missed", ("未接", "missed")),
+    ("rejected", ("拒接", "rejected", "declined")),
+    ("blocked", ("拦截", "blocked")),
+    ("voicemail", ("语音信箱", "voicemail")),
+    ("outgoing", ("去电", "呼出", "拨出", "已拨", "outgoing", "out")),
+    ("incoming", ("来电", "呼入", "已接", "接听", "incoming", "in")),
+)
+_CSV_DURATION = re.compile(r"^(?:(\d+)\s*(?:小时|时|h))?\s*(?:(\d+)\s*(?:分钟|分|m|min))?\s*(?:(\d+)\s*(?:秒|s))?$")
+
+
+def _csv_cells(line: str) -> list[str]:
+    return [c.strip().strip('"').strip() for c in line.replace("\t", ",").split(",")]
+
+
+def _csv_header(line: str) -> dict[str, int]:
+    """Column of each known header name in ``line`` (name, type, duration), or {} when it is no header."""
+    cells = [c.lower() for c in _csv_cells(line)]
+    found: dict[str, int] = {}
+    for key, names in _CSV_COLUMNS.items():
+        for i, cell in enumerate(cells):
+            if cell in names:
+                found[key] = i
+                break
+    return found
+
+
+def _csv_extra(columns: dict[str, int], line: str) -> tuple[str | None, str | None, float | None]:
+    """(name, call type, duration in seconds) of one call-log line, from the columns its header named."""
+    if not columns:
+        return None, None, None
+    cells = _csv_cells(line)
+
+    def cell(key: str) -> str:
+        at = columns.get(key)
+        return cells[at] if at is not None and at < len(cells) else ""
+
+    return cell("name") or None, _csv_call_type(cell("type")), _csv_duration(cell("duration"))
+
+
+def _csv_call_type(cell: str) -> str | None:
+    cell = cell.strip().lower()
+    for code, words in _CSV_CALL_TYPES:
+        # Chinese words anywhere in the cell (未接来电, 来电(已接)); English ones as whole words ('missed call')
+        if any(re.search(rf"\b{w}\b", cell) if w.isascii() else w in cell for w in words):
+            return code
+    return None
+
+
+def _csv_duration(cell: str) -> float | None:
+    """Seconds from 95, 1:35, 0:01:35, 1分35秒 or 2分钟; None when unreadable."""
+    cell = cell.strip().lower().replace(" ", "")
+    if not cell:
+        return None
+    if cell.isdigit():
+        return float(cell)
+    if re.fullmatch(r"\d{1,3}(?::\d{2}){1,2}", cell):
+        total = 0
+        for part in cell.split(":"):
+            total = total * 60 + int(part)
+        return float(total)
+    m = _CSV_DURATION.match(cell)
+    if m and any(m.groups()):
+        h, mi, sec = (int(g) if g else 0 for g in m.groups())
+        return float(h * 3600 + mi * 60 + sec)
+    return None
 
 
 class _RepeatCache:
@@ -537,13 +610,15 @@ class PhoneImporter:
             except OSError as exc:
                 raise BackupError(_unreadable(), path=str(p), detail=exc.strerror or str(exc)) from None
             lines, _enc, _bad, _bin = decode_bytes(data)
+            columns: dict[str, int] = {}
             for i, line in enumerate(lines, 1):
                 number = call_log_number(line)
                 if not number or number == CALL_LOG_AMBIGUOUS:  # blank/header, or digits split over cells
+                    columns = columns or _csv_header(line)  # 姓名,号码,类型,日期,时长: which column is which
                     continue
                 when = self._csv_time(line)
                 key = _hash(self.profile, "csv", number, when or f"{p.name}:{i}", line.strip())
-                yield key, partial(self._csv_row, number, when, key, flagged)
+                yield key, partial(self._csv_row, number, when, key, flagged, *_csv_extra(columns, line))
 
         result = self._write_file(p, "calllog", rows(), cancel)
         if result.status == DONE:
@@ -552,12 +627,21 @@ class PhoneImporter:
                 self._flag(result, row, excerpt, entities)
         return result
 
-    def _csv_row(self, number: str, when: str | None, key: str, flagged: list[Any]) -> tuple[Any, ...]:
+    def _csv_row(
+        self,
+        number: str,
+        when: str | None,
+        key: str,
+        flagged: list[Any],
+        name: str | None = None,
+        call_type: str | None = None,
+        duration_s: float | None = None,
+    ) -> tuple[Any, ...]:
         level, score, e164, reasons, category, _v = self._number(number, "call")
         row = (
             "call", when or datetime.now(timezone.utc).replace(microsecond=0).isoformat(), number, e164,
-            "call-log-csv", None, int(level), score, category, _dumps(reasons), None, None, None, None, key, None,
-            None, self.profile, None,
+            "call-log-csv", name, int(level), score, category, _dumps(reasons), None, None, None, None, key,
+            duration_s, None, self.profile, call_type,
         )  # fmt: skip
         if level >= Level.CAUTION:
             flagged.append((row, "", ()))

@@ -150,3 +150,19 @@ def test_calls_in_csv_and_backup_for_recordings_later(phone_db: sqlite_utils.Dat
     imp.import_paths([path])
     near = imp.calls_near(realistic_calls()[0].at)
     assert any(c.number == "13912345678" and c.name == "儿子" for c in near)
+
+
+def test_call_log_csv_columns_named_in_its_header_are_kept(phone_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    # a phone tool's export, saved by Excel in GBK: the name, the call type and the duration were dropped
+    csv = tmp_path / "calls.csv"
+    csv.write_bytes(
+        "号码,姓名,类型,日期,时长\n13900001111,儿子小军,来电,2024-03-12 09:15:00,120\n"
+        "+85261234567,,未接来电,2024-03-12 10:20:00,0\n95275012,,已拨电话,2024-03-12 11:00:00,1分35秒\n".encode("gbk")
+    )
+    (r,) = _importer(phone_db).import_paths([csv]).files
+    assert (r.status, r.added) == (DONE, 3)
+    rows = {row["number_raw"]: row for row in History(phone_db).query(kind="call", limit=None)}
+    son, abroad, leased = rows["13900001111"], rows["+85261234567"], rows["95275012"]
+    assert (son["name"], son["call_type"], son["duration_s"]) == ("儿子小军", "incoming", 120.0)
+    assert (abroad["name"], abroad["call_type"], abroad["duration_s"]) == (None, "missed", 0.0)
+    assert (leased["call_type"], leased["duration_s"]) == ("outgoing", 95.0)
