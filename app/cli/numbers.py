@@ -20,6 +20,7 @@ import itertools
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -663,6 +664,17 @@ def cmd_lists_enable(args: argparse.Namespace, ctx: Any) -> int:
 
 
 # ---------------------------------------------------------------------------------------------- history
+def _local_time(stored: object) -> str:
+    """A stored UTC time (ISO text) as local wall-clock time; text that is no time is shown as it is."""
+    try:
+        when = datetime.fromisoformat(str(stored).replace("Z", "+00:00"))
+    except ValueError:
+        return str(stored)[:19].replace("T", " ")
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
 def cmd_history(args: argparse.Namespace, ctx: Any) -> int:
     from blocklists.history import History
 
@@ -678,8 +690,11 @@ def cmd_history(args: argparse.Namespace, ctx: Any) -> int:
         echo(ctx, ctx.t("还没有来电或录音记录。", "no calls or recordings recorded yet."))
         return 0
     lang = ctx.lang
+    # local time, as the phone and the app's window show it (stored in UTC): an import said 19:00 where this said 11:00
+    zone = datetime.now().astimezone().strftime("%z")
+    zone = f"UTC{zone[:3]}:{zone[3:]}" if zone not in ("", "+0000") else "UTC"
     headers = [
-        ctx.t("时间(UTC)", "Time (UTC)"),
+        ctx.t(f"时间（{zone}）", f"Time ({zone})"),
         ctx.t("类别", "Kind"),
         ctx.t("号码/文件", "Number/file"),
         ctx.t("风险", "Risk"),
@@ -697,7 +712,7 @@ def cmd_history(args: argparse.Namespace, ctx: Any) -> int:
         what = r.get("number_e164") or r.get("number_raw") or (Path(r["file_path"]).name if r.get("file_path") else "-")
         level = r["level"].label(lang) if r.get("level") is not None else "-"
         kind = {"call": ctx.t("来电", "call"), "sms": ctx.t("短信", "SMS")}.get(r["kind"], ctx.t("录音", "recording"))
-        out.append([str(r["occurred_at"])[:19].replace("T", " "), kind, str(what), level, _shorten(first, 50)])
+        out.append([_local_time(r["occurred_at"]), kind, str(what), level, _shorten(first, 50)])
     for line in _table(headers, out):
         echo(ctx, line)
     return 0

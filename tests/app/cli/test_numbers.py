@@ -138,6 +138,10 @@ def test_history_lists_what_other_features_record(run_cli, data_dir: Path) -> No
     db.close()
     table = run_cli("history")
     assert "95275012" in table.stdout and "警告" in table.stdout and "租用号段" in table.stdout
+    # local time, as the phone shows it (stored in UTC)
+    beijing = run_cli("history", env={"TZ": "Asia/Shanghai"})
+    assert "2026-11-20 16:00:00" in beijing.stdout and "UTC+08:00" in beijing.stdout
+    assert "2026-11-20 08:00:00" in run_cli("history", env={"TZ": "UTC"}).stdout
     rows = [json.loads(x) for x in run_cli("history", "--json", "--limit", "5").stdout.splitlines()]
     assert rows[0]["level"] == "warn" and rows[0]["source"] == "modem"
 
