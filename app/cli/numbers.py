@@ -115,11 +115,23 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
 
     register_lists_actions(lsub, parent)
 
-    hist = subparsers.add_parser("history", parents=[parent], help="来电与录音记录 / call and recording history")
-    hist.add_argument("--json", action="store_true")
-    hist.add_argument("--limit", type=int, default=50)
-    hist.add_argument("--kind", choices=["call", "recording", "sms"])
-    hist.add_argument("--min-level", choices=[lv.name.lower() for lv in Level])
+    hist = subparsers.add_parser(
+        "history", parents=[parent], help="来电、短信与录音记录 / call, message and recording history"
+    )
+    hist.add_argument("--json", action="store_true", help="每行输出一条 JSON 记录 / one JSON record per line")
+    hist.add_argument("--limit", type=int, default=50, help="最多显示几条（默认 50）/ at most this many (default 50)")
+    hist.add_argument(
+        "--kind",
+        choices=["call", "recording", "sms"],
+        help="只看来电（call）、录音（recording）或短信（sms） / only calls, recordings or text messages",
+    )
+    hist.add_argument(
+        "--min-level",
+        choices=[lv.name.lower() for lv in Level],
+        help="只看此风险等级及以上："
+        + "、".join(f"{lv.name.lower()}={lv.zh}" for lv in Level)
+        + " / at least this level",
+    )
     hist.set_defaults(func=_friendly(cmd_history))
 
 

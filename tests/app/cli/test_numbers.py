@@ -142,6 +142,9 @@ def test_history_lists_what_other_features_record(run_cli, data_dir: Path) -> No
     beijing = run_cli("history", env={"TZ": "Asia/Shanghai"})
     assert "2026-11-20 16:00:00" in beijing.stdout and "UTC+08:00" in beijing.stdout
     assert "2026-11-20 08:00:00" in run_cli("history", env={"TZ": "UTC"}).stdout
+    # every option says what it does, the levels in Chinese too (a new user found four bare options)
+    helped = run_cli("history", "--help").stdout
+    assert "每行输出一条 JSON" in helped and "最多显示几条" in helped and "只看来电" in helped and "warn=警告" in helped
     rows = [json.loads(x) for x in run_cli("history", "--json", "--limit", "5").stdout.splitlines()]
     assert rows[0]["level"] == "warn" and rows[0]["source"] == "modem"
 
