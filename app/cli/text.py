@@ -32,9 +32,11 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     p = subparsers.add_parser(
         "scan-text",
         parents=[parent],
-        help="检查通话文字是否为诈骗话术 / check a call transcript for scam scripts",
-        description="检查通话文字（文件或 - 表示标准输入）是否为诈骗话术，并列出证据。"
-        " / Check a call transcript (a file, or - for standard input) for scam scripts and show the evidence.",
+        help="检查通话文字、短信或聊天是否为诈骗话术 / check a call transcript, message or chat for scam scripts",
+        description="检查通话文字、短信或聊天记录（文件或 - 表示标准输入）是否为诈骗话术，并列出证据；"
+        "短信请加 --style sms，聊天加 --style chat。"
+        " / Check a call transcript, text message or chat (a file, or - for standard input) for scam scripts and"
+        " show the evidence; add --style sms for a message, --style chat for a chat.",
     )
     p.add_argument(
         "file",
