@@ -244,6 +244,11 @@ class ImportResult:
 CALL_LOG_AMBIGUOUS = "\x00ambiguous"  # call_log_number's answer for a line like 138,0013,8000
 
 
+def csv_cells(line: str) -> list[str]:
+    """The cells of one call-log CSV line (commas or tabs), each stripped of spaces and quotes."""
+    return [c.strip().strip('"').strip() for c in line.replace("\t", ",").split(",")]
+
+
 def call_log_number(line: str) -> str:
     """The number of one call-log line: a plain line is the number; in a CSV line, the first cell with at least
     3 digits that is not a time or a date and has no Chinese.  ``""`` for blank, comment and header lines;
@@ -256,7 +261,7 @@ def call_log_number(line: str) -> str:
         return ""
     if "," not in line and "\t" not in line:
         return line
-    cells = [c.strip().strip('"').strip() for c in line.replace("\t", ",").split(",")]
+    cells = csv_cells(line)
     digit_cells = [c for c in cells if c]
     if len(digit_cells) > 1 and all(c.lstrip("+").replace(" ", "").replace("-", "").isdigit() for c in digit_cells):
         if not any(len(c) >= 7 for c in digit_cells):

@@ -240,27 +240,20 @@ _CSV_CALL_TYPES = (
 _CSV_DURATION = re.compile(r"^(?:(\d+)\s*(?:小时|时|h))?\s*(?:(\d+)\s*(?:分钟|分|m|min))?\s*(?:(\d+)\s*(?:秒|s))?$")
 
 
-def _csv_cells(line: str) -> list[str]:
-    return [c.strip().strip('"').strip() for c in line.replace("\t", ",").split(",")]
-
-
-def _csv_header(line: str) -> dict[str, int]:
-    """Column of each known header name in ``line`` (name, type, duration), or {} when it is no header."""
-    cells = [c.lower() for c in _csv_cells(line)]
+def _csv_header(cells: list[str]) -> dict[str, int]:
+    """Column of each known header name among a line's ``cells`` (name, type, duration), or {} for no header."""
+    lowered = [c.lower() for c in cells]
     found: dict[str, int] = {}
     for key, names in _CSV_COLUMNS.items():
-        for i, cell in enumerate(cells):
+        for i, cell in enumerate(lowered):
             if cell in names:
                 found[key] = i
                 break
     return found
 
 
-def _csv_extra(columns: dict[str, int], line: str) -> tuple[str | None, str | None, float | None]:
-    """(name, call type, duration in seconds) of one call-log line, from the columns its header named."""
-    if not columns:
-        return None, None, None
-    cells = _csv_cells(line)
+def _csv_extra(columns: dict[str, int], cells: list[str]) -> tuple[str | None, str | None, float | None]:
+    """(name, call type, duration in seconds) of one call-log line's ``cells``, from the columns its header named."""
 
     def cell(key: str) -> str:
         at = columns.get(key)
@@ -599,7 +592,7 @@ class PhoneImporter:
 
     # ------------------------------------------------------------------------------------- CSV
     def import_calllog_csv(self, path: str | Path, cancel: threading.Event | None = None) -> FileImport:
-        from blocklists.importexport import CALL_LOG_AMBIGUOUS, call_log_number, decode_bytes
+        from blocklists.importexport import CALL_LOG_AMBIGUOUS, call_log_number, csv_cells, decode_bytes
 
         p = Path(path)
         flagged: list[tuple[tuple[Any, ...], str, Any]] = []
@@ -614,11 +607,12 @@ class PhoneImporter:
             for i, line in enumerate(lines, 1):
                 number = call_log_number(line)
                 if not number or number == CALL_LOG_AMBIGUOUS:  # blank/header, or digits split over cells
-                    columns = columns or _csv_header(line)  # 姓名,号码,类型,日期,时长: which column is which
+                    columns = columns or _csv_header(csv_cells(line))  # 姓名,号码,类型,日期,时长: which is which
                     continue
                 when = self._csv_time(line)
                 key = _hash(self.profile, "csv", number, when or f"{p.name}:{i}", line.strip())
-                yield key, partial(self._csv_row, number, when, key, flagged, *_csv_extra(columns, line))
+                extra = _csv_extra(columns, csv_cells(line)) if columns else (None, None, None)
+                yield key, partial(self._csv_row, number, when, key, flagged, *extra)
 
         result = self._write_file(p, "calllog", rows(), cancel)
         if result.status == DONE:
