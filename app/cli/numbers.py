@@ -28,6 +28,7 @@ from wcwidth import wcswidth
 
 from app import paths
 from app.cli.context import echo, echo_err
+from app.display import level_word
 from screening.i18n import Message
 from screening.types import Level
 
@@ -722,7 +723,11 @@ def cmd_history(args: argparse.Namespace, ctx: Any) -> int:
                 str(item.get(lang) or item.get("zh") or item.get("code") or "") if isinstance(item, dict) else str(item)
             )
         what = r.get("number_e164") or r.get("number_raw") or (Path(r["file_path"]).name if r.get("file_path") else "-")
-        level = r["level"].label(lang) if r.get("level") is not None else "-"
+        if r.get("name"):  # the phone's contact name (backups, call-log CSV): who it was, as the parent saw it
+            what = f"{what}（{r['name']}）" if lang != "en" else f"{what} ({r['name']})"
+        level = level_word(r["level"], lang) if r.get("level") is not None else "-"
+        if not first and r.get("level") is not None and r["level"] <= Level.UNKNOWN:
+            first = ctx.t("没有发现风险迹象", "no sign of risk found")
         kind = {"call": ctx.t("来电", "call"), "sms": ctx.t("短信", "SMS")}.get(r["kind"], ctx.t("录音", "recording"))
         out.append([_local_time(r["occurred_at"]), kind, str(what), level, _shorten(first, 50)])
     for line in _table(headers, out):

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli import CliContext
+from app.display import level_word
 from screening.types import Level
 
 log = logging.getLogger(__name__)
@@ -153,14 +154,16 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
     who = args.profile or ctx.t("（未指定家人）", "(no profile)")
     print(ctx.t(f"导入到：{who}", f"profile: {who}"), file=ctx.out)
     headers = [ctx.t(h[0], h[1]) for h in (("文件", "file"), ("类型", "kind"), ("状态", "status"), ("读取", "read"),
-                                           ("新增", "added"), ("已有", "existing"), ("可疑", "suspicious"))]  # fmt: skip
+                                           ("新增", "added"), ("已有", "existing"), ("可疑", "suspicious"),
+                                           ("注意", "caution"))]  # fmt: skip
     rows = []
     for f in result.files:
         n_flagged = len([e for e in f.flagged if e.level >= Level.WARN])
+        n_caution = len([e for e in f.flagged if e.level == Level.CAUTION])
         rows.append(
             [Path(f.path).name, _t2(ctx, KIND_TEXT.get(f.kind, (f.kind, f.kind))),
              _t2(ctx, STATUS_TEXT.get(f.status, (f.status, f.status))), str(f.read), str(f.added), str(f.existing),
-             str(n_flagged)]
+             str(n_flagged), str(n_caution)]
         )  # fmt: skip
     for line in _table(headers, rows):
         print(line, file=ctx.out)
@@ -170,34 +173,42 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
         for note in f.notes:
             print(f"  · {Path(f.path).name}: {note.render(ctx.lang)}", file=ctx.out)
     flagged = sorted(result.flagged, key=lambda e: (-e.level, e.occurred_at))
-    if flagged:
-        print(ctx.t(f"\n可疑（{len(flagged)}）：", f"\nsuspicious ({len(flagged)}):"), file=ctx.out)
-        for e in flagged[:20]:
-            first = e.reasons[0] if e.reasons else {}
-            reason = str(first.get("en" if ctx.lang == "en" else "zh", "")) if isinstance(first, dict) else ""
-            text = e.excerpt or reason
+    caution = sorted(result.caution, key=lambda e: e.occurred_at)
+    for title, events, shown in (
+        (("可疑", "suspicious"), flagged, 20),
+        (("需要注意", "to keep an eye on"), caution, 10),
+    ):
+        if not events:
+            continue
+        print(ctx.t(f"\n{title[0]}（{len(events)}）：", f"\n{title[1]} ({len(events)}):"), file=ctx.out)
+        for e in events[:shown]:
             print(
-                f"  {e.level.label(ctx.lang)}  {_t2(ctx, EVENT_KIND_TEXT[e.kind])}  {_when(e.occurred_at)}  "
-                f"{e.number or '-'}  {_shorten(text)}",
+                f"  {level_word(e.level, ctx.lang)}  {_t2(ctx, EVENT_KIND_TEXT[e.kind])}  {_when(e.occurred_at)}  "
+                f"{e.number or '-'}  {_shorten(e.excerpt or _first_reason(e, ctx.lang))}",
                 file=ctx.out,
             )
-        if len(flagged) > 20:
+        if len(events) > shown:
             print(
                 ctx.t(
-                    f"  …另有 {len(flagged) - 20} 条，见 callshield report",
-                    f"  … {len(flagged) - 20} more; see callshield report",
+                    f"  …另有 {len(events) - shown} 条，见 callshield history 或 callshield report",
+                    f"  … {len(events) - shown} more; see callshield history or callshield report",
                 ),
                 file=ctx.out,
             )
-    added = result.total("added")
+    summary = [m.render(ctx.lang) for m in result.summary()]
     print(
-        ctx.t(
-            f"共 {len(result.files)} 个文件：新增 {added} 条记录，可疑 {len(flagged)} 条；用时 {result.elapsed_s:.1f} 秒",
-            f"{len(result.files)} files: {added} records added, {len(flagged)} suspicious; {result.elapsed_s:.1f} s",
-        ),
+        ctx.t("共 ", "")
+        + summary[0]
+        + ctx.t(f"；用时 {result.elapsed_s:.1f} 秒", f"; {result.elapsed_s:.1f} s")
+        + "".join(ctx.t("。", ". ") + line for line in summary[1:]),
         file=ctx.out,
     )
     return EXIT_OK if result.ok else EXIT_ERROR
+
+
+def _first_reason(e: Any, lang: str) -> str:
+    first = e.reasons[0] if e.reasons else {}
+    return str(first.get("en" if lang == "en" else "zh", "")) if isinstance(first, dict) else ""
 
 
 # ------------------------------------------------------------------------------------------------ watch

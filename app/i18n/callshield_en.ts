@@ -1232,8 +1232,12 @@
             </translation>
         </message>
         <message>
-            <source>导入完成：%1 个文件，新增 %2 条记录，其中可疑 %3 条。</source>
-            <translation>Import finished: %1 files, %2 records added, %3 of them suspicious.</translation>
+            <source>导入完成：</source>
+            <translation>Import finished: </translation>
+        </message>
+        <message>
+            <source>。</source>
+            <translation>. </translation>
         </message>
         <message>
             <source>已取消导入；已经完成的文件保留，没完成的那个文件什么都没有导入。</source>

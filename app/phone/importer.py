@@ -84,6 +84,19 @@ class PhoneProblem(MessageCode):
     )
 
 
+class ImportSummary(MessageCode):
+    """The one-line outcome of an import, shown by the CLI and the family page alike."""
+
+    ADDED = (
+        "{files} 个文件：新增 {added} 条记录，其中可疑 {suspicious} 条、需要注意 {caution} 条",
+        "{files} files: {added} records added, {suspicious} suspicious, {caution} to keep an eye on",
+    )
+    EXISTING = (
+        "另有 {existing} 条以前已经导入过，不再重复提醒（都在历史记录里）",
+        "{existing} more were imported before and are not reported again (they are all in the history)",
+    )
+
+
 class ImportFailed(Exception):
     def __init__(self, message: Message) -> None:
         self.message = message
@@ -141,7 +154,30 @@ class ImportResult:
 
     @property
     def flagged(self) -> list[PhoneEvent]:
+        """Suspicious (WARN and above) rows this import added."""
         return [e for f in self.files for e in f.flagged if e.level >= FLAG_LEVEL]
+
+    @property
+    def caution(self) -> list[PhoneEvent]:
+        """Rows this import added at CAUTION: below suspicious, shown as 注意 in the history."""
+        return [e for f in self.files for e in f.flagged if e.level == Level.CAUTION]
+
+    def summary(self) -> list[Message]:
+        """What the import did, as messages: added and flagged, then rows already there (not reported again)."""
+        out = [
+            Message(
+                ImportSummary.ADDED,
+                {
+                    "files": len(self.files),
+                    "added": self.total("added"),
+                    "suspicious": len(self.flagged),
+                    "caution": len(self.caution),
+                },
+            )
+        ]
+        if existing := self.total("existing"):
+            out.append(Message(ImportSummary.EXISTING, {"existing": existing}))
+        return out
 
     @property
     def ok(self) -> bool:

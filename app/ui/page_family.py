@@ -663,14 +663,8 @@ class FamilyReportPage(QWidget):
         self._import_done()
         self.last_import = result
         lang = self._lang()
-        added = result.total("added")
-        flagged = len(result.flagged)
-        lines = [
-            self.tr("导入完成：%1 个文件，新增 %2 条记录，其中可疑 %3 条。")
-            .replace("%1", str(len(result.files)))
-            .replace("%2", str(added))
-            .replace("%3", str(flagged))
-        ]
+        summary = [m.render(lang) for m in result.summary()]  # the same words as the CLI's summary
+        lines = [self.tr("导入完成：") + summary[0] + "".join(self.tr("。") + line for line in summary[1:])]
         for f in result.files:
             if f.error is not None:
                 lines.append("✗ " + f.error.render(lang))

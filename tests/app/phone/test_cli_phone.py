@@ -27,9 +27,11 @@ def test_phone_import_prints_a_summary_and_reimport_adds_nothing(run_cli: RunCli
     out = first.stdout
     assert "导入到：妈妈" in out and "通话记录备份" in out and "短信备份" in out
     assert "可疑（6）" in out and "10086-jf.top" in out and "+85296110" in out
-    assert "新增 18 条记录" in out
+    assert "新增 18 条记录，其中可疑 6 条" in out
     again = run_cli("--lang", "en", "phone", "import", str(backup_dir), "--profile", "妈妈")
     assert again.returncode == 0 and "0 records added, 0 suspicious" in again.stdout
+    # rows already there are said to be there, not silently counted as nothing suspicious
+    assert "18 more were imported before and are not reported again" in again.stdout
     profiles = run_cli("phone", "profiles")
     assert profiles.stdout.strip() == "妈妈"
     hist = run_cli("history", "--kind", "sms", "--limit", "50")
@@ -94,3 +96,21 @@ def test_phone_watch_scans_a_new_recording_with_the_real_model(run_cli: RunCli, 
     assert "0 字节" in r.stdout and "检查了 1 个录音" in r.stdout
     again = run_cli("phone", "watch", "--seconds", "3", "--model", str(model))  # the saved folder
     assert "检查过了，跳过" in again.stdout
+
+
+def test_phone_import_counts_caution_rows_that_the_history_shows(run_cli: RunCli, tmp_path: Path) -> None:
+    """A call log with a Hong Kong caller and a 170 number: both are 注意 in the history, so the import says so."""
+    log = tmp_path / "通话记录.csv"
+    log.write_bytes(
+        "号码,姓名,类型,日期,时长\n13900001111,儿子小军,来电,2024-03-12 09:15:00,120\n"
+        "+85261234567,,来电,2024-03-12 10:20:00,35\n17088451234,,未接,2024-03-12 12:30:00,0\n".encode("gbk")
+    )
+    r = run_cli("phone", "import", str(log), "--profile", "妈妈")
+    assert r.returncode == 0, r.stderr
+    assert "新增 3 条记录，其中可疑 0 条、需要注意 2 条" in r.stdout
+    assert "需要注意（2）：" in r.stdout and "! 注意" in r.stdout and "+85261234567" in r.stdout
+    hist = run_cli("history", "--kind", "call")
+    assert hist.stdout.count("! 注意") == 2
+    # the contact's name as the phone saved it, and a calm word rather than an empty reason for an ordinary call
+    son = next(line for line in hist.stdout.splitlines() if "13900001111" in line)
+    assert "（儿子小军）" in son and "? 未知" in son and "没有发现风险迹象" in son
