@@ -51,6 +51,31 @@ def level_word(level: Level | None, lang: str) -> str:
     return f"{LEVEL_STYLES[level].glyph} {level.label(lang)}"
 
 
+# What a text's verdict means for the reader (scan-text, a recording's banner): a checked text at UNKNOWN is not
+# "unknown", nothing in it reads like a scam script. The number levels' advice is ``app.ui.style.LEVEL_ADVICE``.
+TEXT_VERDICT: dict[Level, tuple[str, str]] = {
+    Level.ALLOW: ("没有发现诈骗话术", "no scam script found"),
+    Level.UNKNOWN: ("没有发现诈骗话术", "no scam script found"),
+    Level.CAUTION: (
+        "有可疑的说法：先核实对方是谁，别急着转账、给验证码或点链接",
+        "some wording to be careful about: check who it is before paying, giving a code or opening a link",
+    ),
+    Level.WARN: (
+        "疑似诈骗话术！不要转账，不要说验证码，不要点链接",
+        "likely a scam script! Do not transfer money, share a code or open a link",
+    ),
+    Level.BLOCK: ("诈骗话术，风险很高：不要照对方说的做", "a scam script, high risk: do not do what it asks"),
+}
+# Below this a text's scheme is not named as its category: one courier word in a shipping notice is no
+# 冒充电商物流客服; the phrases still show, as cues too weak to judge by.
+CATEGORY_SHOWN_FROM = Level.CAUTION
+
+
+def text_verdict(level: Level, lang: str) -> str:
+    zh, en = TEXT_VERDICT[Level.parse(level)]
+    return en if lang.startswith("en") else zh
+
+
 def icon_path(name: str) -> str:
     """A file under ``app/resources/icons`` (level icons: ``level_style(level).icon``)."""
     return str(paths.resource("app", "resources", "icons", name))

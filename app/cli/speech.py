@@ -23,6 +23,7 @@ from wcwidth import wcswidth
 
 from app import paths
 from app.cli.context import CliContext
+from app.display import CATEGORY_SHOWN_FROM, level_word, text_verdict
 from screening.types import Level, TranscriptSegment
 from speech.errors import SpeechError
 
@@ -259,12 +260,13 @@ def cmd_transcribe(args: argparse.Namespace, ctx: CliContext) -> int:
         )
         if not result.text:
             print(ctx.t("（没有识别出语音）", "(no speech recognised)"), file=ctx.out)
-        cat = assessment.category_text.render(ctx.lang) if assessment.category_text else ""
+        shown = assessment.category_text is not None and assessment.level >= CATEGORY_SHOWN_FROM
+        cat = assessment.category_text.render(ctx.lang) if shown else ""
         print(
-            ctx.t(
-                f"风险：{assessment.level.zh}（{assessment.score:.2f}）{cat}",
-                f"risk: {assessment.level.en} ({assessment.score:.2f}) {cat}",
-            ),
+            ctx.t("风险：", "risk: ")
+            + f"{level_word(assessment.level, ctx.lang)} — {text_verdict(assessment.level, ctx.lang)}"
+            + ctx.t(f"（{assessment.score:.2f}）", f" ({assessment.score:.2f})")
+            + (ctx.t("　类别：", "  category: ") + cat if cat else ""),
             file=ctx.out,
         )
         for reason in assessment.reasons:

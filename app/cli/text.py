@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.context import CliContext
+from screening.transcript.explain import ReasonText
 
 ENTITY_NAMES = {
     "qq": ("QQ号", "QQ number"),
@@ -25,7 +26,7 @@ ENTITY_NAMES = {
     "amount": ("金额", "amount"),
     "phone": ("电话号码", "phone number"),
 }
-HIGHLIGHT = ("【", "】")  # brackets, not colour alone, mark the evidence
+HIGHLIGHT = ("〖", "〗")  # brackets, not colour alone, mark the evidence (not 【】: that is how an SMS signs itself)
 
 
 def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -53,6 +54,12 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         choices=("auto", "call", "sms", "chat"),
         default="auto",
         help="文字类型：通话/短信/聊天（默认自动判断）/ kind of text: call, sms or chat (default: guessed)",
+    )
+    p.add_argument(
+        "--details",
+        action="store_true",
+        help="也列出每条依据的规则编号、权重、位置和统计模型的依据 / also list each cue's rule id, weight and position, "
+        "and the statistical model's phrases",
     )
     p.add_argument(
         "--jsonl",
@@ -178,20 +185,61 @@ def handle_scan_text(args: argparse.Namespace, ctx: CliContext) -> int:
         json.dump(assessment_to_json(a), ctx.out, ensure_ascii=False, indent=1)
         ctx.out.write("\n")
         return 0
+    _print_assessment(a, ctx, details=args.details)
+    return 0
+
+
+def _print_assessment(a: Any, ctx: CliContext, details: bool) -> None:
+    """The verdict in words, why, the text with the cues marked, what it mentions; ``details``: rule ids, weights,
+    character positions and the model's phrases (what a volunteer writing rules needs, not a family member)."""
+    from app.display import CATEGORY_SHOWN_FROM, level_word, text_verdict
+
     lang = ctx.lang
     out = ctx.out
     print(
         ctx.t("结论：", "Verdict: ")
-        + f"{a.level.label(lang)} ({a.level.name})  "
-        + ctx.t("风险分", "score")
-        + f" {a.score:.2f}",
+        + f"{level_word(a.level, lang)} — {text_verdict(a.level, lang)}"
+        + ctx.t(f"（风险分 {a.score:.2f}）", f" (score {a.score:.2f})"),
         file=out,
     )
-    if a.category_text:
-        print(ctx.t("类别：", "Category: ") + a.category_text.render(lang) + f" [{a.category}]", file=out)
-    print(ctx.t("原因：", "Why:"), file=out)
-    for reason in a.reasons:
-        print("  - " + reason.render(lang), file=out)
+    flagged = a.level >= CATEGORY_SHOWN_FROM
+    if a.category_text and flagged:
+        print(ctx.t("类别：", "Category: ") + a.category_text.render(lang), file=out)
+    reasons = [r.render(lang) for r in a.reasons if not (not flagged and r.render("en") == ReasonText.NOTHING.en)]
+    if reasons:
+        title = (
+            ctx.t("原因：", "Why:")
+            if flagged
+            else ctx.t("相关的说法（不足以判断为诈骗）：", "Cues (too weak to call it a scam):")
+        )
+        print(title, file=out)
+        for reason in reasons:
+            print("  - " + reason, file=out)
+    if a.hits:
+        print(ctx.t("标注文本（〖〗里是依据）：", "Highlighted text (cues in 〖〗):"), file=out)
+        print("  " + _highlight(a.text, [(h.start, h.end) for h in a.hits]).strip().replace("\n", "\n  "), file=out)
+    if a.entities:
+        print(ctx.t("提到的信息：", "Mentioned:"), file=out)
+        for e in a.entities:
+            zh, en = ENTITY_NAMES.get(e.kind, (e.kind, e.kind))
+            print(
+                f"  {ctx.t(zh, en)}{ctx.t('：', ': ')}{e.value}" + (f" [{e.start}-{e.end}]" if details else ""),
+                file=out,
+            )
+    if not details:
+        if a.hits or a.model_terms:
+            print(
+                ctx.t(
+                    "（加 --details 可看每条依据的规则编号、权重和位置）",
+                    "(add --details for each cue's rule id, weight and position)",
+                ),
+                file=out,
+            )
+        return
+    print(
+        ctx.t(f"级别代码：{a.level.name}", f"Level code: {a.level.name}") + (f"  [{a.category}]" if a.category else ""),
+        file=out,
+    )
     if a.hits:
         print(
             ctx.t("证据（位置为规范化文本中的字符位置）：", "Evidence (character positions in the normalised text):"),
@@ -205,14 +253,6 @@ def handle_scan_text(args: argparse.Namespace, ctx: CliContext) -> int:
                 + f" {h.weight:.2f}{sound}",
                 file=out,
             )
-        print(ctx.t("标注文本：", "Highlighted text:"), file=out)
-        print("  " + _highlight(a.text, [(h.start, h.end) for h in a.hits]).strip().replace("\n", "\n  "), file=out)
     if a.model_terms:
         terms = ", ".join(f"{p} (+{w:.2f})" for p, w in a.model_terms)
         print(ctx.t("统计模型的依据：", "Statistical model's top phrases: ") + terms, file=out)
-    if a.entities:
-        print(ctx.t("提到的信息：", "Mentioned:"), file=out)
-        for e in a.entities:
-            zh, en = ENTITY_NAMES.get(e.kind, (e.kind, e.kind))
-            print(f"  {ctx.t(zh, en)}: {e.value} [{e.start}-{e.end}]", file=out)
-    return 0

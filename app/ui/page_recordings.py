@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import inbox
+from app.display import CATEGORY_SHOWN_FROM
 from app.models.recording_model import (
     FileStatus,
     RecordingResultsModel,
@@ -510,7 +511,7 @@ class RecordingsPage(QWidget):
             self.transcript.clear_transcript()
             return
         headline = row.name
-        category = render_text(row.category_text, lang)
+        category = render_text(row.category_text, lang) if (row.level or Level.UNKNOWN) >= CATEGORY_SHOWN_FROM else ""
         if category:
             headline += " · " + category
         reasons = [render_text(getattr(r, "text", r), lang) for r in row.reasons]

@@ -16,11 +16,17 @@ SCAM = "您好，我是电信营业厅客服，您的积分即将过期，请把
 def test_scan_text_stdin_shows_verdict_and_highlighted_evidence(run_cli) -> None:
     r = run_cli("scan-text", "-", input=SCAM)
     assert r.returncode == 0, r.stderr
-    assert "结论：拦截" in r.stdout
-    assert "冒充运营商客服" in r.stdout
-    assert "【积分即将过期】" in r.stdout
-    assert "听起来像「验证码」" in r.stdout or "按读音匹配「验证码」" in r.stdout
-    assert "QQ群号: 1234567" in r.stdout
+    assert "结论：✖ 拦截 — 诈骗话术" in r.stdout
+    assert "类别：冒充运营商客服" in r.stdout
+    assert "〖积分即将过期〗" in r.stdout
+    assert "听起来像「验证码」" in r.stdout
+    assert "QQ群号：1234567" in r.stdout
+    # a family member's view: no rule ids, weights or character offsets unless asked for
+    assert "telecom.points_expiring" not in r.stdout and "权重 0." not in r.stdout and "[39-46]" not in r.stdout
+    assert "--details" in r.stdout
+    d = run_cli("scan-text", "--details", "-", input=SCAM)
+    assert "telecom.points_expiring" in d.stdout and "权重 0.45" in d.stdout and "按读音匹配「验证码」" in d.stdout
+    assert "QQ群号：1234567 [39-46]" in d.stdout and "[telecom_points]" in d.stdout
 
 
 def test_scan_text_file_english_and_json(run_cli, tmp_path: Path) -> None:
@@ -28,7 +34,9 @@ def test_scan_text_file_english_and_json(run_cli, tmp_path: Path) -> None:
     f.write_text(SCAM, encoding="gbk")  # saved by a Chinese-locale editor
     r = run_cli("scan-text", str(f), env={"CALLSHIELD_LANG": "en"})
     assert r.returncode == 0, r.stderr
-    assert "Verdict: block" in r.stdout and "Evidence" in r.stdout
+    assert "Verdict: ✖ block — a scam script" in r.stdout and "Why:" in r.stdout
+    r = run_cli("scan-text", str(f), "--details", env={"CALLSHIELD_LANG": "en"})
+    assert "Evidence" in r.stdout and "weight" in r.stdout
     r = run_cli("scan-text", str(f), "--json")
     doc = json.loads(r.stdout)
     assert doc["level"] == "BLOCK" and doc["category"] == "telecom_points"
@@ -40,7 +48,18 @@ def test_scan_text_file_english_and_json(run_cli, tmp_path: Path) -> None:
 def test_scan_text_everyday_call_is_not_flagged(run_cli) -> None:
     r = run_cli("scan-text", "-", input="妈，我今天晚上回家吃饭，你不用等我了。", env={"CALLSHIELD_LANG": "en"})
     assert r.returncode == 0
-    assert "Verdict: unknown" in r.stdout and "No scam script found" in r.stdout
+    assert "Verdict: ? unknown — no scam script found" in r.stdout
+
+
+def test_scan_text_weak_cue_in_an_honest_sms_is_not_named_a_scheme(run_cli) -> None:
+    """A shipping notice that names its courier: one weak cue, shown as such, and no scam category as its 类别."""
+    sms = "【京东】您的订单已发货，快递员电话13800001234，请保持电话畅通。"
+    r = run_cli("scan-text", "--style", "sms", "-", input=sms)
+    assert r.returncode == 0, r.stderr
+    assert "结论：? 未知 — 没有发现诈骗话术" in r.stdout
+    assert "类别" not in r.stdout and "原因" not in r.stdout
+    assert "相关的说法（不足以判断为诈骗）：" in r.stdout and "〖快递员〗" in r.stdout
+    assert "【京东】" in r.stdout  # the message's own signature brackets are left as they are, not taken for a cue
 
 
 def test_scan_text_bad_input_is_a_clear_error(run_cli, tmp_path: Path) -> None:
