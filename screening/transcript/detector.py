@@ -133,8 +133,9 @@ _SMS_MARK = re.compile(
 
 
 def guess_style(text: str) -> str:
-    """call / sms / chat from the shape of the text: "A:"/"B:" turns are a call transcript, other speaker
-    names a chat, a 【sender】, a link or an opt-out in a short text an SMS; anything else a call."""
+    """call / sms / chat when nobody said: "A:"/"B:" turns are a call transcript and other speaker names a chat;
+    a 【sender】, a link or an opt-out in a short text is an SMS; the rest is the learned guesser's
+    (:mod:`screening.transcript.style`), or a call where its file is missing."""
     speakers = _SPEAKER_LINE.findall(text[:2000])
     if speakers:
         names = {s.strip().lower() for s in speakers}
@@ -144,7 +145,10 @@ def guess_style(text: str) -> str:
             return "chat"
     if len(text) <= 400 and "\n" not in text.strip() and _SMS_MARK.search(text):
         return "sms"
-    return "call"
+    from screening.transcript import style
+
+    guesser = style.bundled()
+    return guesser.guess(text) if guesser is not None else "call"
 
 
 def resolve_style(style: str | None, text: str) -> str:

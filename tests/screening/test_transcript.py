@@ -316,7 +316,7 @@ def test_streamed_finals_agree_with_whole_text(det: ScriptDetector, name: str) -
     for i, piece in enumerate(pieces):
         s.feed(TranscriptSegment(" ".join(piece), is_final=True, start=float(i), end=i + 0.9))
     streamed = s.assessment
-    whole = det.assess("\n".join(pieces))
+    whole = det.assess("\n".join(pieces), style="call")  # a session is a call
     assert streamed.level == whole.level
     assert streamed.category == whole.category
     assert streamed.score == pytest.approx(whole.score, abs=1e-3)
