@@ -217,8 +217,14 @@ def detector_style(style: str | None) -> str | None:
     return "sms" if style == "notice" else style
 
 
-def evaluate(rows: Sequence[Row], detector: Any, level: Level, noise: Sequence[float] = ()) -> dict[str, Any]:
+def evaluate(
+    rows: Sequence[Row], detector: Any, level: Level, noise: Sequence[float] = (), guess_style: bool = False
+) -> dict[str, Any]:
+    """``guess_style``: the detector gets no style hint and guesses (rows are still grouped by their own style)."""
     from screening.transcript.detector import resolve_style
+
+    def hint(row: Row) -> str | None:
+        return None if guess_style else detector_style(row.style)
 
     overall = Tally()
     by_source: dict[str, Tally] = defaultdict(Tally)
@@ -230,7 +236,7 @@ def evaluate(rows: Sequence[Row], detector: Any, level: Level, noise: Sequence[f
     nbytes = 0
     t0 = time.perf_counter()
     for row in rows:
-        a = detector.assess(row.text, style=detector_style(row.style))
+        a = detector.assess(row.text, style=hint(row))
         nbytes += len(row.text.encode("utf-8"))
         flagged = a.level >= level
         overall.add(row.label, flagged)
@@ -258,7 +264,7 @@ def evaluate(rows: Sequence[Row], detector: Any, level: Level, noise: Sequence[f
             for row in rows:
                 text, rate = channel.corrupt(row.text, cer)
                 measured += rate
-                style = resolve_style(detector_style(row.style), row.text)  # the recogniser's output keeps the style
+                style = resolve_style(hint(row), row.text)  # the recogniser's output keeps the (guessed) style
                 flagged = detector.assess(text, style=style).level >= level
                 t_all.add(row.label, flagged)
                 t_style[row.style or style].add(row.label, flagged)
@@ -277,6 +283,7 @@ def evaluate(rows: Sequence[Row], detector: Any, level: Level, noise: Sequence[f
         "overall": overall.as_dict(),
         "by_source": {k: v.as_dict() for k, v in sorted(by_source.items())},
         "by_style": {k: v.as_dict() for k, v in sorted(by_style.items())},
+        "style_hint": "guessed" if guess_style else "given",
         "by_noise": by_noise,
         "by_category": {f"{s}/{c}": v.as_dict() for (s, c), v in sorted(by_category.items())},
         "predicted_categories": dict(predicted.most_common()),
@@ -307,7 +314,13 @@ def print_report(result: dict[str, Any], out: TextIO, lang: str, level: Level) -
     print(("按来源" if zh else "by source") + ":", file=out)
     for name, d in result["by_source"].items():
         print(line("  " + name, d), file=out)
-    print(("按文体" if zh else "by style") + ":", file=out)
+    guessed = result.get("style_hint") == "guessed"
+    print(
+        ("按文体" if zh else "by style")
+        + (("（文体由检测器猜测）" if zh else " (style guessed by the detector)") if guessed else "")
+        + ":",
+        file=out,
+    )
     for name, d in result["by_style"].items():
         print(line("  " + name, d), file=out)
     if result.get("by_noise"):
@@ -391,6 +404,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     ap.add_argument("--exact", action="store_true", help="match phrases character for character (no sound matching)")
     ap.add_argument("--level", default="WARN", help="lowest level that counts as flagged (default WARN)")
     ap.add_argument("--packs", nargs="*", type=Path, help="phrase packs (files or folders) instead of the bundled ones")
+    ap.add_argument(
+        "--guess-style",
+        action="store_true",
+        help="ignore the files' style and let the detector guess it (what a caller who gives no hint gets); "
+        "the per-style figures still group by the files' style",
+    )
     ap.add_argument("--json", action="store_true", help="machine-readable output")
     args = ap.parse_args(list(sys.argv[1:] if argv is None else argv))
 
@@ -443,7 +462,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             else r
             for r in rows
         ]
-    result = evaluate(rows, detector, level, noise)
+    result = evaluate(rows, detector, level, noise, guess_style=args.guess_style)
     if args.loso:
         result["loso"] = _loso()
     if args.json:

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -305,3 +306,31 @@ def test_the_scheme_ranking_is_kept_per_state_until_the_counts_change() -> None:
     # a streamed partial's preview carries a sum of squares of text its counts lack: it is ranked on its own counts
     partial = state.preview(model, model.count(key_model_string(key.key(normalise("转到安全账户")))))
     assert det._model_scheme(partial) == det._model_scheme(NgramState.from_counts(model, Counter(partial.counts)))
+
+
+def test_evaluate_can_let_the_detector_guess_the_style(tmp_path: Path) -> None:
+    """--guess-style drops the files' style hint: an unmarked scam SMS mislabelled as a call is then read as the
+    message it is (and flagged), where the hint kept it a caution; rows are still grouped by their own style."""
+    f = tmp_path / "rows.jsonl"
+    row = {
+        "text": "您的社保卡已被暂停使用，如需恢复请添加专员微信yb20261，逾期将影响报销。",
+        "label": 1,
+        "style": "call",
+    }
+    f.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    def run(*extra: str) -> dict[str, Any]:
+        out = subprocess.run(
+            [sys.executable, "-m", "screening.evaluate", str(f), "--json", *extra],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            timeout=120,
+        )
+        assert out.returncode == 0, out.stderr
+        return dict(json.loads(out.stdout))
+
+    given, guessed = run(), run("--guess-style")
+    assert given["style_hint"] == "given" and given["overall"]["recall"] == 0.0
+    assert guessed["style_hint"] == "guessed" and guessed["overall"]["recall"] == 1.0
+    assert list(guessed["by_style"]) == ["call"]
