@@ -475,13 +475,14 @@ class ScriptDetector:
         passages: tuple[str, ...] = ()
         scheme_p = 0.0
         rules_named = category is not None and category != "generic" and scored.rule_score >= 0.3
+        if terms:
+            passages = model_passages(norm, terms)
         if self.model and state and terms and not rules_named:
             model_category, scheme_p = self._model_scheme(state)
-            passages = model_passages(norm, terms)
             if model_category is not None and final_level >= ALERT_LEVEL:
                 category = model_category  # the model speaks for the scheme: no rule named one
         cat = self._categories[category] if category else None
-        reasons = self._reasons(scored, cat if rules_named else None, hits, p, terms)
+        reasons = self._reasons(scored, cat if rules_named else None, hits, p, terms, passages)
         if model_category is not None and cat is not None and category == model_category:
             reasons = (model_scheme_reason(cat, scheme_p, passages or tuple(t for t, _ in terms)), *reasons)
             reasons = tuple(r for r in reasons if r.zh != ReasonText.NOTHING.zh)
@@ -526,8 +527,9 @@ class ScriptDetector:
         hits: Sequence[PhraseHit],
         p: float,
         terms: tuple[tuple[str, float], ...],
+        passages: Sequence[str] = (),
     ) -> tuple[BiText, ...]:
-        return assessment_reasons(scored.rule_score, scored.combos, cat, hits, p, terms)
+        return assessment_reasons(scored.rule_score, scored.combos, cat, hits, p, terms, passages)
 
 
 def _noisy_or(weights: Iterable[float]) -> float:

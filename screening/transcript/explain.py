@@ -39,8 +39,8 @@ class ReasonText(MessageCode):
     COMBO = ("多个可疑说法同时出现：{explanation}", "Several cues together: {explanation}")
     MODEL = (
         # calls, messages and chats alike: 「诈骗电话」 read oddly under a text message
-        "统计模型：整体说法与诈骗话术相似（{p}%），主要依据：{terms}",
-        "Statistical model: the wording resembles scam scripts ({p}%), mainly: {terms}",
+        "统计模型：整体说法与诈骗话术相似（{p}%），最可疑的说法：{terms}",
+        "Statistical model: the wording resembles scam scripts ({p}%); passages that weighed most: {terms}",
     )
     NOTHING = ("没有发现诈骗话术", "No scam script found")
     CITED = (
@@ -66,8 +66,10 @@ def assessment_reasons(
     hits: Sequence[PhraseHit],
     p: float,
     terms: tuple[tuple[str, float], ...],
+    passages: Sequence[str] = (),
 ) -> tuple[BiText, ...]:
-    """The detector's reasons for one assessment (at most five rules, strongest first)."""
+    """The detector's reasons for one assessment (at most five rules, strongest first). The model's reason quotes
+    ``passages`` (the clauses around its strongest terms) when given: 「收到的验证马告诉我」 reads, 「到的验」 does not."""
     reasons: list[BiText] = []
     if cat is not None and cat.id != "generic" and rule_score >= 0.3:
         reasons.append(_bi(ReasonText.CATEGORY, name=cat.name.zh, scheme=cat.scheme.zh))
@@ -96,10 +98,11 @@ def assessment_reasons(
         )
     if terms:
         pct = int(round(p * 100))
+        quoted = list(passages) or [t for t, _ in terms]
         reasons.append(
             BiText(
-                ReasonText.MODEL.zh.format(p=pct, terms="、".join(f"「{t}」" for t, _ in terms)),
-                ReasonText.MODEL.en.format(p=pct, terms=", ".join(f"\u201c{t}\u201d" for t, _ in terms)),
+                ReasonText.MODEL.zh.format(p=pct, terms="、".join(f"「{t}」" for t in quoted)),
+                ReasonText.MODEL.en.format(p=pct, terms=", ".join(f"\u201c{t}\u201d" for t in quoted)),
             )
         )
     if not reasons:

@@ -234,6 +234,10 @@ def test_model_terms_explain_model(det: ScriptDetector) -> None:
     said = next(r for r in a.reasons if r.zh.startswith("统计模型：整体说法"))
     # one wording for calls, messages and chats (it once said 「诈骗电话」 under a text message)
     assert "诈骗话术" in said.zh and "scam scripts" in said.en and "电话" not in said.zh
+    # it quotes whole clauses of the text around the strongest terms, not the terms' syllable fragments
+    assert a.model_passages and all(p in a.text for p in a.model_passages)
+    assert all(f"「{p}」" in said.zh for p in a.model_passages)
+    assert any(len(p) > max(len(t) for t, _ in a.model_terms) for p in a.model_passages)
 
 
 def test_streaming_hysteresis_and_times(det: ScriptDetector) -> None:
