@@ -29,7 +29,8 @@ from functools import lru_cache
 # the regex engine can skip to the candidates (see the space patterns below); the second to fourth mean
 #   (?<![a-z])q(?=群|号),  (?<![a-z])(?:v|vx|wx|威|薇|徽)信  and  (?<![a-z])(?:vx|wx)(?![a-z]).
 _SPOKEN_FORMS: tuple[tuple[str, str], ...] = (
-    (r"扣扣|口口|寇寇|抠抠|叩叩|扣q|q扣|企鹅号", "qq"),
+    # (q扣 not after a letter, 扣q not before one: 「q扣扣」 → 「qq扣」 must stay so when normalised again)
+    (r"扣扣|口口|寇寇|抠抠|叩叩|扣q(?![a-z])|q(?<![a-z]q)扣|企鹅号", "qq"),
     (r"q(?<![a-z]q)(?=群|号)", "qq"),
     (r"(?:v(?<![a-z]v)x?|w(?<![a-z]w)x|威(?<![a-z]威)|薇(?<![a-z]薇)|徽(?<![a-z]徽))信", "微信"),
     (r"[vw](?<![a-z][vw])x(?![a-z])", "微信"),
