@@ -35,11 +35,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.display import LIST_CATEGORIES, category_label, device_name
-from app.live.service import BridgeError, LineState, reason_texts, render
+from app.live.service import BridgeError, CallNote, LineState, reason_texts, render
 from app.services import AppServices
 from app.ui import style
 from app.ui.community import open_report_dialog, reported_text
 from app.ui.widgets import HighlightedTranscript, RiskMeter, VerdictBanner, hint_label, page_title, render_text
+from screening.i18n import Message
 from screening.types import Level, TranscriptSegment
 
 if TYPE_CHECKING:
@@ -304,6 +305,8 @@ class CallCard(QFrame):
         from app.live.service import CallBridge
 
         reasons = [*CallBridge.hit_reasons(state, lang), *reason_texts(state.verdict, lang)]
+        if state.withdrawn:  # the call has ended and, heard whole, did not bear its warning out
+            reasons.insert(0, Message(CallNote.WITHDRAWN).render(lang))
         self.banner.set_verdict(state.level, "", reasons)
         self.meter.set_risk(state.score, state.level)
         self.setAccessibleName(f"{state.number} {style.level_text(state.level)}")

@@ -7,6 +7,9 @@
 * Hysteresis: a final segment can raise the level at once; a partial one only when the next
   partial (or the final) confirms it.  The level never drops during a call, only :meth:`reset`
   lowers it.  Each hit carries ``t``, its time in seconds, interpolated within its segment.
+* :attr:`StreamUpdate.now` is the final text so far judged as a whole (what :attr:`DetectorSession.assessment`
+  says), which can fall again when the caller goes on to warn against what they said: the app settles a call's
+  record on it when the call ends (``app.live.service``), while the live level above stays up during the call.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ class StreamUpdate:
     score: float
     level_changed: bool
     is_final: bool
+    now: Level = Level.UNKNOWN  # the final text so far judged whole (may be lower than ``level``, the peak)
+    now_score: float = 0.0  # …and its score
 
 
 @dataclass
@@ -65,6 +70,8 @@ class DetectorSession:
         self._prior: RulePrior | None = None
         self._spans: list[_Span] = []
         self._level = self.base_level
+        self._now = self.base_level
+        self._now_score = 0.0
         self._score = 0.0
         self._pending: Level | None = None
         self._pending_hits: set[tuple[str, int]] = set()
@@ -142,6 +149,8 @@ class DetectorSession:
         new_hits: list[PhraseHit]
         if segment.is_final:
             self._pending = None
+            self._now = candidate
+            self._now_score = round(scored.score, 4)
             if candidate > self._level:
                 self._level = candidate
             new_hits = [h for h in fresh if (h.rule_id, h.start) not in self._pending_hits]
@@ -168,6 +177,8 @@ class DetectorSession:
             score=round(self._score, 4),
             level_changed=self._level != before,
             is_final=segment.is_final,
+            now=self._now,
+            now_score=self._now_score,
         )
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -305,6 +306,28 @@ def test_description_of_a_scam_is_not_the_scam(det: ScriptDetector) -> None:
     # … but a caller who only *mentions* scammers to sound trustworthy is still caught.
     b = det.assess("现在骗子很多，为了您的资金安全，请马上把钱转到我们提供的安全账户。")
     assert b.level >= Level.WARN
+
+
+# An honest teacher's call: its first half reads like a fee scam, the rest says where to pay in person.
+TEACHER = (
+    "喂，是刘大爷吗？我是您孙子学校的班主任张老师，孩子的研学费八百元需要今天交，您转一下吧。"
+    "您别转给我，学校统一在缴费平台交，明天您来学校门卫室，我带您去财务室现场交，交完给您开发票。"
+)
+
+
+def test_the_live_peak_stays_up_while_now_follows_the_whole_text(det: ScriptDetector) -> None:
+    """``level`` never drops during a call; ``now`` is the text so far judged whole, as the call's record is."""
+    pieces = [p for p in re.split(r"(?<=[，。？])", TEACHER) if p]
+    s = det.session()
+    updates = [s.feed(TranscriptSegment(p, is_final=True, start=float(i), end=i + 0.9)) for i, p in enumerate(pieces)]
+    assert max(u.level for u in updates) >= Level.WARN  # warned mid-call…
+    last = updates[-1]
+    assert last.level >= Level.WARN  # …and the live level stays up
+    assert last.now < Level.WARN and last.now == s.assessment.level  # the whole call is no scam
+    assert last.now_score == pytest.approx(s.assessment.score, abs=1e-3) and last.now_score < last.score
+    assert all(u.now <= u.level for u in updates)
+    partial = s.feed(TranscriptSegment("好的好的", is_final=False, start=20.0, end=20.5))
+    assert partial.now == last.now  # a partial changes nothing permanently
 
 
 def test_traditional_characters_match_by_sound(det: ScriptDetector) -> None:

@@ -127,6 +127,56 @@ def test_typed_caller_text_goes_through_the_detector(qtbot, page) -> None:
     assert page.say_text.text() == ""
 
 
+# An honest teacher's call whose first half reads like a fee scam (the same text as the detector's own test).
+TEACHER = (
+    "喂，是刘大爷吗？", "我是您孙子学校的班主任张老师，", "孩子的研学费八百元需要今天交，", "您转一下吧。",
+    "您别转给我，", "学校统一在缴费平台交，", "明天您来学校门卫室，", "我带您去财务室现场交，", "交完给您开发票。",
+)  # fmt: skip
+
+
+def test_a_warning_the_whole_call_does_not_bear_out_is_withdrawn_when_it_ends(qtbot, services, page, wait_jobs):
+    raised = []
+    services.alerts.alertRaised.connect(raised.append)
+    _call(qtbot, page, "13912345678")
+    card = page.cards["manual"]
+    assert card.banner.level is Level.UNKNOWN
+    for i, piece in enumerate(TEACHER[:4]):
+        services.calls.feed_segment("manual", TranscriptSegment(piece, True, float(i), i + 0.9))
+    qtbot.waitUntil(lambda: card.banner.level >= Level.WARN, timeout=10_000)
+    assert len(raised) == 1  # warned while it mattered
+    for i, piece in enumerate(TEACHER[4:], start=4):
+        services.calls.feed_segment("manual", TranscriptSegment(piece, True, float(i), i + 0.9))
+    state = services.calls.lines["manual"]
+    qtbot.waitUntil(lambda: len(state.final_text) == len(TEACHER), timeout=10_000)
+    assert card.banner.level >= Level.WARN  # during the call a warning never drops
+    qtbot.mouseClick(card.stop_button, Qt.MouseButton.LeftButton)  # the call ends: judged whole, it is no scam
+    qtbot.waitUntil(lambda: card.banner.level is Level.CAUTION, timeout=5000)
+    assert "已降为“注意”" in card.banner.reasons_text()[0] and "通话中曾发出警告" in card.banner.reasons_text()[0]
+    assert len(raised) == 1
+    assert card.meter.level is Level.CAUTION and state.score < 0.6  # the meter shows the whole call's score
+    wait_jobs()
+    row = services.history().get(state.history_id)
+    assert row["level"] is Level.CAUTION and row["reasons"][0]["code"] == "call.warning_withdrawn"
+    assert "研学费" in row["transcript"]
+
+
+def test_a_scam_call_keeps_its_warning_when_it_ends(qtbot, services, page, wait_jobs):
+    _call(qtbot, page, "13912345678")
+    card = page.cards["manual"]
+    services.calls.feed_segment("manual", TranscriptSegment("我是公安局的，你涉嫌洗钱", True, 0, 2))
+    services.calls.feed_segment("manual", TranscriptSegment("把钱转到安全账户，不要告诉家人", True, 2, 4))
+    qtbot.waitUntil(lambda: card.banner.level >= Level.WARN, timeout=10_000)
+    state = services.calls.lines["manual"]
+    qtbot.waitUntil(lambda: len(state.final_text) == 2, timeout=10_000)
+    peak = card.banner.level
+    qtbot.mouseClick(card.stop_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(200)
+    assert card.banner.level is peak and not state.withdrawn
+    assert not any("已降为" in r for r in card.banner.reasons_text())
+    wait_jobs()
+    assert services.history().get(state.history_id)["level"] is peak
+
+
 def test_caller_text_without_a_call_is_refused(qtbot, page) -> None:
     page.say_text.setText("你好")
     qtbot.keyClick(page.say_text, Qt.Key.Key_Return)
