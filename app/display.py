@@ -110,6 +110,23 @@ def render_all(values: Any, lang: str) -> list[str]:
     return [t for t in (render_text(v, lang) for v in values or ()) if t]
 
 
+# A phone call's direction as the backups and call logs give it (``app.phone.backup_xml.CALL_TYPES``).
+CALL_TYPE_TEXT: dict[str, tuple[str, str]] = {
+    "incoming": ("来电", "incoming"),
+    "outgoing": ("去电", "outgoing"),
+    "missed": ("未接", "missed"),
+    "voicemail": ("语音留言", "voicemail"),
+    "rejected": ("拒接", "rejected"),
+    "blocked": ("已拦截", "blocked"),
+}
+
+
+def call_type_label(call_type: str | None, lang: str) -> str:
+    """来电 / 去电 / 未接 …; a call without a type (a landline, a log that does not say) is an incoming call."""
+    zh, en = CALL_TYPE_TEXT.get(call_type or "incoming", CALL_TYPE_TEXT["incoming"])
+    return en if lang.startswith("en") else zh
+
+
 LIST_CATEGORIES: tuple[str, ...] = tuple(c.value for c in Category)
 
 

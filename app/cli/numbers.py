@@ -28,7 +28,7 @@ from wcwidth import wcswidth
 
 from app import paths
 from app.cli.context import echo, echo_err
-from app.display import level_word
+from app.display import call_type_label, level_word
 from screening.i18n import Message
 from screening.types import Level
 
@@ -120,7 +120,15 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         "history", parents=[parent], help="来电、短信与录音记录 / call, message and recording history"
     )
     hist.add_argument("--json", action="store_true", help="每行输出一条 JSON 记录 / one JSON record per line")
-    hist.add_argument("--limit", type=int, default=50, help="最多显示几条（默认 50）/ at most this many (default 50)")
+    hist.add_argument(
+        "--limit",
+        type=_at_least_one,
+        default=50,
+        help="最多显示几条（默认 50）/ at most this many (default 50)",
+    )
+    hist.add_argument(
+        "--full", action="store_true", help="原因不截断，完整显示 / show each reason in full, not cut short"
+    )
     hist.add_argument(
         "--kind",
         choices=["call", "recording", "sms"],
@@ -677,6 +685,16 @@ def cmd_lists_enable(args: argparse.Namespace, ctx: Any) -> int:
 
 
 # ---------------------------------------------------------------------------------------------- history
+def _at_least_one(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数 / must be a positive whole number: {value}")
+    return n
+
+
 def _local_time(stored: object) -> str:
     """A stored UTC time (ISO text) as local wall-clock time; text that is no time is shown as it is."""
     try:
@@ -700,7 +718,10 @@ def cmd_history(args: argparse.Namespace, ctx: Any) -> int:
             ctx.out.write(json.dumps(r, ensure_ascii=False) + "\n")
         return 0
     if not rows:
-        echo(ctx, ctx.t("还没有来电或录音记录。", "no calls or recordings recorded yet."))
+        if (args.kind or args.min_level) and hist.query(limit=1):  # stored, just not of this kind or level
+            echo(ctx, ctx.t("没有符合条件的记录。", "no records match these filters."))
+        else:
+            echo(ctx, ctx.t("还没有来电、短信或录音记录。", "no calls, messages or recordings recorded yet."))
         return 0
     lang = ctx.lang
     # local time, as the phone and the app's window show it (stored in UTC): an import said 19:00 where this said 11:00
@@ -728,8 +749,11 @@ def cmd_history(args: argparse.Namespace, ctx: Any) -> int:
         level = level_word(r["level"], lang) if r.get("level") is not None else "-"
         if not first and r.get("level") is not None and r["level"] <= Level.UNKNOWN:
             first = ctx.t("没有发现风险迹象", "no sign of risk found")
-        kind = {"call": ctx.t("来电", "call"), "sms": ctx.t("短信", "SMS")}.get(r["kind"], ctx.t("录音", "recording"))
-        out.append([_local_time(r["occurred_at"]), kind, str(what), level, _shorten(first, 50)])
+        if r["kind"] == "call":  # 去电 / 未接 from a phone's log are no incoming calls
+            kind = call_type_label(r.get("call_type"), lang)
+        else:
+            kind = ctx.t("短信", "SMS") if r["kind"] == "sms" else ctx.t("录音", "recording")
+        out.append([_local_time(r["occurred_at"]), kind, str(what), level, first if args.full else _shorten(first, 50)])
     for line in _table(headers, out):
         echo(ctx, line)
     return 0

@@ -150,7 +150,16 @@ def _scan_jsonl(text: str, det: Any, default_style: str | None, ctx: CliContext)
             print(ctx.t(zh, en), file=ctx.err)
             ctx.out.write(json.dumps({"line": n, "error": {"zh": zh, "en": en}}, ensure_ascii=False) + "\n")
             continue
-        style = obj.get("style") if obj.get("style") in ("call", "sms", "chat") else default_style
+        given = obj.get("style")
+        if given not in (None, "", "auto", "call", "sms", "chat", "notice"):
+            bad += 1
+            zh = f"第 {n} 行的 style 应为 call、sms 或 chat（或不写，由程序判断），而不是 {given!r}；已跳过"
+            en = f"line {n}: style must be call, sms or chat (or left out to be guessed), not {given!r}; skipped"
+            print(ctx.t(zh, en), file=ctx.err)
+            ctx.out.write(json.dumps({"line": n, "error": {"zh": zh, "en": en}}, ensure_ascii=False) + "\n")
+            continue
+        # a notice is read as a message, as the evaluation reads it
+        style = "sms" if given == "notice" else given if given in ("call", "sms", "chat") else default_style
         record = {
             "line": n,
             **({"id": obj["id"]} if "id" in obj else {}),
@@ -185,11 +194,14 @@ def handle_scan_text(args: argparse.Namespace, ctx: CliContext) -> int:
         json.dump(assessment_to_json(a), ctx.out, ensure_ascii=False, indent=1)
         ctx.out.write("\n")
         return 0
-    _print_assessment(a, ctx, details=args.details)
+    _print_assessment(a, ctx, details=args.details, guessed=style is None)
     return 0
 
 
-def _print_assessment(a: Any, ctx: CliContext, details: bool) -> None:
+STYLE_NAMES = {"call": ("通话", "call"), "sms": ("短信", "text message"), "chat": ("聊天", "chat")}
+
+
+def _print_assessment(a: Any, ctx: CliContext, details: bool, guessed: bool = False) -> None:
     """The verdict in words, why, the text with the cues marked, what it mentions; ``details``: rule ids, weights,
     character positions and the model's phrases (what a volunteer writing rules needs, not a family member)."""
     from app.display import CATEGORY_SHOWN_FROM, level_word, text_verdict
@@ -202,6 +214,9 @@ def _print_assessment(a: Any, ctx: CliContext, details: bool) -> None:
         + ctx.t(f"（风险分 {a.score:.2f}）", f" (score {a.score:.2f})"),
         file=out,
     )
+    kind = ctx.t(*STYLE_NAMES.get(a.style, (a.style, a.style)))
+    how = ctx.t("（自动判断，可用 --style 指定）", " (guessed; say which with --style)") if guessed else ""
+    print(ctx.t("按这类文字判断：", "Read as: ") + kind + how, file=out)
     flagged = a.level >= CATEGORY_SHOWN_FROM
     if a.category_text and flagged:
         print(ctx.t("类别：", "Category: ") + a.category_text.render(lang), file=out)
@@ -220,7 +235,11 @@ def _print_assessment(a: Any, ctx: CliContext, details: bool) -> None:
         print("  " + _highlight(a.text, [(h.start, h.end) for h in a.hits]).strip().replace("\n", "\n  "), file=out)
     if a.entities:
         print(ctx.t("提到的信息：", "Mentioned:"), file=out)
+        seen: set[tuple[str, str]] = set()
         for e in a.entities:
+            if not details and (e.kind, e.value) in seen:
+                continue  # 支付宝 named twice is one app (--details lists each place)
+            seen.add((e.kind, e.value))
             zh, en = ENTITY_NAMES.get(e.kind, (e.kind, e.kind))
             print(
                 f"  {ctx.t(zh, en)}{ctx.t('：', ': ')}{e.value}" + (f" [{e.start}-{e.end}]" if details else ""),

@@ -60,6 +60,10 @@ def test_scan_text_weak_cue_in_an_honest_sms_is_not_named_a_scheme(run_cli) -> N
     assert "类别" not in r.stdout and "原因" not in r.stdout
     assert "相关的说法（不足以判断为诈骗）：" in r.stdout and "〖快递员〗" in r.stdout
     assert "【京东】" in r.stdout  # the message's own signature brackets are left as they are, not taken for a cue
+    assert "按这类文字判断：短信\n" in r.stdout  # said, not guessed
+    guessed = run_cli("scan-text", "-", input="【支付宝】验证码：581204，登录支付宝账户时使用，支付宝客服不会索要。")
+    assert "按这类文字判断：短信（自动判断，可用 --style 指定）" in guessed.stdout
+    assert guessed.stdout.count("软件：支付宝") == 1  # named twice, one app
 
 
 def test_scan_text_bad_input_is_a_clear_error(run_cli, tmp_path: Path) -> None:
@@ -107,6 +111,15 @@ def test_scan_text_jsonl_batch_with_styles_entities_and_a_bad_line(run_cli, tmp_
     r = run_cli("scan-text", "-", "--jsonl", "--style", "chat", input=lines[0] + "\n")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["style"] == "chat"
+    # a style the detector does not know is refused for that line, as --style refuses it; a notice is a message
+    odd = [
+        json.dumps({"id": "x", "text": "安全账户", "style": "email"}),
+        json.dumps({"id": "y", "text": "【社区】明天停水", "style": "notice"}, ensure_ascii=False),
+    ]
+    r = run_cli("scan-text", "-", "--jsonl", input="\n".join(odd) + "\n")
+    assert r.returncode == 1 and "style" in r.stderr and "'email'" in r.stderr
+    out = [json.loads(x) for x in r.stdout.splitlines()]
+    assert "error" in out[0] and out[1]["style"] == "sms"
 
 
 def test_scan_text_style_option_and_bad_style(run_cli) -> None:

@@ -114,3 +114,10 @@ def test_phone_import_counts_caution_rows_that_the_history_shows(run_cli: RunCli
     # the contact's name as the phone saved it, and a calm word rather than an empty reason for an ordinary call
     son = next(line for line in hist.stdout.splitlines() if "13900001111" in line)
     assert "（儿子小军）" in son and "? 未知" in son and "没有发现风险迹象" in son
+    missed = next(line for line in hist.stdout.splitlines() if "17088451234" in line)
+    assert "未接" in missed and "来电" not in missed  # the log's own word for the call, not 来电 for every row
+    assert run_cli("history", "--kind", "sms").stdout.strip() == "没有符合条件的记录。"
+    full = run_cli("history", "--full").stdout
+    assert "诈骗和推销电话较多" in full and "…" not in full
+    bad = run_cli("history", "--limit", "-1")
+    assert bad.returncode == 2 and "正整数" in bad.stderr
