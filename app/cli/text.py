@@ -86,7 +86,7 @@ def _read_input(name: str, ctx: CliContext) -> str | None:
             return None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return data.decode(encoding)
+            return data.decode(encoding).replace("\r\n", "\n").replace("\r", "\n")  # a file saved on Windows
         except UnicodeDecodeError:
             continue
     print(ctx.t(f"错误：{name} 不是 UTF-8 或 GBK 文本", f"error: {name} is not UTF-8 or GBK text"), file=ctx.err)

@@ -482,8 +482,10 @@ class ScriptDetector:
             if model_category is not None and final_level >= ALERT_LEVEL:
                 category = model_category  # the model speaks for the scheme: no rule named one
         cat = self._categories[category] if category else None
-        reasons = self._reasons(scored, cat if rules_named else None, hits, p, terms, passages)
-        if model_category is not None and cat is not None and category == model_category:
+        model_named = model_category is not None and cat is not None and category == model_category
+        # the passages are quoted once: by the scheme reason when the model names the scheme, else by the model's
+        reasons = self._reasons(scored, cat if rules_named else None, hits, p, terms, None if model_named else passages)
+        if model_named and cat is not None:
             reasons = (model_scheme_reason(cat, scheme_p, passages or tuple(t for t, _ in terms)), *reasons)
             reasons = tuple(r for r in reasons if r.zh != ReasonText.NOTHING.zh)
         if titled and all(h.narrated for h in hits):
@@ -527,7 +529,7 @@ class ScriptDetector:
         hits: Sequence[PhraseHit],
         p: float,
         terms: tuple[tuple[str, float], ...],
-        passages: Sequence[str] = (),
+        passages: Sequence[str] | None = (),
     ) -> tuple[BiText, ...]:
         return assessment_reasons(scored.rule_score, scored.combos, cat, hits, p, terms, passages)
 

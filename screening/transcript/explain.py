@@ -42,6 +42,10 @@ class ReasonText(MessageCode):
         "统计模型：整体说法与诈骗话术相似（{p}%），最可疑的说法：{terms}",
         "Statistical model: the wording resembles scam scripts ({p}%); passages that weighed most: {terms}",
     )
+    MODEL_ONLY = (  # when the scheme reason above already quotes the passages
+        "统计模型：整体说法与诈骗话术相似（{p}%）",
+        "Statistical model: the wording resembles scam scripts ({p}%)",
+    )
     NOTHING = ("没有发现诈骗话术", "No scam script found")
     CITED = (
         "这段文字以反诈提醒为题，里面的诈骗说法是在引用、提醒，不是向你提要求",
@@ -66,10 +70,11 @@ def assessment_reasons(
     hits: Sequence[PhraseHit],
     p: float,
     terms: tuple[tuple[str, float], ...],
-    passages: Sequence[str] = (),
+    passages: Sequence[str] | None = (),
 ) -> tuple[BiText, ...]:
     """The detector's reasons for one assessment (at most five rules, strongest first). The model's reason quotes
-    ``passages`` (the clauses around its strongest terms) when given: 「收到的验证马告诉我」 reads, 「到的验」 does not."""
+    ``passages`` (the clauses around its strongest terms) when given: 「收到的验证马告诉我」 reads, 「到的验」 does not;
+    ``None``: another reason quotes them, the model's gives only its share."""
     reasons: list[BiText] = []
     if cat is not None and cat.id != "generic" and rule_score >= 0.3:
         reasons.append(_bi(ReasonText.CATEGORY, name=cat.name.zh, scheme=cat.scheme.zh))
@@ -96,9 +101,11 @@ def assessment_reasons(
                 ReasonText.COMBO.en.format(explanation=c.explanation.en),
             )
         )
-    if terms:
+    if terms and passages is None:  # quoted by the reason that names the scheme
+        reasons.append(_bi(ReasonText.MODEL_ONLY, p=int(round(p * 100))))
+    elif terms:
         pct = int(round(p * 100))
-        quoted = list(passages) or [t for t, _ in terms]
+        quoted = list(passages or ()) or [t for t, _ in terms]
         reasons.append(
             BiText(
                 ReasonText.MODEL.zh.format(p=pct, terms="、".join(f"「{t}」" for t in quoted)),

@@ -45,6 +45,13 @@ def test_unmarked_messages_chats_and_calls_are_told_apart() -> None:
     assert guess_style("【中国移动】您的积分即将清零，回T退订") == "sms"
 
 
+def test_windows_line_ends_read_as_the_texts_trained_on() -> None:
+    g = style.bundled()
+    assert g is not None
+    assert g.probabilities(CHAT.replace("\n", "\r\n")) == g.probabilities(CHAT)
+    assert g.probabilities(CHAT.replace("\n", "\r")) == g.probabilities(CHAT)
+
+
 def test_an_unmarked_scam_message_is_judged_as_a_message() -> None:
     """Read as a call it was only a caution; guessed as the message it is, the SMS offset makes it a warning."""
     det = ScriptDetector.default()

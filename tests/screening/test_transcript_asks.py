@@ -64,8 +64,8 @@ HONEST = [
 ]
 # Said aloud (a call, or a transcript read as one) it stays calm. Typed as a message, the model alone warns (p 0.96
 # as a chat, 1.0 as an SMS, no phrase rule): a known false alarm of short personal messages, which the honest
-# messages the model was calibrated on barely include. The style guesser reads it as an SMS (0.9), so it is tested
-# as the spoken request it is (README, "Style guesser").
+# messages the model was calibrated on barely include. The style guesser reads it as an SMS (0.9): that case is an
+# expected failure below (strict, so a fix shows), and the spoken request is tested as such.
 SPOKEN = "爸你把家里wifi密码告诉我，我连一下网，顺便帮你把电视也连上。"
 
 
@@ -82,6 +82,16 @@ def test_each_ask_is_a_cue_and_the_text_warns(det: ScriptDetector, rule: str, st
 def test_honest_texts_with_the_same_words_stay_calm(det: ScriptDetector, text: str) -> None:
     a = det.assess(text)
     assert a.level < Level.WARN, (a.level, a.score, a.model_probability, [h.rule_id for h in a.hits])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known false alarm: typed without a style hint it is guessed an SMS, and the model alone warns "
+    "(short personal messages; see SPOKEN's comment)",
+)
+def test_the_wifi_request_typed_without_a_style_stays_calm(det: ScriptDetector) -> None:
+    a = det.assess(SPOKEN)
+    assert a.level < Level.WARN, (a.style, a.level, a.score, a.model_probability)
 
 
 def test_a_family_request_for_the_wifi_password_stays_calm(det: ScriptDetector) -> None:
