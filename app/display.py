@@ -71,6 +71,16 @@ TEXT_VERDICT: dict[Level, tuple[str, str]] = {
 CATEGORY_SHOWN_FROM = Level.CAUTION
 
 
+def shown_category(level: Level | None, code: str | None, text: Any, lang: str) -> str:
+    """The category column of a call, message or recording as shown everywhere (tables, banners, reports): a list
+    category someone marked (诈骗/骚扰/推销/自定义) always; a scam scheme only from :data:`CATEGORY_SHOWN_FROM`."""
+    if code and code in LIST_CATEGORIES:
+        return category_label(code, lang)
+    if level is None or Level.parse(level) < CATEGORY_SHOWN_FROM:
+        return ""
+    return render_text(text, lang) or (code or "")
+
+
 def text_verdict(level: Level, lang: str) -> str:
     zh, en = TEXT_VERDICT[Level.parse(level)]
     return en if lang.startswith("en") else zh

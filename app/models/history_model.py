@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
+from app.display import shown_category
 from app.models.base import SORT_ROLE, RowTableModel, bi
 from screening.types import Level
 
@@ -95,7 +96,7 @@ class HistoryModel(RowTableModel[HistoryRow]):
             if column == self.COL_SUBJECT:
                 return row.subject
             if column == self.COL_CATEGORY:
-                return bi(row.category_text, lang) or row.category
+                return shown_category(row.level, row.category, row.category_text, lang)
             if column == self.COL_REASONS:
                 return ("; " if lang == "en" else "；").join(row.reason_texts(lang))
             if column == self.COL_PROFILE:

@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
+from app.display import shown_category
 from app.models.base import SORT_ROLE, RowTableModel, bi
 from screening.types import Level
 
@@ -98,7 +99,7 @@ class RecordingResultsModel(RowTableModel[RecordingRow]):
             if column == self.COL_SCORE:
                 return "" if row.level is None else f"{row.score:.2f}"
             if column == self.COL_CATEGORY:
-                return bi(row.category_text, lang)
+                return shown_category(row.level, getattr(row, "category", None), row.category_text, lang)
             if column == self.COL_EVIDENCE:
                 phrases: list[str] = []
                 for hit in row.hits:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
-from app.display import level_style, level_word, render_text
+from app.display import level_style, level_word, render_text, shown_category
 from screening.i18n import normalise_language
 from screening.types import Level
 
@@ -101,6 +101,13 @@ def _t(key: str, lang: str) -> str:
 
 def _bi(value: Any, lang: str) -> str:
     return render_text(value, lang)
+
+
+def _category(row: Any, lang: str) -> str:
+    """A row's category as every table and banner shows it (``app.display.shown_category``)."""
+    return shown_category(
+        getattr(row, "level", None), getattr(row, "category", None), getattr(row, "category_text", None), lang
+    )
 
 
 def entity_kind_text(kind: str, lang: str) -> str:
@@ -212,7 +219,7 @@ def write_recordings_csv(rows: Iterable[Any], path: str | os.PathLike[str], lang
                         _bi(status, lang),
                         level_word(getattr(row, "level", None), lang),
                         "" if getattr(row, "level", None) is None else f"{float(getattr(row, 'score', 0.0)):.2f}",
-                        _bi(getattr(row, "category_text", None), lang),
+                        _category(row, lang),
                         _evidence_text(getattr(row, "hits", ()), lang),
                         _entities_text(getattr(row, "entities", ()), lang),
                         getattr(row, "transcript", ""),
@@ -248,7 +255,7 @@ def write_history_csv(rows: Iterable[Any], path: str | os.PathLike[str], lang: s
                         getattr(row, "number", "") or getattr(row, "path", ""),
                         level_word(getattr(row, "level", None), lang),
                         f"{float(getattr(row, 'score', 0.0) or 0.0):.2f}",
-                        _bi(getattr(row, "category_text", None), lang) or getattr(row, "category", ""),
+                        _category(row, lang),
                         ("; " if lang == "en" else "；").join(_reasons_text(getattr(row, "reasons", ()), lang)),
                         _evidence_text(getattr(row, "hits", ()), lang),
                         _entities_text(getattr(row, "entities", ()), lang),
@@ -548,7 +555,7 @@ def render_recordings_html(rows: Iterable[Any], lang: str = "zh", generated_at: 
             (_t("file", lang), str(getattr(row, "path", ""))),
             (_t("status", lang), _bi(getattr(row, "status", None), lang)),
             (_t("score", lang), score),
-            (_t("category", lang), _bi(getattr(row, "category_text", None), lang)),
+            (_t("category", lang), _category(row, lang)),
         ]
         name = os.path.basename(str(getattr(row, "path", ""))) or str(getattr(row, "path", ""))
         reasons = _reasons_text(tuple(getattr(row, "reasons", ()) or ()), lang)
@@ -569,7 +576,7 @@ def render_history_html(rows: Iterable[Any], lang: str = "zh", generated_at: dt.
             (_t("time", lang), row.time_text() if hasattr(row, "time_text") else str(getattr(row, "time", ""))),
             (_t("kind", lang), _t(kind, lang) if kind in ("call", "recording") else kind),
             (_t("score", lang), f"{float(getattr(row, 'score', 0.0) or 0.0):.2f}"),
-            (_t("category", lang), _bi(getattr(row, "category_text", None), lang) or str(getattr(row, "category", ""))),
+            (_t("category", lang), _category(row, lang)),
             (_t("source", lang), str(getattr(row, "source", "") or "")),
         ]
         reasons = _reasons_text(tuple(getattr(row, "reasons", ()) or ()), lang)

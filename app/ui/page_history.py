@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.display import shown_category
 from app.models.history_model import HistoryModel, HistoryRow
 from app.operations import DataArea
 from app.operations.history import MAX_ROWS, load_history, load_profiles
@@ -412,14 +413,14 @@ class HistoryPage(QWidget):
             self.entities.setVisible(False)
             return
         headline = row.subject
-        category = render_text(row.category_text, lang) or row.category
+        category = shown_category(row.level, row.category, row.category_text, lang)
         if category:
             headline += " · " + category
         reasons = row.reason_texts(lang)
         if len(reasons) > BANNER_REASONS:
             more = len(reasons) - BANNER_REASONS
             reasons = [*reasons[:BANNER_REASONS], self.tr("……另有 %n 条原因（导出报告可看全部）", "", more)]
-        self.banner.set_verdict(row.level, headline, reasons)
+        self.banner.set_verdict(row.level, headline, reasons, about_text=row.kind in ("sms", "recording"))
         meta = [row.time_text(), row.kind_text(lang)]
         if row.profile:
             meta.append(self.tr("家人：") + row.profile)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import inbox
-from app.display import CATEGORY_SHOWN_FROM
+from app.display import shown_category
 from app.models.recording_model import (
     FileStatus,
     RecordingResultsModel,
@@ -511,7 +511,7 @@ class RecordingsPage(QWidget):
             self.transcript.clear_transcript()
             return
         headline = row.name
-        category = render_text(row.category_text, lang) if (row.level or Level.UNKNOWN) >= CATEGORY_SHOWN_FROM else ""
+        category = shown_category(row.level, getattr(row, "category", None), row.category_text, lang)
         if category:
             headline += " · " + category
         reasons = [render_text(getattr(r, "text", r), lang) for r in row.reasons]
@@ -522,7 +522,9 @@ class RecordingsPage(QWidget):
             reasons.append(render_text(row.error, lang))
         if row.level is None:
             reasons.insert(0, row.status.label(lang))
-        self.banner.set_verdict(row.level if row.level is not None else Level.UNKNOWN, headline, reasons)
+        self.banner.set_verdict(
+            row.level if row.level is not None else Level.UNKNOWN, headline, reasons, about_text=True
+        )
         text = transcript_for_display(row.transcript, row.hits)
         self.transcript.set_text_with_hits(text, anchor_hits(text, row.hits))
         for hit in row.hits:

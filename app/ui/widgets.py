@@ -133,8 +133,13 @@ class VerdictBanner(QFrame):
     def reasons_text(self) -> list[str]:
         return list(self._reason_lines)
 
-    def set_verdict(self, level: Level, headline: str = "", reasons: Sequence[Any] = ()) -> None:
+    def set_verdict(
+        self, level: Level, headline: str = "", reasons: Sequence[Any] = (), about_text: bool = False
+    ) -> None:
+        """``about_text``: the verdict is on what was said or written (a recording, a message), so the advice is
+        ``app.display.TEXT_VERDICT``'s, not a caller's number's (「陌生号码…接听时保持警惕」 fits no recording)."""
         self._level = Level.parse(level)
+        self._about_text = about_text
         self._headline = headline
         self._reason_lines = [render_text(r) for r in reasons if render_text(r)]
         self._refresh()
@@ -148,7 +153,11 @@ class VerdictBanner(QFrame):
         word = word[:1].upper() + word[1:]
         self._icon.setPixmap(style.level_pixmap(self._level, self._icon_size))
         self._title.setText(f"{word} · {self._headline}" if self._headline else word)
-        self._advice.setText(style.level_advice(self._level))
+        if getattr(self, "_about_text", False):
+            advice = display.text_verdict(self._level, style.current_language())
+            self._advice.setText(advice[:1].upper() + advice[1:])
+        else:
+            self._advice.setText(style.level_advice(self._level))
         if self._reason_lines:
             items = "".join(f"<li>{html.escape(line)}</li>" for line in self._reason_lines)
             self._reasons.setText(f"<ul style='margin:0; -qt-list-indent:1'>{items}</ul>")

@@ -181,3 +181,38 @@ def test_category_names_come_from_the_loaded_detector(services) -> None:
     categories = services.detector().categories
     assert set(names) == set(categories) and "kidnapping" in names
     assert names["kidnapping"].zh and names["kidnapping"].en
+
+
+def test_a_weak_cue_names_no_scheme_and_a_recording_gets_advice_about_what_was_said(
+    qtbot, services, wait_jobs, filled
+) -> None:
+    """A courier word in an honest recording (UNKNOWN) is no 冒充电商物流客服 in the table or the banner, while a
+    category someone marked shows at any level; a recording's banner advises on what was said, not on a number."""
+    history = services.history()
+    now = dt.datetime.now(dt.timezone.utc)
+    history.add_recording(
+        "/录音/取件.wav",
+        content_hash="c" * 64,
+        occurred_at=now - dt.timedelta(hours=2),
+        level=Level.UNKNOWN,
+        score=0.1,
+        category="ecommerce_courier",
+        transcript="快递员 说 包裹 放 在 门口 了",
+    )
+    marked = history.add_call(
+        "13912345678", occurred_at=now - dt.timedelta(hours=3), source="modem", level=Level.UNKNOWN
+    )
+    history.update(marked, category="harassment", note="推销")
+    page = _page(qtbot, services, wait_jobs)
+    model = page.model
+    weak = model.find_row(lambda r: r.subject == "取件.wav")
+    assert model.data(model.index(weak, model.COL_CATEGORY)) == ""
+    page.table.select_source_row(weak)
+    assert page.banner.title_text() == "未知 · 取件.wav"  # the file, and no scheme after it
+    assert page.banner.accessibleDescription().startswith("没有发现诈骗话术")
+    mark = model.find_row(lambda r: r.subject == "13912345678")
+    assert model.data(model.index(mark, model.COL_CATEGORY)) == "骚扰"
+    scam = model.find_row(lambda r: r.subject == "快递理赔.m4a")
+    assert model.data(model.index(scam, model.COL_CATEGORY)) == filled.category_text.zh
+    page.table.select_source_row(mark)
+    assert page.banner.accessibleDescription().startswith("陌生号码")  # a call: the number's advice
