@@ -88,8 +88,8 @@ class ImportSummary(MessageCode):
     """The one-line outcome of an import, shown by the CLI and the family page alike."""
 
     ADDED = (
-        "{files} 个文件：新增 {added} 条记录，其中可疑 {suspicious} 条、需要注意 {caution} 条",
-        "{files} files: {added} records added, {suspicious} suspicious, {caution} to keep an eye on",
+        "{files} 个文件，新增 {added} 条记录，其中可疑 {suspicious} 条、需要注意 {caution} 条",
+        "{files} file(s), {added} records added: {suspicious} suspicious, {caution} to keep an eye on",
     )
     EXISTING = (
         "另有 {existing} 条以前已经导入过，不再重复提醒（都在历史记录里）",

@@ -29,7 +29,7 @@ def test_phone_import_prints_a_summary_and_reimport_adds_nothing(run_cli: RunCli
     assert "可疑（6）" in out and "10086-jf.top" in out and "+85296110" in out
     assert "新增 18 条记录，其中可疑 6 条" in out
     again = run_cli("--lang", "en", "phone", "import", str(backup_dir), "--profile", "妈妈")
-    assert again.returncode == 0 and "0 records added, 0 suspicious" in again.stdout
+    assert again.returncode == 0 and "0 records added: 0 suspicious" in again.stdout
     # rows already there are said to be there, not silently counted as nothing suspicious
     assert "18 more were imported before and are not reported again" in again.stdout
     profiles = run_cli("phone", "profiles")

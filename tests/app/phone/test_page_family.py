@@ -54,7 +54,7 @@ def test_import_backup_through_the_page_shows_the_report(page: FamilyReportPage,
     page.import_paths([str(backup_dir)])
     assert {"phone-import", "family-report", "list-profiles"} <= set(page_services.jobs.names)
     assert DataArea.HISTORY in changes
-    assert "导入完成：2 个文件：新增 18 条记录，其中可疑 6 条、需要注意 1 条" in page.status.text()
+    assert "导入完成：2 个文件，新增 18 条记录，其中可疑 6 条、需要注意 1 条" in page.status.text()
     assert not page.progress.isVisible() and page.import_button.isEnabled()
     rep = page.report
     assert rep is not None and rep.profile == "妈妈"
