@@ -119,6 +119,21 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
         status = _t2(ctx, STATUS_TEXT.get(r.status, (r.status, r.status)))
         print(f"… {Path(r.path).name} — {status}", file=ctx.err)
 
+    if not args.profile:
+        from app.operations.phone import list_profiles
+
+        known = list_profiles(ctx.data_dir)
+        if known:  # rows belong to a person: the same log imported without one is stored again, as nobody's
+            names = "、".join(known)
+            print(
+                ctx.t(
+                    f"提示：没有加 --profile，这次导入的记录不属于任何家人（已有：{names}）。"
+                    f"若是同一部手机，请加 --profile {known[0]}，以免重复。",
+                    f"note: no --profile, so these records belong to nobody (people so far: {', '.join(known)}). "
+                    f"For the same phone add --profile {known[0]} so nothing is stored twice.",
+                ),
+                file=ctx.err,
+            )
     cancel = threading.Event()
     try:
         result = import_phone_files(

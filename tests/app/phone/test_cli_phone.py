@@ -111,6 +111,8 @@ def test_phone_import_counts_caution_rows_that_the_history_shows(run_cli: RunCli
     assert "需要注意（2）：" in r.stdout and "! 注意" in r.stdout and "+85261234567" in r.stdout
     hist = run_cli("history", "--kind", "call")
     assert hist.stdout.count("! 注意") == 2
+    nobody = run_cli("phone", "import", str(log))  # the same log without --profile: said before it is stored again
+    assert "没有加 --profile" in nobody.stderr and "--profile 妈妈" in nobody.stderr
     # the contact's name as the phone saved it, and a calm word rather than an empty reason for an ordinary call
     son = next(line for line in hist.stdout.splitlines() if "13900001111" in line)
     assert "（儿子小军）" in son and "? 未知" in son and "没有发现风险迹象" in son
