@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from app.display import shown_category
+from app.display import call_type_label, shown_category
 from app.models.base import SORT_ROLE, RowTableModel, bi
 from screening.types import Level
 
@@ -44,6 +44,9 @@ class HistoryRow:
         return self.number
 
     def kind_text(self, lang: str) -> str:
+        if self.kind == "call" and isinstance(self.raw, dict) and self.raw.get("call_type"):
+            label = call_type_label(str(self.raw["call_type"]), lang)  # 去电 / 未接 from a phone's log
+            return label[:1].upper() + label[1:]
         zh, en = KIND_TEXT.get(self.kind, (self.kind, self.kind))
         return en if lang == "en" else zh
 

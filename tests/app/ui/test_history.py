@@ -202,7 +202,7 @@ def test_a_weak_cue_names_no_scheme_and_a_recording_gets_advice_about_what_was_s
     marked = history.add_call(
         "13912345678", occurred_at=now - dt.timedelta(hours=3), source="modem", level=Level.UNKNOWN
     )
-    history.update(marked, category="harassment", note="推销")
+    history.update(marked, category="harassment", note="推销", call_type="outgoing")
     page = _page(qtbot, services, wait_jobs)
     model = page.model
     weak = model.find_row(lambda r: r.subject == "取件.wav")
@@ -212,6 +212,7 @@ def test_a_weak_cue_names_no_scheme_and_a_recording_gets_advice_about_what_was_s
     assert page.banner.accessibleDescription().startswith("没有发现诈骗话术")
     mark = model.find_row(lambda r: r.subject == "13912345678")
     assert model.data(model.index(mark, model.COL_CATEGORY)) == "骚扰"
+    assert model.data(model.index(mark, model.COL_KIND)) == "去电"  # a phone log's direction, as the CLI shows it
     scam = model.find_row(lambda r: r.subject == "快递理赔.m4a")
     assert model.data(model.index(scam, model.COL_CATEGORY)) == filled.category_text.zh
     page.table.select_source_row(mark)
