@@ -28,7 +28,6 @@ logistic regression; only the largest weights are kept, as readable pinyin (``"y
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import random
 import re
@@ -49,6 +48,7 @@ from screening.transcript.model import (  # noqa: E402
     key_model_string,
     ngrams_for_training,
     read_model_doc,
+    write_model_doc,
 )
 from screening.transcript.noise import CER_LEVELS, NoiseChannel  # noqa: E402
 from screening.transcript.normalise import normalise, sound_key  # noqa: E402
@@ -708,8 +708,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if held_writers:
         held_out_writers(NgramModel.from_doc(doc, sound_key(True)), held_out)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    raw = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
-    args.out.write_bytes(gzip.compress(raw, compresslevel=9, mtime=0))
+    write_model_doc(doc, args.out)
     print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KiB, {len(doc['features'])} features)")
     return 0
 

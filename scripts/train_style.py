@@ -16,7 +16,6 @@ the weights shipped, so the app's normalisation (over the kept features) is the 
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import sys
 from collections import Counter
@@ -30,6 +29,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 from training_texts.written_texts import written_rows  # noqa: E402
 
 from screening.evaluate import split_of  # noqa: E402
+from screening.transcript.model import write_model_doc  # noqa: E402
 from screening.transcript.style import FORMAT, STYLE_FILE, STYLES, StyleGuesser, style_features  # noqa: E402
 
 OUT = REPO / "screening" / "transcript" / "data" / STYLE_FILE
@@ -104,8 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         report("probe", guesser, [json.loads(line) for line in PROBE.read_text(encoding="utf-8").splitlines()])
     if args.check:
         return 0
-    raw = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
-    args.out.write_bytes(gzip.compress(raw, compresslevel=9, mtime=0))
+    write_model_doc(doc, args.out)
     print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB)")
     return 0
 

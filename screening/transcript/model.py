@@ -101,6 +101,13 @@ def read_model_doc(path: Path | Traversable) -> dict[str, Any]:
     return doc
 
 
+def write_model_doc(doc: dict[str, Any], path: Path) -> None:
+    """Write a model document as :func:`read_model_doc` reads it: compact, sorted JSON, gzip with no timestamp (the
+    same training gives the same bytes)."""
+    raw = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    path.write_bytes(gzip.compress(raw, compresslevel=9, mtime=0))
+
+
 @dataclass
 class NgramState:
     """Running counts for one text, updated as text is appended (streaming)."""

@@ -14,8 +14,6 @@ message gets the SMS offset and can be flagged, while calls and chats are judged
 
 from __future__ import annotations
 
-import gzip
-import json
 import math
 import re
 import threading
@@ -96,7 +94,10 @@ class StyleGuesser:
 
     @classmethod
     def load(cls, path: Path | Traversable) -> StyleGuesser:
-        return cls.from_doc(json.loads(gzip.decompress(path.read_bytes()).decode("utf-8")))
+        """Raises ``ModelError`` (a ValueError) for a missing or unreadable file, ValueError for a wrong document."""
+        from screening.transcript.model import read_model_doc
+
+        return cls.from_doc(read_model_doc(path))
 
     def probabilities(self, text: str) -> dict[str, float]:
         counts = Counter(f for f in style_features(text) if f in self.weights)
@@ -135,7 +136,7 @@ def bundled() -> StyleGuesser | None:
         if _bundled is None and not _bundled_failed:
             try:
                 _bundled = StyleGuesser.load(bundled_path())
-            except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError):
+            except (ValueError, KeyError, TypeError, AttributeError):  # ModelError is a ValueError
                 import logging
 
                 logging.getLogger(__name__).warning("style guesser %s unreadable; guessing by shape", STYLE_FILE)
