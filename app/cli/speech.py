@@ -23,7 +23,7 @@ from wcwidth import wcswidth
 
 from app import paths
 from app.cli.context import CliContext
-from app.display import CATEGORY_SHOWN_FROM, level_word, text_verdict
+from app.display import level_word, shown_category, text_verdict
 from screening.types import Level, TranscriptSegment
 from speech.errors import SpeechError
 
@@ -260,8 +260,7 @@ def cmd_transcribe(args: argparse.Namespace, ctx: CliContext) -> int:
         )
         if not result.text:
             print(ctx.t("（没有识别出语音）", "(no speech recognised)"), file=ctx.out)
-        shown = assessment.category_text is not None and assessment.level >= CATEGORY_SHOWN_FROM
-        cat = assessment.category_text.render(ctx.lang) if shown else ""
+        cat = shown_category(assessment.level, assessment.category, assessment.category_text, ctx.lang)
         print(
             ctx.t("风险：", "risk: ")
             + f"{level_word(assessment.level, ctx.lang)} — {text_verdict(assessment.level, ctx.lang)}"

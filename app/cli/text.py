@@ -136,6 +136,13 @@ def assessment_to_json(a: Any) -> dict[str, Any]:
 def _scan_jsonl(text: str, det: Any, default_style: str | None, ctx: CliContext) -> int:
     """One result per input line; a bad line is reported (stderr and an ``error`` record) and skipped."""
     bad = 0
+
+    def skip(n: int, zh: str, en: str) -> None:
+        nonlocal bad
+        bad += 1
+        print(ctx.t(zh, en), file=ctx.err)
+        ctx.out.write(json.dumps({"line": n, "error": {"zh": zh, "en": en}}, ensure_ascii=False) + "\n")
+
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -144,19 +151,19 @@ def _scan_jsonl(text: str, det: Any, default_style: str | None, ctx: CliContext)
             if not isinstance(obj, dict) or not isinstance(obj.get("text"), str) or not obj["text"].strip():
                 raise ValueError
         except ValueError:  # (json.JSONDecodeError is a ValueError)
-            bad += 1
-            zh = f"第 {n} 行不是含 text 字段的 JSON 对象，已跳过"
-            en = f"line {n} is not a JSON object with a 'text' field; skipped"
-            print(ctx.t(zh, en), file=ctx.err)
-            ctx.out.write(json.dumps({"line": n, "error": {"zh": zh, "en": en}}, ensure_ascii=False) + "\n")
+            skip(
+                n,
+                f"第 {n} 行不是含 text 字段的 JSON 对象，已跳过",
+                f"line {n} is not a JSON object with a 'text' field; skipped",
+            )
             continue
         given = obj.get("style")
         if given not in (None, "", "auto", "call", "sms", "chat", "notice"):
-            bad += 1
-            zh = f"第 {n} 行的 style 应为 call、sms 或 chat（或不写，由程序判断），而不是 {given!r}；已跳过"
-            en = f"line {n}: style must be call, sms or chat (or left out to be guessed), not {given!r}; skipped"
-            print(ctx.t(zh, en), file=ctx.err)
-            ctx.out.write(json.dumps({"line": n, "error": {"zh": zh, "en": en}}, ensure_ascii=False) + "\n")
+            skip(
+                n,
+                f"第 {n} 行的 style 应为 call、sms 或 chat（或不写，由程序判断），而不是 {given!r}；已跳过",
+                f"line {n}: style must be call, sms or chat (or left out to be guessed), not {given!r}; skipped",
+            )
             continue
         # a notice is read as a message, as the evaluation reads it
         style = "sms" if given == "notice" else given if given in ("call", "sms", "chat") else default_style
@@ -204,7 +211,7 @@ STYLE_NAMES = {"call": ("通话", "call"), "sms": ("短信", "text message"), "c
 def _print_assessment(a: Any, ctx: CliContext, details: bool, guessed: bool = False) -> None:
     """The verdict in words, why, the text with the cues marked, what it mentions; ``details``: rule ids, weights,
     character positions and the model's phrases (what a volunteer writing rules needs, not a family member)."""
-    from app.display import CATEGORY_SHOWN_FROM, level_word, text_verdict
+    from app.display import CATEGORY_SHOWN_FROM, level_word, shown_category, text_verdict
 
     lang = ctx.lang
     out = ctx.out
@@ -218,8 +225,8 @@ def _print_assessment(a: Any, ctx: CliContext, details: bool, guessed: bool = Fa
     how = ctx.t("（自动判断，可用 --style 指定）", " (guessed; say which with --style)") if guessed else ""
     print(ctx.t("按这类文字判断：", "Read as: ") + kind + how, file=out)
     flagged = a.level >= CATEGORY_SHOWN_FROM
-    if a.category_text and flagged:
-        print(ctx.t("类别：", "Category: ") + a.category_text.render(lang), file=out)
+    if category := shown_category(a.level, a.category, a.category_text, lang):
+        print(ctx.t("类别：", "Category: ") + category, file=out)
     reasons = [r.render(lang) for r in a.reasons if not (not flagged and r.render("en") == ReasonText.NOTHING.en)]
     if reasons:
         title = (
