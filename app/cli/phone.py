@@ -157,7 +157,7 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
                         "flagged": [
                             {"kind": e.kind, "number": e.number, "at": e.occurred_at, "level": e.level.name.lower(),
                              "category": e.category, "excerpt": e.excerpt}
-                            for e in f.flagged if e.level >= Level.WARN
+                            for e in f.suspicious()
                         ],
                         "error": None if f.error is None else {"zh": f.error.render("zh"), "en": f.error.render("en")},
                     },
@@ -173,12 +173,10 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
                                            ("注意", "caution"))]  # fmt: skip
     rows = []
     for f in result.files:
-        n_flagged = len([e for e in f.flagged if e.level >= Level.WARN])
-        n_caution = len([e for e in f.flagged if e.level == Level.CAUTION])
         rows.append(
             [Path(f.path).name, _t2(ctx, KIND_TEXT.get(f.kind, (f.kind, f.kind))),
              _t2(ctx, STATUS_TEXT.get(f.status, (f.status, f.status))), str(f.read), str(f.added), str(f.existing),
-             str(n_flagged), str(n_caution)]
+             str(len(f.suspicious())), str(len(f.caution()))]
         )  # fmt: skip
     for line in _table(headers, rows):
         print(line, file=ctx.out)

@@ -142,6 +142,14 @@ class FileImport:
             out[e.level] = out.get(e.level, 0) + 1
         return out
 
+    def suspicious(self) -> list[PhoneEvent]:
+        """Rows this file added at FLAG_LEVEL (WARN) and above."""
+        return [e for e in self.flagged if e.level >= FLAG_LEVEL]
+
+    def caution(self) -> list[PhoneEvent]:
+        """Rows this file added at CAUTION: below suspicious, shown as 注意 in the history."""
+        return [e for e in self.flagged if e.level == Level.CAUTION]
+
 
 @dataclass
 class ImportResult:
@@ -155,12 +163,12 @@ class ImportResult:
     @property
     def flagged(self) -> list[PhoneEvent]:
         """Suspicious (WARN and above) rows this import added."""
-        return [e for f in self.files for e in f.flagged if e.level >= FLAG_LEVEL]
+        return [e for f in self.files for e in f.suspicious()]
 
     @property
     def caution(self) -> list[PhoneEvent]:
         """Rows this import added at CAUTION: below suspicious, shown as 注意 in the history."""
-        return [e for f in self.files for e in f.flagged if e.level == Level.CAUTION]
+        return [e for f in self.files for e in f.caution()]
 
     def summary(self) -> list[Message]:
         """What the import did, as messages: added and flagged, then rows already there (not reported again)."""
