@@ -649,14 +649,13 @@ class CallBridge(QObject):
             state.now = Level.parse(update.now)
             state.now_score = float(update.now_score)
         rose = level > state.peak and level > state.level
-        state.peak = max(state.peak, level)
+        state.peak, state.peak_score = level, score  # the session's level and score are already its peaks
         if rose:
             state.withdrawn = False  # (only flushed words after the call can raise it again)
         changed = (level != state.level and not state.withdrawn) or abs(score - state.score) > 1e-9
         if not state.withdrawn:
             state.level = max(state.level, level) if rose else level
             state.score = score
-        state.peak_score = max(state.peak_score, score)
         self.transcriptUpdated.emit(line, segment, update)
         if changed:
             self.lineChanged.emit(line)
@@ -684,7 +683,7 @@ class CallBridge(QObject):
         state.score = state.now_score if withdrawn else state.peak_score  # the meter agrees with the level
         self.lineChanged.emit(state.line)
         if state.history_id is not None:
-            self._save_progress(state)
+            self._save_progress(state, settled=True)
 
     @staticmethod
     def hit_reasons(state: LineState, lang: str) -> list[str]:
@@ -700,7 +699,9 @@ class CallBridge(QObject):
 
         return [*hit_reasons(state.hits), *state.verdict.reasons]
 
-    def _save_progress(self, state: LineState) -> None:
+    def _save_progress(self, state: LineState, settled: bool = False) -> None:
+        """``settled``: the call's end changed its verdict, so its reasons are written too (with or without the
+        note that the warning was withdrawn)."""
         from screening.transcript.explain import hit_to_dict
 
         history_id = state.history_id
@@ -711,7 +712,7 @@ class CallBridge(QObject):
             "transcript": state.transcript(),
             "hits": [hit_to_dict(h) for h in state.hits],
         }
-        if state.withdrawn or (state.peak >= Level.WARN and state.now is not None):  # the note comes and goes
+        if settled:
             note = CallNote.WITHDRAWN
             said = [{"code": "call.warning_withdrawn", "zh": note.zh, "en": note.en}] if state.withdrawn else []
             fields["reasons"] = [*said, *(r.to_dict() for r in state.verdict.reasons)]

@@ -121,6 +121,7 @@ class VerdictBanner(QFrame):
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._headline = ""
         self._reason_lines: list[str] = []
+        self._about_text = False
         self.set_verdict(Level.UNKNOWN)
 
     @property
@@ -153,7 +154,7 @@ class VerdictBanner(QFrame):
         word = word[:1].upper() + word[1:]
         self._icon.setPixmap(style.level_pixmap(self._level, self._icon_size))
         self._title.setText(f"{word} · {self._headline}" if self._headline else word)
-        if getattr(self, "_about_text", False):
+        if self._about_text:
             advice = display.text_verdict(self._level, style.current_language())
             self._advice.setText(advice[:1].upper() + advice[1:])
         else:
