@@ -156,8 +156,25 @@ class NumberScreener:
         self.home_cc: int | None = phonenumbers.country_code_for_region(region) or None
 
     # ------------------------------------------------------------------ facts
-    def facts(self, n: NormalisedNumber) -> dict[str, dict[str, Any]]:
-        """Which rule facts hold for ``n``, with their parameters.  Pure; no lists involved."""
+    def facts(self, n: NormalisedNumber, channel: Channel = "call") -> dict[str, dict[str, Any]]:
+        """Which rule facts hold for ``n`` arriving by ``channel``, with their parameters.  Pure; no lists involved."""
+        if channel not in CHANNELS:
+            raise ValueError(f"channel must be one of {CHANNELS}")
+        if channel == "call":
+            return self._facts(n)
+        if (
+            n.international_prefix
+            and n.country_code == self.home_cc
+            and self.plan.looks_official_short(n.national_number or "")
+        ):
+            # An official short number *texting* with the home country code (+86 10086, +86 95588) is the number
+            # itself, not the spoof it is as a caller: phones write SMS senders that way while roaming abroad, and
+            # some backup apps store every sender with +86. (A fake base station sends as plain 10086.) The
+            # message's text and links decide, as for the bare number (``screening.sms``).
+            n = normalise(n.national_number or "", self.region)
+        return {fact: params for fact, params in self._facts(n).items() if fact not in CALL_ONLY_FACTS}
+
+    def _facts(self, n: NormalisedNumber) -> dict[str, dict[str, Any]]:
         if (
             n.problem is None
             and not n.international_prefix
@@ -220,11 +237,7 @@ class NumberScreener:
 
     def rule_reasons(self, n: NormalisedNumber, channel: Channel = "call") -> list[Reason]:
         """The rule reasons for ``n`` (arriving by ``channel``) in rule-file order."""
-        if channel not in CHANNELS:
-            raise ValueError(f"channel must be one of {CHANNELS}")
-        facts = self.facts(n)
-        if channel != "call":
-            facts = {fact: params for fact, params in facts.items() if fact not in CALL_ONLY_FACTS}
+        facts = self.facts(n, channel)
         if not facts:
             return []
         return [_rule_reason(rule, facts[rule.fact]) for rule in self.rules.values() if rule.fact in facts]

@@ -108,11 +108,9 @@ def assess_sms(
     national = verdict.number.national_number or verdict.number.digits
     plan = numbering_plan()
     official = plan.official.get(national)
-    if (
-        links
-        and not verdict.number.international_prefix
-        and (official is not None or plan.looks_official_short(national))
-    ):
+    # +86 10086 texting is 10086 (roaming, or a backup app that writes every sender with +86): see NumberScreener.facts
+    home = not verdict.number.international_prefix or verdict.number.country_code == screener.home_cc
+    if links and home and (official is not None or plan.looks_official_short(national)):
         table = official_domains()
         own = table.by_number.get(national, ())
         for url in links:

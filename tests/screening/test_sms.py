@@ -44,6 +44,25 @@ def test_channel_does_not_soften_other_rules(screener: NumberScreener) -> None:
     assert screener.screen("95275012", channel="sms").level is Level.WARN
 
 
+@pytest.mark.parametrize("sender", ["+8610086", "+86 95588", "008610086"])
+def test_an_official_number_texting_with_plus86_is_the_number_itself(
+    screener: NumberScreener, detector: ScriptDetector, sender: str
+) -> None:
+    # Phones write SMS senders with +86 while roaming, and some backup apps store every sender so: an honest bill
+    # from +8610086 was shown as 拦截 (a spoofed official number), which teaches a parent to ignore 拦截.
+    honest = assess_sms(sender, "【中国移动】尊敬的客户，您11月账单已出，本月消费58.00元。", screener, detector)
+    assert honest.level < Level.CAUTION
+    assert "cn.spoof.official_short_intl" not in honest.sender.reason_codes
+    assert honest.sender.number.digits.endswith(("10086", "95588"))  # shown as stored
+    # … and its links are still held to the number's own sites
+    fake = assess_sms(sender, "【中国移动】您的积分即将清零，请登录 http://10086-jf.top/a 兑换", screener, detector)
+    assert fake.level >= Level.WARN
+    assert [r["code"] for r in fake.reasons()][0] == "sms.official_unfamiliar_link"
+    # As a caller, +86 10086 is still the spoof; and a foreign country code texting is too
+    assert screener.screen(sender).level is Level.BLOCK
+    assert screener.screen("+852 10086", channel="sms").level is Level.BLOCK
+
+
 def test_seed_case_brushing_recruitment_by_1069_then_qq(screener: NumberScreener, detector: ScriptDetector) -> None:
     a = assess_sms(
         "10690000123", "【优选商城】诚聘兼职刷单，日结200元，动动手指在家赚钱，详情加QQ 3344556677", screener, detector
