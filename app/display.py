@@ -43,12 +43,26 @@ def level_style(level: Level | str) -> LevelStyle:
     return LEVEL_STYLES[Level.parse(level)]
 
 
-def level_word(level: Level | None, lang: str) -> str:
-    """``✖ 拦截`` — glyph plus word, never colour alone ("" for no level)."""
+# A checked text (a message, a recording, a typed transcript) at UNKNOWN was read and holds no scam script: it is not
+# "unknown" the way a stranger's number is (a new user read 「? 未知」 on her daughter's own texts as "cannot tell").
+TEXT_NOTHING_FOUND = ("○", "未发现诈骗", "no scam found")  # glyph, zh, en
+
+
+def level_label(level: Level, lang: str, about_text: bool = False) -> str:
+    """The level's word; ``about_text``: the verdict is on what was said or written (``TEXT_NOTHING_FOUND``)."""
+    level = Level.parse(level)
+    if about_text and level is Level.UNKNOWN:
+        return TEXT_NOTHING_FOUND[2] if lang.startswith("en") else TEXT_NOTHING_FOUND[1]
+    return level.label(lang)
+
+
+def level_word(level: Level | None, lang: str, about_text: bool = False) -> str:
+    """``✖ 拦截`` — glyph plus word, never colour alone ("" for no level); ``about_text`` as :func:`level_label`."""
     if level is None:
         return ""
     level = Level.parse(level)
-    return f"{LEVEL_STYLES[level].glyph} {level.label(lang)}"
+    glyph = TEXT_NOTHING_FOUND[0] if about_text and level is Level.UNKNOWN else LEVEL_STYLES[level].glyph
+    return f"{glyph} {level_label(level, lang, about_text)}"
 
 
 # What a text's verdict means for the reader (scan-text, a recording's banner): a checked text at UNKNOWN is not

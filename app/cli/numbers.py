@@ -746,7 +746,8 @@ def cmd_history(args: argparse.Namespace, ctx: Any) -> int:
         what = r.get("number_e164") or r.get("number_raw") or (Path(r["file_path"]).name if r.get("file_path") else "-")
         if r.get("name"):  # the phone's contact name (backups, call-log CSV): who it was, as the parent saw it
             what = f"{what}（{r['name']}）" if lang != "en" else f"{what} ({r['name']})"
-        level = level_word(r["level"], lang) if r.get("level") is not None else "-"
+        about_text = r["kind"] in ("sms", "recording")  # what was said or written was checked: ○ 未发现诈骗
+        level = level_word(r["level"], lang, about_text) if r.get("level") is not None else "-"
         if not first and r.get("level") is not None and r["level"] <= Level.UNKNOWN:
             first = ctx.t("没有发现风险迹象", "no sign of risk found")
         if r["kind"] == "call":  # 去电 / 未接 from a phone's log are no incoming calls

@@ -34,15 +34,17 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         "scan-text",
         parents=[parent],
         help="检查通话文字、短信或聊天是否为诈骗话术 / check a call transcript, message or chat for scam scripts",
-        description="检查通话文字、短信或聊天记录（文件或 - 表示标准输入）是否为诈骗话术，并列出证据；"
+        description="检查通话文字、短信或聊天记录（文件、引号里的文字，或 - 表示标准输入）是否为诈骗话术，并列出证据；"
         "短信请加 --style sms，聊天加 --style chat。"
-        " / Check a call transcript, text message or chat (a file, or - for standard input) for scam scripts and"
+        " / Check a call transcript, text message or chat (a file, the text in quotes, or - for standard input) for"
+        " scam scripts and"
         " show the evidence; add --style sms for a message, --style chat for a chat.",
     )
     p.add_argument(
         "file",
         metavar="FILE_OR_-",
-        help="文本文件（UTF-8 或 GBK），- 为标准输入 / text file (UTF-8 or GBK), - for stdin",
+        help="文本文件（UTF-8 或 GBK）、放在引号里的一段文字，或 - 表示标准输入 / a text file (UTF-8 or GBK), the text "
+        "itself in quotes, or - for stdin",
     )
     p.add_argument("--json", action="store_true", help="输出 JSON / machine-readable output")
     p.add_argument(
@@ -76,7 +78,15 @@ def _read_input(name: str, ctx: CliContext) -> str | None:
         try:
             data = Path(name).read_bytes()
         except FileNotFoundError:
-            print(ctx.t(f"错误：找不到文件 {name}", f"error: file not found: {name}"), file=ctx.err)
+            if not _looks_like_a_path(name):
+                return name  # the message itself, pasted in quotes (what a family member does first)
+            print(
+                ctx.t(
+                    f"错误：找不到文件 {name}（要直接检查一段文字，请把文字放在引号里）",
+                    f"error: file not found: {name} (to check a piece of text itself, put it in quotes)",
+                ),
+                file=ctx.err,
+            )
             return None
         except OSError as exc:
             print(
@@ -91,6 +101,19 @@ def _read_input(name: str, ctx: CliContext) -> str | None:
             continue
     print(ctx.t(f"错误：{name} 不是 UTF-8 或 GBK 文本", f"error: {name} is not UTF-8 or GBK text"), file=ctx.err)
     return None
+
+
+_FILE_ENDINGS = (".txt", ".text", ".jsonl", ".json", ".csv", ".log", ".md", ".srt")
+
+
+def _looks_like_a_path(name: str) -> bool:
+    """Whether an argument that names no file was meant as one (a file ending, or a folder in a name with no Chinese
+    and no spaces) rather than the text to check: 「妈，家里wifi密码是多少？」 and 「【银行】请登录 http://x.cc/a」 are
+    messages, ``msgs/today.txt`` and ``C:\\msgs\\today`` files that are not there."""
+    if name.strip().lower().endswith(_FILE_ENDINGS):
+        return True
+    words = any(ch.isspace() or "\u3400" <= ch <= "\u9fff" for ch in name)
+    return ("/" in name or "\\" in name) and not words
 
 
 def _highlight(text: str, spans: list[tuple[int, int]]) -> str:
@@ -217,7 +240,7 @@ def _print_assessment(a: Any, ctx: CliContext, details: bool, guessed: bool = Fa
     out = ctx.out
     print(
         ctx.t("结论：", "Verdict: ")
-        + f"{level_word(a.level, lang)} — {text_verdict(a.level, lang)}"
+        + f"{level_word(a.level, lang, about_text=True)} — {text_verdict(a.level, lang)}"
         + ctx.t(f"（风险分 {a.score:.2f}）", f" (score {a.score:.2f})"),
         file=out,
     )

@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QIcon
 
-from app.display import icon_path, level_style, level_word, render_text
+from app.display import icon_path, level_label, level_style, level_word, render_text
 from screening.i18n import BiText, normalise_language
 from screening.types import Level
 
@@ -83,6 +83,10 @@ class RowTableModel(QAbstractTableModel, Generic[RowT]):
 
     def row_category(self, row: RowT) -> str:
         return ""
+
+    def row_about_text(self, row: RowT) -> bool:
+        """Whether the row's level is a verdict on what was said or written (``app.display.level_label``)."""
+        return False
 
     def level_column(self) -> int:
         return -1
@@ -199,10 +203,9 @@ class RowTableModel(QAbstractTableModel, Generic[RowT]):
                 if level is None:
                     return -1.0
                 return int(level) * 1_000_000.0 + max(0.0, min(999_999.0, self.row_score(row)))
-            if role == Qt.ItemDataRole.DisplayRole:  # the word; the icon beside it carries the symbol
-                return level.label(self._lang) if level is not None else ""
-            if role == Qt.ItemDataRole.AccessibleTextRole:
-                return level.label(self._lang) if level is not None else ""
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+                # the word; the icon beside it carries the symbol
+                return level_label(level, self._lang, self.row_about_text(row)) if level is not None else ""
         value = self.cell(row, column, role)
         if value is None and role == SORT_ROLE:
             display = self.cell(row, column, Qt.ItemDataRole.DisplayRole)

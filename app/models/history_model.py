@@ -83,6 +83,9 @@ class HistoryModel(RowTableModel[HistoryRow]):
     def row_level(self, row: HistoryRow) -> Level | None:
         return row.level
 
+    def row_about_text(self, row: HistoryRow) -> bool:
+        return row.kind in ("sms", "recording")
+
     def row_score(self, row: HistoryRow) -> float:
         return row.score
 

@@ -78,6 +78,9 @@ class RecordingResultsModel(RowTableModel[RecordingRow]):
     def row_level(self, row: RecordingRow) -> Level | None:
         return row.level
 
+    def row_about_text(self, row: RecordingRow) -> bool:
+        return True
+
     def row_score(self, row: RecordingRow) -> float:
         return row.score
 

@@ -150,7 +150,7 @@ class VerdictBanner(QFrame):
 
     def _refresh(self) -> None:
         st = style.style_for(self._level)
-        word = style.level_text(self._level)
+        word = display.level_label(self._level, style.current_language(), self._about_text)
         word = word[:1].upper() + word[1:]
         self._icon.setPixmap(style.level_pixmap(self._level, self._icon_size))
         self._title.setText(f"{word} · {self._headline}" if self._headline else word)

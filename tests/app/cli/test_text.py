@@ -48,7 +48,7 @@ def test_scan_text_file_english_and_json(run_cli, tmp_path: Path) -> None:
 def test_scan_text_everyday_call_is_not_flagged(run_cli) -> None:
     r = run_cli("scan-text", "-", input="妈，我今天晚上回家吃饭，你不用等我了。", env={"CALLSHIELD_LANG": "en"})
     assert r.returncode == 0
-    assert "Verdict: ? unknown — no scam script found" in r.stdout
+    assert "Verdict: ○ no scam found — no scam script found" in r.stdout
 
 
 def test_scan_text_weak_cue_in_an_honest_sms_is_not_named_a_scheme(run_cli) -> None:
@@ -56,7 +56,7 @@ def test_scan_text_weak_cue_in_an_honest_sms_is_not_named_a_scheme(run_cli) -> N
     sms = "【京东】您的订单已发货，快递员电话13800001234，请保持电话畅通。"
     r = run_cli("scan-text", "--style", "sms", "-", input=sms)
     assert r.returncode == 0, r.stderr
-    assert "结论：? 未知 — 没有发现诈骗话术" in r.stdout
+    assert "结论：○ 未发现诈骗 — 没有发现诈骗话术" in r.stdout  # not 「? 未知」, which read as "cannot tell"
     assert "类别" not in r.stdout and "原因" not in r.stdout
     assert "相关的说法（不足以判断为诈骗）：" in r.stdout and "〖快递员〗" in r.stdout
     assert "【京东】" in r.stdout  # the message's own signature brackets are left as they are, not taken for a cue
@@ -64,6 +64,19 @@ def test_scan_text_weak_cue_in_an_honest_sms_is_not_named_a_scheme(run_cli) -> N
     guessed = run_cli("scan-text", "-", input="【支付宝】验证码：581204，登录支付宝账户时使用，支付宝客服不会索要。")
     assert "按这类文字判断：短信（自动判断，可用 --style 指定）" in guessed.stdout
     assert guessed.stdout.count("软件：支付宝") == 1  # named twice, one app
+
+
+def test_scan_text_takes_the_message_itself_in_quotes(run_cli, tmp_path: Path) -> None:
+    """A family member pastes the message as the argument (「找不到文件 妈，家里wifi密码是多少？」 before)."""
+    r = run_cli("scan-text", "妈，家里wifi密码是多少？")
+    assert r.returncode == 0, r.stderr
+    assert "结论：○ 未发现诈骗" in r.stdout
+    scam = run_cli("scan-text", "【中国移动】您的积分即将清零，请登录 http://10086-jf.top/a 兑换现金")
+    assert scam.returncode == 0 and "〖积分即将清零〗" in scam.stdout and "网址：http://10086-jf.top/a" in scam.stdout
+    # a name that looks like a file is still a missing file, with the hint
+    for name in (str(tmp_path / "missing.txt"), "msgs/today", "今天的短信.txt"):
+        r = run_cli("scan-text", name)
+        assert r.returncode == 2 and "找不到文件" in r.stderr and "引号" in r.stderr, name
 
 
 def test_scan_text_bad_input_is_a_clear_error(run_cli, tmp_path: Path) -> None:

@@ -115,7 +115,7 @@ def test_phone_import_counts_caution_rows_that_the_history_shows(run_cli: RunCli
     assert "没有加 --profile" in nobody.stderr and "--profile 妈妈" in nobody.stderr
     # the contact's name as the phone saved it, and a calm word rather than an empty reason for an ordinary call
     son = next(line for line in hist.stdout.splitlines() if "13900001111" in line)
-    assert "（儿子小军）" in son and "? 未知" in son and "没有发现风险迹象" in son
+    assert "（儿子小军）" in son and "? 未知" in son and "没有发现风险迹象" in son  # a caller's number: 未知
     missed = next(line for line in hist.stdout.splitlines() if "17088451234" in line)
     assert "未接" in missed and "来电" not in missed  # the log's own word for the call, not 来电 for every row
     assert run_cli("history", "--kind", "sms").stdout.strip() == "没有符合条件的记录。"
