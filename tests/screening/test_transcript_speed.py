@@ -10,7 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from screening.transcript import entities, normalise
-from screening.transcript.matcher import MIN_FUZZY_LEN, SOUND_TWO, PhraseMatcher, RawHit
+from screening.transcript.matcher import GAPPED_SOUND_TWO, MIN_FUZZY_LEN, SOUND_TWO, PhraseMatcher, RawHit
 from screening.transcript.model import count_ngrams
 from screening.transcript.normalise import sound_key
 from screening.transcript.phrases import GAP_MARK, load_phrase_book
@@ -105,7 +105,9 @@ class _Gapped:
             for part, keys in parts:
                 n = len(part)
                 spans = range(len(norm) - n + 1)
-                if (n < MIN_FUZZY_LEN and part not in SOUND_TWO) or not m.tolerant:
+                if (
+                    n < MIN_FUZZY_LEN and part not in SOUND_TWO and not (len(parts) > 1 and part in GAPPED_SOUND_TWO)
+                ) or not m.tolerant:
                     found.append([(i, i + n, False) for i in spans if norm.startswith(part, i)])
                 else:
                     found.append([(i, i + n, norm[i : i + n] != part) for i in spans if key[i : i + n] in keys])
