@@ -30,6 +30,7 @@ from app import paths
 from app.cli.context import echo, echo_err
 from app.display import call_type_label, level_word
 from screening.i18n import Message
+from screening.numbers import NumberProblem
 from screening.types import Level
 
 MAX_CHECK_INPUT = 5_000_000  # numbers per run; a call log bigger than this is surely a wrong file
@@ -369,14 +370,33 @@ def cmd_check(args: argparse.Namespace, ctx: Any) -> int:
             write(json.dumps(screener.screen(n).to_dict(), ensure_ascii=False) + "\n")
     else:
         header = True
+        typos = 0
         while block := list(itertools.islice(stream, CHECK_BLOCK)):
-            _print_check_block(ctx, args, [screener.screen(n) for n in block], header)
+            typos += _print_check_block(ctx, args, [screener.screen(n) for n in block], header)
             header = False
+        if typos:
+            echo_err(
+                ctx,
+                ctx.t(
+                    f"有 {typos} 个号码输入有误（含有字母或其他非号码字符），请检查后重新输入",
+                    f"{typos} number(s) mistyped (letters or other characters that are not part of a number); "
+                    "check and enter again",
+                ),
+            )
+            _report_input_problems(ctx, problems)
+            return 1
     _report_input_problems(ctx, problems)
     return 0
 
 
-def _print_check_block(ctx: Any, args: argparse.Namespace, verdicts: list[Any], header: bool) -> None:
+def _mistyped(n: Any) -> bool:
+    """A number typed with a letter or a stray sign (138-12a4): an input error to the person checking it, though a
+    caller ID that reads so is only 'no usable number' (a modem's P or O for a withheld one)."""
+    return n.problem is NumberProblem.NOT_A_NUMBER and bool(n.raw.strip())
+
+
+def _print_check_block(ctx: Any, args: argparse.Namespace, verdicts: list[Any], header: bool) -> int:
+    """Print one block of verdicts; the count of mistyped numbers (shown as such, not judged)."""
     lang = ctx.lang
     headers = [
         ctx.t("号码", "Number"),
@@ -386,8 +406,22 @@ def _print_check_block(ctx: Any, args: argparse.Namespace, verdicts: list[Any], 
         ctx.t("主要原因", "Main reason"),
     ]
     rows = []
+    typos = 0
     for v in verdicts:
         n = v.number
+        if _mistyped(n):
+            typos += 1
+            problem = Message(n.problem, n.params).render(lang)
+            rows.append(
+                [
+                    n.raw.strip(),
+                    ctx.t("输入有误", "mistyped"),
+                    "-",
+                    "-",
+                    ctx.t(f"号码{problem}", f"the number {problem}"),
+                ]
+            )
+            continue
         reason = v.reasons[0].render(lang) if v.reasons else ctx.t("没有发现风险迹象", "no sign of risk found")
         if not v.reasons and n.problem is not None:
             reason = Message(n.problem, n.params).render(lang)
@@ -405,12 +439,15 @@ def _print_check_block(ctx: Any, args: argparse.Namespace, verdicts: list[Any], 
         echo(ctx, line)
     if args.why:
         for v in verdicts:
+            if _mistyped(v.number):
+                continue
             echo(ctx)
             echo(ctx, f"{v.number.raw.strip()} → {v.level.label(lang)}")
             for r in v.reasons:
                 echo(ctx, f"  • [{r.code}] {r.render(lang)}")
                 if r.reference:
                     echo(ctx, "    " + ctx.t("依据：", "Reference: ") + r.reference)
+    return typos
 
 
 def _shorten(text: str, limit: int) -> str:

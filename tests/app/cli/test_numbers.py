@@ -67,6 +67,20 @@ def test_check_records_nothing(run_cli, data_dir: Path) -> None:  # type: ignore
     assert entry is not None and entry.hit_count == 0
 
 
+def test_a_mistyped_number_is_an_input_error_not_a_verdict(run_cli) -> None:  # type: ignore[no-untyped-def]
+    """「138-12a4」 was shown as 138124 at 注意 (0.40): to the person typing it, it is a typo to fix."""
+    result = run_cli("check", "138-12a4", "13800138000", "--why")
+    assert result.returncode == 1
+    typo = next(line for line in result.stdout.splitlines() if "12a4" in line)
+    assert typo.startswith("138-12a4") and "输入有误" in typo and "“a”" in typo and "注意" not in typo
+    assert "138124" not in result.stdout and "138-12a4 →" not in result.stdout
+    assert "13800138000 → 未知" in result.stdout  # the others are still checked
+    assert "1 个号码输入有误" in result.stderr and "重新输入" in result.stderr
+    en = run_cli("check", "abc", env={"CALLSHIELD_LANG": "en"})
+    assert en.returncode == 1 and "mistyped" in en.stdout and "mistyped" in en.stderr
+    assert run_cli("check", "--json", "abc").returncode == 0  # JSON still gives the verdict object, for scripts
+
+
 def test_check_without_numbers_is_a_usage_error(run_cli) -> None:  # type: ignore[no-untyped-def]
     result = run_cli("check")
     assert result.returncode == 2 and "没有要检查的号码" in result.stderr
