@@ -665,19 +665,43 @@ def cmd_lists_add(args: argparse.Namespace, ctx: Any) -> int:
     status = 0
     for pattern in args.patterns:
         try:
+            existing = store.find(args.name, pattern)
             entry = store.add(args.name, pattern, category, note=args.note, source="cli")
         except StoreError as exc:
             echo_err(ctx, f"{pattern}: {exc.message.render(ctx.lang)}")
             status = 1
             continue
-        echo(
-            ctx,
-            ctx.t(
-                f"已添加到“{args.name}”：{entry.pattern}（{entry.category.zh}）",
-                f"added to “{args.name}”: {entry.pattern} ({entry.category.en})",
-            ),
-        )
+        if existing is not None:
+            echo(
+                ctx,
+                ctx.t(
+                    f"“{args.name}”里已经有 {entry.pattern}（{entry.category.zh}），没有重复添加",
+                    f"“{args.name}” already has {entry.pattern} ({entry.category.en}); not added again",
+                ),
+            )
+        else:
+            echo(
+                ctx,
+                ctx.t(
+                    f"已添加到“{args.name}”：{entry.pattern}（{entry.category.zh}）",
+                    f"added to “{args.name}”: {entry.pattern} ({entry.category.en})",
+                ),
+            )
+        for note in _entries_not_applied(store, args.name, entry.pattern):
+            echo(ctx, ctx.t("注意：", "Note: ") + note.render(ctx.lang))
     return status
+
+
+def _entries_not_applied(store: Any, list_name: str, pattern: str) -> list[Any]:
+    """Why an entry just added to ``list_name`` will not act on its own number (110 is protected, the allowlist
+    wins, an official number is immune to ranges): the screener's ``list-ignored`` reasons, so a block that does
+    nothing is not reported as done and left at that. Ranges (95*) name no one number: nothing to say."""
+    from screening.screener import NumberScreener
+
+    if any(ch in pattern for ch in "*?[") or not any(ch.isdigit() for ch in pattern):
+        return []
+    verdict = NumberScreener(store).screen(pattern)
+    return [r.text for r in verdict.reasons if r.code == f"list-ignored:{list_name}"]
 
 
 def cmd_lists_remove(args: argparse.Namespace, ctx: Any) -> int:

@@ -81,6 +81,20 @@ def test_a_mistyped_number_is_an_input_error_not_a_verdict(run_cli) -> None:  # 
     assert run_cli("check", "--json", "abc").returncode == 0  # JSON still gives the verdict object, for scripts
 
 
+def test_adding_a_number_the_list_cannot_act_on_says_so(run_cli) -> None:  # type: ignore[no-untyped-def]
+    """「已添加」 for 110, which check still calls 可信, read as done: the add says why the entry will not act."""
+    r = run_cli("lists", "add", "block", "110")
+    assert r.returncode == 0 and "已添加到“block”：110" in r.stdout
+    assert "注意：" in r.stdout and "110 未生效：紧急/公共服务号码受保护，永不拦截" in r.stdout
+    again = run_cli("lists", "add", "block", "95188123")
+    assert "已添加" in again.stdout and "注意" not in again.stdout  # a leased 95 number: the block acts
+    dup = run_cli("lists", "add", "block", "95188123")
+    assert "已经有 95188123" in dup.stdout and "没有重复添加" in dup.stdout and "已添加" not in dup.stdout
+    run_cli("lists", "add", "allow", "13800138000")
+    both = run_cli("lists", "add", "block", "13800138000", env={"CALLSHIELD_LANG": "en"})
+    assert "Note:" in both.stdout and "the allowlist wins" in both.stdout
+
+
 def test_check_without_numbers_is_a_usage_error(run_cli) -> None:  # type: ignore[no-untyped-def]
     result = run_cli("check")
     assert result.returncode == 2 and "没有要检查的号码" in result.stderr
