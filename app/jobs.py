@@ -17,6 +17,8 @@ Rules kept here so pages never have to think about them:
   GUI thread drains), never through a signal emitted on a worker (PySide can deadlock on those);
 - a failure without ``on_error`` is logged and reported through ``unhandledError`` (the main window shows it);
 - database writes go through ``writer=True``: one worker, so writes never race;
+- work that may hang on someone else's server (alert e-mails) goes through a named ``lane``: a single worker of its
+  own, so a stuck send delays only the next one in its lane, never the shared workers (listening, list updates);
 - progress is throttled (at most every 50 ms) so a fast worker cannot flood the event loop;
 - ``shutdown()`` cancels long jobs and joins every worker (no leaked threads).
 """
@@ -130,6 +132,7 @@ class JobRunner(QObject):
         super().__init__(parent)
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="callshield-job")
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="callshield-writer")
+        self._lanes: dict[str, ThreadPoolExecutor] = {}
         self._ids = itertools.count(1)
         self._active: dict[int, Job] = {}
         self._closed = False
@@ -144,11 +147,14 @@ class JobRunner(QObject):
         on_result: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
         writer: bool = False,
+        lane: str = "",
         name: str = "",
         **kwargs: Any,
     ) -> Job:
-        """Run ``fn(*args, **kwargs)`` on a worker; deliver its result or exception on the GUI thread."""
-        return self._submit(fn, args, kwargs, on_result, on_error, None, writer, name, None)
+        """Run ``fn(*args, **kwargs)`` on a worker; deliver its result or exception on the GUI thread.
+
+        ``lane="email"``: on that lane's own single worker, in order, away from the shared ones."""
+        return self._submit(fn, args, kwargs, on_result, on_error, None, writer, name, None, lane)
 
     def run_long(
         self,
@@ -179,6 +185,7 @@ class JobRunner(QObject):
         writer: bool,
         name: str,
         progress: Progress | None,
+        lane: str = "",
     ) -> Job:
         job_id = next(self._ids)
         label = name or getattr(fn, "__qualname__", repr(fn))
@@ -190,7 +197,7 @@ class JobRunner(QObject):
             if progress is not None:
                 progress.cancel()
             return Job(job_id, label, dropped, progress)
-        pool = self._writer if writer else self._pool
+        pool = self._lane(lane) if lane else self._writer if writer else self._pool
         future: Future[Any] = Future()
         job = Job(job_id, label, future, progress, on_result, on_error, on_cancelled)
         self._active[job_id] = job
@@ -209,6 +216,13 @@ class JobRunner(QObject):
         job.future = self._start(pool, work)
         self.jobStarted.emit(job_id, label)
         return job
+
+    def _lane(self, lane: str) -> ThreadPoolExecutor:
+        pool = self._lanes.get(lane)
+        if pool is None:
+            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"callshield-{lane}")
+            self._lanes[lane] = pool
+        return pool
 
     def _start(self, pool: ThreadPoolExecutor, work: Callable[[], None]) -> Future[Any]:
         """Hand ``work`` to a worker (tests' ``SyncJobRunner`` runs it right here instead)."""
@@ -266,3 +280,5 @@ class JobRunner(QObject):
             job.cancel()
         self._pool.shutdown(wait=wait, cancel_futures=True)
         self._writer.shutdown(wait=wait, cancel_futures=True)
+        for pool in self._lanes.values():  # their owners cut what is in flight first (AlertService.close)
+            pool.shutdown(wait=wait, cancel_futures=True)

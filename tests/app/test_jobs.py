@@ -105,3 +105,19 @@ def test_cancel_from_the_gui_reaches_the_worker(qtbot) -> None:
     qtbot.waitUntil(lambda: ended == ["cancelled"], timeout=5000)
     assert emits.off_gui_thread() == []
     runner.shutdown()
+
+
+def test_lane_jobs_run_on_their_own_worker_in_order(qtbot) -> None:
+    """A job on a lane (alert e-mails) that hangs holds no shared worker; the lane's next job waits its turn."""
+    runner = JobRunner(workers=1)
+    release = threading.Event()
+    got: list[str] = []
+    runner.run(release.wait, 5, lane="email", on_result=lambda _r: got.append("first e-mail"))
+    runner.run(lambda: threading.current_thread().name, lane="email", on_result=got.append)
+    runner.run(lambda: threading.current_thread().name, on_result=got.append)
+    qtbot.waitUntil(lambda: len(got) == 1, timeout=2000)
+    assert got[0].startswith("callshield-job")
+    release.set()
+    qtbot.waitUntil(lambda: len(got) == 3, timeout=2000)
+    assert got[1] == "first e-mail" and got[2].startswith("callshield-email")
+    runner.shutdown()
