@@ -42,7 +42,8 @@ class SmtpSettings:
     port: int = 587
     tls: TlsMode = "starttls"
     user: str = ""
-    password: str = ""  # stored locally, in the user's own data dir, like any mail client does
+    # stored locally, in the user's own data dir, like any mail client does; kept out of repr (logs, tracebacks)
+    password: str = field(default="", repr=False)
     sender: str = ""
     recipients: tuple[str, ...] = ()
 

@@ -1,19 +1,260 @@
 """The alert e-mail: built from an :class:`~app.alerts.policy.Alert` and sent with smtplib (in a worker).
 
 Nothing leaves the machine unless the user enabled e-mail and configured a server.
+
+A mail server that accepts the connection and then never answers, or answers a byte now and then, must not hold
+the send for ever: ``SMTP_TIMEOUT_S`` is the deadline for the *whole* send (name lookup, connect, TLS, login and
+the message), not for each socket read. A :class:`SendGuard` enforces it by shutting the connection when time is
+up, which ends any read that is blocked on it; quitting the app cuts a send the same way. A failure is an
+:class:`EmailError` whose ``code`` (:class:`EmailProblem`) says why in words a user can act on; the text is
+rendered where it is shown. The password never appears in it.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import smtplib
+import socket
 import ssl
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from typing import Any
 
 from app.alerts.policy import Alert
 from app.settings import SmtpSettings
+from screening.i18n import Message, MessageCode
 
-SMTP_TIMEOUT_S = 20.0
+# The whole send, from name lookup to the server's last reply. A normal send takes a second or two.
+SMTP_TIMEOUT_S = 30.0
+READ_GRACE_S = 0.5
+
+
+class EmailProblem(MessageCode):
+    NOT_CONFIGURED = ("邮件服务器或收件人还没有填写", "the mail server or the recipients are not filled in")
+    NOT_FOUND = ("找不到邮件服务器 {host}：请检查服务器地址", "mail server {host} not found: check the server name")
+    UNREACHABLE = (
+        "连不上邮件服务器 {host}:{port}：地址或端口不对，或者网络不通",
+        "could not reach mail server {host}:{port}: wrong address or port, or no network",
+    )
+    TIMED_OUT = (
+        "邮件服务器 {host} 在 {seconds} 秒内没有完成发送（超时）",
+        "mail server {host} did not finish the send within {seconds} s (timed out)",
+    )
+    DISCONNECTED = ("邮件服务器 {host} 中途断开了连接", "mail server {host} closed the connection")
+    LOGIN_REFUSED = (
+        "邮件服务器拒绝登录：用户名或密码（授权码）不对",
+        "the mail server refused the login: wrong user name or password (app password)",
+    )
+    TLS_FAILED = ("加密连接失败，请换一种加密方式试试", "the encrypted connection failed; try another encryption mode")
+    NOT_SUPPORTED = (
+        "邮件服务器不支持所选的加密或登录方式，请换一种试试",
+        "the mail server does not support the chosen encryption or login; try another",
+    )
+    RECIPIENT_REFUSED = ("邮件服务器拒收收件人地址", "the mail server refused the recipient address")
+    REJECTED = ("邮件服务器拒收了这封邮件（代码 {status}）", "the mail server refused the message (code {status})")
+    STOPPED = ("程序正在退出，邮件没有发完", "the app was closing; the e-mail was not finished")
+    FAILED = ("发送时出错（{detail}）", "the send failed ({detail})")
+
+
+class EmailError(OSError):
+    """A failed send. ``message`` renders in zh or en; ``code`` is for programs and tests. Network trouble has
+    always been an ``OSError`` here (smtplib's errors are), so callers that catch that still do."""
+
+    def __init__(self, code: EmailProblem, **params: object) -> None:
+        self.message = Message(code, params)
+        self.code = code
+        super().__init__(self.message.render("en"))
+
+
+def email_problem(exc: BaseException, config: SmtpSettings, seconds: float) -> EmailError:
+    """The failure of a send within ``seconds``, as a code. The text names the server, never the password."""
+    where: dict[str, object] = {"host": config.host, "port": config.port}
+    if isinstance(exc, EmailError):
+        return exc
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return EmailError(EmailProblem.LOGIN_REFUSED)
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return EmailError(EmailProblem.RECIPIENT_REFUSED)
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return EmailError(EmailProblem.NOT_SUPPORTED)
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return EmailError(EmailProblem.DISCONNECTED, **where)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return EmailError(EmailProblem.REJECTED, status=exc.smtp_code)
+    if isinstance(exc, ssl.SSLError | ssl.CertificateError):
+        return EmailError(EmailProblem.TLS_FAILED)
+    if isinstance(exc, TimeoutError):
+        return EmailError(EmailProblem.TIMED_OUT, seconds=_seconds(seconds), **where)
+    if isinstance(exc, socket.gaierror):
+        return EmailError(EmailProblem.NOT_FOUND, **where)
+    if isinstance(exc, OSError):
+        return EmailError(EmailProblem.UNREACHABLE, **where)
+    return EmailError(EmailProblem.FAILED, detail=type(exc).__name__)
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g}"
+
+
+class SendGuard:
+    """The deadline of one send, and the way to cut it short (at the deadline, or when the app quits).
+
+    Cutting shuts the connection down: a read blocked on it returns at once, whatever smtplib was waiting for.
+    The guard keeps its own duplicate of the socket for that, because STARTTLS and SMTP_SSL wrap the original
+    socket into a new object; the duplicate still refers to the same connection.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._deadline = float("inf")
+        self._seconds = 0.0
+        self._host = ""
+        self._cutter: socket.socket | None = None
+        self._reason: EmailProblem | None = None
+        self._finished = False
+
+    @property
+    def reason(self) -> EmailProblem | None:
+        """Why the send was cut (TIMED_OUT, STOPPED), or None."""
+        return self._reason
+
+    def error(self) -> EmailError:
+        """The failure a cut send ends with."""
+        reason = self._reason or EmailProblem.TIMED_OUT
+        if reason is EmailProblem.TIMED_OUT:
+            return EmailError(reason, seconds=_seconds(self._seconds), host=self._host)
+        return EmailError(reason)
+
+    def cut(self, reason: EmailProblem = EmailProblem.STOPPED) -> None:
+        """End the send now (any thread). A send that has not started yet will not start."""
+        with self._lock:
+            if self._reason is not None or self._finished:
+                return
+            self._reason = reason
+            if self._cutter is not None:
+                try:
+                    self._cutter.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+        self._wake.set()
+
+    def overdue(self) -> bool:
+        """True once the send was cut or its time is up (a read that timed out just before the cut counts too)."""
+        if self._reason is None and self._clock() >= self._deadline:
+            self.cut(EmailProblem.TIMED_OUT)
+        return self._reason is not None
+
+    def left(self) -> float:
+        """Seconds left before the deadline; raises if the send was cut or time is up."""
+        if self._reason is not None:
+            raise self.error()
+        left = self._deadline - self._clock()
+        if left <= 0:
+            self.cut(EmailProblem.TIMED_OUT)
+            raise self.error()
+        return left
+
+    @contextmanager
+    def running(self, seconds: float, host: str = "") -> Iterator[None]:
+        """The send runs inside this block: the deadline's timer is armed on entry and disarmed on exit."""
+        with self._lock:
+            if self._reason is not None:
+                raise self.error()
+            self._seconds = seconds
+            self._host = host
+            self._deadline = self._clock() + seconds
+        timer = threading.Timer(seconds, self.cut, args=(EmailProblem.TIMED_OUT,))
+        timer.name = "callshield-email-deadline"
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        finally:
+            timer.cancel()
+            timer.join()
+            with self._lock:
+                self._finished = True
+                if self._cutter is not None:
+                    self._cutter.close()
+                    self._cutter = None
+
+    def connect(self, host: str, port: int) -> socket.socket:
+        """A connected socket, within the time left; from now on a cut shuts it down."""
+        last: OSError | None = None
+        for family, kind, proto, _name, address in self._resolve(host, port):
+            sock = socket.socket(family, kind, proto)
+            try:
+                sock.settimeout(self.left())
+                sock.connect(address)
+                with self._lock:
+                    if self._reason is not None:
+                        raise self.error()
+                    self._cutter = sock.dup()
+                # each read is bounded too, a little past the deadline: the cut is what ends the send
+                sock.settimeout(self.left() + READ_GRACE_S)
+                return sock
+            except EmailError:
+                sock.close()
+                raise
+            except OSError as exc:
+                sock.close()
+                last = exc
+        raise last or OSError(f"no address for {host}")
+
+    def _resolve(self, host: str, port: int) -> list[Any]:
+        """``getaddrinfo`` within the time left. A name lookup cannot be interrupted, so it runs in a thread of
+        its own that is left to finish by itself if the deadline or the quit comes first."""
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            pass
+        else:  # an address: no lookup, no waiting
+            return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST)
+        found: list[Any] = []
+        done = threading.Event()
+
+        def lookup() -> None:
+            try:
+                found.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+            except BaseException as exc:  # reported on the sending thread
+                found.append(exc)
+            finally:
+                done.set()
+                self._wake.set()
+
+        threading.Thread(target=lookup, name="callshield-email-lookup", daemon=True).start()
+        while not done.is_set():
+            self._wake.wait(self.left())
+            self.left()  # raises once cut or out of time
+        if isinstance(found[0], BaseException):
+            raise found[0]
+        return list(found[0])
+
+
+class _GuardedSMTP(smtplib.SMTP):
+    """smtplib.SMTP whose connection is made, and can be cut, by a :class:`SendGuard`."""
+
+    def __init__(self, guard: SendGuard, host: str, port: int) -> None:
+        self._guard = guard
+        super().__init__(host, port)
+
+    def _get_socket(self, host: str, port: int, timeout: float | None) -> socket.socket:
+        return self._guard.connect(host, port)
+
+
+class _GuardedSMTPSSL(smtplib.SMTP_SSL):
+    def __init__(self, guard: SendGuard, host: str, port: int, context: ssl.SSLContext) -> None:
+        self._guard = guard
+        super().__init__(host, port, context=context)
+
+    def _get_socket(self, host: str, port: int, timeout: float | None) -> socket.socket:
+        return self.context.wrap_socket(self._guard.connect(host, port), server_hostname=host)
 
 
 def build_email(config: SmtpSettings, alert: Alert, lang: str = "zh") -> EmailMessage:
@@ -32,17 +273,39 @@ def build_email(config: SmtpSettings, alert: Alert, lang: str = "zh") -> EmailMe
     return msg
 
 
-def send_alert_email(config: SmtpSettings, alert: Alert, lang: str = "zh") -> str:
-    """Send one message with smtplib (runs in a worker). Returns the Message-ID. Raises on failure."""
+def send_alert_email(
+    config: SmtpSettings,
+    alert: Alert,
+    lang: str = "zh",
+    *,
+    guard: SendGuard | None = None,
+    deadline_s: float | None = None,
+) -> str:
+    """Send one message with smtplib (runs in a worker), all of it within ``deadline_s`` (``SMTP_TIMEOUT_S``).
+
+    Returns the Message-ID. Raises :class:`EmailError` on failure. ``guard`` lets the caller cut the send (quit)."""
     if not config.host or not config.recipients:
-        raise ValueError("SMTP is not configured")
+        raise EmailError(EmailProblem.NOT_CONFIGURED)
     msg = build_email(config, alert, lang)
+    guard = guard or SendGuard()
+    seconds = SMTP_TIMEOUT_S if deadline_s is None else deadline_s
+    with guard.running(seconds, config.host):
+        try:
+            _send(config, msg, guard)
+        except Exception as exc:
+            if guard.overdue():  # cut: the error that caused (a closed connection) says nothing useful
+                raise guard.error() from exc
+            raise email_problem(exc, config, seconds) from exc
+    return str(msg["Message-ID"])
+
+
+def _send(config: SmtpSettings, msg: EmailMessage, guard: SendGuard) -> None:
     context = ssl.create_default_context()
     smtp: smtplib.SMTP
     if config.tls == "ssl":
-        smtp = smtplib.SMTP_SSL(config.host, config.port, timeout=SMTP_TIMEOUT_S, context=context)
+        smtp = _GuardedSMTPSSL(guard, config.host, config.port, context)
     else:
-        smtp = smtplib.SMTP(config.host, config.port, timeout=SMTP_TIMEOUT_S)
+        smtp = _GuardedSMTP(guard, config.host, config.port)
     with smtp:
         smtp.ehlo()
         if config.tls == "starttls":
@@ -51,4 +314,3 @@ def send_alert_email(config: SmtpSettings, alert: Alert, lang: str = "zh") -> st
         if config.user:
             smtp.login(config.user, config.password)
         smtp.send_message(msg)
-    return str(msg["Message-ID"])

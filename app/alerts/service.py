@@ -8,8 +8,13 @@ Decisions (pure, testable with a fake clock):
 
 Effects (each optional, each failing soft): the ``alertRaised`` signal (the main window shows the banner and comes
 to front), a sound (sounddevice tone in a worker; ``QApplication.beep`` if there is no audio device), a tray
-notification, and an e-mail over SMTP in a worker when the user configured one. Nothing leaves the machine unless
-e-mail is enabled.
+notification, and an e-mail over SMTP when the user configured one. Nothing leaves the machine unless e-mail is
+enabled.
+
+E-mails go one at a time on a worker of their own (the jobs' ``"email"`` lane), each within one deadline for the
+whole send (:mod:`app.alerts.email`): a mail server that never answers delays only the next e-mail, never
+listening or list updates. ``close()`` cuts a send in flight, so quitting never waits on the mail server. A failure
+is logged and reported through ``emailFailed`` with an ``EmailError`` whose code says why; the window shows it.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
-from app.alerts.email import send_alert_email
+from app.alerts.email import EmailProblem, SendGuard, send_alert_email
 from app.alerts.policy import Alert, AlertPolicy, excerpt_of
 from app.alerts.tone import play_tone
 from app.settings import SmtpSettings
@@ -40,7 +45,7 @@ log = logging.getLogger(__name__)
 class AlertService(QObject):
     alertRaised = Signal(object)  # Alert
     emailSent = Signal(object)  # Alert
-    emailFailed = Signal(object, object)  # Alert, exception
+    emailFailed = Signal(object, object)  # Alert, exception (an EmailError: ``.code``, ``.message`` to render)
     soundPlayed = Signal(str)  # backend used: "sounddevice" | "beep"
 
     def __init__(self, services: AppServices, clock: Callable[[], float] = time.monotonic) -> None:
@@ -53,6 +58,7 @@ class AlertService(QObject):
         # Rendering screenshots or demos: alerts still show in the window, but no sound or tray pop-up,
         # without changing the user's settings (which the Settings page would then show as off).
         self.muted = False
+        self._sending: set[SendGuard] = set()  # e-mails queued or in flight, cut on close
 
     # ----------------------------------------------------------------- wiring
     def set_tray(self, tray: QSystemTrayIcon | None) -> None:
@@ -143,20 +149,34 @@ class AlertService(QObject):
     ) -> None:
         config = smtp or self._services.settings.value.smtp
         lang = _lang()
+        guard = SendGuard()
+        self._sending.add(guard)
 
         def sent(_: Any) -> None:
+            self._sending.discard(guard)
             log.info("alert e-mail sent for %s", mask_number(alert.number))
             self.emailSent.emit(alert)
             if on_result is not None:
                 on_result(alert)
 
         def failed(exc: BaseException) -> None:
-            log.warning("alert e-mail failed: %s", exc)
+            self._sending.discard(guard)
+            log.warning("alert e-mail failed: %s", exc)  # the EmailError's text names the server, not the password
             self.emailFailed.emit(alert, exc)
             if on_error is not None:
                 on_error(exc)
 
-        self._services.jobs.run(send_alert_email, config, alert, lang, on_result=sent, on_error=failed, name="email")
+        self._services.jobs.run(
+            send_alert_email,
+            config,
+            alert,
+            lang,
+            guard=guard,
+            on_result=sent,
+            on_error=failed,
+            lane="email",
+            name="email",
+        )
 
     def send_test_email(
         self,
@@ -170,7 +190,11 @@ class AlertService(QObject):
         self.send_email(alert, smtp, on_result, on_error)
 
     def close(self) -> None:
+        """Cut the e-mails still queued or sending, so the jobs' shutdown joins their worker at once."""
         self._tray = None
+        for guard in list(self._sending):
+            guard.cut(EmailProblem.STOPPED)
+        self._sending.clear()
 
 
 def _lang() -> str:

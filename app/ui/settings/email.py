@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEd
 
 from app.services import AppServices
 from app.settings import Settings, SmtpSettings
-from app.ui import style
 from app.ui.settings.base import SettingsSection, set_combo
+from app.ui.widgets import friendly_message
 
 
 class EmailSection(SettingsSection):
@@ -143,7 +143,7 @@ class EmailSection(SettingsSection):
 
         def failed(exc: BaseException) -> None:
             self.smtp_test.setEnabled(True)
-            self._email_status(self.tr("发送失败：") + _smtp_error_text(exc, style.current_language()), False)
+            self._email_status(self.tr("发送失败：") + friendly_message(exc), False)
 
         self.services.alerts.send_test_email(smtp, on_result=ok, on_error=failed)
 
@@ -174,26 +174,3 @@ class EmailSection(SettingsSection):
         self.smtp_save.setText(self.tr("保存邮件设置"))
         self.smtp_test.setText(self.tr("发送测试邮件"))
         self.smtp_tls.setAccessibleName(self.buddy_text(self.smtp_tls))
-
-
-def _smtp_error_text(exc: BaseException, lang: str) -> str:
-    import smtplib
-    import socket
-    import ssl
-
-    en = lang == "en"
-    if isinstance(exc, smtplib.SMTPAuthenticationError):
-        return "wrong user name or password" if en else "用户名或密码（授权码）不对"
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return "the server refused the recipient address" if en else "服务器拒收这个收件人地址"
-    if isinstance(exc, smtplib.SMTPNotSupportedError):
-        return "the server does not support this encryption" if en else "服务器不支持这种加密方式，请换一种试试"
-    if isinstance(exc, ssl.SSLError):
-        return "encryption failed; try another encryption mode" if en else "加密连接失败，请换一种加密方式试试"
-    if isinstance(exc, socket.timeout | TimeoutError):
-        return "the server did not answer in time" if en else "服务器没有响应（超时）"
-    if isinstance(exc, ConnectionRefusedError):
-        return "nothing is listening at that address and port" if en else "连不上：地址或端口不对"
-    if isinstance(exc, socket.gaierror):
-        return "server name not found" if en else "找不到这个服务器地址"
-    return f"{type(exc).__name__}: {exc}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 
-from app.alerts.email import send_alert_email
+from app.alerts.email import EmailProblem, send_alert_email
 from app.alerts.policy import Alert, AlertPolicy
 from screening.types import Level
 from tests.app.conftest import free_port, local_smtp
@@ -122,6 +122,7 @@ def test_email_failure_is_reported_not_raised(qtbot, services) -> None:
     with qtbot.waitSignal(services.alerts.emailFailed, timeout=10_000):
         services.alerts.send_email(Alert("k", "95275012", Level.WARN), local_smtp(port), on_error=failures.append)
     assert failures and isinstance(failures[0], OSError)
+    assert failures[0].code is EmailProblem.UNREACHABLE  # said in plain words where it is shown
 
 
 def test_alert_raised_brings_banner_and_live_page(qtbot, services) -> None:
