@@ -691,6 +691,29 @@
         </message>
     </context>
     <context>
+        <name>EmailNotice</name>
+        <message>
+            <source>未知号码</source>
+            <translation>unknown number</translation>
+        </message>
+        <message>
+            <source>提醒邮件没有发出去：%1</source>
+            <translation>The alert e-mail could not be sent: %1</translation>
+        </message>
+        <message>
+            <source>家人没有收到关于 %1 的提醒。请到“设置”里检查邮件设置。</source>
+            <translation>Your family was not told about %1. Check the e-mail settings under Settings.</translation>
+        </message>
+        <message>
+            <source>检查邮件设置</source>
+            <translation>Check e-mail settings</translation>
+        </message>
+        <message>
+            <source>知道了</source>
+            <translation>OK</translation>
+        </message>
+    </context>
+    <context>
         <name>EmailSection</name>
         <message>
             <source>请填写邮件服务器地址（例如 smtp.qq.com）</source>

@@ -139,6 +139,61 @@ class AlertBar(QFrame):
         self._render()
 
 
+class EmailNotice(QFrame):
+    """「提醒邮件没有发出去」: an alert e-mail to the family failed, so the family was not told; the user should know.
+
+    Says why in plain words (the failure's code, rendered in the current language when shown, never the password),
+    offers the e-mail settings, and stays until dismissed. It does not block anything: calls go on being screened.
+    """
+
+    settingsRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("emailNotice")
+        self.alert: Alert | None = None
+        self.error: BaseException | None = None
+        self.text = QLabel(self)
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.settings_button = QPushButton(self)
+        self.settings_button.clicked.connect(self.settingsRequested)
+        self.close_button = QPushButton(self)
+        self.close_button.clicked.connect(self.dismiss)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(12, 6, 12, 6)
+        row.addWidget(self.text, 1)
+        row.addWidget(self.settings_button)
+        row.addWidget(self.close_button)
+        self.hide()
+        self.retranslate()
+
+    def show_failure(self, alert: Alert, error: BaseException) -> None:
+        self.alert, self.error = alert, error
+        self._render()
+        self.show()
+
+    def _render(self) -> None:
+        if self.alert is None or self.error is None:
+            return
+        reason = friendly_message(self.error).splitlines()[0]
+        number = self.alert.number or self.tr("未知号码")
+        title = self.tr("提醒邮件没有发出去：%1").replace("%1", reason)
+        advice = self.tr("家人没有收到关于 %1 的提醒。请到“设置”里检查邮件设置。").replace("%1", number)
+        self.text.setText(f"✉✖ {title}\n{advice}")
+        self.setAccessibleName(title)
+        self.setAccessibleDescription(advice)
+
+    def dismiss(self) -> None:
+        self.alert = self.error = None
+        self.hide()
+
+    def retranslate(self) -> None:
+        self.settings_button.setText(self.tr("检查邮件设置"))
+        self.close_button.setText(self.tr("知道了"))
+        self._render()
+
+
 class MainWindow(QMainWindow):
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -173,6 +228,9 @@ class MainWindow(QMainWindow):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(8, 8, 8, 8)
         right_layout.addWidget(self.alert_bar)
+        self.email_notice = EmailNotice(self)
+        self.email_notice.settingsRequested.connect(lambda: self.show_page("settings"))
+        right_layout.addWidget(self.email_notice)
         right_layout.addWidget(self.stack, 1)
         central = QWidget(self)
         row = QHBoxLayout(central)
@@ -197,6 +255,7 @@ class MainWindow(QMainWindow):
             self.tray.show()
         services.alerts.set_tray(self.tray)
         services.alerts.alertRaised.connect(self.on_alert)
+        services.alerts.emailFailed.connect(self.on_email_failed)
         services.jobs.unhandledError.connect(self.on_job_error)
         self.statusBar().setSizeGripEnabled(True)
         self._window_settings = QSettings(str(services.data_dir / "window.ini"), QSettings.Format.IniFormat)
@@ -259,6 +318,11 @@ class MainWindow(QMainWindow):
             self.show_page("live")
         if self.services.settings.value.bring_to_front:
             self.bring_to_front()
+
+    def on_email_failed(self, alert: Alert, error: BaseException) -> None:
+        """An alert e-mail failed: say so in the window (a test e-mail's failure shows on the Settings page)."""
+        if alert.source != "test":
+            self.email_notice.show_failure(alert, error)
 
     def _show_alert_source(self) -> None:
         """查看: a call's alert opens the live page; a watched-folder recording's opens the family report."""
@@ -329,6 +393,7 @@ class MainWindow(QMainWindow):
                     log.exception("retranslate failed on %s", spec.key)
         self.nav.setAccessibleName(self.tr("页面导航"))
         self.alert_bar.retranslate()
+        self.email_notice.retranslate()
         if self.tray is not None:
             self.tray.setToolTip(self.tr("来电护盾 CallShield"))
         self.nav.setFixedWidth(self._nav_width())

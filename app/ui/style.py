@@ -124,5 +124,7 @@ QPushButton#danger { background: #cf222e; color: white; font-weight: bold; borde
 QPushButton#primary { background: #1f6feb; color: white; font-weight: bold; border-radius: 4px; }
 QPushButton#primary:disabled { background: #d0d7de; color: #57606a; }
 QFrame#callCard { border: 1px solid #d0d7de; border-radius: 8px; background: #ffffff; }
+QFrame#emailNotice { background: #fff8c5; border: 1px solid #d4a72c; border-radius: 6px; }
+QFrame#emailNotice QLabel { color: #3b2300; background: transparent; border: none; }
 QLabel#hint { color: #57606a; }
 """

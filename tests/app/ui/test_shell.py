@@ -356,3 +356,37 @@ def test_alert_bar_show_button_opens_the_page_of_the_alert(window) -> None:
     window.alert_bar.show_alert(Alert(key="call:1", number="95275012", level=Level.BLOCK, source="call"))
     window.alert_bar.show_button.click()
     assert window.current_page_key() == "live"
+
+
+def test_a_failed_alert_email_shows_a_notice_that_says_why(qtbot, window, services) -> None:
+    """The family is not told when the alert e-mail fails, so the window says so: why in plain words, never the
+    password, re-rendered on a language switch, 检查邮件设置 opens Settings, and it stays until dismissed (知道了)."""
+    from tests.app.conftest import free_port, local_smtp
+
+    password = "s3cret-Passw0rd"
+    services.settings.update(smtp=local_smtp(free_port(), user="grandma@example.org", password=password))
+    with qtbot.waitSignal(services.alerts.emailFailed, timeout=10_000):
+        services.alerts.consider("call-30", "95275012", Level.WARN, ["租用的 95 号段"])
+    notice = window.email_notice
+    assert notice.isVisible()
+    text = notice.text.text()
+    assert "提醒邮件没有发出去" in text and "连不上" in text and "95275012" in text, text
+    assert password not in text and notice.accessibleName()
+    services.settings.update(language="en")
+    qtbot.waitUntil(lambda: "could not be sent" in notice.text.text(), timeout=2000)
+    assert "could not reach" in notice.text.text() and "连不上" not in notice.text.text()
+    services.settings.update(language="zh")
+    qtbot.waitUntil(lambda: "提醒邮件没有发出去" in notice.text.text(), timeout=2000)
+    notice.settings_button.click()
+    assert window.current_page_key() == "settings"
+    assert notice.isVisible()
+    notice.close_button.click()
+    assert not notice.isVisible()
+
+
+def test_a_failed_test_email_is_shown_on_the_settings_page_only(qtbot, window, services) -> None:
+    from tests.app.conftest import free_port, local_smtp
+
+    with qtbot.waitSignal(services.alerts.emailFailed, timeout=10_000):
+        services.alerts.send_test_email(local_smtp(free_port()))
+    assert not window.email_notice.isVisible()
