@@ -176,7 +176,8 @@ class CallBridge(QObject):
     actionFinished = Signal(str, str, object)  # action ("block"/"trust"/"mark"), number, result
 
     _screened = Signal(object, object, object)
-    _segment = Signal(str, object, object, object, str)  # line, segment, update, error, side code ("" = one channel)
+    # LineState (the call the words belong to), segment, update, error, side code ("" = one channel)
+    _segment = Signal(object, object, object, object, str)
     _ended = Signal(str)
     _status = Signal(object)
     _two_sided = Signal(object)  # LineState whose two-channel audio started
@@ -422,8 +423,8 @@ class CallBridge(QObject):
             us,
             alert_sink=_CallerSink(self, state),
             context_sink=self._services.detector().session(),
-            on_alert_update=lambda seg, update: inbox.emit(self, "_segment", line, seg, update, None, Side.CALLER.code),
-            on_context_update=lambda seg, update: inbox.emit(self, "_segment", line, seg, update, None, Side.US.code),
+            on_alert_update=lambda seg, upd: inbox.emit(self, "_segment", state, seg, upd, None, Side.CALLER.code),
+            on_context_update=lambda seg, upd: inbox.emit(self, "_segment", state, seg, upd, None, Side.US.code),
             on_error=lambda _side, error: inbox.emit(self, "_status", error.message),
             name=f"line-{line}",
             catch_up_s=LIVE_CATCH_UP_S,
@@ -608,32 +609,34 @@ class CallBridge(QObject):
         try:
             update = self.detect(state, segment)
         except Exception as exc:  # report, never kill the worker
-            inbox.emit(self, "_segment", state.line, segment, None, exc, "")
+            inbox.emit(self, "_segment", state, segment, None, exc, "")
             return
-        inbox.emit(self, "_segment", state.line, segment, update, None, "")
+        inbox.emit(self, "_segment", state, segment, update, None, "")
 
-    @Slot(str, object, object, object, str)
+    @Slot(object, object, object, object, str)
     def _on_segment(
         self,
-        line: str,
+        state: LineState,
         segment: TranscriptSegment,
         update: StreamUpdate | None,
         error: BaseException | None,
         side: str = "",
     ) -> None:
-        state = self.lines.get(line)
+        """One segment of ``state``'s call. Words a recogniser flushes after its call ended still belong to that call
+        when the line already holds the next one: they go to that call's record, never to the next call's card."""
         if error is not None:
             log.error("transcript processing failed", exc_info=(type(error), error, error.__traceback__))
             self._services.jobs.unhandledError.emit("transcript", error)
             return
-        if state is None:
-            return
+        line = state.line
+        shown = self.lines.get(line) is state  # the line's card shows this call
         if side == Side.US.code:  # our side: shown and kept, never scored
             if segment.is_final:
                 state.said.append(SideSegment(Side.US, segment))
             if update is not None:
                 state.us_hits.extend(update.new_hits)
-            self.usTranscriptUpdated.emit(line, segment, update)
+            if shown:
+                self.usTranscriptUpdated.emit(line, segment, update)
             return
         if segment.is_final:
             state.final_text.append(segment.text)
@@ -656,9 +659,10 @@ class CallBridge(QObject):
         if not state.withdrawn:
             state.level = max(state.level, level) if rose else level
             state.score = score
-        self.transcriptUpdated.emit(line, segment, update)
-        if changed:
-            self.lineChanged.emit(line)
+        if shown:
+            self.transcriptUpdated.emit(line, segment, update)
+            if changed:
+                self.lineChanged.emit(line)
         if (rose or new_hits) and state.history_id is not None:
             self._save_progress(state)
         if rose:
@@ -681,7 +685,8 @@ class CallBridge(QObject):
         state.withdrawn = withdrawn
         state.level = level
         state.score = state.now_score if withdrawn else state.peak_score  # the meter agrees with the level
-        self.lineChanged.emit(state.line)
+        if self.lines.get(state.line) is state:
+            self.lineChanged.emit(state.line)
         if state.history_id is not None:
             self._save_progress(state, settled=True)
 

@@ -1,0 +1,97 @@
+"""How a live call ends (app/live/service.py, CallBridge): the words a recogniser flushes after hang-up, the next call
+on the same line, an end that belongs to another call, and quitting with the call's end still queued.
+
+Real parts: AppServices on a temporary data dir (real SQLite file, real detector, real job runner and writer), the
+real speech pipeline (TranscriptionRun) on the bridge's own recogniser thread. Fakes: an endless silent audio source
+and recognisers that say what the test needs (one waits before it flushes its last words, as Vosk's final() on a
+large model does).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from screening.types import Level, TranscriptSegment
+from speech.recognizer import RecognitionResult
+from tests.helpers.recognizer import ScriptedRecognizer
+
+SCAM_TAIL = "我是公安局的，你涉嫌洗钱，把钱转到安全账户"
+
+# An honest teacher's call whose first half reads like a fee scam: it peaks at a warning that the whole call does not
+# bear out, so the warning is withdrawn when the call ends (the same text as the Live page's test).
+TEACHER = (
+    "喂，是刘大爷吗？", "我是您孙子学校的班主任张老师，", "孩子的研学费八百元需要今天交，", "您转一下吧。",
+    "您别转给我，", "学校统一在缴费平台交，", "明天您来学校门卫室，", "我带您去财务室现场交，", "交完给您开发票。",
+)  # fmt: skip
+
+
+class EndlessSilence:
+    """A live audio source: 0.1 s of silence per read until closed."""
+
+    def start(self) -> None:
+        pass
+
+    def read(self, timeout: float) -> bytes | None:
+        time.sleep(0.01)
+        return bytes(3200)
+
+    def close(self) -> None:
+        pass
+
+
+class SlowFlushRecognizer(ScriptedRecognizer):
+    """Says its ``script`` during the call; its final flush (after stop) waits for ``release``, then returns ``tail``
+    (Vosk's final() on a large model takes a noticeable moment)."""
+
+    def __init__(self, tail: str, release: threading.Event, script: list[tuple[object, ...]] | None = None) -> None:
+        super().__init__(script or [], tail=tail)
+        self.release = release
+
+    def final(self) -> RecognitionResult:
+        self.release.wait(10)
+        return super().final()
+
+
+def _call(qtbot, services, number: str, line: str = "manual"):
+    services.detector()  # loaded now (seconds on a busy machine), not while the test waits for the last words
+    services.calls.simulate_call(number, line=line)
+    qtbot.waitUntil(
+        lambda: line in services.calls.lines and services.calls.lines[line].number == number, timeout=10_000
+    )
+    return services.calls.lines[line]
+
+
+def _teacher_call(qtbot, services, line: str = "manual"):
+    """A call that peaked at a warning the whole call does not bear out (withdrawn when it ends)."""
+    state = _call(qtbot, services, "13912345678", line=line)
+    for i, piece in enumerate(TEACHER):
+        services.calls.feed_segment(line, TranscriptSegment(piece, True, float(i), i + 0.9))
+    qtbot.waitUntil(lambda: len(state.final_text) == len(TEACHER), timeout=10_000)
+    assert state.peak >= Level.WARN and state.now is not None and state.now < Level.WARN
+    return state
+
+
+def test_words_flushed_after_a_call_ended_stay_with_it_when_the_next_call_is_on_the_line(qtbot, services, wait_jobs):
+    """Call A's last words come out of the recogniser after call B rang on the same line: they are A's (its card
+    state and history row), never B's, and the alert names A's number."""
+    raised = []
+    services.alerts.alertRaised.connect(raised.append)
+    a = _call(qtbot, services, "13912345678")
+    release = threading.Event()
+    services.calls.listen("manual", EndlessSilence(), SlowFlushRecognizer(SCAM_TAIL, release))
+    qtbot.wait(100)
+    services.calls.stop_line("manual")  # A ends; its last words are still being flushed off the GUI thread
+    b = _call(qtbot, services, "13800138000")  # the next call on the line
+    assert b is not a and b.level is Level.UNKNOWN
+    release.set()
+    qtbot.waitUntil(lambda: SCAM_TAIL in a.final_text + b.final_text, timeout=10_000)  # on one card or the other
+    wait_jobs()
+
+    assert b.transcript() == "" and b.level is Level.UNKNOWN and not b.hits
+    assert a.level >= Level.WARN and "安全账户" in a.transcript()
+    assert [x.number for x in raised] == ["13912345678"]  # the alert (and its e-mail) is about A, not B
+    history = services.history()
+    row_a, row_b = history.get(a.history_id), history.get(b.history_id)
+    assert row_b["level"] is Level.UNKNOWN and not row_b["transcript"]
+    assert row_a["level"] >= Level.WARN and row_a["transcript"] == SCAM_TAIL
