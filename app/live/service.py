@@ -630,6 +630,7 @@ class CallBridge(QObject):
             return
         line = state.line
         shown = self.lines.get(line) is state  # the line's card shows this call
+        last_words = segment.is_final and not state.listening  # flushed after the call ended: always saved
         if side == Side.US.code:  # our side: shown and kept, never scored
             if segment.is_final:
                 state.said.append(SideSegment(Side.US, segment))
@@ -637,6 +638,8 @@ class CallBridge(QObject):
                 state.us_hits.extend(update.new_hits)
             if shown:
                 self.usTranscriptUpdated.emit(line, segment, update)
+            if last_words and state.history_id is not None:
+                self._save_progress(state)
             return
         if segment.is_final:
             state.final_text.append(segment.text)
@@ -663,32 +666,38 @@ class CallBridge(QObject):
             self.transcriptUpdated.emit(line, segment, update)
             if changed:
                 self.lineChanged.emit(line)
-        if (rose or new_hits) and state.history_id is not None:
+        saved = (rose or bool(new_hits)) and state.history_id is not None
+        if saved:
             self._save_progress(state)
         if rose:
             self._services.alerts.consider(
                 state.key, state.number, state.level, self.alert_reasons(state), excerpt=state.transcript()
             )
-        if segment.is_final and not state.listening:
-            self._settle(state)  # the last words flushed after the call ended
+        if last_words:
+            settled = self._settle(state)
+            if not (settled or saved) and state.history_id is not None:
+                self._save_progress(state)  # the transcript, even when the words change nothing else
 
-    def _settle(self, state: LineState) -> None:
+    def _settle(self, state: LineState) -> bool:
         """After the call: a warning the whole call does not bear out (StreamUpdate.now below WARN) is withdrawn to
-        注意, on the card and in the call's record; one it does bear out, or a number's own level, stays."""
+        注意, on the card and in the call's record; one it does bear out, or a number's own level, stays. True when
+        the verdict changed (and the record was saved)."""
         now = state.now
         if now is None or state.peak < Level.WARN:
-            return
+            return False
         withdrawn = now < Level.WARN
         level = max(now, Level.CAUTION) if withdrawn else max(state.peak, now)
         if withdrawn == state.withdrawn and level == state.level:
-            return
+            return False
         state.withdrawn = withdrawn
         state.level = level
         state.score = state.now_score if withdrawn else state.peak_score  # the meter agrees with the level
         if self.lines.get(state.line) is state:
             self.lineChanged.emit(state.line)
-        if state.history_id is not None:
-            self._save_progress(state, settled=True)
+        if state.history_id is None:
+            return False
+        self._save_progress(state, settled=True)
+        return True
 
     @staticmethod
     def hit_reasons(state: LineState, lang: str) -> list[str]:

@@ -95,3 +95,18 @@ def test_words_flushed_after_a_call_ended_stay_with_it_when_the_next_call_is_on_
     row_a, row_b = history.get(a.history_id), history.get(b.history_id)
     assert row_b["level"] is Level.UNKNOWN and not row_b["transcript"]
     assert row_a["level"] >= Level.WARN and row_a["transcript"] == SCAM_TAIL
+
+
+def test_last_words_flushed_after_hang_up_reach_the_history_row(qtbot, services, wait_jobs):
+    """Harmless last words (no hit, no rise) flushed after the call ended are saved in the call's transcript."""
+    a = _call(qtbot, services, "13912345678")
+    release = threading.Event()
+    services.calls.listen("manual", EndlessSilence(), SlowFlushRecognizer("好的妈妈明天见", release))
+    qtbot.wait(100)
+    services.calls.stop_line("manual")
+    release.set()
+    qtbot.waitUntil(lambda: a.final_text == ["好的妈妈明天见"], timeout=10_000)
+    wait_jobs()
+    row = services.history().get(a.history_id)
+    assert row["transcript"] == "好的妈妈明天见" == a.transcript()
+    assert row["duration_s"] is not None
