@@ -656,8 +656,9 @@ class CallBridge(QObject):
             state.now_score = float(update.now_score)
         rose = level > state.peak and level > state.level
         state.peak, state.peak_score = level, score  # the session's level and score are already its peaks
+        cleared = rose and state.withdrawn  # (only flushed words after the call can raise it again)
         if rose:
-            state.withdrawn = False  # (only flushed words after the call can raise it again)
+            state.withdrawn = False
         changed = (level != state.level and not state.withdrawn) or abs(score - state.score) > 1e-9
         if not state.withdrawn:
             state.level = max(state.level, level) if rose else level
@@ -668,7 +669,7 @@ class CallBridge(QObject):
                 self.lineChanged.emit(line)
         saved = (rose or bool(new_hits)) and state.history_id is not None
         if saved:
-            self._save_progress(state)
+            self._save_progress(state, settled=cleared)  # a withdrawal cleared: its note leaves the reasons
         if rose:
             self._services.alerts.consider(
                 state.key, state.number, state.level, self.alert_reasons(state), excerpt=state.transcript()

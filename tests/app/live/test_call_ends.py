@@ -110,3 +110,25 @@ def test_last_words_flushed_after_hang_up_reach_the_history_row(qtbot, services,
     row = services.history().get(a.history_id)
     assert row["transcript"] == "好的妈妈明天见" == a.transcript()
     assert row["duration_s"] is not None
+
+
+def test_a_withdrawn_warning_raised_again_by_the_last_words_drops_the_withdrawal_note(qtbot, services, wait_jobs):
+    """Withdrawn at hang-up, then the flushed last words raise the call to a block: the row's reasons no longer say
+    the warning was withdrawn."""
+    a = _call(qtbot, services, "13912345678")
+    script = [("final", piece, float(i), i + 0.9) for i, piece in enumerate(TEACHER)]
+    tail = "其实我是公安局的，你涉嫌洗钱，马上把钱转到安全账户，不要告诉家人"
+    release = threading.Event()
+    services.calls.listen("manual", EndlessSilence(), SlowFlushRecognizer(tail, release, script))
+    qtbot.waitUntil(lambda: len(a.final_text) == len(TEACHER), timeout=10_000)
+    services.calls.stop_line("manual")  # settled at once: withdrawn; the flush comes after
+    assert a.withdrawn and a.level is Level.CAUTION
+    qtbot.waitUntil(lambda: services.history().get(a.history_id)["level"] is Level.CAUTION, timeout=10_000)
+    assert services.history().get(a.history_id)["reasons"][0]["code"] == "call.warning_withdrawn"
+    release.set()  # the last words come out now
+    qtbot.waitUntil(lambda: len(a.final_text) == len(TEACHER) + 1, timeout=10_000)
+    wait_jobs()
+    assert not a.withdrawn and a.level >= Level.WARN
+    row = services.history().get(a.history_id)
+    assert row["level"] is a.level
+    assert "call.warning_withdrawn" not in [r.get("code") for r in row["reasons"]]
