@@ -178,7 +178,7 @@ class CallBridge(QObject):
     _screened = Signal(object, object, object)
     # LineState (the call the words belong to), segment, update, error, side code ("" = one channel)
     _segment = Signal(object, object, object, object, str)
-    _ended = Signal(str)
+    _ended = Signal(str, str)  # line, call id ("" = the source gives none)
     _status = Signal(object)
     _two_sided = Signal(object)  # LineState whose two-channel audio started
     _result = Signal(object, object)  # LineState, LineResult of a finished SIP call
@@ -323,7 +323,7 @@ class CallBridge(QObject):
         sip_audio = self._sip_audio
         if ended.source == "sip" and sip_audio is not None:
             sip_audio.on_end(ended)  # read both recordings to the end; the result follows (_sip_call_heard)
-        inbox.emit(self, "_ended", str(ended.line))
+        inbox.emit(self, "_ended", str(ended.line), str(ended.extra.get("call_id", "")) if ended.extra else "")
 
     def on_source_status(self, status: SourceStatus) -> None:
         inbox.emit(self, "_status", status)
@@ -785,8 +785,11 @@ class CallBridge(QObject):
         if state is not None:
             self._stop_session(state)
 
-    @Slot(str)
-    def _on_ended(self, line: str) -> None:
+    @Slot(str, str)
+    def _on_ended(self, line: str, call_id: str) -> None:
+        state = self.lines.get(line)
+        if state is not None and call_id and call_id != state.call_id:
+            return  # the end of another call than the one the line holds now (call waiting on one SIP account)
         self.stop_line(line)
 
     def _stop_session(self, state: LineState) -> None:

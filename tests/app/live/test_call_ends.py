@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import time
 
+from app.calls.events import CallEnded, CallEvent, utc_now
 from screening.types import Level, TranscriptSegment
 from speech.recognizer import RecognitionResult
 from tests.helpers.recognizer import ScriptedRecognizer
@@ -132,3 +133,21 @@ def test_a_withdrawn_warning_raised_again_by_the_last_words_drops_the_withdrawal
     row = services.history().get(a.history_id)
     assert row["level"] is a.level
     assert "call.warning_withdrawn" not in [r.get("code") for r in row["reasons"]]
+
+
+def test_the_end_of_one_sip_call_leaves_the_next_call_on_that_account_monitored(qtbot, services, wait_jobs):
+    """Call waiting on one SIP account: A's end (it carries A's call id) does not end B; B's own end does."""
+    bridge = services.calls
+    bridge.handle_event(CallEvent("home", "13912345678", None, utc_now(), "sip", {"call_id": "A"}))
+    qtbot.waitUntil(lambda: "home" in bridge.lines and bridge.lines["home"].call_id == "A", timeout=10_000)
+    bridge.handle_event(CallEvent("home", "95275012", None, utc_now(), "sip", {"call_id": "B"}))
+    qtbot.waitUntil(lambda: bridge.lines["home"].call_id == "B", timeout=10_000)
+    b = bridge.lines["home"]
+    ended: list[str] = []
+    bridge.callEnded.connect(ended.append)
+
+    bridge.on_controller_ended(CallEnded("home", "sip", utc_now(), "after_pickup", {"call_id": "A"}))  # GUI thread
+    assert b.listening and ended == []
+    bridge.on_controller_ended(CallEnded("home", "sip", utc_now(), "after_pickup", {"call_id": "B"}))
+    assert not b.listening and ended == ["home"]
+    wait_jobs()
