@@ -332,7 +332,9 @@ class CallBridge(QObject):
     def _on_screened(self, event: CallEvent, verdict: NumberVerdict, history_id: int | None) -> None:
         line = str(event.line)
         old = self.lines.get(line)
-        if old is not None:
+        if old is not None and old.listening:  # replaced without an end of its own (manual, NCID without END)
+            self._end_call(old)
+        elif old is not None:
             self._stop_session(old)
         state = LineState(
             line=line,
@@ -763,6 +765,11 @@ class CallBridge(QObject):
         state = self.lines.get(line)
         if state is None:
             return
+        self._end_call(state)
+        self.callEnded.emit(line)
+
+    def _end_call(self, state: LineState) -> None:
+        """The call is over: stop listening, settle its verdict, write its transcript so far and its duration."""
         state.listening = False
         self._stop_session(state)
         self._settle(state)
@@ -778,7 +785,6 @@ class CallBridge(QObject):
                 area=DataArea.HISTORY,
                 name="end-call",
             )
-        self.callEnded.emit(line)
 
     def remove_line(self, line: str) -> None:
         state = self.lines.pop(line, None)

@@ -151,3 +151,16 @@ def test_the_end_of_one_sip_call_leaves_the_next_call_on_that_account_monitored(
     bridge.on_controller_ended(CallEnded("home", "sip", utc_now(), "after_pickup", {"call_id": "B"}))
     assert not b.listening and ended == ["home"]
     wait_jobs()
+
+
+def test_a_call_replaced_by_the_next_one_on_its_line_is_ended_and_settled(qtbot, services, wait_jobs):
+    """No end of its own (manual source, NCID without END): when the next call comes, the last one is ended like a
+    hang-up (its warning withdrawn, its duration written)."""
+    a = _teacher_call(qtbot, services)
+    b = _call(qtbot, services, "13800138000")
+    assert b is not a and not a.listening and a.withdrawn
+    wait_jobs()
+    row = services.history().get(a.history_id)
+    assert row["level"] is Level.CAUTION and row["reasons"][0]["code"] == "call.warning_withdrawn"
+    assert row["duration_s"] is not None and "研学费" in row["transcript"]
+    assert services.history().get(b.history_id)["level"] is Level.UNKNOWN
