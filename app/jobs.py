@@ -31,6 +31,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeoutError
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,7 @@ from app import inbox
 log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL_S = 0.05
+WRITER_DRAIN_S = 10.0  # at quit, how long queued database writes may take to land
 
 
 class Cancelled(Exception):
@@ -105,6 +107,7 @@ class Job:
     on_error: Callable[[BaseException], None] | None = None
     on_cancelled: Callable[[], None] | None = None
     started: float = field(default_factory=time.monotonic)
+    writer: bool = False  # on the database writer (drained at quit, never dropped)
 
     def cancel(self) -> None:
         if self.progress is not None:
@@ -199,7 +202,7 @@ class JobRunner(QObject):
             return Job(job_id, label, dropped, progress)
         pool = self._lane(lane) if lane else self._writer if writer else self._pool
         future: Future[Any] = Future()
-        job = Job(job_id, label, future, progress, on_result, on_error, on_cancelled)
+        job = Job(job_id, label, future, progress, on_result, on_error, on_cancelled, writer=writer)
         self._active[job_id] = job
 
         def work() -> None:
@@ -272,13 +275,28 @@ class JobRunner(QObject):
         return not self._active
 
     def shutdown(self, wait: bool = True) -> None:
-        """Cancel long jobs and join every worker thread. Safe to call twice."""
+        """Cancel the jobs, drain the database writer (a call's end, its settled verdict still land) and join every
+        worker thread. Safe to call twice."""
         if self._closed:
             return
         self._closed = True
         for job in list(self._active.values()):
-            job.cancel()
+            if not job.writer:
+                job.cancel()
+            elif job.progress is not None:
+                job.progress.cancel()  # a long write (an import) stops at its next check; queued writes still run
         self._pool.shutdown(wait=wait, cancel_futures=True)
-        self._writer.shutdown(wait=wait, cancel_futures=True)
+        drained = not wait or self._drain_writer(WRITER_DRAIN_S)
+        self._writer.shutdown(wait=wait, cancel_futures=not drained)
         for pool in self._lanes.values():  # their owners cut what is in flight first (AlertService.close)
             pool.shutdown(wait=wait, cancel_futures=True)
+
+    def _drain_writer(self, timeout_s: float) -> bool:
+        """Wait until every write queued so far has run; False (and what is left is dropped) after ``timeout_s``."""
+        marker = self._writer.submit(lambda: None)
+        try:
+            marker.result(timeout=timeout_s)
+        except FutureTimeoutError:  # (the built-in TimeoutError only from Python 3.11)
+            log.warning("database writes still queued after %.0f s at quit are dropped", timeout_s)
+            return False
+        return True

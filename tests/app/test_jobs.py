@@ -121,3 +121,29 @@ def test_lane_jobs_run_on_their_own_worker_in_order(qtbot) -> None:
     qtbot.waitUntil(lambda: len(got) == 3, timeout=2000)
     assert got[1] == "first e-mail" and got[2].startswith("callshield-email")
     runner.shutdown()
+
+
+def test_quit_drains_the_writer_queued_writes_land_and_a_long_write_stops(qtbot) -> None:
+    """Quitting while the writer is busy: the writes queued behind it (a call's end) still run; a long write (an
+    import) is told to stop, and jobs on the other pool that have not started are dropped."""
+    runner = JobRunner(workers=1)
+    busy, release = threading.Event(), threading.Event()
+    ran: list[str] = []
+
+    def long_write(progress: Progress) -> None:
+        busy.set()
+        while not progress.cancelled:
+            time.sleep(0.01)
+        ran.append("import stopped")
+
+    def blocker() -> None:
+        assert release.wait(5)
+
+    runner.run_long(long_write, writer=True, name="import")
+    assert busy.wait(5)
+    runner.run(ran.append, "call end", writer=True, name="end-call")
+    runner.run(blocker)  # holds the one worker of the other pool
+    runner.run(ran.append, "not started")
+    threading.Timer(0.2, release.set).start()
+    runner.shutdown()
+    assert ran == ["import stopped", "call end"]

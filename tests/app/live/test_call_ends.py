@@ -9,10 +9,12 @@ large model does).
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 
 from app.calls.events import CallEnded, CallEvent, utc_now
+from app.operations import DataArea
 from screening.types import Level, TranscriptSegment
 from speech.recognizer import RecognitionResult
 from tests.helpers.recognizer import ScriptedRecognizer
@@ -164,3 +166,19 @@ def test_a_call_replaced_by_the_next_one_on_its_line_is_ended_and_settled(qtbot,
     assert row["level"] is Level.CAUTION and row["reasons"][0]["code"] == "call.warning_withdrawn"
     assert row["duration_s"] is not None and "研学费" in row["transcript"]
     assert services.history().get(b.history_id)["level"] is Level.UNKNOWN
+
+
+def test_quitting_while_the_writer_is_busy_still_saves_the_call_end(qtbot, services, wait_jobs):
+    """The call's settled verdict and its end are queued behind a slow write when the app quits: they still land."""
+    a = _teacher_call(qtbot, services)
+    wait_jobs()
+    services.write(time.sleep, 0.5, area=DataArea.HISTORY, name="slow-write")  # e.g. a big list import
+    services.calls.stop_line("manual")
+    assert a.level is Level.CAUTION
+    services.close()  # quitting the app now
+    db = sqlite3.connect(services.db_path)
+    try:
+        level, duration = db.execute("SELECT level, duration_s FROM history WHERE id = ?", [a.history_id]).fetchone()
+    finally:
+        db.close()
+    assert duration is not None and Level.parse(level) is Level.CAUTION
