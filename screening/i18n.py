@@ -68,6 +68,12 @@ class BiText:
         return self.en if normalise_language(lang) == "en" else self.zh
 
 
+def count_en(n: int, noun: str) -> str:
+    """An English count with its noun, ``1 bad line`` / ``3 bad lines``, for an English template's parameter
+    (Chinese needs no plural).  Regular plurals only."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def normalise_language(lang: str | None) -> str:
     """Map a locale-ish string to ``zh`` or ``en``. Unknown or empty → ``zh`` (Chinese first)."""
     if not lang:

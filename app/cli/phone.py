@@ -19,6 +19,7 @@ from typing import Any
 
 from app.cli import CliContext
 from app.display import level_word
+from screening.i18n import count_en
 from screening.types import Level
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,8 @@ KIND_TEXT = {
     "calls": ("通话记录备份", "call backup"),
     "sms": ("短信备份", "SMS backup"),
     "calllog": ("通话记录 CSV", "call-log CSV"),
+    "smslog": ("短信 CSV", "SMS CSV"),
+    "csv": ("CSV 文件", "CSV file"),
     "recording": ("通话录音", "recording"),
     "unknown": ("未知文件", "unknown file"),
     "call": ("电话", "call"),
@@ -46,8 +49,8 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         "phone",
         parents=[parent],
         help="检查家人的手机：备份、短信、通话录音 / check a parent's phone: backups, SMS, call recordings",
-        description="导入手机备份（SMS Backup & Restore 的 calls/sms XML、通话记录 CSV、录音文件夹），或监视同步来的录音文件夹。"
-        " / Import phone backups (SMS Backup & Restore calls/sms XML, call-log CSV, recording folders) or watch a "
+        description="导入手机备份（SMS Backup & Restore 的 calls/sms XML、通话记录或短信 CSV、录音文件夹），或监视同步来的录音文件夹。"
+        " / Import phone backups (SMS Backup & Restore calls/sms XML, call-log or SMS CSV, recording folders) or watch a "
         "synced recording folder.",
     )
     sub = phone.add_subparsers(dest="phone_command", metavar="ACTION")
@@ -60,6 +63,12 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     imp.add_argument("--profile", default="", help="这是谁的手机，例如 妈妈 / whose phone, e.g. 妈妈")
     imp.add_argument("--model", default=None, help="录音识别用的 Vosk 模型目录 / Vosk model folder for recordings")
     imp.add_argument("--json", action="store_true", help="输出 JSON / machine-readable output")
+    imp.add_argument(
+        "--skip-bad",
+        action="store_true",
+        help="CSV 里有读不出的行时，跳过这些行、导入其余的（默认整个文件都不导入）/ import a CSV's good lines, "
+        "skipping the bad ones (default: nothing from that file)",
+    )
     imp.set_defaults(func=cmd_import)
     watch = sub.add_parser(
         "watch",
@@ -137,7 +146,13 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
     cancel = threading.Event()
     try:
         result = import_phone_files(
-            ctx.data_dir, args.paths, args.profile, model=args.model, progress=progress, cancel=cancel
+            ctx.data_dir,
+            args.paths,
+            args.profile,
+            model=args.model,
+            progress=progress,
+            cancel=cancel,
+            skip_bad=args.skip_bad,
         )
     except KeyboardInterrupt:
         cancel.set()
@@ -160,6 +175,7 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
                             for e in f.suspicious()
                         ],
                         "error": None if f.error is None else {"zh": f.error.render("zh"), "en": f.error.render("en")},
+                        "bad_rows": f.bad_rows,
                     },
                     ensure_ascii=False,
                 )
@@ -182,9 +198,20 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
         print(line, file=ctx.out)
     for f in result.files:
         if f.error is not None:
-            print(f"  ✗ {Path(f.path).name}: {f.error.render(ctx.lang)}", file=ctx.out)
+            text = f.error.render(ctx.lang)
+            name = Path(f.path).name
+            print(f"  ✗ {text}" if name in text else f"  ✗ {name}: {text}", file=ctx.out)
         for note in f.notes:
             print(f"  · {Path(f.path).name}: {note.render(ctx.lang)}", file=ctx.out)
+        if f.status == "failed" and f.bad_rows and f.read:  # skipping would still import something
+            print(
+                ctx.t(
+                    f"  → 也可以加 --skip-bad：跳过这 {f.bad_rows} 行，导入其余 {f.read} 条",
+                    f"  → or add --skip-bad to leave out {count_en(f.bad_rows, 'bad line')} and import the other "
+                    f"{count_en(f.read, 'record')}",
+                ),
+                file=ctx.out,
+            )
     flagged = sorted(result.flagged, key=lambda e: (-e.level, e.occurred_at))
     caution = sorted(result.caution, key=lambda e: e.occurred_at)
     for title, events, shown in (

@@ -89,12 +89,18 @@ def import_phone_files(
     progress: Callable[[FileImport], None] | None = None,
     cancel: threading.Event | None = None,
     tz: tzinfo | None = None,
+    skip_bad: bool = False,
 ) -> ImportResult:
-    """Import backups, call-log CSVs and recordings for ``profile``; history is written, the result returned."""
+    """Import backups, call-log and message CSVs and recordings for ``profile``; history is written, the result
+    returned.  A CSV with bad lines imports nothing unless ``skip_bad`` (then its good lines are imported)."""
     db = open_db(paths.db_path(data_dir))
     try:
         importer = PhoneImporter(
-            db, profile, transcriber=transcriber or LazyTranscriber(model_resolver(data_dir, model)), tz=tz
+            db,
+            profile,
+            transcriber=transcriber or LazyTranscriber(model_resolver(data_dir, model)),
+            tz=tz,
+            skip_bad=skip_bad,
         )
         return importer.import_paths(items, progress=progress, cancel=cancel)
     finally:

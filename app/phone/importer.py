@@ -1,30 +1,36 @@
-"""The one import path for a parent's phone: XML backups, call-log CSV files and recording folders.
+"""The one import path for a parent's phone: XML backups, call-log and message CSV files and recording folders.
 
 ``PhoneImporter(db, profile="妈妈").import_paths([...])`` parses each file, screens what it holds and writes
 history rows for that profile:
 
 * **calls** (``calls-*.xml`` and call-log CSV, whose lines are read by the same ``call_log_number`` as
   ``callshield check --file``): the number rules for a *call* (a 1069 caller is suspicious);
-* **text messages** (``sms-*.xml``, SMS and MMS): the number rules for an *SMS sender* plus the scam-script
-  detector on the text, with its entities (``screening.sms``); MMS attachments are listed, never stored;
+* **text messages** (``sms-*.xml``, SMS and MMS, and message CSV exports such as 号码,时间,内容): the number rules
+  for an *SMS sender* plus the scam-script detector on the text, with its entities (``screening.sms``); MMS
+  attachments are listed, never stored.  A CSV is a call log or messages by its header (``csv_layout``); one that
+  is neither is refused, never guessed to be calls;
 * **recordings** (audio files, vendor folders): transcribed (``transcriber``; Vosk by default), assessed by
   the detector, and linked to the call log by the file name or by time (``app.phone.recordings``).
 
 Idempotent and all-or-nothing: every row carries a content hash (of the profile and the record for calls and
 messages, of the file for recordings); a re-import adds only rows whose hash is new.  Each file is written in
-one transaction while it is parsed — a truncated or garbage file rolls back and adds nothing.
+one transaction while it is parsed — a truncated or garbage file rolls back and adds nothing.  A CSV line that cannot
+be read (a number with letters in it, bytes that are no text) fails its file too, named by its line number,
+unless ``skip_bad`` asks for the good lines.
 
 Qt-free; results are codes and plain data (``Message``), rendered zh/en by the CLI or a page.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import logging
 import re
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, is_dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
@@ -34,10 +40,18 @@ from typing import Any
 
 import sqlite_utils
 
-from app.phone.backup_xml import BackupError, CallRecord, MessageRecord, detect_kind, iter_backup
+from app.phone.backup_xml import (
+    MAX_BODY,
+    BackupError,
+    BackupProblem,
+    CallRecord,
+    MessageRecord,
+    detect_kind,
+    iter_backup,
+)
 from app.phone.recordings import CallEntry, match_call, parse_name, vendor_of
 from blocklists.history import History
-from screening.i18n import Message, MessageCode
+from screening.i18n import Message, MessageCode, count_en
 from screening.numbers import trim_cache
 from screening.screener import NumberScreener
 from screening.types import Level
@@ -51,16 +65,17 @@ SETTLE_S = 2.0  # a file modified more recently than this is checked for growth 
 AUDIO_EXTENSIONS = frozenset({".wav", ".mp3", ".m4a", ".aac", ".amr", ".3gp", ".ogg", ".opus", ".flac", ".mp4"})
 CSV_EXTENSIONS = frozenset({".csv", ".txt", ".tsv"})
 FLAG_LEVEL = Level.WARN
+MAX_BAD_ROWS_SHOWN = 20  # a file's bad lines named one by one; the count is always exact
 
 DONE, SKIPPED, FAILED, CANCELLED = "done", "skipped", "failed", "cancelled"
 
 
 class PhoneProblem(MessageCode):
-    NOT_FOUND = ("找不到 {path}", "not found: {path}")
+    NOT_FOUND = ("找不到 {path}；请检查文件名和所在的文件夹", "not found: {path}; check the name and the folder")
     UNKNOWN_FILE = (
-        "{path} 不是可导入的手机文件（支持：SMS Backup & Restore 的 calls-*.xml / sms-*.xml、通话记录 CSV、通话录音）",
+        "{path} 不是可导入的手机文件（支持：SMS Backup & Restore 的 calls-*.xml / sms-*.xml、通话记录或短信 CSV、通话录音）",
         "{path} is not a phone file we can import (supported: SMS Backup & Restore calls-*.xml / sms-*.xml, "
-        "call-log CSV, call recordings)",
+        "call-log or SMS CSV, call recordings)",
     )
     EMPTY_FILE = ("{path} 是空文件（0 字节），已跳过", "{path} is empty (0 bytes); skipped")
     STILL_WRITING = (
@@ -76,11 +91,76 @@ class PhoneProblem(MessageCode):
         "没有找到对应的通话记录（号码尾号与前后两分钟内的来电都不符）",
         "no matching call in the call log (no call with the same last digits within two minutes)",
     )
-    CSV_NO_NUMBERS = ("{path} 里没有找到任何号码", "no phone numbers found in {path}")
+    CSV_NO_NUMBERS = (
+        "{path} 里没有找到任何号码，没有导入任何内容；请确认选的是手机导出的通话记录",
+        "no phone numbers found in {path}, so nothing was imported; check that it is a call log exported from the phone",
+    )
+    CSV_NO_MESSAGES = (
+        "{path} 里没有找到任何短信，没有导入任何内容；请确认选的是手机导出的短信",
+        "no text messages found in {path}, so nothing was imported; check that it is an SMS export from the phone",
+    )
+    CSV_EMPTY = (
+        "{path} 是空文件（0 字节），没有导入任何内容；请在手机上重新导出一次",
+        "{path} is empty (0 bytes), so nothing was imported; export it from the phone again",
+    )
+    CSV_UNKNOWN_COLUMNS = (
+        "看不出 {path} 是通话记录还是短信，没有导入任何内容。它的表头是：{found}。"
+        "通话记录要有号码列（如 号码、电话、number）；短信要有号码或发件人列（如 号码、发件人、sender、address）"
+        "和内容列（如 内容、短信内容、正文、body、message、text），最好还有时间列（如 时间、日期、date）；"
+        "列之间用逗号分隔。请在表格软件里改好第一行的表头后重新导入",
+        "cannot tell whether {path} is a call log or text messages, so nothing was imported. Its header is: {found}. "
+        "A call log needs a number column (e.g. 号码, 电话, number); text messages need a number or sender column "
+        "(e.g. 号码, 发件人, sender, address) and a content column (e.g. 内容, 短信内容, 正文, body, message, text), "
+        "ideally a time column too (e.g. 时间, 日期, date); columns are separated by commas. Fix the header (the "
+        "first line) in a spreadsheet and import it again",
+    )
+    CSV_TEXT_WITHOUT_HEADER = (
+        "{path} 没有表头，而且第 {line} 行有一段文字（“{value}”），看不出是通话记录还是短信，没有导入任何内容。"
+        "请在第一行加上表头，例如 号码,时间,内容（短信）或 号码,时间,时长（通话记录），然后重新导入",
+        "{path} has no header and line {line} holds text (“{value}”), so it is unclear whether it is a call log or "
+        "text messages; nothing was imported. Add a header as the first line, e.g. 号码,时间,内容 (number, time, "
+        "content: messages) or 号码,时间,时长 (number, time, duration: calls), and import it again",
+    )
+    CSV_BAD_ROW = (
+        "{path} 有一行不对，没有导入任何内容：{first}。请改正或删掉这一行后重新导入",
+        "{path} has a bad line, so nothing was imported: {first_en}. Fix or delete that line and import again",
+    )
+    CSV_BAD_ROWS = (
+        "{path} 有 {count} 行不对，没有导入任何内容（第一处：{first}）。请改正或删掉这些行后重新导入",
+        "{path} has {count} bad lines, so nothing was imported (the first: {first_en}). Fix or delete them and "
+        "import again",
+    )
+    ROWS_SKIPPED = ("跳过了 {count} 行有问题的行（没有导入）：", "left out, as --skip-bad asked ({count}):")
+    MORE_BAD_ROWS = ("……另有 {count} 行", "… {count} more")
     CANCELLED = ("已取消，{path} 没有导入任何内容", "cancelled; nothing from {path} was imported")
     INTERNAL = (
         "处理 {path} 时出错（{detail}），没有导入任何内容",
         "error while importing {path} ({detail}); nothing was imported",
+    )
+
+
+class RowProblem(MessageCode):
+    """Why one line of a call-log or message CSV was not imported (its line number first, as in list imports)."""
+
+    NOT_A_NUMBER = (
+        "第 {line} 行：“{value}” 不是电话号码（{reason}）",
+        "line {line}: “{value}” is not a phone number ({reason_en})",
+    )
+    AMBIGUOUS = (
+        "第 {line} 行：看不出哪一部分是号码（数字被逗号分成了几段）",
+        "line {line}: cannot tell which part is the number (the digits are split by commas)",
+    )
+    UNDECODABLE = (
+        "第 {line} 行：无法解码（不是 UTF-8 或 GBK 文本）",
+        "line {line}: cannot be decoded (neither UTF-8 nor GBK text)",
+    )
+    BINARY = (
+        "第 {line} 行：含有二进制/控制字符，文件可能损坏",
+        "line {line}: contains binary/control characters; the file may be damaged",
+    )
+    COLUMNS = (
+        "第 {line} 行：列数不对（表头有 {expected} 列，这一行只有 {found} 列）",
+        "line {line}: too few columns ({found}; the header has {expected})",
     )
 
 
@@ -89,7 +169,7 @@ class ImportSummary(MessageCode):
 
     ADDED = (
         "{files} 个文件，新增 {added} 条记录，其中可疑 {suspicious} 条、需要注意 {caution} 条",
-        "{files} file(s), {added} records added: {suspicious} suspicious, {caution} to keep an eye on",
+        "{files_en}, {added_en} added: {suspicious} suspicious, {caution} to keep an eye on",
     )
     EXISTING = (
         "另有 {existing} 条以前已经导入过，不再重复提醒（都在历史记录里）",
@@ -124,7 +204,7 @@ class PhoneEvent:
 @dataclass
 class FileImport:
     path: str
-    kind: str  # calls | sms | calllog | recording | unknown
+    kind: str  # calls | sms | calllog | smslog (message CSV) | csv (neither: refused) | recording | unknown
     status: str = DONE
     read: int = 0
     added: int = 0
@@ -135,6 +215,7 @@ class FileImport:
     notes: list[Message] = field(default_factory=list)
     matched_call_id: int | None = None
     seconds: float = 0.0
+    bad_rows: int = 0  # lines of a CSV that could not be read (named in ``notes``); ``read`` counts the good ones
 
     def counts_by_level(self) -> dict[Level, int]:
         out: dict[Level, int] = {}
@@ -177,7 +258,9 @@ class ImportResult:
                 ImportSummary.ADDED,
                 {
                     "files": len(self.files),
+                    "files_en": count_en(len(self.files), "file"),
                     "added": self.total("added"),
+                    "added_en": count_en(self.total("added"), "record"),
                     "suspicious": len(self.flagged),
                     "caution": len(self.caution),
                 },
@@ -266,12 +349,30 @@ _ROW_COLS = (
 )  # fmt: skip
 _INSERT = f"INSERT INTO history ({', '.join(_ROW_COLS)}) VALUES ({', '.join('?' for _ in _ROW_COLS)})"
 _CSV_TIME = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?")
-# A call-log CSV's header names (phone tools and spreadsheets, zh/en): the columns besides the number and the time.
+# The header names of a call-log or message CSV (phone tools and spreadsheets, zh/en), compared after NFKC and
+# lower-casing.  A header with a text column is a message export; one with a number column only, a call log.
 _CSV_COLUMNS = {
+    "number": (
+        "号码", "电话", "电话号码", "手机", "手机号", "手机号码", "来电号码", "对方号码", "联系电话", "发件人", "发信人",
+        "发送人", "发件人号码", "发送方", "发送号码", "number", "phone", "phone number", "phone_number", "tel",
+        "address", "sender", "from",
+    ),
+    "time": (
+        "时间", "日期", "日期时间", "通话时间", "开始时间", "发送时间", "接收时间", "收到时间", "time", "date",
+        "datetime", "date time", "timestamp",
+    ),
+    "text": (
+        "内容", "短信内容", "短信", "正文", "短信正文", "信息", "信息内容", "消息", "消息内容", "body", "message",
+        "text", "content", "sms", "msg",
+    ),
     "name": ("姓名", "联系人", "名称", "名字", "备注名", "name", "contact", "contact name"),
-    "type": ("类型", "通话类型", "呼叫类型", "来去电", "type", "call type", "direction"),
-    "duration": ("时长", "通话时长", "时长(秒)", "时长（秒）", "duration", "duration(s)", "seconds"),
-}
+    "type": ("类型", "通话类型", "呼叫类型", "来去电", "短信类型", "type", "call type", "direction", "box"),
+    "duration": ("时长", "通话时长", "时长(秒)", "duration", "duration(s)", "seconds"),
+}  # fmt: skip
+# A message CSV's type column: the parent's own messages are kept, not screened (as in the XML backups).
+_CSV_SENT_WORDS = ("发送", "已发", "发出", "sent", "outgoing", "outbox")
+_CSV_DRAFT_WORDS = ("草稿", "draft")
+_CSV_PROSE = 20  # a cell this long in a file without a header is text, so the file may be messages
 # The call types the backups use (``backup_xml.CALL_TYPES``), as a call-log CSV writes them.
 _CSV_CALL_TYPES = (
     ("missed", ("未接", "missed")),
@@ -285,8 +386,8 @@ _CSV_DURATION = re.compile(r"^(?:(\d+)\s*(?:小时|时|h))?\s*(?:(\d+)\s*(?:分�
 
 
 def _csv_header(cells: list[str]) -> dict[str, int]:
-    """Column of each known header name among a line's ``cells`` (name, type, duration), or {} for no header."""
-    lowered = [c.lower() for c in cells]
+    """Column of each known header name among a line's ``cells`` (see ``_CSV_COLUMNS``), or {} for no header."""
+    lowered = [unicodedata.normalize("NFKC", c).strip().lstrip("\ufeff").lower() for c in cells]
     found: dict[str, int] = {}
     for key, names in _CSV_COLUMNS.items():
         for i, cell in enumerate(lowered):
@@ -294,6 +395,75 @@ def _csv_header(cells: list[str]) -> dict[str, int]:
                 found[key] = i
                 break
     return found
+
+
+@dataclass(frozen=True)
+class CsvLayout:
+    """What a CSV from a phone holds, read from its header (``csv_layout``)."""
+
+    kind: str  # calllog | smslog | csv (cannot tell: refused)
+    header_line: int = 0  # 1-based; 0 when the file has no header
+    header: tuple[str, ...] = ()
+    columns: dict[str, int] = field(default_factory=dict)
+    problem: Message | None = None  # why a file of kind "csv" is refused
+
+
+def _data_line(line: str) -> bool:
+    """Whether a CSV line holds a call (a number of at least three digits, or digits split over cells), rather
+    than a header or a title line (短信导出 2026-12-06)."""
+    from blocklists.importexport import CALL_LOG_AMBIGUOUS, call_log_number
+
+    number = call_log_number(line)
+    if number == CALL_LOG_AMBIGUOUS:
+        return True
+    return sum(ch.isdigit() for ch in number) >= 3 and not any("\u4e00" <= ch <= "\u9fff" for ch in number)
+
+
+def _prose_cell(cells: list[str]) -> str:
+    """The first cell that reads as text (a message body) rather than a number, time, name or call type."""
+    for cell in cells:
+        if len(cell) >= _CSV_PROSE and not _CSV_TIME.search(cell) and sum(ch.isdigit() for ch in cell) < len(cell) / 2:
+            return cell
+    return ""
+
+
+def csv_layout(path: Path, lines: Sequence[str]) -> CsvLayout:
+    """Call log, message export or neither, from the first lines of a CSV.
+
+    The header is the first line, before the first call, that names a known column (a title line may come
+    first).  With a text column (内容/短信内容/body…) and a number or sender column it is a message export; with a
+    number column, a call log.  A file without a header is a call log (one number a line, or the number among
+    other cells) unless a line holds text, which only messages have.  Anything else cannot be told apart and is
+    refused: nothing is ever guessed to be calls.
+    """
+    from blocklists.importexport import csv_cells
+
+    unknown: tuple[int, list[str]] | None = None  # a title line or a header we do not know
+    for i, line in enumerate(lines[:200], 1):
+        if not line.strip():
+            continue
+        cells = csv_cells(line)
+        if not _data_line(line):
+            columns = _csv_header(cells)
+            if "number" in columns:
+                return CsvLayout("smslog" if "text" in columns else "calllog", i, tuple(cells), columns)
+            if columns:  # a header, without a number column
+                unknown = (i, cells)
+                break
+            unknown = unknown or (i, cells)
+            continue
+        if unknown is not None:  # a header we do not know, then data
+            break
+        for at, ahead in enumerate(lines[i - 1 : i + 4], i):
+            if prose := _prose_cell(csv_cells(ahead)):
+                params = {"path": str(path), "line": at, "value": _excerpt(prose, 24)}
+                return CsvLayout("csv", problem=Message(PhoneProblem.CSV_TEXT_WITHOUT_HEADER, params))
+        return CsvLayout("calllog")
+    if unknown is None:
+        return CsvLayout("calllog")  # nothing but blank lines: reported as "no numbers"
+    found = "，".join(c for c in unknown[1] if c) or unknown[1][0]
+    params = {"path": str(path), "found": _excerpt(found, 80)}
+    return CsvLayout("csv", unknown[0], tuple(unknown[1]), problem=Message(PhoneProblem.CSV_UNKNOWN_COLUMNS, params))
 
 
 def _csv_extra(columns: dict[str, int], cells: list[str]) -> tuple[str | None, str | None, float | None]:
@@ -304,6 +474,28 @@ def _csv_extra(columns: dict[str, int], cells: list[str]) -> tuple[str | None, s
         return cells[at] if at is not None and at < len(cells) else ""
 
     return cell("name") or None, _csv_call_type(cell("type")), _csv_duration(cell("duration"))
+
+
+def _csv_box(cell: str) -> str:
+    """inbox / sent / draft from a message CSV's type cell (接收, 已发送, sent, 1, 2 …); inbox when unsure."""
+    cell = cell.strip().lower()
+    if cell == "2" or any(w in cell for w in _CSV_SENT_WORDS):
+        return "sent"
+    if cell == "3" or any(w in cell for w in _CSV_DRAFT_WORDS):
+        return "draft"
+    return "inbox"
+
+
+def _epoch_time(cell: str) -> str | None:
+    """ISO-8601 UTC from a time cell holding Unix seconds or milliseconds (Android exports write ``date`` so)."""
+    cell = cell.strip()
+    if not cell.isdigit() or len(cell) not in (10, 13):
+        return None
+    return _iso_ms(int(cell) * (1000 if len(cell) == 10 else 1))
+
+
+def _ms(iso: str) -> int:
+    return int(datetime.fromisoformat(iso).timestamp() * 1000)
 
 
 def _csv_call_type(cell: str) -> str | None:
@@ -377,8 +569,10 @@ class PhoneImporter:
         transcriber: Transcriber | None = None,
         tz: tzinfo | None = None,
         settle_s: float = SETTLE_S,
+        skip_bad: bool = False,
     ) -> None:
         self.db = db
+        self.skip_bad = skip_bad  # import a CSV's good lines when some are bad (they are named either way)
         self.history = History(db)
         self.profile = profile.strip()
         if screener is None:
@@ -436,7 +630,7 @@ class PhoneImporter:
         for kind, f in tables:
             if cancel is not None and cancel.is_set():
                 break
-            r = self.import_calllog_csv(f, cancel) if kind == "calllog" else self.import_backup(f, cancel)
+            r = self.import_csv(f, cancel) if kind == "calllog" else self.import_backup(f, cancel)
             results.append(r)
             if progress is not None:
                 progress(r)
@@ -539,9 +733,10 @@ class PhoneImporter:
             else:
                 raise
         result.seconds = time.perf_counter() - t0
-        if result.status == DONE and result.read == 0 and kind == "calllog":
+        if result.status == DONE and result.read == 0 and kind in ("calllog", "smslog"):
             result.status = FAILED
-            result.error = Message(PhoneProblem.CSV_NO_NUMBERS, {"path": str(path)})
+            code = PhoneProblem.CSV_NO_NUMBERS if kind == "calllog" else PhoneProblem.CSV_NO_MESSAGES
+            result.error = Message(code, {"path": str(path)})
         return result
 
     def _flag(self, result: FileImport, row: tuple[Any, ...], excerpt: str, entities: Any = ()) -> None:
@@ -600,8 +795,11 @@ class PhoneImporter:
             flagged.append((row, "", ()))
         return row
 
-    def _message_row(self, rec: MessageRecord, key: str, flagged: list[Any], counts: dict[str, int]) -> tuple[Any, ...]:
+    def _message_row(
+        self, rec: MessageRecord, key: str, flagged: list[Any], counts: dict[str, int], source: str = ""
+    ) -> tuple[Any, ...]:
         at = _iso_ms(rec.date_ms)
+        source = source or f"phone-backup-{rec.kind}"
         attachments: list[dict[str, Any]] = [
             {"kind": "attachment", "value": part.content_type, "size": part.size, "name": part.name}
             for part in rec.parts
@@ -609,7 +807,7 @@ class PhoneImporter:
         ]
         if not rec.incoming:  # the parent's own messages are kept, not screened
             return (
-                "sms", at, rec.address, None, f"phone-backup-{rec.kind}", rec.contact_name, None, None, None, None,
+                "sms", at, rec.address, None, source, rec.contact_name, None, None, None, None,
                 rec.body, None, _dumps(attachments), None, key, None, None, self.profile, rec.box,
             )  # fmt: skip
         from screening.sms import assess_sms
@@ -625,7 +823,7 @@ class PhoneImporter:
         entities += attachments
         flagged_row = a.level >= Level.CAUTION
         row = (
-            "sms", at, rec.address, verdict.number.e164, f"phone-backup-{rec.kind}", rec.contact_name, int(a.level),
+            "sms", at, rec.address, verdict.number.e164, source, rec.contact_name, int(a.level),
             round(a.score, 3), a.category, _dumps(a.reasons()) if flagged_row else None, rec.body,
             _dumps([_plain(h) for h in a.content.hits]) if flagged_row else None, _dumps(entities), None, key, None,
             None, self.profile, rec.box,
@@ -635,35 +833,140 @@ class PhoneImporter:
         return row
 
     # ------------------------------------------------------------------------------------- CSV
-    def import_calllog_csv(self, path: str | Path, cancel: threading.Event | None = None) -> FileImport:
-        from blocklists.importexport import CALL_LOG_AMBIGUOUS, call_log_number, csv_cells, decode_bytes
+    def import_csv(self, path: str | Path, cancel: threading.Event | None = None) -> FileImport:
+        """A call log or a message export saved as CSV, told apart by its header (``csv_layout``); a file that is
+        neither is refused.  Lines that cannot be read (a number with letters in it, digits split over cells,
+        bytes that are no text) fail the whole file, each named by its line, unless ``skip_bad`` was given."""
+        from blocklists.importexport import decode_bytes
 
         p = Path(path)
+        try:
+            data = p.read_bytes()
+        except OSError as exc:
+            unreadable = {"path": str(p), "detail": exc.strerror or type(exc).__name__}
+            return self._failed(p, "csv", Message(BackupProblem.UNREADABLE, unreadable))
+        if not data:
+            return self._failed(p, "csv", Message(PhoneProblem.CSV_EMPTY, {"path": str(p)}))
+        lines, _enc, undecodable, binary = decode_bytes(data)
+        del data
+        bad: list[Message] = [Message(RowProblem.UNDECODABLE, {"line": i}) for i in undecodable]
+        bad += [Message(RowProblem.BINARY, {"line": i}) for i in binary]
+        skip = set(undecodable) | set(binary)
+        layout = csv_layout(p, [("" if i in skip else ln) for i, ln in enumerate(lines, 1)])
+        if layout.problem is not None:
+            return self._failed(p, "csv", layout.problem)
         flagged: list[tuple[tuple[Any, ...], str, Any]] = []
-
-        def rows() -> Iterator[tuple[str, Callable[[], tuple[Any, ...]]]]:
-            try:
-                data = p.read_bytes()
-            except OSError as exc:
-                raise BackupError(_unreadable(), path=str(p), detail=exc.strerror or str(exc)) from None
-            lines, _enc, _bad, _bin = decode_bytes(data)
-            columns: dict[str, int] = {}
-            for i, line in enumerate(lines, 1):
-                number = call_log_number(line)
-                if not number or number == CALL_LOG_AMBIGUOUS:  # blank/header, or digits split over cells
-                    columns = columns or _csv_header(csv_cells(line))  # 姓名,号码,类型,日期,时长: which is which
-                    continue
-                when = self._csv_time(line)
-                key = _hash(self.profile, "csv", number, when or f"{p.name}:{i}", line.strip())
-                extra = _csv_extra(columns, csv_cells(line)) if columns else (None, None, None)
-                yield key, partial(self._csv_row, number, when, key, flagged, *extra)
-
-        result = self._write_file(p, "calllog", rows(), cancel)
+        counts = {"screened": 0}
+        if layout.kind == "smslog":
+            rows = self._message_csv_rows(p, lines, skip, layout, bad, flagged, counts)
+        else:
+            rows = self._call_csv_rows(p, lines, skip, layout, bad, flagged)
+        result = self._write_file(p, layout.kind, self._all_or_nothing(p, rows, bad), cancel)
+        if bad:
+            result.bad_rows = len(bad)
+            if result.status == DONE:  # skipped, as asked
+                result.notes.append(Message(PhoneProblem.ROWS_SKIPPED, {"count": len(bad)}))
+            if result.status == DONE or len(bad) > 1:  # one bad line is named by the error itself
+                bad.sort(key=lambda m: int(m.params["line"]))
+                result.notes += bad[:MAX_BAD_ROWS_SHOWN]
+                if len(bad) > MAX_BAD_ROWS_SHOWN:
+                    more = len(bad) - MAX_BAD_ROWS_SHOWN
+                    result.notes.append(Message(PhoneProblem.MORE_BAD_ROWS, {"count": more}))
         if result.status == DONE:
-            result.screened = result.read
+            result.screened = counts["screened"] if layout.kind == "smslog" else result.read  # every call read
             for row, excerpt, entities in flagged:
                 self._flag(result, row, excerpt, entities)
         return result
+
+    def _all_or_nothing(
+        self, p: Path, rows: Iterator[tuple[str, Callable[[], tuple[Any, ...]]]], bad: list[Message]
+    ) -> Iterator[tuple[str, Callable[[], tuple[Any, ...]]]]:
+        """``rows``, then a failure (the transaction rolls back) if any line was bad and ``skip_bad`` is off."""
+        yield from rows
+        if bad and not self.skip_bad:
+            first = min(bad, key=lambda m: int(m.params["line"]))
+            code = PhoneProblem.CSV_BAD_ROW if len(bad) == 1 else PhoneProblem.CSV_BAD_ROWS
+            params = {"path": str(p), "count": len(bad), "first": first.render("zh"), "first_en": first.render("en")}
+            raise ImportFailed(Message(code, params))
+
+    def _call_csv_rows(
+        self,
+        p: Path,
+        lines: list[str],
+        skip: set[int],
+        layout: CsvLayout,
+        bad: list[Message],
+        flagged: list[Any],
+    ) -> Iterator[tuple[str, Callable[[], tuple[Any, ...]]]]:
+        from blocklists.importexport import CALL_LOG_AMBIGUOUS, call_log_number, csv_cells
+        from screening.numbers import NumberProblem, normalise
+
+        columns = layout.columns
+        for i, line in enumerate(lines, 1):
+            if i <= layout.header_line or i in skip:
+                continue
+            number = call_log_number(line)
+            if number == CALL_LOG_AMBIGUOUS:
+                bad.append(Message(RowProblem.AMBIGUOUS, {"line": i}))
+                continue
+            if not number:  # blank, or a withheld number
+                continue
+            checked = normalise(number)
+            if checked.problem in (NumberProblem.NOT_A_NUMBER, NumberProblem.UNPARSEABLE) and len(checked.digits) >= 3:
+                reason = checked.problem_message
+                assert reason is not None
+                params = {"line": i, "value": _excerpt(number, 40), "reason": reason.render("zh")}
+                bad.append(Message(RowProblem.NOT_A_NUMBER, {**params, "reason_en": reason.render("en")}))
+                continue
+            when = self._csv_time(line)
+            key = _hash(self.profile, "csv", number, when or f"{p.name}:{i}", line.strip())
+            extra = _csv_extra(columns, csv_cells(line)) if columns else (None, None, None)
+            yield key, partial(self._csv_row, number, when, key, flagged, *extra)
+
+    def _message_csv_rows(
+        self,
+        p: Path,
+        lines: list[str],
+        skip: set[int],
+        layout: CsvLayout,
+        bad: list[Message],
+        flagged: list[Any],
+        counts: dict[str, int],
+    ) -> Iterator[tuple[str, Callable[[], tuple[Any, ...]]]]:
+        """A message export's rows, each screened as the XML backups' messages are (``_message_row``).  Cells are
+        read with the csv module: a message may hold commas, quotes and line breaks."""
+        header = lines[layout.header_line - 1]
+        delimiter = "\t" if header.count("\t") > header.count(",") else ","
+        width = len(layout.header)
+        need = max(layout.columns["number"], layout.columns["text"]) + 1
+        body = (("" if i in skip else ln) + "\n" for i, ln in enumerate(lines, 1) if i > layout.header_line)
+        reader = csv.reader(body, delimiter=delimiter)
+        first = layout.header_line + 1  # the line the next row starts on
+        for cells in reader:
+            at, first = first, layout.header_line + reader.line_num + 1
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) < need:
+                bad.append(Message(RowProblem.COLUMNS, {"line": at, "expected": width, "found": len(cells)}))
+                continue
+
+            def cell(key: str, cells: list[str] = cells) -> str:
+                col = layout.columns.get(key)
+                return cells[col].strip() if col is not None and col < len(cells) else ""
+
+            number, text = cell("number"), cell("text")
+            when = self._csv_time(cell("time")) or _epoch_time(cell("time")) or self._csv_time(",".join(cells))
+            box = _csv_box(cell("type"))
+            key = _hash(self.profile, "sms-csv", number, when or f"{p.name}:{at}", box, text)
+            rec = MessageRecord(
+                kind="sms",
+                address=number,
+                date_ms=_ms(when) if when else _ms(datetime.now(timezone.utc).replace(microsecond=0).isoformat()),
+                box=box,
+                body=text[:MAX_BODY],
+                contact_name=cell("name") or None,
+            )
+            yield key, partial(self._message_row, rec, key, flagged, counts, "sms-csv")
 
     def _csv_row(
         self,
@@ -824,12 +1127,6 @@ class PhoneImporter:
             )
         result.seconds = time.perf_counter() - t0
         return result
-
-
-def _unreadable() -> Any:
-    from app.phone.backup_xml import BackupProblem
-
-    return BackupProblem.UNREADABLE
 
 
 def flagged_events(results: Sequence[FileImport], min_level: Level = FLAG_LEVEL) -> list[PhoneEvent]:

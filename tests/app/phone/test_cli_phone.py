@@ -3,6 +3,7 @@ HTML opened and screenshotted in Debian's headless chromium."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -123,3 +124,70 @@ def test_phone_import_counts_caution_rows_that_the_history_shows(run_cli: RunCli
     assert "诈骗和推销电话较多" in full and "…" not in full
     bad = run_cli("history", "--limit", "-1")
     assert bad.returncode == 2 and "正整数" in bad.stderr
+
+
+def test_phone_import_reads_a_message_csv_as_text_messages(run_cli: RunCli, tmp_path: Path) -> None:
+    """An SMS export saved by Excel (GBK, 号码,时间,内容) is imported as messages and its text screened, not as calls."""
+    folder = tmp_path / "phone"
+    folder.mkdir()
+    (folder / "短信导出.csv").write_bytes(
+        "号码,时间,内容\r\n10690000123,2026-12-05 09:00,【优选商城】诚聘兼职刷单，日结200元，详情加QQ 3344556677\r\n"
+        '95588,2026-12-05 10:00,"【工商银行】您尾号1234的卡于12月5日消费100.00元, 余额888.00元"\r\n'.encode("gbk")
+    )
+    r = run_cli("phone", "import", str(folder), "--profile", "妈妈")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "短信 CSV" in r.stdout and "通话记录 CSV" not in r.stdout
+    assert "新增 2 条记录，其中可疑 1 条" in r.stdout and "短信  12-05" in r.stdout
+    rows = [json.loads(line) for line in run_cli("history", "--json").stdout.splitlines()]
+    assert {row["kind"] for row in rows} == {"sms"}  # no call was made up from a message
+    scam = next(row for row in rows if row["number_raw"] == "10690000123")
+    assert scam["level"] in ("warn", "block") and scam["category"] == "task_rebate"
+    assert "诚聘兼职刷单" in scam["transcript"]
+
+
+def test_phone_import_refuses_a_csv_it_cannot_classify(run_cli: RunCli, tmp_path: Path) -> None:
+    """Neither a call log nor messages: refused with the columns found and the ones expected; nothing stored."""
+    odd = tmp_path / "export.csv"
+    odd.write_text("phone;type\n13812345678;fraud\n", encoding="utf-8")
+    no_header = tmp_path / "messages.csv"
+    no_header.write_text(
+        "10690000123,2026-12-05 09:00,诚聘兼职刷单，日结200元，详情加QQ 3344556677\n", encoding="utf-8"
+    )
+    r = run_cli("phone", "import", str(odd), str(no_header), "--profile", "妈妈")
+    assert r.returncode == 1
+    assert "看不出 " in r.stdout and "表头是：phone;type" in r.stdout and "内容" in r.stdout and "发件人" in r.stdout
+    assert "messages.csv 没有表头" in r.stdout and "号码,时间,内容" in r.stdout
+    assert "通话记录 CSV" not in r.stdout
+    en = run_cli("--lang", "en", "phone", "import", str(odd), "--profile", "妈妈")
+    assert "cannot tell whether" in en.stdout and "Its header is: phone;type" in en.stdout and "body" in en.stdout
+    assert run_cli("history", "--json").stdout.strip() == ""
+
+
+def _stored_numbers(data_dir: Path) -> set[str]:
+    from blocklists.db import open_db
+    from blocklists.history import History
+
+    db = open_db(data_dir / "callshield.db")
+    try:
+        return {row["number_raw"] for row in History(db).query(limit=None)}
+    finally:
+        db.close()
+
+
+def test_a_malformed_number_in_a_call_log_is_a_bad_line(run_cli: RunCli, tmp_path: Path, data_dir: Path) -> None:
+    """138-12a4 is no caller: the file is refused naming line 6 (all or nothing); --skip-bad imports the rest."""
+    log = tmp_path / "通话记录-妈妈.csv"
+    log.write_bytes(
+        "号码,姓名,类型,时间,时长\n95275012,,来电,2026-12-04 10:20,1分35秒\n13957112345,女儿,去电,2026-12-04 20:00,5:10\n"
+        "10690000123,,未接,2026-12-05 08:10,0\n+852 96110,,来电,2026-12-05 13:45,95\n"
+        "138-12a4,,来电,2026-12-05 14:00,10\n".encode("gbk")
+    )
+    r = run_cli("phone", "import", str(log), "--profile", "妈妈")
+    assert r.returncode == 1
+    assert "第 6 行：“138-12a4” 不是电话号码" in r.stdout and "没有导入任何内容" in r.stdout
+    assert "--skip-bad：跳过这 1 行，导入其余 4 条" in r.stdout
+    assert _stored_numbers(data_dir) == set()
+    ok = run_cli("--lang", "en", "phone", "import", str(log), "--profile", "妈妈", "--skip-bad")
+    assert ok.returncode == 0, ok.stdout
+    assert "1 file, 4 records added" in ok.stdout and "line 6: “138-12a4” is not a phone number" in ok.stdout
+    assert _stored_numbers(data_dir) == {"95275012", "13957112345", "10690000123", "+852 96110"}

@@ -120,7 +120,9 @@ def test_call_log_csv_uses_the_check_reader(phone_db: sqlite_utils.Database, tmp
     empty = tmp_path / "empty.csv"
     empty.write_text("姓名,备注\n张三,无\n", encoding="utf-8")
     (e,) = imp.import_paths([empty]).files
-    assert e.status == FAILED and e.error is not None and e.error.code is PhoneProblem.CSV_NO_NUMBERS
+    # a header without a number column is neither a call log nor messages: refused, naming what it found
+    assert e.status == FAILED and e.error is not None and e.error.code is PhoneProblem.CSV_UNKNOWN_COLUMNS
+    assert "姓名，备注" in e.error.render("zh") and "号码" in e.error.render("en")
 
 
 def test_cancel_rolls_back_the_file(phone_db: sqlite_utils.Database, tmp_path: Path) -> None:
@@ -166,3 +168,45 @@ def test_call_log_csv_columns_named_in_its_header_are_kept(phone_db: sqlite_util
     assert (son["name"], son["call_type"], son["duration_s"]) == ("儿子小军", "incoming", 120.0)
     assert (abroad["name"], abroad["call_type"], abroad["duration_s"]) == (None, "missed", 0.0)
     assert (leased["call_type"], leased["duration_s"]) == ("outgoing", 95.0)
+
+
+def test_message_csv_is_screened_like_the_backup_messages(phone_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    """发件人/正文 headers, quoted bodies with commas and line breaks, the parent's own sent message kept unscreened,
+    a title line above the header; a re-import adds nothing."""
+    csv = tmp_path / "messages.csv"
+    csv.write_text(
+        "短信导出 2026-12-06\n发件人,联系人,类型,接收时间,正文\n"
+        '17098765432,,接收,2026-12-04 08:45,"妈，我是小军，手机掉水里了，这是我新号。\n加我微信 xj20261204，急用钱，先转两万到卡上"\n'
+        "13957112345,女儿,已发送,2026-12-04 09:00,好的妈妈，晚上回家吃饭\n"
+        '95588,,接收,2026-12-04 10:00,"【工商银行】您尾号1234的卡消费100.00元, 余额888.00元"\n',
+        encoding="utf-8-sig",
+    )
+    imp = _importer(phone_db)
+    (r,) = imp.import_paths([csv]).files
+    assert (r.kind, r.status, r.read, r.added, r.screened) == ("smslog", DONE, 3, 3, 2)
+    (scam,) = r.suspicious()
+    assert scam.number == "17098765432" and scam.kind == "sms" and scam.level >= Level.WARN
+    assert scam.occurred_at == "2026-12-04T00:45:00+00:00" and "加我微信" in scam.excerpt
+    rows = {row["number_raw"]: row for row in History(phone_db).query(limit=None)}
+    assert {row["kind"] for row in rows.values()} == {"sms"} and rows["13957112345"]["name"] == "女儿"
+    assert rows["13957112345"]["level"] is None and rows["13957112345"]["call_type"] == "sent"  # not screened
+    assert rows["95588"]["transcript"].endswith("余额888.00元")  # the comma inside the quotes kept the text whole
+    assert imp.import_paths([csv]).files[0].added == 0
+
+
+def test_bad_lines_in_a_call_log_fail_the_file_unless_skipped(phone_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    csv = tmp_path / "calls.csv"
+    csv.write_text(
+        "号码,时间\n95275012,2026-12-04 10:20\n138-12a4,2026-12-05 14:00\n138,0013,8000\n13957112345,2026-12-04 20:00\n",
+        encoding="utf-8",
+    )
+    (r,) = _importer(phone_db).import_paths([csv]).files
+    assert (r.status, r.added, r.read, r.bad_rows) == (FAILED, 0, 2, 2)
+    assert r.error is not None and r.error.code is PhoneProblem.CSV_BAD_ROWS
+    assert "有 2 行不对" in r.error.render("zh") and "第 3 行：“138-12a4” 不是电话号码" in r.error.render("zh")
+    assert [n.render("en")[:7] for n in r.notes] == ["line 3:", "line 4:"]
+    assert History(phone_db).count() == 0
+    (skipped,) = PhoneImporter(phone_db, "妈妈", tz=CST, skip_bad=True).import_paths([csv]).files
+    assert (skipped.status, skipped.added, skipped.bad_rows) == (DONE, 2, 2)
+    assert skipped.notes[0].code is PhoneProblem.ROWS_SKIPPED
+    assert {row["number_raw"] for row in History(phone_db).query(limit=None)} == {"95275012", "13957112345"}
