@@ -344,6 +344,27 @@ def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
         print(ctx.t("--days 至少为 1", "--days must be at least 1"), file=ctx.err)
         return 2
     known = list_profiles(ctx.data_dir)
+    if not args.profile and len(known) == 1:  # the one person there is: say so, rather than an empty report
+        args.profile = known[0]
+        print(
+            ctx.t(
+                f"没有加 --profile，报告给唯一的家人“{known[0]}”",
+                f"no --profile: the report is for “{known[0]}”, the only person",
+            ),
+            file=ctx.err,
+        )
+    elif not args.profile and len(known) > 1:
+        listed = "、".join(known)
+        print(
+            ctx.t(
+                f"有 {len(known)} 位家人（{listed}），请加 {' 或 '.join(f'--profile {n}' for n in known)} "
+                "说明报告给谁；没有生成报告",
+                f"there are {len(known)} people ({', '.join(known)}): add "
+                f"{' or '.join(f'--profile {n}' for n in known)} to say whose report it is; no report was written",
+            ),
+            file=ctx.err,
+        )
+        return 2
     if args.profile and args.profile not in known:
         listed = "、".join(known) if known else ctx.t("（无）", "(none)")
         print(

@@ -191,3 +191,18 @@ def test_a_malformed_number_in_a_call_log_is_a_bad_line(run_cli: RunCli, tmp_pat
     assert ok.returncode == 0, ok.stdout
     assert "1 file, 4 records added" in ok.stdout and "line 6: “138-12a4” is not a phone number" in ok.stdout
     assert _stored_numbers(data_dir) == {"95275012", "13957112345", "10690000123", "+852 96110"}
+
+
+def test_report_without_profile_uses_the_only_person_or_asks(run_cli: RunCli, tmp_path: Path) -> None:
+    log = tmp_path / "calls.csv"
+    now = datetime.now().strftime("%Y-%m-%d %H:%M")
+    log.write_text(f"号码,时间\n95275012,{now}\n13957112345,{now}\n", encoding="utf-8")
+    assert run_cli("phone", "import", str(log), "--profile", "妈妈").returncode == 0
+    out = tmp_path / "r.html"
+    r = run_cli("report", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "唯一的家人“妈妈”" in r.stderr and "电话 2（可疑 1" in r.stdout
+    run_cli("phone", "profiles", "--add", "爸爸")
+    two = run_cli("report", "--out", str(tmp_path / "r2.html"))
+    assert two.returncode == 2 and "妈妈、爸爸" in two.stderr and "请加 --profile 妈妈 或 --profile 爸爸" in two.stderr
+    assert not (tmp_path / "r2.html").exists()
