@@ -40,8 +40,16 @@ MAX_REPORTED = 200  # problems kept in full; the count is always exact
 
 
 class ImportProblem(MessageCode):
-    UNREADABLE = ("无法读取文件：{detail}", "cannot read the file: {detail}")
-    EMPTY_FILE = ("文件里没有任何号码", "the file contains no numbers")
+    UNREADABLE = (
+        "无法读取这个文件，它不存在或打不开；未写入任何内容。请检查文件名、所在的文件夹和读取权限（{detail}）",
+        "cannot read the file: it does not exist or cannot be opened; nothing was written. Check the file name, its "
+        "folder and that you may read it ({detail})",
+    )
+    EMPTY_FILE = (
+        "文件里没有任何号码（是空文件，或只有表头和注释），未写入任何内容；请确认选对了文件",
+        "the file holds no numbers (it is empty, or has only a header and comments), so nothing was written; check "
+        "that it is the right file",
+    )
     BINARY = (
         "第 {line} 行：不是文本（含有二进制/控制字符），文件可能损坏或不是名单文件",
         "line {line}: not text (binary/control characters); the file may be damaged or not a list",
@@ -52,8 +60,9 @@ class ImportProblem(MessageCode):
     )
     BAD_ENTRY = ("第 {line} 行：“{value}” {reason}", "line {line}: “{value}” {reason_en}")
     NO_NUMBER_COLUMN = (
-        "第 {line} 行：表头里没有号码列（需要 number / 号码 / 电话 之一），实际表头：{header}",
-        "line {line}: the header has no number column (need one of number / 号码 / 电话); found: {header}",
+        "第 {line} 行：表头里没有号码列（需要 number / 号码 / 电话 之一，列之间用逗号分隔），实际表头：{header}",
+        "line {line}: the header has no number column (need one of number / 号码 / 电话, columns separated by "
+        "commas); found: {header}",
     )
     WRONG_COLUMNS = (
         "第 {line} 行：列数不对（表头有 {expected} 列，这一行有 {found} 列）",
@@ -72,7 +81,11 @@ class ImportProblem(MessageCode):
         "第 {line} 行：JSON 嵌套太深（超过 {limit} 层），不是名单文件",
         "line {line}: JSON nested too deeply (more than {limit} levels); not a list file",
     )
-    BAD_CSV = ("第 {line} 行：CSV 格式错误：{detail}", "line {line}: broken CSV: {detail}")
+    BAD_CSV = (
+        "第 {line} 行：引号不成对或位置不对，这一行读不出来；请检查这一行的英文双引号（CSV 格式错误：{detail}）",
+        "line {line}: a quote is unmatched or misplaced, so the line cannot be read; check its double quotes "
+        "(broken CSV: {detail})",
+    )
     BAD_JSON = ("第 {line} 行：JSON 格式错误：{detail}", "line {line}: broken JSON: {detail}")
     BAD_JSON_SHAPE = (
         "JSON 结构不对：应为号码数组，或含 entries 数组的对象",

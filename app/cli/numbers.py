@@ -29,7 +29,7 @@ from wcwidth import wcswidth
 from app import paths
 from app.cli.context import echo, echo_err
 from app.display import call_type_label, level_word
-from screening.i18n import Message
+from screening.i18n import Message, count_en
 from screening.numbers import NumberProblem
 from screening.types import Level
 
@@ -63,7 +63,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
 
     imp = lsub.add_parser("import", parents=[parent], help="导入名单（全部成功或全部不写入）/ import, all or nothing")
     imp.add_argument("file")
-    imp.add_argument("--list", required=True, dest="list_name", help="目标名单（不存在则新建）/ target list")
+    imp.add_argument("--list", dest="list_name", help="目标名单（不存在则新建），必填 / target list (required)")
     imp.add_argument("--format", choices=["csv", "txt", "json"], help="文件格式（默认按扩展名判断）")
     imp.add_argument("--category", default="custom", help="默认分类：诈骗/骚扰/推销/自定义 / default category")
     imp.add_argument("--kind", choices=["block", "allow", "imported"], default="imported", help="新名单的类型")
@@ -560,30 +560,62 @@ def cmd_lists_import(args: argparse.Namespace, ctx: Any) -> int:
             ctx.t(f"未知分类：{args.category}（可用：诈骗/骚扰/推销/自定义）", f"unknown category: {args.category}"),
         )
         return 2
+    if not args.list_name:  # checked here, not by argparse, so that the message is in the user's language
+        echo_err(
+            ctx,
+            ctx.t(
+                "请用 --list 说明导入到哪个名单，例如 --list block（黑名单）或 --list allow（白名单）；"
+                "名字不存在时会新建。查看已有的名单：callshield lists show",
+                "say which list to import into with --list, e.g. --list block (blocklist) or --list allow "
+                "(allowlist); a new name creates the list. To see the lists: callshield lists show",
+            ),
+        )
+        return 2
     preview = read_import(args.file, fmt=args.format, default_category=category)
     lang = ctx.lang
+    name = Path(args.file).name
+    if preview.lines_read == 0 and not preview.rows:  # unreadable or empty: one sentence, no table of counts
+        for p in preview.problems:
+            echo_err(ctx, ctx.t(f"{name}：", f"{name}: ") + p.render(lang))
+        return 1
+    bad = preview.problem_count
     echo(
         ctx,
         ctx.t(
             f"读取 {args.file}：{preview.format.upper()}，编码 {preview.encoding}，{preview.lines_read} 行，"
-            f"有效 {len(preview.rows)} 条，文件内重复 {preview.duplicates_in_file} 条，问题 {preview.problem_count} 行",
-            f"read {args.file}: {preview.format.upper()}, {preview.encoding}, {preview.lines_read} lines, "
-            f"{len(preview.rows)} valid, {preview.duplicates_in_file} duplicates in file, {preview.problem_count} bad lines",
+            f"有效 {len(preview.rows)} 条，文件内重复 {preview.duplicates_in_file} 条，问题 {bad} 行",
+            f"read {args.file}: {preview.format.upper()}, {preview.encoding}, {count_en(preview.lines_read, 'line')}, "
+            f"{len(preview.rows)} valid, {count_en(preview.duplicates_in_file, 'duplicate')} in the file, "
+            f"{count_en(bad, 'bad line')}",
         ),
     )
     for p in preview.problems:
         echo_err(ctx, "  " + p.render(lang))
-    if preview.problem_count > len(preview.problems):
-        more = preview.problem_count - len(preview.problems)
-        echo_err(ctx, ctx.t(f"  ……另有 {more} 行有问题", f"  … and {more} more bad lines"))
-    if preview.problem_count and not args.skip_bad:
-        echo_err(
-            ctx,
-            ctx.t(
-                "有问题的行，未写入任何内容。修正后重新导入，或加 --skip-bad 跳过这些行。",
-                "Nothing was written because of the lines above. Fix them, or pass --skip-bad to leave them out.",
-            ),
-        )
+    if bad > len(preview.problems):
+        more = bad - len(preview.problems)
+        echo_err(ctx, ctx.t(f"  ……另有 {more} 行有问题", f"  … and {count_en(more, 'more bad line')}"))
+    if bad and not args.skip_bad:
+        if preview.rows:  # some bad lines among good ones: leaving them out would help
+            echo_err(
+                ctx,
+                ctx.t(
+                    f"因为上面 {bad} 行有问题，未写入任何内容。请修正后重新导入，"
+                    f"或加 --skip-bad 跳过这些行、只导入其余 {len(preview.rows)} 条。",
+                    f"Nothing was written because of the {'line' if bad == 1 else f'{bad} lines'} above. Fix "
+                    f"{'it' if bad == 1 else 'them'} and import again, or add --skip-bad to leave "
+                    f"{'it' if bad == 1 else 'them'} out and import the other {len(preview.rows)}.",
+                ),
+            )
+        else:
+            echo_err(
+                ctx,
+                ctx.t(
+                    "文件里没有一行可以导入，未写入任何内容。请确认选对了文件：名单文件每行一个号码，"
+                    "或是带“号码”列的 CSV 表格。",
+                    "Not one line of the file can be imported, so nothing was written. Check that it is the right "
+                    "file: a list has one number a line, or is a CSV table with a “number” column.",
+                ),
+            )
         return 1
     if not preview.rows:
         echo_err(ctx, ctx.t("没有可导入的号码，未写入任何内容。", "nothing to import; nothing was written"))
@@ -628,7 +660,7 @@ def cmd_lists_import(args: argparse.Namespace, ctx: Any) -> int:
             f"已导入到名单“{result.list_name}”：新增 {result.added} 条，已存在 {result.already_present} 条"
             + (f"，跳过问题行 {result.skipped_bad} 行" if result.skipped_bad else ""),
             f"imported into list “{result.list_name}”: {result.added} added, {result.already_present} already present"
-            + (f", {result.skipped_bad} bad lines skipped" if result.skipped_bad else ""),
+            + (f", {count_en(result.skipped_bad, 'bad line')} skipped" if result.skipped_bad else ""),
         ),
     )
     return 0

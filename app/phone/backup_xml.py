@@ -41,13 +41,25 @@ MMS_FROM = 137  # PduHeaders.FROM in <addr type=…>
 
 
 class BackupProblem(MessageCode):
-    NOT_FOUND = ("找不到文件 {path}", "file not found: {path}")
-    UNREADABLE = ("无法读取 {path}：{detail}", "cannot read {path}: {detail}")
-    EMPTY = ("{path} 是空文件（0 字节）", "{path} is empty (0 bytes)")
+    NOT_FOUND = (
+        "找不到文件 {path}；请检查文件名和所在的文件夹",
+        "file not found: {path}; check the file name and the folder",
+    )
+    UNREADABLE = (
+        "无法打开 {path}，没有导入任何内容；请检查是否有读取权限，或文件是否正被别的程序使用（{detail}）",
+        "cannot open {path}, so nothing was imported; check that you may read it and that no other program holds "
+        "it ({detail})",
+    )
+    EMPTY = (
+        "{path} 是空文件（0 字节），没有导入任何内容；请在手机上重新备份一次",
+        "{path} is empty (0 bytes), so nothing was imported; back up the phone again",
+    )
     MALFORMED = (
-        "{path} 不是完整的备份文件（第 {line} 行第 {column} 列：{detail}）；可能没有复制完或已损坏，没有导入任何内容",
-        "{path} is not a complete backup (line {line}, column {column}: {detail}); it may be cut short or damaged; "
-        "nothing was imported",
+        "{path} 不是完整的备份文件：读到第 {line} 行就中断了，可能没有复制完或已损坏。没有导入任何内容；"
+        "请在手机上重新备份，或重新复制这个文件后再导入（第 {line} 行第 {column} 列：{detail}）",
+        "{path} is not a complete backup: it breaks off at line {line}, perhaps it was not copied completely or is "
+        "damaged. Nothing was imported; back up the phone again, or copy the file again, and import it (line "
+        "{line}, column {column}: {detail})",
     )
     UNSAFE = (
         "{path} 含有 DTD 或实体声明，正常的手机备份不会有，为安全起见拒绝读取",

@@ -184,3 +184,35 @@ def test_corrupt_database_gives_a_message_not_a_traceback(run_cli, data_dir: Pat
     assert result.returncode == 1
     assert "damaged or not a CallShield database" in result.stderr and "Traceback" not in result.stderr
     assert db_file.read_bytes() == b"not a database\n" * 50
+
+
+def test_lists_import_file_problems_are_one_plain_sentence(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A missing or empty file, or no --list: one translated sentence saying what to do, no --skip-bad, no table."""
+    missing = run_cli("lists", "import", str(tmp_path / "nonexist.csv"), "--list", "block")
+    assert missing.returncode == 1 and missing.stdout == ""
+    assert missing.stderr.startswith("nonexist.csv：无法读取这个文件") and "请检查文件名" in missing.stderr
+    assert "--skip-bad" not in missing.stderr and "编码 ?" not in missing.stderr
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    r = run_cli("--lang", "en", "lists", "import", str(empty), "--list", "block")
+    assert r.returncode == 1 and "empty.csv: the file holds no numbers" in r.stderr and "--skip-bad" not in r.stderr
+    no_list = run_cli("lists", "import", str(empty))
+    assert no_list.returncode == 2 and "请用 --list 说明导入到哪个名单" in no_list.stderr
+    assert "the following arguments are required" not in no_list.stderr
+
+
+def test_lists_import_suggests_skip_bad_only_among_good_lines(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    mixed = tmp_path / "bad.csv"
+    mixed.write_bytes(
+        '号码,分类,备注\n95275012,诈骗,南通\n"13800001111,诈骗,骗子号码\n13812345678,骚扰,\n'.encode("gbk")
+    )
+    r = run_cli("--lang", "en", "lists", "import", str(mixed), "--list", "block")
+    assert r.returncode == 1
+    assert "4 lines, 2 valid, 0 duplicates in the file, 1 bad line" in r.stdout  # "1 bad line", not "1 bad lines"
+    assert "line 3: a quote is unmatched" in r.stderr and "(broken CSV: unexpected end of data)" in r.stderr
+    assert "add --skip-bad to leave it out and import the other 2" in r.stderr
+    hopeless = tmp_path / "semicolon.csv"
+    hopeless.write_text("phone;type\n13812345678;fraud\n", encoding="utf-8")
+    r = run_cli("lists", "import", str(hopeless), "--list", "block")
+    assert r.returncode == 1 and "列之间用逗号分隔" in r.stderr and "没有一行可以导入" in r.stderr
+    assert "--skip-bad" not in r.stderr

@@ -81,6 +81,9 @@ def test_truncated_backup_is_an_error_with_position(tmp_path: Path) -> None:
     zh, en = err.value.render("zh"), err.value.render("en")
     assert "不是完整的备份文件" in zh and "没有导入任何内容" in zh
     assert "not a complete backup" in en and "line" in en
+    # what to do, in plain words; the parser's own words only in brackets at the end
+    assert "请在手机上重新备份" in zh and "back up the phone again" in en
+    assert zh.endswith("）") and en.endswith(")") and zh.index("第") < zh.index("（第")
 
 
 @pytest.mark.parametrize(
