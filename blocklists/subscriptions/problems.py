@@ -81,8 +81,15 @@ class SubscriptionProblem(MessageCode):
         "服务器返回的是网页（HTML），不是名单文件（{url}）",
         "the server returned a web page (HTML), not a list file ({url})",
     )
-    TIMEOUT = ("连接 {url} 超时（{seconds} 秒没有响应）", "{url} timed out (no answer for {seconds} s)")
+    TIMEOUT = (
+        "连接或下载 {url} 超时（{seconds} 秒内没有完成），已停止，没有导入任何内容",
+        "{url} timed out (not done within {seconds} s); stopped, nothing was imported",
+    )
     NETWORK = ("无法连接 {url}：{detail}", "cannot reach {url}: {detail}")
+    BAD_REDIRECT = (
+        "服务器把 {url} 转到了 {target}，不是 http:// 或 https:// 地址，已拒绝",
+        "the server redirected {url} to {target}, which is not an http:// or https:// address; refused",
+    )
     TRUNCATED = (
         "下载不完整：{name} 在 {got} 字节处中断",
         "incomplete download: {name} broke off after {got} bytes",

@@ -2,8 +2,10 @@
 
 The server serves a folder with ETag / If-None-Match (304) and can be told to misbehave per file:
 ``404``, ``html`` (a web page instead of the file), ``hang`` (accept, never answer), ``truncate`` (announce
-the full length, send half, close) and ``huge`` (a body far larger than the manifest announces).  Every
-request is recorded (path and conditional headers) so tests can check what a subscriber fetched.
+the full length, send half, close), ``huge`` (a body far larger than the manifest announces), ``drip`` (the
+right headers at once, then the file one byte every 0.2 s: a "slow loris" that never trips a read timeout),
+``drip-headers`` (the headers themselves one byte every 0.2 s) and ``redirect:<url>`` (302 to ``<url>``).
+Every request is recorded (path and conditional headers) so tests can check what a subscriber fetched.
 """
 
 from __future__ import annotations
@@ -56,6 +58,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if fault == "404":
             self.send_error(404)
             return
+        if fault and fault.startswith("redirect:"):
+            self.send_response(302)
+            self.send_header("Location", fault.removeprefix("redirect:"))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if fault == "drip-headers":
+            self._drip(b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\nX-Padding: " + b"a" * 10_000)
+            return
         if fault == "html":
             body = b"<!DOCTYPE html><html><body>Welcome to the hotel Wi-Fi, please log in</body></html>"
             self._send(200, body, "text/html; charset=utf-8")
@@ -82,7 +93,24 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
             return
+        if fault == "drip":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self._drip(data)
+            return
         self._send(200, data, "application/json" if name.endswith(".json") else "text/csv", etag)
+
+    def _drip(self, data: bytes) -> None:
+        """One byte every 0.2 s until done, the client gives up or the server stops."""
+        for i in range(len(data)):
+            try:
+                self.wfile.write(data[i : i + 1])
+            except OSError:
+                return
+            if self.state.stop.wait(0.2):
+                return
 
     def _send(self, status: int, body: bytes, ctype: str, etag: str = "") -> None:
         self.send_response(status)

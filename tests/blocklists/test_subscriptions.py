@@ -7,9 +7,12 @@ still in force (same serial, same verdict).
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import shutil
+import socket
+import time
 import zipfile
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -19,7 +22,7 @@ import pytest
 
 from blocklists.db import open_db
 from blocklists.store import ListKind, ListStore
-from blocklists.subscriptions import bundle
+from blocklists.subscriptions import bundle, fetch
 from blocklists.subscriptions import subscribe as subs
 from blocklists.subscriptions.minisign import generate_secret_key
 from blocklists.subscriptions.problems import SubscriptionError, SubscriptionProblem
@@ -342,6 +345,71 @@ def test_huge_file_announced_as_small_in_a_folder(publisher: Publisher, subscrib
     upd = subs.update(subscriber, "nt")
     assert upd.error is not None and upd.error.code is SubscriptionProblem.TOO_LARGE
     assert subs.get_subscription(subscriber.db, "nt").serial == before.serial
+
+
+# ---------------------------------------------------------------------------------------------- hostile servers
+def _fetch_failure(source: fetch.HttpSource, name: str = "manifest.json") -> tuple[SubscriptionError, float]:
+    started = time.monotonic()
+    with pytest.raises(SubscriptionError) as info:
+        source.get(name, 1 << 20)
+    return info.value, time.monotonic() - started
+
+
+@pytest.mark.parametrize("fault", ["drip", "drip-headers"])
+def test_a_slow_loris_server_is_cut_off_at_the_whole_file_deadline(
+    publisher: Publisher, server: Server, fault: str
+) -> None:
+    """One byte every 0.2 s never trips the 0.8 s read timeout; before, each read of 64 KiB waited for all of it
+    and the deadline was only checked between reads (and never while reading the headers), so a fetch (and the
+    app's scheduler, and quitting) hung for ever.  Now the 1 s deadline covers connect, headers and body."""
+    publisher.publish()
+    server.state.faults["manifest.json"] = fault
+    err, took = _fetch_failure(fetch.HttpSource(server.url, timeout=0.8, deadline=1.0))
+    assert err.code is SubscriptionProblem.TIMEOUT and took < 2.5, (err, took)
+    zh, en = rendered(err.message)
+    assert "1 秒" in zh and "1 s" in en
+
+
+def test_a_slow_loris_entry_file_imports_nothing(
+    publisher: Publisher, server: Server, subscriber: ListStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    subscribed(publisher, server, subscriber)
+    publisher.add("13900002222")
+    publisher.publish(keep_deltas=0)
+    server.state.faults[f"full-{publisher.serial}.csv"] = "drip"
+    monkeypatch.setattr(subs, "open_source", functools.partial(fetch.open_source, deadline=1.0))
+    started = time.monotonic()
+    _attack_and_check(publisher, server, subscriber, SubscriptionProblem.TIMEOUT, timeout=0.8)
+    assert time.monotonic() - started < 4.0
+    assert level(subscriber, "13900002222") is not Level.BLOCK  # not a single row of the cut-off file
+
+
+@pytest.mark.parametrize("target", ["ftp://127.0.0.1:PORT/manifest.json", "file:///etc/passwd", "data:,hello"])
+def test_redirects_go_to_http_and_https_only(publisher: Publisher, server: Server, target: str) -> None:
+    """urllib's default opener followed a redirect to ftp:// (and answered file:/data: with a bare HTTP 302)."""
+    publisher.publish()
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen(5)
+        target = target.replace("PORT", str(other.getsockname()[1]))
+        server.state.faults["manifest.json"] = "redirect:" + target
+        err, _took = _fetch_failure(fetch.HttpSource(server.url, timeout=2))
+        other.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            other.accept()  # nobody connected to the ftp:// address
+    assert err.code is SubscriptionProblem.BAD_REDIRECT, err
+    zh, en = rendered(err.message)
+    assert target.split(":")[0] in zh and "http" in en
+
+
+def test_a_redirect_to_another_http_address_is_followed(publisher: Publisher, server: Server) -> None:
+    publisher.publish()
+    (publisher.out / "moved").mkdir()
+    shutil.copy(publisher.out / bundle.MANIFEST, publisher.out / "moved" / bundle.MANIFEST)
+    server.state.faults["manifest.json"] = "redirect:" + server.url + "moved/manifest.json"
+    got = fetch.HttpSource(server.url, timeout=2).get("manifest.json", 1 << 20)
+    assert got.data == (publisher.out / bundle.MANIFEST).read_bytes()
+    assert [r[0] for r in server.state.requests] == ["manifest.json", "moved/manifest.json"]
 
 
 def test_manifest_pointing_outside_the_bundle(publisher: Publisher, server: Server, subscriber: ListStore) -> None:
