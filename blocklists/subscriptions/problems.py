@@ -85,7 +85,10 @@ class SubscriptionProblem(MessageCode):
         "连接或下载 {url} 超时（{seconds} 秒内没有完成），已停止，没有导入任何内容",
         "{url} timed out (not done within {seconds} s); stopped, nothing was imported",
     )
-    NETWORK = ("无法连接 {url}：{detail}", "cannot reach {url}: {detail}")
+    NETWORK = (
+        "无法连接 {url}：请检查网络连接、代理设置或地址是否正确（系统提示：{detail}）",
+        "cannot reach {url}: check the network connection, the proxy settings or the address (system says: {detail})",
+    )
     BAD_REDIRECT = (
         "服务器把 {url} 转到了 {target}，不是 http:// 或 https:// 地址，已拒绝",
         "the server redirected {url} to {target}, which is not an http:// or https:// address; refused",

@@ -412,6 +412,19 @@ def test_a_redirect_to_another_http_address_is_followed(publisher: Publisher, se
     assert [r[0] for r in server.state.requests] == ["manifest.json", "moved/manifest.json"]
 
 
+def test_an_unreachable_server_is_explained_before_the_system_message() -> None:
+    """The OS's own text ("[Errno 111] Connection refused") used to be the whole reason, in English, inside the
+    Chinese sentence; it is kept, after an explanation in the user's language."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]  # bound, not listening: the connection is refused
+        err, _took = _fetch_failure(fetch.HttpSource(f"http://127.0.0.1:{port}/", timeout=2))
+    assert err.code is SubscriptionProblem.NETWORK, err
+    zh, en = rendered(err.message)
+    detail = str(err.message.params["detail"])
+    assert detail and zh.index("请检查网络") < zh.index(detail) and en.index("check the network") < en.index(detail)
+
+
 def test_manifest_pointing_outside_the_bundle(publisher: Publisher, server: Server, subscriber: ListStore) -> None:
     subscribed(publisher, server, subscriber)
     result = _next_version(publisher)
