@@ -318,12 +318,14 @@ def _valid_utf8(data: bytes) -> bool:
     return True
 
 
-def _line_encoding(raw: bytes) -> str:
+def _line_encoding(raw: bytes, utf8_file: bool = False) -> str:
     """'ascii', 'utf-8', 'gb18030' or '' (neither) for one line.
 
     GBK text is sometimes valid UTF-8 by accident (诈骗 → “թƭ”), but then it decodes to two-byte characters
     (Latin, Greek, Armenian…), while Chinese in UTF-8 is three bytes a character.  So a line counts as UTF-8
-    when it decodes and its characters are all three-byte ones, or when GB18030 cannot read it.
+    when it decodes and its characters are all three-byte ones, or when GB18030 cannot read it.  In a file that
+    is valid UTF-8 as a whole (``utf8_file``) a line's UTF-8 reading gets the benefit of the doubt: it counts
+    as UTF-8 when it reads like typed text (``_reads_as_utf8``: José, Мошенник, 25°C).
     """
     if raw.isascii():
         return "ascii"
@@ -331,7 +333,7 @@ def _line_encoding(raw: bytes) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         text = ""
-    if text and all(ord(ch) < 0x80 or ord(ch) >= 0x800 for ch in text):
+    if text and (_reads_as_utf8(text) if utf8_file else all(ord(ch) < 0x80 or ord(ch) >= 0x800 for ch in text)):
         return "utf-8"
     try:
         raw.decode("gb18030")
@@ -340,13 +342,74 @@ def _line_encoding(raw: bytes) -> str:
         return "utf-8" if text else ""
 
 
+_TWO_BYTE_RUN = re.compile(r"[\u0080-\u07ff]+")
+# In valid UTF-8 these bytes only start a two-byte or a four-byte character: what GBK read as UTF-8 gives.
+_SUSPECT_UTF8 = re.compile(rb"[\xc2-\xdf\xf0-\xf4]")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN = (0x00C0, 0x024F)
+_SCRIPTS = (_LATIN, (0x0370, 0x03FF), (0x0400, 0x04FF))  # Latin letters, Greek, Cyrillic
+
+
+def _reads_as_utf8(text: str) -> bool:
+    """Whether a line's UTF-8 reading looks like what someone typed, not GBK bytes read as UTF-8.
+
+    Yes when it has Chinese characters (GBK bytes practically never decode to those); no when it has unassigned
+    or rare wide characters (two GBK characters read as one).  Otherwise yes when it has no two-byte characters
+    (U+0080–U+07FF; all Chinese in UTF-8 is three bytes), or when every run of them is Latin-1 punctuation next
+    to a letter or digit (25°C, £5, x²), Latin letters inside a word (José, Müller, lǚ), or three or more Greek
+    or Cyrillic letters in a row (Мошенник).  GBK Chinese read as UTF-8 gives runs like “թƭ” or a lone “·”
+    (路) between commas, or “Aѧ” for “A学”.  (A lone GBK character right after a Latin letter can still pass:
+    “A茅” reads as “Aé”.)
+    """
+    if _CJK.search(text):
+        return True
+    if any(_odd_wide_char(ch) for ch in text if ord(ch) >= 0x800):  # two GBK characters read as one: 稹肪 → 𡷾
+        return False
+    runs = list(_TWO_BYTE_RUN.finditer(text))
+    if not runs:
+        return True
+    for m in runs:
+        run = m.group()
+        around = (text[m.start() - 1] if m.start() else "") + (text[m.end()] if m.end() < len(text) else "")
+        if all(0xA0 <= ord(ch) <= 0xBF or ch in "×÷" for ch in run):
+            if not any(c.isascii() and c.isalnum() for c in around):  # a lone “·” between commas: GBK 路
+                return False
+            continue
+        script = next((r for r in _SCRIPTS if r[0] <= ord(run[0]) <= r[1]), None)
+        if script is None or not all(
+            script[0] <= ord(ch) <= script[1] and unicodedata.category(ch)[0] in "LM" for ch in run
+        ):
+            return False
+        in_word = any(c.isascii() and c.isalpha() for c in around)
+        if len(run) < 3 and not (script is _LATIN and in_word):
+            return False
+    return True
+
+
+def _odd_wide_char(ch: str) -> bool:
+    """Unassigned, private-use, or beyond the BMP and not an emoji-like symbol: rare in typed text."""
+    category = unicodedata.category(ch)
+    return category in ("Cn", "Co") or (ord(ch) > 0xFFFF and category != "So")
+
+
+def _count_line_encodings(data: bytes, utf8_file: bool) -> dict[str, int]:
+    counts = {"utf-8": 0, "gb18030": 0}
+    for raw in _raw_lines(data):
+        enc = _line_encoding(raw, utf8_file)
+        if enc in counts:
+            counts[enc] += 1
+    return counts
+
+
 def iter_decoded_lines(data: bytes) -> tuple[str, Iterator[tuple[int, str, int]]]:
     """Bytes → (encoding, lazy ``(line number, text, status)``); status is ``LINE_OK`` or why the line is bad.
 
     One encoding per file: UTF-8 (with or without BOM), UTF-16 with BOM, or GBK/GB18030.  A file that mixes
     UTF-8 and GBK lines (two exports pasted together) is *not* guessed at — decoding it either way garbles half
     the notes (妈妈 → 濡堝) — so each line in the minority encoding is reported (``LINE_MIXED``).  Lines that
-    are neither are ``LINE_UNDECODABLE``; lines with control characters ``LINE_BINARY``.  Memory: the lines are
+    are neither are ``LINE_UNDECODABLE``; lines with control characters ``LINE_BINARY``.  A GBK file can be
+    valid UTF-8 by accident (``number,category`` then ``…,诈骗,`` from Excel reads as ``թƭ``), so valid UTF-8
+    with two-byte characters is judged line by line as well (``_line_encoding``).  Memory: the lines are
     produced one at a time, never a second copy of the whole file.
     """
     if data.startswith(b"\xef\xbb\xbf"):
@@ -354,23 +417,24 @@ def iter_decoded_lines(data: bytes) -> tuple[str, Iterator[tuple[int, str, int]]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = data.decode("utf-16", errors="replace")  # replacement characters mark bad lines as binary
         return "UTF-16", _text_iter(text)
-    if _valid_utf8(data):
+    utf8_file = _valid_utf8(data)
+    if utf8_file and not _SUSPECT_UTF8.search(data):  # Chinese (three bytes a character) and ASCII: UTF-8
         return "UTF-8", _decode_iter(data, "utf-8", None)
-    counts = {"utf-8": 0, "gb18030": 0}
-    for raw in _raw_lines(data):
-        enc = _line_encoding(raw)
-        if enc in counts:
-            counts[enc] += 1
+    counts = _count_line_encodings(data, utf8_file)
+    if utf8_file and counts["gb18030"] == 0:
+        return "UTF-8", _decode_iter(data, "utf-8", None)
     if counts["utf-8"] == 0:
         return "GBK/GB18030", _decode_iter(data, "gb18030", None)
     # Mixed: keep the majority encoding, name every line of the other one.
     majority = "utf-8" if counts["utf-8"] >= counts["gb18030"] else "gb18030"
-    return "mixed", _decode_iter(data, majority, "gb18030" if majority == "utf-8" else "utf-8")
+    return "mixed", _decode_iter(data, majority, "gb18030" if majority == "utf-8" else "utf-8", utf8_file)
 
 
-def _decode_iter(data: bytes, encoding: str, minority: str | None) -> Iterator[tuple[int, str, int]]:
+def _decode_iter(
+    data: bytes, encoding: str, minority: str | None, utf8_file: bool = False
+) -> Iterator[tuple[int, str, int]]:
     for i, raw in enumerate(_raw_lines(data), 1):
-        if minority is not None and not raw.isascii() and _line_encoding(raw) == minority:
+        if minority is not None and not raw.isascii() and _line_encoding(raw, utf8_file) == minority:
             yield i, "", LINE_MIXED
             continue
         try:

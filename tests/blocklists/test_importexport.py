@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from blocklists.db import open_db
-from blocklists.importexport import ImportRejected, commit_import, export_list, read_import
+from blocklists.importexport import ImportProblem, ImportRejected, commit_import, export_list, read_import
 from blocklists.store import Category, ListKind, ListStore
 
 
@@ -45,10 +45,50 @@ def test_csv_in_gbk_from_chinese_excel(store: ListStore, tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "utf-16"])
-def test_every_supported_encoding(encoding: str) -> None:
-    data = "number,category,note\n13800138000,fraud,备注\n".encode(encoding)
+@pytest.mark.parametrize(
+    ("category", "note"), [("fraud", "备注"), ("诈骗", ""), ("fraud", "诈骗"), ("fraud", "路"), ("fraud", "A学")]
+)
+def test_every_supported_encoding(encoding: str, category: str, note: str) -> None:
+    # GBK 诈骗 (D5 A9 C6 AD) is valid UTF-8 by accident: with an English header the whole file was, and was read
+    # as UTF-8 — the category 'թƭ' refused every line, the note saved as mojibake.
+    data = f"number,category,note\n13800138000,{category},{note}\n13912345678,{category},{note}\n".encode(encoding)
     preview = read_import(data, name="x.csv")
-    assert preview.ok and preview.rows[0][2] == "备注"
+    assert preview.ok, [p.render("en") for p in preview.problems]
+    assert [(c, n) for _p, c, n in preview.rows] == [(Category.FRAUD, note)] * 2
+    assert preview.encoding == {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 BOM", "gbk": "GBK/GB18030"}.get(
+        encoding, "UTF-16"
+    )
+
+
+def test_gbk_file_that_is_valid_utf8_by_accident(store: ListStore, tmp_path: Path) -> None:
+    path = tmp_path / "community.csv"
+    path.write_bytes("number,category,note\r\n13800138000,诈骗,诈骗\r\n13912345678,fraud,\r\n".encode("gbk"))
+    preview = read_import(path)
+    assert preview.ok and preview.encoding == "GBK/GB18030", [p.render("en") for p in preview.problems]
+    commit_import(store, preview, "community")
+    assert {e.pattern: (e.category, e.note) for e in store.entries("community")} == {
+        "13800138000": (Category.FRAUD, "诈骗"),
+        "13912345678": (Category.FRAUD, ""),
+    }
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig"])
+def test_utf8_with_european_letters_and_symbols_stays_utf8(tmp_path: Path, encoding: str) -> None:
+    """Two-byte UTF-8 characters that someone typed (not GBK read as UTF-8) keep the file UTF-8."""
+    notes = ["José Müller", "Мошенник", "买买提·艾力", "25°C ±2", "lǚ nǐ hǎo", "café", "Ελληνικά"]
+    path = tmp_path / "names.csv"
+    lines = ["number,category,note"] + [f"1380013800{i},fraud,{n}" for i, n in enumerate(notes)]
+    path.write_text("\n".join(lines) + "\n", encoding=encoding)
+    preview = read_import(path)
+    assert preview.ok and preview.encoding.startswith("UTF-8"), [p.render("en") for p in preview.problems]
+    assert [n for _p, _c, n in preview.rows] == notes
+
+
+def test_a_gbk_line_looking_like_utf8_inside_a_utf8_file_is_named_not_garbled() -> None:
+    data = "号码,分类,备注\n13800138000,诈骗,冒充客服\n".encode() + "13912345678,fraud,诈骗\n".encode("gbk")
+    preview = read_import(data, name="x.csv")
+    assert [(p.line, p.message.code) for p in preview.problems] == [(3, ImportProblem.MIXED_ENCODING)]
+    assert [n for _p, _c, n in preview.rows] == ["冒充客服"]
 
 
 def test_text_and_json_formats(tmp_path: Path) -> None:
