@@ -24,6 +24,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from screening.i18n import Message, MessageCode
+from screening.privacy import mask_numbers_in_text
 
 log = logging.getLogger(__name__)
 
@@ -304,8 +305,9 @@ class SourceBase:
         return status
 
     def _report_unreadable(self, code: MessageCode, text: str, width: int = 80) -> None:
-        """Report data the source cannot read (printable part, cut to ``width``), once a second at most."""
-        shown = "".join(ch if ch.isprintable() else "?" for ch in text)[:width]
+        """Report data the source cannot read (printable part, cut to ``width``, phone numbers masked: the status
+        line is shown on screen and kept), once a second at most."""
+        shown = mask_numbers_in_text("".join(ch if ch.isprintable() else "?" for ch in text))[:width]
         now = time.monotonic()
         if now - self._unreadable_reported_at >= 1.0:  # one report per second is enough for a noisy line
             self._unreadable_reported_at = now

@@ -11,7 +11,9 @@ never reported as new calls), then live lines:
 
 It pushes blocks with ``REQ: black add "<number>" "<comment>"`` followed by ``REQ: RELOAD``, sends
 ``REQ: YO`` as a keepalive, and reconnects with exponential backoff when the server goes away.
-Lines it cannot read are reported (rate-limited) and skipped; they never stop the client.
+Lines it cannot read are reported (rate-limited, phone numbers masked) and skipped; they never stop the client.
+A call line whose ``*``-separated pairs don't line up (a ``*`` inside the caller's name) is still a call: its
+fields are taken by name (``salvage_call_fields``) so the number is screened.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from app.calls.events import (
     utc_now,
 )
 from app.calls.sources.modem import classify_number
-from screening.privacy import mask_number
+from screening.privacy import mask_number, mask_numbers_in_text
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +60,7 @@ NO_NAME = frozenset({"", "-", "NO NAME", "NONAME"})
 _LABEL_RE = re.compile(r"^([A-Z][A-Z0-9_]*):\s?(.*)$")
 _CODE_RE = re.compile(r"^(\d{3})(?:\s+(.*))?$")
 _UNSAFE_COMMENT = re.compile(r'["\r\n\x00-\x1f]')
+_CALL_FIELD = re.compile(r"\*(DATE|TIME|LINE|NMBR|MESG|NAME)\*")
 
 
 @dataclass(frozen=True)
@@ -86,8 +89,26 @@ def parse_fields(payload: str) -> dict[str, str] | None:
     for key, value in zip(parts[0::2], parts[1::2], strict=True):
         if not key or not key.replace("_", "").isalnum():
             return None
-        fields[key.upper()] = value.strip()
+        # the first wins: a caller name such as "X*NMBR*95588" must not replace the number NCID put before it
+        fields.setdefault(key.upper(), value.strip())
     return fields
+
+
+def salvage_call_fields(payload: str) -> dict[str, str] | None:
+    """A call line's fields by name when its pairs don't line up: each of DATE, TIME, LINE, NMBR, MESG, NAME runs
+    up to the next one (``*NAME*WANG*DA*`` → ``{"NAME": "WANG*DA"}``).  None without a number that is there
+    and complete (non-empty and followed by ``*``: a line cut off inside the number is not guessed at)."""
+    text = payload.strip()
+    marks = list(_CALL_FIELD.finditer(text))
+    fields: dict[str, str] = {}
+    for mark, following in zip(marks, [*marks[1:], None], strict=True):
+        value = text[mark.end() : following.start() if following else len(text)]
+        if following is None:
+            if not value.endswith("*") and mark.group(1) == "NMBR":
+                return None
+            value = value.removesuffix("*")
+        fields.setdefault(mark.group(1), value.strip())
+    return fields if fields.get("NMBR") else None
 
 
 def ncid_number(value: str) -> tuple[str, CallerId]:
@@ -348,8 +369,12 @@ class NcidSource(WakeSocketSource):
     def _handle_call(self, label: str, payload: str, text: str) -> None:
         fields = parse_fields(payload)
         if fields is None or "NMBR" not in fields:
-            self._bad_line(text)
-            return
+            fields = salvage_call_fields(payload)
+            if fields is None:
+                self._bad_line(text)
+                return
+            log.info("NCID %s line whose fields don't pair up (a '*' in a value?): read by field name", label)
+            log.debug("unpaired NCID line: %r", mask_numbers_in_text(text)[:200])
         if not self._connected:  # an old server that sends no 300 line: the first call proves we're up
             self._mark_connected()
         number, caller_id = ncid_number(fields["NMBR"])
@@ -389,5 +414,5 @@ class NcidSource(WakeSocketSource):
             self._emit_end(CallEnded(line, "ncid", self._clock(), RING_END_REASONS[ring], {"ncid": fields}))
 
     def _bad_line(self, text: str) -> None:
-        log.info("unreadable NCID line: %r", text[:200])
+        log.info("unreadable NCID line: %r", mask_numbers_in_text(text)[:200])
         self._report_unreadable(SourceMessage.NCID_BAD_LINE, text)

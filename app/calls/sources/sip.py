@@ -61,7 +61,7 @@ from app.calls.events import (
 )
 from app.calls.sources.modem import classify_number
 from screening.i18n import Message, MessageCode
-from screening.privacy import mask_number
+from screening.privacy import mask_number, mask_numbers_in_text
 from speech.loopback import stop_process
 
 log = logging.getLogger(__name__)
@@ -818,7 +818,7 @@ class SipSource(WakeSocketSource):
         stop_process(proc)
 
     def _bad_message(self, text: str) -> None:
-        log.info("unreadable message from baresip: %r", text[:200])
+        log.info("unreadable message from baresip: %r", mask_numbers_in_text(text[:200]))
         self._report_unreadable(SipMessage.BAD_MESSAGE, text)
 
 

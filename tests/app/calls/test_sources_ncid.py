@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 from collections.abc import Iterator
 
 import pytest
 
 from app.calls.events import CallerId, SourceMessage, SourceState
-from app.calls.sources.ncid import NcidConfig, NcidSource, block_request, parse_fields
+from app.calls.sources.ncid import NcidConfig, NcidSource, block_request, parse_fields, salvage_call_fields
 from tests.app.calls.test_sources_peers import NcidPeer, Recorder
 
 CALL_LOG = (
@@ -52,6 +53,23 @@ def test_field_pairs_parse_and_malformed_pairs_do_not() -> None:
     assert parse_fields("*DATE*11212026*NMBR*") is None  # odd number of fields
     assert parse_fields("DATE*1*") is None
     assert parse_fields("") is None
+
+
+def test_fields_of_a_line_that_does_not_pair_up_are_taken_by_name() -> None:
+    assert salvage_call_fields("*DATE*0101*TIME*1200*LINE*-*NMBR*13912345678*MESG*NONE*NAME*WANG*DA*") == {
+        "DATE": "0101",
+        "TIME": "1200",
+        "LINE": "-",
+        "NMBR": "13912345678",
+        "MESG": "NONE",
+        "NAME": "WANG*DA",
+    }
+    assert salvage_call_fields("*DATE*0101*NMBR*") is None  # no number
+    assert salvage_call_fields("*DATE*0101*NMBR*1391234") is None  # cut off inside the number: not guessed
+    assert salvage_call_fields("*NMBR*13912345678*NAME*A*B") == {"NMBR": "13912345678", "NAME": "A*B"}
+    # a caller name cannot replace the number NCID sent before it
+    assert parse_fields("*NMBR*13912345678*NAME*X*NMBR*95588*")["NMBR"] == "13912345678"  # type: ignore[index]
+    assert salvage_call_fields("*NMBR*13912345678*NAME*X*Y*NMBR*95588*")["NMBR"] == "13912345678"  # type: ignore[index]
 
 
 def test_block_request_quotes_safely() -> None:
@@ -115,6 +133,25 @@ def test_malformed_lines_are_reported_and_skipped(connected) -> None:  # type: i
     [event] = recorder.wait_events(1)
     assert event.raw_number == "13800138000"
     assert source.running and source.status.state is SourceState.CONNECTED
+
+
+def test_a_star_in_the_callers_name_still_screens_the_call_and_numbers_stay_masked(  # type: ignore[no-untyped-def]
+    connected, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A caller name with a '*' made the field pairs not line up: the call was dropped, and the whole line —
+    the caller's number in clear — went to the INFO log and to the status line on screen."""
+    peer, source, recorder = connected
+    caplog.set_level(logging.DEBUG, logger="app.calls.sources.ncid")
+    peer.send("CID: *DATE*11212026*TIME*0441*LINE*POTS*NMBR*13912345678*MESG*NONE*NAME*WANG*DA*")
+    [event] = recorder.wait_events(1)
+    assert (event.raw_number, event.name, event.line, event.extra["time"]) == ("13912345678", "WANG*DA", "POTS", "0441")
+    peer.send("CID: *DATE*11212026*TIME*0442*LINE*POTS*NMBR*13812345678")  # cut off: reported, masked
+    bad = recorder.wait_status(SourceMessage.NCID_BAD_LINE)
+    for text in (bad.render("zh"), bad.render("en")):
+        assert "138****5678" in text and "13812345678" not in text
+    logged = [r.getMessage() for r in caplog.records]
+    assert logged and not [m for m in logged if "13912345678" in m or "13812345678" in m], logged
+    assert source.status.state is SourceState.CONNECTED
 
 
 def test_server_restart_reconnects_with_backoff(connected) -> None:  # type: ignore[no-untyped-def]
