@@ -991,6 +991,10 @@
             <translation>One number per line</translation>
         </message>
         <message>
+            <source>按回车换到下一行；在空行上按回车，进入下一步。</source>
+            <translation>Enter starts a new line; Enter on an empty line goes to the next step.</translation>
+        </message>
+        <message>
             <source>家人号码</source>
             <translation>Family numbers</translation>
         </message>

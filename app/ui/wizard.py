@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -74,7 +75,33 @@ def parse_family_numbers(text: str, region: str = "CN") -> tuple[list[FamilyNumb
     return good, problems
 
 
-class LanguagePage(QWizardPage):
+class _Page(QWizardPage):
+    """A wizard page whose subtitle is its own word-wrapped label at the top of the page.
+
+    QWizard's own header sizes the subtitle for two lines of "Pq" in the Latin font, so a longer subtitle, or
+    Chinese (drawn with a taller fallback font), was cut off mid-line in large-text mode."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.subtitle = QLabel(self)
+        self.subtitle.setWordWrap(True)
+        self.subtitle.setTextFormat(Qt.TextFormat.PlainText)
+
+    def page_layout(self) -> QVBoxLayout:
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.subtitle)
+        layout.addSpacing(8)
+        return layout
+
+    def set_texts(self, title: str, subtitle: str) -> None:
+        self.setTitle(title)
+        self.subtitle.setText(subtitle)
+
+    def fit_fields(self) -> None:
+        """Widen fields for their current text size before the wizard fits the page (see SourcePage)."""
+
+
+class LanguagePage(_Page):
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
@@ -88,7 +115,7 @@ class LanguagePage(QWizardPage):
         self.large_text.setChecked(services.settings.value.large_text)
         self.zh.toggled.connect(self._language_clicked)
         self.large_text.toggled.connect(self._large_clicked)
-        layout = QVBoxLayout(self)
+        layout = self.page_layout()
         layout.addWidget(self.zh)
         layout.addWidget(self.en)
         layout.addSpacing(16)
@@ -116,28 +143,63 @@ class LanguagePage(QWizardPage):
             style.apply_text_scale(app, on)
 
     def retranslate(self) -> None:
-        self.setTitle(self.tr("欢迎使用来电护盾"))
-        self.setSubTitle(self.tr("只需四步，一分钟内完成。以后都可以在“设置”里修改。"))
+        self.set_texts(self.tr("欢迎使用来电护盾"), self.tr("只需四步，一分钟内完成。以后都可以在“设置”里修改。"))
         self.large_text.setText(self.tr("大字模式（文字放大 1.5 倍）"))
 
 
-class FamilyPage(QWizardPage):
+class FamilyNumbersEdit(QPlainTextEdit):
+    """One number per line, and Enter still goes on, as on every other page: Enter after a number starts the next
+    line; Enter on an empty line (or in an empty box) is "done" (``finished``); Shift+Enter is always a new line,
+    Ctrl+Enter always goes on."""
+
+    finished = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            line = self.textCursor().block().text()
+            if mods == Qt.KeyboardModifier.ControlModifier or (
+                mods == Qt.KeyboardModifier.NoModifier and not line.strip()
+            ):
+                event.accept()
+                self.finished.emit()
+                return
+            if mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
+                event.accept()
+                self.textCursor().insertBlock()  # a real line break (Shift+Enter would be a soft one)
+                self.ensureCursorVisible()
+                return
+        super().keyPressEvent(event)
+
+
+class FamilyPage(_Page):
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.explain = QLabel(self)
         self.explain.setWordWrap(True)
-        self.numbers = QPlainTextEdit(self)
+        self.numbers = FamilyNumbersEdit(self)
         self.numbers.setTabChangesFocus(True)
         self.numbers.textChanged.connect(self._validate)
+        self.numbers.finished.connect(self._finished)
+        self.keys_hint = QLabel(self)
+        self.keys_hint.setWordWrap(True)
+        self.keys_hint.setObjectName("hint")
         self.problems = QLabel(self)
         self.problems.setWordWrap(True)
         self.problems.setStyleSheet("color: #cf222e")
-        layout = QVBoxLayout(self)
+        self.problems.hide()
+        layout = self.page_layout()
         layout.addWidget(self.explain)
         layout.addWidget(self.numbers, 1)
+        layout.addWidget(self.keys_hint)
         layout.addWidget(self.problems)
         self.retranslate()
+
+    def _finished(self) -> None:
+        wizard = self.wizard()
+        if wizard is not None and wizard.currentPage() is self:
+            wizard.next()
 
     def parsed(self) -> tuple[list[FamilyNumber], list[str]]:
         return parse_family_numbers(self.numbers.toPlainText(), self.services.settings.value.region)
@@ -148,17 +210,21 @@ class FamilyPage(QWizardPage):
             self.problems.setText(self.tr("这些行不像电话号码，不会被添加：") + "\n" + "\n".join(problems[:5]))
         else:
             self.problems.clear()
+        self.problems.setVisible(bool(problems))
 
     def retranslate(self) -> None:
-        self.setTitle(self.tr("家人和熟人的号码"))
-        self.setSubTitle(self.tr("这些号码打来时永远不会被提醒。每行一个，可以在号码后写上名字。也可以跳过。"))
+        self.set_texts(
+            self.tr("家人和熟人的号码"),
+            self.tr("这些号码打来时永远不会被提醒。每行一个，可以在号码后写上名字。也可以跳过。"),
+        )
         self.explain.setText(self.tr("例如：") + "\n13800138000 女儿\n021-61234567 社区")
         self.numbers.setPlaceholderText(self.tr("每行一个号码"))
+        self.keys_hint.setText(self.tr("按回车换到下一行；在空行上按回车，进入下一步。"))
         self.numbers.setAccessibleName(self.tr("家人号码"))
         self._validate()
 
 
-class ModelPage(QWizardPage):
+class ModelPage(_Page):
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
@@ -184,7 +250,7 @@ class ModelPage(QWizardPage):
         row.addWidget(self.import_)
         row.addWidget(self.import_button)
         row.addStretch(1)
-        layout = QVBoxLayout(self)
+        layout = self.page_layout()
         layout.addWidget(self.explain)
         layout.addWidget(self.skip)
         layout.addWidget(self.download)
@@ -254,9 +320,9 @@ class ModelPage(QWizardPage):
         return True
 
     def retranslate(self) -> None:
-        self.setTitle(self.tr("听懂通话内容（可选）"))
-        self.setSubTitle(
-            self.tr("有了语音识别模型，来电护盾能听出“安全账户”“验证码”等诈骗说法。没有它也能按号码判断。")
+        self.set_texts(
+            self.tr("听懂通话内容（可选）"),
+            self.tr("有了语音识别模型，来电护盾能听出“安全账户”“验证码”等诈骗说法。没有它也能按号码判断。"),
         )
         self.explain.setText(self.tr("模型约 40 MB，全部在本机运行，通话内容不会上传。"))
         self.skip.setText(self.tr("先跳过，只按号码判断"))
@@ -265,7 +331,7 @@ class ModelPage(QWizardPage):
         self.import_button.setText(self.tr("选择文件…"))
 
 
-class SourcePage(QWizardPage):
+class SourcePage(_Page):
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
@@ -294,7 +360,7 @@ class SourcePage(QWizardPage):
         row.addSpacing(24)
         row.addWidget(self.ncid_host, 1)
         row.addWidget(self.ncid_port)
-        layout = QVBoxLayout(self)
+        layout = self.page_layout()
         layout.addWidget(self.manual)
         layout.addWidget(self.modem)
         layout.addWidget(self.ncid)
@@ -324,6 +390,7 @@ class SourcePage(QWizardPage):
         self.sip_problem = QLabel(self.sip_box)
         self.sip_problem.setWordWrap(True)
         self.sip_problem.setStyleSheet("color: #cf222e")
+        self.sip_problem.hide()  # an empty word-wrapped label in a form squashed the SIP fields (large text)
         form.addRow(self.sip_problem)
         self.sip_box.setEnabled(self.sip.isChecked())
         self.sip.toggled.connect(self.sip_box.setEnabled)
@@ -361,21 +428,32 @@ class SourcePage(QWizardPage):
         if not self.sip.isChecked():
             return True
         if not self.sip_server.text().strip() or not self.sip_user.text().strip():
-            self.sip_problem.setText(self.tr("请填写 SIP 服务器和用户名，或者先选第一项。"))
+            self._sip_problem(self.tr("请填写 SIP 服务器和用户名，或者先选第一项。"))
             return False
         from app.calls.sources.sip import SipConfigError, account_line
 
         try:
             account_line(self.source().sip)
         except SipConfigError:
-            self.sip_problem.setText(self.tr("SIP 设置里有不能用的字符（换行、分号、空格或尖括号），请修改"))
+            self._sip_problem(self.tr("SIP 设置里有不能用的字符（换行、分号、空格或尖括号），请修改"))
             return False
-        self.sip_problem.clear()
+        self._sip_problem("")
         return True
 
+    def fit_fields(self) -> None:
+        """The SIP server's example must be readable in full, in large text and in English too."""
+        example = self.sip_server.placeholderText()
+        self.sip_server.setMinimumWidth(self.sip_server.fontMetrics().horizontalAdvance(example + "MM"))
+        form = self.sip_box.layout()
+        if form is not None:
+            form.activate()  # the page's layout reads the box's new minimum at once, not after the next event
+
+    def _sip_problem(self, text: str) -> None:
+        self.sip_problem.setText(text)
+        self.sip_problem.setVisible(bool(text))
+
     def retranslate(self) -> None:
-        self.setTitle(self.tr("来电从哪里来"))
-        self.setSubTitle(self.tr("选择来电护盾怎样得知有电话打进来。"))
+        self.set_texts(self.tr("来电从哪里来"), self.tr("选择来电护盾怎样得知有电话打进来。"))
         self.manual.setText(self.tr("先不接设备（在“来电监控”里手动输入号码）"))
         self.modem.setText(self.tr("座机：来电显示调制解调器（USB）"))
         self.ncid.setText(self.tr("NCID 来电显示服务器（呼叫中心、交换机）"))
@@ -403,12 +481,44 @@ class FirstRunWizard(QWizard):
             self.addPage(page)
         self.added_numbers: list[FamilyNumber] = []
         self.resize(640, 480)
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self.fit_page)
+        self.currentIdChanged.connect(lambda _id: self._fit_timer.start())
         self.retranslate()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+        if event.type() in (QEvent.Type.LanguageChange, QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_timer.start()  # new words or large text: the page may need more room
         super().changeEvent(event)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self.fit_page()
+
+    def fit_page(self) -> None:
+        """Grow the wizard until the current page has the height its wrapped text needs at its width.
+
+        QWizard sizes itself from the pages' minimum sizes, which leave out word wrapping; in large-text mode the
+        layout then squeezed the SIP fields to make room for a wrapped hint (placeholders cut in half)."""
+        page = self.currentPage()
+        layout = page.layout() if page is not None else None
+        if page is None or layout is None:
+            return
+        if isinstance(page, _Page):
+            page.fit_fields()
+        layout.activate()
+        frame = page.parentWidget()  # QWizard's page area: what the page really gets
+        room = frame.contentsRect().size() if frame is not None else page.size()
+        width = max(room.width(), layout.totalMinimumSize().width())
+        need = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalMinimumSize().height()
+        page.setMinimumHeight(max(need, page.minimumHeight()))
+        grow_w, grow_h = width - room.width(), max(0, need - room.height())
+        if grow_w or grow_h:
+            self.resize(self.width() + grow_w, self.height() + grow_h)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("来电护盾 — 首次设置"))

@@ -6,7 +6,7 @@ import time
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QApplication, QWizard
 
 from app.settings import Settings, load_settings
 from app.ui.wizard import FirstRunWizard, parse_family_numbers
@@ -115,3 +115,104 @@ def test_wizard_offers_a_sip_line(qtbot, services, data_dir, wizard) -> None:
     source = load_settings(data_dir).call_source
     assert source.kind == "sip"
     assert (source.sip.account, source.sip.password) == ("sip:8001@sip.example.com", "pa ss")
+
+
+def _press_enter_where_the_focus_is(qtbot, wizard: FirstRunWizard) -> None:
+    """A real key press goes to the widget with the keyboard focus (the family box on step 2), not the dialog."""
+    from PySide6.QtWidgets import QApplication
+
+    target = QApplication.focusWidget()
+    assert target is not None and wizard.isAncestorOf(target), "the wizard should hold the keyboard focus"
+    qtbot.keyClick(target, Qt.Key.Key_Return)
+
+
+def test_enter_four_times_in_the_focused_widgets_finishes(qtbot, services, data_dir, wizard) -> None:
+    """The README's promise with real key presses: step 2's family box takes the focus, and Enter there goes on."""
+    wizard.activateWindow()
+    qtbot.waitUntil(lambda: wizard.isActiveWindow())
+    wizard.setFocus()
+    for step in range(4):
+        assert wizard.currentId() == step
+        _press_enter_where_the_focus_is(qtbot, wizard)
+    assert wizard.result() == QWizard.DialogCode.Accepted
+    assert wizard.family_page.numbers.toPlainText() == ""
+    assert load_settings(data_dir).first_run_done
+
+
+def test_family_box_enter_types_numbers_line_by_line_then_goes_on(qtbot, services, wizard, wait_jobs) -> None:
+    """Typing a list: Enter after a number starts the next line; Enter on an empty line goes to the next step."""
+    wizard.next()
+    box = wizard.family_page.numbers
+    box.setFocus()
+    qtbot.keyClicks(box, "13800138000 ")
+    box.insertPlainText("女儿")  # typed with an input method (QTest only types ASCII)
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.keyClicks(box, "021-61234567")
+    qtbot.keyClick(box, Qt.Key.Key_Enter)  # the keypad's Enter too
+    assert wizard.currentPage() is wizard.family_page
+    assert box.toPlainText() == "13800138000 女儿\n021-61234567\n"
+    qtbot.keyClick(box, Qt.Key.Key_Return)  # on the empty new line: done with the list
+    assert wizard.currentPage() is wizard.model_page
+    assert [f.number for f in wizard.family_page.parsed()[0]] == ["13800138000", "021-61234567"]
+    wizard.back()
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)  # Shift+Enter: always a new line
+    assert wizard.currentPage() is wizard.family_page
+
+
+@pytest.fixture
+def large_text(qapp):
+    from app.ui import style
+
+    style.apply_text_scale(qapp, True)
+    yield
+    style.apply_text_scale(qapp, False)
+
+
+def _shown_whole(label) -> bool:
+    """A word-wrapped label is as tall as its text needs at its width (not cut mid-line)."""
+    return label.isVisible() and label.height() >= label.heightForWidth(label.width())
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_large_text_subtitles_wrap_whole_and_sip_fields_keep_their_height(qtbot, services, large_text, lang) -> None:
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QLabel, QWidget
+
+    from app.i18n import install_language
+
+    install_language(QApplication.instance(), lang)
+    try:
+        wizard = FirstRunWizard(services)
+        qtbot.addWidget(wizard)
+        wizard.show()
+        subtitles = {  # the two the trial user saw cut: "也可以跳过" and "没有它也能按号码判断"
+            1: ("也可以跳过" if lang == "zh" else "You can skip this"),
+            2: ("没有它也能按号码判断" if lang == "zh" else "it still checks numbers"),
+        }
+        for step in range(4):
+            qtbot.waitUntil(lambda s=step: wizard.currentId() == s)
+            page = wizard.currentPage()
+            buttons_top = wizard.button(QWizard.WizardButton.CancelButton).mapTo(wizard, QPoint(0, 0)).y()
+            for child in page.findChildren(QWidget):
+                if child.isVisible() and child.parentWidget() is page:
+                    bottom = child.mapTo(wizard, QPoint(0, child.height())).y()
+                    assert bottom <= buttons_top, f"step {step + 1}: {type(child).__name__} runs under the buttons"
+            if step in subtitles:
+                shown = [
+                    lab for lab in wizard.findChildren(QLabel) if lab.isVisible() and subtitles[step] in lab.text()
+                ]
+                assert shown, f"step {step + 1}: subtitle not shown"
+                assert all(_shown_whole(lab) for lab in shown), f"step {step + 1}: the subtitle is cut off"
+            if step < 3:
+                wizard.next()
+        page = wizard.source_page
+        page.sip.setChecked(True)
+        qtbot.wait(10)
+        for field in (page.sip_server, page.sip_user, page.sip_password, page.ncid_host):
+            assert field.height() >= field.sizeHint().height(), f"{field.accessibleName() or field} squashed"
+        text = page.sip_server.placeholderText()
+        assert page.sip_server.width() > page.sip_server.fontMetrics().horizontalAdvance(text)
+        wizard.reject()
+    finally:
+        install_language(QApplication.instance(), "zh")
