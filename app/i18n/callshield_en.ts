@@ -1456,8 +1456,8 @@
             <translation>Export HTML report…</translation>
         </message>
         <message>
-            <source>在左边的表格中选中一条记录，这里会显示原因、通话文字和线索。</source>
-            <translation>Select a record in the table on the left to see its reasons, what was said and the clues.</translation>
+            <source>在表格中选中一条记录，这里会显示原因、通话文字和线索。</source>
+            <translation>Select a record in the table to see its reasons, what was said and the clues.</translation>
         </message>
         <message>
             <source>通话文字（高亮处为可疑话术）：</source>

@@ -107,11 +107,15 @@ class HistoryModel(RowTableModel[HistoryRow]):
                 return ("; " if lang == "en" else "；").join(row.reason_texts(lang))
             if column == self.COL_PROFILE:
                 return row.profile
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column == self.COL_SUBJECT and row.path:
-                return row.path
+        if role == Qt.ItemDataRole.ToolTipRole:  # the whole text of a cell the table may shorten with "…"
+            if column == self.COL_SUBJECT:
+                return row.path or row.number
+            if column == self.COL_CATEGORY:
+                return shown_category(row.level, row.category, row.category_text, lang) or None
             if column == self.COL_REASONS:
                 return "\n".join(row.reason_texts(lang))
+            if column == self.COL_PROFILE:
+                return row.profile or None
         if role == SORT_ROLE and column == self.COL_TIME:
             return row.time.timestamp() if row.time is not None else 0.0
         return None

@@ -17,11 +17,13 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -80,6 +82,9 @@ class HistoryPage(QWidget):
         self.profiles: list[str] = []
         self.level_combo = QComboBox(self)
         self.category_combo = QComboBox(self)
+        for combo in (self.profile_combo, self.category_combo):  # long names: shown shortened, not widening the page
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(6)
         self.search_edit = QLineEdit(self)
         self.search_edit.setClearButtonEnabled(True)
         self.refresh_button = QPushButton(self)
@@ -99,8 +104,15 @@ class HistoryPage(QWidget):
         self.model = HistoryModel(self, lang=style.current_language())
 
         self.model.icon_provider = style.level_icon
-        self.table = DataTable(self.model, self, stretch_column=HistoryModel.COL_REASONS)
+        self.table = DataTable(
+            self.model,
+            self,
+            stretch_column=HistoryModel.COL_REASONS,
+            # when space is short: the scheme's name gives way first, then whose phone, the number last
+            elide_columns=(HistoryModel.COL_CATEGORY, HistoryModel.COL_PROFILE, HistoryModel.COL_SUBJECT),
+        )
         self.table.selectionModel().currentChanged.connect(self._show_current)
+        self.table.fitted.connect(self.arrange)
         self.search_edit.textChanged.connect(self.table.proxy.set_text)
         self.count_label = QLabel(self)
         self.export_csv_button = QPushButton(self)
@@ -152,10 +164,17 @@ class HistoryPage(QWidget):
         left_layout.addWidget(self.status)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
-        splitter.addWidget(detail)
+        # the details scroll on their own: a long transcript never squeezes the table (details below in large text)
+        self.detail_scroll = QScrollArea(self)
+        self.detail_scroll.setWidget(detail)
+        self.detail_scroll.setWidgetResizable(True)
+        self.detail_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        splitter.addWidget(self.detail_scroll)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
+        self._arranged_for = (-1, -1)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -227,7 +246,7 @@ class HistoryPage(QWidget):
         self.report_button.setText(self.tr("举报…"))
         self.report_button.setAccessibleName(self.tr("举报这条记录的来电号码（记在本机，可导出给志愿者中心）"))
         self.export_html_button.setText(self.tr("导出 HTML 报告…"))
-        self.detail_hint.setText(self.tr("在左边的表格中选中一条记录，这里会显示原因、通话文字和线索。"))
+        self.detail_hint.setText(self.tr("在表格中选中一条记录，这里会显示原因、通话文字和线索。"))
         self.transcript_label.setText(self.tr("通话文字（高亮处为可疑话术）："))
         self.entities_label.setText(self.tr("提取的线索（QQ群号、链接、账号等）："))
         self.entities.setAccessibleName(self.tr("提取的线索"))
@@ -264,7 +283,9 @@ class HistoryPage(QWidget):
             self.profile_combo.blockSignals(True)
             self._fill_profiles()
             self.profile_combo.blockSignals(False)
-        self.table.setColumnHidden(HistoryModel.COL_PROFILE, not self.profiles)
+        if self.table.isColumnHidden(HistoryModel.COL_PROFILE) == bool(self.profiles):
+            self.table.setColumnHidden(HistoryModel.COL_PROFILE, not self.profiles)
+            self.table.refit_later()
 
     def _fill_categories(self) -> None:
         lang = self._lang()
@@ -275,6 +296,42 @@ class HistoryPage(QWidget):
         items: list[tuple[str, Any]] = [(self.tr("全部类型"), "")]
         items += sorted(((text, key) for key, text in seen.items()), key=lambda item: item[0])
         self._fill_combo(self.category_combo, items)
+
+    # ------------------------------------------------------------------ layout
+    DETAIL_MIN_EM = 24
+
+    def arrange(self) -> None:
+        """Details beside the table when the table still shows every column there (its fitting may shorten the
+        scheme and family names), otherwise below it: with large text the columns need the whole width."""
+        table = self.table
+        em = max(1, self.fontMetrics().horizontalAdvance("M"))
+        room = self.splitter.width() - self.splitter.handleWidth()
+        detail_min = em * self.DETAIL_MIN_EM
+        beside = room - detail_min >= table.comfortable_width()
+        key = (room, table.natural_width() if beside else -2)
+        if key == self._arranged_for:
+            return  # unchanged: keep what the user dragged the splitter to
+        self._arranged_for = key
+        if beside:
+            self.splitter.setOrientation(Qt.Orientation.Horizontal)
+            width = min(table.natural_width(), room - detail_min)
+            self.splitter.setSizes([width, room - width])
+        else:
+            self.splitter.setOrientation(Qt.Orientation.Vertical)
+            height = self.splitter.height()
+            self.splitter.setSizes([height * 3 // 5, height - height * 3 // 5])
+        rows = table.verticalHeader().defaultSectionSize()
+        table.setMinimumHeight(table.horizontalHeader().sizeHint().height() + 4 * rows + 2 * table.frameWidth())
+
+    def fit_to_font(self) -> None:
+        """Large-text mode toggled (after the new font reached the widgets): measure and arrange again."""
+        self.table.fit_to_contents()
+        self._arranged_for = (-1, -1)
+        self.arrange()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self.arrange()
 
     # ----------------------------------------------------------------- loading
     def showEvent(self, event: QShowEvent) -> None:

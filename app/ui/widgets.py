@@ -509,9 +509,23 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QProgressBar, QTab
 
 
 class DataTable(QTableView):
-    """A table over a ``RowTableModel`` through a ``TableFilterProxy``: sortable, row selection, sized to contents."""
+    """A table over a ``RowTableModel`` through a ``TableFilterProxy``: sortable, row selection, sized to contents.
 
-    def __init__(self, model: Any, parent: QWidget | None = None, stretch_column: int = -1) -> None:
+    The columns are fitted into the visible width: the ``stretch_column`` (reasons, notes) takes what is left but
+    never less than ``STRETCH_MIN_EM`` em, so it stays readable; when the text is too wide (large text, a narrow
+    window) the ``elide_columns`` give way first (down to ``ELIDE_MIN_EM`` em, with "…" and the full text in the
+    tooltip). Only when even that does not fit does a horizontal scroll bar appear. Columns stay resizable by hand
+    until the next fit (new rows, a new font, a resize)."""
+
+    STRETCH_MIN_EM = 12
+    ELIDE_MIN_EM = 6
+    FIT_MAX_EM = 40
+
+    fitted = Signal()  # the columns were measured again (new rows, new font): a page may re-arrange around it
+
+    def __init__(
+        self, model: Any, parent: QWidget | None = None, stretch_column: int = -1, elide_columns: Sequence[int] = ()
+    ) -> None:
         from app.models.base import TableFilterProxy
 
         super().__init__(parent)
@@ -524,21 +538,20 @@ class DataTable(QTableView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
         self.verticalHeader().setVisible(False)
         # Columns and rows are fitted to the text, but not in ResizeToContents mode: that re-measures every
         # cell on every change, which stalls the GUI on a 100,000-row call log.  Fit after loads instead
-        # (sampling the first rows) and whenever the font changes (large-text mode).
+        # (sampling the first rows), whenever the font changes (large-text mode) and when the table is resized.
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self._stretch_column = stretch_column
+        self._elide_columns = tuple(c for c in elide_columns if c != stretch_column)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setResizeContentsPrecision(200)
         header.setHighlightSections(False)
-        if stretch_column >= 0:
-            header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
-        else:
-            header.setStretchLastSection(True)
+        header.setStretchLastSection(stretch_column < 0)
         header.setSortIndicatorShown(True)
         self._fit_timer = QTimer(self)
         self._fit_timer.setSingleShot(True)
@@ -546,18 +559,110 @@ class DataTable(QTableView):
         self._fit_timer.timeout.connect(self.fit_to_contents)
         for signal in (model.modelReset, model.rowsInserted, model.layoutChanged, model.headerDataChanged):
             signal.connect(self._fit_timer.start)
+        self._content_widths: dict[int, int] = {}
+        self._fitted_width = -1
         self._fit_rows()
 
+    def _em(self) -> int:
+        return max(1, self.fontMetrics().horizontalAdvance("M"))
+
+    def _visible_columns(self) -> list[int]:
+        return [c for c in range(self.proxy.columnCount()) if not self.isColumnHidden(c)]
+
+    def _header_width(self, column: int) -> int:
+        return self.horizontalHeader().sectionSizeFromContents(column).width()
+
     def fit_to_contents(self) -> None:
-        """Size the columns to their text (first rows sampled) and the rows to the font."""
+        """Measure the columns' text (first rows sampled) and the rows' height, then fit them to the width."""
         self._fit_rows()
-        limit = self.fontMetrics().horizontalAdvance("M") * 40
-        for column in range(self.proxy.columnCount()):
-            if column == self._stretch_column:
-                continue
-            self.resizeColumnToContents(column)
-            if self.columnWidth(column) > limit:
-                self.setColumnWidth(column, limit)
+        limit = self._em() * self.FIT_MAX_EM
+        self._content_widths = {}
+        for column in self._visible_columns():
+            if column != self._stretch_column:
+                self._content_widths[column] = min(
+                    max(self.sizeHintForColumn(column), self._header_width(column)), limit
+                )
+        self.fit_to_width()
+        self.fitted.emit()
+
+    def refit_later(self) -> None:
+        """Measure again shortly (after a column was shown or hidden)."""
+        self._fit_timer.start()
+
+    def _floor(self, column: int) -> int:
+        wanted = self._content_widths.get(column, 0)
+        return min(wanted, max(self._header_width(column), self._em() * self.ELIDE_MIN_EM))
+
+    def fit_to_width(self) -> None:
+        """Share the visible width out (see the class doc): cheap, so it also runs on every resize."""
+        columns = [c for c in self._visible_columns() if c in self._content_widths]
+        widths = {c: self._content_widths[c] for c in columns}
+        available = self.viewport().width()
+        self._fitted_width = available
+        if self._stretch_column < 0 or self.isColumnHidden(self._stretch_column):
+            for column, width in widths.items():
+                self.setColumnWidth(column, width)
+            return
+        stretch_min = max(self._header_width(self._stretch_column), self._em() * self.STRETCH_MIN_EM)
+        excess = sum(widths.values()) + stretch_min - available
+        elidable = [c for c in self._elide_columns if c in widths]
+        for stage in range(1, len(elidable) + 1):  # in the given order: the first gives way first
+            if excess <= 0:
+                break
+            excess = self._trim(widths, elidable[:stage], excess)
+        for column, width in widths.items():
+            self.setColumnWidth(column, width)
+        self.setColumnWidth(self._stretch_column, max(stretch_min, available - sum(widths.values())))
+
+    def _trim(self, widths: dict[int, int], columns: list[int], excess: int) -> int:
+        """Lower one common cap over ``columns`` (none below its floor) until ``excess`` is gone; returns the rest."""
+        floors = {c: self._floor(c) for c in columns}
+
+        def trimmed(cap: int) -> dict[int, int]:
+            return {c: max(floors[c], min(widths[c], cap)) for c in columns}
+
+        def cut(cap: int) -> int:
+            return sum(widths[c] - w for c, w in trimmed(cap).items())
+
+        low, high = 0, max(widths[c] for c in columns)  # the largest cap that removes the excess
+        while low < high:
+            cap = (low + high + 1) // 2
+            if cut(cap) >= excess:
+                low = cap
+            else:
+                high = cap - 1
+        left = excess - cut(low)
+        widths.update(trimmed(low))
+        return left
+
+    def natural_width(self) -> int:
+        """The table width that shows every column whole (the stretch column at its readable minimum)."""
+        return self._needed_width(trim=False)
+
+    def comfortable_width(self) -> int:
+        """The narrowest table width that shows every column without scrolling (elidable ones trimmed)."""
+        return self._needed_width(trim=True)
+
+    def _needed_width(self, trim: bool) -> int:
+        if not self._content_widths:
+            self.fit_to_contents()
+        fixed = sum(
+            self._floor(c) if trim and c in self._elide_columns else w
+            for c, w in self._content_widths.items()
+            if not self.isColumnHidden(c)
+        )
+        stretch = 0
+        if self._stretch_column >= 0 and not self.isColumnHidden(self._stretch_column):
+            stretch = max(self._header_width(self._stretch_column), self._em() * self.STRETCH_MIN_EM)
+        return fixed + stretch + 2 * self.frameWidth() + self.verticalScrollBar().sizeHint().width()
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        handled = super().viewportEvent(event)
+        # the viewport also narrows when the vertical scroll bar appears, not only when the table is resized
+        if event.type() == QEvent.Type.Resize and self._content_widths:
+            if self.viewport().width() != self._fitted_width:
+                self.fit_to_width()
+        return handled
 
     def _fit_rows(self) -> None:
         height = max(self.fontMetrics().height() + 10, self.iconSize().height() + 6, 22)

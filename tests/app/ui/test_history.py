@@ -219,3 +219,44 @@ def test_a_weak_cue_names_no_scheme_and_a_recording_gets_advice_about_what_was_s
     assert model.data(model.index(scam, model.COL_CATEGORY)) == filled.category_text.zh
     page.table.select_source_row(mark)
     assert page.banner.accessibleDescription().startswith("陌生号码")  # a call: the number's advice
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large-text"])
+def test_columns_fit_the_width_and_the_reasons_stay_readable(qtbot, services, wait_jobs, filled, qapp, large) -> None:
+    """The trial user's large-text screenshot: 诈骗类型 and 原因 were pushed off to the right (原因 26 px wide even in
+    normal text). Every column fits the visible width, 原因 keeps at least 10 characters, numbers stay whole, a
+    shortened scheme name has its whole text as a tooltip, and the columns fit again when the window narrows."""
+    from PySide6.QtCore import Qt
+
+    from app.ui import style
+
+    style.apply_text_scale(qapp, large)
+    try:
+        page = HistoryPage(services)
+        qtbot.addWidget(page)
+        page.resize(1000, 700)  # the page of a 1180-wide window
+        page.show()
+        wait_jobs()
+        table = page.table
+        em = table.fontMetrics().horizontalAdvance("M")
+
+        def shown() -> list[int]:
+            return [c for c in range(table.model().columnCount()) if not table.isColumnHidden(c)]
+
+        def fits() -> bool:
+            return sum(table.columnWidth(c) for c in shown()) <= table.viewport().width()
+
+        qtbot.waitUntil(fits, timeout=2000)
+        assert HistoryModel.COL_CATEGORY in shown() and HistoryModel.COL_REASONS in shown()
+        assert table.columnWidth(HistoryModel.COL_REASONS) >= 10 * em, "the reasons column is too narrow to read"
+        assert table.horizontalScrollBar().maximum() == 0
+        numbers = table.sizeHintForColumn(HistoryModel.COL_SUBJECT)
+        assert table.columnWidth(HistoryModel.COL_SUBJECT) >= numbers, "phone numbers are cut"
+        row = page.model.find_row(lambda r: r.subject == "快递理赔.m4a")
+        index = page.model.index(row, HistoryModel.COL_CATEGORY)
+        assert page.model.data(index, Qt.ItemDataRole.ToolTipRole) == filled.category_text.zh
+        page.resize(760, 700)  # narrower: fitted again, nothing pushed off to the right
+        qtbot.waitUntil(fits, timeout=2000)
+        assert table.columnWidth(HistoryModel.COL_REASONS) >= 10 * em
+    finally:
+        style.apply_text_scale(qapp, False)
