@@ -274,10 +274,9 @@ def family_report(
 
 @dataclass(frozen=True)
 class ReportView:
-    """What the report page shows: the data and the same timeline SVG the export carries."""
+    """What the report page shows: the data (the page draws the export's timeline chart from it, in its language)."""
 
     report: SafetyReport
-    chart_svg: str
 
 
 def family_report_view(
@@ -289,10 +288,7 @@ def family_report_view(
     until: datetime | None = None,
     tz: tzinfo | None = None,
 ) -> ReportView:
-    from app.reports.family import timeline_svg
-
-    rep = family_report(data_dir, profile, days, since=since, until=until, tz=tz)
-    return ReportView(rep, timeline_svg(rep))
+    return ReportView(family_report(data_dir, profile, days, since=since, until=until, tz=tz))
 
 
 # ------------------------------------------------------------------------------------------ alerts

@@ -2,11 +2,10 @@
 
 ``collect_report(db, profile, since, until)`` reads the history (counts by SQL, the risky rows in full) into a
 :class:`SafetyReport`; ``render_html(report)`` makes **one self-contained HTML file**: inline CSS, the timeline
-chart as inline SVG (pygal, with its tooltip script switched off — nothing is fetched), no other resources.
+chart as inline SVG (:mod:`app.reports.chart`: attributes only, no CSS or script — nothing is fetched), no other
+resources.
 Large plain text, one column that fits a phone screen; Chinese first with English beneath; every level shown
 with a glyph and a word, never by colour alone; all data html-escaped.
-
-Chart library: pygal (pure-Python SVG charts, LGPLv3, ~1 MB installed, no native code, no JavaScript needed).
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from __future__ import annotations
 import html
 import json
 import os
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
@@ -30,12 +28,12 @@ from app.reports.export import ENTITY_KIND_TEXT
 from screening.types import Level
 
 RISKY = Level.WARN
-_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL | re.IGNORECASE)
 MAX_ITEMS = 50  # flagged messages/recordings shown in full; the rest are counted
 MAX_NUMBERS = 10
 KIND_TEXT = {"call": ("电话", "calls"), "sms": ("短信", "text messages"), "recording": ("通话录音", "recordings")}
-LEGEND = {"call": "电话 calls", "sms": "短信 SMS", "recording": "录音 recordings"}
-# One colour per kind, each also named in the legend and the table (never colour alone).
+# The short names of the kinds: the chart's legend, the table under it, the page's words for the timeline.
+KIND_SHORT = {"call": ("电话", "calls"), "sms": ("短信", "SMS"), "recording": ("录音", "recordings")}
+# One colour and one pattern (solid, hatched, dotted) per kind, each also named in the legend and the table.
 KIND_COLOR = {"call": "#1d4ed8", "sms": "#b45309", "recording": "#7e22ce"}
 
 
@@ -232,79 +230,37 @@ def _excerpt(text: str, limit: int = 140) -> str:
 
 
 # ------------------------------------------------------------------------------------------------ chart
-def _pygal() -> Any:
-    """Import pygal without its ``sys.meta_path`` hook for map plugins (we draw no maps): the hook has only the
-    old ``find_module`` API, so every failed import anywhere in the app afterwards (e.g. multiprocessing probing
-    ``_winapi``) raised an ImportWarning through it."""
-    import sys
-
-    import pygal
-
-    sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
-    return pygal
+def _t(pair: tuple[str, str], lang: str | None) -> str:
+    """One language for the app's page; both (Chinese, then English) for the bilingual HTML report."""
+    zh, en = pair
+    return en if lang == "en" else zh if lang == "zh" else f"{zh} {en}"
 
 
-def timeline_svg(rep: SafetyReport) -> str:
-    """The risky events per day (stacked by kind) as an inline SVG string, drawn by pygal."""
-    pygal = _pygal()
-    from pygal.style import Style
+def timeline_svg(rep: SafetyReport, lang: str | None = None) -> str:
+    """The risky events per day (stacked by kind) as an inline SVG string (:mod:`app.reports.chart`).
+
+    ``lang`` "zh" or "en": the page's chart, in the UI's language; ``None``: the report's, in both."""
+    from app.reports.chart import Series, stacked_bars_svg
 
     first = rep.since.astimezone(rep.tz).date()
     last = (rep.until - timedelta(microseconds=1)).astimezone(rep.tz).date()
     ndays = (last - first).days + 1
-    step = 1 if ndays <= 31 else 7
+    step = 1 if ndays <= 31 else 7  # long periods: one bar per week
     buckets: list[date] = [first + timedelta(days=i) for i in range(0, ndays, step)]
-    style = Style(
-        background="white",
-        plot_background="white",
-        foreground="#111827",
-        foreground_strong="#111827",
-        foreground_subtle="#6b7280",
-        colors=tuple(KIND_COLOR[k] for k in ("call", "sms", "recording")),
-        font_family="'Noto Sans CJK SC','Noto Sans SC','PingFang SC','Microsoft YaHei',sans-serif",
-        label_font_size=28,
-        major_label_font_size=28,
-        legend_font_size=30,
-        value_font_size=28,
-        title_font_size=30,
+    series = []
+    for kind, pattern in zip(("call", "sms", "recording"), ("solid", "hatch", "dots"), strict=True):
+        values = [sum(rep.timeline.get(b + timedelta(days=i), Counter())[kind] for i in range(step)) for b in buckets]
+        label = _t(KIND_SHORT[kind], lang)
+        series.append(Series(label[:1].upper() + label[1:], KIND_COLOR[kind], pattern, values))
+    title = {"zh": "每天的可疑事件", "en": "Risky events per day"}.get(lang or "", "每天的可疑事件 / per day")
+    if step > 1:
+        title = {"zh": "每周的可疑事件", "en": "Risky events per week"}.get(lang or "", "每周的可疑事件 / per week")
+    return stacked_bars_svg(
+        title,
+        [b.strftime("%m-%d") for b in buckets],
+        series,
+        label_every=max(1, -(-len(buckets) // 5)),
     )
-    # the tallest stacked bar: with weekly buckets (long periods) a bar sums several days
-    peak = max(
-        [sum(sum(rep.timeline.get(b + timedelta(days=i), Counter()).values()) for i in range(step)) for b in buckets]
-        or [0]
-    )
-    top = max(2, peak)
-    ystep = max(1, -(-top // 5))
-    chart = pygal.StackedBar(
-        style=style,
-        width=640,
-        height=520,
-        js=[],  # no tooltip script: the file must not fetch anything
-        disable_xml_declaration=True,
-        legend_at_bottom=True,
-        legend_at_bottom_columns=1,
-        print_values=False,
-        show_y_guides=True,
-        x_label_rotation=0,
-        x_labels_major_every=max(1, -(-len(buckets) // 5)),
-        show_minor_x_labels=False,
-        range=(0, top),
-        truncate_legend=-1,
-        truncate_label=-1,
-        legend_box_size=24,
-    )
-    chart.y_labels = list(range(0, top + 1, ystep))
-    chart.title = "每天的可疑事件 / per day"
-    chart.x_labels = [b.strftime("%m-%d") for b in buckets]
-    for kind in ("call", "sms", "recording"):
-        values = []
-        for b in buckets:
-            values.append(sum(rep.timeline.get(b + timedelta(days=i), Counter())[kind] for i in range(step)))
-        chart.add(LEGEND[kind], values)
-    svg = str(chart.render(is_unicode=True))
-    # pygal still writes its (inline) tooltip configuration as a <script>; without pygal.js it does nothing, and
-    # the report carries no scripts at all.
-    return _SCRIPT.sub("", svg)
 
 
 # ------------------------------------------------------------------------------------------------ HTML
@@ -401,8 +357,9 @@ def render_html(rep: SafetyReport) -> str:
             for d, c in sorted(rep.timeline.items())
         )
         parts.append(
-            "<details><summary>表格 / as a table</summary><table><tr><th>日期 date</th><th>电话 calls</th>"
-            f"<th>短信 SMS</th><th>录音 recordings</th></tr>{rows}</table></details>"
+            "<details><summary>表格 / as a table</summary><table><tr><th>日期 date</th>"
+            + "".join(f"<th>{_t(KIND_SHORT[k], None)}</th>" for k in ("call", "sms", "recording"))
+            + f"</tr>{rows}</table></details>"
         )
     parts.append("</section>")
     # numbers

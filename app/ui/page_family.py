@@ -1,7 +1,7 @@
 """家人防诈报告 Family safety report: one person's phone (a profile) over a period, plain and large.
 
-Everything comes from :mod:`app.operations.phone`, run by the job runner: the report's data and the timeline SVG
-(the same pygal chart the export carries, shown here through QtSvg), importing a phone backup (with progress and
+Everything comes from :mod:`app.operations.phone`, run by the job runner: the report's data (its timeline chart is
+the export's, drawn by ``app.reports.family.timeline_svg`` in the UI's language and shown through QtSvg), importing a phone backup (with progress and
 cancel, then ``dataChanged(HISTORY)``), the HTML export, and adding or renaming a person.  Nothing here touches
 SQL, files or threads.
 """
@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from app.display import LEVEL_STYLES
 from app.operations import DataArea
 from app.operations import phone as ops
-from app.reports.family import FlaggedItem, NumberSummary, SafetyReport
+from app.reports.family import KIND_SHORT, FlaggedItem, NumberSummary, SafetyReport, timeline_svg
 from app.ui import style
 from app.ui.widgets import (
     ErrorDetailsDialog,
@@ -54,11 +54,11 @@ from screening.types import Level
 log = logging.getLogger(__name__)
 
 PERIOD_7, PERIOD_30, PERIOD_CUSTOM = 7, 30, 0
-KIND_WORDS = {"call": ("电话", "calls"), "sms": ("短信", "SMS"), "recording": ("录音", "recordings")}
+KIND_WORDS = KIND_SHORT  # the chart's legend and these words name the kinds alike
 
 
 class ChartView(QSvgWidget):
-    """The report's pygal SVG, scaled to the page width with its aspect ratio kept."""
+    """The report's timeline SVG, scaled to the page width with its aspect ratio kept."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -436,8 +436,6 @@ class FamilyReportPage(QWidget):
             self.reload()
             return
         self.report = view.report
-        self.chart_svg = view.chart_svg
-        self.chart.set_svg(view.chart_svg)
         self._update_buttons()
         self._show_report()
 
@@ -491,6 +489,8 @@ class FamilyReportPage(QWidget):
             card.setAccessibleName(f"{text}: {n}")
             border = f"3px solid {warn.accent}" if alert else "1px solid #9ca3af"
             card.setStyleSheet(f"QLabel {{ border: {border}; border-radius: 8px; padding: 8px; background: white; }}")
+        self.chart_svg = timeline_svg(rep, self._lang())  # drawn again on a language switch
+        self.chart.set_svg(self.chart_svg)
         self.chart_text.setText(self._timeline_words(rep))
         for s in rep.numbers:
             self.numbers_box.addWidget(self._number_card(s))

@@ -10,12 +10,28 @@ from pathlib import Path
 import pytest
 
 
-def screenshot(html: Path, png: Path, width: int = 412, height: int = 2400) -> Path:
+def _chromium() -> str:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         if os.environ.get("CI"):  # CI installs it (.ci/run): never let the report check pass as a skip there
             pytest.fail("chromium is missing on CI: .ci/run must install Debian's chromium")
         pytest.skip("Debian's chromium is not installed (apt-get install chromium, listed in .ci/run)")
+    return chromium
+
+
+def dump_dom(html: Path, width: int = 800, height: int = 1200) -> str:
+    """The page's DOM after its scripts ran (a test page may measure the layout and write it into the DOM)."""
+    done = subprocess.run(
+        [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", f"--window-size={width},{height}", "--dump-dom",
+         html.as_uri()],
+        check=True, capture_output=True, timeout=120, text=True,
+    )  # fmt: skip
+    return done.stdout
+
+
+def screenshot(html: Path, png: Path, width: int = 412, height: int = 2400) -> Path:
+    chromium = _chromium()
     subprocess.run(
         [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", f"--window-size={width},{height}",
          f"--screenshot={png}", html.as_uri()],

@@ -1,5 +1,5 @@
 """家人防诈报告 page, alone, with real settings and a real SQLite file (``page_services``: jobs run at once):
-the realistic backup fixtures imported through the page, the counts, the pygal chart through QtSvg, the cards,
+the realistic backup fixtures imported through the page, the counts, the timeline chart through QtSvg, the cards,
 profiles, bad input, and the export opened in headless chromium."""
 
 from __future__ import annotations
@@ -66,8 +66,9 @@ def test_import_backup_through_the_page_shows_the_report(page: FamilyReportPage,
     )
     assert ">8<" in page.count_cards["calls"].text() and "⚠" not in page.count_cards["calls"].text()
     assert page.verdict.text().startswith("⚠ 这段时间发现 6 个可疑")
-    # the same pygal SVG as the export, rendered by QtSvg, and the same data in words
+    # the export's chart, in the page's language, rendered by QtSvg, and the same data in words
     assert "<svg" in page.chart_svg and page.chart.is_valid() and page.chart.height() > 200
+    assert "电话" in page.chart_svg and "calls" not in page.chart_svg and "per day" not in page.chart_svg
     assert "每天的可疑事件：" in page.chart_text.text() and "短信 1" in page.chart_text.text()
     numbers = _cards_text(page, page.numbers_box)
     assert "+85296110" in numbers and "拦截" in numbers and "10690000123" in numbers
@@ -128,8 +129,10 @@ def test_export_is_the_self_contained_report_and_opens_in_chromium(page: FamilyR
     text = out.read_text(encoding="utf-8")
     assert "<svg" in text and "<script" not in text and "src=" not in text
     assert "妈妈的手机 · 家人防诈报告" in text and "3344556677" in text
-    no_id = re.compile(r"chart-[0-9a-f-]{36}")  # pygal gives each rendering a random id
-    assert no_id.sub("", page.chart_svg) in no_id.sub("", text)  # the page shows the export's own chart
+    from app.reports.family import timeline_svg
+
+    assert page.report is not None and page.chart_svg == timeline_svg(page.report, "zh")
+    assert timeline_svg(page.report) in text  # the export carries the same chart, in both languages
     png = screenshot(out, tmp_path / "family_page_export.png")
     dark, red = dark_and_red_pixels(png)
     assert dark > 20_000 and red > 500
@@ -151,6 +154,7 @@ def test_english_page(qtbot, page_services, backup_dir, qapp, tmp_path):
         assert "Suspicious SMS" in page.count_cards["sms_suspicious"].text()
         assert "Scheme:" in _cards_text(page, page.items_box)
         assert "96110" in page.todo.text() and "Talk" in page.todo.text()
+        assert "Calls" in page.chart_svg and not re.search(r"[\u4e00-\u9fff]", page.chart_svg)
         png = tmp_path / "family_page_en.png"
         page.grab().save(str(png))
         keep(png)
