@@ -413,15 +413,16 @@ def render_html(rep: SafetyReport) -> str:
         )
         + "</li>"
     )
+    # plain steps in the app for a family reader, never a command line
+    number_zh = f" {block_example}" if block_example else "可疑号码"
+    number_en = f" {block_example}" if block_example else " the number"
     block_zh = (
-        f"把可疑号码加入黑名单，例如：callshield lists add block {block_example}"
-        if block_example
-        else "把可疑号码加入黑名单。"
+        "把可疑号码加入黑名单：在家里电脑上打开来电护盾，点“名单”，选中“我的黑名单”，点“添加号码…”，"
+        f"填入{number_zh}，再点“保存”"
     )
     block_en = (
-        f"Block the suspicious numbers, e.g. callshield lists add block {block_example}"
-        if block_example
-        else "Block the suspicious numbers."
+        "Block the suspicious numbers: on the family computer open CallShield, go to “Lists”, select "
+        f"“My blocklist”, click “Add number…”, enter{number_en} and click “Save”"
     )
     parts.append(f"<li>{_bi(block_zh + '；也在手机上拉黑。', block_en + '; block them on the phone too.')}</li>")
     parts.append(

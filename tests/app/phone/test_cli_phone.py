@@ -63,6 +63,7 @@ def test_report_html_opens_in_headless_chromium(run_cli: RunCli, backup_dir: Pat
     assert "<svg" in html and "<script" not in html and "src=" not in html  # self-contained, nothing fetched
     assert "家人防诈报告" in html and "Family safety report" in html and "96110" in html
     assert "刷单返利" in html and "3344556677" in html and "【刷单】" in html
+    assert "lists add" not in html and "“名单”" in html  # a family reader gets steps in the app, not a command
     png = screenshot(out, tmp_path / "family_report_phone.png")
     from PIL import Image
 

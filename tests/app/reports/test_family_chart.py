@@ -110,6 +110,21 @@ def test_each_kind_has_its_own_pattern_in_the_bars_and_the_legend_not_only_a_col
     assert all(len(v) >= 2 for v in marks.values()), "each kind in the bars and in the legend"
 
 
+def test_family_reader_gets_steps_in_the_app_not_a_command_line() -> None:
+    rep = _report()
+    from app.reports.family import NumberSummary
+    from screening.types import Level
+
+    rep.numbers = [
+        NumberSummary("106905951234", None, 2, ["sms"], Level.BLOCK, "话术", "script", "2026-12-01T01:12:00+00:00")
+    ]
+    page = render_html(rep)
+    todo = page[page.index("接下来怎么做") :]
+    assert not re.search(r"callshield\s+lists|lists\s+add", todo, re.IGNORECASE), "a command line for a family reader"
+    assert "“名单”" in todo and "“添加号码…”" in todo and "106905951234" in todo and "“保存”" in todo
+    assert "“Lists”" in todo and "“Add number…”" in todo
+
+
 _MEASURE = """<!DOCTYPE html><html><head><meta charset='utf-8'><style>svg { width: 640px; height: auto; }</style>
 </head><body>%s<script>
 const svg = document.querySelector('svg');
