@@ -298,7 +298,7 @@ class HistoryPage(QWidget):
         self._fill_combo(self.category_combo, items)
 
     # ------------------------------------------------------------------ layout
-    DETAIL_MIN_EM = 24
+    DETAIL_MIN_EM = 34  # the verdict banner and the transcript need about this much to read well
 
     def arrange(self) -> None:
         """Details beside the table when the table still shows every column there (its fitting may shorten the
