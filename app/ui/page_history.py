@@ -322,6 +322,8 @@ class HistoryPage(QWidget):
             self.splitter.setSizes([height * 3 // 5, height - height * 3 // 5])
         rows = table.verticalHeader().defaultSectionSize()
         table.setMinimumHeight(table.horizontalHeader().sizeHint().height() + 4 * rows + 2 * table.frameWidth())
+        if table.currentIndex().isValid():
+            table.scrollTo(table.currentIndex())  # the selected record stays in view when the layout changes
 
     def fit_to_font(self) -> None:
         """Large-text mode toggled (after the new font reached the widgets): measure and arrange again."""
