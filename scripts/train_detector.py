@@ -402,7 +402,10 @@ STYLE_SHIFTS = tuple(x / 4 for x in range(-8, 9))  # -2 … +2 in quarters, subt
 # by 0 to 0.5 in steps of 0.05 (never raised: new writers' honest texts are flagged more than the dev split's), the
 # test split at <= 2 %, then the most recall: 0/0.05/0.25, 0.946 / 1.77 % (calls 1.82, chats 1.77, messages 1.83 %);
 # the SMS at 2.0 flagged 2.12 %, chats lowered 0.2 flagged 2.01 %. (Raising calls kept them at 1.94 % up to +0.2.)
-STYLE_LOWER_AFTER = {"call": 0.0, "sms": 0.05, "chat": 0.25}
+# Seventeenth session (rounds 1-28 and the targeted writers zE/zF/zJ, the G writers skipped; calibrate_full at call
+# 0.27 / SMS 2.0 / chat -0.325), by the same rule: 0/0.05/0, 0.947 / 1.72 % (calls 1.67, chats 1.74, messages 1.74 %);
+# the old 0.25 for chats gave 0.943 / 1.64 % (chats 0.913 / 1.45 %), the SMS at 2.0 the same recall and 1.83 %.
+STYLE_LOWER_AFTER = {"call": 0.0, "sms": 0.05, "chat": 0.0}
 # Writers whose honest texts talk *about* scams (round 23's gG: anti-fraud reminders without a title, relatives retelling
 # a near miss, news paragraphs, report calls to 110) do not choose the offsets. Their false alarms come from the rules
 # (86 of the 104 flagged reach WARN on the rules alone) and no offset fixes them: with the thirteenth session's model,
