@@ -162,6 +162,10 @@ class RowProblem(MessageCode):
         "第 {line} 行：列数不对（表头有 {expected} 列，这一行只有 {found} 列）",
         "line {line}: too few columns ({found}; the header has {expected})",
     )
+    BAD_TIME = (
+        "第 {line} 行：看不懂时间“{value}”（应为 2024-03-12 09:15 这样的日期和时间）",
+        "line {line}: cannot read the time “{value}” (expected a date and time such as 2024-03-12 09:15)",
+    )
 
 
 class ImportSummary(MessageCode):
@@ -955,7 +959,13 @@ class PhoneImporter:
                 return cells[col].strip() if col is not None and col < len(cells) else ""
 
             number, text = cell("number"), cell("text")
-            when = self._csv_time(cell("time")) or _epoch_time(cell("time")) or self._csv_time(",".join(cells))
+            when = self._csv_time(cell("time")) or _epoch_time(cell("time"))
+            if when is None and cell("time"):
+                # a time the row has but nobody can read (「昨天下午」): the message would land on the day of the
+                # import, in the wrong place on the report's timeline; named, like a bad number
+                bad.append(Message(RowProblem.BAD_TIME, {"line": at, "value": cell("time")[:40]}))
+                continue
+            when = when or self._csv_time(",".join(cells))
             box = _csv_box(cell("type"))
             key = _hash(self.profile, "sms-csv", number, when or f"{p.name}:{at}", box, text)
             rec = MessageRecord(

@@ -194,6 +194,23 @@ def test_message_csv_is_screened_like_the_backup_messages(phone_db: sqlite_utils
     assert imp.import_paths([csv]).files[0].added == 0
 
 
+def test_a_message_with_a_time_nobody_can_read_is_a_bad_line(phone_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    """「昨天下午」 was imported silently and dated at the moment of the import (a new user's trial)."""
+    csv = tmp_path / "短信导出.csv"
+    csv.write_text(
+        "号码,时间,内容\n10690000123,2026-12-04 08:45,【优选商城】诚聘兼职刷单，日结200元，加QQ 3344556677\n"
+        "95588,昨天下午,【工商银行】您尾号1234的卡消费100.00元\n",
+        encoding="utf-8",
+    )
+    (r,) = _importer(phone_db).import_paths([csv]).files
+    assert (r.status, r.added, r.bad_rows) == (FAILED, 0, 1)
+    assert r.error is not None and "第 3 行：看不懂时间“昨天下午”" in r.error.render("zh")
+    assert History(phone_db).count() == 0
+    (skipped,) = PhoneImporter(phone_db, "妈妈", tz=CST, skip_bad=True).import_paths([csv]).files
+    assert (skipped.status, skipped.added, skipped.bad_rows) == (DONE, 1, 1)
+    assert [row["number_raw"] for row in History(phone_db).query(limit=None)] == ["10690000123"]
+
+
 def test_bad_lines_in_a_call_log_fail_the_file_unless_skipped(phone_db: sqlite_utils.Database, tmp_path: Path) -> None:
     csv = tmp_path / "calls.csv"
     csv.write_text(
