@@ -8,6 +8,7 @@ and writes one JSON result per line; a bad line gets an ``error`` record (zh/en)
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 from pathlib import Path
@@ -77,18 +78,22 @@ def _read_input(name: str, ctx: CliContext) -> str | None:
     else:
         try:
             data = Path(name).read_bytes()
-        except FileNotFoundError:
-            if not _looks_like_a_path(name):
+        except (OSError, ValueError) as exc:
+            # no such file, or no file name at all: a message longer than a name may be (ENAMETOOLONG), one with a
+            # NUL (ValueError) or characters a file system refuses (EINVAL on Windows)
+            nameless = isinstance(exc, ValueError) or exc.errno in _NO_SUCH_FILE
+            if nameless and not _looks_like_a_path(name):
                 return name  # the message itself, pasted in quotes (what a family member does first)
-            print(
-                ctx.t(
-                    f"错误：找不到文件 {name}（要直接检查一段文字，请把文字放在引号里）",
-                    f"error: file not found: {name} (to check a piece of text itself, put it in quotes)",
-                ),
-                file=ctx.err,
-            )
-            return None
-        except OSError as exc:
+            if nameless:
+                print(
+                    ctx.t(
+                        f"错误：找不到文件 {name}（要直接检查一段文字，请把文字放在引号里）",
+                        f"error: file not found: {name} (to check a piece of text itself, put it in quotes)",
+                    ),
+                    file=ctx.err,
+                )
+                return None
+            assert isinstance(exc, OSError)
             print(
                 ctx.t(f"错误：无法读取 {name}：{exc.strerror}", f"error: cannot read {name}: {exc.strerror}"),
                 file=ctx.err,
@@ -104,12 +109,16 @@ def _read_input(name: str, ctx: CliContext) -> str | None:
 
 
 _FILE_ENDINGS = (".txt", ".text", ".jsonl", ".json", ".csv", ".log", ".md", ".srt")
+_NO_SUCH_FILE = frozenset({errno.ENOENT, errno.ENAMETOOLONG, errno.EINVAL, errno.ENOTDIR})
+_LINK_START = ("http://", "https://", "www.")  # a link pasted alone is text to check, not a folder
 
 
 def _looks_like_a_path(name: str) -> bool:
     """Whether an argument that names no file was meant as one (a file ending, or a folder in a name with no Chinese
     and no spaces) rather than the text to check: 「妈，家里wifi密码是多少？」 and 「【银行】请登录 http://x.cc/a」 are
     messages, ``msgs/today.txt`` and ``C:\\msgs\\today`` files that are not there."""
+    if name.strip().lower().startswith(_LINK_START):
+        return False
     if name.strip().lower().endswith(_FILE_ENDINGS):
         return True
     words = any(ch.isspace() or "\u3400" <= ch <= "\u9fff" for ch in name)

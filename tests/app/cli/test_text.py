@@ -73,6 +73,17 @@ def test_scan_text_takes_the_message_itself_in_quotes(run_cli, tmp_path: Path) -
     assert "结论：○ 未发现诈骗" in r.stdout
     scam = run_cli("scan-text", "【中国移动】您的积分即将清零，请登录 http://10086-jf.top/a 兑换现金")
     assert scam.returncode == 0 and "〖积分即将清零〗" in scam.stdout and "网址：http://10086-jf.top/a" in scam.stdout
+    # a whole SMS is longer than a file name may be (「File name too long」 before), and a link alone is text too
+    long_sms = (
+        "【中国银行】尊敬的客户，您的账户因长期未使用已被系统临时冻结，为保障您的资金安全，请于今日内登录"
+        " http://boc-jd.cc/a 完成身份核验并解除冻结，逾期将永久注销，给您带来不便敬请谅解。"
+    )
+    assert len(long_sms.encode()) > 255
+    r = run_cli("scan-text", long_sms)
+    assert r.returncode == 0, r.stderr
+    assert "结论：✖ 拦截" in r.stdout and "boc-jd.cc" in r.stdout
+    link = run_cli("scan-text", "https://12306-tk.cn/refund.html")
+    assert link.returncode == 0 and "找不到文件" not in link.stderr and "结论：" in link.stdout
     # a name that looks like a file is still a missing file, with the hint
     for name in (str(tmp_path / "missing.txt"), "msgs/today", "今天的短信.txt"):
         r = run_cli("scan-text", name)
