@@ -495,11 +495,15 @@ class CallBridge(QObject):
 
     @Slot(object, object)
     def _on_sip_result(self, state: LineState, result: LineResult) -> None:
-        """A SIP call is over and both recordings were read to the end: its full, labelled transcript is saved."""
-        self.lag.stop(state.line)
+        """A SIP call is over and both recordings were read to the end: its full, labelled transcript is saved.
+        (With call waiting the line may hold the next call by now: its lag monitor and its card are left alone.)"""
+        current = self.lines.get(state.line) is state
+        if current:
+            self.lag.stop(state.line)
         if state.lag is not None:
             state.lag = None
-            self.lineLag.emit(state.line)
+            if current:
+                self.lineLag.emit(state.line)
         state.said = list(result.transcript)
         if state.history_id is not None:
             self._services.write(
@@ -510,7 +514,8 @@ class CallBridge(QObject):
                 area=DataArea.HISTORY,
                 name="sip-call-heard",
             )
-        self.lineChanged.emit(state.line)
+        if current:
+            self.lineChanged.emit(state.line)
 
     # The lag monitor: every second while audio is being heard, each line's recognisers against the clock.
     def check_lag(self) -> None:

@@ -16,6 +16,7 @@ import time
 from app.calls.events import CallEnded, CallEvent, utc_now
 from app.operations import DataArea
 from screening.types import Level, TranscriptSegment
+from speech.channels import LineResult
 from speech.recognizer import RecognitionResult
 from tests.helpers.recognizer import ScriptedRecognizer
 
@@ -153,6 +154,32 @@ def test_the_end_of_one_sip_call_leaves_the_next_call_on_that_account_monitored(
     bridge.on_controller_ended(CallEnded("home", "sip", utc_now(), "after_pickup", {"call_id": "B"}))
     assert not b.listening and ended == ["home"]
     wait_jobs()
+
+
+def test_the_result_of_a_replaced_sip_call_leaves_the_next_calls_lag_monitor(qtbot, services, wait_jobs):
+    """Call waiting on one SIP account: call A's recordings are read to the end after call B took the line. A's
+    result used to stop the line's lag monitor, which by then watched B (a reviewer's repro)."""
+    bridge = services.calls
+    bridge.handle_event(CallEvent("home", "13912345678", None, utc_now(), "sip", {"call_id": "A"}))
+    qtbot.waitUntil(lambda: "home" in bridge.lines and bridge.lines["home"].call_id == "A", timeout=10_000)
+    a = bridge.lines["home"]
+    with bridge._sessions_lock:
+        bridge._sip_states["A"] = a  # what _make_sip_line does for A's audio
+    bridge.handle_event(CallEvent("home", "95275012", None, utc_now(), "sip", {"call_id": "B"}))
+    qtbot.waitUntil(lambda: bridge.lines["home"].call_id == "B", timeout=10_000)
+    b = bridge.lines["home"]
+    bridge._on_two_sided(b)  # B's two-sided audio started: its lag is watched from now
+    started = bridge.lag._lines["home"].started
+    changed: list[str] = []
+    bridge.lineChanged.connect(changed.append)
+    bridge._sip_call_heard(
+        CallEvent("home", "13912345678", None, utc_now(), "sip", {"call_id": "A"}), LineResult(None, None, (), ())
+    )
+    qtbot.waitUntil(lambda: "A" not in bridge._sip_states, timeout=5_000)
+    wait_jobs()
+    assert bridge.lines["home"] is b
+    assert "home" in bridge.lag._lines and bridge.lag._lines["home"].started == started
+    assert changed == []  # B's card is not redrawn for A's result
 
 
 def test_a_call_replaced_by_the_next_one_on_its_line_is_ended_and_settled(qtbot, services, wait_jobs):
