@@ -389,10 +389,11 @@ def cmd_check(args: argparse.Namespace, ctx: Any) -> int:
     return 0
 
 
-def _mistyped(n: Any) -> bool:
-    """A number typed with a letter or a stray sign (138-12a4): an input error to the person checking it, though a
-    caller ID that reads so is only 'no usable number' (a modem's P or O for a withheld one)."""
-    return n.problem is NumberProblem.NOT_A_NUMBER and bool(n.raw.strip())
+def _mistyped(n: Any, args: argparse.Namespace) -> bool:
+    """A number typed on the command line with a letter or a stray sign (138-12a4): an input error to the person
+    checking it. The same in a file or on stdin is a caller ID that says 'no usable number' (a modem's P or O for a
+    withheld one), judged like any other."""
+    return n.problem is NumberProblem.NOT_A_NUMBER and bool(n.raw.strip()) and n.raw in args.numbers
 
 
 def _print_check_block(ctx: Any, args: argparse.Namespace, verdicts: list[Any], header: bool) -> int:
@@ -409,7 +410,7 @@ def _print_check_block(ctx: Any, args: argparse.Namespace, verdicts: list[Any], 
     typos = 0
     for v in verdicts:
         n = v.number
-        if _mistyped(n):
+        if _mistyped(n, args):
             typos += 1
             problem = Message(n.problem, n.params).render(lang)
             rows.append(
@@ -439,7 +440,7 @@ def _print_check_block(ctx: Any, args: argparse.Namespace, verdicts: list[Any], 
         echo(ctx, line)
     if args.why:
         for v in verdicts:
-            if _mistyped(v.number):
+            if _mistyped(v.number, args):
                 continue
             echo(ctx)
             echo(ctx, f"{v.number.raw.strip()} → {v.level.label(lang)}")

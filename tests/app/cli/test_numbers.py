@@ -79,6 +79,9 @@ def test_a_mistyped_number_is_an_input_error_not_a_verdict(run_cli) -> None:  # 
     en = run_cli("check", "abc", env={"CALLSHIELD_LANG": "en"})
     assert en.returncode == 1 and "mistyped" in en.stdout and "mistyped" in en.stderr
     assert run_cli("check", "--json", "abc").returncode == 0  # JSON still gives the verdict object, for scripts
+    # a modem's caller-ID log: P and O are withheld numbers, not typos (judged, exit 0)
+    log = run_cli("check", "-", input="13800138000\nP\nO\n")
+    assert log.returncode == 0 and "输入有误" not in log.stdout + log.stderr
 
 
 def test_adding_a_number_the_list_cannot_act_on_says_so(run_cli) -> None:  # type: ignore[no-untyped-def]
