@@ -296,14 +296,21 @@ def test_sound_matching_does_not_fire_on_unrelated_homophones(det: ScriptDetecto
 
 
 def test_a_misheard_two_character_part_of_a_gapped_phrase_still_matches_by_sound(det: ScriptDetector) -> None:
-    """A recogniser writes 积分 as 鸡分 and 过期 as 过七: inside 「积分…过期」 the other part anchors them."""
-    for said in ("您 的 鸡分 在 年底 就要 过期 了", "您 的 积分 到 月底 就 过七 了", "你那个 记分 下个月 就 作费 了"):
+    """A recogniser writes 积分 as 鸡分 or 机分: inside 「积分…过期」 the other part anchors it."""
+    for said in ("您 的 鸡分 在 年底 就要 过期 了", "您 的 机分 到 月底 就 清零 了", "你那个 基分 下个月 就 作废 了"):
         a = det.assess(said, style="call")
         assert "telecom.points_expiring" in {h.rule_id for h in a.hits}, said
-    # on their own, or with a part that is not a points word, they stay ordinary words
-    for said in ("等 几分钟 我 去 开门", "还有 几分 钟 这个 会议 就要 结束 了", "您 几分 钟 后 再 打 过来 吧"):
+    # not where the sound is an everyday word, nor on its own (a reviewer's honest sentences)
+    for said in (
+        "还有 几分钟 就 过期 了 牛奶 赶紧 喝",
+        "等 几分钟 我 在 国企 门口 接 你",
+        "驾照 记分 周期 到期 清零 了",
+        "您 几分 钟 后 再 打 过来 吧",
+        "这 道 题 占 几分 你 算 过 没有",
+    ):
         a = det.assess(said, style="call")
         assert not any(h.rule_id.startswith("telecom.points") for h in a.hits), (said, [h.matched for h in a.hits])
+        assert a.level < Level.CAUTION, said
 
 
 def test_description_of_a_scam_is_not_the_scam(det: ScriptDetector) -> None:

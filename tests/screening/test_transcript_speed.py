@@ -10,7 +10,14 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from screening.transcript import entities, normalise
-from screening.transcript.matcher import GAPPED_SOUND_TWO, MIN_FUZZY_LEN, SOUND_TWO, PhraseMatcher, RawHit
+from screening.transcript.matcher import (
+    GAPPED_SOUND_TWO,
+    MIN_FUZZY_LEN,
+    SOUND_TWO,
+    PhraseMatcher,
+    RawHit,
+    gapped_sound_ok,
+)
 from screening.transcript.model import count_ngrams
 from screening.transcript.normalise import sound_key
 from screening.transcript.phrases import GAP_MARK, load_phrase_book
@@ -110,7 +117,18 @@ class _Gapped:
                 ) or not m.tolerant:
                     found.append([(i, i + n, False) for i in spans if norm.startswith(part, i)])
                 else:
-                    found.append([(i, i + n, norm[i : i + n] != part) for i in spans if key[i : i + n] in keys])
+                    found.append(
+                        [
+                            (i, i + n, norm[i : i + n] != part)
+                            for i in spans
+                            if key[i : i + n] in keys
+                            and (
+                                part not in GAPPED_SOUND_TWO
+                                or norm[i : i + n] == part
+                                or gapped_sound_ok(norm, i, i + n)
+                            )
+                        ]
+                    )
             out.extend(m._chain(ri, pi, found, norm))
         return sorted(out)
 
