@@ -76,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--screenshot",
         metavar="DIR",
         default=None,
-        help="把每个页面截图保存到 DIR 后退出（离屏渲染） / render every page offscreen into PNGs in DIR, then exit",
+        help="用内置示例数据把每个页面截图保存到 DIR 后退出（离屏渲染，不读你的数据） / render every page with built-in "
+        "sample data offscreen into PNGs in DIR, then exit (your data is not read)",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in FEATURE_MODULES:

@@ -33,6 +33,7 @@ from screening.i18n import Message, count_en
 from screening.numbers import NumberProblem
 from screening.types import Level
 
+EXPORT_ENDINGS = (".csv", ".txt", ".json")  # what export_list writes; .xlsx got CSV text under its name
 MAX_CHECK_INPUT = 5_000_000  # numbers per run; a call log bigger than this is surely a wrong file
 
 
@@ -464,9 +465,15 @@ def _shorten(text: str, limit: int) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- lists
-def _store_error(ctx: Any, exc: Exception) -> int:
+def _store_error(ctx: Any, exc: Exception, store: Any = None) -> int:
+    from blocklists.store import StoreProblem
+
     message = getattr(exc, "message", None)
     echo_err(ctx, message.render(ctx.lang) if message is not None else str(exc))
+    if store is not None and message is not None and message.code is StoreProblem.NO_SUCH_LIST:
+        # the app and the report call the lists by their titles (我的黑名单); commands take the short name (block)
+        names = "、".join(f"{info.name}（{info.title.render(ctx.lang)}）" for info in store.lists())
+        echo_err(ctx, ctx.t(f"名单用简短的名字，可用：{names}", f"lists go by their short names: {names}"))
     return 1
 
 
@@ -515,7 +522,7 @@ def cmd_lists_show(args: argparse.Namespace, ctx: Any) -> int:
         entries = store.entries(args.name, limit=None if args.limit == 0 else args.limit)
         total = store.count(args.name)
     except StoreError as exc:
-        return _store_error(ctx, exc)
+        return _store_error(ctx, exc, store)
     if args.json:
         for e in entries:
             row = {"number": e.pattern, "match": e.match_kind, "category": e.category.value, "note": e.note}
@@ -671,11 +678,20 @@ def cmd_lists_export(args: argparse.Namespace, ctx: Any) -> int:
     from blocklists.importexport import export_list
     from blocklists.store import StoreError
 
+    if args.format is None and Path(args.file).suffix.lower() not in EXPORT_ENDINGS:
+        echo_err(
+            ctx,
+            ctx.t(
+                f"只能导出为 .csv、.txt 或 .json 文件（Excel 可以直接打开 .csv），没有导出：{args.file}",
+                f"lists export to .csv, .txt or .json files only (Excel opens .csv); nothing written: {args.file}",
+            ),
+        )
+        return 2
     store = _store(ctx)
     try:
         count = export_list(store, args.name, args.file, args.format)
     except StoreError as exc:
-        return _store_error(ctx, exc)
+        return _store_error(ctx, exc, store)
     except OSError as exc:
         echo_err(ctx, ctx.t(f"无法写入 {args.file}：{exc.strerror}", f"cannot write {args.file}: {exc.strerror}"))
         return 1
@@ -729,12 +745,26 @@ def _entries_not_applied(store: Any, list_name: str, pattern: str) -> list[Any]:
     """Why an entry just added to ``list_name`` will not act on its own number (110 is protected, the allowlist
     wins, an official number is immune to ranges): the screener's ``list-ignored`` reasons, so a block that does
     nothing is not reported as done and left at that. Ranges (95*) name no one number: nothing to say."""
+    from screening.i18n import BiText
+    from screening.number_plan import numbering_plan
     from screening.screener import NumberScreener
 
     if any(ch in pattern for ch in "*?[") or not any(ch.isdigit() for ch in pattern):
         return []
     verdict = NumberScreener(store).screen(pattern)
-    return [r.text for r in verdict.reasons if r.code == f"list-ignored:{list_name}"]
+    notes: list[Any] = [r.text for r in verdict.reasons if r.code == f"list-ignored:{list_name}"]
+    official = numbering_plan().official.get(verdict.number.national_number or "")
+    if official is not None and not notes and store.get_list(list_name).kind.blocks:
+        # 95588 in the block list blocks the bank's real calls; its spoofed copies (+86 95588) are blocked anyway
+        notes.append(
+            BiText(
+                f"{pattern} 是官方服务号码（{official.name.zh}），加入后它真正的来电也会被拦截；"
+                "冒充它的改号电话本来就会被拦截，不需要加。不想拦截请用 lists remove 删掉",
+                f"{pattern} is an official service number ({official.name.en}): its real calls will be blocked too; "
+                "spoofed copies of it are blocked anyway. Use lists remove if that is not what you want",
+            )
+        )
+    return notes
 
 
 def cmd_lists_remove(args: argparse.Namespace, ctx: Any) -> int:
@@ -760,7 +790,7 @@ def cmd_lists_create(args: argparse.Namespace, ctx: Any) -> int:
     try:
         info = store.create_list(args.name, args.kind, title_zh=args.title, title_en=args.title)
     except StoreError as exc:
-        return _store_error(ctx, exc)
+        return _store_error(ctx, exc, store)
     echo(ctx, ctx.t(f"已新建名单“{info.name}”", f"created list “{info.name}”"))
     return 0
 
@@ -772,7 +802,7 @@ def cmd_lists_enable(args: argparse.Namespace, ctx: Any) -> int:
     try:
         store.set_enabled(args.name, args.enabled)
     except StoreError as exc:
-        return _store_error(ctx, exc)
+        return _store_error(ctx, exc, store)
     state = ctx.t("已启用", "enabled") if args.enabled else ctx.t("已停用", "disabled")
     echo(ctx, f"{args.name}: {state}")
     return 0

@@ -98,6 +98,20 @@ def test_adding_a_number_the_list_cannot_act_on_says_so(run_cli) -> None:  # typ
     assert "Note:" in both.stdout and "the allowlist wins" in both.stdout
 
 
+def test_list_commands_a_volunteer_gets_wrong_say_what_to_do(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """From a community volunteer's trial: blocking 95588 blocked the bank's real line without a word; an .xlsx
+    export got CSV text under that name; the list's title (我的黑名单, as the app shows it) was 'no such list'."""
+    r = run_cli("lists", "add", "block", "95588")
+    assert r.returncode == 0 and "官方服务号码（中国工商银行）" in r.stdout and "真正的来电也会被拦截" in r.stdout
+    xlsx = tmp_path / "黑名单.xlsx"
+    bad = run_cli("lists", "export", "block", str(xlsx))
+    assert bad.returncode == 2 and ".csv" in bad.stderr and not xlsx.exists()
+    good = run_cli("lists", "export", "block", str(tmp_path / "黑名单.csv"))
+    assert good.returncode == 0 and "95588" in (tmp_path / "黑名单.csv").read_text(encoding="utf-8-sig")
+    title = run_cli("lists", "export", "我的黑名单", str(tmp_path / "x.csv"))
+    assert title.returncode == 1 and "block（我的黑名单）" in title.stderr
+
+
 def test_check_without_numbers_is_a_usage_error(run_cli) -> None:  # type: ignore[no-untyped-def]
     result = run_cli("check")
     assert result.returncode == 2 and "没有要检查的号码" in result.stderr
