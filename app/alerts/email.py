@@ -85,6 +85,11 @@ def email_problem(exc: BaseException, config: SmtpSettings, seconds: float) -> E
         return EmailError(EmailProblem.DISCONNECTED, **where)
     if isinstance(exc, smtplib.SMTPResponseException):
         return EmailError(EmailProblem.REJECTED, status=exc.smtp_code)
+    # smtplib's errors are OSErrors, but the server answered: never "wrong address or port" (the OSError below).
+    if type(exc) is smtplib.SMTPException:  # smtplib raises it bare when no login method offered is one it can do
+        return EmailError(EmailProblem.NOT_SUPPORTED)
+    if isinstance(exc, smtplib.SMTPException):
+        return EmailError(EmailProblem.FAILED, detail=type(exc).__name__)
     if isinstance(exc, ssl.SSLError | ssl.CertificateError):
         return EmailError(EmailProblem.TLS_FAILED)
     if isinstance(exc, TimeoutError):

@@ -5,6 +5,7 @@ the shared ones), is cut at quit, and fails with a code that says why in plain w
 from __future__ import annotations
 
 import dataclasses
+import smtplib
 import socket
 import threading
 import time
@@ -104,6 +105,29 @@ def refusing_server() -> Iterator[tuple[int, list[socket.socket]]]:
     yield from _serve(talk)
 
 
+@pytest.fixture
+def gssapi_only_server() -> Iterator[tuple[int, list[socket.socket]]]:
+    """A mail server that answers well but offers only AUTH GSSAPI, which smtplib cannot do: its login fails with a
+    plain SMTPException ("No suitable authentication method found."), after the connection worked."""
+
+    def talk(conn: socket.socket, stop: threading.Event) -> None:
+        try:
+            conn.sendall(b"220 mail.example ready\r\n")
+            for line in conn.makefile("rb"):
+                verb = line[:4].upper()
+                if verb == b"EHLO":
+                    conn.sendall(b"250-mail.example\r\n250 AUTH GSSAPI\r\n")
+                elif verb == b"QUIT":
+                    conn.sendall(b"221 bye\r\n")
+                    return
+                else:
+                    conn.sendall(b"250 OK\r\n")
+        except OSError:
+            pass
+
+    yield from _serve(talk)
+
+
 def _send_in_thread(config: SmtpSettings) -> tuple[threading.Thread, list[object]]:
     outcome: list[object] = []
 
@@ -185,6 +209,8 @@ def test_a_send_cut_before_it_starts_does_not_connect(silent_server) -> None:
     [
         (None, "UNREACHABLE", "连不上", "could not reach"),
         ("refusing_server", "LOGIN_REFUSED", "拒绝登录", "refused the login"),
+        # the connection worked: not "wrong address or port", though smtplib's SMTPException is an OSError
+        ("gssapi_only_server", "NOT_SUPPORTED", "不支持", "does not support"),
     ],
 )
 def test_failures_say_why_in_plain_words_without_the_password(request, server, code, zh, en) -> None:
@@ -198,6 +224,15 @@ def test_failures_say_why_in_plain_words_without_the_password(request, server, c
     texts = [exc.message.render("zh"), exc.message.render("en"), str(exc), repr(exc)]
     assert zh in texts[0] and en in texts[1], texts
     assert not any(PASSWORD in t for t in texts)
+
+
+def test_an_smtp_error_of_a_kind_not_known_here_is_a_failed_send_not_an_unreachable_server() -> None:
+    class OddSMTPError(smtplib.SMTPException):
+        pass
+
+    problem = email_mod.email_problem(OddSMTPError("odd"), local_smtp(25), 1.0)
+    assert problem.code is email_mod.EmailProblem.FAILED
+    assert "OddSMTPError" in problem.message.render("en")
 
 
 def test_smtp_password_is_not_in_the_settings_repr() -> None:
