@@ -5,14 +5,18 @@ Nothing leaves the machine unless the user enabled e-mail and configured a serve
 A mail server that accepts the connection and then never answers, or answers a byte now and then, must not hold
 the send for ever: ``SMTP_TIMEOUT_S`` is the deadline for the *whole* send (name lookup, connect, TLS, login and
 the message), not for each socket read. A :class:`SendGuard` enforces it by shutting the connection when time is
-up, which ends any read that is blocked on it; quitting the app cuts a send the same way. A failure is an
+up, which ends any read that is blocked on it; quitting the app cuts a send the same way. A connect the server
+never answers is waited for in short slices, so a cut ends that too. A failure is an
 :class:`EmailError` whose ``code`` (:class:`EmailProblem`) says why in words a user can act on; the text is
 rendered where it is shown. The password never appears in it.
 """
 
 from __future__ import annotations
 
+import errno
 import ipaddress
+import os
+import selectors
 import smtplib
 import socket
 import ssl
@@ -31,6 +35,10 @@ from screening.i18n import Message, MessageCode
 # The whole send, from name lookup to the server's last reply. A normal send takes a second or two.
 SMTP_TIMEOUT_S = 30.0
 READ_GRACE_S = 0.5
+# How often a pending connect looks whether the send was cut: at most this late does quitting end it.
+CONNECT_SLICE_S = 0.05
+# connect_ex on a non-blocking socket: the connect goes on (POSIX; Windows says WSAEWOULDBLOCK)
+_CONNECTING = frozenset({errno.EINPROGRESS, errno.EWOULDBLOCK, errno.EAGAIN, getattr(errno, "WSAEWOULDBLOCK", 10035)})
 
 
 class EmailProblem(MessageCode):
@@ -195,8 +203,7 @@ class SendGuard:
         for family, kind, proto, _name, address in self._resolve(host, port):
             sock = socket.socket(family, kind, proto)
             try:
-                sock.settimeout(self.left())
-                sock.connect(address)
+                self._connect(sock, address)
                 with self._lock:
                     if self._reason is not None:
                         raise self.error()
@@ -211,6 +218,21 @@ class SendGuard:
                 sock.close()
                 last = exc
         raise last or OSError(f"no address for {host}")
+
+    def _connect(self, sock: socket.socket, address: Any) -> None:
+        """Connect without blocking in connect(): a server that never answers it (a wrong port behind a firewall, a
+        full accept queue) would hold a blocking connect until its timeout, and a cut cannot end that. The connect
+        is waited for in short slices instead, each one checking for a cut or the deadline."""
+        sock.setblocking(False)
+        err = sock.connect_ex(address)
+        if err in _CONNECTING:
+            with selectors.DefaultSelector() as pending:
+                pending.register(sock, selectors.EVENT_WRITE)  # writable once connected, or once it failed
+                while not pending.select(min(self.left(), CONNECT_SLICE_S)):  # left() raises once cut or late
+                    pass
+            err = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        if err:
+            raise OSError(err, os.strerror(err))  # ECONNREFUSED, ETIMEDOUT … become their OSError subclasses
 
     def _resolve(self, host: str, port: int) -> list[Any]:
         """``getaddrinfo`` within the time left. A name lookup cannot be interrupted, so it runs in a thread of

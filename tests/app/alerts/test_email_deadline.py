@@ -128,6 +128,39 @@ def gssapi_only_server() -> Iterator[tuple[int, list[socket.socket]]]:
     yield from _serve(talk)
 
 
+@pytest.fixture
+def unanswered_port() -> Iterator[int]:
+    """A port on 127.0.0.1 whose connects never complete: a listener whose accept queue is full, so the system
+    drops further SYNs and connect() waits (as for a wrong port behind a firewall). Skips where the system answers
+    a full queue at once instead (Windows refuses it)."""
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(0)
+    port = srv.getsockname()[1]
+    fillers = []
+    for _ in range(4):
+        s = socket.socket()
+        s.setblocking(False)
+        s.connect_ex(("127.0.0.1", port))
+        fillers.append(s)
+    try:
+        with socket.socket() as probe:
+            probe.settimeout(0.3)
+            try:
+                probe.connect(("127.0.0.1", port))
+            except TimeoutError:
+                pass
+            except OSError as exc:
+                pytest.skip(f"this system answers a connect to a full accept queue at once ({exc!r})")
+            else:
+                pytest.skip("this system completes a connect to a full accept queue")
+        yield port
+    finally:
+        for s in fillers:
+            s.close()
+        srv.close()
+
+
 def _send_in_thread(config: SmtpSettings) -> tuple[threading.Thread, list[object]]:
     outcome: list[object] = []
 
@@ -188,6 +221,45 @@ def test_quit_does_not_wait_for_a_stuck_send(qtbot, services, silent_server, mon
     services.settings.update(smtp=local_smtp(port))
     services.alerts.consider("call-2", "95275012", Level.BLOCK, ["x"])
     qtbot.waitUntil(lambda: len(conns) == 1, timeout=2000)
+    t0 = time.monotonic()
+    services.close()
+    assert time.monotonic() - t0 < 1.0
+
+
+def test_a_cut_ends_a_connect_the_server_never_answers(unanswered_port) -> None:
+    """The server never answers the connect: quitting (a cut) ends the send at once, not at the deadline."""
+    guard = email_mod.SendGuard()
+    outcome: list[object] = []
+
+    def send() -> None:
+        try:
+            email_mod.send_alert_email(
+                local_smtp(unanswered_port), Alert("k", "1", Level.WARN), guard=guard, deadline_s=8
+            )
+        except Exception as exc:
+            outcome.append(exc)
+
+    t = threading.Thread(target=send, daemon=True)
+    t.start()
+    time.sleep(0.3)  # connecting
+    t0 = time.monotonic()
+    guard.cut(email_mod.EmailProblem.STOPPED)
+    t.join(3.0)
+    assert not t.is_alive(), "the send still waits on the connect after the cut"
+    assert time.monotonic() - t0 < 0.5
+    assert isinstance(outcome[0], email_mod.EmailError)
+    assert outcome[0].code is email_mod.EmailProblem.STOPPED
+
+
+def test_quit_does_not_wait_for_a_connect_the_server_never_answers(
+    qtbot, services, unanswered_port, monkeypatch
+) -> None:
+    """Closing the app while an alert e-mail is still connecting (the real quit path: AlertService cuts the send,
+    the job runner joins its worker)."""
+    monkeypatch.setattr(email_mod, "SMTP_TIMEOUT_S", 4.0)
+    services.settings.update(smtp=local_smtp(unanswered_port))
+    services.alerts.consider("call-3", "95275012", Level.BLOCK, ["x"])
+    qtbot.wait(300)  # the e-mail is connecting
     t0 = time.monotonic()
     services.close()
     assert time.monotonic() - t0 < 1.0
