@@ -6,8 +6,8 @@ A mail server that accepts the connection and then never answers, or answers a b
 the send for ever: ``SMTP_TIMEOUT_S`` is the deadline for the *whole* send (name lookup, connect, TLS, login and
 the message), not for each socket read. A :class:`SendGuard` enforces it by shutting the connection when time is
 up, which ends any read that is blocked on it; quitting the app cuts a send the same way. A connect the server
-never answers is waited for in short slices, so a cut ends that too. A failure is an
-:class:`EmailError` whose ``code`` (:class:`EmailProblem`) says why in words a user can act on; the text is
+never answers is waited for in short slices, so a cut ends that too; nothing waits outside the guard. A failure is
+an :class:`EmailError` whose ``code`` (:class:`EmailProblem`) says why in words a user can act on; the text is
 rendered where it is shown. The password never appears in it.
 """
 
@@ -264,12 +264,26 @@ class SendGuard:
         return list(found[0])
 
 
+def _ehlo_name(sock: socket.socket | None) -> str:
+    """How EHLO names this machine: its address on the connection, as an address literal (RFC 5321 4.1.3). What
+    smtplib does by default, asking DNS for the machine's full name (socket.getfqdn), is a wait nothing can cut."""
+    if sock is None:
+        return _EHLO_UNKNOWN
+    address = str(sock.getsockname()[0]).partition("%")[0]  # an IPv6 zone (fe80::1%eth0) is not for the server
+    return f"[IPv6:{address}]" if sock.family == socket.AF_INET6 else f"[{address}]"
+
+
+# passed to smtplib so that it makes no lookup; replaced by _ehlo_name once connected
+_EHLO_UNKNOWN = "[127.0.0.1]"
+
+
 class _GuardedSMTP(smtplib.SMTP):
     """smtplib.SMTP whose connection is made, and can be cut, by a :class:`SendGuard`."""
 
     def __init__(self, guard: SendGuard, host: str, port: int) -> None:
         self._guard = guard
-        super().__init__(host, port)
+        super().__init__(host, port, local_hostname=_EHLO_UNKNOWN)
+        self.local_hostname = _ehlo_name(self.sock)
 
     def _get_socket(self, host: str, port: int, timeout: float | None) -> socket.socket:
         return self._guard.connect(host, port)
@@ -278,7 +292,8 @@ class _GuardedSMTP(smtplib.SMTP):
 class _GuardedSMTPSSL(smtplib.SMTP_SSL):
     def __init__(self, guard: SendGuard, host: str, port: int, context: ssl.SSLContext) -> None:
         self._guard = guard
-        super().__init__(host, port, context=context)
+        super().__init__(host, port, local_hostname=_EHLO_UNKNOWN, context=context)
+        self.local_hostname = _ehlo_name(self.sock)
 
     def _get_socket(self, host: str, port: int, timeout: float | None) -> socket.socket:
         return self.context.wrap_socket(self._guard.connect(host, port), server_hostname=host)

@@ -265,6 +265,29 @@ def test_quit_does_not_wait_for_a_connect_the_server_never_answers(
     assert time.monotonic() - t0 < 1.0
 
 
+def test_the_send_does_not_wait_on_a_lookup_of_this_machines_name(smtp_server, monkeypatch) -> None:
+    """smtplib names the machine in EHLO with socket.getfqdn(), a DNS lookup no cut can end; the send must not
+    make it (here it would hang until well past the deadline)."""
+    inbox, port = smtp_server
+    sender = threading.current_thread()
+    asked: list[str] = []
+    getfqdn = socket.getfqdn
+
+    def slow_getfqdn(name: str = "") -> str:
+        if threading.current_thread() is not sender:  # the test server may ask too
+            return getfqdn(name)
+        asked.append(name)
+        time.sleep(2.0)  # a DNS server that does not answer
+        return "host.example"
+
+    monkeypatch.setattr(socket, "getfqdn", slow_getfqdn)
+    t0 = time.monotonic()
+    email_mod.send_alert_email(local_smtp(port), Alert("k", "95275012", Level.WARN), deadline_s=1)
+    assert time.monotonic() - t0 < 1.0
+    assert asked == []
+    assert len(inbox.messages) == 1
+
+
 def test_a_send_cut_before_it_starts_does_not_connect(silent_server) -> None:
     port, conns = silent_server
     guard = email_mod.SendGuard()
