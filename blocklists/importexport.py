@@ -324,8 +324,9 @@ def _line_encoding(raw: bytes, utf8_file: bool = False) -> str:
     GBK text is sometimes valid UTF-8 by accident (诈骗 → “թƭ”), but then it decodes to two-byte characters
     (Latin, Greek, Armenian…), while Chinese in UTF-8 is three bytes a character.  So a line counts as UTF-8
     when it decodes and its characters are all three-byte ones, or when GB18030 cannot read it.  In a file that
-    is valid UTF-8 as a whole (``utf8_file``) a line's UTF-8 reading gets the benefit of the doubt: it counts
-    as UTF-8 when it reads like typed text (``_reads_as_utf8``: José, Мошенник, 25°C).
+    is valid UTF-8 as a whole (``utf8_file``) a line is only taken for GBK on evidence for GBK: its UTF-8
+    reading looks odd (``_reads_as_utf8`` says no) *and* its GBK reading is all GB2312, the Chinese that Excel
+    and Notepad write (``_GB2312_LINE``).  So José, Мошенник, Да, © 2024, 👍🏻 stay UTF-8; 诈骗, 路, A学 are GBK.
     """
     if raw.isascii():
         return "ascii"
@@ -333,7 +334,9 @@ def _line_encoding(raw: bytes, utf8_file: bool = False) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         text = ""
-    if text and (_reads_as_utf8(text) if utf8_file else all(ord(ch) < 0x80 or ord(ch) >= 0x800 for ch in text)):
+    if text and not utf8_file and all(ord(ch) < 0x80 or ord(ch) >= 0x800 for ch in text):
+        return "utf-8"
+    if text and utf8_file and (_reads_as_utf8(text) or not _GB2312_LINE.fullmatch(raw)):
         return "utf-8"
     try:
         raw.decode("gb18030")
@@ -345,51 +348,72 @@ def _line_encoding(raw: bytes, utf8_file: bool = False) -> str:
 _TWO_BYTE_RUN = re.compile(r"[\u0080-\u07ff]+")
 # In valid UTF-8 these bytes only start a two-byte or a four-byte character: what GBK read as UTF-8 gives.
 _SUSPECT_UTF8 = re.compile(rb"[\xc2-\xdf\xf0-\xf4]")
+# A line whose GBK reading is ASCII and GB2312 only (punctuation A1–A9, hanzi B0–F7): positive evidence of GBK.
+_GB2312_LINE = re.compile(rb"(?:[\x00-\x7f]|[\xa1-\xa9\xb0-\xf7][\xa1-\xfe])*")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = (0x00C0, 0x024F)
-_SCRIPTS = (_LATIN, (0x0370, 0x03FF), (0x0400, 0x04FF))  # Latin letters, Greek, Cyrillic
+_GREEK = (0x0386, 0x03CE)  # modern Greek letters; what GBK gives beyond them (Ϊ, ϭ) is rare in typed text
+_CYRILLIC = (0x0400, 0x04FF)
+_OLD_CYRILLIC = range(0x0460, 0x048A)  # archaic letters and signs: GBK 学 gives ѧ (U+0467)
+_SCRIPTS = (_LATIN, _GREEK, _CYRILLIC)
+_VOWELS = {_GREEK: set("αεηιουωάέήίόύώϊϋΐΰΑΕΗΙΟΥΩΆΈΉΊΌΎΏΪΫ"), _CYRILLIC: set("аеёиоуыэюяієїАЕЁИОУЫЭЮЯІЄЇ")}
 
 
 def _reads_as_utf8(text: str) -> bool:
     """Whether a line's UTF-8 reading looks like what someone typed, not GBK bytes read as UTF-8.
 
-    Yes when it has Chinese characters (GBK bytes practically never decode to those); no when it has unassigned
-    or rare wide characters (two GBK characters read as one).  Otherwise yes when it has no two-byte characters
-    (U+0080–U+07FF; all Chinese in UTF-8 is three bytes), or when every run of them is Latin-1 punctuation next
-    to a letter or digit (25°C, £5, x²), Latin letters inside a word (José, Müller, lǚ), or three or more Greek
-    or Cyrillic letters in a row (Мошенник).  GBK Chinese read as UTF-8 gives runs like “թƭ” or a lone “·”
-    (路) between commas, or “Aѧ” for “A学”.  (A lone GBK character right after a Latin letter can still pass:
-    “A茅” reads as “Aé”.)
+    Yes when it has Chinese characters or an emoji or other symbol beyond U+FFFF (👍🏻: GBK bytes practically
+    never decode to those); no when it has unassigned, private-use or rare CJK characters (two GBK characters
+    read as one: 稹肪 → 𡷾).  Otherwise yes when it has no two-byte characters (U+0080–U+07FF; all Chinese in
+    UTF-8 is three bytes), or when every run of them is Latin-1 punctuation in a cell with a letter or digit
+    (25°C, © 2024, Apple · ID), Latin letters inside a word (José, Müller, lǚ), or a Greek or Cyrillic word: three
+    or more letters (Мошенник), two with a vowel (Да), or one on its own beside such a word (он и она).  GBK
+    Chinese read as UTF-8 gives runs like “թƭ”, a “·” alone in its cell (路), “Aѧ” for “A学” or “лл” for
+    “谢谢”.  (A lone GBK character right after a Latin letter can still pass: “A茅” reads as “Aé”.)
     """
-    if _CJK.search(text):
+    if _CJK.search(text) or any(ord(ch) > 0xFFFF and not _odd_wide_char(ch) for ch in text):
         return True
-    if any(_odd_wide_char(ch) for ch in text if ord(ch) >= 0x800):  # two GBK characters read as one: 稹肪 → 𡷾
+    if any(_odd_wide_char(ch) for ch in text if ord(ch) >= 0x800):
         return False
-    runs = list(_TWO_BYTE_RUN.finditer(text))
-    if not runs:
-        return True
-    for m in runs:
+    words: set[tuple[int, int]] = set()  # scripts with a word of two or more letters
+    lone: set[tuple[int, int]] = set()  # scripts with a one-letter word
+    for m in _TWO_BYTE_RUN.finditer(text):
         run = m.group()
         around = (text[m.start() - 1] if m.start() else "") + (text[m.end()] if m.end() < len(text) else "")
         if all(0xA0 <= ord(ch) <= 0xBF or ch in "×÷" for ch in run):
-            if not any(c.isascii() and c.isalnum() for c in around):  # a lone “·” between commas: GBK 路
-                return False
+            if not any(c.isascii() and c.isalnum() for c in _cell(text, m.start(), m.end())):
+                return False  # a “·” alone in its cell: GBK 路
             continue
         script = next((r for r in _SCRIPTS if r[0] <= ord(run[0]) <= r[1]), None)
         if script is None or not all(
-            script[0] <= ord(ch) <= script[1] and unicodedata.category(ch)[0] in "LM" for ch in run
+            script[0] <= ord(ch) <= script[1] and ord(ch) not in _OLD_CYRILLIC and unicodedata.category(ch)[0] in "LM"
+            for ch in run
         ):
             return False
         in_word = any(c.isascii() and c.isalpha() for c in around)
-        if len(run) < 3 and not (script is _LATIN and in_word):
+        if script is _LATIN:
+            if len(run) < 3 and not in_word:
+                return False
+        elif len(run) >= 3 or (len(run) == 2 and not in_word and _VOWELS[script] & set(run)):
+            words.add(script)
+        elif len(run) == 1 and not in_word:
+            lone.add(script)
+        else:
             return False
-    return True
+    return lone <= words
+
+
+def _cell(text: str, start: int, end: int) -> str:
+    """The CSV cell (between commas or tabs) around ``text[start:end]``."""
+    left = max(text.rfind(",", 0, start), text.rfind("\t", 0, start)) + 1
+    right = min((i for i in (text.find(",", end), text.find("\t", end)) if i >= 0), default=len(text))
+    return text[left:right]
 
 
 def _odd_wide_char(ch: str) -> bool:
-    """Unassigned, private-use, or beyond the BMP and not an emoji-like symbol: rare in typed text."""
-    category = unicodedata.category(ch)
-    return category in ("Cn", "Co") or (ord(ch) > 0xFFFF and category != "So")
+    """Unassigned, private-use, or a rare CJK character beyond the BMP (U+20000–U+3FFFF): rare in typed text,
+    but what two GBK characters read as one UTF-8 character give.  Emoji and other symbols are not odd."""
+    return unicodedata.category(ch) in ("Cn", "Co") or 0x20000 <= ord(ch) <= 0x3FFFF
 
 
 def _count_line_encodings(data: bytes, utf8_file: bool) -> dict[str, int]:
@@ -409,8 +433,9 @@ def iter_decoded_lines(data: bytes) -> tuple[str, Iterator[tuple[int, str, int]]
     the notes (妈妈 → 濡堝) — so each line in the minority encoding is reported (``LINE_MIXED``).  Lines that
     are neither are ``LINE_UNDECODABLE``; lines with control characters ``LINE_BINARY``.  A GBK file can be
     valid UTF-8 by accident (``number,category`` then ``…,诈骗,`` from Excel reads as ``թƭ``), so valid UTF-8
-    with two-byte characters is judged line by line as well (``_line_encoding``).  Memory: the lines are
-    produced one at a time, never a second copy of the whole file.
+    with two-byte characters is judged line by line as well (``_line_encoding``): only lines with evidence of
+    GBK count as GBK, the rest stay UTF-8.  Memory: the lines are produced one at a time, never a second copy
+    of the whole file.
     """
     if data.startswith(b"\xef\xbb\xbf"):
         return "UTF-8 BOM", _decode_iter(data[3:], "utf-8", None)

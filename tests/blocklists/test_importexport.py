@@ -46,7 +46,8 @@ def test_csv_in_gbk_from_chinese_excel(store: ListStore, tmp_path: Path) -> None
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "utf-16"])
 @pytest.mark.parametrize(
-    ("category", "note"), [("fraud", "备注"), ("诈骗", ""), ("fraud", "诈骗"), ("fraud", "路"), ("fraud", "A学")]
+    ("category", "note"),
+    [("fraud", "备注"), ("诈骗", ""), ("fraud", "诈骗"), ("fraud", "路"), ("fraud", "A学"), ("fraud", "谢谢")],
 )
 def test_every_supported_encoding(encoding: str, category: str, note: str) -> None:
     # GBK 诈骗 (D5 A9 C6 AD) is valid UTF-8 by accident: with an English header the whole file was, and was read
@@ -76,12 +77,33 @@ def test_gbk_file_that_is_valid_utf8_by_accident(store: ListStore, tmp_path: Pat
 def test_utf8_with_european_letters_and_symbols_stays_utf8(tmp_path: Path, encoding: str) -> None:
     """Two-byte UTF-8 characters that someone typed (not GBK read as UTF-8) keep the file UTF-8."""
     notes = ["José Müller", "Мошенник", "买买提·艾力", "25°C ±2", "lǚ nǐ hǎo", "café", "Ελληνικά"]
+    notes += ["© 2024", "Apple · ID scam", "Да", "он и она", "thumbs 👍🏻"]  # once read as GBK: 漏 2024, 袛邪…
     path = tmp_path / "names.csv"
-    lines = ["number,category,note"] + [f"1380013800{i},fraud,{n}" for i, n in enumerate(notes)]
+    lines = ["number,category,note"] + [f"139{i:08d},fraud,{n}" for i, n in enumerate(notes)]
     path.write_text("\n".join(lines) + "\n", encoding=encoding)
     preview = read_import(path)
     assert preview.ok and preview.encoding.startswith("UTF-8"), [p.render("en") for p in preview.problems]
     assert [n for _p, _c, n in preview.rows] == notes
+
+
+@pytest.mark.parametrize("note", ["scam 👍🏽 call", "thumbs 👍🏻", "© 2024", "Apple · ID scam", "Да", "он и она"])
+def test_a_utf8_file_without_chinese_stays_utf8(store: ListStore, tmp_path: Path, note: str) -> None:
+    """Valid UTF-8 with no Chinese at all is not taken for GBK: 👍🏽 was saved as 馃憤馃徑, © 2024 as 漏 2024."""
+    path = tmp_path / "notes.csv"
+    path.write_bytes(f"number,category,note\n13912345678,fraud,{note}\n".encode())
+    preview = read_import(path)
+    assert preview.ok and preview.encoding == "UTF-8", [p.render("en") for p in preview.problems]
+    commit_import(store, preview, "notes")
+    assert [(e.pattern, e.note) for e in store.entries("notes")] == [("13912345678", note)]
+
+
+def test_a_utf8_file_with_chinese_and_an_emoji_line_is_not_mixed(tmp_path: Path) -> None:
+    """The emoji line of a UTF-8 file was refused as “encoded differently” beside a Chinese line."""
+    path = tmp_path / "list.csv"
+    path.write_bytes("number,category,note\n13812345678,fraud,骗子\n13712345678,fraud,no CJK here 👍🏻\n".encode())
+    preview = read_import(path)
+    assert preview.ok and preview.encoding == "UTF-8", [p.render("en") for p in preview.problems]
+    assert [n for _p, _c, n in preview.rows] == ["骗子", "no CJK here 👍🏻"]
 
 
 def test_a_gbk_line_looking_like_utf8_inside_a_utf8_file_is_named_not_garbled() -> None:
