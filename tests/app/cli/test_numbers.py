@@ -233,3 +233,13 @@ def test_lists_import_suggests_skip_bad_only_among_good_lines(run_cli, tmp_path:
     r = run_cli("lists", "import", str(hopeless), "--list", "block")
     assert r.returncode == 1 and "列之间用逗号分隔" in r.stderr and "没有一行可以导入" in r.stderr
     assert "--skip-bad" not in r.stderr
+
+
+def test_lists_import_keeps_a_utf8_file_with_an_emoji_note(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A UTF-8 list whose English note has a skin-tone emoji was refused as “encoded differently”."""
+    path = tmp_path / "list_emoji.csv"
+    path.write_bytes("number,category,note\n13812345678,fraud,骗子\n13712345678,fraud,no CJK here 👍🏻\n".encode())
+    r = run_cli("--lang", "en", "lists", "import", str(path), "--list", "block")
+    assert r.returncode == 0, r.stderr
+    assert "CSV, UTF-8, 3 lines, 2 valid" in r.stdout and "2 added" in r.stdout
+    assert "no CJK here 👍🏻" in run_cli("lists", "show", "block").stdout
