@@ -377,6 +377,7 @@ _CSV_COLUMNS = {
 _CSV_SENT_WORDS = ("发送", "已发", "发出", "sent", "outgoing", "outbox")
 _CSV_DRAFT_WORDS = ("草稿", "draft")
 _CSV_PROSE = 20  # a cell this long in a file without a header is text, so the file may be messages
+_HEADER_LOOKAHEAD = 5  # lines after the first call-like line where a known header still makes that line a title
 # The call types the backups use (``backup_xml.CALL_TYPES``), as a call-log CSV writes them.
 _CSV_CALL_TYPES = (
     ("missed", ("未接", "missed")),
@@ -413,14 +414,14 @@ class CsvLayout:
 
 
 def _data_line(line: str) -> bool:
-    """Whether a CSV line holds a call (a number of at least three digits, or digits split over cells), rather
-    than a header or a title line (短信导出 2026-12-06)."""
+    """Whether a CSV line holds a call (a number of at least three digits and no letters, or digits split over
+    cells), rather than a header or a title line (短信导出 2026-12-06, Exported 2026-12-06)."""
     from blocklists.importexport import CALL_LOG_AMBIGUOUS, call_log_number
 
     number = call_log_number(line)
     if number == CALL_LOG_AMBIGUOUS:
         return True
-    return sum(ch.isdigit() for ch in number) >= 3 and not any("\u4e00" <= ch <= "\u9fff" for ch in number)
+    return sum(ch.isdigit() for ch in number) >= 3 and not any(ch.isalpha() for ch in number)  # 汉字 are letters too
 
 
 def _prose_cell(cells: list[str]) -> str:
@@ -431,11 +432,25 @@ def _prose_cell(cells: list[str]) -> str:
     return ""
 
 
+def _header_below(lines: Sequence[str], line: int) -> tuple[int, list[str], dict[str, int]] | None:
+    """(line number, cells, columns) of the first known header in the ``_HEADER_LOOKAHEAD`` lines after ``line``
+    (1-based), or None."""
+    from blocklists.importexport import csv_cells
+
+    for at, ahead in enumerate(lines[line : line + _HEADER_LOOKAHEAD], line + 1):
+        if ahead.strip() and not _data_line(ahead):
+            cells = csv_cells(ahead)
+            if columns := _csv_header(cells):
+                return at, cells, columns
+    return None
+
+
 def csv_layout(path: Path, lines: Sequence[str]) -> CsvLayout:
     """Call log, message export or neither, from the first lines of a CSV.
 
-    The header is the first line, before the first call, that names a known column (a title line may come
-    first).  With a text column (内容/短信内容/body…) and a number or sender column it is a message export; with a
+    The header is the first line that names a known column, before the first call or at most
+    ``_HEADER_LOOKAHEAD`` lines after it (a title line may come first, and one that is only a date looks like a
+    call).  With a text column (内容/短信内容/body…) and a number or sender column it is a message export; with a
     number column, a call log.  A file without a header is a call log (one number a line, or the number among
     other cells) unless a line holds text, which only messages have.  Anything else cannot be told apart and is
     refused: nothing is ever guessed to be calls.
@@ -456,6 +471,15 @@ def csv_layout(path: Path, lines: Sequence[str]) -> CsvLayout:
                 break
             unknown = unknown or (i, cells)
             continue
+        # digits that look like a call may still be a title line (just the export's date): a known header
+        # a few lines below says so
+        header = _header_below(lines, i)
+        if header is not None:
+            at, cells, columns = header
+            if "number" in columns:
+                return CsvLayout("smslog" if "text" in columns else "calllog", at, tuple(cells), columns)
+            unknown = (at, cells)
+            break
         if unknown is not None:  # a header we do not know, then data
             break
         for at, ahead in enumerate(lines[i - 1 : i + 4], i):

@@ -227,3 +227,36 @@ def test_bad_lines_in_a_call_log_fail_the_file_unless_skipped(phone_db: sqlite_u
     assert (skipped.status, skipped.added, skipped.bad_rows) == (DONE, 2, 2)
     assert skipped.notes[0].code is PhoneProblem.ROWS_SKIPPED
     assert {row["number_raw"] for row in History(phone_db).query(limit=None)} == {"95275012", "13957112345"}
+
+
+@pytest.mark.parametrize("title", ["Exported 2026-12-06", "2026-12-06", "2026-12-06 18:30"])
+def test_a_message_csv_under_a_short_title_line_is_read_as_messages(
+    phone_db: sqlite_utils.Database, tmp_path: Path, title: str
+) -> None:
+    """The export's title (its date, with or without a word) came before the header: the file was taken as a call
+    log with no header, line 1 blamed as "not a phone number", and with --skip-bad the texts stored as calls,
+    their bodies dropped and never screened."""
+    csv = tmp_path / "sms.csv"
+    csv.write_text(
+        f"{title}\nnumber,date,body\n10086,2026-11-03 15:05,Bill ready\n95588,2026-11-04 09:00,code 123456\n",
+        encoding="utf-8",
+    )
+    (r,) = _importer(phone_db).import_paths([csv]).files
+    assert (r.kind, r.status, r.read, r.added, r.screened, r.bad_rows) == ("smslog", DONE, 2, 2, 2, 0)
+    (again,) = PhoneImporter(phone_db, "妈妈", tz=CST, skip_bad=True).import_paths([csv]).files
+    assert (again.kind, again.status, again.added, again.existing, again.bad_rows) == ("smslog", DONE, 0, 2, 0)
+    rows = History(phone_db).query(limit=None)
+    assert sorted((row["kind"], row["number_raw"], row["occurred_at"], row["transcript"]) for row in rows) == [
+        ("sms", "10086", "2026-11-03T07:05:00+00:00", "Bill ready"),
+        ("sms", "95588", "2026-11-04T01:00:00+00:00", "code 123456"),
+    ]
+
+
+def test_a_call_log_under_a_date_title_line_keeps_its_columns(phone_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    """A date alone above a call log's header: the header's columns (name, duration) are read, not lost."""
+    csv = tmp_path / "calls.csv"
+    csv.write_text("2026-12-06\n号码,姓名,时间,时长\n13900001111,儿子小军,2026-12-04 09:15,120\n", encoding="utf-8")
+    (r,) = _importer(phone_db).import_paths([csv]).files
+    assert (r.kind, r.status, r.read, r.bad_rows) == ("calllog", DONE, 1, 0)
+    (row,) = History(phone_db).query(limit=None)
+    assert (row["number_raw"], row["name"], row["duration_s"]) == ("13900001111", "儿子小军", 120.0)
