@@ -15,8 +15,8 @@ history rows for that profile:
 Idempotent and all-or-nothing: every row carries a content hash (of the profile and the record for calls and
 messages, of the file for recordings); a re-import adds only rows whose hash is new.  Each file is written in
 one transaction while it is parsed — a truncated or garbage file rolls back and adds nothing.  A CSV line that cannot
-be read (a number with letters in it, bytes that are no text) fails its file too, named by its line number,
-unless ``skip_bad`` asks for the good lines.
+be read (a number with letters in it, a time that is missing or unreadable, bytes that are no text) fails its file
+too, named by its line number, unless ``skip_bad`` asks for the good lines.
 
 Qt-free; results are codes and plain data (``Message``), rendered zh/en by the CLI or a page.
 """
@@ -106,12 +106,12 @@ class PhoneProblem(MessageCode):
     CSV_UNKNOWN_COLUMNS = (
         "看不出 {path} 是通话记录还是短信，没有导入任何内容。它的表头是：{found}。"
         "通话记录要有号码列（如 号码、电话、number）；短信要有号码或发件人列（如 号码、发件人、sender、address）"
-        "和内容列（如 内容、短信内容、正文、body、message、text），最好还有时间列（如 时间、日期、date）；"
+        "、内容列（如 内容、短信内容、正文、body、message、text）和时间列（如 时间、日期、date）；"
         "列之间用逗号分隔。请在表格软件里改好第一行的表头后重新导入",
         "cannot tell whether {path} is a call log or text messages, so nothing was imported. Its header is: {found}. "
         "A call log needs a number column (e.g. 号码, 电话, number); text messages need a number or sender column "
-        "(e.g. 号码, 发件人, sender, address) and a content column (e.g. 内容, 短信内容, 正文, body, message, text), "
-        "ideally a time column too (e.g. 时间, 日期, date); columns are separated by commas. Fix the header (the "
+        "(e.g. 号码, 发件人, sender, address), a content column (e.g. 内容, 短信内容, 正文, body, message, text) "
+        "and a time column (e.g. 时间, 日期, date); columns are separated by commas. Fix the header (the "
         "first line) in a spreadsheet and import it again",
     )
     CSV_TEXT_WITHOUT_HEADER = (
@@ -120,6 +120,13 @@ class PhoneProblem(MessageCode):
         "{path} has no header and line {line} holds text (“{value}”), so it is unclear whether it is a call log or "
         "text messages; nothing was imported. Add a header as the first line, e.g. 号码,时间,内容 (number, time, "
         "content: messages) or 号码,时间,时长 (number, time, duration: calls), and import it again",
+    )
+    CSV_NO_TIME_COLUMN = (
+        "{path} 是短信，但没有时间列（表头是：{found}），没有导入任何内容：不知道每条短信是什么时候收到的。"
+        "请在手机上导出时带上时间，或在表格软件里加上时间列（如 时间、日期），然后重新导入",
+        "{path} holds text messages but has no time column (its header is: {found}), so nothing was imported: "
+        "when each message came is unknown. Export it from the phone with the time, or add a time column (e.g. "
+        "时间, 日期, date) in a spreadsheet, and import it again",
     )
     CSV_BAD_ROW = (
         "{path} 有一行不对，没有导入任何内容：{first}。请改正或删掉这一行后重新导入",
@@ -165,6 +172,10 @@ class RowProblem(MessageCode):
     BAD_TIME = (
         "第 {line} 行：看不懂时间“{value}”（应为 2024-03-12 09:15 这样的日期和时间）",
         "line {line}: cannot read the time “{value}” (expected a date and time such as 2024-03-12 09:15)",
+    )
+    NO_TIME = (
+        "第 {line} 行：没有时间（时间一栏是空的）",
+        "line {line}: no time (its time cell is empty)",
     )
 
 
@@ -352,7 +363,17 @@ _ROW_COLS = (
     "transcript", "hits", "entities", "file_path", "content_hash", "duration_s", "note", "profile", "call_type",
 )  # fmt: skip
 _INSERT = f"INSERT INTO history ({', '.join(_ROW_COLS)}) VALUES ({', '.join('?' for _ in _ROW_COLS)})"
-_CSV_TIME = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?")
+# A CSV's time: a date (2026-11-02, 2026/11/2, 2026年11月2日), then a clock time if there is one (15:05, 15:05:09,
+# 下午3:05, 3:05 PM, 下午3点05分); a date alone is the local midnight.
+_CSV_AM = ("上午", "早上", "早晨", "凌晨", "am")
+_CSV_PM = ("下午", "傍晚", "晚上", "pm")
+_CSV_PERIOD = r"(上午|早上|早晨|凌晨|中午|下午|傍晚|晚上|am|pm)"
+_CSV_CLOCK = (
+    _CSV_PERIOD + r"?\s*(\d{1,2})\s*[:：点时]\s*(\d{2})(?!\d)\s*分?(?:\s*[:：]\s*(\d{2})(?!\d)\s*秒?)?(?:\s*(am|pm)\b)?"
+)
+_CSV_TIME = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})(?!\d)日?(?:[ T]*" + _CSV_CLOCK + ")?", re.IGNORECASE)
+_CSV_CLOCK_ONLY = re.compile(_CSV_CLOCK, re.IGNORECASE)
+_CSV_PERIOD_WORD = re.compile(_CSV_PERIOD, re.IGNORECASE)
 # The header names of a call-log or message CSV (phone tools and spreadsheets, zh/en), compared after NFKC and
 # lower-casing.  A header with a text column is a message export; one with a number column only, a call log.
 _CSV_COLUMNS = {
@@ -391,7 +412,8 @@ _CSV_DURATION = re.compile(r"^(?:(\d+)\s*(?:小时|时|h))?\s*(?:(\d+)\s*(?:分�
 
 
 def _csv_header(cells: list[str]) -> dict[str, int]:
-    """Column of each known header name among a line's ``cells`` (see ``_CSV_COLUMNS``), or {} for no header."""
+    """Column of each known header name among a line's ``cells`` (see ``_CSV_COLUMNS``), or {} for no header.
+    A second time column (日期 then 时间: the date and the clock time apart) is ``clock``."""
     lowered = [unicodedata.normalize("NFKC", c).strip().lstrip("\ufeff").lower() for c in cells]
     found: dict[str, int] = {}
     for key, names in _CSV_COLUMNS.items():
@@ -399,6 +421,10 @@ def _csv_header(cells: list[str]) -> dict[str, int]:
             if cell in names:
                 found[key] = i
                 break
+    if "time" in found:
+        more = [i for i, cell in enumerate(lowered) if cell in _CSV_COLUMNS["time"] and i != found["time"]]
+        if more:
+            found["clock"] = more[0]
     return found
 
 
@@ -424,12 +450,29 @@ def _data_line(line: str) -> bool:
     return sum(ch.isdigit() for ch in number) >= 3 and not any(ch.isalpha() for ch in number)  # 汉字 are letters too
 
 
+def _time_cell(cell: str) -> bool:
+    """Whether a cell is a time (perhaps with a weekday), not a text that mentions one (快递将于2026-12-25送达…)."""
+    m = _CSV_TIME.search(cell)
+    return m is not None and len(cell) - len(m.group(0)) <= 8
+
+
 def _prose_cell(cells: list[str]) -> str:
     """The first cell that reads as text (a message body) rather than a number, time, name or call type."""
     for cell in cells:
-        if len(cell) >= _CSV_PROSE and not _CSV_TIME.search(cell) and sum(ch.isdigit() for ch in cell) < len(cell) / 2:
+        if len(cell) >= _CSV_PROSE and not _time_cell(cell) and sum(ch.isdigit() for ch in cell) < len(cell) / 2:
             return cell
     return ""
+
+
+def _header_layout(path: Path, line: int, cells: list[str], columns: dict[str, int]) -> CsvLayout:
+    """The layout a header with a number column gives: messages with a text column, else a call log.  Messages
+    without a time column are refused: each would be dated at the import."""
+    if "text" not in columns:
+        return CsvLayout("calllog", line, tuple(cells), columns)
+    if "time" not in columns:
+        params = {"path": str(path), "found": _excerpt("，".join(c for c in cells if c), 80)}
+        return CsvLayout("csv", line, tuple(cells), columns, Message(PhoneProblem.CSV_NO_TIME_COLUMN, params))
+    return CsvLayout("smslog", line, tuple(cells), columns)
 
 
 def _header_below(lines: Sequence[str], line: int) -> tuple[int, list[str], dict[str, int]] | None:
@@ -465,7 +508,7 @@ def csv_layout(path: Path, lines: Sequence[str]) -> CsvLayout:
         if not _data_line(line):
             columns = _csv_header(cells)
             if "number" in columns:
-                return CsvLayout("smslog" if "text" in columns else "calllog", i, tuple(cells), columns)
+                return _header_layout(path, i, cells, columns)
             if columns:  # a header, without a number column
                 unknown = (i, cells)
                 break
@@ -477,7 +520,7 @@ def csv_layout(path: Path, lines: Sequence[str]) -> CsvLayout:
         if header is not None:
             at, cells, columns = header
             if "number" in columns:
-                return CsvLayout("smslog" if "text" in columns else "calllog", at, tuple(cells), columns)
+                return _header_layout(path, at, cells, columns)
             unknown = (at, cells)
             break
         if unknown is not None:  # a header we do not know, then data
@@ -512,6 +555,40 @@ def _csv_box(cell: str) -> str:
     if cell == "3" or any(w in cell for w in _CSV_DRAFT_WORDS):
         return "draft"
     return "inbox"
+
+
+def _csv_time(text: str, tz: tzinfo, *, cell: bool = False) -> str | None:
+    """ISO-8601 UTC of the local time in ``text`` (see ``_CSV_TIME``), or None.
+
+    In a whole line (a call log without a header) the first date is read, with the clock time right after it.
+    In a time ``cell`` (or a date cell and a clock cell joined) the clock time may stand apart from the date, and
+    a date whose cell has more digits or a 上午/下午 with no clock time is unreadable rather than midnight."""
+    m = _CSV_TIME.search(text)
+    if m is None:
+        return None
+    y, mo, d, h, mi, s = (int(g) if g else 0 for g in m.group(1, 2, 3, 5, 6, 7))
+    period = m.group(4) or m.group(8)
+    if cell and m.group(5) is None:
+        rest = text[: m.start()] + " " + text[m.end() :]
+        c = _CSV_CLOCK_ONLY.search(rest)
+        if c is not None:
+            h, mi, s = (int(g) if g else 0 for g in c.group(2, 3, 4))
+            period = c.group(1) or c.group(5)
+        elif any(ch.isdigit() for ch in rest) or _CSV_PERIOD_WORD.search(rest):
+            return None
+    if period:
+        period = period.lower()
+        if period in _CSV_PM and h < 12 or period == "中午" and h < 11:
+            h += 12
+        elif period in _CSV_AM and h == 12:
+            h = 0
+        elif period in _CSV_AM and h > 12:
+            return None  # 上午15:05
+    try:
+        local = datetime(y, mo, d, h, mi, s, tzinfo=tz)
+    except ValueError:
+        return None
+    return local.astimezone(timezone.utc).isoformat()
 
 
 def _epoch_time(cell: str) -> str | None:
@@ -863,8 +940,9 @@ class PhoneImporter:
     # ------------------------------------------------------------------------------------- CSV
     def import_csv(self, path: str | Path, cancel: threading.Event | None = None) -> FileImport:
         """A call log or a message export saved as CSV, told apart by its header (``csv_layout``); a file that is
-        neither is refused.  Lines that cannot be read (a number with letters in it, digits split over cells,
-        bytes that are no text) fail the whole file, each named by its line, unless ``skip_bad`` was given."""
+        neither is refused.  Lines that cannot be read (a number with letters in it, digits split over cells, a
+        time that is missing or unreadable where the header has a time column, bytes that are no text) fail the
+        whole file, each named by its line, unless ``skip_bad`` was given."""
         from blocklists.importexport import decode_bytes
 
         p = Path(path)
@@ -946,9 +1024,18 @@ class PhoneImporter:
                 params = {"line": i, "value": _excerpt(number, 40), "reason": reason.render("zh")}
                 bad.append(Message(RowProblem.NOT_A_NUMBER, {**params, "reason_en": reason.render("en")}))
                 continue
-            when = self._csv_time(line)
+            cells = csv_cells(line)
+            when: str | None
+            if "time" in columns:  # its header names the time column: read there, and a row without one is bad
+                read = self._cell_time(columns, cells, i)
+                if isinstance(read, Message):
+                    bad.append(read)
+                    continue
+                when = read
+            else:  # one number a line, or the number among other cells: the first date on the line, if any
+                when = _csv_time(line, self.tz)
             key = _hash(self.profile, "csv", number, when or f"{p.name}:{i}", line.strip())
-            extra = _csv_extra(columns, csv_cells(line)) if columns else (None, None, None)
+            extra = _csv_extra(columns, cells) if columns else (None, None, None)
             yield key, partial(self._csv_row, number, when, key, flagged, *extra)
 
     def _message_csv_rows(
@@ -983,19 +1070,16 @@ class PhoneImporter:
                 return cells[col].strip() if col is not None and col < len(cells) else ""
 
             number, text = cell("number"), cell("text")
-            when = self._csv_time(cell("time")) or _epoch_time(cell("time"))
-            if when is None and cell("time"):
-                # a time the row has but nobody can read (「昨天下午」): the message would land on the day of the
-                # import, in the wrong place on the report's timeline; named, like a bad number
-                bad.append(Message(RowProblem.BAD_TIME, {"line": at, "value": cell("time")[:40]}))
+            when = self._cell_time(layout.columns, cells, at)
+            if isinstance(when, Message):
+                bad.append(when)
                 continue
-            when = when or self._csv_time(",".join(cells))
             box = _csv_box(cell("type"))
-            key = _hash(self.profile, "sms-csv", number, when or f"{p.name}:{at}", box, text)
+            key = _hash(self.profile, "sms-csv", number, when, box, text)
             rec = MessageRecord(
                 kind="sms",
                 address=number,
-                date_ms=_ms(when) if when else _ms(datetime.now(timezone.utc).replace(microsecond=0).isoformat()),
+                date_ms=_ms(when),
                 box=box,
                 body=text[:MAX_BODY],
                 contact_name=cell("name") or None,
@@ -1022,16 +1106,21 @@ class PhoneImporter:
             flagged.append((row, "", ()))
         return row
 
-    def _csv_time(self, line: str) -> str | None:
-        m = _CSV_TIME.search(line)
-        if m is None:
-            return None
-        y, mo, d, h, mi, s = (int(g) if g else 0 for g in m.groups())
-        try:
-            local = datetime(y, mo, d, h, mi, s, tzinfo=self.tz)
-        except ValueError:
-            return None
-        return local.astimezone(timezone.utc).isoformat()
+    def _cell_time(self, columns: dict[str, int], cells: list[str], line: int) -> str | Message:
+        """ISO-8601 UTC from a row's time cell (and its clock cell, when the header has the date and the time
+        apart), or why not: an empty cell or one nobody can read (「昨天下午」), a bad line.  Never a date from the
+        row's other cells (a message's own text may name a delivery date), never the moment of the import: either
+        would put the row in the wrong place on the report's timeline."""
+
+        def cell(key: str) -> str:
+            at = columns.get(key)
+            return cells[at].strip() if at is not None and at < len(cells) else ""
+
+        value = " ".join(v for v in (cell("time"), cell("clock")) if v)
+        if not value:
+            return Message(RowProblem.NO_TIME, {"line": line})
+        when = _epoch_time(cell("time")) or _csv_time(value, self.tz, cell=True)
+        return when or Message(RowProblem.BAD_TIME, {"line": line, "value": value[:40]})
 
     # ------------------------------------------------------------------------------------- recordings
     def calls_near(self, started: datetime, window_s: float = 600.0) -> list[CallEntry]:

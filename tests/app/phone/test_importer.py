@@ -260,3 +260,90 @@ def test_a_call_log_under_a_date_title_line_keeps_its_columns(phone_db: sqlite_u
     assert (r.kind, r.status, r.read, r.bad_rows) == ("calllog", DONE, 1, 0)
     (row,) = History(phone_db).query(limit=None)
     assert (row["number_raw"], row["name"], row["duration_s"]) == ("13900001111", "儿子小军", 120.0)
+
+
+def test_message_times_are_read_as_written_never_from_the_text(phone_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    """A date alone (local midnight) and a 下午 time were stored as the moment of the import; a message whose time
+    cell was empty took the delivery date out of its own text.  An empty time is a bad line, like an unreadable one."""
+    csv = tmp_path / "sms.csv"
+    csv.write_text(
+        "号码,时间,内容\n95588,2026-11-02,【工商银行】您尾号1234的卡于11月2日消费50元\n"
+        "10086,2026年11月3日 下午3:05,您本月话费已出账\n10010,2026/11/4 15:05,流量提醒\n"
+        "10016,2026-11-05 9:30 PM,积分兑换提醒\n"
+        "13800138000,,您的快递将于2026-12-25 14:00送达，请保持电话畅通\n",
+        encoding="utf-8",
+    )
+    (r,) = _importer(phone_db).import_paths([csv]).files
+    assert (r.status, r.added, r.bad_rows) == (FAILED, 0, 1)
+    assert r.error is not None and "第 6 行：没有时间" in r.error.render("zh")
+    assert "line 6: no time" in r.error.render("en")
+    (skipped,) = PhoneImporter(phone_db, "妈妈", tz=CST, skip_bad=True).import_paths([csv]).files
+    assert (skipped.status, skipped.added, skipped.bad_rows) == (DONE, 4, 1)
+    times = {row["number_raw"]: row["occurred_at"] for row in History(phone_db).query(limit=None)}
+    assert times == {
+        "95588": "2026-11-01T16:00:00+00:00",  # 2026-11-02 00:00 in Beijing
+        "10086": "2026-11-03T07:05:00+00:00",
+        "10010": "2026-11-04T07:05:00+00:00",
+        "10016": "2026-11-05T13:30:00+00:00",
+    }
+
+
+def test_message_csv_with_the_date_and_the_time_apart(phone_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    csv = tmp_path / "sms.csv"
+    csv.write_text(
+        "号码,日期,时间,内容\n95588,2026-11-02,下午3:05,【工商银行】您尾号1234的卡消费50元\n", encoding="utf-8"
+    )
+    (r,) = _importer(phone_db).import_paths([csv]).files
+    assert (r.kind, r.status, r.added) == ("smslog", DONE, 1)
+    assert History(phone_db).query(limit=None)[0]["occurred_at"] == "2026-11-02T07:05:00+00:00"
+
+
+def test_message_csv_without_a_time_column_is_refused(phone_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    """Every message would be dated at the import (or at a date in its own text): nothing is imported."""
+    csv = tmp_path / "sms.csv"
+    csv.write_text("号码,内容\n13800138000,您的快递将于2026-12-25 14:00送达，请保持电话畅通\n", encoding="utf-8")
+    (r,) = _importer(phone_db).import_paths([csv]).files
+    assert r.status == FAILED and r.error is not None and r.error.code is PhoneProblem.CSV_NO_TIME_COLUMN
+    assert "没有时间列（表头是：号码，内容）" in r.error.render("zh") and "no time column" in r.error.render("en")
+    assert History(phone_db).count() == 0
+
+
+def test_call_log_times_read_like_message_times(phone_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    """A call log's date alone, 下午 time and empty or unreadable time, as in a message CSV; a log without a header
+    reads the date on each line."""
+    csv = tmp_path / "calls.csv"
+    csv.write_text(
+        "号码,时间,时长\n95275012,2026-11-02,35\n13957112345,2026年11月3日 下午3:05,80\n"
+        "10690000123,,0\n13900001111,昨天下午,12\n",
+        encoding="utf-8",
+    )
+    (r,) = _importer(phone_db).import_paths([csv]).files
+    assert (r.status, r.added, r.bad_rows) == (FAILED, 0, 2)
+    assert [n.render("zh") for n in r.notes] == [
+        "第 4 行：没有时间（时间一栏是空的）",
+        "第 5 行：看不懂时间“昨天下午”（应为 2024-03-12 09:15 这样的日期和时间）",
+    ]
+    (skipped,) = PhoneImporter(phone_db, "妈妈", tz=CST, skip_bad=True).import_paths([csv]).files
+    assert (skipped.status, skipped.added, skipped.bad_rows) == (DONE, 2, 2)
+    plain = tmp_path / "calls.txt"
+    plain.write_text("95588,2026-11-04 下午3:05\n10086,2026/11/5\n", encoding="utf-8")
+    (p,) = _importer(phone_db).import_paths([plain]).files
+    assert (p.kind, p.status, p.added) == ("calllog", DONE, 2)
+    times = {row["number_raw"]: row["occurred_at"] for row in History(phone_db).query(kind="call", limit=None)}
+    assert times == {
+        "95275012": "2026-11-01T16:00:00+00:00",
+        "13957112345": "2026-11-03T07:05:00+00:00",
+        "95588": "2026-11-04T07:05:00+00:00",
+        "10086": "2026-11-04T16:00:00+00:00",
+    }
+
+
+def test_a_text_that_names_a_time_still_tells_messages_without_a_header(
+    phone_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """A message body with a delivery time in it is text, not a time cell: the file is not taken for a call log."""
+    csv = tmp_path / "sms.csv"
+    csv.write_text("13800138000,2026-12-05 09:00,您的快递将于2026-12-25 14:00送达，请保持电话畅通\n", encoding="utf-8")
+    (r,) = _importer(phone_db).import_paths([csv]).files
+    assert r.status == FAILED and r.error is not None and r.error.code is PhoneProblem.CSV_TEXT_WITHOUT_HEADER
+    assert History(phone_db).count() == 0
