@@ -60,8 +60,11 @@ class SpeechProblem(MessageCode):
         "(probably not a model, or a zip bomb).",
     )
     DOWNLOAD_FAILED = (
-        "模型下载失败：{detail}",
-        "Model download failed: {detail}",
+        "模型下载失败：连不上下载服务器（没有网络，或网络不让访问这个网址）。请检查网络后重试，"
+        "或在能上网的电脑上下载模型压缩包，再用“导入模型”（callshield model import）导入。（{detail}）",
+        "Model download failed: the download server could not be reached (no network, or the network blocks this "
+        "address). Check the network and try again, or download the model archive on a computer that is online and "
+        "use Import model (callshield model import). ({detail})",
     )
     DOWNLOAD_HTTP_ERROR = (
         "模型下载失败：服务器返回 {status}。请稍后重试。",

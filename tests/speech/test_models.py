@@ -329,6 +329,9 @@ def test_download_nothing_listening(tmp_path: Path, archive: bytes) -> None:
     with pytest.raises(ModelError) as err:
         download_model(_spec_for(archive), tmp_path, url=f"http://127.0.0.1:{port}/m.zip", timeout=5)
     assert err.value.code is SpeechProblem.DOWNLOAD_FAILED
+    # said in words a family member can act on, the system's own text only in brackets
+    text = err.value.message.render("zh")
+    assert text.startswith("模型下载失败：连不上下载服务器") and "model import" in text and "（" in text
 
 
 def test_download_cancel_keeps_partial(tmp_path: Path, server: tuple[str, ServerState], archive: bytes) -> None:
