@@ -255,9 +255,9 @@ def phase_report(db_path: str, out: str, naive: bool) -> dict[str, Any]:
             elif r["kind"] == "sms":
                 rep.sms_screened += 1
                 rep.sms_suspicious += lvl >= Level.WARN
-        html = render_html(collect_report(db, "妈妈", until=now, days=7, tz=CST))  # same HTML part
+        html = render_html(collect_report(db, "妈妈", until=now, days=7, tz=CST), "zh")  # same HTML part
     else:
-        html = render_html(collect_report(db, "妈妈", until=now, days=7, tz=CST))
+        html = render_html(collect_report(db, "妈妈", until=now, days=7, tz=CST), "zh")
     Path(out).write_text(html, encoding="utf-8")
     dt = time.perf_counter() - t0
     db.close()

@@ -91,8 +91,9 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         "report",
         parents=[parent],
         help="生成家人防诈报告（HTML） / write the family safety report (HTML)",
-        description="为一位家人的手机生成一段时间的防诈报告：一个 HTML 文件，手机上也能打开。"
-        " / Write the family safety report for one person's phone over a period: one HTML file that opens on a phone.",
+        description="为一位家人的手机生成一段时间的防诈报告：一个 HTML 文件，手机上也能打开，用 --lang 的语言（默认跟随系统）。"
+        " / Write the family safety report for one person's phone over a period: one HTML file that opens on a phone,"
+        " in the --lang language (the system's by default).",
     )
     report.add_argument("--profile", default="", help="谁的手机 / whose phone")
     report.add_argument("--days", type=int, default=7, help="最近几天（默认 7） / last N days (default 7)")
@@ -375,7 +376,7 @@ def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
         )
         return EXIT_ERROR
     try:
-        path, rep = build_family_report(ctx.data_dir, args.profile, args.out, args.days)
+        path, rep = build_family_report(ctx.data_dir, args.profile, args.out, args.days, lang=ctx.lang)
     except OSError as exc:
         print(ctx.t(f"无法写入 {args.out}：{exc.strerror}", f"cannot write {args.out}: {exc.strerror}"), file=ctx.err)
         return EXIT_ERROR

@@ -248,11 +248,12 @@ def build_family_report(
     until: datetime | None = None,
     tz: tzinfo | None = None,
     since: datetime | None = None,
+    lang: str | None,
 ) -> tuple[Path, SafetyReport]:
     """Collect and write the family safety report (HTML) for ``profile`` over the last ``days`` (or from
-    ``since`` to ``until``)."""
+    ``since`` to ``until``), in ``lang``: the reader's language ("zh" or "en"), or ``None`` for both."""
     rep = family_report(data_dir, profile, days, since=since, until=until, tz=tz)
-    return write_html(rep, out), rep
+    return write_html(rep, out, lang), rep
 
 
 def family_report(

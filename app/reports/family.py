@@ -1,11 +1,12 @@
 """The family safety report (家人防诈报告): one person's phone over a period, for a family chat.
 
 ``collect_report(db, profile, since, until)`` reads the history (counts by SQL, the risky rows in full) into a
-:class:`SafetyReport`; ``render_html(report)`` makes **one self-contained HTML file**: inline CSS, the timeline
+:class:`SafetyReport`; ``render_html(report, lang)`` makes **one self-contained HTML file**: inline CSS, the timeline
 chart as inline SVG (:mod:`app.reports.chart`: attributes only, no CSS or script — nothing is fetched), no other
 resources.
-Large plain text, one column that fits a phone screen; Chinese first with English beneath; every level shown
-with a glyph and a word, never by colour alone; all data html-escaped.
+Large plain text, one column that fits a phone screen; in the reader's language (``lang`` "zh" or "en", as the CLI's
+``--lang`` and the app's UI; ``None`` keeps both, Chinese with English beneath); every level shown with a glyph and
+a word, never by colour alone; all data html-escaped.
 """
 
 from __future__ import annotations
@@ -230,16 +231,25 @@ def _excerpt(text: str, limit: int = 140) -> str:
 
 
 # ------------------------------------------------------------------------------------------------ chart
-def _t(pair: tuple[str, str], lang: str | None) -> str:
-    """One language for the app's page; both (Chinese, then English) for the bilingual HTML report."""
+def _t(pair: tuple[str, str], lang: str | None, sep: str = " ") -> str:
+    """``pair`` (Chinese, English) in ``lang`` ("zh" or "en", falling back to the other when one is empty);
+    ``None``: both, joined by ``sep``."""
     zh, en = pair
-    return en if lang == "en" else zh if lang == "zh" else f"{zh} {en}"
+    if lang == "en":
+        return en or zh
+    if lang == "zh":
+        return zh or en
+    return sep.join(t for t in (zh, en) if t)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def timeline_svg(rep: SafetyReport, lang: str | None = None) -> str:
     """The risky events per day (stacked by kind) as an inline SVG string (:mod:`app.reports.chart`).
 
-    ``lang`` "zh" or "en": the page's chart, in the UI's language; ``None``: the report's, in both."""
+    ``lang`` "zh" or "en": in the reader's language (the page, the report); ``None``: in both."""
     from app.reports.chart import Series, stacked_bars_svg
 
     first = rep.since.astimezone(rep.tz).date()
@@ -250,8 +260,7 @@ def timeline_svg(rep: SafetyReport, lang: str | None = None) -> str:
     series = []
     for kind, pattern in zip(("call", "sms", "recording"), ("solid", "hatch", "dots"), strict=True):
         values = [sum(rep.timeline.get(b + timedelta(days=i), Counter())[kind] for i in range(step)) for b in buckets]
-        label = _t(KIND_SHORT[kind], lang)
-        series.append(Series(label[:1].upper() + label[1:], KIND_COLOR[kind], pattern, values))
+        series.append(Series(_capital(_t(KIND_SHORT[kind], lang)), KIND_COLOR[kind], pattern, values))
     title = {"zh": "每天的可疑事件", "en": "Risky events per day"}.get(lang or "", "每天的可疑事件 / per day")
     if step > 1:
         title = {"zh": "每周的可疑事件", "en": "Risky events per week"}.get(lang or "", "每周的可疑事件 / per week")
@@ -268,6 +277,8 @@ _CSS = """
 :root { color-scheme: light; }
 body { font-family: 'Noto Sans CJK SC','Noto Sans SC','PingFang SC','Microsoft YaHei',sans-serif; font-size: 20px;
   line-height: 1.55; margin: 0; color: #111827; background: #f3f4f6; }
+html[lang='en'] body { font-family: system-ui,'Segoe UI',Roboto,'Helvetica Neue',Arial,'Noto Sans CJK SC',
+  'Microsoft YaHei',sans-serif; }
 main { max-width: 760px; margin: 0 auto; padding: 16px; }
 h1 { font-size: 30px; margin: 8px 0 2px; } h2 { font-size: 25px; margin: 28px 0 8px; }
 .en { color: #4b5563; font-size: 17px; display: block; }
@@ -291,14 +302,31 @@ def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _bi(zh: str, en: str) -> str:
-    return f"{_e(zh)}<span class='en'>{_e(en)}</span>"
+def _lang(lang: str | None) -> str | None:
+    """ "zh" or "en" (any "en-…" is English, anything else Chinese); ``None`` stays ``None`` (both)."""
+    return None if lang is None else "en" if lang.lower().startswith("en") else "zh"
 
 
-def _badge(level: Level) -> str:
+def _bi(zh: str, en: str, lang: str | None) -> str:
+    """Escaped text in the reader's language; with ``lang=None`` Chinese with the English beneath it."""
+    if lang is not None:
+        return _e(_t((zh, en), lang))
+    return f"{_e(zh)}<span class='en' lang='en'>{_e(en)}</span>"
+
+
+def _label(zh: str, en: str, lang: str | None) -> str:
+    """A field's name before its value: "号码：", "Number: ", or both "号码 / number: "."""
+    if lang == "zh":
+        return f"{zh}："
+    if lang == "en":
+        return f"{_capital(en)}: "
+    return f"{zh} / {en}: "
+
+
+def _badge(level: Level, lang: str | None) -> str:
     return (
-        f"<span class='badge' style='background:{LEVEL_STYLES[level].text}'>{LEVEL_STYLES[level].glyph} {_e(level.zh)}"
-        f" / {_e(level.en)}</span>"
+        f"<span class='badge' style='background:{LEVEL_STYLES[level].text}'>{LEVEL_STYLES[level].glyph} "
+        f"{_e(_t((level.zh, level.en), lang, ' / '))}</span>"
     )
 
 
@@ -306,29 +334,36 @@ def _when(iso: str, tz: tzinfo) -> str:
     return datetime.fromisoformat(iso).astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
-def _who(number: str, name: str | None) -> str:
-    number = number or "未知号码 / unknown"
+def _who(number: str, name: str | None, lang: str | None) -> str:
+    number = number or _t(("未知号码", "unknown"), lang, " / ")
     return f"{number}（{name}）" if name else number
 
 
-def render_html(rep: SafetyReport) -> str:
+def render_html(rep: SafetyReport, lang: str | None) -> str:
+    """The report as one HTML page in ``lang`` ("zh" or "en": the reader's language, what the CLI and the page
+    write); ``None``: both, each line in Chinese with the English beneath it."""
+    lang = _lang(lang)
     tz = rep.tz
-    person = rep.profile or "未命名 / unnamed"
+    person = rep.profile or _t(("未命名", "unnamed"), lang, " / ")
     period = f"{rep.since.astimezone(tz):%Y-%m-%d} — {(rep.until - timedelta(seconds=1)).astimezone(tz):%Y-%m-%d}"
+    title_zh, title_en = f"{person}的手机 · 家人防诈报告", f"Family safety report for {person}'s phone"
     parts: list[str] = []
-    parts.append(f"<h1>{_e(person)}的手机 · 家人防诈报告</h1>")
-    parts.append(f"<span class='en'>Family safety report for {_e(person)}'s phone</span>")
-    parts.append(
-        f"<p class='muted'>{_e(period)} · 生成于 / generated {rep.generated_at.astimezone(tz):%Y-%m-%d %H:%M}</p>"
-    )
+    parts.append(f"<h1>{_e(title_en if lang == 'en' else title_zh)}</h1>")
+    if lang is None:
+        parts.append(f"<span class='en' lang='en'>{_e(title_en)}</span>")
+    generated = f"{rep.generated_at.astimezone(tz):%Y-%m-%d %H:%M}"
+    parts.append(f"<p class='muted'>{_e(period)} · {_e(_t(('生成于', 'generated'), lang, ' / '))} {generated}</p>")
     if rep.risky_total:
         verdict = _bi(
             f"这段时间发现 {rep.risky_total} 个可疑的电话、短信或录音，请看下面的说明，并和家人聊一聊。",
             f"{rep.risky_total} suspicious calls, messages or recordings in this period; see below and talk it over.",
+            lang,
         )
     else:
         verdict = _bi(
-            "这段时间没有发现可疑的电话、短信或录音。", "No suspicious calls, messages or recordings in this period."
+            "这段时间没有发现可疑的电话、短信或录音。",
+            "No suspicious calls, messages or recordings in this period.",
+            lang,
         )
     parts.append(f"<section><p class='verdict'>{verdict}</p></section>")
     # counts
@@ -342,74 +377,83 @@ def render_html(rep: SafetyReport) -> str:
         ("有诈骗话术的录音", "recordings flagged", rep.recordings_flagged, rep.recordings_flagged > 0),
     ]
     cells = "".join(
-        f"<div class='stat{' alert' if alert else ''}'><b>{n}</b>{'⚠ ' if alert else ''}{_bi(zh, en)}</div>"
+        f"<div class='stat{' alert' if alert else ''}'><b>{n}</b>{'⚠ ' if alert else ''}{_bi(zh, en, lang)}</div>"
         for zh, en, n, alert in stats
     )
-    parts.append(f"<h2>{_bi('数字一览', 'At a glance')}</h2><div class='grid'>{cells}</div>")
+    parts.append(f"<h2>{_bi('数字一览', 'At a glance', lang)}</h2><div class='grid'>{cells}</div>")
     # timeline
-    parts.append(f"<h2>{_bi('可疑事件时间线', 'Timeline of risky events')}</h2>")
-    parts.append(
-        f"<section class='chart' role='img' aria-label='每天的可疑事件 risky events per day'>{timeline_svg(rep)}"
-    )
+    parts.append(f"<h2>{_bi('可疑事件时间线', 'Timeline of risky events', lang)}</h2>")
+    chart_name = _t(("每天的可疑事件", "risky events per day"), lang)
+    parts.append(f"<section class='chart' role='img' aria-label='{_e(chart_name)}'>{timeline_svg(rep, lang)}")
     if rep.timeline:
         rows = "".join(
             f"<tr><td>{d:%m-%d}</td><td>{c['call']}</td><td>{c['sms']}</td><td>{c['recording']}</td></tr>"
             for d, c in sorted(rep.timeline.items())
         )
         parts.append(
-            "<details><summary>表格 / as a table</summary><table><tr><th>日期 date</th>"
-            + "".join(f"<th>{_t(KIND_SHORT[k], None)}</th>" for k in ("call", "sms", "recording"))
+            f"<details><summary>{_e(_t(('表格', 'As a table'), lang, ' / '))}</summary><table>"
+            f"<tr><th>{_e(_t(('日期', 'Date'), lang))}</th>"
+            + "".join(f"<th>{_e(_capital(_t(KIND_SHORT[k], lang)))}</th>" for k in ("call", "sms", "recording"))
             + f"</tr>{rows}</table></details>"
         )
     parts.append("</section>")
     # numbers
     if rep.numbers:
-        parts.append(f"<h2>{_bi('最可疑的号码', 'Most suspicious numbers')}</h2>")
+        parts.append(f"<h2>{_bi('最可疑的号码', 'Most suspicious numbers', lang)}</h2>")
         for s in rep.numbers:
-            kinds = "、".join(KIND_TEXT[k][0] for k in s.kinds) + " / " + ", ".join(KIND_TEXT[k][1] for k in s.kinds)
+            kinds_zh = "、".join(KIND_TEXT[k][0] for k in s.kinds)
+            kinds_en = ", ".join(KIND_TEXT[k][1] for k in s.kinds)
+            last = _when(s.last_at, tz)
+            seen = _bi(
+                f"{s.events} 次（{kinds_zh}），最近 {last}",
+                f"{s.events} time{'' if s.events == 1 else 's'} ({kinds_en}), last {last}",
+                lang,
+            )
             parts.append(
-                f"<div class='card'><p>{_badge(s.level)} <b>{_e(_who(s.number, s.name))}</b></p>"
-                f"<p>{s.events} 次（{_e(kinds)}），最近 {_when(s.last_at, tz)}"
-                f"<span class='en'>{s.events} time(s), last {_when(s.last_at, tz)}</span></p>"
-                f"<p>{_bi(s.reason_zh, s.reason_en)}</p></div>"
+                f"<div class='card'><p>{_badge(s.level, lang)} <b>{_e(_who(s.number, s.name, lang))}</b></p>"
+                f"<p>{seen}</p><p>{_bi(s.reason_zh, s.reason_en, lang)}</p></div>"
             )
     # items
     if rep.items:
-        parts.append(f"<h2>{_bi('可疑短信和录音', 'Suspicious messages and recordings')}</h2>")
+        parts.append(f"<h2>{_bi('可疑短信和录音', 'Suspicious messages and recordings', lang)}</h2>")
         for it in rep.items:
-            kind_zh, kind_en = {"sms": ("短信", "Text message"), "recording": ("通话录音", "Call recording")}[it.kind]
-            body = [f"<p>{_badge(it.level)} <b>{_e(kind_zh)} / {_e(kind_en)}</b> · {_when(it.occurred_at, tz)}</p>"]
-            body.append(f"<p>号码 / number: <b>{_e(_who(it.number, it.name))}</b></p>")
+            kind = {"sms": ("短信", "Text message"), "recording": ("通话录音", "Call recording")}[it.kind]
+            body = [f"<p>{_badge(it.level, lang)} <b>{_e(_t(kind, lang, ' / '))}</b> · {_when(it.occurred_at, tz)}</p>"]
+            body.append(f"<p>{_label('号码', 'number', lang)}<b>{_e(_who(it.number, it.name, lang))}</b></p>")
             if it.file_name:
-                body.append(f"<p class='muted'>文件 / file: {_e(it.file_name)}</p>")
-            if it.scheme_zh:
-                body.append(
-                    f"<p>诈骗类型 / scheme: <b>{_e(it.scheme_zh)}</b><span class='en'>{_e(it.scheme_en)}</span></p>"
+                body.append(f"<p class='muted'>{_label('文件', 'file', lang)}{_e(it.file_name)}</p>")
+            if it.scheme_zh or it.scheme_en:
+                scheme = (
+                    f"<b>{_e(it.scheme_zh)}</b><span class='en' lang='en'>{_e(it.scheme_en)}</span>"
+                    if lang is None
+                    else f"<b>{_e(_t((it.scheme_zh, it.scheme_en), lang))}</b>"
                 )
-            if it.evidence:
+                body.append(f"<p>{_label('诈骗类型', 'scheme', lang)}{scheme}</p>")
+            if it.evidence:  # the phrases as written or heard: the message's own words, in its language
                 marks = "".join(f"<span class='hl'>【{_e(p)}】</span> " for p in it.evidence)
-                body.append(f"<p>证据 / evidence: {marks}</p>")
+                body.append(f"<p>{_label('证据', 'evidence', lang)}{marks}</p>")
             if it.entities:
-                ents = "；".join(f"{_e(zh)} / {_e(en)}: <b>{_e(v)}</b>" for zh, en, v in it.entities)
-                body.append(f"<p>线索 / details: {ents}</p>")
+                sep, colon = ("；", "：") if lang == "zh" else ("; " if lang == "en" else "；", ": ")
+                ents = sep.join(f"{_e(_t((zh, en), lang, ' / '))}{colon}<b>{_e(v)}</b>" for zh, en, v in it.entities)
+                body.append(f"<p>{_label('线索', 'details', lang)}{ents}</p>")
             for zh, en in it.reasons[:2]:
                 if zh or en:
-                    body.append(f"<p class='muted'>• {_bi(zh, en)}</p>")
+                    body.append(f"<p class='muted'>• {_bi(zh, en, lang)}</p>")
             if it.excerpt:
                 body.append(f"<div class='excerpt'>“{_e(it.excerpt)}”</div>")
             parts.append("<div class='card'>" + "".join(body) + "</div>")
         if rep.items_not_shown:
-            parts.append(
-                f"<p class='muted'>另有 {rep.items_not_shown} 条没有列出 / {rep.items_not_shown} more not listed</p>"
-            )
+            more = (f"另有 {rep.items_not_shown} 条没有列出", f"{rep.items_not_shown} more not listed")
+            parts.append(f"<p class='muted'>{_e(_t(more, lang, ' / '))}</p>")
     # what to do
     block_example = next((s.number for s in rep.numbers if s.number), "")
-    parts.append(f"<h2>{_bi('接下来怎么做', 'What to do next')}</h2><section><ol class='todo'>")
+    parts.append(f"<h2>{_bi('接下来怎么做', 'What to do next', lang)}</h2><section><ol class='todo'>")
     parts.append(
         "<li>"
         + _bi(
             "拿不准时，拨打 96110（全国反诈专线）问一问；已经转账的，马上打 110 报警。",
             "When in doubt, call 96110 (the national anti-fraud line); if money was already sent, call 110 at once.",
+            lang,
         )
         + "</li>"
     )
@@ -424,7 +468,7 @@ def render_html(rep: SafetyReport) -> str:
         "Block the suspicious numbers: on the family computer open CallShield, go to “Lists”, select "
         f"“My blocklist”, click “Add number…”, enter{number_en} and click “Save”"
     )
-    parts.append(f"<li>{_bi(block_zh + '；也在手机上拉黑。', block_en + '; block them on the phone too.')}</li>")
+    parts.append(f"<li>{_bi(block_zh + '；也在手机上拉黑。', block_en + '; block them on the phone too.', lang)}</li>")
     parts.append(
         "<li>"
         + _bi(
@@ -432,6 +476,7 @@ def render_html(rep: SafetyReport) -> str:
             "Talk to your parent: no links from messages, no QQ/WeChat from strangers, never read out codes, never "
             "transfer money; if someone claims to be police, customer service or family and asks for money, hang up "
             "and call the person back.",
+            lang,
         )
         + "</li></ol></section>"
     )
@@ -441,12 +486,13 @@ def render_html(rep: SafetyReport) -> str:
             "本报告由家中电脑上的来电护盾离线生成，包含电话号码和短信内容，请只分享给信任的家人。",
             "Made offline by CallShield on the family computer. It contains numbers and message text; share it only "
             "with family you trust.",
+            lang,
         )
         + f" CallShield {_e(__version__)}</p>"
     )
-    title = f"{person}的手机 · 家人防诈报告 / Family safety report"
+    title = {"zh": title_zh, "en": title_en}.get(lang or "", f"{title_zh} / Family safety report")
     return (
-        "<!DOCTYPE html>\n<html lang='zh-CN'><head><meta charset='utf-8'>"
+        f"<!DOCTYPE html>\n<html lang='{'en' if lang == 'en' else 'zh-CN'}'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body><main>"
         + "\n".join(parts)
@@ -454,11 +500,11 @@ def render_html(rep: SafetyReport) -> str:
     )
 
 
-def write_html(rep: SafetyReport, path: str | os.PathLike[str]) -> Path:
-    """Write the report atomically (a temporary file renamed into place)."""
+def write_html(rep: SafetyReport, path: str | os.PathLike[str], lang: str | None) -> Path:
+    """Write the report in ``lang`` (see :func:`render_html`) atomically (a temporary file renamed into place)."""
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(render_html(rep), encoding="utf-8")
+    tmp.write_text(render_html(rep, lang), encoding="utf-8")
     os.replace(tmp, out)
     return out

@@ -706,6 +706,7 @@ class FamilyReportPage(QWidget):
             days,
             since=since,
             until=until,
+            lang=self._lang(),  # the reader's language, as on the page
             on_result=lambda out: self._exported(str(out[0])),
             on_error=self._show_error,
             name="family-report-export",

@@ -53,7 +53,9 @@ def test_phone_import_bad_backup_is_refused_with_nothing_imported(
     assert hist.stdout.strip() == ""
 
 
-def test_report_html_opens_in_headless_chromium(run_cli: RunCli, backup_dir: Path, tmp_path: Path) -> None:
+def test_report_html_opens_in_headless_chromium(
+    run_cli: RunCli, backup_dir: Path, tmp_path: Path, data_dir: Path
+) -> None:
     assert run_cli("phone", "import", str(backup_dir), "--profile", "妈妈").returncode == 0
     out = tmp_path / "妈妈-report.html"
     r = run_cli("report", "--profile", "妈妈", "--days", str(_days_back()), "--out", str(out))
@@ -61,9 +63,13 @@ def test_report_html_opens_in_headless_chromium(run_cli: RunCli, backup_dir: Pat
     assert "短信 9（可疑 3）" in r.stdout
     html = out.read_text(encoding="utf-8")
     assert "<svg" in html and "<script" not in html and "src=" not in html  # self-contained, nothing fetched
-    assert "家人防诈报告" in html and "Family safety report" in html and "96110" in html
+    assert "家人防诈报告" in html and "96110" in html
     assert "刷单返利" in html and "3344556677" in html and "【刷单】" in html
     assert "lists add" not in html and "“名单”" in html  # a family reader gets steps in the app, not a command
+    # one language, the reader's: no line written twice (the volunteer's trial: twice as long on a phone)
+    assert "<html lang='zh-CN'>" in html and "class='en'" not in html
+    for en in ("Family safety report", "At a glance", "What to do next", "When in doubt", "suspicious", "Risky events"):
+        assert en not in html, en
     png = screenshot(out, tmp_path / "family_report_phone.png")
     from PIL import Image
 
@@ -73,6 +79,53 @@ def test_report_html_opens_in_headless_chromium(run_cli: RunCli, backup_dir: Pat
     assert dark > 20_000, f"only {dark} dark pixels: the page looks empty"
     assert red > 500, "no red alert borders or badges rendered"
     keep(png)
+
+    out_en = tmp_path / "mum-report-en.html"
+    r = run_cli("--lang", "en", "report", "--profile", "妈妈", "--days", str(_days_back()), "--out", str(out_en))
+    assert r.returncode == 0 and "SMS 9 (suspicious 3)" in r.stdout, r.stderr
+    en_html = out_en.read_text(encoding="utf-8")
+    assert "<html lang='en'>" in en_html and "class='en'" not in en_html
+    assert "Family safety report for 妈妈" in en_html and "What to do next" in en_html and "96110" in en_html
+    assert "Calls" in en_html and "3344556677" in en_html and "【刷单】" in en_html and "“Lists”" in en_html
+    for zh in (
+        "家人防诈报告",
+        "数字一览",
+        "接下来怎么做",
+        "拿不准时",
+        "每天的可疑事件",
+        "刷单返利",
+        "号码 /",
+        "“名单”",
+    ):
+        assert zh not in en_html, zh
+    png_en = screenshot(out_en, tmp_path / "family_report_phone_en.png")
+    dark, red = dark_and_red_pixels(png_en)
+    assert dark > 20_000 and red > 500
+    keep(png_en)
+
+    # the page a phone scrolls through: each one-language report is far shorter than both languages together
+    from app.operations.phone import build_family_report
+
+    both = tmp_path / "both.html"
+    build_family_report(data_dir, "妈妈", both, _days_back(), lang=None)
+    heights = {
+        name: _content_height(screenshot(page, tmp_path / f"tall-{name}.png", height=9000))
+        for name, page in (("zh", out), ("en", out_en), ("both", both))
+    }
+    assert heights["zh"] < 0.75 * heights["both"] and heights["en"] < 0.9 * heights["both"], heights
+
+
+def _content_height(png: Path) -> int:
+    """The last pixel row that is not the page background: how long the page is."""
+    from PIL import Image
+
+    with Image.open(png) as im:
+        rgb = im.convert("RGB")
+        background = rgb.getpixel((0, rgb.height - 1))
+        for y in range(rgb.height - 1, -1, -1):
+            if any(rgb.getpixel((x, y)) != background for x in range(0, rgb.width, 2)):
+                return y + 1
+    return 0
 
 
 def test_report_for_unknown_profile_and_bad_days(run_cli: RunCli) -> None:

@@ -129,10 +129,12 @@ def test_export_is_the_self_contained_report_and_opens_in_chromium(page: FamilyR
     text = out.read_text(encoding="utf-8")
     assert "<svg" in text and "<script" not in text and "src=" not in text
     assert "妈妈的手机 · 家人防诈报告" in text and "3344556677" in text
+    # in the page's language only: no English line under each Chinese one
+    assert "<html lang='zh-CN'>" in text and "Family safety report" not in text and "What to do next" not in text
     from app.reports.family import timeline_svg
 
     assert page.report is not None and page.chart_svg == timeline_svg(page.report, "zh")
-    assert timeline_svg(page.report) in text  # the export carries the same chart, in both languages
+    assert page.chart_svg in text  # the export carries the page's chart, in the page's language
     png = screenshot(out, tmp_path / "family_page_export.png")
     dark, red = dark_and_red_pixels(png)
     assert dark > 20_000 and red > 500
@@ -155,6 +157,12 @@ def test_english_page(qtbot, page_services, backup_dir, qapp, tmp_path):
         assert "Scheme:" in _cards_text(page, page.items_box)
         assert "96110" in page.todo.text() and "Talk" in page.todo.text()
         assert "Calls" in page.chart_svg and not re.search(r"[\u4e00-\u9fff]", page.chart_svg)
+        out = tmp_path / "mum-report.html"
+        page.export_to(str(out))  # the export follows the page's language
+        assert page.last_export == str(out)
+        text = out.read_text(encoding="utf-8")
+        assert "<html lang='en'>" in text and "Family safety report for Mum" in text and page.chart_svg in text
+        assert "家人防诈报告" not in text and "接下来怎么做" not in text and "class='en'" not in text
         png = tmp_path / "family_page_en.png"
         page.grab().save(str(png))
         keep(png)

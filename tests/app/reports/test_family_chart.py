@@ -118,11 +118,12 @@ def test_family_reader_gets_steps_in_the_app_not_a_command_line() -> None:
     rep.numbers = [
         NumberSummary("106905951234", None, 2, ["sms"], Level.BLOCK, "话术", "script", "2026-12-01T01:12:00+00:00")
     ]
-    page = render_html(rep)
-    todo = page[page.index("接下来怎么做") :]
-    assert not re.search(r"callshield\s+lists|lists\s+add", todo, re.IGNORECASE), "a command line for a family reader"
+    zh, en = render_html(rep, "zh"), render_html(rep, "en")
+    todo, todo_en = zh[zh.index("接下来怎么做") :], en[en.index("What to do next") :]
+    for steps in (todo, todo_en):
+        assert not re.search(r"callshield\s+lists|lists\s+add", steps, re.IGNORECASE), "a command line for a family"
     assert "“名单”" in todo and "“添加号码…”" in todo and "106905951234" in todo and "“保存”" in todo
-    assert "“Lists”" in todo and "“Add number…”" in todo
+    assert "“Lists”" in todo_en and "“Add number…”" in todo_en and "106905951234" in todo_en
 
 
 _MEASURE = """<!DOCTYPE html><html><head><meta charset='utf-8'><style>svg { width: 640px; height: auto; }</style>
@@ -140,7 +141,7 @@ def test_report_chart_labels_do_not_touch_in_chromium(tmp_path: Path) -> None:
     """chart-crop.png: in the browser the "0" touched "11-06". Measured with the browser's own text boxes."""
     from tests.app.phone.chromium import dump_dom
 
-    page = render_html(_report(30))
+    page = render_html(_report(30), "zh")
     svg = page[page.index("<svg") : page.index("</svg>") + len("</svg>")]
     probe = tmp_path / "measure.html"
     probe.write_text(_MEASURE % svg, encoding="utf-8")
