@@ -81,9 +81,11 @@ def dripping_server() -> Iterator[tuple[int, list[socket.socket]]]:
     yield from _serve(drip)
 
 
-@pytest.fixture
-def refusing_server() -> Iterator[tuple[int, list[socket.socket]]]:
-    """A mail server that offers AUTH and refuses every login (535)."""
+def _smtp_talker(
+    auth_offer: bytes, auth_reply: bytes | None = None
+) -> Callable[[socket.socket, threading.Event], None]:
+    """A mail server's side of the conversation: it greets, offers ``auth_offer`` after EHLO, answers AUTH with
+    ``auth_reply`` (when given), says goodbye to QUIT and 250 OK to everything else."""
 
     def talk(conn: socket.socket, stop: threading.Event) -> None:
         try:
@@ -91,9 +93,9 @@ def refusing_server() -> Iterator[tuple[int, list[socket.socket]]]:
             for line in conn.makefile("rb"):
                 verb = line[:4].upper()
                 if verb == b"EHLO":
-                    conn.sendall(b"250-mail.example\r\n250 AUTH PLAIN LOGIN\r\n")
-                elif verb == b"AUTH":
-                    conn.sendall(b"535 5.7.8 Authentication credentials invalid\r\n")
+                    conn.sendall(b"250-mail.example\r\n250 " + auth_offer + b"\r\n")
+                elif verb == b"AUTH" and auth_reply is not None:
+                    conn.sendall(auth_reply + b"\r\n")
                 elif verb == b"QUIT":
                     conn.sendall(b"221 bye\r\n")
                     return
@@ -102,30 +104,20 @@ def refusing_server() -> Iterator[tuple[int, list[socket.socket]]]:
         except OSError:
             pass
 
-    yield from _serve(talk)
+    return talk
+
+
+@pytest.fixture
+def refusing_server() -> Iterator[tuple[int, list[socket.socket]]]:
+    """A mail server that offers AUTH and refuses every login (535)."""
+    yield from _serve(_smtp_talker(b"AUTH PLAIN LOGIN", b"535 5.7.8 Authentication credentials invalid"))
 
 
 @pytest.fixture
 def gssapi_only_server() -> Iterator[tuple[int, list[socket.socket]]]:
     """A mail server that answers well but offers only AUTH GSSAPI, which smtplib cannot do: its login fails with a
     plain SMTPException ("No suitable authentication method found."), after the connection worked."""
-
-    def talk(conn: socket.socket, stop: threading.Event) -> None:
-        try:
-            conn.sendall(b"220 mail.example ready\r\n")
-            for line in conn.makefile("rb"):
-                verb = line[:4].upper()
-                if verb == b"EHLO":
-                    conn.sendall(b"250-mail.example\r\n250 AUTH GSSAPI\r\n")
-                elif verb == b"QUIT":
-                    conn.sendall(b"221 bye\r\n")
-                    return
-                else:
-                    conn.sendall(b"250 OK\r\n")
-        except OSError:
-            pass
-
-    yield from _serve(talk)
+    yield from _serve(_smtp_talker(b"AUTH GSSAPI"))
 
 
 @pytest.fixture
