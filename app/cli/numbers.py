@@ -33,7 +33,6 @@ from screening.i18n import Message, count_en
 from screening.numbers import NumberProblem
 from screening.types import Level
 
-EXPORT_ENDINGS = (".csv", ".txt", ".json")  # what export_list writes; .xlsx got CSV text under its name
 MAX_CHECK_INPUT = 5_000_000  # numbers per run; a call log bigger than this is surely a wrong file
 
 
@@ -675,10 +674,11 @@ def cmd_lists_import(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_lists_export(args: argparse.Namespace, ctx: Any) -> int:
-    from blocklists.importexport import export_list
+    from blocklists.importexport import FORMATS, export_list
     from blocklists.store import StoreError
 
-    if args.format is None and Path(args.file).suffix.lower() not in EXPORT_ENDINGS:
+    # only the endings export_list writes (blocklists.importexport.FORMATS): .xlsx got CSV text under its name
+    if args.format is None and Path(args.file).suffix.lower().lstrip(".") not in FORMATS:
         echo_err(
             ctx,
             ctx.t(
