@@ -153,6 +153,9 @@ def call_type_label(call_type: str | None, lang: str) -> str:
 
 LIST_CATEGORIES: tuple[str, ...] = tuple(c.value for c in Category)
 
+# Number kinds that history shows in their national form (see shown_number).
+_NATIONAL_FORM = frozenset({"mobile", "fixed_line", "virtual_operator"})
+
 
 def category_label(code: str, lang: str) -> str:
     """The label of a number-list category (fraud/harassment/sales/custom), from ``blocklists.store.Category``."""
@@ -160,6 +163,23 @@ def category_label(code: str, lang: str) -> str:
         return Category.parse(code).label(lang)
     except ValueError:
         return code
+
+
+def shown_number(e164: str | None, raw: str | None = None) -> str:
+    """A stored number as history shows it (CLI and window), as people dial it: a number that came without a country
+    code as it came (10086, 95275012, 051385123456), a Chinese mobile or landline without its +86 (13800138000), and
+    anything else as stored, so a spoofed +86 10086 or +852 96110 still shows where it came from. The store keeps E.164
+    for matching and lists."""
+    from screening.numbers import normalise
+
+    number = normalise(raw) if raw else None
+    if number is not None and number.country_code == 86 and number.national_number and not number.international_prefix:
+        return number.display()  # as it came: 10086, 95275012, 051385123456
+    stored = e164 or raw or ""
+    number = normalise(stored) if stored.startswith("+86") else None
+    if number is not None and number.national_number and number.number_type.value in _NATIONAL_FORM:
+        return ("0" if number.number_type.value == "fixed_line" else "") + number.national_number
+    return stored
 
 
 def device_name(key: str) -> str:

@@ -28,7 +28,7 @@ from wcwidth import wcswidth
 
 from app import paths
 from app.cli.context import echo, echo_err
-from app.display import call_type_label, level_word
+from app.display import call_type_label, level_word, shown_number
 from screening.i18n import Message, count_en
 from screening.numbers import NumberProblem
 from screening.types import Level
@@ -141,6 +141,10 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         help="只看此风险等级及以上："
         + "、".join(f"{lv.name.lower()}={lv.zh}" for lv in Level)
         + " / at least this level",
+    )
+    hist.add_argument(
+        "--profile",
+        help="只看这位家人手机里的记录，例如 妈妈 / only this person's phone, e.g. 妈妈",
     )
     hist.set_defaults(func=_friendly(cmd_history))
 
@@ -834,7 +838,17 @@ def cmd_history(args: argparse.Namespace, ctx: Any) -> int:
     from blocklists.history import History
 
     hist = History(_open(ctx))
-    rows = hist.query(kind=args.kind, min_level=args.min_level, limit=args.limit)
+    profile = getattr(args, "profile", None)
+    if profile is not None:
+        known = hist.profiles()
+        if profile not in known:
+            listed = "、".join(known) if known else ctx.t("（无）", "(none)")
+            echo_err(
+                ctx,
+                ctx.t(f"没有名为“{profile}”的家人；已有：{listed}", f"no profile named “{profile}”; known: {listed}"),
+            )
+            return 2
+    rows = hist.query(kind=args.kind, min_level=args.min_level, limit=args.limit, profile=profile)
     if args.json:
         for r in rows:
             r = dict(r)
@@ -842,7 +856,7 @@ def cmd_history(args: argparse.Namespace, ctx: Any) -> int:
             ctx.out.write(json.dumps(r, ensure_ascii=False) + "\n")
         return 0
     if not rows:
-        if (args.kind or args.min_level) and hist.query(limit=1):  # stored, just not of this kind or level
+        if (args.kind or args.min_level or profile) and hist.query(limit=1):  # stored, just not of this kind or level
             echo(ctx, ctx.t("没有符合条件的记录。", "no records match these filters."))
         else:
             echo(ctx, ctx.t("还没有来电、短信或录音记录。", "no calls, messages or recordings recorded yet."))
@@ -858,6 +872,9 @@ def cmd_history(args: argparse.Namespace, ctx: Any) -> int:
         ctx.t("风险", "Risk"),
         ctx.t("原因", "Reason"),
     ]
+    whose = profile is None and any(r.get("profile") for r in rows)  # say whose phone each row came from
+    if whose:
+        headers.insert(1, ctx.t("家人", "Person"))
     out = []
     for r in rows:
         reasons = r.get("reasons") or []
@@ -867,7 +884,9 @@ def cmd_history(args: argparse.Namespace, ctx: Any) -> int:
             first = (
                 str(item.get(lang) or item.get("zh") or item.get("code") or "") if isinstance(item, dict) else str(item)
             )
-        what = r.get("number_e164") or r.get("number_raw") or (Path(r["file_path"]).name if r.get("file_path") else "-")
+        what = shown_number(r.get("number_e164"), r.get("number_raw")) or (
+            Path(r["file_path"]).name if r.get("file_path") else "-"
+        )
         if r.get("name"):  # the phone's contact name (backups, call-log CSV): who it was, as the parent saw it
             what = f"{what}（{r['name']}）" if lang != "en" else f"{what} ({r['name']})"
         about_text = r["kind"] in ("sms", "recording")  # what was said or written was checked: ○ 未发现诈骗
@@ -878,7 +897,10 @@ def cmd_history(args: argparse.Namespace, ctx: Any) -> int:
             kind = call_type_label(r.get("call_type"), lang)
         else:
             kind = ctx.t("短信", "SMS") if r["kind"] == "sms" else ctx.t("录音", "recording")
-        out.append([_local_time(r["occurred_at"]), kind, str(what), level, first if args.full else _shorten(first, 50)])
+        cells = [_local_time(r["occurred_at"]), kind, str(what), level, first if args.full else _shorten(first, 50)]
+        if whose:
+            cells.insert(1, str(r.get("profile") or "-"))
+        out.append(cells)
     for line in _table(headers, out):
         echo(ctx, line)
     return 0

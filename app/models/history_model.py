@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from app.display import call_type_label, shown_category
+from app.display import call_type_label, shown_category, shown_number
 from app.models.base import SORT_ROLE, RowTableModel, bi
 from screening.types import Level
 
@@ -41,7 +41,8 @@ class HistoryRow:
     def subject(self) -> str:
         if self.kind == "recording":
             return self.path.replace("\\", "/").rsplit("/", 1)[-1] or self.path
-        return self.number
+        raw = self.raw.get("number_raw") if isinstance(self.raw, dict) else None
+        return shown_number(self.number, str(raw) if raw else None)
 
     def kind_text(self, lang: str) -> str:
         if self.kind == "call" and isinstance(self.raw, dict) and self.raw.get("call_type"):

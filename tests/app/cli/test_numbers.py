@@ -243,3 +243,28 @@ def test_lists_import_keeps_a_utf8_file_with_an_emoji_note(run_cli, tmp_path: Pa
     assert r.returncode == 0, r.stderr
     assert "CSV, UTF-8, 3 lines, 2 valid" in r.stdout and "2 added" in r.stdout
     assert "no CJK here 👍🏻" in run_cli("lists", "show", "block").stdout
+
+
+def test_history_shows_numbers_as_dialled_and_filters_by_person(run_cli, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """A trial user read +8613912345678 for her mother's own contacts and could not see one person's rows alone."""
+    db = open_db(data_dir / "callshield.db")
+    hist = History(db)
+    hist.add_call("+86 139 1234 5678", number_e164="+8613912345678", source="phone", profile="妈妈", level=Level.WARN)
+    hist.add_call("0513-85123456", number_e164="+8651385123456", source="phone", profile="爸爸", level=Level.UNKNOWN)
+    hist.add_call("+852 96110", number_e164="+85296110", source="modem", level=Level.BLOCK)
+    hist.add_call("+86 10086", number_e164="+8610086", source="modem", level=Level.BLOCK)
+    db.close()
+    table = run_cli("history", "--full").stdout
+    assert "13912345678" in table and "+8613912345678" not in table
+    assert "051385123456" in table and "+8651385123456" not in table
+    # a foreign caller ID, and an official short number that came with +86 (a spoof on a call), show where they came from
+    assert "+85296110" in table and "+8610086" in table
+    assert "家人" in table and "妈妈" in table and "爸爸" in table  # whose phone each row came from
+    mum = run_cli("history", "--profile", "妈妈").stdout
+    assert "13912345678" in mum and "051385123456" not in mum and "+85296110" not in mum and "家人" not in mum
+    nobody = run_cli("history", "--profile", "奶奶")
+    assert nobody.returncode == 2 and "没有名为“奶奶”的家人" in nobody.stderr and "妈妈" in nobody.stderr
+    filtered = run_cli("history", "--profile", "爸爸", "--min-level", "warn")
+    assert filtered.returncode == 0 and "没有符合条件的记录" in filtered.stdout
+    rows = [json.loads(x) for x in run_cli("history", "--json", "--profile", "爸爸").stdout.splitlines()]
+    assert [r["number_e164"] for r in rows] == ["+8651385123456"]  # the machine-readable form keeps E.164
