@@ -53,10 +53,15 @@ class ReasonText(MessageCode):
     )
     MODEL_SCHEME = (
         # (the names already say 诈骗 / scam where they need to: 「二手交易诈骗」, 'Second-hand trade scam')
-        "统计模型：没有哪条话术规则点明是哪类诈骗，但整体说法很像这一类：「{name}」（{p}%）：{scheme} 最可疑的说法：{passages}",
+        "统计模型：没有哪条话术规则点明是哪类诈骗，但整体说法很像这一类：「{name}」（{p}%）：{scheme}",
         "Statistical model: no phrase rule names the scheme, but the text as a whole reads like this kind: "
-        "'{name}' ({p}%): {scheme} Passages that weighed most: {passages}",
+        "'{name}' ({p}%): {scheme}",
     )
+    MODEL_SCHEME_OVER = (  # rules matched cues of other schemes; the whole text reads most like this one
+        "统计模型：从整段话看，最像这一类：「{name}」（{p}%）：{scheme}",
+        "Statistical model: the text as a whole reads most like this kind: '{name}' ({p}%): {scheme}",
+    )
+    PASSAGES = (" 最可疑的说法：{passages}", " Passages that weighed most: {passages}")
 
 
 def _bi(code: ReasonText, **params: object) -> BiText:
@@ -241,13 +246,14 @@ def model_passages(norm: str, terms: Sequence[tuple[str, float]], k: int = 3) ->
     return tuple(out)
 
 
-def model_scheme_reason(cat: Category, p: float, passages: Sequence[str]) -> BiText:
-    """“No rule matched, but the text reads like <scheme> (p %): <how it works>; passages: …” in zh and en."""
+def model_scheme_reason(cat: Category, p: float, passages: Sequence[str], rules_named: bool = False) -> BiText:
+    """“The text reads like <scheme> (p %): <how it works>; passages: …” in zh and en: “no rule names the scheme”, or
+    (``rules_named``) the phrase rules named another kind but the whole text reads most like this one."""
     pct = int(round(p * 100))
-    code = ReasonText.MODEL_SCHEME
-    return BiText(
-        code.zh.format(name=cat.name.zh, p=pct, scheme=cat.scheme.zh, passages="、".join(f"「{x}」" for x in passages)),
-        code.en.format(
-            name=cat.name.en, p=pct, scheme=cat.scheme.en, passages=", ".join(f"\u201c{x}\u201d" for x in passages)
-        ),
-    )
+    code = ReasonText.MODEL_SCHEME_OVER if rules_named else ReasonText.MODEL_SCHEME
+    zh = code.zh.format(name=cat.name.zh, p=pct, scheme=cat.scheme.zh)
+    en = code.en.format(name=cat.name.en, p=pct, scheme=cat.scheme.en)
+    if passages:
+        zh += ReasonText.PASSAGES.zh.format(passages="、".join(f"「{x}」" for x in passages))
+        en += ReasonText.PASSAGES.en.format(passages=", ".join(f"\u201c{x}\u201d" for x in passages))
+    return BiText(zh, en)

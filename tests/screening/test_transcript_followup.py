@@ -376,7 +376,7 @@ def test_a_staff_referral_bonus_and_an_instalment_fee_rate_are_everyday_words(de
 @pytest.mark.parametrize(
     ("text", "rule"),
     [
-        ("我们不收任何费用只需先交保证金", "loan.upfront_fee"),
+        ("我们不收任何费用只需先交保证金", "generic.upfront_fee"),  # 保证金 alone: many scams ask one
         ("贷款免收利息先交五千保证金马上放款", "loan.upfront_fee"),
         ("我们这边不收现金您直接转账到这个账户", "generic.transfer_request"),
         ("我们这个工作不收押金先交两百培训费就能上岗", "generic.upfront_fee"),
