@@ -303,7 +303,7 @@ def take_screenshots(out_dir: Path, ctx: CliContext | None = None) -> int:
                     live: Any = window.show_page("live")
                     settle(300)
                     for card in getattr(live, "cards", {}).values():
-                        live.cards_scroll.ensureWidgetVisible(card.transcript)  # show the highlighted evidence
+                        card.show_transcript()  # the highlighted evidence, under the verdict that stays in view
                     settle()
                     save(window, "07_live_large_text.png")
                     services.settings.update(large_text=False)

@@ -14,7 +14,7 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -168,8 +168,52 @@ class LagNotice(QLabel):
         self.show()
 
 
+class CardBody(QScrollArea):
+    """The part of a call card under its verdict (reasons, risk meter, transcripts, actions). It asks for all the
+    room its content wants; when the card is held to the page's height (large text, a small window) it scrolls
+    inside the card, so the verdict above it never leaves the screen. Never sideways: it is as wide as its content
+    needs at least."""
+
+    def __init__(self, content: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("callCardBody")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidget(content)
+        self.content = content
+        content.setAutoFillBackground(False)
+        self.viewport().setAutoFillBackground(False)  # the card's white shows through
+        self._min_height = 0
+
+    def set_min_height(self, height: int) -> None:
+        self._min_height = height
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        """All of the content at the width it has (wrapped reasons are taller when narrow), so a card is as tall
+        as before when there is room: no taller, and no inner scrolling."""
+        content = self.content
+        hint = content.sizeHint()
+        bar = self.verticalScrollBar().sizeHint().width()
+        width = self.width() - bar if self.isVisible() else hint.width()
+        height = content.heightForWidth(width) if content.hasHeightForWidth() else -1
+        return QSize(hint.width() + bar, height if height > 0 else hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # the height it asks for follows its width
+
+    def minimumSizeHint(self) -> QSize:
+        content = self.content.minimumSizeHint()
+        return QSize(content.width() + self.verticalScrollBar().sizeHint().width(), self._min_height)
+
+
 class CallCard(QFrame):
-    """One active line: number, 归属地/carrier, verdict banner, risk meter, transcript, actions."""
+    """One active line: number, 归属地/carrier and the verdict on top, always in view; under them, in a
+    :class:`CardBody` that scrolls inside the card when the page is short, the reasons, risk meter, transcript and
+    actions."""
 
     dismissed = Signal(str)
 
@@ -199,7 +243,6 @@ class CallCard(QFrame):
         self.us_pane.hide()
         self.lag_notice = LagNotice(self)
         self._compact = False
-        self._fit_transcript()
         self.transcript.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.block_button = QPushButton(self)
         self.block_button.setObjectName("danger")
@@ -229,12 +272,12 @@ class CallCard(QFrame):
         self._add_report_action(actions)
         actions.addWidget(self.action_status, 1)
         self._add_answer_button(actions)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 12, 14, 12)
-        layout.addLayout(head)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.meter)
-        layout.addWidget(self.lag_notice)
+        content = QWidget(self)
+        body = QVBoxLayout(content)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self.banner.take_reasons())
+        body.addWidget(self.meter)
+        body.addWidget(self.lag_notice)
         sides = QHBoxLayout()  # 对方 | 我方 side by side on a two-channel line, each with its own title
         caller_box = QVBoxLayout()
         caller_box.addWidget(self.transcript_title)
@@ -242,8 +285,15 @@ class CallCard(QFrame):
         caller_box.addStretch(0)  # a compact transcript stays under its title
         sides.addLayout(caller_box, 1)
         sides.addWidget(self.us_pane, 1, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(sides, 1)
-        layout.addLayout(actions)
+        body.addLayout(sides, 1)
+        body.addLayout(actions)
+        self.body = CardBody(content, self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 12, 14, 12)
+        layout.addLayout(head)
+        layout.addWidget(self.banner)  # the verdict: level sign, word and advice, pinned above the body
+        layout.addWidget(self.body, 1)
+        self._fit_transcript()
         self.retranslate()
         self.refresh()
 
@@ -253,6 +303,18 @@ class CallCard(QFrame):
         self.transcript.setMinimumHeight(height)
         self.transcript.setMaximumHeight(height if self._compact else 16777215)  # compact: the latest lines only
         self.us_pane.fit(lines, self._compact)
+        self.body.set_min_height(2 * self.fontMetrics().lineSpacing() + 8)  # a short page: two lines of the body
+
+    def show_transcript(self) -> None:
+        """Scroll the card's body to the newest words (the verdict above it stays where it is): the transcript's title
+        at the top when the whole transcript fits, else its last lines at the bottom."""
+        bar = self.transcript.verticalScrollBar()
+        bar.setValue(bar.maximum())
+        content = self.body.content
+        top = self.transcript_title.mapTo(content, QPoint(0, 0)).y()
+        bottom = self.transcript.mapTo(content, QPoint(0, self.transcript.height())).y()
+        self.body.ensureVisible(0, top, 0, 0)
+        self.body.ensureVisible(0, bottom, 0, 0)
 
     def fit_to_font(self) -> None:
         """Large-text mode: keep six lines of transcript visible (four on a compact card)."""
@@ -518,6 +580,8 @@ class LivePage(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.cards_box)
         self.cards_scroll = scroll
+        scroll.viewport().installEventFilter(self)  # each card is held to the visible height (fit_cards_to_view)
+        self._top_line: str | None = None
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -582,8 +646,9 @@ class LivePage(QWidget):
         card.dismissed.connect(self.dismiss)
         self.cards[line] = card
         self.empty_label.hide()
+        self.fit_cards_to_view()
+        self._top_line = None  # a new call: bring the verdict on top into view, even if the same line stays on top
         self.arrange_cards()
-        self.cards_scroll.ensureWidgetVisible(card)
 
     def on_transcript(self, line: str, segment: TranscriptSegment, update: StreamUpdate) -> None:
         card = self.cards.get(line)
@@ -632,6 +697,43 @@ class LivePage(QWidget):
                 card.show()
         for column in range(2):
             self.cards_grid.setColumnStretch(column, 1 if column < columns else 0)
+        self.keep_room_for_the_top_card()
+        top = order[0] if order else None
+        if top != self._top_line:  # a new call, or a line that turned risky, came to the top
+            self._top_line = top
+            QTimer.singleShot(0, self, self.show_top_verdict)  # once the grid is laid out
+
+    def show_top_verdict(self) -> None:
+        """Scroll the page so the top card's number and verdict are in view (its body may stay below the fold)."""
+        order = self.ordered_lines()
+        if not order:
+            return
+        card = self.cards[order[0]]
+        box = self.cards_box
+        top = card.mapTo(box, QPoint(0, 0))
+        bottom = card.banner.mapTo(box, QPoint(0, card.banner.height()))
+        self.cards_scroll.ensureVisible(top.x(), bottom.y(), 0, 0)
+        self.cards_scroll.ensureVisible(top.x(), top.y(), 0, 0)  # the card's top wins on a very short page
+
+    def fit_cards_to_view(self) -> None:
+        """No card is taller than the visible part of the page: what does not fit scrolls inside the card's body,
+        under its verdict, so the verdict of a line is never scrolled away with its transcript."""
+        height = self.cards_scroll.viewport().height()
+        for card in self.cards.values():
+            card.setMaximumHeight(max(height, card.minimumSizeHint().height()))
+
+    def keep_room_for_the_top_card(self) -> None:
+        """The page is never shorter than the top card's number, verdict and a glimpse of its body (so the window's
+        smallest size, large text included, still shows the verdict without scrolling)."""
+        order = self.ordered_lines()
+        need = self.cards[order[0]].minimumSizeHint().height() if order else 0
+        frame = self.cards_scroll.height() - self.cards_scroll.viewport().height()
+        self.cards_scroll.setMinimumHeight(need + max(0, frame) if need else 0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.cards_scroll.viewport():
+            self.fit_cards_to_view()
+        return super().eventFilter(watched, event)
 
     def card_columns(self) -> int:
         """Two columns when several lines and two cards fit side by side (large text may need one)."""
@@ -677,12 +779,15 @@ class LivePage(QWidget):
         self.services.calls.remove_line(line)
         if not self.cards:
             self.empty_label.show()
+            self.keep_room_for_the_top_card()
         else:
             self.arrange_cards()
 
     def fit_to_font(self) -> None:
         for card in self.cards.values():
             card.fit_to_font()
+        self.fit_cards_to_view()
+        self._top_line = None
         self.arrange_cards()
 
     # -------------------------------------------------------------- language

@@ -113,6 +113,8 @@ class VerdictBanner(QFrame):
         text_box.addWidget(self._title)
         text_box.addWidget(self._advice)
         text_box.addWidget(self._reasons)
+        self._text_box = text_box
+        self._reasons_apart = False
         row = QHBoxLayout(self)
         row.setContentsMargins(12, 10, 12, 10)
         row.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignTop)
@@ -127,6 +129,17 @@ class VerdictBanner(QFrame):
     @property
     def level(self) -> Level:
         return self._level
+
+    def take_reasons(self) -> QLabel:
+        """The reasons list, out of the banner, for the owner to lay out apart from the verdict (the live card keeps
+        the level sign, word and advice pinned and lets the reasons scroll with the transcript). It keeps the level's
+        colours and is still filled by :meth:`set_verdict`."""
+        if not self._reasons_apart:
+            self._text_box.removeWidget(self._reasons)
+            self._reasons.setObjectName("verdictReasons")
+            self._reasons_apart = True
+            self._refresh()
+        return self._reasons
 
     def title_text(self) -> str:
         return self._title.text()
@@ -170,6 +183,11 @@ class VerdictBanner(QFrame):
             f"QFrame#verdictBanner {{ background: {st.background}; border: 3px solid {st.accent}; border-radius: 8px; }}"
             f"QFrame#verdictBanner QLabel {{ color: {st.foreground}; background: transparent; border: none; }}"
         )
+        if self._reasons_apart:  # under the banner: the same colours, an accent bar on the left
+            self._reasons.setStyleSheet(
+                f"QLabel#verdictReasons {{ color: {st.foreground}; background: {st.background};"
+                f" border-left: 6px solid {st.accent}; border-radius: 4px; padding: 4px 8px; }}"
+            )
         self.setAccessibleName(self._title.text())
         self.setAccessibleDescription(" ".join([self._advice.text(), *self._reason_lines]))
         self.setToolTip("\n".join([self._advice.text(), *self._reason_lines]))
