@@ -92,7 +92,15 @@ def shown_category(level: Level | None, code: str | None, text: Any, lang: str) 
         return category_label(code, lang)
     if level is None or Level.parse(level) < CATEGORY_SHOWN_FROM:
         return ""
-    return render_text(text, lang) or (code or "")
+    return render_text(text, lang) or scheme_name(code, lang)
+
+
+def scheme_name(code: str | None, lang: str) -> str:
+    """A detector category's name from the bundled ``categories.json`` (the id itself if it is none of them)."""
+    from screening.transcript.phrases import bundled_categories
+
+    cat = bundled_categories().get(code or "")
+    return render_text(cat.name, lang) if cat is not None else (code or "")
 
 
 def text_verdict(level: Level, lang: str) -> str:

@@ -133,6 +133,7 @@ class LineState:
     peak: Level = Level.UNKNOWN
     peak_score: float = 0.0
     withdrawn: bool = False  # the card and the call's record say the earlier warning was withdrawn
+    category: str | None = None  # the scheme the call so far is shown under (StreamUpdate.category, final words)
 
     @property
     def key(self) -> str:
@@ -661,6 +662,7 @@ class CallBridge(QObject):
         if segment.is_final:
             state.now = Level.parse(update.now)
             state.now_score = float(update.now_score)
+            state.category = update.category or state.category
         rose = level > state.peak and level > state.level
         state.peak, state.peak_score = level, score  # the session's level and score are already its peaks
         cleared = rose and state.withdrawn  # (only flushed words after the call can raise it again)
@@ -738,7 +740,7 @@ class CallBridge(QObject):
             note = CallNote.WITHDRAWN
             said = [{"code": "call.warning_withdrawn", "zh": note.zh, "en": note.en}] if state.withdrawn else []
             fields["reasons"] = [*said, *(r.to_dict() for r in state.verdict.reasons)]
-        category = next((h.category for h in state.hits if h.category), None)
+        category = state.category or next((h.category for h in state.hits if h.category), None)
         if category:
             fields["category"] = category
         self._services.write(

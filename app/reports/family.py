@@ -93,10 +93,9 @@ class SafetyReport:
 
 @lru_cache(maxsize=1)
 def _categories() -> dict[str, tuple[str, str, str, str]]:
-    from screening.transcript.phrases import load_phrase_book
+    from screening.transcript.phrases import bundled_categories
 
-    book = load_phrase_book(None)
-    out = {cid: (c.name.zh, c.name.en, c.scheme.zh, c.scheme.en) for cid, c in book.categories.items()}
+    out = {cid: (c.name.zh, c.name.en, c.scheme.zh, c.scheme.en) for cid, c in bundled_categories().items()}
     out.setdefault("generic", ("常见诈骗手法", "Common scam tactics", "", ""))
     return out
 

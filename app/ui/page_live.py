@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.display import LIST_CATEGORIES, category_label, device_name
+from app.display import LIST_CATEGORIES, category_label, device_name, shown_category
 from app.live.service import BridgeError, CallNote, LineState, reason_texts, render
 from app.services import AppServices
 from app.ui import style
@@ -369,7 +369,8 @@ class CallCard(QFrame):
         reasons = [*CallBridge.hit_reasons(state, lang), *reason_texts(state.verdict, lang)]
         if state.withdrawn:  # the call has ended and, heard whole, did not bear its warning out
             reasons.insert(0, Message(CallNote.WITHDRAWN).render(lang))
-        self.banner.set_verdict(state.level, "", reasons)
+        # the scheme the call is shown under, as every table names it (a warning's story, not each cue's category)
+        self.banner.set_verdict(state.level, shown_category(state.level, state.category, None, lang), reasons)
         self.meter.set_risk(state.score, state.level)
         self.setAccessibleName(f"{state.number} {style.level_text(state.level)}")
         self.show_two_sided()

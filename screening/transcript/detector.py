@@ -471,25 +471,11 @@ class ScriptDetector:
         if self.model and state and scored.model_part >= MODEL_REASON:
             terms = self.model.top_terms(state, key, norm)
         final_level = level if level is not None else level_for(scored.score, base)
-        category = scored.category
-        model_category: str | None = None
         passages: tuple[str, ...] = ()
-        scheme_p = 0.0
-        rules_named = category is not None and category != "generic" and scored.rule_score >= 0.3
+        rules_named = _rules_named(scored)
         if terms:
             passages = model_passages(norm, terms)
-        if self.model and state and final_level >= ALERT_LEVEL:
-            # The scheme model names the story of a flagged text, also where the rules' strongest category says
-            # another: phrases such as 保证金 or 派出所 belong to many scams. Of the flagged fraud texts with a known
-            # scheme it named the right one more often: blind probe 0.880 against 0.763 by the rules, written dev
-            # split 0.850 against 0.676 (at 25 % CER 0.846 against 0.709), in every style. Keeping the rules' scheme
-            # where a combination names it (an ask with its pretext) did worse: dev 0.799, probe 0.865.
-            # A scheme the model was never taught (elderly_care: 保健品, 以房养老 …) stays the rules' to name.
-            known = self.model.schemes is not None and scored.category in self.model.schemes.classes
-            if not rules_named or known:
-                model_category, scheme_p = self._model_scheme(state)
-                if model_category is not None:
-                    category = model_category
+        category, model_category, scheme_p = self._scheme(scored, state, final_level)
         cat = self._categories[category] if category else None
         model_named = model_category is not None and cat is not None and category == model_category
         rules_agree = rules_named and category == scored.category  # the rules' own scheme reason says it best
@@ -528,6 +514,25 @@ class ScriptDetector:
             model_passages=passages,
         )
 
+    def _scheme(self, scored: _Scored, state: NgramState | None, level: Level) -> tuple[str | None, str | None, float]:
+        """The scheme a text is shown under: (category, the model's scheme if it named it, its probability).
+
+        The scheme model names the story of a flagged text, also where the rules' strongest category says another:
+        phrases such as 保证金 or 派出所 belong to many scams. Of the flagged fraud texts with a known scheme it named
+        the right one more often: blind probe 0.880 against 0.763 by the rules, written dev split 0.850 against 0.676
+        (at 25 % CER 0.846 against 0.709), in every style. Keeping the rules' scheme where a combination names it (an
+        ask with its pretext) did worse: dev 0.799, probe 0.865. A scheme the model was never taught (elderly_care:
+        保健品, 以房养老 …) stays the rules' to name. One-shot assessments and live calls (:class:`StreamUpdate`)
+        name it here."""
+        category = scored.category
+        if not (self.model and state and level >= ALERT_LEVEL):
+            return category, None, 0.0
+        known = self.model.schemes is not None and category in self.model.schemes.classes
+        if _rules_named(scored) and not known:
+            return category, None, 0.0
+        model_category, scheme_p = self._model_scheme(state)
+        return (model_category or category), model_category, scheme_p
+
     def _model_scheme(self, state: NgramState) -> tuple[str | None, float]:
         """The scheme the scheme model ranks first, if it is sure enough and the packs know the category."""
         if self.model is None or self.model.schemes is None:
@@ -552,6 +557,11 @@ class ScriptDetector:
         passages: Sequence[str] | None = (),
     ) -> tuple[BiText, ...]:
         return assessment_reasons(scored.rule_score, scored.combos, cat, hits, p, terms, passages)
+
+
+def _rules_named(scored: _Scored) -> bool:
+    """Whether the phrase rules alone name a scheme: a category of their own, with weight."""
+    return scored.category is not None and scored.category != "generic" and scored.rule_score >= 0.3
 
 
 def _noisy_or(weights: Iterable[float]) -> float:

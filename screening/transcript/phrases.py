@@ -21,6 +21,7 @@ not an ask).  Loading is all-or-nothing: any problem raises
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -334,6 +335,13 @@ def _json_files(source: Path | Traversable) -> list[Path | Traversable]:
     if source.is_dir():
         return sorted((f for f in source.iterdir() if f.name.endswith(".json")), key=lambda f: f.name)
     return [source]
+
+
+@functools.lru_cache(maxsize=1)
+def bundled_categories() -> dict[str, Category]:
+    """The bundled scheme categories (id → name and description), read once from ``categories.json``: the one source
+    for a category's name wherever a stored row has its id but no hit of it (the scheme model named it)."""
+    return parse_categories(_read_json(bundled_pack_dir().joinpath(CATEGORIES_FILE)), CATEGORIES_FILE)
 
 
 def load_phrase_book(sources: Sequence[Path | Traversable | str] | None = None) -> PhraseBook:

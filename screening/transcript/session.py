@@ -39,6 +39,7 @@ class StreamUpdate:
     is_final: bool
     now: Level = Level.UNKNOWN  # the final text so far judged whole (may be lower than ``level``, the peak)
     now_score: float = 0.0  # …and its score
+    category: str | None = None  # the scheme the call so far is shown under (final segments; the detector's _scheme)
 
 
 @dataclass
@@ -171,7 +172,9 @@ class DetectorSession:
                 self._pending = candidate
             else:
                 self._pending = None
+        category = det._scheme(scored, state if model else None, self._level)[0] if segment.is_final else None
         return StreamUpdate(
+            category=category,
             new_hits=tuple(new_hits),
             level=self._level,
             score=round(self._score, 4),

@@ -480,3 +480,15 @@ def test_the_older_spelling_of_account_is_the_same_word() -> None:
     # 帐户 / 转帐 (a recogniser's and many writers' spelling) reach the rules' two-character parts, which match characters
     assert normalise("你转到那个帐户以后把转帐记录删了") == "你转到那个账户以后把转账记录删了"
     assert normalise("帐篷和蚊帐") == "帐篷和蚊帐"
+
+
+def test_a_stream_names_the_scheme_the_whole_text_is_shown_under(det: ScriptDetector) -> None:
+    """StreamUpdate.category is the one-shot assessment's category (the scheme model's, over the first cue's)."""
+    pieces = ["爷爷，我是小军，", "我在外面跟人打架被派出所扣了，", "警察说要交两万保证金才能放人，", "千万别告诉我爸，",
+              "钱转到这个卡上，快点！"]  # fmt: skip
+    s = det.session()
+    updates = [s.feed(TranscriptSegment(p, is_final=True, start=float(i), end=i + 0.9)) for i, p in enumerate(pieces)]
+    assert updates[-1].level >= Level.WARN
+    assert updates[-1].category == s.assessment.category == det.assess("".join(pieces), style="call").category
+    assert updates[-1].category != "police_impersonation"  # 派出所, the first cue, tells where, not who
+    assert s.feed(TranscriptSegment("你", is_final=False)).category is None  # partials name nothing

@@ -268,3 +268,13 @@ def test_history_shows_numbers_as_dialled_and_filters_by_person(run_cli, data_di
     assert filtered.returncode == 0 and "没有符合条件的记录" in filtered.stdout
     rows = [json.loads(x) for x in run_cli("history", "--json", "--profile", "爸爸").stdout.splitlines()]
     assert [r["number_e164"] for r in rows] == ["+8651385123456"]  # the machine-readable form keeps E.164
+
+
+def test_a_scheme_the_model_named_is_shown_by_name_without_a_hit_of_it() -> None:
+    """A stored row whose category the scheme model named has no hit of that category to take its name from: the
+    name comes from categories.json (one source), never the bare id."""
+    from app.display import shown_category
+
+    assert shown_category(Level.WARN, "family_emergency", None, "zh") == "虚构亲友出事"
+    assert shown_category(Level.WARN, "family_emergency", None, "en") == "Fake emergency of a relative"
+    assert shown_category(Level.UNKNOWN, "family_emergency", None, "zh") == ""  # below 注意 no scheme is named

@@ -209,3 +209,24 @@ def test_quitting_while_the_writer_is_busy_still_saves_the_call_end(qtbot, servi
     finally:
         db.close()
     assert duration is not None and Level.parse(level) is Level.CAUTION
+
+
+GRANDSON = (
+    "爷爷，我是小军，", "我在外面跟人打架被派出所扣了，", "警察说要交两万保证金才能放人，", "千万别告诉我爸，",
+    "钱转到这个卡上，", "快点！",
+)  # fmt: skip
+
+
+def test_a_live_call_is_shown_and_saved_under_the_scheme_the_whole_call_tells(qtbot, services, wait_jobs):
+    """A trial user saw one scam under three names: the card and the call's row took the first cue's category
+    (派出所 → 冒充公检法). Both now name the scheme the detector names for the call so far, as for a recording."""
+    state = _call(qtbot, services, "17098765432")
+    for i, piece in enumerate(GRANDSON):
+        services.calls.feed_segment("manual", TranscriptSegment(piece, True, float(i), i + 0.9))
+    qtbot.waitUntil(lambda: len(state.final_text) == len(GRANDSON), timeout=10_000)
+    wait_jobs()
+    whole = services.detector().assess("".join(GRANDSON), style="call")
+    assert state.level >= Level.WARN and whole.category not in (None, "police_impersonation")
+    assert state.category == whole.category
+    assert services.history().get(state.history_id)["category"] == whole.category
+    assert state.hits[0].category == "police_impersonation"  # the first cue heard is the police station's
