@@ -96,6 +96,7 @@ ASK_RULES = frozenset(
         "elder.deposit",
         "elder.home_payment",
         "elder.visit_password",
+        "etc.relink",
         "invest.withdraw_fee",
         "loan.upfront_fee",
         "loan.fee_before",
@@ -117,6 +118,8 @@ ASK_RULES = frozenset(
         "used.offsite",
         "student.clear_quota",
         "task.advance_pay",
+        "traffic.fine_account",
+        "traffic.fine_link",
     }
 )
 MODEL_REASON = 0.1  # the model's part of the score from which it is explained (model_terms, a reason)

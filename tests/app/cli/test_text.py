@@ -90,6 +90,22 @@ def test_scan_text_takes_the_message_itself_in_quotes(run_cli, tmp_path: Path) -
         assert r.returncode == 2 and "找不到文件" in r.stderr and "引号" in r.stderr, name
 
 
+def test_scan_text_names_the_traffic_fine_scheme_from_categories_json(run_cli) -> None:
+    """A fake 12123 fine SMS is named 冒充交管 / ETC 短信 (not 冒充公检法) in both languages, the name read from
+    blocklists/phrases/categories.json like every other category's."""
+    from screening.transcript.phrases import load_phrase_book
+
+    name = load_phrase_book().categories["traffic_etc"].name
+    sms = "【交管12123】您有一条交通违法记录未处理，请点击链接 http://jg12123-wf.cn 缴纳罚款，逾期将影响驾驶证年审。"
+    r = run_cli("scan-text", sms)
+    assert r.returncode == 0, r.stderr
+    assert f"类别：{name.zh}\n" in r.stdout and f"话术与「{name.zh}」相符" in r.stdout
+    en = run_cli("scan-text", sms, env={"CALLSHIELD_LANG": "en"})
+    assert f"Category: {name.en}\n" in en.stdout
+    doc = json.loads(run_cli("scan-text", "--json", sms).stdout)
+    assert doc["category"] == "traffic_etc" and doc["category_text"] == {"zh": name.zh, "en": name.en}
+
+
 def test_scan_text_bad_input_is_a_clear_error(run_cli, tmp_path: Path) -> None:
     r = run_cli("scan-text", str(tmp_path / "missing.txt"))
     assert r.returncode == 2 and "找不到文件" in r.stderr
