@@ -9,6 +9,9 @@ up, which ends any read that is blocked on it; quitting the app cuts a send the 
 never answers is waited for in short slices, so a cut ends that too; nothing waits outside the guard. A failure is
 an :class:`EmailError` whose ``code`` (:class:`EmailProblem`) says why in words a user can act on; the text is
 rendered where it is shown. The password never appears in it.
+
+A call's alert e-mails are :class:`AlertMail` records; when the warning is withdrawn, a :class:`WithdrawalMail`
+sent after them on the same lane (:func:`send_withdrawal_email`) replies to the ones that went out.
 """
 
 from __future__ import annotations
@@ -22,13 +25,13 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
 
-from app.alerts.policy import Alert
+from app.alerts.policy import Alert, Withdrawal
 from app.settings import SmtpSettings
 from screening.i18n import Message, MessageCode
 
@@ -299,19 +302,69 @@ class _GuardedSMTPSSL(smtplib.SMTP_SSL):
         return self.context.wrap_socket(self._guard.connect(host, port), server_hostname=host)
 
 
-def build_email(config: SmtpSettings, alert: Alert, lang: str = "zh") -> EmailMessage:
-    msg = EmailMessage()
+MESSAGE_ID_DOMAIN = "callshield.local"
+
+
+class AlertMail:
+    """One alert e-mail of a call: made on the GUI thread when the alert is raised, sent on the e-mail lane.
+
+    Its Message-ID and subject are fixed when it is made, so that a correction can thread under it. ``sent`` and
+    ``withdrawn`` are written and read on the e-mail lane only (one worker, in order): a withdrawal queued after
+    the alert runs after the alert's send has ended, and finds out there whether the alert went out. ``claim`` is
+    the GUI thread's: the withdrawal queued for it, if any."""
+
+    def __init__(self, alert: Alert, lang: str) -> None:
+        self.alert = alert
+        self.lang = lang
+        self.subject = alert_subject(alert, lang)
+        self.message_id = make_msgid(domain=MESSAGE_ID_DOMAIN)
+        self.sent = False  # the server accepted it (e-mail lane)
+        self.withdrawn = False  # a correction was sent, or tried, for it: never a second one (e-mail lane)
+        self.claim: WithdrawalMail | None = None  # GUI thread
+
+
+class WithdrawalMail:
+    """The correction for a call's alert e-mails (:class:`AlertMail`, in the order they were queued): sent on the
+    e-mail lane after them, only for those that went out and were not corrected before, and not at all when it was
+    called off (the warning stands again) before its turn came."""
+
+    def __init__(self, withdrawal: Withdrawal, mails: Sequence[AlertMail]) -> None:
+        self.withdrawal = withdrawal
+        self.mails = tuple(mails)
+        self.called_off = threading.Event()  # set on the GUI thread, read on the e-mail lane
+
+
+def alert_subject(alert: Alert, lang: str = "zh") -> str:
     if alert.source == "test":
-        msg["Subject"] = "CallShield test e-mail" if lang == "en" else "来电护盾测试邮件"
-    else:
-        msg["Subject"] = alert.title(lang)
-    sender = config.sender or config.user
-    msg["From"] = sender
-    msg["To"] = ", ".join(config.recipients)
-    msg["Date"] = formatdate(localtime=True)
-    msg["Message-ID"] = make_msgid(domain="callshield.local")
+        return "CallShield test e-mail" if lang == "en" else "来电护盾测试邮件"
+    return alert.title(lang)
+
+
+def build_email(config: SmtpSettings, alert: Alert, lang: str = "zh", message_id: str = "") -> EmailMessage:
+    msg = _message(config, alert_subject(alert, lang), message_id)
     msg["X-CallShield-Level"] = alert.level.name
     msg.set_content(alert.body(lang) if alert.source != "test" else "\n".join(alert.reason_texts(lang)))
+    return msg
+
+
+def build_withdrawal_email(config: SmtpSettings, withdrawal: Withdrawal, replied: Sequence[AlertMail]) -> EmailMessage:
+    """The correction, a reply to the last of ``replied`` (the alert e-mails that went out): "Re:" its subject, in
+    its language, with In-Reply-To and References so that the family's mail program shows it under the alert."""
+    last = replied[-1]
+    msg = _message(config, f"Re: {last.subject}", "")
+    msg["In-Reply-To"] = last.message_id
+    msg["References"] = " ".join(mail.message_id for mail in replied)
+    msg.set_content(withdrawal.body(last.lang))
+    return msg
+
+
+def _message(config: SmtpSettings, subject: str, message_id: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["Subject"] = subject
+    msg["From"] = config.sender or config.user
+    msg["To"] = ", ".join(config.recipients)
+    msg["Date"] = formatdate(localtime=True)
+    msg["Message-ID"] = message_id or make_msgid(domain=MESSAGE_ID_DOMAIN)
     return msg
 
 
@@ -326,9 +379,39 @@ def send_alert_email(
     """Send one message with smtplib (runs in a worker), all of it within ``deadline_s`` (``SMTP_TIMEOUT_S``).
 
     Returns the Message-ID. Raises :class:`EmailError` on failure. ``guard`` lets the caller cut the send (quit)."""
+    return send_alert_mail(config, AlertMail(alert, lang), guard=guard, deadline_s=deadline_s)
+
+
+def send_alert_mail(
+    config: SmtpSettings, mail: AlertMail, *, guard: SendGuard | None = None, deadline_s: float | None = None
+) -> str:
+    """:func:`send_alert_email` for an :class:`AlertMail` (e-mail lane): once the server took it, ``mail.sent``."""
+    _deliver(config, build_email(config, mail.alert, mail.lang, mail.message_id), guard, deadline_s)
+    mail.sent = True
+    return mail.message_id
+
+
+def send_withdrawal_email(
+    config: SmtpSettings, pending: WithdrawalMail, *, guard: SendGuard | None = None, deadline_s: float | None = None
+) -> str:
+    """Send the correction (e-mail lane, after the alert e-mails it follows), within the same deadline as an alert.
+
+    Returns its Message-ID, or "" when nothing was sent: none of the alert e-mails went out (failed, cut), each that
+    did was corrected before, or the correction was called off. Each alert e-mail is corrected at most once, even
+    when this send fails. Raises :class:`EmailError` on failure."""
+    replied = [mail for mail in pending.mails if mail.sent and not mail.withdrawn]
+    if not replied or pending.called_off.is_set():
+        return ""
+    for mail in replied:
+        mail.withdrawn = True
+    msg = build_withdrawal_email(config, pending.withdrawal, replied)
+    _deliver(config, msg, guard, deadline_s)
+    return str(msg["Message-ID"])
+
+
+def _deliver(config: SmtpSettings, msg: EmailMessage, guard: SendGuard | None, deadline_s: float | None) -> None:
     if not config.host or not config.recipients:
         raise EmailError(EmailProblem.NOT_CONFIGURED)
-    msg = build_email(config, alert, lang)
     guard = guard or SendGuard()
     seconds = SMTP_TIMEOUT_S if deadline_s is None else deadline_s
     with guard.running(seconds, config.host):
@@ -338,7 +421,6 @@ def send_alert_email(
             if guard.overdue():  # cut: the error that caused (a closed connection) says nothing useful
                 raise guard.error() from exc
             raise email_problem(exc, config, seconds) from exc
-    return str(msg["Message-ID"])
 
 
 def _send(config: SmtpSettings, msg: EmailMessage, guard: SendGuard) -> None:

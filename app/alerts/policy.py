@@ -2,6 +2,7 @@
 
 - :class:`Alert` carries the level, the number and the reasons as codes (BiText, Message, HitReason…);
   ``title``/``body``/``reason_texts`` render them in the language asked for, when shown.
+- :class:`Withdrawal`: a warning already e-mailed was withdrawn; ``body`` renders the correction the family gets.
 - :class:`AlertPolicy`: threshold (``settings.alert_sensitivity``), de-duplication (one call alerts once per
   level; rising from warn to block alerts again) and cool-down (the same number does not alert again at the
   same or a lower level within ``alert_cooldown_s``). The clock is injectable for tests.
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from app.display import render_all
+from app.display import render_all, render_text
 from screening.types import Level
 
 EXCERPT_CHARS = 400
@@ -69,6 +70,40 @@ class Alert:
             lines.append("")
             lines.append("此邮件由家中电脑上的来电护盾发送。请提醒家人不要转账，并尽快回电确认。")
         return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """A warning the family was e-mailed about was withdrawn: the whole call did not bear it out, or the person who
+    took it trusted the number. ``alert`` is the call's latest alert; ``reason`` a code (Message, BiText…) rendered
+    in the language of the alert e-mail it corrects."""
+
+    alert: Alert
+    reason: Any
+    at: float = field(default_factory=time.time)
+
+    def body(self, lang: str = "zh") -> str:
+        reason = render_text(self.reason, lang)
+        when = datetime.fromtimestamp(self.at).strftime("%Y-%m-%d %H:%M:%S")
+        if lang == "en":
+            return "\n".join(
+                [
+                    f"Correction: the scam alert about {self.alert.number or 'an unknown number'} was withdrawn.",
+                    f"Because: {reason}",
+                    f"Time: {when}",
+                    "",
+                    "Sent by CallShield on the family computer.",
+                ]
+            )
+        return "\n".join(
+            [
+                f"更正：刚才关于 {self.alert.number or '未知号码'} 的诈骗提醒已撤回。",
+                f"原因：{reason}",
+                f"时间：{when}",
+                "",
+                "此邮件由家中电脑上的来电护盾发送。",
+            ]
+        )
 
 
 class AlertPolicy:

@@ -15,6 +15,11 @@ E-mails go one at a time on a worker of their own (the jobs' ``"email"`` lane), 
 whole send (:mod:`app.alerts.email`): a mail server that never answers delays only the next e-mail, never
 listening or list updates. ``close()`` cuts a send in flight, so quitting never waits on the mail server. A failure
 is logged and reported through ``emailFailed`` with an ``EmailError`` whose code says why; the window shows it.
+
+When a warning the family was e-mailed about is withdrawn (``withdraw``: the whole call did not bear it out, or
+the user trusted the number), one short correction follows on the same lane, threaded under the alert e-mail
+("Re:" its subject, In-Reply-To/References its Message-ID). The lane's order puts it after the alert; it goes out
+only if the alert did, once per alert e-mail, and reports ``withdrawalSent`` / ``withdrawalFailed``.
 """
 
 from __future__ import annotations
@@ -28,8 +33,15 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
-from app.alerts.email import EmailProblem, SendGuard, send_alert_email
-from app.alerts.policy import Alert, AlertPolicy, excerpt_of
+from app.alerts.email import (
+    AlertMail,
+    EmailProblem,
+    SendGuard,
+    WithdrawalMail,
+    send_alert_mail,
+    send_withdrawal_email,
+)
+from app.alerts.policy import Alert, AlertPolicy, Withdrawal, excerpt_of
 from app.alerts.tone import play_tone
 from app.settings import SmtpSettings
 from screening.i18n import BiText
@@ -41,12 +53,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+MAILS_KEPT = 50  # calls whose alert e-mails are remembered for a withdrawal
+
 
 class AlertService(QObject):
     alertRaised = Signal(object)  # Alert
     emailSent = Signal(object)  # Alert
     emailFailed = Signal(object, object)  # Alert, exception (an EmailError: ``.code``, ``.message`` to render)
     soundPlayed = Signal(str)  # backend used: "sounddevice" | "beep"
+    withdrawalSent = Signal(object)  # Withdrawal: the family was told that an alert e-mailed to them was withdrawn
+    withdrawalFailed = Signal(object, object)  # Withdrawal, exception (an EmailError, as for emailFailed)
 
     def __init__(self, services: AppServices, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__(services)
@@ -59,6 +75,9 @@ class AlertService(QObject):
         # without changing the user's settings (which the Settings page would then show as off).
         self.muted = False
         self._sending: set[SendGuard] = set()  # e-mails queued or in flight, cut on close
+        # Each call's alert e-mails (key → in the order queued), for the correction when its warning is withdrawn;
+        # the last MAILS_KEPT calls only.
+        self._mails: dict[str, list[AlertMail]] = {}
 
     # ----------------------------------------------------------------- wiring
     def set_tray(self, tray: QSystemTrayIcon | None) -> None:
@@ -148,35 +167,100 @@ class AlertService(QObject):
         on_error: Callable[[BaseException], None] | None = None,
     ) -> None:
         config = smtp or self._services.settings.value.smtp
-        lang = _lang()
-        guard = SendGuard()
-        self._sending.add(guard)
+        mail = AlertMail(alert, _lang())
+        if smtp is None and alert.source != "test":  # an alert to the family: a withdrawal may follow it
+            self._remember(mail)
 
         def sent(_: Any) -> None:
-            self._sending.discard(guard)
             log.info("alert e-mail sent for %s", mask_number(alert.number))
             self.emailSent.emit(alert)
             if on_result is not None:
                 on_result(alert)
 
         def failed(exc: BaseException) -> None:
-            self._sending.discard(guard)
             log.warning("alert e-mail failed: %s", exc)  # the EmailError's text names the server, not the password
             self.emailFailed.emit(alert, exc)
             if on_error is not None:
                 on_error(exc)
 
+        self._send(send_alert_mail, config, mail, sent, failed, "email")
+
+    def _send(
+        self,
+        send: Callable[..., str],
+        config: SmtpSettings,
+        mail: AlertMail | WithdrawalMail,
+        sent: Callable[[str], None],
+        failed: Callable[[BaseException], None],
+        name: str,
+    ) -> None:
+        """One e-mail on the e-mail lane (one worker, in order), within the send deadline; cut on close."""
+        guard = SendGuard()
+        self._sending.add(guard)
+
+        def done(message_id: str) -> None:
+            self._sending.discard(guard)
+            sent(message_id)
+
+        def broke(exc: BaseException) -> None:
+            self._sending.discard(guard)
+            failed(exc)
+
         self._services.jobs.run(
-            send_alert_email,
-            config,
-            alert,
-            lang,
-            guard=guard,
-            on_result=sent,
-            on_error=failed,
-            lane="email",
-            name="email",
+            send, config, mail, guard=guard, on_result=done, on_error=broke, lane="email", name=name
         )
+
+    def _remember(self, mail: AlertMail) -> None:
+        key = mail.alert.key
+        mails = self._mails.pop(key, [])  # (re-inserted: the most recent calls are the last ones)
+        mails.append(mail)
+        self._mails[key] = mails
+        for old in list(self._mails)[:-MAILS_KEPT]:
+            del self._mails[old]
+
+    # ------------------------------------------------------------ withdrawal
+    def withdraw(self, key: str, reason: Any) -> bool:
+        """The warning of call ``key`` was withdrawn (``reason``: a code, rendered in the alert e-mail's language).
+
+        When the family was e-mailed about it, one short correction follows on the e-mail lane, threaded under the
+        alert e-mail; it is queued behind an alert e-mail still waiting or sending, and sent only if that one went
+        out. Each alert e-mail gets at most one. True when a correction was queued."""
+        settings = self._services.settings.value
+        open_mails = [m for m in self._mails.get(key, ()) if m.claim is None or m.claim.called_off.is_set()]
+        if not open_mails or self.muted or not (settings.smtp.enabled and settings.smtp.usable):
+            return False
+        withdrawal = Withdrawal(open_mails[-1].alert, reason)
+        pending = WithdrawalMail(withdrawal, open_mails)
+        for mail in open_mails:
+            mail.claim = pending
+        number = mask_number(withdrawal.alert.number)
+
+        def sent(message_id: str) -> None:
+            if not message_id:
+                log.info("no withdrawal e-mail for %s: its alert e-mail did not go out, or it was called off", number)
+                return
+            log.info("alert withdrawal e-mail sent for %s", number)
+            self.withdrawalSent.emit(withdrawal)
+
+        def failed(exc: BaseException) -> None:
+            log.warning("alert withdrawal e-mail failed: %s", exc)
+            self.withdrawalFailed.emit(withdrawal, exc)
+
+        self._send(send_withdrawal_email, settings.smtp, pending, sent, failed, "email-withdrawal")
+        return True
+
+    def withdraw_number(self, number: str, reason: Any) -> int:
+        """Every call from ``number`` the family was e-mailed about is withdrawn (the user trusts the number).
+        Returns how many corrections were queued."""
+        keys = [key for key, mails in self._mails.items() if number and mails[0].alert.number == number]
+        return sum(self.withdraw(key, reason) for key in keys)
+
+    def reinstate(self, key: str) -> None:
+        """The withdrawn warning of call ``key`` stands again (the call's last words bore it out): a correction
+        not yet sent is called off. (One already sent stays sent.)"""
+        for mail in self._mails.get(key, ()):
+            if mail.claim is not None:
+                mail.claim.called_off.set()
 
     def send_test_email(
         self,

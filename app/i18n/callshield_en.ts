@@ -697,6 +697,14 @@
             <translation>unknown number</translation>
         </message>
         <message>
+            <source>更正邮件没有发出去：%1</source>
+            <translation>The correction e-mail could not be sent: %1</translation>
+        </message>
+        <message>
+            <source>家人不知道关于 %1 的提醒已经撤回。请到“设置”里检查邮件设置。</source>
+            <translation>Your family was not told that the alert about %1 was withdrawn. Check the e-mail settings under Settings.</translation>
+        </message>
+        <message>
             <source>提醒邮件没有发出去：%1</source>
             <translation>The alert e-mail could not be sent: %1</translation>
         </message>

@@ -71,6 +71,10 @@ class CallNote(MessageCode):
         "A warning was raised during the call; the whole call does not read as a scam script, so it is lowered to "
         "caution",
     )
+    TRUSTED = (
+        "接电话的人把这个号码加入了白名单（家人、熟人）",
+        "the person who took the call added this number to the trusted list (family, people they know)",
+    )
 
 
 class BridgeProblem(MessageCode):
@@ -666,8 +670,8 @@ class CallBridge(QObject):
         rose = level > state.peak and level > state.level
         state.peak, state.peak_score = level, score  # the session's level and score are already its peaks
         cleared = rose and state.withdrawn  # (only flushed words after the call can raise it again)
-        if rose:
-            state.withdrawn = False
+        if cleared:
+            self._set_withdrawn(state, False)
         changed = (level != state.level and not state.withdrawn) or abs(score - state.score) > 1e-9
         if not state.withdrawn:
             state.level = max(state.level, level) if rose else level
@@ -699,8 +703,8 @@ class CallBridge(QObject):
         level = max(now, Level.CAUTION) if withdrawn else max(state.peak, now)
         if withdrawn == state.withdrawn and level == state.level:
             return False
-        state.withdrawn = withdrawn
         state.level = level
+        self._set_withdrawn(state, withdrawn)
         state.score = state.now_score if withdrawn else state.peak_score  # the meter agrees with the level
         if self.lines.get(state.line) is state:
             self.lineChanged.emit(state.line)
@@ -708,6 +712,17 @@ class CallBridge(QObject):
             return False
         self._save_progress(state, settled=True)
         return True
+
+    def _set_withdrawn(self, state: LineState, withdrawn: bool) -> None:
+        """The call's warning is withdrawn, or stands again: the family, if e-mailed about it, hears of it
+        (``AlertService.withdraw``: one correction after the alert e-mail; ``reinstate`` calls off one not sent)."""
+        if withdrawn == state.withdrawn:
+            return
+        state.withdrawn = withdrawn
+        if withdrawn:
+            self._services.alerts.withdraw(state.key, Message(CallNote.WITHDRAWN))
+        else:
+            self._services.alerts.reinstate(state.key)
 
     @staticmethod
     def hit_reasons(state: LineState, lang: str) -> list[str]:
@@ -870,6 +885,8 @@ class CallBridge(QObject):
         services = self._services
 
         def done(entry: Entry) -> None:
+            if action == "trust":  # 这是熟人: a warning the family was e-mailed about is withdrawn
+                services.alerts.withdraw_number(number, Message(CallNote.TRUSTED))
             self.actionFinished.emit(action, number, entry)
             if on_done is not None:
                 on_done(entry)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.alerts.policy import Alert
+from app.alerts.policy import Alert, Withdrawal
 from app.services import AppServices
 from app.ui import style
 from app.ui.widgets import ErrorDetailsDialog, friendly_message
@@ -141,6 +141,8 @@ class AlertBar(QFrame):
 
 class EmailNotice(QFrame):
     """「提醒邮件没有发出去」: an alert e-mail to the family failed, so the family was not told; the user should know.
+    The same for the correction that follows a withdrawn warning (「更正邮件没有发出去」): the family was not told
+    that the alert they got was withdrawn.
 
     Says why in plain words (the failure's code, rendered in the current language when shown, never the password),
     offers the e-mail settings, and stays until dismissed. It does not block anything: calls go on being screened.
@@ -151,7 +153,7 @@ class EmailNotice(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("emailNotice")
-        self.alert: Alert | None = None
+        self.alert: Alert | Withdrawal | None = None
         self.error: BaseException | None = None
         self.text = QLabel(self)
         self.text.setWordWrap(True)
@@ -168,7 +170,7 @@ class EmailNotice(QFrame):
         self.hide()
         self.retranslate()
 
-    def show_failure(self, alert: Alert, error: BaseException) -> None:
+    def show_failure(self, alert: Alert | Withdrawal, error: BaseException) -> None:
         self.alert, self.error = alert, error
         self._render()
         self.show()
@@ -177,9 +179,14 @@ class EmailNotice(QFrame):
         if self.alert is None or self.error is None:
             return
         reason = friendly_message(self.error).splitlines()[0]
-        number = self.alert.number or self.tr("未知号码")
-        title = self.tr("提醒邮件没有发出去：%1").replace("%1", reason)
-        advice = self.tr("家人没有收到关于 %1 的提醒。请到“设置”里检查邮件设置。").replace("%1", number)
+        if isinstance(self.alert, Withdrawal):
+            number = self.alert.alert.number or self.tr("未知号码")
+            title = self.tr("更正邮件没有发出去：%1").replace("%1", reason)
+            advice = self.tr("家人不知道关于 %1 的提醒已经撤回。请到“设置”里检查邮件设置。").replace("%1", number)
+        else:
+            number = self.alert.number or self.tr("未知号码")
+            title = self.tr("提醒邮件没有发出去：%1").replace("%1", reason)
+            advice = self.tr("家人没有收到关于 %1 的提醒。请到“设置”里检查邮件设置。").replace("%1", number)
         self.text.setText(f"✉✖ {title}\n{advice}")
         self.setAccessibleName(title)
         self.setAccessibleDescription(advice)
@@ -256,6 +263,7 @@ class MainWindow(QMainWindow):
         services.alerts.set_tray(self.tray)
         services.alerts.alertRaised.connect(self.on_alert)
         services.alerts.emailFailed.connect(self.on_email_failed)
+        services.alerts.withdrawalFailed.connect(self.email_notice.show_failure)
         services.jobs.unhandledError.connect(self.on_job_error)
         self.statusBar().setSizeGripEnabled(True)
         self._window_settings = QSettings(str(services.data_dir / "window.ini"), QSettings.Format.IniFormat)
