@@ -11,15 +11,28 @@ seconds: every read from the socket is checked against it and its socket timeout
 server that drips a byte at a time ("slow loris") is cut off, not waited on for ever.  Redirects are followed
 only to http:// and https:// addresses.  An HTML answer (a captive portal, a hosting provider's error page) is
 reported as such, not as a broken list.
+
+A download can be cancelled (the app quitting, its update scheduler stopping): the caller passes a
+``threading.Event`` as ``cancel``, and every wait of the download — the name lookup, the connect, a proxy's
+answer to CONNECT, the TLS handshake and each read — waits in slices of ``CANCEL_POLL_S`` and looks at it between
+them, so a set Event ends the download within about that long, with ``DownloadCancelled``.  The name lookup itself
+cannot be interrupted: it runs in a daemon thread of its own that is left to finish by itself.  Not covered: the
+proxy bypass check of urllib on Windows and macOS (``proxy_bypass``), which may look a name up on the calling
+thread when the system proxy has an exception list.
 """
 
 from __future__ import annotations
 
+import errno
 import functools
 import http.client
 import io
+import ipaddress
 import os
+import selectors
 import socket
+import ssl
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -31,12 +44,15 @@ from pathlib import Path
 from typing import Any, Protocol, cast
 
 from blocklists.subscriptions.bundle import MANIFEST, safe_name
-from blocklists.subscriptions.problems import SubscriptionError, SubscriptionProblem
+from blocklists.subscriptions.problems import DownloadCancelled, SubscriptionError, SubscriptionProblem
 
 USER_AGENT = "CallShield-lists/1"
 DEFAULT_TIMEOUT = 20.0
 DEFAULT_DEADLINE = 600.0
 CHUNK = 1 << 16
+CANCEL_POLL_S = 0.2  # a cancellable download looks at its cancel Event at least this often while it waits
+# connect_ex on a non-blocking socket: the connect goes on (POSIX; Windows says WSAEWOULDBLOCK)
+_CONNECTING = frozenset({errno.EINPROGRESS, errno.EWOULDBLOCK, errno.EAGAIN, getattr(errno, "WSAEWOULDBLOCK", 10035)})
 
 
 @dataclass(frozen=True)
@@ -56,10 +72,18 @@ def is_url(text: str) -> bool:
     return text.lower().startswith(("http://", "https://"))
 
 
-def open_source(location: str, *, timeout: float = DEFAULT_TIMEOUT, deadline: float = DEFAULT_DEADLINE) -> Source:
-    """A URL (the bundle folder, or its ``manifest.json``), a folder, or a ``.zip`` file."""
+def open_source(
+    location: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    deadline: float = DEFAULT_DEADLINE,
+    cancel: threading.Event | None = None,
+) -> Source:
+    """A URL (the bundle folder, or its ``manifest.json``), a folder, or a ``.zip`` file.
+
+    ``cancel`` (HTTP only: a folder or zip is read at once): once set, a download stops with ``DownloadCancelled``."""
     if is_url(location):
-        return HttpSource(location, timeout=timeout, deadline=deadline)
+        return HttpSource(location, timeout=timeout, deadline=deadline, cancel=cancel)
     path = Path(location).expanduser()
     if path.is_dir():
         return FolderSource(path)
@@ -73,20 +97,28 @@ def open_source(location: str, *, timeout: float = DEFAULT_TIMEOUT, deadline: fl
 
 
 class HttpSource:
-    def __init__(self, url: str, *, timeout: float = DEFAULT_TIMEOUT, deadline: float = DEFAULT_DEADLINE) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        deadline: float = DEFAULT_DEADLINE,
+        cancel: threading.Event | None = None,
+    ) -> None:
         base = url if url.endswith("/") else (url.rsplit("/", 1)[0] + "/" if url.endswith(".json") else url + "/")
         self.base = base
         self.label = base
         self.timeout = timeout
         self.deadline = deadline
+        self.cancel = cancel
 
-    def _opener(self, ends_at: float) -> urllib.request.OpenerDirector:
-        """An opener whose connections all end by ``ends_at`` (``time.monotonic()``), redirects included.
+    def _opener(self, limits: _Limits) -> urllib.request.OpenerDirector:
+        """An opener whose connections all keep to ``limits``, redirects included.
 
         build_opener() includes ProxyHandler(getproxies()): the system proxy is used like a browser would.
         """
         return urllib.request.build_opener(
-            _DeadlineHTTPHandler(ends_at), _DeadlineHTTPSHandler(ends_at), _HttpOnlyRedirects()
+            _DeadlineHTTPHandler(limits), _DeadlineHTTPSHandler(limits), _HttpOnlyRedirects()
         )
 
     def get(self, name: str, max_bytes: int, *, etag: str = "", last_modified: str = "") -> Fetched:
@@ -97,9 +129,11 @@ class HttpSource:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         request = urllib.request.Request(url, headers=headers)
-        ends_at = time.monotonic() + self.deadline
+        limits = _Limits(time.monotonic() + self.deadline, min(self.timeout, self.deadline), self.cancel)
+        ends_at = limits.ends_at
+        limits.check()
         try:
-            with self._opener(ends_at).open(request, timeout=min(self.timeout, self.deadline)) as resp:
+            with self._opener(limits).open(request, timeout=limits.timeout) as resp:
                 ctype = (resp.headers.get("Content-Type") or "").lower()
                 if "text/html" in ctype:
                     raise SubscriptionError(SubscriptionProblem.NOT_A_LIST, url=url)
@@ -108,7 +142,7 @@ class HttpSource:
                     raise SubscriptionError(SubscriptionProblem.TOO_LARGE, name=name, limit=max_bytes)
                 chunks: list[bytes] = []
                 got = 0
-                while True:  # each socket read inside ends by the deadline (_DeadlineReader)
+                while True:  # each socket read inside ends by the deadline, or at a cancel (_DeadlineReader)
                     chunk = resp.read(CHUNK)
                     if not chunk:
                         break
@@ -150,25 +184,62 @@ class HttpSource:
         return SubscriptionError(SubscriptionProblem.TIMEOUT, url=url, seconds=max(1, round(seconds)))
 
 
-class _DeadlineReader(io.RawIOBase):
-    """The socket's reading side, each read ending by ``ends_at``: the socket timeout shrinks to the time left."""
+@dataclass(frozen=True)
+class _Limits:
+    """What every wait of one file's download keeps to: the whole-file deadline ``ends_at`` (``time.monotonic()``),
+    ``timeout`` for each network operation (the name lookup and connect together, a handshake, one read), and the
+    caller's ``cancel`` Event, looked at every ``CANCEL_POLL_S`` while waiting."""
 
-    def __init__(self, sock: socket.socket, ends_at: float, timeout: float) -> None:
+    ends_at: float
+    timeout: float
+    cancel: threading.Event | None = None
+
+    def check(self) -> None:
+        if self.cancel is not None and self.cancel.is_set():
+            raise DownloadCancelled()
+
+    def operation_ends(self) -> float:
+        """When an operation starting now must be done: ``timeout`` from now, never past the whole-file deadline."""
+        return min(time.monotonic() + self.timeout, self.ends_at)
+
+    def settle(self, sock: socket.socket) -> None:
+        """Once connected (or the handshake done): the socket timeout that bounds sending the request."""
+        sock.settimeout(max(self.operation_ends() - time.monotonic(), 0.001))
+
+    def wait_s(self, ends: float) -> float:
+        """How long the next wait of an operation that must end by ``ends`` may block: the time left, in slices
+        while the download can be cancelled.  Raises ``DownloadCancelled`` once cancelled, ``TimeoutError`` once
+        ``ends`` has passed."""
+        self.check()
+        left = ends - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("download deadline passed" if ends >= self.ends_at else "timed out")
+        return left if self.cancel is None else min(left, CANCEL_POLL_S)
+
+
+class _DeadlineReader(io.RawIOBase):
+    """The socket's reading side, each read ending by its own ``timeout``, by the deadline or at a cancel,
+    whichever comes first: the socket timeout shrinks to the time left (or to a slice, between looks at the
+    cancel Event)."""
+
+    def __init__(self, sock: socket.socket, limits: _Limits) -> None:
         super().__init__()
         self._sock = sock
         self._raw = sock.makefile("rb", buffering=0)  # a SocketIO: keeps the socket open until closed itself
-        self._ends_at = ends_at
-        self._timeout = timeout
+        self._limits = limits
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int | None:
-        left = self._ends_at - time.monotonic()
-        if left <= 0:
-            raise TimeoutError("download deadline passed")
-        self._sock.settimeout(min(self._timeout, left))
-        return self._raw.readinto(buffer)
+        ends = self._limits.operation_ends()
+        while True:
+            self._sock.settimeout(self._limits.wait_s(ends))
+            try:
+                # the socket itself, not the SocketIO: that one refuses every read after its first timeout
+                return self._sock.recv_into(buffer)
+            except TimeoutError:
+                continue  # a slice ended: look at the cancel and the time left again
 
     def close(self) -> None:
         if not self.closed:
@@ -178,66 +249,154 @@ class _DeadlineReader(io.RawIOBase):
 
 class _DeadlineSocket:
     """What an HTTP connection reads and writes through: the real socket, except that the response it makes
-    with ``makefile`` reads via ``_DeadlineReader`` (status line, headers and body alike)."""
+    with ``makefile`` reads via ``_DeadlineReader`` (a proxy's answer to CONNECT, status line, headers and body)."""
 
-    def __init__(self, sock: socket.socket, ends_at: float, timeout: float) -> None:
+    def __init__(self, sock: socket.socket, limits: _Limits) -> None:
         self._sock = sock
-        self._ends_at = ends_at
-        self._timeout = timeout
+        self._limits = limits
 
     def makefile(self, mode: str = "rb", *args: Any, **kwargs: Any) -> io.BufferedReader:
-        return io.BufferedReader(_DeadlineReader(self._sock, self._ends_at, self._timeout))
+        return io.BufferedReader(_DeadlineReader(self._sock, self._limits))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._sock, name)
 
 
-def _bounded_connect(conn: http.client.HTTPConnection, ends_at: float, connect: Callable[[], None]) -> None:
-    """Connect ``conn`` so that connecting, the TLS handshake and every later read end by ``ends_at``."""
-    left = ends_at - time.monotonic()
-    if left <= 0:
-        raise TimeoutError("download deadline passed")
-    per_read = conn.timeout if isinstance(conn.timeout, (int, float)) else left
-    conn.timeout = min(per_read, left)  # connect and the TLS handshake each end within it (CPython bounds both)
-    connect()
-    conn.sock = cast(socket.socket, _DeadlineSocket(conn.sock, ends_at, per_read))
+def _resolve(limits: _Limits, host: str, port: int, ends: float) -> list[Any]:
+    """``getaddrinfo`` within ``ends`` and until a cancel.  A name lookup cannot be interrupted, so it runs in a
+    daemon thread of its own that is left to finish by itself when the deadline or the cancel comes first."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:  # an address: no lookup, no waiting
+        return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST)
+    found: list[Any] = []
+    done = threading.Event()
+
+    def lookup() -> None:
+        try:
+            found.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except BaseException as exc:  # reported on the downloading thread
+            found.append(exc)
+        finally:
+            done.set()
+
+    threading.Thread(target=lookup, name="callshield-lists-lookup", daemon=True).start()
+    while not done.wait(limits.wait_s(ends)):
+        pass
+    if isinstance(found[0], BaseException):
+        raise found[0]
+    return list(found[0])
+
+
+def _open_socket(limits: _Limits, host: str, port: int, source_address: tuple[str, int] | None) -> socket.socket:
+    """A connected socket (``socket.create_connection``, bounded by ``limits``): the lookup and the connect
+    together within one ``timeout``.  The connect does not block in ``connect()``, which nothing could cut, but is
+    waited for in slices, each one looking at the cancel and the time left."""
+    ends = limits.operation_ends()
+    last: OSError | None = None
+    for family, kind, proto, _name, address in _resolve(limits, host, port, ends):
+        sock = socket.socket(family, kind, proto)
+        try:
+            if source_address:
+                sock.bind(source_address)
+            sock.setblocking(False)
+            err = sock.connect_ex(address)
+            if err in _CONNECTING:
+                with selectors.DefaultSelector() as pending:
+                    pending.register(sock, selectors.EVENT_WRITE)  # writable once connected, or once it failed
+                    while not pending.select(limits.wait_s(ends)):
+                        pass
+                err = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            if err:
+                raise OSError(err, os.strerror(err))  # ECONNREFUSED, ETIMEDOUT … become their OSError subclasses
+            limits.settle(sock)
+            return sock
+        except OSError as exc:
+            sock.close()
+            last = exc
+        except BaseException:
+            sock.close()
+            raise
+    raise last or OSError(f"no address for {host}")
+
+
+def _tls_handshake(sock: ssl.SSLSocket, limits: _Limits) -> None:
+    """The TLS handshake within one ``timeout`` and until a cancel (OpenSSL takes up a handshake where a slice's
+    timeout left it)."""
+    ends = limits.operation_ends()
+    while True:
+        sock.settimeout(limits.wait_s(ends))
+        try:
+            sock.do_handshake()
+        except TimeoutError:
+            continue
+        limits.settle(sock)
+        return
+
+
+def _connector(limits: _Limits) -> Callable[..., socket.socket]:
+    """What http.client's ``connect()`` calls instead of ``socket.create_connection``: a socket connected within
+    ``limits`` and already wrapped, so that a proxy's answer to CONNECT (``_tunnel``) is read through it too."""
+
+    def create_connection(
+        address: tuple[str, int], timeout: Any = None, source_address: tuple[str, int] | None = None
+    ) -> socket.socket:
+        host, port = address
+        return cast(socket.socket, _DeadlineSocket(_open_socket(limits, host, port, source_address), limits))
+
+    return create_connection
 
 
 class _DeadlineHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, host: str, *, ends_at: float, **kwargs: Any) -> None:
-        super().__init__(host, **kwargs)
-        self.ends_at = ends_at
+    """An HTTP connection whose connect (with a proxy's CONNECT tunnel) and every read keep to ``limits``."""
 
-    def connect(self) -> None:
-        _bounded_connect(self, self.ends_at, super().connect)
+    def __init__(self, host: str, *, limits: _Limits, **kwargs: Any) -> None:
+        super().__init__(host, **kwargs)
+        self.limits = limits
+        self._create_connection = _connector(limits)
 
 
 class _DeadlineHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, host: str, *, ends_at: float, **kwargs: Any) -> None:
+    def __init__(self, host: str, *, limits: _Limits, **kwargs: Any) -> None:
         super().__init__(host, **kwargs)
-        self.ends_at = ends_at
+        self.limits = limits
+        self._create_connection = _connector(limits)
 
     def connect(self) -> None:
-        _bounded_connect(self, self.ends_at, super().connect)
+        """As ``HTTPSConnection.connect``, with the handshake in slices: TCP (and the proxy's tunnel), then TLS."""
+        http.client.HTTPConnection.connect(self)
+        plain = cast(_DeadlineSocket, self.sock)._sock
+        tunnel_host: str | None = self._tunnel_host  # type: ignore[attr-defined]  # http.client internals,
+        context: ssl.SSLContext = self._context  # type: ignore[attr-defined]  # as its own connect() uses them
+        try:
+            tls = context.wrap_socket(plain, server_hostname=tunnel_host or self.host, do_handshake_on_connect=False)
+        except BaseException:
+            plain.close()
+            raise
+        self.sock = tls
+        _tls_handshake(tls, self.limits)
+        self.sock = cast(socket.socket, _DeadlineSocket(tls, self.limits))
 
 
 class _DeadlineHTTPHandler(urllib.request.HTTPHandler):
-    def __init__(self, ends_at: float) -> None:
+    def __init__(self, limits: _Limits) -> None:
         super().__init__()
-        self.ends_at = ends_at
+        self.limits = limits
 
     def do_open(self, http_class: Any, req: urllib.request.Request, **http_conn_args: Any) -> http.client.HTTPResponse:
-        conn = functools.partial(_DeadlineHTTPConnection, ends_at=self.ends_at)
+        conn = functools.partial(_DeadlineHTTPConnection, limits=self.limits)
         return super().do_open(cast(Any, conn), req, **http_conn_args)
 
 
 class _DeadlineHTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, ends_at: float) -> None:
+    def __init__(self, limits: _Limits) -> None:
         super().__init__()
-        self.ends_at = ends_at
+        self.limits = limits
 
     def do_open(self, http_class: Any, req: urllib.request.Request, **http_conn_args: Any) -> http.client.HTTPResponse:
-        conn = functools.partial(_DeadlineHTTPSConnection, ends_at=self.ends_at)
+        conn = functools.partial(_DeadlineHTTPSConnection, limits=self.limits)
         return super().do_open(cast(Any, conn), req, **http_conn_args)
 
 

@@ -97,6 +97,10 @@ class SubscriptionProblem(MessageCode):
         "下载不完整：{name} 在 {got} 字节处中断",
         "incomplete download: {name} broke off after {got} bytes",
     )
+    CANCELLED = (
+        "下载已取消，没有导入任何内容；正在使用的名单保持不变",
+        "the download was cancelled; nothing was imported and the lists in use are unchanged",
+    )
     NOT_FOUND_LOCAL = ("找不到 {path}", "{path} not found")
     BAD_ZIP = ("不是有效的 zip 名单包：{detail}", "not a usable zip bundle: {detail}")
     BAD_SOURCE = (
@@ -129,4 +133,17 @@ class SubscriptionError(ValueError):
     def __init__(self, code: SubscriptionProblem, **params: object) -> None:
         self.message = Message(code, params)
         self.code = code
+        super().__init__(self.message.render("en"))
+
+
+class DownloadCancelled(Exception):
+    """The caller cancelled (its ``cancel`` Event was set): the download stopped and nothing from it was stored.
+
+    Not a ``SubscriptionError``, on purpose: it is no problem of the list, so no mirror is tried after it, no failure
+    is recorded (the schedule and the last good list stay as they were) and no error is shown.  ``message`` still
+    renders in zh/en for a caller that wants to say what happened."""
+
+    def __init__(self) -> None:
+        self.code = SubscriptionProblem.CANCELLED
+        self.message = Message(self.code, {})
         super().__init__(self.message.render("en"))

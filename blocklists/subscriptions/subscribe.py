@@ -13,6 +13,11 @@ Every update, from whichever source (the URL, then each mirror):
 
 Any failure leaves the list exactly as it was and records the reason (a code, rendered by the UI).  A list
 whose ``expires_at`` has passed keeps working; its state is ``EXPIRED`` so the UI can warn.
+
+A caller that may have to stop (the app quitting) passes a ``threading.Event`` as ``cancel``: once it is set the
+download in flight ends within a fraction of a second (``fetch.CANCEL_POLL_S``) and ``DownloadCancelled`` is raised.
+It is not a failure: no mirror is tried, nothing is written and nothing recorded — the last good list, its state
+and its schedule stay exactly as they were.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import json
 import logging
 import random
 import sqlite3
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -47,7 +53,7 @@ from blocklists.subscriptions.bundle import (
 )
 from blocklists.subscriptions.fetch import Source, open_source
 from blocklists.subscriptions.minisign import PublicKey, parse_signature, verify
-from blocklists.subscriptions.problems import SubscriptionError, SubscriptionProblem
+from blocklists.subscriptions.problems import DownloadCancelled, SubscriptionError, SubscriptionProblem
 from screening.i18n import Message
 
 log = logging.getLogger(__name__)
@@ -365,14 +371,16 @@ def subscribe(
     timeout: float | None = None,
     app_version: str = APP_VERSION,
     rng: random.Random | None = None,
+    cancel: threading.Event | None = None,
 ) -> UpdateResult:
     """Pin ``pubkey_text``, fetch and verify the bundle at ``location``, and store it as a new list.
 
-    Raises ``SubscriptionError`` (nothing is stored) when the bundle cannot be fetched or does not verify.
+    Raises ``SubscriptionError`` (nothing is stored) when the bundle cannot be fetched or does not verify, and
+    ``DownloadCancelled`` (nothing is stored) once ``cancel`` is set.
     """
     now = now or datetime.now(timezone.utc)
     key = PublicKey.parse(pubkey_text)
-    src = open_source(location) if timeout is None else open_source(location, timeout=timeout)
+    src = _source(location, timeout, cancel)
     verified = _fetch_verified(
         src,
         pubkey=key,
@@ -387,6 +395,7 @@ def subscribe(
         app_version=app_version,
     )
     assert verified is not None
+    _check(cancel)
     manifest = verified.manifest
     list_name = name or manifest.list_id
     if store.has_list(list_name):
@@ -429,17 +438,20 @@ def update(
     timeout: float | None = None,
     app_version: str = APP_VERSION,
     rng: random.Random | None = None,
+    cancel: threading.Event | None = None,
 ) -> UpdateResult:
     """Refresh one subscription from its source, then its mirrors.  Never raises for network or
-    verification problems: the result says why (and the last good list stays in force)."""
+    verification problems: the result says why (and the last good list stays in force).  Raises
+    ``DownloadCancelled`` once ``cancel`` is set, having changed nothing."""
     now = now or datetime.now(timezone.utc)
+    _check(cancel)
     sub = get_subscription(store.db, name)
     key = PublicKey.parse(sub.pubkey)
     next_key = PublicKey.parse(sub.next_pubkey) if sub.next_pubkey else None
     errors: list[Message] = []
     for i, location in enumerate((sub.source, *sub.mirrors)):
         try:
-            src = open_source(location) if timeout is None else open_source(location, timeout=timeout)
+            src = _source(location, timeout, cancel)
             verified = _fetch_verified(
                 src,
                 pubkey=key,
@@ -468,6 +480,7 @@ def update(
                 )
             if i > 0:  # validators belong to the primary source only
                 verified.etag = verified.last_modified = ""
+            _check(cancel)  # downloaded in full just as the cancel came: still nothing is written
 
             def record(conn: sqlite3.Connection, verified: _Verified = verified) -> None:
                 _record_success(conn, name, verified, now, rng)
@@ -479,6 +492,7 @@ def update(
                     raise
                 # The delta did not land on the list we have (count check): take the full list instead.
                 verified = _refetch_full(src, verified, store.region)
+                _check(cancel)
                 _write(store, name, verified, record)
             return _result(name, UpdateStatus.UPDATED, verified, sub.serial, now)
         except SubscriptionError as exc:
@@ -501,9 +515,22 @@ def update(
 
 
 def update_all(store: ListStore, *, only_due: bool = False, **kwargs: Any) -> list[UpdateResult]:
+    """``update`` each subscription (``only_due``: those whose time has come).  A cancel (``cancel=``) raises
+    ``DownloadCancelled`` out of the one in flight; those done before it stay done, the rest are not started."""
     now = kwargs.get("now") or datetime.now(timezone.utc)
     subs = due(store.db, now) if only_due else subscriptions(store.db)
     return [update(store, s.name, **kwargs) for s in subs]
+
+
+def _source(location: str, timeout: float | None, cancel: threading.Event | None) -> Source:
+    if timeout is None:
+        return open_source(location, cancel=cancel)
+    return open_source(location, timeout=timeout, cancel=cancel)
+
+
+def _check(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise DownloadCancelled()
 
 
 def _refetch_full(src: Source, verified: _Verified, region: str) -> _Verified:
