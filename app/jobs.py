@@ -12,6 +12,9 @@ Usage from a page::
     job = services.jobs.run_long(scan, on_result=..., on_progress=self._bar_update)
     job.cancel()
 
+    # plain-Python work that takes a threading.Event (a list download): job.cancel() and shutdown() set it
+    job = services.jobs.run_cancellable(ops.update, db_path, on_result=..., on_cancelled=...)
+
 Rules kept here so pages never have to think about them:
 - callbacks and progress run on the GUI thread, in order, handed over through ``app.inbox`` (a Python queue the
   GUI thread drains), never through a signal emitted on a worker (PySide can deadlock on those);
@@ -176,6 +179,32 @@ class JobRunner(QObject):
         if on_progress is not None:
             progress.changed.connect(on_progress)
         return self._submit(fn, (progress, *args), kwargs, on_result, on_error, on_cancelled, writer, name, progress)
+
+    def run_cancellable(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_result: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        on_cancelled: Callable[[], None] | None = None,
+        name: str = "",
+        **kwargs: Any,
+    ) -> Job:
+        """Like ``run`` for Qt-free work that can stop part-way: ``fn(*args, cancel=event, **kwargs)``, where
+        ``event`` is a ``threading.Event`` that ``job.cancel()`` and ``shutdown()`` set (a list download: it stops
+        within a fraction of a second, so quitting does not wait for it).  Whatever ``fn`` raises once cancelled
+        ends the job as cancelled (``on_cancelled``), never as an error."""
+
+        def call(progress: Progress) -> Any:
+            try:
+                return fn(*args, cancel=progress.cancel_event, **kwargs)
+            except Exception as exc:
+                if progress.cancelled:
+                    raise Cancelled() from exc
+                raise
+
+        label = name or getattr(fn, "__qualname__", repr(fn))
+        return self.run_long(call, on_result=on_result, on_error=on_error, on_cancelled=on_cancelled, name=label)
 
     def _submit(
         self,

@@ -9,8 +9,11 @@ When a run finishes, ``dataChanged(SUBSCRIPTIONS)`` fires (state, last check, er
 ``dataChanged(LISTS)`` as well when a list's entries changed; then the timer is armed again.  A subscription
 added, updated or removed elsewhere (Lists page, wizard) re-arms the timer through the same signal.
 
-Started by the composition root (``app/gui.py``) once the window is up; ``close()`` (from ``AppServices.close``)
-stops the timer, and the job runner's shutdown joins a run in flight (its HTTP timeout bounds the wait).
+Started by the composition root (``app/gui.py``) once the window is up; ``stop()`` and ``close()`` (from
+``AppServices.close``) stop the timer and cancel a run in flight (``JobRunner.run_cancellable``: the download stops
+within a fraction of a second, nothing of it is stored, the last good list stays in force and no failure is
+recorded), so the job runner's shutdown, which joins the worker, returns at once instead of waiting out the
+download's deadline.  A cancelled run ends with ``cancelled`` (and the ``on_cancelled`` of ``run_update``).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from app.jobs import Job
 from app.operations import DataArea
 from app.operations import community as ops
 from blocklists.subscriptions.problems import SubscriptionProblem
@@ -35,7 +39,7 @@ log = logging.getLogger(__name__)
 MIN_DELAY_S = 5.0  # a list already due at start-up is fetched a few seconds after the window is up
 MAX_DELAY_S = 6 * 3600.0  # re-read the schedule at least this often (clock changes, sleep, long waits)
 RETRY_AFTER_ERROR_S = 600.0  # an unexpected error (not a download/verification problem): try again later
-FETCH_TIMEOUT_S = 20.0  # per network operation; also bounds how long quitting waits for a run in flight
+FETCH_TIMEOUT_S = 20.0  # per network operation (quitting does not wait for it: a run in flight is cancelled)
 
 
 def delay_ms(when: datetime, now: datetime, *, min_s: float = MIN_DELAY_S, max_s: float = MAX_DELAY_S) -> int:
@@ -48,6 +52,7 @@ class SubscriptionScheduler(QObject):
     """Keeps subscribed lists current in the background.  ``checked(results)`` after each run (GUI thread)."""
 
     checked = Signal(object)  # list[UpdateResult]
+    cancelled = Signal()  # a run in flight was cancelled (stop, quit): nothing of it was stored
 
     def __init__(
         self,
@@ -68,6 +73,7 @@ class SubscriptionScheduler(QObject):
         self._timer.timeout.connect(self.check_now)
         self._running = False
         self._busy = False
+        self._job: Job | None = None  # the run in flight
         self._own_notify = False
         self.next_due: datetime | None = None  # what the timer waits for (None: nothing subscribed)
         services.dataChanged.connect(self._data_changed)
@@ -89,8 +95,11 @@ class SubscriptionScheduler(QObject):
         self.reschedule()
 
     def stop(self) -> None:
+        """No more scheduled runs; a run in flight (scheduled or asked for) is cancelled."""
         self._running = False
         self._timer.stop()
+        if self._job is not None:
+            self._job.cancel()
 
     def close(self) -> None:
         self.stop()
@@ -133,13 +142,14 @@ class SubscriptionScheduler(QObject):
             return
         self._busy = True
         self._timer.stop()
-        self.services.jobs.run(
+        self._job = self.services.jobs.run_cancellable(
             ops.update,
             self.services.db_path,
             only_due=True,
             timeout=self._timeout,
             on_result=self._done,
             on_error=self._failed,
+            on_cancelled=self._cancelled,
             name="subscriptions-update",
         )
 
@@ -149,10 +159,12 @@ class SubscriptionScheduler(QObject):
         *,
         on_result: Callable[[list[Any]], None],
         on_error: Callable[[BaseException], None],
+        on_cancelled: Callable[[], None] | None = None,
         timeout: float | None = None,
     ) -> bool:
         """An update the user asked for (立即更新), never at the same time as a scheduled run: two runs of one
-        subscription would both fetch and the second would trip over the first's delta.  False while busy."""
+        subscription would both fetch and the second would trip over the first's delta.  False while busy.
+        Cancelled like a scheduled run (``stop``, quit): then ``on_cancelled``."""
         if self._busy:
             return False
         self._busy = True
@@ -160,27 +172,38 @@ class SubscriptionScheduler(QObject):
 
         def done(results: list[Any]) -> None:
             self._busy = False
+            self._job = None
             on_result(results)
             self.reschedule()
 
         def failed(exc: BaseException) -> None:
             self._busy = False
+            self._job = None
             on_error(exc)
             self.reschedule()
 
-        self.services.jobs.run(
+        def cancelled() -> None:
+            self._end_cancelled()
+            if on_cancelled is not None:
+                on_cancelled()
+            self.cancelled.emit()
+            self.reschedule()
+
+        self._job = self.services.jobs.run_cancellable(
             ops.update,
             self.services.db_path,
             name,
             timeout=timeout or self._timeout,
             on_result=done,
             on_error=failed,
+            on_cancelled=cancelled,
             name="update-subscriptions",
         )
         return True
 
     def _done(self, results: list[Any]) -> None:
         self._busy = False
+        self._job = None
         for r in results:
             if r.error is not None:
                 log.warning("subscription %s: update failed (%s)", r.name, r.error.code)
@@ -195,12 +218,27 @@ class SubscriptionScheduler(QObject):
 
     def _failed(self, exc: BaseException) -> None:
         self._busy = False
+        self._job = None
         if getattr(exc, "code", None) is SubscriptionProblem.NO_SUBSCRIPTIONS:
             self.reschedule()  # unsubscribed meanwhile: nothing to wait for
             return
         log.error("subscription update run failed", exc_info=(type(exc), exc, exc.__traceback__))
         if self._running:
             self._timer.start(int(RETRY_AFTER_ERROR_S * 1000))
+
+    def _cancelled(self) -> None:
+        """A scheduled run was cancelled: not a failure (nothing recorded, no error to show).  Lists updated before
+        the cancel stay updated, so the pages are told to reload either way."""
+        self._end_cancelled()
+        self._notify(DataArea.SUBSCRIPTIONS)
+        self._notify(DataArea.LISTS)
+        self.cancelled.emit()
+        self.reschedule()
+
+    def _end_cancelled(self) -> None:
+        self._busy = False
+        self._job = None
+        log.info("community-list update cancelled; the list being downloaded stays as it was")
 
     # ----------------------------------------------------------------- signals
     def _notify(self, area: DataArea) -> None:

@@ -37,8 +37,10 @@ from app.operations import DataArea
 from app.operations import community as ops
 from app.ui import style
 from app.ui.widgets import DataTable, ErrorDetailsDialog, friendly_message, render_text
+from blocklists.subscriptions.problems import SubscriptionProblem
 from blocklists.subscriptions.reports import SAFE, payload_text, report_category_label
 from blocklists.subscriptions.subscribe import SubscriptionState, UpdateStatus
+from screening.i18n import Message
 from screening.privacy import mask_number
 
 log = logging.getLogger(__name__)
@@ -430,7 +432,12 @@ class SubscriptionsPanel(QWidget):
             else:
                 self._show_error(exc)
 
-        self.services.jobs.run(
+        def cancelled() -> None:  # the app is closing: nothing was stored
+            if dialog is not None:
+                dialog.set_busy(False)
+            self.status.setText(cancelled_text())
+
+        self.services.jobs.run_cancellable(
             ops.subscribe_with_key_file,
             self.services.db_path,
             location,
@@ -439,6 +446,7 @@ class SubscriptionsPanel(QWidget):
             timeout=SUBSCRIBE_TIMEOUT_S,
             on_result=done,
             on_error=failed,
+            on_cancelled=cancelled,
             name="subscribe",
         )
 
@@ -453,20 +461,25 @@ class SubscriptionsPanel(QWidget):
         scheduler = getattr(self.services, "subscriptions", None)  # the app's scheduler: one run at a time
         if scheduler is not None:
             started = scheduler.run_update(
-                name, timeout=SUBSCRIBE_TIMEOUT_S, on_result=self._updated, on_error=self._update_failed
+                name,
+                timeout=SUBSCRIBE_TIMEOUT_S,
+                on_result=self._updated,
+                on_error=self._update_failed,
+                on_cancelled=self._update_cancelled,
             )
             if not started:
                 self._updating = False
                 self._show_current()
                 self.status.setText(self.tr("正在后台检查更新，请稍等片刻再试。"))
             return
-        self.services.jobs.run(
+        self.services.jobs.run_cancellable(
             ops.update,
             self.services.db_path,
             name,
             timeout=SUBSCRIBE_TIMEOUT_S,
             on_result=self._updated,
             on_error=self._update_failed,
+            on_cancelled=self._update_cancelled,
             name="update-subscriptions",
         )
 
@@ -479,6 +492,13 @@ class SubscriptionsPanel(QWidget):
         self._updating = False
         self.status.setText("✖ " + friendly_message(exc))
         self._changed(lists=False)
+
+    def _update_cancelled(self) -> None:
+        """Stopped (the scheduler stopping, the app closing): no error, the list being downloaded stays as it was;
+        lists finished before the cancel are kept, so the pages reload."""
+        self._updating = False
+        self.status.setText(cancelled_text())
+        self._changed(lists=True)
 
     def result_text(self, r: Any) -> str:
         """One update's outcome in words; a failure names the reason and that the last good list stays."""
@@ -546,6 +566,11 @@ class SubscriptionsPanel(QWidget):
         log.warning("subscriptions: %s", type(exc).__name__)
         self.error_dialog = ErrorDetailsDialog.from_exception(exc, parent=self, log_path=str(self.services.log_path))
         self.error_dialog.open()
+
+
+def cancelled_text() -> str:
+    """What a cancelled download says (not an error: nothing was stored, the lists in use are unchanged)."""
+    return render_text(Message(SubscriptionProblem.CANCELLED))
 
 
 def warning_text(views: list[Any], lang: str) -> str:

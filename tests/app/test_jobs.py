@@ -147,3 +147,31 @@ def test_quit_drains_the_writer_queued_writes_land_and_a_long_write_stops(qtbot)
     threading.Timer(0.2, release.set).start()
     runner.shutdown()
     assert ran == ["import stopped", "call end"]
+
+
+def test_a_cancellable_job_is_told_by_an_event_and_ends_as_cancelled_not_as_failed(qtbot) -> None:
+    """``run_cancellable`` hands Qt-free work (a list download) a ``threading.Event``: ``job.cancel()`` and quitting
+    set it.  What the work raises once cut ends the job as cancelled, never as an error; quitting does not wait."""
+    runner = JobRunner(workers=1)
+    started = threading.Event()
+    ended: list[object] = []
+
+    def download(url: str, *, cancel: threading.Event) -> str:
+        started.set()
+        if cancel.wait(30):
+            raise ConnectionAbortedError(url)  # what a download cut part-way may raise
+        return "finished"
+
+    job = runner.run_cancellable(
+        download, "a", on_result=ended.append, on_error=ended.append, on_cancelled=lambda: ended.append("cancelled")
+    )
+    assert started.wait(5)
+    job.cancel()
+    qtbot.waitUntil(lambda: ended == ["cancelled"], timeout=5000)
+
+    started.clear()
+    runner.run_cancellable(download, "b", on_result=ended.append, on_error=ended.append)
+    assert started.wait(5)
+    began = time.monotonic()
+    runner.shutdown()
+    assert time.monotonic() - began < 2.0

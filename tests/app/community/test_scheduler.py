@@ -3,7 +3,9 @@ HTTP server on 127.0.0.1 serving bundles made by the real publish code (``tests.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -13,6 +15,10 @@ import pytest
 from app.community.scheduler import MAX_DELAY_S, SubscriptionScheduler, delay_ms
 from app.operations import DataArea
 from app.operations import community as ops
+from blocklists.db import open_db
+from blocklists.store import ListStore
+from blocklists.subscriptions import fetch
+from blocklists.subscriptions import subscribe as subs
 from blocklists.subscriptions.subscribe import UpdateStatus
 from tests.blocklists.subs_support import Publisher, Server, serve
 
@@ -106,3 +112,65 @@ def test_the_services_own_one_scheduler_and_closing_stops_it(qtbot, services) ->
     assert sched.running and sched.next_due is None and sched.remaining_ms() == -1  # nothing subscribed: no timer
     services.close()
     assert not sched.running
+
+
+def _dripping_new_version(pub: Publisher, server: Server, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Subscribe (serial 1, two numbers), then publish serial 2 whose list the server drips, one byte every 0.2 s,
+    which no read timeout trips.  The whole-file deadline is 8 s here, not the app's 600 s, so that without a
+    working cancel the tests below fail in seconds rather than hang.  Returns the dripping file's name."""
+    ops.subscribe(db_path, server.url, pub.key.public_key.line(), timeout=2)
+    pub.add("13900001111")
+    pub.publish(keep_deltas=0)
+    full = f"full-{pub.serial}.csv"
+    server.state.faults[full] = "drip"
+    monkeypatch.setattr(subs, "open_source", functools.partial(fetch.open_source, deadline=8.0))
+    _make_due(db_path)
+    return full
+
+
+def _last_good_list_in_force(db_path: Path) -> None:
+    [view] = ops.list_subscriptions(db_path)
+    assert (view.serial, view.entry_count, view.last_error) == (1, 2, None)  # no failure recorded, no error shown
+    store = ListStore(open_db(db_path))
+    try:
+        assert sorted(e.canonical for e in store.iter_entries("nt")) == ["+8613800138001", "+8613800138002"]
+    finally:
+        store.db.conn.close()
+
+
+def test_quitting_while_a_list_drips_in_returns_at_once_and_keeps_the_last_good_list(
+    qtbot, services, pub: Publisher, server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before, quitting joined the worker and so waited for the download's whole deadline (up to 600 s)."""
+    full = _dripping_new_version(pub, server, services.db_path, monkeypatch)
+    sched = services.subscriptions
+    sched.start()
+    sched.check_now()
+    qtbot.waitUntil(lambda: full in [r[0] for r in server.state.requests], timeout=10_000)
+    time.sleep(0.5)  # well into the list's body
+    assert sched.busy
+
+    started = time.monotonic()
+    services.close()  # what quitting does
+    took = time.monotonic() - started
+
+    assert took < 2.0, f"quitting waited {took:.1f} s for the download"
+    _last_good_list_in_force(services.db_path)
+
+
+def test_stopping_the_scheduler_cancels_an_update_the_user_asked_for(
+    qtbot, services, pub: Publisher, server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """立即更新 while the list drips in, then the scheduler stops: the run ends as cancelled, not as an error."""
+    full = _dripping_new_version(pub, server, services.db_path, monkeypatch)
+    sched = services.subscriptions
+    sched.start()
+    outcome: list[object] = []
+    assert sched.run_update(
+        "nt", on_result=outcome.append, on_error=outcome.append, on_cancelled=lambda: outcome.append("cancelled")
+    )
+    qtbot.waitUntil(lambda: full in [r[0] for r in server.state.requests], timeout=10_000)
+    with qtbot.waitSignal(sched.cancelled, timeout=2000):
+        sched.stop()
+    assert outcome == ["cancelled"] and not sched.busy
+    _last_good_list_in_force(services.db_path)

@@ -7,6 +7,7 @@ and says why, an expired list warns; report a call from History, Check and Live;
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -20,8 +21,10 @@ from app.models.community_model import SubscriptionsModel
 from app.models.list_model import ListsModel
 from app.operations import DataArea
 from app.operations import community as ops
+from app.ui.community import cancelled_text
 from app.ui.page_lists import ListsPage
-from blocklists.subscriptions import bundle
+from blocklists.subscriptions import bundle, fetch
+from blocklists.subscriptions import subscribe as subs
 from blocklists.subscriptions.minisign import generate_secret_key
 from tests.blocklists.subs_support import Publisher, Server, serve
 
@@ -141,6 +144,38 @@ def test_subscribe_update_tamper_and_unsubscribe_on_the_lists_page(
     box.buttonClicked.emit(panel.confirm_yes)
     assert panel.model.rowCount() == 0 and "已取消订阅" in panel.status.text()
     assert not page_services.store().has_list("nt") and not page.subs_warning.isVisible()
+
+
+def test_an_update_cut_short_by_the_scheduler_stopping_says_cancelled_not_failed(
+    qtbot, services, publisher: Publisher, server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Real services (the scheduler runs 立即更新 on a real worker): the new list drips in, the scheduler stops (as
+    when the app closes).  The status line says the download was cancelled and nothing changed — no ✖, no
+    "update failed" — and the subscription is not marked as failing."""
+    ops.subscribe(services.db_path, server.url, publisher.key.public_key.line(), timeout=2)
+    publisher.add("13900001111")
+    publisher.publish(keep_deltas=0)
+    full = f"full-{publisher.serial}.csv"
+    server.state.faults[full] = "drip"
+    monkeypatch.setattr(subs, "open_source", functools.partial(fetch.open_source, deadline=8.0))
+    page = ListsPage(services)
+    qtbot.addWidget(page)
+    page.show()
+    panel = page.subscriptions
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=5000)
+    services.subscriptions.start()
+
+    panel.update_now()
+    qtbot.waitUntil(lambda: full in [r[0] for r in server.state.requests], timeout=10_000)
+    assert panel.status.text() == "正在检查新版本…"
+    services.subscriptions.stop()
+    qtbot.waitUntil(lambda: panel.status.text() == cancelled_text(), timeout=2000)
+
+    assert "已取消" in panel.status.text() and "✖" not in panel.status.text()
+    qtbot.waitUntil(lambda: panel.update_button.isEnabled(), timeout=5000)  # ready for another try
+    assert _cell(panel.model, 0, SubscriptionsModel.COL_STATE) == "✔ 正常"
+    assert _cell(panel.model, 0, SubscriptionsModel.COL_SERIAL) == "1"
+    assert services.store().count("nt") == 3
 
 
 def test_bundle_folder_subscription_and_an_expired_list_warns(
