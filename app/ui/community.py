@@ -437,7 +437,7 @@ class SubscriptionsPanel(QWidget):
                 dialog.set_busy(False)
             self.status.setText(cancelled_text())
 
-        self.services.jobs.run_cancellable(
+        job = self.services.jobs.run_cancellable(
             ops.subscribe_with_key_file,
             self.services.db_path,
             location,
@@ -449,6 +449,8 @@ class SubscriptionsPanel(QWidget):
             on_cancelled=cancelled,
             name="subscribe",
         )
+        if dialog is not None:  # 取消 while it downloads stops the download too: nothing is stored
+            dialog.rejected.connect(job.cancel)
 
     def update_now(self) -> None:
         """Update the selected subscription (all of them when none is selected), now, whatever the schedule."""

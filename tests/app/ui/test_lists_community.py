@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
 
 from app.models.community_model import SubscriptionsModel
 from app.models.list_model import ListsModel
@@ -176,6 +177,28 @@ def test_an_update_cut_short_by_the_scheduler_stopping_says_cancelled_not_failed
     assert _cell(panel.model, 0, SubscriptionsModel.COL_STATE) == "✔ 正常"
     assert _cell(panel.model, 0, SubscriptionsModel.COL_SERIAL) == "1"
     assert services.store().count("nt") == 3
+
+
+def test_cancel_in_the_subscribe_dialog_stops_the_download_and_stores_nothing(
+    qtbot, services, publisher: Publisher, server: Server, pubkey_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """取消 while the list drips in: the download stops at once (it went on to the end before, and then subscribed
+    behind the closed dialog), the status line says cancelled, and no subscription or number is stored."""
+    full = f"full-{publisher.serial}.csv"
+    server.state.faults[full] = "drip"
+    monkeypatch.setattr(subs, "open_source", functools.partial(fetch.open_source, deadline=8.0))
+    page = ListsPage(services)
+    qtbot.addWidget(page)
+    page.show()
+    panel = page.subscriptions
+    _subscribe_via_dialog(qtbot, page, server.url, pubkey_file)
+    dialog = panel.subscribe_dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: full in [r[0] for r in server.state.requests], timeout=10_000)
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel), Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    qtbot.waitUntil(lambda: panel.status.text() == cancelled_text(), timeout=2000)
+    assert ops.list_subscriptions(services.db_path) == [] and not services.store().has_list("nt")
 
 
 def test_bundle_folder_subscription_and_an_expired_list_warns(
