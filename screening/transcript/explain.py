@@ -53,13 +53,12 @@ class ReasonText(MessageCode):
     )
     MODEL_SCHEME = (
         # (the names already say 诈骗 / scam where they need to: 「二手交易诈骗」, 'Second-hand trade scam')
-        "统计模型：没有哪条话术规则点明是哪类诈骗，但整体说法很像这一类：「{name}」（{p}%）：{scheme}",
-        "Statistical model: no phrase rule names the scheme, but the text as a whole reads like this kind: "
-        "'{name}' ({p}%): {scheme}",
+        "没有哪条话术规则点明是哪类诈骗，但整段话读来很像「{name}」（把握 {p}%）：{scheme}",
+        "No phrase rule names the scheme, but the text as a whole reads like '{name}' ({p}% sure): {scheme}",
     )
     MODEL_SCHEME_OVER = (  # rules matched cues of other schemes; the whole text reads most like this one
-        "统计模型：从整段话看，最像这一类：「{name}」（{p}%）：{scheme}",
-        "Statistical model: the text as a whole reads most like this kind: '{name}' ({p}%): {scheme}",
+        "整段话读来最像「{name}」（把握 {p}%）：{scheme}",
+        "The text as a whole reads most like '{name}' ({p}% sure): {scheme}",
     )
     PASSAGES = (" 最可疑的说法：{passages}", " Passages that weighed most: {passages}")
 

@@ -403,7 +403,7 @@ def test_each_place_is_evidence_once(det: ScriptDetector) -> None:
     # category: see _assessment); its reason says the rules matched cues of another kind.
     assert a.level >= Level.WARN and "combo.refund_group" in a.combos
     assert a.category == a.model_category == "ecommerce_courier"
-    assert a.reasons[0].zh.startswith("统计模型：从整段话看，最像这一类：「冒充电商物流客服」")
+    assert a.reasons[0].zh.startswith("整段话读来最像「冒充电商物流客服」（把握")
 
 
 PROBE = Path(__file__).parent / "data" / "probe_calls.jsonl"
