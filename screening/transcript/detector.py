@@ -543,7 +543,7 @@ class ScriptDetector:
             return None, 0.0
         ranked = state.ranked
         if ranked is None:
-            ranked = state.ranked = self.model.schemes.rank(state.counts)
+            ranked = state.ranked = self.model.schemes.rank_state(state)
         if not ranked:
             return None, 0.0
         best, q = ranked[0]

@@ -19,6 +19,7 @@ import math
 import operator
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -117,6 +118,9 @@ class NgramState:
     sumsq: float = 0.0
     # the scheme model's ranking of these counts, kept until they change (an assessment asks for it up to 3 times)
     ranked: list[tuple[str, float]] | None = field(default=None, compare=False, repr=False)
+    # the scheme model's per-class dot products, kept up to date by :meth:`add` for a state built from empty (a
+    # streamed call), so that ranking it costs the number of schemes, not the length of the call so far
+    scheme_dots: list[float] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_counts(cls, model: NgramModel, counts: Counter[str]) -> NgramState:
@@ -128,6 +132,11 @@ class NgramState:
     def add(self, model: NgramModel, delta: Counter[str]) -> None:
         weights = model.weights
         counts = self.counts
+        schemes = model.schemes
+        dots = self.scheme_dots
+        if dots is None and schemes is not None and not counts:  # from empty: keep the scheme dots from now on
+            dots = self.scheme_dots = [0.0] * len(schemes.classes)
+        scheme_weights = schemes.weights if schemes is not None and dots is not None else None
         for gram, d in delta.items():
             old = counts[gram]
             counts[gram] = old + d
@@ -135,6 +144,11 @@ class NgramState:
             w = weights.get(gram)
             if w is not None:
                 self.dot += w * d
+            if scheme_weights is not None:
+                ws = scheme_weights.get(gram)
+                if ws is not None:
+                    for ci, cw in ws:
+                        dots[ci] += cw * d  # type: ignore[index]
         self.ranked = None  # after the counts changed (a session feeds one call from one thread)
 
     def preview(self, model: NgramModel, delta: Counter[str]) -> NgramState:
@@ -161,6 +175,12 @@ class SchemeModel:
     intercepts: tuple[float, ...]
     weights: dict[str, tuple[tuple[int, float], ...]]  # n-gram → (class index, weight)
 
+    def rank_state(self, state: NgramState) -> list[tuple[str, float]]:
+        """:meth:`rank` of a state's counts; from the dot products the state keeps when it has them (streaming)."""
+        if state.scheme_dots is None or len(state.scheme_dots) != len(self.classes):
+            return self.rank(state.counts)
+        return self._ranked(state.scheme_dots, state.sumsq)
+
     def rank(self, counts: Counter[str]) -> list[tuple[str, float]]:
         """Classes with their probability (one-vs-rest, each in 0..1), best first. The norm is the counts' own: a
         streamed partial's :meth:`NgramState.preview` carries a sum of squares that includes text its counts do not."""
@@ -173,6 +193,9 @@ class SchemeModel:
             if ws is not None:
                 for ci, w in ws:
                     dots[ci] += w * c
+        return self._ranked(dots, sumsq)
+
+    def _ranked(self, dots: Sequence[float], sumsq: float) -> list[tuple[str, float]]:
         if sumsq <= 0:
             return []
         scale = 1.0 / math.sqrt(sumsq)
