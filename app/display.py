@@ -181,7 +181,13 @@ def shown_number(e164: str | None, raw: str | None = None) -> str:
     from screening.numbers import normalise
 
     number = normalise(raw) if raw else None
-    if number is not None and number.country_code == 86 and number.national_number and not number.international_prefix:
+    if (
+        number is not None
+        and number.country_code == 86
+        and number.national_number
+        and not number.international_prefix
+        and (not e164 or number.e164 in (None, e164))  # the raw form read as Chinese is the number stored
+    ):
         return number.display()  # as it came: 10086, 95275012, 051385123456
     stored = e164 or raw or ""
     number = normalise(stored) if stored.startswith("+86") else None

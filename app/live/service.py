@@ -137,7 +137,11 @@ class LineState:
     peak: Level = Level.UNKNOWN
     peak_score: float = 0.0
     withdrawn: bool = False  # the card and the call's record say the earlier warning was withdrawn
-    category: str | None = None  # the scheme the call so far is shown under (StreamUpdate.category, final words)
+    # The scheme the call is shown under and saved with (StreamUpdate.category of the final words): taken when the
+    # call is first named or its level rises, and again when it ends, so it does not flicker between two schemes
+    # while the call goes on; ``latest_category`` is the last one named.
+    category: str | None = None
+    latest_category: str | None = None
 
     @property
     def key(self) -> str:
@@ -666,8 +670,11 @@ class CallBridge(QObject):
         if segment.is_final:
             state.now = Level.parse(update.now)
             state.now_score = float(update.now_score)
-            state.category = update.category or state.category
         rose = level > state.peak and level > state.level
+        if segment.is_final and update.category:
+            state.latest_category = update.category
+            if state.category is None or rose or last_words:
+                state.category = update.category
         state.peak, state.peak_score = level, score  # the session's level and score are already its peaks
         cleared = rose and state.withdrawn  # (only flushed words after the call can raise it again)
         if cleared:
@@ -799,11 +806,15 @@ class CallBridge(QObject):
             transcript = state.transcript()
             duration = time.monotonic() - state.started
             history_id = state.history_id
+            ended: dict[str, object] = {"transcript": transcript, "duration_s": duration}
+            state.category = state.latest_category or state.category  # the whole call's scheme, as the card says
+            if state.category:
+                ended["category"] = state.category
             self._services.write(
                 call_ops.update_call,
                 self._services,
                 history_id,
-                {"transcript": transcript, "duration_s": duration},
+                ended,
                 area=DataArea.HISTORY,
                 name="end-call",
             )

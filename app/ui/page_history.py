@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.display import shown_category
+from app.display import LIST_CATEGORIES, category_label, scheme_name, shown_category
 from app.models.history_model import HistoryModel, HistoryRow
 from app.operations import DataArea
 from app.operations.history import MAX_ROWS, load_history, load_profiles
@@ -292,7 +292,11 @@ class HistoryPage(QWidget):
         seen: dict[str, str] = {}
         for row in self.model.rows():
             if row.category and row.category not in seen:
-                seen[row.category] = render_text(row.category_text, lang) or row.category
+                seen[row.category] = render_text(row.category_text, lang) or (
+                    category_label(row.category, lang)
+                    if row.category in LIST_CATEGORIES
+                    else scheme_name(row.category, lang)
+                )
         items: list[tuple[str, Any]] = [(self.tr("全部类型"), "")]
         items += sorted(((text, key) for key, text in seen.items()), key=lambda item: item[0])
         self._fill_combo(self.category_combo, items)

@@ -506,7 +506,9 @@ def test_a_long_streamed_call_names_its_scheme_without_rescanning_the_call(
     schemes = det.model.schemes
     rescans: list[int] = []
     real_rank = SchemeModel.rank
-    monkeypatch.setattr(SchemeModel, "rank", lambda self, counts: rescans.append(len(counts)) or real_rank(self, counts))
+    monkeypatch.setattr(
+        SchemeModel, "rank", lambda self, counts: rescans.append(len(counts)) or real_rank(self, counts)
+    )
     s = det.session()
     pieces = ["您好我是公安局的", "您的银行卡涉嫌洗钱", "请把钱转到安全账户", "不要告诉家人"] * 40
     for i, p in enumerate(pieces):

@@ -278,3 +278,11 @@ def test_a_scheme_the_model_named_is_shown_by_name_without_a_hit_of_it() -> None
     assert shown_category(Level.WARN, "family_emergency", None, "zh") == "虚构亲友出事"
     assert shown_category(Level.WARN, "family_emergency", None, "en") == "Fake emergency of a relative"
     assert shown_category(Level.UNKNOWN, "family_emergency", None, "zh") == ""  # below 注意 no scheme is named
+
+
+def test_a_foreign_number_stored_from_abroad_is_not_shown_as_a_chinese_one() -> None:
+    """A region-US user's call stored as +14155550100 (raw 4155550100) showed as 04155550100 in history."""
+    from app.display import shown_number
+
+    assert shown_number("+14155550100", "4155550100") == "+14155550100"
+    assert shown_number("+8695275012", "95275012") == "95275012"  # a Chinese number as it came

@@ -221,12 +221,19 @@ def test_a_live_call_is_shown_and_saved_under_the_scheme_the_whole_call_tells(qt
     """A trial user saw one scam under three names: the card and the call's row took the first cue's category
     (派出所 → 冒充公检法). Both now name the scheme the detector names for the call so far, as for a recording."""
     state = _call(qtbot, services, "17098765432")
+    shown: list[tuple[str | None, Level]] = []
     for i, piece in enumerate(GRANDSON):
         services.calls.feed_segment("manual", TranscriptSegment(piece, True, float(i), i + 0.9))
-    qtbot.waitUntil(lambda: len(state.final_text) == len(GRANDSON), timeout=10_000)
+        qtbot.waitUntil(lambda i=i: len(state.final_text) == i + 1, timeout=10_000)
+        shown.append((state.category, state.level))
     wait_jobs()
     whole = services.detector().assess("".join(GRANDSON), style="call")
     assert state.level >= Level.WARN and whole.category not in (None, "police_impersonation")
+    # the card's scheme changes only when the call is first named or its level rises (no flicker between two)
+    for (before, level_before), (after, level_after) in zip(shown, shown[1:], strict=False):
+        assert after == before or before is None or level_after > level_before
+    services.calls.stop_line("manual")  # the call ends: it is saved under the whole call's scheme
+    wait_jobs()
     assert state.category == whole.category
     assert services.history().get(state.history_id)["category"] == whole.category
     assert state.hits[0].category == "police_impersonation"  # the first cue heard is the police station's
