@@ -159,6 +159,52 @@ def call_type_label(call_type: str | None, lang: str) -> str:
     return en if lang.startswith("en") else zh
 
 
+# What a history row is: a call (named by its direction, :func:`call_type_label`), a text message or a recording.
+RECORD_KIND_TEXT: dict[str, tuple[str, str]] = {
+    "sms": ("短信", "SMS"),
+    "recording": ("录音", "recording"),
+}
+
+
+def record_kind_label(kind: str, lang: str, call_type: str | None = None) -> str:
+    """A history row's kind as every table, report and CLI shows it: 来电 / 去电 / 未接 … for a call, 短信, 录音."""
+    if kind == "call":
+        return call_type_label(call_type, lang)
+    zh, en = RECORD_KIND_TEXT.get(kind, (kind, kind))
+    return en if lang.startswith("en") else zh
+
+
+# Where a history row came from (``history.source``, written by the call sources, the phone importer and the
+# recording scans): the code is stored, these words are shown (history details, exports, the CLI's line status).
+SOURCE_TEXT: dict[str, tuple[str, str]] = {
+    # calls heard on this computer's lines (app.calls.sources)
+    "manual": ("模拟来电", "simulated call"),
+    "modem": ("调制解调器", "modem"),
+    "ncid": ("NCID", "NCID"),
+    "sip": ("SIP", "SIP"),
+    # a family member's phone (app.phone.importer)
+    "phone-backup": ("手机备份的通话记录", "call log from a phone backup"),
+    "phone-backup-sms": ("手机备份的短信", "text messages from a phone backup"),
+    "phone-backup-mms": ("手机备份的彩信", "MMS from a phone backup"),
+    "call-log-csv": ("通话记录表格（CSV）", "call log spreadsheet (CSV)"),
+    "sms-csv": ("短信表格（CSV）", "text message spreadsheet (CSV)"),
+    "phone-recording": ("手机通话录音", "phone call recording"),
+    "watched-folder": ("监视的录音文件夹", "watched recordings folder"),
+    "backup": ("手机备份", "phone backup"),
+    # recordings analysed on the 录音 page (app.operations.recordings)
+    "scan": ("录音分析", "recording scan"),
+    "file": ("录音文件", "recording file"),
+}
+
+
+def source_label(code: str | None, lang: str) -> str:
+    """A stored source code in words (:data:`SOURCE_TEXT`); a code it does not know shows as stored."""
+    zh_en = SOURCE_TEXT.get(code or "")
+    if zh_en is None:
+        return code or ""
+    return zh_en[1] if lang.startswith("en") else zh_en[0]
+
+
 LIST_CATEGORIES: tuple[str, ...] = tuple(c.value for c in Category)
 
 # Number kinds that history shows in their national form (see shown_number).

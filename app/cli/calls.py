@@ -23,15 +23,9 @@ from app.calls.sources.manual import ManualSource
 from app.calls.sources.modem import AUTO, ModemConfig
 from app.calls.sources.ncid import DEFAULT_PORT, NcidConfig
 from app.calls.sources.sip import SipConfig
+from app.display import source_label
 from screening.i18n import Message
 from screening.screener import NumberVerdict
-
-SOURCE_NAMES = {
-    "modem": ("调制解调器", "modem"),
-    "ncid": ("NCID", "NCID"),
-    "manual": ("手动", "manual"),
-    "sip": ("SIP", "SIP"),
-}
 
 
 def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -116,10 +110,6 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
 # -- shared printing -------------------------------------------------------------------------------------
 
 
-def _t(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
-
-
 def _describe(event: CallEvent, verdict: NumberVerdict, history_id: int | None, lang: str) -> list[str]:
     en = lang == "en"
     number = event.display_number(lang)
@@ -144,8 +134,7 @@ def _describe(event: CallEvent, verdict: NumberVerdict, history_id: int | None, 
 
 
 def _status_line(status: SourceStatus, lang: str) -> str:
-    zh, en = SOURCE_NAMES.get(status.source, (status.source, status.source))
-    return f"[{_t(lang, zh, en)}] {status.render(lang)}"
+    return f"[{source_label(status.source, lang)}] {status.render(lang)}"
 
 
 # -- simulate-call ---------------------------------------------------------------------------------------

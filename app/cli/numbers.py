@@ -28,7 +28,7 @@ from wcwidth import wcswidth
 
 from app import paths
 from app.cli.context import echo, echo_err
-from app.display import call_type_label, level_word, shown_number
+from app.display import level_word, record_kind_label, shown_number
 from screening.i18n import Message, count_en
 from screening.numbers import NumberProblem
 from screening.types import Level
@@ -893,10 +893,7 @@ def cmd_history(args: argparse.Namespace, ctx: Any) -> int:
         level = level_word(r["level"], lang, about_text) if r.get("level") is not None else "-"
         if not first and r.get("level") is not None and r["level"] <= Level.UNKNOWN:
             first = ctx.t("没有发现风险迹象", "no sign of risk found")
-        if r["kind"] == "call":  # 去电 / 未接 from a phone's log are no incoming calls
-            kind = call_type_label(r.get("call_type"), lang)
-        else:
-            kind = ctx.t("短信", "SMS") if r["kind"] == "sms" else ctx.t("录音", "recording")
+        kind = record_kind_label(r["kind"], lang, r.get("call_type"))  # 去电 / 未接 from a phone's log, 短信, 录音
         cells = [_local_time(r["occurred_at"]), kind, str(what), level, first if args.full else _shorten(first, 50)]
         if whose:
             cells.insert(1, str(r.get("profile") or "-"))

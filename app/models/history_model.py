@@ -9,11 +9,9 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from app.display import call_type_label, shown_category, shown_number
+from app.display import record_kind_label, shown_category, shown_number, source_label
 from app.models.base import SORT_ROLE, RowTableModel, bi
 from screening.types import Level
-
-KIND_TEXT = {"call": ("来电", "Call"), "recording": ("录音", "Recording"), "sms": ("短信", "SMS")}
 
 
 @dataclass(frozen=True)
@@ -38,18 +36,31 @@ class HistoryRow:
     raw: Any = None  # the store's record, for details
 
     @property
+    def number_raw(self) -> str | None:
+        """The number as it came (a phone's log, a modem), before normalising: what ``shown_number`` starts from."""
+        raw = self.raw.get("number_raw") if isinstance(self.raw, dict) else None
+        return str(raw) if raw else None
+
+    @property
     def subject(self) -> str:
         if self.kind == "recording":
             return self.path.replace("\\", "/").rsplit("/", 1)[-1] or self.path
-        raw = self.raw.get("number_raw") if isinstance(self.raw, dict) else None
-        return shown_number(self.number, str(raw) if raw else None)
+        return shown_number(self.number, self.number_raw)
+
+    @property
+    def call_type(self) -> str | None:
+        """incoming / outgoing / missed … as a phone's log gave it; None for this computer's own (incoming) calls."""
+        value = self.raw.get("call_type") if isinstance(self.raw, dict) else None
+        return str(value) if value else None
 
     def kind_text(self, lang: str) -> str:
-        if self.kind == "call" and isinstance(self.raw, dict) and self.raw.get("call_type"):
-            label = call_type_label(str(self.raw["call_type"]), lang)  # 去电 / 未接 from a phone's log
-            return label[:1].upper() + label[1:]
-        zh, en = KIND_TEXT.get(self.kind, (self.kind, self.kind))
-        return en if lang == "en" else zh
+        """来电 / 去电 / 未接 / 短信 / 录音 (``app.display.record_kind_label``), capitalised for a table cell."""
+        label = record_kind_label(self.kind, lang, self.call_type)
+        return label[:1].upper() + label[1:]
+
+    def source_text(self, lang: str) -> str:
+        """Where the row came from, in words (``app.display.source_label``)."""
+        return source_label(self.source, lang)
 
     def time_text(self) -> str:
         if self.time is None:

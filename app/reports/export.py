@@ -24,7 +24,15 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
-from app.display import level_style, level_word, render_text, shown_category
+from app.display import (
+    level_style,
+    level_word,
+    record_kind_label,
+    render_text,
+    shown_category,
+    shown_number,
+    source_label,
+)
 from screening.i18n import normalise_language
 from screening.types import Level
 
@@ -89,14 +97,18 @@ _T = {
         "高亮部分是识别到的诈骗话术，鼠标悬停可看类别。",
         "Highlighted text is a detected scam phrase; hover to see its category.",
     ),
-    "call": ("来电", "call"),
-    "recording": ("录音", "recording"),
+    "message": ("短信内容", "message text"),
 }
 
 
 def _t(key: str, lang: str) -> str:
     zh, en = _T[key]
     return en if lang == "en" else zh
+
+
+def _colon(lang: str) -> str:
+    """Between a field's name and its value: 「类型：去电」, "kind: outgoing" (no full-width colon in English)."""
+    return ": " if lang == "en" else "："
 
 
 def _bi(value: Any, lang: str) -> str:
@@ -108,6 +120,24 @@ def _category(row: Any, lang: str) -> str:
     return shown_category(
         getattr(row, "level", None), getattr(row, "category", None), getattr(row, "category_text", None), lang
     )
+
+
+def _kind(row: Any, lang: str) -> str:
+    """来电 / 去电 / 未接 / 短信 / 录音, as the history table names the row (``app.display.record_kind_label``)."""
+    return record_kind_label(str(getattr(row, "kind", "")), lang, getattr(row, "call_type", None))
+
+
+def _subject(row: Any) -> str:
+    """A recording's file, or the number as people dial it (``app.display.shown_number``), as the history shows it."""
+    path = str(getattr(row, "path", "") or "")
+    if path:
+        return path
+    return shown_number(str(getattr(row, "number", "") or "") or None, getattr(row, "number_raw", None))
+
+
+def _about_text(row: Any) -> bool:
+    """A message's or recording's verdict is on what was written or said: ○ 未发现诈骗, not ? 未知."""
+    return str(getattr(row, "kind", "")) in ("sms", "recording")
 
 
 def entity_kind_text(kind: str, lang: str) -> str:
@@ -245,22 +275,21 @@ def write_history_csv(rows: Iterable[Any], path: str | os.PathLike[str], lang: s
         writer = csv.writer(fh)
         writer.writerow(header)
         for row in items:
-            kind = str(getattr(row, "kind", ""))
             writer.writerow(
                 [
                     csv_safe(c)
                     for c in (
                         row.time_text() if hasattr(row, "time_text") else getattr(row, "time", ""),
-                        _t(kind, lang) if kind in ("call", "recording") else kind,
-                        getattr(row, "number", "") or getattr(row, "path", ""),
-                        level_word(getattr(row, "level", None), lang),
+                        _kind(row, lang),
+                        _subject(row),
+                        level_word(getattr(row, "level", None), lang, _about_text(row)),
                         f"{float(getattr(row, 'score', 0.0) or 0.0):.2f}",
                         _category(row, lang),
                         ("; " if lang == "en" else "；").join(_reasons_text(getattr(row, "reasons", ()), lang)),
                         _evidence_text(getattr(row, "hits", ()), lang),
                         _entities_text(getattr(row, "entities", ()), lang),
                         getattr(row, "transcript", ""),
-                        getattr(row, "source", ""),
+                        source_label(getattr(row, "source", ""), lang),
                     )
                 ]
             )
@@ -317,10 +346,11 @@ mark{background:#ffe08a;color:#000;border-bottom:2px solid #c2410c;padding:0 .1e
 """
 
 
-def _badge(level: Level | None, lang: str) -> str:
+def _badge(level: Level | None, lang: str, about_text: bool = False) -> str:
     if level is None:
         return ""
-    return f'<span class="badge" style="background:{level_style(level).text}">{html.escape(level_word(level, lang))}</span>'
+    word = html.escape(level_word(level, lang, about_text))
+    return f'<span class="badge" style="background:{level_style(level).text}">{word}</span>'
 
 
 def hit_span(text: str, hit: Any) -> tuple[int, int] | None:
@@ -476,7 +506,8 @@ def _entities_list(entities: Sequence[Any], lang: str) -> str:
         pair = (entity_kind_text(getattr(entity, "kind", ""), lang), str(getattr(entity, "value", "")))
         if pair not in seen:
             seen.append(pair)
-    items = "".join(f"<li><b>{html.escape(k)}</b>：<code>{html.escape(v)}</code></li>" for k, v in seen)
+    colon = _colon(lang)
+    items = "".join(f"<li><b>{html.escape(k)}</b>{colon}<code>{html.escape(v)}</code></li>" for k, v in seen)
     return f"<h3>{html.escape(_t('entities', lang))}</h3><ul>{items}</ul>"
 
 
@@ -501,7 +532,7 @@ def _page(title: str, body: str, lang: str, generated_at: dt.datetime | None) ->
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
         f"<h1>{html.escape(title)}</h1>\n"
-        f'<p class="meta">{html.escape(_t("generated", lang))}：{html.escape(when)} · CallShield {__version__}</p>\n'
+        f'<p class="meta">{html.escape(_t("generated", lang))}{_colon(lang)}{html.escape(when)} · CallShield {__version__}</p>\n'
         f'<p class="note">{html.escape(_t("privacy", lang))} {html.escape(_t("legend", lang))}</p>\n'
         f"{body}\n</body>\n</html>\n"
     )
@@ -513,12 +544,12 @@ def _item_html(
     level = getattr(row, "level", None)
     color = level_style(level).text if level is not None else "#d0d7de"
     parts = [f'<section class="item" style="border-left-color:{color}">']
-    parts.append(f"<h2>{_badge(level, lang)} {html.escape(heading)}</h2>")
-    meta_html = " · ".join(f"{html.escape(k)}：{html.escape(v)}" for k, v in meta if v)
+    parts.append(f"<h2>{_badge(level, lang, _about_text(row))} {html.escape(heading)}</h2>")
+    meta_html = " · ".join(f"{html.escape(k)}{_colon(lang)}{html.escape(v)}" for k, v in meta if v)
     if meta_html:
         parts.append(f'<p class="meta">{meta_html}</p>')
     if error:
-        parts.append(f'<p class="error">{html.escape(_t("error", lang))}：{html.escape(error)}</p>')
+        parts.append(f'<p class="error">{html.escape(_t("error", lang))}{_colon(lang)}{html.escape(error)}</p>')
     if reasons:
         items = "".join(f"<li>{html.escape(r)}</li>" for r in reasons)
         parts.append(f"<h3>{html.escape(_t('reasons', lang))}</h3><ul>{items}</ul>")
@@ -527,8 +558,9 @@ def _item_html(
     parts.append(_entities_list(tuple(getattr(row, "entities", ()) or ()), lang))
     transcript = transcript_for_display(str(getattr(row, "transcript", "") or ""), hits)
     if transcript:
+        heading_key = "message" if str(getattr(row, "kind", "")) == "sms" else "transcript"
         parts.append(
-            f"<h3>{html.escape(_t('transcript', lang))}</h3>"
+            f"<h3>{html.escape(_t(heading_key, lang))}</h3>"
             f'<div class="transcript">{highlight_html(transcript, hits, lang)}</div>'
         )
     parts.append("</section>")
@@ -570,17 +602,15 @@ def render_history_html(rows: Iterable[Any], lang: str = "zh", generated_at: dt.
     if not items:
         body.append(f"<p>{html.escape(_t('no_items', lang))}</p>")
     for row in items:
-        kind = str(getattr(row, "kind", ""))
-        subject = str(getattr(row, "number", "") or getattr(row, "path", ""))
         meta = [
             (_t("time", lang), row.time_text() if hasattr(row, "time_text") else str(getattr(row, "time", ""))),
-            (_t("kind", lang), _t(kind, lang) if kind in ("call", "recording") else kind),
+            (_t("kind", lang), _kind(row, lang)),
             (_t("score", lang), f"{float(getattr(row, 'score', 0.0) or 0.0):.2f}"),
             (_t("category", lang), _category(row, lang)),
-            (_t("source", lang), str(getattr(row, "source", "") or "")),
+            (_t("source", lang), source_label(getattr(row, "source", ""), lang)),
         ]
         reasons = _reasons_text(tuple(getattr(row, "reasons", ()) or ()), lang)
-        body.append(_item_html(subject, meta, row, lang, reasons))
+        body.append(_item_html(_subject(row), meta, row, lang, reasons))
     return _page(_t("hist_title", lang), "\n".join(body), lang, generated_at)
 
 

@@ -113,7 +113,7 @@ class HistoryPage(QWidget):
         )
         self.table.selectionModel().currentChanged.connect(self._show_current)
         self.table.fitted.connect(self.arrange)
-        self.search_edit.textChanged.connect(self.table.proxy.set_text)
+        self.search_edit.textChanged.connect(self._search_changed)
         self.count_label = QLabel(self)
         self.export_csv_button = QPushButton(self)
         self.export_csv_button.clicked.connect(lambda: self.choose_export("csv"))
@@ -440,6 +440,10 @@ class HistoryPage(QWidget):
         self.table.proxy.set_category(str(self.category_combo.currentData() or ""))
         self._update_count()
 
+    def _search_changed(self, text: str) -> None:
+        self.table.proxy.set_text(text)
+        self._update_count()  # 显示 N 条 and the export buttons follow the search as they follow the dropdowns
+
     def _update_count(self) -> None:
         shown = self.table.proxy.rowCount()
         total = self.model.rowCount()
@@ -490,7 +494,7 @@ class HistoryPage(QWidget):
         if row.path:
             meta.append(row.path)
         if row.source:
-            meta.append(self.tr("来源：") + row.source)
+            meta.append(self.tr("来源：") + row.source_text(lang))
         meta.append(self.tr("风险分：") + f"{row.score:.2f}")
         self.meta.setText("  ·  ".join(m for m in meta if m))
         has_text = bool(row.transcript)

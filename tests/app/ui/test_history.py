@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -260,3 +261,101 @@ def test_columns_fit_the_width_and_the_reasons_stay_readable(qtbot, services, wa
         assert table.columnWidth(HistoryModel.COL_REASONS) >= 10 * em
     finally:
         style.apply_text_scale(qapp, False)
+
+
+@pytest.fixture
+def phone_rows(services):
+    """A family member's phone, as the importer writes it: an outgoing and a missed call from the call log, an
+    incoming one from a call-log CSV, and a text message from a backup; numbers stored in E.164."""
+    history = services.history()
+    now = dt.datetime.now(dt.timezone.utc)
+    rows = (
+        ("+8613912345678", "+8613912345678", "outgoing", "phone-backup", 1),
+        ("051385123456", "+8651385123456", "missed", "phone-backup", 2),
+        ("13800138000", "+8613800138000", "incoming", "call-log-csv", 3),
+    )
+    for raw, e164, call_type, source, hours in rows:
+        history.add_call(
+            raw,
+            occurred_at=now - dt.timedelta(hours=hours),
+            number_e164=e164,
+            source=source,
+            level=Level.UNKNOWN,
+            score=0.0,
+            call_type=call_type,
+            profile="妈妈",
+        )
+    history.add_sms(
+        "+8651385123456",
+        "妈，我换号了，加我微信",
+        occurred_at=now - dt.timedelta(hours=4),
+        number_e164="+8651385123456",
+        source="phone-backup-sms",
+        level=Level.UNKNOWN,
+        score=0.0,
+        profile="妈妈",
+    )
+
+
+def test_exports_name_each_row_as_the_table_does(qtbot, services, wait_jobs, phone_rows, tmp_path: Path) -> None:
+    """A new user's export typed every call 来电 (去电 and 未接 too), an SMS 「类型：sms」, the source
+    「call-log-csv」, and the numbers +8651385123456: the exports now say what the table and details say."""
+    page = _page(qtbot, services, wait_jobs)
+    html_path, csv_path = tmp_path / "history.html", tmp_path / "history.csv"
+    page.export_to(str(html_path), "html")
+    page.export_to(str(csv_path), "csv")
+    wait_jobs()
+    text = html_path.read_text(encoding="utf-8")
+    metas = re.findall(r'<p class="meta">(.*?)</p>', text)[1:]  # the first is the page's own "generated" line
+    headings = [re.sub(r"<[^>]+>", "", h).split(" ", 2)[-1] for h in re.findall(r"<h2>(<span.*?)</h2>", text)]
+    assert headings == ["13912345678", "051385123456", "13800138000", "051385123456"]
+    assert "类型：去电" in metas[0] and "来源：手机备份的通话记录" in metas[0]
+    assert "类型：未接" in metas[1]
+    assert "类型：来电" in metas[2] and "来源：通话记录表格（CSV）" in metas[2]
+    assert "类型：短信" in metas[3] and "来源：手机备份的短信" in metas[3] and "短信内容" in text
+    for raw in ("+86", "类型：sms", "call-log-csv", "phone-backup"):
+        assert raw not in text, raw
+    with csv_path.open(encoding="utf-8-sig", newline="") as fh:
+        table = list(csv.reader(fh))
+    assert [(r[1], r[2], r[-1]) for r in table[1:]] == [
+        ("去电", "13912345678", "手机备份的通话记录"),
+        ("未接", "051385123456", "手机备份的通话记录"),
+        ("来电", "13800138000", "通话记录表格（CSV）"),
+        ("短信", "051385123456", "手机备份的短信"),
+    ]
+    assert table[4][3] == "○ 未发现诈骗"  # a message read and found clean, as the table says, not 「? 未知」
+    # the details name the source the same way
+    page.table.select_source_row(page.model.find_row(lambda r: r.kind == "sms"))
+    assert "来源：手机备份的短信" in page.meta.text() and "phone-backup" not in page.meta.text()
+
+
+def test_export_in_english_names_kinds_and_sources_in_english(
+    qtbot, services, wait_jobs, phone_rows, tmp_path: Path, qapp
+) -> None:
+    from app.i18n import install_language
+
+    page = _page(qtbot, services, wait_jobs)
+    install_language(qapp, "en")
+    page.retranslate()
+    html_path = tmp_path / "history.html"
+    page.export_to(str(html_path), "html")
+    wait_jobs()
+    text = html_path.read_text(encoding="utf-8")
+    assert "kind: outgoing" in text and "kind: missed" in text and "kind: SMS" in text
+    assert "source: call log spreadsheet (CSV)" in text and "source: text messages from a phone backup" in text
+    assert "：" not in text  # no full-width colon in the English report
+    page.table.select_source_row(page.model.find_row(lambda r: r.kind == "sms"))
+    assert "Source: text messages from a phone backup" in page.meta.text()
+
+
+def test_the_count_follows_the_search_box(qtbot, services, wait_jobs, filled) -> None:
+    """Typing in the search box filtered the rows but 「显示 5 条」 stayed; the dropdowns did update it."""
+    page = _page(qtbot, services, wait_jobs)
+    assert page.count_label.text().startswith("显示 5 条")
+    qtbot.keyClicks(page.search_edit, "95275012")  # typed, key by key
+    assert len(page.table.visible_rows()) == 1
+    assert page.count_label.text().startswith("显示 1 条（共载入 5 条）")
+    page.search_edit.setText("没有这样的记录")
+    assert page.count_label.text().startswith("显示 0 条") and not page.export_html_button.isEnabled()
+    page.search_edit.clear()
+    assert page.count_label.text().startswith("显示 5 条") and page.export_html_button.isEnabled()
