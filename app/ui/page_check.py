@@ -212,6 +212,7 @@ class CheckPage(QWidget):
         self.model.set_language(lang)
         self.refresh_lists()
         self._update_summary()
+        self._show_current()  # the verdict banner's reasons, in the new language
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

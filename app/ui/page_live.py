@@ -11,6 +11,7 @@ typed sentences through the real detector for the newest line.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -253,6 +254,7 @@ class CallCard(QFrame):
         self.close_button.hide()
         self.action_status = QLabel(self)
         self.action_status.setObjectName("hint")
+        self._action_text: Callable[[], str] | None = None  # made again on a language switch
         self.block_button.clicked.connect(self.on_block)
         self.trust_button.clicked.connect(self.on_trust)
         self.mark_button.clicked.connect(self.on_mark)
@@ -409,7 +411,7 @@ class CallCard(QFrame):
         self.answer_button.hide()
         self.stop_button.setEnabled(False)
         self.close_button.show()
-        self.action_status.setText(self.tr("已结束监听"))
+        self._done(lambda: self.tr("已结束监听"))
 
     def retranslate(self) -> None:
         self.block_button.setText(self.tr("拉黑"))
@@ -421,6 +423,7 @@ class CallCard(QFrame):
         self.stop_button.setText(self.tr("结束监听"))
         self.stop_button.setToolTip(self.tr("停止听这通电话（记录会保存）"))
         self.close_button.setText(self.tr("移除卡片"))
+        self.action_status.setText(self._action_text() if self._action_text is not None else "")
         self._title_text()
         self.us_pane.retranslate()
         self.lag_notice.retranslate()
@@ -449,19 +452,21 @@ class CallCard(QFrame):
         if not self.state.number:
             return
         self.report_dialog = open_report_dialog(
-            self.services, self, self.state.number, on_done=lambda r: self._done(reported_text(r))
+            self.services, self, self.state.number, on_done=lambda r: self._done(lambda: reported_text(r))
         )
 
     # --------------------------------------------------------------- actions
-    def _done(self, text: str) -> None:
-        self.action_status.setText(text)
+    def _done(self, text: Callable[[], str]) -> None:
+        """What the last action did, shown beside the buttons; ``text`` makes it in the current language."""
+        self._action_text = text
+        self.action_status.setText(text())
 
     def on_block(self) -> None:
         number = self.state.number
         if not number:
             return
         self.block_button.setEnabled(False)
-        self.services.calls.block(number, "fraud", on_done=lambda _e: self._done(self.tr("已拉黑")))
+        self.services.calls.block(number, "fraud", on_done=lambda _e: self._done(lambda: self.tr("已拉黑")))
 
     def on_trust(self) -> None:
         number = self.state.number
@@ -476,7 +481,7 @@ class CallCard(QFrame):
             if answer != QMessageBox.StandardButton.Yes:
                 return
         self.trust_button.setEnabled(False)
-        self.services.calls.trust(number, on_done=lambda _e: self._done(self.tr("已加入白名单")))
+        self.services.calls.trust(number, on_done=lambda _e: self._done(lambda: self.tr("已加入白名单")))
 
     def on_mark(self) -> None:
         dialog = MarkDialog(self.state.number, self)
@@ -492,7 +497,9 @@ class CallCard(QFrame):
             category,
             note,
             self.state.history_id,
-            on_done=lambda _r: self._done(self.tr("已标记为：") + category_label(category, style.current_language())),
+            on_done=lambda _r: self._done(
+                lambda: self.tr("已标记为：") + category_label(category, style.current_language())
+            ),
         )
         if also_block and self.state.number:
             calls.block(self.state.number, category, note)
@@ -520,7 +527,7 @@ class CallCard(QFrame):
     def on_answer(self) -> None:
         if self.services.calls.answer(self.state.line):
             self.answer_button.hide()
-            self.action_status.setText(self.tr("正在接听…"))
+            self._done(lambda: self.tr("正在接听…"))
 
 
 class LivePage(QWidget):

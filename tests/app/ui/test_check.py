@@ -173,3 +173,22 @@ def test_drop_a_call_log_file(qtbot, services, wait_jobs, tmp_path: Path) -> Non
     page.dropEvent(event)
     wait_jobs()
     assert [r.raw for r in page.model.rows()] == ["95588"]
+
+
+def test_the_verdict_shown_follows_a_language_switch(qtbot, services, wait_jobs, qapp) -> None:
+    """The reasons under the verdict (「没有可识别的号码…」) stayed Chinese after switching the UI to English."""
+    from app.i18n import install_language
+
+    page = _page(qtbot, services)
+    page.input.setPlainText("abc")
+    page.check_pasted()
+    wait_jobs()
+    reason = services.screener.screen("abc").reasons[0].text
+    assert reason.zh.startswith("没有可识别的号码") and page.banner.reasons_text() == [reason.zh]
+    install_language(qapp, "en")  # as the main window does on LanguageChange: every page's retranslate()
+    page.retranslate()
+    assert page.banner.reasons_text() == [reason.en]
+    assert reason.en.startswith("No recognisable number") and "abc" in page.banner.title_text()
+    install_language(qapp, "zh")
+    page.retranslate()
+    assert page.banner.reasons_text() == [reason.zh]

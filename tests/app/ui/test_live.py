@@ -196,6 +196,25 @@ def test_stop_then_remove_card(qtbot, services, page, wait_jobs) -> None:
     assert services.history().get(card.state.history_id)["duration_s"] is not None
 
 
+def test_a_card_says_what_was_done_in_the_language_switched_to(qtbot, services, page, wait_jobs, qapp) -> None:
+    """「已结束监听」 stayed Chinese on a card after Settings → 界面语言 English (what the last action did)."""
+    from app.i18n import install_language
+
+    _call(qtbot, page, "95275012")
+    card = page.cards["manual"]
+    card.mark("harassment", "推销", also_block=False)
+    qtbot.waitUntil(lambda: card.action_status.text() == "已标记为：骚扰", timeout=5000)
+    install_language(qapp, "en")  # as the main window does on LanguageChange: every page's retranslate()
+    page.retranslate()
+    assert card.action_status.text() == "Marked as: harassment"
+    qtbot.mouseClick(card.stop_button, Qt.MouseButton.LeftButton)
+    assert card.action_status.text() == "Stopped listening"
+    install_language(qapp, "zh")
+    page.retranslate()
+    assert card.action_status.text() == "已结束监听"
+    wait_jobs()
+
+
 def test_withheld_number_card_says_why(qtbot, services, page) -> None:
     from datetime import datetime, timezone
 
