@@ -1137,9 +1137,12 @@
             <source>还没有记录。先导入一位家人的手机备份。</source>
             <translation>Nothing recorded yet. Start by importing a phone backup.</translation>
         </message>
-        <message>
-            <source>这段时间发现 %1 个可疑的电话、短信或录音，请看下面的说明，并和家人聊一聊。</source>
-            <translation>%1 suspicious calls, messages or recordings in this period; see below and talk it over with your parent.</translation>
+        <message numerus="yes">
+            <source>这段时间发现 %n 个可疑的电话、短信或录音，请看下面的说明，并和家人聊一聊。</source>
+            <translation>
+                <numerusform>%n suspicious call, message or recording in this period; see below and talk it over with your parent.</numerusform>
+                <numerusform>%n suspicious calls, messages or recordings in this period; see below and talk it over with your parent.</numerusform>
+            </translation>
         </message>
         <message>
             <source>这段时间没有发现可疑的电话、短信或录音。</source>
@@ -1187,13 +1190,6 @@
         <message>
             <source>每天的可疑事件：</source>
             <translation>Risky events per day: </translation>
-        </message>
-        <message numerus="yes">
-            <source>%n 次</source>
-            <translation>
-                <numerusform>%n time</numerusform>
-                <numerusform>%n times</numerusform>
-            </translation>
         </message>
         <message>
             <source>短信</source>

@@ -31,7 +31,13 @@ from screening.types import Level
 RISKY = Level.WARN
 MAX_ITEMS = 50  # flagged messages/recordings shown in full; the rest are counted
 MAX_NUMBERS = 10
-KIND_TEXT = {"call": ("电话", "calls"), "sms": ("短信", "text messages"), "recording": ("通话录音", "recordings")}
+# A number's events by kind: Chinese (counted with 次, no plural), English for one and for more ("once (text
+# message)", "3 times (2 text messages, 1 call)").
+KIND_COUNTED = {
+    "call": ("电话", "call", "calls"),
+    "sms": ("短信", "text message", "text messages"),
+    "recording": ("通话录音", "call recording", "call recordings"),
+}
 # The short names of the kinds: the chart's legend, the table under it, the page's words for the timeline.
 KIND_SHORT = {"call": ("电话", "calls"), "sms": ("短信", "SMS"), "recording": ("录音", "recordings")}
 # One colour and one pattern (solid, hatched, dotted) per kind, each also named in the legend and the table.
@@ -48,6 +54,7 @@ class NumberSummary:
     reason_zh: str
     reason_en: str
     last_at: str
+    kind_counts: dict[str, int] = field(default_factory=dict)  # events of each kind ({} : only ``kinds`` known)
 
 
 @dataclass
@@ -209,6 +216,7 @@ def collect_report(
                 reason_zh=str(s["reason"].get("zh", "")),
                 reason_en=str(s["reason"].get("en", "")),
                 last_at=s["last"],
+                kind_counts=dict(s["kinds"]),
             )
         )
     return rep
@@ -243,6 +251,43 @@ def _t(pair: tuple[str, str], lang: str | None, sep: str = " ") -> str:
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def times_en(n: int) -> str:
+    """once, twice, 3 times."""
+    return {1: "once", 2: "twice"}.get(n, f"{n} times")
+
+
+def seen_text(s: NumberSummary) -> tuple[str, str]:
+    """How often a number was seen and as what, in Chinese and English (the page's cards and the HTML report):
+    「1 次（短信）」 / "once (text message)", 「3 次（短信、电话）」 / "3 times (2 text messages, 1 call)"."""
+    kinds_zh = "、".join(KIND_COUNTED[k][0] for k in s.kinds)
+    counts = dict(s.kind_counts)
+    if not counts and s.kinds:  # only the kinds known: one kind holds every event; as many events as kinds, one each
+        if len(s.kinds) == 1:
+            counts = {s.kinds[0]: s.events}
+        elif s.events == len(s.kinds):
+            counts = dict.fromkeys(s.kinds, 1)
+
+    def noun(kind: str, n: int) -> str:
+        return KIND_COUNTED[kind][1 if n == 1 else 2]
+
+    if len(s.kinds) == 1:
+        kinds_en = noun(s.kinds[0], counts.get(s.kinds[0], s.events))
+    elif counts:
+        kinds_en = ", ".join(f"{counts[k]} {noun(k, counts[k])}" for k in s.kinds if k in counts)
+    else:
+        kinds_en = ", ".join(KIND_COUNTED[k][2] for k in s.kinds)
+    zh = f"{s.events} 次（{kinds_zh}）" if kinds_zh else f"{s.events} 次"
+    en = f"{times_en(s.events)} ({kinds_en})" if kinds_en else times_en(s.events)
+    return zh, en
+
+
+def with_name(number: str, name: str | None, lang: str | None) -> str:
+    """「10690000123（妈妈）」, "10690000123 (Mum)": the contact's name in brackets of the reader's script."""
+    if not name:
+        return number
+    return f"{number} ({name})" if lang == "en" else f"{number}（{name}）"
 
 
 def timeline_svg(rep: SafetyReport, lang: str | None = None) -> str:
@@ -294,6 +339,9 @@ section, .card { background: #fff; border-radius: 12px; padding: 14px 16px; marg
 table { border-collapse: collapse; width: 100%; } td, th { border: 1px solid #d1d5db; padding: 4px 8px;
   text-align: left; } .muted { color: #4b5563; font-size: 17px; }
 .verdict { font-size: 24px; font-weight: 700; }
+/* no heading, verdict or tile label ends on one lone character (「有诈骗话术的录」 then 「音」): "pretty" where the
+   browser has it, else balanced lines */
+h1, h2, .verdict, .stat { text-wrap: balance; text-wrap: pretty; }
 """
 
 
@@ -335,7 +383,7 @@ def _when(iso: str, tz: tzinfo) -> str:
 
 def _who(number: str, name: str | None, lang: str | None) -> str:
     number = number or _t(("未知号码", "unknown"), lang, " / ")
-    return f"{number}（{name}）" if name else number
+    return with_name(number, name, lang)
 
 
 def render_html(rep: SafetyReport, lang: str | None) -> str:
@@ -355,7 +403,10 @@ def render_html(rep: SafetyReport, lang: str | None) -> str:
     if rep.risky_total:
         verdict = _bi(
             f"这段时间发现 {rep.risky_total} 个可疑的电话、短信或录音，请看下面的说明，并和家人聊一聊。",
-            f"{rep.risky_total} suspicious calls, messages or recordings in this period; see below and talk it over.",
+            "1 suspicious call, message or recording in this period; see below and talk it over."
+            if rep.risky_total == 1
+            else f"{rep.risky_total} suspicious calls, messages or recordings in this period; see below and talk it "
+            "over.",
             lang,
         )
     else:
@@ -400,14 +451,9 @@ def render_html(rep: SafetyReport, lang: str | None) -> str:
     if rep.numbers:
         parts.append(f"<h2>{_bi('最可疑的号码', 'Most suspicious numbers', lang)}</h2>")
         for s in rep.numbers:
-            kinds_zh = "、".join(KIND_TEXT[k][0] for k in s.kinds)
-            kinds_en = ", ".join(KIND_TEXT[k][1] for k in s.kinds)
+            seen_zh, seen_en = seen_text(s)
             last = _when(s.last_at, tz)
-            seen = _bi(
-                f"{s.events} 次（{kinds_zh}），最近 {last}",
-                f"{s.events} time{'' if s.events == 1 else 's'} ({kinds_en}), last {last}",
-                lang,
-            )
+            seen = _bi(f"{seen_zh}，最近 {last}", f"{seen_en}, last {last}", lang)
             parts.append(
                 f"<div class='card'><p>{_badge(s.level, lang)} <b>{_e(_who(s.number, s.name, lang))}</b></p>"
                 f"<p>{seen}</p><p>{_bi(s.reason_zh, s.reason_en, lang)}</p></div>"

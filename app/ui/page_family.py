@@ -12,6 +12,7 @@ import datetime as dt
 import html
 import logging
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSize, Qt
@@ -38,7 +39,7 @@ from PySide6.QtWidgets import (
 from app.display import LEVEL_STYLES
 from app.operations import DataArea
 from app.operations import phone as ops
-from app.reports.family import KIND_SHORT, FlaggedItem, NumberSummary, SafetyReport, timeline_svg
+from app.reports.family import KIND_SHORT, FlaggedItem, NumberSummary, SafetyReport, seen_text, timeline_svg, with_name
 from app.ui import style
 from app.ui.widgets import (
     ErrorDetailsDialog,
@@ -162,6 +163,7 @@ class FamilyReportPage(QWidget):
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._status_text: Callable[[], str] | None = None  # made again on a language switch
 
         # the report
         self.verdict = QLabel(self)
@@ -287,6 +289,7 @@ class FamilyReportPage(QWidget):
         self.items_title.setText(self.tr("可疑短信和录音"))
         self.todo_title.setText(self.tr("接下来怎么做"))
         self.progress.retranslate()
+        self.status.setText(self._status_text() if self._status_text is not None else "")
         self._update_buttons()
         self._show_report()
 
@@ -465,8 +468,8 @@ class FamilyReportPage(QWidget):
         if rep.risky_total:
             self.verdict.setText(
                 "⚠ "
-                + self.tr("这段时间发现 %1 个可疑的电话、短信或录音，请看下面的说明，并和家人聊一聊。").replace(
-                    "%1", str(rep.risky_total)
+                + self.tr(
+                    "这段时间发现 %n 个可疑的电话、短信或录音，请看下面的说明，并和家人聊一聊。", "", rep.risky_total
                 )
             )
         else:
@@ -536,23 +539,18 @@ class FamilyReportPage(QWidget):
         return card
 
     def _number_card(self, s: NumberSummary) -> QLabel:
-        who = s.number + (f"（{s.name}）" if s.name else "")
-        kinds = (
-            "、".join(self._t(*KIND_WORDS[k]) for k in s.kinds)
-            if self._lang() == "zh"
-            else ", ".join(self._t(*KIND_WORDS[k]) for k in s.kinds)
-        )
-        times = self.tr("%n 次", "", s.events)
+        who = with_name(s.number, s.name, self._lang())
+        seen = self._t(*seen_text(s))  # 「2 次（短信、电话）」, "twice (1 text message, 1 call)": as the export says it
         reason = self._t(s.reason_zh, s.reason_en)
         text = (
             f"{self._level_html(s.level)} <b style='font-size:large'>{html.escape(who)}</b><br>"
-            f"{html.escape(times)}（{html.escape(kinds)}）<br>{html.escape(reason)}"
+            f"{html.escape(seen)}<br>{html.escape(reason)}"
         )
         return self._card(text, f"{style.level_text(s.level)} {who}: {reason}")
 
     def _item_card(self, it: FlaggedItem, rep: SafetyReport) -> QLabel:
         kind = self.tr("短信") if it.kind == "sms" else self.tr("通话录音")
-        who = (it.number or self.tr("未知号码")) + (f"（{it.name}）" if it.name else "")
+        who = with_name(it.number or self.tr("未知号码"), it.name, self._lang())
         lines = [f"{self._level_html(it.level)} <b>{html.escape(kind)}</b> · {self._when(it.occurred_at, rep)}"]
         number_word = self.tr("号码：")
         lines.append(f"{html.escape(number_word)}<b>{html.escape(who)}</b>")
@@ -627,7 +625,7 @@ class FamilyReportPage(QWidget):
             return
         profile = self.current_profile() or ""
         self.progress.start(self.tr("正在导入手机备份…"))
-        self.status.clear()
+        self._say(None)
         self._importing = True
         job = self.services.jobs.run_long(
             ops.import_job,
@@ -662,26 +660,28 @@ class FamilyReportPage(QWidget):
     def _imported(self, result: Any) -> None:
         self._import_done()
         self.last_import = result
-        lang = self._lang()
-        summary = [m.render(lang) for m in result.summary()]  # the same words as the CLI's summary
-        lines = [self.tr("导入完成：") + summary[0] + "".join(self.tr("。") + line for line in summary[1:])]
-        for f in result.files:
-            if f.error is not None:
-                lines.append("✗ " + f.error.render(lang))
-        self.status.setText("\n".join(lines))
+
+        def text() -> str:
+            lang = self._lang()
+            summary = [m.render(lang) for m in result.summary()]  # the same words as the CLI's summary
+            lines = [self.tr("导入完成：") + summary[0] + "".join(self.tr("。") + line for line in summary[1:])]
+            lines += ["✗ " + f.error.render(lang) for f in result.files if f.error is not None]
+            return "\n".join(lines)
+
+        self._say(text)
         self.services.notify_changed(DataArea.HISTORY)
         self.load_profiles()
 
     def _import_failed(self, exc: BaseException) -> None:
         self._import_done()
-        self.status.setText("✗ " + friendly_message(exc).splitlines()[0])
+        self._say(lambda: "✗ " + friendly_message(exc).splitlines()[0])
         self._show_error(exc)
         self.services.notify_changed(DataArea.HISTORY)  # files finished before the failure are kept
         self.load_profiles()
 
     def _import_cancelled(self) -> None:
         self._import_done()
-        self.status.setText(self.tr("已取消导入；已经完成的文件保留，没完成的那个文件什么都没有导入。"))
+        self._say(lambda: self.tr("已取消导入；已经完成的文件保留，没完成的那个文件什么都没有导入。"))
         self.services.notify_changed(DataArea.HISTORY)
         self.load_profiles()
 
@@ -714,9 +714,14 @@ class FamilyReportPage(QWidget):
 
     def _exported(self, path: str) -> None:
         self.last_export = path
-        self.status.setText(self.tr("报告已保存到：") + path + "\n" + self.tr("可以用手机或浏览器打开，发给家人。"))
+        self._say(lambda: self.tr("报告已保存到：") + path + "\n" + self.tr("可以用手机或浏览器打开，发给家人。"))
 
     # ------------------------------------------------------------------ misc
+    def _say(self, text: Callable[[], str] | None) -> None:
+        """The status line under the buttons; ``text`` makes it in the current language (again on a switch)."""
+        self._status_text = text
+        self.status.setText(text() if text is not None else "")
+
     def prepare_screenshot(self) -> None:
         """For ``callshield --screenshot``: the first person, last 30 days, scrolled to the chart."""
         self.period_combo.setCurrentIndex(self.period_combo.findData(PERIOD_30))
@@ -726,7 +731,7 @@ class FamilyReportPage(QWidget):
 
     def _show_error(self, exc: BaseException) -> None:
         log.warning("family report page: %s", type(exc).__name__)
-        self.status.setText("✗ " + friendly_message(exc).splitlines()[0])
+        self._say(lambda: "✗ " + friendly_message(exc).splitlines()[0])
         if isinstance(exc, ops.ProfileError):
             return  # bad input, said in plain words above; no details needed
         self.error_dialog = ErrorDetailsDialog.from_exception(exc, parent=self, log_path=str(self.services.log_path))

@@ -190,3 +190,54 @@ def test_hidden_page_catches_up_when_shown(qtbot, page, page_services, backup_di
     assert page.report.sms_screened == 0  # hidden: no work for every history write
     page.show()
     qtbot.waitUntil(lambda: page.report is not None and page.report.sms_screened == 9, timeout=5000)
+
+
+def test_status_line_follows_a_language_switch(page: FamilyReportPage, backup_dir, tmp_path, qapp):
+    """「报告已保存到：…可以用手机或浏览器打开，发给家人。」 stayed Chinese after switching the UI to English."""
+    from app.i18n import install_language
+
+    page.add_profile("妈妈")
+    page.import_paths([str(backup_dir)])
+    out = tmp_path / "report.html"
+    page.export_to(str(out))
+    assert page.status.text() == f"报告已保存到：{out}\n可以用手机或浏览器打开，发给家人。"
+    try:
+        install_language(qapp, "en")  # as the main window does on LanguageChange: every page's retranslate()
+        page.retranslate()
+        assert (
+            page.status.text()
+            == f"Report saved to: {out}\nOpen it on a phone or in a browser, and share it with the family."
+        )
+        page.import_paths([str(backup_dir)])  # again: nothing new, said in English, then back in Chinese
+        english = page.status.text()
+        assert english.startswith("Import finished: ") and not re.search(r"[\u4e00-\u9fff]", english)
+        install_language(qapp, "zh")
+        page.retranslate()
+        assert page.status.text().startswith("导入完成：")
+    finally:
+        install_language(qapp, "zh")
+
+
+def test_number_cards_count_in_plain_english(qtbot, page_services, backup_dir, qapp):
+    """「1 time（SMS)」 on the page: English counts once/twice/N times, kinds singular or plural, and brackets
+    of the English script; Chinese as before."""
+    from app.i18n import install_language
+
+    page = FamilyReportPage(page_services)
+    qtbot.addWidget(page)
+    _fixture_period(page)
+    page.add_profile("妈妈")
+    page.import_paths([str(backup_dir)])
+    chinese = _cards_text(page, page.numbers_box)
+    assert "<b style='font-size:large'>10690000123</b><br>2 次（短信、电话）<br>" in chinese
+    assert "<b style='font-size:large'>10086</b><br>1 次（短信）<br>" in chinese
+    try:
+        install_language(qapp, "en")
+        page.retranslate()
+        english = _cards_text(page, page.numbers_box)
+    finally:
+        install_language(qapp, "zh")
+    assert "<b style='font-size:large'>10690000123</b><br>twice (1 text message, 1 call)<br>" in english
+    assert "<b style='font-size:large'>10086</b><br>once (text message)<br>" in english
+    assert "<b style='font-size:large'>95275012</b><br>once (call)<br>" in english
+    assert not re.search(r"[（）]|\b1 times?\b|\(SMS\)", english), english

@@ -5,7 +5,9 @@ Chinese words of ours (only the messages' own words and the data stay as written
 from __future__ import annotations
 
 import html
+import json
 import re
+from pathlib import Path
 
 from app.reports.family import FlaggedItem, NumberSummary, SafetyReport, render_html
 from screening.types import Level
@@ -85,3 +87,75 @@ def test_language_codes_and_both_on_request() -> None:
     both = render_html(rep, None)  # a caller that wants both still can: Chinese with the English beneath
     assert "<html lang='zh-CN'>" in both and "接下来怎么做<span class='en' lang='en'>What to do next</span>" in both
     assert len(_visible(render_html(rep, "zh"))) < 0.6 * len(_visible(both))
+
+
+def test_english_counts_read_as_english_and_chinese_stays() -> None:
+    """「1 time (text messages), last …」 and 「1 time（SMS)」 read as "once (text message)"; a name in brackets of
+    the reader's script; one suspicious event is "1 suspicious call, message or recording"."""
+    rep = _full_report("Mum")
+    rep.numbers = [
+        NumberSummary("10690000123", None, 1, ["sms"], Level.BLOCK, "诈骗", "scam", "2026-12-01T01:12:00+00:00"),
+        NumberSummary(
+            "13912345678", "Uncle Li", 3, ["sms", "call"], Level.WARN, "诈骗", "scam", "2026-12-02T01:12:00+00:00",
+            kind_counts={"sms": 2, "call": 1},
+        ),
+        NumberSummary("95275012", None, 2, ["recording"], Level.WARN, "诈骗", "scam", "2026-12-03T01:12:00+00:00"),
+    ]  # fmt: skip
+    english = _visible(render_html(rep, "en"))
+    assert "once (text message), last 2026-12-01 01:12" in english
+    assert "13912345678 (Uncle Li)" in english and "3 times (2 text messages, 1 call), last" in english
+    assert "twice (call recordings), last" in english
+    assert not re.search(r"[（）：]", english), "full-width punctuation in the English report"
+    chinese = _visible(render_html(rep, "zh"))
+    assert "1 次（短信），最近 2026-12-01 01:12" in chinese and "3 次（短信、电话）" in chinese
+    assert "13912345678（Uncle Li）" in chinese and "2 次（通话录音）" in chinese
+    rep.calls_suspicious, rep.sms_suspicious, rep.recordings_flagged = 0, 0, 1
+    assert "1 suspicious call, message or recording in this period" in _visible(render_html(rep, "en"))
+    assert "这段时间发现 1 个可疑的电话、短信或录音" in _visible(render_html(rep, "zh"))
+
+
+# The last line of each heading, verdict and count tile at page widths from a small phone to a desktop (4 px apart),
+# measured by the browser (one character's box at a time): which ones end on one character alone.
+_LONE_CHARACTERS = """<script>
+function lastLine(el) {
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  let node, line = [], top = null, lines = 0;
+  while ((node = walker.nextNode())) {
+    for (let i = 0; i < node.length; i++) {
+      if (!node.data[i].trim()) continue;
+      const range = document.createRange();
+      range.setStart(node, i); range.setEnd(node, i + 1);
+      const rect = range.getClientRects()[0];
+      if (!rect) continue;
+      if (top === null || rect.top > top + rect.height / 2) { line = []; top = rect.top; lines++; }
+      line.push(node.data[i]);
+    }
+  }
+  return [lines, line.join("")];
+}
+const alone = [];
+for (let width = 320; width <= 1280; width += 4) {
+  document.documentElement.style.width = width + "px";
+  for (const el of document.querySelectorAll("h1, h2, .verdict, .stat")) {
+    const [lines, last] = lastLine(el);
+    if (lines > 1 && [...last].length === 1) alone.push([width, el.textContent.trim(), last]);
+  }
+}
+document.body.setAttribute("data-alone", JSON.stringify(alone));
+</script></body>"""
+
+
+def test_no_label_leaves_one_character_alone_on_a_line_in_chromium(tmp_path: Path) -> None:
+    """「有诈骗话术的录音」 broke leaving 「音」 alone on a phone and on a desktop (and 「家人防诈报告」 its 「告」)."""
+    from tests.app.phone.chromium import dump_dom
+
+    page = render_html(_full_report(), "zh")
+    probe = tmp_path / "lone.html"
+    probe.write_text(page.replace("</body>", _LONE_CHARACTERS), encoding="utf-8")
+    found = re.search(r'data-alone="([^"]*)"', dump_dom(probe))
+    assert found, "the measuring script did not run"
+    alone = json.loads(html.unescape(found.group(1)))
+    widths: dict[tuple[str, str], list[int]] = {}
+    for width, text, last in alone:
+        widths.setdefault((text, last), []).append(width)
+    assert not widths, {k: (min(v), max(v)) for k, v in widths.items()}
