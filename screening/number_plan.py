@@ -79,9 +79,7 @@ def numbering_plan() -> NumberingPlan:
             protected=bool(item.get("protected", False)),
         )
         official[entry.number] = entry
-    protected = frozenset(str(n) for n in plan["protected_numbers"]) | frozenset(
-        n for n, e in official.items() if e.protected
-    )
+    protected = frozenset(n for n, e in official.items() if e.protected)  # marked in the directory, nowhere else
     return NumberingPlan(
         version=f"{plan['version']}+{directory['version']}",
         mobile_prefixes=tuple(plan["mobile_prefixes"]),

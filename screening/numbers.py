@@ -137,6 +137,9 @@ class NormalisedNumber:
     dialled_digits: str = ""  # digits after any international prefix (after “+”, “00”, “+00”)
     plus_double_zero: bool = False  # arrived as “+00…”
     key: str = ""
+    # A special-service short number dialled or shown with a city's area code (0513-96110): the area code ("513"),
+    # while ``national_number`` is the short number itself ("96110"), so it is judged as that short number is.
+    area_code: str = ""
 
     @property
     def attribution(self) -> Attribution:
@@ -153,9 +156,14 @@ class NormalisedNumber:
         return None if self.problem is None else Message(self.problem, self.params)
 
     def display(self) -> str:
-        """A readable form: the national form for domestic CN numbers, else E.164, else the cleaned input."""
+        """A readable form: the national form for domestic CN numbers, else E.164, else the cleaned input.
+
+        A landline keeps its trunk 0 (051385123456, valid or not), and a short number with an area code shows both
+        (0513-96110): without the 0 either would read as another number (51396110)."""
         if self.country_code == 86 and not self.international_prefix and self.national_number:
-            if self.number_type is NumberType.FIXED_LINE and self.e164:
+            if self.area_code:
+                return f"0{self.area_code}-{self.national_number}"
+            if self.number_type is NumberType.FIXED_LINE and (self.e164 or self.digits.startswith("0")):
                 return "0" + self.national_number
             return self.national_number
         if self.e164:
@@ -340,6 +348,7 @@ def _international(raw: str, body: str, dialled: str, plus00: bool, region: str)
             dialled_digits=dialled,
             plus_double_zero=plus00,
             key=inner.key if inner.key.startswith("+") else key,
+            area_code=inner.area_code,
         )
     if not national:
         return _invalid(raw, body, NumberProblem.TOO_SHORT, (("length", 0),), country_code=cc, key=key, **common)
@@ -426,6 +435,20 @@ def _national(
         if _cn_mobile_pattern().fullmatch(nn):
             return result(kind, True, number=_CN_NUMBER)
         return result(kind, False, NumberProblem.UNALLOCATED_MOBILE, (("prefix", nn[:3]),))
+    if trunk or international_form:
+        local = area_short(nn)
+        if local is not None:
+            # 0513-96110, 010-12345: a city's own service line, shown (or dialled) with its area code.
+            area, short = local
+            return NormalisedNumber(
+                e164=None,
+                national_number=short,
+                number_type=NumberType.SHORT_CODE,
+                valid=True,
+                attribution_source=(86, int(nn), 0, True, "CN"),  # the area code's city
+                area_code=area,
+                **common,  # type: ignore[arg-type]
+            )
     if trunk:
         # 0 + area code + subscriber number (a landline), or 0 + a mobile number handled above.
         number = PhoneNumber(country_code=86, national_number=int(nn) if nn.isdigit() else 0)
@@ -456,7 +479,7 @@ def _national(
             return result(NumberType.TOLL_FREE_400_800, True, number=number)
         return result(NumberType.TOLL_FREE_400_800, False, *_length_problem("400/800 号码", "400/800 number", length))
     if nn.startswith("1") or nn.startswith("96"):
-        if nn in plan.official_short or (3 <= length <= 6 and nn.startswith(("10", "11", "12", "96"))):
+        if _short_code(nn):
             return result(NumberType.SHORT_CODE, True)
         if nn[:2] in plan.mobile_prefixes:
             return result(NumberType.MOBILE, False, *_length_problem("手机号码", "mobile number", length))
@@ -470,6 +493,46 @@ def _national(
     if length < 3:
         return result(NumberType.UNKNOWN, False, NumberProblem.TOO_SHORT, (("length", length),))
     return result(NumberType.UNKNOWN, False, *_length_problem("号码", "number", length))
+
+
+def _short_code(nn: str) -> bool:
+    """Whether ``nn`` (starting with 1 or 96, past the mobile, SMS-port and 95 checks) is a special-service short
+    number: one of the directory (``official_numbers.json``) or a 3–6 digit 10x/11x/12x/96x number."""
+    return nn in numbering_plan().official_short or (3 <= len(nn) <= 6 and nn.startswith(("10", "11", "12", "96")))
+
+
+def area_short(national: str) -> tuple[str, str] | None:
+    """``(area code, short number)`` when ``national`` (a Chinese number without its trunk 0) is a city's area code
+    followed by a special-service short number, else None: ``51396110`` → ``("513", "96110")``, ``1012345`` →
+    ``("10", "12345")``, ``571110`` → ``("571", "110")``.
+
+    Public service lines (96110, 12345, 12315, 110 …) are local numbers: dialled from another city, and often shown
+    by caller ID, with the city's area code.  The short number is the one :func:`normalise` would read on its own
+    as a valid short code, so it is judged as that number is (never a 95 hotline: those are nationwide, and an
+    area code before 95xxx is a local landline).  Area codes are two digits (10, 2x) or three (3xx–9xx), and must
+    be real ones (libphonenumber's landline plan)."""
+    if not 5 <= len(national) <= 9 or not national.isdigit():
+        return None
+    k = 2 if national[0] in "12" else 3
+    area, short = national[:k], national[k:]
+    if not short.startswith(("1", "96")) or short.startswith(numbering_plan().sms_platform_prefixes):
+        return None
+    if not _short_code(short) or not _is_area_code(area):
+        return None
+    return area, short
+
+
+@lru_cache(maxsize=1024)
+def _is_area_code(area: str) -> bool:
+    """Whether ``area`` is a Chinese area code: an ordinary 7 or 8 digit subscriber number after it is a valid
+    landline in libphonenumber's plan (the same plan that validates every landline here)."""
+    if area[:1] not in "23456789" and area != "10":
+        return False
+    for subscriber in ("23456789", "2345678"):
+        number = PhoneNumber(country_code=86, national_number=int(area + subscriber))
+        if phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) == PhoneNumberType.FIXED_LINE:
+            return True
+    return False
 
 
 # Marker: "this CN number has an E.164 form" (result() only needs to know that a PhoneNumber exists).

@@ -3,10 +3,11 @@
 Order of precedence (issue #2, STYLE.md §3.4):
 
 1. **Spoofed official number** (an official short number such as 110/96110/10086/955xx/12345 arriving with
-   an international prefix or a foreign country code) → block.  This beats the allowlist: nobody's family
-   calls from ``+852 96110``.
+   an international prefix or a foreign country code, alone or after a trunk 0 and area code: ``+852 0513 96110``)
+   → block.  This beats the allowlist: nobody's family calls from ``+852 96110``.
 2. **Allowlist** → allow.  Beats every blocklist and every heuristic.
-3. **Protected numbers** (110, 119, 120, 122, 96110, 12381, 12345 — ``numbering_cn.json``) → allow; no list
+3. **Protected numbers** (110, 119, 120, 122, 96110, 12381, 12345 — ``"protected": true`` in the official
+   directory ``official_numbers.json``, also with a city's area code: 0513-96110) → allow; no list
    entry or pattern ever blocks them.  Numbers of the bundled **official directory** (95588 …) are allowed
    too and are immune to prefix/wildcard entries (``95*`` does not block 95588); only an *exact* entry the
    user made for that very number blocks it — never one from a subscribed community list.
@@ -29,7 +30,7 @@ import phonenumbers
 
 from screening.i18n import BiText, Message
 from screening.number_plan import Rule, number_rules, numbering_plan
-from screening.numbers import NormalisedNumber, NumberProblem, NumberType, normalise
+from screening.numbers import NormalisedNumber, NumberProblem, NumberType, area_short, normalise
 from screening.types import Level
 
 if TYPE_CHECKING:
@@ -195,10 +196,12 @@ class NumberScreener:
         national = n.national_number or ""
         if n.international_prefix or foreign:
             for cand in (n.dialled_digits, national):
-                if cand and plan.looks_official_short(cand):
-                    official = plan.official.get(cand)
-                    name = official.name if official else BiText(cand, cand)
-                    out["spoofed_official"] = {"name": name, "number": cand}
+                local = area_short(cand[1:]) if cand.startswith("0") else None  # +852 0513 96110
+                short = local[1] if local is not None else cand
+                if short and plan.looks_official_short(short):
+                    official = plan.official.get(short)
+                    name = official.name if official else BiText(short, short)
+                    out["spoofed_official"] = {"name": name, "number": short}
                     break
         if not n.international_prefix and not foreign:
             official = plan.official.get(national)
@@ -206,6 +209,14 @@ class NumberScreener:
                 out["protected"] = {"name": official.name if official else BiText(national, national)}
             elif official is not None:
                 out["official_directory"] = {"name": official.name}
+            if n.area_code:
+                city = n.attribution
+                out["area_code_short"] = {
+                    "number": n.display(),
+                    "short": national,
+                    "area": "0" + n.area_code,
+                    "city": BiText(city.description_zh or "0" + n.area_code, city.description_en or "0" + n.area_code),
+                }
         if n.plus_double_zero:
             out["plus_double_zero"] = {}
         if n.problem is NumberProblem.INVALID_COUNTRY_CODE:
@@ -265,10 +276,12 @@ class NumberScreener:
             # 2. Allowlist.
             reasons = [*self._list_reasons(allow), *self._ignored(block, "allow"), *others]
             return self._verdict(Level.ALLOW, ALLOWLIST_SCORE, reasons, n, matches)
+        # 0513-96110 is 96110 with its city's area code: said beside the verdict, which is the short number's own.
+        local = [by_fact["area_code_short"]] if "area_code_short" in by_fact else []
         if "protected" in by_fact:
             # 3a. Protected numbers: never blocked.
             protected = by_fact["protected"]
-            reasons = [protected, *self._ignored(block, "protected")]
+            reasons = [protected, *local, *self._ignored(block, "protected")]
             return self._verdict(Level.ALLOW, self._score([protected]), reasons, n, matches)
         if "official_directory" in by_fact:
             # 3b. Official directory: immune to patterns, not to the user's exact entry for this number.
@@ -276,7 +289,7 @@ class NumberScreener:
             exact = [m for m in block if m.match_kind == "exact" and not m.subscribed]
             if not exact:
                 official = by_fact["official_directory"]
-                reasons = [official, *self._ignored(block, "official")]
+                reasons = [official, *local, *self._ignored(block, "official")]
                 return self._verdict(Level.ALLOW, self._score([official]), reasons, n, matches)
             block = exact
         if block:

@@ -76,6 +76,70 @@ def test_landline_with_area_code_has_city_attribution() -> None:
 
 
 @pytest.mark.parametrize(
+    ("raw", "short", "area", "shown", "city"),
+    [
+        ("0513-96110", "96110", "513", "0513-96110", "江苏省南通市"),
+        ("051396110", "96110", "513", "0513-96110", "江苏省南通市"),
+        ("021-96110", "96110", "21", "021-96110", "上海市"),
+        ("0571-12345", "12345", "571", "0571-12345", "浙江省杭州市"),
+        ("010-12345", "12345", "10", "010-12345", "北京市"),  # libphonenumber calls it a Beijing landline
+        ("(0513) 110", "110", "513", "0513-110", "江苏省南通市"),
+        ("0513-12369", "12369", "513", "0513-12369", "江苏省南通市"),  # a short number outside the directory
+    ],
+)
+def test_a_short_number_with_an_area_code_is_that_short_number_in_that_city(
+    raw: str, short: str, area: str, shown: str, city: str
+) -> None:
+    """0513-96110 was a 400/800 number shown as 51396110, and 0571-12345 a landline of the wrong length: public
+    service numbers are local numbers, dialled from other cities (and often shown) with the area code."""
+    n = normalise(raw)
+    assert (n.number_type, n.valid, n.problem) == (NumberType.SHORT_CODE, True, None)
+    assert (n.national_number, n.area_code, n.display()) == (short, area, shown)
+    assert n.attribution.description_zh == city
+    assert n.key == "+86" + area + short  # its own list key: an entry for 96110 alone is not one for 0513-96110
+    assert n.e164 is None  # like every short number
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "0300-96110",  # 0300 is no area code
+        "0513-95588",  # 95xxx are nationwide; after an area code it is a local landline
+        "0513-10690",  # an SMS port is no short number
+        "0513-1380",  # nor the start of a mobile number
+        "0513-8512345",  # a landline one digit short
+    ],
+)
+def test_an_area_code_before_anything_else_is_no_short_number(raw: str) -> None:
+    n = normalise(raw)
+    assert n.area_code == "" and n.number_type is not NumberType.SHORT_CODE, n
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("0513-85123456", "051385123456"),  # valid
+        ("0513-8512345", "05138512345"),  # one digit short: still the landline it claims to be, with its 0
+        ("0300-96110", "030096110"),
+        ("(010) 6512 345", "0106512345"),
+        ("85123456", "85123456"),  # no area code, no 0 to keep
+        ("013800138000", "13800138000"),  # a mobile number dialled with a 0 is shown as people know it
+    ],
+)
+def test_a_landline_never_loses_its_leading_zero(raw: str, shown: str) -> None:
+    assert normalise(raw).display() == shown
+
+
+def test_an_area_code_short_number_written_internationally_keeps_its_parts() -> None:
+    for raw in ("+86 513 96110", "+86 (0)513 96110", "0086 513 96110"):
+        n = normalise(raw)
+        assert n.international_prefix and n.number_type is NumberType.SHORT_CODE, raw
+        assert (n.national_number, n.area_code, n.key) == ("96110", "513", "+8651396110"), raw
+    foreign = normalise("+852 0513 96110")  # 0 + area code after a foreign country code: no real number
+    assert foreign.number_type is NumberType.INTERNATIONAL and not foreign.valid
+
+
+@pytest.mark.parametrize(
     ("raw", "kind", "valid"),
     [
         ("95275012", NumberType.LEASED_95, True),

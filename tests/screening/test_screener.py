@@ -80,6 +80,58 @@ def test_official_short_number_with_international_prefix_is_spoofed(screener: Nu
 
 
 @pytest.mark.parametrize(
+    ("raw", "short", "level", "first"),
+    [
+        ("0513-96110", "96110", Level.ALLOW, "cn.protected"),
+        ("021-96110", "96110", Level.ALLOW, "cn.protected"),
+        ("0571-12345", "12345", Level.ALLOW, "cn.protected"),
+        ("0513-12345", "12345", Level.ALLOW, "cn.protected"),
+        ("010-12345", "12345", Level.ALLOW, "cn.protected"),
+        ("0513-110", "110", Level.ALLOW, "cn.protected"),
+        ("0571-12315", "12315", Level.ALLOW, "cn.official.directory"),
+        ("0513-12369", "12369", Level.UNKNOWN, "cn.short.area_code"),  # judged as 12369 alone: unknown
+    ],
+)
+def test_a_short_number_with_an_area_code_is_judged_as_that_short_number(
+    store: ListStore, raw: str, short: str, level: Level, first: str
+) -> None:
+    """The trial: 0513-96110 / 021-96110 warned as a 400/800 number, 0571-12345 as a landline of the wrong length,
+    010-12345 was unknown.  Each is the city's own service line and is judged as the short number is, saying so."""
+    screener = NumberScreener(store)
+    v = screener.screen(raw)
+    assert (v.level, codes(v)[0]) == (level, first), v.reasons
+    assert v.level is screener.screen(short).level
+    (local,) = [r for r in v.reasons if r.code == "cn.short.area_code"]
+    assert f"特服短号 {short} 加上" in local.text.zh and f"the short number {short} with the area code" in local.text.en
+    assert "区号 0" in local.text.zh and "(" in local.text.en  # the area code and its city
+    store.add("block", raw[:4] + "*", "fraud")  # a range of the city's numbers never blocks its 96110 or 12345 …
+    expected = Level.BLOCK if level is Level.UNKNOWN else level  # … but does block a number outside the directory
+    assert NumberScreener(store).screen(raw).level is expected
+
+
+def test_an_area_code_short_number_names_the_city() -> None:
+    v = NumberScreener().screen("0513-96110")
+    assert codes(v) == ["cn.protected", "cn.short.area_code"]
+    assert "反诈预警劝阻专线" in v.reasons[0].text.zh
+    assert v.reasons[1].text.zh.startswith("0513-96110 是特服短号 96110 加上江苏省南通市的区号 0513")
+    assert "Nantong, Jiangsu" in v.reasons[1].text.en
+    assert v.number.display() == "0513-96110" and v.to_dict()["attribution"]["city_zh"] == "南通市"
+
+
+@pytest.mark.parametrize("raw", ["+852 0513 96110", "+86 513 96110", "0086 0513 96110", "+1 021 12345", "000513110"])
+def test_an_area_code_short_number_with_an_international_prefix_is_still_spoofed(store: ListStore, raw: str) -> None:
+    store.add("allow", raw)
+    v = NumberScreener(store).screen(raw)
+    assert v.level is Level.BLOCK and codes(v)[0] == "cn.spoof.official_short_intl", v.reasons
+
+
+def test_a_foreign_number_that_only_ends_like_a_short_number_is_no_spoof(screener: NumberScreener) -> None:
+    """+852 5139 6110 is a Hong Kong mobile: without the trunk 0 nothing says 513 is a Chinese area code."""
+    v = screener.screen("+852 5139 6110")
+    assert "cn.spoof.official_short_intl" not in codes(v) and v.level is Level.CAUTION
+
+
+@pytest.mark.parametrize(
     ("raw", "level", "code"),
     [
         ("4008123123", Level.WARN, "cn.inbound_only.400_800"),
@@ -200,6 +252,7 @@ def test_every_rule_is_complete_and_every_fact_is_produced() -> None:
     for raw in [
         "+852 96110", "110", "95588", "+00 852 1234 5678", "00019 1234", "+852 1", "95275012", "95123",
         "4008123123", "10690000123", "14012345678", "1380013800", "+1 202 555 0123", "17001234567", "x",
+        "0513-96110",
     ]:  # fmt: skip
         produced |= set(screener.facts(normalise(raw))) | set(screener.facts(normalise(raw), "sms"))
     for rule in rules.values():
@@ -228,6 +281,14 @@ def test_official_directory_numbers_are_unique_and_well_formed() -> None:
         assert plan.official[n].name.zh and plan.official[n].name.en
     for p in ("110", "119", "120", "122", "96110", "12381", "12345"):
         assert p in plan.protected
+
+
+def test_protected_numbers_are_marked_in_the_directory_and_nowhere_else() -> None:
+    """One source: ``"protected": true`` in official_numbers.json (numbering_cn.json had a second copy of the list)."""
+    plan_data = json.loads(resources.files("blocklists").joinpath("data", "numbering_cn.json").read_text("utf-8"))
+    assert not any("protected" in key for key in plan_data)
+    plan = numbering_plan()
+    assert plan.protected == {n for n, entry in plan.official.items() if entry.protected}
 
 
 def test_precedence_holds_for_a_subscribed_community_list(tmp_path) -> None:  # type: ignore[no-untyped-def]

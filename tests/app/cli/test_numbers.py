@@ -48,6 +48,32 @@ def test_check_json_and_why(run_cli) -> None:  # type: ignore[no-untyped-def]
     assert "[cn.spoof.official_short_intl]" in why.stdout and "依据：" in why.stdout
 
 
+def test_check_a_short_number_with_an_area_code(run_cli) -> None:  # type: ignore[no-untyped-def]
+    """The trial's command: 96110 with an area code was 警告 as a 400/800 number shown as 51396110, 0571-12345 警告 as a
+    landline of the wrong length, 010-12345 未知; a bad area code is still a landline of the wrong length, with its 0."""
+    numbers = ["0513-96110", "021-96110", "0571-12345", "0513-12345", "010-12345", "0300-96110", "+852 0513 96110"]
+    result = run_cli("check", "--why", *numbers)
+    assert result.returncode == 0, result.stderr
+    table = result.stdout.split("\n\n")[0].splitlines()[2:]
+    rows = {line.split()[0]: line.split() for line in table}
+    assert list(rows) == [
+        "0513-96110",
+        "021-96110",
+        "0571-12345",
+        "0513-12345",
+        "010-12345",
+        "030096110",
+        "+852051396110",
+    ]
+    for number, city in [("0513-96110", "江苏省南通市"), ("021-96110", "上海市"), ("0571-12345", "浙江省杭州市")]:
+        assert rows[number][1:4] == ["可信(0.00)", "特服短号", city]
+        assert rows[number][4].startswith("受保护的紧急/公共服务号码")
+    assert rows["010-12345"][1:4] == ["可信(0.00)", "特服短号", "北京市"]
+    assert rows["030096110"][1].startswith("警告") and "400/800" not in result.stdout
+    assert rows["+852051396110"][1].startswith("拦截")
+    assert "[cn.short.area_code] 0513-96110 是特服短号 96110 加上江苏省南通市的区号 0513" in result.stdout
+
+
 def test_check_reads_a_call_log_from_stdin_and_file(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     result = run_cli("check", "--json", "-", input="13800138000\n\n95275012\n")
     assert [json.loads(x)["key"] for x in result.stdout.splitlines()] == ["+8613800138000", "+8695275012"]
