@@ -1,8 +1,8 @@
 """Number screening and list management from the command line.
 
 ``callshield check NUMBER...``            screen numbers (human table or ``--json``; ``-`` reads stdin,
-                                          ``--file`` a call log, one number per line or the first number-like
-                                          CSV cell)
+                                          ``--file`` a call log, one number per line or a CSV's number
+                                          column, read as ``phone import`` reads it)
 ``callshield lists show [NAME]``          the lists, or the entries of one list
 ``callshield lists import FILE --list N`` all-or-nothing import (CSV/TXT/JSON; UTF-8, BOM, GBK)
 ``callshield lists export NAME FILE``     CSV (UTF-8 BOM for Excel), TXT or JSON
@@ -269,20 +269,27 @@ def _stream_lines(stream: Any) -> Iterator[tuple[int, str | None]]:
 def iter_check_input(stream: Any, name: str) -> Iterator[tuple[str | None, tuple[str, int, str] | None]]:
     """Numbers from a call log or one-per-line text, one at a time: ``(number, None)`` or ``(None, problem)``.
 
-    A problem is ``(source name, line number, kind)``; kinds: ``undecodable`` (neither UTF-8 nor GBK),
-    ``ambiguous`` (a line like ``138,0013,8000``: digits split over several cells, so which is the number?).
+    Read as ``phone import`` reads a call log (``app.phone.importer.call_log_numbers``): a title line and the header
+    are skipped and a header's number column is read.  A problem is ``(source name, line number, kind)``; kinds:
+    ``undecodable`` (neither UTF-8 nor GBK), ``ambiguous`` (a line like ``138,0013,8000``: digits split over
+    several cells, so which is the number?), ``title`` (text above the header: the export's title, not a number),
+    ``broken`` (a message export that cannot be read from this line on: a quote never closed).
     Nothing is dropped silently.
     """
-    from blocklists.importexport import CALL_LOG_AMBIGUOUS, call_log_number
+    from app.phone.importer import CALL_LOG_BROKEN, CALL_LOG_TITLE, call_log_numbers
+    from blocklists.importexport import CALL_LOG_AMBIGUOUS
 
-    for i, line in _stream_lines(stream):
-        if line is None:
-            yield None, (name, i, "undecodable")
-            continue
-        value = call_log_number(line)
-        if value == CALL_LOG_AMBIGUOUS:
-            yield None, (name, i, "ambiguous")
-        elif value:
+    problems = {
+        None: "undecodable",
+        CALL_LOG_AMBIGUOUS: "ambiguous",
+        CALL_LOG_TITLE: "title",
+        CALL_LOG_BROKEN: "broken",
+    }
+    for i, value in call_log_numbers((line for _i, line in _stream_lines(stream)), name):
+        kind = problems.get(value)
+        if kind is not None:
+            yield None, (name, i, kind)
+        else:
             yield value, None
 
 
@@ -334,6 +341,12 @@ def _report_input_problems(ctx: Any, problems: list[tuple[str, int, str]]) -> No
         if kind == "undecodable":
             echo_err(ctx, ctx.t(f"{where} 第 {line} 行：无法解码（不是 UTF-8 或 GBK 文本），未检查",
                             f"{where} line {line}: cannot be decoded (neither UTF-8 nor GBK); not checked"))  # fmt: skip
+        elif kind == "title":
+            echo_err(ctx, ctx.t(f"{where} 第 {line} 行：在号码上面，看作标题，未检查",
+                            f"{where} line {line}: above the numbers, taken for a title; not checked"))  # fmt: skip
+        elif kind == "broken":
+            echo_err(ctx, ctx.t(f"{where} 从第 {line} 行起读不出来（有引号没有配对），未检查",
+                            f"{where} from line {line} on: unreadable (a quote is never closed); not checked"))  # fmt: skip
         else:
             echo_err(ctx, ctx.t(f"{where} 第 {line} 行：看不出哪一部分是号码（数字被逗号分成了几段），未检查",
                             f"{where} line {line}: cannot tell which part is the number (digits split by commas); "

@@ -628,6 +628,13 @@
                 <numerusform>(the table shows the riskiest %n; export CSV for all results)</numerusform>
             </translation>
         </message>
+        <message numerus="yes">
+            <source>（文件里有 %n 行看不出哪一部分是号码，没有检查）</source>
+            <translation>
+                <numerusform>(%n line of the file has no clear number; not checked)</numerusform>
+                <numerusform>(%n lines of the file have no clear number; not checked)</numerusform>
+            </translation>
+        </message>
         <message>
             <source>导出查询结果</source>
             <translation>Export check results</translation>

@@ -1,41 +1,20 @@
 """Reading numbers out of what users paste or export: free text, or a phone's call-log CSV.
 
-Call logs exported from Chinese phones and opened in Excel arrive as UTF-8, UTF-8 with BOM or GBK
-(GB18030); the number column is called 号码/电话/来电号码/手机号… or number/phone/caller.  When no
-header names it, the column whose cells look most like phone numbers wins.
+A call-log file is read as ``phone import`` and ``callshield check --file`` read it
+(``app.phone.importer.call_log_numbers``): UTF-8, UTF-8 with BOM or GBK (GB18030); a title line above the header
+skipped; the number column named by the header (号码/电话/来电号码/number/phone …), else the first number-like cell
+of each line.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from screening.i18n import Message, MessageCode
 
-NUMBER_HEADERS = (
-    "号码",
-    "电话号码",
-    "来电号码",
-    "对方号码",
-    "主叫号码",
-    "手机号",
-    "手机号码",
-    "电话",
-    "手机",
-    "联系电话",
-    "number",
-    "phone",
-    "phone number",
-    "caller",
-    "caller id",
-    "from",
-    "tel",
-)
 _SPLIT = re.compile(r"[\r\n,，;；、|\t]+")
-_PHONEISH = re.compile(r"^[+＋(（]?[0-9０-９][0-9０-９ \-‐–—()（）.#＃*]{1,30}$")
 MAX_NUMBERS = 1_000_000
 
 
@@ -64,8 +43,9 @@ class CallLogError(Exception):
 class CallLog:
     numbers: list[str]
     encoding: str
-    column: str  # header of the number column ("" when the file had none)
     truncated: bool = False
+    # lines not checked: digits split over cells (138,0013,8000), or where a message export became unreadable
+    unclear_lines: tuple[int, ...] = ()
 
 
 def split_pasted(text: str) -> list[str]:
@@ -89,16 +69,11 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     return "\n".join(lines), encoding
 
 
-def _looks_like_number(cell: str) -> bool:
-    cell = cell.strip()
-    if not _PHONEISH.match(cell):
-        return False
-    digits = sum(ch.isdigit() for ch in cell)
-    return 3 <= digits <= 20
-
-
 def read_call_log(path: str | Path, limit: int = MAX_NUMBERS) -> CallLog:
     """The numbers of a call-log CSV (or a plain list, one per line), in file order."""
+    from app.phone.importer import CALL_LOG_BROKEN, CALL_LOG_TITLE, call_log_numbers
+    from blocklists.importexport import CALL_LOG_AMBIGUOUS
+
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -112,40 +87,17 @@ def read_call_log(path: str | Path, limit: int = MAX_NUMBERS) -> CallLog:
         raise CallLogError(Message(CallLogProblem.NOT_TEXT, {"name": path.name})) from exc
     if any(ord(ch) < 32 and ch not in "\r\n\t" for ch in text[:4096]):
         raise CallLogError(Message(CallLogProblem.NOT_TEXT, {"name": path.name}))
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    rows = [row for row in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in row)]
-    if not rows:
-        raise CallLogError(Message(CallLogProblem.NO_NUMBERS, {"name": path.name}))
-    header = [c.strip().lower() for c in rows[0]]
-    column = -1
-    for name in NUMBER_HEADERS:
-        if name in header:
-            column = header.index(name)
-            break
-    if column < 0:  # a header containing a known word: “来电号码(对方)”
-        for i, cell in enumerate(header):
-            if any(name in cell for name in NUMBER_HEADERS[:10]):
-                column = i
-                break
-    body = rows[1:] if column >= 0 or not any(_looks_like_number(c) for c in rows[0]) else rows
-    column_name = rows[0][column].strip() if column >= 0 else ""
-    if column < 0:
-        width = max(len(r) for r in body) if body else 0
-        scores = [sum(1 for r in body[:200] if i < len(r) and _looks_like_number(r[i])) for i in range(width)]
-        if not scores or max(scores) == 0:
-            raise CallLogError(Message(CallLogProblem.NO_NUMBERS, {"name": path.name}))
-        column = scores.index(max(scores))
     numbers: list[str] = []
+    unclear: list[int] = []
     truncated = False
-    for row in body:
-        if column < len(row) and row[column].strip():
+    for line, value in call_log_numbers(text.split("\n"), path):
+        if value in (CALL_LOG_AMBIGUOUS, CALL_LOG_BROKEN):
+            unclear.append(line)
+        elif value and value != CALL_LOG_TITLE:
             if len(numbers) >= limit:
                 truncated = True
                 break
-            numbers.append(row[column].strip())
+            numbers.append(value.strip())
     if not numbers:
         raise CallLogError(Message(CallLogProblem.NO_NUMBERS, {"name": path.name}))
-    return CallLog(numbers=numbers, encoding=encoding, column=column_name, truncated=truncated)
+    return CallLog(numbers=numbers, encoding=encoding, truncated=truncated, unclear_lines=tuple(unclear))

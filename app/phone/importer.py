@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import itertools
 import json
 import logging
 import re
@@ -379,8 +380,8 @@ _CSV_PERIOD_WORD = re.compile(_CSV_PERIOD, re.IGNORECASE)
 _CSV_COLUMNS = {
     "number": (
         "号码", "电话", "电话号码", "手机", "手机号", "手机号码", "来电号码", "对方号码", "联系电话", "发件人", "发信人",
-        "发送人", "发件人号码", "发送方", "发送号码", "number", "phone", "phone number", "phone_number", "tel",
-        "address", "sender", "from",
+        "发送人", "发件人号码", "发送方", "发送号码", "主叫号码", "number", "phone", "phone number", "phone_number",
+        "tel", "address", "sender", "from", "caller", "caller id",
     ),
     "time": (
         "时间", "日期", "日期时间", "通话时间", "开始时间", "发送时间", "接收时间", "收到时间", "time", "date",
@@ -399,6 +400,8 @@ _CSV_SENT_WORDS = ("发送", "已发", "发出", "sent", "outgoing", "outbox")
 _CSV_DRAFT_WORDS = ("草稿", "draft")
 _CSV_PROSE = 20  # a cell this long in a file without a header is text, so the file may be messages
 _HEADER_LOOKAHEAD = 5  # lines after the first call-like line where a known header still makes that line a title
+LAYOUT_LINES = 200  # csv_layout looks for the header in a file's first lines (and _HEADER_LOOKAHEAD more)
+_BRACKETED = re.compile(r"[(（\[【].*?[)）\]】]")  # 来电号码(对方), 时长（秒）
 # The call types the backups use (``backup_xml.CALL_TYPES``), as a call-log CSV writes them.
 _CSV_CALL_TYPES = (
     ("missed", ("未接", "missed")),
@@ -415,10 +418,11 @@ def _csv_header(cells: list[str]) -> dict[str, int]:
     """Column of each known header name among a line's ``cells`` (see ``_CSV_COLUMNS``), or {} for no header.
     A second time column (日期 then 时间: the date and the clock time apart) is ``clock``."""
     lowered = [unicodedata.normalize("NFKC", c).strip().lstrip("\ufeff").lower() for c in cells]
+    bare = [_BRACKETED.sub("", c).strip() for c in lowered]  # a name with a note in brackets: 来电号码(对方)
     found: dict[str, int] = {}
     for key, names in _CSV_COLUMNS.items():
         for i, cell in enumerate(lowered):
-            if cell in names:
+            if cell in names or bare[i] in names:
                 found[key] = i
                 break
     if "time" in found:
@@ -501,7 +505,7 @@ def csv_layout(path: Path, lines: Sequence[str]) -> CsvLayout:
     from blocklists.importexport import csv_cells
 
     unknown: tuple[int, list[str]] | None = None  # a title line or a header we do not know
-    for i, line in enumerate(lines[:200], 1):
+    for i, line in enumerate(lines[:LAYOUT_LINES], 1):
         if not line.strip():
             continue
         cells = csv_cells(line)
@@ -535,6 +539,116 @@ def csv_layout(path: Path, lines: Sequence[str]) -> CsvLayout:
     found = "，".join(c for c in unknown[1] if c) or unknown[1][0]
     params = {"path": str(path), "found": _excerpt(found, 80)}
     return CsvLayout("csv", unknown[0], tuple(unknown[1]), problem=Message(PhoneProblem.CSV_UNKNOWN_COLUMNS, params))
+
+
+CALL_LOG_TITLE = "\x00title"  # call_log_numbers' answer for text above the header or the numbers (a title)
+CALL_LOG_BROKEN = "\x00broken"  # … for a message export whose rows cannot be read from this line on (a stray quote)
+
+
+def call_log_line_number(line: str, layout: CsvLayout) -> str:
+    """The number on one line of a call log whose layout is ``layout`` (``csv_layout``): the cell under the header's
+    number column (号码, 电话, number …) when the header names one, so a name or a date before it is never taken
+    for the number; else the first number-like cell (``call_log_number``).  ``""`` for a line without a number
+    (blank, a comment, an empty or wordless cell: a withheld number); ``CALL_LOG_AMBIGUOUS`` when the line does not
+    line up with its header (138,0013,8000: digits split by commas, so which is the number?)."""
+    from blocklists.importexport import CALL_LOG_AMBIGUOUS, call_log_number, csv_cells
+
+    column = layout.columns.get("number")
+    if column is None or not layout.header_line:
+        return call_log_number(line)
+    if not line.strip() or line.lstrip().startswith("#"):
+        return ""
+    cells = csv_cells(line)
+    width = len(layout.header)
+    cell = cells[column] if column < len(cells) else ""
+    if any(cells[width:]):
+        return CALL_LOG_AMBIGUOUS  # more cells than the header: 138,0013,8000 under 号码,时间
+    after = cells[column + 1] if column + 1 < len(cells) else ""
+    if len(cells) != width and len(cell) < 7 and _digits_only(cell) and _digits_only(after):
+        return CALL_LOG_AMBIGUOUS  # a row that does not line up, its number running on: 张三,138,0013,8000
+    return cell if any(ch.isdigit() for ch in cell) else ""
+
+
+def _digits_only(cell: str) -> bool:
+    """Whether a cell holds digits only (perhaps with +, spaces and dashes): a piece of a number."""
+    return cell.lstrip("+").replace(" ", "").replace("-", "").isdigit()
+
+
+def call_log_numbers(lines: Iterable[str | None], path: str | Path = "") -> Iterator[tuple[int, str | None]]:
+    """``(line number, number)`` for each call of a call log (or message of a message export, or line of a list of
+    numbers), in file order: how ``callshield check --file`` / ``check -`` and the Check page's 打开通话记录… read a
+    file, with the layout and the per-line reading ``phone import`` uses (``csv_layout``, ``call_log_line_number``).
+
+    ``lines`` are decoded lines, ``None`` for one that could not be decoded (it comes back as ``(line, None)``).
+    Lines above the header are not read as numbers: one that holds text comes back as ``CALL_LOG_TITLE`` (the
+    export's title, 通话记录-爸爸-20261206), so a caller can say it was not checked.  ``CALL_LOG_AMBIGUOUS`` marks
+    digits split over cells, ``CALL_LOG_BROKEN`` the line of a message export from which on no row can be read (a
+    quote never closed); lines without a number are left out.  Lazy: only the first lines are held while
+    the header is found, so a million lines on stdin stream.
+    """
+    from blocklists.importexport import call_log_number
+
+    it = iter(lines)
+    head = list(itertools.islice(it, LAYOUT_LINES + _HEADER_LOOKAHEAD))
+    layout = csv_layout(Path(path), ["" if line is None else line for line in head])
+    numbered = enumerate(itertools.chain(head, it), 1)
+    for i, line in itertools.islice(numbered, layout.header_line):  # a title, then the header
+        if line is not None and call_log_number(line) and not (i == layout.header_line and layout.columns):
+            yield i, CALL_LOG_TITLE
+    if "text" in layout.columns and "number" in layout.columns:  # messages: a text may hold commas and line breaks
+        yield from _message_numbers(numbered, layout, head[layout.header_line - 1] or "")
+        return
+    for i, line in numbered:
+        if line is None:
+            yield i, None
+        elif number := call_log_line_number(line, layout):
+            yield i, number
+
+
+def _message_numbers(
+    numbered: Iterator[tuple[int, str | None]], layout: CsvLayout, header: str
+) -> Iterator[tuple[int, str | None]]:
+    """The sender of each message below a message export's ``header`` (``_message_rows``); undecodable lines as
+    ``(line, None)``."""
+    undecodable: list[int] = []
+
+    def body() -> Iterator[str]:
+        for i, line in numbered:
+            if line is None:
+                undecodable.append(i)
+            yield line or ""
+
+    column = layout.columns["number"]
+    reading = [layout.header_line + 1]
+    try:
+        for at, cells in _message_rows(body(), header, layout.header_line, reading):
+            while undecodable:
+                yield undecodable.pop(0), None
+            number = cells[column].strip() if column < len(cells) else ""
+            if number:
+                yield at, number
+    except csv.Error:  # a quote never closed ran past the csv module's field limit
+        yield reading[0], CALL_LOG_BROKEN
+        return
+    while undecodable:
+        yield undecodable.pop(0), None
+
+
+def _message_rows(
+    body: Iterable[str], header: str, header_line: int, reading: list[int] | None = None
+) -> Iterator[tuple[int, list[str]]]:
+    """The rows below a message export's ``header`` (on line ``header_line``) as ``(line the row starts on, cells)``,
+    blank rows left out.  Read with the csv module: a message may hold commas, quotes and line breaks.  A row it
+    cannot read raises ``csv.Error``; ``reading[0]``, when given, is then the line that row starts on."""
+    delimiter = "\t" if header.count("\t") > header.count(",") else ","
+    reader = csv.reader((line + "\n" for line in body), delimiter=delimiter)
+    reading = reading if reading is not None else [0]
+    reading[0] = header_line + 1  # the line the next row starts on
+    for cells in reader:
+        at = reading[0]
+        reading[0] = header_line + reader.line_num + 1
+        if any(c.strip() for c in cells):
+            yield at, cells
 
 
 def _csv_extra(columns: dict[str, int], cells: list[str]) -> tuple[str | None, str | None, float | None]:
@@ -1004,14 +1118,14 @@ class PhoneImporter:
         bad: list[Message],
         flagged: list[Any],
     ) -> Iterator[tuple[str, Callable[[], tuple[Any, ...]]]]:
-        from blocklists.importexport import CALL_LOG_AMBIGUOUS, call_log_number, csv_cells
+        from blocklists.importexport import CALL_LOG_AMBIGUOUS, csv_cells
         from screening.numbers import NumberProblem, normalise
 
         columns = layout.columns
         for i, line in enumerate(lines, 1):
             if i <= layout.header_line or i in skip:
                 continue
-            number = call_log_number(line)
+            number = call_log_line_number(line, layout)
             if number == CALL_LOG_AMBIGUOUS:
                 bad.append(Message(RowProblem.AMBIGUOUS, {"line": i}))
                 continue
@@ -1050,17 +1164,10 @@ class PhoneImporter:
     ) -> Iterator[tuple[str, Callable[[], tuple[Any, ...]]]]:
         """A message export's rows, each screened as the XML backups' messages are (``_message_row``).  Cells are
         read with the csv module: a message may hold commas, quotes and line breaks."""
-        header = lines[layout.header_line - 1]
-        delimiter = "\t" if header.count("\t") > header.count(",") else ","
         width = len(layout.header)
         need = max(layout.columns["number"], layout.columns["text"]) + 1
-        body = (("" if i in skip else ln) + "\n" for i, ln in enumerate(lines, 1) if i > layout.header_line)
-        reader = csv.reader(body, delimiter=delimiter)
-        first = layout.header_line + 1  # the line the next row starts on
-        for cells in reader:
-            at, first = first, layout.header_line + reader.line_num + 1
-            if not any(c.strip() for c in cells):
-                continue
+        body = ("" if i in skip else ln for i, ln in enumerate(lines, 1) if i > layout.header_line)
+        for at, cells in _message_rows(body, lines[layout.header_line - 1], layout.header_line):
             if len(cells) < need:
                 bad.append(Message(RowProblem.COLUMNS, {"line": at, "expected": width, "found": len(cells)}))
                 continue

@@ -59,6 +59,7 @@ class CheckPage(QWidget):
         self.services = services
         self._job: Any = None
         self._all_rows: list[CheckRow] = []
+        self._unclear_lines: tuple[int, ...] = ()  # lines of the opened call log that were not checked
         self.error_dialog: ErrorDetailsDialog | None = None
 
         self.title = page_title(self)
@@ -244,6 +245,7 @@ class CheckPage(QWidget):
 
     # ----------------------------------------------------------------- actions
     def check_pasted(self) -> None:
+        self._unclear_lines = ()
         numbers = split_pasted(self.input.toPlainText())
         if not numbers:
             self.summary.setText(self.tr("请先输入或粘贴号码。"))
@@ -278,7 +280,9 @@ class CheckPage(QWidget):
             self.open_call_log(path)
 
     def open_call_log(self, path: str) -> None:
-        """Read the CSV in a job (it may be large, UTF-8 or GBK), then screen its numbers."""
+        """Read the CSV in a job (it may be large, UTF-8 or GBK), then screen its numbers.  Read as ``phone import``
+        and ``callshield check --file`` read it (``app.models.calllog.read_call_log``): a title line above the header
+        is skipped and the header's number column read."""
         if self._job is not None:
             return
         self._set_busy(True)
@@ -291,6 +295,7 @@ class CheckPage(QWidget):
         self._job = None
         self._set_busy(False)
         self.input.setPlainText("\n".join(log_.numbers[:2000]))
+        self._unclear_lines = log_.unclear_lines
         self.check_numbers(log_.numbers)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -310,6 +315,7 @@ class CheckPage(QWidget):
     def clear(self) -> None:
         self.input.clear()
         self._all_rows = []
+        self._unclear_lines = ()
         self.model.clear()
         self.banner.set_verdict(Level.UNKNOWN)
         self.add_status.clear()
@@ -428,6 +434,8 @@ class CheckPage(QWidget):
         text = self.tr("共 %n 个：", "", len(rows)) + "  ".join(parts)
         if len(rows) > self.model.rowCount():
             text += "  " + self.tr("（表格显示风险最高的 %n 个；导出 CSV 可得到全部结果）", "", self.model.rowCount())
+        if self._unclear_lines:
+            text += "  " + self.tr("（文件里有 %n 行看不出哪一部分是号码，没有检查）", "", len(self._unclear_lines))
         self.summary.setText(text)
 
     def _set_busy(self, busy: bool) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
+
+import pytest
 
 from blocklists.db import open_db
 from blocklists.history import History
@@ -82,6 +85,64 @@ def test_check_reads_a_call_log_from_stdin_and_file(run_cli, tmp_path: Path) -> 
     result = run_cli("check", "--json", "--file", str(log))
     assert result.returncode == 0, result.stderr
     assert [json.loads(x)["level"] for x in result.stdout.splitlines()] == ["warn", "block"]
+
+
+# A phone's call-log export as a new user had it: a title line above the header, the names before the numbers.
+TITLED_CALL_LOG = (
+    "通话记录-爸爸-20261206\n姓名,号码,时间,类型,时长\n爸爸,13800138000,2026-12-06 09:00,来电,35\n"
+    "小区物业,95275012,2026-12-06 10:00,未接,0\n,0513-96110,2026-12-06 11:00,来电,60\n"
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_check_file_reads_a_titled_call_log_as_phone_import_does(  # type: ignore[no-untyped-def]
+    run_cli, tmp_path: Path, encoding: str
+) -> None:
+    """The title line came out as a number (20261206, 注意) and the README says check --file uses the reader of
+    ``phone import``: the title is named and skipped, and the 号码 column is read."""
+    log = tmp_path / "通话记录-爸爸-20261206.csv"
+    log.write_bytes(TITLED_CALL_LOG.encode(encoding))
+    result = run_cli("check", "--json", "--file", str(log))
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(x) for x in result.stdout.splitlines()]
+    assert [(r["input"], r["level"]) for r in rows] == [
+        ("13800138000", "unknown"),
+        ("95275012", "warn"),
+        ("0513-96110", "allow"),
+    ]
+    assert f"{log} 第 1 行：在号码上面，看作标题，未检查" in result.stderr
+
+
+def test_check_stdin_reads_a_titled_call_log_with_the_same_reader() -> None:
+    from app.cli.numbers import iter_check_input
+
+    data = (TITLED_CALL_LOG + "138,0013,8000\n").encode("gbk")
+    assert list(iter_check_input(io.BytesIO(data), "-")) == [
+        (None, ("-", 1, "title")),
+        ("13800138000", None),
+        ("95275012", None),
+        ("0513-96110", None),
+        (None, ("-", 6, "ambiguous")),
+    ]
+
+
+def test_check_reads_the_senders_of_a_message_export() -> None:
+    """A message may hold commas and line breaks: its continuation lines are no numbers, and a quote that is never
+    closed is named, not a crash (the csv module gives up at 128 kB)."""
+    from app.cli.numbers import iter_check_input
+
+    data = (
+        "短信导出 2026-12-06\n发件人,接收时间,正文\n"
+        '17098765432,2026-12-04 08:45,"妈，我是小军。\n加我微信 xj20261204，急用钱"\n'
+        '95588,2026-12-04 10:00,"余额888.00元, 请查收"\n'
+        '10086,2026-12-05 09:00,"' + "x" * 140_000 + "\n"
+    ).encode("utf-8")
+    assert list(iter_check_input(io.BytesIO(data), "-")) == [
+        (None, ("-", 1, "title")),
+        ("17098765432", None),
+        ("95588", None),
+        (None, ("-", 6, "broken")),
+    ]
 
 
 def test_check_records_nothing(run_cli, data_dir: Path) -> None:  # type: ignore[no-untyped-def]

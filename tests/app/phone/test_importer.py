@@ -262,6 +262,21 @@ def test_a_call_log_under_a_date_title_line_keeps_its_columns(phone_db: sqlite_u
     assert (row["number_raw"], row["name"], row["duration_s"]) == ("13900001111", "儿子小军", 120.0)
 
 
+def test_a_call_log_is_read_by_its_number_column_under_a_title(phone_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    """A date alone before the 号码 column (2026/12/04) was the first number-like cell, so it was imported as a call
+    from 20261204; the header's number column is what ``phone import``, ``check --file`` and the Check page read."""
+    csv = tmp_path / "calls.csv"
+    csv.write_bytes("通话记录-爸爸-20261206\n日期,号码,时长\n2026/12/04,13900001111,35\n".encode("gbk"))
+    (r,) = _importer(phone_db).import_paths([csv]).files
+    assert (r.kind, r.status, r.read, r.bad_rows) == ("calllog", DONE, 1, 0)
+    (row,) = History(phone_db).query(limit=None)
+    assert (row["number_raw"], row["occurred_at"], row["duration_s"]) == (
+        "13900001111",
+        "2026-12-03T16:00:00+00:00",
+        35.0,
+    )
+
+
 def test_message_times_are_read_as_written_never_from_the_text(phone_db: sqlite_utils.Database, tmp_path: Path) -> None:
     """A date alone (local midnight) and a 下午 time were stored as the moment of the import; a message whose time
     cell was empty took the delivery date out of its own text.  An empty time is a bad line, like an unreadable one."""

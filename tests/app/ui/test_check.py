@@ -85,6 +85,36 @@ def test_call_log_csv_in_gbk(qtbot, services, wait_jobs, tmp_path: Path) -> None
     assert page.error_dialog is None
 
 
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gbk"])
+def test_a_call_log_with_a_title_line_is_read_by_its_number_column(
+    qtbot, services, wait_jobs, tmp_path: Path, encoding: str
+) -> None:
+    """打开通话记录… read the names (姓名) of a log with a title line, each 没有可识别的号码: it now reads as
+    ``phone import`` and ``check --file`` do, the title skipped and the 号码 column read."""
+    log_file = tmp_path / "通话记录-爸爸-20261206.csv"
+    log_file.write_bytes(
+        (
+            "通话记录-爸爸-20261206\n姓名,号码,时间,类型,时长\n爸爸,13800138000,2026-12-06 09:00,来电,35\n"
+            "小区物业,95275012,2026-12-06 10:00,未接,0\n妈妈,0513-96110,2026-12-06 11:00,来电,60\n"
+            "张三,138,0013,8000\n"
+        ).encode(encoding)
+    )
+    page = _page(qtbot, services)
+    page.open_call_log(str(log_file))
+    wait_jobs()
+    assert page.error_dialog is None
+    assert [r.raw for r in page.table.visible_rows()] == ["95275012", "13800138000", "0513-96110"]  # riskiest first
+    assert _cell(page, "0513-96110", CheckResultsModel.COL_LEVEL) == "可信"
+    assert _cell(page, "95275012", CheckResultsModel.COL_LEVEL) == "警告"
+    assert "没有可识别的号码" not in "".join(
+        _cell(page, r.raw, CheckResultsModel.COL_REASONS) for r in page.model.rows()
+    )
+    assert page.input.toPlainText() == "13800138000\n95275012\n0513-96110"
+    assert "共 3 个" in page.summary.text() and "有 1 行看不出哪一部分是号码" in page.summary.text()
+    page.clear()
+    assert page.summary.text() == ""
+
+
 def test_binary_file_gives_translated_error_not_crash(qtbot, services, wait_jobs, tmp_path: Path) -> None:
     bad = tmp_path / "photo.csv"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
