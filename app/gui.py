@@ -47,6 +47,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 
     from app import APP_NAME, __version__
     from app.ui import style
+    from app.ui.inputs import install_input_guard
 
     app = QApplication.instance()
     if app is None:
@@ -61,6 +62,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setWindowIcon(QIcon(style.icon_path("app.svg")))
     app.setStyleSheet(style.APP_STYLESHEET)
     style.base_point_size(app)
+    install_input_guard(app)  # the wheel scrolls pages, not the combo/spin box under the pointer; combos fit text
     from app import inbox
 
     inbox.start()

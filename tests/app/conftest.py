@@ -34,9 +34,12 @@ def _garbage_on_the_gui_thread() -> Iterator[None]:
 
 @pytest.fixture
 def ui_lang(qapp) -> Iterator[str]:
-    """Chinese UI (the default), restored afterwards."""
+    """Chinese UI (the default), restored afterwards; value inputs behave as in the app (``app.ui.inputs``, which
+    ``app.gui.make_app`` installs)."""
     from app.i18n import install_language
+    from app.ui.inputs import install_input_guard
 
+    install_input_guard(qapp)
     install_language(qapp, "zh")
     yield "zh"
     install_language(qapp, "zh")

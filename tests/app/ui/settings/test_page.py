@@ -407,3 +407,57 @@ def test_ncid_block_push_from_the_settings_page(qtbot, services, page) -> None:
     finally:
         services.settings.update(call_source=CallSourceSettings())
         peer.stop()
+
+
+def _wheel(widget, notches: int = -1) -> bool:
+    """Turn the mouse wheel over the middle of ``widget`` (negative: towards the user, i.e. scroll down); returns
+    whether the turn was taken (by the widget or, passed on, by a page under it)."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    centre = QPointF(widget.rect().center())
+    event = QWheelEvent(
+        centre,
+        QPointF(widget.mapToGlobal(centre)),
+        QPoint(0, 0),
+        QPoint(0, 120 * notches),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(widget, event)
+    return event.isAccepted()
+
+
+def test_wheel_over_a_setting_scrolls_the_page_and_changes_nothing(qtbot, services, data_dir: Path, page) -> None:
+    """The trial user scrolled the Settings page and the pointer passed over the alert-sensitivity combo and the SMTP
+    port: warning became block and 587 became 574, saved at once. A wheel turn over an input without focus scrolls
+    the page; once the input is clicked (focused), the wheel changes it as before."""
+    from PySide6.QtWidgets import QScrollArea
+
+    window = page.window()
+    window.resize(1000, 600)  # shorter than the page: it scrolls
+    scroll = page.findChild(QScrollArea)
+    bar = scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    sensitivity, port = page.alerts.sensitivity, page.email.smtp_port
+    assert sensitivity.currentData() == "WARN" and port.value() == 587
+    assert sensitivity.focusPolicy() == Qt.FocusPolicy.StrongFocus == port.focusPolicy()  # no focus by the wheel
+    page.display.large_text.setFocus()  # focus elsewhere, as when scrolling down the page
+
+    for widget in (sensitivity, port, sensitivity, port):
+        before = bar.value()
+        assert _wheel(widget)
+        assert bar.value() > before, f"the page did not scroll over {type(widget).__name__}"
+    assert sensitivity.currentData() == "WARN" and port.value() == 587
+    assert load_settings(data_dir).alert_sensitivity is Level.WARN
+    assert services.settings.value.alert_sensitivity is Level.WARN
+
+    # Clicked into (focused), the wheel is the input's again.
+    sensitivity.setFocus()
+    qtbot.waitUntil(sensitivity.hasFocus)
+    before = bar.value()
+    _wheel(sensitivity)
+    assert sensitivity.currentData() == "BLOCK" and bar.value() == before
+    assert services.settings.value.alert_sensitivity is Level.BLOCK
