@@ -37,6 +37,7 @@ from app.ui.community import open_report_dialog, reported_text
 from app.ui.widgets import (
     DataTable,
     ErrorDetailsDialog,
+    FlowLayout,
     LevelFilterCombo,
     TaskProgress,
     VerdictBanner,
@@ -125,12 +126,15 @@ class CheckPage(QWidget):
         self.add_button.clicked.connect(self.add_selected_to_list)
         self.add_status = QLabel(self)
         self.add_status.setWordWrap(True)
-        add_row = QHBoxLayout()
-        add_row.addWidget(self.add_label)
-        add_row.addWidget(self.list_combo)
-        add_row.addWidget(self.category_label)
-        add_row.addWidget(self.category_combo)
-        add_row.addWidget(self.note_edit, 1)
+        to_list, as_category = QHBoxLayout(), QHBoxLayout()  # a label wraps with its field
+        to_list.addWidget(self.add_label)
+        to_list.addWidget(self.list_combo)
+        as_category.addWidget(self.category_label)
+        as_category.addWidget(self.category_combo)
+        add_row = FlowLayout()  # one row when it fits (the note takes the rest); wraps with large text
+        add_row.addLayout(to_list)
+        add_row.addLayout(as_category)
+        add_row.addWidget(self.note_edit)
         add_row.addWidget(self.add_button)
         self.report_button = QPushButton(self)  # 举报… (issue 15): a report for the volunteer centre
         self.report_button.clicked.connect(self.report_current)

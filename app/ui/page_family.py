@@ -22,7 +22,6 @@ from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QInputDialog,
@@ -30,7 +29,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -43,7 +41,9 @@ from app.reports.family import KIND_SHORT, FlaggedItem, NumberSummary, SafetyRep
 from app.ui import style
 from app.ui.widgets import (
     ErrorDetailsDialog,
+    FlowLayout,
     TaskProgress,
+    VerticalScrollArea,
     date_range_edits,
     friendly_message,
     hint_label,
@@ -131,18 +131,20 @@ class FamilyReportPage(QWidget):
         self.period_label.setBuddy(self.period_combo)
         self.since_edit, self.until_edit = date_range_edits(self, days_back=13)
         self.to_label = QLabel(self)
-        who = QHBoxLayout()
-        who.addWidget(self.profile_label)
-        who.addWidget(self.profile_combo)
+        person, period, dates = QHBoxLayout(), QHBoxLayout(), QHBoxLayout()  # each wraps as one
+        person.addWidget(self.profile_label)
+        person.addWidget(self.profile_combo)
+        period.addWidget(self.period_label)
+        period.addWidget(self.period_combo)
+        for widget in (self.since_edit, self.to_label, self.until_edit):
+            dates.addWidget(widget)
+        who = FlowLayout()  # one row when it fits; wraps with large text instead of squeezing the names
+        who.addLayout(person)
         who.addWidget(self.add_profile_button)
         who.addWidget(self.rename_profile_button)
         who.addSpacing(16)
-        who.addWidget(self.period_label)
-        who.addWidget(self.period_combo)
-        who.addWidget(self.since_edit)
-        who.addWidget(self.to_label)
-        who.addWidget(self.until_edit)
-        who.addStretch(1)
+        who.addLayout(period)
+        who.addLayout(dates)
 
         # actions
         self.import_button = QPushButton(self)
@@ -220,9 +222,7 @@ class FamilyReportPage(QWidget):
         body_layout.addWidget(self.todo_title)
         body_layout.addWidget(self.todo)
         body_layout.addStretch(1)
-        self.body_scroll = QScrollArea(self)
-        self.body_scroll.setWidgetResizable(True)
-        self.body_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.body_scroll = VerticalScrollArea(self)  # as wide as the report needs: no sideways scrolling
         self.body_scroll.setWidget(body)
 
         layout = QVBoxLayout(self)
@@ -260,6 +260,9 @@ class FamilyReportPage(QWidget):
             )
         )
         self.profile_label.setText(self.tr("家人："))
+        unassigned = self.profile_combo.findData("")
+        if unassigned >= 0:
+            self.profile_combo.setItemText(unassigned, self.tr("（未指定家人的记录）"))
         self.profile_combo.setAccessibleName(self.tr("选择家人（手机）"))
         self.add_profile_button.setText(self.tr("添加家人…"))
         self.rename_profile_button.setText(self.tr("改名…"))

@@ -39,6 +39,7 @@ from app.ui.community import open_report_dialog, reported_text
 from app.ui.widgets import (
     DataTable,
     ErrorDetailsDialog,
+    FlowLayout,
     HighlightedTranscript,
     VerdictBanner,
     date_range_edits,
@@ -89,16 +90,18 @@ class HistoryPage(QWidget):
         self.search_edit.setClearButtonEnabled(True)
         self.refresh_button = QPushButton(self)
         self.refresh_button.clicked.connect(self.reload)
-        filter_row = QHBoxLayout()
+        dates = QHBoxLayout()  # from – to wrap together
+        dates.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.since_edit, self.to_label, self.until_edit):
+            dates.addWidget(widget)
+        filter_row = FlowLayout()  # one row when it fits (the search box takes the rest); wraps with large text
         filter_row.addWidget(self.range_combo)
-        filter_row.addWidget(self.since_edit)
-        filter_row.addWidget(self.to_label)
-        filter_row.addWidget(self.until_edit)
+        filter_row.addLayout(dates)
         filter_row.addWidget(self.kind_combo)
         filter_row.addWidget(self.profile_combo)
         filter_row.addWidget(self.level_combo)
         filter_row.addWidget(self.category_combo)
-        filter_row.addWidget(self.search_edit, 1)
+        filter_row.addWidget(self.search_edit)
         filter_row.addWidget(self.refresh_button)
 
         self.model = HistoryModel(self, lang=style.current_language())
@@ -124,8 +127,9 @@ class HistoryPage(QWidget):
         self.report_button = QPushButton(self)  # 举报… (issue 15): a report for the volunteer centre
         self.report_button.clicked.connect(self.report_current)
         self.report_dialog: Any = None
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.count_label, 1)
+        bottom = FlowLayout()  # the buttons wrap below the count with large text instead of widening the window
+        bottom.addWidget(self.count_label)
+        bottom.addStretch()
         bottom.addWidget(self.report_button)
         bottom.addWidget(self.export_csv_button)
         bottom.addWidget(self.export_html_button)

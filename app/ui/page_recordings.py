@@ -43,6 +43,7 @@ from app.ui import style
 from app.ui.widgets import (
     DataTable,
     ErrorDetailsDialog,
+    FlowLayout,
     HighlightedTranscript,
     LevelFilterCombo,
     TaskProgress,
@@ -125,13 +126,15 @@ class RecordingsPage(QWidget):
         self.export_csv_button.clicked.connect(lambda: self.choose_export("csv"))
         self.export_html_button = QPushButton(self)
         self.export_html_button.clicked.connect(lambda: self.choose_export("html"))
-        actions = QHBoxLayout()
+        actions = FlowLayout()  # one row when it fits; wraps with large text or English instead of widening the window
         for widget in (self.files_button, self.folder_button, self.scan_button, self.clear_button):
             actions.addWidget(widget)
         actions.addWidget(self.rescan_check)
-        actions.addStretch(1)
-        actions.addWidget(self.export_csv_button)
-        actions.addWidget(self.export_html_button)
+        actions.addStretch()
+        exports = QHBoxLayout()  # the two exports wrap together
+        exports.addWidget(self.export_csv_button)
+        exports.addWidget(self.export_html_button)
+        actions.addLayout(exports)
 
         self.progress = TaskProgress(self)
         self.progress.cancelRequested.connect(self.cancel)

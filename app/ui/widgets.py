@@ -789,3 +789,224 @@ class LevelFilterCombo(QComboBox):
         self.setCurrentIndex(max(0, self.findData(current)))
         self.blockSignals(False)
         self.setAccessibleName(self.tr("按风险等级筛选"))
+
+
+# A toolbar that wraps instead of widening the window (large text, English: the trial's 1,528-px Recordings row).
+
+import functools  # noqa: E402
+
+from PySide6.QtCore import QRect  # noqa: E402
+from PySide6.QtWidgets import QLayout, QLayoutItem, QScrollArea, QSpacerItem  # noqa: E402
+
+_LIVE_FLOWS: set[FlowLayout] = set()
+
+
+class FlowLayout(QLayout):
+    """A row of widgets that wraps onto more rows when the width runs out (after Qt's flow-layout example).
+
+    Its minimum width is that of its widest widget, so a long toolbar never makes the window wider than the screen.
+    While everything fits on one row it looks like a ``QHBoxLayout``: widgets at their size hints, the spare room at
+    the ``addStretch()`` mark (what follows sits at the right end), ``addSpacing()`` gaps. On each row the spare room
+    goes to what grows sideways (a search box), else to the stretch mark if it falls inside that row; a wrapped row
+    is otherwise left-aligned, and a gap that would start a row is left out. ``addLayout()`` keeps widgets together
+    (a label and its field). A widget wider than the whole width gets the width, down to its minimum size. Widgets
+    are centred vertically in their row."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self._stretch_at = -1
+        self._measured: tuple[int, int] = (-1, 0)  # (width, height) of the last heightForWidth
+        self.setContentsMargins(0, 0, 0, 0)
+        # Handed to Qt (addLayout, addRow), this layout's Python side could be collected while Qt still lays it out
+        # (seen: a page deleted later than its Python objects; Qt's call to itemAt() then found no Python method and
+        # the test run aborted). Keep it until Qt destroys it.
+        _LIVE_FLOWS.add(self)
+        self.destroyed.connect(functools.partial(_LIVE_FLOWS.discard, self))
+
+    # ------------------------------------------------------------- QLayout's interface
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+        self.invalidate()
+
+    def addLayout(self, layout: QLayout) -> None:
+        """Widgets that wrap together (a label and its field, a from–to pair); skipped while all are hidden."""
+        self.addChildLayout(layout)
+        self.addItem(layout)
+
+    def addSpacing(self, size: int) -> None:
+        """A gap between two widgets of one row (none where a row starts)."""
+        self.addItem(QSpacerItem(size, 0, QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Minimum))
+
+    def addStretch(self) -> None:
+        """The spare room of the row this falls in goes here (one mark per layout)."""
+        self._stretch_at = len(self._items)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        if not 0 <= index < len(self._items):
+            return None
+        if index < self._stretch_at:
+            self._stretch_at -= 1
+        item = self._items.pop(index)
+        self.invalidate()
+        return item
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        if self._measured[0] != width:
+            self._measured = (width, self._arrange(QRect(0, 0, width, 0), move=False))
+        return self._measured[1]
+
+    def invalidate(self) -> None:
+        self._measured = (-1, 0)
+        super().invalidate()
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._arrange(rect, move=True)
+
+    def sizeHint(self) -> QSize:
+        """Everything on one row."""
+        margins = self.contentsMargins()
+        shown = [i for i, item in enumerate(self._items) if self._shown(item)]
+        gaps = sum(self._gap(self._items[i]) for i in shown[1:])
+        width = sum(self._hint(self._items[i]) for i in shown) + gaps
+        height = max((self._items[i].sizeHint().height() for i in shown), default=0)
+        return QSize(width + margins.left() + margins.right(), height + margins.top() + margins.bottom())
+
+    def minimumSize(self) -> QSize:
+        """As wide as the widest widget (narrower, nothing can wrap any more); as tall as one row. The rows it wraps
+        into are asked for through ``heightForWidth`` at the width it gets, as a ``QVBoxLayout`` does, and taken
+        from what stretches (a table): the worst case, every widget on a row of its own, would make the window
+        taller than a 768-px screen."""
+        margins = self.contentsMargins()
+        shown = [item for item in self._items if self._widget_like(item)]
+        width = max((item.minimumSize().width() for item in shown), default=0)
+        height = max((item.minimumSize().height() for item in shown), default=0)
+        return QSize(width + margins.left() + margins.right(), height + margins.top() + margins.bottom())
+
+    # ------------------------------------------------------------------------ the layout
+    @staticmethod
+    def _widget_like(item: QLayoutItem) -> bool:
+        return item.spacerItem() is None and not item.isEmpty()
+
+    def _shown(self, item: QLayoutItem) -> bool:
+        return item.spacerItem() is not None or not item.isEmpty()
+
+    def _spacing(self) -> int:
+        gap = self.spacing()
+        if gap < 0:
+            parent = self.parentWidget()
+            style = parent.style() if parent is not None else QApplication.style()
+            gap = style.layoutSpacing(
+                QSizePolicy.ControlType.PushButton, QSizePolicy.ControlType.PushButton, Qt.Orientation.Horizontal
+            )
+        return max(0, gap)
+
+    def _gap(self, item: QLayoutItem) -> int:
+        """The room before ``item`` when something precedes it on its row (a spacer replaces the spacing after it)."""
+        return 0 if item.spacerItem() is not None else self._spacing()
+
+    @staticmethod
+    def _hint(item: QLayoutItem) -> int:
+        spacer = item.spacerItem()
+        if spacer is not None:
+            return spacer.sizeHint().width()
+        return max(item.sizeHint().width(), item.minimumSize().width())
+
+    @staticmethod
+    def _grows(item: QLayoutItem) -> bool:
+        if item.spacerItem() is not None:
+            return False
+        return bool(item.expandingDirections() & Qt.Orientation.Horizontal)
+
+    def _rows(self, width: int) -> list[list[tuple[int, int]]]:
+        """Rows of (item index, width), each row's widths plus gaps within ``width`` where possible."""
+        rows: list[list[tuple[int, int]]] = [[]]
+        used = 0
+        for index, item in enumerate(self._items):
+            if not self._shown(item):
+                continue
+            is_spacer = item.spacerItem() is not None
+            if is_spacer and not rows[-1]:
+                continue  # no gap where a row starts
+            need = self._hint(item)
+            if not is_spacer:
+                need = max(min(need, width), item.minimumSize().width())
+            gap = self._gap(item) if rows[-1] else 0
+            if rows[-1] and used + gap + need > width:
+                while rows[-1] and self._items[rows[-1][-1][0]].spacerItem() is not None:
+                    rows[-1].pop()  # nor where it ends
+                if is_spacer:
+                    continue
+                rows.append([])
+                used, gap = 0, 0
+            used += gap + need
+            rows[-1].append((index, need))
+        return [row for row in rows if row]
+
+    def _arrange(self, rect: QRect, move: bool) -> int:
+        """Lay out into ``rect`` (or only measure); returns the height used."""
+        margins = self.contentsMargins()
+        width = rect.width() - margins.left() - margins.right()
+        y = rect.y() + margins.top()
+        rows = self._rows(width)
+        for row in rows:
+            items = [self._items[i] for i, _ in row]
+            height = max(item.sizeHint().height() for item in items)
+            gaps = sum(self._gap(item) for item in items[1:])
+            spare = max(0, width - sum(w for _, w in row) - gaps)
+            growing = [i for i, _ in row if self._grows(self._items[i])]
+            x = rect.x() + margins.left()
+            for n, (i, w) in enumerate(row):
+                item = self._items[i]
+                if n:
+                    x += self._gap(item)
+                if i in growing:
+                    share = spare // len(growing)
+                    w += share + (spare - share * len(growing) if i == growing[-1] else 0)
+                elif not growing and n and row[n - 1][0] < self._stretch_at <= i:
+                    x += spare  # the stretch mark is inside this row: what follows goes to the right end
+                if move and item.spacerItem() is None:
+                    h = min(height, max(item.sizeHint().height(), item.minimumSize().height()))
+                    item.setGeometry(QRect(x, y + (height - h) // 2, w, h))
+                x += w
+            y += height + self._spacing()
+        return int((y - self._spacing() if rows else y) - rect.y() + margins.bottom())
+
+
+class VerticalScrollArea(QScrollArea):
+    """A page body that scrolls up and down only. It asks for the width its contents need (plus the scroll bar), so
+    the page and the window do too, instead of hiding the right-hand side behind a sideways scroll bar: the Settings
+    page asked for 146 px while its sections needed 969 px in English with large text."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        body = self.widget()
+        if body is None:
+            return hint
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        width = body.minimumSizeHint().width() + 2 * self.frameWidth() + bar
+        return QSize(max(hint.width(), width), hint.height())
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # the contents' minimum may have changed (new words, large text)
+        return super().event(event)

@@ -488,6 +488,19 @@ class FirstRunWizard(QWizard):
         self.currentIdChanged.connect(lambda _id: self._fit_timer.start())
         self.retranslate()
 
+    HEADING_FACTOR = 1.45  # QWizard's own heading: the application font + 4 pt (13 pt on 9 pt), bold
+
+    def _scale_headings(self) -> None:
+        """QWizard shows each step's heading in a label of its own whose font is fixed when the wizard is made, so
+        ticking 大字模式 on the first step left the headings small until the wizard was run again. That label (the bold
+        one outside the pages) gets a font scaled from the application font instead, which
+        ``style.apply_text_scale`` re-applies whenever large text is switched."""
+        pages = [self.page(i) for i in self.pageIds()]
+        for label in self.findChildren(QLabel):
+            if label.property("callshield_font_factor") is None and label.font().bold():
+                if not any(page.isAncestorOf(label) for page in pages):
+                    style.set_scaled_font(label, self.HEADING_FACTOR, bold=True)
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
@@ -504,6 +517,7 @@ class FirstRunWizard(QWizard):
 
         QWizard sizes itself from the pages' minimum sizes, which leave out word wrapping; in large-text mode the
         layout then squeezed the SIP fields to make room for a wrapped hint (placeholders cut in half)."""
+        self._scale_headings()  # QWizard makes its heading label when first shown
         page = self.currentPage()
         layout = page.layout() if page is not None else None
         if page is None or layout is None:

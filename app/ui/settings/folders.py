@@ -32,7 +32,7 @@ from app.services import AppServices
 from app.settings import Settings
 from app.ui import style
 from app.ui.settings.base import SettingsSection
-from app.ui.widgets import friendly_message
+from app.ui.widgets import FlowLayout, friendly_message
 
 COL_FOLDER, COL_PROFILE, COL_POLLING, COL_STATUS = range(4)
 
@@ -66,15 +66,16 @@ class WatchedFoldersSection(SettingsSection):
         self.save_button.clicked.connect(self.save_selected)
         self.remove_button = QPushButton(self)
         self.remove_button.clicked.connect(self.remove_selected)
-        row = QHBoxLayout()
-        row.addWidget(self.profile_label)
-        row.addWidget(self.profile, 1)
+        whose = QHBoxLayout()  # the label stays with its field when the row wraps
+        whose.addWidget(self.profile_label)
+        whose.addWidget(self.profile, 1)
+        row = FlowLayout()  # wraps (the long network-drive box below) rather than widening the page
+        row.addLayout(whose)
         row.addWidget(self.polling)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.remove_button)
-        buttons.addStretch(1)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

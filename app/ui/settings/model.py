@@ -8,13 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QLineEdit, QProgressBar, QPushButton, QWidget
 
 from app.services import AppServices
 from app.settings import Settings
 from app.ui import style
 from app.ui.settings.base import SettingsSection
-from app.ui.widgets import friendly_message
+from app.ui.widgets import FlowLayout, friendly_message
 
 
 class ModelSection(SettingsSection):
@@ -37,10 +37,9 @@ class ModelSection(SettingsSection):
         self.model_progress = QProgressBar(self)
         self.model_progress.setRange(0, 100)
         self.model_progress.hide()
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps with large text rather than widening the page
         for b in (self.model_download, self.model_import_zip, self.model_import_dir, self.model_cancel):
             buttons.addWidget(b)
-        buttons.addStretch(1)
         # Optional mirror: the official site can be slow from China; the official SHA-256 is checked either way.
         from speech.models import SMALL_CN
 

@@ -9,7 +9,7 @@ meter, test recording, model download/import, test e-mail) runs through the serv
 from __future__ import annotations
 
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.services import AppServices
 from app.settings import Settings
@@ -22,6 +22,7 @@ from app.ui.settings.email import EmailSection
 from app.ui.settings.folders import WatchedFoldersSection
 from app.ui.settings.model import ModelSection
 from app.ui.settings.source import CallSourceSection
+from app.ui.widgets import VerticalScrollArea
 
 
 class SettingsPage(QWidget):
@@ -43,9 +44,7 @@ class SettingsPage(QWidget):
         for section in self.sections:
             self.body_layout.addWidget(section)
         self.body_layout.addStretch(1)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll = VerticalScrollArea(self)  # the page is as wide as its widest section: no sideways scrolling
         scroll.setWidget(body)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
