@@ -103,6 +103,19 @@ def scheme_name(code: str | None, lang: str) -> str:
     return render_text(cat.name, lang) if cat is not None else (code or "")
 
 
+def text_reasons(level: Level | None, reasons: Any, lang: str) -> list[str]:
+    """A checked text's reasons as shown (scan-text, the 查号 page): below :data:`CATEGORY_SHOWN_FROM` the detector's
+    「没有发现诈骗话术」 is left out, the verdict already says it, and what is left are cues too weak to judge by."""
+    from screening.transcript.explain import ReasonText
+
+    flagged = level is not None and Level.parse(level) >= CATEGORY_SHOWN_FROM
+    return [
+        render_text(r, lang)
+        for r in reasons or ()
+        if render_text(r, lang) and (flagged or render_text(r, "en") != ReasonText.NOTHING.en)
+    ]
+
+
 def text_verdict(level: Level, lang: str) -> str:
     zh, en = TEXT_VERDICT[Level.parse(level)]
     return en if lang.startswith("en") else zh

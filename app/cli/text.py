@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.context import CliContext
-from screening.transcript.explain import ReasonText
 
 ENTITY_NAMES = {
     "qq": ("QQ号", "QQ number"),
@@ -243,7 +242,7 @@ STYLE_NAMES = {"call": ("通话", "call"), "sms": ("短信", "text message"), "c
 def _print_assessment(a: Any, ctx: CliContext, details: bool, guessed: bool = False) -> None:
     """The verdict in words, why, the text with the cues marked, what it mentions; ``details``: rule ids, weights,
     character positions and the model's phrases (what a volunteer writing rules needs, not a family member)."""
-    from app.display import CATEGORY_SHOWN_FROM, level_word, shown_category, text_verdict
+    from app.display import CATEGORY_SHOWN_FROM, level_word, shown_category, text_reasons, text_verdict
 
     lang = ctx.lang
     out = ctx.out
@@ -259,7 +258,7 @@ def _print_assessment(a: Any, ctx: CliContext, details: bool, guessed: bool = Fa
     flagged = a.level >= CATEGORY_SHOWN_FROM
     if category := shown_category(a.level, a.category, a.category_text, lang):
         print(ctx.t("类别：", "Category: ") + category, file=out)
-    reasons = [r.render(lang) for r in a.reasons if not (not flagged and r.render("en") == ReasonText.NOTHING.en)]
+    reasons = text_reasons(a.level, a.reasons, lang)
     if reasons:
         title = (
             ctx.t("原因：", "Why:")

@@ -471,30 +471,58 @@
             <translation>Check</translation>
         </message>
         <message>
-            <source>粘贴一个或多个电话号码（每行一个），或打开手机导出的通话记录（CSV 文件），看看哪些号码有诈骗风险、为什么。</source>
-            <translation>Paste one or more phone numbers (one per line), or open a call log exported from a phone (CSV), to see which numbers carry fraud risk and why.</translation>
-        </message>
-        <message>
-            <source>例如：
-95275012
-+86 138 0013 8000
-400 123 4567</source>
-            <translation>For example:
-95275012
-+86 138 0013 8000
-400 123 4567</translation>
-        </message>
-        <message>
-            <source>要查询的号码</source>
-            <translation>Numbers to check</translation>
-        </message>
-        <message>
             <source>查询 (Ctrl+Enter)</source>
             <translation>Check (Ctrl+Enter)</translation>
         </message>
         <message>
-            <source>查询号码</source>
-            <translation>Check numbers</translation>
+            <source>粘贴一个或多个电话号码，或一条可疑的短信、聊天内容，或打开手机导出的通话记录（CSV 文件），看看有没有诈骗风险、为什么。</source>
+            <translation>Paste one or more phone numbers, or a suspicious text message or chat, or open a call log exported from a phone (CSV file), to see whether there is a risk of fraud, and why.</translation>
+        </message>
+        <message>
+            <source>在这里粘贴电话号码（每行一个）或一条短信，例如：
+95275012
++86 138 0013 8000
+【某某银行】您的账户存在异常，请点击链接重新认证……</source>
+            <translation>Paste phone numbers here (one per line) or a text message, e.g.:
+95275012
++86 138 0013 8000
+[Some Bank] Your account is abnormal, open the link to verify again…</translation>
+        </message>
+        <message>
+            <source>要查询的号码或短信</source>
+            <translation>Numbers or message to check</translation>
+        </message>
+        <message>
+            <source>内容：</source>
+            <translation>Content:</translation>
+        </message>
+        <message>
+            <source>自动判断</source>
+            <translation>Detect automatically</translation>
+        </message>
+        <message>
+            <source>电话号码</source>
+            <translation>Phone numbers</translation>
+        </message>
+        <message>
+            <source>短信</source>
+            <translation>SMS</translation>
+        </message>
+        <message>
+            <source>聊天</source>
+            <translation>Chat</translation>
+        </message>
+        <message>
+            <source>通话内容</source>
+            <translation>What a caller said</translation>
+        </message>
+        <message>
+            <source>粘贴的是什么：自动判断、电话号码、短信、聊天或通话内容</source>
+            <translation>What was pasted: detect automatically, phone numbers, a text message, a chat or what a caller said</translation>
+        </message>
+        <message>
+            <source>查询号码或短信</source>
+            <translation>Check the numbers or message</translation>
         </message>
         <message>
             <source>打开通话记录…</source>
@@ -569,8 +597,16 @@
             <translation>Export all results as a CSV table</translation>
         </message>
         <message>
-            <source>请先输入或粘贴号码。</source>
-            <translation>Type or paste some numbers first.</translation>
+            <source>文字里的电话号码（已按号码查询）：</source>
+            <translation>Phone numbers in the text (checked as numbers):</translation>
+        </message>
+        <message>
+            <source>请先输入或粘贴号码或短信。</source>
+            <translation>Type or paste numbers or a message first.</translation>
+        </message>
+        <message>
+            <source>正在查询号码…</source>
+            <translation>Checking the numbers…</translation>
         </message>
         <message numerus="yes">
             <source>正在查询 %n 个号码…</source>
@@ -578,6 +614,10 @@
                 <numerusform>Checking %n number…</numerusform>
                 <numerusform>Checking %n numbers…</numerusform>
             </translation>
+        </message>
+        <message>
+            <source>正在检查这段文字…</source>
+            <translation>Checking the text…</translation>
         </message>
         <message>
             <source>打开通话记录</source>
@@ -611,6 +651,10 @@
             <translation>Could not add: </translation>
         </message>
         <message>
+            <source>没有找到电话号码。</source>
+            <translation>No phone numbers found.</translation>
+        </message>
+        <message>
             <source>已取消查询。</source>
             <translation>Check cancelled.</translation>
         </message>
@@ -626,6 +670,13 @@
             <translation>
                 <numerusform>(the table shows the riskiest %n; export CSV for all results)</numerusform>
                 <numerusform>(the table shows the riskiest %n; export CSV for all results)</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>（粘贴的内容里有 %n 行看不出哪一部分是号码，没有检查）</source>
+            <translation>
+                <numerusform>(%n pasted line has no clear number; not checked)</numerusform>
+                <numerusform>(%n pasted lines have no clear number; not checked)</numerusform>
             </translation>
         </message>
         <message numerus="yes">
@@ -3027,6 +3078,61 @@ You can also type a number below to simulate a call.</translation>
         <message>
             <source>正在取消…</source>
             <translation>Cancelling…</translation>
+        </message>
+    </context>
+    <context>
+        <name>TextResultSection</name>
+        <message>
+            <source>文字（高亮处为可疑话术）：</source>
+            <translation>Text (suspicious wording highlighted):</translation>
+        </message>
+        <message>
+            <source>提取的线索（链接、QQ/微信号、账号等）：</source>
+            <translation>Clues found (links, QQ/WeChat IDs, account numbers…):</translation>
+        </message>
+        <message>
+            <source>提取的线索</source>
+            <translation>Clues found</translation>
+        </message>
+        <message>
+            <source>家人：</source>
+            <translation>Person:</translation>
+        </message>
+        <message>
+            <source>这条短信是哪位家人收到的</source>
+            <translation>Which family member received this message</translation>
+        </message>
+        <message>
+            <source>（不指定）</source>
+            <translation>(nobody in particular)</translation>
+        </message>
+        <message>
+            <source>存入记录</source>
+            <translation>Save to history</translation>
+        </message>
+        <message>
+            <source>把这条短信和检查结果存入“记录”页</source>
+            <translation>Save this message and its result on the History page</translation>
+        </message>
+        <message>
+            <source>（自动判断的；不对请在上面的“内容”里选）</source>
+            <translation> (detected automatically; if that is wrong, choose under “Content” above)</translation>
+        </message>
+        <message>
+            <source>按“%1”检查</source>
+            <translation>Checked as: %1</translation>
+        </message>
+        <message>
+            <source>检查的文字</source>
+            <translation>Checked text</translation>
+        </message>
+        <message>
+            <source>已存入“记录”页的短信，家人：%1。</source>
+            <translation>Saved on the History page as a text message of %1.</translation>
+        </message>
+        <message>
+            <source>已存入“记录”页的短信。</source>
+            <translation>Saved on the History page as a text message.</translation>
         </message>
     </context>
     <context>

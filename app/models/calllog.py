@@ -9,12 +9,25 @@ of each line.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from screening.i18n import Message, MessageCode
 
 _SPLIT = re.compile(r"[\r\n,，;；、|\t]+")
+MOBILE_DIGITS = 11  # a number as long as a mobile number is whole: a group written after it is the next number
+# What a message has and a list of numbers has not (after NFKC: ！？ → !?): a link, a 【signature】, sentence marks.
+_LINK = re.compile(
+    r"https?://|www\.|[a-z0-9-]+\.(?:cn|com|net|org|cc|top|vip|xyz|info|me|io|app|shop|site|club)\b", re.I
+)
+_SENTENCE = re.compile(r"[。!?…【】「」“”《》]")
+_WORD = re.compile(r"[^\W\d_]+")  # a run of letters or Chinese characters
+_NUMBER = re.compile(r"\d(?:[\s\-().]*\d){2,}")  # three digits or more, maybe written in groups
+_DATE_TIME = re.compile(r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}:\d{2}(?::\d{2})?)$")
+NAME_CJK = 8  # Chinese characters a name beside a number may have (中国工商银行客服)
+NAME_LETTERS = 20  # Latin letters a name beside a number may have (Li Xiaoming, Mom mobile)
+LOOK_LINES = 200
 MAX_NUMBERS = 1_000_000
 
 
@@ -49,11 +62,76 @@ class CallLog:
 
 
 def split_pasted(text: str) -> list[str]:
-    """Numbers pasted one per line (or separated by commas/semicolons/tabs); blanks dropped.
+    """Numbers pasted one per line (or separated by commas/semicolons/tabs/spaces); blanks dropped.
 
-    Spaces inside a line are kept: ``+86 138 0013 8000`` is one number.
+    A number written in groups stays one number (``+86 138 0013 8000``, ``0513 8512 3456``, ``400 123 4567``), while
+    whole numbers side by side are split (``95588 0513-85123456`` is two): a token joins the one before while that is
+    a short prefix (an area or country code) or while it is a group of at most four digits and the number so far is
+    shorter than a mobile number. The words of a call-log paste (a name, 手机, a date or a time) are left out: ``张三
+    13800138000 2026-01-02 10:30`` is the number 13800138000. A token mixing digits and other characters (``95588a``)
+    is kept for the screener to say what is wrong with it.
     """
-    return [part.strip() for part in _SPLIT.split(text) if part.strip()]
+    numbers: list[str] = []
+    for part in _SPLIT.split(text):
+        group: list[str] = []
+        for token in part.split():
+            if _DATE_TIME.match(unicodedata.normalize("NFKC", token)) or not any(ch.isdigit() for ch in token):
+                continue  # a date, a time, a name or a word beside the number
+            if group and _joins(group, token):
+                group.append(token)
+                continue
+            if group:
+                numbers.append(" ".join(group))
+            group = [token]
+        if group:
+            numbers.append(" ".join(group))
+    return numbers
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isdigit())
+
+
+def _joins(group: list[str], token: str) -> bool:
+    """Whether ``token`` continues the number written so far in ``group`` (see :func:`split_pasted`)."""
+    so_far = _digits("".join(group))
+    first = unicodedata.normalize("NFKC", group[0]).lstrip("(（")
+    prefix = len(so_far) <= 4 and (so_far.startswith("0") or first.startswith("+"))
+    return prefix or (len(_digits(token)) <= 4 and len(so_far) < MOBILE_DIGITS)
+
+
+def looks_like_message(text: str) -> bool:
+    """Whether a paste is a message to read (an SMS, a chat, what a caller said) rather than numbers to screen.
+
+    A message has a link, a 【signature】 or sentence punctuation, or words beyond a name: a line with more than
+    :data:`NAME_CJK` Chinese characters, :data:`NAME_LETTERS` Latin letters or three separate words, or words and no
+    number anywhere. Numbers separated by spaces, commas or new lines, each with a short name, a header line (号码,
+    姓名…: the column names ``phone import`` reads a call log by), a date or a time beside it, are numbers. Only the first :data:`LOOK_LINES` lines are read, so a pasted
+    call log of any length costs the same (this runs on the GUI thread).
+    """
+    from app.phone.importer import CALL_LOG_HEADER_WORDS  # the header names phone import and check --file know
+
+    head = "\n".join(text[: LOOK_LINES * 100].splitlines()[:LOOK_LINES])
+    head = unicodedata.normalize("NFKC", head)  # full-width letters, digits and punctuation as ASCII
+    if not head.strip():
+        return False
+    if _LINK.search(head) or _SENTENCE.search(head):
+        return True
+    any_number = any_words = False
+    for line in head.splitlines():
+        line = " ".join(t for t in line.split() if not _DATE_TIME.match(t))
+        words = [w for w in _WORD.findall(line) if w.lower() not in CALL_LOG_HEADER_WORDS]
+        cjk = sum(1 for w in words for ch in w if _is_cjk(ch))
+        letters = sum(len(w) for w in words) - cjk
+        if cjk > NAME_CJK or letters > NAME_LETTERS or len(words) > 3:
+            return True
+        any_number = any_number or _NUMBER.search(line) is not None
+        any_words = any_words or bool(words)
+    return any_words and not any_number
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
@@ -71,9 +149,6 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
 def read_call_log(path: str | Path, limit: int = MAX_NUMBERS) -> CallLog:
     """The numbers of a call-log CSV (or a plain list, one per line), in file order."""
-    from app.phone.importer import CALL_LOG_BROKEN, CALL_LOG_TITLE, call_log_numbers
-    from blocklists.importexport import CALL_LOG_AMBIGUOUS
-
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -87,10 +162,40 @@ def read_call_log(path: str | Path, limit: int = MAX_NUMBERS) -> CallLog:
         raise CallLogError(Message(CallLogProblem.NOT_TEXT, {"name": path.name})) from exc
     if any(ord(ch) < 32 and ch not in "\r\n\t" for ch in text[:4096]):
         raise CallLogError(Message(CallLogProblem.NOT_TEXT, {"name": path.name}))
+    numbers, unclear, truncated = _call_log_lines(text.split("\n"), path, limit)
+    if not numbers:
+        raise CallLogError(Message(CallLogProblem.NO_NUMBERS, {"name": path.name}))
+    return CallLog(numbers=numbers, encoding=encoding, truncated=truncated, unclear_lines=unclear)
+
+
+def pasted_numbers(text: str) -> tuple[list[str], tuple[int, ...]]:
+    """The numbers in a paste that is numbers, not a message, and the lines that could not be read.
+
+    A call log copied with its header (姓名,号码,时间… or tab-separated from a spreadsheet, perhaps under a title line)
+    is read as an opened call log is (``app.phone.importer.call_log_numbers``): the title skipped and the header's
+    number column read, so a duration, a date or the title is never taken for a number, and a row whose digits run
+    over several cells (张三,138,0013,8000) is a line not read.  Anything else is split by :func:`split_pasted`.
+    """
+    from app.phone.importer import csv_layout
+
+    lines = text.splitlines()
+    layout = csv_layout(Path(), lines)
+    if not layout.header_line or "number" not in layout.columns:
+        return split_pasted(text), ()
+    numbers, unclear, _truncated = _call_log_lines(lines, "", MAX_NUMBERS)
+    return numbers, unclear
+
+
+def _call_log_lines(lines: list[str], path: str | Path, limit: int) -> tuple[list[str], tuple[int, ...], bool]:
+    """(numbers, lines not read, whether ``limit`` cut the numbers short) of a call log's ``lines``, read by
+    ``app.phone.importer.call_log_numbers``."""
+    from app.phone.importer import CALL_LOG_BROKEN, CALL_LOG_TITLE, call_log_numbers
+    from blocklists.importexport import CALL_LOG_AMBIGUOUS
+
     numbers: list[str] = []
     unclear: list[int] = []
     truncated = False
-    for line, value in call_log_numbers(text.split("\n"), path):
+    for line, value in call_log_numbers(lines, path):
         if value in (CALL_LOG_AMBIGUOUS, CALL_LOG_BROKEN):
             unclear.append(line)
         elif value and value != CALL_LOG_TITLE:
@@ -98,6 +203,4 @@ def read_call_log(path: str | Path, limit: int = MAX_NUMBERS) -> CallLog:
                 truncated = True
                 break
             numbers.append(value.strip())
-    if not numbers:
-        raise CallLogError(Message(CallLogProblem.NO_NUMBERS, {"name": path.name}))
-    return CallLog(numbers=numbers, encoding=encoding, truncated=truncated, unclear_lines=tuple(unclear))
+    return numbers, tuple(unclear), truncated

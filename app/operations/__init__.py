@@ -5,7 +5,8 @@ area changed (:class:`DataArea`) and every page showing it refreshes itself.
 
 - :mod:`app.operations.calls`: a live call's history/list writes.
 - :mod:`app.operations.community`: signing keys, publishing, subscriptions, user reports.
-- :mod:`app.operations.check`: screen many numbers, add chosen ones to a list.
+- :mod:`app.operations.check`: screen many numbers, read a pasted message, add chosen numbers to a list, keep a
+  checked message in the history.
 - :mod:`app.operations.history`: query the history.
 - :mod:`app.operations.phone`: phone backups, watched recording folders, profiles, the family report.
 - :mod:`app.operations.lists`: read, search, write, import, export number lists.

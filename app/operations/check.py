@@ -1,14 +1,24 @@
-"""Number checks, worker side: screen many numbers (own DB connection) and add chosen ones to a list (writer)."""
+"""Checks on the 查号 page, worker side: screen many numbers (own DB connection), read a pasted message with the
+scam-script detector, add chosen numbers to a list and keep a checked message in the history (the writer)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from app.display import CATEGORY_SHOWN_FROM
+from app.models.calllog import pasted_numbers
 from app.models.check_model import CheckRow
+from screening.types import Level
 
 if TYPE_CHECKING:
     from app.jobs import Progress
     from app.services import AppServices
+    from screening.transcript.detector import TranscriptAssessment
+
+
+MAX_TEXT = 20_000  # characters of a pasted message that are read (as ``screening.sms.MAX_BODY`` for a phone's SMS)
+SAVED_SOURCE = "check"  # the history's source of a message kept from the 查号 page
 
 
 def screen_numbers(progress: Progress, services: AppServices, numbers: list[str]) -> list[CheckRow]:
@@ -25,6 +35,70 @@ def screen_numbers(progress: Progress, services: AppServices, numbers: list[str]
     progress.update(total, total, force=True)
     rows.sort(key=lambda r: (int(r.level), r.score), reverse=True)  # riskiest first, sorted off the GUI thread
     return rows
+
+
+def screen_pasted(progress: Progress, services: AppServices, text: str) -> tuple[list[CheckRow], tuple[int, ...]]:
+    """Worker: the numbers in a paste screened, and the lines of a pasted call log that could not be read
+    (``pasted_numbers``: a call log copied with its header is read as an opened one is; a paste may be long)."""
+    numbers, unclear = pasted_numbers(text)
+    return screen_numbers(progress, services, numbers), unclear
+
+
+@dataclass(frozen=True)
+class TextCheck:
+    """A pasted message read by the scam-script detector, and the phone numbers in it screened as numbers."""
+
+    text: str  # as pasted (what is shown and kept)
+    style: str | None  # sms / chat / call as the user said, None: the detector guessed (``assessment.style``)
+    assessment: TranscriptAssessment
+    numbers: list[CheckRow]  # riskiest first
+
+    @property
+    def level(self) -> Level:
+        return Level.parse(self.assessment.level)
+
+    @property
+    def flagged(self) -> bool:
+        """From caution up the text's scheme is named and its reasons are evidence (``app.display``)."""
+        return self.level >= CATEGORY_SHOWN_FROM
+
+
+def check_text(progress: Progress, services: AppServices, text: str, style: str | None) -> TextCheck:
+    """Worker: read ``text`` as a ``style`` message (None: let the detector tell), then screen the phone numbers it
+    mentions. The detector loads here on first use, never on the GUI thread."""
+    text = text.strip()[:MAX_TEXT]
+    detector = services.detector()
+    progress.check()
+    assessment = detector.assess(text, style=style)
+    phones = list(dict.fromkeys(e.value for e in assessment.entities if e.kind == "phone"))
+    numbers = screen_numbers(progress, services, phones) if phones else []
+    return TextCheck(text, style, assessment, numbers)
+
+
+def save_text(services: AppServices, checked: TextCheck, profile: str) -> int:
+    """Writer job: keep a checked message in the history as a text message (kind ``sms``) of ``profile`` ('' for
+    nobody in particular), stored as a phone import stores one (``app.phone.importer``): its reasons and evidence
+    only when flagged, its entities always. Returns the new row's id."""
+    a = checked.assessment
+    level = checked.level
+    flagged = checked.flagged
+    reasons = (
+        [{"code": "script", "level": level.name.lower(), "zh": r.zh, "en": r.en} for r in a.reasons]
+        if flagged
+        else None
+    )
+    return services.history().add_sms(
+        None,
+        checked.text,
+        source=SAVED_SOURCE,
+        level=level,
+        score=round(float(a.score), 3),
+        category=a.category if flagged else None,
+        reasons=reasons,
+        hits=list(a.hits) if flagged else None,
+        entities=[{"kind": e.kind, "value": e.value, "start": e.start, "end": e.end} for e in a.entities] or None,
+        profile=profile,
+    )
 
 
 def add_to_list(

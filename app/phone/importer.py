@@ -395,6 +395,9 @@ _CSV_COLUMNS = {
     "type": ("类型", "通话类型", "呼叫类型", "来去电", "短信类型", "type", "call type", "direction", "box"),
     "duration": ("时长", "通话时长", "时长(秒)", "duration", "duration(s)", "seconds"),
 }  # fmt: skip
+# The words a call log's header line is made of (号码, 姓名, 时间, 类型 …: every column name but a message text's), so
+# a pasted call log with its header is told from a message (``app.models.calllog.looks_like_message``).
+CALL_LOG_HEADER_WORDS = frozenset(name for key, names in _CSV_COLUMNS.items() if key != "text" for name in names)
 # A message CSV's type column: the parent's own messages are kept, not screened (as in the XML backups).
 _CSV_SENT_WORDS = ("发送", "已发", "发出", "sent", "outgoing", "outbox")
 _CSV_DRAFT_WORDS = ("草稿", "draft")

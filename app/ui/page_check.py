@@ -1,8 +1,11 @@
-"""查号 Check: paste numbers or open a call-log CSV → verdict table with reasons → add to a list.
+"""查号 Check: paste numbers or a message, or open a call-log CSV → verdicts with reasons → add to a list.
 
-Screening runs in a job (a big paste or a 100,000-row call log never blocks the window); adding to a
-list goes through the single DB writer, then the affected numbers are screened again so the table
-shows the new verdict.
+What is pasted is checked as numbers, or as a message (an SMS, a chat, what a caller said) when it reads like one
+(``app.models.calllog.looks_like_message``) or the 内容 selector says so: the message goes through the scam-script
+detector and is shown by :class:`app.ui.check_text.TextResultSection`, and the phone numbers in it are screened into
+the table. Screening and reading run in jobs (a big paste or a 100,000-row call log never blocks the window; the
+detector loads on a worker); adding to a list goes through the single DB writer, then the affected numbers are
+screened again so the table shows the new verdict.
 """
 
 from __future__ import annotations
@@ -27,12 +30,13 @@ from PySide6.QtWidgets import (
 
 from app.display import LIST_CATEGORIES, category_label
 from app.models.base import level_text
-from app.models.calllog import read_call_log, split_pasted
+from app.models.calllog import looks_like_message, read_call_log
 from app.models.check_model import CheckResultsModel, CheckRow
 from app.operations import DataArea
-from app.operations.check import add_to_list, screen_numbers
+from app.operations.check import TextCheck, add_to_list, check_text, screen_numbers, screen_pasted
 from app.reports.export import write_check_csv
 from app.ui import style
+from app.ui.check_text import TextResultSection
 from app.ui.community import open_report_dialog, reported_text
 from app.ui.widgets import (
     DataTable,
@@ -41,6 +45,7 @@ from app.ui.widgets import (
     LevelFilterCombo,
     TaskProgress,
     VerdictBanner,
+    VerticalScrollArea,
     hint_label,
     page_title,
     render_text,
@@ -52,6 +57,7 @@ log = logging.getLogger(__name__)
 
 
 MAX_SHOWN = 2000  # rows in the table; a 100,000-row call log is summarised, shown riskiest first, exported in full
+TEXT_STYLES = ("sms", "chat", "call")  # the 内容 choices read by the detector (its ``style``)
 
 
 class CheckPage(QWidget):
@@ -60,7 +66,9 @@ class CheckPage(QWidget):
         self.services = services
         self._job: Any = None
         self._all_rows: list[CheckRow] = []
-        self._unclear_lines: tuple[int, ...] = ()  # lines of the opened call log that were not checked
+        self._unclear_lines: tuple[int, ...] = ()  # lines of the opened or pasted call log that were not checked
+        self._unclear_pasted = False  # … of a pasted one (not of a file)
+        self._text_check: TextCheck | None = None  # the message last checked, shown by ``text_result``
         self.error_dialog: ErrorDetailsDialog | None = None
 
         self.title = page_title(self)
@@ -68,6 +76,9 @@ class CheckPage(QWidget):
 
         self.input = QPlainTextEdit(self)
         self.input.setTabChangesFocus(True)
+        self.kind_label = QLabel(self)
+        self.kind_combo = QComboBox(self)  # 自动判断 / 电话号码 / 短信 / 聊天 / 通话内容
+        self.kind_label.setBuddy(self.kind_combo)
         self.check_button = QPushButton(self)
         self.check_button.setObjectName("primary")
         self.check_button.clicked.connect(self.check_pasted)
@@ -78,6 +89,8 @@ class CheckPage(QWidget):
         QShortcut(QKeySequence("Ctrl+Return"), self.input, self.check_pasted)
 
         input_buttons = QVBoxLayout()
+        input_buttons.addWidget(self.kind_label)
+        input_buttons.addWidget(self.kind_combo)
         input_buttons.addWidget(self.check_button)
         input_buttons.addWidget(self.open_button)
         input_buttons.addWidget(self.clear_button)
@@ -114,6 +127,10 @@ class CheckPage(QWidget):
         self.level_filter.currentIndexChanged.connect(self._level_filter_changed)
 
         self.banner = VerdictBanner(self)
+        self.banner.setVisible(False)  # no verdict before a number is checked and chosen
+        self.text_result = TextResultSection(services, self)
+        self.numbers_heading = QLabel(self)  # over the table when it holds the numbers found in a message
+        self.numbers_heading.setWordWrap(True)
 
         self.add_label = QLabel(self)
         self.list_combo = QComboBox(self)
@@ -141,14 +158,25 @@ class CheckPage(QWidget):
         self.report_dialog: Any = None
         add_row.addWidget(self.report_button)
 
-        lower = QWidget(self)
-        lower_layout = QVBoxLayout(lower)
-        lower_layout.setContentsMargins(0, 0, 0, 0)
-        lower_layout.addLayout(filter_row)
-        lower_layout.addWidget(self.table, 1)
-        lower_layout.addWidget(self.banner)
-        lower_layout.addLayout(add_row)
-        lower_layout.addWidget(self.add_status)
+        self.numbers_box = QWidget(self)  # the numbers' table and actions (hidden for a message without numbers)
+        numbers_layout = QVBoxLayout(self.numbers_box)
+        numbers_layout.setContentsMargins(0, 0, 0, 0)
+        numbers_layout.addWidget(self.numbers_heading)
+        numbers_layout.addLayout(filter_row)
+        numbers_layout.addWidget(self.table, 1)
+        numbers_layout.addWidget(self.banner)
+        numbers_layout.addLayout(add_row)
+        numbers_layout.addWidget(self.add_status)
+        results = QWidget(self)
+        results_layout = QVBoxLayout(results)
+        results_layout.setContentsMargins(0, 0, 0, 0)
+        results_layout.addWidget(self.text_result)
+        results_layout.addWidget(self.numbers_box, 1)
+        # a checked message and the numbers in it scroll together, up and down only: nothing is squeezed (large text,
+        # a long message), and the page is as wide as they need (the add-to-list row wraps with large text)
+        lower = VerticalScrollArea(self)
+        lower.setWidget(results)
+        self.results_scroll = lower
         upper = QWidget(self)
         upper_layout = QVBoxLayout(upper)
         upper_layout.setContentsMargins(0, 0, 0, 0)
@@ -168,6 +196,7 @@ class CheckPage(QWidget):
 
         self.setAcceptDrops(True)  # a call-log CSV can be dragged in from the file manager
         self.retranslate()
+        self._show_text_result()
         self._set_busy(False)
         self._update_actions()
 
@@ -180,14 +209,32 @@ class CheckPage(QWidget):
         self.title.setText(self.tr("查号"))
         self.hint.setText(
             self.tr(
-                "粘贴一个或多个电话号码（每行一个），或打开手机导出的通话记录（CSV 文件），"
-                "看看哪些号码有诈骗风险、为什么。"
+                "粘贴一个或多个电话号码，或一条可疑的短信、聊天内容，或打开手机导出的通话记录（CSV 文件），"
+                "看看有没有诈骗风险、为什么。"
             )
         )
-        self.input.setPlaceholderText(self.tr("例如：\n95275012\n+86 138 0013 8000\n400 123 4567"))
-        self.input.setAccessibleName(self.tr("要查询的号码"))
+        self.input.setPlaceholderText(
+            self.tr(
+                "在这里粘贴电话号码（每行一个）或一条短信，例如：\n95275012\n+86 138 0013 8000\n"
+                "【某某银行】您的账户存在异常，请点击链接重新认证……"
+            )
+        )
+        self.input.setAccessibleName(self.tr("要查询的号码或短信"))
+        self.kind_label.setText(self.tr("内容："))
+        current_kind = self.kind_combo.currentData()
+        self.kind_combo.clear()
+        for text, key in (
+            (self.tr("自动判断"), "auto"),
+            (self.tr("电话号码"), "numbers"),
+            (self.tr("短信"), "sms"),
+            (self.tr("聊天"), "chat"),
+            (self.tr("通话内容"), "call"),
+        ):
+            self.kind_combo.addItem(text, key)
+        self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(current_kind)))
+        self.kind_combo.setAccessibleName(self.tr("粘贴的是什么：自动判断、电话号码、短信、聊天或通话内容"))
         self.check_button.setText(self.tr("查询 (Ctrl+Enter)"))
-        self.check_button.setAccessibleName(self.tr("查询号码"))
+        self.check_button.setAccessibleName(self.tr("查询号码或短信"))
         self.open_button.setText(self.tr("打开通话记录…"))
         self.open_button.setAccessibleName(self.tr("打开通话记录 CSV 文件"))
         self.clear_button.setText(self.tr("清空"))
@@ -214,6 +261,9 @@ class CheckPage(QWidget):
         self.export_button.setAccessibleName(self.tr("把全部查询结果导出为 CSV 表格"))
         self.progress.retranslate()
         self.banner.retranslate()
+        self.numbers_heading.setText(self.tr("文字里的电话号码（已按号码查询）："))
+        self.text_result.style_name = self._style_name()
+        self.text_result.retranslate()
         self.model.set_language(lang)
         self.refresh_lists()
         self._update_summary()
@@ -249,22 +299,36 @@ class CheckPage(QWidget):
 
     # ----------------------------------------------------------------- actions
     def check_pasted(self) -> None:
-        self._unclear_lines = ()
-        numbers = split_pasted(self.input.toPlainText())
-        if not numbers:
-            self.summary.setText(self.tr("请先输入或粘贴号码。"))
+        """Check what was pasted: as a message when the 内容 selector says so or it reads like one, else as numbers."""
+        self._unclear_lines = ()  # a call log has lines it could not read, a message none
+        text = self.input.toPlainText()
+        if not text.strip():
+            self.summary.setText(self.tr("请先输入或粘贴号码或短信。"))
             self.input.setFocus()
             return
-        self.check_numbers(numbers)
+        kind = self.kind_combo.currentData()
+        if kind in TEXT_STYLES or (kind == "auto" and looks_like_message(text)):
+            self.check_message(text, kind if kind in TEXT_STYLES else None)
+            return
+        if self._job is not None:
+            return
+        self._start_screening(self.tr("正在查询号码…"), 0)
+        self._job = self.services.jobs.run_long(
+            screen_pasted,
+            self.services,
+            text,
+            on_result=self._pasted_screened,
+            on_error=self._failed,
+            on_progress=self.progress.set_progress,
+            on_cancelled=self._cancelled,
+            name="check-pasted",
+        )
 
     def check_numbers(self, numbers: list[str]) -> None:
         """Screen ``numbers`` in a job; the table fills when it is done."""
         if self._job is not None:
             return
-        self.model.clear()
-        self._all_rows = []
-        self._set_busy(True)
-        self.progress.start(self.tr("正在查询 %n 个号码…", "", len(numbers)), len(numbers))
+        self._start_screening(self.tr("正在查询 %n 个号码…", "", len(numbers)), len(numbers))
         self._job = self.services.jobs.run_long(
             screen_numbers,
             self.services,
@@ -275,6 +339,34 @@ class CheckPage(QWidget):
             on_cancelled=self._cancelled,
             name="check-numbers",
         )
+
+    def check_message(self, text: str, style_key: str | None) -> None:
+        """Read ``text`` as a message (``style_key`` sms/chat/call, None: guessed) in a job: the detector, then the
+        phone numbers it mentions. The result section and the table fill when it is done."""
+        if self._job is not None:
+            return
+        self._start_screening(self.tr("正在检查这段文字…"), 0)
+        self._job = self.services.jobs.run_long(
+            check_text,
+            self.services,
+            text,
+            style_key,
+            on_result=self._text_checked,
+            on_error=self._failed,
+            on_progress=self.progress.set_progress,
+            on_cancelled=self._cancelled,
+            name="check-text",
+        )
+
+    def _start_screening(self, text: str, total: int) -> None:
+        self.model.clear()
+        self._all_rows = []
+        self._text_check = None
+        self._show_text_result()
+        self.banner.setVisible(False)  # a model reset moves no current row: the last number's verdict would stay
+        self.add_status.clear()
+        self._set_busy(True)
+        self.progress.start(text, total)
 
     def choose_call_log(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -300,6 +392,7 @@ class CheckPage(QWidget):
         self._set_busy(False)
         self.input.setPlainText("\n".join(log_.numbers[:2000]))
         self._unclear_lines = log_.unclear_lines
+        self._unclear_pasted = False
         self.check_numbers(log_.numbers)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -320,8 +413,10 @@ class CheckPage(QWidget):
         self.input.clear()
         self._all_rows = []
         self._unclear_lines = ()
+        self._text_check = None
         self.model.clear()
-        self.banner.set_verdict(Level.UNKNOWN)
+        self.banner.setVisible(False)
+        self._show_text_result()
         self.add_status.clear()
         self._update_summary()
 
@@ -377,6 +472,36 @@ class CheckPage(QWidget):
         self.services.jobs.run_long(screen_numbers, self.services, raws, on_result=done, on_error=self._show_error)
 
     # ----------------------------------------------------------------- results
+    def _text_checked(self, result: TextCheck) -> None:
+        self._job = None
+        self._text_check = result
+        self._show_text_result()
+        self._screened(result.numbers)
+        log.info("checked a pasted message: %s, %d numbers in it", result.level.name, len(result.numbers))
+
+    def _show_text_result(self) -> None:
+        """The message section for a new ``_text_check`` (hidden when numbers were checked)."""
+        result = self._text_check
+        self.text_result.show_result(result, self._style_name(), guessed=result is not None and result.style is None)
+        self.numbers_heading.setVisible(result is not None)
+        self.numbers_box.setVisible(result is None or bool(result.numbers))
+        # below a message the table is as tall as a few numbers need; alone it fills the page
+        self.table.setMinimumHeight(self.fontMetrics().height() * 8 if result is not None else 0)
+
+    def _style_name(self) -> str:
+        """What the message was read as, in the 内容 selector's words (短信 / 聊天 / 通话内容)."""
+        result = self._text_check
+        if result is None:
+            return ""
+        key = result.style or result.assessment.style
+        index = self.kind_combo.findData(key)
+        return self.kind_combo.itemText(index) if index >= 0 else key
+
+    def _pasted_screened(self, result: tuple[list[CheckRow], tuple[int, ...]]) -> None:
+        rows, self._unclear_lines = result  # a pasted call log's lines that could not be read (张三,138,0013,8000)
+        self._unclear_pasted = True
+        self._screened(rows)
+
     def _screened(self, rows: list[CheckRow]) -> None:
         self._job = None
         self._set_busy(False)
@@ -387,10 +512,12 @@ class CheckPage(QWidget):
         header.setSortIndicator(CheckResultsModel.COL_LEVEL, Qt.SortOrder.DescendingOrder)
         header.blockSignals(False)
         self.model.set_rows(rows[:MAX_SHOWN])
-        if rows:
+        if rows and self._text_check is None:  # a message's own verdict is the one shown; a number's on request
             self.table.selectRow(0)
             self.table.setCurrentIndex(self.table.proxy.index(0, 0))
         self._update_summary()
+        if not rows and self._text_check is None:
+            self.summary.setText(self.tr("没有找到电话号码。"))
         self._update_actions()
         log.info("screened %d numbers", len(rows))
 
@@ -411,8 +538,8 @@ class CheckPage(QWidget):
 
     def _show_current(self, *_: Any) -> None:
         row: CheckRow | None = self.table.current_row()
+        self.banner.setVisible(row is not None)
         if row is None:
-            self.banner.set_verdict(Level.UNKNOWN)
             self._update_actions()
             return
         lang = self._lang()
@@ -438,7 +565,11 @@ class CheckPage(QWidget):
         text = self.tr("共 %n 个：", "", len(rows)) + "  ".join(parts)
         if len(rows) > self.model.rowCount():
             text += "  " + self.tr("（表格显示风险最高的 %n 个；导出 CSV 可得到全部结果）", "", self.model.rowCount())
-        if self._unclear_lines:
+        if self._unclear_lines and self._unclear_pasted:
+            text += "  " + self.tr(
+                "（粘贴的内容里有 %n 行看不出哪一部分是号码，没有检查）", "", len(self._unclear_lines)
+            )
+        elif self._unclear_lines:
             text += "  " + self.tr("（文件里有 %n 行看不出哪一部分是号码，没有检查）", "", len(self._unclear_lines))
         self.summary.setText(text)
 

@@ -483,10 +483,9 @@ class HistoryPage(QWidget):
             self.entities_label.setVisible(False)
             self.entities.setVisible(False)
             return
-        headline = row.subject
         category = shown_category(row.level, row.category, row.category_text, lang)
-        if category:
-            headline += " · " + category
+        # a message pasted on the 查号 page and kept has no sender: the scheme alone, no leading 「 · 」
+        headline = " · ".join(part for part in (row.subject, category) if part)
         reasons = row.reason_texts(lang)
         if len(reasons) > BANNER_REASONS:
             more = len(reasons) - BANNER_REASONS

@@ -163,8 +163,12 @@ class VerdictBanner(QFrame):
 
     def _refresh(self) -> None:
         st = style.style_for(self._level)
-        word = display.level_label(self._level, style.current_language(), self._about_text)
-        word = word[:1].upper() + word[1:]
+        if self._about_text:  # ``○ 未发现诈骗`` / ``✖ 拦截``: the glyph says "read, nothing found" beside the grey icon
+            word = display.level_word(self._level, style.current_language(), about_text=True)
+            word = word[:2] + word[2:3].upper() + word[3:]
+        else:
+            word = display.level_label(self._level, style.current_language())
+            word = word[:1].upper() + word[1:]
         self._icon.setPixmap(style.level_pixmap(self._level, self._icon_size))
         self._title.setText(f"{word} · {self._headline}" if self._headline else word)
         if self._about_text:
@@ -307,6 +311,11 @@ class _Line:
     t: float | None
 
 
+def _escape_lines(text: str) -> str:
+    """Text for rich text, its line breaks kept (a pasted message has several lines; a transcript has none)."""
+    return html.escape(text).replace("\n", "<br>")
+
+
 class HighlightedTranscript(QTextBrowser):
     """Transcript with flagged phrases highlighted (colour + underline + [category] tag) and tooltips."""
 
@@ -403,17 +412,17 @@ class HighlightedTranscript(QTextBrowser):
             pos = 0
             chunks: list[str] = []
             for s, e, hit in self._spans(line):
-                chunks.append(html.escape(line.text[pos:s]))
+                chunks.append(_escape_lines(line.text[pos:s]))
                 category = render_text(getattr(hit, "category_text", None), lang) or str(getattr(hit, "category", ""))
                 explanation = render_text(getattr(hit, "explanation", None), lang)
                 tip = html.escape(f"{category}: {explanation}" if explanation else category, quote=True)
                 chunks.append(
                     f"<span style='background:{self.HIGHLIGHT}; text-decoration: underline; font-weight:bold'"
-                    f' title="{tip}">{html.escape(line.text[s:e])}</span>'
+                    f' title="{tip}">{_escape_lines(line.text[s:e])}</span>'
                     f"<span style='color:#8a3300; font-size:small'> [{html.escape(category)}]</span>"
                 )
                 pos = e
-            chunks.append(html.escape(line.text[pos:]))
+            chunks.append(_escape_lines(line.text[pos:]))
             stamp = (
                 f"<span style='color:#57606a'>{int(line.t) // 60:02d}:{int(line.t) % 60:02d} </span>"
                 if line.t is not None

@@ -210,15 +210,163 @@ def test_the_verdict_shown_follows_a_language_switch(qtbot, services, wait_jobs,
     from app.i18n import install_language
 
     page = _page(qtbot, services)
-    page.input.setPlainText("abc")
+    page.input.setPlainText("95588a")  # a number (letters alone, "abc", are a message to read)
     page.check_pasted()
     wait_jobs()
-    reason = services.screener.screen("abc").reasons[0].text
+    reason = services.screener.screen("95588a").reasons[0].text
     assert reason.zh.startswith("没有可识别的号码") and page.banner.reasons_text() == [reason.zh]
     install_language(qapp, "en")  # as the main window does on LanguageChange: every page's retranslate()
     page.retranslate()
     assert page.banner.reasons_text() == [reason.en]
-    assert reason.en.startswith("No recognisable number") and "abc" in page.banner.title_text()
+    assert reason.en.startswith("No recognisable number") and "95588a" in page.banner.title_text()
     install_language(qapp, "zh")
     page.retranslate()
     assert page.banner.reasons_text() == [reason.zh]
+
+
+# ------------------------------------------------------------------------------------------ a pasted message
+SCAM_SMS = (
+    "【工商银行】尊敬的客户，您的网银证书已过期，请登录 http://icbc-upd.cc 重新认证，否则账户将被冻结，"
+    "详询 13912345678。"
+)
+HARMLESS_SMS = "您好，您的快递到了，放在小区门口的快递柜，取件码 3867，请尽快取件。"
+
+
+def _check(qtbot, page: CheckPage, text: str, wait_jobs) -> None:
+    page.input.setPlainText(text)
+    qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
+    wait_jobs(30_000)  # the first message loads the detector (on a worker)
+
+
+def test_pasted_scam_sms_is_read_as_a_message_not_split_into_numbers(qtbot, services, wait_jobs) -> None:
+    """A new user pasted his father's SMS into the only paste box: it was cut at the commas into "numbers", each only
+    「注意 含有非号码字符」. It is a message: read by the detector, its scheme, reasons, cues and links shown."""
+    page = _page(qtbot, services)
+    _check(qtbot, page, SCAM_SMS, wait_jobs)
+    # the table holds the one phone number in the message, screened as a number; no piece of the text
+    assert [r.raw for r in page.model.rows()] == ["13912345678"]
+    assert page.numbers_heading.isVisible() and page.table.isVisible()
+    section = page.text_result
+    assert section.isVisible() and page.error_dialog is None
+    assert section.result is not None and section.result.level is Level.BLOCK
+    title = section.banner.title_text()
+    assert title.startswith("✖ 拦截") and "冒充银行 / 钓鱼链接" in title
+    assert section.banner.accessibleDescription().startswith("诈骗话术，风险很高")
+    reasons = " ".join(section.banner.reasons_text())
+    assert "冒充银行 / 钓鱼链接" in reasons and "网银证书已过期" in reasons
+    assert "网银证书已过期" in section.text_view.highlighted_phrases()
+    assert "链接：http://icbc-upd.cc" in section.entity_texts()
+    assert "电话号码：13912345678" in section.entity_texts()
+    assert "按“短信”检查" in section.read_as.text() and "自动判断" in section.read_as.text()
+
+
+def test_harmless_sms_says_nothing_found_and_has_no_number_table(qtbot, services, wait_jobs) -> None:
+    page = _page(qtbot, services)
+    _check(qtbot, page, HARMLESS_SMS, wait_jobs)
+    section = page.text_result
+    assert section.isVisible()
+    assert section.banner.title_text() == "○ 未发现诈骗"
+    assert section.banner.reasons_text() == []  # 「没有发现诈骗话术」 is the advice line, not said twice
+    assert not page.numbers_box.isVisible()  # no phone number in it, so no empty table
+
+
+def test_numbers_separated_by_commas_and_spaces_are_still_numbers(qtbot, services, wait_jobs) -> None:
+    page = _page(qtbot, services)
+    _check(qtbot, page, "13800138000, 95588 0513-85123456", wait_jobs)
+    assert sorted(r.raw for r in page.model.rows()) == ["0513-85123456", "13800138000", "95588"]
+    assert not any("非号码字符" in " ".join(r.reasons("zh")) for r in page.model.rows())
+    assert not page.text_result.isVisible() and not page.numbers_heading.isVisible()
+    # a call-log paste with names, dates and times is numbers too
+    _check(qtbot, page, "张三 138 0013 8000 2026-01-02 10:30\n中国工商银行 95588", wait_jobs)
+    assert sorted(r.raw for r in page.model.rows()) == ["138 0013 8000", "95588"]
+    assert not page.text_result.isVisible()
+    # a call log copied with its title and header: read as 打开通话记录… reads it, the 号码 column only
+    paste = (
+        "通话记录-爸爸-20261206\n姓名,号码,时间,类型,时长\n爸爸,13800138000,2026-12-06 09:00,来电,35\n"
+        "小区物业,95275012,2026-12-06 10:00,未接,0\n张三,138,0013,8000\n"
+    )
+    _check(qtbot, page, paste, wait_jobs)
+    assert sorted(r.raw for r in page.model.rows()) == ["13800138000", "95275012"]
+    assert "共 2 个" in page.summary.text() and "粘贴的内容里有 1 行看不出哪一部分是号码" in page.summary.text()
+    assert not page.text_result.isVisible()
+
+
+def test_empty_page_shows_no_verdict(qtbot, services, wait_jobs) -> None:
+    page = _page(qtbot, services)
+    assert not page.banner.isVisible() and not page.text_result.isVisible()
+    assert "短信" in page.input.placeholderText() and "95275012" in page.input.placeholderText()
+    page.check_pasted()  # nothing typed: a prompt, still no verdict
+    assert "请先输入或粘贴号码或短信" in page.summary.text()
+    assert not page.banner.isVisible()
+    _check(qtbot, page, "95275012", wait_jobs)
+    assert page.banner.isVisible() and page.banner.level is Level.WARN
+    page.clear()
+    assert not page.banner.isVisible() and not page.text_result.isVisible()
+    _check(qtbot, page, "95275012", wait_jobs)
+    _check(qtbot, page, SCAM_SMS, wait_jobs)  # the message's verdict shows, not the number checked before
+    assert page.text_result.isVisible() and not page.banner.isVisible()
+    assert page.table.current_row() is None  # its number's verdict shows when chosen
+    page.table.select_source_row(0)
+    assert page.banner.isVisible() and "13912345678" in page.banner.title_text()
+
+
+def test_kind_selector_overrides_the_guess(qtbot, services, wait_jobs) -> None:
+    page = _page(qtbot, services)
+    page.kind_combo.setCurrentIndex(page.kind_combo.findData("chat"))
+    _check(qtbot, page, "13800138000", wait_jobs)  # the user says it is a chat line: read, not screened
+    assert page.text_result.isVisible() and page.text_result.result is not None
+    assert page.text_result.result.assessment.style == "chat"
+    assert "按“聊天”检查" in page.text_result.read_as.text() and "自动判断" not in page.text_result.read_as.text()
+    page.kind_combo.setCurrentIndex(page.kind_combo.findData("numbers"))
+    _check(qtbot, page, "妈 13800138000 你好啊今天回家吃饭吗", wait_jobs)  # said to be numbers: screened
+    assert [r.raw for r in page.model.rows()] == ["13800138000"]
+    assert not page.text_result.isVisible()
+
+
+def test_checked_message_saved_to_history_for_a_person(qtbot, services, wait_jobs) -> None:
+    from app.operations import DataArea
+
+    services.history().add_profile("爸爸")
+    changed: list[object] = []
+    services.dataChanged.connect(changed.append)
+    page = _page(qtbot, services)
+    _check(qtbot, page, SCAM_SMS, wait_jobs)
+    section = page.text_result
+    section.profile_combo.setCurrentIndex(section.profile_combo.findData("爸爸"))
+    qtbot.mouseClick(section.save_button, Qt.MouseButton.LeftButton)
+    wait_jobs()
+    assert DataArea.HISTORY in changed
+    assert "已存入" in section.save_status.text() and not section.save_button.isEnabled()  # once
+    rows = services.history().query(kind="sms")
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["transcript"] == SCAM_SMS and row["profile"] == "爸爸" and row["source"] == "check"
+    assert row["level"] is Level.BLOCK and row["category"] == "bank_phishing"
+    assert any("网银证书已过期" in r["zh"] for r in row["reasons"])
+    assert {"kind": "url", "value": "http://icbc-upd.cc"}.items() <= row["entities"][0].items()
+    # the History page shows it as a text message of 爸爸, its scheme after the verdict (it has no sender)
+    from app.ui.page_history import HistoryPage
+
+    history_page = HistoryPage(services)
+    qtbot.addWidget(history_page)
+    history_page.show()
+    wait_jobs()
+    assert history_page.model.rowCount() == 1
+    history_page.table.select_source_row(0)
+    assert history_page.banner.title_text() == "✖ 拦截 · 冒充银行 / 钓鱼链接"
+
+
+def test_checked_message_in_english_after_a_live_switch(qtbot, services, wait_jobs, qapp) -> None:
+    from app.i18n import install_language
+
+    page = _page(qtbot, services)
+    _check(qtbot, page, SCAM_SMS, wait_jobs)
+    install_language(qapp, "en")
+    page.retranslate()
+    section = page.text_result
+    assert section.banner.title_text() == "✖ Block · Fake bank / phishing link"
+    assert any("phishing" in r.lower() for r in section.banner.reasons_text())
+    assert "link: http://icbc-upd.cc" in section.entity_texts()
+    install_language(qapp, "zh")
+    page.retranslate()
+    assert section.banner.title_text().startswith("✖ 拦截")

@@ -209,7 +209,7 @@ def test_a_weak_cue_names_no_scheme_and_a_recording_gets_advice_about_what_was_s
     weak = model.find_row(lambda r: r.subject == "取件.wav")
     assert model.data(model.index(weak, model.COL_CATEGORY)) == ""
     page.table.select_source_row(weak)
-    assert page.banner.title_text() == "未发现诈骗 · 取件.wav"  # the file, and no scheme after it
+    assert page.banner.title_text() == "○ 未发现诈骗 · 取件.wav"  # the file, and no scheme after it
     assert model.data(model.index(weak, model.level_column())) == "未发现诈骗"  # what was said was checked
     assert page.banner.accessibleDescription().startswith("没有发现诈骗话术")
     mark = model.find_row(lambda r: r.subject == "13912345678")

@@ -1,0 +1,191 @@
+"""查号 page, the checked-message section: a pasted SMS, chat or what a caller said, shown as the app shows any checked
+text (the recordings and history pages): the verdict banner (glyph and words, scheme, reasons), the text with its cues
+highlighted, and what it mentions (links, QQ/WeChat IDs, account numbers). It can keep the message in the history as
+a text message of one person (``app.operations.check.save_text`` on the writer).
+
+The reading itself is ``app.operations.check.check_text``, run by the page in a job; this section only shows the
+result it is given, and shows it again in the current language on ``retranslate``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.display import shown_category, text_reasons
+from app.operations import DataArea
+from app.operations.check import TextCheck, save_text
+from app.operations.history import load_profiles
+from app.reports.export import anchor_hits, entity_kind_text, transcript_for_display
+from app.ui import style
+from app.ui.widgets import ErrorDetailsDialog, HighlightedTranscript, VerdictBanner
+
+log = logging.getLogger(__name__)
+
+
+class TextResultSection(QWidget):
+    """The result of one checked message; hidden until there is one."""
+
+    def __init__(self, services: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.result: TextCheck | None = None
+        self.style_name = ""  # what the text was read as (短信 / 聊天 / 通话内容), named by the page's selector
+        self.guessed = False  # the style was guessed, not chosen
+        self.error_dialog: ErrorDetailsDialog | None = None
+        self._saved_for: str | None = None  # the person the shown result was saved for ('' nobody), None: not saved
+
+        self.banner = VerdictBanner(self, icon_size=40)
+        self.banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)  # all its reasons show
+        self.read_as = QLabel(self)
+        self.read_as.setObjectName("hint")
+        self.read_as.setWordWrap(True)
+        self.text_label = QLabel(self)
+        self.text_view = HighlightedTranscript(self)
+        lines = self.fontMetrics().height()
+        self.text_view.setMinimumHeight(lines * 4)  # an SMS fits; a long chat scrolls inside
+        self.text_view.setMaximumHeight(lines * 9)
+        self.text_label.setBuddy(self.text_view)
+        self.entities_label = QLabel(self)
+        self.entities = QListWidget(self)
+        self.entities.setMaximumHeight(lines * 6)
+        self.entities_label.setBuddy(self.entities)
+
+        self.profile_label = QLabel(self)
+        self.profile_combo = QComboBox(self)
+        self.profile_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.profile_label.setBuddy(self.profile_combo)
+        self.save_button = QPushButton(self)
+        self.save_button.clicked.connect(self.save)
+        self.save_status = QLabel(self)
+        self.save_status.setWordWrap(True)
+        save_row = QHBoxLayout()
+        save_row.addWidget(self.profile_label)
+        save_row.addWidget(self.profile_combo)
+        save_row.addWidget(self.save_button)
+        save_row.addWidget(self.save_status, 1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.read_as)
+        layout.addWidget(self.text_label)
+        layout.addWidget(self.text_view)
+        layout.addWidget(self.entities_label)
+        layout.addWidget(self.entities)
+        layout.addLayout(save_row)
+        layout.addStretch(1)  # alone on the page (no numbers in the message), the section keeps to the top
+        self.retranslate()
+        self.show_result(None)
+
+    # ------------------------------------------------------------------ show
+    def show_result(self, result: TextCheck | None, style_name: str = "", guessed: bool = False) -> None:
+        """Show ``result`` (None: nothing checked, the section hides)."""
+        self.result = result
+        self.style_name = style_name
+        self.guessed = guessed
+        self._saved_for = None
+        if result is not None:
+            self.load_profiles()
+        self._render()
+
+    def retranslate(self) -> None:
+        self.text_label.setText(self.tr("文字（高亮处为可疑话术）："))
+        self.entities_label.setText(self.tr("提取的线索（链接、QQ/微信号、账号等）："))
+        self.entities.setAccessibleName(self.tr("提取的线索"))
+        self.text_view.setAccessibleName(self.tr("检查的文字"))
+        self.profile_label.setText(self.tr("家人："))
+        self.profile_combo.setAccessibleName(self.tr("这条短信是哪位家人收到的"))
+        if self.profile_combo.count():
+            self.profile_combo.setItemText(0, self.tr("（不指定）"))
+        self.save_button.setText(self.tr("存入记录"))
+        self.save_button.setAccessibleName(self.tr("把这条短信和检查结果存入“记录”页"))
+        self.banner.retranslate()
+        self._render()
+
+    def _render(self) -> None:
+        result = self.result
+        self.setVisible(result is not None)
+        self.entities.clear()
+        if result is None:
+            self.text_view.clear_transcript()
+            return
+        lang = style.current_language()
+        a = result.assessment
+        headline = shown_category(result.level, a.category, a.category_text, lang)
+        reasons = text_reasons(result.level, a.reasons, lang)  # all of them: the page scrolls, nothing else lists them
+        self.banner.set_verdict(result.level, headline, reasons, about_text=True)
+        how = self.tr("（自动判断的；不对请在上面的“内容”里选）") if self.guessed else ""
+        self.read_as.setText(self.tr("按“%1”检查").replace("%1", self.style_name) + how)
+        text = transcript_for_display(result.text, a.hits)
+        self.text_view.set_text_with_hits(text, anchor_hits(text, a.hits))
+        seen: set[tuple[str, str]] = set()
+        for entity in a.entities:
+            key = (str(entity.kind), str(entity.value))
+            if key not in seen:
+                seen.add(key)
+                colon = "：" if lang == "zh" else ": "
+                self.entities.addItem(f"{entity_kind_text(key[0], lang)}{colon}{key[1]}")
+        self.entities_label.setVisible(bool(seen))
+        self.entities.setVisible(bool(seen))
+        self.save_button.setEnabled(self._saved_for is None)
+        if self._saved_for is None:
+            self.save_status.clear()
+        elif self._saved_for:
+            self.save_status.setText(self.tr("已存入“记录”页的短信，家人：%1。").replace("%1", self._saved_for))
+        else:
+            self.save_status.setText(self.tr("已存入“记录”页的短信。"))
+
+    def entity_texts(self) -> list[str]:
+        return [self.entities.item(i).text() for i in range(self.entities.count())]
+
+    # ------------------------------------------------------------------ save
+    def load_profiles(self) -> None:
+        """The people the history knows (the 家人 page adds them), read in a job."""
+        self.services.jobs.run(load_profiles, self.services, on_result=self._profiles_loaded, name="list-profiles")
+
+    def _profiles_loaded(self, names: list[str]) -> None:
+        current = self.profile_combo.currentData()
+        self.profile_combo.clear()
+        self.profile_combo.addItem(self.tr("（不指定）"), "")
+        for name in names:
+            self.profile_combo.addItem(name, name)
+        self.profile_combo.setCurrentIndex(max(0, self.profile_combo.findData(current)))
+
+    def save(self) -> None:
+        """Keep the message and its verdict in the history as a text message (kind sms) of the chosen person."""
+        result = self.result
+        if result is None or self._saved_for is not None:
+            return
+        profile = str(self.profile_combo.currentData() or "")
+        self.save_button.setEnabled(False)
+
+        def done(_row_id: int) -> None:
+            if self.result is result:  # still the message shown
+                self._saved_for = profile
+                self._render()
+            log.info("checked message saved to the history")
+
+        def failed(exc: BaseException) -> None:
+            self.save_button.setEnabled(True)
+            log.warning("saving a checked message failed: %s", type(exc).__name__)
+            self.error_dialog = ErrorDetailsDialog.from_exception(
+                exc, parent=self, log_path=str(self.services.log_path)
+            )
+            self.error_dialog.open()
+
+        self.services.write(
+            save_text, self.services, result, profile,
+            area=DataArea.HISTORY, on_result=done, on_error=failed, name="save-checked-text",
+        )  # fmt: skip

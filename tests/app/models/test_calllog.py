@@ -1,0 +1,78 @@
+"""What a paste on the 查号 page is: numbers (how they split) or a message to read."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.models.calllog import looks_like_message, pasted_numbers, split_pasted
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        (
+            "95275012\n95588\n+86 138 0013 8000\n\n+852 96110\n",
+            ["95275012", "95588", "+86 138 0013 8000", "+852 96110"],
+        ),
+        ("13800138000, 95588 0513-85123456", ["13800138000", "95588", "0513-85123456"]),
+        ("0513 8512 3456；400 123 4567、010 12345678", ["0513 8512 3456", "400 123 4567", "010 12345678"]),
+        ("13800138000 13912345678", ["13800138000", "13912345678"]),
+        ("张三 13800138000 2026-01-02 10:30\n李四,139 1234 5678", ["13800138000", "139 1234 5678"]),
+        ("姓名,号码\n中国工商银行客服,95588", ["95588"]),
+        ("95588a", ["95588a"]),  # kept whole: the screener says what is wrong with it
+    ],
+)
+def test_split_pasted(text: str, numbers: list[str]) -> None:
+    assert split_pasted(text) == numbers
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "13800138000, 95588 0513-85123456",
+        "95275012\n+86 138 0013 8000\n400 123 4567",
+        "张三 13800138000\nJohn Smith 13912345678",
+        "姓名,来电号码,时间\n中国工商银行客服,95588,2026-01-02 10:30",
+        "１３８ ００１３ ８０００",
+        "",
+    ],
+)
+def test_numbers_are_not_a_message(text: str) -> None:
+    assert not looks_like_message(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【工商银行】尊敬的客户，您的网银证书已过期，请登录 http://icbc-upd.cc 重新认证，详询 13912345678",
+        "点这里 icbc-upd.cc/login 95588",  # a link
+        "妈，我换号了，新号13912345678，存一下",  # words beyond a name beside the number
+        "妈我手机坏了加我新微信",  # words, no number
+        "你好",
+        "Your parcel is held, call 13800138000 to pay the fee",
+    ],
+)
+def test_messages(text: str) -> None:
+    assert looks_like_message(text)
+
+
+def test_a_long_call_log_is_read_only_at_its_head() -> None:
+    paste = "\n".join(f"张三 1380013{i:04d}" for i in range(50_000)) + "\n这一行在很后面，不会被读到，所以仍是号码。"
+    assert not looks_like_message(paste)
+
+
+TITLED_LOG = (
+    "通话记录-爸爸-20261206\n姓名,号码,时间,类型,时长\n爸爸,13800138000,2026-12-06 09:00,来电,35\n"
+    "小区物业,95275012,2026-12-06 10:00,未接,0\n张三,138,0013,8000\n"
+)
+
+
+def test_a_pasted_call_log_is_read_by_its_number_column() -> None:
+    """A call log copied with its header is read as an opened one is (``phone import``'s reader): the title and
+    the durations (35, 0) were "numbers" when the paste was only split at the commas."""
+    assert not looks_like_message(TITLED_LOG)
+    assert pasted_numbers(TITLED_LOG) == (["13800138000", "95275012"], (5,))
+    from_a_spreadsheet = "姓名\t号码\t时长\n爸爸\t13800138000\t35\n物业\t95275012\t0"
+    assert pasted_numbers(from_a_spreadsheet) == (["13800138000", "95275012"], ())
+    # without a header a paste is split as before
+    assert pasted_numbers("13800138000, 95588 0513-85123456") == (["13800138000", "95588", "0513-85123456"], ())
