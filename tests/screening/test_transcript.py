@@ -530,3 +530,28 @@ def test_a_short_brushing_recruitment_sms_is_named_as_brushing(det: ScriptDetect
     a = det.assess("【优选商城】诚聘兼职刷单，日结200元，详情加QQ 3344556677", style="sms")
     assert a.level >= Level.WARN
     assert a.category == "task_rebate"
+
+
+def test_a_scheme_the_scheme_model_has_not_learned_is_named_by_the_rules(det: ScriptDetector) -> None:
+    """As in a leave-one-scheme-out fold: with the rules' scheme silenced in the scheme model, the model would name a
+    scheme it knows for every text of it; the rules name it instead."""
+    from dataclasses import replace as dc_replace
+
+    from screening.transcript.model import NgramModel
+
+    text = "您好，我是电信营业厅客服，您的积分即将过期，可以兑换现金，请把收到的验证码告诉我。"
+    a = det.assess(text, style="call")
+    assert a.level >= Level.WARN and a.category == "telecom_points"
+    assert det.model is not None and det.model.schemes is not None
+    schemes = det.model.schemes
+    silenced = dc_replace(
+        schemes,
+        intercepts=tuple(
+            -50.0 if c == "telecom_points" else b for c, b in zip(schemes.classes, schemes.intercepts, strict=True)
+        ),
+    )
+    model = NgramModel.__new__(NgramModel)
+    model.__dict__.update(det.model.__dict__)
+    model.schemes = silenced
+    fold = ScriptDetector(det.book, model, det.key)
+    assert fold.assess(text, style="call").category == "telecom_points"
