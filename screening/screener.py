@@ -196,7 +196,10 @@ class NumberScreener:
         national = n.national_number or ""
         if n.international_prefix or foreign:
             for cand in (n.dialled_digits, national):
-                local = area_short(cand[1:]) if cand.startswith("0") else None  # +852 0513 96110
+                # +852 0513 96110: a Chinese area code and short number after a foreign prefix; never a number that
+                # is valid where it says it is from (+39 0571 12345 is a landline in Empoli, not Hangzhou's 12345)
+                chinese = n.country_code == home_cc or not n.valid
+                local = area_short(cand[1:]) if cand.startswith("0") and chinese else None
                 short = local[1] if local is not None else cand
                 if short and plan.looks_official_short(short):
                     official = plan.official.get(short)

@@ -671,15 +671,17 @@ class CallBridge(QObject):
             state.now = Level.parse(update.now)
             state.now_score = float(update.now_score)
         rose = level > state.peak and level > state.level
+        changed_scheme = False
         if segment.is_final and update.category:
             state.latest_category = update.category
-            if state.category is None or rose or last_words:
+            if (state.category is None or rose or last_words) and state.category != update.category:
                 state.category = update.category
+                changed_scheme = True
         state.peak, state.peak_score = level, score  # the session's level and score are already its peaks
         cleared = rose and state.withdrawn  # (only flushed words after the call can raise it again)
         if cleared:
             self._set_withdrawn(state, False)
-        changed = (level != state.level and not state.withdrawn) or abs(score - state.score) > 1e-9
+        changed = (level != state.level and not state.withdrawn) or abs(score - state.score) > 1e-9 or changed_scheme
         if not state.withdrawn:
             state.level = max(state.level, level) if rose else level
             state.score = score
@@ -801,13 +803,16 @@ class CallBridge(QObject):
         """The call is over: stop listening, settle its verdict, write its transcript so far and its duration."""
         state.listening = False
         self._stop_session(state)
+        whole = state.latest_category or state.category  # the whole call's scheme: the card and the row say it
+        if whole != state.category:
+            state.category = whole
+            self.lineChanged.emit(state.line)
         self._settle(state)
         if state.history_id is not None:
             transcript = state.transcript()
             duration = time.monotonic() - state.started
             history_id = state.history_id
             ended: dict[str, object] = {"transcript": transcript, "duration_s": duration}
-            state.category = state.latest_category or state.category  # the whole call's scheme, as the card says
             if state.category:
                 ended["category"] = state.category
             self._services.write(

@@ -131,6 +131,15 @@ def test_a_foreign_number_that_only_ends_like_a_short_number_is_no_spoof(screene
     assert "cn.spoof.official_short_intl" not in codes(v) and v.level is Level.CAUTION
 
 
+@pytest.mark.parametrize("raw", ["+39 0571 12345", "+39 0571 96110", "+39 0432 12345"])
+def test_a_valid_foreign_landline_with_a_trunk_zero_is_no_spoof(store: ListStore, raw: str) -> None:
+    """Italian landlines keep their 0: +39 0571 12345 is in Empoli, not Hangzhou's 12345 (a review found it blocked,
+    even on the allowlist, as the spoof rule beats it)."""
+    assert "cn.spoof.official_short_intl" not in codes(NumberScreener(store).screen(raw))
+    store.add("allow", raw)
+    assert NumberScreener(store).screen(raw).level is Level.ALLOW
+
+
 @pytest.mark.parametrize(
     ("raw", "level", "code"),
     [
