@@ -111,6 +111,7 @@ class Job:
     on_cancelled: Callable[[], None] | None = None
     started: float = field(default_factory=time.monotonic)
     writer: bool = False  # on the database writer (drained at quit, never dropped)
+    result_wins: bool = False  # a result returned after a cancel is delivered as a result (run_cancellable)
 
     def cancel(self) -> None:
         if self.progress is not None:
@@ -204,7 +205,11 @@ class JobRunner(QObject):
                 raise
 
         label = name or getattr(fn, "__qualname__", repr(fn))
-        return self.run_long(call, on_result=on_result, on_error=on_error, on_cancelled=on_cancelled, name=label)
+        job = self.run_long(call, on_result=on_result, on_error=on_error, on_cancelled=on_cancelled, name=label)
+        # The work checks its event itself and stops by raising; once it returned, it finished (a cancel that came
+        # while a downloaded list was being stored must not say "nothing was stored").
+        job.result_wins = True
+        return job
 
     def _submit(
         self,
@@ -268,7 +273,8 @@ class JobRunner(QObject):
             if job.progress is not None:
                 job.progress.flush()
             # A job the user cancelled ends as "cancelled" whether it returned or raised on the way out.
-            if isinstance(exc, Cancelled) or (job.cancelled and job.on_cancelled is not None):
+            returned = exc is None and job.result_wins
+            if isinstance(exc, Cancelled) or (job.cancelled and job.on_cancelled is not None and not returned):
                 log.info("job %s cancelled", job.name)
                 if job.on_cancelled is not None:
                     self._call(job.on_cancelled)

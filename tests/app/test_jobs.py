@@ -175,3 +175,27 @@ def test_a_cancellable_job_is_told_by_an_event_and_ends_as_cancelled_not_as_fail
     began = time.monotonic()
     runner.shutdown()
     assert time.monotonic() - began < 2.0
+
+
+def test_a_cancellable_job_that_finished_despite_a_late_cancel_delivers_its_result(qtbot) -> None:
+    """A cancel that comes while a downloaded list is being stored (past the work's last check): the work returns,
+    and the page must hear that it was stored, not "cancelled, nothing stored"."""
+    runner = JobRunner(workers=1)
+    storing = threading.Event()
+    stored = threading.Event()
+    ended: list[object] = []
+
+    def subscribe(*, cancel: threading.Event) -> str:
+        storing.set()
+        stored.wait(5)  # writing the list: no cancel check any more
+        return "stored"
+
+    job = runner.run_cancellable(
+        subscribe, on_result=ended.append, on_error=ended.append, on_cancelled=lambda: ended.append("cancelled")
+    )
+    assert storing.wait(5)
+    job.cancel()
+    stored.set()
+    qtbot.waitUntil(lambda: ended != [], timeout=5000)
+    assert ended == ["stored"]
+    runner.shutdown()
