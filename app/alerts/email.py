@@ -11,7 +11,9 @@ an :class:`EmailError` whose ``code`` (:class:`EmailProblem`) says why in words 
 rendered where it is shown. The password never appears in it.
 
 A call's alert e-mails are :class:`AlertMail` records; when the warning is withdrawn, a :class:`WithdrawalMail`
-sent after them on the same lane (:func:`send_withdrawal_email`) replies to the ones that went out.
+sent after them on the same lane (:func:`send_withdrawal_email`) replies to the ones that went out; when the warning
+stands again after that correction went out, a :class:`ReinstatementMail` (:func:`send_reinstatement_email`) replies
+to the correction.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
 
-from app.alerts.policy import Alert, Withdrawal
+from app.alerts.policy import Alert, Reinstatement, Withdrawal
 from app.settings import SmtpSettings
 from screening.i18n import Message, MessageCode
 
@@ -319,19 +321,35 @@ class AlertMail:
         self.subject = alert_subject(alert, lang)
         self.message_id = make_msgid(domain=MESSAGE_ID_DOMAIN)
         self.sent = False  # the server accepted it (e-mail lane)
-        self.withdrawn = False  # a correction was sent, or tried, for it: never a second one (e-mail lane)
+        # A correction was sent, or tried, for it, and no follow-up said since that the warning stands: never a
+        # second correction meanwhile (e-mail lane).
+        self.withdrawn = False
         self.claim: WithdrawalMail | None = None  # GUI thread
 
 
 class WithdrawalMail:
     """The correction for a call's alert e-mails (:class:`AlertMail`, in the order they were queued): sent on the
     e-mail lane after them, only for those that went out and were not corrected before, and not at all when it was
-    called off (the warning stands again) before its turn came."""
+    called off (the warning stands again) before its turn came. ``queued`` (GUI thread): it is on the e-mail lane,
+    past the grace period it is held for first; ``replied`` and ``message_id`` (e-mail lane): the alert e-mails it
+    answered and its own Message-ID, once the server took it."""
 
     def __init__(self, withdrawal: Withdrawal, mails: Sequence[AlertMail]) -> None:
         self.withdrawal = withdrawal
         self.mails = tuple(mails)
         self.called_off = threading.Event()  # set on the GUI thread, read on the e-mail lane
+        self.queued = False  # GUI thread
+        self.replied: tuple[AlertMail, ...] = ()  # e-mail lane
+        self.message_id = ""  # e-mail lane: set once the server accepted the correction
+
+
+class ReinstatementMail:
+    """The follow-up to a correction (:class:`WithdrawalMail`) whose warning stands again: sent on the e-mail lane
+    after it, only if that correction went out, and at most once for it."""
+
+    def __init__(self, reinstatement: Reinstatement, correction: WithdrawalMail) -> None:
+        self.reinstatement = reinstatement
+        self.correction = correction
 
 
 def alert_subject(alert: Alert, lang: str = "zh") -> str:
@@ -355,6 +373,19 @@ def build_withdrawal_email(config: SmtpSettings, withdrawal: Withdrawal, replied
     msg["In-Reply-To"] = last.message_id
     msg["References"] = " ".join(mail.message_id for mail in replied)
     msg.set_content(withdrawal.body(last.lang))
+    return msg
+
+
+def build_reinstatement_email(
+    config: SmtpSettings, reinstatement: Reinstatement, correction: WithdrawalMail
+) -> EmailMessage:
+    """The follow-up, a reply to the correction that went out (``correction.message_id``): the same "Re:" subject,
+    in the alert e-mail's language, In-Reply-To the correction and References the whole thread."""
+    last = correction.replied[-1]
+    msg = _message(config, f"Re: {last.subject}", "")
+    msg["In-Reply-To"] = correction.message_id
+    msg["References"] = " ".join([*(mail.message_id for mail in correction.replied), correction.message_id])
+    msg.set_content(reinstatement.body(last.lang))
     return msg
 
 
@@ -405,7 +436,28 @@ def send_withdrawal_email(
     for mail in replied:
         mail.withdrawn = True
     msg = build_withdrawal_email(config, pending.withdrawal, replied)
+    pending.replied = tuple(replied)
     _deliver(config, msg, guard, deadline_s)
+    pending.message_id = str(msg["Message-ID"])
+    return pending.message_id
+
+
+def send_reinstatement_email(
+    config: SmtpSettings, pending: ReinstatementMail, *, guard: SendGuard | None = None, deadline_s: float | None = None
+) -> str:
+    """Send the follow-up "the warning stands" (e-mail lane, after the correction it answers), within the same
+    deadline as an alert.
+
+    Returns its Message-ID, or "" when nothing was sent: the correction did not go out (called off in time, failed,
+    cut, or nothing to correct). Once the server took the follow-up, the alert e-mails may be corrected again (the
+    family was last told that their warning stands). Raises :class:`EmailError` on failure."""
+    correction = pending.correction
+    if not correction.message_id:
+        return ""
+    msg = build_reinstatement_email(config, pending.reinstatement, correction)
+    _deliver(config, msg, guard, deadline_s)
+    for mail in correction.replied:
+        mail.withdrawn = False
     return str(msg["Message-ID"])
 
 

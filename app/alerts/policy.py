@@ -3,6 +3,7 @@
 - :class:`Alert` carries the level, the number and the reasons as codes (BiText, Message, HitReason…);
   ``title``/``body``/``reason_texts`` render them in the language asked for, when shown.
 - :class:`Withdrawal`: a warning already e-mailed was withdrawn; ``body`` renders the correction the family gets.
+  :class:`Reinstatement`: that warning stands again after the correction went out; ``body`` renders the follow-up.
 - :class:`AlertPolicy`: threshold (``settings.alert_sensitivity``), de-duplication (one call alerts once per
   level; rising from warn to block alerts again) and cool-down (the same number does not alert again at the
   same or a lower level within ``alert_cooldown_s``). The clock is injectable for tests.
@@ -83,27 +84,54 @@ class Withdrawal:
     at: float = field(default_factory=time.time)
 
     def body(self, lang: str = "zh") -> str:
-        reason = render_text(self.reason, lang)
-        when = datetime.fromtimestamp(self.at).strftime("%Y-%m-%d %H:%M:%S")
+        number = self.alert.number
         if lang == "en":
-            return "\n".join(
-                [
-                    f"Correction: the scam alert about {self.alert.number or 'an unknown number'} was withdrawn.",
-                    f"Because: {reason}",
-                    f"Time: {when}",
-                    "",
-                    "Sent by CallShield on the family computer.",
-                ]
+            first = f"Correction: the scam alert about {number or 'an unknown number'} was withdrawn."
+        else:
+            first = f"更正：刚才关于 {number or '未知号码'} 的诈骗提醒已撤回。"
+        return _notice(first, self.reason, self.at, lang)
+
+
+@dataclass(frozen=True)
+class Reinstatement:
+    """A withdrawn warning stands again after the family was sent its correction (the call's last words bore it
+    out): ``body`` renders the follow-up that tells them so, under the correction. ``withdrawal`` is the correction
+    it takes back; ``reason`` a code, rendered in the language of the alert e-mail."""
+
+    withdrawal: Withdrawal
+    reason: Any
+    at: float = field(default_factory=time.time)
+
+    @property
+    def alert(self) -> Alert:
+        return self.withdrawal.alert
+
+    def body(self, lang: str = "zh") -> str:
+        number = self.alert.number
+        if lang == "en":
+            first = (
+                f"The warning stands: the scam alert about {number or 'an unknown number'} is not withdrawn after "
+                "all. Please disregard the correction sent before."
             )
-        return "\n".join(
-            [
-                f"更正：刚才关于 {self.alert.number or '未知号码'} 的诈骗提醒已撤回。",
-                f"原因：{reason}",
-                f"时间：{when}",
-                "",
-                "此邮件由家中电脑上的来电护盾发送。",
-            ]
-        )
+        else:
+            first = f"提醒仍然有效：关于 {number or '未知号码'} 的诈骗提醒并没有撤回，请不要理会上一封更正邮件。"
+        return _notice(first, self.reason, self.at, lang)
+
+
+def _notice(first: str, reason: Any, at: float, lang: str) -> str:
+    """A short e-mail that follows an alert: what changed, why, when, and who sent it."""
+    when = datetime.fromtimestamp(at).strftime("%Y-%m-%d %H:%M:%S")
+    if lang == "en":
+        lines = [
+            first,
+            f"Because: {render_text(reason, lang)}",
+            f"Time: {when}",
+            "",
+            "Sent by CallShield on the family computer.",
+        ]
+    else:
+        lines = [first, f"原因：{render_text(reason, lang)}", f"时间：{when}", "", "此邮件由家中电脑上的来电护盾发送。"]
+    return "\n".join(lines)
 
 
 class AlertPolicy:

@@ -17,9 +17,14 @@ listening or list updates. ``close()`` cuts a send in flight, so quitting never 
 is logged and reported through ``emailFailed`` with an ``EmailError`` whose code says why; the window shows it.
 
 When a warning the family was e-mailed about is withdrawn (``withdraw``: the whole call did not bear it out, or
-the user trusted the number), one short correction follows on the same lane, threaded under the alert e-mail
-("Re:" its subject, In-Reply-To/References its Message-ID). The lane's order puts it after the alert; it goes out
-only if the alert did, once per alert e-mail, and reports ``withdrawalSent`` / ``withdrawalFailed``.
+the user trusted the number), one short correction follows on the same lane,
+threaded under the alert e-mail ("Re:" its subject, In-Reply-To/References its Message-ID). It is first held for
+``withdrawal_grace_s`` (``WITHDRAWAL_GRACE_S``) on the GUI thread, so that a call's last words, flushed and scored
+after it ended, can bear the warning out and call it off (``reinstate``) before the family hears of it. The lane's
+order puts it after the alert; it goes out only if the alert did, once per alert e-mail, and reports
+``withdrawalSent`` / ``withdrawalFailed``. When the warning stands again after the correction went out all the
+same, one follow-up ("提醒仍然有效 / The warning stands") replies to the correction (``reinstatementSent`` /
+``reinstatementFailed``): the family is never left with a withdrawal the app no longer shows.
 """
 
 from __future__ import annotations
@@ -30,18 +35,20 @@ from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from app.alerts.email import (
     AlertMail,
     EmailProblem,
+    ReinstatementMail,
     SendGuard,
     WithdrawalMail,
     send_alert_mail,
+    send_reinstatement_email,
     send_withdrawal_email,
 )
-from app.alerts.policy import Alert, AlertPolicy, Withdrawal, excerpt_of
+from app.alerts.policy import Alert, AlertPolicy, Reinstatement, Withdrawal, excerpt_of
 from app.alerts.tone import play_tone
 from app.settings import SmtpSettings
 from screening.i18n import BiText
@@ -54,6 +61,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAILS_KEPT = 50  # calls whose alert e-mails are remembered for a withdrawal
+# How long a correction waits before it goes on the e-mail lane. A live call's warning is withdrawn the moment it
+# ends, while its recogniser still flushes the last words (Vosk's final() on the large model: up to about a second
+# on a busy PC) and the detector scores them (milliseconds); if those words bear the warning out, the correction is
+# called off within this time and the family never hears of it. Later than that, a follow-up takes it back.
+WITHDRAWAL_GRACE_S = 5.0
 
 
 class AlertService(QObject):
@@ -63,8 +75,15 @@ class AlertService(QObject):
     soundPlayed = Signal(str)  # backend used: "sounddevice" | "beep"
     withdrawalSent = Signal(object)  # Withdrawal: the family was told that an alert e-mailed to them was withdrawn
     withdrawalFailed = Signal(object, object)  # Withdrawal, exception (an EmailError, as for emailFailed)
+    reinstatementSent = Signal(object)  # Reinstatement: the family was told the warning stands after all
+    reinstatementFailed = Signal(object, object)  # Reinstatement, exception (an EmailError, as for emailFailed)
 
-    def __init__(self, services: AppServices, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        services: AppServices,
+        clock: Callable[[], float] = time.monotonic,
+        withdrawal_grace_s: float = WITHDRAWAL_GRACE_S,
+    ) -> None:
         super().__init__(services)
         self._services = services
         self.policy = AlertPolicy(clock)
@@ -78,6 +97,8 @@ class AlertService(QObject):
         # Each call's alert e-mails (key → in the order queued), for the correction when its warning is withdrawn;
         # the last MAILS_KEPT calls only.
         self._mails: dict[str, list[AlertMail]] = {}
+        self.withdrawal_grace_s = withdrawal_grace_s  # (tests shorten it)
+        self._held: dict[WithdrawalMail, QTimer] = {}  # corrections in their grace period (GUI thread)
 
     # ----------------------------------------------------------------- wiring
     def set_tray(self, tray: QSystemTrayIcon | None) -> None:
@@ -189,7 +210,7 @@ class AlertService(QObject):
         self,
         send: Callable[..., str],
         config: SmtpSettings,
-        mail: AlertMail | WithdrawalMail,
+        mail: AlertMail | WithdrawalMail | ReinstatementMail,
         sent: Callable[[str], None],
         failed: Callable[[BaseException], None],
         name: str,
@@ -223,16 +244,36 @@ class AlertService(QObject):
         """The warning of call ``key`` was withdrawn (``reason``: a code, rendered in the alert e-mail's language).
 
         When the family was e-mailed about it, one short correction follows on the e-mail lane, threaded under the
-        alert e-mail; it is queued behind an alert e-mail still waiting or sending, and sent only if that one went
-        out. Each alert e-mail gets at most one. True when a correction was queued."""
+        alert e-mail; it is held for ``withdrawal_grace_s`` first (``reinstate`` calls it off meanwhile), then queued
+        behind an alert e-mail still waiting or sending, and sent only if that one went out. Each alert e-mail gets
+        at most one (until a follow-up says that its warning stands). True when a correction is on its way."""
         settings = self._services.settings.value
         open_mails = [m for m in self._mails.get(key, ()) if m.claim is None or m.claim.called_off.is_set()]
         if not open_mails or self.muted or not (settings.smtp.enabled and settings.smtp.usable):
             return False
-        withdrawal = Withdrawal(open_mails[-1].alert, reason)
-        pending = WithdrawalMail(withdrawal, open_mails)
+        pending = WithdrawalMail(Withdrawal(open_mails[-1].alert, reason), open_mails)
         for mail in open_mails:
             mail.claim = pending
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.timeout.connect(lambda: self._release(pending))
+        self._held[pending] = timer
+        timer.start(max(0, round(self.withdrawal_grace_s * 1000)))
+        return True
+
+    def _release(self, pending: WithdrawalMail) -> None:
+        """The correction's grace period is over (GUI thread): unless called off, it goes on the e-mail lane."""
+        timer = self._held.pop(pending, None)
+        if timer is not None:
+            timer.deleteLater()
+        smtp = self._services.settings.value.smtp
+        if pending.called_off.is_set():
+            return
+        if not (smtp.enabled and smtp.usable):  # e-mail turned off meanwhile: not sent (a later one may be)
+            pending.called_off.set()
+            return
+        pending.queued = True
+        withdrawal = pending.withdrawal
         number = mask_number(withdrawal.alert.number)
 
         def sent(message_id: str) -> None:
@@ -246,21 +287,52 @@ class AlertService(QObject):
             log.warning("alert withdrawal e-mail failed: %s", exc)
             self.withdrawalFailed.emit(withdrawal, exc)
 
-        self._send(send_withdrawal_email, settings.smtp, pending, sent, failed, "email-withdrawal")
-        return True
+        self._send(send_withdrawal_email, smtp, pending, sent, failed, "email-withdrawal")
+
+    def reinstate(self, key: str, reason: Any) -> None:
+        """The withdrawn warning of call ``key`` stands again (``reason``: why, e.g. the call's last words bore it
+        out). A correction still held or waiting on the lane is called off; one that went out all the same is
+        followed by one short e-mail, threaded under it, saying that the warning stands."""
+        claims = {id(m.claim): m.claim for m in self._mails.get(key, ()) if m.claim is not None}
+        for claim in claims.values():
+            if claim.called_off.is_set():
+                continue
+            claim.called_off.set()
+            timer = self._held.pop(claim, None)
+            if timer is not None:  # still in its grace period: the family never hears of it
+                timer.stop()
+                timer.deleteLater()
+            if claim.queued:  # on the lane: it may have gone out already, the lane knows (and says so in order)
+                self._send_reinstatement(Reinstatement(claim.withdrawal, reason), claim)
+
+    def _send_reinstatement(self, reinstatement: Reinstatement, correction: WithdrawalMail) -> None:
+        number = mask_number(reinstatement.alert.number)
+
+        def sent(message_id: str) -> None:
+            if not message_id:
+                log.info("no reinstatement e-mail for %s: its correction did not go out", number)
+                return
+            log.info("alert reinstatement e-mail sent for %s", number)
+            self.reinstatementSent.emit(reinstatement)
+
+        def failed(exc: BaseException) -> None:
+            log.warning("alert reinstatement e-mail failed: %s", exc)
+            self.reinstatementFailed.emit(reinstatement, exc)
+
+        pending = ReinstatementMail(reinstatement, correction)
+        smtp = self._services.settings.value.smtp
+        self._send(send_reinstatement_email, smtp, pending, sent, failed, "email-reinstatement")
+
+    @property
+    def held_withdrawals(self) -> int:
+        """Corrections waiting out their grace period."""
+        return len(self._held)
 
     def withdraw_number(self, number: str, reason: Any) -> int:
         """Every call from ``number`` the family was e-mailed about is withdrawn (the user trusts the number).
-        Returns how many corrections were queued."""
+        Returns how many corrections are on their way."""
         keys = [key for key, mails in self._mails.items() if number and mails[0].alert.number == number]
         return sum(self.withdraw(key, reason) for key in keys)
-
-    def reinstate(self, key: str) -> None:
-        """The withdrawn warning of call ``key`` stands again (the call's last words bore it out): a correction
-        not yet sent is called off. (One already sent stays sent.)"""
-        for mail in self._mails.get(key, ()):
-            if mail.claim is not None:
-                mail.claim.called_off.set()
 
     def send_test_email(
         self,
@@ -276,6 +348,9 @@ class AlertService(QObject):
     def close(self) -> None:
         """Cut the e-mails still queued or sending, so the jobs' shutdown joins their worker at once."""
         self._tray = None
+        for timer in self._held.values():  # corrections still in their grace period are not sent
+            timer.stop()
+        self._held.clear()
         for guard in list(self._sending):
             guard.cut(EmailProblem.STOPPED)
         self._sending.clear()

@@ -755,6 +755,14 @@
             <translation>unknown number</translation>
         </message>
         <message>
+            <source>“提醒仍然有效”邮件没有发出去：%1</source>
+            <translation>The “warning stands” e-mail could not be sent: %1</translation>
+        </message>
+        <message>
+            <source>家人收到了更正，以为关于 %1 的提醒已经撤回，其实提醒仍然有效。请直接告诉家人，并到“设置”里检查邮件设置。</source>
+            <translation>Your family got the correction and thinks the alert about %1 was withdrawn, but the warning stands. Tell them yourself, and check the e-mail settings under Settings.</translation>
+        </message>
+        <message>
             <source>更正邮件没有发出去：%1</source>
             <translation>The correction e-mail could not be sent: %1</translation>
         </message>

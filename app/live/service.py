@@ -75,6 +75,10 @@ class CallNote(MessageCode):
         "接电话的人把这个号码加入了白名单（家人、熟人）",
         "the person who took the call added this number to the trusted list (family, people they know)",
     )
+    LAST_WORDS = (
+        "挂断后才识别完的最后几句话，让整通电话听下来仍像诈骗话术",
+        "the call's last words, recognised after it ended, make the whole call read like a scam script after all",
+    )
 
 
 class BridgeProblem(MessageCode):
@@ -724,14 +728,16 @@ class CallBridge(QObject):
 
     def _set_withdrawn(self, state: LineState, withdrawn: bool) -> None:
         """The call's warning is withdrawn, or stands again: the family, if e-mailed about it, hears of it
-        (``AlertService.withdraw``: one correction after the alert e-mail; ``reinstate`` calls off one not sent)."""
+        (``AlertService.withdraw``: one correction after the alert e-mail, held for a few seconds so that the last
+        words still being flushed can call it off; ``reinstate``: calls off one not sent, or follows one that went
+        out with "the warning stands"). Only words flushed after the call ended make a withdrawn warning stand."""
         if withdrawn == state.withdrawn:
             return
         state.withdrawn = withdrawn
         if withdrawn:
             self._services.alerts.withdraw(state.key, Message(CallNote.WITHDRAWN))
         else:
-            self._services.alerts.reinstate(state.key)
+            self._services.alerts.reinstate(state.key, Message(CallNote.LAST_WORDS))
 
     @staticmethod
     def hit_reasons(state: LineState, lang: str) -> list[str]:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.alerts.policy import Alert, Withdrawal
+from app.alerts.policy import Alert, Reinstatement, Withdrawal
 from app.services import AppServices
 from app.ui import style
 from app.ui.widgets import ErrorDetailsDialog, friendly_message
@@ -142,7 +142,8 @@ class AlertBar(QFrame):
 class EmailNotice(QFrame):
     """「提醒邮件没有发出去」: an alert e-mail to the family failed, so the family was not told; the user should know.
     The same for the correction that follows a withdrawn warning (「更正邮件没有发出去」): the family was not told
-    that the alert they got was withdrawn.
+    that the alert they got was withdrawn; and for the follow-up when that warning stands again (「“提醒仍然有效”
+    邮件没有发出去」): the family was told that the alert was withdrawn, and not that it stands.
 
     Says why in plain words (the failure's code, rendered in the current language when shown, never the password),
     offers the e-mail settings, and stays until dismissed. It does not block anything: calls go on being screened.
@@ -153,7 +154,7 @@ class EmailNotice(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("emailNotice")
-        self.alert: Alert | Withdrawal | None = None
+        self.alert: Alert | Withdrawal | Reinstatement | None = None
         self.error: BaseException | None = None
         self.text = QLabel(self)
         self.text.setWordWrap(True)
@@ -170,7 +171,7 @@ class EmailNotice(QFrame):
         self.hide()
         self.retranslate()
 
-    def show_failure(self, alert: Alert | Withdrawal, error: BaseException) -> None:
+    def show_failure(self, alert: Alert | Withdrawal | Reinstatement, error: BaseException) -> None:
         self.alert, self.error = alert, error
         self._render()
         self.show()
@@ -179,7 +180,13 @@ class EmailNotice(QFrame):
         if self.alert is None or self.error is None:
             return
         reason = friendly_message(self.error).splitlines()[0]
-        if isinstance(self.alert, Withdrawal):
+        if isinstance(self.alert, Reinstatement):
+            number = self.alert.alert.number or self.tr("未知号码")
+            title = self.tr("“提醒仍然有效”邮件没有发出去：%1").replace("%1", reason)
+            advice = self.tr(
+                "家人收到了更正，以为关于 %1 的提醒已经撤回，其实提醒仍然有效。请直接告诉家人，并到“设置”里检查邮件设置。"
+            ).replace("%1", number)
+        elif isinstance(self.alert, Withdrawal):
             number = self.alert.alert.number or self.tr("未知号码")
             title = self.tr("更正邮件没有发出去：%1").replace("%1", reason)
             advice = self.tr("家人不知道关于 %1 的提醒已经撤回。请到“设置”里检查邮件设置。").replace("%1", number)
@@ -264,6 +271,7 @@ class MainWindow(QMainWindow):
         services.alerts.alertRaised.connect(self.on_alert)
         services.alerts.emailFailed.connect(self.on_email_failed)
         services.alerts.withdrawalFailed.connect(self.email_notice.show_failure)
+        services.alerts.reinstatementFailed.connect(self.email_notice.show_failure)
         services.jobs.unhandledError.connect(self.on_job_error)
         self.statusBar().setSizeGripEnabled(True)
         self._window_settings = QSettings(str(services.data_dir / "window.ini"), QSettings.Format.IniFormat)

@@ -1,26 +1,34 @@
 """A withdrawn warning the family was e-mailed about: one correction follows the alert e-mail, threaded under it.
 
 Real parts: AppServices on a temporary data dir (real job runner with its e-mail lane, real detector, real call
-bridge) and a real SMTP server (aiosmtpd) on 127.0.0.1. What each test checks arrives at that server.
+bridge) and a real SMTP server (aiosmtpd) on 127.0.0.1. What each test checks arrives at that server. The grace
+period a correction is held for is cut to nothing here, except where a test is about it.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from email.message import Message as EmailMessage
 from typing import Any
 
 import pytest
 
-from app.alerts.policy import Withdrawal
+from app.alerts.policy import Reinstatement, Withdrawal
 from app.live.service import CallNote
 from screening.i18n import Message
 from screening.types import Level, TranscriptSegment
 from tests.app.conftest import Inbox, free_port, local_smtp
-from tests.app.live.test_call_ends import _teacher_call
+from tests.app.live.test_call_ends import TEACHER, EndlessSilence, SlowFlushRecognizer, _call, _teacher_call
 
 WITHDRAWN = Message(CallNote.WITHDRAWN)
+STANDS = Message(CallNote.LAST_WORDS)
+
+
+@pytest.fixture(autouse=True)
+def _no_grace(services) -> None:
+    services.alerts.withdrawal_grace_s = 0.0
 
 
 def _body(msg: EmailMessage) -> str:
@@ -164,7 +172,8 @@ def test_a_warning_that_stands_again_calls_off_a_correction_not_yet_sent(
     alerts = services.alerts
     alerts.consider("call-47", "95275012", Level.WARN, ["x"])
     assert alerts.withdraw("call-47", WITHDRAWN)
-    alerts.reinstate("call-47")  # the call's last words bore the warning out after all
+    qtbot.waitUntil(lambda: alerts.held_withdrawals == 0)  # on the lane, behind the alert
+    alerts.reinstate("call-47", STANDS)  # the call's last words bore the warning out after all
     with qtbot.waitSignal(alerts.emailSent, timeout=10_000):
         held_lane.set()
     wait_jobs()
@@ -173,8 +182,7 @@ def test_a_warning_that_stands_again_calls_off_a_correction_not_yet_sent(
         assert alerts.withdraw("call-47", WITHDRAWN)
     assert len(inbox.messages) == 2
     _assert_threaded(*inbox.messages)
-    alerts.reinstate("call-47")  # too late to call off: the family was told; withdrawn once more, no second one
-    alerts.withdraw("call-47", WITHDRAWN)
+    assert not alerts.withdraw("call-47", WITHDRAWN)  # withdrawn once more: no second correction
     wait_jobs()
     assert len(inbox.messages) == 2
 
@@ -260,3 +268,118 @@ def test_a_failed_correction_shows_the_window_notice(qtbot, services, smtp_serve
     assert "更正邮件没有发出去" in text and "连不上" in text and "95275012" in text and "撤回" in text, text
     assert isinstance(notice.alert, Withdrawal) and notice.alert.alert.key == "call-49"
     assert len(inbox.messages) == 1
+
+
+# ------------------------------------------------------------------ the call's last words, flushed after hang-up
+# Heard after the teacher's call, these words make the whole call read like a fee scam again: back to a warning, the
+# level it already alerted at, so no new alert e-mail follows (the policy alerts once per call and level).
+STANDS_TAIL = "您先转八百到我微信，别跟别人说"
+
+
+def _teacher_call_flushing_last_words(qtbot, services, release: threading.Event):
+    """The teacher's call heard on a recogniser whose last words (STANDS_TAIL) come out only after ``release``."""
+    state = _call(qtbot, services, "13912345678")
+    script: list[tuple[object, ...]] = [("final", piece, float(i), i + 0.9) for i, piece in enumerate(TEACHER)]
+    with qtbot.waitSignal(services.alerts.emailSent, timeout=10_000):
+        services.calls.listen("manual", EndlessSilence(), SlowFlushRecognizer(STANDS_TAIL, release, script))
+        qtbot.waitUntil(lambda: len(state.final_text) == len(TEACHER), timeout=10_000)
+    assert state.level is Level.WARN
+    return state
+
+
+def test_a_correction_waits_for_the_last_words_that_bear_the_warning_out(
+    qtbot, services, smtp_server, wait_jobs
+) -> None:
+    """A reviewer's race: the warning is withdrawn at hang-up while the recogniser still flushes the last words. On
+    an idle e-mail lane the correction went out at once; the last words then brought the warning back, and the
+    family was left with "withdrawn" while the app showed a warning. Held for its grace period, it is called off."""
+    inbox, port = smtp_server
+    services.settings.update(smtp=local_smtp(port))
+    alerts = services.alerts
+    alerts.withdrawal_grace_s = 2.0
+    release = threading.Event()
+    state = _teacher_call_flushing_last_words(qtbot, services, release)
+    services.calls.stop_line("manual")
+    ended = time.monotonic()
+    assert state.withdrawn and alerts.held_withdrawals == 1  # the card says so at once; the family not yet
+    qtbot.wait(300)  # the e-mail lane is idle: a correction not held would be out by now
+    release.set()  # the last words come out
+    qtbot.waitUntil(lambda: not state.withdrawn, timeout=10_000)
+    assert time.monotonic() - ended < alerts.withdrawal_grace_s  # (within the grace period, as on a real PC)
+    assert state.level is Level.WARN and alerts.held_withdrawals == 0
+    qtbot.wait(round(alerts.withdrawal_grace_s * 1000))  # past the end of the grace period: nothing goes out
+    wait_jobs()
+    assert [m["Subject"] for m in inbox.messages] == ["来电护盾警告：13912345678"]
+
+
+def test_a_correction_that_went_out_before_the_last_words_is_followed_by_the_warning_stands(
+    qtbot, services, smtp_server, wait_jobs
+) -> None:
+    """Last words slower than the grace period: the correction has gone out, so one follow-up, threaded under it,
+    tells the family that the warning stands after all."""
+    inbox, port = smtp_server
+    services.settings.update(smtp=local_smtp(port))
+    alerts = services.alerts
+    release = threading.Event()
+    state = _teacher_call_flushing_last_words(qtbot, services, release)
+    with qtbot.waitSignal(alerts.withdrawalSent, timeout=10_000):
+        services.calls.stop_line("manual")
+    release.set()
+    qtbot.waitUntil(lambda: len(inbox.messages) == 3, timeout=10_000)
+    wait_jobs()
+    assert not state.withdrawn and state.level is Level.WARN
+    alert, correction, stands = inbox.messages
+    _assert_threaded(alert, correction)
+    assert stands["Subject"] == f"Re: {alert['Subject']}"
+    assert stands["In-Reply-To"] == correction["Message-ID"]
+    assert stands["References"].split() == [alert["Message-ID"], correction["Message-ID"]]
+    body = _body(stands)
+    assert body.startswith("提醒仍然有效：关于 13912345678 的诈骗提醒并没有撤回"), body
+    assert "原因：挂断后才识别完的最后几句话" in body and "微信" not in body  # no transcript in an e-mail
+    history = services.history().get(state.history_id)
+    assert history["level"] is Level.WARN
+
+
+def test_the_warning_stands_once_and_a_later_trust_corrects_it_again(qtbot, services, smtp_server, wait_jobs) -> None:
+    """The family is told each change the app shows, once: withdrawn, stands, then trusted (withdrawn again)."""
+    inbox, port = smtp_server
+    services.settings.update(smtp=local_smtp(port))
+    alerts = services.alerts
+    with qtbot.waitSignal(alerts.emailSent, timeout=10_000):
+        alerts.consider("call-60", "13912345678", Level.WARN, ["x"])
+    with qtbot.waitSignal(alerts.withdrawalSent, timeout=10_000):
+        alerts.withdraw("call-60", WITHDRAWN)
+    with qtbot.waitSignal(alerts.reinstatementSent, timeout=10_000) as stood:
+        alerts.reinstate("call-60", STANDS)
+    alerts.reinstate("call-60", STANDS)  # again: nothing more
+    assert isinstance(stood.args[0], Reinstatement) and stood.args[0].alert.key == "call-60"
+    with qtbot.waitSignal(alerts.withdrawalSent, timeout=10_000):
+        services.calls.trust("13912345678")
+    wait_jobs()
+    bodies = [_body(m).splitlines()[0] for m in inbox.messages]
+    assert [b.split("：")[0] for b in bodies] == ["号码", "更正", "提醒仍然有效", "更正"], bodies
+    assert "加入了白名单" in _body(inbox.messages[3])
+
+
+def test_a_failed_warning_stands_e_mail_shows_the_window_notice(qtbot, services, smtp_server) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from app.gui import build_window
+
+    window = build_window(QApplication.instance(), services)
+    qtbot.addWidget(window)
+    window.show()
+    inbox, port = smtp_server
+    services.settings.update(smtp=local_smtp(port))
+    alerts = services.alerts
+    with qtbot.waitSignal(alerts.emailSent, timeout=10_000):
+        alerts.consider("call-61", "95275012", Level.WARN, ["x"])
+    with qtbot.waitSignal(alerts.withdrawalSent, timeout=10_000):
+        alerts.withdraw("call-61", WITHDRAWN)
+    services.settings.update(smtp=local_smtp(free_port()))  # nothing listens there any more
+    with qtbot.waitSignal(alerts.reinstatementFailed, timeout=10_000):
+        alerts.reinstate("call-61", STANDS)
+    text = window.email_notice.text.text()
+    assert "“提醒仍然有效”邮件没有发出去" in text and "95275012" in text and "直接告诉家人" in text, text
+    assert isinstance(window.email_notice.alert, Reinstatement)
+    assert len(inbox.messages) == 2
