@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from app.display import render_all, render_text
+from screening.i18n import MessageCode
 from screening.types import Level
 
 EXCERPT_CHARS = 400
@@ -71,6 +72,15 @@ class Alert:
             lines.append("")
             lines.append("此邮件由家中电脑上的来电护盾发送。请提醒家人不要转账，并尽快回电确认。")
         return "\n".join(lines)
+
+
+class WithdrawalNote(MessageCode):
+    """Why a warning the family was e-mailed about was withdrawn, when the alert service itself decides it."""
+
+    TRUSTED = (
+        "接电话的人把这个号码加入了白名单（家人、熟人）",
+        "the person who took the call added this number to the trusted list (family, people they know)",
+    )
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ listening or list updates. ``close()`` cuts a send in flight, so quitting never 
 is logged and reported through ``emailFailed`` with an ``EmailError`` whose code says why; the window shows it.
 
 When a warning the family was e-mailed about is withdrawn (``withdraw``: the whole call did not bear it out, or
-the user trusted the number), one short correction follows on the same lane,
+the number was added to the allowlist, wherever that happened), one short correction follows on the same lane,
 threaded under the alert e-mail ("Re:" its subject, In-Reply-To/References its Message-ID). It is first held for
 ``withdrawal_grace_s`` (``WITHDRAWAL_GRACE_S``) on the GUI thread, so that a call's last words, flushed and scored
 after it ended, can bear the warning out and call it off (``reinstate``) before the family hears of it. The lane's
@@ -48,10 +48,11 @@ from app.alerts.email import (
     send_reinstatement_email,
     send_withdrawal_email,
 )
-from app.alerts.policy import Alert, AlertPolicy, Reinstatement, Withdrawal, excerpt_of
+from app.alerts.policy import Alert, AlertPolicy, Reinstatement, Withdrawal, WithdrawalNote, excerpt_of
 from app.alerts.tone import play_tone
+from app.operations import DataArea
 from app.settings import SmtpSettings
-from screening.i18n import BiText
+from screening.i18n import BiText, Message
 from screening.privacy import mask_number
 from screening.types import Level
 
@@ -99,6 +100,10 @@ class AlertService(QObject):
         self._mails: dict[str, list[AlertMail]] = {}
         self.withdrawal_grace_s = withdrawal_grace_s  # (tests shorten it)
         self._held: dict[WithdrawalMail, QTimer] = {}  # corrections in their grace period (GUI thread)
+        # Whether each remembered call's number was on the allowlist when last looked at (its alert, then each
+        # change of the lists): a call whose number is added to it is withdrawn, one already on it is not.
+        self._trusted: dict[str, bool] = {}
+        services.dataChanged.connect(self._data_changed)
 
     # ----------------------------------------------------------------- wiring
     def set_tray(self, tray: QSystemTrayIcon | None) -> None:
@@ -236,8 +241,11 @@ class AlertService(QObject):
         mails = self._mails.pop(key, [])  # (re-inserted: the most recent calls are the last ones)
         mails.append(mail)
         self._mails[key] = mails
+        if key not in self._trusted:
+            self._trusted[key] = self._on_allowlist({mail.alert.number}).get(mail.alert.number, False)
         for old in list(self._mails)[:-MAILS_KEPT]:
             del self._mails[old]
+            self._trusted.pop(old, None)
 
     # ------------------------------------------------------------ withdrawal
     def withdraw(self, key: str, reason: Any) -> bool:
@@ -328,11 +336,39 @@ class AlertService(QObject):
         """Corrections waiting out their grace period."""
         return len(self._held)
 
-    def withdraw_number(self, number: str, reason: Any) -> int:
-        """Every call from ``number`` the family was e-mailed about is withdrawn (the user trusts the number).
-        Returns how many corrections are on their way."""
-        keys = [key for key, mails in self._mails.items() if number and mails[0].alert.number == number]
-        return sum(self.withdraw(key, reason) for key in keys)
+    # ------------------------------------------------------------- allowlist
+    def _data_changed(self, area: object) -> None:
+        if area is DataArea.LISTS:
+            self.withdraw_trusted()
+
+    def withdraw_trusted(self) -> int:
+        """The lists changed (GUI thread, ``dataChanged``): every call the family was e-mailed about whose number
+        is on the allowlist now and was not at the last look (its alert, or the last change of the lists) is
+        withdrawn, however the number was added (a call's card, the Check or Lists page, an import) and however it
+        was written there: the list store decides, as it does when a call is screened (``ListStore.lookup``: the
+        number's key, and patterns too). Returns how many corrections are on their way."""
+        if not self._mails:
+            return 0
+        trusted = self._on_allowlist({mails[-1].alert.number for mails in self._mails.values()})
+        withdrawn = 0
+        for key, mails in list(self._mails.items()):
+            now = trusted.get(mails[-1].alert.number)
+            if now is None:
+                continue
+            was, self._trusted[key] = self._trusted.get(key, False), now
+            if now and not was:
+                withdrawn += self.withdraw(key, Message(WithdrawalNote.TRUSTED))
+        return withdrawn
+
+    def _on_allowlist(self, numbers: set[str]) -> dict[str, bool]:
+        """Whether each number is on an enabled allowlist now (GUI thread: indexed lookups); left out if unknown."""
+        try:
+            store = self._services.store()
+            store.lists()  # picks up list changes made a moment ago on the writer's connection
+            return {n: bool(n) and any(not m.list_kind.blocks for m in store.lookup(n)) for n in numbers}
+        except Exception:  # a broken database must not stop the alerts; the next change looks again
+            log.exception("cannot look numbers up in the allowlist")
+            return {}
 
     def send_test_email(
         self,

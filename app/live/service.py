@@ -71,10 +71,6 @@ class CallNote(MessageCode):
         "A warning was raised during the call; the whole call does not read as a scam script, so it is lowered to "
         "caution",
     )
-    TRUSTED = (
-        "接电话的人把这个号码加入了白名单（家人、熟人）",
-        "the person who took the call added this number to the trusted list (family, people they know)",
-    )
     LAST_WORDS = (
         "挂断后才识别完的最后几句话，让整通电话听下来仍像诈骗话术",
         "the call's last words, recognised after it ended, make the whole call read like a scam script after all",
@@ -906,9 +902,8 @@ class CallBridge(QObject):
     ) -> None:
         services = self._services
 
+        # (信任 adds to the allowlist: the alert service withdraws the number's alerts, as for any list write.)
         def done(entry: Entry) -> None:
-            if action == "trust":  # 这是熟人: a warning the family was e-mailed about is withdrawn
-                services.alerts.withdraw_number(number, Message(CallNote.TRUSTED))
             self.actionFinished.emit(action, number, entry)
             if on_done is not None:
                 on_done(entry)

@@ -1,8 +1,8 @@
 """A withdrawn warning the family was e-mailed about: one correction follows the alert e-mail, threaded under it.
 
 Real parts: AppServices on a temporary data dir (real job runner with its e-mail lane, real detector, real call
-bridge) and a real SMTP server (aiosmtpd) on 127.0.0.1. What each test checks arrives at that server. The grace
-period a correction is held for is cut to nothing here, except where a test is about it.
+bridge, real SQLite lists) and a real SMTP server (aiosmtpd) on 127.0.0.1. What each test checks arrives at that
+server. The grace period a correction is held for is cut to nothing here, except where a test is about it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from app.alerts.policy import Reinstatement, Withdrawal
+from app.alerts.policy import Reinstatement, Withdrawal, WithdrawalNote
 from app.live.service import CallNote
 from screening.i18n import Message
 from screening.types import Level, TranscriptSegment
@@ -68,7 +68,7 @@ def test_a_withdrawn_alert_is_followed_by_one_threaded_correction(qtbot, service
     with qtbot.waitSignal(alerts.withdrawalSent, timeout=10_000) as sent:
         assert alerts.withdraw("call-40", WITHDRAWN)
     assert not alerts.withdraw("call-40", WITHDRAWN)  # withdrawn again (the user trusts it too): nothing more
-    assert alerts.withdraw_number("95275012", Message(CallNote.TRUSTED)) == 0
+    services.calls.trust("95275012")
     wait_jobs()
 
     assert len(inbox.messages) == 2
@@ -198,7 +198,7 @@ def test_the_correction_is_in_the_alert_e_mails_language(qtbot, qapp, services, 
         alerts.consider("call-48", "95275012", Level.WARN, ["x"])
     install_language(qapp, "zh")  # the app's language changed between the alert and its withdrawal
     with qtbot.waitSignal(alerts.withdrawalSent, timeout=10_000):
-        alerts.withdraw("call-48", Message(CallNote.TRUSTED))
+        alerts.withdraw("call-48", Message(WithdrawalNote.TRUSTED))
     alert, correction = inbox.messages
     assert correction["Subject"] == f"Re: {alert['Subject']}" == "Re: CallShield warning: 95275012"
     body = _body(correction)
@@ -383,3 +383,96 @@ def test_a_failed_warning_stands_e_mail_shows_the_window_notice(qtbot, services,
     assert "“提醒仍然有效”邮件没有发出去" in text and "95275012" in text and "直接告诉家人" in text, text
     assert isinstance(window.email_notice.alert, Reinstatement)
     assert len(inbox.messages) == 2
+
+
+# ---------------------------------------------------------------- the number added to the allowlist, anywhere
+def _alerted(qtbot, services, port: int, key: str = "call-70", number: str = "13912345678") -> None:
+    """An alert e-mailed to the family about ``number`` as caller ID showed it (no +86)."""
+    services.settings.update(smtp=local_smtp(port))
+    with qtbot.waitSignal(services.alerts.emailSent, timeout=10_000):
+        services.alerts.consider(key, number, Level.WARN, ["x"])
+
+
+def _trusted_correction(qtbot, inbox, wait_jobs) -> None:
+    qtbot.waitUntil(lambda: len(inbox.messages) == 2, timeout=10_000)
+    wait_jobs()
+    assert len(inbox.messages) == 2
+    _assert_threaded(*inbox.messages)
+    assert "原因：接电话的人把这个号码加入了白名单" in _body(inbox.messages[1])
+
+
+def test_trusting_the_number_on_the_check_page_withdraws_its_alert(qtbot, services, smtp_server, wait_jobs) -> None:
+    """查号: the number checked as "+86 139 1234 5678" and added to the allowlist (the page adds its E.164 form)."""
+    from app.ui.page_check import CheckPage
+
+    inbox, port = smtp_server
+    _alerted(qtbot, services, port)
+    page = CheckPage(services)
+    qtbot.addWidget(page)
+    page.show()
+    page.input.setPlainText("+86 139 1234 5678")
+    page.check_pasted()
+    wait_jobs()
+    page.table.select_source_row(0)
+    page.list_combo.setCurrentIndex(page.list_combo.findData("allow"))
+    page.add_selected_to_list()
+    _trusted_correction(qtbot, inbox, wait_jobs)
+    assert services.store().find("allow", "13912345678") is not None
+
+
+def test_trusting_the_number_on_the_lists_page_withdraws_its_alert(qtbot, services, smtp_server, wait_jobs) -> None:
+    """名单: typed as "0086 139-1234-5678" into the allowlist."""
+    from app.ui.page_lists import ListsPage
+
+    inbox, port = smtp_server
+    _alerted(qtbot, services, port)
+    page = ListsPage(services)
+    qtbot.addWidget(page)
+    page.show()
+    wait_jobs()
+    page.reload_lists(select="allow")
+    wait_jobs()
+    assert page.current_list_name() == "allow"
+    page.add_entry()
+    page.entry_dialog.pattern_edit.setText("0086 139-1234-5678")
+    page.entry_dialog._validate()
+    _trusted_correction(qtbot, inbox, wait_jobs)
+
+
+def test_importing_the_number_into_the_allowlist_withdraws_its_alert(
+    qtbot, services, smtp_server, wait_jobs, tmp_path
+) -> None:
+    from app.ui.page_lists import ListsPage
+
+    inbox, port = smtp_server
+    _alerted(qtbot, services, port)
+    src = tmp_path / "家人.txt"
+    src.write_text("+8613912345678\n13700137000\n", encoding="utf-8")
+    page = ListsPage(services)
+    qtbot.addWidget(page)
+    page.show()
+    wait_jobs()
+    page.start_import(str(src))
+    wait_jobs()
+    dialog = page.preview_dialog
+    dialog.target.setCurrentIndex(dialog.target.findData("allow"))
+    dialog.accept()
+    _trusted_correction(qtbot, inbox, wait_jobs)
+
+
+def test_list_changes_leave_alerts_about_numbers_not_newly_trusted(qtbot, services, smtp_server, wait_jobs) -> None:
+    """Only a number added to the allowlist after its alert is withdrawn: not one blocked, nor one that was already
+    trusted when it alerted (its words were a scam script), whatever else changes in the lists."""
+    from app.operations import DataArea
+    from app.operations.calls import add_number
+
+    inbox, port = smtp_server
+    services.write(add_number, services, "allow", "+8613700137000", "custom", "", area=DataArea.LISTS)
+    wait_jobs()
+    _alerted(qtbot, services, port, "call-71", "13700137000")  # on the allowlist already
+    _alerted(qtbot, services, port, "call-72", "13912345678")
+    services.write(add_number, services, "block", "13912345678", "fraud", "", area=DataArea.LISTS)
+    services.write(add_number, services, "allow", "13800138000", "custom", "", area=DataArea.LISTS)  # another one
+    qtbot.wait(100)
+    wait_jobs()
+    assert len(inbox.messages) == 2 and all(not m["Subject"].startswith("Re:") for m in inbox.messages)
