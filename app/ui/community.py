@@ -406,6 +406,7 @@ class SubscriptionsPanel(QWidget):
     def open_subscribe(self) -> SubscribeDialog:
         self.subscribe_dialog = SubscribeDialog(self)
         self.subscribe_dialog.submitted.connect(self._subscribe)
+        self.subscribe_dialog.rejected.connect(self._cancel_subscribe)  # one connection, however many tries
         self.subscribe_dialog.open()
         return self.subscribe_dialog
 
@@ -449,8 +450,12 @@ class SubscriptionsPanel(QWidget):
             on_cancelled=cancelled,
             name="subscribe",
         )
-        if dialog is not None:  # 取消 while it downloads stops the download too: nothing is stored
-            dialog.rejected.connect(job.cancel)
+        self._subscribe_job = job  # 取消 while it downloads stops the download too: nothing is stored
+
+    def _cancel_subscribe(self) -> None:
+        job = getattr(self, "_subscribe_job", None)
+        if job is not None and not job.done():
+            job.cancel()
 
     def update_now(self) -> None:
         """Update the selected subscription (all of them when none is selected), now, whatever the schedule."""
