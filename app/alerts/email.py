@@ -19,7 +19,6 @@ to the correction.
 from __future__ import annotations
 
 import errno
-import ipaddress
 import os
 import selectors
 import smtplib
@@ -240,33 +239,14 @@ class SendGuard:
             raise OSError(err, os.strerror(err))  # ECONNREFUSED, ETIMEDOUT … become their OSError subclasses
 
     def _resolve(self, host: str, port: int) -> list[Any]:
-        """``getaddrinfo`` within the time left. A name lookup cannot be interrupted, so it runs in a thread of
-        its own that is left to finish by itself if the deadline or the quit comes first."""
-        try:
-            ipaddress.ip_address(host)
-        except ValueError:
-            pass
-        else:  # an address: no lookup, no waiting
-            return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST)
-        found: list[Any] = []
-        done = threading.Event()
+        """``getaddrinfo`` within the time left; given up at the deadline or the quit (``left`` raises)."""
+        from blocklists.subscriptions.fetch import resolve_interruptibly
 
-        def lookup() -> None:
-            try:
-                found.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
-            except BaseException as exc:  # reported on the sending thread
-                found.append(exc)
-            finally:
-                done.set()
-                self._wake.set()
-
-        threading.Thread(target=lookup, name="callshield-email-lookup", daemon=True).start()
-        while not done.is_set():
+        def wait(done: threading.Event) -> None:
             self._wake.wait(self.left())
             self.left()  # raises once cut or out of time
-        if isinstance(found[0], BaseException):
-            raise found[0]
-        return list(found[0])
+
+        return resolve_interruptibly(host, port, wait, "callshield-email-lookup", wake=self._wake)
 
 
 def _ehlo_name(sock: socket.socket | None) -> str:

@@ -263,8 +263,17 @@ class _DeadlineSocket:
 
 
 def _resolve(limits: _Limits, host: str, port: int, ends: float) -> list[Any]:
-    """``getaddrinfo`` within ``ends`` and until a cancel.  A name lookup cannot be interrupted, so it runs in a
-    daemon thread of its own that is left to finish by itself when the deadline or the cancel comes first."""
+    """``getaddrinfo`` within ``ends`` and until a cancel (:func:`resolve_interruptibly`)."""
+    return resolve_interruptibly(host, port, lambda done: done.wait(limits.wait_s(ends)), "callshield-lists-lookup")
+
+
+def resolve_interruptibly(
+    host: str, port: int, wait: Callable[[threading.Event], object], name: str, wake: threading.Event | None = None
+) -> list[Any]:
+    """``getaddrinfo`` that its caller can give up on: a name lookup cannot be interrupted, so it runs in a daemon
+    thread of its own, left to finish by itself, while ``wait(done)`` is called until ``done`` is set; ``wait``
+    raises to give up (a deadline, a cancel, a quit). ``wake`` is set too when the lookup ends (a caller that waits
+    on its own event). An address needs no lookup and no waiting. The list download and the alert e-mail use it."""
     try:
         ipaddress.ip_address(host)
     except ValueError:
@@ -277,14 +286,16 @@ def _resolve(limits: _Limits, host: str, port: int, ends: float) -> list[Any]:
     def lookup() -> None:
         try:
             found.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
-        except BaseException as exc:  # reported on the downloading thread
+        except BaseException as exc:  # reported on the waiting thread
             found.append(exc)
         finally:
             done.set()
+            if wake is not None:
+                wake.set()
 
-    threading.Thread(target=lookup, name="callshield-lists-lookup", daemon=True).start()
-    while not done.wait(limits.wait_s(ends)):
-        pass
+    threading.Thread(target=lookup, name=name, daemon=True).start()
+    while not done.is_set():
+        wait(done)
     if isinstance(found[0], BaseException):
         raise found[0]
     return list(found[0])
