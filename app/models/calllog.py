@@ -25,6 +25,10 @@ _SENTENCE = re.compile(r"[。!?…【】「」“”《》]")
 _WORD = re.compile(r"[^\W\d_]+")  # a run of letters or Chinese characters
 _NUMBER = re.compile(r"\d(?:[\s\-().]*\d){2,}")  # three digits or more, maybe written in groups
 _DATE_TIME = re.compile(r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}:\d{2}(?::\d{2})?)$")
+# a call's duration or count as a phone's call log writes it beside the number: 35秒, 1分35秒, 2小时, 3次, 35s
+_DURATION = re.compile(r"^(?:\d+(?:小时|时|分钟|分|秒钟|秒|次|h|min|mins|m|s|sec|secs))+$", re.IGNORECASE)
+# words no contact name has: a sentence around the number (「你的快递丢了 联系 138…」), not a name beside it
+_MESSAGE_WORD = re.compile(r"[了吗呢吧您请]|你的|联系|拨打|致电|回电|点击|回复|添加|加我|加微|转账|汇款|验证码")
 NAME_CJK = 8  # Chinese characters a name beside a number may have (中国工商银行客服)
 NAME_LETTERS = 20  # Latin letters a name beside a number may have (Li Xiaoming, Mom mobile)
 LOOK_LINES = 200
@@ -80,8 +84,9 @@ def split_pasted(text: str) -> list[str]:
     for part in _SPLIT.split(text):
         group: list[str] = []
         for token in part.split():
-            if _DATE_TIME.match(unicodedata.normalize("NFKC", token)) or not any(ch.isdigit() for ch in token):
-                continue  # a date, a time, a name or a word beside the number
+            plain = unicodedata.normalize("NFKC", token)
+            if _DATE_TIME.match(plain) or _DURATION.match(plain) or not any(ch.isdigit() for ch in token):
+                continue  # a date, a time, a duration, a name or a word beside the number
             if group and _joins(group, token):
                 group.append(token)
                 continue
@@ -109,8 +114,8 @@ def looks_like_message(text: str) -> bool:
     """Whether a paste is a message to read (an SMS, a chat, what a caller said) rather than numbers to screen.
 
     A message has a link, a 【signature】 or sentence punctuation, or words beyond a name: a line with more than
-    :data:`NAME_CJK` Chinese characters, :data:`NAME_LETTERS` Latin letters or three separate words, or words and no
-    number anywhere. Numbers separated by spaces, commas or new lines, each with a short name, a header line (号码,
+    :data:`NAME_CJK` Chinese characters, :data:`NAME_LETTERS` Latin letters or three separate words, a word no
+    contact name has (了, 您, 联系, 回电… beside a number), or words and no number anywhere. Numbers separated by spaces, commas or new lines, each with a short name, a header line (号码,
     姓名…: the column names ``phone import`` reads a call log by), a date or a time beside it, are numbers. Only the first :data:`LOOK_LINES` lines are read, so a pasted
     call log of any length costs the same (this runs on the GUI thread).
     """
@@ -128,6 +133,8 @@ def looks_like_message(text: str) -> bool:
         words = [w for w in _WORD.findall(line) if w.lower() not in CALL_LOG_HEADER_WORDS]
         if _NUMBER.search(line):  # a phone's call log beside a number: 江苏省南通市 中国移动 未接来电 are no message
             words = [w for w in words if not _LOG_WORD.match(w)]
+            if any(_MESSAGE_WORD.search(w) for w in words):
+                return True
         cjk = sum(1 for w in words for ch in w if _is_cjk(ch))
         letters = sum(len(w) for w in words) - cjk
         if cjk > NAME_CJK or letters > NAME_LETTERS or len(words) > 3:

@@ -20,6 +20,9 @@ from app.models.calllog import looks_like_message, pasted_numbers, split_pasted
         ("张三 13800138000 2026-01-02 10:30\n李四,139 1234 5678", ["13800138000", "139 1234 5678"]),
         ("姓名,号码\n中国工商银行客服,95588", ["95588"]),
         ("95588a", ["95588a"]),  # kept whole: the screener says what is wrong with it
+        # a duration or a count beside the number, as a phone's call log writes it, is no number
+        ("13812345678 35秒 呼入\n爸爸 13800138000 1分35秒 3次 2026-12-06 09:00", ["13812345678", "13800138000"]),
+        ("95588 12s\n0513-85123456 2min", ["95588", "0513-85123456"]),
     ],
 )
 def test_split_pasted(text: str, numbers: list[str]) -> None:
@@ -32,6 +35,7 @@ def test_split_pasted(text: str, numbers: list[str]) -> None:
         "13800138000, 95588 0513-85123456",
         "95275012\n+86 138 0013 8000\n400 123 4567",
         "张三 13800138000\nJohn Smith 13912345678",
+        "我妈 13800138000 35秒\n老婆 13912345678 未接来电",
         "姓名,来电号码,时间\n中国工商银行客服,95588,2026-01-02 10:30",
         "１３８ ００１３ ８０００",
         "",
@@ -48,6 +52,8 @@ def test_numbers_are_not_a_message(text: str) -> None:
         "点这里 icbc-upd.cc/login 95588",  # a link
         "妈，我换号了，新号13912345678，存一下",  # words beyond a name beside the number
         "妈我手机坏了加我新微信",  # words, no number
+        "你的快递丢了 联系 13812345678",  # a sentence of two short words around the number
+        "快递理赔请回电 4008123123",
         "你好",
         "Your parcel is held, call 13800138000 to pay the fee",
     ],
