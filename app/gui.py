@@ -176,6 +176,6 @@ def run_gui(args: argparse.Namespace, ctx: CliContext) -> int:
         return int(app.exec())
     finally:
         if window is not None:
-            window.close()
+            window.quit_app()  # the app is quitting: closing asks nothing
         services.close()
         hook.uninstall()

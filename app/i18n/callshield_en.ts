@@ -2229,6 +2229,52 @@ You can also type a number below to simulate a call.</translation>
             <source>页面导航</source>
             <translation>Page navigation</translation>
         </message>
+        <message>
+            <source>打开来电护盾</source>
+            <translation>Open CallShield</translation>
+        </message>
+        <message>
+            <source>退出（停止监听）</source>
+            <translation>Quit (stop listening)</translation>
+        </message>
+        <message>
+            <source>来电护盾正在监听：%1。
+关闭后，来电和新录音都不会再检查，也不会提醒您。</source>
+            <translation>CallShield is listening on: %1.
+Once closed, calls and new recordings are no longer checked and you will not be warned.</translation>
+        </message>
+        <message>
+            <source>、</source>
+            <translation>, </translation>
+        </message>
+        <message>
+            <source>还在监听来电</source>
+            <translation>Still listening for calls</translation>
+        </message>
+        <message>
+            <source>缩到托盘，继续监听</source>
+            <translation>Keep listening in the tray</translation>
+        </message>
+        <message>
+            <source>缩到托盘后，点托盘里的图标即可打开窗口。</source>
+            <translation>In the tray, click the CallShield icon to open the window again.</translation>
+        </message>
+        <message>
+            <source>退出并停止监听</source>
+            <translation>Quit and stop listening</translation>
+        </message>
+        <message>
+            <source>取消</source>
+            <translation>Cancel</translation>
+        </message>
+        <message>
+            <source>来电护盾仍在监听</source>
+            <translation>CallShield is still listening</translation>
+        </message>
+        <message>
+            <source>窗口已缩到托盘，来电仍会检查和提醒。</source>
+            <translation>The window is in the tray; calls are still checked and you will still be warned.</translation>
+        </message>
     </context>
     <context>
         <name>MarkDialog</name>

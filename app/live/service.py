@@ -285,6 +285,10 @@ class CallBridge(QObject):
         self._sip_audio = SipCallAudio(sip.record_dir, self._make_sip_line, self._sip_call_heard)
         return sip
 
+    def listening_kinds(self) -> tuple[str, ...]:
+        """The kinds of the call lines listened to now (modem, ncid, sip): what closing the app would stop."""
+        return tuple(s.kind for s in self._device_sources)
+
     def running_source(self, kind: str) -> SourceBase | None:
         """The device source of this kind that is running now (the SIP settings' test pauses it)."""
         return next((s for s in self._device_sources if s.kind == kind), None)

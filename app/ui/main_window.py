@@ -16,12 +16,15 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QSystemTrayIcon,
@@ -263,9 +266,16 @@ class MainWindow(QMainWindow):
                 self._shortcuts.append(sc)
 
         self.tray: QSystemTrayIcon | None = None
+        self.tray_menu: QMenu | None = None
+        self._quitting = False  # the user chose to quit: closing no longer asks
+        self.close_box: QMessageBox | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(style.icon("app.svg"), self)
             self.tray.activated.connect(lambda _reason: self.bring_to_front())
+            self.tray_menu = QMenu(self)
+            self._tray_show = self.tray_menu.addAction("", self.bring_to_front)
+            self._tray_quit = self.tray_menu.addAction("", self.quit_app)
+            self.tray.setContextMenu(self.tray_menu)
             self.tray.show()
         services.alerts.set_tray(self.tray)
         services.alerts.alertRaised.connect(self.on_alert)
@@ -412,10 +422,71 @@ class MainWindow(QMainWindow):
         self.email_notice.retranslate()
         if self.tray is not None:
             self.tray.setToolTip(self.tr("来电护盾 CallShield"))
+            self._tray_show.setText(self.tr("打开来电护盾"))
+            self._tray_quit.setText(self.tr("退出（停止监听）"))
         self.nav.setFixedWidth(self._nav_width())
 
     # ----------------------------------------------------------------- close
+    def still_listening(self) -> list[str]:
+        """What closing the window would stop, in words: the call lines being listened to and the watched recording
+        folders (empty when nothing is running)."""
+        from app.display import source_label
+
+        lang = style.current_language()
+        parts = [source_label(kind, lang) for kind in self.services.calls.listening_kinds()]
+        watch = getattr(self.services, "phone_watch", None)
+        if watch is not None and watch.running and watch.folders:
+            parts.append(source_label("watched-folder", lang))
+        return parts
+
+    def quit_app(self) -> None:
+        """Quit for real (the tray's 退出, the close question's 退出): nothing more is asked."""
+        self._quitting = True
+        in_tray = not self.isVisible()  # closing a hidden window is no "last window closed": quit the app itself
+        self.close()
+        if in_tray:
+            QApplication.quit()
+
+    def _ask_before_closing(self, listening: list[str]) -> None:
+        """Closing stops listening for calls, which an elderly parent's helper may not know: say so and let them keep
+        it running in the tray (where there is one), quit, or go back. Window-modal, answered by signal."""
+        if self.close_box is not None:
+            self.close_box.raise_()
+            return
+        text = self.tr("来电护盾正在监听：%1。\n关闭后，来电和新录音都不会再检查，也不会提醒您。").replace(
+            "%1", self.tr("、").join(listening)
+        )
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("还在监听来电"), text, parent=self)
+        to_tray = None
+        if self.tray is not None:
+            to_tray = box.addButton(self.tr("缩到托盘，继续监听"), QMessageBox.ButtonRole.AcceptRole)
+            box.setInformativeText(self.tr("缩到托盘后，点托盘里的图标即可打开窗口。"))
+        quit_button = box.addButton(self.tr("退出并停止监听"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(to_tray or quit_button)
+
+        def answered(button: object) -> None:
+            self.close_box = None
+            if button is quit_button:
+                self.quit_app()
+            elif to_tray is not None and button is to_tray:
+                self.hide()
+                if self.tray is not None:
+                    self.tray.showMessage(self.tr("来电护盾仍在监听"), self.tr("窗口已缩到托盘，来电仍会检查和提醒。"))
+
+        box.buttonClicked.connect(answered)
+        box.rejected.connect(lambda: setattr(self, "close_box", None))
+        self.close_box = box
+        self.close_quit_button = quit_button
+        self.close_tray_button = to_tray
+        box.open()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        listening = [] if self._quitting else self.still_listening()
+        if listening:
+            event.ignore()
+            self._ask_before_closing(listening)
+            return
         self._window_settings.setValue("geometry", self.saveGeometry())
         self._window_settings.sync()
         for page in self.pages.values():

@@ -390,3 +390,41 @@ def test_a_failed_test_email_is_shown_on_the_settings_page_only(qtbot, window, s
     with qtbot.waitSignal(services.alerts.emailFailed, timeout=10_000):
         services.alerts.send_test_email(local_smtp(free_port()))
     assert not window.email_notice.isVisible()
+
+
+# ------------------------------------------------------------------------------------------- closing
+def test_closing_while_listening_asks_first_and_cancel_keeps_listening(qtbot, window, services) -> None:
+    """A helper who closes the window must know calls will no longer be checked: with a real NCID line listening,
+    closing asks; 取消 keeps the window and the line; 退出并停止监听 closes it. With nothing running it just closes."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.settings import CallSourceSettings
+    from tests.app.calls.test_sources_peers import NcidPeer
+
+    peer = NcidPeer().start()
+    try:
+        services.settings.update(
+            call_source=CallSourceSettings(kind="ncid", ncid_host="127.0.0.1", ncid_port=peer.port)
+        )
+        qtbot.waitUntil(lambda: services.calls.listening_kinds() == ("ncid",), timeout=10_000)
+        assert window.still_listening() == ["NCID"]
+        window.close()
+        box = window.close_box
+        assert box is not None and box.isVisible() and window.isVisible()
+        assert "NCID" in box.text() and "不会再检查" in box.text()
+        cancel = next(b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.RejectRole)
+        qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.close_box is None)
+        assert window.isVisible() and services.calls.listening_kinds() == ("ncid",)
+        window.close()  # asked again, and this time the answer is to quit
+        qtbot.waitUntil(lambda: window.close_box is not None and window.close_box.isVisible())
+        qtbot.mouseClick(window.close_quit_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not window.isVisible())
+    finally:
+        services.settings.update(call_source=CallSourceSettings())
+        peer.stop()
+    # nothing listening: closing asks nothing
+    window.show()
+    qtbot.waitUntil(lambda: services.calls.listening_kinds() == ())
+    window.close()
+    assert not window.isVisible() and window.close_box is None
