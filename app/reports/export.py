@@ -79,7 +79,7 @@ _T = {
     "location": ("归属地", "location"),
     "carrier": ("运营商", "carrier"),
     "rec_title": ("来电护盾 录音分析报告", "CallShield recording scan report"),
-    "hist_title": ("来电护盾 通话与录音记录", "CallShield call and recording history"),
+    "hist_title": ("来电护盾 通话、短信与录音记录", "CallShield history of calls, messages and recordings"),
     "generated": ("生成时间", "generated"),
     "summary": ("汇总", "summary"),
     "count": ("数量", "count"),

@@ -152,7 +152,7 @@ def test_export_csv_and_html(qtbot, services, wait_jobs, filled, tmp_path: Path)
     subjects = {r[2] for r in rows[1:]}
     assert "95275012" in subjects and "/录音/快递理赔.m4a" in subjects
     html_text = html_path.read_text(encoding="utf-8")
-    assert "来电护盾 通话与录音记录" in html_text and "<mark" in html_text and "55667788" in html_text
+    assert "来电护盾 通话、短信与录音记录" in html_text and "<mark" in html_text and "55667788" in html_text
     assert "已导出 5 条记录" in page.status.text()
 
 
