@@ -1045,8 +1045,8 @@
     <context>
         <name>FamilyPage</name>
         <message>
-            <source>这些行不像电话号码，不会被添加：</source>
-            <translation>These lines do not look like phone numbers and will not be added:</translation>
+            <source>这些行不像电话号码，请改正或删掉：</source>
+            <translation>These lines do not look like phone numbers; correct or delete them:</translation>
         </message>
         <message>
             <source>家人和熟人的号码</source>

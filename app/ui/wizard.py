@@ -43,6 +43,8 @@ from app.ui.widgets import friendly_message
 log = logging.getLogger(__name__)
 
 _FAMILY_LINE = re.compile(r"^\s*([+＋]?\d(?:[\d\s\-－()（）]*\d)?)\s*[,，:：;；]?\s*(.*)$")
+# the name first, as many people write it: 女儿 13800138000, 妈妈：021-61234567
+_NAME_FIRST = re.compile(r"^\s*([^\d+＋]*?[^\d\s,，:：;；+＋])\s*[,，:：;；]?\s*([+＋]?\d(?:[\d\s\-－()（）]*\d)?)\s*$")
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,8 @@ class FamilyNumber:
 
 
 def parse_family_numbers(text: str, region: str = "CN") -> tuple[list[FamilyNumber], list[str]]:
-    """Lines like ``13800138000 女儿`` → numbers to trust, plus a translated problem per bad line."""
+    """Lines like ``13800138000 女儿`` (or ``女儿 13800138000``) → numbers to trust, plus a translated problem per bad
+    line: one :func:`_family_number_problem` finds, or one the list store would refuse."""
     from blocklists.store import StoreError, parse_pattern
 
     lang = style.current_language()
@@ -62,17 +65,43 @@ def parse_family_numbers(text: str, region: str = "CN") -> tuple[list[FamilyNumb
         line = raw.strip()
         if not line:
             continue
+        first = _NAME_FIRST.match(line)
+        if first is not None:
+            line = f"{first.group(2)} {first.group(1)}"  # read (and named in a problem) number first
         m = _FAMILY_LINE.match(line)
         number = m.group(1).strip() if m else line
         name = (m.group(2) or "").strip() if m else ""
         try:
-            parse_pattern(number, region)
+            pattern = parse_pattern(number, region)
+            reason = _family_number_problem(line, m, number, pattern.match_kind != "exact", region, lang)
         except StoreError as exc:
             reason = exc.message.render(lang)
-            problems.append(f"line {i}: {line} ({reason})" if lang == "en" else f"第 {i} 行：{line}（{reason}）")
+        if reason:
+            shown = raw.strip()
+            problems.append(f"line {i}: {shown} ({reason})" if lang == "en" else f"第 {i} 行：{shown}（{reason}）")
             continue
         good.append(FamilyNumber(number, name))
     return good, problems
+
+
+def _family_number_problem(
+    line: str, m: re.Match[str] | None, number: str, wildcard: bool, region: str, lang: str
+) -> str:
+    """Why a family member's number would not be the one that rings ("" when it would): a letter typed inside it
+    (138OO138000, whose "number" was 138) or a number no phone has (a digit missing). A list import keeps such
+    numbers (a spoofed caller ID can be anything); a relative's number is a real one."""
+    from screening.i18n import Message
+    from screening.numbers import NumberProblem, normalise
+
+    if m is not None:
+        after = line[m.end(1) : m.end(1) + 1]
+        if after and not after.isspace() and after not in ",，:：;；" and any(ch.isdigit() for ch in m.group(2) or ""):
+            return Message(NumberProblem.NOT_A_NUMBER, {"char": after}).render(lang)
+    if wildcard:
+        return ""
+    nn = normalise(number, region)
+    problem = nn.problem_message
+    return problem.render(lang) if problem is not None and not nn.valid else ""
 
 
 class _Page(QWizardPage):
@@ -207,10 +236,20 @@ class FamilyPage(_Page):
     def _validate(self) -> None:
         _, problems = self.parsed()
         if problems:
-            self.problems.setText(self.tr("这些行不像电话号码，不会被添加：") + "\n" + "\n".join(problems[:5]))
+            self.problems.setText("⚠ " + self.tr("这些行不像电话号码，请改正或删掉：") + "\n" + "\n".join(problems[:5]))
         else:
             self.problems.clear()
         self.problems.setVisible(bool(problems))
+
+    def validatePage(self) -> bool:
+        """A mistyped relative's number (138OO138000) would be trusted as another number and the real one would
+        ring as a stranger: the page is not left until every line is a number or gone."""
+        _, problems = self.parsed()
+        if problems:
+            self._validate()
+            self.numbers.setFocus()
+            return False
+        return True
 
     def retranslate(self) -> None:
         self.set_texts(

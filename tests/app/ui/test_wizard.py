@@ -36,6 +36,22 @@ def test_parse_family_numbers_keeps_names_and_reports_bad_lines(qtbot, services)
     assert len(problems) == 1 and problems[0].startswith("第 4 行")
 
 
+def test_a_mistyped_relative_is_refused_with_the_line_that_is_wrong(qtbot, services, wizard) -> None:
+    """A letter O for a zero made the number 138 (named "OO138000"), and a digit missing made a number no phone has:
+    both were trusted and the real relative rang as a stranger. The page says which line and stays."""
+    good, problems = parse_family_numbers("138OO138000\n1391234567 女儿\n妈妈 13800138000\n女儿：021-61234567")
+    assert [(f.number, f.name) for f in good] == [("13800138000", "妈妈"), ("021-61234567", "女儿")]
+    assert problems == [
+        "第 1 行：138OO138000（含有非号码字符“O”）",
+        "第 2 行：1391234567 女儿（手机号码位数不对（10 位））",
+    ]
+    wizard.next()
+    wizard.family_page.numbers.setPlainText("138OO138000")
+    assert "第 1 行" in wizard.family_page.problems.text() and wizard.family_page.problems.isVisible()
+    qtbot.keyClick(wizard.family_page.numbers, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert wizard.currentPage() is wizard.family_page
+
+
 def test_enter_four_times_finishes_with_safe_defaults(qtbot, services, data_dir, wizard) -> None:
     started = time.monotonic()
     for _ in range(4):
@@ -51,6 +67,10 @@ def test_family_numbers_are_trusted_after_finish(qtbot, services, wizard, wait_j
     wizard.next()
     wizard.family_page.numbers.setPlainText("13800138000 女儿\n这不是号码\n95275012 银行客服")
     assert "这不是号码" in wizard.family_page.problems.text()
+    wizard.next()  # not left with a line that is no number: it is corrected or deleted first
+    assert wizard.currentPage() is wizard.family_page
+    wizard.family_page.numbers.setPlainText("13800138000 女儿\n95275012 银行客服")
+    assert wizard.family_page.problems.isHidden()
     wizard.next()
     wizard.next()
     wizard.source_page.ncid.setChecked(True)
