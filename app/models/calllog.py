@@ -195,7 +195,9 @@ def pasted_numbers(text: str) -> tuple[list[str], tuple[int, ...]]:
     lines = text.splitlines()
     layout = csv_layout(Path(), lines)
     if not layout.header_line or "number" not in layout.columns:
-        return split_pasted(text), ()
+        # a line with no digit at all (abc, a name alone) holds no number to check: said, not dropped in silence
+        unclear = tuple(i for i, line in enumerate(lines, start=1) if line.strip() and not _digits(line))
+        return split_pasted(text), unclear
     numbers, unclear, _truncated = _call_log_lines(lines, "", MAX_NUMBERS)
     return numbers, unclear
 

@@ -82,6 +82,11 @@ def test_a_pasted_call_log_is_read_by_its_number_column() -> None:
     assert pasted_numbers(from_a_spreadsheet) == (["13800138000", "95275012"], ())
     # without a header a paste is split as before
     assert pasted_numbers("13800138000, 95588 0513-85123456") == (["13800138000", "95588", "0513-85123456"], ())
+    # and a line with no digit in it is one not read (it was dropped without a word)
+    assert pasted_numbers("95275012\n+852 96110\nabc\n\n13912345678") == (
+        ["95275012", "+852 96110", "13912345678"],
+        (3,),
+    )
 
 
 def test_a_phone_call_log_copied_with_places_and_carriers_is_numbers_not_a_message() -> None:

@@ -289,6 +289,9 @@ def test_numbers_separated_by_commas_and_spaces_are_still_numbers(qtbot, service
     assert sorted(r.raw for r in page.model.rows()) == ["13800138000", "95275012"]
     assert "共 2 个" in page.summary.text() and "粘贴的内容里有 1 行看不出哪一部分是号码" in page.summary.text()
     assert not page.text_result.isVisible()
+    # a line with no number in it among numbers is said, not dropped in silence
+    _check(qtbot, page, "95275012\n+852 96110\n13912345678\nabc", wait_jobs)
+    assert "共 3 个" in page.summary.text() and "粘贴的内容里有 1 行看不出哪一部分是号码" in page.summary.text()
 
 
 def test_empty_page_shows_no_verdict(qtbot, services, wait_jobs) -> None:
