@@ -36,7 +36,13 @@ from typing import TYPE_CHECKING
 
 from screening.i18n import BiText
 from screening.transcript.entities import Entity, extract_entities
-from screening.transcript.explain import ReasonText, assessment_reasons, model_passages, model_scheme_reason
+from screening.transcript.explain import (
+    ReasonText,
+    assessment_reasons,
+    calmed_reason,
+    model_passages,
+    model_scheme_reason,
+)
 from screening.transcript.matcher import PhraseMatcher, RawHit
 from screening.transcript.model import ModelError, NgramModel, NgramState, key_model_string
 from screening.transcript.normalise import SoundKey, normalise, sound_key
@@ -69,6 +75,7 @@ UNSEEN_Q = 0.01
 # loses recall to it (leave-one-scheme-out 机票改签 0.88 → 0.87 / 0.85 / 0.80), so 0.3, not 0.4.
 # Sparing texts with a strong direct ask from the veto was tried: dev false alarms 3.1 % → 7.8 %, no recall gained.
 MODEL_VETO_P = 0.3
+MODEL_CALM_P = 0.05  # under this the model calms a text the rules alone would call caution (see _score)
 # A model that is fairly sure (p ≥ ASK_MODEL_P) warns when the text also *asks* something of the victim (a
 # transfer, a fee first, a code, an app, a group, a screen share, secrecy) and the scheme model names a scheme:
 # neither alone is enough (honest texts mention fees; the model alone reads topics, not asks).
@@ -132,6 +139,8 @@ THRESHOLDS: tuple[tuple[float, Level], ...] = ((0.85, Level.BLOCK), (0.6, Level.
 ALERT_LEVEL = Level.WARN  # what counts as "flagged as fraud" in evaluation
 WARN_SCORE = next(t for t, lv in THRESHOLDS if lv == Level.WARN)
 VETO_SCORE = WARN_SCORE - 0.01  # just under WARN: still shown as caution, with its reasons
+CAUTION_SCORE = next(t for t, lv in THRESHOLDS if lv == Level.CAUTION)
+CALM_SCORE = CAUTION_SCORE - 0.01  # just under caution: the cues are listed, the text is not called suspicious
 
 
 _SPEAKER_LINE = re.compile(r"^\s*([^\s:：]{1,12})\s*[:：]", re.M)
@@ -227,6 +236,7 @@ class _Scored:
     model_part: float
     category: str | None
     combos: tuple[Combo, ...]
+    calmed: bool = False  # the rules said caution, the model firmly said honest (MODEL_CALM_P): not even caution
 
 
 class ScriptDetector:
@@ -394,6 +404,7 @@ class ScriptDetector:
             and self._model_scheme(state_for_scheme)[0] is not None
         ):
             score = WARN_SCORE  # a fairly sure model plus a direct ask: warn (never block)
+        before_caps = score  # what the rules and the model say, before the caps below lower it to caution
         if (
             state_for_scheme is not None
             and p < MODEL_VETO_P
@@ -405,7 +416,20 @@ class ScriptDetector:
         if titled and not any(not h.narrated for h in hits):
             # a text titled as a warning about fraud, every cue in it cited: a poster, not the scam (caution at most)
             score = min(score, VETO_SCORE)
-        return _Scored(score, rule_score, model_part, category, combos), state
+        # The rules alone say caution (a cue or two, no more) and the model firmly reads an honest text: the cues are
+        # listed, the text is not called suspicious (China Mobile's own 「积分将于12月31日清零…发送JF到10086」). Of the
+        # written dev and test splits' texts at caution this calmed 726 of 1,562 honest ones and 4 of 324 scams (none
+        # flagged either way: recall at WARN does not move). A text the rules call fraud keeps the veto's caution.
+        calmed = (
+            state_for_scheme is not None
+            and p < MODEL_CALM_P
+            and CAUTION_SCORE <= before_caps < WARN_SCORE
+            and not checkable
+            and syllables >= SHORT_TEXT_BY_STYLE.get(style, SHORT_TEXT)
+        )
+        if calmed:
+            score = CALM_SCORE
+        return _Scored(score, rule_score, model_part, category, combos, calmed), state
 
     def _rule_score(
         self, hits: Sequence[PhraseHit], prior: RulePrior | None = None
@@ -491,12 +515,14 @@ class ScriptDetector:
         # the passages are quoted once: by the scheme reason when the model names the scheme, else by the model's
         reasons = self._reasons(
             scored,
-            cat if rules_agree or (rules_named and not model_named) else None,
+            cat if (rules_agree or (rules_named and not model_named)) and not scored.calmed else None,
             hits,
             p,
             terms,
             None if model_named else passages,
         )
+        if scored.calmed and hits:  # the cues are listed, under why they do not make the text suspicious
+            reasons = (calmed_reason(hits, MODEL_CALM_P), *reasons)
         if model_named and cat is not None:
             named = model_scheme_reason(cat, scheme_p, passages or tuple(t for t, _ in terms), rules_named=rules_named)
             reasons = (named, *reasons)

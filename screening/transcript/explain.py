@@ -61,6 +61,11 @@ class ReasonText(MessageCode):
         "The text as a whole reads most like '{name}' ({p}% sure): {scheme}",
     )
     PASSAGES = (" 最可疑的说法：{passages}", " Passages that weighed most: {passages}")
+    CALMED = (  # the rules alone said caution; the model firmly says honest (detector.MODEL_CALM_P)
+        "有{phrases}这样的说法，但整段话读来像正常的通知或交谈，像诈骗话术的可能不到 {p}%，所以不算可疑",
+        "Has wording such as {phrases}, but the text as a whole reads like an ordinary notice or conversation, "
+        "less than {p}% like a scam script, so it is not called suspicious",
+    )
 
 
 def _bi(code: ReasonText, **params: object) -> BiText:
@@ -119,6 +124,16 @@ def assessment_reasons(
     if not reasons:
         reasons.append(_bi(ReasonText.NOTHING))
     return tuple(reasons)
+
+
+def calmed_reason(hits: Sequence[PhraseHit], below: float) -> BiText:
+    """Why cues were heard and the text is still not called suspicious (the model firmly says honest)."""
+    phrases = distinct_phrases(h.matched for h in sorted(hits, key=lambda h: -h.weight))[:3]
+    pct = int(round(below * 100))
+    return BiText(
+        ReasonText.CALMED.zh.format(phrases="、".join(f"「{t}」" for t in phrases), p=pct),
+        ReasonText.CALMED.en.format(phrases=", ".join(f"\u201c{t}\u201d" for t in phrases), p=pct),
+    )
 
 
 def distinct_phrases(heard: Iterable[str]) -> list[str]:

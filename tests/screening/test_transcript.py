@@ -555,3 +555,36 @@ def test_a_scheme_the_scheme_model_has_not_learned_is_named_by_the_rules(det: Sc
     model.schemes = silenced
     fold = ScriptDetector(det.book, model, det.key)
     assert fold.assess(text, style="call").category == "telecom_points"
+
+
+def test_cues_in_a_text_the_model_firmly_reads_as_honest_are_listed_but_not_called_suspicious(
+    det: ScriptDetector,
+) -> None:
+    """China Mobile's own points reminder (积分…清零, 10086) was 注意 on the rules alone, explained with the points
+    scam's "lure you to click a link and type your card" although it has no link: the model reads it as honest (p
+    0.02), so the cues are listed with why they do not count. The same cues in a scam stay flagged."""
+    honest = det.assess(
+        "【中国移动】尊敬的客户，您的积分将于12月31日清零，可登录中国移动App或发送JF到10086兑换话费。", style="sms"
+    )
+    assert honest.level < Level.CAUTION and honest.hits
+    assert honest.reasons[0].zh.startswith("有「积分将于12月31日清零」") and "不算可疑" in honest.reasons[0].zh
+    assert "not called suspicious" in honest.reasons[0].en
+    assert not any("诱导你点链接" in r.zh for r in honest.reasons)  # the scheme's story is not told of it
+    scam = det.assess(
+        "【中国移动】尊敬的客户，您的积分将于今日清零，请点击 10086-jf.cn 填写银行卡号兑换现金，逾期作废。", style="sms"
+    )
+    assert scam.level >= Level.WARN and scam.category == "telecom_points"
+    assert not any("不算可疑" in r.zh for r in scam.reasons)
+
+
+def test_a_text_the_rules_call_fraud_keeps_caution_when_the_model_reads_it_honest(det: ScriptDetector) -> None:
+    """The calm is for a cue or two: where the rules alone say fraud and the model firmly says not (a warning that
+    lists the scam's lines), the veto's caution stands and no reason says "not suspicious"."""
+    a = det.assess(
+        "【反诈中心提醒】“点赞关注就能赚钱”“垫付刷单返佣金”都是诈骗。所有刷单都是违法行为，先给小甜头再骗大钱是惯用"
+        "套路。找兼职请通过正规招聘平台，不缴纳任何押金、会费。",
+        style="sms",
+    )
+    assert a.rule_score >= 0.6 and a.model_probability < 0.05
+    assert a.level == Level.CAUTION
+    assert not any("不算可疑" in r.zh for r in a.reasons)
