@@ -42,9 +42,10 @@ from app.ui.widgets import friendly_message
 
 log = logging.getLogger(__name__)
 
-_FAMILY_LINE = re.compile(r"^\s*([+＋]?\d(?:[\d\s\-－()（）]*\d)?)\s*[,，:：;；]?\s*(.*)$")
-# the name first, as many people write it: 女儿 13800138000, 妈妈：021-61234567
-_NAME_FIRST = re.compile(r"^\s*([^\d+＋]*?[^\d\s,，:：;；+＋])\s*[,，:：;；]?\s*([+＋]?\d(?:[\d\s\-－()（）]*\d)?)\s*$")
+# a number as people write one: +86 138 0013 8000, (021) 6123 4567, 021-61234567; the name is the rest of the line
+# (a digit run starts at the line's start, after a space or separator, or at + or a bracket: 王5 and 3号楼 are names)
+_FAMILY_NUMBER = re.compile(r"(?:[+＋][(（]?|[(（]|(?<![^\s,，:：;；、\-－]))\d(?:[\d\s\-－()（）]*\d)?")
+_NAME_EDGES = " \t,，:：;；-－、"
 
 
 @dataclass(frozen=True)
@@ -65,15 +66,10 @@ def parse_family_numbers(text: str, region: str = "CN") -> tuple[list[FamilyNumb
         line = raw.strip()
         if not line:
             continue
-        first = _NAME_FIRST.match(line)
-        if first is not None:
-            line = f"{first.group(2)} {first.group(1)}"  # read (and named in a problem) number first
-        m = _FAMILY_LINE.match(line)
-        number = m.group(1).strip() if m else line
-        name = (m.group(2) or "").strip() if m else ""
+        number, name, stray = _split_family_line(line)
         try:
             pattern = parse_pattern(number, region)
-            reason = _family_number_problem(line, m, number, pattern.match_kind != "exact", region, lang)
+            reason = _family_number_problem(number, stray, pattern.match_kind != "exact", region, lang)
         except StoreError as exc:
             reason = exc.message.render(lang)
         if reason:
@@ -84,19 +80,29 @@ def parse_family_numbers(text: str, region: str = "CN") -> tuple[list[FamilyNumb
     return good, problems
 
 
-def _family_number_problem(
-    line: str, m: re.Match[str] | None, number: str, wildcard: bool, region: str, lang: str
-) -> str:
-    """Why a family member's number would not be the one that rings ("" when it would): a letter typed inside it
-    (138OO138000, whose "number" was 138) or a number no phone has (a digit missing). A list import keeps such
-    numbers (a spoofed caller ID can be anything); a relative's number is a real one."""
+def _split_family_line(line: str) -> tuple[str, str, str]:
+    """(number, name, a letter typed against the number or "") of one line: the number is the run with the most
+    digits (小区3号楼保安 13800138000 is the guard's mobile), the name what is left on either side (妈妈 13800138000,
+    张三 021 6123 4567 家)."""
+    runs = list(_FAMILY_NUMBER.finditer(line))
+    if not runs:
+        return line, "", ""
+    m = max(runs, key=lambda r: sum(ch.isdigit() for ch in r.group()))
+    name = " ".join(part.strip(_NAME_EDGES) for part in (line[: m.start()], line[m.end() :]) if part.strip(_NAME_EDGES))
+    beside = (line[m.start() - 1] if m.start() else "") + (line[m.end()] if m.end() < len(line) else "")
+    stray = next((ch for ch in beside if ch.isascii() and ch.isalpha()), "")
+    return m.group().strip(), name, stray
+
+
+def _family_number_problem(number: str, stray: str, wildcard: bool, region: str, lang: str) -> str:
+    """Why a family member's number would not be the one that rings (empty when it would): a letter typed into it
+    (138OO138000, an O for a zero) or a number no phone has (a digit missing). A list import keeps such numbers (a
+    spoofed caller ID can be anything); a relative's number is a real one."""
     from screening.i18n import Message
     from screening.numbers import NumberProblem, normalise
 
-    if m is not None:
-        after = line[m.end(1) : m.end(1) + 1]
-        if after and not after.isspace() and after not in ",，:：;；" and any(ch.isdigit() for ch in m.group(2) or ""):
-            return Message(NumberProblem.NOT_A_NUMBER, {"char": after}).render(lang)
+    if stray:
+        return Message(NumberProblem.NOT_A_NUMBER, {"char": stray}).render(lang)
     if wildcard:
         return ""
     nn = normalise(number, region)

@@ -41,6 +41,18 @@ def test_a_mistyped_relative_is_refused_with_the_line_that_is_wrong(qtbot, servi
     both were trusted and the real relative rang as a stranger. The page says which line and stays."""
     good, problems = parse_family_numbers("138OO138000\n1391234567 女儿\n妈妈 13800138000\n女儿：021-61234567")
     assert [(f.number, f.name) for f in good] == [("13800138000", "妈妈"), ("021-61234567", "女儿")]
+    # numbers as people write them, names on either side or with digits of their own, are fine
+    good, refused = parse_family_numbers(
+        "(021) 6123 4567\n爸爸（021）61234567\n张三 021 6123 4567 家\n小区3号楼保安 13800138000\n王5 13800138000"
+    )
+    assert not refused
+    assert [(f.number, f.name) for f in good] == [
+        ("(021) 6123 4567", ""),
+        ("（021）61234567", "爸爸"),
+        ("021 6123 4567", "张三 家"),
+        ("13800138000", "小区3号楼保安"),
+        ("13800138000", "王5"),
+    ]
     assert problems == [
         "第 1 行：138OO138000（含有非号码字符“O”）",
         "第 2 行：1391234567 女儿（手机号码位数不对（10 位））",
