@@ -26,9 +26,16 @@ _WORD = re.compile(r"[^\W\d_]+")  # a run of letters or Chinese characters
 _NUMBER = re.compile(r"\d(?:[\s\-().]*\d){2,}")  # three digits or more, maybe written in groups
 _DATE_TIME = re.compile(r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}:\d{2}(?::\d{2})?)$")
 # a call's duration or count as a phone's call log writes it beside the number: 35秒, 1分35秒, 2小时, 3次, 35s
-_DURATION = re.compile(r"^(?:\d+(?:小时|时|分钟|分|秒钟|秒|次|h|min|mins|m|s|sec|secs))+$", re.IGNORECASE)
-# words no contact name has: a sentence around the number (「你的快递丢了 联系 138…」), not a name beside it
-_MESSAGE_WORD = re.compile(r"[了吗呢吧您请]|你的|联系|拨打|致电|回电|点击|回复|添加|加我|加微|转账|汇款|验证码")
+# (a few digits each: 13800138000s is a mistyped number, not a duration)
+_DURATION = re.compile(
+    r"^(?:\d{1,2}(?:小时|时|h)|\d{1,3}(?:分钟|分|min|mins|m|次)|\d{1,4}(?:秒钟|秒|s|sec|secs))+$", re.IGNORECASE
+)
+# what a sentence around a number has and a contact's name rarely does (「你的快递丢了 联系 138…」): two of these, or one
+# in a run of Chinese longer than a name usually is (快递理赔请回电 4008123123); 蓝调酒吧, 快递联系人 or 了了 are names
+_MESSAGE_WORD = re.compile(
+    r"你的|您的|[了吗呢您]|请联系|请回电|联系我|回电|拨打|致电|点击|回复|添加|加我|加微|转账|汇款|验证码"
+)
+MESSAGE_WORD_CJK = 6
 NAME_CJK = 8  # Chinese characters a name beside a number may have (中国工商银行客服)
 NAME_LETTERS = 20  # Latin letters a name beside a number may have (Li Xiaoming, Mom mobile)
 LOOK_LINES = 200
@@ -85,11 +92,14 @@ def split_pasted(text: str) -> list[str]:
         group: list[str] = []
         for token in part.split():
             plain = unicodedata.normalize("NFKC", token)
-            if _DATE_TIME.match(plain) or _DURATION.match(plain) or not any(ch.isdigit() for ch in token):
-                continue  # a date, a time, a duration, a name or a word beside the number
-            if group and _joins(group, token):
-                group.append(token)
+            if _DATE_TIME.match(plain) or not any(ch.isdigit() for ch in token):
+                continue  # a date, a time, a name or a word beside the number
+            duration = _DURATION.match(plain) is not None
+            if group and _joins(group, token) and (not duration or _completes_mobile(group, token)):
+                group.append(token)  # (138 0013 8000s: the last group of a mistyped mobile, not a duration)
                 continue
+            if duration:
+                continue  # a call's duration or count beside the number (95588 12s)
             if group:
                 numbers.append(" ".join(group))
             group = [token]
@@ -100,6 +110,12 @@ def split_pasted(text: str) -> list[str]:
 
 def _digits(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isdigit())
+
+
+def _completes_mobile(group: list[str], token: str) -> bool:
+    """Whether ``token``'s digits make the number so far a whole mobile number (138 0013 + 8000s)."""
+    so_far = _digits("".join(group))
+    return so_far.startswith("1") and len(so_far) + len(_digits(token)) == MOBILE_DIGITS
 
 
 def _joins(group: list[str], token: str) -> bool:
@@ -133,7 +149,9 @@ def looks_like_message(text: str) -> bool:
         words = [w for w in _WORD.findall(line) if w.lower() not in CALL_LOG_HEADER_WORDS]
         if _NUMBER.search(line):  # a phone's call log beside a number: 江苏省南通市 中国移动 未接来电 are no message
             words = [w for w in words if not _LOG_WORD.match(w)]
-            if any(_MESSAGE_WORD.search(w) for w in words):
+            marks = {m.group() for w in words for m in _MESSAGE_WORD.finditer(w)}
+            cjk_here = sum(1 for w in words for ch in w if _is_cjk(ch))
+            if len(marks) >= 2 or (marks and cjk_here >= MESSAGE_WORD_CJK):
                 return True
         cjk = sum(1 for w in words for ch in w if _is_cjk(ch))
         letters = sum(len(w) for w in words) - cjk
@@ -195,8 +213,11 @@ def pasted_numbers(text: str) -> tuple[list[str], tuple[int, ...]]:
     lines = text.splitlines()
     layout = csv_layout(Path(), lines)
     if not layout.header_line or "number" not in layout.columns:
-        # a line with no digit at all (abc, a name alone) holds no number to check: said, not dropped in silence
-        unclear = tuple(i for i, line in enumerate(lines, start=1) if line.strip() and not _digits(line))
+        # a line of letters and no digit (abc, a number typed as words) holds no number to check: said, not dropped in
+        # silence (a Chinese name or a title on a line of its own is no number anyone meant)
+        unclear = tuple(
+            i for i, line in enumerate(lines, start=1) if not _digits(line) and re.search(r"[A-Za-z]", line)
+        )
         return split_pasted(text), unclear
     numbers, unclear, _truncated = _call_log_lines(lines, "", MAX_NUMBERS)
     return numbers, unclear

@@ -271,7 +271,7 @@ class MainWindow(QMainWindow):
         self.close_box: QMessageBox | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(style.icon("app.svg"), self)
-            self.tray.activated.connect(lambda _reason: self.bring_to_front())
+            self.tray.activated.connect(self._tray_activated)
             self.tray_menu = QMenu(self)
             self._tray_show = self.tray_menu.addAction("", self.bring_to_front)
             self._tray_quit = self.tray_menu.addAction("", self.quit_app)
@@ -439,6 +439,11 @@ class MainWindow(QMainWindow):
             parts.append(source_label("watched-folder", lang))
         return parts
 
+    def _tray_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        """A click on the tray icon opens the window; a right click only opens the tray's menu (打开 / 退出)."""
+        if reason in (QSystemTrayIcon.ActivationReason.Trigger, QSystemTrayIcon.ActivationReason.DoubleClick):
+            self.bring_to_front()
+
     def quit_app(self) -> None:
         """Quit for real (the tray's 退出, the close question's 退出): nothing more is asked."""
         self._quitting = True
@@ -471,7 +476,7 @@ class MainWindow(QMainWindow):
                 self.quit_app()
             elif to_tray is not None and button is to_tray:
                 self.hide()
-                if self.tray is not None:
+                if self.tray is not None and self.services.settings.value.tray_notifications:
                     self.tray.showMessage(self.tr("来电护盾仍在监听"), self.tr("窗口已缩到托盘，来电仍会检查和提醒。"))
 
         box.buttonClicked.connect(answered)

@@ -23,6 +23,7 @@ from app.models.calllog import looks_like_message, pasted_numbers, split_pasted
         # a duration or a count beside the number, as a phone's call log writes it, is no number
         ("13812345678 35秒 呼入\n爸爸 13800138000 1分35秒 3次 2026-12-06 09:00", ["13812345678", "13800138000"]),
         ("95588 12s\n0513-85123456 2min", ["95588", "0513-85123456"]),
+        ("13800138000s\n138 0013 8000s", ["13800138000s", "138 0013 8000s"]),  # mistyped numbers, kept to be named
     ],
 )
 def test_split_pasted(text: str, numbers: list[str]) -> None:
@@ -36,6 +37,7 @@ def test_split_pasted(text: str, numbers: list[str]) -> None:
         "95275012\n+86 138 0013 8000\n400 123 4567",
         "张三 13800138000\nJohn Smith 13912345678",
         "我妈 13800138000 35秒\n老婆 13912345678 未接来电",
+        "蓝调酒吧 0571-86001234\n快递联系人 13800138000\n了了 13912345678\n物业(请勿接) 13700137000",
         "姓名,来电号码,时间\n中国工商银行客服,95588,2026-01-02 10:30",
         "１３８ ００１３ ８０００",
         "",
@@ -87,6 +89,7 @@ def test_a_pasted_call_log_is_read_by_its_number_column() -> None:
         ["95275012", "+852 96110", "13912345678"],
         (3,),
     )
+    assert pasted_numbers("张三\n13800138000\n李四\n13912345678") == (["13800138000", "13912345678"], ())
 
 
 def test_a_phone_call_log_copied_with_places_and_carriers_is_numbers_not_a_message() -> None:
