@@ -477,6 +477,7 @@ class CheckPage(QWidget):
         self._text_check = result
         self._show_text_result()
         self._screened(result.numbers)
+        self.results_scroll.verticalScrollBar().setValue(0)  # a new verdict is read from its heading
         log.info("checked a pasted message: %s, %d numbers in it", result.level.name, len(result.numbers))
 
     def _show_text_result(self) -> None:

@@ -373,3 +373,17 @@ def test_checked_message_in_english_after_a_live_switch(qtbot, services, wait_jo
     install_language(qapp, "zh")
     page.retranslate()
     assert section.banner.title_text().startswith("✖ 拦截")
+
+
+def test_a_second_check_shows_its_verdict_from_the_top(qtbot, services, wait_jobs) -> None:
+    """In large text the result area scrolls: a second message's verdict opened where the first was scrolled to,
+    its heading cut off above."""
+    page = _page(qtbot, services)
+    page.resize(900, 520)
+    _check(qtbot, page, SCAM_SMS, wait_jobs)
+    bar = page.results_scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    bar.setValue(bar.maximum())
+    _check(qtbot, page, SCAM_SMS + " 请尽快处理", wait_jobs)
+    qtbot.waitUntil(lambda: page._text_check is not None)
+    assert bar.value() == 0
