@@ -179,13 +179,20 @@ def _scan_jsonl(text: str, det: Any, default_style: str | None, ctx: CliContext)
             continue
         try:
             obj = json.loads(line)
-            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str) or not obj["text"].strip():
+            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
                 raise ValueError
         except ValueError:  # (json.JSONDecodeError is a ValueError)
             skip(
                 n,
                 f"第 {n} 行不是含 text 字段的 JSON 对象，已跳过",
                 f"line {n} is not a JSON object with a 'text' field; skipped",
+            )
+            continue
+        if not obj["text"].strip():
+            skip(
+                n,
+                f"第 {n} 行的 text 是空的，没有可检查的文字，已跳过",
+                f"line {n}: 'text' is empty, nothing to check; skipped",
             )
             continue
         given = obj.get("style")

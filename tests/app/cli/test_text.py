@@ -160,6 +160,9 @@ def test_scan_text_jsonl_batch_with_styles_entities_and_a_bad_line(run_cli, tmp_
     assert r.returncode == 1 and "style" in r.stderr and "'email'" in r.stderr
     out = [json.loads(x) for x in r.stdout.splitlines()]
     assert "error" in out[0] and out[1]["style"] == "sms"
+    # an empty text is said to be empty (it is a JSON object with a text field)
+    r = run_cli("scan-text", "-", "--jsonl", input='{"text": ""}\n')
+    assert r.returncode == 1 and "text 是空的" in r.stderr and "不是含 text 字段" not in r.stderr
 
 
 def test_scan_text_style_option_and_bad_style(run_cli) -> None:
