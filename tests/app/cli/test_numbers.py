@@ -332,6 +332,18 @@ def test_lists_import_keeps_a_utf8_file_with_an_emoji_note(run_cli, tmp_path: Pa
     assert "no CJK here 👍🏻" in run_cli("lists", "show", "block").stdout
 
 
+def test_lists_import_says_when_rows_block_whole_ranges(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A community volunteer's 170*,推销 row blocked every 170 number without a word (a subscription says it)."""
+    path = tmp_path / "community.csv"
+    path.write_text("号码,类别\n170*,推销\n13800138000,诈骗\n", encoding="utf-8")
+    r = run_cli("lists", "import", str(path), "--list", "社区")
+    assert r.returncode == 0, r.stderr
+    assert "其中 1 条是号段或通配规则（170*）" in r.stdout
+    plain = tmp_path / "plain.csv"
+    plain.write_text("号码,类别\n13900139000,诈骗\n", encoding="utf-8")
+    assert "号段" not in run_cli("lists", "import", str(plain), "--list", "社区").stdout
+
+
 def test_history_shows_numbers_as_dialled_and_filters_by_person(run_cli, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
     """A trial user read +8613912345678 for her mother's own contacts and could not see one person's rows alone."""
     db = open_db(data_dir / "callshield.db")
