@@ -313,7 +313,7 @@ def alert_lines(event: PhoneEvent, lang: str = "zh") -> list[str]:
         if r.get("code") == "script" and "「" in str(r.get("zh", "")):
             evidence.append(str(r["zh"]).split("」")[0].lstrip("「"))
     if evidence:
-        marks = "".join(f"【{e}】" for e in dict.fromkeys(evidence))
+        marks = "".join(f"〖{e}〗" for e in dict.fromkeys(evidence))
         lines.append(("Evidence: " if en else "证据：") + marks)
     details = []
     for e in event.entities:

@@ -475,7 +475,7 @@ def render_html(rep: SafetyReport, lang: str | None) -> str:
                 )
                 body.append(f"<p>{_label('诈骗类型', 'scheme', lang)}{scheme}</p>")
             if it.evidence:  # the phrases as written or heard: the message's own words, in its language
-                marks = "".join(f"<span class='hl'>【{_e(p)}】</span> " for p in it.evidence)
+                marks = "".join(f"<span class='hl'>〖{_e(p)}〗</span> " for p in it.evidence)
                 body.append(f"<p>{_label('证据', 'evidence', lang)}{marks}</p>")
             if it.entities:
                 sep, colon = ("；", "：") if lang == "zh" else ("; " if lang == "en" else "；", ": ")

@@ -63,7 +63,7 @@ def test_fraud_recording_in_watched_folder_emails_the_family(
     body = msg.get_content()
     assert "号码：13812345678" in body
     assert "时间：2026-12-01 " in body  # the recording's own time (local), not the time of the scan
-    assert "诈骗类型：" in body and "证据：【" in body and "安全账户" in body
+    assert "诈骗类型：" in body and "证据：〖" in body and "安全账户" in body
     assert "通话内容摘录" in body and "转到安全账户" in body.replace(" ", "")
     assert shown and shown[0].source == "recording"
     db = open_db(data_dir / "callshield.db")

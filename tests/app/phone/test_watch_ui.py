@@ -81,7 +81,7 @@ def test_recording_in_a_watched_folder_alerts_emails_and_shows_in_the_report(
     assert "诈骗类型：" in "\n".join(alert.reason_texts("zh"))
     assert app_services.alerts.history == raised  # the normal alert path (banner, tray, sound) saw it
     body = inbox.messages[0].get_content()
-    assert "号码：13812345678" in body and "时间：2026-12-01 " in body and "证据：【" in body
+    assert "号码：13812345678" in body and "时间：2026-12-01 " in body and "证据：〖" in body
     assert len(raised) == 1  # the benign call raises nothing
     rep = page.report
     assert rep.recordings_flagged == 1 and rep.items and rep.items[0].kind == "recording"

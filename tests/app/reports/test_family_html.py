@@ -78,7 +78,7 @@ def test_english_report_has_no_chinese_words_of_ours() -> None:
     assert "an SMS port calling" in text and "unknown" in text and "3 more not listed" in text
     assert not CJK.search(text), f"Chinese in the English report: {CJK.findall(text)}"
     # the messages' own words stay as written, marked as evidence
-    assert "【刷单】" in page and "诚聘兼职刷单" in page
+    assert "〖刷单〗" in page and "诚聘兼职刷单" in page
 
 
 def test_language_codes_and_both_on_request() -> None:
