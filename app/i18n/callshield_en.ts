@@ -2845,6 +2845,10 @@ Once closed, calls and new recordings are no longer checked and you will not be 
             <source>不确定就选第一项。接好设备后可以在“设置”里更改；SIP 线路可在“设置”里点“测试”检查。</source>
             <translation>If unsure, choose the first option. You can change it in Settings once a device is connected; a SIP line can be checked with “Test” in Settings.</translation>
         </message>
+        <message>
+            <source>家人用的是手机？手机不用接线：以后在“家人报告”页为他建一份档案，导入手机的备份（短信、通话记录），在“设置 → 手机录音文件夹”里选上同步通话录音的文件夹，来电护盾就会一起检查。</source>
+            <translation>Is your relative on a mobile phone? No line is needed: later, on the Family report page, make a profile for them and import the phone's backup (texts, call log), and in Settings → Watched recording folders choose the folder their call recordings sync to; CallShield checks them too.</translation>
+        </message>
     </context>
     <context>
         <name>SubscribeDialog</name>

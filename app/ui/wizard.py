@@ -401,6 +401,10 @@ class SourcePage(_Page):
         self.hint = QLabel(self)
         self.hint.setWordWrap(True)
         self.hint.setObjectName("hint")
+        # a parent's mobile is reached through its backup, not a line: said here, where the lines are chosen
+        self.mobile_hint = QLabel(self)
+        self.mobile_hint.setWordWrap(True)
+        self.mobile_hint.setObjectName("hint")
         row = QHBoxLayout()
         row.addSpacing(24)
         row.addWidget(self.ncid_host, 1)
@@ -413,6 +417,7 @@ class SourcePage(_Page):
         layout.addWidget(self.sip)
         layout.addWidget(self.sip_box)
         layout.addWidget(self.hint)
+        layout.addWidget(self.mobile_hint)
         layout.addStretch(1)
         self.retranslate()
 
@@ -509,6 +514,12 @@ class SourcePage(_Page):
             label.setText(text)
         self.sip_server.setPlaceholderText(self.tr("例如 sip.example.com 或 192.168.1.10:5060"))
         self.hint.setText(self.tr("不确定就选第一项。接好设备后可以在“设置”里更改；SIP 线路可在“设置”里点“测试”检查。"))
+        self.mobile_hint.setText(
+            self.tr(
+                "家人用的是手机？手机不用接线：以后在“家人报告”页为他建一份档案，导入手机的备份（短信、通话记录），"
+                "在“设置 → 手机录音文件夹”里选上同步通话录音的文件夹，来电护盾就会一起检查。"
+            )
+        )
 
 
 class FirstRunWizard(QWizard):

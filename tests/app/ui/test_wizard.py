@@ -248,3 +248,9 @@ def test_large_text_subtitles_wrap_whole_and_sip_fields_keep_their_height(qtbot,
         wizard.reject()
     finally:
         install_language(QApplication.instance(), "zh")
+
+
+def test_the_call_source_step_says_how_a_parents_mobile_is_reached(qtbot, services, wizard) -> None:
+    """A trial user setting up for a father with an Android phone found nothing in the wizard about phones."""
+    text = wizard.source_page.mobile_hint.text()
+    assert "家人报告" in text and "备份" in text and "手机录音文件夹" in text
