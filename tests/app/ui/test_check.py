@@ -89,7 +89,7 @@ def test_call_log_csv_in_gbk(qtbot, services, wait_jobs, tmp_path: Path) -> None
 def test_a_call_log_with_a_title_line_is_read_by_its_number_column(
     qtbot, services, wait_jobs, tmp_path: Path, encoding: str
 ) -> None:
-    """打开通话记录… read the names (姓名) of a log with a title line, each 没有可识别的号码: it now reads as
+    """打开通话记录… read the names (姓名) of a log with a title line, each 无法识别这个号码: it now reads as
     ``phone import`` and ``check --file`` do, the title skipped and the 号码 column read."""
     log_file = tmp_path / "通话记录-爸爸-20261206.csv"
     log_file.write_bytes(
@@ -106,7 +106,7 @@ def test_a_call_log_with_a_title_line_is_read_by_its_number_column(
     assert [r.raw for r in page.table.visible_rows()] == ["95275012", "13800138000", "0513-96110"]  # riskiest first
     assert _cell(page, "0513-96110", CheckResultsModel.COL_LEVEL) == "可信"
     assert _cell(page, "95275012", CheckResultsModel.COL_LEVEL) == "警告"
-    assert "没有可识别的号码" not in "".join(
+    assert "无法识别这个号码" not in "".join(
         _cell(page, r.raw, CheckResultsModel.COL_REASONS) for r in page.model.rows()
     )
     assert page.input.toPlainText() == "13800138000\n95275012\n0513-96110"
@@ -206,7 +206,7 @@ def test_drop_a_call_log_file(qtbot, services, wait_jobs, tmp_path: Path) -> Non
 
 
 def test_the_verdict_shown_follows_a_language_switch(qtbot, services, wait_jobs, qapp) -> None:
-    """The reasons under the verdict (「没有可识别的号码…」) stayed Chinese after switching the UI to English."""
+    """The reasons under the verdict (「无法识别这个号码：…」) stayed Chinese after switching the UI to English."""
     from app.i18n import install_language
 
     page = _page(qtbot, services)
@@ -214,7 +214,7 @@ def test_the_verdict_shown_follows_a_language_switch(qtbot, services, wait_jobs,
     page.check_pasted()
     wait_jobs()
     reason = services.screener.screen("95588a").reasons[0].text
-    assert reason.zh.startswith("没有可识别的号码") and page.banner.reasons_text() == [reason.zh]
+    assert reason.zh.startswith("无法识别这个号码") and page.banner.reasons_text() == [reason.zh]
     install_language(qapp, "en")  # as the main window does on LanguageChange: every page's retranslate()
     page.retranslate()
     assert page.banner.reasons_text() == [reason.en]
