@@ -410,6 +410,10 @@ STYLE_SHIFTS = tuple(x / 4 for x in range(-8, 9))  # -2 … +2 in quarters, subt
 # shipped: against the seventeenth session's model it lost recall on the written test split without the G writers
 # (0.9434 / 1.55 % against 0.9470 / 1.74 %) and on held-out round 32 (0.950 / 2.9 % against 0.955 / 3.2 %), and two
 # real human recordings in ../shared/audio/real (a lecture on justice) rose to 注意 on the model alone (0.39).
+# Nineteenth session, rounds 29 and 32 and the honest outside-world speech 4A-4D (the G writers skipped; calibrate_full
+# at call 0.349 / SMS 2.0 / chat -0.238), shipped: with 0/0.05/0 the written test split without the G writers is
+# calls 0.9547 / 1.31 %, messages 0.9734 / 1.52 %, chats 0.9277 / 1.79 %, each already <= 2 %, so by the same rule
+# nothing more is lowered. (The same retraining without 4A-4D scored as well but put both real recordings at 注意.)
 STYLE_LOWER_AFTER = {"call": 0.0, "sms": 0.05, "chat": 0.0}
 # Writers whose honest texts talk *about* scams (round 23's gG: anti-fraud reminders without a title, relatives retelling
 # a near miss, news paragraphs, report calls to 110) do not choose the offsets. Their false alarms come from the rules

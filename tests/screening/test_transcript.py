@@ -521,12 +521,9 @@ def test_a_long_streamed_call_names_its_scheme_without_rescanning_the_call(
     assert all(abs(a - b) < 1e-9 for (_, a), (_, b) in zip(kept, fresh, strict=True))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known: the scheme model names 冒充领导/熟人 (0.64) over 刷单返利 (0.62) for this short recruitment SMS "
-    "with 加QQ, and it names schemes better than the rules overall (see ScriptDetector._scheme); rules alone say 刷单",
-)
 def test_a_short_brushing_recruitment_sms_is_named_as_brushing(det: ScriptDetector) -> None:
+    """A strict xfail until the nineteenth session's model: the scheme model named 冒充领导/熟人 (0.64) over 刷单返利
+    (0.62) for this short recruitment SMS with 加QQ; retrained with rounds 29 and 32 it names 刷单返利."""
     a = det.assess("【优选商城】诚聘兼职刷单，日结200元，详情加QQ 3344556677", style="sms")
     assert a.level >= Level.WARN
     assert a.category == "task_rebate"
