@@ -465,6 +465,14 @@ def _print_check_block(ctx: Any, args: argparse.Namespace, verdicts: list[Any], 
                 echo(ctx, f"  • [{r.code}] {r.render(lang)}")
                 if r.reference:
                     echo(ctx, "    " + ctx.t("依据：", "Reference: ") + r.reference)
+            if not v.reasons:  # --why always says why, also when nothing was found
+                echo(
+                    ctx,
+                    ctx.t(
+                        "  • 没有发现风险迹象：不在任何黑名单或白名单里，号码格式和号段也没有可疑之处",
+                        "  • no sign of risk: on no block or allow list, and nothing odd about its format or range",
+                    ),
+                )
     return typos
 
 

@@ -49,6 +49,9 @@ def test_check_json_and_why(run_cli) -> None:  # type: ignore[no-untyped-def]
     assert rows[2]["problem"]["code"] == "NOT_A_NUMBER"
     why = run_cli("check", "--why", "+852 96110")
     assert "[cn.spoof.official_short_intl]" in why.stdout and "依据：" in why.stdout
+    # a number with nothing against it still gets its why (a trial user saw only "→ 未知")
+    why = run_cli("check", "--why", "13912345678")
+    assert "没有发现风险迹象：不在任何黑名单或白名单里" in why.stdout
 
 
 def test_check_a_short_number_with_an_area_code(run_cli) -> None:  # type: ignore[no-untyped-def]
