@@ -58,8 +58,17 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         "import",
         parents=[parent],
         help="导入备份、通话记录或录音并检查 / import and screen backups, call logs or recordings",
+        description="导入并检查家人手机里导出的文件，结果写入记录。/ Import and screen files exported from a parent's "
+        "phone; results go to the history.",
     )
-    imp.add_argument("paths", nargs="+", metavar="BACKUP_OR_FOLDER")
+    imp.add_argument(
+        "paths",
+        nargs="+",
+        metavar="BACKUP_OR_FOLDER",
+        help="一个或多个：SMS Backup & Restore 导出的 calls-*.xml / sms-*.xml，通话记录或短信 CSV（带表头），"
+        "录音文件（wav、mp3、m4a、amr…）或装着它们的文件夹 / one or more: SMS Backup & Restore calls-*.xml or "
+        "sms-*.xml, a call-log or SMS CSV with a header, recordings (wav, mp3, m4a, amr…) or a folder of them",
+    )
     imp.add_argument("--profile", default="", help="这是谁的手机，例如 妈妈 / whose phone, e.g. 妈妈")
     imp.add_argument("--model", default=None, help="录音识别用的 Vosk 模型目录 / Vosk model folder for recordings")
     imp.add_argument("--json", action="store_true", help="输出 JSON / machine-readable output")

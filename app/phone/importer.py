@@ -56,6 +56,7 @@ from screening.i18n import Message, MessageCode, count_en
 from screening.numbers import trim_cache
 from screening.screener import NumberScreener
 from screening.types import Level
+from speech.batch import AUDIO_EXTENSIONS  # the recordings a folder scan reads: one list (it lacked .wma here)
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,6 @@ BATCH = 2000
 VERDICT_CACHE = 5_000
 EXCERPT = 160
 SETTLE_S = 2.0  # a file modified more recently than this is checked for growth before it is read
-AUDIO_EXTENSIONS = frozenset({".wav", ".mp3", ".m4a", ".aac", ".amr", ".3gp", ".ogg", ".opus", ".flac", ".mp4"})
 CSV_EXTENSIONS = frozenset({".csv", ".txt", ".tsv"})
 FLAG_LEVEL = Level.WARN
 MAX_BAD_ROWS_SHOWN = 20  # a file's bad lines named one by one; the count is always exact
