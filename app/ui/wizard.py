@@ -68,8 +68,8 @@ def parse_family_numbers(text: str, region: str = "CN") -> tuple[list[FamilyNumb
             continue
         number, name, stray = _split_family_line(line)
         try:
-            pattern = parse_pattern(number, region)
-            reason = _family_number_problem(number, stray, pattern.match_kind != "exact", region, lang)
+            parse_pattern(number, region)  # what the list store would refuse (a number run has no * or ?)
+            reason = _family_number_problem(number, stray, region, lang)
         except StoreError as exc:
             reason = exc.message.render(lang)
         if reason:
@@ -94,7 +94,7 @@ def _split_family_line(line: str) -> tuple[str, str, str]:
     return m.group().strip(), name, stray
 
 
-def _family_number_problem(number: str, stray: str, wildcard: bool, region: str, lang: str) -> str:
+def _family_number_problem(number: str, stray: str, region: str, lang: str) -> str:
     """Why a family member's number would not be the one that rings (empty when it would): a letter typed into it
     (138OO138000, an O for a zero) or a number no phone has (a digit missing). A list import keeps such numbers (a
     spoofed caller ID can be anything); a relative's number is a real one."""
@@ -103,8 +103,6 @@ def _family_number_problem(number: str, stray: str, wildcard: bool, region: str,
 
     if stray:
         return Message(NumberProblem.NOT_A_NUMBER, {"char": stray}).render(lang)
-    if wildcard:
-        return ""
     nn = normalise(number, region)
     problem = nn.problem_message
     return problem.render(lang) if problem is not None and not nn.valid else ""
