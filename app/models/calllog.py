@@ -147,17 +147,18 @@ def looks_like_message(text: str) -> bool:
     for line in head.splitlines():
         line = " ".join(t for t in line.split() if not _DATE_TIME.match(t))
         words = [w for w in _WORD.findall(line) if w.lower() not in CALL_LOG_HEADER_WORDS]
-        if _NUMBER.search(line):  # a phone's call log beside a number: 江苏省南通市 中国移动 未接来电 are no message
+        has_number = _NUMBER.search(line) is not None
+        if has_number:  # a phone's call log beside a number: 江苏省南通市 中国移动 未接来电 are no message
             words = [w for w in words if not _LOG_WORD.match(w)]
-            marks = {m.group() for w in words for m in _MESSAGE_WORD.finditer(w)}
-            cjk_here = sum(1 for w in words for ch in w if _is_cjk(ch))
-            if len(marks) >= 2 or (marks and cjk_here >= MESSAGE_WORD_CJK):
-                return True
         cjk = sum(1 for w in words for ch in w if _is_cjk(ch))
         letters = sum(len(w) for w in words) - cjk
         if cjk > NAME_CJK or letters > NAME_LETTERS or len(words) > 3:
             return True
-        any_number = any_number or _NUMBER.search(line) is not None
+        if has_number:
+            marks = {m.group() for w in words for m in _MESSAGE_WORD.finditer(w)}
+            if len(marks) >= 2 or (marks and cjk >= MESSAGE_WORD_CJK):
+                return True
+        any_number = any_number or has_number
         any_words = any_words or bool(words)
     return any_words and not any_number
 
