@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from blocklists.pasted import split_pasted
 from blocklists.store import _FAST_MOBILE, Category, ListKind, ListStore, ParsedPattern, StoreError, parse_pattern
 from screening.i18n import Message, MessageCode
 
@@ -263,7 +264,8 @@ def csv_cells(line: str) -> list[str]:
 
 
 def call_log_number(line: str) -> str:
-    """The number of one call-log line: a plain line is the number; in a CSV line, the first cell with at least
+    """The number of one call-log line: a plain line is the number (``blocklists.pasted.split_pasted``: the name, date,
+    time or duration beside it left out); in a CSV line, the first cell with at least
     3 digits that is not a time or a date and has no Chinese.  ``""`` for blank, comment and header lines;
     ``CALL_LOG_AMBIGUOUS`` when the digits are split over several short cells (``138,0013,8000``: which is the
     number?), so that the caller reports the line instead of checking ``138``.
@@ -273,7 +275,10 @@ def call_log_number(line: str) -> str:
     if not line or line.startswith("#"):
         return ""
     if "," not in line and "\t" not in line:
-        return line
+        # a number with words around it (张三 13800138000 12月6日 35秒) is that number; two numbers on a line, or none,
+        # go to the screener whole, which says what is wrong with them
+        numbers = split_pasted(line)
+        return numbers[0] if len(numbers) == 1 else line
     cells = csv_cells(line)
     digit_cells = [c for c in cells if c]
     if len(digit_cells) > 1 and all(c.lstrip("+").replace(" ", "").replace("-", "").isdigit() for c in digit_cells):

@@ -13,10 +13,10 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from blocklists.pasted import DATE_TIME, split_pasted
+from blocklists.pasted import digits as _digits
 from screening.i18n import Message, MessageCode
 
-_SPLIT = re.compile(r"[\r\n,，;；、|\t]+")
-MOBILE_DIGITS = 11  # a number as long as a mobile number is whole: a group written after it is the next number
 # What a message has and a list of numbers has not (after NFKC: ！？ → !?): a link, a 【signature】, sentence marks.
 _LINK = re.compile(
     r"https?://|www\.|[a-z0-9-]+\.(?:cn|com|net|org|cc|top|vip|xyz|info|me|io|app|shop|site|club)\b", re.I
@@ -24,12 +24,6 @@ _LINK = re.compile(
 _SENTENCE = re.compile(r"[。!?…【】「」“”《》]")
 _WORD = re.compile(r"[^\W\d_]+")  # a run of letters or Chinese characters
 _NUMBER = re.compile(r"\d(?:[\s\-().]*\d){2,}")  # three digits or more, maybe written in groups
-_DATE_TIME = re.compile(r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}:\d{2}(?::\d{2})?)$")
-# a call's duration or count as a phone's call log writes it beside the number: 35秒, 1分35秒, 2小时, 3次, 35s
-# (a few digits each: 13800138000s is a mistyped number, not a duration)
-_DURATION = re.compile(
-    r"^(?:\d{1,2}(?:小时|时|h)|\d{1,3}(?:分钟|分|min|mins|m|次)|\d{1,4}(?:秒钟|秒|s|sec|secs))+$", re.IGNORECASE
-)
 # what a sentence around a number has and a contact's name rarely does (「你的快递丢了 联系 138…」): two of these, or one
 # in a run of Chinese longer than a name usually is (快递理赔请回电 4008123123); 蓝调酒吧, 快递联系人 or 了了 are names
 _MESSAGE_WORD = re.compile(
@@ -77,55 +71,6 @@ class CallLog:
     unclear_lines: tuple[int, ...] = ()
 
 
-def split_pasted(text: str) -> list[str]:
-    """Numbers pasted one per line (or separated by commas/semicolons/tabs/spaces); blanks dropped.
-
-    A number written in groups stays one number (``+86 138 0013 8000``, ``0513 8512 3456``, ``400 123 4567``), while
-    whole numbers side by side are split (``95588 0513-85123456`` is two): a token joins the one before while that is
-    a short prefix (an area or country code) or while it is a group of at most four digits and the number so far is
-    shorter than a mobile number. The words of a call-log paste (a name, 手机, a date or a time) are left out: ``张三
-    13800138000 2026-01-02 10:30`` is the number 13800138000. A token mixing digits and other characters (``95588a``)
-    is kept for the screener to say what is wrong with it.
-    """
-    numbers: list[str] = []
-    for part in _SPLIT.split(text):
-        group: list[str] = []
-        for token in part.split():
-            plain = unicodedata.normalize("NFKC", token)
-            if _DATE_TIME.match(plain) or not any(ch.isdigit() for ch in token):
-                continue  # a date, a time, a name or a word beside the number
-            duration = _DURATION.match(plain) is not None
-            if group and _joins(group, token) and (not duration or _completes_mobile(group, token)):
-                group.append(token)  # (138 0013 8000s: the last group of a mistyped mobile, not a duration)
-                continue
-            if duration:
-                continue  # a call's duration or count beside the number (95588 12s)
-            if group:
-                numbers.append(" ".join(group))
-            group = [token]
-        if group:
-            numbers.append(" ".join(group))
-    return numbers
-
-
-def _digits(text: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isdigit())
-
-
-def _completes_mobile(group: list[str], token: str) -> bool:
-    """Whether ``token``'s digits make the number so far a whole mobile number (138 0013 + 8000s)."""
-    so_far = _digits("".join(group))
-    return so_far.startswith("1") and len(so_far) + len(_digits(token)) == MOBILE_DIGITS
-
-
-def _joins(group: list[str], token: str) -> bool:
-    """Whether ``token`` continues the number written so far in ``group`` (see :func:`split_pasted`)."""
-    so_far = _digits("".join(group))
-    first = unicodedata.normalize("NFKC", group[0]).lstrip("(（")
-    prefix = len(so_far) <= 4 and (so_far.startswith("0") or first.startswith("+"))
-    return prefix or (len(_digits(token)) <= 4 and len(so_far) < MOBILE_DIGITS)
-
-
 def looks_like_message(text: str) -> bool:
     """Whether a paste is a message to read (an SMS, a chat, what a caller said) rather than numbers to screen.
 
@@ -145,7 +90,7 @@ def looks_like_message(text: str) -> bool:
         return True
     any_number = any_words = False
     for line in head.splitlines():
-        line = " ".join(t for t in line.split() if not _DATE_TIME.match(t))
+        line = " ".join(t for t in line.split() if not DATE_TIME.match(t))
         words = [w for w in _WORD.findall(line) if w.lower() not in CALL_LOG_HEADER_WORDS]
         has_number = _NUMBER.search(line) is not None
         if has_number:  # a phone's call log beside a number: 江苏省南通市 中国移动 未接来电 are no message

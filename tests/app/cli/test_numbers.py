@@ -388,3 +388,17 @@ def test_a_foreign_number_stored_from_abroad_is_not_shown_as_a_chinese_one() -> 
 
     assert shown_number("+14155550100", "4155550100") == "+14155550100"
     assert shown_number("+8695275012", "95275012") == "95275012"  # a Chinese number as it came
+
+
+def test_check_file_reads_a_log_written_with_spaces(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A log typed or copied with spaces, not commas: the header is not checked, and a date beside a number is no part
+    of it (it was checked as 13800138000126, "含有非号码字符“张”")."""
+    log = tmp_path / "爸爸的来电.txt"
+    log.write_text(
+        "姓名 联系电话 时间\n张三 13800138000 12月6日\n李四 021-61234567 12月5日 下午3点\n", encoding="utf-8"
+    )
+    result = run_cli("check", "--json", "--file", str(log))
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(x)["input"] for x in result.stdout.splitlines()] == ["13800138000", "021-61234567"]
+    result = run_cli("check", "--json", "-", input="13800138000 12月6日 35秒\n")
+    assert [json.loads(x)["input"] for x in result.stdout.splitlines()] == ["13800138000"]

@@ -1,0 +1,74 @@
+"""Numbers as people write them on a line of their own: pasted on the 查号 page, typed into a list of numbers, or a
+plain line of a call log (``callshield check --file``): groups of digits that make one number, and the words around
+them (a name, a date, a time, a duration) that are not a number.
+
+Plain Python, no Qt: the app's paste reader (``app.models.calllog``) and the call-log reader
+(``blocklists.importexport.call_log_number``) both split a line here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+SPLIT = re.compile(r"[\r\n,，;；、|\t]+")
+MOBILE_DIGITS = 11  # a number as long as a mobile number is whole: a group written after it is the next number
+# a date or a time beside a number, as a call log or a person writes it: 2026-12-06, 12/06, 12月6日, 2026年12月6号,
+# 10:30, 下午3点, 15点20分, 12月6日10:30 (never a number's group: those have no slash, 年, 月 or 点)
+_DATE = r"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}/\d{1,2}|(?:\d{2,4}年)?\d{1,2}月(?:\d{1,2}[日号])?)"
+_TIME = r"(?:(?:上午|下午|中午|晚上|凌晨|早上|傍晚)?\d{1,2}(?::\d{2}(?::\d{2})?|[点时](?:\d{1,2}分?|半)?))"
+DATE_TIME = re.compile(rf"^(?:{_DATE}(?:{_TIME})?|{_TIME})$")
+# a call's duration or count as a phone's call log writes it beside the number: 35秒, 1分35秒, 2小时, 3次, 35s
+# (a few digits each: 13800138000s is a mistyped number, not a duration)
+DURATION = re.compile(
+    r"^(?:\d{1,2}(?:小时|时|h)|\d{1,3}(?:分钟|分|min|mins|m|次)|\d{1,4}(?:秒钟|秒|s|sec|secs))+$", re.IGNORECASE
+)
+
+
+def split_pasted(text: str) -> list[str]:
+    """Numbers pasted one per line (or separated by commas/semicolons/tabs/spaces); blanks dropped.
+
+    A number written in groups stays one number (``+86 138 0013 8000``, ``0513 8512 3456``, ``400 123 4567``), while
+    whole numbers side by side are split (``95588 0513-85123456`` is two): a token joins the one before while that is
+    a short prefix (an area or country code) or while it is a group of at most four digits and the number so far is
+    shorter than a mobile number. The words of a call-log paste (a name, 手机, a date or a time) are left out: ``张三
+    13800138000 2026-01-02 10:30`` is the number 13800138000. A token mixing digits and other characters (``95588a``)
+    is kept for the screener to say what is wrong with it.
+    """
+    numbers: list[str] = []
+    for part in SPLIT.split(text):
+        group: list[str] = []
+        for token in part.split():
+            plain = unicodedata.normalize("NFKC", token)
+            if DATE_TIME.match(plain) or not any(ch.isdigit() for ch in token):
+                continue  # a date, a time, a name or a word beside the number
+            duration = DURATION.match(plain) is not None
+            if group and _joins(group, token) and (not duration or _completes_mobile(group, token)):
+                group.append(token)  # (138 0013 8000s: the last group of a mistyped mobile, not a duration)
+                continue
+            if duration:
+                continue  # a call's duration or count beside the number (95588 12s)
+            if group:
+                numbers.append(" ".join(group))
+            group = [token]
+        if group:
+            numbers.append(" ".join(group))
+    return numbers
+
+
+def digits(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isdigit())
+
+
+def _completes_mobile(group: list[str], token: str) -> bool:
+    """Whether ``token``'s digits make the number so far a whole mobile number (138 0013 + 8000s)."""
+    so_far = digits("".join(group))
+    return so_far.startswith("1") and len(so_far) + len(digits(token)) == MOBILE_DIGITS
+
+
+def _joins(group: list[str], token: str) -> bool:
+    """Whether ``token`` continues the number written so far in ``group`` (see :func:`split_pasted`)."""
+    so_far = digits("".join(group))
+    first = unicodedata.normalize("NFKC", group[0]).lstrip("(（")
+    prefix = len(so_far) <= 4 and (so_far.startswith("0") or first.startswith("+"))
+    return prefix or (len(digits(token)) <= 4 and len(so_far) < MOBILE_DIGITS)

@@ -1,0 +1,40 @@
+"""A number with words around it, as people write it on a line of its own (``blocklists.pasted``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from blocklists.importexport import call_log_number
+from blocklists.pasted import DATE_TIME, split_pasted
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["2026-12-06", "12/06", "12月6日", "2026年12月6号", "10:30", "下午3点", "15点20分", "3点半", "12月6日10:30"],
+)
+def test_dates_and_times_are_not_numbers(token: str) -> None:
+    assert DATE_TIME.match(token)
+    assert split_pasted(f"13800138000 {token}") == ["13800138000"]
+
+
+@pytest.mark.parametrize("token", ["0513", "138", "13800138000", "12-06", "2小时", "95588"])
+def test_number_groups_are_not_dates(token: str) -> None:
+    assert not DATE_TIME.match(token)
+
+
+@pytest.mark.parametrize(
+    ("line", "number"),
+    [
+        # the date's digits ran into the number (13800138000126) and the screener blamed the name's 张
+        ("张三 13800138000 12月6日", "13800138000"),
+        ("13800138000 12月6日 下午3点 35秒", "13800138000"),
+        ("李四 021-61234567 12月5日", "021-61234567"),
+        ("+86 138 0013 8000", "+86 138 0013 8000"),
+        ("13800138000", "13800138000"),
+        # none, or two numbers on one line: the line goes to the screener whole, which says what is wrong
+        ("abc", "abc"),
+        ("95588 0513-85123456", "95588 0513-85123456"),
+    ],
+)
+def test_a_plain_call_log_line_is_its_number(line: str, number: str) -> None:
+    assert call_log_number(line) == number
