@@ -94,7 +94,7 @@ class ListsModel(RowTableModel[Any]):
             )
             if field(row, "subscribed", default=False):
                 kind += "\n" + self.tr("订阅的社区名单：由发布者签名并自动更新，在“社区订阅”页管理")
-            return kind + "\n" + self.tr("勾选表示启用此名单")
+            return self.display_name(row) + "\n" + kind + "\n" + self.tr("勾选表示启用此名单")  # the whole name, if cut
         if role == SORT_ROLE and column == self.COL_COUNT:
             value = field(row, "entry_count", "count", default=0)
             return float(value) if isinstance(value, (int, float)) else 0.0

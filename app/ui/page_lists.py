@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QStyle,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -351,11 +352,12 @@ class ListsPage(QWidget):
         right_layout.addWidget(self.progress)
         right_layout.addWidget(self.status)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter = self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
         splitter.addWidget(right)
         em = self.fontMetrics().horizontalAdvance("M")
         splitter.setSizes([em * 22, em * 50])
+        self._lists_pane_fitted = False  # widened once to the longest list name, then left to the user's drag
         splitter.setStretchFactor(1, 3)
         splitter.setChildrenCollapsible(False)
         # community lists (issue 15): subscriptions and the user's own reports, each on its own tab
@@ -468,6 +470,28 @@ class ListsPage(QWidget):
         row = self.lists_model.find_row(lambda info: info.name == select)
         self.lists_table.select_source_row(max(0, row))
         self._update_actions()
+        if not self._lists_pane_fitted:
+            self._lists_pane_fitted = self._fit_lists_pane()
+
+    def _fit_lists_pane(self) -> bool:
+        """Widen the lists pane so that the longest list name shows whole (English cut "Allowlist (family a…"), up
+        to half the page; the tooltip holds the whole name where it is still cut. False when the page has no size
+        yet (the page reloads its lists when shown)."""
+        table = self.lists_table
+        model = self.lists_model
+        fm = table.fontMetrics()
+        names = [str(model.index(r, ListsModel.COL_NAME).data() or "") for r in range(model.rowCount())]
+        check = table.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth)
+        name_width = max((fm.horizontalAdvance(n) for n in names), default=0) + check + fm.horizontalAdvance("M")
+        short = name_width - table.horizontalHeader().sectionSize(ListsModel.COL_NAME)
+        sizes = self.splitter.sizes()
+        total = sum(sizes)
+        if total <= 0:
+            return False  # not laid out yet: fitted when shown
+        if short > 0:
+            left = min(sizes[0] + short, total // 2)
+            self.splitter.setSizes([left, total - left])
+        return True
 
     def _list_changed(self, *_: Any) -> None:
         self.search_edit.clear()

@@ -237,3 +237,28 @@ def test_fraud_rows_into_the_allowlist_need_the_explicit_tick(qtbot, services, w
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     wait_jobs()
     assert services.store().count("allow") == 3
+
+
+def test_the_english_allowlist_name_shows_whole(qtbot, qapp, services, wait_jobs) -> None:
+    """In English the lists pane cut the name to "Allowlist (family a…": it widens once to the longest name, and the
+    tooltip holds the whole name where a narrow window still cuts it."""
+    from app.i18n import install_language
+
+    install_language(qapp, "en")
+    try:
+        page = ListsPage(services)
+        qtbot.addWidget(page)
+        page.resize(1000, 700)
+        page.show()
+        wait_jobs()
+        qtbot.waitUntil(lambda: page.lists_model.rowCount() >= 2)
+        row = page.lists_model.find_row(lambda info: info.name == "allow")
+        index = page.lists_model.index(row, ListsModel.COL_NAME)
+        name = str(index.data())
+        assert name == "✔ Allowlist (family and friends)"
+        header = page.lists_table.horizontalHeader()
+        width = page.lists_table.fontMetrics().horizontalAdvance(name)
+        qtbot.waitUntil(lambda: header.sectionSize(ListsModel.COL_NAME) >= width, timeout=3000)
+        assert str(index.data(Qt.ItemDataRole.ToolTipRole)).startswith("Allowlist (family and friends)\n")
+    finally:
+        install_language(qapp, "zh")
