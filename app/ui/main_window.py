@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QFontMetrics, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QFont, QFontMetrics, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -38,6 +38,8 @@ from app.ui import style
 from app.ui.widgets import ErrorDetailsDialog, friendly_message
 
 log = logging.getLogger(__name__)
+DEFAULT_SIZE = (1100, 760)  # a first start's window, where the screen has room for it
+WINDOW_FRAME = (16, 40)  # what the window system adds around it: borders, and the title bar
 
 
 @dataclass(frozen=True)
@@ -289,8 +291,22 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray | bytes) and geometry:
             self.restoreGeometry(QByteArray(geometry))
         else:
-            self.resize(1100, 760)
+            self._first_size()
         self.retranslate()
+
+    def _first_size(self) -> None:
+        """The size of a first start: 1100×760, or the whole screen where that would not fit (a 1366×768 laptop
+        with its taskbar has about 728 pixels of height: the window ran under the taskbar, its buttons out of
+        reach). Later starts restore the size the user left."""
+        self.resize(*DEFAULT_SIZE)
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        room = screen.availableGeometry()
+        frame = WINDOW_FRAME  # the title bar and borders the window system adds around the window
+        if room.width() < DEFAULT_SIZE[0] + frame[0] or room.height() < DEFAULT_SIZE[1] + frame[1]:
+            self.resize(min(DEFAULT_SIZE[0], room.width() - frame[0]), min(DEFAULT_SIZE[1], room.height() - frame[1]))
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     # ----------------------------------------------------------------- pages
     def _titles(self) -> dict[str, str]:

@@ -157,6 +157,27 @@ def test_window_has_seven_pages_in_order_with_icons(window) -> None:
     assert "family" not in window.page_errors
 
 
+def test_a_first_start_fits_the_screen(qtbot, services, monkeypatch) -> None:
+    """A first start opened at 1100×760 also on a 1366×768 laptop, under its taskbar; where the screen has no room
+    for that size the window opens maximised. The offscreen test screen is 800×800."""
+    from app.gui import build_window
+    from app.ui import main_window
+
+    room = QApplication.primaryScreen().availableGeometry()
+    assert room.width() < main_window.DEFAULT_SIZE[0]
+    w = build_window(QApplication.instance(), services)
+    qtbot.addWidget(w)
+    assert w.windowState() & Qt.WindowState.WindowMaximized
+    assert w.width() <= room.width() and w.height() <= room.height()
+
+    # a screen with room: the usual size, not maximised
+    monkeypatch.setattr(main_window, "DEFAULT_SIZE", (600, 500))
+    w2 = build_window(QApplication.instance(), services)
+    qtbot.addWidget(w2)
+    assert not w2.windowState() & Qt.WindowState.WindowMaximized
+    assert (w2.width(), w2.height()) == (600, 500)
+
+
 def test_keyboard_navigation_between_pages(qtbot, window) -> None:
     window.activateWindow()
     qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
