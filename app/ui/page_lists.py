@@ -357,7 +357,9 @@ class ListsPage(QWidget):
         splitter.addWidget(right)
         em = self.fontMetrics().horizontalAdvance("M")
         splitter.setSizes([em * 22, em * 50])
-        self._lists_pane_fitted = False  # widened once to the longest list name, then left to the user's drag
+        # widened to the longest list name whenever the lists load or the page is shown, until the user drags it
+        self._user_sized = False
+        splitter.splitterMoved.connect(self._splitter_dragged)
         splitter.setStretchFactor(1, 3)
         splitter.setChildrenCollapsible(False)
         # community lists (issue 15): subscriptions and the user's own reports, each on its own tab
@@ -470,13 +472,16 @@ class ListsPage(QWidget):
         row = self.lists_model.find_row(lambda info: info.name == select)
         self.lists_table.select_source_row(max(0, row))
         self._update_actions()
-        if not self._lists_pane_fitted:
-            self._lists_pane_fitted = self._fit_lists_pane()
+        if not self._user_sized and self.isVisible():
+            self._fit_lists_pane()
 
-    def _fit_lists_pane(self) -> bool:
-        """Widen the lists pane so that the longest list name shows whole (English cut "Allowlist (family a…"), up
-        to half the page; the tooltip holds the whole name where it is still cut. False when the page has no size
-        yet (the page reloads its lists when shown)."""
+    def _splitter_dragged(self, *_: Any) -> None:
+        self._user_sized = True  # (setSizes does not emit splitterMoved: only the user's drag does)
+
+    def _fit_lists_pane(self) -> None:
+        """Widen the lists pane so that the longest list name shows whole (English cut "Allowlist (family a…", and a
+        page first laid out in a small window kept its pane at the buttons' width), up to half the page; the tooltip
+        holds the whole name where it is still cut. Runs when the lists load (also each time the page is shown)."""
         table = self.lists_table
         model = self.lists_model
         fm = table.fontMetrics()
@@ -486,12 +491,9 @@ class ListsPage(QWidget):
         short = name_width - table.horizontalHeader().sectionSize(ListsModel.COL_NAME)
         sizes = self.splitter.sizes()
         total = sum(sizes)
-        if total <= 0:
-            return False  # not laid out yet: fitted when shown
-        if short > 0:
+        if total > 0 and short > 0:
             left = min(sizes[0] + short, total // 2)
             self.splitter.setSizes([left, total - left])
-        return True
 
     def _list_changed(self, *_: Any) -> None:
         self.search_edit.clear()

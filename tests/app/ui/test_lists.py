@@ -240,8 +240,8 @@ def test_fraud_rows_into_the_allowlist_need_the_explicit_tick(qtbot, services, w
 
 
 def test_the_english_allowlist_name_shows_whole(qtbot, qapp, services, wait_jobs) -> None:
-    """In English the lists pane cut the name to "Allowlist (family a…": it widens once to the longest name, and the
-    tooltip holds the whole name where a narrow window still cuts it."""
+    """In English the lists pane cut the name to "Allowlist (family a…": it widens to the longest name when the lists
+    load, until the user drags it, and the tooltip holds the whole name where a narrow window still cuts it."""
     from app.i18n import install_language
 
     install_language(qapp, "en")
@@ -260,5 +260,25 @@ def test_the_english_allowlist_name_shows_whole(qtbot, qapp, services, wait_jobs
         width = page.lists_table.fontMetrics().horizontalAdvance(name)
         qtbot.waitUntil(lambda: header.sectionSize(ListsModel.COL_NAME) >= width, timeout=3000)
         assert str(index.data(Qt.ItemDataRole.ToolTipRole)).startswith("Allowlist (family and friends)\n")
+
+        # first laid out in a small window, the pane kept the buttons' width in a large one (a new user's trial)
+        small = ListsPage(services)
+        qtbot.addWidget(small)
+        small.resize(420, 500)
+        small.show()
+        wait_jobs()
+        small.resize(1100, 700)
+        small.hide()
+        small.show()  # the page reloads its lists when shown again (another page was open meanwhile)
+        wait_jobs()
+        header = small.lists_table.horizontalHeader()
+        qtbot.waitUntil(lambda: header.sectionSize(ListsModel.COL_NAME) >= width, timeout=3000)
+        # a width the user drags to is kept
+        small.splitter.splitterMoved.emit(150, 1)
+        small.splitter.setSizes([150, 900])
+        small.hide()
+        small.show()
+        wait_jobs()
+        assert small.splitter.sizes()[0] == 150
     finally:
         install_language(qapp, "zh")
