@@ -38,10 +38,10 @@ def split_pasted(text: str) -> list[str]:
     numbers: list[str] = []
     for part in SPLIT.split(text):
         group: list[str] = []
-        for token in part.split():
+        for token in _unglue(part).split():
             plain = unicodedata.normalize("NFKC", token)
-            if DATE_TIME.match(plain) or not any(ch.isdigit() for ch in token):
-                continue  # a date, a time, a name or a word beside the number
+            if DATE_TIME.match(plain) or not any(ch.isdigit() for ch in token) or _name_with_digits(plain):
+                continue  # a date, a time, a name or a word beside the number (王5, 3号楼保安)
             duration = DURATION.match(plain) is not None
             if group and _joins(group, token) and (not duration or _completes_mobile(group, token)):
                 group.append(token)  # (138 0013 8000s: the last group of a mistyped mobile, not a duration)
@@ -54,6 +54,27 @@ def split_pasted(text: str) -> list[str]:
         if group:
             numbers.append(" ".join(group))
     return numbers
+
+
+# a name written against its number, as a Chinese keyboard types it: 王大爷（13312345678）, 13312345678（王大爷）,
+# 周奶奶：177 1234 5678 (the number read as 王大爷（13312345678）, "含有非号码字符“王”")
+_WORDS_IN_BRACKETS = re.compile(r"[（(]([^()（）\d]*)[)）]")
+_BRACKETS_AFTER_WORD = re.compile(r"(?<=[^\W\d_])\s*[（(]([^()（）]*)[)）]")
+_COLON_AFTER_WORD = re.compile(r"(?<=[^\W\d_])\s*[:：]")
+
+
+def _unglue(part: str) -> str:
+    """``part`` with a name parted from the number it is written against by brackets or a colon (a time's 10:30
+    and an area code's (021) 6123 4567 stay as they are)."""
+    part = _WORDS_IN_BRACKETS.sub(r" \1 ", part)
+    part = _BRACKETS_AFTER_WORD.sub(r" \1 ", part)
+    return _COLON_AFTER_WORD.sub(" ", part)
+
+
+def _name_with_digits(token: str) -> bool:
+    """Whether a token is a name or a place with a digit or two in it (王5, 3号楼保安, 12栋): Chinese and fewer than
+    three digits. (13800138000张 is a mistyped number, kept for the screener to name.)"""
+    return any("\u3400" <= ch <= "\u9fff" for ch in token) and sum(ch.isdigit() for ch in token) < 3
 
 
 def digits(text: str) -> str:
