@@ -510,7 +510,9 @@ def _is_binary(line: str) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------- read
-_NUMBER_HEADERS = {
+# The names of a number column in a list file, compared after NFKC and lower-casing; a call log's reader
+# (``app.phone.importer``) knows these too, with a message export's sender columns.
+NUMBER_HEADERS = {
     "number",
     "numbers",
     "phone",
@@ -526,6 +528,11 @@ _NUMBER_HEADERS = {
     "手机号",
     "手机号码",
     "来电号码",
+    "对方号码",
+    "主叫号码",
+    "联系电话",
+    "联系方式",
+    "联系号码",
     "号码规则",
 }
 _CATEGORY_HEADERS = {"category", "type", "分类", "类别", "类型", "标记"}
@@ -542,7 +549,7 @@ def detect_format(path: str | os.PathLike[str], lines: Iterable[str]) -> str:
     if first.startswith(("[", "{")):
         return "json"
     cells = [c.strip().lower() for c in re.split(r"[,\t]", unicodedata.normalize("NFKC", first))]
-    if len(cells) > 1 and any(c in _NUMBER_HEADERS for c in cells):
+    if len(cells) > 1 and any(c in NUMBER_HEADERS for c in cells):
         return "csv"
     return "txt"
 
@@ -676,7 +683,7 @@ def _read_csv(preview: ImportPreview, lines: Iterable[tuple[int, str]], default_
             pass
         return
     names = [unicodedata.normalize("NFKC", h).strip().lower() for h in header]
-    number_idx = next((i for i, h in enumerate(names) if h in _NUMBER_HEADERS), None)
+    number_idx = next((i for i, h in enumerate(names) if h in NUMBER_HEADERS), None)
     if number_idx is None:
         preview.add_problem(header_at, ImportProblem.NO_NUMBER_COLUMN, header=_short(",".join(header), 80))
         for _ in it:

@@ -52,6 +52,7 @@ from app.phone.backup_xml import (
 )
 from app.phone.recordings import CallEntry, match_call, parse_name, vendor_of
 from blocklists.history import History
+from blocklists.importexport import NUMBER_HEADERS
 from screening.i18n import Message, MessageCode, count_en
 from screening.numbers import trim_cache
 from screening.screener import NumberScreener
@@ -379,9 +380,9 @@ _CSV_PERIOD_WORD = re.compile(_CSV_PERIOD, re.IGNORECASE)
 # lower-casing.  A header with a text column is a message export; one with a number column only, a call log.
 _CSV_COLUMNS = {
     "number": (
-        "号码", "电话", "电话号码", "手机", "手机号", "手机号码", "来电号码", "对方号码", "联系电话", "发件人", "发信人",
-        "发送人", "发件人号码", "发送方", "发送号码", "主叫号码", "number", "phone", "phone number", "phone_number",
-        "tel", "address", "sender", "from", "caller", "caller id",
+        *sorted(NUMBER_HEADERS - {"pattern", "号码规则"}),  # a list file's number columns (not its pattern column)
+        "发件人", "发信人", "发送人", "发件人号码", "发送方", "发送号码", "phone number", "address", "sender", "from",
+        "caller", "caller id",
     ),
     "time": (
         "时间", "日期", "日期时间", "通话时间", "开始时间", "发送时间", "接收时间", "收到时间", "time", "date",

@@ -163,6 +163,13 @@ def test_wrong_columns(store: ListStore) -> None:
     assert snapshot(store) == before
 
 
+@pytest.mark.parametrize("header", ["联系电话", "联系方式", "联系号码", "对方号码", "主叫号码"])
+def test_the_number_column_under_the_names_spreadsheets_use(header: str) -> None:
+    """A volunteer's sheet headed 联系电话 or 联系方式 was refused (表头里没有号码列)."""
+    preview = read_import(f"姓名,{header},备注\n张三,13800138000,骗子\n".encode("gbk"), name="x.csv")
+    assert preview.ok and [p.pattern for p, _category, _note in preview.rows] == ["13800138000"]
+
+
 def test_unknown_category_is_a_bad_line() -> None:
     preview = read_import("号码,分类\n13800138000,诈骗\n13900000000,垃圾\n".encode(), name="x.csv")
     assert problem_lines(preview) == [3]
