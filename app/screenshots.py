@@ -256,7 +256,7 @@ def take_screenshots(out_dir: Path, ctx: CliContext | None = None) -> int:
             try:
                 seed_demo(services)
                 window = build_window(app, services)
-                window.resize(*SCREEN_SIZE)
+                window.show_at(*SCREEN_SIZE)  # (not maximised, as a first start on a small screen opens)
                 window.show()
                 settle()
                 calls = services.calls

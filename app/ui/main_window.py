@@ -371,9 +371,14 @@ class MainWindow(QMainWindow):
         alert = self.alert_bar.alert
         self.show_page("family" if alert is not None and alert.source == "recording" else "live")
 
+    def show_at(self, width: int, height: int) -> None:
+        """Size the window to ``width``×``height``, out of the maximised state a first start may have put it in."""
+        self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMaximized)
+        self.resize(width, height)
+
     def bring_to_front(self) -> None:
-        if self.isMinimized():
-            self.showNormal()
+        if self.isMinimized():  # back as it was, maximised or not (showNormal() un-maximised it)
+            self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
         self.show()
         self.raise_()
         self.activateWindow()

@@ -40,7 +40,7 @@ def window(qtbot, services, wait_jobs) -> Iterator:
     services.alerts.muted = True
     seed_demo(services)
     w = build_window(QApplication.instance(), services)  # closed here, not by qtbot: after the settings go back
-    w.resize(1100, 700)
+    w.show_at(1100, 700)  # (the offscreen screen is 800×800: a first start would open maximised)
     w.show()
     services.calls.simulate_call("95275012", line="1")  # a call card on the live page
     wait_jobs()
@@ -89,7 +89,7 @@ def test_large_text_window_and_every_page_fit_a_1366_screen(qtbot, services, win
     assert window.minimumWidth() <= MAX_WINDOW_WIDTH
 
     # At the narrowest the window can be, no page scrolls sideways (Settings: a scroll area of its own).
-    window.resize(window.minimumSizeHint().width(), 740)
+    window.show_at(window.minimumSizeHint().width(), 740)
     for key in window.pages:
         page = window.show_page(key)
         qtbot.wait(10)
@@ -103,7 +103,7 @@ def test_large_text_window_and_every_page_fit_a_1366_screen(qtbot, services, win
 def test_normal_text_keeps_toolbars_on_one_row(qtbot, services, window, wait_jobs) -> None:
     """Normal mode looks as before: at the usual window width the Recordings toolbar is one row, export on the
     right; with large text in English it wraps onto a second row."""
-    window.resize(1366, 740)
+    window.show_at(1366, 740)
     page = window.show_page("recordings")
     qtbot.wait(20)
 
@@ -114,7 +114,7 @@ def test_normal_text_keeps_toolbars_on_one_row(qtbot, services, window, wait_job
     assert len(rows()) == 1
     assert page.export_html_button.geometry().right() > page.width() - 30  # still at the right end
     _switch(qtbot, window, services, wait_jobs, "en", large=True)
-    window.resize(1100, 740)
+    window.show_at(1100, 740)
     window.show_page("recordings")
     qtbot.wait(20)
     assert len(rows()) == 2
@@ -141,7 +141,7 @@ def test_combos_show_their_whole_text_after_switching_to_english_and_large_text(
     if order == "large text, then English":
         _switch(qtbot, window, services, wait_jobs, "zh", large=True)
     _switch(qtbot, window, services, wait_jobs, "en", large=True)
-    window.resize(1366, 740)
+    window.show_at(1366, 740)
     cut = []
     for key in window.pages:
         page = window.show_page(key)

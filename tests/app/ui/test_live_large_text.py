@@ -52,7 +52,7 @@ def test_large_text_keeps_the_verdict_in_view_through_a_long_call(qtbot, window,
     services.settings.update(large_text=True)
     base = style.base_point_size(QApplication.instance())
     qtbot.waitUntil(lambda: live.title.font().pointSizeF() >= base * 1.5 * 1.5 - 0.01, timeout=2000)
-    window.resize(1100, 760)  # MainWindow's default size
+    window.show_at(1100, 760)  # MainWindow's default size
     qtbot.wait(20)
     services.calls.simulate_call("95275012", line="1")
     qtbot.waitUntil(lambda: "1" in live.cards, timeout=10_000)
@@ -63,7 +63,7 @@ def test_large_text_keeps_the_verdict_in_view_through_a_long_call(qtbot, window,
     assert card.banner.level is Level.BLOCK and len(card.banner.reasons_text()) >= 4  # a long list of reasons
     qtbot.wait(50)  # the alert banner and the grown card are laid out
     if size == "minimum":  # the smallest the window goes, with the alert banner above the page
-        window.resize(window.minimumSizeHint())
+        window.show_at(window.minimumSizeHint().width(), window.minimumSizeHint().height())
         qtbot.wait(50)
 
     page = live.cards_scroll
@@ -81,7 +81,7 @@ def test_large_text_keeps_the_verdict_in_view_through_a_long_call(qtbot, window,
 def test_a_new_calm_call_does_not_scroll_the_risky_verdict_away(qtbot, window, services) -> None:
     live = window.page("live")
     services.settings.update(large_text=True)
-    window.resize(1100, 760)
+    window.show_at(1100, 760)
     services.calls.simulate_call("95275012", line="1")
     qtbot.waitUntil(lambda: "1" in live.cards, timeout=10_000)
     for i, text in enumerate(LONG_CALL[:4]):

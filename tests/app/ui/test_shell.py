@@ -169,6 +169,14 @@ def test_a_first_start_fits_the_screen(qtbot, services, monkeypatch) -> None:
     qtbot.addWidget(w)
     assert w.windowState() & Qt.WindowState.WindowMaximized
     assert w.width() <= room.width() and w.height() <= room.height()
+    # brought back from the taskbar or tray, it is maximised still (showNormal() un-maximised it)
+    w.setWindowState(w.windowState() | Qt.WindowState.WindowMinimized)
+    w.bring_to_front()
+    assert w.windowState() & Qt.WindowState.WindowMaximized and not w.isMinimized()
+    # sized on purpose (screenshots, tests): out of the maximised state
+    size = (w.minimumSizeHint().width() + 20, 600)
+    w.show_at(*size)
+    assert not w.windowState() & Qt.WindowState.WindowMaximized and (w.width(), w.height()) == size
 
     # a screen with room: the usual size, not maximised
     monkeypatch.setattr(main_window, "DEFAULT_SIZE", (600, 500))

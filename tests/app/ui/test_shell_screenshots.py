@@ -6,6 +6,8 @@ from pathlib import Path
 
 from PySide6.QtGui import QImage
 
+from app.screenshots import SCREEN_SIZE
+
 EXPECTED = {
     "01_live.png",
     "02_check.png",
@@ -36,6 +38,8 @@ def test_screenshot_command_renders_every_page(run_cli, tmp_path: Path, data_dir
     for name in EXPECTED:
         image = QImage(str(out / name))
         assert not image.isNull() and image.width() >= 500 and image.height() >= 400, name
+        if name.startswith(("01_", "02_", "03_")):  # the window as sized, not maximised on the small test screen
+            assert (image.width(), image.height()) == SCREEN_SIZE, name
         # not a blank frame: many distinct colours (text, icons, banners)
         colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
         assert len(colours) > 20, name
