@@ -276,9 +276,12 @@ def call_log_number(line: str) -> str:
         return ""
     if "," not in line and "\t" not in line:
         # a number with words around it (张三 13800138000 12月6日 35秒) is that number; two numbers on a line, or none,
-        # go to the screener whole, which says what is wrong with them
+        # go to the screener whole, which says what is wrong with them. Beside words, a number must look like one a
+        # phone rings from: a title's year or count (Call log 2026, 导出 128 条, 通话记录 20261206) stays a title.
         numbers = split_pasted(line)
-        return numbers[0] if len(numbers) == 1 else line
+        if len(numbers) == 1 and (numbers[0] == line or _rings_from(numbers[0])):
+            return numbers[0]
+        return line
     cells = csv_cells(line)
     digit_cells = [c for c in cells if c]
     if len(digit_cells) > 1 and all(c.lstrip("+").replace(" ", "").replace("-", "").isdigit() for c in digit_cells):
@@ -290,6 +293,16 @@ def call_log_number(line: str) -> str:
             if ":" not in cell and not (cell.count("-") == 2 and len(cell) == 10):  # not a time or a date
                 return cell
     return ""
+
+
+_YYYYMMDD = re.compile(r"^(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$")
+
+
+def _rings_from(number: str) -> bool:
+    """Whether a number found among words looks like a caller's: five digits or more (10086, 95588 and longer), and
+    not a date written as eight digits (20261206)."""
+    digits = "".join(ch for ch in unicodedata.normalize("NFKC", number) if ch.isdigit())
+    return len(digits) >= 5 and not _YYYYMMDD.match(digits)
 
 
 LINE_OK, LINE_UNDECODABLE, LINE_BINARY, LINE_MIXED = 0, 1, 2, 3

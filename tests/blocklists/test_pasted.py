@@ -57,6 +57,11 @@ def test_names_written_against_a_number(text: str, numbers: list[str]) -> None:
         # none, or two numbers on one line: the line goes to the screener whole, which says what is wrong
         ("abc", "abc"),
         ("95588 0513-85123456", "95588 0513-85123456"),
+        ("中国移动 10086", "10086"),
+        # a title's year, count or date is no caller: the line stays whole, so that it is read as a title
+        ("Call log 2026", "Call log 2026"),
+        ("Exported 2026-12-06 10:30 (128 calls)", "Exported 2026-12-06 10:30 (128 calls)"),
+        ("通话记录 20261206", "通话记录 20261206"),
     ],
 )
 def test_a_plain_call_log_line_is_its_number(line: str, number: str) -> None:

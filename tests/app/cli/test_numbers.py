@@ -402,3 +402,7 @@ def test_check_file_reads_a_log_written_with_spaces(run_cli, tmp_path: Path) -> 
     assert [json.loads(x)["input"] for x in result.stdout.splitlines()] == ["13800138000", "021-61234567"]
     result = run_cli("check", "--json", "-", input="13800138000 12月6日 35秒\n")
     assert [json.loads(x)["input"] for x in result.stdout.splitlines()] == ["13800138000"]
+    # a title's year stays a title (a review: "Call log 2026" was checked as the number 2026, 警告)
+    result = run_cli("check", "--json", "-", input="Call log 2026\n13800138000\n")
+    assert [json.loads(x)["input"] for x in result.stdout.splitlines()] == ["13800138000"]
+    assert "第 1 行：在号码上面，看作标题，未检查" in result.stderr
