@@ -374,6 +374,7 @@ _CSV_CLOCK = (
     _CSV_PERIOD + r"?\s*(\d{1,2})\s*[:：点时]\s*(\d{2})(?!\d)\s*分?(?:\s*[:：]\s*(\d{2})(?!\d)\s*秒?)?(?:\s*(am|pm)\b)?"
 )
 _CSV_TIME = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})(?!\d)日?(?:[ T]*" + _CSV_CLOCK + ")?", re.IGNORECASE)
+_CSV_MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})[日号]")  # this year's date, as a phone shows it
 _CSV_CLOCK_ONLY = re.compile(_CSV_CLOCK, re.IGNORECASE)
 _CSV_PERIOD_WORD = re.compile(_CSV_PERIOD, re.IGNORECASE)
 # The header names of a call-log or message CSV (phone tools and spreadsheets, zh/en), compared after NFKC and
@@ -683,7 +684,8 @@ def _csv_time(text: str, tz: tzinfo, *, cell: bool = False) -> str | None:
     a date whose cell has more digits or a 上午/下午 with no clock time is unreadable rather than midnight."""
     m = _CSV_TIME.search(text)
     if m is None:
-        return None
+        dated = _with_year(text, tz)
+        return None if dated is None else _csv_time(dated, tz, cell=cell)
     y, mo, d, h, mi, s = (int(g) if g else 0 for g in m.group(1, 2, 3, 5, 6, 7))
     period = m.group(4) or m.group(8)
     if cell and m.group(5) is None:
@@ -707,6 +709,18 @@ def _csv_time(text: str, tz: tzinfo, *, cell: bool = False) -> str | None:
     except ValueError:
         return None
     return local.astimezone(timezone.utc).isoformat()
+
+
+def _with_year(text: str, tz: tzinfo) -> str | None:
+    """``text`` with the year put before a date written without one (12月6日, as a phone's call log or a Chinese
+    Excel cell shows this year's calls): the latest such day that is not in the future. None without such a date."""
+    m = _CSV_MONTH_DAY.search(text)
+    if m is None:
+        return None
+    month, day = int(m.group(1)), int(m.group(2))
+    today = datetime.now(tz).date()
+    year = today.year if (month, day) <= (today.month, today.day) else today.year - 1
+    return f"{text[: m.start()]}{year}年{month}月{day}日{text[m.end() :]}"
 
 
 def _epoch_time(cell: str) -> str | None:
@@ -809,8 +823,14 @@ class PhoneImporter:
         self.settle_s = settle_s
         self._verdicts: dict[tuple[str, str], tuple[Any, ...]] = {}
         self._sms_detector: _RepeatCache | None = None
-        if self.profile:
+        # The person is created by the first file that imports (``_keep_profile``), not by naming them: a failed
+        # import under a mistyped name left a second person behind, and ``report`` then asked which one was meant.
+        self._profile_kept = False
+
+    def _keep_profile(self) -> None:
+        if self.profile and not self._profile_kept:
             self.history.add_profile(self.profile)
+            self._profile_kept = True
 
     @property
     def detector(self) -> Any:
@@ -939,6 +959,7 @@ class PhoneImporter:
                     flush()
             flush()
             conn.execute("COMMIT")
+            self._keep_profile()
         except BaseException as exc:
             conn.execute("ROLLBACK")
             result.added = result.existing = 0
@@ -1319,6 +1340,7 @@ class PhoneImporter:
         entities = [_plain(e) for e in a.entities]
         hits = [_plain(h) for h in a.hits]
         note = " / ".join(m.render("zh") for m in result.notes) or None
+        self._keep_profile()
         hid = self.history.add_recording(
             str(p),
             content_hash=digest,

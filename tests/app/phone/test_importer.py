@@ -353,6 +353,37 @@ def test_call_log_times_read_like_message_times(phone_db: sqlite_utils.Database,
     }
 
 
+def test_a_date_without_its_year_is_this_years_and_a_failed_import_leaves_no_person(
+    phone_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """A volunteer's Excel file wrote 12月6日: the whole import was refused (看不懂时间), and the person named for it
+    stayed behind, so that ``report`` then asked which of two people was meant."""
+    from datetime import datetime, timedelta
+
+    today = datetime.now(CST).date()
+    yesterday, tomorrow = today - timedelta(days=1), today + timedelta(days=1)
+    if (tomorrow.month, tomorrow.day) == (2, 29):  # a day last year had too
+        tomorrow += timedelta(days=1)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("号码,时间\n95275012,昨天下午\n", encoding="utf-8")
+    (r,) = PhoneImporter(phone_db, "王阿姨", tz=CST).import_paths([bad]).files
+    assert r.status == FAILED
+    assert History(phone_db).profiles() == []
+    csv = tmp_path / "calls.csv"
+    csv.write_text(
+        f"号码,时间\n95275012,{yesterday.month}月{yesterday.day}日 下午3点05分\n"
+        f"13957112345,{tomorrow.month}月{tomorrow.day}号\n",
+        encoding="gbk",
+    )
+    (r,) = PhoneImporter(phone_db, "王阿姨", tz=CST).import_paths([csv]).files
+    assert (r.status, r.added) == (DONE, 2)
+    assert History(phone_db).profiles() == ["王阿姨"]
+    times = {row["number_raw"]: row["occurred_at"][:10] for row in History(phone_db).query(kind="call", limit=None)}
+    # yesterday 15:05 in China is the same UTC day; "tomorrow" has not come yet, so it was last year's
+    assert times["95275012"] == yesterday.isoformat()
+    assert times["13957112345"] == (tomorrow.replace(year=tomorrow.year - 1) - timedelta(days=1)).isoformat()
+
+
 def test_a_text_that_names_a_time_still_tells_messages_without_a_header(
     phone_db: sqlite_utils.Database, tmp_path: Path
 ) -> None:
