@@ -116,6 +116,24 @@ def text_reasons(level: Level | None, reasons: Any, lang: str) -> list[str]:
     ]
 
 
+# The reason a number with no sign against it is shown with, where a reason is expected (check's table, the 查号
+# page): an empty cell read as "cannot tell". A number found in a message read as a scam is not calm for that: it is
+# what the scam wants dialled (a fake bank's 客服电话 in a new user's trial showed 「? 未知」 and nothing more).
+NUMBER_NOTHING_FOUND = ("没有发现风险迹象", "no sign of risk found")
+NUMBER_IN_SCAM_TEXT = (
+    "号码本身没有记录，但它出现在这段疑似诈骗的文字里：不要拨打。要核实，请打官方电话（如银行卡背面的号码）",
+    "not on any list, but it is in this suspected scam text: do not call it. To check, call the official number "
+    "(such as the one on the back of your bank card)",
+)
+
+
+def number_nothing_found(lang: str, in_scam_text: bool = False) -> str:
+    """The reason shown for a number the screener found nothing against (:data:`NUMBER_NOTHING_FOUND`, or
+    :data:`NUMBER_IN_SCAM_TEXT` for one found in a message flagged as a scam)."""
+    zh, en = NUMBER_IN_SCAM_TEXT if in_scam_text else NUMBER_NOTHING_FOUND
+    return en if lang.startswith("en") else zh
+
+
 def text_verdict(level: Level, lang: str) -> str:
     zh, en = TEXT_VERDICT[Level.parse(level)]
     return en if lang.startswith("en") else zh

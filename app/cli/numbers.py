@@ -28,7 +28,7 @@ from wcwidth import wcswidth
 
 from app import paths
 from app.cli.context import echo, echo_err
-from app.display import level_word, record_kind_label, shown_number
+from app.display import level_word, number_nothing_found, record_kind_label, shown_number
 from screening.i18n import Message, count_en
 from screening.numbers import NumberProblem
 from screening.types import Level
@@ -440,7 +440,7 @@ def _print_check_block(ctx: Any, args: argparse.Namespace, verdicts: list[Any], 
                 ]
             )
             continue
-        reason = v.reasons[0].render(lang) if v.reasons else ctx.t("没有发现风险迹象", "no sign of risk found")
+        reason = v.reasons[0].render(lang) if v.reasons else number_nothing_found(lang)
         if not v.reasons and n.problem is not None:
             reason = Message(n.problem, n.params).render(lang)
         rows.append(
@@ -930,7 +930,7 @@ def cmd_history(args: argparse.Namespace, ctx: Any) -> int:
         about_text = r["kind"] in ("sms", "recording")  # what was said or written was checked: ○ 未发现诈骗
         level = level_word(r["level"], lang, about_text) if r.get("level") is not None else "-"
         if not first and r.get("level") is not None and r["level"] <= Level.UNKNOWN:
-            first = ctx.t("没有发现风险迹象", "no sign of risk found")
+            first = number_nothing_found(lang)
         kind = record_kind_label(r["kind"], lang, r.get("call_type"))  # 去电 / 未接 from a phone's log, 短信, 录音
         cells = [_local_time(r["occurred_at"]), kind, str(what), level, first if args.full else _shorten(first, 50)]
         if whose:

@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
+from app.display import number_nothing_found
 from app.models.base import SORT_ROLE, RowTableModel, bi
 from screening.types import Level
 
@@ -18,6 +19,7 @@ class CheckRow:
 
     raw: str
     verdict: Any
+    in_scam_text: bool = False  # found in a message the detector flagged (``app.operations.check.check_text``)
 
     @property
     def level(self) -> Level:
@@ -66,7 +68,10 @@ class CheckRow:
         for reason in getattr(self.verdict, "reasons", ()) or ():
             text = getattr(reason, "text", reason)
             out.append(bi(text, lang))
-        return [r for r in out if r]
+        out = [r for r in out if r]
+        if not out and self.level <= Level.UNKNOWN:
+            out = [number_nothing_found(lang, self.in_scam_text)]
+        return out
 
 
 class CheckResultsModel(RowTableModel[CheckRow]):

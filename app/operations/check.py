@@ -3,7 +3,7 @@ scam-script detector, add chosen numbers to a list and keep a checked message in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from app.display import CATEGORY_SHOWN_FROM
@@ -72,6 +72,10 @@ def check_text(progress: Progress, services: AppServices, text: str, style: str 
     assessment = detector.assess(text, style=style)
     phones = list(dict.fromkeys(e.value for e in assessment.entities if e.kind == "phone"))
     numbers = screen_numbers(progress, services, phones) if phones else []
+    from screening.transcript.detector import ALERT_LEVEL
+
+    if Level.parse(assessment.level) >= ALERT_LEVEL:  # what the scam wants dialled is no calm number
+        numbers = [replace(row, in_scam_text=True) for row in numbers]
     return TextCheck(text, style, assessment, numbers)
 
 

@@ -246,6 +246,10 @@ def test_pasted_scam_sms_is_read_as_a_message_not_split_into_numbers(qtbot, serv
     # the table holds the one phone number in the message, screened as a number; no piece of the text
     assert [r.raw for r in page.model.rows()] == ["13912345678"]
     assert page.numbers_heading.isVisible() and page.table.isVisible()
+    # the number the scam wants dialled is on no list, and not calm for that (it showed 「? 未知」 and no reason)
+    assert _cell(page, "13912345678", CheckResultsModel.COL_REASONS).startswith(
+        "号码本身没有记录，但它出现在这段疑似诈骗"
+    )
     section = page.text_result
     assert section.isVisible() and page.error_dialog is None
     assert section.result is not None and section.result.level is Level.BLOCK
@@ -273,6 +277,7 @@ def test_harmless_sms_says_nothing_found_and_has_no_number_table(qtbot, services
 def test_numbers_separated_by_commas_and_spaces_are_still_numbers(qtbot, services, wait_jobs) -> None:
     page = _page(qtbot, services)
     _check(qtbot, page, "13800138000, 95588 0513-85123456", wait_jobs)
+    assert _cell(page, "13800138000", CheckResultsModel.COL_REASONS) == "没有发现风险迹象"  # not an empty cell
     assert sorted(r.raw for r in page.model.rows()) == ["0513-85123456", "13800138000", "95588"]
     assert not any("非号码字符" in " ".join(r.reasons("zh")) for r in page.model.rows())
     assert not page.text_result.isVisible() and not page.numbers_heading.isVisible()
