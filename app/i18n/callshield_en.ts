@@ -3185,6 +3185,10 @@ Once closed, calls and new recordings are no longer checked and you will not be 
             <translation>Checked text</translation>
         </message>
         <message>
+            <source>⚠ 这里好像有 %1 条短信，上面的结论是把它们合在一起读的。请一条一条地粘贴检查。</source>
+            <translation>⚠ This looks like %1 messages; the verdict above reads them as one. Paste and check them one at a time.</translation>
+        </message>
+        <message>
             <source>已存入“记录”页的短信，家人：%1。</source>
             <translation>Saved on the History page as a text message of %1.</translation>
         </message>

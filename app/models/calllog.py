@@ -108,6 +108,18 @@ def looks_like_message(text: str) -> bool:
     return any_words and not any_number
 
 
+_SIGNED_LINE = re.compile(r"^\s*[【\[][^】\]\n]{2,12}[】\]]|[【\[][^】\]\n]{2,12}[】\]]\s*$", re.M)
+
+
+def message_count(text: str) -> int:
+    """How many messages a paste seems to hold: lines opening or closing with a 【signature】, or blocks apart by
+    blank lines, whichever is more (1 for one message or a chat, whose lines follow one another). A volunteer pasted
+    a pickup code and a refund scam together and got one verdict for both."""
+    signed = len(_SIGNED_LINE.findall(text))
+    blocks = [b for b in re.split(r"\n\s*\n", text.strip()) if len(b.strip()) >= 10]
+    return max(1, signed, len(blocks))
+
+
 def _is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 

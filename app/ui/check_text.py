@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.display import shown_category, text_reasons
+from app.models.calllog import message_count
 from app.operations import DataArea
 from app.operations.check import TextCheck, save_text
 from app.operations.history import load_profiles
@@ -127,7 +128,17 @@ class TextResultSection(QWidget):
         reasons = text_reasons(result.level, a.reasons, lang)  # all of them: the page scrolls, nothing else lists them
         self.banner.set_verdict(result.level, headline, reasons, about_text=True)
         how = self.tr("（自动判断的；不对请在上面的“内容”里选）") if self.guessed else ""
-        self.read_as.setText(self.tr("按“%1”检查").replace("%1", self.style_name) + how)
+        read_as = self.tr("按“%1”检查").replace("%1", self.style_name) + how
+        several = message_count(result.text)
+        if several > 1:  # one verdict for a pickup code and a refund scam pasted together says little of either
+            read_as = (
+                self.tr("⚠ 这里好像有 %1 条短信，上面的结论是把它们合在一起读的。请一条一条地粘贴检查。").replace(
+                    "%1", str(several)
+                )
+                + "\n"
+                + read_as
+            )
+        self.read_as.setText(read_as)
         text = transcript_for_display(result.text, a.hits)
         self.text_view.set_text_with_hits(text, anchor_hits(text, a.hits))
         seen: set[tuple[str, str]] = set()

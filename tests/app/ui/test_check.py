@@ -392,3 +392,14 @@ def test_a_second_check_shows_its_verdict_from_the_top(qtbot, services, wait_job
     _check(qtbot, page, SCAM_SMS + " 请尽快处理", wait_jobs)
     qtbot.waitUntil(lambda: page._text_check is not None)
     assert bar.value() == 0
+
+
+def test_several_messages_pasted_together_are_named(qtbot, services, wait_jobs) -> None:
+    """A volunteer pasted a pickup code and a refund scam together and got one verdict for both, with no word that
+    it read them as one: the page says how many messages it seems to hold and asks for them one at a time."""
+    page = _page(qtbot, services)
+    two = "【菜鸟驿站】您的包裹已到站，取件码 3-2-1107，请凭码取件。\n【京东】您的订单退款失败，请加QQ群 7654321 办理退款"
+    _check(qtbot, page, two, wait_jobs)
+    assert page.text_result.read_as.text().startswith("⚠ 这里好像有 2 条短信")
+    _check(qtbot, page, SCAM_SMS, wait_jobs)
+    assert "条短信" not in page.text_result.read_as.text()
