@@ -205,7 +205,9 @@ def hit_to_dict(hit: Any) -> dict[str, Any]:
 
 
 # -- the statistical model's own verdict: which scheme, which passages -------------------------------------
-_CLAUSE = re.compile(r"[，。！？；,.!?;\n]")
+_CLAUSE = re.compile(
+    r"[，。！？；,.!?;\n【】「」《》（）()\[\]]"
+)  # (a quote does not run into a signature: 「驿站】您的…」)
 WORD_REACH = 40  # how far a passage widens to take a link or an ID whole
 PASSAGE_REACH = 8  # characters either side of a model term quoted as its passage
 

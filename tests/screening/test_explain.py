@@ -44,3 +44,13 @@ def test_a_passage_takes_a_link_whole_or_not_at_all() -> None:
     norm = normalise(f"请访问{long_id}进行在线升级")
     (passage,) = model_passages(norm, [("在线升级", 1.0)])
     assert passage == "进行在线升级"  # too long to quote whole: left out, not cut in two
+
+
+def test_a_passage_stops_at_a_signature_bracket() -> None:
+    """A quote ran into an SMS signature: 「驿站】您的包裹已到站」, 「】您的银行卡…」 (a new user's trial)."""
+    from screening.transcript.explain import model_passages
+    from screening.transcript.normalise import normalise
+
+    norm = normalise("【菜鸟驿站】您的包裹已到站，取件码 3-2-1107")
+    assert model_passages(norm, [("包裹", 1.0)]) == ("您的包裹已到站",)
+    assert model_passages(norm, [("驿站", 1.0)]) == ("菜鸟驿站",)
