@@ -68,6 +68,11 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         action="store_true",
         help="批量：每行一个 JSON（text，可选 style、id），每行输出一个结果 / batch: one JSON object per line in and out",
     )
+    p.add_argument(
+        "--each-line",
+        action="store_true",
+        help="每行一条短信，逐条检查，列成表 / one message per line: check each and list them in a table",
+    )
     p.set_defaults(func=handle_scan_text)
 
 
@@ -234,12 +239,52 @@ def handle_scan_text(args: argparse.Namespace, ctx: CliContext) -> int:
     style = None if args.style == "auto" else args.style
     if args.jsonl or (args.file != "-" and args.file.lower().endswith(".jsonl")):
         return _scan_jsonl(text, det, style, ctx)
+    if args.each_line:
+        return _scan_each_line(text, det, style, ctx)
     a = det.assess(text, style=style)
     if args.json:
         json.dump(assessment_to_json(a), ctx.out, ensure_ascii=False, indent=1)
         ctx.out.write("\n")
         return 0
     _print_assessment(a, ctx, details=args.details, guessed=style is None)
+    from app.models.calllog import message_count
+
+    several = message_count(text)
+    if several > 1:  # one verdict for a pickup code and a refund scam read as one text says little of either
+        print(
+            ctx.t(
+                f"注意：这里好像有 {several} 条短信，上面的结论是把它们合在一起读的；要逐条检查，请加 --each-line（每行一条）",
+                f"note: this looks like {several} messages, read above as one; add --each-line to check one per line",
+            ),
+            file=ctx.err,
+        )
+    return 0
+
+
+def _scan_each_line(text: str, det: Any, style: str | None, ctx: CliContext) -> int:
+    """Each non-empty line read as one message, in a table: line, verdict, scheme, the first reason and the text."""
+    from app.cli.numbers import _shorten, _table
+    from app.display import level_word, shown_category, text_reasons
+
+    lang = ctx.lang
+    rows = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        a = det.assess(line, style=style)
+        reasons = text_reasons(a.level, a.reasons, lang)
+        rows.append(
+            [
+                str(n),
+                level_word(a.level, lang, about_text=True),
+                shown_category(a.level, a.category, a.category_text, lang) or "-",
+                _shorten(reasons[0], 40) if reasons else "-",
+                _shorten(line.strip(), 40),
+            ]
+        )
+    headers = [ctx.t("行", "line"), ctx.t("结论", "verdict"), ctx.t("类别", "scheme"), ctx.t("主要原因", "main reason")]
+    for row in _table([*headers, ctx.t("文字", "text")], rows):
+        print(row, file=ctx.out)
     return 0
 
 

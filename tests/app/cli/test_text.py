@@ -214,3 +214,24 @@ def test_a_broken_pipe_that_is_not_stdouts_is_an_error(monkeypatch, tmp_path: Pa
     monkeypatch.setattr(cli, "build_parser", lambda: argparse.Namespace(parse_args=lambda argv: ns))
     with pytest.raises(BrokenPipeError):
         cli.main([])
+
+
+def test_each_line_checks_one_message_a_line_in_a_table(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A volunteer's file of forwarded messages, one a line, got one verdict mixing five messages' reasons; the only
+    batch mode printed JSON. --each-line lists each; without it, the one verdict says it read them as one."""
+    messages = tmp_path / "短信.txt"
+    messages.write_text(
+        "【菜鸟驿站】您的包裹已到站，取件码 3-2-1107，请凭码取件。\n"
+        "【京东】您的订单退款失败，请加QQ群 7654321 办理退款\n\n"
+        "【中国移动】尊敬的客户，您的积分将于今日清零，请登录 10086-jf.cc 兑换现金礼品\n",
+        encoding="gbk",
+    )
+    result = run_cli("scan-text", "--each-line", str(messages))
+    assert result.returncode == 0, result.stderr
+    rows = {line.split()[0]: line for line in result.stdout.splitlines()[2:]}
+    assert sorted(rows) == ["1", "2", "4"]
+    assert "○ 未发现诈骗" in rows["1"]
+    assert "✖ 拦截" in rows["2"] and "退款加群" in rows["2"]
+    assert "✖ 拦截" in rows["4"] and "积分兑换" in rows["4"]
+    result = run_cli("scan-text", str(messages))
+    assert "这里好像有 3 条短信" in result.stderr and "--each-line" in result.stderr
