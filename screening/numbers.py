@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import phonenumbers
-from phonenumbers import PhoneNumber, PhoneNumberType
+from phonenumbers import PhoneNumber, PhoneNumberType, geocoder
 
 from screening.i18n import Message, MessageCode
 from screening.number_plan import numbering_plan
@@ -596,6 +596,23 @@ def _map_type(t: int) -> NumberType:
     if t in (PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COST):
         return NumberType.TOLL_FREE_400_800
     return NumberType.UNKNOWN
+
+
+@lru_cache(maxsize=256)
+def country_name(country_code: int, lang: str) -> str:
+    """The country or region a calling code belongs to, in ``lang`` (zh/en) from phonenumbers' own names: 缅甸 for
+    95; 美国等 / United States etc. for 1, which several share; "" for a code no region has. For a number too short
+    or too odd for phonenumbers to place (00110 read as +1 10), the reason said only "+1"."""
+    regions = [r for r in phonenumbers.region_codes_for_country_code(country_code) if r not in ("ZZ", "001")]
+    if not regions:
+        return ""
+    example = phonenumbers.example_number(regions[0])
+    if example is None:
+        return ""
+    name = geocoder.country_name_for_number(example, "zh" if lang == "zh" else "en")
+    if name and len(regions) > 1:
+        name += "等" if lang == "zh" else " etc."
+    return str(name)
 
 
 @lru_cache(maxsize=65536)

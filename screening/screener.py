@@ -30,7 +30,7 @@ import phonenumbers
 
 from screening.i18n import BiText, Message
 from screening.number_plan import Rule, number_rules, numbering_plan
-from screening.numbers import NormalisedNumber, NumberProblem, NumberType, area_short, normalise
+from screening.numbers import NormalisedNumber, NumberProblem, NumberType, area_short, country_name, normalise
 from screening.types import Level
 
 if TYPE_CHECKING:
@@ -138,6 +138,14 @@ def _rule_reason(rule: Rule, params: Mapping[str, Any]) -> Reason:
     )
 
 
+def _with_code(name: str, country_code: int | None, lang: str) -> str:
+    """美国等，+1 / United States etc., +1; the code alone where no region has it."""
+    code = f"+{country_code}"
+    if not name:
+        return code
+    return f"{name}，{code}" if lang == "zh" else f"{name}, {code}"
+
+
 def _fmt(template: str, params: Mapping[str, Any]) -> str:
     try:
         return template.format(**params)
@@ -229,8 +237,9 @@ class NumberScreener:
             region_en = n.attribution.description_en or f"+{n.country_code}"
             out["invalid_for_region"] = {"region": BiText(region, region_en)}
         if foreign:
-            region = n.attribution.description_zh or f"+{n.country_code}"
-            region_en = n.attribution.description_en or f"+{n.country_code}"
+            cc = n.country_code
+            region = n.attribution.description_zh or _with_code(country_name(cc, "zh"), cc, "zh")
+            region_en = n.attribution.description_en or _with_code(country_name(cc, "en"), cc, "en")
             out["international"] = {"region": BiText(region, region_en)}
         if n.number_type is NumberType.LEASED_95:
             out["leased_95"] = {}

@@ -60,6 +60,18 @@ def test_plus_00_overseas_is_high_risk(screener: NumberScreener) -> None:
     assert "cn.international" in codes(v)
 
 
+@pytest.mark.parametrize(
+    ("raw", "zh", "en"),
+    [("00110", "美国等，+1", "United States etc., +1"), ("+1 10086", "美国等，+1", "United States etc., +1")],
+)
+def test_an_overseas_code_too_short_to_place_is_named_by_its_country(
+    screener: NumberScreener, raw: str, zh: str, en: str
+) -> None:
+    """00110 was explained as 境外来电（+1）, a code a volunteer could not place."""
+    (reason,) = [r for r in screener.screen(raw).reasons if r.code == "cn.international"]
+    assert f"境外来电（{zh}）" in reason.text.zh and f"({en})" in reason.text.en
+
+
 def test_sms_platform_caller(screener: NumberScreener) -> None:
     v = screener.screen("10690000123")
     assert v.level is Level.WARN and codes(v) == ["cn.sms_platform.106"]
