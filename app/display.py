@@ -46,6 +46,7 @@ def level_style(level: Level | str) -> LevelStyle:
 # A checked text (a message, a recording, a typed transcript) at UNKNOWN was read and holds no scam script: it is not
 # "unknown" the way a stranger's number is (a new user read 「? 未知」 on her daughter's own texts as "cannot tell").
 TEXT_NOTHING_FOUND = ("○", "未发现诈骗", "no scam found")  # glyph, zh, en
+TEXT_NOTHING_FOUND_ICON = "text_nothing_found.svg"  # the ○ drawn on the grey of UNKNOWN (a "?" said "cannot tell")
 
 
 def level_label(level: Level, lang: str, about_text: bool = False) -> str:

@@ -8,7 +8,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QFont, QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.display import LevelStyle, level_style
+from app.display import TEXT_NOTHING_FOUND_ICON, LevelStyle, level_style
 from app.display import icon_path as icon_path
 from app.i18n import current_language as current_language
 from screening.types import Level
@@ -101,7 +101,10 @@ def level_icon(level: Level) -> QIcon:
     return icon(style_for(level).icon)
 
 
-def level_pixmap(level: Level, size: int) -> QPixmap:
+def level_pixmap(level: Level, size: int, about_text: bool = False) -> QPixmap:
+    """The level's icon; ``about_text`` at UNKNOWN: a checked text with nothing found, drawn ○ as its word is."""
+    if about_text and Level.parse(level) is Level.UNKNOWN:
+        return icon(TEXT_NOTHING_FOUND_ICON).pixmap(QSize(size, size))
     return level_icon(level).pixmap(QSize(size, size))
 
 

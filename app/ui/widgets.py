@@ -163,13 +163,13 @@ class VerdictBanner(QFrame):
 
     def _refresh(self) -> None:
         st = style.style_for(self._level)
-        if self._about_text:  # ``○ 未发现诈骗`` / ``✖ 拦截``: the glyph says "read, nothing found" beside the grey icon
+        if self._about_text:  # ``○ 未发现诈骗`` / ``✖ 拦截``: the glyph and the icon say "read, nothing found"
             word = display.level_word(self._level, style.current_language(), about_text=True)
             word = word[:2] + word[2:3].upper() + word[3:]
         else:
             word = display.level_label(self._level, style.current_language())
             word = word[:1].upper() + word[1:]
-        self._icon.setPixmap(style.level_pixmap(self._level, self._icon_size))
+        self._icon.setPixmap(style.level_pixmap(self._level, self._icon_size, self._about_text))
         self._title.setText(f"{word} · {self._headline}" if self._headline else word)
         if self._about_text:
             advice = display.text_verdict(self._level, style.current_language())

@@ -270,6 +270,13 @@ def test_harmless_sms_says_nothing_found_and_has_no_number_table(qtbot, services
     section = page.text_result
     assert section.isVisible()
     assert section.banner.title_text() == "○ 未发现诈骗"
+    # the icon says ○ too, not the "?" of a number nobody can tell about (a new user's trial)
+    from app.ui import style
+
+    shown = section.banner._icon.pixmap().toImage()
+    size = section.banner._icon_size
+    assert shown == style.level_pixmap(Level.UNKNOWN, size, about_text=True).toImage()
+    assert shown != style.level_pixmap(Level.UNKNOWN, size).toImage()
     assert section.banner.reasons_text() == []  # 「没有发现诈骗话术」 is the advice line, not said twice
     assert not page.numbers_box.isVisible()  # no phone number in it, so no empty table
 
@@ -398,7 +405,9 @@ def test_several_messages_pasted_together_are_named(qtbot, services, wait_jobs) 
     """A volunteer pasted a pickup code and a refund scam together and got one verdict for both, with no word that
     it read them as one: the page says how many messages it seems to hold and asks for them one at a time."""
     page = _page(qtbot, services)
-    two = "【菜鸟驿站】您的包裹已到站，取件码 3-2-1107，请凭码取件。\n【京东】您的订单退款失败，请加QQ群 7654321 办理退款"
+    two = (
+        "【菜鸟驿站】您的包裹已到站，取件码 3-2-1107，请凭码取件。\n【京东】您的订单退款失败，请加QQ群 7654321 办理退款"
+    )
     _check(qtbot, page, two, wait_jobs)
     assert page.text_result.read_as.text().startswith("⚠ 这里好像有 2 条短信")
     _check(qtbot, page, SCAM_SMS, wait_jobs)
