@@ -591,15 +591,14 @@ def call_log_numbers(lines: Iterable[str | None], path: str | Path = "") -> Iter
     quote never closed); lines without a number are left out.  Lazy: only the first lines are held while
     the header is found, so a million lines on stdin stream.
     """
-    from blocklists.importexport import call_log_number
 
     it = iter(lines)
     head = list(itertools.islice(it, LAYOUT_LINES + _HEADER_LOOKAHEAD))
     layout = csv_layout(Path(path), ["" if line is None else line for line in head])
     numbered = enumerate(itertools.chain(head, it), 1)
     for i, line in itertools.islice(numbered, layout.header_line):  # a title, then the header
-        if line is not None and call_log_number(line) and not (i == layout.header_line and layout.columns):
-            yield i, CALL_LOG_TITLE
+        if line is not None and line.replace(",", "").strip() and not (i == layout.header_line and layout.columns):
+            yield i, CALL_LOG_TITLE  # (also a title of words alone, 居民反映情况汇总,,: the README says each is named)
     if "text" in layout.columns and "number" in layout.columns:  # messages: a text may hold commas and line breaks
         yield from _message_numbers(numbered, layout, head[layout.header_line - 1] or "")
         return

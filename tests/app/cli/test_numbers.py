@@ -406,3 +406,7 @@ def test_check_file_reads_a_log_written_with_spaces(run_cli, tmp_path: Path) -> 
     result = run_cli("check", "--json", "-", input="Call log 2026\n13800138000\n")
     assert [json.loads(x)["input"] for x in result.stdout.splitlines()] == ["13800138000"]
     assert "第 1 行：在号码上面，看作标题，未检查" in result.stderr
+    # a title of words alone is named too, as the README says (a volunteer's 居民反映情况汇总,, was passed over in silence)
+    result = run_cli("check", "--json", "-", input="居民反映情况汇总,,\n姓名,号码\n张三,13800138000\n")
+    assert [json.loads(x)["input"] for x in result.stdout.splitlines()] == ["13800138000"]
+    assert "第 1 行：在号码上面，看作标题，未检查" in result.stderr
