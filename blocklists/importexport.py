@@ -109,6 +109,17 @@ class AllowlistImportRefused(StoreError):
     """Fraud/harassment rows or ranges headed for an allowlist without ``allow_risky``."""
 
 
+class ImportNote(MessageCode):
+    """What a preview says that is no problem: nothing is refused for it."""
+
+    IGNORED_COLUMNS = (
+        "这些列没有用到：{columns}（名单只导入号码、类别和备注）。如果这其实是一份通话记录，请在“家人报告”页导入"
+        "（命令行：callshield phone import）",
+        "these columns are not used: {columns} (a list keeps only the number, category and note). If this is really a "
+        "call log, import it on the Family report page (command line: callshield phone import)",
+    )
+
+
 class ImportRejected(ValueError):
     """``commit_import`` refused: the preview has problems (and skipping was not requested)."""
 
@@ -230,6 +241,7 @@ class ImportPreview:
     lines_read: int = 0
     duplicates_in_file: int = 0
     title: str = ""
+    notes: list[Message] = field(default_factory=list)  # said, not refused (``ImportNote``)
 
     @property
     def ok(self) -> bool:
@@ -704,6 +716,10 @@ def _read_csv(preview: ImportPreview, lines: Iterable[tuple[int, str]], default_
         return
     cat_idx = next((i for i, h in enumerate(names) if h in _CATEGORY_HEADERS), None)
     note_idx = next((i for i, h in enumerate(names) if h in _NOTE_HEADERS), None)
+    # a resident's call log (姓名,电话,日期) imported as a list: its names and dates went without a word
+    unused = [h.strip() for i, h in enumerate(header) if i not in (number_idx, cat_idx, note_idx) and h.strip()]
+    if unused:
+        preview.notes.append(Message(ImportNote.IGNORED_COLUMNS, {"columns": "、".join(unused)}))
     width = len(header)
     categories: dict[str, Category] = {}
     for i, line in it:

@@ -621,6 +621,8 @@ def cmd_lists_import(args: argparse.Namespace, ctx: Any) -> int:
             f"{count_en(bad, 'bad line')}",
         ),
     )
+    for note in preview.notes:
+        echo_err(ctx, "  " + note.render(lang))
     for p in preview.problems:
         echo_err(ctx, "  " + p.render(lang))
     if bad > len(preview.problems):

@@ -158,6 +158,10 @@ class ImportPreviewDialog(QDialog):
         else:
             self.problems_label.setText(self.tr("没有发现问题。确认后才会写入。"))
             self.problems.setVisible(False)
+        # said, not refused: columns the list does not keep (a resident's call log read as a list)
+        self.notes = QLabel("\n".join(note.render(lang) for note in getattr(preview, "notes", ())), self)
+        self.notes.setWordWrap(True)
+        self.notes.setVisible(bool(self.notes.text()))
         self.sample = QListWidget(self)
         self.sample.setAccessibleName(self.tr("将要导入的条目（前 20 条）"))
         for parsed, category, note in preview.sample(20):
@@ -209,6 +213,7 @@ class ImportPreviewDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
+        layout.addWidget(self.notes)
         layout.addWidget(self.problems_label)
         layout.addWidget(self.problems, 1)
         sample_label = QLabel(self.tr("将要导入的条目（前 20 条）："), self)

@@ -170,6 +170,15 @@ def test_the_number_column_under_the_names_spreadsheets_use(header: str) -> None
     assert preview.ok and [p.pattern for p, _category, _note in preview.rows] == ["13800138000"]
 
 
+def test_columns_a_list_does_not_keep_are_named() -> None:
+    """A resident's call log (姓名,电话,日期) imported as a list lost its names and dates without a word."""
+    preview = read_import("姓名,电话,日期,备注\n张三,13800138000,2026-12-06,骗子\n".encode("gbk"), name="x.csv")
+    assert preview.ok
+    (note,) = preview.notes
+    assert "这些列没有用到：姓名、日期" in note.render("zh") and "not used: 姓名、日期" in note.render("en")
+    assert not read_import(b"number,category,note\n13800138000,fraud,x\n", name="x.csv").notes
+
+
 def test_unknown_category_is_a_bad_line() -> None:
     preview = read_import("号码,分类\n13800138000,诈骗\n13900000000,垃圾\n".encode(), name="x.csv")
     assert problem_lines(preview) == [3]

@@ -48,6 +48,7 @@ def test_gbk_import_with_a_bad_line_previews_then_writes_only_on_confirm(
     assert "GBK" in dialog.summary.text().upper() and "有效 3 条" in dialog.summary.text()
     assert dialog.sample.count() == 3 and "冒充银行" in dialog.sample.item(0).text()
     assert not dialog.import_button.isVisible() and dialog.skip_button.isVisible()
+    assert not dialog.notes.isVisible()  # every column is one a list keeps
     # nothing written while the preview is open
     assert store.count("block") == before
     qtbot.mouseClick(dialog.skip_button, Qt.MouseButton.LeftButton)
@@ -282,3 +283,16 @@ def test_the_english_allowlist_name_shows_whole(qtbot, qapp, services, wait_jobs
         assert small.splitter.sizes()[0] == 150
     finally:
         install_language(qapp, "zh")
+
+
+def test_the_preview_names_columns_a_list_does_not_keep(qtbot, services, wait_jobs, tmp_path: Path) -> None:
+    """A resident's call log imported as a list: "没有发现问题", and its names and dates went without a word."""
+    page = _page(qtbot, services, wait_jobs)
+    src = tmp_path / "居民来电.csv"
+    src.write_bytes("姓名,电话,日期\n张三,13800138000,2026-12-06\n".encode("gbk"))
+    page.start_import(str(src))
+    wait_jobs()
+    dialog = page.preview_dialog
+    assert dialog is not None and dialog.notes.isVisible()
+    assert dialog.notes.text().startswith("这些列没有用到：姓名、日期")
+    dialog.reject()
