@@ -135,6 +135,47 @@ def augment(rows: list[dict[str, Any]], share: float, seed: int) -> list[dict[st
     return out
 
 
+# A listener's short replies. Honest helpdesk chats are full of them and few scam texts written down have them, so the
+# model read 好的 as honest: one 「好的。」 line in a refund-and-screen-share chat took its probability from 0.46 to 0.08,
+# under the veto. Put between the turns of calls and chats of both labels alike, they teach it they say nothing.
+BACKCHANNELS = ("好的。", "嗯嗯", "哦，知道了", "是的", "明白了", "行", "对对", "可以的", "嗯", "好吧", "噢", "是吗")
+_SENTENCE_END = re.compile(r"(?<=[。！？!?])")
+
+
+def backchannel(rows: list[dict[str, Any]], share: float, seed: int) -> list[dict[str, Any]]:
+    """Copies of training calls and chats with a listener's short replies (``BACKCHANNELS``) put after every other
+    turn, or after every other sentence of a monologue; marked ``backchannel`` (checks that score each text once leave
+    them out, as they do noised copies).
+
+    The copies of each label number ``share`` of that label's training rows of every style, so that the replies come
+    with fraud and honest texts as often as the labels do and point neither way (messages get none, and most of them
+    are honest: a share of calls and chats alone gave 61 % fraud copies against 53 % of all training rows)."""
+    rng = random.Random(seed)
+    train = [r for r in rows if r["split"] == "train"]
+    out = []
+    for label in (0, 1):
+        spoken = [r for r in train if r["label"] == label and style_of(r) != "sms"]
+        wanted = share * sum(1 for r in train if r["label"] == label)
+        rate = min(1.0, wanted / max(1, len(spoken)))
+        for r in spoken:
+            if rng.random() >= rate:
+                continue
+            lines = r["text"].split("\n")
+            joiner = "\n"
+            if len(lines) < 2:
+                lines = [s for s in _SENTENCE_END.split(r["text"]) if s]
+                joiner = ""
+                if len(lines) < 3:
+                    continue
+            text: list[str] = []
+            for i, line in enumerate(lines):
+                text.append(line)
+                if i % 2 == 0 and i < len(lines) - 1:
+                    text.append(rng.choice(BACKCHANNELS))
+            out.append({**r, "id": r["id"] + "~bc", "text": joiner.join(text), "backchannel": True})
+    return out
+
+
 def featurise(rows: Sequence[dict[str, Any]]) -> list[str]:
     key = sound_key(True)
     return [key_model_string(key.key(normalise(r["text"]))) for r in rows]
@@ -414,6 +455,9 @@ STYLE_SHIFTS = tuple(x / 4 for x in range(-8, 9))  # -2 … +2 in quarters, subt
 # at call 0.349 / SMS 2.0 / chat -0.238), shipped: with 0/0.05/0 the written test split without the G writers is
 # calls 0.9547 / 1.31 %, messages 0.9734 / 1.52 %, chats 0.9277 / 1.79 %, each already <= 2 %, so by the same rule
 # nothing more is lowered. (The same retraining without 4A-4D scored as well but put both real recordings at 注意.)
+# Twentieth session, round 33 (3G skipped) and the listener-reply copies (``backchannel``; calibrate_full at call 0.507 /
+# SMS 2.0 / chat -0.071), shipped: with 0/0.05/0 the test split without the G writers is calls 0.9618 / 1.52 %,
+# messages 0.9721 / 1.53 %, chats 0.9376 / 1.61 %, each <= 2 %, so nothing more is lowered.
 STYLE_LOWER_AFTER = {"call": 0.0, "sms": 0.05, "chat": 0.0}
 # Writers whose honest texts talk *about* scams (round 23's gG: anti-fraud reminders without a title, relatives retelling
 # a near miss, news paragraphs, report calls to 110) do not choose the offsets. Their false alarms come from the rules
@@ -534,7 +578,14 @@ def loso(
             categories.setdefault(r["scheme"], set()).add(str(scheme_of(r)))
     dress = without_scheme(shipped, categories)
     for held, m, det in held_out_models(rows, fs, c, keep, lambda r: r.get("scheme"), schemes, dress):
-        test = [r for r in rows if r.get("scheme") == held and r.get("source") == "generated" and "noised" not in r]
+        test = [
+            r
+            for r in rows
+            if r.get("scheme") == held
+            and r.get("source") == "generated"
+            and "noised" not in r
+            and "backchannel" not in r
+        ]
         flags = [det.assess(r["text"], style=style_of(r)) for r in test]
         noisy = [det.assess(channel.corrupt(r["text"], 0.25)[0], style=style_of(r)) for r in test]
         for cer in levels:
@@ -591,7 +642,11 @@ def lowo(rows: list[dict[str, Any]], fs: list[str], c: float, keep: int, out: Pa
     print(f"{'held-out writer':<16}{'label':>6}{'n':>6}{'flagged':>9}{'25%CER':>8}")
     for held, _, det in held_out_models(rows, fs, c, keep, lambda r: r.get("writer"), writers):
         # each written text once (the weighted copies share its id), without its noised copies
-        test = list({r["id"]: r for r in rows if r.get("writer") == held and "noised" not in r}.values())
+        test = list(
+            {
+                r["id"]: r for r in rows if r.get("writer") == held and "noised" not in r and "backchannel" not in r
+            }.values()
+        )
         flags = [det.assess(r["text"], style=style_of(r)).level >= ALERT_LEVEL for r in test]
         noisy = [det.assess(channel.corrupt(r["text"], 0.25)[0], style=style_of(r)).level >= ALERT_LEVEL for r in test]
         label = test[0]["label"] if len({r["label"] for r in test}) == 1 else -1
@@ -644,6 +699,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--ngrams", default="1,3", help="min,max n-gram length in syllables")
     ap.add_argument("--per-scheme", type=int, default=320, help="generated texts per scheme and topic")
     ap.add_argument("--noise-share", type=float, default=1.0, help="share of training rows also added noised")
+    ap.add_argument(
+        "--backchannel-share",
+        type=float,
+        default=0.25,
+        help="share of training calls and chats also added with a listener's replies (好的, 嗯嗯) between turns",
+    )
     ap.add_argument("--no-generated", action="store_true", help="corpora only (the model before issue 12)")
     ap.add_argument("--no-written", action="store_true", help="without the writers' texts (the model before them)")
     ap.add_argument("--offset-lower", type=float, default=OFFSET_LOWER, help="lower every style offset by this")
@@ -674,6 +735,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             written = written_rows()
             held_out = [r for r in written if r["writer"] in held_writers]
             rows += [r for r in written if r["writer"] not in held_writers] * args.written_weight
+        copies = backchannel(rows, args.backchannel_share, 11)
+        print("listener-reply copies by label:", {k: sum(r["label"] == k for r in copies) for k in (0, 1)})
+        rows += copies
         rows += augment(rows, args.noise_share, 5)
     fs = featurise(rows)
     print(f"loaded {len(rows)} texts, featurised in {time.time() - t0:.1f}s")

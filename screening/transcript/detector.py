@@ -76,6 +76,7 @@ UNSEEN_Q = 0.01
 # Sparing texts with a strong direct ask from the veto was tried: dev false alarms 3.1 % → 7.8 %, no recall gained.
 MODEL_VETO_P = 0.3
 MODEL_CALM_P = 0.05  # under this the model calms a text the rules alone would call caution (see _score)
+CALM_MIN_SYLLABLES = 40  # … in a text of at least this many syllables
 # A model that is fairly sure (p ≥ ASK_MODEL_P) warns when the text also *asks* something of the victim (a
 # transfer, a fee first, a code, an app, a group, a screen share, secrecy) and the scheme model names a scheme:
 # neither alone is enough (honest texts mention fees; the model alone reads topics, not asks).
@@ -420,12 +421,16 @@ class ScriptDetector:
         # listed, the text is not called suspicious (China Mobile's own 「积分将于12月31日清零…发送JF到10086」). Of the
         # written dev and test splits' texts at caution this calmed 726 of 1,562 honest ones and 4 of 324 scams (none
         # flagged either way: recall at WARN does not move). A text the rules call fraud keeps the veto's caution.
+        # Only in a text of CALM_MIN_SYLLABLES or more: with the twentieth session's model a 25-syllable ask for a
+        # password on a visitor's device fell to p 0.04 and was calmed; the minimum keeps 42 more of the splits' 9,900
+        # honest texts at caution (724, not 682) and calms no scam less in them. Sparing every text with an ask instead
+        # kept 242 more honest texts at caution, and strong asks 281, for 4 and 3 scams.
         calmed = (
             state_for_scheme is not None
             and p < MODEL_CALM_P
             and CAUTION_SCORE <= before_caps < WARN_SCORE
             and not checkable
-            and syllables >= SHORT_TEXT_BY_STYLE.get(style, SHORT_TEXT)
+            and syllables >= CALM_MIN_SYLLABLES
         )
         if calmed:
             score = CALM_SCORE
