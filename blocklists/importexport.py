@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from blocklists.pasted import split_pasted
+from blocklists.pasted import digits, split_pasted
 from blocklists.store import _FAST_MOBILE, Category, ListKind, ListStore, ParsedPattern, StoreError, parse_pattern
 from screening.i18n import Message, MessageCode
 
@@ -313,8 +313,8 @@ _YYYYMMDD = re.compile(r"^(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])
 def _rings_from(number: str) -> bool:
     """Whether a number found among words looks like a caller's: five digits or more (10086, 95588 and longer), and
     not a date written as eight digits (20261206)."""
-    digits = "".join(ch for ch in unicodedata.normalize("NFKC", number) if ch.isdigit())
-    return len(digits) >= 5 and not _YYYYMMDD.match(digits)
+    found = digits(number)
+    return len(found) >= 5 and not _YYYYMMDD.match(found)
 
 
 LINE_OK, LINE_UNDECODABLE, LINE_BINARY, LINE_MIXED = 0, 1, 2, 3

@@ -176,6 +176,12 @@ def backchannel(rows: list[dict[str, Any]], share: float, seed: int) -> list[dic
     return out
 
 
+def is_copy(row: dict[str, Any]) -> bool:
+    """Whether a row is a made copy of another (noised, or with listener replies): checks that score each text once
+    leave these out."""
+    return "noised" in row or "backchannel" in row
+
+
 def featurise(rows: Sequence[dict[str, Any]]) -> list[str]:
     key = sound_key(True)
     return [key_model_string(key.key(normalise(r["text"]))) for r in rows]
@@ -578,14 +584,7 @@ def loso(
             categories.setdefault(r["scheme"], set()).add(str(scheme_of(r)))
     dress = without_scheme(shipped, categories)
     for held, m, det in held_out_models(rows, fs, c, keep, lambda r: r.get("scheme"), schemes, dress):
-        test = [
-            r
-            for r in rows
-            if r.get("scheme") == held
-            and r.get("source") == "generated"
-            and "noised" not in r
-            and "backchannel" not in r
-        ]
+        test = [r for r in rows if r.get("scheme") == held and r.get("source") == "generated" and not is_copy(r)]
         flags = [det.assess(r["text"], style=style_of(r)) for r in test]
         noisy = [det.assess(channel.corrupt(r["text"], 0.25)[0], style=style_of(r)) for r in test]
         for cer in levels:
@@ -641,12 +640,8 @@ def lowo(rows: list[dict[str, Any]], fs: list[str], c: float, keep: int, out: Pa
     result: dict[str, Any] = {}
     print(f"{'held-out writer':<16}{'label':>6}{'n':>6}{'flagged':>9}{'25%CER':>8}")
     for held, _, det in held_out_models(rows, fs, c, keep, lambda r: r.get("writer"), writers):
-        # each written text once (the weighted copies share its id), without its noised copies
-        test = list(
-            {
-                r["id"]: r for r in rows if r.get("writer") == held and "noised" not in r and "backchannel" not in r
-            }.values()
-        )
+        # each written text once (the weighted copies share its id), without its noised or listener-reply copies
+        test = list({r["id"]: r for r in rows if r.get("writer") == held and not is_copy(r)}.values())
         flags = [det.assess(r["text"], style=style_of(r)).level >= ALERT_LEVEL for r in test]
         noisy = [det.assess(channel.corrupt(r["text"], 0.25)[0], style=style_of(r)).level >= ALERT_LEVEL for r in test]
         label = test[0]["label"] if len({r["label"] for r in test}) == 1 else -1
@@ -703,7 +698,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--backchannel-share",
         type=float,
         default=0.25,
-        help="share of training calls and chats also added with a listener's replies (好的, 嗯嗯) between turns",
+        help="copies of calls and chats with a listener's replies (好的, 嗯嗯) between turns, per label this share of "
+        "that label's training rows",
     )
     ap.add_argument("--no-generated", action="store_true", help="corpora only (the model before issue 12)")
     ap.add_argument("--no-written", action="store_true", help="without the writers' texts (the model before them)")
