@@ -22,7 +22,7 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wcwidth import wcswidth
 
@@ -32,6 +32,9 @@ from app.display import level_word, number_nothing_found, record_kind_label, sho
 from screening.i18n import Message, count_en
 from screening.numbers import NumberProblem
 from screening.types import Level
+
+if TYPE_CHECKING:
+    from app.phone.importer import CallDetails
 
 MAX_CHECK_INPUT = 5_000_000  # numbers per run; a call log bigger than this is surely a wrong file
 
@@ -266,8 +269,9 @@ def _stream_lines(stream: Any) -> Iterator[tuple[int, str | None]]:
                 yield i, None
 
 
-def iter_check_input(stream: Any, name: str) -> Iterator[tuple[str | None, tuple[str, int, str] | None]]:
-    """Numbers from a call log or one-per-line text, one at a time: ``(number, None)`` or ``(None, problem)``.
+def iter_check_input(stream: Any, name: str) -> Iterator[tuple[str | None, tuple[str, int, str] | None, CallDetails]]:
+    """Numbers from a call log or one-per-line text, one at a time: ``(number, None, details)`` or
+    ``(None, problem, NO_DETAILS)``; ``details`` are the call log's 姓名 and 时间 for the number, when it has them.
 
     Read as ``phone import`` reads a call log (``app.phone.importer.call_log_numbers``): a title line and the header
     are skipped and a header's number column is read.  A problem is ``(source name, line number, kind)``; kinds:
@@ -276,7 +280,7 @@ def iter_check_input(stream: Any, name: str) -> Iterator[tuple[str | None, tuple
     ``broken`` (a message export that cannot be read from this line on: a quote never closed).
     Nothing is dropped silently.
     """
-    from app.phone.importer import CALL_LOG_BROKEN, CALL_LOG_TITLE, call_log_numbers
+    from app.phone.importer import CALL_LOG_BROKEN, CALL_LOG_TITLE, NO_DETAILS, call_log_calls
     from blocklists.importexport import CALL_LOG_AMBIGUOUS
 
     problems = {
@@ -285,16 +289,21 @@ def iter_check_input(stream: Any, name: str) -> Iterator[tuple[str | None, tuple
         CALL_LOG_TITLE: "title",
         CALL_LOG_BROKEN: "broken",
     }
-    for i, value in call_log_numbers((line for _i, line in _stream_lines(stream)), name):
+    for i, value, details in call_log_calls((line for _i, line in _stream_lines(stream)), name):
         kind = problems.get(value)
         if kind is not None:
-            yield None, (name, i, kind)
+            yield None, (name, i, kind), NO_DETAILS
         else:
-            yield value, None
+            yield value, None, details
 
 
-def _iter_numbers(args: argparse.Namespace, ctx: Any, problems: list[tuple[str, int, str]]) -> Iterator[str] | None:
-    """Numbers from the arguments, stdin (``-``) and ``--file``, streamed; bad lines are added to ``problems``."""
+def _iter_numbers(
+    args: argparse.Namespace, ctx: Any, problems: list[tuple[str, int, str]]
+) -> Iterator[tuple[str, CallDetails]] | None:
+    """Numbers from the arguments, stdin (``-``) and ``--file``, streamed, each with its call log's name and time;
+    bad lines are added to ``problems``."""
+    from app.phone.importer import NO_DETAILS
+
     streams: list[tuple[str, Any]] = []
     if args.file:
         try:
@@ -305,29 +314,29 @@ def _iter_numbers(args: argparse.Namespace, ctx: Any, problems: list[tuple[str, 
             )
             return None
 
-    def gen() -> Iterator[str]:
+    def gen() -> Iterator[tuple[str, CallDetails]]:
         count = 0
         for n in args.numbers:
             if n == "-":
-                for value, problem in iter_check_input(sys.stdin.buffer, "-"):
+                for value, problem, details in iter_check_input(sys.stdin.buffer, "-"):
                     if problem is not None:
                         problems.append(problem)
                     elif value:
                         count += 1
-                        yield value
+                        yield value, details
             else:
                 count += 1
-                yield n
+                yield n, NO_DETAILS
             if count >= MAX_CHECK_INPUT:
                 return
         for name, fh in streams:
             with fh:
-                for value, problem in iter_check_input(fh, name):
+                for value, problem, details in iter_check_input(fh, name):
                     if problem is not None:
                         problems.append(problem)
                     elif value:
                         count += 1
-                        yield value
+                        yield value, details
                     if count >= MAX_CHECK_INPUT:
                         return
 
@@ -383,14 +392,20 @@ def cmd_check(args: argparse.Namespace, ctx: Any) -> int:
     stream = itertools.chain([first], numbers)
     if args.json:
         write = ctx.out.write
-        for n in stream:
-            write(json.dumps(screener.screen(n).to_dict(), ensure_ascii=False) + "\n")
+        for n, details in stream:
+            found = screener.screen(n).to_dict()
+            if details:  # the call log's 姓名 and 时间 for this number
+                found |= {"name": details.name, "time": details.time}
+            write(json.dumps(found, ensure_ascii=False) + "\n")
     else:
-        header = True
+        columns: tuple[bool, bool] | None = None  # 姓名 and 时间 shown: as the first block has them
         typos = 0
         while block := list(itertools.islice(stream, CHECK_BLOCK)):
-            typos += _print_check_block(ctx, args, [screener.screen(n) for n in block], header)
-            header = False
+            header = columns is None
+            if columns is None:
+                columns = (any(d.name for _n, d in block), any(d.time for _n, d in block))
+            verdicts = [(screener.screen(n), d) for n, d in block]
+            typos += _print_check_block(ctx, args, verdicts, header, columns)
         if typos:
             echo_err(
                 ctx,
@@ -413,11 +428,21 @@ def _mistyped(n: Any, args: argparse.Namespace) -> bool:
     return n.problem is NumberProblem.NOT_A_NUMBER and bool(n.raw.strip()) and n.raw in args.numbers
 
 
-def _print_check_block(ctx: Any, args: argparse.Namespace, verdicts: list[Any], header: bool) -> int:
-    """Print one block of verdicts; the count of mistyped numbers (shown as such, not judged)."""
+def _print_check_block(
+    ctx: Any,
+    args: argparse.Namespace,
+    checked: list[tuple[Any, CallDetails]],
+    header: bool,
+    columns: tuple[bool, bool] = (False, False),
+) -> int:
+    """Print one block of verdicts, each beside its call log's 姓名 and 时间 when ``columns`` says so; the count of
+    mistyped numbers (shown as such, not judged)."""
     lang = ctx.lang
+    names, times = columns
     headers = [
         ctx.t("号码", "Number"),
+        *([ctx.t("姓名", "Name")] if names else []),
+        *([ctx.t("时间", "Time")] if times else []),
         ctx.t("风险", "Risk"),
         ctx.t("类型", "Type"),
         ctx.t("归属地", "Location"),
@@ -425,14 +450,16 @@ def _print_check_block(ctx: Any, args: argparse.Namespace, verdicts: list[Any], 
     ]
     rows = []
     typos = 0
-    for v in verdicts:
+    for v, details in checked:
         n = v.number
+        call = [*([details.name or "-"] if names else []), *([details.time or "-"] if times else [])]
         if _mistyped(n, args):
             typos += 1
             problem = Message(n.problem, n.params).render(lang)
             rows.append(
                 [
                     n.raw.strip(),
+                    *call,
                     ctx.t("输入有误", "mistyped"),
                     "-",
                     "-",
@@ -446,6 +473,7 @@ def _print_check_block(ctx: Any, args: argparse.Namespace, verdicts: list[Any], 
         rows.append(
             [
                 n.display() if n.digits else (n.raw.strip() or "-"),
+                *call,
                 f"{v.level.label(lang)}({v.score:.2f})",
                 n.number_type.label(lang),
                 n.attribution.render(lang) or "-",
@@ -456,7 +484,7 @@ def _print_check_block(ctx: Any, args: argparse.Namespace, verdicts: list[Any], 
     for line in lines if header else lines[2:]:
         echo(ctx, line)
     if args.why:
-        for v in verdicts:
+        for v, _details in checked:
             if _mistyped(v.number, args):
                 continue
             echo(ctx)

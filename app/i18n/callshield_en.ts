@@ -709,6 +709,14 @@
             <translation>Number</translation>
         </message>
         <message>
+            <source>姓名</source>
+            <translation>Name</translation>
+        </message>
+        <message>
+            <source>时间</source>
+            <translation>Time</translation>
+        </message>
+        <message>
             <source>风险等级</source>
             <translation>Risk level</translation>
         </message>

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from blocklists.pasted import DATE_TIME, split_pasted
 from blocklists.pasted import digits as _digits
 from screening.i18n import Message, MessageCode
+
+if TYPE_CHECKING:
+    from app.phone.importer import CallDetails
 
 # What a message has and a list of numbers has not (after NFKC: ！？ → !?): a link, a 【signature】, sentence marks.
 _LINK = re.compile(
@@ -69,6 +73,8 @@ class CallLog:
     truncated: bool = False
     # lines not checked: digits split over cells (138,0013,8000), or where a message export became unreadable
     unclear_lines: tuple[int, ...] = ()
+    # each number's row's 姓名 and 时间 (``numbers``' order), shown beside its verdict; empty when the file has neither
+    details: list[CallDetails] = field(default_factory=list)
 
 
 def looks_like_message(text: str) -> bool:
@@ -152,14 +158,15 @@ def read_call_log(path: str | Path, limit: int = MAX_NUMBERS) -> CallLog:
         raise CallLogError(Message(CallLogProblem.NOT_TEXT, {"name": path.name})) from exc
     if any(ord(ch) < 32 and ch not in "\r\n\t" for ch in text[:4096]):
         raise CallLogError(Message(CallLogProblem.NOT_TEXT, {"name": path.name}))
-    numbers, unclear, truncated = _call_log_lines(text.split("\n"), path, limit)
+    numbers, unclear, truncated, details = _call_log_lines(text.split("\n"), path, limit)
     if not numbers:
         raise CallLogError(Message(CallLogProblem.NO_NUMBERS, {"name": path.name}))
-    return CallLog(numbers=numbers, encoding=encoding, truncated=truncated, unclear_lines=unclear)
+    return CallLog(numbers=numbers, encoding=encoding, truncated=truncated, unclear_lines=unclear, details=details)
 
 
-def pasted_numbers(text: str) -> tuple[list[str], tuple[int, ...]]:
-    """The numbers in a paste that is numbers, not a message, and the lines that could not be read.
+def pasted_numbers(text: str) -> tuple[list[str], tuple[int, ...], list[CallDetails]]:
+    """The numbers in a paste that is numbers, not a message, the lines that could not be read, and each number's
+    name and time when the paste is a call log with those columns (else an empty list).
 
     A call log copied with its header (姓名,号码,时间… or tab-separated from a spreadsheet, perhaps under a title line)
     is read as an opened call log is (``app.phone.importer.call_log_numbers``): the title skipped and the header's
@@ -176,21 +183,24 @@ def pasted_numbers(text: str) -> tuple[list[str], tuple[int, ...]]:
         unclear = tuple(
             i for i, line in enumerate(lines, start=1) if not _digits(line) and re.search(r"[A-Za-z]", line)
         )
-        return split_pasted(text), unclear
-    numbers, unclear, _truncated = _call_log_lines(lines, "", MAX_NUMBERS)
-    return numbers, unclear
+        return split_pasted(text), unclear, []
+    numbers, unclear, _truncated, details = _call_log_lines(lines, "", MAX_NUMBERS)
+    return numbers, unclear, details
 
 
-def _call_log_lines(lines: list[str], path: str | Path, limit: int) -> tuple[list[str], tuple[int, ...], bool]:
-    """(numbers, lines not read, whether ``limit`` cut the numbers short) of a call log's ``lines``, read by
-    ``app.phone.importer.call_log_numbers``."""
-    from app.phone.importer import CALL_LOG_BROKEN, CALL_LOG_TITLE, call_log_numbers
+def _call_log_lines(
+    lines: list[str], path: str | Path, limit: int
+) -> tuple[list[str], tuple[int, ...], bool, list[CallDetails]]:
+    """(numbers, lines not read, whether ``limit`` cut the numbers short, each number's name and time or [] when the
+    log has neither) of a call log's ``lines``, read by ``app.phone.importer.call_log_calls``."""
+    from app.phone.importer import CALL_LOG_BROKEN, CALL_LOG_TITLE, call_log_calls
     from blocklists.importexport import CALL_LOG_AMBIGUOUS
 
     numbers: list[str] = []
+    details: list[CallDetails] = []
     unclear: list[int] = []
     truncated = False
-    for line, value in call_log_numbers(lines, path):
+    for line, value, detail in call_log_calls(lines, path):
         if value in (CALL_LOG_AMBIGUOUS, CALL_LOG_BROKEN):
             unclear.append(line)
         elif value and value != CALL_LOG_TITLE:
@@ -198,4 +208,5 @@ def _call_log_lines(lines: list[str], path: str | Path, limit: int) -> tuple[lis
                 truncated = True
                 break
             numbers.append(value.strip())
-    return numbers, tuple(unclear), truncated
+            details.append(detail)
+    return numbers, tuple(unclear), truncated, details if any(details) else []

@@ -20,6 +20,8 @@ class CheckRow:
     raw: str
     verdict: Any
     in_scam_text: bool = False  # found in a message the detector flagged (``app.operations.check.check_text``)
+    name: str = ""  # the 姓名 and 时间 of the call-log row the number came from (``app.phone.importer.CallDetails``)
+    time: str = ""
 
     @property
     def level(self) -> Level:
@@ -75,10 +77,25 @@ class CheckRow:
 
 
 class CheckResultsModel(RowTableModel[CheckRow]):
-    COL_NUMBER, COL_LEVEL, COL_LOCATION, COL_CARRIER, COL_REASONS = range(5)
+    """The 姓名 and 时间 columns hold what an opened or pasted call log said beside each number; the page hides them
+    when no row has one (``detail_columns``)."""
+
+    COL_NUMBER, COL_NAME, COL_TIME, COL_LEVEL, COL_LOCATION, COL_CARRIER, COL_REASONS = range(7)
 
     def headers(self) -> Sequence[str]:
-        return [self.tr("号码"), self.tr("风险等级"), self.tr("归属地"), self.tr("运营商"), self.tr("原因")]
+        return [
+            self.tr("号码"),
+            self.tr("姓名"),
+            self.tr("时间"),
+            self.tr("风险等级"),
+            self.tr("归属地"),
+            self.tr("运营商"),
+            self.tr("原因"),
+        ]
+
+    def detail_columns(self, rows: Sequence[CheckRow]) -> dict[int, bool]:
+        """Whether each of the 姓名 and 时间 columns has something to show for ``rows``."""
+        return {self.COL_NAME: any(r.name for r in rows), self.COL_TIME: any(r.time for r in rows)}
 
     def level_column(self) -> int:
         return self.COL_LEVEL
@@ -94,6 +111,10 @@ class CheckResultsModel(RowTableModel[CheckRow]):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if column == self.COL_NUMBER:
                 return row.raw if not row.e164 or row.e164 == row.raw else f"{row.raw}  ({row.e164})"
+            if column == self.COL_NAME:
+                return row.name
+            if column == self.COL_TIME:
+                return row.time
             if column == self.COL_LOCATION:
                 return row.location(lang)
             if column == self.COL_CARRIER:

@@ -12,7 +12,10 @@ from app.models.check_model import CheckRow
 from screening.types import Level
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from app.jobs import Progress
+    from app.phone.importer import CallDetails
     from app.services import AppServices
     from screening.transcript.detector import TranscriptAssessment
 
@@ -21,8 +24,11 @@ MAX_TEXT = 20_000  # characters of a pasted message that are read (as ``screenin
 SAVED_SOURCE = "check"  # the history's source of a message kept from the 查号 page
 
 
-def screen_numbers(progress: Progress, services: AppServices, numbers: list[str]) -> list[CheckRow]:
-    """Worker: screen each number with this thread's screener (own DB connection)."""
+def screen_numbers(
+    progress: Progress, services: AppServices, numbers: list[str], details: Sequence[CallDetails] = ()
+) -> list[CheckRow]:
+    """Worker: screen each number with this thread's screener (own DB connection); ``details`` are the numbers'
+    call-log names and times, when they came from one (``app.models.calllog.CallLog.details``)."""
     screener = services.make_screener()
     services.store().lists()  # picks up list changes made a moment ago on the writer's connection
     total = len(numbers)
@@ -31,7 +37,11 @@ def screen_numbers(progress: Progress, services: AppServices, numbers: list[str]
         if i % 256 == 0:
             progress.check()
             progress.update(i, total)
-        rows.append(CheckRow(raw, screener.screen(raw)))
+        detail = details[i] if i < len(details) else None
+        if detail:
+            rows.append(CheckRow(raw, screener.screen(raw), name=detail.name, time=detail.time))
+        else:
+            rows.append(CheckRow(raw, screener.screen(raw)))
     progress.update(total, total, force=True)
     rows.sort(key=lambda r: (int(r.level), r.score), reverse=True)  # riskiest first, sorted off the GUI thread
     return rows
@@ -40,8 +50,8 @@ def screen_numbers(progress: Progress, services: AppServices, numbers: list[str]
 def screen_pasted(progress: Progress, services: AppServices, text: str) -> tuple[list[CheckRow], tuple[int, ...]]:
     """Worker: the numbers in a paste screened, and the lines of a pasted call log that could not be read
     (``pasted_numbers``: a call log copied with its header is read as an opened one is; a paste may be long)."""
-    numbers, unclear = pasted_numbers(text)
-    return screen_numbers(progress, services, numbers), unclear
+    numbers, unclear, details = pasted_numbers(text)
+    return screen_numbers(progress, services, numbers, details), unclear
 
 
 @dataclass(frozen=True)

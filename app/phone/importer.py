@@ -591,22 +591,61 @@ def call_log_numbers(lines: Iterable[str | None], path: str | Path = "") -> Iter
     quote never closed); lines without a number are left out.  Lazy: only the first lines are held while
     the header is found, so a million lines on stdin stream.
     """
+    for line, value, _details in call_log_calls(lines, path):
+        yield line, value
 
+
+@dataclass(frozen=True)
+class CallDetails:
+    """What a call log's row says beside the number (its 姓名 and 时间 cells, as written), so a checked number is
+    shown with the call it came from; both empty for a list of numbers or a file without those columns."""
+
+    name: str = ""
+    time: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.name or self.time)
+
+
+NO_DETAILS = CallDetails()
+
+
+def call_log_calls(lines: Iterable[str | None], path: str | Path = "") -> Iterator[tuple[int, str | None, CallDetails]]:
+    """``call_log_numbers`` with each number's :class:`CallDetails` (its row's name and time cells)."""
     it = iter(lines)
     head = list(itertools.islice(it, LAYOUT_LINES + _HEADER_LOOKAHEAD))
     layout = csv_layout(Path(path), ["" if line is None else line for line in head])
     numbered = enumerate(itertools.chain(head, it), 1)
     for i, line in itertools.islice(numbered, layout.header_line):  # a title, then the header
         if line is not None and line.replace(",", "").strip() and not (i == layout.header_line and layout.columns):
-            yield i, CALL_LOG_TITLE  # (also a title of words alone, 居民反映情况汇总,,: the README says each is named)
+            yield i, CALL_LOG_TITLE, NO_DETAILS  # (also a title of words alone, 居民反映情况汇总,,: each is named)
     if "text" in layout.columns and "number" in layout.columns:  # messages: a text may hold commas and line breaks
-        yield from _message_numbers(numbered, layout, head[layout.header_line - 1] or "")
+        for i, number in _message_numbers(numbered, layout, head[layout.header_line - 1] or ""):
+            yield i, number, NO_DETAILS
         return
+    detailed = layout.header_line and ("name" in layout.columns or "time" in layout.columns)
     for i, line in numbered:
         if line is None:
-            yield i, None
+            yield i, None, NO_DETAILS
         elif number := call_log_line_number(line, layout):
-            yield i, number
+            yield i, number, _call_details(layout.columns, line) if detailed else NO_DETAILS
+
+
+def _call_details(columns: dict[str, int], line: str) -> CallDetails:
+    """The name and time cells of one call-log ``line`` (a date and a clock time apart joined; Unix seconds or
+    milliseconds, as Android exports write them, shown as the local time)."""
+    from blocklists.importexport import csv_cells
+
+    cells = csv_cells(line)
+
+    def cell(key: str) -> str:
+        at = columns.get(key)
+        return cells[at].strip() if at is not None and at < len(cells) else ""
+
+    time = " ".join(v for v in (cell("time"), cell("clock")) if v)
+    if epoch := _epoch_time(cell("time")):
+        time = datetime.fromisoformat(epoch).astimezone().strftime("%Y-%m-%d %H:%M")
+    return CallDetails(name=cell("name")[:40], time=time[:40])
 
 
 def _message_numbers(

@@ -70,6 +70,7 @@ _T = {
     "transcript": ("转写文本", "transcript"),
     "error": ("错误", "error"),
     "time": ("时间", "time"),
+    "name": ("姓名", "name"),
     "kind": ("类型", "kind"),
     "subject": ("号码 / 文件", "number / file"),
     "reasons": ("原因", "reasons"),
@@ -299,10 +300,14 @@ def write_history_csv(rows: Iterable[Any], path: str | os.PathLike[str], lang: s
 
 
 def write_check_csv(rows: Iterable[Any], path: str | os.PathLike[str], lang: str = "zh") -> int:
-    """查号 results (``app.models.check_model.CheckRow``): number, E.164, level, score, 归属地, carrier, reasons."""
+    """查号 results (``app.models.check_model.CheckRow``): number, E.164, the call log's 姓名 and 时间 when it had them,
+    level, score, 归属地, carrier, reasons."""
     lang = normalise_language(lang)
     items = list(rows)
-    header = [_t(k, lang) for k in ("number", "e164", "level", "score", "location", "carrier", "reasons")]
+    names = any(getattr(row, "name", "") for row in items)
+    times = any(getattr(row, "time", "") for row in items)
+    keys = ("number", "e164", *(("name",) if names else ()), *(("time",) if times else ()))
+    header = [_t(k, lang) for k in (*keys, "level", "score", "location", "carrier", "reasons")]
 
     def write(fh: Any) -> None:
         writer = csv.writer(fh)
@@ -315,6 +320,8 @@ def write_check_csv(rows: Iterable[Any], path: str | os.PathLike[str], lang: str
                     for c in (
                         row.raw,
                         row.e164,
+                        *((row.name,) if names else ()),
+                        *((row.time,) if times else ()),
                         level_word(row.level, lang),
                         f"{row.score:.2f}",
                         row.location(lang),

@@ -11,7 +11,9 @@ screened again so the table shows the new verdict.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut, QShowEvent
@@ -52,6 +54,9 @@ from app.ui.widgets import (
 )
 from screening.privacy import mask_number
 from screening.types import Level
+
+if TYPE_CHECKING:
+    from app.phone.importer import CallDetails
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +126,8 @@ class CheckPage(QWidget):
 
         self.model.icon_provider = style.level_icon
         self.table = DataTable(self.model, self, stretch_column=CheckResultsModel.COL_REASONS)
+        self.model.modelReset.connect(self._show_detail_columns)
+        self._show_detail_columns()
         self.table.selectionModel().currentChanged.connect(self._show_current)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         self.filter_edit.textChanged.connect(self.table.proxy.set_text)
@@ -324,8 +331,8 @@ class CheckPage(QWidget):
             name="check-pasted",
         )
 
-    def check_numbers(self, numbers: list[str]) -> None:
-        """Screen ``numbers`` in a job; the table fills when it is done."""
+    def check_numbers(self, numbers: list[str], details: Sequence[CallDetails] = ()) -> None:
+        """Screen ``numbers`` in a job (``details``: their call log's names and times); the table fills when done."""
         if self._job is not None:
             return
         self._start_screening(self.tr("正在查询 %n 个号码…", "", len(numbers)), len(numbers))
@@ -333,6 +340,7 @@ class CheckPage(QWidget):
             screen_numbers,
             self.services,
             numbers,
+            details,
             on_result=self._screened,
             on_error=self._failed,
             on_progress=self.progress.set_progress,
@@ -393,7 +401,7 @@ class CheckPage(QWidget):
         self.input.setPlainText("\n".join(log_.numbers[:2000]))
         self._unclear_lines = log_.unclear_lines
         self._unclear_pasted = False
-        self.check_numbers(log_.numbers)
+        self.check_numbers(log_.numbers, log_.details)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() and any(url.isLocalFile() for url in event.mimeData().urls()):
@@ -461,11 +469,11 @@ class CheckPage(QWidget):
         raws = [r.raw for r in rows]
 
         def done(new_rows: list[CheckRow]) -> None:
-            by_raw = {r.raw: r for r in new_rows}
-            self._all_rows = [by_raw.get(r.raw, r) for r in self._all_rows]
+            by_raw = {r.raw: r.verdict for r in new_rows}  # the new verdict; each row keeps its call's name and time
+            self._all_rows = [replace(r, verdict=by_raw[r.raw]) if r.raw in by_raw else r for r in self._all_rows]
             for i, row in enumerate(self.model.rows()):
                 if row.raw in by_raw:
-                    self.model.replace_row(i, by_raw[row.raw])
+                    self.model.replace_row(i, replace(row, verdict=by_raw[row.raw]))
             self._show_current()
             self._update_summary()
 
@@ -521,6 +529,11 @@ class CheckPage(QWidget):
             self.summary.setText(self.tr("没有找到电话号码。"))
         self._update_actions()
         log.info("screened %d numbers", len(rows))
+
+    def _show_detail_columns(self) -> None:
+        """The 姓名 and 时间 columns only when the rows came from a call log that had them."""
+        for column, shown in self.model.detail_columns(self.model.rows()).items():
+            self.table.setColumnHidden(column, not shown)
 
     def _cancelled(self) -> None:
         self._job = None

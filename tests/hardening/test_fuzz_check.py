@@ -49,7 +49,7 @@ _LINE = st.one_of(
 def test_every_line_is_a_number_a_problem_or_blank(tmp_path_factory, lines: list[bytes]) -> None:  # type: ignore[no-untyped-def]
     data = b"\n".join(ln.replace(b"\n", b" ").replace(b"\r", b" ") for ln in lines)
     out = list(iter_check_input(io.BytesIO(data), "-"))
-    for value, problem in out:
+    for value, problem, _details in out:
         assert (value is None) != (problem is None)
         if problem is not None:
             assert 1 <= problem[1] <= max(len(lines), 1)
@@ -72,6 +72,6 @@ def _screener(tmp: Path) -> NumberScreener:
 @given(text=st.text(max_size=60))
 def test_screening_any_text_never_raises_and_is_serialisable(tmp_path_factory, text: str) -> None:  # type: ignore[no-untyped-def]
     screener = _screener(tmp_path_factory.mktemp("chk"))
-    for value, _problem in iter_check_input(io.BytesIO(text.encode("utf-8", errors="replace")), "-"):
+    for value, _problem, _details in iter_check_input(io.BytesIO(text.encode("utf-8", errors="replace")), "-"):
         if value:
             json.dumps(screener.screen(value).to_dict(), ensure_ascii=False)

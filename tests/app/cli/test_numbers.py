@@ -120,7 +120,7 @@ def test_check_stdin_reads_a_titled_call_log_with_the_same_reader() -> None:
     from app.cli.numbers import iter_check_input
 
     data = (TITLED_CALL_LOG + "138,0013,8000\n").encode("gbk")
-    assert list(iter_check_input(io.BytesIO(data), "-")) == [
+    assert [(v, p) for v, p, _d in iter_check_input(io.BytesIO(data), "-")] == [
         (None, ("-", 1, "title")),
         ("13800138000", None),
         ("95275012", None),
@@ -140,7 +140,7 @@ def test_check_reads_the_senders_of_a_message_export() -> None:
         '95588,2026-12-04 10:00,"余额888.00元, 请查收"\n'
         '10086,2026-12-05 09:00,"' + "x" * 140_000 + "\n"
     ).encode("utf-8")
-    assert list(iter_check_input(io.BytesIO(data), "-")) == [
+    assert [(v, p) for v, p, _d in iter_check_input(io.BytesIO(data), "-")] == [
         (None, ("-", 1, "title")),
         ("17098765432", None),
         ("95588", None),

@@ -79,17 +79,32 @@ def test_a_pasted_call_log_is_read_by_its_number_column() -> None:
     """A call log copied with its header is read as an opened one is (``phone import``'s reader): the title and
     the durations (35, 0) were "numbers" when the paste was only split at the commas."""
     assert not looks_like_message(TITLED_LOG)
-    assert pasted_numbers(TITLED_LOG) == (["13800138000", "95275012"], (5,))
+    from app.phone.importer import CallDetails
+
+    assert pasted_numbers(TITLED_LOG) == (
+        ["13800138000", "95275012"],
+        (5,),
+        [CallDetails("爸爸", "2026-12-06 09:00"), CallDetails("小区物业", "2026-12-06 10:00")],
+    )
     from_a_spreadsheet = "姓名\t号码\t时长\n爸爸\t13800138000\t35\n物业\t95275012\t0"
-    assert pasted_numbers(from_a_spreadsheet) == (["13800138000", "95275012"], ())
-    # without a header a paste is split as before
-    assert pasted_numbers("13800138000, 95588 0513-85123456") == (["13800138000", "95588", "0513-85123456"], ())
+    assert pasted_numbers(from_a_spreadsheet) == (
+        ["13800138000", "95275012"],
+        (),
+        [CallDetails("爸爸"), CallDetails("物业")],
+    )
+    # without a header a paste is split as before, and has no names or times
+    assert pasted_numbers("13800138000, 95588 0513-85123456") == (
+        ["13800138000", "95588", "0513-85123456"],
+        (),
+        [],
+    )
     # and a line with no digit in it is one not read (it was dropped without a word)
     assert pasted_numbers("95275012\n+852 96110\nabc\n\n13912345678") == (
         ["95275012", "+852 96110", "13912345678"],
         (3,),
+        [],
     )
-    assert pasted_numbers("张三\n13800138000\n李四\n13912345678") == (["13800138000", "13912345678"], ())
+    assert pasted_numbers("张三\n13800138000\n李四\n13912345678") == (["13800138000", "13912345678"], (), [])
 
 
 def test_a_phone_call_log_copied_with_places_and_carriers_is_numbers_not_a_message() -> None:

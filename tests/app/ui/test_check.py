@@ -111,8 +111,30 @@ def test_a_call_log_with_a_title_line_is_read_by_its_number_column(
     )
     assert page.input.toPlainText() == "13800138000\n95275012\n0513-96110"
     assert "共 3 个" in page.summary.text() and "有 1 行看不出哪一部分是号码" in page.summary.text()
+    # who and when, as the log says, beside each verdict (the trial's volunteer lost them: only numbers were shown)
+    assert _cell(page, "95275012", CheckResultsModel.COL_NAME) == "小区物业"
+    assert _cell(page, "95275012", CheckResultsModel.COL_TIME) == "2026-12-06 10:00"
+    assert not page.table.isColumnHidden(CheckResultsModel.COL_NAME)
+    assert not page.table.isColumnHidden(CheckResultsModel.COL_TIME)
     page.clear()
     assert page.summary.text() == ""
+    assert page.table.isColumnHidden(CheckResultsModel.COL_NAME)
+
+
+def test_a_list_of_numbers_has_no_name_or_time_columns_and_a_pasted_log_has(qtbot, services, wait_jobs) -> None:
+    page = _page(qtbot, services)
+    page.input.setPlainText("95275012\n13800138000")
+    page.check_pasted()
+    wait_jobs()
+    assert page.model.rowCount() == 2
+    assert page.table.isColumnHidden(CheckResultsModel.COL_NAME)
+    assert page.table.isColumnHidden(CheckResultsModel.COL_TIME)
+    page.input.setPlainText("号码\t时间\n95275012\t12-06 10:00\n13800138000\t12-06 11:00")  # from a spreadsheet
+    page.check_pasted()
+    wait_jobs()
+    assert _cell(page, "95275012", CheckResultsModel.COL_TIME) == "12-06 10:00"
+    assert not page.table.isColumnHidden(CheckResultsModel.COL_TIME)
+    assert page.table.isColumnHidden(CheckResultsModel.COL_NAME)  # the paste had no 姓名
 
 
 def test_binary_file_gives_translated_error_not_crash(qtbot, services, wait_jobs, tmp_path: Path) -> None:
@@ -164,6 +186,24 @@ def test_long_call_log_table_shows_riskiest_and_export_has_all(
     assert table[0][:3] == ["号码", "标准格式", "风险等级"] and len(table) == 121
     assert table[1][0] == "+852 96110" and table[1][2] == "✖ 拦截"
     assert "已导出 120 个号码" in page.add_status.text()
+
+
+def test_export_of_an_opened_call_log_keeps_its_names_and_times(qtbot, services, wait_jobs, tmp_path: Path) -> None:
+    import csv
+
+    log_file = tmp_path / "通话记录.csv"
+    log_file.write_bytes("姓名,来电号码,时间\n张三,95275012,2026-01-01 10:00\n,13800138000,2026-01-02\n".encode("gbk"))
+    page = _page(qtbot, services)
+    page.open_call_log(str(log_file))
+    wait_jobs()
+    out = tmp_path / "check.csv"
+    page.export_to(str(out))
+    wait_jobs()
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        table = list(csv.reader(fh))
+    assert table[0][:5] == ["号码", "标准格式", "姓名", "时间", "风险等级"]
+    assert table[1][:5] == ["95275012", "", "张三", "2026-01-01 10:00", "⚠ 警告"]
+    assert table[2][2:4] == ["", "2026-01-02"]
 
 
 def test_english_ui_with_live_switch(qtbot, services, wait_jobs, qapp) -> None:
