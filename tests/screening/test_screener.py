@@ -40,6 +40,14 @@ def test_leased_95_block_warns_with_the_nantong_reason(screener: NumberScreener)
     assert v.reasons[0].reference and "南通" in v.reasons[0].reference
 
 
+def test_a_number_a_digit_short_also_asks_whoever_typed_it_to_count_again(screener: NumberScreener) -> None:
+    """1380013800 on caller ID is no real call; typed on the 查号 page it is most often a digit left out."""
+    v = screener.screen("1380013800")
+    assert codes(v) == ["cn.invalid_length"]
+    assert "10 位" in v.reasons[0].text.zh and "多了或少了一位" in v.reasons[0].text.zh
+    assert "missing or extra digit" in v.reasons[0].text.en
+
+
 def test_95588_is_a_trusted_official_number(screener: NumberScreener) -> None:
     v = screener.screen("95588")
     assert v.level is Level.ALLOW
