@@ -24,6 +24,14 @@ DURATION = re.compile(
     r"^(?:\d{1,2}(?:小时|时|h)|\d{1,3}(?:分钟|分|min|mins|m|次)|\d{1,4}(?:秒钟|秒|s|sec|secs))+$", re.IGNORECASE
 )
 
+# what a phone's call log writes in its name column for a number that is no contact: the phone's (or its security
+# app's) mark, 骚扰电话, 快递送餐, 被23人标记为诈骗电话, never the name of someone the owner knows
+PHONE_MARK = re.compile(
+    r"^(?:被\s*\d+\s*(?:人|位用户|个用户)?标记(?:为)?|疑似|标记[:：]?)?\s*"
+    r"(?:陌生号码|骚扰电话|诈骗电话|广告推销|推销电话|快递送餐|快递外卖|外卖送餐|房产中介|保险理财|金融理财|招聘猎头|"
+    r"违法犯罪|出租车|响一声|骚扰|诈骗|推销|广告|中介|催收|贷款推销|教育培训)$"
+)
+
 
 def split_pasted(text: str) -> list[str]:
     """Numbers pasted one per line (or separated by commas/semicolons/tabs/spaces); blanks dropped.

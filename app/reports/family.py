@@ -26,6 +26,7 @@ import sqlite_utils
 from app import __version__
 from app.display import LEVEL_STYLES
 from app.reports.export import ENTITY_KIND_TEXT
+from blocklists.pasted import PHONE_MARK
 from screening.types import Level
 
 RISKY = Level.WARN
@@ -284,9 +285,13 @@ def seen_text(s: NumberSummary) -> tuple[str, str]:
 
 
 def with_name(number: str, name: str | None, lang: str | None) -> str:
-    """「10690000123（妈妈）」, "10690000123 (Mum)": the contact's name in brackets of the reader's script."""
+    """「10690000123（妈妈）」, "10690000123 (Mum)": the contact's name in brackets of the reader's script; a phone's
+    mark in the call log's name column (骚扰电话, 被23人标记为诈骗电话: ``blocklists.pasted.PHONE_MARK``) is said to be
+    one, so it does not read as someone the owner knows."""
     if not name:
         return number
+    if PHONE_MARK.match(name.strip()):
+        name = f"marked on the phone: {name}" if lang == "en" else f"手机标记：{name}"
     return f"{number} ({name})" if lang == "en" else f"{number}（{name}）"
 
 

@@ -159,3 +159,18 @@ def test_no_label_leaves_one_character_alone_on_a_line_in_chromium(tmp_path: Pat
     for width, text, last in alone:
         widths.setdefault((text, last), []).append(width)
     assert not widths, {k: (min(v), max(v)) for k, v in widths.items()}
+
+
+def test_a_phones_mark_in_the_name_column_is_not_shown_as_a_contact() -> None:
+    """A call log's 姓名 column holds the contact's name, or for a stranger the phone's mark (骚扰电话): a trial's
+    volunteer read 「95275012（骚扰电话）」 as a contact of that name."""
+    from app.reports.family import with_name
+
+    assert with_name("13800138000", "妈妈", "zh") == "13800138000（妈妈）"
+    assert with_name("95275012", "骚扰电话", "zh") == "95275012（手机标记：骚扰电话）"
+    assert with_name("95275012", "被23人标记为诈骗电话", "en") == "95275012 (marked on the phone: 被23人标记为诈骗电话)"
+    rep = _full_report()
+    rep.numbers[0] = NumberSummary(
+        "95275012", "快递送餐", 1, ["call"], Level.WARN, "租用号段", "leased", "2026-12-01T01:12:00+00:00"
+    )
+    assert "95275012（手机标记：快递送餐）" in _visible(render_html(rep, "zh"))
