@@ -13,9 +13,16 @@ import unicodedata
 
 SPLIT = re.compile(r"[\r\n,，;；、|\t]+")
 MOBILE_DIGITS = 11  # a number as long as a mobile number is whole: a group written after it is the next number
-# a date or a time beside a number, as a call log or a person writes it: 2026-12-06, 12/06, 12月6日, 2026年12月6号,
+# a date or a time beside a number, as a call log or a person writes it: 2026-12-06, 12/06, 12.6, 06/12/2026, 12月6日, 2026年12月6号,
 # 10:30, 下午3点, 15点20分, 12月6日10:30 (never a number's group: those have no slash, 年, 月 or 点)
-_DATE = r"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}/\d{1,2}|(?:\d{2,4}年)?\d{1,2}月(?:\d{1,2}[日号])?)"
+_MONTH_DAY = r"(?:0?[1-9]|1[0-2])[/.](?:0?[1-9]|[12]\d|3[01])"  # 12.6 (a month and a day that exist; 12-06 may be a group)
+_DAY_MONTH = (
+    r"(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])"  # 06/12 of 06/12/2026, as Excel writes it in some locales
+)
+_DATE = (
+    rf"(?:\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}|(?:{_MONTH_DAY}|{_DAY_MONTH})[/.]\d{{4}}|\d{{1,2}}-\d{{1,2}}-\d{{4}}|\d{{1,2}}/\d{{1,2}}|{_MONTH_DAY}|"
+    r"(?:\d{2,4}年)?\d{1,2}月(?:\d{1,2}[日号])?)"
+)
 _TIME = r"(?:(?:上午|下午|中午|晚上|凌晨|早上|傍晚)?\d{1,2}(?::\d{2}(?::\d{2})?|[点时](?:\d{1,2}分?|半)?))"
 DATE_TIME = re.compile(rf"^(?:{_DATE}(?:{_TIME})?|{_TIME})$")
 # a call's duration or count as a phone's call log writes it beside the number: 35秒, 1分35秒, 2小时, 3次, 35s
@@ -45,23 +52,51 @@ def split_pasted(text: str) -> list[str]:
     """
     numbers: list[str] = []
     for part in SPLIT.split(text):
-        group: list[str] = []
-        for token in _unglue(part).split():
-            plain = unicodedata.normalize("NFKC", token)
-            if DATE_TIME.match(plain) or not any(ch.isdigit() for ch in token) or _name_with_digits(plain):
-                continue  # a date, a time, a name or a word beside the number (王5, 3号楼保安)
-            duration = DURATION.match(plain) is not None
-            if group and _joins(group, token) and (not duration or _completes_mobile(group, token)):
-                group.append(token)  # (138 0013 8000s: the last group of a mistyped mobile, not a duration)
-                continue
-            if duration:
-                continue  # a call's duration or count beside the number (95588 12s)
-            if group:
-                numbers.append(" ".join(group))
-            group = [token]
+        if len(numbers_in_part := _part_numbers(part)) > 1 and _INDEX.fullmatch(numbers_in_part[0]):
+            numbers_in_part = numbers_in_part[1:]  # 1) 13800138000, 2. 95588: a numbered list's index
+        numbers += [_without_index(n) for n in numbers_in_part]
+    return numbers
+
+
+_INDEX = re.compile(r"[(（]?\d{1,2}[.)）]?")  # an index before a number on its line (no number has one or two digits)
+
+
+def _part_numbers(part: str) -> list[str]:
+    """The numbers on one line or cell of a paste (:func:`split_pasted`), written as they were."""
+    numbers: list[str] = []
+    group: list[str] = []
+    for token in _unglue(part).split():
+        plain = unicodedata.normalize("NFKC", token)
+        if DATE_TIME.match(plain) or not any(ch.isdigit() for ch in token) or _name_with_digits(plain):
+            continue  # a date, a time, a name or a word beside the number (王5, 3号楼保安)
+        duration = DURATION.match(plain) is not None
+        if group and _joins(group, token) and (not duration or _completes_mobile(group, token)):
+            group.append(token)  # (138 0013 8000s: the last group of a mistyped mobile, not a duration)
+            continue
+        if duration:
+            continue  # a call's duration or count beside the number (95588 12s)
         if group:
             numbers.append(" ".join(group))
+        group = [token]
+    if group:
+        numbers.append(" ".join(group))
     return numbers
+
+
+def _without_index(number: str) -> str:
+    """A number with the list index written before it left out: ``1 138 0013 8000`` (the first of a numbered list)
+    is 138 0013 8000, not the twelve digits 113800138000; a country code (``86 138…``, ``+1 …``) stays."""
+    first, _, rest = number.partition(" ")
+    head = digits(first)
+    if (
+        rest
+        and 1 <= len(head) <= 3
+        and not first.startswith(("+", "＋", "0"))
+        and head != "86"
+        and re.fullmatch(r"1[3-9]\d{9}", digits(rest))
+    ):
+        return rest
+    return number
 
 
 # a name written against its number, as a Chinese keyboard types it: 王大爷（13312345678）, 13312345678（王大爷）,

@@ -66,3 +66,25 @@ def test_names_written_against_a_number(text: str, numbers: list[str]) -> None:
 )
 def test_a_plain_call_log_line_is_its_number(line: str, number: str) -> None:
     assert call_log_number(line) == number
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        # a numbered list: the index joined the number (113800138000, twelve digits) or stood alone as a "number"
+        ("1 138 0013 8000", ["138 0013 8000"]),
+        ("1) 13800138000\n2. 95588", ["13800138000", "95588"]),
+        ("(3) 177 1234 5678", ["177 1234 5678"]),
+        # a country code is no index
+        ("86 138 0013 8000", ["86 138 0013 8000"]),
+        ("+1 138 0013 8000", ["+1 138 0013 8000"]),
+        # dates as Excel and people write them beside a number
+        ("13800138000 12.6", ["13800138000"]),
+        ("06/12/2026 13800138000", ["13800138000"]),
+        ("06-12-2026 95588 10:30", ["95588"]),
+        # a lone short number stays, for the screener to name
+        ("5", ["5"]),
+    ],
+)
+def test_list_indexes_and_more_dates_are_no_part_of_a_number(text: str, numbers: list[str]) -> None:
+    assert split_pasted(text) == numbers
