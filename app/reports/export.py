@@ -203,13 +203,25 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_safe(value: Any) -> str:
-    """Defuse spreadsheet formulas (CSV injection) but keep phone numbers like ``+8613800138000``."""
+    """Defuse spreadsheet formulas (CSV injection) but keep phone numbers like ``+8613800138000`` and the tab
+    :func:`csv_number` puts before one (digits, +, spaces and dashes hold no formula)."""
     text = "" if value is None else str(value)
     if text.startswith(_FORMULA_START):
         stripped = text.replace(" ", "").replace("-", "")
-        if not (text[0] in "+-" and stripped.lstrip("+").isdigit()):
+        if not (text[0] in "+-\t" and stripped.lstrip("\t").lstrip("+").isdigit()):
             return "'" + text
     return text
+
+
+_NUMBER_CELL = re.compile(r"\+?[\d \-]*\d[\d \-]*")
+
+
+def csv_number(value: Any) -> str:
+    """A phone number's cell as Excel, WPS and LibreOffice keep it: after a tab, so it opens as text, not as a number
+    that loses its leading zeros (00110 → 110, which then read as the police number blocked), its + or its last
+    digits (13912345678 → 1.39123E+10). The tab shows as nothing; this app's own readers strip it."""
+    text = csv_safe(value)
+    return "\t" + text if _NUMBER_CELL.fullmatch(text) and sum(ch.isdigit() for ch in text) >= 3 else text
 
 
 def _atomic_write(path: Path, write: Any, newline: str | None = None, encoding: str = "utf-8") -> None:
@@ -282,7 +294,7 @@ def write_history_csv(rows: Iterable[Any], path: str | os.PathLike[str], lang: s
                     for c in (
                         row.time_text() if hasattr(row, "time_text") else getattr(row, "time", ""),
                         _kind(row, lang),
-                        _subject(row),
+                        csv_number(_subject(row)),
                         level_word(getattr(row, "level", None), lang, _about_text(row)),
                         f"{float(getattr(row, 'score', 0.0) or 0.0):.2f}",
                         _category(row, lang),
@@ -318,8 +330,8 @@ def write_check_csv(rows: Iterable[Any], path: str | os.PathLike[str], lang: str
                 [
                     csv_safe(c)
                     for c in (
-                        row.raw,
-                        row.e164,
+                        csv_number(row.raw),
+                        csv_number(row.e164),
                         *((row.name,) if names else ()),
                         *((row.time,) if times else ()),
                         level_word(row.level, lang),

@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import html.parser
+import shutil
+import subprocess
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,6 +104,31 @@ def test_csv_defuses_formulas_but_keeps_phone_numbers() -> None:
     assert reports.csv_safe("@SUM(A1)") == "'@SUM(A1)"
     assert reports.csv_safe("+86 138-0013-8000") == "+86 138-0013-8000"
     assert reports.csv_safe("+cmd|x") == "'+cmd|x"
+    assert reports.csv_safe("\t=1+2") == "'\t=1+2"  # a tab before a formula is no phone number
+
+
+def test_number_cells_open_as_text_in_a_spreadsheet(tmp_path: Path) -> None:
+    """A volunteer's trial: LibreOffice opened 00110 as 110 (next to 拦截: the police number blocked?), +86… without
+    its +, and a mobile as 1.39123E+10. A tab before the number keeps it text there and in Excel and WPS."""
+    assert reports.csv_number("00110") == "\t00110"
+    assert reports.csv_number("+8617001234567") == "\t+8617001234567"
+    assert reports.csv_number("0513-96110") == "\t0513-96110"
+    assert reports.csv_number("张三") == "张三" and reports.csv_number("") == ""
+    assert reports.csv_number("=cmd") == "'=cmd"
+    out = tmp_path / "check.csv"
+    out.write_text("号码,风险\n" + "\n".join(f'"{reports.csv_number(n)}",x' for n in ("00110", "13912345678")) + "\n")
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: the spreadsheet check needs it (.ci/run installs it)")
+    subprocess.run(
+        [soffice, "--headless", "--convert-to", "xml:Calc MS Excel 2007 XML", "--outdir", str(tmp_path), str(out)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    with zipfile.ZipFile(tmp_path / "check.xml") as sheet:  # (an .xlsx under another name)
+        cells = sheet.read("xl/worksheets/sheet1.xml").decode()
+        strings = sheet.read("xl/sharedStrings.xml").decode()
+    assert 't="n"' not in cells  # no cell was read as a number
+    assert "00110" in strings and "13912345678" in strings
 
 
 def _read_csv(path: Path) -> list[list[str]]:
@@ -197,7 +225,7 @@ def test_history_exports(tmp_path: Path) -> None:
     assert reports.write_report("history", "csv", rows, csv_path, "zh") == 2
     assert reports.write_report("history", "html", rows, html_path, "en") == 2
     table = _read_csv(csv_path)
-    assert table[1][0] == "2026-03-01 09:30:00" and table[1][1] == "来电" and table[1][2] == "+8695275012"
+    assert table[1][0] == "2026-03-01 09:30:00" and table[1][1] == "来电" and table[1][2] == "\t+8695275012"
     assert table[1][3] == "⚠ 警告" and "租用的呼叫中心" in table[1][6]
     assert table[2][1] == "录音" and "QQ群号: 12345678" in table[2][8]
     page = html_path.read_text(encoding="utf-8")
