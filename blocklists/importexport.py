@@ -32,7 +32,8 @@ from typing import Any
 
 from blocklists.pasted import digits, split_pasted
 from blocklists.store import _FAST_MOBILE, Category, ListKind, ListStore, ParsedPattern, StoreError, parse_pattern
-from screening.i18n import Message, MessageCode
+from screening.i18n import BiText, Message, MessageCode
+from screening.number_plan import numbering_plan
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +118,13 @@ class ImportNote(MessageCode):
         "（命令行：callshield phone import）",
         "these columns are not used: {columns} (a list keeps only the number, category and note). If this is really a "
         "call log, import it on the Family report page (command line: callshield phone import)",
+    )
+    OFFICIAL_NUMBERS = (
+        "其中 {count} 个是官方服务号码（{examples}）。导入成社区名单时不会拦截它们真正的来电（冒充它们的改号电话本来就会"
+        "被拦截）；导入到“我的黑名单”则会拦截，请确认这是您要的",
+        "{count} of these are official service numbers ({examples_en}). Imported as a community list they do not block "
+        "the real calls (spoofed copies are blocked anyway); imported into My blocklist they do, so make sure that is "
+        "what you want",
     )
 
 
@@ -242,6 +250,7 @@ class ImportPreview:
     duplicates_in_file: int = 0
     title: str = ""
     notes: list[Message] = field(default_factory=list)  # said, not refused (``ImportNote``)
+    officials: list[tuple[str, BiText]] = field(default_factory=list)  # exact rows of official numbers, and whose
 
     @property
     def ok(self) -> bool:
@@ -631,6 +640,15 @@ def read_import(
         _read_text(preview, good_lines(), default_cat, region)
     if not preview.rows and preview.problem_count == 0:
         preview.add_problem(0, ImportProblem.EMPTY_FILE)
+    if preview.officials:  # 95588 on a community list: a trial's volunteer saw the bank's real calls blocked
+        shown = preview.officials[:3]
+        more = "…" if len(preview.officials) > 3 else ""
+        params = {
+            "count": len(preview.officials),
+            "examples": "、".join(f"{n} {name.zh}" for n, name in shown) + more,
+            "examples_en": ", ".join(f"{n} {name.en}" for n, name in shown) + more,
+        }
+        preview.notes.append(Message(ImportNote.OFFICIAL_NUMBERS, params))
     preview.problems.sort(key=lambda p: p.line)
     return preview
 
@@ -675,6 +693,10 @@ class _Collector:
             return
         if self._first(parsed.canonical):
             self.preview.rows.append((parsed, category, note))
+            if parsed.match_kind == "exact" and parsed.canonical.startswith("+86"):
+                official = numbering_plan().official.get(parsed.canonical[3:])
+                if official is not None and not official.protected:  # (110 is never blocked: nothing to say)
+                    self.preview.officials.append((parsed.pattern, official.name))
 
 
 def _short(value: str, n: int = 40) -> str:

@@ -15,7 +15,9 @@ SPLIT = re.compile(r"[\r\n,，;；、|\t]+")
 MOBILE_DIGITS = 11  # a number as long as a mobile number is whole: a group written after it is the next number
 # a date or a time beside a number, as a call log or a person writes it: 2026-12-06, 12/06, 12.6, 06/12/2026, 12月6日, 2026年12月6号,
 # 10:30, 下午3点, 15点20分, 12月6日10:30 (never a number's group: those have no slash, 年, 月 or 点)
-_MONTH_DAY = r"(?:0?[1-9]|1[0-2])[/.](?:0?[1-9]|[12]\d|3[01])"  # 12.6 (a month and a day that exist; 12-06 may be a group)
+_MONTH_DAY = (
+    r"(?:0?[1-9]|1[0-2])[/.](?:0?[1-9]|[12]\d|3[01])"  # 12.6 (a month and a day that exist; 12-06 may be a group)
+)
 _DAY_MONTH = (
     r"(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])"  # 06/12 of 06/12/2026, as Excel writes it in some locales
 )

@@ -297,8 +297,11 @@ class NumberScreener:
             return self._verdict(Level.ALLOW, self._score([protected]), reasons, n, matches)
         if "official_directory" in by_fact:
             # 3b. Official directory: immune to patterns, not to the user's exact entry for this number.
-            # A subscribed community list never blocks it, not even with an exact entry.
-            exact = [m for m in block if m.match_kind == "exact" and not m.subscribed]
+            # A subscribed or imported community list never blocks it, not even with an exact entry (95588 on a
+            # community list blocked the bank's real calls; the import says so: ``ImportNote.OFFICIAL_NUMBERS``).
+            exact = [
+                m for m in block if m.match_kind == "exact" and not m.subscribed and m.list_kind.value != "imported"
+            ]
             if not exact:
                 official = by_fact["official_directory"]
                 reasons = [official, *local, *self._ignored(block, "official")]

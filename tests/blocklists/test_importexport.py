@@ -246,3 +246,28 @@ def test_export_round_trip(store: ListStore, tmp_path: Path, fmt: str) -> None:
         assert {c for c, _k, _n in orig} == {c for c, _k, _n in copy}
     else:
         assert orig == copy
+
+
+def test_an_official_number_on_an_imported_community_list_is_said_and_not_blocked(
+    store: ListStore, tmp_path: Path
+) -> None:
+    """A trial's volunteer imported a community CSV with 95588 (ICBC) marked 诈骗: it went in without a word and the
+    bank's real calls were 拦截, while `lists add block 95588` warns. The preview now names it, and an imported
+    list, like a subscribed one, never blocks an official number; the user's own blocklist still does."""
+    from screening.screener import NumberScreener
+    from screening.types import Level
+
+    path = tmp_path / "社区黑名单.csv"
+    path.write_bytes("号码,类别\n95588,诈骗\n95275012,诈骗\n110,诈骗\n".encode("gbk"))
+    preview = read_import(path)
+    assert [n.code.name for n in preview.notes] == ["OFFICIAL_NUMBERS"]
+    note = preview.notes[0]
+    assert "1 个是官方服务号码（95588 中国工商银行）" in note.render("zh")  # (110 is never blocked: not named)
+    assert "95588 Industrial and Commercial Bank of China" in note.render("en")
+    commit_import(store, preview, "community")
+    assert store.get_list("community").kind is ListKind.IMPORTED
+    screener = NumberScreener(store)
+    assert screener.screen("95588").level is Level.ALLOW
+    assert screener.screen("95275012").level is Level.BLOCK
+    commit_import(store, read_import(path), "block")  # the user's own list: they were told
+    assert NumberScreener(store).screen("95588").level is Level.BLOCK
