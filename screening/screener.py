@@ -213,6 +213,8 @@ class NumberScreener:
                     official = plan.official.get(short)
                     name = official.name if official else BiText(short, short)
                     out["spoofed_official"] = {"name": name, "number": short}
+                    # 00110 is 00 before 110, not a call from +1 (the USA): no country to name then
+                    foreign = foreign and not (cand == n.dialled_digits and cand != national)
                     break
         if not n.international_prefix and not foreign:
             official = plan.official.get(national)

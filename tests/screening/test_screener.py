@@ -70,12 +70,13 @@ def test_plus_00_overseas_is_high_risk(screener: NumberScreener) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "zh", "en"),
-    [("00110", "美国等，+1", "United States etc., +1"), ("+1 10086", "美国等，+1", "United States etc., +1")],
+    [("+1 10086", "美国等，+1", "United States etc., +1"), ("+44 10086", "英国等，+44", "United Kingdom etc., +44")],
 )
 def test_an_overseas_code_too_short_to_place_is_named_by_its_country(
     screener: NumberScreener, raw: str, zh: str, en: str
 ) -> None:
-    """00110 was explained as 境外来电（+1）, a code a volunteer could not place."""
+    """+1 10086 was explained as 境外来电（+1）, a code a volunteer could not place (00110, once here, is 00 before 110:
+    ``test_an_official_short_number_after_00_names_no_country``)."""
     (reason,) = [r for r in screener.screen(raw).reasons if r.code == "cn.international"]
     assert f"境外来电（{zh}）" in reason.text.zh and f"({en})" in reason.text.en
 
@@ -348,3 +349,10 @@ def test_precedence_holds_for_a_subscribed_community_list(tmp_path) -> None:  # 
     assert subs.update(store, "community").used == "delta"
     assert store.find("community", "13800138001") is None
     assert NumberScreener(store).screen("13800138001").level is Level.BLOCK
+
+
+def test_an_official_short_number_after_00_names_no_country(screener: NumberScreener) -> None:
+    """00110 is 110 dialled with the international prefix 00, not a call from +1: a trial's volunteer read
+    「境外来电（美国等，+1）」 beside the spoof. +852 96110 does come from Hong Kong."""
+    assert codes(screener.screen("00110")) == ["cn.spoof.official_short_intl"]
+    assert codes(screener.screen("+852 96110")) == ["cn.spoof.official_short_intl", "cn.international"]
