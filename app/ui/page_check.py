@@ -74,6 +74,7 @@ class CheckPage(QWidget):
         self._unclear_lines: tuple[int, ...] = ()  # lines of the opened or pasted call log that were not checked
         self._unclear_pasted = False  # … of a pasted one (not of a file)
         self._text_check: TextCheck | None = None  # the message last checked, shown by ``text_result``
+        self._opened_log: tuple[str, Any] | None = None  # (the input as filled from an opened call log, the log)
         self.error_dialog: ErrorDetailsDialog | None = None
 
         self.title = page_title(self)
@@ -319,6 +320,11 @@ class CheckPage(QWidget):
             return
         if self._job is not None:
             return
+        if self._opened_log is not None and self._opened_log[0] == text:
+            log_ = self._opened_log[1]  # the opened call log, unchanged: all its numbers, with their 姓名 and 时间
+            self._unclear_lines = log_.unclear_lines
+            self.check_numbers(log_.numbers, log_.details)
+            return
         self._start_screening(self.tr("正在查询号码…"), 0)
         self._job = self.services.jobs.run_long(
             screen_pasted,
@@ -399,6 +405,7 @@ class CheckPage(QWidget):
         self._job = None
         self._set_busy(False)
         self.input.setPlainText("\n".join(log_.numbers[:2000]))
+        self._opened_log = (self.input.toPlainText(), log_)  # 查询 again checks the log, not the bare numbers shown
         self._unclear_lines = log_.unclear_lines
         self._unclear_pasted = False
         self.check_numbers(log_.numbers, log_.details)
@@ -419,6 +426,7 @@ class CheckPage(QWidget):
 
     def clear(self) -> None:
         self.input.clear()
+        self._opened_log = None
         self._all_rows = []
         self._unclear_lines = ()
         self._text_check = None
