@@ -52,6 +52,12 @@ class ImportProblem(MessageCode):
         "the file holds no numbers (it is empty, or has only a header and comments), so nothing was written; check "
         "that it is the right file",
     )
+    SPREADSHEET = (
+        "这是 Excel（或其他表格、压缩）文件，不是 CSV 或文本；未写入任何内容。请在 Excel 或 WPS 里“另存为”"
+        "“CSV（逗号分隔）”，再导入那个 .csv 文件",
+        "this is an Excel (or other spreadsheet or zip) file, not CSV or text; nothing was written. In Excel or WPS use "
+        "Save As “CSV (Comma delimited)”, then import that .csv file",
+    )
     BINARY = (
         "第 {line} 行：不是文本（含有二进制/控制字符），文件可能损坏或不是名单文件",
         "line {line}: not text (binary/control characters); the file may be damaged or not a list",
@@ -277,6 +283,16 @@ class ImportResult:
 
 # ---------------------------------------------------------------------------------------------- decode
 CALL_LOG_AMBIGUOUS = "\x00ambiguous"  # call_log_number's answer for a line like 138,0013,8000
+
+
+# What an Excel workbook starts with: .xlsx (and .et, .ods: zip) and the older .xls (OLE2 compound file).
+_SPREADSHEET_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
+def is_spreadsheet(head: bytes) -> bool:
+    """Whether a file's first bytes are an Excel workbook (or another zip), which no CSV reader can read: each of
+    its lines was "undecodable", nine times over, where "save it as CSV" was what the user needed to hear."""
+    return head.startswith(_SPREADSHEET_MAGIC)
 
 
 def csv_cells(line: str) -> list[str]:
@@ -612,6 +628,10 @@ def read_import(
             preview.add_problem(0, ImportProblem.UNREADABLE, detail=exc.strerror or str(exc))
             return preview
     default_cat = Category.parse(default_category, Category.CUSTOM)
+    if is_spreadsheet(data[:8]):
+        preview = ImportPreview(source=label, format="xlsx", encoding="?")
+        preview.add_problem(0, ImportProblem.SPREADSHEET)
+        return preview
     encoding, numbered = iter_decoded_lines(data)
     head = list(itertools.islice(numbered, 50))  # enough to see the format
     form = fmt or detect_format(label, (line for _i, line, st in head if st == LINE_OK))

@@ -306,13 +306,21 @@ def _iter_numbers(
 
     streams: list[tuple[str, Any]] = []
     if args.file:
+        from app.models.calllog import CallLogProblem
+        from blocklists.importexport import is_spreadsheet
+
         try:
-            streams.append((args.file, open(args.file, "rb")))  # noqa: SIM115 - closed by the generator
+            fh = open(args.file, "rb")  # noqa: SIM115 - closed by the generator
         except OSError as exc:
             echo_err(
                 ctx, ctx.t(f"无法读取文件 {args.file}：{exc.strerror}", f"cannot read {args.file}: {exc.strerror}")
             )
             return None
+        if is_spreadsheet(fh.peek(8)[:8]):
+            fh.close()
+            echo_err(ctx, Message(CallLogProblem.SPREADSHEET, {"name": args.file}).render(ctx.lang))
+            return None
+        streams.append((args.file, fh))
 
     def gen() -> Iterator[tuple[str, CallDetails]]:
         count = 0
@@ -378,6 +386,16 @@ def cmd_check(args: argparse.Namespace, ctx: Any) -> int:
     first = next(numbers, None)
     if first is None:
         _report_input_problems(ctx, problems)
+        if problems and args.file:  # only a title, or lines without a number column: say what a call log needs
+            echo_err(
+                ctx,
+                ctx.t(
+                    f"{args.file} 里没有找到号码：表格需要一列叫“号码”（或“电话”“手机号”“来电号码”“number”），"
+                    "或者每行一个号码",
+                    f"no numbers found in {args.file}: a table needs a column named 号码 (or 电话, 手机号, 来电号码, "
+                    "number), or one number per line",
+                ),
+            )
         if problems:
             return 1
         echo_err(

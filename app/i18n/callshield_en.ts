@@ -956,6 +956,10 @@
             <translation>Something went wrong</translation>
         </message>
         <message>
+            <source>无法完成</source>
+            <translation>Could not be done</translation>
+        </message>
+        <message>
             <source>您的数据没有丢失。如需帮助，请把下面的详细信息发给帮您安装的人。</source>
             <translation>Your data is safe. If you need help, send the details below to whoever set up this computer.</translation>
         </message>

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from blocklists.importexport import is_spreadsheet
 from blocklists.pasted import DATE_TIME, PHONE_MARK, split_pasted
 from blocklists.pasted import digits as _digits
 from screening.i18n import Message, MessageCode
@@ -52,6 +53,12 @@ class CallLogProblem(MessageCode):
         "“{name}” is not a text or CSV file (cannot be read as UTF-8 or GBK).",
     )
     NO_NUMBERS = ("文件“{name}”里没有找到电话号码。", "No phone numbers found in “{name}”.")
+    SPREADSHEET = (
+        "“{name}”是 Excel（或其他表格、压缩）文件，不是 CSV。请在 Excel 或 WPS 里“另存为”“CSV（逗号分隔）”，再打开那个 "
+        ".csv 文件。",
+        "“{name}” is an Excel (or other spreadsheet or zip) file, not CSV. In Excel or WPS use Save As “CSV (Comma "
+        "delimited)”, then open that .csv file.",
+    )
     TOO_MANY = (
         "文件“{name}”的号码超过 {limit} 个，只读取了前 {limit} 个。",
         "“{name}” has more than {limit} numbers; only the first {limit} were read.",
@@ -153,6 +160,8 @@ def read_call_log(path: str | Path, limit: int = MAX_NUMBERS) -> CallLog:
         raise CallLogError(
             Message(CallLogProblem.UNREADABLE, {"name": path.name, "error": exc.strerror or exc})
         ) from exc
+    if is_spreadsheet(data[:8]):
+        raise CallLogError(Message(CallLogProblem.SPREADSHEET, {"name": path.name}))
     try:
         text, encoding = decode_bytes(data)
     except UnicodeDecodeError as exc:

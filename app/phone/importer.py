@@ -79,6 +79,11 @@ class PhoneProblem(MessageCode):
         "{path} is not a phone file we can import (supported: SMS Backup & Restore calls-*.xml / sms-*.xml, "
         "call-log or SMS CSV, call recordings)",
     )
+    SPREADSHEET = (
+        "{path} 是 Excel（或其他表格、压缩）文件：请在 Excel 或 WPS 里“另存为”“CSV（逗号分隔）”，再导入那个 .csv 文件",
+        "{path} is an Excel (or other spreadsheet or zip) file: in Excel or WPS use Save As “CSV (Comma delimited)”, "
+        "then import that .csv file",
+    )
     EMPTY_FILE = ("{path} 是空文件（0 字节），已跳过", "{path} is empty (0 bytes); skipped")
     STILL_WRITING = (
         "{path} 还在写入（同步或复制尚未完成），稍后会再试",
@@ -550,6 +555,16 @@ CALL_LOG_TITLE = "\x00title"  # call_log_numbers' answer for text above the head
 CALL_LOG_BROKEN = "\x00broken"  # … for a message export whose rows cannot be read from this line on (a stray quote)
 
 
+def _spreadsheet_file(path: Path) -> bool:
+    from blocklists.importexport import is_spreadsheet
+
+    try:
+        with open(path, "rb") as fh:
+            return is_spreadsheet(fh.read(8))
+    except OSError:
+        return False
+
+
 def call_log_line_number(line: str, layout: CsvLayout) -> str:
     """The number on one line of a call log whose layout is ``layout`` (``csv_layout``): the cell under the header's
     number column (号码, 电话, number …) when the header names one, so a name or a date before it is never taken
@@ -907,7 +922,8 @@ class PhoneImporter:
                 elif kind in ("calls", "smses", "calllog"):
                     tables.append((kind, f))
                 elif not p.is_dir():  # an unknown file named on purpose gets an answer; in folders it is ignored
-                    results.append(self._failed(f, "unknown", Message(PhoneProblem.UNKNOWN_FILE, {"path": str(f)})))
+                    problem = PhoneProblem.SPREADSHEET if _spreadsheet_file(f) else PhoneProblem.UNKNOWN_FILE
+                    results.append(self._failed(f, "unknown", Message(problem, {"path": str(f)})))
         for kind, f in tables:
             if cancel is not None and cancel.is_set():
                 break

@@ -446,9 +446,10 @@ class ErrorDetailsDialog(QDialog):
         title: str = "",
         parent: QWidget | None = None,
         log_path: str | None = None,
+        expected: bool = False,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(title or self.tr("出错了"))
+        self.setWindowTitle(title or (self.tr("无法完成") if expected else self.tr("出错了")))
         self.setModal(True)
         self._details_text = details
         icon = QLabel(self)
@@ -466,6 +467,7 @@ class ErrorDetailsDialog(QDialog):
         hint.setObjectName("hint")
         hint.setWordWrap(True)
         hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        hint.setVisible(not expected)  # a file of the wrong kind is no fault to report to anyone
         self.details = QPlainTextEdit(self)
         self.details.setReadOnly(True)
         self.details.setPlainText(details)
@@ -483,6 +485,8 @@ class ErrorDetailsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.addButton(self.toggle_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.toggle_button.setVisible(not expected)  # (after addButton, which shows a button again)
+        self.copy_button.setVisible(not expected)
         layout = QVBoxLayout(self)
         layout.addLayout(head)
         layout.addWidget(hint)
@@ -508,6 +512,11 @@ class ErrorDetailsDialog(QDialog):
     ) -> ErrorDetailsDialog:
         details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
         friendly = message or friendly_message(exc)
+        # the core's own translated problem (a file that is no call log, an Excel file): said plainly, not as a
+        # crash with a traceback to send to whoever installed the app
+        expected = hasattr(getattr(exc, "message", None), "render")
+        if expected:
+            return cls(friendly, "", parent=parent, expected=True)
         return cls(friendly, details, parent=parent, log_path=log_path)
 
 

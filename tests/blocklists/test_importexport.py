@@ -271,3 +271,17 @@ def test_an_official_number_on_an_imported_community_list_is_said_and_not_blocke
     assert screener.screen("95275012").level is Level.BLOCK
     commit_import(store, read_import(path), "block")  # the user's own list: they were told
     assert NumberScreener(store).screen("95588").level is Level.BLOCK
+
+
+def test_an_excel_workbook_is_one_problem_that_says_save_as_csv(tmp_path: Path) -> None:
+    import zipfile
+
+    book = tmp_path / "社区黑名单.xlsx"
+    with zipfile.ZipFile(book, "w") as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    preview = read_import(book)
+    assert preview.problem_count == 1 and not preview.rows
+    assert preview.problems[0].message.code is ImportProblem.SPREADSHEET
+    assert "另存为" in preview.problems[0].message.render("zh") and "Save As" in preview.problems[0].message.render(
+        "en"
+    )

@@ -410,3 +410,22 @@ def test_check_file_reads_a_log_written_with_spaces(run_cli, tmp_path: Path) -> 
     result = run_cli("check", "--json", "-", input="居民反映情况汇总,,\n姓名,号码\n张三,13800138000\n")
     assert [json.loads(x)["input"] for x in result.stdout.splitlines()] == ["13800138000"]
     assert "第 1 行：在号码上面，看作标题，未检查" in result.stderr
+
+
+def test_check_file_of_an_excel_workbook_or_without_a_number_column_says_what_to_do(  # type: ignore[no-untyped-def]
+    run_cli, tmp_path: Path
+) -> None:
+    """An .xlsx gave nine 「无法解码」 lines and a table without a 号码 column one 「看作标题」: neither said what to do."""
+    import zipfile
+
+    book = tmp_path / "通话记录.xlsx"
+    with zipfile.ZipFile(book, "w") as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    result = run_cli("check", "--file", str(book))
+    assert result.returncode == 1
+    assert "另存为" in result.stderr and "无法解码" not in result.stderr
+    table = tmp_path / "名单.csv"
+    table.write_text("姓名,时间\n张三,2026-12-06\n", encoding="utf-8")
+    result = run_cli("check", "--file", str(table))
+    assert result.returncode == 1
+    assert "表格需要一列叫“号码”" in result.stderr

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from app.models.check_model import CheckResultsModel
 from app.ui.page_check import CheckPage
@@ -155,6 +156,26 @@ def test_binary_file_gives_translated_error_not_crash(qtbot, services, wait_jobs
     assert "不是文本或 CSV 文件" in page.error_dialog.message_label.text()
     page.error_dialog.accept()
     assert page.check_button.isEnabled()
+
+
+def test_an_excel_file_is_asked_for_as_csv_without_a_crash_report(qtbot, services, wait_jobs, tmp_path: Path) -> None:
+    """A volunteer opened the .xlsx itself: the message was right but came as a crash, asking to send details to
+    whoever installed the app. It now says to save as CSV, plainly."""
+    import zipfile
+
+    book = tmp_path / "王阿姨通话记录.xlsx"
+    with zipfile.ZipFile(book, "w") as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    page = _page(qtbot, services)
+    page.open_call_log(str(book))
+    wait_jobs()
+    dialog = page.error_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert "另存为" in dialog.message_label.text() and "CSV" in dialog.message_label.text()
+    assert dialog.windowTitle() == "无法完成"
+    assert not dialog.toggle_button.isVisible() and not dialog.copy_button.isVisible()
+    assert "发给帮您安装的人" not in " ".join(w.text() for w in dialog.findChildren(QLabel) if w.isVisible())
+    dialog.accept()
 
 
 def test_big_list_runs_in_a_job_and_can_be_cancelled(qtbot, services, wait_jobs) -> None:
