@@ -41,6 +41,7 @@ def run_cli(data_dir: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
         timeout: float = 120,
         env: dict[str, str] | None = None,
         data: Path | None = None,
+        cwd: Path | None = None,
     ) -> subprocess.CompletedProcess[str]:
         full_env = dict(os.environ)
         full_env.update({"PYTHONIOENCODING": "utf-8", "CALLSHIELD_LANG": "zh"})
@@ -55,7 +56,7 @@ def run_cli(data_dir: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
             encoding="utf-8",
             timeout=timeout,
             env=full_env,
-            cwd=REPO_ROOT,
+            cwd=cwd or REPO_ROOT,
         )
 
     return run

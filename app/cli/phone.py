@@ -106,7 +106,11 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     )
     report.add_argument("--profile", default="", help="谁的手机 / whose phone")
     report.add_argument("--days", type=int, default=7, help="最近几天（默认 7） / last N days (default 7)")
-    report.add_argument("--out", default="report.html", help="输出文件 / output file")
+    report.add_argument(
+        "--out",
+        default=None,
+        help="输出文件，默认“家人-防诈报告-日期.html” / output file (default: PROFILE-report-DATE.html)",
+    )
     report.set_defaults(func=cmd_report)
 
 
@@ -384,6 +388,10 @@ def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
             file=ctx.err,
         )
         return EXIT_ERROR
+    if args.out is None:  # whose and which day: one resident's report does not overwrite another's
+        from app.reports.family import report_file_name
+
+        args.out = report_file_name(args.profile, ctx.lang)
     try:
         path, rep = build_family_report(ctx.data_dir, args.profile, args.out, args.days, lang=ctx.lang)
     except OSError as exc:

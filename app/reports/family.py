@@ -284,6 +284,15 @@ def seen_text(s: NumberSummary) -> tuple[str, str]:
     return zh, en
 
 
+def report_file_name(profile: str | None, lang: str, day: date | None = None) -> str:
+    """The report's file name when none is given: whose and which day (妈妈-防诈报告-20261206.html), so the reports of
+    several residents, or of one resident week after week, do not overwrite each other."""
+    stamp = (day or date.today()).strftime("%Y%m%d")
+    if lang == "en":
+        return f"{profile or 'family'}-report-{stamp}.html"
+    return f"{profile or '家人'}-防诈报告-{stamp}.html"
+
+
 def with_name(number: str, name: str | None, lang: str | None) -> str:
     """「10690000123（妈妈）」, "10690000123 (Mum)": the contact's name in brackets of the reader's script; a phone's
     mark in the call log's name column (骚扰电话, 被23人标记为诈骗电话: ``blocklists.pasted.PHONE_MARK``) is said to be

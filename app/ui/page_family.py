@@ -37,7 +37,16 @@ from PySide6.QtWidgets import (
 from app.display import LEVEL_STYLES
 from app.operations import DataArea
 from app.operations import phone as ops
-from app.reports.family import KIND_SHORT, FlaggedItem, NumberSummary, SafetyReport, seen_text, timeline_svg, with_name
+from app.reports.family import (
+    KIND_SHORT,
+    FlaggedItem,
+    NumberSummary,
+    SafetyReport,
+    report_file_name,
+    seen_text,
+    timeline_svg,
+    with_name,
+)
 from app.ui import style
 from app.ui.widgets import (
     ErrorDetailsDialog,
@@ -691,7 +700,7 @@ class FamilyReportPage(QWidget):
     # ----------------------------------------------------------------- export
     def choose_export(self) -> None:
         profile = self.current_profile() or ""
-        name = f"{profile or '家人'}-防诈报告.html" if self._lang() == "zh" else f"{profile or 'family'}-report.html"
+        name = report_file_name(profile, self._lang())
         path, _ = QFileDialog.getSaveFileName(self, self.tr("导出报告"), name, self.tr("网页文件 (*.html)"))
         if path:
             self.export_to(path)

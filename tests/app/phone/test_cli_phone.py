@@ -261,6 +261,14 @@ def test_report_without_profile_uses_the_only_person_or_asks(run_cli: RunCli, tm
     r = run_cli("report", "--out", str(out))
     assert r.returncode == 0, r.stderr
     assert "唯一的家人“妈妈”" in r.stderr and "电话 2（可疑 1" in r.stdout
+    # without --out: whose report and which day, so reports for two residents do not overwrite each other
+    from datetime import date
+
+    here = tmp_path / "out"
+    here.mkdir()
+    named = run_cli("report", "--profile", "妈妈", cwd=here)
+    assert named.returncode == 0, named.stderr
+    assert [p.name for p in here.iterdir()] == [f"妈妈-防诈报告-{date.today():%Y%m%d}.html"]
     run_cli("phone", "profiles", "--add", "爸爸")
     two = run_cli("report", "--out", str(tmp_path / "r2.html"))
     assert two.returncode == 2 and "妈妈、爸爸" in two.stderr and "请加 --profile 妈妈 或 --profile 爸爸" in two.stderr
