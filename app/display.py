@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from app import paths
 from app.settings import is_device_number
+from blocklists.pasted import PHONE_MARK
 from blocklists.store import Category
 from screening.types import Level
 
@@ -249,6 +250,18 @@ def category_label(code: str, lang: str) -> str:
         return Category.parse(code).label(lang)
     except ValueError:
         return code
+
+
+def with_name(number: str, name: str | None, lang: str | None) -> str:
+    """「10690000123（妈妈）」, "10690000123 (Mum)": the contact's name from a phone's log in brackets of the reader's
+    script (the history in the window and the CLI, the family report); a phone's mark in the log's name column
+    (骚扰电话, 被23人标记为诈骗电话: ``blocklists.pasted.PHONE_MARK``) is said to be one, so it does not read as someone
+    the owner knows."""
+    if not name:
+        return number
+    if PHONE_MARK.match(name.strip()):
+        name = f"marked on the phone: {name}" if lang == "en" else f"手机标记：{name}"
+    return f"{number} ({name})" if lang == "en" else f"{number}（{name}）"
 
 
 def shown_number(e164: str | None, raw: str | None = None) -> str:

@@ -28,7 +28,7 @@ from wcwidth import wcswidth
 
 from app import paths
 from app.cli.context import echo, echo_err
-from app.display import level_word, number_nothing_found, record_kind_label, shown_number
+from app.display import level_word, number_nothing_found, record_kind_label, shown_number, with_name
 from screening.i18n import Message, count_en
 from screening.numbers import NumberProblem
 from screening.types import Level
@@ -973,8 +973,7 @@ def cmd_history(args: argparse.Namespace, ctx: Any) -> int:
         what = shown_number(r.get("number_e164"), r.get("number_raw")) or (
             Path(r["file_path"]).name if r.get("file_path") else "-"
         )
-        if r.get("name"):  # the phone's contact name (backups, call-log CSV): who it was, as the parent saw it
-            what = f"{what}（{r['name']}）" if lang != "en" else f"{what} ({r['name']})"
+        what = with_name(what, r.get("name"), lang)  # the phone's contact name or mark: as the parent saw it
         about_text = r["kind"] in ("sms", "recording")  # what was said or written was checked: ○ 未发现诈骗
         level = level_word(r["level"], lang, about_text) if r.get("level") is not None else "-"
         if not first and r.get("level") is not None and r["level"] <= Level.UNKNOWN:

@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from app.display import record_kind_label, shown_category, shown_number, source_label
+from app.display import record_kind_label, shown_category, shown_number, source_label, with_name
 from app.models.base import SORT_ROLE, RowTableModel, bi
 from screening.types import Level
 
@@ -46,6 +46,16 @@ class HistoryRow:
         if self.kind == "recording":
             return self.path.replace("\\", "/").rsplit("/", 1)[-1] or self.path
         return shown_number(self.number, self.number_raw)
+
+    @property
+    def name(self) -> str | None:
+        """The contact's name (or the phone's mark, 骚扰电话) a phone's log gave the number."""
+        value = self.raw.get("name") if isinstance(self.raw, dict) else None
+        return str(value) if value else None
+
+    def subject_text(self, lang: str) -> str:
+        """The number with the name the phone gave it (``app.display.with_name``), or the recording's file."""
+        return self.subject if self.kind == "recording" else with_name(self.subject, self.name, lang)
 
     @property
     def call_type(self) -> str | None:
@@ -112,7 +122,7 @@ class HistoryModel(RowTableModel[HistoryRow]):
             if column == self.COL_KIND:
                 return row.kind_text(lang)
             if column == self.COL_SUBJECT:
-                return row.subject
+                return row.subject_text(lang)
             if column == self.COL_CATEGORY:
                 return shown_category(row.level, row.category, row.category_text, lang)
             if column == self.COL_REASONS:

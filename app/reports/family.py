@@ -24,9 +24,8 @@ from typing import Any
 import sqlite_utils
 
 from app import __version__
-from app.display import LEVEL_STYLES
+from app.display import LEVEL_STYLES, with_name
 from app.reports.export import ENTITY_KIND_TEXT
-from blocklists.pasted import PHONE_MARK
 from screening.types import Level
 
 RISKY = Level.WARN
@@ -291,17 +290,6 @@ def report_file_name(profile: str | None, lang: str, day: date | None = None) ->
     if lang == "en":
         return f"{profile or 'family'}-report-{stamp}.html"
     return f"{profile or '家人'}-防诈报告-{stamp}.html"
-
-
-def with_name(number: str, name: str | None, lang: str | None) -> str:
-    """「10690000123（妈妈）」, "10690000123 (Mum)": the contact's name in brackets of the reader's script; a phone's
-    mark in the call log's name column (骚扰电话, 被23人标记为诈骗电话: ``blocklists.pasted.PHONE_MARK``) is said to be
-    one, so it does not read as someone the owner knows."""
-    if not name:
-        return number
-    if PHONE_MARK.match(name.strip()):
-        name = f"marked on the phone: {name}" if lang == "en" else f"手机标记：{name}"
-    return f"{number} ({name})" if lang == "en" else f"{number}（{name}）"
 
 
 def timeline_svg(rep: SafetyReport, lang: str | None = None) -> str:

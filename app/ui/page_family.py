@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.display import LEVEL_STYLES
+from app.display import LEVEL_STYLES, with_name
 from app.operations import DataArea
 from app.operations import phone as ops
 from app.reports.family import (
@@ -45,7 +45,6 @@ from app.reports.family import (
     report_file_name,
     seen_text,
     timeline_svg,
-    with_name,
 )
 from app.ui import style
 from app.ui.widgets import (

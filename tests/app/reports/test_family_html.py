@@ -164,7 +164,7 @@ def test_no_label_leaves_one_character_alone_on_a_line_in_chromium(tmp_path: Pat
 def test_a_phones_mark_in_the_name_column_is_not_shown_as_a_contact() -> None:
     """A call log's 姓名 column holds the contact's name, or for a stranger the phone's mark (骚扰电话): a trial's
     volunteer read 「95275012（骚扰电话）」 as a contact of that name."""
-    from app.reports.family import with_name
+    from app.display import with_name
 
     assert with_name("13800138000", "妈妈", "zh") == "13800138000（妈妈）"
     assert with_name("95275012", "骚扰电话", "zh") == "95275012（手机标记：骚扰电话）"
