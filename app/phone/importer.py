@@ -1208,7 +1208,16 @@ class PhoneImporter:
             if number == CALL_LOG_AMBIGUOUS:
                 bad.append(Message(RowProblem.AMBIGUOUS, {"line": i}))
                 continue
-            if not number:  # blank, or a withheld number
+            if not number:  # blank, or a withheld number (an empty cell, 隐藏号码, Unknown)
+                cells = csv_cells(line)
+                if "time" not in columns or not line.strip() or line.lstrip().startswith("#"):
+                    continue
+                read = self._cell_time(columns, cells, i)
+                if isinstance(read, Message):
+                    continue  # no number and no time: nothing that happened to keep
+                # a call from a withheld number, kept as the backups keep one (screened: 隐藏号码, 注意), not dropped
+                key = _hash(self.profile, "csv", "", read, line.strip())
+                yield key, partial(self._csv_row, "", read, key, flagged, *_csv_extra(columns, cells))
                 continue
             checked = normalise(number)
             if checked.problem in (NumberProblem.NOT_A_NUMBER, NumberProblem.UNPARSEABLE) and len(checked.digits) >= 3:

@@ -125,6 +125,25 @@ def test_call_log_csv_uses_the_check_reader(phone_db: sqlite_utils.Database, tmp
     assert "姓名，备注" in e.error.render("zh") and "号码" in e.error.render("en")
 
 
+def test_a_call_from_a_withheld_number_in_a_csv_is_kept_as_the_backups_keep_one(
+    phone_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """A missed call with an empty 号码 (or 隐藏号码) vanished, and 3 rows read as 2: the XML backups keep such a call,
+    screened as 没有号码 (注意). A row with neither a number nor a time is still nothing."""
+    csv = tmp_path / "通话记录.csv"
+    csv.write_text(
+        "姓名,号码,时间,类型\n爸爸,13800138000,2026-12-06 09:00,来电\n,,2026-12-06 10:00,未接\n"
+        ",隐藏号码,2026-12-06 10:30,来电\n,,,\n",
+        encoding="utf-8",
+    )
+    (r,) = _importer(phone_db).import_paths([csv]).files
+    assert (r.status, r.added) == (DONE, 3)
+    hidden = [row for row in History(phone_db).query(kind="call", limit=None) if not row["number_e164"]]
+    assert sorted(row["occurred_at"] for row in hidden) == ["2026-12-06T02:00:00+00:00", "2026-12-06T02:30:00+00:00"]
+    assert all(row["level"] == int(Level.CAUTION) for row in hidden)
+    assert {row["call_type"] for row in hidden} == {"missed", "incoming"}
+
+
 def test_cancel_rolls_back_the_file(phone_db: sqlite_utils.Database, tmp_path: Path) -> None:
     path = write_messages(tmp_path / "sms-big.xml", synthetic_messages(5000), count=5000)
     cancel = threading.Event()
