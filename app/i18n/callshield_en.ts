@@ -620,6 +620,10 @@
             <translation>Checking the text…</translation>
         </message>
         <message>
+            <source>正在逐条检查…</source>
+            <translation>Checking each message…</translation>
+        </message>
+        <message>
             <source>打开通话记录</source>
             <translation>Open call log</translation>
         </message>
@@ -3153,6 +3157,22 @@ Once closed, calls and new recordings are no longer checked and you will not be 
     <context>
         <name>TextResultSection</name>
         <message>
+            <source>逐条检查</source>
+            <translation>Check one by one</translation>
+        </message>
+        <message>
+            <source>把粘贴的几条短信分开，一条一条地检查</source>
+            <translation>Split the pasted messages and check each on its own</translation>
+        </message>
+        <message>
+            <source>逐条检查的结果（点一条看它的详情）：</source>
+            <translation>Each message on its own (click one for its details):</translation>
+        </message>
+        <message>
+            <source>逐条检查的结果</source>
+            <translation>Each message on its own</translation>
+        </message>
+        <message>
             <source>文字（高亮处为可疑话术）：</source>
             <translation>Text (suspicious wording highlighted):</translation>
         </message>
@@ -3193,12 +3213,12 @@ Once closed, calls and new recordings are no longer checked and you will not be 
             <translation>Checked as: %1</translation>
         </message>
         <message>
-            <source>检查的文字</source>
-            <translation>Checked text</translation>
+            <source>⚠ 这里好像有 %1 条短信，上面的结论是把它们合在一起读的。点“逐条检查”分别看每一条。</source>
+            <translation>⚠ This seems to hold %1 messages, and the verdict above reads them as one. Click “Check one by one” to see each.</translation>
         </message>
         <message>
-            <source>⚠ 这里好像有 %1 条短信，上面的结论是把它们合在一起读的。请一条一条地粘贴检查。</source>
-            <translation>⚠ This looks like %1 messages; the verdict above reads them as one. Paste and check them one at a time.</translation>
+            <source>检查的文字</source>
+            <translation>Checked text</translation>
         </message>
         <message>
             <source>已存入“记录”页的短信，家人：%1。</source>

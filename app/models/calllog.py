@@ -125,13 +125,40 @@ def looks_like_message(text: str) -> bool:
 _SIGNED_LINE = re.compile(r"^\s*[【\[][^】\]\n]{2,12}[】\]]|[【\[][^】\]\n]{2,12}[】\]]\s*$", re.M)
 
 
+_OPENS_SIGNED = re.compile(r"^\s*[【\[][^】\]\n]{2,12}[】\]]")
+_CLOSES_SIGNED = re.compile(r"[【\[][^】\]\n]{2,12}[】\]]\s*$")
+
+
+def split_messages(text: str) -> list[str]:
+    """The messages a paste seems to hold, in order: blocks apart by blank lines, or lines opening or closing with a
+    【signature】 (a line that opens with one starts a message, one that closes with one ends it), whichever gives more;
+    one message for a single SMS or a chat, whose lines follow one another. A volunteer pasted a pickup code and a
+    refund scam together and got one verdict for both."""
+    text = text.strip()
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if len(b.strip()) >= 10]
+    by_signature: list[str] = []
+    current: list[str] = []
+    signed = False  # the message being gathered has its signature already
+    for line in (ln.strip() for ln in text.splitlines() if ln.strip()):
+        opens = _OPENS_SIGNED.search(line) is not None
+        closes = not opens and _CLOSES_SIGNED.search(line) is not None
+        if current and (opens or (closes and signed)):
+            by_signature.append("\n".join(current))
+            current, signed = [], False
+        current.append(line)
+        signed = signed or opens
+        if closes:  # 「…验证码 482913。【建设银行】」 ends its message
+            by_signature.append("\n".join(current))
+            current, signed = [], False
+    if current:
+        by_signature.append("\n".join(current))
+    best = max((blocks, by_signature), key=len)
+    return best if len(best) > 1 else [text]
+
+
 def message_count(text: str) -> int:
-    """How many messages a paste seems to hold: lines opening or closing with a 【signature】, or blocks apart by
-    blank lines, whichever is more (1 for one message or a chat, whose lines follow one another). A volunteer pasted
-    a pickup code and a refund scam together and got one verdict for both."""
-    signed = len(_SIGNED_LINE.findall(text))
-    blocks = [b for b in re.split(r"\n\s*\n", text.strip()) if len(b.strip()) >= 10]
-    return max(1, signed, len(blocks))
+    """How many messages a paste seems to hold (:func:`split_messages`)."""
+    return len(split_messages(text))
 
 
 def _is_cjk(ch: str) -> bool:

@@ -89,6 +89,20 @@ def check_text(progress: Progress, services: AppServices, text: str, style: str 
     return TextCheck(text, style, assessment, numbers)
 
 
+def check_each(progress: Progress, services: AppServices, text: str, style: str | None) -> list[TextCheck]:
+    """Worker: each message of a paste that holds several (``app.models.calllog.split_messages``) read on its own,
+    in the order pasted: a pickup code and a refund scam pasted together got one verdict for both."""
+    from app.models.calllog import split_messages
+
+    parts = split_messages(text.strip()[:MAX_TEXT])
+    out: list[TextCheck] = []
+    for i, part in enumerate(parts):
+        progress.update(i, len(parts))
+        out.append(check_text(progress, services, part, style))
+    progress.update(len(parts), len(parts), force=True)
+    return out
+
+
 def save_text(services: AppServices, checked: TextCheck, profile: str) -> int:
     """Writer job: keep a checked message in the history as a text message (kind ``sms``) of ``profile`` ('' for
     nobody in particular), stored as a phone import stores one (``app.phone.importer``): its reasons and evidence

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.display import shown_category, text_reasons
+from app.display import level_word, shown_category, text_reasons
 from app.models.calllog import message_count
 from app.operations import DataArea
 from app.operations.check import TextCheck, save_text
@@ -36,12 +37,16 @@ log = logging.getLogger(__name__)
 
 
 class TextResultSection(QWidget):
-    """The result of one checked message; hidden until there is one."""
+    """The result of one checked message; hidden until there is one. A paste of several messages offers 逐条检查
+    (``eachRequested``: the page reads each in a job) and then lists them, each message's verdict shown on choosing it."""
+
+    eachRequested = Signal()
 
     def __init__(self, services: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.result: TextCheck | None = None
+        self.parts: list[TextCheck] = []  # each message of a paste that held several, once read one by one
         self.style_name = ""  # what the text was read as (短信 / 聊天 / 通话内容), named by the page's selector
         self.guessed = False  # the style was guessed, not chosen
         self.error_dialog: ErrorDetailsDialog | None = None
@@ -52,6 +57,13 @@ class TextResultSection(QWidget):
         self.read_as = QLabel(self)
         self.read_as.setObjectName("hint")
         self.read_as.setWordWrap(True)
+        self.each_button = QPushButton(self)
+        self.each_button.clicked.connect(self.eachRequested)
+        self.parts_label = QLabel(self)
+        self.parts_list = QListWidget(self)  # one line a message: glyph, level word, scheme, its opening words
+        self.parts_list.setMaximumHeight(self.fontMetrics().height() * 8)
+        self.parts_list.currentRowChanged.connect(self._part_chosen)
+        self.parts_label.setBuddy(self.parts_list)
         self.text_label = QLabel(self)
         self.text_view = HighlightedTranscript(self)
         lines = self.fontMetrics().height()
@@ -79,8 +91,14 @@ class TextResultSection(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.parts_label)
+        layout.addWidget(self.parts_list)
         layout.addWidget(self.banner)
         layout.addWidget(self.read_as)
+        each_row = QHBoxLayout()
+        each_row.addWidget(self.each_button)
+        each_row.addStretch(1)
+        layout.addLayout(each_row)
         layout.addWidget(self.text_label)
         layout.addWidget(self.text_view)
         layout.addWidget(self.entities_label)
@@ -93,15 +111,56 @@ class TextResultSection(QWidget):
     # ------------------------------------------------------------------ show
     def show_result(self, result: TextCheck | None, style_name: str = "", guessed: bool = False) -> None:
         """Show ``result`` (None: nothing checked, the section hides)."""
+        self.parts = []
         self.result = result
         self.style_name = style_name
         self.guessed = guessed
         self._saved_for = None
         if result is not None:
             self.load_profiles()
+        self._fill_parts()
         self._render()
 
+    def show_parts(self, parts: list[TextCheck]) -> None:
+        """Each message of the paste, read on its own (``app.operations.check.check_each``): listed, the riskiest
+        one shown first."""
+        self.parts = list(parts)
+        self._fill_parts()
+        if parts:
+            riskiest = max(range(len(parts)), key=lambda i: (parts[i].level, -i))
+            self.parts_list.setCurrentRow(riskiest)  # shows it (``_part_chosen``)
+
+    def _fill_parts(self) -> None:
+        lang = style.current_language()
+        self.parts_list.blockSignals(True)
+        current = self.parts_list.currentRow()
+        self.parts_list.clear()
+        for i, part in enumerate(self.parts, 1):
+            a = part.assessment
+            scheme = shown_category(part.level, a.category, a.category_text, lang)
+            opening = " ".join(part.text.split())
+            opening = opening if len(opening) <= 28 else opening[:27] + "…"
+            sep = " · "
+            self.parts_list.addItem(f"{i}. {level_word(part.level, lang, about_text=True)}{sep}"
+                                    + (f"{scheme}{sep}" if scheme else "") + opening)  # fmt: skip
+        if 0 <= current < self.parts_list.count():
+            self.parts_list.setCurrentRow(current)
+        self.parts_list.blockSignals(False)
+        self.parts_label.setVisible(bool(self.parts))
+        self.parts_list.setVisible(bool(self.parts))
+
+    def _part_chosen(self, row: int) -> None:
+        if 0 <= row < len(self.parts):
+            self.result = self.parts[row]
+            self._saved_for = None
+            self._render()
+
     def retranslate(self) -> None:
+        self.each_button.setText(self.tr("逐条检查"))
+        self.each_button.setAccessibleName(self.tr("把粘贴的几条短信分开，一条一条地检查"))
+        self.parts_label.setText(self.tr("逐条检查的结果（点一条看它的详情）："))
+        self.parts_list.setAccessibleName(self.tr("逐条检查的结果"))
+        self._fill_parts()
         self.text_label.setText(self.tr("文字（高亮处为可疑话术）："))
         self.entities_label.setText(self.tr("提取的线索（链接、QQ/微信号、账号等）："))
         self.entities.setAccessibleName(self.tr("提取的线索"))
@@ -132,12 +191,13 @@ class TextResultSection(QWidget):
         several = message_count(result.text)
         if several > 1:  # one verdict for a pickup code and a refund scam pasted together says little of either
             read_as = (
-                self.tr("⚠ 这里好像有 %1 条短信，上面的结论是把它们合在一起读的。请一条一条地粘贴检查。").replace(
+                self.tr("⚠ 这里好像有 %1 条短信，上面的结论是把它们合在一起读的。点“逐条检查”分别看每一条。").replace(
                     "%1", str(several)
                 )
                 + "\n"
                 + read_as
             )
+        self.each_button.setVisible(several > 1 and not self.parts)
         self.read_as.setText(read_as)
         text = transcript_for_display(result.text, a.hits)
         self.text_view.set_text_with_hits(text, anchor_hits(text, a.hits))

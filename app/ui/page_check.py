@@ -35,7 +35,14 @@ from app.models.base import level_text
 from app.models.calllog import looks_like_message, read_call_log
 from app.models.check_model import CheckResultsModel, CheckRow
 from app.operations import DataArea
-from app.operations.check import TextCheck, add_to_list, check_text, screen_numbers, screen_pasted
+from app.operations.check import (
+    TextCheck,
+    add_to_list,
+    check_each,
+    check_text,
+    screen_numbers,
+    screen_pasted,
+)
 from app.reports.export import write_check_csv
 from app.ui import style
 from app.ui.check_text import TextResultSection
@@ -137,6 +144,7 @@ class CheckPage(QWidget):
         self.banner = VerdictBanner(self)
         self.banner.setVisible(False)  # no verdict before a number is checked and chosen
         self.text_result = TextResultSection(services, self)
+        self.text_result.eachRequested.connect(self.check_each)
         self.numbers_heading = QLabel(self)  # over the table when it holds the numbers found in a message
         self.numbers_heading.setWordWrap(True)
 
@@ -371,6 +379,32 @@ class CheckPage(QWidget):
             on_cancelled=self._cancelled,
             name="check-text",
         )
+
+    def check_each(self) -> None:
+        """Read each message of the pasted text on its own (逐条检查), in a job; the section lists them when done.
+        The numbers' table stays: the numbers are the same, read all together."""
+        checked = self._text_check
+        if self._job is not None or checked is None:
+            return
+        self._set_busy(True)
+        self.progress.start(self.tr("正在逐条检查…"))
+        self._job = self.services.jobs.run_long(
+            check_each,
+            self.services,
+            checked.text,
+            checked.style,
+            on_result=self._each_checked,
+            on_error=self._failed,
+            on_progress=self.progress.set_progress,
+            on_cancelled=self._cancelled,
+            name="check-each",
+        )
+
+    def _each_checked(self, parts: list[TextCheck]) -> None:
+        self._job = None
+        self._set_busy(False)
+        self.text_result.show_parts(parts)
+        log.info("checked %d pasted messages one by one", len(parts))
 
     def _start_screening(self, text: str, total: int) -> None:
         self.model.clear()

@@ -114,3 +114,25 @@ def test_a_phone_call_log_copied_with_places_and_carriers_is_numbers_not_a_messa
     assert not looks_like_message("13800138000 江苏省南通市 中国移动")
     assert not looks_like_message("13800138000 江苏南通 移动 未接来电\n13900139000 上海 联通 来电 35秒")
     assert looks_like_message("您好我是淘宝客服您买的衣服有质量问题我们给您退款请加QQ群 12345678")
+
+
+def test_a_paste_of_several_messages_is_split_at_their_signatures_or_blank_lines() -> None:
+    from app.models.calllog import message_count, split_messages
+
+    pasted = (
+        "【菜鸟驿站】您的包裹已到站，取件码 3-2-1108。\n【京东】您的订单退款失败，请加QQ群 55667788 办理。\n"
+        "您的验证码是 482913，5分钟内有效。【建设银行】\n【中国移动】您的积分即将过期\n请点击 http://x.cn 兑换"
+    )
+    assert split_messages(pasted) == [
+        "【菜鸟驿站】您的包裹已到站，取件码 3-2-1108。",
+        "【京东】您的订单退款失败，请加QQ群 55667788 办理。",
+        "您的验证码是 482913，5分钟内有效。【建设银行】",  # a signature at the end closes its message
+        "【中国移动】您的积分即将过期\n请点击 http://x.cn 兑换",  # a line without one belongs to the one before
+    ]
+    assert split_messages("第一条消息的内容比较长\n\n第二条消息的内容也比较长") == [
+        "第一条消息的内容比较长",
+        "第二条消息的内容也比较长",
+    ]
+    chat = "妈：你吃了吗\n我：吃了，你呢"
+    assert split_messages(chat) == [chat] and message_count(chat) == 1
+    assert message_count(pasted) == 4

@@ -478,6 +478,21 @@ def test_several_messages_pasted_together_are_named(qtbot, services, wait_jobs) 
         "【菜鸟驿站】您的包裹已到站，取件码 3-2-1107，请凭码取件。\n【京东】您的订单退款失败，请加QQ群 7654321 办理退款"
     )
     _check(qtbot, page, two, wait_jobs)
-    assert page.text_result.read_as.text().startswith("⚠ 这里好像有 2 条短信")
+    section = page.text_result
+    assert section.read_as.text().startswith("⚠ 这里好像有 2 条短信")
+    assert section.each_button.isVisible() and not section.parts_list.isVisible()
+    # 逐条检查: each message read on its own, listed, the riskiest shown
+    qtbot.mouseClick(section.each_button, Qt.MouseButton.LeftButton)
+    wait_jobs()
+    assert section.parts_list.isVisible() and section.parts_list.count() == 2
+    items = [section.parts_list.item(i).text() for i in range(2)]
+    assert items[0].startswith("1. ○ 未发现诈骗") and "菜鸟驿站" in items[0]
+    assert items[1].startswith("2. ") and "【京东】" in items[1] and ("警告" in items[1] or "拦截" in items[1])
+    assert section.parts_list.currentRow() == 1 and section.result is not None
+    assert section.result.text.startswith("【京东】") and section.result.level >= Level.WARN
+    assert not section.each_button.isVisible() and "条短信" not in section.read_as.text()
+    section.parts_list.setCurrentRow(0)  # the pickup code, on its own: nothing found
+    assert section.result.text.startswith("【菜鸟驿站】") and section.result.level < Level.CAUTION
     _check(qtbot, page, SCAM_SMS, wait_jobs)
-    assert "条短信" not in page.text_result.read_as.text()
+    assert "条短信" not in section.read_as.text() and not section.parts_list.isVisible()
+    assert not section.each_button.isVisible()
