@@ -173,15 +173,17 @@ def _scan_jsonl(text: str, det: Any, default_style: str | None, ctx: CliContext)
     """One result per input line; a bad line is reported (stderr and an ``error`` record) and skipped."""
     bad = 0
 
-    def skip(n: int, zh: str, en: str) -> None:
+    def skip(n: int, zh: str, en: str, obj: Any = None) -> None:
         nonlocal bad
         bad += 1
         print(ctx.t(zh, en), file=ctx.err)
-        ctx.out.write(json.dumps({"line": n, "error": {"zh": zh, "en": en}}, ensure_ascii=False) + "\n")
+        given = {"id": obj["id"]} if isinstance(obj, dict) and "id" in obj else {}  # to match it to the input's row
+        ctx.out.write(json.dumps({"line": n, **given, "error": {"zh": zh, "en": en}}, ensure_ascii=False) + "\n")
 
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
+        obj: Any = None
         try:
             obj = json.loads(line)
             if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
@@ -191,6 +193,7 @@ def _scan_jsonl(text: str, det: Any, default_style: str | None, ctx: CliContext)
                 n,
                 f"第 {n} 行不是含 text 字段的 JSON 对象，已跳过",
                 f"line {n} is not a JSON object with a 'text' field; skipped",
+                obj,
             )
             continue
         if not obj["text"].strip():
@@ -198,6 +201,7 @@ def _scan_jsonl(text: str, det: Any, default_style: str | None, ctx: CliContext)
                 n,
                 f"第 {n} 行的 text 是空的，没有可检查的文字，已跳过",
                 f"line {n}: 'text' is empty, nothing to check; skipped",
+                obj,
             )
             continue
         given = obj.get("style")
@@ -206,6 +210,7 @@ def _scan_jsonl(text: str, det: Any, default_style: str | None, ctx: CliContext)
                 n,
                 f"第 {n} 行的 style 应为 call、sms 或 chat（或不写，由程序判断），而不是 {given!r}；已跳过",
                 f"line {n}: style must be call, sms or chat (or left out to be guessed), not {given!r}; skipped",
+                obj,
             )
             continue
         # a notice is read as a message, as the evaluation reads it

@@ -125,6 +125,7 @@ def test_scan_text_jsonl_batch_with_styles_entities_and_a_bad_line(run_cli, tmp_
             {"id": "a", "text": "请问您需要贷款吗？您下载一下360金融APP注册一下，充值1799元就可以免6个月的利息。"}
         ),
         "not json at all",
+        json.dumps({"id": "empty", "text": " "}),  # an error row keeps its id, to match it to its input
         json.dumps(
             {
                 "id": "b",
@@ -141,11 +142,12 @@ def test_scan_text_jsonl_batch_with_styles_entities_and_a_bad_line(run_cli, tmp_
     assert r.returncode == 1  # one line was bad; the others still ran
     assert "第 2 行" in r.stderr
     out = [json.loads(x) for x in r.stdout.splitlines()]
-    assert [o.get("id") for o in out] == ["a", None, "b", "c"]
+    assert [o.get("id") for o in out] == ["a", None, "empty", "b", "c"]
     assert out[0]["category"] == "fake_loan" and out[0]["level"] in ("WARN", "BLOCK")
     assert out[1]["error"]["en"].startswith("line 2")
-    assert out[2]["style"] == "sms" and out[2]["level"] not in ("WARN", "BLOCK")
-    kinds = {e["kind"] for e in out[3]["entities"]}
+    assert "error" in out[2] and out[2]["line"] == 3
+    assert out[3]["style"] == "sms" and out[3]["level"] not in ("WARN", "BLOCK")
+    kinds = {e["kind"] for e in out[4]["entities"]}
     assert {"qq_group", "app", "url"} <= kinds
     # the same from stdin with --jsonl and a style for every line
     r = run_cli("scan-text", "-", "--jsonl", "--style", "chat", input=lines[0] + "\n")
