@@ -587,6 +587,17 @@ NUMBER_HEADERS = {
 }
 _CATEGORY_HEADERS = {"category", "type", "分类", "类别", "类型", "标记"}
 _NOTE_HEADERS = {"note", "notes", "remark", "comment", "备注", "说明", "描述"}
+# The columns ``export_list`` writes, in the reader's language (zh, en): read back, the last three are this app's own
+# bookkeeping, passed over without the "not used" note that tells a call log from a list.
+EXPORT_COLUMNS = (
+    ("号码", "number"),
+    ("类别", "category"),
+    ("备注", "note"),
+    ("来源", "source"),
+    ("添加时间", "added_at"),
+    ("命中次数", "hit_count"),
+)
+_OWN_COLUMNS = frozenset(name for pair in EXPORT_COLUMNS[3:] for name in pair)
 
 
 def detect_format(path: str | os.PathLike[str], lines: Iterable[str]) -> str:
@@ -759,7 +770,11 @@ def _read_csv(preview: ImportPreview, lines: Iterable[tuple[int, str]], default_
     cat_idx = next((i for i, h in enumerate(names) if h in _CATEGORY_HEADERS), None)
     note_idx = next((i for i, h in enumerate(names) if h in _NOTE_HEADERS), None)
     # a resident's call log (姓名,电话,日期) imported as a list: its names and dates went without a word
-    unused = [h.strip() for i, h in enumerate(header) if i not in (number_idx, cat_idx, note_idx) and h.strip()]
+    unused = [
+        h.strip()
+        for i, h in enumerate(header)
+        if i not in (number_idx, cat_idx, note_idx) and h.strip() and names[i] not in _OWN_COLUMNS
+    ]
     if unused:
         preview.notes.append(Message(ImportNote.IGNORED_COLUMNS, {"columns": "、".join(unused)}))
     width = len(header)
@@ -975,10 +990,13 @@ def _guard_allowlist(preview: ImportPreview, list_name: str) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- export
-def export_list(store: ListStore, list_name: str, dest: str | os.PathLike[str], fmt: str | None = None) -> int:
+def export_list(
+    store: ListStore, list_name: str, dest: str | os.PathLike[str], fmt: str | None = None, lang: str = "zh"
+) -> int:
     """Write a list to ``dest`` (format from ``fmt`` or the file suffix; default CSV).  Returns the count.
 
-    CSV is written as UTF-8 with BOM so Excel opens Chinese text correctly; TXT and JSON as plain UTF-8.
+    CSV is written as UTF-8 with BOM so Excel opens Chinese text correctly, its header and categories in ``lang``
+    (``EXPORT_COLUMNS``; both read back); TXT and JSON (whose keys are a format) as plain UTF-8.
     The file is written to a temporary name and renamed, so a failed export never leaves half a file.
     """
     info = store.get_list(list_name)
@@ -1025,9 +1043,11 @@ def export_list(store: ListStore, list_name: str, dest: str | os.PathLike[str], 
         else:
             with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
                 writer = csv.writer(fh)
-                writer.writerow(["number", "category", "note", "source", "added_at", "hit_count"])
+                en = lang == "en"
+                writer.writerow([en_name if en else zh_name for zh_name, en_name in EXPORT_COLUMNS])
                 for e in store.iter_entries(list_name):
-                    writer.writerow([e.pattern, e.category.zh, e.note, e.source, e.added_at, e.hit_count])
+                    category = e.category.en if en else e.category.zh
+                    writer.writerow([e.pattern, category, e.note, e.source, e.added_at, e.hit_count])
                     count += 1
         os.replace(tmp, dest)
     finally:

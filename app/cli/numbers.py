@@ -779,7 +779,7 @@ def cmd_lists_export(args: argparse.Namespace, ctx: Any) -> int:
         return 2
     store = _store(ctx)
     try:
-        count = export_list(store, args.name, args.file, args.format)
+        count = export_list(store, args.name, args.file, args.format, lang=ctx.lang)
     except StoreError as exc:
         return _store_error(ctx, exc, store)
     except OSError as exc:

@@ -91,10 +91,11 @@ def commit_import(
     return commit(services.store(), preview, list_name, skip_bad=skip_bad, allow_risky=allow_risky)
 
 
-def export_list(services: AppServices, list_name: str, path: str) -> int:
+def export_list(services: AppServices, list_name: str, path: str, lang: str = "zh") -> int:
+    """Worker: a list written to ``path``, a CSV's header in the reader's language."""
     from blocklists.importexport import export_list as export
 
-    return export(services.store(), list_name, path)
+    return export(services.store(), list_name, path, lang=lang)
 
 
 def add_family_numbers(services: AppServices, numbers: list[tuple[str, str]]) -> int:

@@ -729,6 +729,7 @@ class ListsPage(QWidget):
             self.services,
             name,
             path,
+            style.current_language(),
             on_result=lambda n: self.status.setText(self.tr("已导出 %n 条到：", "", n) + path),
             on_error=self._show_error,
             name="export-list",

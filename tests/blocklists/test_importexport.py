@@ -228,17 +228,25 @@ def test_existing_entries_are_kept_and_counted(store: ListStore) -> None:
     assert store.find("block", "13800138000").note == "mine"  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("fmt", ["csv", "txt", "json"])
-def test_export_round_trip(store: ListStore, tmp_path: Path, fmt: str) -> None:
+@pytest.mark.parametrize(("fmt", "lang"), [("csv", "zh"), ("csv", "en"), ("txt", "zh"), ("json", "zh")])
+def test_export_round_trip(store: ListStore, tmp_path: Path, fmt: str, lang: str) -> None:
     store.add("block", "13800138000", "fraud", note="冒充客服")
     store.add("block", "952750??", "harassment")
     store.add("block", "+852 2123 4567", "sales")
     dest = tmp_path / f"out.{fmt}"
-    assert export_list(store, "block", dest) == 3
+    assert export_list(store, "block", dest, lang=lang) == 3
     if fmt == "csv":
         assert dest.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel needs the BOM for Chinese text
+        header = dest.read_text(encoding="utf-8-sig").splitlines()[0]
+        # in the reader's language (a trial's volunteer got English headers under the Chinese window)
+        assert header == (
+            "号码,类别,备注,来源,添加时间,命中次数"
+            if lang == "zh"
+            else "number,category,note,source,added_at,hit_count"
+        )
     preview = read_import(dest)
     assert preview.ok
+    assert not preview.notes  # its own bookkeeping columns are no sign of a call log imported as a list
     commit_import(store, preview, "copy")
     orig = {(e.canonical, e.category, e.note) for e in store.entries("block")}
     copy = {(e.canonical, e.category, e.note) for e in store.entries("copy")}

@@ -121,7 +121,7 @@ def test_add_edit_search_delete_and_export(qtbot, services, wait_jobs, tmp_path:
     wait_jobs()
     with out.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
-    assert rows[0][0] == "number" and sorted(r[0] for r in rows[1:]) == ["13800138000", "952750??"]
+    assert rows[0][:2] == ["号码", "类别"] and sorted(r[0] for r in rows[1:]) == ["13800138000", "952750??"]
     # delete after confirmation
     r = page.entries_model.find_row(lambda e: e.pattern == "952750??")
     page.entries_table.select_source_row(r)
