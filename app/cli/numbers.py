@@ -490,7 +490,8 @@ def _print_check_block(
             reason = Message(n.problem, n.params).render(lang)
         rows.append(
             [
-                n.display() if n.digits else (n.raw.strip() or "-"),
+                # (139-1234-567O as typed: its digits alone, 1391234567, would be another number)
+                n.display() if n.digits and n.problem is not NumberProblem.NOT_A_NUMBER else (n.raw.strip() or "-"),
                 *call,
                 f"{v.level.label(lang)}({v.score:.2f})",
                 n.number_type.label(lang),

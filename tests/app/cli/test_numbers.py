@@ -429,3 +429,12 @@ def test_check_file_of_an_excel_workbook_or_without_a_number_column_says_what_to
     result = run_cli("check", "--file", str(table))
     assert result.returncode == 1
     assert "表格需要一列叫“号码”" in result.stderr
+
+
+def test_a_number_with_a_letter_in_a_file_is_shown_as_written(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """139-1234-567O was shown as 1391234567, its digits alone: another number than the one in the file."""
+    log = tmp_path / "calls.csv"
+    log.write_text("号码\n139-1234-567O\n", encoding="utf-8")
+    result = run_cli("check", "--file", str(log))
+    assert result.returncode == 0, result.stderr
+    assert "139-1234-567O" in result.stdout and "1391234567 " not in result.stdout
