@@ -130,14 +130,20 @@ def save_text(services: AppServices, checked: TextCheck, profile: str) -> int:
 
 
 def add_to_list(
-    services: AppServices, list_name: str, values: list[str], category: str, note: str
+    services: AppServices,
+    list_name: str,
+    values: list[str],
+    category: str,
+    note: str,
+    notes: dict[str, str] | None = None,
 ) -> list[tuple[str, Any]]:
-    """Writer job: add each value; returns ``(value, error)`` for the ones the store refused."""
+    """Writer job: add each value, with ``note`` or its own one from ``notes`` (the name its call log gave it);
+    returns ``(value, error)`` for the ones the store refused."""
     store = services.store()
     problems: list[tuple[str, Any]] = []
     for value in values:
         try:
-            store.add(list_name, value, category=category, note=note, source="check")
+            store.add(list_name, value, category=category, note=note or (notes or {}).get(value, ""), source="check")
         except ValueError as exc:  # StoreError is a ValueError with a translated .message
             problems.append((value, getattr(exc, "message", str(exc))))
     return problems

@@ -479,6 +479,8 @@ class CheckPage(QWidget):
         values = list(dict.fromkeys(row.list_value for row in rows if row.list_value))
         category = str(self.category_combo.currentData() or "custom")
         note = self.note_edit.text().strip()
+        # no note typed: each number keeps the name its call log gave it (儿子, 骚扰电话), so the list says who it is
+        names = {row.list_value: row.name for row in rows if row.name} if not note else {}
         self.add_button.setEnabled(False)
         self.add_status.setText(self.tr("正在加入名单…"))
         list_title = self.list_combo.currentText()
@@ -503,7 +505,7 @@ class CheckPage(QWidget):
             self._show_error(exc)
 
         self.services.write(
-            add_to_list, self.services, list_name, values, category, note,
+            add_to_list, self.services, list_name, values, category, note, names,
             area=DataArea.LISTS, on_result=done, on_error=failed, name="add-to-list",
         )  # fmt: skip
 

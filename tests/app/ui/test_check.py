@@ -74,6 +74,22 @@ def test_add_selected_number_to_blocklist_then_allowlist(qtbot, services, wait_j
     assert "黑名单" in _cell(page, "13800138000", CheckResultsModel.COL_REASONS)
 
 
+def test_a_number_from_a_call_log_goes_on_a_list_with_its_name_when_no_note_is_typed(
+    qtbot, services, wait_jobs
+) -> None:
+    page = _page(qtbot, services)
+    page.input.setPlainText("姓名,号码\n骚扰电话,17012345678\n快递,13912345678")
+    page.check_pasted()
+    wait_jobs()
+    page.table.select_source_row(page.model.find_row(lambda r: r.raw == "17012345678"))
+    page.list_combo.setCurrentIndex(page.list_combo.findData("block"))
+    page.note_edit.clear()
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    wait_jobs()
+    qtbot.waitUntil(lambda: services.store().find("block", "+8617012345678") is not None, timeout=5000)
+    assert services.store().find("block", "+8617012345678").note == "骚扰电话"
+
+
 def test_call_log_csv_in_gbk(qtbot, services, wait_jobs, tmp_path: Path) -> None:
     log_file = tmp_path / "通话记录.csv"
     log_file.write_bytes(
