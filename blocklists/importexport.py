@@ -296,8 +296,20 @@ def is_spreadsheet(head: bytes) -> bool:
 
 
 def csv_cells(line: str) -> list[str]:
-    """The cells of one call-log CSV line (commas or tabs), each stripped of spaces and quotes."""
-    return [c.strip().strip('"').strip() for c in line.replace("\t", ",").split(",")]
+    """The cells of one call-log CSV line, each stripped of spaces, tabs and quotes: split at commas, or at tabs when
+    it has more tabs than commas (a spreadsheet's rows pasted), a quoted cell read whole (「"退款, 加群"」). A tab in
+    a comma line is no separator: this app's own exports put one before a number so spreadsheets keep it as text
+    (``app.reports.export.csv_number``)."""
+    delimiter = "\t" if line.count("\t") > line.count(",") else ","
+    cells: list[str] | None = None
+    if '"' in line:
+        try:
+            cells = next(csv.reader([line], delimiter=delimiter))
+        except (csv.Error, StopIteration):
+            cells = None
+    if cells is None:
+        cells = line.split(delimiter)
+    return [c.strip().strip('"').strip() for c in cells]
 
 
 def call_log_number(line: str) -> str:

@@ -219,7 +219,8 @@ _NUMBER_CELL = re.compile(r"\+?[\d \-]*\d[\d \-]*")
 def csv_number(value: Any) -> str:
     """A phone number's cell as Excel, WPS and LibreOffice keep it: after a tab, so it opens as text, not as a number
     that loses its leading zeros (00110 → 110, which then read as the police number blocked), its + or its last
-    digits (13912345678 → 1.39123E+10). The tab shows as nothing; this app's own readers strip it."""
+    digits (13912345678 → 1.39123E+10). The tab shows as nothing; the exports quote every cell, so a reader that
+    splits at tabs too keeps it in its cell, and this app's own readers strip it (``blocklists.importexport.csv_cells``)."""
     text = csv_safe(value)
     return "\t" + text if _NUMBER_CELL.fullmatch(text) and sum(ch.isdigit() for ch in text) >= 3 else text
 
@@ -250,7 +251,7 @@ def write_recordings_csv(rows: Iterable[Any], path: str | os.PathLike[str], lang
     header.append(_t("error", lang))
 
     def write(fh: Any) -> None:
-        writer = csv.writer(fh)
+        writer = csv.writer(fh, quoting=csv.QUOTE_ALL)  # (a number after its tab stays one cell in any reader)
         writer.writerow(header)
         for row in items:
             status = getattr(row, "status", None)
@@ -285,7 +286,7 @@ def write_history_csv(rows: Iterable[Any], path: str | os.PathLike[str], lang: s
     header += [_t("transcript", lang), _t("source", lang)]
 
     def write(fh: Any) -> None:
-        writer = csv.writer(fh)
+        writer = csv.writer(fh, quoting=csv.QUOTE_ALL)  # (a number after its tab stays one cell in any reader)
         writer.writerow(header)
         for row in items:
             writer.writerow(
@@ -322,7 +323,7 @@ def write_check_csv(rows: Iterable[Any], path: str | os.PathLike[str], lang: str
     header = [_t(k, lang) for k in (*keys, "level", "score", "location", "carrier", "reasons")]
 
     def write(fh: Any) -> None:
-        writer = csv.writer(fh)
+        writer = csv.writer(fh, quoting=csv.QUOTE_ALL)  # (a number after its tab stays one cell in any reader)
         writer.writerow(header)
         sep = "; " if lang == "en" else "；"
         for row in items:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import html.parser
+import re
 import shutil
 import subprocess
 import zipfile
@@ -109,26 +110,59 @@ def test_csv_defuses_formulas_but_keeps_phone_numbers() -> None:
 
 def test_number_cells_open_as_text_in_a_spreadsheet(tmp_path: Path) -> None:
     """A volunteer's trial: LibreOffice opened 00110 as 110 (next to 拦截: the police number blocked?), +86… without
-    its +, and a mobile as 1.39123E+10. A tab before the number keeps it text there and in Excel and WPS."""
+    its +, and a mobile as 1.39123E+10. The 查号 export's own file, opened with comma and tab both ticked as
+    separators (a reviewer found an unquoted tab split the row there), keeps every number as text in its column."""
+    from app.models.check_model import CheckRow
+    from screening.screener import NumberScreener
+
     assert reports.csv_number("00110") == "\t00110"
     assert reports.csv_number("+8617001234567") == "\t+8617001234567"
     assert reports.csv_number("0513-96110") == "\t0513-96110"
     assert reports.csv_number("张三") == "张三" and reports.csv_number("") == ""
     assert reports.csv_number("=cmd") == "'=cmd"
+    screener = NumberScreener(None)
+    numbers = ("00110", "13912345678", "+8617001234567")
     out = tmp_path / "check.csv"
-    out.write_text("号码,风险\n" + "\n".join(f'"{reports.csv_number(n)}",x' for n in ("00110", "13912345678")) + "\n")
+    reports.write_check_csv([CheckRow(n, screener.screen(n), name="张三") for n in numbers], out, "zh")
     soffice = shutil.which("soffice")
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed: the spreadsheet check needs it (.ci/run installs it)")
     subprocess.run(
-        [soffice, "--headless", "--convert-to", "xml:Calc MS Excel 2007 XML", "--outdir", str(tmp_path), str(out)],
+        [soffice, "--headless", "--infilter=CSV:44/9,34,76,1", "--convert-to", "xml:Calc MS Excel 2007 XML",
+         "--outdir", str(tmp_path), str(out)],
         check=True, capture_output=True, timeout=180,
     )  # fmt: skip
     with zipfile.ZipFile(tmp_path / "check.xml") as sheet:  # (an .xlsx under another name)
         cells = sheet.read("xl/worksheets/sheet1.xml").decode()
         strings = sheet.read("xl/sharedStrings.xml").decode()
-    assert 't="n"' not in cells  # no cell was read as a number
-    assert "00110" in strings and "13912345678" in strings
+    column_a = re.findall(r'<c r="A(\d+)"[^>]*?(?: t="(\w+)")?[^>]*>', cells)
+    assert [row for row, kind in column_a if kind == "n"] == []  # no number read as a number
+    for n in numbers:
+        assert n in strings
+    column_c = re.findall(r'<c r="C(\d+)"', cells)  # 姓名 stays in its column: the tab split nothing
+    assert len(column_c) == 1 + len(numbers)
+
+
+def test_a_check_export_opens_again_on_the_check_page_and_in_check_file(tmp_path: Path) -> None:
+    """The tab before each number must not cost this app's own readers the file (a reviewer found 「没有找到电话
+    号码」 and every row 'ambiguous' once the tab was read as a separator)."""
+    from app.cli.numbers import iter_check_input
+    from app.models.calllog import read_call_log
+    from app.models.check_model import CheckRow
+    from screening.screener import NumberScreener
+
+    screener = NumberScreener(None)
+    numbers = ["95275012", "13912345678", "+8617001234567"]
+    out = tmp_path / "check.csv"
+    rows = [CheckRow(n, screener.screen(n), name="张三", time="2026-12-06 10:00") for n in numbers]
+    for lang in ("zh", "en"):
+        reports.write_check_csv(rows, out, lang)
+        log = read_call_log(out)
+        assert sorted(log.numbers) == sorted(numbers) and not log.unclear_lines
+        assert {d.name for d in log.details} == {"张三"}
+        with out.open("rb") as fh:
+            read = [(v, p) for v, p, _d in iter_check_input(fh, str(out))]
+        assert sorted(v for v, p in read if v) == sorted(numbers) and not [p for _v, p in read if p]
 
 
 def _read_csv(path: Path) -> list[list[str]]:
