@@ -53,14 +53,18 @@ def split_pasted(text: str) -> list[str]:
     is kept for the screener to say what is wrong with it.
     """
     numbers: list[str] = []
-    for part in SPLIT.split(text):
-        if len(numbers_in_part := _part_numbers(part)) > 1 and _INDEX.fullmatch(numbers_in_part[0]):
-            numbers_in_part = numbers_in_part[1:]  # 1) 13800138000, 2. 95588: a numbered list's index
-        numbers += [_without_index(n) for n in numbers_in_part]
+    for line in text.splitlines() or [text]:
+        line = _LEADING_INDEX.sub("", line)  # 1、13800138000, 1.13800138000, ①13800138000: a numbered list's index
+        for part in SPLIT.split(line):
+            if len(numbers_in_part := _part_numbers(part)) > 1 and _INDEX.fullmatch(numbers_in_part[0]):
+                numbers_in_part = numbers_in_part[1:]  # 1) 13800138000, 2. 95588
+            numbers += [_without_index(n) for n in numbers_in_part]
     return numbers
 
 
 _INDEX = re.compile(r"[(（]?\d{1,2}[.)）]?")  # an index before a number on its line (no number has one or two digits)
+# an index glued to the number it numbers, at the start of a line: 1、, 1., 1), (1), ① … ⑳ (never 12.6, a date)
+_LEADING_INDEX = re.compile(r"^\s*(?:[(（]?\d{1,2}[、.)）]|[①-⑳])\s*(?=\+?\d{5})")
 
 
 def _part_numbers(part: str) -> list[str]:
@@ -87,7 +91,8 @@ def _part_numbers(part: str) -> list[str]:
 
 def _without_index(number: str) -> str:
     """A number with the list index written before it left out: ``1 138 0013 8000`` (the first of a numbered list)
-    is 138 0013 8000, not the twelve digits 113800138000; a country code (``86 138…``, ``+1 …``) stays."""
+    is 138 0013 8000, not the twelve digits 113800138000 (so is ``1 400 812 3123``); a country code (``86 138…``,
+    ``+1 …``) stays."""
     first, _, rest = number.partition(" ")
     head = digits(first)
     if (
@@ -95,10 +100,14 @@ def _without_index(number: str) -> str:
         and 1 <= len(head) <= 3
         and not first.startswith(("+", "＋", "0"))
         and head != "86"
-        and re.fullmatch(r"1[3-9]\d{9}", digits(rest))
+        and _WHOLE_NUMBER.fullmatch(digits(rest))
     ):
         return rest
     return number
+
+
+# a number complete on its own, so digits before it are no part of it: a mobile, a 400/800 line, a landline with its 0
+_WHOLE_NUMBER = re.compile(r"1[3-9]\d{9}|[48]00\d{7}|0\d{9,11}")
 
 
 # a name written against its number, as a Chinese keyboard types it: 王大爷（13312345678）, 13312345678（王大爷）,
