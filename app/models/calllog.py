@@ -67,7 +67,10 @@ class CallLogProblem(MessageCode):
 
 
 class CallLogError(Exception):
-    """A call log that cannot be used; ``message`` renders in zh/en."""
+    """A call log that cannot be used; ``message`` renders in zh/en. A problem with the file the user chose, not
+    a fault (``expected``: the error dialog says so plainly, without a traceback)."""
+
+    expected = True
 
     def __init__(self, message: Message) -> None:
         super().__init__(message.render("en"))

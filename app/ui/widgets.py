@@ -512,9 +512,9 @@ class ErrorDetailsDialog(QDialog):
     ) -> ErrorDetailsDialog:
         details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
         friendly = message or friendly_message(exc)
-        # the core's own translated problem (a file that is no call log, an Excel file): said plainly, not as a
-        # crash with a traceback to send to whoever installed the app
-        expected = hasattr(getattr(exc, "message", None), "render")
+        # a problem with what the user gave (a file that is no call log, an Excel file), as its exception says
+        # (``expected``): said plainly, not as a crash with a traceback to send to whoever installed the app
+        expected = bool(getattr(exc, "expected", False))
         if expected:
             return cls(friendly, "", parent=parent, expected=True)
         return cls(friendly, details, parent=parent, log_path=log_path)

@@ -247,6 +247,22 @@ def test_large_text_scales_fonts_at_least_150_percent(qtbot, window, services) -
     assert abs(QApplication.font().pointSizeF() - base) < 0.01
 
 
+def test_an_internal_error_with_a_translated_message_still_comes_with_its_details(qtbot) -> None:
+    """Only a problem with the user's file is 'expected' (no traceback to send); a fault of the app with a translated
+    message is still one (a reviewer found the plain dialog hid them)."""
+    from app.ui.widgets import ErrorDetailsDialog
+    from speech.errors import SpeechError, SpeechProblem
+
+    try:
+        raise SpeechError(SpeechProblem.INTERNAL, detail="boom")
+    except SpeechError as exc:
+        dialog = ErrorDetailsDialog.from_exception(exc, log_path="/tmp/x.log")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.windowTitle() == "出错了" and "Traceback" in dialog.details.toPlainText()
+    assert dialog.toggle_button.isVisible()
+
+
 def test_error_dialog_has_copyable_details(qtbot) -> None:
     from app.ui.widgets import ErrorDetailsDialog
 
