@@ -126,11 +126,11 @@ class ImportNote(MessageCode):
         "call log, import it on the Family report page (command line: callshield phone import)",
     )
     OFFICIAL_NUMBERS = (
-        "其中 {count} 个是官方服务号码（{examples}）。导入成社区名单时不会拦截它们真正的来电（冒充它们的改号电话本来就会"
-        "被拦截）；导入到“我的黑名单”则会拦截，请确认这是您要的",
-        "{count} of these are official service numbers ({examples_en}). Imported as a community list they do not block "
-        "the real calls (spoofed copies are blocked anyway); imported into My blocklist they do, so make sure that is "
-        "what you want",
+        "其中 {count} 个是官方服务号码（{examples}）。导入的名单不会拦截它们的来电（带境外前缀冒充它们的来电另有规则"
+        "拦截）；导入到“我的黑名单”则会拦截，请确认这是您要的",
+        "official service numbers among these: {count} ({examples_en}). An imported list does not block their calls "
+        "(copies spoofed with a foreign prefix are blocked by a rule of their own); imported into My blocklist they are "
+        "blocked, so make sure that is what you want",
     )
 
 

@@ -386,7 +386,8 @@ def cmd_check(args: argparse.Namespace, ctx: Any) -> int:
     first = next(numbers, None)
     if first is None:
         _report_input_problems(ctx, problems)
-        if problems and args.file:  # only a title, or lines without a number column: say what a call log needs
+        if problems and args.file and all(kind == "title" for _name, _line, kind in problems):
+            # only a title, or lines without a number column: say what a call log needs
             echo_err(
                 ctx,
                 ctx.t(
