@@ -259,9 +259,16 @@ def with_name(number: str, name: str | None, lang: str | None) -> str:
     the owner knows."""
     if not name:
         return number
-    if PHONE_MARK.match(name.strip()):
-        name = f"marked on the phone: {name}" if lang == "en" else f"手机标记：{name}"
+    name = shown_name(name, lang)
     return f"{number} ({name})" if lang == "en" else f"{number}（{name}）"
+
+
+def shown_name(name: str, lang: str | None) -> str:
+    """A phone log's name for a number as shown: a contact's name as it is, a phone's mark said to be one
+    (手机标记：骚扰电话), under a 姓名 column as beside a number (``with_name``)."""
+    if name and PHONE_MARK.match(name.strip()):
+        return f"marked on the phone: {name}" if lang == "en" else f"手机标记：{name}"
+    return name
 
 
 def shown_number(e164: str | None, raw: str | None = None) -> str:

@@ -28,7 +28,7 @@ from wcwidth import wcswidth
 
 from app import paths
 from app.cli.context import echo, echo_err
-from app.display import level_word, number_nothing_found, record_kind_label, shown_number, with_name
+from app.display import level_word, number_nothing_found, record_kind_label, shown_name, shown_number, with_name
 from screening.i18n import Message, count_en
 from screening.numbers import NumberProblem
 from screening.types import Level
@@ -471,7 +471,7 @@ def _print_check_block(
     typos = 0
     for v, details in checked:
         n = v.number
-        call = [*([details.name or "-"] if names else []), *([details.time or "-"] if times else [])]
+        call = [*([shown_name(details.name, lang) or "-"] if names else []), *([details.time or "-"] if times else [])]
         if _mistyped(n, args):
             typos += 1
             problem = Message(n.problem, n.params).render(lang)

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from app.display import number_nothing_found
+from app.display import number_nothing_found, shown_name
 from app.models.base import SORT_ROLE, RowTableModel, bi
 from screening.types import Level
 
@@ -112,7 +112,7 @@ class CheckResultsModel(RowTableModel[CheckRow]):
             if column == self.COL_NUMBER:
                 return row.raw if not row.e164 or row.e164 == row.raw else f"{row.raw}  ({row.e164})"
             if column == self.COL_NAME:
-                return row.name
+                return shown_name(row.name, lang)
             if column == self.COL_TIME:
                 return row.time
             if column == self.COL_LOCATION:

@@ -30,8 +30,10 @@ from app.display import (
     record_kind_label,
     render_text,
     shown_category,
+    shown_name,
     shown_number,
     source_label,
+    with_name,
 )
 from screening.i18n import normalise_language
 from screening.types import Level
@@ -128,12 +130,14 @@ def _kind(row: Any, lang: str) -> str:
     return record_kind_label(str(getattr(row, "kind", "")), lang, getattr(row, "call_type", None))
 
 
-def _subject(row: Any) -> str:
-    """A recording's file, or the number as people dial it (``app.display.shown_number``), as the history shows it."""
+def _subject(row: Any, lang: str | None = None) -> str:
+    """A recording's file, or the number as people dial it (``app.display.shown_number``) with the name the phone
+    gave it, as the history shows it."""
     path = str(getattr(row, "path", "") or "")
     if path:
         return path
-    return shown_number(str(getattr(row, "number", "") or "") or None, getattr(row, "number_raw", None))
+    number = shown_number(str(getattr(row, "number", "") or "") or None, getattr(row, "number_raw", None))
+    return with_name(number, getattr(row, "name", None), lang) if lang else number
 
 
 def _about_text(row: Any) -> bool:
@@ -284,6 +288,9 @@ def write_history_csv(rows: Iterable[Any], path: str | os.PathLike[str], lang: s
         for k in ("time", "kind", "subject", "level", "score", "category", "reasons", "evidence", "entities")
     ]
     header += [_t("transcript", lang), _t("source", lang)]
+    names = any(getattr(row, "name", None) for row in items)  # the phone's names for the numbers, when it gave any
+    if names:
+        header.append(_t("name", lang))
 
     def write(fh: Any) -> None:
         writer = csv.writer(fh, quoting=csv.QUOTE_ALL)  # (a number after its tab stays one cell in any reader)
@@ -304,6 +311,7 @@ def write_history_csv(rows: Iterable[Any], path: str | os.PathLike[str], lang: s
                         _entities_text(getattr(row, "entities", ()), lang),
                         getattr(row, "transcript", ""),
                         source_label(getattr(row, "source", ""), lang),
+                        *((shown_name(getattr(row, "name", None) or "", lang),) if names else ()),
                     )
                 ]
             )
@@ -333,7 +341,7 @@ def write_check_csv(rows: Iterable[Any], path: str | os.PathLike[str], lang: str
                     for c in (
                         csv_number(row.raw),
                         csv_number(row.e164),
-                        *((row.name,) if names else ()),
+                        *((shown_name(row.name, lang),) if names else ()),
                         *((row.time,) if times else ()),
                         level_word(row.level, lang),
                         f"{row.score:.2f}",
@@ -630,7 +638,7 @@ def render_history_html(rows: Iterable[Any], lang: str = "zh", generated_at: dt.
             (_t("source", lang), source_label(getattr(row, "source", ""), lang)),
         ]
         reasons = _reasons_text(tuple(getattr(row, "reasons", ()) or ()), lang)
-        body.append(_item_html(_subject(row), meta, row, lang, reasons))
+        body.append(_item_html(_subject(row, lang), meta, row, lang, reasons))
     return _page(_t("hist_title", lang), "\n".join(body), lang, generated_at)
 
 

@@ -81,6 +81,8 @@ def test_a_number_from_a_call_log_goes_on_a_list_with_its_name_when_no_note_is_t
     page.input.setPlainText("姓名,号码\n骚扰电话,17012345678\n快递,13912345678")
     page.check_pasted()
     wait_jobs()
+    assert _cell(page, "17012345678", CheckResultsModel.COL_NAME) == "手机标记：骚扰电话"  # a mark, not a contact
+    assert _cell(page, "13912345678", CheckResultsModel.COL_NAME) == "快递"
     page.table.select_source_row(page.model.find_row(lambda r: r.raw == "17012345678"))
     page.list_combo.setCurrentIndex(page.list_combo.findData("block"))
     page.note_edit.clear()

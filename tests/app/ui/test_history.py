@@ -361,7 +361,7 @@ def test_the_count_follows_the_search_box(qtbot, services, wait_jobs, filled) ->
     assert page.count_label.text().startswith("显示 5 条") and page.export_html_button.isEnabled()
 
 
-def test_a_calls_name_from_the_phone_is_shown_beside_its_number(qtbot, services, wait_jobs) -> None:
+def test_a_calls_name_from_the_phone_is_shown_beside_its_number(qtbot, services, wait_jobs, tmp_path: Path) -> None:
     """The window showed 95275012 bare where the CLI and the family report said 95275012（手机标记：骚扰电话）."""
     history = services.history()
     leased = services.screener.screen("95275012")
@@ -370,3 +370,11 @@ def test_a_calls_name_from_the_phone_is_shown_beside_its_number(qtbot, services,
     page = _page(qtbot, services, wait_jobs)
     shown = {str(page.model.data(page.model.index(r, HistoryModel.COL_SUBJECT))) for r in range(page.model.rowCount())}
     assert shown == {"95275012（手机标记：骚扰电话）", "13800138000（儿子）"}
+    # and in its exports (a reviewer found them without): the HTML beside the number, the CSV in a column of its own
+    page.export_to(str(tmp_path / "h.csv"), "csv")
+    page.export_to(str(tmp_path / "h.html"), "html")
+    wait_jobs()
+    with (tmp_path / "h.csv").open(encoding="utf-8-sig", newline="") as fh:
+        table = list(csv.reader(fh))
+    assert table[0][-1] == "姓名" and {r[-1] for r in table[1:]} == {"手机标记：骚扰电话", "儿子"}
+    assert "95275012（手机标记：骚扰电话）" in (tmp_path / "h.html").read_text(encoding="utf-8")
