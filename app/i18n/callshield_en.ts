@@ -961,7 +961,7 @@
         </message>
         <message>
             <source>无法完成</source>
-            <translation>Could not be done</translation>
+            <translation>Could not continue</translation>
         </message>
         <message>
             <source>您的数据没有丢失。如需帮助，请把下面的详细信息发给帮您安装的人。</source>

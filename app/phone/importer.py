@@ -1210,8 +1210,8 @@ class PhoneImporter:
                 continue
             if not number:  # blank, or a withheld number (an empty cell, 隐藏号码, Unknown)
                 cells = csv_cells(line)
-                if "time" not in columns or not line.strip() or line.lstrip().startswith("#"):
-                    continue
+                if "time" not in columns or len(cells) != len(layout.header) or line.lstrip().startswith("#"):
+                    continue  # (a footer or a date line under the table, 「2026-12-06,,」, is no call)
                 read = self._cell_time(columns, cells, i)
                 if isinstance(read, Message):
                     continue  # no number and no time: nothing that happened to keep

@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
@@ -287,9 +288,10 @@ def report_file_name(profile: str | None, lang: str, day: date | None = None) ->
     """The report's file name when none is given: whose and which day (妈妈-防诈报告-20261206.html), so the reports of
     several residents, or of one resident week after week, do not overwrite each other."""
     stamp = (day or date.today()).strftime("%Y%m%d")
+    who = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", profile or "").strip(" .") or None  # a file name on every system
     if lang == "en":
-        return f"{profile or 'family'}-report-{stamp}.html"
-    return f"{profile or '家人'}-防诈报告-{stamp}.html"
+        return f"{who or 'family'}-report-{stamp}.html"
+    return f"{who or '家人'}-防诈报告-{stamp}.html"
 
 
 def timeline_svg(rep: SafetyReport, lang: str | None = None) -> str:

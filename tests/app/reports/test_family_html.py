@@ -174,3 +174,15 @@ def test_a_phones_mark_in_the_name_column_is_not_shown_as_a_contact() -> None:
         "95275012", "快递送餐", 1, ["call"], Level.WARN, "租用号段", "leased", "2026-12-01T01:12:00+00:00"
     )
     assert "95275012（手机标记：快递送餐）" in _visible(render_html(rep, "zh"))
+
+
+def test_the_reports_default_file_name_is_one_on_every_system() -> None:
+    """A person's name with / or : put the report in a new folder, or failed on Windows (a review)."""
+    from datetime import date
+
+    from app.reports.family import report_file_name
+
+    day = date(2026, 12, 6)
+    assert report_file_name("妈妈", "zh", day) == "妈妈-防诈报告-20261206.html"
+    assert report_file_name("王/阿:姨", "zh", day) == "王_阿_姨-防诈报告-20261206.html"
+    assert report_file_name("", "en", day) == "family-report-20261206.html"
