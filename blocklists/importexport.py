@@ -41,6 +41,13 @@ FORMATS = ("csv", "txt", "json")
 MAX_REPORTED = 200  # problems kept in full; the count is always exact
 
 
+# What to do with an Excel workbook where a CSV was wanted: said by the list import, the call-log reader and phone import.
+SPREADSHEET_ADVICE = (
+    "请在 Excel 或 WPS 里“另存为”“CSV（逗号分隔）”，再用那个 .csv 文件",
+    "In Excel or WPS use Save As “CSV (Comma delimited)”, then use that .csv file",
+)
+
+
 class ImportProblem(MessageCode):
     UNREADABLE = (
         "无法读取这个文件，它不存在或打不开；未写入任何内容。请检查文件名、所在的文件夹和读取权限（{detail}）",
@@ -53,10 +60,9 @@ class ImportProblem(MessageCode):
         "that it is the right file",
     )
     SPREADSHEET = (
-        "这是 Excel（或其他表格、压缩）文件，不是 CSV 或文本；未写入任何内容。请在 Excel 或 WPS 里“另存为”"
-        "“CSV（逗号分隔）”，再导入那个 .csv 文件",
-        "this is an Excel (or other spreadsheet or zip) file, not CSV or text; nothing was written. In Excel or WPS use "
-        "Save As “CSV (Comma delimited)”, then import that .csv file",
+        "这是 Excel（或其他表格、压缩）文件，不是 CSV 或文本；未写入任何内容。" + SPREADSHEET_ADVICE[0],
+        "this is an Excel (or other spreadsheet or zip) file, not CSV or text; nothing was written. "
+        + SPREADSHEET_ADVICE[1],
     )
     BINARY = (
         "第 {line} 行：不是文本（含有二进制/控制字符），文件可能损坏或不是名单文件",

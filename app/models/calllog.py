@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from blocklists.importexport import is_spreadsheet
+from blocklists.importexport import SPREADSHEET_ADVICE, is_spreadsheet
 from blocklists.pasted import DATE_TIME, PHONE_MARK, split_pasted
 from blocklists.pasted import digits as _digits
 from screening.i18n import Message, MessageCode
@@ -54,10 +54,8 @@ class CallLogProblem(MessageCode):
     )
     NO_NUMBERS = ("文件“{name}”里没有找到电话号码。", "No phone numbers found in “{name}”.")
     SPREADSHEET = (
-        "“{name}”是 Excel（或其他表格、压缩）文件，不是 CSV。请在 Excel 或 WPS 里“另存为”“CSV（逗号分隔）”，再打开那个 "
-        ".csv 文件。",
-        "“{name}” is an Excel (or other spreadsheet or zip) file, not CSV. In Excel or WPS use Save As “CSV (Comma "
-        "delimited)”, then open that .csv file.",
+        "“{name}”是 Excel（或其他表格、压缩）文件，不是 CSV。" + SPREADSHEET_ADVICE[0] + "。",
+        "“{name}” is an Excel (or other spreadsheet or zip) file, not CSV. " + SPREADSHEET_ADVICE[1] + ".",
     )
     TOO_MANY = (
         "文件“{name}”的号码超过 {limit} 个，只读取了前 {limit} 个。",

@@ -52,7 +52,7 @@ from app.phone.backup_xml import (
 )
 from app.phone.recordings import CallEntry, match_call, parse_name, vendor_of
 from blocklists.history import History
-from blocklists.importexport import NUMBER_HEADERS
+from blocklists.importexport import NUMBER_HEADERS, SPREADSHEET_ADVICE
 from screening.i18n import Message, MessageCode, count_en
 from screening.numbers import trim_cache
 from screening.screener import NumberScreener
@@ -80,9 +80,8 @@ class PhoneProblem(MessageCode):
         "call-log or SMS CSV, call recordings)",
     )
     SPREADSHEET = (
-        "{path} 是 Excel（或其他表格、压缩）文件：请在 Excel 或 WPS 里“另存为”“CSV（逗号分隔）”，再导入那个 .csv 文件",
-        "{path} is an Excel (or other spreadsheet or zip) file: in Excel or WPS use Save As “CSV (Comma delimited)”, "
-        "then import that .csv file",
+        "{path} 是 Excel（或其他表格、压缩）文件。" + SPREADSHEET_ADVICE[0],
+        "{path} is an Excel (or other spreadsheet or zip) file. " + SPREADSHEET_ADVICE[1],
     )
     EMPTY_FILE = ("{path} 是空文件（0 字节），已跳过", "{path} is empty (0 bytes); skipped")
     STILL_WRITING = (
