@@ -438,3 +438,22 @@ def test_a_number_with_a_letter_in_a_file_is_shown_as_written(run_cli, tmp_path:
     result = run_cli("check", "--file", str(log))
     assert result.returncode == 0, result.stderr
     assert "139-1234-567O" in result.stdout and "1391234567 " not in result.stdout
+
+
+def test_check_file_keeps_each_numbers_name_and_time(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Who called when stays beside each verdict (a trial's volunteer lost them), a phone's mark said to be one."""
+    log = tmp_path / "calls.csv"
+    log.write_bytes(TITLED_CALL_LOG.replace("小区物业", "骚扰电话").encode("gbk"))
+    table = run_cli("check", "--file", str(log))
+    assert table.returncode == 0, table.stderr
+    head, _rule, *rows = table.stdout.splitlines()
+    assert head.split()[:4] == ["号码", "姓名", "时间", "风险"]
+    assert any("95275012" in r and "手机标记：骚扰电话" in r and "2026-12-06 10:00" in r for r in rows)
+    assert any(r.startswith("0513-96110") and " - " in r for r in rows)  # no name: a dash
+    out = run_cli("check", "--json", "--file", str(log))
+    rows = [json.loads(x) for x in out.stdout.splitlines()]
+    assert {(r["input"], r.get("name"), r.get("time")) for r in rows} == {
+        ("13800138000", "爸爸", "2026-12-06 09:00"),
+        ("95275012", "骚扰电话", "2026-12-06 10:00"),
+        ("0513-96110", "", "2026-12-06 11:00"),
+    }
