@@ -331,6 +331,7 @@ class CheckPage(QWidget):
         if self._opened_log is not None and self._opened_log[0] == text:
             log_ = self._opened_log[1]  # the opened call log, unchanged: all its numbers, with their 姓名 and 时间
             self._unclear_lines = log_.unclear_lines
+            self._unclear_pasted = False  # (its unreadable lines are the file's)
             self.check_numbers(log_.numbers, log_.details)
             return
         self._start_screening(self.tr("正在查询号码…"), 0)

@@ -138,7 +138,7 @@ def test_a_call_log_with_a_title_line_is_read_by_its_number_column(
     page.check_pasted()  # 查询 again: the log's names and times stay (the box shows its bare numbers)
     wait_jobs()
     assert _cell(page, "95275012", CheckResultsModel.COL_NAME) == "小区物业"
-    assert "有 1 行看不出哪一部分是号码" in page.summary.text()
+    assert "文件里有 1 行看不出哪一部分是号码" in page.summary.text()
     page.input.setPlainText(page.input.toPlainText() + "\n95588")  # edited: what the box holds is checked
     page.check_pasted()
     wait_jobs()
