@@ -431,7 +431,9 @@ def calibrate(
 # to (then the most recall): WARN then means about the same on a call, a message and a chat. With one shift for every
 # style (OFFSET_LOWER alone), the written test split of all rounds had calls at 1.0 %, chats 3.4 %, messages 3.6 %.
 STYLE_FALSE_ALARMS = 0.02
-STYLE_SHIFTS = tuple(x / 4 for x in range(-8, 9))  # -2 … +2 in quarters, subtracted from the style's offset
+# -3 … +2 in eighths, subtracted from the style's offset (twenty-first session: quarters from -2 left calls at the end
+# of the range, still under 2 % on dev, and chats a quarter point lower than the eighth that also stays under it)
+STYLE_SHIFTS = tuple(x / 8 for x in range(-24, 17))
 # …and then each style's offset is lowered by this much more. The dev split is small (606 honest calls, 705 messages,
 # 476 chats in the twelfth session, so one text moves a style by 0.14-0.21 points) and new writers' honest texts are
 # flagged more often than the dev split's: calibrate_full's own choice (call -0.319, SMS 1.5, chat -0.139) flagged
@@ -464,6 +466,9 @@ STYLE_SHIFTS = tuple(x / 4 for x in range(-8, 9))  # -2 … +2 in quarters, subt
 # Twentieth session, round 33 (3G skipped) and the listener-reply copies (``backchannel``; calibrate_full at call 0.507 /
 # SMS 2.0 / chat -0.071), shipped: with 0/0.05/0 the test split without the G writers is calls 0.9618 / 1.52 %,
 # messages 0.9721 / 1.53 %, chats 0.9376 / 1.61 %, each <= 2 %, so nothing more is lowered.
+# Twenty-first session, round 34 (5G skipped; calibrate_full in eighths at call 0.584 / SMS 2.0 / chat -0.162; in
+# quarters it had put chats at -0.287), shipped: with 0/0.05/0 the test split without the G writers is calls 0.9638 /
+# 1.58 %, messages 0.9741 / 1.50 %, chats 0.9350 / 1.57 %, each <= 2 %, so nothing more is lowered.
 STYLE_LOWER_AFTER = {"call": 0.0, "sms": 0.05, "chat": 0.0}
 # Writers whose honest texts talk *about* scams (round 23's gG: anti-fraud reminders without a title, relatives retelling
 # a near miss, news paragraphs, report calls to 110) do not choose the offsets. Their false alarms come from the rules
