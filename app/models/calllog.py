@@ -123,9 +123,6 @@ def looks_like_message(text: str) -> bool:
     return any_words and not any_number
 
 
-_SIGNED_LINE = re.compile(r"^\s*[【\[][^】\]\n]{2,12}[】\]]|[【\[][^】\]\n]{2,12}[】\]]\s*$", re.M)
-
-
 _OPENS_SIGNED = re.compile(r"^\s*[【\[][^】\]\n]{2,12}[】\]]")
 _CLOSES_SIGNED = re.compile(r"[【\[][^】\]\n]{2,12}[】\]]\s*$")
 

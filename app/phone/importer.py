@@ -651,15 +651,10 @@ def _call_details(columns: dict[str, int], line: str) -> CallDetails:
     from blocklists.importexport import csv_cells
 
     cells = csv_cells(line)
-
-    def cell(key: str) -> str:
-        at = columns.get(key)
-        return cells[at].strip() if at is not None and at < len(cells) else ""
-
-    time = " ".join(v for v in (cell("time"), cell("clock")) if v)
-    if epoch := _epoch_time(cell("time")):
+    time = " ".join(v for v in (_column_cell(columns, cells, "time"), _column_cell(columns, cells, "clock")) if v)
+    if epoch := _epoch_time(_column_cell(columns, cells, "time")):
         time = datetime.fromisoformat(epoch).astimezone().strftime("%Y-%m-%d %H:%M")
-    return CallDetails(name=cell("name")[:40], time=time[:40])
+    return CallDetails(name=_column_cell(columns, cells, "name")[:40], time=time[:40])
 
 
 def _message_numbers(
@@ -706,6 +701,13 @@ def _message_rows(
         reading[0] = header_line + reader.line_num + 1
         if any(c.strip() for c in cells):
             yield at, cells
+
+
+def _column_cell(columns: dict[str, int], cells: list[str], key: str) -> str:
+    """The cell of a row under the header's ``key`` column (name, time, clock, number, text …), stripped; "" when the
+    header has no such column or the row is short of it."""
+    at = columns.get(key)
+    return cells[at].strip() if at is not None and at < len(cells) else ""
 
 
 def _csv_extra(columns: dict[str, int], cells: list[str]) -> tuple[str | None, str | None, float | None]:
@@ -1259,16 +1261,12 @@ class PhoneImporter:
                 bad.append(Message(RowProblem.COLUMNS, {"line": at, "expected": width, "found": len(cells)}))
                 continue
 
-            def cell(key: str, cells: list[str] = cells) -> str:
-                col = layout.columns.get(key)
-                return cells[col].strip() if col is not None and col < len(cells) else ""
-
-            number, text = cell("number"), cell("text")
+            number, text = _column_cell(layout.columns, cells, "number"), _column_cell(layout.columns, cells, "text")
             when = self._cell_time(layout.columns, cells, at)
             if isinstance(when, Message):
                 bad.append(when)
                 continue
-            box = _csv_box(cell("type"))
+            box = _csv_box(_column_cell(layout.columns, cells, "type"))
             key = _hash(self.profile, "sms-csv", number, when, box, text)
             rec = MessageRecord(
                 kind="sms",
@@ -1276,7 +1274,7 @@ class PhoneImporter:
                 date_ms=_ms(when),
                 box=box,
                 body=text[:MAX_BODY],
-                contact_name=cell("name") or None,
+                contact_name=_column_cell(layout.columns, cells, "name") or None,
             )
             yield key, partial(self._message_row, rec, key, flagged, counts, "sms-csv")
 
@@ -1306,14 +1304,11 @@ class PhoneImporter:
         row's other cells (a message's own text may name a delivery date), never the moment of the import: either
         would put the row in the wrong place on the report's timeline."""
 
-        def cell(key: str) -> str:
-            at = columns.get(key)
-            return cells[at].strip() if at is not None and at < len(cells) else ""
-
-        value = " ".join(v for v in (cell("time"), cell("clock")) if v)
+        time = _column_cell(columns, cells, "time")
+        value = " ".join(v for v in (time, _column_cell(columns, cells, "clock")) if v)
         if not value:
             return Message(RowProblem.NO_TIME, {"line": line})
-        when = _epoch_time(cell("time")) or _csv_time(value, self.tz, cell=True)
+        when = _epoch_time(time) or _csv_time(value, self.tz, cell=True)
         return when or Message(RowProblem.BAD_TIME, {"line": line, "value": value[:40]})
 
     # ------------------------------------------------------------------------------------- recordings
