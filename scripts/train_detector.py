@@ -260,6 +260,25 @@ def to_doc(vec: Any, clf: Any, keep: int, meta: dict[str, Any]) -> dict[str, Any
     }
 
 
+def order_features(doc: dict[str, Any], fs: Sequence[str], every: int = 10) -> None:
+    """List the model's and the scheme model's n-gram weights in ``screening.transcript.model.FEATURE_ORDER`` (the weights are unchanged), by
+    how many of every ``every``-th text of ``fs`` have each n-gram."""
+    import numpy as np
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    key = sound_key(True)
+    schemes = doc.get("schemes") or {}
+    grams = sorted(set(doc["features"]) | set(schemes.get("features", {})))
+    vec = CountVectorizer(
+        analyzer=analyzer, vocabulary=[key.from_syllables(g.split(" ")) for g in grams], lowercase=False
+    )
+    df = np.bincount(vec.transform(fs[::every]).indices, minlength=len(grams))
+    by_frequency = [g for _, g in sorted(zip((-int(n) for n in df), grams, strict=True))]
+    for part in (doc, schemes):
+        if part.get("features"):
+            part["features"] = {g: part["features"][g] for g in by_frequency if g in part["features"]}
+
+
 def probabilities(model: NgramModel, fs: Sequence[str]) -> list[float]:
     return [model.probability(model.state(f)) for f in fs]
 
@@ -710,6 +729,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no-written", action="store_true", help="without the writers' texts (the model before them)")
     ap.add_argument("--offset-lower", type=float, default=OFFSET_LOWER, help="lower every style offset by this")
     ap.add_argument("--written-weight", type=int, default=6, help="each written training text counts this often")
+    ap.add_argument(
+        "--reorder",
+        type=Path,
+        help="only list this trained model file's weights most frequent n-gram first, as training now writes them",
+    )
     ap.add_argument("--cross", action="store_true", help="run the cross-source checks, do not write the model")
     ap.add_argument("--loso", action="store_true", help="leave-one-scheme-out checks, do not write the model")
     ap.add_argument("--loso-out", type=Path, help="write the leave-one-scheme-out figures here (JSON)")
@@ -742,6 +766,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows += augment(rows, args.noise_share, 5)
     fs = featurise(rows)
     print(f"loaded {len(rows)} texts, featurised in {time.time() - t0:.1f}s")
+    train = [i for i, r in enumerate(rows) if r["split"] == "train"]
+    if args.reorder:
+        doc = read_model_doc(args.reorder)
+        order_features(doc, [fs[i] for i in train])
+        write_model_doc(doc, args.reorder)
+        print(f"reordered {args.reorder}")
+        return 0
     if args.cross:
         cross_checks(rows, fs, args.C, args.keep)
         return 0
@@ -751,7 +782,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.lowo:
         lowo(rows, fs, args.C, args.keep, args.lowo_out)
         return 0
-    train = [i for i, r in enumerate(rows) if r["split"] == "train"]
     vec, clf = fit([fs[i] for i in train], [rows[i]["label"] for i in train], args.C)
     by_source: dict[str, int] = {}
     for i in train:
@@ -784,6 +814,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         report(source, probabilities(model, [fs[i] for i in idx]), [rows[i]["label"] for i in idx])
     if held_writers:
         held_out_writers(NgramModel.from_doc(doc, sound_key(True)), held_out)
+    order_features(doc, [fs[i] for i in train])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     write_model_doc(doc, args.out)
     print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KiB, {len(doc['features'])} features)")

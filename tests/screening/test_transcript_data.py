@@ -184,11 +184,14 @@ def test_broken_json_pack_names_the_line(tmp_path: Path) -> None:
 def test_shipped_model_is_small_and_readable_without_sklearn() -> None:
     path = NgramModel.bundled_path()
     raw = path.read_bytes()
-    # Issue 12 allows the detector's data 10 MB in the frozen app; the model keeps 250,000 features (~1.6 MB, chosen on
+    # Issue 12 allows the detector's data 10 MB in the frozen app; the model keeps 250,000 features (~1.9 MB, chosen on
     # round 19 in the eleventh session). This bound catches an accidental unpruned model (~810,000 features).
     assert len(raw) < 2_500_000
     doc = json.loads(gzip.decompress(raw))
     assert doc["features"] and all(isinstance(w, float) for w in list(doc["features"].values())[:50])
+    # listed most frequent n-gram first (FEATURE_ORDER), not alphabetically: 的 (de) is among the first few
+    first = list(doc["features"])[:10]
+    assert "de" in first and first != sorted(first)
     # Inference must not need scikit-learn/scipy: load the detector in a clean interpreter that cannot import them.
     code = (
         "import sys; sys.modules['sklearn'] = None; sys.modules['scipy'] = None\n"
@@ -334,3 +337,51 @@ def test_evaluate_can_let_the_detector_guess_the_style(tmp_path: Path) -> None:
     assert given["style_hint"] == "given" and given["overall"]["recall"] == 0.0
     assert guessed["style_hint"] == "guessed" and guessed["overall"]["recall"] == 1.0
     assert list(guessed["by_style"]) == ["call"]
+
+
+def test_the_explanations_strongest_ngrams_are_the_same_from_kept_products_and_from_a_streamed_state() -> None:
+    """A whole text's state keeps each n-gram's weight × count from the dot product and picks the explanation's terms
+    from them; a streamed state looks the weights up again. Both must quote the same passages with the same weights."""
+    from collections import Counter
+
+    from screening.transcript.model import NgramState, key_model_string
+    from screening.transcript.normalise import normalise, sound_key
+
+    model = ScriptDetector.default().model
+    assert model is not None
+    key = sound_key(True)
+    norm = normalise("您好我是京东客服，您的快递丢失了，我们给您理赔，请下载一个APP，把屏幕共享打开，再告诉我验证码")
+    k = key.key(norm)
+    whole = model.state(key_model_string(k))
+    assert whole.products is not None and len(whole.products) == len(whole.counts)
+    streamed = NgramState()
+    streamed.add(model, Counter(whole.counts))
+    assert streamed.products is None
+    terms = model.top_terms(whole, k, norm)
+    assert len(terms) >= 3 and all(weight > 0 for _, weight in terms)
+    assert terms == model.top_terms(streamed, k, norm)
+    whole.add(model, model.count(key_model_string(key.key(normalise("转账")))))
+    assert whole.products is None  # dropped once the counts change, like the ranking
+
+
+def test_a_written_model_keeps_its_feature_order_and_sorts_everything_else(tmp_path: Path) -> None:
+    """The trainer lists the n-grams most frequent first so that the loaded weight table is laid out for the texts
+    it scores; the writer keeps that order (and writes the same bytes for the same document) and sorts the rest."""
+    from screening.transcript.model import read_model_doc, write_model_doc
+
+    doc = {
+        "meta": {"z": 1, "a": 2},
+        "format": 1,
+        "features": {"zhang hu": 1.5, "an quan": 2.0, "yan zheng ma": 0.5},
+        "schemes": {"intercepts": [0.1], "features": {"ji fen": [[0, 1.0]], "dui huan": [[0, 0.5]]}, "classes": ["x"]},
+    }
+    out = tmp_path / "m.json.gz"
+    write_model_doc(doc, out)
+    again = read_model_doc(out)
+    assert list(again["features"]) == ["zhang hu", "an quan", "yan zheng ma"]
+    assert list(again["schemes"]["features"]) == ["ji fen", "dui huan"]
+    assert list(again) == sorted(doc) and list(again["meta"]) == ["a", "z"]
+    assert list(again["schemes"]) == ["classes", "features", "intercepts"]
+    twice = tmp_path / "m2.json.gz"
+    write_model_doc(doc, twice)
+    assert twice.read_bytes() == out.read_bytes()
