@@ -3197,6 +3197,14 @@ Once closed, calls and new recordings are no longer checked and you will not be 
             <translation>(nobody in particular)</translation>
         </message>
         <message>
+            <source>添加家人…</source>
+            <translation>Add person…</translation>
+        </message>
+        <message>
+            <source>添加家人</source>
+            <translation>Add a person</translation>
+        </message>
+        <message>
             <source>存入记录</source>
             <translation>Save to history</translation>
         </message>
@@ -3215,6 +3223,10 @@ Once closed, calls and new recordings are no longer checked and you will not be 
         <message>
             <source>⚠ 这里好像有 %1 条短信，上面的结论是把它们合在一起读的。点“逐条检查”分别看每一条。</source>
             <translation>⚠ This seems to hold %1 messages, and the verdict above reads them as one. Click “Check one by one” to see each.</translation>
+        </message>
+        <message>
+            <source>这位家人的称呼（例如：妈妈的手机）：</source>
+            <translation>What to call this person (e.g. Mum's phone):</translation>
         </message>
         <message>
             <source>检查的文字</source>

@@ -16,7 +16,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
+    QLineEdit,
     QListWidget,
     QPushButton,
     QSizePolicy,
@@ -29,9 +31,10 @@ from app.models.calllog import message_count
 from app.operations import DataArea
 from app.operations.check import TextCheck, save_text
 from app.operations.history import load_profiles
+from app.operations.phone import ProfileError, add_profile
 from app.reports.export import anchor_hits, entity_kind_text, transcript_for_display
 from app.ui import style
-from app.ui.widgets import ErrorDetailsDialog, HighlightedTranscript, VerdictBanner
+from app.ui.widgets import ErrorDetailsDialog, HighlightedTranscript, VerdictBanner, friendly_message
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +82,9 @@ class TextResultSection(QWidget):
         self.profile_combo = QComboBox(self)
         self.profile_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.profile_label.setBuddy(self.profile_combo)
+        # a message is often checked for someone not yet in the history: add them here, not on the 家人 page first
+        self.add_profile_button = QPushButton(self)
+        self.add_profile_button.clicked.connect(self.ask_add_profile)
         self.save_button = QPushButton(self)
         self.save_button.clicked.connect(self.save)
         self.save_status = QLabel(self)
@@ -86,6 +92,7 @@ class TextResultSection(QWidget):
         save_row = QHBoxLayout()
         save_row.addWidget(self.profile_label)
         save_row.addWidget(self.profile_combo)
+        save_row.addWidget(self.add_profile_button)
         save_row.addWidget(self.save_button)
         save_row.addWidget(self.save_status, 1)
 
@@ -169,6 +176,8 @@ class TextResultSection(QWidget):
         self.profile_combo.setAccessibleName(self.tr("这条短信是哪位家人收到的"))
         if self.profile_combo.count():
             self.profile_combo.setItemText(0, self.tr("（不指定）"))
+        self.add_profile_button.setText(self.tr("添加家人…"))
+        self.add_profile_button.setAccessibleName(self.tr("添加家人"))
         self.save_button.setText(self.tr("存入记录"))
         self.save_button.setAccessibleName(self.tr("把这条短信和检查结果存入“记录”页"))
         self.banner.retranslate()
@@ -226,13 +235,45 @@ class TextResultSection(QWidget):
         """The people the history knows (the 家人 page adds them), read in a job."""
         self.services.jobs.run(load_profiles, self.services, on_result=self._profiles_loaded, name="list-profiles")
 
-    def _profiles_loaded(self, names: list[str]) -> None:
-        current = self.profile_combo.currentData()
+    def _profiles_loaded(self, names: list[str], select: str | None = None) -> None:
+        current = self.profile_combo.currentData() if select is None else select
         self.profile_combo.clear()
         self.profile_combo.addItem(self.tr("（不指定）"), "")
         for name in names:
             self.profile_combo.addItem(name, name)
         self.profile_combo.setCurrentIndex(max(0, self.profile_combo.findData(current)))
+
+    def ask_add_profile(self) -> None:
+        name, ok = QInputDialog.getText(
+            self, self.tr("添加家人"), self.tr("这位家人的称呼（例如：妈妈的手机）："), QLineEdit.EchoMode.Normal
+        )
+        if ok:
+            self.add_profile(name)
+
+    def add_profile(self, name: str) -> None:
+        """Add a person to the history (as the 家人 page does) and choose them for this message."""
+        name = name.strip()
+
+        def added(names: list[str]) -> None:
+            self._profiles_loaded(names, name)
+            if self._saved_for is None:
+                self.save_status.clear()  # (an earlier "no name" said beside the button)
+
+        def failed(exc: BaseException) -> None:
+            log.warning("adding a person failed: %s", type(exc).__name__)
+            if isinstance(exc, ProfileError):  # no name, or one already there: said in plain words beside the button
+                self.save_status.setText("✗ " + friendly_message(exc).splitlines()[0])
+                return
+            self.error_dialog = ErrorDetailsDialog.from_exception(
+                exc, parent=self, log_path=str(self.services.log_path)
+            )
+            self.error_dialog.open()
+
+        self.services.write(
+            add_profile, self.services.data_dir, name,
+            area=DataArea.HISTORY, on_result=added, on_error=failed,
+            name="add-profile",
+        )  # fmt: skip
 
     def save(self) -> None:
         """Keep the message and its verdict in the history as a text message (kind sms) of the chosen person."""

@@ -514,3 +514,35 @@ def test_several_messages_pasted_together_are_named(qtbot, services, wait_jobs) 
     _check(qtbot, page, SCAM_SMS, wait_jobs)
     assert "条短信" not in section.read_as.text() and not section.parts_list.isVisible()
     assert not section.each_button.isVisible()
+
+
+def test_a_person_is_added_where_the_message_is_saved(qtbot, services, wait_jobs, monkeypatch) -> None:
+    """A volunteer checks a message for someone the history does not know yet: 添加家人… beside the 家人 list adds them
+    (in the history, as the 家人 page would) and chooses them; a blank name is said beside the button."""
+    from PySide6.QtWidgets import QInputDialog
+
+    page = _page(qtbot, services)
+    _check(qtbot, page, SCAM_SMS, wait_jobs)
+    section = page.text_result
+    assert section.add_profile_button.isVisible() and section.add_profile_button.text() == "添加家人…"
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("  王奶奶  ", True))
+    qtbot.mouseClick(section.add_profile_button, Qt.MouseButton.LeftButton)
+    wait_jobs()
+    assert services.history().profiles() == ["王奶奶"]
+    assert section.profile_combo.currentData() == "王奶奶"
+    section.profile_combo.setCurrentIndex(0)
+    qtbot.mouseClick(section.add_profile_button, Qt.MouseButton.LeftButton)  # the same name again: chosen, not doubled
+    wait_jobs()
+    assert services.history().profiles() == ["王奶奶"] and section.profile_combo.currentData() == "王奶奶"
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("  ", True))
+    qtbot.mouseClick(section.add_profile_button, Qt.MouseButton.LeftButton)
+    wait_jobs()
+    assert "请填写家人的称呼" in section.save_status.text()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("", False))  # cancelled: nothing happens
+    qtbot.mouseClick(section.add_profile_button, Qt.MouseButton.LeftButton)
+    wait_jobs()
+    assert services.history().profiles() == ["王奶奶"]
+    qtbot.mouseClick(section.save_button, Qt.MouseButton.LeftButton)
+    wait_jobs()
+    assert services.history().query(kind="sms")[0]["profile"] == "王奶奶"
+    assert "家人：王奶奶" in section.save_status.text()
