@@ -261,17 +261,18 @@ def to_doc(vec: Any, clf: Any, keep: int, meta: dict[str, Any]) -> dict[str, Any
 
 
 def order_features(doc: dict[str, Any], fs: Sequence[str], every: int = 10) -> None:
-    """List the model's and the scheme model's n-gram weights in ``screening.transcript.model.FEATURE_ORDER`` (the weights are unchanged), by
-    how many of every ``every``-th text of ``fs`` have each n-gram."""
+    """List the model's and the scheme model's n-gram weights as ``screening.transcript.model.FEATURE_ORDER`` says
+    (the weights are unchanged), by how many of every ``every``-th text of ``fs`` (model strings) have each n-gram,
+    counted with the document's own n-gram lengths and sound key."""
     import numpy as np
     from sklearn.feature_extraction.text import CountVectorizer
 
-    key = sound_key(True)
+    key = sound_key(bool(doc.get("fuzzy", True)))
+    lo, hi = int(doc.get("min_n", 1)), int(doc.get("max_n", 3))
     schemes = doc.get("schemes") or {}
     grams = sorted(set(doc["features"]) | set(schemes.get("features", {})))
-    vec = CountVectorizer(
-        analyzer=analyzer, vocabulary=[key.from_syllables(g.split(" ")) for g in grams], lowercase=False
-    )
+    vocabulary = [key.from_syllables(g.split(" ")) for g in grams]
+    vec = CountVectorizer(analyzer=lambda ms: ngrams_for_training(ms, hi, lo), vocabulary=vocabulary, lowercase=False)
     df = np.bincount(vec.transform(fs[::every]).indices, minlength=len(grams))
     by_frequency = [g for _, g in sorted(zip((-int(n) for n in df), grams, strict=True))]
     for part in (doc, schemes):
@@ -732,7 +733,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument(
         "--reorder",
         type=Path,
-        help="only list this trained model file's weights most frequent n-gram first, as training now writes them",
+        help="only list this trained model file's weights most frequent n-gram first, as training now writes them "
+        "(counted over the rows the other data options make: give the ones it was trained with)",
     )
     ap.add_argument("--cross", action="store_true", help="run the cross-source checks, do not write the model")
     ap.add_argument("--loso", action="store_true", help="leave-one-scheme-out checks, do not write the model")

@@ -1,5 +1,6 @@
-"""Leave-one-scheme-out folds measure the detector as shipped: each fold's model borrows the shipped style offsets
-and scheme model, with the held-out scheme's categories silenced (scripts/train_detector.py)."""
+"""The trainer's parts that shape what ships (scripts/train_detector.py): leave-one-scheme-out folds measure the
+detector as shipped (each fold's model borrows the shipped style offsets and scheme model, with the held-out scheme's
+categories silenced), and the model file lists its n-grams most frequent first."""
 
 from __future__ import annotations
 
@@ -63,3 +64,25 @@ def test_another_fold_leaves_every_scheme_alone(trainer: Any) -> None:
     fold: dict[str, Any] = {}
     dress(fold, "task_rebate")
     assert fold["schemes"]["intercepts"] == shipped["schemes"]["intercepts"]
+
+
+def test_the_model_file_lists_its_ngrams_most_frequent_first(trainer: Any) -> None:
+    """order_features counts how many texts have each n-gram (not how often it is said), ties alphabetical, over the
+    binary model's and the scheme model's n-grams alike, and leaves every weight as it was."""
+    key = sound_key(True)
+    texts = ["验证码验证码验证码", "验证码转账", "转账", "转账", "安全账户", "你好"]
+    fs = [key_model_string(key.key(normalise(t))) for t in texts]
+    yan, zhuan, an = (" ".join(key.syllables(key_model_string(key.key(w)))) for w in ("验", "转", "安"))
+    ni = " ".join(key.syllables(key_model_string(key.key("你"))))
+    doc: dict[str, Any] = {
+        "min_n": 1,
+        "max_n": 3,
+        "features": {yan: 1.0, an: 2.0, zhuan: 3.0},
+        "schemes": {"classes": ["x"], "intercepts": [0.0], "features": {ni: [[0, 0.5]], yan: [[0, 0.25]]}},
+    }
+    trainer.order_features(doc, fs, every=1)
+    # 转 is in 3 texts, 验 in 2 (however often said), 安 and 你 in 1 each (a tie: alphabetical, an before ni)
+    assert list(doc["features"]) == [zhuan, yan, an]
+    assert doc["features"] == {yan: 1.0, an: 2.0, zhuan: 3.0}
+    assert list(doc["schemes"]["features"]) == [yan, ni]
+    assert doc["schemes"]["features"] == {ni: [[0, 0.5]], yan: [[0, 0.25]]}

@@ -382,6 +382,11 @@ def test_a_written_model_keeps_its_feature_order_and_sorts_everything_else(tmp_p
     assert list(again["schemes"]["features"]) == ["ji fen", "dui huan"]
     assert list(again) == sorted(doc) and list(again["meta"]) == ["a", "z"]
     assert list(again["schemes"]) == ["classes", "features", "intercepts"]
+    # the same document built in another order (the features' own order aside) is written byte for byte the same
+    shuffled = {k: doc[k] for k in reversed(list(doc))}
+    shuffled["meta"] = {"a": 2, "z": 1, "features": {"b": 1, "a": 2}}
+    doc["meta"] = {"features": {"a": 2, "b": 1}, "z": 1, "a": 2}  # only the model's own weights keep their order
+    write_model_doc(doc, out)
     twice = tmp_path / "m2.json.gz"
-    write_model_doc(doc, twice)
+    write_model_doc(shuffled, twice)
     assert twice.read_bytes() == out.read_bytes()
