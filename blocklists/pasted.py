@@ -53,14 +53,33 @@ def split_pasted(text: str) -> list[str]:
     13800138000 2026-01-02 10:30`` is the number 13800138000. A token mixing digits and other characters (``95588a``)
     is kept for the screener to say what is wrong with it.
     """
-    numbers: list[str] = []
+    return [number for number, _ in pasted_with_names(text)]
+
+
+def pasted_with_names(text: str) -> list[tuple[str, str]]:
+    """:func:`split_pasted`'s numbers, each with the name written beside it when it is the only number on its line
+    (``王大爷 13812345678``, ``13812345678（王大爷）``, ``张三,13800138000,2026-01-02``), else ``""``. A date, a time, a
+    duration and a label such as 手机 or 来电 are no name."""
+    out: list[tuple[str, str]] = []
     for line in text.splitlines() or [text]:
         line = _LEADING_INDEX.sub("", line)  # 1、13800138000, 1.13800138000, ①13800138000: a numbered list's index
+        numbers: list[str] = []
+        words: list[str] = []
         for part in SPLIT.split(line):
-            if len(numbers_in_part := _part_numbers(part)) > 1 and _INDEX.fullmatch(numbers_in_part[0]):
+            if len(numbers_in_part := _part_numbers(part, words)) > 1 and _INDEX.fullmatch(numbers_in_part[0]):
                 numbers_in_part = numbers_in_part[1:]  # 1) 13800138000, 2. 95588
             numbers += [_without_index(n) for n in numbers_in_part]
-    return numbers
+        name = " ".join(w for w in words if w.casefold() not in _LABELS)[:NAME_CHARS] if len(numbers) == 1 else ""
+        out += [(number, name) for number in numbers]
+    return out
+
+
+NAME_CHARS = 24  # a name beside a number is a short one; a whole sentence around a number is not shown as its name
+# words a call log or a list writes beside a number that name no one
+_LABELS = frozenset(
+    "手机 手机号 手机号码 电话 电话号码 号码 联系电话 联系方式 座机 固话 来电 去电 呼入 呼出 拨出 已拨 已接 未接 未接来电 "
+    "已接来电 来电号码 拒接 挂断 通话 响铃 phone tel mobile number incoming outgoing missed".split()
+)
 
 
 _INDEX = re.compile(r"[(（]?\d{1,2}[.)）]?")  # an index before a number on its line (no number has one or two digits)
@@ -68,14 +87,19 @@ _INDEX = re.compile(r"[(（]?\d{1,2}[.)）]?")  # an index before a number on it
 _LEADING_INDEX = re.compile(r"^\s*(?:[(（]?\d{1,2}[、.)）]|[①-⑳])\s*(?=\+?\d{5})")
 
 
-def _part_numbers(part: str) -> list[str]:
-    """The numbers on one line or cell of a paste (:func:`split_pasted`), written as they were."""
+def _part_numbers(part: str, words: list[str] | None = None) -> list[str]:
+    """The numbers on one line or cell of a paste (:func:`split_pasted`), written as they were; the words beside them
+    (no date, time or duration) are added to ``words``."""
     numbers: list[str] = []
     group: list[str] = []
     for token in _unglue(part).split():
         plain = unicodedata.normalize("NFKC", token)
-        if DATE_TIME.match(plain) or not any(ch.isdigit() for ch in token) or _name_with_digits(plain):
-            continue  # a date, a time, a name or a word beside the number (王5, 3号楼保安)
+        if DATE_TIME.match(plain):
+            continue
+        if not any(ch.isdigit() for ch in token) or _name_with_digits(plain):
+            if words is not None and any(ch.isalpha() for ch in plain) and not DURATION.match(plain):
+                words.append(token)
+            continue  # a name or a word beside the number (王5, 3号楼保安)
         duration = DURATION.match(plain) is not None
         if group and _joins(group, token) and (not duration or _completes_mobile(group, token)):
             group.append(token)  # (138 0013 8000s: the last group of a mistyped mobile, not a duration)

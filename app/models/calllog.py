@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from blocklists.importexport import SPREADSHEET_ADVICE, is_spreadsheet
-from blocklists.pasted import DATE_TIME, PHONE_MARK, split_pasted
+from blocklists.pasted import DATE_TIME, PHONE_MARK, pasted_with_names
 from blocklists.pasted import digits as _digits
 from screening.i18n import Message, MessageCode
 
@@ -201,14 +201,16 @@ def read_call_log(path: str | Path, limit: int = MAX_NUMBERS) -> CallLog:
 
 def pasted_numbers(text: str) -> tuple[list[str], tuple[int, ...], list[CallDetails]]:
     """The numbers in a paste that is numbers, not a message, the lines that could not be read, and each number's
-    name and time when the paste is a call log with those columns (else an empty list).
+        name and time when the paste is a call log with those columns (else an empty list).
 
-    A call log copied with its header (姓名,号码,时间… or tab-separated from a spreadsheet, perhaps under a title line)
-    is read as an opened call log is (``app.phone.importer.call_log_numbers``): the title skipped and the header's
-    number column read, so a duration, a date or the title is never taken for a number, and a row whose digits run
-    over several cells (张三,138,0013,8000) is a line not read.  Anything else is split by :func:`split_pasted`.
+        A call log copied with its header (姓名,号码,时间… or tab-separated from a spreadsheet, perhaps under a title line)
+        is read as an opened call log is (``app.phone.importer.call_log_numbers``): the title skipped and the header's
+        number column read, so a duration, a date or the title is never taken for a number, and a row whose digits run
+        over several cells (张三,138,0013,8000) is a line not read.  Anything else is split by
+    ``blocklists.pasted.split_pasted``, and a name written beside a line's only number (王大爷 13812345678) is that
+    number's name.
     """
-    from app.phone.importer import csv_layout
+    from app.phone.importer import CallDetails, csv_layout
 
     lines = text.splitlines()
     layout = csv_layout(Path(), lines)
@@ -218,7 +220,9 @@ def pasted_numbers(text: str) -> tuple[list[str], tuple[int, ...], list[CallDeta
         unclear = tuple(
             i for i, line in enumerate(lines, start=1) if not _digits(line) and re.search(r"[A-Za-z]", line)
         )
-        return split_pasted(text), unclear, []
+        named = pasted_with_names(text)  # 王大爷 13812345678: the name is shown beside its number
+        details = [CallDetails(name=name) for _, name in named] if any(name for _, name in named) else []
+        return [number for number, _ in named], unclear, details
     numbers, unclear, _truncated, details = _call_log_lines(lines, "", MAX_NUMBERS)
     return numbers, unclear, details
 

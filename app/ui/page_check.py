@@ -152,6 +152,8 @@ class CheckPage(QWidget):
         self.list_combo = QComboBox(self)
         self.category_label = QLabel(self)
         self.category_combo = QComboBox(self)
+        for combo in (self.list_combo, self.category_combo):  # a list's whole name, at any text size (我的黑名单)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.category_label.setBuddy(self.category_combo)
         self.add_label.setBuddy(self.list_combo)
         self.note_edit = QLineEdit(self)

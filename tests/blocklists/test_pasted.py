@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from blocklists.importexport import call_log_number
-from blocklists.pasted import DATE_TIME, split_pasted
+from blocklists.pasted import DATE_TIME, pasted_with_names, split_pasted
 
 
 @pytest.mark.parametrize(
@@ -93,3 +93,27 @@ def test_a_plain_call_log_line_is_its_number(line: str, number: str) -> None:
 )
 def test_list_indexes_and_more_dates_are_no_part_of_a_number(text: str, numbers: list[str]) -> None:
     assert split_pasted(text) == numbers
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("王大爷 13812345678", [("13812345678", "王大爷")]),
+        ("13312345678（王大爷）", [("13312345678", "王大爷")]),
+        ("周奶奶：177 1234 5678", [("177 1234 5678", "周奶奶")]),
+        ("张三,13800138000,2026-01-02 10:30", [("13800138000", "张三")]),  # a call log's line without its header
+        ("王5 13800138000 35秒", [("13800138000", "王5")]),  # a duration is no part of a name
+        ("17012345678 快递", [("17012345678", "快递")]),
+        # a label names no one, a line of two numbers gives neither a name, and a plain list has none
+        ("手机 13800138000\n来电：95588", [("13800138000", ""), ("95588", "")]),
+        ("物业 95588 0513-85123456", [("95588", ""), ("0513-85123456", "")]),
+        ("13800138000\n1、95588", [("13800138000", ""), ("95588", "")]),
+        (
+            "一位很长很长的名字写了好多好多好多好多好多好多好多字的人 13800138000",
+            [("13800138000", "一位很长很长的名字写了好多好多好多好多好多好多好")],
+        ),
+    ],
+)
+def test_a_name_beside_a_lines_only_number_is_its_name(text: str, named: list[tuple[str, str]]) -> None:
+    assert pasted_with_names(text) == named
+    assert split_pasted(text) == [number for number, _ in named]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.models.calllog import looks_like_message, pasted_numbers, split_pasted
+from app.models.calllog import looks_like_message, pasted_numbers
+from blocklists.pasted import split_pasted
 
 
 @pytest.mark.parametrize(

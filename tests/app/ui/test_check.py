@@ -92,6 +92,25 @@ def test_a_number_from_a_call_log_goes_on_a_list_with_its_name_when_no_note_is_t
     assert services.store().find("block", "+8617012345678").note == "骚扰电话"
 
 
+def test_a_name_typed_beside_a_pasted_number_is_shown_and_kept_as_its_note(qtbot, services, wait_jobs) -> None:
+    """A volunteer pastes a resident's contacts as people write them, a name beside each number, with no header."""
+    page = _page(qtbot, services)
+    page.input.setPlainText("王大爷 13812345678\n13912345678（李阿姨）\n95588")
+    page.check_pasted()
+    wait_jobs()
+    assert not page.table.isColumnHidden(CheckResultsModel.COL_NAME)
+    assert _cell(page, "13812345678", CheckResultsModel.COL_NAME) == "王大爷"
+    assert _cell(page, "13912345678", CheckResultsModel.COL_NAME) == "李阿姨"
+    assert _cell(page, "95588", CheckResultsModel.COL_NAME) == ""
+    page.table.select_source_row(page.model.find_row(lambda r: r.raw == "13812345678"))
+    page.list_combo.setCurrentIndex(page.list_combo.findData("allow"))
+    page.note_edit.clear()
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    wait_jobs()
+    qtbot.waitUntil(lambda: services.store().find("allow", "+8613812345678") is not None, timeout=5000)
+    assert services.store().find("allow", "+8613812345678").note == "王大爷"
+
+
 def test_call_log_csv_in_gbk(qtbot, services, wait_jobs, tmp_path: Path) -> None:
     log_file = tmp_path / "通话记录.csv"
     log_file.write_bytes(
