@@ -27,6 +27,8 @@ import sqlite_utils
 from app import __version__
 from app.display import LEVEL_STYLES, with_name
 from app.reports.export import ENTITY_KIND_TEXT
+from screening.number_plan import numbering_plan
+from screening.numbers import normalise
 from screening.types import Level
 
 RISKY = Level.WARN
@@ -163,10 +165,19 @@ def collect_report(
         rep.timeline.setdefault(local_day, Counter())[kind] += 1
         reasons = _loads(reasons_json)
         first = reasons[0] if reasons and isinstance(reasons[0], dict) else {}
-        key = number or ""
+        key = _number_key(number or "")  # +85296110 and +852 96110 from two backups are one caller
         if key:
             s = per_number.setdefault(
-                key, {"name": name, "events": 0, "kinds": Counter(), "level": level, "reason": first, "last": at}
+                key,
+                {
+                    "number": number,
+                    "name": name,
+                    "events": 0,
+                    "kinds": Counter(),
+                    "level": level,
+                    "reason": first,
+                    "last": at,
+                },
             )
             s["events"] += 1
             s["kinds"][kind] += 1
@@ -206,10 +217,10 @@ def collect_report(
                 )
             )
     ranked = sorted(per_number.items(), key=lambda kv: (-kv[1]["level"], -kv[1]["events"], kv[1]["last"]))
-    for number, s in ranked[:MAX_NUMBERS]:
+    for _key, s in ranked[:MAX_NUMBERS]:
         rep.numbers.append(
             NumberSummary(
-                number=number,
+                number=s["number"],
                 name=s["name"],
                 events=s["events"],
                 kinds=[k for k, _ in s["kinds"].most_common()],
@@ -221,6 +232,18 @@ def collect_report(
             )
         )
     return rep
+
+
+def _number_key(number: str) -> str:
+    """What the lists match a number on (``screening.numbers``): one caller however each backup wrote the number."""
+    return normalise(number).key or number if number else ""
+
+
+def _blockable(number: str) -> bool:
+    """Whether the report may suggest blocking ``number``: not an official service number (10086 and 95588 are faked
+    as senders, and blocking them would also block their real calls, as the lists warn) and not withheld."""
+    key = _number_key(number)
+    return bool(key) and not (key.startswith("+86") and key[3:] in numbering_plan().official)
 
 
 def _loads(value: str | None) -> list[Any]:
@@ -495,7 +518,7 @@ def render_html(rep: SafetyReport, lang: str | None) -> str:
             more = (f"另有 {rep.items_not_shown} 条没有列出", f"{rep.items_not_shown} more not listed")
             parts.append(f"<p class='muted'>{_e(_t(more, lang, ' / '))}</p>")
     # what to do
-    block_example = next((s.number for s in rep.numbers if s.number), "")
+    block_example = next((s.number for s in rep.numbers if s.level >= Level.WARN and _blockable(s.number)), "")
     parts.append(f"<h2>{_bi('接下来怎么做', 'What to do next', lang)}</h2><section><ol class='todo'>")
     parts.append(
         "<li>"

@@ -186,3 +186,33 @@ def test_the_reports_default_file_name_is_one_on_every_system() -> None:
     assert report_file_name("妈妈", "zh", day) == "妈妈-防诈报告-20261206.html"
     assert report_file_name("王/阿:姨", "zh", day) == "王_阿_姨-防诈报告-20261206.html"
     assert report_file_name("", "en", day) == "family-report-20261206.html"
+
+
+def test_one_caller_written_two_ways_is_one_card_and_an_official_sender_is_never_to_block(tmp_path: Path) -> None:
+    """A volunteer's trial: two backups wrote +85296110 and +852 96110 (two cards, both counted as to block), and a
+    fake SMS sent under 10086's name made "what to do next" say to blocklist 10086, China Mobile's real number, which
+    the lists themselves advise against."""
+    from datetime import datetime, timezone
+
+    from app.reports.family import collect_report
+    from blocklists.db import open_db
+    from blocklists.history import History
+
+    db = open_db(tmp_path / "callshield.db")
+    history = History(db)
+    at = "2026-12-01T02:00:00+00:00"
+    fake = "【中国移动】您的积分即将清零，点击 http://10086-jf.top 兑换"
+    history.add_sms("10086", fake, occurred_at=at, level=Level.BLOCK, profile="妈妈", category="points")
+    history.add_call("+85296110", occurred_at=at, level=Level.BLOCK, profile="妈妈")
+    history.add_call("+852 96110", occurred_at="2026-12-01T03:00:00+00:00", level=Level.BLOCK, profile="妈妈")
+    history.add_call("17012345678", occurred_at=at, level=Level.WARN, profile="妈妈")
+    now = datetime(2026, 12, 3, tzinfo=timezone.utc)
+    rep = collect_report(db, "妈妈", days=7, tz=timezone.utc, now=now)
+    db.close()
+    hk = [s for s in rep.numbers if s.number.replace(" ", "") == "+85296110"]
+    assert len(hk) == 1 and hk[0].events == 2
+    assert len(rep.numbers) == 3
+    zh, en = render_html(rep, "zh"), render_html(rep, "en")
+    todo, todo_en = zh[zh.index("接下来怎么做") :], en[en.index("What to do next") :]
+    assert "10086" not in todo and "10086" not in todo_en
+    assert "+85296110" in todo.replace(" ", "") and "+85296110" in todo_en.replace(" ", "")
