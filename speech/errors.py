@@ -15,10 +15,12 @@ class SpeechProblem(MessageCode):
     """Everything that can go wrong between a microphone/recording and a transcript."""
 
     # --- model management -------------------------------------------------------------------
+    # (said in the app and on the command line alike: each way is named, the app's buttons first)
     NO_MODEL = (
-        "未找到语音识别模型。请下载中文模型（callshield model download）或导入已有的模型压缩包/文件夹。",
-        "No speech model found. Download the Mandarin model (callshield model download) "
-        "or import a model zip/folder you already have.",
+        "未找到语音识别模型。请在“设置”的“语音识别模型”里点“下载模型”，或用“从压缩包导入…”导入已有的模型"
+        "（命令行：callshield model download 或 callshield model import）。",
+        "No speech model found. In Settings, under Speech model, click Download model, or Import from zip… for a "
+        "model you already have (command line: callshield model download or callshield model import).",
     )
     WRONG_FOLDER = (
         "“{path}”不是 Vosk 模型文件夹（缺少 {missing}）。",
@@ -61,10 +63,10 @@ class SpeechProblem(MessageCode):
     )
     DOWNLOAD_FAILED = (
         "模型下载失败：连不上下载服务器（没有网络，或网络不让访问这个网址）。请检查网络后重试，"
-        "或在能上网的电脑上下载模型压缩包，再用“导入模型”（callshield model import）导入。（{detail}）",
+        "或在能上网的电脑上下载模型压缩包，再用“从压缩包导入…”（命令行：callshield model import）导入。（{detail}）",
         "Model download failed: the download server could not be reached (no network, or the network blocks this "
         "address). Check the network and try again, or download the model archive on a computer that is online and "
-        "use Import model (callshield model import). ({detail})",
+        "use Import from zip… (command line: callshield model import). ({detail})",
     )
     DOWNLOAD_HTTP_ERROR = (
         "模型下载失败：服务器返回 {status}。请稍后重试。",

@@ -66,6 +66,20 @@ def test_language_switch_retranslates_this_page(qtbot, services, page) -> None:
     qtbot.waitUntil(lambda: page.title.text() == "设置", timeout=2000)
 
 
+def test_the_no_model_message_names_the_buttons_this_page_has(qtbot, services, page) -> None:
+    """ "No speech model" is shown on the recordings page and after a phone import; it sends the user to this page's
+    own buttons, by their names in each language, not to a command line alone (a new user's trial)."""
+    from speech.errors import SpeechProblem
+
+    for lang, title in (("en", "Settings"), ("zh", "设置")):
+        page.display.language.setCurrentIndex(page.display.language.findData(lang))
+        qtbot.waitUntil(lambda title=title: page.title.text() == title, timeout=2000)
+        said = SpeechProblem.NO_MODEL.value[0 if lang == "zh" else 1]
+        for label in (page.title.text(), page.model.title(), page.model.model_download.text()):
+            assert label in said, (lang, label)
+        assert page.model.model_import_zip.text() in said
+
+
 def _fill_smtp(page: SettingsPage, port: int) -> None:
     page.email.smtp_enabled.setChecked(True)
     page.email.smtp_host.setText("127.0.0.1")
