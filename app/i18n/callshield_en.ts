@@ -1200,6 +1200,14 @@
             <translation>(records without a person)</translation>
         </message>
         <message>
+            <source>跳过读不了的行，导入其余的</source>
+            <translation>Skip the unreadable lines, import the rest</translation>
+        </message>
+        <message>
+            <source>只导入这些文件里能读的行；读不了的行已在上面列出</source>
+            <translation>Import only the readable lines of these files; the unreadable ones are listed above</translation>
+        </message>
+        <message>
             <source>添加家人</source>
             <translation>Add a person</translation>
         </message>

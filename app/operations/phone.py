@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING, Any
 from app import paths
 from app.alerts.email import send_alert_email
 from app.alerts.policy import Alert, AlertPolicy
-from app.phone.importer import FLAG_LEVEL, FileImport, ImportResult, PhoneEvent, PhoneImporter, Transcript
+from app.phone.importer import (
+    FLAG_LEVEL,
+    FileImport,
+    ImportResult,
+    PhoneEvent,
+    PhoneImporter,
+    PhoneProblem,
+    Transcript,
+)
 from app.phone.watch import EventKind, FolderWatcher, ScanFailed, WatchEvent
 from app.reports.family import SafetyReport, collect_report, write_html
 from blocklists.db import open_db
@@ -113,9 +121,11 @@ def import_job(
     items: Sequence[str | Path],
     profile: str = "",
     transcriber: Callable[[Path], Transcript] | None = None,
+    skip_bad: bool = False,
 ) -> ImportResult:
     """Job (``JobRunner.run_long``, writer): :func:`import_phone_files` with the job's progress and cancel; the
-    progress text is the name of the file just finished, ``done`` counts files."""
+    progress text is the name of the file just finished, ``done`` counts files. ``skip_bad``: a CSV's readable lines
+    are imported when some are not (a file that failed with one of :data:`BAD_LINES`)."""
     done = 0
 
     def file_done(r: FileImport) -> None:
@@ -124,8 +134,18 @@ def import_job(
         progress.update(done, 0, Path(r.path).name)
 
     return import_phone_files(
-        data_dir, items, profile, transcriber=transcriber, progress=file_done, cancel=progress.cancel_event
+        data_dir,
+        items,
+        profile,
+        transcriber=transcriber,
+        progress=file_done,
+        cancel=progress.cancel_event,
+        skip_bad=skip_bad,
     )
+
+
+# the errors of a file that failed only because some of its lines could not be read (imported again with skip_bad)
+BAD_LINES = frozenset({PhoneProblem.CSV_BAD_ROW, PhoneProblem.CSV_BAD_ROWS})
 
 
 # ------------------------------------------------------------------------------------------ profiles

@@ -143,7 +143,7 @@ class PhoneProblem(MessageCode):
         "{path} has {count} bad lines, so nothing was imported (the first: {first_en}). Fix or delete them and "
         "import again",
     )
-    ROWS_SKIPPED = ("跳过了 {count} 行有问题的行（没有导入）：", "left out, as --skip-bad asked ({count}):")
+    ROWS_SKIPPED = ("跳过了 {count} 行有问题的行（没有导入）：", "left out, as asked ({count}):")
     MORE_BAD_ROWS = ("……另有 {count} 行", "… {count} more")
     CANCELLED = ("已取消，{path} 没有导入任何内容", "cancelled; nothing from {path} was imported")
     INTERNAL = (

@@ -13,6 +13,7 @@ import html
 import logging
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSize, Qt
@@ -174,6 +175,12 @@ class FamilyReportPage(QWidget):
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._status_text: Callable[[], str] | None = None  # made again on a language switch
+        # a CSV with a few unreadable lines imports nothing (all or nothing); this imports its readable lines, as the
+        # command line's --skip-bad does, when the user has read which lines were bad
+        self.skip_bad_button = QPushButton(self)
+        self.skip_bad_button.clicked.connect(self.import_skipping_bad_lines)
+        self.skip_bad_button.hide()
+        self._bad_line_files: list[str] = []
 
         # the report
         self.verdict = QLabel(self)
@@ -240,6 +247,10 @@ class FamilyReportPage(QWidget):
         layout.addLayout(actions)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
+        skip_row = QHBoxLayout()
+        skip_row.addWidget(self.skip_bad_button)
+        skip_row.addStretch(1)
+        layout.addLayout(skip_row)
         layout.addWidget(self.body_scroll, 1)
 
         self.retranslate()
@@ -287,6 +298,8 @@ class FamilyReportPage(QWidget):
         self.since_edit.setAccessibleName(self.tr("开始日期"))
         self.until_edit.setAccessibleName(self.tr("结束日期"))
         self.to_label.setText(self.tr("至"))
+        self.skip_bad_button.setText(self.tr("跳过读不了的行，导入其余的"))
+        self.skip_bad_button.setAccessibleName(self.tr("只导入这些文件里能读的行；读不了的行已在上面列出"))
         self.import_button.setText(self.tr("导入手机备份…"))
         self.import_button.setAccessibleName(self.tr("导入手机备份（备份文件或文件夹）"))
         self.import_files_action.setText(self.tr("选择备份文件（通话记录、短信、录音）…"))
@@ -630,13 +643,15 @@ class FamilyReportPage(QWidget):
         if folder:
             self.import_paths([folder])
 
-    def import_paths(self, paths: list[str]) -> None:
-        """Import backups/recordings for the chosen person in the writer job, with progress and cancel."""
+    def import_paths(self, paths: list[str], skip_bad: bool = False) -> None:
+        """Import backups/recordings for the chosen person in the writer job, with progress and cancel; with
+        ``skip_bad``, a CSV's readable lines when some are not."""
         if self._importing:
             return
         profile = self.current_profile() or ""
         self.progress.start(self.tr("正在导入手机备份…"))
         self._say(None)
+        self._show_skip_bad([])
         self._importing = True
         job = self.services.jobs.run_long(
             ops.import_job,
@@ -644,6 +659,7 @@ class FamilyReportPage(QWidget):
             list(paths),
             profile,
             self.transcriber,
+            skip_bad,
             on_result=self._imported,
             on_error=self._import_failed,
             on_progress=self._import_progress,
@@ -677,11 +693,27 @@ class FamilyReportPage(QWidget):
             summary = [m.render(lang) for m in result.summary()]  # the same words as the CLI's summary
             lines = [self.tr("导入完成：") + summary[0] + "".join(self.tr("。") + line for line in summary[1:])]
             lines += ["✗ " + f.error.render(lang) for f in result.files if f.error is not None]
+            colon = "：" if lang == "zh" else ": "
+            lines += [  # each line not read, as the command line lists them (the error names only the first)
+                "⚠ " + Path(f.path).name + colon + "  ".join(m.render(lang) for m in f.notes)
+                for f in result.files
+                if f.bad_rows and f.notes
+            ]
             return "\n".join(lines)
 
         self._say(text)
+        self._show_skip_bad([f.path for f in result.files if f.error is not None and f.error.code in ops.BAD_LINES])
         self.services.notify_changed(DataArea.HISTORY)
         self.load_profiles()
+
+    def _show_skip_bad(self, files: list[str]) -> None:
+        self._bad_line_files = files
+        self.skip_bad_button.setVisible(bool(files))
+
+    def import_skipping_bad_lines(self) -> None:
+        """The files that failed only for unreadable lines, again, keeping their readable lines."""
+        if self._bad_line_files:
+            self.import_paths(self._bad_line_files, skip_bad=True)
 
     def _import_failed(self, exc: BaseException) -> None:
         self._import_done()

@@ -93,6 +93,33 @@ def test_bad_backup_is_refused_and_nothing_is_imported(page: FamilyReportPage, p
     db.close()
 
 
+def test_a_call_log_with_a_bad_line_imports_its_readable_lines_when_asked(
+    page: FamilyReportPage, page_services, tmp_path
+):
+    """All or nothing, as on the command line: the bad line is named and nothing is imported; then the page offers
+    what --skip-bad does there (a new user's trial: the page showed the first bad line and no way on)."""
+    log = tmp_path / "通话记录-妈妈.csv"
+    log.write_bytes(
+        "号码,姓名,类型,时间,时长\n95275012,,来电,2026-11-04 10:20,1分35秒\n13957112345,女儿,去电,2026-11-04 20:00,5:10\n"
+        "138-12a4,,来电,2026-11-05 14:00,10\n".encode("gbk")
+    )
+    good = tmp_path / "good.csv"
+    good.write_text("号码,时间\n10690000123,2026-11-06 09:00\n", encoding="utf-8")
+    assert page.skip_bad_button.isHidden()
+    page.import_paths([str(log), str(good)])
+    assert "第 4 行" in page.status.text() and "没有导入任何内容" in page.status.text()
+    assert not page.skip_bad_button.isHidden() and page.skip_bad_button.text() == "跳过读不了的行，导入其余的"
+    db = open_db(page_services.db_path)
+    assert {r["number_raw"] for r in History(db).query()} == {"10690000123"}
+    db.close()
+    page.skip_bad_button.click()  # only the file that failed, its readable lines; the good file is not read twice
+    assert page.skip_bad_button.isHidden()
+    assert "138-12a4" in page.status.text()  # the line left out is still named
+    db = open_db(page_services.db_path)
+    assert sorted(r["number_raw"] for r in History(db).query()) == ["10690000123", "13957112345", "95275012"]
+    db.close()
+
+
 def test_profiles_add_rename_and_bad_names(page: FamilyReportPage, page_services, backup_dir):
     page.add_profile("妈妈")
     page.import_paths([str(backup_dir)])
