@@ -313,7 +313,10 @@ class RecordingsPage(QWidget):
         window = self.window()
         show_page = getattr(window, "show_page", None)
         if callable(show_page):
-            show_page("settings")
+            page = show_page("settings")
+            reveal = getattr(page, "reveal", None)
+            if callable(reveal):
+                reveal(page.model)  # the speech model's section, at the foot of the page
 
     # ------------------------------------------------------------------ files
     def choose_files(self) -> None:

@@ -8,6 +8,7 @@ meter, test recording, model download/import, test e-mail) runs through the serv
 
 from __future__ import annotations
 
+from PySide6.QtCore import QPoint, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -44,11 +45,11 @@ class SettingsPage(QWidget):
         for section in self.sections:
             self.body_layout.addWidget(section)
         self.body_layout.addStretch(1)
-        scroll = VerticalScrollArea(self)  # the page is as wide as its widest section: no sideways scrolling
-        scroll.setWidget(body)
+        self.scroll_area = VerticalScrollArea(self)  # the page is as wide as its widest section: no sideways scrolling
+        self.scroll_area.setWidget(body)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
 
         self.load_from(services.settings.value)
         services.settings.changed.connect(self._on_settings_changed)
@@ -57,6 +58,18 @@ class SettingsPage(QWidget):
     @property
     def sections(self) -> tuple[SettingsSection, ...]:
         return (self.display, self.alerts, self.email, self.folders, self.source, self.audio, self.model)
+
+    def reveal(self, section: QWidget) -> None:
+        """Scroll ``section`` into view, at the top (another page sent the user here for it: the speech model is the
+        last section of a long page). After the page is laid out: it may have just been shown for the first time."""
+
+        def scroll() -> None:
+            body = self.scroll_area.widget()
+            if body is not None:
+                bar = self.scroll_area.verticalScrollBar()
+                bar.setValue(min(bar.maximum(), section.mapTo(body, QPoint(0, 0)).y()))
+
+        QTimer.singleShot(0, scroll)
 
     def load_from(self, settings: Settings) -> None:
         for section in self.sections:

@@ -61,6 +61,35 @@ def _page(qtbot, services, wait_jobs) -> RecordingsPage:
     return page
 
 
+def test_open_settings_shows_the_speech_model_section(qtbot, services, wait_jobs, no_env_model) -> None:
+    """The notice's 打开“设置” lands on the model's section, the last of a long page (a new user's trial: it opened the
+    page at its top, and the model was nowhere in sight)."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QApplication
+
+    from app.gui import build_window
+
+    window = build_window(QApplication.instance(), services)
+    qtbot.addWidget(window)
+    window.show_at(1100, 760)
+    window.show()
+    wait_jobs()
+    recordings = window.show_page("recordings")
+    qtbot.mouseClick(recordings.settings_button, Qt.MouseButton.LeftButton)
+    settings = window.pages["settings"]
+    assert window.current_page_key() == "settings"
+    viewport = settings.scroll_area.viewport()
+
+    def model_in_view() -> bool:  # the section's title down to its buttons, inside the scrolled view
+        top = settings.model.mapTo(viewport, QPoint(0, 0)).y()
+        button = settings.model.model_download
+        bottom = button.mapTo(viewport, QPoint(0, button.height())).y()
+        return 0 <= top and bottom <= viewport.height()
+
+    assert not model_in_view()  # (at this size the page opens with the section out of sight)
+    qtbot.waitUntil(model_in_view, timeout=3000)
+
+
 def test_no_model_says_so_and_points_to_settings(qtbot, services, wait_jobs, no_env_model, tmp_path) -> None:
     page = _page(qtbot, services, wait_jobs)
     assert page.model_box.isVisible()
