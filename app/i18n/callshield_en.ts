@@ -1600,8 +1600,8 @@
             </translation>
         </message>
         <message>
-            <source>家人：</source>
-            <translation>Person:</translation>
+            <source>家人：%1</source>
+            <translation>Person: %1</translation>
         </message>
         <message>
             <source>来源：</source>

@@ -493,7 +493,7 @@ class HistoryPage(QWidget):
         self.banner.set_verdict(row.level, headline, reasons, about_text=row.kind in ("sms", "recording"))
         meta = [row.time_text(), row.kind_text(lang)]
         if row.profile:
-            meta.append(self.tr("家人：") + row.profile)
+            meta.append(self.tr("家人：%1").replace("%1", row.profile))
         if row.path:
             meta.append(row.path)
         if row.source:

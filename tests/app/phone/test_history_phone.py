@@ -43,3 +43,16 @@ def test_history_shows_the_person_and_sms_and_filters_by_them(qtbot, page_servic
     assert {r.profile for r in page.model.rows()} == {"妈妈"}
     page.table.setCurrentIndex(page.table.proxy.index(0, 0))
     assert "家人：妈妈" in page.meta.text()
+    # in English a space after the colon, as after every other label of the details (a trial read "Person:妈妈")
+    from PySide6.QtWidgets import QApplication
+
+    from app.i18n import install_language
+
+    install_language(QApplication.instance(), "en")
+    try:
+        page.retranslate()
+        page.table.setCurrentIndex(page.table.proxy.index(1, 0))
+        page.table.setCurrentIndex(page.table.proxy.index(0, 0))
+        assert "Person: 妈妈" in page.meta.text()
+    finally:
+        install_language(QApplication.instance(), "zh")
