@@ -1235,6 +1235,10 @@
             </translation>
         </message>
         <message>
+            <source>这段时间没有任何记录，所以什么也没有检查。请导入这段时间的手机备份，或换一段时间。</source>
+            <translation>Nothing was recorded in this period, so nothing was checked. Import a phone backup of this period, or choose another period.</translation>
+        </message>
+        <message>
             <source>这段时间没有发现可疑的电话、短信或录音。</source>
             <translation>No suspicious calls, messages or recordings in this period.</translation>
         </message>

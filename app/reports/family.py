@@ -100,6 +100,11 @@ class SafetyReport:
     def risky_total(self) -> int:
         return self.calls_suspicious + self.sms_suspicious + self.recordings_flagged
 
+    @property
+    def checked_total(self) -> int:
+        """Calls, messages and recordings checked in the period: none means nothing to vouch for, not "all clear"."""
+        return self.calls_screened + self.sms_screened + self.recordings_scanned
+
 
 @lru_cache(maxsize=1)
 def _categories() -> dict[str, tuple[str, str, str, str]]:
@@ -434,6 +439,13 @@ def render_html(rep: SafetyReport, lang: str | None) -> str:
             if rep.risky_total == 1
             else f"{rep.risky_total} suspicious calls, messages or recordings in this period; see below and talk it "
             "over.",
+            lang,
+        )
+    elif not rep.checked_total:
+        verdict = _bi(
+            "这段时间没有任何记录，所以什么也没有检查。请导入这段时间的手机备份，或换一段时间。",
+            "Nothing was recorded in this period, so nothing was checked. Import a phone backup of this period, or "
+            "choose another period.",
             lang,
         )
     else:

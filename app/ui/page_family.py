@@ -496,6 +496,10 @@ class FamilyReportPage(QWidget):
                     "这段时间发现 %n 个可疑的电话、短信或录音，请看下面的说明，并和家人聊一聊。", "", rep.risky_total
                 )
             )
+        elif not rep.checked_total:  # a person with nothing imported for the period: nothing vouched for, no ✓
+            self.verdict.setText(
+                self.tr("这段时间没有任何记录，所以什么也没有检查。请导入这段时间的手机备份，或换一段时间。")
+            )
         else:
             self.verdict.setText("✓ " + self.tr("这段时间没有发现可疑的电话、短信或录音。"))
         counts = {

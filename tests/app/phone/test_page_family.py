@@ -142,7 +142,12 @@ def test_custom_period_outside_the_data_is_empty(page: FamilyReportPage, backup_
     page.until_edit.setDate(QDate(2026, 10, 31))
     rep = page.report
     assert rep is not None and rep.risky_total == 0 and rep.calls_screened == 0
-    assert page.verdict.text().startswith("✓ ") and page.numbers_box.count() == 0
+    # nothing checked is no all-clear (a new user's trial read a ✓ for a person with nothing imported)
+    assert not page.verdict.text().startswith("✓") and "什么也没有检查" in page.verdict.text()
+    assert page.numbers_box.count() == 0
+    from app.reports.family import render_html
+
+    assert "什么也没有检查" in render_html(rep, "zh") and "nothing was checked" in render_html(rep, "en")
     page.until_edit.setDate(QDate(BASE.year, BASE.month, BASE.day))
     assert page.report is not None and page.report.sms_suspicious == 3
 

@@ -216,3 +216,15 @@ def test_one_caller_written_two_ways_is_one_card_and_an_official_sender_is_never
     todo, todo_en = zh[zh.index("接下来怎么做") :], en[en.index("What to do next") :]
     assert "10086" not in todo and "10086" not in todo_en
     assert "+85296110" in todo.replace(" ", "") and "+85296110" in todo_en.replace(" ", "")
+
+
+def test_all_clear_only_when_something_was_checked() -> None:
+    rep = _report()
+    rep.numbers, rep.items = [], []
+    rep.calls_screened = rep.sms_screened = rep.recordings_scanned = 0
+    rep.calls_suspicious = rep.sms_suspicious = rep.recordings_flagged = rep.calls_blocked = 0
+    empty = _visible(render_html(rep, "zh"))
+    assert "什么也没有检查" in empty and "没有发现可疑" not in empty
+    rep.calls_screened = 3
+    clean = _visible(render_html(rep, "zh"))
+    assert "没有发现可疑的电话、短信或录音" in clean and "什么也没有检查" not in clean
