@@ -742,8 +742,8 @@ class _Collector:
             return
         if self._first(parsed.canonical):
             self.preview.rows.append((parsed, category, note))
-            if parsed.match_kind == "exact" and parsed.canonical.startswith("+86"):
-                official = numbering_plan().official.get(parsed.canonical[3:])
+            if parsed.match_kind == "exact":
+                official = numbering_plan().official_for_key(parsed.canonical)
                 if official is not None and not official.protected:  # (110 is never blocked: nothing to say)
                     self.preview.officials.append((parsed.pattern, official.name))
 

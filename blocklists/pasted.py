@@ -69,22 +69,37 @@ def pasted_with_names(text: str) -> list[tuple[str, str]]:
             if len(numbers_in_part := _part_numbers(part, words)) > 1 and _INDEX.fullmatch(numbers_in_part[0]):
                 numbers_in_part = numbers_in_part[1:]  # 1) 13800138000, 2. 95588
             numbers += [_without_index(n) for n in numbers_in_part]
-        name = " ".join(w for w in words if w.casefold() not in _LABELS)[:NAME_CHARS] if len(numbers) == 1 else ""
-        out += [(number, name) for number in numbers]
+        name = " ".join(w for w in words if not is_log_word(w)) if len(numbers) == 1 else ""
+        out += [(number, name if len(name) <= NAME_CHARS else "") for number in numbers]
     return out
 
 
-NAME_CHARS = 24  # a name beside a number is a short one; a whole sentence around a number is not shown as its name
-# words a call log or a list writes beside a number that name no one
-_LABELS = frozenset(
-    "手机 手机号 手机号码 电话 电话号码 号码 联系电话 联系方式 座机 固话 来电 去电 呼入 呼出 拨出 已拨 已接 未接 未接来电 "
-    "已接来电 来电号码 拒接 挂断 通话 响铃 phone tel mobile number incoming outgoing missed".split()
+NAME_CHARS = 24  # a name beside a number is a short one; a whole sentence around a number is no name
+# Words a call log or a list puts beside a number that name no one: the place (…省/市/区/县), the carrier, the kind of
+# call, a duration, a label (手机, 电话, Tel); and a phone's marks (``PHONE_MARK``) are no contact either.
+LOG_WORD = re.compile(
+    r"^(?:\w{0,8}[省市区县州]|\w{0,6}(?:移动|联通|电信|广电|虚拟运营商)|未接来电|已接来电|未接|来电|去电|呼入|呼出|已接|"
+    r"拒接|已拒接|挂断|响铃|通话|秒|分钟|分|小时|次|本地|外地|归属地|手机|手机号|手机号码|电话|电话号码|号码|来电号码|"
+    r"联系电话|联系方式|座机|固话|拨出|已拨|phone|tel|mobile|number|call|calls|incoming|outgoing|missed|dialled|dialed)$",
+    re.IGNORECASE,
 )
 
 
+def is_log_word(word: str) -> bool:
+    """Whether a word beside a number is a call log's or a list's own (:data:`LOG_WORD`), or a web address."""
+    plain = unicodedata.normalize("NFKC", word).strip(":：")
+    return bool(LOG_WORD.match(plain) or _WEB.match(plain))
+
+
+_WEB = re.compile(r"^(?:https?$|https?://|//|www\.)", re.IGNORECASE)  # (a name parted at its colon: http //x.cn)
+
+
 _INDEX = re.compile(r"[(（]?\d{1,2}[.)）]?")  # an index before a number on its line (no number has one or two digits)
-# an index glued to the number it numbers, at the start of a line: 1、, 1., 1), (1), ① … ⑳ (never 12.6, a date)
-_LEADING_INDEX = re.compile(r"^\s*(?:[(（]?\d{1,2}[、.)）]|[①-⑳])\s*(?=\+?\d{5})")
+# an index glued to the number it numbers, or to the name before it, at the start of a line: 1、, 1., 1), (1), ① … ⑳
+# (never 12.6, a date)
+_LEADING_INDEX = re.compile(
+    r"^\s*(?:[(（]?\d{1,2}[、.)）]|[①-⑳])\s*(?=\+?\d{5}|[^\W\d_])"
+)  # (or before a name: 1、李阿姨 139…)
 
 
 def _part_numbers(part: str, words: list[str] | None = None) -> list[str]:

@@ -61,6 +61,10 @@ class NumberingPlan:
     official_short: frozenset[str]
     official_short_patterns: tuple[re.Pattern[str], ...]
 
+    def official_for_key(self, key: str) -> OfficialNumber | None:
+        """The directory's entry for a number as the lists key it (``+8695588``: ``NormalisedNumber.key``), if any."""
+        return self.official.get(key[3:]) if key.startswith("+86") else None
+
     def looks_official_short(self, digits: str) -> bool:
         """True for an official / service short number (directory, protected, or 95xxx/1xxxx/96xxx shape)."""
         return digits in self.official_short or any(p.match(digits) for p in self.official_short_patterns)

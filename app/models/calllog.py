@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from blocklists.importexport import SPREADSHEET_ADVICE, is_spreadsheet
-from blocklists.pasted import DATE_TIME, PHONE_MARK, pasted_with_names
+from blocklists.pasted import DATE_TIME, PHONE_MARK, is_log_word, pasted_with_names
 from blocklists.pasted import digits as _digits
 from screening.i18n import Message, MessageCode
 
@@ -38,12 +38,6 @@ MESSAGE_WORD_CJK = 6
 NAME_CJK = 8  # Chinese characters a name beside a number may have (中国工商银行客服)
 NAME_LETTERS = 20  # Latin letters a name beside a number may have (Li Xiaoming, Mom mobile)
 LOOK_LINES = 200
-# Words a copied call log puts beside a number: the place (…省/市/区/县), the carrier, the kind of call, a duration
-# (and the phone's marks, 骚扰电话, 快递送餐: ``PHONE_MARK``).
-_LOG_WORD = re.compile(
-    r"^(?:\w{0,8}[省市区县州]|\w{0,6}(?:移动|联通|电信|广电|虚拟运营商)|未接来电|未接|来电|去电|呼入|呼出|已接|"
-    r"拒接|已拒接|响铃|通话|秒|分钟|分|小时|次|本地|外地|归属地)$"
-)
 MAX_NUMBERS = 1_000_000
 
 
@@ -109,7 +103,7 @@ def looks_like_message(text: str) -> bool:
         words = [w for w in _WORD.findall(line) if w.lower() not in CALL_LOG_HEADER_WORDS]
         has_number = _NUMBER.search(line) is not None
         if has_number:  # a phone's call log beside a number: 江苏省南通市 中国移动 未接来电 are no message
-            words = [w for w in words if not (_LOG_WORD.match(w) or PHONE_MARK.match(w))]
+            words = [w for w in words if not (is_log_word(w) or PHONE_MARK.match(w))]
         cjk = sum(1 for w in words for ch in w if _is_cjk(ch))
         letters = sum(len(w) for w in words) - cjk
         if cjk > NAME_CJK or letters > NAME_LETTERS or len(words) > 3:
@@ -201,12 +195,12 @@ def read_call_log(path: str | Path, limit: int = MAX_NUMBERS) -> CallLog:
 
 def pasted_numbers(text: str) -> tuple[list[str], tuple[int, ...], list[CallDetails]]:
     """The numbers in a paste that is numbers, not a message, the lines that could not be read, and each number's
-        name and time when the paste is a call log with those columns (else an empty list).
+    name and time when the paste is a call log with those columns (else an empty list).
 
-        A call log copied with its header (姓名,号码,时间… or tab-separated from a spreadsheet, perhaps under a title line)
-        is read as an opened call log is (``app.phone.importer.call_log_numbers``): the title skipped and the header's
-        number column read, so a duration, a date or the title is never taken for a number, and a row whose digits run
-        over several cells (张三,138,0013,8000) is a line not read.  Anything else is split by
+    A call log copied with its header (姓名,号码,时间… or tab-separated from a spreadsheet, perhaps under a title line)
+    is read as an opened call log is (``app.phone.importer.call_log_numbers``): the title skipped and the header's
+    number column read, so a duration, a date or the title is never taken for a number, and a row whose digits run
+    over several cells (张三,138,0013,8000) is a line not read.  Anything else is split by
     ``blocklists.pasted.split_pasted``, and a name written beside a line's only number (王大爷 13812345678) is that
     number's name.
     """

@@ -158,19 +158,19 @@ def collect_report(
             rep.recordings_scanned += n
             rep.recordings_flagged += n if risky else 0
     rows = conn.execute(
-        "SELECT kind, occurred_at, number_raw, name, level, category, reasons, transcript, hits, entities, file_path"
-        f" FROM history WHERE {where} AND level >= ? ORDER BY occurred_at DESC, id DESC",
+        "SELECT kind, occurred_at, number_raw, name, level, category, reasons, transcript, hits, entities, file_path,"
+        f" number_e164 FROM history WHERE {where} AND level >= ? ORDER BY occurred_at DESC, id DESC",
         [*window, int(RISKY)],
     ).fetchall()
     per_number: dict[str, dict[str, Any]] = {}
     cats = _categories()
-    for kind, at, number, name, level, category, reasons_json, text, hits_json, entities_json, file_path in rows:
+    for kind, at, number, name, level, category, reasons_json, text, hits_json, entities_json, file_path, e164 in rows:
         level = Level(level)
         local_day = datetime.fromisoformat(at).astimezone(zone).date()
         rep.timeline.setdefault(local_day, Counter())[kind] += 1
         reasons = _loads(reasons_json)
         first = reasons[0] if reasons and isinstance(reasons[0], dict) else {}
-        key = _number_key(number or "")  # +85296110 and +852 96110 from two backups are one caller
+        key = _number_key(number or "", e164)  # +85296110 and +852 96110 from two backups are one caller
         if key:
             s = per_number.setdefault(
                 key,
@@ -239,16 +239,24 @@ def collect_report(
     return rep
 
 
-def _number_key(number: str) -> str:
-    """What the lists match a number on (``screening.numbers``): one caller however each backup wrote the number."""
-    return normalise(number).key or number if number else ""
+def _number_key(number: str, e164: str | None = None) -> str:
+    """What the lists match a number on: the E.164 form the history stored when it screened the number (in the
+    settings' region), else ``screening.numbers``' key; one caller however each backup wrote the number."""
+    if not number:
+        return ""
+    return e164 or normalise(number).key or number
 
 
-def _blockable(number: str) -> bool:
-    """Whether the report may suggest blocking ``number``: not an official service number (10086 and 95588 are faked
-    as senders, and blocking them would also block their real calls, as the lists warn) and not withheld."""
-    key = _number_key(number)
-    return bool(key) and not (key.startswith("+86") and key[3:] in numbering_plan().official)
+def block_example(rep: SafetyReport) -> str:
+    """The number "what to do next" suggests blocking, or ``""``: the first flagged warn or block that is no official
+    service number (10086 and 95588 are faked as senders, and blocking them would also block their real calls, as the
+    lists warn) and no withheld one. The page and the exported report say the same."""
+    for s in rep.numbers:
+        key = _number_key(s.number)
+        shown = len(normalise(s.number).digits) >= 3  # (a withheld caller's "-2" or "Unknown" is nobody to block)
+        if s.level >= Level.WARN and shown and numbering_plan().official_for_key(key) is None:
+            return s.number
+    return ""
 
 
 def _loads(value: str | None) -> list[Any]:
@@ -530,7 +538,7 @@ def render_html(rep: SafetyReport, lang: str | None) -> str:
             more = (f"另有 {rep.items_not_shown} 条没有列出", f"{rep.items_not_shown} more not listed")
             parts.append(f"<p class='muted'>{_e(_t(more, lang, ' / '))}</p>")
     # what to do
-    block_example = next((s.number for s in rep.numbers if s.level >= Level.WARN and _blockable(s.number)), "")
+    example = block_example(rep)
     parts.append(f"<h2>{_bi('接下来怎么做', 'What to do next', lang)}</h2><section><ol class='todo'>")
     parts.append(
         "<li>"
@@ -542,8 +550,8 @@ def render_html(rep: SafetyReport, lang: str | None) -> str:
         + "</li>"
     )
     # plain steps in the app for a family reader, never a command line
-    number_zh = f" {block_example}" if block_example else "可疑号码"
-    number_en = f" {block_example}" if block_example else " the number"
+    number_zh = f" {example}" if example else "可疑号码"
+    number_en = f" {example}" if example else " the number"
     block_zh = (
         "把可疑号码加入黑名单：在家里电脑上打开来电护盾，点“名单”，选中“我的黑名单”，点“添加号码…”，"
         f"填入{number_zh}，再点“保存”"

@@ -261,7 +261,7 @@ class TextResultSection(QWidget):
 
         def failed(exc: BaseException) -> None:
             log.warning("adding a person failed: %s", type(exc).__name__)
-            if isinstance(exc, ProfileError):  # no name, or one already there: said in plain words beside the button
+            if isinstance(exc, ProfileError):  # no name: said in plain words beside the button
                 self.save_status.setText("✗ " + friendly_message(exc).splitlines()[0])
                 return
             self.error_dialog = ErrorDetailsDialog.from_exception(

@@ -248,7 +248,7 @@ class MainWindow(QMainWindow):
         right_layout.setContentsMargins(8, 8, 8, 8)
         right_layout.addWidget(self.alert_bar)
         self.email_notice = EmailNotice(self)
-        self.email_notice.settingsRequested.connect(lambda: self.show_page("settings"))
+        self.email_notice.settingsRequested.connect(self._show_email_settings)
         right_layout.addWidget(self.email_notice)
         right_layout.addWidget(self.stack, 1)
         central = QWidget(self)
@@ -349,6 +349,10 @@ class MainWindow(QMainWindow):
         index = [p.key for p in PAGES].index(key)
         self.nav.setCurrentRow(index)
         return self.pages[key]
+
+    def _show_email_settings(self) -> None:
+        page: Any = self.show_page("settings")  # (a SettingsPage: pages are imported by name, see PAGES)
+        page.reveal(page.email)  # the e-mail section, not the top of a long page
 
     def current_page_key(self) -> str:
         return PAGES[self.stack.currentIndex()].key

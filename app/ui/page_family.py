@@ -43,6 +43,7 @@ from app.reports.family import (
     FlaggedItem,
     NumberSummary,
     SafetyReport,
+    block_example,
     report_file_name,
     seen_text,
     timeline_svg,
@@ -180,7 +181,8 @@ class FamilyReportPage(QWidget):
         self.skip_bad_button = QPushButton(self)
         self.skip_bad_button.clicked.connect(self.import_skipping_bad_lines)
         self.skip_bad_button.hide()
-        self._bad_line_files: list[str] = []
+        self._bad_lines: tuple[str, list[str]] = ("", [])  # (the person imported for, the files refused for lines)
+        self._import_profile = ""
 
         # the report
         self.verdict = QLabel(self)
@@ -410,6 +412,8 @@ class FamilyReportPage(QWidget):
             self.reload()
 
     def _profile_changed(self) -> None:
+        if self._bad_lines[1] and self._bad_lines[0] != (self.current_profile() or ""):
+            self._say(None)  # another person's import status, and its retry, are not this person's
         self._update_buttons()
         self.reload()
 
@@ -533,8 +537,7 @@ class FamilyReportPage(QWidget):
             more.setObjectName("hint")
             self.items_box.addWidget(more)
         self.items_title.setVisible(bool(rep.items))
-        block_example = next((s.number for s in rep.numbers if s.number), "")
-        self.todo.setText(self._todo_html(block_example))
+        self.todo.setText(self._todo_html(block_example(rep)))
 
     def _timeline_words(self, rep: SafetyReport) -> str:
         if not rep.timeline:
@@ -647,15 +650,15 @@ class FamilyReportPage(QWidget):
         if folder:
             self.import_paths([folder])
 
-    def import_paths(self, paths: list[str], skip_bad: bool = False) -> None:
-        """Import backups/recordings for the chosen person in the writer job, with progress and cancel; with
-        ``skip_bad``, a CSV's readable lines when some are not."""
+    def import_paths(self, paths: list[str], skip_bad: bool = False, profile: str | None = None) -> None:
+        """Import backups/recordings for ``profile`` (the chosen person) in the writer job, with progress and cancel;
+        with ``skip_bad``, a CSV's readable lines when some are not."""
         if self._importing:
             return
-        profile = self.current_profile() or ""
+        profile = (self.current_profile() or "") if profile is None else profile
+        self._import_profile = profile
         self.progress.start(self.tr("正在导入手机备份…"))
         self._say(None)
-        self._show_skip_bad([])
         self._importing = True
         job = self.services.jobs.run_long(
             ops.import_job,
@@ -711,13 +714,16 @@ class FamilyReportPage(QWidget):
         self.load_profiles()
 
     def _show_skip_bad(self, files: list[str]) -> None:
-        self._bad_line_files = files
+        """Offer the retry beside the status that names the bad lines (``_say`` takes it away with that status)."""
+        self._bad_lines = (self._import_profile, files)
         self.skip_bad_button.setVisible(bool(files))
 
     def import_skipping_bad_lines(self) -> None:
-        """The files that failed only for unreadable lines, again, keeping their readable lines."""
-        if self._bad_line_files:
-            self.import_paths(self._bad_line_files, skip_bad=True)
+        """The files that failed only for unreadable lines, again, keeping their readable lines, for the person they
+        were imported for."""
+        profile, files = self._bad_lines
+        if files:
+            self.import_paths(files, skip_bad=True, profile=profile)
 
     def _import_failed(self, exc: BaseException) -> None:
         self._import_done()
@@ -767,6 +773,8 @@ class FamilyReportPage(QWidget):
     def _say(self, text: Callable[[], str] | None) -> None:
         """The status line under the buttons; ``text`` makes it in the current language (again on a switch)."""
         self._status_text = text
+        self._bad_lines = ("", [])  # a retry belongs to the status that named the bad lines
+        self.skip_bad_button.hide()
         self.status.setText(text() if text is not None else "")
 
     def prepare_screenshot(self) -> None:

@@ -110,8 +110,14 @@ def test_list_indexes_and_more_dates_are_no_part_of_a_number(text: str, numbers:
         ("13800138000\n1、95588", [("13800138000", ""), ("95588", "")]),
         (
             "一位很长很长的名字写了好多好多好多好多好多好多好多字的人 13800138000",
-            [("13800138000", "一位很长很长的名字写了好多好多好多好多好多好多好")],
+            [("13800138000", "")],  # a sentence around a number is no name
         ),
+        # a call log's own words, a web address and full-width labels are no name; an index before a name is dropped
+        ("13800138000 江苏省南通市 中国移动", [("13800138000", "")]),
+        ("Incoming call 13712345678", [("13712345678", "")]),
+        ("13800138000 http://x.cn", [("13800138000", "")]),
+        ("ＴＥＬ：13800138000", [("13800138000", "")]),
+        ("1、李阿姨 13912345678\n2. 王叔 13812345678", [("13912345678", "李阿姨"), ("13812345678", "王叔")]),
     ],
 )
 def test_a_name_beside_a_lines_only_number_is_its_name(text: str, named: list[tuple[str, str]]) -> None:

@@ -69,7 +69,7 @@ class SettingsPage(QWidget):
                 bar = self.scroll_area.verticalScrollBar()
                 bar.setValue(min(bar.maximum(), section.mapTo(body, QPoint(0, 0)).y()))
 
-        QTimer.singleShot(0, scroll)
+        QTimer.singleShot(0, self, scroll)  # (dropped if the page is gone first)
 
     def load_from(self, settings: Settings) -> None:
         for section in self.sections:

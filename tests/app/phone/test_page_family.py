@@ -105,8 +105,16 @@ def test_a_call_log_with_a_bad_line_imports_its_readable_lines_when_asked(
     )
     good = tmp_path / "good.csv"
     good.write_text("号码,时间\n10690000123,2026-11-06 09:00\n", encoding="utf-8")
+    page.add_profile("爸爸")
+    page.add_profile("妈妈")
+    assert page.current_profile() == "妈妈"
     assert page.skip_bad_button.isHidden()
     page.import_paths([str(log), str(good)])
+    assert not page.skip_bad_button.isHidden()
+    page.select_profile("爸爸")  # the retry, with the status that named 妈妈's bad lines, is not 爸爸's
+    assert page.skip_bad_button.isHidden() and "第 4 行" not in page.status.text()
+    page.select_profile("妈妈")
+    page.import_paths([str(log)])
     assert "第 4 行" in page.status.text() and "没有导入任何内容" in page.status.text()
     assert not page.skip_bad_button.isHidden() and page.skip_bad_button.text() == "跳过读不了的行，导入其余的"
     db = open_db(page_services.db_path)
@@ -116,7 +124,9 @@ def test_a_call_log_with_a_bad_line_imports_its_readable_lines_when_asked(
     assert page.skip_bad_button.isHidden()
     assert "138-12a4" in page.status.text()  # the line left out is still named
     db = open_db(page_services.db_path)
-    assert sorted(r["number_raw"] for r in History(db).query()) == ["10690000123", "13957112345", "95275012"]
+    rows = History(db).query()
+    assert sorted(r["number_raw"] for r in rows) == ["10690000123", "13957112345", "95275012"]
+    assert {r["profile"] for r in rows} == {"妈妈"}
     db.close()
 
 

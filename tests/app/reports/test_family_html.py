@@ -215,6 +215,9 @@ def test_one_caller_written_two_ways_is_one_card_and_an_official_sender_is_never
     zh, en = render_html(rep, "zh"), render_html(rep, "en")
     todo, todo_en = zh[zh.index("接下来怎么做") :], en[en.index("What to do next") :]
     assert "10086" not in todo and "10086" not in todo_en
+    from app.reports.family import block_example  # the 家人报告 page's own "what to do next" says the same
+
+    assert block_example(rep).replace(" ", "") == "+85296110"
     assert "+85296110" in todo.replace(" ", "") and "+85296110" in todo_en.replace(" ", "")
 
 
