@@ -1208,14 +1208,6 @@
             <translation>Import only the readable lines of these files; the unreadable ones are listed above</translation>
         </message>
         <message>
-            <source>添加家人</source>
-            <translation>Add a person</translation>
-        </message>
-        <message>
-            <source>这位家人的称呼（例如：妈妈的手机）：</source>
-            <translation>What to call this person (e.g. Mum's phone):</translation>
-        </message>
-        <message>
             <source>给家人改名</source>
             <translation>Rename person</translation>
         </message>
@@ -2493,6 +2485,17 @@ Once closed, calls and new recordings are no longer checked and you will not be 
         </message>
     </context>
     <context>
+        <name>PersonName</name>
+        <message>
+            <source>添加家人</source>
+            <translation>Add a person</translation>
+        </message>
+        <message>
+            <source>这位家人的称呼（例如：妈妈的手机）：</source>
+            <translation>What to call this person (e.g. Mum's phone):</translation>
+        </message>
+    </context>
+    <context>
         <name>PlaceholderPage</name>
         <message>
             <source>“%1”页面暂时不可用。其他功能可以照常使用。</source>
@@ -3235,10 +3238,6 @@ Once closed, calls and new recordings are no longer checked and you will not be 
         <message>
             <source>⚠ 这里好像有 %1 条短信，上面的结论是把它们合在一起读的。点“逐条检查”分别看每一条。</source>
             <translation>⚠ This seems to hold %1 messages, and the verdict above reads them as one. Click “Check one by one” to see each.</translation>
-        </message>
-        <message>
-            <source>这位家人的称呼（例如：妈妈的手机）：</source>
-            <translation>What to call this person (e.g. Mum's phone):</translation>
         </message>
         <message>
             <source>检查的文字</source>

@@ -16,9 +16,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QLineEdit,
     QListWidget,
     QPushButton,
     QSizePolicy,
@@ -34,7 +32,7 @@ from app.operations.history import load_profiles
 from app.operations.phone import ProfileError, add_profile
 from app.reports.export import anchor_hits, entity_kind_text, transcript_for_display
 from app.ui import style
-from app.ui.widgets import ErrorDetailsDialog, HighlightedTranscript, VerdictBanner, friendly_message
+from app.ui.widgets import ErrorDetailsDialog, HighlightedTranscript, VerdictBanner, ask_person_name, friendly_message
 
 log = logging.getLogger(__name__)
 
@@ -244,10 +242,8 @@ class TextResultSection(QWidget):
         self.profile_combo.setCurrentIndex(max(0, self.profile_combo.findData(current)))
 
     def ask_add_profile(self) -> None:
-        name, ok = QInputDialog.getText(
-            self, self.tr("添加家人"), self.tr("这位家人的称呼（例如：妈妈的手机）："), QLineEdit.EchoMode.Normal
-        )
-        if ok:
+        name = ask_person_name(self)
+        if name is not None:
             self.add_profile(name)
 
     def add_profile(self, name: str) -> None:

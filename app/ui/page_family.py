@@ -54,6 +54,7 @@ from app.ui.widgets import (
     FlowLayout,
     TaskProgress,
     VerticalScrollArea,
+    ask_person_name,
     date_range_edits,
     friendly_message,
     hint_label,
@@ -353,10 +354,8 @@ class FamilyReportPage(QWidget):
             self.profile_combo.setCurrentIndex(index)
 
     def ask_add_profile(self) -> None:
-        name, ok = QInputDialog.getText(
-            self, self.tr("添加家人"), self.tr("这位家人的称呼（例如：妈妈的手机）："), QLineEdit.EchoMode.Normal
-        )
-        if ok:
+        name = ask_person_name(self)
+        if name is not None:
             self.add_profile(name)
 
     def add_profile(self, name: str) -> None:

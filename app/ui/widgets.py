@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QEvent, QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QHelpEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFrame,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -518,6 +520,18 @@ class ErrorDetailsDialog(QDialog):
         if expected:
             return cls(friendly, "", parent=parent, expected=True)
         return cls(friendly, details, parent=parent, log_path=log_path)
+
+
+def ask_person_name(parent: QWidget) -> str | None:
+    """The 添加家人 question, asked the same wherever a person is added (the 家人报告 page, the 查号 page); None when
+    cancelled."""
+    name, ok = QInputDialog.getText(
+        parent,
+        QCoreApplication.translate("PersonName", "添加家人"),
+        QCoreApplication.translate("PersonName", "这位家人的称呼（例如：妈妈的手机）："),
+        QLineEdit.EchoMode.Normal,
+    )
+    return name if ok else None
 
 
 def friendly_message(exc: BaseException) -> str:
