@@ -152,6 +152,11 @@ def entity_kind_text(kind: str, lang: str) -> str:
     return zh_en[1] if lang == "en" else zh_en[0]
 
 
+def entity_line(kind: str, value: str, lang: str) -> str:
+    """A clue as the pages list it: its kind, a colon as the language writes it, its value (链接：… / Link: …)."""
+    return f"{entity_kind_text(kind, lang)}{'：' if lang != 'en' else ': '}{value}"
+
+
 def _hit_phrase(hit: Any) -> str:
     return str(getattr(hit, "matched", "") or getattr(hit, "canonical", "") or "")
 

@@ -30,7 +30,7 @@ from app.operations import DataArea
 from app.operations.check import TextCheck, save_text
 from app.operations.history import load_profiles
 from app.operations.phone import ProfileError, add_profile
-from app.reports.export import anchor_hits, entity_kind_text, transcript_for_display
+from app.reports.export import anchor_hits, entity_line, transcript_for_display
 from app.ui import style
 from app.ui.widgets import ErrorDetailsDialog, HighlightedTranscript, VerdictBanner, ask_person_name, friendly_message
 
@@ -213,8 +213,7 @@ class TextResultSection(QWidget):
             key = (str(entity.kind), str(entity.value))
             if key not in seen:
                 seen.add(key)
-                colon = "：" if lang == "zh" else ": "
-                self.entities.addItem(f"{entity_kind_text(key[0], lang)}{colon}{key[1]}")
+                self.entities.addItem(entity_line(key[0], key[1], lang))
         self.entities_label.setVisible(bool(seen))
         self.entities.setVisible(bool(seen))
         self.save_button.setEnabled(self._saved_for is None)

@@ -33,7 +33,7 @@ from app.display import LIST_CATEGORIES, category_label, scheme_name, shown_cate
 from app.models.history_model import HistoryModel, HistoryRow
 from app.operations import DataArea
 from app.operations.history import MAX_ROWS, load_history, load_profiles
-from app.reports.export import anchor_hits, entity_kind_text, transcript_for_display, write_report
+from app.reports.export import anchor_hits, entity_line, transcript_for_display, write_report
 from app.ui import style
 from app.ui.community import open_report_dialog, reported_text
 from app.ui.widgets import (
@@ -512,7 +512,7 @@ class HistoryPage(QWidget):
             key = (str(getattr(entity, "kind", "")), str(getattr(entity, "value", "")))
             if key not in seen:
                 seen.add(key)
-                self.entities.addItem(f"{entity_kind_text(key[0], lang)}：{key[1]}")
+                self.entities.addItem(entity_line(key[0], key[1], lang))
 
     # ------------------------------------------------------------------ export
     def choose_export(self, fmt: str) -> None:

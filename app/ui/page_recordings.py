@@ -38,7 +38,7 @@ from app.models.recording_model import (
 )
 from app.operations import DataArea
 from app.operations.recordings import collect_recordings, resolve_model_path, run_batch
-from app.reports.export import anchor_hits, entity_kind_text, transcript_for_display, write_report
+from app.reports.export import anchor_hits, entity_line, transcript_for_display, write_report
 from app.ui import style
 from app.ui.widgets import (
     DataTable,
@@ -547,7 +547,7 @@ class RecordingsPage(QWidget):
             key = (str(getattr(entity, "kind", "")), str(getattr(entity, "value", "")))
             if key not in seen:
                 seen.add(key)
-                self.entities.addItem(f"{entity_kind_text(key[0], lang)}：{key[1]}")
+                self.entities.addItem(entity_line(key[0], key[1], lang))
         if not row.entities:
             self.entities.addItem(self.tr("（没有提取到线索）"))
 

@@ -293,3 +293,11 @@ def test_evidence_column_quotes_each_stretch_of_speech_once() -> None:
     generic = BiText("常见诈骗手法", "Common scam tactics")
     hits = [SimpleNamespace(category="generic", category_text=generic, matched=m) for m in ("转到安全账户", "安全账户")]
     assert reports._evidence_text(hits, "zh") == "转到安全账户（常见诈骗手法）"
+
+
+def test_a_clue_is_listed_with_the_colon_its_language_writes() -> None:
+    """The 查号, 记录 and 录音分析 pages list clues the same way (记录 wrote 「link：…」 in English)."""
+    from app.reports.export import entity_line
+
+    assert entity_line("url", "http://icbc-upd.cc", "zh") == "链接：http://icbc-upd.cc"
+    assert entity_line("url", "http://icbc-upd.cc", "en") == "link: http://icbc-upd.cc"
