@@ -154,6 +154,7 @@ class CheckPage(QWidget):
         self.category_combo = QComboBox(self)
         for combo in (self.list_combo, self.category_combo):  # a list's whole name, at any text size (我的黑名单)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setMaximumWidth(combo.fontMetrics().horizontalAdvance("名") * 20)  # (a long list title elides)
         self.category_label.setBuddy(self.category_combo)
         self.add_label.setBuddy(self.list_combo)
         self.note_edit = QLineEdit(self)
