@@ -263,6 +263,11 @@ def with_name(number: str, name: str | None, lang: str | None) -> str:
     return f"{number} ({name})" if lang == "en" else f"{number}（{name}）"
 
 
+def label_colon(lang: str | None) -> str:
+    """The colon after a label as the reader's language writes it: 「链接：」, "link: "."""
+    return ": " if lang == "en" else "："
+
+
 def shown_name(name: str, lang: str | None) -> str:
     """A phone log's name for a number as shown: a contact's name as it is, a phone's mark said to be one
     (手机标记：骚扰电话), under a 姓名 column as beside a number (``with_name``)."""

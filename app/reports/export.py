@@ -25,6 +25,7 @@ from typing import Any
 
 from app import __version__
 from app.display import (
+    label_colon,
     level_style,
     level_word,
     record_kind_label,
@@ -154,7 +155,7 @@ def entity_kind_text(kind: str, lang: str) -> str:
 
 def entity_line(kind: str, value: str, lang: str) -> str:
     """A clue as the pages list it: its kind, a colon as the language writes it, its value (链接：… / Link: …)."""
-    return f"{entity_kind_text(kind, lang)}{'：' if lang != 'en' else ': '}{value}"
+    return f"{entity_kind_text(kind, lang)}{label_colon(lang)}{value}"
 
 
 def _hit_phrase(hit: Any) -> str:

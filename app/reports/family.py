@@ -252,9 +252,9 @@ def block_example(rep: SafetyReport) -> str:
     service number (10086 and 95588 are faked as senders, and blocking them would also block their real calls, as the
     lists warn) and no withheld one. The page and the exported report say the same."""
     for s in rep.numbers:
-        key = _number_key(s.number)
-        shown = len(normalise(s.number).digits) >= 3  # (a withheld caller's "-2" or "Unknown" is nobody to block)
-        if s.level >= Level.WARN and shown and numbering_plan().official_for_key(key) is None:
+        number = normalise(s.number)
+        shown = len(number.digits) >= 3  # (a withheld caller's "-2" or "Unknown" is nobody to block)
+        if s.level >= Level.WARN and shown and numbering_plan().official_for_key(number.key) is None:
             return s.number
     return ""
 

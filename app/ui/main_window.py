@@ -248,7 +248,7 @@ class MainWindow(QMainWindow):
         right_layout.setContentsMargins(8, 8, 8, 8)
         right_layout.addWidget(self.alert_bar)
         self.email_notice = EmailNotice(self)
-        self.email_notice.settingsRequested.connect(self._show_email_settings)
+        self.email_notice.settingsRequested.connect(lambda: self.show_settings("email"))
         right_layout.addWidget(self.email_notice)
         right_layout.addWidget(self.stack, 1)
         central = QWidget(self)
@@ -350,9 +350,11 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(index)
         return self.pages[key]
 
-    def _show_email_settings(self) -> None:
+    def show_settings(self, section: str) -> None:
+        """The settings page scrolled to one of its sections (``email``, ``model`` …), not the top of a long page:
+        where another page's notice sends the user."""
         page: Any = self.show_page("settings")  # (a SettingsPage: pages are imported by name, see PAGES)
-        page.reveal(page.email)  # the e-mail section, not the top of a long page
+        page.reveal(getattr(page, section))
 
     def current_page_key(self) -> str:
         return PAGES[self.stack.currentIndex()].key

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.display import LEVEL_STYLES, with_name
+from app.display import LEVEL_STYLES, label_colon, with_name
 from app.operations import DataArea
 from app.operations import phone as ops
 from app.reports.family import (
@@ -699,9 +699,8 @@ class FamilyReportPage(QWidget):
             summary = [m.render(lang) for m in result.summary()]  # the same words as the CLI's summary
             lines = [self.tr("导入完成：") + summary[0] + "".join(self.tr("。") + line for line in summary[1:])]
             lines += ["✗ " + f.error.render(lang) for f in result.files if f.error is not None]
-            colon = "：" if lang == "zh" else ": "
             lines += [  # each line not read, as the command line lists them (the error names only the first)
-                "⚠ " + Path(f.path).name + colon + "  ".join(m.render(lang) for m in f.notes)
+                "⚠ " + Path(f.path).name + label_colon(lang) + "  ".join(m.render(lang) for m in f.notes)
                 for f in result.files
                 if f.bad_rows and f.notes
             ]

@@ -310,13 +310,9 @@ class RecordingsPage(QWidget):
             self.model_status.setVisible(bool(self.model_path))
 
     def open_settings(self) -> None:
-        window = self.window()
-        show_page = getattr(window, "show_page", None)
-        if callable(show_page):
-            page = show_page("settings")
-            reveal = getattr(page, "reveal", None)
-            if callable(reveal):
-                reveal(page.model)  # the speech model's section, at the foot of the page
+        show_settings = getattr(self.window(), "show_settings", None)
+        if callable(show_settings):
+            show_settings("model")  # the speech model's section, at the foot of the page
 
     # ------------------------------------------------------------------ files
     def choose_files(self) -> None:

@@ -424,6 +424,17 @@ def test_a_failed_alert_email_shows_a_notice_that_says_why(qtbot, window, servic
     qtbot.waitUntil(lambda: "提醒邮件没有发出去" in notice.text.text(), timeout=2000)
     notice.settings_button.click()
     assert window.current_page_key() == "settings"
+    # scrolled to the e-mail section, below the display and alert sections (not the top of a long page)
+    from PySide6.QtCore import QPoint
+
+    settings = window.pages["settings"]
+    bar = settings.scroll_area.verticalScrollBar()
+
+    def email_at_top() -> bool:
+        top = settings.email.mapTo(settings.scroll_area.viewport(), QPoint(0, 0)).y()
+        return 0 <= top <= 10 or (bar.value() == bar.maximum() > 0 and top >= 0)
+
+    qtbot.waitUntil(email_at_top, timeout=3000)
     assert notice.isVisible()
     notice.close_button.click()
     assert not notice.isVisible()
