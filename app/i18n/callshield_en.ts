@@ -98,10 +98,6 @@
             <translation>Not used (the recording device hears the whole call)</translation>
         </message>
         <message>
-            <source>请先在“对方 / caller”里选一个设备。</source>
-            <translation>Choose a device for “caller” first.</translation>
-        </message>
-        <message>
             <source>请让软电话或耳机放出声音，“对方”的音量条应该跳动。</source>
             <translation>Let the softphone or headset play some sound; the caller's level bar should move.</translation>
         </message>
@@ -162,24 +158,12 @@
             <translation>Sound input (to hear the call)</translation>
         </message>
         <message>
-            <source>对方 / caller</source>
-            <translation>Caller (对方)</translation>
-        </message>
-        <message>
             <source>软电话或耳机里对方的声音：选“扬声器回采”。只有对方说的话参与评分。</source>
             <translation>The caller's voice from a softphone or headset: choose a “Playback loopback”. Only what the caller says is scored.</translation>
         </message>
         <message>
             <source>对方音量</source>
             <translation>Caller level</translation>
-        </message>
-        <message>
-            <source>对方 / caller 的声音设备</source>
-            <translation>Caller's sound device</translation>
-        </message>
-        <message>
-            <source>我方 / us（麦克风）</source>
-            <translation>Us (我方, microphone)</translation>
         </message>
         <message>
             <source>我方音量</source>
@@ -190,12 +174,32 @@
             <translation>Refresh</translation>
         </message>
         <message>
+            <source>请先在“对方”里选一个设备。</source>
+            <translation>Choose a device for “caller” first.</translation>
+        </message>
+        <message>
+            <source>对方（来电方）</source>
+            <translation>Caller (对方)</translation>
+        </message>
+        <message>
+            <source>对方的声音设备</source>
+            <translation>Caller's sound device</translation>
+        </message>
+        <message>
+            <source>我方（麦克风）</source>
+            <translation>Us (我方, microphone)</translation>
+        </message>
+        <message>
             <source>试录 3 秒</source>
             <translation>Test: record 3 s</translation>
         </message>
     </context>
     <context>
         <name>CallCard</name>
+        <message>
+            <source>对方说的话（参与评分，可疑说法高亮）</source>
+            <translation>Caller (对方) said — scored, suspicious phrases highlighted</translation>
+        </message>
         <message>
             <source>归属地未知</source>
             <translation>Location unknown</translation>
@@ -287,10 +291,6 @@
         <message>
             <source>通话内容（可疑说法会高亮）</source>
             <translation>What was said (suspicious phrases highlighted)</translation>
-        </message>
-        <message>
-            <source>对方 / caller 说的话（参与评分，可疑说法高亮）</source>
-            <translation>Caller (对方) said — scored, suspicious phrases highlighted</translation>
         </message>
         <message>
             <source>对方通话文字</source>
@@ -1792,12 +1792,24 @@
             <translation>Line</translation>
         </message>
         <message>
-            <source>对方 / caller</source>
+            <source>对方（来电方）</source>
             <translation>Caller (对方)</translation>
         </message>
         <message>
-            <source>我方 / us</source>
+            <source>我方（本机）</source>
             <translation>Us (我方)</translation>
+        </message>
+        <message>
+            <source>这条线路对方的声音设备</source>
+            <translation>This line's caller sound device</translation>
+        </message>
+        <message>
+            <source>我方（麦克风）</source>
+            <translation>Us (我方, microphone)</translation>
+        </message>
+        <message>
+            <source>这条线路我方的麦克风</source>
+            <translation>This line's microphone (us)</translation>
         </message>
         <message>
             <source>线路名称</source>
@@ -1812,20 +1824,8 @@
             <translation>Not used (the “us” device hears the whole call)</translation>
         </message>
         <message>
-            <source>这条线路对方 / caller 的声音设备</source>
-            <translation>This line's caller sound device</translation>
-        </message>
-        <message>
-            <source>我方 / us（麦克风）</source>
-            <translation>Us (我方, microphone)</translation>
-        </message>
-        <message>
             <source>系统默认设备</source>
             <translation>System default device</translation>
-        </message>
-        <message>
-            <source>这条线路我方 / us 的麦克风</source>
-            <translation>This line's microphone (us)</translation>
         </message>
         <message>
             <source>对方音量</source>
@@ -3255,7 +3255,7 @@ Once closed, calls and new recordings are no longer checked and you will not be 
     <context>
         <name>UsTranscriptPane</name>
         <message>
-            <source>我方 / us 说的话（仅作参考，不参与评分）</source>
+            <source>我方说的话（仅作参考，不参与评分）</source>
             <translation>Us (我方) said — context only, not scored</translation>
         </message>
         <message>

@@ -1,7 +1,7 @@
 """来电监控 Live: one card per active line with the verdict, live transcript, risk meter and actions.
 
 Every line is shown at once; with more than one line the cards go compact and a risky line (warn or block) comes to
-the top with its banner. A two-channel line shows two labelled transcripts, "对方 / caller" (scored) and "我方 / us"
+the top with its banner. A two-channel line shows two labelled transcripts, "对方（来电方）" (scored) and "我方（本机）"
 (context only); a line whose recognisers fall behind says so on its card (「第 N 线路识别落后 X 秒」).
 
 Also holds 模拟来电 (type a number to try the app or train volunteers) and a "what the caller says" box that feeds
@@ -89,7 +89,7 @@ class MarkDialog(QDialog):
 
 
 class UsTranscriptPane(QWidget):
-    """我方 / us: what our side said on a two-channel line, labelled, never highlighted as a threat (context only)."""
+    """我方（本机）: what our side said on a two-channel line, labelled, never highlighted as a threat (context only)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -138,7 +138,7 @@ class UsTranscriptPane(QWidget):
         self.context_note.show()
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("我方 / us 说的话（仅作参考，不参与评分）"))
+        self.title.setText(self.tr("我方说的话（仅作参考，不参与评分）"))
         self.transcript.setAccessibleName(self.tr("我方通话文字"))
         self._show_context()
 
@@ -347,7 +347,7 @@ class CallCard(QFrame):
 
     def _title_text(self) -> None:
         if self.state.two_sided:
-            self.transcript_title.setText(self.tr("对方 / caller 说的话（参与评分，可疑说法高亮）"))
+            self.transcript_title.setText(self.tr("对方说的话（参与评分，可疑说法高亮）"))
             self.transcript.setAccessibleName(self.tr("对方通话文字"))
         else:
             self.transcript_title.setText(self.tr("通话内容（可疑说法会高亮）"))

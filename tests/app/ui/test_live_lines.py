@@ -56,8 +56,8 @@ def test_two_labelled_transcripts_and_the_caller_raises_the_alert(qtbot, service
     )
     assert card.transcript.lines() == [SCAM]  # 对方: the caller's words, scored and highlighted
     assert "安全账户" in "".join(card.transcript.highlighted_phrases())
-    assert card.transcript_title.text().startswith("对方 / caller")
-    assert card.us_pane.isVisible() and card.us_pane.title.text().startswith("我方 / us")
+    assert card.transcript_title.text().startswith("对方说的话")
+    assert card.us_pane.isVisible() and card.us_pane.title.text().startswith("我方说的话")
     assert raised, "the caller's words raised an alert"
     state = services.calls.lines["1"]
     assert state.transcript() == f"对方：{SCAM}\n我方：{HELLO}" or state.transcript() == f"我方：{HELLO}\n对方：{SCAM}"

@@ -107,7 +107,7 @@ def test_blocked_sip_call_is_refused_and_shown_then_an_allowed_one_is_heard_on_b
         allowed.command("hangup")
     finally:
         allowed.stop()
-    assert card.transcript_title.text().startswith("对方 / caller")
+    assert card.transcript_title.text().startswith("对方说的话")
     assert card.banner.level is Level.BLOCK  # the caller's words, not the number, made it risky
     # The call's result (recordings read to the end) is saved, labelled, and the recordings are deleted.
     qtbot.waitUntil(
