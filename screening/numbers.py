@@ -110,6 +110,40 @@ class Attribution:
 
 NO_ATTRIBUTION = Attribution()
 
+# What phones and spreadsheets write in a number cell for a call with no caller ID (a withheld, private or unknown
+# number), compared case-folded with brackets and spaces dropped; any other cell without a digit is no number at all.
+WITHHELD_WORDS = frozenset(
+    {
+        "",  # (also a cell of dashes or brackets alone)
+        "隐藏号码",
+        "号码隐藏",
+        "未知号码",
+        "未知",
+        "私人号码",
+        "保密号码",
+        "匿名",
+        "匿名来电",
+        "无号码",
+        "无来电号码",
+        "unknown",
+        "unknownnumber",
+        "private",
+        "privatenumber",
+        "withheld",
+        "numberwithheld",
+        "anonymous",
+        "restricted",
+        "nocallerid",
+        "null",
+    }
+)
+_WITHHELD_FILLER = re.compile(r"[\s()（）\[\]【】<>《》\-_]+")
+
+
+def is_withheld_word(cell: str) -> bool:
+    """Whether a number cell says the caller's number was not shown (blank, 隐藏号码, Unknown, (Private number)…)."""
+    return _WITHHELD_FILLER.sub("", cell).casefold() in WITHHELD_WORDS
+
 
 @dataclass(frozen=True)
 class NormalisedNumber:

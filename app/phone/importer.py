@@ -568,9 +568,11 @@ def call_log_line_number(line: str, layout: CsvLayout) -> str:
     """The number on one line of a call log whose layout is ``layout`` (``csv_layout``): the cell under the header's
     number column (号码, 电话, number …) when the header names one, so a name or a date before it is never taken
     for the number; else the first number-like cell (``call_log_number``).  ``""`` for a line without a number
-    (blank, a comment, an empty or wordless cell: a withheld number); ``CALL_LOG_AMBIGUOUS`` when the line does not
-    line up with its header (138,0013,8000: digits split by commas, so which is the number?)."""
+    (blank, a comment, an empty cell or one that says the number was withheld: 隐藏号码, Unknown; ``is_withheld_word``);
+    ``CALL_LOG_AMBIGUOUS`` when the line does not line up with its header (138,0013,8000: digits split by commas, so
+    which is the number?).  A cell of other words (张三, abc) comes back as it is, to be found no number."""
     from blocklists.importexport import CALL_LOG_AMBIGUOUS, call_log_number, csv_cells
+    from screening.numbers import is_withheld_word
 
     column = layout.columns.get("number")
     if column is None or not layout.header_line:
@@ -585,7 +587,9 @@ def call_log_line_number(line: str, layout: CsvLayout) -> str:
     after = cells[column + 1] if column + 1 < len(cells) else ""
     if len(cells) != width and len(cell) < 7 and _digits_only(cell) and _digits_only(after):
         return CALL_LOG_AMBIGUOUS  # a row that does not line up, its number running on: 张三,138,0013,8000
-    return cell if any(ch.isdigit() for ch in cell) else ""
+    if any(ch.isdigit() for ch in cell) or not is_withheld_word(cell):
+        return cell  # (a cell of words that says no withheld number, 张三 or abc, is read and found no number)
+    return ""
 
 
 def _digits_only(cell: str) -> bool:
@@ -1221,7 +1225,9 @@ class PhoneImporter:
                 yield key, partial(self._csv_row, "", read, key, flagged, *_csv_extra(columns, cells))
                 continue
             checked = normalise(number)
-            if checked.problem in (NumberProblem.NOT_A_NUMBER, NumberProblem.UNPARSEABLE) and len(checked.digits) >= 3:
+            if checked.problem in (NumberProblem.NOT_A_NUMBER, NumberProblem.UNPARSEABLE) and (
+                len(checked.digits) >= 3 or not checked.digits  # (a cell of words alone: abc, 张三)
+            ):
                 reason = checked.problem_message
                 assert reason is not None
                 params = {"line": i, "value": _excerpt(number, 40), "reason": reason.render("zh")}

@@ -144,6 +144,27 @@ def test_a_call_from_a_withheld_number_in_a_csv_is_kept_as_the_backups_keep_one(
     assert {row["call_type"] for row in hidden} == {"missed", "incoming"}
 
 
+def test_a_number_cell_of_other_words_is_a_bad_line_not_a_withheld_call(
+    phone_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """「abc」 or a name under 号码 was kept as a call from a withheld number, with no word about it (a volunteer's
+    trial); only the words a phone writes for one (隐藏号码, Unknown, (Private number)) are a withheld number."""
+    csv = tmp_path / "通话记录.csv"
+    csv.write_text(
+        "号码,时间\n13800138000,2026-12-06 09:00\nabc,2026-12-06 10:00\n(Private number),2026-12-06 10:30\n"
+        "张三,2026-12-06 11:00\n",
+        encoding="utf-8",
+    )
+    (r,) = _importer(phone_db).import_paths([csv]).files
+    assert (r.status, r.added, r.bad_rows) == (FAILED, 0, 2)
+    assert r.error is not None and "第 3 行：“abc” 不是电话号码" in r.error.render("zh")
+    assert [n.render("en").split(":")[0] for n in r.notes] == ["line 3", "line 5"]  # (Private number) is withheld
+    assert History(phone_db).count() == 0
+    (skipped,) = PhoneImporter(phone_db, "妈妈", tz=CST, skip_bad=True).import_paths([csv]).files
+    assert (skipped.status, skipped.added, skipped.bad_rows) == (DONE, 2, 2)
+    assert sorted(row["number_raw"] or "" for row in History(phone_db).query(limit=None)) == ["", "13800138000"]
+
+
 def test_cancel_rolls_back_the_file(phone_db: sqlite_utils.Database, tmp_path: Path) -> None:
     path = write_messages(tmp_path / "sms-big.xml", synthetic_messages(5000), count=5000)
     cancel = threading.Event()
