@@ -32,6 +32,8 @@ from screening.numbers import normalise
 from screening.types import Level
 
 RISKY = Level.WARN
+# What the person did themselves (a call made, a message sent): a scam number called back or answered is worth a word.
+OWN_TYPES = frozenset({"outgoing", "sent", "outbox", "queued", "failed"})
 MAX_ITEMS = 50  # flagged messages/recordings shown in full; the rest are counted
 MAX_NUMBERS = 10
 # A number's events by kind: Chinese (counted with 次, no plural), English for one and for more ("once (text
@@ -58,6 +60,10 @@ class NumberSummary:
     reason_en: str
     last_at: str
     kind_counts: dict[str, int] = field(default_factory=dict)  # events of each kind ({} : only ``kinds`` known)
+    # the same caller's other contacts in the period, not flagged themselves (a scam text's sender who also rang 3
+    # times), by kind; and how often the person called that number back or replied to it (``OWN_TYPES``)
+    also_counts: dict[str, int] = field(default_factory=dict)
+    answered: int = 0
 
 
 @dataclass
@@ -221,8 +227,21 @@ def collect_report(
                     file_name=Path(file_path).name if file_path else None,
                 )
             )
-    ranked = sorted(per_number.items(), key=lambda kv: (-kv[1]["level"], -kv[1]["events"], kv[1]["last"]))
-    for _key, s in ranked[:MAX_NUMBERS]:
+    ranked = sorted(per_number.items(), key=lambda kv: (-kv[1]["level"], -kv[1]["events"], kv[1]["last"]))[:MAX_NUMBERS]
+    also: dict[str, Counter[str]] = {key: Counter() for key, _ in ranked}
+    answered: Counter[str] = Counter()
+    for kind, call_type, number, e164, n in conn.execute(  # the shown numbers' other contacts, flagged or not
+        "SELECT kind, call_type, number_raw, number_e164, count(*) FROM history"
+        f" WHERE {where} AND (level IS NULL OR level < ?) GROUP BY kind, call_type, number_raw, number_e164",
+        [*window, int(RISKY)],
+    ):
+        key = _number_key(number or "", e164)
+        if key in also:
+            if call_type in OWN_TYPES:
+                answered[key] += n
+            else:
+                also[key][kind] += n
+    for key, s in ranked:
         rep.numbers.append(
             NumberSummary(
                 number=s["number"],
@@ -234,6 +253,8 @@ def collect_report(
                 reason_en=str(s["reason"].get("en", "")),
                 last_at=s["last"],
                 kind_counts=dict(s["kinds"]),
+                also_counts=dict(also[key].most_common()),
+                answered=answered[key],
             )
         )
     return rep
@@ -318,6 +339,29 @@ def seen_text(s: NumberSummary) -> tuple[str, str]:
     zh = f"{s.events} 次（{kinds_zh}）" if kinds_zh else f"{s.events} 次"
     en = f"{times_en(s.events)} ({kinds_en})" if kinds_en else times_en(s.events)
     return zh, en
+
+
+def also_text(s: NumberSummary) -> tuple[str, str]:
+    """What else the period holds from and to a flagged number, in Chinese and English, or ("", ""): 「同一号码另有
+    3 次电话，本身没被判为可疑；回拨或回复过这个号码 1 次。」 / "The same number also: 3 calls not flagged; called back
+    or answered once." A scam text is often followed by its sender's calls, and a reply is what a family most needs to
+    hear of."""
+    zh: list[str] = []
+    en: list[str] = []
+    if s.also_counts:
+        kinds = "、".join(f"{n} 次{KIND_COUNTED[k][0]}" for k, n in s.also_counts.items())
+        zh.append(f"同一号码另有 {kinds}，本身没被判为可疑")
+        en.append(
+            "The same number also: "
+            + ", ".join(f"{n} {KIND_COUNTED[k][1 if n == 1 else 2]}" for k, n in s.also_counts.items())
+            + " not flagged"
+        )
+    if s.answered:
+        zh.append(f"回拨或回复过这个号码 {s.answered} 次")
+        en.append(f"called back or answered {times_en(s.answered)}")
+    if not zh:
+        return "", ""
+    return "；".join(zh) + "。", _capital("; ".join(en)) + "."
 
 
 def report_file_name(profile: str | None, lang: str, day: date | None = None) -> str:
@@ -501,9 +545,11 @@ def render_html(rep: SafetyReport, lang: str | None) -> str:
             seen_zh, seen_en = seen_text(s)
             last = _when(s.last_at, tz)
             seen = _bi(f"{seen_zh}，最近 {last}", f"{seen_en}, last {last}", lang)
+            also_zh, also_en = also_text(s)
+            also = f"<p><b>{_bi(also_zh, also_en, lang)}</b></p>" if also_zh else ""
             parts.append(
                 f"<div class='card'><p>{_badge(s.level, lang)} <b>{_e(_who(s.number, s.name, lang))}</b></p>"
-                f"<p>{seen}</p><p>{_bi(s.reason_zh, s.reason_en, lang)}</p></div>"
+                f"<p>{seen}</p>{also}<p>{_bi(s.reason_zh, s.reason_en, lang)}</p></div>"
             )
     # items
     if rep.items:

@@ -43,6 +43,7 @@ from app.reports.family import (
     FlaggedItem,
     NumberSummary,
     SafetyReport,
+    also_text,
     block_example,
     report_file_name,
     seen_text,
@@ -572,9 +573,10 @@ class FamilyReportPage(QWidget):
         who = with_name(s.number, s.name, self._lang())
         seen = self._t(*seen_text(s))  # 「2 次（短信、电话）」, "twice (1 text message, 1 call)": as the export says it
         reason = self._t(s.reason_zh, s.reason_en)
+        also = self._t(*also_text(s))  # 「同一号码还有 3 次电话…；回拨或回复过…」: as the export says it
         text = (
             f"{self._level_html(s.level)} <b style='font-size:large'>{html.escape(who)}</b><br>"
-            f"{html.escape(seen)}<br>{html.escape(reason)}"
+            f"{html.escape(seen)}<br>{f'<b>{html.escape(also)}</b><br>' if also else ''}{html.escape(reason)}"
         )
         return self._card(text, f"{style.level_text(s.level)} {who}: {reason}")
 

@@ -231,3 +231,36 @@ def test_all_clear_only_when_something_was_checked() -> None:
     rep.calls_screened = 3
     clean = _visible(render_html(rep, "zh"))
     assert "没有发现可疑的电话、短信或录音" in clean and "什么也没有检查" not in clean
+
+
+def test_a_flagged_numbers_other_calls_and_the_persons_reply_are_told(tmp_path: Path) -> None:
+    """A scam text's sender also rang twice (calls not flagged themselves) and Mum called it back: the card said only
+    「1 次（短信）」. It now tells the family both, from a real history file; another number's calls are not counted."""
+    from datetime import datetime, timezone
+
+    from app.reports.family import also_text, collect_report
+    from blocklists.db import open_db
+    from blocklists.history import History
+
+    db = open_db(tmp_path / "callshield.db")
+    history = History(db)
+    scam = "【优选商城】诚聘兼职刷单，日结200元，加QQ 3344556677"
+    history.add_sms("17012345678", scam, occurred_at="2026-12-01T02:00:00+00:00", level=Level.BLOCK, profile="妈妈")
+    for hour in (3, 4):
+        history.add_call("170 1234 5678", occurred_at=f"2026-12-01T0{hour}:00:00+00:00", level=Level.CAUTION,
+                         profile="妈妈", call_type="incoming")  # fmt: skip
+    history.add_call("17012345678", occurred_at="2026-12-01T05:00:00+00:00", profile="妈妈", call_type="outgoing")
+    history.add_call("13912345678", occurred_at="2026-12-01T05:00:00+00:00", level=Level.UNKNOWN, profile="妈妈")
+    history.add_call(
+        "17012345678", occurred_at="2026-11-01T05:00:00+00:00", level=Level.UNKNOWN, profile="妈妈"
+    )  # before
+    rep = collect_report(db, "妈妈", days=7, tz=timezone.utc, now=datetime(2026, 12, 3, tzinfo=timezone.utc))
+    db.close()
+    (card,) = rep.numbers
+    assert (card.events, card.also_counts, card.answered) == (1, {"call": 2}, 1)
+    assert also_text(card) == ("同一号码另有 2 次电话，本身没被判为可疑；回拨或回复过这个号码 1 次。",
+                               "The same number also: 2 calls not flagged; called back or answered once.")  # fmt: skip
+    assert "同一号码另有 2 次电话" in _visible(render_html(rep, "zh"))
+    assert "called back or answered once" in _visible(render_html(rep, "en"))
+    card.also_counts, card.answered = {}, 0
+    assert also_text(card) == ("", "") and "同一号码" not in _visible(render_html(rep, "zh"))
