@@ -50,6 +50,9 @@ WRITE_RETRY_S = 300.0  # how long a history write keeps retrying while another p
 
 log = logging.getLogger(__name__)
 KINDS = ("call", "recording", "sms")
+# A recording kept without being checked (it could not be transcribed: no speech model, a broken file): no transcript.
+# The family report counts these, and a scan of the same file later replaces the row.
+UNCHECKED_RECORDING = "kind = 'recording' AND transcript IS NULL"
 
 
 def utc_now_iso() -> str:
@@ -92,7 +95,9 @@ class History:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
 
-    def _insert(self, kind: str, fields: Mapping[str, Any]) -> int:
+    def _insert(self, kind: str, fields: Mapping[str, Any], replaces_unchecked: str | None = None) -> int:
+        """Insert one row; ``replaces_unchecked``: a recording's content hash whose rows stored unchecked
+        (:data:`UNCHECKED_RECORDING`) this row replaces, in the same transaction."""
         row = self._clean(fields)
         row["kind"] = kind
         row["occurred_at"] = to_iso(fields.get("occurred_at")) or utc_now_iso()
@@ -107,6 +112,11 @@ class History:
         while True:
             try:
                 with self.db.conn:
+                    if replaces_unchecked:
+                        self.db.conn.execute(
+                            f"DELETE FROM history WHERE content_hash = ? AND {UNCHECKED_RECORDING}",
+                            [replaces_unchecked],
+                        )
                     cur = self.db.conn.execute(sql, values)
                 return int(cur.lastrowid or 0)
             except sqlite3.OperationalError as exc:
@@ -187,7 +197,9 @@ class History:
         duration_s: float | None = None,
         **extra: Any,
     ) -> int:
-        """Record an analysed recording; returns the new row id.  ``extra`` as for ``add_call``."""
+        """Record a recording; returns the new row id.  ``extra`` as for ``add_call``.  Without a ``transcript`` it is
+        kept unchecked (:data:`UNCHECKED_RECORDING`: no speech model yet, say); a later row with the same
+        ``content_hash`` replaces it, and :meth:`find_by_hash` does not count it as analysed."""
         fields: dict[str, Any] = {
             "file_path": file_path,
             "content_hash": content_hash,
@@ -196,7 +208,7 @@ class History:
             "duration_s": duration_s,
             **extra,
         }
-        return self._insert("recording", fields)
+        return self._insert("recording", fields, replaces_unchecked=content_hash)
 
     def add_sms(
         self,
@@ -234,9 +246,11 @@ class History:
         return self._decode(row) if row else None
 
     def find_by_hash(self, content_hash: str) -> dict[str, Any] | None:
-        """The most recent row with this content hash (a recording analysed before), or None."""
+        """The most recent row with this content hash (a recording analysed before), or None: a recording kept
+        unchecked is scanned again."""
         cur = self.db.conn.execute(
-            f"SELECT {', '.join(COLUMNS)} FROM history WHERE content_hash = ? ORDER BY id DESC LIMIT 1",
+            f"SELECT {', '.join(COLUMNS)} FROM history WHERE content_hash = ? AND NOT ({UNCHECKED_RECORDING})"
+            " ORDER BY id DESC LIMIT 1",
             [content_hash],
         )
         row = cur.fetchone()

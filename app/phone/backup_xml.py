@@ -38,6 +38,9 @@ PRESENTATIONS = {1: "allowed", 2: "restricted", 3: "unknown", 4: "payphone"}
 # sms: message box type (Telephony.TextBasedSmsColumns.TYPE)
 SMS_TYPES = {1: "inbox", 2: "sent", 3: "draft", 4: "outbox", 5: "failed", 6: "queued"}
 MMS_FROM = 137  # PduHeaders.FROM in <addr type=…>
+# The ``call_type`` values of what the person did themselves (a call made, a message sent or being sent), as these
+# backups and the call-log CSVs store them; a draft was never sent
+OWN_TYPES = frozenset({"outgoing", "sent", "outbox", "queued", "failed"})
 
 
 class BackupProblem(MessageCode):

@@ -1226,7 +1226,7 @@ class PhoneImporter:
                 continue
             checked = normalise(number)
             if checked.problem in (NumberProblem.NOT_A_NUMBER, NumberProblem.UNPARSEABLE) and (
-                len(checked.digits) >= 3 or not checked.digits  # (a cell of words alone: abc, 张三)
+                len(checked.digits) >= 3 or any(ch.isalpha() for ch in number)  # (a cell of words: abc, 张三2)
             ):
                 reason = checked.problem_message
                 assert reason is not None
@@ -1378,13 +1378,22 @@ class PhoneImporter:
         when = (call.started if call and not started else started) or ended
         if self.transcriber is None:
             raise RuntimeError("PhoneImporter needs a transcriber to scan recordings")
-        from speech.errors import SpeechError
+        from speech.errors import ModelError, SpeechError
 
         try:
             transcript = self.transcriber(p)
         except SpeechError as exc:
             result.status, result.error = FAILED, exc.message
             result.seconds = time.perf_counter() - t0
+            if not isinstance(exc, ModelError):
+                return result  # a file that cannot be read is said so, and tried again on the next import
+            # No speech model (or a broken one): kept unchecked, so the family report can say so; the next import or
+            # scan of the file checks it (and a failed file creates no person: ``_keep_profile``)
+            self.history.add_recording(
+                str(p), content_hash=digest, occurred_at=when, source=source, number_raw=number or None, name=name,
+                note=exc.message.render("zh") + " / " + exc.message.render("en"), profile=self.profile,
+                line=vendor_of(p),
+            )  # fmt: skip
             return result
         if transcript.warning is not None:
             result.notes.append(transcript.warning)

@@ -26,14 +26,14 @@ import sqlite_utils
 
 from app import __version__
 from app.display import LEVEL_STYLES, with_name
+from app.phone.backup_xml import OWN_TYPES
 from app.reports.export import ENTITY_KIND_TEXT
+from blocklists.history import UNCHECKED_RECORDING
 from screening.number_plan import numbering_plan
 from screening.numbers import normalise
 from screening.types import Level
 
 RISKY = Level.WARN
-# What the person did themselves (a call made, a message sent): a scam number called back or answered is worth a word.
-OWN_TYPES = frozenset({"outgoing", "sent", "outbox", "queued", "failed"})
 MAX_ITEMS = 50  # flagged messages/recordings shown in full; the rest are counted
 MAX_NUMBERS = 10
 # A number's events by kind: Chinese (counted with 次, no plural), English for one and for more ("once (text
@@ -97,6 +97,7 @@ class SafetyReport:
     sms_suspicious: int = 0
     recordings_scanned: int = 0
     recordings_flagged: int = 0
+    recordings_unchecked: int = 0  # kept without a check (``UNCHECKED_RECORDING``: no speech model, a broken file)
     timeline: dict[date, Counter[str]] = field(default_factory=dict)
     numbers: list[NumberSummary] = field(default_factory=list)
     items: list[FlaggedItem] = field(default_factory=list)
@@ -151,7 +152,7 @@ def collect_report(
         f"SELECT kind, level, count(*) FROM history WHERE {where} GROUP BY kind, level", window
     ):
         if level is None:
-            continue  # kept but not screened (the parent's own messages)
+            continue  # kept but not screened (the parent's own messages, a recording not checked: below)
         risky = level >= RISKY
         if kind == "call":
             rep.calls_screened += n
@@ -163,14 +164,31 @@ def collect_report(
         elif kind == "recording":
             rep.recordings_scanned += n
             rep.recordings_flagged += n if risky else 0
+    (rep.recordings_unchecked,) = conn.execute(
+        f"SELECT count(*) FROM history WHERE {where} AND {UNCHECKED_RECORDING}", window
+    ).fetchone()
     rows = conn.execute(
         "SELECT kind, occurred_at, number_raw, name, level, category, reasons, transcript, hits, entities, file_path,"
-        f" number_e164 FROM history WHERE {where} AND level >= ? ORDER BY occurred_at DESC, id DESC",
+        f" number_e164, call_type FROM history WHERE {where} AND level >= ? ORDER BY occurred_at DESC, id DESC",
         [*window, int(RISKY)],
     ).fetchall()
     per_number: dict[str, dict[str, Any]] = {}
     cats = _categories()
-    for kind, at, number, name, level, category, reasons_json, text, hits_json, entities_json, file_path, e164 in rows:
+    for (
+        kind,
+        at,
+        number,
+        name,
+        level,
+        category,
+        reasons_json,
+        text,
+        hits_json,
+        entities_json,
+        file_path,
+        e164,
+        call_type,
+    ) in rows:
         level = Level(level)
         local_day = datetime.fromisoformat(at).astimezone(zone).date()
         rep.timeline.setdefault(local_day, Counter())[kind] += 1
@@ -184,14 +202,18 @@ def collect_report(
                     "number": number,
                     "name": name,
                     "events": 0,
+                    "answered": 0,
                     "kinds": Counter(),
                     "level": level,
                     "reason": first,
                     "last": at,
                 },
             )
-            s["events"] += 1
-            s["kinds"][kind] += 1
+            if call_type in OWN_TYPES:  # a flagged number called back or answered (a listed one is flagged)
+                s["answered"] += 1
+            else:
+                s["events"] += 1
+                s["kinds"][kind] += 1
             if level > s["level"]:
                 s["level"], s["reason"] = level, first
             s["name"] = s["name"] or name
@@ -229,18 +251,20 @@ def collect_report(
             )
     ranked = sorted(per_number.items(), key=lambda kv: (-kv[1]["level"], -kv[1]["events"], kv[1]["last"]))[:MAX_NUMBERS]
     also: dict[str, Counter[str]] = {key: Counter() for key, _ in ranked}
-    answered: Counter[str] = Counter()
-    for kind, call_type, number, e164, n in conn.execute(  # the shown numbers' other contacts, flagged or not
-        "SELECT kind, call_type, number_raw, number_e164, count(*) FROM history"
-        f" WHERE {where} AND (level IS NULL OR level < ?) GROUP BY kind, call_type, number_raw, number_e164",
+    answered: Counter[str] = Counter({key: s["answered"] for key, s in ranked})
+    for kind, call_type, number, e164, screened, n in conn.execute(  # the shown numbers' rows that were not flagged
+        "SELECT kind, call_type, number_raw, number_e164, level IS NOT NULL, count(*) FROM history"
+        f" WHERE {where} AND (level IS NULL OR level < ?) AND call_type IS NOT 'draft'"
+        " GROUP BY kind, call_type, number_raw, number_e164, level IS NOT NULL",
         [*window, int(RISKY)],
     ):
         key = _number_key(number or "", e164)
-        if key in also:
-            if call_type in OWN_TYPES:
-                answered[key] += n
-            else:
-                also[key][kind] += n
+        if key not in also:
+            continue
+        if call_type in OWN_TYPES:
+            answered[key] += n
+        elif screened:  # (a recording kept unchecked, say, is counted apart)
+            also[key][kind] += n
     for key, s in ranked:
         rep.numbers.append(
             NumberSummary(
@@ -319,6 +343,8 @@ def times_en(n: int) -> str:
 def seen_text(s: NumberSummary) -> tuple[str, str]:
     """How often a number was seen and as what, in Chinese and English (the page's cards and the HTML report):
     「1 次（短信）」 / "once (text message)", 「3 次（短信、电话）」 / "3 times (2 text messages, 1 call)"."""
+    if not s.events and not s.kinds:  # only called back or answered (a listed number): told by ``also_text``
+        return "没有来电或来信", "no calls or messages from it"
     kinds_zh = "、".join(KIND_COUNTED[k][0] for k in s.kinds)
     counts = dict(s.kind_counts)
     if not counts and s.kinds:  # only the kinds known: one kind holds every event; as many events as kinds, one each
@@ -341,10 +367,23 @@ def seen_text(s: NumberSummary) -> tuple[str, str]:
     return zh, en
 
 
+def unchecked_text(rep: SafetyReport) -> tuple[str, str]:
+    """The recordings of the period that could not be checked, in Chinese and English, or ("", "")."""
+    n = rep.recordings_unchecked
+    if not n:
+        return "", ""
+    return (
+        f"另有 {n} 段通话录音没能检查（比如还没装语音识别模型），导入时的提示写了原因。装好模型后再导入一次，就会检查它们。",
+        ("1 call recording" if n == 1 else f"{n} call recordings")
+        + " could not be checked (for example, no speech model is installed yet); the import said why. Import again"
+        " once the model is in place and " + ("it" if n == 1 else "they") + " will be checked.",
+    )
+
+
 def also_text(s: NumberSummary) -> tuple[str, str]:
     """What else the period holds from and to a flagged number, in Chinese and English, or ("", ""): 「同一号码另有
-    3 次电话，本身没被判为可疑；回拨或回复过这个号码 1 次。」 / "The same number also: 3 calls not flagged; called back
-    or answered once." A scam text is often followed by its sender's calls, and a reply is what a family most needs to
+    3 次电话，本身没被判为可疑；回拨或回复过这个号码 1 次。」 / "Also from this number: 3 calls, not flagged themselves;
+    called this number back or replied to it once." A scam text is often followed by its sender's calls, and a reply is what a family most needs to
     hear of."""
     zh: list[str] = []
     en: list[str] = []
@@ -352,13 +391,13 @@ def also_text(s: NumberSummary) -> tuple[str, str]:
         kinds = "、".join(f"{n} 次{KIND_COUNTED[k][0]}" for k, n in s.also_counts.items())
         zh.append(f"同一号码另有 {kinds}，本身没被判为可疑")
         en.append(
-            "The same number also: "
+            "Also from this number: "
             + ", ".join(f"{n} {KIND_COUNTED[k][1 if n == 1 else 2]}" for k, n in s.also_counts.items())
-            + " not flagged"
+            + ", not flagged themselves"
         )
     if s.answered:
         zh.append(f"回拨或回复过这个号码 {s.answered} 次")
-        en.append(f"called back or answered {times_en(s.answered)}")
+        en.append(f"called this number back or replied to it {times_en(s.answered)}")
     if not zh:
         return "", ""
     return "；".join(zh) + "。", _capital("; ".join(en)) + "."
@@ -493,6 +532,8 @@ def render_html(rep: SafetyReport, lang: str | None) -> str:
             "over.",
             lang,
         )
+    elif not rep.checked_total and rep.recordings_unchecked:
+        verdict = ""  # the recordings not checked are all there is, said below
     elif not rep.checked_total:
         verdict = _bi(
             "这段时间没有任何记录，所以什么也没有检查。请导入这段时间的手机备份，或换一段时间。",
@@ -506,7 +547,13 @@ def render_html(rep: SafetyReport, lang: str | None) -> str:
             "No suspicious calls, messages or recordings in this period.",
             lang,
         )
-    parts.append(f"<section><p class='verdict'>{verdict}</p></section>")
+    unchecked = _bi(*unchecked_text(rep), lang) if rep.recordings_unchecked else ""
+    parts.append(
+        "<section>"
+        + (f"<p class='verdict'>{verdict}</p>" if verdict else "")
+        + (f"<p class='verdict'>ⓘ {unchecked}</p>" if unchecked else "")
+        + "</section>"
+    )
     # counts
     stats = [
         ("检查的电话", "calls screened", rep.calls_screened, False),

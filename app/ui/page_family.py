@@ -48,6 +48,7 @@ from app.reports.family import (
     report_file_name,
     seen_text,
     timeline_svg,
+    unchecked_text,
 )
 from app.ui import style
 from app.ui.widgets import (
@@ -500,12 +501,16 @@ class FamilyReportPage(QWidget):
                     "这段时间发现 %n 个可疑的电话、短信或录音，请看下面的说明，并和家人聊一聊。", "", rep.risky_total
                 )
             )
+        elif not rep.checked_total and rep.recordings_unchecked:
+            self.verdict.clear()  # the recordings not checked are all there is, said below
         elif not rep.checked_total:  # a person with nothing imported for the period: nothing vouched for, no ✓
             self.verdict.setText(
                 self.tr("这段时间没有任何记录，所以什么也没有检查。请导入这段时间的手机备份，或换一段时间。")
             )
         else:
             self.verdict.setText("✓ " + self.tr("这段时间没有发现可疑的电话、短信或录音。"))
+        if rep.recordings_unchecked:  # as the export says it
+            self.verdict.setText("\n".join(t for t in (self.verdict.text(), "ⓘ " + self._t(*unchecked_text(rep))) if t))
         counts = {
             "calls": (self.tr("检查的电话"), rep.calls_screened, False),
             "calls_suspicious": (self.tr("可疑电话"), rep.calls_suspicious, True),
@@ -573,7 +578,7 @@ class FamilyReportPage(QWidget):
         who = with_name(s.number, s.name, self._lang())
         seen = self._t(*seen_text(s))  # 「2 次（短信、电话）」, "twice (1 text message, 1 call)": as the export says it
         reason = self._t(s.reason_zh, s.reason_en)
-        also = self._t(*also_text(s))  # 「同一号码还有 3 次电话…；回拨或回复过…」: as the export says it
+        also = self._t(*also_text(s))  # 「同一号码另有 3 次电话…；回拨或回复过…」: as the export says it
         text = (
             f"{self._level_html(s.level)} <b style='font-size:large'>{html.escape(who)}</b><br>"
             f"{html.escape(seen)}<br>{f'<b>{html.escape(also)}</b><br>' if also else ''}{html.escape(reason)}"

