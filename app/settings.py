@@ -76,8 +76,10 @@ class LineDevices:
     """
 
     line: str
-    caller_device: str = ""  # 对方（来电方）: a speech.loopback.CaptureChoice key; "" = the us device hears the call
-    us_device: str | None = None  # 我方（本机）: a speech.audio.input_device_keys key (or index); None = default input
+    caller_device: str = ""  # 对方（电话那头）: a speech.loopback.CaptureChoice key; "" = the us device hears the call
+    us_device: str | None = (
+        None  # 我方（麦克风）: a speech.audio.input_device_keys key (or index); None = default input
+    )
 
 
 @dataclass(frozen=True)
@@ -89,10 +91,10 @@ class Settings:
     alert_cooldown_s: float = 120.0
     bring_to_front: bool = True
     tray_notifications: bool = True
-    # 我方（本机）: the microphone, as speech.audio.input_device_keys stores it ("<name>, <host API>", identical twins
+    # 我方（麦克风）: the microphone, as speech.audio.input_device_keys stores it ("<name>, <host API>", identical twins
     # with their place among themselves, "… #2"; earlier versions stored every device by index: with_device_names)
     audio_device: str | None = None
-    # 对方（来电方）: the playback side of a softphone (a speech.loopback.CaptureChoice key, "pulse:…" or "input:…");
+    # 对方（电话那头）: the playback side of a softphone (a speech.loopback.CaptureChoice key, "pulse:…" or "input:…");
     # empty: one device only, as before (a phone-line recorder hears both sides on ``audio_device``)
     audio_caller_device: str = ""
     line_devices: tuple[LineDevices, ...] = ()  # lines with their own pair (devices_for_line); others use the above

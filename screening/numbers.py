@@ -114,35 +114,51 @@ NO_ATTRIBUTION = Attribution()
 # number), compared case-folded with brackets and spaces dropped; any other cell without a digit is no number at all.
 WITHHELD_WORDS = frozenset(
     {
-        "",  # (also a cell of dashes or brackets alone)
+        "",  # (also a cell of dashes, slashes or brackets alone)
         "隐藏号码",
         "号码隐藏",
+        "隐藏",
         "未知号码",
+        "号码未知",
+        "未知来电",
         "未知",
         "私人号码",
+        "私密号码",
         "保密号码",
         "匿名",
+        "匿名号码",
         "匿名来电",
         "无号码",
         "无来电号码",
+        "不显示号码",
+        "无",
+        "空",
         "unknown",
         "unknownnumber",
+        "unknowncaller",
         "private",
         "privatenumber",
+        "privatecaller",
         "withheld",
         "numberwithheld",
+        "hidden",
         "anonymous",
         "restricted",
+        "blocked",
+        "unavailable",
+        "payphone",
         "nocallerid",
+        "na",
         "null",
     }
 )
-_WITHHELD_FILLER = re.compile(r"[\s()（）\[\]【】<>《》\-_]+")
+_WITHHELD_FILLER = re.compile(r"[\s()（）\[\]【】<>《》\-_/\\.·—–―‐‑]+")
 
 
 def is_withheld_word(cell: str) -> bool:
-    """Whether a number cell says the caller's number was not shown (blank, 隐藏号码, Unknown, (Private number)…)."""
-    return _WITHHELD_FILLER.sub("", cell).casefold() in WITHHELD_WORDS
+    """Whether a number cell says the caller's number was not shown (blank, 隐藏号码, Unknown caller, (Private
+    number), N/A, ——…): compared NFKC-folded and case-folded, without spaces, brackets, dashes, slashes and dots."""
+    return _WITHHELD_FILLER.sub("", unicodedata.normalize("NFKC", cell)).casefold() in WITHHELD_WORDS
 
 
 @dataclass(frozen=True)

@@ -202,7 +202,7 @@ class CaptureChoice:
     """One entry of a line's device chooser: a PortAudio input, or a sound-server source by name.
 
     ``key`` is what settings store (``"input:<device name>"`` or ``"pulse:<source name>"``);
-    ``caller_side`` marks a loopback, the natural choice for the "对方（来电方）" channel.
+    ``caller_side`` marks a loopback, the natural choice for the "对方（电话那头）" channel.
     """
 
     key: str

@@ -41,7 +41,7 @@ def device_arg(device: str | None) -> int | str | None:
 class SpeechService(QObject):
     """Audio devices, the input level meter, test recordings and the speech model, all off the GUI thread."""
 
-    levelChanged = Signal(float, float)  # bar 0..1, rms dBFS (我方（本机）: the microphone)
+    levelChanged = Signal(float, float)  # bar 0..1, rms dBFS (我方（麦克风）: the microphone)
     meterStopped = Signal(object)  # None, or the exception that stopped it
     callerLevelChanged = Signal(float, float)  # the same for the caller's side (对方: a playback loopback)
     callerMeterStopped = Signal(object)

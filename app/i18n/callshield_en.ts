@@ -98,6 +98,10 @@
             <translation>Not used (the recording device hears the whole call)</translation>
         </message>
         <message>
+            <source>请先在“对方（电话那头）”里选一个设备。</source>
+            <translation>Choose a device for “caller” first.</translation>
+        </message>
+        <message>
             <source>请让软电话或耳机放出声音，“对方”的音量条应该跳动。</source>
             <translation>Let the softphone or headset play some sound; the caller's level bar should move.</translation>
         </message>
@@ -158,6 +162,10 @@
             <translation>Sound input (to hear the call)</translation>
         </message>
         <message>
+            <source>对方（电话那头）</source>
+            <translation>Caller (对方)</translation>
+        </message>
+        <message>
             <source>软电话或耳机里对方的声音：选“扬声器回采”。只有对方说的话参与评分。</source>
             <translation>The caller's voice from a softphone or headset: choose a “Playback loopback”. Only what the caller says is scored.</translation>
         </message>
@@ -172,14 +180,6 @@
         <message>
             <source>刷新</source>
             <translation>Refresh</translation>
-        </message>
-        <message>
-            <source>请先在“对方”里选一个设备。</source>
-            <translation>Choose a device for “caller” first.</translation>
-        </message>
-        <message>
-            <source>对方（来电方）</source>
-            <translation>Caller (对方)</translation>
         </message>
         <message>
             <source>对方的声音设备</source>
@@ -1792,14 +1792,6 @@
             <translation>Line</translation>
         </message>
         <message>
-            <source>对方（来电方）</source>
-            <translation>Caller (对方)</translation>
-        </message>
-        <message>
-            <source>我方（本机）</source>
-            <translation>Us (我方)</translation>
-        </message>
-        <message>
             <source>这条线路对方的声音设备</source>
             <translation>This line's caller sound device</translation>
         </message>
@@ -1814,6 +1806,10 @@
         <message>
             <source>线路名称</source>
             <translation>Line name</translation>
+        </message>
+        <message>
+            <source>对方（电话那头）</source>
+            <translation>Caller (对方)</translation>
         </message>
         <message>
             <source>如 1、line2、-</source>

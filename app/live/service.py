@@ -9,8 +9,8 @@ transcript so far and the detector session that turns each transcript segment in
 go through the real ``DetectorSession`` on one transcript worker (in order); level rises update the history row
 (writer pool) and ask the ``AlertService`` for an alert.
 
-A line can have two channels (:class:`speech.channels.TwoSidedLine`): "对方（来电方）" (a softphone's playback
-loopback, or the caller's side of a SIP call) and "我方（本机）" (the microphone, or what our SIP side sent). Only the
+A line can have two channels (:class:`speech.channels.TwoSidedLine`): "对方（电话那头）" (a softphone's playback
+loopback, or the caller's side of a SIP call) and "我方（麦克风）" (the microphone, or what our SIP side sent). Only the
 caller's channel is scored; ours is shown, labelled, and kept as context. SIP lines get both sides from baresip's
 per-call recordings (:class:`app.calls.sources.sip_audio.SipCallAudio`). A :class:`speech.lag.LagMonitor` checks every
 second that each line's recognisers keep up and says so on the line's card when they do not.
@@ -571,8 +571,8 @@ class CallBridge(QObject):
 
         Which devices is :func:`app.settings.devices_for_line`'s answer: the line's own pair when Settings give it one
         (a call centre with several lines on one PC), else the PC-wide pair. With a caller-side device (a softphone's
-        playback loopback), the line gets two channels: that device as "对方（来电方）" and the microphone as
-        "我方（本机）". SIP calls are heard from baresip's recordings instead (``_make_sip_line``) once answered."""
+        playback loopback), the line gets two channels: that device as "对方（电话那头）" and the microphone as
+        "我方（麦克风）". SIP calls are heard from baresip's recordings instead (``_make_sip_line``) once answered."""
         if state.event.source in ("manual", "sip"):
             return
         line = state.line

@@ -1,7 +1,7 @@
 """来电监控 Live: one card per active line with the verdict, live transcript, risk meter and actions.
 
 Every line is shown at once; with more than one line the cards go compact and a risky line (warn or block) comes to
-the top with its banner. A two-channel line shows two labelled transcripts, "对方（来电方）" (scored) and "我方（本机）"
+the top with its banner. A two-channel line shows two labelled transcripts, "对方（电话那头）" (scored) and "我方（麦克风）"
 (context only); a line whose recognisers fall behind says so on its card (「第 N 线路识别落后 X 秒」).
 
 Also holds 模拟来电 (type a number to try the app or train volunteers) and a "what the caller says" box that feeds
@@ -89,7 +89,7 @@ class MarkDialog(QDialog):
 
 
 class UsTranscriptPane(QWidget):
-    """我方（本机）: what our side said on a two-channel line, labelled, never highlighted as a threat (context only)."""
+    """我方（麦克风）: what our side said on a two-channel line, labelled, never highlighted as a threat (context only)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

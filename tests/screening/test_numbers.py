@@ -293,3 +293,21 @@ def test_formatting_variants_share_one_key(number: str, prefix: str, sep: str) -
 def test_cache_does_not_leak_between_regions() -> None:
     assert normalise("2025550123", region="US").country_code == 1
     assert normalise("2025550123", region="CN").country_code == 86
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["", "  ", "-", "——", "()", "N/A", "null", "隐藏号码", "（未知来电）", "私密号码", "不显示号码", "无", "Unknown",
+     "Unknown caller", "(Private number)", "PRIVATE", "Withheld", "Payphone", "Unavailable", "ＵＮＫＮＯＷＮ"],
+)  # fmt: skip
+def test_what_phones_write_for_a_withheld_number(cell: str) -> None:
+    from screening.numbers import is_withheld_word
+
+    assert is_withheld_word(cell)
+
+
+@pytest.mark.parametrize("cell", ["abc", "张三", "妈妈", "张三2", "138 0013 8000", "-2", "unknown1", "私人"])
+def test_other_cells_are_no_withheld_number(cell: str) -> None:
+    from screening.numbers import is_withheld_word
+
+    assert not is_withheld_word(cell)

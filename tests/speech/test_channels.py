@@ -1,4 +1,4 @@
-"""Two channels per line ("对方（来电方）" and "我方（本机）"): labelled transcripts, only the caller scored.
+"""Two channels per line ("对方（电话那头）" and "我方（麦克风）"): labelled transcripts, only the caller scored.
 
 The logic tests use a scripted recogniser and the real Chinese detector; the real-parts tests use a
 private PulseAudio server with two null sinks (the softphone's speaker and a stand-in microphone),

@@ -1,7 +1,7 @@
 """Settings section: the devices that hear the call, each with a level meter, and a 3-second test recording.
 
-Two devices per line: "对方（来电方）" (what the softphone or headset *plays*: a playback loopback, offered first, with
-plain-words help for Windows and macOS) and "我方（本机）" (the microphone). Without a caller device the one input
+Two devices per line: "对方（电话那头）" (what the softphone or headset *plays*: a playback loopback, offered first, with
+plain-words help for Windows and macOS) and "我方（麦克风）" (the microphone). Without a caller device the one input
 hears the whole call, as with a phone-line recorder. This pair is the PC's default; below it, "各线路的设备"
 (``app.ui.settings.lines``) gives single lines their own pair from the same device lists. Devices, meters and the
 test recording run in the speech service's workers (``app.audio.service``).
@@ -94,7 +94,7 @@ class AudioSection(SettingsSection):
         services.speech.callerLevelChanged.connect(self._on_caller_level)
         services.speech.callerMeterStopped.connect(self._on_caller_meter_stopped)
 
-    # ------------------------------------------------------------ 对方（来电方）
+    # ------------------------------------------------------------ 对方（电话那头）
     def _build_caller_side(self, form: QFormLayout) -> None:
         self.caller_device = QComboBox(self)
         self.caller_device.addItem("", "")
@@ -163,7 +163,7 @@ class AudioSection(SettingsSection):
             self.caller_meter_button.blockSignals(True)
             self.caller_meter_button.setChecked(False)
             self.caller_meter_button.blockSignals(False)
-            self.audio_status.setText(self.tr("请先在“对方”里选一个设备。"))
+            self.audio_status.setText(self.tr("请先在“对方（电话那头）”里选一个设备。"))
             return
         if on:
             self.audio_status.setText(self.tr("请让软电话或耳机放出声音，“对方”的音量条应该跳动。"))
@@ -187,7 +187,7 @@ class AudioSection(SettingsSection):
             self.caller_meter_button.blockSignals(False)
             self.caller_meter_button.setText(self.tr("开始检测"))
 
-    # ------------------------------------------------------------- 我方（本机）
+    # ------------------------------------------------------------- 我方（麦克风）
     def _load(self, settings: Settings) -> None:
         self._load_caller(settings)
         self.lines.load(settings)
@@ -311,7 +311,7 @@ class AudioSection(SettingsSection):
 
     def retranslate(self) -> None:
         self.setTitle(self.tr("声音输入（听通话内容）"))
-        self.caller_device_label.setText(self.tr("对方（来电方）"))
+        self.caller_device_label.setText(self.tr("对方（电话那头）"))
         self.caller_device.setItemText(0, self.tr("不用（上面的录音设备听整通电话）"))
         self.caller_device.setToolTip(self.tr("软电话或耳机里对方的声音：选“扬声器回采”。只有对方说的话参与评分。"))
         self.caller_meter_label.setText(self.tr("对方音量"))

@@ -1,7 +1,7 @@
 """Settings, under the PC-wide pair of devices: 各线路的设备 / Devices per line.
 
 A small call centre answers several lines on one PC, each with its own headset or softphone. Each line can have its
-own "对方（来电方）" and "我方（本机）" device (``app.settings.LineDevices``); a line that is not listed uses the PC-wide
+own "对方（电话那头）" and "我方（麦克风）" device (``app.settings.LineDevices``); a line that is not listed uses the PC-wide
 pair above it (``app.settings.devices_for_line`` decides, for the live service too). A table lists the lines; the
 editor under it adds, changes or removes one, with level meters on both devices of the line being edited. The device
 lists are the audio section's own (the same choices as the PC-wide pair); the meters run in the speech service's
@@ -373,12 +373,12 @@ class LineDevicesBox(QGroupBox):
                 "这张表只管调制解调器和 NCID 线路：SIP 线路的通话直接从 baresip 自己的录音里听。"
             )
         )
-        self.table.setHorizontalHeaderLabels([self.tr("线路"), self.tr("对方（来电方）"), self.tr("我方（本机）")])
+        self.table.setHorizontalHeaderLabels([self.tr("线路"), self.tr("对方（电话那头）"), self.tr("我方（麦克风）")])
         self.table.setAccessibleName(self.tr("各线路的设备"))
         self.line_name_label.setText(self.tr("线路名称"))
         self.line_name.setPlaceholderText(self.tr("如 1、line2、-"))
         self.line_name.setAccessibleName(self.tr("线路名称"))
-        self.caller_device_label.setText(self.tr("对方（来电方）"))
+        self.caller_device_label.setText(self.tr("对方（电话那头）"))
         self.caller_device.setItemText(0, self.tr("不用（我方设备听整通电话）"))
         self.caller_device.setAccessibleName(self.tr("这条线路对方的声音设备"))
         self.us_device_label.setText(self.tr("我方（麦克风）"))

@@ -72,7 +72,7 @@ def test_caller_side_offers_the_playback_loopback_first_with_its_own_meter(
     pulse_line: PulseLine,  # noqa: F811
     say: Callable[..., Path],  # noqa: F811
 ) -> None:
-    """对方（来电方）: the null sink's monitor (what a softphone plays) is listed first, in plain words; choosing it is
+    """对方（电话那头）: the null sink's monitor (what a softphone plays) is listed first, in plain words; choosing it is
     saved, and its own meter moves while that sink plays (the 我方 meter is a separate one)."""
     page.audio.load_devices()
     key = f"pulse:{pulse_line.monitor}"
