@@ -83,7 +83,8 @@ class CallLog:
 def looks_like_message(text: str) -> bool:
     """Whether a paste is a message to read (an SMS, a chat, what a caller said) rather than numbers to screen.
 
-    A message has a link, a 【signature】 or sentence punctuation, or words beyond a name: a line with more than
+    A message has a link, a 【signature】 or sentence punctuation (not a doubt at the end of a line with a number:
+    「17001234567 快递?」), or words beyond a name: a line with more than
     :data:`NAME_CJK` Chinese characters, :data:`NAME_LETTERS` Latin letters or three separate words, a word no
     contact name has (了, 您, 联系, 回电… beside a number), or words and no number anywhere. Numbers separated by spaces, commas or new lines, each with a short name, a header line (号码,
     姓名…: the column names ``phone import`` reads a call log by), a date or a time beside it, are numbers. Only the first :data:`LOOK_LINES` lines are read, so a pasted
@@ -95,8 +96,13 @@ def looks_like_message(text: str) -> bool:
     head = unicodedata.normalize("NFKC", head)  # full-width letters, digits and punctuation as ASCII
     if not head.strip():
         return False
-    if _LINK.search(head) or _SENTENCE.search(head):
+    if _LINK.search(head):
         return True
+    for line in head.splitlines():
+        if _NUMBER.search(line):  # a doubt after a number and its note is no sentence: 「17001234567 快递?」
+            line = line.rstrip().rstrip("?!…")
+        if _SENTENCE.search(line):
+            return True
     any_number = any_words = False
     for line in head.splitlines():
         line = " ".join(t for t in line.split() if not DATE_TIME.match(t))

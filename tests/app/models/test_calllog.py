@@ -42,6 +42,9 @@ def test_split_pasted(text: str, numbers: list[str]) -> None:
         "姓名,来电号码,时间\n中国工商银行客服,95588,2026-01-02 10:30",
         "１３８ ００１３ ８０００",
         "",
+        # a volunteer's list: a doubt after one number made all eleven "a chat", and +852 96110 (拦截) went unchecked
+        "王阿姨 138 0013 8000\n95275012（说是银行的）\n+852 96110\n17001234567 快递?\n110",
+        "13800138000 是谁？",
     ],
 )
 def test_numbers_are_not_a_message(text: str) -> None:
@@ -59,6 +62,8 @@ def test_numbers_are_not_a_message(text: str) -> None:
         "快递理赔请回电 4008123123",
         "你好",
         "Your parcel is held, call 13800138000 to pay the fee",
+        "这是谁的号码？13800138000",  # the question is before the number: a sentence
+        "您的积分即将清零！",
     ],
 )
 def test_messages(text: str) -> None:
