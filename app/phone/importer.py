@@ -134,6 +134,13 @@ class PhoneProblem(MessageCode):
         "when each message came is unknown. Export it from the phone with the time, or add a time column (e.g. "
         "时间, 日期, date) in a spreadsheet, and import it again",
     )
+    CSV_NUMBER_LIST = (
+        "{path} 里只有号码，没有一行写了日期和时间：这是一份号码清单，不是通话记录，没有导入任何内容。"
+        "要检查这些号码，请用“查号”页（或 callshield check --file）；要拉黑或放行，请在“名单”页导入",
+        "{path} holds numbers but no line has a date and time: it is a list of numbers, not a call log, so nothing was "
+        "imported. To check the numbers, use the Check page (or callshield check --file); to block or allow them, "
+        "import them on the Lists page",
+    )
     CSV_BAD_ROW = (
         "{path} 有一行不对，没有导入任何内容：{first}。请改正或删掉这一行后重新导入",
         "{path} has a bad line, so nothing was imported: {first_en}. Fix or delete that line and import again",
@@ -182,6 +189,10 @@ class RowProblem(MessageCode):
     NO_TIME = (
         "第 {line} 行：没有时间（时间一栏是空的）",
         "line {line}: no time (its time cell is empty)",
+    )
+    NO_DATE = (
+        "第 {line} 行：只有号码，没有日期和时间",
+        "line {line}: a number without a date and time",
     )
 
 
@@ -1206,6 +1217,8 @@ class PhoneImporter:
         from screening.numbers import NumberProblem, normalise
 
         columns = layout.columns
+        dated = 0
+        undated: list[int] = []
         for i, line in enumerate(lines, 1):
             if i <= layout.header_line or i in skip:
                 continue
@@ -1241,11 +1254,18 @@ class PhoneImporter:
                     bad.append(read)
                     continue
                 when = read
-            else:  # one number a line, or the number among other cells: the first date on the line, if any
+            else:  # one number a line, or the number among other cells: the first date on the line
                 when = _csv_time(line, self.tz)
+                if when is None:  # a call without a date would be dated at the import, skewing the report's timeline
+                    undated.append(i)
+                    continue
+            dated += 1
             key = _hash(self.profile, "csv", number, when or f"{p.name}:{i}", line.strip())
             extra = _csv_extra(columns, cells) if columns else (None, None, None)
             yield key, partial(self._csv_row, number, when, key, flagged, *extra)
+        if undated and not dated:  # a list of numbers (查号, 名单), not a call log: said once, whatever skip_bad says
+            raise ImportFailed(Message(PhoneProblem.CSV_NUMBER_LIST, {"path": str(p)}))
+        bad += [Message(RowProblem.NO_DATE, {"line": i}) for i in undated]
 
     def _message_csv_rows(
         self,

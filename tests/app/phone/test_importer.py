@@ -165,6 +165,28 @@ def test_a_number_cell_of_other_words_is_a_bad_line_not_a_withheld_call(
     assert sorted(row["number_raw"] or "" for row in History(phone_db).query(limit=None)) == ["", "13800138000"]
 
 
+def test_a_list_of_numbers_is_no_call_log_and_a_call_without_a_date_is_a_bad_line(
+    phone_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """A volunteer imported a pasted list of numbers for 妈妈: eleven "calls" dated at the import, a spike on the
+    report's timeline that never happened. A file with no date on any line is refused as a list of numbers, naming
+    查号 and 名单; in a call log with dates, a line without one is a bad line."""
+    numbers = tmp_path / "号码.txt"
+    numbers.write_text("王阿姨 138 0013 8000\n95275012（说是银行的）\n+852 96110\n", encoding="utf-8")
+    (r,) = _importer(phone_db).import_paths([numbers]).files
+    assert (r.status, r.added) == (FAILED, 0) and r.error is not None and r.error.code is PhoneProblem.CSV_NUMBER_LIST
+    assert "号码清单" in r.error.render("zh") and "list of numbers" in r.error.render("en")
+    (again,) = PhoneImporter(phone_db, "妈妈", tz=CST, skip_bad=True).import_paths([numbers]).files
+    assert again.status == FAILED and History(phone_db).count() == 0  # no skipping turns a list into calls
+    half = tmp_path / "calls.csv"
+    half.write_text("13800138000,2026-12-01 10:00\n13900139000\n", encoding="utf-8")
+    (r,) = _importer(phone_db).import_paths([half]).files
+    assert (r.status, r.bad_rows) == (FAILED, 1) and "第 2 行：只有号码，没有日期和时间" in r.error.render("zh")
+    (skipped,) = PhoneImporter(phone_db, "妈妈", tz=CST, skip_bad=True).import_paths([half]).files
+    assert (skipped.status, skipped.added) == (DONE, 1)
+    assert [row["number_raw"] for row in History(phone_db).query(limit=None)] == ["13800138000"]
+
+
 def test_cancel_rolls_back_the_file(phone_db: sqlite_utils.Database, tmp_path: Path) -> None:
     path = write_messages(tmp_path / "sms-big.xml", synthetic_messages(5000), count=5000)
     cancel = threading.Event()
