@@ -16,6 +16,7 @@ Usage::
 from __future__ import annotations
 
 import enum
+import errno
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -103,3 +104,25 @@ def system_language(env: Mapping[str, str] | None = None) -> str:
             return "zh"
         return "zh" if head.startswith("zh") else "en"
     return "zh"
+
+
+# Why a file could not be read or written, in plain words: the system's own text (strerror) is English on most
+# machines and was shown inside Chinese sentences (无法读取文件 x：No such file or directory).
+_OS_REASONS: dict[int, tuple[str, str]] = {
+    errno.ENOENT: ("找不到这个文件或文件夹", "no such file or folder"),
+    errno.ENOTDIR: ("路径里有一部分不是文件夹", "a part of the path is not a folder"),
+    errno.EISDIR: ("这是一个文件夹，不是文件", "it is a folder, not a file"),
+    errno.EACCES: ("没有权限", "permission denied"),
+    errno.EPERM: ("没有权限", "permission denied"),
+    errno.ENOSPC: ("磁盘已满", "the disk is full"),
+    errno.EROFS: ("磁盘是只读的", "the disk is read-only"),
+    errno.ENAMETOOLONG: ("文件名太长", "the file name is too long"),
+}
+
+
+def os_reason(exc: OSError, lang: str = "zh") -> str:
+    """``exc``'s cause in ``lang`` ("zh" or "en"): plain words for the common ones, else the system's own text."""
+    known = _OS_REASONS.get(exc.errno or 0)
+    if known is not None:
+        return known[1] if lang == "en" else known[0]
+    return exc.strerror or type(exc).__name__

@@ -29,7 +29,7 @@ from wcwidth import wcswidth
 from app import paths
 from app.cli.context import echo, echo_err
 from app.display import level_word, number_nothing_found, record_kind_label, shown_name, shown_number, with_name
-from screening.i18n import Message, count_en
+from screening.i18n import Message, count_en, os_reason
 from screening.numbers import NumberProblem
 from screening.types import Level
 
@@ -312,13 +312,17 @@ def _iter_numbers(
         try:
             fh = open(args.file, "rb")  # noqa: SIM115 - closed by the generator
         except OSError as exc:
-            echo_err(
-                ctx, ctx.t(f"无法读取文件 {args.file}：{exc.strerror}", f"cannot read {args.file}: {exc.strerror}")
-            )
+            why_zh, why_en = os_reason(exc, "zh"), os_reason(exc, "en")
+            echo_err(ctx, ctx.t(f"无法读取文件 {args.file}：{why_zh}", f"cannot read {args.file}: {why_en}"))
             return None
-        if is_spreadsheet(fh.peek(8)[:8]):
+        head = fh.peek(4096)[:4096]
+        if is_spreadsheet(head[:8]):
             fh.close()
             echo_err(ctx, Message(CallLogProblem.SPREADSHEET, {"name": args.file}).render(ctx.lang))
+            return None
+        if any(b < 32 and b not in b"\r\n\t\x1a" for b in head):  # a recording, a picture: as 打开通话记录 says
+            fh.close()
+            echo_err(ctx, Message(CallLogProblem.NOT_TEXT, {"name": args.file}).render(ctx.lang))
             return None
         streams.append((args.file, fh))
 
@@ -785,7 +789,10 @@ def cmd_lists_export(args: argparse.Namespace, ctx: Any) -> int:
     except StoreError as exc:
         return _store_error(ctx, exc, store)
     except OSError as exc:
-        echo_err(ctx, ctx.t(f"无法写入 {args.file}：{exc.strerror}", f"cannot write {args.file}: {exc.strerror}"))
+        echo_err(
+            ctx,
+            ctx.t(f"无法写入 {args.file}：{os_reason(exc, 'zh')}", f"cannot write {args.file}: {os_reason(exc, 'en')}"),
+        )
         return 1
     echo(ctx, ctx.t(f"已导出 {count} 条到 {args.file}", f"exported {count} entries to {args.file}"))
     return 0

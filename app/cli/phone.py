@@ -19,7 +19,7 @@ from typing import Any
 
 from app.cli import CliContext
 from app.display import level_word
-from screening.i18n import count_en
+from screening.i18n import count_en, os_reason
 from screening.types import Level
 
 log = logging.getLogger(__name__)
@@ -395,7 +395,10 @@ def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         path, rep = build_family_report(ctx.data_dir, args.profile, args.out, args.days, lang=ctx.lang)
     except OSError as exc:
-        print(ctx.t(f"无法写入 {args.out}：{exc.strerror}", f"cannot write {args.out}: {exc.strerror}"), file=ctx.err)
+        print(
+            ctx.t(f"无法写入 {args.out}：{os_reason(exc, 'zh')}", f"cannot write {args.out}: {os_reason(exc, 'en')}"),
+            file=ctx.err,
+        )
         return EXIT_ERROR
     print(
         ctx.t(

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.context import CliContext
+from screening.i18n import os_reason
 
 ENTITY_NAMES = {
     "qq": ("QQ号", "QQ number"),
@@ -77,6 +78,12 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
 
 
 def _read_input(name: str, ctx: CliContext) -> str | None:
+    if not name.strip():  # (an empty argument reads as the current folder)
+        print(
+            ctx.t("错误：没有要检查的文字（参数是空的）", "error: nothing to check (the argument is empty)"),
+            file=ctx.err,
+        )
+        return None
     if name == "-":
         data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
     else:
@@ -99,7 +106,10 @@ def _read_input(name: str, ctx: CliContext) -> str | None:
                 return None
             assert isinstance(exc, OSError)
             print(
-                ctx.t(f"错误：无法读取 {name}：{exc.strerror}", f"error: cannot read {name}: {exc.strerror}"),
+                ctx.t(
+                    f"错误：无法读取 {name}：{os_reason(exc, 'zh')}",
+                    f"error: cannot read {name}: {os_reason(exc, 'en')}",
+                ),
                 file=ctx.err,
             )
             return None

