@@ -60,6 +60,7 @@ class NumberSummary:
     reason_en: str
     last_at: str
     kind_counts: dict[str, int] = field(default_factory=dict)  # events of each kind ({} : only ``kinds`` known)
+    listed: bool = False  # already on one of the lists (a ``list:…`` reason): nothing more to block
     # the same caller's other contacts in the period, not flagged themselves (a scam text's sender who also rang 3
     # times), by kind; and how often the person called that number back or replied to it (``OWN_TYPES``)
     also_counts: dict[str, int] = field(default_factory=dict)
@@ -203,6 +204,7 @@ def collect_report(
                     "name": name,
                     "events": 0,
                     "answered": 0,
+                    "listed": False,
                     "kinds": Counter(),
                     "level": level,
                     "reason": first,
@@ -217,6 +219,9 @@ def collect_report(
             if level > s["level"]:
                 s["level"], s["reason"] = level, first
             s["name"] = s["name"] or name
+            s["listed"] = s["listed"] or any(
+                isinstance(r, dict) and str(r.get("code", "")).startswith("list:") for r in reasons
+            )
         if kind in ("sms", "recording"):
             if len(rep.items) >= MAX_ITEMS:
                 rep.items_not_shown += 1
@@ -277,6 +282,7 @@ def collect_report(
                 reason_en=str(s["reason"].get("en", "")),
                 last_at=s["last"],
                 kind_counts=dict(s["kinds"]),
+                listed=s["listed"],
                 also_counts=dict(also[key].most_common()),
                 answered=answered[key],
             )
@@ -295,12 +301,13 @@ def _number_key(number: str, e164: str | None = None) -> str:
 def block_example(rep: SafetyReport) -> str:
     """The number "what to do next" suggests blocking, or ``""``: the first flagged warn or block that is no official
     service number (10086 and 95588 are faked as senders, and blocking them would also block their real calls, as the
-    lists warn) and no withheld one. The page and the exported report say the same."""
+    lists warn), no withheld one and none already on a list; without the spaces a backup wrote it with (1069 0000
+    123 is typed 10690000123). The page and the exported report say the same."""
     for s in rep.numbers:
         number = normalise(s.number)
         shown = len(number.digits) >= 3  # (a withheld caller's "-2" or "Unknown" is nobody to block)
-        if s.level >= Level.WARN and shown and numbering_plan().official_for_key(number.key) is None:
-            return s.number
+        if s.level >= Level.WARN and shown and not s.listed and numbering_plan().official_for_key(number.key) is None:
+            return "".join(s.number.split())
     return ""
 
 

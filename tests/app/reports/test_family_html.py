@@ -276,3 +276,29 @@ def test_a_flagged_numbers_other_calls_and_the_persons_reply_are_told(tmp_path: 
     assert "replied to it twice" in _visible(render_html(rep, "en"))
     card.also_counts, card.answered = {}, 0
     assert also_text(card) == ("", "") and "同一号码" not in _visible(render_html(rep, "zh"))
+
+
+def test_what_to_do_next_never_names_a_number_already_on_a_list(tmp_path: Path) -> None:
+    """A volunteer's trial: 95275012, put on 我的黑名单 from 查号, was still the number "what to do next" said to add
+    to the blocklist, and 1069 0000 123 was to be typed with the backup's spaces."""
+    from datetime import datetime, timezone
+
+    from app.reports.family import block_example, collect_report
+    from blocklists.db import open_db
+    from blocklists.history import History
+
+    db = open_db(tmp_path / "callshield.db")
+    history = History(db)
+    listed = [
+        {"code": "list:block", "level": "block", "zh": "在名单“我的黑名单”中", "en": "on the list “my blocklist”"}
+    ]
+    history.add_call("95275012", occurred_at="2026-12-01T02:00:00+00:00", level=Level.BLOCK, profile="妈妈",
+                     reasons=listed)  # fmt: skip
+    history.add_call("1069 0000 123", occurred_at="2026-12-01T01:00:00+00:00", level=Level.WARN, profile="妈妈")
+    rep = collect_report(db, "妈妈", days=7, tz=timezone.utc, now=datetime(2026, 12, 3, tzinfo=timezone.utc))
+    db.close()
+    assert [(s.number, s.listed) for s in rep.numbers] == [("95275012", True), ("1069 0000 123", False)]
+    assert block_example(rep) == "10690000123"
+    todo = _visible(render_html(rep, "zh"))
+    todo = todo[todo.index("接下来怎么做") :]
+    assert "10690000123" in todo and "95275012" not in todo
