@@ -500,7 +500,8 @@ class CheckPage(QWidget):
             log.info("added %d numbers to list %s", added, list_name)
             self._update_actions()
             self.refresh_lists()
-            if added:  # show the new verdicts (allowlisted / blocklisted now)
+            if added:  # the note was for these numbers, not the next ones; and show the new verdicts
+                self.note_edit.clear()
                 self._rescreen([r for r in rows if r.list_value not in {v for v, _ in problems}])
 
         def failed(exc: BaseException) -> None:
