@@ -655,6 +655,10 @@
             <translation>Could not add: </translation>
         </message>
         <message>
+            <source>这段看起来是短信或聊天：要检查里面的话术，请在“内容”里选“自动判断”或“短信”。</source>
+            <translation>This reads like a message or a chat: to check what it says, choose “Detect automatically” or “SMS” under “Content”.</translation>
+        </message>
+        <message>
             <source>没有找到电话号码。</source>
             <translation>No phone numbers found.</translation>
         </message>

@@ -82,6 +82,7 @@ class CheckPage(QWidget):
         self._unclear_pasted = False  # … of a pasted one (not of a file)
         self._text_check: TextCheck | None = None  # the message last checked, shown by ``text_result``
         self._opened_log: tuple[str, Any] | None = None  # (the input as filled from an opened call log, the log)
+        self._message_as_numbers = False  # 电话号码 chosen for what reads like a message (a hint is shown)
         self.error_dialog: ErrorDetailsDialog | None = None
 
         self.title = page_title(self)
@@ -337,6 +338,8 @@ class CheckPage(QWidget):
             self._unclear_pasted = False  # (its unreadable lines are the file's)
             self.check_numbers(log_.numbers, log_.details)
             return
+        # numbers asked for, and it reads like a message: its numbers are checked, and the page says how to read it
+        self._message_as_numbers = kind == "numbers" and looks_like_message(text)
         self._start_screening(self.tr("正在查询号码…"), 0)
         self._job = self.services.jobs.run_long(
             screen_pasted,
@@ -559,6 +562,9 @@ class CheckPage(QWidget):
         rows, self._unclear_lines = result  # a pasted call log's lines that could not be read (张三,138,0013,8000)
         self._unclear_pasted = True
         self._screened(rows)
+        if self._message_as_numbers:
+            hint = self.tr("这段看起来是短信或聊天：要检查里面的话术，请在“内容”里选“自动判断”或“短信”。")
+            self.summary.setText(" ".join(t for t in (self.summary.text(), hint) if t))
 
     def _screened(self, rows: list[CheckRow]) -> None:
         self._job = None

@@ -566,3 +566,17 @@ def test_a_person_is_added_where_the_message_is_saved(qtbot, services, wait_jobs
     wait_jobs()
     assert services.history().query(kind="sms")[0]["profile"] == "王奶奶"
     assert "家人：王奶奶" in section.save_status.text()
+
+
+def test_a_message_checked_as_numbers_says_how_to_read_it(qtbot, services, wait_jobs) -> None:
+    """A trial: with 内容 = 电话号码 left chosen, a loan-fee SMS was split into "numbers" with no word on why."""
+    page = _page(qtbot, services)
+    page.kind_combo.setCurrentIndex(page.kind_combo.findData("numbers"))
+    page.input.setPlainText("【速贷通】您的贷款已审批，需先缴纳解冻费1999元至指定账户方可放款，客服95213344")
+    page.check_pasted()
+    wait_jobs()
+    assert "这段看起来是短信或聊天" in page.summary.text() and "自动判断" in page.summary.text()
+    page.input.setPlainText("13800138000\n95588")
+    page.check_pasted()
+    wait_jobs()
+    assert "这段看起来是短信或聊天" not in page.summary.text()

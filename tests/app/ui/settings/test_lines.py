@@ -165,7 +165,11 @@ def test_large_text_and_english(qtbot, qapp, services, section) -> None:
         section.retranslate()
         qtbot.wait(50)
         assert box.title() == "Devices per line"
-        assert [box.table.horizontalHeaderItem(c).text() for c in range(3)] == ["Line", "Caller (对方)", "Us (我方, microphone)"]
+        assert [box.table.horizontalHeaderItem(c).text() for c in range(3)] == [
+            "Line",
+            "Caller (对方)",
+            "Us (我方, microphone)",
+        ]
         assert box.add_button.text() == "Add line" and box.meter_button.text() == "Test this line's devices"
         assert _rows(box)[0][2] == "System default device"
         for button in (box.add_button, box.save_button, box.remove_button, box.meter_button):
