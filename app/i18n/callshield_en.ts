@@ -1360,6 +1360,13 @@
             <source>。</source>
             <translation>. </translation>
         </message>
+        <message numerus="yes">
+            <source>其中 %n 条可疑记录不在所选的时间里（比如更早）：要看它们，请把“时间”改成更长的范围或“指定日期…”。</source>
+            <translation>
+                <numerusform>%n of the suspicious records is outside the chosen period (earlier, say): to see it, choose a longer period or “Choose dates…” under “Period”.</numerusform>
+                <numerusform>%n of the suspicious records are outside the chosen period (earlier, say): to see them, choose a longer period or “Choose dates…” under “Period”.</numerusform>
+            </translation>
+        </message>
         <message>
             <source>已取消导入；已经完成的文件保留，没完成的那个文件什么都没有导入。</source>
             <translation>Import cancelled; the files already finished are kept, nothing of the unfinished file was imported.</translation>

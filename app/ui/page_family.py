@@ -12,7 +12,7 @@ import datetime as dt
 import html
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -706,6 +706,14 @@ class FamilyReportPage(QWidget):
             summary = [m.render(lang) for m in result.summary()]  # the same words as the CLI's summary
             lines = [self.tr("导入完成：") + summary[0] + "".join(self.tr("。") + line for line in summary[1:])]
             lines += ["✗ " + f.error.render(lang) for f in result.files if f.error is not None]
+            if outside := self._flagged_outside_period(result.flagged):  # (the page shows the chosen period only)
+                lines.append(
+                    self.tr(
+                        "其中 %n 条可疑记录不在所选的时间里（比如更早）：要看它们，请把“时间”改成更长的范围或“指定日期…”。",
+                        "",
+                        outside,
+                    )
+                )
             lines += [  # each line not read, as the command line lists them (the error names only the first)
                 "⚠ " + Path(f.path).name + label_colon(lang) + "  ".join(m.render(lang) for m in f.notes)
                 for f in result.files
@@ -717,6 +725,15 @@ class FamilyReportPage(QWidget):
         self._show_skip_bad([f.path for f in result.files if f.error is not None and f.error.code in ops.BAD_LINES])
         self.services.notify_changed(DataArea.HISTORY)
         self.load_profiles()
+
+    def _flagged_outside_period(self, events: Sequence[Any]) -> int:
+        """How many of an import's flagged events the chosen period leaves out (a backup of last month, read with
+        最近 7 天 chosen, said 可疑 7 条 and the report showed 1)."""
+        days, since, until = self.period()
+        now = dt.datetime.now(dt.timezone.utc)
+        since = since or now - dt.timedelta(days=days)
+        until = until or now + dt.timedelta(minutes=1)
+        return sum(not (since <= dt.datetime.fromisoformat(e.occurred_at) < until) for e in events)
 
     def _show_skip_bad(self, files: list[str]) -> None:
         """Offer the retry beside the status that names the bad lines (``_say`` takes it away with that status)."""
