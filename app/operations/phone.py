@@ -59,6 +59,9 @@ class LazyTranscriber:
 
         with self._lock:
             if self._inner is None:
+                from speech.audio import probe
+
+                probe(path)  # a file that is no audio says so, not "no speech model" (AudioError before ModelError)
                 self._inner = VoskTranscriber(self._resolve())
         result: Transcript = self._inner(path)
         return result

@@ -228,6 +228,11 @@ def test_a_recording_with_no_speech_model_is_kept_unchecked_told_in_the_report_a
     no_model = PhoneImporter(
         phone_db, "妈妈", transcriber=LazyTranscriber(model_resolver(tmp_path / "data")), tz=CST, settle_s=0
     )
+    junk = tmp_path / "13800138001_20261130101500.wav"
+    junk.write_text("just notes", encoding="utf-8")
+    r = no_model.scan_recording(junk)  # no audio is said first, and is no recording to check later
+    assert r.status == FAILED and r.error is not None and r.error.code is SpeechProblem.NOT_AUDIO
+    assert History(phone_db).count() == 0
     for _ in range(2):  # (tried twice: still one row)
         r = no_model.scan_recording(rec)
         assert r.status == FAILED and r.error is not None and r.error.code is SpeechProblem.NO_MODEL
