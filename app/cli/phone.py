@@ -142,10 +142,19 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
         status = _t2(ctx, STATUS_TEXT.get(r.status, (r.status, r.status)))
         print(f"… {Path(r.path).name} — {status}", file=ctx.err)
 
-    if not args.profile:
-        from app.operations.phone import list_profiles
+    from app.operations.phone import list_profiles
 
-        known = list_profiles(ctx.data_dir)
+    known = list_profiles(ctx.data_dir)
+    if args.profile and known and args.profile not in known:  # a typo would split one phone's data over two people
+        print(
+            ctx.t(
+                f"提示：“{args.profile}”是新的家人（已有：{'、'.join(known)}）；如果是输错了名字，请用已有的名字重新导入。",
+                f"note: “{args.profile}” is a new person (people so far: {', '.join(known)}); if the name was mistyped, "
+                "import again with the name already there.",
+            ),
+            file=ctx.err,
+        )
+    if not args.profile:
         if known:  # rows belong to a person: the same log imported without one is stored again, as nobody's
             names = "、".join(known)
             print(

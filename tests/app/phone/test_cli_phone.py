@@ -168,6 +168,10 @@ def test_phone_import_counts_caution_rows_that_the_history_shows(run_cli: RunCli
     assert hist.stdout.count("! 注意") == 2
     nobody = run_cli("phone", "import", str(log))  # the same log without --profile: said before it is stored again
     assert "没有加 --profile" in nobody.stderr and "--profile 妈妈" in nobody.stderr
+    assert "新的家人" not in r.stderr  # the first person is no typo
+    typo = run_cli("phone", "import", str(log), "--profile", "妈")  # a trial: a typo split one phone over two people
+    assert "“妈”是新的家人（已有：妈妈）" in typo.stderr
+    assert "新的家人" not in run_cli("phone", "import", str(log), "--profile", "妈妈").stderr
     # the contact's name as the phone saved it, and a calm word rather than an empty reason for an ordinary call
     son = next(line for line in hist.stdout.splitlines() if "13900001111" in line)
     assert "（儿子小军）" in son and "? 未知" in son and "没有发现风险迹象" in son  # a caller's number: 未知
