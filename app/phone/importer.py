@@ -190,6 +190,10 @@ class RowProblem(MessageCode):
         "第 {line} 行：没有时间（时间一栏是空的）",
         "line {line}: no time (its time cell is empty)",
     )
+    UNCLOSED_QUOTE = (
+        '第 {line} 行：引号“"”没有配对，后面的行都被读成了这一条短信的内容',
+        "line {line}: a quote mark (\") is never closed, so the lines after it were read as this message's text",
+    )
     NO_DATE = (
         "第 {line} 行：只有号码，没有日期和时间",
         "line {line}: a number without a date and time",
@@ -1290,7 +1294,10 @@ class PhoneImporter:
             number, text = _column_cell(layout.columns, cells, "number"), _column_cell(layout.columns, cells, "text")
             when = self._cell_time(layout.columns, cells, at)
             if isinstance(when, Message):
-                bad.append(when)
+                if len(cells) < width and "\n" in text:  # the rest of the file in one cell: a quote never closed
+                    bad.append(Message(RowProblem.UNCLOSED_QUOTE, {"line": at}))
+                else:
+                    bad.append(when)
                 continue
             box = _csv_box(_column_cell(layout.columns, cells, "type"))
             key = _hash(self.profile, "sms-csv", number, when, box, text)

@@ -187,6 +187,17 @@ def test_a_list_of_numbers_is_no_call_log_and_a_call_without_a_date_is_a_bad_lin
     assert [row["number_raw"] for row in History(phone_db).query(limit=None)] == ["13800138000"]
 
 
+def test_a_quote_never_closed_in_a_message_export_is_named(phone_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    """A trial: an opening quote with no end swallowed the next line, and the error said 「第 2 行：没有时间」."""
+    csv = tmp_path / "短信.csv"
+    csv.write_text('号码,短信内容,时间\n10086,"未闭合的引号 积分清零,2026-11-29 07:00\n95588,正常,2026-11-28 14:03\n',
+                   encoding="utf-8")  # fmt: skip
+    (r,) = _importer(phone_db).import_paths([csv]).files
+    assert r.status == FAILED and r.error is not None
+    assert '第 2 行：引号“"”没有配对' in r.error.render("zh") and "never closed" in r.error.render("en")
+    assert "没有时间" not in r.error.render("zh")
+
+
 def test_cancel_rolls_back_the_file(phone_db: sqlite_utils.Database, tmp_path: Path) -> None:
     path = write_messages(tmp_path / "sms-big.xml", synthetic_messages(5000), count=5000)
     cancel = threading.Event()
