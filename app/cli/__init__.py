@@ -86,9 +86,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command_parser(parser: argparse.ArgumentParser, words: Sequence[str]) -> argparse.ArgumentParser:
+    """The parser of the (sub)command ``words`` name (``phone import …`` → ``phone import``'s own)."""
+    for word in words:
+        sub = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+        if sub is None:
+            break
+        if word in sub.choices:
+            parser = sub.choices[word]
+    return parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    words = list(sys.argv[1:] if argv is None else argv)
+    args, extra = parser.parse_known_args(words)
+    if extra:  # said with the command's own usage (phone import --dry-run showed the top-level one)
+        _command_parser(parser, words).error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         ctx = make_context(args)
     except OSError as exc:  # --data-dir is a file, sits under a file, or cannot be created

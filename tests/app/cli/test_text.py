@@ -213,7 +213,7 @@ def test_a_broken_pipe_that_is_not_stdouts_is_an_error(monkeypatch, tmp_path: Pa
         raise BrokenPipeError(32, "Broken pipe (a socket)")
 
     ns = argparse.Namespace(func=handler, verbose=False, data_dir=str(tmp_path), lang="en", self_test=False)
-    monkeypatch.setattr(cli, "build_parser", lambda: argparse.Namespace(parse_args=lambda argv: ns))
+    monkeypatch.setattr(cli, "build_parser", lambda: argparse.Namespace(parse_known_args=lambda argv: (ns, [])))
     with pytest.raises(BrokenPipeError):
         cli.main([])
 

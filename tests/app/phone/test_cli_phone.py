@@ -277,3 +277,10 @@ def test_report_without_profile_uses_the_only_person_or_asks(run_cli: RunCli, tm
     two = run_cli("report", "--out", str(tmp_path / "r2.html"))
     assert two.returncode == 2 and "妈妈、爸爸" in two.stderr and "请加 --profile 妈妈 或 --profile 爸爸" in two.stderr
     assert not (tmp_path / "r2.html").exists()
+
+
+def test_an_unknown_option_is_said_with_the_commands_own_usage(run_cli: RunCli, tmp_path: Path) -> None:
+    """A trial: ``phone import x.csv --dry-run`` printed the top-level usage, which lists no option of import."""
+    r = run_cli("phone", "import", str(tmp_path / "x.csv"), "--dry-run")
+    assert r.returncode == 2 and "usage: callshield phone import" in r.stderr and "--skip-bad" in r.stderr
+    assert "unrecognized arguments: --dry-run" in r.stderr
