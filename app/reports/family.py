@@ -387,6 +387,14 @@ def unchecked_text(rep: SafetyReport) -> tuple[str, str]:
     )
 
 
+def seen_line(s: NumberSummary, tz: tzinfo) -> tuple[str, str]:
+    """:func:`seen_text` with when the number was last seen: 「2 次（短信、电话），最近 2026-12-01 10:12」 / "twice (1 text
+    message, 1 call), last 2026-12-01 10:12" (the page's cards and the HTML report alike)."""
+    zh, en = seen_text(s)
+    last = _when(s.last_at, tz)
+    return f"{zh}，最近 {last}", f"{en}, last {last}"
+
+
 def also_text(s: NumberSummary) -> tuple[str, str]:
     """What else the period holds from and to a flagged number, in Chinese and English, or ("", ""): 「同一号码另有
     3 次电话，本身没被判为可疑；回拨或回复过这个号码 1 次。」 / "Also from this number: 3 calls, not flagged themselves;
@@ -596,9 +604,7 @@ def render_html(rep: SafetyReport, lang: str | None) -> str:
     if rep.numbers:
         parts.append(f"<h2>{_bi('最可疑的号码', 'Most suspicious numbers', lang)}</h2>")
         for s in rep.numbers:
-            seen_zh, seen_en = seen_text(s)
-            last = _when(s.last_at, tz)
-            seen = _bi(f"{seen_zh}，最近 {last}", f"{seen_en}, last {last}", lang)
+            seen = _bi(*seen_line(s, tz), lang)
             also_zh, also_en = also_text(s)
             also = f"<p><b>{_bi(also_zh, also_en, lang)}</b></p>" if also_zh else ""
             parts.append(

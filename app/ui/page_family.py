@@ -46,7 +46,7 @@ from app.reports.family import (
     also_text,
     block_example,
     report_file_name,
-    seen_text,
+    seen_line,
     timeline_svg,
     unchecked_text,
 )
@@ -576,7 +576,7 @@ class FamilyReportPage(QWidget):
 
     def _number_card(self, s: NumberSummary) -> QLabel:
         who = with_name(s.number, s.name, self._lang())
-        seen = self._t(*seen_text(s))  # 「2 次（短信、电话）」, "twice (1 text message, 1 call)": as the export says it
+        seen = self._t(*seen_line(s, self.report.tz if self.report else dt.timezone.utc))  # as the export says it
         reason = self._t(s.reason_zh, s.reason_en)
         also = self._t(*also_text(s))  # 「同一号码另有 3 次电话…；回拨或回复过…」: as the export says it
         text = (
