@@ -661,7 +661,16 @@ def call_log_calls(lines: Iterable[str | None], path: str | Path = "") -> Iterat
         if line is None:
             yield i, None, NO_DETAILS
         elif number := call_log_line_number(line, layout):
-            yield i, number, _call_details(layout.columns, line) if detailed else NO_DETAILS
+            yield i, number, _call_details(layout.columns, line) if detailed else _name_beside(line)
+
+
+def _name_beside(line: str) -> CallDetails:
+    """A line without a header's columns: the name written beside its one number (王阿姨 138 0013 8000, 95275012（说是
+    银行的）), read as 查号 reads a paste (``blocklists.pasted.pasted_with_names``)."""
+    from blocklists.pasted import pasted_with_names
+
+    found = pasted_with_names(line)
+    return CallDetails(name=found[0][1][:40]) if len(found) == 1 and found[0][1] else NO_DETAILS
 
 
 def _call_details(columns: dict[str, int], line: str) -> CallDetails:

@@ -83,6 +83,11 @@ def test_check_a_short_number_with_an_area_code(run_cli) -> None:  # type: ignor
 def test_check_reads_a_call_log_from_stdin_and_file(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     result = run_cli("check", "--json", "-", input="13800138000\n\n95275012\n")
     assert [json.loads(x)["key"] for x in result.stdout.splitlines()] == ["+8613800138000", "+8695275012"]
+    # a name written beside a number is shown, as 查号 shows it (a trial: the command line dropped them)
+    result = run_cli("check", "-", input="王阿姨 138 0013 8000\n95275012（说是银行的）\n+852 96110\n")
+    lines = result.stdout.splitlines()
+    assert "王阿姨" in next(x for x in lines if "13800138000" in x)
+    assert "说是银行的" in next(x for x in lines if "95275012" in x)
     log = tmp_path / "通话记录.csv"
     log.write_bytes("时间,号码,时长\n2026-11-20 08:00,95275012,35\n2026-11-20 09:00,+852 96110,12\n".encode("gbk"))
     result = run_cli("check", "--json", "--file", str(log))
