@@ -76,9 +76,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     (
         "phone",
         re.compile(
-            r"(?<!\d)(1[3-9]\d{9}|95\d{3,6}(?![万千元块])|96\d{3,6}(?![万千元块])|400\d{7}|0\d{2,3}-?\d{7,8})(?!\d)"
+            # (also as people write them: +852 96110, +86 139-1234-5678, 138 0013 8000, 400-820-8820, 1069 0000 123)
+            r"(?<![\d+])(\+\d{1,3}(?:[ -]?\d{2,5}){1,4}|1[3-9]\d(?:[ -]?\d{4}){2}|106\d{1,2}(?:[ -]?\d{3,5}){1,3}"
+            r"|95\d{3,6}(?![万千元块])|96\d{3,6}(?![万千元块])|[48]00[ -]?\d{3}[ -]?\d{4}|0\d{2,3}-?\d{7,8})(?!\d)"
         ),
-        re.compile(r"\d\d{4}"),  # every form has at least five digits in a row
+        re.compile(r"\d\d\d"),  # every form has at least three digits in a row
     ),
     (
         "amount",

@@ -587,3 +587,24 @@ def test_a_text_the_rules_call_fraud_keeps_caution_when_the_model_reads_it_hones
     assert a.rule_score >= 0.6 and a.model_probability < 0.05
     assert a.level == Level.CAUTION
     assert not any("不算可疑" in r.zh for r in a.reasons)
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("客服热线 400-820-8820，请尽快回电", "400-820-8820"),
+        ("刚才 +852 96110 打来说是警察", "+85296110"),
+        ("1069 0000 123 发来的兼职短信", "10690000123"),
+        ("加我新号 138 0013 8000", "13800138000"),
+        ("张叔 +86 139-1234-5678", "+86139-1234-5678"),
+        ("座机0513-85123456", "0513-85123456"),
+    ],
+)
+def test_numbers_written_with_spaces_dashes_or_a_plus_are_phone_numbers_in_a_message(text: str, number: str) -> None:
+    """A trial: 查号 listed the numbers of a message without +852 96110, 400-820-8820 and 1069 0000 123."""
+    assert [e.value for e in extract_entities(normalise(text)) if e.kind == "phone"] == [number]
+
+
+def test_a_date_an_amount_or_a_code_is_no_phone_number() -> None:
+    text = normalise("2026-12-01 转账 5000元，验证码 123456，订单号 20261201")
+    assert [e for e in extract_entities(text) if e.kind == "phone"] == []
