@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from app import paths
 from app.settings import is_device_number
+from blocklists.history import is_unchecked
 from blocklists.pasted import PHONE_MARK
 from blocklists.store import Category
 from screening.types import Level
@@ -306,3 +307,12 @@ def device_name(key: str) -> str:
     if key.startswith(("pulse:", "input:")):
         return key.partition(":")[2] or key
     return f"#{key}" if is_device_number(key) else key
+
+
+def about_text(row: Any) -> bool:
+    """A message's or recording's verdict is on what was written or said: ○ 未发现诈骗, not ? 未知; a recording kept
+    unchecked (no speech model yet) said nothing we read, and is ? 未知 with its reason."""
+    raw = getattr(row, "raw", None)
+    if isinstance(raw, dict) and is_unchecked(raw):
+        return False
+    return str(getattr(row, "kind", "")) in ("sms", "recording")

@@ -53,6 +53,13 @@ KINDS = ("call", "recording", "sms")
 # A recording kept without being checked (it could not be transcribed: no speech model, a broken file): no transcript.
 # The family report counts these, and a scan of the same file later replaces the row.
 UNCHECKED_RECORDING = "kind = 'recording' AND transcript IS NULL"
+# What a check fills in on another person's unchecked row of the same file (its own profile, number and time stay).
+_VERDICT_COLUMNS = ("level", "score", "category", "reasons", "transcript", "hits", "entities", "duration_s", "note")
+
+
+def is_unchecked(record: Mapping[str, Any]) -> bool:
+    """Whether a history row is a recording kept without being checked (``UNCHECKED_RECORDING``)."""
+    return record.get("kind") == "recording" and record.get("transcript") is None
 
 
 def utc_now_iso() -> str:
@@ -96,8 +103,9 @@ class History:
         self.db = db
 
     def _insert(self, kind: str, fields: Mapping[str, Any], replaces_unchecked: str | None = None) -> int:
-        """Insert one row; ``replaces_unchecked``: a recording's content hash whose rows stored unchecked
-        (:data:`UNCHECKED_RECORDING`) this row replaces, in the same transaction."""
+        """Insert one row; ``replaces_unchecked``: a recording's content hash whose rows kept unchecked
+        (:data:`UNCHECKED_RECORDING`) this row answers, in the same transaction: the same person's is replaced, and
+        another's (a 录音分析 scan of a file imported for 妈妈) gets the verdict and keeps its person, number and time."""
         row = self._clean(fields)
         row["kind"] = kind
         row["occurred_at"] = to_iso(fields.get("occurred_at")) or utc_now_iso()
@@ -113,10 +121,7 @@ class History:
             try:
                 with self.db.conn:
                     if replaces_unchecked:
-                        self.db.conn.execute(
-                            f"DELETE FROM history WHERE content_hash = ? AND {UNCHECKED_RECORDING}",
-                            [replaces_unchecked],
-                        )
+                        self._answer_unchecked(replaces_unchecked, row)
                     cur = self.db.conn.execute(sql, values)
                 return int(cur.lastrowid or 0)
             except sqlite3.OperationalError as exc:
@@ -126,6 +131,20 @@ class History:
                 log.warning("history: database busy, retrying the write")
                 time.sleep(delay)
                 delay = min(delay * 2, 2.0)
+
+    def _answer_unchecked(self, content_hash: str, row: Mapping[str, Any]) -> None:
+        conn = self.db.conn
+        conn.execute(
+            f"DELETE FROM history WHERE content_hash = ? AND {UNCHECKED_RECORDING} AND profile IS ?",
+            [content_hash, row.get("profile")],
+        )
+        if row.get("transcript") is not None:
+            verdict = {k: row.get(k) for k in _VERDICT_COLUMNS}
+            sets = ", ".join(f"{k} = ?" for k in verdict)
+            conn.execute(
+                f"UPDATE history SET {sets} WHERE content_hash = ? AND {UNCHECKED_RECORDING}",
+                [*verdict.values(), content_hash],
+            )
 
     def _clean(self, fields: Mapping[str, Any]) -> dict[str, Any]:
         row: dict[str, Any] = {}

@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from app.display import record_kind_label, shown_category, shown_number, source_label, with_name
+from app.display import about_text, record_kind_label, shown_category, shown_number, source_label, with_name
 from app.models.base import SORT_ROLE, RowTableModel, bi
 from screening.types import Level
 
@@ -106,7 +106,7 @@ class HistoryModel(RowTableModel[HistoryRow]):
         return row.level
 
     def row_about_text(self, row: HistoryRow) -> bool:
-        return row.kind in ("sms", "recording")
+        return about_text(row)
 
     def row_score(self, row: HistoryRow) -> float:
         return row.score

@@ -1425,10 +1425,14 @@ class PhoneImporter:
                 return result  # a file that cannot be read is said so, and tried again on the next import
             # No speech model (or a broken one): kept unchecked, so the family report can say so; the next import or
             # scan of the file checks it (and a failed file creates no person: ``_keep_profile``)
+            why = {
+                "code": f"speech.{exc.code.name.lower()}",
+                "zh": exc.message.render("zh"),
+                "en": exc.message.render("en"),
+            }
             self.history.add_recording(
                 str(p), content_hash=digest, occurred_at=when, source=source, number_raw=number or None, name=name,
-                note=exc.message.render("zh") + " / " + exc.message.render("en"), profile=self.profile,
-                line=vendor_of(p),
+                reasons=[why], profile=self.profile, line=vendor_of(p),
             )  # fmt: skip
             return result
         if transcript.warning is not None:

@@ -25,6 +25,7 @@ from typing import Any
 
 from app import __version__
 from app.display import (
+    about_text,
     label_colon,
     level_style,
     level_word,
@@ -139,11 +140,6 @@ def _subject(row: Any, lang: str | None = None) -> str:
         return path
     number = shown_number(str(getattr(row, "number", "") or "") or None, getattr(row, "number_raw", None))
     return with_name(number, getattr(row, "name", None), lang) if lang else number
-
-
-def _about_text(row: Any) -> bool:
-    """A message's or recording's verdict is on what was written or said: ○ 未发现诈骗, not ? 未知."""
-    return str(getattr(row, "kind", "")) in ("sms", "recording")
 
 
 def entity_kind_text(kind: str, lang: str) -> str:
@@ -309,7 +305,7 @@ def write_history_csv(rows: Iterable[Any], path: str | os.PathLike[str], lang: s
                         row.time_text() if hasattr(row, "time_text") else getattr(row, "time", ""),
                         _kind(row, lang),
                         csv_number(_subject(row)),
-                        level_word(getattr(row, "level", None), lang, _about_text(row)),
+                        level_word(getattr(row, "level", None), lang, about_text(row)),
                         f"{float(getattr(row, 'score', 0.0) or 0.0):.2f}",
                         _category(row, lang),
                         ("; " if lang == "en" else "；").join(_reasons_text(getattr(row, "reasons", ()), lang)),
@@ -578,7 +574,7 @@ def _item_html(
     level = getattr(row, "level", None)
     color = level_style(level).text if level is not None else "#d0d7de"
     parts = [f'<section class="item" style="border-left-color:{color}">']
-    parts.append(f"<h2>{_badge(level, lang, _about_text(row))} {html.escape(heading)}</h2>")
+    parts.append(f"<h2>{_badge(level, lang, about_text(row))} {html.escape(heading)}</h2>")
     meta_html = " · ".join(f"{html.escape(k)}{_colon(lang)}{html.escape(v)}" for k, v in meta if v)
     if meta_html:
         parts.append(f'<p class="meta">{meta_html}</p>')

@@ -206,3 +206,28 @@ def test_migration_6_keeps_old_history_and_adds_profiles_and_sms(data_dir: Path)
     assert h.query(profile="爸爸") == []
     assert (path.parent / "v5.db.bak-v5").exists()
     db.close()
+
+
+def test_a_recording_kept_unchecked_is_answered_by_the_next_check_of_the_same_file(tmp_path: Path) -> None:
+    """The same person's unchecked row is replaced; another's (a 录音分析 scan, nobody's, of a file imported for 妈妈
+    without a model) gets the verdict and keeps its person, number and time: a review found the scan deleted it, and
+    the scam recording left 妈妈's report."""
+    from blocklists.history import is_unchecked
+
+    history = History(open_db(tmp_path / "callshield.db"))
+    at = "2026-11-30T02:15:00+00:00"
+    history.add_recording("a.mp3", content_hash="h1", occurred_at=at, profile="妈妈", number_raw="13812345678")
+    (row,) = history.query(kind="recording", limit=None)
+    assert is_unchecked(row) and history.find_by_hash("h1") is None
+    history.add_recording("a.mp3", content_hash="h1", source="scan", transcript="把钱转到安全账户", level=Level.BLOCK,
+                          score=0.97, category="police")  # fmt: skip
+    rows = {r["profile"] or "": r for r in history.query(kind="recording", limit=None)}
+    assert set(rows) == {"妈妈", ""}
+    mum = rows["妈妈"]
+    assert not is_unchecked(mum) and mum["level"] == int(Level.BLOCK) and mum["transcript"] == "把钱转到安全账户"
+    assert (mum["occurred_at"], mum["number_raw"]) == (at, "13812345678")
+    history.add_recording("b.mp3", content_hash="h2", occurred_at=at, profile="妈妈")
+    history.add_recording("b.mp3", content_hash="h2", occurred_at=at, profile="妈妈")  # tried again: still one row
+    history.add_recording("b.mp3", content_hash="h2", occurred_at=at, profile="妈妈", transcript="你好", level=1)
+    (b,) = [r for r in history.query(kind="recording", limit=None) if r["file_path"] == "b.mp3"]
+    assert b["transcript"] == "你好"

@@ -56,3 +56,24 @@ def test_history_shows_the_person_and_sms_and_filters_by_them(qtbot, page_servic
         assert "Person: 妈妈" in page.meta.text()
     finally:
         install_language(QApplication.instance(), "zh")
+
+
+def test_a_recording_not_checked_is_no_all_clear_in_the_history(qtbot, page_services) -> None:
+    """A review: a recording kept unchecked (no speech model) read 「未发现诈骗」 in the History and its exports."""
+    from app.display import about_text
+
+    page = HistoryPage(page_services)
+    qtbot.addWidget(page)
+    page.range_combo.setCurrentIndex(page.range_combo.findData(RANGE_ALL))
+    why = {"code": "speech.no_model", "zh": "未找到语音识别模型。", "en": "No speech model was found."}
+    page_services.history().add_recording("a.mp3", content_hash="h", profile="妈妈", reasons=[why])
+    page_services.history().add_recording("b.mp3", content_hash="g", profile="妈妈", transcript="你好", level=1)
+    page.reload()
+    shown = {r.path: page.model.index(i, HistoryModel.COL_LEVEL).data() for i, r in enumerate(page.model.rows())}
+    assert shown == {"a.mp3": "未知", "b.mp3": "未发现诈骗"}
+    unchecked = next(r for r in page.model.rows() if r.path == "a.mp3")
+    assert (
+        not about_text(unchecked)
+        and "未找到语音识别模型"
+        in page.model.index(page.model.rows().index(unchecked), HistoryModel.COL_REASONS).data()
+    )
