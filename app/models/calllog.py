@@ -100,7 +100,7 @@ def looks_like_message(text: str) -> bool:
         return True
     for line in head.splitlines():
         if _NUMBER.search(line):  # a doubt after a number and its note is no sentence: 「17001234567 快递?」
-            line = line.rstrip().rstrip("?!…")
+            line = line.rstrip().rstrip("?")
         if _SENTENCE.search(line):
             return True
     any_number = any_words = False

@@ -63,6 +63,9 @@ def test_numbers_are_not_a_message(text: str) -> None:
         "你好",
         "Your parcel is held, call 13800138000 to pay the fee",
         "这是谁的号码？13800138000",  # the question is before the number: a sentence
+        "爸，我是小军，新号13800138000!",  # (a review: an exclamation after a number is a message's)
+        "账户冻结 95213344!",
+        "妈 我换号了 13800138000!",
         "您的积分即将清零！",
     ],
 )
