@@ -405,8 +405,8 @@ _CSV_COLUMNS = {
         "caller", "caller id",
     ),
     "time": (
-        "时间", "日期", "日期时间", "通话时间", "开始时间", "发送时间", "接收时间", "收到时间", "time", "date",
-        "datetime", "date time", "timestamp",
+        "时间", "日期", "日期时间", "通话时间", "开始时间", "发送时间", "接收时间", "收到时间", "来电时间", "通话日期",
+        "拨打时间", "time", "date", "datetime", "date time", "timestamp", "call date", "call time",
     ),
     "text": (
         "内容", "短信内容", "短信", "正文", "短信正文", "信息", "信息内容", "消息", "消息内容", "body", "message",
@@ -1268,15 +1268,19 @@ class PhoneImporter:
                     continue
                 when = read
             else:  # one number a line, or the number among other cells: the first date on the line
-                when = _csv_time(line, self.tz)
+                when = _csv_time(line, self.tz) or next(filter(None, map(_epoch_time, csv_cells(line))), None)
                 if when is None:  # a call without a date would be dated at the import, skewing the report's timeline
-                    undated.append(i)
+                    if sum(ch.isdigit() for ch in line) > sum(ch.isdigit() for ch in number):
+                        # something more than the number (12/01/2026 10:00, 昨天 10:00): a time we cannot read
+                        bad.append(Message(RowProblem.BAD_TIME, {"line": i, "value": _excerpt(line.strip(), 40)}))
+                    else:
+                        undated.append(i)
                     continue
             dated += 1
             key = _hash(self.profile, "csv", number, when or f"{p.name}:{i}", line.strip())
             extra = _csv_extra(columns, cells) if columns else (None, None, None)
             yield key, partial(self._csv_row, number, when, key, flagged, *extra)
-        if undated and not dated:  # a list of numbers (查号, 名单), not a call log: said once, whatever skip_bad says
+        if undated and not dated and not bad:  # a list of numbers (查号, 名单), not a call log: said once, as such
             raise ImportFailed(Message(PhoneProblem.CSV_NUMBER_LIST, {"path": str(p)}))
         bad += [Message(RowProblem.NO_DATE, {"line": i}) for i in undated]
 
@@ -1301,12 +1305,12 @@ class PhoneImporter:
                 continue
 
             number, text = _column_cell(layout.columns, cells, "number"), _column_cell(layout.columns, cells, "text")
+            if any(c.endswith("\n") for c in cells):  # a cell that runs to the end of the file: a quote never closed
+                bad.append(Message(RowProblem.UNCLOSED_QUOTE, {"line": at}))
+                continue
             when = self._cell_time(layout.columns, cells, at)
             if isinstance(when, Message):
-                if len(cells) < width and "\n" in text:  # the rest of the file in one cell: a quote never closed
-                    bad.append(Message(RowProblem.UNCLOSED_QUOTE, {"line": at}))
-                else:
-                    bad.append(when)
+                bad.append(when)
                 continue
             box = _csv_box(_column_cell(layout.columns, cells, "type"))
             key = _hash(self.profile, "sms-csv", number, when, box, text)

@@ -187,6 +187,32 @@ def test_a_list_of_numbers_is_no_call_log_and_a_call_without_a_date_is_a_bad_lin
     assert [row["number_raw"] for row in History(phone_db).query(limit=None)] == ["13800138000"]
 
 
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        ("Number,Call date,Type\n13800138000,12/01/2026 10:00,in\n", "看不懂时间“12/01/2026 10:00”"),
+        ("号码,来电时间\n13800138000,昨天 10:00\n", "看不懂时间“昨天 10:00”"),
+    ],
+)
+def test_a_call_log_with_times_it_cannot_read_is_not_called_a_list_of_numbers(
+    phone_db: sqlite_utils.Database, tmp_path: Path, content: str, said: str
+) -> None:
+    """A review: these were refused as 「号码清单」, which they are not."""
+    csv = tmp_path / "calls.csv"
+    csv.write_text(content, encoding="utf-8")
+    (r,) = _importer(phone_db).import_paths([csv]).files
+    assert r.status == FAILED and r.error is not None and said in r.error.render("zh")
+    assert r.error.code is not PhoneProblem.CSV_NUMBER_LIST
+
+
+def test_android_epoch_milliseconds_without_a_header_are_times(phone_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    csv = tmp_path / "calls.csv"
+    csv.write_text("13800138000,1733040000000\n13900139000,1733040600000\n", encoding="utf-8")
+    (r,) = _importer(phone_db).import_paths([csv]).files
+    assert (r.status, r.added) == (DONE, 2)
+    assert sorted(row["occurred_at"] for row in History(phone_db).query(limit=None))[0] == "2024-12-01T08:00:00+00:00"
+
+
 def test_a_quote_never_closed_in_a_message_export_is_named(phone_db: sqlite_utils.Database, tmp_path: Path) -> None:
     """A trial: an opening quote with no end swallowed the next line, and the error said 「第 2 行：没有时间」."""
     csv = tmp_path / "短信.csv"
@@ -196,6 +222,16 @@ def test_a_quote_never_closed_in_a_message_export_is_named(phone_db: sqlite_util
     assert r.status == FAILED and r.error is not None
     assert '第 2 行：引号“"”没有配对' in r.error.render("zh") and "never closed" in r.error.render("en")
     assert "没有时间" not in r.error.render("zh")
+    last = tmp_path / "短信2.csv"  # the text the last column: the rest of the file was one message, without a word
+    last.write_text('号码,时间,短信内容\n10086,2026-11-29 07:00,"未闭合 积分清零\n95588,2026-11-28 14:03,正常\n'
+                    '95566,2026-11-28 15:03,正常\n', encoding="utf-8")  # fmt: skip
+    (r,) = _importer(phone_db).import_paths([last]).files
+    assert r.status == FAILED and r.error is not None and '第 2 行：引号“"”没有配对' in r.error.render("zh")
+    closed = tmp_path / "短信3.csv"  # a message of two lines, its quote closed, is no problem
+    closed.write_text('号码,时间,短信内容\n10086,2026-11-29 07:00,"第一行\n第二行"\n95588,2026-11-28 14:03,正常\n',
+                      encoding="utf-8")  # fmt: skip
+    (r,) = _importer(phone_db).import_paths([closed]).files
+    assert (r.status, r.added) == (DONE, 2)
 
 
 def test_cancel_rolls_back_the_file(phone_db: sqlite_utils.Database, tmp_path: Path) -> None:

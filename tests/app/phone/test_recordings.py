@@ -238,7 +238,9 @@ def test_a_recording_with_no_speech_model_is_kept_unchecked_told_in_the_report_a
         assert r.status == FAILED and r.error is not None and r.error.code is SpeechProblem.NO_MODEL
     (row,) = History(phone_db).query(kind="recording", limit=None)
     assert row["transcript"] is None and row["level"] is None and row["number_raw"] == "13812345678"
-    assert "未找到语音识别模型" in row["reasons"][0]["zh"] and History(phone_db).find_by_hash(row["content_hash"]) is None
+    assert (
+        "未找到语音识别模型" in row["reasons"][0]["zh"] and History(phone_db).find_by_hash(row["content_hash"]) is None
+    )
 
     def report() -> tuple[int, int, str]:
         rep = collect_report(phone_db, "妈妈", days=7, tz=CST, now=T0 + timedelta(days=1))
