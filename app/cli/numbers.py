@@ -16,6 +16,7 @@ numbers never pollutes the user's call history or statistics.
 from __future__ import annotations
 
 import argparse
+import io
 import itertools
 import json
 import sys
@@ -320,7 +321,10 @@ def _iter_numbers(
             fh.close()
             echo_err(ctx, Message(CallLogProblem.SPREADSHEET, {"name": args.file}).render(ctx.lang))
             return None
-        if any(b < 32 and b not in b"\r\n\t\x1a" for b in head):  # a recording, a picture: as 打开通话记录 says
+        if head[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with its mark (some spreadsheets save so): as UTF-8
+            with fh:
+                fh = io.BufferedReader(io.BytesIO(fh.read().decode("utf-16").encode("utf-8")))
+        elif any(b < 32 and b not in b"\r\n\t\x1a" for b in head):  # a recording, a picture: as 打开通话记录 says
             fh.close()
             echo_err(ctx, Message(CallLogProblem.NOT_TEXT, {"name": args.file}).render(ctx.lang))
             return None

