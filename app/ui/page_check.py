@@ -323,6 +323,7 @@ class CheckPage(QWidget):
     def check_pasted(self) -> None:
         """Check what was pasted: as a message when the 内容 selector says so or it reads like one, else as numbers."""
         self._unclear_lines = ()  # a call log has lines it could not read, a message none
+        self._message_as_numbers = False
         text = self.input.toPlainText()
         if not text.strip():
             self.summary.setText(self.tr("请先输入或粘贴号码或短信。"))
@@ -472,6 +473,7 @@ class CheckPage(QWidget):
         self._opened_log = None
         self._all_rows = []
         self._unclear_lines = ()
+        self._message_as_numbers = False
         self._text_check = None
         self.model.clear()
         self.banner.setVisible(False)
@@ -564,9 +566,6 @@ class CheckPage(QWidget):
         rows, self._unclear_lines = result  # a pasted call log's lines that could not be read (张三,138,0013,8000)
         self._unclear_pasted = True
         self._screened(rows)
-        if self._message_as_numbers:
-            hint = self.tr("这段看起来是短信或聊天：要检查里面的话术，请在“内容”里选“自动判断”或“短信”。")
-            self.summary.setText(" ".join(t for t in (self.summary.text(), hint) if t))
 
     def _screened(self, rows: list[CheckRow]) -> None:
         self._job = None
@@ -626,7 +625,7 @@ class CheckPage(QWidget):
     def _update_summary(self) -> None:
         rows = self._all_rows
         if not rows:
-            self.summary.setText("")
+            self.summary.setText(self._with_hint(self.tr("没有找到电话号码。") if self._message_as_numbers else ""))
             return
         lang = self._lang()
         counts = {level: 0 for level in Level}
@@ -642,7 +641,15 @@ class CheckPage(QWidget):
             )
         elif self._unclear_lines:
             text += "  " + self.tr("（文件里有 %n 行看不出哪一部分是号码，没有检查）", "", len(self._unclear_lines))
-        self.summary.setText(text)
+        self.summary.setText(self._with_hint(text))
+
+    def _with_hint(self, text: str) -> str:
+        """``text``, and how to read what was checked as numbers though it reads like a message (re-said on a
+        language switch or a filter change, as the summary is)."""
+        if not self._message_as_numbers:
+            return text
+        hint = self.tr("这段看起来是短信或聊天：要检查里面的话术，请在“内容”里选“自动判断”或“短信”。")
+        return " ".join(t for t in (text, hint) if t)
 
     def _set_busy(self, busy: bool) -> None:
         self.check_button.setEnabled(not busy)

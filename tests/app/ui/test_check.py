@@ -576,6 +576,9 @@ def test_a_message_checked_as_numbers_says_how_to_read_it(qtbot, services, wait_
     page.check_pasted()
     wait_jobs()
     assert "这段看起来是短信或聊天" in page.summary.text() and "自动判断" in page.summary.text()
+    page.level_filter.setCurrentIndex(1)  # the summary is said again on a filter change: the hint stays
+    page.retranslate()
+    assert "这段看起来是短信或聊天" in page.summary.text()
     page.input.setPlainText("13800138000\n95588")
     page.check_pasted()
     wait_jobs()
