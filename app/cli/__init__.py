@@ -86,15 +86,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _command_parser(parser: argparse.ArgumentParser, words: Sequence[str]) -> argparse.ArgumentParser:
-    """The parser of the (sub)command ``words`` name (``phone import …`` → ``phone import``'s own)."""
-    for word in words:
+def _command_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The parser of the (sub)command ``args`` chose (``phone import …`` → ``phone import``'s own), followed through
+    each level's ``dest`` (not the words: ``--data-dir lists phone import`` is no ``lists`` command)."""
+    while True:
         sub = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
-        if sub is None:
-            break
-        if word in sub.choices:
-            parser = sub.choices[word]
-    return parser
+        chosen = getattr(args, sub.dest, None) if sub is not None else None
+        if sub is None or chosen not in sub.choices:
+            return parser
+        parser = sub.choices[chosen]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -102,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     args, extra = parser.parse_known_args(words)
     if extra:  # said with the command's own usage (phone import --dry-run showed the top-level one)
-        _command_parser(parser, words).error(f"unrecognized arguments: {' '.join(extra)}")
+        _command_parser(parser, args).error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         ctx = make_context(args)
     except OSError as exc:  # --data-dir is a file, sits under a file, or cannot be created

@@ -284,3 +284,5 @@ def test_an_unknown_option_is_said_with_the_commands_own_usage(run_cli: RunCli, 
     r = run_cli("phone", "import", str(tmp_path / "x.csv"), "--dry-run")
     assert r.returncode == 2 and "usage: callshield phone import" in r.stderr and "--skip-bad" in r.stderr
     assert "unrecognized arguments: --dry-run" in r.stderr
+    r = run_cli("--data-dir", str(tmp_path / "lists"), "phone", "import", "x.csv", "--bogus")  # a value is no command
+    assert r.returncode == 2 and "usage: callshield phone import" in r.stderr
