@@ -131,6 +131,14 @@ def _local_tz() -> tzinfo:
     return datetime.now().astimezone().tzinfo or timezone.utc
 
 
+def report_window(
+    days: int = 7, since: datetime | None = None, until: datetime | None = None, now: datetime | None = None
+) -> tuple[datetime, datetime]:
+    """The period a report covers: ``since`` to ``until``, else the last ``days`` up to ``until`` or now."""
+    until = until or now or datetime.now(timezone.utc)
+    return since or until - timedelta(days=days), until
+
+
 def collect_report(
     db: sqlite_utils.Database,
     profile: str,
@@ -143,8 +151,7 @@ def collect_report(
     """Gather the report for ``profile`` ('' = rows without a profile) from ``since`` to ``until``."""
     zone = tz or _local_tz()
     now = now or datetime.now(timezone.utc)
-    until = until or now
-    since = since or until - timedelta(days=days)
+    since, until = report_window(days, since, until, now)
     rep = SafetyReport(profile=profile, since=since, until=until, tz=zone, generated_at=now)
     conn = db.conn
     window = [profile, _iso(since), _iso(until)]

@@ -46,6 +46,7 @@ from app.reports.family import (
     also_text,
     block_example,
     report_file_name,
+    report_window,
     seen_line,
     timeline_svg,
     unchecked_text,
@@ -729,11 +730,8 @@ class FamilyReportPage(QWidget):
     def _flagged_outside_period(self, events: Sequence[Any]) -> int:
         """How many of an import's flagged events the chosen period leaves out (a backup of last month, read with
         最近 7 天 chosen, said 可疑 7 条 and the report showed 1)."""
-        days, since, until = self.period()
-        now = dt.datetime.now(dt.timezone.utc)
-        since = since or now - dt.timedelta(days=days)
-        until = until or now + dt.timedelta(minutes=1)
-        return sum(not (since <= dt.datetime.fromisoformat(e.occurred_at) < until) for e in events)
+        start, end = report_window(*self.period())  # (the period the report is collected for)
+        return sum(not (start <= dt.datetime.fromisoformat(e.occurred_at) <= end) for e in events)
 
     def _show_skip_bad(self, files: list[str]) -> None:
         """Offer the retry beside the status that names the bad lines (``_say`` takes it away with that status)."""
