@@ -319,7 +319,7 @@ class FamilyReportPage(QWidget):
         self.items_title.setText(self.tr("可疑短信和录音"))
         self.todo_title.setText(self.tr("接下来怎么做"))
         self.progress.retranslate()
-        self.status.setText(self._status_text() if self._status_text is not None else "")
+        self._resay()
         self._update_buttons()
         self._show_report()
 
@@ -407,10 +407,12 @@ class FamilyReportPage(QWidget):
         custom = self.period_combo.currentData() == PERIOD_CUSTOM
         for w in (self.since_edit, self.until_edit, self.to_label):
             w.setVisible(custom)
+        self._resay()  # (an import's count of records outside the period follows the period)
         self.reload()
 
     def _dates_changed(self) -> None:
         if self.period_combo.currentData() == PERIOD_CUSTOM:
+            self._resay()
             self.reload()
 
     def _profile_changed(self) -> None:
@@ -790,6 +792,10 @@ class FamilyReportPage(QWidget):
         self._say(lambda: self.tr("报告已保存到：") + path + "\n" + self.tr("可以用手机或浏览器打开，发给家人。"))
 
     # ------------------------------------------------------------------ misc
+    def _resay(self) -> None:
+        """The status line made again (a language switch, another period), its retry kept."""
+        self.status.setText(self._status_text() if self._status_text is not None else "")
+
     def _say(self, text: Callable[[], str] | None) -> None:
         """The status line under the buttons; ``text`` makes it in the current language (again on a switch)."""
         self._status_text = text
