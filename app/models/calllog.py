@@ -98,14 +98,12 @@ def looks_like_message(text: str) -> bool:
         return False
     if _LINK.search(head):
         return True
-    for line in head.splitlines():
-        if _NUMBER.search(line):  # a doubt after a number and its note is no sentence: 「17001234567 快递?」
-            line = line.rstrip().rstrip("?")
-        if _SENTENCE.search(line):
-            return True
     any_number = any_words = False
-    for line in head.splitlines():
-        line = " ".join(t for t in line.split() if not DATE_TIME.match(t))
+    for raw in head.splitlines():
+        # (a doubt after a number and its note is no sentence: 「17001234567 快递?」)
+        if _SENTENCE.search(raw.rstrip().rstrip("?") if _NUMBER.search(raw) else raw):
+            return True
+        line = " ".join(t for t in raw.split() if not DATE_TIME.match(t))
         words = [w for w in _WORD.findall(line) if w.lower() not in CALL_LOG_HEADER_WORDS]
         has_number = _NUMBER.search(line) is not None
         if has_number:  # a phone's call log beside a number: 江苏省南通市 中国移动 未接来电 are no message

@@ -1277,7 +1277,7 @@ class PhoneImporter:
                         undated.append(i)
                     continue
             dated += 1
-            key = _hash(self.profile, "csv", number, when or f"{p.name}:{i}", line.strip())
+            key = _hash(self.profile, "csv", number, when, line.strip())
             extra = _csv_extra(columns, cells) if columns else (None, None, None)
             yield key, partial(self._csv_row, number, when, key, flagged, *extra)
         if undated and not dated and not bad:  # a list of numbers (查号, 名单), not a call log: said once, as such
@@ -1327,7 +1327,7 @@ class PhoneImporter:
     def _csv_row(
         self,
         number: str,
-        when: str | None,
+        when: str,
         key: str,
         flagged: list[Any],
         name: str | None = None,
@@ -1336,7 +1336,7 @@ class PhoneImporter:
     ) -> tuple[Any, ...]:
         level, score, e164, reasons, category, _v = self._number(number, "call")
         row = (
-            "call", when or datetime.now(timezone.utc).replace(microsecond=0).isoformat(), number, e164,
+            "call", when, number, e164,
             "call-log-csv", name, int(level), score, category, _dumps(reasons), None, None, None, None, key,
             duration_s, None, self.profile, call_type,
         )  # fmt: skip

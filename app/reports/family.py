@@ -405,8 +405,8 @@ def seen_line(s: NumberSummary, tz: tzinfo) -> tuple[str, str]:
 def also_text(s: NumberSummary) -> tuple[str, str]:
     """What else the period holds from and to a flagged number, in Chinese and English, or ("", ""): 「同一号码另有
     3 次电话，本身没被判为可疑；回拨或回复过这个号码 1 次。」 / "Also from this number: 3 calls, not flagged themselves;
-    called this number back or replied to it once." A scam text is often followed by its sender's calls, and a reply is what a family most needs to
-    hear of."""
+    called this number back or replied to it once." A scam text is often followed by its sender's calls, and a reply
+    is what a family most needs to hear of."""
     zh: list[str] = []
     en: list[str] = []
     if s.also_counts:

@@ -536,7 +536,7 @@ class FamilyReportPage(QWidget):
         self.chart.set_svg(self.chart_svg)
         self.chart_text.setText(self._timeline_words(rep))
         for s in rep.numbers:
-            self.numbers_box.addWidget(self._number_card(s))
+            self.numbers_box.addWidget(self._number_card(s, rep))
         self.numbers_title.setVisible(bool(rep.numbers))
         for item in rep.items:
             self.items_box.addWidget(self._item_card(item, rep))
@@ -577,9 +577,9 @@ class FamilyReportPage(QWidget):
         card.setAccessibleName(name)
         return card
 
-    def _number_card(self, s: NumberSummary) -> QLabel:
+    def _number_card(self, s: NumberSummary, rep: SafetyReport) -> QLabel:
         who = with_name(s.number, s.name, self._lang())
-        seen = self._t(*seen_line(s, self.report.tz if self.report else dt.timezone.utc))  # as the export says it
+        seen = self._t(*seen_line(s, rep.tz))  # 「2 次（短信、电话），最近 …」: as the export says it
         reason = self._t(s.reason_zh, s.reason_en)
         also = self._t(*also_text(s))  # 「同一号码另有 3 次电话…；回拨或回复过…」: as the export says it
         text = (
