@@ -261,7 +261,7 @@ def handle_scan_text(args: argparse.Namespace, ctx: CliContext) -> int:
         json.dump(assessment_to_json(a), ctx.out, ensure_ascii=False, indent=1)
         ctx.out.write("\n")
         return 0
-    _print_assessment(a, ctx, details=args.details, guessed=style is None)
+    _print_assessment(a, ctx, details=args.details, guessed=style is None, source=text)
     from app.models.calllog import message_count
 
     several = message_count(text)
@@ -306,7 +306,7 @@ def _scan_each_line(text: str, det: Any, style: str | None, ctx: CliContext) -> 
 STYLE_NAMES = {"call": ("通话", "call"), "sms": ("短信", "text message"), "chat": ("聊天", "chat")}
 
 
-def _print_assessment(a: Any, ctx: CliContext, details: bool, guessed: bool = False) -> None:
+def _print_assessment(a: Any, ctx: CliContext, details: bool, guessed: bool = False, source: str = "") -> None:
     """The verdict in words, why, the text with the cues marked, what it mentions; ``details``: rule ids, weights,
     character positions and the model's phrases (what a volunteer writing rules needs, not a family member)."""
     from app.display import CATEGORY_SHOWN_FROM, level_word, shown_category, text_reasons, text_verdict
@@ -337,7 +337,11 @@ def _print_assessment(a: Any, ctx: CliContext, details: bool, guessed: bool = Fa
             print("  - " + reason, file=out)
     if a.hits:
         print(ctx.t("标注文本（〖〗里是依据）：", "Highlighted text (cues in 〖〗):"), file=out)
-        print("  " + _highlight(a.text, [(h.start, h.end) for h in a.hits]).strip().replace("\n", "\n  "), file=out)
+        from app.reports.export import shown_transcript
+
+        # the words as given (QQ, 五千元), not the detector's normalised form
+        shown, hits = shown_transcript(source, a.hits) if source else (a.text, list(a.hits))
+        print("  " + _highlight(shown, [(h.start, h.end) for h in hits]).strip().replace("\n", "\n  "), file=out)
     if a.entities:
         print(ctx.t("提到的信息：", "Mentioned:"), file=out)
         seen: set[tuple[str, str]] = set()

@@ -432,11 +432,16 @@ def anchor_hits(text: str, hits: Sequence[Any]) -> list[AnchoredHit]:
     return out
 
 
-def transcript_for_display(transcript: str, hits: Sequence[Any]) -> str:
-    """The transcript to show with the evidence: the detector's normalised form when the hit offsets
-    refer to it (spaces Vosk puts between Chinese characters removed), else the text as recognised."""
+def shown_transcript(transcript: str, hits: Sequence[Any]) -> tuple[str, list[AnchoredHit]]:
+    """The transcript to show with its evidence, and the hits anchored on it.
+
+    The words are the ones typed or heard (QQ, 五千元, full-width commas), only the spaces a recogniser puts between
+    Chinese characters removed. Hit offsets refer to the detector's normalised text (qq, 5000元); they are carried
+    over onto the shown text by aligning the two (:func:`~screening.transcript.normalise.source_spans`). Hits that
+    fit neither text (a streaming session's) are found by their words.
+    """
     if not hits or not transcript:
-        return transcript
+        return transcript, []
 
     def fits(text: str) -> bool:
         for hit in hits:
@@ -450,17 +455,23 @@ def transcript_for_display(transcript: str, hits: Sequence[Any]) -> str:
         return True
 
     if fits(transcript):
-        return transcript
+        return transcript, anchor_hits(transcript, hits)
+    shown = compact_cjk(transcript)
     try:
-        from screening.transcript.normalise import normalise
+        from screening.transcript.normalise import normalise, source_spans
     except ImportError:  # pragma: no cover - the detector ships with the app
-        return transcript
+        return shown, anchor_hits(shown, hits)
     normalised = normalise(transcript)
-    if fits(normalised):
-        return normalised
-    # Neither fits exactly (the hits came from a streaming session): show the recognised text without the
-    # spaces Vosk puts between Chinese characters; the spans are then located with ``anchor_hits``.
-    return compact_cjk(transcript)
+    if not fits(normalised):
+        return shown, anchor_hits(shown, hits)
+    spans = source_spans(shown, normalised, [(int(h.start), int(h.end)) for h in hits])
+    out: list[AnchoredHit] = []
+    for hit, span in zip(hits, spans, strict=True):
+        if span is None:
+            out.extend(anchor_hits(shown, [hit]))
+        else:
+            out.append(AnchoredHit(hit, span[0], span[1], shown[span[0] : span[1]]))
+    return shown, out
 
 
 _CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t]+(?=[\u3000-\u9fff\uff00-\uffef])")
@@ -586,12 +597,12 @@ def _item_html(
     hits = tuple(getattr(row, "hits", ()) or ())
     parts.append(_evidence_table(hits, lang))
     parts.append(_entities_list(tuple(getattr(row, "entities", ()) or ()), lang))
-    transcript = transcript_for_display(str(getattr(row, "transcript", "") or ""), hits)
+    transcript, shown_hits = shown_transcript(str(getattr(row, "transcript", "") or ""), hits)
     if transcript:
         heading_key = "message" if str(getattr(row, "kind", "")) == "sms" else "transcript"
         parts.append(
             f"<h3>{html.escape(_t(heading_key, lang))}</h3>"
-            f'<div class="transcript">{highlight_html(transcript, hits, lang)}</div>'
+            f'<div class="transcript">{highlight_html(transcript, shown_hits, lang)}</div>'
         )
     parts.append("</section>")
     return "\n".join(p for p in parts if p)

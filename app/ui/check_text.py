@@ -30,7 +30,7 @@ from app.operations import DataArea
 from app.operations.check import TextCheck, save_text
 from app.operations.history import load_profiles
 from app.operations.phone import ProfileError, add_profile
-from app.reports.export import anchor_hits, entity_line, transcript_for_display
+from app.reports.export import entity_line, shown_transcript
 from app.ui import style
 from app.ui.widgets import ErrorDetailsDialog, HighlightedTranscript, VerdictBanner, ask_person_name, friendly_message
 
@@ -206,8 +206,8 @@ class TextResultSection(QWidget):
             )
         self.each_button.setVisible(several > 1 and not self.parts)
         self.read_as.setText(read_as)
-        text = transcript_for_display(result.text, a.hits)
-        self.text_view.set_text_with_hits(text, anchor_hits(text, a.hits))
+        text, shown_hits = shown_transcript(result.text, a.hits)
+        self.text_view.set_text_with_hits(text, shown_hits)
         seen: set[tuple[str, str]] = set()
         for entity in a.entities:
             key = (str(entity.kind), str(entity.value))

@@ -33,7 +33,7 @@ from app.display import LIST_CATEGORIES, category_label, scheme_name, shown_cate
 from app.models.history_model import HistoryModel, HistoryRow
 from app.operations import DataArea
 from app.operations.history import MAX_ROWS, load_history, load_profiles
-from app.reports.export import anchor_hits, entity_line, transcript_for_display, write_report
+from app.reports.export import entity_line, shown_transcript, write_report
 from app.ui import style
 from app.ui.community import open_report_dialog, reported_text
 from app.ui.widgets import (
@@ -503,8 +503,8 @@ class HistoryPage(QWidget):
         has_text = bool(row.transcript)
         self.transcript_label.setVisible(has_text)
         self.transcript.setVisible(has_text)
-        text = transcript_for_display(row.transcript, row.hits)
-        self.transcript.set_text_with_hits(text, anchor_hits(text, row.hits))
+        text, shown_hits = shown_transcript(row.transcript, row.hits)
+        self.transcript.set_text_with_hits(text, shown_hits)
         self.entities_label.setVisible(bool(row.entities))
         self.entities.setVisible(bool(row.entities))
         seen: set[tuple[str, str]] = set()

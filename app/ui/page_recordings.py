@@ -38,7 +38,7 @@ from app.models.recording_model import (
 )
 from app.operations import DataArea
 from app.operations.recordings import collect_recordings, resolve_model_path, run_batch
-from app.reports.export import anchor_hits, entity_line, transcript_for_display, write_report
+from app.reports.export import entity_line, shown_transcript, write_report
 from app.ui import style
 from app.ui.widgets import (
     DataTable,
@@ -527,8 +527,8 @@ class RecordingsPage(QWidget):
         self.banner.set_verdict(
             row.level if row.level is not None else Level.UNKNOWN, headline, reasons, about_text=True
         )
-        text = transcript_for_display(row.transcript, row.hits)
-        self.transcript.set_text_with_hits(text, anchor_hits(text, row.hits))
+        text, shown_hits = shown_transcript(row.transcript, row.hits)
+        self.transcript.set_text_with_hits(text, shown_hits)
         for hit in row.hits:
             t = getattr(hit, "t", None)
             stamp = f"{int(t) // 60:02d}:{int(t) % 60:02d}  " if isinstance(t, (int, float)) else ""

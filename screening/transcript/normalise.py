@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 # ---------------------------------------------------------------------------------------------------
@@ -214,6 +215,111 @@ def normalise(text: str) -> str:
     if len(text) <= 64:
         return _normalise_cached(text)
     return _normalise(text)
+
+
+def _folded(ch: str) -> str:
+    """One character as :func:`normalise` would write it on its own, when that is still one character."""
+    form = unicodedata.normalize("NFKC", ch).lower()
+    return form if len(form) == 1 else ch
+
+
+_ALIGN_REACH = 16  # how far a rewrite may run (五千二百三十 → 5230, 扣扣 → qq) before the texts agree again
+_ALIGN_ANCHOR = 3  # characters that must agree for the alignment to pick up again after a rewrite
+
+
+def _resync(a: str, b: str, i: int, j: int, reach: int) -> tuple[int, int] | None:
+    """The nearest ``(i + di, j + dj)`` (least ``di + dj``, each at most ``reach``) where ``a`` and ``b`` agree again
+    for ``_ALIGN_ANCHOR`` characters or both end."""
+    n, m = len(a), len(b)
+    for total in range(1, 2 * reach + 1):
+        for di in range(max(0, total - reach), min(total, reach) + 1):
+            ii, jj = i + di, j + total - di
+            if ii > n or jj > m:
+                continue
+            if (ii == n and jj == m) or (
+                ii < n and jj < m and a[ii : ii + _ALIGN_ANCHOR] == b[jj : jj + _ALIGN_ANCHOR]
+            ):
+                return ii, jj
+    return None
+
+
+def _align(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
+    """``difflib``-style opcodes from ``a`` to ``b``, for texts that agree but for short local rewrites.
+
+    Greedy and linear: agreeing runs are walked, and after a disagreement the nearest point where
+    ``_ALIGN_ANCHOR`` characters agree again (within ``_ALIGN_REACH`` on either side, else sixteen times as far)
+    closes a replaced stretch, in which difflib then finds what the two still share; with no agreement even that far,
+    one character each way is replaced and the walk goes on.
+    difflib's matcher took 4 s on a 28,000-character call; this takes a few milliseconds.
+    """
+    ops: list[tuple[str, int, int, int, int]] = []
+    i = j = 0
+    n, m = len(a), len(b)
+    while i < n and j < m:
+        if a[i] == b[j]:
+            i0, j0 = i, j
+            while i < n and j < m and a[i] == b[j]:
+                i += 1
+                j += 1
+            ops.append(("equal", i0, i, j0, j))
+            continue
+        found = _resync(a, b, i, j, _ALIGN_REACH) or _resync(a, b, i, j, 16 * _ALIGN_REACH)
+        # no agreement anywhere near: one character each way is a rewrite of its own, and the walk goes on
+        ii, jj = found or (min(i + 1, n), min(j + 1, m))
+        if ii - i > 1 and jj - j > 1:
+            # characters the two stretches still share (扣扣群幺二三 / qq群123: the 群) by difflib, which is quick on
+            # a stretch this short
+            for tag, i1, i2, j1, j2 in SequenceMatcher(None, a[i:ii], b[j:jj], autojunk=False).get_opcodes():
+                ops.append((tag, i + i1, i + i2, j + j1, j + j2))
+        else:
+            ops.append(("replace" if ii > i and jj > j else ("delete" if ii > i else "insert"), i, ii, j, jj))
+        i, j = ii, jj
+    if i < n:
+        ops.append(("delete", i, n, j, j))
+    if j < m:
+        ops.append(("insert", i, i, j, m))
+    return ops
+
+
+def source_spans(source: str, norm: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int] | None]:
+    """Where each ``[start, end)`` of ``norm`` (``normalise(source)``) lies in ``source`` itself, for showing a
+    hit in the words as typed or heard (QQ, 五千, full-width punctuation) rather than in the normalised form.
+
+    The two texts are aligned character by character (:func:`_align`); a span that begins or ends inside a
+    rewritten stretch (五千 → 5000, 扣扣 → qq) takes the whole stretch. None: the span maps onto nothing
+    (it lies in what normalising added) or is out of range. For display only, not for scoring.
+    """
+    from bisect import bisect_left, bisect_right
+
+    # aligned without whitespace (a recogniser's spaces, the ones normalising closes up), positions mapped back after
+    src_at = [k for k, ch in enumerate(source) if not ch.isspace()]
+    norm_at = [k for k, ch in enumerate(norm) if not ch.isspace()]
+    blocks = _align("".join(_folded(source[k]) for k in src_at), "".join(norm[k] for k in norm_at))
+    j_starts = [blk[3] for blk in blocks]
+
+    def block_at(j: int, for_end: bool) -> tuple[str, int, int, int, int] | None:
+        # the block holding position j (a start) or the character just before j (an end)
+        k = (bisect_left(j_starts, j) if for_end else bisect_right(j_starts, j)) - 1
+        while 0 <= k < len(blocks) and blocks[k][3] == blocks[k][4]:  # a deletion holds no position of norm
+            k += -1 if for_end else 1
+        return blocks[k] if 0 <= k < len(blocks) else None
+
+    out: list[tuple[int, int] | None] = []
+    for start, end in spans:
+        if not 0 <= start < end <= len(norm):
+            out.append(None)
+            continue
+        # the span's first and last characters that are not spaces, as positions in the text without them
+        first_j, end_j = bisect_left(norm_at, start), bisect_left(norm_at, end)
+        first = block_at(first_j, False) if first_j < end_j else None
+        last = block_at(end_j, True) if first_j < end_j else None
+        if first is None or last is None:
+            out.append(None)
+            continue
+        s = first[1] + (first_j - first[3]) if first[0] == "equal" else first[1]
+        e = last[1] + (end_j - last[3]) if last[0] == "equal" else last[2]
+        out.append((src_at[s], src_at[e - 1] + 1) if s < e else None)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -583,3 +583,17 @@ def test_a_message_checked_as_numbers_says_how_to_read_it(qtbot, services, wait_
     page.check_pasted()
     wait_jobs()
     assert "这段看起来是短信或聊天" not in page.summary.text()
+
+
+def test_a_checked_message_is_shown_in_its_own_words(qtbot, services, wait_jobs) -> None:
+    """The highlighted message was the detector's normalised form: 「请加qq 88765432」 and 「扣除5000元」 under a
+    message that said ＱＱ and 五千元. It is shown as pasted, the cues marked on its own words."""
+    page = _page(qtbot, services)
+    sms = "【工商银行】您的网银证书已过期，请加ＱＱ 8876 5432 找客服处理，逾期扣除五千元手续费。"
+    _check(qtbot, page, sms, wait_jobs)
+    view = page.text_result.text_view
+    assert view.lines() == [sms]
+    marked = view.highlighted_phrases()
+    assert "网银证书已过期" in marked and "手续费" in marked, marked
+    assert any("ＱＱ" in m for m in marked), marked  # the QQ cue, in the full-width letters pasted
+    assert not any("qq" in m or "5000" in m for m in marked), marked
