@@ -210,6 +210,7 @@ _CLAUSE = re.compile(
 )  # (a quote does not run into a signature: 「驿站】您的…」)
 WORD_REACH = 40  # how far a passage widens to take a link or an ID whole
 PASSAGE_REACH = 8  # characters either side of a model term quoted as its passage
+PASSAGE_SLACK = 6  # further characters a passage may run to end at a clause break rather than mid-word
 
 
 def _latin(ch: str) -> bool:
@@ -244,12 +245,18 @@ def model_passages(norm: str, terms: Sequence[tuple[str, float]], k: int = 3) ->
             continue
         lo = max(0, pos - PASSAGE_REACH)
         hi = min(len(norm), pos + len(term) + PASSAGE_REACH)
-        left = [m.end() for m in _CLAUSE.finditer(norm, lo, pos)]
+        # cut at the clause breaks within reach; a clause that ends (or begins) only a few characters further is
+        # taken whole: 「逾期扣除5000元手」 cut 手续费 in two
+        left = [m.end() for m in _CLAUSE.finditer(norm, max(0, lo - PASSAGE_SLACK), pos)]
         if left:
             lo = left[-1]
-        right = _CLAUSE.search(norm, pos + len(term), hi)
+        elif lo - PASSAGE_SLACK <= 0:
+            lo = 0
+        right = _CLAUSE.search(norm, pos + len(term), hi + PASSAGE_SLACK)
         if right:
             hi = right.start()
+        elif hi + PASSAGE_SLACK >= len(norm):
+            hi = len(norm)
         lo, hi = _whole_words(norm, lo, hi)
         if any(a <= pos < b for a, b in covered):
             continue
