@@ -498,6 +498,9 @@ def _count_line_encodings(data: bytes, utf8_file: bool) -> dict[str, int]:
     return counts
 
 
+DOS_EOF = "\x1a"  # the end-of-file mark old Windows tools still append to a text file: no character of the text
+
+
 def iter_decoded_lines(data: bytes) -> tuple[str, Iterator[tuple[int, str, int]]]:
     """Bytes → (encoding, lazy ``(line number, text, status)``); status is ``LINE_OK`` or why the line is bad.
 
@@ -510,6 +513,7 @@ def iter_decoded_lines(data: bytes) -> tuple[str, Iterator[tuple[int, str, int]]
     GBK count as GBK, the rest stay UTF-8.  Memory: the lines are produced one at a time, never a second copy
     of the whole file.
     """
+    data = data.rstrip(DOS_EOF.encode("ascii"))  # (no GBK or UTF-8 character ends in 0x1A)
     if data.startswith(b"\xef\xbb\xbf"):
         return "UTF-8 BOM", _decode_iter(data[3:], "utf-8", None)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):

@@ -257,8 +257,10 @@ CHECK_BLOCK = 1000  # verdicts printed per aligned table block when numbers stre
 
 def _stream_lines(stream: Any) -> Iterator[tuple[int, str | None]]:
     """Lines of a binary stream, decoded one by one (UTF-8 BOM, UTF-8, else GB18030); ``None`` if neither."""
+    from blocklists.importexport import DOS_EOF
+
     for i, raw in enumerate(stream, 1):
-        raw = raw.rstrip(b"\r\n")
+        raw = raw.rstrip(b"\r\n" + DOS_EOF.encode("ascii"))  # (an old tool's end-of-file mark ends the last line)
         if i == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         try:
@@ -307,7 +309,7 @@ def _iter_numbers(
 
     streams: list[tuple[str, Any]] = []
     if args.file:
-        from app.models.calllog import CallLogProblem
+        from app.models.calllog import CallLogProblem, looks_binary
         from blocklists.importexport import is_spreadsheet
 
         try:
@@ -324,7 +326,7 @@ def _iter_numbers(
         if head[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with its mark (some spreadsheets save so): as UTF-8
             with fh:
                 fh = io.BufferedReader(io.BytesIO(fh.read().decode("utf-16").encode("utf-8")))
-        elif any(b < 32 and b not in b"\r\n\t\x1a" for b in head):  # a recording, a picture: as 打开通话记录 says
+        elif looks_binary(head.decode("latin-1")):  # a recording, a picture: as 打开通话记录 says
             fh.close()
             echo_err(ctx, Message(CallLogProblem.NOT_TEXT, {"name": args.file}).render(ctx.lang))
             return None

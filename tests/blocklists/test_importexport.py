@@ -61,6 +61,18 @@ def test_every_supported_encoding(encoding: str, category: str, note: str) -> No
     )
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_a_dos_end_of_file_mark_is_no_line(encoding: str) -> None:
+    """A list saved by an old Windows tool ends in a DOS end-of-file mark (0x1A); that line was refused as binary,
+    and the whole import with it. A 0x1A inside the file is still a binary line."""
+    text = "号码,分类,备注\r\n13800138000,诈骗,冒充公检法\r\n"
+    preview = read_import(text.encode(encoding) + b"\x1a", name="old.csv")
+    assert preview.ok, [p.render() for p in preview.problems]
+    assert [(c, n) for _p, c, n in preview.rows] == [(Category.FRAUD, "冒充公检法")]
+    inside = read_import(text.encode(encoding) + b"139\x1a12345678\r\n", name="bad.csv")
+    assert not inside.ok and problem_lines(inside) == [3]
+
+
 def test_gbk_file_that_is_valid_utf8_by_accident(store: ListStore, tmp_path: Path) -> None:
     path = tmp_path / "community.csv"
     path.write_bytes("number,category,note\r\n13800138000,诈骗,诈骗\r\n13912345678,fraud,\r\n".encode("gbk"))

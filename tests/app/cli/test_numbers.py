@@ -118,6 +118,20 @@ def test_check_file_refuses_a_recording_and_says_why_a_file_cannot_be_read_in_ch
     assert result.returncode != 0 and "没有要检查的文字" in result.stderr and "directory" not in result.stderr
 
 
+def test_a_dos_end_of_file_mark_is_no_character_of_the_list(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Old Windows tools end a text file with a DOS end-of-file mark (0x1A). ``check --file`` read it as a number
+    「无法识别这个号码：含有非号码字符“”」 (an invisible character), and 打开通话记录 refused the file as no text."""
+    from app.models.calllog import read_call_log
+
+    listed = tmp_path / "dos.csv"
+    listed.write_bytes(b"13800138000\r\n95275012\r\n\x1a")
+    result = run_cli("check", "--json", "--file", str(listed))
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(x)["level"] for x in result.stdout.splitlines()] == ["unknown", "warn"]
+    assert "非号码字符" not in result.stdout + result.stderr
+    assert read_call_log(listed).numbers == ["13800138000", "95275012"]
+
+
 # A phone's call-log export as a new user had it: a title line above the header, the names before the numbers.
 TITLED_CALL_LOG = (
     "通话记录-爸爸-20261206\n姓名,号码,时间,类型,时长\n爸爸,13800138000,2026-12-06 09:00,来电,35\n"
