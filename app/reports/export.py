@@ -387,7 +387,8 @@ def hit_span(text: str, hit: Any) -> tuple[int, int] | None:
     """Where a hit sits in ``text``: its own offsets when they fit, else where its words occur.
 
     Hit offsets refer to the detector's normalised text; a raw Vosk transcript (spaces between
-    characters) is searched with optional whitespace between the characters of the phrase.
+    characters) is searched with optional whitespace between the characters of the phrase, and one that words it
+    otherwise (五千元 for 5000元) is searched normalised.
     """
     matched = str(getattr(hit, "matched", "") or "")
     try:
@@ -406,6 +407,15 @@ def hit_span(text: str, hit: Any) -> tuple[int, int] | None:
         found = re.search(r"\s*".join(re.escape(ch) for ch in compact), text, re.IGNORECASE)
         if found:
             return found.start(), found.end()
+    if matched:  # words the recogniser wrote otherwise (五千元 for the hit's 5000元, 扣扣 for qq): found normalised
+        try:
+            from screening.transcript.normalise import normalise, source_spans
+        except ImportError:  # pragma: no cover - the detector ships with the app
+            return None
+        norm = normalise(text)
+        pos = norm.find(matched)
+        if pos >= 0:
+            return source_spans(text, norm, [(pos, pos + len(matched))])[0]
     return None
 
 

@@ -484,3 +484,30 @@ def test_closing_while_listening_asks_first_and_cancel_keeps_listening(qtbot, wi
     qtbot.waitUntil(lambda: services.calls.listening_kinds() == ())
     window.close()
     assert not window.isVisible() and window.close_box is None
+
+
+def test_a_live_line_marks_a_cue_the_recogniser_wrote_in_other_words(qtbot) -> None:
+    """On 实时通话 a cue is marked in the recogniser's own line. One it wrote otherwise than the detector reads it
+    (扣 扣 for qq, 五 千 for 5000) was listed as evidence but left unmarked in the line."""
+    from app.ui.widgets import HighlightedTranscript
+    from screening.transcript import ScriptDetector
+    from screening.types import TranscriptSegment
+
+    session = ScriptDetector.default().session(style="call")
+    lines = [
+        "您 好 这 边 是 贷 款 中 心 的",
+        "放 款 之 前 您 得 先 交 五 千 元 的 保 证 金",
+        "交 了 以 后 加 我 扣 扣 办 理",
+    ]
+    view = HighlightedTranscript()
+    qtbot.addWidget(view)
+    t = 0.0
+    for line in lines:
+        update = session.feed(TranscriptSegment(text=line, start=t, end=t + 3.0, is_final=True))
+        view.append_line(line, update.new_hits)
+        t += 3.0
+    hits = [h.matched for h in session.assessment.hits]
+    assert "加我qq" in hits, hits  # the detector reads 扣扣 as qq
+    marked = view.highlighted_phrases()
+    assert "加 我 扣 扣" in marked and "保 证 金" in marked, marked
+    assert view.lines() == lines  # shown as heard
