@@ -83,6 +83,23 @@ TEXT_VERDICT: dict[Level, tuple[str, str]] = {
     ),
     Level.BLOCK: ("诈骗话术，风险很高：不要照对方说的做", "a scam script, high risk: do not do what it asks"),
 }
+# What a recording with no verdict says instead of one: nothing was read, so nothing was found either (a trial read
+# 「○ 未发现诈骗 · x.wav」 over a file that had failed to open as "not a scam"). ``failed``: it could not be read (a broken
+# file, no speech model); ``pending``: it is waiting or being read.
+NO_VERDICT: dict[str, tuple[str, str]] = {
+    "failed": (
+        "没能检查这段录音，不知道里面说了什么：原因见下面",
+        "this recording could not be checked, so nothing is known of what was said: see why below",
+    ),
+    "pending": ("还没有分析完这段录音，结论稍后显示", "this recording is not analysed yet; the verdict follows"),
+}
+
+
+def no_verdict_text(why: str, lang: str) -> str:
+    zh, en = NO_VERDICT[why]
+    return en if lang.startswith("en") else zh
+
+
 # Below this a text's scheme is not named as its category: one courier word in a shipping notice is no
 # 冒充电商物流客服; the phrases still show, as cues too weak to judge by.
 CATEGORY_SHOWN_FROM = Level.CAUTION
@@ -311,8 +328,12 @@ def device_name(key: str) -> str:
 
 def about_text(row: Any) -> bool:
     """A message's or recording's verdict is on what was written or said: ○ 未发现诈骗, not ? 未知; a recording kept
-    unchecked (no speech model yet) said nothing we read, and is ? 未知 with its reason."""
+    unchecked (no speech model yet) said nothing we read, and is ? 未知 with its reason. A row of 录音分析 (it has a
+    ``status``, no ``kind``) is a recording; one that failed has no verdict at all."""
     raw = getattr(row, "raw", None)
     if isinstance(raw, dict) and is_unchecked(raw):
         return False
-    return str(getattr(row, "kind", "")) in ("sms", "recording")
+    kind = getattr(row, "kind", None)
+    if kind is None and getattr(row, "status", None) is not None:
+        return getattr(row, "error", None) is None
+    return str(kind or "") in ("sms", "recording")

@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QIcon
 
-from app.display import icon_path, level_label, level_style, level_word, render_text
+from app.display import TEXT_NOTHING_FOUND_ICON, icon_path, level_label, level_style, level_word, render_text
 from screening.i18n import BiText, normalise_language
 from screening.types import Level
 
@@ -57,6 +57,17 @@ def level_icon(level: Level) -> QIcon:
         icon = QIcon(icon_path(level_style(level).icon))
         _ICON_CACHE[level] = icon
     return icon
+
+
+def text_nothing_found_icon() -> QIcon:
+    """The icon of a checked text with nothing found (``app.display.TEXT_NOTHING_FOUND_ICON``)."""
+    icon = _TEXT_ICON.get("icon")
+    if icon is None:
+        icon = _TEXT_ICON["icon"] = QIcon(icon_path(TEXT_NOTHING_FOUND_ICON))
+    return icon
+
+
+_TEXT_ICON: dict[str, QIcon] = {}
 
 
 class RowTableModel(QAbstractTableModel, Generic[RowT]):
@@ -196,6 +207,8 @@ class RowTableModel(QAbstractTableModel, Generic[RowT]):
         if column == self.level_column():
             level = self.row_level(row)
             if role == Qt.ItemDataRole.DecorationRole and level is not None:
+                if level is Level.UNKNOWN and self.row_about_text(row):
+                    return text_nothing_found_icon()  # the ○ its word has, not the ? of an unknown caller
                 return self.icon_provider(level)
             if role == Qt.ItemDataRole.ForegroundRole and level is not None:
                 return QBrush(QColor(level_style(level).text))

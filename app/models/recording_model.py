@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from app.display import shown_category
+from app.display import about_text, shown_category
 from app.models.base import SORT_ROLE, RowTableModel, bi
 from screening.types import Level
 
@@ -79,7 +79,7 @@ class RecordingResultsModel(RowTableModel[RecordingRow]):
         return row.level
 
     def row_about_text(self, row: RecordingRow) -> bool:
-        return True
+        return about_text(row)
 
     def row_score(self, row: RecordingRow) -> float:
         return row.score

@@ -267,7 +267,7 @@ def write_recordings_csv(rows: Iterable[Any], path: str | os.PathLike[str], lang
                     for c in (
                         getattr(row, "path", ""),
                         _bi(status, lang),
-                        level_word(getattr(row, "level", None), lang),
+                        level_word(getattr(row, "level", None), lang, about_text(row)),
                         "" if getattr(row, "level", None) is None else f"{float(getattr(row, 'score', 0.0)):.2f}",
                         _category(row, lang),
                         _evidence_text(getattr(row, "hits", ()), lang),
@@ -562,16 +562,24 @@ def _entities_list(entities: Sequence[Any], lang: str) -> str:
     return f"<h3>{html.escape(_t('entities', lang))}</h3><ul>{items}</ul>"
 
 
-def _summary_table(levels: Sequence[Level | None], lang: str) -> str:
-    counts = Counter(level for level in levels if level is not None)
-    rows = "".join(
-        f"<tr><td>{_badge(level, lang)}</td><td>{counts.get(level, 0)}</td></tr>"
-        for level in sorted(Level, reverse=True)
+def _summary_table(rows: Sequence[Any], lang: str) -> str:
+    """How many rows at each level; a checked message or recording with nothing found is counted as ○ 未发现诈骗,
+    apart from the ? 未知 of calls and of recordings that could not be checked (as every row's own badge says)."""
+    counts = Counter(
+        (level, level is Level.UNKNOWN and about_text(row))
+        for row in rows
+        if (level := getattr(row, "level", None)) is not None
+    )
+    keys = [(level, about) for level in sorted(Level, reverse=True) for about in (False, True)]
+    rows_html = "".join(
+        f"<tr><td>{_badge(level, lang, about)}</td><td>{counts.get((level, about), 0)}</td></tr>"
+        for level, about in keys
+        if not about or counts.get((level, about), 0)
     )
     return (
         f'<h2>{html.escape(_t("summary", lang))}</h2><table style="width:auto">'
         f"<thead><tr><th>{html.escape(_t('level', lang))}</th><th>{html.escape(_t('count', lang))}</th></tr></thead>"
-        f"<tbody>{rows}<tr><td>{html.escape(_t('total', lang))}</td><td>{len(levels)}</td></tr></tbody></table>"
+        f"<tbody>{rows_html}<tr><td>{html.escape(_t('total', lang))}</td><td>{len(rows)}</td></tr></tbody></table>"
     )
 
 
@@ -629,7 +637,7 @@ def _risk_order(rows: list[Any]) -> list[Any]:
 def render_recordings_html(rows: Iterable[Any], lang: str = "zh", generated_at: dt.datetime | None = None) -> str:
     lang = normalise_language(lang)
     items = _risk_order(list(rows))
-    body = [_summary_table([getattr(r, "level", None) for r in items], lang)]
+    body = [_summary_table(items, lang)]
     if not items:
         body.append(f"<p>{html.escape(_t('no_items', lang))}</p>")
     for row in items:
@@ -649,7 +657,7 @@ def render_recordings_html(rows: Iterable[Any], lang: str = "zh", generated_at: 
 def render_history_html(rows: Iterable[Any], lang: str = "zh", generated_at: dt.datetime | None = None) -> str:
     lang = normalise_language(lang)
     items = list(rows)
-    body = [_summary_table([getattr(r, "level", None) for r in items], lang)]
+    body = [_summary_table(items, lang)]
     if not items:
         body.append(f"<p>{html.escape(_t('no_items', lang))}</p>")
     for row in items:

@@ -522,10 +522,16 @@ class RecordingsPage(QWidget):
             reasons = [*reasons[:BANNER_REASONS], self.tr("……另有 %n 条，见下方“证据”", "", more)]
         if row.error is not None:
             reasons.append(render_text(row.error, lang))
+        no_verdict = None
         if row.level is None:
             reasons.insert(0, row.status.label(lang))
+            no_verdict = "pending" if row.status in (FileStatus.QUEUED, FileStatus.SCANNING) else "failed"
         self.banner.set_verdict(
-            row.level if row.level is not None else Level.UNKNOWN, headline, reasons, about_text=True
+            row.level if row.level is not None else Level.UNKNOWN,
+            headline,
+            reasons,
+            about_text=True,
+            no_verdict=no_verdict,
         )
         text, shown_hits = shown_transcript(row.transcript, row.hits)
         self.transcript.set_text_with_hits(text, shown_hits)

@@ -126,6 +126,7 @@ class VerdictBanner(QFrame):
         self._headline = ""
         self._reason_lines: list[str] = []
         self._about_text = False
+        self._no_verdict: str | None = None
         self.set_verdict(Level.UNKNOWN)
 
     @property
@@ -150,12 +151,20 @@ class VerdictBanner(QFrame):
         return list(self._reason_lines)
 
     def set_verdict(
-        self, level: Level, headline: str = "", reasons: Sequence[Any] = (), about_text: bool = False
+        self,
+        level: Level,
+        headline: str = "",
+        reasons: Sequence[Any] = (),
+        about_text: bool = False,
+        no_verdict: str | None = None,
     ) -> None:
         """``about_text``: the verdict is on what was said or written (a recording, a message), so the advice is
-        ``app.display.TEXT_VERDICT``'s, not a caller's number's (「陌生号码…接听时保持警惕」 fits no recording)."""
-        self._level = Level.parse(level)
-        self._about_text = about_text
+        ``app.display.TEXT_VERDICT``'s, not a caller's number's (「陌生号码…接听时保持警惕」 fits no recording).
+        ``no_verdict`` (``app.display.NO_VERDICT``: failed, pending): a recording with no verdict is ? 未知 and says
+        why, never ○ 未发现诈骗."""
+        self._level = Level.UNKNOWN if no_verdict else Level.parse(level)
+        self._about_text = about_text and not no_verdict
+        self._no_verdict = no_verdict
         self._headline = headline
         self._reason_lines = [render_text(r) for r in reasons if render_text(r)]
         self._refresh()
@@ -173,7 +182,10 @@ class VerdictBanner(QFrame):
             word = word[:1].upper() + word[1:]
         self._icon.setPixmap(style.level_pixmap(self._level, self._icon_size, self._about_text))
         self._title.setText(f"{word} · {self._headline}" if self._headline else word)
-        if self._about_text:
+        if self._no_verdict:
+            advice = display.no_verdict_text(self._no_verdict, style.current_language())
+            self._advice.setText(advice[:1].upper() + advice[1:])
+        elif self._about_text:
             advice = display.text_verdict(self._level, style.current_language())
             self._advice.setText(advice[:1].upper() + advice[1:])
         else:

@@ -91,6 +91,20 @@ def test_recordings_csv_roundtrip_utf8_bom(tmp_path: Path) -> None:
     assert "QQ群号: 12345678" in fraud[6]
     assert fraud[7] == FRAUD
     assert table[3][1] == "失败" and table[3][8] == "文件已损坏"
+    # a recording read with nothing found is ○ 未发现诈骗, as its banner says (it was ? 未知, an unknown caller's word)
+    assert table[1][0] == "/rec/ok.wav" and table[1][2] == "○ 未发现诈骗" and table[3][2] == ""
+
+
+def test_recordings_html_says_nothing_found_apart_from_unknown() -> None:
+    """The 录音分析 report's summary and cards said 「? 未知」 for recordings the page showed as 「○ 未发现诈骗」; a file
+    that could not be read has no verdict word at all."""
+    page = reports.render_recordings_html(_rows(), "zh")
+    summary = page[page.index("<h2>汇总") : page.index("</table>")]
+    assert re.search(r"○ 未发现诈骗</span></td><td>1<", summary), summary
+    assert re.search(r"\? 未知</span></td><td>0<", summary), summary
+    headings = {line.rsplit(" ", 1)[-1]: line for line in page.splitlines() if line.startswith("<h2>")}
+    assert "○ 未发现诈骗" in headings["ok.wav</h2>"] and "未知" not in headings["ok.wav</h2>"]
+    assert headings["bad.wav</h2>"] == "<h2> bad.wav</h2>"
 
 
 def test_recordings_csv_english(tmp_path: Path) -> None:

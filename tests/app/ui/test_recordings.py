@@ -144,6 +144,20 @@ def test_batch_scan_with_real_korean_model(qtbot, services, wait_jobs, no_env_mo
     idx = page.model.row_for_path(str(folder / "broken.wav"))
     assert page.model.data(page.model.index(idx, RecordingResultsModel.COL_STATUS)).startswith("失败：")
     assert "共 3 个文件" in page.summary.text()
+    # a file that could not be read has no verdict: ? 未知 and why, never ○ 未发现诈骗 (a trial read that as "not a scam")
+    page.table.setCurrentIndex(page.table.proxy.mapFromSource(page.model.index(idx, 0)))
+    assert page.banner.title_text().startswith("未知 · broken.wav"), page.banner.title_text()
+    assert "没能检查这段录音" in page.banner.accessibleDescription()
+    # a read recording with nothing found has the ○ icon its word has, in the table as in the banner
+    from app.models.base import text_nothing_found_icon
+
+    calm = [name for name in ("call_a.wav", "call_b.wav") if rows[name].level is Level.UNKNOWN]
+    assert calm, "Korean speech read by the Mandarin detector holds no scam script"
+    for name in calm:
+        cell = page.model.index(page.model.row_for_path(rows[name].path), RecordingResultsModel.COL_LEVEL)
+        assert page.model.data(cell) == "未发现诈骗"
+        icon = page.model.data(cell, Qt.ItemDataRole.DecorationRole)
+        assert icon.cacheKey() == text_nothing_found_icon().cacheKey()
     # the history has the two recordings
     recorded = services.history().query(kind="recording")
     assert sorted(Path(r["file_path"]).name for r in recorded) == ["call_a.wav", "call_b.wav"]
