@@ -96,7 +96,8 @@ class ImportProblem(MessageCode):
         "line {line}: JSON nested too deeply (more than {limit} levels); not a list file",
     )
     BAD_CSV = (
-        "第 {line} 行：引号不成对或位置不对，这一行读不出来；请检查这一行的英文双引号（CSV 格式错误：{detail}）",
+        # (Python's own words for the fault, {detail}, are English: the Chinese says what to do without them)
+        '第 {line} 行：引号不成对或位置不对，这一行读不出来；请检查这一行的英文双引号（"）',
         "line {line}: a quote is unmatched or misplaced, so the line cannot be read; check its double quotes "
         "(broken CSV: {detail})",
     )

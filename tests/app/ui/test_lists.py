@@ -59,6 +59,29 @@ def test_gbk_import_with_a_bad_line_previews_then_writes_only_on_confirm(
     assert _patterns(page) == ["13800138000", "4001234567", "95275012"]
 
 
+def test_enter_on_a_preview_with_bad_lines_imports_nothing(qtbot, services, wait_jobs, tmp_path: Path) -> None:
+    """A trial pressed Enter on the preview of a file with bad lines, and its default button 「跳过错误行，导入 2 条」 wrote
+    part of the file. Enter cancels; skipping is a choice made on purpose. A broken quote is said in Chinese only."""
+    store = services.store()
+    page = _page(qtbot, services, wait_jobs)
+    before = store.count("block")
+    src = tmp_path / "有错行.csv"
+    src.write_bytes(
+        '号码,分类,备注\n95275012,诈骗,冒充银行\n13800138000,骚扰,\n"13912345678,诈骗,没关的引号\n'.encode("gbk")
+    )
+    page.start_import(str(src))
+    wait_jobs()
+    dialog = page.preview_dialog
+    assert dialog is not None and dialog.isVisible() and dialog.skip_button.isVisible()
+    problems = [dialog.problems.item(i).text() for i in range(dialog.problems.count())]
+    assert problems and problems[0].startswith("第 4 行：引号不成对"), problems
+    assert not any(ch.isascii() and ch.isalpha() for ch in problems[0]), problems[0]  # no "unexpected end of data"
+    assert dialog.cancel_button.isDefault() and not dialog.skip_button.isDefault()
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    wait_jobs()
+    assert not dialog.isVisible() and store.count("block") == before
+
+
 def test_import_cancel_writes_nothing(qtbot, services, wait_jobs, tmp_path: Path) -> None:
     src = tmp_path / "ok.txt"
     src.write_text("13900139000\n13700137000\n", encoding="utf-8")
