@@ -18,6 +18,26 @@ log = logging.getLogger(__name__)
 _installed: list[QTranslator] = []
 
 
+# Strings of Qt's own file dialog that Qt's Chinese translation (qtbase_zh_CN) leaves in English; the dialog is Qt's
+# where the system gives none (Linux without a desktop portal). A trial read 「Look in:」 and 「Folder」 in Chinese mode.
+QT_ZH_GAPS: dict[tuple[str, str], str] = {
+    ("QFileDialog", "&Look in:"): "查找范围(&L)：",
+    ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+    ("QAbstractFileIconProvider", "Folder"): "文件夹",
+    ("QAbstractFileIconProvider", "Drive"): "驱动器",
+}  # (sizes and dates in the dialog follow the system's locale, not the app's language: a Chinese system's are Chinese)
+
+
+class _QtGaps(QTranslator):
+    """Chinese for :data:`QT_ZH_GAPS`, asked after Qt's own translation finds nothing."""
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
+        return QT_ZH_GAPS.get((context, source), "")
+
+    def isEmpty(self) -> bool:  # noqa: N802 - Qt's name
+        return False
+
+
 def current_language() -> str:
     """'zh' or 'en': the UI language currently installed (set by the composition root)."""
     app = QCoreApplication.instance()
@@ -63,9 +83,13 @@ def install_language(app: QCoreApplication, lang: str) -> str:
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     base = QTranslator(app)
     qt_locale = QLocale(QLocale.Language.English if lang == "en" else QLocale.Language.Chinese, QLocale.Country.China)
-    if lang == "zh" and base.load(qt_locale, "qtbase", "_", qt_dir):
-        app.installTranslator(base)
-        _installed.append(base)
+    if lang == "zh":
+        gaps = _QtGaps(app)  # installed first, so asked last: Qt's own translation wins where it has one
+        app.installTranslator(gaps)
+        _installed.append(gaps)
+        if base.load(qt_locale, "qtbase", "_", qt_dir):
+            app.installTranslator(base)
+            _installed.append(base)
     app.setProperty("callshield_lang", lang)
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates) if lang == "en" else qt_locale)
     return lang

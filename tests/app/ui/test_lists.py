@@ -319,3 +319,28 @@ def test_the_preview_names_columns_a_list_does_not_keep(qtbot, services, wait_jo
     assert dialog is not None and dialog.notes.isVisible()
     assert dialog.notes.text().startswith("这些列没有用到：姓名、日期")
     dialog.reject()
+
+
+def test_qt_file_dialog_is_chinese_in_chinese_mode(qtbot) -> None:
+    """Where the system gives no file dialog (Linux), Qt's own says 「Look in:」 and 「Files of type:」 even with Qt's
+    Chinese translation installed (a trial's 导入 dialog); the app fills those gaps, and English stays English."""
+    from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
+
+    from app.i18n import install_language
+
+    app = QApplication.instance()
+    try:
+        install_language(app, "zh")
+        dialog = QFileDialog(None, "x")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        qtbot.addWidget(dialog)
+        labels = [label.text() for label in dialog.findChildren(QLabel)]
+        assert "查找范围(&L)：" in labels and "文件类型(&T)：" in labels, labels
+        assert not any("Look in" in t or "type:" in t for t in labels)
+        install_language(app, "en")
+        english = QFileDialog(None, "x")
+        english.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        qtbot.addWidget(english)
+        assert "&Look in:" in [label.text() for label in english.findChildren(QLabel)]
+    finally:
+        install_language(app, "zh")
