@@ -31,8 +31,9 @@ QT_ZH_GAPS: dict[tuple[str, str], str] = {
 class _QtGaps(QTranslator):
     """Chinese for :data:`QT_ZH_GAPS`, asked after Qt's own translation finds nothing."""
 
-    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
-        return QT_ZH_GAPS.get((context, source), "")
+    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str | None:
+        # None, not "": Qt takes an empty string for a translation and blanks every string it does not know
+        return QT_ZH_GAPS.get((context, source))
 
     def isEmpty(self) -> bool:  # noqa: N802 - Qt's name
         return False

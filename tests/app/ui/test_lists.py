@@ -337,6 +337,13 @@ def test_qt_file_dialog_is_chinese_in_chinese_mode(qtbot) -> None:
         labels = [label.text() for label in dialog.findChildren(QLabel)]
         assert "查找范围(&L)：" in labels and "文件类型(&T)：" in labels, labels
         assert not any("Look in" in t or "type:" in t for t in labels)
+        # every other string is left alone: the app's own Chinese source text and its plurals (a first version
+        # answered "" for them, which Qt takes for a translation: every page went blank)
+        from PySide6.QtCore import QCoreApplication
+
+        assert QCoreApplication.translate("ListsPage", "导入到：") == "导入到："
+        assert QCoreApplication.translate("ListsPage", "导入 %n 条", "", 3) == "导入 3 条"
+        assert QCoreApplication.translate("QFileDialog", "&Open") == "打开(&O)"  # Qt's own translation still wins
         install_language(app, "en")
         english = QFileDialog(None, "x")
         english.setOption(QFileDialog.Option.DontUseNativeDialog, True)
