@@ -328,12 +328,26 @@ def device_name(key: str) -> str:
 
 def about_text(row: Any) -> bool:
     """A message's or recording's verdict is on what was written or said: ○ 未发现诈骗, not ? 未知; a recording kept
-    unchecked (no speech model yet) said nothing we read, and is ? 未知 with its reason. A row of 录音分析 (it has a
-    ``status``, no ``kind``) is a recording; one that failed has no verdict at all."""
+    unchecked (no speech model yet), or heard by a model of another language (:func:`heard_no_chinese`), said nothing
+    we read, and is ? 未知 with its reason. A row of 录音分析 (it has a ``status``, no ``kind``) is a recording."""
     raw = getattr(row, "raw", None)
     if isinstance(raw, dict) and is_unchecked(raw):
         return False
+    if heard_no_chinese(row):
+        return False
     kind = getattr(row, "kind", None)
     if kind is None and getattr(row, "status", None) is not None:
-        return getattr(row, "error", None) is None
+        return True
     return str(kind or "") in ("sms", "recording")
+
+
+NOT_CHINESE_REASON = "speech.not_chinese"  # ``blocklists.history.speech_reason`` of ``SpeechProblem.NOT_CHINESE``
+
+
+def heard_no_chinese(row: Any) -> bool:
+    """Whether a recording's transcript was hardly Chinese (a speech model of another language): nothing was read that
+    the detector could judge, so it is ? 未知 with the warning, not ○ 未发现诈骗 (a trial's Korean model)."""
+    error = getattr(row, "error", None)
+    if getattr(getattr(error, "code", None), "name", "") == "NOT_CHINESE":
+        return True
+    return any(getattr(r, "code", None) == NOT_CHINESE_REASON for r in getattr(row, "reasons", ()) or ())

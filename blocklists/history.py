@@ -20,6 +20,7 @@ from typing import Any
 
 import sqlite_utils
 
+from screening.i18n import Message
 from screening.types import Level
 
 COLUMNS = (
@@ -60,6 +61,13 @@ _VERDICT_COLUMNS = ("level", "score", "category", "reasons", "transcript", "hits
 def is_unchecked(record: Mapping[str, Any]) -> bool:
     """Whether a history row is a recording kept without being checked (``UNCHECKED_RECORDING``)."""
     return record.get("kind") == "recording" and record.get("transcript") is None
+
+
+def speech_reason(message: Message) -> dict[str, str]:
+    """A speech problem kept among a recording's reasons (a cut-off file, a model of another language, no model):
+    its code and both languages, so every view and report says it in its reader's language."""
+    name = getattr(message.code, "name", str(message.code))
+    return {"code": f"speech.{name.lower()}", "zh": message.render("zh"), "en": message.render("en")}
 
 
 def utc_now_iso() -> str:

@@ -31,6 +31,7 @@ from screening.i18n import Message
 from screening.processes import pid_alive
 from screening.types import Level
 from speech.errors import SpeechError, SpeechProblem
+from speech.language import not_chinese_warning
 
 log = logging.getLogger(__name__)
 
@@ -196,6 +197,9 @@ def _worker_scan(path: str, digest: str) -> FileResult:
         warning = result.error.message
     if result.stopped:
         return FileResult(path=path, content_hash=digest, status=CANCELLED, duration_s=result.audio_s, seconds=seconds)
+    # a model of another language: its verdict means nothing (a cut-off file says so first; the batch's other files
+    # say this)
+    warning = warning or not_chinese_warning(path, result.text)
     level = score = category = None
     hits: tuple[dict[str, Any], ...] = ()
     entities: tuple[dict[str, Any], ...] = ()

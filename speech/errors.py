@@ -117,6 +117,13 @@ class SpeechProblem(MessageCode):
         "音频文件“{path}”不完整（可能被截断），已转写能读到的 {seconds:.1f} 秒。",
         "Audio file “{path}” is incomplete (probably truncated); transcribed the {seconds:.1f} s that could be read.",
     )
+    NOT_CHINESE = (
+        "“{path}”转写出的文字几乎不是中文（如“{sample}”）：用的语音模型可能不是中文模型，结论不可信。"
+        "请在“设置”里下载或导入中文语音模型，再分析一次。",
+        "What was transcribed from “{path}” is hardly Chinese (such as “{sample}”): the speech model may not be a "
+        "Chinese one, so the verdict cannot be trusted. Download or import the Chinese speech model in Settings, then "
+        "analyse it again.",
+    )
     DEVICE_NOT_FOUND = ("找不到录音设备“{device}”。", "Recording device “{device}” not found.")
     DEVICE_OPEN_FAILED = (
         "无法打开录音设备“{device}”：{detail}",

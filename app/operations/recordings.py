@@ -18,15 +18,16 @@ from pathlib import Path
 
 from app.jobs import Progress
 from blocklists.db import open_db
-from blocklists.history import History
+from blocklists.history import History, speech_reason
 from speech.batch import BatchProgress, BatchSummary, FileResult, scan_recordings
 
 log = logging.getLogger(__name__)
 
 
 def store_result(history: History, result: FileResult) -> int:
-    """Write a finished scan into the history table (``blocklists.history.History``)."""
-    note = result.error.render("zh") + " / " + result.error.render("en") if result.error is not None else None
+    """Write a finished scan into the history table (``blocklists.history.History``). A finished scan's warning (a
+    cut-off file, a model of another language) is kept among its reasons, so 记录 and the reports say it too."""
+    warning = [speech_reason(result.error)] if result.error is not None else []
     return int(
         history.add_recording(
             result.path,
@@ -36,11 +37,10 @@ def store_result(history: History, result: FileResult) -> int:
             level=result.level,
             score=result.score,
             category=result.category,
-            reasons=list(result.reasons),
+            reasons=[*result.reasons, *warning],
             transcript=result.transcript,
             hits=list(result.hits),
             entities=list(result.entities),
-            note=note,
         )
     )
 

@@ -51,7 +51,7 @@ from app.phone.backup_xml import (
     iter_backup,
 )
 from app.phone.recordings import CallEntry, match_call, parse_name, vendor_of
-from blocklists.history import History
+from blocklists.history import History, speech_reason
 from blocklists.importexport import NUMBER_HEADERS, SPREADSHEET_ADVICE
 from screening.i18n import Message, MessageCode, count_en
 from screening.numbers import trim_cache
@@ -332,6 +332,7 @@ class VoskTranscriber:
     def __call__(self, path: Path) -> Transcript:
         from speech.audio import FileSource
         from speech.errors import SpeechError, SpeechProblem
+        from speech.language import not_chinese_warning
         from speech.pipeline import run_sync
         from speech.recognizer import load_model
 
@@ -339,11 +340,12 @@ class VoskTranscriber:
             if self._model is None:
                 self._model = load_model(self.model_path)
         result = run_sync(FileSource(str(path), chunk_s=0.5), self._model.recognizer(), partials=False)
+        note = not_chinese_warning(str(path), result.text)  # a model of another language (see speech.language)
         if result.error is not None:
             if result.error.code is not SpeechProblem.TRUNCATED or not result.segments:
                 raise SpeechError(result.error.code, **dict(result.error.message.params))
-            return Transcript(result.text, result.audio_s, result.error.message)
-        return Transcript(result.text, result.audio_s)
+            return Transcript(result.text, result.audio_s, result.error.message)  # (as a batch scan: cut-off first)
+        return Transcript(result.text, result.audio_s, note)
 
 
 def _plain(obj: Any) -> Any:
@@ -1429,11 +1431,7 @@ class PhoneImporter:
                 return result  # a file that cannot be read is said so, and tried again on the next import
             # No speech model (or a broken one): kept unchecked, so the family report can say so; the next import or
             # scan of the file checks it (and a failed file creates no person: ``_keep_profile``)
-            why = {
-                "code": f"speech.{exc.code.name.lower()}",
-                "zh": exc.message.render("zh"),
-                "en": exc.message.render("en"),
-            }
+            why = speech_reason(exc.message)
             self.history.add_recording(
                 str(p), content_hash=digest, occurred_at=when, source=source, number_raw=number or None, name=name,
                 reasons=[why], profile=self.profile, line=vendor_of(p),
@@ -1446,6 +1444,8 @@ class PhoneImporter:
         reasons: list[dict[str, Any]] = []
         if a.level >= Level.CAUTION:
             reasons = [{"code": "script", "level": a.level.name.lower(), "zh": r.zh, "en": r.en} for r in a.reasons]
+        if transcript.warning is not None:  # a cut-off file, a model of another language: said wherever the row is
+            reasons.append(speech_reason(transcript.warning))
         e164 = None
         if number:
             n_level, n_score, e164, n_reasons, _cat, _v = self._number(number, "call")

@@ -70,7 +70,12 @@ def test_scan_folder_into_history_then_skip(recordings: Path, tmp_path: Path, ko
     assert stored["transcript"] == fraud.transcript and stored["level"] == fraud.level
     assert stored["hits"][0]["category"] == "police_impersonation" and stored["duration_s"] > 2
     cut_row = history.find_by_hash(cut.content_hash)
-    assert cut_row is not None and "不完整" in cut_row["note"]
+    # the warning is kept among the reasons, in both languages, so 记录 and the reports say it (it was a note no view
+    # showed)
+    assert cut_row is not None and any(
+        r.get("code") == "speech.truncated" and "不完整" in r["zh"] and "incomplete" in r["en"]
+        for r in cut_row["reasons"]
+    ), cut_row["reasons"]
     history.db.close()
 
     # Second run: everything scanned before is skipped by content hash (even renamed), bad files fail again.

@@ -148,16 +148,23 @@ def test_batch_scan_with_real_korean_model(qtbot, services, wait_jobs, no_env_mo
     page.table.setCurrentIndex(page.table.proxy.mapFromSource(page.model.index(idx, 0)))
     assert page.banner.title_text().startswith("未知 · broken.wav"), page.banner.title_text()
     assert "没能检查这段录音" in page.banner.accessibleDescription()
-    # a read recording with nothing found has the ○ icon its word has, in the table as in the banner
+    # Korean heard by a Korean model is no Chinese: the verdict means nothing, and the page says so and why (a trial
+    # imported the Korean model and read 「○ 未发现诈骗」 on every Mandarin scam); ? 未知, never ○ 未发现诈骗
     from app.models.base import text_nothing_found_icon
 
-    calm = [name for name in ("call_a.wav", "call_b.wav") if rows[name].level is Level.UNKNOWN]
-    assert calm, "Korean speech read by the Mandarin detector holds no scam script"
-    for name in calm:
+    for name in ("call_a.wav", "call_b.wav"):
+        assert rows[name].error is not None and rows[name].error.code.name == "NOT_CHINESE", rows[name].error
         cell = page.model.index(page.model.row_for_path(rows[name].path), RecordingResultsModel.COL_LEVEL)
-        assert page.model.data(cell) == "未发现诈骗"
-        icon = page.model.data(cell, Qt.ItemDataRole.DecorationRole)
-        assert icon.cacheKey() == text_nothing_found_icon().cacheKey()
+        if rows[name].level is Level.UNKNOWN:
+            assert page.model.data(cell) == "未知"
+            icon = page.model.data(cell, Qt.ItemDataRole.DecorationRole)
+            assert icon.cacheKey() != text_nothing_found_icon().cacheKey()
+    page.table.setCurrentIndex(
+        page.table.proxy.mapFromSource(page.model.index(page.model.row_for_path(rows["call_a.wav"].path), 0))
+    )
+    assert "不是中文模型" in page.banner.accessibleDescription() and "设置" in page.banner.accessibleDescription()
+    stored = [r for r in services.history().query(kind="recording") if r["file_path"].endswith("call_a.wav")]
+    assert stored and any(r.get("code") == "speech.not_chinese" for r in stored[0]["reasons"]), stored
     # the history has the two recordings
     recorded = services.history().query(kind="recording")
     assert sorted(Path(r["file_path"]).name for r in recorded) == ["call_a.wav", "call_b.wav"]

@@ -1,0 +1,33 @@
+"""Whether a transcript is Chinese at all: a speech model of another language (a volunteer imported the Korean one)
+writes its own script for Mandarin speech, and the scam-script detector then finds nothing in it."""
+
+from __future__ import annotations
+
+from screening.i18n import Message
+from speech.errors import SpeechProblem
+
+MIN_LETTERS = 8  # fewer letters than this say nothing either way (silence, a "喂", a name)
+MIN_CHINESE_SHARE = 0.5  # Mandarin transcripts carry a few Latin words (QQ, app, vivo), never half their letters
+
+
+def _is_han(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def not_chinese(text: str) -> str | None:
+    """A sample of ``text`` when it is hardly Chinese (its letters mostly of another script), else None."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) < MIN_LETTERS:
+        return None
+    han = sum(map(_is_han, letters))
+    if han >= MIN_CHINESE_SHARE * len(letters):
+        return None
+    return " ".join(text.split())[:24]
+
+
+def not_chinese_warning(path: str, text: str) -> Message | None:
+    """:data:`~speech.errors.SpeechProblem.NOT_CHINESE` for a recording whose transcript is hardly Chinese."""
+    sample = not_chinese(text)
+    if sample is None:
+        return None
+    return Message(SpeechProblem.NOT_CHINESE, {"path": path, "sample": sample})
