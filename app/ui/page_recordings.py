@@ -155,7 +155,14 @@ class RecordingsPage(QWidget):
         self.model = RecordingResultsModel(self, lang=style.current_language())
 
         self.model.icon_provider = style.level_icon
-        self.table = DataTable(self.model, self, stretch_column=RecordingResultsModel.COL_EVIDENCE)
+        # a failed file's reason in 状态 gives way first (its whole text is in the tooltip and the banner): it pushed
+        # 风险等级 and 风险分 out of sight in a trial, even at 1400 × 900
+        self.table = DataTable(
+            self.model,
+            self,
+            stretch_column=RecordingResultsModel.COL_EVIDENCE,
+            elide_columns=(RecordingResultsModel.COL_STATUS, RecordingResultsModel.COL_CATEGORY),
+        )
         self.table.selectionModel().currentChanged.connect(self._show_current)
         self.model.dataChanged.connect(self._current_row_changed)
         self.filter_edit.textChanged.connect(self.table.proxy.set_text)

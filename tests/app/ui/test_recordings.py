@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from app.models.recording_model import FileStatus, RecordingResultsModel
+from app.models.recording_model import FileStatus, RecordingResultsModel, RecordingRow
 from app.ui.page_recordings import RecordingsPage
 from screening.types import Level
 
@@ -285,3 +285,30 @@ def test_bundled_model_is_found_like_settings_finds_it(qtbot, page_services, no_
     assert "resolve-model" in page_services.jobs.names
     assert not page.model_box.isVisible(), page.model_label.text()
     assert Path(page.model_path) == bundled
+
+
+def test_a_failed_files_reason_does_not_push_the_risk_out_of_sight(qtbot, services, wait_jobs) -> None:
+    """A trial's batch with a broken file: 「失败：“/tmp/…/x.wav”不是可识别的音频文件。」 widened 状态 until 风险等级 and
+    风险分 were off the page, even at 1400 × 900. The reason gives way (its whole text is in the tooltip)."""
+    from screening.i18n import Message
+    from speech.errors import SpeechProblem
+
+    page = _page(qtbot, services, wait_jobs)
+    page.resize(1100, 760)
+    long_path = "/home/volunteer/社区反诈热线/居民送来的录音/2026年12月/王阿姨的手机/" + "录音" * 8 + ".wav"
+    page.model.set_rows(
+        [
+            RecordingRow(path="/rec/ok.wav", status=FileStatus.DONE, level=Level.WARN, score=0.72, transcript="x"),
+            RecordingRow(
+                path=long_path, status=FileStatus.FAILED, error=Message(SpeechProblem.NOT_AUDIO, {"path": long_path})
+            ),
+        ]
+    )
+    qtbot.waitUntil(lambda: page.table.columnWidth(RecordingResultsModel.COL_LEVEL) > 0)
+    page.table.fit_to_contents()
+    right = page.table.columnViewportPosition(RecordingResultsModel.COL_SCORE) + page.table.columnWidth(
+        RecordingResultsModel.COL_SCORE
+    )
+    assert right <= page.table.viewport().width(), (right, page.table.viewport().width())
+    status = page.model.index(1, RecordingResultsModel.COL_STATUS)
+    assert long_path in page.model.data(status, Qt.ItemDataRole.ToolTipRole)
