@@ -48,6 +48,7 @@ from app.ui.widgets import (
     LevelFilterCombo,
     TaskProgress,
     VerdictBanner,
+    VerticalScrollArea,
     hint_label,
     page_title,
     render_text,
@@ -202,7 +203,11 @@ class RecordingsPage(QWidget):
         left_layout.addWidget(self.table, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
-        splitter.addWidget(detail)
+        # the details scroll on their own, as 记录's do: in large text on 1100 × 760 the banner was squeezed until its
+        # title ran over its advice and the reason (「…不完整…」) was cut off
+        self.detail_scroll = VerticalScrollArea(self)
+        self.detail_scroll.setWidget(detail)
+        splitter.addWidget(self.detail_scroll)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)

@@ -121,7 +121,9 @@ class VerdictBanner(QFrame):
         row.setContentsMargins(12, 10, 12, 10)
         row.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignTop)
         row.addLayout(text_box, 1)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        # never shorter than its text: squeezed by a short detail pane (large text, 1100 × 760) the title ran over the
+        # advice and the reasons were cut off; the lists below it give way instead
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._headline = ""
         self._reason_lines: list[str] = []

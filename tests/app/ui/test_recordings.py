@@ -312,3 +312,40 @@ def test_a_failed_files_reason_does_not_push_the_risk_out_of_sight(qtbot, servic
     assert right <= page.table.viewport().width(), (right, page.table.viewport().width())
     status = page.model.index(1, RecordingResultsModel.COL_STATUS)
     assert long_path in page.model.data(status, Qt.ItemDataRole.ToolTipRole)
+
+
+def test_the_verdict_is_whole_in_large_text_on_a_small_screen(qtbot, services, wait_jobs) -> None:
+    """Large text at 1100 × 760: the detail pane squeezed the banner until its title ran over its advice and the
+    truncation reason was cut off mid-path (a trial). The details now scroll, and the banner keeps its height."""
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    from app.ui.style import apply_text_scale
+    from screening.i18n import Message
+    from speech.errors import SpeechProblem
+
+    app = QApplication.instance()
+    apply_text_scale(app, True)
+    try:
+        page = _page(qtbot, services, wait_jobs)
+        page.resize(1100, 760)
+        path = "/home/李老师/居民录音/半截录音.wav"
+        truncated = Message(SpeechProblem.TRUNCATED, {"path": path, "seconds": 6.5})
+        page.model.set_rows(
+            [
+                RecordingRow(
+                    path=path, status=FileStatus.DONE, level=Level.UNKNOWN, transcript="喂 你好", error=truncated
+                )
+            ]
+        )
+        page.table.setCurrentIndex(page.table.proxy.mapFromSource(page.model.index(0, 0)))
+        qtbot.waitUntil(lambda: page.banner.isVisible())
+        qtbot.wait(300)  # the layouts settle
+        labels = [w for w in page.banner.findChildren(QLabel) if w.isVisible() and w.text()]
+        title, advice = page.banner._title, page.banner._advice
+        assert title.geometry().bottom() < advice.geometry().top(), (title.geometry(), advice.geometry())
+        for label in labels:  # each label as tall as its wrapped text needs, inside the banner
+            assert label.height() >= label.heightForWidth(label.width()) - 1, label.text()
+            assert label.geometry().bottom() <= page.banner.height(), label.text()
+        assert page.window().height() <= 760 or page.height() <= 760
+    finally:
+        apply_text_scale(app, False)
