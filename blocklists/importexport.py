@@ -139,6 +139,11 @@ class ImportNote(MessageCode):
         "(copies spoofed with a foreign prefix are blocked by a rule of their own); imported into My blocklist they are "
         "blocked, so make sure that is what you want",
     )
+    PROTECTED_NUMBERS = (
+        "其中 {count} 个是受保护的号码（{examples}）：报警、急救和政务热线永远不会被拦截，名单里的这几条不起作用",
+        "protected numbers among these: {count} ({examples_en}). Police, emergency and government lines are never "
+        "blocked, so these rows have no effect",
+    )
 
 
 class ImportRejected(ValueError):
@@ -263,6 +268,7 @@ class ImportPreview:
     duplicates_in_file: int = 0
     title: str = ""
     notes: list[Message] = field(default_factory=list)  # said, not refused (``ImportNote``)
+    protected: list[tuple[str, BiText]] = field(default_factory=list)  # exact rows of 110, 120, 12345 …, never blocked
     officials: list[tuple[str, BiText]] = field(default_factory=list)  # exact rows of official numbers, and whose
 
     @property
@@ -703,6 +709,15 @@ def read_import(
             "examples_en": ", ".join(f"{n} {name.en}" for n, name in shown) + more,
         }
         preview.notes.append(Message(ImportNote.OFFICIAL_NUMBERS, params))
+    if preview.protected:  # 110 imported into a blocklist: a trial was told 「新增 3 条」 and nothing more
+        shown = preview.protected[:3]
+        more = "…" if len(preview.protected) > 3 else ""
+        params = {
+            "count": len(preview.protected),
+            "examples": "、".join(f"{n} {name.zh}" for n, name in shown) + more,
+            "examples_en": ", ".join(f"{n} {name.en}" for n, name in shown) + more,
+        }
+        preview.notes.append(Message(ImportNote.PROTECTED_NUMBERS, params))
     preview.problems.sort(key=lambda p: p.line)
     return preview
 
@@ -749,8 +764,9 @@ class _Collector:
             self.preview.rows.append((parsed, category, note))
             if parsed.match_kind == "exact":
                 official = numbering_plan().official_for_key(parsed.canonical)
-                if official is not None and not official.protected:  # (110 is never blocked: nothing to say)
-                    self.preview.officials.append((parsed.pattern, official.name))
+                if official is not None:
+                    kept = self.preview.protected if official.protected else self.preview.officials
+                    kept.append((parsed.pattern, official.name))
 
 
 def _short(value: str, n: int = 40) -> str:

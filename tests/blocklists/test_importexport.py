@@ -280,15 +280,19 @@ def test_an_official_number_on_an_imported_community_list_is_said_and_not_blocke
     path = tmp_path / "社区黑名单.csv"
     path.write_bytes("号码,类别\n95588,诈骗\n95275012,诈骗\n110,诈骗\n".encode("gbk"))
     preview = read_import(path)
-    assert [n.code.name for n in preview.notes] == ["OFFICIAL_NUMBERS"]
+    assert [n.code.name for n in preview.notes] == ["OFFICIAL_NUMBERS", "PROTECTED_NUMBERS"]
     note = preview.notes[0]
-    assert "1 个是官方服务号码（95588 中国工商银行）" in note.render("zh")  # (110 is never blocked: not named)
+    assert "1 个是官方服务号码（95588 中国工商银行）" in note.render("zh")
     assert "95588 Industrial and Commercial Bank of China" in note.render("en")
+    # 110 is never blocked: said so, not left as if it were (a trial read 「新增 3 条」 and nothing more)
+    protected = preview.notes[1].render("zh")
+    assert "1 个是受保护的号码（110 " in protected and "永远不会被拦截" in protected, protected
     commit_import(store, preview, "community")
     assert store.get_list("community").kind is ListKind.IMPORTED
     screener = NumberScreener(store)
     assert screener.screen("95588").level is Level.ALLOW
     assert screener.screen("95275012").level is Level.BLOCK
+    assert screener.screen("110").level is not Level.BLOCK
     commit_import(store, read_import(path), "block")  # the user's own list: they were told
     assert NumberScreener(store).screen("95588").level is Level.BLOCK
 
