@@ -489,7 +489,14 @@ STYLE_SHIFTS = tuple(x / 8 for x in range(-24, 17))
 # Twenty-first session, round 34 (5G skipped; calibrate_full in eighths at call 0.584 / SMS 2.0 / chat -0.162; in
 # quarters it had put chats at -0.287), shipped: with 0/0.05/0 the test split without the G writers is calls 0.9638 /
 # 1.58 %, messages 0.9741 / 1.50 %, chats 0.9350 / 1.57 %, each <= 2 %, so nothing more is lowered.
-STYLE_LOWER_AFTER = {"call": 0.0, "sms": 0.05, "chat": 0.0}
+# Twenty-fourth session, round 37 (8G skipped; calibrate_full at call 0.856 / SMS 2.0 / chat 0.209), shipped: the SMS at
+# 1.95 flagged 1.33 % of the written dev split's honest messages and notices (22; among them a driving school's 「报名费
+# 三千八，包教包会」, which the project's own honest look-alikes keep below WARN); lowered by 0.05 steps on the dev split,
+# 1.8 flagged 0.60 % (10) at the same recall, 0.9806, and 1.75 lost recall (0.9777); calls and chats lowered gave up
+# recall for little (calls 0.856 → 0.65: 0.9682 / 1.91 % → 0.9635 / 1.76 %). So the SMS is lowered by 0.2. On the test
+# split without the G writers: calls 0.9666 / 1.89 %, messages 0.9679 / 0.88 %, chats 0.9517 / 2.17 %, notices 0.9886 /
+# 2.12 %.
+STYLE_LOWER_AFTER = {"call": 0.0, "sms": 0.2, "chat": 0.0}
 # Writers whose honest texts talk *about* scams (round 23's gG: anti-fraud reminders without a title, relatives retelling
 # a near miss, news paragraphs, report calls to 110) do not choose the offsets. Their false alarms come from the rules
 # (86 of the 104 flagged reach WARN on the rules alone) and no offset fixes them: with the thirteenth session's model,
