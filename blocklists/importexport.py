@@ -520,12 +520,12 @@ def iter_decoded_lines(data: bytes) -> tuple[str, Iterator[tuple[int, str, int]]
     GBK count as GBK, the rest stay UTF-8.  Memory: the lines are produced one at a time, never a second copy
     of the whole file.
     """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", errors="replace")  # replacement characters mark bad lines as binary
+        return "UTF-16", _text_iter(text.rstrip(DOS_EOF))  # (decoded first: 业 is 4E 1A in UTF-16BE)
     data = data.rstrip(DOS_EOF.encode("ascii"))  # (no GBK or UTF-8 character ends in 0x1A)
     if data.startswith(b"\xef\xbb\xbf"):
         return "UTF-8 BOM", _decode_iter(data[3:], "utf-8", None)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16", errors="replace")  # replacement characters mark bad lines as binary
-        return "UTF-16", _text_iter(text)
     utf8_file = _valid_utf8(data)
     if utf8_file and not _SUSPECT_UTF8.search(data):  # Chinese (three bytes a character) and ASCII: UTF-8
         return "UTF-8", _decode_iter(data, "utf-8", None)
@@ -582,6 +582,13 @@ def _encoding_name(enc: str) -> str:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+
+
+def looks_binary(head: str) -> bool:
+    """Whether the start of a file (decoded, or its bytes read as Latin-1) holds the control characters that make a
+    line of a list or call log binary (``_CONTROL``): a recording, a picture. A DOS end-of-file mark at its end is no
+    such character (``DOS_EOF``)."""
+    return bool(_CONTROL.search(head.rstrip(DOS_EOF)))
 
 
 def _is_binary(line: str) -> bool:

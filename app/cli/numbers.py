@@ -260,7 +260,9 @@ def _stream_lines(stream: Any) -> Iterator[tuple[int, str | None]]:
     from blocklists.importexport import DOS_EOF
 
     for i, raw in enumerate(stream, 1):
-        raw = raw.rstrip(b"\r\n" + DOS_EOF.encode("ascii"))  # (an old tool's end-of-file mark ends the last line)
+        if not raw.endswith(b"\n"):  # the last line: an old tool's end-of-file mark ends it (elsewhere it is binary)
+            raw = raw.rstrip(DOS_EOF.encode("ascii"))
+        raw = raw.rstrip(b"\r\n")
         if i == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         try:
@@ -309,8 +311,8 @@ def _iter_numbers(
 
     streams: list[tuple[str, Any]] = []
     if args.file:
-        from app.models.calllog import CallLogProblem, looks_binary
-        from blocklists.importexport import is_spreadsheet
+        from app.models.calllog import CallLogProblem
+        from blocklists.importexport import is_spreadsheet, looks_binary
 
         try:
             fh = open(args.file, "rb")  # noqa: SIM115 - closed by the generator

@@ -174,14 +174,6 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     return "\n".join(lines), encoding
 
 
-def looks_binary(head: str) -> bool:
-    """Whether the start of a file (decoded, or bytes read as Latin-1) holds control characters that no call log or
-    list of numbers has: a recording, a picture. Line breaks, tabs and a DOS end-of-file mark are text."""
-    from blocklists.importexport import DOS_EOF
-
-    return any(ord(ch) < 32 and ch not in "\r\n\t" + DOS_EOF for ch in head)
-
-
 def read_call_log(path: str | Path, limit: int = MAX_NUMBERS) -> CallLog:
     """The numbers of a call-log CSV (or a plain list, one per line), in file order."""
     path = Path(path)
@@ -197,8 +189,6 @@ def read_call_log(path: str | Path, limit: int = MAX_NUMBERS) -> CallLog:
         text, encoding = decode_bytes(data)
     except UnicodeDecodeError as exc:
         raise CallLogError(Message(CallLogProblem.NOT_TEXT, {"name": path.name})) from exc
-    if looks_binary(text[:4096]):
-        raise CallLogError(Message(CallLogProblem.NOT_TEXT, {"name": path.name}))
     numbers, unclear, truncated, details = _call_log_lines(text.split("\n"), path, limit)
     if not numbers:
         raise CallLogError(Message(CallLogProblem.NO_NUMBERS, {"name": path.name}))

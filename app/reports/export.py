@@ -20,6 +20,7 @@ import re
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -408,15 +409,25 @@ def hit_span(text: str, hit: Any) -> tuple[int, int] | None:
         if found:
             return found.start(), found.end()
     if matched:  # words the recogniser wrote otherwise (五千元 for the hit's 5000元, 扣扣 for qq): found normalised
-        try:
-            from screening.transcript.normalise import normalise, source_spans
-        except ImportError:  # pragma: no cover - the detector ships with the app
-            return None
-        norm = normalise(text)
+        norm = _normalised(text)
         pos = norm.find(matched)
         if pos >= 0:
+            try:
+                from screening.transcript.normalise import source_spans
+            except ImportError:  # pragma: no cover - the detector ships with the app
+                return None
             return source_spans(text, norm, [(pos, pos + len(matched))])[0]
     return None
+
+
+@lru_cache(maxsize=8)
+def _normalised(text: str) -> str:
+    """``normalise(text)``, kept for the few texts on show: :func:`hit_span` asks it once per hit of the same line."""
+    try:
+        from screening.transcript.normalise import normalise
+    except ImportError:  # pragma: no cover - the detector ships with the app
+        return text
+    return normalise(text)
 
 
 class AnchoredHit:
@@ -477,11 +488,19 @@ def shown_transcript(transcript: str, hits: Sequence[Any]) -> tuple[str, list[An
     spans = source_spans(shown, normalised, [(int(h.start), int(h.end)) for h in hits])
     out: list[AnchoredHit] = []
     for hit, span in zip(hits, spans, strict=True):
-        if span is None:
-            out.extend(anchor_hits(shown, [hit]))
-        else:
+        if span is not None and _holds(normalise(shown[span[0] : span[1]]), str(getattr(hit, "matched", "") or "")):
             out.append(AnchoredHit(hit, span[0], span[1], shown[span[0] : span[1]]))
+        else:  # the alignment lost its way here (a review: a chat of 「嗯……」 had its marks on the wrong words)
+            out.extend(anchor_hits(shown, [hit]))
     return shown, out
+
+
+def _holds(shown_norm: str, matched: str) -> bool:
+    """Whether a carried-over span holds the hit's words: normalised, it is them, or takes them in whole (a span that
+    began inside 五千 took all of it), or is most of them."""
+    if not matched or matched in shown_norm:
+        return True
+    return len(shown_norm) * 2 >= len(matched) and shown_norm in matched
 
 
 _CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t]+(?=[\u3000-\u9fff\uff00-\uffef])")

@@ -73,6 +73,18 @@ def test_a_dos_end_of_file_mark_is_no_line(encoding: str) -> None:
     assert not inside.ok and problem_lines(inside) == [3]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_keeps_a_last_character_ending_in_0x1a_and_drops_the_mark(encoding: str) -> None:
+    """A review: the mark was stripped from the bytes before UTF-16 was decoded, so a file ending in 业 (4E 1A in
+    UTF-16BE) lost half its last character and the line was refused as binary."""
+    bom = b"\xff\xfe" if encoding.endswith("le") else b"\xfe\xff"
+    text = "号码,分类,备注\r\n13800138000,诈骗,冒充企业"
+    for tail in ("", "\x1a"):
+        preview = read_import(bom + (text + tail).encode(encoding), name="u16.csv")
+        assert preview.ok, [p.render() for p in preview.problems]
+        assert [n for _p, _c, n in preview.rows] == ["冒充企业"]
+
+
 def test_gbk_file_that_is_valid_utf8_by_accident(store: ListStore, tmp_path: Path) -> None:
     path = tmp_path / "community.csv"
     path.write_bytes("number,category,note\r\n13800138000,诈骗,诈骗\r\n13912345678,fraud,\r\n".encode("gbk"))

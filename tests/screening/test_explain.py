@@ -54,3 +54,12 @@ def test_a_passage_stops_at_a_signature_bracket() -> None:
     norm = normalise("【菜鸟驿站】您的包裹已到站，取件码 3-2-1107")
     assert model_passages(norm, [("包裹", 1.0)]) == ("您的包裹已到站",)
     assert model_passages(norm, [("驿站", 1.0)]) == ("菜鸟驿站",)
+
+
+def test_a_passage_ends_at_a_clause_break_a_few_characters_on_rather_than_mid_word() -> None:
+    """「逾期扣除5000元手」 cut 手续费 in two: a clause that ends a few characters past the reach is quoted whole."""
+    from screening.transcript.explain import model_passages
+
+    norm = "【工商银行】您的网银证书已过期,请加qq 88765432或登录http://icbc-upd.cc更新,逾期扣除5000元手续费。"
+    (passage,) = model_passages(norm, [("逾期", 1.0)], k=1)
+    assert passage == "逾期扣除5000元手续费"

@@ -66,7 +66,7 @@ def test_the_hits_of_a_long_call_land_on_their_own_words() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="您好扣扣qQＱ一二五千百万元 ，。,X1２3验证码威信\n", max_size=60), st.data())
+@given(st.text(alphabet="您好扣扣qQＱ一二五千百万元 ，。,X1２3验证码威信\n…㈠①", max_size=300), st.data())
 def test_every_span_maps_inside_the_source(text: str, data: st.DataObject) -> None:
     norm = normalise(text)
     if not norm:
@@ -78,3 +78,15 @@ def test_every_span_maps_inside_the_source(text: str, data: st.DataObject) -> No
         s, e = span
         assert 0 <= s < e <= len(text)
         assert not text[s].isspace() and not text[e - 1].isspace()
+
+
+def test_an_ellipsis_chat_is_aligned_past_its_dots() -> None:
+    """A review: 「嗯……」 sixty-five times grows by 260 characters normalised (… is ...), and the walk gave up and
+    carried every later hit onto the wrong words. It now finds the agreement again, however far."""
+    chat = (
+        "嗯……" * 65
+        + "请把验证码告诉客服，再把钱转到安全账户。"
+        + "今天天气不错，我们下午去公园散步，顺便买点水果回家。" * 8
+    )
+    assert _shown(chat, "验证码告诉客服") == "验证码告诉客服"
+    assert _shown(chat, "转到安全账户") == "转到安全账户"

@@ -130,6 +130,11 @@ def test_a_dos_end_of_file_mark_is_no_character_of_the_list(run_cli, tmp_path: P
     assert [json.loads(x)["level"] for x in result.stdout.splitlines()] == ["unknown", "warn"]
     assert "非号码字符" not in result.stdout + result.stderr
     assert read_call_log(listed).numbers == ["13800138000", "95275012"]
+    # one inside the file is no end mark: refused as 打开通话记录 and the list import refuse it (a review)
+    inside = tmp_path / "inside.csv"
+    inside.write_bytes(b"13800138000\x1a\r\n95275012\r\n")
+    result = run_cli("check", "--file", str(inside))
+    assert result.returncode != 0 and "不是文本或 CSV 文件" in result.stderr
 
 
 # A phone's call-log export as a new user had it: a title line above the header, the names before the numbers.

@@ -315,3 +315,22 @@ def test_a_clue_is_listed_with_the_colon_its_language_writes() -> None:
 
     assert entity_line("url", "http://icbc-upd.cc", "zh") == "链接：http://icbc-upd.cc"
     assert entity_line("url", "http://icbc-upd.cc", "en") == "link: http://icbc-upd.cc"
+
+
+def test_shown_transcript_marks_the_hits_own_words_however_the_text_was_written() -> None:
+    """Marks land on the words the detector read, in the text as written: after a run of 「嗯……」 (a review found them
+    on 「气不错」), in full-width letters, and where the alignment cannot help they are found by their words."""
+    from screening.transcript import ScriptDetector
+    from screening.transcript.normalise import normalise
+
+    det = ScriptDetector.default()
+    for text in (
+        "嗯……" * 65 + "请把验证码告诉客服，再把钱转到安全账户。" + "今天天气不错，我们下午去公园散步。" * 8,
+        "【工商银行】请加ＱＱ：８８７６５４３２，逾期扣除五千元手续费。",
+        "…" * 1000 + "您的积分即将过期，请把收到的验证码告诉我",
+    ):
+        a = det.assess(text, "chat")
+        shown, hits = reports.shown_transcript(text, a.hits)
+        assert a.hits and len(hits) == len(a.hits)
+        for hit, orig in zip(hits, a.hits, strict=True):
+            assert orig.matched in normalise(hit.matched) or normalise(hit.matched) in orig.matched, (hit.matched, orig)
