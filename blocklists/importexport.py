@@ -708,25 +708,25 @@ def read_import(
     if not preview.rows and preview.problem_count == 0:
         preview.add_problem(0, ImportProblem.EMPTY_FILE)
     if preview.officials:  # 95588 on a community list: a trial's volunteer saw the bank's real calls blocked
-        shown = preview.officials[:3]
-        more = "…" if len(preview.officials) > 3 else ""
-        params = {
-            "count": len(preview.officials),
-            "examples": "、".join(f"{n} {name.zh}" for n, name in shown) + more,
-            "examples_en": ", ".join(f"{n} {name.en}" for n, name in shown) + more,
-        }
-        preview.notes.append(Message(ImportNote.OFFICIAL_NUMBERS, params))
+        preview.notes.append(_named_numbers(ImportNote.OFFICIAL_NUMBERS, preview.officials))
     if preview.protected:  # 110 imported into a blocklist: a trial was told 「新增 3 条」 and nothing more
-        shown = preview.protected[:3]
-        more = "…" if len(preview.protected) > 3 else ""
-        params = {
-            "count": len(preview.protected),
-            "examples": "、".join(f"{n} {name.zh}" for n, name in shown) + more,
-            "examples_en": ", ".join(f"{n} {name.en}" for n, name in shown) + more,
-        }
-        preview.notes.append(Message(ImportNote.PROTECTED_NUMBERS, params))
+        preview.notes.append(_named_numbers(ImportNote.PROTECTED_NUMBERS, preview.protected))
     preview.problems.sort(key=lambda p: p.line)
     return preview
+
+
+def _named_numbers(code: ImportNote, numbers: list[tuple[str, BiText]]) -> Message:
+    """A note on some rows' numbers: how many, and the first three with whose they are."""
+    shown = numbers[:3]
+    more = "…" if len(numbers) > 3 else ""
+    return Message(
+        code,
+        {
+            "count": len(numbers),
+            "examples": "、".join(f"{n} {name.zh}" for n, name in shown) + more,
+            "examples_en": ", ".join(f"{n} {name.en}" for n, name in shown) + more,
+        },
+    )
 
 
 class _Collector:
