@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from app.jobs import Progress
     from app.phone.importer import CallDetails
     from app.services import AppServices
+    from screening.screener import Channel
     from screening.transcript.detector import TranscriptAssessment
 
 
@@ -25,10 +26,15 @@ SAVED_SOURCE = "check"  # the history's source of a message kept from the 查号
 
 
 def screen_numbers(
-    progress: Progress, services: AppServices, numbers: list[str], details: Sequence[CallDetails] = ()
+    progress: Progress,
+    services: AppServices,
+    numbers: list[str],
+    details: Sequence[CallDetails] = (),
+    channel: Channel = "call",
 ) -> list[CheckRow]:
     """Worker: screen each number with this thread's screener (own DB connection); ``details`` are the numbers'
-    call-log names and times, when they came from one (``app.models.calllog.CallLog.details``)."""
+    call-log names and times, when they came from one (``app.models.calllog.CallLog.details``). ``channel``: how the
+    numbers came (``screening.screener``): callers, or numbers written in a message (``"sms"``)."""
     screener = services.make_screener()
     services.store().lists()  # picks up list changes made a moment ago on the writer's connection
     total = len(numbers)
@@ -39,9 +45,9 @@ def screen_numbers(
             progress.update(i, total)
         detail = details[i] if i < len(details) else None
         if detail:
-            rows.append(CheckRow(raw, screener.screen(raw), name=detail.name, time=detail.time))
+            rows.append(CheckRow(raw, screener.screen(raw, channel), name=detail.name, time=detail.time))
         else:
-            rows.append(CheckRow(raw, screener.screen(raw)))
+            rows.append(CheckRow(raw, screener.screen(raw, channel)))
     progress.update(total, total, force=True)
     rows.sort(key=lambda r: (int(r.level), r.score), reverse=True)  # riskiest first, sorted off the GUI thread
     return rows
@@ -81,7 +87,8 @@ def check_text(progress: Progress, services: AppServices, text: str, style: str 
     progress.check()
     assessment = detector.assess(text, style=style)
     phones = list(dict.fromkeys(e.value for e in assessment.entities if e.kind == "phone"))
-    numbers = screen_numbers(progress, services, phones) if phones else []
+    # written in a message, not calling: a 1069 platform number in a 刷单 SMS was told 「不应作为来电号码出现」 (a trial)
+    numbers = screen_numbers(progress, services, phones, channel="sms") if phones else []
     from screening.transcript.detector import ALERT_LEVEL
 
     if Level.parse(assessment.level) >= ALERT_LEVEL:  # what the scam wants dialled is no calm number

@@ -597,3 +597,14 @@ def test_a_checked_message_is_shown_in_its_own_words(qtbot, services, wait_jobs)
     assert "网银证书已过期" in marked and "手续费" in marked, marked
     assert any("ＱＱ" in m for m in marked), marked  # the QQ cue, in the full-width letters pasted
     assert not any("qq" in m or "5000" in m for m in marked), marked
+
+
+def test_a_platform_number_in_a_message_is_not_judged_as_a_caller(qtbot, services, wait_jobs) -> None:
+    """A 1069 number written in a pasted 刷单 SMS was told 「106/1069 开头的是短信平台端口，不应作为来电号码出现」, a
+    rule about callers (a trial). Numbers in a message are screened as written in one; a scam's number is still 别拨打."""
+    page = _page(qtbot, services)
+    _check(qtbot, page, "【优选兼职】诚聘网络刷单员，日结200-500元，详询10690000123，加QQ 3344556677", wait_jobs)
+    assert [r.raw for r in page.model.rows()] == ["10690000123"]
+    reason = _cell(page, "10690000123", CheckResultsModel.COL_REASONS)
+    assert "来电号码" not in reason and "不要拨打" in reason, reason
+    assert "刷单返利" in page.text_result.banner.title_text()
