@@ -330,6 +330,8 @@ def about_text(row: Any) -> bool:
     """A message's or recording's verdict is on what was written or said: ○ 未发现诈骗, not ? 未知; a recording kept
     unchecked (no speech model yet), or heard by a model of another language (:func:`heard_no_chinese`), said nothing
     we read, and is ? 未知 with its reason. A row of 录音分析 (it has a ``status``, no ``kind``) is a recording."""
+    if isinstance(row, dict):  # a history record as the store gives it (``callshield history``)
+        return not is_unchecked(row) and not heard_no_chinese(row) and row.get("kind") in ("sms", "recording")
     raw = getattr(row, "raw", None)
     if isinstance(raw, dict) and is_unchecked(raw):
         return False
@@ -341,13 +343,11 @@ def about_text(row: Any) -> bool:
     return str(kind or "") in ("sms", "recording")
 
 
-NOT_CHINESE_REASON = "speech.not_chinese"  # ``blocklists.history.speech_reason`` of ``SpeechProblem.NOT_CHINESE``
-
-
 def heard_no_chinese(row: Any) -> bool:
-    """Whether a recording's transcript was hardly Chinese (a speech model of another language): nothing was read that
-    the detector could judge, so it is ? 未知 with the warning, not ○ 未发现诈骗 (a trial's Korean model)."""
-    error = getattr(row, "error", None)
-    if getattr(getattr(error, "code", None), "name", "") == "NOT_CHINESE":
-        return True
-    return any(getattr(r, "code", None) == NOT_CHINESE_REASON for r in getattr(row, "reasons", ()) or ())
+    """Whether a recording's transcript is hardly Chinese (``speech.language``: a speech model of another language):
+    nothing was read that the detector could judge, so it is ? 未知 with the warning, not ○ 未发现诈骗 (a trial's Korean
+    model). Judged from the transcript itself, so rows stored before the warning existed say it too."""
+    from speech.language import not_chinese
+
+    transcript = row.get("transcript") if isinstance(row, dict) else getattr(row, "transcript", None)
+    return bool(transcript) and not_chinese(str(transcript)) is not None

@@ -521,6 +521,8 @@ def iter_decoded_lines(data: bytes) -> tuple[str, Iterator[tuple[int, str, int]]
     of the whole file.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if len(data) % 2 and data.endswith(DOS_EOF.encode("ascii")):  # a one-byte mark after the last character
+            data = data[:-1]
         text = data.decode("utf-16", errors="replace")  # replacement characters mark bad lines as binary
         return "UTF-16", _text_iter(text.rstrip(DOS_EOF))  # (decoded first: 业 is 4E 1A in UTF-16BE)
     data = data.rstrip(DOS_EOF.encode("ascii"))  # (no GBK or UTF-8 character ends in 0x1A)

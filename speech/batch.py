@@ -197,8 +197,8 @@ def _worker_scan(path: str, digest: str) -> FileResult:
         warning = result.error.message
     if result.stopped:
         return FileResult(path=path, content_hash=digest, status=CANCELLED, duration_s=result.audio_s, seconds=seconds)
-    # a model of another language: its verdict means nothing (a cut-off file says so first; the batch's other files
-    # say this)
+    # a model of another language: its verdict means nothing (a cut-off file says that first; its stored row and its
+    # page say this too: ``app.operations.recordings.store_result``, ``app.display.heard_no_chinese``)
     warning = warning or not_chinese_warning(path, result.text)
     level = score = category = None
     hits: tuple[dict[str, Any], ...] = ()

@@ -3,10 +3,12 @@ writes its own script for Mandarin speech, and the scam-script detector then fin
 
 from __future__ import annotations
 
+import re
+
 from screening.i18n import Message
 from speech.errors import SpeechProblem
 
-MIN_LETTERS = 8  # fewer letters than this say nothing either way (silence, a "喂", a name)
+MIN_LETTERS = 8  # fewer letters (a Latin word counts one) say nothing either way (silence, a "喂", a name)
 MIN_CHINESE_SHARE = 0.5  # Mandarin transcripts carry a few Latin words (QQ, app, vivo), never half their letters
 
 
@@ -14,13 +16,19 @@ def _is_han(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+
+
 def not_chinese(text: str) -> str | None:
-    """A sample of ``text`` when it is hardly Chinese (its letters mostly of another script), else None."""
-    letters = [ch for ch in text if ch.isalpha()]
-    if len(letters) < MIN_LETTERS:
+    """A sample of ``text`` when it is hardly Chinese (its letters mostly of another script), else None. A Latin word
+    counts once, as a Chinese character does: 「请 下载 zoom app 然后 输入 meeting id」 is Chinese (a review)."""
+    latin_words = len(_LATIN_WORD.findall(text))
+    others = [ch for ch in text if ch.isalpha() and not ("a" <= ch.lower() <= "z")]
+    units = latin_words + len(others)
+    if units < MIN_LETTERS:
         return None
-    han = sum(map(_is_han, letters))
-    if han >= MIN_CHINESE_SHARE * len(letters):
+    han = sum(map(_is_han, others))
+    if han >= MIN_CHINESE_SHARE * units:
         return None
     return " ".join(text.split())[:24]
 

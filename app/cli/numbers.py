@@ -29,6 +29,7 @@ from wcwidth import wcswidth
 
 from app import paths
 from app.cli.context import echo, echo_err
+from app.display import about_text as record_about_text
 from app.display import level_word, number_nothing_found, record_kind_label, shown_name, shown_number, with_name
 from screening.i18n import Message, count_en, os_reason
 from screening.numbers import NumberProblem
@@ -991,7 +992,7 @@ def cmd_history(args: argparse.Namespace, ctx: Any) -> int:
             Path(r["file_path"]).name if r.get("file_path") else "-"
         )
         what = with_name(what, r.get("name"), lang)  # the phone's contact name or mark: as the parent saw it
-        about_text = r["kind"] in ("sms", "recording")  # what was said or written was checked: ○ 未发现诈骗
+        about_text = record_about_text(r)  # what was said or written was checked: ○ 未发现诈骗
         level = level_word(r["level"], lang, about_text) if r.get("level") is not None else "-"
         if not first and r.get("level") is not None and r["level"] <= Level.UNKNOWN:
             first = number_nothing_found(lang)

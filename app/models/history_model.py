@@ -168,7 +168,7 @@ def _decode_value(value: Any) -> Any:
     from screening.i18n import BiText
 
     if isinstance(value, dict):
-        if set(value) >= {"zh", "en"} and len(value) <= 3:
+        if set(value) == {"zh", "en"}:  # (one with a code beside, a speech reason, keeps it: ``app.display``)
             return BiText(str(value.get("zh") or ""), str(value.get("en") or ""))
         return _Record(value)
     return value

@@ -58,6 +58,7 @@ from screening.numbers import trim_cache
 from screening.screener import NumberScreener
 from screening.types import Level
 from speech.batch import AUDIO_EXTENSIONS  # the recordings a folder scan reads: one list (it lacked .wma here)
+from speech.language import not_chinese_warning
 
 log = logging.getLogger(__name__)
 
@@ -344,7 +345,7 @@ class VoskTranscriber:
         if result.error is not None:
             if result.error.code is not SpeechProblem.TRUNCATED or not result.segments:
                 raise SpeechError(result.error.code, **dict(result.error.message.params))
-            return Transcript(result.text, result.audio_s, result.error.message)  # (as a batch scan: cut-off first)
+            return Transcript(result.text, result.audio_s, result.error.message)  # (a cut-off file says that first)
         return Transcript(result.text, result.audio_s, note)
 
 
@@ -1446,6 +1447,9 @@ class PhoneImporter:
             reasons = [{"code": "script", "level": a.level.name.lower(), "zh": r.zh, "en": r.en} for r in a.reasons]
         if transcript.warning is not None:  # a cut-off file, a model of another language: said wherever the row is
             reasons.append(speech_reason(transcript.warning))
+        heard = not_chinese_warning(str(p), transcript.text)
+        if heard is not None and (transcript.warning is None or transcript.warning.code is not heard.code):
+            reasons.append(speech_reason(heard))
         e164 = None
         if number:
             n_level, n_score, e164, n_reasons, _cat, _v = self._number(number, "call")

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.display import LIST_CATEGORIES, category_label, scheme_name, shown_category
+from app.display import LIST_CATEGORIES, about_text, category_label, scheme_name, shown_category
 from app.models.history_model import HistoryModel, HistoryRow
 from app.operations import DataArea
 from app.operations.history import MAX_ROWS, load_history, load_profiles
@@ -49,6 +49,7 @@ from app.ui.widgets import (
     picked_days,
     render_text,
 )
+from blocklists.history import is_unchecked
 from screening.types import Level
 
 log = logging.getLogger(__name__)
@@ -490,7 +491,10 @@ class HistoryPage(QWidget):
         if len(reasons) > BANNER_REASONS:
             more = len(reasons) - BANNER_REASONS
             reasons = [*reasons[:BANNER_REASONS], self.tr("……另有 %n 条原因（导出报告可看全部）", "", more)]
-        self.banner.set_verdict(row.level, headline, reasons, about_text=row.kind in ("sms", "recording"))
+        unchecked = isinstance(row.raw, dict) and is_unchecked(row.raw)  # no model, the wrong model: no verdict
+        self.banner.set_verdict(
+            row.level, headline, reasons, about_text=about_text(row), no_verdict="failed" if unchecked else None
+        )
         meta = [row.time_text(), row.kind_text(lang)]
         if row.profile:
             meta.append(self.tr("家人：%1").replace("%1", row.profile))

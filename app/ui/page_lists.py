@@ -211,10 +211,10 @@ class ImportPreviewDialog(QDialog):
         self.skip_button.clicked.connect(self._accept_skipping)
         self.cancel_button.clicked.connect(self.reject)
         if preview.problem_count:
-            # Enter must not import part of a file: skipping bad lines is a choice made with the mouse or Tab (a
-            # trial pressed Enter on this preview and got 2 of 5 lines in)
+            # Enter must not import part of a file: skipping bad lines is a choice made with the mouse, or by Tab to
+            # the button and then Enter (it still answers Enter with the focus on it); a trial pressed Enter on this
+            # preview and got 2 of 5 lines in
             for button in (self.import_button, self.skip_button):
-                button.setAutoDefault(False)
                 button.setDefault(False)
             self.cancel_button.setDefault(True)
             self.cancel_button.setFocus()

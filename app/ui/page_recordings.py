@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import inbox
-from app.display import shown_category
+from app.display import about_text, heard_no_chinese, shown_category
 from app.models.recording_model import (
     FileStatus,
     RecordingResultsModel,
@@ -54,6 +54,7 @@ from app.ui.widgets import (
     render_text,
 )
 from screening.types import Level
+from speech.language import not_chinese_warning
 
 log = logging.getLogger(__name__)
 
@@ -538,11 +539,16 @@ class RecordingsPage(QWidget):
         if row.level is None:
             reasons.insert(0, row.status.label(lang))
             no_verdict = "pending" if row.status in (FileStatus.QUEUED, FileStatus.SCANNING) else "failed"
+        elif heard_no_chinese(row):
+            no_verdict = "failed"  # heard by a model of another language: nothing was read to judge
+            heard = not_chinese_warning(row.path, row.transcript)
+            if heard is not None and getattr(row.error, "code", None) is not heard.code:
+                reasons.append(render_text(heard, lang))  # (a cut-off file's warning came first)
         self.banner.set_verdict(
             row.level if row.level is not None else Level.UNKNOWN,
             headline,
             reasons,
-            about_text=True,
+            about_text=about_text(row),
             no_verdict=no_verdict,
         )
         text, shown_hits = shown_transcript(row.transcript, row.hits)

@@ -79,8 +79,8 @@ def test_utf16_keeps_a_last_character_ending_in_0x1a_and_drops_the_mark(encoding
     UTF-16BE) lost half its last character and the line was refused as binary."""
     bom = b"\xff\xfe" if encoding.endswith("le") else b"\xfe\xff"
     text = "号码,分类,备注\r\n13800138000,诈骗,冒充企业"
-    for tail in ("", "\x1a"):
-        preview = read_import(bom + (text + tail).encode(encoding), name="u16.csv")
+    for tail in (b"", "\x1a".encode(encoding), b"\x1a"):  # none, a UTF-16 mark, a one-byte mark
+        preview = read_import(bom + text.encode(encoding) + tail, name="u16.csv")
         assert preview.ok, [p.render() for p in preview.problems]
         assert [n for _p, _c, n in preview.rows] == ["冒充企业"]
 

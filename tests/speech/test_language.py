@@ -11,6 +11,9 @@ def test_chinese_transcripts_pass_with_their_latin_words() -> None:
     assert not_chinese("请 加 qq 群 下载 app 然后 打开 vivo 应用 商店 搜索 一下") is None
     assert not_chinese("") is None and not_chinese("喂 ok") is None  # too short to say
     assert not_chinese("嗯 123 456 789 000") is None  # digits are no letters
+    # a Latin word counts once, as a character does (a review: letters made this real warning 「结论不可信」)
+    assert not_chinese("请 下载 zoom app 然后 输入 meeting id 共享 屏幕") is None
+    assert not_chinese("ok ok 好 的 bye bye") is None
 
 
 def test_another_script_is_named_with_a_sample() -> None:

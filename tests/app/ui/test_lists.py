@@ -80,6 +80,15 @@ def test_enter_on_a_preview_with_bad_lines_imports_nothing(qtbot, services, wait
     qtbot.keyClick(dialog, Qt.Key.Key_Return)
     wait_jobs()
     assert not dialog.isVisible() and store.count("block") == before
+    # a keyboard user who tabs to 跳过错误行 and presses Enter does skip them (a review: Enter there cancelled)
+    page.start_import(str(src))
+    wait_jobs()
+    dialog = page.preview_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.skip_button.setFocus()
+    qtbot.keyClick(dialog.skip_button, Qt.Key.Key_Return)
+    wait_jobs()
+    assert not dialog.isVisible() and store.count("block") == before + 2
 
 
 def test_import_cancel_writes_nothing(qtbot, services, wait_jobs, tmp_path: Path) -> None:
