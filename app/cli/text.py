@@ -326,6 +326,10 @@ def _print_assessment(a: Any, ctx: CliContext, details: bool, guessed: bool = Fa
     if category := shown_category(a.level, a.category, a.category_text, lang):
         print(ctx.t("类别：", "Category: ") + category, file=out)
     reasons = text_reasons(a.level, a.reasons, lang)
+    if source:  # quoting the text as given, as its marked copy below shows it
+        from app.reports.export import quoted_as_written
+
+        reasons = quoted_as_written(reasons, source)
     if reasons:
         title = (
             ctx.t("原因：", "Why:")

@@ -495,6 +495,40 @@ def shown_transcript(transcript: str, hits: Sequence[Any]) -> tuple[str, list[An
     return shown, out
 
 
+_QUOTED = re.compile(r"「([^「」]+)」|“([^“”]+)”")
+
+
+def quoted_as_written(lines: Iterable[str], transcript: str) -> list[str]:
+    """Reasons as shown beside the text they explain: a passage they quote from the detector's normalised text
+    (「请加qq 88765432」, 「逾期扣除5000元手续费」) in the words as written (「请加ＱＱ 8876 5432」, 「逾期扣除五千元手续费」), as
+    :func:`shown_transcript` shows the text. Quotes that are not from the text (a scheme's name, 「验证码」 in 「听起来像」)
+    stay as they are."""
+    lines = list(lines)
+    if not transcript or not lines:
+        return lines
+    shown = compact_cjk(transcript)
+    norm = _normalised(shown)
+    if norm == shown:
+        return lines
+    try:
+        from screening.transcript.normalise import source_spans
+    except ImportError:  # pragma: no cover - the detector ships with the app
+        return lines
+
+    def written(match: re.Match[str]) -> str:
+        quote = match.group(1) or match.group(2)
+        pos = norm.find(quote)
+        if pos < 0 or quote in shown:
+            return match.group(0)
+        span = source_spans(shown, norm, [(pos, pos + len(quote))])[0]
+        if span is None or not _holds(_normalised(shown[span[0] : span[1]]), quote):
+            return match.group(0)
+        opening, closing = ("「", "」") if match.group(1) else ("“", "”")
+        return f"{opening}{shown[span[0] : span[1]]}{closing}"
+
+    return [_QUOTED.sub(written, line) for line in lines]
+
+
 def _holds(shown_norm: str, matched: str) -> bool:
     """Whether a carried-over span holds the hit's words: normalised, it is them, or takes them in whole (a span that
     began inside 五千 took all of it), or is most of them."""
@@ -668,7 +702,9 @@ def render_recordings_html(rows: Iterable[Any], lang: str = "zh", generated_at: 
             (_t("category", lang), _category(row, lang)),
         ]
         name = os.path.basename(str(getattr(row, "path", ""))) or str(getattr(row, "path", ""))
-        reasons = _reasons_text(tuple(getattr(row, "reasons", ()) or ()), lang)
+        reasons = quoted_as_written(
+            _reasons_text(tuple(getattr(row, "reasons", ()) or ()), lang), str(getattr(row, "transcript", "") or "")
+        )
         body.append(_item_html(name, meta, row, lang, reasons, _bi(getattr(row, "error", None), lang)))
     return _page(_t("rec_title", lang), "\n".join(body), lang, generated_at)
 
@@ -687,7 +723,9 @@ def render_history_html(rows: Iterable[Any], lang: str = "zh", generated_at: dt.
             (_t("category", lang), _category(row, lang)),
             (_t("source", lang), source_label(getattr(row, "source", ""), lang)),
         ]
-        reasons = _reasons_text(tuple(getattr(row, "reasons", ()) or ()), lang)
+        reasons = quoted_as_written(
+            _reasons_text(tuple(getattr(row, "reasons", ()) or ()), lang), str(getattr(row, "transcript", "") or "")
+        )
         body.append(_item_html(_subject(row, lang), meta, row, lang, reasons))
     return _page(_t("hist_title", lang), "\n".join(body), lang, generated_at)
 

@@ -30,7 +30,7 @@ from app.operations import DataArea
 from app.operations.check import TextCheck, save_text
 from app.operations.history import load_profiles
 from app.operations.phone import ProfileError, add_profile
-from app.reports.export import entity_line, shown_transcript
+from app.reports.export import entity_line, quoted_as_written, shown_transcript
 from app.ui import style
 from app.ui.widgets import ErrorDetailsDialog, HighlightedTranscript, VerdictBanner, ask_person_name, friendly_message
 
@@ -191,7 +191,8 @@ class TextResultSection(QWidget):
         lang = style.current_language()
         a = result.assessment
         headline = shown_category(result.level, a.category, a.category_text, lang)
-        reasons = text_reasons(result.level, a.reasons, lang)  # all of them: the page scrolls, nothing else lists them
+        # all of them (the page scrolls, nothing else lists them), quoting the text as written, as it is shown below
+        reasons = quoted_as_written(text_reasons(result.level, a.reasons, lang), result.text)
         self.banner.set_verdict(result.level, headline, reasons, about_text=True)
         how = self.tr("（自动判断的；不对请在上面的“内容”里选）") if self.guessed else ""
         read_as = self.tr("按“%1”检查").replace("%1", self.style_name) + how

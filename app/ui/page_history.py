@@ -33,7 +33,7 @@ from app.display import LIST_CATEGORIES, about_text, category_label, scheme_name
 from app.models.history_model import HistoryModel, HistoryRow
 from app.operations import DataArea
 from app.operations.history import MAX_ROWS, load_history, load_profiles
-from app.reports.export import entity_line, shown_transcript, write_report
+from app.reports.export import entity_line, quoted_as_written, shown_transcript, write_report
 from app.ui import style
 from app.ui.community import open_report_dialog, reported_text
 from app.ui.widgets import (
@@ -487,7 +487,7 @@ class HistoryPage(QWidget):
         category = shown_category(row.level, row.category, row.category_text, lang)
         # a message pasted on the 查号 page and kept has no sender: the scheme alone, no leading 「 · 」
         headline = " · ".join(part for part in (row.subject, category) if part)
-        reasons = row.reason_texts(lang)
+        reasons = quoted_as_written(row.reason_texts(lang), row.transcript or "")
         if len(reasons) > BANNER_REASONS:
             more = len(reasons) - BANNER_REASONS
             reasons = [*reasons[:BANNER_REASONS], self.tr("……另有 %n 条原因（导出报告可看全部）", "", more)]

@@ -38,7 +38,7 @@ from app.models.recording_model import (
 )
 from app.operations import DataArea
 from app.operations.recordings import collect_recordings, resolve_model_path, run_batch
-from app.reports.export import entity_line, shown_transcript, write_report
+from app.reports.export import entity_line, quoted_as_written, shown_transcript, write_report
 from app.ui import style
 from app.ui.widgets import (
     DataTable,
@@ -529,7 +529,7 @@ class RecordingsPage(QWidget):
         category = shown_category(row.level, getattr(row, "category", None), row.category_text, lang)
         if category:
             headline += " · " + category
-        reasons = [render_text(getattr(r, "text", r), lang) for r in row.reasons]
+        reasons = quoted_as_written([render_text(getattr(r, "text", r), lang) for r in row.reasons], row.transcript)
         if len(reasons) > BANNER_REASONS:  # the full evidence is listed below the transcript
             more = len(reasons) - BANNER_REASONS
             reasons = [*reasons[:BANNER_REASONS], self.tr("……另有 %n 条，见下方“证据”", "", more)]

@@ -334,3 +334,22 @@ def test_shown_transcript_marks_the_hits_own_words_however_the_text_was_written(
         assert a.hits and len(hits) == len(a.hits)
         for hit, orig in zip(hits, a.hits, strict=True):
             assert orig.matched in normalise(hit.matched) or normalise(hit.matched) in orig.matched, (hit.matched, orig)
+
+
+def test_reasons_quote_the_text_as_written_and_leave_other_quotes() -> None:
+    text = "【工商银行】请加ＱＱ：８８７６５４３２，逾期扣除五千元手续费。"
+    lines = [
+        "「加qq」：让你加QQ、微信或私聊。",
+        "最可疑的说法：「逾期扣除5000元手续费」",
+        "“加qq”: Asks you to add a QQ or WeChat contact.",
+        "整段话读来最像「冒充银行 / 钓鱼链接」",  # a scheme's name, not from the text
+        "「验证马」（听起来像「验证码」）",  # neither is in this text
+    ]
+    assert reports.quoted_as_written(lines, text) == [
+        "「加ＱＱ」：让你加QQ、微信或私聊。",
+        "最可疑的说法：「逾期扣除五千元手续费」",
+        "“加ＱＱ”: Asks you to add a QQ or WeChat contact.",
+        "整段话读来最像「冒充银行 / 钓鱼链接」",
+        "「验证马」（听起来像「验证码」）",
+    ]
+    assert reports.quoted_as_written(lines, "") == lines

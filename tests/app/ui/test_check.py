@@ -597,6 +597,9 @@ def test_a_checked_message_is_shown_in_its_own_words(qtbot, services, wait_jobs)
     assert "网银证书已过期" in marked and "手续费" in marked, marked
     assert any("ＱＱ" in m for m in marked), marked  # the QQ cue, in the full-width letters pasted
     assert not any("qq" in m or "5000" in m for m in marked), marked
+    # the reasons quote it as written too, as the marks show it
+    reasons = " ".join(page.text_result.banner.reasons_text())
+    assert "「加ＱＱ」" in reasons and "「加qq」" not in reasons, reasons
 
 
 def test_a_platform_number_in_a_message_is_not_judged_as_a_caller(qtbot, services, wait_jobs) -> None:
