@@ -97,7 +97,8 @@ class RecordingResultsModel(RowTableModel[RecordingRow]):
                 return row.name
             if column == self.COL_STATUS:
                 if row.status is FileStatus.FAILED and row.error:
-                    return f"{row.status.label(lang)}：{bi(row.error, lang)}"
+                    colon = ": " if lang == "en" else "："  # (no full-width colon in English: a trial)
+                    return f"{row.status.label(lang)}{colon}{bi(row.error, lang)}"
                 return row.status.label(lang)
             if column == self.COL_SCORE:
                 return "" if row.level is None else f"{row.score:.2f}"

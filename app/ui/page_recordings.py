@@ -588,7 +588,7 @@ class RecordingsPage(QWidget):
         lang = self._lang()
         risky = sum(1 for row in rows if row.level is not None and row.level >= Level.WARN)
         parts = [f"{status.label(lang)} {n}" for status, n in counts.items()]
-        text = self.tr("共 %n 个文件：", "", len(rows)) + "，".join(parts)
+        text = self.tr("共 %n 个文件：", "", len(rows)) + (", " if lang == "en" else "，").join(parts)
         if risky:
             text += "  " + self.tr("其中 %n 个有诈骗风险（警告或拦截）", "", risky)
         self._set_summary(text)

@@ -355,3 +355,17 @@ def test_the_verdict_is_whole_in_large_text_on_a_small_screen(qtbot, services, w
         assert page.height() == 760  # the page did not grow past the screen to fit the banner (it scrolls)
     finally:
         apply_text_scale(app, False)
+
+
+def test_a_failed_files_status_in_english_has_no_full_width_colon(qtbot) -> None:
+    """A trial's English 录音分析 read 「failed：“/tmp/…/x.wav” is not an audio file…」 and 「done 14，failed 2」."""
+    from screening.i18n import Message
+    from speech.errors import SpeechProblem
+
+    model = RecordingResultsModel(lang="en")
+    path = "/rec/x.wav"
+    model.set_rows(
+        [RecordingRow(path=path, status=FileStatus.FAILED, error=Message(SpeechProblem.NOT_AUDIO, {"path": path}))]
+    )
+    status = model.data(model.index(0, RecordingResultsModel.COL_STATUS))
+    assert status.startswith("failed: “/rec/x.wav”") and "：" not in status, status
