@@ -4,6 +4,7 @@ writes its own script for Mandarin speech, and the scam-script detector then fin
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from screening.i18n import Message
 from speech.errors import SpeechProblem
@@ -31,6 +32,16 @@ def not_chinese(text: str) -> str | None:
     if han >= MIN_CHINESE_SHARE * units:
         return None
     return " ".join(text.split())[:24]
+
+
+def recording_warnings(path: str, text: str, first: Any = None) -> list[Any]:
+    """A recording's warnings, as every place that keeps or shows them lists them: ``first`` (a cut-off file's, or a
+    failed file's reason) when there is one, then :func:`not_chinese_warning` unless ``first`` already is it."""
+    out = [first] if first is not None else []
+    heard = not_chinese_warning(path, text)
+    if heard is not None and getattr(first, "code", None) is not heard.code:
+        out.append(heard)
+    return out
 
 
 def not_chinese_warning(path: str, text: str) -> Message | None:

@@ -20,7 +20,7 @@ from app.jobs import Progress
 from blocklists.db import open_db
 from blocklists.history import History, speech_reason
 from speech.batch import BatchProgress, BatchSummary, FileResult, scan_recordings
-from speech.language import not_chinese_warning
+from speech.language import recording_warnings
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +29,7 @@ def store_result(history: History, result: FileResult) -> int:
     """Write a finished scan into the history table (``blocklists.history.History``). A finished scan's warnings (a
     cut-off file, a transcript that is hardly Chinese: ``speech.language``) are kept among its reasons, so 记录 and the
     reports say them too."""
-    warnings = [result.error] if result.error is not None else []
-    heard = not_chinese_warning(result.path, result.transcript or "")
-    if heard is not None and all(w.code is not heard.code for w in warnings):
-        warnings.append(heard)  # (a cut-off file says that first; the wrong model is said as well)
+    warnings = recording_warnings(result.path, result.transcript or "", result.error)
     return int(
         history.add_recording(
             result.path,

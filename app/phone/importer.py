@@ -58,7 +58,7 @@ from screening.numbers import trim_cache
 from screening.screener import NumberScreener
 from screening.types import Level
 from speech.batch import AUDIO_EXTENSIONS  # the recordings a folder scan reads: one list (it lacked .wma here)
-from speech.language import not_chinese_warning
+from speech.language import not_chinese_warning, recording_warnings
 
 log = logging.getLogger(__name__)
 
@@ -333,7 +333,6 @@ class VoskTranscriber:
     def __call__(self, path: Path) -> Transcript:
         from speech.audio import FileSource
         from speech.errors import SpeechError, SpeechProblem
-        from speech.language import not_chinese_warning
         from speech.pipeline import run_sync
         from speech.recognizer import load_model
 
@@ -1445,11 +1444,8 @@ class PhoneImporter:
         reasons: list[dict[str, Any]] = []
         if a.level >= Level.CAUTION:
             reasons = [{"code": "script", "level": a.level.name.lower(), "zh": r.zh, "en": r.en} for r in a.reasons]
-        if transcript.warning is not None:  # a cut-off file, a model of another language: said wherever the row is
-            reasons.append(speech_reason(transcript.warning))
-        heard = not_chinese_warning(str(p), transcript.text)
-        if heard is not None and (transcript.warning is None or transcript.warning.code is not heard.code):
-            reasons.append(speech_reason(heard))
+        # a cut-off file, a model of another language: said wherever the row is
+        reasons += [speech_reason(w) for w in recording_warnings(str(p), transcript.text, transcript.warning)]
         e164 = None
         if number:
             n_level, n_score, e164, n_reasons, _cat, _v = self._number(number, "call")

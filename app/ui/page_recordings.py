@@ -54,7 +54,7 @@ from app.ui.widgets import (
     render_text,
 )
 from screening.types import Level
-from speech.language import not_chinese_warning
+from speech.language import recording_warnings
 
 log = logging.getLogger(__name__)
 
@@ -533,17 +533,14 @@ class RecordingsPage(QWidget):
         if len(reasons) > BANNER_REASONS:  # the full evidence is listed below the transcript
             more = len(reasons) - BANNER_REASONS
             reasons = [*reasons[:BANNER_REASONS], self.tr("……另有 %n 条，见下方“证据”", "", more)]
-        if row.error is not None:
-            reasons.append(render_text(row.error, lang))
+        # a failed file's reason or a cut-off file's warning, and a model of another language's
+        reasons += [render_text(w, lang) for w in recording_warnings(row.path, row.transcript, row.error)]
         no_verdict = None
         if row.level is None:
             reasons.insert(0, row.status.label(lang))
             no_verdict = "pending" if row.status in (FileStatus.QUEUED, FileStatus.SCANNING) else "failed"
         elif heard_no_chinese(row):
             no_verdict = "failed"  # heard by a model of another language: nothing was read to judge
-            heard = not_chinese_warning(row.path, row.transcript)
-            if heard is not None and getattr(row.error, "code", None) is not heard.code:
-                reasons.append(render_text(heard, lang))  # (a cut-off file's warning came first)
         self.banner.set_verdict(
             row.level if row.level is not None else Level.UNKNOWN,
             headline,
