@@ -506,7 +506,9 @@ STYLE_LOWER_AFTER = {"call": 0.0, "sms": 0.2, "chat": 0.0}
 # Round 24's fG wrote to the same prompt (its first retraining, with fG counted, chose call -1.061 + shift -1.00 where
 # without it the shift is -1.25: a quarter point of call offset from a few dev texts). A later writer of that prompt
 # joins this set (round 25's eG and round 27's cG in the fifteenth session, round 26's dG in the sixteenth).
-CALIBRATION_SKIPS_WRITERS = frozenset({"gG", "fG", "eG", "cG", "dG", "bG", "aG", "2G", "3G", "5G", "6G", "7G", "8G", "9G"})
+CALIBRATION_SKIPS_WRITERS = frozenset(
+    {"gG", "fG", "eG", "cG", "dG", "bG", "aG", "2G", "3G", "5G", "6G", "7G", "8G", "9G"}
+)
 
 
 def calibrate_full(

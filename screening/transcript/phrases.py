@@ -172,8 +172,12 @@ def _weight(value: Any, path: str, where: str) -> float:
 
 def _not_inside(value: Any, phrases: list[Any], path: str, where: str) -> tuple[str, ...]:
     """A rule's ``not_inside`` words. Each must hold a whole phrase of the rule (every part of a "a…b" one) and be
-    longer, or it could never apply; compared as the matcher sees them (normalised: 加QQ is 加qq, 五千 is 5000)."""
-    from screening.transcript.normalise import normalise
+    longer, or it could never apply; compared as the matcher sees them: normalised (加QQ is 加qq, 五千 is 5000) and
+    by sound, so a word may hold a phrase only by its sound (马上还你, said ma shang huan ni, is keyed 伤害你's
+    shang hai ni: the text side reads a character by its first reading)."""
+    from screening.transcript.normalise import normalise, sound_key
+
+    key = sound_key(True).key
 
     if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
         raise _bad_field(
@@ -187,9 +191,9 @@ def _not_inside(value: Any, phrases: list[Any], path: str, where: str) -> tuple[
             f"'not_inside' 的词最多 {MAX_NOT_INSIDE} 个字：{long[0]!r}",
             f"a 'not_inside' word has at most {MAX_NOT_INSIDE} characters: {long[0]!r}",
         )
-    split = [[normalise(part) for part in p.split(GAP_MARK) if part.strip()] for p in phrases]
+    split = [[key(normalise(part)) for part in p.split(GAP_MARK) if part.strip()] for p in phrases]
     for word in value:
-        w = normalise(word.strip())
+        w = key(normalise(word.strip()))
         if not any(all(part in w for part in parts) and w not in parts for parts in split):
             raise _bad_field(
                 path,

@@ -395,6 +395,17 @@ def test_a_held_word_is_found_by_sound_and_no_hit_runs_across_its_end(det: Scrip
     assert "romance.endearment" in {h.rule_id for h in det.assess("老公安排一下周末去哪", style="chat").hits}
 
 
+def test_paying_a_friend_back_soon_is_no_threat_to_hurt_you(det: ScriptDetector) -> None:
+    """「马上还你」 (huan, pay back) is keyed by 还's first reading, hai: shang hai ni, the sound of 伤害你. Its
+    not_inside word holds the threat only by sound; a threat said or misheard stays one."""
+    for text in ("上次借的五百块，我下周一马上还你，别急哈", "钱我马上还他，你放心"):
+        honest = det.assess(text, style="chat")
+        assert "kidnap.threat" not in {h.rule_id for h in honest.hits}, text
+        assert honest.level < Level.CAUTION, text
+    for text in ("不给钱我们马上伤害你儿子", "不 给 钱 马 上 伤 还 你 儿 子"):
+        assert "kidnap.threat" in {h.rule_id for h in det.assess(text, style="call").hits}, text
+
+
 def test_a_partial_segment_that_ends_inside_a_held_word_waits_for_the_rest(det: ScriptDetector) -> None:
     """A partial 「…兑换现金」 may go on as 兑换现金券: its cash cue is not counted until the text says which."""
     s = det.session(style="call")
