@@ -51,16 +51,35 @@ WRITE_RETRY_S = 300.0  # how long a history write keeps retrying while another p
 
 log = logging.getLogger(__name__)
 KINDS = ("call", "recording", "sms")
-# A recording kept without being checked (it could not be transcribed: no speech model, a broken file): no transcript.
-# The family report counts these, and a scan of the same file later replaces the row.
-UNCHECKED_RECORDING = "kind = 'recording' AND transcript IS NULL"
+# The reason code of a recording heard by a speech model of another language (``speech.language.not_chinese``: a
+# volunteer installed the Korean model): its transcript is in another script and the detector could judge nothing.
+HEARD_NOT_CHINESE = "speech.not_chinese"
+# A recording kept without being checked: it could not be transcribed (no speech model, a broken file: no transcript),
+# or a model of another language heard it and nothing in it was found (a text the rules could still read and flag,
+# by its number or with a pack of that language, has its verdict). The family report counts these, and a scan of the
+# same file later (once the Chinese model is in place) replaces the row; a file checked before is skipped
+# (:meth:`History.find_by_hash`).
+UNCHECKED_RECORDING = (
+    "kind = 'recording' AND (transcript IS NULL"
+    f" OR (coalesce(reasons, '') LIKE '%\"{HEARD_NOT_CHINESE}\"%' AND coalesce(level, 0) < {int(Level.CAUTION)}))"
+)
 # What a check fills in on another person's unchecked row of the same file (its own profile, number and time stay).
 _VERDICT_COLUMNS = ("level", "score", "category", "reasons", "transcript", "hits", "entities", "duration_s", "note")
 
 
 def is_unchecked(record: Mapping[str, Any]) -> bool:
-    """Whether a history row is a recording kept without being checked (``UNCHECKED_RECORDING``)."""
-    return record.get("kind") == "recording" and record.get("transcript") is None
+    """Whether a history row is a recording kept without being checked (``UNCHECKED_RECORDING``): not transcribed,
+    or heard by a model of another language (its reasons, stored JSON text or decoded, carry that code)."""
+    if record.get("kind") != "recording":
+        return False
+    if record.get("transcript") is None:
+        return True
+    if int(record.get("level") or 0) >= Level.CAUTION:
+        return False
+    reasons = record.get("reasons")
+    if isinstance(reasons, str):
+        return f'"{HEARD_NOT_CHINESE}"' in reasons
+    return any(isinstance(r, Mapping) and r.get("code") == HEARD_NOT_CHINESE for r in reasons or ())
 
 
 def speech_reason(message: Message) -> dict[str, str]:
@@ -143,8 +162,8 @@ class History:
     def _answer_unchecked(self, content_hash: str, row: Mapping[str, Any]) -> None:
         conn = self.db.conn
         conn.execute(
-            f"DELETE FROM history WHERE content_hash = ? AND {UNCHECKED_RECORDING} AND profile IS ?",
-            [content_hash, row.get("profile")],
+            f"DELETE FROM history WHERE content_hash = ? AND {UNCHECKED_RECORDING} AND profile = ?",
+            [content_hash, row.get("profile") or ""],  # a row without a person is stored with '' (the column's default)
         )
         if row.get("transcript") is not None:
             verdict = {k: row.get(k) for k in _VERDICT_COLUMNS}

@@ -157,7 +157,8 @@ def collect_report(
     window = [profile, _iso(since), _iso(until)]
     where = "profile = ? AND occurred_at >= ? AND occurred_at < ?"
     for kind, level, n in conn.execute(
-        f"SELECT kind, level, count(*) FROM history WHERE {where} GROUP BY kind, level", window
+        f"SELECT kind, level, count(*) FROM history WHERE {where} AND NOT ({UNCHECKED_RECORDING}) GROUP BY kind, level",
+        window,
     ):
         if level is None:
             continue  # kept but not screened (the parent's own messages, a recording not checked: below)
@@ -387,10 +388,13 @@ def unchecked_text(rep: SafetyReport) -> tuple[str, str]:
     if not n:
         return "", ""
     return (
-        f"另有 {n} 段通话录音没能检查（比如还没装语音识别模型），导入时的提示写了原因。装好模型后再导入一次，就会检查它们。",
+        f"另有 {n} 段通话录音没能检查（比如还没装语音识别模型，或装的不是中文模型），导入时的提示写了原因。"
+        "装好中文模型后再导入一次，就会检查它们。",
         ("1 call recording" if n == 1 else f"{n} call recordings")
-        + " could not be checked (for example, no speech model is installed yet); the import said why. Import again"
-        " once the model is in place and " + ("it" if n == 1 else "they") + " will be checked.",
+        + " could not be checked (for example, no speech model is installed yet, or one for another language); the"
+        " import said why. Import again once the Chinese model is in place and "
+        + ("it" if n == 1 else "they")
+        + " will be checked.",
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -231,3 +232,33 @@ def test_a_recording_kept_unchecked_is_answered_by_the_next_check_of_the_same_fi
     history.add_recording("b.mp3", content_hash="h2", occurred_at=at, profile="妈妈", transcript="你好", level=1)
     (b,) = [r for r in history.query(kind="recording", limit=None) if r["file_path"] == "b.mp3"]
     assert b["transcript"] == "你好"
+
+
+def test_a_recording_heard_by_a_model_of_another_language_is_unchecked_until_a_verdict(tmp_path: Path) -> None:
+    """A volunteer imported the Korean model: Mandarin calls came out in Hangul and the detector found nothing. Such a
+    row was counted checked, the family report said so, and importing again after installing the Chinese model
+    skipped the file. It is unchecked now, until a scan answers it; one the rules still flagged keeps its verdict."""
+    from blocklists.history import is_unchecked, speech_reason
+    from screening.i18n import Message
+    from speech.errors import SpeechProblem
+
+    heard = speech_reason(Message(SpeechProblem.NOT_CHINESE, {"path": "a.wav", "sample": "아 영파시 뭐"}))
+    history = History(open_db(tmp_path / "callshield.db"))
+    history.add_recording("a.wav", content_hash="h1", source="scan", transcript="아 영파시 뭐 하우스 다 죠 네요",
+                          level=Level.UNKNOWN, reasons=[heard])  # fmt: skip
+    (row,) = history.query(kind="recording", limit=None)
+    assert is_unchecked(row) and history.find_by_hash("h1") is None
+    # the next scan, with the Chinese model, answers it: one row (nobody's, as 录音分析 keeps it), checked
+    history.add_recording(
+        "a.wav", content_hash="h1", source="scan", transcript="您好这里是社区医院", level=Level.UNKNOWN
+    )
+    (row,) = history.query(kind="recording", limit=None)
+    assert not is_unchecked(row) and history.find_by_hash("h1") is not None
+    # flagged all the same (its number, or a pack of that language): the verdict stands, and the file is not read again
+    history.add_recording("b.wav", content_hash="h2", source="scan", transcript="계좌 비밀번호 알려주세요",
+                          level=Level.WARN, reasons=[heard])  # fmt: skip
+    stored = history.find_by_hash("h2")
+    assert stored is not None and not is_unchecked(stored)
+    assert not is_unchecked({**stored, "level": int(Level.WARN)})  # decoded reasons and a plain int alike
+    assert is_unchecked({**stored, "level": int(Level.UNKNOWN)})
+    assert is_unchecked({**stored, "level": None, "reasons": json.dumps([heard], ensure_ascii=False)})

@@ -302,3 +302,31 @@ def test_what_to_do_next_never_names_a_number_already_on_a_list(tmp_path: Path) 
     todo = _visible(render_html(rep, "zh"))
     todo = todo[todo.index("接下来怎么做") :]
     assert "10690000123" in todo and "95275012" not in todo
+
+
+def test_recordings_heard_by_a_model_of_another_language_are_not_counted_checked(tmp_path: Path) -> None:
+    """The report said 「检查了 2 段通话录音」 for two Mandarin calls the Korean model wrote in Hangul: nothing could be
+    found in them. They are counted with the recordings not checked, and the report says why and what to do."""
+    from datetime import datetime, timezone
+
+    from app.reports.family import collect_report, unchecked_text
+    from blocklists.db import open_db
+    from blocklists.history import History, speech_reason
+    from screening.i18n import Message
+    from speech.errors import SpeechProblem
+
+    db = open_db(tmp_path / "callshield.db")
+    history = History(db)
+    heard = speech_reason(Message(SpeechProblem.NOT_CHINESE, {"path": "a.m4a", "sample": "아 영파시 뭐"}))
+    for i in range(2):
+        history.add_recording(f"{i}.m4a", content_hash=f"h{i}", occurred_at=f"2026-12-01T0{i}:00:00+00:00",
+                              profile="妈妈", transcript="아 영파시 뭐 하우스 다 죠 네요", level=Level.UNKNOWN,
+                              reasons=[heard])  # fmt: skip
+    history.add_recording("ok.m4a", content_hash="h9", occurred_at="2026-12-01T03:00:00+00:00", profile="妈妈",
+                          transcript="妈我周末回家吃饭", level=Level.UNKNOWN)  # fmt: skip
+    rep = collect_report(db, "妈妈", days=7, tz=timezone.utc, now=datetime(2026, 12, 3, tzinfo=timezone.utc))
+    db.close()
+    assert (rep.recordings_scanned, rep.recordings_unchecked) == (1, 2)
+    zh, en = unchecked_text(rep)
+    assert "另有 2 段通话录音没能检查" in zh and "不是中文模型" in zh and "another language" in en
+    assert "另有 2 段通话录音没能检查" in _visible(render_html(rep, "zh"))
