@@ -357,13 +357,20 @@ class PhraseMatcher:
         self._authority_rules = tuple(i for i, r in enumerate(self.rules) if r.kind == "authority_link")
         self._link_rules = frozenset(i for i, r in enumerate(self.rules) if r.kind in LINK_KINDS)
         self._done_rules = frozenset(i for i, r in enumerate(self.rules) if r.done_is_report)
-        # every rule's not_inside words by sound key (a recogniser's 兑黄现金券 is 兑换现金券): key → the rules it holds
+        # every rule's not_inside words by sound key (a recogniser's 兑黄现金券 is 兑换现金券): key → the rules it holds.
+        # A word that holds the rule's phrase only by its sound is looked for as written (``_held_as_written``): 马上还你
+        # sounds like 伤害你 because 还 is keyed by its first reading, and so does a threat with 伤 dropped, 马上害你.
         self._held_by: dict[str, list[int]] = {}
+        self._held_as_written: dict[str, list[int]] = {}
         # per such rule, how far past a hit's end a word holding it may reach (a partial segment can end mid-word)
         self.held_reach: dict[int, int] = {}
         for i, r in enumerate(self.rules):
+            written = [[normalise(part) for part in p.split(GAP_MARK) if part.strip()] for p in r.phrases]
             for word in map(normalise, r.not_inside):
-                self._held_by.setdefault(key.key(word), []).append(i)
+                if any(all(part in word for part in parts) for parts in written):
+                    self._held_by.setdefault(key.key(word), []).append(i)
+                else:
+                    self._held_as_written.setdefault(word, []).append(i)
                 self.held_reach[i] = max(self.held_reach.get(i, 0), len(word) - 1)
         self._name_index = {name: i for i, name in enumerate(borrowed_names())}
         self._empty = not entries and not exact and not self._link_rules
@@ -466,11 +473,14 @@ class PhraseMatcher:
         if hit_rules:
             # a hit inside an everyday word its rule lists as not_inside is that word; other rules' hits stay
             held: dict[int, list[tuple[int, int]]] = {}  # rule → (start, end) of its words, by start
-            for word, rs in self._held_by.items():
-                wanted = [ri for ri in rs if ri in hit_rules]  # only the words of rules that were hit are looked for
-                for a in _occurrences(key, word) if wanted else ():
-                    for ri in wanted:
-                        held.setdefault(ri, []).append((a, a + len(word)))
+            for text, words in ((key, self._held_by), (norm, self._held_as_written)):
+                for word, rs in words.items():
+                    wanted = [
+                        ri for ri in rs if ri in hit_rules
+                    ]  # only the words of rules that were hit are looked for
+                    for a in _occurrences(text, word) if wanted else ():
+                        for ri in wanted:
+                            held.setdefault(ri, []).append((a, a + len(word)))
             if held:
                 for spans in held.values():
                     spans.sort()

@@ -174,7 +174,8 @@ def _not_inside(value: Any, phrases: list[Any], path: str, where: str) -> tuple[
     """A rule's ``not_inside`` words. Each must hold a whole phrase of the rule (every part of a "a…b" one) and be
     longer, or it could never apply; compared as the matcher sees them: normalised (加QQ is 加qq, 五千 is 5000) and
     by sound, so a word may hold a phrase only by its sound (马上还你, said ma shang huan ni, is keyed 伤害你's
-    shang hai ni: the text side reads a character by its first reading)."""
+    shang hai ni: the text side reads a character by its first reading). The matcher looks for such a word as
+    written, not by sound."""
     from screening.transcript.normalise import normalise, sound_key
 
     key = sound_key(True).key

@@ -402,7 +402,13 @@ def test_paying_a_friend_back_soon_is_no_threat_to_hurt_you(det: ScriptDetector)
         honest = det.assess(text, style="chat")
         assert "kidnap.threat" not in {h.rule_id for h in honest.hits}, text
         assert honest.level < Level.CAUTION, text
-    for text in ("不给钱我们马上伤害你儿子", "不 给 钱 马 上 伤 还 你 儿 子"):
+    # a threat with 伤 dropped (马上害你) sounds just like 马上还你: the word is looked for as written, not by sound
+    for text in (
+        "不给钱我们马上伤害你儿子",
+        "不 给 钱 马 上 伤 还 你 儿 子",
+        "不给钱马上害你全家",
+        "不打钱就马上害你儿子",
+    ):
         assert "kidnap.threat" in {h.rule_id for h in det.assess(text, style="call").hits}, text
 
 
