@@ -13,7 +13,10 @@ LOG_FILENAME = "callshield.log"
 
 
 class MaskNumbersFilter(logging.Filter):
-    """Rewrites each record's message so that no full phone number reaches a handler."""
+    """Rewrites each record's message, and its traceback and stack, so that no full phone number reaches a handler
+    (a failed recording's traceback ends with its path, and phones name recordings by the number)."""
+
+    _formatter = logging.Formatter()
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
@@ -22,6 +25,15 @@ class MaskNumbersFilter(logging.Filter):
             message = str(record.msg)
         record.msg = mask_numbers_in_text(message)
         record.args = None
+        if record.exc_info:
+            # formatted once here, masked, and kept as the text a Formatter prints (it formats exc_info only when
+            # exc_text is empty)
+            record.exc_text = mask_numbers_in_text(self._formatter.formatException(record.exc_info))
+            record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = mask_numbers_in_text(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask_numbers_in_text(record.stack_info)
         return True
 
 
