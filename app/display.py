@@ -347,7 +347,7 @@ def heard_no_chinese(row: Any) -> bool:
     """Whether a recording's transcript is hardly Chinese (``speech.language``: a speech model of another language):
     nothing was read that the detector could judge, so it is ? 未知 with the warning, not ○ 未发现诈骗 (a trial's Korean
     model). Judged from the transcript itself, so rows stored before the warning existed say it too."""
-    from speech.language import not_chinese
+    from screening.language import not_chinese
 
     transcript = row.get("transcript") if isinstance(row, dict) else getattr(row, "transcript", None)
     return bool(transcript) and not_chinese(str(transcript)) is not None

@@ -21,6 +21,7 @@ from typing import Any
 import sqlite_utils
 
 from screening.i18n import Message
+from screening.language import SQL_FUNCTION, not_chinese
 from screening.types import Level
 
 COLUMNS = (
@@ -51,17 +52,15 @@ WRITE_RETRY_S = 300.0  # how long a history write keeps retrying while another p
 
 log = logging.getLogger(__name__)
 KINDS = ("call", "recording", "sms")
-# The reason code of a recording heard by a speech model of another language (``speech.language.not_chinese``: a
-# volunteer installed the Korean model): its transcript is in another script and the detector could judge nothing.
-HEARD_NOT_CHINESE = "speech.not_chinese"
 # A recording kept without being checked: it could not be transcribed (no speech model, a broken file: no transcript),
-# or a model of another language heard it and nothing in it was found (a text the rules could still read and flag,
-# by its number or with a pack of that language, has its verdict). The family report counts these, and a scan of the
-# same file later (once the Chinese model is in place) replaces the row; a file checked before is skipped
-# (:meth:`History.find_by_hash`).
+# or a model of another language heard it and nothing was found in what it wrote (no hits: a flag from the caller's
+# number alone judged nothing that was said; a text a pack of that language could read keeps its verdict). Judged from
+# the transcript itself (the SQL function ``blocklists.db`` registers), so rows stored before the reason code existed
+# count too. The family report counts these, and a scan of the same file later (once the Chinese model is in place)
+# replaces the row; a file checked before is skipped (:meth:`History.find_by_hash`).
 UNCHECKED_RECORDING = (
     "kind = 'recording' AND (transcript IS NULL"
-    f" OR (coalesce(reasons, '') LIKE '%\"{HEARD_NOT_CHINESE}\"%' AND coalesce(level, 0) < {int(Level.CAUTION)}))"
+    f" OR ({SQL_FUNCTION}(transcript) AND coalesce(hits, '[]') IN ('[]', 'null')))"
 )
 # What a check fills in on another person's unchecked row of the same file (its own profile, number and time stay).
 _VERDICT_COLUMNS = ("level", "score", "category", "reasons", "transcript", "hits", "entities", "duration_s", "note")
@@ -69,17 +68,16 @@ _VERDICT_COLUMNS = ("level", "score", "category", "reasons", "transcript", "hits
 
 def is_unchecked(record: Mapping[str, Any]) -> bool:
     """Whether a history row is a recording kept without being checked (``UNCHECKED_RECORDING``): not transcribed,
-    or heard by a model of another language (its reasons, stored JSON text or decoded, carry that code)."""
+    or heard by a model of another language with nothing found in it (its hits stored JSON text or decoded)."""
     if record.get("kind") != "recording":
         return False
-    if record.get("transcript") is None:
+    transcript = record.get("transcript")
+    if transcript is None:
         return True
-    if int(record.get("level") or 0) >= Level.CAUTION:
-        return False
-    reasons = record.get("reasons")
-    if isinstance(reasons, str):
-        return f'"{HEARD_NOT_CHINESE}"' in reasons
-    return any(isinstance(r, Mapping) and r.get("code") == HEARD_NOT_CHINESE for r in reasons or ())
+    hits = record.get("hits")
+    if isinstance(hits, str):
+        hits = json.loads(hits)
+    return not hits and not_chinese(str(transcript)) is not None
 
 
 def speech_reason(message: Message) -> dict[str, str]:

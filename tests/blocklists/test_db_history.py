@@ -237,15 +237,13 @@ def test_a_recording_kept_unchecked_is_answered_by_the_next_check_of_the_same_fi
 def test_a_recording_heard_by_a_model_of_another_language_is_unchecked_until_a_verdict(tmp_path: Path) -> None:
     """A volunteer imported the Korean model: Mandarin calls came out in Hangul and the detector found nothing. Such a
     row was counted checked, the family report said so, and importing again after installing the Chinese model
-    skipped the file. It is unchecked now, until a scan answers it; one the rules still flagged keeps its verdict."""
-    from blocklists.history import is_unchecked, speech_reason
-    from screening.i18n import Message
-    from speech.errors import SpeechProblem
+    skipped the file. It is unchecked now, judged from the transcript (rows stored before the reason code too), until
+    a scan answers it; a flag from the caller's number judged nothing said, and a transcript with hits was read."""
+    from blocklists.history import is_unchecked
 
-    heard = speech_reason(Message(SpeechProblem.NOT_CHINESE, {"path": "a.wav", "sample": "아 영파시 뭐"}))
+    hangul = "아 영파시 뭐 하우스 다 죠 네요"
     history = History(open_db(tmp_path / "callshield.db"))
-    history.add_recording("a.wav", content_hash="h1", source="scan", transcript="아 영파시 뭐 하우스 다 죠 네요",
-                          level=Level.UNKNOWN, reasons=[heard])  # fmt: skip
+    history.add_recording("a.wav", content_hash="h1", source="scan", transcript=hangul, level=Level.UNKNOWN, hits=[])
     (row,) = history.query(kind="recording", limit=None)
     assert is_unchecked(row) and history.find_by_hash("h1") is None
     # the next scan, with the Chinese model, answers it: one row (nobody's, as 录音分析 keeps it), checked
@@ -254,11 +252,17 @@ def test_a_recording_heard_by_a_model_of_another_language_is_unchecked_until_a_v
     )
     (row,) = history.query(kind="recording", limit=None)
     assert not is_unchecked(row) and history.find_by_hash("h1") is not None
-    # flagged all the same (its number, or a pack of that language): the verdict stands, and the file is not read again
-    history.add_recording("b.wav", content_hash="h2", source="scan", transcript="계좌 비밀번호 알려주세요",
-                          level=Level.WARN, reasons=[heard])  # fmt: skip
-    stored = history.find_by_hash("h2")
+    # a 170 caller's recording is 注意 by its number alone: what was said is still unread
+    listed = [{"code": "cn.virtual_operator", "level": "caution", "zh": "虚拟运营商号段", "en": "virtual operator"}]
+    history.add_recording("17012345678_1.m4a", content_hash="h2", transcript=hangul, level=Level.CAUTION,
+                          reasons=listed, hits=[])  # fmt: skip
+    assert history.find_by_hash("h2") is None
+    # hits in it (a pack of that language read it): judged, the verdict stands and the file is not read again
+    hit = {"rule_id": "ko.account_password", "matched": "계좌", "start": 0, "end": 2}
+    history.add_recording("b.wav", content_hash="h3", transcript="계좌 비밀번호 알려주세요 지금 바로 보내", level=Level.WARN,
+                          hits=[hit])  # fmt: skip
+    stored = history.find_by_hash("h3")
     assert stored is not None and not is_unchecked(stored)
-    assert not is_unchecked({**stored, "level": int(Level.WARN)})  # decoded reasons and a plain int alike
-    assert is_unchecked({**stored, "level": int(Level.UNKNOWN)})
-    assert is_unchecked({**stored, "level": None, "reasons": json.dumps([heard], ensure_ascii=False)})
+    assert is_unchecked({**stored, "hits": []}) and is_unchecked({**stored, "hits": "[]"})
+    assert not is_unchecked({**stored, "hits": json.dumps([hit])})  # stored JSON text and decoded alike
+    assert not is_unchecked({**stored, "hits": [], "transcript": "妈我周末回家吃饭，给你带点水果"})
