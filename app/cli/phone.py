@@ -21,6 +21,7 @@ from app.cli import CliContext
 from app.display import level_word
 from screening.i18n import count_en, os_reason
 from screening.types import Level
+from speech.errors import SpeechProblem
 
 log = logging.getLogger(__name__)
 
@@ -310,6 +311,9 @@ def cmd_watch(args: argparse.Namespace, ctx: CliContext) -> int:
             level = max((e.level for e in r.flagged), default=None)
             word = level.label(ctx.lang) if level is not None else Level.UNKNOWN.label(ctx.lang)
             print(ctx.t(f"已检查 {name}：{word}", f"checked {name}: {word}"), file=ctx.out, flush=True)
+            for note in r.notes:  # a cut-off file, a model of another language: why its verdict means little
+                if isinstance(note.code, SpeechProblem):
+                    print(f"  · {note.render(ctx.lang)}", file=ctx.out, flush=True)
         elif ev.kind is EventKind.SKIPPED:
             print(ctx.t(f"{name} 检查过了，跳过", f"{name} seen before, skipped"), file=ctx.out, flush=True)
         elif ev.message is not None:
@@ -419,4 +423,8 @@ def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
         ),
         file=ctx.out,
     )
+    if rep.recordings_unchecked:  # said as the report says it: how many, why, and what to do
+        from app.reports.family import unchecked_text
+
+        print(ctx.t(*unchecked_text(rep)), file=ctx.out)
     return EXIT_OK

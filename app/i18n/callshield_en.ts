@@ -1334,8 +1334,8 @@
             <translation>Choose a phone backup</translation>
         </message>
         <message>
-            <source>手机备份 (*.xml *.csv *.mp3 *.m4a *.amr *.wav *.aac *.ogg *.opus *.3gp);;所有文件 (*)</source>
-            <translation>Phone backups (*.xml *.csv *.mp3 *.m4a *.amr *.wav *.aac *.ogg *.opus *.3gp);;All files (*)</translation>
+            <source>手机备份 (%1);;所有文件 (*)</source>
+            <translation>Phone backups (%1);;All files (*)</translation>
         </message>
         <message>
             <source>选择手机备份所在的文件夹</source>
@@ -1365,6 +1365,13 @@
             <translation>
                 <numerusform>%n of the suspicious records is outside the chosen period (earlier, say): to see it, choose a longer period or “Choose dates…” under “Period”.</numerusform>
                 <numerusform>%n of the suspicious records are outside the chosen period (earlier, say): to see them, choose a longer period or “Choose dates…” under “Period”.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>……另有 %n 段录音也有提示</source>
+            <translation>
+                <numerusform>…and %n more recording has a warning</numerusform>
+                <numerusform>…and %n more recordings have a warning</numerusform>
             </translation>
         </message>
         <message>

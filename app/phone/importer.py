@@ -58,7 +58,7 @@ from screening.numbers import trim_cache
 from screening.screener import NumberScreener
 from screening.types import Level
 from speech.batch import AUDIO_EXTENSIONS  # the recordings a folder scan reads: one list (it lacked .wma here)
-from speech.language import not_chinese_warning, recording_warnings
+from speech.language import recording_warnings
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,8 @@ VERDICT_CACHE = 5_000
 EXCERPT = 160
 SETTLE_S = 2.0  # a file modified more recently than this is checked for growth before it is read
 CSV_EXTENSIONS = frozenset({".csv", ".txt", ".tsv"})
+# every file an import reads (``PhoneImporter.classify``): the backups' XML, the tables, the recordings (the 家人 page's file dialog)
+IMPORT_EXTENSIONS = frozenset({".xml", *CSV_EXTENSIONS, *AUDIO_EXTENSIONS})
 FLAG_LEVEL = Level.WARN
 MAX_BAD_ROWS_SHOWN = 20  # a file's bad lines named one by one; the count is always exact
 
@@ -340,12 +342,11 @@ class VoskTranscriber:
             if self._model is None:
                 self._model = load_model(self.model_path)
         result = run_sync(FileSource(str(path), chunk_s=0.5), self._model.recognizer(), partials=False)
-        note = not_chinese_warning(str(path), result.text)  # a model of another language (see speech.language)
         if result.error is not None:
             if result.error.code is not SpeechProblem.TRUNCATED or not result.segments:
                 raise SpeechError(result.error.code, **dict(result.error.message.params))
-            return Transcript(result.text, result.audio_s, result.error.message)  # (a cut-off file says that first)
-        return Transcript(result.text, result.audio_s, note)
+            return Transcript(result.text, result.audio_s, result.error.message)  # a cut-off file
+        return Transcript(result.text, result.audio_s)  # (a model of another language: scan_recording says it)
 
 
 def _plain(obj: Any) -> Any:
@@ -1437,15 +1438,15 @@ class PhoneImporter:
                 reasons=[why], profile=self.profile, line=vendor_of(p),
             )  # fmt: skip
             return result
-        if transcript.warning is not None:
-            result.notes.append(transcript.warning)
+        # a cut-off file, a model of another language: said on the screen and kept with the row, from one list
+        warnings = recording_warnings(str(p), transcript.text, transcript.warning)
+        result.notes.extend(warnings)
         a = self.detector.assess(transcript.text, style="call")
         level, score = a.level, float(a.score)
         reasons: list[dict[str, Any]] = []
         if a.level >= Level.CAUTION:
             reasons = [{"code": "script", "level": a.level.name.lower(), "zh": r.zh, "en": r.en} for r in a.reasons]
-        # a cut-off file, a model of another language: said wherever the row is
-        reasons += [speech_reason(w) for w in recording_warnings(str(p), transcript.text, transcript.warning)]
+        reasons += [speech_reason(w) for w in warnings]
         e164 = None
         if number:
             n_level, n_score, e164, n_reasons, _cat, _v = self._number(number, "call")

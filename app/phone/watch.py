@@ -30,10 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from screening.i18n import Message, MessageCode
+from speech.batch import AUDIO_EXTENSIONS
 
 log = logging.getLogger(__name__)
 
-DEFAULT_EXTENSIONS = frozenset({".wav", ".mp3", ".m4a", ".aac", ".amr", ".3gp", ".ogg", ".opus", ".flac"})
+DEFAULT_EXTENSIONS = AUDIO_EXTENSIONS  # what a folder scan and an import read: one list (it lacked .wma and .mp4 here)
 SETTLE_S = 1.0
 CLOSED_SETTLE_S = 0.25
 TICK_S = 0.1

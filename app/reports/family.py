@@ -266,9 +266,9 @@ def collect_report(
     also: dict[str, Counter[str]] = {key: Counter() for key, _ in ranked}
     answered: Counter[str] = Counter({key: s["answered"] for key, s in ranked})
     for kind, call_type, number, e164, screened, n in conn.execute(  # the shown numbers' rows that were not flagged
-        "SELECT kind, call_type, number_raw, number_e164, level IS NOT NULL, count(*) FROM history"
-        f" WHERE {where} AND (level IS NULL OR level < ?) AND call_type IS NOT 'draft'"
-        " GROUP BY kind, call_type, number_raw, number_e164, level IS NOT NULL",
+        f"SELECT kind, call_type, number_raw, number_e164, level IS NOT NULL AND NOT ({UNCHECKED_RECORDING}), count(*)"
+        f" FROM history WHERE {where} AND (level IS NULL OR level < ?) AND call_type IS NOT 'draft'"
+        f" GROUP BY kind, call_type, number_raw, number_e164, level IS NOT NULL AND NOT ({UNCHECKED_RECORDING})",
         [*window, int(RISKY)],
     ):
         key = _number_key(number or "", e164)

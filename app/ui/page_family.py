@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from app.display import LEVEL_STYLES, label_colon, with_name
 from app.operations import DataArea
 from app.operations import phone as ops
+from app.phone.importer import IMPORT_EXTENSIONS
 from app.reports.family import (
     KIND_SHORT,
     FlaggedItem,
@@ -65,11 +66,14 @@ from app.ui.widgets import (
     picked_days,
 )
 from screening.types import Level
+from speech.errors import SpeechProblem
 
 log = logging.getLogger(__name__)
 
 PERIOD_7, PERIOD_30, PERIOD_CUSTOM = 7, 30, 0
 KIND_WORDS = KIND_SHORT  # the chart's legend and these words name the kinds alike
+
+MAX_SPEECH_NOTES = 3  # recordings whose warning the import names one by one; the rest are counted
 
 
 class ChartView(QSvgWidget):
@@ -645,11 +649,13 @@ class FamilyReportPage(QWidget):
 
     # ----------------------------------------------------------------- import
     def choose_import_files(self) -> None:
+        # what an import reads, the importer's own list (the filter lacked .txt, .tsv, .flac, .wma and .mp4)
+        patterns = " ".join(f"*{ext}" for ext in sorted(IMPORT_EXTENSIONS))
         files, _ = QFileDialog.getOpenFileNames(
             self,
             self.tr("选择手机备份"),
             "",
-            self.tr("手机备份 (*.xml *.csv *.mp3 *.m4a *.amr *.wav *.aac *.ogg *.opus *.3gp);;所有文件 (*)"),
+            self.tr("手机备份 (%1);;所有文件 (*)").replace("%1", patterns),
         )
         if files:
             self.import_paths(files)
@@ -722,6 +728,18 @@ class FamilyReportPage(QWidget):
                 for f in result.files
                 if f.bad_rows and f.notes
             ]
+            # a recording cut off or heard by a model of another language: the report counts it not checked and says
+            # 「导入时的提示写了原因」, so the import says why (a review: only the command line did)
+            heard = [
+                "⚠ " + m.render(lang)
+                for f in result.files
+                if not f.bad_rows
+                for m in f.notes
+                if isinstance(m.code, SpeechProblem)
+            ]
+            lines += heard[:MAX_SPEECH_NOTES]
+            if len(heard) > MAX_SPEECH_NOTES:
+                lines.append(self.tr("……另有 %n 段录音也有提示", "", len(heard) - MAX_SPEECH_NOTES))
             return "\n".join(lines)
 
         self._say(text)

@@ -324,9 +324,17 @@ def test_recordings_heard_by_a_model_of_another_language_are_not_counted_checked
                               reasons=[heard])  # fmt: skip
     history.add_recording("ok.m4a", content_hash="h9", occurred_at="2026-12-01T03:00:00+00:00", profile="妈妈",
                           transcript="妈我周末回家吃饭", level=Level.UNKNOWN)  # fmt: skip
+    # a flagged message from a number whose recording was heard that way: the recording is no "not flagged" one
+    history.add_sms("10690000123", "【优选】诚聘兼职刷单，日结200元，加QQ 3344556677", level=Level.BLOCK, profile="妈妈",
+                    occurred_at="2026-12-01T04:00:00+00:00")  # fmt: skip
+    history.add_recording("10690000123_1.m4a", content_hash="h8", occurred_at="2026-12-01T04:10:00+00:00",
+                          profile="妈妈", number_raw="10690000123", transcript="아 영파시 뭐 하우스 다 죠 네요",
+                          level=Level.UNKNOWN, hits=[])  # fmt: skip
     rep = collect_report(db, "妈妈", days=7, tz=timezone.utc, now=datetime(2026, 12, 3, tzinfo=timezone.utc))
     db.close()
-    assert (rep.recordings_scanned, rep.recordings_unchecked) == (1, 2)
+    assert (rep.recordings_scanned, rep.recordings_unchecked) == (1, 3)
+    (sms,) = rep.numbers
+    assert sms.also_counts == {}, sms.also_counts
     zh, en = unchecked_text(rep)
-    assert "另有 2 段通话录音没能检查" in zh and "不是中文模型" in zh and "another language" in en
-    assert "另有 2 段通话录音没能检查" in _visible(render_html(rep, "zh"))
+    assert "另有 3 段通话录音没能检查" in zh and "不是中文模型" in zh and "another language" in en
+    assert "另有 3 段通话录音没能检查" in _visible(render_html(rep, "zh"))
