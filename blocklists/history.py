@@ -62,6 +62,7 @@ UNCHECKED_RECORDING = (
     "kind = 'recording' AND (transcript IS NULL"
     f" OR ({SQL_FUNCTION}(transcript) AND coalesce(hits, '[]') IN ('[]', 'null')))"
 )
+NOT_TRANSCRIBED = "kind = 'recording' AND transcript IS NULL"  # the unchecked ones no model has heard at all
 # What a check fills in on another person's unchecked row of the same file (its own profile, number and time stay).
 _VERDICT_COLUMNS = ("level", "score", "category", "reasons", "transcript", "hits", "entities", "duration_s", "note")
 
@@ -289,11 +290,14 @@ class History:
         row = cur.fetchone()
         return self._decode(row) if row else None
 
-    def find_by_hash(self, content_hash: str) -> dict[str, Any] | None:
+    def find_by_hash(self, content_hash: str, *, heard_counts: bool = False) -> dict[str, Any] | None:
         """The most recent row with this content hash (a recording analysed before), or None: a recording kept
-        unchecked is scanned again."""
+        unchecked is scanned again. ``heard_counts``: one a model of another language heard counts as seen (a folder
+        watch, which would hear it again with the same model at every start; an import or a scan asked for reads
+        it again, as the report's note says to once the Chinese model is in place)."""
+        unchecked = NOT_TRANSCRIBED if heard_counts else UNCHECKED_RECORDING
         cur = self.db.conn.execute(
-            f"SELECT {', '.join(COLUMNS)} FROM history WHERE content_hash = ? AND NOT ({UNCHECKED_RECORDING})"
+            f"SELECT {', '.join(COLUMNS)} FROM history WHERE content_hash = ? AND NOT ({unchecked})"
             " ORDER BY id DESC LIMIT 1",
             [content_hash],
         )

@@ -29,6 +29,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from screening.i18n import Message
 from screening.processes import pid_alive
 from speech.errors import ModelError, SpeechProblem
 
@@ -103,6 +104,13 @@ class ModelInfo:
     lookahead: bool  # Gr.fst + HCLr.fst: small models, grammar (keyword) mode works
     has_ivector: bool
     size_bytes: int
+    # Whether Vosk found common Chinese words in its vocabulary when an import loaded it (``check_loads_in_subprocess``);
+    # None where it was not loaded (a folder only validated, a check that does not tell)
+    chinese: bool | None = None
+
+    def language_warning(self) -> Message | None:
+        """:data:`~speech.errors.SpeechProblem.NOT_CHINESE_MODEL` for a model found to be of another language."""
+        return Message(SpeechProblem.NOT_CHINESE_MODEL, {"path": str(self.path)}) if self.chinese is False else None
 
 
 def _dir_size(path: Path) -> int:
@@ -307,18 +315,27 @@ def _safe_folder_name(name: str | None, fallback: str = "imported-model") -> str
 # ---------------------------------------------------------------------------------------------
 
 
+NOT_CHINESE_EXIT = 3  # the child's exit code for a model that loads and has none of ``CHINESE_PROBE_WORDS``
+# A few of the commonest Chinese words: every Mandarin model has some in its vocabulary; a model of another language none.
+CHINESE_PROBE_WORDS = ("的", "是", "你好", "我们", "银行")
+
+
 def _probe_load(path: str) -> None:  # runs in the child process
     try:
         import vosk
 
         vosk.SetLogLevel(-1)
-        vosk.Model(path)
+        model = vosk.Model(path)
+        chinese = any(int(model.vosk_model_find_word(w)) >= 0 for w in CHINESE_PROBE_WORDS)
     except Exception:  # the parent reports it; a traceback on stderr would only confuse CLI users
         raise SystemExit(1) from None
+    if not chinese:
+        raise SystemExit(NOT_CHINESE_EXIT)
 
 
-def check_loads_in_subprocess(path: Path, cancel: threading.Event | None = None, label: str | None = None) -> None:
-    """Load the model at ``path`` with Vosk in a separate process; ``MODEL_NOT_LOADABLE`` if it cannot.
+def check_loads_in_subprocess(path: Path, cancel: threading.Event | None = None, label: str | None = None) -> bool:
+    """Load the model at ``path`` with Vosk in a separate process; ``MODEL_NOT_LOADABLE`` if it cannot. Returns
+    whether its vocabulary has common Chinese words (a volunteer imported the Korean model and was told it was ready).
 
     A separate process, because a damaged model can crash Kaldi's native code or use gigabytes of memory;
     neither may touch the app.  ``spawn`` as the batch scan does (no fork with threads; the frozen app's entry
@@ -340,14 +357,17 @@ def check_loads_in_subprocess(path: Path, cancel: threading.Event | None = None,
         if proc.is_alive():
             proc.kill()
             proc.join()
+    if proc.exitcode == NOT_CHINESE_EXIT:
+        return False
     if proc.exitcode != 0:
         log.warning("model check: Vosk could not load %s (exit code %s)", Path(path).name, proc.exitcode)
         raise ModelError(SpeechProblem.MODEL_NOT_LOADABLE, path=label or str(path))
+    return True
 
 
 #: How a new model is checked before it replaces the old one.  Tests of naming and placement logic that use
 #: placeholder files swap this for a layout-only check; the real check is covered by tests/hardening.
-LOAD_CHECK: Callable[[Path], None] = check_loads_in_subprocess
+LOAD_CHECK: Callable[[Path], bool | None] = check_loads_in_subprocess
 
 
 def _staging_pid(name: str) -> int | None:
@@ -418,23 +438,23 @@ def import_model(
                     raise _disk_full(exc, dest_root, info.size_bytes) from exc
                 raise
             validate_model_dir(staged)
-            _check_load(staged, cancel, str(source))
+            chinese = _check_load(staged, cancel, str(source))
             target = dest_root / _safe_folder_name(name or root.name)
             _place(staged, target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-        return validate_model_dir(target)
+        return dataclasses.replace(validate_model_dir(target), chinese=chinese)
     if not source.is_file():
         raise ModelError(SpeechProblem.WRONG_FOLDER, path=str(source), missing="the file itself / 文件本身")
     return _import_zip(source, dest_root, name, cancel)
 
 
-def _check_load(staged: Path, cancel: threading.Event | None, label: str) -> None:
+def _check_load(staged: Path, cancel: threading.Event | None, label: str) -> bool | None:
+    """Whether the staged model loads (raises if not) and is a Chinese one (None: the check does not tell)."""
     check = LOAD_CHECK
     if check is check_loads_in_subprocess:
-        check_loads_in_subprocess(staged, cancel, label)
-    else:
-        check(staged)
+        return check_loads_in_subprocess(staged, cancel, label)
+    return check(staged)
 
 
 def _import_zip(
@@ -463,14 +483,13 @@ def _import_zip(
             if root is None:
                 raise ModelError(SpeechProblem.ZIP_NO_MODEL, path=str(archive))
             validate_model_dir(root)
-            if check_load:
-                _check_load(root, cancel, str(archive))
+            chinese = _check_load(root, cancel, str(archive)) if check_load else None
             folder = _safe_folder_name(name or (root.name if root != staging else archive.stem))
             target = dest_root / folder
             _place(root, target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    return validate_model_dir(target)
+    return dataclasses.replace(validate_model_dir(target), chinese=chinese)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from screening.i18n import Message
 from speech.errors import ModelError, SpeechProblem
-from speech.models import ModelInfo, validate_model_dir
+from speech.models import CHINESE_PROBE_WORDS, ModelInfo, validate_model_dir
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +101,13 @@ class LoadedModel:
             cached = int(self.handle.vosk_model_find_word(word)) >= 0
             self._find_cache[word] = cached
         return cached
+
+    def language_warning(self) -> Message | None:
+        """:data:`~speech.errors.SpeechProblem.NOT_CHINESE_MODEL` when none of a few of the commonest Chinese words
+        is in the vocabulary (a volunteer imported the Korean model, and was told 「语音模型已就绪」), else None."""
+        if any(self.has_word(w) for w in CHINESE_PROBE_WORDS):
+            return None
+        return Message(SpeechProblem.NOT_CHINESE_MODEL, {"path": str(self.path)})
 
     def recognizer(
         self, sample_rate: int = 16000, grammar: Grammar | None = None, words: bool = True

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -56,6 +57,7 @@ class SpeechService(QObject):
         self._meter_count = 0
         self._model: Any = None
         self._model_lock = threading.Lock()
+        self._language_warnings: dict[str, Any] = {}  # model folder → its language warning (``_note_language``)
         self._audio_lock = threading.Lock()
         self._open_streams = 0  # capture streams open now: meters, test recordings and live calls (live_capture)
         self._live_streams = 0  # of which live calls' (CallBridge)
@@ -357,7 +359,18 @@ class SpeechService(QObject):
                         return None
                     raise
                 self._model = load_model(resolved.path)
+                self._note_language(self._model)
             return self._model
+
+    def _note_language(self, model: Any) -> None:
+        """Remember whether a model just loaded or imported (``LoadedModel``, ``ModelInfo``) is a Chinese one, for
+        :meth:`model_status` (a trial imported the Korean model and Settings said 「已就绪」)."""
+        warning = model.language_warning()
+        key = str(Path(model.path).resolve())
+        if warning is None:
+            self._language_warnings.pop(key, None)
+        else:
+            self._language_warnings[key] = warning
 
     def model_status(self, on_result: Callable[[ModelStatus], None]) -> None:
         """Which speech model would be used, checked in a worker (folder validation reads the disk)."""
@@ -372,7 +385,8 @@ class SpeechService(QObject):
                 resolved = resolve_app_model(data_dir, settings_path)
             except SpeechError as exc:
                 return ModelStatus(None, None, exc.message)
-            return ModelStatus(str(resolved.path), resolved.source, None)
+            warning = self._language_warnings.get(str(Path(resolved.path).resolve()))
+            return ModelStatus(str(resolved.path), resolved.source, None, warning)
 
         self._services.jobs.run(check, on_result=on_result, on_error=lambda e: on_result(ModelStatus(None, None, e)))
 
@@ -424,7 +438,9 @@ class SpeechService(QObject):
             from speech.models import import_model
 
             progress.update(0, 0, "")
-            return import_model(path, data_dir, cancel=progress.cancel_event)
+            info = import_model(path, data_dir, cancel=progress.cancel_event)  # (its load check tells the language)
+            self._note_language(info)
+            return info
 
         return self._services.jobs.run_long(
             run,
@@ -511,12 +527,15 @@ class ModelStatus:
     path: str | None
     source: Any  # speech.models.ModelSource
     problem: Any  # a Message (or exception) when no usable model was found
+    warning: Any = None  # the model's language warning, once it was loaded (``LoadedModel.language_warning``)
 
     @property
     def ready(self) -> bool:
         return self.path is not None
 
     def text(self, lang: str) -> str:
+        if self.path is not None and self.warning is not None:  # usable, but not for Chinese: never 「已就绪」
+            return "⚠ " + render_text(self.warning, lang)
         if self.path is not None:
             where = self.source.label(lang) if hasattr(self.source, "label") else ""
             if lang == "en":

@@ -23,9 +23,10 @@ from wcwidth import wcswidth
 
 from app import paths
 from app.cli.context import CliContext
-from app.display import level_word, shown_category, text_verdict
+from app.display import level_word, no_verdict_text, shown_category, text_verdict
 from screening.types import Level, TranscriptSegment
 from speech.errors import SpeechError
+from speech.language import not_chinese_warning
 
 log = logging.getLogger(__name__)
 EXIT_ERROR = 2
@@ -231,6 +232,9 @@ def cmd_transcribe(args: argparse.Namespace, ctx: CliContext) -> int:
         raise
     assert result is not None
     assessment = session.assessment
+    # a model of another language wrote its own script and nothing was found in it: no verdict, and why (a trial's
+    # Korean model turned a Mandarin scam call into Hangul and this said ○ 未发现诈骗)
+    heard = None if assessment.hits else not_chinese_warning(str(args.file), result.text)
     if args.json:
         out = {
             "file": str(args.file),
@@ -241,11 +245,13 @@ def cmd_transcribe(args: argparse.Namespace, ctx: CliContext) -> int:
             "model_source": resolved.source.name.lower(),
             "segments": [{"text": s.text, "start": s.start, "end": s.end} for s in result.segments],
             "transcript": result.text,
-            "level": assessment.level.name.lower(),
+            "level": "unknown" if heard else assessment.level.name.lower(),
+            "checked": heard is None,
             "score": assessment.score,
             "category": assessment.category,
             "hits": [hit_to_dict(h) for h in assessment.hits],
             "error": result.error.render(ctx.lang) if result.error else None,
+            "warning": heard.render(ctx.lang) if heard else None,
         }
         print(json.dumps(out, ensure_ascii=False, indent=2), file=ctx.out)
     else:
@@ -260,16 +266,24 @@ def cmd_transcribe(args: argparse.Namespace, ctx: CliContext) -> int:
         )
         if not result.text:
             print(ctx.t("（没有识别出语音）", "(no speech recognised)"), file=ctx.out)
-        cat = shown_category(assessment.level, assessment.category, assessment.category_text, ctx.lang)
-        print(
-            ctx.t("风险：", "risk: ")
-            + f"{level_word(assessment.level, ctx.lang, about_text=True)} — {text_verdict(assessment.level, ctx.lang)}"
-            + ctx.t(f"（{assessment.score:.2f}）", f" ({assessment.score:.2f})")
-            + (ctx.t("　类别：", "  category: ") + cat if cat else ""),
-            file=ctx.out,
-        )
-        for reason in assessment.reasons:
-            print("  · " + reason.render(ctx.lang), file=ctx.out)
+        if heard is not None:
+            print(
+                ctx.t("风险：", "risk: ")
+                + f"{level_word(Level.UNKNOWN, ctx.lang)} — {no_verdict_text('failed', ctx.lang)}",
+                file=ctx.out,
+            )
+            print("  · " + heard.render(ctx.lang), file=ctx.out)
+        else:
+            cat = shown_category(assessment.level, assessment.category, assessment.category_text, ctx.lang)
+            print(
+                ctx.t("风险：", "risk: ")
+                + f"{level_word(assessment.level, ctx.lang, about_text=True)} — {text_verdict(assessment.level, ctx.lang)}"
+                + ctx.t(f"（{assessment.score:.2f}）", f" ({assessment.score:.2f})")
+                + (ctx.t("　类别：", "  category: ") + cat if cat else ""),
+                file=ctx.out,
+            )
+            for reason in assessment.reasons:
+                print("  · " + reason.render(ctx.lang), file=ctx.out)
     if result.error is not None:
         print(result.error.render(ctx.lang), file=ctx.err)
         return EXIT_ERROR
@@ -467,10 +481,13 @@ def cmd_model_import(args: argparse.Namespace, ctx: CliContext) -> int:
 
     try:
         info = import_model(args.path, ctx.data_dir)
-        load_model(info.path)  # prove Vosk accepts it before we call it installed
+        loaded = load_model(info.path)  # prove Vosk accepts it before we call it installed
     except SpeechError as exc:
         return _fail(ctx, exc)
     print(ctx.t(f"已导入模型：{info.path}", f"model imported: {info.path}"), file=ctx.out)
+    heard = loaded.language_warning()  # imported all the same (it is what was asked for), and said plainly
+    if heard is not None:
+        print(heard.render(ctx.lang), file=ctx.err)
     return 0
 
 

@@ -486,7 +486,9 @@ class PhoneWatch:
         return ""
 
     def _seen(self, digest: str) -> bool:
-        return History(self._db()).find_by_hash(digest) is not None
+        # a recording the same wrong model heard is not heard again at every start (a review: each Settings save
+        # restarts the watch); importing the folder again reads it, once the Chinese model is in place
+        return History(self._db()).find_by_hash(digest, heard_counts=True) is not None
 
     def _scan(self, path: Path, digest: str) -> FileImport:
         result = self._importer(self.profile_for(path.resolve())).scan_recording(path, digest, source="watched-folder")

@@ -473,10 +473,13 @@ class CallCard(QFrame):
         if not number:
             return
         if self.state.level >= Level.WARN:
+            no = QMessageBox.StandardButton.No
             answer = QMessageBox.question(
                 self,
                 self.tr("确认信任"),
                 self.tr("这个来电有诈骗风险。确定要把它加入白名单吗？以后它不会再被提醒。"),
+                QMessageBox.StandardButton.Yes | no,
+                no,  # Enter must not trust a scammer (a trial: 「是」 was the default)
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return

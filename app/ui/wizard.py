@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.calls.sources.sip import SipConfig
+from app.display import render_text
 from app.services import AppServices
 from app.settings import CallSourceSettings
 from app.ui import style
@@ -346,7 +347,11 @@ class ModelPage(_Page):
             self.services.settings.update(model_path=str(path))
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
-        self.status.setText(self.tr("语音模型已就绪。"))
+        # a model of another language (``ModelInfo.language_warning``): never 「已就绪」 (a trial's Korean one)
+        warning = result.language_warning() if hasattr(result, "language_warning") else None
+        self.status.setText(
+            "⚠ " + render_text(warning, style.current_language()) if warning else self.tr("语音模型已就绪。")
+        )
 
     def _failed(self, exc: BaseException) -> None:
         self._job = None

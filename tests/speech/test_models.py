@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import http.server
 import os
@@ -12,6 +13,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -378,3 +380,16 @@ def test_pinned_official_model() -> None:
     assert SMALL_CN.url == "https://alphacephei.com/vosk/models/vosk-model-small-cn-0.22.zip"
     assert SMALL_CN.size == 43_898_754
     assert SMALL_CN.sha256 == "3af8b0e7e0f835ae9d414ce5df580237a3cfb08d586c9fbbb0f7ff29ad5b14ba"
+
+
+def test_the_load_check_tells_a_model_of_another_language(ko_model: Any, ko_model_dir: Path) -> None:
+    """A trial imported the Korean model and every screen said 「语音模型已就绪」. The import's load check (Vosk in a
+    separate process) and a loaded model both find none of the commonest Chinese words in its vocabulary."""
+    from speech.models import check_loads_in_subprocess, validate_model_dir
+
+    assert check_loads_in_subprocess(ko_model_dir) is False
+    warning = ko_model.language_warning()
+    assert warning is not None and "不是中文模型" in warning.render("zh") and "not a Chinese" in warning.render("en")
+    info = dataclasses.replace(validate_model_dir(ko_model_dir), chinese=False)
+    assert info.language_warning() is not None
+    assert dataclasses.replace(info, chinese=None).language_warning() is None  # not loaded: nothing is said

