@@ -29,6 +29,7 @@ from app.display import LEVEL_STYLES, with_name
 from app.phone.backup_xml import OWN_TYPES
 from app.reports.export import ENTITY_KIND_TEXT
 from blocklists.history import UNCHECKED_RECORDING
+from screening.language import not_chinese
 from screening.number_plan import numbering_plan
 from screening.numbers import normalise
 from screening.types import Level
@@ -172,9 +173,15 @@ def collect_report(
             rep.sms_suspicious += n if risky else 0
         elif kind == "recording":
             rep.recordings_scanned += n
-            rep.recordings_flagged += n if risky else 0
     (rep.recordings_unchecked,) = conn.execute(
         f"SELECT count(*) FROM history WHERE {where} AND {UNCHECKED_RECORDING}", window
+    ).fetchone()
+    # 「有诈骗话术的录音」: flagged for what was said (hits in it), not for the caller's number alone (a trial's 95 caller
+    # heard by the wrong model was counted one)
+    (rep.recordings_flagged,) = conn.execute(
+        f"SELECT count(*) FROM history WHERE {where} AND kind = 'recording' AND level >= ?"
+        f" AND coalesce(hits, '[]') NOT IN ('[]', 'null') AND NOT ({UNCHECKED_RECORDING})",
+        [*window, int(RISKY)],
     ).fetchone()
     rows = conn.execute(
         "SELECT kind, occurred_at, number_raw, name, level, category, reasons, transcript, hits, entities, file_path,"
@@ -202,7 +209,13 @@ def collect_report(
         local_day = datetime.fromisoformat(at).astimezone(zone).date()
         rep.timeline.setdefault(local_day, Counter())[kind] += 1
         reasons = _loads(reasons_json)
-        first = reasons[0] if reasons and isinstance(reasons[0], dict) else {}
+        # a speech warning (a cut-off file, a model of another language, with the PC's path in it) says why the
+        # recording says little, not why the number is suspicious: the card and the item lead with the verdict's own
+        # reasons (a trial's 95 number showed only the wrong model's warning, not the blocklist it was on)
+        reasons = sorted(
+            (r for r in reasons if isinstance(r, dict)), key=lambda r: str(r.get("code", "")).startswith("speech.")
+        )
+        first = reasons[0] if reasons else {}
         key = _number_key(number or "", e164)  # +85296110 and +852 96110 from two backups are one caller
         if key:
             s = per_number.setdefault(
@@ -257,8 +270,18 @@ def collect_report(
                     scheme_en=cat[1],
                     evidence=[e for e in evidence if e][:8],
                     entities=list(dict.fromkeys(ents))[:8],
-                    reasons=[(str(r.get("zh", "")), str(r.get("en", ""))) for r in reasons[:3] if isinstance(r, dict)],
-                    excerpt=_excerpt(text or ""),
+                    # the verdict's own reasons; a speech warning (the PC's path, the other script) only when alone:
+                    # the report counts such recordings apart and says why in words for the family
+                    reasons=[
+                        (str(r.get("zh", "")), str(r.get("en", "")))
+                        for r in ([r for r in reasons if not str(r.get("code", "")).startswith("speech.")] or reasons)[
+                            :3
+                        ]
+                    ],
+                    # what a model of another language wrote is no quote of the caller (Hangul for a Mandarin call)
+                    excerpt=""
+                    if kind == "recording" and not hits and not_chinese(text or "")
+                    else _excerpt(text or ""),
                     file_name=Path(file_path).name if file_path else None,
                 )
             )

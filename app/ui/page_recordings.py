@@ -529,16 +529,22 @@ class RecordingsPage(QWidget):
         category = shown_category(row.level, getattr(row, "category", None), row.category_text, lang)
         if category:
             headline += " · " + category
-        reasons = quoted_as_written([render_text(getattr(r, "text", r), lang) for r in row.reasons], row.transcript)
+        # a failed file's reason or a cut-off file's warning, and a model of another language's: said first, and once
+        # (a file skipped as scanned before has them among its stored reasons too; a trial saw one twice)
+        warnings = [render_text(w, lang) for w in recording_warnings(row.path, row.transcript, row.error)]
+        heard_nothing = heard_no_chinese(row) and not row.hits  # 「没有发现诈骗话术」 of a row stored so would mislead
+        stored = [] if heard_nothing else [render_text(getattr(r, "text", r), lang) for r in row.reasons]
+        reasons = quoted_as_written([r for r in stored if r not in warnings], row.transcript)
         if len(reasons) > BANNER_REASONS:  # the full evidence is listed below the transcript
             more = len(reasons) - BANNER_REASONS
             reasons = [*reasons[:BANNER_REASONS], self.tr("……另有 %n 条，见下方“证据”", "", more)]
-        # a failed file's reason or a cut-off file's warning, and a model of another language's
-        reasons += [render_text(w, lang) for w in recording_warnings(row.path, row.transcript, row.error)]
+        reasons = [*warnings, *reasons]
         no_verdict = None
         if row.level is None:
-            reasons.insert(0, row.status.label(lang))
-            no_verdict = "pending" if row.status in (FileStatus.QUEUED, FileStatus.SCANNING) else "failed"
+            pending = row.status in (FileStatus.QUEUED, FileStatus.SCANNING)
+            if pending or not warnings:  # (a failed file's reason says more than 「失败」)
+                reasons.insert(0, row.status.label(lang))
+            no_verdict = "pending" if pending else "failed"
         elif heard_no_chinese(row):
             no_verdict = "failed"  # heard by a model of another language: nothing was read to judge
         self.banner.set_verdict(

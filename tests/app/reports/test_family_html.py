@@ -338,3 +338,38 @@ def test_recordings_heard_by_a_model_of_another_language_are_not_counted_checked
     zh, en = unchecked_text(rep)
     assert "另有 3 段通话录音没能检查" in zh and "不是中文模型" in zh and "another language" in en
     assert "另有 3 段通话录音没能检查" in _visible(render_html(rep, "zh"))
+
+
+def test_a_recording_flagged_by_its_caller_alone_is_no_scam_script_and_its_card_says_the_number(
+    tmp_path: Path,
+) -> None:
+    """A trial: a blocklisted 95 caller's recording, heard by the Korean model, was counted 「1 ⚠ 有诈骗话术的录音」,
+    the number's card gave the wrong model's warning (with the PC's path) as its only reason, and the item quoted the
+    Hangul as what the caller said."""
+    from datetime import datetime, timezone
+
+    from app.reports.family import collect_report
+    from blocklists.db import open_db
+    from blocklists.history import History, speech_reason
+    from screening.i18n import Message
+    from speech.errors import SpeechProblem
+
+    db = open_db(tmp_path / "callshield.db")
+    history = History(db)
+    heard = speech_reason(Message(SpeechProblem.NOT_CHINESE, {"path": "/tmp/wang/95275012.wav", "sample": "도 판세"}))
+    listed = {"code": "list:block", "level": "block", "zh": "在名单“我的黑名单”中", "en": "on the list “my blocklist”"}
+    history.add_recording("/tmp/wang/95275012.wav", content_hash="h1", occurred_at="2026-12-01T02:00:00+00:00",
+                          profile="王阿姨", number_raw="95275012", transcript="도 판세 일치 은 그 일 을 하우스 다",
+                          level=Level.BLOCK, reasons=[heard, listed], hits=[])  # fmt: skip
+    history.add_recording("b.wav", content_hash="h2", occurred_at="2026-12-01T03:00:00+00:00", profile="王阿姨",
+                          number_raw="13912345678", transcript="请把钱转到安全账户", level=Level.BLOCK,
+                          hits=[{"rule_id": "police.safe_account", "matched": "安全账户"}])  # fmt: skip
+    rep = collect_report(db, "王阿姨", days=7, tz=timezone.utc, now=datetime(2026, 12, 3, tzinfo=timezone.utc))
+    db.close()
+    assert (rep.recordings_scanned, rep.recordings_flagged, rep.recordings_unchecked) == (1, 1, 1)
+    card = next(s for s in rep.numbers if s.number == "95275012")
+    assert card.reason_zh == "在名单“我的黑名单”中", card.reason_zh
+    item = next(i for i in rep.items if i.number == "95275012")
+    assert item.excerpt == "" and item.reasons[0][0] == "在名单“我的黑名单”中"
+    page = _visible(render_html(rep, "zh"))
+    assert "도 판세" not in page and "在名单“我的黑名单”中" in page

@@ -148,6 +148,8 @@ def test_batch_scan_with_real_korean_model(qtbot, services, wait_jobs, no_env_mo
     page.table.setCurrentIndex(page.table.proxy.mapFromSource(page.model.index(idx, 0)))
     assert page.banner.title_text().startswith("未知 · broken.wav"), page.banner.title_text()
     assert "没能检查这段录音" in page.banner.accessibleDescription()
+    # its reason is why it failed, not the bare status word 「失败」 first (a trial)
+    assert page.banner._reason_lines[0] != "失败" and "broken.wav" in page.banner._reason_lines[0]
     # Korean heard by a Korean model is no Chinese: the verdict means nothing, and the page says so and why (a trial
     # imported the Korean model and read 「○ 未发现诈骗」 on every Mandarin scam); ? 未知, never ○ 未发现诈骗
     from app.models.base import text_nothing_found_icon
@@ -164,6 +166,8 @@ def test_batch_scan_with_real_korean_model(qtbot, services, wait_jobs, no_env_mo
     assert page.banner.title_text().startswith("未知 · call_a.wav"), page.banner.title_text()
     described = page.banner.accessibleDescription()
     assert "没能检查这段录音" in described and "不是中文模型" in described and "设置" in described
+    # why comes first, and nothing reads as a verdict: 「没有发现诈骗话术」 on an unchecked recording misled a trial
+    assert "几乎不是中文" in page.banner._reason_lines[0] and "没有发现诈骗话术" not in described, described
     # 记录 reads it back as the page shows it (a review: the reason's code was dropped on the way, and 记录 said ○)
     from app.display import about_text
     from app.models.history_model import history_row_from_record
