@@ -440,6 +440,14 @@ def test_spoken_amounts_next_to_words_and_service_numbers() -> None:
     assert ("amount", "95000块") in kinds and ("phone", "95588") in kinds and ("phone", "95000") not in kinds
 
 
+def test_a_number_dialled_with_00_for_the_plus_is_a_phone_number() -> None:
+    """A trial pasted 「…请联系客服 0085212345678 或加QQ…」: the clues listed the QQ number, not the Hong Kong phone
+    number that 查号 itself warns about."""
+    phones = [e.value for e in extract_entities(normalise("如有疑问请联系客服 0085212345678 或加QQ 2837461923。"))]
+    assert "0085212345678" in phones
+    assert [e.value for e in extract_entities(normalise("已转账0012元，收到请回复")) if e.kind == "phone"] == []
+
+
 def test_amounts_written_with_thousands_separators_are_whole() -> None:
     # a bank's SMS: 余额12,876.45元 was listed as 876.45元, and 2,000.00元 as 000.00元
     text = normalise("您尾号1234的卡余额12,876.45元，转账2,000.00元，5,320.00元，共计1,000,000元，另付12.5元")
