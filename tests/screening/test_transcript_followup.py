@@ -424,3 +424,9 @@ def test_a_partial_segment_that_ends_inside_a_held_word_waits_for_the_rest(det: 
     s = det.session(style="call")
     u = s.feed(TranscriptSegment("积分马上清零可以兑换现金", is_final=True, start=0.0, end=2.0))
     assert "telecom.points_cash" in {h.rule_id for h in u.new_hits}
+
+
+@pytest.mark.parametrize("text", ["这件事不要告诉子女，他们不懂", "不要跟儿女讲，等钱到了再说", "千万别让子女知道"])
+def test_keeping_it_from_the_children_is_secrecy(det: ScriptDetector, text: str) -> None:
+    """A trial's elderly-investment chat said 「这件事不要告诉子女」 and no cue was found; 「别跟儿女说」 was one."""
+    assert "generic.secrecy" in {h.rule_id for h in det.assess(text, style="chat").hits}
