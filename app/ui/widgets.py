@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -91,6 +92,20 @@ def picked_days(since_edit: QDateEdit, until_edit: QDateEdit) -> tuple[int, dt.d
     return (end - start).days + 1, local_day_start(start), local_day_start(end + dt.timedelta(days=1))
 
 
+ZWSP = "\u200b"  # a zero-width space: where a line may break inside a word, not shown
+_BREAK_AFTER = re.compile(r"([_@()/\\.\-])(?=[^\s])")
+_LONG_RUN = re.compile(r"[0-9A-Za-z]{12,}")
+
+
+def breakable(text: str) -> str:
+    """``text`` with places a QLabel may wrap inside long words: after ``_ @ ( ) / . -`` and every 8 characters of a
+    long run of letters and digits. A phone names a recording 「通话录音@95275012(95275012)_20261205093000.wav」: in
+    large text that one word made the window wider than a laptop's screen (a trial). Shown the same; read aloud the
+    same (the marks are zero-width)."""
+    text = _BREAK_AFTER.sub(lambda m: m.group(1) + ZWSP, text)
+    return _LONG_RUN.sub(lambda m: ZWSP.join(m.group(0)[i : i + 8] for i in range(0, len(m.group(0)), 8)), text)
+
+
 class VerdictBanner(QFrame):
     """Large banner: level icon + level word + headline + reasons, coloured by level."""
 
@@ -147,7 +162,7 @@ class VerdictBanner(QFrame):
         return self._reasons
 
     def title_text(self) -> str:
-        return self._title.text()
+        return self._title.text().replace(ZWSP, "")
 
     def reasons_text(self) -> list[str]:
         return list(self._reason_lines)
@@ -183,7 +198,8 @@ class VerdictBanner(QFrame):
             word = display.level_label(self._level, style.current_language())
             word = word[:1].upper() + word[1:]
         self._icon.setPixmap(style.level_pixmap(self._level, self._icon_size, self._about_text))
-        self._title.setText(f"{word} · {self._headline}" if self._headline else word)
+        title = f"{word} · {self._headline}" if self._headline else word
+        self._title.setText(breakable(title))  # a phone's recording name is one long word: it must wrap, not widen
         if self._no_verdict:
             advice = display.no_verdict_text(self._no_verdict, style.current_language())
             self._advice.setText(advice[:1].upper() + advice[1:])
@@ -193,7 +209,7 @@ class VerdictBanner(QFrame):
         else:
             self._advice.setText(style.level_advice(self._level))
         if self._reason_lines:
-            items = "".join(f"<li>{html.escape(line)}</li>" for line in self._reason_lines)
+            items = "".join(f"<li>{breakable(html.escape(line))}</li>" for line in self._reason_lines)
             self._reasons.setText(f"<ul style='margin:0; -qt-list-indent:1'>{items}</ul>")
             self._reasons.show()
         else:
@@ -208,7 +224,7 @@ class VerdictBanner(QFrame):
                 f"QLabel#verdictReasons {{ color: {st.foreground}; background: {st.background};"
                 f" border-left: 6px solid {st.accent}; border-radius: 4px; padding: 4px 8px; }}"
             )
-        self.setAccessibleName(self._title.text())
+        self.setAccessibleName(title)
         self.setAccessibleDescription(" ".join([self._advice.text(), *self._reason_lines]))
         self.setToolTip("\n".join([self._advice.text(), *self._reason_lines]))
 

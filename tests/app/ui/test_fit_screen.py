@@ -230,3 +230,25 @@ def test_wizard_headings_grow_when_large_text_is_ticked_in_the_wizard(qtbot, ser
         style.apply_text_scale(app, False)
     assert all(abs(label.font().pointSizeF() - normal) < 0.01 for label in _headings(wizard))
     wizard.reject()
+
+
+def test_a_phone_recording_name_wraps_in_large_text(qtbot, services, window, wait_jobs) -> None:
+    """A trial selected 「通话录音@95275012(95275012)_20261205093000.wav」 on 录音分析 in English large text: that one
+    long word in the verdict's title and in its warning made the window 1,371 px wide on a 1366 screen."""
+    from app.models.recording_model import FileStatus, RecordingRow
+    from screening.i18n import Message
+    from screening.types import Level
+    from speech.errors import SpeechProblem
+
+    _switch(qtbot, window, services, wait_jobs, "en", large=True)
+    page = window.show_page("recordings")
+    path = "/home/volunteer/phone/Recordings/通话录音@95275012(95275012)_20261205093000.wav"
+    row = RecordingRow(path=path, status=FileStatus.DONE, level=Level.UNKNOWN, score=0.1, transcript="喂 你好",
+                       error=Message(SpeechProblem.TRUNCATED, {"path": path, "seconds": 6.5}))  # fmt: skip
+    page.model.set_rows([row])
+    page.table.setCurrentIndex(page.table.proxy.mapFromSource(page.model.index(0, 0)))
+    qtbot.wait(50)
+    assert page.banner.title_text().endswith("通话录音@95275012(95275012)_20261205093000.wav")  # shown whole
+    assert "95275012(95275012)_20261205093000" in page.banner.accessibleDescription() + page.banner.accessibleName()
+    assert window.minimumSizeHint().width() <= MAX_WINDOW_WIDTH, window.minimumSizeHint().width()
+    assert page.minimumSizeHint().width() <= MAX_WINDOW_WIDTH - window.nav.width()
