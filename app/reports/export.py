@@ -90,6 +90,7 @@ _T = {
     "summary": ("汇总", "summary"),
     "count": ("数量", "count"),
     "total": ("合计", "total"),
+    "unchecked": ("没能检查", "could not be checked"),
     "phrase": ("命中短语", "phrase"),
     "explanation": ("说明", "explanation"),
     "at": ("位置", "at"),
@@ -100,8 +101,8 @@ _T = {
         "This report contains call content and phone numbers; keep it safe and share it only with people you trust.",
     ),
     "legend": (
-        "高亮部分是识别到的诈骗话术，鼠标悬停可看类别。",
-        "Highlighted text is a detected scam phrase; hover to see its category.",
+        "高亮部分是识别到的诈骗话术（在电脑上把鼠标停在上面，可看它属于哪类诈骗）。",
+        "Highlighted text is a detected scam phrase (on a computer, rest the mouse on it to see which kind of scam).",
     ),
     "message": ("短信内容", "message text"),
 }
@@ -629,6 +630,11 @@ def _summary_table(rows: Sequence[Any], lang: str) -> str:
         for level, about in keys
         if not about or counts.get((level, about), 0)
     )
+    # a file that could not be checked (failed, or not analysed yet) has no level: counted too, so the rows add up to
+    # the total (a trial's summary said 合计 7 over rows that made 5)
+    unchecked = sum(1 for row in rows if getattr(row, "level", None) is None)
+    if unchecked:
+        rows_html += f"<tr><td>{_badge(Level.UNKNOWN, lang)} · {html.escape(_t('unchecked', lang))}</td><td>{unchecked}</td></tr>"
     return (
         f'<h2>{html.escape(_t("summary", lang))}</h2><table style="width:auto">'
         f"<thead><tr><th>{html.escape(_t('level', lang))}</th><th>{html.escape(_t('count', lang))}</th></tr></thead>"
