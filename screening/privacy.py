@@ -22,6 +22,17 @@ def mask_number(number: str) -> str:
     return plus + digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
+# A time stamp as file names carry one (callshield-20261207104045.db, a backup): no phone number is 14 digits that read
+# as a date and time, and masking it left a volunteer unable to tell which backup a log line meant (a trial)
+_TIME_STAMP = re.compile(r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:[01]\d|2[0-3])[0-5]\d[0-5]\d")
+
+
 def mask_numbers_in_text(text: str) -> str:
-    """Mask every run of five or more digits (optionally with spaces/dashes) in free text."""
-    return _DIGIT_RUN.sub(lambda m: mask_number(m.group(1) + m.group(2)), text)
+    """Mask every run of five or more digits (optionally with spaces/dashes) in free text, but a time stamp."""
+
+    def mask(m: re.Match[str]) -> str:
+        if not m.group(1) and _TIME_STAMP.fullmatch(m.group(2)):
+            return m.group(0)
+        return mask_number(m.group(1) + m.group(2))
+
+    return _DIGIT_RUN.sub(mask, text)

@@ -40,3 +40,13 @@ def test_mask_numbers_in_free_text() -> None:
     masked = mask_numbers_in_text(text)
     assert "13800138000" not in masked and "85123456" not in masked
     assert "line 2" in masked
+
+
+def test_a_time_stamp_in_a_file_name_is_no_phone_number() -> None:
+    """A trial could not tell which backup 「database backed up to callshield-202*******4045.db」 meant."""
+    assert mask_numbers_in_text("database backed up to callshield-20261207104045.db") == (
+        "database backed up to callshield-20261207104045.db"
+    )
+    masked = mask_numbers_in_text("call from 13800138000 at 20261207104045, and 86 13800138000 2026")
+    assert "13800138000" not in masked and "20261207104045" in masked
+    assert "20261399104045" not in mask_numbers_in_text("ref 20261399104045")  # no such date: masked as digits
