@@ -345,7 +345,7 @@ def _iter_numbers(
                     elif value:
                         count += 1
                         yield value, details
-            else:
+            elif n.strip():  # (an empty argument, check "", is no number to check: said as none given)
                 count += 1
                 yield n, NO_DETAILS
             if count >= MAX_CHECK_INPUT:

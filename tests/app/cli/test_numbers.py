@@ -252,6 +252,10 @@ def test_list_commands_a_volunteer_gets_wrong_say_what_to_do(run_cli, tmp_path: 
 def test_check_without_numbers_is_a_usage_error(run_cli) -> None:  # type: ignore[no-untyped-def]
     result = run_cli("check")
     assert result.returncode == 2 and "没有要检查的号码" in result.stderr
+    # an empty argument is none either (a trial's check "" was judged 注意(0.40) as a hidden number)
+    for blank in ("", " "):
+        result = run_cli("check", blank)
+        assert result.returncode == 2 and "没有要检查的号码" in result.stderr and "注意" not in result.stdout
 
 
 def test_import_with_a_bad_line_writes_nothing(run_cli, data_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
