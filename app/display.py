@@ -217,10 +217,18 @@ RECORD_KIND_TEXT: dict[str, tuple[str, str]] = {
 }
 
 
+# A message's ``call_type`` when it is no text message: a chat pasted on the 查号 page and kept (a trial's WeChat group
+# chat was filed as 短信). Stored so by ``app.operations.check.save_text``.
+CHAT = "chat"
+
+
 def record_kind_label(kind: str, lang: str, call_type: str | None = None) -> str:
-    """A history row's kind as every table, report and CLI shows it: 来电 / 去电 / 未接 … for a call, 短信, 录音."""
+    """A history row's kind as every table, report and CLI shows it: 来电 / 去电 / 未接 … for a call, 短信 (聊天记录 for a
+    kept chat), 录音."""
     if kind == "call":
         return call_type_label(call_type, lang)
+    if kind == "sms" and call_type == CHAT:
+        return "chat" if lang.startswith("en") else "聊天记录"
     zh, en = RECORD_KIND_TEXT.get(kind, (kind, kind))
     return en if lang.startswith("en") else zh
 

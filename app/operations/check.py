@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from app.display import CATEGORY_SHOWN_FROM
+from app.display import CATEGORY_SHOWN_FROM, CHAT
 from app.models.calllog import pasted_numbers
 from app.models.check_model import CheckRow
 from screening.types import Level
@@ -133,6 +133,9 @@ def save_text(services: AppServices, checked: TextCheck, profile: str) -> int:
         hits=list(a.hits) if flagged else None,
         entities=[{"kind": e.kind, "value": e.value, "start": e.start, "end": e.end} for e in a.entities] or None,
         profile=profile,
+        call_type=CHAT
+        if (checked.style or a.style) == "chat"
+        else None,  # a chat is kept as one, not as a text message
     )
 
 

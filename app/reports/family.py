@@ -25,7 +25,7 @@ from typing import Any
 import sqlite_utils
 
 from app import __version__
-from app.display import LEVEL_STYLES, with_name
+from app.display import CHAT, LEVEL_STYLES, with_name
 from app.phone.backup_xml import OWN_TYPES
 from app.reports.export import ENTITY_KIND_TEXT
 from blocklists.history import UNCHECKED_RECORDING
@@ -83,6 +83,13 @@ class FlaggedItem:
     reasons: list[tuple[str, str]]
     excerpt: str
     file_name: str | None = None
+    call_type: str | None = None  # a message's: ``app.display.CHAT`` for a chat kept from 查号
+
+    def kind_words(self) -> tuple[str, str]:
+        """What the item is, in both languages: 短信 / 聊天记录 / 通话录音 (the page and the export alike)."""
+        if self.kind == "recording":
+            return "通话录音", "Call recording"
+        return ("聊天记录", "Chat") if self.call_type == CHAT else ("短信", "Text message")
 
 
 @dataclass
@@ -283,6 +290,7 @@ def collect_report(
                     if kind == "recording" and not hits and not_chinese(text or "")
                     else _excerpt(text or ""),
                     file_name=Path(file_path).name if file_path else None,
+                    call_type=call_type,
                 )
             )
     ranked = sorted(per_number.items(), key=lambda kv: (-kv[1]["level"], -kv[1]["events"], kv[1]["last"]))[:MAX_NUMBERS]
@@ -649,7 +657,7 @@ def render_html(rep: SafetyReport, lang: str | None) -> str:
     if rep.items:
         parts.append(f"<h2>{_bi('可疑短信和录音', 'Suspicious messages and recordings', lang)}</h2>")
         for it in rep.items:
-            kind = {"sms": ("短信", "Text message"), "recording": ("通话录音", "Call recording")}[it.kind]
+            kind = it.kind_words()
             body = [f"<p>{_badge(it.level, lang)} <b>{_e(_t(kind, lang, ' / '))}</b> · {_when(it.occurred_at, tz)}</p>"]
             body.append(f"<p>{_label('号码', 'number', lang)}<b>{_e(_who(it.number, it.name, lang))}</b></p>")
             if it.file_name:

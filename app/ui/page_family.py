@@ -593,7 +593,8 @@ class FamilyReportPage(QWidget):
         return self._card(text, f"{style.level_text(s.level)} {who}: {reason}")
 
     def _item_card(self, it: FlaggedItem, rep: SafetyReport) -> QLabel:
-        kind = self.tr("短信") if it.kind == "sms" else self.tr("通话录音")
+        zh, en = it.kind_words()  # 短信 / 聊天记录 / 通话录音, as the export says it
+        kind = en if self._lang() == "en" else zh
         who = with_name(it.number or self.tr("未知号码"), it.name, self._lang())
         lines = [f"{self._level_html(it.level)} <b>{html.escape(kind)}</b> · {self._when(it.occurred_at, rep)}"]
         number_word = self.tr("号码：")

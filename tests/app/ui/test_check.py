@@ -611,3 +611,32 @@ def test_a_platform_number_in_a_message_is_not_judged_as_a_caller(qtbot, service
     reason = _cell(page, "10690000123", CheckResultsModel.COL_REASONS)
     assert "来电号码" not in reason and "不要拨打" in reason, reason
     assert "刷单返利" in page.text_result.banner.title_text()
+
+
+def test_a_pasted_chat_is_kept_as_a_chat_not_a_text_message(qtbot, services, wait_jobs) -> None:
+    """A trial pasted a WeChat group chat into 查号 and kept it: 记录 and the family report called it 短信."""
+    from app.reports.family import collect_report
+    from app.ui.page_history import HistoryPage
+
+    chat = (
+        "李老师 09:16\n想参加的阿姨请下载“惠民养老”APP，把钱转到项目专用账户，名额有限，不要告诉子女。\n"
+        "张大爷 09:20\n怎么下载啊\n李老师 09:21\n加我微信 lilaoshi_8888 我一步步教您，开个屏幕共享就行。"
+    )
+    services.history().add_profile("张大爷")
+    page = _page(qtbot, services)
+    page.check_message(chat, "chat")
+    wait_jobs(30_000)
+    section = page.text_result
+    section.profile_combo.setCurrentIndex(section.profile_combo.findData("张大爷"))
+    qtbot.mouseClick(section.save_button, Qt.MouseButton.LeftButton)
+    wait_jobs()
+    (row,) = services.history().query(kind="sms")
+    assert row["call_type"] == "chat" and row["profile"] == "张大爷"
+    history_page = HistoryPage(services)
+    qtbot.addWidget(history_page)
+    history_page.show()
+    wait_jobs()
+    assert history_page.model.rows()[0].kind_text("zh") == "聊天记录"
+    assert history_page.model.rows()[0].kind_text("en") == "Chat"
+    rep = collect_report(services.store().db, "张大爷", days=7)
+    assert [it.kind_words() for it in rep.items] == [("聊天记录", "Chat")]
