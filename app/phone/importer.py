@@ -41,6 +41,7 @@ from typing import Any
 
 import sqlite_utils
 
+from app.local_zone import LOCAL
 from app.phone.backup_xml import (
     MAX_BODY,
     BackupError,
@@ -904,7 +905,7 @@ class PhoneImporter:
         self.screener = screener
         self._detector = detector
         self.transcriber = transcriber
-        self.tz = tz or datetime.now().astimezone().tzinfo or timezone.utc
+        self.tz = tz or LOCAL  # each date's own offset (summer time), not today's
         self.settle_s = settle_s
         self._verdicts: dict[tuple[str, str], tuple[Any, ...]] = {}
         self._sms_detector: _RepeatCache | None = None

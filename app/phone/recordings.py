@@ -18,8 +18,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
+
+from app.local_zone import LOCAL
 
 MATCH_WINDOW_S = 120.0
 LAST_DIGITS = 8  # "the number's last digits": enough to tell numbers apart, immune to +86 / 0 prefixes
@@ -134,7 +136,7 @@ def _ts14(ts: str, zone: tzinfo) -> datetime:
 
 
 def _local_tz() -> tzinfo:
-    return datetime.now().astimezone().tzinfo or timezone.utc
+    return LOCAL
 
 
 def match_call(

@@ -26,6 +26,7 @@ import sqlite_utils
 
 from app import __version__
 from app.display import CHAT, LEVEL_STYLES, with_name
+from app.local_zone import LOCAL
 from app.phone.backup_xml import OWN_TYPES
 from app.reports.export import ENTITY_KIND_TEXT
 from blocklists.history import UNCHECKED_RECORDING
@@ -136,7 +137,7 @@ def _iso(t: datetime) -> str:
 
 
 def _local_tz() -> tzinfo:
-    return datetime.now().astimezone().tzinfo or timezone.utc
+    return LOCAL
 
 
 def report_window(

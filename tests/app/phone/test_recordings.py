@@ -257,3 +257,28 @@ def test_a_recording_with_no_speech_model_is_kept_unchecked_told_in_the_report_a
     unchecked, scanned, page = report()
     assert (unchecked, scanned) == (0, 1) and "没能检查" not in page
     assert checked.scan_recording(rec).status == SKIPPED  # and now it is known
+
+
+def test_a_summer_recording_is_read_in_summer_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A review in Berlin in December: a July recording named 14:30 became 13:30Z (today's offset, not July's), an
+    hour off, and missed its call in the log. Each date's own offset is used; China's is the same all year."""
+    import time
+
+    from app.local_zone import LOCAL
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    try:
+        summer = parse_name("13912345678_20260715143000.m4a")
+        winter = parse_name("13912345678_20261215143000.m4a")
+        assert summer is not None and winter is not None
+        assert summer.started.astimezone(timezone.utc).hour == 12  # CEST, +02:00
+        assert winter.started.astimezone(timezone.utc).hour == 13  # CET, +01:00
+        assert datetime(2026, 7, 15, 12, 30, tzinfo=timezone.utc).astimezone(LOCAL).hour == 14
+        monkeypatch.setenv("TZ", "Asia/Shanghai")
+        time.tzset()
+        shanghai = parse_name("13912345678_20260715143000.m4a")
+        assert shanghai is not None and shanghai.started.astimezone(timezone.utc).hour == 6
+    finally:
+        monkeypatch.undo()
+        time.tzset()

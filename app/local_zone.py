@@ -1,0 +1,36 @@
+"""The computer's own time zone, with its rules for each date: a phone writes its recordings' names and a backup its
+times in the local time of that day, and the report's days are local days."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, tzinfo
+
+
+class LocalZone(tzinfo):
+    """The system's local time zone, the offset of each date its own (summer time included). ``datetime.now()
+    .astimezone().tzinfo`` is today's fixed offset: in Berlin in December a July recording named 14:30 became 13:30Z,
+    an hour off, and missed its call in the log (a review). China keeps one offset all year; family abroad do not."""
+
+    def _local(self, dt: datetime | None) -> datetime:
+        naive = (dt or datetime.now()).replace(tzinfo=None)
+        return naive.astimezone()  # a naive time read as local time, by the system's rules for that date
+
+    def utcoffset(self, dt: datetime | None) -> timedelta:
+        return self._local(dt).utcoffset() or timedelta(0)
+
+    def dst(self, dt: datetime | None) -> timedelta:
+        return self._local(dt).dst() or timedelta(0)
+
+    def tzname(self, dt: datetime | None) -> str:
+        return self._local(dt).tzname() or "local"
+
+    def fromutc(self, dt: datetime) -> datetime:
+        utc = dt.replace(tzinfo=None) - datetime(1970, 1, 1)
+        local = datetime.fromtimestamp(utc.total_seconds())  # the system's local time of that instant
+        return local.replace(tzinfo=self)
+
+    def __repr__(self) -> str:
+        return "LocalZone()"
+
+
+LOCAL = LocalZone()
