@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -35,7 +34,7 @@ from app.models.community_model import ReportsModel, SubscriptionsModel, short_f
 from app.models.list_model import _time_text
 from app.operations import DataArea
 from app.operations import community as ops
-from app.ui import style
+from app.ui import files, style
 from app.ui.widgets import DataTable, ErrorDetailsDialog, friendly_message, render_text
 from blocklists.subscriptions.problems import SubscriptionProblem
 from blocklists.subscriptions.reports import SAFE, payload_text, report_category_label
@@ -226,17 +225,17 @@ class SubscribeDialog(QDialog):
         self.resize(em * 48, self.sizeHint().height())
 
     def _choose_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, self.tr("选择名单文件夹"))
+        path = files.choose_folder(self, self.tr("选择名单文件夹"))
         if path:
             self.location_edit.setText(path)
 
     def _choose_zip(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择名单 zip 文件"), "", self.tr("zip 文件 (*.zip)"))
+        path = files.open_file(self, self.tr("选择名单 zip 文件"), self.tr("zip 文件 (*.zip)"))
         if path:
             self.location_edit.setText(path)
 
     def _choose_key(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择公钥文件"), "", self.tr("公钥 (*.pub);;所有文件 (*)"))
+        path = files.open_file(self, self.tr("选择公钥文件"), self.tr("公钥 (*.pub);;所有文件 (*)"))
         if path:
             self.key_edit.setText(path)
 
@@ -650,9 +649,7 @@ class ExportPreviewDialog(QDialog):
         self.save_button.setEnabled(count > 0)
 
     def _choose_file(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("导出举报"), "callshield-reports.json", self.tr("JSON 文件 (*.json)")
-        )
+        path, _ = files.save_file(self, self.tr("导出举报"), "callshield-reports.json", self.tr("JSON 文件 (*.json)"))
         if path:
             self.saveRequested.emit(path)
 

@@ -19,7 +19,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -44,7 +43,7 @@ from app.operations.check import (
     screen_pasted,
 )
 from app.reports.export import write_check_csv
-from app.ui import style
+from app.ui import files, style
 from app.ui.check_text import TextResultSection
 from app.ui.community import open_report_dialog, reported_text
 from app.ui.widgets import (
@@ -427,9 +426,7 @@ class CheckPage(QWidget):
         self.progress.start(text, total)
 
     def choose_call_log(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("打开通话记录"), "", self.tr("通话记录 (*.csv *.txt);;所有文件 (*)")
-        )
+        path = files.open_file(self, self.tr("打开通话记录"), self.tr("通话记录 (*.csv *.txt);;所有文件 (*)"))
         if path:
             self.open_call_log(path)
 
@@ -675,7 +672,7 @@ class CheckPage(QWidget):
     # ------------------------------------------------------------------ export
     def choose_export(self) -> None:
         default = "查号结果.csv" if self._lang() == "zh" else "check-results.csv"
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出查询结果"), default, self.tr("CSV 表格 (*.csv)"))
+        path, _ = files.save_file(self, self.tr("导出查询结果"), default, self.tr("CSV 表格 (*.csv)"))
         if path:
             self.export_to(path)
 

@@ -22,7 +22,6 @@ from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QInputDialog,
@@ -52,7 +51,7 @@ from app.reports.family import (
     timeline_svg,
     unchecked_text,
 )
-from app.ui import style
+from app.ui import files, style
 from app.ui.widgets import (
     ErrorDetailsDialog,
     FlowLayout,
@@ -652,17 +651,14 @@ class FamilyReportPage(QWidget):
     def choose_import_files(self) -> None:
         # what an import reads, the importer's own list (the filter lacked .txt, .tsv, .flac, .wma and .mp4)
         patterns = " ".join(f"*{ext}" for ext in sorted(IMPORT_EXTENSIONS))
-        files, _ = QFileDialog.getOpenFileNames(
-            self,
-            self.tr("选择手机备份"),
-            "",
-            self.tr("手机备份 (%1);;所有文件 (*)").replace("%1", patterns),
+        chosen = files.open_files(
+            self, self.tr("选择手机备份"), self.tr("手机备份 (%1);;所有文件 (*)").replace("%1", patterns)
         )
-        if files:
-            self.import_paths(files)
+        if chosen:
+            self.import_paths(chosen)
 
     def choose_import_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("选择手机备份所在的文件夹"))
+        folder = files.choose_folder(self, self.tr("选择手机备份所在的文件夹"))
         if folder:
             self.import_paths([folder])
 
@@ -783,7 +779,7 @@ class FamilyReportPage(QWidget):
     def choose_export(self) -> None:
         profile = self.current_profile() or ""
         name = report_file_name(profile, self._lang())
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出报告"), name, self.tr("网页文件 (*.html)"))
+        path, _ = files.save_file(self, self.tr("导出报告"), name, self.tr("网页文件 (*.html)"))
         if path:
             self.export_to(path)
 

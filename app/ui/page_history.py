@@ -16,7 +16,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -34,7 +33,7 @@ from app.models.history_model import HistoryModel, HistoryRow
 from app.operations import DataArea
 from app.operations.history import MAX_ROWS, load_history, load_profiles
 from app.reports.export import entity_line, quoted_as_written, shown_transcript, write_report
-from app.ui import style
+from app.ui import files, style
 from app.ui.community import open_report_dialog, reported_text
 from app.ui.widgets import (
     DataTable,
@@ -527,7 +526,7 @@ class HistoryPage(QWidget):
         else:
             filter_text = self.tr("CSV 表格 (*.csv)")
             default = "来电护盾记录.csv" if zh else "callshield-history.csv"
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出记录"), default, filter_text)
+        path, _ = files.save_file(self, self.tr("导出记录"), default, filter_text)
         if path:
             self.export_to(path, fmt)
 

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -49,7 +48,7 @@ from app.operations.lists import (
     set_list_enabled,
     write_entry,
 )
-from app.ui import style
+from app.ui import files, style
 from app.ui.community import ReportsPanel, SubscriptionsPanel, warning_text
 from app.ui.widgets import DataTable, ErrorDetailsDialog, TaskProgress, hint_label, page_title, render_text
 from screening.privacy import mask_number
@@ -669,9 +668,7 @@ class ListsPage(QWidget):
 
     # ---------------------------------------------------------- import/export
     def choose_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("导入名单"), "", self.tr("名单文件 (*.csv *.txt *.json);;所有文件 (*)")
-        )
+        path = files.open_file(self, self.tr("导入名单"), self.tr("名单文件 (*.csv *.txt *.json);;所有文件 (*)"))
         if path:
             self.start_import(path)
 
@@ -719,7 +716,7 @@ class ListsPage(QWidget):
         info = self.current_list()
         if info is None:
             return
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = files.save_file(
             self,
             self.tr("导出名单"),
             f"{info.name}.csv",

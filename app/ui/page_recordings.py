@@ -15,7 +15,6 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -39,7 +38,7 @@ from app.models.recording_model import (
 from app.operations import DataArea
 from app.operations.recordings import collect_recordings, resolve_model_path, run_batch
 from app.reports.export import entity_line, quoted_as_written, shown_transcript, write_report
-from app.ui import style
+from app.ui import files, style
 from app.ui.widgets import (
     DataTable,
     ErrorDetailsDialog,
@@ -329,17 +328,16 @@ class RecordingsPage(QWidget):
 
     # ------------------------------------------------------------------ files
     def choose_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
+        paths = files.open_files(
             self,
             self.tr("选择录音文件"),
-            "",
             self.tr("录音文件 (*.wav *.mp3 *.m4a *.aac *.amr *.3gp *.ogg *.opus *.flac *.mp4);;所有文件 (*)"),
         )
         if paths:
             self.add_paths(paths)
 
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("选择录音所在的文件夹"))
+        folder = files.choose_folder(self, self.tr("选择录音所在的文件夹"))
         if folder:
             self.add_paths([folder])
 
@@ -615,7 +613,7 @@ class RecordingsPage(QWidget):
         else:
             filter_text = self.tr("CSV 表格 (*.csv)")
             default = "录音分析结果.csv" if self._lang() == "zh" else "recording-results.csv"
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出分析结果"), default, filter_text)
+        path, _ = files.save_file(self, self.tr("导出分析结果"), default, filter_text)
         if path:
             self.export_to(path, fmt)
 

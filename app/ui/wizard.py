@@ -18,7 +18,6 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -38,7 +37,7 @@ from app.calls.sources.sip import SipConfig
 from app.display import render_text
 from app.services import AppServices
 from app.settings import CallSourceSettings
-from app.ui import style
+from app.ui import files, style
 from app.ui.widgets import friendly_message
 
 log = logging.getLogger(__name__)
@@ -315,9 +314,9 @@ class ModelPage(_Page):
         return "skip"
 
     def _choose_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择语音模型压缩包"), "", self.tr("模型压缩包 (*.zip)"))
+        path = files.open_file(self, self.tr("选择语音模型压缩包"), self.tr("模型压缩包 (*.zip)"))
         if not path:
-            path = QFileDialog.getExistingDirectory(self, self.tr("或者选择语音模型文件夹"))
+            path = files.choose_folder(self, self.tr("或者选择语音模型文件夹"))
         if path:
             self.start_import(path)
 

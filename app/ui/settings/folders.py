@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -30,7 +29,7 @@ from app.operations import DataArea
 from app.operations import phone as ops
 from app.services import AppServices
 from app.settings import Settings
-from app.ui import style
+from app.ui import files, style
 from app.ui.settings.base import SettingsSection
 from app.ui.widgets import FlowLayout, friendly_message
 
@@ -166,7 +165,7 @@ class WatchedFoldersSection(SettingsSection):
             self.polling.setChecked(f.polling)
 
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("选择手机同步录音的文件夹"))
+        folder = files.choose_folder(self, self.tr("选择手机同步录音的文件夹"))
         if folder:
             self.add_folder(folder)
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QLabel, QLineEdit, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QProgressBar, QPushButton, QWidget
 
 from app.services import AppServices
 from app.settings import Settings
-from app.ui import style
+from app.ui import files, style
 from app.ui.settings.base import SettingsSection
 from app.ui.widgets import FlowLayout, friendly_message
 
@@ -105,12 +105,12 @@ class ModelSection(SettingsSection):
             self._model_busy(True)
 
     def import_model_zip(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择语音模型压缩包"), "", self.tr("模型压缩包 (*.zip)"))
+        path = files.open_file(self, self.tr("选择语音模型压缩包"), self.tr("模型压缩包 (*.zip)"))
         if path:
             self._import_model(path)
 
     def import_model_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, self.tr("选择语音模型文件夹"))
+        path = files.choose_folder(self, self.tr("选择语音模型文件夹"))
         if path:
             self._import_model(path)
 
