@@ -9,6 +9,7 @@ numbers, and only the user's confirmation commits it — in one transaction.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -407,8 +408,16 @@ class ListsPage(QWidget):
     def _lang(self) -> str:
         return style.current_language()
 
+    def _say(self, text: Callable[[], str] | None) -> None:
+        """The status line; ``text`` makes it in the current language, again on a switch (a trial switched to
+        English and read 「导入完成：新增 4 条…」 still)."""
+        self._status_text = text
+        self.status.setText(text() if text is not None else "")
+
     def retranslate(self) -> None:
         lang = self._lang()
+        if getattr(self, "_status_text", None) is not None:
+            self._say(self._status_text)
         self.title.setText(self.tr("名单"))
         self.hint.setText(
             self.tr(
@@ -643,7 +652,7 @@ class ListsPage(QWidget):
         pattern, category, note = self.entry_dialog.values()
 
         def done(_entry: Any) -> None:
-            self.status.setText(self.tr("已保存“%1”。").replace("%1", pattern))
+            self._say(lambda: self.tr("已保存“%1”。").replace("%1", pattern))
             log.info("saved list entry %s in %s", mask_number(pattern), list_name)
             self.reload_lists(list_name)
 
@@ -657,7 +666,7 @@ class ListsPage(QWidget):
         patterns = [e.pattern for e in entries]
 
         def done(n: int) -> None:
-            self.status.setText(self.tr("已删除 %n 条。", "", n))
+            self._say(lambda: self.tr("已删除 %n 条。", "", n))
             self.reload_lists(name)
 
         self._ask(
@@ -691,7 +700,7 @@ class ListsPage(QWidget):
             preview, self._lists, self.current_list_name() or "block", self._lang(), self
         )
         self.preview_dialog.accepted.connect(self._commit_import)
-        self.preview_dialog.rejected.connect(lambda: self.status.setText(self.tr("已取消导入，没有写入任何内容。")))
+        self.preview_dialog.rejected.connect(lambda: self._say(lambda: self.tr("已取消导入，没有写入任何内容。")))
         self.preview_dialog.open()
 
     def _commit_import(self) -> None:
@@ -700,10 +709,13 @@ class ListsPage(QWidget):
         target = dialog.target_list()
 
         def done(result: Any) -> None:
-            text = self.tr("导入完成：新增 %1 条，已存在 %2 条，跳过错误行 %3 行。")
-            for key, value in (("%1", result.added), ("%2", result.already_present), ("%3", result.skipped_bad)):
-                text = text.replace(key, str(value))
-            self.status.setText(text)
+            def text() -> str:
+                said = self.tr("导入完成：新增 %1 条，已存在 %2 条，跳过错误行 %3 行。")
+                for key, value in (("%1", result.added), ("%2", result.already_present), ("%3", result.skipped_bad)):
+                    said = said.replace(key, str(value))
+                return said
+
+            self._say(text)
             self.reload_lists(target)
 
         self._write(commit_import, dialog.preview, target, dialog.skip_bad, dialog.allow_risky.isChecked(), done=done)
@@ -735,7 +747,7 @@ class ListsPage(QWidget):
             name,
             path,
             style.current_language(),
-            on_result=lambda n: self.status.setText(self.tr("已导出 %n 条到：", "", n) + path),
+            on_result=lambda n: self._say(lambda: self.tr("已导出 %n 条到：", "", n) + path),
             on_error=self._show_error,
             name="export-list",
         )

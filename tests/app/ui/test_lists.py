@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from app.models.list_model import ListEntriesModel, ListsModel
 from app.ui.page_lists import ListsPage
@@ -57,6 +58,17 @@ def test_gbk_import_with_a_bad_line_previews_then_writes_only_on_confirm(
     assert "新增 3 条" in page.status.text() and "跳过错误行 1 行" in page.status.text()
     qtbot.waitUntil(lambda: len(page.entries_model.rows()) == 3)
     assert _patterns(page) == ["13800138000", "4001234567", "95275012"]
+    # switched to English, the status says it in English (a trial read the Chinese line still)
+    from app.i18n import install_language
+
+    install_language(QApplication.instance(), "en")
+    try:
+        page.retranslate()
+        assert "3 added" in page.status.text() or "added 3" in page.status.text(), page.status.text()
+        assert "导入完成" not in page.status.text()
+    finally:
+        install_language(QApplication.instance(), "zh")
+        page.retranslate()
 
 
 def test_enter_on_a_preview_with_bad_lines_imports_nothing(qtbot, services, wait_jobs, tmp_path: Path) -> None:
