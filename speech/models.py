@@ -210,10 +210,15 @@ def resolve_model(
     bundled_path: str | os.PathLike[str] | None = None,
     env: Mapping[str, str] | None = None,
 ) -> ResolvedModel:
-    """Pick the model to use; an explicitly configured but broken path is an error, not skipped."""
+    """Pick the model to use; an explicitly configured but broken path is an error, not skipped. A relative settings
+    path is inside the data dir (a model the app installed there: the data folder copied to a USB stick takes it
+    along)."""
     env = os.environ if env is None else env
     if settings_path:
-        return ResolvedModel(validate_model_dir(Path(settings_path)), ModelSource.SETTINGS)
+        configured = Path(settings_path)
+        if not configured.is_absolute() and data_dir is not None:
+            configured = Path(data_dir) / configured
+        return ResolvedModel(validate_model_dir(configured), ModelSource.SETTINGS)
     from_env = env.get(ENV_VAR)
     if from_env:
         return ResolvedModel(validate_model_dir(Path(from_env)), ModelSource.ENV)

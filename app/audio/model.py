@@ -36,3 +36,14 @@ def resolve_app_model(
 ) -> ResolvedModel:
     """The model to use; raises ``speech.errors.ModelError`` (``NO_MODEL`` or why a configured folder is broken)."""
     return resolve_model(data_dir, settings_path=settings_path, bundled_path=paths.bundled_model_dir(), env=env)
+
+
+def model_setting(data_dir: Path, path: str | os.PathLike[str]) -> str:
+    """How a chosen model folder is kept in the settings: relative when it is inside the data dir (where an import or
+    a download puts it), so a data folder copied elsewhere (a USB stick, as the README suggests) still finds it; a
+    trial's copy pointed at the old folder. Any other folder stays as chosen."""
+    chosen = Path(path)
+    try:
+        return chosen.resolve().relative_to(Path(data_dir).resolve()).as_posix()
+    except ValueError:
+        return str(chosen)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from app.audio.model import model_setting
 from app.calls.sources.sip import SipConfig
 from app.display import render_text
 from app.services import AppServices
@@ -343,7 +344,7 @@ class ModelPage(_Page):
         self._job = None
         path = getattr(result, "path", result)
         if path:
-            self.services.settings.update(model_path=str(path))
+            self.services.settings.update(model_path=model_setting(self.services.data_dir, path))
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         # a model of another language (``ModelInfo.language_warning``): never 「已就绪」 (a trial's Korean one)

@@ -393,3 +393,20 @@ def test_the_load_check_tells_a_model_of_another_language(ko_model: Any, ko_mode
     info = dataclasses.replace(validate_model_dir(ko_model_dir), chinese=False)
     assert info.language_warning() is not None
     assert dataclasses.replace(info, chinese=None).language_warning() is None  # not loaded: nothing is said
+
+
+def test_a_model_in_the_data_dir_is_kept_relative_and_found_in_a_copy(tmp_path: Path) -> None:
+    """A trial copied the data folder (as the README suggests for a USB stick): the settings still named the old
+    folder's model. A model inside the data dir is kept relative to it and found in the copy."""
+    from app.audio.model import model_setting
+
+    data = tmp_path / "data"
+    installed = fake_model(data / "models", "vosk-model-small-cn-0.22")
+    other = fake_model(tmp_path / "elsewhere", "vosk-model-small-cn-0.22")
+    kept = model_setting(data, installed)
+    assert kept == "models/vosk-model-small-cn-0.22" and model_setting(data, other) == str(other)
+    copy = tmp_path / "usb" / "data"
+    shutil.copytree(data, copy)
+    shutil.rmtree(data)
+    r = resolve_model(copy, settings_path=kept, env={})
+    assert r.path == copy / "models" / "vosk-model-small-cn-0.22" and r.source is ModelSource.SETTINGS

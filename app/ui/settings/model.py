@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QProgressBar, QPushButton, QWidget
 
+from app.audio.model import model_setting
 from app.services import AppServices
 from app.settings import Settings
 from app.ui import files, style
@@ -149,7 +150,7 @@ class ModelSection(SettingsSection):
         self._model_busy(False)
         path = getattr(result, "path", result)
         if path:
-            self.services.settings.update(model_path=str(path))
+            self.services.settings.update(model_path=model_setting(self.services.data_dir, path))
         self._refresh_model_status()
 
     def _model_failed(self, exc: BaseException) -> None:

@@ -257,7 +257,9 @@ def test_importing_a_model_zip_sets_it_up_and_shows_ready(qtbot, services, page,
     page.model._import_model(str(archive))
     assert page.model.model_cancel.isEnabled() and not page.model.model_download.isEnabled()
     qtbot.waitUntil(lambda: services.settings.value.model_path is not None, timeout=10_000)
-    installed = Path(services.settings.value.model_path)
+    # kept relative to the data dir, so a copied data folder finds it
+    assert not Path(services.settings.value.model_path).is_absolute()
+    installed = services.data_dir / services.settings.value.model_path
     assert installed.parent == services.data_dir / "models"
     assert (installed / "am" / "final.mdl").is_file()
     # (the check runs off the GUI thread and opens the model; 5 s ran out on a loaded 2-core machine)
@@ -305,7 +307,9 @@ def test_model_downloads_from_a_mirror_verified_and_installed(
     qtbot.waitUntil(lambda: services.settings.value.model_path is not None, timeout=20_000)
     # one request, to the address the user gave
     assert [r["path"] for r in state.requests] == ["/vosk-model-small-cn-0.22.zip"]
-    installed = Path(services.settings.value.model_path)
+    # kept relative to the data dir, so a copied data folder finds it
+    assert not Path(services.settings.value.model_path).is_absolute()
+    installed = services.data_dir / services.settings.value.model_path
     assert installed == services.data_dir / "models" / "vosk-model-small-cn-0.22"
     assert (installed / "am" / "final.mdl").stat().st_size == 200_000
     # (the check runs off the GUI thread and opens the model; 5 s ran out on a loaded 2-core machine)
