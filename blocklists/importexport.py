@@ -144,6 +144,11 @@ class ImportNote(MessageCode):
         "protected numbers among these: {count} ({examples_en}). Police, emergency and government lines are never "
         "blocked, so these rows have no effect",
     )
+    RANGES = (
+        "注意：其中 {count} 条是号段或通配规则（{examples}），会对整段号码生效（白名单和官方号码不受影响）",
+        "note: {count_en} of these are ranges or wildcards ({examples_en}), which apply to every number they cover "
+        "(your allowlist and official numbers are not affected)",
+    )
 
 
 class ImportRejected(ValueError):
@@ -713,6 +718,20 @@ def read_import(
         preview.notes.append(_named_numbers(ImportNote.OFFICIAL_NUMBERS, preview.officials))
     if preview.protected:  # 110 imported into a blocklist: a trial was told 「新增 3 条」 and nothing more
         preview.notes.append(_named_numbers(ImportNote.PROTECTED_NUMBERS, preview.protected))
+    ranges = [pattern.pattern for pattern, _category, _note in preview.rows if pattern.match_kind != "exact"]
+    if ranges:  # 952750?? blocks a hundred numbers: the preview says so (a trial: only the command line did)
+        more = "…" if len(ranges) > 3 else ""
+        preview.notes.append(
+            Message(
+                ImportNote.RANGES,
+                {
+                    "count": len(ranges),
+                    "count_en": "1 row" if len(ranges) == 1 else f"{len(ranges)} rows",
+                    "examples": "、".join(ranges[:3]) + more,
+                    "examples_en": ", ".join(ranges[:3]) + more,
+                },
+            )
+        )
     preview.problems.sort(key=lambda p: p.line)
     return preview
 

@@ -763,19 +763,12 @@ def cmd_lists_import(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def _range_note(ctx: Any, preview: Any) -> None:
-    """A row such as 170* blocks every number of the range: said after an import, as a subscription says it."""
-    ranges = [pattern.pattern for pattern, _category, _note in preview.rows if pattern.match_kind != "exact"]
-    if ranges:
-        shown = "、".join(ranges[:3]) + ("…" if len(ranges) > 3 else "")
-        shown_en = ", ".join(ranges[:3]) + ("…" if len(ranges) > 3 else "")
-        echo(
-            ctx,
-            ctx.t(
-                f"注意：其中 {len(ranges)} 条是号段或通配规则（{shown}），会对整段号码生效（白名单和官方号码不受影响）",
-                f"note: {count_en(len(ranges), 'row')} of these are ranges or wildcards ({shown_en}), which apply to "
-                "every number they cover (your allowlist and official numbers are not affected)",
-            ),
-        )
+    """A row such as 170* blocks every number of the range: said again after an import (the preview's note)."""
+    from blocklists.importexport import ImportNote
+
+    for note in preview.notes:
+        if note.code is ImportNote.RANGES:
+            echo(ctx, note.render(ctx.lang))
 
 
 def cmd_lists_export(args: argparse.Namespace, ctx: Any) -> int:

@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from blocklists.db import open_db
-from blocklists.importexport import ImportProblem, ImportRejected, commit_import, export_list, read_import
+from blocklists.importexport import (
+    ImportNote,
+    ImportProblem,
+    ImportRejected,
+    commit_import,
+    export_list,
+    read_import,
+)
 from blocklists.store import Category, ListKind, ListStore
 
 
@@ -270,7 +277,9 @@ def test_export_round_trip(store: ListStore, tmp_path: Path, fmt: str, lang: str
         )
     preview = read_import(dest)
     assert preview.ok
-    assert not preview.notes  # its own bookkeeping columns are no sign of a call log imported as a list
+    # its own bookkeeping columns are no sign of a call log imported as a list; its 952750?? range is said
+    assert [note.code for note in preview.notes] == [ImportNote.RANGES]
+    assert "952750??" in preview.notes[0].render("zh") and "1 row of these" in preview.notes[0].render("en")
     commit_import(store, preview, "copy")
     orig = {(e.canonical, e.category, e.note) for e in store.entries("block")}
     copy = {(e.canonical, e.category, e.note) for e in store.entries("copy")}

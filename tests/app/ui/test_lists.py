@@ -372,3 +372,17 @@ def test_qt_file_dialog_is_chinese_in_chinese_mode(qtbot) -> None:
         assert "&Look in:" in [label.text() for label in english.findChildren(QLabel)]
     finally:
         install_language(app, "zh")
+
+
+def test_the_import_preview_says_a_range_blocks_a_whole_block(qtbot, services, wait_jobs, tmp_path: Path) -> None:
+    """A trial imported 952750?? through the page: the command line warns that it covers a hundred numbers, the
+    preview said nothing."""
+    page = _page(qtbot, services, wait_jobs)
+    src = tmp_path / "号段.csv"
+    src.write_text("号码,分类,备注\n952750??,诈骗,租用的95号段\n13800138000,骚扰,\n", encoding="utf-8")
+    page.start_import(str(src))
+    wait_jobs()
+    dialog = page.preview_dialog
+    assert dialog is not None and dialog.notes.isVisible()
+    assert "1 条是号段或通配规则（952750??）" in dialog.notes.text(), dialog.notes.text()
+    dialog.reject()
