@@ -42,9 +42,14 @@ MAX_NUMBERS = 1_000_000
 
 
 class CallLogProblem(MessageCode):
-    NOT_TEXT = (
-        "文件“{name}”不是文本或 CSV 文件（无法按 UTF-8 或 GBK 读取）。",
-        "“{name}” is not a text or CSV file (cannot be read as UTF-8 or GBK).",
+    NOT_TEXT = (  # what to do, not only what is wrong (a trial)
+        "文件“{name}”不是文本或 CSV 文件（无法按 UTF-8 或 GBK 读取）。如果它来自表格软件，"
+        + SPREADSHEET_ADVICE[0]
+        + "。",
+        "“{name}” is not a text or CSV file (cannot be read as UTF-8 or GBK). If it comes from a spreadsheet, "
+        + SPREADSHEET_ADVICE[1][:1].lower()
+        + SPREADSHEET_ADVICE[1][1:]
+        + ".",
     )
     NO_NUMBERS = ("文件“{name}”里没有找到电话号码。", "No phone numbers found in “{name}”.")
     SPREADSHEET = (

@@ -192,6 +192,7 @@ def test_binary_file_gives_translated_error_not_crash(qtbot, services, wait_jobs
     wait_jobs()
     assert page.error_dialog is not None and page.error_dialog.isVisible()
     assert "不是文本或 CSV 文件" in page.error_dialog.message_label.text()
+    assert "另存为" in page.error_dialog.message_label.text()  # and what to do (a trial)
     page.error_dialog.accept()
     assert page.check_button.isEnabled()
 
