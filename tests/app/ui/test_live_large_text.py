@@ -76,6 +76,11 @@ def test_large_text_keeps_the_verdict_in_view_through_a_long_call(qtbot, window,
     qtbot.wait(20)
     assert _in_view(card.banner, page)
     assert card.transcript.visibleRegion().boundingRect().height() > 0  # the words are on screen as well
+    # 拉黑 / 信任 are pinned under the card's scrolling body, in view without scrolling inside the card (a trial)
+    for button in (card.block_button, card.trust_button):
+        assert not card.body.isAncestorOf(button)
+        assert _in_view(button, page), f"{button.text()} out of view"
+        assert button.visibleRegion().boundingRect().height() == button.height()
 
 
 def test_a_new_calm_call_does_not_scroll_the_risky_verdict_away(qtbot, window, services) -> None:
