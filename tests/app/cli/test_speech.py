@@ -103,13 +103,9 @@ def test_scan_recordings_with_progress_and_skip(
     folder = tmp_path / "calls"
     folder.mkdir()
     say("검찰 수사관입니다", name="calls/one.wav")
-    import wave
+    from tests.helpers.audio import silence, write_wav
 
-    with wave.open(str(folder / "quiet.wav"), "wb") as w:  # a second of silence: heard, and nothing was said
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(16000)
-        w.writeframes(b"\x00\x00" * 16000)
+    write_wav(folder / "quiet.wav", silence(1.0))  # a second of silence: heard, and nothing was said
     (folder / "broken.mp3").write_text("not mp3")
     r = run_cli("scan-recordings", str(folder), "--model", str(ko_model_dir), "--workers", "1")
     assert r.returncode == 2, r.stderr  # one file failed; the others were still scanned

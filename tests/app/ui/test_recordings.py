@@ -190,14 +190,9 @@ def test_batch_scan_with_real_korean_model(qtbot, services, wait_jobs, no_env_mo
     assert row.status is FileStatus.DONE and row.transcript == rows["call_a.wav"].transcript
     assert len(services.history().query(kind="recording")) == 2
     # one that was checked (a second of silence: heard, nothing said) is skipped by content hash the second time
-    import wave
+    from tests.helpers.audio import silence, write_wav
 
-    quiet = tmp_path / "quiet.wav"
-    with wave.open(str(quiet), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(16000)
-        w.writeframes(b"\x00\x00" * 16000)
+    quiet = write_wav(tmp_path / "quiet.wav", silence(1.0))
     for expected in (FileStatus.DONE, FileStatus.SKIPPED):
         page.model.clear()
         page.add_paths([str(quiet)])
