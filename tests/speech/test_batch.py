@@ -72,7 +72,7 @@ def test_scan_folder_into_history_then_skip(recordings: Path, tmp_path: Path, ko
     cut_row = next(r for r in rows if r["content_hash"] == cut.content_hash)
     # the warning is kept among the reasons, in both languages, so 记录 and the reports say it (it was a note no view
     # showed)
-    assert cut_row is not None and any(
+    assert any(
         r.get("code") == "speech.truncated" and "不完整" in r["zh"] and "incomplete" in r["en"]
         for r in cut_row["reasons"]
     ), cut_row["reasons"]
