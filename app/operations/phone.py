@@ -451,8 +451,9 @@ class PhoneWatch:
         self.watcher.start()
         return self
 
-    def stop(self) -> None:
-        self.watcher.stop()
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop watching; wait up to ``timeout`` seconds for a recording being read (its thread is a daemon)."""
+        self.watcher.stop(timeout)
 
     def __enter__(self) -> PhoneWatch:
         return self.start()
