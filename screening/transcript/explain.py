@@ -235,6 +235,9 @@ def _whole_words(norm: str, lo: int, hi: int) -> tuple[int, int]:
     return start, end
 
 
+_TIME_OF_DAY = re.compile(r"(?<![\d.])\d{1,2}[:：]\d{2}(?:[:：]\d{2})?(?![\d])")
+
+
 def model_passages(norm: str, terms: Sequence[tuple[str, float]], k: int = 3) -> tuple[str, ...]:
     """The stretches of ``norm`` around the model's strongest terms, cut at clause breaks, each once."""
     out: list[str] = []
@@ -261,7 +264,8 @@ def model_passages(norm: str, terms: Sequence[tuple[str, float]], k: int = 3) ->
         if any(a <= pos < b for a, b in covered):
             continue
         covered.append((lo, hi))
-        passage = norm[lo:hi].strip()
+        # a chat's time stamp is no wording (a trial's passage was 「李老师 09:12」, a speaker and a time)
+        passage = _TIME_OF_DAY.sub(" ", norm[lo:hi]).strip()
         if passage:
             out.append(passage)
         if len(out) >= k:

@@ -63,3 +63,14 @@ def test_a_passage_ends_at_a_clause_break_a_few_characters_on_rather_than_mid_wo
     norm = "【工商银行】您的网银证书已过期,请加qq 88765432或登录http://icbc-upd.cc更新,逾期扣除5000元手续费。"
     (passage,) = model_passages(norm, [("逾期", 1.0)], k=1)
     assert passage == "逾期扣除5000元手续费"
+
+
+def test_a_chat_time_stamp_is_no_part_of_a_passage() -> None:
+    """A trial's investment group chat was quoted 「李老师 09:12」: a speaker and the time of the message."""
+    from screening.transcript.explain import model_passages
+    from screening.transcript.normalise import normalise
+
+    norm = normalise("幸福养老互助群\n李老师 09:12\n各位叔叔阿姨早上好")
+    (passage,) = model_passages(norm, [("老师", 1.0)])
+    assert "09" not in passage and "12" not in passage and "老师" in passage, passage
+    assert model_passages(normalise("转账 5000 元 到账 12.30 号"), [("转账", 1.0)])[0].startswith("转账")
