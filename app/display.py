@@ -352,10 +352,17 @@ def about_text(row: Any) -> bool:
 
 
 def heard_no_chinese(row: Any) -> bool:
-    """Whether a recording's transcript is hardly Chinese (``speech.language``: a speech model of another language):
-    nothing was read that the detector could judge, so it is ? 未知 with the warning, not ○ 未发现诈骗 (a trial's Korean
-    model). Judged from the transcript itself, so rows stored before the warning existed say it too."""
-    from screening.language import not_chinese
+    """Whether a recording's speech went unread (``screening.language.heard_nothing``: a model of another language
+    wrote its transcript and nothing was found in it): no verdict on what was said, ? 未知 with the warning, not ○
+    未发现诈骗 (a trial's Korean model). Judged from the transcript, so rows stored before the warning say it too."""
+    from screening.language import heard_nothing
 
-    transcript = row.get("transcript") if isinstance(row, dict) else getattr(row, "transcript", None)
-    return bool(transcript) and not_chinese(str(transcript)) is not None
+    if isinstance(row, dict):
+        transcript, hits = row.get("transcript"), row.get("hits")
+    else:
+        transcript, hits = getattr(row, "transcript", None), getattr(row, "hits", None)
+    if isinstance(hits, str):
+        import json
+
+        hits = json.loads(hits or "[]")
+    return bool(transcript) and heard_nothing(str(transcript), hits)

@@ -3,6 +3,7 @@ times in the local time of that day, and the report's days are local days."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, tzinfo
 
 
@@ -13,13 +14,23 @@ class LocalZone(tzinfo):
 
     def _local(self, dt: datetime | None) -> datetime:
         naive = (dt or datetime.now()).replace(tzinfo=None)
-        return naive.astimezone()  # a naive time read as local time, by the system's rules for that date
+        try:
+            return naive.astimezone()  # a naive time read as local time, by the system's rules for that date
+        except (OSError, OverflowError, ValueError):  # Windows cannot for a time before 1970 (a phone's reset clock)
+            return naive.replace(tzinfo=datetime.now().astimezone().tzinfo)
 
     def utcoffset(self, dt: datetime | None) -> timedelta:
         return self._local(dt).utcoffset() or timedelta(0)
 
     def dst(self, dt: datetime | None) -> timedelta:
-        return self._local(dt).dst() or timedelta(0)
+        """The summer-time part of the offset: the offset less the zone's standard one, when that date is in summer
+        time (``time.localtime``'s own flag)."""
+        local = self._local(dt)
+        try:
+            summer = time.localtime(local.timestamp()).tm_isdst > 0
+        except (OSError, OverflowError, ValueError):
+            return timedelta(0)
+        return (local.utcoffset() or timedelta(0)) - timedelta(seconds=-time.timezone) if summer else timedelta(0)
 
     def tzname(self, dt: datetime | None) -> str:
         return self._local(dt).tzname() or "local"

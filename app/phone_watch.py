@@ -38,9 +38,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-QUIT_WAIT_S = 0.5  # how long quitting waits for the watcher to finish a recording it is reading
-
-
 class PhoneWatchService(QObject):
     statusChanged = Signal()  # ``status`` changed (folder gone/back, failures, last file)
     recordingScanned = Signal(object)  # WatchEvent (GUI thread)
@@ -115,13 +112,11 @@ class PhoneWatchService(QObject):
         self.statusChanged.emit()
 
     def close(self) -> None:
-        """Stop the watcher; called by ``AppServices.close`` on the GUI thread as the app quits, so it waits a moment
-        only (a review: up to ten seconds of a frozen window when a recording was being read). The watcher's thread
-        is a daemon; a row it was writing is one SQLite transaction, whole or not at all."""
+        """Stop the watcher (joins its threads); called by ``AppServices.close``."""
         self._closed = True
         with self._lock:
             if self._watch is not None:
-                self._watch.stop(timeout=QUIT_WAIT_S)
+                self._watch.stop()
                 self._watch = None
 
     # ----------------------------------------------------------------- events

@@ -282,7 +282,7 @@ def schema_version(db: sqlite_utils.Database) -> int:
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
-def _add_functions(conn: sqlite3.Connection) -> None:
+def add_functions(conn: sqlite3.Connection) -> None:
     """The SQL functions the history's queries use, on every connection :func:`open_db` gives:
     ``not_chinese(transcript)`` (``screening.language``) for ``blocklists.history.UNCHECKED_RECORDING``."""
     conn.create_function(SQL_FUNCTION, 1, sql_not_chinese, deterministic=True)
@@ -299,7 +299,7 @@ def open_db(path: str | Path | None, *, migrate: bool = True, read_only: bool = 
     """
     if path is None:
         db = sqlite_utils.Database(memory=True)
-        _add_functions(db.conn)
+        add_functions(db.conn)
         db.execute("PRAGMA foreign_keys=ON")
         if migrate:
             apply_migrations(db, None)
@@ -325,7 +325,7 @@ def open_db(path: str | Path | None, *, migrate: bool = True, read_only: bool = 
     conn: sqlite3.Connection | None = None
     try:
         conn = sqlite3.connect(str(p), timeout=BUSY_TIMEOUT_S)
-        _add_functions(conn)
+        add_functions(conn)
         db = sqlite_utils.Database(conn)
         enter_wal(conn)
         db.execute("PRAGMA synchronous=NORMAL")
@@ -390,7 +390,7 @@ def _open_read_only(p: Path) -> sqlite_utils.Database:
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         if version != len(MIGRATIONS):
             raise DatabaseUnavailable(p, UnavailableReason.READ_ONLY, f"schema v{version} needs an upgrade")
-        _add_functions(conn)
+        add_functions(conn)
         return sqlite_utils.Database(conn)
     except sqlite3.DatabaseError as exc:
         if conn is not None:

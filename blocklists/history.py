@@ -20,8 +20,9 @@ from typing import Any
 
 import sqlite_utils
 
+from blocklists.db import add_functions
 from screening.i18n import Message
-from screening.language import SQL_FUNCTION, not_chinese
+from screening.language import SQL_FUNCTION, heard_nothing
 from screening.types import Level
 
 COLUMNS = (
@@ -78,7 +79,7 @@ def is_unchecked(record: Mapping[str, Any]) -> bool:
     hits = record.get("hits")
     if isinstance(hits, str):
         hits = json.loads(hits)
-    return not hits and not_chinese(str(transcript)) is not None
+    return heard_nothing(str(transcript), hits)
 
 
 def speech_reason(message: Message) -> dict[str, str]:
@@ -127,6 +128,7 @@ class History:
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
+        add_functions(db.conn)  # (a database not opened by open_db, a test's in-memory one, lacked them: a review)
 
     def _insert(self, kind: str, fields: Mapping[str, Any], replaces_unchecked: str | None = None) -> int:
         """Insert one row; ``replaces_unchecked``: a recording's content hash whose rows kept unchecked
@@ -167,8 +169,33 @@ class History:
         if row.get("transcript") is not None:
             verdict = {k: row.get(k) for k in _VERDICT_COLUMNS}
             sets = ", ".join(f"{k} = ?" for k in verdict)
+            # one a model of another language heard keeps what its own check found (its caller's number on a
+            # blocklist, say): the new reading is added, the higher level kept (a review: a 录音分析 scan wrote 可信
+            # over 妈妈's 警告 from a blocklisted number)
+            cur = conn.execute(
+                f"SELECT id, level, score, category, reasons FROM history WHERE content_hash = ? AND {UNCHECKED_RECORDING}"
+                " AND transcript IS NOT NULL",
+                [content_hash],
+            )
+            for rid, level, score, category, reasons in cur.fetchall():
+                kept = [
+                    r
+                    for r in json.loads(reasons or "[]")
+                    if isinstance(r, dict) and not str(r.get("code", "")).startswith(("speech.", "script"))
+                ]
+                new_level = verdict.get("level")
+                higher = new_level is not None and (level is None or int(new_level) >= int(level))
+                merged = {
+                    **verdict,
+                    "level": new_level if higher else level,
+                    "score": max(float(score or 0.0), float(verdict.get("score") or 0.0)),
+                    "category": verdict.get("category") if higher else category,
+                    "reasons": _encode([*json.loads(verdict.get("reasons") or "[]"), *kept]),
+                }
+                merged_sets = ", ".join(f"{k} = ?" for k in merged)
+                conn.execute(f"UPDATE history SET {merged_sets} WHERE id = ?", [*merged.values(), rid])
             conn.execute(
-                f"UPDATE history SET {sets} WHERE content_hash = ? AND {UNCHECKED_RECORDING}",
+                f"UPDATE history SET {sets} WHERE content_hash = ? AND {NOT_TRANSCRIBED}",
                 [*verdict.values(), content_hash],
             )
 

@@ -145,9 +145,8 @@ class ImportNote(MessageCode):
         "blocked, so these rows have no effect",
     )
     RANGES = (
-        "注意：其中 {count} 条是号段或通配规则（{examples}），会对整段号码生效（白名单和官方号码不受影响）",
-        "note: {count_en} of these are ranges or wildcards ({examples_en}), which apply to every number they cover "
-        "(your allowlist and official numbers are not affected)",
+        "注意：其中 {count} 条是号段或通配规则（{examples}），会对整段号码生效",
+        "note: {count_en} ({examples_en}) {what_en}",
     )
 
 
@@ -727,6 +726,9 @@ def read_import(
                 {
                     "count": len(ranges),
                     "count_en": "1 row" if len(ranges) == 1 else f"{len(ranges)} rows",
+                    "what_en": "is a range or wildcard, which applies to every number it covers"
+                    if len(ranges) == 1
+                    else "are ranges or wildcards, which apply to every number they cover",
                     "examples": "、".join(ranges[:3]) + more,
                     "examples_en": ", ".join(ranges[:3]) + more,
                 },

@@ -33,6 +33,13 @@ def not_chinese(text: str) -> str | None:
     return " ".join(text.split())[:24]
 
 
+def heard_nothing(transcript: object, hits: object) -> bool:
+    """Whether a recording's speech went unread: a model of another language wrote ``transcript`` and nothing was found
+    in it (``hits`` empty: a pack of that language that found some did read it). The one judgement of the history's
+    unchecked recordings, what 录音分析, 记录 and the reports show, and the stored reasons."""
+    return isinstance(transcript, str) and not hits and not_chinese(transcript) is not None
+
+
 def sql_not_chinese(text: object) -> int:
     """:func:`not_chinese` as SQLite calls it: 1 or 0; NULL (no transcript) is 0."""
     return int(isinstance(text, str) and not_chinese(text) is not None)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from screening.i18n import Message
+from screening.language import heard_nothing
 from screening.processes import pid_alive
 from screening.types import Level
 from speech.errors import SpeechError, SpeechProblem
@@ -211,7 +212,7 @@ def _worker_scan(path: str, digest: str) -> FileResult:
         entities = tuple(_plain(e) for e in a.entities)
         # heard in another script with nothing found: 「没有发现诈骗话术」 would read as a verdict; the warning is all
         # there is to say (a trial read that bullet first on a recording that could not be checked)
-        if hits or warning is None or warning.code is not SpeechProblem.NOT_CHINESE:
+        if not heard_nothing(result.text, hits):
             reasons = tuple(_plain(r) for r in a.reasons)
     log.debug("scanned %s: %s", Path(path).name, result.text)
     return FileResult(

@@ -683,7 +683,8 @@ def cmd_lists_import(args: argparse.Namespace, ctx: Any) -> int:
         ),
     )
     for note in preview.notes:
-        echo_err(ctx, "  " + note.render(lang))
+        if getattr(note.code, "name", "") != "RANGES":  # (said once, after the import: _range_note)
+            echo_err(ctx, "  " + note.render(lang))
     for p in preview.problems:
         echo_err(ctx, "  " + p.render(lang))
     if bad > len(preview.problems):

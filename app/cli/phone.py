@@ -416,10 +416,10 @@ def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
     print(
         ctx.t(
             f"已生成 {path}：电话 {rep.calls_screened}（可疑 {rep.calls_suspicious}，应拦截 {rep.calls_blocked}），"
-            f"短信 {rep.sms_screened}（可疑 {rep.sms_suspicious}），录音 {rep.recordings_scanned}（有诈骗话术 {rep.recordings_flagged}）",
+            f"短信 {rep.sms_screened}（可疑 {rep.sms_suspicious}），录音 {rep.recordings_scanned}（可疑 {rep.recordings_flagged}）",
             f"wrote {path}: calls {rep.calls_screened} (suspicious {rep.calls_suspicious}, to block {rep.calls_blocked}), "
             f"SMS {rep.sms_screened} (suspicious {rep.sms_suspicious}), recordings {rep.recordings_scanned} "
-            f"(flagged {rep.recordings_flagged})",
+            f"(suspicious {rep.recordings_flagged})",
         ),
         file=ctx.out,
     )

@@ -1200,6 +1200,10 @@
             <translation>What to do next</translation>
         </message>
         <message>
+            <source>可疑录音</source>
+            <translation>Suspicious recordings</translation>
+        </message>
+        <message>
             <source>（未指定家人的记录）</source>
             <translation>(records without a person)</translation>
         </message>
@@ -1262,10 +1266,6 @@
             <source>检查的录音</source>
             <translation>Recordings scanned</translation>
         </message>
-        <message>
-            <source>有诈骗话术的录音</source>
-            <translation>Recordings flagged</translation>
-        </message>
         <message numerus="yes">
             <source>另有 %n 条没有列出（导出的报告里也只列前面这些）</source>
             <translation>
@@ -1280,14 +1280,6 @@
         <message>
             <source>每天的可疑事件：</source>
             <translation>Risky events per day: </translation>
-        </message>
-        <message>
-            <source>短信</source>
-            <translation>SMS</translation>
-        </message>
-        <message>
-            <source>通话录音</source>
-            <translation>Call recording</translation>
         </message>
         <message>
             <source>未知号码</source>
@@ -2650,8 +2642,8 @@ Once closed, calls and new recordings are no longer checked and you will not be 
             <translation>Choose recordings</translation>
         </message>
         <message>
-            <source>录音文件 (*.wav *.mp3 *.m4a *.aac *.amr *.3gp *.ogg *.opus *.flac *.mp4);;所有文件 (*)</source>
-            <translation>Recordings (*.wav *.mp3 *.m4a *.aac *.amr *.3gp *.ogg *.opus *.flac *.mp4);;All files (*)</translation>
+            <source>录音文件 (%1);;所有文件 (*)</source>
+            <translation>Recordings (%1);;All files (*)</translation>
         </message>
         <message>
             <source>选择录音所在的文件夹</source>

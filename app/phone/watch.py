@@ -34,7 +34,9 @@ from speech.batch import AUDIO_EXTENSIONS
 
 log = logging.getLogger(__name__)
 
-DEFAULT_EXTENSIONS = AUDIO_EXTENSIONS  # what a folder scan and an import read: one list (it lacked .wma and .mp4 here)
+# what a folder scan and an import read (one list: .wma was missing here), but .mp4: a synced folder holds the phone's
+# videos too, and each would be transcribed and kept as a call recording (a review)
+DEFAULT_EXTENSIONS = AUDIO_EXTENSIONS - {".mp4"}
 SETTLE_S = 1.0
 CLOSED_SETTLE_S = 0.25
 TICK_S = 0.1

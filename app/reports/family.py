@@ -29,8 +29,9 @@ from app.display import CHAT, LEVEL_STYLES, with_name
 from app.local_zone import LOCAL
 from app.phone.backup_xml import OWN_TYPES
 from app.reports.export import ENTITY_KIND_TEXT
+from blocklists.db import add_functions
 from blocklists.history import UNCHECKED_RECORDING
-from screening.language import not_chinese
+from screening.language import heard_nothing
 from screening.number_plan import numbering_plan
 from screening.numbers import normalise
 from screening.types import Level
@@ -163,6 +164,7 @@ def collect_report(
     since, until = report_window(days, since, until, now)
     rep = SafetyReport(profile=profile, since=since, until=until, tz=zone, generated_at=now)
     conn = db.conn
+    add_functions(conn)  # UNCHECKED_RECORDING's SQL function, whoever opened the database
     window = [profile, _iso(since), _iso(until)]
     where = "profile = ? AND occurred_at >= ? AND occurred_at < ?"
     for kind, level, n in conn.execute(
@@ -184,12 +186,10 @@ def collect_report(
     (rep.recordings_unchecked,) = conn.execute(
         f"SELECT count(*) FROM history WHERE {where} AND {UNCHECKED_RECORDING}", window
     ).fetchone()
-    # 「有诈骗话术的录音」: flagged for what was said (hits in it), not for the caller's number alone (a trial's 95 caller
-    # heard by the wrong model was counted one)
+    # 可疑录音: every risky recording, as the items and the timeline list them, flagged by what was said or by the
+    # caller's number (a recording the wrong model heard is also counted apart, unchecked); the headline counts them
     (rep.recordings_flagged,) = conn.execute(
-        f"SELECT count(*) FROM history WHERE {where} AND kind = 'recording' AND level >= ?"
-        f" AND coalesce(hits, '[]') NOT IN ('[]', 'null') AND NOT ({UNCHECKED_RECORDING})",
-        [*window, int(RISKY)],
+        f"SELECT count(*) FROM history WHERE {where} AND kind = 'recording' AND level >= ?", [*window, int(RISKY)]
     ).fetchone()
     rows = conn.execute(
         "SELECT kind, occurred_at, number_raw, name, level, category, reasons, transcript, hits, entities, file_path,"
@@ -287,9 +287,7 @@ def collect_report(
                         ]
                     ],
                     # what a model of another language wrote is no quote of the caller (Hangul for a Mandarin call)
-                    excerpt=""
-                    if kind == "recording" and not hits and not_chinese(text or "")
-                    else _excerpt(text or ""),
+                    excerpt="" if kind == "recording" and heard_nothing(text, hits) else _excerpt(text or ""),
                     file_name=Path(file_path).name if file_path else None,
                     call_type=call_type,
                 )
@@ -620,7 +618,7 @@ def render_html(rep: SafetyReport, lang: str | None) -> str:
         ("检查的短信", "messages screened", rep.sms_screened, False),
         ("可疑短信", "suspicious messages", rep.sms_suspicious, rep.sms_suspicious > 0),
         ("检查的录音", "recordings scanned", rep.recordings_scanned, False),
-        ("有诈骗话术的录音", "recordings flagged", rep.recordings_flagged, rep.recordings_flagged > 0),
+        ("可疑录音", "suspicious recordings", rep.recordings_flagged, rep.recordings_flagged > 0),
     ]
     cells = "".join(
         f"<div class='stat{' alert' if alert else ''}'><b>{n}</b>{'⚠ ' if alert else ''}{_bi(zh, en, lang)}</div>"

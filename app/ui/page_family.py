@@ -524,7 +524,7 @@ class FamilyReportPage(QWidget):
             "sms": (self.tr("检查的短信"), rep.sms_screened, False),
             "sms_suspicious": (self.tr("可疑短信"), rep.sms_suspicious, True),
             "recordings": (self.tr("检查的录音"), rep.recordings_scanned, False),
-            "recordings_flagged": (self.tr("有诈骗话术的录音"), rep.recordings_flagged, True),
+            "recordings_flagged": (self.tr("可疑录音"), rep.recordings_flagged, True),
         }
         warn = LEVEL_STYLES[Level.WARN]
         for key, (text, n, risky) in counts.items():

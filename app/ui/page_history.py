@@ -490,7 +490,11 @@ class HistoryPage(QWidget):
         if len(reasons) > BANNER_REASONS:
             more = len(reasons) - BANNER_REASONS
             reasons = [*reasons[:BANNER_REASONS], self.tr("……另有 %n 条原因（导出报告可看全部）", "", more)]
-        unchecked = isinstance(row.raw, dict) and is_unchecked(row.raw)  # no model, the wrong model: no verdict
+        # no model, or the wrong model with nothing else to go on: no verdict; a caller flagged by the number (a
+        # blocklisted one heard by the wrong model) keeps its level, the warning among the reasons (a review)
+        unchecked = (
+            isinstance(row.raw, dict) and is_unchecked(row.raw) and (row.level is None or row.level < Level.CAUTION)
+        )
         self.banner.set_verdict(
             row.level, headline, reasons, about_text=about_text(row), no_verdict="failed" if unchecked else None
         )

@@ -53,6 +53,7 @@ from app.ui.widgets import (
     render_text,
 )
 from screening.types import Level
+from speech.batch import AUDIO_EXTENSIONS
 from speech.language import recording_warnings
 
 log = logging.getLogger(__name__)
@@ -328,10 +329,9 @@ class RecordingsPage(QWidget):
 
     # ------------------------------------------------------------------ files
     def choose_files(self) -> None:
+        patterns = " ".join(f"*{ext}" for ext in sorted(AUDIO_EXTENSIONS))  # what a scan reads (it lacked .wma)
         paths = files.open_files(
-            self,
-            self.tr("选择录音文件"),
-            self.tr("录音文件 (*.wav *.mp3 *.m4a *.aac *.amr *.3gp *.ogg *.opus *.flac *.mp4);;所有文件 (*)"),
+            self, self.tr("选择录音文件"), self.tr("录音文件 (%1);;所有文件 (*)").replace("%1", patterns)
         )
         if paths:
             self.add_paths(paths)
@@ -530,8 +530,8 @@ class RecordingsPage(QWidget):
         # a failed file's reason or a cut-off file's warning, and a model of another language's: said first, and once
         # (a file skipped as scanned before has them among its stored reasons too; a trial saw one twice)
         warnings = [render_text(w, lang) for w in recording_warnings(row.path, row.transcript, row.error)]
-        heard_nothing = heard_no_chinese(row) and not row.hits  # 「没有发现诈骗话术」 of a row stored so would mislead
-        stored = [] if heard_nothing else [render_text(getattr(r, "text", r), lang) for r in row.reasons]
+        unread = heard_no_chinese(row)  # 「没有发现诈骗话术」 of a row stored so would mislead
+        stored = [] if unread else [render_text(getattr(r, "text", r), lang) for r in row.reasons]
         reasons = quoted_as_written([r for r in stored if r not in warnings], row.transcript)
         if len(reasons) > BANNER_REASONS:  # the full evidence is listed below the transcript
             more = len(reasons) - BANNER_REASONS

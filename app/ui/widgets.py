@@ -93,17 +93,22 @@ def picked_days(since_edit: QDateEdit, until_edit: QDateEdit) -> tuple[int, dt.d
 
 
 ZWSP = "\u200b"  # a zero-width space: where a line may break inside a word, not shown
-_BREAK_AFTER = re.compile(r"([_@()/\\.\-])(?=[^\s])")
+_UNBROKEN = re.compile(r"[^\s\u3000-\u303f\u3400-\u9fff\uff00-\uffef]{16,}")  # a long word: a path, a file, a link
+_BREAK_AFTER = re.compile(r"([_@()/\\.\-])(?=\S)")
 _LONG_RUN = re.compile(r"[0-9A-Za-z]{12,}")
 
 
 def breakable(text: str) -> str:
-    """``text`` with places a QLabel may wrap inside long words: after ``_ @ ( ) / . -`` and every 8 characters of a
-    long run of letters and digits. A phone names a recording 「通话录音@95275012(95275012)_20261205093000.wav」: in
-    large text that one word made the window wider than a laptop's screen (a trial). Shown the same; read aloud the
-    same (the marks are zero-width)."""
-    text = _BREAK_AFTER.sub(lambda m: m.group(1) + ZWSP, text)
-    return _LONG_RUN.sub(lambda m: ZWSP.join(m.group(0)[i : i + 8] for i in range(0, len(m.group(0)), 8)), text)
+    """``text`` with places a QLabel may wrap inside long words (16 characters or more without a space or a Chinese
+    character): after ``_ @ ( ) / . -`` and every 8 characters of a long run of letters and digits. A phone names a
+    recording 「通话录音@95275012(95275012)_20261205093000.wav」: in large text that one word made the window wider than a
+    laptop's screen (a trial). A phone number is shorter, and is left whole; the marks are zero-width."""
+
+    def marks(m: re.Match[str]) -> str:
+        word = _BREAK_AFTER.sub(lambda b: b.group(1) + ZWSP, m.group(0))
+        return _LONG_RUN.sub(lambda r: ZWSP.join(r.group(0)[i : i + 8] for i in range(0, len(r.group(0)), 8)), word)
+
+    return _UNBROKEN.sub(marks, text)
 
 
 class VerdictBanner(QFrame):
@@ -225,6 +230,9 @@ class VerdictBanner(QFrame):
                 f" border-left: 6px solid {st.accent}; border-radius: 4px; padding: 4px 8px; }}"
             )
         self.setAccessibleName(title)
+        # the labels' own names without the break marks: a screen reader reads them, not the marks (a review)
+        self._title.setAccessibleName(title)
+        self._reasons.setAccessibleName(" ".join(self._reason_lines))
         self.setAccessibleDescription(" ".join([self._advice.text(), *self._reason_lines]))
         self.setToolTip("\n".join([self._advice.text(), *self._reason_lines]))
 

@@ -266,3 +266,32 @@ def test_a_recording_heard_by_a_model_of_another_language_is_unchecked_until_a_v
     assert is_unchecked({**stored, "hits": []}) and is_unchecked({**stored, "hits": "[]"})
     assert not is_unchecked({**stored, "hits": json.dumps([hit])})  # stored JSON text and decoded alike
     assert not is_unchecked({**stored, "hits": [], "transcript": "妈我周末回家吃饭，给你带点水果"})
+
+
+def test_a_scan_adds_its_reading_to_a_family_rows_number_verdict(tmp_path: Path) -> None:
+    """A review: 妈妈's recording from a blocklisted caller, heard by the Korean model, was 警告 by its number; a
+    录音分析 scan of the same file with the Chinese model wrote its own 可信 over it and dropped the blocklist reason."""
+    from blocklists.history import is_unchecked, speech_reason
+    from screening.i18n import Message
+    from speech.errors import SpeechProblem
+
+    history = History(open_db(tmp_path / "callshield.db"))
+    heard = speech_reason(Message(SpeechProblem.NOT_CHINESE, {"path": "a.m4a", "sample": "아 영파시"}))
+    listed = {"code": "list:block", "level": "block", "zh": "在名单“我的黑名单”中", "en": "on the list “my blocklist”"}
+    history.add_recording("a.m4a", content_hash="h1", profile="妈妈", number_raw="95275012", transcript="아 영파시 뭐 하우스 다 죠 네요",
+                          level=Level.WARN, reasons=[heard, listed], hits=[])  # fmt: skip
+    history.add_recording("a.m4a", content_hash="h1", source="scan", transcript="您好这里是社区医院，提醒您明天体检",
+                          level=Level.ALLOW, reasons=[], hits=[])  # fmt: skip
+    mum = next(r for r in history.query(kind="recording", limit=None) if r["profile"] == "妈妈")
+    assert mum["level"] == int(Level.WARN) and mum["transcript"] == "您好这里是社区医院，提醒您明天体检"
+    assert [r["code"] for r in mum["reasons"]] == ["list:block"] and not is_unchecked(mum)
+    assert mum["number_raw"] == "95275012"
+
+
+def test_a_database_not_opened_by_open_db_has_the_sql_function_too() -> None:
+    """A review: History over a plain in-memory database failed with 「no such function: not_chinese」."""
+    db = sqlite_utils.Database(memory=True)
+    dbmod.apply_migrations(db, None)
+    history = History(db)
+    history.add_recording("a.wav", content_hash="h", transcript="아 영파시 뭐 하우스 다 죠 네요", level=Level.UNKNOWN)
+    assert history.find_by_hash("h") is None and history.count() == 1

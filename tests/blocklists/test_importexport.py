@@ -279,7 +279,9 @@ def test_export_round_trip(store: ListStore, tmp_path: Path, fmt: str, lang: str
     assert preview.ok
     # its own bookkeeping columns are no sign of a call log imported as a list; its 952750?? range is said
     assert [note.code for note in preview.notes] == [ImportNote.RANGES]
-    assert "952750??" in preview.notes[0].render("zh") and "1 row of these" in preview.notes[0].render("en")
+    assert "952750??" in preview.notes[0].render("zh") and "1 row (952750??) is a range" in preview.notes[0].render(
+        "en"
+    )
     commit_import(store, preview, "copy")
     orig = {(e.canonical, e.category, e.note) for e in store.entries("block")}
     copy = {(e.canonical, e.category, e.note) for e in store.entries("copy")}

@@ -50,3 +50,10 @@ def test_a_time_stamp_in_a_file_name_is_no_phone_number() -> None:
     masked = mask_numbers_in_text("call from 13800138000 at 20261207104045, and 86 13800138000 2026")
     assert "13800138000" not in masked and "20261207104045" in masked
     assert "20261399104045" not in mask_numbers_in_text("ref 20261399104045")  # no such date: masked as digits
+
+
+def test_a_number_right_after_chinese_or_an_underscore_is_masked() -> None:
+    """A review: 「号码13812345678」 and a recording's name 「录音13812345678_20261205093000」 were left whole."""
+    for text in ("号码13812345678", "录音13812345678_20261205093000.m4a", "x_13812345678"):
+        assert "13812345678" not in mask_numbers_in_text(text), text
+    assert "20261205093000" in mask_numbers_in_text("录音13812345678_20261205093000.m4a")

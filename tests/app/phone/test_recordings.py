@@ -266,6 +266,8 @@ def test_a_summer_recording_is_read_in_summer_time(monkeypatch: pytest.MonkeyPat
 
     from app.local_zone import LOCAL
 
+    if not hasattr(time, "tzset"):
+        pytest.skip("time.tzset is POSIX only: this test changes the process's zone, which Windows cannot")
     monkeypatch.setenv("TZ", "Europe/Berlin")
     time.tzset()
     try:
@@ -275,6 +277,8 @@ def test_a_summer_recording_is_read_in_summer_time(monkeypatch: pytest.MonkeyPat
         assert summer.started.astimezone(timezone.utc).hour == 12  # CEST, +02:00
         assert winter.started.astimezone(timezone.utc).hour == 13  # CET, +01:00
         assert datetime(2026, 7, 15, 12, 30, tzinfo=timezone.utc).astimezone(LOCAL).hour == 14
+        assert LOCAL.dst(datetime(2026, 7, 15, 14, 30)) == timedelta(hours=1)
+        assert LOCAL.dst(datetime(2026, 12, 15, 14, 30)) == timedelta(0)
         monkeypatch.setenv("TZ", "Asia/Shanghai")
         time.tzset()
         shanghai = parse_name("13912345678_20260715143000.m4a")

@@ -340,11 +340,11 @@ def test_recordings_heard_by_a_model_of_another_language_are_not_counted_checked
     assert "另有 3 段通话录音没能检查" in _visible(render_html(rep, "zh"))
 
 
-def test_a_recording_flagged_by_its_caller_alone_is_no_scam_script_and_its_card_says_the_number(
+def test_a_recording_flagged_by_its_caller_alone_is_counted_suspicious_and_its_card_says_the_number(
     tmp_path: Path,
 ) -> None:
-    """A trial: a blocklisted 95 caller's recording, heard by the Korean model, was counted 「1 ⚠ 有诈骗话术的录音」,
-    the number's card gave the wrong model's warning (with the PC's path) as its only reason, and the item quoted the
+    """A trial: a blocklisted 95 caller's recording, heard by the Korean model, was counted 「1 ⚠ 有诈骗话术的录音」
+    (now 可疑录音: flagged by its number, and said to be unchecked), the number's card gave the wrong model's warning (with the PC's path) as its only reason, and the item quoted the
     Hangul as what the caller said."""
     from datetime import datetime, timezone
 
@@ -366,7 +366,9 @@ def test_a_recording_flagged_by_its_caller_alone_is_no_scam_script_and_its_card_
                           hits=[{"rule_id": "police.safe_account", "matched": "安全账户"}])  # fmt: skip
     rep = collect_report(db, "王阿姨", days=7, tz=timezone.utc, now=datetime(2026, 12, 3, tzinfo=timezone.utc))
     db.close()
-    assert (rep.recordings_scanned, rep.recordings_flagged, rep.recordings_unchecked) == (1, 1, 1)
+    # 可疑录音 counts both, as the items list them and the headline counts them; the Hangul one is also not checked
+    assert (rep.recordings_scanned, rep.recordings_flagged, rep.recordings_unchecked) == (1, 2, 1)
+    assert rep.risky_total == len(rep.items) == 2
     card = next(s for s in rep.numbers if s.number == "95275012")
     assert card.reason_zh == "在名单“我的黑名单”中", card.reason_zh
     item = next(i for i in rep.items if i.number == "95275012")

@@ -15,7 +15,7 @@ def test_dialogs_open_at_home_then_where_the_last_file_was_chosen(
 ) -> None:
     """A trial: every dialog opened in the folder the app was started from (its own source folder)."""
     monkeypatch.setattr(files, "_last", [])
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: tmp_path / "home"))  # (HOME is not Windows' home)
     (tmp_path / "home").mkdir()
     asked: list[str] = []
 

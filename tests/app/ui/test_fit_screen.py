@@ -252,3 +252,13 @@ def test_a_phone_recording_name_wraps_in_large_text(qtbot, services, window, wai
     assert "95275012(95275012)_20261205093000" in page.banner.accessibleDescription() + page.banner.accessibleName()
     assert window.minimumSizeHint().width() <= MAX_WINDOW_WIDTH, window.minimumSizeHint().width()
     assert page.minimumSizeHint().width() <= MAX_WINDOW_WIDTH - window.nav.width()
+    # the break marks are for the layout only: not in what a screen reader reads, and a phone number is left whole
+    from app.ui.widgets import ZWSP, breakable
+
+    for name in (
+        page.banner.accessibleName(),
+        page.banner._title.accessibleName(),
+        page.banner._reasons.accessibleName(),
+    ):
+        assert name and ZWSP not in name, name
+    assert breakable("来电 +8613812345678，请回拨 13812345678") == "来电 +8613812345678，请回拨 13812345678"

@@ -136,6 +136,30 @@ def test_details_show_reasons_highlighted_transcript_and_entities(qtbot, service
     assert not page.transcript.isVisible()
 
 
+def test_a_blocklisted_callers_recording_heard_by_the_wrong_model_keeps_its_level(qtbot, services, wait_jobs) -> None:
+    """A review: 记录 showed ? 未知 for a recording the family report listed as ⚠ 警告 (its caller on a blocklist, its
+    speech heard by the Korean model). It keeps its level, and the warning says the speech was not read; one with
+    nothing else to go on is ? 未知."""
+    from blocklists.history import speech_reason
+    from screening.i18n import Message
+    from speech.errors import SpeechProblem
+
+    history = services.history()
+    now = dt.datetime.now(dt.timezone.utc)
+    heard = speech_reason(Message(SpeechProblem.NOT_CHINESE, {"path": "/录音/95.m4a", "sample": "아 영파시"}))
+    listed = {"code": "list:block", "level": "block", "zh": "在名单“我的黑名单”中", "en": "on the list “my blocklist”"}
+    for name, level, reasons in (("95.m4a", Level.WARN, [heard, listed]), ("x.m4a", Level.UNKNOWN, [heard])):
+        history.add_recording(f"/录音/{name}", content_hash=name * 8, occurred_at=now - dt.timedelta(hours=1),
+                              number_raw="95275012", transcript="아 영파시 뭐 하우스 다 죠 네요", level=level,
+                              reasons=reasons, hits=[])  # fmt: skip
+    page = _page(qtbot, services, wait_jobs)
+    page.table.select_source_row(page.model.find_row(lambda r: r.subject == "95.m4a"))
+    assert page.banner.level is Level.WARN and page.banner.title_text().startswith("警告"), page.banner.title_text()
+    assert "几乎不是中文" in page.banner.accessibleDescription()
+    page.table.select_source_row(page.model.find_row(lambda r: r.subject == "x.m4a"))
+    assert page.banner.level is Level.UNKNOWN and "没能检查这段录音" in page.banner.accessibleDescription()
+
+
 def test_export_csv_and_html(qtbot, services, wait_jobs, filled, tmp_path: Path) -> None:
     page = _page(qtbot, services, wait_jobs)
     page.search_edit.setText("快递")
