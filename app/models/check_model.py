@@ -41,10 +41,12 @@ class CheckRow:
 
     @property
     def list_value(self) -> str:
-        """The form to put on a block/allow list: E.164 when the number parsed, else the digits typed."""
+        """The form to put on a block/allow list: E.164 when the number parsed, else as typed, for the list to read or
+        refuse with its reason (the digits alone put 「abc123」 on a blocklist as 123, and 「1381234567O」 as a
+        ten-digit number: a trial)."""
         if self.e164:
             return self.e164
-        return "".join(ch for ch in self.raw if ch.isdigit() or ch == "+")
+        return self.raw.strip()
 
     def _attribution_text(self, lang: str, kind: str) -> str:
         attribution = getattr(self.number, "attribution", None)

@@ -53,6 +53,25 @@ def test_paste_numbers_shows_verdicts_with_reasons(qtbot, services, wait_jobs) -
     assert sorted(r.raw for r in page.table.visible_rows()) == ["+852 96110", "95275012"]
 
 
+def test_a_mistyped_number_is_refused_by_the_list_not_cut_to_its_digits(qtbot, services, wait_jobs) -> None:
+    """A trial added 「abc123」 and 「1381234567O」 (a letter O) to 我的黑名单 from 查号: the list held 123 and a
+    ten-digit 1381234567, and both were then 拦截. The list reads the number as typed and refuses it, saying why."""
+    page = _page(qtbot, services)
+    page.input.setPlainText("1381234567O")
+    page.check_pasted()
+    wait_jobs()
+    row = page.model.find_row(lambda r: r.raw == "1381234567O")
+    page.table.select_source_row(row)
+    page.list_combo.setCurrentIndex(page.list_combo.findData("block"))
+    before = services.store().count("block")
+    if page.add_button.isEnabled():
+        qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+        wait_jobs()
+        assert "未能加入" in page.add_status.text() and "“O”" in page.add_status.text(), page.add_status.text()
+    assert services.store().count("block") == before
+    assert services.store().find("block", "1381234567") is None
+
+
 def test_add_selected_number_to_blocklist_then_allowlist(qtbot, services, wait_jobs) -> None:
     page = _page(qtbot, services)
     page.input.setPlainText("13800138000\n95588")
