@@ -92,6 +92,13 @@ NO_VERDICT: dict[str, tuple[str, str]] = {
         "this recording could not be checked, so nothing is known of what was said: see why below",
     ),
     "pending": ("还没有分析完这段录音，结论稍后显示", "this recording is not analysed yet; the verdict follows"),
+    # a pasted message in another language: the detector reads Chinese only (a trial's English scam SMS was told
+    # 「○ 未发现诈骗」)
+    "not_chinese": (
+        "这段文字几乎不是中文：来电护盾只会读中文的诈骗话术，所以没有检查它。拿不准就打 96110 问一问",
+        "this text is hardly Chinese: CallShield reads Chinese scam scripts only, so it was not checked. When unsure, "
+        "call 96110 and ask",
+    ),
 }
 
 

@@ -309,10 +309,16 @@ STYLE_NAMES = {"call": ("通话", "call"), "sms": ("短信", "text message"), "c
 def _print_assessment(a: Any, ctx: CliContext, details: bool, guessed: bool = False, source: str = "") -> None:
     """The verdict in words, why, the text with the cues marked, what it mentions; ``details``: rule ids, weights,
     character positions and the model's phrases (what a volunteer writing rules needs, not a family member)."""
-    from app.display import CATEGORY_SHOWN_FROM, level_word, shown_category, text_reasons, text_verdict
+    from app.display import CATEGORY_SHOWN_FROM, level_word, no_verdict_text, shown_category, text_reasons, text_verdict
+    from screening.language import heard_nothing
+    from screening.types import Level
 
     lang = ctx.lang
     out = ctx.out
+    if source and heard_nothing(source, a.hits):  # another language: not read, so no verdict (a trial's English SMS)
+        print(ctx.t("结论：", "Verdict: ") + f"{level_word(Level.UNKNOWN, lang)} — {no_verdict_text('not_chinese', lang)}",
+              file=out)  # fmt: skip
+        return
     print(
         ctx.t("结论：", "Verdict: ")
         + f"{level_word(a.level, lang, about_text=True)} — {text_verdict(a.level, lang)}"

@@ -33,6 +33,7 @@ from app.operations.phone import ProfileError, add_profile
 from app.reports.export import entity_line, quoted_as_written, shown_transcript
 from app.ui import style
 from app.ui.widgets import ErrorDetailsDialog, HighlightedTranscript, VerdictBanner, ask_person_name, friendly_message
+from screening.language import heard_nothing
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +194,15 @@ class TextResultSection(QWidget):
         headline = shown_category(result.level, a.category, a.category_text, lang)
         # all of them (the page scrolls, nothing else lists them), quoting the text as written, as it is shown below
         reasons = quoted_as_written(text_reasons(result.level, a.reasons, lang), result.text)
-        self.banner.set_verdict(result.level, headline, reasons, about_text=True)
+        # another language with nothing found in it: not read, so no verdict (? 未知 and why), never ○ 未发现诈骗
+        unread = heard_nothing(result.text, a.hits)
+        self.banner.set_verdict(
+            result.level,
+            headline,
+            [] if unread else reasons,
+            about_text=True,
+            no_verdict="not_chinese" if unread else None,
+        )
         how = self.tr("（自动判断的；不对请在上面的“内容”里选）") if self.guessed else ""
         read_as = self.tr("按“%1”检查").replace("%1", self.style_name) + how
         several = message_count(result.text)

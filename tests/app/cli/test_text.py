@@ -239,3 +239,9 @@ def test_each_line_checks_one_message_a_line_in_a_table(run_cli, tmp_path: Path)
     assert "✖ 拦截" in rows["4"] and "积分兑换" in rows["4"]
     result = run_cli("scan-text", str(messages))
     assert "这里好像有 3 条短信" in result.stderr and "--each-line" in result.stderr
+
+
+def test_scan_text_in_another_language_gives_no_verdict(run_cli) -> None:  # type: ignore[no-untyped-def]
+    """A trial's English and Korean scam texts were 「○ no scam found」: the detector reads Chinese only."""
+    r = run_cli("scan-text", "Your bank account is frozen. Transfer your savings to the safe account and tell nobody.")
+    assert "? 未知" in r.stdout and "几乎不是中文" in r.stdout and "未发现诈骗" not in r.stdout, r.stdout

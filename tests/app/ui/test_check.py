@@ -660,3 +660,18 @@ def test_a_pasted_chat_is_kept_as_a_chat_not_a_text_message(qtbot, services, wai
     assert history_page.model.rows()[0].kind_text("en") == "Chat"
     rep = collect_report(services.store().db, "张大爷", days=7)
     assert [it.kind_words() for it in rep.items] == [("聊天记录", "Chat")]
+
+
+def test_a_message_in_another_language_is_not_read_and_says_so(qtbot, services, wait_jobs) -> None:
+    """A trial pasted an English scam SMS and was told 「○ No scam found」: the detector reads Chinese only."""
+    page = _page(qtbot, services)
+    page.check_message(
+        "Dear customer, your bank account is frozen. Transfer your savings to the safe account today and tell nobody.",
+        "sms",
+    )
+    wait_jobs(30_000)
+    banner = page.text_result.banner
+    assert banner.level is Level.UNKNOWN and "几乎不是中文" in banner.accessibleDescription(), (
+        banner.accessibleDescription()
+    )
+    assert "未发现诈骗" not in banner.title_text()
