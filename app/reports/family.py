@@ -436,6 +436,21 @@ def seen_line(s: NumberSummary, tz: tzinfo) -> tuple[str, str]:
     return f"{zh}，最近 {last}", f"{en}, last {last}"
 
 
+def official_text(s: NumberSummary) -> tuple[str, str]:
+    """For an official service number flagged (a scam text sent in 10086's name), what to do instead of blocking it,
+    or ("", ""): a trial read 「✖ 拦截 10086」 and 「把可疑号码加入黑名单」 and would have blocked China Mobile."""
+    official = numbering_plan().official_for_key(normalise(s.number).key)
+    if official is None:
+        return "", ""
+    return (
+        f"这是{official.name.zh}的官方号码，被骗子借用了名义：别点消息里的链接，别回拨消息里留的其他号码；"
+        f"不要拉黑这个号码，否则真正的{official.name.zh}也联系不上您。",
+        f"This is the official number of {official.name.en}, and scammers used its name: do not open the links in the "
+        f"message or call back any other number it gives; do not block this number, or the real {official.name.en} "
+        "cannot reach you either.",
+    )
+
+
 def also_text(s: NumberSummary) -> tuple[str, str]:
     """What else the period holds from and to a flagged number, in Chinese and English, or ("", ""): 「同一号码另有
     3 次电话，本身没被判为可疑；回拨或回复过这个号码 1 次。」 / "Also from this number: 3 calls, not flagged themselves;
@@ -648,9 +663,11 @@ def render_html(rep: SafetyReport, lang: str | None) -> str:
             seen = _bi(*seen_line(s, tz), lang)
             also_zh, also_en = also_text(s)
             also = f"<p><b>{_bi(also_zh, also_en, lang)}</b></p>" if also_zh else ""
+            official_zh, official_en = official_text(s)
+            official = f"<p><b>{_bi(official_zh, official_en, lang)}</b></p>" if official_zh else ""
             parts.append(
                 f"<div class='card'><p>{_badge(s.level, lang)} <b>{_e(_who(s.number, s.name, lang))}</b></p>"
-                f"<p>{seen}</p>{also}<p>{_bi(s.reason_zh, s.reason_en, lang)}</p></div>"
+                f"<p>{seen}</p>{also}<p>{_bi(s.reason_zh, s.reason_en, lang)}</p>{official}</div>"
             )
     # items
     if rep.items:

@@ -45,6 +45,7 @@ from app.reports.family import (
     SafetyReport,
     also_text,
     block_example,
+    official_text,
     report_file_name,
     report_window,
     seen_line,
@@ -585,9 +586,11 @@ class FamilyReportPage(QWidget):
         seen = self._t(*seen_line(s, rep.tz))  # 「2 次（短信、电话），最近 …」: as the export says it
         reason = self._t(s.reason_zh, s.reason_en)
         also = self._t(*also_text(s))  # 「同一号码另有 3 次电话…；回拨或回复过…」: as the export says it
+        official = self._t(*official_text(s))  # a faked official sender: what to do instead of blocking it
         text = (
             f"{self._level_html(s.level)} <b style='font-size:large'>{html.escape(who)}</b><br>"
             f"{html.escape(seen)}<br>{f'<b>{html.escape(also)}</b><br>' if also else ''}{html.escape(reason)}"
+            + (f"<br><b>{html.escape(official)}</b>" if official else "")
         )
         return self._card(text, f"{style.level_text(s.level)} {who}: {reason}")
 

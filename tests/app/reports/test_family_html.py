@@ -375,3 +375,22 @@ def test_a_recording_flagged_by_its_caller_alone_is_counted_suspicious_and_its_c
     assert item.excerpt == "" and item.reasons[0][0] == "在名单“我的黑名单”中"
     page = _visible(render_html(rep, "zh"))
     assert "도 판세" not in page and "在名单“我的黑名单”中" in page
+
+
+def test_an_official_number_used_by_a_scam_is_said_not_to_be_blocked(tmp_path: Path) -> None:
+    """A trial read 「✖ 拦截 10086」 among the most suspicious numbers, and 「把可疑号码加入黑名单」: he would have blocked
+    China Mobile on his mother's phone. The card says the name was borrowed and not to block the number."""
+    from datetime import datetime, timezone
+
+    from app.reports.family import block_example, collect_report
+    from blocklists.db import open_db
+    from blocklists.history import History
+
+    db = open_db(tmp_path / "callshield.db")
+    History(db).add_sms("10086", "【中国移动】您的积分即将清零，点击 http://10086-jf.top 兑换", level=Level.BLOCK,
+                        profile="妈妈", occurred_at="2026-12-01T02:00:00+00:00")  # fmt: skip
+    rep = collect_report(db, "妈妈", days=7, tz=timezone.utc, now=datetime(2026, 12, 3, tzinfo=timezone.utc))
+    db.close()
+    assert block_example(rep) == ""
+    for lang, words in (("zh", "不要拉黑这个号码"), ("en", "do not block this number")):
+        assert words in _visible(render_html(rep, lang)), lang
