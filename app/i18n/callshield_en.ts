@@ -2348,8 +2348,8 @@ Once closed, calls and new recordings are no longer checked and you will not be 
             <translation>Model archive (*.zip)</translation>
         </message>
         <message>
-            <source>或者选择语音模型文件夹</source>
-            <translation>Or choose a speech model folder</translation>
+            <source>选择语音模型文件夹</source>
+            <translation>Choose a speech model folder</translation>
         </message>
         <message>
             <source>语音模型已就绪。</source>
@@ -2388,8 +2388,12 @@ Once closed, calls and new recordings are no longer checked and you will not be 
             <translation>I already have the model files</translation>
         </message>
         <message>
-            <source>选择文件…</source>
-            <translation>Choose file…</translation>
+            <source>从压缩包导入…</source>
+            <translation>Import from zip…</translation>
+        </message>
+        <message>
+            <source>从文件夹导入…</source>
+            <translation>Import from folder…</translation>
         </message>
     </context>
     <context>

@@ -520,7 +520,7 @@ html[lang='en'] body { font-family: system-ui,'Segoe UI',Roboto,'Helvetica Neue'
 main { max-width: 760px; margin: 0 auto; padding: 16px; }
 h1 { font-size: 30px; margin: 8px 0 2px; } h2 { font-size: 25px; margin: 28px 0 8px; }
 .en { color: #4b5563; font-size: 17px; display: block; }
-section, .card { background: #fff; border-radius: 12px; padding: 14px 16px; margin: 12px 0;
+section, .card { background: #fff; border-radius: 12px; padding: 14px 16px; margin: 12px 0; overflow-wrap: anywhere;
   border: 1px solid #d1d5db; }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(160px, 1fr)); gap: 10px; }
 .stat { border: 2px solid #d1d5db; border-radius: 12px; padding: 10px 12px; background: #fff; }

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEvent, QObject, QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -67,8 +68,9 @@ class MarkDialog(QDialog):
         self.note = QLineEdit(self)
         self.note.setPlaceholderText(self.tr("例如：自称银行客服，要求转账"))
         self.note.setAccessibleName(self.tr("备注"))
-        self.also_block = QPushButton(self.tr("同时拉黑"), self)
-        self.also_block.setCheckable(True)
+        # a tick box, not a toggle button: on and off differed only by a shade of grey, and a trial switched it off
+        # without seeing it
+        self.also_block = QCheckBox(self.tr("同时拉黑"), self)
         self.also_block.setChecked(True)
         form = QFormLayout()
         form.addRow(QLabel(self.tr("号码：") + number, self))

@@ -286,6 +286,11 @@ class ModelPage(_Page):
         self.import_button.clicked.connect(self._choose_import)
         self.import_button.setEnabled(False)
         self.import_.toggled.connect(self.import_button.setEnabled)
+        # a folder has a button of its own, as in 设置: after a cancelled zip picker a folder picker opened unasked
+        self.import_folder_button = QPushButton(self)
+        self.import_folder_button.clicked.connect(self._choose_import_folder)
+        self.import_folder_button.setEnabled(False)
+        self.import_.toggled.connect(self.import_folder_button.setEnabled)
         self.progress = QProgressBar(self)
         self.progress.hide()
         self.status = QLabel(self)
@@ -293,6 +298,7 @@ class ModelPage(_Page):
         row = QHBoxLayout()
         row.addWidget(self.import_)
         row.addWidget(self.import_button)
+        row.addWidget(self.import_folder_button)
         row.addStretch(1)
         layout = self.page_layout()
         layout.addWidget(self.explain)
@@ -316,8 +322,11 @@ class ModelPage(_Page):
 
     def _choose_import(self) -> None:
         path = files.open_file(self, self.tr("选择语音模型压缩包"), self.tr("模型压缩包 (*.zip)"))
-        if not path:
-            path = files.choose_folder(self, self.tr("或者选择语音模型文件夹"))
+        if path:
+            self.start_import(path)
+
+    def _choose_import_folder(self) -> None:
+        path = files.choose_folder(self, self.tr("选择语音模型文件夹"))
         if path:
             self.start_import(path)
 
@@ -376,7 +385,8 @@ class ModelPage(_Page):
         self.skip.setText(self.tr("先跳过，只按号码判断"))
         self.download.setText(self.tr("现在下载（需要联网）"))
         self.import_.setText(self.tr("我已经有模型文件"))
-        self.import_button.setText(self.tr("选择文件…"))
+        self.import_button.setText(self.tr("从压缩包导入…"))
+        self.import_folder_button.setText(self.tr("从文件夹导入…"))
 
 
 class SourcePage(_Page):
