@@ -127,11 +127,11 @@ class SourceMessage(MessageCode):
     # Modem
     MODEM_SEARCHING = (
         "正在查找来电显示调制解调器（{count} 个端口）…",
-        "looking for a caller-ID modem ({count} ports)…",
+        "looking for a caller-ID modem ({ports_en})…",
     )
     MODEM_NOT_FOUND = (
         "没有找到来电显示调制解调器（已检查 {count} 个端口）。请检查是否插好，{retry} 秒后重试",
-        "no caller-ID modem found ({count} ports checked). Check that it is plugged in; retrying in {retry} s",
+        "no caller-ID modem found ({ports_en} checked). Check that it is plugged in; retrying in {retry} s",
     )
     MODEM_PORT_MISSING = (
         "串口 {port} 不存在或无法打开（{error}），{retry} 秒后重试",

@@ -139,6 +139,7 @@ class ListEntriesModel(RowTableModel[Any]):
             "check": self.tr("查号页"),
             "live": self.tr("来电监控"),
             "call": self.tr("来电监控"),
+            "app": self.tr("来电监控"),  # (what the call card wrote before it said live: a trial read 「app」)
             "wizard": self.tr("首次设置"),
         }
         if source in known:

@@ -25,7 +25,9 @@ def mark_call(services: AppServices, history_id: int | None, category: str, note
 
 def add_number(services: AppServices, list_name: str, number: str, category: str, note: str) -> Entry:
     """Block or trust a caller: add the number to ``list_name`` (raises ``StoreError`` with a translated message)."""
-    return services.store().add(list_name, number, category=category, note=note, source="app")
+    return services.store().add(
+        list_name, number, category=category, note=note, source="live"
+    )  # (shown as 来电监控 on 名单)
 
 
 def check_sip_line(config: SipConfig, running: SourceBase | None = None, timeout_s: float = 15.0) -> SourceStatus:

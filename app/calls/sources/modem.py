@@ -47,6 +47,7 @@ from app.calls.events import (
     StatusCallback,
     utc_now,
 )
+from screening.i18n import count_en
 from screening.privacy import mask_number
 
 log = logging.getLogger(__name__)
@@ -229,7 +230,12 @@ class ModemSource(SourceBase):
             ports = [cfg.port]
         else:
             ports = candidate_ports(cfg, self._list_ports() if cfg.scan_system_ports else ())
-            self._report(SourceState.SEARCHING, SourceMessage.MODEM_SEARCHING, count=len(ports))
+            self._report(
+                SourceState.SEARCHING,
+                SourceMessage.MODEM_SEARCHING,
+                count=len(ports),
+                ports_en=count_en(len(ports), "port"),
+            )
         last_error = ""
         for port in ports:
             if self._stop.is_set():
@@ -276,6 +282,7 @@ class ModemSource(SourceBase):
                 SourceMessage.MODEM_NOT_FOUND,
                 severity=Severity.WARNING,
                 count=len(ports),
+                ports_en=count_en(len(ports), "port"),  # 1 port, 3 ports (a trial read 「1 ports」)
                 retry=f"{retry:g}",
             )
         self._stop.wait(retry)
