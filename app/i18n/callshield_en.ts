@@ -2701,6 +2701,13 @@ Once closed, calls and new recordings are no longer checked and you will not be 
                 <numerusform>%n with fraud risk (warning or block)</numerusform>
             </translation>
         </message>
+        <message numerus="yes">
+            <source>%n 个转写出的文字不是中文，没能检查（语音模型可能不是中文模型）</source>
+            <translation>
+                <numerusform>%n was transcribed as hardly Chinese and could not be checked (the speech model may not be a Chinese one)</numerusform>
+                <numerusform>%n were transcribed as hardly Chinese and could not be checked (the speech model may not be a Chinese one)</numerusform>
+            </translation>
+        </message>
         <message>
             <source>HTML 报告 (*.html)</source>
             <translation>HTML report (*.html)</translation>

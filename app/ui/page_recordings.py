@@ -592,6 +592,10 @@ class RecordingsPage(QWidget):
         text = self.tr("共 %n 个文件：", "", len(rows)) + (", " if lang == "en" else "，").join(parts)
         if risky:
             text += "  " + self.tr("其中 %n 个有诈骗风险（警告或拦截）", "", risky)
+        # done, but not read: a model of another language (a trial read 「完成 4」 over four recordings none was read)
+        unread = sum(1 for row in rows if row.status is not FileStatus.FAILED and heard_no_chinese(row))
+        if unread:
+            text += "  " + self.tr("%n 个转写出的文字不是中文，没能检查（语音模型可能不是中文模型）", "", unread)
         self._set_summary(text)
 
     def _update_actions(self, *_: Any) -> None:

@@ -166,6 +166,8 @@ def test_batch_scan_with_real_korean_model(qtbot, services, wait_jobs, no_env_mo
     assert page.banner.title_text().startswith("未知 · call_a.wav"), page.banner.title_text()
     described = page.banner.accessibleDescription()
     assert "没能检查这段录音" in described and "不是中文模型" in described and "设置" in described
+    # the summary says none of them was read (a trial read 「完成 2」 only)
+    assert "2 个转写出的文字不是中文，没能检查" in page.summary.text(), page.summary.text()
     # why comes first, and nothing reads as a verdict: 「没有发现诈骗话术」 on an unchecked recording misled a trial
     assert "几乎不是中文" in page.banner._reason_lines[0] and "没有发现诈骗话术" not in described, described
     # 记录 reads it back as the page shows it (a review: the reason's code was dropped on the way, and 记录 said ○)
