@@ -2198,7 +2198,7 @@
         </message>
         <message>
             <source>输入对方说的话，例如：我是公安局的，你涉嫌洗钱</source>
-            <translation>Type what the caller says, e.g. I am from the police, you are suspected of money laundering</translation>
+            <translation>Type what the caller says in Chinese, e.g. 我是公安局的，你涉嫌洗钱 (CallShield reads Chinese only)</translation>
         </message>
         <message>
             <source>模拟通话内容</source>
