@@ -18,6 +18,7 @@ import hashlib
 import http.client
 import logging
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -109,8 +110,22 @@ class ModelInfo:
     chinese: bool | None = None
 
     def language_warning(self) -> Message | None:
-        """:data:`~speech.errors.SpeechProblem.NOT_CHINESE_MODEL` for a model found to be of another language."""
-        return Message(SpeechProblem.NOT_CHINESE_MODEL, {"path": str(self.path)}) if self.chinese is False else None
+        """:data:`~speech.errors.SpeechProblem.NOT_CHINESE_MODEL` for a model found to be of another language: by its
+        load check when an import ran one, else by the language its folder is named for (Vosk's own names say it:
+        vosk-model-small-ko-0.22), so a status read after a restart says it too (a review: 「已就绪」 came back)."""
+        chinese = self.chinese if self.chinese is not None else named_chinese(self.name)
+        return Message(SpeechProblem.NOT_CHINESE_MODEL, {"path": str(self.path)}) if chinese is False else None
+
+
+_VOSK_NAME = re.compile(r"vosk-model-(?:small-)?([a-z]{2,3})(?:-|$)", re.IGNORECASE)
+_CHINESE_CODES = frozenset({"cn", "zh"})
+
+
+def named_chinese(name: str) -> bool | None:
+    """Whether a folder named as Vosk names its models is a Chinese one (vosk-model-small-cn-0.22: True,
+    vosk-model-small-ko-0.22: False); None for any other name (a model renamed, or not from Vosk's list)."""
+    m = _VOSK_NAME.match(name or "")
+    return None if m is None else m.group(1).lower() in _CHINESE_CODES
 
 
 def _dir_size(path: Path) -> int:

@@ -385,7 +385,9 @@ class SpeechService(QObject):
                 resolved = resolve_app_model(data_dir, settings_path)
             except SpeechError as exc:
                 return ModelStatus(None, None, exc.message)
-            warning = self._language_warnings.get(str(Path(resolved.path).resolve()))
+            warning = (
+                self._language_warnings.get(str(Path(resolved.path).resolve())) or resolved.info.language_warning()
+            )
             return ModelStatus(str(resolved.path), resolved.source, None, warning)
 
         self._services.jobs.run(check, on_result=on_result, on_error=lambda e: on_result(ModelStatus(None, None, e)))

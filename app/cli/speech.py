@@ -444,12 +444,14 @@ def cmd_model_status(args: argparse.Namespace, ctx: CliContext) -> int:
         resolved = None
         problem = exc
     installed = installed_models(ctx.data_dir)
+    heard = resolved.info.language_warning() if resolved else None  # named for another language (vosk-model-small-ko)
     if args.json:
         out = {
             "model": str(resolved.path) if resolved else None,
             "source": resolved.source.name.lower() if resolved else None,
             "keyword_mode": resolved.info.lookahead if resolved else None,
             "error": None if resolved else problem.render(ctx.lang),
+            "warning": heard.render(ctx.lang) if heard else None,
             "installed": [str(m.path) for m in installed],
             "catalogue": {k: {"name": v.name, "url": v.url, "sha256": v.sha256} for k, v in CATALOGUE.items()},
         }
@@ -468,6 +470,8 @@ def cmd_model_status(args: argparse.Namespace, ctx: CliContext) -> int:
             ),
             file=ctx.out,
         )
+        if heard is not None:
+            print("⚠ " + heard.render(ctx.lang), file=ctx.out)
     for key, spec in CATALOGUE.items():
         have = any(m.name == spec.name for m in installed)
         mark = ctx.t("已安装", "installed") if have else ctx.t("未安装", "not installed")

@@ -410,3 +410,16 @@ def test_a_model_in_the_data_dir_is_kept_relative_and_found_in_a_copy(tmp_path: 
     shutil.rmtree(data)
     r = resolve_model(copy, settings_path=kept, env={})
     assert r.path == copy / "models" / "vosk-model-small-cn-0.22" and r.source is ModelSource.SETTINGS
+
+
+def test_a_model_named_for_another_language_says_so_without_loading_it(tmp_path: Path) -> None:
+    """A review: after a restart 设置 said 「已就绪」 for the Korean model again (the import's check was kept in memory
+    only), and `model status` never warned. Vosk names its models by language: that is read without loading one."""
+    from speech.models import named_chinese, validate_model_dir
+
+    korean = validate_model_dir(fake_model(tmp_path, "vosk-model-small-ko-0.22"))
+    chinese = validate_model_dir(fake_model(tmp_path, "vosk-model-small-cn-0.22"))
+    renamed = validate_model_dir(fake_model(tmp_path, "mandarin"))
+    assert korean.language_warning() is not None and "不是中文模型" in korean.language_warning().render("zh")
+    assert chinese.language_warning() is None and renamed.language_warning() is None
+    assert (named_chinese("vosk-model-cn-0.22"), named_chinese("vosk-model-small-en-us-0.15")) == (True, False)
