@@ -233,6 +233,12 @@ def resolve_model(
         configured = Path(settings_path)
         if not configured.is_absolute() and data_dir is not None:
             configured = Path(data_dir) / configured
+        elif data_dir is not None and not configured.exists():
+            # an older setting's absolute path into the data folder it was copied from: the copy's own model of that
+            # name (a review: a copied data folder still pointed at the old one)
+            copied = Path(data_dir) / "models" / configured.name
+            if copied.is_dir():
+                configured = copied
         return ResolvedModel(validate_model_dir(configured), ModelSource.SETTINGS)
     from_env = env.get(ENV_VAR)
     if from_env:

@@ -410,6 +410,11 @@ def test_a_model_in_the_data_dir_is_kept_relative_and_found_in_a_copy(tmp_path: 
     shutil.rmtree(data)
     r = resolve_model(copy, settings_path=kept, env={})
     assert r.path == copy / "models" / "vosk-model-small-cn-0.22" and r.source is ModelSource.SETTINGS
+    # an older setting kept the absolute path into the old folder: the copy's own model of that name is used
+    r = resolve_model(copy, settings_path=str(installed), env={})
+    assert r.path == copy / "models" / "vosk-model-small-cn-0.22"
+    with pytest.raises(ModelError):  # a folder chosen elsewhere that is gone is still an error, not skipped
+        resolve_model(copy, settings_path=str(tmp_path / "gone" / "vosk-model-x"), env={})
 
 
 def test_a_model_named_for_another_language_says_so_without_loading_it(tmp_path: Path) -> None:
