@@ -6,6 +6,7 @@ module never calls ``vosk.Model(lang=...)``, which would download from the inter
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import threading
@@ -105,9 +106,8 @@ class LoadedModel:
     def language_warning(self) -> Message | None:
         """:data:`~speech.errors.SpeechProblem.NOT_CHINESE_MODEL` when none of a few of the commonest Chinese words
         is in the vocabulary (a volunteer imported the Korean model, and was told 「语音模型已就绪」), else None."""
-        if any(self.has_word(w) for w in CHINESE_PROBE_WORDS):
-            return None
-        return Message(SpeechProblem.NOT_CHINESE_MODEL, {"path": str(self.path)})
+        chinese = any(self.has_word(w) for w in CHINESE_PROBE_WORDS)
+        return dataclasses.replace(self.info, chinese=chinese).language_warning()  # (the one message: ModelInfo's)
 
     def recognizer(
         self, sample_rate: int = 16000, grammar: Grammar | None = None, words: bool = True
