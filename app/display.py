@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from app import paths
 from app.settings import is_device_number
-from blocklists.history import is_unchecked
+from blocklists.history import is_unchecked, unread_speech
 from blocklists.pasted import PHONE_MARK
 from blocklists.store import Category
 from screening.types import Level
@@ -359,17 +359,9 @@ def about_text(row: Any) -> bool:
 
 
 def heard_no_chinese(row: Any) -> bool:
-    """Whether a recording's speech went unread (``screening.language.heard_nothing``: a model of another language
+    """Whether a recording's speech went unread (``blocklists.history.unread_speech``: a model of another language
     wrote its transcript and nothing was found in it): no verdict on what was said, ? 未知 with the warning, not ○
     未发现诈骗 (a trial's Korean model). Judged from the transcript, so rows stored before the warning say it too."""
-    from screening.language import heard_nothing
-
     if isinstance(row, dict):
-        transcript, hits = row.get("transcript"), row.get("hits")
-    else:
-        transcript, hits = getattr(row, "transcript", None), getattr(row, "hits", None)
-    if isinstance(hits, str):
-        import json
-
-        hits = json.loads(hits or "[]")
-    return bool(transcript) and heard_nothing(str(transcript), hits)
+        return unread_speech(row.get("transcript"), row.get("hits"))
+    return unread_speech(getattr(row, "transcript", None), getattr(row, "hits", None))

@@ -70,16 +70,18 @@ _VERDICT_COLUMNS = ("level", "score", "category", "reasons", "transcript", "hits
 
 def is_unchecked(record: Mapping[str, Any]) -> bool:
     """Whether a history row is a recording kept without being checked (``UNCHECKED_RECORDING``): not transcribed,
-    or heard by a model of another language with nothing found in it (its hits stored JSON text or decoded)."""
+    or heard by a model of another language with nothing found in it (:func:`unread_speech`)."""
     if record.get("kind") != "recording":
         return False
     transcript = record.get("transcript")
-    if transcript is None:
-        return True
-    hits = record.get("hits")
+    return transcript is None or unread_speech(transcript, record.get("hits"))
+
+
+def unread_speech(transcript: Any, hits: Any) -> bool:
+    """``screening.language.heard_nothing`` of a row as stored or decoded: its hits JSON text or a list."""
     if isinstance(hits, str):
-        hits = json.loads(hits)
-    return heard_nothing(str(transcript), hits)
+        hits = json.loads(hits or "[]")
+    return bool(transcript) and heard_nothing(str(transcript), hits)
 
 
 def speech_reason(message: Message) -> dict[str, str]:

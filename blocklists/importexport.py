@@ -32,7 +32,7 @@ from typing import Any
 
 from blocklists.pasted import digits, split_pasted
 from blocklists.store import _FAST_MOBILE, Category, ListKind, ListStore, ParsedPattern, StoreError, parse_pattern
-from screening.i18n import BiText, Message, MessageCode
+from screening.i18n import BiText, Message, MessageCode, count_en
 from screening.number_plan import numbering_plan
 
 log = logging.getLogger(__name__)
@@ -725,7 +725,7 @@ def read_import(
                 ImportNote.RANGES,
                 {
                     "count": len(ranges),
-                    "count_en": "1 row" if len(ranges) == 1 else f"{len(ranges)} rows",
+                    "count_en": count_en(len(ranges), "row"),
                     "what_en": "is a range or wildcard, which applies to every number it covers"
                     if len(ranges) == 1
                     else "are ranges or wildcards, which apply to every number they cover",

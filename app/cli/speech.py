@@ -24,6 +24,7 @@ from wcwidth import wcswidth
 from app import paths
 from app.cli.context import CliContext
 from app.display import level_word, no_verdict_text, shown_category, text_verdict
+from screening.language import heard_nothing
 from screening.types import Level, TranscriptSegment
 from speech.errors import SpeechError
 from speech.language import not_chinese_warning
@@ -234,7 +235,7 @@ def cmd_transcribe(args: argparse.Namespace, ctx: CliContext) -> int:
     assessment = session.assessment
     # a model of another language wrote its own script and nothing was found in it: no verdict, and why (a trial's
     # Korean model turned a Mandarin scam call into Hangul and this said ○ 未发现诈骗)
-    heard = None if assessment.hits else not_chinese_warning(str(args.file), result.text)
+    heard = not_chinese_warning(str(args.file), result.text) if heard_nothing(result.text, assessment.hits) else None
     if args.json:
         out = {
             "file": str(args.file),
