@@ -38,7 +38,7 @@ from screening.transcript.links import (
     official_domains,
 )
 from screening.transcript.normalise import SoundKey, is_cjk, normalise
-from screening.transcript.phrases import GAP, GAP_MARK, LINK_KINDS, MAX_NOT_INSIDE, PhraseBook, Rule
+from screening.transcript.phrases import GAP, GAP_MARK, LINK_KINDS, MAX_NOT_INSIDE, PhraseBook, Rule, normalised_parts
 
 MIN_FUZZY_LEN = 3  # shorter parts must match character for character ...
 # ... except these two-character cues, whose sound never stood for other words in ~20,000 honest texts (STC-3,
@@ -325,7 +325,7 @@ class PhraseMatcher:
                 continue
             canon: list[str] = []
             for pi, phrase in enumerate(rule.phrases):
-                parts = [normalise(p) for p in phrase.split(GAP_MARK) if p.strip()]
+                parts = normalised_parts(phrase)
                 canon.append(GAP_MARK.join(parts))
                 for k, part in enumerate(parts):
                     if (
@@ -365,7 +365,7 @@ class PhraseMatcher:
         # per such rule, how far past a hit's end a word holding it may reach (a partial segment can end mid-word)
         self.held_reach: dict[int, int] = {}
         for i, r in enumerate(self.rules):
-            written = [[normalise(part) for part in p.split(GAP_MARK) if part.strip()] for p in r.phrases]
+            written = [normalised_parts(p) for p in r.phrases]
             for word in map(normalise, r.not_inside):
                 if any(all(part in word for part in parts) for parts in written):
                     self._held_by.setdefault(key.key(word), []).append(i)
@@ -475,9 +475,8 @@ class PhraseMatcher:
             held: dict[int, list[tuple[int, int]]] = {}  # rule → (start, end) of its words, by start
             for text, words in ((key, self._held_by), (norm, self._held_as_written)):
                 for word, rs in words.items():
-                    wanted = [
-                        ri for ri in rs if ri in hit_rules
-                    ]  # only the words of rules that were hit are looked for
+                    # only the words of rules that were hit are looked for
+                    wanted = [ri for ri in rs if ri in hit_rules]
                     for a in _occurrences(text, word) if wanted else ():
                         for ri in wanted:
                             held.setdefault(ri, []).append((a, a + len(word)))

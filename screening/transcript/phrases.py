@@ -192,7 +192,7 @@ def _not_inside(value: Any, phrases: list[Any], path: str, where: str) -> tuple[
             f"'not_inside' 的词最多 {MAX_NOT_INSIDE} 个字：{long[0]!r}",
             f"a 'not_inside' word has at most {MAX_NOT_INSIDE} characters: {long[0]!r}",
         )
-    split = [[key(normalise(part)) for part in p.split(GAP_MARK) if part.strip()] for p in phrases]
+    split = [[key(part) for part in normalised_parts(p)] for p in phrases]
     for word in value:
         w = key(normalise(word.strip()))
         if not any(all(part in w for part in parts) and w not in parts for parts in split):
@@ -392,3 +392,10 @@ def load_phrase_book(sources: Sequence[Path | Traversable | str] | None = None) 
 
 def iter_phrase_parts(phrase: str) -> Iterable[str]:
     return (p for p in phrase.split(GAP_MARK) if p)
+
+
+def normalised_parts(phrase: str) -> list[str]:
+    """A phrase's parts between ``…`` as the matcher compares them (normalised: 加QQ is 加qq, 五千 is 5000)."""
+    from screening.transcript.normalise import normalise
+
+    return [normalise(part) for part in phrase.split(GAP_MARK) if part.strip()]
