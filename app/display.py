@@ -227,6 +227,7 @@ RECORD_KIND_TEXT: dict[str, tuple[str, str]] = {
 # A message's ``call_type`` when it is no text message: a chat pasted on the 查号 page and kept (a trial's WeChat group
 # chat was filed as 短信). Stored so by ``app.operations.check.save_text``.
 CHAT = "chat"
+CHAT_TEXT = ("聊天记录", "chat")  # what such a row is called (a table cell capitalises it)
 
 
 def record_kind_label(kind: str, lang: str, call_type: str | None = None) -> str:
@@ -235,7 +236,7 @@ def record_kind_label(kind: str, lang: str, call_type: str | None = None) -> str
     if kind == "call":
         return call_type_label(call_type, lang)
     if kind == "sms" and call_type == CHAT:
-        return "chat" if lang.startswith("en") else "聊天记录"
+        return CHAT_TEXT[1] if lang.startswith("en") else CHAT_TEXT[0]
     zh, en = RECORD_KIND_TEXT.get(kind, (kind, kind))
     return en if lang.startswith("en") else zh
 

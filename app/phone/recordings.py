@@ -103,7 +103,7 @@ def last_digits(number: str, n: int = LAST_DIGITS) -> str:
 
 def parse_name(filename: str, tz: tzinfo | None = None) -> RecordingName | None:
     """Read number, contact name and start time from a recording's file name; ``None`` if not a known pattern."""
-    zone = tz or _local_tz()
+    zone = tz or LOCAL
     stem = Path(filename).stem.strip()
     m = _MIUI.match(stem)
     if m:
@@ -133,10 +133,6 @@ def parse_name(filename: str, tz: tzinfo | None = None) -> RecordingName | None:
 
 def _ts14(ts: str, zone: tzinfo) -> datetime:
     return datetime(int(ts[:4]), int(ts[4:6]), int(ts[6:8]), int(ts[8:10]), int(ts[10:12]), int(ts[12:14]), tzinfo=zone)
-
-
-def _local_tz() -> tzinfo:
-    return LOCAL
 
 
 def match_call(

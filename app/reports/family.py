@@ -25,7 +25,7 @@ from typing import Any
 import sqlite_utils
 
 from app import __version__
-from app.display import CHAT, LEVEL_STYLES, with_name
+from app.display import CHAT, CHAT_TEXT, LEVEL_STYLES, with_name
 from app.local_zone import LOCAL
 from app.phone.backup_xml import OWN_TYPES
 from app.reports.export import ENTITY_KIND_TEXT
@@ -91,7 +91,7 @@ class FlaggedItem:
         """What the item is, in both languages: 短信 / 聊天记录 / 通话录音 (the page and the export alike)."""
         if self.kind == "recording":
             return "通话录音", "Call recording"
-        return ("聊天记录", "Chat") if self.call_type == CHAT else ("短信", "Text message")
+        return (CHAT_TEXT[0], CHAT_TEXT[1].capitalize()) if self.call_type == CHAT else ("短信", "Text message")
 
 
 @dataclass
@@ -137,10 +137,6 @@ def _iso(t: datetime) -> str:
     return t.astimezone(timezone.utc).isoformat()
 
 
-def _local_tz() -> tzinfo:
-    return LOCAL
-
-
 def report_window(
     days: int = 7, since: datetime | None = None, until: datetime | None = None, now: datetime | None = None
 ) -> tuple[datetime, datetime]:
@@ -159,7 +155,7 @@ def collect_report(
     now: datetime | None = None,
 ) -> SafetyReport:
     """Gather the report for ``profile`` ('' = rows without a profile) from ``since`` to ``until``."""
-    zone = tz or _local_tz()
+    zone = tz or LOCAL
     now = now or datetime.now(timezone.utc)
     since, until = report_window(days, since, until, now)
     rep = SafetyReport(profile=profile, since=since, until=until, tz=zone, generated_at=now)
