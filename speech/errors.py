@@ -125,10 +125,10 @@ class SpeechProblem(MessageCode):
         "analyse it again.",
     )
     NOT_CHINESE_MODEL = (
-        "语音模型 {path} 的词表里没有常用的中文词（如“的”“你好”）：它不是中文模型，中文通话会被转写成别的文字，"
+        "语音模型 {path} 不是中文模型（它的词表、名称或说明写的是别的语言）：中文通话会被转写成别的文字，"
         "无法判断是不是诈骗。请在“设置”里下载或导入中文语音模型（vosk-model-small-cn-0.22）。",
-        "The speech model {path} has no common Chinese words in its vocabulary (such as 的, 你好): it is not a Chinese "
-        "model, so Chinese calls would come out as another language and could not be judged. Download or import the "
+        "The speech model {path} is not a Chinese model (its vocabulary, name or README is of another language): "
+        "Chinese calls would come out as another language and could not be judged. Download or import the "
         "Chinese speech model (vosk-model-small-cn-0.22) in Settings.",
     )
     DEVICE_NOT_FOUND = ("找不到录音设备“{device}”。", "Recording device “{device}” not found.")

@@ -108,12 +108,19 @@ class ModelInfo:
     # Whether Vosk found common Chinese words in its vocabulary when an import loaded it (``check_loads_in_subprocess``);
     # None where it was not loaded (a folder only validated, a check that does not tell)
     chinese: bool | None = None
+    # The language the model's own README names (:func:`readme_chinese`), read when the folder is validated
+    described_chinese: bool | None = None
 
     def language_warning(self) -> Message | None:
         """:data:`~speech.errors.SpeechProblem.NOT_CHINESE_MODEL` for a model found to be of another language: by its
         load check when an import ran one, else by the language its folder is named for (Vosk's own names say it:
-        vosk-model-small-ko-0.22), so a status read after a restart says it too (a review: 「已就绪」 came back)."""
-        chinese = self.chinese if self.chinese is not None else named_chinese(self.name)
+        vosk-model-small-ko-0.22), else by the one its README names ("Small Korean for Vosk"), so a status read after
+        a restart says it too (a review: 「已就绪」 came back; a trial's Korean model was a folder named ``model``)."""
+        chinese = self.chinese
+        if chinese is None:
+            chinese = named_chinese(self.name)
+        if chinese is None:
+            chinese = self.described_chinese
         return Message(SpeechProblem.NOT_CHINESE_MODEL, {"path": str(self.path)}) if chinese is False else None
 
 
@@ -126,6 +133,29 @@ def named_chinese(name: str) -> bool | None:
     vosk-model-small-ko-0.22: False); None for any other name (a model renamed, or not from Vosk's list)."""
     m = _VOSK_NAME.match(name or "")
     return None if m is None else m.group(1).lower() in _CHINESE_CODES
+
+
+# The languages of Vosk's model list as its READMEs name them ("Chinese Vosk model for mobile", "Small Korean for
+# Vosk", "US English model for mobile Vosk applications"); the first one a README names is the model's
+_README_LANGUAGE = re.compile(
+    r"\b(chinese|mandarin|english|russian|french|german|spanish|portuguese|greek|turkish|vietnamese|italian|dutch"
+    r"|catalan|arabic|farsi|persian|filipino|ukrainian|kazakh|swedish|japanese|esperanto|hindi|czech|polish|uzbek"
+    r"|korean|breton|gujarati|tajik|telugu|kyrgyz|tamil|malayalam|bengali|indonesian|thai)\b",
+    re.IGNORECASE,
+)
+_README_CHINESE = frozenset({"chinese", "mandarin"})
+
+
+def readme_chinese(path: Path) -> bool | None:
+    """Whether the README in a model folder names Chinese as its language (True), another language (False), or
+    none / there is no README (None). Only its first 4 KiB are read: Vosk's READMEs are a line or two."""
+    try:
+        with (path / "README").open("rb") as fh:
+            head = fh.read(4096).decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    m = _README_LANGUAGE.search(head)
+    return None if m is None else m.group(1).lower() in _README_CHINESE
 
 
 def _dir_size(path: Path) -> int:
@@ -155,6 +185,7 @@ def validate_model_dir(path: Path) -> ModelInfo:
         lookahead=lookahead and not static,
         has_ivector=(path / "ivector" / "final.ie").is_file(),
         size_bytes=_dir_size(path),
+        described_chinese=readme_chinese(path),
     )
 
 

