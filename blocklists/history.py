@@ -319,6 +319,15 @@ class History:
         row = cur.fetchone()
         return self._decode(row) if row else None
 
+    def has_unchecked(self, content_hash: str, profile: str | None = None) -> bool:
+        """Whether this person's history holds the recording ``content_hash`` unchecked (:data:`UNCHECKED_RECORDING`),
+        the row a new reading of it replaces: an import says it checked it again, not that it added one."""
+        row = self.db.conn.execute(
+            f"SELECT 1 FROM history WHERE content_hash = ? AND {UNCHECKED_RECORDING} AND profile = ? LIMIT 1",
+            [content_hash, profile or ""],
+        ).fetchone()
+        return row is not None
+
     def find_by_hash(self, content_hash: str, *, heard_counts: bool = False) -> dict[str, Any] | None:
         """The most recent row with this content hash (a recording analysed before), or None: a recording kept
         unchecked is scanned again. ``heard_counts``: one a model of another language heard counts as seen (a folder

@@ -191,6 +191,7 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
                         "status": f.status,
                         "read": f.read,
                         "added": f.added,
+                        "rechecked": f.rechecked,
                         "existing": f.existing,
                         "screened": f.screened,
                         "flagged": [
@@ -215,7 +216,9 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
     for f in result.files:
         rows.append(
             [Path(f.path).name, _t2(ctx, KIND_TEXT.get(f.kind, (f.kind, f.kind))),
-             _t2(ctx, STATUS_TEXT.get(f.status, (f.status, f.status))), str(f.read), str(f.added), str(f.existing),
+             _t2(ctx, STATUS_TEXT.get(f.status, (f.status, f.status))), str(f.read),
+             ctx.t(f"{f.added}（补查 {f.rechecked}）", f"{f.added} ({f.rechecked} rechecked)") if f.rechecked
+             else str(f.added), str(f.existing),
              str(len(f.suspicious())), str(len(f.caution()))]
         )  # fmt: skip
     for line in _table(headers, rows):

@@ -211,6 +211,12 @@ class ImportSummary(MessageCode):
         "{files} 个文件，新增 {added} 条记录，其中可疑 {suspicious} 条、需要注意 {caution} 条",
         "{files_en}, {added_en} added: {suspicious} suspicious, {caution} to keep an eye on",
     )
+    # some recordings were in the history unchecked (no Chinese speech model then): their rows were checked again
+    ADDED_RECHECKED = (
+        "{files} 个文件，新增 {added} 条记录，补查 {rechecked} 条以前没能检查的录音；其中可疑 {suspicious} 条、需要注意 {caution} 条",
+        "{files_en}, {added_en} added and {rechecked_en} checked that could not be before: {suspicious} suspicious, "
+        "{caution} to keep an eye on",
+    )
     EXISTING = (
         "另有 {existing} 条以前已经导入过，不再重复提醒（都在历史记录里）",
         "{existing} more were imported before and are not reported again (they are all in the history)",
@@ -249,6 +255,8 @@ class FileImport:
     read: int = 0
     added: int = 0
     existing: int = 0
+    # recordings the history held unchecked (no Chinese speech model then) whose rows this import checked again
+    rechecked: int = 0
     screened: int = 0
     flagged: list[PhoneEvent] = field(default_factory=list)
     error: Message | None = None
@@ -283,7 +291,7 @@ class ImportResult:
 
     @property
     def flagged(self) -> list[PhoneEvent]:
-        """Suspicious (WARN and above) rows this import added."""
+        """Suspicious (WARN and above) rows this import added or checked again."""
         return [e for f in self.files for e in f.suspicious()]
 
     @property
@@ -292,15 +300,19 @@ class ImportResult:
         return [e for f in self.files for e in f.caution()]
 
     def summary(self) -> list[Message]:
-        """What the import did, as messages: added and flagged, then rows already there (not reported again)."""
+        """What the import did, as messages: added (and checked again) and flagged, then rows already there (not
+        reported again)."""
+        rechecked = self.total("rechecked")
         out = [
             Message(
-                ImportSummary.ADDED,
+                ImportSummary.ADDED_RECHECKED if rechecked else ImportSummary.ADDED,
                 {
                     "files": len(self.files),
                     "files_en": count_en(len(self.files), "file"),
                     "added": self.total("added"),
                     "added_en": count_en(self.total("added"), "record"),
+                    "rechecked": rechecked,
+                    "rechecked_en": count_en(rechecked, "recording"),
                     "suspicious": len(self.flagged),
                     "caution": len(self.caution),
                 },
@@ -1459,6 +1471,7 @@ class PhoneImporter:
         hits = [_plain(h) for h in a.hits]
         note = " / ".join(m.render("zh") for m in result.notes) or None
         self._keep_profile()
+        rechecked = self.history.has_unchecked(digest, self.profile)  # its unchecked row is replaced, not added to
         hid = self.history.add_recording(
             str(p),
             content_hash=digest,
@@ -1479,7 +1492,11 @@ class PhoneImporter:
             profile=self.profile,
             line=vendor_of(p),
         )
-        result.added = result.screened = 1
+        result.screened = 1
+        if rechecked:
+            result.rechecked = 1
+        else:
+            result.added = 1
         if level >= Level.CAUTION:
             row = self.history.get(hid)
             assert row is not None

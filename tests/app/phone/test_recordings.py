@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from app.phone.importer import DONE, FAILED, SKIPPED, PhoneImporter, PhoneProblem
+from app.phone.importer import DONE, FAILED, SKIPPED, ImportResult, PhoneImporter, PhoneProblem
 from app.phone.recordings import CallEntry, find_recording_folders, match_call, parse_name, vendor_of
 from blocklists.history import History
 from screening.types import Level
@@ -251,7 +251,11 @@ def test_a_recording_with_no_speech_model_is_kept_unchecked_told_in_the_report_a
     assert "另有 1 段通话录音没能检查" in page and "没有任何记录" not in page
     checked = PhoneImporter(phone_db, "妈妈", transcriber=ScriptedTranscriber(_text_of), tz=CST, settle_s=0)
     r = checked.scan_recording(rec)
-    assert (r.status, r.added) == (DONE, 1)
+    # its row was checked again, not added to (a review: 「新增 1 条记录」 while it replaced the old row)
+    assert (r.status, r.added, r.rechecked) == (DONE, 0, 1)
+    said = ImportResult("妈妈", [r]).summary()[0]
+    assert "新增 0 条记录，补查 1 条以前没能检查的录音" in said.render("zh")
+    assert "0 records added and 1 recording checked that could not be before" in said.render("en")
     (row,) = History(phone_db).query(kind="recording", limit=None)
     assert row["transcript"] and row["level"] is not None
     unchecked, scanned, page = report()
