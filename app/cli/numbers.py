@@ -921,15 +921,31 @@ def _at_least_one(value: str) -> int:
     return n
 
 
-def _local_time(stored: object) -> str:
-    """A stored UTC time (ISO text) as local wall-clock time; text that is no time is shown as it is."""
+def _local_when(stored: object) -> datetime | None:
+    """A stored UTC time (ISO text) in the local zone, with that date's own offset (summer time); None if no time."""
     try:
         when = datetime.fromisoformat(str(stored).replace("Z", "+00:00"))
     except ValueError:
-        return str(stored)[:19].replace("T", " ")
+        return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
-    return when.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    return when.astimezone()
+
+
+def _zone_text(when: datetime | None) -> str:
+    """``UTC+08:00`` (``UTC`` at +0000) for a local time's offset."""
+    zone = when.strftime("%z") if when is not None else ""
+    return f"UTC{zone[:3]}:{zone[3:]}" if zone not in ("", "+0000") else "UTC"
+
+
+def _local_time(stored: object, with_zone: bool = False) -> str:
+    """A stored UTC time (ISO text) as local wall-clock time, with its offset when asked; text that is no time is
+    shown as it is."""
+    when = _local_when(stored)
+    if when is None:
+        return str(stored)[:19].replace("T", " ")
+    text = when.strftime("%Y-%m-%d %H:%M:%S")
+    return f"{text} {_zone_text(when)}" if with_zone else text
 
 
 def cmd_history(args: argparse.Namespace, ctx: Any) -> int:
@@ -960,11 +976,14 @@ def cmd_history(args: argparse.Namespace, ctx: Any) -> int:
             echo(ctx, ctx.t("还没有来电、短信或录音记录。", "no calls, messages or recordings recorded yet."))
         return 0
     lang = ctx.lang
-    # local time, as the phone and the app's window show it (stored in UTC): an import said 19:00 where this said 11:00
-    zone = datetime.now().astimezone().strftime("%z")
-    zone = f"UTC{zone[:3]}:{zone[3:]}" if zone not in ("", "+0000") else "UTC"
+    # local time, as the phone and the app's window show it (stored in UTC): an import said 19:00 where this said 11:00.
+    # The heading names the offset the rows have; rows from both sides of a summer-time change each name their own
+    # (a review: a July row under today's December offset read an hour off)
+    zones = {_zone_text(_local_when(r["occurred_at"])) for r in rows if _local_when(r["occurred_at"]) is not None}
+    mixed = len(zones) > 1
+    zone = next(iter(zones)) if len(zones) == 1 else _zone_text(datetime.now().astimezone())
     headers = [
-        ctx.t(f"时间（{zone}）", f"Time ({zone})"),
+        ctx.t("时间（当地）", "Time (local)") if mixed else ctx.t(f"时间（{zone}）", f"Time ({zone})"),
         ctx.t("类别", "Kind"),
         ctx.t("号码/文件", "Number/file"),
         ctx.t("风险", "Risk"),
@@ -991,7 +1010,13 @@ def cmd_history(args: argparse.Namespace, ctx: Any) -> int:
         if not first and r.get("level") is not None and r["level"] <= Level.UNKNOWN:
             first = number_nothing_found(lang)
         kind = record_kind_label(r["kind"], lang, r.get("call_type"))  # 去电 / 未接 from a phone's log, 短信, 录音
-        cells = [_local_time(r["occurred_at"]), kind, str(what), level, first if args.full else _shorten(first, 50)]
+        cells = [
+            _local_time(r["occurred_at"], with_zone=mixed),
+            kind,
+            str(what),
+            level,
+            first if args.full else _shorten(first, 50),
+        ]
         if whose:
             cells.insert(1, str(r.get("profile") or "-"))
         out.append(cells)

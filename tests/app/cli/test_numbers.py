@@ -328,6 +328,16 @@ def test_history_lists_what_other_features_record(run_cli, data_dir: Path) -> No
     beijing = run_cli("history", env={"TZ": "Asia/Shanghai"})
     assert "2026-11-20 16:00:00" in beijing.stdout and "UTC+08:00" in beijing.stdout
     assert "2026-11-20 08:00:00" in run_cli("history", env={"TZ": "UTC"}).stdout
+    # a row from summer time under a winter one: the heading names the rows' offset, and rows that differ each name
+    # their own (a review: the heading gave today's offset to a July row, an hour off)
+    berlin = run_cli("history", env={"TZ": "Europe/Berlin"}).stdout
+    assert "时间（UTC+01:00）" in berlin and "2026-11-20 09:00:00" in berlin
+    db = open_db(data_dir / "callshield.db")
+    History(db).add_call("95275013", source="modem", occurred_at="2026-07-15T12:30:00Z")
+    db.close()
+    berlin = run_cli("history", env={"TZ": "Europe/Berlin"}).stdout
+    assert "时间（当地）" in berlin and "2026-07-15 14:30:00 UTC+02:00" in berlin
+    assert "2026-11-20 09:00:00 UTC+01:00" in berlin
     # every option says what it does, the levels in Chinese too (a new user found four bare options)
     helped = run_cli("history", "--help").stdout
     assert "每行输出一条 JSON" in helped and "最多显示几条" in helped and "只看来电" in helped and "warn=警告" in helped
