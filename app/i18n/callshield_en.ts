@@ -163,7 +163,7 @@
         </message>
         <message>
             <source>对方（电话那头）</source>
-            <translation>Caller (对方)</translation>
+            <translation>Caller (the other end)</translation>
         </message>
         <message>
             <source>软电话或耳机里对方的声音：选“扬声器回采”。只有对方说的话参与评分。</source>
@@ -187,7 +187,7 @@
         </message>
         <message>
             <source>我方（麦克风）</source>
-            <translation>Us (我方, microphone)</translation>
+            <translation>Us (microphone)</translation>
         </message>
         <message>
             <source>试录 3 秒</source>
@@ -198,7 +198,7 @@
         <name>CallCard</name>
         <message>
             <source>对方说的话（参与评分，可疑说法高亮）</source>
-            <translation>Caller (对方) said — scored, suspicious phrases highlighted</translation>
+            <translation>What the caller said — scored, suspicious phrases highlighted</translation>
         </message>
         <message>
             <source>归属地未知</source>
@@ -1807,7 +1807,7 @@
         </message>
         <message>
             <source>我方（麦克风）</source>
-            <translation>Us (我方, microphone)</translation>
+            <translation>Us (microphone)</translation>
         </message>
         <message>
             <source>这条线路我方的麦克风</source>
@@ -1819,7 +1819,7 @@
         </message>
         <message>
             <source>对方（电话那头）</source>
-            <translation>Caller (对方)</translation>
+            <translation>Caller (the other end)</translation>
         </message>
         <message>
             <source>如 1、line2、-</source>
@@ -3273,7 +3273,7 @@ Once closed, calls and new recordings are no longer checked and you will not be 
         <name>UsTranscriptPane</name>
         <message>
             <source>我方说的话（仅作参考，不参与评分）</source>
-            <translation>Us (我方) said — context only, not scored</translation>
+            <translation>What we said — context only, not scored</translation>
         </message>
         <message>
             <source>我方通话文字</source>

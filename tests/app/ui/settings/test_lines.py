@@ -167,8 +167,8 @@ def test_large_text_and_english(qtbot, qapp, services, section) -> None:
         assert box.title() == "Devices per line"
         assert [box.table.horizontalHeaderItem(c).text() for c in range(3)] == [
             "Line",
-            "Caller (对方)",
-            "Us (我方, microphone)",
+            "Caller (the other end)",
+            "Us (microphone)",
         ]
         assert box.add_button.text() == "Add line" and box.meter_button.text() == "Test this line's devices"
         assert _rows(box)[0][2] == "System default device"
