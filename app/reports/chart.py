@@ -95,15 +95,19 @@ def stacked_bars_svg(
     label_every: int = 1,
     describe: str = "",
     layout: ChartLayout | None = None,
+    empty_note: str = "",
 ) -> str:
-    """Bars stacked bottom-up in the order of ``series``; y ticks are whole numbers from 0."""
+    """Bars stacked bottom-up in the order of ``series``; y ticks are whole numbers from 0. With no bar at all the
+    y axis says only 0, and ``empty_note`` is written across the plot (a trial: an empty chart kept a 「2」 on its
+    axis, as if there were a scale to read)."""
     lay = layout or ChartLayout()
     n = max(1, len(x_labels))
     totals = [sum(s.values[i] for s in series) for i in range(len(x_labels))]
+    empty = max(totals, default=0) <= 0
     top = max(2, max(totals, default=0))
     ystep = max(1, -(-top // 5))
     top = -(-top // ystep) * ystep
-    ticks = list(range(0, top + 1, ystep))
+    ticks = [0] if empty else list(range(0, top + 1, ystep))
     digits = max(len(str(t)) for t in ticks)
     y_label_width = digits * lay.label_size * 0.62
     plot_left = lay.pad + y_label_width + lay.label_gap
@@ -154,6 +158,10 @@ def stacked_bars_svg(
             base += value
         if i % max(1, label_every) == 0:
             parts.append(_text(plot_left + slot * (i + 0.5), x_base, label, lay.label_size, "middle"))
+    if empty and empty_note:
+        parts.append(
+            _text((plot_left + plot_right) / 2, (plot_top + plot_bottom) / 2, empty_note, lay.label_size, "middle")
+        )
     parts.append(
         f'<line x1="{plot_left:.1f}" y1="{plot_top - 8:.1f}" x2="{plot_left:.1f}" y2="{plot_bottom:.1f}"'
         f' stroke="{AXIS}" stroke-width="2"/>'

@@ -503,6 +503,9 @@ def timeline_svg(rep: SafetyReport, lang: str | None = None) -> str:
         [b.strftime("%m-%d") for b in buckets],
         series,
         label_every=max(1, -(-len(buckets) // 5)),
+        empty_note={"zh": "这段时间没有可疑事件", "en": "No risky events in this period"}.get(
+            lang or "", "这段时间没有可疑事件 / no risky events in this period"
+        ),
     )
 
 

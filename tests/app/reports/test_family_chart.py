@@ -70,6 +70,17 @@ def test_the_zero_sits_clear_above_the_first_date_label() -> None:
     assert date_top - zero_bottom >= 6, f"'0' ends at {zero_bottom:.0f}, '{first_date[0]}' starts at {date_top:.0f}"
 
 
+def test_an_empty_timeline_says_so_and_has_no_scale_to_read() -> None:
+    """A trial: a week with nothing risky still drew 0, 1 and 2 up the axis, as if there were something to count."""
+    rep = _report()
+    rep.timeline = {}
+    texts = _texts(ET.fromstring(timeline_svg(rep, "zh")))
+    assert [t[0] for t in texts if t[0].isdigit()] == ["0"]
+    assert "这段时间没有可疑事件" in [t[0] for t in texts]
+    assert "No risky events in this period" in timeline_svg(rep, "en")
+    assert "这段时间没有可疑事件" not in timeline_svg(_report(), "zh")  # a chart with bars has its scale
+
+
 def test_one_language_for_the_page_both_for_the_report() -> None:
     rep = _report()
     zh, en, both = timeline_svg(rep, "zh"), timeline_svg(rep, "en"), timeline_svg(rep)
