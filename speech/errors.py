@@ -119,17 +119,19 @@ class SpeechProblem(MessageCode):
     )
     NOT_CHINESE = (
         "“{path}”转写出的文字几乎不是中文（如“{sample}”）：用的语音模型可能不是中文模型，结论不可信。"
-        "请在“设置”里下载或导入中文语音模型，再分析一次。",
+        "请在“设置”里下载或导入中文语音模型（命令行：callshield model download 或 callshield model import），再分析一次。",
         "What was transcribed from “{path}” is hardly Chinese (such as “{sample}”): the speech model may not be a "
-        "Chinese one, so the verdict cannot be trusted. Download or import the Chinese speech model in Settings, then "
-        "analyse it again.",
+        "Chinese one, so the verdict cannot be trusted. Download or import the Chinese speech model in Settings (command "
+        "line: callshield model download or callshield model import), then analyse it again.",
     )
     NOT_CHINESE_MODEL = (
         "语音模型 {path} 不是中文模型（它的词表、名称或说明写的是别的语言）：中文通话会被转写成别的文字，"
-        "无法判断是不是诈骗。请在“设置”里下载或导入中文语音模型（vosk-model-small-cn-0.22）。",
+        "无法判断是不是诈骗。请在“设置”里下载或导入中文语音模型 vosk-model-small-cn-0.22"
+        "（命令行：callshield model download 或 callshield model import）。",
         "The speech model {path} is not a Chinese model (its vocabulary, name or README is of another language): "
         "Chinese calls would come out as another language and could not be judged. Download or import the "
-        "Chinese speech model (vosk-model-small-cn-0.22) in Settings.",
+        "Chinese speech model vosk-model-small-cn-0.22 in Settings (command line: callshield model download or "
+        "callshield model import).",
     )
     DEVICE_NOT_FOUND = ("找不到录音设备“{device}”。", "Recording device “{device}” not found.")
     DEVICE_OPEN_FAILED = (
