@@ -95,6 +95,9 @@ class AlertBar(QFrame):
         super().__init__(parent)
         self.setObjectName("alertBar")
         self.alert: Alert | None = None
+        # On the page that shows the alert's own card (a call's on 来电监控) the bar says only its title in one line:
+        # the card below gives the reasons (a trial: in large text the bar repeated them in 130 px over the card)
+        self.compact = False
         self.icon = QLabel(self)
         self.text = QLabel(self)
         self.text.setWordWrap(True)
@@ -115,7 +118,6 @@ class AlertBar(QFrame):
     def show_alert(self, alert: Alert) -> None:
         self.alert = alert
         st = style.style_for(alert.level)
-        self.icon.setPixmap(style.level_pixmap(alert.level, 40))
         self.setStyleSheet(
             f"QFrame#alertBar {{ background: {st.background}; border: 3px solid {st.accent}; border-radius: 6px; }}"
             f"QFrame#alertBar QLabel {{ color: {st.foreground}; border: none; background: transparent; }}"
@@ -130,9 +132,22 @@ class AlertBar(QFrame):
         lang = style.current_language()
         texts = alert.reason_texts(lang)
         reason = texts[0] if texts else style.level_advice(alert.level, lang)
-        self.text.setText(f"{alert.title(lang)}\n{reason}")
+        self.text.setText(alert.title(lang) if self.compact else f"{alert.title(lang)}\n{reason}")
+        self.show_button.setVisible(not self.compact)  # its page is the one shown
+        self.icon.setPixmap(style.level_pixmap(alert.level, 28 if self.compact else 40))
         self.setAccessibleName(alert.title(lang))
         self.setAccessibleDescription(reason)
+
+    def set_compact(self, compact: bool) -> None:
+        if compact != self.compact:
+            self.compact = compact
+            self._render()
+
+    def source_page(self) -> str | None:
+        """The page that shows this alert's source: a call's card on 来电监控, a watched recording on 家人报告."""
+        if self.alert is None:
+            return None
+        return "family" if self.alert.source == "recording" else "live"
 
     def dismiss(self) -> None:
         self.alert = None
@@ -243,6 +258,7 @@ class MainWindow(QMainWindow):
 
         self.alert_bar = AlertBar(self)
         self.alert_bar.showRequested.connect(self._show_alert_source)
+        self.nav.currentRowChanged.connect(self._page_changed)
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(8, 8, 8, 8)
@@ -364,6 +380,15 @@ class MainWindow(QMainWindow):
         self.alert_bar.show_alert(alert)
         if alert.source == "call":
             self.show_page("live")
+        self._fit_alert_bar()
+
+    def _page_changed(self, _row: int) -> None:
+        self._fit_alert_bar()
+
+    def _fit_alert_bar(self) -> None:
+        """Compact on the page that shows the alert's source, whole elsewhere (:meth:`AlertBar.set_compact`)."""
+        source = self.alert_bar.source_page()
+        self.alert_bar.set_compact(source is not None and source == self.current_page_key())
         if self.services.settings.value.bring_to_front:
             self.bring_to_front()
 
@@ -374,8 +399,7 @@ class MainWindow(QMainWindow):
 
     def _show_alert_source(self) -> None:
         """查看: a call's alert opens the live page; a watched-folder recording's opens the family report."""
-        alert = self.alert_bar.alert
-        self.show_page("family" if alert is not None and alert.source == "recording" else "live")
+        self.show_page(self.alert_bar.source_page() or "live")
 
     def show_at(self, width: int, height: int) -> None:
         """Size the window to ``width``×``height``, out of the maximised state a first start may have put it in."""

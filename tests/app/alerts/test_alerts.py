@@ -155,6 +155,7 @@ def test_alert_reasons_follow_a_language_switch(qtbot, services) -> None:
     window.show()
     with qtbot.waitSignal(services.alerts.alertRaised, timeout=10_000):
         services.calls.simulate_call("95275012")
+    window.show_page("check")  # (on 来电监控 the bar gives only its title: the call's card gives the reasons)
     assert "出租给企业的呼叫中心号段" in window.alert_bar.text.text()
     alert = services.alerts.history[-1]
     services.settings.update(language="en")

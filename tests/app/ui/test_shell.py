@@ -403,6 +403,38 @@ def test_alert_bar_show_button_opens_the_page_of_the_alert(window) -> None:
     assert window.current_page_key() == "live"
 
 
+def test_the_alert_bar_is_one_line_over_the_card_it_repeats(window, qapp, qtbot) -> None:
+    """A trial in large text: on 来电监控 the bar repeated the card's verdict and reason in 130 px above the card,
+    which then scrolled. On the page that shows the alert's source it says only its title (the reason stays its
+    accessible description); on any other page it says why and offers 查看来电."""
+    from app.alerts.policy import Alert
+    from app.ui import style
+    from screening.types import Level
+
+    style.apply_text_scale(qapp, True)
+    window.show_at(1280, 800)
+    try:
+        alert = Alert(key="call:1", number="95275012", level=Level.WARN, source="call", reasons=["租用的 95 号段"])
+        window.show_page("history")
+        window.alert_bar.show_alert(alert)
+        qtbot.wait(100)
+        full = window.alert_bar.height()
+        assert "租用的 95 号段" in window.alert_bar.text.text() and window.alert_bar.show_button.isVisibleTo(window)
+        window.show_page("live")
+        qtbot.wait(100)
+        bar = window.alert_bar
+        assert bar.text.text() == alert.title("zh") and "95275012" in bar.text.text()
+        assert not bar.show_button.isVisibleTo(window) and bar.close_button.isVisibleTo(window)
+        assert bar.accessibleDescription() == "租用的 95 号段"
+        assert bar.height() < 0.7 * full, (bar.height(), full)
+        window.show_page("family")  # a call's alert over another page: whole again
+        assert "租用的 95 号段" in bar.text.text()
+        window.on_alert(Alert(key="recording:1", number="13812345678", level=Level.WARN, source="recording"))
+        assert window.current_page_key() == "family" and bar.text.text() == bar.alert.title("zh")  # its page
+    finally:
+        style.apply_text_scale(qapp, False)
+
+
 def test_a_failed_alert_email_shows_a_notice_that_says_why(qtbot, window, services) -> None:
     """The family is not told when the alert e-mail fails, so the window says so: why in plain words, never the
     password, re-rendered on a language switch, 检查邮件设置 opens Settings, and it stays until dismissed (知道了)."""
