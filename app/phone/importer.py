@@ -730,14 +730,29 @@ def _message_numbers(
         yield undecodable.pop(0), None
 
 
+def _delimiter(header: str) -> str:
+    """A message export's delimiter: tab where its header has more tabs than commas, else comma."""
+    return "\t" if header.count("\t") > header.count(",") else ","
+
+
+def _swallows_rows(cell: str, delimiter: str, width: int) -> bool:
+    """Whether a cell read across line breaks holds a line laid out as a whole row of the export: as many delimiters
+    as the header has, and a date. A message's own line breaks do not read like that; a quote left open does, as the
+    csv module then reads the rows after it into this cell until the next quote."""
+    if "\n" not in cell or width < 2:
+        return False
+    return any(
+        line.count(delimiter) >= width - 1 and _CSV_TIME.search(line) is not None for line in cell.split("\n")[1:]
+    )
+
+
 def _message_rows(
     body: Iterable[str], header: str, header_line: int, reading: list[int] | None = None
 ) -> Iterator[tuple[int, list[str]]]:
     """The rows below a message export's ``header`` (on line ``header_line``) as ``(line the row starts on, cells)``,
     blank rows left out.  Read with the csv module: a message may hold commas, quotes and line breaks.  A row it
     cannot read raises ``csv.Error``; ``reading[0]``, when given, is then the line that row starts on."""
-    delimiter = "\t" if header.count("\t") > header.count(",") else ","
-    reader = csv.reader((line + "\n" for line in body), delimiter=delimiter)
+    reader = csv.reader((line + "\n" for line in body), delimiter=_delimiter(header))
     reading = reading if reading is not None else [0]
     reading[0] = header_line + 1  # the line the next row starts on
     for cells in reader:
@@ -1314,6 +1329,7 @@ class PhoneImporter:
         read with the csv module: a message may hold commas, quotes and line breaks."""
         width = len(layout.header)
         need = max(layout.columns["number"], layout.columns["text"]) + 1
+        delimiter = _delimiter(lines[layout.header_line - 1])
         body = ("" if i in skip else ln for i, ln in enumerate(lines, 1) if i > layout.header_line)
         for at, cells in _message_rows(body, lines[layout.header_line - 1], layout.header_line):
             if len(cells) < need:
@@ -1321,7 +1337,10 @@ class PhoneImporter:
                 continue
 
             number, text = _column_cell(layout.columns, cells, "number"), _column_cell(layout.columns, cells, "text")
-            if any(c.endswith("\n") for c in cells):  # a cell that runs to the end of the file: a quote never closed
+            # a cell that runs to the end of the file, or one that swallowed whole rows of this export up to a quote
+            # on a later row: a quote never closed (a trial: a bank's SMS took in the scam SMS after it, and the bank's
+            # number was blocked for its words)
+            if any(c.endswith("\n") or _swallows_rows(c, delimiter, width) for c in cells):
                 bad.append(Message(RowProblem.UNCLOSED_QUOTE, {"line": at}))
                 continue
             when = self._cell_time(layout.columns, cells, at)

@@ -232,6 +232,19 @@ def test_a_quote_never_closed_in_a_message_export_is_named(phone_db: sqlite_util
                       encoding="utf-8")  # fmt: skip
     (r,) = _importer(phone_db).import_paths([closed]).files
     assert (r.status, r.added) == (DONE, 2)
+    # a quote opened mid-file and closed by a later row's quote: the rows between were one "message" (a trial: the
+    # bank's SMS took in the scam SMS after it, and 95588 was blocked for its words)
+    middle = tmp_path / "短信4.csv"
+    middle.write_text('联系人,号码,时间,类型,内容\r\n,95588,2026/12/1 9:02,接收,"【工商银行】支出128.50元\r\n'
+                      ',10690000123,2026/12/3 20:11,接收,"【优选商城】诚聘兼职刷单，日结200元，加 QQ 3344556677"\r\n'
+                      ',13912345678,2026/12/4 10:00,接收,妈 晚上回来\r\n', encoding="gbk")  # fmt: skip
+    (r,) = _importer(phone_db).import_paths([middle]).files
+    assert r.status == FAILED and r.error is not None and '第 2 行：引号“"”没有配对' in r.error.render("zh")
+    assert History(phone_db).count() == 2  # (短信3's two rows): nothing of this file
+    ok = tmp_path / "短信5.csv"  # a message whose own second line has commas and a date is still a message
+    ok.write_text('号码,时间,短信内容\n95588,2026-11-29 07:00,"您好,\n截至 2026-11-29 余额,见附件"\n', encoding="utf-8")
+    (r,) = _importer(phone_db).import_paths([ok]).files
+    assert (r.status, r.added) == (DONE, 1)
 
 
 def test_cancel_rolls_back_the_file(phone_db: sqlite_utils.Database, tmp_path: Path) -> None:
