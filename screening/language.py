@@ -8,6 +8,9 @@ from __future__ import annotations
 import re
 
 MIN_LETTERS = 8  # fewer letters (a Latin word counts one) say nothing either way (silence, a "喂", a name)
+# ...but a short text in another script and no Chinese at all says it (a trial: a cut-off recording heard by the
+# Korean model as 「미 가 물 히긴 힐링」 read 「未发现诈骗」); Latin letters alone never do (「OK」, 「QQ」)
+MIN_FOREIGN_LETTERS = 3
 MIN_CHINESE_SHARE = 0.5  # Mandarin transcripts carry a few Latin words (QQ, app, vivo), never half their letters
 SQL_FUNCTION = "not_chinese"  # the SQL name of :func:`sql_not_chinese` on every connection ``blocklists.db`` opens
 
@@ -25,9 +28,9 @@ def not_chinese(text: str) -> str | None:
     latin_words = len(_LATIN_WORD.findall(text))
     others = [ch for ch in text if ch.isalpha() and not ("a" <= ch.lower() <= "z")]
     units = latin_words + len(others)
-    if units < MIN_LETTERS:
-        return None
     han = sum(map(_is_han, others))
+    if units < MIN_LETTERS and (han or len(others) < MIN_FOREIGN_LETTERS):
+        return None
     if han >= MIN_CHINESE_SHARE * units:
         return None
     return " ".join(text.split())[:24]

@@ -192,6 +192,7 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
                         "read": f.read,
                         "added": f.added,
                         "rechecked": f.rechecked,
+                        "unread_again": f.unread_again,
                         "existing": f.existing,
                         "screened": f.screened,
                         "flagged": [

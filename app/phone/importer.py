@@ -52,7 +52,7 @@ from app.phone.backup_xml import (
     iter_backup,
 )
 from app.phone.recordings import CallEntry, match_call, parse_name, vendor_of
-from blocklists.history import History, speech_reason
+from blocklists.history import History, speech_reason, unread_speech
 from blocklists.importexport import NUMBER_HEADERS, SPREADSHEET_ADVICE
 from screening.i18n import Message, MessageCode, count_en
 from screening.numbers import trim_cache
@@ -221,6 +221,13 @@ class ImportSummary(MessageCode):
         "另有 {existing} 条以前已经导入过，不再重复提醒（都在历史记录里）",
         "{existing} more were imported before and are not reported again (they are all in the history)",
     )
+    UNREAD_AGAIN = (
+        "{unread} 段以前没能检查的录音这次仍然没能检查：语音模型不是中文模型，转写出的不是中文。请先在“设置”里"
+        "（命令行：callshield model download）换成中文语音模型",
+        "{unread_en} that could not be checked before still could not: the speech model is not a Chinese one and did "
+        "not write Chinese. Change to the Chinese speech model in Settings first (command line: callshield model "
+        "download)",
+    )
 
 
 class ImportFailed(Exception):
@@ -257,6 +264,8 @@ class FileImport:
     existing: int = 0
     # recordings the history held unchecked (no Chinese speech model then) whose rows this import checked again
     rechecked: int = 0
+    # such recordings heard again no better (a speech model of another language still): still unchecked
+    unread_again: int = 0
     screened: int = 0
     flagged: list[PhoneEvent] = field(default_factory=list)
     error: Message | None = None
@@ -320,6 +329,10 @@ class ImportResult:
         ]
         if existing := self.total("existing"):
             out.append(Message(ImportSummary.EXISTING, {"existing": existing}))
+        if unread := self.total("unread_again"):
+            out.append(
+                Message(ImportSummary.UNREAD_AGAIN, {"unread": unread, "unread_en": count_en(unread, "recording")})
+            )
         return out
 
     @property
@@ -1491,6 +1504,7 @@ class PhoneImporter:
         note = " / ".join(m.render("zh") for m in result.notes) or None
         self._keep_profile()
         rechecked = self.history.has_unchecked(digest, self.profile)  # its unchecked row is replaced, not added to
+        still_unread = rechecked and unread_speech(transcript.text, hits)  # and is no better read now
         hid = self.history.add_recording(
             str(p),
             content_hash=digest,
@@ -1512,6 +1526,12 @@ class PhoneImporter:
             line=vendor_of(p),
         )
         result.screened = 1
+        if still_unread:
+            # heard again by a model of another language (a trial: every import said 「补查 4 条」 and listed the same
+            # recordings again): still unchecked, said as such, and what it shows was reported the first time
+            result.unread_again = 1
+            result.seconds = time.perf_counter() - t0
+            return result
         if rechecked:
             result.rechecked = 1
         else:

@@ -25,3 +25,12 @@ def test_another_script_is_named_with_a_sample() -> None:
     assert "不是中文模型" in message.render("zh") and "/rec/妈妈.wav" in message.render("zh")
     assert "not be a Chinese one" in message.render("en")
     assert not_chinese_warning("/rec/x.wav", "您好我是中国移动的客服您的积分即将过期") is None
+
+
+def test_a_short_text_in_another_script_with_no_chinese_is_not_chinese() -> None:
+    """A trial: a cut-off recording heard by the Korean model as 「미 가 물 히긴 힐링」 (7 letters, under the 8 that
+    say anything) read 「未发现诈骗」. Three letters of another script and no Chinese say it; Latin alone never does."""
+    assert not_chinese("미 가 물 히긴 힐링") is not None and not_chinese("привет мир") is not None
+    assert not_chinese("한국") is None  # two letters: too few
+    assert not_chinese("喂") is None and not_chinese("안녕하세요 喂") is None  # some Chinese: too short to say
+    assert not_chinese("OK") is None and not_chinese("ab cd ef") is None and not_chinese("QQ 号") is None

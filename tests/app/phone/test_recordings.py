@@ -195,6 +195,15 @@ def test_real_vosk_model_on_reencoded_mandarin_recordings(
     assert row["transcript"] and any("\uac00" <= ch <= "\ud7a3" for ch in row["transcript"])  # Hangul came out
     assert 5.0 < row["duration_s"] < 6.5
     assert row["level"] < Level.WARN
+    # imported again with the same model: still unchecked, said so, not 「补查」 and not listed again (a trial)
+    again = PhoneImporter(phone_db, "妈妈", transcriber=VoskTranscriber(ko_model_dir), tz=CST, settle_s=0).import_paths(
+        [phone_copy]
+    )
+    rec = next(f for f in again.files if f.kind == "recording")
+    assert (rec.status, rec.added, rec.rechecked, rec.unread_again, rec.flagged) == (DONE, 0, 0, 1, [])
+    said = [m.render("zh") for m in again.summary()]
+    assert "补查" not in said[0] and any("1 段以前没能检查的录音这次仍然没能检查" in m for m in said), said
+    assert len(History(phone_db).query(kind="recording", limit=None)) == 1
 
 
 @pytest.fixture
