@@ -217,8 +217,9 @@ class NumberScreener:
                     foreign = foreign and not (cand == n.dialled_digits and cand != national)
                     break
         if not n.international_prefix and not foreign:
-            official = plan.official.get(national)
-            if national in plan.protected:
+            # (only as a number of its own: 「0110」 is no way to show 110, and reads as a landline of 3 digits)
+            official = plan.official.get(national) if n.valid else None
+            if national in plan.protected and n.valid:
                 out["protected"] = {"name": official.name if official else BiText(national, national)}
             elif official is not None:
                 out["official_directory"] = {"name": official.name}

@@ -225,6 +225,15 @@ def test_protected_numbers_are_never_blocked_by_lists_or_patterns(store: ListSto
     assert all(c.startswith("list-ignored:") for c in codes(v)[1:]) and len(codes(v)) == 4
 
 
+@pytest.mark.parametrize("shown", ["0110", "0120", "095588", "010086"])
+def test_a_trunk_zero_before_a_short_number_is_no_official_number(screener: NumberScreener, shown: str) -> None:
+    """A volunteer: 「0110」 read 可信, 受保护的报警电话. No caller ID shows 110 so (it reads as a 3-digit landline); a city's
+    area code before it (010-110) is the way it is shown, and stays protected."""
+    v = screener.screen(shown)
+    assert v.level >= Level.WARN and codes(v)[0] == "cn.invalid_length", codes(v)
+    assert screener.screen("010-110").level is Level.ALLOW and codes(screener.screen("010-110"))[0] == "cn.protected"
+
+
 def test_broad_95_pattern_does_not_block_95588(store: ListStore, screener: NumberScreener) -> None:
     store.add("block", "95*", "fraud")
     assert screener.screen("95588").level is Level.ALLOW
