@@ -136,26 +136,32 @@ def named_chinese(name: str) -> bool | None:
 
 
 # The languages of Vosk's model list as its READMEs name them ("Chinese Vosk model for mobile", "Small Korean for
-# Vosk", "US English model for mobile Vosk applications"); the first one a README names is the model's
+# Vosk", "US English model for mobile Vosk applications")
 _README_LANGUAGE = re.compile(
-    r"\b(chinese|mandarin|english|russian|french|german|spanish|portuguese|greek|turkish|vietnamese|italian|dutch"
-    r"|catalan|arabic|farsi|persian|filipino|ukrainian|kazakh|swedish|japanese|esperanto|hindi|czech|polish|uzbek"
-    r"|korean|breton|gujarati|tajik|telugu|kyrgyz|tamil|malayalam|bengali|indonesian|thai)\b",
+    r"\b(english|russian|french|german|spanish|portuguese|greek|turkish|vietnamese|italian|dutch|catalan|arabic"
+    r"|farsi|persian|filipino|ukrainian|kazakh|swedish|japanese|esperanto|hindi|czech|polish|uzbek|korean|breton"
+    r"|gujarati|tajik|telugu|kyrgyz|tamil|malayalam|bengali|indonesian|thai)\b",
     re.IGNORECASE,
 )
-_README_CHINESE = frozenset({"chinese", "mandarin"})
+_README_CHINESE = re.compile(r"chinese|mandarin|中文|普通话|汉语|漢語", re.IGNORECASE)
 
 
 def readme_chinese(path: Path) -> bool | None:
-    """Whether the README in a model folder names Chinese as its language (True), another language (False), or
-    none / there is no README (None). Only its first 4 KiB are read: Vosk's READMEs are a line or two."""
+    """Whether the README in a model folder names Chinese (True: anywhere, as "English docs below, Chinese model" or
+    「中文模型，支持 English 数字」 do), only other languages (False), or none / there is no README (None). Only its
+    first 4 KiB are read, as UTF-8 or else GBK: Vosk's READMEs are a line or two."""
     try:
         with (path / "README").open("rb") as fh:
-            head = fh.read(4096).decode("utf-8", errors="replace")
+            raw = fh.read(4096)
     except OSError:
         return None
-    m = _README_LANGUAGE.search(head)
-    return None if m is None else m.group(1).lower() in _README_CHINESE
+    try:
+        head = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        head = raw.decode("gbk", errors="replace")
+    if _README_CHINESE.search(head):
+        return True
+    return False if _README_LANGUAGE.search(head) else None
 
 
 def _dir_size(path: Path) -> int:

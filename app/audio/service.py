@@ -365,12 +365,9 @@ class SpeechService(QObject):
     def _note_language(self, model: Any) -> None:
         """Remember whether a model just loaded or imported (``LoadedModel``, ``ModelInfo``) is a Chinese one, for
         :meth:`model_status` (a trial imported the Korean model and Settings said 「已就绪」)."""
-        warning = model.language_warning()
-        key = str(Path(model.path).resolve())
-        if warning is None:
-            self._language_warnings.pop(key, None)
-        else:
-            self._language_warnings[key] = warning
+        # kept when it found nothing too: a load check that found Chinese words outranks a README that names another
+        # language (a review: a renamed Chinese model whose README names English first said 「不是中文模型」)
+        self._language_warnings[str(Path(model.path).resolve())] = model.language_warning()
 
     def model_status(self, on_result: Callable[[ModelStatus], None]) -> None:
         """Which speech model would be used, checked in a worker (folder validation reads the disk)."""
@@ -385,9 +382,9 @@ class SpeechService(QObject):
                 resolved = resolve_app_model(data_dir, settings_path)
             except SpeechError as exc:
                 return ModelStatus(None, None, exc.message)
-            warning = (
-                self._language_warnings.get(str(Path(resolved.path).resolve())) or resolved.info.language_warning()
-            )
+            key = str(Path(resolved.path).resolve())
+            noted = self._language_warnings
+            warning = noted[key] if key in noted else resolved.info.language_warning()
             return ModelStatus(str(resolved.path), resolved.source, None, warning)
 
         self._services.jobs.run(check, on_result=on_result, on_error=lambda e: on_result(ModelStatus(None, None, e)))

