@@ -68,6 +68,11 @@ NOT_TRANSCRIBED = "kind = 'recording' AND transcript IS NULL"  # the unchecked o
 _VERDICT_COLUMNS = ("level", "score", "category", "reasons", "transcript", "hits", "entities", "duration_s", "note")
 
 
+# A person's unchecked row of one recording (parameters: its content hash, the person or '' for none): the row a new
+# reading replaces (``History._answer_unchecked``) and that an import says it checked again (``History.has_unchecked``)
+_UNCHECKED_OF_PERSON = f"content_hash = ? AND {UNCHECKED_RECORDING} AND profile = ?"
+
+
 def is_unchecked(record: Mapping[str, Any]) -> bool:
     """Whether a history row is a recording kept without being checked (``UNCHECKED_RECORDING``): not transcribed,
     or heard by a model of another language with nothing found in it (:func:`unread_speech`)."""
@@ -165,7 +170,7 @@ class History:
     def _answer_unchecked(self, content_hash: str, row: Mapping[str, Any]) -> None:
         conn = self.db.conn
         conn.execute(
-            f"DELETE FROM history WHERE content_hash = ? AND {UNCHECKED_RECORDING} AND profile = ?",
+            f"DELETE FROM history WHERE {_UNCHECKED_OF_PERSON}",
             [content_hash, row.get("profile") or ""],  # a row without a person is stored with '' (the column's default)
         )
         if row.get("transcript") is not None:
@@ -323,7 +328,7 @@ class History:
         """Whether this person's history holds the recording ``content_hash`` unchecked (:data:`UNCHECKED_RECORDING`),
         the row a new reading of it replaces: an import says it checked it again, not that it added one."""
         row = self.db.conn.execute(
-            f"SELECT 1 FROM history WHERE content_hash = ? AND {UNCHECKED_RECORDING} AND profile = ? LIMIT 1",
+            f"SELECT 1 FROM history WHERE {_UNCHECKED_OF_PERSON} LIMIT 1",
             [content_hash, profile or ""],
         ).fetchone()
         return row is not None

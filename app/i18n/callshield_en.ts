@@ -1274,10 +1274,6 @@
             </translation>
         </message>
         <message>
-            <source>这段时间每天都没有可疑事件。</source>
-            <translation>No risky events on any day of this period.</translation>
-        </message>
-        <message>
             <source>每天的可疑事件：</source>
             <translation>Risky events per day: </translation>
         </message>

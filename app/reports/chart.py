@@ -158,10 +158,12 @@ def stacked_bars_svg(
             base += value
         if i % max(1, label_every) == 0:
             parts.append(_text(plot_left + slot * (i + 0.5), x_base, label, lay.label_size, "middle"))
-    if empty and empty_note:
-        parts.append(
-            _text((plot_left + plot_right) / 2, (plot_top + plot_bottom) / 2, empty_note, lay.label_size, "middle")
-        )
+    if empty and empty_note:  # a line each, centred on the plot
+        lines = empty_note.split("\n")
+        middle = (plot_top + plot_bottom) / 2 - (len(lines) - 1) * lay.label_size * 0.65
+        for i, line in enumerate(lines):
+            y = middle + i * lay.label_size * 1.3
+            parts.append(_text((plot_left + plot_right) / 2, y, line, lay.label_size, "middle"))
     parts.append(
         f'<line x1="{plot_left:.1f}" y1="{plot_top - 8:.1f}" x2="{plot_left:.1f}" y2="{plot_bottom:.1f}"'
         f' stroke="{AXIS}" stroke-width="2"/>'

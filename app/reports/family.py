@@ -503,10 +503,16 @@ def timeline_svg(rep: SafetyReport, lang: str | None = None) -> str:
         [b.strftime("%m-%d") for b in buckets],
         series,
         label_every=max(1, -(-len(buckets) // 5)),
-        empty_note={"zh": "这段时间没有可疑事件", "en": "No risky events in this period"}.get(
-            lang or "", "这段时间没有可疑事件 / no risky events in this period"
-        ),
+        empty_note=_t(timeline_empty_pair(rep), lang, "\n"),  # both languages: a line each
     )
+
+
+def timeline_empty_pair(rep: SafetyReport) -> tuple[str, str]:
+    """What an empty timeline says, (Chinese, English), for the chart and the page alike: no risky event, or, where
+    nothing was checked at all, that (a review: 「没有可疑事件」 under 「什么也没有检查」 was false reassurance)."""
+    if not rep.checked_total:
+        return ("这段时间没有检查任何记录", "Nothing was checked in this period")
+    return ("这段时间没有可疑事件", "No risky events in this period")
 
 
 # ------------------------------------------------------------------------------------------------ HTML

@@ -49,6 +49,7 @@ from app.reports.family import (
     report_file_name,
     report_window,
     seen_line,
+    timeline_empty_pair,
     timeline_svg,
     unchecked_text,
 )
@@ -552,8 +553,8 @@ class FamilyReportPage(QWidget):
         self.todo.setText(self._todo_html(block_example(rep)))
 
     def _timeline_words(self, rep: SafetyReport) -> str:
-        if not rep.timeline:
-            return self.tr("这段时间每天都没有可疑事件。")
+        if not rep.timeline:  # the chart's own words (``timeline_empty_pair``)
+            return self._t(*timeline_empty_pair(rep)) + ("." if self._lang() == "en" else "。")
         sep = "; " if self._lang() == "en" else "；"
         parts = []
         for day, c in sorted(rep.timeline.items()):

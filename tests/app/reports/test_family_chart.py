@@ -74,11 +74,24 @@ def test_an_empty_timeline_says_so_and_has_no_scale_to_read() -> None:
     """A trial: a week with nothing risky still drew 0, 1 and 2 up the axis, as if there were something to count."""
     rep = _report()
     rep.timeline = {}
+    rep.calls_screened = 12  # a week checked, nothing risky in it
     texts = _texts(ET.fromstring(timeline_svg(rep, "zh")))
     assert [t[0] for t in texts if t[0].isdigit()] == ["0"]
     assert "这段时间没有可疑事件" in [t[0] for t in texts]
     assert "No risky events in this period" in timeline_svg(rep, "en")
     assert "这段时间没有可疑事件" not in timeline_svg(_report(), "zh")  # a chart with bars has its scale
+    # both languages (the exported report): a line each, each inside the plot (a review: one line ran off both edges)
+    root = ET.fromstring(timeline_svg(rep))
+    width = float(root.get("width", 0))
+    notes = [t for t in _texts(root) if t[0] in ("这段时间没有可疑事件", "No risky events in this period")]
+    assert len(notes) == 2 and notes[0][2] < notes[1][2]
+    for text, x, _y, anchor, size in notes:
+        ems = sum(1.0 if "\u4e00" <= ch <= "\u9fff" else 0.6 for ch in text)  # a generous width per character
+        assert anchor == "middle" and x - ems * size / 2 > 0 and x + ems * size / 2 < width, (text, x, width)
+    # nothing checked at all: it does not say 「没有可疑事件」 (the report's verdict says nothing was checked)
+    rep.calls_screened = rep.sms_screened = rep.recordings_scanned = 0
+    assert rep.checked_total == 0
+    assert "这段时间没有检查任何记录" in timeline_svg(rep, "zh") and "没有可疑事件" not in timeline_svg(rep, "zh")
 
 
 def test_one_language_for_the_page_both_for_the_report() -> None:
