@@ -10,6 +10,11 @@ from typing import Any
 
 from screening.i18n import Message, MessageCode
 
+# How to get the Chinese speech model from the command line, said after the app's way wherever a model is missing or
+# of another language: one wording for every such message (``import`` takes the archive or folder)
+MODEL_COMMANDS_ZH = "命令行：callshield model download，或 callshield model import <压缩包或文件夹>"
+MODEL_COMMANDS_EN = "command line: callshield model download, or callshield model import <zip or folder>"
+
 
 class SpeechProblem(MessageCode):
     """Everything that can go wrong between a microphone/recording and a transcript."""
@@ -18,9 +23,9 @@ class SpeechProblem(MessageCode):
     # (said in the app and on the command line alike: each way is named, the app's buttons first)
     NO_MODEL = (
         "未找到语音识别模型。请在“设置”的“语音识别模型”里点“下载模型”，或用“从压缩包导入…”导入已有的模型"
-        "（命令行：callshield model download 或 callshield model import）。",
+        f"（{MODEL_COMMANDS_ZH}）。",
         "No speech model found. In Settings, under Speech model, click Download model, or Import from zip… for a "
-        "model you already have (command line: callshield model download or callshield model import).",
+        f"model you already have ({MODEL_COMMANDS_EN}).",
     )
     WRONG_FOLDER = (
         "“{path}”不是 Vosk 模型文件夹（缺少 {missing}）。",
@@ -119,19 +124,18 @@ class SpeechProblem(MessageCode):
     )
     NOT_CHINESE = (
         "“{path}”转写出的文字几乎不是中文（如“{sample}”）：用的语音模型可能不是中文模型，结论不可信。"
-        "请在“设置”里下载或导入中文语音模型（命令行：callshield model download 或 callshield model import），再分析一次。",
+        f"请在“设置”里下载或导入中文语音模型（{MODEL_COMMANDS_ZH}），再分析一次。",
         "What was transcribed from “{path}” is hardly Chinese (such as “{sample}”): the speech model may not be a "
-        "Chinese one, so the verdict cannot be trusted. Download or import the Chinese speech model in Settings (command "
-        "line: callshield model download or callshield model import), then analyse it again.",
+        "Chinese one, so the verdict cannot be trusted. Download or import the Chinese speech model in Settings "
+        f"({MODEL_COMMANDS_EN}), then analyse it again.",
     )
     NOT_CHINESE_MODEL = (
-        "语音模型 {path} 不是中文模型（它的词表、名称或说明写的是别的语言）：中文通话会被转写成别的文字，"
+        "语音模型 {path} 不是中文模型（它的词表、名称或说明文件 README 写的是别的语言）：中文通话会被转写成别的文字，"
         "无法判断是不是诈骗。请在“设置”里下载或导入中文语音模型 vosk-model-small-cn-0.22"
-        "（命令行：callshield model download 或 callshield model import）。",
+        f"（{MODEL_COMMANDS_ZH}）。",
         "The speech model {path} is not a Chinese model (its vocabulary, name or README is of another language): "
         "Chinese calls would come out as another language and could not be judged. Download or import the "
-        "Chinese speech model vosk-model-small-cn-0.22 in Settings (command line: callshield model download or "
-        "callshield model import).",
+        f"Chinese speech model vosk-model-small-cn-0.22 in Settings ({MODEL_COMMANDS_EN}).",
     )
     DEVICE_NOT_FOUND = ("找不到录音设备“{device}”。", "Recording device “{device}” not found.")
     DEVICE_OPEN_FAILED = (

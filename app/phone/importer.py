@@ -59,6 +59,7 @@ from screening.numbers import trim_cache
 from screening.screener import NumberScreener
 from screening.types import Level
 from speech.batch import AUDIO_EXTENSIONS  # the recordings a folder scan reads: one list (it lacked .wma here)
+from speech.errors import MODEL_COMMANDS_EN, MODEL_COMMANDS_ZH
 from speech.language import recording_warnings
 
 log = logging.getLogger(__name__)
@@ -214,8 +215,8 @@ class ImportSummary(MessageCode):
     # some recordings were in the history unchecked (no Chinese speech model then): their rows were checked again
     ADDED_RECHECKED = (
         "{files} 个文件，新增 {added} 条记录，补查 {rechecked} 条以前没能检查的录音；其中可疑 {suspicious} 条、需要注意 {caution} 条",
-        "{files_en}, {added_en} added and {rechecked_en} checked that could not be before: {suspicious} suspicious, "
-        "{caution} to keep an eye on",
+        "{files_en}, {added_en} added and {rechecked_en} checked that could not be checked before: {suspicious} "
+        "suspicious, {caution} to keep an eye on",
     )
     EXISTING = (
         "另有 {existing} 条以前已经导入过，不再重复提醒（都在历史记录里）",
@@ -223,10 +224,9 @@ class ImportSummary(MessageCode):
     )
     UNREAD_AGAIN = (
         "{unread} 段以前没能检查的录音这次仍然没能检查：语音模型不是中文模型，转写出的不是中文。请先在“设置”里"
-        "（命令行：callshield model download）换成中文语音模型",
+        f"换成中文语音模型（{MODEL_COMMANDS_ZH}）",
         "{unread_en} that could not be checked before still could not: the speech model is not a Chinese one and did "
-        "not write Chinese. Change to the Chinese speech model in Settings first (command line: callshield model "
-        "download)",
+        f"not write Chinese. Change to the Chinese speech model in Settings first ({MODEL_COMMANDS_EN})",
     )
 
 

@@ -264,7 +264,7 @@ def test_a_recording_with_no_speech_model_is_kept_unchecked_told_in_the_report_a
     assert (r.status, r.added, r.rechecked) == (DONE, 0, 1)
     said = ImportResult("妈妈", [r]).summary()[0]
     assert "新增 0 条记录，补查 1 条以前没能检查的录音" in said.render("zh")
-    assert "0 records added and 1 recording checked that could not be before" in said.render("en")
+    assert "0 records added and 1 recording checked that could not be checked before" in said.render("en")
     (row,) = History(phone_db).query(kind="recording", limit=None)
     assert row["transcript"] and row["level"] is not None
     unchecked, scanned, page = report()
