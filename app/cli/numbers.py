@@ -929,13 +929,18 @@ def _local_when(stored: object) -> datetime | None:
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
-    return when.astimezone()
+    try:
+        local = when.astimezone()  # (the offset of that instant: summer time included)
+        local.strftime("%z")  # (an offset out of the platform's range fails here, not in the table)
+    except (OverflowError, OSError, ValueError):  # year 1 or 9999 from a hand-edited row: shown as stored
+        return None
+    return local
 
 
 def _zone_text(when: datetime | None) -> str:
     """``UTC+08:00`` (``UTC`` at +0000) for a local time's offset."""
     zone = when.strftime("%z") if when is not None else ""
-    return f"UTC{zone[:3]}:{zone[3:]}" if zone not in ("", "+0000") else "UTC"
+    return f"UTC{zone[:3]}:{zone[3:5]}" if zone not in ("", "+0000") else "UTC"  # (seconds of an old zone left off)
 
 
 def _local_time(stored: object, with_zone: bool = False) -> str:

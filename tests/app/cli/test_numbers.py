@@ -343,6 +343,11 @@ def test_history_lists_what_other_features_record(run_cli, data_dir: Path) -> No
     assert "每行输出一条 JSON" in helped and "最多显示几条" in helped and "只看来电" in helped and "warn=警告" in helped
     rows = [json.loads(x) for x in run_cli("history", "--json", "--limit", "5").stdout.splitlines()]
     assert rows[0]["level"] == "warn" and rows[0]["source"] == "modem"
+    db = open_db(data_dir / "callshield.db")  # a hand-edited row at the ends of time is shown, not a traceback
+    History(db).add_call("95275014", source="modem", occurred_at="9999-12-31T23:59:59Z")
+    db.close()
+    edge = run_cli("history", env={"TZ": "Asia/Shanghai"})
+    assert edge.returncode == 0 and "9999-12-31 23:59:59" in edge.stdout and "Traceback" not in edge.stderr
 
 
 def test_corrupt_database_gives_a_message_not_a_traceback(run_cli, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
