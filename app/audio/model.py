@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from app import paths
 from speech.models import ResolvedModel, resolve_model
@@ -47,3 +49,27 @@ def model_setting(data_dir: Path, path: str | os.PathLike[str]) -> str:
         return chosen.resolve().relative_to(Path(data_dir).resolve()).as_posix()
     except ValueError:
         return str(chosen)
+
+
+# What a load or an import's load check found of a model's language, by model folder: kept for the session, for every
+# page's status (a trial imported the Korean model and Settings said 「已就绪」). A check that found Chinese is kept
+# too: it outranks a README naming another language (a review).
+_LANGUAGE_FOUND: dict[str, Any] = {}
+_LANGUAGE_LOCK = threading.Lock()
+
+
+def note_language(model: Any) -> None:
+    """Remember the language warning (or None) of a model just loaded or imported (``LoadedModel``, ``ModelInfo``)."""
+    warning = model.language_warning()
+    with _LANGUAGE_LOCK:
+        _LANGUAGE_FOUND[str(Path(model.path).resolve())] = warning
+
+
+def language_warning(resolved: ResolvedModel) -> Any:
+    """The model's language warning: what a load found this session, else what its name or README says
+    (``ModelInfo.language_warning``). The one answer for Settings, 录音分析 and the CLI's status."""
+    key = str(Path(resolved.path).resolve())
+    with _LANGUAGE_LOCK:
+        if key in _LANGUAGE_FOUND:
+            return _LANGUAGE_FOUND[key]
+    return resolved.info.language_warning()

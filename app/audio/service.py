@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -57,7 +56,6 @@ class SpeechService(QObject):
         self._meter_count = 0
         self._model: Any = None
         self._model_lock = threading.Lock()
-        self._language_warnings: dict[str, Any] = {}  # model folder → its language warning (``_note_language``)
         self._audio_lock = threading.Lock()
         self._open_streams = 0  # capture streams open now: meters, test recordings and live calls (live_capture)
         self._live_streams = 0  # of which live calls' (CallBridge)
@@ -365,9 +363,9 @@ class SpeechService(QObject):
     def _note_language(self, model: Any) -> None:
         """Remember whether a model just loaded or imported (``LoadedModel``, ``ModelInfo``) is a Chinese one, for
         :meth:`model_status` (a trial imported the Korean model and Settings said 「已就绪」)."""
-        # kept when it found nothing too: a load check that found Chinese words outranks a README that names another
-        # language (a review: a renamed Chinese model whose README names English first said 「不是中文模型」)
-        self._language_warnings[str(Path(model.path).resolve())] = model.language_warning()
+        from app.audio.model import note_language
+
+        note_language(model)
 
     def model_status(self, on_result: Callable[[ModelStatus], None]) -> None:
         """Which speech model would be used, checked in a worker (folder validation reads the disk)."""
@@ -375,16 +373,14 @@ class SpeechService(QObject):
         settings_path = self._services.settings.value.model_path
 
         def check() -> ModelStatus:
-            from app.audio.model import resolve_app_model
+            from app.audio.model import language_warning, resolve_app_model
             from speech.errors import SpeechError
 
             try:
                 resolved = resolve_app_model(data_dir, settings_path)
             except SpeechError as exc:
                 return ModelStatus(None, None, exc.message)
-            key = str(Path(resolved.path).resolve())
-            noted = self._language_warnings
-            warning = noted[key] if key in noted else resolved.info.language_warning()
+            warning = language_warning(resolved)
             return ModelStatus(str(resolved.path), resolved.source, None, warning)
 
         self._services.jobs.run(check, on_result=on_result, on_error=lambda e: on_result(ModelStatus(None, None, e)))

@@ -15,6 +15,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from app.jobs import Progress
 from blocklists.db import open_db
@@ -101,6 +102,15 @@ def resolve_model_path(data_dir: Path, configured: str | None) -> str:
     from app.audio.model import resolve_app_model
 
     return str(resolve_app_model(data_dir, configured).path)
+
+
+def model_for_scan(data_dir: Path, configured: str | None) -> tuple[str, Any]:
+    """The speech model to use and its language warning (``app.audio.model.language_warning``, the one Settings
+    shows); raises ``speech.errors.ModelError`` if there is none."""
+    from app.audio.model import language_warning, resolve_app_model
+
+    resolved = resolve_app_model(data_dir, configured)
+    return str(resolved.path), language_warning(resolved)
 
 
 def collect_recordings(items: list[str]) -> list[str]:

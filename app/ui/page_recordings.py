@@ -36,7 +36,7 @@ from app.models.recording_model import (
     row_from_history_record,
 )
 from app.operations import DataArea
-from app.operations.recordings import collect_recordings, resolve_model_path, run_batch
+from app.operations.recordings import collect_recordings, model_for_scan, run_batch
 from app.reports.export import entity_line, quoted_as_written, shown_transcript, write_report
 from app.ui import files, style
 from app.ui.widgets import (
@@ -80,6 +80,7 @@ class RecordingsPage(QWidget):
         self.services = services
         self.error_dialog: ErrorDetailsDialog | None = None
         self.model_path: str | None = None
+        self.model_warning: Any = None  # the model's language warning (a Message), if it is of another language
         self.model_problem: Any = None
         self._job: Any = None
         self._last_summary: Any = None
@@ -274,16 +275,21 @@ class RecordingsPage(QWidget):
 
     # ------------------------------------------------------------- model status
     def refresh_model_status(self) -> None:
-        """Find the speech model in a job (it checks folders on disk)."""
+        """Find the speech model in a job (it checks folders on disk), with the language warning Settings shows too
+        (a review: this page said only 「语音模型：路径」 for the Korean model)."""
         configured = self.services.settings.value.model_path
         self.services.jobs.run(
-            resolve_model_path,
+            model_for_scan,
             self.services.data_dir,
             configured,
-            on_result=self._model_found,
+            on_result=self._model_checked,
             on_error=self._model_missing,
             name="resolve-model",
         )
+
+    def _model_checked(self, found: tuple[str, Any]) -> None:
+        path, self.model_warning = found
+        self._model_found(path)
 
     def _settings_changed(self, new: Any, old: Any) -> None:
         if getattr(new, "model_path", None) != getattr(old, "model_path", None):
@@ -297,6 +303,7 @@ class RecordingsPage(QWidget):
 
     def _model_missing(self, exc: BaseException) -> None:
         self.model_path = None
+        self.model_warning = None
         self.model_problem = exc
         log.info("no usable speech model: %s", type(exc).__name__)
         self._render_model_status()
@@ -319,7 +326,10 @@ class RecordingsPage(QWidget):
         else:
             self.model_box.setVisible(False)
             if self.model_path:
-                self.model_status.setText(self.tr("语音模型：") + self.model_path)
+                text = self.tr("语音模型：") + self.model_path
+                if self.model_warning is not None:  # a model of another language: what it hears is not checked
+                    text = "⚠ " + render_text(self.model_warning, self._lang()) + "\n" + text
+                self.model_status.setText(text)
             self.model_status.setVisible(bool(self.model_path))
 
     def open_settings(self) -> None:

@@ -112,6 +112,8 @@ def test_no_model_says_so_and_points_to_settings(qtbot, services, wait_jobs, no_
     services.settings.update(model_path=_korean_model())
     wait_jobs()
     assert not page.model_box.isVisible() and page.scan_button.isEnabled()
+    # ...and says, as Settings does, that it is not a Chinese one (a review: only 「语音模型：路径」 was said)
+    assert "不是中文模型" in page.model_status.text() and _korean_model() in page.model_status.text()
 
 
 def test_batch_scan_with_real_korean_model(qtbot, services, wait_jobs, no_env_model, tmp_path) -> None:
