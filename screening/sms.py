@@ -45,9 +45,9 @@ class SmsFinding(MessageCode):
 
     OFFICIAL_UNFAMILIAR_LINK = (
         "官方号码 {sender}（{name}）发来的短信里有陌生网址 {domain}——官方短信只会链接到自己的网站，"
-        "这很可能是伪基站或冒充的短信，不要点开",
+        "这很可能是伪基站或冒充的短信，不要点开。",
         "The official number {sender} ({name_en}) sent a link to an unfamiliar site {domain}; official messages only "
-        "link to their own sites, so this is probably a fake base station or a spoofed sender — do not open it",
+        "link to their own sites, so this is probably a fake base station or a spoofed sender — do not open it.",
     )
 
 

@@ -28,7 +28,7 @@ from app import __version__
 from app.display import CHAT, CHAT_TEXT, LEVEL_STYLES, with_name
 from app.local_zone import LOCAL
 from app.phone.backup_xml import OWN_TYPES
-from app.reports.export import ENTITY_KIND_TEXT
+from app.reports.export import ENTITY_KIND_TEXT, shown_transcript
 from blocklists.db import add_functions
 from blocklists.history import UNCHECKED_RECORDING
 from screening.language import heard_nothing
@@ -122,6 +122,36 @@ class SafetyReport:
     def checked_total(self) -> int:
         """Calls, messages and recordings checked in the period: none means nothing to vouch for, not "all clear"."""
         return self.calls_screened + self.sms_screened + self.recordings_scanned
+
+
+def _as_written(text: str, hits: list[Any]) -> list[str]:
+    """The phrases that weighed, in the words of the message or recording (「加QQ」, not the detector's normalised
+    「加qq」: a trial), as 记录 marks them (``app.reports.export.shown_transcript``); a hit that cannot be found in
+    the text gives its own words."""
+    found = [h for h in hits if isinstance(h, dict)]
+    plain = [str(h.get("matched") or h.get("canonical") or "") for h in found]
+    try:
+        _, anchored = shown_transcript(text, [_HitRecord(h) for h in found]) if text else ("", [])
+    except (TypeError, ValueError):  # a hand-edited row's offsets: its own words
+        return [p for p in plain if p]
+    written = {id(a._hit.record): a.matched for a in anchored}
+    out = (written.get(id(h), p) for h, p in zip(found, plain, strict=True))
+    # a phrase heard across a sender's brackets (医保局】您的医保卡已被冻结) loses them: the chip is 〖…〗 itself
+    return [w for w in (" ".join(_BRACKETS.sub(" ", w).split()) for w in out) if w]
+
+
+_BRACKETS = re.compile(r"[【】〖〗\[\]]")
+
+
+class _HitRecord:
+    """A stored hit (a dict) with the attributes ``shown_transcript`` reads."""
+
+    def __init__(self, record: dict[str, Any]) -> None:
+        self.record = record
+        self.start = record.get("start", -1)
+        self.end = record.get("end", -1)
+        self.matched = record.get("matched") or ""
+        self.canonical = record.get("canonical") or ""
 
 
 @lru_cache(maxsize=1)
@@ -253,9 +283,7 @@ def collect_report(
                 continue
             cat = cats.get(category or "", ("", "", "", ""))
             hits = _loads(hits_json)
-            evidence = list(
-                dict.fromkeys(str(h.get("matched") or h.get("canonical") or "") for h in hits if isinstance(h, dict))
-            )
+            evidence = list(dict.fromkeys(_as_written(text or "", hits)))
             ents = []
             for e in _loads(entities_json):
                 if not isinstance(e, dict) or e.get("kind") in ("amount", "attachment"):

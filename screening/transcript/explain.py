@@ -60,7 +60,8 @@ class ReasonText(MessageCode):
         "整段话读来最像「{name}」（把握 {p}%）：{scheme}",
         "The text as a whole reads most like '{name}' ({p}% sure): {scheme}",
     )
-    PASSAGES = (" 最可疑的说法：{passages}", " Passages that weighed most: {passages}")
+    # after a scheme's description: Chinese needs no space after its 。 (a trial: 「垫付。 最可疑的说法」)
+    PASSAGES = ("最可疑的说法：{passages}", " Passages that weighed most: {passages}")
     CALMED = (  # the rules alone said caution; the model firmly says honest (detector.MODEL_CALM_P)
         "有{phrases}这样的说法，但整段话读来像正常的通知或交谈，像诈骗话术的可能不到 {p}%，所以不算可疑",
         "Has wording such as {phrases}, but the text as a whole reads like an ordinary notice or conversation, "
@@ -281,6 +282,7 @@ def model_scheme_reason(cat: Category, p: float, passages: Sequence[str], rules_
     zh = code.zh.format(name=cat.name.zh, p=pct, scheme=cat.scheme.zh)
     en = code.en.format(name=cat.name.en, p=pct, scheme=cat.scheme.en)
     if passages:
+        zh = zh.rstrip() if zh.rstrip().endswith(("。", "：", "；")) else zh.rstrip() + "。"
         zh += ReasonText.PASSAGES.zh.format(passages="、".join(f"「{x}」" for x in passages))
         en += ReasonText.PASSAGES.en.format(passages=", ".join(f"\u201c{x}\u201d" for x in passages))
     return BiText(zh, en)

@@ -515,3 +515,26 @@ def test_a_text_that_names_a_time_still_tells_messages_without_a_header(
     (r,) = _importer(phone_db).import_paths([csv]).files
     assert r.status == FAILED and r.error is not None and r.error.code is PhoneProblem.CSV_TEXT_WITHOUT_HEADER
     assert History(phone_db).count() == 0
+
+
+def test_the_report_shows_evidence_as_the_message_wrote_it(phone_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    """A trial: the family report's evidence read 〖加qq〗 (the detector's normalised words) for 「加QQ」, and a phrase
+    heard across the sender's brackets made a chip 〖医保局】您的医保卡已被冻结〗."""
+    from datetime import datetime, timezone
+
+    from app.reports.family import collect_report, render_html
+
+    csv = tmp_path / "短信.csv"
+    csv.write_text(
+        "号码,时间,短信内容\n"
+        "10690000123,2026-12-03 20:11,【优选商城】诚聘兼职刷单，日结200元，加QQ 3344556677\n"
+        "10690000124,2026-12-04 09:30,【医保局】您的医保卡已被冻结，请点击 http://ybk-jd.cc 解冻，逾期将影响报销。\n",
+        encoding="utf-8",
+    )
+    (r,) = _importer(phone_db).import_paths([csv]).files
+    assert (r.status, r.added) == (DONE, 2)
+    rep = collect_report(phone_db, "妈妈", days=7, now=datetime(2026, 12, 5, tzinfo=timezone.utc))
+    evidence = [e for item in rep.items for e in item.evidence]
+    assert "加QQ" in evidence and "加qq" not in evidence, evidence
+    assert not [e for e in evidence if "】" in e or "【" in e], evidence
+    assert "〖加QQ〗" in render_html(rep, "zh")
