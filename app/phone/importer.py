@@ -222,6 +222,16 @@ class ImportSummary(MessageCode):
         "另有 {existing} 条以前已经导入过，不再重复提醒（都在历史记录里）",
         "{existing} more were imported before and are not reported again (they are all in the history)",
     )
+    # the summary said nothing of the files that failed (a trial: 「新增 21 条」, exit code 1, four recordings failed)
+    FAILED = (
+        "{failed} 个文件没有导入（原因见上），其余的照常导入了",
+        "{failed_en} not imported (see why above); the rest were imported",
+    )
+    FAILED_KEPT = (
+        "{failed} 个文件没有导入或没能检查（原因见上）；其中 {kept} 段录音已先记下（“没能检查”），有了中文语音模型后再导入一次会补查",
+        "{failed_en} not imported or not checked (see why above); of these, {kept_en} kept as not checked, to be "
+        "checked when imported again with the Chinese speech model",
+    )
     UNREAD_AGAIN = (
         "{unread} 段以前没能检查的录音这次仍然没能检查：语音模型不是中文模型，转写出的不是中文。请先在“设置”里"
         f"换成中文语音模型（{MODEL_COMMANDS_ZH}）",
@@ -266,6 +276,8 @@ class FileImport:
     rechecked: int = 0
     # such recordings heard again no better (a speech model of another language still): still unchecked
     unread_again: int = 0
+    # a recording that could not be checked (no speech model), kept in the history unchecked: checked on a later import
+    kept_unchecked: int = 0
     screened: int = 0
     flagged: list[PhoneEvent] = field(default_factory=list)
     error: Message | None = None
@@ -329,6 +341,19 @@ class ImportResult:
         ]
         if existing := self.total("existing"):
             out.append(Message(ImportSummary.EXISTING, {"existing": existing}))
+        if failed := sum(f.status == FAILED for f in self.files):
+            kept = self.total("kept_unchecked")
+            out.append(
+                Message(
+                    ImportSummary.FAILED_KEPT if kept else ImportSummary.FAILED,
+                    {
+                        "failed": failed,
+                        "failed_en": count_en(failed, "file"),
+                        "kept": kept,
+                        "kept_en": count_en(kept, "recording"),
+                    },
+                )
+            )
         if unread := self.total("unread_again"):
             out.append(
                 Message(ImportSummary.UNREAD_AGAIN, {"unread": unread, "unread_en": count_en(unread, "recording")})
@@ -596,6 +621,9 @@ def csv_layout(path: Path, lines: Sequence[str]) -> CsvLayout:
 
 CALL_LOG_TITLE = "\x00title"  # call_log_numbers' answer for text above the header or the numbers (a title)
 CALL_LOG_BROKEN = "\x00broken"  # … for a message export whose rows cannot be read from this line on (a stray quote)
+
+
+_SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xls", ".et", ".ods"})  # Excel, WPS, LibreOffice: said in a folder too
 
 
 def _spreadsheet_file(path: Path) -> bool:
@@ -994,7 +1022,10 @@ class PhoneImporter:
                     audio.append(f)
                 elif kind in ("calls", "smses", "calllog"):
                     tables.append((kind, f))
-                elif not p.is_dir():  # an unknown file named on purpose gets an answer; in folders it is ignored
+                elif not p.is_dir() or (f.suffix.lower() in _SPREADSHEET_SUFFIXES and _spreadsheet_file(f)):
+                    # an unknown file named on purpose gets an answer; in folders it is ignored, but for a spreadsheet
+                    # (a trial's 短信.xlsx beside the call log was passed over without a word: she took her SMS for
+                    # checked) that says to save it as CSV
                     problem = PhoneProblem.SPREADSHEET if _spreadsheet_file(f) else PhoneProblem.UNKNOWN_FILE
                     results.append(self._failed(f, "unknown", Message(problem, {"path": str(f)})))
         for kind, f in tables:
@@ -1482,6 +1513,7 @@ class PhoneImporter:
                 str(p), content_hash=digest, occurred_at=when, source=source, number_raw=number or None, name=name,
                 reasons=[why], profile=self.profile, line=vendor_of(p),
             )  # fmt: skip
+            result.kept_unchecked = 1
             return result
         # a cut-off file, a model of another language: said on the screen and kept with the row, from one list
         warnings = recording_warnings(str(p), transcript.text, transcript.warning)

@@ -538,3 +538,26 @@ def test_the_report_shows_evidence_as_the_message_wrote_it(phone_db: sqlite_util
     assert "加QQ" in evidence and "加qq" not in evidence, evidence
     assert not [e for e in evidence if "】" in e or "【" in e], evidence
     assert "〖加QQ〗" in render_html(rep, "zh")
+
+
+def test_a_spreadsheet_in_a_folder_is_named_not_passed_over(phone_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    """A trial: 短信.xlsx beside the call log in the phone's folder was skipped without a word, and she took her SMS
+    for checked. In a folder it is said, as when named; other files there (a photo, a zip) are still passed over."""
+    import zipfile
+
+    from app.phone.importer import ImportResult
+
+    folder = tmp_path / "手机"
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "短信.xlsx", "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+    with zipfile.ZipFile(folder / "照片.zip", "w") as zf:
+        zf.writestr("a.txt", "x")
+    (folder / "通话记录.csv").write_text("号码,时间\n13800138000,2026-11-29 07:00\n", encoding="utf-8")
+    result = _importer(phone_db).import_paths([folder])
+    by_name = {Path(f.path).name: f for f in result.files}
+    assert sorted(by_name) == ["短信.xlsx", "通话记录.csv"]
+    sheet = by_name["短信.xlsx"]
+    assert sheet.status == FAILED and sheet.error is not None and "另存为" in sheet.error.render("zh")
+    said = [m.render("zh") for m in ImportResult("妈妈", result.files).summary()]
+    assert any("1 个文件没有导入" in m for m in said), said

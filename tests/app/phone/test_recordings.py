@@ -245,6 +245,11 @@ def test_a_recording_with_no_speech_model_is_kept_unchecked_told_in_the_report_a
     for _ in range(2):  # (tried twice: still one row)
         r = no_model.scan_recording(rec)
         assert r.status == FAILED and r.error is not None and r.error.code is SpeechProblem.NO_MODEL
+    # the summary says so (a trial: it said only 「新增 0 条」 while the exit code said something failed)
+    said = [m.render("zh") for m in ImportResult("妈妈", [r]).summary()]
+    assert any("1 个文件没有导入或没能检查" in m and "1 段录音已先记下" in m for m in said), said
+    said_en = [m.render("en") for m in ImportResult("妈妈", [r]).summary()]
+    assert any("of these, 1 recording kept as not checked" in m for m in said_en), said_en
     (row,) = History(phone_db).query(kind="recording", limit=None)
     assert row["transcript"] is None and row["level"] is None and row["number_raw"] == "13812345678"
     assert (
