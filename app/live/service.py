@@ -756,7 +756,7 @@ class CallBridge(QObject):
     def _save_progress(self, state: LineState, settled: bool = False) -> None:
         """``settled``: the call's end changed its verdict, so its reasons are written too (with or without the
         note that the warning was withdrawn)."""
-        from screening.transcript.explain import hit_to_dict
+        from screening.transcript.explain import hit_reasons, hit_to_dict
 
         history_id = state.history_id
         assert history_id is not None
@@ -766,9 +766,16 @@ class CallBridge(QObject):
             "transcript": state.transcript(),
             "hits": [hit_to_dict(h) for h in state.hits],
         }
-        if settled:
+        # what was said leads the reasons when it raised the call above its number's verdict (a volunteer: 10086
+        # asking for the code was 拦截 with 「官方服务号码：中国移动客服」 as its reason in 记录)
+        heard = state.level > Level.parse(state.verdict.level) and bool(state.hits)
+        if settled or heard:
             note = CallNote.WITHDRAWN
             said = [{"code": "call.warning_withdrawn", "zh": note.zh, "en": note.en}] if state.withdrawn else []
+            if heard and not state.withdrawn:
+                said += [
+                    {"code": "script", "zh": r.render("zh"), "en": r.render("en")} for r in hit_reasons(state.hits)
+                ]
             fields["reasons"] = [*said, *(r.to_dict() for r in state.verdict.reasons)]
         category = state.category or next((h.category for h in state.hits if h.category), None)
         if category:

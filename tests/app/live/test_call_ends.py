@@ -237,3 +237,21 @@ def test_a_live_call_is_shown_and_saved_under_the_scheme_the_whole_call_tells(qt
     assert state.category == whole.category
     assert services.history().get(state.history_id)["category"] == whole.category
     assert state.hits[0].category == "police_impersonation"  # the first cue heard is the police station's
+
+
+def test_what_the_caller_said_leads_the_reasons_when_it_raised_the_call(qtbot, services, wait_jobs):
+    """A volunteer: 10086 asking for the verification code was 拦截 in 记录 with 「官方服务号码：中国移动客服」 as its
+    reason, which reads as a contradiction. The script's reasons lead while the call is above its number's verdict."""
+    state = _call(qtbot, services, "10086")
+    words = ["您好这里是中国移动客服", "您的积分马上就要清零了", "请把手机收到的验证码告诉我帮您兑换"]
+    for i, piece in enumerate(words):
+        services.calls.feed_segment("manual", TranscriptSegment(piece, True, float(i), i + 0.9))
+        qtbot.waitUntil(lambda i=i: len(state.final_text) == i + 1, timeout=10_000)
+    wait_jobs()
+    assert state.level >= Level.WARN
+    row = services.history().get(state.history_id)
+    assert row["reasons"][0]["code"] == "script" and "验证码" in row["reasons"][0]["zh"], row["reasons"]
+    assert any(r.get("code") == "cn.official.directory" for r in row["reasons"])  # the number's own stays, after
+    services.calls.stop_line("manual")
+    wait_jobs()
+    assert services.history().get(state.history_id)["reasons"][0]["code"] == "script"
