@@ -181,7 +181,7 @@ def assessment_to_json(a: Any) -> dict[str, Any]:
 
 def _scan_jsonl(text: str, det: Any, default_style: str | None, ctx: CliContext) -> int:
     """One result per input line; a bad line is reported (stderr and an ``error`` record) and skipped."""
-    bad = 0
+    bad = checked = 0
 
     def skip(n: int, zh: str, en: str, obj: Any = None) -> None:
         nonlocal bad
@@ -196,9 +196,16 @@ def _scan_jsonl(text: str, det: Any, default_style: str | None, ctx: CliContext)
         obj: Any = None
         try:
             obj = json.loads(line)
-            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                raise ValueError
-        except ValueError:  # (json.JSONDecodeError is a ValueError)
+        except ValueError as exc:  # (json.JSONDecodeError is one): say where the JSON breaks (a volunteer's quote)
+            col = getattr(exc, "colno", 0)
+            skip(
+                n,
+                f"第 {n} 行不是完整的 JSON（第 {col} 个字符附近写错了，常见的是引号没有配对或少了逗号），已跳过",
+                f"line {n} is not valid JSON (broken near character {col}: often an unpaired quote or a missing "
+                "comma); skipped",
+            )
+            continue
+        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
             skip(
                 n,
                 f"第 {n} 行不是含 text 字段的 JSON 对象，已跳过",
@@ -231,6 +238,14 @@ def _scan_jsonl(text: str, det: Any, default_style: str | None, ctx: CliContext)
             **assessment_to_json(det.assess(obj["text"], style=style)),
         }
         ctx.out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        checked += 1
+    if bad:  # a count at the end, on stderr (stdout stays one JSON record a line)
+        print(
+            ctx.t(
+                f"共检查 {checked} 行，跳过 {bad} 行（原因见上）", f"{checked} lines checked, {bad} skipped (see above)"
+            ),
+            file=ctx.err,
+        )
     return 1 if bad else 0
 
 

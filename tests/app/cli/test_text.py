@@ -146,7 +146,8 @@ def test_scan_text_jsonl_batch_with_styles_entities_and_a_bad_line(run_cli, tmp_
     out = [json.loads(x) for x in r.stdout.splitlines()]
     assert [o.get("id") for o in out] == ["a", None, "empty", "b", "c"]
     assert out[0]["category"] == "fake_loan" and out[0]["level"] in ("WARN", "BLOCK")
-    assert out[1]["error"]["en"].startswith("line 2")
+    assert out[1]["error"]["en"].startswith("line 2 is not valid JSON")  # broken JSON is said to be (a volunteer)
+    assert "共检查 3 行，跳过 2 行" in r.stderr  # and a count at the end
     assert "error" in out[2] and out[2]["line"] == 3
     assert out[3]["style"] == "sms" and out[3]["level"] not in ("WARN", "BLOCK")
     kinds = {e["kind"] for e in out[4]["entities"]}
