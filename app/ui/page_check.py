@@ -476,7 +476,11 @@ class CheckPage(QWidget):
         self.banner.setVisible(False)
         self._show_text_result()
         self.add_status.clear()
+        # back to 自动判断 (a volunteer's next SMS was read as a call: 清空 had kept 内容 at 通话内容), and no action
+        # left for a table that is empty
+        self.kind_combo.setCurrentIndex(0)
         self._update_summary()
+        self._update_actions()
 
     def add_selected_to_list(self) -> None:
         rows: list[CheckRow] = self.table.selected_rows()

@@ -463,6 +463,13 @@ def test_kind_selector_overrides_the_guess(qtbot, services, wait_jobs) -> None:
     _check(qtbot, page, "妈 13800138000 你好啊今天回家吃饭吗", wait_jobs)  # said to be numbers: screened
     assert [r.raw for r in page.model.rows()] == ["13800138000"]
     assert not page.text_result.isVisible()
+    page.table.selectRow(0)
+    assert page.add_button.isEnabled()
+    # 清空 starts over: 内容 back to 自动判断 (a volunteer's next SMS was read as what he had chosen before), and
+    # nothing to add or report from an empty table
+    qtbot.mouseClick(page.clear_button, Qt.MouseButton.LeftButton)
+    assert page.kind_combo.currentIndex() == 0 and page.model.rowCount() == 0
+    assert not page.add_button.isEnabled() and not page.report_button.isEnabled()
 
 
 def test_checked_message_saved_to_history_for_a_person(qtbot, services, wait_jobs) -> None:
