@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from app import paths
+from app.phone.backup_xml import OWN_TYPES
 from app.settings import is_device_number
 from blocklists.history import is_unchecked, unread_speech
 from blocklists.pasted import PHONE_MARK
@@ -218,6 +219,19 @@ def call_type_label(call_type: str | None, lang: str) -> str:
 
 
 # What a history row is: a call (named by its direction, :func:`call_type_label`), a text message or a recording.
+# The person's own messages (``app.phone.backup_xml.OWN_TYPES``, and drafts): kept, never screened
+OWN_SMS_TEXT: dict[str, tuple[str, str]] = {"sent": ("发出的短信", "sent SMS"), "draft": ("短信草稿", "SMS draft")}
+
+
+def own_message(row: Any) -> bool:
+    """Whether a history row (a record dict or a row object) is a message the person sent or drafted: never screened,
+    so no ○ 未发现诈骗 (a trial)."""
+    kind = row.get("kind") if isinstance(row, dict) else getattr(row, "kind", None)
+    raw = row if isinstance(row, dict) else getattr(row, "raw", None)
+    call_type = raw.get("call_type") if isinstance(raw, dict) else getattr(row, "call_type", None)
+    return kind == "sms" and (call_type in OWN_TYPES or call_type == "draft")
+
+
 RECORD_KIND_TEXT: dict[str, tuple[str, str]] = {
     "sms": ("短信", "SMS"),
     "recording": ("录音", "recording"),
@@ -237,6 +251,11 @@ def record_kind_label(kind: str, lang: str, call_type: str | None = None) -> str
         return call_type_label(call_type, lang)
     if kind == "sms" and call_type == CHAT:
         return CHAT_TEXT[1] if lang.startswith("en") else CHAT_TEXT[0]
+    if kind == "sms" and (
+        call_type in OWN_TYPES or call_type == "draft"
+    ):  # a trial: 「好的，知道了」 to 儿子 read as received
+        zh, en = OWN_SMS_TEXT["draft" if call_type == "draft" else "sent"]
+        return en if lang.startswith("en") else zh
     zh, en = RECORD_KIND_TEXT.get(kind, (kind, kind))
     return en if lang.startswith("en") else zh
 
@@ -346,6 +365,8 @@ def about_text(row: Any) -> bool:
     """A message's or recording's verdict is on what was written or said: ○ 未发现诈骗, not ? 未知; a recording kept
     unchecked (no speech model yet), or heard by a model of another language (:func:`heard_no_chinese`), said nothing
     we read, and is ? 未知 with its reason. A row of 录音分析 (it has a ``status``, no ``kind``) is a recording."""
+    if own_message(row):  # sent by the person: not checked
+        return False
     if isinstance(row, dict):  # a history record as the store gives it (``callshield history``)
         return not is_unchecked(row) and not heard_no_chinese(row) and row.get("kind") in ("sms", "recording")
     raw = getattr(row, "raw", None)

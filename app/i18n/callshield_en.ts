@@ -1594,6 +1594,14 @@
                 <numerusform>; only the newest %n were loaded, narrow the time range</numerusform>
             </translation>
         </message>
+        <message>
+            <source>聊天内容（高亮处为可疑话术）：</source>
+            <translation>Chat text (suspicious phrases highlighted):</translation>
+        </message>
+        <message>
+            <source>短信内容（高亮处为可疑话术）：</source>
+            <translation>Message text (suspicious phrases highlighted):</translation>
+        </message>
         <message numerus="yes">
             <source>……另有 %n 条原因（导出报告可看全部）</source>
             <translation>

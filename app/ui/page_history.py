@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.display import LIST_CATEGORIES, about_text, category_label, scheme_name, shown_category
+from app.display import CHAT, LIST_CATEGORIES, about_text, category_label, scheme_name, shown_category
 from app.models.history_model import HistoryModel, HistoryRow
 from app.operations import DataArea
 from app.operations.history import MAX_ROWS, load_history, load_profiles
@@ -468,6 +468,14 @@ class HistoryPage(QWidget):
             self.services, self, row.number, on_done=lambda r: self.status.setText(reported_text(r))
         )
 
+    def _text_label(self, row: HistoryRow) -> str:
+        """What the text below is: a message's words or a chat's, not 通话文字 (a trial's SMS was labelled so)."""
+        if row.kind == "sms" and row.call_type == CHAT:
+            return self.tr("聊天内容（高亮处为可疑话术）：")
+        if row.kind == "sms":
+            return self.tr("短信内容（高亮处为可疑话术）：")
+        return self.tr("通话文字（高亮处为可疑话术）：")
+
     def _show_current(self, *_: Any) -> None:
         row: HistoryRow | None = self.table.current_row()
         self.report_button.setEnabled(row is not None and row.kind == "call" and bool(row.number))
@@ -485,7 +493,8 @@ class HistoryPage(QWidget):
             return
         category = shown_category(row.level, row.category, row.category_text, lang)
         # a message pasted on the 查号 page and kept has no sender: the scheme alone, no leading 「 · 」
-        headline = " · ".join(part for part in (row.subject, category) if part)
+        # the number with the name the phone gave it (儿子), as the table shows it (a trial: the name was dropped here)
+        headline = " · ".join(part for part in (row.subject_text(lang), category) if part)
         reasons = quoted_as_written(row.reason_texts(lang), row.transcript or "")
         if len(reasons) > BANNER_REASONS:
             more = len(reasons) - BANNER_REASONS
@@ -508,6 +517,7 @@ class HistoryPage(QWidget):
         meta.append(self.tr("风险分：") + f"{row.score:.2f}")
         self.meta.setText("  ·  ".join(m for m in meta if m))
         has_text = bool(row.transcript)
+        self.transcript_label.setText(self._text_label(row))
         self.transcript_label.setVisible(has_text)
         self.transcript.setVisible(has_text)
         text, shown_hits = shown_transcript(row.transcript, row.hits)

@@ -77,3 +77,33 @@ def test_a_recording_not_checked_is_no_all_clear_in_the_history(qtbot, page_serv
         and "未找到语音识别模型"
         in page.model.index(page.model.rows().index(unchecked), HistoryModel.COL_REASONS).data()
     )
+
+
+def test_a_sent_message_is_named_as_sent_and_not_vouched_for(qtbot, page_services, tmp_path) -> None:
+    """A trial: her own 「好的，知道了」 to 儿子 read 短信 · ○ 未发现诈骗 (it is never checked), the details called an
+    SMS 通话文字, and the name 儿子 was left out of the details' headline."""
+    from app.models.history_model import HistoryModel
+    from app.operations.phone import import_phone_files
+
+    csv = tmp_path / "短信.csv"
+    csv.write_text(
+        "联系人,号码,时间,类型,内容\n"
+        "儿子,13912345678,2026-12-04 10:00,发送,好的，知道了\n"
+        "儿子,13912345678,2026-12-04 09:58,接收,妈，晚上我回来吃饭\n",
+        encoding="utf-8",
+    )
+    import_phone_files(page_services.data_dir, [csv], "妈妈")
+    page = HistoryPage(page_services)
+    qtbot.addWidget(page)
+    page.range_combo.setCurrentIndex(page.range_combo.findData(RANGE_ALL))
+    page.reload()
+    rows = page.model.rows()
+    sent = next(i for i, r in enumerate(rows) if r.transcript == "好的，知道了")
+    got = next(i for i, r in enumerate(rows) if r.transcript == "妈，晚上我回来吃饭")
+    assert page.model.index(sent, HistoryModel.COL_KIND).data() == "发出的短信"
+    assert page.model.index(got, HistoryModel.COL_KIND).data() == "短信"
+    assert "未发现诈骗" not in str(page.model.index(sent, HistoryModel.COL_LEVEL).data())
+    assert "未发现诈骗" in str(page.model.index(got, HistoryModel.COL_LEVEL).data())
+    page.table.setCurrentIndex(page.table.proxy.mapFromSource(page.model.index(got, 0)))
+    assert page.transcript_label.text().startswith("短信内容")
+    assert "儿子" in page.banner.title_text()
