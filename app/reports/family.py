@@ -569,6 +569,16 @@ table { border-collapse: collapse; width: 100%; } td, th { border: 1px solid #d1
 /* no heading, verdict or tile label ends on one lone character (「有诈骗话术的录」 then 「音」): "pretty" where the
    browser has it, else balanced lines */
 h1, h2, .verdict, .stat { text-wrap: balance; text-wrap: pretty; }
+/* printed (a trial printed it for her brother: 7 Letter pages on grey, a heading alone at a page's foot, cards cut in
+   two, the table left folded): A4, white, no card or heading parted from what follows, folded parts open */
+@page { size: A4; margin: 14mm; }
+@media print {
+  body { background: #fff; font-size: 16px; }
+  main { max-width: none; padding: 0; }
+  .card, .stat, .excerpt, li, .chart, table { break-inside: avoid; }
+  h1, h2, h3 { break-after: avoid; }
+  details::details-content { content-visibility: visible; display: block; }
+}
 """
 
 

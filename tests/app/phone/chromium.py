@@ -40,6 +40,16 @@ def screenshot(html: Path, png: Path, width: int = 412, height: int = 2400) -> P
     return png
 
 
+def print_pdf(html: Path, pdf: Path) -> Path:
+    """Print the page as chromium's 打印 → 另存为 PDF does (no header or footer), at the page size its CSS asks."""
+    subprocess.run(
+        [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-pdf-header-footer",
+         f"--print-to-pdf={pdf}", html.as_uri()],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    return pdf
+
+
 def dark_and_red_pixels(png: Path) -> tuple[int, int]:
     """How many dark (text) pixels and how many strong-red (alert border/badge) pixels the screenshot has."""
     from PIL import Image

@@ -7,7 +7,11 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections import Counter
+from datetime import date
 from pathlib import Path
+
+import pytest
 
 from app.reports.family import FlaggedItem, NumberSummary, SafetyReport, render_html
 from screening.types import Level
@@ -394,3 +398,29 @@ def test_an_official_number_used_by_a_scam_is_said_not_to_be_blocked(tmp_path: P
     assert block_example(rep) == ""
     for lang, words in (("zh", "不要拉黑这个号码"), ("en", "do not block this number")):
         assert words in _visible(render_html(rep, lang)), lang
+
+
+def test_the_printed_report_is_a4_with_its_table_open_and_no_heading_left_at_a_page_foot(tmp_path: Path) -> None:
+    """A trial printed the report for her brother (chromium 打印 → PDF): Letter pages on grey, 「可疑事件时间线」 alone
+    at the foot of page 1, number cards cut in two and the ▶ 表格 table left folded. Read back with Debian's poppler."""
+    import shutil
+    import subprocess
+
+    from tests.app.phone.chromium import print_pdf
+
+    if shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None:
+        pytest.fail("poppler-utils (pdfinfo, pdftotext) is missing: .ci/run installs it")
+    rep = _full_report()
+    rep.timeline = {date(2026, 12, 1): Counter(call=1), date(2026, 12, 3): Counter(sms=2)}
+    page = tmp_path / "report.html"
+    page.write_text(render_html(rep, "zh"), encoding="utf-8")
+    pdf = print_pdf(page, tmp_path / "report.pdf")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
+    assert size and abs(float(size.group(1)) - 595) < 2 and abs(float(size.group(2)) - 842) < 2, info
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "日期" in text and "12-03" in text  # the table's rows: printed open
+    headings = ("数字一览", "可疑事件时间线", "最可疑的号码", "可疑短信和录音", "接下来怎么做")
+    for number, sheet in enumerate(text.split("\f"), 1):
+        lines = [ln.strip() for ln in sheet.splitlines() if ln.strip()]
+        assert not lines or lines[-1] not in headings, f"page {number} ends on the heading {lines[-1]!r}"
