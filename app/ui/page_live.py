@@ -372,7 +372,11 @@ class CallCard(QFrame):
         self._show_devices()
         from app.live.service import CallBridge
 
-        reasons = [*CallBridge.hit_reasons(state, lang), *reason_texts(state.verdict, lang)]
+        # what was said leads where it raised the call above its number's verdict; on a call it did not raise (the
+        # police's 110 warning about 安全账户, a volunteer), the number's own reasons lead and the words heard follow
+        heard, number = CallBridge.hit_reasons(state, lang), reason_texts(state.verdict, lang)
+        raised = state.level > Level.parse(getattr(state.verdict, "level", Level.UNKNOWN))
+        reasons = [*heard, *number] if raised else [*number, *heard]
         if state.withdrawn:  # the call has ended and, heard whole, did not bear its warning out
             reasons.insert(0, Message(CallNote.WITHDRAWN).render(lang))
         # the scheme the call is shown under, as every table names it (a warning's story, not each cue's category)

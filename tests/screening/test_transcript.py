@@ -326,6 +326,12 @@ def test_description_of_a_scam_is_not_the_scam(det: ScriptDetector) -> None:
     # … but a caller who only *mentions* scammers to sound trustworthy is still caught.
     b = det.assess("现在骗子很多，为了您的资金安全，请马上把钱转到我们提供的安全账户。")
     assert b.level >= Level.WARN
+    # the police's own call warns of calls to come and says to hang up (a volunteer's trial: 拦截); a scammer says
+    # not to hang up
+    c = det.assess("这里是派出所，提醒您家老人，接到要求转账到安全账户的电话马上挂断", style="call")
+    assert c.level < Level.WARN, [h.matched for h in c.hits]
+    d = det.assess("你涉嫌洗钱，马上把钱转到安全账户，不要挂断电话，立即操作", style="call")
+    assert d.level >= Level.WARN
 
 
 # An honest teacher's call: its first half reads like a fee scam, the rest says where to pay in person.

@@ -153,6 +153,19 @@ def test_typed_caller_text_goes_through_the_detector(qtbot, page) -> None:
     assert page.say_text.text() == ""
 
 
+def test_on_a_call_its_words_did_not_raise_the_numbers_reason_leads(qtbot, page) -> None:
+    """A volunteer: the police's 110 calling to warn about 安全账户 was a green 可信 card whose reasons began
+    「冒充公检法："派出所"」. The words heard follow the number's own reason where they did not raise the call."""
+    _call(qtbot, page, "110")
+    card = page.cards["manual"]
+    page.say_text.setText("这里是派出所，提醒您家老人，接到要求转账到安全账户的电话马上挂断")
+    qtbot.keyClick(page.say_text, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(card.banner.reasons_text()) > 1, timeout=10_000)
+    assert card.banner.level is Level.ALLOW
+    reasons = card.banner.reasons_text()
+    assert "报警电话" in reasons[0] and any("安全账户" in r for r in reasons[1:]), reasons
+
+
 # An honest teacher's call whose first half reads like a fee scam (the same text as the detector's own test).
 TEACHER = (
     "喂，是刘大爷吗？", "我是您孙子学校的班主任张老师，", "孩子的研学费八百元需要今天交，", "您转一下吧。",
