@@ -1208,6 +1208,14 @@
             <translation>(records without a person)</translation>
         </message>
         <message>
+            <source>本月</source>
+            <translation>This month</translation>
+        </message>
+        <message>
+            <source>上个月</source>
+            <translation>Last month</translation>
+        </message>
+        <message>
             <source>跳过读不了的行，导入其余的</source>
             <translation>Skip the unreadable lines, import the rest</translation>
         </message>

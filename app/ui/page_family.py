@@ -63,6 +63,7 @@ from app.ui.widgets import (
     date_range_edits,
     friendly_message,
     hint_label,
+    month_days,
     page_title,
     picked_days,
 )
@@ -71,7 +72,7 @@ from speech.errors import SpeechProblem
 
 log = logging.getLogger(__name__)
 
-PERIOD_7, PERIOD_30, PERIOD_CUSTOM = 7, 30, 0
+PERIOD_7, PERIOD_30, PERIOD_CUSTOM, PERIOD_MONTH, PERIOD_LAST_MONTH = 7, 30, 0, -1, -2
 KIND_WORDS = KIND_SHORT  # the chart's legend and these words name the kinds alike
 
 MAX_SPEECH_NOTES = 3  # recordings whose warning the import names one by one; the rest are counted
@@ -302,6 +303,8 @@ class FamilyReportPage(QWidget):
         self.period_combo.clear()
         self.period_combo.addItem(self.tr("最近 7 天"), PERIOD_7)
         self.period_combo.addItem(self.tr("最近 30 天"), PERIOD_30)
+        self.period_combo.addItem(self.tr("本月"), PERIOD_MONTH)
+        self.period_combo.addItem(self.tr("上个月"), PERIOD_LAST_MONTH)
         self.period_combo.addItem(self.tr("指定日期…"), PERIOD_CUSTOM)
         self.period_combo.setCurrentIndex(max(0, self.period_combo.findData(current)) if current is not None else 0)
         self.period_combo.blockSignals(False)
@@ -406,6 +409,8 @@ class FamilyReportPage(QWidget):
         choice = self.period_combo.currentData()
         if choice == PERIOD_CUSTOM:
             return picked_days(self.since_edit, self.until_edit)
+        if choice in (PERIOD_MONTH, PERIOD_LAST_MONTH):  # calendar months, in local days
+            return month_days(dt.date.today(), 1 if choice == PERIOD_LAST_MONTH else 0)
         return int(choice or PERIOD_7), None, None
 
     def _period_changed(self) -> None:

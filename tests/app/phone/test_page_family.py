@@ -324,3 +324,23 @@ def test_an_import_heard_by_a_model_of_another_language_says_so(page: FamilyRepo
     rep = page.report
     assert rep is not None and (rep.recordings_scanned, rep.recordings_unchecked) == (0, 1)
     assert "另有 1 段通话录音没能检查" in page.verdict.text(), page.verdict.text()
+
+
+def test_the_period_can_be_this_month_or_last_month(page: FamilyReportPage) -> None:
+    """A trial: a daughter checks her mother's phone each month, and the page offered only 7 or 30 days or dates to
+    pick. 本月 is the month so far in local days, 上个月 the whole month before."""
+    import datetime as dt
+
+    from app.ui.page_family import PERIOD_LAST_MONTH, PERIOD_MONTH
+
+    today = dt.date.today()
+    page.period_combo.setCurrentIndex(page.period_combo.findData(PERIOD_MONTH))
+    days, since, until = page.period()
+    assert since is not None and until is not None
+    assert since.date() == today.replace(day=1) and until.date() == today + dt.timedelta(days=1) and days == today.day
+    assert not page.since_edit.isVisible()  # no dates to pick
+    page.period_combo.setCurrentIndex(page.period_combo.findData(PERIOD_LAST_MONTH))
+    days, since, until = page.period()
+    assert since is not None and until is not None and until.date() == today.replace(day=1)
+    assert since.date() == (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1) and 28 <= days <= 31
+    assert page.period_combo.currentText() == "上个月"
