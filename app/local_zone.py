@@ -4,7 +4,8 @@ times in the local time of that day, and the report's days are local days."""
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
+from datetime import time as time_of_day
 
 
 class LocalZone(tzinfo):
@@ -45,3 +46,19 @@ class LocalZone(tzinfo):
 
 
 LOCAL = LocalZone()
+
+
+def month_days(today: date, months_back: int = 0) -> tuple[int, datetime, datetime]:
+    """(days, since, until) of this calendar month so far (``months_back`` 0) or of the whole month before (1), as
+    local midnights: the period a family checks each month by (a trial asked for 「这个月」; 家人报告 and ``report``)."""
+    first = today.replace(day=1)
+    if months_back:
+        end = first  # the day after the last day of last month
+        first = (first - timedelta(days=1)).replace(day=1)
+    else:
+        end = today + timedelta(days=1)
+    return (end - first).days, _midnight(first), _midnight(end)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time_of_day()).astimezone()

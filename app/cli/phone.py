@@ -108,6 +108,13 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     report.add_argument("--profile", default="", help="谁的手机 / whose phone")
     report.add_argument("--days", type=int, default=7, help="最近几天（默认 7） / last N days (default 7)")
     report.add_argument(
+        "--month",
+        choices=("this", "last"),
+        default=None,
+        help="按月：this=本月至今，last=上个月（代替 --days） / by calendar month: this month so far, or last month "
+        "(instead of --days)",
+    )
+    report.add_argument(
         "--out",
         default=None,
         help="输出文件，默认“家人-防诈报告-日期.html” / output file (default: PROFILE-report-DATE.html)",
@@ -409,8 +416,17 @@ def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
         from app.reports.family import report_file_name
 
         args.out = report_file_name(args.profile, ctx.lang)
+    since = until = None
+    if args.month:  # a calendar month, in local days (家人报告's 本月 / 上个月)
+        from datetime import date
+
+        from app.local_zone import month_days
+
+        args.days, since, until = month_days(date.today(), 1 if args.month == "last" else 0)
     try:
-        path, rep = build_family_report(ctx.data_dir, args.profile, args.out, args.days, lang=ctx.lang)
+        path, rep = build_family_report(
+            ctx.data_dir, args.profile, args.out, args.days, since=since, until=until, lang=ctx.lang
+        )
     except OSError as exc:
         print(
             ctx.t(f"无法写入 {args.out}：{os_reason(exc, 'zh')}", f"cannot write {args.out}: {os_reason(exc, 'en')}"),

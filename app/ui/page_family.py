@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.display import LEVEL_STYLES, label_colon, with_name
+from app.local_zone import month_days
 from app.operations import DataArea
 from app.operations import phone as ops
 from app.phone.importer import IMPORT_EXTENSIONS
@@ -63,7 +64,6 @@ from app.ui.widgets import (
     date_range_edits,
     friendly_message,
     hint_label,
-    month_days,
     page_title,
     picked_days,
 )

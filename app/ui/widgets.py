@@ -84,18 +84,6 @@ def local_day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time()).astimezone()
 
 
-def month_days(today: dt.date, months_back: int = 0) -> tuple[int, dt.datetime, dt.datetime]:
-    """(days, since, until) of this calendar month so far (``months_back`` 0) or of the whole month before (1): the
-    period a family checks each month by (a trial asked for 「这个月」)."""
-    first = today.replace(day=1)
-    if months_back:
-        end = first  # the day after the last day of last month
-        first = (first - dt.timedelta(days=1)).replace(day=1)
-    else:
-        end = today + dt.timedelta(days=1)
-    return (end - first).days, local_day_start(first), local_day_start(end)
-
-
 def picked_days(since_edit: QDateEdit, until_edit: QDateEdit) -> tuple[int, dt.datetime, dt.datetime]:
     """(days, since, until) of the whole local days between two date pickers, either way round."""
     start, end = qdate_to_date(since_edit.date()), qdate_to_date(until_edit.date())

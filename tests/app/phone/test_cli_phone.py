@@ -269,6 +269,7 @@ def test_a_malformed_number_in_a_call_log_is_a_bad_line(run_cli: RunCli, tmp_pat
 
 
 def test_report_without_profile_uses_the_only_person_or_asks(run_cli: RunCli, tmp_path: Path) -> None:
+    from datetime import date
     log = tmp_path / "calls.csv"
     now = datetime.now().strftime("%Y-%m-%d %H:%M")
     log.write_text(f"号码,时间\n95275012,{now}\n13957112345,{now}\n", encoding="utf-8")
@@ -277,8 +278,18 @@ def test_report_without_profile_uses_the_only_person_or_asks(run_cli: RunCli, tm
     r = run_cli("report", "--out", str(out))
     assert r.returncode == 0, r.stderr
     assert "唯一的家人“妈妈”" in r.stderr and "电话 2（可疑 1" in r.stdout
+    # by calendar month (a trial checks each month): this month so far holds today's calls, last month none
+    from datetime import timedelta
+
+    this = run_cli("report", "--profile", "妈妈", "--month", "this", "--out", str(tmp_path / "m.html"))
+    assert this.returncode == 0 and "电话 2（可疑 1" in this.stdout
+    first = date.today().replace(day=1)
+    assert f"{first:%Y-%m-%d} — {date.today():%Y-%m-%d}" in (tmp_path / "m.html").read_text(encoding="utf-8")
+    last = run_cli("report", "--profile", "妈妈", "--month", "last", "--out", str(tmp_path / "l.html"))
+    assert last.returncode == 0 and "电话 0" in last.stdout
+    before = first - timedelta(days=1)
+    assert f"{before.replace(day=1):%Y-%m-%d} — {before:%Y-%m-%d}" in (tmp_path / "l.html").read_text(encoding="utf-8")
     # without --out: whose report and which day, so reports for two residents do not overwrite each other
-    from datetime import date
 
     here = tmp_path / "out"
     here.mkdir()
