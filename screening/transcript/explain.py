@@ -38,13 +38,14 @@ class ReasonText(MessageCode):
     )
     COMBO = ("多个可疑说法同时出现：{explanation}", "Several cues together: {explanation}")
     MODEL = (
-        # calls, messages and chats alike: 「诈骗电话」 read oddly under a text message
-        "统计模型：整体说法与诈骗话术相似（{p}%），最可疑的说法：{terms}",
-        "Statistical model: the wording resembles scam scripts ({p}%); passages that weighed most: {terms}",
+        # calls, messages and chats alike: 「诈骗电话」 read oddly under a text message; no 「统计模型」, words a
+        # neighbour does not follow (a volunteer)
+        "从整段话看，说法与诈骗话术相似（{p}%），最可疑的说法：{terms}",
+        "Taken as a whole, the wording resembles scam scripts ({p}%); passages that weighed most: {terms}",
     )
     MODEL_ONLY = (  # when the scheme reason above already quotes the passages
-        "统计模型：整体说法与诈骗话术相似（{p}%）",
-        "Statistical model: the wording resembles scam scripts ({p}%)",
+        "从整段话看，说法与诈骗话术相似（{p}%）",
+        "Taken as a whole, the wording resembles scam scripts ({p}%)",
     )
     NOTHING = ("没有发现诈骗话术", "No scam script found")
     CITED = (
@@ -53,8 +54,8 @@ class ReasonText(MessageCode):
     )
     MODEL_SCHEME = (
         # (the names already say 诈骗 / scam where they need to: 「二手交易诈骗」, 'Second-hand trade scam')
-        "没有哪条话术规则点明是哪类诈骗，但整段话读来很像「{name}」（把握 {p}%）：{scheme}",
-        "No phrase rule names the scheme, but the text as a whole reads like '{name}' ({p}% sure): {scheme}",
+        "没有哪一句直接点明是哪类骗局，但整段话读来很像「{name}」（把握 {p}%）：{scheme}",
+        "No one sentence names the scheme, but the text as a whole reads like '{name}' ({p}% sure): {scheme}",
     )
     MODEL_SCHEME_OVER = (  # rules matched cues of other schemes; the whole text reads most like this one
         "整段话读来最像「{name}」（把握 {p}%）：{scheme}",

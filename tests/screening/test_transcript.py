@@ -232,7 +232,7 @@ def test_model_terms_explain_model(det: ScriptDetector) -> None:
     assert a.model_probability > 0.5
     assert a.model_terms and all(isinstance(p, str) and w > 0 for p, w in a.model_terms)
     assert all(p in a.text for p, _ in a.model_terms)
-    said = next(r for r in a.reasons if r.zh.startswith("统计模型：整体说法"))
+    said = next(r for r in a.reasons if r.zh.startswith("从整段话看，说法"))
     # one wording for calls, messages and chats (it once said 「诈骗电话」 under a text message)
     assert "诈骗话术" in said.zh and "scam scripts" in said.en and "电话" not in said.zh
     # it quotes whole clauses of the text around the strongest terms, not the terms' syllable fragments, once: in
