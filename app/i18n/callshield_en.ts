@@ -2376,6 +2376,10 @@ Once closed, calls and new recordings are no longer checked and you will not be 
             <translation>You can try again later in Settings.</translation>
         </message>
         <message>
+            <source>已有语音模型：%1</source>
+            <translation>Speech model already there: %1</translation>
+        </message>
+        <message>
             <source>听懂通话内容（可选）</source>
             <translation>Understand what callers say (optional)</translation>
         </message>

@@ -376,6 +376,20 @@ class ModelPage(_Page):
             self.start_download()  # keeps running in the background after the wizard closes
         return True
 
+    def initializePage(self) -> None:
+        """Say what is there already: a model found (and 不是中文模型 where it is of another language: a trial's
+        wizard offered 先跳过 over the Korean model it had, without a word), from Settings' own status check."""
+        status = getattr(self.services.speech, "model_status", None)
+        if callable(status):
+            status(self._found)
+
+    def _found(self, found: Any) -> None:
+        if self._job is not None or getattr(found, "path", None) is None:
+            return  # an import or download under way says its own; no model: the choices say it all
+        warning = getattr(found, "warning", None)
+        text = self.tr("已有语音模型：%1").replace("%1", str(found.path))
+        self.status.setText("⚠ " + render_text(warning, style.current_language()) + "\n" + text if warning else text)
+
     def retranslate(self) -> None:
         self.set_texts(
             self.tr("听懂通话内容（可选）"),

@@ -270,6 +270,7 @@ def test_a_malformed_number_in_a_call_log_is_a_bad_line(run_cli: RunCli, tmp_pat
 
 def test_report_without_profile_uses_the_only_person_or_asks(run_cli: RunCli, tmp_path: Path) -> None:
     from datetime import date
+
     log = tmp_path / "calls.csv"
     now = datetime.now().strftime("%Y-%m-%d %H:%M")
     log.write_text(f"号码,时间\n95275012,{now}\n13957112345,{now}\n", encoding="utf-8")

