@@ -78,9 +78,10 @@ def apply_text_scale(app: QApplication, large: bool) -> float:
     QApplication.setFont(font)
     # With an application style sheet Qt does not push a new application font to existing widgets;
     # re-applying the sheet re-polishes them all.
-    sheet = app.styleSheet()
+    sheet = app.styleSheet().replace(LARGE_TEXT_SHEET, "")
     app.setStyleSheet("")
-    app.setStyleSheet(sheet)
+    # tick boxes and round choices grow with the text (a volunteer: in large text they stayed small)
+    app.setStyleSheet(sheet + LARGE_TEXT_SHEET if large and sheet else sheet)
     app.setProperty("callshield_large_text", bool(large))
     for widget in QApplication.allWidgets():
         own = widget.styleSheet()
@@ -111,6 +112,12 @@ def level_pixmap(level: Level, size: int, about_text: bool = False) -> QPixmap:
 def level_color(level: Level) -> QColor:
     return QColor(style_for(level).accent)
 
+
+# Added to the application's sheet in large-text mode: the indicators of check boxes and radio buttons, which the
+# platform style draws at a fixed size, follow the text (drawn by the same style, only larger)
+LARGE_TEXT_SHEET = """
+QCheckBox::indicator, QRadioButton::indicator, QGroupBox::indicator { width: 1.1em; height: 1.1em; }
+"""
 
 # Application-wide style sheet: generous spacing and clear focus rings for keyboard users.
 # A greyed-out primary button must look disabled, not blue and dead (the Check and Recordings buttons wait on input).

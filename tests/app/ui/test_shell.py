@@ -543,3 +543,37 @@ def test_a_live_line_marks_a_cue_the_recogniser_wrote_in_other_words(qtbot) -> N
     marked = view.highlighted_phrases()
     assert "加 我 扣 扣" in marked and "保 证 金" in marked, marked
     assert view.lines() == lines  # shown as heard
+
+
+def test_tick_boxes_and_round_choices_grow_with_large_text(qtbot, qapp) -> None:
+    """A volunteer: in large text the check boxes and radio buttons stayed at their small platform size beside text
+    half as tall again. Their indicators follow the text; back at normal size they are as before."""
+    from PySide6.QtWidgets import QCheckBox, QRadioButton, QStyle, QStyleOptionButton
+
+    from app.ui import style
+
+    def indicator(widget) -> int:  # type: ignore[no-untyped-def]
+        opt = QStyleOptionButton()
+        widget.initStyleOption(opt)
+        element = (
+            QStyle.SubElement.SE_CheckBoxIndicator
+            if isinstance(widget, QCheckBox)
+            else QStyle.SubElement.SE_RadioButtonIndicator
+        )
+        return widget.style().subElementRect(element, opt, widget).height()
+
+    qapp.setStyleSheet(style.APP_STYLESHEET)
+    box, choice = QCheckBox("大字模式"), QRadioButton("先跳过")
+    for w in (box, choice):
+        qtbot.addWidget(w)
+        w.show()
+    normal = (indicator(box), indicator(choice))
+    style.apply_text_scale(qapp, True)
+    try:
+        large = (indicator(box), indicator(choice))
+        assert all(big > small for big, small in zip(large, normal, strict=True)), (normal, large)
+        assert all(big >= 0.9 * box.fontMetrics().height() for big in large), (large, box.fontMetrics().height())
+    finally:
+        style.apply_text_scale(qapp, False)
+    assert (indicator(box), indicator(choice)) == normal
+    assert style.LARGE_TEXT_SHEET not in qapp.styleSheet()
