@@ -562,6 +562,7 @@ def test_tick_boxes_and_round_choices_grow_with_large_text(qtbot, qapp) -> None:
         )
         return widget.style().subElementRect(element, opt, widget).height()
 
+    before = qapp.styleSheet()
     qapp.setStyleSheet(style.APP_STYLESHEET)
     box, choice = QCheckBox("大字模式"), QRadioButton("先跳过")
     for w in (box, choice):
@@ -577,3 +578,4 @@ def test_tick_boxes_and_round_choices_grow_with_large_text(qtbot, qapp) -> None:
         style.apply_text_scale(qapp, False)
     assert (indicator(box), indicator(choice)) == normal
     assert style.LARGE_TEXT_SHEET not in qapp.styleSheet()
+    qapp.setStyleSheet(before)
