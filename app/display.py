@@ -72,8 +72,15 @@ def level_word(level: Level | None, lang: str, about_text: bool = False) -> str:
 # What a text's verdict means for the reader (scan-text, a recording's banner): a checked text at UNKNOWN is not
 # "unknown", nothing in it reads like a scam script. The number levels' advice is ``app.ui.style.LEVEL_ADVICE``.
 TEXT_VERDICT: dict[Level, tuple[str, str]] = {
-    Level.ALLOW: ("没有发现诈骗话术", "no scam script found"),
-    Level.UNKNOWN: ("没有发现诈骗话术", "no scam script found"),
+    # (not the level's own words again, 「○ 未发现诈骗 — 没有发现诈骗话术」 (a volunteer): what it means, and the limit)
+    Level.ALLOW: (
+        "里面没有常见的诈骗说法；但只要有人要你转账、给验证码，仍然先核实",
+        "none of the usual scam wording in it; still, check first whenever someone asks for money or a code",
+    ),
+    Level.UNKNOWN: (
+        "里面没有常见的诈骗说法；但只要有人要你转账、给验证码，仍然先核实",
+        "none of the usual scam wording in it; still, check first whenever someone asks for money or a code",
+    ),
     Level.CAUTION: (
         "有可疑的说法：先核实对方是谁，别急着转账、给验证码或点链接",
         "some wording to be careful about: check who it is before paying, giving a code or opening a link",

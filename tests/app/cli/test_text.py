@@ -50,7 +50,7 @@ def test_scan_text_file_english_and_json(run_cli, tmp_path: Path) -> None:
 def test_scan_text_everyday_call_is_not_flagged(run_cli) -> None:
     r = run_cli("scan-text", "-", input="妈，我今天晚上回家吃饭，你不用等我了。", env={"CALLSHIELD_LANG": "en"})
     assert r.returncode == 0
-    assert "Verdict: ○ no scam found — no scam script found" in r.stdout
+    assert "Verdict: ○ no scam found — none of the usual scam wording in it" in r.stdout
 
 
 def test_scan_text_weak_cue_in_an_honest_sms_is_not_named_a_scheme(run_cli) -> None:
@@ -58,7 +58,7 @@ def test_scan_text_weak_cue_in_an_honest_sms_is_not_named_a_scheme(run_cli) -> N
     sms = "【京东】您的订单已发货，快递员电话13800001234，请保持电话畅通。"
     r = run_cli("scan-text", "--style", "sms", "-", input=sms)
     assert r.returncode == 0, r.stderr
-    assert "结论：○ 未发现诈骗 — 没有发现诈骗话术" in r.stdout  # not 「? 未知」, which read as "cannot tell"
+    assert "结论：○ 未发现诈骗 — 里面没有常见的诈骗说法" in r.stdout  # not 「? 未知」, which read as "cannot tell"
     assert "类别" not in r.stdout and "原因" not in r.stdout
     assert "相关的说法（不足以判断为诈骗）：" in r.stdout and "〖快递员〗" in r.stdout
     assert "【京东】" in r.stdout  # the message's own signature brackets are left as they are, not taken for a cue

@@ -235,7 +235,7 @@ def test_a_weak_cue_names_no_scheme_and_a_recording_gets_advice_about_what_was_s
     page.table.select_source_row(weak)
     assert page.banner.title_text() == "○ 未发现诈骗 · 取件.wav"  # the file, and no scheme after it
     assert model.data(model.index(weak, model.level_column())) == "未发现诈骗"  # what was said was checked
-    assert page.banner.accessibleDescription().startswith("没有发现诈骗话术")
+    assert page.banner.accessibleDescription().startswith("里面没有常见的诈骗说法")
     mark = model.find_row(lambda r: r.subject == "13912345678")
     assert model.data(model.index(mark, model.level_column())) == "未知"  # a caller's number is unknown
     assert model.data(model.index(mark, model.COL_CATEGORY)) == "骚扰"
