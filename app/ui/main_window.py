@@ -381,6 +381,8 @@ class MainWindow(QMainWindow):
         if alert.source == "call":
             self.show_page("live")
         self._fit_alert_bar()
+        if self.services.settings.value.bring_to_front:
+            self.bring_to_front()
 
     def _page_changed(self, _row: int) -> None:
         self._fit_alert_bar()
@@ -389,8 +391,6 @@ class MainWindow(QMainWindow):
         """Compact on the page that shows the alert's source, whole elsewhere (:meth:`AlertBar.set_compact`)."""
         source = self.alert_bar.source_page()
         self.alert_bar.set_compact(source is not None and source == self.current_page_key())
-        if self.services.settings.value.bring_to_front:
-            self.bring_to_front()
 
     def on_email_failed(self, alert: Alert, error: BaseException) -> None:
         """An alert e-mail failed: say so in the window (a test e-mail's failure shows on the Settings page)."""

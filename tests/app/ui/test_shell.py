@@ -545,6 +545,22 @@ def test_a_live_line_marks_a_cue_the_recogniser_wrote_in_other_words(qtbot) -> N
     assert view.lines() == lines  # shown as heard
 
 
+def test_switching_pages_does_not_raise_the_window(window, monkeypatch) -> None:
+    """A review: the window was brought to the front on every page switch (the alert's own step had moved into the
+    bar's fitting, which a page switch runs too). Only an alert raises it."""
+    from app.alerts.policy import Alert
+    from screening.types import Level
+
+    raised: list[int] = []
+    monkeypatch.setattr(window, "bring_to_front", lambda: raised.append(1))
+    window.services.settings.update(bring_to_front=True)
+    for key in ("history", "check", "live", "family"):
+        window.show_page(key)
+    assert raised == []
+    window.on_alert(Alert(key="call:9", number="95275012", level=Level.WARN, source="call"))
+    assert raised == [1]
+
+
 def test_tick_boxes_and_round_choices_grow_with_large_text(qtbot, qapp) -> None:
     """A volunteer: in large text the check boxes and radio buttons stayed at their small platform size beside text
     half as tall again. Their indicators follow the text; back at normal size they are as before."""
