@@ -129,11 +129,13 @@ _UP_TO_SENTENCE_BREAK = re.compile(r".*[。！？!?\n]", re.S)
 _NARRATION = re.compile(
     r"冒充|假冒|谎称|诱导|受害人|反诈|警方提醒|诈骗分子|犯罪分子|诈骗手段|诈骗手法|都是诈骗|是诈骗|骗局|防骗|上当受骗|"
     r"诈骗短信|诈骗电话|是骗子|骗人的|如果有人|凡是有人|遇到有人|有人打电话让|"
-    r"有骗子|被骗了|被骗走|差点上当|千万别信|你别信|别上当|"
-    # a warning of calls to come and what to do then (「接到要求转账到安全账户的电话马上挂断」: the police's own call,
-    # a volunteer's trial); a scammer says 「不要挂断」. On the written texts and the probe it calmed two honest
-    # warnings and no scam.
-    r"接到要求|接到让你|接到让您|(?:马上|立即|立刻|直接)挂断"
+    r"有骗子|被骗了|被骗走|差点上当|千万别信|你别信|别上当"
+)
+# A warning of calls to come and what to do then, whole: 「接到要求转账到安全账户的电话马上挂断」 (the police's own call, a
+# volunteer's trial). Only the whole pattern, around the hit: its words alone are a scammer's too (「等一下你会接到要求转账的
+# 电话你照做就行」, 「马上挂断这个电话然后用这个号码回拨」: a review), and a recogniser's text has no sentence breaks.
+_WARNED_OF_CALLS = re.compile(
+    r"接到(?:要求|让你|让您)[^。！？!?]{0,30}?(?:电话|来电|短信)[^。！？!?]{0,8}?(?:马上|立即|立刻|直接|就)挂断"
 )
 SENTENCE_REACH = 80
 # A rule's ``not_inside`` words (体验资格 holds 验资, the "capital check" fee of loan scams) and ``done_is_report``
@@ -568,7 +570,11 @@ class PhraseMatcher:
         brk = _SENTENCE_BREAK.search(after)
         if brk:
             after = after[: brk.start()]
-        return bool(_NARRATION.search(before) or _NARRATION.search(after))
+        return bool(
+            _NARRATION.search(before)
+            or _NARRATION.search(after)
+            or _WARNED_OF_CALLS.search(before + norm[start:end] + after)
+        )
 
     @staticmethod
     def _warned(norm: str, start: int, end: int, fuzzy: bool = False) -> bool:

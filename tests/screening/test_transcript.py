@@ -332,6 +332,15 @@ def test_description_of_a_scam_is_not_the_scam(det: ScriptDetector) -> None:
     assert c.level < Level.WARN, [h.matched for h in c.hits]
     d = det.assess("你涉嫌洗钱，马上把钱转到安全账户，不要挂断电话，立即操作", style="call")
     assert d.level >= Level.WARN
+    # the warning is the whole pattern: its words alone are a scammer's too (a review), in recogniser text above all
+    for said in (
+        "等一下你会接到要求转账的电话你照做就行把钱转到安全账户",
+        "你待会接到让你转账的电话按他说的做把钱转到安全账户",
+        "如果银行工作人员打电话问你你就直接挂断不要告诉他们然后你把手机收到的验证码告诉我",
+        "马上挂断这个电话然后用这个号码回拨把钱转到安全账户",
+        "你听完马上挂断然后下载一个会议软件打开屏幕共享",
+    ):
+        assert det.assess(said, style="call").level >= Level.WARN, said
 
 
 # An honest teacher's call: its first half reads like a fee scam, the rest says where to pay in person.
