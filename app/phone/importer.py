@@ -776,15 +776,27 @@ def _delimiter(header: str) -> str:
     return "\t" if header.count("\t") > header.count(",") else ","
 
 
-def _swallows_rows(cell: str, delimiter: str, width: int) -> bool:
-    """Whether a cell read across line breaks holds a line laid out as a whole row of the export: as many delimiters
-    as the header has, and a date. A message's own line breaks do not read like that; a quote left open does, as the
-    csv module then reads the rows after it into this cell until the next quote."""
+def _swallows_rows(cell: str, delimiter: str, columns: dict[str, int], width: int) -> bool:
+    """Whether a cell read across line breaks holds a line laid out as a whole row of the export: read as a row, it has
+    the header's cells, a number in its number column and a time in its time column. A message's own lines do not
+    (「2026-12-03 09:58 支出1,000.00元，余额12,345.67元」 has commas and a date, no number where the number goes: a
+    review); a quote left open does, as the csv module then reads the rows after it into this cell."""
     if "\n" not in cell or width < 2:
         return False
-    return any(
-        line.count(delimiter) >= width - 1 and _CSV_TIME.search(line) is not None for line in cell.split("\n")[1:]
-    )
+    for line in cell.split("\n")[1:]:
+        if line.count(delimiter) < width - 1:
+            continue
+        row = next(csv.reader([line], delimiter=delimiter), [])
+        if len(row) < width:
+            continue
+        number = _column_cell(columns, row, "number")
+        when = _column_cell(columns, row, "time")
+        if _PHONE_CELL.fullmatch(number.replace(" ", "").replace("-", "")) and _CSV_TIME.search(when):
+            return True
+    return False
+
+
+_PHONE_CELL = re.compile(r"\+?\d{3,20}")
 
 
 def _message_rows(
@@ -1384,7 +1396,7 @@ class PhoneImporter:
             # a cell that runs to the end of the file, or one that swallowed whole rows of this export up to a quote
             # on a later row: a quote never closed (a trial: a bank's SMS took in the scam SMS after it, and the bank's
             # number was blocked for its words)
-            if any(c.endswith("\n") or _swallows_rows(c, delimiter, width) for c in cells):
+            if any(c.endswith("\n") or _swallows_rows(c, delimiter, layout.columns, width) for c in cells):
                 bad.append(Message(RowProblem.UNCLOSED_QUOTE, {"line": at}))
                 continue
             when = self._cell_time(layout.columns, cells, at)

@@ -241,10 +241,12 @@ def test_a_quote_never_closed_in_a_message_export_is_named(phone_db: sqlite_util
     (r,) = _importer(phone_db).import_paths([middle]).files
     assert r.status == FAILED and r.error is not None and '第 2 行：引号“"”没有配对' in r.error.render("zh")
     assert History(phone_db).count() == 2  # (短信3's two rows): nothing of this file
-    ok = tmp_path / "短信5.csv"  # a message whose own second line has commas and a date is still a message
-    ok.write_text('号码,时间,短信内容\n95588,2026-11-29 07:00,"您好,\n截至 2026-11-29 余额,见附件"\n', encoding="utf-8")
+    ok = tmp_path / "短信5.csv"  # a message whose own lines have commas and a date is still a message (a review)
+    ok.write_text('号码,时间,短信内容\n95588,2026-11-29 07:00,"您好,\n截至 2026-11-29 余额,见附件"\n'
+                  '95588,2026-12-03 10:00,"【工商银行】您尾号8832的账户：\n2026-12-03 09:58 支出1,000.00元，余额12,345.67元"\n',
+                  encoding="utf-8")  # fmt: skip
     (r,) = _importer(phone_db).import_paths([ok]).files
-    assert (r.status, r.added) == (DONE, 1)
+    assert (r.status, r.added) == (DONE, 2)
 
 
 def test_cancel_rolls_back_the_file(phone_db: sqlite_utils.Database, tmp_path: Path) -> None:
