@@ -39,6 +39,7 @@ KIND_TEXT = {
 STATUS_TEXT = {
     "done": ("完成", "done"),
     "skipped": ("已导入过", "seen before"),
+    "passed-over": ("未读取", "not read"),
     "failed": ("失败", "failed"),
     "cancelled": ("已取消", "cancelled"),
 }
