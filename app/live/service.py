@@ -747,16 +747,29 @@ class CallBridge(QObject):
         return [r.render(lang) for r in hit_reasons(state.hits)]
 
     @staticmethod
-    def alert_reasons(state: LineState) -> list[Renderable]:
-        """What the alert says, as codes: rendered by whoever shows it, in the language of that moment."""
+    def words_raised(state: LineState) -> bool:
+        """Whether what was said raised the call above its number's verdict (then its reasons lead)."""
+        return bool(state.hits) and state.level > Level.parse(state.verdict.level)
+
+    @staticmethod
+    def ordered_reasons(state: LineState) -> list[Renderable]:
+        """A call's reasons as codes, in the one order the card, the alert and the history row give them: the words
+        heard first where they raised the call (a volunteer: 10086 asking for the code was 拦截 with 「官方服务号码」
+        as its reason), the number's own first where they did not (the police's 110 warning about 安全账户)."""
         from screening.transcript.explain import hit_reasons
 
-        return [*hit_reasons(state.hits), *state.verdict.reasons]
+        heard, number = list(hit_reasons(state.hits)), list(state.verdict.reasons)
+        return [*heard, *number] if CallBridge.words_raised(state) else [*number, *heard]
+
+    @staticmethod
+    def alert_reasons(state: LineState) -> list[Renderable]:
+        """What the alert says, as codes: rendered by whoever shows it, in the language of that moment."""
+        return CallBridge.ordered_reasons(state)
 
     def _save_progress(self, state: LineState, settled: bool = False) -> None:
         """``settled``: the call's end changed its verdict, so its reasons are written too (with or without the
         note that the warning was withdrawn)."""
-        from screening.transcript.explain import hit_reasons, hit_to_dict
+        from screening.transcript.explain import hit_to_dict
 
         history_id = state.history_id
         assert history_id is not None
@@ -766,17 +779,12 @@ class CallBridge(QObject):
             "transcript": state.transcript(),
             "hits": [hit_to_dict(h) for h in state.hits],
         }
-        # what was said leads the reasons when it raised the call above its number's verdict (a volunteer: 10086
-        # asking for the code was 拦截 with 「官方服务号码：中国移动客服」 as its reason in 记录)
-        heard = state.level > Level.parse(state.verdict.level) and bool(state.hits)
-        if settled or heard:
+        # the card's reasons in the card's order (``ordered_reasons``) once what was said raised the call, or at
+        # its end; the number's alone are written when the call is first recorded
+        if settled or self.words_raised(state):
             note = CallNote.WITHDRAWN
             said = [{"code": "call.warning_withdrawn", "zh": note.zh, "en": note.en}] if state.withdrawn else []
-            if heard and not state.withdrawn:
-                said += [
-                    {"code": "script", "zh": r.render("zh"), "en": r.render("en")} for r in hit_reasons(state.hits)
-                ]
-            fields["reasons"] = [*said, *(r.to_dict() for r in state.verdict.reasons)]
+            fields["reasons"] = [*said, *(_reason_dict(r) for r in self.ordered_reasons(state))]
         category = state.category or next((h.category for h in state.hits if h.category), None)
         if category:
             fields["category"] = category
@@ -948,3 +956,12 @@ class CallBridge(QObject):
             while sip_audio.active and time.monotonic() < deadline:
                 time.sleep(0.05)
         self._transcript_pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _reason_dict(reason: Renderable) -> dict[str, object]:
+    """A reason as the history stores it: a number's reason its own ``to_dict``, the words heard (a ``HitReason``) as
+    code ``script`` with both languages."""
+    to_dict = getattr(reason, "to_dict", None)
+    if callable(to_dict):
+        return dict(to_dict())
+    return {"code": "script", "zh": reason.render("zh"), "en": reason.render("en")}

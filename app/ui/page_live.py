@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.display import LIST_CATEGORIES, category_label, device_name, shown_category
-from app.live.service import BridgeError, CallNote, LineState, reason_texts, render
+from app.live.service import BridgeError, CallNote, LineState, render
 from app.services import AppServices
 from app.ui import style
 from app.ui.community import open_report_dialog, reported_text
@@ -372,11 +372,7 @@ class CallCard(QFrame):
         self._show_devices()
         from app.live.service import CallBridge
 
-        # what was said leads where it raised the call above its number's verdict; on a call it did not raise (the
-        # police's 110 warning about 安全账户, a volunteer), the number's own reasons lead and the words heard follow
-        heard, number = CallBridge.hit_reasons(state, lang), reason_texts(state.verdict, lang)
-        raised = state.level > Level.parse(getattr(state.verdict, "level", Level.UNKNOWN))
-        reasons = [*heard, *number] if raised else [*number, *heard]
+        reasons = [render(r, lang) for r in CallBridge.ordered_reasons(state)]  # the alert's and history's order
         if state.withdrawn:  # the call has ended and, heard whole, did not bear its warning out
             reasons.insert(0, Message(CallNote.WITHDRAWN).render(lang))
         # the scheme the call is shown under, as every table names it (a warning's story, not each cue's category)
