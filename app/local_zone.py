@@ -48,17 +48,20 @@ class LocalZone(tzinfo):
 LOCAL = LocalZone()
 
 
-def month_days(today: date, months_back: int = 0) -> tuple[int, datetime, datetime]:
-    """(days, since, until) of this calendar month so far (``months_back`` 0) or of the whole month before (1), as
-    local midnights: the period a family checks each month by (a trial asked for 「这个月」; 家人报告 and ``report``)."""
+def local_day_start(day: date) -> datetime:
+    """Local midnight of ``day`` as an aware datetime (the history stores UTC): where a report's or a page's days
+    begin."""
+    return datetime.combine(day, time_of_day()).astimezone()
+
+
+def month_days(today: date, last: bool = False) -> tuple[int, datetime, datetime]:
+    """(days, since, until) of this calendar month so far, or (``last``) of the whole month before, from local
+    midnight to local midnight: the period a family checks each month by (a trial asked for 「这个月」; 家人报告 and
+    ``report --month``)."""
     first = today.replace(day=1)
-    if months_back:
+    if last:
         end = first  # the day after the last day of last month
         first = (first - timedelta(days=1)).replace(day=1)
     else:
         end = today + timedelta(days=1)
-    return (end - first).days, _midnight(first), _midnight(end)
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time_of_day()).astimezone()
+    return (end - first).days, local_day_start(first), local_day_start(end)

@@ -107,8 +107,9 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         " in the --lang language (the system's by default).",
     )
     report.add_argument("--profile", default="", help="谁的手机 / whose phone")
-    report.add_argument("--days", type=int, default=7, help="最近几天（默认 7） / last N days (default 7)")
-    report.add_argument(
+    period = report.add_mutually_exclusive_group()  # a month or a number of days, not both (a review)
+    period.add_argument("--days", type=int, default=7, help="最近几天（默认 7） / last N days (default 7)")
+    period.add_argument(
         "--month",
         choices=("this", "last"),
         default=None,
@@ -423,7 +424,7 @@ def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
 
         from app.local_zone import month_days
 
-        args.days, since, until = month_days(date.today(), 1 if args.month == "last" else 0)
+        args.days, since, until = month_days(date.today(), last=args.month == "last")
     try:
         path, rep = build_family_report(
             ctx.data_dir, args.profile, args.out, args.days, since=since, until=until, lang=ctx.lang

@@ -410,7 +410,7 @@ class FamilyReportPage(QWidget):
         if choice == PERIOD_CUSTOM:
             return picked_days(self.since_edit, self.until_edit)
         if choice in (PERIOD_MONTH, PERIOD_LAST_MONTH):  # calendar months, in local days
-            return month_days(dt.date.today(), 1 if choice == PERIOD_LAST_MONTH else 0)
+            return month_days(dt.date.today(), last=choice == PERIOD_LAST_MONTH)
         return int(choice or PERIOD_7), None, None
 
     def _period_changed(self) -> None:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.display import CHAT, LIST_CATEGORIES, about_text, category_label, scheme_name, shown_category
+from app.local_zone import local_day_start
 from app.models.history_model import HistoryModel, HistoryRow
 from app.operations import DataArea
 from app.operations.history import MAX_ROWS, load_history, load_profiles
@@ -43,7 +44,6 @@ from app.ui.widgets import (
     VerdictBanner,
     date_range_edits,
     hint_label,
-    local_day_start,
     page_title,
     picked_days,
     render_text,

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import display
+from app.local_zone import local_day_start
 from app.reports.export import hit_span
 from app.ui import style
 from screening.types import Level
@@ -77,11 +78,6 @@ def date_range_edits(parent: QWidget, days_back: int) -> tuple[QDateEdit, QDateE
 
 def qdate_to_date(value: QDate) -> dt.date:
     return dt.date(value.year(), value.month(), value.day())
-
-
-def local_day_start(day: dt.date) -> dt.datetime:
-    """Local midnight of ``day`` as an aware datetime (the history stores UTC)."""
-    return dt.datetime.combine(day, dt.time()).astimezone()
 
 
 def picked_days(since_edit: QDateEdit, until_edit: QDateEdit) -> tuple[int, dt.datetime, dt.datetime]:
