@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from app import paths
-from app.phone.backup_xml import OWN_TYPES
+from app.phone.backup_xml import OWN_MESSAGE_TYPES, SENT_TYPES
 from app.settings import is_device_number
 from blocklists.history import is_unchecked, unread_speech
 from blocklists.pasted import PHONE_MARK
@@ -226,8 +226,12 @@ def call_type_label(call_type: str | None, lang: str) -> str:
 
 
 # What a history row is: a call (named by its direction, :func:`call_type_label`), a text message or a recording.
-# The person's own messages (``app.phone.backup_xml.OWN_TYPES``, and drafts): kept, never screened
-OWN_SMS_TEXT: dict[str, tuple[str, str]] = {"sent": ("发出的短信", "sent SMS"), "draft": ("短信草稿", "SMS draft")}
+# The person's own messages (``app.phone.backup_xml.OWN_MESSAGE_TYPES``): kept, never screened
+OWN_SMS_TEXT: dict[str, tuple[str, str]] = {
+    "sent": ("发出的短信", "sent SMS"),
+    "unsent": ("没发出去的短信", "unsent SMS"),  # queued, failed, in the outbox
+    "draft": ("短信草稿", "SMS draft"),
+}
 
 
 def own_message(row: Any) -> bool:
@@ -236,7 +240,7 @@ def own_message(row: Any) -> bool:
     kind = row.get("kind") if isinstance(row, dict) else getattr(row, "kind", None)
     raw = row if isinstance(row, dict) else getattr(row, "raw", None)
     call_type = raw.get("call_type") if isinstance(raw, dict) else getattr(row, "call_type", None)
-    return kind == "sms" and (call_type in OWN_TYPES or call_type == "draft")
+    return kind == "sms" and call_type in OWN_MESSAGE_TYPES
 
 
 RECORD_KIND_TEXT: dict[str, tuple[str, str]] = {
@@ -258,10 +262,8 @@ def record_kind_label(kind: str, lang: str, call_type: str | None = None) -> str
         return call_type_label(call_type, lang)
     if kind == "sms" and call_type == CHAT:
         return CHAT_TEXT[1] if lang.startswith("en") else CHAT_TEXT[0]
-    if kind == "sms" and (
-        call_type in OWN_TYPES or call_type == "draft"
-    ):  # a trial: 「好的，知道了」 to 儿子 read as received
-        zh, en = OWN_SMS_TEXT["draft" if call_type == "draft" else "sent"]
+    if kind == "sms" and call_type in OWN_MESSAGE_TYPES:  # a trial: 「好的，知道了」 to 儿子 read as received
+        zh, en = OWN_SMS_TEXT["sent" if call_type in SENT_TYPES else "draft" if call_type == "draft" else "unsent"]
         return en if lang.startswith("en") else zh
     zh, en = RECORD_KIND_TEXT.get(kind, (kind, kind))
     return en if lang.startswith("en") else zh

@@ -41,6 +41,10 @@ MMS_FROM = 137  # PduHeaders.FROM in <addr type=…>
 # The ``call_type`` values of what the person did themselves (a call made, a message sent or being sent), as these
 # backups and the call-log CSVs store them; a draft was never sent
 OWN_TYPES = frozenset({"outgoing", "sent", "outbox", "queued", "failed"})
+# A message's ``call_type`` that is the person's own, a draft too: kept, never screened (``app.display.own_message``);
+# of them only these left the phone
+SENT_TYPES = frozenset({"outgoing", "sent"})
+OWN_MESSAGE_TYPES = OWN_TYPES | {"draft"}
 
 
 class BackupProblem(MessageCode):

@@ -107,3 +107,21 @@ def test_a_sent_message_is_named_as_sent_and_not_vouched_for(qtbot, page_service
     page.table.setCurrentIndex(page.table.proxy.mapFromSource(page.model.index(got, 0)))
     assert page.transcript_label.text().startswith("短信内容")
     assert "儿子" in page.banner.title_text()
+
+
+def test_own_messages_are_named_by_whether_they_left_the_phone() -> None:
+    """A review: a queued or failed SMS was called 发出的短信 though it never left the phone."""
+    from app.display import own_message, record_kind_label
+
+    names = {t: record_kind_label("sms", "zh", t) for t in ("sent", "outgoing", "queued", "failed", "outbox", "draft")}
+    assert names == {
+        "sent": "发出的短信", "outgoing": "发出的短信", "queued": "没发出去的短信", "failed": "没发出去的短信",
+        "outbox": "没发出去的短信", "draft": "短信草稿",
+    }  # fmt: skip
+    assert (
+        record_kind_label("sms", "en", "failed") == "unsent SMS" and record_kind_label("sms", "zh", "inbox") == "短信"
+    )
+    assert own_message({"kind": "sms", "call_type": "draft"}) and not own_message({"kind": "sms", "call_type": None})
+    assert not own_message({"kind": "sms", "call_type": "chat"}) and not own_message(
+        {"kind": "call", "call_type": "sent"}
+    )
