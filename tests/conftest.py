@@ -17,6 +17,15 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_language_findings() -> None:
+    """What model loads found of a model's language is kept per process (``app.audio.model``): each test starts
+    without another's, so none passes or fails by the order they ran in."""
+    from app.audio.model import forget_languages
+
+    forget_languages()
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     path = tmp_path / "data"

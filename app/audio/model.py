@@ -65,6 +65,12 @@ def note_language(model: Any) -> None:
         _LANGUAGE_FOUND[str(Path(model.path).resolve())] = warning
 
 
+def forget_languages() -> None:
+    """Forget what loads found (tests: each starts without another's findings)."""
+    with _LANGUAGE_LOCK:
+        _LANGUAGE_FOUND.clear()
+
+
 def language_warning(resolved: ResolvedModel) -> Any:
     """The model's language warning: what a load found this session, else what its name or README says
     (``ModelInfo.language_warning``). The one answer for Settings, 录音分析 and the CLI's status."""

@@ -437,6 +437,7 @@ def cmd_scan(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_model_status(args: argparse.Namespace, ctx: CliContext) -> int:
+    from app.audio.model import language_warning
     from speech.models import CATALOGUE, installed_models
 
     try:
@@ -445,7 +446,8 @@ def cmd_model_status(args: argparse.Namespace, ctx: CliContext) -> int:
         resolved = None
         problem = exc
     installed = installed_models(ctx.data_dir)
-    heard = resolved.info.language_warning() if resolved else None  # named for another language (vosk-model-small-ko)
+    # of another language by its name or README (a command runs in a process of its own: no load found it yet)
+    heard = language_warning(resolved) if resolved else None
     if args.json:
         out = {
             "model": str(resolved.path) if resolved else None,

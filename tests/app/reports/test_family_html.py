@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 from collections import Counter
 from datetime import date
@@ -408,8 +409,10 @@ def test_the_printed_report_is_a4_with_its_table_open_and_no_heading_left_at_a_p
 
     from tests.app.phone.chromium import print_pdf
 
-    if shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None:
-        pytest.fail("poppler-utils (pdfinfo, pdftotext) is missing: .ci/run installs it")
+    if shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None:  # the rule chromium's check follows
+        if os.environ.get("CI"):
+            pytest.fail("poppler-utils (pdfinfo, pdftotext) is missing on CI: .ci/run must install it")
+        pytest.skip("Debian's poppler-utils is not installed (apt-get install poppler-utils, listed in .ci/run)")
     rep = _full_report()
     rep.timeline = {date(2026, 12, 1): Counter(call=1), date(2026, 12, 3): Counter(sms=2)}
     page = tmp_path / "report.html"
