@@ -54,6 +54,12 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     check.add_argument("-f", "--file", help="从文件读取号码（每行一个，或通话记录 CSV）/ read numbers from a file")
     check.add_argument("--json", action="store_true", help="输出 JSON（每个号码一个对象）/ JSON output")
     check.add_argument("--why", action="store_true", help="列出全部原因和依据 / list every reason with its reference")
+    check.add_argument(
+        "--sms",
+        action="store_true",
+        help="按短信发件人判断（1069 短信端口、+86 10086 这样的官方号码发短信是正常的）/ judge them as text-message "
+        "senders (an SMS port or +86 10086 sending a text is normal)",
+    )
     check.add_argument("--region", default="CN", help="默认地区（默认 CN）/ default region (CN)")
     check.set_defaults(func=_friendly(cmd_check))
 
@@ -421,11 +427,12 @@ def cmd_check(args: argparse.Namespace, ctx: Any) -> int:
         )
         return 2
     screener = NumberScreener(_store(ctx, args.region), region=args.region)
+    channel: Any = "sms" if getattr(args, "sms", False) else "call"  # who sent a text, or who called (the default)
     stream = itertools.chain([first], numbers)
     if args.json:
         write = ctx.out.write
         for n, details in stream:
-            found = screener.screen(n).to_dict()
+            found = screener.screen(n, channel).to_dict()
             if details:  # the call log's 姓名 and 时间 for this number
                 found |= {"name": details.name, "time": details.time}
             write(json.dumps(found, ensure_ascii=False) + "\n")
@@ -436,7 +443,7 @@ def cmd_check(args: argparse.Namespace, ctx: Any) -> int:
             header = columns is None
             if columns is None:
                 columns = (any(d.name for _n, d in block), any(d.time for _n, d in block))
-            verdicts = [(screener.screen(n), d) for n, d in block]
+            verdicts = [(screener.screen(n, channel), d) for n, d in block]
             typos += _print_check_block(ctx, args, verdicts, header, columns)
         if typos:
             echo_err(

@@ -523,3 +523,15 @@ def test_check_file_keeps_each_numbers_name_and_time(run_cli, tmp_path: Path) ->
         ("95275012", "骚扰电话", "2026-12-06 10:00"),
         ("0513-96110", "", "2026-12-06 11:00"),
     }
+
+
+def test_check_sms_judges_numbers_as_message_senders(run_cli) -> None:  # type: ignore[no-untyped-def]
+    """A volunteer checks SMS senders: +86 10086 read 拦截 (a spoofed official number, as a caller it is) and every
+    1069 port 警告 (no caller ID should be one). With --sms they are judged as senders; a leased 95 block is the same."""
+    as_caller = run_cli("check", "+86 10086", "10690000123")
+    as_sender = run_cli("check", "--sms", "+86 10086", "10690000123")
+    assert as_caller.returncode == 0 and as_sender.returncode == 0, as_sender.stderr
+    assert "拦截" in as_caller.stdout and "警告" in as_caller.stdout
+    assert "拦截" not in as_sender.stdout and "警告" not in as_sender.stdout and "中国移动" in as_sender.stdout
+    both = run_cli("check", "--sms", "95275012").stdout
+    assert "警告" in both and "--sms" in run_cli("check", "--help").stdout
