@@ -34,7 +34,7 @@ from app.audio.service import device_arg
 from app.calls.controller import CallController, CallSettings
 from app.calls.events import CallEnded, CallEvent, SourceBase, SourceStatus
 from app.calls.sources.manual import ManualSource
-from app.display import Renderable, render_all, render_text
+from app.display import Renderable, render_text
 from app.operations import DataArea
 from app.operations import calls as call_ops
 from app.settings import devices_for_line
@@ -96,10 +96,6 @@ class BridgeError(ValueError):
 
 def render(value: object, lang: str) -> str:
     return render_text(value, lang)
-
-
-def reason_texts(verdict: NumberVerdict, lang: str) -> list[str]:
-    return render_all(verdict.reasons, lang)
 
 
 @dataclass
@@ -362,7 +358,7 @@ class CallBridge(QObject):
         if history_id is not None:
             self._services.notify_changed(DataArea.HISTORY)  # the controller wrote the call's row
         self.callScreened.emit(event, verdict, history_id)
-        self._services.alerts.consider(state.key, state.number, state.level, self.alert_reasons(state))
+        self._services.alerts.consider(state.key, state.number, state.level, self.ordered_reasons(state))
         self._auto_listen(state)
 
     # ------------------------------------------------------------ transcript
@@ -698,7 +694,7 @@ class CallBridge(QObject):
             self._save_progress(state, settled=cleared)  # a withdrawal cleared: its note leaves the reasons
         if rose:
             self._services.alerts.consider(
-                state.key, state.number, state.level, self.alert_reasons(state), excerpt=state.transcript()
+                state.key, state.number, state.level, self.ordered_reasons(state), excerpt=state.transcript()
             )
         if last_words:
             settled = self._settle(state)
@@ -740,13 +736,6 @@ class CallBridge(QObject):
             self._services.alerts.reinstate(state.key, Message(CallNote.LAST_WORDS))
 
     @staticmethod
-    def hit_reasons(state: LineState, lang: str) -> list[str]:
-        """One line per scam category with the phrases heard (``screening.transcript.explain.hit_reasons``)."""
-        from screening.transcript.explain import hit_reasons
-
-        return [r.render(lang) for r in hit_reasons(state.hits)]
-
-    @staticmethod
     def words_raised(state: LineState) -> bool:
         """Whether what was said raised the call above its number's verdict (then its reasons lead)."""
         return bool(state.hits) and state.level > Level.parse(state.verdict.level)
@@ -760,11 +749,6 @@ class CallBridge(QObject):
 
         heard, number = list(hit_reasons(state.hits)), list(state.verdict.reasons)
         return [*heard, *number] if CallBridge.words_raised(state) else [*number, *heard]
-
-    @staticmethod
-    def alert_reasons(state: LineState) -> list[Renderable]:
-        """What the alert says, as codes: rendered by whoever shows it, in the language of that moment."""
-        return CallBridge.ordered_reasons(state)
 
     def _save_progress(self, state: LineState, settled: bool = False) -> None:
         """``settled``: the call's end changed its verdict, so its reasons are written too (with or without the

@@ -290,9 +290,11 @@ def test_hit_reasons_quote_each_stretch_of_speech_once() -> None:
         SimpleNamespace(category="police", category_text=police, matched="公安局"),
         SimpleNamespace(category="police", category_text=police, matched="公安局"),
     ]
-    state = SimpleNamespace(hits=hits)
-    assert CallBridge.hit_reasons(state, "zh") == ["常见诈骗手法：“把钱转”“转到安全账户”", "冒充公检法：“公安局”"]
-    assert CallBridge.hit_reasons(state, "en")[1] == "Fake police: “公安局”"
+    said = CallBridge.ordered_reasons(
+        SimpleNamespace(hits=hits, verdict=SimpleNamespace(reasons=(), level=Level.UNKNOWN), level=Level.WARN)
+    )
+    assert [r.render("zh") for r in said] == ["常见诈骗手法：“把钱转”“转到安全账户”", "冒充公检法：“公安局”"]
+    assert said[1].render("en") == "Fake police: “公安局”"
 
 
 def test_a_card_names_the_devices_its_line_is_heard_on(qtbot, qapp, services) -> None:
