@@ -137,6 +137,17 @@ class SpeechProblem(MessageCode):
         "Chinese calls would come out as another language and could not be judged. Download or import the "
         f"Chinese speech model vosk-model-small-cn-0.22 in Settings ({MODEL_COMMANDS_EN}).",
     )
+    MODEL_NOT_REMOVABLE = (
+        "“{path}”不是本程序下载或导入的模型（不在数据文件夹的 models 里），程序不会删除它；不再需要的话，请自己删除这个文件夹，"
+        "或下载、导入另一个模型。",
+        "“{path}” was not downloaded or imported by this app (it is not in the data folder's models), so the app does "
+        "not delete it; if you no longer need it, delete the folder yourself, or download or import another model.",
+    )
+    MODEL_REMOVE_FAILED = (
+        "无法删除模型文件夹“{path}”：{detail}。模型保持原样；请关闭正在用它的程序后再试。",
+        "Could not delete the model folder “{path}”: {detail}. The model is as it was; close anything using it and "
+        "try again.",
+    )
     DEVICE_NOT_FOUND = ("找不到录音设备“{device}”。", "Recording device “{device}” not found.")
     DEVICE_OPEN_FAILED = (
         "无法打开录音设备“{device}”：{detail}",

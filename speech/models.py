@@ -47,7 +47,7 @@ MAX_UNPACK_BYTES = 8_000_000_000
 LOAD_CHECK_TIMEOUT_S = 600.0
 #: Prefixes of the temporary folders an import or a replacement uses inside ``<data>/models``; each carries the
 #: pid of the process that made it, so a later start can remove those a killed import left behind.
-_STAGING_PREFIXES = (".import-", ".unpack-")
+_STAGING_PREFIXES = (".import-", ".unpack-", ".removing-")
 
 ProgressFn = Callable[[int, "int | None"], None]
 
@@ -256,27 +256,32 @@ def installed_models(data_dir: Path) -> list[ModelInfo]:
     return found
 
 
+def configured_folder(data_dir: Path | None, settings_path: str | os.PathLike[str]) -> Path:
+    """The folder a settings path names: a relative one is inside the data dir (a model the app installed there: the
+    data folder copied to a USB stick takes it along)."""
+    configured = Path(settings_path)
+    if not configured.is_absolute() and data_dir is not None:
+        return Path(data_dir) / configured
+    if data_dir is not None and not configured.exists():
+        # an older setting's absolute path into the data folder it was copied from: the copy's own model of that
+        # name (a review: a copied data folder still pointed at the old one)
+        copied = Path(data_dir) / MODELS_SUBDIR / configured.name
+        if copied.is_dir():
+            return copied
+    return configured
+
+
 def resolve_model(
     data_dir: Path | None,
     settings_path: str | os.PathLike[str] | None = None,
     bundled_path: str | os.PathLike[str] | None = None,
     env: Mapping[str, str] | None = None,
 ) -> ResolvedModel:
-    """Pick the model to use; an explicitly configured but broken path is an error, not skipped. A relative settings
-    path is inside the data dir (a model the app installed there: the data folder copied to a USB stick takes it
-    along)."""
+    """Pick the model to use; an explicitly configured but broken path (:func:`configured_folder`) is an error, not
+    skipped."""
     env = os.environ if env is None else env
     if settings_path:
-        configured = Path(settings_path)
-        if not configured.is_absolute() and data_dir is not None:
-            configured = Path(data_dir) / configured
-        elif data_dir is not None and not configured.exists():
-            # an older setting's absolute path into the data folder it was copied from: the copy's own model of that
-            # name (a review: a copied data folder still pointed at the old one)
-            copied = Path(data_dir) / "models" / configured.name
-            if copied.is_dir():
-                configured = copied
-        return ResolvedModel(validate_model_dir(configured), ModelSource.SETTINGS)
+        return ResolvedModel(validate_model_dir(configured_folder(data_dir, settings_path)), ModelSource.SETTINGS)
     from_env = env.get(ENV_VAR)
     if from_env:
         return ResolvedModel(validate_model_dir(Path(from_env)), ModelSource.ENV)
@@ -465,6 +470,39 @@ def cleanup_staging(data_dir: Path) -> list[str]:
     if removed:
         log.info("removed %d folder(s) left by an interrupted model import", len(removed))
     return removed
+
+
+def installed_by_app(path: str | os.PathLike[str], data_dir: Path | None) -> bool:
+    """Whether ``path`` is a model folder the app itself put in ``<data>/models`` (an import or a download), the only
+    ones it offers to delete: a folder the user keeps elsewhere, the ``CALLSHIELD_VOSK_MODEL`` one or an installer's
+    bundled model is not the app's to remove."""
+    if data_dir is None:
+        return False
+    folder = Path(path)
+    try:
+        return not folder.is_symlink() and folder.resolve().parent == models_dir(data_dir).resolve()
+    except OSError:
+        return False
+
+
+def remove_model(path: str | os.PathLike[str], data_dir: Path) -> str:
+    """Delete a model the app installed (:func:`installed_by_app`; a wrong language's, or one no longer wanted) and
+    return its folder name. The folder is first renamed to a hidden ``.removing-<pid>-…`` name in one step, so a removal
+    cut short never leaves half a model to be picked (:func:`installed_models` skips hidden names); a later start's
+    :func:`cleanup_staging` finishes it. A folder that cannot be renamed (open on Windows) stays whole."""
+    folder = Path(path)
+    if not installed_by_app(folder, data_dir):
+        raise ModelError(SpeechProblem.MODEL_NOT_REMOVABLE, path=str(folder))
+    folder = folder.resolve()
+    hidden = folder.with_name(f".removing-{os.getpid()}-{threading.get_ident()}-{folder.name}")
+    try:
+        os.replace(folder, hidden)
+    except OSError as exc:
+        raise ModelError(SpeechProblem.MODEL_REMOVE_FAILED, path=str(folder), detail=exc.strerror or str(exc)) from exc
+    shutil.rmtree(hidden, ignore_errors=True)
+    if hidden.exists():
+        log.warning("model folder %s only partly removed; the next start finishes it", folder.name)
+    return folder.name
 
 
 def import_model(

@@ -11,6 +11,7 @@ import logging
 import os
 import threading
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -79,3 +80,22 @@ def language_warning(resolved: ResolvedModel) -> Any:
         if key in _LANGUAGE_FOUND:
             return _LANGUAGE_FOUND[key]
     return resolved.info.language_warning()
+
+
+@dataclass(frozen=True)
+class RemovedModel:
+    name: str  # the folder's name
+    was_chosen: bool  # the settings named it: the caller clears ``model_path``, so the next model found is used
+
+
+def remove_app_model(data_dir: Path, path: str | os.PathLike[str], settings_path: str | None) -> RemovedModel:
+    """Delete a model the app installed (``speech.models.remove_model``: a wrong language's, or one no longer wanted);
+    Settings' 删除此模型 and ``callshield model remove`` both come here. Raises ``speech.errors.ModelError``."""
+    from speech.models import configured_folder, remove_model
+
+    folder = Path(path).resolve()
+    chosen = bool(settings_path) and configured_folder(data_dir, settings_path or "").resolve() == folder
+    name = remove_model(folder, data_dir)
+    with _LANGUAGE_LOCK:
+        _LANGUAGE_FOUND.pop(str(folder), None)
+    return RemovedModel(name, chosen)

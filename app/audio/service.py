@@ -380,8 +380,11 @@ class SpeechService(QObject):
                 resolved = resolve_app_model(data_dir, settings_path)
             except SpeechError as exc:
                 return ModelStatus(None, None, exc.message)
+            from speech.models import installed_by_app
+
             warning = language_warning(resolved)
-            return ModelStatus(str(resolved.path), resolved.source, None, warning)
+            removable = installed_by_app(resolved.path, data_dir)
+            return ModelStatus(str(resolved.path), resolved.source, None, warning, removable)
 
         self._services.jobs.run(check, on_result=on_result, on_error=lambda e: on_result(ModelStatus(None, None, e)))
 
@@ -445,6 +448,29 @@ class SpeechService(QObject):
             on_cancelled=on_cancelled,
             name="model-import",
         )
+
+    def remove_model(
+        self, path: str, on_result: Callable[[Any], None], on_error: Callable[[BaseException], None]
+    ) -> None:
+        """Delete a model the app installed, in a worker (a large model is gigabytes); the setting that chose it is
+        cleared on the GUI thread, so the next model found is used, or none (``app.audio.model.remove_app_model``)."""
+        data_dir = self._services.data_dir
+        settings_path = self._services.settings.value.model_path
+
+        def run() -> Any:
+            from app.audio.model import remove_app_model
+
+            with self._model_lock:  # a load waits: it must not read a folder being deleted
+                removed = remove_app_model(data_dir, path, settings_path)
+                self._model = None
+            return removed
+
+        def done(removed: Any) -> None:
+            if removed.was_chosen and self._services.settings.value.model_path == settings_path:
+                self._services.settings.update(model_path=None)
+            on_result(removed)
+
+        self._services.jobs.run(run, on_result=done, on_error=on_error, name="model-remove")
 
     def close(self) -> None:
         for slot in list(self._meters):
@@ -523,6 +549,7 @@ class ModelStatus:
     source: Any  # speech.models.ModelSource
     problem: Any  # a Message (or exception) when no usable model was found
     warning: Any = None  # the model's language warning, once it was loaded (``LoadedModel.language_warning``)
+    removable: bool = False  # the app installed it (an import or a download): Settings offers to delete it
 
     @property
     def ready(self) -> bool:

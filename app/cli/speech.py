@@ -83,6 +83,16 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     im = msub.add_parser("import", parents=[parent], help="从 zip 或文件夹导入模型 / import a model zip or folder")
     im.add_argument("path")
     im.set_defaults(func=cmd_model_import)
+    rm = msub.add_parser(
+        "remove", parents=[parent], help="删除程序下载或导入的模型 / delete a model the app downloaded or imported"
+    )
+    rm.add_argument(
+        "name",
+        nargs="?",
+        help="数据文件夹 models 里的文件夹名（默认：当前模型）/ folder name in the data folder's models",
+    )
+    rm.add_argument("--yes", action="store_true", help="不再询问 / do not ask to confirm")
+    rm.set_defaults(func=cmd_model_remove)
     dl = msub.add_parser("download", parents=[parent], help="下载官方中文模型 / download the official Mandarin model")
     dl.add_argument("which", nargs="?", choices=["small", "large"], default="small")
     dl.add_argument("--url", help="镜像地址（仍校验 SHA-256）/ mirror URL (SHA-256 is still checked)")
@@ -495,6 +505,56 @@ def cmd_model_import(args: argparse.Namespace, ctx: CliContext) -> int:
     heard = loaded.language_warning()  # imported all the same (it is what was asked for), and said plainly
     if heard is not None:
         print(heard.render(ctx.lang), file=ctx.err)
+    return 0
+
+
+def cmd_model_remove(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Delete a model the app installed: the one in use, or the one named; the settings stop naming it."""
+    import dataclasses
+
+    from app.audio.model import remove_app_model
+    from app.settings import load_settings, save_settings
+    from speech.models import installed_models, models_dir
+
+    if args.name:
+        folder = models_dir(ctx.data_dir) / args.name
+        if not folder.is_dir() or args.name.startswith(".") or Path(args.name).name != args.name:
+            installed = ", ".join(m.name for m in installed_models(ctx.data_dir)) or ctx.t("（没有）", "(none)")
+            print(
+                ctx.t(
+                    f"数据文件夹里没有名为“{args.name}”的模型。已安装：{installed}",
+                    f"No model named “{args.name}” in the data folder. Installed: {installed}",
+                ),
+                file=ctx.err,
+            )
+            return EXIT_ERROR
+    else:
+        try:
+            folder = _resolve(ctx, None).path
+        except SpeechError as exc:
+            return _fail(ctx, exc)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print(
+                ctx.t(
+                    f"将删除模型文件夹 {folder}。确认请加 --yes。",
+                    f"This deletes the model folder {folder}. Add --yes to confirm.",
+                ),
+                file=ctx.err,
+            )
+            return EXIT_ERROR
+        answer = input(ctx.t(f"删除模型文件夹 {folder}？[y/N] ", f"Delete the model folder {folder}? [y/N] "))
+        if answer.strip().lower() not in ("y", "yes", "是"):
+            print(ctx.t("没有删除。", "Nothing deleted."), file=ctx.out)
+            return EXIT_ERROR
+    settings = load_settings(ctx.data_dir)
+    try:
+        removed = remove_app_model(ctx.data_dir, folder, settings.model_path)
+    except SpeechError as exc:
+        return _fail(ctx, exc)
+    if removed.was_chosen:
+        save_settings(ctx.data_dir, dataclasses.replace(settings, model_path=None))
+    print(ctx.t(f"已删除模型：{removed.name}", f"model deleted: {removed.name}"), file=ctx.out)
     return 0
 
 

@@ -2419,6 +2419,38 @@ Once closed, calls and new recordings are no longer checked and you will not be 
             <translation>Speech recognition is not installed; only numbers are checked.</translation>
         </message>
         <message>
+            <source>删除这个由本程序下载或导入的模型（例如误导入的非中文模型）；以后可以重新下载或导入。</source>
+            <translation>Delete this model, which the app downloaded or imported (such as a non-Chinese model imported by mistake); you can download or import one again later.</translation>
+        </message>
+        <message>
+            <source>只能删除本程序下载或导入的模型。</source>
+            <translation>Only a model the app downloaded or imported can be deleted here.</translation>
+        </message>
+        <message>
+            <source>删除语音模型</source>
+            <translation>Delete the speech model</translation>
+        </message>
+        <message>
+            <source>确定删除语音模型“%1”吗？会删除数据文件夹里的这份模型文件；以后可以重新下载或导入。</source>
+            <translation>Delete the speech model “%1”? Its files in the data folder are deleted; you can download or import it again later.</translation>
+        </message>
+        <message>
+            <source>删除</source>
+            <translation>Delete</translation>
+        </message>
+        <message>
+            <source>保留</source>
+            <translation>Keep</translation>
+        </message>
+        <message>
+            <source>已删除模型“%1”。</source>
+            <translation>Deleted the model “%1”.</translation>
+        </message>
+        <message>
+            <source>没有删除：</source>
+            <translation>Not deleted: </translation>
+        </message>
+        <message>
             <source>选择语音模型压缩包</source>
             <translation>Choose a speech model zip</translation>
         </message>
@@ -2457,6 +2489,10 @@ Once closed, calls and new recordings are no longer checked and you will not be 
         <message>
             <source>取消</source>
             <translation>Cancel</translation>
+        </message>
+        <message>
+            <source>删除此模型…</source>
+            <translation>Delete this model…</translation>
         </message>
         <message>
             <source>下载地址</source>

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -98,7 +99,12 @@ def test_lying_sizes_in_the_zip_directory_are_caught_while_unpacking(
 def test_staging_left_by_a_killed_import_is_cleaned_on_start(tmp_path: Path) -> None:
     root = models_dir(tmp_path)
     dead = 2**22 + 12345  # above pid_max's default: no such process
-    leftovers = [root / f".import-{dead}-abc", root / f".unpack-{dead}-def", root / f".m.old-{dead}-7"]
+    leftovers = [
+        root / f".import-{dead}-abc",
+        root / f".unpack-{dead}-def",
+        root / f".m.old-{dead}-7",
+        root / f".removing-{dead}-9-vosk-model-small-ko-0.22",  # a deletion cut short
+    ]
     for p in leftovers:
         (p / "am").mkdir(parents=True)
         (p / "am" / "final.mdl").write_bytes(b"\0" * 1000)
@@ -137,3 +143,47 @@ def test_the_command_cleans_staging_on_start(data_dir: Path, run_cli) -> None:  
     r = run_cli("--lang", "en", "lists", "show")
     assert r.returncode == 0, r.stderr
     assert not left.exists()
+
+
+def test_removing_a_model_the_app_installed_and_nothing_else(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settings' 删除此模型 and ``model remove``: only a folder in ``<data>/models`` goes, in one rename first, so a
+    removal cut short never leaves half a model to be picked; a folder elsewhere, or a link into models that leads
+    elsewhere, is refused and kept whole."""
+    from speech.models import installed_by_app, remove_model
+
+    data = tmp_path / "data"
+    ours = fake_model(models_dir(data), "vosk-model-small-ko-0.22")
+    other = fake_model(models_dir(data), "vosk-model-small-cn-0.22")
+    theirs = fake_model(tmp_path / "elsewhere", "vosk-model-small-cn-0.22")
+    link = models_dir(data) / "linked"
+    link.symlink_to(theirs, target_is_directory=True)
+    assert installed_by_app(ours, data) and not installed_by_app(theirs, data) and not installed_by_app(link, data)
+    for refused in (theirs, link, data):
+        with pytest.raises(ModelError) as info:
+            remove_model(refused, data)
+        assert info.value.code is SpeechProblem.MODEL_NOT_REMOVABLE
+        assert "不是本程序下载或导入的模型" in info.value.render("zh")
+    assert (theirs / "am" / "final.mdl").is_file() and link.is_symlink()
+    link.unlink()
+
+    # a folder that cannot be renamed (open in another program on Windows): explained, and the model is untouched
+    def refuse(src: Any, dst: Any) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(models.os, "replace", refuse)
+    with pytest.raises(ModelError) as info:
+        remove_model(ours, data)
+    assert info.value.code is SpeechProblem.MODEL_REMOVE_FAILED and "Permission denied" in info.value.render("en")
+    assert validate_model_dir(ours).name == ours.name
+    monkeypatch.undo()
+
+    # cut short after the rename (rmtree is interrupted): the hidden folder is no model, and the next start clears it
+    monkeypatch.setattr(models.shutil, "rmtree", lambda path, ignore_errors=False: None)
+    assert remove_model(ours, data) == "vosk-model-small-ko-0.22"
+    monkeypatch.undo()
+    assert not ours.exists()
+    left = [p for p in models_dir(data).iterdir() if p.name.startswith(".removing-")]
+    assert len(left) == 1 and [m.name for m in installed_models(data)] == ["vosk-model-small-cn-0.22"]
+    assert cleanup_staging(data) == []  # this process is alive: its own deletion is not taken over
+    assert remove_model(other, data) == "vosk-model-small-cn-0.22" and not other.exists()
+    assert installed_models(data) == []

