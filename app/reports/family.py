@@ -134,7 +134,7 @@ def _as_written(text: str, hits: list[Any]) -> list[str]:
         _, anchored = shown_transcript(text, [_HitRecord(h) for h in found]) if text else ("", [])
     except (TypeError, ValueError):  # a hand-edited row's offsets: its own words
         return [p for p in plain if p]
-    written = {id(a._hit.record): a.matched for a in anchored}
+    written = {id(a.record): a.matched for a in anchored}  # (AnchoredHit passes the _HitRecord's record through)
     out = (written.get(id(h), p) for h, p in zip(found, plain, strict=True))
     # a phrase heard across a sender's brackets (医保局】您的医保卡已被冻结) loses them: the chip is 〖…〗 itself
     return [w for w in (" ".join(_BRACKETS.sub(" ", w).split()) for w in out) if w]
