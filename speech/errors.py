@@ -143,6 +143,11 @@ class SpeechProblem(MessageCode):
         "“{path}” was not downloaded or imported by this app (it is not in the data folder's models), so the app does "
         "not delete it; if you no longer need it, delete the folder yourself, or download or import another model.",
     )
+    MODEL_IN_USE = (
+        "语音模型正在使用（正在转写通话、分析录音、试录，或在导入、下载模型），现在不能删除；结束后再删除。",
+        "The speech model is in use (a call or a recording is being transcribed, or a model is being imported or "
+        "downloaded), so it cannot be deleted now; delete it when that has finished.",
+    )
     MODEL_REMOVE_FAILED = (
         "无法删除模型文件夹“{path}”：{detail}。模型保持原样；请关闭正在用它的程序后再试。",
         "Could not delete the model folder “{path}”: {detail}. The model is as it was; close anything using it and "

@@ -20,6 +20,7 @@ import logging
 import os
 import re
 import shutil
+import stat
 import tempfile
 import threading
 import urllib.error
@@ -29,6 +30,7 @@ import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from screening.i18n import Message
 from screening.processes import pid_alive
@@ -271,6 +273,15 @@ def configured_folder(data_dir: Path | None, settings_path: str | os.PathLike[st
     return configured
 
 
+def _deleted_from_models(folder: Path, data_dir: Path | None) -> bool:
+    if data_dir is None or folder.exists() or folder.is_symlink():
+        return False
+    try:
+        return folder.parent.resolve() == models_dir(data_dir).resolve()
+    except OSError:
+        return False
+
+
 def resolve_model(
     data_dir: Path | None,
     settings_path: str | os.PathLike[str] | None = None,
@@ -281,7 +292,12 @@ def resolve_model(
     skipped."""
     env = os.environ if env is None else env
     if settings_path:
-        return ResolvedModel(validate_model_dir(configured_folder(data_dir, settings_path)), ModelSource.SETTINGS)
+        configured = configured_folder(data_dir, settings_path)
+        if not _deleted_from_models(configured, data_dir):
+            return ResolvedModel(validate_model_dir(configured), ModelSource.SETTINGS)
+        # the model the settings chose was deleted from the data folder (Settings' 删除此模型…, ``model remove`` while
+        # the app ran with it chosen, or by hand): the next one found is used, as after the setting is cleared
+        log.info("the model the settings name is no longer in the data folder; looking for another")
     from_env = env.get(ENV_VAR)
     if from_env:
         return ResolvedModel(validate_model_dir(Path(from_env)), ModelSource.ENV)
@@ -464,8 +480,7 @@ def cleanup_staging(data_dir: Path) -> list[str]:
         pid = _staging_pid(child.name)
         if pid is None or not child.is_dir() or pid_alive(pid):
             continue
-        shutil.rmtree(child, ignore_errors=True)
-        if not child.exists():
+        if purge_folder(child):
             removed.append(child.name)
     if removed:
         log.info("removed %d folder(s) left by an interrupted model import", len(removed))
@@ -473,24 +488,32 @@ def cleanup_staging(data_dir: Path) -> list[str]:
 
 
 def installed_by_app(path: str | os.PathLike[str], data_dir: Path | None) -> bool:
-    """Whether ``path`` is a model folder the app itself put in ``<data>/models`` (an import or a download), the only
-    ones it offers to delete: a folder the user keeps elsewhere, the ``CALLSHIELD_VOSK_MODEL`` one or an installer's
-    bundled model is not the app's to remove."""
+    """Whether ``path`` is a model folder in ``<data>/models`` (where an import or a download puts it), the only ones
+    the app offers to delete: a folder the user keeps elsewhere, a link in ``models`` to one, an installer's bundled
+    model or a folder there that is no model is not the app's to remove (``app.audio.model`` also spares the
+    ``CALLSHIELD_VOSK_MODEL`` one)."""
     if data_dir is None:
         return False
     folder = Path(path)
     try:
-        return not folder.is_symlink() and folder.resolve().parent == models_dir(data_dir).resolve()
-    except OSError:
+        if (
+            folder.is_symlink()
+            or folder.name.startswith(".")
+            or folder.resolve().parent != models_dir(data_dir).resolve()
+        ):
+            return False
+        validate_model_dir(folder)
+    except (OSError, ModelError):
         return False
+    return True
 
 
-def remove_model(path: str | os.PathLike[str], data_dir: Path) -> str:
-    """Delete a model the app installed (:func:`installed_by_app`; a wrong language's, or one no longer wanted) and
-    return its folder name. The folder is first renamed to a hidden ``.removing-<pid>-…`` name in one step, so a removal
-    cut short never leaves half a model to be picked (:func:`installed_models` skips hidden names); a later start's
-    :func:`cleanup_staging` finishes it. A folder that cannot be renamed (open on Windows) stays whole."""
-    folder = Path(path)
+def detach_model(path: str | os.PathLike[str], data_dir: Path) -> Path:
+    """Take a model the app installed (:func:`installed_by_app`) out of use in one rename, to a hidden
+    ``.removing-<pid>-…`` name that no resolver picks (:func:`installed_models` skips hidden names); return that folder
+    for :func:`purge_folder`. A removal cut short leaves no half model: a later start's :func:`cleanup_staging`
+    finishes it. A folder that cannot be renamed (open in another program on Windows) stays whole."""
+    folder = Path(path)  # (not resolved first: a link in models must be refused, not followed to the model it names)
     if not installed_by_app(folder, data_dir):
         raise ModelError(SpeechProblem.MODEL_NOT_REMOVABLE, path=str(folder))
     folder = folder.resolve()
@@ -499,10 +522,32 @@ def remove_model(path: str | os.PathLike[str], data_dir: Path) -> str:
         os.replace(folder, hidden)
     except OSError as exc:
         raise ModelError(SpeechProblem.MODEL_REMOVE_FAILED, path=str(folder), detail=exc.strerror or str(exc)) from exc
-    shutil.rmtree(hidden, ignore_errors=True)
-    if hidden.exists():
-        log.warning("model folder %s only partly removed; the next start finishes it", folder.name)
-    return folder.name
+    return hidden
+
+
+def purge_folder(path: Path) -> bool:
+    """Delete a folder the app no longer uses, read-only files too (a model copied from a CD or a protected folder
+    keeps Windows' read-only flag, which stops a plain delete); whether it is gone."""
+
+    def writable_then_retry(func: Callable[..., Any], name: str, _exc: Any) -> None:
+        try:
+            os.chmod(name, stat.S_IWRITE | stat.S_IREAD | stat.S_IEXEC)
+            func(name)
+        except OSError:
+            pass  # left for the next start's cleanup
+
+    shutil.rmtree(path, onerror=writable_then_retry)
+    if path.exists():
+        log.warning("folder %s only partly removed; the next start finishes it", path.name)
+        return False
+    return True
+
+
+def remove_model(path: str | os.PathLike[str], data_dir: Path) -> str:
+    """Delete a model the app installed (:func:`detach_model`, then :func:`purge_folder`); return its folder name."""
+    hidden = detach_model(path, data_dir)
+    purge_folder(hidden)
+    return Path(path).name
 
 
 def import_model(

@@ -86,16 +86,26 @@ def language_warning(resolved: ResolvedModel) -> Any:
 class RemovedModel:
     name: str  # the folder's name
     was_chosen: bool  # the settings named it: the caller clears ``model_path``, so the next model found is used
+    detached: Path  # the hidden folder it was renamed to, for ``speech.models.purge_folder``
 
 
-def remove_app_model(data_dir: Path, path: str | os.PathLike[str], settings_path: str | None) -> RemovedModel:
-    """Delete a model the app installed (``speech.models.remove_model``: a wrong language's, or one no longer wanted);
-    Settings' 删除此模型 and ``callshield model remove`` both come here. Raises ``speech.errors.ModelError``."""
-    from speech.models import configured_folder, remove_model
+def detach_app_model(
+    data_dir: Path, path: str | os.PathLike[str], settings_path: str | None, env: Mapping[str, str] | None = None
+) -> RemovedModel:
+    """Take a model the app installed out of use (``speech.models.detach_model``: one rename) for Settings' 删除此模型…
+    and ``callshield model remove``; the caller then deletes ``detached`` (``speech.models.purge_folder``), which can
+    take a while and needs no lock. The ``CALLSHIELD_VOSK_MODEL`` model is the user's, not the app's. Raises
+    ``speech.errors.ModelError``."""
+    from speech.errors import ModelError, SpeechProblem
+    from speech.models import ENV_VAR, configured_folder, detach_model
 
-    folder = Path(path).resolve()
-    chosen = bool(settings_path) and configured_folder(data_dir, settings_path or "").resolve() == folder
-    name = remove_model(folder, data_dir)
+    env = os.environ if env is None else env
+    folder = Path(path)
+    resolved = folder.resolve()
+    if env.get(ENV_VAR) and Path(env[ENV_VAR]).resolve() == resolved:
+        raise ModelError(SpeechProblem.MODEL_NOT_REMOVABLE, path=str(folder))
+    chosen = bool(settings_path) and configured_folder(data_dir, settings_path or "").resolve() == resolved
+    detached = detach_model(folder, data_dir)
     with _LANGUAGE_LOCK:
-        _LANGUAGE_FOUND.pop(str(folder), None)
-    return RemovedModel(name, chosen)
+        _LANGUAGE_FOUND.pop(str(resolved), None)
+    return RemovedModel(resolved.name, chosen, detached)

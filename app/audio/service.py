@@ -380,10 +380,11 @@ class SpeechService(QObject):
                 resolved = resolve_app_model(data_dir, settings_path)
             except SpeechError as exc:
                 return ModelStatus(None, None, exc.message)
-            from speech.models import installed_by_app
+            from speech.models import ModelSource, installed_by_app
 
             warning = language_warning(resolved)
-            removable = installed_by_app(resolved.path, data_dir)
+            # (the CALLSHIELD_VOSK_MODEL folder is the user's own, wherever it is)
+            removable = resolved.source is not ModelSource.ENV and installed_by_app(resolved.path, data_dir)
             return ModelStatus(str(resolved.path), resolved.source, None, warning, removable)
 
         self._services.jobs.run(check, on_result=on_result, on_error=lambda e: on_result(ModelStatus(None, None, e)))
@@ -449,20 +450,38 @@ class SpeechService(QObject):
             name="model-import",
         )
 
+    # jobs that load or replace the speech model: it is not deleted under them
+    _MODEL_JOBS = frozenset(
+        {"resolve-model", "scan-recordings", "phone-import", "test-recording", "model-import", "model-download"}
+    )
+
+    def model_busy(self) -> bool:
+        """Whether the model is in use: a call being transcribed, a recording scan, an import or a download."""
+        return self.live_streams > 0 or any(job.name in self._MODEL_JOBS for job in self._services.jobs.active())
+
     def remove_model(
         self, path: str, on_result: Callable[[Any], None], on_error: Callable[[BaseException], None]
     ) -> None:
-        """Delete a model the app installed, in a worker (a large model is gigabytes); the setting that chose it is
-        cleared on the GUI thread, so the next model found is used, or none (``app.audio.model.remove_app_model``)."""
+        """Delete a model the app installed, in a worker (a large model is gigabytes): taken out of use in one rename
+        under the model lock, so a call starting now finds the next model or none, then deleted without the lock. The
+        setting that chose it is cleared on the GUI thread (``app.audio.model.detach_app_model``). Refused while the
+        model is in use (:meth:`model_busy`)."""
+        from speech.errors import ModelError, SpeechProblem
+
+        if self.model_busy():
+            on_error(ModelError(SpeechProblem.MODEL_IN_USE))
+            return
         data_dir = self._services.data_dir
         settings_path = self._services.settings.value.model_path
 
         def run() -> Any:
-            from app.audio.model import remove_app_model
+            from app.audio.model import detach_app_model
+            from speech.models import purge_folder
 
-            with self._model_lock:  # a load waits: it must not read a folder being deleted
-                removed = remove_app_model(data_dir, path, settings_path)
+            with self._model_lock:
+                removed = detach_app_model(data_dir, path, settings_path)
                 self._model = None
+            purge_folder(removed.detached)
             return removed
 
         def done(removed: Any) -> None:

@@ -512,9 +512,9 @@ def cmd_model_remove(args: argparse.Namespace, ctx: CliContext) -> int:
     """Delete a model the app installed: the one in use, or the one named; the settings stop naming it."""
     import dataclasses
 
-    from app.audio.model import remove_app_model
+    from app.audio.model import detach_app_model
     from app.settings import load_settings, save_settings
-    from speech.models import installed_models, models_dir
+    from speech.models import installed_models, models_dir, purge_folder
 
     if args.name:
         folder = models_dir(ctx.data_dir) / args.name
@@ -549,12 +549,13 @@ def cmd_model_remove(args: argparse.Namespace, ctx: CliContext) -> int:
             return EXIT_ERROR
     settings = load_settings(ctx.data_dir)
     try:
-        removed = remove_app_model(ctx.data_dir, folder, settings.model_path)
+        removed = detach_app_model(ctx.data_dir, folder, settings.model_path)
     except SpeechError as exc:
         return _fail(ctx, exc)
+    purge_folder(removed.detached)
     if removed.was_chosen:
         save_settings(ctx.data_dir, dataclasses.replace(settings, model_path=None))
-    print(ctx.t(f"已删除模型：{removed.name}", f"model deleted: {removed.name}"), file=ctx.out)
+    print(ctx.t(f"已删除模型：{removed.name}", f"Model deleted: {removed.name}"), file=ctx.out)
     return 0
 
 

