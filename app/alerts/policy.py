@@ -33,6 +33,8 @@ class Alert:
     excerpt: str = ""
     at: float = field(default_factory=time.time)
     source: str = "call"  # "call" | "recording" | "test"
+    line: str = ""  # the line a call came in on, where there are several (a hotline's 3 landlines)
+    simulated: bool = False  # a 模拟来电 (training, trying the app): said in the title and the first line
 
     def reason_texts(self, lang: str = "zh") -> list[str]:
         """The reasons in ``lang``, rendered now (a language switch re-renders an alert already shown)."""
@@ -40,13 +42,19 @@ class Alert:
 
     def title(self, lang: str = "zh") -> str:
         if lang == "en":
-            return f"CallShield {self.level.en}: {self.number or 'unknown number'}"
-        return f"来电护盾{self.level.zh}：{self.number or '未知号码'}"
+            return (
+                "[Simulated] " if self.simulated else ""
+            ) + f"CallShield {self.level.en}: {self.number or 'unknown number'}"
+        return ("【模拟】" if self.simulated else "") + f"来电护盾{self.level.zh}：{self.number or '未知号码'}"
 
     def body(self, lang: str = "zh") -> str:
         lines: list[str] = []
         if lang == "en":
+            if self.simulated:  # a volunteer's training must not read as a real call (a trial's supervisor got two)
+                lines.append("This was a simulated call (training or trying the app), not a real one.")
             lines.append(f"Number: {self.number or 'unknown'}")
+            if self.line:
+                lines.append(f"Line: {self.line}")
             lines.append(f"Verdict: {self.level.en}")
             when = datetime.fromtimestamp(self.at).strftime("%Y-%m-%d %H:%M:%S")
             lines.append(f"Time: {when}")
@@ -57,9 +65,16 @@ class Alert:
                 lines.append("What the caller said (excerpt):")
                 lines.append("  " + self.excerpt)
             lines.append("")
-            lines.append("Sent by CallShield on the family computer. Do not transfer money; call your relative back.")
+            lines.append(
+                "Sent by CallShield. Whoever took this call may be being scammed: reach them soon, and remind them not "
+                "to transfer money or give out verification codes."
+            )
         else:
+            if self.simulated:
+                lines.append("这是模拟来电（培训或试用），不是真实来电。")
             lines.append(f"号码：{self.number or '未知'}")
+            if self.line:
+                lines.append(f"线路：{self.line}")
             lines.append(f"判断：{self.level.zh}")
             when = datetime.fromtimestamp(self.at).strftime("%Y-%m-%d %H:%M:%S")
             lines.append(f"时间：{when}")
@@ -70,7 +85,9 @@ class Alert:
                 lines.append("通话内容摘录：")
                 lines.append("  " + self.excerpt)
             lines.append("")
-            lines.append("此邮件由家中电脑上的来电护盾发送。请提醒家人不要转账，并尽快回电确认。")
+            lines.append(
+                "此邮件由来电护盾发送。接这个电话的人可能正在被骗：请尽快联系对方，提醒不要转账、不要给验证码。"
+            )
         return "\n".join(lines)
 
 
@@ -137,10 +154,10 @@ def _notice(first: str, reason: Any, at: float, lang: str) -> str:
             f"Because: {render_text(reason, lang)}",
             f"Time: {when}",
             "",
-            "Sent by CallShield on the family computer.",
+            "Sent by CallShield.",
         ]
     else:
-        lines = [first, f"原因：{render_text(reason, lang)}", f"时间：{when}", "", "此邮件由家中电脑上的来电护盾发送。"]
+        lines = [first, f"原因：{render_text(reason, lang)}", f"时间：{when}", "", "此邮件由来电护盾发送。"]
     return "\n".join(lines)
 
 

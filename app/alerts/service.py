@@ -118,6 +118,8 @@ class AlertService(QObject):
         reasons: Sequence[Any] = (),
         excerpt: str = "",
         source: str = "call",
+        line: str = "",
+        simulated: bool = False,
     ) -> Alert | None:
         """Raise an alert if policy allows; returns the alert or None (below threshold / duplicate / cool-down)."""
         settings = self._services.settings.value
@@ -130,6 +132,8 @@ class AlertService(QObject):
             reasons=tuple(reasons),
             excerpt=excerpt_of(excerpt),
             source=source,
+            line=line,
+            simulated=simulated,
         )
         self.raise_alert(alert)
         return alert

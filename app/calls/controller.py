@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,7 +91,7 @@ class CallController:
         self._end_listeners: list[EndListener] = []
         self._problem_listeners: list[ProblemListener] = []
         self._lock = threading.Lock()
-        self._sources: dict[SourceKind, SourceBase] = {}
+        self._sources: dict[SourceKind, list[SourceBase]] = {}  # several modems: one per landline
         self._pushed: set[str] = set()
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
@@ -116,13 +116,16 @@ class CallController:
             self._problem_listeners.append(listener)
 
     def attach(self, source: SourceBase) -> None:
-        """Route hang-up requests and block pushes for calls from this source."""
+        """Route hang-up requests and block pushes for calls from this source (another of its kind is kept beside it:
+        a hotline's second modem)."""
         with self._lock:
-            self._sources[source.kind] = source
+            attached = self._sources.setdefault(source.kind, [])
+            if source not in attached:
+                attached.append(source)
 
     def create_sources(
         self,
-        modem: ModemConfig | None = None,
+        modem: ModemConfig | Sequence[ModemConfig] | None = None,
         ncid: NcidConfig | None = None,
         manual: bool = True,
         on_status: Callable[[SourceStatus], None] | None = None,
@@ -134,8 +137,9 @@ class CallController:
         sources: list[SourceBase] = []
         if manual:
             sources.append(ManualSource(self.submit, on_status, self.call_ended))
-        if modem is not None:
-            sources.append(ModemSource(modem, self.submit, on_status, self.call_ended))
+        modems = [] if modem is None else [modem] if isinstance(modem, ModemConfig) else list(modem)
+        for config in modems:  # one modem per landline, each with its own line id
+            sources.append(ModemSource(config, self.submit, on_status, self.call_ended))
         if ncid is not None:
             sources.append(NcidSource(ncid, self.submit, on_status, self.call_ended))
         if sip is not None:
@@ -146,9 +150,14 @@ class CallController:
             self.attach(source)
         return sources
 
-    def source(self, kind: SourceKind) -> SourceBase | None:
+    def source(self, kind: SourceKind, event: CallEvent | None = None) -> SourceBase | None:
+        """The attached source of ``kind`` (the one whose line ``event`` came in on, where there are several)."""
         with self._lock:
-            return self._sources.get(kind)
+            attached = list(self._sources.get(kind, ()))
+        for source in attached:
+            if event is None or source.handles(event):
+                return source
+        return None
 
     # -- lifecycle --------------------------------------------------------------------------------
     def start(self, timeout: float = 10.0) -> None:
@@ -177,7 +186,7 @@ class CallController:
     def close(self, timeout: float = 10.0) -> None:
         """Stop every attached source (joining their threads), then the controller."""
         with self._lock:
-            sources = list(self._sources.values())
+            sources = [source for attached in self._sources.values() for source in attached]
         for source in sources:
             source.stop()
             closer = getattr(source, "close", None)
@@ -267,7 +276,7 @@ class CallController:
             self._problem(Message(CallProblem.SCREEN_FAILED, {"number": shown, "error": str(exc)}))
             return
         if settings.auto_hangup and verdict.level >= settings.hangup_level:
-            source = self.source(event.source)
+            source = self.source(event.source, event)
             if source is not None:
                 source.request_hangup(event)
         if settings.push_blocks_to_ncid and verdict.level >= Level.BLOCK and event.has_number:

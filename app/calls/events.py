@@ -268,6 +268,10 @@ class SourceBase:
     def _wake(self) -> None:
         """Interrupt a blocking wait in the worker (overridden by sources that block on I/O)."""
 
+    def handles(self, event: CallEvent) -> bool:
+        """Whether ``event`` came in through this source (a modem answers for its own line only)."""
+        return True
+
     def request_hangup(self, event: CallEvent) -> bool:
         """Ask the source to hang up on this call. Returns False when the source cannot."""
         self._report(self.status.state, SourceMessage.HANGUP_UNSUPPORTED, severity=Severity.WARNING, source=self.kind)

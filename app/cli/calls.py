@@ -13,10 +13,13 @@ import json
 import os
 import signal
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from app import paths
+from app.alerts.headless import HeadlessAlerts
+from app.alerts.policy import Alert
 from app.calls.controller import CallController, CallSettings
 from app.calls.events import CallEnded, CallEvent, SourceState, SourceStatus
 from app.calls.sources.manual import ManualSource
@@ -52,8 +55,10 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     )
     listen.add_argument(
         "--modem",
-        metavar="PORT|auto",
-        help="来电显示调制解调器的串口，或 auto 自动查找 / caller-ID modem serial port, or auto to detect it",
+        metavar="PORT[=LINE]|auto",
+        action="append",
+        help="来电显示调制解调器的串口（可写多次，每条座机一个；=后面是线路名），或 auto 自动查找 / caller-ID modem "
+        "serial port (repeat it for several landlines; =LINE names the line), or auto to detect one",
     )
     listen.add_argument(
         "--ncid",
@@ -209,6 +214,89 @@ def _parse_ncid(text: str) -> tuple[str, int] | None:
     return host, int(port_text)
 
 
+def call_alert(event: CallEvent, verdict: NumberVerdict, history_id: int | None) -> Alert:
+    """The alert for a screened call, as the Live page raises it when the call rings (number and reasons)."""
+    return Alert(
+        key=f"call-{history_id}" if history_id is not None else f"line-{event.line}-{event.received_at.isoformat()}",
+        number=str(event.raw_number),
+        level=verdict.level,
+        reasons=tuple(verdict.reasons),
+        at=event.received_at.timestamp(),
+        source="call",
+        line=event.line,
+        simulated=event.source == "manual",
+    )
+
+
+def _headless_alerts(ctx: Any, say: Callable[[str, Any], None]) -> HeadlessAlerts | None:
+    """E-mail alerts as the saved settings have them (a trial's supervisor got none from ``listen-calls``); said at the
+    start, so whoever runs it knows whether anyone will be told. None without usable e-mail settings."""
+    from app.settings import load_settings
+
+    try:
+        saved = load_settings(ctx.data_dir)
+    except Exception as exc:  # a broken settings file must not stop the screening
+        say(
+            ctx.t(f"读不了设置文件，不发邮件提醒：{exc}", f"cannot read the settings, no e-mail alerts: {exc}"), ctx.err
+        )
+        return None
+    smtp = saved.smtp
+    if not (smtp.enabled and smtp.usable):
+        say(ctx.t("邮件提醒：未开启（在“设置”里开启）", "e-mail alerts: off (turn them on in Settings)"), ctx.err)
+        return None
+    to = ", ".join(smtp.recipients)
+    level = saved.alert_sensitivity.label(ctx.lang)
+    say(ctx.t(f"邮件提醒：{level}及以上发给 {to}", f"e-mail alerts: {level} and above, to {to}"), ctx.err)
+
+    def sent(alert: Alert) -> None:
+        say(ctx.t(f"已发邮件提醒：{alert.number}", f"alert e-mailed: {alert.number}"), ctx.err)
+
+    def failed(alert: Alert, exc: BaseException) -> None:
+        say(
+            ctx.t(f"邮件提醒没有发出（{alert.number}）：{exc}", f"alert e-mail failed ({alert.number}): {exc}"), ctx.err
+        )
+
+    return HeadlessAlerts(saved, ctx.lang, background=True, on_sent=sent, on_failed=failed)
+
+
+class ModemArgumentError(ValueError):
+    """A ``--modem`` list that cannot be run, said in both languages."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+
+def modem_lines(values: list[str]) -> list[tuple[str, str]]:
+    """Each ``--modem PORT[=LINE]`` as (port, line id). One modem keeps the line id ``modem``; several get their
+    names, or modem1, modem2 … in order (a trial's second ``--modem`` was silently dropped, and every line was called
+    modem). Raises :class:`ModemArgumentError`."""
+    parsed: list[tuple[str, str]] = []
+    for i, value in enumerate(values, 1):
+        port, sep, line = value.partition("=")
+        port, line = port.strip(), line.strip()
+        if port.lower() == AUTO:
+            port = AUTO
+        parsed.append((port, line if sep and line else ("modem" if len(values) == 1 else f"modem{i}")))
+    if len(parsed) > 1 and any(port == AUTO for port, _ in parsed):
+        raise ModemArgumentError(
+            "auto 只能用于一个调制解调器；有几条座机时请逐个写出串口，如 --modem COM3=前台 --modem COM4=二线",
+            "auto works for one modem only; for several landlines name each port, e.g. --modem COM3=front "
+            "--modem COM4=line2",
+        )
+    ports = [port for port, _ in parsed]
+    lines = [line for _, line in parsed]
+    for port in ports:
+        if ports.count(port) > 1:
+            raise ModemArgumentError(f"同一个串口写了两次：{port}", f"the same serial port was given twice: {port}")
+    for line in lines:
+        if lines.count(line) > 1:
+            raise ModemArgumentError(
+                f"两个调制解调器用了同一个线路名：{line}", f"two modems have the same line name: {line}"
+            )
+    return parsed
+
+
 def listen_calls(args: argparse.Namespace, ctx: Any) -> int:
     if not args.modem and not args.ncid and not args.sip:
         print(
@@ -219,12 +307,15 @@ def listen_calls(args: argparse.Namespace, ctx: Any) -> int:
             file=ctx.err,
         )
         return 2
-    modem_cfg = None
-    if args.modem:
-        country = None if str(args.country).lower() in ("", "none", "off") else str(args.country)
-        modem_cfg = ModemConfig(
-            port=AUTO if args.modem.lower() == AUTO else args.modem, baudrate=args.baud, country_code=country
-        )
+    country = None if str(args.country).lower() in ("", "none", "off") else str(args.country)
+    try:
+        modems = modem_lines(args.modem or [])
+    except ModemArgumentError as exc:
+        print(ctx.t(exc.zh, exc.en), file=ctx.err)
+        return 2
+    modem_cfgs = [
+        ModemConfig(port=port, baudrate=args.baud, country_code=country, line_id=line) for port, line in modems
+    ]
     ncid_cfg = None
     if args.ncid:
         parsed = _parse_ncid(args.ncid)
@@ -257,10 +348,14 @@ def listen_calls(args: argparse.Namespace, ctx: Any) -> int:
         with print_lock:
             print(text, file=stream, flush=True)
 
+    alerts = _headless_alerts(ctx, say)
+
     def on_call(event: CallEvent, verdict: NumberVerdict, history_id: int | None) -> None:
         nonlocal count
         stamp = event.received_at.astimezone().strftime("%H:%M:%S")
         say(f"{stamp} " + "\n".join(_describe(event, verdict, history_id, ctx.lang)), ctx.out)
+        if alerts is not None:  # the e-mail the desktop sends, with the same threshold and cool-down
+            alerts.consider_alert(call_alert(event, verdict, history_id))
         count += 1
         if args.max_calls and count >= args.max_calls:
             finished.set()
@@ -293,7 +388,7 @@ def listen_calls(args: argparse.Namespace, ctx: Any) -> int:
     except Exception as exc:
         print(ctx.t(f"无法打开数据库：{exc}", f"cannot open the database: {exc}"), file=ctx.err)
         return 1
-    sources = controller.create_sources(modem=modem_cfg, ncid=ncid_cfg, manual=False, on_status=on_status, sip=sip_cfg)
+    sources = controller.create_sources(modem=modem_cfgs, ncid=ncid_cfg, manual=False, on_status=on_status, sip=sip_cfg)
     previous = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, lambda *_: finished.set())
@@ -308,6 +403,8 @@ def listen_calls(args: argparse.Namespace, ctx: Any) -> int:
         pass
     finally:
         controller.close()
+        if alerts is not None:
+            alerts.close()
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
     minutes = (datetime.now() - started).total_seconds() / 60

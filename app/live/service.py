@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
@@ -358,8 +358,17 @@ class CallBridge(QObject):
         if history_id is not None:
             self._services.notify_changed(DataArea.HISTORY)  # the controller wrote the call's row
         self.callScreened.emit(event, verdict, history_id)
-        self._services.alerts.consider(state.key, state.number, state.level, self.ordered_reasons(state))
+        self._services.alerts.consider(
+            state.key, state.number, state.level, self.ordered_reasons(state), **self._alert_context(state)
+        )
         self._auto_listen(state)
+
+    @staticmethod
+    def _alert_context(state: LineState) -> dict[str, Any]:
+        """What an alert says of where the call came from: its line (a hotline has several), and whether it was a 模拟来电
+        (the manual source: a volunteer's training mailed the supervisor alerts that read as real)."""
+        simulated = str(getattr(state.event, "source", "")) == "manual"
+        return {"line": "" if simulated else state.line, "simulated": simulated}
 
     # ------------------------------------------------------------ transcript
     def feed_segment(self, line: str, segment: TranscriptSegment) -> None:
@@ -694,7 +703,12 @@ class CallBridge(QObject):
             self._save_progress(state, settled=cleared)  # a withdrawal cleared: its note leaves the reasons
         if rose:
             self._services.alerts.consider(
-                state.key, state.number, state.level, self.ordered_reasons(state), excerpt=state.transcript()
+                state.key,
+                state.number,
+                state.level,
+                self.ordered_reasons(state),
+                excerpt=state.transcript(),
+                **self._alert_context(state),
             )
         if last_words:
             settled = self._settle(state)

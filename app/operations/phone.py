@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import paths
-from app.alerts.email import send_alert_email
-from app.alerts.policy import Alert, AlertPolicy
+from app.alerts import headless as alerts_headless
+from app.alerts.policy import Alert
 from app.phone.importer import (
     FLAG_LEVEL,
     FileImport,
@@ -37,7 +37,6 @@ from screening.types import Level
 
 if TYPE_CHECKING:
     from app.jobs import Progress
-    from app.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -379,35 +378,11 @@ def alert_for(event: PhoneEvent, lang: str = "zh") -> Alert:
     )
 
 
-class HeadlessAlerts:
-    """The alert path without a window (CLI ``phone watch``): the same policy (threshold, de-duplication,
-    cool-down) as the desktop AlertService, and the family e-mail when the user enabled it."""
-
-    def __init__(self, settings: Settings, lang: str = "zh", on_alert: Callable[[Alert], None] | None = None) -> None:
-        self.settings = settings
-        self.lang = lang
-        self.policy = AlertPolicy()
-        self.on_alert = on_alert
-        self.sent: list[str] = []
-        self.errors: list[BaseException] = []
+class HeadlessAlerts(alerts_headless.HeadlessAlerts):
+    """The alert path without a window for flagged recordings (CLI ``phone watch``): ``app.alerts.headless``."""
 
     def consider(self, event: PhoneEvent) -> Alert | None:
-        s = self.settings
-        if not self.policy.should_alert(
-            f"recording:{event.history_id or event.file_path}", event.number, event.level, s.alert_sensitivity,
-            s.alert_cooldown_s,
-        ):  # fmt: skip
-            return None
-        alert = alert_for(event, self.lang)
-        if self.on_alert is not None:
-            self.on_alert(alert)
-        if s.smtp.enabled and s.smtp.usable:
-            try:
-                self.sent.append(send_alert_email(s.smtp, alert, self.lang))
-            except Exception as exc:  # e-mail trouble must not stop the watcher
-                log.warning("alert e-mail failed: %s", exc)
-                self.errors.append(exc)
-        return alert
+        return self.consider_alert(alert_for(event, self.lang))
 
 
 # ------------------------------------------------------------------------------------------ watching

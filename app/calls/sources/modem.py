@@ -189,6 +189,9 @@ class ModemSource(SourceBase):
         """True while a caller-ID block has started arriving but has not been reported yet."""
         return self._pending is not None
 
+    def handles(self, event: CallEvent) -> bool:
+        return event.line == self.config.line_id
+
     def request_hangup(self, event: CallEvent) -> bool:
         """Queue a hang-up for this call; the worker goes off hook, pauses and goes on hook."""
         if event.source != "modem":

@@ -192,3 +192,21 @@ def test_a_device_rescan_waits_out_the_alarm_tone(qtbot, services, monkeypatch) 
     assert (held.held_by, held.rescanned, restarts) == ("audio", False, [])
     free = scan_devices(qtbot, speech)
     assert free.rescanned and restarts == ["terminate", "initialize"]
+
+
+def test_a_simulated_call_is_mailed_as_one_and_a_real_call_names_its_line(qtbot, services, smtp_server) -> None:
+    """A volunteer's 模拟来电 must not read as a real call in the supervisor's inbox (a trial: two alerts went out that
+    looked real); a real call's e-mail names the line it came in on (a hotline has several)."""
+    inbox, port = smtp_server
+    services.settings.update(smtp=local_smtp(port))
+    with qtbot.waitSignal(services.alerts.emailSent, timeout=20_000):
+        services.calls.simulate_call("95275012", line="manual")
+    subject = str(inbox.messages[0]["Subject"])
+    body = inbox.messages[0].get_body().get_content()
+    assert subject == "【模拟】来电护盾警告：95275012", subject
+    assert body.startswith("这是模拟来电（培训或试用），不是真实来电。") and "线路：" not in body
+    real = Alert(key="call-7", number="95275013", level=Level.WARN, reasons=("租用的 95 号段",), line="二线")
+    with qtbot.waitSignal(services.alerts.emailSent, timeout=20_000):
+        services.alerts.raise_alert(real)
+    assert str(inbox.messages[1]["Subject"]) == "来电护盾警告：95275013"
+    assert "线路：二线" in inbox.messages[1].get_body().get_content()

@@ -309,7 +309,7 @@ def test_a_correction_waits_for_the_last_words_that_bear_the_warning_out(
     assert state.level is Level.WARN and alerts.held_withdrawals == 0
     qtbot.wait(round(alerts.withdrawal_grace_s * 1000))  # past the end of the grace period: nothing goes out
     wait_jobs()
-    assert [m["Subject"] for m in inbox.messages] == ["来电护盾警告：13912345678"]
+    assert [m["Subject"] for m in inbox.messages] == ["【模拟】来电护盾警告：13912345678"]  # (a 模拟来电 says so)
 
 
 def test_a_correction_that_went_out_before_the_last_words_is_followed_by_the_warning_stands(

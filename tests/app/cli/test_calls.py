@@ -138,3 +138,57 @@ def test_listen_on_a_modem_hangs_up_blocked_callers(data_dir: Path, tmp_path: Pa
             proc.kill()
             proc.communicate()
         peer.stop()
+
+
+@needs_pty
+def test_listen_on_two_modems_names_each_line_and_emails_the_supervisor(
+    data_dir: Path, tmp_path: Path, smtp_server
+) -> None:  # type: ignore[no-untyped-def]
+    """A hotline with two landlines (a trial: the second --modem was dropped without a word, and listen-calls sent no
+    e-mail although e-mail alerts were on): each modem is watched under its own line name, a call to block is hung up
+    on the line it came in on only, and the saved e-mail settings mail the supervisor, naming the line."""
+    from dataclasses import replace
+
+    from app.settings import Settings, save_settings
+    from blocklists.store import ListStore
+    from tests.app.conftest import local_smtp
+
+    inbox, port = smtp_server
+    save_settings(data_dir, replace(Settings(), smtp=local_smtp(port)))
+    ListStore(open_db(data_dir / "callshield.db")).add("block", "16212345678")
+    front = ModemPeer(tmp_path / "ttyACM0").start()
+    back = ModemPeer(tmp_path / "ttyACM1").start()
+    proc = _listen(
+        data_dir, "--modem", f"{front.link}=前台", "--modem", f"{back.link}=二线", "--auto-hangup", "--max-calls", "2"
+    )
+    try:
+        for peer in (front, back):
+            assert peer.wait_for_command("AT+VCID=1", timeout=30)
+            assert peer.wait_until(lambda peer=peer: peer.caller_id, timeout=5)
+        back.ring()
+        assert back.caller_id_block("16212345678")
+        assert back.wait_for_command("ATH0", timeout=30)
+        front.ring()
+        assert front.caller_id_block("95275012")
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+        assert "来电 16212345678（线路 二线）" in out and "来电 95275012（线路 前台）" in out, out
+        assert [kind for kind, _ in back.hook_events] == ["off", "on"] and front.hook_events == []
+        assert "邮件提醒：警告及以上发给 daughter@example.org" in err and "已发邮件提醒：16212345678" in err, err
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+        front.stop()
+        back.stop()
+    subjects = sorted(str(m["Subject"]) for m in inbox.messages)
+    assert subjects == ["来电护盾拦截：16212345678", "来电护盾警告：95275012"], subjects
+    bodies = {str(m["Subject"]): m.get_content() for m in inbox.messages}
+    assert "线路：二线" in bodies["来电护盾拦截：16212345678"] and "线路：前台" in bodies["来电护盾警告：95275012"]
+
+
+def test_listen_refuses_a_modem_list_it_cannot_run(run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("listen-calls", "--modem", "auto", "--modem", "/dev/ttyACM1")
+    assert result.returncode == 2 and "auto 只能用于一个调制解调器" in result.stderr
+    result = run_cli("listen-calls", "--modem", "COM3", "--modem", "COM3=二线", env={"CALLSHIELD_LANG": "en"})
+    assert result.returncode == 2 and "the same serial port was given twice: COM3" in result.stderr
