@@ -19,7 +19,7 @@ CONTRACT_NAMES = (
     "The core (screening, speech, blocklists) never imports the app",
     "The core never imports Qt",
     "app never imports app.ui",
-    "Calls (events, controller, sources), the alert policy and the alert e-mail never import Qt",
+    "Calls (events, controller, sources), the alert policy, the alert e-mail and headless alerts never import Qt",
 )
 
 
