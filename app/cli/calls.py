@@ -87,6 +87,12 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         action="store_true",
         help="不注册，对方直接拨打本线路地址 / no registration: callers dial the line's address directly",
     )
+    listen.add_argument(
+        "--sip-e164",
+        action="store_true",
+        help="SIP 线路把国内来电写成 +86 开头时，按国内号码判断 / the SIP provider writes domestic callers as +86…: "
+        "read them as dialled at home",
+    )
     listen.add_argument("--baud", type=int, default=ModemConfig.baudrate, help="串口速率 / serial speed")
     listen.add_argument(
         "--country",
@@ -336,6 +342,7 @@ def listen_calls(args: argparse.Namespace, ctx: Any) -> int:
             password=os.environ.get(args.sip_password_env, ""),
             register=not args.sip_direct,
             listen=args.sip_listen,
+            home_e164=args.sip_e164,
         )
 
     settings = CallSettings(auto_hangup=args.auto_hangup, push_blocks_to_ncid=args.push_blocks)

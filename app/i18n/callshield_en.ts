@@ -432,6 +432,14 @@
             <translation>Answer allowed calls automatically and transcribe both sides (unattended)</translation>
         </message>
         <message>
+            <source>线路把国内来电写成 +86 开头：按在国内拨打的号码判断</source>
+            <translation>The line writes domestic callers as +86…: judge them as dialled at home</translation>
+        </message>
+        <message>
+            <source>有的运营商线路把每个来电都写成 +86 开头（如 +86 95588）。不勾选时，+86 开头的来电按“从境外打来”判断，+86 95588 会被当成冒充的官方号码拦截。只有确认线路这样写号码时才勾选。</source>
+            <translation>Some providers' lines write every caller with +86 in front (such as +86 95588). Unticked, a +86 caller is judged as calling from abroad, and +86 95588 is blocked as a spoofed official number. Tick this only when you know your line writes numbers this way.</translation>
+        </message>
+        <message>
             <source>测试</source>
             <translation>Test</translation>
         </message>

@@ -157,6 +157,9 @@ class SipConfig:
     register_timeout_s: float = 10.0  # report a silent server after this long (baresip keeps trying)
     register_interval_s: int = 600
     sip_trace: bool = True  # read INVITEs from baresip's output (P-Asserted-Identity, display name)
+    # the provider writes every caller in E.164 (+86 21 6123 4567, +86 95588): read them as dialled at home, or each
+    # domestic caller reads as a call from abroad and the real 95588 as the spoof of it (a hotline trial)
+    home_e164: bool = False
     audio_lines: tuple[str, ...] = ()  # extra baresip config lines for audio (audio_player, audio_source, …)
     record_dir: str = ""  # both sides of each answered call written here as they happen (baresip's sndfile)
     startup_timeout_s: float = 5.0
@@ -221,6 +224,31 @@ def caller_from(peer_uri: str, pai: str | None = None, display: str | None = Non
             if candidate is peer_uri:  # a SIP name, not a number (sip:alice@…)
                 return "", CallerId.UNAVAILABLE, name or user
     return "", CallerId.UNAVAILABLE, display
+
+
+_HOME_PREFIXES = ("+86", "0086")
+
+
+def as_dialled_at_home(number: str) -> str:
+    """A caller written in E.164 by a provider that writes every caller so (``SipConfig.home_e164``), as it shows on a
+    phone at home: +86 21 6123 4567 → 02161234567, +86 139 1234 5678 → 13912345678, +86 95588 → 95588. A number from
+    another country keeps its country code."""
+    digits = re.sub(r"[\s\-().]", "", number)
+    for prefix in _HOME_PREFIXES:
+        if digits.startswith(prefix):
+            rest = digits[len(prefix) :]
+            break
+    else:
+        return number
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse("+86" + rest)
+    except phonenumbers.NumberParseException:
+        return rest
+    if phonenumbers.is_valid_number(parsed):  # a landline takes its trunk 0 back
+        return re.sub(r"\D", "", phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL))
+    return rest  # a short or service number (95588, 10086, 12345) is dialled as it is
 
 
 # -- netstrings -------------------------------------------------------------------------------------
@@ -704,6 +732,8 @@ class SipSource(WakeSocketSource):
         pai = headers.get("p-asserted-identity")
         _, display = uri_user(headers.get("from", "")) if headers.get("from") else ("", None)
         number, caller_id, name = caller_from(peer, pai, display)
+        if self.config.home_e164 and number:
+            number = as_dialled_at_home(number)
         extra: dict[str, Any] = {"call_id": call_id, "peer_uri": peer}
         if pai:
             extra["pai"] = pai

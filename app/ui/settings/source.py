@@ -205,6 +205,7 @@ class CallSourceSection(SettingsSection):
         self.sip_register = QCheckBox(self)
         self.sip_listen = QLineEdit(self)
         self.sip_auto_answer = QCheckBox(self)
+        self.sip_home_e164 = QCheckBox(self)
         self.sip_test = QPushButton(self)
         self.sip_test.clicked.connect(self.test_sip_line)
         self.sip_status = QLabel(self)
@@ -224,6 +225,7 @@ class CallSourceSection(SettingsSection):
         form.addRow("", self.sip_register)
         form.addRow(self.sip_labels[self.sip_listen], self.sip_listen)
         form.addRow("", self.sip_auto_answer)
+        form.addRow("", self.sip_home_e164)
         self.sip_test_row = QWidget(self)
         row = QHBoxLayout(self.sip_test_row)
         row.setContentsMargins(0, 0, 0, 0)
@@ -241,6 +243,7 @@ class CallSourceSection(SettingsSection):
             self.sip_register,
             self.sip_listen,
             self.sip_auto_answer,
+            self.sip_home_e164,
             self.sip_test_row,
         )
 
@@ -253,6 +256,7 @@ class CallSourceSection(SettingsSection):
         self.sip_register.setChecked(sip.register)
         self.sip_listen.setText(sip.listen)
         self.sip_auto_answer.setChecked(sip.auto_answer)
+        self.sip_home_e164.setChecked(sip.home_e164)
 
     def sip_from_form(self) -> SipConfig:
         """The SIP line as typed (the fields this page does not show keep their saved values)."""
@@ -266,6 +270,7 @@ class CallSourceSection(SettingsSection):
             register=self.sip_register.isChecked(),
             listen=self.sip_listen.text().strip() or SipConfig.listen,
             auto_answer=self.sip_auto_answer.isChecked(),
+            home_e164=self.sip_home_e164.isChecked(),
         )
 
     def _validate_sip(self, sip: SipConfig) -> str:
@@ -339,6 +344,13 @@ class CallSourceSection(SettingsSection):
         self.sip_password.setToolTip(self.tr("密码只保存在本机的数据文件夹里"))
         self.sip_register.setText(self.tr("向服务器注册（不勾选：对方直接呼叫本机）"))
         self.sip_auto_answer.setText(self.tr("放行的来电自动接听，并转写双方的话（无人值守）"))
+        self.sip_home_e164.setText(self.tr("线路把国内来电写成 +86 开头：按在国内拨打的号码判断"))
+        self.sip_home_e164.setToolTip(
+            self.tr(
+                "有的运营商线路把每个来电都写成 +86 开头（如 +86 95588）。不勾选时，+86 开头的来电按“从境外打来”判断，"
+                "+86 95588 会被当成冒充的官方号码拦截。只有确认线路这样写号码时才勾选。"
+            )
+        )
         self.sip_test.setText(self.tr("测试"))
         self.sip_test.setToolTip(self.tr("用上面的设置连接一次 SIP 服务器，看能否注册"))
         self._auto_hangup_text()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import socket
 import threading
@@ -236,14 +237,25 @@ def test_allowed_call_rings_through_is_answered_and_survives_a_baresip_crash(
 
 
 @needs_baresip
-def test_p_asserted_identity_names_the_caller(tmp_path: Path, db_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("pai_user", "home_e164", "number", "level"),
+    [
+        ("+8613800138000", False, "+8613800138000", None),
+        # a provider that writes every caller in E.164: the real 95588 is not blocked as its own spoof (a trial)
+        ("+8695588", True, "95588", Level.ALLOW),
+        ("+8695588", False, "+8695588", Level.BLOCK),
+    ],
+)
+def test_p_asserted_identity_names_the_caller(
+    tmp_path: Path, db_path: Path, pai_user: str, home_e164: bool, number: str, level: Level | None
+) -> None:
     """A carrier gateway puts the real number in P-Asserted-Identity; the From user is the trunk."""
     calls = Calls()
     ctl = CallController(db_path)
     ctl.add_listener(calls)
     ctl.start()
     recorder = Recorder()
-    cfg = line_config(tmp_path)
+    cfg = dataclasses.replace(line_config(tmp_path), home_e164=home_e164)
     port = int(cfg.listen.rsplit(":", 1)[1])
     try:
         start_line(ctl, cfg, recorder)
@@ -260,15 +272,17 @@ def test_p_asserted_identity_names_the_caller(tmp_path: Path, db_path: Path) -> 
                 "Call-ID: pai-test-1@127.0.0.1\r\n"
                 "CSeq: 1 INVITE\r\n"
                 f"Contact: <sip:trunk@127.0.0.1:{here}>\r\n"
-                'P-Asserted-Identity: "银行客服" <sip:+8613800138000@carrier.example;user=phone>\r\n'
+                f'P-Asserted-Identity: "银行客服" <sip:{pai_user}@carrier.example;user=phone>\r\n'
                 "Content-Type: application/sdp\r\n"
                 f"Content-Length: {len(sdp)}\r\n\r\n{sdp}"
             )
             udp.sendto(invite.encode(), ("127.0.0.1", port))
-            [(event, _, _, _)] = calls.wait(1)
+            [(event, verdict, _, _)] = calls.wait(1)
     finally:
         ctl.close()
-    assert event.raw_number == "+8613800138000" and event.name == "银行客服"
+    assert event.raw_number == number and event.name == "银行客服"
+    if level is not None:
+        assert verdict.level is level
     assert event.extra["call_id"] == "pai-test-1@127.0.0.1"
 
 
@@ -449,3 +463,13 @@ def test_check_line_says_what_to_fix(tmp_path: Path) -> None:
     assert bad.message.code is SipMessage.WRONG_PASSWORD and "密码" in bad.render("zh")
     assert missing.message.code is SipMessage.NOT_INSTALLED
     assert not [t for t in threading.enumerate() if t.name == "callshield-sip"]  # each check cleaned up
+
+
+def test_a_caller_written_in_e164_reads_as_dialled_at_home() -> None:
+    from app.calls.sources.sip import as_dialled_at_home
+
+    assert as_dialled_at_home("+86 21 6123 4567") == "02161234567"  # a landline takes its trunk 0 back
+    assert as_dialled_at_home("+8613912345678") == "13912345678"
+    assert as_dialled_at_home("+8695588") == "95588" and as_dialled_at_home("008610086") == "10086"
+    assert as_dialled_at_home("+85296110") == "+85296110"  # another country keeps its code
+    assert as_dialled_at_home("13912345678") == "13912345678"
