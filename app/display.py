@@ -269,6 +269,8 @@ def record_kind_label(kind: str, lang: str, call_type: str | None = None) -> str
     return en if lang.startswith("en") else zh
 
 
+LINE_SOURCES = frozenset({"modem", "ncid", "sip"})  # the call sources whose lines are real ones (not 模拟来电)
+
 # Where a history row came from (``history.source``, written by the call sources, the phone importer and the
 # recording scans): the code is stored, these words are shown (history details, exports, the CLI's line status).
 SOURCE_TEXT: dict[str, tuple[str, str]] = {
@@ -312,6 +314,15 @@ def category_label(code: str, lang: str) -> str:
         return Category.parse(code).label(lang)
     except ValueError:
         return code
+
+
+def call_line(record: Any) -> str:
+    """The line a call came in on (a hotline's 前台 / 二线, an NCID server's POTS), or '' where there is none to name:
+    a 模拟来电, a phone's own log, a recording or a text. ``record``: a history record (dict) or a row with ``raw``."""
+    raw = record.raw if hasattr(record, "raw") else record
+    if not isinstance(raw, dict) or str(raw.get("source") or "") not in LINE_SOURCES:
+        return ""
+    return str(raw.get("line") or "")
 
 
 def with_name(number: str, name: str | None, lang: str | None) -> str:

@@ -21,7 +21,7 @@ import itertools
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +30,15 @@ from wcwidth import wcswidth
 from app import paths
 from app.cli.context import echo, echo_err
 from app.display import about_text as record_about_text
-from app.display import level_word, number_nothing_found, record_kind_label, shown_name, shown_number, with_name
+from app.display import (
+    call_line,
+    level_word,
+    number_nothing_found,
+    record_kind_label,
+    shown_name,
+    shown_number,
+    with_name,
+)
 from screening.i18n import Message, count_en, os_reason
 from screening.numbers import NumberProblem
 from screening.types import Level
@@ -156,6 +164,11 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     hist.add_argument(
         "--profile",
         help="只看这位家人手机里的记录，例如 妈妈 / only this person's phone, e.g. 妈妈",
+    )
+    hist.add_argument(
+        "--days",
+        type=_at_least_one,
+        help="只看最近几天（1 = 今天，从当地零点起）/ only the last N days (1 = today, from local midnight)",
     )
     hist.set_defaults(func=_friendly(cmd_history))
 
@@ -974,7 +987,12 @@ def cmd_history(args: argparse.Namespace, ctx: Any) -> int:
                 ctx.t(f"没有名为“{profile}”的家人；已有：{listed}", f"no profile named “{profile}”; known: {listed}"),
             )
             return 2
-    rows = hist.query(kind=args.kind, min_level=args.min_level, limit=args.limit, profile=profile)
+    since = None
+    if getattr(args, "days", None):  # an end-of-day review: 今天 is --days 1 (a hotline trial)
+        from app.local_zone import local_day_start
+
+        since = local_day_start(date.today() - timedelta(days=args.days - 1))
+    rows = hist.query(kind=args.kind, min_level=args.min_level, limit=args.limit, profile=profile, since=since)
     if args.json:
         for r in rows:
             r = dict(r)
@@ -982,7 +1000,7 @@ def cmd_history(args: argparse.Namespace, ctx: Any) -> int:
             ctx.out.write(json.dumps(r, ensure_ascii=False) + "\n")
         return 0
     if not rows:
-        if (args.kind or args.min_level or profile) and hist.query(limit=1):  # stored, just not of this kind or level
+        if (args.kind or args.min_level or profile or since) and hist.query(limit=1):  # stored, just not these
             echo(ctx, ctx.t("没有符合条件的记录。", "no records match these filters."))
         else:
             echo(ctx, ctx.t("还没有来电、短信或录音记录。", "no calls, messages or recordings recorded yet."))
@@ -1004,6 +1022,9 @@ def cmd_history(args: argparse.Namespace, ctx: Any) -> int:
     whose = profile is None and any(r.get("profile") for r in rows)  # say whose phone each row came from
     if whose:
         headers.insert(1, ctx.t("家人", "Person"))
+    lines = any(call_line(r) for r in rows)  # which line each call came in on, where there are lines
+    if lines:
+        headers.insert(2 if whose else 1, ctx.t("线路", "Line"))
     out = []
     for r in rows:
         reasons = r.get("reasons") or []
@@ -1031,6 +1052,8 @@ def cmd_history(args: argparse.Namespace, ctx: Any) -> int:
         ]
         if whose:
             cells.insert(1, str(r.get("profile") or "-"))
+        if lines:
+            cells.insert(2 if whose else 1, call_line(r) or "-")
         out.append(cells)
     for line in _table(headers, out):
         echo(ctx, line)

@@ -1634,6 +1634,10 @@
             <translation>Source: </translation>
         </message>
         <message>
+            <source>线路：</source>
+            <translation>Line: </translation>
+        </message>
+        <message>
             <source>风险分：</source>
             <translation>Risk score: </translation>
         </message>

@@ -27,6 +27,7 @@ from typing import Any
 from app import __version__
 from app.display import (
     about_text,
+    call_line,
     label_colon,
     level_style,
     level_word,
@@ -76,6 +77,7 @@ _T = {
     "error": ("错误", "error"),
     "time": ("时间", "time"),
     "name": ("姓名", "name"),
+    "line": ("线路", "line"),
     "kind": ("类型", "kind"),
     "subject": ("号码 / 文件", "number / file"),
     "reasons": ("原因", "reasons"),
@@ -295,6 +297,9 @@ def write_history_csv(rows: Iterable[Any], path: str | os.PathLike[str], lang: s
     names = any(getattr(row, "name", None) for row in items)  # the phone's names for the numbers, when it gave any
     if names:
         header.append(_t("name", lang))
+    lines = any(call_line(row) for row in items)  # a hotline's lines, where calls came in on named ones
+    if lines:
+        header.append(_t("line", lang))
 
     def write(fh: Any) -> None:
         writer = csv.writer(fh, quoting=csv.QUOTE_ALL)  # (a number after its tab stays one cell in any reader)
@@ -316,6 +321,7 @@ def write_history_csv(rows: Iterable[Any], path: str | os.PathLike[str], lang: s
                         getattr(row, "transcript", ""),
                         source_label(getattr(row, "source", ""), lang),
                         *((shown_name(getattr(row, "name", None) or "", lang),) if names else ()),
+                        *((call_line(row),) if lines else ()),
                     )
                 ]
             )
@@ -728,6 +734,7 @@ def render_history_html(rows: Iterable[Any], lang: str = "zh", generated_at: dt.
             (_t("score", lang), f"{float(getattr(row, 'score', 0.0) or 0.0):.2f}"),
             (_t("category", lang), _category(row, lang)),
             (_t("source", lang), source_label(getattr(row, "source", ""), lang)),
+            *(((_t("line", lang), call_line(row)),) if call_line(row) else ()),
         ]
         reasons = quoted_as_written(
             _reasons_text(tuple(getattr(row, "reasons", ()) or ()), lang), str(getattr(row, "transcript", "") or "")

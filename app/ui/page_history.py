@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.display import CHAT, LIST_CATEGORIES, about_text, category_label, scheme_name, shown_category
+from app.display import CHAT, LIST_CATEGORIES, about_text, call_line, category_label, scheme_name, shown_category
 from app.local_zone import local_day_start
 from app.models.history_model import HistoryModel, HistoryRow
 from app.operations import DataArea
@@ -514,6 +514,8 @@ class HistoryPage(QWidget):
             meta.append(row.path)
         if row.source:
             meta.append(self.tr("来源：") + row.source_text(lang))
+        if call_line(row):
+            meta.append(self.tr("线路：") + call_line(row))
         meta.append(self.tr("风险分：") + f"{row.score:.2f}")
         self.meta.setText("  ·  ".join(m for m in meta if m))
         has_text = bool(row.transcript)

@@ -535,3 +535,39 @@ def test_check_sms_judges_numbers_as_message_senders(run_cli) -> None:  # type: 
     assert "拦截" not in as_sender.stdout and "警告" not in as_sender.stdout and "中国移动" in as_sender.stdout
     both = run_cli("check", "--sms", "95275012").stdout
     assert "警告" in both and "--sms" in run_cli("check", "--help").stdout
+
+
+def test_history_names_each_calls_line_and_keeps_to_the_days_asked(run_cli, data_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """An end-of-day review at a hotline (a trial): which line each call came in on (the table, the CSV), a simulated
+    call naming none, and ``--days 1`` for today only."""
+    from datetime import datetime, timedelta, timezone
+
+    from app.models.history_model import history_row_from_record
+    from app.reports.export import write_history_csv
+
+    now = datetime.now(timezone.utc)
+    db = open_db(data_dir / "callshield.db")
+    hist = History(db)
+    hist.add_call("95275012", source="modem", line="前台", level=Level.WARN, occurred_at=now - timedelta(minutes=5))
+    hist.add_call("95275013", source="ncid", line="二线", level=Level.WARN, occurred_at=now - timedelta(minutes=4))
+    hist.add_call("95275014", source="manual", line="manual", level=Level.WARN, occurred_at=now - timedelta(minutes=3))
+    hist.add_call("95275015", source="modem", line="前台", level=Level.WARN, occurred_at=now - timedelta(days=3))
+    rows = [history_row_from_record(r) for r in hist.query()]
+    db.close()
+    table = run_cli("history").stdout
+    header = table.splitlines()[0]
+    assert "线路" in header, table
+    by_number = {n: line for line in table.splitlines() for n in ("95275012", "95275013", "95275014") if n in line}
+    assert "前台" in by_number["95275012"] and "二线" in by_number["95275013"] and "manual" not in by_number["95275014"]
+    today = run_cli("history", "--days", "1").stdout
+    assert "95275012" in today and "95275015" not in today
+    assert "95275015" in run_cli("history", "--days", "4").stdout
+    out = tmp_path / "h.csv"
+    write_history_csv(rows, out, "zh")
+    import csv as csv_module
+
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        table_rows = list(csv_module.reader(fh))
+    assert table_rows[0][-1] == "线路"
+    lines = {r[2].strip(): r[-1] for r in table_rows[1:]}  # (a number after a tab stays text in a spreadsheet)
+    assert lines["95275012"] == "前台" and lines["95275013"] == "二线" and lines["95275014"] == ""

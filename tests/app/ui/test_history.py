@@ -402,3 +402,22 @@ def test_a_calls_name_from_the_phone_is_shown_beside_its_number(qtbot, services,
         table = list(csv.reader(fh))
     assert table[0][-1] == "姓名" and {r[-1] for r in table[1:]} == {"手机标记：骚扰电话", "儿子"}
     assert "95275012（手机标记：骚扰电话）" in (tmp_path / "h.html").read_text(encoding="utf-8")
+
+
+def test_a_calls_line_shows_in_the_details_and_the_export(qtbot, services, wait_jobs, tmp_path: Path) -> None:
+    """A hotline's end-of-day review (a trial): which line each call came in on, in the details and the HTML export;
+    a simulated call names none."""
+    history = services.history()
+    verdict = services.screener.screen("95275012")
+    history.add_call_verdict(verdict, source="ncid", line="二线")
+    history.add_call_verdict(services.screener.screen("95275013"), source="manual", line="manual")
+    page = _page(qtbot, services, wait_jobs)
+    page.table.select_source_row(page.model.find_row(lambda r: r.number.endswith("95275012")))
+    assert "来源：NCID" in page.meta.text() and "线路：二线" in page.meta.text()
+    page.table.select_source_row(page.model.find_row(lambda r: r.number.endswith("95275013")))
+    assert "线路" not in page.meta.text()
+    html_path = tmp_path / "h.html"
+    page.export_to(str(html_path), "html")
+    wait_jobs()
+    text = html_path.read_text(encoding="utf-8")
+    assert "线路：二线" in text and text.count("线路：") == 1
