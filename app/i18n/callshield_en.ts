@@ -830,6 +830,10 @@
             <translation>Enter the sender address or the login name</translation>
         </message>
         <message>
+            <source>有改动还没保存：点“保存邮件设置”（测试邮件发送成功时也会保存）。</source>
+            <translation>Changes not saved yet: click Save e-mail settings (a test e-mail that goes through saves them too).</translation>
+        </message>
+        <message>
             <source>邮件设置已保存</source>
             <translation>E-mail settings saved</translation>
         </message>
@@ -844,6 +848,14 @@
         <message>
             <source>测试邮件已发出，请到收件箱查看</source>
             <translation>Test e-mail sent; check the inbox</translation>
+        </message>
+        <message>
+            <source>；这些设置已保存</source>
+            <translation>; these settings are saved</translation>
+        </message>
+        <message>
+            <source>。邮件提醒还没开启：勾选上面的“开启邮件提醒”并保存后，才会发出提醒。</source>
+            <translation>. E-mail alerts are not on yet: tick Send e-mail alerts above and save, and alerts will be sent.</translation>
         </message>
         <message>
             <source>发送失败：</source>

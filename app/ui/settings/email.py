@@ -44,6 +44,13 @@ class EmailSection(SettingsSection):
         self.smtp_status = QLabel(self)
         self.smtp_status.setWordWrap(True)
         self.smtp_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # an edit not saved yet is said under the buttons (a trial ticked 开启, sent a test e-mail, went to another page
+        # and no alert was ever mailed: the saved settings still had e-mail off)
+        self.smtp_enabled.toggled.connect(self._edited)
+        for edit in (self.smtp_host, self.smtp_user, self.smtp_password, self.smtp_sender, self.smtp_recipients):
+            edit.textEdited.connect(self._edited)
+        self.smtp_port.valueChanged.connect(self._edited)
+        self.smtp_tls.currentIndexChanged.connect(self._edited)
         buttons = QHBoxLayout()
         buttons.addWidget(self.smtp_save)
         buttons.addWidget(self.smtp_test)
@@ -116,6 +123,15 @@ class EmailSection(SettingsSection):
         self.smtp_status.setStyleSheet(f"color: {colour}")
         self.smtp_status.setText(("✔ " if ok else "✖ ") + text)
 
+    def _edited(self, *_: Any) -> None:
+        if self._loading:
+            return
+        if self.smtp_from_form() != self.services.settings.value.smtp:
+            self.smtp_status.setStyleSheet("")
+            self.smtp_status.setText("● " + self.tr("有改动还没保存：点“保存邮件设置”（测试邮件发送成功时也会保存）。"))
+        elif self.smtp_status.text().startswith("● "):
+            self.smtp_status.setText("")
+
     def save_email(self) -> bool:
         smtp = self.smtp_from_form()
         if smtp.enabled:
@@ -139,7 +155,13 @@ class EmailSection(SettingsSection):
 
         def ok(_: Any) -> None:
             self.smtp_test.setEnabled(True)
-            self._email_status(self.tr("测试邮件已发出，请到收件箱查看"), True)
+            text = self.tr("测试邮件已发出，请到收件箱查看")
+            if smtp != self.services.settings.value.smtp:  # these settings work: kept, not lost on leaving the page
+                self.services.settings.update(smtp=smtp)
+                text += self.tr("；这些设置已保存")
+            if not smtp.enabled:
+                text += self.tr("。邮件提醒还没开启：勾选上面的“开启邮件提醒”并保存后，才会发出提醒。")
+            self._email_status(text, True)
 
         def failed(exc: BaseException) -> None:
             self.smtp_test.setEnabled(True)

@@ -90,18 +90,31 @@ def _fill_smtp(page: SettingsPage, port: int) -> None:
 
 
 def test_send_test_email_reaches_the_local_server(qtbot, services, page, smtp_server) -> None:
+    """A test e-mail that goes through keeps the settings it went out with (a trial ticked 开启, tested, left the page,
+    and no alert was ever mailed: only 保存 saved); an edit not saved yet says so."""
     inbox, port = smtp_server
     _fill_smtp(page, port)
+    page.email.smtp_sender.clear()
+    page.email.smtp_sender.setFocus()
+    qtbot.keyClicks(page.email.smtp_sender, "callshield@home.example")  # typed: an edit the page has not saved
+    assert "有改动还没保存" in page.email.smtp_status.text()
+    assert not services.settings.value.smtp.enabled
     qtbot.mouseClick(page.email.smtp_test, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "测试邮件已发出" in page.email.smtp_status.text(), timeout=10_000)
     assert len(inbox.messages) == 1
     assert inbox.envelopes[0][1] == ["daughter@example.org", "son@example.org"]
     assert inbox.messages[0]["Subject"] == "来电护盾测试邮件"
-    # Testing does not save; saving does.
-    assert not services.settings.value.smtp.enabled
-    qtbot.mouseClick(page.email.smtp_save, Qt.MouseButton.LeftButton)
+    assert "这些设置已保存" in page.email.smtp_status.text()
     smtp = services.settings.value.smtp
     assert smtp.enabled and smtp.port == port and smtp.recipients == ("daughter@example.org", "son@example.org")
+    assert smtp.sender == "callshield@home.example"
+    # tested with alerts off: kept, and told that nothing will be sent until they are on
+    page.email.smtp_enabled.click()  # (below the fold of the scrolled page: clicked as the keyboard would)
+    assert not page.email.smtp_enabled.isChecked() and "有改动还没保存" in page.email.smtp_status.text()
+    qtbot.mouseClick(page.email.smtp_test, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(inbox.messages) == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: "邮件提醒还没开启" in page.email.smtp_status.text(), timeout=10_000)
+    assert not services.settings.value.smtp.enabled
 
 
 def test_bad_email_settings_are_explained_not_saved(qtbot, services, page) -> None:
