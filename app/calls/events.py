@@ -133,6 +133,20 @@ class SourceMessage(MessageCode):
         "没有找到来电显示调制解调器（已检查 {count} 个端口）。请检查是否插好，{retry} 秒后重试",
         "no caller-ID modem found ({ports_en} checked). Check that it is plugged in; retrying in {retry} s",
     )
+    MODEM_PORT_GONE = (
+        "串口 {port} 不存在：调制解调器没插好（或已拔出），或串口名不对。{retry} 秒后重试",
+        "serial port {port} does not exist: the modem is not plugged in (or was unplugged), or the port name is "
+        "wrong. Retrying in {retry} s",
+    )
+    MODEM_PORT_DENIED = (
+        "没有权限打开串口 {port}（Linux 上要把当前用户加入 dialout 组，再重新登录）。{retry} 秒后重试",
+        "no permission to open serial port {port} (on Linux, add the user to the dialout group and log in again). "
+        "Retrying in {retry} s",
+    )
+    MODEM_PORT_BUSY = (
+        "串口 {port} 被别的程序占用（另一个来电护盾或拨号程序？）。{retry} 秒后重试",
+        "serial port {port} is in use by another program (another CallShield, or a dialler?). Retrying in {retry} s",
+    )
     MODEM_PORT_MISSING = (
         "串口 {port} 不存在或无法打开（{error}），{retry} 秒后重试",
         "serial port {port} is missing or cannot be opened ({error}); retrying in {retry} s",

@@ -2920,6 +2920,17 @@ Once closed, calls and new recordings are no longer checked and you will not be 
         </message>
     </context>
     <context>
+        <name>SourceNotice</name>
+        <message>
+            <source>来电来源断开了，来电现在不会被检查</source>
+            <translation>The call source is disconnected: calls are not being checked now</translation>
+        </message>
+        <message>
+            <source>检查来电来源</source>
+            <translation>Check the call source</translation>
+        </message>
+    </context>
+    <context>
         <name>SourcePage</name>
         <message>
             <source>请填写 SIP 服务器和用户名，或者先选第一项。</source>

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from app.alerts.policy import Alert, Reinstatement, Withdrawal
 from app.services import AppServices
 from app.ui import style
-from app.ui.widgets import ErrorDetailsDialog, friendly_message
+from app.ui.widgets import ErrorDetailsDialog, friendly_message, render_text
 
 log = logging.getLogger(__name__)
 DEFAULT_SIZE = (1100, 760)  # a first start's window, where the screen has room for it
@@ -228,6 +228,55 @@ class EmailNotice(QFrame):
         self._render()
 
 
+class SourceNotice(QFrame):
+    """「来电来源断开了」: the modem was unplugged, the NCID server went away, the SIP line lost its server: until it is
+    back, calls ring without being checked, and a grey line on the Live page was easy to miss (a hotline trial). Shown
+    on every page while the source is down, gone when it connects again (or the user picks another source); it does
+    not block anything."""
+
+    settingsRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("emailNotice")  # the same look as the e-mail notice: something to fix, not an alarm
+        self.status: Any = None
+        self.text = QLabel(self)
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.settings_button = QPushButton(self)
+        self.settings_button.clicked.connect(self.settingsRequested)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(12, 6, 12, 6)
+        row.addWidget(self.text, 1)
+        row.addWidget(self.settings_button)
+        self.hide()
+        self.retranslate()
+
+    def on_status(self, status: Any) -> None:
+        from app.calls.events import SourceState
+
+        state = getattr(status, "state", None)
+        if state is SourceState.DISCONNECTED:
+            self.status = status
+            self._render()
+            self.show()
+        elif state in (SourceState.CONNECTED, SourceState.STOPPED):
+            self.status = None
+            self.hide()
+
+    def _render(self) -> None:
+        if self.status is None:
+            return
+        title = self.tr("来电来源断开了，来电现在不会被检查")
+        self.text.setText(f"☎✖ {title}\n{render_text(self.status)}")
+        self.setAccessibleName(title)
+        self.setAccessibleDescription(render_text(self.status))
+
+    def retranslate(self) -> None:
+        self.settings_button.setText(self.tr("检查来电来源"))
+        self._render()
+
+
 class MainWindow(QMainWindow):
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -266,6 +315,10 @@ class MainWindow(QMainWindow):
         self.email_notice = EmailNotice(self)
         self.email_notice.settingsRequested.connect(lambda: self.show_settings("email"))
         right_layout.addWidget(self.email_notice)
+        self.source_notice = SourceNotice(self)
+        self.source_notice.settingsRequested.connect(lambda: self.show_settings("source"))
+        services.calls.sourceStatus.connect(self.source_notice.on_status)
+        right_layout.addWidget(self.source_notice)
         right_layout.addWidget(self.stack, 1)
         central = QWidget(self)
         row = QHBoxLayout(central)
@@ -471,6 +524,7 @@ class MainWindow(QMainWindow):
         self.nav.setAccessibleName(self.tr("页面导航"))
         self.alert_bar.retranslate()
         self.email_notice.retranslate()
+        self.source_notice.retranslate()
         if self.tray is not None:
             self.tray.setToolTip(self.tr("来电护盾 CallShield"))
             self._tray_show.setText(self.tr("打开来电护盾"))

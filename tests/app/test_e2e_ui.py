@@ -90,7 +90,7 @@ def test_leased_95_call_warns_then_transcript_blocks_with_evidence_history_and_e
     # 4. The block alert e-mail reached the local SMTP server with number, verdict, reasons and an excerpt.
     qtbot.waitUntil(lambda: len(inbox.messages) == 2, timeout=10_000)
     mail = inbox.messages[1]
-    assert mail["Subject"] == "来电护盾拦截：95275012"
+    assert mail["Subject"] == "【模拟】来电护盾拦截：95275012"  # typed in as a 模拟来电: the e-mail says so
     body = mail.get_body().get_content()
     assert "判断：拦截" in body
     assert "安全账户" in body  # reason and transcript excerpt

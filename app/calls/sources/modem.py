@@ -21,6 +21,7 @@ reports a ring without caller ID as an unknown caller, and executes hang-up requ
 from __future__ import annotations
 
 import collections
+import errno
 import logging
 import queue
 import re
@@ -240,13 +241,14 @@ class ModemSource(SourceBase):
                 ports_en=count_en(len(ports), "port"),
             )
         last_error = ""
+        last_errno: int | None = None
         for port in ports:
             if self._stop.is_set():
                 return None
             try:
                 ser = serial.Serial(port, cfg.baudrate, timeout=0.2, write_timeout=cfg.command_timeout_s)
             except (serial.SerialException, OSError, ValueError) as exc:
-                last_error = str(exc)
+                last_error, last_errno = str(exc), getattr(exc, "errno", None)
                 log.info("cannot open %s: %s", port, exc)
                 continue
             self._buf.clear()
@@ -271,9 +273,22 @@ class ModemSource(SourceBase):
             return ser, port
         retry = self.config.reconnect_interval_s
         if cfg.port != AUTO and last_error:
+            # the usual reasons in plain words; pyserial's own text only for the rest (a trial read
+            # 「[Errno 2] could not open port …: [Errno 2] No such file or directory」 in a Chinese line)
+            known = {
+                errno.ENOENT: SourceMessage.MODEM_PORT_GONE,
+                errno.ENODEV: SourceMessage.MODEM_PORT_GONE,
+                errno.ENXIO: SourceMessage.MODEM_PORT_GONE,
+                errno.EACCES: SourceMessage.MODEM_PORT_DENIED,
+                errno.EPERM: SourceMessage.MODEM_PORT_DENIED,
+                errno.EBUSY: SourceMessage.MODEM_PORT_BUSY,
+            }
+            code = known.get(last_errno or 0)
+            if code is None and "could not exclusively lock" in last_error:
+                code = SourceMessage.MODEM_PORT_BUSY
             self._report(
                 SourceState.DISCONNECTED,
-                SourceMessage.MODEM_PORT_MISSING,
+                code or SourceMessage.MODEM_PORT_MISSING,
                 severity=Severity.WARNING,
                 port=cfg.port,
                 error=last_error,

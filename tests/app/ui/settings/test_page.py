@@ -568,3 +568,27 @@ def test_wheel_over_a_setting_scrolls_the_page_and_changes_nothing(qtbot, servic
     _wheel(sensitivity)
     assert sensitivity.currentData() == "BLOCK" and bar.value() == before
     assert services.settings.value.alert_sensitivity is Level.BLOCK
+
+
+@needs_pty
+def test_an_unplugged_modem_is_said_on_every_page_until_it_is_back(qtbot, services, page, tmp_path: Path) -> None:
+    """A hotline trial unplugged the modem and only a small grey line on the Live page said so: calls went unchecked
+    unnoticed. A notice above every page says it until the modem is back."""
+    window = page.window()
+    notice = window.source_notice
+    peer = ModemPeer(tmp_path / "ttyUSB0").start()
+    try:
+        services.settings.update(call_source=CallSourceSettings(kind="modem", modem_port=str(peer.link)))
+        assert peer.wait_for_command("AT+VCID=1", timeout=10)
+        qtbot.waitUntil(lambda: not notice.isVisible(), timeout=10_000)
+        window.show_page("history")
+        peer.vanish()  # unplugged
+        qtbot.waitUntil(notice.isVisible, timeout=15_000)
+        assert "来电来源断开了" in notice.text.text() and str(peer.link) in notice.text.text()
+        qtbot.mouseClick(notice.settings_button, Qt.MouseButton.LeftButton)
+        assert window.current_page_key() == "settings"
+        peer.start()  # plugged in again: the source reconnects by itself
+        qtbot.waitUntil(lambda: not notice.isVisible(), timeout=20_000)
+    finally:
+        services.settings.update(call_source=CallSourceSettings())
+        peer.stop()
