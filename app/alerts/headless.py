@@ -51,7 +51,9 @@ class HeadlessAlerts:
     def consider_alert(self, alert: Alert) -> Alert | None:
         """``alert`` if the policy lets it through (then shown and e-mailed), else None."""
         s = self.settings
-        if not self.policy.should_alert(alert.key, alert.number, alert.level, s.alert_sensitivity, s.alert_cooldown_s):
+        if not self.policy.should_alert(
+            alert.key, alert.number, alert.level, s.alert_sensitivity, s.alert_cooldown_s, line=alert.line
+        ):
             return None
         if self.on_alert is not None:
             self.on_alert(alert)

@@ -167,9 +167,13 @@ class AlertPolicy:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._key_level: dict[str, Level] = {}
-        self._number_last: dict[str, tuple[float, Level]] = {}
+        self._number_last: dict[tuple[str, str], tuple[float, Level]] = {}
 
-    def should_alert(self, key: str, number: str, level: Level, threshold: Level, cooldown_s: float) -> bool:
+    def should_alert(
+        self, key: str, number: str, level: Level, threshold: Level, cooldown_s: float, line: str = ""
+    ) -> bool:
+        """``line``: the cool-down is per number on each line; the same scammer ringing a hotline's second line
+        within it reaches another operator, who is alerted too (a trial)."""
         level = Level.parse(level)
         if level < threshold:
             return False
@@ -178,12 +182,12 @@ class AlertPolicy:
             return False  # this call already alerted at this level or higher
         now = self._clock()
         if number and previous is None:
-            last = self._number_last.get(number)
+            last = self._number_last.get((number, line))
             if last is not None and now - last[0] < cooldown_s and level <= last[1]:
-                return False  # same number rang again within the cool-down
+                return False  # same number rang again on this line within the cool-down
         self._key_level[key] = level
         if number:
-            self._number_last[number] = (now, level)
+            self._number_last[(number, line)] = (now, level)
         return True
 
     def forget(self, key: str) -> None:

@@ -123,7 +123,9 @@ class AlertService(QObject):
     ) -> Alert | None:
         """Raise an alert if policy allows; returns the alert or None (below threshold / duplicate / cool-down)."""
         settings = self._services.settings.value
-        if not self.policy.should_alert(key, number, level, settings.alert_sensitivity, settings.alert_cooldown_s):
+        if not self.policy.should_alert(
+            key, number, level, settings.alert_sensitivity, settings.alert_cooldown_s, line=line
+        ):
             return None
         alert = Alert(
             key=key,

@@ -41,6 +41,17 @@ def test_policy_cooldown_per_number() -> None:
     assert policy.should_alert("call-4", "95275012", Level.WARN, Level.WARN, 120)
 
 
+def test_policy_cooldown_is_per_line() -> None:
+    """The same scammer ringing a hotline's second line within the cool-down reaches another operator: alerted too (a
+    trial); the same line again is not."""
+    clock = FakeClock()
+    policy = AlertPolicy(clock)
+    assert policy.should_alert("call-1", "95275077", Level.WARN, Level.WARN, 120, line="前台")
+    clock.now += 11
+    assert policy.should_alert("call-2", "95275077", Level.WARN, Level.WARN, 120, line="二线")
+    assert not policy.should_alert("call-3", "95275077", Level.WARN, Level.WARN, 120, line="前台")
+
+
 def test_alert_service_dedupes_and_emits(qtbot, services) -> None:
     alerts = services.alerts
     raised: list[Alert] = []
