@@ -1049,8 +1049,14 @@ def commit_import(
 _RISKY_CATEGORIES = (Category.FRAUD, Category.HARASSMENT)
 
 
+def risky_for_allowlist(preview: ImportPreview) -> list[str]:
+    """The patterns an allowlist should not take without the user saying so: rows marked fraud or harassment, and
+    number ranges (170*), which an allowlist would let through whatever else says."""
+    return [p.pattern for p, c, _n in preview.rows if c in _RISKY_CATEGORIES or p.match_kind != "exact"]
+
+
 def _guard_allowlist(preview: ImportPreview, list_name: str) -> None:
-    risky = [p.pattern for p, c, _n in preview.rows if c in _RISKY_CATEGORIES or p.match_kind != "exact"]
+    risky = risky_for_allowlist(preview)
     if risky:
         examples = "、".join(_short(r, 20) for r in risky[:3])
         raise AllowlistImportRefused(

@@ -1722,6 +1722,13 @@
             <source>允许把诈骗/骚扰条目或号段导入白名单</source>
             <translation>Allow fraud/harassment entries or ranges into the allowlist</translation>
         </message>
+        <message numerus="yes">
+            <source>其中 %n 条标为诈骗/骚扰或是号段（如 %1）。白名单里的号码永远不会被拦截。</source>
+            <translation>
+                <numerusform>%n entry is marked fraud/harassment or is a number range (such as %1). Numbers on an allowlist are never blocked.</numerusform>
+                <numerusform>%n entries are marked fraud/harassment or are number ranges (such as %1). Numbers on an allowlist are never blocked.</numerusform>
+            </translation>
+        </message>
         <message>
             <source>导入到：</source>
             <translation>Import into:</translation>
@@ -1747,6 +1754,13 @@
         <message>
             <source>将要导入的条目（前 20 条）：</source>
             <translation>Entries to import (first 20):</translation>
+        </message>
+        <message numerus="yes">
+            <source>没有导入：其中 %n 条标为诈骗/骚扰或是号段（如 %1），白名单里的号码永远不会被拦截。确实要这样做，请勾选下面这一项；否则换一个名单，或取消。</source>
+            <translation>
+                <numerusform>Not imported: %n entry is marked fraud/harassment or is a number range (such as %1), and numbers on an allowlist are never blocked. If you really mean it, tick the box below; otherwise pick another list, or cancel.</numerusform>
+                <numerusform>Not imported: %n entries are marked fraud/harassment or are number ranges (such as %1), and numbers on an allowlist are never blocked. If you really mean it, tick the box below; otherwise pick another list, or cancel.</numerusform>
+            </translation>
         </message>
     </context>
     <context>

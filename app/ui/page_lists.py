@@ -187,6 +187,18 @@ class ImportPreviewDialog(QDialog):
             self.tr("确实要把标为诈骗/骚扰的号码或号段（如 170*）放进白名单（通常不应这样做）"), self
         )
         self.allow_risky.setAccessibleName(self.tr("允许把诈骗/骚扰条目或号段导入白名单"))
+        from blocklists.importexport import risky_for_allowlist
+
+        self._risky = risky_for_allowlist(preview)
+        # said in the dialog, before anything is written (a trial got an error dialog after 导入 and started over)
+        self.risky_note = QLabel(self)
+        self.risky_note.setWordWrap(True)
+        self.risky_note.setText(
+            "⚠ "
+            + self.tr(
+                "其中 %n 条标为诈骗/骚扰或是号段（如 %1）。白名单里的号码永远不会被拦截。", "", len(self._risky)
+            ).replace("%1", "、".join(self._risky[:3]))
+        )
         self.target.currentIndexChanged.connect(self._update_allow_risky)
         self._update_allow_risky()
         target_row = QHBoxLayout()
@@ -228,6 +240,7 @@ class ImportPreviewDialog(QDialog):
         layout.addWidget(sample_label)
         layout.addWidget(self.sample, 1)
         layout.addLayout(target_row)
+        layout.addWidget(self.risky_note)
         layout.addWidget(self.allow_risky)
         layout.addWidget(self.buttons)
         self.resize(640, 480)
@@ -236,10 +249,29 @@ class ImportPreviewDialog(QDialog):
         return str(self.target.currentData() or "")
 
     def _update_allow_risky(self) -> None:
-        is_allow = self.target_list() in self._allow_names
-        self.allow_risky.setVisible(is_allow)
-        if not is_allow:
+        at_risk = self.target_list() in self._allow_names and bool(self._risky)
+        self.allow_risky.setVisible(at_risk)
+        self.risky_note.setVisible(at_risk)
+        if not at_risk:
             self.allow_risky.setChecked(False)
+
+    def accept(self) -> None:
+        """Not into an allowlist with fraud rows or ranges unless the box says so: the dialog stays, says why and
+        points at the box (nothing is written either way)."""
+        if self.allow_risky.isVisible() and not self.allow_risky.isChecked():
+            self.risky_note.setText(
+                "✖ "
+                + self.tr(
+                    "没有导入：其中 %n 条标为诈骗/骚扰或是号段（如 %1），白名单里的号码永远不会被拦截。"
+                    "确实要这样做，请勾选下面这一项；否则换一个名单，或取消。",
+                    "",
+                    len(self._risky),
+                ).replace("%1", "、".join(self._risky[:3]))
+            )
+            self.allow_risky.setFocus()
+            self.skip_bad = False
+            return
+        super().accept()
 
     def _accept_skipping(self) -> None:
         self.skip_bad = True
