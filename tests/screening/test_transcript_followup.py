@@ -16,6 +16,8 @@ HONEST = [
     "王先生您好，您在我行申请的房贷已经审批通过，放款前需要您本人带身份证到网点签合同。",
     "您好，顺丰快递，您的快递在中转站丢失了，我们已经登记理赔，赔款会直接退到您下单的支付账户。",
     "我在藏宝阁上买了个号，官方平台交易，钱是平台先保管的，确认收货才给卖家。",
+    # a citizen calling an anti-fraud hotline retells the call their father got (a hotline trial: 拦截, 1.00)
+    "我爸接到电话说积分即将过期可以兑换现金，让他把验证码告诉对方，他已经说了验证码，现在怎么办？",
 ]
 
 
@@ -430,3 +432,12 @@ def test_a_partial_segment_that_ends_inside_a_held_word_waits_for_the_rest(det: 
 def test_keeping_it_from_the_children_is_secrecy(det: ScriptDetector, text: str) -> None:
     """A trial's elderly-investment chat said 「这件事不要告诉子女」 and no cue was found; 「别跟儿女说」 was one."""
     assert "generic.secrecy" in {h.rule_id for h in det.assess(text, style="chat").hits}
+
+
+def test_a_scammer_who_mentions_the_text_you_got_is_still_caught(det: ScriptDetector) -> None:
+    """「接到短信说」 tells a retelling, but only of its own sentence: the ask that follows is the scammer's own."""
+    a = det.assess(
+        "您好，您是不是接到短信说您的快递丢了？我是快递理赔专员，我们这边给您三倍理赔，请您加一下理赔QQ群。",
+        style="call",
+    )
+    assert a.level >= Level.WARN and a.category in ("ecommerce_courier", "refund_group"), (a.level, a.category)
