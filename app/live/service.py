@@ -296,9 +296,15 @@ class CallBridge(QObject):
         if call_settings != self._call_settings(old):
             self._controller.settings = call_settings
         if new.call_source != old.call_source:
+            stopped = {source.kind for source in self._device_sources}
             for source in self._device_sources:
                 source.stop()
             self._device_sources = []
+            # the calls those sources were showing are over for this app: their cards stop listening (a trial's
+            # switched-off NCID server left its call's card listening, sorted above the new calls)
+            for state in list(self.lines.values()):
+                if state.listening and str(getattr(state.event, "source", "")) in stopped:
+                    self.stop_line(state.line)
             self._start_sources(new, manual=False)
 
     def on_problem(self, message: Message) -> None:

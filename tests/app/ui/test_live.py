@@ -332,3 +332,27 @@ def test_a_card_names_the_devices_its_line_is_heard_on(qtbot, qapp, services) ->
     finally:
         qapp.removeTranslator(translator)
     assert device_name("3") == "#3" and device_name("input:USB Mic") == "USB Mic"
+
+
+def test_switching_the_call_source_off_ends_its_calls(qtbot, services, page, wait_jobs) -> None:
+    """A call from an NCID server the user then switched off stayed listening, its card on top of newer calls (a
+    hotline trial): the calls of a source that stops are over, their cards say so."""
+    from app.settings import CallSourceSettings
+    from tests.app.calls.test_sources_peers import NcidPeer
+
+    peer = NcidPeer().start()
+    try:
+        services.settings.update(
+            call_source=CallSourceSettings(kind="ncid", ncid_host="127.0.0.1", ncid_port=peer.port)
+        )
+        assert peer.wait_connected(timeout=30)
+        peer.send("CID: *DATE*11212026*TIME*0435*LINE*POTS*NMBR*95275012*MESG*NONE*NAME*-*")
+        qtbot.waitUntil(lambda: "POTS" in page.cards, timeout=10_000)
+        assert services.calls.lines["POTS"].listening and page.cards["POTS"].stop_button.isEnabled()
+        services.settings.update(call_source=CallSourceSettings())  # back to typing numbers in
+        qtbot.waitUntil(lambda: not services.calls.lines["POTS"].listening, timeout=10_000)
+        assert not page.cards["POTS"].stop_button.isEnabled() and page.cards["POTS"].close_button.isVisible()
+    finally:
+        services.settings.update(call_source=CallSourceSettings())
+        peer.stop()
+    wait_jobs()
