@@ -270,6 +270,7 @@ def record_kind_label(kind: str, lang: str, call_type: str | None = None) -> str
 
 
 LINE_SOURCES = frozenset({"modem", "ncid", "sip"})  # the call sources whose lines are real ones (not 模拟来电)
+UNNAMED_LINES = frozenset({"", "-", "modem", "manual"})  # the ids a line has when nobody named it
 
 # Where a history row came from (``history.source``, written by the call sources, the phone importer and the
 # recording scans): the code is stored, these words are shown (history details, exports, the CLI's line status).
@@ -320,9 +321,17 @@ def call_line(record: Any) -> str:
     """The line a call came in on (a hotline's 前台 / 二线, an NCID server's POTS), or '' where there is none to name:
     a 模拟来电, a phone's own log, a recording or a text. ``record``: a history record (dict) or a row with ``raw``."""
     raw = record.raw if hasattr(record, "raw") else record
-    if not isinstance(raw, dict) or str(raw.get("source") or "") not in LINE_SOURCES:
+    if not isinstance(raw, dict):
         return ""
-    return str(raw.get("line") or "")
+    return shown_line(str(raw.get("source") or ""), str(raw.get("line") or ""))
+
+
+def shown_line(source: str, line: str) -> str:
+    """A call's line as worth showing: one the user or the NCID server named, not a source's default id (a single
+    modem's 「modem」, NCID's 「-」 for no line, a 模拟来电's 「manual」: a review saw 「线路：modem」 in every e-mail)."""
+    if source not in LINE_SOURCES or line.strip() in UNNAMED_LINES:
+        return ""
+    return line.strip()
 
 
 def with_name(number: str, name: str | None, lang: str | None) -> str:

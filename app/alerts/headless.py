@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
@@ -86,10 +87,12 @@ class HeadlessAlerts:
             return
         with self._lock:
             pending = list(self._pending)
+        deadline = time.monotonic() + timeout
         for future in pending:
             try:
-                future.result(timeout=timeout)
+                future.result(timeout=max(0.0, deadline - time.monotonic()))
             except Exception:  # a timeout: the mail server is too slow to wait for at exit
-                log.warning("an alert e-mail was still being sent at exit")
+                unsent = sum(not f.done() for f in pending)
+                log.warning("%d alert e-mail(s) not sent by exit", unsent)
                 break
         self._pool.shutdown(wait=False, cancel_futures=True)

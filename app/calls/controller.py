@@ -123,6 +123,17 @@ class CallController:
             if source not in attached:
                 attached.append(source)
 
+    def detach(self, source: SourceBase) -> None:
+        """Stop routing to a source that was stopped (the settings changed): hang-ups and block pushes go to the one
+        that replaced it (a review: they went to the stopped one)."""
+        with self._lock:
+            attached = self._sources.get(source.kind, [])
+            if source in attached:
+                attached.remove(source)
+        on_screened = getattr(source, "on_screened", None)  # a SIP line listens for the verdicts of its calls
+        if on_screened is not None:
+            self.remove_listener(on_screened)
+
     def create_sources(
         self,
         modem: ModemConfig | Sequence[ModemConfig] | None = None,
@@ -154,6 +165,9 @@ class CallController:
         """The attached source of ``kind`` (the one whose line ``event`` came in on, where there are several)."""
         with self._lock:
             attached = list(self._sources.get(kind, ()))
+        for source in attached:  # a running one first: a stopped one cannot hang up
+            if (event is None or source.handles(event)) and source.running:
+                return source
         for source in attached:
             if event is None or source.handles(event):
                 return source

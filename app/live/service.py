@@ -299,6 +299,7 @@ class CallBridge(QObject):
             stopped = {source.kind for source in self._device_sources}
             for source in self._device_sources:
                 source.stop()
+                self._controller.detach(source)
             self._device_sources = []
             # the calls those sources were showing are over for this app: their cards stop listening (a trial's
             # switched-off NCID server left its call's card listening, sorted above the new calls)
@@ -373,8 +374,10 @@ class CallBridge(QObject):
     def _alert_context(state: LineState) -> dict[str, Any]:
         """What an alert says of where the call came from: its line (a hotline has several), and whether it was a 模拟来电
         (the manual source: a volunteer's training mailed the supervisor alerts that read as real)."""
-        simulated = str(getattr(state.event, "source", "")) == "manual"
-        return {"line": "" if simulated else state.line, "simulated": simulated}
+        from app.display import shown_line
+
+        source = str(getattr(state.event, "source", ""))
+        return {"line": shown_line(source, state.line), "simulated": source == "manual"}
 
     # ------------------------------------------------------------ transcript
     def feed_segment(self, line: str, segment: TranscriptSegment) -> None:

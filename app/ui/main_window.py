@@ -256,6 +256,8 @@ class SourceNotice(QFrame):
         from app.calls.events import SourceState
 
         state = getattr(status, "state", None)
+        if getattr(status, "source", "manual") == "manual":
+            return  # typing numbers in never goes down; its hang-up notes must not hide a modem's outage (a review)
         if state is SourceState.DISCONNECTED:
             self.status = status
             self._render()

@@ -258,7 +258,7 @@ class ImportPreviewDialog(QDialog):
     def accept(self) -> None:
         """Not into an allowlist with fraud rows or ranges unless the box says so: the dialog stays, says why and
         points at the box (nothing is written either way)."""
-        if self.allow_risky.isVisible() and not self.allow_risky.isChecked():
+        if self.allow_risky.isVisibleTo(self) and not self.allow_risky.isChecked():
             self.risky_note.setText(
                 "✖ "
                 + self.tr(

@@ -441,3 +441,15 @@ def test_a_scammer_who_mentions_the_text_you_got_is_still_caught(det: ScriptDete
         style="call",
     )
     assert a.level >= Level.WARN and a.category in ("ecommerce_courier", "refund_group"), (a.level, a.category)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们接到电话说你的身份证涉嫌洗钱你必须把钱转到安全账户",
+        "你好，我是市公安局的。我们接到电话说你的身份证涉嫌洗钱，你必须把钱转到安全账户。",
+    ],
+)
+def test_a_fake_officer_who_got_a_call_is_no_retelling(det: ScriptDetector, text: str) -> None:
+    """「我们接到电话说」 is a fake police officer's own opening, not a citizen retelling a call (a review)."""
+    assert det.assess(text, style="call").level is Level.BLOCK

@@ -284,8 +284,12 @@ class ModemSource(SourceBase):
                 errno.EBUSY: SourceMessage.MODEM_PORT_BUSY,
             }
             code = known.get(last_errno or 0)
-            if code is None and "could not exclusively lock" in last_error:
-                code = SourceMessage.MODEM_PORT_BUSY
+            if code is None:  # Windows: no errno, the Windows error's name in the text (a review)
+                text = last_error.lower()
+                if "filenotfounderror" in text or "cannot find the file" in text:
+                    code = SourceMessage.MODEM_PORT_GONE
+                elif "permissionerror" in text or "access is denied" in text or "exclusively lock" in text:
+                    code = SourceMessage.MODEM_PORT_BUSY  # Windows refuses a COM port another program holds
             self._report(
                 SourceState.DISCONNECTED,
                 code or SourceMessage.MODEM_PORT_MISSING,

@@ -123,6 +123,9 @@ class EmailSection(SettingsSection):
         self.smtp_status.setStyleSheet(f"color: {colour}")
         self.smtp_status.setText(("✔ " if ok else "✖ ") + text)
 
+    def _loaded(self) -> None:
+        self._edited()  # the form shows the saved settings again: no unsaved-edit note left behind
+
     def _edited(self, *_: Any) -> None:
         if self._loading:
             return
@@ -153,10 +156,15 @@ class EmailSection(SettingsSection):
         self.smtp_status.setStyleSheet("")
         self.smtp_status.setText(self.tr("正在发送测试邮件…"))
 
+        saved_before = self.services.settings.value.smtp
+
         def ok(_: Any) -> None:
             self.smtp_test.setEnabled(True)
             text = self.tr("测试邮件已发出，请到收件箱查看")
-            if smtp != self.services.settings.value.smtp:  # these settings work: kept, not lost on leaving the page
+            current = self.services.settings.value.smtp
+            # these settings work: kept, not lost on leaving the page; unless something was saved or typed since the
+            # test started (a review: a save made meanwhile was overwritten with what was tested)
+            if smtp != current and current == saved_before and self.smtp_from_form() == smtp:
                 self.services.settings.update(smtp=smtp)
                 text += self.tr("；这些设置已保存")
             if not smtp.enabled:

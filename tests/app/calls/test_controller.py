@@ -271,3 +271,42 @@ def test_a_call_that_ends_at_once_is_announced_before_its_end(db_path: Path) -> 
         assert order == ["screened", "ended"]
     finally:
         ctl.close()
+
+
+def test_hangups_go_to_the_source_that_replaced_a_stopped_one(db_path: Path) -> None:
+    """The settings changed (another port, another NCID server): the stopped source is detached, and a call to block
+    is hung up by the one that replaced it (a review: it went to the stopped one, and nothing was hung up)."""
+    from app.calls.events import SourceBase
+
+    class Line(SourceBase):
+        kind = "modem"
+
+        def __init__(self) -> None:
+            super().__init__(lambda event: None)
+            self.hangups: list[str] = []
+
+        def _run(self) -> None:
+            self._stop.wait()
+
+        def request_hangup(self, event: CallEvent) -> bool:
+            self.hangups.append(event.raw_number)
+            return True
+
+    calls = Calls()
+    ctl = CallController(db_path, CallSettings(auto_hangup=True))
+    ctl.add_listener(calls)
+    ctl.start()
+    old, new = Line(), Line()
+    try:
+        ctl.attach(old)
+        old.start()
+        old.stop()
+        ctl.detach(old)
+        ctl.attach(new)
+        new.start()
+        ctl.submit(CallEvent("modem", "+852 96110", None, utc_now(), "modem"))
+        calls.wait(1)
+    finally:
+        new.stop()
+        ctl.close()
+    assert old.hangups == [] and new.hangups == ["+852 96110"]

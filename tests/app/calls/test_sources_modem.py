@@ -306,3 +306,30 @@ def test_call_arriving_in_the_same_read_as_an_init_reply_is_not_lost(tmp_path: P
     finally:
         source.stop()
         peer.stop()
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [
+        # pyserial on Windows: no errno, the Windows error's name in the text
+        ("could not open port 'COM3': FileNotFoundError(2, 'The system cannot find the file specified.', None, 2)",
+         SourceMessage.MODEM_PORT_GONE),
+        ("could not open port 'COM3': PermissionError(13, 'Access is denied.', None, 5)", SourceMessage.MODEM_PORT_BUSY),
+    ],
+)  # fmt: skip
+def test_windows_port_errors_are_said_in_plain_words(
+    monkeypatch: pytest.MonkeyPatch, error: str, code: SourceMessage
+) -> None:
+    import serial
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise serial.SerialException(error)
+
+    monkeypatch.setattr("app.calls.sources.modem.serial.Serial", refuse)
+    recorder = Recorder()
+    source = start_source(ModemConfig(port="COM3", **FAST), recorder)
+    try:
+        status = recorder.wait_status(code)
+        assert "COM3" in status.render("zh") and "Errno" not in status.render("zh")
+    finally:
+        source.stop()

@@ -552,6 +552,8 @@ def test_history_names_each_calls_line_and_keeps_to_the_days_asked(run_cli, data
     hist.add_call("95275013", source="ncid", line="二线", level=Level.WARN, occurred_at=now - timedelta(minutes=4))
     hist.add_call("95275014", source="manual", line="manual", level=Level.WARN, occurred_at=now - timedelta(minutes=3))
     hist.add_call("95275015", source="modem", line="前台", level=Level.WARN, occurred_at=now - timedelta(days=3))
+    # a single modem's own id names no line worth showing (a review: 「线路：modem」 in every e-mail)
+    hist.add_call("95275016", source="modem", line="modem", level=Level.WARN, occurred_at=now - timedelta(minutes=2))
     rows = [history_row_from_record(r) for r in hist.query()]
     db.close()
     table = run_cli("history").stdout
@@ -571,3 +573,4 @@ def test_history_names_each_calls_line_and_keeps_to_the_days_asked(run_cli, data
     assert table_rows[0][-1] == "线路"
     lines = {r[2].strip(): r[-1] for r in table_rows[1:]}  # (a number after a tab stays text in a spreadsheet)
     assert lines["95275012"] == "前台" and lines["95275013"] == "二线" and lines["95275014"] == ""
+    assert lines["95275016"] == ""

@@ -115,6 +115,15 @@ def test_send_test_email_reaches_the_local_server(qtbot, services, page, smtp_se
     qtbot.waitUntil(lambda: len(inbox.messages) == 2, timeout=10_000)
     qtbot.waitUntil(lambda: "邮件提醒还没开启" in page.email.smtp_status.text(), timeout=10_000)
     assert not services.settings.value.smtp.enabled
+    # saved by other means while a test e-mail was on its way: what was tested does not overwrite it (a review)
+    from dataclasses import replace
+
+    page.email.smtp_enabled.click()
+    qtbot.mouseClick(page.email.smtp_test, Qt.MouseButton.LeftButton)
+    services.settings.update(smtp=replace(services.settings.value.smtp, recipients=("son@example.org",)))
+    qtbot.waitUntil(lambda: len(inbox.messages) == 3, timeout=10_000)
+    qtbot.waitUntil(lambda: "测试邮件已发出" in page.email.smtp_status.text(), timeout=10_000)
+    assert services.settings.value.smtp.recipients == ("son@example.org",) and not services.settings.value.smtp.enabled
 
 
 def test_bad_email_settings_are_explained_not_saved(qtbot, services, page) -> None:
@@ -580,11 +589,18 @@ def test_an_unplugged_modem_is_said_on_every_page_until_it_is_back(qtbot, servic
     try:
         services.settings.update(call_source=CallSourceSettings(kind="modem", modem_port=str(peer.link)))
         assert peer.wait_for_command("AT+VCID=1", timeout=10)
-        qtbot.waitUntil(lambda: not notice.isVisible(), timeout=10_000)
+        assert not notice.isVisible()
         window.show_page("history")
         peer.vanish()  # unplugged
         qtbot.waitUntil(notice.isVisible, timeout=15_000)
         assert "来电来源断开了" in notice.text.text() and str(peer.link) in notice.text.text()
+        # a 模拟来电's own status (it is always there) does not hide it (a review: a hang-up note did)
+        from app.calls.events import SourceMessage, SourceState, SourceStatus, utc_now
+        from screening.i18n import Message
+
+        manual = SourceStatus("manual", SourceState.CONNECTED, Message(SourceMessage.MANUAL_READY, {}), utc_now())
+        notice.on_status(manual)
+        assert notice.isVisible()
         qtbot.mouseClick(notice.settings_button, Qt.MouseButton.LeftButton)
         assert window.current_page_key() == "settings"
         peer.start()  # plugged in again: the source reconnects by itself
