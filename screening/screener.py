@@ -41,12 +41,17 @@ ALLOWLIST_SCORE = 0.0
 UNKNOWN_SCORE = 0.2
 MAX_LIST_REASONS = 5
 
-Channel = Literal["call", "sms"]
+Channel = Literal["call", "sms", "dialled"]
 """How the number reached the phone.  Some facts depend on it: a 106/1069 SMS-platform port is how banks and
-shops send text messages (normal for ``sms``) but should never place a call (suspicious for ``call``)."""
-CHANNELS: tuple[Channel, ...] = ("call", "sms")
+shops send text messages (normal for ``sms``) but should never place a call (suspicious for ``call``); ``dialled``
+is a number the person called themselves, which no caller-ID spoof can be."""
+CHANNELS: tuple[Channel, ...] = ("call", "sms", "dialled")
 # Facts that are only a warning sign when the number *called*; as an SMS sender they are ordinary.
 CALL_ONLY_FACTS = frozenset({"sms_platform"})
+# What only a caller's shown number can be (a spoof of itself), not a number the person dialled: a 400/800 number does
+# not call out, but people call it (a trial's family report explained the mother's call to the 400 number in a scam
+# SMS as a spoofed incoming call). The lists still judge a dialled number (she called the scammer back).
+CALLER_ID_FACTS = frozenset({"toll_free"})
 
 
 @dataclass(frozen=True)
@@ -181,7 +186,8 @@ class NumberScreener:
             # some backup apps store every sender with +86. (A fake base station sends as plain 10086.) The
             # message's text and links decide, as for the bare number (``screening.sms``).
             n = normalise(n.national_number or "", self.region)
-        return {fact: params for fact, params in self._facts(n).items() if fact not in CALL_ONLY_FACTS}
+        left_out = CALL_ONLY_FACTS | (CALLER_ID_FACTS if channel == "dialled" else frozenset())
+        return {fact: params for fact, params in self._facts(n).items() if fact not in left_out}
 
     def _facts(self, n: NormalisedNumber) -> dict[str, dict[str, Any]]:
         if (

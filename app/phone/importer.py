@@ -637,6 +637,12 @@ def _spreadsheet_file(path: Path) -> bool:
         return False
 
 
+def _call_channel(call_type: str | None) -> str:
+    """How a call's number is screened: as a caller's shown number, or (a call the person made) as a number dialled,
+    which no caller-ID spoof can be (``screening.screener.CALLER_ID_FACTS``)."""
+    return "dialled" if call_type == "outgoing" else "call"
+
+
 def call_log_line_number(line: str, layout: CsvLayout) -> str:
     """The number on one line of a call log whose layout is ``layout`` (``csv_layout``): the cell under the header's
     number column (号码, 电话, number …) when the header names one, so a name or a date before it is never taken
@@ -1202,7 +1208,7 @@ class PhoneImporter:
 
     def _call_row(self, rec: CallRecord, key: str, flagged: list[Any], counts: dict[str, int]) -> tuple[Any, ...]:
         number = rec.number if rec.presentation == 1 else ""
-        level, score, e164, reasons, category, _v = self._number(number, "call")
+        level, score, e164, reasons, category, _v = self._number(number, _call_channel(rec.call_type))
         counts["screened"] += 1
         at = _iso_ms(rec.date_ms)
         row = (
@@ -1429,7 +1435,7 @@ class PhoneImporter:
         call_type: str | None = None,
         duration_s: float | None = None,
     ) -> tuple[Any, ...]:
-        level, score, e164, reasons, category, _v = self._number(number, "call")
+        level, score, e164, reasons, category, _v = self._number(number, _call_channel(call_type))
         row = (
             "call", when, number, e164,
             "call-log-csv", name, int(level), score, category, _dumps(reasons), None, None, None, None, key,

@@ -564,3 +564,21 @@ def test_a_spreadsheet_in_a_folder_is_named_not_passed_over(phone_db: sqlite_uti
     assert result.ok  # passed over with why, not a failure of the import (a storage dump holds many spreadsheets)
     named = _importer(phone_db).import_paths([folder / "短信.xlsx"]).files[0]
     assert named.status == FAILED  # named on purpose: the import of it failed
+
+
+def test_a_call_she_made_is_not_judged_as_a_callers_shown_number(
+    phone_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """A 400 number does not call out, so one shown as a caller is likely spoofed; the mother dialling the 400 number a
+    scam SMS gave her is no spoof, and the report explained it as one (a volunteer's trial)."""
+    from tests.app.phone.backup_factory import BASE, Call, write_calls
+
+    calls = write_calls(tmp_path / "calls-1.xml", [Call("4008881234", BASE, type=2), Call("4008885678", BASE, type=1)])
+    (result,) = _importer(phone_db).import_paths([calls]).files
+    assert result.status == DONE
+    rows = {r["number_raw"]: r for r in History(phone_db).query(kind="call")}
+    assert rows["4008885678"]["level"] >= Level.WARN  # shown as a caller: the 400/800 rule
+    dialled = rows["4008881234"]
+    assert dialled["level"] < Level.CAUTION and not any(
+        "400" in str(r.get("code", "")) for r in dialled["reasons"] or []
+    ), dialled["reasons"]
