@@ -255,9 +255,13 @@ CHAT = "chat"
 CHAT_TEXT = ("聊天记录", "chat")  # what such a row is called (a table cell capitalises it)
 
 
-def record_kind_label(kind: str, lang: str, call_type: str | None = None) -> str:
-    """A history row's kind as every table, report and CLI shows it: 来电 / 去电 / 未接 … for a call, 短信 (聊天记录 for a
-    kept chat), 录音."""
+def record_kind_label(kind: str, lang: str, call_type: str | None = None, source: str | None = None) -> str:
+    """A history row's kind as every table, report and CLI shows it: 来电 / 去电 / 未接 … for a call (模拟来电 for one typed
+    in to try the app or train volunteers: a trial's demo calls read as real ones in 记录), 短信 (聊天记录 for a kept
+    chat), 录音."""
+    if kind == "call" and source == "manual":
+        zh, en = SOURCE_TEXT["manual"]
+        return en.capitalize() if lang.startswith("en") else zh
     if kind == "call":
         return call_type_label(call_type, lang)
     if kind == "sms" and call_type == CHAT:

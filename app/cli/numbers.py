@@ -1042,7 +1042,9 @@ def cmd_history(args: argparse.Namespace, ctx: Any) -> int:
         level = level_word(r["level"], lang, about_text) if r.get("level") is not None else "-"
         if not first and r.get("level") is not None and r["level"] <= Level.UNKNOWN:
             first = number_nothing_found(lang)
-        kind = record_kind_label(r["kind"], lang, r.get("call_type"))  # 去电 / 未接 from a phone's log, 短信, 录音
+        kind = record_kind_label(
+            r["kind"], lang, r.get("call_type"), r.get("source")
+        )  # 去电 / 未接 from a phone's log, 短信, 录音
         cells = [
             _local_time(r["occurred_at"], with_zone=mixed),
             kind,

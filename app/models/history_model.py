@@ -65,7 +65,7 @@ class HistoryRow:
 
     def kind_text(self, lang: str) -> str:
         """来电 / 去电 / 未接 / 短信 / 录音 (``app.display.record_kind_label``), capitalised for a table cell."""
-        label = record_kind_label(self.kind, lang, self.call_type)
+        label = record_kind_label(self.kind, lang, self.call_type, self.source)
         return label[:1].upper() + label[1:]
 
     def source_text(self, lang: str) -> str:

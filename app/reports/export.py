@@ -133,7 +133,9 @@ def _category(row: Any, lang: str) -> str:
 
 def _kind(row: Any, lang: str) -> str:
     """来电 / 去电 / 未接 / 短信 / 录音, as the history table names the row (``app.display.record_kind_label``)."""
-    return record_kind_label(str(getattr(row, "kind", "")), lang, getattr(row, "call_type", None))
+    return record_kind_label(
+        str(getattr(row, "kind", "")), lang, getattr(row, "call_type", None), getattr(row, "source", None)
+    )
 
 
 def _subject(row: Any, lang: str | None = None) -> str:

@@ -561,6 +561,8 @@ def test_history_names_each_calls_line_and_keeps_to_the_days_asked(run_cli, data
     assert "线路" in header, table
     by_number = {n: line for line in table.splitlines() for n in ("95275012", "95275013", "95275014") if n in line}
     assert "前台" in by_number["95275012"] and "二线" in by_number["95275013"] and "manual" not in by_number["95275014"]
+    # a demo call is said to be one: a volunteer's training on a family's PC mixed with real calls (a trial)
+    assert "模拟来电" in by_number["95275014"] and "模拟来电" not in by_number["95275012"]
     today = run_cli("history", "--days", "1").stdout
     assert "95275012" in today and "95275015" not in today
     assert "95275015" in run_cli("history", "--days", "4").stdout
