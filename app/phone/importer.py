@@ -228,6 +228,7 @@ class ImportSummary(MessageCode):
         "{failed} 个文件没有导入（原因见上），其余的照常导入了",
         "{failed_en} not imported (see why above); the rest were imported",
     )
+    FAILED_ALL = ("没有导入任何文件（原因见上）", "no file was imported (see why above)")
     FAILED_KEPT = (
         "{failed} 个文件没有导入或没能检查（原因见上）；其中 {kept} 段录音已先记下（“没能检查”），有了中文语音模型后再导入一次会补查",
         "{failed_en} not imported or not checked (see why above); of these, {kept_en} kept as not checked, to be "
@@ -346,7 +347,12 @@ class ImportResult:
             kept = self.total("kept_unchecked")
             out.append(
                 Message(
-                    ImportSummary.FAILED_KEPT if kept else ImportSummary.FAILED,
+                    ImportSummary.FAILED_KEPT
+                    if kept
+                    # 「其余的照常导入了」 with nothing else there (a trial imported one broken file)
+                    else ImportSummary.FAILED_ALL
+                    if failed == len(self.files)
+                    else ImportSummary.FAILED,
                     {
                         "failed": failed,
                         "failed_en": count_en(failed, "file"),

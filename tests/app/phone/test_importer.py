@@ -155,8 +155,12 @@ def test_a_number_cell_of_other_words_is_a_bad_line_not_a_withheld_call(
         "张三,2026-12-06 11:00\n",
         encoding="utf-8",
     )
-    (r,) = _importer(phone_db).import_paths([csv]).files
+    result = _importer(phone_db).import_paths([csv])
+    (r,) = result.files
     assert (r.status, r.added, r.bad_rows) == (FAILED, 0, 2)
+    said = [m.render("zh") for m in result.summary()]
+    # the only file failed: no 「其余的照常导入了」 with nothing else there (a trial)
+    assert "没有导入任何文件（原因见上）" in said and not any("其余" in line for line in said), said
     assert r.error is not None and "第 3 行：“abc” 不是电话号码" in r.error.render("zh")
     assert [n.render("en").split(":")[0] for n in r.notes] == ["line 3", "line 5"]  # (Private number) is withheld
     assert History(phone_db).count() == 0
@@ -456,8 +460,12 @@ def test_call_log_times_read_like_message_times(phone_db: sqlite_utils.Database,
         "10690000123,,0\n13900001111,昨天下午,12\n",
         encoding="utf-8",
     )
-    (r,) = _importer(phone_db).import_paths([csv]).files
+    result = _importer(phone_db).import_paths([csv])
+    (r,) = result.files
     assert (r.status, r.added, r.bad_rows) == (FAILED, 0, 2)
+    said = [m.render("zh") for m in result.summary()]
+    # the only file failed: no 「其余的照常导入了」 with nothing else there (a trial)
+    assert "没有导入任何文件（原因见上）" in said and not any("其余" in line for line in said), said
     assert [n.render("zh") for n in r.notes] == [
         "第 4 行：没有时间（时间一栏是空的）",
         "第 5 行：看不懂时间“昨天下午”（应为 2024-03-12 09:15 这样的日期和时间）",
