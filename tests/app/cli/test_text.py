@@ -17,7 +17,7 @@ def test_scan_text_stdin_shows_verdict_and_highlighted_evidence(run_cli) -> None
     r = run_cli("scan-text", "-", input=SCAM)
     assert r.returncode == 0, r.stderr
     assert "结论：✖ 拦截 — 诈骗话术" in r.stdout
-    assert "类别：冒充运营商客服" in r.stdout
+    assert "类别：冒充运营商或银行客服" in r.stdout
     assert "〖积分即将过期〗" in r.stdout
     # the text as given, cues marked on its own words (it showed the normalised 「〖加qq群〗1234567」)
     assert "〖收到的验证马告诉我〗，再〖加扣扣群〗幺二三四五六七。" in r.stdout
