@@ -159,7 +159,37 @@ class AlertBar(QFrame):
         self._render()
 
 
-class EmailNotice(QFrame):
+class NoticeBar(QFrame):
+    """A yellow bar above every page for something to fix, not an alarm: its text, a button that opens the settings
+    section concerned, and (``closable``) 知道了. Subclasses fill the text in ``_render`` and name the buttons in
+    ``retranslate``."""
+
+    settingsRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None, closable: bool = True) -> None:
+        super().__init__(parent)
+        self.setObjectName("emailNotice")
+        self.text = QLabel(self)
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.settings_button = QPushButton(self)
+        self.settings_button.clicked.connect(self.settingsRequested)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(12, 6, 12, 6)
+        row.addWidget(self.text, 1)
+        row.addWidget(self.settings_button)
+        self.close_button: QPushButton | None = None
+        if closable:
+            self.close_button = QPushButton(self)
+            self.close_button.clicked.connect(self.dismiss)
+            row.addWidget(self.close_button)
+        self.hide()
+
+    def dismiss(self) -> None:
+        self.hide()
+
+
+class EmailNotice(NoticeBar):
     """「提醒邮件没有发出去」: an alert e-mail to the family failed, so the family was not told; the user should know.
     The same for the correction that follows a withdrawn warning (「更正邮件没有发出去」): the family was not told
     that the alert they got was withdrawn; and for the follow-up when that warning stands again (「“提醒仍然有效”
@@ -169,26 +199,10 @@ class EmailNotice(QFrame):
     offers the e-mail settings, and stays until dismissed. It does not block anything: calls go on being screened.
     """
 
-    settingsRequested = Signal()
-
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("emailNotice")
         self.alert: Alert | Withdrawal | Reinstatement | None = None
         self.error: BaseException | None = None
-        self.text = QLabel(self)
-        self.text.setWordWrap(True)
-        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.settings_button = QPushButton(self)
-        self.settings_button.clicked.connect(self.settingsRequested)
-        self.close_button = QPushButton(self)
-        self.close_button.clicked.connect(self.dismiss)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(12, 6, 12, 6)
-        row.addWidget(self.text, 1)
-        row.addWidget(self.settings_button)
-        row.addWidget(self.close_button)
-        self.hide()
         self.retranslate()
 
     def show_failure(self, alert: Alert | Withdrawal | Reinstatement, error: BaseException) -> None:
@@ -224,32 +238,20 @@ class EmailNotice(QFrame):
 
     def retranslate(self) -> None:
         self.settings_button.setText(self.tr("检查邮件设置"))
-        self.close_button.setText(self.tr("知道了"))
+        if self.close_button is not None:
+            self.close_button.setText(self.tr("知道了"))
         self._render()
 
 
-class SourceNotice(QFrame):
+class SourceNotice(NoticeBar):
     """「来电来源断开了」: the modem was unplugged, the NCID server went away, the SIP line lost its server: until it is
     back, calls ring without being checked, and a grey line on the Live page was easy to miss (a hotline trial). Shown
     on every page while the source is down, gone when it connects again (or the user picks another source); it does
     not block anything."""
 
-    settingsRequested = Signal()
-
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("emailNotice")  # the same look as the e-mail notice: something to fix, not an alarm
+        super().__init__(parent, closable=False)  # it goes when the source is back, not when dismissed
         self.status: Any = None
-        self.text = QLabel(self)
-        self.text.setWordWrap(True)
-        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.settings_button = QPushButton(self)
-        self.settings_button.clicked.connect(self.settingsRequested)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(12, 6, 12, 6)
-        row.addWidget(self.text, 1)
-        row.addWidget(self.settings_button)
-        self.hide()
         self.retranslate()
 
     def on_status(self, status: Any) -> None:

@@ -16,31 +16,16 @@ import pytest
 from speech import models
 from speech.errors import ModelError, SpeechProblem
 from speech.models import cleanup_staging, import_model, installed_models, models_dir, validate_model_dir
-from tests.speech.conftest import ko_model_dir  # noqa: F401 - fixture
+from tests.speech.conftest import ko_model_dir, linked_copy  # noqa: F401 - fixture
 from tests.speech.test_models import fake_model, zip_dir
 
 ONE_BYTE_MODEL = ("model/am/final.mdl", "model/conf/mfcc.conf", "model/graph/HCLG.fst")
 
 
-def _hardlink_copy(src: Path, dst: Path) -> Path:
-    """A hard-link tree of the real model (the import still copies every byte of it)."""
-    for p in src.rglob("*"):
-        target = dst / p.relative_to(src)
-        if p.is_dir():
-            target.mkdir(parents=True, exist_ok=True)
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(p, target)
-            except OSError:
-                pytest.skip("hard links not possible between site-packages and the temp dir")
-    return dst
-
-
 @pytest.mark.slow
 def test_a_broken_import_keeps_the_working_model(tmp_path: Path, ko_model_dir: Path) -> None:  # noqa: F811
     data = tmp_path / "data"
-    good = import_model(_hardlink_copy(ko_model_dir, tmp_path / "src" / "model"), data)
+    good = import_model(linked_copy(ko_model_dir, tmp_path / "src" / "model"), data)
     before = sorted((p.relative_to(good.path), p.stat().st_size) for p in good.path.rglob("*") if p.is_file())
     broken = tmp_path / "broken.zip"
     with zipfile.ZipFile(broken, "w") as zf:
