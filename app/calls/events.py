@@ -215,6 +215,7 @@ class SourceStatus:
     message: Message
     at: datetime
     severity: Severity = Severity.INFO
+    line: str = ""  # the line of a source that is one of several of its kind (a hotline's second modem), else ""
 
     def render(self, lang: str = "zh") -> str:
         return self.message.render(lang)
@@ -229,6 +230,7 @@ class SourceBase:
     """Shared plumbing: a stop Event, one worker thread, callbacks that can never kill the worker."""
 
     kind: SourceKind = "manual"
+    status_line = ""  # said with each status where several sources of a kind run (``ModemSource`` names its line)
 
     def __init__(
         self,
@@ -312,7 +314,7 @@ class SourceBase:
     def _report(
         self, state: SourceState, code: MessageCode, severity: Severity = Severity.INFO, **params: Any
     ) -> SourceStatus:
-        status = SourceStatus(self.kind, state, Message(code, params), self._clock(), severity)
+        status = SourceStatus(self.kind, state, Message(code, params), self._clock(), severity, self.status_line)
         with self._status_lock:
             self._status = status
         if self._on_status is not None:

@@ -145,7 +145,8 @@ def _describe(event: CallEvent, verdict: NumberVerdict, history_id: int | None, 
 
 
 def _status_line(status: SourceStatus, lang: str) -> str:
-    return f"[{source_label(status.source, lang)}] {status.render(lang)}"
+    where = source_label(status.source, lang) + (f" {status.line}" if status.line else "")  # [调制解调器 前台]
+    return f"[{where}] {status.render(lang)}"
 
 
 # -- simulate-call ---------------------------------------------------------------------------------------
@@ -379,12 +380,13 @@ def listen_calls(args: argparse.Namespace, ctx: Any) -> int:
         # A source that keeps retrying repeats itself every few seconds: print each message once
         # per outage, and start afresh once it is connected again.
         text = _status_line(status, ctx.lang)
-        seen = shown.setdefault(status.source, set())
-        if text in seen:
-            return
-        seen.add(text)
-        if status.state is SourceState.CONNECTED:
-            seen.clear()
+        with print_lock:  # (several sources' threads report at once)
+            seen = shown.setdefault(f"{status.source}/{status.line}", set())  # each modem of several on its own
+            if text in seen:
+                return
+            seen.add(text)
+            if status.state is SourceState.CONNECTED:
+                seen.clear()
         say(text, ctx.err)
 
     controller.add_listener(on_call)

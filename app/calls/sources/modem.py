@@ -190,6 +190,11 @@ class ModemSource(SourceBase):
         """True while a caller-ID block has started arriving but has not been reported yet."""
         return self._pending is not None
 
+    @property
+    def status_line(self) -> str:  # type: ignore[override]
+        """The line this modem's statuses name, when it has a name of its own (one of several modems)."""
+        return "" if self.config.line_id == "modem" else self.config.line_id
+
     def handles(self, event: CallEvent) -> bool:
         return event.line == self.config.line_id
 

@@ -175,6 +175,10 @@ def test_listen_on_two_modems_names_each_line_and_emails_the_supervisor(
         assert "来电 16212345678（线路 二线）" in out and "来电 95275012（线路 前台）" in out, out
         assert [kind for kind, _ in back.hook_events] == ["off", "on"] and front.hook_events == []
         assert "邮件提醒：警告及以上发给 daughter@example.org" in err and "已发邮件提醒：16212345678" in err, err
+        # each modem's status says which line it is (a review: two modems' messages hid each other)
+        assert (
+            "[调制解调器 前台] 已连接来电显示调制解调器" in err and "[调制解调器 二线] 已连接来电显示调制解调器" in err
+        ), err
     finally:
         if proc.poll() is None:
             proc.kill()
