@@ -259,8 +259,8 @@ def record_kind_label(kind: str, lang: str, call_type: str | None = None, source
     """A history row's kind as every table, report and CLI shows it: 来电 / 去电 / 未接 … for a call (模拟来电 for one typed
     in to try the app or train volunteers: a trial's demo calls read as real ones in 记录), 短信 (聊天记录 for a kept
     chat), 录音."""
-    if kind == "call" and source == "manual":
-        zh, en = SOURCE_TEXT["manual"]
+    if kind == "call" and source == SIMULATED_SOURCE:
+        zh, en = SOURCE_TEXT[SIMULATED_SOURCE]
         return en.capitalize() if lang.startswith("en") else zh
     if kind == "call":
         return call_type_label(call_type, lang)
@@ -273,6 +273,7 @@ def record_kind_label(kind: str, lang: str, call_type: str | None = None, source
     return en if lang.startswith("en") else zh
 
 
+SIMULATED_SOURCE = "manual"  # a number typed in to try the app or train volunteers: a 模拟来电
 LINE_SOURCES = frozenset({"modem", "ncid", "sip"})  # the call sources whose lines are real ones (not 模拟来电)
 UNNAMED_LINES = frozenset({"", "-", "modem", "manual"})  # the ids a line has when nobody named it
 
@@ -328,6 +329,12 @@ def call_line(record: Any) -> str:
     if not isinstance(raw, dict):
         return ""
     return shown_line(str(raw.get("source") or ""), str(raw.get("line") or ""))
+
+
+def alert_origin(source: str, line: str) -> dict[str, Any]:
+    """Where a call came from, as its alert says it (``app.alerts.policy.Alert``'s ``line`` and ``simulated``): the
+    one answer for the Live page's alerts and ``listen-calls``' e-mails."""
+    return {"line": shown_line(source, line), "simulated": source == SIMULATED_SOURCE}
 
 
 def shown_line(source: str, line: str) -> str:

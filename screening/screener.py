@@ -52,6 +52,7 @@ CALL_ONLY_FACTS = frozenset({"sms_platform"})
 # not call out, but people call it (a trial's family report explained the mother's call to the 400 number in a scam
 # SMS as a spoofed incoming call). The lists still judge a dialled number (she called the scammer back).
 CALLER_ID_FACTS = frozenset({"toll_free"})
+_LEFT_OUT: dict[str, frozenset[str]] = {"sms": CALL_ONLY_FACTS, "dialled": CALL_ONLY_FACTS | CALLER_ID_FACTS}
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,7 @@ class NumberScreener:
             # some backup apps store every sender with +86. (A fake base station sends as plain 10086.) The
             # message's text and links decide, as for the bare number (``screening.sms``).
             n = normalise(n.national_number or "", self.region)
-        left_out = CALL_ONLY_FACTS | (CALLER_ID_FACTS if channel == "dialled" else frozenset())
+        left_out = _LEFT_OUT[channel]
         return {fact: params for fact, params in self._facts(n).items() if fact not in left_out}
 
     def _facts(self, n: NormalisedNumber) -> dict[str, dict[str, Any]]:

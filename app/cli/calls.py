@@ -26,7 +26,7 @@ from app.calls.sources.manual import ManualSource
 from app.calls.sources.modem import AUTO, ModemConfig
 from app.calls.sources.ncid import DEFAULT_PORT, NcidConfig
 from app.calls.sources.sip import SipConfig
-from app.display import shown_line, source_label
+from app.display import alert_origin, source_label
 from screening.i18n import Message
 from screening.screener import NumberVerdict
 
@@ -230,8 +230,7 @@ def call_alert(event: CallEvent, verdict: NumberVerdict, history_id: int | None)
         reasons=tuple(verdict.reasons),
         at=event.received_at.timestamp(),
         source="call",
-        line=shown_line(event.source, event.line),
-        simulated=event.source == "manual",
+        **alert_origin(event.source, event.line),
     )
 
 

@@ -34,7 +34,7 @@ from app.audio.service import device_arg
 from app.calls.controller import CallController, CallSettings
 from app.calls.events import CallEnded, CallEvent, SourceBase, SourceStatus
 from app.calls.sources.manual import ManualSource
-from app.display import Renderable, render_text
+from app.display import Renderable, alert_origin, render_text
 from app.operations import DataArea
 from app.operations import calls as call_ops
 from app.settings import devices_for_line
@@ -372,12 +372,9 @@ class CallBridge(QObject):
 
     @staticmethod
     def _alert_context(state: LineState) -> dict[str, Any]:
-        """What an alert says of where the call came from: its line (a hotline has several), and whether it was a 模拟来电
-        (the manual source: a volunteer's training mailed the supervisor alerts that read as real)."""
-        from app.display import shown_line
-
-        source = str(getattr(state.event, "source", ""))
-        return {"line": shown_line(source, state.line), "simulated": source == "manual"}
+        """What an alert says of where the call came from (``app.display.alert_origin``): its line (a hotline has
+        several), and whether it was a 模拟来电 (a volunteer's training mailed the supervisor alerts that read as real)."""
+        return alert_origin(str(getattr(state.event, "source", "")), state.line)
 
     # ------------------------------------------------------------ transcript
     def feed_segment(self, line: str, segment: TranscriptSegment) -> None:

@@ -190,6 +190,7 @@ class ImportPreviewDialog(QDialog):
         from blocklists.importexport import risky_for_allowlist
 
         self._risky = risky_for_allowlist(preview)
+        self._risky_examples = "、".join(self._risky[:3])
         # said in the dialog, before anything is written (a trial got an error dialog after 导入 and started over)
         self.risky_note = QLabel(self)
         self.risky_note.setWordWrap(True)
@@ -197,7 +198,7 @@ class ImportPreviewDialog(QDialog):
             "⚠ "
             + self.tr(
                 "其中 %n 条标为诈骗/骚扰或是号段（如 %1）。白名单里的号码永远不会被拦截。", "", len(self._risky)
-            ).replace("%1", "、".join(self._risky[:3]))
+            ).replace("%1", self._risky_examples)
         )
         self.target.currentIndexChanged.connect(self._update_allow_risky)
         self._update_allow_risky()
@@ -266,7 +267,7 @@ class ImportPreviewDialog(QDialog):
                     "确实要这样做，请勾选下面这一项；否则换一个名单，或取消。",
                     "",
                     len(self._risky),
-                ).replace("%1", "、".join(self._risky[:3]))
+                ).replace("%1", self._risky_examples)
             )
             self.allow_risky.setFocus()
             self.skip_bad = False
