@@ -63,6 +63,9 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setStyleSheet(style.APP_STYLESHEET)
     style.base_point_size(app)
     install_input_guard(app)  # the wheel scrolls pages, not the combo/spin box under the pointer; combos fit text
+    from screening.i18n import show_command_hints
+
+    show_command_hints(False)  # messages name the app's buttons; their command-line passages are for the CLI
     from app import inbox
 
     inbox.start()

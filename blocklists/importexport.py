@@ -32,7 +32,7 @@ from typing import Any
 
 from blocklists.pasted import digits, split_pasted
 from blocklists.store import _FAST_MOBILE, Category, ListKind, ListStore, ParsedPattern, StoreError, parse_pattern
-from screening.i18n import BiText, Message, MessageCode, count_en
+from screening.i18n import BiText, Message, MessageCode, command_hint, count_en
 from screening.number_plan import numbering_plan
 
 log = logging.getLogger(__name__)
@@ -112,10 +112,14 @@ class ImportProblem(MessageCode):
 class GuardProblem(MessageCode):
     RISKY_ALLOWLIST = (
         "不能把这些条目导入白名单“{name}”：{count} 条标为诈骗/骚扰或是号段规则（如 {examples}）。"
-        "白名单里的号码永远不会被拦截。如果确实要这样做，请明确勾选/加上 --allow-risky。未写入任何内容。",
+        "白名单里的号码永远不会被拦截。如果确实要这样做，请在预览里勾选“确实要把…放进白名单”"
+        + command_hint("（命令行：加上 --allow-risky）")
+        + "。未写入任何内容。",
         "refusing to import into the allowlist “{name}”: {count} entries are marked fraud/harassment or are "
-        "number ranges (e.g. {examples}). Numbers on an allowlist are never blocked. If you really mean it, "
-        "pass --allow-risky. Nothing was written.",
+        "number ranges (e.g. {examples}). Numbers on an allowlist are never blocked. If you really mean it, tick "
+        "“Yes, put … into the allowlist” in the preview"
+        + command_hint(" (command line: pass --allow-risky)")
+        + ". Nothing was written.",
     )
 
 
@@ -128,9 +132,9 @@ class ImportNote(MessageCode):
 
     IGNORED_COLUMNS = (
         "这些列没有用到：{columns}（名单只导入号码、类别和备注）。如果这其实是一份通话记录，请在“家人报告”页导入"
-        "（命令行：callshield phone import）",
+        + command_hint("（命令行：callshield phone import）"),
         "these columns are not used: {columns} (a list keeps only the number, category and note). If this is really a "
-        "call log, import it on the Family report page (command line: callshield phone import)",
+        "call log, import it on the Family report page" + command_hint(" (command line: callshield phone import)"),
     )
     OFFICIAL_NUMBERS = (
         "其中 {count} 个是官方服务号码（{examples}）。导入的名单不会拦截它们的来电（带境外前缀冒充它们的来电另有规则"

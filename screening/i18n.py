@@ -18,6 +18,7 @@ from __future__ import annotations
 import enum
 import errno
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,16 +26,43 @@ from typing import Any
 LANGUAGES = ("zh", "en")
 
 
+# A passage of a template that names the command-line way (「（命令行：callshield model download）」), written with
+# ``command_hint``: the command line shows it, the app, whose buttons the same message names, leaves it out
+# (``show_command_hints``).  One process is one or the other: the app turns the hints off when it starts.
+_HINT_OPEN, _HINT_CLOSE = "\u27ea", "\u27eb"
+_HINT = re.compile(f"{_HINT_OPEN}(.*?){_HINT_CLOSE}", re.S)
+_command_hints = True
+
+
+def command_hint(text: str) -> str:
+    """``text`` (with its brackets and any leading space) marked as naming a command: shown only on the command line."""
+    return f"{_HINT_OPEN}{text}{_HINT_CLOSE}"
+
+
+def show_command_hints(show: bool) -> bool:
+    """Show (the command line, the default) or leave out (the app) the command-line passages of every message;
+    returns the setting it replaces, for a test to put back."""
+    global _command_hints
+    before, _command_hints = _command_hints, show
+    return before
+
+
+def _surface(template: str) -> str:
+    if _HINT_OPEN not in template:
+        return template
+    return _HINT.sub(r"\1" if _command_hints else "", template)
+
+
 class MessageCode(enum.Enum):
     """Base for enums whose values are ``(zh_template, en_template)`` pairs."""
 
     @property
     def zh(self) -> str:
-        return str(self.value[0])
+        return _surface(str(self.value[0]))
 
     @property
     def en(self) -> str:
-        return str(self.value[1])
+        return _surface(str(self.value[1]))
 
     def template(self, lang: str) -> str:
         return self.en if normalise_language(lang) == "en" else self.zh

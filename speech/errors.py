@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from screening.i18n import Message, MessageCode
+from screening.i18n import Message, MessageCode, command_hint
 
 # How to get the Chinese speech model from the command line, said after the app's way wherever a model is missing or
-# of another language: one wording for every such message (``import`` takes the archive or folder)
-MODEL_COMMANDS_ZH = "命令行：callshield model download，或 callshield model import <压缩包或文件夹>"
-MODEL_COMMANDS_EN = "command line: callshield model download, or callshield model import <zip or folder>"
+# of another language: one wording for every such message (``import`` takes the archive or folder); the app leaves it
+# out (``screening.i18n.command_hint``)
+MODEL_COMMANDS_ZH = command_hint("（命令行：callshield model download，或 callshield model import <压缩包或文件夹>）")
+MODEL_COMMANDS_EN = command_hint(
+    " (command line: callshield model download, or callshield model import <zip or folder>)"
+)
 
 
 class SpeechProblem(MessageCode):
@@ -23,9 +26,9 @@ class SpeechProblem(MessageCode):
     # (said in the app and on the command line alike: each way is named, the app's buttons first)
     NO_MODEL = (
         "未找到语音识别模型。请在“设置”的“语音识别模型”里点“下载模型”，或用“从压缩包导入…”导入已有的模型"
-        f"（{MODEL_COMMANDS_ZH}）。",
+        f"{MODEL_COMMANDS_ZH}。",
         "No speech model found. In Settings, under Speech model, click Download model, or Import from zip… for a "
-        f"model you already have ({MODEL_COMMANDS_EN}).",
+        f"model you already have{MODEL_COMMANDS_EN}.",
     )
     WRONG_FOLDER = (
         "“{path}”不是 Vosk 模型文件夹（缺少 {missing}）。",
@@ -68,10 +71,12 @@ class SpeechProblem(MessageCode):
     )
     DOWNLOAD_FAILED = (
         "模型下载失败：连不上下载服务器（没有网络，或网络不让访问这个网址）。请检查网络后重试，"
-        "或在能上网的电脑上下载模型压缩包，再用“从压缩包导入…”（命令行：callshield model import）导入。（{detail}）",
+        "或在能上网的电脑上下载模型压缩包，再用“从压缩包导入…”"
+        + command_hint("（命令行：callshield model import）")
+        + "导入。（{detail}）",
         "Model download failed: the download server could not be reached (no network, or the network blocks this "
         "address). Check the network and try again, or download the model archive on a computer that is online and "
-        "use Import from zip… (command line: callshield model import). ({detail})",
+        "use Import from zip…" + command_hint(" (command line: callshield model import)") + ". ({detail})",
     )
     DOWNLOAD_HTTP_ERROR = (
         "模型下载失败：服务器返回 {status}。请稍后重试。",
@@ -124,18 +129,18 @@ class SpeechProblem(MessageCode):
     )
     NOT_CHINESE = (
         "“{path}”转写出的文字几乎不是中文（如“{sample}”）：用的语音模型可能不是中文模型，结论不可信。"
-        f"请在“设置”里下载或导入中文语音模型（{MODEL_COMMANDS_ZH}），再分析一次。",
+        f"请在“设置”里下载或导入中文语音模型{MODEL_COMMANDS_ZH}，再分析一次。",
         "What was transcribed from “{path}” is hardly Chinese (such as “{sample}”): the speech model may not be a "
         "Chinese one, so the verdict cannot be trusted. Download or import the Chinese speech model in Settings "
-        f"({MODEL_COMMANDS_EN}), then analyse it again.",
+        f"{MODEL_COMMANDS_EN}, then analyse it again.",
     )
     NOT_CHINESE_MODEL = (
         "语音模型 {path} 不是中文模型（它的词表、名称或说明文件 README 写的是别的语言）：中文通话会被转写成别的文字，"
         "无法判断是不是诈骗。请在“设置”里下载或导入中文语音模型 vosk-model-small-cn-0.22"
-        f"（{MODEL_COMMANDS_ZH}）。",
+        f"{MODEL_COMMANDS_ZH}。",
         "The speech model {path} is not a Chinese model (its vocabulary, name or README is of another language): "
         "Chinese calls would come out as another language and could not be judged. Download or import the "
-        f"Chinese speech model vosk-model-small-cn-0.22 in Settings ({MODEL_COMMANDS_EN}).",
+        f"Chinese speech model vosk-model-small-cn-0.22 in Settings{MODEL_COMMANDS_EN}.",
     )
     MODEL_NOT_REMOVABLE = (
         "“{path}”不是本程序下载或导入的模型（不在数据文件夹的 models 里），程序不会删除它；不再需要的话，请自己删除这个文件夹，"

@@ -19,7 +19,7 @@ from app import __version__, paths
 from app.cli.context import CliContext as CliContext  # re-exported: feature modules may import it from here
 from app.cli.context import make_context
 from app.log import setup_logging
-from screening.i18n import normalise_language, system_language
+from screening.i18n import normalise_language, show_command_hints, system_language
 
 # Feature modules, each with ``register(subparsers, parent_parser)``.
 FEATURE_MODULES = (
@@ -126,6 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.gui import run_gui
 
         return run_gui(args, ctx)
+    show_command_hints(True)  # a message's command-line passages are for here (the app leaves them out)
     try:
         return int(handler(args, ctx) or 0)
     except KeyboardInterrupt:

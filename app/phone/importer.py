@@ -54,7 +54,7 @@ from app.phone.backup_xml import (
 from app.phone.recordings import CallEntry, match_call, parse_name, vendor_of
 from blocklists.history import History, speech_reason, unread_speech
 from blocklists.importexport import NUMBER_HEADERS, SPREADSHEET_ADVICE
-from screening.i18n import Message, MessageCode, count_en
+from screening.i18n import Message, MessageCode, command_hint, count_en
 from screening.numbers import trim_cache
 from screening.screener import NumberScreener
 from screening.types import Level
@@ -142,9 +142,13 @@ class PhoneProblem(MessageCode):
     )
     CSV_NUMBER_LIST = (
         "{path} 里只有号码，没有一行写了日期和时间：这是一份号码清单，不是通话记录，没有导入任何内容。"
-        "要检查这些号码，请用“查号”页（或 callshield check --file）；要拉黑或放行，请在“名单”页导入",
+        "要检查这些号码，请用“查号”页"
+        + command_hint("（或 callshield check --file）")
+        + "；要拉黑或放行，请在“名单”页导入",
         "{path} holds numbers but no line has a date and time: it is a list of numbers, not a call log, so nothing was "
-        "imported. To check the numbers, use the Check page (or callshield check --file); to block or allow them, "
+        "imported. To check the numbers, use the Check page"
+        + command_hint(" (or callshield check --file)")
+        + "; to block or allow them, "
         "import them on the Lists page",
     )
     CSV_BAD_ROW = (
@@ -236,9 +240,9 @@ class ImportSummary(MessageCode):
     )
     UNREAD_AGAIN = (
         "{unread} 段以前没能检查的录音这次仍然没能检查：语音模型不是中文模型，转写出的不是中文。请先在“设置”里"
-        f"换成中文语音模型（{MODEL_COMMANDS_ZH}）",
+        f"换成中文语音模型{MODEL_COMMANDS_ZH}",
         "{unread_en} that could not be checked before still could not: the speech model is not a Chinese one and did "
-        f"not write Chinese. Change to the Chinese speech model in Settings first ({MODEL_COMMANDS_EN})",
+        f"not write Chinese. Change to the Chinese speech model in Settings first{MODEL_COMMANDS_EN}",
     )
 
 

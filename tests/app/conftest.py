@@ -32,6 +32,17 @@ def _garbage_on_the_gui_thread() -> Iterator[None]:
     gc.collect()
 
 
+@pytest.fixture(autouse=True)
+def _command_hints_as_in_the_app() -> Iterator[None]:
+    """Messages as the app shows them: without their command-line passages (``app.gui.make_app`` turns them off);
+    the command line's own tests, elsewhere, see them."""
+    from screening.i18n import show_command_hints
+
+    before = show_command_hints(False)
+    yield
+    show_command_hints(before)
+
+
 @pytest.fixture
 def ui_lang(qapp) -> Iterator[str]:
     """Chinese UI (the default), restored afterwards; value inputs behave as in the app (``app.ui.inputs``, which

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from screening.i18n import BiText, Message, MessageCode, system_language
+from screening.i18n import BiText, Message, MessageCode, command_hint, show_command_hints, system_language
 from screening.privacy import mask_number, mask_numbers_in_text
 
 
@@ -13,6 +13,28 @@ def test_message_renders_in_both_languages() -> None:
     assert msg.render("zh") == "第 7 行有误"
     assert msg.render("en") == "line 7 is wrong"
     assert msg.render("en_US") == "line 7 is wrong"
+
+
+class Hinted(MessageCode):
+    NO_FILE = (
+        "没有 {name}，请在“设置”里导入" + command_hint("（命令行：callshield model import）") + "。",
+        "No {name}; import it in Settings" + command_hint(" (command line: callshield model import)") + ".",
+    )
+
+
+def test_a_command_line_passage_is_shown_on_the_command_line_only() -> None:
+    """The app's messages named CLI commands to people who never see one (a trial); the app turns them off."""
+    msg = Message(Hinted.NO_FILE, {"name": "模型"})
+    before = show_command_hints(True)
+    try:
+        assert msg.render("zh") == "没有 模型，请在“设置”里导入（命令行：callshield model import）。"
+        assert msg.render("en") == "No 模型; import it in Settings (command line: callshield model import)."
+        assert show_command_hints(False) is True
+        assert msg.render("zh") == "没有 模型，请在“设置”里导入。"
+        assert msg.render("en") == "No 模型; import it in Settings."
+        assert Hinted.NO_FILE.zh == "没有 {name}，请在“设置”里导入。"
+    finally:
+        show_command_hints(before)
 
 
 def test_message_with_missing_param_falls_back_to_template() -> None:

