@@ -75,6 +75,13 @@ class CallNote(MessageCode):
         "挂断后才识别完的最后几句话，让整通电话听下来仍像诈骗话术",
         "the call's last words, recognised after it ended, make the whole call read like a scam script after all",
     )
+    TRUSTED_HEARD = (
+        "通话里说到了下面这些骗子常用的说法；来电号码是可信的，这多半是在提醒您防骗。"
+        "只要对方要您转账或要验证码，仍请挂断后自己拨打官方电话核实",
+        "The call mentioned the scam phrases below; the number is a trusted one, so it was most likely warning you "
+        "about scams. If the caller asks you to transfer money or for a code, still hang up and call the official "
+        "number yourself",
+    )
 
 
 class BridgeProblem(MessageCode):
@@ -768,7 +775,11 @@ class CallBridge(QObject):
         from screening.transcript.explain import hit_reasons
 
         heard, number = list(hit_reasons(state.hits)), list(state.verdict.reasons)
-        return [*heard, *number] if CallBridge.words_raised(state) else [*number, *heard]
+        if CallBridge.words_raised(state):
+            return [*heard, *number]
+        if heard and state.level is Level.ALLOW:  # a trusted caller naming scam cues (110, 96110): said as mentioned
+            return [*number, Message(CallNote.TRUSTED_HEARD), *heard]
+        return [*number, *heard]
 
     def _save_progress(self, state: LineState, settled: bool = False) -> None:
         """``settled``: the call's end changed its verdict, so its reasons are written too (with or without the
@@ -968,4 +979,6 @@ def _reason_dict(reason: Renderable) -> dict[str, object]:
     to_dict = getattr(reason, "to_dict", None)
     if callable(to_dict):
         return dict(to_dict())
+    if isinstance(reason, Message) and isinstance(reason.code, CallNote):
+        return {"code": "call." + reason.code.name.lower(), "zh": reason.render("zh"), "en": reason.render("en")}
     return {"code": "script", "zh": reason.render("zh"), "en": reason.render("en")}

@@ -164,6 +164,9 @@ def test_on_a_call_its_words_did_not_raise_the_numbers_reason_leads(qtbot, page)
     assert card.banner.level is Level.ALLOW
     reasons = card.banner.reasons_text()
     assert "报警电话" in reasons[0] and any("安全账户" in r for r in reasons[1:]), reasons
+    # the scam cues it named are said as mentioned by a trusted caller, not as a charge against it (a trial: a green
+    # card listed 「说这话的一定是骗子」 as a reason)
+    assert "这多半是在提醒您防骗" in reasons[1] and any("安全账户" in r for r in reasons[2:]), reasons
 
 
 # An honest teacher's call whose first half reads like a fee scam (the same text as the detector's own test).
