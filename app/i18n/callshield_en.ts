@@ -4,8 +4,16 @@
     <context>
         <name>AlertBar</name>
         <message>
+            <source>这通电话已经结束（%1 的来电），现在显示的来电和它无关；它的详情在“记录”里</source>
+            <translation>That call is over (the call at %1); the call shown now has nothing to do with it. Its details are in History</translation>
+        </message>
+        <message>
             <source>查看来电</source>
             <translation>Show the call</translation>
+        </message>
+        <message>
+            <source>查看记录</source>
+            <translation>Show in History</translation>
         </message>
         <message>
             <source>关闭提醒</source>

@@ -11,6 +11,7 @@ import importlib
 import logging
 import traceback
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt, QTimer, Signal
@@ -95,6 +96,9 @@ class AlertBar(QFrame):
         super().__init__(parent)
         self.setObjectName("alertBar")
         self.alert: Alert | None = None
+        # The alert's call is over and another call has its card (a trial: a new, calm call came in under a bar that
+        # still said 警告 about the last one and whose 查看来电 opened the calm card): said as past, shown in 记录
+        self.past = False
         # On the page that shows the alert's own card (a call's on 来电监控) the bar says only its title in one line:
         # the card below gives the reasons (a trial: in large text the bar repeated them in 130 px over the card)
         self.compact = False
@@ -117,6 +121,7 @@ class AlertBar(QFrame):
 
     def show_alert(self, alert: Alert) -> None:
         self.alert = alert
+        self.past = False
         st = style.style_for(alert.level)
         self.setStyleSheet(
             f"QFrame#alertBar {{ background: {st.background}; border: 3px solid {st.accent}; border-radius: 6px; }}"
@@ -132,7 +137,13 @@ class AlertBar(QFrame):
         lang = style.current_language()
         texts = alert.reason_texts(lang)
         reason = texts[0] if texts else style.level_advice(alert.level, lang)
+        if self.past:
+            when = datetime.fromtimestamp(alert.at).strftime("%H:%M")
+            reason = self.tr("这通电话已经结束（%1 的来电），现在显示的来电和它无关；它的详情在“记录”里").replace(
+                "%1", when
+            )
         self.text.setText(alert.title(lang) if self.compact else f"{alert.title(lang)}\n{reason}")
+        self.show_button.setText(self.tr("查看记录") if self.past else self.tr("查看来电"))
         self.show_button.setVisible(not self.compact)  # its page is the one shown
         self.icon.setPixmap(style.level_pixmap(alert.level, 28 if self.compact else 40))
         self.setAccessibleName(alert.title(lang))
@@ -147,16 +158,32 @@ class AlertBar(QFrame):
         """The page that shows this alert's source: a call's card on 来电监控, a watched recording on 家人报告."""
         if self.alert is None:
             return None
-        return "family" if self.alert.source == "recording" else "live"
+        if self.alert.source == "recording":
+            return "family"
+        return "history" if self.past else "live"
+
+    def calls_now(self, keys: set[str], withdrawn: set[str] | None = None) -> None:
+        """The calls the live page's cards show now (``LineState.key``): a call alert's call no longer among them
+        is over and replaced, and the bar says so (:attr:`past`); one whose warning the whole call did not bear out
+        (``withdrawn``) leaves the bar, its card says why."""
+        if self.alert is None or self.alert.source != "call":
+            return
+        if self.alert.key in (withdrawn or ()):
+            self.dismiss()
+        elif not self.past and self.alert.key not in keys:
+            self.past = True
+            self._render()
 
     def dismiss(self) -> None:
         self.alert = None
+        self.past = False
         self.hide()
 
     def retranslate(self) -> None:
-        self.show_button.setText(self.tr("查看来电"))
         self.close_button.setText(self.tr("关闭提醒"))
         self._render()
+        if self.alert is None:
+            self.show_button.setText(self.tr("查看来电"))
 
 
 class NoticeBar(QFrame):
@@ -354,6 +381,8 @@ class MainWindow(QMainWindow):
             self.tray.show()
         services.alerts.set_tray(self.tray)
         services.alerts.alertRaised.connect(self.on_alert)
+        services.calls.callScreened.connect(self._calls_changed)
+        services.calls.lineChanged.connect(self._calls_changed)
         services.alerts.emailFailed.connect(self.on_email_failed)
         services.alerts.withdrawalFailed.connect(self.email_notice.show_failure)
         services.alerts.reinstatementFailed.connect(self.email_notice.show_failure)
@@ -441,13 +470,18 @@ class MainWindow(QMainWindow):
         if self.services.settings.value.bring_to_front:
             self.bring_to_front()
 
+    def _calls_changed(self, *_: object) -> None:
+        states = self.services.calls.lines.values()
+        self.alert_bar.calls_now({s.key for s in states}, {s.key for s in states if s.withdrawn})
+        self._fit_alert_bar()
+
     def _page_changed(self, _row: int) -> None:
         self._fit_alert_bar()
 
     def _fit_alert_bar(self) -> None:
         """Compact on the page that shows the alert's source, whole elsewhere (:meth:`AlertBar.set_compact`)."""
-        source = self.alert_bar.source_page()
-        self.alert_bar.set_compact(source is not None and source == self.current_page_key())
+        source = self.alert_bar.source_page()  # (a past call's bar stays whole: 记录 lists it, it shows no card)
+        self.alert_bar.set_compact(not self.alert_bar.past and source is not None and source == self.current_page_key())
 
     def on_email_failed(self, alert: Alert, error: BaseException) -> None:
         """An alert e-mail failed: say so in the window (a test e-mail's failure shows on the Settings page)."""

@@ -7,7 +7,7 @@ import threading
 
 from app.alerts.email import EmailProblem, send_alert_email
 from app.alerts.policy import Alert, AlertPolicy
-from screening.types import Level
+from screening.types import Level, TranscriptSegment
 from tests.app.conftest import free_port, local_smtp
 from tests.helpers.clock import FakeClock
 from tests.helpers.devices import record_portaudio_restarts, scan_devices
@@ -153,6 +153,67 @@ def test_alert_raised_brings_banner_and_live_page(qtbot, services) -> None:
     assert window.alert_bar.accessibleName()
     window.alert_bar.close_button.click()
     assert not window.alert_bar.isVisible()
+
+
+def test_an_alert_whose_call_was_replaced_is_said_as_past(qtbot, services) -> None:
+    """A trial: after a scam call alerted, a new calm call came in on the same line; the bar still said 警告 about
+    the last number above the calm card, and 查看来电 opened the calm card. The bar now says that call is over and
+    offers 记录; a call on another line, or a new alert, does not."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.gui import build_window
+
+    window = build_window(QApplication.instance(), services)
+    qtbot.addWidget(window)
+    window.show()
+    calls, bar = services.calls, window.alert_bar
+    calls.simulate_call("95275012", line="前台")  # a rented 95 number: 警告 at once
+    qtbot.waitUntil(lambda: bar.isVisible() and "95275012" in bar.text.text(), timeout=10_000)
+    scam_key = bar.alert.key
+    calls.simulate_call("13912345678", line="后台")  # another line: the alert's call is still on its card
+    qtbot.waitUntil(lambda: "后台" in calls.lines, timeout=10_000)
+    assert not bar.past and bar.alert.key == scam_key
+    window.show_page("history")
+    assert "查看来电" == bar.show_button.text()
+    calls.simulate_call("13800138000", line="前台")  # the same line: a new, calm call replaces the scam's card
+    qtbot.waitUntil(lambda: calls.lines["前台"].number == "13800138000", timeout=10_000)
+    qtbot.waitUntil(lambda: bar.past, timeout=5000)
+    assert bar.isVisible() and "95275012" in bar.text.text() and "已经结束" in bar.text.text()
+    window.show_page("live")
+    assert bar.show_button.isVisibleTo(window) and bar.show_button.text() == "查看记录"
+    bar.show_button.click()
+    assert window.current_page_key() == "history"
+    calls.simulate_call("95275013", line="前台")  # a new alert: current again
+    qtbot.waitUntil(lambda: "95275013" in bar.text.text(), timeout=10_000)
+    assert not bar.past and "已经结束" not in bar.text.text()
+
+
+def test_an_alert_whose_warning_the_call_withdrew_leaves_the_bar(qtbot, services) -> None:
+    """A teacher's honest call warned part-way, then read whole as no scam: its card says 已降为“注意”, and the bar
+    no longer says 警告 over it."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.gui import build_window
+    from tests.app.ui.test_live import TEACHER
+
+    window = build_window(QApplication.instance(), services)
+    qtbot.addWidget(window)
+    window.show()
+    calls, bar = services.calls, window.alert_bar
+    calls.simulate_call("13912345678")
+    qtbot.waitUntil(lambda: "manual" in calls.lines, timeout=10_000)
+    for i, piece in enumerate(TEACHER[:4]):
+        calls.feed_segment("manual", TranscriptSegment(piece, True, float(i), i + 0.9))
+    qtbot.waitUntil(lambda: bar.isVisible() and "13912345678" in bar.text.text(), timeout=10_000)
+    for i, piece in enumerate(TEACHER[4:], start=4):
+        calls.feed_segment("manual", TranscriptSegment(piece, True, float(i), i + 0.9))
+    state = calls.lines["manual"]
+    qtbot.waitUntil(lambda: len(state.final_text) == len(TEACHER), timeout=10_000)
+    assert bar.isVisible()  # during the call a warning stands
+    calls.stop_line("manual")
+    qtbot.waitUntil(lambda: state.withdrawn, timeout=5000)
+    qtbot.waitUntil(lambda: not bar.isVisible(), timeout=5000)
+    assert bar.alert is None
 
 
 def test_alert_reasons_follow_a_language_switch(qtbot, services) -> None:
