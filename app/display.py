@@ -169,8 +169,19 @@ def number_nothing_found(lang: str, in_scam_text: bool = False) -> str:
     return en if lang.startswith("en") else zh
 
 
-def text_verdict(level: Level, lang: str) -> str:
-    zh, en = TEXT_VERDICT[Level.parse(level)]
+# A calm text with cues listed under it: 「里面没有常见的诈骗说法」 over 「「积分兑换」：…」 contradicted itself (a
+# supermarket's points SMS)
+TEXT_VERDICT_CUES = (
+    "有几个骗子也常用的词，但合在一起不像诈骗话术；只要有人要你转账、给验证码，仍然先核实",
+    "a few words scammers use too, but together they do not read like a scam script; still, check first whenever "
+    "someone asks for money or a code",
+)
+
+
+def text_verdict(level: Level, lang: str, cues: bool = False) -> str:
+    """What a text's verdict means (:data:`TEXT_VERDICT`); ``cues``: the calm text's weak cues are listed below it."""
+    level = Level.parse(level)
+    zh, en = TEXT_VERDICT_CUES if cues and level < CATEGORY_SHOWN_FROM else TEXT_VERDICT[level]
     return en if lang.startswith("en") else zh
 
 

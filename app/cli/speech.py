@@ -288,7 +288,7 @@ def cmd_transcribe(args: argparse.Namespace, ctx: CliContext) -> int:
             cat = shown_category(assessment.level, assessment.category, assessment.category_text, ctx.lang)
             print(
                 ctx.t("风险：", "risk: ")
-                + f"{level_word(assessment.level, ctx.lang, about_text=True)} — {text_verdict(assessment.level, ctx.lang)}"
+                + f"{level_word(assessment.level, ctx.lang, about_text=True)} — {text_verdict(assessment.level, ctx.lang, cues=bool(assessment.hits))}"
                 + ctx.t(f"（{assessment.score:.2f}）", f" ({assessment.score:.2f})")
                 + (ctx.t("　类别：", "  category: ") + cat if cat else ""),
                 file=ctx.out,

@@ -334,9 +334,10 @@ def _print_assessment(a: Any, ctx: CliContext, details: bool, guessed: bool = Fa
         print(ctx.t("结论：", "Verdict: ") + f"{level_word(Level.UNKNOWN, lang)} — {no_verdict_text('not_chinese', lang)}",
               file=out)  # fmt: skip
         return
+    reasons = text_reasons(a.level, a.reasons, lang)
     print(
         ctx.t("结论：", "Verdict: ")
-        + f"{level_word(a.level, lang, about_text=True)} — {text_verdict(a.level, lang)}"
+        + f"{level_word(a.level, lang, about_text=True)} — {text_verdict(a.level, lang, cues=bool(reasons))}"
         + ctx.t(f"（风险分 {a.score:.2f}）", f" (score {a.score:.2f})"),
         file=out,
     )
@@ -346,7 +347,6 @@ def _print_assessment(a: Any, ctx: CliContext, details: bool, guessed: bool = Fa
     flagged = a.level >= CATEGORY_SHOWN_FROM
     if category := shown_category(a.level, a.category, a.category_text, lang):
         print(ctx.t("类别：", "Category: ") + category, file=out)
-    reasons = text_reasons(a.level, a.reasons, lang)
     if source:  # quoting the text as given, as its marked copy below shows it
         from app.reports.export import quoted_as_written
 

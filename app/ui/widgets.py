@@ -205,7 +205,7 @@ class VerdictBanner(QFrame):
             advice = display.no_verdict_text(self._no_verdict, style.current_language())
             self._advice.setText(advice[:1].upper() + advice[1:])
         elif self._about_text:
-            advice = display.text_verdict(self._level, style.current_language())
+            advice = display.text_verdict(self._level, style.current_language(), cues=bool(self._reason_lines))
             self._advice.setText(advice[:1].upper() + advice[1:])
         else:
             self._advice.setText(style.level_advice(self._level))

@@ -524,10 +524,13 @@ class ScriptDetector:
         rules_agree = rules_named and category == scored.category  # the rules' own scheme reason says it best
         if rules_agree:
             model_named = False
-        # the passages are quoted once: by the scheme reason when the model names the scheme, else by the model's
+        # the passages are quoted once: by the scheme reason when the model names the scheme, else by the model's.
+        # A text not even called 注意 names no scheme it "matches" (「话术与「积分兑换」相符」 under 未发现诈骗, on a
+        # supermarket's points SMS): its cues are listed, as too weak to judge by.
+        says_scheme = (rules_agree or (rules_named and not model_named)) and not scored.calmed
         reasons = self._reasons(
             scored,
-            cat if (rules_agree or (rules_named and not model_named)) and not scored.calmed else None,
+            cat if says_scheme and final_level >= Level.CAUTION else None,
             hits,
             p,
             terms,

@@ -58,10 +58,22 @@ def test_scan_text_weak_cue_in_an_honest_sms_is_not_named_a_scheme(run_cli) -> N
     sms = "【京东】您的订单已发货，快递员电话13800001234，请保持电话畅通。"
     r = run_cli("scan-text", "--style", "sms", "-", input=sms)
     assert r.returncode == 0, r.stderr
-    assert "结论：○ 未发现诈骗 — 里面没有常见的诈骗说法" in r.stdout  # not 「? 未知」, which read as "cannot tell"
+    # not 「? 未知」, which read as "cannot tell"; nor 「里面没有常见的诈骗说法」 over the cue it lists
+    assert "结论：○ 未发现诈骗 — 有几个骗子也常用的词，但合在一起不像诈骗话术" in r.stdout
     assert "类别" not in r.stdout and "原因" not in r.stdout
     assert "相关的说法（不足以判断为诈骗）：" in r.stdout and "〖快递员〗" in r.stdout
     assert "【京东】" in r.stdout  # the message's own signature brackets are left as they are, not taken for a cue
+    points = run_cli(
+        "scan-text",
+        "--style",
+        "sms",
+        "-",
+        input="【华润万家】会员您好，您有积分1,860分，本周末到店可积分兑换鸡蛋一盒。",
+    )
+    assert "结论：○ 未发现诈骗" in points.stdout and "〖积分兑换〗" in points.stdout
+    assert "相符" not in points.stdout  # a supermarket's points SMS "matched" no 积分兑换 scam under 未发现诈骗
+    calm = run_cli("scan-text", "--style", "chat", "-", input="妈，我周末回家吃饭")
+    assert "结论：○ 未发现诈骗 — 里面没有常见的诈骗说法" in calm.stdout  # no cue: said plainly
     assert "按这类文字判断：短信\n" in r.stdout  # said, not guessed
     guessed = run_cli("scan-text", "-", input="【支付宝】验证码：581204，登录支付宝账户时使用，支付宝客服不会索要。")
     assert "按这类文字判断：短信（自动判断，可用 --style 指定）" in guessed.stdout
