@@ -391,6 +391,18 @@ def test_pasted_scam_sms_is_read_as_a_message_not_split_into_numbers(qtbot, serv
     assert "按“短信”检查" in section.read_as.text() and "自动判断" in section.read_as.text()
 
 
+def test_a_calm_message_with_weak_cues_says_so_and_names_no_scheme(qtbot, services, wait_jobs) -> None:
+    """A supermarket's points SMS: 「未发现诈骗 — 里面没有常见的诈骗说法」 sat over its 「积分兑换」 cue, and a
+    「话术与「积分兑换」相符」 line among them."""
+    page = _page(qtbot, services)
+    _check(qtbot, page, "【华润万家】会员您好，您有积分1,860分，本周末到店可积分兑换鸡蛋一盒（500分）。", wait_jobs)
+    banner = page.text_result.banner
+    assert banner.title_text() == "○ 未发现诈骗"
+    assert banner.accessibleDescription().startswith("有几个骗子也常用的词，但合在一起不像诈骗话术")
+    reasons = " ".join(banner.reasons_text())
+    assert "积分兑换" in reasons and "相符" not in reasons
+
+
 def test_harmless_sms_says_nothing_found_and_has_no_number_table(qtbot, services, wait_jobs) -> None:
     page = _page(qtbot, services)
     _check(qtbot, page, HARMLESS_SMS, wait_jobs)
