@@ -537,7 +537,7 @@ class ScriptDetector:
             None if model_named else passages,
         )
         if scored.calmed and hits:  # the cues are listed, under why they do not make the text suspicious
-            reasons = (calmed_reason(hits, MODEL_CALM_P), *reasons)
+            reasons = (calmed_reason(hits), *reasons)
         if model_named and cat is not None:
             named = model_scheme_reason(cat, scheme_p, passages or tuple(t for t, _ in terms), rules_named=rules_named)
             reasons = (named, *reasons)

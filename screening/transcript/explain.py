@@ -40,12 +40,13 @@ class ReasonText(MessageCode):
     MODEL = (
         # calls, messages and chats alike: 「诈骗电话」 read oddly under a text message; no 「统计模型」, words a
         # neighbour does not follow (a volunteer)
-        "从整段话看，说法与诈骗话术相似（{p}%），最可疑的说法：{terms}",
-        "Taken as a whole, the wording resembles scam scripts ({p}%); passages that weighed most: {terms}",
+        # how much in words, not 「（62%）」: a percentage beside 注意 meant nothing to an elderly reader (a trial)
+        "从整段话看，说法与诈骗话术{degree}，最可疑的说法：{terms}",
+        "Taken as a whole, the wording {degree_en} scam scripts; passages that weighed most: {terms}",
     )
     MODEL_ONLY = (  # when the scheme reason above already quotes the passages
-        "从整段话看，说法与诈骗话术相似（{p}%）",
-        "Taken as a whole, the wording resembles scam scripts ({p}%)",
+        "从整段话看，说法与诈骗话术{degree}",
+        "Taken as a whole, the wording {degree_en} scam scripts",
     )
     NOTHING = ("没有发现诈骗话术", "No scam script found")
     CITED = (
@@ -54,20 +55,40 @@ class ReasonText(MessageCode):
     )
     MODEL_SCHEME = (
         # (the names already say 诈骗 / scam where they need to: 「二手交易诈骗」, 'Second-hand trade scam')
-        "没有哪一句直接点明是哪类骗局，但整段话读来很像「{name}」（把握 {p}%）：{scheme}",
-        "No one sentence names the scheme, but the text as a whole reads like '{name}' ({p}% sure): {scheme}",
+        "没有哪一句直接点明是哪类骗局，但整段话读来{sure}「{name}」：{scheme}",
+        "No one sentence names the scheme, but the text as a whole reads {sure_en} '{name}': {scheme}",
     )
     MODEL_SCHEME_OVER = (  # rules matched cues of other schemes; the whole text reads most like this one
-        "整段话读来最像「{name}」（把握 {p}%）：{scheme}",
-        "The text as a whole reads most like '{name}' ({p}% sure): {scheme}",
+        "整段话读来最像「{name}」（{sure}）：{scheme}",
+        "The text as a whole reads most like '{name}' ({sure_en}): {scheme}",
     )
     # after a scheme's description: Chinese needs no space after its 。 (a trial: 「垫付。 最可疑的说法」)
     PASSAGES = ("最可疑的说法：{passages}", " Passages that weighed most: {passages}")
     CALMED = (  # the rules alone said caution; the model firmly says honest (detector.MODEL_CALM_P)
-        "有{phrases}这样的说法，但整段话读来像正常的通知或交谈，像诈骗话术的可能不到 {p}%，所以不算可疑",
+        "有{phrases}这样的说法，但整段话读来像正常的通知或交谈，几乎不像诈骗话术，所以不算可疑",
         "Has wording such as {phrases}, but the text as a whole reads like an ordinary notice or conversation, "
-        "less than {p}% like a scam script, so it is not called suspicious",
+        "hardly like a scam script, so it is not called suspicious",
     )
+
+
+# How sure, in words (``p``: at least this → these words): the model's share of a text's resemblance to scam scripts,
+# and how sure the scheme model is of the scheme it names (the scheme reasons give the degree of the resemblance)
+RESEMBLANCE: tuple[tuple[float, str, str], ...] = (
+    (0.8, "非常相似", "closely resembles"),
+    (0.5, "比较相似", "fairly resembles"),
+    (0.0, "有些相似", "somewhat resembles"),
+)
+SCHEME_SURE: tuple[tuple[float, str, str, str, str], ...] = (
+    # p, 读来{…}「X」, (最像「X」的){…}, en reads {…} 'X', en most like 'X' ({…})
+    (0.75, "很像", "很有把握", "very much like", "quite sure"),
+    (0.5, "像", "比较有把握", "like", "fairly sure"),
+    (0.0, "有点像", "把握不大", "somewhat like", "not very sure"),
+)
+
+
+def _resemblance(p: float) -> dict[str, str]:
+    _, zh, en = next(row for row in RESEMBLANCE if p >= row[0])
+    return {"degree": zh, "degree_en": en}
 
 
 def _bi(code: ReasonText, **params: object) -> BiText:
@@ -113,14 +134,14 @@ def assessment_reasons(
             )
         )
     if terms and passages is None:  # quoted by the reason that names the scheme
-        reasons.append(_bi(ReasonText.MODEL_ONLY, p=int(round(p * 100))))
+        reasons.append(_bi(ReasonText.MODEL_ONLY, **_resemblance(p)))
     elif terms:
-        pct = int(round(p * 100))
+        degree = _resemblance(p)
         quoted = list(passages or ()) or [t for t, _ in terms]
         reasons.append(
             BiText(
-                ReasonText.MODEL.zh.format(p=pct, terms="、".join(f"「{t}」" for t in quoted)),
-                ReasonText.MODEL.en.format(p=pct, terms=", ".join(f"\u201c{t}\u201d" for t in quoted)),
+                ReasonText.MODEL.zh.format(terms="、".join(f"「{t}」" for t in quoted), **degree),
+                ReasonText.MODEL.en.format(terms=", ".join(f"\u201c{t}\u201d" for t in quoted), **degree),
             )
         )
     if not reasons:
@@ -128,13 +149,12 @@ def assessment_reasons(
     return tuple(reasons)
 
 
-def calmed_reason(hits: Sequence[PhraseHit], below: float) -> BiText:
+def calmed_reason(hits: Sequence[PhraseHit]) -> BiText:
     """Why cues were heard and the text is still not called suspicious (the model firmly says honest)."""
     phrases = distinct_phrases(h.matched for h in sorted(hits, key=lambda h: -h.weight))[:3]
-    pct = int(round(below * 100))
     return BiText(
-        ReasonText.CALMED.zh.format(phrases="、".join(f"「{t}」" for t in phrases), p=pct),
-        ReasonText.CALMED.en.format(phrases=", ".join(f"\u201c{t}\u201d" for t in phrases), p=pct),
+        ReasonText.CALMED.zh.format(phrases="、".join(f"「{t}」" for t in phrases)),
+        ReasonText.CALMED.en.format(phrases=", ".join(f"\u201c{t}\u201d" for t in phrases)),
     )
 
 
@@ -278,10 +298,11 @@ def model_passages(norm: str, terms: Sequence[tuple[str, float]], k: int = 3) ->
 def model_scheme_reason(cat: Category, p: float, passages: Sequence[str], rules_named: bool = False) -> BiText:
     """“The text reads like <scheme> (p %): <how it works>; passages: …” in zh and en: “no rule names the scheme”, or
     (``rules_named``) the phrase rules named another kind but the whole text reads most like this one."""
-    pct = int(round(p * 100))
+    _, reads, most, reads_en, most_en = next(row for row in SCHEME_SURE if p >= row[0])
     code = ReasonText.MODEL_SCHEME_OVER if rules_named else ReasonText.MODEL_SCHEME
-    zh = code.zh.format(name=cat.name.zh, p=pct, scheme=cat.scheme.zh)
-    en = code.en.format(name=cat.name.en, p=pct, scheme=cat.scheme.en)
+    sure, sure_en = (most, most_en) if rules_named else (reads, reads_en)
+    zh = code.zh.format(name=cat.name.zh, sure=sure, scheme=cat.scheme.zh)
+    en = code.en.format(name=cat.name.en, sure_en=sure_en, scheme=cat.scheme.en)
     if passages:
         zh = zh.rstrip() if zh.rstrip().endswith(("。", "：", "；")) else zh.rstrip() + "。"
         zh += ReasonText.PASSAGES.zh.format(passages="、".join(f"「{x}」" for x in passages))
