@@ -772,10 +772,14 @@ class CallBridge(QObject):
         """A call's reasons as codes, in the one order the card, the alert and the history row give them: the words
         heard first where they raised the call (a volunteer: 10086 asking for the code was 拦截 with 「官方服务号码」
         as its reason), the number's own first where they did not (the police's 110 warning about 安全账户)."""
-        from screening.transcript.explain import hit_reasons
+        from screening.transcript.explain import hit_reasons, how_it_works
+        from screening.transcript.phrases import bundled_categories
 
         heard, number = list(hit_reasons(state.hits)), list(state.verdict.reasons)
         if CallBridge.words_raised(state):
+            cat = bundled_categories().get(state.category or "")
+            if cat is not None and cat.id != "generic" and state.level >= Level.WARN:  # how it works, first
+                return [how_it_works(cat), *heard, *number]
             return [*heard, *number]
         if heard and state.level is Level.ALLOW:  # a trusted caller naming scam cues (110, 96110): said as mentioned
             return [*number, Message(CallNote.TRUSTED_HEARD), *heard]

@@ -49,6 +49,9 @@ class ReasonText(MessageCode):
         "Taken as a whole, the wording {degree_en} scam scripts",
     )
     NOTHING = ("没有发现诈骗话术", "No scam script found")
+    # a call's card, alert e-mail and record, once what was said made it a warning: how the scheme works in plain
+    # words first (the card listed only labels, 「虚假投资理财：“先投5000试试”」, where 查号 says how it works)
+    HOW_IT_WORKS = ("「{name}」的常见套路：{scheme}", "The usual '{name}' trick: {scheme}")
     CITED = (
         "这段文字以反诈提醒为题，里面的诈骗说法是在引用、提醒，不是向你提要求",
         "Titled as an anti-fraud warning: the scam wording in it is quoted to warn, not asked of you",
@@ -155,6 +158,14 @@ def calmed_reason(hits: Sequence[PhraseHit]) -> BiText:
     return BiText(
         ReasonText.CALMED.zh.format(phrases="、".join(f"「{t}」" for t in phrases)),
         ReasonText.CALMED.en.format(phrases=", ".join(f"\u201c{t}\u201d" for t in phrases)),
+    )
+
+
+def how_it_works(cat: Category) -> BiText:
+    """:data:`ReasonText.HOW_IT_WORKS` for ``cat``: its name and its plain description."""
+    return BiText(
+        ReasonText.HOW_IT_WORKS.zh.format(name=cat.name.zh, scheme=cat.scheme.zh),
+        ReasonText.HOW_IT_WORKS.en.format(name=cat.name.en, scheme=cat.scheme.en),
     )
 
 

@@ -161,7 +161,9 @@ def test_model_alone_names_the_scheme_and_its_passages_in_zh_and_en() -> None:
     # the passages are quoted once: the model's own reason then gives only its share
     assert sum(a.model_passages[0] in r.zh for r in a.reasons) == 1
     share = [r for r in a.reasons[1:] if r.zh.startswith("从整段话看，说法与诈骗话术")]
-    assert share and share[0].zh.endswith("相似") and "%" not in share[0].zh  # in words (a trial: 「（62%）」 meant nothing)
+    assert (
+        share and share[0].zh.endswith("相似") and "%" not in share[0].zh
+    )  # in words (a trial: 「（62%）」 meant nothing)
     assert "%" not in first.zh and "%" not in first.en and "reads" in first.en
 
 
