@@ -95,6 +95,23 @@ class FlaggedItem:
 
 
 @dataclass
+class ContactedNumber:
+    """A number a suspicious message or recording gave (the 「客服电话 400…」 of a fake refund SMS) that the person
+    then called or texted: what a family most needs to hear of, since the scam goes on on that line."""
+
+    number: str  # as she dialled or wrote it
+    name: str | None
+    first_at: str  # her first call or message to it after the scam gave it
+    times: int  # her calls and messages to it after that, in the period
+    kinds: list[str]  # call / sms, most first
+    source_kind: str  # sms | recording
+    source_at: str
+    source_number: str  # who sent the message or made the call
+    scheme_zh: str
+    scheme_en: str
+
+
+@dataclass
 class SafetyReport:
     profile: str
     since: datetime
@@ -113,6 +130,7 @@ class SafetyReport:
     numbers: list[NumberSummary] = field(default_factory=list)
     items: list[FlaggedItem] = field(default_factory=list)
     items_not_shown: int = 0
+    contacted: list[ContactedNumber] = field(default_factory=list)  # numbers from scams she called or texted
 
     @property
     def risky_total(self) -> int:
@@ -223,6 +241,7 @@ def collect_report(
         [*window, int(RISKY)],
     ).fetchall()
     per_number: dict[str, dict[str, Any]] = {}
+    given: dict[str, tuple[str, str, str, str, str | None]] = {}  # number key → the first scam that gave it
     cats = _categories()
     for (
         kind,
@@ -278,6 +297,10 @@ def collect_report(
                 isinstance(r, dict) and str(r.get("code", "")).startswith("list:") for r in reasons
             )
         if kind in ("sms", "recording"):
+            for e in _loads(entities_json):  # the numbers it gives to call or text (rows newest first: the oldest wins)
+                if isinstance(e, dict) and e.get("kind") == "phone" and (given_key := _number_key(str(e.get("value")))):
+                    if given_key != key:  # its own sender's number is the number's card (``answered``)
+                        given[given_key] = (str(e.get("value")), kind, at, number or "", category)
             if len(rep.items) >= MAX_ITEMS:
                 rep.items_not_shown += 1
                 continue
@@ -316,6 +339,8 @@ def collect_report(
                     call_type=call_type,
                 )
             )
+    if given:
+        rep.contacted = _contacted(conn, where, window, given, cats)
     ranked = sorted(per_number.items(), key=lambda kv: (-kv[1]["level"], -kv[1]["events"], kv[1]["last"]))[:MAX_NUMBERS]
     also: dict[str, Counter[str]] = {key: Counter() for key, _ in ranked}
     answered: Counter[str] = Counter({key: s["answered"] for key, s in ranked})
@@ -350,6 +375,84 @@ def collect_report(
             )
         )
     return rep
+
+
+def _contacted(
+    conn: Any,
+    where: str,
+    window: list[Any],
+    given: dict[str, tuple[str, str, str, str, str | None]],
+    cats: dict[str, tuple[str, str, str, str]],
+) -> list[ContactedNumber]:
+    """The numbers in ``given`` (number key → the scam that gave it) that the person called or texted after the scam
+    gave them, in the period, first contact first."""
+    own = sorted(OWN_TYPES)
+    found: dict[str, dict[str, Any]] = {}
+    for kind, at, number, e164, name in conn.execute(
+        f"SELECT kind, occurred_at, number_raw, number_e164, name FROM history WHERE {where}"
+        f" AND kind IN ('call', 'sms') AND call_type IN ({', '.join('?' * len(own))}) ORDER BY occurred_at, id",
+        [*window, *own],
+    ):
+        key = _number_key(number or "", e164)
+        source = given.get(key)
+        if source is None or datetime.fromisoformat(at) < datetime.fromisoformat(source[2]):
+            continue  # not from a scam, or before the scam gave it
+        entry = found.setdefault(key, {"number": number or source[0], "name": name, "at": at, "kinds": Counter()})
+        entry["kinds"][kind] += 1
+        entry["name"] = entry["name"] or name
+    out = []
+    for key, entry in found.items():
+        _, source_kind, source_at, source_number, category = given[key]
+        cat = cats.get(category or "", ("", "", "", ""))
+        out.append(
+            ContactedNumber(
+                number=entry["number"],
+                name=entry["name"],
+                first_at=entry["at"],
+                times=sum(entry["kinds"].values()),
+                kinds=[k for k, _ in entry["kinds"].most_common()],
+                source_kind=source_kind,
+                source_at=source_at,
+                source_number=source_number,
+                scheme_zh=cat[0],
+                scheme_en=cat[1],
+            )
+        )
+    return sorted(out, key=lambda c: c.first_at)
+
+
+# The report's first warning, above its numbers (the page and the export alike): the person called or texted a number
+# a scam gave, so the scam may have gone on there
+CONTACTED_TITLE = ("拨打或回复了可疑短信、录音里留的号码", "Called or texted a number that a suspicious message gave")
+CONTACTED_ADVICE = (
+    "请尽快问问家人：电话里对方让做了什么？如果已经转账、说了验证码或装了对方让装的软件，马上打 110 报警。",
+    "Ask your parent soon what the other side asked them to do. If money was sent, a code given or an app installed "
+    "at their request, call 110 at once.",
+)
+
+
+def contacted_text(c: ContactedNumber, tz: tzinfo) -> tuple[str, str]:
+    """One contacted number, in Chinese and English: 「12-03 10:15 拨打 400-123-4567（2 次）：这个号码是 12-03 09:50 的
+    可疑短信（冒充电商物流客服，来自 10690000）里留的。」"""
+    how_zh = "、".join({"call": "拨打", "sms": "发短信给"}[k] for k in c.kinds)
+    how_en = " and ".join({"call": "called", "sms": "texted"}[k] for k in c.kinds)
+    source_zh = {"sms": "可疑短信", "recording": "可疑通话录音"}.get(c.source_kind, "可疑短信")
+    source_en = {"sms": "suspicious message", "recording": "suspicious call recording"}.get(
+        c.source_kind, "suspicious message"
+    )
+    about_zh = "，".join(x for x in (c.scheme_zh, f"来自 {c.source_number}" if c.source_number else "") if x)
+    about_en = ", ".join(x for x in (c.scheme_en, f"from {c.source_number}" if c.source_number else "") if x)
+    who = with_name(c.number, c.name, "zh")
+    who_en = with_name(c.number, c.name, "en")
+    times_zh = f"（{c.times} 次）" if c.times > 1 else ""
+    times_en_ = f" ({times_en(c.times)})" if c.times > 1 else ""
+    return (
+        f"{_when(c.first_at, tz)} {how_zh} {who}{times_zh}：这个号码是 {_when(c.source_at, tz)} 的{source_zh}"
+        + (f"（{about_zh}）" if about_zh else "")
+        + "里留的。",
+        f"{_when(c.first_at, tz)} {how_en} {who_en}{times_en_}: that number was given by the {source_en} of "
+        f"{_when(c.source_at, tz)}" + (f" ({about_en})" if about_en else "") + ".",
+    )
 
 
 def _number_key(number: str, e164: str | None = None) -> str:
@@ -559,6 +662,7 @@ section, .card { background: #fff; border-radius: 12px; padding: 14px 16px; marg
 .stat { border: 2px solid #d1d5db; border-radius: 12px; padding: 10px 12px; background: #fff; }
 .stat b { font-size: 34px; display: block; }
 .stat.alert { border-color: #b91c1c; }
+.urgent { border: 4px solid #b91c1c; } .urgent h2 { margin-top: 0; }
 .badge { display: inline-block; font-weight: 700; padding: 2px 10px; border-radius: 999px; color: #fff; }
 .hl { background: #fde68a; font-weight: 700; padding: 0 2px; }
 .excerpt { background: #f9fafb; border-left: 6px solid #9ca3af; padding: 6px 10px; margin: 6px 0; }
@@ -668,6 +772,12 @@ def render_html(rep: SafetyReport, lang: str | None) -> str:
         + (f"<p class='verdict'>ⓘ {unchecked}</p>" if unchecked else "")
         + "</section>"
     )
+    if rep.contacted:  # first: the scam may have gone on on that line
+        lines = "".join(f"<li>{_bi(*contacted_text(c, tz), lang)}</li>" for c in rep.contacted)
+        parts.append(
+            f"<section class='card urgent' role='alert'><h2>⚠ {_bi(*CONTACTED_TITLE, lang)}</h2><ul>{lines}</ul>"
+            f"<p><b>{_bi(*CONTACTED_ADVICE, lang)}</b></p></section>"
+        )
     # counts
     stats = [
         ("检查的电话", "calls screened", rep.calls_screened, False),

@@ -40,12 +40,15 @@ from app.operations import DataArea
 from app.operations import phone as ops
 from app.phone.importer import IMPORT_EXTENSIONS
 from app.reports.family import (
+    CONTACTED_ADVICE,
+    CONTACTED_TITLE,
     KIND_SHORT,
     FlaggedItem,
     NumberSummary,
     SafetyReport,
     also_text,
     block_example,
+    contacted_text,
     official_text,
     report_file_name,
     report_window,
@@ -198,6 +201,17 @@ class FamilyReportPage(QWidget):
         self.verdict = QLabel(self)
         self.verdict.setWordWrap(True)
         style.set_scaled_font(self.verdict, 1.3, bold=True)
+        # she called or texted a number a scam gave (``app.reports.family.ContactedNumber``): first, in a red frame
+        self.contacted = QLabel(self)
+        self.contacted.setObjectName("contacted")
+        self.contacted.setWordWrap(True)
+        self.contacted.setTextFormat(Qt.TextFormat.RichText)
+        self.contacted.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        accent = LEVEL_STYLES[Level.BLOCK].accent
+        self.contacted.setStyleSheet(
+            f"QLabel#contacted {{ border: 4px solid {accent}; border-radius: 8px; padding: 8px; background: white; }}"
+        )
+        self.contacted.hide()
         self.counts_title = QLabel(self)
         style.set_scaled_font(self.counts_title, 1.2, bold=True)
         self.counts = QWidget(self)
@@ -237,6 +251,7 @@ class FamilyReportPage(QWidget):
         body_layout = QVBoxLayout(body)
         body_layout.setSpacing(10)
         body_layout.addWidget(self.verdict)
+        body_layout.addWidget(self.contacted)
         body_layout.addWidget(self.counts_title)
         body_layout.addWidget(self.counts)
         body_layout.addWidget(self.chart_title)
@@ -500,6 +515,7 @@ class FamilyReportPage(QWidget):
         rep = self.report
         self._clear(self.numbers_box)
         self._clear(self.items_box)
+        self._show_contacted(rep)
         if rep is None:
             self.verdict.setText(self.tr("还没有记录。先导入一位家人的手机备份。"))
             for card in self.count_cards.values():
@@ -577,6 +593,23 @@ class FamilyReportPage(QWidget):
 
     def _when(self, iso: str, rep: SafetyReport) -> str:
         return dt.datetime.fromisoformat(iso).astimezone(rep.tz).strftime("%Y-%m-%d %H:%M")
+
+    def _show_contacted(self, rep: SafetyReport | None) -> None:
+        """The numbers from scams she called or texted, as the export says them (``contacted_text``)."""
+        if rep is None or not rep.contacted:
+            self.contacted.clear()
+            self.contacted.hide()
+            return
+        title = self._t(*CONTACTED_TITLE)
+        lines = [self._t(*contacted_text(c, rep.tz)) for c in rep.contacted]
+        advice = self._t(*CONTACTED_ADVICE)
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+        self.contacted.setText(
+            f"<b style='font-size:large'>⚠ {html.escape(title)}</b><ul style='margin:4px 0'>{items}</ul>"
+            f"<b>{html.escape(advice)}</b>"
+        )
+        self.contacted.setAccessibleName(" ".join([title, *lines, advice]))
+        self.contacted.show()
 
     def _card(self, text: str, name: str) -> QLabel:
         card = QLabel(text, self.body_scroll.widget())

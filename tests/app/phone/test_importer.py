@@ -550,6 +550,56 @@ def test_the_report_shows_evidence_as_the_message_wrote_it(phone_db: sqlite_util
     assert "〖加QQ〗" in render_html(rep, "zh")
 
 
+def test_the_report_says_first_that_she_called_the_number_a_scam_text_gave(
+    phone_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """A fake courier SMS gave 「客服电话 400-123-4567」 and Mum rang it twice: the report explained the dialled call,
+    but never said it was the scam's number (a trial). From a real backup, the report now says so first; a call to
+    it before the SMS came, or to another number, is not counted."""
+    from datetime import datetime, timedelta, timezone
+
+    from app.reports.family import collect_report, contacted_text, render_html
+    from tests.app.phone.backup_factory import BASE, Call, Sms, write_calls, write_messages
+
+    folder = tmp_path / "备份"
+    folder.mkdir()
+    scam = "【顺丰速运】您的快递在运输中丢失，我司将双倍理赔，请致电客服400-123-4567办理理赔退款，请勿告诉他人。"
+    write_messages(folder / "sms-1.xml", [Sms("10690000777", BASE, scam)])
+    write_calls(
+        folder / "calls-1.xml",
+        [
+            Call("4001234567", BASE - timedelta(days=1), type=2),  # before the SMS: not because of it
+            Call("4001234567", BASE + timedelta(minutes=20), type=2, duration=300),
+            Call("400 123 4567", BASE + timedelta(hours=2), type=2, duration=120),
+            Call("13912345678", BASE + timedelta(hours=3), type=2),  # her son: no scam gave it
+        ],
+    )
+    result = _importer(phone_db).import_paths([folder])
+    assert result.ok
+    rep = collect_report(phone_db, "妈妈", days=7, tz=CST, now=BASE + timedelta(days=1))
+    (c,) = rep.contacted
+    assert (c.number, c.times, c.kinds, c.source_kind, c.source_number) == (
+        "4001234567",
+        2,
+        ["call"],
+        "sms",
+        "10690000777",
+    )
+    assert c.scheme_zh == "冒充电商物流客服"
+    zh, en = contacted_text(c, CST)
+    assert zh.startswith("2026-11-30 09:20 拨打 4001234567（2 次）：这个号码是 2026-11-30 09:00 的可疑短信"), zh
+    assert "冒充电商物流客服" in zh and "10690000777" in zh
+    assert en.startswith("2026-11-30 09:20 called 4001234567 (twice): that number was given by the suspicious message")
+    page = render_html(rep, "zh")
+    assert page.index("拨打或回复了可疑短信、录音里留的号码") < page.index("数字一览")  # first, before the counts
+    assert "马上打 110 报警" in page and "role='alert'" in page
+    assert "called or texted a number that a suspicious message gave" in render_html(rep, "en").lower()
+    # nothing to say when she did not call it
+    later = collect_report(phone_db, "妈妈", since=datetime(2026, 11, 29, tzinfo=timezone.utc),
+                           until=BASE + timedelta(minutes=10), tz=CST)  # fmt: skip
+    assert later.contacted == [] and "拨打或回复了可疑短信" not in render_html(later, "zh")
+
+
 def test_a_spreadsheet_in_a_folder_is_named_not_passed_over(phone_db: sqlite_utils.Database, tmp_path: Path) -> None:
     """A trial: 短信.xlsx beside the call log in the phone's folder was skipped without a word, and she took her SMS
     for checked. In a folder it is said, as when named; other files there (a photo, a zip) are still passed over."""

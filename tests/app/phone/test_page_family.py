@@ -86,6 +86,34 @@ def test_import_backup_through_the_page_shows_the_report(page: FamilyReportPage,
     keep(png)
 
 
+def test_the_page_says_first_that_she_called_the_number_a_scam_text_gave(page: FamilyReportPage, tmp_path, qapp):
+    """As the export says it (``app.reports.family.contacted_text``), above the counts, in a red frame."""
+    from datetime import timedelta
+
+    from app.i18n import install_language
+    from tests.app.phone.backup_factory import Call, Sms, write_calls, write_messages
+
+    folder = tmp_path / "备份"
+    folder.mkdir()
+    scam = "【顺丰速运】您的快递在运输中丢失，我司将双倍理赔，请致电客服400-123-4567办理理赔退款，请勿告诉他人。"
+    write_messages(folder / "sms-1.xml", [Sms("10690000777", BASE - timedelta(days=1), scam)])
+    write_calls(folder / "calls-1.xml", [Call("4001234567", BASE - timedelta(hours=20), type=2, duration=300)])
+    assert not page.contacted.isVisibleTo(page)
+    page.add_profile("妈妈")
+    page.import_paths([str(folder)])
+    assert page.contacted.isVisibleTo(page)
+    text = page.contacted.text()
+    assert "拨打或回复了可疑短信、录音里留的号码" in text and "拨打 4001234567：这个号码是" in text
+    assert "冒充电商物流客服" in text and "马上打 110 报警" in text
+    assert "拨打或回复了" in page.contacted.accessibleName()
+    install_language(qapp, "en")  # as the main window does on LanguageChange: every page's retranslate()
+    try:
+        page.retranslate()
+        assert "Called or texted a number that a suspicious message gave" in page.contacted.text()
+    finally:
+        install_language(qapp, "zh")
+
+
 def test_bad_backup_is_refused_and_nothing_is_imported(page: FamilyReportPage, page_services, backup_dir, tmp_path):
     cut = tmp_path / "sms-broken.xml"
     cut.write_bytes((backup_dir / "sms-20261204093000.xml").read_bytes()[:1500])

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from app.reports.family import FlaggedItem, NumberSummary, SafetyReport, render_html
+from app.reports.family import ContactedNumber, FlaggedItem, NumberSummary, SafetyReport, render_html
 from screening.types import Level
 from tests.app.reports.test_family_chart import _report
 
@@ -48,6 +48,10 @@ def _full_report(profile: str = "妈妈") -> SafetyReport:
         ),
     ]  # fmt: skip
     rep.items_not_shown = 3
+    rep.contacted = [
+        ContactedNumber("4001234567", None, "2026-12-01T02:12:00+00:00", 2, ["call", "sms"], "sms",
+                        "2026-12-01T01:12:00+00:00", "10690000123", "冒充电商物流客服", "Fake shop or courier service"),
+    ]  # fmt: skip
     return rep
 
 
