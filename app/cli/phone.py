@@ -449,4 +449,11 @@ def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
         from app.reports.family import unchecked_text
 
         print(ctx.t(*unchecked_text(rep)), file=ctx.out)
+    if rep.contacted:  # the report's first warning, said here too
+        from app.reports.family import CONTACTED_ADVICE, CONTACTED_TITLE, contacted_text
+
+        print("⚠ " + ctx.t(*CONTACTED_TITLE) + ctx.t("：", ":"), file=ctx.out)
+        for c in rep.contacted:
+            print("  - " + ctx.t(*contacted_text(c, rep.tz)), file=ctx.out)
+        print("  " + ctx.t(*CONTACTED_ADVICE), file=ctx.out)
     return EXIT_OK

@@ -165,6 +165,26 @@ def test_phone_watch_scans_a_new_recording_with_the_real_model(run_cli: RunCli, 
     assert r.returncode == 0 and "录音 1（" in r.stdout and "另有 1 段通话录音没能检查" in r.stdout, r.stdout
 
 
+def test_the_report_command_says_she_called_the_number_a_scam_text_gave(run_cli: RunCli, tmp_path: Path) -> None:
+    """The report's first warning is said on the command line too, not only in the HTML."""
+    from datetime import timedelta
+
+    from tests.app.phone.backup_factory import Call, Sms, write_calls, write_messages
+
+    folder = tmp_path / "备份"
+    folder.mkdir()
+    scam = "【顺丰速运】您的快递在运输中丢失，我司将双倍理赔，请致电客服400-123-4567办理理赔退款，请勿告诉他人。"
+    write_messages(folder / "sms-1.xml", [Sms("10690000777", BASE - timedelta(hours=3), scam)])
+    write_calls(folder / "calls-1.xml", [Call("4001234567", BASE - timedelta(hours=2), type=2, duration=300)])
+    assert run_cli("phone", "import", str(folder), "--profile", "妈妈").returncode == 0
+    r = run_cli("report", "--profile", "妈妈", "--days", str(_days_back()), "--out", str(tmp_path / "r.html"))
+    assert r.returncode == 0, r.stderr
+    assert "⚠ 拨打或回复了可疑短信、录音里留的号码：" in r.stdout and "拨打 4001234567：这个号码是" in r.stdout, (
+        r.stdout
+    )
+    assert "马上打 110 报警" in r.stdout
+
+
 def test_phone_import_counts_caution_rows_that_the_history_shows(run_cli: RunCli, tmp_path: Path) -> None:
     """A call log with a Hong Kong caller and a 170 number: both are 注意 in the history, so the import says so."""
     log = tmp_path / "通话记录.csv"
