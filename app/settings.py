@@ -53,6 +53,15 @@ class SmtpSettings:
 
 
 @dataclass(frozen=True)
+class ModemLine:
+    """One more caller-ID modem, on its own landline (a hotline's second and third lines): its serial port and the
+    line's name, as calls, alerts and records say it (``CallEvent.line``)."""
+
+    port: str
+    line: str = ""
+
+
+@dataclass(frozen=True)
 class CallSourceSettings:
     """Where incoming calls come from: typed in by hand, a caller-ID modem, an NCID server or a SIP line."""
 
@@ -62,6 +71,8 @@ class CallSourceSettings:
     ncid_host: str = "127.0.0.1"
     ncid_port: int = 3333
     modem_country: str = "26"  # AT+GCI country code: 26 = China; "" leaves the modem's own setting
+    modem_line: str = ""  # the first modem's line name ("" = modem, or modem1 with more modems)
+    more_modems: tuple[ModemLine, ...] = ()  # one more modem per landline (app.calls.sources.modem.name_modem_lines)
     ncid_push_blocks: bool = False  # add numbers CallShield blocks to the NCID server's blacklist
     sip: SipConfig = field(default_factory=SipConfig)  # SIP line through baresip (password kept like SMTP's)
 
@@ -291,8 +302,23 @@ def _coerce_line_devices(name: str, raw: Any) -> tuple[LineDevices, ...]:
     return tuple(table)
 
 
+def _coerce_modems(name: str, raw: Any) -> tuple[ModemLine, ...]:
+    """The more modems: entries without a port, or of the wrong shape, are dropped (each one logged)."""
+    if not isinstance(raw, list | tuple):
+        raise TypeError(name)
+    table: list[ModemLine] = []
+    for i, item in enumerate(raw):
+        port = _name_or_index(item.get("port")) if isinstance(item, dict) else None
+        line = _name_or_index(item.get("line", "")) if isinstance(item, dict) else None
+        if not port or not port.strip() or line is None:
+            log.warning("settings: ignoring bad entry %d of %s", i, name)
+            continue
+        table.append(ModemLine(port.strip(), line.strip()))
+    return tuple(table)
+
+
 # Fields holding a table of dataclasses: the default (an empty tuple) cannot say what its rows are.
-_TABLES: dict[str, Callable[[str, Any], Any]] = {"line_devices": _coerce_line_devices}
+_TABLES: dict[str, Callable[[str, Any], Any]] = {"line_devices": _coerce_line_devices, "more_modems": _coerce_modems}
 
 
 def _from_dict(cls: type[Any], data: dict[str, Any]) -> Any:

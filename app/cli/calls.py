@@ -23,7 +23,7 @@ from app.alerts.policy import Alert
 from app.calls.controller import CallController, CallSettings
 from app.calls.events import CallEnded, CallEvent, SourceState, SourceStatus
 from app.calls.sources.manual import ManualSource
-from app.calls.sources.modem import AUTO, ModemConfig
+from app.calls.sources.modem import ModemConfig, ModemLinesError, name_modem_lines
 from app.calls.sources.ncid import DEFAULT_PORT, NcidConfig
 from app.calls.sources.sip import SipConfig
 from app.display import alert_origin, source_label
@@ -265,42 +265,14 @@ def _headless_alerts(ctx: Any, say: Callable[[str, Any], None]) -> HeadlessAlert
     return HeadlessAlerts(saved, ctx.lang, background=True, on_sent=sent, on_failed=failed)
 
 
-class ModemArgumentError(ValueError):
-    """A ``--modem`` list that cannot be run, said in both languages."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.zh, self.en = zh, en
-
-
 def modem_lines(values: list[str]) -> list[tuple[str, str]]:
-    """Each ``--modem PORT[=LINE]`` as (port, line id). One modem keeps the line id ``modem``; several get their
-    names, or modem1, modem2 … in order (a trial's second ``--modem`` was silently dropped, and every line was called
-    modem). Raises :class:`ModemArgumentError`."""
-    parsed: list[tuple[str, str]] = []
-    for i, value in enumerate(values, 1):
+    """Each ``--modem PORT[=LINE]`` as (port, line id), named and checked as the settings' modems are
+    (``app.calls.sources.modem.name_modem_lines``). Raises ``ModemLinesError``."""
+    pairs = []
+    for value in values:
         port, sep, line = value.partition("=")
-        port, line = port.strip(), line.strip()
-        if port.lower() == AUTO:
-            port = AUTO
-        parsed.append((port, line if sep and line else ("modem" if len(values) == 1 else f"modem{i}")))
-    if len(parsed) > 1 and any(port == AUTO for port, _ in parsed):
-        raise ModemArgumentError(
-            "auto 只能用于一个调制解调器；有几条座机时请逐个写出串口，如 --modem COM3=前台 --modem COM4=二线",
-            "auto works for one modem only; for several landlines name each port, e.g. --modem COM3=front "
-            "--modem COM4=line2",
-        )
-    ports = [port for port, _ in parsed]
-    lines = [line for _, line in parsed]
-    for port in ports:
-        if ports.count(port) > 1:
-            raise ModemArgumentError(f"同一个串口写了两次：{port}", f"the same serial port was given twice: {port}")
-    for line in lines:
-        if lines.count(line) > 1:
-            raise ModemArgumentError(
-                f"两个调制解调器用了同一个线路名：{line}", f"two modems have the same line name: {line}"
-            )
-    return parsed
+        pairs.append((port, line if sep else ""))
+    return name_modem_lines(pairs)
 
 
 def listen_calls(args: argparse.Namespace, ctx: Any) -> int:
@@ -316,8 +288,8 @@ def listen_calls(args: argparse.Namespace, ctx: Any) -> int:
     country = None if str(args.country).lower() in ("", "none", "off") else str(args.country)
     try:
         modems = modem_lines(args.modem or [])
-    except ModemArgumentError as exc:
-        print(ctx.t(exc.zh, exc.en), file=ctx.err)
+    except ModemLinesError as exc:
+        print(exc.message.render(ctx.lang), file=ctx.err)
         return 2
     modem_cfgs = [
         ModemConfig(port=port, baudrate=args.baud, country_code=country, line_id=line) for port, line in modems

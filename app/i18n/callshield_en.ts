@@ -360,6 +360,34 @@
             <translation>Serial port</translation>
         </message>
         <message>
+            <source>线路名称</source>
+            <translation>Line name</translation>
+        </message>
+        <message>
+            <source>可不填，如 前台；有几台调制解调器时用来区分线路</source>
+            <translation>Optional, such as Front desk; tells the lines apart when there are several modems</translation>
+        </message>
+        <message>
+            <source>其他座机线路</source>
+            <translation>More landlines</translation>
+        </message>
+        <message>
+            <source>其他座机线路：每条线一台调制解调器</source>
+            <translation>More landlines: one modem per line</translation>
+        </message>
+        <message>
+            <source>每条座机线路接一台来电显示调制解调器；写出它的串口（如 COM4）和线路名称（如 二线）。</source>
+            <translation>Each landline has its own caller-ID modem; give its serial port (such as COM4) and the line's name (such as Line 2).</translation>
+        </message>
+        <message>
+            <source>添加一台调制解调器</source>
+            <translation>Add a modem</translation>
+        </message>
+        <message>
+            <source>删除所选</source>
+            <translation>Remove selected</translation>
+        </message>
+        <message>
             <source>服务器地址</source>
             <translation>Server address</translation>
         </message>

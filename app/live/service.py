@@ -204,6 +204,7 @@ class CallBridge(QObject):
         self._controller: CallController | None = None
         self._manual: SourceBase | None = None
         self._device_sources: list[SourceBase] = []
+        self.source_problem: Message | None = None  # why the saved call source runs only in part (said by the page)
         self._sessions_lock = threading.Lock()
         self._sip_audio: SipCallAudio | None = None
         self._sip_states: dict[str, LineState] = {}  # SIP call id → its line, for the call's final result
@@ -249,20 +250,30 @@ class CallBridge(QObject):
         )
 
     def _start_sources(self, settings: Settings, manual: bool) -> None:
-        from app.calls.sources.modem import AUTO, ModemConfig
+        from app.calls.sources.modem import ModemConfig, ModemLinesError, name_modem_lines
         from app.calls.sources.ncid import NcidConfig
 
         src = settings.call_source
-        modem = (
-            ModemConfig(port=src.modem_port or AUTO, baudrate=src.modem_baud, country_code=src.modem_country or None)
-            if src.kind == "modem"
-            else None
-        )
+        self.source_problem = None
+        modem: list[ModemConfig] = []
+        if src.kind == "modem":  # one per landline, each with its line's name (设置 checks them when saved)
+            pairs = [(src.modem_port, src.modem_line), *((m.port, m.line) for m in src.more_modems)]
+            try:
+                named = name_modem_lines(pairs)
+            except ModemLinesError as exc:  # a hand-edited file: the first modem runs, and the Live page says why
+                log.warning("call source: %s", exc.message.render("en"))
+                self.source_problem = exc.message
+                named = name_modem_lines(pairs[:1])
+            country = src.modem_country or None
+            modem = [
+                ModemConfig(port=port, baudrate=src.modem_baud, country_code=country, line_id=line)
+                for port, line in named
+            ]
         ncid = NcidConfig(host=src.ncid_host, port=src.ncid_port) if src.kind == "ncid" else None
         sip = self._sip_config(settings) if src.kind == "sip" and src.sip.account else None
         assert self._controller is not None
         sources = self._controller.create_sources(
-            modem=modem,
+            modem=modem or None,
             ncid=ncid,
             manual=manual,
             on_status=self.on_source_status,

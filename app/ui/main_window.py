@@ -278,8 +278,13 @@ class SourceNotice(NoticeBar):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, closable=False)  # it goes when the source is back, not when dismissed
-        self.status: Any = None
+        self.down: dict[tuple[str, str], Any] = {}  # (kind, line) → its status, for each source that is down
         self.retranslate()
+
+    @property
+    def status(self) -> Any:
+        """The first source that is down (None: none is down)."""
+        return next(iter(self.down.values()), None)
 
     def on_status(self, status: Any) -> None:
         from app.calls.events import SourceState
@@ -287,21 +292,24 @@ class SourceNotice(NoticeBar):
         state = getattr(status, "state", None)
         if getattr(status, "source", "manual") == "manual":
             return  # typing numbers in never goes down; its hang-up notes must not hide a modem's outage (a review)
-        if state is SourceState.DISCONNECTED:
-            self.status = status
-            self._render()
-            self.show()
+        key = (str(getattr(status, "source", "")), str(getattr(status, "line", "")))
+        if state is SourceState.DISCONNECTED:  # each line of a hotline's several modems on its own, in line order
+            self.down[key] = status
         elif state in (SourceState.CONNECTED, SourceState.STOPPED):
-            self.status = None
-            self.hide()
+            self.down.pop(key, None)
+        else:
+            return
+        self._render()
+        self.setVisible(bool(self.down))
 
     def _render(self) -> None:
-        if self.status is None:
+        if not self.down:
             return
         title = self.tr("来电来源断开了，来电现在不会被检查")
-        self.text.setText(f"☎✖ {title}\n{render_text(self.status)}")
+        said = [(f"[{line}] " if line else "") + render_text(st) for (_, line), st in self.down.items()]
+        self.text.setText("\n".join([f"☎✖ {title}", *said]))
         self.setAccessibleName(title)
-        self.setAccessibleDescription(render_text(self.status))
+        self.setAccessibleDescription(" ".join(said))
 
     def retranslate(self) -> None:
         self.settings_button.setText(self.tr("检查来电来源"))

@@ -543,6 +543,8 @@ class LivePage(QWidget):
         self.services = services
         self.cards: dict[str, CallCard] = {}
         self._status: SourceStatus | Message | None = None
+        # the latest status of each line of a kind that runs several (a hotline's modems), by (kind, line)
+        self._line_statuses: dict[tuple[str, str], SourceStatus] = {}
         self.title = page_title(self)
         self.source_status = hint_label(self)
 
@@ -777,14 +779,29 @@ class LivePage(QWidget):
             card.set_stopped()
 
     def on_source_status(self, status: SourceStatus | Message) -> None:
-        self._status = status
+        from app.calls.events import SourceState, SourceStatus
+
+        if isinstance(status, SourceStatus) and status.line:  # one of several modems: each line's latest
+            key = (str(status.source), status.line)
+            if status.state is SourceState.STOPPED:  # (a stopped one leaves)
+                self._line_statuses.pop(key, None)
+            else:
+                self._line_statuses[key] = status
+        else:
+            self._status = status
         self._show_status()
 
     def _show_status(self) -> None:
-        if self._status is not None:
+        if self._line_statuses:
+            said = [f"[{line}] {render_text(st)}" for (_, line), st in self._line_statuses.items()]  # first seen first
+            self.source_status.setText(self.tr("来电来源：") + "；".join(said))
+        elif self._status is not None:
             self.source_status.setText(self.tr("来电来源：") + render_text(self._status))
         else:
             self.source_status.setText(self.tr("来电来源：手动输入。可在“设置”里连接来电显示设备。"))
+        problem = self.services.calls.source_problem  # the saved source runs only in part (a hand-edited file)
+        if problem is not None:
+            self.source_status.setText(self.source_status.text() + "\n⚠ " + render_text(problem))
 
     def dismiss(self, line: str) -> None:
         card = self.cards.pop(line, None)

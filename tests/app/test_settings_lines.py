@@ -120,3 +120,29 @@ def test_editing_the_table() -> None:
         put_line_devices(table, LineDevices("  "))
     assert remove_line_devices(table, "Line2") == (LINE_1,)
     assert remove_line_devices(table, "9") == table
+
+
+def test_more_modems_are_saved_and_a_bad_entry_is_dropped_alone(tmp_path: Path, caplog) -> None:
+    """One modem per landline (a hotline's front desk and second line): saved and loaded back; a hand-edited entry
+    without a port, or not an object, is dropped and logged, the others kept; a line name written as a number is
+    its digits."""
+    from app.settings import CallSourceSettings, ModemLine
+
+    source = CallSourceSettings(
+        kind="modem", modem_port="COM3", modem_line="前台", more_modems=(ModemLine("COM4", "二线"),)
+    )
+    save_settings(tmp_path, Settings(call_source=source))
+    assert load_settings(tmp_path).call_source == source
+    path = settings_path(tmp_path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["call_source"]["more_modems"] = [
+        {"port": "COM4", "line": "二线"},
+        {"line": "三线"},
+        "COM6",
+        {"port": "COM5", "line": 3},
+    ]
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        loaded = load_settings(tmp_path).call_source
+    assert loaded.more_modems == (ModemLine("COM4", "二线"), ModemLine("COM5", "3"))
+    assert loaded.modem_line == "前台" and "ignoring bad entry 1 of more_modems" in caplog.text

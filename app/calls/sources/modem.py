@@ -48,7 +48,7 @@ from app.calls.events import (
     StatusCallback,
     utc_now,
 )
-from screening.i18n import count_en
+from screening.i18n import Message, MessageCode, count_en
 from screening.privacy import mask_number
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,49 @@ _FIELD_RE = re.compile(r"^\s*(DATE|TIME|DDN_NMBR|NMBR|NAME|MESG)\s*=\s*(.*?)\s*$
 # Values a modem puts in NMBR/NAME instead of a number (Bellcore "P" = private, "O" = out of area).
 _WITHHELD = frozenset({"P", "PRIVATE", "ANONYMOUS", "WITHHELD", "RESTRICTED"})
 _UNAVAILABLE = frozenset({"O", "OUT OF AREA", "OUT-OF-AREA", "UNAVAILABLE", "UNKNOWN", "NO NUMBER"})
+
+
+class ModemLineProblem(MessageCode):
+    """Why a set of modems (one per landline) cannot be run: the CLI's ``--modem`` and the settings alike."""
+
+    AUTO_WITH_OTHERS = (
+        "自动查找（auto）只能用于一个调制解调器；有几条座机时请逐个写出串口，如 COM3（前台）、COM4（二线）",
+        "finding the modem automatically (auto) works for one modem only; for several landlines name each port, such "
+        "as COM3 (front) and COM4 (line 2)",
+    )
+    SAME_PORT = ("同一个串口写了两次：{port}", "the same serial port was given twice: {port}")
+    SAME_LINE = ("两个调制解调器用了同一个线路名：{line}", "two modems have the same line name: {line}")
+
+
+class ModemLinesError(ValueError):
+    """A set of modems that cannot be run (:class:`ModemLineProblem`, to render)."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.render("en"))
+        self.message = message
+
+
+def name_modem_lines(modems: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Each modem as (port, line id): one modem keeps the line id ``modem``; several get the names given, or modem1,
+    modem2 … in order (a trial's second modem was silently dropped, and every line was called modem). ``port`` ""
+    or ``auto`` finds the modem itself, for one modem only. Raises :class:`ModemLinesError`."""
+    parsed: list[tuple[str, str]] = []
+    for i, (port, line) in enumerate(modems, 1):
+        port, line = port.strip(), line.strip()
+        if not port or port.lower() == AUTO:
+            port = AUTO
+        parsed.append((port, line or ("modem" if len(modems) == 1 else f"modem{i}")))
+    if len(parsed) > 1 and any(port == AUTO for port, _ in parsed):
+        raise ModemLinesError(Message(ModemLineProblem.AUTO_WITH_OTHERS))
+    ports = [port for port, _ in parsed]
+    lines = [line for _, line in parsed]
+    for port in ports:
+        if ports.count(port) > 1:
+            raise ModemLinesError(Message(ModemLineProblem.SAME_PORT, {"port": port}))
+    for line in lines:
+        if lines.count(line) > 1:
+            raise ModemLinesError(Message(ModemLineProblem.SAME_LINE, {"line": line}))
+    return parsed
 
 
 @dataclass(frozen=True)

@@ -12,20 +12,26 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
+from app.calls.sources.modem import ModemLinesError, name_modem_lines
 from app.calls.sources.sip import SipConfig, SipConfigError, account_line
 from app.services import AppServices
-from app.settings import CallSourceSettings, Settings
+from app.settings import CallSourceSettings, ModemLine, Settings
 from app.ui import style
 from app.ui.settings.base import SettingsSection, set_combo
 
@@ -62,6 +68,30 @@ class CallSourceSection(SettingsSection):
         self.modem_port.setEditable(True)
         self.modem_port_label = QLabel(self)
         self.modem_port_label.setBuddy(self.modem_port)
+        # a hotline's several landlines, one modem each (listen-calls --modem PORT=LINE did it alone: a trial)
+        self.modem_line = QLineEdit(self)
+        self.modem_line_label = QLabel(self)
+        self.modem_line_label.setBuddy(self.modem_line)
+        self.more_modems_box = QWidget(self)
+        self.more_modems = QTableWidget(0, 2, self.more_modems_box)
+        self.more_modems.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.more_modems.verticalHeader().setVisible(False)
+        self.more_modems.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.more_modems.setMaximumHeight(140)
+        self.add_modem = QPushButton(self.more_modems_box)
+        self.add_modem.clicked.connect(lambda: self._add_modem_row())
+        self.remove_modem = QPushButton(self.more_modems_box)
+        self.remove_modem.clicked.connect(self._remove_modem_row)
+        box = QVBoxLayout(self.more_modems_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.more_modems)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_modem)
+        buttons.addWidget(self.remove_modem)
+        buttons.addStretch(1)
+        box.addLayout(buttons)
+        self.more_modems_label = QLabel(self)
+        self.more_modems_label.setBuddy(self.more_modems)
         self.ncid_host = QLineEdit(self)
         self.ncid_port = QSpinBox(self)
         self.ncid_port.setRange(1, 65535)
@@ -85,6 +115,8 @@ class CallSourceSection(SettingsSection):
         self.source_status.setWordWrap(True)
         form.addRow(self.source_kind_label, self.source_kind)
         form.addRow(self.modem_port_label, self.modem_port)
+        form.addRow(self.modem_line_label, self.modem_line)
+        form.addRow(self.more_modems_label, self.more_modems_box)
         form.addRow(self.modem_country_label, self.modem_country)
         form.addRow(self.ncid_host_label, self.ncid_host)
         form.addRow(self.ncid_port_label, self.ncid_port)
@@ -102,6 +134,10 @@ class CallSourceSection(SettingsSection):
         src = settings.call_source
         set_combo(self.source_kind, src.kind)
         self.modem_port.setEditText(src.modem_port)
+        self.modem_line.setText(src.modem_line)
+        self.more_modems.setRowCount(0)
+        for m in src.more_modems:
+            self._add_modem_row(m.port, m.line)
         self.ncid_host.setText(src.ncid_host)
         self.ncid_port.setValue(src.ncid_port)
         if self.modem_country.findData(src.modem_country) < 0:  # another country's code, set by hand
@@ -119,6 +155,8 @@ class CallSourceSection(SettingsSection):
         form = self._source_form
         for widget, shown in (
             (self.modem_port, kind == "modem"),
+            (self.modem_line, kind == "modem"),
+            (self.more_modems_box, kind == "modem"),
             (self.modem_country, kind == "modem"),
             (self.ncid_host, kind == "ncid"),
             (self.ncid_port, kind == "ncid"),
@@ -150,14 +188,49 @@ class CallSourceSection(SettingsSection):
 
         self.services.jobs.run(ports, on_result=show, on_error=lambda _e: show([]), name="list-ports")
 
+    def _add_modem_row(self, port: str = "", line: str = "") -> None:
+        row = self.more_modems.rowCount()
+        self.more_modems.insertRow(row)
+        port_item = QTableWidgetItem(port)
+        self.more_modems.setItem(row, 0, port_item)
+        self.more_modems.setItem(row, 1, QTableWidgetItem(line))
+        if not port:  # 添加: straight into typing its port
+            self.more_modems.setCurrentCell(row, 0)
+            self.more_modems.editItem(port_item)
+
+    def _remove_modem_row(self) -> None:
+        rows = sorted({i.row() for i in self.more_modems.selectedIndexes()}, reverse=True)
+        for row in rows or [self.more_modems.rowCount() - 1]:
+            if row >= 0:
+                self.more_modems.removeRow(row)
+
+    def more_modems_from_form(self) -> tuple[ModemLine, ...]:
+        """The table's modems; a row without a port is left out."""
+        out = []
+        for row in range(self.more_modems.rowCount()):
+            cells = [self.more_modems.item(row, c) for c in (0, 1)]
+            port, line = (c.text().strip() if c is not None else "" for c in cells)
+            if port:
+                out.append(ModemLine(port, line))
+        return tuple(out)
+
     def save_source(self) -> None:
         kind = str(self.source_kind.currentData())
         port_text = self.modem_port.currentText().strip()
         if port_text == self.tr("自动查找"):
             port_text = ""
+        more = self.more_modems_from_form()
+        if kind == "modem":  # the rules listen-calls --modem follows (one auto only, no port or line twice)
+            try:
+                name_modem_lines([(port_text, self.modem_line.text()), *((m.port, m.line) for m in more)])
+            except ModemLinesError as exc:
+                self.source_status.setText("⚠ " + exc.message.render(style.current_language()))
+                return
         source = CallSourceSettings(
             kind=kind,  # type: ignore[arg-type]
             modem_port=port_text,
+            modem_line=self.modem_line.text().strip(),
+            more_modems=more,
             modem_baud=self.services.settings.value.call_source.modem_baud,
             ncid_host=self.ncid_host.text().strip() or "127.0.0.1",
             ncid_port=int(self.ncid_port.value()),
@@ -180,6 +253,16 @@ class CallSourceSection(SettingsSection):
         self.source_kind.setItemText(1, self.tr("来电显示调制解调器（座机）"))
         self.source_kind.setItemText(2, self.tr("NCID 来电显示服务器"))
         self.modem_port_label.setText(self.tr("串口"))
+        self.modem_line_label.setText(self.tr("线路名称"))
+        self.modem_line.setPlaceholderText(self.tr("可不填，如 前台；有几台调制解调器时用来区分线路"))
+        self.more_modems_label.setText(self.tr("其他座机线路"))
+        self.more_modems.setHorizontalHeaderLabels([self.tr("串口"), self.tr("线路名称")])
+        self.more_modems.setAccessibleName(self.tr("其他座机线路：每条线一台调制解调器"))
+        self.more_modems.setToolTip(
+            self.tr("每条座机线路接一台来电显示调制解调器；写出它的串口（如 COM4）和线路名称（如 二线）。")
+        )
+        self.add_modem.setText(self.tr("添加一台调制解调器"))
+        self.remove_modem.setText(self.tr("删除所选"))
         self.ncid_host_label.setText(self.tr("服务器地址"))
         self.ncid_port_label.setText(self.tr("端口"))
         self.modem_country_label.setText(self.tr("来电显示制式"))

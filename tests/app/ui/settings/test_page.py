@@ -3,6 +3,7 @@ call source restarts the sources, speech model status and import errors, audio d
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -578,6 +579,61 @@ def test_wheel_over_a_setting_scrolls_the_page_and_changes_nothing(qtbot, servic
     _wheel(sensitivity)
     assert sensitivity.currentData() == "BLOCK" and bar.value() == before
     assert services.settings.value.alert_sensitivity is Level.BLOCK
+
+
+@needs_pty
+def test_several_landlines_each_with_its_modem_are_watched_from_the_window(
+    qtbot, services, data_dir: Path, page, tmp_path: Path
+) -> None:
+    """A hotline trial: only ``listen-calls --modem PORT=LINE`` watched several modems; the window took one. Settings
+    now take one modem per landline, each with its line name; a call names its line, and an unplugged one is said
+    by its line while the other still takes calls."""
+    from app.calls.sources.modem import AUTO
+
+    window = page.window()
+    section, notice = page.source, window.source_notice
+    front = ModemPeer(tmp_path / "ttyACM0").start()
+    back = ModemPeer(tmp_path / "ttyACM1").start()
+    try:
+        section.source_kind.setCurrentIndex(section.source_kind.findData("modem"))
+        assert section._source_form.isRowVisible(section.more_modems_box)
+        section.modem_port.setEditText(str(front.link))
+        section.modem_line.setText("前台")
+        qtbot.mouseClick(section.add_modem, Qt.MouseButton.LeftButton)
+        section.more_modems.item(0, 0).setText(str(front.link))  # the same port twice: refused, nothing saved
+        section.more_modems.item(0, 1).setText("二线")
+        qtbot.mouseClick(section.source_save, Qt.MouseButton.LeftButton)
+        assert "同一个串口写了两次" in section.source_status.text()
+        assert load_settings(data_dir).call_source.kind == "manual"
+        section.more_modems.item(0, 0).setText(str(back.link))
+        qtbot.mouseClick(section.source_save, Qt.MouseButton.LeftButton)
+        assert section.source_status.text() == "来电来源已保存"
+        saved = load_settings(data_dir).call_source
+        assert (saved.modem_port, saved.modem_line) == (str(front.link), "前台")
+        assert [(m.port, m.line) for m in saved.more_modems] == [(str(back.link), "二线")]
+        for peer in (front, back):
+            assert peer.wait_for_command("AT+VCID=1", timeout=15)
+            assert peer.wait_until(lambda peer=peer: peer.caller_id, timeout=5)
+        live = window.show_page("live")
+        back.ring()
+        assert back.caller_id_block("95275012")
+        qtbot.waitUntil(lambda: "二线" in live.cards, timeout=15_000)
+        assert services.calls.lines["二线"].number == "95275012"
+        qtbot.waitUntil(lambda: "[前台]" in live.source_status.text() and "[二线]" in live.source_status.text())
+        back.vanish()  # the second line's modem unplugged: said by its line, above every page
+        qtbot.waitUntil(notice.isVisible, timeout=15_000)
+        assert "[二线]" in notice.text.text() and "[前台]" not in notice.text.text()
+        front.ring()
+        assert front.caller_id_block("13912345678")  # the first line still takes calls
+        qtbot.waitUntil(lambda: "前台" in live.cards, timeout=15_000)
+        # a hand-edited settings file with auto beside another modem: the first modem runs, and the window says why
+        services.settings.update(call_source=dataclasses.replace(saved, modem_port=AUTO, modem_line=""))
+        qtbot.waitUntil(lambda: "自动查找（auto）只能用于一个调制解调器" in live.source_status.text(), timeout=10_000)
+    finally:
+        services.settings.update(call_source=CallSourceSettings())
+        front.stop()
+        back.stop()
+    qtbot.waitUntil(lambda: not notice.isVisible(), timeout=10_000)  # another source chosen: no modem is down
 
 
 @needs_pty
