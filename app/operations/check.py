@@ -34,7 +34,7 @@ def screen_numbers(
 ) -> list[CheckRow]:
     """Worker: screen each number with this thread's screener (own DB connection); ``details`` are the numbers'
     call-log names and times, when they came from one (``app.models.calllog.CallLog.details``). ``channel``: how the
-    numbers came (``screening.screener``): callers, or numbers written in a message (``"sms"``)."""
+    numbers came (``screening.screener``): callers, or numbers written in a message (``"dialled"``)."""
     screener = services.make_screener()
     services.store().lists()  # picks up list changes made a moment ago on the writer's connection
     total = len(numbers)
@@ -87,8 +87,9 @@ def check_text(progress: Progress, services: AppServices, text: str, style: str 
     progress.check()
     assessment = detector.assess(text, style=style)
     phones = list(dict.fromkeys(e.value for e in assessment.entities if e.kind == "phone"))
-    # written in a message, not calling: a 1069 platform number in a 刷单 SMS was told 「不应作为来电号码出现」 (a trial)
-    numbers = screen_numbers(progress, services, phones, channel="sms") if phones else []
+    # written in a message, to be dialled, not calling: a 1069 platform number in a 刷单 SMS was told 「不应作为来电号码
+    # 出现」, and JD's real 400-606-5500 「显示 400/800 的来电很可能是改号」 (trials)
+    numbers = screen_numbers(progress, services, phones, channel="dialled") if phones else []
     from screening.transcript.detector import ALERT_LEVEL
 
     if Level.parse(assessment.level) >= ALERT_LEVEL:  # what the scam wants dialled is no calm number

@@ -93,6 +93,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ),
 )
 _NEEDS_DIGIT_OR_LATIN = re.compile(r"[0-9a-z]")
+# A number right after a label of its own is that, not a phone number: 「户号0012345678」 on a real electricity bill
+# was read as a call from abroad (+1) and warned about (a trial)
+_NOT_A_PHONE_LABEL = re.compile(
+    r"(?:户号|账号|卡号|单号|运单号|订单号|编号|工号|会员号|客户号|缴费号|学号|证号|尾号|账户|户名)(?:是|为|:)?\s*$"
+)
 _APP_RE = re.compile("|".join(re.escape(a) for a in sorted(APPS, key=len, reverse=True)))
 
 
@@ -124,6 +129,8 @@ def extract_entities(norm: str) -> tuple[Entity, ...]:
             continue
         for m in pattern.finditer(norm):
             start, end = m.span(1)
+            if kind == "phone" and _NOT_A_PHONE_LABEL.search(norm, max(0, start - 8), start):
+                continue
             if free(start, end):
                 found.append(Entity(kind, m.group(1).strip(), start, end))
                 take(start, end)

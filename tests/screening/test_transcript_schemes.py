@@ -197,6 +197,21 @@ def test_entities_still_come_out_of_messages(det: ScriptDetector) -> None:
     assert {"wechat", "qq_group", "app", "bank_card", "url"} <= kinds
 
 
+def test_links_and_ids_that_hold_wx_or_vx_come_out_whole(det: ScriptDetector) -> None:
+    """A volunteer's trial: 「wx-pay-jd.com」 was kept, marked and exported as 「-pay-jd.com」 (wx read as 微信), and
+    the WeChat IDs 「wx123456」 and 「vx5566」 came out as nothing. A bill's 户号 was read as a call from abroad."""
+    a = det.assess(
+        "【微信支付】您的零钱已冻结，请登录 wx-pay-jd.com 或 www.wx-pay.cn 解冻，或加客服微信 wx123456、vx5566", "sms"
+    )
+    got = {(e.kind, e.value) for e in a.entities}
+    assert {("url", "wx-pay-jd.com"), ("url", "www.wx-pay.cn"), ("wechat", "wx123456"), ("wechat", "vx5566")} <= got
+    assert not any(v.startswith("-") for _, v in got), got
+    assert normalise("加vx领红包") == "加微信领红包" and normalise("加我vx: abc_1") == "加我微信: abc_1"  # still 微信
+    assert normalise(normalise("加vx5566")) == normalise("加vx5566")  # normalising twice changes nothing
+    bill = det.assess("【国家电网】您的户号0012345678本月电费128.50元，请于25日前缴纳，客服95598。", "sms")
+    assert [e.value for e in bill.entities if e.kind == "phone"] == ["95598"]
+
+
 def test_noise_channel_hits_its_error_rate_and_reads_numbers_out() -> None:
     ch = NoiseChannel(seed=1)
     text = "您好，这里是中国移动积分中心，您的话费积分即将清零，可以兑换现金，请把收到的验证码告诉我。" * 20
