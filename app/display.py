@@ -308,6 +308,8 @@ SOURCE_TEXT: dict[str, tuple[str, str]] = {
     # recordings analysed on the 录音 page (app.operations.recordings)
     "scan": ("录音分析", "recording scan"),
     "file": ("录音文件", "recording file"),
+    # a message pasted on 查号 and kept (app.operations.check.SAVED_SOURCE; a trial read 「来源：check」)
+    "check": ("查号页粘贴的消息", "message pasted on the Check page"),
 }
 
 

@@ -74,6 +74,9 @@ _T = {
     "evidence": ("证据", "evidence"),
     "entities": ("提取的线索", "extracted details"),
     "transcript": ("转写文本", "transcript"),
+    # a history row's text: a message's own words, or what a call or recording was heard saying (a trial read
+    # 「转写文本」 over SMS)
+    "content": ("内容（短信原文或通话转写）", "content (the message, or what was said)"),
     "error": ("错误", "error"),
     "time": ("时间", "time"),
     "name": ("姓名", "name"),
@@ -295,7 +298,7 @@ def write_history_csv(rows: Iterable[Any], path: str | os.PathLike[str], lang: s
         _t(k, lang)
         for k in ("time", "kind", "subject", "level", "score", "category", "reasons", "evidence", "entities")
     ]
-    header += [_t("transcript", lang), _t("source", lang)]
+    header += [_t("content", lang), _t("source", lang)]
     names = any(getattr(row, "name", None) for row in items)  # the phone's names for the numbers, when it gave any
     if names:
         header.append(_t("name", lang))

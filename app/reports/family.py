@@ -25,7 +25,7 @@ from typing import Any
 import sqlite_utils
 
 from app import __version__
-from app.display import CHAT, CHAT_TEXT, LEVEL_STYLES, with_name
+from app.display import CHAT, CHAT_TEXT, LEVEL_STYLES, SIMULATED_SOURCE, with_name
 from app.local_zone import LOCAL
 from app.phone.backup_xml import OWN_TYPES
 from app.reports.export import ENTITY_KIND_TEXT, shown_transcript
@@ -210,7 +210,9 @@ def collect_report(
     conn = db.conn
     add_functions(conn)  # UNCHECKED_RECORDING's SQL function, whoever opened the database
     window = [profile, _iso(since), _iso(until)]
-    where = "profile = ? AND occurred_at >= ? AND occurred_at < ?"
+    # a 模拟来电 (trying the app, training volunteers) is no call to the person (a trial's report counted one as a
+    # suspicious call to block)
+    where = f"profile = ? AND occurred_at >= ? AND occurred_at < ? AND source IS NOT '{SIMULATED_SOURCE}'"
     for kind, level, n in conn.execute(
         f"SELECT kind, level, count(*) FROM history WHERE {where} AND NOT ({UNCHECKED_RECORDING}) GROUP BY kind, level",
         window,

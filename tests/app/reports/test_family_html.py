@@ -212,9 +212,11 @@ def test_one_caller_written_two_ways_is_one_card_and_an_official_sender_is_never
     at = "2026-12-01T02:00:00+00:00"
     fake = "【中国移动】您的积分即将清零，点击 http://10086-jf.top 兑换"
     history.add_sms("10086", fake, occurred_at=at, level=Level.BLOCK, profile="妈妈", category="points")
-    history.add_call("+85296110", occurred_at=at, level=Level.BLOCK, profile="妈妈")
-    history.add_call("+852 96110", occurred_at="2026-12-01T03:00:00+00:00", level=Level.BLOCK, profile="妈妈")
-    history.add_call("17012345678", occurred_at=at, level=Level.WARN, profile="妈妈")
+    history.add_call("+85296110", occurred_at=at, level=Level.BLOCK, profile="妈妈", source="phone-backup")
+    history.add_call(
+        "+852 96110", occurred_at="2026-12-01T03:00:00+00:00", level=Level.BLOCK, profile="妈妈", source="phone-backup"
+    )
+    history.add_call("17012345678", occurred_at=at, level=Level.WARN, profile="妈妈", source="phone-backup")
     now = datetime(2026, 12, 3, tzinfo=timezone.utc)
     rep = collect_report(db, "妈妈", days=7, tz=timezone.utc, now=now)
     db.close()
@@ -257,21 +259,37 @@ def test_a_flagged_numbers_other_calls_and_the_persons_reply_are_told(tmp_path: 
     history.add_sms("17012345678", scam, occurred_at="2026-12-01T02:00:00+00:00", level=Level.BLOCK, profile="妈妈")
     for hour in (3, 4):
         history.add_call("170 1234 5678", occurred_at=f"2026-12-01T0{hour}:00:00+00:00", level=Level.CAUTION,
-                         profile="妈妈", call_type="incoming")  # fmt: skip
-    history.add_call("17012345678", occurred_at="2026-12-01T05:00:00+00:00", profile="妈妈", call_type="outgoing")
+                         profile="妈妈", source="phone-backup", call_type="incoming")  # fmt: skip
+    history.add_call(
+        "17012345678",
+        occurred_at="2026-12-01T05:00:00+00:00",
+        profile="妈妈",
+        source="phone-backup",
+        call_type="outgoing",
+    )
     history.add_sms("17012345678", "好的", occurred_at="2026-12-01T05:10:00+00:00", profile="妈妈", call_type="sent")
     history.add_sms("17012345678", "我", occurred_at="2026-12-01T05:20:00+00:00", profile="妈妈", call_type="draft")
     # the importer screens what she dials too: a call back to a listed scam number is flagged, and is still hers
-    history.add_call("+85296110", occurred_at="2026-12-01T06:00:00+00:00", level=Level.BLOCK, profile="妈妈",
+    history.add_call("+85296110", occurred_at="2026-12-01T06:00:00+00:00", level=Level.BLOCK, profile="妈妈", source="phone-backup",
                      call_type="outgoing", number_e164="+85296110")  # fmt: skip
-    history.add_call("+852 96110", occurred_at="2026-12-01T06:10:00+00:00", level=Level.BLOCK, profile="妈妈",
+    history.add_call("+852 96110", occurred_at="2026-12-01T06:10:00+00:00", level=Level.BLOCK, profile="妈妈", source="phone-backup",
                      call_type="incoming", number_e164="+85296110")  # fmt: skip
     history.add_recording(
         "a.mp3", content_hash="h", occurred_at="2026-12-01T06:20:00+00:00", profile="妈妈", number_raw="17012345678"
     )  # fmt: skip  (kept unchecked: no speech model)
-    history.add_call("13912345678", occurred_at="2026-12-01T05:00:00+00:00", level=Level.UNKNOWN, profile="妈妈")
     history.add_call(
-        "17012345678", occurred_at="2026-11-01T05:00:00+00:00", level=Level.UNKNOWN, profile="妈妈"
+        "13912345678",
+        occurred_at="2026-12-01T05:00:00+00:00",
+        level=Level.UNKNOWN,
+        profile="妈妈",
+        source="phone-backup",
+    )
+    history.add_call(
+        "17012345678",
+        occurred_at="2026-11-01T05:00:00+00:00",
+        level=Level.UNKNOWN,
+        profile="妈妈",
+        source="phone-backup",
     )  # before
     rep = collect_report(db, "妈妈", days=7, tz=timezone.utc, now=datetime(2026, 12, 3, tzinfo=timezone.utc))
     db.close()
@@ -285,6 +303,25 @@ def test_a_flagged_numbers_other_calls_and_the_persons_reply_are_told(tmp_path: 
     assert "replied to it twice" in _visible(render_html(rep, "en"))
     card.also_counts, card.answered = {}, 0
     assert also_text(card) == ("", "") and "同一号码" not in _visible(render_html(rep, "zh"))
+
+
+def test_a_simulated_call_is_not_counted_as_a_call_to_the_person(tmp_path: Path) -> None:
+    """A trial: a 模拟来电 typed on 来电监控 to try the app was counted in the report as a real suspicious call to
+    block, and could not be taken back. Training calls stay in 记录, not in the report."""
+    from datetime import datetime, timezone
+
+    from app.reports.family import collect_report
+    from blocklists.db import open_db
+    from blocklists.history import History
+
+    db = open_db(tmp_path / "callshield.db")
+    history = History(db)
+    history.add_call("95275012", occurred_at="2026-12-01T02:00:00+00:00", level=Level.WARN, source="manual")
+    history.add_call("95275013", occurred_at="2026-12-01T03:00:00+00:00", level=Level.WARN, source="modem")
+    rep = collect_report(db, "", days=7, tz=timezone.utc, now=datetime(2026, 12, 3, tzinfo=timezone.utc))
+    db.close()
+    assert (rep.calls_screened, rep.calls_suspicious) == (1, 1)
+    assert [s.number for s in rep.numbers] == ["95275013"]
 
 
 def test_what_to_do_next_never_names_a_number_already_on_a_list(tmp_path: Path) -> None:
@@ -301,9 +338,15 @@ def test_what_to_do_next_never_names_a_number_already_on_a_list(tmp_path: Path) 
     listed = [
         {"code": "list:block", "level": "block", "zh": "在名单“我的黑名单”中", "en": "on the list “my blocklist”"}
     ]
-    history.add_call("95275012", occurred_at="2026-12-01T02:00:00+00:00", level=Level.BLOCK, profile="妈妈",
+    history.add_call("95275012", occurred_at="2026-12-01T02:00:00+00:00", level=Level.BLOCK, profile="妈妈", source="phone-backup",
                      reasons=listed)  # fmt: skip
-    history.add_call("1069 0000 123", occurred_at="2026-12-01T01:00:00+00:00", level=Level.WARN, profile="妈妈")
+    history.add_call(
+        "1069 0000 123",
+        occurred_at="2026-12-01T01:00:00+00:00",
+        level=Level.WARN,
+        profile="妈妈",
+        source="phone-backup",
+    )
     rep = collect_report(db, "妈妈", days=7, tz=timezone.utc, now=datetime(2026, 12, 3, tzinfo=timezone.utc))
     db.close()
     assert [(s.number, s.listed) for s in rep.numbers] == [("95275012", True), ("1069 0000 123", False)]

@@ -407,7 +407,9 @@ def test_a_number_written_in_a_message_is_screened_as_one_to_dial(qtbot, service
     """A volunteer's trial: JD's real hotline 400-606-5500 in a delivery SMS was told 「显示 400/800 的来电很可能是
     改号」, a rule about a caller's shown number; a bill's 户号 was read as a call from abroad."""
     page = _page(qtbot, services)
-    text = "【京东】您的订单已签收，如有问题请致电京东客服400-606-5500。【国家电网】您的户号0012345678本月电费128.50元。"
+    text = (
+        "【京东】您的订单已签收，如有问题请致电京东客服400-606-5500。【国家电网】您的户号0012345678本月电费128.50元。"
+    )
     _check(qtbot, page, text, wait_jobs)
     assert [r.raw for r in page.model.rows()] == ["400-606-5500"]
     assert page.model.rows()[0].level < Level.CAUTION, page.model.rows()[0].verdict.reasons

@@ -348,6 +348,7 @@ def test_exports_name_each_row_as_the_table_does(qtbot, services, wait_jobs, pho
         ("短信", "051385123456", "手机备份的短信"),
     ]
     assert table[4][3] == "○ 未发现诈骗"  # a message read and found clean, as the table says, not 「? 未知」
+    assert "内容（短信原文或通话转写）" in table[0] and "转写文本" not in table[0]  # an SMS is no transcript (a trial)
     # the details name the source the same way
     page.table.select_source_row(page.model.find_row(lambda r: r.kind == "sms"))
     assert "来源：手机备份的短信" in page.meta.text() and "phone-backup" not in page.meta.text()
