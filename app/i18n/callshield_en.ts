@@ -1584,8 +1584,8 @@
             <translation>Filter by fraud type</translation>
         </message>
         <message>
-            <source>搜索号码、文件或原因</source>
-            <translation>Search numbers, files or reasons</translation>
+            <source>搜索号码、文件、原因或内容</source>
+            <translation>Search numbers, files, reasons or content</translation>
         </message>
         <message>
             <source>搜索记录</source>

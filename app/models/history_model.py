@@ -99,6 +99,12 @@ class HistoryModel(RowTableModel[HistoryRow]):
             self.tr("家人"),
         ]
 
+    def search_text(self, row: HistoryRow) -> str:
+        """What the table shows, and the message's or call's own words (a trial searched 记录 for 「停水」, a word of a
+        message she had kept, and found nothing)."""
+        shown = super().search_text(row)
+        return f"{shown} {row.transcript.casefold()}" if row.transcript else shown
+
     def level_column(self) -> int:
         return self.COL_LEVEL
 

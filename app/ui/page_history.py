@@ -242,7 +242,7 @@ class HistoryPage(QWidget):
         self.level_combo.setAccessibleName(self.tr("按风险等级筛选"))
         self.category_combo.setAccessibleName(self.tr("按诈骗类型筛选"))
         self._fill_categories()
-        self.search_edit.setPlaceholderText(self.tr("搜索号码、文件或原因"))
+        self.search_edit.setPlaceholderText(self.tr("搜索号码、文件、原因或内容"))
         self.search_edit.setAccessibleName(self.tr("搜索记录"))
         self.refresh_button.setText(self.tr("刷新"))
         self.table.setAccessibleName(self.tr("通话和录音记录"))
