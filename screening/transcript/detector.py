@@ -116,6 +116,7 @@ ASK_RULES = frozenset(
         "elder.home_payment",
         "elder.visit_password",
         "etc.relink",
+        "utility.pay_private",
         "invest.withdraw_fee",
         "loan.upfront_fee",
         "loan.fee_before",
