@@ -81,6 +81,7 @@ _T = {
     "time": ("时间", "time"),
     "name": ("姓名", "name"),
     "line": ("线路", "line"),
+    "profile": ("家人", "family member"),  # whose phone a row came from (记录's 家人 column)
     "kind": ("类型", "kind"),
     "subject": ("号码 / 文件", "number / file"),
     "reasons": ("原因", "reasons"),
@@ -305,6 +306,10 @@ def write_history_csv(rows: Iterable[Any], path: str | os.PathLike[str], lang: s
     lines = any(call_line(row) for row in items)  # a hotline's lines, where calls came in on named ones
     if lines:
         header.append(_t("line", lang))
+    # whose phone each row came from, where any has a person (a volunteer's weekly record for the police named nobody)
+    profiles = any(getattr(row, "profile", "") for row in items)
+    if profiles:
+        header.append(_t("profile", lang))
 
     def write(fh: Any) -> None:
         writer = csv.writer(fh, quoting=csv.QUOTE_ALL)  # (a number after its tab stays one cell in any reader)
@@ -327,6 +332,7 @@ def write_history_csv(rows: Iterable[Any], path: str | os.PathLike[str], lang: s
                         source_label(getattr(row, "source", ""), lang),
                         *((shown_name(getattr(row, "name", None) or "", lang),) if names else ()),
                         *((call_line(row),) if lines else ()),
+                        *((getattr(row, "profile", "") or "",) if profiles else ()),
                     )
                 ]
             )
@@ -740,6 +746,7 @@ def render_history_html(rows: Iterable[Any], lang: str = "zh", generated_at: dt.
             (_t("category", lang), _category(row, lang)),
             (_t("source", lang), source_label(getattr(row, "source", ""), lang)),
             *(((_t("line", lang), call_line(row)),) if call_line(row) else ()),
+            *(((_t("profile", lang), str(getattr(row, "profile", ""))),) if getattr(row, "profile", "") else ()),
         ]
         reasons = quoted_as_written(
             _reasons_text(tuple(getattr(row, "reasons", ()) or ()), lang), str(getattr(row, "transcript", "") or "")
