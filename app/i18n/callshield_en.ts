@@ -1686,6 +1686,10 @@
             <translation>Line: </translation>
         </message>
         <message>
+            <source>备注：</source>
+            <translation>Note:</translation>
+        </message>
+        <message>
             <source>风险分：</source>
             <translation>Risk score: </translation>
         </message>
@@ -3378,6 +3382,30 @@ Once closed, calls and new recordings are no longer checked and you will not be 
             <translation>Add a person</translation>
         </message>
         <message>
+            <source>发信号码：</source>
+            <translation>Sender:</translation>
+        </message>
+        <message>
+            <source>可不填，如 10690000123</source>
+            <translation>Optional, such as 10690000123</translation>
+        </message>
+        <message>
+            <source>这条消息是哪个号码发来的</source>
+            <translation>The number this message came from</translation>
+        </message>
+        <message>
+            <source>备注：</source>
+            <translation>Note:</translation>
+        </message>
+        <message>
+            <source>可不填，如 老人没有转账</source>
+            <translation>Optional, such as: she did not transfer any money</translation>
+        </message>
+        <message>
+            <source>备注，和消息一起存入记录</source>
+            <translation>A note, kept in History with the message</translation>
+        </message>
+        <message>
             <source>存入记录</source>
             <translation>Save to history</translation>
         </message>
@@ -3396,6 +3424,10 @@ Once closed, calls and new recordings are no longer checked and you will not be 
         <message>
             <source>⚠ 这里好像有 %1 条短信，上面的结论是把它们合在一起读的。点“逐条检查”分别看每一条。</source>
             <translation>⚠ This seems to hold %1 messages, and the verdict above reads them as one. Click “Check one by one” to see each.</translation>
+        </message>
+        <message>
+            <source>发信号码只能有数字（以及 +、空格、-），如 10690000123</source>
+            <translation>The sender can only hold digits (and +, spaces, -), such as 10690000123</translation>
         </message>
         <message>
             <source>检查的文字</source>

@@ -33,6 +33,7 @@ class HistoryRow:
     entities: tuple[Any, ...] = ()
     source: str = ""
     profile: str = ""  # the person (phone) the row belongs to; '' for the desktop's own calls
+    note: str = ""  # the user's own words on it (标记… on a call, 备注 on a message kept from 查号)
     raw: Any = None  # the store's record, for details
 
     @property
@@ -226,5 +227,6 @@ def history_row_from_record(record: dict[str, Any], category_text: Any = None) -
         entities=decode_objects(record.get("entities")),
         source=str(record.get("source") or ""),
         profile=str(record.get("profile") or ""),
+        note=str(record.get("note") or ""),
         raw=record,
     )

@@ -111,10 +111,11 @@ def check_each(progress: Progress, services: AppServices, text: str, style: str 
     return out
 
 
-def save_text(services: AppServices, checked: TextCheck, profile: str) -> int:
+def save_text(services: AppServices, checked: TextCheck, profile: str, sender: str = "", note: str = "") -> int:
     """Writer job: keep a checked message in the history as a text message (kind ``sms``) of ``profile`` ('' for
     nobody in particular), stored as a phone import stores one (``app.phone.importer``): its reasons and evidence
-    only when flagged, its entities always. Returns the new row's id."""
+    only when flagged, its entities always; ``sender`` the number it came from and ``note`` the volunteer's own words
+    (「老人没转账」), when given. Returns the new row's id."""
     a = checked.assessment
     level = checked.level
     flagged = checked.flagged
@@ -124,8 +125,9 @@ def save_text(services: AppServices, checked: TextCheck, profile: str) -> int:
         else None
     )
     return services.history().add_sms(
-        None,
+        sender.strip() or None,
         checked.text,
+        note=note.strip() or None,
         source=SAVED_SOURCE,
         level=level,
         score=round(float(a.score), 3),

@@ -82,6 +82,7 @@ _T = {
     "name": ("姓名", "name"),
     "line": ("线路", "line"),
     "profile": ("家人", "family member"),  # whose phone a row came from (记录's 家人 column)
+    "note": ("备注", "note"),  # the user's own words on a row (标记…, 查号's 备注)
     "kind": ("类型", "kind"),
     "subject": ("号码 / 文件", "number / file"),
     "reasons": ("原因", "reasons"),
@@ -310,6 +311,9 @@ def write_history_csv(rows: Iterable[Any], path: str | os.PathLike[str], lang: s
     profiles = any(getattr(row, "profile", "") for row in items)
     if profiles:
         header.append(_t("profile", lang))
+    notes = any(getattr(row, "note", "") for row in items)
+    if notes:
+        header.append(_t("note", lang))
 
     def write(fh: Any) -> None:
         writer = csv.writer(fh, quoting=csv.QUOTE_ALL)  # (a number after its tab stays one cell in any reader)
@@ -333,6 +337,7 @@ def write_history_csv(rows: Iterable[Any], path: str | os.PathLike[str], lang: s
                         *((shown_name(getattr(row, "name", None) or "", lang),) if names else ()),
                         *((call_line(row),) if lines else ()),
                         *((getattr(row, "profile", "") or "",) if profiles else ()),
+                        *((getattr(row, "note", "") or "",) if notes else ()),
                     )
                 ]
             )
@@ -747,6 +752,7 @@ def render_history_html(rows: Iterable[Any], lang: str = "zh", generated_at: dt.
             (_t("source", lang), source_label(getattr(row, "source", ""), lang)),
             *(((_t("line", lang), call_line(row)),) if call_line(row) else ()),
             *(((_t("profile", lang), str(getattr(row, "profile", ""))),) if getattr(row, "profile", "") else ()),
+            *(((_t("note", lang), str(getattr(row, "note", ""))),) if getattr(row, "note", "") else ()),
         ]
         reasons = quoted_as_written(
             _reasons_text(tuple(getattr(row, "reasons", ()) or ()), lang), str(getattr(row, "transcript", "") or "")

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QPushButton,
     QSizePolicy,
@@ -88,6 +89,18 @@ class TextResultSection(QWidget):
         self.save_button.clicked.connect(self.save)
         self.save_status = QLabel(self)
         self.save_status.setWordWrap(True)
+        # who sent it and what became of it, for the record (a volunteer's weekly list for the police had neither)
+        self.sender_label = QLabel(self)
+        self.sender_edit = QLineEdit(self)
+        self.sender_label.setBuddy(self.sender_edit)
+        self.note_label = QLabel(self)
+        self.note_edit = QLineEdit(self)
+        self.note_label.setBuddy(self.note_edit)
+        details_row = QHBoxLayout()
+        details_row.addWidget(self.sender_label)
+        details_row.addWidget(self.sender_edit, 1)
+        details_row.addWidget(self.note_label)
+        details_row.addWidget(self.note_edit, 2)
         save_row = QHBoxLayout()
         save_row.addWidget(self.profile_label)
         save_row.addWidget(self.profile_combo)
@@ -109,6 +122,7 @@ class TextResultSection(QWidget):
         layout.addWidget(self.text_view)
         layout.addWidget(self.entities_label)
         layout.addWidget(self.entities)
+        layout.addLayout(details_row)
         layout.addLayout(save_row)
         layout.addStretch(1)  # alone on the page (no numbers in the message), the section keeps to the top
         self.retranslate()
@@ -122,6 +136,8 @@ class TextResultSection(QWidget):
         self.style_name = style_name
         self.guessed = guessed
         self._saved_for = None
+        self.sender_edit.clear()  # a new message: its own sender and note
+        self.note_edit.clear()
         if result is not None:
             self.load_profiles()
         self._fill_parts()
@@ -177,6 +193,12 @@ class TextResultSection(QWidget):
             self.profile_combo.setItemText(0, self.tr("（不指定）"))
         self.add_profile_button.setText(self.tr("添加家人…"))
         self.add_profile_button.setAccessibleName(self.tr("添加家人"))
+        self.sender_label.setText(self.tr("发信号码："))
+        self.sender_edit.setPlaceholderText(self.tr("可不填，如 10690000123"))
+        self.sender_edit.setAccessibleName(self.tr("这条消息是哪个号码发来的"))
+        self.note_label.setText(self.tr("备注："))
+        self.note_edit.setPlaceholderText(self.tr("可不填，如 老人没有转账"))
+        self.note_edit.setAccessibleName(self.tr("备注，和消息一起存入记录"))
         self.save_button.setText(self.tr("存入记录"))
         self.save_button.setAccessibleName(self.tr("把这条短信和检查结果存入“记录”页"))
         self.banner.retranslate()
@@ -286,6 +308,10 @@ class TextResultSection(QWidget):
         if result is None or self._saved_for is not None:
             return
         profile = str(self.profile_combo.currentData() or "")
+        sender, note = self.sender_edit.text().strip(), self.note_edit.text().strip()
+        if sender and (not any(ch.isdigit() for ch in sender) or any(ch.isascii() and ch.isalpha() for ch in sender)):
+            self.save_status.setText("✗ " + self.tr("发信号码只能有数字（以及 +、空格、-），如 10690000123"))
+            return
         self.save_button.setEnabled(False)
 
         def done(_row_id: int) -> None:
@@ -303,6 +329,6 @@ class TextResultSection(QWidget):
             self.error_dialog.open()
 
         self.services.write(
-            save_text, self.services, result, profile,
+            save_text, self.services, result, profile, sender, note,
             area=DataArea.HISTORY, on_result=done, on_error=failed, name="save-checked-text",
         )  # fmt: skip

@@ -516,6 +516,8 @@ class HistoryPage(QWidget):
             meta.append(self.tr("来源：") + row.source_text(lang))
         if call_line(row):
             meta.append(self.tr("线路：") + call_line(row))
+        if row.note:
+            meta.append(self.tr("备注：") + row.note)
         meta.append(self.tr("风险分：") + f"{row.score:.2f}")
         self.meta.setText("  ·  ".join(m for m in meta if m))
         has_text = bool(row.transcript)

@@ -285,12 +285,15 @@ def test_history_exports(tmp_path: Path) -> None:
     assert "QQ group" in page
     assert "家人" not in table[0] and "family member" not in page  # nobody's phone: no such column
     # a volunteer's weekly record for the police: whose phone each row came from (a trial's named nobody)
-    rows[1] = HistoryRow(id=2, kind="sms", time=when, number="10690000123", transcript=FRAUD, profile="3号楼刘阿姨")
+    rows[1] = HistoryRow(
+        id=2, kind="sms", time=when, number="10690000123", transcript=FRAUD, profile="3号楼刘阿姨", note="老人没转账"
+    )
     reports.write_report("history", "csv", rows, csv_path, "zh")
     reports.write_report("history", "html", rows, html_path, "zh")
     table = _read_csv(csv_path)
     column = table[0].index("家人")
     assert [r[column] for r in table[1:]] == ["", "3号楼刘阿姨"]
+    assert [r[table[0].index("备注")] for r in table[1:]] == ["", "老人没转账"]
     assert "家人：" in html_path.read_text(encoding="utf-8") and "3号楼刘阿姨" in html_path.read_text(encoding="utf-8")
 
 

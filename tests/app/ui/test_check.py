@@ -529,6 +529,37 @@ def test_checked_message_saved_to_history_for_a_person(qtbot, services, wait_job
     assert history_page.banner.title_text() == "✖ 拦截 · 冒充银行 / 钓鱼链接"
 
 
+def test_a_saved_message_keeps_its_sender_and_a_note(qtbot, services, wait_jobs) -> None:
+    """A volunteer's weekly record for the police: who sent each message, and what became of it (a trial: every
+    pasted message read 「号码：未知号码」, and there was nowhere to write 「老人没转账」)."""
+    page = _page(qtbot, services)
+    _check(qtbot, page, SCAM_SMS, wait_jobs)
+    section = page.text_result
+    section.sender_edit.setText("1069 0000 777O")  # a letter O for a zero: said, nothing saved
+    qtbot.mouseClick(section.save_button, Qt.MouseButton.LeftButton)
+    assert "发信号码只能有数字" in section.save_status.text() and section.save_button.isEnabled()
+    assert services.history().query(kind="sms") == []
+    section.sender_edit.setText("1069 0000 7770")
+    section.note_edit.setText("老人没有转账，已提醒")
+    qtbot.mouseClick(section.save_button, Qt.MouseButton.LeftButton)
+    wait_jobs()
+    (row,) = services.history().query(kind="sms")
+    assert row["number_raw"] == "1069 0000 7770" and row["note"] == "老人没有转账，已提醒"
+    from app.ui.page_history import HistoryPage  # 记录's details say it, as the exports do
+
+    history_page = HistoryPage(services)
+    qtbot.addWidget(history_page)
+    history_page.show()
+    wait_jobs()
+    history_page.table.select_source_row(0)
+    assert (
+        "备注：老人没有转账，已提醒" in history_page.meta.text()
+        and "来源：查号页粘贴的消息" in history_page.meta.text()
+    )
+    _check(qtbot, page, "【京东】您的订单已发货，预计明天送达。", wait_jobs)  # the next message starts empty
+    assert section.sender_edit.text() == "" and section.note_edit.text() == ""
+
+
 def test_checked_message_in_english_after_a_live_switch(qtbot, services, wait_jobs, qapp) -> None:
     from app.i18n import install_language
 

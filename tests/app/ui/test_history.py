@@ -341,7 +341,8 @@ def test_exports_name_each_row_as_the_table_does(qtbot, services, wait_jobs, pho
         assert raw not in text, raw
     with csv_path.open(encoding="utf-8-sig", newline="") as fh:
         table = list(csv.reader(fh))
-    assert [(r[1], r[2].lstrip("\t"), r[-1]) for r in table[1:]] == [
+    source = table[0].index("来源")
+    assert [(r[1], r[2].lstrip("\t"), r[source]) for r in table[1:]] == [
         ("去电", "13912345678", "手机备份的通话记录"),
         ("未接", "051385123456", "手机备份的通话记录"),
         ("来电", "13800138000", "通话记录表格（CSV）"),
