@@ -93,7 +93,10 @@ def speech_reason(message: Message) -> dict[str, str]:
     """A speech problem kept among a recording's reasons (a cut-off file, a model of another language, no model):
     its code and both languages, so every view and report says it in its reader's language."""
     name = getattr(message.code, "name", str(message.code))
-    return {"code": f"speech.{name.lower()}", "zh": message.render("zh"), "en": message.render("en")}
+    # stored, and shown later by the app as by the command line: without the command line's own passages (a review:
+    # rows written by `phone import` showed 「（命令行：callshield model download…）」 in the app)
+    zh, en = message.render("zh", command_hints=False), message.render("en", command_hints=False)
+    return {"code": f"speech.{name.lower()}", "zh": zh, "en": en}
 
 
 def utc_now_iso() -> str:

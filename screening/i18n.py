@@ -47,10 +47,13 @@ def show_command_hints(show: bool) -> bool:
     return before
 
 
-def _surface(template: str) -> str:
+def _surface(template: str, command_hints: bool | None = None) -> str:
+    """``template`` with its command-line passages shown or left out (``command_hints``; None: as this process
+    says, :func:`show_command_hints`)."""
     if _HINT_OPEN not in template:
         return template
-    return _HINT.sub(r"\1" if _command_hints else "", template)
+    show = _command_hints if command_hints is None else command_hints
+    return _HINT.sub(r"\1" if show else "", template)
 
 
 class MessageCode(enum.Enum):
@@ -64,8 +67,9 @@ class MessageCode(enum.Enum):
     def en(self) -> str:
         return _surface(str(self.value[1]))
 
-    def template(self, lang: str) -> str:
-        return self.en if normalise_language(lang) == "en" else self.zh
+    def template(self, lang: str, command_hints: bool | None = None) -> str:
+        raw = str(self.value[1] if normalise_language(lang) == "en" else self.value[0])
+        return _surface(raw, command_hints)
 
 
 @dataclass(frozen=True)
@@ -75,8 +79,10 @@ class Message:
     code: MessageCode
     params: Mapping[str, Any] = field(default_factory=dict)
 
-    def render(self, lang: str = "zh") -> str:
-        template = self.code.template(lang)
+    def render(self, lang: str = "zh", command_hints: bool | None = None) -> str:
+        """In ``lang``; ``command_hints`` False for text that is stored (a history row's reasons), which the app and
+        the command line both show later: without the command line's own passages."""
+        template = self.code.template(lang, command_hints)
         try:
             return template.format(**self.params)
         except (KeyError, IndexError, ValueError):

@@ -332,6 +332,10 @@
             <translation>Find automatically</translation>
         </message>
         <message>
+            <source>其他座机线路里有一行没填串口（如 COM4）</source>
+            <translation>A row under More landlines has no serial port (such as COM4)</translation>
+        </message>
+        <message>
             <source>来电来源已保存</source>
             <translation>Call source saved</translation>
         </message>

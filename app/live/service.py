@@ -789,8 +789,10 @@ class CallBridge(QObject):
         heard, number = list(hit_reasons(state.hits)), list(state.verdict.reasons)
         if CallBridge.words_raised(state):
             cat = bundled_categories().get(state.category or "")
-            if cat is not None and cat.id != "generic" and state.level >= Level.WARN:  # how it works, first
-                return [how_it_works(cat), *heard, *number]
+            if cat is not None and cat.id != "generic" and state.level >= Level.WARN:
+                # how the scheme works, after what was heard: the first reason, which the alert bar and the family
+                # report's number card show alone, stays the evidence (a review)
+                return [*heard, how_it_works(cat), *number]
             return [*heard, *number]
         if heard and state.level is Level.ALLOW:  # a trusted caller naming scam cues (110, 96110): said as mentioned
             return [*number, Message(CallNote.TRUSTED_HEARD), *heard]
@@ -879,6 +881,7 @@ class CallBridge(QObject):
         state = self.lines.pop(line, None)
         if state is not None:
             self._stop_session(state)
+            self.lineChanged.emit(line)  # (its card is gone: an alert about its call is past, ``AlertBar.calls_now``)
 
     @Slot(str, str)
     def _on_ended(self, line: str, call_id: str) -> None:

@@ -103,8 +103,14 @@ class HistoryModel(RowTableModel[HistoryRow]):
     def search_text(self, row: HistoryRow) -> str:
         """What the table shows, and the message's or call's own words (a trial searched 记录 for 「停水」, a word of a
         message she had kept, and found nothing)."""
-        shown = super().search_text(row)
-        return f"{shown} {row.transcript.casefold()}" if row.transcript else shown
+        cached = self._search_cache.get(id(row))
+        if cached is not None and cached[0] is row:  # typed key by key: each row folded once (a review)
+            return str(cached[1])
+        text = super().search_text(row)  # (which caches what is shown; the words join it in the same cache)
+        if row.transcript:
+            text = f"{text} {row.transcript.casefold()}"
+            self._search_cache[id(row)] = (row, text)
+        return text
 
     def level_column(self) -> int:
         return self.COL_LEVEL

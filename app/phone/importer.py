@@ -1565,7 +1565,7 @@ class PhoneImporter:
                     level, score = n_level, max(score, n_score)
         entities = [_plain(e) for e in a.entities]
         hits = [_plain(h) for h in a.hits]
-        note = " / ".join(m.render("zh") for m in result.notes) or None
+        note = " / ".join(m.render("zh", command_hints=False) for m in result.notes) or None  # stored
         self._keep_profile()
         rechecked = self.history.has_unchecked(digest, self.profile)  # its unchecked row is replaced, not added to
         still_unread = rechecked and unread_speech(transcript.text, hits)  # and is no better read now

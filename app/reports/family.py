@@ -301,7 +301,9 @@ def collect_report(
         if kind in ("sms", "recording"):
             for e in _loads(entities_json):  # the numbers it gives to call or text (rows newest first: the oldest wins)
                 if isinstance(e, dict) and e.get("kind") == "phone" and (given_key := _number_key(str(e.get("value")))):
-                    if given_key != key:  # its own sender's number is the number's card (``answered``)
+                    # its own sender's number is the number's card (``answered``); an official number a scam quotes
+                    # as a decoy (「详询官方客服95566」) is the one to call (a review: 110 was advised over it)
+                    if given_key != key and numbering_plan().official_for_key(given_key) is None:
                         given[given_key] = (str(e.get("value")), kind, at, number or "", category)
             if len(rep.items) >= MAX_ITEMS:
                 rep.items_not_shown += 1

@@ -794,7 +794,8 @@ class LivePage(QWidget):
     def _show_status(self) -> None:
         if self._line_statuses:
             said = [f"[{line}] {render_text(st)}" for (_, line), st in self._line_statuses.items()]  # first seen first
-            self.source_status.setText(self.tr("来电来源：") + "；".join(said))
+            sep = "; " if style.current_language() == "en" else "；"
+            self.source_status.setText(self.tr("来电来源：") + sep.join(said))
         elif self._status is not None:
             self.source_status.setText(self.tr("来电来源：") + render_text(self._status))
         else:

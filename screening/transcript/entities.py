@@ -94,9 +94,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
 )
 _NEEDS_DIGIT_OR_LATIN = re.compile(r"[0-9a-z]")
 # A number right after a label of its own is that, not a phone number: 「户号0012345678」 on a real electricity bill
-# was read as a call from abroad (+1) and warned about (a trial)
+# was read as a call from abroad (+1) and warned about (a trial). Not after 账号 or 账户: 「转到支付宝账号13800138000」
+# names a mobile (a review).
 _NOT_A_PHONE_LABEL = re.compile(
-    r"(?:户号|账号|卡号|单号|运单号|订单号|编号|工号|会员号|客户号|缴费号|学号|证号|尾号|账户|户名)(?:是|为|:)?\s*$"
+    r"(?:户号|单号|运单号|订单号|编号|工号|会员号|客户号|缴费号|学号|证号|尾号)(?:是|为|:)?\s*$"
 )
 _APP_RE = re.compile("|".join(re.escape(a) for a in sorted(APPS, key=len, reverse=True)))
 

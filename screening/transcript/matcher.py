@@ -218,10 +218,11 @@ _NEG_AFTER = re.compile(
 )
 # A denial between the parts of an "a…b" cue denies the cue: 「领奖不需要先交」 is not 领奖…先交, 「验证码千万不要告诉别人」
 # is not 验证码…告诉 (rules that are about secrecy, ``"negatable": false``, are chained whatever lies between).
+# (不收取 / 免收: 「换表不收取材料费」 is a meter change's honest notice, not a fee asked for.)
 # Only a denial right before the next part counts (「领奖不需要先交」, 「领取，无需缴纳任何税费或手续费」); one earlier in the gap is usually a reassurance
 # about something else (「验证码不会扣您钱的告诉我」, 「本金不会少的会全部返还」) or a condition (「如果不用…就清零」).
 _GAP_DENIAL = re.compile(
-    rf"(?<![再还若果])(?:{_NOT_A_NOT_A}(?:不要|不会|不能|没有|不需要|不用)|无需|不必|千万别|并不|从不|绝不|不得)(?:再|先|你|您|去|跟|向|给|被)?(?:缴纳|支付|交|付)?(?:任何人|任何)?(?:[\u4e00-\u9fff]{{1,4}}[或和及、])?$"
+    rf"(?<![再还若果])(?:{_NOT_A_NOT_A}(?:不要|不会|不能|没有|不需要|不用)|无需|不必|千万别|并不|从不|绝不|不得|不收取?|免收|免交|不另收)(?:再|先|你|您|去|跟|向|给|被)?(?:缴纳|支付|交|付)?(?:任何人|任何)?(?:[\u4e00-\u9fff]{{1,4}}[或和及、])?$"
 )
 # A poster's question answered with its verdict: 「自称公检法要求转到安全账户？——诈骗！」, 「“中奖了？先交税？”——骗局！」.
 _ANSWERED = re.compile(

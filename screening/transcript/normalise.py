@@ -29,14 +29,20 @@ from typing import Any
 # Spoken or disguised forms of the same thing.  Order matters only where one is a prefix of another.
 # Each pattern starts with a plain character, its "not after a letter" lookbehind right after it, so that
 # the regex engine can skip to the candidates (see the space patterns below); the second to fourth mean
-#   (?<![a-z])q(?=群|号),  (?<![a-z])(?:v|vx|wx|威|薇|徽)信  and  (?<![a-z0-9_./@-])(?:vx|wx)(?![a-z_.-]).
+#   (?<![a-z])q(?=群|号),  (?<![a-z])(?:v|vx|wx|威|薇|徽)信  and
+#   (?<![a-z0-9_./@-])(?<!微信)(?:vx|wx)(?![a-z_]|[.-][a-z0-9]).
 # A vx or wx inside a link or an ID is left alone (wx-pay-jd.com, m.wx.cn, wx_abc: a trial's link became
-# 「-pay-jd.com」); one followed by digits is said as 微信 and kept, as the ID it may start (「加vx5566」, 「wx123456」).
+# 「-pay-jd.com」), but not one before a sentence's own dot or dash (「加vx…」, 「请加vx.」). One followed by a short run of
+# digits is said as 微信 and kept, as the ID it starts (「加vx5566」, 「wx123456」); before a phone number's digits it is
+# 微信 alone, the number being the ID (「加我vx13800138000」 names a mobile to screen).
+_PHONE_AFTER = re.compile(r"1[3-9]\d{9}(?!\d)|\d{12,}")
 
 
 def _vx_wx(match: re.Match[str]) -> str:
     end = match.end()
-    return "微信" + match.group(0) if match.string[end : end + 1].isdigit() else "微信"
+    if not match.string[end : end + 1].isdigit() or _PHONE_AFTER.match(match.string, end):
+        return "微信"
+    return "微信" + match.group(0)
 
 
 _SPOKEN_FORMS: tuple[tuple[str, Any], ...] = (
@@ -44,7 +50,7 @@ _SPOKEN_FORMS: tuple[tuple[str, Any], ...] = (
     (r"扣扣|口口|寇寇|抠抠|叩叩|扣q(?![a-z])|q(?<![a-z]q)扣|企鹅号", "qq"),
     (r"q(?<![a-z]q)(?=群|号)", "qq"),
     (r"(?:v(?<![a-z]v)x?|w(?<![a-z]w)x|威(?<![a-z]威)|薇(?<![a-z]薇)|徽(?<![a-z]徽))信", "微信"),
-    (r"[vw](?<![a-z0-9_./@-][vw])x(?![a-z_.-])(?<!微信[vw]x)", _vx_wx),
+    (r"[vw](?<![a-z0-9_./@-][vw])x(?![a-z_]|[.-][a-z0-9])(?<!微信[vw]x)", _vx_wx),
     (r"支护宝|支负宝|zfb(?![a-z])", "支付宝"),
 )
 _SPOKEN_RE = [(re.compile(p), r) for p, r in _SPOKEN_FORMS]

@@ -37,6 +37,23 @@ def test_a_command_line_passage_is_shown_on_the_command_line_only() -> None:
         show_command_hints(before)
 
 
+def test_stored_text_has_no_command_line_passage_whichever_process_wrote_it() -> None:
+    """A review: a recording imported by `callshield phone import` kept 「（命令行：callshield model download…）」 in
+    its stored reason, which the app then showed. Stored text is rendered without the passages."""
+    from blocklists.history import speech_reason
+    from speech.errors import SpeechProblem
+
+    before = show_command_hints(True)  # as in the command line's process
+    try:
+        stored = speech_reason(Message(SpeechProblem.NO_MODEL))
+        assert "callshield" not in stored["zh"] and "callshield" not in stored["en"]
+        assert "下载模型" in stored["zh"] and "callshield model download" in Message(SpeechProblem.NO_MODEL).render(
+            "zh"
+        )
+    finally:
+        show_command_hints(before)
+
+
 def test_message_with_missing_param_falls_back_to_template() -> None:
     assert Message(Demo.BAD).render("en") == "line {line} is wrong"
 

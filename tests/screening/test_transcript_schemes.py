@@ -208,6 +208,13 @@ def test_links_and_ids_that_hold_wx_or_vx_come_out_whole(det: ScriptDetector) ->
     assert not any(v.startswith("-") for _, v in got), got
     assert normalise("加vx领红包") == "加微信领红包" and normalise("加我vx: abc_1") == "加我微信: abc_1"  # still 微信
     assert normalise(normalise("加vx5566")) == normalise("加vx5566")  # normalising twice changes nothing
+    # (a review) before a mobile's digits it is 微信 and the number is found; a sentence's own dot or dash ends it
+    me = det.assess("加我vx13800138000，有好事跟你说", "sms")
+    assert ("phone", "13800138000") in {(e.kind, e.value) for e in me.entities}
+    assert normalise("有意者加vx…") == "有意者加微信..." and normalise("请加vx.") == "请加微信."
+    # a mobile after 账号 or 账户 is still one (the label rule is for 户号, 单号 …)
+    paid = det.assess("把钱转到支付宝账号13800138000，收款账户：13912345678", "sms")
+    assert [e.value for e in paid.entities if e.kind == "phone"] == ["13800138000", "13912345678"]
     bill = det.assess("【国家电网】您的户号0012345678本月电费128.50元，请于25日前缴纳，客服95598。", "sms")
     assert [e.value for e in bill.entities if e.kind == "phone"] == ["95598"]
 

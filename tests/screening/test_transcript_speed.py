@@ -32,7 +32,7 @@ _PLAIN_SPELLED_LETTERS = re.compile(r"(?<![a-z0-9])([a-z])[ \t]+(?=[a-z](?![a-z0
 _PLAIN_SPOKEN_FORMS = (
     r"(?<![a-z])q(?=群|号)",
     r"(?<![a-z])(?:v|vx|wx|威|薇|徽)信",
-    r"(?<![a-z0-9_./@-])(?<!微信)(?:vx|wx)(?![a-z_.-])",
+    r"(?<![a-z0-9_./@-])(?<!微信)(?:vx|wx)(?![a-z_]|[.-][a-z0-9])",
 )
 
 
@@ -60,7 +60,7 @@ def test_space_patterns_mean_their_plain_forms(text: str) -> None:
 
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet="aqvwx群号信威薇徽 中1微_.-", max_size=20))
-@example("q群 aq号 v信 vx信 wx信 av信 w信 a威信 薇信 vx wx avx vxa 微信wx wx-a .wx 1vx vx1")
+@example("q群 aq号 v信 vx信 wx信 av信 w信 a威信 薇信 vx wx avx vxa 微信wx wx-a .wx 1vx vx1 vx. vx- vx.a")
 def test_spoken_form_patterns_mean_their_plain_forms(text: str) -> None:
     fast = [p.pattern for p, _ in normalise._SPOKEN_RE[1:4]]
     for pattern, plain in zip(fast, _PLAIN_SPOKEN_FORMS, strict=True):

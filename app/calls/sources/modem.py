@@ -98,13 +98,13 @@ def name_modem_lines(modems: Sequence[tuple[str, str]]) -> list[tuple[str, str]]
         parsed.append((port, line or ("modem" if len(modems) == 1 else f"modem{i}")))
     if len(parsed) > 1 and any(port == AUTO for port, _ in parsed):
         raise ModemLinesError(Message(ModemLineProblem.AUTO_WITH_OTHERS))
-    ports = [port for port, _ in parsed]
-    lines = [line for _, line in parsed]
-    for port in ports:
-        if ports.count(port) > 1:
+    # (letter case aside: COM3 and com3 are one port on Windows, and the per-line devices take Line2 for line2)
+    ports = [port.casefold() for port, _ in parsed]
+    lines = [line.casefold() for _, line in parsed]
+    for (port, line), port_key, line_key in zip(parsed, ports, lines, strict=True):
+        if ports.count(port_key) > 1:
             raise ModemLinesError(Message(ModemLineProblem.SAME_PORT, {"port": port}))
-    for line in lines:
-        if lines.count(line) > 1:
+        if lines.count(line_key) > 1:
             raise ModemLinesError(Message(ModemLineProblem.SAME_LINE, {"line": line}))
     return parsed
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -199,18 +200,21 @@ class CallSourceSection(SettingsSection):
             self.more_modems.editItem(port_item)
 
     def _remove_modem_row(self) -> None:
-        rows = sorted({i.row() for i in self.more_modems.selectedIndexes()}, reverse=True)
-        for row in rows or [self.more_modems.rowCount() - 1]:
-            if row >= 0:
-                self.more_modems.removeRow(row)
+        """删除所选: the selected rows (none selected: nothing, not the last row; a review)."""
+        for row in sorted({i.row() for i in self.more_modems.selectedIndexes()}, reverse=True):
+            self.more_modems.removeRow(row)
 
     def more_modems_from_form(self) -> tuple[ModemLine, ...]:
-        """The table's modems; a row without a port is left out."""
+        """The table's modems; an empty row is left out. A cell still being typed in counts (on macOS a click on
+        保存 does not take the focus, so its editor had not handed the text over)."""
+        editor = QApplication.focusWidget()
+        if editor is not None and self.more_modems.isAncestorOf(editor):
+            self.more_modems.commitData(editor)
         out = []
         for row in range(self.more_modems.rowCount()):
             cells = [self.more_modems.item(row, c) for c in (0, 1)]
             port, line = (c.text().strip() if c is not None else "" for c in cells)
-            if port:
+            if port or line:
                 out.append(ModemLine(port, line))
         return tuple(out)
 
@@ -221,6 +225,9 @@ class CallSourceSection(SettingsSection):
             port_text = ""
         more = self.more_modems_from_form()
         if kind == "modem":  # the rules listen-calls --modem follows (one auto only, no port or line twice)
+            if any(not m.port for m in more):  # a line named without its port was dropped without a word (a review)
+                self.source_status.setText("⚠ " + self.tr("其他座机线路里有一行没填串口（如 COM4）"))
+                return
             try:
                 name_modem_lines([(port_text, self.modem_line.text()), *((m.port, m.line) for m in more)])
             except ModemLinesError as exc:

@@ -186,6 +186,8 @@ def test_an_alert_whose_call_was_replaced_is_said_as_past(qtbot, services) -> No
     calls.simulate_call("95275013", line="前台")  # a new alert: current again
     qtbot.waitUntil(lambda: "95275013" in bar.text.text(), timeout=10_000)
     assert not bar.past and "已经结束" not in bar.text.text()
+    window.pages["live"].dismiss("前台")  # its card dismissed: the alert is past (a review: 查看来电 led nowhere)
+    qtbot.waitUntil(lambda: bar.past, timeout=5000)
 
 
 def test_an_alert_whose_warning_the_call_withdrew_leaves_the_bar(qtbot, services) -> None:

@@ -194,5 +194,5 @@ def test_listen_on_two_modems_names_each_line_and_emails_the_supervisor(
 def test_listen_refuses_a_modem_list_it_cannot_run(run_cli) -> None:  # type: ignore[no-untyped-def]
     result = run_cli("listen-calls", "--modem", "auto", "--modem", "/dev/ttyACM1")
     assert result.returncode == 2 and "自动查找（auto）只能用于一个调制解调器" in result.stderr
-    result = run_cli("listen-calls", "--modem", "COM3", "--modem", "COM3=二线", env={"CALLSHIELD_LANG": "en"})
-    assert result.returncode == 2 and "the same serial port was given twice: COM3" in result.stderr
+    result = run_cli("listen-calls", "--modem", "COM3", "--modem", "com3=二线", env={"CALLSHIELD_LANG": "en"})
+    assert result.returncode == 2 and "the same serial port was given twice" in result.stderr  # (letter case aside)

@@ -563,11 +563,15 @@ def test_the_report_says_first_that_she_called_the_number_a_scam_text_gave(
 
     folder = tmp_path / "备份"
     folder.mkdir()
-    scam = "【顺丰速运】您的快递在运输中丢失，我司将双倍理赔，请致电客服400-123-4567办理理赔退款，请勿告诉他人。"
+    scam = (
+        "【顺丰速运】您的快递在运输中丢失，我司将双倍理赔，请致电客服400-123-4567办理理赔退款，请勿告诉他人。"
+        "顺丰官方热线95338"
+    )
     write_messages(folder / "sms-1.xml", [Sms("10690000777", BASE, scam)])
     write_calls(
         folder / "calls-1.xml",
         [
+            Call("95338", BASE + timedelta(minutes=5), type=2),  # the real hotline the scam quoted: the right call
             Call("4001234567", BASE - timedelta(days=1), type=2),  # before the SMS: not because of it
             Call("4001234567", BASE + timedelta(minutes=20), type=2, duration=300),
             Call("400 123 4567", BASE + timedelta(hours=2), type=2, duration=120),

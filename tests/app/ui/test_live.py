@@ -297,11 +297,13 @@ def test_hit_reasons_quote_each_stretch_of_speech_once() -> None:
     said = CallBridge.ordered_reasons(SimpleNamespace(hits=hits, verdict=verdict, level=Level.WARN, category=None))
     assert [r.render("zh") for r in said] == ["常见诈骗手法：“把钱转”“转到安全账户”", "冒充公检法：“公安局”"]
     assert said[1].render("en") == "Fake police: “公安局”"
-    # with its scheme named, a warning says first how that scheme works, as 查号 does (a trial: labels only)
+    # with its scheme named, a warning also says how that scheme works, as 查号 does (a trial: labels only), after
+    # what was heard: the first reason stays the evidence
     named = SimpleNamespace(hits=hits, verdict=verdict, level=Level.WARN, category="police_impersonation")
     said = CallBridge.ordered_reasons(named)
-    assert said[0].render("zh").startswith("「冒充公检法」的常见套路：自称警察") and len(said) == 3
-    assert said[0].render("en").startswith("The usual 'Fake police, prosecutor or court' trick:")
+    assert said[2].render("zh").startswith("「冒充公检法」的常见套路：自称警察") and len(said) == 3
+    assert said[2].render("en").startswith("The usual 'Fake police, prosecutor or court' trick:")
+    assert said[0].render("zh").startswith("常见诈骗手法：")
     named.level = Level.CAUTION  # not a warning: the cues alone
     assert len(CallBridge.ordered_reasons(named)) == 2
 

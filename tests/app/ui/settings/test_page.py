@@ -600,6 +600,12 @@ def test_several_landlines_each_with_its_modem_are_watched_from_the_window(
         section.modem_port.setEditText(str(front.link))
         section.modem_line.setText("前台")
         qtbot.mouseClick(section.add_modem, Qt.MouseButton.LeftButton)
+        section.more_modems.item(0, 1).setText("二线")  # a line without its port: said, not dropped (a review)
+        qtbot.mouseClick(section.source_save, Qt.MouseButton.LeftButton)
+        assert "有一行没填串口" in section.source_status.text()
+        section.more_modems.clearSelection()
+        qtbot.mouseClick(section.remove_modem, Qt.MouseButton.LeftButton)  # nothing selected: nothing removed
+        assert section.more_modems.rowCount() == 1
         section.more_modems.item(0, 0).setText(str(front.link))  # the same port twice: refused, nothing saved
         section.more_modems.item(0, 1).setText("二线")
         qtbot.mouseClick(section.source_save, Qt.MouseButton.LeftButton)
