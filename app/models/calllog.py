@@ -128,6 +128,13 @@ def looks_like_message(text: str) -> bool:
 
 _OPENS_SIGNED = re.compile(r"^\s*[【\[][^】\]\n]{2,12}[】\]]")
 _CLOSES_SIGNED = re.compile(r"[【\[][^】\]\n]{2,12}[】\]]\s*$")
+# A line, unsigned, that speaks to family after a signed message that has ended (。！？): another message, not the
+# signed one's second line (a volunteer pasted a pickup code, a fake 微信支付 and 「妈，我周六回家吃饭」 and got two
+# messages, the family line glued to the scam)
+_ENDED = re.compile(r"[。！？!?]\s*$")
+_TO_FAMILY = re.compile(
+    r"^\s*(?:妈|爸|奶奶|爷爷|外婆|外公|姥姥|姥爷|老妈|老爸|儿子|女儿|宝贝|亲爱的|哥|姐|弟|妹)[，,：:！!]"
+)
 
 
 def split_messages(text: str) -> list[str]:
@@ -143,7 +150,8 @@ def split_messages(text: str) -> list[str]:
     for line in (ln.strip() for ln in text.splitlines() if ln.strip()):
         opens = _OPENS_SIGNED.search(line) is not None
         closes = not opens and _CLOSES_SIGNED.search(line) is not None
-        if current and (opens or (closes and signed)):
+        to_family = signed and _ENDED.search(current[-1] if current else "") and _TO_FAMILY.match(line)
+        if current and (opens or (closes and signed) or to_family):
             by_signature.append("\n".join(current))
             current, signed = [], False
         current.append(line)

@@ -145,3 +145,8 @@ def test_a_paste_of_several_messages_is_split_at_their_signatures_or_blank_lines
     chat = "妈：你吃了吗\n我：吃了，你呢"
     assert split_messages(chat) == [chat] and message_count(chat) == 1
     assert message_count(pasted) == 4
+    # a family line after a signed message that has ended is a message of its own (a trial: glued to the scam)
+    three = "【菜鸟驿站】取件码 5-2-1108。\n【微信支付】您的零钱已冻结，请登录 wx-pay.cn 解冻。\n妈，我周六回家吃饭，不用买菜。"
+    assert split_messages(three)[2] == "妈，我周六回家吃饭，不用买菜。" and message_count(three) == 3
+    unended = "【微信支付】您的零钱已冻结，请联系客服\n妈，这是真的吗"  # (not ended: it may go on)
+    assert message_count(unended) == 1
