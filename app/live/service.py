@@ -868,6 +868,8 @@ class CallBridge(QObject):
             ended: dict[str, object] = {"transcript": transcript, "duration_s": duration}
             if state.category:
                 ended["category"] = state.category
+            if state.hits and state.level is Level.ALLOW:  # a trusted caller's cues, said as the card says them
+                ended["reasons"] = [_reason_dict(r) for r in self.ordered_reasons(state)]
             self._services.write(
                 call_ops.update_call,
                 self._services,

@@ -167,6 +167,14 @@ def test_on_a_call_its_words_did_not_raise_the_numbers_reason_leads(qtbot, page)
     # the scam cues it named are said as mentioned by a trusted caller, not as a charge against it (a trial: a green
     # card listed 「说这话的一定是骗子」 as a reason)
     assert "这多半是在提醒您防骗" in reasons[1] and any("安全账户" in r for r in reasons[2:]), reasons
+    state = page.services.calls.lines["manual"]
+    qtbot.mouseClick(card.stop_button, Qt.MouseButton.LeftButton)  # the call ends: its record says it the same way
+    qtbot.waitUntil(
+        lambda: (
+            [r["code"] for r in page.services.history().get(state.history_id)["reasons"]][1] == "call.trusted_heard"
+        ),
+        timeout=10_000,
+    )
 
 
 # An honest teacher's call whose first half reads like a fee scam (the same text as the detector's own test).
