@@ -44,6 +44,8 @@ HONEST = [
     # (a review: 「换表不收取材料费」 was read as the fee asked for, and warned)
     ("sms", "【北京燃气】您好，您家燃气表将于本周更换，换表不收取材料费和人工费，请家中留人。"),
     ("sms", "【燃气公司】您家燃气表将于本周进行更换，换表免费，不收取任何材料费，请勿相信他人收费。"),
+    # (a review: the 供电营业厅 it sends you to read as a phone company's 营业厅)
+    ("sms", "【供电公司】您户电费已欠费，请到供电营业厅或网上国网App缴费，以免停电。"),
 ]
 
 
