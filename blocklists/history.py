@@ -322,6 +322,13 @@ class History:
         if cur.rowcount == 0:
             raise KeyError(id)
 
+    def delete(self, id: int) -> bool:
+        """Remove one row (a simulated call kept by mistake, a message saved for the wrong person); True when it was
+        there. A recording's file is not touched, and importing it again adds it again."""
+        with self.db.conn:
+            cur = self.db.conn.execute("DELETE FROM history WHERE id = ?", [id])
+        return cur.rowcount > 0
+
     def get(self, id: int) -> dict[str, Any] | None:
         cur = self.db.conn.execute(f"SELECT {', '.join(COLUMNS)} FROM history WHERE id = ?", [id])
         row = cur.fetchone()

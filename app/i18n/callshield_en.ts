@@ -1608,6 +1608,14 @@
             <translation>Export CSV…</translation>
         </message>
         <message>
+            <source>删除这条记录…</source>
+            <translation>Delete this record…</translation>
+        </message>
+        <message>
+            <source>从“记录”里删除选中的这条记录</source>
+            <translation>Delete the selected record from History</translation>
+        </message>
+        <message>
             <source>举报…</source>
             <translation>Report…</translation>
         </message>
@@ -1661,6 +1669,30 @@
                 <numerusform>; only the newest %n was loaded, narrow the time range</numerusform>
                 <numerusform>; only the newest %n were loaded, narrow the time range</numerusform>
             </translation>
+        </message>
+        <message>
+            <source>删除记录</source>
+            <translation>Delete record</translation>
+        </message>
+        <message>
+            <source>确定从“记录”里删除这条记录（%1）吗？删除后不能恢复，家人报告里也不再算它。</source>
+            <translation>Delete this record (%1) from History? It cannot be brought back, and the family report no longer counts it.</translation>
+        </message>
+        <message>
+            <source>删除</source>
+            <translation>Delete</translation>
+        </message>
+        <message>
+            <source>取消</source>
+            <translation>Cancel</translation>
+        </message>
+        <message>
+            <source>已删除这条记录。</source>
+            <translation>The record was deleted.</translation>
+        </message>
+        <message>
+            <source>这条记录已经不在了。</source>
+            <translation>That record is already gone.</translation>
         </message>
         <message>
             <source>聊天内容（高亮处为可疑话术）：</source>

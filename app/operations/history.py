@@ -49,3 +49,8 @@ def _category_names(services: AppServices) -> dict[str, Any]:
 def load_profiles(services: AppServices) -> list[str]:
     """Worker: the people (phones) the history knows, for the History page's filter."""
     return services.history().profiles()
+
+
+def delete_record(services: AppServices, history_id: int) -> bool:
+    """Writer job: remove one row of the history (``blocklists.history.History.delete``)."""
+    return services.history().delete(history_id)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -32,7 +33,7 @@ from app.display import CHAT, LIST_CATEGORIES, about_text, call_line, category_l
 from app.local_zone import local_day_start
 from app.models.history_model import HistoryModel, HistoryRow
 from app.operations import DataArea
-from app.operations.history import MAX_ROWS, load_history, load_profiles
+from app.operations.history import MAX_ROWS, delete_record, load_history, load_profiles
 from app.reports.export import entity_line, quoted_as_written, shown_transcript, write_report
 from app.ui import files, style
 from app.ui.community import open_report_dialog, reported_text
@@ -126,11 +127,16 @@ class HistoryPage(QWidget):
         self.status.setWordWrap(True)
         self.report_button = QPushButton(self)  # 举报… (issue 15): a report for the volunteer centre
         self.report_button.clicked.connect(self.report_current)
+        # a record kept by mistake (a training call, a message saved for the wrong person) goes, once asked (a trial)
+        self.delete_button = QPushButton(self)
+        self.delete_button.clicked.connect(self.ask_delete_current)
+        self.confirm_box: QMessageBox | None = None
         self.report_dialog: Any = None
         bottom = FlowLayout()  # the buttons wrap below the count with large text instead of widening the window
         bottom.addWidget(self.count_label)
         bottom.addStretch()
         bottom.addWidget(self.report_button)
+        bottom.addWidget(self.delete_button)
         bottom.addWidget(self.export_csv_button)
         bottom.addWidget(self.export_html_button)
 
@@ -247,6 +253,8 @@ class HistoryPage(QWidget):
         self.refresh_button.setText(self.tr("刷新"))
         self.table.setAccessibleName(self.tr("通话和录音记录"))
         self.export_csv_button.setText(self.tr("导出 CSV…"))
+        self.delete_button.setText(self.tr("删除这条记录…"))
+        self.delete_button.setAccessibleName(self.tr("从“记录”里删除选中的这条记录"))
         self.report_button.setText(self.tr("举报…"))
         self.report_button.setAccessibleName(self.tr("举报这条记录的来电号码（记在本机，可导出给志愿者中心）"))
         self.export_html_button.setText(self.tr("导出 HTML 报告…"))
@@ -468,6 +476,36 @@ class HistoryPage(QWidget):
             self.services, self, row.number, on_done=lambda r: self.status.setText(reported_text(r))
         )
 
+    def ask_delete_current(self) -> None:
+        """删除这条记录…: asked first (window-modal, answered by signal: the event loop never blocks)."""
+        row: HistoryRow | None = self.table.current_row()
+        if row is None or row.id is None:
+            return
+        history_id = row.id
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("删除记录"),
+            self.tr("确定从“记录”里删除这条记录（%1）吗？删除后不能恢复，家人报告里也不再算它。").replace(
+                "%1", " · ".join(p for p in (row.time_text(), row.subject_text(self._lang())) if p)
+            ),
+            parent=self,
+        )
+        yes = box.addButton(self.tr("删除"), QMessageBox.ButtonRole.YesRole)
+        box.addButton(self.tr("取消"), QMessageBox.ButtonRole.NoRole)
+        box.setDefaultButton(yes)
+        box.buttonClicked.connect(lambda button: self._delete(history_id) if button is yes else None)
+        self.confirm_box, self.confirm_yes = box, yes
+        box.open()
+
+    def _delete(self, history_id: int) -> None:
+        def done(removed: bool) -> None:
+            self.status.setText(self.tr("已删除这条记录。") if removed else self.tr("这条记录已经不在了。"))
+
+        self.services.write(
+            delete_record, self.services, history_id,
+            area=DataArea.HISTORY, on_result=done, on_error=self._show_error, name="delete-record",
+        )  # fmt: skip
+
     def _text_label(self, row: HistoryRow) -> str:
         """What the text below is: a message's words or a chat's, not 通话文字 (a trial's SMS was labelled so)."""
         if row.kind == "sms" and row.call_type == CHAT:
@@ -479,6 +517,7 @@ class HistoryPage(QWidget):
     def _show_current(self, *_: Any) -> None:
         row: HistoryRow | None = self.table.current_row()
         self.report_button.setEnabled(row is not None and row.kind == "call" and bool(row.number))
+        self.delete_button.setEnabled(row is not None and row.id is not None)
         lang = self._lang()
         self.entities.clear()
         self.detail_hint.setVisible(row is None)

@@ -425,3 +425,27 @@ def test_a_calls_line_shows_in_the_details_and_the_export(qtbot, services, wait_
     wait_jobs()
     text = html_path.read_text(encoding="utf-8")
     assert "线路：二线" in text and text.count("线路：") == 1
+
+
+def test_a_record_kept_by_mistake_is_deleted_once_asked(qtbot, services, wait_jobs) -> None:
+    """A trial: a message saved for the wrong person, and a simulated call counted as real, could not be taken back.
+    删除这条记录… asks first (window-modal, the event loop runs), then the row leaves the real database file."""
+    history = services.history()
+    keep = history.add_sms("10690000123", "【京东】您的订单已发货。", source="check")
+    gone = history.add_sms("10690000124", "【优选商城】诚聘兼职刷单，日结200元", source="check", profile="刘阿姨")
+    page = _page(qtbot, services, wait_jobs)
+    assert page.model.rowCount() == 2
+    page.table.select_source_row(page.model.find_row(lambda r: r.id == gone))
+    assert page.delete_button.isEnabled()
+    page.ask_delete_current()
+    assert page.confirm_box is not None and page.confirm_box.isVisible() and "10690000124" in page.confirm_box.text()
+    cancel = next(b for b in page.confirm_box.buttons() if b is not page.confirm_yes)
+    cancel.click()  # asked, and not: nothing is removed
+    wait_jobs()
+    assert history.get(gone) is not None
+    page.ask_delete_current()
+    page.confirm_yes.click()
+    wait_jobs()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+    assert history.get(gone) is None and history.get(keep) is not None
+    assert "已删除这条记录" in page.status.text()
