@@ -76,6 +76,12 @@ class CallSourceSettings:
     ncid_push_blocks: bool = False  # add numbers CallShield blocks to the NCID server's blacklist
     sip: SipConfig = field(default_factory=SipConfig)  # SIP line through baresip (password kept like SMTP's)
 
+    @property
+    def modems(self) -> list[tuple[str, str]]:
+        """Every modem as (port, line name) as saved, the first one first: what ``name_modem_lines`` checks and names
+        (the settings page before saving, the live service when it starts the sources)."""
+        return [(self.modem_port, self.modem_line), *((m.port, m.line) for m in self.more_modems)]
+
 
 @dataclass(frozen=True)
 class LineDevices:

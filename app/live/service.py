@@ -257,13 +257,12 @@ class CallBridge(QObject):
         self.source_problem = None
         modem: list[ModemConfig] = []
         if src.kind == "modem":  # one per landline, each with its line's name (设置 checks them when saved)
-            pairs = [(src.modem_port, src.modem_line), *((m.port, m.line) for m in src.more_modems)]
             try:
-                named = name_modem_lines(pairs)
+                named = name_modem_lines(src.modems)
             except ModemLinesError as exc:  # a hand-edited file: the first modem runs, and the Live page says why
                 log.warning("call source: %s", exc.message.render("en"))
                 self.source_problem = exc.message
-                named = name_modem_lines(pairs[:1])
+                named = name_modem_lines(src.modems[:1])
             country = src.modem_country or None
             modem = [
                 ModemConfig(port=port, baudrate=src.modem_baud, country_code=country, line_id=line)

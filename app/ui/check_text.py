@@ -35,6 +35,7 @@ from app.reports.export import entity_line, quoted_as_written, shown_transcript
 from app.ui import style
 from app.ui.widgets import ErrorDetailsDialog, HighlightedTranscript, VerdictBanner, ask_person_name, friendly_message
 from screening.language import heard_nothing
+from screening.numbers import NumberProblem, normalise
 
 log = logging.getLogger(__name__)
 
@@ -309,8 +310,12 @@ class TextResultSection(QWidget):
             return
         profile = str(self.profile_combo.currentData() or "")
         sender, note = self.sender_edit.text().strip(), self.note_edit.text().strip()
-        if sender and (not any(ch.isdigit() for ch in sender) or any(ch.isascii() and ch.isalpha() for ch in sender)):
-            self.save_status.setText("✗ " + self.tr("发信号码只能有数字（以及 +、空格、-），如 10690000123"))
+        # a sender need not be a valid number (a scam's may be anything), but it is one: no letter or stray character,
+        # as the numbers module tells them (the character named)
+        stray = normalise(sender).problem_message if sender else None
+        if stray is not None and stray.code in (NumberProblem.NOT_A_NUMBER, NumberProblem.EMPTY):  # (EMPTY: no digit)
+            said = self.tr("发信号码只能有数字（以及 +、空格、-），如 10690000123")
+            self.save_status.setText(f"✗ {said}：{stray.render(style.current_language())}")
             return
         self.save_button.setEnabled(False)
 

@@ -162,13 +162,13 @@ class AlertBar(QFrame):
             return "family"
         return "history" if self.past else "live"
 
-    def calls_now(self, keys: set[str], withdrawn: set[str] | None = None) -> None:
+    def calls_now(self, keys: set[str], withdrawn: set[str]) -> None:
         """The calls the live page's cards show now (``LineState.key``): a call alert's call no longer among them
         is over and replaced, and the bar says so (:attr:`past`); one whose warning the whole call did not bear out
         (``withdrawn``) leaves the bar, its card says why."""
         if self.alert is None or self.alert.source != "call":
             return
-        if self.alert.key in (withdrawn or ()):
+        if self.alert.key in withdrawn:
             self.dismiss()
         elif not self.past and self.alert.key not in keys:
             self.past = True
@@ -280,11 +280,6 @@ class SourceNotice(NoticeBar):
         super().__init__(parent, closable=False)  # it goes when the source is back, not when dismissed
         self.down: dict[tuple[str, str], Any] = {}  # (kind, line) → its status, for each source that is down
         self.retranslate()
-
-    @property
-    def status(self) -> Any:
-        """The first source that is down (None: none is down)."""
-        return next(iter(self.down.values()), None)
 
     def on_status(self, status: Any) -> None:
         from app.calls.events import SourceState

@@ -224,15 +224,6 @@ class CallSourceSection(SettingsSection):
         if port_text == self.tr("自动查找"):
             port_text = ""
         more = self.more_modems_from_form()
-        if kind == "modem":  # the rules listen-calls --modem follows (one auto only, no port or line twice)
-            if any(not m.port for m in more):  # a line named without its port was dropped without a word (a review)
-                self.source_status.setText("⚠ " + self.tr("其他座机线路里有一行没填串口（如 COM4）"))
-                return
-            try:
-                name_modem_lines([(port_text, self.modem_line.text()), *((m.port, m.line) for m in more)])
-            except ModemLinesError as exc:
-                self.source_status.setText("⚠ " + exc.message.render(style.current_language()))
-                return
         source = CallSourceSettings(
             kind=kind,  # type: ignore[arg-type]
             modem_port=port_text,
@@ -245,6 +236,15 @@ class CallSourceSection(SettingsSection):
             ncid_push_blocks=self.ncid_push_blocks.isChecked(),
             sip=self.sip_from_form(),
         )
+        if kind == "modem":  # the rules listen-calls --modem follows (one auto only, no port or line twice)
+            if any(not m.port for m in more):  # a line named without its port was dropped without a word (a review)
+                self.source_status.setText("⚠ " + self.tr("其他座机线路里有一行没填串口（如 COM4）"))
+                return
+            try:
+                name_modem_lines(source.modems)
+            except ModemLinesError as exc:
+                self.source_status.setText("⚠ " + exc.message.render(style.current_language()))
+                return
         if kind == "sip":
             problem = self._validate_sip(source.sip)
             if problem:
