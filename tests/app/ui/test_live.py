@@ -169,12 +169,12 @@ def test_on_a_call_its_words_did_not_raise_the_numbers_reason_leads(qtbot, page)
     assert "这多半是在提醒您防骗" in reasons[1] and any("安全账户" in r for r in reasons[2:]), reasons
     state = page.services.calls.lines["manual"]
     qtbot.mouseClick(card.stop_button, Qt.MouseButton.LeftButton)  # the call ends: its record says it the same way
-    qtbot.waitUntil(
-        lambda: (
-            [r["code"] for r in page.services.history().get(state.history_id)["reasons"]][1] == "call.trusted_heard"
-        ),
-        timeout=10_000,
-    )
+
+    def written() -> bool:  # (the end-of-call write runs on the writer: until then the row keeps the number's reason)
+        codes = [r["code"] for r in page.services.history().get(state.history_id)["reasons"]]
+        return len(codes) > 1 and codes[1] == "call.trusted_heard"
+
+    qtbot.waitUntil(written, timeout=10_000)
 
 
 # An honest teacher's call whose first half reads like a fee scam (the same text as the detector's own test).
