@@ -507,7 +507,7 @@ STYLE_LOWER_AFTER = {"call": 0.0, "sms": 0.2, "chat": 0.0}
 # without it the shift is -1.25: a quarter point of call offset from a few dev texts). A later writer of that prompt
 # joins this set (round 25's eG and round 27's cG in the fifteenth session, round 26's dG in the sixteenth).
 CALIBRATION_SKIPS_WRITERS = frozenset(
-    {"gG", "fG", "eG", "cG", "dG", "bG", "aG", "2G", "3G", "5G", "6G", "7G", "8G", "9G", "AG", "BG", "CG"}
+    {"gG", "fG", "eG", "cG", "dG", "bG", "aG", "2G", "3G", "5G", "6G", "7G", "8G", "9G", "AG", "BG", "CG", "DG"}
 )
 
 
