@@ -374,6 +374,16 @@ def label_colon(lang: str | None) -> str:
     return ": " if lang == "en" else "："
 
 
+def list_sep(lang: str | None) -> str:
+    """What separates the items of a list as the reader's language writes it: 「甲；乙」, "a; b"."""
+    return "; " if lang == "en" else "；"
+
+
+def join_list(items: Any, lang: str | None) -> str:
+    """Items joined by the reader's list separator (``list_sep``)."""
+    return list_sep(lang).join(items)
+
+
 def shown_name(name: str, lang: str | None) -> str:
     """A phone log's name for a number as shown: a contact's name as it is, a phone's mark said to be one
     (手机标记：骚扰电话), under a 姓名 column as beside a number (``with_name``)."""

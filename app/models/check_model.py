@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from app.display import number_nothing_found, shown_name
+from app.display import join_list, number_nothing_found, shown_name
 from app.models.base import SORT_ROLE, RowTableModel, bi
 from screening.types import Level
 
@@ -122,7 +122,7 @@ class CheckResultsModel(RowTableModel[CheckRow]):
             if column == self.COL_CARRIER:
                 return row.carrier(lang)
             if column == self.COL_REASONS:
-                return "；".join(row.reasons(lang)) if lang == "zh" else "; ".join(row.reasons(lang))
+                return join_list(row.reasons(lang), lang)
         if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_REASONS:
             return "\n".join(row.reasons(lang))
         if role == SORT_ROLE and column == self.COL_NUMBER:

@@ -9,7 +9,15 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from app.display import about_text, record_kind_label, shown_category, shown_number, source_label, with_name
+from app.display import (
+    about_text,
+    join_list,
+    record_kind_label,
+    shown_category,
+    shown_number,
+    source_label,
+    with_name,
+)
 from app.models.base import SORT_ROLE, RowTableModel, bi
 from screening.types import Level
 
@@ -139,7 +147,7 @@ class HistoryModel(RowTableModel[HistoryRow]):
             if column == self.COL_CATEGORY:
                 return shown_category(row.level, row.category, row.category_text, lang)
             if column == self.COL_REASONS:
-                return ("; " if lang == "en" else "；").join(row.reason_texts(lang))
+                return join_list(row.reason_texts(lang), lang)
             if column == self.COL_PROFILE:
                 return row.profile
         if role == Qt.ItemDataRole.ToolTipRole:  # the whole text of a cell the table may shorten with "…"

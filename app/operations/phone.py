@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from app import paths
 from app.alerts import headless as alerts_headless
 from app.alerts.policy import Alert
+from app.display import join_list
 from app.phone.importer import (
     FLAG_LEVEL,
     FileImport,
@@ -344,7 +345,7 @@ def alert_lines(event: PhoneEvent, lang: str = "zh") -> list[str]:
             zh, en_word = _ENTITY_WORDS[kind]
             details.append(f"{en_word if en else zh} {e.get('value')}")
     if details:
-        lines.append(("Details: " if en else "线索：") + ("; " if en else "；").join(dict.fromkeys(details)))
+        lines.append(("Details: " if en else "线索：") + join_list(dict.fromkeys(details), lang))
     for r in event.reasons[:3]:
         text = str(r.get("en" if en else "zh", ""))
         if text and text not in lines:

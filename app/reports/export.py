@@ -28,9 +28,11 @@ from app import __version__
 from app.display import (
     about_text,
     call_line,
+    join_list,
     label_colon,
     level_style,
     level_word,
+    list_sep,
     record_kind_label,
     render_text,
     shown_category,
@@ -198,16 +200,16 @@ def _evidence_text(hits: Sequence[Any], lang: str) -> str:
             item = f"{_hit_phrase(hit)}（{_hit_category(hit, lang)}）"
         if item not in parts:
             parts.append(item)
-    return "; ".join(parts) if lang == "en" else "；".join(parts)
+    return join_list(parts, lang)
 
 
 def _entities_text(entities: Sequence[Any], lang: str) -> str:
     parts: list[str] = []
     for entity in entities:
-        item = f"{entity_kind_text(getattr(entity, 'kind', ''), lang)}: {getattr(entity, 'value', '')}"
+        item = f"{entity_kind_text(getattr(entity, 'kind', ''), lang)}{label_colon(lang)}{getattr(entity, 'value', '')}"
         if item not in parts:
             parts.append(item)
-    return "; ".join(parts)
+    return join_list(parts, lang)
 
 
 def _reasons_text(reasons: Sequence[Any], lang: str) -> list[str]:
@@ -329,7 +331,7 @@ def write_history_csv(rows: Iterable[Any], path: str | os.PathLike[str], lang: s
                         level_word(getattr(row, "level", None), lang, about_text(row)),
                         f"{float(getattr(row, 'score', 0.0) or 0.0):.2f}",
                         _category(row, lang),
-                        ("; " if lang == "en" else "；").join(_reasons_text(getattr(row, "reasons", ()), lang)),
+                        join_list(_reasons_text(getattr(row, "reasons", ()), lang), lang),
                         _evidence_text(getattr(row, "hits", ()), lang),
                         _entities_text(getattr(row, "entities", ()), lang),
                         getattr(row, "transcript", ""),
@@ -359,7 +361,7 @@ def write_check_csv(rows: Iterable[Any], path: str | os.PathLike[str], lang: str
     def write(fh: Any) -> None:
         writer = csv.writer(fh, quoting=csv.QUOTE_ALL)  # (a number after its tab stays one cell in any reader)
         writer.writerow(header)
-        sep = "; " if lang == "en" else "；"
+        sep = list_sep(lang)
         for row in items:
             writer.writerow(
                 [

@@ -25,7 +25,7 @@ from typing import Any
 import sqlite_utils
 
 from app import __version__
-from app.display import CHAT, CHAT_TEXT, LEVEL_STYLES, SIMULATED_SOURCE, with_name
+from app.display import CHAT, CHAT_TEXT, LEVEL_STYLES, SIMULATED_SOURCE, label_colon, list_sep, with_name
 from app.local_zone import LOCAL
 from app.phone.backup_xml import OWN_TYPES
 from app.reports.export import ENTITY_KIND_TEXT, shown_transcript
@@ -846,7 +846,7 @@ def render_html(rep: SafetyReport, lang: str | None) -> str:
                 marks = "".join(f"<span class='hl'>〖{_e(p)}〗</span> " for p in it.evidence)
                 body.append(f"<p>{_label('证据', 'evidence', lang)}{marks}</p>")
             if it.entities:
-                sep, colon = ("；", "：") if lang == "zh" else ("; " if lang == "en" else "；", ": ")
+                sep, colon = list_sep(lang), label_colon(lang)
                 ents = sep.join(f"{_e(_t((zh, en), lang, ' / '))}{colon}<b>{_e(v)}</b>" for zh, en, v in it.entities)
                 body.append(f"<p>{_label('线索', 'details', lang)}{ents}</p>")
             for zh, en in it.reasons[:2]:

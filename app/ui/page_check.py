@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.display import LIST_CATEGORIES, category_label
+from app.display import LIST_CATEGORIES, category_label, join_list, label_colon
 from app.models.base import level_text
 from app.models.calllog import looks_like_message, read_call_log
 from app.models.check_model import CheckResultsModel, CheckRow
@@ -502,7 +502,9 @@ class CheckPage(QWidget):
             text = self.tr("已把 %n 个号码加入“%1”。", "", added).replace("%1", list_title)
             if problems:
                 lang = self._lang()
-                details = "；".join(f"{value}：{render_text(msg, lang)}" for value, msg in problems)
+                details = join_list(
+                    (f"{value}{label_colon(lang)}{render_text(msg, lang)}" for value, msg in problems), lang
+                )
                 text += " " + self.tr("未能加入：") + details
             self.add_status.setText(text)
             log.info("added %d numbers to list %s", added, list_name)

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.display import LEVEL_STYLES, label_colon, with_name
+from app.display import LEVEL_STYLES, label_colon, list_sep, with_name
 from app.local_zone import month_days
 from app.operations import DataArea
 from app.operations import phone as ops
@@ -576,12 +576,11 @@ class FamilyReportPage(QWidget):
     def _timeline_words(self, rep: SafetyReport) -> str:
         if not rep.timeline:  # the chart's own words (``timeline_empty_pair``)
             return self._t(*timeline_empty_pair(rep)) + ("." if self._lang() == "en" else "。")
-        sep = "; " if self._lang() == "en" else "；"
         parts = []
         for day, c in sorted(rep.timeline.items()):
             kinds = [f"{self._t(*KIND_WORDS[k])} {c[k]}" for k in ("call", "sms", "recording") if c[k]]
             parts.append(f"{day:%m-%d} " + ", ".join(kinds))
-        return self.tr("每天的可疑事件：") + sep.join(parts)
+        return self.tr("每天的可疑事件：") + list_sep(self._lang()).join(parts)
 
     def _level_html(self, level: Level) -> str:
         st = LEVEL_STYLES[level]
@@ -652,8 +651,9 @@ class FamilyReportPage(QWidget):
             )
             lines.append(html.escape(self.tr("证据：")) + marks)
         if it.entities:
-            sep = "; " if self._lang() == "en" else "；"
-            ents = sep.join(f"{html.escape(self._t(zh, en))} <b>{html.escape(v)}</b>" for zh, en, v in it.entities)
+            ents = list_sep(self._lang()).join(
+                f"{html.escape(self._t(zh, en))} <b>{html.escape(v)}</b>" for zh, en, v in it.entities
+            )
             lines.append(html.escape(self.tr("线索：")) + ents)
         for zh, en in it.reasons[:2]:
             text = self._t(zh, en)

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.display import LIST_CATEGORIES, category_label, device_name, shown_category
+from app.display import LIST_CATEGORIES, category_label, device_name, join_list, shown_category
 from app.live.service import BridgeError, CallNote, LineState, render
 from app.services import AppServices
 from app.ui import style
@@ -794,8 +794,7 @@ class LivePage(QWidget):
     def _show_status(self) -> None:
         if self._line_statuses:
             said = [f"[{line}] {render_text(st)}" for (_, line), st in self._line_statuses.items()]  # first seen first
-            sep = "; " if style.current_language() == "en" else "；"
-            self.source_status.setText(self.tr("来电来源：") + sep.join(said))
+            self.source_status.setText(self.tr("来电来源：") + join_list(said, style.current_language()))
         elif self._status is not None:
             self.source_status.setText(self.tr("来电来源：") + render_text(self._status))
         else:

@@ -88,7 +88,7 @@ def test_recordings_csv_roundtrip_utf8_bom(tmp_path: Path) -> None:
     assert fraud[2] == "✖ 拦截"
     assert fraud[3] == "0.93"
     assert "积分即将（冒充运营商客服/积分兑换）" in fraud[5]
-    assert "QQ群号: 12345678" in fraud[6]
+    assert "QQ群号：12345678；链接：" in fraud[6]  # the reader's own colon and list separator
     assert fraud[7] == FRAUD
     assert table[3][1] == "失败" and table[3][8] == "文件已损坏"
     # a recording read with nothing found is ○ 未发现诈骗, as its banner says (it was ? 未知, an unknown caller's word)
@@ -279,7 +279,7 @@ def test_history_exports(tmp_path: Path) -> None:
     table = _read_csv(csv_path)
     assert table[1][0] == "2026-03-01 09:30:00" and table[1][1] == "来电" and table[1][2] == "\t+8695275012"
     assert table[1][3] == "⚠ 警告" and "租用的呼叫中心" in table[1][6]
-    assert table[2][1] == "录音" and "QQ群号: 12345678" in table[2][8]
+    assert table[2][1] == "录音" and "QQ群号：12345678" in table[2][8]
     page = html_path.read_text(encoding="utf-8")
     assert 'lang="en"' in page and "leased 95 call-center number" in page and "<mark" in page
     assert "QQ group" in page
