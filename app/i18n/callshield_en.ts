@@ -1608,6 +1608,14 @@
             <translation>Export CSV…</translation>
         </message>
         <message>
+            <source>家人和备注…</source>
+            <translation>Person and note…</translation>
+        </message>
+        <message>
+            <source>把选中的记录改到别的家人名下，或写备注</source>
+            <translation>Move the selected record to another person, or write a note</translation>
+        </message>
+        <message>
             <source>删除这条记录…</source>
             <translation>Delete this record…</translation>
         </message>
@@ -1685,6 +1693,14 @@
         <message>
             <source>取消</source>
             <translation>Cancel</translation>
+        </message>
+        <message>
+            <source>已保存：这条记录现在属于“%1”。</source>
+            <translation>Saved: this record now belongs to “%1”.</translation>
+        </message>
+        <message>
+            <source>已保存：这条记录现在不属于哪位家人。</source>
+            <translation>Saved: this record now belongs to nobody in the family.</translation>
         </message>
         <message>
             <source>已删除这条记录。</source>
@@ -2680,6 +2696,49 @@ Once closed, calls and new recordings are no longer checked and you will not be 
         <message>
             <source>“%1”页面暂时不可用。其他功能可以照常使用。</source>
             <translation>The "%1" page is not available right now. Everything else works as usual.</translation>
+        </message>
+    </context>
+    <context>
+        <name>RecordEditDialog</name>
+        <message>
+            <source>家人和备注</source>
+            <translation>Person and note</translation>
+        </message>
+        <message>
+            <source>（不指定）</source>
+            <translation>(nobody in particular)</translation>
+        </message>
+        <message>
+            <source>这条记录属于哪位家人</source>
+            <translation>Which person this record belongs to</translation>
+        </message>
+        <message>
+            <source>例如：妈妈说已经挂断，没有回拨</source>
+            <translation>e.g. Mum says she hung up and did not call back</translation>
+        </message>
+        <message>
+            <source>备注</source>
+            <translation>Note</translation>
+        </message>
+        <message>
+            <source>新的家人请先在“家人报告”页用“添加家人…”添加。</source>
+            <translation>Add a new person first with “Add person…” on the Family report page.</translation>
+        </message>
+        <message>
+            <source>记录</source>
+            <translation>History</translation>
+        </message>
+        <message>
+            <source>家人</source>
+            <translation>Person</translation>
+        </message>
+        <message>
+            <source>保存</source>
+            <translation>Save</translation>
+        </message>
+        <message>
+            <source>取消</source>
+            <translation>Cancel</translation>
         </message>
     </context>
     <context>

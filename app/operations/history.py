@@ -54,3 +54,13 @@ def load_profiles(services: AppServices) -> list[str]:
 def delete_record(services: AppServices, history_id: int) -> bool:
     """Writer job: remove one row of the history (``blocklists.history.History.delete``)."""
     return services.history().delete(history_id)
+
+
+def edit_record(services: AppServices, history_id: int, profile: str, note: str) -> bool:
+    """Writer job: move one row to another person ('' for none) and set its 备注; False when the row is gone (deleted
+    in another window). Only these two columns change: the verdict, the time and the number stay as recorded."""
+    try:
+        services.history().update(history_id, profile=profile.strip(), note=note.strip())
+    except KeyError:
+        return False
+    return True

@@ -16,6 +16,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -33,7 +36,7 @@ from app.display import CHAT, LIST_CATEGORIES, about_text, call_line, category_l
 from app.local_zone import local_day_start
 from app.models.history_model import HistoryModel, HistoryRow
 from app.operations import DataArea
-from app.operations.history import MAX_ROWS, delete_record, load_history, load_profiles
+from app.operations.history import MAX_ROWS, delete_record, edit_record, load_history, load_profiles
 from app.reports.export import entity_line, quoted_as_written, shown_transcript, write_report
 from app.ui import files, style
 from app.ui.community import open_report_dialog, reported_text
@@ -57,6 +60,45 @@ log = logging.getLogger(__name__)
 BANNER_REASONS = 4  # reasons shown in the verdict banner; the export has them all
 
 RANGE_ALL, RANGE_TODAY, RANGE_7, RANGE_30, RANGE_CUSTOM = range(5)
+
+
+class RecordEditDialog(QDialog):
+    """家人和备注: whose record this is and the user's own note on it. A message saved for the wrong person moves to the
+    right one (the family report counts it there), and a note is added or corrected; the verdict stays as recorded."""
+
+    def __init__(self, subject: str, profiles: list[str], profile: str, note: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("家人和备注"))
+        self.profile = QComboBox(self)
+        self.profile.addItem(self.tr("（不指定）"), "")
+        for name in dict.fromkeys([*profiles, *([profile] if profile else [])]):
+            self.profile.addItem(name, name)
+        self.profile.setCurrentIndex(max(0, self.profile.findData(profile)))
+        self.profile.setAccessibleName(self.tr("这条记录属于哪位家人"))
+        self.note = QLineEdit(note, self)
+        self.note.setPlaceholderText(self.tr("例如：妈妈说已经挂断，没有回拨"))
+        self.note.setAccessibleName(self.tr("备注"))
+        hint = QLabel(self.tr("新的家人请先在“家人报告”页用“添加家人…”添加。"), self)
+        hint.setObjectName("hint")
+        hint.setWordWrap(True)
+        form = QFormLayout()
+        subject_label = QLabel(subject, self)
+        subject_label.setWordWrap(True)
+        form.addRow(self.tr("记录"), subject_label)
+        form.addRow(self.tr("家人"), self.profile)
+        form.addRow(self.tr("备注"), self.note)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("保存"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        layout.addWidget(buttons)
+
+    def chosen(self) -> tuple[str, str]:
+        return str(self.profile.currentData() or ""), self.note.text().strip()
 
 
 class HistoryPage(QWidget):
@@ -130,12 +172,17 @@ class HistoryPage(QWidget):
         # a record kept by mistake (a training call, a message saved for the wrong person) goes, once asked (a trial)
         self.delete_button = QPushButton(self)
         self.delete_button.clicked.connect(self.ask_delete_current)
+        # a record saved for the wrong person moves to the right one, and its note can be written or mended (a trial)
+        self.edit_button = QPushButton(self)
+        self.edit_button.clicked.connect(self.ask_edit_current)
+        self.edit_dialog: RecordEditDialog | None = None
         self.confirm_box: QMessageBox | None = None
         self.report_dialog: Any = None
         bottom = FlowLayout()  # the buttons wrap below the count with large text instead of widening the window
         bottom.addWidget(self.count_label)
         bottom.addStretch()
         bottom.addWidget(self.report_button)
+        bottom.addWidget(self.edit_button)
         bottom.addWidget(self.delete_button)
         bottom.addWidget(self.export_csv_button)
         bottom.addWidget(self.export_html_button)
@@ -253,6 +300,8 @@ class HistoryPage(QWidget):
         self.refresh_button.setText(self.tr("刷新"))
         self.table.setAccessibleName(self.tr("通话和录音记录"))
         self.export_csv_button.setText(self.tr("导出 CSV…"))
+        self.edit_button.setText(self.tr("家人和备注…"))
+        self.edit_button.setAccessibleName(self.tr("把选中的记录改到别的家人名下，或写备注"))
         self.delete_button.setText(self.tr("删除这条记录…"))
         self.delete_button.setAccessibleName(self.tr("从“记录”里删除选中的这条记录"))
         self.report_button.setText(self.tr("举报…"))
@@ -497,6 +546,32 @@ class HistoryPage(QWidget):
         self.confirm_box, self.confirm_yes = box, yes
         box.open()
 
+    def ask_edit_current(self) -> None:
+        """家人和备注…: a window-modal dialog answered by signal; the writer changes the row, and the reload shows it."""
+        row: HistoryRow | None = self.table.current_row()
+        if row is None or row.id is None:
+            return
+        history_id = row.id
+        subject = " · ".join(p for p in (row.time_text(), row.subject_text(self._lang())) if p)
+        dialog = RecordEditDialog(subject, self.profiles, row.profile, row.note, self)
+        dialog.accepted.connect(lambda: self._edit(history_id, *dialog.chosen()))
+        self.edit_dialog = dialog
+        dialog.open()
+
+    def _edit(self, history_id: int, profile: str, note: str) -> None:
+        def done(changed: bool) -> None:
+            if not changed:
+                self.status.setText(self.tr("这条记录已经不在了。"))
+            elif profile:
+                self.status.setText(self.tr("已保存：这条记录现在属于“%1”。").replace("%1", profile))
+            else:
+                self.status.setText(self.tr("已保存：这条记录现在不属于哪位家人。"))
+
+        self.services.write(
+            edit_record, self.services, history_id, profile, note,
+            area=DataArea.HISTORY, on_result=done, on_error=self._show_error, name="edit-record",
+        )  # fmt: skip
+
     def _delete(self, history_id: int) -> None:
         def done(removed: bool) -> None:
             self.status.setText(self.tr("已删除这条记录。") if removed else self.tr("这条记录已经不在了。"))
@@ -518,6 +593,7 @@ class HistoryPage(QWidget):
         row: HistoryRow | None = self.table.current_row()
         self.report_button.setEnabled(row is not None and row.kind == "call" and bool(row.number))
         self.delete_button.setEnabled(row is not None and row.id is not None)
+        self.edit_button.setEnabled(row is not None and row.id is not None)
         lang = self._lang()
         self.entities.clear()
         self.detail_hint.setVisible(row is None)

@@ -449,3 +449,69 @@ def test_a_record_kept_by_mistake_is_deleted_once_asked(qtbot, services, wait_jo
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
     assert history.get(gone) is None and history.get(keep) is not None
     assert "已删除这条记录" in page.status.text()
+
+
+def test_a_record_saved_for_the_wrong_person_moves_to_the_right_one(qtbot, services, wait_jobs) -> None:
+    """A trial: a message saved under 刘阿姨 belonged to 王叔叔, and only deleting and pasting it again helped.
+    家人和备注… moves it (the real database file changes, the person filter follows) and writes its note; the
+    verdict and the time stay as recorded, and a cancel changes nothing."""
+    history = services.history()
+    history.add_profile("王叔叔")
+    other = history.add_sms("10690000123", "【京东】您的订单已发货。", source="check", profile="刘阿姨")
+    moved = history.add_sms(
+        "10690000124", "【优选商城】诚聘兼职刷单，日结200元，加QQ 12345678", source="check", profile="刘阿姨"
+    )
+    before = history.get(moved)
+    page = _page(qtbot, services, wait_jobs)
+    page.table.select_source_row(page.model.find_row(lambda r: r.id == moved))
+    assert page.edit_button.isEnabled()
+
+    page.ask_edit_current()
+    dialog = page.edit_dialog
+    assert dialog is not None and dialog.isVisible() and dialog.profile.currentData() == "刘阿姨"
+    assert [dialog.profile.itemData(i) for i in range(dialog.profile.count())] == ["", "刘阿姨", "王叔叔"]
+    dialog.profile.setCurrentIndex(dialog.profile.findData("王叔叔"))
+    dialog.reject()  # asked, and not: nothing changes
+    wait_jobs()
+    assert history.get(moved)["profile"] == "刘阿姨"
+
+    page.ask_edit_current()
+    dialog = page.edit_dialog
+    dialog.profile.setCurrentIndex(dialog.profile.findData("王叔叔"))
+    dialog.note.setText("  王叔叔转发给刘阿姨看的  ")
+    dialog.accept()
+    wait_jobs()
+    after = history.get(moved)
+    assert after["profile"] == "王叔叔" and after["note"] == "王叔叔转发给刘阿姨看的"
+    assert {k: after[k] for k in ("level", "score", "category", "occurred_at", "number_raw")} == {
+        k: before[k] for k in ("level", "score", "category", "occurred_at", "number_raw")
+    }
+    assert history.get(other)["profile"] == "刘阿姨"
+    assert "王叔叔" in page.status.text()
+    # the table reloads by itself with the row's new person and note (no 刷新 pressed)
+    qtbot.waitUntil(
+        lambda: any(
+            r.id == moved and r.profile == "王叔叔" and r.note.startswith("王叔叔转发") for r in page.model.rows()
+        ),
+        timeout=5000,
+    )
+    # each person's rows (what the person filter and the family report read) follow it
+    assert [r["id"] for r in history.query(profile="王叔叔")] == [moved]
+    assert [r["id"] for r in history.query(profile="刘阿姨")] == [other]
+
+    # back to nobody: '' is stored (the column's default), and the person filter shows it under this PC's own
+    page.table.select_source_row(page.model.find_row(lambda r: r.id == moved))
+    page.ask_edit_current()
+    page.edit_dialog.profile.setCurrentIndex(0)
+    page.edit_dialog.accept()
+    wait_jobs()
+    assert history.get(moved)["profile"] == "" and "不属于哪位家人" in page.status.text()
+
+
+def test_editing_a_record_deleted_meanwhile_says_so(services) -> None:
+    """The row went in another window between choosing and saving: the writer says so instead of failing."""
+    from app.operations.history import edit_record
+
+    gone = services.history().add_sms("10690000124", "退订回T", source="check")
+    services.history().delete(gone)
+    assert edit_record(services, gone, "妈妈", "") is False
