@@ -536,6 +536,7 @@ class ScriptDetector:
             p,
             terms,
             None if model_named else passages,
+            style,
         )
         if scored.calmed and hits:  # the cues are listed, under why they do not make the text suspicious
             reasons = (calmed_reason(hits), *reasons)
@@ -612,8 +613,11 @@ class ScriptDetector:
         p: float,
         terms: tuple[tuple[str, float], ...],
         passages: Sequence[str] | None = (),
+        style: str = "call",
     ) -> tuple[BiText, ...]:
-        return assessment_reasons(scored.rule_score, scored.combos, cat, hits, p, terms, passages)
+        return assessment_reasons(
+            scored.rule_score, scored.combos, cat, hits, p, terms, passages, spoken=style == "call"
+        )
 
 
 def _rules_named(scored: _Scored) -> bool:

@@ -36,6 +36,12 @@ class ReasonText(MessageCode):
         "「{matched}」（听起来像「{canonical}」）：{explanation}",
         "\u201c{matched}\u201d (sounds like \u201c{canonical}\u201d): {explanation}",
     )
+    # a message or chat is read, not heard: 「手机丢了」 for 「手机卡丢了」 is written close to it, it does not
+    # "sound like" it (a trial of 查号 on a pasted SMS)
+    HIT_FUZZY_WRITTEN = (
+        "「{matched}」（写法接近「{canonical}」）：{explanation}",
+        "\u201c{matched}\u201d (close to \u201c{canonical}\u201d): {explanation}",
+    )
     COMBO = ("多个可疑说法同时出现：{explanation}", "Several cues together: {explanation}")
     MODEL = (
         # calls, messages and chats alike: 「诈骗电话」 read oddly under a text message; no 「统计模型」, words a
@@ -106,10 +112,12 @@ def assessment_reasons(
     p: float,
     terms: tuple[tuple[str, float], ...],
     passages: Sequence[str] | None = (),
+    spoken: bool = True,
 ) -> tuple[BiText, ...]:
     """The detector's reasons for one assessment (at most five rules, strongest first). The model's reason quotes
     ``passages`` (the clauses around its strongest terms) when given: 「收到的验证马告诉我」 reads, 「到的验」 does not;
-    ``None``: another reason quotes them, the model's gives only its share."""
+    ``None``: another reason quotes them, the model's gives only its share. ``spoken``: a call's words were heard, so a
+    near match "sounds like" its phrase; a message's or chat's is written close to it."""
     reasons: list[BiText] = []
     if cat is not None and cat.id != "generic" and rule_score >= 0.3:
         reasons.append(_bi(ReasonText.CATEGORY, name=cat.name.zh, scheme=cat.scheme.zh))
@@ -119,7 +127,7 @@ def assessment_reasons(
         if h.rule_id in seen:
             continue
         seen.add(h.rule_id)
-        code = ReasonText.HIT_FUZZY if h.fuzzy else ReasonText.HIT
+        code = (ReasonText.HIT_FUZZY if spoken else ReasonText.HIT_FUZZY_WRITTEN) if h.fuzzy else ReasonText.HIT
         params = {"matched": h.matched, "canonical": h.canonical}
         reasons.append(
             BiText(

@@ -160,6 +160,20 @@ def test_vosk_style_spaces_and_homophones_still_caught(det: ScriptDetector) -> N
     assert any("积份" in h.matched for h in fuzzy)
 
 
+def test_a_near_match_is_heard_on_a_call_and_written_in_a_message(det: ScriptDetector) -> None:
+    """A call's words were heard: 「验证马」 "sounds like" 「验证码」. A pasted SMS or chat was read, so the same near
+    match is 「写法接近」 (a trial: 「听起来像」 under a typed message with a character dropped), in zh and en."""
+    text = "您好，我是联通客服，您的积分即将过期，请把收到的验证马告诉我"
+    heard = det.assess(text, "call").reasons
+    assert any("「收到的验证马」（听起来像「收到的验证码」）" in r.zh for r in heard)
+    assert any("(sounds like \u201c收到的验证码\u201d)" in r.en for r in heard)
+    for style in ("sms", "chat"):
+        read = det.assess(text, style).reasons
+        assert any("「收到的验证马」（写法接近「收到的验证码」）" in r.zh for r in read), style
+        assert any("(close to \u201c收到的验证码\u201d)" in r.en for r in read), style
+        assert not any("听起来像" in r.zh or "sounds like" in r.en for r in read), style
+
+
 def test_normalise_spoken_forms() -> None:
     assert normalise("加 我 扣 扣 幺 三 八 零 零 一 三 八 零 零 零") == "加我qq13800138000"
     assert normalise("Ｖ信号") == "微信号"
