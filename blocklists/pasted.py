@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import phonenumbers
+
 SPLIT = re.compile(r"[\r\n,，;；、|\t]+")
 MOBILE_DIGITS = 11  # a number as long as a mobile number is whole: a group written after it is the next number
 # a date or a time beside a number, as a call log or a person writes it: 2026-12-06, 12/06, 12.6, 06/12/2026, 12月6日, 2026年12月6号,
@@ -186,4 +188,44 @@ def _joins(group: list[str], token: str) -> bool:
     so_far = digits("".join(group))
     first = unicodedata.normalize("NFKC", group[0]).lstrip("(（")
     prefix = len(so_far) <= 4 and (so_far.startswith("0") or first.startswith("+"))
-    return prefix or (len(digits(token)) <= 4 and len(so_far) < MOBILE_DIGITS)
+    if prefix:
+        return True
+    abroad = _abroad(so_far, first)
+    if abroad is not None:
+        return _continues_abroad(abroad, digits(token))
+    if so_far.startswith("0086"):  # 0086 138 0013 8000: the mobile's length is counted after the country code
+        so_far = so_far[4:]
+    elif first.startswith("+") and so_far.startswith("86"):
+        so_far = so_far[2:]
+    return len(digits(token)) <= 4 and len(so_far) < MOBILE_DIGITS
+
+
+def _abroad(so_far: str, first: str) -> str | None:
+    """The digits after the + of a number written with another country's code (``+44 …``, ``0044 …``), else None
+    (a Chinese number, +86 or 0086 included, keeps the grouping rules of :func:`split_pasted`)."""
+    if first.startswith("+"):
+        international = so_far
+    elif so_far.startswith("00"):
+        international = so_far[2:]
+    else:
+        return None
+    return None if not international or international.startswith("86") else international
+
+
+def _continues_abroad(international: str, token: str) -> bool:
+    """Whether a group of digits continues another country's number: its groups run longer than China's (a UK
+    mobile is written +44 7700 900123), so a group joins while the number is not yet a valid one of its country and
+    would still be a possible length with the group (``+44 7700 900123 95588`` is two numbers)."""
+    if not token or len(token) > 6:
+        return False
+    try:
+        if phonenumbers.is_valid_number(phonenumbers.parse("+" + international)):
+            return False
+        longer = phonenumbers.parse("+" + international + token)
+    except phonenumbers.NumberParseException:
+        return False
+    reason = phonenumbers.is_possible_number_with_reason(longer)
+    return reason in (
+        phonenumbers.ValidationResult.IS_POSSIBLE,
+        phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
+    )

@@ -123,3 +123,26 @@ def test_list_indexes_and_more_dates_are_no_part_of_a_number(text: str, numbers:
 def test_a_name_beside_a_lines_only_number_is_its_name(text: str, named: list[tuple[str, str]]) -> None:
     assert pasted_with_names(text) == named
     assert split_pasted(text) == [number for number, _ in named]
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        # a trial: a UK mobile pasted on 查号 became two numbers, +44 7700 and 900123, each with a warning
+        ("+44 7700 900123", ["+44 7700 900123"]),
+        ("0044 7700 900123", ["0044 7700 900123"]),
+        ("+44 20 7946 0958", ["+44 20 7946 0958"]),
+        ("+1 415 555 2671", ["+1 415 555 2671"]),
+        ("+81 3 1234 5678", ["+81 3 1234 5678"]),
+        # complete, or too long with the next group: the next group is the next number
+        ("+44 7700 900123 95588", ["+44 7700 900123", "95588"]),
+        ("+44 20 7946 0958 110", ["+44 20 7946 0958", "110"]),
+        ("+65 9123 4567 13800138000", ["+65 9123 4567", "13800138000"]),
+        # China's own numbers keep its grouping rules
+        ("+86 138 0013 8000 95588", ["+86 138 0013 8000", "95588"]),
+        ("0086 138 0013 8000", ["0086 138 0013 8000"]),
+        ("+852 96110", ["+852 96110"]),
+    ],
+)
+def test_another_countrys_number_keeps_its_longer_groups(text: str, numbers: list[str]) -> None:
+    assert split_pasted(text) == numbers
