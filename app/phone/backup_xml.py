@@ -18,11 +18,12 @@ sentences.  This module has no Qt and no database; ``app.phone.importer`` decide
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
@@ -71,6 +72,13 @@ class BackupProblem(MessageCode):
     UNSAFE = (
         "{path} 含有 DTD 或实体声明，正常的手机备份不会有，为安全起见拒绝读取",
         "{path} contains a DTD or entity declarations, which no phone backup has; refused for safety",
+    )
+    NOT_UTF8 = (
+        "{path} 从第 {line} 行起不是 UTF-8 编码的文字（文件开头是），可能用别的编码另存过，或已损坏。没有导入任何内容；"
+        "请用手机上的备份软件重新备份，直接复制原文件，不要用记事本或 Excel 打开后另存",
+        "from line {line} on, {path} is not UTF-8 text as its start is (perhaps it was saved again in another "
+        "encoding, or it is damaged). Nothing was imported; back the phone up again and copy the file as it is, "
+        "without opening and saving it in Notepad or Excel",
     )
     NOT_A_BACKUP = (
         "{path} 不是“SMS Backup & Restore”的通话或短信备份（根元素是 <{root}>，应为 <calls> 或 <smses>）",
@@ -179,13 +187,86 @@ def clean_refs(data: bytes) -> bytes:
     return b"".join(out)
 
 
+# The XML declaration's encoding, when it names one (``<?xml version="1.0" encoding="GBK"?>``)
+_DECLARED = re.compile(rb"""\A(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_CHINESE_CODECS = frozenset({"gbk", "gb2312", "gb18030", "cp936", "hz"})
+
+
+def _codec(name: str) -> str:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return name.lower()
+
+
+class Utf8Stream:
+    """A read-only binary stream that hands out ``raw``'s bytes as UTF-8.
+
+    A backup saved as GBK, whether it says so (``encoding="GBK"``, which the parser does not take) or still claims
+    UTF-8 (a Chinese Windows editor's "ANSI" save), is read as GB18030 (GBK's superset) and handed out as UTF-8, its
+    declaration saying so. A UTF-8 file is checked as it goes: bytes that are not UTF-8 further on are said to be that
+    (:attr:`BackupProblem.NOT_UTF8`), not a cut-off file. Another declared encoding the parser reads itself
+    (ISO-8859-1, UTF-16 …) passes through untouched.
+    """
+
+    def __init__(self, raw: IO[bytes], path: Path) -> None:
+        self._raw = raw
+        self._path = path
+        head = raw.read(CHUNK)
+        self._head: bytes | None = head
+        declared = _DECLARED.match(head)
+        name = _codec(declared.group(1).decode("ascii")) if declared else "utf-8"
+        self._lines = 1
+        self._decoder: codecs.IncrementalDecoder | None = None
+        if name not in ("utf-8", *_CHINESE_CODECS):
+            return  # the parser's own business
+        if name == "utf-8" and not _reads_as(head, "utf-8"):
+            if not _reads_as(head, "gb18030"):
+                return  # no text from its start (a picture, garbage): the parser says where it stops being XML
+            name = "gb18030"
+        self.encoding = "gb18030" if name in _CHINESE_CODECS else "utf-8"
+        self._decoder = codecs.getincrementaldecoder(self.encoding)("strict")
+        if declared and self.encoding != "utf-8":  # the declaration now says what the parser gets
+            self._head = head[: declared.start(1)] + b"UTF-8" + head[declared.end(1) :]
+
+    encoding = "utf-8"
+
+    def read(self, size: int = -1) -> bytes:
+        if self._head is not None:
+            data, self._head = self._head, None
+        else:
+            data = self._raw.read(CHUNK)
+        if self._decoder is None:
+            return data
+        try:
+            text = self._decoder.decode(data, final=not data)
+        except UnicodeDecodeError as exc:
+            line = self._lines + data[: exc.start].count(b"\n")
+            raise BackupError(BackupProblem.NOT_UTF8, path=str(self._path), line=line) from None
+        self._lines += data.count(b"\n")
+        return data if self.encoding == "utf-8" else text.encode("utf-8")
+
+
+def _reads_as(head: bytes, encoding: str) -> bool:
+    """Whether the first bytes of a file decode in ``encoding`` (a character cut at the end is no fault)."""
+    try:
+        codecs.getincrementaldecoder(encoding)("strict").decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+class _Reader(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
 class CleanXmlStream:
     """A read-only binary stream over ``raw`` that applies :func:`clean_refs` and drops forbidden bytes.
 
     A reference split across two reads is held back until its end arrives.
     """
 
-    def __init__(self, raw: IO[bytes]) -> None:
+    def __init__(self, raw: _Reader) -> None:
         self._raw = raw
         self._carry = b""
         self.bytes_read = 0
@@ -269,7 +350,7 @@ def iter_backup(path: str | Path) -> Iterator[CallRecord | MessageRecord]:
         fh.close()
         raise BackupError(BackupProblem.EMPTY, path=str(p))
     try:
-        yield from _parse(CleanXmlStream(fh), p)
+        yield from _parse(CleanXmlStream(Utf8Stream(fh, p)), p)
     finally:
         fh.close()
 

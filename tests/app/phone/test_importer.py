@@ -644,3 +644,44 @@ def test_a_call_she_made_is_not_judged_as_a_callers_shown_number(
     assert dialled["level"] < Level.CAUTION and not any(
         "400" in str(r.get("code", "")) for r in dialled["reasons"] or []
     ), dialled["reasons"]
+
+
+def _sms_xml(bodies: list[str], encoding: str) -> str:
+    rows = "".join(
+        f'<sms protocol="0" address="1069000012{i}" date="{1764979200000 + i}" type="1" body="{b}" read="1" />\n'
+        for i, b in enumerate(bodies)
+    )
+    return f'<?xml version="1.0" encoding="{encoding}" standalone="yes" ?>\n<smses count="{len(bodies)}">\n{rows}</smses>\n'
+
+
+BODIES = ["【优选商城】诚聘兼职刷单，日结200元，加QQ 12345678", "【工商银行】您尾号1234的账户入账工资5000元"]
+
+
+@pytest.mark.parametrize("declared", ["GBK", "gb2312", "utf-8"])
+def test_a_backup_saved_as_gbk_imports(phone_db: sqlite_utils.Database, tmp_path: Path, declared: str) -> None:
+    """A trial: a GBK backup failed with a bare ValueError when it said GBK (the parser takes no multi-byte
+    encoding), and as "not copied completely" when a Chinese Windows editor saved it as ANSI under its UTF-8
+    declaration. Both are read as GB18030 now, every message whole."""
+    path = tmp_path / "sms-20261205093000.xml"
+    path.write_bytes(_sms_xml(BODIES, declared).encode("gbk"))
+    result = _importer(phone_db).import_paths([path])
+    assert result.ok and result.files[0].added == 2
+    bodies = sorted(r["transcript"] for r in History(phone_db).query(kind="sms", limit=None))
+    assert bodies == sorted(BODIES)
+
+
+def test_a_backup_that_stops_being_utf8_says_so_and_adds_nothing(
+    phone_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """UTF-8 at its start, other bytes far on (a file pieced together, or damaged): the line is named and the
+    reason is the encoding, not a cut-off file; nothing of the good start is kept."""
+    good = _sms_xml([f"第{i}条正常短信，您的验证码是{i:06d}" for i in range(3000)], "utf-8").encode("utf-8")
+    head, _, tail = good.rpartition(b"</smses>")
+    bad_line = '<sms protocol="0" address="95588" date="1764979300000" type="1" body="坏掉的编码" read="1" />\n'
+    path = tmp_path / "sms-20261206093000.xml"
+    path.write_bytes(head + bad_line.encode("gbk") + b"</smses>" + tail)
+    result = _importer(phone_db).import_paths([path])
+    error = result.files[0].error
+    assert not result.ok and error is not None and error.code is BackupProblem.NOT_UTF8
+    assert "3003" in error.render("zh") and "UTF-8" in error.render("en") and "Notepad" in error.render("en")
+    assert History(phone_db).query(kind="sms", limit=None) == []
