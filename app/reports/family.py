@@ -567,6 +567,16 @@ def seen_line(s: NumberSummary, tz: tzinfo) -> tuple[str, str]:
     return f"{zh}，最近 {last}", f"{en}, last {last}"
 
 
+# The badge of an official number that scammers used as a sender (10086, 95588): the level's colour and glyph with
+# this word, not 「拦截」 beside 「不要拉黑这个号码」 (a trial)
+IMPERSONATED = ("被冒名", "impersonated")
+
+
+def number_badge_word(s: NumberSummary) -> tuple[str, str] | None:
+    """The word on a number card's badge when it is not the level's own (an official number used by scammers)."""
+    return IMPERSONATED if numbering_plan().official_for_key(normalise(s.number).key) is not None else None
+
+
 def official_text(s: NumberSummary) -> tuple[str, str]:
     """For an official service number flagged (a scam text sent in 10086's name), what to do instead of blocking it,
     or ("", ""): a trial read 「✖ 拦截 10086」 and 「把可疑号码加入黑名单」 and would have blocked China Mobile."""
@@ -715,10 +725,10 @@ def _label(zh: str, en: str, lang: str | None) -> str:
     return f"{zh} / {en}: "
 
 
-def _badge(level: Level, lang: str | None) -> str:
+def _badge(level: Level, lang: str | None, word: tuple[str, str] | None = None) -> str:
     return (
         f"<span class='badge' style='background:{LEVEL_STYLES[level].text}'>{LEVEL_STYLES[level].glyph} "
-        f"{_e(_t((level.zh, level.en), lang, ' / '))}</span>"
+        f"{_e(_t(word or (level.zh, level.en), lang, ' / '))}</span>"
     )
 
 
@@ -823,7 +833,8 @@ def render_html(rep: SafetyReport, lang: str | None) -> str:
             official_zh, official_en = official_text(s)
             official = f"<p><b>{_bi(official_zh, official_en, lang)}</b></p>" if official_zh else ""
             parts.append(
-                f"<div class='card'><p>{_badge(s.level, lang)} <b>{_e(_who(s.number, s.name, lang))}</b></p>"
+                f"<div class='card'><p>{_badge(s.level, lang, number_badge_word(s))} "
+                f"<b>{_e(_who(s.number, s.name, lang))}</b></p>"
                 f"<p>{seen}</p>{also}<p>{_bi(s.reason_zh, s.reason_en, lang)}</p>{official}</div>"
             )
     # items

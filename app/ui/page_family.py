@@ -49,6 +49,7 @@ from app.reports.family import (
     also_text,
     block_example,
     contacted_text,
+    number_badge_word,
     official_text,
     report_file_name,
     report_window,
@@ -582,9 +583,9 @@ class FamilyReportPage(QWidget):
             parts.append(f"{day:%m-%d} " + ", ".join(kinds))
         return self.tr("每天的可疑事件：") + list_sep(self._lang()).join(parts)
 
-    def _level_html(self, level: Level) -> str:
+    def _level_html(self, level: Level, word_pair: tuple[str, str] | None = None) -> str:
         st = LEVEL_STYLES[level]
-        word = style.level_text(level)
+        word = self._t(*word_pair) if word_pair else style.level_text(level)
         return (
             f"<span style='background:{st.text};color:white;font-weight:bold;padding:2px 8px'>"
             f"&nbsp;{st.glyph} {html.escape(word)}&nbsp;</span>"
@@ -626,7 +627,7 @@ class FamilyReportPage(QWidget):
         also = self._t(*also_text(s))  # 「同一号码另有 3 次电话…；回拨或回复过…」: as the export says it
         official = self._t(*official_text(s))  # a faked official sender: what to do instead of blocking it
         text = (
-            f"{self._level_html(s.level)} <b style='font-size:large'>{html.escape(who)}</b><br>"
+            f"{self._level_html(s.level, number_badge_word(s))} <b style='font-size:large'>{html.escape(who)}</b><br>"
             f"{html.escape(seen)}<br>{f'<b>{html.escape(also)}</b><br>' if also else ''}{html.escape(reason)}"
             + (f"<br><b>{html.escape(official)}</b>" if official else "")
         )

@@ -446,6 +446,12 @@ def test_an_official_number_used_by_a_scam_is_said_not_to_be_blocked(tmp_path: P
     assert block_example(rep) == ""
     for lang, words in (("zh", "不要拉黑这个号码"), ("en", "do not block this number")):
         assert words in _visible(render_html(rep, lang)), lang
+    # its badge keeps the level's colour and glyph, with the word for what happened: not 「✖ 拦截」 beside 「不要拉黑」
+    # (a later trial)
+    assert "✖ 被冒名 10086" in _visible(render_html(rep, "zh")) and "✖ 拦截 10086" not in _visible(
+        render_html(rep, "zh")
+    )
+    assert "✖ impersonated 10086" in _visible(render_html(rep, "en"))
 
 
 def test_the_printed_report_is_a4_with_its_table_open_and_no_heading_left_at_a_page_foot(tmp_path: Path) -> None:
