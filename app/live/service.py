@@ -725,26 +725,41 @@ class CallBridge(QObject):
         if saved:
             self._save_progress(state, settled=cleared)  # a withdrawal cleared: its note leaves the reasons
         if rose:
-            self._services.alerts.consider(
-                state.key,
-                state.number,
-                state.level,
-                self.ordered_reasons(state),
-                excerpt=state.transcript(),
-                **self._alert_context(state),
-            )
+            self._consider_alert(state)
         if last_words:
             settled = self._settle(state)
             if not (settled or saved) and state.history_id is not None:
                 self._save_progress(state)  # the transcript, even when the words change nothing else
 
+    def _consider_alert(self, state: LineState) -> None:
+        self._services.alerts.consider(
+            state.key,
+            state.number,
+            state.level,
+            self.ordered_reasons(state),
+            excerpt=state.transcript(),
+            **self._alert_context(state),
+        )
+
     def _settle(self, state: LineState) -> bool:
         """After the call: a warning the whole call does not bear out (StreamUpdate.now below WARN) is withdrawn to
-        注意, on the card and in the call's record; one it does bear out, or a number's own level, stays. True when
-        the verdict changed (and the record was saved)."""
+        注意, on the card and in the call's record; one it does bear out, or a number's own level, stays. A short call
+        that the whole text calls a warning the live peak never reached (the peak damps the model more: the call could
+        have gone on to a reassurance) warns once it has ended, and alerts. True when the verdict changed (and the
+        record was saved)."""
         now = state.now
-        if now is None or state.peak < Level.WARN:
+        if now is None:
             return False
+        if state.peak < Level.WARN:
+            if now < Level.WARN or now <= state.level or state.withdrawn:
+                return False
+            state.level, state.score = now, state.now_score
+            if self.lines.get(state.line) is state:
+                self.lineChanged.emit(state.line)
+            if state.history_id is not None:
+                self._save_progress(state, settled=True)
+            self._consider_alert(state)
+            return state.history_id is not None
         withdrawn = now < Level.WARN
         level = max(now, Level.CAUTION) if withdrawn else max(state.peak, now)
         if withdrawn == state.withdrawn and level == state.level:

@@ -129,12 +129,13 @@ class DetectorSession:
         if new:
             since = min(h.start for h in new) - det.reach
             tail = self._ordered[bisect.bisect_left(self._starts, since) :] + new
-        from screening.transcript.detector import STRONG, level_for
+        from screening.transcript.detector import SHORT_TEXT_BY_STYLE, STRONG, level_for
 
         warned = max(self._warned, warned_here)
         strong_ask = self._strong_ask or any(h.weight >= STRONG and not h.narrated for h in new)
+        prior_before = self._prior
         scored, prior = det._score(
-            tail, p, len(ms), self._prior, self.style, warned, state if model else None, strong_ask
+            tail, p, len(ms), prior_before, self.style, warned, state if model else None, strong_ask
         )
         if segment.is_final:
             self._prior = prior
@@ -146,12 +147,18 @@ class DetectorSession:
                 self._starts.insert(i, h.start)
                 self._ordered.insert(i, h)
         candidate = level_for(scored.score, self.base_level)
+        now_score = scored.score
+        if segment.is_final and model and len(ms) < SHORT_TEXT_BY_STYLE.get(self.style, 0):
+            # what the call amounts to if it ends here, judged whole as ``assessment`` judges it: a short call's model
+            # weight is damped less than the live peak's (detector.SHORT_WHOLE_CALL); longer, the two are the same
+            whole, _ = det._score(tail, p, len(ms), prior_before, self.style, warned, state, strong_ask, whole=True)
+            now_score = whole.score
         before = self._level
         new_hits: list[PhraseHit]
         if segment.is_final:
             self._pending = None
-            self._now = candidate
-            self._now_score = round(scored.score, 4)
+            self._now = level_for(now_score, self.base_level)
+            self._now_score = round(now_score, 4)
             if candidate > self._level:
                 self._level = candidate
             new_hits = [h for h in fresh if (h.rule_id, h.start) not in self._pending_hits]

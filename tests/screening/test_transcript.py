@@ -374,7 +374,10 @@ def test_the_live_peak_stays_up_while_now_follows_the_whole_text(det: ScriptDete
     assert last.level >= Level.WARN  # …and the live level stays up
     assert last.now < Level.WARN and last.now == s.assessment.level  # the whole call is no scam
     assert last.now_score == pytest.approx(s.assessment.score, abs=1e-3) and last.now_score < last.score
-    assert all(u.now <= u.level for u in updates)
+    # once the call is past its short start, judged whole and live the damping is the same: now never exceeds the
+    # peak (a short start judged whole damps the model less, detector.SHORT_WHOLE_CALL)
+    said = [len("".join(pieces[: i + 1])) for i in range(len(pieces))]
+    assert all(u.now <= u.level for u, n in zip(updates, said, strict=True) if n >= 45)
     partial = s.feed(TranscriptSegment("好的好的", is_final=False, start=20.0, end=20.5))
     assert partial.now == last.now  # a partial changes nothing permanently
 

@@ -69,3 +69,40 @@ def test_a_recording_is_judged_whole_while_the_live_level_keeps_its_peak(det: Sc
     assert whole.level < Level.WARN
     assert session.assessment.level == whole.level
     assert session.assessment.score == pytest.approx(whole.score, abs=1e-3)
+
+
+SHORT_SCAMS = [  # whole short calls: a betting tip with a top-up, a 'teacher' pushing one more deposit
+    "老板，今晚那场是内部单，稳赢的，跟的话先充两千进来",
+]
+# look-alikes the model alone, or a cue it is less sure of, would have warned on judged whole
+SHORT_LOOK_ALIKES = ["您好，这里是链家，您看中的那套房子需要先交两万诚意金。", "积分马上清零可以兑换现金券到店使用"]
+SHORT_HONEST = [
+    "您好，您的快递明天上午送到，家里有人吗",
+    "您好，我是物业的，明天上午停水两个小时，您提前接点水",
+    "喂，妈，我今晚加班不回来吃饭了，你们先吃",
+]
+
+
+@pytest.mark.parametrize("text", SHORT_SCAMS)
+def test_a_short_call_judged_whole_warns_where_the_live_peak_does_not(det: ScriptDetector, text: str) -> None:
+    """Judged whole (a recording, a call once it ended) a short call with a cue the model is all but sure of is damped
+    linearly over SHORT_WHOLE_CALL syllables; the live peak keeps the squared damping over 40, as a call could go on
+    to its reassurance. ``now`` (what the call amounts to if it ends here) follows the whole text."""
+    one_shot = det.assess(text, style="call")
+    assert one_shot.level >= Level.WARN and one_shot.category == "gambling"
+    session = det.session(style="call")
+    pieces = [p for p in text.replace("，", "，|").split("|") if p]
+    updates = [session.feed(TranscriptSegment(p, True, float(i), i + 0.9)) for i, p in enumerate(pieces)]
+    assert updates[-1].level < Level.WARN  # live: not yet
+    assert updates[-1].now == one_shot.level == session.assessment.level
+    assert updates[-1].now_score == pytest.approx(one_shot.score, abs=1e-3)
+
+
+@pytest.mark.parametrize("text", SHORT_HONEST)
+def test_short_honest_calls_stay_calm_judged_whole(det: ScriptDetector, text: str) -> None:
+    assert det.assess(text, style="call").level < Level.CAUTION
+
+
+@pytest.mark.parametrize("text", SHORT_LOOK_ALIKES)
+def test_short_look_alikes_stay_below_warn_judged_whole(det: ScriptDetector, text: str) -> None:
+    assert det.assess(text, style="call").level < Level.WARN

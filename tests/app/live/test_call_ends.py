@@ -255,3 +255,27 @@ def test_what_the_caller_said_leads_the_reasons_when_it_raised_the_call(qtbot, s
     services.calls.stop_line("manual")
     wait_jobs()
     assert services.history().get(state.history_id)["reasons"][0]["code"] == "script"
+
+
+# A short scam call, all of it: live, its peak stays below a warning (a few words into a call the model is damped
+# more, as the call could go on to a reassurance); heard to its end, the whole call reads as a betting-platform scam.
+SHORT_SCAM = ("老板，今晚那场是内部单，", "稳赢的，", "跟的话先充两千进来")
+
+
+def test_a_short_call_that_reads_as_a_scam_once_it_has_ended_warns_then(qtbot, services, wait_jobs):
+    """The card, the call's record and the alert follow the whole call once it ended (CallBridge._settle)."""
+    raised = []
+    services.alerts.alertRaised.connect(raised.append)
+    state = _call(qtbot, services, "13912345678")
+    for i, piece in enumerate(SHORT_SCAM):
+        services.calls.feed_segment("manual", TranscriptSegment(piece, True, float(i), i + 0.9))
+    qtbot.waitUntil(lambda: len(state.final_text) == len(SHORT_SCAM), timeout=10_000)
+    assert state.peak < Level.WARN and state.level < Level.WARN and not raised  # nothing said mid-call
+    assert state.now is not None and state.now >= Level.WARN
+    services.calls.stop_line("manual")
+    wait_jobs()
+    assert state.level >= Level.WARN and not state.withdrawn
+    assert [a.number for a in raised] == ["13912345678"] and raised[0].level >= Level.WARN
+    row = services.history().get(state.history_id)
+    assert row["level"] >= Level.WARN and row["transcript"] == "".join(SHORT_SCAM)
+    assert row["category"] == "gambling"
