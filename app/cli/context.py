@@ -29,6 +29,18 @@ class CliContext:
         """Pick the user's language for a one-off CLI string."""
         return en if self.lang == "en" else zh
 
+    def names(self, items: Any) -> str:
+        """Names listed as the user's language lists them: 「妈妈、爸爸」, "Mum, Dad"."""
+        return (", " if self.lang == "en" else "、").join(items)
+
+
+def option_arg(option: str, value: str) -> str:
+    """``--profile 妈妈``, or ``--profile "Mum 妈妈"`` for a value a shell would split (bash, cmd and PowerShell
+    alike take it in double quotes): a suggestion the user can paste as it is (a trial's broke at the space)."""
+    if value and not any(ch.isspace() or ch in "\"'`$&|;<>()^%!" for ch in value):
+        return f"{option} {value}"
+    return f'{option} "{value}"'
+
 
 def make_context(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> CliContext:
     data_dir = paths.data_dir(getattr(args, "data_dir", None))

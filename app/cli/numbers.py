@@ -981,7 +981,7 @@ def cmd_history(args: argparse.Namespace, ctx: Any) -> int:
     if profile is not None:
         known = hist.profiles()
         if profile not in known:
-            listed = "、".join(known) if known else ctx.t("（无）", "(none)")
+            listed = ctx.names(known) if known else ctx.t("（无）", "(none)")
             echo_err(
                 ctx,
                 ctx.t(f"没有名为“{profile}”的家人；已有：{listed}", f"no profile named “{profile}”; known: {listed}"),

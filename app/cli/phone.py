@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli import CliContext
+from app.cli.context import option_arg
 from app.display import level_word
 from screening.i18n import count_en, os_reason
 from screening.types import Level
@@ -158,21 +159,21 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.profile and known and args.profile not in known:  # a typo would split one phone's data over two people
         print(
             ctx.t(
-                f"提示：“{args.profile}”是新的家人（已有：{'、'.join(known)}）；如果是输错了名字，请用已有的名字重新导入。",
-                f"note: “{args.profile}” is a new person (people so far: {', '.join(known)}); if the name was mistyped, "
+                f"提示：“{args.profile}”是新的家人（已有：{ctx.names(known)}）；如果是输错了名字，请用已有的名字重新导入。",
+                f"note: “{args.profile}” is a new person (people so far: {ctx.names(known)}); if the name was mistyped, "
                 "import again with the name already there.",
             ),
             file=ctx.err,
         )
     if not args.profile:
         if known:  # rows belong to a person: the same log imported without one is stored again, as nobody's
-            names = "、".join(known)
+            names = ctx.names(known)
             print(
                 ctx.t(
                     f"提示：没有加 --profile，这次导入的记录不属于任何家人（已有：{names}）。"
-                    f"若是同一部手机，请加 --profile {known[0]}，以免重复。",
-                    f"note: no --profile, so these records belong to nobody (people so far: {', '.join(known)}). "
-                    f"For the same phone add --profile {known[0]} so nothing is stored twice.",
+                    f"若是同一部手机，请加 {option_arg('--profile', known[0])}，以免重复。",
+                    f"note: no --profile, so these records belong to nobody (people so far: {names}). "
+                    f"For the same phone add {option_arg('--profile', known[0])} so nothing is stored twice.",
                 ),
                 file=ctx.err,
             )
@@ -394,19 +395,20 @@ def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
             file=ctx.err,
         )
     elif not args.profile and len(known) > 1:
-        listed = "、".join(known)
+        listed = ctx.names(known)
         print(
             ctx.t(
-                f"有 {len(known)} 位家人（{listed}），请加 {' 或 '.join(f'--profile {n}' for n in known)} "
+                f"有 {len(known)} 位家人（{listed}），请加 {' 或 '.join(option_arg('--profile', n) for n in known)} "
                 "说明报告给谁；没有生成报告",
-                f"there are {len(known)} people ({', '.join(known)}): add "
-                f"{' or '.join(f'--profile {n}' for n in known)} to say whose report it is; no report was written",
+                f"there are {len(known)} people ({listed}): add "
+                f"{' or '.join(option_arg('--profile', n) for n in known)} to say whose report it is; no report was "
+                "written",
             ),
             file=ctx.err,
         )
         return 2
     if args.profile and args.profile not in known:
-        listed = "、".join(known) if known else ctx.t("（无）", "(none)")
+        listed = ctx.names(known) if known else ctx.t("（无）", "(none)")
         print(
             ctx.t(
                 f"没有名为“{args.profile}”的家人；已有：{listed}", f"no profile named “{args.profile}”; known: {listed}"

@@ -213,10 +213,6 @@
             <translation>Location unknown</translation>
         </message>
         <message>
-            <source>手动输入</source>
-            <translation>manual entry</translation>
-        </message>
-        <message>
             <source>线路 %1 · %2</source>
             <translation>Line %1 · %2</translation>
         </message>
@@ -303,6 +299,10 @@
         <message>
             <source>对方通话文字</source>
             <translation>Caller's transcript</translation>
+        </message>
+        <message>
+            <source>模拟的来电 · %1</source>
+            <translation>Simulated call · %1</translation>
         </message>
         <message>
             <source>已拉黑</source>
@@ -1006,7 +1006,7 @@
         </message>
         <message>
             <source>备注：</source>
-            <translation>Note:</translation>
+            <translation>Note: </translation>
         </message>
         <message>
             <source>保存</source>
@@ -1141,6 +1141,14 @@
             <translation>For example:</translation>
         </message>
         <message>
+            <source>女儿</source>
+            <translation>Daughter</translation>
+        </message>
+        <message>
+            <source>社区</source>
+            <translation>Community office</translation>
+        </message>
+        <message>
             <source>每行一个号码</source>
             <translation>One number per line</translation>
         </message>
@@ -1165,7 +1173,7 @@
         </message>
         <message>
             <source>家人：</source>
-            <translation>Person:</translation>
+            <translation>Person: </translation>
         </message>
         <message>
             <source>选择家人（手机）</source>
@@ -1739,7 +1747,7 @@
         </message>
         <message>
             <source>备注：</source>
-            <translation>Note:</translation>
+            <translation>Note: </translation>
         </message>
         <message>
             <source>风险分：</source>
@@ -2725,8 +2733,8 @@ Once closed, calls and new recordings are no longer checked and you will not be 
             <translation>Add a new person first with “Add person…” on the Family report page.</translation>
         </message>
         <message>
-            <source>记录</source>
-            <translation>History</translation>
+            <source>这条记录</source>
+            <translation>Record</translation>
         </message>
         <message>
             <source>家人</source>
@@ -2993,7 +3001,7 @@ Once closed, calls and new recordings are no longer checked and you will not be 
         </message>
         <message>
             <source>备注：</source>
-            <translation>Note:</translation>
+            <translation>Note: </translation>
         </message>
         <message>
             <source>举报</source>
@@ -3458,7 +3466,7 @@ Once closed, calls and new recordings are no longer checked and you will not be 
         </message>
         <message>
             <source>家人：</source>
-            <translation>Person:</translation>
+            <translation>Person: </translation>
         </message>
         <message>
             <source>这条短信是哪位家人收到的</source>
@@ -3490,7 +3498,7 @@ Once closed, calls and new recordings are no longer checked and you will not be 
         </message>
         <message>
             <source>备注：</source>
-            <translation>Note:</translation>
+            <translation>Note: </translation>
         </message>
         <message>
             <source>可不填，如 老人没有转账</source>

@@ -84,7 +84,7 @@ class RecordEditDialog(QDialog):
         form = QFormLayout()
         subject_label = QLabel(subject, self)
         subject_label.setWordWrap(True)
-        form.addRow(self.tr("记录"), subject_label)
+        form.addRow(self.tr("这条记录"), subject_label)
         form.addRow(self.tr("家人"), self.profile)
         form.addRow(self.tr("备注"), self.note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)

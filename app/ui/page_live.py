@@ -367,8 +367,10 @@ class CallCard(QFrame):
         self.place_label.setText(place or self.tr("归属地未知"))
         when = getattr(state.event, "received_at", None)
         when_text = when.astimezone().strftime("%H:%M:%S") if isinstance(when, datetime) else ""
-        line_name = self.tr("手动输入") if state.line == "manual" else state.line
-        self.meta_label.setText(self.tr("线路 %1 · %2").replace("%1", line_name).replace("%2", when_text))
+        if state.line == "manual":  # typed in to try the app: no line (a trial read "Line manual entry")
+            self.meta_label.setText(self.tr("模拟的来电 · %1").replace("%1", when_text))
+        else:
+            self.meta_label.setText(self.tr("线路 %1 · %2").replace("%1", state.line).replace("%2", when_text))
         self._show_devices()
         from app.live.service import CallBridge
 

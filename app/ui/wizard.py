@@ -261,7 +261,10 @@ class FamilyPage(_Page):
             self.tr("家人和熟人的号码"),
             self.tr("这些号码打来时永远不会被提醒。每行一个，可以在号码后写上名字。也可以跳过。"),
         )
-        self.explain.setText(self.tr("例如：") + "\n13800138000 女儿\n021-61234567 社区")
+        # the names in the reader's language (a trial read 女儿 and 社区 in the English wizard); any name is taken
+        self.explain.setText(
+            self.tr("例如：") + "\n13800138000 " + self.tr("女儿") + "\n021-61234567 " + self.tr("社区")
+        )
         self.numbers.setPlaceholderText(self.tr("每行一个号码"))
         self.keys_hint.setText(self.tr("按回车换到下一行；在空行上按回车，进入下一步。"))
         self.numbers.setAccessibleName(self.tr("家人号码"))
