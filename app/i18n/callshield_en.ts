@@ -1386,6 +1386,10 @@
             <translation>Add the suspicious numbers to the block list (Lists page), e.g. %1, and block them on the phone too.</translation>
         </message>
         <message>
+            <source>把这些可疑号码加入黑名单，也在手机上拉黑：%1（在“查号”页粘贴、查询后选中它们，点“加入名单”）。</source>
+            <translation>Block these suspicious numbers, on the phone too: %1 (paste them on the “Check” page, check them, select them and click “Add to list”).</translation>
+        </message>
+        <message>
             <source>拿不准时，拨打 96110（全国反诈专线）问一问；已经转账的，马上打 110 报警。</source>
             <translation>When in doubt, call 96110 (the national anti-fraud line); if money was already sent, call 110 at once.</translation>
         </message>

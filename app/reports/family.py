@@ -16,6 +16,7 @@ import json
 import os
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
@@ -467,17 +468,32 @@ def _number_key(number: str, e164: str | None = None) -> str:
     return e164 or normalise(number).key or number
 
 
-def block_example(rep: SafetyReport) -> str:
-    """The number "what to do next" suggests blocking, or ``""``: the first flagged warn or block that is no official
-    service number (10086 and 95588 are faked as senders, and blocking them would also block their real calls, as the
-    lists warn), no withheld one and none already on a list; without the spaces a backup wrote it with (1069 0000
-    123 is typed 10690000123). The page and the exported report say the same."""
+BLOCK_NAMED = 5  # numbers "what to do next" names to block; more are counted (「等 7 个」)
+
+
+def block_numbers(rep: SafetyReport) -> list[str]:
+    """The numbers "what to do next" says to block: each flagged warn or block that is no official service number
+    (10086 and 95588 are faked as senders, and blocking them would also block their real calls, as the lists warn),
+    no withheld one and none already on a list; without the spaces a backup wrote it with (1069 0000 123 is typed
+    10690000123). Every one, most suspicious first (a trial read one number and took it for the whole list). The
+    page and the exported report say the same."""
+    out: list[str] = []
     for s in rep.numbers:
         number = normalise(s.number)
         shown = len(number.digits) >= 3  # (a withheld caller's "-2" or "Unknown" is nobody to block)
         if s.level >= Level.WARN and shown and not s.listed and numbering_plan().official_for_key(number.key) is None:
-            return "".join(s.number.split())
-    return ""
+            out.append("".join(s.number.split()))
+    return out
+
+
+def block_numbers_text(numbers: Sequence[str], lang: str | None) -> str:
+    """「10690000123、17112345678 等 7 个」, "10690000123, 17112345678 and 5 more": the first BLOCK_NAMED, the rest
+    counted."""
+    named = numbers[:BLOCK_NAMED]
+    more = len(numbers) - len(named)
+    if lang == "en":
+        return ", ".join(named) + (f" and {more} more" if more else "")
+    return "、".join(named) + (f" 等 {len(numbers)} 个" if more else "")
 
 
 def _loads(value: str | None) -> list[Any]:
@@ -870,7 +886,7 @@ def render_html(rep: SafetyReport, lang: str | None) -> str:
             more = (f"另有 {rep.items_not_shown} 条没有列出", f"{rep.items_not_shown} more not listed")
             parts.append(f"<p class='muted'>{_e(_t(more, lang, ' / '))}</p>")
     # what to do
-    example = block_example(rep)
+    to_block = block_numbers(rep)
     parts.append(f"<h2>{_bi('接下来怎么做', 'What to do next', lang)}</h2><section><ol class='todo'>")
     parts.append(
         "<li>"
@@ -882,16 +898,27 @@ def render_html(rep: SafetyReport, lang: str | None) -> str:
         + "</li>"
     )
     # plain steps in the app for a family reader, never a command line
-    number_zh = f" {example}" if example else "可疑号码"
-    number_en = f" {example}" if example else " the number"
-    block_zh = (
-        "把可疑号码加入黑名单：在家里电脑上打开来电护盾，点“名单”，选中“我的黑名单”，点“添加号码…”，"
-        f"填入{number_zh}，再点“保存”"
-    )
-    block_en = (
-        "Block the suspicious numbers: on the family computer open CallShield, go to “Lists”, select "
-        f"“My blocklist”, click “Add number…”, enter{number_en} and click “Save”"
-    )
+    if len(to_block) > 1:  # several at once: pasted on 查号 and added together (the list's dialog takes one)
+        block_zh = (
+            f"把可疑号码加入黑名单：{block_numbers_text(to_block, 'zh')}。在家里电脑上打开来电护盾，点“查号”，"
+            "把这些号码粘贴进去查一下，在表格里选中它们，“把选中的号码加入”选“我的黑名单”，再点“加入名单”"
+        )
+        block_en = (
+            f"Block the suspicious numbers: {block_numbers_text(to_block, 'en')}. On the family computer open "
+            "CallShield, go to “Check”, paste these numbers and check them, select them in the table, choose "
+            "“My blocklist” beside “Add the selected numbers to” and click “Add to list”"
+        )
+    else:
+        number_zh = f" {to_block[0]} " if to_block else "可疑号码"
+        number_en = f" {to_block[0]}" if to_block else " the number"
+        block_zh = (
+            "把可疑号码加入黑名单：在家里电脑上打开来电护盾，点“名单”，选中“我的黑名单”，点“添加号码…”，"
+            f"填入{number_zh}，再点“保存”"
+        )
+        block_en = (
+            "Block the suspicious numbers: on the family computer open CallShield, go to “Lists”, select "
+            f"“My blocklist”, click “Add number…”, enter{number_en} and click “Save”"
+        )
     parts.append(f"<li>{_bi(block_zh + '；也在手机上拉黑。', block_en + '; block them on the phone too.', lang)}</li>")
     parts.append(
         "<li>"

@@ -47,7 +47,8 @@ from app.reports.family import (
     NumberSummary,
     SafetyReport,
     also_text,
-    block_example,
+    block_numbers,
+    block_numbers_text,
     contacted_text,
     number_badge_word,
     official_text,
@@ -522,7 +523,7 @@ class FamilyReportPage(QWidget):
             for card in self.count_cards.values():
                 card.clear()
             self.chart_text.clear()
-            self.todo.setText(self._todo_html(""))
+            self.todo.setText(self._todo_html([]))
             return
         if rep.risky_total:
             self.verdict.setText(
@@ -572,7 +573,7 @@ class FamilyReportPage(QWidget):
             more.setObjectName("hint")
             self.items_box.addWidget(more)
         self.items_title.setVisible(bool(rep.items))
-        self.todo.setText(self._todo_html(block_example(rep)))
+        self.todo.setText(self._todo_html(block_numbers(rep)))
 
     def _timeline_words(self, rep: SafetyReport) -> str:
         if not rep.timeline:  # the chart's own words (``timeline_empty_pair``)
@@ -664,12 +665,14 @@ class FamilyReportPage(QWidget):
             lines.append(f"<i>“{html.escape(it.excerpt)}”</i>")
         return self._card("<br>".join(lines), f"{kind} {who} {scheme}")
 
-    def _todo_html(self, block_example: str) -> str:
+    def _todo_html(self, to_block: list[str]) -> str:
         block = self.tr("把可疑号码加入黑名单（“名单”页面），也在手机上拉黑。")
-        if block_example:
-            block = self.tr("把可疑号码加入黑名单（“名单”页面），例如 %1，也在手机上拉黑。").replace(
-                "%1", block_example
-            )
+        if len(to_block) == 1:
+            block = self.tr("把可疑号码加入黑名单（“名单”页面），例如 %1，也在手机上拉黑。").replace("%1", to_block[0])
+        elif to_block:  # every one (a trial read the one example as the whole list)
+            block = self.tr(
+                "把这些可疑号码加入黑名单，也在手机上拉黑：%1（在“查号”页粘贴、查询后选中它们，点“加入名单”）。"
+            ).replace("%1", block_numbers_text(to_block, self._lang()))
         items = [
             self.tr("拿不准时，拨打 96110（全国反诈专线）问一问；已经转账的，马上打 110 报警。"),
             block,

@@ -78,6 +78,10 @@ def test_import_backup_through_the_page_shows_the_report(page: FamilyReportPage,
     items = _cards_text(page, page.items_box)
     assert "刷单" in items and "3344556677" in items and "10086-jf.top" in items and "诈骗类型：" in items
     assert "96110" in page.todo.text() and rep.numbers[0].number in page.todo.text()
+    from app.reports.family import block_numbers
+
+    to_block = block_numbers(rep)  # every one, as the export says them (a trial took one example for the list)
+    assert len(to_block) > 1 and all(n in page.todo.text() for n in to_block) and "10086" not in to_block
     # a re-import adds nothing
     page.import_paths([str(backup_dir)])
     assert "新增 0 条记录" in page.status.text()

@@ -226,10 +226,12 @@ def test_one_caller_written_two_ways_is_one_card_and_an_official_sender_is_never
     zh, en = render_html(rep, "zh"), render_html(rep, "en")
     todo, todo_en = zh[zh.index("接下来怎么做") :], en[en.index("What to do next") :]
     assert "10086" not in todo and "10086" not in todo_en
-    from app.reports.family import block_example  # the 家人报告 page's own "what to do next" says the same
+    from app.reports.family import block_numbers  # the 家人报告 page's own "what to do next" says the same
 
-    assert block_example(rep).replace(" ", "") == "+85296110"
-    assert "+85296110" in todo.replace(" ", "") and "+85296110" in todo_en.replace(" ", "")
+    # every number to block, each once, the official one never (a later trial took one example for the whole list)
+    assert [n.replace(" ", "") for n in block_numbers(rep)] == ["+85296110", "17012345678"]
+    for page in (todo, todo_en):
+        assert "+85296110" in page.replace(" ", "") and "17012345678" in page
 
 
 def test_all_clear_only_when_something_was_checked() -> None:
@@ -329,7 +331,7 @@ def test_what_to_do_next_never_names_a_number_already_on_a_list(tmp_path: Path) 
     to the blocklist, and 1069 0000 123 was to be typed with the backup's spaces."""
     from datetime import datetime, timezone
 
-    from app.reports.family import block_example, collect_report
+    from app.reports.family import block_numbers, collect_report
     from blocklists.db import open_db
     from blocklists.history import History
 
@@ -350,7 +352,7 @@ def test_what_to_do_next_never_names_a_number_already_on_a_list(tmp_path: Path) 
     rep = collect_report(db, "妈妈", days=7, tz=timezone.utc, now=datetime(2026, 12, 3, tzinfo=timezone.utc))
     db.close()
     assert [(s.number, s.listed) for s in rep.numbers] == [("95275012", True), ("1069 0000 123", False)]
-    assert block_example(rep) == "10690000123"
+    assert block_numbers(rep) == ["10690000123"]
     todo = _visible(render_html(rep, "zh"))
     todo = todo[todo.index("接下来怎么做") :]
     assert "10690000123" in todo and "95275012" not in todo
@@ -434,7 +436,7 @@ def test_an_official_number_used_by_a_scam_is_said_not_to_be_blocked(tmp_path: P
     China Mobile on his mother's phone. The card says the name was borrowed and not to block the number."""
     from datetime import datetime, timezone
 
-    from app.reports.family import block_example, collect_report
+    from app.reports.family import block_numbers, collect_report
     from blocklists.db import open_db
     from blocklists.history import History
 
@@ -443,7 +445,7 @@ def test_an_official_number_used_by_a_scam_is_said_not_to_be_blocked(tmp_path: P
                         profile="妈妈", occurred_at="2026-12-01T02:00:00+00:00")  # fmt: skip
     rep = collect_report(db, "妈妈", days=7, tz=timezone.utc, now=datetime(2026, 12, 3, tzinfo=timezone.utc))
     db.close()
-    assert block_example(rep) == ""
+    assert block_numbers(rep) == []
     for lang, words in (("zh", "不要拉黑这个号码"), ("en", "do not block this number")):
         assert words in _visible(render_html(rep, lang)), lang
     # its badge keeps the level's colour and glyph, with the word for what happened: not 「✖ 拦截」 beside 「不要拉黑」
