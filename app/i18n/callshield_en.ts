@@ -1425,6 +1425,10 @@
             <translation>Import finished: </translation>
         </message>
         <message>
+            <source>导入没有成功：</source>
+            <translation>Import failed: </translation>
+        </message>
+        <message>
             <source>。</source>
             <translation>. </translation>
         </message>

@@ -756,8 +756,12 @@ class FamilyReportPage(QWidget):
         def text() -> str:
             lang = self._lang()
             summary = [m.render(lang) for m in result.summary()]  # the same words as the CLI's summary
-            lines = [self.tr("导入完成：") + summary[0] + "".join(self.tr("。") + line for line in summary[1:])]
-            lines += ["✗ " + f.error.render(lang) for f in result.files if f.error is not None]
+            # each file's failure first, as the command line prints them: the summary's 「原因见上」 is true here too
+            # (a trial read "see why above" over the reason below it, under "Import finished")
+            lines = ["✗ " + f.error.render(lang) for f in result.files if f.error is not None]
+            failed_all = bool(result.files) and all(f.error is not None for f in result.files)
+            head = self.tr("导入没有成功：") if failed_all else self.tr("导入完成：")
+            lines.append(head + summary[0] + "".join(self.tr("。") + line for line in summary[1:]))
             if outside := self._flagged_outside_period(result.flagged):  # (the page shows the chosen period only)
                 lines.append(
                     self.tr(

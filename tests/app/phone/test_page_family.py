@@ -376,3 +376,19 @@ def test_the_period_can_be_this_month_or_last_month(page: FamilyReportPage) -> N
     assert since is not None and until is not None and until.date() == today.replace(day=1)
     assert since.date() == (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1) and 28 <= days <= 31
     assert page.period_combo.currentText() == "上个月"
+
+
+def test_an_import_that_failed_says_so_with_the_reason_above_its_summary(page: FamilyReportPage, backup_dir, tmp_path):
+    """A trial: "Import finished: … no file was imported (see why above)" with the reason on the line below. Each
+    failure comes first, as on the command line, and a failed import is headed as one."""
+    page.add_profile("妈妈")
+    cut = tmp_path / "sms-cut.xml"
+    full = (backup_dir / "sms-20261204093000.xml").read_bytes()
+    cut.write_bytes(full[: len(full) // 2])
+    page.import_paths([str(cut)])
+    lines = page.status.text().splitlines()
+    assert lines[0].startswith("✗ ") and "sms-cut.xml" in lines[0] and "中断" in lines[0]
+    assert lines[1].startswith("导入没有成功：") and "原因见上" in lines[1]
+    page.import_paths([str(cut), str(backup_dir / "calls-20261204093000.xml")])  # one good file: finished, one ✗
+    lines = page.status.text().splitlines()
+    assert lines[0].startswith("✗ ") and lines[1].startswith("导入完成：") and "原因见上" in lines[1]
