@@ -2737,8 +2737,8 @@ Once closed, calls and new recordings are no longer checked and you will not be 
             <translation>Note</translation>
         </message>
         <message>
-            <source>新的家人请先在“家人报告”页用“添加家人…”添加。</source>
-            <translation>Add a new person first with “Add person…” on the Family report page.</translation>
+            <source>添加家人…</source>
+            <translation>Add person…</translation>
         </message>
         <message>
             <source>这条记录</source>

@@ -58,9 +58,13 @@ def delete_record(services: AppServices, history_id: int) -> bool:
 
 def edit_record(services: AppServices, history_id: int, profile: str, note: str) -> bool:
     """Writer job: move one row to another person ('' for none) and set its 备注; False when the row is gone (deleted
-    in another window). Only these two columns change: the verdict, the time and the number stay as recorded."""
+    in another window). Only these two columns change: the verdict, the time and the number stay as recorded; a new
+    person is added to the people the app knows."""
+    history = services.history()
     try:
-        services.history().update(history_id, profile=profile.strip(), note=note.strip())
+        history.update(history_id, profile=profile.strip(), note=note.strip())
     except KeyError:
         return False
+    if profile.strip():
+        history.add_profile(profile)
     return True

@@ -46,6 +46,7 @@ from app.ui.widgets import (
     FlowLayout,
     HighlightedTranscript,
     VerdictBanner,
+    ask_person_name,
     date_range_edits,
     hint_label,
     page_title,
@@ -78,14 +79,18 @@ class RecordEditDialog(QDialog):
         self.note = QLineEdit(note, self)
         self.note.setPlaceholderText(self.tr("例如：妈妈说已经挂断，没有回拨"))
         self.note.setAccessibleName(self.tr("备注"))
-        hint = QLabel(self.tr("新的家人请先在“家人报告”页用“添加家人…”添加。"), self)
-        hint.setObjectName("hint")
-        hint.setWordWrap(True)
+        self.note.setMinimumWidth(self.note.fontMetrics().horizontalAdvance("M") * 28)  # (large text: not clipped)
+        # a person not in the list yet is added here, not on another page first (a trial went round by 家人报告)
+        self.add_person = QPushButton(self.tr("添加家人…"), self)
+        self.add_person.clicked.connect(self.ask_person)
+        person = QHBoxLayout()
+        person.addWidget(self.profile, 1)
+        person.addWidget(self.add_person)
         form = QFormLayout()
         subject_label = QLabel(subject, self)
         subject_label.setWordWrap(True)
         form.addRow(self.tr("这条记录"), subject_label)
-        form.addRow(self.tr("家人"), self.profile)
+        form.addRow(self.tr("家人"), person)
         form.addRow(self.tr("备注"), self.note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("保存"))
@@ -94,8 +99,18 @@ class RecordEditDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(hint)
         layout.addWidget(buttons)
+
+    def ask_person(self) -> None:
+        name = ask_person_name(self)
+        if name is not None and name.strip():
+            self.choose_new_person(name.strip())
+
+    def choose_new_person(self, name: str) -> None:
+        """Add ``name`` to the choice and choose it; the person is kept when the record is saved (``edit_record``)."""
+        if self.profile.findData(name) < 0:
+            self.profile.addItem(name, name)
+        self.profile.setCurrentIndex(self.profile.findData(name))
 
     def chosen(self) -> tuple[str, str]:
         return str(self.profile.currentData() or ""), self.note.text().strip()

@@ -515,3 +515,22 @@ def test_editing_a_record_deleted_meanwhile_says_so(services) -> None:
     gone = services.history().add_sms("10690000124", "退订回T", source="check")
     services.history().delete(gone)
     assert edit_record(services, gone, "妈妈", "") is False
+
+
+def test_a_record_moves_to_a_person_added_in_the_same_dialog(qtbot, services, wait_jobs) -> None:
+    """A trial had to cancel, add the person on 家人报告, come back and find the record again: 添加家人… in the
+    dialog adds the person, and saving keeps them among the people the app knows."""
+    history = services.history()
+    moved = history.add_sms("10690000124", "【优选商城】诚聘兼职刷单，日结200元", source="check", profile="刘阿姨")
+    page = _page(qtbot, services, wait_jobs)
+    page.table.select_source_row(page.model.find_row(lambda r: r.id == moved))
+    page.ask_edit_current()
+    dialog = page.edit_dialog
+    assert dialog is not None and dialog.add_person.isVisible()
+    dialog.choose_new_person("3号楼张伯伯")
+    assert dialog.chosen() == ("3号楼张伯伯", "")
+    dialog.accept()
+    wait_jobs()
+    assert history.get(moved)["profile"] == "3号楼张伯伯"
+    assert set(history.profiles()) == {"3号楼张伯伯"}  # 刘阿姨 had no other record; the new person is known
+    qtbot.waitUntil(lambda: "3号楼张伯伯" in page.profiles, timeout=5000)  # the person filter offers them
