@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import Any, TypeGuard
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
@@ -32,7 +32,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.display import CHAT, LIST_CATEGORIES, about_text, call_line, category_label, scheme_name, shown_category
+from app.display import (
+    CHAT,
+    LIST_CATEGORIES,
+    about_text,
+    call_line,
+    category_label,
+    own_message,
+    scheme_name,
+    shown_category,
+)
 from app.local_zone import local_day_start
 from app.models.history_model import HistoryModel, HistoryRow
 from app.operations import DataArea
@@ -61,6 +70,12 @@ log = logging.getLogger(__name__)
 BANNER_REASONS = 4  # reasons shown in the verdict banner; the export has them all
 
 RANGE_ALL, RANGE_TODAY, RANGE_7, RANGE_30, RANGE_CUSTOM = range(5)
+
+
+def _reportable(row: HistoryRow | None) -> TypeGuard[HistoryRow]:
+    """Whether 举报… can report a record's number: a caller's, a text's sender's or a recording's number, never the
+    person's own sent message nor a pasted chat's (a trial found it greyed out for every text message)."""
+    return row is not None and bool(row.number) and row.call_type != CHAT and not own_message(row)
 
 
 class RecordEditDialog(QDialog):
@@ -534,7 +549,7 @@ class HistoryPage(QWidget):
     def report_current(self) -> None:
         """举报 the caller of the row in view (app.ui.community: dialog, then the operations module)."""
         row: HistoryRow | None = self.table.current_row()
-        if row is None or row.kind != "call" or not row.number:
+        if not _reportable(row):
             return
         self.report_dialog = open_report_dialog(
             self.services, self, row.number, on_done=lambda r: self.status.setText(reported_text(r))
@@ -606,7 +621,7 @@ class HistoryPage(QWidget):
 
     def _show_current(self, *_: Any) -> None:
         row: HistoryRow | None = self.table.current_row()
-        self.report_button.setEnabled(row is not None and row.kind == "call" and bool(row.number))
+        self.report_button.setEnabled(_reportable(row))
         self.delete_button.setEnabled(row is not None and row.id is not None)
         self.edit_button.setEnabled(row is not None and row.id is not None)
         lang = self._lang()

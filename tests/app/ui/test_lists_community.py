@@ -335,3 +335,29 @@ def test_english_ui_through_the_translation_files(
         assert page.reports.export_button.text() == "Export for the volunteer centre…"
     finally:
         install_language(qapp, "zh")
+
+
+def test_a_texts_sender_is_reported_from_history_but_not_an_own_or_pasted_chat(qtbot, page_services) -> None:
+    """A trial: 举报… stayed grey for every text message. A received text's sender can be reported; a message the
+    person sent and a pasted chat (no one number behind it) cannot."""
+    from app.ui.page_history import HistoryPage
+
+    h = page_services.history()
+    scam = h.add_sms("10690000123", "【优选】诚聘兼职刷单，日结200元", source="phone-backup")
+    own = h.add_sms("13800138000", "妈，我到家了", source="phone-backup", call_type="sent")
+    chat = h.add_sms("", "客服：退款要先进群\n我：好的", source="check", call_type="chat")
+    history = HistoryPage(page_services)
+    qtbot.addWidget(history)
+    history.show()
+    qtbot.waitUntil(lambda: history.model.rowCount() == 3)
+    for record_id, reportable in ((scam, True), (own, False), (chat, False)):
+        history.table.select_source_row(history.model.find_row(lambda r, i=record_id: r.id == i))
+        assert history.report_button.isEnabled() is reportable, record_id
+    history.table.select_source_row(history.model.find_row(lambda r: r.id == scam))
+    history.report_current()
+    dialog = history.report_dialog
+    assert dialog is not None and dialog.isVisible() and dialog.number_edit.text().endswith("10690000123")
+    dialog.choose("fraud", "刷单短信")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    [report] = ops.list_reports(page_services.db_path)
+    assert report.category == "fraud" and report.number.endswith("10690000123")
