@@ -621,7 +621,7 @@ def also_text(s: NumberSummary) -> tuple[str, str]:
         en.append(
             "Also from this number: "
             + ", ".join(f"{n} {KIND_COUNTED[k][1 if n == 1 else 2]}" for k, n in s.also_counts.items())
-            + ", not flagged themselves"
+            + (", not flagged itself" if sum(s.also_counts.values()) == 1 else ", not flagged themselves")
         )
     if s.answered:
         zh.append(f"回拨或回复过这个号码 {s.answered} 次")

@@ -303,6 +303,8 @@ def test_a_flagged_numbers_other_calls_and_the_persons_reply_are_told(tmp_path: 
                                "replied to it twice.")  # fmt: skip
     assert "同一号码另有 2 次电话" in _visible(render_html(rep, "zh"))
     assert "replied to it twice" in _visible(render_html(rep, "en"))
+    card.also_counts, card.answered = {"sms": 1}, 0  # one: "itself" (a trial read "1 text message, … themselves")
+    assert also_text(card)[1] == "Also from this number: 1 text message, not flagged itself."
     card.also_counts, card.answered = {}, 0
     assert also_text(card) == ("", "") and "同一号码" not in _visible(render_html(rep, "zh"))
 
