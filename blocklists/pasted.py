@@ -193,9 +193,11 @@ def _joins(group: list[str], token: str) -> bool:
     abroad = _abroad(so_far, first)
     if abroad is not None:
         return _continues_abroad(abroad, digits(token))
-    if so_far.startswith("0086"):  # 0086 138 0013 8000: the mobile's length is counted after the country code
+    # 0086 138 0013 8000: a mobile's length is counted after the country code (a landline's, +86 10 1234 5678, with
+    # it: its 0 is not written, and 110 after it is the next number)
+    if re.match(r"00861[3-9]", so_far):
         so_far = so_far[4:]
-    elif first.startswith("+") and so_far.startswith("86"):
+    elif first.startswith("+") and re.match(r"861[3-9]", so_far):
         so_far = so_far[2:]
     return len(digits(token)) <= 4 and len(so_far) < MOBILE_DIGITS
 
@@ -212,20 +214,27 @@ def _abroad(so_far: str, first: str) -> str | None:
     return None if not international or international.startswith("86") else international
 
 
+_STILL_A_NUMBER = (
+    phonenumbers.ValidationResult.IS_POSSIBLE,
+    phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
+    phonenumbers.ValidationResult.TOO_SHORT,
+)
+
+
 def _continues_abroad(international: str, token: str) -> bool:
     """Whether a group of digits continues another country's number: its groups run longer than China's (a UK
-    mobile is written +44 7700 900123), so a group joins while the number is not yet a valid one of its country and
-    would still be a possible length with the group (``+44 7700 900123 95588`` is two numbers)."""
+    mobile is written +44 7700 900123) or shorter (+886 912 345 678, +33 1 23 45 67 89). A group joins when the
+    number with it is a valid one of its country (+49 30 1234 5678: valid at +49 30 1234 too), or while the number so
+    far is not valid yet and with the group is not too long (``+44 7700 900123 95588`` is two numbers)."""
     if not token or len(token) > 6:
         return False
     try:
-        if phonenumbers.is_valid_number(phonenumbers.parse("+" + international)):
-            return False
+        now = phonenumbers.parse("+" + international)
         longer = phonenumbers.parse("+" + international + token)
     except phonenumbers.NumberParseException:
         return False
-    reason = phonenumbers.is_possible_number_with_reason(longer)
-    return reason in (
-        phonenumbers.ValidationResult.IS_POSSIBLE,
-        phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
-    )
+    if phonenumbers.is_valid_number(longer):
+        return True
+    if phonenumbers.is_valid_number(now):
+        return False
+    return phonenumbers.is_possible_number_with_reason(longer) in _STILL_A_NUMBER

@@ -134,6 +134,13 @@ def test_a_name_beside_a_lines_only_number_is_its_name(text: str, named: list[tu
         ("+44 20 7946 0958", ["+44 20 7946 0958"]),
         ("+1 415 555 2671", ["+1 415 555 2671"]),
         ("+81 3 1234 5678", ["+81 3 1234 5678"]),
+        # shorter groups, and numbers valid at a shorter length (a review: each of these was split)
+        ("+886 912 345 678", ["+886 912 345 678"]),
+        ("+855 12 345 678", ["+855 12 345 678"]),
+        ("+33 1 23 45 67 89", ["+33 1 23 45 67 89"]),
+        ("+49 30 1234 5678", ["+49 30 1234 5678"]),
+        ("+39 06 1234 5678", ["+39 06 1234 5678"]),
+        ("001 415 555 2671", ["001 415 555 2671"]),
         # complete, or too long with the next group: the next group is the next number
         ("+44 7700 900123 95588", ["+44 7700 900123", "95588"]),
         ("+44 20 7946 0958 110", ["+44 20 7946 0958", "110"]),
@@ -141,6 +148,7 @@ def test_a_name_beside_a_lines_only_number_is_its_name(text: str, named: list[tu
         # China's own numbers keep its grouping rules
         ("+86 138 0013 8000 95588", ["+86 138 0013 8000", "95588"]),
         ("0086 138 0013 8000", ["0086 138 0013 8000"]),
+        ("+86 10 1234 5678 110", ["+86 10 1234 5678", "110"]),  # a landline: no 0 written, counted with its 86
         ("+852 96110", ["+852 96110"]),
     ],
 )
