@@ -709,14 +709,19 @@ class CallBridge(QObject):
             if (state.category is None or rose or last_words) and state.category != update.category:
                 state.category = update.category
                 changed_scheme = True
-        state.peak, state.peak_score = level, score  # the session's level and score are already its peaks
+        # the session's level and score are already its peaks; a warning the whole call raised once it had ended
+        # (``_settle``) stays the peak, for the words flushed after it to bear out or withdraw
+        if level >= state.peak:
+            state.peak, state.peak_score = level, score
         cleared = rose and state.withdrawn  # (only flushed words after the call can raise it again)
         if cleared:
             self._set_withdrawn(state, False)
-        changed = (level != state.level and not state.withdrawn) or abs(score - state.score) > 1e-9 or changed_scheme
+        new_level = max(state.level, level) if rose else max(level, state.peak)
+        new_score = score if level >= state.peak else state.peak_score
+        changed = (new_level != state.level and not state.withdrawn) or abs(new_score - state.score) > 1e-9
+        changed = changed or changed_scheme
         if not state.withdrawn:
-            state.level = max(state.level, level) if rose else level
-            state.score = score
+            state.level, state.score = new_level, new_score
         if shown:
             self.transcriptUpdated.emit(line, segment, update)
             if changed:
@@ -753,6 +758,9 @@ class CallBridge(QObject):
         if state.peak < Level.WARN:
             if now < Level.WARN or now <= state.level or state.withdrawn:
                 return False
+            # the whole call's warning is its peak now: words a recogniser flushes after it withdraw it or bear it out
+            # as they would a live warning (below), the family told either way
+            state.peak, state.peak_score = now, state.now_score
             state.level, state.score = now, state.now_score
             if self.lines.get(state.line) is state:
                 self.lineChanged.emit(state.line)

@@ -279,3 +279,51 @@ def test_a_short_call_that_reads_as_a_scam_once_it_has_ended_warns_then(qtbot, s
     row = services.history().get(state.history_id)
     assert row["level"] >= Level.WARN and row["transcript"] == "".join(SHORT_SCAM)
     assert row["category"] == "gambling"
+
+
+def _short_scam_then_flushed(qtbot, services, monkeypatch, tail: str):
+    """The short scam call, its last words (``tail``) flushed by the recogniser after the call ended; the alerts
+    raised, and the keys the family's alert was withdrawn for (``AlertService.withdraw``, spied on)."""
+    raised, withdrawn = [], []
+    services.alerts.alertRaised.connect(raised.append)
+    real_withdraw = services.alerts.withdraw
+
+    def withdraw(key, *args, **kwargs):  # type: ignore[no-untyped-def]
+        withdrawn.append(key)
+        return real_withdraw(key, *args, **kwargs)
+
+    monkeypatch.setattr(services.alerts, "withdraw", withdraw)
+    state = _call(qtbot, services, "13912345678")
+    script = [("final", piece, float(i), i + 0.9) for i, piece in enumerate(SHORT_SCAM)]
+    release = threading.Event()
+    services.calls.listen("manual", EndlessSilence(), SlowFlushRecognizer(tail, release, script))
+    qtbot.waitUntil(lambda: len(state.final_text) == len(SHORT_SCAM), timeout=10_000)
+    assert state.peak < Level.WARN
+    services.calls.stop_line("manual")  # the whole call so far warns at once, while the last words are still coming
+    assert state.level >= Level.WARN and len(raised) == 1
+    levels: list[Level] = []
+    services.calls.lineChanged.connect(lambda _line: levels.append(state.level))
+    release.set()
+    qtbot.waitUntil(lambda: len(state.final_text) == len(SHORT_SCAM) + 1, timeout=10_000)
+    return state, raised, withdrawn, levels
+
+
+def test_a_short_calls_end_warning_stands_through_neutral_last_words(qtbot, services, wait_jobs, monkeypatch):
+    """A review: 「嗯」 flushed after the end-of-call warning flipped the card WARN → CAUTION → WARN."""
+    state, raised, withdrawn, levels = _short_scam_then_flushed(qtbot, services, monkeypatch, "嗯")
+    wait_jobs()
+    assert state.level >= Level.WARN and not state.withdrawn and not withdrawn and len(raised) == 1
+    assert all(level >= Level.WARN for level in levels)  # never shown calmer in between
+    assert services.history().get(state.history_id)["level"] >= Level.WARN
+
+
+def test_a_short_calls_end_warning_is_withdrawn_by_reassuring_last_words(qtbot, services, wait_jobs, monkeypatch):
+    """A review: reassuring last words dropped the end-of-call warning to caution quietly (no withdrawal note, the
+    family's alert never corrected). Now they withdraw it as they would a live warning."""
+    tail = "哈哈开玩笑的，我是你表弟小刚，逗你玩呢，千万别充钱，网上赌球都是骗人的，我们单位刚开了反诈会"
+    state, raised, withdrawn, _levels = _short_scam_then_flushed(qtbot, services, monkeypatch, tail)
+    wait_jobs()
+    assert state.withdrawn and state.level is Level.CAUTION and len(raised) == 1
+    assert withdrawn == [state.key]  # the family's alert is corrected
+    row = services.history().get(state.history_id)
+    assert row["level"] is Level.CAUTION and row["reasons"][0]["code"] == "call.warning_withdrawn"
