@@ -139,6 +139,9 @@ class LineState:
     now_score: float = 0.0
     peak: Level = Level.UNKNOWN
     peak_score: float = 0.0
+    # a warning the whole call raised once it had ended, where the live peak never reached one (``_settle``): the
+    # peak from then on, for the words flushed after it to bear out or withdraw
+    ended_peak: tuple[Level, float] | None = None
     withdrawn: bool = False  # the card and the call's record say the earlier warning was withdrawn
     # The scheme the call is shown under and saved with (StreamUpdate.category of the final words): taken when the
     # call is first named or its level rises, and again when it ends, so it does not flicker between two schemes
@@ -711,13 +714,14 @@ class CallBridge(QObject):
                 changed_scheme = True
         # the session's level and score are already its peaks; a warning the whole call raised once it had ended
         # (``_settle``) stays the peak, for the words flushed after it to bear out or withdraw
-        if level >= state.peak:
-            state.peak, state.peak_score = level, score
+        state.peak, state.peak_score = level, score
+        if state.ended_peak is not None and state.ended_peak[0] > level:
+            state.peak, state.peak_score = state.ended_peak
         cleared = rose and state.withdrawn  # (only flushed words after the call can raise it again)
         if cleared:
             self._set_withdrawn(state, False)
-        new_level = max(state.level, level) if rose else max(level, state.peak)
-        new_score = score if level >= state.peak else state.peak_score
+        new_level = max(state.level, level) if rose else state.peak
+        new_score = state.peak_score
         changed = (new_level != state.level and not state.withdrawn) or abs(new_score - state.score) > 1e-9
         changed = changed or changed_scheme
         if not state.withdrawn:
@@ -760,7 +764,7 @@ class CallBridge(QObject):
                 return False
             # the whole call's warning is its peak now: words a recogniser flushes after it withdraw it or bear it out
             # as they would a live warning (below), the family told either way
-            state.peak, state.peak_score = now, state.now_score
+            state.peak, state.peak_score = state.ended_peak = (now, state.now_score)
             state.level, state.score = now, state.now_score
             if self.lines.get(state.line) is state:
                 self.lineChanged.emit(state.line)
