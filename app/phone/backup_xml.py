@@ -74,10 +74,10 @@ class BackupProblem(MessageCode):
         "{path} contains a DTD or entity declarations, which no phone backup has; refused for safety",
     )
     NOT_UTF8 = (
-        "{path} 从第 {line} 行起不是 UTF-8 编码的文字（文件开头是），可能用别的编码另存过，或已损坏。没有导入任何内容；"
+        "{path} 前面是 UTF-8 编码的文字，从第 {line} 行起却不是，可能用别的编码另存过，或已损坏。没有导入任何内容；"
         "请用手机上的备份软件重新备份，直接复制原文件，不要用记事本或 Excel 打开后另存",
-        "from line {line} on, {path} is not UTF-8 text as its start is (perhaps it was saved again in another "
-        "encoding, or it is damaged). Nothing was imported; back the phone up again and copy the file as it is, "
+        "{path} is UTF-8 text up to line {line}, and not from there on: perhaps it was saved again in another "
+        "encoding, or it is damaged. Nothing was imported; back the phone up again and copy the file as it is, "
         "without opening and saving it in Notepad or Excel",
     )
     NOT_A_BACKUP = (
@@ -189,62 +189,100 @@ def clean_refs(data: bytes) -> bytes:
 
 # The XML declaration's encoding, when it names one (``<?xml version="1.0" encoding="GBK"?>``)
 _DECLARED = re.compile(rb"""\A(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
-_CHINESE_CODECS = frozenset({"gbk", "gb2312", "gb18030", "cp936", "hz"})
+_DECLARED_TEXT = re.compile(r"""\A(\s*<\?xml[^>]*?\bencoding\s*=\s*["'])[A-Za-z0-9._-]+""")
+_CHINESE_CODECS = frozenset({"gbk", "gb2312", "gb18030"})
 
 
-def _codec(name: str) -> str:
+def _codec(name: str) -> str | None:
     try:
         return codecs.lookup(name).name
     except LookupError:
-        return name.lower()
+        return None
 
 
 class Utf8Stream:
-    """A read-only binary stream that hands out ``raw``'s bytes as UTF-8.
+    """A read-only binary stream that hands out ``raw``'s text as UTF-8, whatever the backup was saved as.
 
-    A backup saved as GBK, whether it says so (``encoding="GBK"``, which the parser does not take) or still claims
-    UTF-8 (a Chinese Windows editor's "ANSI" save), is read as GB18030 (GBK's superset) and handed out as UTF-8, its
-    declaration saying so. A UTF-8 file is checked as it goes: bytes that are not UTF-8 further on are said to be that
-    (:attr:`BackupProblem.NOT_UTF8`), not a cut-off file. Another declared encoding the parser reads itself
-    (ISO-8859-1, UTF-16 …) passes through untouched.
+    The parser takes no multi-byte encoding but UTF-8 and UTF-16, and a Chinese Windows editor saves "ANSI" (GBK)
+    under a UTF-8 declaration. So: a declared encoding Python knows (GBK, Big5, UTF-16 …) is read in it; a file that
+    says UTF-8 (or nothing) and is not, but reads as GB18030 (GBK's superset), is read as that, also when only its
+    later lines are not ASCII; a file that says GBK and is UTF-8 (an editor kept the old declaration) is read as
+    UTF-8. The text goes to the parser as UTF-8, its declaration saying so. Bytes that are none of these further on
+    are said to be that (:attr:`BackupProblem.NOT_UTF8`); a file cut inside a character is a cut-off file for the
+    parser to report, as one cut anywhere else.
     """
 
     def __init__(self, raw: IO[bytes], path: Path) -> None:
         self._raw = raw
         self._path = path
+        self._lines = 1
+        self._first = True
         head = raw.read(CHUNK)
         self._head: bytes | None = head
-        declared = _DECLARED.match(head)
-        name = _codec(declared.group(1).decode("ascii")) if declared else "utf-8"
-        self._lines = 1
-        self._decoder: codecs.IncrementalDecoder | None = None
-        if name not in ("utf-8", *_CHINESE_CODECS):
-            return  # the parser's own business
-        if name == "utf-8" and not _reads_as(head, "utf-8"):
-            if not _reads_as(head, "gb18030"):
-                return  # no text from its start (a picture, garbage): the parser says where it stops being XML
-            name = "gb18030"
-        self.encoding = "gb18030" if name in _CHINESE_CODECS else "utf-8"
-        self._decoder = codecs.getincrementaldecoder(self.encoding)("strict")
-        if declared and self.encoding != "utf-8":  # the declaration now says what the parser gets
-            self._head = head[: declared.start(1)] + b"UTF-8" + head[declared.end(1) :]
-
-    encoding = "utf-8"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            name: str | None = "utf-16"
+        else:
+            declared = _DECLARED.match(head)
+            name = _codec(declared.group(1).decode("ascii")) if declared else "utf-8"
+        self._pass_through = name is None  # an encoding Python does not know either: the parser says what it says
+        if name in ("utf-8", "ascii", "latin-1") or name is None:
+            name = "utf-8" if name != "latin-1" else name
+            if name == "utf-8" and not _reads_as(head, "utf-8"):
+                if not _reads_as(head, "gb18030"):
+                    self._pass_through = True  # no text from its start (a picture, garbage): the parser says where
+                name = "gb18030"
+        elif name in _CHINESE_CODECS:
+            name = "utf-8" if not head.isascii() and _reads_as(head, "utf-8") else "gb18030"
+        self.encoding = name
+        self._ascii_so_far = True  # while it holds, a UTF-8 reading can still turn out GB18030 (an ASCII start)
+        self._decoder = codecs.getincrementaldecoder(name)("strict")
 
     def read(self, size: int = -1) -> bytes:
         if self._head is not None:
             data, self._head = self._head, None
         else:
             data = self._raw.read(CHUNK)
-        if self._decoder is None:
+        if self._pass_through:
             return data
+        try:
+            text = self._decoder.decode(data, final=not data)
+        except UnicodeDecodeError as exc:
+            if not data:
+                return b""  # cut inside a character: a cut-off file, as the parser will say
+            if self.encoding == "utf-8" and self._ascii_so_far and data[: exc.start].isascii():
+                if _reads_as(data, "gb18030"):  # an ASCII start, then GBK: read as GB18030 from here
+                    self.encoding = "gb18030"
+                    self._decoder = codecs.getincrementaldecoder("gb18030")("strict")
+                    return self._utf8(data)
+            line = self._lines + data[: exc.start].count(b"\n")
+            raise BackupError(BackupProblem.NOT_UTF8, path=str(self._path), line=line) from None
+        if self._ascii_so_far and not data.isascii():
+            self._ascii_so_far = False
+        self._lines += data.count(b"\n")
+        if self.encoding == "utf-8":  # checked, and handed on as it is (a character cut by the chunk is in the next)
+            if self._first:
+                self._first = False
+                declared = _DECLARED.match(data)
+                if declared:  # (one an editor left saying GBK)
+                    data = data[: declared.start(1)] + b"UTF-8" + data[declared.end(1) :]
+            return data
+        return self._out(text)
+
+    def _utf8(self, data: bytes) -> bytes:
+        self._ascii_so_far = False
         try:
             text = self._decoder.decode(data, final=not data)
         except UnicodeDecodeError as exc:
             line = self._lines + data[: exc.start].count(b"\n")
             raise BackupError(BackupProblem.NOT_UTF8, path=str(self._path), line=line) from None
         self._lines += data.count(b"\n")
-        return data if self.encoding == "utf-8" else text.encode("utf-8")
+        return self._out(text)
+
+    def _out(self, text: str) -> bytes:
+        if self._first:  # the declaration says what the parser gets; a BOM goes
+            self._first = False
+            text = _DECLARED_TEXT.sub(r"\g<1>UTF-8", text.lstrip("\ufeff"), count=1)
+        return text.encode("utf-8")
 
 
 def _reads_as(head: bytes, encoding: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import tracemalloc
 from pathlib import Path
@@ -144,3 +145,52 @@ def test_sms_body_with_markup_characters_round_trips(tmp_path: Path) -> None:
     path = write_messages(tmp_path / "sms-x.xml", [Sms("10690000123", BASE, body)])
     (rec,) = list(iter_backup(path))
     assert isinstance(rec, MessageRecord) and rec.body == body
+
+
+def _xml(encoding: str, n: int, body: str = "第{i}条正常短信") -> str:
+    rows = "".join(
+        f'<sms protocol="0" address="95588" date="1764979300000" type="1" body="{body.format(i=i)}" read="1" />\n'
+        for i in range(n)
+    )
+    return f'<?xml version="1.0" encoding="{encoding}" standalone="yes" ?>\n<smses count="{n}">\n{rows}</smses>\n'
+
+
+def _ascii_start_then_gbk() -> bytes:
+    head, _, tail = _xml("utf-8", 3000, "msg {i} ok").encode("ascii").rpartition(b"</smses>")
+    late = '<sms protocol="0" address="95588" date="1" type="1" body="第3000条正常短信" read="1" />\n'
+    return head + late.encode("gbk") + b"</smses>" + tail
+
+
+@pytest.mark.parametrize(
+    ("content", "count"),
+    [
+        (_xml("GBK", 3).encode("gbk"), 3),  # says GBK (the parser takes no multi-byte encoding itself)
+        (_xml("utf-8", 3).encode("gbk"), 3),  # saved as ANSI under its UTF-8 declaration
+        (_xml("GBK", 5000).encode("gbk"), 5000),  # characters cut by the reader's chunks
+        (_xml("GBK", 3000).encode("utf-8"), 3000),  # UTF-8 that still says GBK (an editor kept the declaration)
+        (codecs.BOM_UTF8 + _xml("utf-8", 3).encode("utf-8"), 3),
+        (_xml("UTF-16", 3).encode("utf-16"), 3),
+        (_xml("big5", 3, "第{i}條正常簡訊").encode("big5"), 3),
+        (_ascii_start_then_gbk(), 3001),  # a first 64 KiB of ASCII, then GBK (a review)
+    ],
+    ids=["gbk", "gbk-says-utf8", "gbk-long", "utf8-says-gbk", "utf8-bom", "utf16", "big5", "ascii-then-gbk"],
+)
+def test_a_backup_in_another_encoding_is_read_whole(tmp_path: Path, content: bytes, count: int) -> None:
+    path = tmp_path / "sms-20261205093000.xml"
+    path.write_bytes(content)
+    records = list(iter_backup(path))
+    assert len(records) == count
+    assert records[-1].body in (f"第{count - 1}条正常短信", f"第{count - 1}條正常簡訊")
+
+
+def test_a_utf8_backup_cut_inside_a_character_is_a_cut_off_file(tmp_path: Path) -> None:
+    """A review: cut inside a Chinese character, it was said to be in another encoding, not cut off."""
+    data = _xml("utf-8", 3000).encode("utf-8")
+    cut = len(data) // 2
+    while data[cut] < 0xE0:  # the first byte of a three-byte character
+        cut += 1
+    path = tmp_path / "sms-cut.xml"
+    path.write_bytes(data[: cut + 1])
+    with pytest.raises(BackupError) as err:
+        list(iter_backup(path))
+    assert err.value.code is BackupProblem.MALFORMED
