@@ -162,6 +162,27 @@ CAUTION_SCORE = next(t for t, lv in THRESHOLDS if lv == Level.CAUTION)
 CALM_SCORE = CAUTION_SCORE - 0.01  # just under caution: the cues are listed, the text is not called suspicious
 
 
+# Someone who got a call or a message telling it in the first person, asked something (「那人说是公安局的，说我涉嫌洗钱，
+# 让我转到安全账户，还不让告诉家里人」, typed by a volunteer for a resident to check it), with no sign they saw through it.
+# The model, taught honest retellings (which end in 挂了, 是骗子, 报警), reads such a text as honest, and its veto held
+# the rules' firm verdict to caution (a trial: one more red flag turned 拦截 into 注意).
+_TOLD_BY = re.compile(r"(?:那人|那个人|他|她|对方|有人|那边|电话里)(?:就|又|还)?(?:说|自称|讲|问)")
+_ASKED_ME = re.compile(r"(?:让|叫|要|逼|要求|命令)我")
+_SEEN_THROUGH = re.compile(
+    r"挂了|挂断|没理|没转|没给|没信|没加|没下|没点|没上当|没当真|骗子|骗人|诈骗|骗局|杀猪盘|报警|报了警|拉黑|删了|识破|反诈|"
+    r"举报|提醒|假的|不对劲|没敢|不信|(?:别|不要|千万别)(?:加|下|转|信|点|给)"
+)
+
+
+def victim_asked(text: str) -> bool:
+    """Whether ``text`` is a first-person retelling of what someone asked of the teller, not seen through (above):
+    one person's account in one piece, not a chat whose other turns answer it (「千万别加」, 「这是骗局」)."""
+    text = text.strip()
+    return bool(
+        "\n" not in text and _TOLD_BY.search(text) and _ASKED_ME.search(text) and not _SEEN_THROUGH.search(text)
+    )
+
+
 _SPEAKER_LINE = re.compile(r"^\s*([^\s:：]{1,12})\s*[:：]", re.M)
 _SMS_MARK = re.compile(
     r"【[^】]{1,20}】|退订|回复td|回t|拒收请回复|https?://|www\.|\.(?:cn|com|top|vip|xyz|cc)\b", re.I
@@ -397,10 +418,12 @@ class ScriptDetector:
         strong_ask: bool | None = None,
         titled: bool = False,
         whole: bool = False,
+        retold_ask: bool = False,
     ) -> tuple[_Scored, RulePrior]:
         """``strong_ask``: whether the text (all of it, for a session fed in parts) has a strong direct cue;
         None: judged from ``hits``. ``titled``: typed text under a title about fraud (``Found.titled``). ``whole``:
-        the text is judged as all there is (``_model_part``), not as a live call so far."""
+        the text is judged as all there is (``_model_part``), not as a live call so far. ``retold_ask``: typed text that
+        retells what someone asked of the teller (:func:`victim_asked`): the model's veto does not hold the rules back."""
         rule_score, combos, category, state = self._rule_score(hits, prior)
         # A link posing as an official site is evidence anyone can check, and honest senders do not make one: the
         # model's veto does not overrule it (a fake bank SMS that copies the bank's own disclaimers reads honest).
@@ -439,6 +462,7 @@ class ScriptDetector:
             and score >= WARN_SCORE
             and syllables >= SHORT_TEXT_BY_STYLE.get(style, SHORT_TEXT)
             and not checkable
+            and not retold_ask
         ):
             score = min(score, VETO_SCORE)  # the rules alone say fraud, the model firmly says not: caution only
         if titled and not any(not h.narrated for h in hits):
@@ -529,7 +553,10 @@ class ScriptDetector:
         titled: bool = False,
     ) -> TranscriptAssessment:
         p = self.model.probability(state, style) if self.model and state else 0.0
-        scored, _ = self._score(hits, p, syllables, None, style, warned, state, titled=titled, whole=True)
+        retold_ask = style != "call" and victim_asked(norm)
+        scored, _ = self._score(
+            hits, p, syllables, None, style, warned, state, titled=titled, whole=True, retold_ask=retold_ask
+        )
         terms: tuple[tuple[str, float], ...] = ()
         if self.model and state and scored.model_part >= MODEL_REASON:
             terms = self.model.top_terms(state, key, norm)
