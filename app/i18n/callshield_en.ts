@@ -1491,6 +1491,13 @@
         </message>
     </context>
     <context>
+        <name>HighlightedTranscript</name>
+        <message>
+            <source>骗子也常用的词</source>
+            <translation>a word scammers use too</translation>
+        </message>
+    </context>
+    <context>
         <name>HistoryModel</name>
         <message>
             <source>时间</source>
@@ -3523,6 +3530,10 @@ Once closed, calls and new recordings are no longer checked and you will not be 
         <message>
             <source>把这条短信和检查结果存入“记录”页</source>
             <translation>Save this message and its result on the History page</translation>
+        </message>
+        <message>
+            <source>%1 文字里的号码有风险：%2。请看下面的号码表。</source>
+            <translation>%1 a number in the text is risky: %2. See the numbers table below.</translation>
         </message>
         <message>
             <source>（自动判断的；不对请在上面的“内容”里选）</source>

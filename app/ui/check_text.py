@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.display import level_word, shown_category, text_reasons
+from app.display import LEVEL_STYLES, join_list, level_word, shown_category, text_reasons
 from app.models.calllog import message_count
 from app.operations import DataArea
 from app.operations.check import TextCheck, save_text
@@ -36,6 +36,7 @@ from app.ui import style
 from app.ui.widgets import ErrorDetailsDialog, HighlightedTranscript, VerdictBanner, ask_person_name, friendly_message
 from screening.language import heard_nothing
 from screening.numbers import NumberProblem, normalise
+from screening.types import Level
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,11 @@ class TextResultSection(QWidget):
         self.error_dialog: ErrorDetailsDialog | None = None
         self._saved_for: str | None = None  # the person the shown result was saved for ('' nobody), None: not saved
 
+        # a risky number in a message the words alone did not flag: said above the text's own verdict, not only in the
+        # table further down (a trial read 「○ 未发现诈骗」 over two ⚠ 警告 numbers she had to scroll to)
+        self.numbers_alert = QLabel(self)
+        self.numbers_alert.setWordWrap(True)
+        self.numbers_alert.hide()
         self.banner = VerdictBanner(self, icon_size=40)
         self.banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)  # all its reasons show
         self.read_as = QLabel(self)
@@ -113,6 +119,7 @@ class TextResultSection(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.parts_label)
         layout.addWidget(self.parts_list)
+        layout.addWidget(self.numbers_alert)
         layout.addWidget(self.banner)
         layout.addWidget(self.read_as)
         each_row = QHBoxLayout()
@@ -205,12 +212,33 @@ class TextResultSection(QWidget):
         self.banner.retranslate()
         self._render()
 
+    def _show_numbers_alert(self, result: TextCheck, lang: str) -> None:
+        risky = [row for row in result.numbers if row.level >= Level.WARN]
+        if not risky or result.level >= risky[0].level:
+            self.numbers_alert.hide()
+            return
+        worst = risky[0].level  # (riskiest first)
+        st = LEVEL_STYLES[worst]
+        numbers = join_list((row.raw.strip() for row in risky), lang)
+        text = (
+            self.tr("%1 文字里的号码有风险：%2。请看下面的号码表。")
+            .replace("%1", level_word(worst, lang))
+            .replace("%2", numbers)
+        )
+        self.numbers_alert.setText(text)
+        self.numbers_alert.setStyleSheet(
+            f"QLabel {{ background: {st.background}; color: {st.foreground}; border: 2px solid {st.accent};"
+            " border-radius: 6px; padding: 6px; font-weight: bold; }"
+        )
+        self.numbers_alert.show()
+
     def _render(self) -> None:
         result = self.result
         self.setVisible(result is not None)
         self.entities.clear()
         if result is None:
             self.text_view.clear_transcript()
+            self.numbers_alert.hide()
             return
         lang = style.current_language()
         a = result.assessment
@@ -226,6 +254,7 @@ class TextResultSection(QWidget):
             about_text=True,
             no_verdict="not_chinese" if unread else None,
         )
+        self._show_numbers_alert(result, lang)
         how = self.tr("（自动判断的；不对请在上面的“内容”里选）") if self.guessed else ""
         read_as = self.tr("按“%1”检查").replace("%1", self.style_name) + how
         several = message_count(result.text)
@@ -240,7 +269,7 @@ class TextResultSection(QWidget):
         self.each_button.setVisible(several > 1 and not self.parts)
         self.read_as.setText(read_as)
         text, shown_hits = shown_transcript(result.text, a.hits)
-        self.text_view.set_text_with_hits(text, shown_hits)
+        self.text_view.set_text_with_hits(text, shown_hits, calm=result.level < Level.CAUTION)
         seen: set[tuple[str, str]] = set()
         for entity in a.entities:
             key = (str(entity.kind), str(entity.value))

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from app.alerts.policy import Alert, Reinstatement, Withdrawal
 from app.services import AppServices
 from app.ui import style
-from app.ui.widgets import ErrorDetailsDialog, friendly_message, render_text
+from app.ui.widgets import ErrorDetailsDialog, enter_presses_buttons, friendly_message, render_text
 
 log = logging.getLogger(__name__)
 DEFAULT_SIZE = (1100, 760)  # a first start's window, where the screen has room for it
@@ -362,13 +362,16 @@ class MainWindow(QMainWindow):
         row.addWidget(right, 1)
         self.setCentralWidget(central)
 
-        # Keyboard: Ctrl+1..7 jump to a page (and Alt+1..7 for screen-reader users whose Ctrl is taken).
+        # Keyboard: Ctrl+1..7 jump to a page (and Alt+1..7 for screen-reader users whose Ctrl is taken), the caret
+        # in its first input; Enter presses a focused button (EnterPressesButtons)
         self._shortcuts: list[QShortcut] = []
         for i in range(len(PAGES)):
             for mod in ("Ctrl", "Alt"):
                 sc = QShortcut(QKeySequence(f"{mod}+{i + 1}"), self)
-                sc.activated.connect(lambda i=i: self.nav.setCurrentRow(i))
+                sc.activated.connect(lambda i=i: self.jump_to(i))
                 self._shortcuts.append(sc)
+        app = QApplication.instance()
+        self._enter_filter = enter_presses_buttons(app) if isinstance(app, QApplication) else None
 
         self.tray: QSystemTrayIcon | None = None
         self.tray_menu: QMenu | None = None
@@ -449,6 +452,19 @@ class MainWindow(QMainWindow):
         page.setObjectName(f"page_{spec.key}")
         page.setAccessibleName(title)
         return page
+
+    def jump_to(self, index: int) -> None:
+        """A page by its shortcut, the keyboard in its main input (its ``keyboard_start``, else its first focusable
+        widget): a trial's typing after Ctrl+2 went into a hidden 备注 field left focused, and was lost."""
+        self.nav.setCurrentRow(index)
+        page = self.stack.currentWidget()
+        start = getattr(page, "keyboard_start", None)
+        target = start() if callable(start) else None
+        if isinstance(target, QWidget) and target.isVisible() and target.isEnabled():
+            target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        elif page is not None:
+            page.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            page.focusNextChild()
 
     def show_page(self, key: str) -> QWidget:
         index = [p.key for p in PAGES].index(key)

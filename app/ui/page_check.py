@@ -222,6 +222,10 @@ class CheckPage(QWidget):
         self._update_actions()
 
     # ------------------------------------------------------------------ texts
+    def keyboard_start(self) -> QWidget:
+        """Where Ctrl+2 puts the caret: the box numbers and messages are typed into."""
+        return self.input
+
     def _lang(self) -> str:
         return style.current_language()
 

@@ -216,6 +216,14 @@ class HistoryPage(QWidget):
         bottom.addWidget(self.delete_button)
         bottom.addWidget(self.export_csv_button)
         bottom.addWidget(self.export_html_button)
+        # Tab follows the screen, left to right (the buttons were made in another order: a trial's Tab went from 导出 to
+        # 删除 backwards)
+        for first, second in zip(
+            (self.report_button, self.edit_button, self.delete_button, self.export_csv_button),
+            (self.edit_button, self.delete_button, self.export_csv_button, self.export_html_button),
+            strict=True,
+        ):
+            QWidget.setTabOrder(first, second)
 
         # details
         self.banner = VerdictBanner(self, icon_size=36)
@@ -670,7 +678,8 @@ class HistoryPage(QWidget):
         self.transcript_label.setVisible(has_text)
         self.transcript.setVisible(has_text)
         text, shown_hits = shown_transcript(row.transcript, row.hits)
-        self.transcript.set_text_with_hits(text, shown_hits)
+        calm = row.level is not None and row.level < Level.CAUTION
+        self.transcript.set_text_with_hits(text, shown_hits, calm=calm)
         self.entities_label.setVisible(bool(row.entities))
         self.entities.setVisible(bool(row.entities))
         seen: set[tuple[str, str]] = set()

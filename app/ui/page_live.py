@@ -825,6 +825,10 @@ class LivePage(QWidget):
         self.arrange_cards()
 
     # -------------------------------------------------------------- language
+    def keyboard_start(self) -> QWidget:
+        """Where Ctrl+1 puts the caret: the number of a call to simulate (training, trying the app)."""
+        return self.sim_number
+
     def retranslate(self) -> None:
         self.title.setText(self.tr("来电监控"))
         self.sim_label.setText(self.tr("模拟来电："))

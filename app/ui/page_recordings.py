@@ -563,7 +563,8 @@ class RecordingsPage(QWidget):
             no_verdict=no_verdict,
         )
         text, shown_hits = shown_transcript(row.transcript, row.hits)
-        self.transcript.set_text_with_hits(text, shown_hits)
+        calm = row.level is not None and row.level < Level.CAUTION
+        self.transcript.set_text_with_hits(text, shown_hits, calm=calm)
         for hit in row.hits:
             t = getattr(hit, "t", None)
             stamp = f"{int(t) // 60:02d}:{int(t) % 60:02d}  " if isinstance(t, (int, float)) else ""

@@ -356,11 +356,13 @@ class HighlightedTranscript(QTextBrowser):
     """Transcript with flagged phrases highlighted (colour + underline + [category] tag) and tooltips."""
 
     HIGHLIGHT = "#ffd8b5"
+    CALM_HIGHLIGHT = "#e5e7eb"  # a calm text's cues: marked, not called a scheme
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._lines: list[_Line] = []
         self._partial = ""
+        self._calm = False
         self.setOpenLinks(False)
         self.setReadOnly(True)
         self.setAccessibleName(self._name())
@@ -408,9 +410,13 @@ class HighlightedTranscript(QTextBrowser):
         self._partial = text
         self._render()
 
-    def set_text_with_hits(self, text: str, hits: Iterable[Any]) -> None:
+    def set_text_with_hits(self, text: str, hits: Iterable[Any], calm: bool = False) -> None:
+        """``calm``: the text was judged no more than 未发现 (below caution): its cues are marked in grey with no scheme
+        beside them. A trial's volunteer turned the screen to a resident whose honest courier call read 「快递员
+        [冒充电商物流客服]」 and whose neighbour's 「想借我」 read [冒充领导 / 熟人]."""
         self._lines = [_Line(text, tuple(hits), None)]
         self._partial = ""
+        self._calm = calm
         self._render()
 
     def lines(self) -> list[str]:
@@ -451,12 +457,21 @@ class HighlightedTranscript(QTextBrowser):
                 chunks.append(_escape_lines(line.text[pos:s]))
                 category = render_text(getattr(hit, "category_text", None), lang) or str(getattr(hit, "category", ""))
                 explanation = render_text(getattr(hit, "explanation", None), lang)
+                if self._calm:
+                    category = QCoreApplication.translate("HighlightedTranscript", "骗子也常用的词")
                 tip = html.escape(f"{category}: {explanation}" if explanation else category, quote=True)
-                chunks.append(
-                    f"<span style='background:{self.HIGHLIGHT}; text-decoration: underline; font-weight:bold'"
-                    f' title="{tip}">{_escape_lines(line.text[s:e])}</span>'
-                    f"<span style='color:#8a3300; font-size:small'> [{html.escape(category)}]</span>"
-                )
+                words = _escape_lines(line.text[s:e])
+                if self._calm:
+                    chunks.append(
+                        f"<span style='background:{self.CALM_HIGHLIGHT}; text-decoration: underline'"
+                        f' title="{tip}">{words}</span>'
+                    )
+                else:
+                    chunks.append(
+                        f"<span style='background:{self.HIGHLIGHT}; text-decoration: underline; font-weight:bold'"
+                        f' title="{tip}">{words}</span>'
+                        f"<span style='color:#8a3300; font-size:small'> [{html.escape(category)}]</span>"
+                    )
                 pos = e
             chunks.append(_escape_lines(line.text[pos:]))
             stamp = (
@@ -1076,3 +1091,39 @@ class VerticalScrollArea(QScrollArea):
         if event.type() == QEvent.Type.LayoutRequest:
             self.updateGeometry()  # the contents' minimum may have changed (new words, large text)
         return super().event(event)
+
+
+from PySide6.QtCore import QObject  # noqa: E402
+from PySide6.QtGui import QKeyEvent  # noqa: E402
+
+
+class EnterPressesButtons(QObject):
+    """Enter on a focused button presses it, on every page as in a dialog (Qt's pages take only Space: a trial's
+    keyboard user pressed Enter on 存入记录 and 添加家人… and nothing happened, with nothing said). A dialog's own
+    handling (its default button) is left alone; a tick box or a radio button keeps Space."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or event.modifiers() not in (
+            Qt.KeyboardModifier.NoModifier,
+            Qt.KeyboardModifier.KeypadModifier,
+        ):
+            return False
+        button = watched  # (key events go to the focused widget)
+        if not isinstance(button, QPushButton) or isinstance(button.window(), QDialog):
+            return False
+        if not button.isEnabled() or not button.isVisible():
+            return False
+        button.animateClick()
+        return True
+
+
+def enter_presses_buttons(app: QApplication) -> EnterPressesButtons:
+    """Install :class:`EnterPressesButtons` on the application (once); returned so its owner keeps it alive."""
+    existing = app.findChild(EnterPressesButtons)
+    if isinstance(existing, EnterPressesButtons):
+        return existing
+    filt = EnterPressesButtons(app)
+    app.installEventFilter(filt)
+    return filt

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel
 
 from app.models.check_model import CheckResultsModel
 from app.ui.page_check import CheckPage
+from app.ui.widgets import HighlightedTranscript
 from screening.types import Level
 
 # The offscreen platform plugin warns when a top-level window is shown; harmless.
@@ -737,3 +738,33 @@ def test_a_message_in_another_language_is_not_read_and_says_so(qtbot, services, 
         banner.accessibleDescription()
     )
     assert "未发现诈骗" not in banner.title_text()
+
+
+def test_an_honest_texts_cues_are_marked_without_a_scheme_beside_them(qtbot, services, wait_jobs) -> None:
+    """A volunteer's trial: the honest courier's 「快递员」 read [冒充电商物流客服] and the neighbour's 「想借我」
+    [冒充领导 / 熟人], on a screen she turned to the resident. Below caution the cues are marked in grey, with no
+    scheme beside them; a scam's keep theirs."""
+    page = _page(qtbot, services)
+    _check(qtbot, page, "楼下刘阿姨说她家灯泡坏了，想借我家的梯子用一下，下午就还", wait_jobs)
+    view = page.text_result.text_view
+    html_text = view.toHtml()
+    assert page.text_result.banner.level < Level.CAUTION
+    assert view.highlighted_phrases() and "冒充" not in view.toPlainText()
+    assert HighlightedTranscript.CALM_HIGHLIGHT in html_text and HighlightedTranscript.HIGHLIGHT not in html_text
+    _check(qtbot, page, "【优选商城】诚聘兼职刷单，日结200元，动动手指在家赚钱，详情加QQ 3344556677", wait_jobs)
+    assert "[刷单返利" in page.text_result.text_view.toPlainText()
+
+
+def test_a_risky_number_in_a_calm_message_is_said_above_its_verdict(qtbot, services, wait_jobs) -> None:
+    """A volunteer's trial: names and numbers with one sentence among them were read as a message, and the page
+    opened on 「○ 未发现诈骗」 while two ⚠ 警告 numbers sat in the table she had to scroll to."""
+    page = _page(qtbot, services)
+    _check(qtbot, page, "王阿姨 171 2345 6789\n李大爷 95275012\n0085212345678 刘奶奶说是香港打来的", wait_jobs)
+    section = page.text_result
+    assert section.banner.level < Level.WARN  # the words alone are no scam
+    qtbot.waitUntil(lambda: section.numbers_alert.isVisible(), timeout=5000)
+    said = section.numbers_alert.text()
+    assert said.startswith("⚠ 警告") and "95275012" in said and "0085212345678" in said and "号码表" in said
+    # a message whose own verdict is as strong says it itself: no second line
+    _check(qtbot, page, "【优选商城】诚聘兼职刷单，日结200元，加QQ 3344556677，联系 95275012", wait_jobs)
+    assert not page.text_result.numbers_alert.isVisible()

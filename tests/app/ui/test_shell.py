@@ -595,3 +595,33 @@ def test_tick_boxes_and_round_choices_grow_with_large_text(qtbot, qapp) -> None:
     assert (indicator(box), indicator(choice)) == normal
     assert style.LARGE_TEXT_SHEET not in qapp.styleSheet()
     qapp.setStyleSheet(before)
+
+
+def test_enter_presses_a_focused_button_and_a_page_shortcut_puts_the_caret_in_its_input(qtbot, window) -> None:
+    """A keyboard-first volunteer's trial: Enter on 存入记录 or 添加家人… did nothing (only Space did), and typing
+    after Ctrl+2 went into a hidden 备注 field that had kept the focus."""
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    check = window.pages["check"]
+    assert window.current_page_key() == "check" and window.focusWidget() is check.input
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.focusWidget() is window.pages["live"].sim_number
+    live = window.pages["live"]
+    live.sim_number.setText("95275012")
+    live.sim_button.setFocus()
+    qtbot.keyClick(live.sim_button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "manual" in live.cards, timeout=5000)  # pressed: the simulated call rang
+    # in a dialog Enter keeps Qt's own meaning (its default button), and a tick box keeps Space
+    from app.ui.widgets import EnterPressesButtons
+
+    assert window.findChild(EnterPressesButtons) is None  # installed on the application, once
+    assert len(QApplication.instance().findChildren(EnterPressesButtons)) == 1
+
+
+def test_historys_buttons_take_tab_in_their_screen_order(qtbot, services) -> None:
+    from app.ui.page_history import HistoryPage
+
+    page = HistoryPage(services)
+    qtbot.addWidget(page)
+    order = [page.report_button, page.edit_button, page.delete_button, page.export_csv_button]
+    assert [w.nextInFocusChain() for w in order] == [*order[1:], page.export_html_button]
