@@ -2537,16 +2537,16 @@ Once closed, calls and new recordings are no longer checked and you will not be 
             <translation>Understand what callers say (optional)</translation>
         </message>
         <message>
-            <source>有了语音识别模型，来电护盾能听出“安全账户”“验证码”等诈骗说法。没有它也能按号码判断。</source>
-            <translation>With a speech model CallShield hears scam phrases like "safe account" or "verification code". Without it, it still checks numbers.</translation>
+            <source>有了语音识别模型，来电护盾能听出电话和录音里的“安全账户”“验证码”等诈骗说法。没有它，照样能查号码、检查粘贴的短信和聊天。</source>
+            <translation>With a speech model, CallShield hears scam wording such as “safe account” or “verification code” in calls and recordings. Without one it still checks numbers and pasted messages and chats.</translation>
+        </message>
+        <message>
+            <source>先跳过（查号码、查短信照常可用）</source>
+            <translation>Skip for now (checking numbers and messages still works)</translation>
         </message>
         <message>
             <source>模型约 40 MB，全部在本机运行，通话内容不会上传。</source>
             <translation>The model is about 40 MB and runs on this computer; nothing said on a call is uploaded.</translation>
-        </message>
-        <message>
-            <source>先跳过，只按号码判断</source>
-            <translation>Skip for now; check numbers only</translation>
         </message>
         <message>
             <source>现在下载（需要联网）</source>

@@ -396,10 +396,14 @@ class ModelPage(_Page):
     def retranslate(self) -> None:
         self.set_texts(
             self.tr("听懂通话内容（可选）"),
-            self.tr("有了语音识别模型，来电护盾能听出“安全账户”“验证码”等诈骗说法。没有它也能按号码判断。"),
+            # (a trial read 「只按号码判断」 as "no text checks without it" and nearly downloaded it for nothing)
+            self.tr(
+                "有了语音识别模型，来电护盾能听出电话和录音里的“安全账户”“验证码”等诈骗说法。"
+                "没有它，照样能查号码、检查粘贴的短信和聊天。"
+            ),
         )
         self.explain.setText(self.tr("模型约 40 MB，全部在本机运行，通话内容不会上传。"))
-        self.skip.setText(self.tr("先跳过，只按号码判断"))
+        self.skip.setText(self.tr("先跳过（查号码、查短信照常可用）"))
         self.download.setText(self.tr("现在下载（需要联网）"))
         self.import_.setText(self.tr("我已经有模型文件"))
         self.import_button.setText(self.tr("从压缩包导入…"))
