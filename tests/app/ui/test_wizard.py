@@ -238,9 +238,11 @@ def test_large_text_subtitles_wrap_whole_and_sip_fields_keep_their_height(qtbot,
         wizard = FirstRunWizard(services)
         qtbot.addWidget(wizard)
         wizard.show()
-        subtitles = {  # the two the trial user saw cut: "也可以跳过" and "没有它也能按号码判断"
+        subtitles = {  # the two the trial user saw cut: "也可以跳过" and the model step's "没有它…"
             1: ("也可以跳过" if lang == "zh" else "You can skip this"),
-            2: ("没有它也能按号码判断" if lang == "zh" else "it still checks numbers"),
+            2: (
+                "照样能查号码、检查粘贴的短信和聊天" if lang == "zh" else "it still checks numbers and pasted messages"
+            ),
         }
         for step in range(4):
             qtbot.waitUntil(lambda s=step: wizard.currentId() == s)
