@@ -17,7 +17,6 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -58,6 +57,7 @@ from app.ui.widgets import (
     ask_person_name,
     date_range_edits,
     hint_label,
+    ok_cancel_buttons,
     page_title,
     picked_days,
     render_text,
@@ -107,11 +107,7 @@ class RecordEditDialog(QDialog):
         form.addRow(self.tr("这条记录"), subject_label)
         form.addRow(self.tr("家人"), person)
         form.addRow(self.tr("备注"), self.note)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("保存"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self, self.tr("保存"), self.tr("取消"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)

@@ -51,7 +51,15 @@ from app.operations.lists import (
 )
 from app.ui import files, style
 from app.ui.community import ReportsPanel, SubscriptionsPanel, warning_text
-from app.ui.widgets import DataTable, ErrorDetailsDialog, TaskProgress, hint_label, page_title, render_text
+from app.ui.widgets import (
+    DataTable,
+    ErrorDetailsDialog,
+    TaskProgress,
+    hint_label,
+    ok_cancel_buttons,
+    page_title,
+    render_text,
+)
 from screening.privacy import mask_number
 
 log = logging.getLogger(__name__)
@@ -92,11 +100,7 @@ class EntryDialog(QDialog):
         form.addRow(self.tr("号码 / 规则："), self.pattern_edit)
         form.addRow(self.tr("类别："), self.category_combo)
         form.addRow(self.tr("备注："), self.note_edit)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("保存"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self._validate)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self, self.tr("保存"), self.tr("取消"), self._validate)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
@@ -292,11 +296,7 @@ class NewListDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("名称："), self.title_edit)
         form.addRow(self.tr("类型："), self.kind_combo)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("创建"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self, self.tr("创建"), self.tr("取消"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -41,7 +40,15 @@ from app.live.service import BridgeError, CallNote, LineState, render
 from app.services import AppServices
 from app.ui import style
 from app.ui.community import open_report_dialog, reported_text
-from app.ui.widgets import HighlightedTranscript, RiskMeter, VerdictBanner, hint_label, page_title, render_text
+from app.ui.widgets import (
+    HighlightedTranscript,
+    RiskMeter,
+    VerdictBanner,
+    hint_label,
+    ok_cancel_buttons,
+    page_title,
+    render_text,
+)
 from screening.i18n import Message
 from screening.types import Level, TranscriptSegment
 
@@ -77,11 +84,7 @@ class MarkDialog(QDialog):
         form.addRow(self.tr("类别"), self.category)
         form.addRow(self.tr("备注"), self.note)
         form.addRow("", self.also_block)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("保存"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self, self.tr("保存"), self.tr("取消"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)

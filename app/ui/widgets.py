@@ -571,6 +571,17 @@ class ErrorDetailsDialog(QDialog):
         return cls(friendly, details, parent=parent, log_path=log_path)
 
 
+def ok_cancel_buttons(dialog: QDialog, ok_text: str, cancel_text: str, on_ok: Any = None) -> QDialogButtonBox:
+    """A dialog's OK/Cancel row with its own words (保存, 创建, 举报 … and 取消, translated by the dialog): OK runs
+    ``on_ok`` (default: accept), Cancel rejects."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(cancel_text)
+    buttons.accepted.connect(on_ok if on_ok is not None else dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 def ask_person_name(parent: QWidget) -> str | None:
     """The 添加家人 question, asked the same wherever a person is added (the 家人报告 page, the 查号 page); None when
     cancelled."""
