@@ -384,6 +384,12 @@ def join_list(items: Any, lang: str | None) -> str:
     return list_sep(lang).join(items)
 
 
+def enumerate_words(items: Any, lang: str | None) -> str:
+    """Short items named in a sentence, as the reader's language enumerates them: 「妈妈、爸爸」, "Mum, Dad" (clauses
+    and reasons take ``join_list``'s 「；」)."""
+    return (", " if lang == "en" else "、").join(items)
+
+
 def shown_name(name: str, lang: str | None) -> str:
     """A phone log's name for a number as shown: a contact's name as it is, a phone's mark said to be one
     (手机标记：骚扰电话), under a 姓名 column as beside a number (``with_name``)."""

@@ -30,8 +30,10 @@ class CliContext:
         return en if self.lang == "en" else zh
 
     def names(self, items: Any) -> str:
-        """Names listed as the user's language lists them: 「妈妈、爸爸」, "Mum, Dad"."""
-        return (", " if self.lang == "en" else "、").join(items)
+        """Names listed as the user's language lists them: 「妈妈、爸爸」, "Mum, Dad" (``app.display.enumerate_words``)."""
+        from app.display import enumerate_words
+
+        return enumerate_words(items, self.lang)
 
 
 def option_arg(option: str, value: str) -> str:

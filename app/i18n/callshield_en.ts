@@ -1272,6 +1272,10 @@
             <translation>Suspicious recordings</translation>
         </message>
         <message>
+            <source>把可疑号码 %1 加入黑名单（“名单”页面），也在手机上拉黑。</source>
+            <translation>Add the suspicious number %1 to the block list (Lists page), and block it on the phone too.</translation>
+        </message>
+        <message>
             <source>（未指定家人的记录）</source>
             <translation>(records without a person)</translation>
         </message>
@@ -1380,10 +1384,6 @@
         <message>
             <source>把可疑号码加入黑名单（“名单”页面），也在手机上拉黑。</source>
             <translation>Add the suspicious numbers to the block list (Lists page) and block them on the phone too.</translation>
-        </message>
-        <message>
-            <source>把可疑号码加入黑名单（“名单”页面），例如 %1，也在手机上拉黑。</source>
-            <translation>Add the suspicious numbers to the block list (Lists page), e.g. %1, and block them on the phone too.</translation>
         </message>
         <message>
             <source>把这些可疑号码加入黑名单，也在手机上拉黑：%1（在“查号”页粘贴、查询后选中它们，点“加入名单”）。</source>

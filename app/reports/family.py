@@ -26,7 +26,16 @@ from typing import Any
 import sqlite_utils
 
 from app import __version__
-from app.display import CHAT, CHAT_TEXT, LEVEL_STYLES, SIMULATED_SOURCE, label_colon, list_sep, with_name
+from app.display import (
+    CHAT,
+    CHAT_TEXT,
+    LEVEL_STYLES,
+    SIMULATED_SOURCE,
+    enumerate_words,
+    label_colon,
+    list_sep,
+    with_name,
+)
 from app.local_zone import LOCAL
 from app.phone.backup_xml import OWN_TYPES
 from app.reports.export import ENTITY_KIND_TEXT, shown_transcript
@@ -487,13 +496,15 @@ def block_numbers(rep: SafetyReport) -> list[str]:
 
 
 def block_numbers_text(numbers: Sequence[str], lang: str | None) -> str:
-    """「10690000123、17112345678 等 7 个」, "10690000123, 17112345678 and 5 more": the first BLOCK_NAMED, the rest
-    counted."""
-    named = numbers[:BLOCK_NAMED]
-    more = len(numbers) - len(named)
+    """「10690000123、17112345678 等 7 个（其余的见“最可疑的号码”）」: the first BLOCK_NAMED, the rest counted and
+    where to find them."""
+    named = enumerate_words(numbers[:BLOCK_NAMED], lang)
+    more = len(numbers) - BLOCK_NAMED
+    if more <= 0:
+        return named
     if lang == "en":
-        return ", ".join(named) + (f" and {more} more" if more else "")
-    return "、".join(named) + (f" 等 {len(numbers)} 个" if more else "")
+        return f"{named} and {more} more (listed under “Most suspicious numbers”)"
+    return f"{named} 等 {len(numbers)} 个（其余的见上面“最可疑的号码”）"
 
 
 def _loads(value: str | None) -> list[Any]:
@@ -909,7 +920,7 @@ def render_html(rep: SafetyReport, lang: str | None) -> str:
             "“My blocklist” beside “Add the selected numbers to” and click “Add to list”"
         )
     else:
-        number_zh = f" {to_block[0]} " if to_block else "可疑号码"
+        number_zh = f" {to_block[0]}" if to_block else "可疑号码"
         number_en = f" {to_block[0]}" if to_block else " the number"
         block_zh = (
             "把可疑号码加入黑名单：在家里电脑上打开来电护盾，点“名单”，选中“我的黑名单”，点“添加号码…”，"

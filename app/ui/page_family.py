@@ -668,7 +668,7 @@ class FamilyReportPage(QWidget):
     def _todo_html(self, to_block: list[str]) -> str:
         block = self.tr("把可疑号码加入黑名单（“名单”页面），也在手机上拉黑。")
         if len(to_block) == 1:
-            block = self.tr("把可疑号码加入黑名单（“名单”页面），例如 %1，也在手机上拉黑。").replace("%1", to_block[0])
+            block = self.tr("把可疑号码 %1 加入黑名单（“名单”页面），也在手机上拉黑。").replace("%1", to_block[0])
         elif to_block:  # every one (a trial read the one example as the whole list)
             block = self.tr(
                 "把这些可疑号码加入黑名单，也在手机上拉黑：%1（在“查号”页粘贴、查询后选中它们，点“加入名单”）。"

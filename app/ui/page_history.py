@@ -589,6 +589,7 @@ class HistoryPage(QWidget):
         subject = " · ".join(p for p in (row.time_text(), row.subject_text(self._lang())) if p)
         dialog = RecordEditDialog(subject, self.profiles, row.profile, row.note, self)
         dialog.accepted.connect(lambda: self._edit(history_id, *dialog.chosen()))
+        dialog.finished.connect(dialog.deleteLater)  # (after accepted has read its choice)
         self.edit_dialog = dialog
         dialog.open()
 

@@ -35,7 +35,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.display import LIST_CATEGORIES, category_label, device_name, join_list, shown_category
+from app.display import (
+    LIST_CATEGORIES,
+    SIMULATED_SOURCE,
+    category_label,
+    device_name,
+    join_list,
+    shown_category,
+)
 from app.live.service import BridgeError, CallNote, LineState, render
 from app.services import AppServices
 from app.ui import style
@@ -370,7 +377,7 @@ class CallCard(QFrame):
         self.place_label.setText(place or self.tr("归属地未知"))
         when = getattr(state.event, "received_at", None)
         when_text = when.astimezone().strftime("%H:%M:%S") if isinstance(when, datetime) else ""
-        if state.line == "manual":  # typed in to try the app: no line (a trial read "Line manual entry")
+        if getattr(state.event, "source", None) == SIMULATED_SOURCE:  # typed in to try the app: no line to name
             self.meta_label.setText(self.tr("模拟的来电 · %1").replace("%1", when_text))
         else:
             self.meta_label.setText(self.tr("线路 %1 · %2").replace("%1", state.line).replace("%2", when_text))

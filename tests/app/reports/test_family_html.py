@@ -358,6 +358,7 @@ def test_what_to_do_next_never_names_a_number_already_on_a_list(tmp_path: Path) 
     todo = _visible(render_html(rep, "zh"))
     todo = todo[todo.index("接下来怎么做") :]
     assert "10690000123" in todo and "95275012" not in todo
+    assert "填入 10690000123，再点" in todo  # (no space before the comma: a review)
 
 
 def test_recordings_heard_by_a_model_of_another_language_are_not_counted_checked(tmp_path: Path) -> None:
@@ -484,3 +485,14 @@ def test_the_printed_report_is_a4_with_its_table_open_and_no_heading_left_at_a_p
     for number, sheet in enumerate(text.split("\f"), 1):
         lines = [ln.strip() for ln in sheet.splitlines() if ln.strip()]
         assert not lines or lines[-1] not in headings, f"page {number} ends on the heading {lines[-1]!r}"
+
+
+def test_more_numbers_to_block_than_named_say_where_the_rest_are() -> None:
+    """A review: the first five were named and the reader told to paste "these numbers", the rest nowhere."""
+    from app.reports.family import BLOCK_NAMED, block_numbers_text
+
+    numbers = [f"1700000000{i}" for i in range(BLOCK_NAMED + 2)]
+    zh, en = block_numbers_text(numbers, "zh"), block_numbers_text(numbers, "en")
+    assert zh.startswith("17000000000、") and f"等 {BLOCK_NAMED + 2} 个" in zh and "最可疑的号码" in zh
+    assert numbers[-1] not in zh and "and 2 more" in en and "Most suspicious numbers" in en
+    assert block_numbers_text(numbers[:2], "zh") == "17000000000、17000000001"
