@@ -121,6 +121,8 @@ QCheckBox::indicator, QRadioButton::indicator, QGroupBox::indicator { width: 1.1
 
 # Application-wide style sheet: generous spacing and clear focus rings for keyboard users.
 # A greyed-out primary button must look disabled, not blue and dead (the Check and Recordings buttons wait on input).
+# Qt's style sheets take no outline on a button: a coloured button's focus is a dark border, and a text field's a blue
+# one (a keyboard-first trial with weak eyes saw no focus on 查询 or in the big 查号 box, only a blinking caret).
 APP_STYLESHEET = """
 QListWidget#navigation { border: none; background: #f6f8fa; outline: 0; }
 QListWidget#navigation::item { padding: 0.6em 0.8em; border-radius: 6px; margin: 2px 6px; color: #24292f; }
@@ -130,9 +132,15 @@ QPushButton { padding: 0.35em 0.9em; }
 QPushButton:focus, QLineEdit:focus, QComboBox:focus, QCheckBox:focus, QSpinBox:focus {
     outline: 2px solid #0969da;
 }
-QPushButton#danger { background: #cf222e; color: white; font-weight: bold; border-radius: 4px; }
-QPushButton#primary { background: #1f6feb; color: white; font-weight: bold; border-radius: 4px; }
-QPushButton#primary:disabled { background: #d0d7de; color: #57606a; }
+QPushButton#danger {
+    background: #cf222e; color: white; font-weight: bold; border-radius: 4px; border: 3px solid #cf222e;
+}
+QPushButton#primary {
+    background: #1f6feb; color: white; font-weight: bold; border-radius: 4px; border: 3px solid #1f6feb;
+}
+QPushButton#primary:disabled { background: #d0d7de; color: #57606a; border-color: #d0d7de; }
+QPushButton#primary:focus, QPushButton#danger:focus { border: 3px solid #24292f; }
+QLineEdit:focus, QPlainTextEdit:focus { border: 2px solid #0969da; }
 QFrame#callCard { border: 1px solid #d0d7de; border-radius: 8px; background: #ffffff; }
 QFrame#emailNotice { background: #fff8c5; border: 1px solid #d4a72c; border-radius: 6px; }
 QFrame#emailNotice QLabel { color: #3b2300; background: transparent; border: none; }

@@ -625,3 +625,28 @@ def test_historys_buttons_take_tab_in_their_screen_order(qtbot, services) -> Non
     qtbot.addWidget(page)
     order = [page.report_button, page.edit_button, page.delete_button, page.export_csv_button]
     assert [w.nextInFocusChain() for w in order] == [*order[1:], page.export_html_button]
+
+
+def test_a_focused_coloured_button_shows_a_dark_border_and_keeps_its_size(qtbot, window) -> None:
+    """A keyboard-first trial with weak eyes saw no focus on the blue 查询 button: its focus is a dark border, drawn
+    inside a border of its own colour, so the text is not pushed out when it takes the focus."""
+    from app.ui import style
+
+    app = QApplication.instance()
+    before = app.styleSheet()
+    app.setStyleSheet(style.APP_STYLESHEET)  # (the app sets it at start, app.gui.make_app)
+    try:
+        window.activateWindow()
+        button = window.show_page("check").check_button
+        window.nav.setFocus()
+        qtbot.waitUntil(lambda: not button.hasFocus())
+        size, calm = button.size(), button.grab().toImage()
+        button.setFocus()
+        qtbot.waitUntil(button.hasFocus)
+        focused = button.grab().toImage()
+        edge = (1, focused.height() // 2)
+        assert button.size() == size
+        assert calm.pixelColor(*edge).blue() > 200  # the button's own blue, out to its edge
+        assert focused.pixelColor(*edge).lightness() < 80  # the dark focus border
+    finally:
+        app.setStyleSheet(before)
