@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any, TypeGuard
 
 from PySide6.QtCore import Qt
@@ -193,6 +194,7 @@ class HistoryPage(QWidget):
         self.export_html_button.clicked.connect(lambda: self.choose_export("html"))
         self.status = QLabel(self)
         self.status.setWordWrap(True)
+        self._status_text: Callable[[], str] | None = None
         self.report_button = QPushButton(self)  # 举报… (issue 15): a report for the volunteer centre
         self.report_button.clicked.connect(self.report_current)
         # a record kept by mistake (a training call, a message saved for the wrong person) goes, once asked (a trial)
@@ -287,8 +289,15 @@ class HistoryPage(QWidget):
     def _lang(self) -> str:
         return style.current_language()
 
+    def _say(self, text: Callable[[], str]) -> None:
+        """The status line, said again in the new language on a switch (a trial read an English line left over)."""
+        self._status_text = text
+        self.status.setText(text())
+
     def retranslate(self) -> None:
         lang = self._lang()
+        if self._status_text is not None:
+            self.status.setText(self._status_text())
         self.title.setText(self.tr("记录"))
         self.hint.setText(
             self.tr("所有来电、导入的短信和分析过的录音都记在这里。选中一行可以查看原因、短信或通话文字。")
@@ -556,7 +565,7 @@ class HistoryPage(QWidget):
         if not _reportable(row):
             return
         self.report_dialog = open_report_dialog(
-            self.services, self, row.number, on_done=lambda r: self.status.setText(reported_text(r))
+            self.services, self, row.number, on_done=lambda r: self._say(lambda: reported_text(r))
         )
 
     def ask_delete_current(self) -> None:
@@ -596,11 +605,11 @@ class HistoryPage(QWidget):
     def _edit(self, history_id: int, profile: str, note: str) -> None:
         def done(changed: bool) -> None:
             if not changed:
-                self.status.setText(self.tr("这条记录已经不在了。"))
+                self._say(lambda: self.tr("这条记录已经不在了。"))
             elif profile:
-                self.status.setText(self.tr("已保存：这条记录现在属于“%1”。").replace("%1", profile))
+                self._say(lambda: self.tr("已保存：这条记录现在属于“%1”。").replace("%1", profile))
             else:
-                self.status.setText(self.tr("已保存：这条记录现在不属于哪位家人。"))
+                self._say(lambda: self.tr("已保存：这条记录现在不属于哪位家人。"))
 
         self.services.write(
             edit_record, self.services, history_id, profile, note,
@@ -609,7 +618,7 @@ class HistoryPage(QWidget):
 
     def _delete(self, history_id: int) -> None:
         def done(removed: bool) -> None:
-            self.status.setText(self.tr("已删除这条记录。") if removed else self.tr("这条记录已经不在了。"))
+            self._say(lambda: self.tr("已删除这条记录。") if removed else self.tr("这条记录已经不在了。"))
 
         self.services.write(
             delete_record, self.services, history_id,
@@ -709,7 +718,7 @@ class HistoryPage(QWidget):
             rows,
             path,
             self._lang(),
-            on_result=lambda n: self.status.setText(self.tr("已导出 %n 条记录到：", "", n) + path),
+            on_result=lambda n: self._say(lambda: self.tr("已导出 %n 条记录到：", "", n) + path),
             on_error=self._show_error,
             name="export-history",
         )

@@ -537,3 +537,24 @@ def test_a_record_moves_to_a_person_added_in_the_same_dialog(qtbot, services, wa
     known = {row[0] for row in history.db.conn.execute("SELECT name FROM profiles")}
     assert known == {"3号楼张伯伯"}
     qtbot.waitUntil(lambda: "3号楼张伯伯" in page.profiles, timeout=5000)  # the person filter offers them
+
+
+def test_the_status_line_follows_a_language_switch(qtbot, qapp, services, wait_jobs) -> None:
+    """A trial: 'Saved: this record now belongs to “Dad 爸爸”.' stayed in English after switching to Chinese."""
+    from app.i18n import install_language
+
+    gone = services.history().add_sms("10690000124", "退订回T", source="check")
+    page = _page(qtbot, services, wait_jobs)
+    install_language(qapp, "en")
+    try:
+        page.retranslate()
+        page.table.select_source_row(page.model.find_row(lambda r: r.id == gone))
+        page.ask_delete_current()
+        page.confirm_yes.click()
+        wait_jobs()
+        qtbot.waitUntil(lambda: page.status.text() == "The record was deleted.", timeout=5000)
+        install_language(qapp, "zh")
+        page.retranslate()
+        assert page.status.text() == "已删除这条记录。"
+    finally:
+        install_language(qapp, "zh")
