@@ -60,6 +60,15 @@ def level_label(level: Level, lang: str, about_text: bool = False) -> str:
     return level.label(lang)
 
 
+# What 查号 says of a line that is no number at all (139-1234-567O, abc) in place of a risk level: a typing slip to
+# correct, not a caller to judge (a trial's window said 「! 注意 0.40」 where the command line said 输入有误)
+NOT_A_NUMBER_TEXT = ("✗", "不是号码", "not a number")  # glyph, zh, en
+
+
+def not_a_number_word(lang: str) -> str:
+    return f"{NOT_A_NUMBER_TEXT[0]} {NOT_A_NUMBER_TEXT[2] if lang == 'en' else NOT_A_NUMBER_TEXT[1]}"
+
+
 def level_word(level: Level | None, lang: str, about_text: bool = False) -> str:
     """``✖ 拦截`` — glyph plus word, never colour alone ("" for no level); ``about_text`` as :func:`level_label`."""
     if level is None:

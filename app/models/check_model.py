@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from app.display import join_list, number_nothing_found, shown_name
+from app.display import join_list, not_a_number_word, number_nothing_found, shown_name
 from app.models.base import SORT_ROLE, RowTableModel, bi
 from screening.types import Level
 
@@ -26,6 +26,19 @@ class CheckRow:
     @property
     def level(self) -> Level:
         return Level.parse(getattr(self.verdict, "level", Level.UNKNOWN))
+
+    @property
+    def not_a_number(self) -> bool:
+        """A line with a character no number has (139-1234-567O, abc): said so, not judged (``NOT_A_NUMBER_TEXT``)."""
+        from screening.numbers import NumberProblem
+
+        return bool(self.raw.strip()) and getattr(self.number, "problem", None) is NumberProblem.NOT_A_NUMBER
+
+    def level_text(self, lang: str) -> str:
+        """The level column's words as the table and the CSV show them."""
+        from app.display import level_word
+
+        return not_a_number_word(lang) if self.not_a_number else level_word(self.level, lang)
 
     @property
     def score(self) -> float:
@@ -103,7 +116,20 @@ class CheckResultsModel(RowTableModel[CheckRow]):
         return self.COL_LEVEL
 
     def row_level(self, row: CheckRow) -> Level | None:
-        return row.level
+        return None if row.not_a_number else row.level
+
+    def value(self, row: CheckRow, column: int, role: int) -> Any:
+        if (
+            row.not_a_number
+            and column == self.COL_LEVEL
+            and role
+            in (
+                Qt.ItemDataRole.DisplayRole,
+                Qt.ItemDataRole.AccessibleTextRole,
+            )
+        ):
+            return not_a_number_word(self.lang)
+        return super().value(row, column, role)
 
     def row_score(self, row: CheckRow) -> float:
         return row.score

@@ -49,7 +49,8 @@ def screen_numbers(
         else:
             rows.append(CheckRow(raw, screener.screen(raw, channel)))
     progress.update(total, total, force=True)
-    rows.sort(key=lambda r: (int(r.level), r.score), reverse=True)  # riskiest first, sorted off the GUI thread
+    # riskiest first, sorted off the GUI thread; a line that is no number at all last (a typing slip, not a caller)
+    rows.sort(key=lambda r: (not r.not_a_number, int(r.level), r.score), reverse=True)
     return rows
 
 

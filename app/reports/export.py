@@ -371,7 +371,7 @@ def write_check_csv(rows: Iterable[Any], path: str | os.PathLike[str], lang: str
                         csv_number(row.e164),
                         *((shown_name(row.name, lang),) if names else ()),
                         *((row.time,) if times else ()),
-                        level_word(row.level, lang),
+                        row.level_text(lang),
                         f"{row.score:.2f}",
                         row.location(lang),
                         row.carrier(lang),

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.display import LIST_CATEGORIES, category_label, join_list, label_colon
+from app.display import LIST_CATEGORIES, category_label, join_list, label_colon, not_a_number_word
 from app.models.base import level_text
 from app.models.calllog import looks_like_message, read_call_log
 from app.models.check_model import CheckResultsModel, CheckRow
@@ -637,8 +637,11 @@ class CheckPage(QWidget):
         lang = self._lang()
         counts = {level: 0 for level in Level}
         for row in rows:
-            counts[row.level] += 1
+            if not row.not_a_number:
+                counts[row.level] += 1
         parts = [f"{level_text(level, lang)} {counts[level]}" for level in sorted(Level, reverse=True) if counts[level]]
+        if typos := sum(row.not_a_number for row in rows):  # typing slips, not callers: counted apart
+            parts.append(f"{not_a_number_word(lang)} {typos}")
         text = self.tr("共 %n 个：", "", len(rows)) + "  ".join(parts)
         if len(rows) > self.model.rowCount():
             text += "  " + self.tr("（表格显示风险最高的 %n 个；导出 CSV 可得到全部结果）", "", self.model.rowCount())

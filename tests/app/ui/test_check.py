@@ -768,3 +768,23 @@ def test_a_risky_number_in_a_calm_message_is_said_above_its_verdict(qtbot, servi
     # a message whose own verdict is as strong says it itself: no second line
     _check(qtbot, page, "【优选商城】诚聘兼职刷单，日结200元，加QQ 3344556677，联系 95275012", wait_jobs)
     assert not page.text_result.numbers_alert.isVisible()
+
+
+def test_a_line_that_is_no_number_is_said_so_not_judged(qtbot, services, wait_jobs, tmp_path) -> None:
+    """A trial: 「139-1234-567O」 (a letter O) was 「! 注意 0.40」 in the window and counted among the risks, where the
+    command line said 输入有误. It is 「✗ 不是号码」, last in the table, counted apart, and so in the CSV."""
+    from app.reports.export import write_check_csv
+
+    page = _page(qtbot, services)
+    page.input.setPlainText("139-1234-567O\n95275012\n13800138000")
+    page.check_pasted()
+    wait_jobs()
+    rows = page.model.rows()
+    assert [r.raw for r in rows][-1] == "139-1234-567O" and rows[-1].not_a_number
+    last = page.model.index(len(rows) - 1, page.model.COL_LEVEL)
+    assert page.model.data(last) == "✗ 不是号码"
+    summary = page.summary.text()
+    assert "✗ 不是号码 1" in summary and "注意 1" not in summary, summary
+    out = tmp_path / "check.csv"
+    write_check_csv(page.model.rows(), out, "en")
+    assert "not a number" in out.read_text(encoding="utf-8-sig")
