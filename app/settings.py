@@ -122,6 +122,9 @@ class Settings:
     call_source: CallSourceSettings = field(default_factory=CallSourceSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     first_run_done: bool = False
+    # who compiled an exported report, printed under its title (「XX社区居委会反诈值班 周老师 0513-…」): a volunteer hands
+    # 记录's export to the police station (a trial: nowhere to say who made it); empty: no such line
+    report_by: str = ""
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)

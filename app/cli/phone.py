@@ -428,8 +428,17 @@ def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
 
         args.days, since, until = month_days(date.today(), last=args.month == "last")
     try:
+        from app.settings import load_settings
+
         path, rep = build_family_report(
-            ctx.data_dir, args.profile, args.out, args.days, since=since, until=until, lang=ctx.lang
+            ctx.data_dir,
+            args.profile,
+            args.out,
+            args.days,
+            since=since,
+            until=until,
+            lang=ctx.lang,
+            by=load_settings(ctx.data_dir).report_by,  # (设置 → 报告署名, as the window's export says it)
         )
     except OSError as exc:
         print(

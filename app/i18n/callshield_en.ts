@@ -792,8 +792,20 @@
     <context>
         <name>DisplaySection</name>
         <message>
-            <source>语言和文字大小</source>
-            <translation>Language and text size</translation>
+            <source>语言、文字大小和报告署名</source>
+            <translation>Language, text size and report signature</translation>
+        </message>
+        <message>
+            <source>报告署名</source>
+            <translation>Report signature</translation>
+        </message>
+        <message>
+            <source>可不填，如：XX社区居委会反诈值班 周老师</source>
+            <translation>Optional, e.g. Anti-fraud desk, XX residents' committee, Ms Zhou</translation>
+        </message>
+        <message>
+            <source>导出的报告上写谁整理的（可不填）</source>
+            <translation>Who compiled the exported reports (optional)</translation>
         </message>
         <message>
             <source>界面语言</source>

@@ -272,11 +272,13 @@ def build_family_report(
     tz: tzinfo | None = None,
     since: datetime | None = None,
     lang: str | None,
+    by: str = "",
 ) -> tuple[Path, SafetyReport]:
     """Collect and write the family safety report (HTML) for ``profile`` over the last ``days`` (or from
-    ``since`` to ``until``), in ``lang``: the reader's language ("zh" or "en"), or ``None`` for both."""
+    ``since`` to ``until``), in ``lang``: the reader's language ("zh" or "en"), or ``None`` for both; ``by``: who
+    compiled it (``Settings.report_by``)."""
     rep = family_report(data_dir, profile, days, since=since, until=until, tz=tz)
-    return write_html(rep, out, lang), rep
+    return write_html(rep, out, lang, by), rep
 
 
 def family_report(

@@ -96,6 +96,7 @@ _T = {
     "rec_title": ("来电护盾 录音分析报告", "CallShield recording scan report"),
     "hist_title": ("来电护盾 通话、短信与录音记录", "CallShield history of calls, messages and recordings"),
     "generated": ("生成时间", "generated"),
+    "by": ("整理", "compiled by"),
     "summary": ("汇总", "summary"),
     "count": ("数量", "count"),
     "total": ("合计", "total"),
@@ -666,15 +667,21 @@ def _summary_table(rows: Sequence[Any], lang: str) -> str:
     )
 
 
-def _page(title: str, body: str, lang: str, generated_at: dt.datetime | None) -> str:
+def _page(title: str, body: str, lang: str, generated_at: dt.datetime | None, by: str = "") -> str:
     when = (generated_at or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
     html_lang = "en" if lang == "en" else "zh-CN"
+    compiled = (
+        f'<p class="meta">{html.escape(_t("by", lang))}{_colon(lang)}{html.escape(by.strip())}</p>\n'
+        if by.strip()
+        else ""
+    )
     return (
         f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
         f"<h1>{html.escape(title)}</h1>\n"
         f'<p class="meta">{html.escape(_t("generated", lang))}{_colon(lang)}{html.escape(when)} · CallShield {__version__}</p>\n'
+        f"{compiled}"
         f'<p class="note">{html.escape(_t("privacy", lang))} {html.escape(_t("legend", lang))}</p>\n'
         f"{body}\n</body>\n</html>\n"
     )
@@ -717,7 +724,9 @@ def _risk_order(rows: list[Any]) -> list[Any]:
     return sorted(rows, key=key, reverse=True)
 
 
-def render_recordings_html(rows: Iterable[Any], lang: str = "zh", generated_at: dt.datetime | None = None) -> str:
+def render_recordings_html(
+    rows: Iterable[Any], lang: str = "zh", generated_at: dt.datetime | None = None, by: str = ""
+) -> str:
     lang = normalise_language(lang)
     items = _risk_order(list(rows))
     body = [_summary_table(items, lang)]
@@ -736,10 +745,12 @@ def render_recordings_html(rows: Iterable[Any], lang: str = "zh", generated_at: 
             _reasons_text(tuple(getattr(row, "reasons", ()) or ()), lang), str(getattr(row, "transcript", "") or "")
         )
         body.append(_item_html(name, meta, row, lang, reasons, _bi(getattr(row, "error", None), lang)))
-    return _page(_t("rec_title", lang), "\n".join(body), lang, generated_at)
+    return _page(_t("rec_title", lang), "\n".join(body), lang, generated_at, by)
 
 
-def render_history_html(rows: Iterable[Any], lang: str = "zh", generated_at: dt.datetime | None = None) -> str:
+def render_history_html(
+    rows: Iterable[Any], lang: str = "zh", generated_at: dt.datetime | None = None, by: str = ""
+) -> str:
     lang = normalise_language(lang)
     items = list(rows)
     body = [_summary_table(items, lang)]
@@ -760,29 +771,40 @@ def render_history_html(rows: Iterable[Any], lang: str = "zh", generated_at: dt.
             _reasons_text(tuple(getattr(row, "reasons", ()) or ()), lang), str(getattr(row, "transcript", "") or "")
         )
         body.append(_item_html(_subject(row, lang), meta, row, lang, reasons))
-    return _page(_t("hist_title", lang), "\n".join(body), lang, generated_at)
+    return _page(_t("hist_title", lang), "\n".join(body), lang, generated_at, by)
 
 
 def write_recordings_html(
-    rows: Iterable[Any], path: str | os.PathLike[str], lang: str = "zh", generated_at: dt.datetime | None = None
+    rows: Iterable[Any],
+    path: str | os.PathLike[str],
+    lang: str = "zh",
+    generated_at: dt.datetime | None = None,
+    by: str = "",
 ) -> int:
     items = list(rows)
-    text = render_recordings_html(items, lang, generated_at)
+    text = render_recordings_html(items, lang, generated_at, by)
     _atomic_write(Path(path), lambda fh: fh.write(text))
     return len(items)
 
 
 def write_history_html(
-    rows: Iterable[Any], path: str | os.PathLike[str], lang: str = "zh", generated_at: dt.datetime | None = None
+    rows: Iterable[Any],
+    path: str | os.PathLike[str],
+    lang: str = "zh",
+    generated_at: dt.datetime | None = None,
+    by: str = "",
 ) -> int:
     items = list(rows)
-    text = render_history_html(items, lang, generated_at)
+    text = render_history_html(items, lang, generated_at, by)
     _atomic_write(Path(path), lambda fh: fh.write(text))
     return len(items)
 
 
-def write_report(kind: str, fmt: str, rows: Iterable[Any], path: str | os.PathLike[str], lang: str = "zh") -> int:
-    """One entry point for the pages: ``kind`` is recordings/history, ``fmt`` csv/html."""
+def write_report(
+    kind: str, fmt: str, rows: Iterable[Any], path: str | os.PathLike[str], lang: str = "zh", by: str = ""
+) -> int:
+    """One entry point for the pages: ``kind`` is recordings/history, ``fmt`` csv/html; ``by``: who compiled it
+    (``Settings.report_by``), under the title of an HTML report."""
     writers = {
         ("recordings", "csv"): write_recordings_csv,
         ("recordings", "html"): write_recordings_html,
@@ -790,4 +812,8 @@ def write_report(kind: str, fmt: str, rows: Iterable[Any], path: str | os.PathLi
         ("history", "html"): write_history_html,
         ("check", "csv"): write_check_csv,
     }
-    return writers[(kind, fmt.lower().lstrip("."))](rows, path, lang)
+    fmt = fmt.lower().lstrip(".")
+    if fmt == "html":
+        html_writer = write_history_html if kind == "history" else write_recordings_html
+        return html_writer(rows, path, lang, by=by)
+    return writers[(kind, fmt)](rows, path, lang)

@@ -768,9 +768,10 @@ def _who(number: str, name: str | None, lang: str | None) -> str:
     return with_name(number, name, lang)
 
 
-def render_html(rep: SafetyReport, lang: str | None) -> str:
+def render_html(rep: SafetyReport, lang: str | None, by: str = "") -> str:
     """The report as one HTML page in ``lang`` ("zh" or "en": the reader's language, what the CLI and the page
-    write); ``None``: both, each line in Chinese with the English beneath it."""
+    write); ``None``: both, each line in Chinese with the English beneath it. ``by``: who compiled it
+    (``Settings.report_by``), under the title."""
     lang = _lang(lang)
     tz = rep.tz
     person = rep.profile or _t(("未命名", "unnamed"), lang, " / ")
@@ -782,6 +783,8 @@ def render_html(rep: SafetyReport, lang: str | None) -> str:
         parts.append(f"<span class='en' lang='en'>{_e(title_en)}</span>")
     generated = f"{rep.generated_at.astimezone(tz):%Y-%m-%d %H:%M}"
     parts.append(f"<p class='muted'>{_e(period)} · {_e(_t(('生成于', 'generated'), lang, ' / '))} {generated}</p>")
+    if by.strip():
+        parts.append(f"<p class='muted'>{_label('整理', 'compiled by', lang)}{_e(by.strip())}</p>")
     if rep.risky_total:
         verdict = _bi(
             f"这段时间发现 {rep.risky_total} 个可疑的电话、短信或录音，请看下面的说明，并和家人聊一聊。",
@@ -962,11 +965,11 @@ def render_html(rep: SafetyReport, lang: str | None) -> str:
     )
 
 
-def write_html(rep: SafetyReport, path: str | os.PathLike[str], lang: str | None) -> Path:
+def write_html(rep: SafetyReport, path: str | os.PathLike[str], lang: str | None, by: str = "") -> Path:
     """Write the report in ``lang`` (see :func:`render_html`) atomically (a temporary file renamed into place)."""
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(render_html(rep, lang), encoding="utf-8")
+    tmp.write_text(render_html(rep, lang, by), encoding="utf-8")
     os.replace(tmp, out)
     return out

@@ -847,6 +847,7 @@ class FamilyReportPage(QWidget):
             since=since,
             until=until,
             lang=self._lang(),  # the reader's language, as on the page
+            by=self.services.settings.value.report_by,
             on_result=lambda out: self._exported(str(out[0])),
             on_error=self._show_error,
             name="family-report-export",

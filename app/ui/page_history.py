@@ -718,6 +718,7 @@ class HistoryPage(QWidget):
             rows,
             path,
             self._lang(),
+            self.services.settings.value.report_by,
             on_result=lambda n: self._say(lambda: self.tr("已导出 %n 条记录到：", "", n) + path),
             on_error=self._show_error,
             name="export-history",

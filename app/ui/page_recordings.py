@@ -642,6 +642,7 @@ class RecordingsPage(QWidget):
             rows,
             path,
             self._lang(),
+            self.services.settings.value.report_by,
             on_result=lambda n: self._set_summary(self.tr("已导出 %n 个文件的结果到：", "", n) + path),
             on_error=self._show_error,
             name="export-recordings",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from app.services import AppServices
 from app.settings import Settings
@@ -33,10 +33,22 @@ class DisplaySection(SettingsSection):
         row.addWidget(self.rerun_wizard)
         row.addStretch(1)
         self.form.addRow("", row)
+        # who compiled an exported report (记录, 录音分析, 家人报告), printed under its title
+        self.report_by = QLineEdit(self)
+        self.report_by.setMaxLength(80)
+        self.report_by.editingFinished.connect(self._apply_report_by)
+        self.report_by_label = QLabel(self)
+        self.report_by_label.setBuddy(self.report_by)
+        self.form.addRow(self.report_by_label, self.report_by)
 
     def _load(self, settings: Settings) -> None:
         set_combo(self.language, settings.language)
         self.large_text.setChecked(settings.large_text)
+        self.report_by.setText(settings.report_by)
+
+    def _apply_report_by(self) -> None:
+        if not self._loading and self.report_by.text().strip() != self.services.settings.value.report_by:
+            self.services.settings.update(report_by=self.report_by.text().strip())
 
     def _apply(self) -> None:
         if self._loading:
@@ -53,7 +65,10 @@ class DisplaySection(SettingsSection):
         self._wizard = wizard
 
     def retranslate(self) -> None:
-        self.setTitle(self.tr("语言和文字大小"))
+        self.setTitle(self.tr("语言、文字大小和报告署名"))
+        self.report_by_label.setText(self.tr("报告署名"))
+        self.report_by.setPlaceholderText(self.tr("可不填，如：XX社区居委会反诈值班 周老师"))
+        self.report_by.setAccessibleName(self.tr("导出的报告上写谁整理的（可不填）"))
         self.language_label.setText(self.tr("界面语言"))
         self.language.setItemText(0, self.tr("跟随系统"))
         self.large_text.setText(self.tr("大字模式（文字放大 1.5 倍）"))

@@ -558,3 +558,39 @@ def test_the_status_line_follows_a_language_switch(qtbot, qapp, services, wait_j
         assert page.status.text() == "已删除这条记录。"
     finally:
         install_language(qapp, "zh")
+
+
+def test_an_exported_report_says_who_compiled_it(qtbot, services, wait_jobs, tmp_path: Path) -> None:
+    """A volunteer's trial: the report she took to the police station had nowhere to say who made it. 设置's 报告署名
+    (typed once) goes under the title of 记录's HTML export and of the family report; empty, no such line."""
+    from app.ui.settings.display import DisplaySection
+
+    services.history().add_sms("10690000124", "【优选商城】诚聘兼职刷单，日结200元", source="check", profile="王阿姨")
+    section = DisplaySection(services)
+    qtbot.addWidget(section)
+    section.load(services.settings.value)
+    section.report_by.setText("  XX社区居委会反诈值班 周老师  ")
+    section.report_by.editingFinished.emit()
+    assert services.settings.value.report_by == "XX社区居委会反诈值班 周老师"
+    page = _page(qtbot, services, wait_jobs)
+    signed, plain = tmp_path / "signed.html", tmp_path / "plain.html"
+    page.export_to(str(signed), "html")
+    wait_jobs()
+    assert "整理：XX社区居委会反诈值班 周老师" in signed.read_text(encoding="utf-8")
+    services.settings.update(report_by="")
+    page.export_to(str(plain), "html")
+    wait_jobs()
+    assert "整理：" not in plain.read_text(encoding="utf-8")
+
+
+def test_the_family_report_says_who_compiled_it() -> None:
+    import datetime as dt
+
+    from app.reports.family import SafetyReport, render_html
+
+    now = dt.datetime(2026, 12, 3, tzinfo=dt.timezone.utc)
+    rep = SafetyReport(
+        profile="王阿姨", since=now - dt.timedelta(days=7), until=now, tz=dt.timezone.utc, generated_at=now
+    )
+    assert "整理：XX社区居委会 周老师" in render_html(rep, "zh", by="XX社区居委会 周老师")
+    assert "Compiled by: XX" in render_html(rep, "en", by="XX") and "整理" not in render_html(rep, "zh")
