@@ -195,11 +195,15 @@ def _joins(group: list[str], token: str) -> bool:
         return _continues_abroad(abroad, digits(token))
     # 0086 138 0013 8000: a mobile's length is counted after the country code (a landline's, +86 10 1234 5678, with
     # it: its 0 is not written, and 110 after it is the next number)
-    if re.match(r"00861[3-9]", so_far):
+    if _MOBILE_AFTER_0086.match(so_far):
         so_far = so_far[4:]
-    elif first.startswith("+") and re.match(r"861[3-9]", so_far):
+    elif first.startswith("+") and _MOBILE_AFTER_86.match(so_far):
         so_far = so_far[2:]
     return len(digits(token)) <= 4 and len(so_far) < MOBILE_DIGITS
+
+
+_MOBILE_AFTER_0086 = re.compile(r"00861[3-9]")
+_MOBILE_AFTER_86 = re.compile(r"861[3-9]")
 
 
 def _abroad(so_far: str, first: str) -> str | None:

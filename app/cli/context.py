@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from app import paths
+from app.display import enumerate_words
 from screening.i18n import normalise_language, system_language
 
 
@@ -31,8 +32,6 @@ class CliContext:
 
     def names(self, items: Any) -> str:
         """Names listed as the user's language lists them: 「妈妈、爸爸」, "Mum, Dad" (``app.display.enumerate_words``)."""
-        from app.display import enumerate_words
-
         return enumerate_words(items, self.lang)
 
 

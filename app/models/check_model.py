@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from app.display import join_list, not_a_number_word, number_nothing_found, shown_name
+from app.display import join_list, level_word, not_a_number_word, number_nothing_found, shown_name
 from app.models.base import SORT_ROLE, RowTableModel, bi
 from screening.types import Level
 
@@ -36,8 +36,6 @@ class CheckRow:
 
     def level_text(self, lang: str) -> str:
         """The level column's words as the table and the CSV show them."""
-        from app.display import level_word
-
         return not_a_number_word(lang) if self.not_a_number else level_word(self.level, lang)
 
     @property

@@ -224,18 +224,19 @@ class Utf8Stream:
         else:
             declared = _DECLARED.match(head)
             name = _codec(declared.group(1).decode("ascii")) if declared else "utf-8"
-        self._pass_through = name is None  # an encoding Python does not know either: the parser says what it says
-        if name in ("utf-8", "ascii", "latin-1") or name is None:
-            name = "utf-8" if name != "latin-1" else name
-            if name == "utf-8" and not _reads_as(head, "utf-8"):
-                if not _reads_as(head, "gb18030"):
-                    self._pass_through = True  # no text from its start (a picture, garbage): the parser says where
+        # an encoding Python does not know either, or no text from its start (a picture, garbage): the parser says
+        # what it says, where the file stops being XML
+        self._pass_through = name is None
+        if name in ("utf-8", "ascii"):
+            name = "utf-8"
+            if not _reads_as(head, "utf-8"):
+                self._pass_through = not _reads_as(head, "gb18030")
                 name = "gb18030"
         elif name in _CHINESE_CODECS:
             name = "utf-8" if not head.isascii() and _reads_as(head, "utf-8") else "gb18030"
-        self.encoding = name
+        self.encoding = name or "utf-8"
         self._ascii_so_far = True  # while it holds, a UTF-8 reading can still turn out GB18030 (an ASCII start)
-        self._decoder = codecs.getincrementaldecoder(name)("strict")
+        self._decoder = codecs.getincrementaldecoder(self.encoding)("strict")
 
     def read(self, size: int = -1) -> bytes:
         if self._head is not None:
@@ -244,20 +245,8 @@ class Utf8Stream:
             data = self._raw.read(CHUNK)
         if self._pass_through:
             return data
-        try:
-            text = self._decoder.decode(data, final=not data)
-        except UnicodeDecodeError as exc:
-            if not data:
-                return b""  # cut inside a character: a cut-off file, as the parser will say
-            if self.encoding == "utf-8" and self._ascii_so_far and data[: exc.start].isascii():
-                if _reads_as(data, "gb18030"):  # an ASCII start, then GBK: read as GB18030 from here
-                    self.encoding = "gb18030"
-                    self._decoder = codecs.getincrementaldecoder("gb18030")("strict")
-                    return self._utf8(data)
-            line = self._lines + data[: exc.start].count(b"\n")
-            raise BackupError(BackupProblem.NOT_UTF8, path=str(self._path), line=line) from None
-        if self._ascii_so_far and not data.isascii():
-            self._ascii_so_far = False
+        text = self._decode(data)
+        self._ascii_so_far = self._ascii_so_far and data.isascii()
         self._lines += data.count(b"\n")
         if self.encoding == "utf-8":  # checked, and handed on as it is (a character cut by the chunk is in the next)
             if self._first:
@@ -266,23 +255,24 @@ class Utf8Stream:
                 if declared:  # (one an editor left saying GBK)
                     data = data[: declared.start(1)] + b"UTF-8" + data[declared.end(1) :]
             return data
-        return self._out(text)
-
-    def _utf8(self, data: bytes) -> bytes:
-        self._ascii_so_far = False
-        try:
-            text = self._decoder.decode(data, final=not data)
-        except UnicodeDecodeError as exc:
-            line = self._lines + data[: exc.start].count(b"\n")
-            raise BackupError(BackupProblem.NOT_UTF8, path=str(self._path), line=line) from None
-        self._lines += data.count(b"\n")
-        return self._out(text)
-
-    def _out(self, text: str) -> bytes:
         if self._first:  # the declaration says what the parser gets; a BOM goes
             self._first = False
             text = _DECLARED_TEXT.sub(r"\g<1>UTF-8", text.lstrip("\ufeff"), count=1)
         return text.encode("utf-8")
+
+    def _decode(self, data: bytes) -> str:
+        try:
+            return self._decoder.decode(data, final=not data)
+        except UnicodeDecodeError as exc:
+            if not data:
+                return ""  # cut inside a character: a cut-off file, as the parser will say
+            ascii_start = self.encoding == "utf-8" and self._ascii_so_far and data[: exc.start].isascii()
+            if ascii_start and _reads_as(data, "gb18030"):  # an ASCII start, then GBK: GB18030 from here
+                self.encoding = "gb18030"
+                self._decoder = codecs.getincrementaldecoder("gb18030")("strict")
+                return self._decode(data)
+            line = self._lines + data[: exc.start].count(b"\n")
+            raise BackupError(BackupProblem.NOT_UTF8, path=str(self._path), line=line) from None
 
 
 def _reads_as(head: bytes, encoding: str) -> bool:

@@ -66,6 +66,7 @@ ENTITY_KIND_TEXT: dict[str, tuple[str, str]] = {
     "code": ("验证码", "verification code"),
 }
 
+COMPILED_BY = ("整理", "compiled by")  # who compiled a report (Settings.report_by): this and the family report
 _T = {
     # key: (zh, en)
     "file": ("文件", "file"),
@@ -96,7 +97,7 @@ _T = {
     "rec_title": ("来电护盾 录音分析报告", "CallShield recording scan report"),
     "hist_title": ("来电护盾 通话、短信与录音记录", "CallShield history of calls, messages and recordings"),
     "generated": ("生成时间", "generated"),
-    "by": ("整理", "compiled by"),
+    "by": COMPILED_BY,
     "summary": ("汇总", "summary"),
     "count": ("数量", "count"),
     "total": ("合计", "total"),
@@ -805,15 +806,11 @@ def write_report(
 ) -> int:
     """One entry point for the pages: ``kind`` is recordings/history, ``fmt`` csv/html; ``by``: who compiled it
     (``Settings.report_by``), under the title of an HTML report."""
-    writers = {
-        ("recordings", "csv"): write_recordings_csv,
-        ("recordings", "html"): write_recordings_html,
-        ("history", "csv"): write_history_csv,
-        ("history", "html"): write_history_html,
-        ("check", "csv"): write_check_csv,
-    }
     fmt = fmt.lower().lstrip(".")
     if fmt == "html":
-        html_writer = write_history_html if kind == "history" else write_recordings_html
-        return html_writer(rows, path, lang, by=by)
-    return writers[(kind, fmt)](rows, path, lang)
+        html_writers = {"recordings": write_recordings_html, "history": write_history_html}
+        return html_writers[kind](rows, path, lang, by=by)
+    if fmt != "csv":
+        raise KeyError((kind, fmt))
+    csv_writers = {"recordings": write_recordings_csv, "history": write_history_csv, "check": write_check_csv}
+    return csv_writers[kind](rows, path, lang)

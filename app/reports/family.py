@@ -38,7 +38,7 @@ from app.display import (
 )
 from app.local_zone import LOCAL
 from app.phone.backup_xml import OWN_TYPES
-from app.reports.export import ENTITY_KIND_TEXT, shown_transcript
+from app.reports.export import COMPILED_BY, ENTITY_KIND_TEXT, shown_transcript
 from blocklists.db import add_functions
 from blocklists.history import UNCHECKED_RECORDING
 from screening.language import heard_nothing
@@ -78,6 +78,12 @@ class NumberSummary:
     # times), by kind; and how often the person called that number back or replied to it (``OWN_TYPES``)
     also_counts: dict[str, int] = field(default_factory=dict)
     answered: int = 0
+
+    @property
+    def official(self) -> Any:
+        """The official service this number is (10086, 95588), scammers' favourite sender names, or None: the badge,
+        the advice not to block it and "what to do next" all ask here."""
+        return numbering_plan().official_for_key(normalise(self.number).key)
 
 
 @dataclass
@@ -490,7 +496,7 @@ def block_numbers(rep: SafetyReport) -> list[str]:
     for s in rep.numbers:
         number = normalise(s.number)
         shown = len(number.digits) >= 3  # (a withheld caller's "-2" or "Unknown" is nobody to block)
-        if s.level >= Level.WARN and shown and not s.listed and numbering_plan().official_for_key(number.key) is None:
+        if s.level >= Level.WARN and shown and not s.listed and s.official is None:
             out.append("".join(s.number.split()))
     return out
 
@@ -601,13 +607,13 @@ IMPERSONATED = ("被冒名", "impersonated")
 
 def number_badge_word(s: NumberSummary) -> tuple[str, str] | None:
     """The word on a number card's badge when it is not the level's own (an official number used by scammers)."""
-    return IMPERSONATED if numbering_plan().official_for_key(normalise(s.number).key) is not None else None
+    return IMPERSONATED if s.official is not None else None
 
 
 def official_text(s: NumberSummary) -> tuple[str, str]:
     """For an official service number flagged (a scam text sent in 10086's name), what to do instead of blocking it,
     or ("", ""): a trial read 「✖ 拦截 10086」 and 「把可疑号码加入黑名单」 and would have blocked China Mobile."""
-    official = numbering_plan().official_for_key(normalise(s.number).key)
+    official = s.official
     if official is None:
         return "", ""
     return (
@@ -784,7 +790,7 @@ def render_html(rep: SafetyReport, lang: str | None, by: str = "") -> str:
     generated = f"{rep.generated_at.astimezone(tz):%Y-%m-%d %H:%M}"
     parts.append(f"<p class='muted'>{_e(period)} · {_e(_t(('生成于', 'generated'), lang, ' / '))} {generated}</p>")
     if by.strip():
-        parts.append(f"<p class='muted'>{_label('整理', 'compiled by', lang)}{_e(by.strip())}</p>")
+        parts.append(f"<p class='muted'>{_label(*COMPILED_BY, lang)}{_e(by.strip())}</p>")
     if rep.risky_total:
         verdict = _bi(
             f"这段时间发现 {rep.risky_total} 个可疑的电话、短信或录音，请看下面的说明，并和家人聊一聊。",
